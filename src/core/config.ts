@@ -1,0 +1,102 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { parseWith } from "../store/read.js";
+import { DEFAULTS } from "./defaults.js";
+import { VbulkError } from "./errors.js";
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+
+/** The whole configuration, validated once: DEFAULTS, then the config file, then env and flags. */
+export const ConfigSchema = z.object({
+  sources: z.object({
+    maxFiles: int(1),
+    maxFileBytes: int(1),
+    maxTotalBytes: int(1),
+    maxCompressionRatio: z.number().min(1),
+    imageExtensions: z.array(z.string().regex(/^\.[a-z0-9]+$/)).min(1),
+  }),
+  decode: z.object({ workingSize: int(224, 2048), concurrency: int(1, 32) }),
+  duplicates: z.object({
+    maxHamming: int(0, 32),
+    requireBoth: z.boolean(),
+    maxColorDelta: z.number().min(0),
+  }),
+  grouping: z.object({
+    method: z.enum(["auto", "sequence", "dbscan", "agglomerative"]),
+    eps: z.number().gt(0).max(2),
+    minSamples: int(1, 100),
+    linkageCut: z.number().gt(0).max(2),
+    sequenceEps: z.number().gt(0).max(2),
+    singletonPenalty: z.number().min(0).max(10),
+    sequenceMaxRun: int(1, 100),
+    orderSignalRatio: z.number().gt(0).max(2),
+    timeGapSeconds: z.number().min(0),
+  }),
+  color: z.object({
+    clusters: int(3, 5),
+    sampleSize: int(16, 256),
+    backgroundDeltaE: z.number().min(1).max(100),
+  }),
+  ingest: z.object({ statusIntervalMs: int(10, 60_000) }),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+export type ConfigOverrides = DeepPartial<Config>;
+
+/** The config file's shape: any subset of the sections, nothing unknown (a typo is an error, not ignored). */
+const FileSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(ConfigSchema.shape).map(([k, v]) => [k, v.partial().strict().optional()]),
+    ),
+  )
+  .strict();
+
+/** Reads a JSON config file. Throws NOT_FOUND / BAD_INPUT naming the file and field. */
+export async function loadConfigFile(path: string): Promise<ConfigOverrides> {
+  let text: string;
+  try {
+    text = await readFile(resolve(path), "utf8");
+  } catch {
+    throw new VbulkError("NOT_FOUND", `Expected a config file at ${path} but found none`, {
+      hint: "Check --config / VBULK_CONFIG.",
+    });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected JSON in config file ${path} but it does not parse (${(err as Error).message})`,
+      {
+        hint: "Fix the JSON syntax of the config file.",
+      },
+    );
+  }
+  return parseWith(
+    FileSchema,
+    data,
+    `config file ${path}`,
+    "See the README's Configuration section for the keys.",
+  ) as ConfigOverrides;
+}
+
+/** DEFAULTS with each layer of overrides merged in order, validated. Throws BAD_INPUT naming the field. */
+export function resolveConfig(...layers: ConfigOverrides[]): Config {
+  const merged = structuredClone(DEFAULTS) as unknown as Record<string, Record<string, unknown>>;
+  for (const layer of layers)
+    for (const [section, values] of Object.entries(layer))
+      for (const [key, value] of Object.entries(values ?? {}))
+        if (value !== undefined) merged[section]![key] = value;
+  return parseWith(
+    ConfigSchema,
+    merged,
+    "configuration",
+    "Check the flags, the VBULK_*/BULK_* environment variables and the config file.",
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Every threshold and limit vbulk uses, with why it has that value. Flags, VBULK_* / spec env vars and a config
+ * file override these (see config.ts); nothing else in the code hard-codes a threshold.
+ */
+export const DEFAULTS = Object.freeze({
+  sources: Object.freeze({
+    /** Spec's BULK_MAX_FILES: a seller's batch is ~150 photos, 500 is a big one; more is likely the wrong folder. */
+    maxFiles: 500,
+    /** A 48 MP phone JPEG is ~15 MB, a ProRAW-ish HEIC ~30 MB: 64 MiB leaves room and stops absurd entries. */
+    maxFileBytes: 64 * 1024 * 1024,
+    /** 500 photos x ~15 MB, with margin. Also the zip-bomb ceiling for the total uncompressed size. */
+    maxTotalBytes: 8 * 1024 * 1024 * 1024,
+    /** Photos barely compress (ratio ~1); an entry inflating 100x is a bomb, not a photo. */
+    maxCompressionRatio: 100,
+    /** What counts as a photo, by extension (lower case). Anything else is skipped and counted. */
+    imageExtensions: Object.freeze([
+      ".jpg",
+      ".jpeg",
+      ".png",
+      ".webp",
+      ".avif",
+      ".tif",
+      ".tiff",
+      ".gif",
+      ".heic",
+      ".heif",
+    ]),
+  }),
+  decode: Object.freeze({
+    /** Shortest side of the decoded working image: >= 224 (CLIP's input) so every later step crops, never upsamples. */
+    workingSize: 256,
+    /** Decodes in flight: 2 cores; performance.md measured 2-4 queued decodes keep libvips busy while inference runs. */
+    concurrency: 4,
+  }),
+  duplicates: Object.freeze({
+    /** Hamming distance (of 64 bits) at or under which two photos are the same picture; the spec's value. Designed
+     *  fixtures: re-encodes and resizes land at 0-2, a 5% crop at 2-4, a different photo of the same garment > 10. */
+    maxHamming: 5,
+    /** Both pHash and aHash must agree: aHash alone confuses two photos of flat garments on the same floor. */
+    requireBoth: true,
+    /** Mean ΔE (CIELAB) over 8x8 colour grids. Studio shots of the same pose in another colour share their
+     *  greyscale hashes (madison-multiview: pHash 0-4) but sit at ΔE 3.8-5.9; re-encodes and resizes of one
+     *  photo sit at 0.1-0.7 (madison-near-duplicates). 2.5 splits the two with room on both sides. */
+    maxColorDelta: 2.5,
+  }),
+  grouping: Object.freeze({
+    /** auto: capture-order segmentation when the order carries signal, agglomerative otherwise. Measured with
+     *  bench/eval.ts on madison-multiview: shuffled, agglomerative at 0.04 recovers 21.6% of articles exactly,
+     *  DBSCAN at the spec's 0.24 only 6.8% (it chains everything), so DBSCAN is opt-in (--grouping dbscan). */
+    method: "auto" as "auto" | "sequence" | "dbscan" | "agglomerative",
+    /** Spec's BULK_CLUSTER_EPS: cosine distance radius for DBSCAN. */
+    eps: 0.24,
+    /** Spec's BULK_MIN_SAMPLES: a DBSCAN core point needs this many neighbours (itself included). */
+    minSamples: 2,
+    /** Average-linkage cut (cosine distance) for the agglomerative method; best of 0.04-0.24 in the shuffled sweep. */
+    linkageCut: 0.04,
+    /** Sequence method: two photos of one run "pay" (sequenceEps - distance); runs of alike photos form.
+     *  Swept 0.1-0.25 x singletonPenalty 0-0.3 on madison-multiview in shooting order: best at 0.15 / 0.2. */
+    sequenceEps: 0.15,
+    /** Extra cost of an article of one photo: sellers shoot each garment 3-6 times, so a lone photo is unlikely. */
+    singletonPenalty: 0.2,
+    /** Longest run of photos one article may have (the spec: 3-6 photos; Vinted takes 20 at most). */
+    sequenceMaxRun: 20,
+    /** Order is trusted when consecutive photos are this much closer than random pairs (ratio of mean distances). */
+    orderSignalRatio: 0.8,
+    /** A gap in capture time this long (seconds) always starts a new article. */
+    timeGapSeconds: 600,
+  }),
+  color: Object.freeze({
+    /** k for k-means in Lab; 3-5 per the spec. 4 separates garment, floor, shadow and one accent. */
+    clusters: 4,
+    /** Pixels sampled per photo for k-means: 48x48 is plenty for a dominant colour and keeps k-means ~1 ms. */
+    sampleSize: 48,
+    /** Lab distance under which a pixel is "like the border" (background: floor, bed, studio wall). */
+    backgroundDeltaE: 14,
+  }),
+  ingest: Object.freeze({
+    /** How often (ms) the status file is rewritten while an ingest runs; a reader in another terminal polls it. */
+    statusIntervalMs: 250,
+  }),
+});
+
+export type Defaults = typeof DEFAULTS;

@@ -1,0 +1,65 @@
+/** Error codes a user or a script can act on; each maps to an exit code in cli.ts. */
+export type ErrorCode =
+  | "BAD_USAGE"
+  | "BAD_INPUT"
+  | "NOT_FOUND"
+  | "TOO_MANY_FILES"
+  | "ZIP_UNSAFE"
+  | "ZIP_TOO_LARGE"
+  | "BAD_FILE"
+  | "MODEL_MISSING"
+  | "MODEL_CORRUPT"
+  | "NETWORK"
+  | "INTERNAL";
+
+/**
+ * An error vbulk expects and can explain: what went wrong, where, and what to do.
+ * Messages follow "Expected X for Y but received Z" where that applies.
+ */
+export class VbulkError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly context: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { hint?: string; context?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "VbulkError";
+    this.code = code;
+    this.hint = options.hint;
+    this.context = options.context ?? {};
+  }
+}
+
+/** Bad input errors are the user's to fix (exit 2); the rest are failures (exit 1). */
+export function isInputError(err: unknown): boolean {
+  return (
+    err instanceof VbulkError &&
+    ["BAD_USAGE", "BAD_INPUT", "NOT_FOUND", "TOO_MANY_FILES", "ZIP_UNSAFE", "ZIP_TOO_LARGE"].includes(
+      err.code,
+    )
+  );
+}
+
+/** The sharp-style message: "Expected X for Y but received Z". */
+export function expected(what: string, forWhat: string, received: unknown): string {
+  return `Expected ${what} for ${forWhat} but received ${describe(received)}`;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+/** A short message for any thrown value, for per-photo error records. */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message.split("\n")[0] ?? err.message;
+  return String(err);
+}

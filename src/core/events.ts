@@ -1,0 +1,11 @@
+/** The stages of an ingest, in order; each gets its own progress bar. */
+export type IngestStage = "scan" | "analyse" | "duplicates" | "group" | "classify" | "write";
+
+/** What the core tells its caller while it works. Commands render these; the core never prints. */
+export type IngestEvent =
+  | { type: "stage"; stage: IngestStage; total: number }
+  | { type: "progress"; stage: IngestStage; done: number; total: number }
+  | { type: "warning"; message: string; hint?: string }
+  | { type: "photo-error"; file: string; message: string };
+
+export type EventSink<E> = (event: E) => void;

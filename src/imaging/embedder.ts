@@ -1,0 +1,37 @@
+/** Pixels of one decoded photo, as every embedder receives them. */
+export interface PhotoPixels {
+  pixels: Buffer;
+  pw: number;
+  ph: number;
+}
+
+/**
+ * Turns photos into L2-normalised vectors whose cosine similarity says "same garment". The model-free embedder
+ * (features.ts) and the CLIP embedder implement it; grouping does not know which one it has.
+ */
+export interface Embedder {
+  /** Names the embedder and its version or model; part of the cache key, recorded in the catalog. */
+  readonly id: string;
+  readonly dims: number;
+  /** Photos per embed() call that the embedder handles best. */
+  readonly batchSize: number;
+  /** Embeds a batch; returns one unit vector per photo, in order. */
+  embed(batch: PhotoPixels[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+/** Scales a vector to unit length in place (a zero vector stays zero); returns it. */
+export function normalize(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const n = Math.sqrt(s);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! / n;
+  return v;
+}
+
+/** Dot product; for unit vectors, the cosine similarity. */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}

@@ -1,0 +1,95 @@
+import sharp from "sharp";
+import { rgbToLab } from "./lab.js";
+
+/** 64-bit perceptual hashes as 16 hex digits, and an 8x8 Lab thumbnail (hex bytes) for colour. */
+export interface PhotoHashes {
+  ahash: string;
+  phash: string;
+  /** 8x8 cells of L (0..100), a+128, b+128 as bytes: greyscale hashes cannot tell a red shirt from a khaki one
+   *  photographed in the same pose; this can. */
+  colorgrid: string;
+}
+
+const DCT_N = 32;
+const COS = (() => {
+  const table = new Float64Array(DCT_N * DCT_N);
+  for (let k = 0; k < DCT_N; k++)
+    for (let n = 0; n < DCT_N; n++) table[k * DCT_N + n] = Math.cos((Math.PI / DCT_N) * (n + 0.5) * k);
+  return table;
+})();
+
+/** aHash (8x8 mean) and pHash (8x8 low frequencies of a 32x32 DCT, against their median) of RGB pixels. */
+export async function hashPixels(pixels: Buffer, width: number, height: number): Promise<PhotoHashes> {
+  const raw = { raw: { width, height, channels: 3 as const } };
+  const [small, big, colour] = await Promise.all([
+    sharp(pixels, raw).greyscale().resize(8, 8, { fit: "fill", kernel: "cubic" }).raw().toBuffer(),
+    sharp(pixels, raw).greyscale().resize(DCT_N, DCT_N, { fit: "fill", kernel: "cubic" }).raw().toBuffer(),
+    sharp(pixels, raw).resize(8, 8, { fit: "fill", kernel: "linear" }).raw().toBuffer(),
+  ]);
+  const grid = Buffer.alloc(8 * 8 * 3);
+  for (let i = 0; i < 64; i++) {
+    const [L, a, b] = rgbToLab(colour[i * 3]!, colour[i * 3 + 1]!, colour[i * 3 + 2]!);
+    grid[i * 3] = Math.round(L);
+    grid[i * 3 + 1] = Math.max(0, Math.min(255, Math.round(a + 128)));
+    grid[i * 3 + 2] = Math.max(0, Math.min(255, Math.round(b + 128)));
+  }
+  return { ahash: averageHash(small), phash: dctHash(big), colorgrid: grid.toString("hex") };
+}
+
+/** Mean CIELAB distance (ΔE76) between two colour grids: ~1-3 for re-encodes, 10+ for another garment colour. */
+export function colorGridDistance(a: string, b: string): number {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  if (x.length !== y.length || x.length === 0) return Number.POSITIVE_INFINITY;
+  let s = 0;
+  for (let i = 0; i < x.length; i += 3)
+    s += Math.hypot(x[i]! - y[i]!, x[i + 1]! - y[i + 1]!, x[i + 2]! - y[i + 2]!);
+  return s / (x.length / 3);
+}
+
+/** aHash of an 8x8 grey image: bit set where the pixel is above the mean. */
+export function averageHash(grey8x8: Uint8Array): string {
+  let mean = 0;
+  for (const v of grey8x8) mean += v;
+  mean /= 64;
+  return bitsToHex(Array.from(grey8x8, (v) => v > mean));
+}
+
+/** pHash of a 32x32 grey image: 2D DCT-II, the 8x8 lowest frequencies, bit set above their median (DC excluded). */
+export function dctHash(grey32: Uint8Array): string {
+  const rows = new Float64Array(DCT_N * 8);
+  for (let y = 0; y < DCT_N; y++)
+    for (let u = 0; u < 8; u++) {
+      let s = 0;
+      for (let x = 0; x < DCT_N; x++) s += (grey32[y * DCT_N + x] ?? 0) * COS[u * DCT_N + x]!;
+      rows[y * 8 + u] = s;
+    }
+  const coeffs: number[] = [];
+  for (let v = 0; v < 8; v++)
+    for (let u = 0; u < 8; u++) {
+      let s = 0;
+      for (let y = 0; y < DCT_N; y++) s += rows[y * 8 + u]! * COS[v * DCT_N + y]!;
+      coeffs.push(s);
+    }
+  const sorted = coeffs.slice(1).sort((a, b) => a - b);
+  const median = (sorted[31]! + sorted[32]!) / 2;
+  return bitsToHex(coeffs.map((c) => c > median));
+}
+
+function bitsToHex(bits: boolean[]): string {
+  let hex = "";
+  for (let i = 0; i < 64; i += 4)
+    hex += ((+bits[i]! << 3) | (+bits[i + 1]! << 2) | (+bits[i + 2]! << 1) | +bits[i + 3]!).toString(16);
+  return hex;
+}
+
+/** Number of differing bits between two 16-hex-digit hashes. */
+export function hammingDistance(a: string, b: string): number {
+  let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
+  let n = 0;
+  while (x) {
+    x &= x - 1n;
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,21 @@
+import { extname } from "node:path";
+import type { SkippedFile } from "./types.js";
+
+/** The folder vbulk keeps its own state in (cache, status); never scanned as photos. */
+export const STATE_DIR = ".vbulk";
+
+/**
+ * Decides whether a relative path (forward slashes) is a candidate photo. Returns null for a photo,
+ * or the skip reason.
+ */
+export function classifyPath(rel: string, imageExtensions: readonly string[]): SkippedFile["reason"] | null {
+  const parts = rel.split("/");
+  if (parts.includes("__MACOSX")) return "macos-metadata";
+  if (parts[0] === STATE_DIR) return "vbulk-output";
+  if (parts.some((p) => p.startsWith("."))) return "hidden";
+  if (!imageExtensions.includes(extname(rel).toLowerCase())) return "not-an-image";
+  return null;
+}
+
+/** Natural order ("IMG_2.jpg" before "IMG_10.jpg"), the order a seller's camera or file browser shows. */
+export const naturalCompare = new Intl.Collator("en", { numeric: true, sensitivity: "base" }).compare;

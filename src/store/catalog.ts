@@ -1,0 +1,98 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { writeJsonAtomic } from "../core/atomic.js";
+import { COLOR_NAMES } from "../imaging/color.js";
+import { readJsonFile } from "./read.js";
+
+export const CATALOG_FILE = "catalog.json";
+export const CATALOG_SCHEMA_VERSION = 1;
+
+const ColorName = z.enum(COLOR_NAMES);
+
+export const CatalogPhotoSchema = z.object({
+  /** Path relative to the catalog's folder. */
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  width: z.number().int().nonnegative(),
+  height: z.number().int().nonnegative(),
+  format: z.string(),
+  /** EXIF DateTimeOriginal (camera local time), or null. */
+  captured_at: z.string().nullable(),
+  /** Position in natural file-name order (0-based). */
+  name_order: z.number().int().nonnegative(),
+  ahash: z.string().regex(/^[0-9a-f]{16}$/),
+  phash: z.string().regex(/^[0-9a-f]{16}$/),
+  article: z.string().nullable(),
+  duplicate_of: z.string().nullable(),
+  duplicate_reason: z.string().optional(),
+  color: ColorName,
+  color_score: z.number().min(0).max(1),
+  category: z.string().optional(),
+  category_score: z.number().min(0).max(1).optional(),
+});
+
+export const CatalogItemSchema = z.object({
+  id: z.string().regex(/^c\d+$/),
+  category: z.string(),
+  /** Confidence of the category (0 while no classifier ran). */
+  score: z.number().min(0).max(1),
+  runner_up: z.object({ category: z.string(), score: z.number() }).optional(),
+  color: ColorName,
+  color_score: z.number().min(0).max(1),
+  /** Photo files, relative to the catalog's folder, in capture order. */
+  photos: z.array(z.string()).min(1),
+  /** sha256 over the sorted photo hashes: a plan keeps manual edits while this does not change. */
+  fingerprint: z.string(),
+  confidence: z.enum(["high", "low"]),
+  /** Mean cosine similarity between the article's photos (1 for a single photo). */
+  cohesion: z.number(),
+});
+
+export const CatalogSchema = z.object({
+  schemaVersion: z.literal(CATALOG_SCHEMA_VERSION),
+  generator: z.string(),
+  created_at: z.string(),
+  source: z.object({ kind: z.enum(["folder", "zip"]), path: z.string(), root: z.string() }),
+  embedder: z.object({ id: z.string(), dims: z.number().int().positive(), model: z.string().nullable() }),
+  grouping: z.object({
+    method: z.enum(["sequence", "dbscan", "agglomerative"]),
+    order: z.enum(["capture_time", "file_name"]),
+    order_signal: z.number().nullable(),
+    eps: z.number(),
+    min_samples: z.number().int(),
+  }),
+  summary: z.object({
+    files: z.number().int(),
+    photos: z.number().int(),
+    duplicates: z.number().int(),
+    articles: z.number().int(),
+    low_confidence: z.number().int(),
+    errors: z.number().int(),
+    skipped: z.number().int(),
+  }),
+  items: z.array(CatalogItemSchema),
+  photos: z.array(CatalogPhotoSchema),
+  errors: z.array(z.object({ file: z.string(), code: z.string(), message: z.string() })),
+  skipped: z.array(z.object({ file: z.string(), reason: z.string(), detail: z.string().optional() })),
+});
+
+export type Catalog = z.infer<typeof CatalogSchema>;
+export type CatalogItem = z.infer<typeof CatalogItemSchema>;
+export type CatalogPhoto = z.infer<typeof CatalogPhotoSchema>;
+
+/** Validates and writes DIR/catalog.json atomically. Throws if the catalog does not fit its own schema (a bug). */
+export async function writeCatalog(dir: string, catalog: Catalog): Promise<string> {
+  const path = join(dir, CATALOG_FILE);
+  await writeJsonAtomic(path, CatalogSchema.parse(catalog));
+  return path;
+}
+
+/** Reads and validates DIR/catalog.json. Throws NOT_FOUND or BAD_INPUT naming the bad field. */
+export async function readCatalog(dir: string): Promise<Catalog> {
+  return readJsonFile(
+    join(dir, CATALOG_FILE),
+    CatalogSchema,
+    "catalog",
+    "Run `vbulk ingest` on your photos first, or pass the folder that holds catalog.json.",
+  );
+}

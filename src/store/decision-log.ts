@@ -1,0 +1,36 @@
+import { join } from "node:path";
+import { writeFileAtomic } from "../core/atomic.js";
+import type { Catalog } from "./catalog.js";
+
+export const DECISION_LOG_FILE = "catalog.log";
+
+/**
+ * Writes the sober record of what ingest decided, beside catalog.json: which files make each article and why,
+ * which photos were dropped as duplicates and why, what was skipped or failed. One line per decision.
+ */
+export async function writeDecisionLog(dir: string, catalog: Catalog): Promise<string> {
+  const lines: string[] = [];
+  const g = catalog.grouping;
+  lines.push(`# vbulk ingest ${catalog.created_at} (${catalog.generator})`);
+  lines.push(`source ${catalog.source.kind} ${catalog.source.path}`);
+  lines.push(
+    `embedder ${catalog.embedder.id}${catalog.embedder.model ? ` model ${catalog.embedder.model}` : ""}`,
+  );
+  lines.push(
+    `grouping ${g.method} order=${g.order} order_signal=${g.order_signal ?? "n/a"} eps=${g.eps} min_samples=${g.min_samples}`,
+  );
+  for (const it of catalog.items) {
+    const runner = it.runner_up ? ` runner-up ${it.runner_up.category} ${it.runner_up.score}` : "";
+    lines.push(
+      `article ${it.id} category=${it.category} score=${it.score}${runner} color=${it.color} (${it.color_score}) confidence=${it.confidence} cohesion=${it.cohesion} photos=${it.photos.join(", ")}`,
+    );
+  }
+  for (const p of catalog.photos)
+    if (p.duplicate_of) lines.push(`duplicate ${p.file} of ${p.duplicate_of}: ${p.duplicate_reason ?? ""}`);
+  for (const s of catalog.skipped)
+    lines.push(`skipped ${s.file}: ${s.reason}${s.detail ? ` (${s.detail})` : ""}`);
+  for (const e of catalog.errors) lines.push(`error ${e.file}: ${e.message}`);
+  const path = join(dir, DECISION_LOG_FILE);
+  await writeFileAtomic(path, `${lines.join("\n")}\n`);
+  return path;
+}

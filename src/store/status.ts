@@ -1,0 +1,100 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { writeJsonAtomic } from "../core/atomic.js";
+import { STATE_DIR } from "../sources/classify.js";
+import { readJsonFile } from "./read.js";
+
+export const STATUS_FILE = "status.json";
+
+export const StatusSchema = z.object({
+  schemaVersion: z.literal(1),
+  command: z.enum(["ingest", "execute"]),
+  pid: z.number().int(),
+  state: z.enum(["running", "done", "partial", "failed", "interrupted"]),
+  stage: z.string(),
+  started_at: z.string(),
+  updated_at: z.string(),
+  finished_at: z.string().nullable(),
+  counts: z.record(z.string(), z.number()),
+  message: z.string().nullable(),
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+export function statusPath(dir: string): string {
+  return join(dir, STATE_DIR, STATUS_FILE);
+}
+
+/**
+ * Keeps the status file of a running command current, at most every `intervalMs`, so that `vbulk status` in
+ * another terminal can follow it. Writes are atomic and serialised.
+ */
+export class StatusWriter {
+  private status: Status;
+  private last = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly dir: string,
+    command: Status["command"],
+    private readonly intervalMs: number,
+  ) {
+    const now = new Date().toISOString();
+    this.status = {
+      schemaVersion: 1,
+      command,
+      pid: process.pid,
+      state: "running",
+      stage: "scan",
+      started_at: now,
+      updated_at: now,
+      finished_at: null,
+      counts: {},
+      message: null,
+    };
+  }
+
+  /** Merges a change and writes it soon (throttled). */
+  update(change: Partial<Pick<Status, "stage" | "message">> & { counts?: Record<string, number> }): void {
+    this.status = { ...this.status, ...change, counts: { ...this.status.counts, ...change.counts } };
+    const due = this.last + this.intervalMs - Date.now();
+    if (due <= 0) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), due);
+  }
+
+  /** Marks the run finished and writes at once. */
+  async finish(state: Exclude<Status["state"], "running">, message: string | null = null): Promise<void> {
+    this.status = { ...this.status, state, message, finished_at: new Date().toISOString() };
+    await this.flush();
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.last = Date.now();
+    const snapshot = { ...this.status, updated_at: new Date().toISOString() };
+    this.writing = this.writing.then(() => writeJsonAtomic(statusPath(this.dir), snapshot)).catch(() => {});
+    return this.writing;
+  }
+}
+
+/** Reads DIR/.vbulk/status.json; a "running" status whose process is gone is reported as "interrupted". */
+export async function readStatus(dir: string): Promise<Status> {
+  const status = await readJsonFile(
+    statusPath(dir),
+    StatusSchema,
+    "status file",
+    "Nothing has run in this folder yet: start with `vbulk ingest DIR`.",
+  );
+  if (status.state === "running" && !isAlive(status.pid)) return { ...status, state: "interrupted" };
+  return status;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
