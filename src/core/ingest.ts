@@ -330,7 +330,14 @@ async function preparePhoto(
     const photo = await decodePhoto(bytes, config.decode.workingSize);
     const [hashes, sample] = await Promise.all([
       hashPixels(photo.pixels, photo.pw, photo.ph),
-      sampleLab(photo.pixels, photo.pw, photo.ph, config.color.sampleSize, config.color.backgroundDeltaE),
+      sampleLab(
+        photo.pixels,
+        photo.pw,
+        photo.ph,
+        config.color.sampleSize,
+        config.color.backgroundDeltaE,
+        "nearest",
+      ),
     ]);
     const entry: CacheEntry = {
       width: photo.width,

@@ -114,11 +114,17 @@ export function dominantColor(sample: LabSample, clusters: number): DominantColo
     mass[c] = mass[c]! + weights[i]!;
   });
   const total = mass.reduce((a, b) => a + b, 0) || 1;
-  let top = 0;
-  for (let c = 1; c < clusters; c++) if (mass[c]! > mass[top]!) top = c;
-  const centroid = result.centroids[top] ?? [50, 0, 0];
-  const lab: [number, number, number] = [centroid[0] ?? 50, centroid[1] ?? 0, centroid[2] ?? 0];
-  return { name: nameColor(...lab), score: mass[top]! / total, lab };
+  // Clusters with the same name (navy and its shadow) pool their weight: the garment's colour, not its shading.
+  const byName = new Map<ColorName, { mass: number; top: number }>();
+  result.centroids.forEach((c, k) => {
+    const name = nameColor(c[0] ?? 50, c[1] ?? 0, c[2] ?? 0);
+    const prev = byName.get(name);
+    if (!prev) byName.set(name, { mass: mass[k]!, top: k });
+    else byName.set(name, { mass: prev.mass + mass[k]!, top: mass[k]! > mass[prev.top]! ? k : prev.top });
+  });
+  const [name, best] = [...byName].sort((x, y) => y[1].mass - x[1].mass)[0]!;
+  const centroid = result.centroids[best.top] ?? [50, 0, 0];
+  return { name, score: best.mass / total, lab: [centroid[0] ?? 50, centroid[1] ?? 0, centroid[2] ?? 0] };
 }
 
 /** The article's colour: the photos' votes weighted by their scores; ties go to the first photo's colour. */

@@ -77,7 +77,9 @@ export async function decodePhoto(bytes: Buffer, workingSize: number): Promise<D
       ph: info.height,
     };
   } catch (err) {
-    throw new VbulkError("BAD_FILE", `Expected a readable image but the decoder said: ${messageOf(err)}`, {
+    // libvips sometimes reports a cut-off JPEG as "Unknown error"; say what it almost always is.
+    const said = /unknown error/i.test(messageOf(err)) ? "corrupt or truncated image data" : messageOf(err);
+    throw new VbulkError("BAD_FILE", `Expected a readable image but the decoder said: ${said}`, {
       cause: err,
     });
   }

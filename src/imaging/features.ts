@@ -23,7 +23,7 @@ const ORIENT_BINS = 8;
 export function createFeatureEmbedder(): Embedder {
   return {
     id: "features-v1",
-    dims: L_BINS * AB_BINS * AB_BINS + ORIENT_BINS * 2 + 1,
+    dims: L_BINS * AB_BINS * AB_BINS + ORIENT_BINS,
     batchSize: 8,
     async embed(batch: PhotoPixels[]) {
       const out: Float32Array[] = [];
@@ -60,34 +60,26 @@ export function featureVector(s: LabSample): Float32Array {
   return normalize(v);
 }
 
-/** Gradient-orientation histograms at two scales plus edge density: stripes, checks and knit differ here. */
+/**
+ * Gradient orientations pooled over two scales: stripes, checks and knit differ here, and pooling the scales
+ * keeps a close-up of the fabric near the full view of the same garment.
+ */
 function textureSignature(s: LabSample): Float32Array {
-  const out = new Float32Array(ORIENT_BINS * 2 + 1);
+  const out = new Float32Array(ORIENT_BINS);
   const { size, grey, weight } = s;
-  let edge = 0;
-  let wsum = 0;
-  for (const [scale, offset] of [
-    [1, 0],
-    [2, ORIENT_BINS],
-  ] as const) {
+  for (const scale of [1, 2]) {
     for (let y = scale; y < size - scale; y++)
       for (let x = scale; x < size - scale; x++) {
         const i = y * size + x;
         const gx = grey[i + scale]! - grey[i - scale]!;
         const gy = grey[i + scale * size]! - grey[i - scale * size]!;
-        const mag = Math.hypot(gx, gy);
-        const w = weight[i]!;
         let ang = Math.atan2(gy, gx);
         if (ang < 0) ang += Math.PI;
-        out[offset + Math.min(ORIENT_BINS - 1, Math.floor((ang / Math.PI) * ORIENT_BINS))]! += w * mag;
-        if (scale === 1) {
-          edge += w * mag;
-          wsum += w;
-        }
+        out[Math.min(ORIENT_BINS - 1, Math.floor((ang / Math.PI) * ORIENT_BINS))]! +=
+          weight[i]! * Math.hypot(gx, gy);
       }
   }
   const total = out.reduce((a, b) => a + b, 0) || 1;
-  for (let i = 0; i < ORIENT_BINS * 2; i++) out[i] = out[i]! / total;
-  out[ORIENT_BINS * 2] = wsum > 0 ? Math.min(1, (edge / wsum) * 4) : 0;
+  for (let i = 0; i < ORIENT_BINS; i++) out[i] = out[i]! / total;
   return out;
 }

@@ -41,6 +41,7 @@ export function rgbToLab(r: number, g: number, b: number): [number, number, numb
 /**
  * Resamples RGB pixels to size x size and weighs each pixel by how unlike the border it is (the border is the
  * floor, bed or wall behind the garment) and by closeness to the centre (sellers centre the garment).
+ * "nearest" keeps the photo's real colours (for naming them); "linear" averages (for features).
  */
 export async function sampleLab(
   pixels: Buffer,
@@ -48,11 +49,16 @@ export async function sampleLab(
   height: number,
   size: number,
   backgroundDeltaE: number,
+  kernel: "linear" | "nearest" = "linear",
 ): Promise<LabSample> {
-  const small = await sharp(pixels, { raw: { width, height, channels: 3 } })
-    .resize(size, size, { fit: "fill", kernel: "linear" })
-    .raw()
-    .toBuffer();
+  // libvips box-shrinks before any kernel, so "nearest" is done here: real pixels, no blended stripe colours.
+  const small =
+    kernel === "nearest"
+      ? pickPixels(pixels, width, height, size)
+      : await sharp(pixels, { raw: { width, height, channels: 3 } })
+          .resize(size, size, { fit: "fill", kernel })
+          .raw()
+          .toBuffer();
   const n = size * size;
   const lab = new Float32Array(n * 3);
   const grey = new Float32Array(n);
@@ -70,7 +76,25 @@ export async function sampleLab(
     for (let x = 0; x < size; x++)
       if (x < ring || y < ring || x >= size - ring || y >= size - ring) border.push(y * size + x);
   const step = Math.max(1, Math.floor(border.length / 48));
-  const refs = border.filter((_, i) => i % step === 0);
+  // A border colour that also fills the centre is the garment touching the frame (a close-up), not the floor.
+  const centre0 = Math.floor(size * 0.3);
+  const centre1 = Math.ceil(size * 0.7);
+  const centreIdx: number[] = [];
+  for (let y = centre0; y < centre1; y++)
+    for (let x = centre0; x < centre1; x++) centreIdx.push(y * size + x);
+  const near = (i: number, r: number) =>
+    (lab[i * 3]! - lab[r * 3]!) ** 2 +
+      (lab[i * 3 + 1]! - lab[r * 3 + 1]!) ** 2 +
+      (lab[i * 3 + 2]! - lab[r * 3 + 2]!) ** 2 <
+    backgroundDeltaE ** 2;
+  // The colour that dominates the border is always background (a white studio wall behind a white shirt).
+  const refs = border
+    .filter((_, i) => i % step === 0)
+    .filter(
+      (r) =>
+        border.filter((i) => near(i, r)).length >= 0.4 * border.length ||
+        centreIdx.filter((i) => near(i, r)).length < 0.25 * centreIdx.length,
+    );
   const weight = new Float32Array(n);
   const half = (size - 1) / 2;
   let total = 0;
@@ -99,4 +123,16 @@ export async function sampleLab(
   // Garment fills the frame (a close-up of a label or fabric): the border is the garment, so trust the centre.
   if (total < 0.08 * centreTotal) weight.set(centre);
   return { size, lab, weight, grey };
+}
+
+function pickPixels(pixels: Buffer, width: number, height: number, size: number): Buffer {
+  const out = Buffer.alloc(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / size));
+    for (let x = 0; x < size; x++) {
+      const sx = Math.min(width - 1, Math.floor(((x + 0.5) * width) / size));
+      pixels.copy(out, (y * size + x) * 3, (sy * width + sx) * 3, (sy * width + sx) * 3 + 3);
+    }
+  }
+  return out;
 }

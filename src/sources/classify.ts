@@ -3,6 +3,8 @@ import type { SkippedFile } from "./types.js";
 
 /** The folder vbulk keeps its own state in (cache, status); never scanned as photos. */
 export const STATE_DIR = ".vbulk";
+/** Files vbulk writes beside the photos; neither photos nor worth reporting as skipped. */
+const OUTPUT_FILES = new Set(["catalog.json", "catalog.log", "plan.json", "plan.log", "journal.json"]);
 
 /**
  * Decides whether a relative path (forward slashes) is a candidate photo. Returns null for a photo,
@@ -11,7 +13,7 @@ export const STATE_DIR = ".vbulk";
 export function classifyPath(rel: string, imageExtensions: readonly string[]): SkippedFile["reason"] | null {
   const parts = rel.split("/");
   if (parts.includes("__MACOSX")) return "macos-metadata";
-  if (parts[0] === STATE_DIR) return "vbulk-output";
+  if (parts[0] === STATE_DIR || (parts.length === 1 && OUTPUT_FILES.has(parts[0]!))) return "vbulk-output";
   if (parts.some((p) => p.startsWith("."))) return "hidden";
   if (!imageExtensions.includes(extname(rel).toLowerCase())) return "not-an-image";
   return null;

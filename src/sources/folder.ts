@@ -36,7 +36,7 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
       if (entry.isDirectory()) {
         const reason = classifyPath(`${rel}/x.jpg`, limits.imageExtensions);
         if (reason) {
-          skipped.push({ file: `${rel}/`, reason });
+          if (reason !== "vbulk-output") skipped.push({ file: `${rel}/`, reason });
           continue;
         }
         await walk(abs);
@@ -45,7 +45,7 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
       if (!entry.isFile()) continue;
       const reason = classifyPath(rel, limits.imageExtensions);
       if (reason) {
-        skipped.push({ file: rel, reason });
+        if (reason !== "vbulk-output") skipped.push({ file: rel, reason });
         continue;
       }
       const { size } = await lstat(abs);

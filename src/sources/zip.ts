@@ -87,7 +87,7 @@ export async function extractZip(
       }
       const reason = classifyPath(name, limits.imageExtensions);
       if (reason) {
-        skipped.push({ file: name, reason });
+        if (reason !== "vbulk-output") skipped.push({ file: name, reason });
         continue;
       }
       if (entry.uncompressedSize > limits.maxFileBytes) {

@@ -1,0 +1,46 @@
+import { Option } from "commander";
+import { z } from "zod";
+import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
+import { VbulkError } from "../core/errors.js";
+
+/** A commander option fed from an environment variable too (immich-style `Option.env`). */
+export function envOption(flags: string, description: string, env: string): Option {
+  return new Option(flags, description).env(env);
+}
+
+/** Parses one flag value with zod; BAD_USAGE naming the flag (and its env var) when it does not fit. */
+export function parseFlag<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  flag: string,
+  env?: string,
+): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const where = env ? `${flag} (or env ${env})` : flag;
+  throw new VbulkError(
+    "BAD_USAGE",
+    `Expected ${r.error.issues[0]?.message ?? "a valid value"} for ${where} but received ${JSON.stringify(value)}`,
+    {
+      hint: `See \`vbulk --help\` and the README's Configuration section.`,
+    },
+  );
+}
+
+/** Number-from-string schemas with readable expectations. */
+export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ message: `a whole number from ${min} to ${max}` })
+    .int({ message: `a whole number from ${min} to ${max}` })
+    .min(min, { message: `a whole number from ${min} to ${max}` })
+    .max(max, { message: `a whole number from ${min} to ${max}` });
+export const decimal = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `a number from ${min} to ${max}` })
+    .min(min, { message: `a number from ${min} to ${max}` })
+    .max(max, { message: `a number from ${min} to ${max}` });
+
+/** The config file named by --config / VBULK_CONFIG, or nothing. */
+export async function configFileLayer(path: string | undefined): Promise<ConfigOverrides> {
+  return path ? loadConfigFile(path) : {};
+}

@@ -1,0 +1,91 @@
+import chalk, { Chalk, type ChalkInstance } from "chalk";
+import cliProgress from "cli-progress";
+import { messageOf, VbulkError } from "../core/errors.js";
+import type { IngestEvent, IngestStage } from "../core/events.js";
+import { redact } from "../core/redact.js";
+
+/** What a command needs to talk to the user: stdout for results, stderr for progress, warnings and errors. */
+export interface Io {
+  json: boolean;
+  /** Progress bars and colour only when stderr is a terminal and --json is off. */
+  interactive: boolean;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  c: ChalkInstance;
+}
+
+/** Builds the Io for this process: honours --json, NO_COLOR and whether stderr is a TTY. */
+export function createIo(json: boolean): Io {
+  const tty = process.stderr.isTTY === true;
+  const colour = tty && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
+  const c = colour ? new Chalk({ level: chalk.level || 1 }) : new Chalk({ level: 0 });
+  return {
+    json,
+    interactive: tty && !json,
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${redact(text)}\n`),
+    c,
+  };
+}
+
+const STAGE_LABEL: Record<IngestStage, string> = {
+  scan: "Scanning",
+  analyse: "Analysing photos",
+  duplicates: "Finding duplicates",
+  group: "Grouping articles",
+  classify: "Naming articles",
+  write: "Writing catalog",
+};
+
+/** Turns ingest events into one progress bar per stage (TTY only), warnings and per-photo errors on stderr. */
+export function ingestRenderer(io: Io): { onEvent: (e: IngestEvent) => void; stop: () => void } {
+  const multi = io.interactive
+    ? new cliProgress.MultiBar(
+        {
+          stream: process.stderr,
+          clearOnComplete: false,
+          hideCursor: true,
+          format: " {stage} [{bar}] {value}/{total}",
+          barsize: 30,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const bars = new Map<IngestStage, cliProgress.SingleBar>();
+  const notes: string[] = [];
+  return {
+    onEvent(e) {
+      if (e.type === "stage") {
+        if (multi && e.total > 0)
+          bars.set(e.stage, multi.create(e.total, 0, { stage: STAGE_LABEL[e.stage].padEnd(18) }));
+      } else if (e.type === "progress") {
+        bars.get(e.stage)?.update(e.done);
+      } else if (e.type === "warning") {
+        const text = `${io.c.yellow("warning:")} ${e.message}${e.hint ? `\n  ${io.c.dim(e.hint)}` : ""}`;
+        if (multi) notes.push(text);
+        else io.err(text);
+      } else if (e.type === "photo-error") {
+        const text = `${io.c.red("bad photo:")} ${e.file}: ${e.message}`;
+        if (multi) notes.push(text);
+        else io.err(text);
+      }
+    },
+    stop() {
+      multi?.stop();
+      for (const n of notes) io.err(n);
+    },
+  };
+}
+
+/** Prints an error the way every command does: what, where, and what to do. Never prints secrets. */
+export function printError(io: Io, err: unknown): void {
+  if (err instanceof VbulkError) {
+    io.err(`${io.c.red("error:")} ${err.message}`);
+    if (err.hint) io.err(`  ${io.c.dim("hint:")} ${err.hint}`);
+    return;
+  }
+  io.err(`${io.c.red("error:")} ${messageOf(err)}`);
+  if (process.env.VBULK_DEBUG && err instanceof Error && err.stack) io.err(io.c.dim(err.stack));
+  else
+    io.err(`  ${io.c.dim("hint:")} this is unexpected; re-run with VBULK_DEBUG=1 for details and report it.`);
+}

@@ -1,0 +1,53 @@
+import { stat } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import type { Command } from "commander";
+import { workFolderFor } from "../sources/zip.js";
+import { readStatus, type Status } from "../store/status.js";
+import { createIo, type Io } from "./render.js";
+
+/** Registers `vbulk status`. */
+export function registerStatus(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
+  program
+    .command("status")
+    .description("progress of a running or finished ingest/execute in DIR (default: current folder)")
+    .argument("[dir]", "the photos folder, its ZIP, or the folder holding catalog.json", ".")
+    .option("--json", "print the status as JSON on stdout")
+    .action((dir: string, raw: { json?: boolean }) => run(() => statusCommand(dir, raw.json === true)));
+}
+
+async function statusCommand(dir: string, json: boolean): Promise<number> {
+  const io = createIo(json);
+  let folder = resolve(dir);
+  const st = await stat(folder).catch(() => null);
+  if (st?.isFile() && extname(folder).toLowerCase() === ".zip") folder = workFolderFor(folder);
+  const status = await readStatus(folder);
+  if (json) io.out(JSON.stringify(status, null, 2));
+  else printStatus(io, status);
+  return 0;
+}
+
+function printStatus(io: Io, s: Status): void {
+  const { c } = io;
+  const n = (k: string) => s.counts[k] ?? 0;
+  const state = { running: c.cyan, done: c.green, partial: c.yellow, failed: c.red, interrupted: c.red }[
+    s.state
+  ](s.state);
+  io.out(`${s.command}: ${state}${s.state === "running" ? ` (${s.stage}, pid ${s.pid})` : ""}`);
+  io.out(
+    `  started ${s.started_at}, updated ${s.updated_at}${s.finished_at ? `, finished ${s.finished_at}` : ""}`,
+  );
+  if (s.command === "ingest") {
+    io.out(
+      `  files ${n("files")}, analysed ${n("done")}, queued ${n("queued")}, duplicates ${n("duplicates")}, articles ${n("articles")}, errors ${n("errors")}, skipped ${n("skipped")}`,
+    );
+  } else {
+    io.out(
+      `  ${Object.entries(s.counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
+  }
+  if (s.message) io.out(`  ${s.message}`);
+  if (s.state === "interrupted")
+    io.out(c.dim("  the process is gone; run the same command again to resume (cached work is reused)."));
+}

@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DEFAULTS } from "../src/core/defaults.js";
+import { groupPhotos } from "../src/grouping/cluster.js";
+import { decideDuplicates, findDuplicatePairs } from "../src/grouping/duplicates.js";
+import { scoreDuplicates, scoreGrouping } from "../src/grouping/evaluate.js";
+import { normalize } from "../src/imaging/embedder.js";
+
+/** Unit vectors around a few "garment" directions, with small per-photo jitter: a known answer. */
+function designed(articles: number[], jitter = 0.05): { vectors: Float32Array[]; truth: number[] } {
+  const vectors: Float32Array[] = [];
+  const truth: number[] = [];
+  let seed = 1;
+  const rand = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647 - 0.5;
+  };
+  articles.forEach((count, a) => {
+    for (let i = 0; i < count; i++) {
+      const v = new Float32Array(16).map(() => rand() * jitter);
+      v[a % 16] = v[a % 16]! + 1;
+      vectors.push(normalize(v));
+      truth.push(a);
+    }
+  });
+  return { vectors, truth };
+}
+
+const opts = { ...DEFAULTS.grouping };
+
+describe("groupPhotos", () => {
+  it("recovers articles shot one after another (sequence)", () => {
+    const { vectors, truth } = designed([3, 4, 2, 5, 3]);
+    const r = groupPhotos({ vectors, times: vectors.map(() => null) }, opts);
+    assert.equal(r.method, "sequence");
+    assert.deepEqual(
+      r.articles.map((a) => a.map((i) => truth[i])),
+      [
+        [0, 0, 0],
+        [1, 1, 1, 1],
+        [2, 2],
+        [3, 3, 3, 3, 3],
+        [4, 4, 4],
+      ],
+    );
+    assert.deepEqual(r.lowConfidence, [false, false, false, false, false]);
+  });
+
+  it("splits two look-alike articles when capture time jumps", () => {
+    const { vectors } = designed([6]);
+    const times = [0, 10, 20, 2000, 2010, 2020];
+    const r = groupPhotos({ vectors, times }, { ...opts, method: "sequence" });
+    assert.deepEqual(r.articles, [
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+  });
+
+  it("falls back to grouping by appearance when the order is shuffled", () => {
+    const { vectors, truth } = designed([3, 3, 3, 3], 0.02);
+    const order = [0, 4, 8, 1, 9, 5, 2, 10, 6, 3, 11, 7];
+    const shuffled = order.map((i) => vectors[i]!);
+    const r = groupPhotos({ vectors: shuffled, times: shuffled.map(() => null) }, opts);
+    assert.equal(r.method, "agglomerative");
+    const sets = r.articles.map((a) => new Set(a.map((i) => truth[order[i]!])));
+    assert.equal(r.articles.length, 4);
+    for (const s of sets) assert.equal(s.size, 1, "no article mixes two garments");
+  });
+
+  it("DBSCAN keeps noise photos as one-photo articles flagged low confidence, never drops them", () => {
+    const { vectors } = designed([3, 1, 3], 0.02);
+    const r = groupPhotos(
+      { vectors, times: vectors.map(() => null) },
+      { ...opts, method: "dbscan", eps: 0.1 },
+    );
+    assert.deepEqual(r.articles, [[0, 1, 2], [3], [4, 5, 6]]);
+    assert.deepEqual(r.lowConfidence, [false, true, false]);
+  });
+
+  it("agglomerative and dbscan agree on well-separated garments", () => {
+    const { vectors } = designed([2, 3, 2], 0.02);
+    const a = groupPhotos(
+      { vectors, times: vectors.map(() => null) },
+      { ...opts, method: "agglomerative", linkageCut: 0.1 },
+    );
+    const b = groupPhotos(
+      { vectors, times: vectors.map(() => null) },
+      { ...opts, method: "dbscan", eps: 0.1 },
+    );
+    assert.deepEqual(a.articles, b.articles);
+  });
+});
+
+describe("duplicates: find vs decide", () => {
+  const photo = (sha: string, phash: string, pixels: number, colorgrid = "00".repeat(192)) => ({
+    sha256: sha,
+    ahash: phash,
+    phash,
+    colorgrid,
+    pixels,
+  });
+  const t = { maxHamming: 5, requireBoth: true, maxColorDelta: 2.5 };
+  it("finds identical bytes and near hashes, not far ones", () => {
+    const photos = [
+      photo("a", "0000000000000000", 100),
+      photo("a", "0000000000000000", 100),
+      photo("b", "000000000000001f", 400),
+      photo("c", "ffffffffffffffff", 100),
+    ];
+    const pairs = findDuplicatePairs(photos, t);
+    assert.deepEqual(
+      pairs.map((p) => [p.a, p.b, p.kind, p.phashDistance]),
+      [
+        [0, 1, "identical", 0],
+        [0, 2, "perceptual", 5],
+        [1, 2, "perceptual", 5],
+      ],
+    );
+  });
+  it("keeps the largest photo of a group and points every other member at it", () => {
+    const photos = [
+      photo("a", "0000000000000000", 100),
+      photo("b", "0000000000000003", 900),
+      photo("c", "000000000000000f", 100),
+    ];
+    const decisions = decideDuplicates(photos, findDuplicatePairs(photos, t));
+    assert.deepEqual(
+      [...decisions].map(([i, d]) => [i, d.of]),
+      [
+        [0, 1],
+        [2, 1],
+      ],
+    );
+  });
+  it("does not call two colourways of one pose duplicates", () => {
+    const red = "ff".repeat(192);
+    const photos = [photo("a", "0000000000000000", 100), photo("b", "0000000000000000", 100, red)];
+    assert.deepEqual(findDuplicatePairs(photos, t), []);
+  });
+});
+
+describe("evaluation", () => {
+  it("scores exact recovery and pairwise precision/recall", () => {
+    const truth = new Map([
+      ["1", "A"],
+      ["2", "A"],
+      ["3", "B"],
+      ["4", "B"],
+      ["5", "C"],
+    ]);
+    const pred = new Map([
+      ["1", "x"],
+      ["2", "x"],
+      ["3", "y"],
+      ["4", "z"],
+      ["5", "z"],
+    ]);
+    const s = scoreGrouping(truth, pred);
+    assert.equal(s.exactRecovery, 1 / 3);
+    assert.equal(s.pairwisePrecision, 1 / 2);
+    assert.equal(s.pairwiseRecall, 1 / 2);
+  });
+  it("scores duplicate pairs", () => {
+    const truth = new Map([
+      ["a", "1"],
+      ["b", "1"],
+      ["c", "2"],
+    ]);
+    assert.deepEqual(
+      scoreDuplicates(
+        truth,
+        new Map([
+          ["a", "a"],
+          ["b", "a"],
+          ["c", "a"],
+        ]),
+      ),
+      { precision: 1 / 3, recall: 1, truePairs: 1, predictedPairs: 3 },
+    );
+  });
+});

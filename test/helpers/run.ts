@@ -1,0 +1,47 @@
+import { type SpawnOptions, spawn } from "node:child_process";
+import { cp, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO } from "./shared.js";
+
+export const FIXTURES = join(REPO, "fixtures", "generated");
+export const BIN = join(REPO, "bin", "vbulk.js");
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (bin/vbulk.js → dist) as a user would, without a TTY. */
+export function runCli(args: string[], opts: SpawnOptions & { input?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      ...opts,
+      env: { ...process.env, NO_COLOR: "1", ...opts.env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    else child.stdin?.end();
+  });
+}
+
+/** A fresh temp folder holding a copy of a fixture folder (tests never write into fixtures/). */
+export async function copyFixture(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `vbulk-test-${name.replace(/\W/g, "")}-`));
+  await cp(join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+export async function tempDir(prefix = "vbulk-test-"): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}

@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { ARTICLES } from "../fixtures/generate.js";
+import type { VbulkError } from "../src/core/errors.js";
+import { dominantColor, nameColor } from "../src/imaging/color.js";
+import { decodePhoto, decodePhotoFile } from "../src/imaging/decode.js";
+import { averageHash, colorGridDistance, hammingDistance, hashPixels } from "../src/imaging/hash.js";
+import { sampleLab } from "../src/imaging/lab.js";
+import { FIXTURES } from "./helpers/run.js";
+
+const D = join(FIXTURES, "duplicates");
+
+describe("decodePhoto: invalid input", () => {
+  for (const [file, pattern] of [
+    ["empty.jpg", /Expected image data but received an empty file \(0 bytes\)/],
+    ["truncated.jpg", /Expected a readable image but the decoder said: .*(truncated|premature end)/i],
+    ["notes.jpg", /Expected a readable image but the decoder said: .*unsupported image format/i],
+  ] as const) {
+    it(`refuses ${file} with a one-line reason`, async () => {
+      await assert.rejects(decodePhotoFile(join(FIXTURES, "bad", file), 256), (err: VbulkError) => {
+        assert.equal(err.code, "BAD_FILE");
+        assert.match(err.message, pattern);
+        assert.equal(err.message.includes("\n"), false);
+        return true;
+      });
+    });
+  }
+});
+
+describe("decodePhoto", () => {
+  it("applies EXIF orientation: a phone portrait stored sideways comes out upright", async () => {
+    const p = await decodePhotoFile(join(FIXTURES, "rotated", "portrait-exif6.jpg"), 256);
+    assert.deepEqual([p.width, p.height], [300, 400], "oriented size of the original");
+    assert.ok(p.ph > p.pw, "working image is portrait");
+    const at = (x: number, y: number) =>
+      Array.from(p.pixels.subarray((y * p.pw + x) * 3, (y * p.pw + x) * 3 + 3));
+    const [r1, g1] = at(Math.floor(p.pw / 2), 5);
+    const [r2, g2] = at(Math.floor(p.pw / 2), p.ph - 5);
+    assert.ok(r1! > 150 && g1! < 90, `top is the red band, got ${at(Math.floor(p.pw / 2), 5)}`);
+    assert.ok(g2! > 120 && r2! < 90, `bottom is green, got ${at(Math.floor(p.pw / 2), p.ph - 5)}`);
+  });
+
+  it("shrinks on load: the working image is small whatever the original size", async () => {
+    const p = await decodePhoto(await readFile(join(FIXTURES, "grouping", "IMG_0001.jpg")), 256);
+    assert.deepEqual([p.width, p.height], [600, 800]);
+    assert.equal(Math.min(p.pw, p.ph), 256);
+    assert.equal(p.pixels.length, p.pw * p.ph * 3);
+  });
+
+  it("reads EXIF capture time", async () => {
+    const p = await decodePhotoFile(join(FIXTURES, "ordered-by-time", "c.jpg"), 256);
+    assert.equal(p.capturedAt, "2025-03-01T10:00:00");
+    const none = await decodePhotoFile(join(FIXTURES, "grouping", "IMG_0001.jpg"), 256);
+    assert.equal(none.capturedAt, null);
+  });
+
+  const heic = join(FIXTURES, "heic", "IMG_0001.heic");
+  const heicSkip = existsSync(heic)
+    ? false
+    : process.env.CI === "true"
+      ? false
+      : "skipped: no HEIC fixture (install libheif-examples for heif-enc, then npm run fixtures)";
+  it("decodes HEIC (iPhone) photos", { skip: heicSkip }, async () => {
+    const p = await decodePhotoFile(heic, 256);
+    assert.equal(p.format, "heic");
+    assert.deepEqual([p.width, p.height], [300, 400]);
+    const i = (Math.floor(p.ph / 2) * p.pw + Math.floor(p.pw / 2)) * 3;
+    const [r, g, b] = p.pixels.subarray(i, i + 3);
+    assert.ok(r! > 150 && g! < 80 && b! < 80, `centre of the red tee is red, got ${[r, g, b]}`);
+  });
+});
+
+async function hashesOf(file: string) {
+  const p = await decodePhotoFile(join(D, file), 256);
+  return hashPixels(p.pixels, p.pw, p.ph);
+}
+
+describe("perceptual hashes on designed near-duplicates", async () => {
+  const original = await hashesOf("original.jpg");
+  const cases: [string, { phash: number; ahash: number; color: number }, boolean][] = [
+    ["copy.jpg", { phash: 0, ahash: 0, color: 0 }, true],
+    ["resized.jpg", { phash: 2, ahash: 2, color: 1 }, true],
+    ["recompressed.jpg", { phash: 2, ahash: 2, color: 1.5 }, true],
+    ["webp.webp", { phash: 2, ahash: 2, color: 1.5 }, true],
+    ["cropped.jpg", { phash: 4, ahash: 2, color: 1.5 }, true],
+  ];
+  for (const [file, max] of cases) {
+    it(`${file} is within the duplicate thresholds (pHash <= ${max.phash}, aHash <= ${max.ahash}, colour <= ${max.color})`, async () => {
+      const h = await hashesOf(file);
+      assert.ok(
+        hammingDistance(original.phash, h.phash) <= max.phash,
+        `pHash distance ${hammingDistance(original.phash, h.phash)}`,
+      );
+      assert.ok(
+        hammingDistance(original.ahash, h.ahash) <= max.ahash,
+        `aHash distance ${hammingDistance(original.ahash, h.ahash)}`,
+      );
+      assert.ok(colorGridDistance(original.colorgrid, h.colorgrid) <= max.color);
+    });
+  }
+  it("another view of the same garment is far (pHash > 10)", async () => {
+    const h = await hashesOf("other-view.jpg");
+    assert.ok(hammingDistance(original.phash, h.phash) > 10);
+  });
+  it("the same pose in another colour shares the greyscale hashes but not the colour grid", async () => {
+    const h = await hashesOf("other-colour.jpg");
+    assert.ok(
+      hammingDistance(original.phash, h.phash) <= 5,
+      "greyscale hashes alone would call it a duplicate",
+    );
+    assert.ok(colorGridDistance(original.colorgrid, h.colorgrid) > 8);
+  });
+  it("a 5% crop is beyond what a 64-bit pHash matches (documented limit)", async () => {
+    const h = await hashesOf("cropped-5pct.jpg");
+    assert.ok(hammingDistance(original.phash, h.phash) > 5);
+  });
+});
+
+describe("hash functions", () => {
+  it("averageHash sets the bits above the mean", () => {
+    const grey = new Uint8Array(64).map((_, i) => (i < 32 ? 0 : 255));
+    assert.equal(averageHash(grey), "00000000ffffffff");
+  });
+  it("hammingDistance counts differing bits", () => {
+    assert.equal(hammingDistance("0000000000000000", "ffffffffffffffff"), 64);
+    assert.equal(hammingDistance("00000000000000f0", "0000000000000010"), 3);
+  });
+});
+
+describe("dominant colour", () => {
+  it("names reference colours", () => {
+    assert.equal(nameColor(10, 0, 0), "noir");
+    assert.equal(nameColor(95, 0, 1), "blanc");
+    assert.equal(nameColor(55, 0, 0), "gris");
+    assert.equal(nameColor(45, 65, 45), "rouge");
+    assert.equal(nameColor(30, 10, -40), "bleu");
+  });
+  for (const a of ARTICLES) {
+    it(`finds ${a.color} on the ${a.id} laid on a wooden floor`, async () => {
+      const p = await decodePhotoFile(
+        join(
+          FIXTURES,
+          "grouping",
+          `IMG_${String(ARTICLES.slice(0, ARTICLES.indexOf(a)).reduce((n, x) => n + x.views, 0) + 1).padStart(4, "0")}.jpg`,
+        ),
+        256,
+      );
+      const sample = await sampleLab(p.pixels, p.pw, p.ph, 48, 14, "nearest");
+      assert.equal(dominantColor(sample, 4).name, a.color);
+    });
+  }
+});

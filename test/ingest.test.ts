@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { resolveConfig } from "../src/core/config.js";
+import type { IngestEvent } from "../src/core/events.js";
+import { runIngest } from "../src/core/ingest.js";
+import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { readCatalog } from "../src/store/catalog.js";
+import { copyFixture, FIXTURES } from "./helpers/run.js";
+
+const config = resolveConfig();
+
+async function ingest(dir: string, events: IngestEvent[] = []) {
+  return runIngest({
+    source: dir,
+    config,
+    embedder: createFeatureEmbedder(),
+    onEvent: (e) => events.push(e),
+  });
+}
+
+describe("runIngest on the designed set", () => {
+  it("groups the photos into the garments they show, with their colours", async () => {
+    const dir = await copyFixture("grouping");
+    const truth = JSON.parse(await readFile(join(FIXTURES, "grouping", "truth.json"), "utf8")) as {
+      articles: { id: string; color: string }[];
+      files: Record<string, string>;
+    };
+    const { catalog } = await ingest(dir);
+    const got = catalog.items.map((it) => it.photos.map((p) => truth.files[p]));
+    assert.deepEqual(
+      got,
+      truth.articles.map((a) => Object.values(truth.files).filter((id) => id === a.id)),
+    );
+    assert.deepEqual(
+      catalog.items.map((it) => it.color),
+      truth.articles.map((a) => a.color),
+    );
+    assert.deepEqual(
+      catalog.items.map((it) => it.id),
+      ["c1", "c2", "c3", "c4", "c5"],
+    );
+    assert.ok(
+      catalog.items.every((it) => it.category === "unknown" && it.score === 0),
+      "no classifier: unknown, score 0",
+    );
+    assert.equal(catalog.grouping.method, "sequence");
+    assert.equal(catalog.grouping.order, "file_name");
+    // What was written is what was returned, and it validates.
+    assert.deepEqual(await readCatalog(dir), catalog);
+    const log = await readFile(join(dir, "catalog.log"), "utf8");
+    assert.match(log, /^article c1 category=unknown .*photos=IMG_0001\.jpg, IMG_0002\.jpg, IMG_0003\.jpg$/m);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.includes(".tmp")),
+      [],
+      "no temp files left behind",
+    );
+  });
+
+  it("re-running reuses the cache and analyses only new photos", async () => {
+    const dir = await copyFixture("grouping");
+    const first = await ingest(dir);
+    assert.equal(first.analysed, 15);
+    const second = await ingest(dir);
+    assert.deepEqual([second.analysed, second.cached], [0, 15]);
+    assert.deepEqual(second.catalog.items, first.catalog.items);
+    await writeFile(
+      join(dir, "IMG_0016.jpg"),
+      await readFile(join(FIXTURES, "duplicates", "other-colour.jpg")),
+    );
+    const third = await ingest(dir);
+    assert.deepEqual([third.analysed, third.cached], [1, 15]);
+  });
+
+  it("orders by EXIF capture time when every photo has one", async () => {
+    const dir = await copyFixture("ordered-by-time");
+    const { catalog } = await ingest(dir);
+    assert.equal(catalog.grouping.order, "capture_time");
+    assert.deepEqual(
+      catalog.items.map((it) => it.photos),
+      [
+        ["c.jpg", "b.jpg"],
+        ["a.jpg", "d.jpg"],
+      ],
+    );
+    assert.equal(catalog.photos.find((p) => p.file === "a.jpg")?.captured_at, "2025-03-01T10:02:00");
+  });
+
+  it("records duplicates with the reason and leaves them out of grouping", async () => {
+    const dir = await copyFixture("duplicates");
+    const { catalog } = await ingest(dir);
+    const dup = Object.fromEntries(catalog.photos.map((p) => [p.file, p.duplicate_of]));
+    // original.jpg and copy.jpg are the same bytes and size: the first in name order (copy.jpg) is kept.
+    assert.equal(dup["copy.jpg"], null);
+    assert.equal(dup["original.jpg"], "copy.jpg");
+    for (const f of ["resized.jpg", "recompressed.jpg", "webp.webp", "cropped.jpg"])
+      assert.equal(dup[f], "copy.jpg", `${f} is a duplicate of the full-size photo`);
+    assert.match(catalog.photos.find((p) => p.file === "original.jpg")!.duplicate_reason!, /identical bytes/);
+    for (const f of ["other-view.jpg", "other-colour.jpg", "cropped-5pct.jpg"])
+      assert.equal(dup[f], null, `${f} is not a duplicate`);
+    const grouped = catalog.items.flatMap((it) => it.photos);
+    assert.equal(grouped.length, catalog.summary.photos - catalog.summary.duplicates);
+    assert.match(
+      catalog.photos.find((p) => p.file === "resized.jpg")!.duplicate_reason!,
+      /pHash distance \d+, aHash distance \d+ \(<= 5\), colour ΔE/,
+    );
+  });
+
+  it("records bad photos as errors and keeps going", async () => {
+    const dir = await copyFixture("bad");
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    assert.deepEqual(catalog.errors.map((e) => e.file).sort(), ["empty.jpg", "notes.jpg", "truncated.jpg"]);
+    assert.equal(catalog.summary.photos, 2);
+    assert.equal(catalog.items.flatMap((it) => it.photos).length, 2);
+    assert.equal(events.filter((e) => e.type === "photo-error").length, 3);
+  });
+});

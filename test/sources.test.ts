@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { describe, it } from "node:test";
+import { DEFAULTS } from "../src/core/defaults.js";
+import type { VbulkError } from "../src/core/errors.js";
+import { scanFolder } from "../src/sources/folder.js";
+import { extractZip } from "../src/sources/zip.js";
+import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
+
+const limits = DEFAULTS.sources;
+
+describe("scanFolder: invalid parameters", () => {
+  it("refuses a folder that does not exist, naming it", async () => {
+    await assert.rejects(scanFolder("/nonexistent/photos", limits), (err: VbulkError) => {
+      assert.equal(err.code, "NOT_FOUND");
+      assert.match(
+        err.message,
+        /Expected a folder or a \.zip file for the photo source but received "\/nonexistent\/photos"/,
+      );
+      assert.ok(err.hint);
+      return true;
+    });
+  });
+  it("refuses more photos than maxFiles instead of truncating", async () => {
+    await assert.rejects(
+      scanFolder(join(FIXTURES, "grouping"), { ...limits, maxFiles: 3 }),
+      (err: VbulkError) => {
+        assert.equal(err.code, "TOO_MANY_FILES");
+        assert.match(err.message, /at most 3 photos/);
+        assert.match(err.message, /15 photos/);
+        return true;
+      },
+    );
+  });
+});
+
+describe("scanFolder", () => {
+  it("lists photos in natural order and reports what it skipped", async () => {
+    const dir = await copyFixture("grouping");
+    const scan = await scanFolder(dir, limits);
+    assert.equal(scan.files.length, 15);
+    assert.deepEqual(
+      scan.files.slice(0, 2).map((f) => f.rel),
+      ["IMG_0001.jpg", "IMG_0002.jpg"],
+    );
+    assert.deepEqual(scan.skipped, [{ file: "truth.json", reason: "not-an-image" }]);
+  });
+});
+
+describe("extractZip", () => {
+  it("extracts photos, skips macOS metadata, dotfiles and non-images, and counts them", async () => {
+    const work = join(await tempDir(), "photos.vbulk");
+    const scan = await extractZip(join(FIXTURES, "zips", "photos.zip"), work, limits);
+    assert.deepEqual(
+      scan.files.map((f) => f.rel),
+      ["shoot/IMG_0001.jpg", "shoot/IMG_0002.jpg"],
+    );
+    assert.deepEqual(
+      scan.skipped.map((s) => [s.file, s.reason]),
+      [
+        ["__MACOSX/shoot/._IMG_0001.jpg", "macos-metadata"],
+        ["shoot/.DS_Store", "hidden"],
+        ["shoot/readme.txt", "not-an-image"],
+      ],
+    );
+    assert.equal(scan.zip?.extracted, 2);
+    const again = await extractZip(join(FIXTURES, "zips", "photos.zip"), work, limits);
+    assert.equal(again.zip?.reused, 2, "a second run reuses the extracted files");
+  });
+
+  it("never writes outside the work folder: ../, absolute paths and symlinks are reported, not extracted", async () => {
+    const parent = await tempDir();
+    const work = join(parent, "evil.vbulk");
+    const scan = await extractZip(join(FIXTURES, "zips", "evil.zip"), work, limits);
+    assert.deepEqual(
+      scan.files.map((f) => f.rel),
+      ["IMG_0001.jpg"],
+    );
+    const reasons = Object.fromEntries(scan.skipped.map((s) => [s.file, s.reason]));
+    assert.equal(reasons["../evil.jpg"], "unsafe-path");
+    assert.equal(reasons["/tmp/vbulk-absolute-fixture.jpg"], "unsafe-path");
+    assert.equal(reasons["link.jpg"], "symlink");
+    assert.equal(existsSync(join(parent, "evil.jpg")), false);
+    assert.equal(existsSync("/tmp/vbulk-absolute-fixture.jpg"), false);
+    assert.deepEqual(await readdir(work), ["IMG_0001.jpg"]);
+    assert.deepEqual(await readdir(dirname(work)), ["evil.vbulk"]);
+  });
+
+  it("refuses a zip bomb before writing anything", async () => {
+    const work = join(await tempDir(), "bomb.vbulk");
+    await assert.rejects(extractZip(join(FIXTURES, "zips", "bomb.zip"), work, limits), (err: VbulkError) => {
+      assert.equal(err.code, "ZIP_TOO_LARGE");
+      assert.match(err.message, /compression ratio/);
+      assert.match(err.hint ?? "", /Nothing was extracted/);
+      return true;
+    });
+    assert.equal(existsSync(work), false);
+  });
+
+  it("refuses a total uncompressed size over the limit", async () => {
+    const work = join(await tempDir(), "photos.vbulk");
+    await assert.rejects(
+      extractZip(join(FIXTURES, "zips", "photos.zip"), work, { ...limits, maxTotalBytes: 1000 }),
+      /at most 1000 bytes uncompressed/,
+    );
+    assert.equal(existsSync(work), false);
+  });
+
+  it("refuses more photos than maxFiles", async () => {
+    const work = join(await tempDir(), "photos.vbulk");
+    await assert.rejects(
+      extractZip(join(FIXTURES, "zips", "photos.zip"), work, { ...limits, maxFiles: 1 }),
+      (err: VbulkError) => err.code === "TOO_MANY_FILES",
+    );
+  });
+
+  it("says clearly when the file is not a ZIP", async () => {
+    const work = join(await tempDir(), "x.vbulk");
+    await assert.rejects(
+      extractZip(join(FIXTURES, "zips", "not-a-zip.zip"), work, limits),
+      (err: VbulkError) => {
+        assert.equal(err.code, "ZIP_UNSAFE");
+        assert.match(err.message, /Expected a readable ZIP archive/);
+        return true;
+      },
+    );
+  });
+});
