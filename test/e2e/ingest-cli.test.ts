@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { copyFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import sharp from "sharp";
+import { BIN, copyFixture, FIXTURES, runCli, tempDir } from "../helpers/run.js";
+
+describe("vbulk ingest (real CLI)", () => {
+  it("writes a valid catalog beside the photos and prints a summary", async () => {
+    const dir = await copyFixture("grouping");
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^5 articles from 15 photos/m);
+    assert.match(r.stdout, /c2 +4 photos +unknown +bleu/);
+    assert.match(r.stderr, /No CLIP model available/);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.equal(catalog.schemaVersion, 1);
+    assert.equal(catalog.items.length, 5);
+  });
+
+  it("--json prints the catalog summary and nothing else on stdout", async () => {
+    const dir = await copyFixture("grouping");
+    const r = await runCli(["ingest", dir, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.summary.articles, 5);
+    assert.equal(doc.catalog, join(dir, "catalog.json"));
+    assert.equal(doc.articles[0].id, "c1");
+    assert.equal(doc.items, undefined, "a summary, not the whole catalog");
+  });
+
+  it("records bad photos and exits with 3 (partly done)", async () => {
+    const dir = await copyFixture("bad");
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /3 photos could not be read/);
+    assert.match(r.stdout, /empty\.jpg: Expected image data but received an empty file/);
+    assert.match(r.stdout, /notes\.jpg: Expected a readable image/);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.equal(catalog.errors.length, 3);
+  });
+
+  it("extracts a ZIP into a work folder next to it and writes the catalog there", async () => {
+    const dir = await tempDir();
+    await copyFile(join(FIXTURES, "zips", "photos.zip"), join(dir, "photos.zip"));
+    const r = await runCli(["ingest", join(dir, "photos.zip"), "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.catalog, join(dir, "photos.vbulk", "catalog.json"));
+    assert.equal(doc.summary.photos, 2);
+    assert.equal(doc.summary.skipped, 3);
+    assert.ok(existsSync(join(dir, "photos.vbulk", "shoot", "IMG_0001.jpg")), "photos stay for the upload step");
+  });
+
+  it("reports hostile ZIP entries and writes nothing outside the work folder", async () => {
+    const dir = await tempDir();
+    await copyFile(join(FIXTURES, "zips", "evil.zip"), join(dir, "evil.zip"));
+    const r = await runCli(["ingest", join(dir, "evil.zip")]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /3 other files skipped/);
+    const log = await readFile(join(dir, "evil.vbulk", "catalog.log"), "utf8");
+    assert.match(log, /skipped \.\.\/evil\.jpg: unsafe-path/);
+    assert.match(log, /skipped link\.jpg: symlink/);
+    assert.deepEqual((await readdir(dir)).sort(), ["evil.vbulk", "evil.zip"]);
+    assert.equal(existsSync("/tmp/vbulk-absolute-fixture.jpg"), false);
+  });
+
+  it("refuses a zip bomb with exit 2 and extracts nothing", async () => {
+    const dir = await tempDir();
+    await copyFile(join(FIXTURES, "zips", "bomb.zip"), join(dir, "bomb.zip"));
+    const r = await runCli(["ingest", join(dir, "bomb.zip")]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /error: Expected a compression ratio of at most 100/);
+    assert.match(r.stderr, /hint: .*zip bomb/);
+    assert.deepEqual(await readdir(join(dir, "bomb.vbulk")).catch(() => []), [".vbulk"].filter(() => existsSync(join(dir, "bomb.vbulk", ".vbulk"))));
+    assert.equal(existsSync(join(dir, "bomb.vbulk", "bomb.jpg")), false);
+  });
+});
+
+describe("vbulk ingest: bad commands change nothing", () => {
+  for (const [args, env, pattern] of [
+    [["--max-files", "abc"], {}, /Expected a whole number from 1 .* for --max-files \(or env BULK_MAX_FILES\) but received "abc"/],
+    [[], { BULK_CLUSTER_EPS: "-1" }, /for --eps \(or env BULK_CLUSTER_EPS\) but received "-1"/],
+    [["--grouping", "kmeans"], {}, /Expected one of auto, sequence, dbscan, agglomerative for --grouping/],
+    [["--bogus"], {}, /unknown option '--bogus'/],
+    [[], { BULK_MAX_FILES: "3" }, /Expected at most 3 photos for .* but received "15 photos"/],
+  ] as const) {
+    it(`${[...args, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(" ")} → exit 2, clear message, no file written`, async () => {
+      const dir = await copyFixture("grouping");
+      const before = (await readdir(dir)).sort();
+      const r = await runCli(["ingest", dir, ...args], { env: { ...process.env, ...env } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.equal(r.stdout, "");
+      assert.deepEqual((await readdir(dir)).filter((f) => f !== ".vbulk").sort(), before);
+      assert.equal(existsSync(join(dir, "catalog.json")), false);
+    });
+  }
+  it("a missing source is exit 2 with what to do", async () => {
+    const r = await runCli(["ingest", "/nonexistent/photos"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Expected a folder or a \.zip file for the photo source but received "\/nonexistent\/photos"/);
+    assert.match(r.stderr, /hint:/);
+  });
+});
+
+/** n copies of one 12 MP phone-sized photo: decoding them takes a few seconds, long enough to watch. */
+async function phoneSizedBatch(n: number): Promise<string> {
+  const dir = await tempDir();
+  const big = await sharp({ create: { width: 4032, height: 3024, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 40 } } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  for (let i = 0; i < n; i++) await writeFile(join(dir, `IMG_${String(i + 1).padStart(4, "0")}.jpg`), big);
+  return dir;
+}
+
+describe("vbulk status", () => {
+  it("follows an ingest running in another process, then reports it done", async () => {
+    const dir = await phoneSizedBatch(150);
+    const child = spawn(process.execPath, [BIN, "ingest", dir, "--json"], { stdio: "ignore", env: { ...process.env, NO_COLOR: "1" } });
+    const exited = new Promise<number | null>((res) => child.on("close", res));
+    let seenRunning: { counts: Record<string, number>; pid: number } | null = null;
+    const deadline = Date.now() + 30_000;
+    while (!seenRunning && Date.now() < deadline) {
+      const r = await runCli(["status", dir, "--json"]);
+      if (r.code === 0) {
+        const s = JSON.parse(r.stdout);
+        if (s.state === "running" && s.counts.files === 150) seenRunning = s;
+        if (s.state !== "running") break;
+      }
+      await sleep(30);
+    }
+    assert.ok(seenRunning, "status saw the ingest running");
+    assert.equal(seenRunning.pid, child.pid);
+    assert.equal(await exited, 0);
+    const after = await runCli(["status", dir]);
+    assert.equal(after.code, 0);
+    assert.match(after.stdout, /^ingest: done/m);
+    assert.match(after.stdout, /files 150, analysed 150, queued 0, duplicates 149, articles 1, errors 0/);
+  });
+
+  it("says what to do when nothing ran in the folder (exit 2)", async () => {
+    const dir = await tempDir();
+    const r = await runCli(["status", dir]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Expected a status file .* but found no file there/);
+    assert.match(r.stderr, /vbulk ingest DIR/);
+  });
+
+  it("reports an interrupted run (Ctrl-C) and the ingest exits 130", async () => {
+    const dir = await phoneSizedBatch(150);
+    const child = spawn(process.execPath, [BIN, "ingest", dir], { stdio: "ignore" });
+    const exited = new Promise<number | null>((res) => child.on("close", res));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null))) await sleep(10);
+    child.kill("SIGINT");
+    const code = await exited;
+    const s = JSON.parse((await runCli(["status", dir, "--json"])).stdout);
+    if (code === 0) assert.equal(s.state, "done", "finished before the signal arrived");
+    else {
+      assert.equal(code, 130);
+      assert.equal(s.state, "interrupted");
+    }
+  });
+});
