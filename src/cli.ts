@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerIngest } from "./commands/ingest.js";
+import { registerModels } from "./commands/models.js";
 import { createIo, printError } from "./commands/render.js";
 import { registerStatus } from "./commands/status.js";
 import { isInputError } from "./core/errors.js";
@@ -34,6 +35,7 @@ const program = new Command()
 
 registerIngest(program, run);
 registerStatus(program, run);
+registerModels(program, run);
 
 try {
   await program.parseAsync(process.argv);

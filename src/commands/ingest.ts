@@ -104,15 +104,21 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     "--device",
     "VBULK_DEVICE",
   );
-  const config = resolveConfig(await configFileLayer(raw.config), flags);
+  const fileLayer = await configFileLayer(raw.config);
+  // Validate flags and file before touching any model or photo: a bad command changes nothing.
+  resolveConfig(fileLayer, flags);
 
   const renderer = ingestRenderer(io);
   const selected = await selectEmbedder({
     modelDir: raw.modelDir,
     device,
     labelsFile: raw.labels,
+    offline: process.env.VBULK_OFFLINE === "1",
+    baseUrl: process.env.VBULK_MODEL_BASE_URL,
     onEvent: renderer.onEvent,
+    onModelEvent: renderer.onModelEvent,
   });
+  const config = resolveConfig(selected.calibration, fileLayer, flags);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
@@ -136,7 +142,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
   } finally {
     renderer.stop();
     process.removeListener("SIGINT", onSigint);
-    await selected.embedder.close();
+    await selected.close();
   }
 }
 

@@ -3,6 +3,7 @@ import cliProgress from "cli-progress";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent, IngestStage } from "../core/events.js";
 import { redact } from "../core/redact.js";
+import type { ModelEvent } from "../model/download.js";
 
 /** What a command needs to talk to the user: stdout for results, stderr for progress, warnings and errors. */
 export interface Io {
@@ -38,7 +39,11 @@ const STAGE_LABEL: Record<IngestStage, string> = {
 };
 
 /** Turns ingest events into one progress bar per stage (TTY only), warnings and per-photo errors on stderr. */
-export function ingestRenderer(io: Io): { onEvent: (e: IngestEvent) => void; stop: () => void } {
+export function ingestRenderer(io: Io): {
+  onEvent: (e: IngestEvent) => void;
+  onModelEvent: (e: ModelEvent) => void;
+  stop: () => void;
+} {
   const multi = io.interactive
     ? new cliProgress.MultiBar(
         {
@@ -53,7 +58,9 @@ export function ingestRenderer(io: Io): { onEvent: (e: IngestEvent) => void; sto
     : null;
   const bars = new Map<IngestStage, cliProgress.SingleBar>();
   const notes: string[] = [];
+  const download = downloadRenderer(io);
   return {
+    onModelEvent: download.onEvent,
     onEvent(e) {
       if (e.type === "stage") {
         if (multi && e.total > 0)
@@ -71,8 +78,44 @@ export function ingestRenderer(io: Io): { onEvent: (e: IngestEvent) => void; sto
       }
     },
     stop() {
+      download.stop();
       multi?.stop();
-      for (const n of notes) io.err(n);
+      for (const n of notes.splice(0)) io.err(n);
+    },
+  };
+}
+
+/** One bar per downloaded model file (TTY only); otherwise one line per file. */
+export function downloadRenderer(io: Io): { onEvent: (e: ModelEvent) => void; stop: () => void } {
+  const multi = io.interactive
+    ? new cliProgress.MultiBar(
+        {
+          stream: process.stderr,
+          clearOnComplete: false,
+          hideCursor: true,
+          format: " {file} [{bar}] {percentage}% {mb}",
+          barsize: 30,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  return {
+    onEvent(e) {
+      if (e.type === "file") {
+        if (e.state === "ok") return;
+        if (multi) bars.set(e.path, multi.create(e.total ?? 1, e.from, { file: e.path.padEnd(34), mb: "" }));
+        else
+          io.err(
+            `${e.state === "resume" ? "resuming" : "downloading"} ${e.path}${e.total ? ` (${mb(e.total)})` : ""}`,
+          );
+      } else if (e.type === "bytes") {
+        bars.get(e.path)?.update(e.done, { mb: mb(e.done) });
+      } else if (!multi) io.err(`verified ${e.path} sha256 ${e.sha256.slice(0, 16)}…`);
+    },
+    stop() {
+      multi?.stop();
     },
   };
 }

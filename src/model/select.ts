@@ -1,31 +1,142 @@
+import { stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ConfigOverrides } from "../core/config.js";
+import { messageOf, VbulkError } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import type { Classifier } from "../core/ingest.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { createFeatureEmbedder } from "../imaging/features.js";
+import { CLIP_GROUPING, loadClip, loadLabelSet } from "./clip.js";
+import { type ModelEvent, pullModel } from "./download.js";
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_MODEL,
+  loadManifest,
+  type Manifest,
+  manifestForFolder,
+  modelCacheDir,
+  readLocalManifest,
+  verifyFiles,
+} from "./manifest.js";
+import type { Device } from "./onnx.js";
+
+export const DEFAULT_LABELS = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../models/labels/garments.json",
+);
 
 export interface SelectOptions {
+  /** A folder holding a CLIP model already (--model-dir / VBULK_MODEL_DIR). */
   modelDir?: string;
-  device: "cpu" | "cuda";
+  device: Device;
   labelsFile?: string;
+  /** Never try the network (VBULK_OFFLINE=1). */
+  offline?: boolean;
+  baseUrl?: string;
   onEvent: EventSink<IngestEvent>;
+  onModelEvent?: (e: ModelEvent) => void;
 }
 
 export interface SelectedEmbedder {
   embedder: Embedder;
   classifier?: Classifier;
   model: string | null;
+  /** Thresholds that fit this embedder's embeddings; user config is layered on top. */
+  calibration: ConfigOverrides;
+  close(): Promise<void>;
 }
 
 /**
- * Picks the embedder for an ingest: CLIP when a model is available, otherwise the model-free embedder with a
- * warning that says how to get the model.
+ * Picks the embedder for an ingest: CLIP from --model-dir, or from the cache (pulled on first use when the
+ * network is there); otherwise the model-free embedder with one line saying how to get the model.
+ * A corrupt or partial model file is never loaded: from the cache it is fetched again, from --model-dir it is an error.
  */
 export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbedder> {
-  opts.onEvent({
-    type: "warning",
-    message:
-      'No CLIP model available: grouping uses the model-free colour/texture embedder and categories stay "unknown".',
-    hint: "CLIP support: see the README (vbulk models pull, or --model-dir DIR).",
+  const warn = (message: string, hint?: string) =>
+    opts.onEvent({ type: "warning", message, ...(hint ? { hint } : {}) });
+  let dir: string;
+  let manifest: Manifest;
+  if (opts.modelDir) {
+    dir = resolve(opts.modelDir);
+    if (!(await stat(dir).catch(() => null))?.isDirectory()) {
+      throw new VbulkError(
+        "NOT_FOUND",
+        `Expected a folder holding a CLIP model for --model-dir (or env VBULK_MODEL_DIR) but received "${opts.modelDir}"`,
+        {
+          hint: "Pull one with `vbulk models pull`, or point at a folder in the Hugging Face layout.",
+        },
+      );
+    }
+    const local = await readLocalManifest(dir);
+    if (local) {
+      const bad = (await verifyFiles(dir, local)).filter((c) => c.state !== "ok" && c.state !== "unpinned");
+      if (bad.length) {
+        throw new VbulkError(
+          "MODEL_CORRUPT",
+          `Expected the files of ${join(dir, "vbulk-model.json")} but ${bad.map((b) => `${b.path} is ${b.state}${b.detail ? ` (${b.detail})` : ""}`).join("; ")}`,
+          {
+            hint: "Fetch the model again (`vbulk models pull`) or re-create the manifest with `vbulk models manifest DIR` if you changed the files on purpose.",
+          },
+        );
+      }
+      manifest = local;
+    } else {
+      manifest = await manifestForFolder(dir);
+      warn(
+        `The model in ${dir} has no vbulk-model.json: it is loaded unverified.`,
+        "Run `vbulk models manifest DIR` once to record its files' sizes and sha256.",
+      );
+    }
+  } else {
+    const wanted = await loadManifest(DEFAULT_MODEL);
+    dir = join(modelCacheDir(), wanted.name);
+    const pinned = (await readLocalManifest(dir).catch(() => null)) ?? wanted;
+    const ready = (await verifyFiles(dir, pinned)).every(
+      (c) => c.state === "ok" || (c.state === "unpinned" && pinned !== wanted),
+    );
+    if (ready) manifest = pinned;
+    else if (opts.offline) {
+      warn(noModel(dir, "offline"), howToGet(dir));
+      return featureOnly();
+    } else {
+      try {
+        manifest = await pullModel(wanted, dir, {
+          baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+          onEvent: opts.onModelEvent,
+          connectTimeoutMs: 15_000,
+        });
+      } catch (err) {
+        if (!(err instanceof VbulkError)) throw err;
+        warn(noModel(dir, messageOf(err)), howToGet(dir));
+        return featureOnly();
+      }
+    }
+  }
+  const clip = await loadClip(dir, manifest, {
+    device: opts.device,
+    onWarning: (m) =>
+      warn(m, "See the README's GPU section for installing onnxruntime-node's CUDA binaries."),
   });
-  return { embedder: createFeatureEmbedder(), model: null };
+  const labels = await loadLabelSet(opts.labelsFile ?? DEFAULT_LABELS);
+  const classifier = await clip.classifier(labels, join(modelCacheDir(), "labels"));
+  return {
+    embedder: clip.embedder,
+    classifier,
+    model: `${manifest.name}${manifest.revision ? `@${manifest.revision}` : ""}`,
+    calibration: CLIP_GROUPING,
+    close: () => clip.close(),
+  };
+}
+
+function featureOnly(): SelectedEmbedder {
+  return { embedder: createFeatureEmbedder(), model: null, calibration: {}, close: async () => {} };
+}
+
+function noModel(dir: string, why: string): string {
+  return `No CLIP model available (${why}): grouping uses the model-free colour/texture embedder and categories stay "unknown".`;
+}
+
+function howToGet(dir: string): string {
+  return `Get it with \`vbulk models pull\` (needs the network), or put a CLIP export in ${dir}, or pass --model-dir DIR.`;
 }

@@ -52,7 +52,10 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal(doc.catalog, join(dir, "photos.vbulk", "catalog.json"));
     assert.equal(doc.summary.photos, 2);
     assert.equal(doc.summary.skipped, 3);
-    assert.ok(existsSync(join(dir, "photos.vbulk", "shoot", "IMG_0001.jpg")), "photos stay for the upload step");
+    assert.ok(
+      existsSync(join(dir, "photos.vbulk", "shoot", "IMG_0001.jpg")),
+      "photos stay for the upload step",
+    );
   });
 
   it("reports hostile ZIP entries and writes nothing outside the work folder", async () => {
@@ -75,14 +78,21 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /error: Expected a compression ratio of at most 100/);
     assert.match(r.stderr, /hint: .*zip bomb/);
-    assert.deepEqual(await readdir(join(dir, "bomb.vbulk")).catch(() => []), [".vbulk"].filter(() => existsSync(join(dir, "bomb.vbulk", ".vbulk"))));
+    assert.deepEqual(
+      await readdir(join(dir, "bomb.vbulk")).catch(() => []),
+      [".vbulk"].filter(() => existsSync(join(dir, "bomb.vbulk", ".vbulk"))),
+    );
     assert.equal(existsSync(join(dir, "bomb.vbulk", "bomb.jpg")), false);
   });
 });
 
 describe("vbulk ingest: bad commands change nothing", () => {
   for (const [args, env, pattern] of [
-    [["--max-files", "abc"], {}, /Expected a whole number from 1 .* for --max-files \(or env BULK_MAX_FILES\) but received "abc"/],
+    [
+      ["--max-files", "abc"],
+      {},
+      /Expected a whole number from 1 .* for --max-files \(or env BULK_MAX_FILES\) but received "abc"/,
+    ],
     [[], { BULK_CLUSTER_EPS: "-1" }, /for --eps \(or env BULK_CLUSTER_EPS\) but received "-1"/],
     [["--grouping", "kmeans"], {}, /Expected one of auto, sequence, dbscan, agglomerative for --grouping/],
     [["--bogus"], {}, /unknown option '--bogus'/],
@@ -102,7 +112,10 @@ describe("vbulk ingest: bad commands change nothing", () => {
   it("a missing source is exit 2 with what to do", async () => {
     const r = await runCli(["ingest", "/nonexistent/photos"]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Expected a folder or a \.zip file for the photo source but received "\/nonexistent\/photos"/);
+    assert.match(
+      r.stderr,
+      /Expected a folder or a \.zip file for the photo source but received "\/nonexistent\/photos"/,
+    );
     assert.match(r.stderr, /hint:/);
   });
 });
@@ -110,7 +123,9 @@ describe("vbulk ingest: bad commands change nothing", () => {
 /** n copies of one 12 MP phone-sized photo: decoding them takes a few seconds, long enough to watch. */
 async function phoneSizedBatch(n: number): Promise<string> {
   const dir = await tempDir();
-  const big = await sharp({ create: { width: 4032, height: 3024, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 40 } } })
+  const big = await sharp({
+    create: { width: 4032, height: 3024, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 40 } },
+  })
     .jpeg({ quality: 85 })
     .toBuffer();
   for (let i = 0; i < n; i++) await writeFile(join(dir, `IMG_${String(i + 1).padStart(4, "0")}.jpg`), big);
@@ -120,7 +135,10 @@ async function phoneSizedBatch(n: number): Promise<string> {
 describe("vbulk status", () => {
   it("follows an ingest running in another process, then reports it done", async () => {
     const dir = await phoneSizedBatch(150);
-    const child = spawn(process.execPath, [BIN, "ingest", dir, "--json"], { stdio: "ignore", env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [BIN, "ingest", dir, "--json"], {
+      stdio: "ignore",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     const exited = new Promise<number | null>((res) => child.on("close", res));
     let seenRunning: { counts: Record<string, number>; pid: number } | null = null;
     const deadline = Date.now() + 30_000;
@@ -155,7 +173,8 @@ describe("vbulk status", () => {
     const child = spawn(process.execPath, [BIN, "ingest", dir], { stdio: "ignore" });
     const exited = new Promise<number | null>((res) => child.on("close", res));
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null))) await sleep(10);
+    while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
+      await sleep(10);
     child.kill("SIGINT");
     const code = await exited;
     const s = JSON.parse((await runCli(["status", dir, "--json"])).stdout);

@@ -1,0 +1,147 @@
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { VbulkError } from "../core/errors.js";
+import { pullModel } from "../model/download.js";
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_MODEL,
+  listManifests,
+  loadManifest,
+  manifestForFolder,
+  modelCacheDir,
+  readLocalManifest,
+  verifyFiles,
+  writeLocalManifest,
+} from "../model/manifest.js";
+import { envOption } from "./options.js";
+import { createIo, downloadRenderer } from "./render.js";
+
+type Run = (fn: () => Promise<number>) => Promise<void>;
+
+/** Registers `vbulk models pull|list|verify|manifest`. */
+export function registerModels(program: Command, run: Run): void {
+  const models = program
+    .command("models")
+    .description("download, list and verify the CLIP model used by ingest");
+
+  models
+    .command("pull")
+    .description("download a model into the cache (resumable, sha256-verified, atomic)")
+    .option("--model <name>", "which model (see `vbulk models list`)", DEFAULT_MODEL)
+    .addOption(
+      envOption("--base-url <url>", "where to download from (Hugging Face layout)", "VBULK_MODEL_BASE_URL"),
+    )
+    .option("--json", "print the pulled manifest as JSON")
+    .action((raw: { model: string; baseUrl?: string; json?: boolean }) =>
+      run(async () => {
+        const io = createIo(raw.json === true);
+        const manifest = await loadManifest(raw.model);
+        const dir = join(modelCacheDir(), manifest.name);
+        const render = downloadRenderer(io);
+        try {
+          const pulled = await pullModel(manifest, dir, {
+            baseUrl: raw.baseUrl ?? DEFAULT_BASE_URL,
+            onEvent: render.onEvent,
+          });
+          render.stop();
+          if (io.json) io.out(JSON.stringify({ dir, manifest: pulled }, null, 2));
+          else io.out(`${manifest.name} is ready in ${dir} (${pulled.files.length} files verified)`);
+          return 0;
+        } finally {
+          render.stop();
+        }
+      }),
+    );
+
+  models
+    .command("list")
+    .description("the models vbulk can download, and whether each is in the cache")
+    .option("--json", "print as JSON")
+    .action((raw: { json?: boolean }) =>
+      run(async () => {
+        const io = createIo(raw.json === true);
+        const rows = [];
+        for (const m of await listManifests()) {
+          const dir = join(modelCacheDir(), m.name);
+          const pinned = (await readLocalManifest(dir).catch(() => null)) ?? m;
+          const checks = await verifyFiles(dir, pinned);
+          const state = checks.every((c) => c.state === "ok")
+            ? "ready"
+            : checks.every((c) => c.state === "missing")
+              ? "not downloaded"
+              : "incomplete";
+          rows.push({
+            name: m.name,
+            repo: m.repo,
+            revision: m.revision,
+            dir,
+            state,
+            description: m.description,
+          });
+        }
+        if (io.json) io.out(JSON.stringify(rows, null, 2));
+        else for (const r of rows) io.out(`${r.name}  ${r.state}  ${r.dir}\n  ${r.description ?? ""}`);
+        return 0;
+      }),
+    );
+
+  models
+    .command("verify")
+    .description("check a model folder against its manifest (sizes and sha256)")
+    .addOption(
+      envOption(
+        "--model-dir <dir>",
+        "the folder to check (default: the cached default model)",
+        "VBULK_MODEL_DIR",
+      ),
+    )
+    .option("--json", "print as JSON")
+    .action((raw: { modelDir?: string; json?: boolean }) =>
+      run(async () => {
+        const io = createIo(raw.json === true);
+        const dir = raw.modelDir ? resolve(raw.modelDir) : join(modelCacheDir(), DEFAULT_MODEL);
+        const manifest =
+          (await readLocalManifest(dir)) ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL));
+        if (!manifest) {
+          throw new VbulkError("NOT_FOUND", `Expected a vbulk-model.json in ${dir} but found none`, {
+            hint: "Write one with `vbulk models manifest DIR` (it records the files as they are now).",
+          });
+        }
+        const checks = await verifyFiles(dir, manifest);
+        const ok = checks.every((c) => c.state === "ok");
+        if (io.json) io.out(JSON.stringify({ dir, ok, files: checks }, null, 2));
+        else {
+          for (const c of checks)
+            io.out(
+              `${c.state === "ok" ? "ok      " : c.state.padEnd(8)} ${c.path}${c.detail ? `  ${c.detail}` : ""}`,
+            );
+          io.out(
+            ok
+              ? `${dir}: all ${checks.length} files verified`
+              : `${dir}: not usable as is; \`vbulk models pull\` fetches what is missing or wrong`,
+          );
+        }
+        return ok ? 0 : 1;
+      }),
+    );
+
+  models
+    .command("manifest")
+    .description("write vbulk-model.json for a folder of local CLIP files (sizes, sha256, encoders)")
+    .argument("<dir>", "folder in the Hugging Face layout")
+    .option("--name <name>", "a name for the model")
+    .option("--json", "print the manifest as JSON")
+    .action((dir: string, raw: { name?: string; json?: boolean }) =>
+      run(async () => {
+        const io = createIo(raw.json === true);
+        const manifest = await manifestForFolder(resolve(dir), raw.name);
+        const path = await writeLocalManifest(resolve(dir), manifest);
+        if (io.json) io.out(JSON.stringify(manifest, null, 2));
+        else
+          io.out(
+            `wrote ${path}: ${manifest.files.length} files, vision ${manifest.vision}, text ${manifest.text}`,
+          );
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,172 @@
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { messageOf, VbulkError } from "../core/errors.js";
+import { type Manifest, readLocalManifest, sha256File, verifyFiles, writeLocalManifest } from "./manifest.js";
+
+export type ModelEvent =
+  | { type: "file"; path: string; state: "ok" | "download" | "resume"; total: number | null; from: number }
+  | { type: "bytes"; path: string; done: number; total: number | null }
+  | { type: "verified"; path: string; sha256: string };
+
+export interface PullOptions {
+  baseUrl: string;
+  onEvent?: (e: ModelEvent) => void;
+  signal?: AbortSignal;
+  /** Timeout (ms) for a server to start answering; the body itself may take as long as it needs. */
+  connectTimeoutMs?: number;
+}
+
+/** The URL of one file of a manifest under a Hugging Face-style base URL: BASE/REPO/resolve/REVISION/PATH. */
+export function fileUrl(baseUrl: string, m: Manifest, path: string): string {
+  if (!m.repo)
+    throw new VbulkError("BAD_INPUT", `Expected a repo in the manifest of ${m.name} but it has none`, {
+      hint: "Only downloadable models can be pulled.",
+    });
+  return `${baseUrl.replace(/\/+$/, "")}/${m.repo}/resolve/${m.revision ?? "main"}/${path}`;
+}
+
+/**
+ * Downloads a model's files into `dir`: resumable (a cut download continues from its .part file with an HTTP
+ * Range request), verified (size and sha256 against the manifest; where the manifest has none, the first
+ * download's hash is pinned in dir/vbulk-model.json and checked from then on), atomic (a file appears under its
+ * name only once verified). Files already present and verified are kept.
+ * Throws NETWORK when the server cannot be reached or answers an error, MODEL_CORRUPT on a hash mismatch
+ * (the bad file is deleted).
+ */
+export async function pullModel(manifest: Manifest, dir: string, opts: PullOptions): Promise<Manifest> {
+  await mkdir(dir, { recursive: true });
+  const pinned = (await readLocalManifest(dir).catch(() => null)) ?? manifest;
+  const checks = await verifyFiles(dir, pinned);
+  const files = [];
+  for (const f of manifest.files) {
+    const pin = pinned.files.find((p) => p.path === f.path);
+    const expectedSha = f.sha256 ?? pin?.sha256 ?? null;
+    const expectedSize = f.size ?? pin?.size ?? null;
+    const check = checks.find((c) => c.path === f.path);
+    const dest = join(dir, f.path);
+    if (check && (check.state === "ok" || (check.state === "unpinned" && expectedSha === null))) {
+      const st = await stat(dest);
+      opts.onEvent?.({ type: "file", path: f.path, state: "ok", total: st.size, from: st.size });
+      files.push({ path: f.path, size: st.size, sha256: expectedSha ?? (await sha256File(dest)) });
+      continue;
+    }
+    if (check && check.state !== "missing") await rm(dest, { force: true });
+    files.push(
+      await downloadOne(
+        fileUrl(opts.baseUrl, manifest, f.path),
+        dest,
+        f.path,
+        expectedSize,
+        expectedSha,
+        opts,
+      ),
+    );
+  }
+  const result: Manifest = { ...manifest, files };
+  await writeLocalManifest(dir, result);
+  return result;
+}
+
+async function downloadOne(
+  url: string,
+  dest: string,
+  path: string,
+  size: number | null,
+  sha: string | null,
+  opts: PullOptions,
+) {
+  const part = `${dest}.part`;
+  await mkdir(dirname(dest), { recursive: true });
+  let from = (await stat(part).catch(() => null))?.size ?? 0;
+  const headers: Record<string, string> = from > 0 ? { Range: `bytes=${from}-` } : {};
+  let res: Response;
+  const connect = AbortSignal.timeout(opts.connectTimeoutMs ?? 30_000);
+  try {
+    res = await fetch(url, {
+      headers,
+      signal: opts.signal ? AbortSignal.any([opts.signal, connect]) : connect,
+      redirect: "follow",
+    });
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    throw new VbulkError(
+      "NETWORK",
+      `Could not reach ${new URL(url).origin} to download ${path} (${code ?? messageOf(err)})`,
+      {
+        hint: "Check the connection (or VBULK_MODEL_BASE_URL) and run `vbulk models pull` again; a partial download is resumed.",
+        cause: err,
+      },
+    );
+  }
+  if (res.status === 416 && from > 0) {
+    // The .part is already whole (or the server disagrees): start again cleanly.
+    await rm(part, { force: true });
+    return downloadOne(url, dest, path, size, sha, opts);
+  }
+  if (!(res.status === 200 || res.status === 206) || !res.body) {
+    throw new VbulkError(
+      "NETWORK",
+      `Expected the model file ${path} from ${url} but the server answered ${res.status} ${res.statusText}`,
+      {
+        hint:
+          res.status === 404
+            ? "The manifest's repo, revision or path is wrong, or the base URL is (VBULK_MODEL_BASE_URL)."
+            : "Try again later: `vbulk models pull` resumes.",
+      },
+    );
+  }
+  if (res.status === 200) from = 0;
+  const length = Number(res.headers.get("content-length") ?? Number.NaN);
+  const total = size ?? (Number.isFinite(length) ? from + length : null);
+  opts.onEvent?.({ type: "file", path, state: from > 0 ? "resume" : "download", total, from });
+  let done = from;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      done += chunk.length;
+      opts.onEvent?.({ type: "bytes", path, done, total });
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(
+      Readable.fromWeb(res.body as import("node:stream/web").ReadableStream),
+      counter,
+      createWriteStream(part, { flags: from > 0 ? "a" : "w" }),
+      {
+        signal: opts.signal,
+      },
+    );
+  } catch (err) {
+    throw new VbulkError(
+      "NETWORK",
+      `The download of ${path} was cut after ${done} bytes (${messageOf(err)})`,
+      {
+        hint: "Run `vbulk models pull` again: it resumes where it stopped.",
+        cause: err,
+      },
+    );
+  }
+  const got = (await stat(part)).size;
+  if (total !== null && got !== total) {
+    throw new VbulkError("NETWORK", `Expected ${total} bytes for ${path} but received ${got}`, {
+      hint: "Run `vbulk models pull` again: it resumes where it stopped.",
+    });
+  }
+  const digest = await sha256File(part);
+  if (sha !== null && digest !== sha) {
+    await rm(part, { force: true });
+    throw new VbulkError(
+      "MODEL_CORRUPT",
+      `Expected sha256 ${sha} for ${path} but the download has ${digest}; it was deleted, not used`,
+      {
+        hint: "Run `vbulk models pull` again. If it repeats, the server or the manifest is wrong: check VBULK_MODEL_BASE_URL.",
+      },
+    );
+  }
+  await rename(part, dest);
+  opts.onEvent?.({ type: "verified", path, sha256: digest });
+  return { path, size: got, sha256: digest };
+}

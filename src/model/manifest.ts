@@ -1,0 +1,208 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { writeJsonAtomic } from "../core/atomic.js";
+import { parseWith, readJsonFile } from "../store/read.js";
+
+/** The manifest every model folder can carry (vbulk-model.json) and every downloadable model has (models/*.json). */
+export const ManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  family: z.literal("clip"),
+  repo: z.string().optional(),
+  revision: z.string().optional(),
+  embeddingSize: z.number().int().positive(),
+  /** CLIP's learned temperature: logits = logitScale * cosine (100 for OpenAI CLIP). */
+  logitScale: z.number().positive().default(100),
+  vision: z.string().min(1),
+  text: z.string().min(1),
+  files: z
+    .array(
+      z.object({
+        path: z.string().min(1),
+        size: z.number().int().nonnegative().nullable(),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .nullable(),
+      }),
+    )
+    .min(1),
+  note: z.string().optional(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export const LOCAL_MANIFEST = "vbulk-model.json";
+/** The files a CLIP folder needs besides the two encoders (Hugging Face layout). */
+export const CLIP_SIDE_FILES = ["tokenizer.json", "tokenizer_config.json", "preprocessor_config.json"];
+
+const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../models");
+export const DEFAULT_MODEL = "clip-vit-base-patch32";
+export const DEFAULT_BASE_URL = "https://huggingface.co";
+
+/** Lists the models vbulk knows how to download (models/*.json). */
+export async function listManifests(): Promise<Manifest[]> {
+  const names = (await readdir(MODELS_DIR)).filter((f) => f.endsWith(".json")).sort();
+  return Promise.all(
+    names.map((n) => readJsonFile(join(MODELS_DIR, n), ManifestSchema, "model manifest", "Reinstall vbulk.")),
+  );
+}
+
+/** The manifest of a downloadable model by name. Throws NOT_FOUND naming the known ones. */
+export async function loadManifest(name: string): Promise<Manifest> {
+  const all = await listManifests();
+  const m = all.find((x) => x.name === name);
+  if (!m) {
+    const { VbulkError } = await import("../core/errors.js");
+    throw new VbulkError(
+      "NOT_FOUND",
+      `Expected one of ${all.map((x) => x.name).join(", ")} for --model but received "${name}"`,
+      {
+        hint: "`vbulk models list` shows the models vbulk can download.",
+      },
+    );
+  }
+  return m;
+}
+
+/** Where downloaded models live: VBULK_CACHE_DIR, else ~/.cache/vbulk/models (XDG_CACHE_HOME honoured). */
+export function modelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.VBULK_CACHE_DIR) return resolve(env.VBULK_CACHE_DIR, "models");
+  return join(
+    env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), ".cache"),
+    "vbulk",
+    "models",
+  );
+}
+
+/** Reads DIR/vbulk-model.json if there is one. Throws BAD_INPUT naming the field when it is malformed. */
+export async function readLocalManifest(dir: string): Promise<Manifest | null> {
+  const path = join(dir, LOCAL_MANIFEST);
+  const text = await readFile(path, "utf8").catch(() => null);
+  if (text === null) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  return parseWith(
+    ManifestSchema,
+    data,
+    `model manifest ${path}`,
+    "Fix it, or re-create it with `vbulk models manifest DIR`.",
+  );
+}
+
+export async function writeLocalManifest(dir: string, manifest: Manifest): Promise<string> {
+  const path = join(dir, LOCAL_MANIFEST);
+  await writeJsonAtomic(path, ManifestSchema.parse(manifest));
+  return path;
+}
+
+/** sha256 of a file, streamed (model files are hundreds of MB). */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+export type FileCheck = {
+  path: string;
+  state: "ok" | "missing" | "size-mismatch" | "sha-mismatch" | "unpinned";
+  detail?: string;
+};
+
+/** Checks a folder against a manifest: presence, size, sha256 (where the manifest pins them). */
+export async function verifyFiles(dir: string, manifest: Manifest): Promise<FileCheck[]> {
+  const out: FileCheck[] = [];
+  for (const f of manifest.files) {
+    const abs = join(dir, f.path);
+    const st = await stat(abs).catch(() => null);
+    if (!st?.isFile()) {
+      out.push({ path: f.path, state: "missing" });
+      continue;
+    }
+    if (f.size !== null && st.size !== f.size) {
+      out.push({ path: f.path, state: "size-mismatch", detail: `${st.size} bytes, expected ${f.size}` });
+      continue;
+    }
+    if (f.sha256 === null) {
+      out.push({ path: f.path, state: "unpinned" });
+      continue;
+    }
+    const sha = await sha256File(abs);
+    out.push(
+      sha === f.sha256
+        ? { path: f.path, state: "ok" }
+        : {
+            path: f.path,
+            state: "sha-mismatch",
+            detail: `sha256 ${sha.slice(0, 12)}…, expected ${f.sha256.slice(0, 12)}…`,
+          },
+    );
+  }
+  return out;
+}
+
+/**
+ * Builds a manifest for a folder of local files in the Hugging Face layout (for `vbulk models manifest DIR`):
+ * finds the two encoders, records every file's size and sha256, reads the embedding size from config.json.
+ */
+export async function manifestForFolder(dir: string, name?: string): Promise<Manifest> {
+  const files: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const abs = join(d, e.name);
+      if (e.name.startsWith(".") || e.name === LOCAL_MANIFEST) continue;
+      // Symlinks are followed here: people link large model files rather than copy them.
+      const st = e.isSymbolicLink() ? await stat(abs).catch(() => null) : e;
+      if (st?.isDirectory()) await walk(abs);
+      else if (st?.isFile()) files.push(relative(dir, abs).split(sep).join("/"));
+    }
+  };
+  await walk(dir);
+  const pick = (kind: "vision" | "text") => {
+    const onnx = files.filter((f) => f.endsWith(".onnx") && f.split("/").pop()!.startsWith(`${kind}_model`));
+    return onnx.find((f) => f.includes("quantized")) ?? onnx[0];
+  };
+  const vision = pick("vision");
+  const text = pick("text");
+  const { VbulkError } = await import("../core/errors.js");
+  if (!vision || !text) {
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected vision_model*.onnx and text_model*.onnx in ${dir} but found ${files.filter((f) => f.endsWith(".onnx")).join(", ") || "no .onnx file"}`,
+      {
+        hint: "Point at a CLIP export in the Hugging Face layout (onnx/vision_model_quantized.onnx, onnx/text_model_quantized.onnx, tokenizer.json, preprocessor_config.json).",
+      },
+    );
+  }
+  const config = JSON.parse(await readFile(join(dir, "config.json"), "utf8").catch(() => "{}")) as {
+    projection_dim?: number;
+  };
+  const keep = [
+    vision,
+    text,
+    ...CLIP_SIDE_FILES.filter((f) => files.includes(f)),
+    ...(files.includes("config.json") ? ["config.json"] : []),
+  ];
+  const entries = [];
+  for (const f of keep)
+    entries.push({ path: f, size: (await stat(join(dir, f))).size, sha256: await sha256File(join(dir, f)) });
+  return {
+    schemaVersion: 1,
+    name: name ?? dir.split(sep).filter(Boolean).pop() ?? "local-clip",
+    family: "clip",
+    embeddingSize: config.projection_dim ?? 512,
+    logitScale: 100,
+    vision,
+    text,
+    files: entries,
+  };
+}

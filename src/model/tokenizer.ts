@@ -1,0 +1,56 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Tokenizer } from "@huggingface/tokenizers";
+import { VbulkError } from "../core/errors.js";
+
+export interface ClipTokenizer {
+  /** Token ids per text, each padded (with the pad token) or truncated to the context length, BOS/EOS kept. */
+  encode(texts: string[]): BigInt64Array;
+  contextLength: number;
+}
+
+/**
+ * The model's own tokenizer (tokenizer.json + tokenizer_config.json), CLIP BPE. Pads to model_max_length (77)
+ * with the pad token: the text encoder pools at the first EOS, so padding with EOS changes nothing.
+ * Throws MODEL_MISSING when the files are absent.
+ */
+export async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
+  const read = async (f: string) => {
+    try {
+      return JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>;
+    } catch (err) {
+      throw new VbulkError(
+        "MODEL_MISSING",
+        `Expected ${f} in the model folder ${dir} but could not read it`,
+        {
+          hint: "A CLIP folder needs tokenizer.json and tokenizer_config.json beside the encoders (Hugging Face layout).",
+          cause: err,
+        },
+      );
+    }
+  };
+  const json = await read("tokenizer.json");
+  const config = await read("tokenizer_config.json");
+  const tokenizer = new Tokenizer(json, config);
+  const contextLength =
+    typeof config["model_max_length"] === "number" && config["model_max_length"] < 1e6
+      ? config["model_max_length"]
+      : 77;
+  const padToken = typeof config["pad_token"] === "string" ? config["pad_token"] : "<|endoftext|>";
+  const padId = tokenizer.token_to_id(padToken) ?? 49407;
+  return {
+    contextLength,
+    encode(texts) {
+      const out = new BigInt64Array(texts.length * contextLength).fill(BigInt(padId));
+      texts.forEach((t, row) => {
+        let ids: number[] = tokenizer.encode(t).ids;
+        // Truncate, keeping the end-of-text token last.
+        if (ids.length > contextLength) ids = [...ids.slice(0, contextLength - 1), ids[ids.length - 1]!];
+        ids.forEach((id, i) => {
+          out[row * contextLength + i] = BigInt(id);
+        });
+      });
+      return out;
+    },
+  };
+}
