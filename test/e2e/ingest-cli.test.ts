@@ -124,7 +124,7 @@ describe("vbulk ingest: bad commands change nothing", () => {
 async function phoneSizedBatch(n: number): Promise<string> {
   const dir = await tempDir();
   const big = await sharp({
-    create: { width: 4032, height: 3024, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 40 } },
+    create: { width: 4032, height: 3024, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 40 } },
   })
     .jpeg({ quality: 85 })
     .toBuffer();
