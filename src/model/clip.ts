@@ -138,7 +138,7 @@ function rows(
   n: number,
   name: string,
 ): Float32Array[] {
-  if (!t || t.dims.length !== 2 || t.dims[0] !== n) {
+  if (t?.dims.length !== 2 || t.dims[0] !== n) {
     throw new VbulkError(
       "MODEL_CORRUPT",
       `Expected a [${n}, d] output named ${name} but the model gave ${t ? `[${t.dims.join(", ")}]` : "none"}`,

@@ -78,9 +78,12 @@ export async function preprocessInto(
   out: Float32Array,
   offset: number,
 ): Promise<void> {
-  const scale = pre.shortestEdge / Math.min(p.pw, p.ph);
-  const w = Math.max(pre.cropWidth, Math.round(p.pw * scale));
-  const h = Math.max(pre.cropHeight, Math.round(p.ph * scale));
+  // As transformers' get_resize_output_image_size: the short side becomes shortestEdge, the long one int(...) of it.
+  const short = Math.min(p.pw, p.ph);
+  const long = Math.max(p.pw, p.ph);
+  const newLong = Math.floor((pre.shortestEdge * long) / short);
+  const w = Math.max(pre.cropWidth, p.pw <= p.ph ? pre.shortestEdge : newLong);
+  const h = Math.max(pre.cropHeight, p.pw <= p.ph ? newLong : pre.shortestEdge);
   const resized = await sharp(p.pixels, { raw: { width: p.pw, height: p.ph, channels: 3 } })
     .resize(w, h, { fit: "fill", kernel: pre.kernel })
     .extract({

@@ -97,7 +97,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
     );
     if (ready) manifest = pinned;
     else if (opts.offline) {
-      warn(noModel(dir, "offline"), howToGet(dir));
+      warn(noModel("offline"), howToGet(dir));
       return featureOnly();
     } else {
       try {
@@ -108,7 +108,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
         });
       } catch (err) {
         if (!(err instanceof VbulkError)) throw err;
-        warn(noModel(dir, messageOf(err)), howToGet(dir));
+        warn(noModel(messageOf(err)), howToGet(dir));
         return featureOnly();
       }
     }
@@ -133,7 +133,7 @@ function featureOnly(): SelectedEmbedder {
   return { embedder: createFeatureEmbedder(), model: null, calibration: {}, close: async () => {} };
 }
 
-function noModel(dir: string, why: string): string {
+function noModel(why: string): string {
   return `No CLIP model available (${why}): grouping uses the model-free colour/texture embedder and categories stay "unknown".`;
 }
 

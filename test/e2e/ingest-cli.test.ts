@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
-import { BIN, copyFixture, FIXTURES, runCli, tempDir } from "../helpers/run.js";
+import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 
 describe("vbulk ingest (real CLI)", () => {
   it("writes a valid catalog beside the photos and prints a summary", async () => {
@@ -101,7 +101,7 @@ describe("vbulk ingest: bad commands change nothing", () => {
     it(`${[...args, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(" ")} → exit 2, clear message, no file written`, async () => {
       const dir = await copyFixture("grouping");
       const before = (await readdir(dir)).sort();
-      const r = await runCli(["ingest", dir, ...args], { env: { ...process.env, ...env } });
+      const r = await runCli(["ingest", dir, ...args], { env: testEnv(env) });
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, pattern);
       assert.equal(r.stdout, "");
@@ -124,7 +124,13 @@ describe("vbulk ingest: bad commands change nothing", () => {
 async function phoneSizedBatch(n: number): Promise<string> {
   const dir = await tempDir();
   const big = await sharp({
-    create: { width: 4032, height: 3024, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 40 } },
+    create: {
+      width: 4032,
+      height: 3024,
+      channels: 3,
+      background: "#808080",
+      noise: { type: "gaussian", mean: 128, sigma: 40 },
+    },
   })
     .jpeg({ quality: 85 })
     .toBuffer();
@@ -137,7 +143,7 @@ describe("vbulk status", () => {
     const dir = await phoneSizedBatch(150);
     const child = spawn(process.execPath, [BIN, "ingest", dir, "--json"], {
       stdio: "ignore",
-      env: { ...process.env, NO_COLOR: "1" },
+      env: testEnv({ NO_COLOR: "1" }),
     });
     const exited = new Promise<number | null>((res) => child.on("close", res));
     let seenRunning: { counts: Record<string, number>; pid: number } | null = null;
@@ -170,7 +176,7 @@ describe("vbulk status", () => {
 
   it("reports an interrupted run (Ctrl-C) and the ingest exits 130", async () => {
     const dir = await phoneSizedBatch(150);
-    const child = spawn(process.execPath, [BIN, "ingest", dir], { stdio: "ignore" });
+    const child = spawn(process.execPath, [BIN, "ingest", dir], { stdio: "ignore", env: testEnv() });
     const exited = new Promise<number | null>((res) => child.on("close", res));
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))

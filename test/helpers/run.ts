@@ -6,6 +6,12 @@ import { REPO } from "./shared.js";
 
 export const FIXTURES = join(REPO, "fixtures", "generated");
 export const BIN = join(REPO, "bin", "vbulk.js");
+const TEST_CACHE = join(tmpdir(), `vbulk-test-cache-${process.pid}`);
+
+/** The environment CLI tests run in: this process's, offline, with a throw-away model cache, plus `extra`. */
+export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, VBULK_CACHE_DIR: TEST_CACHE, VBULK_OFFLINE: "1", ...extra };
+}
 
 export interface RunResult {
   code: number | null;
@@ -16,10 +22,9 @@ export interface RunResult {
 /** Runs the real CLI (bin/vbulk.js → dist) as a user would, without a TTY. */
 export function runCli(args: string[], opts: SpawnOptions & { input?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      ...opts,
-      env: { ...process.env, NO_COLOR: "1", ...opts.env },
-    });
+    // Tests never touch the user's model cache or the network unless a test says so (opts.env replaces these).
+    const env = opts.env ?? testEnv();
+    const child = spawn(process.execPath, [BIN, ...args], { ...opts, env: { ...env, NO_COLOR: "1" } });
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (d) => {

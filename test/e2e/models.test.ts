@@ -1,0 +1,214 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { appendFile, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { VbulkError } from "../../src/core/errors.js";
+import { pullModel } from "../../src/model/download.js";
+import { loadManifest, type Manifest } from "../../src/model/manifest.js";
+import { closedPort, type FileServer, startFileServer } from "../helpers/file-server.js";
+import { copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { needShared, sharedPath } from "../helpers/shared.js";
+
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const skip =
+  needShared("models", "clip-tiny-random", "vision_model_quantized.onnx") ||
+  needShared("models", "clip-vit-b32-tokenizer", "tokenizer.json");
+
+/** The default manifest's files, served from the tiny random encoders and the real tokenizer files. */
+async function servedDefaultModel(): Promise<{ manifest: Manifest; files: Map<string, Buffer> }> {
+  const manifest = await loadManifest("clip-vit-base-patch32");
+  const source: Record<string, string> = {
+    "onnx/vision_model_quantized.onnx": sharedPath(
+      "models",
+      "clip-tiny-random",
+      "vision_model_quantized.onnx",
+    ),
+    "onnx/text_model_quantized.onnx": sharedPath("models", "clip-tiny-random", "text_model_quantized.onnx"),
+  };
+  const files = new Map<string, Buffer>();
+  for (const f of manifest.files) {
+    const from = source[f.path] ?? sharedPath("models", "clip-vit-b32-tokenizer", f.path);
+    files.set(`/${manifest.repo}/resolve/${manifest.revision}/${f.path}`, await readFile(from));
+  }
+  return { manifest, files };
+}
+
+describe("models pull against a local HTTP server", { skip }, () => {
+  let server: FileServer;
+  let manifest: Manifest;
+  let files: Map<string, Buffer>;
+  before(async () => {
+    ({ manifest, files } = await servedDefaultModel());
+    server = await startFileServer(files);
+  });
+  after(() => server.close());
+
+  /** The manifest with the sizes and hashes filled in, as a maintainer would pin them. */
+  const pinnedManifest = (): Manifest => ({
+    ...manifest,
+    files: manifest.files.map((f) => {
+      const body = files.get(`/${manifest.repo}/resolve/${manifest.revision}/${f.path}`)!;
+      return { path: f.path, size: body.length, sha256: sha(body) };
+    }),
+  });
+
+  it("downloads, verifies and pins every file; a second pull downloads nothing", async () => {
+    const dir = join(await tempDir(), "model");
+    const pulled = await pullModel(pinnedManifest(), dir, { baseUrl: server.url });
+    for (const f of pulled.files) assert.equal(sha(await readFile(join(dir, f.path))), f.sha256);
+    assert.ok(existsSync(join(dir, "vbulk-model.json")));
+    const before = server.requests.length;
+    await pullModel(pinnedManifest(), dir, { baseUrl: server.url });
+    assert.equal(server.requests.length, before, "nothing fetched again");
+  });
+
+  it("resumes a cut download from where it stopped (HTTP Range)", async () => {
+    const dir = join(await tempDir(), "model");
+    const vision = `/${manifest.repo}/resolve/${manifest.revision}/onnx/vision_model_quantized.onnx`;
+    server.cutOnce.set(vision, 300_000);
+    await assert.rejects(
+      pullModel(pinnedManifest(), dir, { baseUrl: server.url }),
+      (e: VbulkError) => e.code === "NETWORK" && /cut|Expected \d+ bytes/.test(e.message),
+    );
+    assert.equal(
+      existsSync(join(dir, "onnx", "vision_model_quantized.onnx")),
+      false,
+      "no half file under the real name",
+    );
+    const partSize = (await stat(join(dir, "onnx", "vision_model_quantized.onnx.part"))).size;
+    assert.ok(partSize > 0 && partSize < files.get(vision)!.length);
+    await pullModel(pinnedManifest(), dir, { baseUrl: server.url });
+    const resumed = server.requests.filter((r) => r.path === vision).at(-1)!;
+    assert.equal(resumed.range, `bytes=${partSize}-`);
+    assert.equal(
+      sha(await readFile(join(dir, "onnx", "vision_model_quantized.onnx"))),
+      sha(files.get(vision)!),
+    );
+  });
+
+  it("rejects a file whose sha256 does not match, and deletes it", async () => {
+    const dir = join(await tempDir(), "model");
+    const wrong = pinnedManifest();
+    wrong.files[2] = { ...wrong.files[2]!, sha256: "0".repeat(64) };
+    await assert.rejects(pullModel(wrong, dir, { baseUrl: server.url }), (e: VbulkError) => {
+      assert.equal(e.code, "MODEL_CORRUPT");
+      assert.match(e.message, /Expected sha256 0{64} for tokenizer\.json/);
+      return true;
+    });
+    assert.equal(existsSync(join(dir, "tokenizer.json")), false);
+    assert.equal(existsSync(join(dir, "tokenizer.json.part")), false);
+  });
+
+  it("without network says so and writes no model file", async () => {
+    const dir = join(await tempDir(), "model");
+    const port = await closedPort();
+    await assert.rejects(
+      pullModel(pinnedManifest(), dir, { baseUrl: `http://127.0.0.1:${port}` }),
+      (e: VbulkError) => {
+        assert.equal(e.code, "NETWORK");
+        assert.match(
+          e.message,
+          /Could not reach http:\/\/127\.0\.0\.1:\d+ to download onnx\/vision_model_quantized\.onnx \(ECONNREFUSED\)/,
+        );
+        return true;
+      },
+    );
+    assert.equal(existsSync(join(dir, "onnx", "vision_model_quantized.onnx")), false);
+  });
+
+  it("the CLI pulls, ingest then uses the cached model, and a corrupted file is detected and fetched again", async () => {
+    const cache = await tempDir();
+    const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
+    const pull = await runCli(["models", "pull"], { env });
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.match(pull.stdout, /clip-vit-base-patch32 is ready in .* \(6 files verified\)/);
+    assert.equal((await runCli(["models", "verify"], { env })).code, 0);
+
+    const photos = await copyFixture("grouping");
+    const ingest = await runCli(["ingest", photos, "--json"], { env });
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const doc = JSON.parse(ingest.stdout);
+    assert.match(doc.embedder.id, /^clip:clip-vit-base-patch32@/);
+    const labelIds = JSON.parse(
+      await readFile(join(FIXTURES, "..", "..", "models", "labels", "garments.json"), "utf8"),
+    ).labels.map((l: { id: string }) => l.id);
+    for (const a of doc.articles)
+      assert.ok(labelIds.includes(a.category), `${a.category} comes from the label set`);
+
+    const text = join(cache, "models", "clip-vit-base-patch32", "onnx", "text_model_quantized.onnx");
+    await appendFile(text, "x");
+    const verify = await runCli(["models", "verify"], { env });
+    assert.equal(verify.code, 1);
+    assert.match(verify.stdout, /size-mismatch +onnx\/text_model_quantized\.onnx/);
+    const again = await runCli(["ingest", photos, "--json"], { env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(JSON.parse(again.stdout).embedder.id, /^clip:/);
+    assert.equal((await runCli(["models", "verify"], { env })).code, 0, "the corrupt file was fetched again");
+  });
+
+  it("ingest without a model and without network continues with the model-free embedder, in one line", async () => {
+    const port = await closedPort();
+    const env = testEnv({
+      VBULK_CACHE_DIR: await tempDir(),
+      VBULK_MODEL_BASE_URL: `http://127.0.0.1:${port}`,
+      VBULK_OFFLINE: "",
+    });
+    const r = await runCli(["ingest", await copyFixture("grouping"), "--json"], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).embedder.id, "features-v1");
+    assert.match(r.stderr, /^warning: No CLIP model available \(Could not reach .*ECONNREFUSED.*\)/m);
+    assert.match(r.stderr, /vbulk models pull/);
+  });
+});
+
+describe("ingest --model-dir", { skip }, () => {
+  it("writes a catalog whose categories come from the label set, and records the model", async () => {
+    const { tinyModel } = await import("../helpers/models.js");
+    const dir = await tinyModel();
+    const photos = await copyFixture("grouping");
+    const r = await runCli(["ingest", photos, "--model-dir", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /has no vbulk-model\.json: it is loaded unverified/);
+    const catalog = JSON.parse(await readFile(join(photos, "catalog.json"), "utf8"));
+    assert.match(catalog.embedder.id, /^clip:/);
+    assert.equal(catalog.embedder.dims, 32);
+    const labelIds = JSON.parse(
+      await readFile(join(FIXTURES, "..", "..", "models", "labels", "garments.json"), "utf8"),
+    ).labels.map((l: { id: string }) => l.id);
+    for (const it of catalog.items) {
+      assert.ok(labelIds.includes(it.category));
+      assert.ok(it.score > 0 && it.score <= 1);
+      assert.ok(labelIds.includes(it.runner_up.category));
+    }
+  });
+
+  it("--labels uses another label set; a missing --model-dir is exit 2", async () => {
+    const { meanColourModel } = await import("../helpers/models.js");
+    const dir = await meanColourModel();
+    const photos = await copyFixture("colours");
+    const r = await runCli([
+      "ingest",
+      photos,
+      "--model-dir",
+      dir,
+      "--labels",
+      join(FIXTURES, "models", "mean-colour", "labels.json"),
+      "--grouping",
+      "agglomerative",
+      "--json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).articles.map((a: { category: string }) => a.category),
+      ["red", "green", "blue"],
+    );
+    const missing = await runCli(["ingest", photos, "--model-dir", "/nonexistent/model"]);
+    assert.equal(missing.code, 2);
+    assert.match(
+      missing.stderr,
+      /Expected a folder holding a CLIP model for --model-dir \(or env VBULK_MODEL_DIR\)/,
+    );
+  });
+});
