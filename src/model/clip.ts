@@ -69,6 +69,8 @@ export interface ClipModel {
   /** A zero-shot classifier over a label set; label embeddings are computed once and cached on disk. */
   classifier(labels: LabelSet, cacheDir?: string): Promise<Classifier>;
   device: Device;
+  /** Frees the text encoder (label embeddings are cached); embedTexts fails after this. */
+  releaseText(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function loadClip(
     embed: (batch) => embedImages(vision, pre, batch),
     close: async () => {},
   };
+  let textOpen = true;
   const embedTexts = (texts: string[]) => runText(text, tokenizer, texts);
   return {
     embedder,
@@ -107,8 +110,14 @@ export async function loadClip(
       const table = await labelEmbeddings(labels, modelId, embedTexts, cacheDir);
       return zeroShot(labels, table, manifest.logitScale);
     },
+    async releaseText() {
+      if (textOpen) await text.release();
+      textOpen = false;
+    },
     async close() {
-      await Promise.all([vision.release(), text.release()]);
+      await vision.release();
+      if (textOpen) await text.release();
+      textOpen = false;
     },
   };
 }

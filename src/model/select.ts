@@ -120,6 +120,8 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
   });
   const labels = await loadLabelSet(opts.labelsFile ?? DEFAULT_LABELS);
   const classifier = await clip.classifier(labels, join(modelCacheDir(), "labels"));
+  // Label embeddings are computed (or read from the cache) once; the text encoder's memory is not needed after.
+  await clip.releaseText();
   return {
     embedder: clip.embedder,
     classifier,
