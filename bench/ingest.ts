@@ -31,8 +31,18 @@ async function makePhotos(): Promise<void> {
   for (let i = 0; i < N; i++) {
     const portrait = i % 3 !== 2;
     const tint = ["#a03030", "#305090", "#30a050", "#c0a040", "#404040"][Math.floor(i / 4) % 5]!;
-    const base = sharp({ create: { width: 4032, height: 3024, channels: 3, background: tint, noise: { type: "gaussian", mean: 110, sigma: 24 } } });
-    const jpeg = portrait ? base.jpeg({ quality: 88 }).withMetadata({ orientation: 6 }) : base.jpeg({ quality: 88 });
+    const base = sharp({
+      create: {
+        width: 4032,
+        height: 3024,
+        channels: 3,
+        background: tint,
+        noise: { type: "gaussian", mean: 110, sigma: 24 },
+      },
+    });
+    const jpeg = portrait
+      ? base.jpeg({ quality: 88 }).withMetadata({ orientation: 6 })
+      : base.jpeg({ quality: 88 });
     await writeFile(join(PHOTOS, `IMG_${String(i + 1).padStart(4, "0")}.jpg`), await jpeg.toBuffer());
   }
 }
@@ -41,8 +51,10 @@ async function modelDir(): Promise<string> {
   const dir = join(OUT, "clip-b32-random-int8");
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, "onnx"), { recursive: true });
-  for (const f of ["vision_model_quantized.onnx", "text_model_quantized.onnx"]) await symlink(sharedPath("models", "clip-b32-random-int8", f), join(dir, "onnx", f));
-  for (const f of ["tokenizer.json", "tokenizer_config.json", "preprocessor_config.json", "config.json"]) await symlink(sharedPath("models", "clip-vit-b32-tokenizer", f), join(dir, f));
+  for (const f of ["vision_model_quantized.onnx", "text_model_quantized.onnx"])
+    await symlink(sharedPath("models", "clip-b32-random-int8", f), join(dir, "onnx", f));
+  for (const f of ["tokenizer.json", "tokenizer_config.json", "preprocessor_config.json", "config.json"])
+    await symlink(sharedPath("models", "clip-vit-b32-tokenizer", f), join(dir, f));
   return dir;
 }
 
@@ -56,13 +68,34 @@ async function runIngest(extra: string[]): Promise<Run> {
   await rm(join(PHOTOS, ".vbulk"), { recursive: true, force: true });
   const usage = join(OUT, "rusage.json");
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--import", join(REPO, "bench", "rusage.mjs"), join(REPO, "bin", "vbulk.js"), "ingest", PHOTOS, "--json", ...extra], {
-    env: { ...process.env, VBULK_BENCH_RUSAGE: usage, VBULK_OFFLINE: "1", VBULK_CACHE_DIR: join(OUT, "cache") },
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      join(REPO, "bench", "rusage.mjs"),
+      join(REPO, "bin", "vbulk.js"),
+      "ingest",
+      PHOTOS,
+      "--json",
+      ...extra,
+    ],
+    {
+      env: {
+        ...process.env,
+        VBULK_BENCH_RUSAGE: usage,
+        VBULK_OFFLINE: "1",
+        VBULK_CACHE_DIR: join(OUT, "cache"),
+      },
+      encoding: "utf8",
+    },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`ingest failed (${r.status}): ${r.stderr}`);
-  const u = JSON.parse(await readFile(usage, "utf8")) as { maxRssKb: number; userUs: number; systemUs: number };
+  const u = JSON.parse(await readFile(usage, "utf8")) as {
+    maxRssKb: number;
+    userUs: number;
+    systemUs: number;
+  };
   return { seconds, maxRssMb: u.maxRssKb / 1024, cpuSeconds: (u.userUs + u.systemUs) / 1e6 };
 }
 
@@ -71,10 +104,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function medianOf3(extra: string[]): Promise<Run> {
   const runs: Run[] = [];
   for (let i = 0; i < 3; i++) runs.push(await runIngest(extra));
-  return { seconds: median(runs.map((r) => r.seconds)), maxRssMb: median(runs.map((r) => r.maxRssMb)), cpuSeconds: median(runs.map((r) => r.cpuSeconds)) };
+  return {
+    seconds: median(runs.map((r) => r.seconds)),
+    maxRssMb: median(runs.map((r) => r.maxRssMb)),
+    cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+  };
 }
 
-async function encoderAlone(dir: string): Promise<{ batch: number; msPerPhoto: number; cpuMsPerPhoto: number }[]> {
+async function encoderAlone(
+  dir: string,
+): Promise<{ batch: number; msPerPhoto: number; cpuMsPerPhoto: number }[]> {
   const session = await openSession(join(dir, "onnx", "vision_model_quantized.onnx"), "cpu");
   const out = [];
   for (const batch of [1, 8]) {
@@ -83,10 +122,15 @@ async function encoderAlone(dir: string): Promise<{ batch: number; msPerPhoto: n
     const rounds = Math.ceil(48 / batch);
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < rounds; i++) await session.run({ pixel_values: { data: input, dims: [batch, 3, 224, 224] } });
+    for (let i = 0; i < rounds; i++)
+      await session.run({ pixel_values: { data: input, dims: [batch, 3, 224, 224] } });
     const wall = Number(process.hrtime.bigint() - t0) / 1e6;
     const cpu = process.cpuUsage(cpu0);
-    out.push({ batch, msPerPhoto: wall / (rounds * batch), cpuMsPerPhoto: (cpu.user + cpu.system) / 1000 / (rounds * batch) });
+    out.push({
+      batch,
+      msPerPhoto: wall / (rounds * batch),
+      cpuMsPerPhoto: (cpu.user + cpu.system) / 1000 / (rounds * batch),
+    });
   }
   await session.release();
   return out;
@@ -100,16 +144,24 @@ async function main() {
   }
   spawnSync("npm", ["run", "build"], { cwd: REPO, stdio: "ignore" });
   await mkdir(OUT, { recursive: true });
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
   console.log(`making ${N} phone-sized photos in ${PHOTOS} (once)…`);
   await makePhotos();
   const dir = await modelDir();
   for (const e of await encoderAlone(dir))
-    console.log(`vision encoder alone, batch ${e.batch}: ${e.msPerPhoto.toFixed(1)} ms/photo wall, ${e.cpuMsPerPhoto.toFixed(1)} ms/photo CPU (${cpus().length} threads)`);
+    console.log(
+      `vision encoder alone, batch ${e.batch}: ${e.msPerPhoto.toFixed(1)} ms/photo wall, ${e.cpuMsPerPhoto.toFixed(1)} ms/photo CPU (${cpus().length} threads)`,
+    );
   const features = await medianOf3([]);
-  console.log(`ingest ${N} photos, model-free embedder: ${features.seconds.toFixed(1)} s, peak RSS ${features.maxRssMb.toFixed(0)} MB, CPU ${features.cpuSeconds.toFixed(1)} s (median of 3)`);
+  console.log(
+    `ingest ${N} photos, model-free embedder: ${features.seconds.toFixed(1)} s, peak RSS ${features.maxRssMb.toFixed(0)} MB, CPU ${features.cpuSeconds.toFixed(1)} s (median of 3)`,
+  );
   const clip = await medianOf3(["--model-dir", dir]);
-  console.log(`ingest ${N} photos, CLIP int8 ViT-B/32-sized: ${clip.seconds.toFixed(1)} s, peak RSS ${clip.maxRssMb.toFixed(0)} MB, CPU ${clip.cpuSeconds.toFixed(1)} s (median of 3)`);
+  console.log(
+    `ingest ${N} photos, CLIP int8 ViT-B/32-sized: ${clip.seconds.toFixed(1)} s, peak RSS ${clip.maxRssMb.toFixed(0)} MB, CPU ${clip.cpuSeconds.toFixed(1)} s (median of 3)`,
+  );
 }
 
 await main();

@@ -14,6 +14,9 @@ if (out) {
     } catch {
       // not Linux: keep maxRSS
     }
-    writeFileSync(out, JSON.stringify({ maxRssKb: peakKb, userUs: u.userCPUTime, systemUs: u.systemCPUTime }));
+    writeFileSync(
+      out,
+      JSON.stringify({ maxRssKb: peakKb, userUs: u.userCPUTime, systemUs: u.systemCPUTime }),
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerIngest } from "./commands/ingest.js";
 import { registerModels } from "./commands/models.js";
+import { registerPlan } from "./commands/plan.js";
 import { createIo, printError } from "./commands/render.js";
 import { registerStatus } from "./commands/status.js";
 import { isInputError } from "./core/errors.js";
@@ -36,6 +37,7 @@ const program = new Command()
 registerIngest(program, run);
 registerStatus(program, run);
 registerModels(program, run);
+registerPlan(program, run);
 
 try {
   await program.parseAsync(process.argv);

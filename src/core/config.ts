@@ -38,6 +38,14 @@ export const ConfigSchema = z.object({
     sampleSize: int(16, 256),
     backgroundDeltaE: z.number().min(1).max(100),
   }),
+  plan: z.object({
+    defaultPrice: z.number().positive().max(100_000),
+    prices: z.record(z.string().min(1), z.number().positive().max(100_000)),
+    condition: z.enum(["neuf-avec-etiquette", "neuf-sans-etiquette", "tres-bon", "bon", "satisfaisant"]),
+    brand: z.string().min(1).max(100),
+    gender: z.enum(["femme", "homme"]).nullable(),
+    lang: z.enum(["fr", "en"]),
+  }),
   ingest: z.object({ statusIntervalMs: int(10, 60_000) }),
 });
 export type Config = z.infer<typeof ConfigSchema>;

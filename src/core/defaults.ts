@@ -74,6 +74,19 @@ export const DEFAULTS = Object.freeze({
     /** Lab distance under which a pixel is "like the border" (background: floor, bed, studio wall). */
     backgroundDeltaE: 14,
   }),
+  plan: Object.freeze({
+    /** The spec's DEFAULT_PRICE (euros): a fair starting price for a second-hand garment; per-category rules override it. */
+    defaultPrice: 20,
+    /** The spec's PRICE_RULES_JSON: price per category id, e.g. {"hoodie": 25, "t-shirt": 10}. */
+    prices: Object.freeze({}) as Readonly<Record<string, number>>,
+    /** "bon" (good): what most second-hand garments are; the seller raises it per item. */
+    condition: "bon" as "neuf-avec-etiquette" | "neuf-sans-etiquette" | "tres-bon" | "bon" | "satisfaisant",
+    /** Unknown until the seller says: Vinted's form has a "no brand" choice. */
+    brand: "Unknown",
+    /** The department (gender) is part of Vinted's category path; unknown means needs_review, never a guess. */
+    gender: null as "femme" | "homme" | null,
+    lang: "fr" as "fr" | "en",
+  }),
   ingest: Object.freeze({
     /** How often (ms) the status file is rewritten while an ingest runs; a reader in another terminal polls it. */
     statusIntervalMs: 250,

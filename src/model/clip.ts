@@ -24,6 +24,7 @@ export const LabelSetSchema = z.object({
       z.object({
         id: z.string().min(1),
         name: z.string().min(1),
+        name_en: z.string().min(1).optional(),
         prompts: z.array(z.string().min(1)).min(1),
       }),
     )

@@ -1,0 +1,266 @@
+import { stat } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import type { Command } from "commander";
+import { z } from "zod";
+import { type ConfigOverrides, resolveConfig } from "../core/config.js";
+import { VbulkError } from "../core/errors.js";
+import { loadMapping } from "../listing/mapping.js";
+import {
+  buildPlan,
+  type Editable,
+  type Plan,
+  type PlanChanges,
+  parseSet,
+  readPlan,
+  writePlan,
+} from "../listing/plan.js";
+import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
+import { loadLabelSet } from "../model/clip.js";
+import { DEFAULT_LABELS } from "../model/select.js";
+import { workFolderFor } from "../sources/zip.js";
+import { readCatalog } from "../store/catalog.js";
+import { parseWith } from "../store/read.js";
+import { configFileLayer, decimal, envOption, parseFlag } from "./options.js";
+import { createIo, type Io } from "./render.js";
+
+interface RawPlanOptions {
+  json?: boolean;
+  config?: string;
+  price?: string;
+  rules?: string;
+  priceRules?: string;
+  condition?: string;
+  gender?: string;
+  lang?: string;
+  templates?: string;
+  mapping?: string;
+  labels?: string;
+  set: string[];
+  publish?: string;
+  only?: string;
+  exclude?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** Registers `vbulk plan`. */
+export function registerPlan(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
+  program
+    .command("plan")
+    .description(
+      "turn catalog.json into plan.json: titles, descriptions, prices, Vinted fields (touches nothing online)",
+    )
+    .argument("[dir]", "folder holding catalog.json (or the photos' ZIP)", ".")
+    .option("--json", "print the plan as JSON on stdout, nothing else")
+    .addOption(envOption("--config <file>", 'JSON config file (section "plan")', "VBULK_CONFIG"))
+    .addOption(
+      envOption("--price <euros>", "price of articles without a category rule (default 20)", "DEFAULT_PRICE"),
+    )
+    .addOption(
+      envOption(
+        "--price-rules <json>",
+        'price per category, e.g. {"hoodie":25,"t-shirt":10}',
+        "PRICE_RULES_JSON",
+      ),
+    )
+    .addOption(
+      envOption(
+        "--rules <file>",
+        "JSON rules file: defaultPrice, prices, condition, brand, gender, lang",
+        "VBULK_RULES",
+      ),
+    )
+    .addOption(
+      envOption(
+        "--condition <c>",
+        "neuf-avec-etiquette | neuf-sans-etiquette | tres-bon | bon | satisfaisant",
+        "VBULK_CONDITION",
+      ),
+    )
+    .addOption(
+      envOption("--gender <g>", "femme | homme: the Vinted department of the articles", "VBULK_GENDER"),
+    )
+    .addOption(envOption("--lang <lang>", "fr | en: template language", "VBULK_LANG"))
+    .addOption(
+      envOption("--templates <dir>", "templates folder (one sub-folder per language)", "VBULK_TEMPLATES"),
+    )
+    .addOption(
+      envOption("--mapping <file>", "Vinted field mapping (default models/vinted-fr.json)", "VBULK_MAPPING"),
+    )
+    .addOption(envOption("--labels <file>", "label set naming the categories", "VBULK_LABELS"))
+    .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collect, [])
+    .option("--publish <ids>", "mark articles publish=true, e.g. c3,c7")
+    .option("--only <ids>", "exclude every article but these")
+    .option("--exclude <ids>", "exclude these articles")
+    .action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
+}
+
+const RulesFileSchema = z
+  .object({
+    defaultPrice: z.number().positive().max(100_000),
+    prices: z.record(z.string().min(1), z.number().positive().max(100_000)),
+    condition: z.enum(["neuf-avec-etiquette", "neuf-sans-etiquette", "tres-bon", "bon", "satisfaisant"]),
+    brand: z.string().min(1),
+    gender: z.enum(["femme", "homme"]).nullable(),
+    lang: z.enum(["fr", "en"]),
+  })
+  .partial()
+  .strict();
+
+async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number> {
+  const io = createIo(raw.json === true);
+  let dir = resolve(dirArg);
+  if ((await stat(dir).catch(() => null))?.isFile() && extname(dir).toLowerCase() === ".zip")
+    dir = workFolderFor(dir);
+
+  // Everything is read and validated before anything is written: a bad command changes no file.
+  const layers: ConfigOverrides[] = [await configFileLayer(raw.config)];
+  if (raw.rules) {
+    const { readFile } = await import("node:fs/promises");
+    const text = await readFile(resolve(raw.rules), "utf8").catch(() => {
+      throw new VbulkError(
+        "NOT_FOUND",
+        `Expected a rules file at ${raw.rules} for --rules (or env VBULK_RULES) but found no file there`,
+      );
+    });
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected JSON in the rules file ${raw.rules} but it does not parse (${(err as Error).message})`,
+        { hint: "Nothing was written." },
+      );
+    }
+    layers.push({
+      plan: parseWith(
+        RulesFileSchema,
+        data,
+        `rules file ${raw.rules}`,
+        "Nothing was written. See the README's plan section.",
+      ),
+    });
+  }
+  const flags: ConfigOverrides["plan"] = {};
+  if (raw.price !== undefined)
+    flags.defaultPrice = parseFlag(decimal(0.01, 100_000), raw.price, "--price", "DEFAULT_PRICE");
+  if (raw.priceRules !== undefined) flags.prices = parsePriceRules(raw.priceRules);
+  if (raw.condition !== undefined)
+    flags.condition = parseFlag(
+      z.enum(["neuf-avec-etiquette", "neuf-sans-etiquette", "tres-bon", "bon", "satisfaisant"], {
+        message: "one of neuf-avec-etiquette, neuf-sans-etiquette, tres-bon, bon, satisfaisant",
+      }),
+      raw.condition,
+      "--condition",
+      "VBULK_CONDITION",
+    );
+  if (raw.gender !== undefined)
+    flags.gender = parseFlag(
+      z.enum(["femme", "homme"], { message: "femme or homme" }),
+      raw.gender,
+      "--gender",
+      "VBULK_GENDER",
+    );
+  if (raw.lang !== undefined)
+    flags.lang = parseFlag(z.enum(["fr", "en"], { message: "fr or en" }), raw.lang, "--lang", "VBULK_LANG");
+  layers.push({ plan: flags });
+  const { plan: rules } = resolveConfig(...layers);
+
+  const catalog = await readCatalog(dir);
+  const previous = await readPlan(dir);
+  const [mapping, templates, labels] = await Promise.all([
+    loadMapping(raw.mapping ? resolve(raw.mapping) : undefined),
+    loadTemplates(raw.templates ? resolve(raw.templates) : DEFAULT_TEMPLATES, rules.lang),
+    loadLabelSet(raw.labels ? resolve(raw.labels) : DEFAULT_LABELS),
+  ]);
+  const ids = new Set(catalog.items.map((i) => i.id));
+  const overrides = parseSet(raw.set, ids);
+  const idList = (value: string | undefined, flag: string) => {
+    if (value === undefined) return [];
+    const list = value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const id of list)
+      if (!ids.has(id))
+        throw new VbulkError(
+          "BAD_USAGE",
+          `Expected article ids of the catalog for ${flag} but received "${id}"`,
+          { hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}` },
+        );
+    return list;
+  };
+  const add = (id: string, e: Partial<Editable>) => overrides.set(id, { ...overrides.get(id), ...e });
+  for (const id of idList(raw.publish, "--publish")) add(id, { publish: true });
+  const only = idList(raw.only, "--only");
+  if (only.length) for (const id of ids) add(id, { excluded: !only.includes(id) });
+  for (const id of idList(raw.exclude, "--exclude")) add(id, { excluded: true });
+
+  const { plan, changes } = buildPlan(
+    catalog,
+    { ...rules, prices: { ...rules.prices } },
+    mapping,
+    templates,
+    labels,
+    previous,
+    overrides,
+  );
+  const path = await writePlan(dir, plan);
+  if (io.json) io.out(JSON.stringify(plan, null, 2));
+  else printPlan(io, plan, changes, path);
+  return 0;
+}
+
+function parsePriceRules(raw: string): Record<string, number> {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (err) {
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected a JSON object of prices for --price-rules (or env PRICE_RULES_JSON) but it does not parse (${(err as Error).message}): ${JSON.stringify(raw)}`,
+      {
+        hint: `Example: PRICE_RULES_JSON='{"hoodie":25,"t-shirt":10}'. Nothing was written.`,
+      },
+    );
+  }
+  return parseWith(
+    z.record(z.string().min(1), z.number().positive().max(100_000)),
+    data,
+    "PRICE_RULES_JSON (--price-rules)",
+    `Example: {"hoodie":25,"t-shirt":10}. Nothing was written.`,
+  );
+}
+
+function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void {
+  const { c } = io;
+  const rows = plan.items.map((i) => [
+    i.cluster_id,
+    String(i.photos.length),
+    i.title.length > 44 ? `${i.title.slice(0, 43)}…` : i.title,
+    `${i.price} €`,
+    i.excluded ? "excluded" : i.publish ? "yes" : "no",
+    i.excluded ? "" : i.needs_review.join("; "),
+  ]);
+  const head = ["article", "photos", "title", "price", "publish", "needs_review"];
+  const width = head.map((h, k) =>
+    Math.max(h.length, ...rows.map((r) => Math.min(r[k]!.length, k === 5 ? 60 : 100))),
+  );
+  const line = (r: string[]) => r.map((v, k) => (k === 5 ? v : v.padEnd(width[k]!))).join("  ");
+  io.out(c.bold(line(head)));
+  for (const r of rows) io.out(line(r));
+  const ready = plan.items.filter((i) => !i.excluded && i.needs_review.length === 0).length;
+  const included = plan.items.filter((i) => !i.excluded).length;
+  io.out(
+    `${ready} of ${included} articles ready for Vinted, ${plan.items.filter((i) => i.publish && !i.excluded).length} marked to publish.`,
+  );
+  if (changes.dropped.length)
+    io.out(c.yellow(`dropped (no longer in the catalog): ${changes.dropped.join(", ")}`));
+  if (changes.reset.length)
+    io.out(c.yellow(`photos changed, edits not carried over: ${changes.reset.join(", ")}`));
+  if (changes.added.length && changes.kept.length) io.out(`new: ${changes.added.join(", ")}`);
+  for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${n}`));
+  io.out(`plan: ${path}`);
+  io.out(c.dim("next: edit plan.json (or use --set), then `vbulk execute` (dry run: drafts only)"));
+}

@@ -1,0 +1,284 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { catalogFixture } from "../helpers/catalog.js";
+import { runCli, tempDir, testEnv } from "../helpers/run.js";
+import { REPO } from "../helpers/shared.js";
+
+const three = () =>
+  catalogFixture([
+    { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+    { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+    { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+  ]);
+
+async function plan(dir: string, args: string[] = [], env: Record<string, string> = {}) {
+  const r = await runCli(["plan", dir, "--json", ...args], { env: testEnv(env) });
+  return { ...r, plan: r.code === 0 ? JSON.parse(r.stdout) : null };
+}
+
+describe("vbulk plan: the default plan", () => {
+  it("titles, descriptions and prices from the defaults", async () => {
+    const dir = await three();
+    const { code, plan: p, stderr } = await plan(dir);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(
+      p.items.map((i: { title: string }) => i.title),
+      ["Hoodie noir (bon)", "T-shirt blanc (bon)", "Jean bleu (bon)"],
+    );
+    assert.equal(
+      p.items[0].description,
+      "Hoodie noir. Bon état. Envoi rapide depuis Grenoble.\nPhotos réelles. Remise possible sur lot. #VintedBotStudio",
+    );
+    assert.deepEqual(
+      p.items.map((i: { price: number }) => i.price),
+      [20, 20, 20],
+    );
+    assert.ok(
+      p.items.every((i: { publish: boolean }) => i.publish === false),
+      "publish is false unless the seller sets it",
+    );
+    assert.equal(p.items[0].cluster_id, "c1");
+    assert.deepEqual(p.items[0].vinted, {
+      status_id: 3,
+      color_ids: [1],
+      catalog_path: null,
+      package_size_id: 2,
+    });
+    assert.equal(p.ok, false);
+    assert.deepEqual(p.items[0].needs_review, [
+      "department unknown: set --gender femme|homme or the item's gender",
+      "size missing: Vinted requires one for this category",
+    ]);
+    assert.deepEqual(
+      JSON.parse(await readFile(join(dir, "plan.json"), "utf8")),
+      p,
+      "--json prints what was written",
+    );
+  });
+
+  it("prices per category from PRICE_RULES_JSON, the rest from DEFAULT_PRICE", async () => {
+    const dir = await three();
+    const { plan: p } = await plan(dir, [], {
+      PRICE_RULES_JSON: '{"hoodie":25,"t-shirt":10}',
+      DEFAULT_PRICE: "15",
+    });
+    assert.deepEqual(
+      p.items.map((i: { price: number }) => i.price),
+      [25, 10, 15],
+    );
+  });
+
+  it("with a size the title says it; without, the size part is left out", async () => {
+    const dir = await three();
+    const { plan: p } = await plan(dir, ["--gender", "femme", "--set", "c1.size=M"]);
+    assert.equal(p.items[0].title, "Hoodie noir (bon) – Taille M");
+    assert.equal(p.items[1].title, "T-shirt blanc (bon)");
+    assert.deepEqual(p.items[0].needs_review, []);
+    assert.deepEqual(p.items[0].vinted.catalog_path, [
+      "Femmes",
+      "Vêtements",
+      "Sweats et sweats à capuche",
+      "Sweats à capuche",
+    ]);
+  });
+
+  it("English templates", async () => {
+    const dir = await three();
+    const { plan: p } = await plan(dir, ["--lang", "en", "--condition", "tres-bon"]);
+    assert.equal(p.items[0].title, "Hoodie black (very good)");
+    assert.match(p.items[0].description, /^Hoodie, black\. Very good condition\./);
+    assert.equal(p.items[0].vinted.status_id, 2);
+  });
+
+  it("an unknown category is marked needs_review, not guessed", async () => {
+    const dir = await catalogFixture([{ category: "unknown", color: "gris", photos: ["a.jpg"] }]);
+    const { plan: p } = await plan(dir, ["--gender", "homme"]);
+    assert.equal(p.items[0].title, "Article gris (bon)");
+    assert.deepEqual(p.items[0].needs_review, ["category unknown: set it (no CLIP model ran)"]);
+  });
+});
+
+describe("vbulk plan: edits survive", () => {
+  it("a hand edit of plan.json survives a re-plan; a rule change still applies to fields not edited", async () => {
+    const dir = await three();
+    await plan(dir);
+    const file = join(dir, "plan.json");
+    const edited = JSON.parse(await readFile(file, "utf8"));
+    edited.items[0].title = "Sweat à capuche Nike noir";
+    edited.items[0].price = 32;
+    edited.items[2].size = "W32";
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    const { plan: p, code, stderr } = await plan(dir, [], { DEFAULT_PRICE: "18" });
+    assert.equal(code, 0, stderr);
+    assert.equal(p.items[0].title, "Sweat à capuche Nike noir");
+    assert.equal(p.items[0].price, 32);
+    assert.equal(p.items[1].price, 18, "not edited: follows the new rule");
+    assert.equal(p.items[2].size, "W32");
+    assert.equal(
+      p.items[2].title,
+      "Jean bleu (bon) – Taille W32",
+      "the generated title follows the edited size",
+    );
+  });
+
+  it("an article that disappeared is dropped and reported; a changed one loses its edits, with a note", async () => {
+    const dir = await three();
+    await plan(dir, ["--set", "c1.price=40", "--set", "c2.price=12"]);
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0009.jpg"] },
+      ],
+      dir,
+    );
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /dropped \(no longer in the catalog\): c3/);
+    assert.match(r.stdout, /photos changed, edits not carried over: c2/);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      p.items.map((i: { cluster_id: string; price: number }) => [i.cluster_id, i.price]),
+      [
+        ["c1", 40],
+        ["c2", 20],
+      ],
+    );
+  });
+
+  it("--publish, --only and --exclude", async () => {
+    const dir = await three();
+    const { plan: p } = await plan(dir, ["--publish", "c1,c3", "--exclude", "c3"]);
+    assert.deepEqual(
+      p.items.map((i: { publish: boolean; excluded: boolean }) => [i.publish, i.excluded]),
+      [
+        [true, false],
+        [false, false],
+        [true, true],
+      ],
+    );
+    const { plan: q } = await plan(dir, ["--only", "c2"]);
+    assert.deepEqual(
+      q.items.map((i: { excluded: boolean }) => i.excluded),
+      [true, false, true],
+    );
+    assert.deepEqual(
+      q.items.map((i: { publish: boolean }) => i.publish),
+      [true, false, true],
+      "publish edits survive",
+    );
+  });
+});
+
+describe("vbulk plan: bad input changes no file", () => {
+  async function unchanged(
+    args: string[],
+    env: Record<string, string>,
+    pattern: RegExp,
+    prepare?: (dir: string) => Promise<void>,
+  ) {
+    const dir = await three();
+    await plan(dir);
+    await prepare?.(dir);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await runCli(["plan", dir, ...args], { env: testEnv(env) });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, pattern);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
+  }
+  it("invalid JSON in PRICE_RULES_JSON", () =>
+    unchanged(
+      [],
+      { PRICE_RULES_JSON: "{hoodie:25" },
+      /Expected a JSON object of prices for --price-rules \(or env PRICE_RULES_JSON\) but it does not parse/,
+    ));
+  it("a negative price in PRICE_RULES_JSON names the category", () =>
+    unchanged(
+      [],
+      { PRICE_RULES_JSON: '{"hoodie":-5}' },
+      /Invalid PRICE_RULES_JSON \(--price-rules\): hoodie: /,
+    ));
+  it("an invalid --set value", () =>
+    unchanged(
+      ["--set", "c1.price=abc"],
+      {},
+      /Expected a positive number for --set c1\.price but received "abc"/,
+    ));
+  it("an unknown article in --set", () =>
+    unchanged(
+      ["--set", "c9.price=10"],
+      {},
+      /Expected an article id of the catalog for --set but received "c9"/,
+    ));
+  it("a title over 100 characters in --set", () =>
+    unchanged(
+      ["--set", `c1.title=${"x".repeat(101)}`],
+      {},
+      /Expected a text of 1 to 100 characters for --set c1\.title/,
+    ));
+  it("an invalid hand edit in plan.json is reported with its field", () =>
+    unchanged([], {}, /Invalid .*plan\.json: items\[0\]\.price: /, async (dir) => {
+      const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+      p.items[0].price = "vingt";
+      await writeFile(join(dir, "plan.json"), JSON.stringify(p));
+    }));
+  it("a template with an unknown variable names it and the file", async () => {
+    const tpl = await tempDir();
+    await mkdir(join(tpl, "fr"));
+    await writeFile(join(tpl, "fr", "title.njk"), "{{ category }} {{ colour }}");
+    await writeFile(
+      join(tpl, "fr", "description.njk"),
+      await readFile(join(REPO, "templates", "fr", "description.njk")),
+    );
+    await unchanged(
+      ["--templates", tpl],
+      {},
+      /Expected only known variables in .*fr\/title\.njk but it uses \{\{ colour \}\}/,
+    );
+  });
+  it("a template syntax error names the file", async () => {
+    const tpl = await tempDir();
+    await mkdir(join(tpl, "fr"));
+    await writeFile(join(tpl, "fr", "title.njk"), "{% if size %}{{ category }}");
+    await writeFile(join(tpl, "fr", "description.njk"), "x");
+    await unchanged(
+      ["--templates", tpl],
+      {},
+      /Expected a valid template in .*fr\/title\.njk but it has a syntax error/,
+    );
+  });
+  it("no catalog: says to run ingest first and writes nothing", async () => {
+    const dir = await tempDir();
+    const r = await runCli(["plan", dir]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Expected a catalog at .*catalog\.json but found no file there/);
+    assert.match(r.stderr, /vbulk ingest/);
+    assert.equal(existsSync(join(dir, "plan.json")), false);
+  });
+});
+
+describe("vbulk plan: Vinted's 100/2000 limits", () => {
+  it("cuts a long title and description on a word boundary and says so", async () => {
+    const dir = await three();
+    const tpl = await tempDir();
+    await mkdir(join(tpl, "fr"));
+    await writeFile(join(tpl, "fr", "title.njk"), `{{ category }} ${"vraiment ".repeat(20)}{{ color }}`);
+    await writeFile(
+      join(tpl, "fr", "description.njk"),
+      `{{ category }}. ${"Très beau vêtement. ".repeat(150)}`,
+    );
+    const { plan: p, code, stderr } = await plan(dir, ["--templates", tpl]);
+    assert.equal(code, 0, stderr);
+    const t: string = p.items[0].title;
+    assert.ok(t.length <= 100, `${t.length}`);
+    assert.match(t, /^Hoodie (vraiment )+vraiment…$/);
+    assert.ok(p.items[0].description.length <= 2000);
+    assert.match(p.items[0].description, / (Très|beau|vêtement\.)…$/, "ends on a whole word");
+    assert.deepEqual(p.items[0].notes, [
+      "title cut to 100 characters on a word boundary",
+      "description cut to 2000 characters on a word boundary",
+    ]);
+  });
+});

@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Catalog, CatalogSchema } from "../../src/store/catalog.js";
+import { tempDir } from "./run.js";
+
+/** A small valid catalog with known articles (category, colour, photos), written to a temp folder. */
+export async function catalogFixture(
+  articles: { category: string; color: Catalog["items"][number]["color"]; photos: string[] }[],
+  dir?: string,
+): Promise<string> {
+  const out = dir ?? (await tempDir("vbulk-plan-"));
+  await mkdir(out, { recursive: true });
+  const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+  const catalog: Catalog = CatalogSchema.parse({
+    schemaVersion: 1,
+    generator: "vbulk test",
+    created_at: "2026-11-24T10:00:00.000Z",
+    source: { kind: "folder", path: out, root: out },
+    embedder: { id: "clip:test", dims: 512, model: "test" },
+    grouping: { method: "sequence", order: "file_name", order_signal: 0.5, eps: 0.24, min_samples: 2 },
+    summary: {
+      files: 0,
+      photos: 0,
+      duplicates: 0,
+      articles: articles.length,
+      low_confidence: 0,
+      errors: 0,
+      skipped: 0,
+    },
+    items: articles.map((a, k) => ({
+      id: `c${k + 1}`,
+      category: a.category,
+      score: a.category === "unknown" ? 0 : 0.9,
+      color: a.color,
+      color_score: 0.9,
+      photos: a.photos,
+      fingerprint: sha(a.photos.join("|")).slice(0, 16),
+      confidence: "high",
+      cohesion: 0.9,
+    })),
+    photos: [],
+    errors: [],
+    skipped: [],
+  });
+  await writeFile(join(out, "catalog.json"), JSON.stringify(catalog, null, 2));
+  return out;
+}
