@@ -4,6 +4,7 @@ import { registerModels } from "./commands/models.js";
 import { registerPlan } from "./commands/plan.js";
 import { createIo, printError } from "./commands/render.js";
 import { registerStatus } from "./commands/status.js";
+import { registerVinted } from "./commands/vinted.js";
 import { isInputError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
@@ -38,6 +39,7 @@ registerIngest(program, run);
 registerStatus(program, run);
 registerModels(program, run);
 registerPlan(program, run);
+registerVinted(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -46,6 +46,18 @@ export const ConfigSchema = z.object({
     gender: z.enum(["femme", "homme"]).nullable(),
     lang: z.enum(["fr", "en"]),
   }),
+  execute: z.object({
+    publishesPerMinute: z.number().gt(0).max(5, { message: "at most 5 (the spec's ceiling)" }),
+    itemSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
+    writesPerHour: int(1, 10_000),
+    dailyWrites: int(1, 100_000),
+    challengePauseMinutes: z.number().min(0),
+    retries: int(0, 20),
+    retryMinMs: int(0),
+    retryMaxMs: int(0),
+    humanDelayMs: z.tuple([z.number().min(0), z.number().min(0)]),
+    timeoutMs: int(1000),
+  }),
   ingest: z.object({ statusIntervalMs: int(10, 60_000) }),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -87,6 +87,27 @@ export const DEFAULTS = Object.freeze({
     gender: null as "femme" | "homme" | null,
     lang: "fr" as "fr" | "en",
   }),
+  execute: Object.freeze({
+    /** The spec's hard ceiling: at most 5 publishes a minute. Config may lower it, never raise it. Enforced as
+     *  spacing (60 s / 5 = 12 s), so no 60-second window ever holds more than 5. */
+    publishesPerMinute: 5,
+    /** Pause between two articles [min, max] ms, random: VintedReposter waits 30-90 s between actions. */
+    itemSpacingMs: Object.freeze([30_000, 90_000]) as readonly [number, number],
+    /** Writes (each photo upload, each draft, each publish) per hour: StoFlow observed ~50/h as tolerated. */
+    writesPerHour: 50,
+    /** Writes per day before stopping until tomorrow: tools report suspensions for bursts of automated activity. */
+    dailyWrites: 300,
+    /** After a challenge every write stops for this long (Bumpline: 30 min, doubling per refusal). */
+    challengePauseMinutes: 30,
+    /** Retries of a transient failure (timeout, 5xx, 429), exponential backoff with jitter from retryMinMs. */
+    retries: 4,
+    retryMinMs: 2_000,
+    retryMaxMs: 120_000,
+    /** Small random pauses between form actions [min, max] ms, as a person makes. */
+    humanDelayMs: Object.freeze([150, 600]) as readonly [number, number],
+    /** Longest a single page action may take. */
+    timeoutMs: 30_000,
+  }),
   ingest: Object.freeze({
     /** How often (ms) the status file is rewritten while an ingest runs; a reader in another terminal polls it. */
     statusIntervalMs: 250,

@@ -10,6 +10,11 @@ export type ErrorCode =
   | "MODEL_MISSING"
   | "MODEL_CORRUPT"
   | "NETWORK"
+  | "NOT_LOGGED_IN"
+  | "CHALLENGE"
+  | "RATE_LIMITED"
+  | "TRANSIENT"
+  | "REJECTED"
   | "INTERNAL";
 
 /**
@@ -38,9 +43,15 @@ export class VbulkError extends Error {
 export function isInputError(err: unknown): boolean {
   return (
     err instanceof VbulkError &&
-    ["BAD_USAGE", "BAD_INPUT", "NOT_FOUND", "TOO_MANY_FILES", "ZIP_UNSAFE", "ZIP_TOO_LARGE"].includes(
-      err.code,
-    )
+    [
+      "BAD_USAGE",
+      "BAD_INPUT",
+      "NOT_FOUND",
+      "TOO_MANY_FILES",
+      "ZIP_UNSAFE",
+      "ZIP_TOO_LARGE",
+      "NOT_LOGGED_IN",
+    ].includes(err.code)
   );
 }
 

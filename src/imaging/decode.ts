@@ -142,3 +142,36 @@ async function readCaptureTime(bytes: Buffer): Promise<string | null> {
     return null;
   }
 }
+
+/**
+ * A JPEG of the whole photo for upload (EXIF orientation applied, longest side at most 2048 px, quality 90):
+ * HEIC through libheif, everything else through sharp. Throws BAD_FILE.
+ */
+export async function decodeFullJpeg(path: string): Promise<Buffer> {
+  const bytes = await readFile(path);
+  const brand = heifBrand(bytes);
+  try {
+    if (brand && HEIF_BRANDS.has(brand)) {
+      heicDecode ??= require("heic-decode") as HeicDecode;
+      const { width, height, data } = await heicDecode({ buffer: bytes });
+      return await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
+        raw: { width, height, channels: 4 },
+      })
+        .resize({ width: 2048, height: 2048, fit: "inside", withoutEnlargement: true })
+        .removeAlpha()
+        .jpeg({ quality: 90 })
+        .toBuffer();
+    }
+    return await sharp(bytes)
+      .rotate()
+      .resize({ width: 2048, height: 2048, fit: "inside", withoutEnlargement: true })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+  } catch (err) {
+    throw new VbulkError(
+      "BAD_FILE",
+      `Expected a readable image at ${path} but the decoder said: ${messageOf(err)}`,
+      { cause: err },
+    );
+  }
+}

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 
-/** The manifest every model folder can carry (vbulk-model.json) and every downloadable model has (models/*.json). */
+/** The manifest every model folder can carry (vbulk-model.json) and every downloadable model has (models/manifests/*.json). */
 export const ManifestSchema = z.object({
   schemaVersion: z.literal(1),
   name: z.string().min(1),
@@ -41,11 +41,11 @@ export const LOCAL_MANIFEST = "vbulk-model.json";
 /** The files a CLIP folder needs besides the two encoders (Hugging Face layout). */
 export const CLIP_SIDE_FILES = ["tokenizer.json", "tokenizer_config.json", "preprocessor_config.json"];
 
-const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../models");
+const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../models/manifests");
 export const DEFAULT_MODEL = "clip-vit-base-patch32";
 export const DEFAULT_BASE_URL = "https://huggingface.co";
 
-/** Lists the models vbulk knows how to download (models/*.json). */
+/** Lists the models vbulk knows how to download (models/manifests/*.json). */
 export async function listManifests(): Promise<Manifest[]> {
   const names = (await readdir(MODELS_DIR)).filter((f) => f.endsWith(".json")).sort();
   return Promise.all(

@@ -1,0 +1,121 @@
+import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { writeFileAtomic } from "../core/atomic.js";
+import { VbulkError } from "../core/errors.js";
+import { registerSecret } from "../core/redact.js";
+
+/** Where vbulk keeps the session: VBULK_CONFIG_DIR, else $XDG_CONFIG_HOME/vbulk, else ~/.config/vbulk. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.VBULK_CONFIG_DIR) return resolve(env.VBULK_CONFIG_DIR);
+  return join(env.XDG_CONFIG_HOME ? resolve(env.XDG_CONFIG_HOME) : join(homedir(), ".config"), "vbulk");
+}
+
+export const SESSION_FILE = "session.enc";
+export const KEY_FILE = "session.key";
+
+/** Playwright's storageState: the browser's cookies and local storage. Credentials. */
+export const StorageStateSchema = z.object({
+  cookies: z.array(
+    z.object({ name: z.string(), value: z.string(), domain: z.string(), path: z.string() }).passthrough(),
+  ),
+  origins: z.array(z.unknown()),
+});
+export type StorageState = z.infer<typeof StorageStateSchema>;
+
+const EnvelopeSchema = z.object({
+  v: z.literal(1),
+  alg: z.literal("aes-256-gcm"),
+  salt: z.string(),
+  iv: z.string(),
+  tag: z.string(),
+  data: z.string(),
+});
+
+/**
+ * The 32-byte key: from VBULK_SECRET_KEY (any passphrase, stretched with scrypt and the file's salt), or a random
+ * key in DIR/session.key created with mode 0600. Either way the session file alone is useless.
+ */
+async function keyFor(dir: string, salt: Buffer, env: NodeJS.ProcessEnv): Promise<Buffer> {
+  const secret = env.VBULK_SECRET_KEY;
+  if (secret) {
+    registerSecret(secret);
+    return scryptSync(secret, salt, 32);
+  }
+  const path = join(dir, KEY_FILE);
+  let hex = await readFile(path, "utf8").catch(() => null);
+  if (hex === null) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    hex = randomBytes(32).toString("hex");
+    await writeFile(path, hex, { mode: 0o600, flag: "wx" }).catch(async () => {
+      hex = await readFile(path, "utf8");
+    });
+  }
+  registerSecret(hex.trim());
+  return scryptSync(Buffer.from(hex.trim(), "hex"), salt, 32);
+}
+
+/** Encrypts and writes the browser state (AES-256-GCM, file mode 0600, atomic). */
+export async function saveSession(
+  state: StorageState,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const dir = configDir(env);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  for (const c of state.cookies) registerSecret(c.value);
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", await keyFor(dir, salt, env), iv);
+  const data = Buffer.concat([cipher.update(JSON.stringify(state), "utf8"), cipher.final()]);
+  const envelope = {
+    v: 1,
+    alg: "aes-256-gcm",
+    salt: salt.toString("base64"),
+    iv: iv.toString("base64"),
+    tag: cipher.getAuthTag().toString("base64"),
+    data: data.toString("base64"),
+  };
+  const path = join(dir, SESSION_FILE);
+  await writeFileAtomic(path, JSON.stringify(envelope), 0o600);
+  await chmod(path, 0o600);
+  return path;
+}
+
+/**
+ * Reads and decrypts the browser state. Throws NOT_LOGGED_IN when there is none, BAD_INPUT when it cannot be
+ * decrypted (another key). Registers every cookie value as a secret so no output can show it.
+ */
+export async function loadSession(env: NodeJS.ProcessEnv = process.env): Promise<StorageState> {
+  const dir = configDir(env);
+  const path = join(dir, SESSION_FILE);
+  const text = await readFile(path, "utf8").catch(() => null);
+  if (text === null)
+    throw new VbulkError("NOT_LOGGED_IN", `Expected a saved Vinted session at ${path} but there is none`, {
+      hint: "Run `vbulk login` and log in in the window that opens.",
+    });
+  try {
+    const e = EnvelopeSchema.parse(JSON.parse(text));
+    const decipher = createDecipheriv(
+      "aes-256-gcm",
+      await keyFor(dir, Buffer.from(e.salt, "base64"), env),
+      Buffer.from(e.iv, "base64"),
+    );
+    decipher.setAuthTag(Buffer.from(e.tag, "base64"));
+    const plain = Buffer.concat([decipher.update(Buffer.from(e.data, "base64")), decipher.final()]).toString(
+      "utf8",
+    );
+    const state = StorageStateSchema.parse(JSON.parse(plain));
+    for (const c of state.cookies) registerSecret(c.value);
+    return state;
+  } catch {
+    throw new VbulkError(
+      "NOT_LOGGED_IN",
+      `Expected a session file that this key can decrypt at ${path} but it cannot be read`,
+      {
+        hint: "The key changed (VBULK_SECRET_KEY or session.key) or the file is damaged: run `vbulk login` again.",
+      },
+    );
+  }
+}
