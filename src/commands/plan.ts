@@ -19,7 +19,7 @@ import { loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
 import { workFolderFor } from "../sources/zip.js";
 import { readCatalog } from "../store/catalog.js";
-import { parseWith } from "../store/read.js";
+import { parseWith, readJsonFile } from "../store/read.js";
 import { configFileLayer, decimal, envOption, parseFlag } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
@@ -115,33 +115,15 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
 
   // Everything is read and validated before anything is written: a bad command changes no file.
   const layers: ConfigOverrides[] = [await configFileLayer(raw.config)];
-  if (raw.rules) {
-    const { readFile } = await import("node:fs/promises");
-    const text = await readFile(resolve(raw.rules), "utf8").catch(() => {
-      throw new VbulkError(
-        "NOT_FOUND",
-        `Expected a rules file at ${raw.rules} for --rules (or env VBULK_RULES) but found no file there`,
-      );
-    });
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      throw new VbulkError(
-        "BAD_INPUT",
-        `Expected JSON in the rules file ${raw.rules} but it does not parse (${(err as Error).message})`,
-        { hint: "Nothing was written." },
-      );
-    }
+  if (raw.rules)
     layers.push({
-      plan: parseWith(
+      plan: await readJsonFile(
+        resolve(raw.rules),
         RulesFileSchema,
-        data,
-        `rules file ${raw.rules}`,
+        "rules file (--rules / VBULK_RULES)",
         "Nothing was written. See the README's plan section.",
       ),
     });
-  }
   const flags: ConfigOverrides["plan"] = {};
   if (raw.price !== undefined)
     flags.defaultPrice = parseFlag(decimal(0.01, 100_000), raw.price, "--price", "DEFAULT_PRICE");

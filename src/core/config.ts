@@ -1,9 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseWith } from "../store/read.js";
+import { parseWith, readJsonFile } from "../store/read.js";
 import { DEFAULTS } from "./defaults.js";
-import { VbulkError } from "./errors.js";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 
@@ -78,32 +76,12 @@ const FileSchema = z
 
 /** Reads a JSON config file. Throws NOT_FOUND / BAD_INPUT naming the file and field. */
 export async function loadConfigFile(path: string): Promise<ConfigOverrides> {
-  let text: string;
-  try {
-    text = await readFile(resolve(path), "utf8");
-  } catch {
-    throw new VbulkError("NOT_FOUND", `Expected a config file at ${path} but found none`, {
-      hint: "Check --config / VBULK_CONFIG.",
-    });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new VbulkError(
-      "BAD_INPUT",
-      `Expected JSON in config file ${path} but it does not parse (${(err as Error).message})`,
-      {
-        hint: "Fix the JSON syntax of the config file.",
-      },
-    );
-  }
-  return parseWith(
+  return (await readJsonFile(
+    resolve(path),
     FileSchema,
-    data,
-    `config file ${path}`,
+    "config file (--config / VBULK_CONFIG)",
     "See the README's Configuration section for the keys.",
-  ) as ConfigOverrides;
+  )) as ConfigOverrides;
 }
 
 /** DEFAULTS with each layer of overrides merged in order, validated. Throws BAD_INPUT naming the field. */

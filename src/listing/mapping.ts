@@ -1,10 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { VbulkError } from "../core/errors.js";
 import { COLOR_NAMES } from "../imaging/color.js";
-import { parseWith } from "../store/read.js";
+import { readJsonFile } from "../store/read.js";
 
 export const DEFAULT_MAPPING = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -53,22 +51,7 @@ export type Mapping = z.infer<typeof MappingSchema>;
 
 /** Reads a mapping file. Throws NOT_FOUND / BAD_INPUT naming the field. */
 export async function loadMapping(path = DEFAULT_MAPPING): Promise<Mapping> {
-  const text = await readFile(path, "utf8").catch(() => {
-    throw new VbulkError("NOT_FOUND", `Expected a Vinted mapping file at ${path} but found no file there`, {
-      hint: `Start from ${DEFAULT_MAPPING}.`,
-    });
-  });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new VbulkError(
-      "BAD_INPUT",
-      `Expected JSON in the mapping file ${path} but it does not parse (${(err as Error).message})`,
-      { hint: `Start from ${DEFAULT_MAPPING}.` },
-    );
-  }
-  return parseWith(MappingSchema, data, `mapping file ${path}`, `Start from ${DEFAULT_MAPPING}.`);
+  return readJsonFile(path, MappingSchema, "Vinted mapping file", `Start from ${DEFAULT_MAPPING}.`);
 }
 
 export interface VintedFields {

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
@@ -6,7 +5,7 @@ import { VbulkError } from "../core/errors.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import type { LabelSet } from "../model/clip.js";
 import type { Catalog } from "../store/catalog.js";
-import { parseWith } from "../store/read.js";
+import { parseWith, readJsonFileIfAny } from "../store/read.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted } from "./mapping.js";
 import { capText, type ListingTemplates, render } from "./templates.js";
 
@@ -202,22 +201,11 @@ function stripText(e: Partial<Editable>): Partial<Omit<Editable, "title" | "desc
 
 /** Reads DIR/plan.json, or null when there is none. Throws BAD_INPUT naming the field of a bad edit. */
 export async function readPlan(dir: string): Promise<Plan | null> {
-  const path = join(dir, PLAN_FILE);
-  const text = await readFile(path, "utf8").catch(() => null);
-  if (text === null) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new VbulkError(
-      "BAD_INPUT",
-      `Expected valid JSON in ${path} but it does not parse (${(err as Error).message})`,
-      {
-        hint: "Fix the edit (a missing comma or quote is usual); the file was left as it is.",
-      },
-    );
-  }
-  return parseWith(PlanSchema, data, path, "Fix that field by hand; plan.json was left as it is.");
+  return readJsonFileIfAny(
+    join(dir, PLAN_FILE),
+    PlanSchema,
+    "Fix that field by hand; plan.json was left as it is.",
+  );
 }
 
 export async function writePlan(dir: string, plan: Plan): Promise<string> {

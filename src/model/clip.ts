@@ -8,7 +8,7 @@ import { VbulkError } from "../core/errors.js";
 import type { Classifier } from "../core/ingest.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
 import { decodeVector, encodeVector } from "../store/cache.js";
-import { parseWith } from "../store/read.js";
+import { readJsonFile } from "../store/read.js";
 import type { Manifest } from "./manifest.js";
 import { type Device, openSession, type Session } from "./onnx.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
@@ -34,25 +34,10 @@ export type LabelSet = z.infer<typeof LabelSetSchema>;
 
 /** Reads a label set file. Throws NOT_FOUND / BAD_INPUT naming the file and field. */
 export async function loadLabelSet(path: string): Promise<LabelSet> {
-  const text = await readFile(path, "utf8").catch(() => {
-    throw new VbulkError("NOT_FOUND", `Expected a label set (JSON) at ${path} but found no file there`, {
-      hint: "See models/labels/garments.json for the format.",
-    });
-  });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new VbulkError(
-      "BAD_INPUT",
-      `Expected JSON in the label set ${path} but it does not parse (${(err as Error).message})`,
-      { hint: "See models/labels/garments.json for the format." },
-    );
-  }
-  return parseWith(
+  return readJsonFile(
+    path,
     LabelSetSchema,
-    data,
-    `label set ${path}`,
+    "label set (JSON)",
     "See models/labels/garments.json for the format.",
   );
 }

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
-import { parseWith, readJsonFile } from "../store/read.js";
+import { readJsonFile, readJsonFileIfAny } from "../store/read.js";
 
 /** The manifest every model folder can carry (vbulk-model.json) and every downloadable model has (models/manifests/*.json). */
 export const ManifestSchema = z.object({
@@ -82,19 +82,9 @@ export function modelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Reads DIR/vbulk-model.json if there is one. Throws BAD_INPUT naming the field when it is malformed. */
 export async function readLocalManifest(dir: string): Promise<Manifest | null> {
-  const path = join(dir, LOCAL_MANIFEST);
-  const text = await readFile(path, "utf8").catch(() => null);
-  if (text === null) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    data = undefined;
-  }
-  return parseWith(
+  return readJsonFileIfAny(
+    join(dir, LOCAL_MANIFEST),
     ManifestSchema,
-    data,
-    `model manifest ${path}`,
     "Fix it, or re-create it with `vbulk models manifest DIR`.",
   );
 }

@@ -3,8 +3,9 @@ import type { z } from "zod";
 import { VbulkError } from "../core/errors.js";
 
 /**
- * Reads a JSON file vbulk wrote (or a user edited) and validates it. Throws NOT_FOUND when missing and BAD_INPUT
- * naming the file and the first bad field ("items[2].price: expected number, received string").
+ * Reads a JSON file vbulk wrote (or a user edited, or a data file) and validates it. Throws NOT_FOUND when
+ * missing (hint: `hint`), BAD_INPUT when it does not parse, and BAD_INPUT naming the file and the first bad field
+ * ("items[2].price: expected number, received string").
  */
 export async function readJsonFile<T extends z.ZodType>(
   path: string,
@@ -12,12 +13,23 @@ export async function readJsonFile<T extends z.ZodType>(
   what: string,
   hint: string,
 ): Promise<z.infer<T>> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
+  const text = await readFile(path, "utf8").catch(() => {
     throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, { hint });
-  }
+  });
+  return parseJsonText(text, schema, path, hint);
+}
+
+/** Like readJsonFile, but a missing file is null (a plan not written yet, a cache). */
+export async function readJsonFileIfAny<T extends z.ZodType>(
+  path: string,
+  schema: T,
+  hint: string,
+): Promise<z.infer<T> | null> {
+  const text = await readFile(path, "utf8").catch(() => null);
+  return text === null ? null : parseJsonText(text, schema, path, hint);
+}
+
+function parseJsonText<T extends z.ZodType>(text: string, schema: T, path: string, hint: string): z.infer<T> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -26,7 +38,7 @@ export async function readJsonFile<T extends z.ZodType>(
       "BAD_INPUT",
       `Expected valid JSON in ${path} but it does not parse (${(err as Error).message})`,
       {
-        hint: "Fix the JSON syntax (a missing comma or quote is usual), or delete the file and run the step again.",
+        hint: `Fix the JSON syntax (a missing comma or quote is usual). ${hint}`,
       },
     );
   }

@@ -1,9 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { VbulkError } from "../core/errors.js";
-import { parseWith } from "../store/read.js";
+import { readJsonFile } from "../store/read.js";
 
 export const DEFAULT_SELECTORS = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -47,21 +45,7 @@ export type Selectors = z.infer<typeof SelectorsSchema>;
 
 /** Reads the selectors data file (a user can fix it when Vinted changes its page). Throws BAD_INPUT naming the field. */
 export async function loadSelectors(path = DEFAULT_SELECTORS): Promise<Selectors> {
-  const text = await readFile(path, "utf8").catch(() => {
-    throw new VbulkError("NOT_FOUND", `Expected a selectors file at ${path} but found no file there`, {
-      hint: `Start from ${DEFAULT_SELECTORS}.`,
-    });
-  });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new VbulkError(
-      "BAD_INPUT",
-      `Expected JSON in the selectors file ${path} but it does not parse (${(err as Error).message})`,
-    );
-  }
-  return parseWith(SelectorsSchema, data, `selectors file ${path}`, `Start from ${DEFAULT_SELECTORS}.`);
+  return readJsonFile(path, SelectorsSchema, "selectors file", `Start from ${DEFAULT_SELECTORS}.`);
 }
 
 /** Fills {placeholders} of a selector or path. */
