@@ -97,7 +97,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
     );
     if (ready) manifest = pinned;
     else if (opts.offline) {
-      warn(noModel("offline"), howToGet(dir));
+      warn(`${noModel("offline")} ${howToGet(dir)}`);
       return featureOnly();
     } else {
       try {
@@ -108,7 +108,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
         });
       } catch (err) {
         if (!(err instanceof VbulkError)) throw err;
-        warn(noModel(messageOf(err)), howToGet(dir));
+        warn(`${noModel(messageOf(err))} ${howToGet(dir)}`);
         return featureOnly();
       }
     }

@@ -53,8 +53,13 @@ describe("vbulk execute against the local Vinted replica (real Chromium)", {
       { ...process.env, VBULK_CONFIG_DIR: configDir },
     );
   });
+  /** Folders execute ran in: their journal, status and plan must hold no secret either. */
+  const folders: string[] = [];
   after(async () => {
     await replica.stop();
+    for (const dir of folders)
+      for (const f of ["journal.json", "plan.json", join(".vbulk", "status.json")])
+        outputs.push(await readFile(join(dir, f), "utf8").catch(() => ""));
     const secrets = [replica.sessionToken, replica.refreshToken, replica.datadome];
     const key = (await readFile(join(configDir, "session.key"), "utf8")).trim();
     for (const text of outputs)
@@ -106,6 +111,7 @@ describe("vbulk execute against the local Vinted replica (real Chromium)", {
       "c1",
     ]);
     assert.equal(r.code, 0, r.stderr);
+    folders.push(dir);
     return dir;
   }
 
