@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, readdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -217,6 +217,39 @@ describe("vbulk execute against the local Vinted replica (real Chromium)", {
     assert.equal(replica.drafts.size, 3);
   });
 
+  it("a 500 is retried with backoff; an expired session stops the run and says to log in again", async () => {
+    resetReplica();
+    replica.switches.serverErrors = 2;
+    const dir = await planned();
+    const r = await cli(["execute", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(replica.log.filter((l) => l.status === 500).length, 2);
+    assert.equal(replica.drafts.size, 3);
+    resetReplica();
+    replica.switches.expired = true;
+    const dir2 = await planned();
+    const expired = await cli(["execute", dir2]);
+    assert.equal(expired.code, 3);
+    assert.match(expired.stderr, /stopped: the Vinted session expired: run `vbulk login`/);
+    assert.equal(writes().length, 0);
+  });
+
+  it("--only with --set-publish-true marks those articles publish:true in plan.json (a dry run still publishes nothing)", async () => {
+    resetReplica();
+    const dir = await planned();
+    const r = await cli(["execute", dir, "--only", "c2", "--set-publish-true"]);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      plan.items.map((i: { publish: boolean }) => i.publish),
+      [true, true, false],
+    );
+    assert.equal(
+      replica.log.some((l) => l.path.includes("/completion")),
+      false,
+    );
+  });
+
   it("a challenge on item 2 marks it needs_manual and stops every further write; the next run is paused", async () => {
     resetReplica();
     replica.switches.challengeAfterDrafts = 1;
@@ -273,6 +306,8 @@ describe("vbulk execute against the local Vinted replica (real Chromium)", {
   it("the session file is encrypted; auth check and doctor work with it", async () => {
     const enc = await readFile(join(configDir, "session.enc"), "utf8");
     outputs.push(enc);
+    assert.equal((await stat(join(configDir, "session.enc"))).mode & 0o777, 0o600);
+    assert.equal((await stat(join(configDir, "session.key"))).mode & 0o777, 0o600);
     assert.match(enc, /"alg":"aes-256-gcm"/);
     const check = await cli(["auth", "check"]);
     assert.equal(check.code, 0, check.stderr);
