@@ -1,7 +1,10 @@
+import { stat } from "node:fs/promises";
+import { extname, resolve } from "node:path";
 import { Option } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { workFolderFor } from "../sources/zip.js";
 
 /** A commander option fed from an environment variable too (immich-style `Option.env`). */
 export function envOption(flags: string, description: string, env: string): Option {
@@ -43,4 +46,11 @@ export const decimal = (min: number, max: number) =>
 /** The config file named by --config / VBULK_CONFIG, or nothing. */
 export async function configFileLayer(path: string | undefined): Promise<ConfigOverrides> {
   return path ? loadConfigFile(path) : {};
+}
+
+/** The folder a command works in: DIR itself, or for a photos ZIP, the work folder ingest extracted it to. */
+export async function workingFolder(dirArg: string): Promise<string> {
+  const dir = resolve(dirArg);
+  const st = await stat(dir).catch(() => null);
+  return st?.isFile() && extname(dir).toLowerCase() === ".zip" ? workFolderFor(dir) : dir;
 }

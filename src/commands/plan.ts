@@ -1,5 +1,4 @@
-import { stat } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, resolveConfig } from "../core/config.js";
@@ -17,10 +16,9 @@ import {
 import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
 import { loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
-import { workFolderFor } from "../sources/zip.js";
 import { readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
-import { configFileLayer, decimal, envOption, parseFlag } from "./options.js";
+import { configFileLayer, decimal, envOption, parseFlag, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 interface RawPlanOptions {
@@ -109,9 +107,7 @@ const RulesFileSchema = z
 
 async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number> {
   const io = createIo(raw.json === true);
-  let dir = resolve(dirArg);
-  if ((await stat(dir).catch(() => null))?.isFile() && extname(dir).toLowerCase() === ".zip")
-    dir = workFolderFor(dir);
+  const dir = await workingFolder(dirArg);
 
   // Everything is read and validated before anything is written: a bad command changes no file.
   const layers: ConfigOverrides[] = [await configFileLayer(raw.config)];

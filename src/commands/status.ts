@@ -1,8 +1,6 @@
-import { stat } from "node:fs/promises";
-import { extname, resolve } from "node:path";
 import type { Command } from "commander";
-import { workFolderFor } from "../sources/zip.js";
 import { readStatus, type Status } from "../store/status.js";
+import { workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 /** Registers `vbulk status`. */
@@ -17,9 +15,7 @@ export function registerStatus(program: Command, run: (fn: () => Promise<number>
 
 async function statusCommand(dir: string, json: boolean): Promise<number> {
   const io = createIo(json);
-  let folder = resolve(dir);
-  const st = await stat(folder).catch(() => null);
-  if (st?.isFile() && extname(folder).toLowerCase() === ".zip") folder = workFolderFor(folder);
+  const folder = await workingFolder(dir);
   const status = await readStatus(folder);
   if (json) io.out(JSON.stringify(status, null, 2));
   else printStatus(io, status);

@@ -1,11 +1,9 @@
-import { stat } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { confirm } from "@inquirer/prompts";
 import type { Command } from "commander";
 import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { type Plan, readPlan, writePlan } from "../listing/plan.js";
-import { workFolderFor } from "../sources/zip.js";
 import { StatusWriter } from "../store/status.js";
 import { createPlaywrightAdapter } from "../vinted/adapter.js";
 import { openBrowser } from "../vinted/browser.js";
@@ -21,7 +19,7 @@ import { login } from "../vinted/login.js";
 import { createPacer } from "../vinted/pacing.js";
 import { fill, loadSelectors } from "../vinted/selectors.js";
 import { loadSession } from "../vinted/session.js";
-import { configFileLayer, envOption } from "./options.js";
+import { configFileLayer, envOption, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
@@ -201,9 +199,7 @@ async function withAdapter<T>(
 
 async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number> {
   const io = createIo(raw.json === true);
-  let dir = resolve(dirArg);
-  if ((await stat(dir).catch(() => null))?.isFile() && extname(dir).toLowerCase() === ".zip")
-    dir = workFolderFor(dir);
+  const dir = await workingFolder(dirArg);
   const config = resolveConfig(await configFileLayer(raw.config));
   const selectors = await loadSelectors(raw.selectors);
   let plan = await readPlan(dir);
