@@ -23,7 +23,7 @@ export function createIo(json: boolean): Io {
   return {
     json,
     interactive: tty && !json,
-    out: (text) => process.stdout.write(`${text}\n`),
+    out: (text) => process.stdout.write(`${redact(text)}\n`),
     err: (text) => process.stderr.write(`${redact(text)}\n`),
     c,
   };

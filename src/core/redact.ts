@@ -3,15 +3,15 @@
  * Authorization / CSRF headers, and the session key. Used at every output boundary.
  */
 const PATTERNS: [RegExp, string][] = [
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/-]+=*/g, "$1[redacted]"],
   [
     /((?:access_token_web|refresh_token_web|datadome|_vinted_[a-z_]*session|anon_id|v_udt|cf_clearance|__cf_bm)=)[^;\s"']+/gi,
     "$1[redacted]",
   ],
   [
-    /("?(?:cookie|set-cookie|authorization|x-csrf-token|csrf[_-]?token|password|secret|token|key)"?\s*[:=]\s*"?)([^"\s,}]+)/gi,
+    /("?(?:cookie|set-cookie|authorization|x-csrf-token|csrf[_-]token|access_token|refresh_token|vbulk_secret_key)"?\s*[:=]\s*"?)([^"\s,;}]+)/gi,
     "$1[redacted]",
   ],
-  [/\b(Bearer\s+)[A-Za-z0-9._~+/-]+=*/g, "$1[redacted]"],
 ];
 
 const extra = new Set<string>();
