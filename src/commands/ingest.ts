@@ -1,21 +1,25 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { type ConfigOverrides, resolveConfig } from "../core/config.js";
+import { resolveConfig } from "../core/config.js";
 import { runIngest } from "../core/ingest.js";
 import { selectEmbedder } from "../model/select.js";
 import type { Catalog } from "../store/catalog.js";
-import { configFileLayer, decimal, envOption, parseFlag, wholeNumber } from "./options.js";
+import {
+  configFileLayer,
+  configFlag,
+  decimal,
+  envOption,
+  flagLayer,
+  oneOf,
+  parseFlag,
+  wholeNumber,
+} from "./options.js";
 import { createIo, type Io, ingestRenderer } from "./render.js";
 
 interface RawIngestOptions {
   out?: string;
   json?: boolean;
   config?: string;
-  maxFiles?: string;
-  eps?: string;
-  minSamples?: string;
-  grouping?: string;
-  dupThreshold?: string;
   modelDir?: string;
   device?: string;
   labels?: string;
@@ -23,7 +27,7 @@ interface RawIngestOptions {
 
 /** Registers `vbulk ingest`. */
 export function registerIngest(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
-  program
+  const command = program
     .command("ingest")
     .description(
       "scan a folder or ZIP of photos, drop duplicates, group photos by article, write catalog.json",
@@ -36,68 +40,63 @@ export function registerIngest(program: Command, run: (fn: () => Promise<number>
     .option("--json", "print the catalog summary as JSON on stdout, nothing else")
     .addOption(envOption("--config <file>", "JSON config file (see README)", "VBULK_CONFIG"))
     .addOption(
-      envOption(
-        "--max-files <n>",
-        "refuse sources with more photos than this (default 500)",
-        "BULK_MAX_FILES",
-      ),
-    )
-    .addOption(
-      envOption(
-        "--grouping <method>",
-        "auto | sequence | dbscan | agglomerative (default auto)",
-        "VBULK_GROUPING",
-      ),
-    )
-    .addOption(envOption("--eps <x>", "DBSCAN radius, cosine distance (default 0.24)", "BULK_CLUSTER_EPS"))
-    .addOption(envOption("--min-samples <n>", "DBSCAN core size (default 2)", "BULK_MIN_SAMPLES"))
-    .addOption(
-      envOption(
-        "--dup-threshold <bits>",
-        "max Hamming distance of 64-bit hashes for duplicates (default 5)",
-        "VBULK_DUP_THRESHOLD",
-      ),
-    )
-    .addOption(
       envOption("--model-dir <dir>", "folder holding a CLIP model (Hugging Face layout)", "VBULK_MODEL_DIR"),
     )
     .addOption(envOption("--device <device>", "cpu | cuda (default cpu)", "VBULK_DEVICE"))
     .addOption(
       envOption("--labels <file>", "garment label set (JSON) for zero-shot categories", "VBULK_LABELS"),
-    )
-    .action((source: string, raw: RawIngestOptions) => run(() => ingestCommand(source, raw)));
+    );
+  for (const f of INGEST_FLAGS) command.addOption(f.option);
+  command.action((source: string, raw: RawIngestOptions) => run(() => ingestCommand(source, raw)));
 }
+
+/** Flags that set configuration values (each also read from its env var). */
+const INGEST_FLAGS = [
+  configFlag(
+    "sources",
+    "maxFiles",
+    "--max-files <n>",
+    "refuse sources with more photos than this (default 500)",
+    "BULK_MAX_FILES",
+    wholeNumber(1),
+  ),
+  configFlag(
+    "grouping",
+    "method",
+    "--grouping <method>",
+    "auto | sequence | dbscan | agglomerative (default auto)",
+    "VBULK_GROUPING",
+    oneOf(["auto", "sequence", "dbscan", "agglomerative"]),
+  ),
+  configFlag(
+    "grouping",
+    "eps",
+    "--eps <x>",
+    "DBSCAN radius, cosine distance (default 0.24)",
+    "BULK_CLUSTER_EPS",
+    decimal(0.001, 2),
+  ),
+  configFlag(
+    "grouping",
+    "minSamples",
+    "--min-samples <n>",
+    "DBSCAN core size (default 2)",
+    "BULK_MIN_SAMPLES",
+    wholeNumber(1, 100),
+  ),
+  configFlag(
+    "duplicates",
+    "maxHamming",
+    "--dup-threshold <bits>",
+    "max Hamming distance of 64-bit hashes for duplicates (default 5)",
+    "VBULK_DUP_THRESHOLD",
+    wholeNumber(0, 32),
+  ),
+];
 
 async function ingestCommand(source: string, raw: RawIngestOptions): Promise<number> {
   const io = createIo(raw.json === true);
-  const flags: ConfigOverrides = { sources: {}, grouping: {}, duplicates: {} };
-  if (raw.maxFiles !== undefined)
-    flags.sources!.maxFiles = parseFlag(wholeNumber(1), raw.maxFiles, "--max-files", "BULK_MAX_FILES");
-  if (raw.eps !== undefined)
-    flags.grouping!.eps = parseFlag(decimal(0.001, 2), raw.eps, "--eps", "BULK_CLUSTER_EPS");
-  if (raw.minSamples !== undefined)
-    flags.grouping!.minSamples = parseFlag(
-      wholeNumber(1, 100),
-      raw.minSamples,
-      "--min-samples",
-      "BULK_MIN_SAMPLES",
-    );
-  if (raw.grouping !== undefined)
-    flags.grouping!.method = parseFlag(
-      z.enum(["auto", "sequence", "dbscan", "agglomerative"], {
-        message: "one of auto, sequence, dbscan, agglomerative",
-      }),
-      raw.grouping,
-      "--grouping",
-      "VBULK_GROUPING",
-    );
-  if (raw.dupThreshold !== undefined)
-    flags.duplicates!.maxHamming = parseFlag(
-      wholeNumber(0, 32),
-      raw.dupThreshold,
-      "--dup-threshold",
-      "VBULK_DUP_THRESHOLD",
-    );
+  const flags = flagLayer(INGEST_FLAGS, raw);
   const device = parseFlag(
     z.enum(["cpu", "cuda"], { message: "cpu or cuda" }).default("cpu"),
     raw.device,

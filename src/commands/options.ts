@@ -43,6 +43,49 @@ export const decimal = (min: number, max: number) =>
     .min(min, { message: `a number from ${min} to ${max}` })
     .max(max, { message: `a number from ${min} to ${max}` });
 
+/**
+ * A flag that sets one configuration value: the option (flag, help, env var) and its parser come from one spec,
+ * so the name a user types and the name an error quotes cannot drift apart.
+ */
+export interface ConfigFlag {
+  option: Option;
+  /** Parses this flag's value (flag or env) from commander's options into `into`; BAD_USAGE when it does not fit. */
+  apply(raw: Record<string, unknown>, into: ConfigOverrides): void;
+}
+
+export function configFlag<S extends keyof ConfigOverrides>(
+  section: S,
+  key: keyof NonNullable<ConfigOverrides[S]>,
+  flags: string,
+  help: string,
+  env: string,
+  schema: z.ZodType,
+): ConfigFlag {
+  const option = envOption(flags, help, env);
+  return {
+    option,
+    apply(raw, into) {
+      const value = raw[option.attributeName()];
+      if (value === undefined) return;
+      const layer = into as Record<string, Record<string, unknown> | undefined>;
+      layer[section] = { ...layer[section], [key]: parseFlag(schema, value, option.long ?? flags, env) };
+    },
+  };
+}
+
+/** Parses every flag of `specs` into one config layer. */
+export function flagLayer(specs: ConfigFlag[], raw: object): ConfigOverrides {
+  const layer: ConfigOverrides = {};
+  for (const f of specs) f.apply(raw as Record<string, unknown>, layer);
+  return layer;
+}
+
+/** A zod enum whose error reads "one of a, b, c". */
+export const oneOf = (values: readonly string[]) =>
+  z.enum(values as [string, ...string[]], {
+    message: values.length === 2 ? `${values[0]} or ${values[1]}` : `one of ${values.join(", ")}`,
+  });
+
 /** The config file named by --config / VBULK_CONFIG, or nothing. */
 export async function configFileLayer(path: string | undefined): Promise<ConfigOverrides> {
   return path ? loadConfigFile(path) : {};

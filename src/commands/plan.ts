@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { type ConfigOverrides, resolveConfig } from "../core/config.js";
+import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { loadMapping } from "../listing/mapping.js";
 import {
@@ -18,18 +18,22 @@ import { loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
 import { readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
-import { configFileLayer, decimal, envOption, parseFlag, workingFolder } from "./options.js";
+import {
+  configFileLayer,
+  configFlag,
+  decimal,
+  envOption,
+  flagLayer,
+  oneOf,
+  workingFolder,
+} from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 interface RawPlanOptions {
   json?: boolean;
   config?: string;
-  price?: string;
   rules?: string;
   priceRules?: string;
-  condition?: string;
-  gender?: string;
-  lang?: string;
   templates?: string;
   mapping?: string;
   labels?: string;
@@ -43,7 +47,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 /** Registers `vbulk plan`. */
 export function registerPlan(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
-  program
+  const command = program
     .command("plan")
     .description(
       "turn catalog.json into plan.json: titles, descriptions, prices, Vinted fields (touches nothing online)",
@@ -51,9 +55,6 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
     .argument("[dir]", "folder holding catalog.json (or the photos' ZIP)", ".")
     .option("--json", "print the plan as JSON on stdout, nothing else")
     .addOption(envOption("--config <file>", 'JSON config file (section "plan")', "VBULK_CONFIG"))
-    .addOption(
-      envOption("--price <euros>", "price of articles without a category rule (default 20)", "DEFAULT_PRICE"),
-    )
     .addOption(
       envOption(
         "--price-rules <json>",
@@ -69,17 +70,6 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
       ),
     )
     .addOption(
-      envOption(
-        "--condition <c>",
-        "neuf-avec-etiquette | neuf-sans-etiquette | tres-bon | bon | satisfaisant",
-        "VBULK_CONDITION",
-      ),
-    )
-    .addOption(
-      envOption("--gender <g>", "femme | homme: the Vinted department of the articles", "VBULK_GENDER"),
-    )
-    .addOption(envOption("--lang <lang>", "fr | en: template language", "VBULK_LANG"))
-    .addOption(
       envOption("--templates <dir>", "templates folder (one sub-folder per language)", "VBULK_TEMPLATES"),
     )
     .addOption(
@@ -89,21 +79,50 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
     .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collect, [])
     .option("--publish <ids>", "mark articles publish=true, e.g. c3,c7")
     .option("--only <ids>", "exclude every article but these")
-    .option("--exclude <ids>", "exclude these articles")
-    .action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
+    .option("--exclude <ids>", "exclude these articles");
+  for (const f of PLAN_FLAGS) command.addOption(f.option);
+  command.action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
 }
 
-const RulesFileSchema = z
-  .object({
-    defaultPrice: z.number().positive().max(100_000),
-    prices: z.record(z.string().min(1), z.number().positive().max(100_000)),
-    condition: z.enum(["neuf-avec-etiquette", "neuf-sans-etiquette", "tres-bon", "bon", "satisfaisant"]),
-    brand: z.string().min(1),
-    gender: z.enum(["femme", "homme"]).nullable(),
-    lang: z.enum(["fr", "en"]),
-  })
-  .partial()
-  .strict();
+const PLAN = ConfigSchema.shape.plan.shape;
+/** Flags that set the plan's rules (each also read from its env var). */
+const PLAN_FLAGS = [
+  configFlag(
+    "plan",
+    "defaultPrice",
+    "--price <euros>",
+    "price of articles without a category rule (default 20)",
+    "DEFAULT_PRICE",
+    decimal(0.01, 100_000),
+  ),
+  configFlag(
+    "plan",
+    "condition",
+    "--condition <c>",
+    PLAN.condition.options.join(" | "),
+    "VBULK_CONDITION",
+    oneOf(PLAN.condition.options),
+  ),
+  configFlag(
+    "plan",
+    "gender",
+    "--gender <g>",
+    "femme | homme: the Vinted department of the articles",
+    "VBULK_GENDER",
+    oneOf(PLAN.gender.unwrap().options),
+  ),
+  configFlag(
+    "plan",
+    "lang",
+    "--lang <lang>",
+    "fr | en: template language",
+    "VBULK_LANG",
+    oneOf(PLAN.lang.options),
+  ),
+];
+
+/** A rules file holds any of the config file's "plan" keys, nothing else. */
+const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
 
 async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number> {
   const io = createIo(raw.json === true);
@@ -120,29 +139,9 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
         "Nothing was written. See the README's plan section.",
       ),
     });
-  const flags: ConfigOverrides["plan"] = {};
-  if (raw.price !== undefined)
-    flags.defaultPrice = parseFlag(decimal(0.01, 100_000), raw.price, "--price", "DEFAULT_PRICE");
-  if (raw.priceRules !== undefined) flags.prices = parsePriceRules(raw.priceRules);
-  if (raw.condition !== undefined)
-    flags.condition = parseFlag(
-      z.enum(["neuf-avec-etiquette", "neuf-sans-etiquette", "tres-bon", "bon", "satisfaisant"], {
-        message: "one of neuf-avec-etiquette, neuf-sans-etiquette, tres-bon, bon, satisfaisant",
-      }),
-      raw.condition,
-      "--condition",
-      "VBULK_CONDITION",
-    );
-  if (raw.gender !== undefined)
-    flags.gender = parseFlag(
-      z.enum(["femme", "homme"], { message: "femme or homme" }),
-      raw.gender,
-      "--gender",
-      "VBULK_GENDER",
-    );
-  if (raw.lang !== undefined)
-    flags.lang = parseFlag(z.enum(["fr", "en"], { message: "fr or en" }), raw.lang, "--lang", "VBULK_LANG");
-  layers.push({ plan: flags });
+  const flags = flagLayer(PLAN_FLAGS, raw);
+  if (raw.priceRules !== undefined) flags.plan = { ...flags.plan, prices: parsePriceRules(raw.priceRules) };
+  layers.push(flags);
   const { plan: rules } = resolveConfig(...layers);
 
   const catalog = await readCatalog(dir);
