@@ -16,8 +16,8 @@ async function run(fn: () => Promise<number>): Promise<void> {
   try {
     exitCode = await fn();
   } catch (err) {
-    const json = process.argv.includes("--json");
-    const io = createIo(json);
+    // Errors go to stderr whatever --json says: stdout keeps only the JSON document (here, none).
+    const io = createIo(false);
     if (err instanceof Error && err.name === "AbortError") {
       io.err("interrupted: what was done is saved; run the same command again to resume.");
       exitCode = 130;

@@ -12,10 +12,21 @@ const OUTPUT_FILES = new Set(["catalog.json", "catalog.log", "plan.json", "plan.
  */
 export function classifyPath(rel: string, imageExtensions: readonly string[]): SkippedFile["reason"] | null {
   const parts = rel.split("/");
+  if (parts.length === 1 && OUTPUT_FILES.has(parts[0]!)) return "vbulk-output";
+  return (
+    classifyDir(parts.slice(0, -1).join("/")) ??
+    (parts.at(-1)!.startsWith(".") ? "hidden" : null) ??
+    (imageExtensions.includes(extname(rel).toLowerCase()) ? null : "not-an-image")
+  );
+}
+
+/** Whether a folder (relative path, "" for the root) is skipped whole, and why; null to look inside. */
+export function classifyDir(rel: string): SkippedFile["reason"] | null {
+  if (rel === "") return null;
+  const parts = rel.split("/");
   if (parts.includes("__MACOSX")) return "macos-metadata";
-  if (parts[0] === STATE_DIR || (parts.length === 1 && OUTPUT_FILES.has(parts[0]!))) return "vbulk-output";
+  if (parts[0] === STATE_DIR) return "vbulk-output";
   if (parts.some((p) => p.startsWith("."))) return "hidden";
-  if (!imageExtensions.includes(extname(rel).toLowerCase())) return "not-an-image";
   return null;
 }
 

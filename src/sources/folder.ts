@@ -1,7 +1,7 @@
 import { lstat, readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { expected, VbulkError } from "../core/errors.js";
-import { classifyPath, naturalCompare } from "./classify.js";
+import { classifyDir, classifyPath, naturalCompare } from "./classify.js";
 import type { ScanResult, SkippedFile, SourceFile } from "./types.js";
 
 export interface ScanLimits {
@@ -34,7 +34,7 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
         continue;
       }
       if (entry.isDirectory()) {
-        const reason = classifyPath(`${rel}/x.jpg`, limits.imageExtensions);
+        const reason = classifyDir(rel);
         if (reason) {
           if (reason !== "vbulk-output") skipped.push({ file: `${rel}/`, reason });
           continue;
