@@ -11,9 +11,9 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { type ConfigOverrides, resolveConfig } from "../src/core/config.js";
-import { runIngest } from "../src/core/ingest.js";
 import { scoreDuplicates, scoreGrouping } from "../src/grouping/evaluate.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { runIngest } from "../src/ingest/index.js";
 import type { Catalog } from "../src/store/catalog.js";
 import { needShared, readCsv, sharedPath } from "../test/helpers/shared.js";
 

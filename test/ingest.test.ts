@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { resolveConfig } from "../src/core/config.js";
 import type { IngestEvent } from "../src/core/events.js";
-import { runIngest } from "../src/core/ingest.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { runIngest } from "../src/ingest/index.js";
 import { readCatalog } from "../src/store/catalog.js";
 import { copyFixture, FIXTURES } from "./helpers/run.js";
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { resolveConfig } from "../core/config.js";
-import { runIngest } from "../core/ingest.js";
+import { runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
 import type { Catalog } from "../store/catalog.js";
 import {

@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import type { ConfigOverrides } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
-import type { Classifier } from "../core/ingest.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { createFeatureEmbedder } from "../imaging/features.js";
+import type { Classifier } from "../ingest/index.js";
 import { CLIP_GROUPING, loadClip, loadLabelSet } from "./clip.js";
 import { type ModelEvent, pullModel } from "./download.js";
 import {

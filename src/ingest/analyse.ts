@@ -1,0 +1,137 @@
+import { readFile } from "node:fs/promises";
+import type { Config } from "../core/config.js";
+import { messageOf } from "../core/errors.js";
+import type { EventSink, IngestEvent } from "../core/events.js";
+import { queueLimited } from "../core/pool.js";
+import { dominantColor } from "../imaging/color.js";
+import { decodePhoto, sha256Of } from "../imaging/decode.js";
+import type { Embedder } from "../imaging/embedder.js";
+import { hashPixels } from "../imaging/hash.js";
+import { sampleLab } from "../imaging/lab.js";
+import type { SourceFile } from "../sources/types.js";
+import { type CacheEntry, decodeVector, encodeVector, type PhotoCache } from "../store/cache.js";
+import type { Catalog } from "../store/catalog.js";
+import type { StatusWriter } from "../store/status.js";
+import type { AnalysedPhoto } from "./types.js";
+
+export interface AnalyseResult {
+  analysed: AnalysedPhoto[];
+  errors: Catalog["errors"];
+  /** Photos analysed in this run (the rest came from the cache). */
+  fresh: number;
+}
+
+/**
+ * Decodes, hashes, samples colour and embeds every photo: decodes are bounded, embeddings batched, and the decode
+ * of batch k+1 is queued before batch k is embedded. A bad photo becomes an error entry, never a throw.
+ */
+export async function analysePhotos(
+  files: SourceFile[],
+  ctx: {
+    cache: PhotoCache;
+    config: Config;
+    embedder: Embedder;
+    emit: EventSink<IngestEvent>;
+    status: StatusWriter;
+    relTo: (f: SourceFile) => string;
+    signal?: AbortSignal;
+  },
+): Promise<AnalyseResult> {
+  const { cache, config, embedder, emit, status, relTo, signal } = ctx;
+  const analysed: AnalysedPhoto[] = [];
+  const errors: Catalog["errors"] = [];
+  let done = 0;
+  let fresh = 0;
+  const total = files.length;
+  emit({ type: "stage", stage: "analyse", total });
+  const batches: SourceFile[][] = [];
+  for (let i = 0; i < total; i += embedder.batchSize) batches.push(files.slice(i, i + embedder.batchSize));
+  const prepare = (batch: SourceFile[]) =>
+    Promise.all(
+      queueLimited(batch, config.decode.concurrency, (f) => preparePhoto(f, cache, embedder.id, config)),
+    );
+  let pending = batches.length ? prepare(batches[0]!) : null;
+  for (let b = 0; b < batches.length; b++) {
+    signal?.throwIfAborted();
+    const prepared = await pending!;
+    pending = b + 1 < batches.length ? prepare(batches[b + 1]!) : null;
+    const toEmbed = prepared.filter((p): p is PreparedFresh => p.kind === "fresh");
+    const vectors = toEmbed.length ? await embedder.embed(toEmbed.map((p) => p.pixels)) : [];
+    toEmbed.forEach((p, i) => {
+      p.entry.embeddings[embedder.id] = encodeVector(vectors[i]!);
+      cache.set(p.sha256, p.entry);
+      fresh++;
+    });
+    for (const p of prepared) {
+      done++;
+      if (p.kind === "error") {
+        errors.push({ file: relTo(p.file), code: "BAD_FILE", message: p.message });
+        emit({ type: "photo-error", file: relTo(p.file), message: p.message });
+        continue;
+      }
+      const vector =
+        p.kind === "fresh" ? vectors[toEmbed.indexOf(p)]! : decodeVector(p.entry.embeddings[embedder.id]!);
+      analysed.push({ file: p.file, sha256: p.sha256, entry: p.entry, vector });
+    }
+    emit({ type: "progress", stage: "analyse", done, total });
+    status.update({ counts: { done, queued: total - done, errors: errors.length } });
+  }
+  return { analysed, errors, fresh };
+}
+
+interface PreparedFresh {
+  kind: "fresh";
+  file: SourceFile;
+  sha256: string;
+  entry: CacheEntry;
+  pixels: { pixels: Buffer; pw: number; ph: number };
+}
+type Prepared =
+  | PreparedFresh
+  | { kind: "cached"; file: SourceFile; sha256: string; entry: CacheEntry }
+  | { kind: "error"; file: SourceFile; message: string };
+
+/** Reads one photo; from the cache when this content was analysed before with this embedder. Never throws for a bad photo. */
+async function preparePhoto(
+  file: SourceFile,
+  cache: PhotoCache,
+  embedderId: string,
+  config: Config,
+): Promise<Prepared> {
+  try {
+    const bytes = await readFile(file.path);
+    const sha256 = sha256Of(bytes);
+    const hit = cache.get(sha256);
+    if (hit?.embeddings[embedderId]) return { kind: "cached", file, sha256, entry: hit };
+    const photo = await decodePhoto(bytes, config.decode.workingSize);
+    const [hashes, sample] = await Promise.all([
+      hashPixels(photo.pixels, photo.pw, photo.ph),
+      sampleLab(
+        photo.pixels,
+        photo.pw,
+        photo.ph,
+        config.color.sampleSize,
+        config.color.backgroundDeltaE,
+        "nearest",
+      ),
+    ]);
+    const entry: CacheEntry = {
+      width: photo.width,
+      height: photo.height,
+      format: photo.format,
+      captured_at: photo.capturedAt,
+      ...hashes,
+      color: dominantColor(sample, config.color.clusters),
+      embeddings: { ...(hit?.embeddings ?? {}) },
+    };
+    return {
+      kind: "fresh",
+      file,
+      sha256,
+      entry,
+      pixels: { pixels: photo.pixels, pw: photo.pw, ph: photo.ph },
+    };
+  } catch (err) {
+    return { kind: "error", file, message: messageOf(err) };
+  }
+}

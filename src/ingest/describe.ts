@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import type { Config } from "../core/config.js";
+import { articleColor, type DominantColor } from "../imaging/color.js";
+import { dot } from "../imaging/embedder.js";
+import type { CatalogItem, CatalogPhoto } from "../store/catalog.js";
+import type { GroupStep } from "./group.js";
+import type { AnalysedPhoto, Classifier } from "./types.js";
+
+/** Names each article (category and colour from all its photos) and describes every photo for the catalog. */
+export async function describeArticles(
+  analysed: AnalysedPhoto[],
+  step: GroupStep,
+  ctx: {
+    config: Config;
+    classifier?: Classifier;
+    relTo: (a: AnalysedPhoto) => string;
+    nameOrder: (a: AnalysedPhoto) => number;
+  },
+): Promise<{ items: CatalogItem[]; photos: CatalogPhoto[] }> {
+  const { config, classifier, relTo } = ctx;
+  const { articles, grouping, dupes } = step;
+  const means = articles.map((m) => meanVector(m.map((i) => analysed[i]!.vector)));
+  const categories = classifier ? await classifier.classify(means) : null;
+  const photoCategories = classifier ? await classifier.classify(analysed.map((a) => a.vector)) : null;
+  const articleOf = new Map<number, string>();
+  const items: CatalogItem[] = articles.map((members, k) => {
+    const id = `c${k + 1}`;
+    for (const i of members) articleOf.set(i, id);
+    const colors: DominantColor[] = members.map((i) => analysed[i]!.entry.color);
+    const color = articleColor(colors);
+    const cat = categories?.[k];
+    return {
+      id,
+      category: cat?.category ?? "unknown",
+      score: round(cat?.score ?? 0),
+      ...(cat ? { runner_up: { category: cat.runnerUp.category, score: round(cat.runnerUp.score) } } : {}),
+      color: color.name,
+      color_score: round(color.score),
+      photos: members.map((i) => relTo(analysed[i]!)),
+      fingerprint: fingerprint(members.map((i) => analysed[i]!.sha256)),
+      confidence: grouping.lowConfidence[k] ? "low" : "high",
+      cohesion: round(cohesion(members.map((i) => analysed[i]!.vector))),
+    };
+  });
+
+  const photos: CatalogPhoto[] = analysed.map((a, i) => {
+    const dup = dupes.get(i);
+    const pc = photoCategories?.[i];
+    return {
+      file: relTo(a),
+      sha256: a.sha256,
+      width: a.entry.width,
+      height: a.entry.height,
+      format: a.entry.format,
+      captured_at: a.entry.captured_at,
+      name_order: ctx.nameOrder(a),
+      ahash: a.entry.ahash,
+      phash: a.entry.phash,
+      article: articleOf.get(i) ?? (dup ? (articleOf.get(dup.of) ?? null) : null),
+      duplicate_of: dup ? relTo(analysed[dup.of]!) : null,
+      ...(dup
+        ? {
+            duplicate_reason:
+              dup.pair.kind === "identical"
+                ? "identical bytes (sha256)"
+                : `pHash distance ${dup.pair.phashDistance}, aHash distance ${dup.pair.ahashDistance} (<= ${config.duplicates.maxHamming}), colour ΔE ${dup.pair.colorDistance.toFixed(1)} (<= ${config.duplicates.maxColorDelta})`,
+          }
+        : {}),
+      color: a.entry.color.name,
+      color_score: round(a.entry.color.score),
+      ...(pc ? { category: pc.category, category_score: round(pc.score) } : {}),
+    };
+  });
+  return { items, photos };
+}
+
+function meanVector(vs: Float32Array[]): Float32Array {
+  const out = new Float32Array(vs[0]?.length ?? 0);
+  for (const v of vs) for (let i = 0; i < v.length; i++) out[i] = out[i]! + v[i]!;
+  let n = 0;
+  for (const x of out) n += x * x;
+  n = Math.sqrt(n) || 1;
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! / n;
+  return out;
+}
+
+function cohesion(vs: Float32Array[]): number {
+  if (vs.length < 2) return 1;
+  let s = 0;
+  let k = 0;
+  for (let i = 0; i < vs.length; i++)
+    for (let j = i + 1; j < vs.length; j++) {
+      s += dot(vs[i]!, vs[j]!);
+      k++;
+    }
+  return s / k;
+}
+
+/** Identifies an article by its photos' content, whatever their names or order. */
+export function fingerprint(shas: string[]): string {
+  return createHash("sha256")
+    .update([...shas].sort().join("\n"))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+/** Three decimals: enough for scores and distances in a file people read. */
+export function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

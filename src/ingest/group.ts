@@ -1,0 +1,64 @@
+import type { Config } from "../core/config.js";
+import type { EventSink, IngestEvent } from "../core/events.js";
+import { type GroupingResult, groupPhotos } from "../grouping/cluster.js";
+import { type DuplicateDecision, decideDuplicates, findDuplicatePairs } from "../grouping/duplicates.js";
+import type { AnalysedPhoto } from "./types.js";
+
+export interface GroupStep {
+  /** Duplicates by index into `analysed`: which photo each one repeats, and why. */
+  dupes: Map<number, DuplicateDecision>;
+  /** Indices into `analysed` of the photos kept, in the order they were grouped. */
+  kept: number[];
+  /** True when the order is EXIF capture time (every kept photo has one), false for file-name order. */
+  byTime: boolean;
+  grouping: GroupingResult;
+  /** Articles as indices into `analysed`. */
+  articles: number[][];
+}
+
+/** Finds and sets aside duplicates, orders the rest (capture time, else file name) and groups them into articles. */
+export function groupArticles(
+  analysed: AnalysedPhoto[],
+  config: Config,
+  emit: EventSink<IngestEvent>,
+): GroupStep {
+  emit({ type: "stage", stage: "duplicates", total: analysed.length });
+  const hashed = analysed.map((a) => ({
+    ...a.entry,
+    sha256: a.sha256,
+    pixels: a.entry.width * a.entry.height,
+  }));
+  const pairs = findDuplicatePairs(hashed, config.duplicates);
+  const dupes = decideDuplicates(hashed, pairs);
+
+  const kept = analysed.map((_, i) => i).filter((i) => !dupes.has(i));
+  const byTime = kept.length > 0 && kept.every((i) => analysed[i]!.entry.captured_at);
+  if (byTime)
+    kept.sort(
+      (x, y) => analysed[x]!.entry.captured_at!.localeCompare(analysed[y]!.entry.captured_at!) || x - y,
+    );
+  emit({ type: "stage", stage: "group", total: kept.length });
+  const grouping = groupPhotos(
+    {
+      vectors: kept.map((i) => analysed[i]!.vector),
+      times: kept.map((i) => toSeconds(analysed[i]!.entry.captured_at)),
+    },
+    config.grouping,
+  );
+  if (grouping.method !== "sequence" && config.grouping.method === "auto" && kept.length >= 3) {
+    emit({
+      type: "warning",
+      message:
+        "Photo order does not follow the garments (shuffled names or no capture times): grouping by appearance only.",
+      hint: "Keep the camera's file names, or photos with EXIF capture time, for better grouping.",
+    });
+  }
+  const articles = grouping.articles.map((members) => members.map((k) => kept[k]!));
+  return { dupes, kept, byTime, grouping, articles };
+}
+
+function toSeconds(t: string | null): number | null {
+  if (!t) return null;
+  const ms = Date.parse(`${t}Z`);
+  return Number.isNaN(ms) ? null : ms / 1000;
+}

@@ -1,0 +1,45 @@
+import type { Config } from "../core/config.js";
+import type { EventSink, IngestEvent } from "../core/events.js";
+import type { Embedder } from "../imaging/embedder.js";
+import type { SourceFile } from "../sources/types.js";
+import type { CacheEntry } from "../store/cache.js";
+import type { Catalog } from "../store/catalog.js";
+
+/** Classifies articles from their photos' embeddings; the CLIP embedder provides one. */
+export interface Classifier {
+  /** Category and score per embedding (unit vectors of the embedder in use), with the runner-up. */
+  classify(
+    vectors: Float32Array[],
+  ): Promise<{ category: string; score: number; runnerUp: { category: string; score: number } }[]>;
+}
+
+export interface IngestOptions {
+  /** A folder of photos or a .zip. */
+  source: string;
+  /** Where catalog.json goes; default: the photos' folder (for a ZIP, its work folder). */
+  outDir?: string;
+  config: Config;
+  embedder: Embedder;
+  classifier?: Classifier;
+  /** Model name recorded in the catalog (null for the model-free embedder). */
+  model?: string | null;
+  onEvent?: EventSink<IngestEvent>;
+  signal?: AbortSignal;
+}
+
+export interface IngestResult {
+  catalog: Catalog;
+  catalogPath: string;
+  logPath: string;
+  /** Photos analysed now vs taken from the cache of an earlier run. */
+  analysed: number;
+  cached: number;
+}
+
+/** One photo that was read, hashed and embedded (now or in an earlier run). */
+export interface AnalysedPhoto {
+  file: SourceFile;
+  sha256: string;
+  entry: CacheEntry;
+  vector: Float32Array;
+}
