@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -9,6 +8,7 @@ import { dominantColor, nameColor } from "../src/imaging/color.js";
 import { decodePhoto, decodePhotoFile } from "../src/imaging/decode.js";
 import { averageHash, colorGridDistance, hammingDistance, hashPixels } from "../src/imaging/hash.js";
 import { sampleLab } from "../src/imaging/lab.js";
+import { needTool } from "./helpers/needs.js";
 import { FIXTURES } from "./helpers/run.js";
 
 const D = join(FIXTURES, "duplicates");
@@ -58,12 +58,7 @@ describe("decodePhoto", () => {
   });
 
   const heic = join(FIXTURES, "heic", "IMG_0001.heic");
-  const heicSkip = existsSync(heic)
-    ? false
-    : process.env.CI === "true"
-      ? false
-      : "skipped: no HEIC fixture (install libheif-examples for heif-enc, then npm run fixtures)";
-  it("decodes HEIC (iPhone) photos", { skip: heicSkip }, async () => {
+  it("decodes HEIC (iPhone) photos", { skip: needTool("heif-enc") }, async () => {
     const p = await decodePhotoFile(heic, 256);
     assert.equal(p.format, "heic");
     assert.deepEqual([p.width, p.height], [300, 400]);

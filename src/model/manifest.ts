@@ -145,6 +145,16 @@ export async function verifyFiles(dir: string, manifest: Manifest): Promise<File
  * finds the two encoders, records every file's size and sha256, reads the embedding size from config.json.
  */
 export async function manifestForFolder(dir: string, name?: string): Promise<Manifest> {
+  const { VbulkError } = await import("../core/errors.js");
+  // A mistyped folder is the user's to fix (exit 2), not an "unexpected" ENOENT from the walk below.
+  if (!(await stat(dir).catch(() => null))?.isDirectory())
+    throw new VbulkError(
+      "NOT_FOUND",
+      `Expected a folder of model files for models manifest but found nothing at ${dir}`,
+      {
+        hint: "Pass the folder that holds the CLIP files (onnx/vision_model*.onnx, onnx/text_model*.onnx, tokenizer.json).",
+      },
+    );
   const files: string[] = [];
   const walk = async (d: string): Promise<void> => {
     for (const e of await readdir(d, { withFileTypes: true })) {
@@ -163,7 +173,6 @@ export async function manifestForFolder(dir: string, name?: string): Promise<Man
   };
   const vision = pick("vision");
   const text = pick("text");
-  const { VbulkError } = await import("../core/errors.js");
   if (!vision || !text) {
     throw new VbulkError(
       "BAD_INPUT",

@@ -5,20 +5,16 @@ import { copyFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromiumPath } from "../../src/vinted/browser.js";
 import { login } from "../../src/vinted/login.js";
 import { loadSelectors } from "../../src/vinted/selectors.js";
 import { saveSession } from "../../src/vinted/session.js";
 import { catalogFixture } from "../helpers/catalog.js";
+import { needTool, testChromium } from "../helpers/needs.js";
 import { BIN, FIXTURES, type RunResult, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { VintedReplica } from "../replica/server.js";
 
-const browser = chromiumPath();
-const skip = browser
-  ? false
-  : process.env.CI === "true"
-    ? false
-    : "skipped: no Chromium (apt-get install chromium, or set VBULK_CHROMIUM_PATH)";
+const skip = needTool("chromium");
+const browser = testChromium();
 
 /** Every output of every run, to check that no secret ever shows. */
 const outputs: string[] = [];

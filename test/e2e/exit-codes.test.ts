@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { copyFile, cp, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { saveSession } from "../../src/vinted/session.js";
+import { catalogFixture } from "../helpers/catalog.js";
+import { closedPort } from "../helpers/file-server.js";
+import { needTool, testChromium } from "../helpers/needs.js";
+import { BIN, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { VintedReplica } from "../replica/server.js";
+
+/**
+ * The (command, exit code) pairs of README "Exit codes" that no other test covers. Covered elsewhere:
+ * ingest 0/2/3/130 (ingest-cli), status 0/2 (ingest-cli), plan 0/2 (plan-cli), execute 0/1/2/3, execute --check 0,
+ * auth check 0, doctor 0 (execute), models pull 0, models verify 0/1, ingest --model-dir 2 (models).
+ */
+
+/** A folder with 2 articles planned (real photos, department set), the second without a size. */
+async function plannedFolder(env: NodeJS.ProcessEnv = testEnv()): Promise<string> {
+  const dir = await tempDir("vbulk-exit-");
+  const src = join(FIXTURES, "grouping");
+  for (const f of (await readdir(src)).filter((x) => x.endsWith(".jpg")).slice(0, 5))
+    await copyFile(join(src, f), join(dir, f));
+  await catalogFixture(
+    [
+      { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+      { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+    ],
+    dir,
+  );
+  const r = await runCli(["plan", dir, "--gender", "femme", "--set", "c1.size=M"], { env });
+  assert.equal(r.code, 0, r.stderr);
+  return dir;
+}
+
+describe("exit codes without a browser", () => {
+  it("every command refuses an unknown flag with exit 2", async () => {
+    const commands = [
+      ["ingest", "."],
+      ["status"],
+      ["plan"],
+      ["execute"],
+      ["login"],
+      ["auth", "check"],
+      ["doctor"],
+      ["models", "list"],
+      ["models", "pull"],
+      ["models", "verify"],
+      ["models", "manifest", "."],
+    ];
+    const results = [];
+    // Two at a time: the machine has two cores.
+    for (let i = 0; i < commands.length; i += 2)
+      results.push(
+        ...(await Promise.all(commands.slice(i, i + 2).map((c) => runCli([...c, "--no-such-flag"])))),
+      );
+    results.forEach((r, i) => {
+      assert.equal(r.code, 2, `${commands[i]!.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, /unknown option '--no-such-flag'/);
+    });
+  });
+
+  it("ingest: 1 when not one photo could be read", async () => {
+    const dir = await tempDir();
+    for (const f of ["empty.jpg", "notes.jpg", "truncated.jpg"])
+      await copyFile(join(FIXTURES, "bad", f), join(dir, f));
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /truncated\.jpg: Expected a readable image/);
+  });
+
+  it("execute --check: 2 while an article is not ready, and it says which and why", async () => {
+    const dir = await plannedFolder();
+    const r = await runCli(["execute", dir, "--check"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stdout, /^c1 +ready/m);
+    assert.match(r.stdout, /^c2 +not ready: .*size/m);
+    assert.match(r.stdout, /1 of 2 articles ready\. Nothing was sent\./);
+  });
+
+  it("auth check and doctor: 2 without a saved session, saying to log in", async () => {
+    const env = testEnv({ VBULK_CONFIG_DIR: await tempDir() });
+    for (const args of [["auth", "check"], ["doctor"]]) {
+      const r = await runCli(args, { env });
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, /Expected a saved Vinted session .* but there is none/);
+      assert.match(r.stderr, /vbulk login/);
+    }
+  });
+
+  it("models list: 0; models pull: 2 for an unknown model, 1 when the download fails", async () => {
+    const env = testEnv({ VBULK_CACHE_DIR: await tempDir() });
+    const list = await runCli(["models", "list"], { env });
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /^clip-vit-base-patch32 +not downloaded/m);
+    const unknown = await runCli(["models", "pull", "--model", "nope"], { env });
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, /Expected one of clip-vit-base-patch32 for --model but received "nope"/);
+    const down = await runCli(["models", "pull", "--base-url", `http://127.0.0.1:${await closedPort()}`], {
+      env,
+    });
+    assert.equal(down.code, 1, down.stderr);
+    assert.match(down.stderr, /Could not reach http:\/\/127\.0\.0\.1:\d+ to download/);
+  });
+
+  it("models manifest: 0 for a model folder, 2 for a missing one; models verify --model-dir: 2 without a manifest", async () => {
+    const model = join(await tempDir(), "my-model");
+    await cp(join(FIXTURES, "models", "mean-colour"), model, { recursive: true });
+    const unverified = await runCli(["models", "verify", "--model-dir", model]);
+    assert.equal(unverified.code, 2, unverified.stderr);
+    assert.match(unverified.stderr, /Expected a vbulk-model\.json in .*my-model but found none/);
+    const ok = await runCli(["models", "manifest", model]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /wrote .*vbulk-model\.json: \d+ files/);
+    const missing = await runCli(["models", "manifest", join(model, "nope")]);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /Expected a folder of model files .* but found nothing at .*nope/);
+    assert.doesNotMatch(missing.stderr, /unexpected/);
+  });
+});
+
+describe("exit codes with a browser", { skip: needTool("chromium"), concurrency: false }, () => {
+  const browser = testChromium() ?? "";
+  const replica = new VintedReplica();
+  let configDir: string;
+  let configFile: string;
+  const env = (extra: Record<string, string> = {}) =>
+    testEnv({
+      VBULK_VINTED_URL: replica.url,
+      VBULK_CONFIG_DIR: configDir,
+      VBULK_CONFIG: configFile,
+      VBULK_CHROMIUM_PATH: browser,
+      ...extra,
+    });
+
+  before(async () => {
+    await replica.start();
+    configDir = await tempDir("vbulk-config-");
+    configFile = join(configDir, "vbulk.json");
+    await writeFile(
+      configFile,
+      JSON.stringify({ execute: { itemSpacingMs: [0, 0], humanDelayMs: [0, 0], timeoutMs: 15000 } }),
+    );
+    await saveSession({ cookies: replica.cookies(), origins: [] }, { VBULK_CONFIG_DIR: configDir });
+  });
+  after(() => replica.stop());
+
+  it("login: 2 when there is no display to show the browser on", async () => {
+    const { DISPLAY: _d, WAYLAND_DISPLAY: _w, ...rest } = env({ VBULK_CONFIG_DIR: await tempDir() });
+    const r = await runCli(["login"], { env: rest });
+    assert.equal(r.code, 2, r.stderr);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+  });
+
+  it("auth check: 2 when the saved session has expired", async () => {
+    replica.switches.expired = true;
+    try {
+      const r = await runCli(["auth", "check"], { env: env() });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stdout, /Not logged in .*vbulk login/);
+    } finally {
+      replica.switches.expired = false;
+    }
+  });
+
+  it("doctor: 1 when the site cannot be reached", async () => {
+    const r = await runCli(["doctor"], {
+      env: env({ VBULK_VINTED_URL: `http://127.0.0.1:${await closedPort()}` }),
+    });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+  });
+
+  // TODO(issue 11): today Ctrl-C during execute ends the process by the signal (no exit code); remove `todo`
+  // once the execute rebuild lands.
+  it("execute: 130 on Ctrl-C, and what was done is kept", {
+    todo: "issue 11: Ctrl-C during execute must exit 130",
+  }, async () => {
+    replica.switches.slowMs = 300;
+    try {
+      const dir = await plannedFolder(env());
+      const child = spawn(process.execPath, [BIN, "execute", dir, "--only", "c1"], {
+        env: { ...env(), NO_COLOR: "1" },
+        stdio: "ignore",
+      });
+      const exited = new Promise<number | null>((res) => child.on("close", res));
+      const deadline = Date.now() + 60_000;
+      while (replica.log.length === 0 && Date.now() < deadline) await sleep(20);
+      child.kill("SIGINT");
+      assert.equal(await exited, 130);
+      const status = await runCli(["status", dir, "--json"], { env: env() });
+      assert.equal(JSON.parse(status.stdout).state, "interrupted");
+    } finally {
+      replica.switches.slowMs = 0;
+    }
+  });
+});
