@@ -1,2 +1,13 @@
 #!/usr/bin/env node
-import "../dist/cli.js";
+// The CLI is compiled to dist/ (`npm run build`; npm test builds too). A fresh clone has none yet: say so
+// instead of Node's ERR_MODULE_NOT_FOUND stack.
+import { existsSync } from "node:fs";
+
+const cli = new URL("../dist/cli.js", import.meta.url);
+if (!existsSync(cli)) {
+  console.error(
+    `vbulk is not built yet: run \`npm run build\` in ${new URL("..", import.meta.url).pathname} (npm test builds it too)`,
+  );
+  process.exit(1);
+}
+await import(cli.href);

@@ -6,7 +6,7 @@ import { FIXTURES } from "./run.js";
 
 /**
  * System tools some tests need, and the Debian package that brings each. A missing tool skips the tests that
- * need it with a reason starting "needs <tool>", which test/helpers/skips-reporter.ts gathers into one line
+ * need it with a reason starting "needs <tool>", which test/helpers/skips-reporter.mjs gathers into one line
  * at the end of `npm test`; in CI (CI=true) it is a failure instead.
  */
 export const TOOLS = {
