@@ -118,6 +118,12 @@ describe("exit codes without a browser", () => {
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /Expected a folder of model files .* but found nothing at .*nope/);
     assert.doesNotMatch(missing.stderr, /unexpected/);
+    const empty = await runCli(["models", "manifest", await tempDir()]);
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(
+      empty.stderr,
+      /Expected vision_model\*\.onnx and text_model\*\.onnx in .* but found no \.onnx file/,
+    );
   });
 });
 
