@@ -181,7 +181,7 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
   // TODO(issue 11): today Ctrl-C during execute ends the process by the signal (no exit code); remove `todo`
   // once the execute rebuild lands.
   it("execute: 130 on Ctrl-C, and what was done is kept", {
-    todo: "issue 11: Ctrl-C during execute must exit 130",
+    todo: "TODO issue 11: Ctrl-C during execute must exit 130",
   }, async () => {
     replica.switches.slowMs = 300;
     try {
