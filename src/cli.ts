@@ -3,6 +3,7 @@ import { registerIngest } from "./commands/ingest.js";
 import { registerModels } from "./commands/models.js";
 import { registerPlan } from "./commands/plan.js";
 import { createIo, printError } from "./commands/render.js";
+import { registerReview } from "./commands/review.js";
 import { registerStatus } from "./commands/status.js";
 import { registerVinted } from "./commands/vinted.js";
 import { isInputError } from "./core/errors.js";
@@ -40,6 +41,7 @@ registerStatus(program, run);
 registerModels(program, run);
 registerPlan(program, run);
 registerVinted(program, run);
+registerReview(program, run);
 
 try {
   await program.parseAsync(process.argv);

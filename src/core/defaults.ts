@@ -112,6 +112,18 @@ export const DEFAULTS = Object.freeze({
     /** How often (ms) the status file is rewritten while an ingest runs; a reader in another terminal polls it. */
     statusIntervalMs: 250,
   }),
+  review: Object.freeze({
+    /** Longest side of a thumbnail (px): a card shows them at ~120 px, 320 stays sharp on a 2x screen. */
+    thumbSize: 320,
+    /** WebP quality of thumbnails: ~10-20 KB each, so 500 photos are ~8 MB in .vbulk/thumbs. */
+    thumbQuality: 70,
+    /** Longest side of the large view a click opens: a laptop screen's height at 2x, and far less than a 48 MP photo. */
+    largeSize: 1600,
+    /** sharp jobs at once: 2 cores; more would starve the server's own requests while 500 thumbnails are made. */
+    thumbConcurrency: 2,
+    /** How often (ms) the page asks for the status of a running ingest or execute. */
+    pollMs: 1000,
+  }),
 });
 
 export type Defaults = typeof DEFAULTS;

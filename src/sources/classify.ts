@@ -4,7 +4,14 @@ import type { SkippedFile } from "./types.js";
 /** The folder vbulk keeps its own state in (cache, status); never scanned as photos. */
 export const STATE_DIR = ".vbulk";
 /** Files vbulk writes beside the photos; neither photos nor worth reporting as skipped. */
-const OUTPUT_FILES = new Set(["catalog.json", "catalog.log", "plan.json", "plan.log", "journal.json"]);
+const OUTPUT_FILES = new Set([
+  "catalog.json",
+  "catalog.log",
+  "plan.json",
+  "plan.log",
+  "journal.json",
+  "decisions.json",
+]);
 
 /**
  * Decides whether a relative path (forward slashes) is a candidate photo. Returns null for a photo,

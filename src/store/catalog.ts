@@ -29,6 +29,8 @@ export const CatalogPhotoSchema = z.object({
   color_score: z.number().min(0).max(1),
   category: z.string().optional(),
   category_score: z.number().min(0).max(1).optional(),
+  /** The seller took this photo out of the listing (`vbulk review`, decisions.json). */
+  dropped_by_seller: z.boolean().optional(),
 });
 
 export const CatalogItemSchema = z.object({
@@ -46,6 +48,8 @@ export const CatalogItemSchema = z.object({
   confidence: z.enum(["high", "low"]),
   /** Mean cosine similarity between the article's photos (1 for a single photo). */
   cohesion: z.number(),
+  /** The seller's decisions (decisions.json) shaped this article. */
+  by_seller: z.boolean().optional(),
 });
 
 export const CatalogSchema = z.object({

@@ -1,0 +1,142 @@
+/**
+ * What the review page can do, as small adapters over the same core calls the commands make (catalog + decisions,
+ * `vbulk plan --set`, `vbulk plan`). No HTTP here: the server turns requests into these calls and their results
+ * (or VbulkErrors) into responses.
+ */
+
+import { configFileLayer } from "../commands/options.js";
+import { resolveConfig } from "../core/config.js";
+import { VbulkError } from "../core/errors.js";
+import { loadMapping } from "../listing/mapping.js";
+import { buildPlan, type Editable, type Plan, parseSet, readPlan, writePlan } from "../listing/plan.js";
+import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
+import { type LabelSet, loadLabelSet } from "../model/clip.js";
+import { DEFAULT_LABELS } from "../model/select.js";
+import { type Catalog, readCatalog, writeCatalog } from "../store/catalog.js";
+import { writeDecisionLog } from "../store/decision-log.js";
+import {
+  addDecision,
+  applyDecisions,
+  type Decision,
+  readAutoGrouping,
+  readDecisions,
+  regroupCatalog,
+  undoDecision,
+} from "../store/decisions.js";
+
+/** Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. */
+export async function regroup(dir: string): Promise<Catalog> {
+  const catalog = await readCatalog(dir);
+  const base = await readAutoGrouping(dir, catalog);
+  const { decisions } = await readDecisions(dir);
+  const decided = applyDecisions(base, decisions);
+  const next = regroupCatalog(catalog, decided);
+  await writeCatalog(dir, next);
+  await writeDecisionLog(dir, next);
+  return next;
+}
+
+/** Records one decision of the seller and rewrites the catalog. Throws BAD_INPUT for a malformed decision. */
+export async function decide(dir: string, decision: Decision): Promise<Catalog> {
+  await addDecision(dir, decision);
+  return regroup(dir);
+}
+
+/** Removes the seller's last decision and rewrites the catalog. */
+export async function undo(dir: string): Promise<{ catalog: Catalog; undone: Decision | null }> {
+  const { undone } = await undoDecision(dir);
+  return { catalog: await regroup(dir), undone };
+}
+
+/** The label set naming the categories (the one `vbulk plan` uses by default). */
+export function labels(): Promise<LabelSet> {
+  return loadLabelSet(process.env.VBULK_LABELS ?? DEFAULT_LABELS);
+}
+
+/** One field edit from the page, as text: the same text `vbulk plan --set ID.FIELD=VALUE` would take. */
+export interface FieldEdit {
+  id: string;
+  field: string;
+  value: string;
+}
+
+/** Validates edits exactly as `vbulk plan --set` does. Throws BAD_USAGE saying what was expected. */
+export function checkEdits(catalog: Catalog, edits: FieldEdit[]): Map<string, Partial<Editable>> {
+  return parseSet(
+    edits.map((e) => `${e.id}.${e.field}=${e.value}`),
+    new Set(catalog.items.map((i) => i.id)),
+  );
+}
+
+/**
+ * Rebuilds plan.json with these edits, as `vbulk plan DIR --set …` would: the rules are the previous plan's (so a
+ * price rule chosen on the command line stays), or the config's for a first plan. Edits of articles whose id
+ * changed with a grouping decision follow their photos (fingerprint). Validates everything before writing.
+ */
+export async function savePlan(dir: string, edits: FieldEdit[]): Promise<Plan> {
+  const catalog = await readCatalog(dir);
+  const overrides = checkEdits(catalog, edits);
+  const previous = await readPlan(dir);
+  const rules = previous
+    ? {
+        defaultPrice: previous.rules.default_price,
+        prices: { ...previous.rules.prices },
+        condition: previous.rules.condition,
+        brand: previous.rules.brand,
+        gender: previous.rules.gender,
+        lang: previous.rules.lang,
+      }
+    : resolveConfig(await configFileLayer(process.env.VBULK_CONFIG)).plan;
+  const [mapping, templates, labelSet] = await Promise.all([
+    loadMapping(process.env.VBULK_MAPPING),
+    loadTemplates(process.env.VBULK_TEMPLATES ?? DEFAULT_TEMPLATES, rules.lang),
+    labels(),
+  ]);
+  const { plan } = buildPlan(
+    catalog,
+    { ...rules, prices: { ...rules.prices } },
+    mapping,
+    templates,
+    labelSet,
+    previous && followPhotos(previous, catalog),
+    overrides,
+  );
+  await writePlan(dir, plan);
+  return plan;
+}
+
+/** The previous plan with each item's id set to the article that now holds the same photos. */
+function followPhotos(plan: Plan, catalog: Catalog): Plan {
+  const idOf = new Map(catalog.items.map((i) => [i.fingerprint, i.id]));
+  return {
+    ...plan,
+    items: plan.items.map((i) => ({ ...i, cluster_id: idOf.get(i.fingerprint) ?? `${i.cluster_id}-gone` })),
+  };
+}
+
+/** The plan, or null; never throws for a missing file. */
+export async function currentPlan(dir: string): Promise<Plan | null> {
+  return readPlan(dir);
+}
+
+/** The articles that would go public, and the exact phrase the seller must type to confirm. */
+export function publishPreview(plan: Plan): {
+  items: { id: string; title: string; price: number; photos: string[] }[];
+  phrase: string;
+} {
+  const items = plan.items
+    .filter((i) => !i.excluded && i.publish)
+    .map((i) => ({ id: i.cluster_id, title: i.title, price: i.price, photos: i.photos }));
+  return { items, phrase: `publier ${items.length}` };
+}
+
+/** Throws BAD_USAGE unless the typed confirmation matches the phrase (nothing is sent then). */
+export function checkConfirmation(plan: Plan, typed: string | undefined): void {
+  const { items, phrase } = publishPreview(plan);
+  if (items.length && (typed ?? "").trim().toLowerCase() !== phrase)
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected the typed confirmation "${phrase}" to publish ${items.length} articles but received ${JSON.stringify(typed ?? "")}: nothing was sent`,
+      { hint: `Type ${phrase} in the confirmation box, or leave the switch off to make drafts only.` },
+    );
+}

@@ -1,0 +1,797 @@
+/**
+ * The review page: plain DOM, no framework, bundled by esbuild at build time. Every change goes to the local
+ * server (which calls the same core as the commands); the page only shows what the server answers.
+ */
+import "./app.css";
+import { hasKey, type Lang, t } from "./i18n.js";
+
+interface Photo {
+  sha: string | null;
+  file: string;
+  width: number;
+  height: number;
+}
+interface Article {
+  id: string;
+  category: string;
+  score: number;
+  runner_up: { category: string; score: number } | null;
+  color: string;
+  color_score: number;
+  confidence: "high" | "low";
+  cohesion: number;
+  by_seller: boolean;
+  photos: Photo[];
+}
+interface PlanItem {
+  cluster_id: string;
+  title: string;
+  description: string;
+  price: number;
+  size: string | null;
+  brand: string;
+  condition: string;
+  category: string;
+  color: string;
+  gender: string | null;
+  publish: boolean;
+  excluded: boolean;
+  needs_review: string[];
+  photos: string[];
+}
+interface State {
+  folder: string;
+  catalog: {
+    summary: { articles: number; photos: number; duplicates: number; errors: number };
+    articles: Article[];
+    duplicates: (Photo & { of: string; article: string | null; reason: string })[];
+    dropped: Photo[];
+    errors: { file: string; message: string }[];
+  } | null;
+  plan: { items: PlanItem[] } | null;
+  decisions: number;
+  meta: {
+    labels: { id: string; name: string; name_en: string }[];
+    colors: string[];
+    conditions: string[];
+    genders: string[];
+    pollMs: number;
+  };
+}
+interface Activity {
+  status: { command: string; state: string; stage: string; counts: Record<string, number> } | null;
+  job: {
+    running: boolean;
+    events: string[];
+    results:
+      | {
+          cluster_id: string;
+          prepare: { ok: boolean; draft_id?: string; error?: string } | null;
+          publish: { ok: boolean; listing_url?: string; error?: string } | null;
+        }[]
+      | null;
+    error: string | null;
+  } | null;
+}
+
+const params = new URLSearchParams(location.search);
+const token = params.get("t") ?? "";
+let lang: Lang = params.get("lang") === "en" || localStorage.getItem("vbulk-lang") === "en" ? "en" : "fr";
+let state: State | null = null;
+let activity: Activity | null = null;
+let doubtfulFirst = false;
+let message = "";
+let publishSwitch = false;
+let confirmation = "";
+const selected = new Set<string>();
+/** Field values typed but not saved yet, per article: a re-render never loses them. */
+const drafts = new Map<string, Record<string, string>>();
+const fieldErrors = new Map<string, string>();
+const root = document.getElementById("app")!;
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method: body === undefined ? "GET" : "POST",
+    headers: {
+      "X-Vbulk-Token": token,
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const data = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(data.error ?? res.statusText);
+  return data;
+}
+
+/** Builds an element: h("button", { class: "x", onclick: fn }, "text"). */
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, unknown> = {},
+  ...children: (Node | string | null | false | undefined)[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v as EventListener);
+    else if (k === "value") (el as HTMLInputElement).value = String(v);
+    else if (k === "checked") (el as HTMLInputElement).checked = Boolean(v);
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+const img = (sha: string | null, kind: "thumb" | "photo") =>
+  sha ? `/${kind}/${sha}?t=${encodeURIComponent(token)}` : "";
+
+function labelName(id: string): string {
+  const l = state?.meta.labels.find((x) => x.id === id);
+  return l ? (lang === "en" ? l.name_en : l.name) : id;
+}
+
+async function load(): Promise<void> {
+  state = await api<State>("/api/state");
+  render();
+}
+
+async function act(path: string, body: unknown, done?: string): Promise<void> {
+  try {
+    state = await api<State>(path, body);
+    message = done ?? t(lang, "saved");
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  render();
+}
+
+function decide(decision: Record<string, unknown>): Promise<void> {
+  selected.clear();
+  return act("/api/decide", decision);
+}
+
+function photoTile(p: Photo, article: Article | null): HTMLElement {
+  const sha = p.sha ?? "";
+  const isSelected = selected.has(sha);
+  return h(
+    "figure",
+    {
+      class: `photo${isSelected ? " selected" : ""}`,
+      draggable: "true",
+      "data-sha": sha,
+      "data-testid": `photo-${p.file}`,
+      ondragstart: (e: DragEvent) => {
+        e.dataTransfer?.setData("text/plain", sha);
+        if (e.dataTransfer) e.dataTransfer.effectAllowed = "move";
+      },
+    },
+    h(
+      "button",
+      {
+        class: "thumb",
+        type: "button",
+        "aria-label": t(lang, "open", { f: p.file }),
+        onclick: () => openLarge(p),
+        onkeydown: (e: KeyboardEvent) => {
+          if (e.key === " ") {
+            e.preventDefault();
+            toggle(sha);
+          }
+        },
+      },
+      h("img", {
+        src: img(p.sha, "thumb"),
+        alt: p.file,
+        loading: "lazy",
+        decoding: "async",
+        width: 120,
+        height: 120,
+      }),
+    ),
+    h(
+      "label",
+      { class: "pick" },
+      h("input", {
+        type: "checkbox",
+        checked: isSelected,
+        "aria-label": t(lang, "select", { f: p.file }),
+        onchange: () => toggle(sha),
+      }),
+      h("figcaption", {}, p.file.split("/").pop() ?? p.file),
+    ),
+    article ? null : null,
+  );
+}
+
+function toggle(sha: string): void {
+  if (!sha) return;
+  if (selected.has(sha)) selected.delete(sha);
+  else selected.add(sha);
+  render();
+  document.querySelector<HTMLElement>(`[data-sha="${sha}"] .thumb`)?.focus();
+}
+
+function openLarge(p: Photo): void {
+  const dialog = h(
+    "dialog",
+    { class: "large", "aria-label": p.file, onclose: () => dialog.remove() },
+    h("img", { src: img(p.sha, "photo"), alt: p.file }),
+    h("p", {}, p.file),
+    h("button", { type: "button", onclick: () => dialog.close() }, t(lang, "close")),
+  );
+  document.body.append(dialog);
+  dialog.showModal();
+}
+
+function selectionBar(articles: Article[]): HTMLElement | null {
+  if (selected.size === 0) return null;
+  const target = h(
+    "select",
+    { "aria-label": t(lang, "moveTo") },
+    ...articles.map((a) =>
+      h("option", { value: a.photos[0]?.sha ?? "" }, `${a.id} · ${labelName(a.category)}`),
+    ),
+  );
+  return h(
+    "div",
+    { class: "selection", role: "region", "aria-label": t(lang, "selection", { n: selected.size }) },
+    h("strong", {}, t(lang, "selection", { n: selected.size })),
+    h("label", {}, `${t(lang, "moveTo")} `, target),
+    h(
+      "button",
+      { type: "button", onclick: () => decide({ op: "move", photos: [...selected], with: target.value }) },
+      t(lang, "move"),
+    ),
+    h(
+      "button",
+      { type: "button", onclick: () => decide({ op: "split", photos: [...selected] }) },
+      t(lang, "newArticle"),
+    ),
+    h(
+      "button",
+      {
+        type: "button",
+        onclick: async () => {
+          const photos = [...selected];
+          selected.clear();
+          for (const photo of photos) await act("/api/decide", { op: "drop", photo });
+        },
+      },
+      t(lang, "drop"),
+    ),
+    h(
+      "button",
+      {
+        type: "button",
+        onclick: () => {
+          selected.clear();
+          render();
+        },
+      },
+      t(lang, "clear"),
+    ),
+  );
+}
+
+function card(a: Article, articles: Article[]): HTMLElement {
+  const anchor = a.photos[0]?.sha ?? "";
+  const others = articles.filter((x) => x.id !== a.id);
+  const mergeSelect = h(
+    "select",
+    { "aria-label": `${t(lang, "mergeWith")} (${a.id})` },
+    ...others.map((x) =>
+      h("option", { value: x.photos[0]?.sha ?? "" }, `${x.id} · ${labelName(x.category)}`),
+    ),
+  );
+  const el = h(
+    "article",
+    {
+      class: `card${a.confidence === "low" ? " low" : ""}`,
+      "data-article": a.id,
+      "aria-labelledby": `h-${a.id}`,
+      ondragover: (e: DragEvent) => {
+        e.preventDefault();
+        el.classList.add("over");
+      },
+      ondragleave: () => el.classList.remove("over"),
+      ondrop: (e: DragEvent) => {
+        e.preventDefault();
+        el.classList.remove("over");
+        const sha = e.dataTransfer?.getData("text/plain");
+        if (sha && anchor && !a.photos.some((p) => p.sha === sha))
+          void decide({ op: "move", photos: [sha], with: anchor });
+      },
+    },
+    h(
+      "header",
+      {},
+      h("h2", { id: `h-${a.id}` }, `${a.id} · ${labelName(a.category)}`),
+      h(
+        "p",
+        { class: "facts" },
+        `${t(lang, "photos", { n: a.photos.length })} · ${a.color} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
+        a.runner_up
+          ? ` · ${t(lang, "runnerUp", { c: labelName(a.runner_up.category), s: a.runner_up.score.toFixed(2) })}`
+          : "",
+        ` · ${t(lang, "cohesion", { c: a.cohesion.toFixed(2) })}`,
+        a.confidence === "low" ? h("span", { class: "badge warn" }, t(lang, "low")) : null,
+        a.by_seller ? h("span", { class: "badge" }, t(lang, "bySeller")) : null,
+      ),
+    ),
+    h("div", { class: "strip", title: t(lang, "dropHere") }, ...a.photos.map((p) => photoTile(p, a))),
+    others.length
+      ? h(
+          "div",
+          { class: "row" },
+          mergeSelect,
+          h(
+            "button",
+            { type: "button", onclick: () => decide({ op: "merge", a: anchor, b: mergeSelect.value }) },
+            t(lang, "merge"),
+          ),
+        )
+      : null,
+    listingForm(a),
+  );
+  return el;
+}
+
+const TEXT_FIELDS = ["title", "price", "size", "brand"] as const;
+
+function listingForm(a: Article): HTMLElement | null {
+  const item = state?.plan?.items.find((i) => i.cluster_id === a.id);
+  if (!item) return null;
+  const draft = drafts.get(a.id) ?? {};
+  const value = (f: keyof PlanItem) => draft[f] ?? (item[f] === null ? "" : String(item[f]));
+  const setDraft = (f: string, v: string) => {
+    drafts.set(a.id, { ...(drafts.get(a.id) ?? {}), [f]: v });
+    scheduleCheck(a.id, f, v);
+  };
+  const field = (f: string, control: HTMLElement) =>
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: `${a.id}-${f}` }, t(lang, `f_${f}` as never)),
+      control,
+      fieldErrors.has(`${a.id}.${f}`)
+        ? h("p", { class: "error", role: "alert", id: `${a.id}-${f}-err` }, fieldErrors.get(`${a.id}.${f}`)!)
+        : null,
+    );
+  const input = (f: (typeof TEXT_FIELDS)[number]) =>
+    h("input", {
+      id: `${a.id}-${f}`,
+      name: f,
+      type: "text",
+      inputmode: f === "price" ? "decimal" : undefined,
+      value: value(f),
+      "aria-invalid": fieldErrors.has(`${a.id}.${f}`) ? "true" : undefined,
+      "aria-describedby": fieldErrors.has(`${a.id}.${f}`) ? `${a.id}-${f}-err` : undefined,
+      oninput: (e: Event) => setDraft(f, (e.target as HTMLInputElement).value),
+    });
+  const select = (f: keyof PlanItem, options: { value: string; label: string }[]) =>
+    h(
+      "select",
+      {
+        id: `${a.id}-${f}`,
+        name: f,
+        onchange: (e: Event) => setDraft(f, (e.target as HTMLSelectElement).value),
+      },
+      ...options.map((o) => h("option", { value: o.value, selected: o.value === value(f) }, o.label)),
+    );
+  const check = (f: "publish" | "excluded") =>
+    h("input", {
+      id: `${a.id}-${f}`,
+      name: f,
+      type: "checkbox",
+      checked: value(f) === "true",
+      onchange: (e: Event) => setDraft(f, String((e.target as HTMLInputElement).checked)),
+    });
+  const meta = state!.meta;
+  return h(
+    "details",
+    { class: "listing", open: drafts.has(a.id) || undefined },
+    h("summary", {}, `${t(lang, "listing")} : ${item.title} · ${item.price} €`),
+    item.needs_review.length
+      ? h("p", { class: "warn" }, t(lang, "needsReview", { r: item.needs_review.join("; ") }))
+      : null,
+    h(
+      "form",
+      {
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          void saveListing(a.id);
+        },
+      },
+      field("title", input("title")),
+      field(
+        "description",
+        h(
+          "textarea",
+          {
+            id: `${a.id}-description`,
+            name: "description",
+            rows: 4,
+            oninput: (e: Event) => setDraft("description", (e.target as HTMLTextAreaElement).value),
+          },
+          value("description"),
+        ),
+      ),
+      field("price", input("price")),
+      field("size", input("size")),
+      field("brand", input("brand")),
+      field(
+        "condition",
+        select(
+          "condition",
+          meta.conditions.map((c) => ({ value: c, label: c })),
+        ),
+      ),
+      field(
+        "category",
+        select("category", [
+          ...meta.labels.map((l) => ({ value: l.id, label: lang === "en" ? l.name_en : l.name })),
+          ...(meta.labels.some((l) => l.id === item.category)
+            ? []
+            : [{ value: item.category, label: item.category }]),
+        ]),
+      ),
+      field(
+        "color",
+        select(
+          "color",
+          meta.colors.map((c) => ({ value: c, label: c })),
+        ),
+      ),
+      field(
+        "gender",
+        select("gender", [
+          { value: "", label: t(lang, "none") },
+          ...meta.genders.map((g) => ({ value: g, label: g })),
+        ]),
+      ),
+      field("publish", check("publish")),
+      field("excluded", check("excluded")),
+      h("button", { type: "submit" }, t(lang, "save")),
+    ),
+  );
+}
+
+const timers = new Map<string, number>();
+/** Live validation: the server checks the value exactly as `vbulk plan --set` would, nothing is written. */
+function scheduleCheck(id: string, field: string, value: string): void {
+  const key = `${id}.${field}`;
+  clearTimeout(timers.get(key));
+  timers.set(
+    key,
+    window.setTimeout(async () => {
+      try {
+        await api("/api/plan/check", { edits: [{ id, field, value: normalise(field, value) }] });
+        fieldErrors.delete(key);
+      } catch (err) {
+        fieldErrors.set(key, explain(field, (err as Error).message));
+      }
+      showFieldError(id, field);
+    }, 250),
+  );
+}
+
+/** Updates one field's error in place: a full render would move the caret the seller is typing with. */
+function showFieldError(id: string, field: string): void {
+  const control = document.getElementById(`${id}-${field}`);
+  const box = control?.parentElement;
+  if (!control || !box) return;
+  box.querySelector(".error")?.remove();
+  const error = fieldErrors.get(`${id}.${field}`);
+  if (error) {
+    box.append(h("p", { class: "error", role: "alert", id: `${id}-${field}-err` }, error));
+    control.setAttribute("aria-invalid", "true");
+    control.setAttribute("aria-describedby", `${id}-${field}-err`);
+  } else {
+    control.removeAttribute("aria-invalid");
+    control.removeAttribute("aria-describedby");
+  }
+}
+
+/** "12,50" is how a French seller writes a price. */
+function normalise(field: string, value: string): string {
+  return field === "price" ? value.trim().replace(",", ".") : value;
+}
+
+function explain(field: string, serverMessage: string): string {
+  const key = `err_${field}`;
+  return hasKey(key) ? `${t(lang, key)} (${serverMessage})` : serverMessage;
+}
+
+async function saveListing(id: string): Promise<void> {
+  const draft = drafts.get(id) ?? {};
+  const edits = Object.entries(draft).map(([field, value]) => ({
+    id,
+    field,
+    value: normalise(field, value),
+  }));
+  if (edits.length === 0) return;
+  try {
+    state = await api<State>("/api/plan/save", { edits });
+    drafts.delete(id);
+    for (const f of Object.keys(draft)) fieldErrors.delete(`${id}.${f}`);
+    message = t(lang, "saved");
+  } catch (err) {
+    const field = edits.length === 1 ? edits[0]!.field : "";
+    if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message));
+    message = `${(err as Error).message} ${t(lang, "nothingSaved")}`;
+  }
+  render();
+}
+
+function actions(): HTMLElement {
+  const publishing = state?.plan?.items.filter((i) => i.publish && !i.excluded) ?? [];
+  const phrase = `publier ${publishing.length}`;
+  return h(
+    "section",
+    { class: "actions", "aria-label": t(lang, "drafts") },
+    h(
+      "button",
+      { type: "button", onclick: () => act("/api/plan/generate", {}, t(lang, "planDone")) },
+      t(lang, "generatePlan"),
+    ),
+    state?.plan
+      ? h(
+          "div",
+          { class: "execute" },
+          h(
+            "label",
+            {},
+            h("input", {
+              type: "checkbox",
+              role: "switch",
+              checked: publishSwitch,
+              onchange: (e: Event) => {
+                publishSwitch = (e.target as HTMLInputElement).checked;
+                confirmation = "";
+                render();
+              },
+            }),
+            ` ${t(lang, "publishSwitch")}`,
+          ),
+          publishSwitch
+            ? h(
+                "div",
+                { class: "public" },
+                publishing.length
+                  ? h(
+                      "div",
+                      {},
+                      h("p", { class: "warn" }, t(lang, "publishList")),
+                      h(
+                        "ul",
+                        {},
+                        ...publishing.map((i) =>
+                          h("li", {}, `${i.cluster_id} · ${i.title} · ${i.price} € · ${i.photos.join(", ")}`),
+                        ),
+                      ),
+                      h(
+                        "label",
+                        {},
+                        `${t(lang, "typeToConfirm", { p: phrase })} `,
+                        h("input", {
+                          name: "confirmation",
+                          "aria-label": t(lang, "confirmation"),
+                          value: confirmation,
+                          oninput: (e: Event) => {
+                            confirmation = (e.target as HTMLInputElement).value;
+                          },
+                        }),
+                      ),
+                    )
+                  : h("p", {}, t(lang, "publishNone")),
+              )
+            : null,
+          h(
+            "button",
+            {
+              type: "button",
+              class: publishSwitch ? "danger" : "",
+              disabled: activity?.job?.running || undefined,
+              onclick: async () => {
+                try {
+                  activity = await api<Activity>("/api/execute", { publish: publishSwitch, confirmation });
+                  message = "";
+                } catch (err) {
+                  message = (err as Error).message;
+                }
+                render();
+              },
+            },
+            t(lang, "drafts"),
+          ),
+        )
+      : h("p", {}, t(lang, "noPlan")),
+    activityView(),
+  );
+}
+
+function activityView(): HTMLElement | null {
+  const s = activity?.status;
+  const job = activity?.job;
+  if (!s && !job) return null;
+  return h(
+    "div",
+    { class: "activity", "aria-live": "polite" },
+    s
+      ? h(
+          "p",
+          {},
+          t(lang, s.state === "running" ? "running" : "finished", {
+            c: s.command,
+            s: `${s.state}, ${s.stage}`,
+          }),
+          ` ${Object.entries(s.counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(" · ")}`,
+        )
+      : null,
+    job?.error ? h("p", { class: "error" }, job.error) : null,
+    job?.results
+      ? h(
+          "ul",
+          {},
+          ...job.results.map((r) =>
+            h(
+              "li",
+              {},
+              `${r.cluster_id}: `,
+              r.prepare?.ok
+                ? t(lang, "draftOk", { d: r.prepare.draft_id ?? "" })
+                : t(lang, "failed", { e: r.prepare?.error ?? "" }),
+              r.publish
+                ? r.publish.ok
+                  ? h(
+                      "span",
+                      {},
+                      " · ",
+                      h("a", { href: r.publish.listing_url, rel: "noreferrer" }, r.publish.listing_url ?? ""),
+                    )
+                  : ` · ${t(lang, "failed", { e: r.publish.error ?? "" })}`
+                : "",
+            ),
+          ),
+        )
+      : job
+        ? h("pre", {}, job.events.slice(-8).join("\n"))
+        : null,
+  );
+}
+
+function aside(title: string, photos: (Photo & { of?: string })[], restore: boolean): HTMLElement | null {
+  if (photos.length === 0) return null;
+  return h(
+    "section",
+    { class: "aside", "aria-label": title },
+    h("h2", {}, title),
+    h(
+      "div",
+      { class: "strip" },
+      ...photos.map((p) =>
+        h(
+          "div",
+          { class: "set-aside" },
+          photoTile(p, null),
+          p.of ? h("p", { class: "small" }, t(lang, "duplicateOf", { f: p.of })) : null,
+          restore && p.sha
+            ? h(
+                "button",
+                { type: "button", onclick: () => decide({ op: "restore", photo: p.sha }) },
+                t(lang, "restore"),
+              )
+            : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function render(): void {
+  const focused = document.activeElement?.id;
+  root.replaceChildren();
+  document.documentElement.lang = lang;
+  const top = h(
+    "header",
+    { class: "top" },
+    h("h1", {}, `vbulk · ${t(lang, "title")}`),
+    h(
+      "button",
+      {
+        type: "button",
+        onclick: () => {
+          lang = lang === "fr" ? "en" : "fr";
+          localStorage.setItem("vbulk-lang", lang);
+          render();
+        },
+      },
+      t(lang, "lang"),
+    ),
+  );
+  root.append(top);
+  if (!state) {
+    root.append(h("p", {}, t(lang, "loading")));
+    return;
+  }
+  const cat = state.catalog;
+  if (!cat) {
+    root.append(h("p", {}, t(lang, "noCatalog")));
+    return;
+  }
+  const articles = [...cat.articles];
+  if (doubtfulFirst)
+    articles.sort(
+      (x, y) => Number(y.confidence === "low") - Number(x.confidence === "low") || x.cohesion - y.cohesion,
+    );
+  root.append(
+    h(
+      "p",
+      { class: "summary" },
+      `${state.folder} — ${t(lang, "summary", { articles: cat.summary.articles, photos: cat.summary.photos, duplicates: cat.summary.duplicates, errors: cat.summary.errors })}`,
+    ),
+    h(
+      "div",
+      { class: "toolbar" },
+      h(
+        "label",
+        {},
+        h("input", {
+          type: "checkbox",
+          checked: doubtfulFirst,
+          onchange: () => {
+            doubtfulFirst = !doubtfulFirst;
+            render();
+          },
+        }),
+        ` ${t(lang, "doubtfulFirst")}`,
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          disabled: state.decisions === 0 || undefined,
+          onclick: () => act("/api/undo", {}, t(lang, "undone")),
+        },
+        t(lang, "undo", { n: state.decisions }),
+      ),
+      h("span", { class: "help" }, t(lang, "keyboardHelp")),
+    ),
+    message ? h("p", { class: "message", role: "status" }, message) : "",
+    selectionBar(cat.articles) ?? "",
+    actions(),
+    h("main", { class: "grid" }, ...articles.map((a) => card(a, cat.articles))),
+    aside(t(lang, "duplicates"), cat.duplicates, true) ?? "",
+    aside(t(lang, "dropped"), cat.dropped, false) ?? "",
+    cat.errors.length
+      ? h(
+          "section",
+          { class: "aside", "aria-label": t(lang, "errors") },
+          h("h2", {}, t(lang, "errors")),
+          h("ul", {}, ...cat.errors.map((e) => h("li", {}, `${e.file}: ${e.message}`))),
+        )
+      : "",
+  );
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+async function poll(): Promise<void> {
+  try {
+    const next = await api<Activity>("/api/status");
+    const changed = JSON.stringify(next) !== JSON.stringify(activity);
+    activity = next;
+    if (changed && !document.querySelector("dialog[open]") && !root.contains(document.activeElement))
+      render();
+    else if (changed) {
+      const view = activityView();
+      root.querySelector(".activity")?.replaceWith(view ?? "");
+    }
+  } catch {
+    // the server stopped: the page keeps what it shows
+  }
+  setTimeout(poll, state?.meta.pollMs ?? 1000);
+}
+
+render();
+void load().then(poll);

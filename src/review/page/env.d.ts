@@ -1,0 +1,2 @@
+/** esbuild bundles the stylesheet next to app.js. */
+declare module "*.css";

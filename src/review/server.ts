@@ -1,0 +1,309 @@
+/**
+ * The review page's HTTP layer: loopback only, a per-run token on every request, the Host header checked, only
+ * catalog files served. Every action is a call into src/review/actions.ts (the same core as the commands).
+ */
+import { readFile, stat } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { DEFAULTS } from "../core/defaults.js";
+import { isInputError, messageOf, VbulkError } from "../core/errors.js";
+import { redact } from "../core/redact.js";
+import { COLOR_NAMES } from "../imaging/color.js";
+import { CONDITIONS, GENDERS } from "../listing/mapping.js";
+import { EDITABLE_FIELDS } from "../listing/plan.js";
+import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
+import { DecisionSchema, readDecisions } from "../store/decisions.js";
+import { readStatus } from "../store/status.js";
+import {
+  checkEdits,
+  currentPlan,
+  decide,
+  type FieldEdit,
+  labels,
+  publishPreview,
+  savePlan,
+  undo,
+} from "./actions.js";
+import { type ExecuteJob, startExecute } from "./execute.js";
+import { hostAllowed, insideFolder, sameToken, tokenOf } from "./security.js";
+import { Thumbnailer } from "./thumbs.js";
+
+/** Where the bundled page (app.js, app.css) is: dist/review/page beside this module once built. */
+const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "page");
+
+export interface ReviewServerOptions {
+  dir: string;
+  token: string;
+  /** 0: any free port. */
+  port: number;
+}
+
+export interface ReviewServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const SHA = /^[0-9a-f]{64}$/;
+const EditsSchema = z.object({
+  edits: z
+    .array(
+      z.object({
+        id: z.string(),
+        field: z.enum(EDITABLE_FIELDS as [string, ...string[]]),
+        value: z.string(),
+      }),
+    )
+    .min(1)
+    .max(200),
+});
+const ExecuteSchema = z.object({ publish: z.boolean(), confirmation: z.string().optional() });
+
+/** Starts the server on 127.0.0.1. Throws the listen error (port in use) as BAD_USAGE. */
+export async function startReviewServer(opts: ReviewServerOptions): Promise<ReviewServer> {
+  const { dir, token } = opts;
+  const thumbs = new Thumbnailer(dir, {
+    size: DEFAULTS.review.thumbSize,
+    quality: DEFAULTS.review.thumbQuality,
+    largeSize: DEFAULTS.review.largeSize,
+    concurrency: DEFAULTS.review.thumbConcurrency,
+  });
+  let port = opts.port;
+  let job: ExecuteJob | null = null;
+  // Photo lookups by content hash; read again whenever catalog.json changes on disk (a decision, a re-ingest).
+  let photoCache: { mtime: number; files: Map<string, string> } | null = null;
+  const photoFile = async (sha: string): Promise<string | null> => {
+    const mtime = (await stat(join(dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? -1;
+    if (photoCache?.mtime !== mtime) {
+      const catalog = await readCatalog(dir);
+      photoCache = { mtime, files: new Map(catalog.photos.map((p) => [p.sha256, p.file])) };
+    }
+    const rel = photoCache.files.get(sha);
+    return rel === undefined ? null : insideFolder(dir, rel);
+  };
+
+  const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const path = url.pathname;
+    if (req.method === "GET") {
+      if (path === "/") return send(res, 200, "text/html; charset=utf-8", pageHtml(url));
+      if (path === "/app.js" || path === "/app.css") {
+        const body = await readFile(join(PAGE_DIR, path.slice(1))).catch(() => null);
+        if (!body) return sendJson(res, 500, { error: "The page was not built: run `npm run build`." });
+        return send(res, 200, path.endsWith(".js") ? "text/javascript" : "text/css", body);
+      }
+      const photo = /^\/(thumb|photo)\/([^/]+)$/.exec(path);
+      if (photo) {
+        const sha = photo[2]!;
+        const file = SHA.test(sha) ? await photoFile(sha) : null;
+        if (!file) return sendJson(res, 404, { error: "No such photo in the catalog." });
+        const data = photo[1] === "thumb" ? await thumbs.thumbnail(sha, file) : await thumbs.large(file);
+        res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
+        return send(res, 200, photo[1] === "thumb" ? "image/webp" : "image/jpeg", data);
+      }
+      if (path === "/api/state") return sendJson(res, 200, await state(dir));
+      if (path === "/api/status") return sendJson(res, 200, await activity(dir, job));
+      if (path === "/api/publish-preview") {
+        const plan = await currentPlan(dir);
+        return sendJson(res, 200, plan ? publishPreview(plan) : { items: [], phrase: "" });
+      }
+      return sendJson(res, 404, { error: "Not found." });
+    }
+    if (req.method !== "POST") return sendJson(res, 405, { error: "Method not allowed." });
+    // A form on another site cannot send JSON with a custom header: with the token check, no cross-site writes.
+    if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))
+      return sendJson(res, 415, { error: "Expected application/json." });
+    const body = await readBody(req);
+    switch (path) {
+      case "/api/decide":
+        await decide(dir, DecisionSchema.parse(body));
+        return sendJson(res, 200, await state(dir));
+      case "/api/undo": {
+        const { undone } = await undo(dir);
+        return sendJson(res, 200, { ...(await state(dir)), undone });
+      }
+      case "/api/plan/check": {
+        const { edits } = EditsSchema.parse(body);
+        checkEdits(await readCatalog(dir), edits as FieldEdit[]);
+        return sendJson(res, 200, { ok: true });
+      }
+      case "/api/plan/save":
+      case "/api/plan/generate": {
+        const edits = path.endsWith("save") ? (EditsSchema.parse(body).edits as FieldEdit[]) : [];
+        await savePlan(dir, edits);
+        return sendJson(res, 200, await state(dir));
+      }
+      case "/api/execute": {
+        if (job?.running)
+          return sendJson(res, 409, { error: "An execute is already running from this page." });
+        const { publish, confirmation } = ExecuteSchema.parse(body);
+        job = await startExecute(dir, { publish, confirmation });
+        return sendJson(res, 202, await activity(dir, job));
+      }
+      default:
+        return sendJson(res, 404, { error: "Not found." });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "no-referrer");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader(
+      "Content-Security-Policy",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    if (!hostAllowed(req.headers.host, port)) return sendJson(res, 403, { error: "Host not allowed." });
+    const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
+    if (!sameToken(tokenOf(req, url), token))
+      return sendJson(res, 403, {
+        error: "Missing or wrong token: open the link printed by `vbulk review`.",
+      });
+    routes(req, res, url).catch((err) => {
+      const bad = isInputError(err) || err instanceof z.ZodError;
+      const message =
+        err instanceof z.ZodError
+          ? `Invalid request: ${err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
+          : messageOf(err);
+      sendJson(res, bad ? 400 : 500, {
+        error: message,
+        code: err instanceof VbulkError ? err.code : undefined,
+        hint: err instanceof VbulkError ? err.hint : undefined,
+      });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE"
+          ? new VbulkError("BAD_USAGE", `Expected a free port for --port but ${opts.port} is in use`, {
+              hint: "Choose another --port, or leave it out to take any free port.",
+            })
+          : err,
+      ),
+    );
+    server.listen(opts.port, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  port = typeof address === "object" && address ? address.port : opts.port;
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}/?t=${token}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, {
+    "Content-Type": type,
+    "Cache-Control": res.getHeader("Cache-Control") ?? "no-store",
+  });
+  res.end(body);
+}
+
+/** Every JSON answer passes through redact(): no secret reaches the page, even inside an error message. */
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, "application/json; charset=utf-8", redact(JSON.stringify(value)));
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 1_000_000) throw new VbulkError("BAD_INPUT", "Expected a request under 1 MB");
+    chunks.push(c as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+  } catch {
+    throw new VbulkError("BAD_INPUT", "Expected a JSON request body but it does not parse");
+  }
+}
+
+function pageHtml(url: URL): string {
+  const t = encodeURIComponent(url.searchParams.get("t") ?? "");
+  const lang = url.searchParams.get("lang") === "en" ? "en" : "fr";
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>vbulk review</title><link rel="stylesheet" href="/app.css?t=${t}"></head>
+<body><div id="app" aria-live="polite"></div><script src="/app.js?t=${t}"></script></body></html>`;
+}
+
+/** What the page shows: articles with their photos, set-aside photos, the plan's listing fields, the labels. */
+async function state(dir: string) {
+  const catalog = await readCatalog(dir).catch((err) => {
+    if (err instanceof VbulkError && err.code === "NOT_FOUND") return null;
+    throw err;
+  });
+  const [plan, decisions, labelSet] = await Promise.all([currentPlan(dir), readDecisions(dir), labels()]);
+  return {
+    folder: dir,
+    catalog: catalog && pageCatalog(catalog),
+    plan: plan && {
+      ok: plan.ok,
+      rules: plan.rules,
+      items: plan.items.map((i) => {
+        const { generated: _g, vinted: _v, ...rest } = i;
+        return rest;
+      }),
+    },
+    decisions: decisions.decisions.length,
+    meta: {
+      labels: labelSet.labels.map((l) => ({ id: l.id, name: l.name, name_en: l.name_en })),
+      colors: COLOR_NAMES,
+      conditions: CONDITIONS,
+      genders: GENDERS,
+      pollMs: DEFAULTS.review.pollMs,
+    },
+  };
+}
+
+function pageCatalog(catalog: Catalog) {
+  const byFile = new Map(catalog.photos.map((p) => [p.file, p]));
+  const photo = (file: string) => {
+    const p = byFile.get(file);
+    return { sha: p?.sha256 ?? null, file, width: p?.width ?? 0, height: p?.height ?? 0 };
+  };
+  return {
+    created_at: catalog.created_at,
+    summary: catalog.summary,
+    grouping: catalog.grouping,
+    articles: catalog.items.map((it) => ({
+      id: it.id,
+      category: it.category,
+      score: it.score,
+      runner_up: it.runner_up ?? null,
+      color: it.color,
+      color_score: it.color_score,
+      confidence: it.confidence,
+      cohesion: it.cohesion,
+      by_seller: it.by_seller === true,
+      photos: it.photos.map(photo),
+    })),
+    duplicates: catalog.photos
+      .filter((p) => p.duplicate_of)
+      .map((p) => ({
+        ...photo(p.file),
+        of: p.duplicate_of,
+        article: p.article,
+        reason: p.duplicate_reason ?? "",
+      })),
+    dropped: catalog.photos.filter((p) => p.dropped_by_seller).map((p) => photo(p.file)),
+    errors: catalog.errors,
+    skipped: catalog.skipped.length,
+  };
+}
+
+/** A running execute (from this page or from a terminal), from the status file and this page's job. */
+async function activity(dir: string, job: ExecuteJob | null) {
+  const status = await readStatus(dir).catch(() => null);
+  return { status, job: job && job.snapshot() };
+}

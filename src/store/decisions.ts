@@ -1,0 +1,328 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { writeJsonAtomic } from "../core/atomic.js";
+import { fingerprint } from "../core/ingest.js";
+import { articleColor } from "../imaging/color.js";
+import { STATE_DIR } from "../sources/classify.js";
+import type { Catalog, CatalogItem, CatalogPhoto } from "./catalog.js";
+import { readJsonFileIfAny } from "./read.js";
+
+/** The seller's grouping decisions, beside catalog.json: applied on top of every later ingest. */
+export const DECISIONS_FILE = "decisions.json";
+export const DECISIONS_SCHEMA_VERSION = 1;
+
+const Sha = z.string().regex(/^[0-9a-f]{64}$/, { message: "a photo's sha256 (64 hex digits)" });
+
+/**
+ * One decision, in terms of photo content (sha256) only: file names and article ids change between ingests,
+ * photo content does not. Every decision is idempotent, so applying the list twice gives the same grouping.
+ */
+export const DecisionSchema = z.discriminatedUnion("op", [
+  /** These photos join the article that holds `with`. */
+  z.object({ op: z.literal("move"), photos: z.array(Sha).min(1), with: Sha }),
+  /** These photos leave their article(s) and form a new article of their own (split, or "new article"). */
+  z.object({ op: z.literal("split"), photos: z.array(Sha).min(1) }),
+  /** The articles holding `a` and `b` become one. */
+  z.object({ op: z.literal("merge"), a: Sha, b: Sha }),
+  /** A photo set aside as a duplicate is kept: it joins the article of the photo it was called a copy of. */
+  z.object({ op: z.literal("restore"), photo: Sha }),
+  /** A photo is taken out of the listing (kept on disk, listed apart). */
+  z.object({ op: z.literal("drop"), photo: Sha }),
+]);
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const DecisionsFileSchema = z.object({
+  schemaVersion: z.literal(DECISIONS_SCHEMA_VERSION),
+  updated_at: z.string(),
+  /** In the order the seller made them; undo removes the last one. */
+  decisions: z.array(DecisionSchema.and(z.object({ at: z.string() }))),
+});
+export type DecisionsFile = z.infer<typeof DecisionsFileSchema>;
+
+/** The grouping decisions apply to: articles as lists of photo hashes (in order), duplicates as copy → original. */
+export interface ShaGrouping {
+  articles: string[][];
+  duplicates: Record<string, string>;
+}
+
+export interface DecidedGrouping extends ShaGrouping {
+  /** Photos the seller took out of the listing. */
+  dropped: string[];
+  /** Photos that were duplicates and that the seller kept. */
+  restored: string[];
+  /** Articles (indices into `articles`) the seller's decisions changed. */
+  changed: number[];
+  /** Decisions that named no photo of this grouping (photos gone from the folder): kept, but without effect. */
+  stale: number;
+}
+
+/**
+ * Applies the seller's decisions, in order, on top of an automatic grouping. Pure: same input, same output.
+ * Articles keep the order of their first photo in the automatic grouping; an empty article disappears.
+ */
+export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]): DecidedGrouping {
+  // Every photo gets a rank (its place in the automatic order) so the result keeps a stable, readable order.
+  const rank = new Map<string, number>();
+  base.articles.flat().forEach((s, i) => rank.set(s, i));
+  const duplicates = { ...base.duplicates };
+  for (const [copy, of] of Object.entries(duplicates)) rank.set(copy, (rank.get(of) ?? rank.size) + 0.5);
+  const groupOf = new Map<string, number>();
+  const baseKey = new Map<number, string>();
+  base.articles.forEach((a, k) => {
+    for (const s of a) groupOf.set(s, k);
+    baseKey.set(k, [...a].sort().join());
+  });
+  let next = base.articles.length;
+  const dropped = new Set<string>();
+  const restored = new Set<string>();
+  let stale = 0;
+  const known = (s: string) => groupOf.has(s) || s in duplicates || dropped.has(s);
+  const keep = (s: string) => {
+    // A photo a decision places in an article is in the listing again, whatever it was before.
+    dropped.delete(s);
+    if (s in duplicates) {
+      delete duplicates[s];
+      restored.add(s);
+    }
+  };
+  for (const d of decisions) {
+    switch (d.op) {
+      case "move": {
+        const target = groupOf.get(d.with);
+        const photos = d.photos.filter(known);
+        if (target === undefined || photos.length === 0) {
+          stale++;
+          break;
+        }
+        for (const s of photos) {
+          keep(s);
+          groupOf.set(s, target);
+        }
+        break;
+      }
+      case "split": {
+        const photos = d.photos.filter(known);
+        if (photos.length === 0) {
+          stale++;
+          break;
+        }
+        // Idempotent: photos that already form exactly one article of their own stay as they are.
+        const current = new Set(photos.map((s) => groupOf.get(s)));
+        const [only] = current;
+        if (
+          current.size === 1 &&
+          only !== undefined &&
+          [...groupOf.values()].filter((g) => g === only).length === photos.length
+        )
+          break;
+        const id = next++;
+        for (const s of photos) {
+          keep(s);
+          groupOf.set(s, id);
+        }
+        break;
+      }
+      case "merge": {
+        const a = groupOf.get(d.a);
+        const b = groupOf.get(d.b);
+        if (a === undefined || b === undefined) {
+          stale++;
+          break;
+        }
+        for (const [s, g] of groupOf) if (g === b) groupOf.set(s, a);
+        break;
+      }
+      case "restore": {
+        const of = duplicates[d.photo];
+        if (of === undefined) {
+          if (!known(d.photo)) stale++;
+          break;
+        }
+        const target = groupOf.get(of);
+        keep(d.photo);
+        groupOf.set(d.photo, target ?? next++);
+        break;
+      }
+      case "drop": {
+        if (!known(d.photo)) {
+          stale++;
+          break;
+        }
+        groupOf.delete(d.photo);
+        if (d.photo in duplicates) delete duplicates[d.photo];
+        restored.delete(d.photo);
+        dropped.add(d.photo);
+        break;
+      }
+    }
+  }
+  const groups = new Map<number, string[]>();
+  for (const [s, g] of groupOf) groups.set(g, [...(groups.get(g) ?? []), s]);
+  const ordered = [...groups.entries()]
+    .map(([g, photos]) => ({ g, photos: photos.sort((x, y) => rank.get(x)! - rank.get(y)!) }))
+    .sort((x, y) => rank.get(x.photos[0]!)! - rank.get(y.photos[0]!)!);
+  const articles = ordered.map((o) => o.photos);
+  const changed = ordered
+    .map((o, k) => (baseKey.get(o.g) === [...o.photos].sort().join() ? -1 : k))
+    .filter((k) => k >= 0);
+  return {
+    articles,
+    duplicates,
+    dropped: [...dropped].sort((x, y) => rank.get(x)! - rank.get(y)!),
+    restored: [...restored],
+    changed,
+    stale,
+  };
+}
+
+/** Reads DIR/decisions.json; an empty list when there is none. Throws BAD_INPUT naming the bad field. */
+export async function readDecisions(dir: string): Promise<DecisionsFile> {
+  return (
+    (await readJsonFileIfAny(
+      join(dir, DECISIONS_FILE),
+      DecisionsFileSchema,
+      "Fix that field, or move decisions.json away to start from the automatic grouping again.",
+    )) ?? { schemaVersion: DECISIONS_SCHEMA_VERSION, updated_at: new Date(0).toISOString(), decisions: [] }
+  );
+}
+
+/** Adds one decision (validated) at the end and writes the file atomically. Throws BAD_INPUT for a bad one. */
+export async function addDecision(dir: string, decision: Decision, now = new Date()): Promise<DecisionsFile> {
+  const file = await readDecisions(dir);
+  const at = now.toISOString();
+  const next: DecisionsFile = {
+    schemaVersion: DECISIONS_SCHEMA_VERSION,
+    updated_at: at,
+    decisions: [...file.decisions, { ...DecisionSchema.parse(decision), at }],
+  };
+  await writeJsonAtomic(join(dir, DECISIONS_FILE), DecisionsFileSchema.parse(next));
+  return next;
+}
+
+/** Removes the last decision (undo). Returns the removed one, or null when there was none. */
+export async function undoDecision(
+  dir: string,
+  now = new Date(),
+): Promise<{ file: DecisionsFile; undone: Decision | null }> {
+  const file = await readDecisions(dir);
+  const undone = file.decisions.at(-1) ?? null;
+  if (!undone) return { file, undone: null };
+  const next: DecisionsFile = {
+    ...file,
+    updated_at: now.toISOString(),
+    decisions: file.decisions.slice(0, -1),
+  };
+  await writeJsonAtomic(join(dir, DECISIONS_FILE), DecisionsFileSchema.parse(next));
+  return { file: next, undone };
+}
+
+/** The automatic grouping of the last ingest, before any decision: what undo goes back to. */
+export const AUTO_GROUPING_FILE = "auto-grouping.json";
+const AutoGroupingSchema = z.object({
+  schemaVersion: z.literal(1),
+  articles: z.array(z.array(Sha)),
+  duplicates: z.record(Sha, Sha),
+});
+
+/** Writes DIR/.vbulk/auto-grouping.json atomically (ingest, before it applies the decisions). */
+export async function writeAutoGrouping(dir: string, grouping: ShaGrouping): Promise<void> {
+  await writeJsonAtomic(
+    join(dir, STATE_DIR, AUTO_GROUPING_FILE),
+    AutoGroupingSchema.parse({ schemaVersion: 1, ...grouping }),
+  );
+}
+
+/**
+ * The automatic grouping behind DIR/catalog.json: the one ingest saved, or, for a catalog from before that file
+ * existed, the catalog's own grouping (the decisions are idempotent, so applying them again changes nothing).
+ */
+export async function readAutoGrouping(dir: string, catalog: Catalog): Promise<ShaGrouping> {
+  const saved = await readJsonFileIfAny(
+    join(dir, STATE_DIR, AUTO_GROUPING_FILE),
+    AutoGroupingSchema,
+    "Run `vbulk ingest` again to rebuild it.",
+  );
+  const shas = new Set(catalog.photos.map((p) => p.sha256));
+  // A saved grouping of other photos (the folder changed since) is useless: fall back on the catalog.
+  if (saved?.articles.flat().every((s) => shas.has(s))) return saved;
+  return groupingOfCatalog(catalog);
+}
+
+/** The catalog's articles and duplicates in terms of photo hashes. */
+export function groupingOfCatalog(catalog: Catalog): ShaGrouping {
+  const byFile = new Map(catalog.photos.map((p) => [p.file, p.sha256]));
+  const duplicates: Record<string, string> = {};
+  for (const p of catalog.photos) {
+    const of = p.duplicate_of ? byFile.get(p.duplicate_of) : undefined;
+    if (of) duplicates[p.sha256] = of;
+  }
+  return {
+    articles: catalog.items.map((it) => it.photos.map((f) => byFile.get(f)).filter((s) => s !== undefined)),
+    duplicates,
+  };
+}
+
+/**
+ * Rebuilds the catalog's articles from a decided grouping without re-analysing photos: an article whose photos did
+ * not change keeps its description; a changed one takes the category of the article most of its photos came from
+ * and the colour voted by its photos. Ids are renumbered in order (c1, c2, …). Pure.
+ */
+export function regroupCatalog(catalog: Catalog, decided: DecidedGrouping): Catalog {
+  const photoBySha = new Map(catalog.photos.map((p) => [p.sha256, p]));
+  const itemByFp = new Map(catalog.items.map((it) => [it.fingerprint, it]));
+  const itemById = new Map(catalog.items.map((it) => [it.id, it]));
+  const changed = new Set(decided.changed);
+  const articleOf = new Map<string, string>();
+  const items: CatalogItem[] = decided.articles.map((shas, k) => {
+    const id = `c${k + 1}`;
+    for (const s of shas) articleOf.set(s, id);
+    const photos = shas.map((s) => photoBySha.get(s)).filter((p) => p !== undefined);
+    const fp = fingerprint(shas);
+    const same = itemByFp.get(fp);
+    if (same) return { ...same, id, photos: photos.map((p) => p.file) };
+    const votes = new Map<string, number>();
+    for (const p of photos) if (p.article) votes.set(p.article, (votes.get(p.article) ?? 0) + 1);
+    const sourceId = [...votes.entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
+    const source = sourceId ? itemById.get(sourceId) : undefined;
+    const color = articleColor(photos.map((p) => ({ name: p.color, score: p.color_score, lab: [0, 0, 0] })));
+    return {
+      id,
+      category: source?.category ?? "unknown",
+      score: source?.score ?? 0,
+      ...(source?.runner_up ? { runner_up: source.runner_up } : {}),
+      color: color.name,
+      color_score: Math.round(color.score * 1000) / 1000,
+      photos: photos.map((p) => p.file),
+      fingerprint: fp,
+      // The seller put these photos together: the grouping's doubt no longer applies.
+      confidence: "high",
+      cohesion: source?.cohesion ?? 1,
+      ...(changed.has(k) ? { by_seller: true } : {}),
+    };
+  });
+  const dropped = new Set(decided.dropped);
+  const photos: CatalogPhoto[] = catalog.photos.map((p) => {
+    const { duplicate_reason: _r, dropped_by_seller: _d, ...rest } = p;
+    const of = decided.duplicates[p.sha256];
+    if (of !== undefined)
+      return {
+        ...rest,
+        article: articleOf.get(of) ?? null,
+        duplicate_of: photoBySha.get(of)?.file ?? p.duplicate_of,
+        ...(p.duplicate_reason ? { duplicate_reason: p.duplicate_reason } : {}),
+      };
+    if (dropped.has(p.sha256)) return { ...rest, article: null, duplicate_of: null, dropped_by_seller: true };
+    return { ...rest, article: articleOf.get(p.sha256) ?? null, duplicate_of: null };
+  });
+  return {
+    ...catalog,
+    summary: {
+      ...catalog.summary,
+      duplicates: Object.keys(decided.duplicates).length,
+      articles: items.length,
+      low_confidence: items.filter((it) => it.confidence === "low").length,
+    },
+    items,
+    photos,
+  };
+}
