@@ -40,6 +40,7 @@ export async function describeArticles(
       fingerprint: fingerprint(members.map((i) => analysed[i]!.sha256)),
       confidence: grouping.lowConfidence[k] ? "low" : "high",
       cohesion: round(cohesion(members.map((i) => analysed[i]!.vector))),
+      ...(step.bySeller?.includes(k) ? { by_seller: true } : {}),
     };
   });
 
@@ -69,6 +70,7 @@ export async function describeArticles(
       color: a.entry.color.name,
       color_score: round(a.entry.color.score),
       ...(pc ? { category: pc.category, category_score: round(pc.score) } : {}),
+      ...(step.dropped?.includes(i) ? { dropped_by_seller: true } : {}),
     };
   });
   return { items, photos };

@@ -14,6 +14,9 @@ export interface GroupStep {
   grouping: GroupingResult;
   /** Articles as indices into `analysed`. */
   articles: number[][];
+  /** Photos the seller took out of the listing, and articles the seller's decisions shaped (decisions.ts). */
+  dropped?: number[];
+  bySeller?: number[];
 }
 
 /** Finds and sets aside duplicates, orders the rest (capture time, else file name) and groups them into articles. */

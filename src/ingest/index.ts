@@ -3,6 +3,7 @@ import { messageOf } from "../core/errors.js";
 import { PhotoCache } from "../store/cache.js";
 import { StatusWriter } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
+import { applySellerDecisions } from "./decisions.js";
 import { describeArticles } from "./describe.js";
 import { groupArticles } from "./group.js";
 import { resolveSource, scanPhotos } from "./scan.js";
@@ -47,7 +48,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
     await cache.save();
 
     status.update({ stage: "duplicates" });
-    const step = groupArticles(analysed, config, emit);
+    const step = await applySellerDecisions(src.outDir, analysed, groupArticles(analysed, config, emit));
     status.update({
       stage: "classify",
       counts: { duplicates: step.dupes.size, articles: step.articles.length },

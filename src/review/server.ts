@@ -305,5 +305,5 @@ function pageCatalog(catalog: Catalog) {
 /** A running execute (from this page or from a terminal), from the status file and this page's job. */
 async function activity(dir: string, job: ExecuteJob | null) {
   const status = await readStatus(dir).catch(() => null);
-  return { status, job: job && job.snapshot() };
+  return { status, job: job ? job.snapshot() : null };
 }

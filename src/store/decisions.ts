@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
-import { fingerprint } from "../core/ingest.js";
 import { articleColor } from "../imaging/color.js";
+import { fingerprint } from "../ingest/describe.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog, CatalogItem, CatalogPhoto } from "./catalog.js";
 import { readJsonFileIfAny } from "./read.js";
@@ -63,7 +63,7 @@ export interface DecidedGrouping extends ShaGrouping {
 export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]): DecidedGrouping {
   // Every photo gets a rank (its place in the automatic order) so the result keeps a stable, readable order.
   const rank = new Map<string, number>();
-  base.articles.flat().forEach((s, i) => rank.set(s, i));
+  for (const [i, s] of base.articles.flat().entries()) rank.set(s, i);
   const duplicates = { ...base.duplicates };
   for (const [copy, of] of Object.entries(duplicates)) rank.set(copy, (rank.get(of) ?? rank.size) + 0.5);
   const groupOf = new Map<string, number>();
