@@ -35,14 +35,16 @@ async function reviewCommand(dirArg: string, raw: RawReviewOptions): Promise<num
     await review.close();
     throw err;
   }
+  // Listen for Ctrl-C before printing the link: a script may stop us as soon as it reads it.
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   io.out(`vbulk review of ${dir}`);
   io.out(`open: ${review.url}`);
   io.err(io.c.dim("Only this computer can reach the page, and only with the link above. Ctrl-C stops it."));
   if (raw.open) openBrowser(review.url);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await stopped;
   await review.close();
   await release();
   io.err("review stopped.");

@@ -1,0 +1,264 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { createServer, request, type Server } from "node:http";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { chromiumPath } from "../../src/vinted/browser.js";
+import { BIN, copyFixture, runCli, tempDir, testEnv } from "../helpers/run.js";
+
+const browserPath = chromiumPath();
+const skip = browserPath
+  ? false
+  : process.env.CI === "true"
+    ? false
+    : "skipped: no Chromium (apt-get install chromium, or set VBULK_CHROMIUM_PATH)";
+
+interface Review {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  token: string;
+  output: () => string;
+}
+
+/** Starts the real `vbulk review DIR --no-open` and waits for the link it prints. */
+function startReview(dir: string, env: NodeJS.ProcessEnv): Promise<Review> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, "review", dir, "--no-open"], {
+      env: { ...env, NO_COLOR: "1" },
+    });
+    let out = "";
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = /open: (http:\/\/127\.0\.0\.1:(\d+)\/\?t=([\w-]+))/.exec(out);
+      if (m) {
+        child.stdout?.off("data", onData);
+        child.stdout?.on("data", (x) => {
+          out += x;
+        });
+        resolve({ child, url: m[1]!, port: Number(m[2]), token: m[3]!, output: () => out });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (d) => {
+      out += d;
+    });
+    child.on("exit", (code) => reject(new Error(`review exited ${code}: ${out}`)));
+  });
+}
+
+function stop(r: Review): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (r.child.exitCode !== null) return resolve(r.child.exitCode);
+    r.child.removeAllListeners("exit");
+    r.child.on("exit", (code) => resolve(code));
+    r.child.kill("SIGINT");
+  });
+}
+
+/** A raw GET with a chosen Host and an unnormalised path (a browser or fetch would clean `../` away). */
+function rawGet(
+  port: number,
+  path: string,
+  host = `127.0.0.1:${port}`,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, headers: { Host: host } }, (res) => {
+      let body = "";
+      res.on("data", (d) => {
+        body += d;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const readJson = async (dir: string, f: string) => JSON.parse(await readFile(join(dir, f), "utf8"));
+
+describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false }, () => {
+  let dir: string;
+  let review: Review;
+  let browser: Browser;
+  let page: Page;
+  /** A stand-in for Vinted that only counts what reaches it: nothing may, without the typed confirmation. */
+  let vinted: Server;
+  let vintedHits = 0;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    vinted = createServer((_req, res) => {
+      vintedHits++;
+      res.end("no");
+    });
+    await new Promise<void>((r) => vinted.listen(0, "127.0.0.1", r));
+    const address = vinted.address();
+    const configDir = await tempDir("vbulk-review-config-");
+    env = testEnv({
+      VBULK_VINTED_URL: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+      VBULK_CONFIG_DIR: configDir,
+      ...(browserPath ? { VBULK_CHROMIUM_PATH: browserPath } : {}),
+    });
+    dir = await copyFixture("grouping");
+    const r = await runCli(["ingest", dir], { env });
+    assert.equal(r.code, 0, r.stderr);
+    review = await startReview(dir, env);
+    browser = await chromium.launch({
+      executablePath: browserPath,
+      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+    });
+    page = await browser.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (review) await stop(review);
+    vinted?.close();
+  });
+
+  it("lists the catalog's articles with their thumbnails", async () => {
+    await page.goto(review.url);
+    await page.locator("article.card").first().waitFor();
+    assert.equal(await page.locator("article.card").count(), 5);
+    const first = page.locator('[data-article="c1"] img').first();
+    await first.waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('[data-article="c1"] img')].every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    );
+    assert.equal(await page.locator('[data-article="c1"] img').count(), 3);
+    assert.ok(existsSync(join(dir, ".vbulk", "thumbs")), "thumbnails are cached in .vbulk/thumbs");
+  });
+
+  it("dragging a photo to another article changes the catalog's articles, and a re-ingest keeps it", async () => {
+    const before = await readJson(dir, "catalog.json");
+    const moved = before.items[1].photos[0] as string;
+    await page.locator(`[data-testid="photo-${moved}"]`).dragTo(page.locator('[data-article="c1"] .strip'));
+    await page.locator('[data-article="c1"] img').nth(3).waitFor();
+    const after = await readJson(dir, "catalog.json");
+    assert.ok(after.items[0].photos.includes(moved), "the photo is in c1 now");
+    assert.ok(!after.items[1].photos.includes(moved), "and no longer in c2");
+    assert.equal((await readJson(dir, "decisions.json")).decisions.length, 1);
+
+    const r = await runCli(["ingest", dir], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const again = await readJson(dir, "catalog.json");
+    assert.deepEqual(again.items[0].photos, after.items[0].photos, "the re-ingest kept the seller's move");
+    assert.equal(again.items[0].by_seller, true);
+  });
+
+  it("undo goes back to the automatic grouping", async () => {
+    await page.reload();
+    await page.getByRole("button", { name: /Annuler la dernière décision \(1\)/ }).click();
+    await page.getByText("Décision annulée.").waitFor();
+    const catalog = await readJson(dir, "catalog.json");
+    assert.equal(catalog.items[0].photos.length, 3);
+    assert.equal((await readJson(dir, "decisions.json")).decisions.length, 0);
+  });
+
+  it('a price of "vingt" shows the error and saves nothing; a valid price lands in plan.json', async () => {
+    await page.getByRole("button", { name: "Générer le plan" }).click();
+    await page.getByText("Plan écrit dans plan.json.").waitFor();
+    const planBefore = await readFile(join(dir, "plan.json"), "utf8");
+    const card = page.locator('[data-article="c1"]');
+    await card.locator("details.listing summary").click();
+    await card.getByLabel("Prix (€)").fill("vingt");
+    await card.getByRole("alert").waitFor();
+    assert.match(await card.getByRole("alert").innerText(), /nombre positif/);
+    await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.getByText(/Rien n'a été enregistré/).waitFor();
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
+
+    await card.getByLabel("Prix (€)").fill("35,50");
+    await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.getByText("Enregistré.", { exact: true }).waitFor();
+    const plan = await readJson(dir, "plan.json");
+    assert.equal(plan.items[0].price, 35.5);
+    // The same edit as `vbulk plan --set c1.price=35.5`: a re-plan from the terminal keeps it.
+    const r = await runCli(["plan", dir, "--json"], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).items[0].price, 35.5);
+  });
+
+  it("the publish switch without the typed confirmation sends nothing", async () => {
+    await page.reload();
+    const card = page.locator('[data-article="c1"]');
+    await card.locator("details.listing summary").click();
+    await card.getByLabel("Publier").check();
+    await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.getByText("Enregistré.", { exact: true }).waitFor();
+    await page.getByRole("switch").check();
+    await page.getByText("Ces articles seront PUBLIÉS").waitFor();
+    assert.match(await page.locator(".public").innerText(), /c1 · .* · 35\.5 € · IMG_0001\.jpg/);
+    await page.getByRole("button", { name: "Créer les brouillons" }).click();
+    await page.getByText(/typed confirmation "publier 1"/).waitFor();
+    assert.equal(vintedHits, 0, "nothing reached Vinted");
+    assert.equal(existsSync(join(dir, "journal.json")), false, "no journal: nothing was started");
+  });
+
+  it("refuses a request without the token, with a foreign Host, and serves nothing for ../", async () => {
+    const { port, token } = review;
+    assert.equal((await rawGet(port, "/api/state")).status, 403);
+    assert.equal((await rawGet(port, "/")).status, 403);
+    assert.equal((await rawGet(port, `/api/state?t=${token}x`)).status, 403);
+    const rebound = await rawGet(port, `/api/state?t=${token}`, `attacker.example:${port}`);
+    assert.equal(rebound.status, 403);
+    assert.doesNotMatch(rebound.body, /IMG_0001/);
+    assert.equal((await rawGet(port, `/api/state?t=${token}`)).status, 200);
+    for (const path of [
+      `/photo/../catalog.json?t=${token}`,
+      `/photo/..%2Fcatalog.json?t=${token}`,
+      `/thumb/..%2F..%2Fetc%2Fpasswd?t=${token}`,
+      `/photo/../../../../etc/passwd?t=${token}`,
+      `/../catalog.json?t=${token}`,
+    ]) {
+      const r = await rawGet(port, path);
+      assert.notEqual(r.status, 200, path);
+      assert.doesNotMatch(r.body, /schemaVersion|root:/, path);
+    }
+  });
+
+  it("serves no file outside the folder even when the catalog names one", async () => {
+    const outside = await tempDir("vbulk-outside-");
+    await writeFile(join(outside, "secret.jpg"), "not for the page");
+    const catalog = await readJson(dir, "catalog.json");
+    const sha = "f".repeat(64);
+    catalog.photos.push({
+      ...catalog.photos[0],
+      file: `../${outside.split("/").pop()}/secret.jpg`,
+      sha256: sha,
+    });
+    await writeFile(join(dir, "catalog.json"), JSON.stringify(catalog));
+    const r = await rawGet(review.port, `/photo/${sha}?t=${review.token}`);
+    assert.equal(r.status, 404);
+    assert.doesNotMatch(r.body, /not for the page/);
+  });
+
+  it("a second review of the same folder says one is running", async () => {
+    const r = await runCli(["review", dir, "--no-open"], { env });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /one is running \(pid \d+, http:\/\/127\.0\.0\.1:\d+\/\)/);
+    assert.doesNotMatch(r.stderr, new RegExp(review.token), "the lock does not hold the token");
+  });
+});
+
+describe("vbulk review lock", { skip }, () => {
+  it("does not outlive a crashed review", async () => {
+    const dir = await copyFixture("grouping");
+    const env = testEnv();
+    const first = await startReview(dir, env);
+    first.child.removeAllListeners("exit");
+    const gone = new Promise((r) => first.child.on("exit", r));
+    first.child.kill("SIGKILL");
+    await gone;
+    assert.ok(existsSync(join(dir, ".vbulk", "review.lock")), "a crash leaves the lock file");
+    const second = await startReview(dir, env);
+    assert.equal(await stop(second), 0, "Ctrl-C stops it cleanly");
+    assert.equal(existsSync(join(dir, ".vbulk", "review.lock")), false, "and removes the lock");
+  });
+});
