@@ -126,10 +126,9 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(await page.locator("article.card").count(), 5);
     const first = page.locator('[data-article="c1"] img').first();
     await first.waitFor();
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('[data-article="c1"] img')].every(
-        (i) => i.complete && i.naturalWidth > 0,
-      ),
+    // A string, evaluated in the page: the tests' TypeScript has no DOM types.
+    await page.waitForFunction(
+      `[...document.querySelectorAll('[data-article="c1"] img')].every((i) => i.complete && i.naturalWidth > 0)`,
     );
     assert.equal(await page.locator('[data-article="c1"] img').count(), 3);
     assert.ok(existsSync(join(dir, ".vbulk", "thumbs")), "thumbnails are cached in .vbulk/thumbs");
@@ -169,7 +168,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await card.locator("details.listing summary").click();
     await card.getByLabel("Prix (€)").fill("vingt");
     await card.getByRole("alert").waitFor();
-    assert.match(await card.getByRole("alert").innerText(), /nombre positif/);
+    assert.match(await card.getByRole("alert").textContent(), /nombre positif/);
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
     await page.getByText(/Rien n'a été enregistré/).waitFor();
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
@@ -194,7 +193,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByText("Enregistré.", { exact: true }).waitFor();
     await page.getByRole("switch").check();
     await page.getByText("Ces articles seront PUBLIÉS").waitFor();
-    assert.match(await page.locator(".public").innerText(), /c1 · .* · 35\.5 € · IMG_0001\.jpg/);
+    assert.match(await page.locator(".public").textContent(), /c1 · .* · 35\.5 € · IMG_0001\.jpg/);
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/typed confirmation "publier 1"/).waitFor();
     assert.equal(vintedHits, 0, "nothing reached Vinted");
