@@ -176,13 +176,21 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
     const cat =
       it.category === "unknown" ? c.dim("unknown") : `${it.category} ${c.dim(`(${it.score.toFixed(2)})`)}`;
     io.out(`  ${it.id.padEnd(5)} ${String(it.photos.length).padStart(2)} photos  ${cat}  ${it.color}${flag}`);
+    // The files themselves: without them a seller cannot tell which photos an article holds.
+    io.out(c.dim(`        ${it.photos.join("  ")}`));
+  }
+  const copies = catalog.photos.filter((p) => p.duplicate_of);
+  if (copies.length) {
+    io.out(`${copies.length} duplicates set aside (\`vbulk review\` can bring one back):`);
+    for (const p of copies) io.out(c.dim(`  ${p.file}  copy of ${p.duplicate_of}`));
   }
   if (catalog.errors.length) {
     io.out(c.red(`${catalog.errors.length} photos could not be read (recorded in the catalog, skipped):`));
     for (const e of catalog.errors) io.out(`  ${e.file}: ${e.message}`);
   }
   io.out(`catalog: ${catalogPath}\nlog:     ${logPath}`);
+  const dir = catalogPath.replace(/\/catalog\.json$/, "");
   io.out(
-    c.dim(`next: review the articles, then \`vbulk plan ${catalogPath.replace(/\/catalog\.json$/, "")}\``),
+    c.dim(`next: \`vbulk review ${dir}\` to see every article and fix the grouping, then \`vbulk plan ${dir}\``),
   );
 }

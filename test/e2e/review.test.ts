@@ -106,6 +106,9 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     dir = await copyFixture("grouping");
     const r = await runCli(["ingest", dir], { env });
     assert.equal(r.code, 0, r.stderr);
+    // The terminal summary names each article's files and points at the page.
+    assert.match(r.stdout, /c1 +3 photos .*\n +IMG_0001\.jpg +IMG_0002\.jpg +IMG_0003\.jpg\n/);
+    assert.match(r.stdout, /next: `vbulk review .*` to see every article/);
     review = await startReview(dir, env);
     browser = await chromium.launch({
       executablePath: browserPath,
