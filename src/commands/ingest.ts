@@ -191,6 +191,8 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
   io.out(`catalog: ${catalogPath}\nlog:     ${logPath}`);
   const dir = catalogPath.replace(/\/catalog\.json$/, "");
   io.out(
-    c.dim(`next: \`vbulk review ${dir}\` to see every article and fix the grouping, then \`vbulk plan ${dir}\``),
+    c.dim(
+      `next: \`vbulk review ${dir}\` to see every article and fix the grouping, then \`vbulk plan ${dir}\``,
+    ),
   );
 }

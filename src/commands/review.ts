@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { acquireLock, newToken } from "../review/security.js";
 import { startReviewServer } from "../review/server.js";
@@ -26,7 +27,7 @@ async function reviewCommand(dirArg: string, raw: RawReviewOptions): Promise<num
   const port = raw.port === undefined ? 0 : parseFlag(wholeNumber(1, 65535), raw.port, "--port");
   const dir = await workingFolder(dirArg);
   const token = newToken();
-  const review = await startReviewServer({ dir, token, port });
+  const review = await startReviewServer({ dir, source: resolve(dirArg), token, port });
   let release: () => Promise<void>;
   try {
     // The lock names the page without its token: whoever reads it learns where, not how to get in.

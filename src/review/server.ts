@@ -27,6 +27,7 @@ import {
   undo,
 } from "./actions.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
+import { type IngestJob, startIngest } from "./ingest.js";
 import { hostAllowed, insideFolder, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
@@ -35,6 +36,8 @@ const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "page");
 
 export interface ReviewServerOptions {
   dir: string;
+  /** What `vbulk review` was given (a folder or a .zip): what "analyse" ingests when there is no catalog yet. */
+  source: string;
   token: string;
   /** 0: any free port. */
   port: number;
@@ -73,6 +76,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
   });
   let port = opts.port;
   let job: ExecuteJob | null = null;
+  let ingest: IngestJob | null = null;
   // Photo lookups by content hash; read again whenever catalog.json changes on disk (a decision, a re-ingest).
   let photoCache: { mtime: number; files: Map<string, string> } | null = null;
   const photoFile = async (sha: string): Promise<string | null> => {
@@ -103,8 +107,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
         return send(res, 200, photo[1] === "thumb" ? "image/webp" : "image/jpeg", data);
       }
-      if (path === "/api/state") return sendJson(res, 200, await state(dir));
-      if (path === "/api/status") return sendJson(res, 200, await activity(dir, job));
+      if (path === "/api/state") return sendJson(res, 200, await state(dir, opts.source));
+      if (path === "/api/status") return sendJson(res, 200, await activity(dir, job, ingest));
       if (path === "/api/publish-preview") {
         const plan = await currentPlan(dir);
         return sendJson(res, 200, plan ? publishPreview(plan) : { items: [], phrase: "" });
@@ -119,10 +123,10 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     switch (path) {
       case "/api/decide":
         await decide(dir, DecisionSchema.parse(body));
-        return sendJson(res, 200, await state(dir));
+        return sendJson(res, 200, await state(dir, opts.source));
       case "/api/undo": {
         const { undone } = await undo(dir);
-        return sendJson(res, 200, { ...(await state(dir)), undone });
+        return sendJson(res, 200, { ...(await state(dir, opts.source)), undone });
       }
       case "/api/plan/check": {
         const { edits } = EditsSchema.parse(body);
@@ -133,14 +137,19 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       case "/api/plan/generate": {
         const edits = path.endsWith("save") ? (EditsSchema.parse(body).edits as FieldEdit[]) : [];
         await savePlan(dir, edits);
-        return sendJson(res, 200, await state(dir));
+        return sendJson(res, 200, await state(dir, opts.source));
+      }
+      case "/api/ingest": {
+        if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
+        ingest = startIngest(opts.source, dir);
+        return sendJson(res, 202, await activity(dir, job, ingest));
       }
       case "/api/execute": {
         if (job?.running)
           return sendJson(res, 409, { error: "An execute is already running from this page." });
         const { publish, confirmation } = ExecuteSchema.parse(body);
         job = await startExecute(dir, { publish, confirmation });
-        return sendJson(res, 202, await activity(dir, job));
+        return sendJson(res, 202, await activity(dir, job, ingest));
       }
       default:
         return sendJson(res, 404, { error: "Not found." });
@@ -238,7 +247,7 @@ function pageHtml(url: URL): string {
 }
 
 /** What the page shows: articles with their photos, set-aside photos, the plan's listing fields, the labels. */
-async function state(dir: string) {
+async function state(dir: string, source: string) {
   const catalog = await readCatalog(dir).catch((err) => {
     if (err instanceof VbulkError && err.code === "NOT_FOUND") return null;
     throw err;
@@ -246,6 +255,7 @@ async function state(dir: string) {
   const [plan, decisions, labelSet] = await Promise.all([currentPlan(dir), readDecisions(dir), labels()]);
   return {
     folder: dir,
+    source,
     catalog: catalog && pageCatalog(catalog),
     plan: plan && {
       ok: plan.ok,
@@ -303,7 +313,7 @@ function pageCatalog(catalog: Catalog) {
 }
 
 /** A running execute (from this page or from a terminal), from the status file and this page's job. */
-async function activity(dir: string, job: ExecuteJob | null) {
+async function activity(dir: string, job: ExecuteJob | null, ingest: IngestJob | null) {
   const status = await readStatus(dir).catch(() => null);
-  return { status, job: job ? job.snapshot() : null };
+  return { status, job: job ? job.snapshot() : null, ingest: ingest ? ingest.snapshot() : null };
 }

@@ -171,7 +171,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await card.locator("details.listing summary").click();
     await card.getByLabel("Prix (€)").fill("vingt");
     await card.getByRole("alert").waitFor();
-    assert.match(await card.getByRole("alert").textContent(), /nombre positif/);
+    assert.match((await card.getByRole("alert").textContent()) ?? "", /nombre positif/);
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
     await page.getByText(/Rien n'a été enregistré/).waitFor();
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
@@ -196,7 +196,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByText("Enregistré.", { exact: true }).waitFor();
     await page.getByRole("switch").check();
     await page.getByText("Ces articles seront PUBLIÉS").waitFor();
-    assert.match(await page.locator(".public").textContent(), /c1 · .* · 35\.5 € · IMG_0001\.jpg/);
+    assert.match((await page.locator(".public").textContent()) ?? "", /c1 · .* · 35\.5 € · IMG_0001\.jpg/);
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/typed confirmation "publier 1"/).waitFor();
     assert.equal(vintedHits, 0, "nothing reached Vinted");

@@ -41,6 +41,7 @@ interface PlanItem {
 }
 interface State {
   folder: string;
+  source: string;
   catalog: {
     summary: { articles: number; photos: number; duplicates: number; errors: number };
     articles: Article[];
@@ -70,6 +71,14 @@ interface Activity {
           publish: { ok: boolean; listing_url?: string; error?: string } | null;
         }[]
       | null;
+    error: string | null;
+  } | null;
+  ingest: {
+    running: boolean;
+    stage: string;
+    done: number;
+    total: number;
+    warnings: string[];
     error: string | null;
   } | null;
 }
@@ -717,7 +726,32 @@ function render(): void {
   }
   const cat = state.catalog;
   if (!cat) {
-    root.append(h("p", {}, t(lang, "noCatalog")));
+    const ing = activity?.ingest;
+    root.append(
+      h("p", {}, t(lang, "noCatalog")),
+      h(
+        "button",
+        {
+          type: "button",
+          disabled: ing?.running || undefined,
+          onclick: async () => {
+            activity = await api<Activity>("/api/ingest", {});
+            render();
+          },
+        },
+        t(lang, "analyse", { s: state.source }),
+      ),
+      ing
+        ? h(
+            "div",
+            { class: "activity", "aria-live": "polite" },
+            h("progress", { max: Math.max(1, ing.total), value: ing.done }),
+            h("p", {}, t(lang, "analysing", { stage: ing.stage, done: ing.done, total: ing.total })),
+            ing.error ? h("p", { class: "error" }, ing.error) : null,
+            ...ing.warnings.map((w) => h("p", { class: "small" }, w)),
+          )
+        : "",
+    );
     return;
   }
   const articles = [...cat.articles];
@@ -780,7 +814,9 @@ async function poll(): Promise<void> {
   try {
     const next = await api<Activity>("/api/status");
     const changed = JSON.stringify(next) !== JSON.stringify(activity);
+    const ingestEnded = activity?.ingest?.running && !next.ingest?.running;
     activity = next;
+    if (ingestEnded) await load();
     if (changed && !document.querySelector("dialog[open]") && !root.contains(document.activeElement))
       render();
     else if (changed) {

@@ -1,0 +1,76 @@
+/**
+ * "Analyser les photos" from the page when the folder has no catalog yet: the same core as `vbulk ingest`
+ * (selectEmbedder + runIngest), its events kept for the page to poll.
+ */
+import { configFileLayer } from "../commands/options.js";
+import { resolveConfig } from "../core/config.js";
+import { messageOf } from "../core/errors.js";
+import type { IngestEvent } from "../core/events.js";
+import { runIngest } from "../ingest/index.js";
+import { selectEmbedder } from "../model/select.js";
+
+export interface IngestJob {
+  readonly running: boolean;
+  snapshot(): {
+    running: boolean;
+    stage: string;
+    done: number;
+    total: number;
+    warnings: string[];
+    error: string | null;
+  };
+}
+
+/** Starts an ingest of `source` (a folder or a .zip) writing its catalog to `dir`, in the background. */
+export function startIngest(source: string, dir: string): IngestJob {
+  const state = {
+    running: true,
+    stage: "scan",
+    done: 0,
+    total: 0,
+    warnings: [] as string[],
+    error: null as string | null,
+  };
+  const onEvent = (e: IngestEvent) => {
+    if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
+    else if (e.type === "progress") Object.assign(state, { stage: e.stage, done: e.done, total: e.total });
+    else if (e.type === "warning") state.warnings.push(e.message);
+    else state.warnings.push(`${e.file}: ${e.message}`);
+  };
+  void (async () => {
+    try {
+      const fileLayer = await configFileLayer(process.env.VBULK_CONFIG);
+      const selected = await selectEmbedder({
+        device: "cpu",
+        modelDir: process.env.VBULK_MODEL_DIR,
+        labelsFile: process.env.VBULK_LABELS,
+        offline: process.env.VBULK_OFFLINE === "1",
+        baseUrl: process.env.VBULK_MODEL_BASE_URL,
+        onEvent,
+      });
+      try {
+        await runIngest({
+          source,
+          outDir: dir,
+          config: resolveConfig(selected.calibration, fileLayer),
+          embedder: selected.embedder,
+          classifier: selected.classifier,
+          model: selected.model,
+          onEvent,
+        });
+      } finally {
+        await selected.close();
+      }
+    } catch (err) {
+      state.error = messageOf(err);
+    } finally {
+      state.running = false;
+    }
+  })();
+  return {
+    get running() {
+      return state.running;
+    },
+    snapshot: () => ({ ...state, warnings: state.warnings.slice(-20) }),
+  };
+}
