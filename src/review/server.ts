@@ -2,13 +2,15 @@
  * The review page's HTTP layer: loopback only, a per-run token on every request, the Host header checked, only
  * catalog files served. Every action is a call into src/review/actions.ts (the same core as the commands).
  */
-import { readFile, stat } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { readFile, rename, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULTS } from "../core/defaults.js";
-import { isInputError, messageOf, VbulkError } from "../core/errors.js";
+import { expected, isInputError, messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { CONDITIONS, GENDERS } from "../listing/mapping.js";
@@ -117,6 +119,12 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     }
     if (req.method !== "POST") return sendJson(res, 405, { error: "Method not allowed." });
     // A form on another site cannot send JSON with a custom header: with the token check, no cross-site writes.
+    if (path === "/api/upload") {
+      if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
+      const zip = await receiveZip(req, dir, url.searchParams.get("name") ?? "photos.zip");
+      ingest = startIngest(zip, dir);
+      return sendJson(res, 202, await activity(dir, job, ingest));
+    }
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))
       return sendJson(res, 415, { error: "Expected application/json." });
     const body = await readBody(req);
@@ -235,6 +243,42 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new VbulkError("BAD_INPUT", "Expected a JSON request body but it does not parse");
   }
+}
+
+/**
+ * Saves a dropped ZIP into DIR under its own (cleaned) name, streamed, within the sources' size ceiling; ingest
+ * then extracts it with all its zip-bomb and path checks. Throws BAD_INPUT for anything but a .zip.
+ */
+async function receiveZip(req: IncomingMessage, dir: string, name: string): Promise<string> {
+  const clean = basename(name).replace(/[^\w.-]+/g, "_");
+  if (req.headers["content-type"] !== "application/zip" || !/\.zip$/i.test(clean))
+    throw new VbulkError("BAD_INPUT", expected("a .zip file of photos", "the upload", name));
+  const path = join(dir, clean);
+  const tmp = join(dir, `.${clean}.${process.pid}.upload`);
+  let size = 0;
+  const limit = DEFAULTS.sources.maxTotalBytes;
+  try {
+    await pipeline(
+      req,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          size += chunk.length;
+          if (size > limit)
+            throw new VbulkError(
+              "ZIP_TOO_LARGE",
+              `Expected a ZIP under ${limit} bytes for the upload but it is larger`,
+            );
+          yield chunk;
+        }
+      },
+      createWriteStream(tmp, { flags: "wx" }),
+    );
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return path;
 }
 
 function pageHtml(url: URL): string {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { chromiumPath } from "../../src/vinted/browser.js";
-import { BIN, copyFixture, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 
 const browserPath = chromiumPath();
 const skip = browserPath
@@ -163,6 +163,21 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal((await readJson(dir, "decisions.json")).decisions.length, 0);
   });
 
+  it("works with the keyboard: Space selects a photo, the selection becomes a new article", async () => {
+    await page.reload();
+    const photo = page.locator('[data-testid="photo-IMG_0007.jpg"] button.thumb');
+    await photo.focus();
+    await page.keyboard.press("Space");
+    await page.getByText("1 photo(s) sélectionnée(s)").waitFor();
+    await page.getByRole("button", { name: "Nouvel article" }).focus();
+    await page.keyboard.press("Enter");
+    await page.locator("article.card").nth(5).waitFor();
+    const catalog = await readJson(dir, "catalog.json");
+    assert.deepEqual(catalog.items[2].photos, ["IMG_0007.jpg"], "a new article right after its source");
+    assert.equal(catalog.items.length, 6);
+    await page.keyboard.press("Escape");
+  });
+
   it('a price of "vingt" shows the error and saves nothing; a valid price lands in plan.json', async () => {
     await page.getByRole("button", { name: "Générer le plan" }).click();
     await page.getByText("Plan écrit dans plan.json.").waitFor();
@@ -262,5 +277,27 @@ describe("vbulk review lock", { skip }, () => {
     const second = await startReview(dir, env);
     assert.equal(await stop(second), 0, "Ctrl-C stops it cleanly");
     assert.equal(existsSync(join(dir, ".vbulk", "review.lock")), false, "and removes the lock");
+  });
+
+  it("with no catalog yet, a ZIP chosen on the page is analysed and its articles shown", async () => {
+    const dir = await tempDir("vbulk-review-empty-");
+    const review = await startReview(dir, testEnv());
+    const browser = await chromium.launch({
+      executablePath: browserPath,
+      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByText("Pas encore de catalogue").waitFor();
+      await page.locator('input[type="file"]').setInputFiles(join(FIXTURES, "zips", "photos.zip"));
+      await page.locator("article.card").first().waitFor({ timeout: 60_000 });
+      const catalog = await readJson(dir, "catalog.json");
+      assert.equal(catalog.summary.photos, 2);
+      assert.ok(existsSync(join(dir, "photos.zip")), "the ZIP is kept beside the catalog");
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
   });
 });

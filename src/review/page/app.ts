@@ -741,6 +741,27 @@ function render(): void {
         },
         t(lang, "analyse", { s: state.source }),
       ),
+      h(
+        "label",
+        {
+          class: "dropzone",
+          ondragover: (e: DragEvent) => e.preventDefault(),
+          ondrop: (e: DragEvent) => {
+            e.preventDefault();
+            const file = e.dataTransfer?.files[0];
+            if (file) void uploadZip(file);
+          },
+        },
+        t(lang, "dropZip"),
+        h("input", {
+          type: "file",
+          accept: ".zip,application/zip",
+          onchange: (e: Event) => {
+            const file = (e.target as HTMLInputElement).files?.[0];
+            if (file) void uploadZip(file);
+          },
+        }),
+      ),
       ing
         ? h(
             "div",
@@ -808,6 +829,23 @@ function render(): void {
       : "",
   );
   if (focused) document.getElementById(focused)?.focus();
+}
+
+/** Sends a ZIP to the server, which saves it beside the catalog-to-be and runs the ingest on it. */
+async function uploadZip(file: File): Promise<void> {
+  try {
+    const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
+      method: "POST",
+      headers: { "X-Vbulk-Token": token, "Content-Type": "application/zip" },
+      body: file,
+    });
+    const data = (await res.json()) as Activity & { error?: string };
+    if (!res.ok) throw new Error(data.error ?? res.statusText);
+    activity = data;
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  render();
 }
 
 async function poll(): Promise<void> {

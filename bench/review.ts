@@ -1,0 +1,193 @@
+/**
+ * Review page benchmark (npm run bench:review): 500 photos (1600x1200 JPEG with noise, ~0.5 MB each, distinct
+ * bytes) in 100 articles of 5, a catalog written directly (this measures the page, not ingest), the real
+ * `vbulk review` in a child process and headless Chromium. Measures, median of 3:
+ *   - time to first thumbnails: navigation → the first 12 thumbnails decoded on screen, cold (.vbulk/thumbs empty)
+ *     and warm (thumbnails cached on disk, fresh browser context);
+ *   - time until the last article's thumbnails show after jumping to the bottom of the page (cold);
+ *   - the server's peak memory (VmHWM) over the whole run.
+ * Prints a table; nothing is asserted.
+ *
+ *   npm run bench:review                  500 photos
+ *   npm run bench:review -- --photos 100  fewer
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import sharp from "sharp";
+import { type Catalog, CatalogSchema } from "../src/store/catalog.js";
+import { chromiumPath } from "../src/vinted/browser.js";
+import { REPO } from "../test/helpers/shared.js";
+
+const argPhotos = process.argv.indexOf("--photos");
+const N = argPhotos > 0 ? Number(process.argv[argPhotos + 1]) : 500;
+const PER_ARTICLE = 5;
+const OUT = join(REPO, "bench", "out");
+const DIR = join(OUT, `review-${N}`);
+const BIN = join(REPO, "bin", "vbulk.js");
+
+async function makePhotos(): Promise<void> {
+  const have = existsSync(DIR) ? (await readdir(DIR)).filter((f) => f.endsWith(".jpg")).length : 0;
+  if (have !== N) {
+    await rm(DIR, { recursive: true, force: true });
+    await mkdir(DIR, { recursive: true });
+    for (let i = 0; i < N; i++) {
+      const tint = ["#a03030", "#305090", "#30a050", "#c0a040", "#404040"][Math.floor(i / PER_ARTICLE) % 5]!;
+      const jpeg = await sharp({
+        create: {
+          width: 1600,
+          height: 1200,
+          channels: 3,
+          background: tint,
+          noise: { type: "gaussian", mean: 110, sigma: 24 },
+        },
+      })
+        .jpeg({ quality: 85 })
+        .toBuffer();
+      await writeFile(join(DIR, `IMG_${String(i + 1).padStart(4, "0")}.jpg`), jpeg);
+    }
+  }
+  const files = (await readdir(DIR)).filter((f) => f.endsWith(".jpg")).sort();
+  const shas = await Promise.all(
+    files.map(async (f) =>
+      createHash("sha256")
+        .update(await readFile(join(DIR, f)))
+        .digest("hex"),
+    ),
+  );
+  const articles = Math.ceil(N / PER_ARTICLE);
+  const catalog: Catalog = CatalogSchema.parse({
+    schemaVersion: 1,
+    generator: "vbulk bench",
+    created_at: new Date().toISOString(),
+    source: { kind: "folder", path: DIR, root: DIR },
+    embedder: { id: "bench", dims: 1, model: null },
+    grouping: { method: "sequence", order: "file_name", order_signal: 0.5, eps: 0.15, min_samples: 2 },
+    summary: { files: N, photos: N, duplicates: 0, articles, low_confidence: 0, errors: 0, skipped: 0 },
+    items: Array.from({ length: articles }, (_, k) => {
+      const members = files.slice(k * PER_ARTICLE, (k + 1) * PER_ARTICLE);
+      return {
+        id: `c${k + 1}`,
+        category: "t-shirt",
+        score: 0.8,
+        color: "rouge",
+        color_score: 0.9,
+        photos: members,
+        fingerprint: createHash("sha256").update(members.join()).digest("hex").slice(0, 16),
+        confidence: "high",
+        cohesion: 0.9,
+      };
+    }),
+    photos: files.map((f, i) => ({
+      file: f,
+      sha256: shas[i],
+      width: 1600,
+      height: 1200,
+      format: "jpeg",
+      captured_at: null,
+      name_order: i,
+      ahash: "0".repeat(16),
+      phash: "0".repeat(16),
+      article: `c${Math.floor(i / PER_ARTICLE) + 1}`,
+      duplicate_of: null,
+      color: "rouge",
+      color_score: 0.9,
+    })),
+    errors: [],
+    skipped: [],
+  });
+  await writeFile(join(DIR, "catalog.json"), JSON.stringify(catalog));
+}
+
+function startReview(rusage: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", join(REPO, "bench", "rusage.mjs"), BIN, "review", DIR, "--no-open"],
+      {
+        env: { ...process.env, VBULK_BENCH_RUSAGE: rusage, NO_COLOR: "1" },
+      },
+    );
+    let out = "";
+    child.stdout?.on("data", (d) => {
+      out += d;
+      const m = /open: (\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.on("exit", (code) => reject(new Error(`review exited ${code}`)));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  await makePhotos();
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+  });
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const bottom: number[] = [];
+  const peaks: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    await rm(join(DIR, ".vbulk", "thumbs"), { recursive: true, force: true });
+    const rusage = join(OUT, `review-rusage-${run}.json`);
+    const { child, url } = await startReview(rusage);
+    const firstThumbs = async (): Promise<number> => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const t0 = performance.now();
+      await page.goto(url);
+      await page.waitForFunction(
+        `[...document.querySelectorAll("img")].filter((i) => i.complete && i.naturalWidth > 0).length >= 12`,
+        undefined,
+        { timeout: 120_000, polling: 20 },
+      );
+      const ms = performance.now() - t0;
+      await context.close();
+      return ms;
+    };
+    cold.push(await firstThumbs());
+    // The end of the page, thumbnails not made yet: jump there and wait for the last article's photos.
+    await rm(join(DIR, ".vbulk", "thumbs"), { recursive: true, force: true });
+    {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.locator("article.card").last().waitFor();
+      const t0 = performance.now();
+      await page.locator("article.card").last().scrollIntoViewIfNeeded();
+      await page.waitForFunction(
+        `[...document.querySelectorAll("article.card:last-of-type img")].every((i) => i.complete && i.naturalWidth > 0)`,
+        undefined,
+        { timeout: 120_000, polling: 20 },
+      );
+      bottom.push(performance.now() - t0);
+      await context.close();
+    }
+    warm.push(await firstThumbs());
+    await new Promise<void>((resolve) => {
+      child.removeAllListeners("exit");
+      child.on("exit", () => resolve());
+      child.kill("SIGINT");
+    });
+    peaks.push(JSON.parse(await readFile(rusage, "utf8")).maxRssKb / 1024);
+  }
+  await browser.close();
+  const thumbs = await readdir(join(DIR, ".vbulk", "thumbs"));
+  console.log(
+    `review page, ${N} photos in ${Math.ceil(N / PER_ARTICLE)} articles, ${cpus().length} cores, median of 3`,
+  );
+  console.log(`  first 12 thumbnails, cold (none cached) ${median(cold).toFixed(0)} ms`);
+  console.log(`  first 12 thumbnails, warm (cached)      ${median(warm).toFixed(0)} ms`);
+  console.log(`  last article's thumbnails after a jump  ${median(bottom).toFixed(0)} ms`);
+  console.log(`  server peak memory (VmHWM)              ${median(peaks).toFixed(0)} MB`);
+  console.log(`  thumbnails made in the last run: ${thumbs.length} of ${N} (lazy: only what was on screen)`);
+}
+
+await main();
