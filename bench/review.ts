@@ -1,5 +1,5 @@
 /**
- * Review page benchmark (npm run bench:review): 500 photos (1600x1200 JPEG with noise, ~0.5 MB each, distinct
+ * Review page benchmark (npm run bench:review): 500 photos (1600x1200 JPEG with noise, ~0.78 MB each, distinct
  * bytes) in 100 articles of 5, a catalog written directly (this measures the page, not ingest), the real
  * `vbulk review` in a child process and headless Chromium. Measures, median of 3:
  *   - time to first thumbnails: navigation → the first 12 thumbnails decoded on screen, cold (.vbulk/thumbs empty)
@@ -13,11 +13,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { chromium, type Locator } from "playwright-core";
 import sharp from "sharp";
 import { type Catalog, CatalogSchema } from "../src/store/catalog.js";
 import { chromiumPath } from "../src/vinted/browser.js";
@@ -31,27 +30,31 @@ const DIR = join(OUT, `review-${N}`);
 const BIN = join(REPO, "bin", "vbulk.js");
 
 async function makePhotos(): Promise<void> {
-  const have = existsSync(DIR) ? (await readdir(DIR)).filter((f) => f.endsWith(".jpg")).length : 0;
-  if (have !== N) {
-    await rm(DIR, { recursive: true, force: true });
-    await mkdir(DIR, { recursive: true });
-    for (let i = 0; i < N; i++) {
-      const tint = ["#a03030", "#305090", "#30a050", "#c0a040", "#404040"][Math.floor(i / PER_ARTICLE) % 5]!;
-      const jpeg = await sharp({
-        create: {
-          width: 1600,
-          height: 1200,
-          channels: 3,
-          background: tint,
-          noise: { type: "gaussian", mean: 110, sigma: 24 },
-        },
-      })
-        .jpeg({ quality: 85 })
-        .toBuffer();
-      await writeFile(join(DIR, `IMG_${String(i + 1).padStart(4, "0")}.jpg`), jpeg);
-    }
+  await mkdir(DIR, { recursive: true });
+  const have = new Set(await readdir(DIR));
+  for (let i = 0; i < N; i++) {
+    const name = `IMG_${String(i + 1).padStart(4, "0")}.jpg`;
+    if (have.has(name)) continue;
+    const tint = ["#a03030", "#305090", "#30a050", "#c0a040", "#404040"][Math.floor(i / PER_ARTICLE) % 5]!;
+    const jpeg = await sharp({
+      create: {
+        width: 1600,
+        height: 1200,
+        channels: 3,
+        background: tint,
+        noise: { type: "gaussian", mean: 110, sigma: 24 },
+      },
+    })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    // Temp name + rename: an interrupted run never leaves a half-written photo behind.
+    await writeFile(join(DIR, `${name}.tmp`), jpeg);
+    await rename(join(DIR, `${name}.tmp`), join(DIR, name));
   }
-  const files = (await readdir(DIR)).filter((f) => f.endsWith(".jpg")).sort();
+  const files = (await readdir(DIR))
+    .filter((f) => f.endsWith(".jpg"))
+    .sort()
+    .slice(0, N);
   const shas = await Promise.all(
     files.map(async (f) =>
       createHash("sha256")
@@ -122,6 +125,22 @@ function startReview(rusage: string): Promise<{ child: ChildProcess; url: string
   });
 }
 
+/** Polls (20 ms) until `min` of these images are decoded; a function, since the page's CSP forbids eval. */
+async function waitForThumbnails(images: Locator, min: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const shown = await images.evaluateAll(
+      (els) =>
+        (els as unknown as { complete: boolean; naturalWidth: number }[]).filter(
+          (e) => e.complete && e.naturalWidth > 0,
+        ).length,
+    );
+    if (shown >= min) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`fewer than ${min} thumbnails after 120 s`);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -143,11 +162,7 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       const t0 = performance.now();
       await page.goto(url);
-      await page.waitForFunction(
-        `[...document.querySelectorAll("img")].filter((i) => i.complete && i.naturalWidth > 0).length >= 12`,
-        undefined,
-        { timeout: 120_000, polling: 20 },
-      );
+      await waitForThumbnails(page.locator("img"), 12);
       const ms = performance.now() - t0;
       await context.close();
       return ms;
@@ -162,11 +177,7 @@ async function main(): Promise<void> {
       await page.locator("article.card").last().waitFor();
       const t0 = performance.now();
       await page.locator("article.card").last().scrollIntoViewIfNeeded();
-      await page.waitForFunction(
-        `[...document.querySelectorAll("article.card:last-of-type img")].every((i) => i.complete && i.naturalWidth > 0)`,
-        undefined,
-        { timeout: 120_000, polling: 20 },
-      );
+      await waitForThumbnails(page.locator("article.card:last-of-type img"), PER_ARTICLE);
       bottom.push(performance.now() - t0);
       await context.close();
     }

@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { chromiumPath } from "../../src/vinted/browser.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 
@@ -78,6 +78,23 @@ function rawGet(
   });
 }
 
+interface ImageState {
+  complete: boolean;
+  naturalWidth: number;
+}
+
+/** Waits until `min` images of `images` are decoded (a function, not a string: the page's CSP forbids eval). */
+async function waitForThumbnails(images: Locator, min: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const shown = await images.evaluateAll(
+      (els) => (els as unknown as ImageState[]).filter((e) => e.complete && e.naturalWidth > 0).length,
+    );
+    if (shown >= min) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`fewer than ${min} thumbnails shown after 30 s`);
+}
+
 const readJson = async (dir: string, f: string) => JSON.parse(await readFile(join(dir, f), "utf8"));
 
 describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false }, () => {
@@ -129,10 +146,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(await page.locator("article.card").count(), 5);
     const first = page.locator('[data-article="c1"] img').first();
     await first.waitFor();
-    // A string, evaluated in the page: the tests' TypeScript has no DOM types.
-    await page.waitForFunction(
-      `[...document.querySelectorAll('[data-article="c1"] img')].every((i) => i.complete && i.naturalWidth > 0)`,
-    );
+    await waitForThumbnails(page.locator('[data-article="c1"] img'), 3);
     assert.equal(await page.locator('[data-article="c1"] img').count(), 3);
     assert.ok(existsSync(join(dir, ".vbulk", "thumbs")), "thumbnails are cached in .vbulk/thumbs");
   });
