@@ -135,6 +135,7 @@ const img = (sha: string | null, kind: "thumb" | "photo") =>
 
 function labelName(id: string): string {
   const l = state?.meta.labels.find((x) => x.id === id);
+  if (!l && id === "unknown") return t(lang, "unknownType");
   return l ? (lang === "en" ? l.name_en : l.name) : id;
 }
 
@@ -619,7 +620,9 @@ function actions(): HTMLElement {
 }
 
 function activityView(): HTMLElement | null {
-  const s = activity?.status;
+  // A finished ingest is old news; a running command, or an execute and its outcome, is what the seller follows.
+  const s =
+    activity?.status?.state === "running" || activity?.status?.command === "execute" ? activity.status : null;
   const job = activity?.job;
   if (!s && !job) return null;
   return h(
