@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { createServer, request, type Server } from "node:http";
+import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { chromiumPath } from "../../src/vinted/browser.js";
+import { saveSession } from "../../src/vinted/session.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { VintedReplica } from "../replica/server.js";
 
 const browserPath = chromiumPath();
 const skip = browserPath
@@ -102,22 +104,30 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
   let review: Review;
   let browser: Browser;
   let page: Page;
-  /** A stand-in for Vinted that only counts what reaches it: nothing may, without the typed confirmation. */
-  let vinted: Server;
-  let vintedHits = 0;
+  /** The local Vinted replica: nothing may reach it without the typed confirmation; drafts land in it. */
+  const replica = new VintedReplica();
+  const writes = () => replica.log.filter((l) => l.method === "POST" && l.path.startsWith("/api/"));
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    vinted = createServer((_req, res) => {
-      vintedHits++;
-      res.end("no");
-    });
-    await new Promise<void>((r) => vinted.listen(0, "127.0.0.1", r));
-    const address = vinted.address();
+    await replica.start();
     const configDir = await tempDir("vbulk-review-config-");
+    const configFile = join(configDir, "vbulk.json");
+    // Fast pacing for tests (as in execute.test.ts); the publish ceiling itself cannot be raised.
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        execute: { itemSpacingMs: [0, 0], humanDelayMs: [0, 0], retryMinMs: 200, timeoutMs: 15000 },
+      }),
+    );
+    await saveSession(
+      { cookies: replica.cookies(), origins: [] },
+      { ...process.env, VBULK_CONFIG_DIR: configDir },
+    );
     env = testEnv({
-      VBULK_VINTED_URL: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+      VBULK_VINTED_URL: replica.url,
       VBULK_CONFIG_DIR: configDir,
+      VBULK_CONFIG: configFile,
       ...(browserPath ? { VBULK_CHROMIUM_PATH: browserPath } : {}),
     });
     dir = await copyFixture("grouping");
@@ -137,7 +147,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
   after(async () => {
     await browser?.close();
     if (review) await stop(review);
-    vinted?.close();
+    await replica.stop();
   });
 
   it("lists the catalog's articles with their thumbnails", async () => {
@@ -228,8 +238,34 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.match((await page.locator(".public").textContent()) ?? "", /c1 · .* · 35\.5 € · IMG_0001\.jpg/);
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/typed confirmation "publier 1"/).waitFor();
-    assert.equal(vintedHits, 0, "nothing reached Vinted");
+    assert.equal(writes().length, 0, "nothing reached Vinted");
     assert.equal(existsSync(join(dir, "journal.json")), false, "no journal: nothing was started");
+  });
+
+  it("« Créer les brouillons » (dry run) makes the drafts through the same core as execute, and shows them", async () => {
+    const r = await runCli(
+      ["plan", dir, "--only", "c1", "--gender", "femme", "--set", "c1.size=M", "--set", "c1.category=hoodie"],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    await page.reload();
+    await page.getByRole("button", { name: "Créer les brouillons" }).click();
+    await page.getByText(/c1: brouillon \d+/).waitFor({ timeout: 60_000 });
+    assert.equal(replica.drafts.size, 1);
+    assert.equal(
+      [...replica.drafts.values()][0]!.published,
+      false,
+      "a dry run publishes nothing, publish:true or not",
+    );
+    assert.equal(
+      replica.log.some((l) => l.path.includes("/completion")),
+      false,
+    );
+    const secrets = [replica.sessionToken, replica.refreshToken, replica.datadome];
+    for (const path of ["/api/state", "/api/status"]) {
+      const { body } = await rawGet(review.port, `${path}?t=${review.token}`);
+      for (const secret of secrets) assert.equal(body.includes(secret), false, `no secret in ${path}`);
+    }
   });
 
   it("refuses a request without the token, with a foreign Host, and serves nothing for ../", async () => {
