@@ -3,12 +3,16 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { VbulkError } from "../src/core/errors.js";
+import { fingerprint } from "../src/ingest/index.js";
+import { CatalogSchema } from "../src/store/catalog.js";
 import {
   addDecision,
   applyDecisions,
   type Decision,
   DecisionSchema,
+  groupingOfCatalog,
   readDecisions,
+  regroupCatalog,
   type ShaGrouping,
   undoDecision,
 } from "../src/store/decisions.js";
@@ -119,5 +123,81 @@ describe("decisions.json", () => {
       assert.match(err.message, /decisions\[0\]\.photo/);
       return true;
     });
+  });
+});
+
+describe("regroupCatalog", () => {
+  const photo = (file: string, sha: string, article: string | null, duplicate_of: string | null = null) => ({
+    file,
+    sha256: sha,
+    width: 10,
+    height: 10,
+    format: "jpeg",
+    captured_at: null,
+    name_order: 0,
+    ahash: "0".repeat(16),
+    phash: "0".repeat(16),
+    article,
+    duplicate_of,
+    color: "rouge" as const,
+    color_score: 0.9,
+  });
+  const item = (id: string, photos: string[], shas: string[], category: string) => ({
+    id,
+    category,
+    score: 0.8,
+    color: "rouge" as const,
+    color_score: 0.9,
+    photos,
+    fingerprint: fingerprint(shas),
+    confidence: "low" as const,
+    cohesion: 0.5,
+  });
+  const catalog = CatalogSchema.parse({
+    schemaVersion: 1,
+    generator: "test",
+    created_at: "2026-11-26T10:00:00.000Z",
+    source: { kind: "folder", path: "/x", root: "/x" },
+    embedder: { id: "t", dims: 1, model: null },
+    grouping: { method: "sequence", order: "file_name", order_signal: 0.5, eps: 0.15, min_samples: 2 },
+    summary: { files: 4, photos: 4, duplicates: 1, articles: 2, low_confidence: 2, errors: 0, skipped: 0 },
+    items: [
+      item("c1", ["a.jpg", "b.jpg"], [h("a"), h("b")], "hoodie"),
+      item("c2", ["d.jpg"], [h("d")], "jeans"),
+    ],
+    photos: [
+      photo("a.jpg", h("a"), "c1"),
+      photo("b.jpg", h("b"), "c1"),
+      photo("d.jpg", h("d"), "c2"),
+      photo("a2.jpg", h("9"), "c1", "a.jpg"),
+    ],
+    errors: [],
+    skipped: [],
+  });
+
+  it("restores a duplicate and drops a photo: the catalog's articles, photos and summary follow", () => {
+    const decided = applyDecisions(groupingOfCatalog(catalog), [
+      { op: "restore", photo: h("9") },
+      { op: "drop", photo: h("d") },
+    ]);
+    const next = regroupCatalog(catalog, decided);
+    assert.deepEqual(
+      next.items.map((i) => [i.id, i.category, i.photos, i.confidence, i.by_seller]),
+      [["c1", "hoodie", ["a.jpg", "a2.jpg", "b.jpg"], "high", true]],
+    );
+    const d = next.photos.find((p) => p.file === "d.jpg")!;
+    assert.equal(d.article, null);
+    assert.equal(d.dropped_by_seller, true);
+    const a2 = next.photos.find((p) => p.file === "a2.jpg")!;
+    assert.equal(a2.duplicate_of, null);
+    assert.equal(a2.article, "c1");
+    assert.equal(next.summary.duplicates, 0);
+    assert.equal(next.summary.articles, 1);
+    CatalogSchema.parse(next);
+  });
+
+  it("an article the decisions did not touch keeps its description", () => {
+    const next = regroupCatalog(catalog, applyDecisions(groupingOfCatalog(catalog), []));
+    assert.deepEqual(next.items, catalog.items);
   });
 });

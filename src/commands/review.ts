@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { expected, VbulkError } from "../core/errors.js";
 import { acquireLock, newToken } from "../review/security.js";
 import { startReviewServer } from "../review/server.js";
 import { parseFlag, wholeNumber, workingFolder } from "./options.js";
@@ -25,9 +27,14 @@ export function registerReview(program: Command, run: (fn: () => Promise<number>
 async function reviewCommand(dirArg: string, raw: RawReviewOptions): Promise<number> {
   const io = createIo(false);
   const port = raw.port === undefined ? 0 : parseFlag(wholeNumber(1, 65535), raw.port, "--port");
+  const source = resolve(dirArg);
+  if (!(await stat(source).catch(() => null)))
+    throw new VbulkError("NOT_FOUND", expected("a folder or a photos .zip", "vbulk review", dirArg), {
+      hint: "Example: `vbulk review ./photos` (the folder you ran `vbulk ingest` on).",
+    });
   const dir = await workingFolder(dirArg);
   const token = newToken();
-  const review = await startReviewServer({ dir, source: resolve(dirArg), token, port });
+  const review = await startReviewServer({ dir, source, token, port });
   let release: () => Promise<void>;
   try {
     // The lock names the page without its token: whoever reads it learns where, not how to get in.

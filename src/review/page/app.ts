@@ -855,7 +855,11 @@ async function poll(): Promise<void> {
   try {
     const next = await api<Activity>("/api/status");
     const changed = JSON.stringify(next) !== JSON.stringify(activity);
-    const ingestEnded = activity?.ingest?.running && !next.ingest?.running;
+    // An ingest that just ended (from this page or a terminal) changed the catalog: show the new one.
+    const terminalIngest = activity?.status?.command === "ingest" && activity.status.state === "running";
+    const ingestEnded =
+      (activity?.ingest?.running && !next.ingest?.running) ||
+      (terminalIngest && next.status?.state !== "running");
     activity = next;
     if (ingestEnded) await load();
     if (changed && !document.querySelector("dialog[open]") && !root.contains(document.activeElement))
