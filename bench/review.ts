@@ -154,7 +154,12 @@ async function main(): Promise<void> {
   const bottom: number[] = [];
   const peaks: number[] = [];
   for (let run = 0; run < 3; run++) {
-    await rm(join(DIR, ".vbulk", "thumbs"), { recursive: true, force: true });
+    await rm(join(DIR, ".vbulk", "thumbs"), {
+      recursive: true,
+      force: true,
+      maxRetries: 10,
+      retryDelay: 100,
+    });
     const rusage = join(OUT, `review-rusage-${run}.json`);
     const { child, url } = await startReview(rusage);
     const firstThumbs = async (): Promise<number> => {
@@ -169,7 +174,12 @@ async function main(): Promise<void> {
     };
     cold.push(await firstThumbs());
     // The end of the page, thumbnails not made yet: jump there and wait for the last article's photos.
-    await rm(join(DIR, ".vbulk", "thumbs"), { recursive: true, force: true });
+    await rm(join(DIR, ".vbulk", "thumbs"), {
+      recursive: true,
+      force: true,
+      maxRetries: 10,
+      retryDelay: 100,
+    });
     {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();

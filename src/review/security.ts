@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { join, resolve, sep } from "node:path";
 import { z } from "zod";
@@ -74,7 +74,6 @@ export async function acquireLock(dir: string, url: string): Promise<() => Promi
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-        const { mkdir } = await import("node:fs/promises");
         await mkdir(join(dir, STATE_DIR), { recursive: true });
         continue;
       }
