@@ -2,6 +2,7 @@
  * Review page benchmark (npm run bench:review): 500 photos (1600x1200 JPEG with noise, ~0.78 MB each, distinct
  * bytes) in 100 articles of 5, a catalog written directly (this measures the page, not ingest), the real
  * `vbulk review` in a child process and headless Chromium. Measures, median of 3:
+ *   - time to the first article card (catalog read, sent, drawn);
  *   - time to first thumbnails: navigation → the first 12 thumbnails decoded on screen, cold (.vbulk/thumbs empty)
  *     and warm (thumbnails cached on disk, fresh browser context);
  *   - time until the last article's thumbnails show after jumping to the bottom of the page (cold);
@@ -153,6 +154,8 @@ async function main(): Promise<void> {
   const warm: number[] = [];
   const bottom: number[] = [];
   const peaks: number[] = [];
+  /** Navigation → the first article card on screen (the catalog read, sent and drawn; no thumbnail yet). */
+  const cards: number[] = [];
   for (let run = 0; run < 3; run++) {
     await rm(join(DIR, ".vbulk", "thumbs"), {
       recursive: true,
@@ -162,11 +165,15 @@ async function main(): Promise<void> {
     });
     const rusage = join(OUT, `review-rusage-${run}.json`);
     const { child, url } = await startReview(rusage);
+    // A failed measurement must not leave the server running (its lock would refuse the next run).
+    process.once("exit", () => child.kill("SIGINT"));
     const firstThumbs = async (): Promise<number> => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       const t0 = performance.now();
       await page.goto(url);
+      await page.locator("article.card").first().waitFor();
+      cards.push(performance.now() - t0);
       await waitForThumbnails(page.locator("img"), 12);
       const ms = performance.now() - t0;
       await context.close();
@@ -204,6 +211,7 @@ async function main(): Promise<void> {
   console.log(
     `review page, ${N} photos in ${Math.ceil(N / PER_ARTICLE)} articles, ${cpus().length} cores, median of 3`,
   );
+  console.log(`  first article card shown                ${median(cards).toFixed(0)} ms`);
   console.log(`  first 12 thumbnails, cold (none cached) ${median(cold).toFixed(0)} ms`);
   console.log(`  first 12 thumbnails, warm (cached)      ${median(warm).toFixed(0)} ms`);
   console.log(`  last article's thumbnails after a jump  ${median(bottom).toFixed(0)} ms`);

@@ -188,13 +188,14 @@ function photoTile(p: Photo, article: Article | null): HTMLElement {
           }
         },
       },
+      // loading before src: an image given its src first starts downloading at once, lazy or not.
       h("img", {
-        src: img(p.sha, "thumb"),
-        alt: p.file,
         loading: "lazy",
         decoding: "async",
         width: 120,
         height: 120,
+        alt: p.file,
+        src: img(p.sha, "thumb"),
       }),
     ),
     h(
