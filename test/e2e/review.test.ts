@@ -268,6 +268,31 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     }
   });
 
+  it("merges two articles and takes a photo out of the listing from the page", async () => {
+    await page.reload();
+    const before = await readJson(dir, "catalog.json");
+    const card = page.locator('[data-article="c4"]');
+    await card.getByRole("combobox", { name: /Fusionner avec/ }).selectOption({
+      value: before.photos.find((p: { file: string }) => p.file === before.items[4].photos[0]).sha256,
+    });
+    await card.getByRole("button", { name: "Fusionner" }).click();
+    await page
+      .locator("article.card")
+      .nth(before.items.length - 1)
+      .waitFor({ state: "detached" });
+    let catalog = await readJson(dir, "catalog.json");
+    assert.equal(catalog.items.length, before.items.length - 1);
+    assert.deepEqual(catalog.items[3].photos, [...before.items[3].photos, ...before.items[4].photos]);
+
+    const out = catalog.items[0].photos[0] as string;
+    await page.getByRole("checkbox", { name: `Sélectionner ${out}` }).check();
+    await page.getByRole("button", { name: "Retirer de l'annonce" }).click();
+    await page.getByRole("region", { name: "Photos retirées de l'annonce" }).getByText(out).waitFor();
+    catalog = await readJson(dir, "catalog.json");
+    assert.ok(!catalog.items[0].photos.includes(out));
+    assert.equal(catalog.photos.find((p: { file: string }) => p.file === out).dropped_by_seller, true);
+  });
+
   it("refuses a request without the token, with a foreign Host, and serves nothing for ../", async () => {
     const { port, token } = review;
     assert.equal((await rawGet(port, "/api/state")).status, 403);
