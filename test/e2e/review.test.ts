@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
@@ -374,5 +375,25 @@ describe("vbulk review lock", { skip }, () => {
       await browser.close();
       await stop(review);
     }
+  });
+});
+
+describe("vbulk review exit codes", () => {
+  it("exits 2 for a folder that does not exist, a taken --port or an unknown flag, and creates nothing", async () => {
+    const missing = join(await tempDir("vbulk-review-"), "no-such-folder");
+    const r = await runCli(["review", missing, "--no-open"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Expected a folder or a photos \.zip for vbulk review but received/);
+    assert.equal(existsSync(missing), false);
+
+    const taken = createServer();
+    await new Promise<void>((ok) => taken.listen(0, "127.0.0.1", ok));
+    const port = (taken.address() as AddressInfo).port;
+    const busy = await runCli(["review", await tempDir(), "--no-open", "--port", String(port)]);
+    taken.close();
+    assert.equal(busy.code, 2, busy.stderr);
+    assert.match(busy.stderr, new RegExp(`Expected a free port for --port but ${port} is in use`));
+
+    assert.equal((await runCli(["review", "--no-such-flag"])).code, 2);
   });
 });
