@@ -5,7 +5,7 @@
 import { createWriteStream } from "node:fs";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -80,15 +80,24 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
   let job: ExecuteJob | null = null;
   let ingest: IngestJob | null = null;
   // Photo lookups by content hash; read again whenever catalog.json changes on disk (a decision, a re-ingest).
-  let photoCache: { mtime: number; files: Map<string, string> } | null = null;
+  let photoCache: { mtime: number; root: string; files: Map<string, string> } | null = null;
   const photoFile = async (sha: string): Promise<string | null> => {
     const mtime = (await stat(join(dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? -1;
     if (photoCache?.mtime !== mtime) {
       const catalog = await readCatalog(dir);
-      photoCache = { mtime, files: new Map(catalog.photos.map((p) => [p.sha256, p.file])) };
+      photoCache = {
+        mtime,
+        root: catalog.source.root,
+        files: new Map(catalog.photos.map((p) => [p.sha256, p.file])),
+      };
     }
     const rel = photoCache.files.get(sha);
-    return rel === undefined ? null : insideFolder(dir, rel);
+    if (rel === undefined) return null;
+    // Inside DIR, or inside the photo folder ingest scanned (a catalog written elsewhere with --out); never beyond.
+    return (
+      (await insideFolder(dir, rel)) ??
+      (photoCache.root ? await insideFolder(photoCache.root, resolve(dir, rel)) : null)
+    );
   };
 
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {

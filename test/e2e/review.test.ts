@@ -378,6 +378,28 @@ describe("vbulk review lock", { skip }, () => {
   });
 });
 
+describe("vbulk review of a catalog written elsewhere (ingest --out)", () => {
+  it("serves the photos of the folder ingest scanned, and still nothing else", async () => {
+    const ws = await tempDir("vbulk-review-out-");
+    const photos = await copyFixture("grouping");
+    const r = await runCli(["ingest", photos, "--out", ws]);
+    assert.equal(r.code, 0, r.stderr);
+    const review = await startReview(ws, testEnv());
+    try {
+      const catalog = await readJson(ws, "catalog.json");
+      assert.match(catalog.photos[0].file, /^\.\.\//);
+      const ok = await rawGet(review.port, `/thumb/${catalog.photos[0].sha256}?t=${review.token}`);
+      assert.equal(ok.status, 200);
+      assert.equal(
+        (await rawGet(review.port, `/photo/..%2F..%2Fetc%2Fpasswd?t=${review.token}`)).status,
+        404,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+});
+
 describe("vbulk review exit codes", () => {
   it("exits 2 for a folder that does not exist, a taken --port or an unknown flag, and creates nothing", async () => {
     const missing = join(await tempDir("vbulk-review-"), "no-such-folder");
