@@ -11,6 +11,7 @@ import { readPlan, writePlan } from "../listing/plan.js";
 import { StatusWriter } from "../store/status.js";
 import { VintedTab } from "../vinted/adapter.js";
 import { openBrowser } from "../vinted/browser.js";
+import { ChallengeError, RateLimitError } from "../vinted/errors.js";
 import {
   checkItem,
   type ExecuteEvent,
@@ -447,7 +448,20 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   let results: ExecuteResult[];
   try {
     results = await withTab(headless(raw.headless, config.execute), config.execute, async (tab) => {
-      await tab.open("/items/new");
+      try {
+        await tab.open("/items/new");
+      } catch (err) {
+        // A refusal on the very first page stops and pauses exactly like one on a write.
+        if (err instanceof ChallengeError || err instanceof RateLimitError) {
+          const p =
+            err instanceof ChallengeError
+              ? budget.pauseFor("challenge", redact(err.message))
+              : budget.pauseFor("rate_limit", redact(err.message), err.retryAfterSeconds);
+          await savePacing(pacingDir, budget.state);
+          io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(p.until).toISOString()}`);
+        }
+        throw err;
+      }
       return runExecute({
         dir,
         plan: plan!,

@@ -115,7 +115,7 @@ export class VintedTab {
   private async dismissCookies(): Promise<void> {
     const button = this.page!.locator("#onetrust-reject-all-handler");
     await button
-      .waitFor({ state: "visible", timeout: 1500 })
+      .waitFor({ state: "visible", timeout: 1000 })
       .then(() => button.click())
       .catch(() => {});
   }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { login } from "../../src/vinted/login.js";
-import { saveSession } from "../../src/vinted/session.js";
+import { loadSession, saveSession } from "../../src/vinted/session.js";
 import { catalogFixture } from "../helpers/catalog.js";
 import { needTool, testChromium } from "../helpers/needs.js";
 import { BIN, FIXTURES, type RunResult, runCli, tempDir, testEnv } from "../helpers/run.js";
@@ -179,6 +179,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal((await stat(join(dir, "journal.json"))).mode & 0o777, 0o600);
     const pacing = JSON.parse(await readFile(join(configDir, "pacing.json"), "utf8"));
     assert.equal(pacing.writes.length, 10, "every write counted when sent");
+    // The browser state is saved again after the run, with the cookie banner's answer in it.
+    const saved = await loadSession({ ...process.env, VBULK_CONFIG_DIR: configDir });
+    assert.ok(
+      saved.cookies.some((c) => c.name === "OptanonAlertBoxClosed"),
+      "the cookie banner was dismissed",
+    );
     // A second run has nothing to send and sends nothing.
     const again = await cli(["execute", dir, "--json"]);
     assert.equal(again.code, 0, again.stderr);
@@ -276,6 +282,8 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       /stopped: Vinted answered with a security challenge \(captcha\).*paused until .* left for the next run: c2, c3/,
     );
     assert.equal(replica.writes().length, 4, "no write after the challenge");
+    const pacing = JSON.parse(await readFile(join(configDir, "pacing.json"), "utf8"));
+    assert.equal(pacing.writes.length, 4, "the refused write is counted too");
     const again = await cli(["execute", dir, "--yes"]);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /Every write is paused until .*--ignore-pause/s);
@@ -368,6 +376,42 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const r = await inTerminal(["execute", dir, "--no-dry-run"], "\x03", env());
     outputs.push(r.output);
     assert.equal(r.code, 130, r.output);
+    assert.equal(replica.writes().length, 0);
+  });
+
+  it("a draft Vinted saved but whose answer never came is adopted by the re-run, not made twice", async () => {
+    await fresh();
+    const dir = await planned();
+    replica.switches.swallowDraft = true;
+    await killWhen(dir, async () => (await journalOf(dir)).items.c1?.draft?.state === "sending");
+    assert.equal(replica.items.size, 1);
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /c1 adopt done/);
+    assert.equal(replica.items.size, 3, "one draft per article");
+    noPhotoTwice();
+  });
+
+  it("a 403, the blocked-session page and a Cloudflare check stop and pause like a captcha", async () => {
+    await fresh();
+    const dir = await planned();
+    replica.switches.forbidden = true;
+    const r = await cli(["execute", dir, "--yes", "--json"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(JSON.parse(r.stdout)[0].state, "needs_manual");
+    assert.match(r.stderr, /403 Forbidden .*paused until/);
+    assert.equal(replica.writes().length, 1);
+    for (const sw of ["blocked", "cloudflare"] as const) {
+      await fresh();
+      replica.switches[sw] = true;
+      const page = await cli(["execute", dir, "--yes", "--ignore-pause"]);
+      assert.equal(page.code, 1, page.stderr);
+      assert.match(page.stderr, sw === "blocked" ? /session bloquée/ : /Cloudflare challenge/);
+      assert.match(page.stderr, /every write is paused until/);
+      replica.switches[sw] = false;
+      const again = await cli(["execute", dir, "--yes"]);
+      assert.match(again.stderr, /Every write is paused until/);
+    }
     assert.equal(replica.writes().length, 0);
   });
 

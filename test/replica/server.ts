@@ -34,6 +34,10 @@ export interface Switches {
   echoSecrets: boolean;
   /** After this many writes of this kind were answered, the next write is held forever (to SIGKILL a run). */
   holdAfter: { kind: "photo" | "draft" | "completion"; count: number } | null;
+  /** The next draft create is carried out but its answer never sent (a crash between Vinted's save and ours). */
+  swallowDraft: boolean;
+  /** Writes answer 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON calls"). */
+  forbidden: boolean;
 }
 
 /**
@@ -164,6 +168,8 @@ export class VintedReplica {
       loggedOut: false,
       echoSecrets: false,
       holdAfter: null,
+      swallowDraft: false,
+      forbidden: false,
     };
   }
 
@@ -287,7 +293,7 @@ export class VintedReplica {
         return; // never answered: the test kills the client meanwhile
       }
       // Writes need the page's CSRF token; without it: 403 access_denied (vinted.md "The web app's own JSON calls").
-      if (req.headers["x-csrf-token"] !== this.csrf)
+      if (req.headers["x-csrf-token"] !== this.csrf || this.switches.forbidden)
         return json(403, { code: 106, message: "access_denied" });
       if (this.switches.captchaOnWrite === this.writesReceived)
         // DataDome's answer to an XHR: 403 with the captcha URL in the JSON body (idx:31206340948).
@@ -360,6 +366,11 @@ export class VintedReplica {
       const id = this.nextId++;
       this.items.set(id, { id, is_draft: true, fields: draft, photo_ids: photoIds(draft) });
       this.answered.draft++;
+      if (this.switches.swallowDraft) {
+        this.switches.swallowDraft = false;
+        this.log.push({ method, path: p, status: 0 });
+        return; // saved, never answered: the client cannot know the id
+      }
       // The create answers a stub, an id and little else (Bumpline CHANGELOG, idx:57354761583).
       return json(200, { draft: { id, is_draft: true } });
     }
