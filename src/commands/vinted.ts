@@ -434,7 +434,14 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       status.update({ message: text });
       if (!io.json) io.err(text);
     } else if (ev.type === "item") {
-      if (ev.step === "publish" && ev.state === "done") status.update({ stage: "publish" });
+      if (ev.state === "done" && (ev.step === "draft" || ev.step === "adopt")) counts.drafts++;
+      if (ev.state === "done" && ev.step === "publish") counts.published++;
+      if (ev.state === "failed") counts.failed++;
+      status.update({
+        stage: ev.step === "publish" ? "publish" : "drafts",
+        counts,
+        message: redact(`${ev.id}: ${ev.step} ${ev.state}`),
+      });
       if (!io.json) io.err(redact(`${ev.id} ${ev.step} ${ev.state}${ev.detail ? `: ${ev.detail}` : ""}`));
     } else {
       status.update({ message: redact(ev.reason) });
@@ -500,10 +507,28 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     controller.signal.aborted ? "interrupted" : complete ? "done" : "partial",
     paused ? redact(`writes paused until ${new Date(paused.until).toISOString()}: ${paused.reason}`) : null,
   );
-  if (io.json) io.out(JSON.stringify(results, null, 2));
+  if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
   else printResults(io, results, publishing);
   if (controller.signal.aborted) return 130;
   return complete ? 0 : 3;
+}
+
+/** Each result also in the spec's shape: `prepare` (the draft) and `publish` (the listing), null when not reached. */
+function withSpecShape(r: ExecuteResult) {
+  const draftId = r.draft_url?.match(/\/items\/(\d+)/)?.[1];
+  const prepare =
+    r.state === "not_reached" || r.state === "skipped"
+      ? null
+      : r.failed_at === "draft" || !draftId
+        ? { ok: false, ...(r.error ? { error: r.error } : {}) }
+        : { ok: true, draft_id: draftId };
+  const publish =
+    r.state === "published"
+      ? { ok: true, listing_url: r.listing_url }
+      : r.failed_at === "publish"
+        ? { ok: false, error: r.error }
+        : null;
+  return { ...r, prepare, publish, ...(r.state === "needs_manual" ? { needs_manual: true } : {}) };
 }
 
 function printResults(io: Io, results: ExecuteResult[], publishing: boolean): void {

@@ -51,7 +51,8 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
 /**
  * Launches the installed browser, headed unless `headless`, with the saved state. Playwright's own SIGINT/SIGTERM/
  * SIGHUP handlers are off: vbulk decides what Ctrl-C does (finish the write in flight, journal it, exit 130), the
- * browser must not close under it first. Throws NO_DISPLAY-style BAD_USAGE when a window is needed and there is no
+ * browser must not close under it first (Playwright starts it in its own process group, so a terminal's Ctrl-C
+ * does not reach it directly). Throws NO_DISPLAY-style BAD_USAGE when a window is needed and there is no
  * display, NOT_FOUND when no browser is installed or VBULK_CHROMIUM_PATH is wrong.
  */
 export async function openBrowser(opts: {

@@ -22,6 +22,8 @@ export interface ExecuteResult {
   /** The draft existed and was updated to the current plan in this run. */
   updated?: boolean;
   error?: string;
+  /** Which step the error came from. */
+  failed_at?: "draft" | "publish";
 }
 
 export type ExecuteEvent =
@@ -223,7 +225,8 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   };
 
   const sizeCache = new Map<number, { id: number; title: string }[]>();
-  const bodyFor = async (item: PlanItem, j: JournalItem, photoIds: number[], draftId: string | null) => {
+  /** Reads (never writes) Vinted's ids for the article's size and brand: done before any photo goes. */
+  const resolveIds = async (item: PlanItem): Promise<{ sizeId: number | null; brandId: number | null }> => {
     const catalogId = item.vinted.catalog_id!;
     let sizeId: number | null = null;
     if (item.size) {
@@ -243,25 +246,33 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         );
     }
     const brandId = item.brand && item.brand !== "Unknown" ? await tab.brandId(item.brand) : null;
-    return draftBody(
+    return { sizeId, brandId };
+  };
+  const bodyFor = (
+    item: PlanItem,
+    j: JournalItem,
+    ids: { sizeId: number | null; brandId: number | null },
+    photoIds: number[],
+    draftId: string | null,
+  ) =>
+    draftBody(
       {
         title: item.title,
         description: item.description,
         price: item.price,
-        catalogId,
+        catalogId: item.vinted.catalog_id!,
         brand: item.brand,
         sizeLabel: item.size,
         statusId: item.vinted.status_id!,
         colorIds: item.vinted.color_ids,
         packageSizeId: item.vinted.package_size_id,
-        brandId,
-        sizeId,
+        brandId: ids.brandId,
+        sizeId: ids.sizeId,
         photoIds,
       },
       j.upload_session_id!,
       draftId,
     );
-  };
 
   const ensureDraft = async (item: PlanItem, j: JournalItem, r: ExecuteResult) => {
     const digest = fieldsDigest(item);
@@ -283,8 +294,9 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     if (j.draft?.state === "created" && j.draft.id) {
       r.draft_url = j.draft.url;
       if (j.draft.fields === digest) return;
+      const ids = await resolveIds(item);
       const photoIds = await uploadPhotos(item, j);
-      const body = await bodyFor(item, j, photoIds, j.draft.id);
+      const body = bodyFor(item, j, ids, photoIds, j.draft.id);
       const draftId = j.draft.id;
       await write(
         item.cluster_id,
@@ -300,8 +312,9 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       emit({ type: "item", id: item.cluster_id, step: "update", state: "done", detail: draftId });
       return;
     }
+    const ids = await resolveIds(item);
     const photoIds = await uploadPhotos(item, j);
-    const body = await bodyFor(item, j, photoIds, null);
+    const body = bodyFor(item, j, ids, photoIds, null);
     const draftId = await write(
       item.cluster_id,
       "draft",
@@ -341,7 +354,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       .map((p) => j.photos[p]?.photo_id)
       .filter((x): x is number => x !== undefined);
     // The completion carries the plan's current fields: what goes public is what the confirmation showed.
-    const body = await bodyFor(item, j, photoIds, draftId);
+    const body = bodyFor(item, j, await resolveIds(item), photoIds, draftId);
     const listingId = await write(
       item.cluster_id,
       `publication of draft ${draftId}`,
@@ -364,11 +377,13 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     j: JournalItem,
     r: ExecuteResult,
     err: unknown,
+    step: "draft" | "publish",
   ): Promise<string | null> => {
     if (err instanceof Stop) return err.reason;
     if (!(err instanceof VbulkError)) throw err;
     const message = redact(messageOf(err));
     r.error = message;
+    r.failed_at = step;
     let stop: string | null = null;
     if (err instanceof ChallengeError) {
       j.needs_manual = message;
@@ -392,7 +407,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     j.error = message;
     await journal.save();
     if (stop) await opts.savePacing();
-    emit({ type: "item", id: item.cluster_id, step: "draft", state: "failed", detail: message });
+    emit({ type: "item", id: item.cluster_id, step, state: "failed", detail: message });
     return stop;
   };
 
@@ -426,7 +441,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       r.state = "draft";
       transientInARow = 0;
     } catch (err) {
-      stopped = await onFailure(item, j, r, err);
+      stopped = await onFailure(item, j, r, err, "draft");
     }
   }
 
@@ -442,7 +457,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         r.state = "published";
         delete j.error;
       } catch (err) {
-        stopped = await onFailure(item, j, r, err);
+        stopped = await onFailure(item, j, r, err, "publish");
       }
     }
   await journal.save();

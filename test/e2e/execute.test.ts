@@ -155,6 +155,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       ["draft", "draft", "draft"],
     );
     for (const x of results) assert.match(x.draft_url, /\/items\/\d+\/edit$/);
+    assert.deepEqual([results[0].prepare.ok, results[0].publish], [true, null], "the spec's shape too");
     const items = [...replica.items.values()];
     assert.deepEqual(
       items.map((i) => [
