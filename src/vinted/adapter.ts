@@ -104,6 +104,7 @@ export class VintedTab {
       .evaluate(() => ({
         frames: [...document.querySelectorAll("iframe")].map((f) => f.getAttribute("src") ?? "").join(" "),
         title: document.title,
+        // biome-ignore lint/performance/useDomNodeTextContent: the text a person sees, not the scripts' payload
         text: (document.body?.innerText ?? "").slice(0, 4000),
       }))
       .catch(() => ({ frames: "", title: "", text: "" }));

@@ -371,6 +371,34 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     noPhotoTwice();
   });
 
+  it("Ctrl-C while Vinted is saving a draft: the draft's id is journalled, exit 130, no second draft", async () => {
+    await fresh();
+    const dir = await planned();
+    replica.switches.draftDelayMs = 2000;
+    const child = spawn(process.execPath, [BIN, "execute", dir, "--yes"], {
+      env: env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr?.on("data", (d) => {
+      err += d;
+    });
+    const code = new Promise<number | null>((res) => child.on("close", res));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && replica.items.size < 1) await sleep(20);
+    child.kill("SIGINT");
+    assert.equal(await code, 130, err);
+    outputs.push(err);
+    const journal = await journalOf(dir);
+    assert.equal(journal.items.c1.draft.state, "created");
+    assert.equal(journal.items.c1.draft.id, String([...replica.items.keys()][0]));
+    replica.switches.draftDelayMs = 0;
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(replica.items.size, 3);
+    noPhotoTwice();
+  });
+
   it("Ctrl-C at the publish prompt exits 130 and sends nothing", async () => {
     await fresh();
     const dir = await planned();

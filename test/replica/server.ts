@@ -36,6 +36,8 @@ export interface Switches {
   holdAfter: { kind: "photo" | "draft" | "completion"; count: number } | null;
   /** The next draft create is carried out but its answer never sent (a crash between Vinted's save and ours). */
   swallowDraft: boolean;
+  /** The draft create is carried out at once but answered this many ms later (a write in flight). */
+  draftDelayMs: number;
   /** Writes answer 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON calls"). */
   forbidden: boolean;
 }
@@ -169,6 +171,7 @@ export class VintedReplica {
       echoSecrets: false,
       holdAfter: null,
       swallowDraft: false,
+      draftDelayMs: 0,
       forbidden: false,
     };
   }
@@ -371,6 +374,7 @@ export class VintedReplica {
         this.log.push({ method, path: p, status: 0 });
         return; // saved, never answered: the client cannot know the id
       }
+      if (this.switches.draftDelayMs) await new Promise((r) => setTimeout(r, this.switches.draftDelayMs));
       // The create answers a stub, an id and little else (Bumpline CHANGELOG, idx:57354761583).
       return json(200, { draft: { id, is_draft: true } });
     }
