@@ -26,7 +26,7 @@ describe("the catalogue mapping by leaf id", () => {
     m.categories["t-shirt"]!.catalog.homme!.id = 77; // a parent
     m.categories.jeans!.catalog.homme = { id: null, path: ["Hommes", "Vêtements", "Jeans", "Jeans skinny"] };
     const tree = structuredClone(CATALOG);
-    tree[0]!.catalogs[0]!.catalogs[0]!.catalogs = [{ id: 222, title: "Chemises" }]; // 221 removed
+    tree[0]!.catalogs![0]!.catalogs![0]!.catalogs = [{ id: 222, title: "Chemises" }]; // 221 removed
     const { mapping, checks } = checkMapping(m, tree, "2026-11-26");
     const by = (cat: string, g: string) => checks.find((c) => c.category === cat && c.gender === g)!;
     assert.equal(by("t-shirt", "femme").status, "removed");

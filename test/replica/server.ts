@@ -44,9 +44,11 @@ export interface Switches {
 
 /**
  * The catalogue tree with real leaf ids from vinted.md ("The catalogue: leaf ids"; tables idx:55173426636,
- * idx:68931683540): 221, 222, 196, 1864, 1806, 1809, 1811 and 2614 are leaves; 77, 183 and 257 are parents.
+ * idx:68931683540): every leaf id models/vinted-fr.json maps is a leaf here; 77, 183 and 257 are parents, as on
+ * Vinted. Ids of the inner nodes that no source records (the "Vêtements" levels…) are the replica's own.
  */
-export const CATALOG = [
+const leaf = (id: number, title: string) => ({ id, title });
+export const CATALOG: Node[] = [
   {
     id: 1904,
     title: "Femmes",
@@ -55,34 +57,40 @@ export const CATALOG = [
         id: 4,
         title: "Vêtements",
         catalogs: [
-          {
-            id: 12,
-            title: "Hauts et t-shirts",
-            catalogs: [
-              { id: 221, title: "T-shirts" },
-              { id: 222, title: "Chemises" },
-            ],
-          },
+          { id: 12, title: "Hauts et t-shirts", catalogs: [leaf(221, "T-shirts"), leaf(222, "Chemises")] },
           {
             id: 1918,
             title: "Sweats et sweats à capuche",
-            catalogs: [{ id: 196, title: "Sweats & sweats à capuche" }],
+            catalogs: [leaf(196, "Sweats & sweats à capuche")],
           },
-          {
-            id: 183,
-            title: "Jeans",
-            catalogs: [
-              { id: 1839, title: "Jeans boyfriend" },
-              { id: 1864, title: "Autres jeans" },
-            ],
-          },
+          { id: 183, title: "Jeans", catalogs: [leaf(1839, "Jeans boyfriend"), leaf(1864, "Autres jeans")] },
           {
             id: 1037,
             title: "Manteaux et vestes",
-            catalogs: [{ id: 2049, title: "Vestes", catalogs: [{ id: 2614, title: "Doudounes" }] }],
+            catalogs: [
+              {
+                id: 2049,
+                title: "Vestes",
+                catalogs: [leaf(2614, "Doudounes"), leaf(2532, "Vestes coupe-vent")],
+              },
+              { id: 1907, title: "Manteaux", catalogs: [leaf(1087, "Parkas")] },
+            ],
           },
         ],
       },
+      {
+        id: 1919,
+        title: "Accessoires",
+        catalogs: [
+          {
+            id: 88,
+            title: "Chapeaux & casquettes",
+            catalogs: [leaf(230, "Casquettes"), leaf(2934, "Bonnets")],
+          },
+        ],
+      },
+      { id: 16, title: "Chaussures", catalogs: [leaf(2632, "Baskets")] },
+      { id: 19, title: "Sacs", catalogs: [leaf(156, "Sacs à main"), leaf(157, "Sacs à dos")] },
     ],
   },
   {
@@ -97,24 +105,47 @@ export const CATALOG = [
             id: 76,
             title: "Hauts et t-shirts",
             catalogs: [
+              { id: 77, title: "T-shirts", catalogs: [leaf(1806, "T-shirts unis"), leaf(1809, "Polos")] },
               {
-                id: 77,
-                title: "T-shirts",
-                catalogs: [
-                  { id: 1806, title: "T-shirts unis" },
-                  { id: 1809, title: "Polos" },
-                ],
+                id: 536,
+                title: "Chemises",
+                catalogs: [leaf(1803, "Chemises unies"), leaf(1801, "Chemises à carreaux")],
               },
             ],
           },
-          { id: 79, title: "Sweats et pulls", catalogs: [{ id: 1811, title: "Sweats" }] },
-          { id: 257, title: "Jeans", catalogs: [{ id: 1816, title: "Jeans skinny" }] },
+          { id: 79, title: "Sweats et pulls", catalogs: [leaf(1811, "Sweats")] },
+          { id: 257, title: "Jeans", catalogs: [leaf(1816, "Jeans skinny")] },
+          { id: 34, title: "Pantalons", catalogs: [leaf(1820, "Chinos"), leaf(1821, "Joggings")] },
+          {
+            id: 2051,
+            title: "Manteaux et vestes",
+            catalogs: [
+              {
+                id: 2052,
+                title: "Vestes",
+                catalogs: [leaf(2536, "Doudounes"), leaf(2551, "Vestes coupe-vent")],
+              },
+              { id: 2053, title: "Manteaux", catalogs: [leaf(1227, "Parkas")] },
+            ],
+          },
         ],
       },
+      {
+        id: 82,
+        title: "Accessoires",
+        catalogs: [
+          {
+            id: 86,
+            title: "Chapeaux et casquettes",
+            catalogs: [leaf(287, "Casquettes"), leaf(2964, "Bonnets")],
+          },
+        ],
+      },
+      { id: 1231, title: "Chaussures", catalogs: [leaf(1242, "Baskets")] },
     ],
   },
 ];
-type Node = { id: number; title: string; catalogs?: Node[] };
+export type Node = { id: number; title: string; catalogs?: Node[] };
 
 /** Size groups: labels mixing systems as the live form shows them (vinted.md: "M / 38 / 10", "W30 | FR 40"). */
 const TOPS = ["XS / 34 / 6", "S / 36 / 8", "M / 38 / 10", "L / 40 / 12", "XL / 42 / 14"].map((t, i) => ({
