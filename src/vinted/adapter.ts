@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import { VbulkError } from "../core/errors.js";
+import { registerSecret } from "../core/redact.js";
 import { type Answer, classifyLanding, readAnswer } from "./detect.js";
 import { TransientError } from "./errors.js";
 
@@ -90,6 +91,8 @@ export class VintedTab {
       return { csrf: meta ?? m?.[1] ?? null, anon: anon ? decodeURIComponent(anon[1]!) : null };
     });
     this.csrf = found.csrf;
+    // The token is a credential too: whatever Vinted echoes back, no output or file may show it.
+    if (found.csrf) registerSecret(found.csrf);
     this.anon =
       found.anon ??
       (await this.context.cookies(this.baseUrl)).find((c) => c.name === "anon_id")?.value ??

@@ -339,7 +339,10 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(r.code, 3, r.stderr);
     const results = JSON.parse(r.stdout);
     assert.equal(results[0].state, "failed");
-    assert.match(results[0].error, /Vinted refused the draft: session: cookie .*\[redacted\]/);
+    assert.match(
+      results[0].error,
+      /Vinted refused the draft: session: csrf \[redacted\] cookie .*\[redacted\]/,
+    );
     assert.match(results[1].error, /photo (missing|outside the catalog's folder): \.\.\/\.\.\/etc\/passwd/);
     assert.equal(replica.photoUploads.length, 5, "c1's 3 and c3's 2; none of c2");
     const journal = await readFile(join(dir, "journal.json"), "utf8");

@@ -392,7 +392,7 @@ export class VintedReplica {
           code: 99,
           message_code: "validation_error",
           errors: [
-            { field: "session", value: `cookie ${req.headers.cookie} csrf ${req.headers["x-csrf-token"]}` },
+            { field: "session", value: `csrf ${req.headers["x-csrf-token"]} cookie ${req.headers.cookie}` },
           ],
         });
       const bad = this.leafError(draft.catalog_id);
