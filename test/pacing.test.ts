@@ -1,86 +1,196 @@
 import assert from "node:assert/strict";
-import { describe, it, mock } from "node:test";
+import { describe, it } from "node:test";
 import { resolveConfig } from "../src/core/config.js";
 import type { VbulkError } from "../src/core/errors.js";
-import { createPacer } from "../src/vinted/pacing.js";
+import { parseRetryAfter, readAnswer } from "../src/vinted/detect.js";
+import { Budget, emptyPacing, estimateMs, loadPacing, savePacing } from "../src/vinted/pacing.js";
+import { tempDir } from "./helpers/run.js";
 
-/** Advances the mocked clock in small steps, letting promises settle between steps. */
-async function advance(ms: number, step = 250): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    mock.timers.tick(step);
-    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-  }
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const cfg = { ...resolveConfig().execute, writeSpacingMs: [0, 0] as [number, number] };
+
+/** A budget on a fake clock the test moves by hand. */
+function fake(over: Partial<typeof cfg> = {}) {
+  const clock = { t: Date.parse("2026-11-26T08:00:00Z") };
+  const budget = new Budget(emptyPacing(), { ...cfg, ...over }, () => clock.t);
+  /** Sends `n` writes as the runner would: wait for the slot, then record. */
+  const send = (n: number, spacing = 0, publish = false) => {
+    const at: number[] = [];
+    for (let i = 0; i < n; i++) {
+      clock.t = Math.max(clock.t, budget.nextWrite(spacing, publish).at);
+      budget.record(publish);
+      at.push(clock.t);
+    }
+    return at;
+  };
+  return { clock, budget, send };
 }
 
-describe("pacing (fake clock)", () => {
-  it("never more than 5 publishes in any 60 seconds, however many are queued", async () => {
-    mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 });
-    try {
-      const pacer = createPacer({ publishesPerMinute: 5, itemSpacingMs: [0, 0], writesPerHour: 1000 });
-      const starts: number[] = [];
-      const all = Promise.all(
-        Array.from({ length: 12 }, () => pacer.publish(async () => starts.push(Date.now()))),
-      );
-      await advance(180_000);
-      await all;
-      assert.equal(starts.length, 12);
-      for (const t of starts)
-        assert.ok(starts.filter((u) => u >= t && u < t + 60_000).length <= 5, `window from ${t}: ${starts}`);
-      assert.ok(starts.at(-1)! >= 11 * 12_000, "12 publishes take at least 132 s");
-      await pacer.stop();
-    } finally {
-      mock.timers.reset();
-    }
+describe("pacing budget (fake clock)", () => {
+  it("never more than writesPerHour writes in any 60 minutes (a sliding window, not a clock hour)", () => {
+    const { send } = fake({ writesPerHour: 24 });
+    const at = send(100, 10_000);
+    for (const t of at) assert.ok(at.filter((u) => u >= t && u < t + HOUR).length <= 24, `window from ${t}`);
+    assert.ok(at[24]! - at[0]! >= HOUR, "the 25th write waits for the 1st to leave the window");
   });
 
-  it("spaces articles by the configured pause, with jitter inside [min, max]", async () => {
-    mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 });
-    try {
-      const pacer = createPacer(
-        { publishesPerMinute: 5, itemSpacingMs: [30_000, 90_000], writesPerHour: 1000 },
-        () => 0.5,
-      );
-      const starts: number[] = [];
-      const run = (async () => {
-        for (let i = 0; i < 4; i++) await pacer.item(3, async () => starts.push(Date.now()));
-      })();
-      await advance(400_000, 1000);
-      await run;
-      const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
-      for (const g of gaps) assert.ok(g >= 30_000 && g <= 90_000 + 1000, `gap ${g}`);
-      await pacer.stop();
-    } finally {
-      mock.timers.reset();
-    }
+  it("the daily cap holds over any 24 hours, and says why the next write waits", () => {
+    const { send, budget, clock } = fake({ writesPerHour: 1000, dailyWrites: 50 });
+    const at = send(50, 1000);
+    const slot = budget.nextWrite(1000);
+    assert.equal(slot.why, "daily budget");
+    assert.equal(slot.at, at[0]! + 24 * HOUR);
+    clock.t = slot.at;
+    assert.equal(budget.nextWrite(0).why, "now");
   });
 
-  it("the hourly write budget holds articles back until the hour refills", async () => {
-    mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"], now: 0 });
-    try {
-      const pacer = createPacer({ publishesPerMinute: 5, itemSpacingMs: [0, 0], writesPerHour: 10 });
-      const starts: number[] = [];
-      const run = (async () => {
-        for (let i = 0; i < 4; i++) await pacer.item(4, async () => starts.push(Date.now()));
-      })();
-      await advance(2 * 3_600_000 + 60_000, 60_000);
-      await run;
-      assert.equal(
-        starts.filter((t) => t < 3_600_000).length,
-        2,
-        "4 + 4 writes fit the first hour, not a third article",
-      );
-      assert.ok(starts[2]! >= 3_600_000);
-      await pacer.stop();
-    } finally {
-      mock.timers.reset();
-    }
-  });
-
-  it("the 5-a-minute ceiling cannot be raised by configuration", () => {
+  it("never more than 5 publishes in any 60 seconds, whatever the config asks", () => {
+    const { send } = fake({ writesPerHour: 10_000, dailyWrites: 10_000, publishesPerMinute: 5 });
+    const at = send(12, 0, true);
+    for (const t of at) assert.ok(at.filter((u) => u >= t && u < t + MIN).length <= 5, `window from ${t}`);
+    assert.ok(at[11]! - at[0]! >= 2 * MIN);
     assert.throws(
       () => resolveConfig({ execute: { publishesPerMinute: 6 } }),
-      (e: VbulkError) => e.code === "BAD_INPUT" && /publishesPerMinute: at most 5/.test(e.message),
+      (e: VbulkError) => /at most 5/.test(e.message),
     );
-    assert.equal(resolveConfig({ execute: { publishesPerMinute: 2 } }).execute.publishesPerMinute, 2);
+  });
+
+  it("a challenge pauses 30 min, doubling with each refusal of the day, up to 6 h", () => {
+    const { budget, clock } = fake();
+    const lengths: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { until } = budget.pauseFor("challenge", "captcha");
+      lengths.push((until - clock.t) / MIN);
+      clock.t = until;
+    }
+    assert.deepEqual(lengths, [30, 60, 120, 240, 360, 360]);
+  });
+
+  it("a 429 pauses at least 15 min, honours a longer Retry-After, caps a huge one and says so", () => {
+    const { budget, clock } = fake();
+    assert.equal((budget.pauseFor("rate_limit", "429", 60).until - clock.t) / MIN, 15);
+    clock.t += HOUR;
+    assert.equal((budget.pauseFor("rate_limit", "429", 3600).until - clock.t) / MIN, 60);
+    clock.t += 2 * HOUR;
+    const huge = budget.pauseFor("rate_limit", "429", 1e15);
+    assert.equal(huge.capped, true);
+    assert.equal((huge.until - clock.t) / MIN, 360);
+    assert.equal(budget.nextWrite(0).why, "pause");
+  });
+
+  it("writes and pauses persist across runs (the file in the config folder)", async () => {
+    const dir = await tempDir("vbulk-pacing-");
+    const { budget, send, clock } = fake({ writesPerHour: 3 });
+    send(3);
+    budget.pauseFor("challenge", "captcha");
+    await savePacing(dir, budget.state);
+    const next = new Budget(await loadPacing(dir), { ...cfg, writesPerHour: 3 }, () => clock.t);
+    assert.equal(next.pause()?.reason, "captcha");
+    clock.t += 31 * MIN;
+    assert.equal(next.pause(), null);
+    assert.equal(next.nextWrite(0).why, "hourly budget");
+  });
+
+  it("estimates a run's duration from the pacing: 30 writes at 24/hour take more than an hour", () => {
+    const state = emptyPacing();
+    const ms = estimateMs(30, 0, state, { ...cfg, writeSpacingMs: [20_000, 50_000], writesPerHour: 24 }, 0);
+    assert.ok(ms > HOUR && ms < 2 * HOUR, String(ms));
+    assert.equal(estimateMs(0, 0, state, cfg, 0), 0);
+  });
+});
+
+describe("reading Vinted's answers", () => {
+  const a = (
+    status: number,
+    body: string,
+    extra: Partial<{ url: string; retryAfter: string; contentType: string }> = {},
+  ) => ({
+    status,
+    body,
+    url: extra.url ?? "https://www.vinted.fr/api/v2/item_upload/drafts",
+    retryAfter: extra.retryAfter ?? null,
+    contentType: extra.contentType ?? "application/json",
+  });
+  const code = (fn: () => unknown) => {
+    try {
+      fn();
+      return "ok";
+    } catch (err) {
+      return `${(err as VbulkError).code}: ${(err as Error).message}`;
+    }
+  };
+  it("a 403 with DataDome's captcha URL, any 403, a Cloudflare page, the blocked page: a challenge", () => {
+    assert.match(
+      code(() => readAnswer(a(403, '{"url":"https://geo.captcha-delivery.com/captcha/?x"}'), "x")),
+      /^CHALLENGE: .*captcha/,
+    );
+    assert.match(
+      code(() => readAnswer(a(403, '{"code":106,"message":"access_denied"}'), "x")),
+      /^CHALLENGE: .*403/,
+    );
+    assert.match(
+      code(() => readAnswer(a(200, "<title>Just a moment...</title>", { contentType: "text/html" }), "x")),
+      /Cloudflare/,
+    );
+    assert.match(
+      code(() => readAnswer(a(200, "<h1>Ta session a été bloquée</h1>", { contentType: "text/html" }), "x")),
+      /session bloquée/,
+    );
+  });
+  it("session refresh, signup and 401 say log in again; verification is a challenge", () => {
+    assert.match(
+      code(() =>
+        readAnswer(
+          a(200, "<p>", { url: "https://www.vinted.fr/session-refresh?x", contentType: "text/html" }),
+          "x",
+        ),
+      ),
+      /^NOT_LOGGED_IN: .*log in again/,
+    );
+    assert.match(
+      code(() =>
+        readAnswer(
+          a(200, "<p>", { url: "https://www.vinted.fr/member/signup/select_type", contentType: "text/html" }),
+          "x",
+        ),
+      ),
+      /^NOT_LOGGED_IN/,
+    );
+    assert.match(
+      code(() => readAnswer(a(401, "{}"), "x")),
+      /^NOT_LOGGED_IN/,
+    );
+    assert.match(
+      code(() =>
+        readAnswer(
+          a(200, "<p>", { url: "https://www.vinted.fr/users/verification", contentType: "text/html" }),
+          "x",
+        ),
+      ),
+      /^CHALLENGE/,
+    );
+  });
+  it("field errors are shown per field; garbage is not read as 'not logged in'", () => {
+    const body =
+      '{"code":99,"message_code":"validation_error","errors":[{"field":"size","value":"Fill in size to continue"}]}';
+    assert.equal(
+      code(() => readAnswer(a(400, body), "the draft")),
+      "REJECTED: Vinted refused the draft: size: Fill in size to continue",
+    );
+    assert.match(
+      code(() => readAnswer(a(200, "<<garbage", { contentType: "text/plain" }), "the user")),
+      /^TRANSIENT: Expected JSON from Vinted for the user/,
+    );
+  });
+  it("Retry-After in seconds or as an HTTP date; garbage is null", () => {
+    const now = Date.parse("2026-11-26T08:00:00Z");
+    assert.equal(parseRetryAfter("120", now), 120);
+    assert.equal(parseRetryAfter("Thu, 26 Nov 2026 09:00:00 GMT", now), 3600);
+    assert.equal(parseRetryAfter("soon", now), null);
+    assert.match(
+      code(() => readAnswer(a(429, "{}", { retryAfter: "30" }), "x")),
+      /^RATE_LIMITED: .*Retry-After 30 s/,
+    );
   });
 });

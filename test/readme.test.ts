@@ -44,7 +44,7 @@ const KNOWN_BROKEN: { match: RegExp; why: string }[] = [
 ];
 
 const needsBrowser = (cmd: string) =>
-  /\bvbulk (execute|auth|doctor|login)\b/.test(cmd) && !/--check\b/.test(cmd);
+  /\bvbulk (execute|auth|doctor|login|vinted)\b/.test(cmd) && !/--check\b/.test(cmd);
 const needsModels = (cmd: string) =>
   /\bvbulk models (pull|verify|manifest)\b|--model-dir\b|\bDIR\b/.test(cmd);
 const chromiumSkip = needTool("chromium");
@@ -77,10 +77,7 @@ describe("README examples run as written", { concurrency: false }, () => {
     const configDir = join(ws, "config");
     // Fast pacing (the 5-publishes-a-minute ceiling cannot be raised; it is tested with a fake clock).
     const config = join(ws, "vbulk-test-config.json");
-    await writeFile(
-      config,
-      JSON.stringify({ execute: { itemSpacingMs: [0, 0], humanDelayMs: [0, 0], timeoutMs: 15000 } }),
-    );
+    await writeFile(config, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 15000 } }));
     env = {
       PATH: `${bin}:${process.env.PATH}`,
       HOME: home,
@@ -114,7 +111,12 @@ describe("README examples run as written", { concurrency: false }, () => {
     if (browser) {
       await replica.start();
       await saveSession({ cookies: replica.cookies(), origins: [] }, { VBULK_CONFIG_DIR: configDir });
-      Object.assign(env, { VBULK_VINTED_URL: replica.url, VBULK_CHROMIUM_PATH: browser });
+      // Headless here (no display in CI); the README says real use is headed.
+      Object.assign(env, {
+        VBULK_VINTED_URL: replica.url,
+        VBULK_CHROMIUM_PATH: browser,
+        VBULK_HEADLESS: "1",
+      });
     }
   });
 

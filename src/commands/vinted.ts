@@ -1,54 +1,105 @@
-import { resolve } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { confirm } from "@inquirer/prompts";
 import type { Command } from "commander";
-import { resolveConfig } from "../core/config.js";
+import { writeFileAtomic } from "../core/atomic.js";
+import { type Config, resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
-import { type Plan, readPlan, writePlan } from "../listing/plan.js";
+import { redact } from "../core/redact.js";
+import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
+import { readPlan, writePlan } from "../listing/plan.js";
 import { StatusWriter } from "../store/status.js";
-import { createPlaywrightAdapter } from "../vinted/adapter.js";
+import { VintedTab } from "../vinted/adapter.js";
 import { openBrowser } from "../vinted/browser.js";
+import { ChallengeError, RateLimitError } from "../vinted/errors.js";
 import {
   checkItem,
   type ExecuteEvent,
   type ExecuteResult,
+  fieldsDigest,
   runExecute,
   selectItems,
+  writesNeeded,
 } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { login } from "../vinted/login.js";
-import { createPacer } from "../vinted/pacing.js";
-import { fill, loadSelectors } from "../vinted/selectors.js";
-import { loadSession } from "../vinted/session.js";
+import { Budget, estimateMs, formatDuration, loadPacing, savePacing } from "../vinted/pacing.js";
+import { configDir, loadSession, saveSession } from "../vinted/session.js";
+import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 const DEFAULT_VINTED_URL = "https://www.vinted.fr";
-const baseUrl = () => process.env.VBULK_VINTED_URL ?? DEFAULT_VINTED_URL;
-const selectorsOption = () =>
-  envOption(
-    "--selectors <file>",
-    "selectors data file (default models/vinted-selectors.json)",
-    "VBULK_SELECTORS",
-  );
 
-/** Registers login, auth check, doctor and execute. */
+/** The site: VBULK_VINTED_URL (validated, named in the error) or vinted.fr. */
+function siteUrl(): string {
+  const raw = process.env.VBULK_VINTED_URL;
+  if (!raw) return DEFAULT_VINTED_URL;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("not http(s)");
+    return u.origin;
+  } catch {
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected an http(s) URL for VBULK_VINTED_URL but received ${JSON.stringify(raw)}`,
+      {
+        hint: "Unset it to use https://www.vinted.fr, or set e.g. VBULK_VINTED_URL=https://www.vinted.be",
+      },
+    );
+  }
+}
+
+/** Headless only on request (--headless, VBULK_HEADLESS=1 or config): documented as likely blocked by Vinted. */
+function headless(flag: boolean | undefined, config: Config["execute"]): boolean {
+  return flag === true || process.env.VBULK_HEADLESS === "1" || config.headless;
+}
+
+/** The Ctrl-C of an @inquirer prompt (and Ctrl-D): the user said no by leaving. */
+function isPromptExit(err: unknown): boolean {
+  return err instanceof Error && (err.name === "ExitPromptError" || err.name === "AbortPromptError");
+}
+
+/**
+ * Opens the logged-in tab, runs `fn`, and always saves the browser state again afterwards (Vinted's refresh token is
+ * single-use: a session file not saved after a run is stale), failed runs included.
+ */
+async function withTab<T>(
+  hl: boolean,
+  config: Config["execute"],
+  fn: (tab: VintedTab) => Promise<T>,
+): Promise<T> {
+  const base = siteUrl();
+  const state = await loadSession();
+  const { browser, context } = await openBrowser({ headless: hl, state });
+  const tab = new VintedTab(context, base, config.timeoutMs);
+  try {
+    return await fn(tab);
+  } finally {
+    const fresh = await context.storageState().catch(() => null);
+    if (fresh?.cookies.length) await saveSession(fresh as never).catch(() => {});
+    await browser.close().catch(() => {});
+  }
+}
+
+/** Registers login, auth check, doctor, vinted sync and execute. */
 export function registerVinted(program: Command, run: Run): void {
   program
     .command("login")
-    .description("open Vinted in a visible browser, log in by hand; the session is kept encrypted")
-    .addOption(selectorsOption())
-    .action((raw: { selectors?: string }) =>
+    .description("open Vinted in your installed browser, log in by hand; the session is kept encrypted")
+    .option("--headless", "no window (tests only: Vinted is likely to block it)")
+    .action((raw: { headless?: boolean }) =>
       run(async () => {
         const io = createIo(false);
-        io.err(`A browser window opens on ${baseUrl()}: log in as usual. vbulk waits up to 10 minutes.`);
-        const path = await login({
-          baseUrl: baseUrl(),
-          selectors: await loadSelectors(raw.selectors),
-          headed: true,
+        const { execute } = resolveConfig();
+        io.err(`A browser window opens on ${siteUrl()}: log in as usual. vbulk waits up to 10 minutes.`);
+        const r = await login({
+          baseUrl: siteUrl(),
+          headless: headless(raw.headless, execute),
           timeoutMs: 600_000,
         });
-        io.out(`Logged in. Session saved, encrypted, in ${path}`);
+        io.out(`Logged in as ${r.login}. Session saved, encrypted, in ${r.path}`);
         return 0;
       }),
     );
@@ -57,107 +108,134 @@ export function registerVinted(program: Command, run: Run): void {
     .command("auth")
     .description("about the saved Vinted session")
     .command("check")
-    .description("say whether the saved session still works")
-    .addOption(selectorsOption())
+    .description("say whether the saved session still works (reads only)")
+    .option("--headless", "no window")
     .option("--json", "print as JSON")
-    .action((raw: { selectors?: string; json?: boolean }) =>
+    .action((raw: { headless?: boolean; json?: boolean }) =>
       run(async () => {
         const io = createIo(raw.json === true);
-        const ok = await withAdapter(false, raw.selectors, (adapter) => adapter.checkSession());
-        if (io.json) io.out(JSON.stringify({ ok, site: baseUrl() }));
+        const { execute } = resolveConfig();
+        const user = await withTab(headless(raw.headless, execute), execute, async (tab) => {
+          await tab.open("/").catch((err) => {
+            if ((err as VbulkError).code !== "NOT_LOGGED_IN") throw err;
+          });
+          return tab.currentUser();
+        });
+        if (io.json)
+          io.out(JSON.stringify({ ok: user !== null, site: siteUrl(), user: user?.login ?? null }));
         else
           io.out(
-            ok ? `The session works on ${baseUrl()}.` : `Not logged in on ${baseUrl()}: run \`vbulk login\`.`,
+            user
+              ? `The session works on ${siteUrl()} (${user.login}).`
+              : `Not logged in on ${siteUrl()}: run \`vbulk login\`.`,
           );
-        return ok ? 0 : 2;
+        return user ? 0 : 2;
       }),
     );
 
   program
     .command("doctor")
-    .description("open the upload form and report which selectors are missing")
-    .addOption(selectorsOption())
-    .option("--json", "print as JSON")
-    .action((raw: { selectors?: string; json?: boolean }) =>
+    .description(
+      "record, read-only, what the logged-in Vinted shows: session, catalogue, mapping check, upload form",
+    )
+    .option("--headless", "no window")
+    .option("--json", "print the report as JSON")
+    .action((raw: { headless?: boolean; json?: boolean }) =>
       run(async () => {
         const io = createIo(raw.json === true);
-        const selectors = await loadSelectors(raw.selectors);
-        const state = await loadSession();
-        const { browser, context } = await openBrowser({ headed: false, state });
-        try {
-          const page = await context.newPage();
-          await page.goto(new URL(selectors.paths.newItem, baseUrl()).toString(), {
-            waitUntil: "domcontentloaded",
-          });
-          const checks: { name: string; selector: string; found: boolean }[] = [];
-          const top = ["photos", "title", "description", "categoryOpen", "price", "saveDraft"] as const;
-          for (const name of top)
-            checks.push({
-              name,
-              selector: selectors.form[name],
-              found: (await page.locator(selectors.form[name]).count()) > 0,
-            });
-          if (checks.find((c) => c.name === "categoryOpen")?.found) {
-            await page.locator(selectors.form.categoryOpen).click();
-            checks.push({
-              name: "categorySearch",
-              selector: selectors.form.categorySearch,
-              found: (await page.locator(selectors.form.categorySearch).count()) > 0,
-            });
-            const option = page.locator(selectors.form.categoryOption).first();
-            const hasOption = (await option.count()) > 0;
-            checks.push({
-              name: "categoryOption",
-              selector: selectors.form.categoryOption,
-              found: hasOption,
-            });
-            if (hasOption) {
-              await option.click();
-              for (const name of ["brandOpen", "sizeOpen", "conditionOpen", "colorOpen"] as const)
-                checks.push({
-                  name,
-                  selector: selectors.form[name],
-                  found: (await page.locator(selectors.form[name]).count()) > 0,
-                });
-              checks.push({
-                name: "packageSize",
-                selector: selectors.form.packageSize,
-                found: (await page.locator(fill(selectors.form.packageSize, { id: 1 })).count()) > 0,
-              });
-            }
-          }
-          const missing = checks.filter((c) => !c.found);
-          if (io.json) io.out(JSON.stringify({ url: page.url(), checks }, null, 2));
-          else {
-            for (const c of checks)
-              io.out(`${c.found ? "ok     " : "MISSING"} ${c.name.padEnd(15)} ${c.selector}`);
-            io.out(
-              missing.length
-                ? `${missing.length} selectors missing: fix them in a copy of the selectors file and pass --selectors.`
-                : "All checked selectors found.",
-            );
-          }
-          return missing.length ? 1 : 0;
-        } finally {
-          await browser.close();
+        const { execute } = resolveConfig();
+        const mapping = await loadMapping();
+        const report = await withTab(headless(raw.headless, execute), execute, (tab) =>
+          recordDoctor(tab, mapping),
+        );
+        const dir = join(configDir(), "doctor");
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        const path = join(dir, `doctor-${report.at.replace(/[:.]/g, "-")}.json`);
+        await writeFileAtomic(path, `${redact(JSON.stringify(report, null, 2))}\n`, 0o600);
+        if (io.json) io.out(JSON.stringify({ ...report, saved: path }, null, 2));
+        else {
+          io.out(`Site:       ${report.site} (landed on ${report.landed || "?"})`);
+          io.out(
+            `Session:    ${report.session.ok ? `logged in as ${report.session.user}` : "NOT logged in: run `vbulk login`"}`,
+          );
+          io.out(
+            `Catalogue:  ${report.catalogue ? `${report.catalogue.nodes} categories, ${report.catalogue.leaves} leaves` : "not read"}`,
+          );
+          const bad = report.mapping.filter((m) => m.status !== "ok" && m.status !== "resolved");
+          io.out(
+            `Mapping:    ${report.mapping.length - bad.length} of ${report.mapping.length} entries are live leaves`,
+          );
+          for (const m of bad) io.out(`  ${m.category} (${m.gender}): ${m.detail}`);
+          io.out(`Form:       ${report.form.length} fields recorded`);
+          for (const e of report.errors) io.out(`${io.c.yellow("could not read")} ${e}`);
+          io.out(`Report saved (nothing was sent to Vinted): ${path}`);
         }
+        return report.session.ok && report.errors.length === 0 ? 0 : 1;
+      }),
+    );
+
+  program
+    .command("vinted")
+    .description("read-only helpers for the Vinted catalogue")
+    .command("sync")
+    .description(
+      "read the live catalogue, check every mapped leaf id and write a refreshed mapping that plan uses",
+    )
+    .option("--headless", "no window")
+    .option("--json", "print the checks as JSON")
+    .action((raw: { headless?: boolean; json?: boolean }) =>
+      run(async () => {
+        const io = createIo(raw.json === true);
+        const { execute } = resolveConfig();
+        const mapping = await loadMapping();
+        const roots = await withTab(headless(raw.headless, execute), execute, async (tab) => {
+          await tab.open("/items/new");
+          return tab.catalogs();
+        });
+        if (!roots.length)
+          throw new VbulkError("REJECTED", "Expected Vinted's catalogue tree but received an empty one", {
+            hint: "Run `vbulk doctor` and attach its report to a bug report.",
+          });
+        const { mapping: refreshed, checks } = checkMapping(
+          mapping,
+          roots,
+          new Date().toISOString().slice(0, 10),
+        );
+        const path = syncedMappingPath();
+        await mkdir(configDir(), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(path, `${JSON.stringify(refreshed, null, 2)}\n`);
+        const flagged = checks.filter(
+          (c) => c.status === "removed" || c.status === "not_leaf" || c.status === "unresolved",
+        );
+        if (io.json) io.out(JSON.stringify({ saved: path, checks }, null, 2));
+        else {
+          for (const c of checks)
+            io.out(`${c.status.padEnd(10)} ${`${c.category} (${c.gender})`.padEnd(26)} ${c.detail}`);
+          io.out(
+            `Refreshed mapping saved in ${path}; \`vbulk plan\` uses it. ${flagged.length} entries need a look.`,
+          );
+        }
+        return flagged.some((c) => c.status !== "unresolved") ? 3 : 0;
       }),
     );
 
   program
     .command("execute")
     .description(
-      "carry out plan.json on Vinted: drafts (dry run, the default); publishing needs --no-dry-run and a confirmation",
+      "carry out plan.json on Vinted: drafts (the default); publishing needs --no-dry-run and a confirmation",
     )
     .argument("[dir]", "folder holding plan.json (or the photos' ZIP)", ".")
-    .option("--no-dry-run", "also publish the items marked publish:true, after a confirmation")
+    .option("--no-dry-run", "also publish the articles marked publish:true, after a typed confirmation")
     .option("--only <ids>", "act on these articles only, e.g. c3,c7,c12")
     .option("--set-publish-true", "mark the --only articles publish:true in plan.json first")
-    .option("--check", "validate the plan against Vinted's constraints; touch nothing")
-    .option("--headed", "show the browser")
-    .option("--ignore-pause", "run although a challenge paused writes (after you solved it)")
-    .option("--json", "print the per-item results as JSON")
-    .addOption(selectorsOption())
+    .option(
+      "--check",
+      "validate the plan against Vinted's constraints; send nothing (exit 0 all ready, 2 some not)",
+    )
+    .option("-y, --yes", "send the drafts without asking (scripts); publishing still asks in a terminal")
+    .option("--headless", "no browser window (tests; Vinted is likely to block it)")
+    .option("--ignore-pause", "lift the pause Vinted's refusal started (once you solved what it asked)")
+    .option("--json", "print the per-article results as JSON")
     .addOption(envOption("--config <file>", 'JSON config file (section "execute")', "VBULK_CONFIG"))
     .action((dir: string, raw: ExecuteFlags) => run(() => executeCommand(dir, raw)));
 }
@@ -167,47 +245,26 @@ interface ExecuteFlags {
   only?: string;
   setPublishTrue?: boolean;
   check?: boolean;
-  headed?: boolean;
+  yes?: boolean;
+  headless?: boolean;
   ignorePause?: boolean;
   json?: boolean;
-  selectors?: string;
   config?: string;
-}
-
-async function withAdapter<T>(
-  headed: boolean,
-  selectorsFile: string | undefined,
-  fn: (a: ReturnType<typeof createPlaywrightAdapter>) => Promise<T>,
-): Promise<T> {
-  const selectors = await loadSelectors(selectorsFile);
-  const state = await loadSession();
-  const { execute } = resolveConfig();
-  const { browser, context } = await openBrowser({ headed, state });
-  const adapter = createPlaywrightAdapter(context, {
-    baseUrl: baseUrl(),
-    selectors,
-    humanDelayMs: [...execute.humanDelayMs],
-    timeoutMs: execute.timeoutMs,
-  });
-  try {
-    return await fn(adapter);
-  } finally {
-    await adapter.close();
-    await browser.close();
-  }
 }
 
 async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number> {
   const io = createIo(raw.json === true);
+  const site = siteUrl();
   const dir = await workingFolder(dirArg);
   const config = resolveConfig(await configFileLayer(raw.config));
-  const selectors = await loadSelectors(raw.selectors);
   let plan = await readPlan(dir);
   if (!plan)
     throw new VbulkError(
       "NOT_FOUND",
       `Expected a plan at ${resolve(dir, "plan.json")} but found no file there`,
-      { hint: "Run `vbulk plan` first." },
+      {
+        hint: "Run `vbulk plan` first.",
+      },
     );
   const only = raw.only
     ?.split(",")
@@ -216,6 +273,15 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   for (const id of only ?? [])
     if (!plan.items.some((i) => i.cluster_id === id))
       throw new VbulkError("BAD_USAGE", `Expected article ids of the plan for --only but received "${id}"`);
+  const excluded = (only ?? []).filter((id) => plan!.items.find((i) => i.cluster_id === id)?.excluded);
+  if (excluded.length)
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected included articles for --only but ${excluded.join(", ")} ${excluded.length > 1 ? "are" : "is"} excluded in plan.json: nothing was changed or sent`,
+      {
+        hint: `Include ${excluded.length > 1 ? "them" : "it"} first: vbulk plan --set ${excluded[0]}.excluded=false`,
+      },
+    );
   if (raw.setPublishTrue) {
     if (!only?.length)
       throw new VbulkError("BAD_USAGE", "Expected --only with --set-publish-true but received no ids", {
@@ -246,117 +312,244 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     return bad ? 2 : 0;
   }
 
-  const toPublish = items.filter((i) => i.publish);
-  if (!raw.dryRun) {
-    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+  const journal = await JournalFile.open(dir, site);
+  const pacingDir = configDir();
+  const pacing = await loadPacing(pacingDir);
+  const budget = new Budget(pacing, config.execute);
+  const pause = budget.pause();
+  if (pause) {
+    if (!raw.ignorePause)
       throw new VbulkError(
-        "BAD_USAGE",
-        "Expected a terminal to confirm --no-dry-run but there is none (script, cron or CI): nothing was sent",
+        "CHALLENGE",
+        `Every write is paused until ${new Date(pause.until).toLocaleString()} (${pause.reason})`,
         {
-          hint: "Publishing always asks a person. Run it by hand in a terminal, or drop --no-dry-run to make drafts only.",
+          hint: "Wait for it to end. If Vinted asked for something (captcha, verification), do it in your browser first; then you may pass --ignore-pause to lift the pause.",
         },
       );
-    }
-    if (toPublish.length) {
-      io.err(`These ${toPublish.length} articles will be PUBLISHED on ${baseUrl()} (visible to everyone):`);
-      for (const i of toPublish) io.err(`  ${i.cluster_id}  ${i.title}  ${i.price} €`);
-      const ok = await confirm({ message: `Publish these ${toPublish.length} articles?`, default: false });
-      if (!ok) {
-        io.err("Not confirmed: nothing was sent.");
-        return 0;
+    budget.clearPause();
+    await savePacing(pacingDir, budget.state);
+    io.err(
+      io.c.yellow(`Pause lifted (--ignore-pause): it was until ${new Date(pause.until).toLocaleString()}.`),
+    );
+  }
+
+  // What will happen, before anything is sent.
+  const publishing = !raw.dryRun;
+  const ready: typeof items = [];
+  for (const i of items)
+    if (!(await checkItem(dir, i)).length && !journal.data.items[i.cluster_id]?.needs_manual) ready.push(i);
+  const toPublish = publishing
+    ? ready.filter((i) => i.publish && journal.data.items[i.cluster_id]?.publish?.state !== "done")
+    : [];
+  const writes = ready.reduce((n, i) => n + writesNeeded(i, journal.data.items[i.cluster_id], publishing), 0);
+  const photos = ready.reduce(
+    (n, i) =>
+      n + i.photos.filter((p) => journal.data.items[i.cluster_id]?.photos[p]?.state !== "sent").length,
+    0,
+  );
+  const eta = estimateMs(writes, toPublish.length, budget.state, config.execute);
+  const e = config.execute;
+  io.err(
+    `${ready.length} of ${items.length} articles ready; ${photos} photos to upload; ${writes} writes to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
+  );
+  if (writes > 0) {
+    const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
+    try {
+      if (toPublish.length) {
+        if (!tty)
+          throw new VbulkError(
+            "BAD_USAGE",
+            "Expected a terminal to confirm --no-dry-run but there is none (script, cron or CI): nothing was sent",
+            {
+              hint: "Publishing always asks a person. Run it by hand in a terminal, or drop --no-dry-run to make drafts only.",
+            },
+          );
+        io.err(`These ${toPublish.length} articles will be PUBLISHED on ${site} (visible to everyone):`);
+        for (const i of toPublish) {
+          const j = journal.data.items[i.cluster_id];
+          const changed = j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(i);
+          io.err(
+            `  ${i.cluster_id}  ${i.title}  ${i.price} €${changed ? "  (plan changed: the draft is updated first)" : ""}`,
+          );
+        }
+        const ok = await confirm({ message: `Publish these ${toPublish.length} articles?`, default: false });
+        if (!ok) {
+          io.err("Not confirmed: nothing was sent.");
+          return 0;
+        }
+      } else if (!raw.yes) {
+        if (!tty)
+          throw new VbulkError(
+            "BAD_USAGE",
+            "Expected --yes or a terminal to confirm the writes but there is neither: nothing was sent",
+            {
+              hint: "Check what will be sent with --check, then run again with --yes.",
+            },
+          );
+        const ok = await confirm({
+          message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
+          default: false,
+        });
+        if (!ok) {
+          io.err("Not confirmed: nothing was sent.");
+          return 0;
+        }
       }
+    } catch (err) {
+      if (isPromptExit(err)) {
+        io.err("interrupted at the confirmation: nothing was sent.");
+        return 130;
+      }
+      throw err;
     }
   }
 
-  const state = await loadSession();
-  const journal = await JournalFile.open(dir);
   const status = new StatusWriter(dir, "execute", 250);
-  const counts = { queued: items.length, done: 0, needs_manual: 0, failed: 0 };
-  status.update({ stage: "prepare", counts });
-  const { browser, context } = await openBrowser({ headed: raw.headed === true, state });
-  const adapter = createPlaywrightAdapter(context, {
-    baseUrl: baseUrl(),
-    selectors,
-    humanDelayMs: [...config.execute.humanDelayMs],
-    timeoutMs: config.execute.timeoutMs,
-  });
-  const pacer = createPacer(config.execute);
+  const counts = {
+    articles: items.length,
+    drafts: 0,
+    published: 0,
+    failed: 0,
+    needs_manual: 0,
+    writes_sent: 0,
+  };
+  status.update({ stage: "drafts", counts });
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once("SIGINT", onSigint);
-  const onEvent = (e: ExecuteEvent) => {
-    if (e.type === "item") {
-      if (e.state === "done" || e.state === "reused") counts.done += e.phase === "prepare" ? 1 : 0;
-      if (e.state === "failed") counts.failed++;
-      counts.queued = Math.max(0, items.length - counts.done - counts.failed);
-      status.update({ stage: e.phase, counts });
-      if (!io.json) io.err(`${e.id} ${e.phase} ${e.state}${e.detail ? `: ${e.detail}` : ""}`);
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    io.err(
+      "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
+    );
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  const onEvent = (ev: ExecuteEvent) => {
+    if (ev.type === "write") {
+      counts.writes_sent = ev.sent;
+      status.update({ counts, message: redact(`${ev.id}: sending ${ev.what}`) });
+    } else if (ev.type === "wait") {
+      const text = `${ev.id}: waiting ${formatDuration(ev.until - Date.now())} for the ${ev.why} (next write at ${new Date(ev.until).toLocaleTimeString()})`;
+      status.update({ message: text });
+      if (!io.json) io.err(text);
+    } else if (ev.type === "item") {
+      if (ev.state === "done" && (ev.step === "draft" || ev.step === "adopt")) counts.drafts++;
+      if (ev.state === "done" && ev.step === "publish") counts.published++;
+      if (ev.state === "failed") counts.failed++;
+      status.update({
+        stage: ev.step === "publish" ? "publish" : "drafts",
+        counts,
+        message: redact(`${ev.id}: ${ev.step} ${ev.state}`),
+      });
+      if (!io.json) io.err(redact(`${ev.id} ${ev.step} ${ev.state}${ev.detail ? `: ${ev.detail}` : ""}`));
     } else {
-      status.update({ message: e.reason });
+      status.update({ message: redact(ev.reason) });
       io.err(
-        `${io.c.yellow("stopped:")} ${e.reason}${e.left.length ? ` — left for the next run: ${e.left.join(", ")}` : ""}`,
+        redact(
+          `${io.c.yellow("stopped:")} ${ev.reason}${ev.left.length ? ` — left for the next run: ${ev.left.join(", ")}` : ""}`,
+        ),
       );
     }
   };
   let results: ExecuteResult[];
   try {
-    results = await runExecute({
-      dir,
-      plan,
-      journal,
-      adapter,
-      pacer,
-      config: config.execute,
-      dryRun: raw.dryRun,
-      only,
-      onEvent,
-      signal: controller.signal,
+    results = await withTab(headless(raw.headless, config.execute), config.execute, async (tab) => {
+      try {
+        await tab.open("/items/new");
+      } catch (err) {
+        // A refusal on the very first page stops and pauses exactly like one on a write.
+        if (err instanceof ChallengeError || err instanceof RateLimitError) {
+          const p =
+            err instanceof ChallengeError
+              ? budget.pauseFor("challenge", redact(err.message))
+              : budget.pauseFor("rate_limit", redact(err.message), err.retryAfterSeconds);
+          await savePacing(pacingDir, budget.state);
+          io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(p.until).toISOString()}`);
+        }
+        throw err;
+      }
+      return runExecute({
+        dir,
+        plan: plan!,
+        journal,
+        tab,
+        budget,
+        savePacing: () => savePacing(pacingDir, budget.state),
+        config: config.execute,
+        publish: publishing && toPublish.length > 0,
+        only,
+        onEvent,
+        signal: controller.signal,
+      });
     });
   } catch (err) {
     await status.finish(
       controller.signal.aborted ? "interrupted" : "failed",
-      err instanceof Error ? err.message : String(err),
+      redact(err instanceof Error ? err.message : String(err)),
     );
     throw err;
   } finally {
     process.removeListener("SIGINT", onSigint);
-    await pacer.stop();
-    await adapter.close();
-    await browser.close();
+    await savePacing(pacingDir, budget.state).catch(() => {});
   }
-  counts.needs_manual = results.filter((r) => r.needs_manual).length;
+  counts.drafts = results.filter((r) => r.state === "draft").length;
+  counts.published = results.filter((r) => r.state === "published").length;
+  counts.failed = results.filter((r) => r.state === "failed" || r.state === "skipped").length;
+  counts.needs_manual = results.filter((r) => r.state === "needs_manual").length;
   const complete = results.every(
     (r) =>
-      r.prepare?.ok &&
-      (raw.dryRun || !plan.items.find((i) => i.cluster_id === r.cluster_id)?.publish || r.publish?.ok),
+      r.state === "published" ||
+      (r.state === "draft" && !toPublish.some((i) => i.cluster_id === r.cluster_id)),
   );
+  const paused = budget.pause();
   await status.finish(
-    complete ? "done" : "partial",
-    journal.data.paused_until ? `paused until ${journal.data.paused_until}` : null,
+    controller.signal.aborted ? "interrupted" : complete ? "done" : "partial",
+    paused ? redact(`writes paused until ${new Date(paused.until).toISOString()}: ${paused.reason}`) : null,
   );
-  if (io.json) io.out(JSON.stringify(results, null, 2));
-  else printResults(io, results, plan, raw.dryRun);
+  if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
+  else printResults(io, results, publishing);
+  if (controller.signal.aborted) return 130;
   return complete ? 0 : 3;
 }
 
-function printResults(io: Io, results: ExecuteResult[], plan: Plan, dryRun: boolean): void {
+/** Each result also in the spec's shape: `prepare` (the draft) and `publish` (the listing), null when not reached. */
+function withSpecShape(r: ExecuteResult) {
+  const draftId = r.draft_url?.match(/\/items\/(\d+)/)?.[1];
+  const prepare =
+    r.state === "not_reached" || r.state === "skipped"
+      ? null
+      : r.failed_at === "draft" || !draftId
+        ? { ok: false, ...(r.error ? { error: r.error } : {}) }
+        : { ok: true, draft_id: draftId };
+  const publish =
+    r.state === "published"
+      ? { ok: true, listing_url: r.listing_url }
+      : r.failed_at === "publish"
+        ? { ok: false, error: r.error }
+        : null;
+  return { ...r, prepare, publish, ...(r.state === "needs_manual" ? { needs_manual: true } : {}) };
+}
+
+function printResults(io: Io, results: ExecuteResult[], publishing: boolean): void {
   for (const r of results) {
-    const item = plan.items.find((i) => i.cluster_id === r.cluster_id);
-    const prep = r.prepare
-      ? r.prepare.ok
-        ? `draft ${r.prepare.draft_id}`
-        : `draft failed: ${r.prepare.error}`
-      : (r.skipped ?? "not done");
-    const pub = r.publish
-      ? r.publish.ok
-        ? `published ${r.publish.listing_url}`
-        : `publish failed: ${r.publish.error}`
-      : item?.publish && !dryRun
-        ? "not published"
-        : "";
-    io.out(
-      `${r.cluster_id.padEnd(5)} ${prep}${pub ? `; ${pub}` : ""}${r.needs_manual ? io.c.yellow(" needs_manual") : ""}`,
-    );
+    const where = r.listing_url ? `listing ${r.listing_url}` : r.draft_url ? `draft ${r.draft_url}` : "";
+    const what = {
+      draft: `draft${r.updated ? " (updated to the plan)" : ""}`,
+      published: "published",
+      failed: "FAILED",
+      needs_manual: io.c.yellow("needs_manual"),
+      skipped: "skipped",
+      not_reached: "not reached",
+    }[r.state];
+    io.out(`${r.cluster_id.padEnd(5)} ${what.padEnd(12)} ${where}${r.error ? `  ${r.error}` : ""}`);
   }
-  io.out(dryRun ? "Dry run: drafts only, nothing was published." : "Done.");
+  const failed = results.filter(
+    (r) => r.state === "failed" || r.state === "needs_manual" || r.state === "skipped",
+  );
+  if (failed.length)
+    io.out(
+      `${failed.length} articles not done: ${failed.map((r) => r.cluster_id).join(", ")} (reasons above).`,
+    );
+  io.out(publishing ? "Done." : "Dry run: drafts only, nothing was published.");
 }

@@ -88,25 +88,28 @@ export const DEFAULTS = Object.freeze({
     lang: "fr" as "fr" | "en",
   }),
   execute: Object.freeze({
-    /** The spec's hard ceiling: at most 5 publishes a minute. Config may lower it, never raise it. Enforced as
-     *  spacing (60 s / 5 = 12 s), so no 60-second window ever holds more than 5. */
+    /** The spec's hard ceiling: at most 5 publishes in any 60 seconds. Config may lower it, never raise it. A
+     *  publish with 5 photos is ~6 writes, so the write budget below is what really paces a run (vinted.md). */
     publishesPerMinute: 5,
-    /** Pause between two articles [min, max] ms, random: VintedReposter waits 30-90 s between actions. */
-    itemSpacingMs: Object.freeze([30_000, 90_000]) as readonly [number, number],
-    /** Writes (each photo upload, each draft, each publish) per hour: StoFlow observed ~50/h as tolerated. */
-    writesPerHour: 50,
-    /** Writes per day before stopping until tomorrow: tools report suspensions for bursts of automated activity. */
-    dailyWrites: 300,
-    /** After a challenge every write stops for this long (Bumpline: 30 min, doubling per refusal). */
+    /** Random gap before each write [min, max] ms: StoFlow waits 20-50 s between writes (vinted.md, Pacing). */
+    writeSpacingMs: Object.freeze([20_000, 50_000]) as readonly [number, number],
+    /** Writes (each photo upload, each draft create/update, each completion) in any 60 minutes. The French
+     *  extension guide caps at 20/h, StoFlow saw ~50/h tolerated: 24 sits near the cautious end. */
+    writesPerHour: 24,
+    /** Writes in any 24 hours: users report suspensions for bursts; a few hundred at most (Bumpline: 15 relists). */
+    dailyWrites: 200,
+    /** First pause of every write after a challenge/403 (Bumpline: 30 min, doubling per refusal that day). */
     challengePauseMinutes: 30,
-    /** Retries of a transient failure (timeout, 5xx, 429), exponential backoff with jitter from retryMinMs. */
-    retries: 4,
-    retryMinMs: 2_000,
-    retryMaxMs: 120_000,
-    /** Small random pauses between form actions [min, max] ms, as a person makes. */
-    humanDelayMs: Object.freeze([150, 600]) as readonly [number, number],
-    /** Longest a single page action may take. */
+    /** Longest pause and longest Retry-After honoured (Bumpline caps at 6 h); longer asks are capped and shown. */
+    maxPauseMinutes: 360,
+    /** Pause of every write after a 429 when Retry-After asks less (Bumpline: 15 min). */
+    rateLimitPauseMinutes: 15,
+    /** Longest wait inside a run for the hourly budget; a longer one (the daily cap) ends the run instead. */
+    maxWaitMinutes: 60,
+    /** Longest a page load or one in-page request may take. */
     timeoutMs: 30_000,
+    /** Headed by default: no public tool shows headless Chromium working on Vinted (vinted.md, idx:69038895870). */
+    headless: false,
   }),
   ingest: Object.freeze({
     /** How often (ms) the status file is rewritten while an ingest runs; a reader in another terminal polls it. */

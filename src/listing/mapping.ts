@@ -1,8 +1,12 @@
-import { dirname, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { readJsonFile } from "../store/read.js";
+import { configDir } from "../vinted/session.js";
+
+export const SYNCED_MAPPING = "vinted-mapping.json";
 
 export const DEFAULT_MAPPING = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -18,6 +22,14 @@ export const CONDITIONS = [
 export type Condition = (typeof CONDITIONS)[number];
 export const GENDERS = ["femme", "homme"] as const;
 export type Gender = (typeof GENDERS)[number];
+
+const CatalogEntry = z.object({
+  id: z.number().int().positive().nullable(),
+  path: z.array(z.string()).min(1),
+  note: z.string().optional(),
+  /** Set by `vbulk vinted sync` when the live catalogue no longer has this leaf. */
+  problem: z.string().optional(),
+});
 
 /** What the upload form needs, kept as data (models/vinted-fr.json) because Vinted changes it. */
 export const MappingSchema = z.object({
@@ -38,19 +50,26 @@ export const MappingSchema = z.object({
   categories: z.record(
     z.string(),
     z.object({
-      package_size_id: z.number().int().min(1).max(3),
+      package_size_id: z.number().int().min(1),
       needs_size: z.boolean(),
-      paths: z.object({
-        femme: z.array(z.string()).min(1).optional(),
-        homme: z.array(z.string()).min(1).optional(),
-      }),
+      /** A LEAF catalog_id per gender (null: none recorded yet); the path is for display only. */
+      catalog: z.object({ femme: CatalogEntry.optional(), homme: CatalogEntry.optional() }),
     }),
   ),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 
-/** Reads a mapping file. Throws NOT_FOUND / BAD_INPUT naming the field. */
-export async function loadMapping(path = DEFAULT_MAPPING): Promise<Mapping> {
+/** Where `vbulk vinted sync` writes the refreshed mapping; plan prefers it to the shipped one when it exists. */
+export function syncedMappingPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), SYNCED_MAPPING);
+}
+
+/**
+ * Reads a mapping file: `path`, else the one `vbulk vinted sync` refreshed, else the shipped one. Throws NOT_FOUND /
+ * BAD_INPUT naming the field.
+ */
+export async function loadMapping(path?: string): Promise<Mapping> {
+  path ??= existsSync(syncedMappingPath()) ? syncedMappingPath() : DEFAULT_MAPPING;
   return readJsonFile(path, MappingSchema, "Vinted mapping file", `Start from ${DEFAULT_MAPPING}.`);
 }
 
@@ -58,6 +77,8 @@ export interface VintedFields {
   status_id: number | null;
   color_ids: number[];
   catalog_path: string[] | null;
+  /** The leaf catalog_id the draft is filed under. */
+  catalog_id: number | null;
   package_size_id: number | null;
 }
 
@@ -80,11 +101,19 @@ export function mapToVinted(
         : `category "${item.category}" has no Vinted catalogue mapping`,
     );
   let path: string[] | null = null;
+  let id: number | null = null;
   if (cat) {
     if (!item.gender) reasons.push("department unknown: set --gender femme|homme or the item's gender");
     else {
-      path = cat.paths[item.gender] ?? null;
-      if (!path) reasons.push(`no ${item.gender} catalogue path for "${item.category}"`);
+      const entry = cat.catalog[item.gender];
+      path = entry?.path ?? null;
+      id = entry?.id ?? null;
+      if (!entry) reasons.push(`no ${item.gender} catalogue for "${item.category}"`);
+      else if (entry.problem) reasons.push(entry.problem);
+      else if (id === null)
+        reasons.push(
+          `no Vinted leaf id known for ${item.gender} "${item.category}" (${entry.path.join(" > ")}${entry.note ? `: ${entry.note}` : ""}): run \`vbulk vinted sync\``,
+        );
     }
     if (cat.needs_size && !item.size) reasons.push("size missing: Vinted requires one for this category");
   }
@@ -93,6 +122,7 @@ export function mapToVinted(
       status_id: m.conditions[item.condition]?.status_id ?? null,
       color_ids: colour ? [colour.id] : [],
       catalog_path: path,
+      catalog_id: id,
       package_size_id: cat?.package_size_id ?? null,
     },
     needsReview: reasons,

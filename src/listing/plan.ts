@@ -40,6 +40,8 @@ export const PlanItemSchema = EditableSchema.extend({
     status_id: z.number().int().nullable(),
     color_ids: z.array(z.number().int()).max(2),
     catalog_path: z.array(z.string()).nullable(),
+    /** The leaf catalog_id (models/vinted-fr.json); older plans have none and are re-mapped by `vbulk plan`. */
+    catalog_id: z.number().int().nullable().default(null),
     package_size_id: z.number().int().nullable(),
   }),
   /** Why this item cannot go to Vinted as it is (empty: ready). */

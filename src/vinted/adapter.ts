@@ -1,258 +1,424 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
-import {
-  ChallengeError,
-  ListingRejectedError,
-  RateLimitError,
-  SessionExpiredError,
-  TransientError,
-} from "./errors.js";
-import { fill, type Selectors } from "./selectors.js";
+import { VbulkError } from "../core/errors.js";
+import { registerSecret } from "../core/redact.js";
+import { type Answer, classifyLanding, readAnswer } from "./detect.js";
+import { TransientError } from "./errors.js";
 
-/** What the adapter needs of a planned item. */
-export interface ListingInput {
-  clusterId: string;
+/** What one draft carries: the plan's fields with Vinted's ids. */
+export interface ListingFields {
   title: string;
   description: string;
   price: number;
-  photos: string[];
-  catalogPath: string[];
+  catalogId: number;
   brand: string;
-  size: string | null;
+  sizeLabel: string | null;
   statusId: number;
   colorIds: number[];
   packageSizeId: number | null;
 }
 
-export interface DraftRef {
-  draftId: string;
-  url: string;
+export interface OwnerItem {
+  id: string;
+  is_draft: boolean;
+  is_closed: boolean;
+  title: string;
+  price: unknown;
 }
 
-/** The Vinted operations vbulk needs. Page objects implement it; pacing and retries live in the runner. */
-export interface VintedAdapter {
-  checkSession(): Promise<boolean>;
-  prepareDraft(item: ListingInput): Promise<DraftRef>;
-  publish(draft: DraftRef): Promise<{ listingUrl: string }>;
-  /** A draft already saved for this title (after a crash between saving and recording). */
-  findDraft(title: string): Promise<DraftRef | null>;
-  /** Whether a draft was published already, and where. */
-  listingOf(draft: DraftRef): Promise<string | null>;
-  close(): Promise<void>;
+export interface SnapshotElement {
+  tag: string;
+  id: string | null;
+  testid: string | null;
+  role: string | null;
+  label: string | null;
 }
 
-export interface AdapterOptions {
-  baseUrl: string;
-  selectors: Selectors;
-  /** Small random pauses between form actions, as a person makes [min, max] ms. */
-  humanDelayMs: [number, number];
-  /** How long one page action may take. */
-  timeoutMs: number;
+export interface CatalogNode {
+  id: number;
+  title: string;
+  catalogs?: CatalogNode[];
 }
 
-/** Page object for the upload form: locators and intent methods, no pacing or retry. */
-class UploadForm {
+/**
+ * The logged-in Vinted tab. Every call is the web app's own JSON API sent with `fetch` from inside the page, with
+ * the page's CSRF token and anon id, the way the maintained relisters do (vinted.md "How working tools talk to
+ * Vinted": Bumpline, StoFlow idx:40639096502, the French guide idx:71455548554). No Node-side HTTP client and no
+ * clicking through the form. No pacing or retry in here: the runner decides.
+ */
+export class VintedTab {
+  private page: Page | null = null;
+  private csrf: string | null = null;
+  private anon: string | null = null;
+
   constructor(
-    private readonly page: Page,
-    private readonly sel: Selectors,
-    private readonly pause: () => Promise<void>,
+    private readonly context: BrowserContext,
+    readonly baseUrl: string,
+    private readonly timeoutMs: number,
   ) {}
 
-  private loc(selector: string) {
-    return this.page.locator(selector);
+  url(path: string): string {
+    return new URL(path, this.baseUrl).toString();
   }
 
-  async addPhotos(files: string[]): Promise<void> {
-    await this.loc(this.sel.form.photos).setInputFiles(files);
-    await this.waitFor(
-      async () => (await this.loc(this.sel.form.photoThumb).count()) >= files.length,
-      `${files.length} photos uploaded`,
+  /**
+   * Opens `path` in the tab and checks where it landed (session refresh, signup, verification, a challenge or the
+   * blocked page throw), dismisses the cookie banner, reads the CSRF token. Throws NETWORK when the site cannot be
+   * reached.
+   */
+  async open(path = "/items/new"): Promise<Page> {
+    this.page ??= await this.context.newPage();
+    const page = this.page;
+    page.setDefaultTimeout(this.timeoutMs);
+    try {
+      await page.goto(this.url(path), { waitUntil: "domcontentloaded", timeout: this.timeoutMs });
+    } catch (err) {
+      const first = (err as Error).message.split("\n")[0] ?? "";
+      throw new VbulkError("NETWORK", `Could not reach ${this.url(path)} (${first})`, {
+        hint: "Check your connection and VBULK_VINTED_URL (default https://www.vinted.fr), then run again.",
+      });
+    }
+    await this.checkLanding();
+    await this.dismissCookies();
+    const found = await page.evaluate(() => {
+      // The token is in the page payload ("CSRF_TOKEN":"<uuid>", idx:40025226648) or a csrf-token meta tag.
+      const meta = document.querySelector('meta[name="csrf-token"]')?.getAttribute("content");
+      const m = document.documentElement.innerHTML.match(/\\?"CSRF_TOKEN\\?":\\?"([0-9a-zA-Z-]+)\\?"/);
+      const anon = document.cookie.match(/(?:^|; )anon_id=([^;]+)/);
+      return { csrf: meta ?? m?.[1] ?? null, anon: anon ? decodeURIComponent(anon[1]!) : null };
+    });
+    this.csrf = found.csrf;
+    // The token is a credential too: whatever Vinted echoes back, no output or file may show it.
+    if (found.csrf) registerSecret(found.csrf);
+    this.anon =
+      found.anon ??
+      (await this.context.cookies(this.baseUrl)).find((c) => c.name === "anon_id")?.value ??
+      null;
+    return page;
+  }
+
+  /** Throws the landing's error when the tab sits on a session/challenge/blocked page. */
+  async checkLanding(): Promise<void> {
+    const page = this.page!;
+    const probe = await page
+      .evaluate(() => ({
+        frames: [...document.querySelectorAll("iframe")].map((f) => f.getAttribute("src") ?? "").join(" "),
+        title: document.title,
+        // biome-ignore lint/performance/useDomNodeTextContent: the text a person sees, not the scripts' payload
+        text: (document.body?.innerText ?? "").slice(0, 4000),
+      }))
+      .catch(() => ({ frames: "", title: "", text: "" }));
+    const err = classifyLanding(new URL(page.url()).pathname, `${probe.frames} ${probe.title} ${probe.text}`);
+    if (err) throw err;
+  }
+
+  /** The OneTrust banner takes every click until dismissed (vinted.md): reject all when it shows. */
+  private async dismissCookies(): Promise<void> {
+    const button = this.page!.locator("#onetrust-reject-all-handler");
+    await button
+      .waitFor({ state: "visible", timeout: 1000 })
+      .then(() => button.click())
+      .catch(() => {});
+  }
+
+  /** Sends one request from inside the page and reads Vinted's answer (errors typed by readAnswer). */
+  async call<T>(
+    method: string,
+    path: string,
+    what: string,
+    body?: unknown,
+    file?: { fields: [string, string][]; field: string; name: string; base64: string },
+  ): Promise<T> {
+    if (!this.page) await this.open();
+    const args = {
+      method,
+      url: this.url(path),
+      body,
+      file,
+      csrf: this.csrf,
+      anon: this.anon,
+      timeout: this.timeoutMs,
+    };
+    let answer: Answer;
+    try {
+      answer = await this.page!.evaluate(async (a) => {
+        const headers: Record<string, string> = { accept: "application/json, text/plain, */*" };
+        if (a.csrf) headers["x-csrf-token"] = a.csrf;
+        if (a.anon) headers["x-anon-id"] = a.anon;
+        let payload: BodyInit | undefined;
+        if (a.file) {
+          const form = new FormData();
+          for (const [k, v] of a.file.fields) form.append(k, v);
+          const bytes = Uint8Array.from(atob(a.file.base64), (c) => c.charCodeAt(0));
+          form.append(a.file.field, new Blob([bytes], { type: "image/jpeg" }), a.file.name);
+          payload = form;
+        } else if (a.body !== undefined) {
+          headers["content-type"] = "application/json";
+          payload = JSON.stringify(a.body);
+        }
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), a.timeout);
+        try {
+          const r = await fetch(a.url, {
+            method: a.method,
+            headers,
+            body: payload,
+            credentials: "include",
+            signal: controller.signal,
+          });
+          return {
+            status: r.status,
+            url: r.url,
+            retryAfter: r.headers.get("retry-after"),
+            contentType: r.headers.get("content-type") ?? "",
+            body: await r.text(),
+          };
+        } catch (e) {
+          return { status: 0, url: a.url, retryAfter: null, contentType: "", body: String(e) };
+        } finally {
+          clearTimeout(timer);
+        }
+      }, args);
+    } catch (err) {
+      throw new TransientError(
+        `The Vinted tab failed during ${what} (${(err as Error).message.split("\n")[0]})`,
+      );
+    }
+    if (answer.status === 0)
+      throw new TransientError(`No answer from Vinted for ${what} (${answer.body.slice(0, 120)})`);
+    return readAnswer<T>(answer, what);
+  }
+
+  // --- reads -------------------------------------------------------------------------------------------------
+
+  /** The logged-in user (`GET /api/v2/users/current`, vinted.md), or null when the session is gone. */
+  async currentUser(): Promise<{ id: number; login: string } | null> {
+    try {
+      const r = await this.call<{ user?: { id?: number; login?: string } }>(
+        "GET",
+        "/api/v2/users/current",
+        "the current user",
+      );
+      return r.user?.id ? { id: r.user.id, login: r.user.login ?? "" } : null;
+    } catch (err) {
+      if ((err as VbulkError).code === "NOT_LOGGED_IN") return null;
+      throw err;
+    }
+  }
+
+  /** The owner's view of an item or draft (`GET /api/v2/item_upload/items/<id>`; /api/v2/items/<id> is 404). */
+  async ownerItem(id: string): Promise<OwnerItem | null> {
+    try {
+      const r = await this.call<{ item?: Record<string, unknown> }>(
+        "GET",
+        `/api/v2/item_upload/items/${id}`,
+        `item ${id}`,
+      );
+      const i = r.item ?? {};
+      return {
+        id: String(i.id ?? id),
+        is_draft: i.is_draft === true,
+        is_closed: i.is_closed === true,
+        title: String(i.title ?? ""),
+        price: i.price,
+      };
+    } catch (err) {
+      if ((err as VbulkError).code === "NOT_FOUND") return null;
+      throw err;
+    }
+  }
+
+  /** The account's drafts (`GET /api/v2/item_upload/drafts?per_page=96`), to adopt one a crash left unrecorded. */
+  async drafts(): Promise<{ id: string; title: string }[]> {
+    const r = await this.call<{
+      drafts?: { id: number; title?: string }[];
+      items?: { id: number; title?: string }[];
+    }>("GET", "/api/v2/item_upload/drafts?per_page=96", "the drafts list");
+    return (r.drafts ?? r.items ?? []).map((d) => ({ id: String(d.id), title: d.title ?? "" }));
+  }
+
+  /** The brand id of an exact (case-insensitive) brand name, or null (then the name goes as free text). */
+  async brandId(name: string): Promise<number | null> {
+    const r = await this.call<{ brands?: { id: number; title?: string }[] }>(
+      "GET",
+      `/api/v2/brands?q=${encodeURIComponent(name)}&per_page=10`,
+      `the brand "${name}"`,
+    );
+    const hit = (r.brands ?? []).find((b) => (b.title ?? "").toLowerCase() === name.toLowerCase());
+    return hit?.id ?? null;
+  }
+
+  /** The size ids offered for a leaf (`/api/v2/item_upload/size_groups?catalog_ids[]=…`, vinted.md). */
+  async sizes(catalogId: number): Promise<{ id: number; title: string }[]> {
+    const r = await this.call<{ size_groups?: { id: number; sizes?: { id: number; title: string }[] }[] }>(
+      "GET",
+      `/api/v2/item_upload/size_groups?catalog_ids[]=${catalogId}`,
+      `the sizes of catalogue ${catalogId}`,
+    );
+    return (r.size_groups ?? []).flatMap((g) => g.sizes ?? []);
+  }
+
+  /** The catalogue tree (`GET /api/v2/item_upload/catalogs`). */
+  async catalogs(): Promise<CatalogNode[]> {
+    const r = await this.call<{ catalogs?: CatalogNode[] }>(
+      "GET",
+      "/api/v2/item_upload/catalogs",
+      "the catalogue",
+    );
+    return r.catalogs ?? [];
+  }
+
+  async colors(): Promise<{ id: number; title: string }[]> {
+    const r = await this.call<{ colors?: { id: number; title: string }[] }>(
+      "GET",
+      "/api/v2/item_upload/colors",
+      "the colours",
+    );
+    return r.colors ?? [];
+  }
+
+  /** Package sizes (`/api/v2/package_sizes`, idx:51777029943); they can differ per catalogue. */
+  async packageSizes(): Promise<{ id: number; title: string }[]> {
+    const r = await this.call<{ package_sizes?: { id: number; title: string }[] }>(
+      "GET",
+      "/api/v2/package_sizes",
+      "the package sizes",
+    );
+    return r.package_sizes ?? [];
+  }
+
+  /** Tag, id, data-testid, role and label of the upload form's fields, for doctor's report (reads only). */
+  async snapshotForm(): Promise<SnapshotElement[]> {
+    return this.page!.evaluate(() =>
+      [...document.querySelectorAll("input, select, textarea, button, [data-testid], [role]")]
+        .slice(0, 400)
+        .map((e) => {
+          const id = e.getAttribute("id");
+          const label =
+            e.getAttribute("aria-label") ??
+            (id ? document.querySelector(`label[for="${CSS.escape(id)}"]`)?.textContent?.trim() : null) ??
+            (e.tagName === "BUTTON" ? (e.textContent ?? "").trim().slice(0, 60) : null);
+          return {
+            tag: e.tagName.toLowerCase(),
+            id,
+            testid: e.getAttribute("data-testid"),
+            role: e.getAttribute("role"),
+            label: label || null,
+          };
+        }),
     );
   }
 
-  async fillText(title: string, description: string, price: number): Promise<void> {
-    await this.loc(this.sel.form.title).fill(title);
-    await this.pause();
-    await this.loc(this.sel.form.description).fill(description);
-    await this.pause();
-    await this.loc(this.sel.form.price).fill(String(price));
+  // --- writes (each one is counted by the runner before it is sent) ------------------------------------------
+
+  /** `POST /api/v2/photos` multipart `photo[type]=item`, `photo[temp_uuid]`, `photo[file]` (idx:51777029943). */
+  async uploadPhoto(file: string, uploadSessionId: string): Promise<number> {
+    const base64 = (await readFile(file)).toString("base64");
+    const r = await this.call<{ id?: number; photo?: { id?: number } }>(
+      "POST",
+      "/api/v2/photos",
+      "a photo upload",
+      undefined,
+      {
+        fields: [
+          ["photo[type]", "item"],
+          ["photo[temp_uuid]", uploadSessionId],
+        ],
+        field: "photo[file]",
+        name: "photo.jpg",
+        base64,
+      },
+    );
+    const id = r.photo?.id ?? r.id;
+    if (typeof id !== "number")
+      throw new TransientError("Vinted accepted a photo but its answer holds no photo id");
+    return id;
   }
 
-  async chooseCategory(path: string[]): Promise<void> {
-    await this.loc(this.sel.form.categoryOpen).click();
-    await this.loc(this.sel.form.categorySearch).fill(path.at(-1)!);
-    const wanted = path.join(" > ");
-    const options = this.loc(this.sel.form.categoryOption);
-    await options
-      .first()
-      .waitFor({ timeout: 5000 })
-      .catch(() => {});
-    const texts = await options.allTextContents();
-    const index = texts.findIndex((t) => t.trim() === wanted);
-    if (index < 0)
-      throw new ListingRejectedError(`The category "${wanted}" is not offered by the upload form`);
-    await options.nth(index).click();
+  /** `POST /api/v2/item_upload/drafts` → the draft id from `{draft:{id}}` (sometimes `item`). */
+  async createDraft(body: DraftBody): Promise<string> {
+    const r = await this.call<{ draft?: { id?: unknown }; item?: { id?: unknown }; id?: unknown }>(
+      "POST",
+      "/api/v2/item_upload/drafts",
+      "the draft",
+      body,
+    );
+    const id = r.draft?.id ?? r.item?.id ?? r.id;
+    if (id === undefined || id === null)
+      throw new TransientError("Vinted saved a draft but its answer holds no draft id");
+    return String(id);
   }
 
-  async chooseBrand(brand: string): Promise<void> {
-    await this.loc(this.sel.form.brandOpen).click();
-    if (brand !== "Unknown") {
-      await this.loc(this.sel.form.brandSearch).fill(brand);
-      const named = this.page.getByRole("radio", { name: brand, exact: true });
-      // click, not check: the panel closes (and unmounts its options) as soon as one is chosen.
-      if ((await named.count()) > 0) return named.first().click();
-    }
-    await this.loc(fill(this.sel.form.brandOption, { id: this.sel.form.noBrandId })).click();
+  /** `PUT /api/v2/item_upload/drafts/<id>` with the full payload (idx:67586289812 "draft → put → completion"). */
+  async updateDraft(id: string, body: DraftBody): Promise<void> {
+    await this.call("PUT", `/api/v2/item_upload/drafts/${id}`, `the update of draft ${id}`, body);
   }
 
-  async chooseSize(size: string): Promise<void> {
-    await this.loc(this.sel.form.sizeOpen).click();
-    const option = this.loc(fill(this.sel.form.sizeOption, { size }));
-    if ((await option.count()) === 0)
-      throw new ListingRejectedError(`The size "${size}" is not offered for this category`);
-    await option.click();
-  }
-
-  async chooseCondition(statusId: number): Promise<void> {
-    await this.loc(this.sel.form.conditionOpen).click();
-    await this.loc(fill(this.sel.form.conditionOption, { id: statusId })).click();
-  }
-
-  async chooseColors(ids: number[]): Promise<void> {
-    await this.loc(this.sel.form.colorOpen).click();
-    for (const id of ids.slice(0, 2)) await this.loc(fill(this.sel.form.colorOption, { id })).check();
-    await this.loc(this.sel.form.colorOpen).click();
-  }
-
-  async choosePackageSize(id: number): Promise<void> {
-    await this.loc(fill(this.sel.form.packageSize, { id })).check();
-  }
-
-  /** Clicks a save/publish button and waits until the page leaves `fromPath`, or the form shows an error. */
-  async submit(button: string, fromPath: RegExp): Promise<string> {
-    await this.loc(button).click();
-    await this.waitFor(async () => !fromPath.test(new URL(this.page.url()).pathname), "the page to move on");
-    return this.page.url();
-  }
-
-  /** Polls `done`, turning a form error or a challenge into the matching error meanwhile. */
-  async waitFor(done: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      if (await done()) return;
-      await throwIfChallenge(this.page, this.sel);
-      const error = this.loc(this.sel.form.error);
-      if ((await error.count()) && (await error.isVisible())) {
-        const status = Number(await error.getAttribute("data-status"));
-        const retry = await error.getAttribute("data-retry-after");
-        throw errorForStatus(status, (await error.textContent()) ?? "", retry ? Number(retry) : null);
-      }
-      await this.page.waitForTimeout(100);
-    }
-    throw new TransientError(`Timed out waiting for ${what}`);
+  /** `POST /api/v2/item_upload/drafts/<id>/completion` with the whole payload again (Bumpline 1.0.x CHANGELOG). */
+  async completeDraft(id: string, body: DraftBody): Promise<string> {
+    const r = await this.call<{ item?: { id?: unknown } }>(
+      "POST",
+      `/api/v2/item_upload/drafts/${id}/completion`,
+      `the publication of draft ${id}`,
+      { ...body, push_up: false },
+    );
+    return String(r.item?.id ?? id);
   }
 }
 
-export function errorForStatus(status: number, message: string, retryAfter: number | null): Error {
-  if (status === 429) return new RateLimitError(retryAfter);
-  if (status === 401) return new SessionExpiredError();
-  if (status >= 500 || status === 0)
-    return new TransientError(`Vinted answered ${status}: ${message.trim()}`);
-  return new ListingRejectedError(`Vinted refused the listing (${status}): ${message.trim()}`);
+export interface DraftBody {
+  draft: Record<string, unknown>;
+  feedback_id: null;
+  parcel: null;
+  upload_session_id: string;
 }
 
-async function throwIfChallenge(page: Page, sel: Selectors): Promise<void> {
-  for (const s of sel.challenge)
-    if ((await page.locator(s).count()) > 0) throw new ChallengeError(new URL(page.url()).pathname);
-}
-
-/** The Playwright implementation of the adapter over the real upload form (one tab, never parallel). */
-export function createPlaywrightAdapter(context: BrowserContext, opts: AdapterOptions): VintedAdapter {
-  const sel = opts.selectors;
-  const url = (path: string) => new URL(path, opts.baseUrl).toString();
-  const pause = async () => {
-    const [min, max] = opts.humanDelayMs;
-    if (max > 0) await new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
-  };
-  let pagePromise: Promise<Page> | null = null;
-  const page = () => {
-    pagePromise ??= context.newPage().then((p) => {
-      p.setDefaultTimeout(opts.timeoutMs);
-      return p;
-    });
-    return pagePromise;
-  };
-  const open = async (path: string): Promise<Page> => {
-    const p = await page();
-    let response: Awaited<ReturnType<Page["goto"]>>;
-    try {
-      response = await p.goto(url(path), { waitUntil: "domcontentloaded" });
-    } catch (err) {
-      throw new TransientError(`Could not open ${path}: ${(err as Error).message.split("\n")[0]}`);
-    }
-    await throwIfChallenge(p, sel);
-    if (new URL(p.url()).pathname.startsWith(sel.paths.login)) throw new SessionExpiredError();
-    const status = response?.status() ?? 200;
-    if (status >= 400)
-      throw errorForStatus(
-        status,
-        `${path}`,
-        Number(response?.headers()["retry-after"] ?? Number.NaN) || null,
-      );
-    return p;
-  };
-  const api = async <T>(path: string): Promise<T> => {
-    const r = await context.request.get(url(path));
-    if (r.status() === 401) throw new SessionExpiredError();
-    if (!r.ok()) throw errorForStatus(r.status(), await r.text(), Number(r.headers()["retry-after"]) || null);
-    return (await r.json()) as T;
-  };
+/**
+ * The draft payload the web app sends (StoFlow idx:40639096502, the Telegram relister idx:51777029943): size both
+ * as `size_id` and in `item_attributes` (vinted.md: else completion answers "size: Fill in size"; the entry shape
+ * `{code:"size", ids:[…]}` is our reading, `vbulk doctor` records the live form to check it), at most 2 colours,
+ * never a boost (`push_up` is false on completion).
+ */
+export function draftBody(
+  f: ListingFields & { brandId: number | null; sizeId: number | null; photoIds: number[] },
+  uploadSessionId: string,
+  draftId: string | null = null,
+): DraftBody {
   return {
-    async checkSession() {
-      const p = await page();
-      await p.goto(url(sel.paths.home), { waitUntil: "domcontentloaded" });
-      await throwIfChallenge(p, sel);
-      return (await p.locator(sel.session.loggedIn).count()) > 0;
+    draft: {
+      id: draftId === null ? null : Number(draftId),
+      currency: "EUR",
+      temp_uuid: uploadSessionId,
+      title: f.title,
+      description: f.description,
+      brand_id: f.brandId,
+      brand: f.brandId === null && f.brand !== "Unknown" ? f.brand : "",
+      size_id: f.sizeId,
+      catalog_id: f.catalogId,
+      isbn: null,
+      is_unisex: false,
+      status_id: f.statusId,
+      video_game_rating_id: null,
+      price: f.price,
+      package_size_id: f.packageSizeId,
+      shipment_prices: { domestic: null, international: null },
+      color_ids: f.colorIds.slice(0, 2),
+      assigned_photos: f.photoIds.map((id) => ({ id, orientation: 0 })),
+      measurement_length: null,
+      measurement_width: null,
+      item_attributes: f.sizeId === null ? [] : [{ code: "size", ids: [f.sizeId] }],
+      manufacturer: null,
+      manufacturer_labelling: null,
     },
-    async prepareDraft(item) {
-      const p = await open(sel.paths.newItem);
-      const form = new UploadForm(p, sel, pause);
-      await form.addPhotos(item.photos);
-      await pause();
-      await form.fillText(item.title, item.description, item.price);
-      await pause();
-      await form.chooseCategory(item.catalogPath);
-      await pause();
-      await form.chooseBrand(item.brand);
-      if (item.size) await form.chooseSize(item.size);
-      await form.chooseCondition(item.statusId);
-      if (item.colorIds.length) await form.chooseColors(item.colorIds);
-      if (item.packageSizeId) await form.choosePackageSize(item.packageSizeId);
-      await pause();
-      const after = await form.submit(sel.form.saveDraft, /^\/items\/new/);
-      const id = new URL(after).searchParams.get("saved") ?? (await this.findDraft(item.title))?.draftId;
-      if (!id) throw new TransientError("The draft was saved but its id could not be read");
-      return { draftId: id, url: url(fill(sel.paths.editDraft, { id })) };
-    },
-    async publish(draft) {
-      const p = await open(fill(sel.paths.editDraft, { id: draft.draftId }));
-      const form = new UploadForm(p, sel, pause);
-      await pause();
-      const listingUrl = await form.submit(sel.form.publish, /\/edit$/);
-      return { listingUrl };
-    },
-    async findDraft(title) {
-      const { drafts } = await api<{ drafts: { id: number; title: string }[] }>(sel.api.drafts);
-      const d = drafts.find((x) => x.title === title);
-      return d ? { draftId: String(d.id), url: url(fill(sel.paths.editDraft, { id: d.id })) } : null;
-    },
-    async listingOf(draft) {
-      const { item } = await api<{ item: { status: string; url: string } }>(
-        fill(sel.api.item, { id: draft.draftId }),
-      );
-      return item.status === "published" ? item.url : null;
-    },
-    async close() {
-      if (pagePromise) await (await pagePromise).close().catch(() => {});
-    },
+    feedback_id: null,
+    parcel: null,
+    upload_session_id: uploadSessionId,
   };
+}
+
+export function newUploadSession(): string {
+  return randomUUID();
 }

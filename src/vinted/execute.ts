@@ -1,47 +1,73 @@
-import { mkdir, stat } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
-import pRetry, { AbortError } from "p-retry";
+import { createHash } from "node:crypto";
+import { mkdir, realpath, stat } from "node:fs/promises";
+import { extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { setTimeout as sleepFor } from "node:timers/promises";
 import sharp from "sharp";
 import type { Config } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
+import { redact } from "../core/redact.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import type { Plan, PlanItem } from "../listing/plan.js";
-import type { ListingInput, VintedAdapter } from "./adapter.js";
+import { draftBody, newUploadSession, type VintedTab } from "./adapter.js";
 import { ChallengeError, RateLimitError, SessionExpiredError, TransientError } from "./errors.js";
-import type { JournalFile } from "./journal.js";
-import type { Pacer } from "./pacing.js";
+import type { JournalFile, JournalItem } from "./journal.js";
+import type { Budget } from "./pacing.js";
 
-/** One item's outcome, in the spec's shape. */
+/** One article's outcome. */
 export interface ExecuteResult {
   cluster_id: string;
-  prepare: { ok: boolean; draft_id?: string; error?: string } | null;
-  publish: { ok: boolean; listing_url?: string; error?: string } | null;
-  needs_manual?: boolean;
-  skipped?: string;
+  state: "draft" | "published" | "failed" | "needs_manual" | "skipped" | "not_reached";
+  draft_url?: string;
+  listing_url?: string;
+  /** The draft existed and was updated to the current plan in this run. */
+  updated?: boolean;
+  error?: string;
+  /** Which step the error came from. */
+  failed_at?: "draft" | "publish";
 }
 
 export type ExecuteEvent =
   | {
       type: "item";
       id: string;
-      phase: "prepare" | "publish";
-      state: "start" | "done" | "reused" | "failed" | "retry";
+      step: "photo" | "draft" | "update" | "adopt" | "publish";
+      state: "done" | "failed";
       detail?: string;
     }
+  | { type: "wait"; id: string; until: number; why: string }
+  | { type: "write"; id: string; what: string; sent: number }
   | { type: "stopped"; reason: string; left: string[] };
+
+/** The reads and writes the runner needs of the Vinted tab (VintedTab; a test may pass its own). */
+export type VintedOps = Pick<
+  VintedTab,
+  | "uploadPhoto"
+  | "createDraft"
+  | "updateDraft"
+  | "completeDraft"
+  | "ownerItem"
+  | "drafts"
+  | "brandId"
+  | "sizes"
+  | "url"
+>;
 
 export interface ExecuteOptions {
   dir: string;
   plan: Plan;
   journal: JournalFile;
-  adapter: VintedAdapter;
-  pacer: Pacer;
+  tab: VintedOps;
+  budget: Budget;
+  savePacing: () => Promise<void>;
   config: Config["execute"];
-  dryRun: boolean;
+  /** Publish the publish:true articles (only after --no-dry-run and a confirmation). */
+  publish: boolean;
   only?: string[];
   onEvent?: (e: ExecuteEvent) => void;
-  now?: () => Date;
   signal?: AbortSignal;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
@@ -52,250 +78,429 @@ export function selectItems(plan: Plan, only?: string[]): PlanItem[] {
   return plan.items.filter((i) => !i.excluded && (!only?.length || only.includes(i.cluster_id)));
 }
 
-/** Why an item cannot be sent as it is (Vinted's constraints), or [] when it can. */
+/** The photo's path when it lies inside the catalog's folder (symlinks resolved), else null. */
+async function insideFolder(dir: string, photo: string): Promise<string | null> {
+  if (isAbsolute(photo)) return null;
+  const root = await realpath(dir);
+  const full = await realpath(resolve(dir, photo)).catch(() => null);
+  if (!full) return null;
+  const rel = relative(root, full);
+  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel) ? full : null;
+}
+
+/** Why an item cannot be sent as it is (Vinted's constraints, photos outside the folder), or [] when it can. */
 export async function checkItem(dir: string, item: PlanItem): Promise<string[]> {
   const problems = [...item.needs_review];
   if (item.title.length > 100) problems.push("title over 100 characters");
   if (item.description.length > 2000) problems.push("description over 2000 characters");
   if (item.photos.length > MAX_PHOTOS)
     problems.push(`${item.photos.length} photos: Vinted takes ${MAX_PHOTOS} at most`);
-  for (const p of item.photos)
-    if (!(await stat(resolve(dir, p)).catch(() => null))?.isFile()) problems.push(`photo missing: ${p}`);
+  for (const p of item.photos) {
+    const exists = (await stat(resolve(dir, p)).catch(() => null))?.isFile();
+    if (!exists) problems.push(`photo missing: ${p}`);
+    else if (!(await insideFolder(dir, p)))
+      problems.push(`photo outside the catalog's folder: ${p} (only photos inside ${dir} are uploaded)`);
+  }
   if (item.vinted.status_id === null) problems.push("condition has no Vinted id");
+  if (item.vinted.catalog_id === null && !item.needs_review.length)
+    problems.push("no Vinted catalogue id: run `vbulk plan` again (or `vbulk vinted sync`)");
   return problems;
 }
 
+/** Digest of what a draft carries: a different digest means the plan changed since the draft was sent. */
+export function fieldsDigest(item: PlanItem): string {
+  const f = {
+    title: item.title,
+    description: item.description,
+    price: item.price,
+    catalog_id: item.vinted.catalog_id,
+    brand: item.brand,
+    size: item.size,
+    status_id: item.vinted.status_id,
+    color_ids: item.vinted.color_ids,
+    package_size_id: item.vinted.package_size_id,
+    photos: item.photos,
+  };
+  return createHash("sha256").update(JSON.stringify(f)).digest("hex").slice(0, 16);
+}
+
+/** The writes an article still needs (photos not sent, the draft or its update, the completion). */
+export function writesNeeded(item: PlanItem, j: JournalItem | undefined, publish: boolean): number {
+  if (j?.publish?.state === "done") return 0;
+  const photos = item.photos.filter((p) => j?.photos[p]?.state !== "sent").length;
+  const draft = j?.draft?.state !== "created" ? 1 : j.draft.fields !== fieldsDigest(item) ? 1 : 0;
+  return photos + draft + (publish && item.publish ? 1 : 0);
+}
+
+class Stop extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
 /**
- * Carries out the plan on Vinted: phase A saves a draft for every selected item; phase B (only when not a dry
- * run) publishes the items marked publish. Every step is journaled before and after, so a re-run resumes without
- * duplicates. A challenge marks the item needs_manual and stops every further write; so does an expired session.
+ * Carries out the plan on Vinted through the web app's own calls: phase A makes (or updates) a draft per selected
+ * article, phase B (only when `publish`) completes the publish:true drafts with the plan's current fields. Each
+ * write is counted when sent and journalled before and after; the draft id is journalled the moment Vinted gives
+ * it. A challenge, 403 or verification marks the article needs_manual and pauses every write (30 min doubling,
+ * capped); a 429 pauses too (Retry-After honoured, capped); a lost session stops with "log in again". Never
+ * retried inside the run.
  */
 export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]> {
-  const { journal, adapter, pacer, config } = opts;
-  const now = opts.now ?? (() => new Date());
+  const { journal, tab, budget, config, dir } = opts;
+  const now = opts.now ?? Date.now;
+  const random = opts.random ?? Math.random;
+  const sleep = opts.sleep ?? ((ms: number, signal?: AbortSignal) => sleepFor(ms, undefined, { signal }));
   const emit = opts.onEvent ?? (() => {});
-  const today = () => now().toISOString().slice(0, 10);
-  const paused = journal.data.paused_until;
-  if (paused && Date.parse(paused) > now().getTime()) {
-    throw new VbulkError("CHALLENGE", `Writes are paused until ${paused} after a security challenge`, {
-      hint: "Solve the challenge in your browser, wait, run `vbulk login`, then execute again (or pass --ignore-pause once you have).",
-    });
-  }
+  const iso = () => new Date(now()).toISOString();
   const items = selectItems(opts.plan, opts.only);
   const results = new Map<string, ExecuteResult>(
-    items.map((i) => [i.cluster_id, { cluster_id: i.cluster_id, prepare: null, publish: null }]),
+    items.map((i) => [i.cluster_id, { cluster_id: i.cluster_id, state: "not_reached" }]),
   );
+  let sent = 0;
+  let transientInARow = 0;
   let stopped: string | null = null;
 
-  const retry = <T>(id: string, phase: "prepare" | "publish", fn: () => Promise<T>) =>
-    pRetry(
-      async () => {
-        try {
-          return await fn();
-        } catch (err) {
-          if (err instanceof RateLimitError || err instanceof TransientError) throw err;
-          throw new AbortError(err as Error);
-        }
-      },
-      {
-        retries: config.retries,
-        minTimeout: config.retryMinMs,
-        maxTimeout: config.retryMaxMs,
-        factor: 2,
-        randomize: true,
-        signal: opts.signal,
-        onFailedAttempt: async ({ error, retriesLeft }) => {
-          emit({
-            type: "item",
-            id,
-            phase,
-            state: "retry",
-            detail: `${messageOf(error)}; ${retriesLeft} retries left`,
-          });
-          // 429: honour Retry-After before p-retry's own backoff.
-          if (error instanceof RateLimitError && error.retryAfterSeconds !== null && retriesLeft > 0)
-            await new Promise((r) => setTimeout(r, error.retryAfterSeconds! * 1000));
+  /** Waits for the budget, journals `before`, counts the write, then sends it. */
+  const write = async <T>(
+    id: string,
+    what: string,
+    publish: boolean,
+    before: () => Promise<void>,
+    send: () => Promise<T>,
+  ) => {
+    const [min, max] = config.writeSpacingMs;
+    const spacing = min + random() * Math.max(0, max - min);
+    for (;;) {
+      if (opts.signal?.aborted) throw new Stop("interrupted (Ctrl-C): what was sent is in journal.json");
+      const slot = budget.nextWrite(spacing, publish);
+      const wait = slot.at - now();
+      if (wait <= 0) break;
+      if (slot.why === "pause") throw new Stop(`writes are paused until ${new Date(slot.at).toISOString()}`);
+      if (wait > config.maxWaitMinutes * 60_000)
+        throw new Stop(
+          `the ${slot.why} is spent: the next write is possible at ${new Date(slot.at).toLocaleString()}`,
+        );
+      emit({ type: "wait", id, until: slot.at, why: slot.why });
+      try {
+        await sleep(wait, opts.signal);
+      } catch {
+        throw new Stop("interrupted (Ctrl-C): what was sent is in journal.json");
+      }
+    }
+    await before();
+    budget.record(publish);
+    await opts.savePacing();
+    sent++;
+    emit({ type: "write", id, what, sent });
+    return send();
+  };
+
+  const uploadPhotos = async (item: PlanItem, j: JournalItem): Promise<number[]> => {
+    j.upload_session_id ??= newUploadSession();
+    const ids: number[] = [];
+    for (const rel of item.photos) {
+      const known = j.photos[rel];
+      if (known?.state === "sent" && known.photo_id !== undefined) {
+        ids.push(known.photo_id);
+        continue;
+      }
+      const file = await uploadable(dir, rel);
+      const id = await write(
+        item.cluster_id,
+        `photo ${rel}`,
+        false,
+        async () => {
+          j.photos[rel] = { state: "sending", at: iso() };
+          await journal.save();
         },
+        () => tab.uploadPhoto(file, j.upload_session_id!),
+      );
+      j.photos[rel] = { state: "sent", at: iso(), photo_id: id };
+      await journal.save();
+      emit({ type: "item", id: item.cluster_id, step: "photo", state: "done", detail: rel });
+      ids.push(id);
+    }
+    return ids;
+  };
+
+  const sizeCache = new Map<number, { id: number; title: string }[]>();
+  /** Reads (never writes) Vinted's ids for the article's size and brand: done before any photo goes. */
+  const resolveIds = async (item: PlanItem): Promise<{ sizeId: number | null; brandId: number | null }> => {
+    const catalogId = item.vinted.catalog_id!;
+    let sizeId: number | null = null;
+    if (item.size) {
+      if (!sizeCache.has(catalogId)) sizeCache.set(catalogId, await tab.sizes(catalogId));
+      const offered = sizeCache.get(catalogId)!;
+      sizeId = matchSize(item.size, offered);
+      if (sizeId === null)
+        throw new VbulkError(
+          "REJECTED",
+          `Expected a size offered by catalogue ${catalogId} but received "${item.size}" (offered: ${
+            offered
+              .map((s) => s.title)
+              .slice(0, 15)
+              .join(", ") || "none"
+          })`,
+          { hint: `Set a size Vinted offers: vbulk plan --set ${item.cluster_id}.size=…` },
+        );
+    }
+    const brandId = item.brand && item.brand !== "Unknown" ? await tab.brandId(item.brand) : null;
+    return { sizeId, brandId };
+  };
+  const bodyFor = (
+    item: PlanItem,
+    j: JournalItem,
+    ids: { sizeId: number | null; brandId: number | null },
+    photoIds: number[],
+    draftId: string | null,
+  ) =>
+    draftBody(
+      {
+        title: item.title,
+        description: item.description,
+        price: item.price,
+        catalogId: item.vinted.catalog_id!,
+        brand: item.brand,
+        sizeLabel: item.size,
+        statusId: item.vinted.status_id!,
+        colorIds: item.vinted.color_ids,
+        packageSizeId: item.vinted.package_size_id,
+        brandId: ids.brandId,
+        sizeId: ids.sizeId,
+        photoIds,
       },
+      j.upload_session_id!,
+      draftId,
     );
 
-  const stopAll = async (reason: string) => {
-    stopped = reason;
-    await pacer.stop();
-  };
-  const onFailure = async (item: PlanItem, phase: "prepare" | "publish", err: unknown) => {
-    const r = results.get(item.cluster_id)!;
-    const j = journal.item(item.cluster_id);
-    const message = messageOf(err);
-    r[phase] = { ok: false, error: message };
-    j[phase] = { state: "failed", at: now().toISOString(), error: message };
-    if (err instanceof ChallengeError) {
-      r.needs_manual = true;
-      j.needs_manual = true;
-      journal.data.paused_until = new Date(
-        now().getTime() + config.challengePauseMinutes * 60_000,
-      ).toISOString();
+  const ensureDraft = async (item: PlanItem, j: JournalItem, r: ExecuteResult) => {
+    const digest = fieldsDigest(item);
+    if (j.draft?.state === "sending") {
+      // Killed between sending the create and recording its answer: adopt the draft Vinted may have made.
+      const found = (await tab.drafts()).find((d) => d.title === j.draft!.title);
+      if (found) {
+        j.draft = {
+          ...j.draft,
+          state: "created",
+          id: found.id,
+          url: tab.url(`/items/${found.id}/edit`),
+          at: iso(),
+        };
+        await journal.save();
+        emit({ type: "item", id: item.cluster_id, step: "adopt", state: "done", detail: found.id });
+      } else delete j.draft;
+    }
+    if (j.draft?.state === "created" && j.draft.id) {
+      r.draft_url = j.draft.url;
+      if (j.draft.fields === digest) return;
+      const ids = await resolveIds(item);
+      const photoIds = await uploadPhotos(item, j);
+      const body = bodyFor(item, j, ids, photoIds, j.draft.id);
+      const draftId = j.draft.id;
+      await write(
+        item.cluster_id,
+        `update of draft ${draftId}`,
+        false,
+        async () => {},
+        () => tab.updateDraft(draftId, body),
+      );
+      j.draft.fields = digest;
+      j.draft.updated_at = iso();
       await journal.save();
-      await stopAll(`challenge on ${item.cluster_id}: writes paused until ${journal.data.paused_until}`);
-    } else if (err instanceof SessionExpiredError) {
-      await journal.save();
-      await stopAll("the Vinted session expired: run `vbulk login`");
-    } else await journal.save();
-    emit({ type: "item", id: item.cluster_id, phase, state: "failed", detail: message });
+      r.updated = true;
+      emit({ type: "item", id: item.cluster_id, step: "update", state: "done", detail: draftId });
+      return;
+    }
+    const ids = await resolveIds(item);
+    const photoIds = await uploadPhotos(item, j);
+    const body = bodyFor(item, j, ids, photoIds, null);
+    const draftId = await write(
+      item.cluster_id,
+      "draft",
+      false,
+      async () => {
+        j.draft = { state: "sending", at: iso(), title: item.title };
+        await journal.save();
+      },
+      () => tab.createDraft(body),
+    );
+    // The id first, before anything else: a crash from here on can never make a second draft.
+    j.draft = {
+      state: "created",
+      at: iso(),
+      id: draftId,
+      url: tab.url(`/items/${draftId}/edit`),
+      title: item.title,
+      fields: digest,
+    };
+    await journal.save();
+    r.draft_url = j.draft.url;
+    emit({ type: "item", id: item.cluster_id, step: "draft", state: "done", detail: draftId });
   };
 
-  // Phase A: drafts.
+  const publishOne = async (item: PlanItem, j: JournalItem, r: ExecuteResult) => {
+    const draftId = j.draft!.id!;
+    if (j.publish?.state === "sending") {
+      const owner = await tab.ownerItem(draftId);
+      if (owner && !owner.is_draft) {
+        j.publish = { state: "done", at: iso(), listing_url: tab.url(`/items/${owner.id}`) };
+        await journal.save();
+        r.listing_url = j.publish.listing_url;
+        return;
+      }
+    }
+    const photoIds = item.photos
+      .map((p) => j.photos[p]?.photo_id)
+      .filter((x): x is number => x !== undefined);
+    // The completion carries the plan's current fields: what goes public is what the confirmation showed.
+    const body = bodyFor(item, j, await resolveIds(item), photoIds, draftId);
+    const listingId = await write(
+      item.cluster_id,
+      `publication of draft ${draftId}`,
+      true,
+      async () => {
+        j.publish = { state: "sending", at: iso() };
+        await journal.save();
+      },
+      () => tab.completeDraft(draftId, body),
+    );
+    j.publish = { state: "done", at: iso(), listing_url: tab.url(`/items/${listingId}`) };
+    await journal.save();
+    r.listing_url = j.publish.listing_url;
+    emit({ type: "item", id: item.cluster_id, step: "publish", state: "done", detail: r.listing_url });
+  };
+
+  /** Records a failure; returns the stop reason when it must stop every write. */
+  const onFailure = async (
+    item: PlanItem,
+    j: JournalItem,
+    r: ExecuteResult,
+    err: unknown,
+    step: "draft" | "publish",
+  ): Promise<string | null> => {
+    if (err instanceof Stop) return err.reason;
+    if (!(err instanceof VbulkError)) throw err;
+    const message = redact(messageOf(err));
+    r.error = message;
+    r.failed_at = step;
+    let stop: string | null = null;
+    if (err instanceof ChallengeError) {
+      j.needs_manual = message;
+      r.state = "needs_manual";
+      const p = budget.pauseFor("challenge", message);
+      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}`;
+    } else if (err instanceof RateLimitError) {
+      const asked = err.retryAfterSeconds;
+      const p = budget.pauseFor("rate_limit", message, asked);
+      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}${p.capped ? ` (Vinted asked for ${asked} s; capped at ${config.maxPauseMinutes} min)` : ""}`;
+      r.state = "failed";
+    } else if (err instanceof SessionExpiredError) {
+      stop = `${message}: run \`vbulk login\`, then execute again`;
+      r.state = "failed";
+    } else {
+      r.state = "failed";
+      transientInARow = err instanceof TransientError ? transientInARow + 1 : 0;
+      if (transientInARow >= 3)
+        stop = `three failures in a row (${message}): Vinted may be down; run again later`;
+    }
+    j.error = message;
+    await journal.save();
+    if (stop) await opts.savePacing();
+    emit({ type: "item", id: item.cluster_id, step, state: "failed", detail: message });
+    return stop;
+  };
+
+  // Phase A: a draft per article, up to date with the plan.
   for (const item of items) {
-    if (stopped || opts.signal?.aborted) break;
+    if (stopped) break;
     const r = results.get(item.cluster_id)!;
     const j = journal.item(item.cluster_id);
     if (j.needs_manual) {
-      r.needs_manual = true;
-      r.skipped = "needs_manual: finish it by hand on Vinted, then remove needs_manual from journal.json";
+      r.state = "needs_manual";
+      r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then remove needs_manual from journal.json`;
       continue;
     }
-    const problems = await checkItem(opts.dir, item);
+    if (j.publish?.state === "done") {
+      r.state = "published";
+      r.listing_url = j.publish.listing_url;
+      r.draft_url = j.draft?.url;
+      continue;
+    }
+    const problems = await checkItem(dir, item);
     if (problems.length) {
-      r.skipped = `needs_review: ${problems.join("; ")}`;
-      j.skipped = r.skipped;
+      r.state = "skipped";
+      r.error = `needs_review: ${problems.join("; ")}`;
+      j.skipped = r.error;
       continue;
     }
     delete j.skipped;
-    if (j.prepare?.state === "done") {
-      r.prepare = { ok: true, draft_id: j.prepare.draft_id! };
-      continue;
-    }
     try {
-      if (j.prepare?.state === "started") {
-        // A crash between saving and recording: adopt the draft instead of making a second one.
-        const existing = await adapter.findDraft(item.title);
-        if (existing) {
-          j.prepare = {
-            state: "done",
-            at: now().toISOString(),
-            draft_id: existing.draftId,
-            url: existing.url,
-          };
-          await journal.save();
-          r.prepare = { ok: true, draft_id: existing.draftId };
-          emit({
-            type: "item",
-            id: item.cluster_id,
-            phase: "prepare",
-            state: "reused",
-            detail: existing.draftId,
-          });
-          continue;
-        }
-      }
-      const writes = item.photos.length + 1;
-      if (journal.writesToday(today()) + writes > opts.config.dailyWrites) {
-        await stopAll(`today's write budget (${opts.config.dailyWrites}) is spent: run again tomorrow`);
-        break;
-      }
-      const input = await toInput(opts.dir, item);
-      const ref = await pacer.item(writes, async () => {
-        j.prepare = { state: "started", at: now().toISOString() };
-        await journal.save();
-        emit({ type: "item", id: item.cluster_id, phase: "prepare", state: "start" });
-        return retry(item.cluster_id, "prepare", () => adapter.prepareDraft(input));
-      });
-      journal.countWrites(writes, today());
-      j.prepare = { state: "done", at: now().toISOString(), draft_id: ref.draftId, url: ref.url };
-      await journal.save();
-      r.prepare = { ok: true, draft_id: ref.draftId };
-      emit({ type: "item", id: item.cluster_id, phase: "prepare", state: "done", detail: ref.draftId });
+      await ensureDraft(item, j, r);
+      delete j.error;
+      r.state = "draft";
+      transientInARow = 0;
     } catch (err) {
-      await onFailure(item, "prepare", unwrap(err));
+      stopped = await onFailure(item, j, r, err, "draft");
     }
   }
 
-  // Phase B: publishing, only the items marked publish, only outside dry run.
-  if (!opts.dryRun) {
+  // Phase B: completion of the publish:true drafts, only when publishing was confirmed.
+  if (opts.publish)
     for (const item of items) {
-      if (stopped || opts.signal?.aborted) break;
-      if (!item.publish) continue;
+      if (stopped) break;
       const r = results.get(item.cluster_id)!;
       const j = journal.item(item.cluster_id);
-      if (j.prepare?.state !== "done") continue;
-      if (j.publish?.state === "done") {
-        r.publish = { ok: true, listing_url: j.publish.listing_url! };
-        continue;
-      }
-      const draft = { draftId: j.prepare.draft_id!, url: j.prepare.url ?? "" };
+      if (!item.publish || r.state !== "draft" || j.draft?.state !== "created") continue;
       try {
-        if (j.publish?.state === "started") {
-          const url = await adapter.listingOf(draft);
-          if (url) {
-            j.publish = { state: "done", at: now().toISOString(), listing_url: url };
-            await journal.save();
-            r.publish = { ok: true, listing_url: url };
-            continue;
-          }
-        }
-        if (journal.writesToday(today()) + 1 > opts.config.dailyWrites) {
-          await stopAll(`today's write budget (${opts.config.dailyWrites}) is spent: run again tomorrow`);
-          break;
-        }
-        const { listingUrl } = await pacer.publish(async () => {
-          j.publish = { state: "started", at: now().toISOString() };
-          await journal.save();
-          emit({ type: "item", id: item.cluster_id, phase: "publish", state: "start" });
-          return retry(item.cluster_id, "publish", () => adapter.publish(draft));
-        });
-        journal.countWrites(1, today());
-        j.publish = { state: "done", at: now().toISOString(), listing_url: listingUrl };
-        await journal.save();
-        r.publish = { ok: true, listing_url: listingUrl };
-        emit({ type: "item", id: item.cluster_id, phase: "publish", state: "done", detail: listingUrl });
+        await publishOne(item, j, r);
+        r.state = "published";
+        delete j.error;
       } catch (err) {
-        await onFailure(item, "publish", unwrap(err));
+        stopped = await onFailure(item, j, r, err, "publish");
       }
     }
-  }
+  await journal.save();
   if (stopped) {
     const left = items
-      .filter(
-        (i) =>
-          !journal.item(i.cluster_id).needs_manual && journal.item(i.cluster_id).prepare?.state !== "done",
-      )
+      .filter((i) => {
+        const r = results.get(i.cluster_id)!;
+        return r.state === "not_reached" || r.state === "failed";
+      })
       .map((i) => i.cluster_id);
     emit({ type: "stopped", reason: stopped, left });
   }
   return [...results.values()];
 }
 
-function unwrap(err: unknown): unknown {
-  return err instanceof AbortError ? err.originalError : err;
-}
-
-/** The adapter's input: absolute photo paths (converted to JPEG when Vinted would refuse them) and form values. */
-async function toInput(dir: string, item: PlanItem): Promise<ListingInput> {
-  const photos: string[] = [];
-  for (const p of item.photos) photos.push(await uploadable(dir, resolve(dir, p)));
-  return {
-    clusterId: item.cluster_id,
-    title: item.title,
-    description: item.description,
-    price: item.price,
-    photos,
-    catalogPath: item.vinted.catalog_path ?? [],
-    brand: item.brand,
-    size: item.size,
-    statusId: item.vinted.status_id ?? 3,
-    colorIds: item.vinted.color_ids,
-    packageSizeId: item.vinted.package_size_id,
-  };
+/** The size id whose label (e.g. "M / 38 / 10", "W30 | FR 40") holds the plan's size as one of its parts. */
+export function matchSize(size: string, offered: { id: number; title: string }[]): number | null {
+  const want = size.trim().toLowerCase();
+  const exact = offered.find((s) => s.title.trim().toLowerCase() === want);
+  if (exact) return exact.id;
+  const part = offered.find((s) =>
+    s.title
+      .toLowerCase()
+      .split(/[/|]/)
+      .map((x) => x.trim().replace(/^fr\s+/, ""))
+      .includes(want),
+  );
+  return part?.id ?? null;
 }
 
 /** Vinted takes JPEG up to ~10 MB: other formats (HEIC, PNG, WebP…) and larger files get a JPEG copy in .vbulk/upload. */
-async function uploadable(dir: string, path: string): Promise<string> {
+async function uploadable(dir: string, rel: string): Promise<string> {
+  const path = await insideFolder(dir, rel);
+  if (!path)
+    throw new VbulkError("BAD_INPUT", `Expected a photo inside ${dir} but received "${rel}"`, {
+      hint: "Only photos inside the catalog's folder are uploaded: fix the photos of this article in plan.json.",
+    });
   const ext = extname(path).toLowerCase();
   const size = (await stat(path)).size;
   if ((ext === ".jpg" || ext === ".jpeg") && size <= PHOTO_MAX_BYTES) return path;
   const out = join(dir, ".vbulk", "upload");
   await mkdir(out, { recursive: true });
-  const dest = join(out, `${path.replace(/[^\w.-]+/g, "_").slice(-80)}.jpg`);
+  const dest = join(out, `${rel.replace(/[^\w.-]+/g, "_").slice(-80)}.jpg`);
   if (await stat(dest).catch(() => null)) return dest;
   const jpeg = await decodeFullJpeg(path);
   await sharp(jpeg).toFile(dest);

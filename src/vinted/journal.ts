@@ -1,78 +1,108 @@
-import { readFile } from "node:fs/promises";
+import { chmod, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { writeJsonAtomic } from "../core/atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
+import { VbulkError } from "../core/errors.js";
+import { redact } from "../core/redact.js";
 import { parseWith } from "../store/read.js";
 
 export const JOURNAL_FILE = "journal.json";
 
-const Step = z.object({
-  state: z.enum(["started", "done", "failed"]),
+/** One photo of one article: "sending" is written before the upload goes, the photo id as soon as it answers. */
+const Photo = z.object({
+  state: z.enum(["sending", "sent"]),
   at: z.string(),
-  draft_id: z.string().optional(),
+  photo_id: z.number().optional(),
+});
+const Draft = z.object({
+  /** "sending": the create request went and no answer was recorded (a crash): a re-run looks it up first. */
+  state: z.enum(["sending", "created"]),
+  at: z.string(),
+  id: z.string().optional(),
   url: z.string().optional(),
+  /** The title the create was sent with: how a draft a crash left unrecorded is found again. */
+  title: z.string(),
+  /** Digest of the fields last sent for this draft: a different plan means the draft is updated first. */
+  fields: z.string().optional(),
+  updated_at: z.string().optional(),
+});
+const Publish = z.object({
+  state: z.enum(["sending", "done"]),
+  at: z.string(),
   listing_url: z.string().optional(),
+});
+const Item = z.object({
+  /** One upload session per article, as the web app has one per form: photos' temp_uuid and the draft's. */
+  upload_session_id: z.string().optional(),
+  photos: z.record(z.string(), Photo).default({}),
+  draft: Draft.optional(),
+  publish: Publish.optional(),
+  needs_manual: z.string().optional(),
   error: z.string().optional(),
+  skipped: z.string().optional(),
 });
 export const JournalSchema = z.object({
-  schemaVersion: z.literal(1),
-  items: z.record(
-    z.string(),
-    z.object({
-      prepare: Step.optional(),
-      publish: Step.optional(),
-      needs_manual: z.boolean().optional(),
-      skipped: z.string().optional(),
-    }),
-  ),
-  /** After a challenge, no write happens before this time. */
-  paused_until: z.string().nullable(),
-  daily: z.object({ date: z.string(), writes: z.number().int() }),
+  schemaVersion: z.literal(2),
+  /** The Vinted site the ids below belong to. */
+  site: z.string(),
+  items: z.record(z.string(), Item),
 });
 export type Journal = z.infer<typeof JournalSchema>;
-export type JournalItem = Journal["items"][string];
+export type JournalItem = z.infer<typeof Item>;
 
 /**
- * The record of what execute did, item by item, written atomically at every step: a crash, Ctrl-C or a challenge
- * never loses what was done, and a re-run never creates a second draft or publishes twice.
+ * What execute did, article by article, step by step, written atomically (mode 0600) before and after every write:
+ * a crash, Ctrl-C or a refusal never loses a draft id, and a re-run never creates a second draft, uploads a photo
+ * twice or publishes twice. Every text in it goes through redact(): whatever Vinted echoes never lands in clear.
  */
 export class JournalFile {
   private constructor(
-    private readonly path: string,
+    readonly path: string,
     readonly data: Journal,
   ) {}
 
-  static async open(dir: string): Promise<JournalFile> {
+  /** Opens DIR/journal.json (empty when none). Throws BAD_INPUT naming the file when it is damaged or foreign. */
+  static async open(dir: string, site: string): Promise<JournalFile> {
     const path = join(dir, JOURNAL_FILE);
     const text = await readFile(path, "utf8").catch(() => null);
-    const data =
-      text === null
-        ? { schemaVersion: 1 as const, items: {}, paused_until: null, daily: { date: "", writes: 0 } }
-        : parseWith(
-            JournalSchema,
-            JSON.parse(text),
-            path,
-            "Move the damaged journal.json away; drafts already made are found again by title.",
-          );
+    if (text === null) return new JournalFile(path, { schemaVersion: 2, site, items: {} });
+    const hint = `Do not delete it: it holds the ids of the drafts already made. Restore it from a backup, or move it away and check your Vinted drafts by hand before running again (a re-run without it makes new drafts).`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected valid JSON in ${path} but it is damaged (${(err as Error).message})`,
+        { hint },
+      );
+    }
+    if ((raw as { schemaVersion?: unknown })?.schemaVersion === 1)
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected a journal of this vbulk version in ${path} but received one written by the first adapter, whose draft ids Vinted never gave`,
+        { hint: "Move it away (check your Vinted drafts by hand first), then run execute again." },
+      );
+    const data = parseWith(JournalSchema, raw, path, hint);
+    if (data.site !== site)
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected a journal for ${site} in ${path} but it records ${data.site}`,
+        {
+          hint: "Its draft ids belong to the other site: run against that site (VBULK_VINTED_URL), or move the file away.",
+        },
+      );
     return new JournalFile(path, data);
   }
 
   item(id: string): JournalItem {
-    this.data.items[id] ??= {};
+    this.data.items[id] ??= { photos: {} };
     return this.data.items[id]!;
   }
 
-  /** Counts writes against today's budget (local date). */
-  countWrites(n: number, today: string): void {
-    if (this.data.daily.date !== today) this.data.daily = { date: today, writes: 0 };
-    this.data.daily.writes += n;
-  }
-
-  writesToday(today: string): number {
-    return this.data.daily.date === today ? this.data.daily.writes : 0;
-  }
-
-  save(): Promise<void> {
-    return writeJsonAtomic(this.path, this.data);
+  /** Atomic, 0600, redacted. */
+  async save(): Promise<void> {
+    await writeFileAtomic(this.path, `${redact(JSON.stringify(this.data, null, 2))}\n`, 0o600);
+    await chmod(this.path, 0o600);
   }
 }

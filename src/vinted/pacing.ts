@@ -1,69 +1,204 @@
-import Bottleneck from "bottleneck";
+import { chmod, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { writeFileAtomic } from "../core/atomic.js";
+import type { Config } from "../core/config.js";
+import { VbulkError } from "../core/errors.js";
+import { parseWith } from "../store/read.js";
 
-export interface PacingOptions {
-  publishesPerMinute: number;
-  itemSpacingMs: readonly [number, number];
-  writesPerHour: number;
+export const PACING_FILE = "pacing.json";
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const MINUTE = 60_000;
+
+/**
+ * The account's write history and pause, kept in the config folder (not per photo folder): the budget and a pause
+ * belong to the Vinted account, whatever folder a run works on. Persisted so a re-run, a second folder or a crash
+ * cannot reset them (the French guide, idx:71455548554 §0.4: "plafonds … tout dans le storage").
+ */
+export const PacingStateSchema = z.object({
+  schemaVersion: z.literal(1),
+  /** Epoch ms of every write sent in the last 24 hours, failed ones included. */
+  writes: z.array(z.number()),
+  /** Epoch ms of the completions (publishes) sent in the last minutes. */
+  publishes: z.array(z.number()),
+  pause: z
+    .object({ until: z.string(), reason: z.string(), kind: z.enum(["challenge", "rate_limit"]) })
+    .nullable(),
+  /** Refusals (challenge/403) of the local day: each doubles the next pause (Bumpline). */
+  refusals: z.object({ date: z.string(), count: z.number().int() }),
+});
+export type PacingState = z.infer<typeof PacingStateSchema>;
+
+export type PacingConfig = Pick<
+  Config["execute"],
+  | "publishesPerMinute"
+  | "writeSpacingMs"
+  | "writesPerHour"
+  | "dailyWrites"
+  | "challengePauseMinutes"
+  | "maxPauseMinutes"
+  | "rateLimitPauseMinutes"
+>;
+
+export function emptyPacing(): PacingState {
+  return { schemaVersion: 1, writes: [], publishes: [], pause: null, refusals: { date: "", count: 0 } };
 }
 
-export interface Pacer {
-  /** Runs a job that makes `writes` writes (photo uploads + the draft), spaced from the previous one. */
-  item<T>(writes: number, job: () => Promise<T>): Promise<T>;
-  /** Runs a publish: never more than publishesPerMinute in any 60 seconds. */
-  publish<T>(job: () => Promise<T>): Promise<T>;
-  stop(): Promise<void>;
+/** Reads the pacing file (empty when none). Throws BAD_INPUT naming the file when it is damaged. */
+export async function loadPacing(dir: string): Promise<PacingState> {
+  const path = join(dir, PACING_FILE);
+  const text = await readFile(path, "utf8").catch(() => null);
+  if (text === null) return emptyPacing();
+  const hint = `It only holds write times and a pause: delete ${path} to start a fresh budget (the pause is lost with it).`;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new VbulkError("BAD_INPUT", `Expected valid JSON in ${path} but it does not parse`, { hint });
+  }
+  return parseWith(PacingStateSchema, data, path, hint);
+}
+
+/** Writes the pacing file atomically, mode 0600 (it says when the account was active). */
+export async function savePacing(dir: string, state: PacingState): Promise<void> {
+  const path = join(dir, PACING_FILE);
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+  await chmod(path, 0o600);
+}
+
+export interface Slot {
+  /** Epoch ms when the next write may be sent. */
+  at: number;
+  why: "now" | "spacing" | "hourly budget" | "daily budget" | "pause" | "publish ceiling";
 }
 
 /**
- * Pacing for every write to Vinted, one at a time (never parallel tabs). Bottleneck enforces: a minimum spacing
- * between articles (plus random jitter up to the max), an hourly write reservoir weighted by the job's writes, and
- * publish spacing of 60 s / publishesPerMinute, which keeps any 60-second window at or under the ceiling.
+ * The write budget with an injected clock: sliding windows of 1 hour and 24 hours over the writes actually sent,
+ * a random gap between writes, the 5-publishes-a-minute ceiling, and persisted pauses. Pure arithmetic: the runner
+ * sleeps, records and saves.
  */
-export function createPacer(opts: PacingOptions, random: () => number = Math.random): Pacer {
-  const [minSpacing, maxSpacing] = opts.itemSpacingMs;
-  // No maxConcurrent here: Bottleneck counts a job's weight against it, and a draft weighs its writes. The runner
-  // awaits each article before scheduling the next, so one tab does one thing at a time anyway.
-  const items = new Bottleneck({
-    minTime: minSpacing,
-    reservoir: opts.writesPerHour,
-    reservoirRefreshAmount: opts.writesPerHour,
-    reservoirRefreshInterval: 3_600_000,
-  });
-  const publishes = new Bottleneck({
-    maxConcurrent: 1,
-    minTime: Math.ceil(60_000 / opts.publishesPerMinute),
-  });
-  const jitter = () =>
-    new Promise<void>((r) => setTimeout(r, Math.max(0, (maxSpacing - minSpacing) * random())));
-  let first = true;
-  const publishStarts: number[] = [];
-  return {
-    item(writes, job) {
-      return items.schedule({ weight: Math.min(writes, opts.writesPerHour) }, async () => {
-        if (!first) await jitter();
-        first = false;
-        return job();
-      });
-    },
-    publish(job) {
-      return publishes.schedule(async () => {
-        // Bottleneck's minTime counts from when it planned the previous start, and a start can run late; this
-        // sliding-window gate makes the ceiling hold against actual start times (found by the fake-clock test).
-        for (;;) {
-          const now = Date.now();
-          while (publishStarts.length && publishStarts[0]! <= now - 60_000) publishStarts.shift();
-          if (publishStarts.length < opts.publishesPerMinute) break;
-          await new Promise<void>((r) => setTimeout(r, publishStarts[0]! + 60_000 - now + 1));
-        }
-        publishStarts.push(Date.now());
-        return job();
-      });
-    },
-    async stop() {
-      await Promise.all([
-        items.stop({ dropWaitingJobs: true }),
-        publishes.stop({ dropWaitingJobs: true }),
-      ]).catch(() => {});
-    },
-  };
+export class Budget {
+  constructor(
+    readonly state: PacingState,
+    private readonly cfg: PacingConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.prune();
+  }
+
+  private prune(): void {
+    const t = this.now();
+    this.state.writes = this.state.writes.filter((w) => w > t - DAY).sort((a, b) => a - b);
+    this.state.publishes = this.state.publishes.filter((p) => p > t - 10 * MINUTE).sort((a, b) => a - b);
+  }
+
+  /** The pause in force, or null. */
+  pause(): { until: number; reason: string } | null {
+    const p = this.state.pause;
+    if (!p) return null;
+    const until = Date.parse(p.until);
+    return until > this.now() ? { until, reason: p.reason } : null;
+  }
+
+  /** Lifts a pause (the user passed --ignore-pause after solving what Vinted asked). */
+  clearPause(): void {
+    this.state.pause = null;
+  }
+
+  /** When the next write may go, given the gap `spacingMs` chosen for it (random within writeSpacingMs). */
+  nextWrite(spacingMs: number, publish = false): Slot {
+    this.prune();
+    const t = this.now();
+    let slot: Slot = { at: t, why: "now" };
+    const later = (at: number, why: Slot["why"]) => {
+      if (at > slot.at) slot = { at, why };
+    };
+    const p = this.pause();
+    if (p) later(p.until, "pause");
+    const last = this.state.writes.at(-1);
+    if (last !== undefined) later(last + spacingMs, "spacing");
+    const w = this.state.writes;
+    // The n-th most recent write leaves the window when the window is full: that is when a place opens.
+    const hourly = w.filter((x) => x > t - HOUR);
+    if (hourly.length >= this.cfg.writesPerHour)
+      later(hourly[hourly.length - this.cfg.writesPerHour]! + HOUR, "hourly budget");
+    if (w.length >= this.cfg.dailyWrites) later(w[w.length - this.cfg.dailyWrites]! + DAY, "daily budget");
+    if (publish) {
+      const ceiling = Math.min(5, this.cfg.publishesPerMinute);
+      const recent = this.state.publishes.filter((x) => x > t - MINUTE);
+      if (recent.length >= ceiling) later(recent[recent.length - ceiling]! + MINUTE, "publish ceiling");
+    }
+    return slot;
+  }
+
+  /** Counts a write at the moment it is sent (before its answer: a refused write still counted for Vinted). */
+  record(publish = false): void {
+    const t = this.now();
+    this.state.writes.push(t);
+    if (publish) this.state.publishes.push(t);
+  }
+
+  /**
+   * Pauses every write after a refusal. A challenge/403 pauses challengePauseMinutes, doubling with each refusal of
+   * the day, up to maxPauseMinutes; a 429 pauses at least rateLimitPauseMinutes or what Retry-After asks, capped.
+   * Returns the end and whether the site asked for longer than the cap.
+   */
+  pauseFor(
+    kind: "challenge" | "rate_limit",
+    reason: string,
+    retryAfterSeconds: number | null = null,
+  ): { until: number; capped: boolean } {
+    const t = this.now();
+    const max = this.cfg.maxPauseMinutes * MINUTE;
+    let ms: number;
+    if (kind === "challenge") {
+      const today = new Date(t).toISOString().slice(0, 10);
+      if (this.state.refusals.date !== today) this.state.refusals = { date: today, count: 0 };
+      ms = this.cfg.challengePauseMinutes * MINUTE * 2 ** this.state.refusals.count;
+      this.state.refusals.count++;
+    } else {
+      const asked =
+        retryAfterSeconds !== null && Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : 0;
+      ms = Math.max(this.cfg.rateLimitPauseMinutes * MINUTE, asked);
+    }
+    const capped = ms > max;
+    const until = t + Math.min(ms, max);
+    const previous = this.pause();
+    const end = Math.max(until, previous?.until ?? 0);
+    this.state.pause = { until: new Date(end).toISOString(), reason, kind };
+    return { until: end, capped };
+  }
+}
+
+/**
+ * How long `writes` writes (of which `publishes` completions) take at this pacing from this state, with the
+ * average gap: what the confirmation shows before anything is sent.
+ */
+export function estimateMs(
+  writes: number,
+  publishes: number,
+  state: PacingState,
+  cfg: PacingConfig,
+  now = Date.now(),
+): number {
+  let t = now;
+  const sim = new Budget(structuredClone(state), cfg, () => t);
+  const gap = (cfg.writeSpacingMs[0] + cfg.writeSpacingMs[1]) / 2;
+  for (let i = 0; i < writes; i++) {
+    const publish = i >= writes - publishes;
+    t = Math.max(t, sim.nextWrite(gap, publish).at);
+    sim.record(publish);
+  }
+  return t - now;
+}
+
+/** "2 h 05 min", "14 min", "40 s": a duration for people. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return h >= 48 ? `${Math.round(h / 24)} days` : `${h} h ${String(m % 60).padStart(2, "0")} min`;
 }

@@ -139,6 +139,7 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
       VBULK_CONFIG_DIR: configDir,
       VBULK_CONFIG: configFile,
       VBULK_CHROMIUM_PATH: browser,
+      VBULK_HEADLESS: "1",
       ...extra,
     });
 
@@ -146,29 +147,31 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
     await replica.start();
     configDir = await tempDir("vbulk-config-");
     configFile = join(configDir, "vbulk.json");
-    await writeFile(
-      configFile,
-      JSON.stringify({ execute: { itemSpacingMs: [0, 0], humanDelayMs: [0, 0], timeoutMs: 15000 } }),
-    );
+    await writeFile(configFile, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 15000 } }));
     await saveSession({ cookies: replica.cookies(), origins: [] }, { VBULK_CONFIG_DIR: configDir });
   });
   after(() => replica.stop());
 
   it("login: 2 when there is no display to show the browser on", async () => {
-    const { DISPLAY: _d, WAYLAND_DISPLAY: _w, ...rest } = env({ VBULK_CONFIG_DIR: await tempDir() });
+    const {
+      DISPLAY: _d,
+      WAYLAND_DISPLAY: _w,
+      VBULK_HEADLESS: _h,
+      ...rest
+    } = env({ VBULK_CONFIG_DIR: await tempDir() });
     const r = await runCli(["login"], { env: rest });
     assert.equal(r.code, 2, r.stderr);
     assert.doesNotMatch(r.stderr, /unexpected/);
   });
 
   it("auth check: 2 when the saved session has expired", async () => {
-    replica.switches.expired = true;
+    replica.switches.stale = true;
     try {
       const r = await runCli(["auth", "check"], { env: env() });
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stdout, /Not logged in .*vbulk login/);
     } finally {
-      replica.switches.expired = false;
+      replica.switches.stale = false;
     }
   });
 
@@ -179,15 +182,12 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
     assert.equal(r.code, 1, r.stdout + r.stderr);
   });
 
-  // TODO(issue 11): today Ctrl-C during execute ends the process by the signal (no exit code); remove `todo`
-  // once the execute rebuild lands.
-  it("execute: 130 on Ctrl-C, and what was done is kept", {
-    todo: "TODO issue 11: Ctrl-C during execute must exit 130",
-  }, async () => {
-    replica.switches.slowMs = 300;
+  it("execute: 130 on Ctrl-C, and what was done is kept", async () => {
+    replica.switches.draftDelayMs = 300;
     try {
       const dir = await plannedFolder(env());
-      const child = spawn(process.execPath, [BIN, "execute", dir, "--only", "c1"], {
+      replica.log.length = 0; // earlier tests' requests would send the signal before execute starts
+      const child = spawn(process.execPath, [BIN, "execute", dir, "--only", "c1", "--yes"], {
         env: { ...env(), NO_COLOR: "1" },
         stdio: "ignore",
       });
@@ -199,7 +199,7 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
       const status = await runCli(["status", dir, "--json"], { env: env() });
       assert.equal(JSON.parse(status.stdout).state, "interrupted");
     } finally {
-      replica.switches.slowMs = 0;
+      replica.switches.draftDelayMs = 0;
     }
   });
 });

@@ -45,6 +45,7 @@ describe("vbulk plan: the default plan", () => {
       status_id: 3,
       color_ids: [1],
       catalog_path: null,
+      catalog_id: null,
       package_size_id: 2,
     });
     assert.equal(p.ok, false);
@@ -81,8 +82,9 @@ describe("vbulk plan: the default plan", () => {
       "Femmes",
       "Vêtements",
       "Sweats et sweats à capuche",
-      "Sweats à capuche",
+      "Sweats & sweats à capuche",
     ]);
+    assert.equal(p.items[0].vinted.catalog_id, 196, "a leaf id from ../shared/vinted.md");
   });
 
   it("English templates", async () => {

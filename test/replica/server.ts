@@ -1,393 +1,556 @@
 /**
- * A small local replica of Vinted's web upload flow for end-to-end tests (not a mock of the adapter): login with
- * session cookies, /items/new with the data-testids of ../shared/vinted.md and dependent fields that appear only
- * after a leaf category is chosen, photo upload, save draft (which navigates away), drafts list, publishing a
- * draft, a CSRF token, and switches for 429 + Retry-After, 500, slow answers, an expired session and a
- * DataDome-style challenge. Listens on 127.0.0.1 only.
+ * A local replica of what vinted.fr shows a logged-in seller, rebuilt from recorded public evidence
+ * (../shared/vinted.md and the idx: sources it lists; each behaviour below cites its source). It is NOT a mock of
+ * vbulk's adapter: it answers the web app's own JSON calls the way the maintained tools saw Vinted answer them, and
+ * counts every write it receives. Listens on 127.0.0.1 only. Ids of sizes and brands are the replica's own unless
+ * a comment says otherwise.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface Draft {
+export interface Item {
   id: number;
-  title: string;
-  description: string;
-  catalog_id: number | null;
-  brand_id: number | null;
-  size: string | null;
-  status_id: number | null;
-  color_ids: number[];
-  package_size_id: number | null;
-  price: number | null;
+  is_draft: boolean;
+  /** The last payload received for it (create, update or completion). */
+  fields: Record<string, unknown>;
   photo_ids: number[];
-  published: boolean;
 }
 
 export interface Switches {
-  /** Answer the next N writes with 429 and this Retry-After (seconds). */
-  rateLimit: { count: number; retryAfter: number };
-  /** Answer the next N writes with 500. */
-  serverErrors: number;
-  /** Delay every answer by this many ms. */
-  slowMs: number;
-  /** The session is refused (401 on writes, login page on pages). */
-  expired: boolean;
-  /** Show a DataDome-style challenge once this many drafts exist (null: never). */
-  challengeAfterDrafts: number | null;
+  /** Answer the next write with 429 and this Retry-After (vinted.md: tools honour it). */
+  rateLimit: string | null;
+  /** Answer the write with this 1-based number with DataDome's 403 captcha JSON (idx:31206340948). */
+  captchaOnWrite: number | null;
+  /** Pages answer Cloudflare's interstitial (vinted.md "Stop-everything signals"). */
+  cloudflare: boolean;
+  /** /items/new shows the blocked-session page (idx:69038895870: "Ta session a été bloquée"). */
+  blocked: boolean;
+  /** A stale session: pages park on /session-refresh, the API answers 401 (vinted.md "Sessions"). */
+  stale: boolean;
+  /** Logged out: /items/new redirects to /member/signup/select_type… (vinted.md "Sessions"). */
+  loggedOut: boolean;
+  /** The draft create is refused with a validation error echoing the request's cookies and CSRF header. */
+  echoSecrets: boolean;
+  /** After this many writes of this kind were answered, the next write is held forever (to SIGKILL a run). */
+  holdAfter: { kind: "photo" | "draft" | "completion"; count: number } | null;
+  /** The next draft create is carried out but its answer never sent (a crash between Vinted's save and ours). */
+  swallowDraft: boolean;
+  /** The draft create is carried out at once but answered this many ms later (a write in flight). */
+  draftDelayMs: number;
+  /** Writes answer 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON calls"). */
+  forbidden: boolean;
 }
 
-export const CATALOG: { id: number; path: string[] }[] = [
-  { id: 1812, path: ["Femmes", "Vêtements", "Sweats et sweats à capuche", "Sweats à capuche"] },
-  { id: 1813, path: ["Hommes", "Vêtements", "Sweats et pulls", "Sweats à capuche"] },
-  { id: 221, path: ["Femmes", "Vêtements", "Hauts et t-shirts", "T-shirts"] },
-  { id: 77, path: ["Hommes", "Vêtements", "Hauts et t-shirts", "T-shirts"] },
-  { id: 183, path: ["Femmes", "Vêtements", "Jeans"] },
-  { id: 257, path: ["Hommes", "Vêtements", "Jeans"] },
+/**
+ * The catalogue tree with real leaf ids from vinted.md ("The catalogue: leaf ids"; tables idx:55173426636,
+ * idx:68931683540): every leaf id models/vinted-fr.json maps is a leaf here; 77, 183 and 257 are parents, as on
+ * Vinted. Ids of the inner nodes that no source records (the "Vêtements" levels…) are the replica's own.
+ */
+const leaf = (id: number, title: string) => ({ id, title });
+export const CATALOG: Node[] = [
+  {
+    id: 1904,
+    title: "Femmes",
+    catalogs: [
+      {
+        id: 4,
+        title: "Vêtements",
+        catalogs: [
+          { id: 12, title: "Hauts et t-shirts", catalogs: [leaf(221, "T-shirts"), leaf(222, "Chemises")] },
+          {
+            id: 1918,
+            title: "Sweats et sweats à capuche",
+            catalogs: [leaf(196, "Sweats & sweats à capuche")],
+          },
+          { id: 183, title: "Jeans", catalogs: [leaf(1839, "Jeans boyfriend"), leaf(1864, "Autres jeans")] },
+          {
+            id: 1037,
+            title: "Manteaux et vestes",
+            catalogs: [
+              {
+                id: 2049,
+                title: "Vestes",
+                catalogs: [leaf(2614, "Doudounes"), leaf(2532, "Vestes coupe-vent")],
+              },
+              { id: 1907, title: "Manteaux", catalogs: [leaf(1087, "Parkas")] },
+            ],
+          },
+        ],
+      },
+      {
+        id: 1919,
+        title: "Accessoires",
+        catalogs: [
+          {
+            id: 88,
+            title: "Chapeaux & casquettes",
+            catalogs: [leaf(230, "Casquettes"), leaf(2934, "Bonnets")],
+          },
+        ],
+      },
+      { id: 16, title: "Chaussures", catalogs: [leaf(2632, "Baskets")] },
+      { id: 19, title: "Sacs", catalogs: [leaf(156, "Sacs à main"), leaf(157, "Sacs à dos")] },
+    ],
+  },
+  {
+    id: 5,
+    title: "Hommes",
+    catalogs: [
+      {
+        id: 2050,
+        title: "Vêtements",
+        catalogs: [
+          {
+            id: 76,
+            title: "Hauts et t-shirts",
+            catalogs: [
+              { id: 77, title: "T-shirts", catalogs: [leaf(1806, "T-shirts unis"), leaf(1809, "Polos")] },
+              {
+                id: 536,
+                title: "Chemises",
+                catalogs: [leaf(1803, "Chemises unies"), leaf(1801, "Chemises à carreaux")],
+              },
+            ],
+          },
+          { id: 79, title: "Sweats et pulls", catalogs: [leaf(1811, "Sweats")] },
+          { id: 257, title: "Jeans", catalogs: [leaf(1816, "Jeans skinny")] },
+          { id: 34, title: "Pantalons", catalogs: [leaf(1820, "Chinos"), leaf(1821, "Joggings")] },
+          {
+            id: 2051,
+            title: "Manteaux et vestes",
+            catalogs: [
+              {
+                id: 2052,
+                title: "Vestes",
+                catalogs: [leaf(2536, "Doudounes"), leaf(2551, "Vestes coupe-vent")],
+              },
+              { id: 2053, title: "Manteaux", catalogs: [leaf(1227, "Parkas")] },
+            ],
+          },
+        ],
+      },
+      {
+        id: 82,
+        title: "Accessoires",
+        catalogs: [
+          {
+            id: 86,
+            title: "Chapeaux et casquettes",
+            catalogs: [leaf(287, "Casquettes"), leaf(2964, "Bonnets")],
+          },
+        ],
+      },
+      { id: 1231, title: "Chaussures", catalogs: [leaf(1242, "Baskets")] },
+    ],
+  },
 ];
+export type Node = { id: number; title: string; catalogs?: Node[] };
+
+/** Size groups: labels mixing systems as the live form shows them (vinted.md: "M / 38 / 10", "W30 | FR 40"). */
+const TOPS = ["XS / 34 / 6", "S / 36 / 8", "M / 38 / 10", "L / 40 / 12", "XL / 42 / 14"].map((t, i) => ({
+  id: 2 + i,
+  title: t,
+}));
+const JEANS = ["W28 | FR 38", "W30 | FR 40", "W32 | FR 42", "W34 | FR 44"].map((t, i) => ({
+  id: 102 + i,
+  title: t,
+}));
+/** Colour ids confirmed by several sources (vinted.md, "The listing"). */
+const COLORS = [
+  [1, "Noir"],
+  [3, "Gris"],
+  [9, "Bleu"],
+  [12, "Blanc"],
+].map(([id, title]) => ({ id, title }));
+/** Brand ids from StoFlow's reference (idx:40639096502): Levi's 53, Nike 54, Adidas 14. */
 const BRANDS = [
-  { id: 0, name: "Sans marque" },
-  { id: 53, name: "Nike" },
-  { id: 14, name: "Adidas" },
+  { id: 53, title: "Levi's" },
+  { id: 54, title: "Nike" },
+  { id: 14, title: "adidas" },
 ];
-const SIZES = ["XS", "S", "M", "L", "XL", "36", "38", "40", "W30", "W32"];
 
 export class VintedReplica {
-  readonly drafts = new Map<number, Draft>();
-  readonly photos = new Map<number, number>();
+  readonly items = new Map<number, Item>();
+  /** sha256 of every photo file received, in order: a photo uploaded twice shows up twice. */
+  readonly photoUploads: string[] = [];
   readonly log: { method: string; path: string; status: number }[] = [];
-  readonly switches: Switches = {
-    rateLimit: { count: 0, retryAfter: 2 },
-    serverErrors: 0,
-    slowMs: 0,
-    expired: false,
-    challengeAfterDrafts: null,
-  };
+  readonly removedLeaves = new Set<number>();
+  switches: Switches = VintedReplica.defaults();
   /** Secrets the tests check never leak. */
   readonly sessionToken = `at_${randomBytes(16).toString("hex")}`;
   readonly refreshToken = `rt_${randomBytes(16).toString("hex")}`;
   readonly datadome = `dd_${randomBytes(12).toString("hex")}`;
-  readonly csrf = randomBytes(12).toString("hex");
-  private nextId = 1000;
+  /** The CSRF token is a UUID in the page payload ("CSRF_TOKEN":"…", idx:40025226648). */
+  readonly csrf = randomUUID();
+  readonly memberId = 4242;
+  writesReceived = 0;
+  private answered = { photo: 0, draft: 0, completion: 0 };
+  private nextId = 5_000_000_000;
+  private nextPhoto = 900_000;
   private server: Server | null = null;
   url = "";
 
+  static defaults(): Switches {
+    return {
+      rateLimit: null,
+      captchaOnWrite: null,
+      cloudflare: false,
+      blocked: false,
+      stale: false,
+      loggedOut: false,
+      echoSecrets: false,
+      holdAfter: null,
+      swallowDraft: false,
+      draftDelayMs: 0,
+      forbidden: false,
+    };
+  }
+
+  reset(): void {
+    this.items.clear();
+    this.photoUploads.length = 0;
+    this.log.length = 0;
+    this.removedLeaves.clear();
+    this.switches = VintedReplica.defaults();
+    this.writesReceived = 0;
+    this.answered = { photo: 0, draft: 0, completion: 0 };
+  }
+
+  /** Writes the replica received (each photo, draft create/update, completion), refused ones included. */
+  writes(): { method: string; path: string; status: number }[] {
+    return this.log.filter((l) => l.method !== "GET" && l.path.startsWith("/api/"));
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      void this.handle(req, res).catch((err) => {
-        res.writeHead(500).end(String(err));
-      });
+      void this.handle(req, res).catch((err) => res.writeHead(500).end(String(err)));
     });
     await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
-  stop(): Promise<void> {
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
   }
 
-  /** The cookies a logged-in browser holds (what `vbulk login` saves). */
-  cookies(): {
-    name: string;
-    value: string;
-    domain: string;
-    path: string;
-    expires: number;
-    httpOnly: boolean;
-    secure: boolean;
-    sameSite: "Lax";
-  }[] {
+  /** The cookies a logged-in browser holds (vinted.md "Sessions": access_token_web, refresh_token_web, datadome). */
+  cookies() {
+    const c = (name: string, value: string, httpOnly = true) => ({
+      name,
+      value,
+      domain: "127.0.0.1",
+      path: "/",
+      expires: -1,
+      httpOnly,
+      secure: false,
+      sameSite: "Lax" as const,
+    });
     return [
-      {
-        name: "access_token_web",
-        value: this.sessionToken,
-        domain: "127.0.0.1",
-        path: "/",
-        expires: -1,
-        httpOnly: true,
-        secure: false,
-        sameSite: "Lax",
-      },
-      {
-        name: "refresh_token_web",
-        value: this.refreshToken,
-        domain: "127.0.0.1",
-        path: "/",
-        expires: -1,
-        httpOnly: true,
-        secure: false,
-        sameSite: "Lax",
-      },
-      {
-        name: "datadome",
-        value: this.datadome,
-        domain: "127.0.0.1",
-        path: "/",
-        expires: -1,
-        httpOnly: false,
-        secure: false,
-        sameSite: "Lax",
-      },
+      c("access_token_web", this.sessionToken),
+      c("refresh_token_web", this.refreshToken),
+      c("datadome", this.datadome, false),
+      c("anon_id", "anon-replica-1", false),
     ];
   }
 
   private loggedIn(req: IncomingMessage): boolean {
-    const cookie = req.headers.cookie ?? "";
-    return !this.switches.expired && cookie.split(/;\s*/).includes(`access_token_web=${this.sessionToken}`);
-  }
-
-  private challengeActive(): boolean {
-    const n = this.switches.challengeAfterDrafts;
-    return n !== null && this.drafts.size >= n;
+    return (req.headers.cookie ?? "").split(/;\s*/).includes(`access_token_web=${this.sessionToken}`);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.switches.slowMs) await new Promise((r) => setTimeout(r, this.switches.slowMs));
-    const url = new URL(req.url ?? "/", this.url);
-    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
-      this.log.push({ method: req.method ?? "GET", path: url.pathname, status });
-      res.writeHead(status, { "content-type": "text/html; charset=utf-8", ...headers }).end(body);
+    const u = new URL(req.url ?? "/", this.url);
+    const p = u.pathname;
+    const method = req.method ?? "GET";
+    const send = (status: number, body: string, headers: Record<string, string | string[]> = {}) => {
+      this.log.push({ method, path: p, status });
+      res.writeHead(status, headers).end(body);
     };
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-      send(status, JSON.stringify(body), { "content-type": "application/json", ...headers });
-    const p = url.pathname;
+      send(status, JSON.stringify(body), { "content-type": "application/json; charset=utf-8", ...headers });
+    const html = (status: number, title: string, body: string) =>
+      send(status, page(title, body, this.csrf), { "content-type": "text/html; charset=utf-8" });
 
-    if (p === "/member/login" && req.method === "GET") return send(200, page("Connexion", LOGIN_HTML));
-    if (p === "/member/login" && req.method === "POST") {
-      const cookies = this.cookies().map(
-        (c) => `${c.name}=${c.value}; Path=/${c.httpOnly ? "; HttpOnly" : ""}`,
-      );
-      this.switches.expired = false;
-      res.writeHead(302, { location: "/", "set-cookie": cookies }).end();
-      this.log.push({ method: "POST", path: p, status: 302 });
-      return;
-    }
-    if (p === "/geo.captcha-delivery.com/captcha/")
-      return send(200, page("captcha", "<p>Slide right to complete the puzzle</p>"));
-
-    const isApi = p.startsWith("/api/");
-    if (!this.loggedIn(req)) {
-      if (isApi) return json(401, { code: 100, message: "invalid_authentication_token" });
-      return send(302, "", { location: `/member/login?ref_url=${encodeURIComponent(p)}` });
-    }
-    if (p === "/") return send(200, page("Vinted", `<div data-testid="header--user-menu">test-seller</div>`));
-
-    if (this.challengeActive() && !isApi && (p === "/items/new" || p.endsWith("/edit")))
-      return send(
-        403,
-        page(
-          "Vinted",
-          `<p>Please enable JS and disable any ad blocker</p><iframe src="/geo.captcha-delivery.com/captcha/?initialCid=abc" title="DataDome CAPTCHA" width="400" height="300"></iframe>`,
-        ),
-      );
-
-    if (p === "/items/new") return send(200, page("Vendre un article", formHtml(this.csrf, null)));
-    const edit = /^\/items\/(\d+)\/edit$/.exec(p);
-    if (edit) {
-      const d = this.drafts.get(Number(edit[1]));
-      return d ? send(200, page("Modifier", formHtml(this.csrf, d))) : send(404, page("404", "not found"));
-    }
-    const item = /^\/items\/(\d+)$/.exec(p);
-    if (item) {
-      const d = this.drafts.get(Number(item[1]));
-      return d?.published
-        ? send(200, page(d.title, `<h1 data-testid="item-title">${esc(d.title)}</h1>`))
-        : send(404, page("404", "not found"));
-    }
-    if (p === "/member/items/drafts")
-      return send(
-        200,
-        page(
-          "Brouillons",
-          [...this.drafts.values()]
-            .filter((d) => !d.published)
-            .map((d) => `<div data-testid="draft-${d.id}">${esc(d.title)}</div>`)
-            .join(""),
-        ),
-      );
-
-    if (isApi) {
-      if (req.method === "GET" && p === "/api/v2/item_upload/drafts")
-        return json(200, { drafts: [...this.drafts.values()].filter((d) => !d.published) });
-      const itemApi = /^\/api\/v2\/items\/(\d+)$/.exec(p);
-      if (req.method === "GET" && itemApi) {
-        const d = this.drafts.get(Number(itemApi[1]));
-        return d
-          ? json(200, {
-              item: {
-                id: d.id,
-                status: d.published ? "published" : "draft",
-                url: `${this.url}/items/${d.id}`,
-              },
-            })
-          : json(404, { message: "not found" });
-      }
-      if (req.method !== "POST") return json(405, { message: "method not allowed" });
-      // Every write: CSRF, challenge, rate limit, server error switches.
-      if (req.headers["x-csrf-token"] !== this.csrf)
-        return json(403, { code: "access_denied", message: "access_denied" });
-      if (this.challengeActive())
-        return json(403, { url: "https://geo.captcha-delivery.com/captcha/?initialCid=abc" });
-      if (this.switches.rateLimit.count > 0) {
-        this.switches.rateLimit.count--;
-        return json(
-          429,
-          { message: "Too many requests" },
-          { "retry-after": String(this.switches.rateLimit.retryAfter) },
+    // --- pages ---------------------------------------------------------------------------------------------
+    if (!p.startsWith("/api/")) {
+      if (this.switches.cloudflare)
+        // Cloudflare's interstitial: "Just a moment…" with a challenges.cloudflare.com script (vinted.md).
+        return send(
+          403,
+          `<!doctype html><title>Just a moment...</title><script src="https://challenges.cloudflare.com/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1"></script>`,
+          { "content-type": "text/html" },
         );
+      if (p === "/member/login" && method === "GET") return html(200, "Connexion", LOGIN_HTML);
+      if (p === "/member/login" && method === "POST") {
+        const set = this.cookies().map(
+          (c) => `${c.name}=${c.value}; Path=/${c.httpOnly ? "; HttpOnly" : ""}`,
+        );
+        this.log.push({ method, path: p, status: 302 });
+        res.writeHead(302, { location: "/", "set-cookie": set }).end();
+        return;
       }
-      if (this.switches.serverErrors > 0) {
-        this.switches.serverErrors--;
-        return json(500, { message: "Internal error" });
+      if (p.startsWith("/session-refresh")) return html(200, "Vinted", `<p>Actualisation de la session…</p>`);
+      if (p.startsWith("/member/signup"))
+        return html(200, "Inscription", `<p>Inscris-toi ou connecte-toi</p>`);
+      if (p === "/items/new") {
+        // A stale session parks on /session-refresh; a logged-out one lands on signup (vinted.md "Sessions").
+        if (this.switches.stale)
+          return send(302, "", { location: `/session-refresh?ref_url=${encodeURIComponent(p)}` });
+        if (this.switches.loggedOut || !this.loggedIn(req))
+          return send(302, "", { location: `/member/signup/select_type?ref_url=${encodeURIComponent(p)}` });
+        if (this.switches.blocked)
+          return html(
+            200,
+            "Vinted",
+            `<h1>Ta session a été bloquée</h1><p>Nous avons détecté une activité inhabituelle.</p>`,
+          );
+        return html(200, "Vends tes articles", UPLOAD_FORM);
       }
-      const body = await readBody(req);
-      if (p === "/api/v2/photos") {
-        const id = this.nextId++;
-        this.photos.set(id, body.length);
-        return json(200, { id });
+      if (/^\/member\/\d+/.test(p)) return html(200, "Dressing", `<h1>Mon dressing</h1>`);
+      if (/^\/items\/\d+/.test(p)) return html(200, "Article", `<h1>Article</h1>`);
+      if (p === "/") return html(200, "Vinted", `<a href="/member/login">Se connecter</a>`);
+      return html(404, "Introuvable", "<p>Page introuvable</p>");
+    }
+
+    // --- the JSON API ----------------------------------------------------------------------------------------
+    const body = method === "GET" ? Buffer.alloc(0) : await readBody(req);
+    const isWrite = method !== "GET";
+    if (!this.loggedIn(req) || this.switches.stale || this.switches.loggedOut)
+      return json(401, { code: 100, message: "invalid_authentication_token" });
+    if (isWrite) {
+      this.writesReceived++;
+      const hold = this.switches.holdAfter;
+      if (hold && this.answered[hold.kind] >= hold.count) {
+        this.log.push({ method, path: p, status: 0 });
+        return; // never answered: the test kills the client meanwhile
       }
-      if (p === "/api/v2/item_upload/drafts") {
-        const d = JSON.parse(body.toString("utf8")) as Omit<Draft, "id" | "published">;
-        const problems = validate(d);
-        if (problems.length) return json(422, { message: problems.join("; ") });
-        const id = this.nextId++;
-        this.drafts.set(id, { ...d, id, published: false });
-        return json(200, { draft: { id } });
-      }
-      const completion = /^\/api\/v2\/item_upload\/drafts\/(\d+)\/completion$/.exec(p);
-      if (completion) {
-        const d = this.drafts.get(Number(completion[1]));
-        if (!d) return json(404, { message: "not found" });
-        d.published = true;
-        return json(200, { item: { id: d.id, url: `${this.url}/items/${d.id}` } });
+      // Writes need the page's CSRF token; without it: 403 access_denied (vinted.md "The web app's own JSON calls").
+      if (req.headers["x-csrf-token"] !== this.csrf || this.switches.forbidden)
+        return json(403, { code: 106, message: "access_denied" });
+      if (this.switches.captchaOnWrite === this.writesReceived)
+        // DataDome's answer to an XHR: 403 with the captcha URL in the JSON body (idx:31206340948).
+        return json(403, {
+          url: `https://geo.captcha-delivery.com/captcha/?initialCid=${randomBytes(6).toString("hex")}&cid=x`,
+        });
+      if (this.switches.rateLimit !== null) {
+        const retry = this.switches.rateLimit;
+        this.switches.rateLimit = null;
+        return json(429, { code: 429, message: "Too many requests" }, { "retry-after": retry });
       }
     }
-    send(404, page("404", "not found"));
+    if (p === "/api/v2/users/current")
+      return json(200, { user: { id: this.memberId, login: "replica_seller" } });
+    if (p === "/api/v2/item_upload/catalogs") return json(200, { catalogs: this.tree() });
+    if (p === "/api/v2/item_upload/colors") return json(200, { colors: COLORS });
+    // Package sizes (idx:51777029943 reads /api/v2/package_sizes; vinted.md: 1/2/3 small/medium/large).
+    if (p === "/api/v2/package_sizes")
+      return json(200, {
+        package_sizes: [1, 2, 3].map((id) => ({ id, title: ["Petit", "Moyen", "Grand"][id - 1] })),
+      });
+    if (p === "/api/v2/item_upload/size_groups") {
+      const id = Number(u.searchParams.get("catalog_ids[]"));
+      return json(200, {
+        size_groups: [
+          {
+            id: [183, 1839, 1864, 257, 1816].includes(id) ? 2 : 1,
+            sizes: [1839, 1864, 1816].includes(id) ? JEANS : TOPS,
+          },
+        ],
+      });
+    }
+    if (p === "/api/v2/brands") {
+      const q = (u.searchParams.get("q") ?? "").toLowerCase();
+      return json(200, { brands: BRANDS.filter((b) => b.title.toLowerCase().includes(q)) });
+    }
+    if (p === "/api/v2/photos" && method === "POST") {
+      // Multipart photo[type]=item, photo[temp_uuid], photo[file] (idx:51777029943); answer {id,url,…} (idx:40639096502).
+      const file = multipartFile(body, req.headers["content-type"] ?? "", "photo[file]");
+      if (!file)
+        return json(400, {
+          code: 99,
+          message_code: "validation_error",
+          errors: [{ field: "photo", value: "Ajoute une photo" }],
+        });
+      this.photoUploads.push(createHash("sha256").update(file).digest("hex"));
+      const id = this.nextPhoto++;
+      this.answered.photo++;
+      return json(200, { id, url: `${this.url}/photos/${id}.jpg`, width: 800, height: 1200 });
+    }
+    if (p === "/api/v2/item_upload/drafts" && method === "GET")
+      return json(200, {
+        drafts: [...this.items.values()]
+          .filter((i) => i.is_draft)
+          .map((i) => ({ id: i.id, title: i.fields.title })),
+      });
+    if (p === "/api/v2/item_upload/drafts" && method === "POST") {
+      const draft = (JSON.parse(body.toString("utf8")) as { draft: Record<string, unknown> }).draft;
+      if (this.switches.echoSecrets)
+        // A refusal that echoes the request back: whatever it holds must never land in a vbulk file in clear.
+        return json(400, {
+          code: 99,
+          message_code: "validation_error",
+          errors: [
+            { field: "session", value: `csrf ${req.headers["x-csrf-token"]} cookie ${req.headers.cookie}` },
+          ],
+        });
+      const bad = this.leafError(draft.catalog_id);
+      if (bad) return json(400, { code: 99, message_code: "validation_error", errors: [bad] });
+      const id = this.nextId++;
+      this.items.set(id, { id, is_draft: true, fields: draft, photo_ids: photoIds(draft) });
+      this.answered.draft++;
+      if (this.switches.swallowDraft) {
+        this.switches.swallowDraft = false;
+        this.log.push({ method, path: p, status: 0 });
+        return; // saved, never answered: the client cannot know the id
+      }
+      if (this.switches.draftDelayMs) await new Promise((r) => setTimeout(r, this.switches.draftDelayMs));
+      // The create answers a stub, an id and little else (Bumpline CHANGELOG, idx:57354761583).
+      return json(200, { draft: { id, is_draft: true } });
+    }
+    const draftPath = p.match(/^\/api\/v2\/item_upload\/drafts\/(\d+)(\/completion)?$/);
+    if (draftPath) {
+      const item = this.items.get(Number(draftPath[1]));
+      if (!item) return json(404, { code: 404, message: "not_found" });
+      // A published item's draft URL answers 403 access_denied (idx:67586289812).
+      if (!item.is_draft) return json(403, { code: 106, message: "access_denied" });
+      const draft = (JSON.parse(body.toString("utf8")) as { draft: Record<string, unknown> }).draft;
+      if (method === "PUT") {
+        item.fields = draft;
+        item.photo_ids = photoIds(draft);
+        return json(200, { draft: { id: item.id } });
+      }
+      // Completion validates the payload sent WITH it, not the stored draft (Bumpline CHANGELOG idx:57354761583),
+      // and wants the size both as size_id and in item_attributes (vinted.md).
+      const errors = completionErrors(draft);
+      if (errors.length) return json(400, { code: 99, message_code: "validation_error", errors });
+      item.fields = draft;
+      item.photo_ids = photoIds(draft);
+      item.is_draft = false;
+      this.answered.completion++;
+      return json(200, { item: { id: item.id } });
+    }
+    // The owner's view (vinted.md: GET /api/v2/item_upload/items/<id>); the public one answers 404 since 2025.
+    const owner = p.match(/^\/api\/v2\/item_upload\/items\/(\d+)$/);
+    if (owner) {
+      const item = this.items.get(Number(owner[1]));
+      if (!item) return json(404, { code: 404, message: "not_found" });
+      return json(200, {
+        item: {
+          id: item.id,
+          title: item.fields.title,
+          price: item.fields.price,
+          is_draft: item.is_draft,
+          is_closed: false,
+        },
+      });
+    }
+    if (/^\/api\/v2\/items\/\d+$/.test(p)) return json(404, { code: 404, message: "not_found" });
+    return json(404, { code: 404, message: "not_found" });
+  }
+
+  private tree(): Node[] {
+    const prune = (nodes: Node[]): Node[] =>
+      nodes
+        .filter((n) => !this.removedLeaves.has(n.id))
+        .map((n) => (n.catalogs ? { ...n, catalogs: prune(n.catalogs) } : n));
+    return prune(CATALOG);
+  }
+
+  /** A catalog_id must be a leaf (vinted.md "The listing"). */
+  private leafError(id: unknown): { field: string; value: string } | null {
+    const find = (nodes: Node[]): Node | null => {
+      for (const n of nodes) {
+        if (n.id === id) return n;
+        const hit = n.catalogs ? find(n.catalogs) : null;
+        if (hit) return hit;
+      }
+      return null;
+    };
+    const node = find(this.tree());
+    if (!node || node.catalogs?.length) return { field: "catalog_id", value: "Choisis une catégorie" };
+    return null;
   }
 }
 
-function validate(d: Omit<Draft, "id" | "published">): string[] {
-  const out: string[] = [];
-  if (!d.title) out.push("title: Fill in title");
-  if (!d.description) out.push("description: Fill in description");
-  if (!d.catalog_id) out.push("catalog: Choose a category");
-  if (!d.photo_ids?.length) out.push("photos: Add photos");
-  if (!d.price) out.push("price: Fill in price");
-  return out;
+function photoIds(draft: Record<string, unknown>): number[] {
+  return ((draft.assigned_photos as { id: number }[] | undefined) ?? []).map((p) => p.id);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+/** What completion refuses, in Vinted's words (Bumpline CHANGELOG idx:57354761583: "size: Fill in size"). */
+function completionErrors(d: Record<string, unknown>): { field: string; value: string }[] {
+  const errors: { field: string; value: string }[] = [];
+  if (!d.title) errors.push({ field: "title", value: "Fill in title" });
+  if (!d.catalog_id) errors.push({ field: "catalog_id", value: "Fill in category" });
+  if (!d.price) errors.push({ field: "price", value: "Fill in price" });
+  if (!d.status_id) errors.push({ field: "status_id", value: "Fill in condition" });
+  const attrs = (d.item_attributes as { code: string; ids: number[] }[] | undefined) ?? [];
+  if (!d.size_id || !attrs.some((a) => a.code === "size" && a.ids.includes(d.size_id as number)))
+    errors.push({ field: "size", value: "Fill in size to continue" });
+  if (!photoIds(d).length) errors.push({ field: "assigned_photos", value: "Add photos" });
+  return errors;
 }
 
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body>${body}</body></html>`;
+function multipartFile(body: Buffer, contentType: string, field: string): Buffer | null {
+  const boundary = contentType.match(/boundary=(?:"([^"]+)"|([^;]+))/);
+  if (!boundary) return null;
+  const sep = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = body.indexOf(sep);
+  while (at >= 0) {
+    const next = body.indexOf(sep, at + sep.length);
+    if (next < 0) break;
+    const part = body.subarray(at + sep.length, next);
+    const headEnd = part.indexOf("\r\n\r\n");
+    if (headEnd >= 0 && part.subarray(0, headEnd).toString("utf8").includes(`name="${field}"`))
+      return part.subarray(headEnd + 4, part.length - 2);
+    at = next;
+  }
+  return null;
+}
+
+/**
+ * A page of the web app: the CSRF token in the page payload (idx:40025226648), and the OneTrust cookie banner
+ * (`#onetrust-reject-all-handler`, vinted.md) until a choice is stored in OptanonAlertBoxClosed.
+ */
+function page(title: string, body: string, csrf: string): string {
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title>
+<script>window.__APP__={"CSRF_TOKEN":"${csrf}","locale":"fr"};</script></head><body>${body}
+<div id="onetrust-banner-sdk" hidden><button id="onetrust-reject-all-handler">Continuer sans accepter</button></div>
+<script>
+if (!document.cookie.includes("OptanonAlertBoxClosed")) document.getElementById("onetrust-banner-sdk").hidden = false;
+document.getElementById("onetrust-reject-all-handler").onclick = () => {
+  document.cookie = "OptanonAlertBoxClosed=" + new Date().toISOString() + "; path=/";
+  document.getElementById("onetrust-banner-sdk").hidden = true;
+};
+</script></body></html>`;
 }
 
 const LOGIN_HTML = `<form method="post" action="/member/login"><input name="username" data-testid="login-username"><input name="password" type="password" data-testid="login-password"><button type="submit" data-testid="login-submit">Se connecter</button></form>`;
 
-function formHtml(csrf: string, draft: Draft | null): string {
-  const catalog = JSON.stringify(CATALOG);
-  const brands = JSON.stringify(BRANDS);
-  const sizes = JSON.stringify(SIZES);
-  const publishButton = draft
-    ? `<button type="button" data-testid="upload-form-save-button">Ajouter</button>`
-    : "";
-  return `<meta name="csrf-token" content="${csrf}">
-<div data-testid="form-error" hidden></div>
-<input type="file" multiple accept="image/*" data-testid="add-photos-input">
-<div id="thumbs"></div>
-<input data-testid="title--input" value="${draft ? esc(draft.title) : ""}">
-<textarea data-testid="description--input">${draft ? esc(draft.description) : ""}</textarea>
-<button type="button" data-testid="catalog-select-dropdown-input">Catégorie</button>
-<div id="catalog-panel"></div>
-<div id="dependent" hidden>
-  <button type="button" data-testid="brand-select-dropdown-input">Marque</button><div id="brand-panel"></div>
-  <button type="button" data-testid="category-size-single-grid-input">Taille</button><div id="size-panel"></div>
-  <button type="button" data-testid="category-condition-single-list-input">État</button><div id="condition-panel"></div>
-  <button type="button" data-testid="color-select-dropdown-input">Couleur</button><div id="color-panel"></div>
-  <div id="package">${[1, 2, 3].map((i) => `<label><input type="radio" name="pkg" data-testid="package-size-${i}" value="${i}">${["Petit", "Moyen", "Grand"][i - 1]}</label>`).join("")}</div>
-</div>
-<input data-testid="price-input--input" value="${draft?.price ?? ""}">
+/** The upload form's fields as live captures recorded them (vinted.md "The web upload form"), for doctor's snapshot. */
+const UPLOAD_FORM = `<form>
+<input type="file" data-testid="add-photos-input" hidden>
+<label for="title">Titre</label><input id="title" data-testid="title--input">
+<label for="description">Décris ton article</label><textarea id="description" data-testid="description--input"></textarea>
+<input data-testid="catalog-select-dropdown-input" aria-label="Catégorie">
+<label for="price">Prix</label><input id="price" data-testid="price-input--input">
+<input type="checkbox" data-testid="bump-checkbox--input" aria-label="Booster">
 <button type="button" data-testid="upload-form-save-draft-button">Sauvegarder le brouillon</button>
-${publishButton}
-<script>
-const CATALOG = ${catalog}, BRANDS = ${brands}, SIZES = ${sizes};
-const state = ${JSON.stringify(draft ?? { photo_ids: [], catalog_id: null, brand_id: null, size: null, status_id: null, color_ids: [], package_size_id: null })};
-const $ = (t) => document.querySelector('[data-testid="' + t + '"]');
-const csrf = document.querySelector('meta[name=csrf-token]').content;
-function fail(status, body) {
-  if (status === 403 && body && body.url && body.url.includes('captcha-delivery')) {
-    const f = document.createElement('iframe'); f.src = '/geo.captcha-delivery.com/captcha/?initialCid=abc'; f.title = 'DataDome CAPTCHA'; document.body.appendChild(f); return;
-  }
-  const e = $('form-error'); e.hidden = false; e.dataset.status = String(status); e.dataset.retryAfter = body && body.retryAfter || '';
-  e.textContent = status + ' ' + (body && body.message || '');
-}
-async function post(path, body, isForm) {
-  const r = await fetch(path, { method: 'POST', headers: isForm ? { 'X-CSRF-Token': csrf } : { 'X-CSRF-Token': csrf, 'content-type': 'application/json' }, body });
-  let data = null; try { data = await r.json(); } catch {}
-  if (data && r.headers.get('retry-after')) data.retryAfter = r.headers.get('retry-after');
-  return { ok: r.ok, status: r.status, data };
-}
-$('add-photos-input').addEventListener('change', async (ev) => {
-  for (const file of ev.target.files) {
-    const fd = new FormData(); fd.append('photo[file]', file); fd.append('photo[type]', 'item'); fd.append('photo[temp_uuid]', crypto.randomUUID());
-    const r = await post('/api/v2/photos', fd, true);
-    if (!r.ok) return fail(r.status, r.data);
-    state.photo_ids.push(r.data.id);
-    const t = document.createElement('div'); t.dataset.testid = 'photo-thumb'; t.textContent = file.name; document.getElementById('thumbs').appendChild(t);
-  }
-});
-function panel(id, html) { const p = document.getElementById(id); p.innerHTML = p.innerHTML ? '' : html; return p; }
-$('catalog-select-dropdown-input').addEventListener('click', () => {
-  const p = panel('catalog-panel', '<input data-testid="catalog-search-input"><ul id="catalog-options"></ul>');
-  const render = (q) => { const ul = document.getElementById('catalog-options'); if (!ul) return;
-    ul.innerHTML = CATALOG.filter(c => c.path.join(' > ').toLowerCase().includes(q.toLowerCase())).map(c => '<li role="option" data-testid="catalog-option-' + c.id + '">' + c.path.join(' > ') + '</li>').join(''); };
-  render('');
-  const s = p.querySelector('input'); if (s) s.addEventListener('input', () => render(s.value));
-  p.addEventListener('click', (e) => { const li = e.target.closest('li'); if (!li) return; state.catalog_id = Number(li.dataset.testid.split('-').pop()); p.innerHTML = ''; $('catalog-select-dropdown-input').textContent = li.textContent; document.getElementById('dependent').hidden = false; });
-});
-$('brand-select-dropdown-input').addEventListener('click', () => {
-  const p = panel('brand-panel', '<input data-testid="brand-search--input">' + BRANDS.map(b => '<label><input type="radio" name="brand" data-testid="brand-radio-' + b.id + '" value="' + b.id + '">' + b.name + '</label>').join(''));
-  p.addEventListener('change', (e) => { state.brand_id = Number(e.target.value); p.innerHTML = ''; });
-});
-$('category-size-single-grid-input').addEventListener('click', () => {
-  const p = panel('size-panel', SIZES.map(s => '<button type="button" data-testid="size-radio-' + s + '">' + s + '</button>').join(''));
-  p.addEventListener('click', (e) => { const b = e.target.closest('button'); if (!b) return; state.size = b.textContent; p.innerHTML = ''; });
-});
-$('category-condition-single-list-input').addEventListener('click', () => {
-  const p = panel('condition-panel', [6, 1, 2, 3, 4].map(i => '<label><input type="radio" name="cond" data-testid="condition-radio-' + i + '" value="' + i + '">' + i + '</label>').join(''));
-  p.addEventListener('change', (e) => { state.status_id = Number(e.target.value); p.innerHTML = ''; });
-});
-$('color-select-dropdown-input').addEventListener('click', () => {
-  const p = panel('color-panel', [1,2,3,4,5,6,7,8,9,10,11,12].map(i => '<label><input type="checkbox" data-testid="color-checkbox-' + i + '" value="' + i + '">' + i + '</label>').join(''));
-  p.addEventListener('change', (e) => { const v = Number(e.target.value); if (e.target.checked) { state.color_ids.push(v); if (state.color_ids.length > 2) state.color_ids.shift(); } else state.color_ids = state.color_ids.filter(x => x !== v); });
-});
-document.getElementById('package').addEventListener('change', (e) => { state.package_size_id = Number(e.target.value); });
-$('upload-form-save-draft-button').addEventListener('click', async () => {
-  const body = { ...state, title: $('title--input').value, description: $('description--input').value, price: Number($('price-input--input').value) || null };
-  const r = await post('/api/v2/item_upload/drafts', JSON.stringify(body), false);
-  if (!r.ok) return fail(r.status, r.data);
-  location.href = '/member/items/drafts?saved=' + r.data.draft.id;
-});
-const pub = $('upload-form-save-button');
-if (pub) pub.addEventListener('click', async () => {
-  const r = await post('/api/v2/item_upload/drafts/' + state.id + '/completion', JSON.stringify(state), false);
-  if (!r.ok) return fail(r.status, r.data);
-  location.href = '/items/' + r.data.item.id;
-});
-</script>`;
-}
+<button type="submit" data-testid="upload-form-save-button">Ajouter</button>
+</form>`;
 
-/** Starts a replica from the command line, for trying vbulk by hand: `npx tsx test/replica/server.ts`. */
-if (process.argv[1]?.endsWith("replica/server.ts")) {
-  const r = new VintedReplica();
-  const url = await r.start();
+if (process.argv[1]?.endsWith("server.ts")) {
+  const replica = new VintedReplica();
+  const url = await replica.start();
   process.stdout.write(`Vinted replica on ${url} (log in at ${url}/member/login with anything)\n`);
 }

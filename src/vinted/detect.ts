@@ -1,0 +1,125 @@
+import { VbulkError } from "../core/errors.js";
+import {
+  ChallengeError,
+  ListingRejectedError,
+  RateLimitError,
+  SessionExpiredError,
+  TransientError,
+} from "./errors.js";
+
+/** What an in-page fetch saw: status, final URL (after redirects), Retry-After and the body text. */
+export interface Answer {
+  status: number;
+  url: string;
+  retryAfter: string | null;
+  contentType: string;
+  body: string;
+}
+
+/** Markers of a bot challenge in a body or URL (vinted.md "Stop-everything signals": DataDome, Cloudflare). */
+const CAPTCHA = /captcha-delivery\.com|geo\.captcha/i;
+const CLOUDFLARE = /__cf_chl|challenges\.cloudflare\.com|cf-chl|just a moment/i;
+/** The texts of Vinted's blocked-session pages (vinted.md; idx:69038895870 quotes "Ta session a été bloquée"). */
+const BLOCKED = /session a été bloquée|activité inhabituelle|activité automatisée|temporairement bloqué/i;
+
+/**
+ * Where a landing says the session is gone or the account must act (vinted.md "Sessions"): a stale session parks
+ * on /session-refresh, a logged-out page redirects to /member/signup…, a phone check to /users/verification.
+ * Returns the error to throw, or null when the page is usable.
+ */
+export function classifyLanding(path: string, text: string): Error | null {
+  if (path.startsWith("/session-refresh")) return new SessionExpiredError(path);
+  if (path.startsWith("/member/signup") || path.startsWith("/member/login"))
+    return new SessionExpiredError(path);
+  if (path.startsWith("/users/verification")) return new ChallengeError("verification", path);
+  if (CAPTCHA.test(text)) return new ChallengeError("captcha", path);
+  if (CLOUDFLARE.test(text)) return new ChallengeError("cloudflare", path);
+  if (BLOCKED.test(text)) return new ChallengeError("blocked", path);
+  return null;
+}
+
+/**
+ * Seconds asked by a Retry-After header (delay-seconds or an HTTP date, RFC 9110), or null when absent or
+ * unreadable. Never negative; the caller caps it.
+ */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  if (!value) return null;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  }
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
+ * Turns an answer of the web app's JSON API into its JSON, or the error that says what happened. A 403 with a
+ * captcha URL (`{"url":"https://geo.captcha-delivery.com/…"}`, idx:31206340948) or any 403 stops everything;
+ * 401 means the session is gone; a 4xx with `{errors:[{field,value}]}` (idx:55162460674) is the listing refused
+ * field by field; anything that is not JSON is reported as such, never read as "not logged in".
+ */
+export function readAnswer<T = unknown>(a: Answer, what: string, now = Date.now()): T {
+  const where = pathOf(a.url);
+  // A redirect to a landing (session refresh, signup, verification) or an HTML challenge page in place of JSON.
+  const landing = classifyLanding(where, isJson(a) ? "" : a.body);
+  if (landing) throw landing;
+  if (a.status === 429) {
+    const s = parseRetryAfter(a.retryAfter, now);
+    throw new RateLimitError(s);
+  }
+  if (a.status === 401) throw new SessionExpiredError(`401 on ${what}`);
+  if (a.status === 403) {
+    if (CAPTCHA.test(a.body) || /datadome/i.test(a.body)) throw new ChallengeError("captcha", where);
+    if (CLOUDFLARE.test(a.body)) throw new ChallengeError("cloudflare", where);
+    throw new ChallengeError("forbidden", where);
+  }
+  if (a.status === 404) throw new VbulkError("NOT_FOUND", `Vinted answered 404 for ${what}`);
+  if (a.status >= 500) throw new TransientError(`Vinted answered ${a.status} to ${what}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(a.body);
+  } catch {
+    throw new TransientError(
+      `Expected JSON from Vinted for ${what} but received ${a.status} ${a.contentType || "no content type"} (${a.body.length} bytes)`,
+    );
+  }
+  if (a.status >= 400) {
+    const fields = fieldErrors(json);
+    const detail = fields.length
+      ? fields.map((f) => `${f.field}: ${f.value}`).join("; ")
+      : messageIn(json) || `status ${a.status}`;
+    throw new ListingRejectedError(`Vinted refused ${what}: ${detail}`, fields);
+  }
+  return json as T;
+}
+
+function isJson(a: Answer): boolean {
+  return /json/i.test(a.contentType);
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+/** `{errors:[{field,value}]}` as Vinted sends it (idx:55162460674), at most a few, each value cut short. */
+export function fieldErrors(json: unknown): { field: string; value: string }[] {
+  const errors = (json as { errors?: unknown })?.errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.slice(0, 10).map((e) => ({
+    field: String((e as { field?: unknown }).field ?? "?").slice(0, 60),
+    value: String((e as { value?: unknown }).value ?? (e as { message?: unknown }).message ?? "").slice(
+      0,
+      200,
+    ),
+  }));
+}
+
+function messageIn(json: unknown): string {
+  const m = (json as { message?: unknown })?.message;
+  return typeof m === "string" ? m.slice(0, 200) : "";
+}

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadMapping, mapToVinted } from "../src/listing/mapping.js";
+import { matchSize } from "../src/vinted/execute.js";
+import { checkMapping } from "../src/vinted/sync.js";
+import { CATALOG } from "./replica/server.js";
+
+describe("the catalogue mapping by leaf id", () => {
+  it("every mapped id of the shipped mapping is a leaf of the replica's tree where the tree has it, never a known parent", async () => {
+    const m = await loadMapping(new URL("../models/vinted-fr.json", import.meta.url).pathname);
+    const parents = [77, 183, 257]; // vinted.md: parents on Vinted, not leaves
+    for (const [type, c] of Object.entries(m.categories))
+      for (const e of [c.catalog.femme, c.catalog.homme])
+        if (e?.id) assert.equal(parents.includes(e.id), false, `${type}: ${e.id} is a parent`);
+    const { checks } = checkMapping(m, CATALOG, "2026-11-26");
+    const known = checks.filter((c) => c.status === "ok");
+    assert.ok(known.length >= 8, `${known.length} ids found as leaves`);
+    assert.deepEqual(
+      checks.filter((c) => c.status === "not_leaf"),
+      [],
+    );
+  });
+
+  it("sync flags a removed leaf and a parent, fills a missing id by its path, and plan then says why", async () => {
+    const m = await loadMapping(new URL("../models/vinted-fr.json", import.meta.url).pathname);
+    m.categories["t-shirt"]!.catalog.homme!.id = 77; // a parent
+    m.categories.jeans!.catalog.homme = { id: null, path: ["Hommes", "Vêtements", "Jeans", "Jeans skinny"] };
+    const tree = structuredClone(CATALOG);
+    tree[0]!.catalogs![0]!.catalogs![0]!.catalogs = [{ id: 222, title: "Chemises" }]; // 221 removed
+    const { mapping, checks } = checkMapping(m, tree, "2026-11-26");
+    const by = (cat: string, g: string) => checks.find((c) => c.category === cat && c.gender === g)!;
+    assert.equal(by("t-shirt", "femme").status, "removed");
+    assert.equal(by("t-shirt", "homme").status, "not_leaf");
+    assert.deepEqual([by("jeans", "homme").status, by("jeans", "homme").id], ["resolved", 1816]);
+    const item = {
+      category: "t-shirt",
+      color: "noir",
+      condition: "bon" as const,
+      gender: "femme" as const,
+      size: "M",
+    };
+    const { vinted, needsReview } = mapToVinted(mapping, item);
+    assert.equal(vinted.catalog_id, 221);
+    assert.match(needsReview.join(";"), /catalogue 221 .* no longer exists/);
+    const jeans = mapToVinted(mapping, { ...item, category: "jeans", gender: "homme" });
+    assert.deepEqual([jeans.vinted.catalog_id, jeans.needsReview], [1816, []]);
+  });
+
+  it("an article without a recorded leaf id is needs_review with the reason, not guessed", async () => {
+    const m = await loadMapping(new URL("../models/vinted-fr.json", import.meta.url).pathname);
+    const r = mapToVinted(m, {
+      category: "robe",
+      color: "noir",
+      condition: "bon",
+      gender: "femme",
+      size: "M",
+    });
+    assert.equal(r.vinted.catalog_id, null);
+    assert.match(r.needsReview.join(";"), /no Vinted leaf id known for femme "robe" .*vbulk vinted sync/);
+  });
+
+  it("a plan size matches the size ids of the group, whatever system the label mixes", () => {
+    const tops = ["XS / 34 / 6", "S / 36 / 8", "M / 38 / 10"].map((title, i) => ({ id: 2 + i, title }));
+    const jeans = ["W30 | FR 40", "W32 | FR 42"].map((title, i) => ({ id: 103 + i, title }));
+    assert.equal(matchSize("M", tops), 4);
+    assert.equal(matchSize("38", tops), 4);
+    assert.equal(matchSize("W32", jeans), 104);
+    assert.equal(matchSize("42", jeans), 104);
+    assert.equal(matchSize("XXL", tops), null);
+  });
+});
