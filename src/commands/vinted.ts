@@ -3,86 +3,30 @@ import { join, resolve } from "node:path";
 import { confirm } from "@inquirer/prompts";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../core/atomic.js";
-import { type Config, resolveConfig } from "../core/config.js";
+import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan, writePlan } from "../listing/plan.js";
 import { StatusWriter } from "../store/status.js";
-import { VintedTab } from "../vinted/adapter.js";
-import { openBrowser } from "../vinted/browser.js";
-import { ChallengeError, RateLimitError } from "../vinted/errors.js";
 import {
   checkItem,
   type ExecuteEvent,
   type ExecuteResult,
   fieldsDigest,
-  runExecute,
   selectItems,
   writesNeeded,
 } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { login } from "../vinted/login.js";
 import { Budget, estimateMs, formatDuration, loadPacing, savePacing } from "../vinted/pacing.js";
-import { configDir, loadSession, saveSession } from "../vinted/session.js";
+import { executeInBrowser, headless, isPromptExit, siteUrl, withTab } from "../vinted/run.js";
+import { configDir } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
-const DEFAULT_VINTED_URL = "https://www.vinted.fr";
-
-/** The site: VBULK_VINTED_URL (validated, named in the error) or vinted.fr. */
-function siteUrl(): string {
-  const raw = process.env.VBULK_VINTED_URL;
-  if (!raw) return DEFAULT_VINTED_URL;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("not http(s)");
-    return u.origin;
-  } catch {
-    throw new VbulkError(
-      "BAD_USAGE",
-      `Expected an http(s) URL for VBULK_VINTED_URL but received ${JSON.stringify(raw)}`,
-      {
-        hint: "Unset it to use https://www.vinted.fr, or set e.g. VBULK_VINTED_URL=https://www.vinted.be",
-      },
-    );
-  }
-}
-
-/** Headless only on request (--headless, VBULK_HEADLESS=1 or config): documented as likely blocked by Vinted. */
-function headless(flag: boolean | undefined, config: Config["execute"]): boolean {
-  return flag === true || process.env.VBULK_HEADLESS === "1" || config.headless;
-}
-
-/** The Ctrl-C of an @inquirer prompt (and Ctrl-D): the user said no by leaving. */
-function isPromptExit(err: unknown): boolean {
-  return err instanceof Error && (err.name === "ExitPromptError" || err.name === "AbortPromptError");
-}
-
-/**
- * Opens the logged-in tab, runs `fn`, and always saves the browser state again afterwards (Vinted's refresh token is
- * single-use: a session file not saved after a run is stale), failed runs included.
- */
-async function withTab<T>(
-  hl: boolean,
-  config: Config["execute"],
-  fn: (tab: VintedTab) => Promise<T>,
-): Promise<T> {
-  const base = siteUrl();
-  const state = await loadSession();
-  const { browser, context } = await openBrowser({ headless: hl, state });
-  const tab = new VintedTab(context, base, config.timeoutMs);
-  try {
-    return await fn(tab);
-  } finally {
-    const fresh = await context.storageState().catch(() => null);
-    if (fresh?.cookies.length) await saveSession(fresh as never).catch(() => {});
-    await browser.close().catch(() => {});
-  }
-}
-
 /** Registers login, auth check, doctor, vinted sync and execute. */
 export function registerVinted(program: Command, run: Run): void {
   program
@@ -454,34 +398,20 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   };
   let results: ExecuteResult[];
   try {
-    results = await withTab(headless(raw.headless, config.execute), config.execute, async (tab) => {
-      try {
-        await tab.open("/items/new");
-      } catch (err) {
-        // A refusal on the very first page stops and pauses exactly like one on a write.
-        if (err instanceof ChallengeError || err instanceof RateLimitError) {
-          const p =
-            err instanceof ChallengeError
-              ? budget.pauseFor("challenge", redact(err.message))
-              : budget.pauseFor("rate_limit", redact(err.message), err.retryAfterSeconds);
-          await savePacing(pacingDir, budget.state);
-          io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(p.until).toISOString()}`);
-        }
-        throw err;
-      }
-      return runExecute({
-        dir,
-        plan: plan!,
-        journal,
-        tab,
-        budget,
-        savePacing: () => savePacing(pacingDir, budget.state),
-        config: config.execute,
-        publish: publishing && toPublish.length > 0,
-        only,
-        onEvent,
-        signal: controller.signal,
-      });
+    results = await executeInBrowser({
+      dir,
+      plan: plan!,
+      journal,
+      budget,
+      pacingDir,
+      config: config.execute,
+      headless: headless(raw.headless, config.execute),
+      publish: publishing && toPublish.length > 0,
+      only,
+      onEvent,
+      signal: controller.signal,
+      onPaused: (until) =>
+        io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(until).toISOString()}`),
     });
   } catch (err) {
     await status.finish(

@@ -10,16 +10,12 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { readPlan } from "../listing/plan.js";
 import { StatusWriter } from "../store/status.js";
-import { createPlaywrightAdapter } from "../vinted/adapter.js";
-import { openBrowser } from "../vinted/browser.js";
-import { type ExecuteEvent, type ExecuteResult, runExecute, selectItems } from "../vinted/execute.js";
+import { type ExecuteEvent, type ExecuteResult, selectItems } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
-import { createPacer } from "../vinted/pacing.js";
-import { loadSelectors } from "../vinted/selectors.js";
-import { loadSession } from "../vinted/session.js";
+import { Budget, loadPacing } from "../vinted/pacing.js";
+import { executeInBrowser, headless, siteUrl } from "../vinted/run.js";
+import { configDir } from "../vinted/session.js";
 import { checkConfirmation } from "./actions.js";
-
-const DEFAULT_VINTED_URL = "https://www.vinted.fr";
 
 export interface ExecuteJob {
   readonly running: boolean;
@@ -47,7 +43,18 @@ export async function startExecute(
     });
   if (opts.publish) checkConfirmation(plan, opts.confirmation);
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
-  const selectors = await loadSelectors(process.env.VBULK_SELECTORS);
+  const site = siteUrl();
+  const pacingDir = configDir();
+  const budget = new Budget(await loadPacing(pacingDir), config.execute);
+  const pause = budget.pause();
+  if (pause)
+    throw new VbulkError(
+      "CHALLENGE",
+      `Every write is paused until ${new Date(pause.until).toLocaleString()} (${redact(pause.reason)}): nothing was sent`,
+      {
+        hint: "Wait for it to end (vbulk status). If Vinted asked for something, do it in your browser first; `vbulk execute --ignore-pause` lifts the pause.",
+      },
+    );
   const items = selectItems(plan);
   const state = {
     running: true,
@@ -63,48 +70,53 @@ export async function startExecute(
   };
   void (async () => {
     const status = new StatusWriter(dir, "execute", 250);
-    const counts = { queued: items.length, done: 0, needs_manual: 0, failed: 0 };
-    status.update({ stage: "prepare", counts });
+    const counts = {
+      articles: items.length,
+      drafts: 0,
+      published: 0,
+      failed: 0,
+      needs_manual: 0,
+      writes_sent: 0,
+    };
+    status.update({ stage: "drafts", counts });
     try {
-      const session = await loadSession();
-      const journal = await JournalFile.open(dir);
-      const { browser, context } = await openBrowser({ headed: false, state: session });
-      const adapter = createPlaywrightAdapter(context, {
-        baseUrl: process.env.VBULK_VINTED_URL ?? DEFAULT_VINTED_URL,
-        selectors,
-        humanDelayMs: [...config.execute.humanDelayMs],
-        timeoutMs: config.execute.timeoutMs,
-      });
-      const pacer = createPacer(config.execute);
+      const journal = await JournalFile.open(dir, site);
       const onEvent = (e: ExecuteEvent) => {
         if (e.type === "item") {
-          if ((e.state === "done" || e.state === "reused") && e.phase === "prepare") counts.done++;
+          if (e.state === "done" && (e.step === "draft" || e.step === "adopt")) counts.drafts++;
+          if (e.state === "done" && e.step === "publish") counts.published++;
           if (e.state === "failed") counts.failed++;
-          status.update({ stage: e.phase, counts });
-          state.events.push(redact(`${e.id} ${e.phase} ${e.state}${e.detail ? `: ${e.detail}` : ""}`));
+          status.update({ stage: e.step === "publish" ? "publish" : "drafts", counts });
+          state.events.push(redact(`${e.id} ${e.step} ${e.state}${e.detail ? `: ${e.detail}` : ""}`));
+        } else if (e.type === "write") {
+          counts.writes_sent = e.sent;
+          status.update({ counts, message: redact(`${e.id}: sending ${e.what}`) });
+        } else if (e.type === "wait") {
+          const text = `${e.id}: next write at ${new Date(e.until).toLocaleTimeString()} (${e.why})`;
+          status.update({ message: text });
+          state.events.push(text);
         } else {
-          status.update({ message: e.reason });
+          status.update({ message: redact(e.reason) });
           state.events.push(redact(`stopped: ${e.reason}`));
         }
       };
-      try {
-        state.results = await runExecute({
-          dir,
-          plan,
-          journal,
-          adapter,
-          pacer,
-          config: config.execute,
-          dryRun: !opts.publish,
-          onEvent,
-        });
-      } finally {
-        await pacer.stop();
-        await adapter.close();
-        await browser.close();
-      }
-      counts.needs_manual = state.results.filter((r) => r.needs_manual).length;
-      await status.finish(state.results.every((r) => r.prepare?.ok) ? "done" : "partial");
+      const results = await executeInBrowser({
+        dir,
+        plan,
+        journal,
+        budget,
+        pacingDir,
+        config: config.execute,
+        headless: headless(undefined, config.execute),
+        publish: opts.publish && plan.items.some((i) => i.publish && !i.excluded),
+        onEvent,
+      });
+      state.results = results;
+      counts.needs_manual = results.filter((r) => r.state === "needs_manual").length;
+      const complete = results.every(
+        (r) => r.state === "published" || (r.state === "draft" && !opts.publish),
+      );
+      await status.finish(complete ? "done" : "partial");
     } catch (err) {
       state.error = redact(messageOf(err));
       await status.finish("failed", state.error);

@@ -118,7 +118,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await writeFile(
       configFile,
       JSON.stringify({
-        execute: { itemSpacingMs: [0, 0], humanDelayMs: [0, 0], retryMinMs: 200, timeoutMs: 15000 },
+        execute: { writeSpacingMs: [0, 0], timeoutMs: 15000 },
       }),
     );
     await saveSession(
@@ -129,6 +129,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
       VBULK_VINTED_URL: replica.url,
       VBULK_CONFIG_DIR: configDir,
       VBULK_CONFIG: configFile,
+      VBULK_HEADLESS: "1",
       ...(browserPath ? { VBULK_CHROMIUM_PATH: browserPath } : {}),
     });
     dir = await copyFixture("grouping");
@@ -252,10 +253,10 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.reload();
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/c1: brouillon \d+/).waitFor({ timeout: 60_000 });
-    assert.equal(replica.drafts.size, 1);
+    assert.equal(replica.items.size, 1);
     assert.equal(
-      [...replica.drafts.values()][0]!.published,
-      false,
+      [...replica.items.values()][0]!.is_draft,
+      true,
       "a dry run publishes nothing, publish:true or not",
     );
     assert.equal(

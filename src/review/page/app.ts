@@ -67,8 +67,10 @@ interface Activity {
     results:
       | {
           cluster_id: string;
-          prepare: { ok: boolean; draft_id?: string; error?: string } | null;
-          publish: { ok: boolean; listing_url?: string; error?: string } | null;
+          state: "draft" | "published" | "failed" | "needs_manual" | "skipped" | "not_reached";
+          draft_url?: string;
+          listing_url?: string;
+          error?: string;
         }[]
       | null;
     error: string | null;
@@ -652,19 +654,22 @@ function activityView(): HTMLElement | null {
               "li",
               {},
               `${r.cluster_id}: `,
-              r.prepare?.ok
-                ? t(lang, "draftOk", { d: r.prepare.draft_id ?? "" })
-                : t(lang, "failed", { e: r.prepare?.error ?? "" }),
-              r.publish
-                ? r.publish.ok
+              r.state === "published" && r.listing_url
+                ? h(
+                    "span",
+                    {},
+                    t(lang, "published", { u: "" }),
+                    h("a", { href: r.listing_url, rel: "noreferrer" }, r.listing_url),
+                  )
+                : r.state === "draft" && r.draft_url
                   ? h(
                       "span",
                       {},
+                      t(lang, "draftOk", { d: r.draft_url.match(/\/items\/(\d+)/)?.[1] ?? "" }),
                       " · ",
-                      h("a", { href: r.publish.listing_url, rel: "noreferrer" }, r.publish.listing_url ?? ""),
+                      h("a", { href: r.draft_url, rel: "noreferrer" }, r.draft_url),
                     )
-                  : ` · ${t(lang, "failed", { e: r.publish.error ?? "" })}`
-                : "",
+                  : t(lang, "failed", { e: r.error ?? r.state }),
             ),
           ),
         )

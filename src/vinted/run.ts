@@ -1,0 +1,119 @@
+import type { Config } from "../core/config.js";
+import { VbulkError } from "../core/errors.js";
+import { redact } from "../core/redact.js";
+import type { Plan } from "../listing/plan.js";
+import { VintedTab } from "./adapter.js";
+import { openBrowser } from "./browser.js";
+import { ChallengeError, RateLimitError } from "./errors.js";
+import { type ExecuteEvent, type ExecuteResult, runExecute } from "./execute.js";
+import type { JournalFile } from "./journal.js";
+import { type Budget, savePacing } from "./pacing.js";
+import { loadSession, saveSession } from "./session.js";
+
+const DEFAULT_VINTED_URL = "https://www.vinted.fr";
+
+/** The site: VBULK_VINTED_URL (validated, named in the error) or vinted.fr. */
+export function siteUrl(): string {
+  const raw = process.env.VBULK_VINTED_URL;
+  if (!raw) return DEFAULT_VINTED_URL;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("not http(s)");
+    return u.origin;
+  } catch {
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected an http(s) URL for VBULK_VINTED_URL but received ${JSON.stringify(raw)}`,
+      {
+        hint: "Unset it to use https://www.vinted.fr, or set e.g. VBULK_VINTED_URL=https://www.vinted.be",
+      },
+    );
+  }
+}
+
+/** Headless only on request (--headless, VBULK_HEADLESS=1 or config): documented as likely blocked by Vinted. */
+export function headless(flag: boolean | undefined, config: Config["execute"]): boolean {
+  return flag === true || process.env.VBULK_HEADLESS === "1" || config.headless;
+}
+
+/** The Ctrl-C of an @inquirer prompt (and Ctrl-D): the user said no by leaving. */
+export function isPromptExit(err: unknown): boolean {
+  return err instanceof Error && (err.name === "ExitPromptError" || err.name === "AbortPromptError");
+}
+
+/**
+ * Opens the logged-in tab, runs `fn`, and always saves the browser state again afterwards (Vinted's refresh token is
+ * single-use: a session file not saved after a run is stale), failed runs included.
+ */
+export async function withTab<T>(
+  hl: boolean,
+  config: Config["execute"],
+  fn: (tab: VintedTab) => Promise<T>,
+): Promise<T> {
+  const base = siteUrl();
+  const state = await loadSession();
+  const { browser, context } = await openBrowser({ headless: hl, state });
+  const tab = new VintedTab(context, base, config.timeoutMs);
+  try {
+    return await fn(tab);
+  } finally {
+    const fresh = await context.storageState().catch(() => null);
+    if (fresh?.cookies.length) await saveSession(fresh as never).catch(() => {});
+    await browser.close().catch(() => {});
+  }
+}
+
+/**
+ * Runs the plan in the logged-in tab: opens /items/new (a refusal there pauses every write exactly like one on a
+ * write), then runExecute, and saves the pacing state whatever happens. Shared by `vbulk execute` and the review
+ * page, so both go through the same checks. Throws what runExecute throws (ChallengeError, SessionExpiredError…).
+ */
+export async function executeInBrowser(opts: {
+  dir: string;
+  plan: Plan;
+  journal: JournalFile;
+  budget: Budget;
+  pacingDir: string;
+  config: Config["execute"];
+  headless: boolean;
+  publish: boolean;
+  only?: string[] | undefined;
+  onEvent?: (e: ExecuteEvent) => void;
+  signal?: AbortSignal;
+  /** Told when a refusal on the first page paused every write. */
+  onPaused?: (until: number) => void;
+}): Promise<ExecuteResult[]> {
+  const { budget, pacingDir } = opts;
+  try {
+    return await withTab(opts.headless, opts.config, async (tab) => {
+      try {
+        await tab.open("/items/new");
+      } catch (err) {
+        if (err instanceof ChallengeError || err instanceof RateLimitError) {
+          const p =
+            err instanceof ChallengeError
+              ? budget.pauseFor("challenge", redact(err.message))
+              : budget.pauseFor("rate_limit", redact(err.message), err.retryAfterSeconds);
+          await savePacing(pacingDir, budget.state);
+          opts.onPaused?.(p.until);
+        }
+        throw err;
+      }
+      return runExecute({
+        dir: opts.dir,
+        plan: opts.plan,
+        journal: opts.journal,
+        tab,
+        budget,
+        savePacing: () => savePacing(pacingDir, budget.state),
+        config: opts.config,
+        publish: opts.publish,
+        ...(opts.only ? { only: opts.only } : {}),
+        ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    });
+  } finally {
+    await savePacing(pacingDir, budget.state).catch(() => {});
+  }
+}
