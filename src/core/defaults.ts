@@ -44,26 +44,42 @@ export const DEFAULTS = Object.freeze({
     maxColorDelta: 2.5,
   }),
   grouping: Object.freeze({
-    /** auto: capture-order segmentation when the order carries signal, agglomerative otherwise. Measured with
-     *  bench/eval.ts on madison-multiview: shuffled, agglomerative at 0.04 recovers 21.6% of articles exactly,
-     *  DBSCAN at the spec's 0.24 only 6.8% (it chains everything), so DBSCAN is opt-in (--grouping dbscan). */
+    /** auto: the sequence method when the order carries signal (two modes in the consecutive distances or in
+     *  the capture gaps), an order-free grouping otherwise. dbscan and agglomerative are the fixed-threshold
+     *  methods (opt-in: --grouping dbscan), kept for the spec's BULK_CLUSTER_EPS. */
     method: "auto" as "auto" | "sequence" | "dbscan" | "agglomerative",
-    /** Spec's BULK_CLUSTER_EPS: cosine distance radius for DBSCAN. */
+    /** Spec's BULK_CLUSTER_EPS: cosine distance radius, only for --grouping dbscan. */
     eps: 0.24,
     /** Spec's BULK_MIN_SAMPLES: a DBSCAN core point needs this many neighbours (itself included). */
     minSamples: 2,
-    /** Average-linkage cut (cosine distance) for the agglomerative method; best of 0.04-0.24 in the shuffled sweep. */
+    /** Average-linkage cut (cosine distance), only for --grouping agglomerative (fixed; auto sets its own). */
     linkageCut: 0.04,
-    /** Sequence method: two photos of one run "pay" (sequenceEps - distance); runs of alike photos form.
-     *  Swept 0.1-0.25 x singletonPenalty 0-0.3 on madison-multiview in shooting order: best at 0.15 / 0.2. */
-    sequenceEps: 0.15,
-    /** Extra cost of an article of one photo: sellers shoot each garment 3-6 times, so a lone photo is unlikely. */
-    singletonPenalty: 0.2,
+    /** Share of the garment-colour distance in the combined distance; the rest is the embedder's appearance.
+     *  Both are divided by their batch median first, so this is a pure weight. Garment colour is the cue that
+     *  survives a flat shot vs a worn one; appearance separates two garments of one colour. Chosen with
+     *  `npm run eval -- --sweep` for the worst set (bench/eval.ts prints the grid). */
+    colorWeight: 0.7,
+    /** The cut is where the batch's two modes meet (equal odds); 1 keeps it there. */
+    cutScale: 1,
+    /** Cost of a one-photo article, as a share of the cut: sellers shoot each garment 3-6 times, but single
+     *  photos and colourways of one style happen (madison-multiview has 9), so the prior stays mild. */
+    singletonPenalty: 0.5,
     /** Longest run of photos one article may have (the spec: 3-6 photos; Vinted takes 20 at most). */
     sequenceMaxRun: 20,
-    /** Order is trusted when consecutive photos are this much closer than random pairs (ratio of mean distances). */
-    orderSignalRatio: 0.8,
-    /** A gap in capture time this long (seconds) always starts a new article. */
+    /** Ashman's D over which two modes count as real: 2 is the usual criterion for a clean two-normal split. */
+    bimodality: 2,
+    /** ...and a real valley between them: the fitted density at the boundary at most half the lower peak.
+     *  Two normals also fit a flat spread (D ~ 3.5, dip ~ 0.6: one photo per garment, gaps all "between");
+     *  a seller's batch shows dips of 0.1-0.3 (bench/eval.ts prints them). */
+    maxDip: 0.5,
+    /** The order carries signal when consecutive photos sit among the batch's closest tenth of pairs this many
+     *  binomial standard deviations more often than chance: 4 is far beyond a fluke (p < 1e-4), and a seller's
+     *  batch in shooting order scores 20-50 (bench/eval.ts prints it). */
+    orderExcess: 4,
+    /** How hard capture time pulls, in cuts: a clear burst (or pause) outweighs appearance up to twice the cut,
+     *  because a phone's clock is sharper evidence than a colour histogram. */
+    timeWeight: 2,
+    /** A pause this long (seconds) always starts a new article, whatever the batch's usual gaps. */
     timeGapSeconds: 600,
   }),
   color: Object.freeze({

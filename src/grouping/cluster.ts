@@ -1,25 +1,56 @@
 import clustering from "density-clustering";
 import { dot } from "../imaging/embedder.js";
+import { type Bimodal, fitGapModel, fitLogMixture, gapPosterior, median, orderExcess } from "./evidence.js";
 
 export type GroupingMethod = "auto" | "sequence" | "dbscan" | "agglomerative";
 
 export interface GroupingOptions {
   method: GroupingMethod;
+  /** DBSCAN radius (cosine distance), only for method "dbscan". */
   eps: number;
   minSamples: number;
+  /** Average-linkage cut (cosine distance), only for method "agglomerative". */
   linkageCut: number;
-  sequenceEps: number;
+  /** Share of the garment-colour distance in the combined distance (the rest: the embedder's appearance). */
+  colorWeight: number;
+  /** The cut is the batch's own boundary between "same garment" and "next garment" times this factor. */
+  cutScale: number;
+  /** Cost of a one-photo article, as a share of the cut. */
   singletonPenalty: number;
   sequenceMaxRun: number;
-  orderSignalRatio: number;
+  /** Ashman's D at or above which two modes count as separated (2 is the textbook criterion). */
+  bimodality: number;
+  /** ...and the mixture's density at the boundary must be at most this share of the lower peak (a valley). */
+  maxDip: number;
+  /** The order carries signal when this many standard deviations more consecutive pairs than chance sit among
+   *  the batch's closest tenth of pairs. */
+  orderExcess: number;
+  /** Weight of the capture-time evidence, in cuts: a clear burst pulls a pair in by this many cuts. */
+  timeWeight: number;
+  /** A pause this long (seconds) always starts a new article, whatever the batch's gaps. */
   timeGapSeconds: number;
 }
 
 export interface GroupingInput {
-  /** Unit vectors, in capture order (the caller sorts). */
+  /** Appearance: unit vectors of the embedder, in capture order (the caller sorts). */
   vectors: Float32Array[];
+  /** Garment-colour descriptors (unit vectors), same order; absent: appearance only. */
+  garment?: Float32Array[];
   /** Seconds since an arbitrary origin, per photo, or null where unknown. */
   times: (number | null)[];
+}
+
+/** Why a new article starts at a photo (sequence method). */
+export interface CutReason {
+  /** Index (in the input order) of the first photo of the new article. */
+  at: number;
+  /** Combined distance between the photo and the previous one, in cuts (> 1: looks unlike it). */
+  distance: number;
+  /** Capture-time gap before the photo (seconds) and that gap over the batch's median gap; null without times. */
+  gapSeconds: number | null;
+  gapRatio: number | null;
+  /** What decided it, in words. */
+  because: string;
 }
 
 export interface GroupingResult {
@@ -27,16 +58,40 @@ export interface GroupingResult {
   articles: number[][];
   /** The method that ran (auto resolves to one of the others). */
   method: Exclude<GroupingMethod, "auto">;
-  /** Mean consecutive distance / mean distance of all pairs: < 1 when the order carries signal. */
+  /** Excess of close consecutive pairs over chance, in standard deviations (>= orderExcess: the order carries
+   *  signal); null under 3 photos. */
   orderSignal: number | null;
-  /** Per article: true where the grouping is a guess (a DBSCAN noise point, a lone photo). */
+  /** The combined distance (in units of the batch's median) at which photos were cut apart; null if none applied. */
+  cut: number | null;
+  /** Per article: confidence 0..1 that it is exactly one garment (0.5: right at the cut). */
+  confidence: number[];
+  /** Per article: true where the grouping is a guess (a lone photo, a doubtful join). */
   lowConfidence: boolean[];
+  /** Per article boundary in the sequence: why the cut was made. */
+  cuts: CutReason[];
+  /** True when capture times took part. */
+  usedTimes: boolean;
+  /** The two-mode fits that decided the method: separation (Ashman's D) and dip, or null when not fitted. */
+  modes: { appearance: ModeFit | null; time: ModeFit | null; neighbours: ModeFit | null };
+}
+
+export interface ModeFit {
+  separation: number;
+  dip: number;
+}
+
+function fit(b: Bimodal | null): ModeFit | null {
+  return b ? { separation: round(b.separation), dip: round(b.dip) } : null;
+}
+
+function speaks(b: Bimodal | null, opts: GroupingOptions): boolean {
+  return b !== null && b.separation >= opts.bimodality && b.dip <= opts.maxDip;
 }
 
 /** Cosine distance matrix (1 - dot) of unit vectors, n x n, row-major. */
-export function distanceMatrix(vectors: Float32Array[]): Float32Array {
+export function distanceMatrix(vectors: Float32Array[]): Float64Array {
   const n = vectors.length;
-  const d = new Float32Array(n * n);
+  const d = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       const v = Math.max(0, 1 - dot(vectors[i]!, vectors[j]!));
@@ -46,82 +101,199 @@ export function distanceMatrix(vectors: Float32Array[]): Float32Array {
   return d;
 }
 
-/** How much closer consecutive photos are than random pairs; null with fewer than 3 photos. */
-export function orderSignal(d: Float32Array, n: number): number | null {
-  if (n < 3) return null;
-  let consecutive = 0;
-  for (let i = 0; i + 1 < n; i++) consecutive += d[i * n + i + 1]!;
-  consecutive /= n - 1;
-  let all = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all += d[i * n + j]!;
-  all /= (n * (n - 1)) / 2;
-  return all > 0 ? consecutive / all : null;
+/**
+ * Combines appearance and garment-colour distances. Each is divided by its own median over all pairs of the
+ * batch, so neither the embedder's scale nor the batch's (studio vs floor) weighs: the result is in "typical
+ * distances of this batch".
+ */
+export function combinedDistances(input: GroupingInput, colorWeight: number): Float64Array {
+  const n = input.vectors.length;
+  const parts: { d: Float64Array; w: number }[] = [{ d: distanceMatrix(input.vectors), w: 1 - colorWeight }];
+  if (input.garment && input.garment.length === n)
+    parts.push({ d: distanceMatrix(input.garment), w: colorWeight });
+  else parts[0]!.w = 1;
+  const out = new Float64Array(n * n);
+  for (const p of parts) {
+    const all: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all.push(p.d[i * n + j]!);
+    const m = median(all) || 1;
+    for (let k = 0; k < out.length; k++) out[k] = out[k]! + (p.w * p.d[k]!) / m;
+  }
+  return out;
 }
 
 /**
- * Groups photos into articles. "sequence" walks the capture order and starts a new article when a photo looks
- * unlike the latest photos of the running one (or after a time gap); "dbscan" and "agglomerative" ignore the
- * order. "auto" uses the sequence when the order carries signal, agglomerative otherwise.
+ * Groups photos into articles.
+ *
+ * "sequence" (what "auto" picks when the order carries signal): the distances between consecutive photos have two
+ * modes in a seller's batch (same garment, next garment); a two-part mixture fitted to them gives the batch's own
+ * cut, and an exact dynamic programme splits the order into runs whose photos sit under it. Capture-time gaps
+ * add evidence the same way (their own two modes: bursts and pauses). Without two modes in either (every photo a
+ * different garment, or a shuffled order), "auto" falls back to an order-free grouping whose cut comes from the
+ * photos' nearest neighbours, and makes no join when those have no second mode either.
+ * "dbscan" and "agglomerative" are the fixed-threshold methods, opt-in.
  */
 export function groupPhotos(input: GroupingInput, opts: GroupingOptions): GroupingResult {
   const n = input.vectors.length;
-  const d = distanceMatrix(input.vectors);
-  const signal = orderSignal(d, n);
-  let method: Exclude<GroupingMethod, "auto">;
-  if (opts.method === "auto")
-    method = signal !== null && signal <= opts.orderSignalRatio ? "sequence" : "agglomerative";
-  else method = opts.method;
-  let articles: number[][];
-  let low: boolean[];
-  if (method === "sequence") {
-    articles = segmentSequence(d, n, input.times, opts);
-    low = articles.map((a) => a.length < 2);
-  } else if (method === "dbscan") {
-    const res = dbscan(d, n, opts.eps, opts.minSamples);
-    articles = res.articles;
-    low = res.noise;
-  } else {
-    articles = agglomerative(d, n, opts.linkageCut);
-    low = articles.map((a) => a.length < 2);
+  if (opts.method === "dbscan" || opts.method === "agglomerative") {
+    const d = distanceMatrix(input.vectors);
+    const res =
+      opts.method === "dbscan"
+        ? dbscan(d, n, opts.eps, opts.minSamples)
+        : { articles: agglomerative(d, n, opts.linkageCut), noise: [] as boolean[] };
+    const low = res.articles.map((a, i) => res.noise[i] ?? a.length < 2);
+    return finish(
+      res.articles,
+      low,
+      res.articles.map((_, i) => (low[i] ? 0.25 : 0.75)),
+      {
+        method: opts.method,
+        orderSignal: null,
+        cut: null,
+        cuts: [],
+        usedTimes: false,
+        modes: { appearance: null, time: null, neighbours: null },
+      },
+    );
   }
+  if (n === 0)
+    return {
+      articles: [],
+      method: "sequence",
+      orderSignal: null,
+      cut: null,
+      confidence: [],
+      lowConfidence: [],
+      cuts: [],
+      usedTimes: false,
+      modes: { appearance: null, time: null, neighbours: null },
+    };
+  const d = combinedDistances(input, opts.colorWeight);
+  const consecutive = Array.from({ length: Math.max(0, n - 1) }, (_, i) => d[i * n + i + 1]!);
+  const appearance = n >= 4 ? fitLogMixture(consecutive) : null;
+  const times = input.times;
+  const allTimes = n >= 4 && times.every((t) => t != null);
+  const gaps = allTimes ? consecutive.map((_, i) => Math.max(0, times[i + 1]! - times[i]!)) : null;
+  const gapModel = gaps ? fitGapModel(gaps) : null;
+  const timeSpeaks = speaks(gapModel, opts);
+  const excess = n >= 3 ? orderExcess(d, n, 0.1) : null;
+  const orderSpeaks = appearance !== null && excess !== null && excess >= opts.orderExcess;
+  const method = opts.method === "sequence" || orderSpeaks || timeSpeaks ? "sequence" : "agglomerative";
+  const orderSignal = excess === null ? null : round(excess);
+
+  if (method === "agglomerative") {
+    const free = orderFree(d, n, opts);
+    return finish(
+      free.articles,
+      free.articles.map((a) => a.length < 2 || free.cut === null),
+      free.confidence,
+      {
+        method,
+        orderSignal,
+        cut: free.cut === null ? null : round(free.cut),
+        cuts: [],
+        usedTimes: false,
+        modes: { appearance: fit(appearance), time: fit(gapModel), neighbours: fit(free.model) },
+      },
+    );
+  }
+
+  // The cut: the batch's boundary between the two modes; with a single mode (time alone speaks) the median
+  // consecutive distance, i.e. appearance neither pulls nor pushes on average.
+  const cut = (orderSpeaks ? appearance!.boundary : median(consecutive)) * opts.cutScale;
+  const pull = new Float64Array(Math.max(0, n - 1));
+  const forced: boolean[] = consecutive.map(() => false);
+  const medianGap = gaps ? median(gaps) || 1 : 1;
+  if (gaps) {
+    gaps.forEach((g, i) => {
+      if (g > opts.timeGapSeconds) forced[i] = true;
+      // Posterior of "burst" in [0,1] → pull in [-1, 1] cuts: a burst pulls together, a pause pushes apart.
+      if (timeSpeaks) pull[i] = opts.timeWeight * (2 * gapPosterior(gapModel!, g) - 1);
+    });
+  }
+  const runs = segment(d, n, cut, pull, forced, opts);
+  const cuts: CutReason[] = [];
+  for (let r = 1; r < runs.length; r++) {
+    const at = runs[r]![0]!;
+    const g = gaps ? gaps[at - 1]! : null;
+    const dist = d[(at - 1) * n + at]! / cut;
+    let because: string;
+    if (forced[at - 1]) because = `a pause of ${Math.round(g!)} s (over ${opts.timeGapSeconds} s)`;
+    else if (timeSpeaks && pull[at - 1]! < 0 && dist <= 1)
+      because = `a pause of ${Math.round(g!)} s, ${round(g! / medianGap)}x the batch's usual gap, outweighs the likeness`;
+    else if (timeSpeaks && pull[at - 1]! < 0)
+      because = `looks unlike the previous photo (${round(dist)}x the cut) and a pause of ${Math.round(g!)} s (${round(g! / medianGap)}x the usual gap)`;
+    else if (dist > 1) because = `looks unlike the previous photo (${round(dist)}x the batch's cut)`;
+    else because = "looks unlike the article's other photos taken together (size prior and mean distance)";
+    cuts.push({
+      at,
+      distance: round(dist),
+      gapSeconds: g === null ? null : round(g),
+      gapRatio: g === null ? null : round(g / medianGap),
+      because,
+    });
+  }
+  const confidence = runs.map((run) => articleConfidence(d, n, run, runs, cut, pull));
+  return finish(
+    runs,
+    runs.map((run, k) => confidence[k]! < 0.5 || run.length < 2),
+    confidence,
+    {
+      method,
+      orderSignal,
+      cut: round(cut),
+      cuts,
+      usedTimes: timeSpeaks,
+      modes: { appearance: fit(appearance), time: fit(gapModel), neighbours: null },
+    },
+  );
+}
+
+function finish(
+  articles: number[][],
+  low: boolean[],
+  confidence: number[],
+  rest: Omit<GroupingResult, "articles" | "lowConfidence" | "confidence">,
+): GroupingResult {
   const order = articles
-    .map((a, i) => ({ a: a.sort((x, y) => x - y), low: low[i]! }))
+    .map((a, i) => ({ a: [...a].sort((x, y) => x - y), low: low[i]!, c: confidence[i]! }))
     .sort((x, y) => x.a[0]! - y.a[0]!);
   return {
     articles: order.map((o) => o.a),
     lowConfidence: order.map((o) => o.low),
-    method,
-    orderSignal: signal,
+    confidence: order.map((o) => round(o.c)),
+    ...rest,
+    cuts: [...rest.cuts].sort((x, y) => x.at - y.at),
   };
 }
 
 /**
- * Optimal split of the capture order into runs of consecutive photos (dynamic programming, exact). A run of
- * len photos costs (len - 1) x (mean pair distance - sequenceEps): alike photos pay, unlike ones charge; a run
- * of one photo costs singletonPenalty (sellers shoot each garment several times), and a time gap over
- * timeGapSeconds is a forced cut. O(n * maxRun^2).
+ * Best split of the sequence into runs (dynamic programming, exact for this cost): a run of len photos costs
+ * (len - 1) x (its mean pair distance - cut), minus the time pull of its links (in cuts); a one-photo run costs
+ * singletonPenalty x cut; a forced pause cannot sit inside a run. O(n * maxRun^2).
  */
-function segmentSequence(
-  d: Float32Array,
+function segment(
+  d: Float64Array,
   n: number,
-  times: (number | null)[],
+  cut: number,
+  pull: Float64Array,
+  forced: boolean[],
   opts: GroupingOptions,
 ): number[][] {
   const best = new Float64Array(n + 1).fill(Number.POSITIVE_INFINITY);
   const from = new Int32Array(n + 1);
   best[0] = 0;
   for (let end = 1; end <= n; end++) {
-    let cost = 0;
+    let pairs = 0;
+    let links = 0;
     for (let start = end - 1; start >= Math.max(0, end - opts.sequenceMaxRun); start--) {
       if (start < end - 1) {
-        const gapAt = times[start];
-        const next = times[start + 1];
-        if (gapAt != null && next != null && Math.abs(next - gapAt) > opts.timeGapSeconds) break;
+        if (forced[start]) break;
+        links += pull[start]!;
       }
-      for (let k = start + 1; k < end; k++) cost += d[start * n + k]! - opts.sequenceEps;
+      for (let k = start + 1; k < end; k++) pairs += d[start * n + k]! - cut;
       const len = end - start;
-      // (len - 1) x mean pair excess: grows linearly with the run, so long runs are not favoured quadratically.
-      const runCost = len > 1 ? (2 * cost) / len : opts.singletonPenalty;
+      const runCost = len > 1 ? (2 * pairs) / len - links * cut : opts.singletonPenalty * cut;
       const total = best[start]! + runCost;
       if (total < best[end]!) {
         best[end] = total;
@@ -129,16 +301,95 @@ function segmentSequence(
       }
     }
   }
-  const articles: number[][] = [];
+  const runs: number[][] = [];
   for (let end = n; end > 0; end = from[end]!) {
     const start = from[end]!;
-    articles.unshift(Array.from({ length: end - start }, (_, k) => start + k));
+    runs.unshift(Array.from({ length: end - start }, (_, k) => start + k));
   }
-  return articles;
+  return runs;
+}
+
+/**
+ * How sure an article is, 0..1: the weaker of "its photos sit under the cut" (the member farthest, on average,
+ * from the others) and "its neighbours sit over it" (the closer neighbouring article, average linkage), on a log
+ * scale around the cut; time pulls count as distance. 0.5 is exactly at the cut.
+ */
+function articleConfidence(
+  d: Float64Array,
+  n: number,
+  run: number[],
+  runs: number[][],
+  cut: number,
+  pull: Float64Array,
+): number {
+  const mean = (a: number[], b: number[]) => {
+    let s = 0;
+    for (const i of a) for (const j of b) s += d[i * n + j]!;
+    return s / (a.length * b.length);
+  };
+  let inner = 0;
+  if (run.length > 1)
+    for (const k of run) {
+      const others = run.filter((x) => x !== k);
+      inner = Math.max(inner, mean([k], others));
+    }
+  const first = run[0]!;
+  const last = run[run.length - 1]!;
+  const k = runs.indexOf(run);
+  let outer = Number.POSITIVE_INFINITY;
+  if (k > 0) outer = Math.min(outer, mean(runs[k - 1]!, run) + pull[first - 1]! * cut);
+  if (k + 1 < runs.length) outer = Math.min(outer, mean(run, runs[k + 1]!) + pull[last]! * cut);
+  const marginIn = run.length > 1 ? Math.log(cut / Math.max(inner, 1e-9)) : Number.POSITIVE_INFINITY;
+  const marginOut = Number.isFinite(outer) ? Math.log(Math.max(outer, 1e-9) / cut) : Number.POSITIVE_INFINITY;
+  const margin = Math.min(marginIn, marginOut);
+  return Number.isFinite(margin) ? 1 / (1 + Math.exp(-3 * margin)) : 1;
+}
+
+/**
+ * Order-free grouping: each photo's distances to its nearest neighbours hold the "same garment" pairs when there
+ * are any; a second mode there sets the cut for average-linkage clustering. No second mode (every photo a
+ * different garment, or views too unlike each other to tell): every photo stays its own article.
+ */
+function orderFree(
+  d: Float64Array,
+  n: number,
+  opts: GroupingOptions,
+): { articles: number[][]; cut: number | null; confidence: number[]; model: Bimodal | null } {
+  const near: number[] = [];
+  const k = 3;
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) if (j !== i) row.push(d[i * n + j]!);
+    row.sort((a, b) => a - b);
+    near.push(...row.slice(0, k));
+  }
+  const model: Bimodal | null = near.length >= 4 ? fitLogMixture(near) : null;
+  if (!model || !speaks(model, opts))
+    return {
+      articles: Array.from({ length: n }, (_, i) => [i]),
+      cut: null,
+      confidence: Array(n).fill(0.5),
+      model,
+    };
+  const cut = model.boundary * opts.cutScale;
+  const articles = agglomerative(d, n, cut);
+  const confidence = articles.map((a) => {
+    if (a.length < 2) return 0.5;
+    let s = 0;
+    let c = 0;
+    for (const i of a)
+      for (const j of a)
+        if (i < j) {
+          s += d[i * n + j]!;
+          c++;
+        }
+    return 1 / (1 + Math.exp(-3 * Math.log(cut / Math.max(s / c, 1e-9))));
+  });
+  return { articles, cut, confidence, model };
 }
 
 function dbscan(
-  d: Float32Array,
+  d: Float64Array,
   n: number,
   eps: number,
   minSamples: number,
@@ -159,7 +410,7 @@ function dbscan(
  * Average-linkage agglomerative clustering, merging while the closest pair of clusters is under `cut`.
  * Lance-Williams updates keep it O(n^3) in the worst case without recomputing linkages (500 photos: ~0.1 s).
  */
-function agglomerative(d: Float32Array, n: number, cut: number): number[][] {
+function agglomerative(d: Float64Array, n: number, cut: number): number[][] {
   const dist = Float64Array.from(d);
   const members: (number[] | null)[] = Array.from({ length: n }, (_, i) => [i]);
   for (;;) {
@@ -191,4 +442,8 @@ function agglomerative(d: Float32Array, n: number, cut: number): number[][] {
     members[bj] = null;
   }
   return members.filter((m): m is number[] => m !== null);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }

@@ -6,6 +6,7 @@ import { queueLimited } from "../core/pool.js";
 import { dominantColor } from "../imaging/color.js";
 import { decodePhoto, sha256Of } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
+import { describeGarment, GARMENT_FEATURE_ID } from "../imaging/garment.js";
 import { hashPixels } from "../imaging/hash.js";
 import { sampleLab } from "../imaging/lab.js";
 import type { SourceFile } from "../sources/types.js";
@@ -71,7 +72,8 @@ export async function analysePhotos(
       }
       const vector =
         p.kind === "fresh" ? vectors[toEmbed.indexOf(p)]! : decodeVector(p.entry.embeddings[embedder.id]!);
-      analysed.push({ file: p.file, sha256: p.sha256, entry: p.entry, vector });
+      const garment = decodeVector(p.entry.embeddings[GARMENT_FEATURE_ID]!);
+      analysed.push({ file: p.file, sha256: p.sha256, entry: p.entry, vector, garment });
     }
     emit({ type: "progress", stage: "analyse", done, total });
     status.update({ counts: { done, queued: total - done, errors: errors.length } });
@@ -91,7 +93,10 @@ type Prepared =
   | { kind: "cached"; file: SourceFile; sha256: string; entry: CacheEntry }
   | { kind: "error"; file: SourceFile; message: string };
 
-/** Reads one photo; from the cache when this content was analysed before with this embedder. Never throws for a bad photo. */
+/**
+ * Reads one photo; from the cache when this content was analysed before with this embedder and this garment
+ * descriptor version (an older cache entry is recomputed, never misread). Never throws for a bad photo.
+ */
 async function preparePhoto(
   file: SourceFile,
   cache: PhotoCache,
@@ -102,9 +107,10 @@ async function preparePhoto(
     const bytes = await readFile(file.path);
     const sha256 = sha256Of(bytes);
     const hit = cache.get(sha256);
-    if (hit?.embeddings[embedderId]) return { kind: "cached", file, sha256, entry: hit };
+    if (hit?.embeddings[embedderId] && hit.embeddings[GARMENT_FEATURE_ID])
+      return { kind: "cached", file, sha256, entry: hit };
     const photo = await decodePhoto(bytes, config.decode.workingSize);
-    const [hashes, sample] = await Promise.all([
+    const [hashes, sample, garment] = await Promise.all([
       hashPixels(photo.pixels, photo.pw, photo.ph),
       sampleLab(
         photo.pixels,
@@ -114,6 +120,7 @@ async function preparePhoto(
         config.color.backgroundDeltaE,
         "nearest",
       ),
+      describeGarment(photo.pixels, photo.pw, photo.ph),
     ]);
     const entry: CacheEntry = {
       width: photo.width,
@@ -122,7 +129,8 @@ async function preparePhoto(
       captured_at: photo.capturedAt,
       ...hashes,
       color: dominantColor(sample, config.color.clusters),
-      embeddings: { ...(hit?.embeddings ?? {}) },
+      // Keeps other embedders' vectors of this content; the garment descriptor is always recomputed with it.
+      embeddings: { ...(hit?.embeddings ?? {}), [GARMENT_FEATURE_ID]: encodeVector(garment.histogram) },
     };
     return {
       kind: "fresh",

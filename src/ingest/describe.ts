@@ -39,6 +39,7 @@ export async function describeArticles(
       photos: members.map((i) => relTo(analysed[i]!)),
       fingerprint: fingerprint(members.map((i) => analysed[i]!.sha256)),
       confidence: grouping.lowConfidence[k] ? "low" : "high",
+      confidence_score: grouping.confidence[k] ?? 0.5,
       cohesion: round(cohesion(members.map((i) => analysed[i]!.vector))),
       ...(step.bySeller?.includes(k) ? { by_seller: true } : {}),
     };

@@ -44,6 +44,7 @@ export function groupArticles(
   const grouping = groupPhotos(
     {
       vectors: kept.map((i) => analysed[i]!.vector),
+      garment: kept.map((i) => analysed[i]!.garment),
       times: kept.map((i) => toSeconds(analysed[i]!.entry.captured_at)),
     },
     config.grouping,

@@ -42,4 +42,6 @@ export interface AnalysedPhoto {
   sha256: string;
   entry: CacheEntry;
   vector: Float32Array;
+  /** Garment-colour histogram (src/imaging/garment.ts), unit length. */
+  garment: Float32Array;
 }

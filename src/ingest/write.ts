@@ -22,6 +22,8 @@ export function buildCatalog(parts: {
 }): Catalog {
   const { src, scan, embedder, config, step, items, photos, errors } = parts;
   const { grouping } = step;
+  // The catalog names photos by file; step.kept maps grouping indices to analysed photos, in photos[] order.
+  const photoFile = (analysedIndex: number): string => photos[analysedIndex]?.file ?? String(analysedIndex);
   return {
     schemaVersion: 1,
     generator: `vbulk ${VERSION}`,
@@ -33,12 +35,21 @@ export function buildCatalog(parts: {
       order: step.byTime ? "capture_time" : "file_name",
       order_signal: grouping.orderSignal === null ? null : round(grouping.orderSignal),
       eps:
-        grouping.method === "sequence"
-          ? config.grouping.sequenceEps
-          : grouping.method === "dbscan"
-            ? config.grouping.eps
-            : config.grouping.linkageCut,
+        grouping.method === "dbscan"
+          ? config.grouping.eps
+          : grouping.method === "agglomerative" && grouping.cut === null
+            ? config.grouping.linkageCut
+            : (grouping.cut ?? 0),
       min_samples: config.grouping.minSamples,
+      cut: grouping.cut,
+      used_times: grouping.usedTimes,
+      cuts: grouping.cuts.map((c) => ({
+        before: photoFile(step.kept[c.at]!),
+        distance: c.distance,
+        gap_seconds: c.gapSeconds,
+        gap_ratio: c.gapRatio,
+        because: c.because,
+      })),
     },
     summary: {
       files: scan.files.length,

@@ -43,10 +43,11 @@ export async function loadLabelSet(path: string): Promise<LabelSet> {
 }
 
 /**
- * Grouping thresholds for CLIP embeddings. No real CLIP weights exist on the machines vbulk is built on, so these
- * are the spec's value (BULK_CLUSTER_EPS 0.24), not a measurement; the README says so.
+ * Grouping settings for CLIP embeddings. The default grouping sets its cut from each batch's own distances, so
+ * nothing here is per-embedder except the fixed opt-in agglomerative cut: the spec's value (BULK_CLUSTER_EPS
+ * 0.24), not a measurement (no real CLIP weights exist on the machines vbulk is built on).
  */
-export const CLIP_GROUPING: ConfigOverrides = { grouping: { sequenceEps: 0.24, linkageCut: 0.24 } };
+export const CLIP_GROUPING: ConfigOverrides = { grouping: { linkageCut: 0.24 } };
 
 export interface ClipModel {
   embedder: Embedder;

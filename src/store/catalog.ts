@@ -46,6 +46,9 @@ export const CatalogItemSchema = z.object({
   /** sha256 over the sorted photo hashes: a plan keeps manual edits while this does not change. */
   fingerprint: z.string(),
   confidence: z.enum(["high", "low"]),
+  /** How sure the grouping is that these photos are exactly one garment, 0..1 (0.5: right at the batch's cut).
+   *  The review page shows the lowest first. Absent in catalogs written before it existed. */
+  confidence_score: z.number().min(0).max(1).optional(),
   /** Mean cosine similarity between the article's photos (1 for a single photo). */
   cohesion: z.number(),
   /** The seller's decisions (decisions.json) shaped this article. */
@@ -64,6 +67,22 @@ export const CatalogSchema = z.object({
     order_signal: z.number().nullable(),
     eps: z.number(),
     min_samples: z.number().int(),
+    /** The batch's own cut (combined distance in units of the batch median); null when no cut applied. */
+    cut: z.number().nullable().optional(),
+    /** Whether capture-time gaps took part (two modes found in them). */
+    used_times: z.boolean().optional(),
+    /** Why each new article starts where it does (sequence method), in capture order. */
+    cuts: z
+      .array(
+        z.object({
+          before: z.string(),
+          distance: z.number(),
+          gap_seconds: z.number().nullable(),
+          gap_ratio: z.number().nullable(),
+          because: z.string(),
+        }),
+      )
+      .optional(),
   }),
   summary: z.object({
     files: z.number().int(),

@@ -17,12 +17,16 @@ export async function writeDecisionLog(dir: string, catalog: Catalog): Promise<s
     `embedder ${catalog.embedder.id}${catalog.embedder.model ? ` model ${catalog.embedder.model}` : ""}`,
   );
   lines.push(
-    `grouping ${g.method} order=${g.order} order_signal=${g.order_signal ?? "n/a"} eps=${g.eps} min_samples=${g.min_samples}`,
+    `grouping ${g.method} order=${g.order} order_signal=${g.order_signal ?? "n/a"} eps=${g.eps} min_samples=${g.min_samples}${g.cut !== undefined ? ` cut=${g.cut ?? "none"}` : ""}${g.used_times !== undefined ? ` capture_times=${g.used_times ? "used" : "unused"}` : ""}`,
   );
+  for (const c of g.cuts ?? [])
+    lines.push(
+      `cut before ${c.before}: ${c.because} (distance ${c.distance}x cut${c.gap_seconds !== null ? `, gap ${c.gap_seconds} s = ${c.gap_ratio}x usual` : ""})`,
+    );
   for (const it of catalog.items) {
     const runner = it.runner_up ? ` runner-up ${it.runner_up.category} ${it.runner_up.score}` : "";
     lines.push(
-      `article ${it.id} category=${it.category} score=${it.score}${runner} color=${it.color} (${it.color_score}) confidence=${it.confidence} cohesion=${it.cohesion} photos=${it.photos.join(", ")}`,
+      `article ${it.id} category=${it.category} score=${it.score}${runner} color=${it.color} (${it.color_score}) confidence=${it.confidence}${it.confidence_score !== undefined ? ` (${it.confidence_score})` : ""} cohesion=${it.cohesion} photos=${it.photos.join(", ")}`,
     );
   }
   for (const p of catalog.photos)

@@ -1,0 +1,141 @@
+/**
+ * Batch-relative evidence for grouping: "how close is close" and "how long is a pause" are learnt from the batch
+ * itself, never compared with a constant. A seller's batch in shooting order has two kinds of consecutive pairs
+ * (same garment, next garment) and so two modes in their distances and in their capture gaps; a two-part normal
+ * mixture on the log scale finds them, whatever the embedder's or the clock's scale.
+ */
+
+/** Two modes found in a batch's values (on the log scale). */
+export interface Bimodal {
+  low: { mean: number; sd: number; share: number };
+  high: { mean: number; sd: number };
+  /** Ashman's D: distance of the two means in pooled standard deviations (>= 2: cleanly separated). */
+  separation: number;
+  /** The value (original scale) where a point is as likely to belong to either mode. */
+  boundary: number;
+  /** Mixture density at the boundary over the lower of the two modes' peaks: a real valley is well under 1;
+   *  a flat spread of values (which two normals also fit, with D ~ 3.5) has none. */
+  dip: number;
+  /** Added before taking logs: a tenth of the median, so exact zeros do not make an infinitely narrow mode. */
+  offset: number;
+}
+
+/** Median of numbers (the lower middle for an even count); 0 for none. */
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const v = [...values].sort((a, b) => a - b);
+  return v[(v.length - 1) >> 1]!;
+}
+
+function logNormal(x: number, mean: number, sd: number): number {
+  return -Math.log(sd) - ((x - mean) * (x - mean)) / (2 * sd * sd);
+}
+
+/**
+ * Fits two normals to log(value + offset) by EM (started from the lower and upper thirds, 300 iterations at most).
+ * Returns null under 4 values or when all are equal. Scaling every value by a constant shifts the logs and
+ * changes neither the separation nor (beyond the same scaling) the boundary.
+ */
+export function fitLogMixture(values: number[]): Bimodal | null {
+  if (values.length < 4) return null;
+  const med = median(values);
+  const offset = med > 0 ? med / 10 : Math.max(...values) / 10;
+  if (!(offset > 0)) return null;
+  const xs = values.map((v) => Math.log(Math.max(0, v) + offset)).sort((a, b) => a - b);
+  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  const all = mean(xs);
+  const spread = Math.sqrt(mean(xs.map((x) => (x - all) ** 2)));
+  if (!(spread > 0)) return null;
+  // A mode narrower than a fifth of the whole spread would be a handful of identical values, not a mode.
+  const floor = spread / 5;
+  const third = Math.max(1, Math.floor(xs.length / 3));
+  let m1 = mean(xs.slice(0, third));
+  let m2 = mean(xs.slice(-third));
+  let s1 = spread / 2;
+  let s2 = spread / 2;
+  let p = 0.5;
+  const r = new Float64Array(xs.length);
+  for (let it = 0; it < 300; it++) {
+    let w1 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      const la = Math.log(p) + logNormal(x, m1, s1);
+      const lb = Math.log(1 - p) + logNormal(x, m2, s2);
+      r[i] = 1 / (1 + Math.exp(lb - la));
+      w1 += r[i]!;
+      a1 += r[i]! * x;
+      a2 += (1 - r[i]!) * x;
+    }
+    const w2 = xs.length - w1;
+    if (w1 < 1e-6 || w2 < 1e-6) return null;
+    const n1 = a1 / w1;
+    const n2 = a2 / w2;
+    let v1 = 0;
+    let v2 = 0;
+    for (let i = 0; i < xs.length; i++) {
+      v1 += r[i]! * (xs[i]! - n1) ** 2;
+      v2 += (1 - r[i]!) * (xs[i]! - n2) ** 2;
+    }
+    const moved = Math.abs(n1 - m1) + Math.abs(n2 - m2);
+    m1 = n1;
+    m2 = n2;
+    s1 = Math.max(floor, Math.sqrt(v1 / w1));
+    s2 = Math.max(floor, Math.sqrt(v2 / w2));
+    p = Math.min(1 - 1e-6, Math.max(1e-6, w1 / xs.length));
+    if (moved < 1e-9) break;
+  }
+  if (m1 > m2) return null;
+  let lo = m1;
+  let hi = m2;
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2;
+    if (Math.log(p) + logNormal(mid, m1, s1) > Math.log(1 - p) + logNormal(mid, m2, s2)) lo = mid;
+    else hi = mid;
+  }
+  const density = (x: number) =>
+    (p * Math.exp(logNormal(x, m1, s1)) + (1 - p) * Math.exp(logNormal(x, m2, s2))) / Math.sqrt(2 * Math.PI);
+  const dip = density((lo + hi) / 2) / Math.min(density(m1), density(m2));
+  return {
+    low: { mean: m1, sd: s1, share: p },
+    high: { mean: m2, sd: s2 },
+    separation: (m2 - m1) / Math.sqrt((s1 * s1 + s2 * s2) / 2),
+    boundary: Math.exp((lo + hi) / 2) - offset,
+    dip,
+    offset,
+  };
+}
+
+/** Capture gaps (seconds) have the same two modes: bursts of one garment, pauses between garments. */
+export function fitGapModel(gaps: number[]): Bimodal | null {
+  return fitLogMixture(gaps);
+}
+
+/** Probability that a value belongs to the low mode (for gaps: a burst of the same garment). */
+export function gapPosterior(model: Bimodal, value: number): number {
+  const x = Math.log(Math.max(0, value) + model.offset);
+  // Beyond the modes' means the normals' ratio keeps growing; clamp so one odd value stays plain evidence.
+  const c = Math.min(model.high.mean, Math.max(model.low.mean, x));
+  const la = Math.log(model.low.share) + logNormal(c, model.low.mean, model.low.sd);
+  const lb = Math.log(1 - model.low.share) + logNormal(c, model.high.mean, model.high.sd);
+  return 1 / (1 + Math.exp(lb - la));
+}
+
+/**
+ * Does the order carry signal? Counts consecutive pairs closer than the `quantile` of all pairs of the batch:
+ * chance (a shuffled order, or every photo a different garment) puts `quantile` of them there; a seller's batch in
+ * shooting order puts most of them there. Returns the excess in binomial standard deviations (a z-score);
+ * depends only on the order of distances, never on their scale.
+ */
+export function orderExcess(d: ArrayLike<number>, n: number, quantile: number): number {
+  if (n < 3) return 0;
+  const all: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all.push(d[i * n + j]!);
+  all.sort((a, b) => a - b);
+  const q = all[Math.floor(quantile * (all.length - 1))]!;
+  let k = 0;
+  for (let i = 0; i + 1 < n; i++) if (d[i * n + i + 1]! <= q) k++;
+  const m = n - 1;
+  return (k - quantile * m) / Math.sqrt(quantile * (1 - quantile) * m);
+}

@@ -1,0 +1,199 @@
+import sharp from "sharp";
+import { rgbToLab } from "./lab.js";
+
+/**
+ * Garment/background separation and a description of the garment's own colours.
+ *
+ * The photo is shrunk to `size` x `size` and converted to CIELAB. The background is what touches the frame: the
+ * border's colours that are common along the border (or common there and rare in the centre, a floor seen at the
+ * edges only) are background references, and the background is every pixel within `deltaE` of a reference that is
+ * connected to the border through such pixels (a flood fill, so a white collar inside a dark jacket stays garment).
+ * Everything else is the garment (with a model-worn photo: the person and what they wear). When almost nothing is
+ * left, the garment fills the frame (a close-up of fabric or a label) and the whole frame is the garment.
+ *
+ *   const photo = await decodePhoto(bytes, 256);
+ *   const g = await describeGarment(photo.pixels, photo.pw, photo.ph);
+ *   g.mask          // Uint8Array size*size, 1 = garment
+ *   g.lab           // Float32Array size*size*3, the Lab pixels the mask refers to
+ *   g.histogram     // unit vector: square-rooted Lab histogram of the garment pixels (for grouping)
+ *   g.coverage      // share of the frame that is garment, 0..1
+ *
+ * Colour naming can reuse `garmentMask(lab, size)` on its own Lab sample.
+ */
+
+/** Settings of the separation; the defaults are the ones grouping was measured with (bench/eval.ts). */
+export interface GarmentOptions {
+  /** Side of the square sample (pixels). 64: a garment's colours survive, the flood fill costs ~0.2 ms. */
+  size: number;
+  /** ΔE (CIE76) under which a pixel counts as like a background reference. 8 keeps a white shirt on a
+   *  light-grey studio wall apart from the wall more often than 12 (deepfashion-dev flat shots). */
+  deltaE: number;
+  /** A border colour shared by at least this share of the border is background, whatever the centre holds. */
+  borderMajority: number;
+  /** A border colour shared by at least this share of the border is background if it covers less than
+   *  `centreShare` of the centre (a floor that shows at the edges; not a jacket cut by a waist-up crop). */
+  borderMinority: number;
+  centreShare: number;
+  /** Below this share of garment pixels the photo is a close-up: the whole frame is the garment. */
+  minCoverage: number;
+}
+
+export const GARMENT_DEFAULTS: Readonly<GarmentOptions> = Object.freeze({
+  size: 64,
+  deltaE: 8,
+  borderMajority: 0.3,
+  borderMinority: 0.1,
+  centreShare: 0.1,
+  minCoverage: 0.05,
+});
+
+/** Bins of the garment colour histogram: L in 3, a and b in 8 each over [-64, 64]. */
+const L_BINS = 3;
+const AB_BINS = 8;
+const AB_RANGE = 64;
+export const GARMENT_HISTOGRAM_DIMS = L_BINS * AB_BINS * AB_BINS;
+
+/** Names the garment descriptor and its version; part of the per-photo cache key (a change recomputes it). */
+export const GARMENT_FEATURE_ID = "garment-colour-v1";
+
+export interface GarmentDescription {
+  size: number;
+  lab: Float32Array;
+  mask: Uint8Array;
+  coverage: number;
+  histogram: Float32Array;
+}
+
+/** Lab pixels (size*size*3) of RGB pixels resized to size x size (box/linear, colours averaged). */
+export async function labSample(
+  pixels: Buffer,
+  width: number,
+  height: number,
+  size: number,
+): Promise<Float32Array> {
+  const small = await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .resize(size, size, { fit: "fill", kernel: "linear" })
+    .raw()
+    .toBuffer();
+  const lab = new Float32Array(size * size * 3);
+  for (let i = 0; i < size * size; i++) {
+    const [L, a, b] = rgbToLab(small[i * 3]!, small[i * 3 + 1]!, small[i * 3 + 2]!);
+    lab[i * 3] = L;
+    lab[i * 3 + 1] = a;
+    lab[i * 3 + 2] = b;
+  }
+  return lab;
+}
+
+/**
+ * Garment mask (1 = garment, 0 = background) of a size x size Lab sample. Throws a RangeError when `lab` does not
+ * hold size*size*3 values.
+ */
+export function garmentMask(lab: Float32Array, size: number, opts: Partial<GarmentOptions> = {}): Uint8Array {
+  const o = { ...GARMENT_DEFAULTS, ...opts };
+  if (!Number.isInteger(size) || size < 4 || lab.length !== size * size * 3)
+    throw new RangeError(
+      `Expected a Lab sample of size*size*3 values for garmentMask but received ${lab.length} values for size ${size}`,
+    );
+  const n = size * size;
+  const t2 = o.deltaE * o.deltaE;
+  const d2 = (i: number, j: number) =>
+    (lab[i * 3]! - lab[j * 3]!) ** 2 +
+    (lab[i * 3 + 1]! - lab[j * 3 + 1]!) ** 2 +
+    (lab[i * 3 + 2]! - lab[j * 3 + 2]!) ** 2;
+  const ring = Math.max(1, Math.round(size / 32));
+  const border: number[] = [];
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++)
+      if (x < ring || y < ring || x >= size - ring || y >= size - ring) border.push(y * size + x);
+  const centre: number[] = [];
+  for (let y = Math.floor(size * 0.3); y < Math.ceil(size * 0.7); y++)
+    for (let x = Math.floor(size * 0.3); x < Math.ceil(size * 0.7); x++) centre.push(y * size + x);
+  const share = (idx: number[], r: number) => {
+    let k = 0;
+    for (const i of idx) if (d2(i, r) < t2) k++;
+    return k / idx.length;
+  };
+  const step = Math.max(1, Math.floor(border.length / 64));
+  const refs: number[] = [];
+  for (let k = 0; k < border.length; k += step) {
+    const r = border[k]!;
+    const b = share(border, r);
+    if (b >= o.borderMajority || (b >= o.borderMinority && share(centre, r) < o.centreShare)) refs.push(r);
+  }
+  const like = new Uint8Array(n);
+  for (let i = 0; i < n; i++)
+    for (const r of refs)
+      if (d2(i, r) < t2) {
+        like[i] = 1;
+        break;
+      }
+  // Background = background-like pixels connected to the frame.
+  const bg = new Uint8Array(n);
+  const stack: number[] = [];
+  for (const i of border)
+    if (like[i] && !bg[i]) {
+      bg[i] = 1;
+      stack.push(i);
+    }
+  while (stack.length) {
+    const i = stack.pop()!;
+    const x = i % size;
+    const y = (i - x) / size;
+    const visit = (j: number) => {
+      if (like[j] && !bg[j]) {
+        bg[j] = 1;
+        stack.push(j);
+      }
+    };
+    if (x > 0) visit(i - 1);
+    if (x < size - 1) visit(i + 1);
+    if (y > 0) visit(i - size);
+    if (y < size - 1) visit(i + size);
+  }
+  const mask = new Uint8Array(n);
+  let fg = 0;
+  for (let i = 0; i < n; i++) {
+    mask[i] = bg[i] ? 0 : 1;
+    fg += mask[i]!;
+  }
+  if (fg < o.minCoverage * n) mask.fill(1);
+  return mask;
+}
+
+/** Square-rooted, L2-normalised Lab histogram of the masked pixels (cosine of two is a Hellinger affinity). */
+export function garmentHistogram(lab: Float32Array, mask: Uint8Array): Float32Array {
+  const h = new Float32Array(GARMENT_HISTOGRAM_DIMS);
+  const bin = (v: number, lo: number, hi: number, k: number) =>
+    Math.min(k - 1, Math.max(0, Math.floor(((v - lo) / (hi - lo)) * k)));
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const l = bin(lab[i * 3]!, 0, 100, L_BINS);
+    const a = bin(lab[i * 3 + 1]!, -AB_RANGE, AB_RANGE, AB_BINS);
+    const b = bin(lab[i * 3 + 2]!, -AB_RANGE, AB_RANGE, AB_BINS);
+    h[(l * AB_BINS + a) * AB_BINS + b]! += 1;
+  }
+  let s = 0;
+  for (let i = 0; i < h.length; i++) {
+    h[i] = Math.sqrt(h[i]!);
+    s += h[i]! * h[i]!;
+  }
+  s = Math.sqrt(s) || 1;
+  for (let i = 0; i < h.length; i++) h[i] = h[i]! / s;
+  return h;
+}
+
+/** Separates the garment from its background in decoded RGB pixels and describes its colours. */
+export async function describeGarment(
+  pixels: Buffer,
+  width: number,
+  height: number,
+  opts: Partial<GarmentOptions> = {},
+): Promise<GarmentDescription> {
+  const o = { ...GARMENT_DEFAULTS, ...opts };
+  const lab = await labSample(pixels, width, height, o.size);
+  const mask = garmentMask(lab, o.size, o);
+  let fg = 0;
+  for (const m of mask) fg += m;
+  return { size: o.size, lab, mask, coverage: fg / mask.length, histogram: garmentHistogram(lab, mask) };
+}
