@@ -215,7 +215,9 @@ export async function colourAccuracy(
   const articleColour = new Map<string, string>();
   for (const it of items) for (const f of it.photos) articleColour.set(f, FR_TO_EN[it.color] ?? it.color);
   const byItem = new Map<string, AnalysedPhoto[]>();
-  photos.forEach((p, i) => byItem.set(item[i]!, [...(byItem.get(item[i]!) ?? []), p]));
+  photos.forEach((p, i) => {
+    byItem.set(item[i]!, [...(byItem.get(item[i]!) ?? []), p]);
+  });
   let right = 0;
   let judged = 0;
   for (const [garment, ps] of byItem) {

@@ -59,8 +59,12 @@ export const DEFAULTS = Object.freeze({
      *  survives a flat shot vs a worn one; appearance separates two garments of one colour. Chosen with
      *  `npm run eval -- --sweep` for the worst set (bench/eval.ts prints the grid). */
     colorWeight: 0.7,
-    /** The cut is where the batch's two modes meet (equal odds); 1 keeps it there. */
-    cutScale: 1,
+    /** The cut is where the batch's two modes meet (equal odds) times this. 0.8 leans to keeping photos apart:
+     *  a wrong join costs a seller more than a split (two garments in one listing). Chosen with colorWeight and
+     *  singletonPenalty on the grid of `npm run eval -- --sweep` as the best WORST set (madison-multiview 83.9%,
+     *  deepfashion-dev 87.5%, one-photo sets 100% alone); the best single-set settings reach 91% on one and
+     *  drop the other to 75%, so these are not the best for either. */
+    cutScale: 0.8,
     /** Cost of a one-photo article, as a share of the cut: sellers shoot each garment 3-6 times, but single
      *  photos and colourways of one style happen (madison-multiview has 9), so the prior stays mild. */
     singletonPenalty: 0.5,
@@ -76,9 +80,10 @@ export const DEFAULTS = Object.freeze({
      *  binomial standard deviations more often than chance: 4 is far beyond a fluke (p < 1e-4), and a seller's
      *  batch in shooting order scores 20-50 (bench/eval.ts prints it). */
     orderExcess: 4,
-    /** How hard capture time pulls, in cuts: a clear burst (or pause) outweighs appearance up to twice the cut,
-     *  because a phone's clock is sharper evidence than a colour histogram. */
-    timeWeight: 2,
+    /** How hard capture time pulls, in cuts: a clear burst (or pause) outweighs appearance up to three times
+     *  the cut, because a phone's clock is sharper evidence than a colour histogram. With simulated capture
+     *  times (bench/eval.ts) 2 left deepfashion-dev at 95.6%, 3 gives 98.1%, 4 99.4%; 3 leaves appearance a say. */
+    timeWeight: 3,
     /** A pause this long (seconds) always starts a new article, whatever the batch's usual gaps. */
     timeGapSeconds: 600,
   }),

@@ -101,16 +101,25 @@ export function distanceMatrix(vectors: Float32Array[]): Float64Array {
   return d;
 }
 
+/** Distances between photos, n x n row-major, per kind of evidence. */
+export interface DistanceInput {
+  n: number;
+  /** Appearance (the embedder's cosine distances). */
+  appearance: Float64Array;
+  /** Garment colour; absent: appearance only. */
+  garment?: Float64Array;
+  times: (number | null)[];
+}
+
 /**
  * Combines appearance and garment-colour distances. Each is divided by its own median over all pairs of the
  * batch, so neither the embedder's scale nor the batch's (studio vs floor) weighs: the result is in "typical
  * distances of this batch".
  */
-export function combinedDistances(input: GroupingInput, colorWeight: number): Float64Array {
-  const n = input.vectors.length;
-  const parts: { d: Float64Array; w: number }[] = [{ d: distanceMatrix(input.vectors), w: 1 - colorWeight }];
-  if (input.garment && input.garment.length === n)
-    parts.push({ d: distanceMatrix(input.garment), w: colorWeight });
+export function combinedDistances(input: DistanceInput, colorWeight: number): Float64Array {
+  const { n } = input;
+  const parts: { d: Float64Array; w: number }[] = [{ d: input.appearance, w: 1 - colorWeight }];
+  if (input.garment) parts.push({ d: input.garment, w: colorWeight });
   else parts[0]!.w = 1;
   const out = new Float64Array(n * n);
   for (const p of parts) {
@@ -122,17 +131,7 @@ export function combinedDistances(input: GroupingInput, colorWeight: number): Fl
   return out;
 }
 
-/**
- * Groups photos into articles.
- *
- * "sequence" (what "auto" picks when the order carries signal): the distances between consecutive photos have two
- * modes in a seller's batch (same garment, next garment); a two-part mixture fitted to them gives the batch's own
- * cut, and an exact dynamic programme splits the order into runs whose photos sit under it. Capture-time gaps
- * add evidence the same way (their own two modes: bursts and pauses). Without two modes in either (every photo a
- * different garment, or a shuffled order), "auto" falls back to an order-free grouping whose cut comes from the
- * photos' nearest neighbours, and makes no join when those have no second mode either.
- * "dbscan" and "agglomerative" are the fixed-threshold methods, opt-in.
- */
+/** Groups photos from their vectors: see groupDistances. */
 export function groupPhotos(input: GroupingInput, opts: GroupingOptions): GroupingResult {
   const n = input.vectors.length;
   if (opts.method === "dbscan" || opts.method === "agglomerative") {
@@ -156,6 +155,30 @@ export function groupPhotos(input: GroupingInput, opts: GroupingOptions): Groupi
       },
     );
   }
+  return groupDistances(
+    {
+      n,
+      appearance: distanceMatrix(input.vectors),
+      ...(input.garment && input.garment.length === n ? { garment: distanceMatrix(input.garment) } : {}),
+      times: input.times,
+    },
+    opts,
+  );
+}
+
+/**
+ * Groups photos into articles.
+ *
+ * "sequence" (what "auto" picks when the order carries signal): the distances between consecutive photos have two
+ * modes in a seller's batch (same garment, next garment); a two-part mixture fitted to them gives the batch's own
+ * cut, and an exact dynamic programme splits the order into runs whose photos sit under it. Capture-time gaps
+ * add evidence the same way (their own two modes: bursts and pauses). Without two modes in either (every photo a
+ * different garment, or a shuffled order), "auto" falls back to an order-free grouping whose cut comes from the
+ * photos' nearest neighbours, and makes no join when those have no second mode either.
+ * "dbscan" and "agglomerative" are the fixed-threshold methods, opt-in.
+ */
+export function groupDistances(input: DistanceInput, opts: GroupingOptions): GroupingResult {
+  const { n } = input;
   if (n === 0)
     return {
       articles: [],
