@@ -47,10 +47,22 @@ describe("runIngest on the designed set", () => {
     );
     assert.equal(catalog.grouping.method, "sequence");
     assert.equal(catalog.grouping.order, "file_name");
+    // Each cut says where and why; each article how sure it is.
+    assert.deepEqual(
+      catalog.grouping.cuts?.map((c) => c.before),
+      catalog.items.slice(1).map((it) => it.photos[0]),
+    );
+    for (const c of catalog.grouping.cuts ?? []) {
+      assert.ok(c.distance > 0 && c.because.length > 0);
+      assert.equal(c.gap_seconds, null, "no capture times in this set");
+    }
+    assert.ok(catalog.items.every((it) => typeof it.confidence_score === "number"));
     // What was written is what was returned, and it validates.
     assert.deepEqual(await readCatalog(dir), catalog);
     const log = await readFile(join(dir, "catalog.log"), "utf8");
     assert.match(log, /^article c1 category=unknown .*photos=IMG_0001\.jpg, IMG_0002\.jpg, IMG_0003\.jpg$/m);
+    assert.match(log, /^cut before IMG_0004\.jpg: looks unlike .*\(distance [\d.]+x cut\)$/m);
+    assert.match(log, /^grouping sequence .* cut=[\d.]+ capture_times=unused$/m);
     assert.deepEqual(
       (await readdir(dir)).filter((f) => f.includes(".tmp")),
       [],

@@ -76,9 +76,10 @@ export const DEFAULTS = Object.freeze({
      *  Two normals also fit a flat spread (D ~ 3.5, dip ~ 0.6: one photo per garment, gaps all "between");
      *  a seller's batch shows dips of 0.1-0.3 (bench/eval.ts prints them). */
     maxDip: 0.5,
-    /** The order carries signal when consecutive photos sit among the batch's closest tenth of pairs this many
-     *  binomial standard deviations more often than chance: 4 is far beyond a fluke (p < 1e-4), and a seller's
-     *  batch in shooting order scores 20-50 (bench/eval.ts prints it). */
+    /** The order carries signal when consecutive photos sit among the batch's closest quarter of pairs this many
+     *  binomial standard deviations more often than chance (and their distances show two modes, Ashman's D >=
+     *  bimodality): 4 is far beyond a fluke (p < 1e-4); a quarter (not a tenth) so that a batch of 20 photos of
+     *  5 garments can reach it. bench/eval.ts --modes prints the figures of every set. */
     orderExcess: 4,
     /** How hard capture time pulls, in cuts: a clear burst (or pause) outweighs appearance up to three times
      *  the cut, because a phone's clock is sharper evidence than a colour histogram. With simulated capture

@@ -23,7 +23,7 @@ export interface GroupingOptions {
   /** ...and the mixture's density at the boundary must be at most this share of the lower peak (a valley). */
   maxDip: number;
   /** The order carries signal when this many standard deviations more consecutive pairs than chance sit among
-   *  the batch's closest tenth of pairs. */
+   *  the batch's closest quarter of pairs (and the consecutive distances have two separated modes). */
   orderExcess: number;
   /** Weight of the capture-time evidence, in cuts: a clear burst pulls a pair in by this many cuts. */
   timeWeight: number;
@@ -36,6 +36,9 @@ export interface GroupingInput {
   vectors: Float32Array[];
   /** Garment-colour descriptors (unit vectors), same order; absent: appearance only. */
   garment?: Float32Array[];
+  /** Per photo: the garment fills the frame (a label, a detail). Its appearance says nothing about which garment
+   *  it is, so its distances are garment colour alone. */
+  closeUp?: boolean[];
   /** Seconds since an arbitrary origin, per photo, or null where unknown. */
   times: (number | null)[];
 }
@@ -108,6 +111,8 @@ export interface DistanceInput {
   appearance: Float64Array;
   /** Garment colour; absent: appearance only. */
   garment?: Float64Array;
+  /** Close-ups (see GroupingInput.closeUp). */
+  closeUp?: boolean[];
   times: (number | null)[];
 }
 
@@ -122,12 +127,18 @@ export function combinedDistances(input: DistanceInput, colorWeight: number): Fl
   if (input.garment) parts.push({ d: input.garment, w: colorWeight });
   else parts[0]!.w = 1;
   const out = new Float64Array(n * n);
-  for (const p of parts) {
+  const scaled = parts.map((p) => {
     const all: number[] = [];
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all.push(p.d[i * n + j]!);
-    const m = median(all) || 1;
-    for (let k = 0; k < out.length; k++) out[k] = out[k]! + (p.w * p.d[k]!) / m;
-  }
+    return { ...p, m: median(all) || 1 };
+  });
+  for (const p of scaled) for (let k = 0; k < out.length; k++) out[k] = out[k]! + (p.w * p.d[k]!) / p.m;
+  const colour = scaled[1];
+  if (colour && input.closeUp?.some(Boolean))
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j && (input.closeUp[i] || input.closeUp[j]))
+          out[i * n + j] = colour.d[i * n + j]! / colour.m;
   return out;
 }
 
@@ -160,6 +171,7 @@ export function groupPhotos(input: GroupingInput, opts: GroupingOptions): Groupi
       n,
       appearance: distanceMatrix(input.vectors),
       ...(input.garment && input.garment.length === n ? { garment: distanceMatrix(input.garment) } : {}),
+      ...(input.closeUp ? { closeUp: input.closeUp } : {}),
       times: input.times,
     },
     opts,
@@ -199,8 +211,9 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   const gaps = allTimes ? consecutive.map((_, i) => Math.max(0, times[i + 1]! - times[i]!)) : null;
   const gapModel = gaps ? fitGapModel(gaps) : null;
   const timeSpeaks = speaks(gapModel, opts);
-  const excess = n >= 3 ? orderExcess(d, n, 0.1) : null;
-  const orderSpeaks = appearance !== null && excess !== null && excess >= opts.orderExcess;
+  const excess = n >= 3 ? orderExcess(d, n, 0.25) : null;
+  const orderSpeaks =
+    appearance !== null && appearance.separation >= opts.bimodality && excess !== null && excess >= opts.orderExcess;
   const method = opts.method === "sequence" || orderSpeaks || timeSpeaks ? "sequence" : "agglomerative";
   const orderSignal = excess === null ? null : round(excess);
 

@@ -55,6 +55,10 @@ export const GARMENT_HISTOGRAM_DIMS = L_BINS * AB_BINS * AB_BINS;
 
 /** Names the garment descriptor and its version; part of the per-photo cache key (a change recomputes it). */
 export const GARMENT_FEATURE_ID = "garment-colour-v1";
+/** Cache key of the garment's share of the frame (a one-value vector), same version. */
+export const GARMENT_COVERAGE_ID = `${GARMENT_FEATURE_ID}:coverage`;
+/** A photo whose garment covers at least this share of the frame is a close-up (no background found). */
+export const CLOSE_UP_COVERAGE = 0.95;
 
 export interface GarmentDescription {
   size: number;

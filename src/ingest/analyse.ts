@@ -6,7 +6,12 @@ import { queueLimited } from "../core/pool.js";
 import { dominantColor } from "../imaging/color.js";
 import { decodePhoto, sha256Of } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
-import { describeGarment, GARMENT_FEATURE_ID } from "../imaging/garment.js";
+import {
+  CLOSE_UP_COVERAGE,
+  describeGarment,
+  GARMENT_COVERAGE_ID,
+  GARMENT_FEATURE_ID,
+} from "../imaging/garment.js";
 import { hashPixels } from "../imaging/hash.js";
 import { sampleLab } from "../imaging/lab.js";
 import type { SourceFile } from "../sources/types.js";
@@ -73,7 +78,15 @@ export async function analysePhotos(
       const vector =
         p.kind === "fresh" ? vectors[toEmbed.indexOf(p)]! : decodeVector(p.entry.embeddings[embedder.id]!);
       const garment = decodeVector(p.entry.embeddings[GARMENT_FEATURE_ID]!);
-      analysed.push({ file: p.file, sha256: p.sha256, entry: p.entry, vector, garment });
+      const coverage = decodeVector(p.entry.embeddings[GARMENT_COVERAGE_ID]!)[0] ?? 0;
+      analysed.push({
+        file: p.file,
+        sha256: p.sha256,
+        entry: p.entry,
+        vector,
+        garment,
+        closeUp: coverage >= CLOSE_UP_COVERAGE,
+      });
     }
     emit({ type: "progress", stage: "analyse", done, total });
     status.update({ counts: { done, queued: total - done, errors: errors.length } });
@@ -107,7 +120,11 @@ async function preparePhoto(
     const bytes = await readFile(file.path);
     const sha256 = sha256Of(bytes);
     const hit = cache.get(sha256);
-    if (hit?.embeddings[embedderId] && hit.embeddings[GARMENT_FEATURE_ID])
+    if (
+      hit?.embeddings[embedderId] &&
+      hit.embeddings[GARMENT_FEATURE_ID] &&
+      hit.embeddings[GARMENT_COVERAGE_ID]
+    )
       return { kind: "cached", file, sha256, entry: hit };
     const photo = await decodePhoto(bytes, config.decode.workingSize);
     const [hashes, sample, garment] = await Promise.all([
@@ -130,7 +147,11 @@ async function preparePhoto(
       ...hashes,
       color: dominantColor(sample, config.color.clusters),
       // Keeps other embedders' vectors of this content; the garment descriptor is always recomputed with it.
-      embeddings: { ...(hit?.embeddings ?? {}), [GARMENT_FEATURE_ID]: encodeVector(garment.histogram) },
+      embeddings: {
+        ...(hit?.embeddings ?? {}),
+        [GARMENT_FEATURE_ID]: encodeVector(garment.histogram),
+        [GARMENT_COVERAGE_ID]: encodeVector(Float32Array.of(garment.coverage)),
+      },
     };
     return {
       kind: "fresh",

@@ -45,6 +45,7 @@ export function groupArticles(
     {
       vectors: kept.map((i) => analysed[i]!.vector),
       garment: kept.map((i) => analysed[i]!.garment),
+      closeUp: kept.map((i) => analysed[i]!.closeUp),
       times: kept.map((i) => toSeconds(analysed[i]!.entry.captured_at)),
     },
     config.grouping,

@@ -44,4 +44,6 @@ export interface AnalysedPhoto {
   vector: Float32Array;
   /** Garment-colour histogram (src/imaging/garment.ts), unit length. */
   garment: Float32Array;
+  /** The garment fills the frame (no background found): a close-up of a label, a detail, the fabric. */
+  closeUp: boolean;
 }

@@ -1,0 +1,247 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DEFAULTS } from "../src/core/defaults.js";
+import { distanceMatrix, groupDistances, groupPhotos } from "../src/grouping/cluster.js";
+import { fitLogMixture, orderExcess } from "../src/grouping/evidence.js";
+import { normalize } from "../src/imaging/embedder.js";
+
+const opts = { ...DEFAULTS.grouping };
+const DIMS = 24;
+
+/** A seeded generator, so the designed batches are the same on every run. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647 - 0.5;
+  };
+}
+
+interface Shot {
+  /** The garment it shows (the answer). */
+  garment: string;
+  /** Direction of its appearance (what the embedder sees: style, pose, flat or worn), or a blend of two. */
+  look: number | [number, number, number];
+  /** Direction of its garment colour. */
+  colour: number;
+}
+
+/** Unit vectors around the given directions with small per-photo jitter. */
+function vectorsOf(shots: Shot[], jitter = 0.3) {
+  const rand = random(7);
+  const around = (dir: number | [number, number, number]) => {
+    const v = new Float32Array(DIMS).map(() => rand() * jitter);
+    // [a, b, w]: mostly like a, partly (w) like b: a view of the same style from another side.
+    const [a, b, w] = typeof dir === "number" ? [dir, dir, 0] : dir;
+    v[a % DIMS] = v[a % DIMS]! + 1 - w;
+    v[b % DIMS] = v[b % DIMS]! + w;
+    return normalize(v);
+  };
+  return { vectors: shots.map((s) => around(s.look)), garment: shots.map((s) => around(s.colour)) };
+}
+
+/** Garments of `size` photos each, every one with its own look and colour. */
+function plain(names: string[], size = 4, from = 0): Shot[] {
+  return names.flatMap((g, k) =>
+    Array.from({ length: size }, () => ({ garment: g, look: from + k, colour: from + k })),
+  );
+}
+
+function labelled(shots: Shot[], articles: number[][]): string[][] {
+  return articles.map((a) => a.map((i) => shots[i]!.garment));
+}
+
+describe("grouping from the batch's own distances", () => {
+  it("keeps a flat shot with the worn shots of its garment, and two colourways of one style apart", () => {
+    // G-red: three worn shots and one flat shot (looks unlike the worn ones, same garment colour).
+    // G-blue: the same style worn the same way (looks like G-red's worn shots), another colour.
+    const TEE_WORN = 20;
+    const FLAT = 21;
+    const RED = 20;
+    const BLUE = 21;
+    const shots: Shot[] = [
+      ...plain(["A", "B", "C"]),
+      { garment: "red", look: TEE_WORN, colour: RED },
+      { garment: "red", look: TEE_WORN, colour: RED },
+      // The flat shot shares the style's shape only in part (cosine ~0.6 to the worn shots).
+      { garment: "red", look: [TEE_WORN, FLAT, 0.6], colour: RED },
+      { garment: "red", look: TEE_WORN, colour: RED },
+      { garment: "blue", look: TEE_WORN, colour: BLUE },
+      { garment: "blue", look: TEE_WORN, colour: BLUE },
+      { garment: "blue", look: TEE_WORN, colour: BLUE },
+      ...plain(["D", "E", "F"], 4, 3),
+    ];
+    const r = groupPhotos({ ...vectorsOf(shots), times: shots.map(() => null) }, opts);
+    assert.equal(r.method, "sequence");
+    assert.deepEqual(labelled(shots, r.articles), [
+      ["A", "A", "A", "A"],
+      ["B", "B", "B", "B"],
+      ["C", "C", "C", "C"],
+      ["red", "red", "red", "red"],
+      ["blue", "blue", "blue"],
+      ["D", "D", "D", "D"],
+      ["E", "E", "E", "E"],
+      ["F", "F", "F", "F"],
+    ]);
+    // Appearance alone (what the embedder sees) cannot: the colourways would merge.
+    const lookOnly = groupPhotos({ vectors: vectorsOf(shots).vectors, times: shots.map(() => null) }, opts);
+    assert.ok(
+      labelled(shots, lookOnly.articles).some((a) => a.includes("red") && a.includes("blue")),
+      "without the garment colour the two colourways merge",
+    );
+  });
+
+  it("gives the same articles when every distance is rescaled (any embedder's scale)", () => {
+    const shots = [
+      ...plain(["A", "B"], 3),
+      { garment: "C", look: 9, colour: 2 },
+      ...plain(["C"], 4, 2),
+      ...plain(["D", "E", "F"], 5, 3),
+    ];
+    const { vectors, garment } = vectorsOf(shots, 0.2);
+    const appearance = distanceMatrix(vectors);
+    const colour = distanceMatrix(garment);
+    const n = shots.length;
+    const times = shots.map(() => null);
+    const base = groupDistances({ n, appearance, garment: colour, times }, opts);
+    for (const [a, c] of [
+      [7.3, 0.05],
+      [0.001, 1000],
+    ] as const) {
+      const scaled = groupDistances(
+        { n, appearance: appearance.map((x) => x * a), garment: colour.map((x) => x * c), times },
+        opts,
+      );
+      assert.deepEqual(scaled.articles, base.articles);
+      assert.deepEqual(
+        scaled.cuts.map((x) => x.at),
+        base.cuts.map((x) => x.at),
+      );
+    }
+    assert.ok(
+      labelled(shots, base.articles).every((a) => new Set(a).size === 1),
+      "no article mixes two garments",
+    );
+  });
+
+  it("starts a new article at a pause much longer than the batch's usual gap, whatever the clock's scale", () => {
+    // Four look-alike garments (same look, same colour: appearance cannot tell them apart), shot in bursts.
+    const shots: Shot[] = ["A", "B", "C", "D"].flatMap((g) =>
+      Array.from({ length: 4 }, () => ({ garment: g, look: 1, colour: 1 })),
+    );
+    const { vectors, garment } = vectorsOf(shots);
+    const seconds = (within: number, between: number) => {
+      let t = 0;
+      return shots.map((s, i) => {
+        if (i > 0) t += shots[i - 1]!.garment === s.garment ? within : between;
+        return t;
+      });
+    };
+    const withoutTimes = groupPhotos({ vectors, garment, times: shots.map(() => null) }, opts);
+    assert.notEqual(withoutTimes.articles.length, 4, "appearance alone cannot separate them");
+    // 2 s bursts and 25 s pauses: far under the old fixed 10-minute rule, yet clearly two kinds of gap.
+    for (const [within, between] of [
+      [2, 25],
+      [20, 250],
+    ] as const) {
+      const r = groupPhotos({ vectors, garment, times: seconds(within, between) }, opts);
+      assert.deepEqual(labelled(shots, r.articles), [
+        ["A", "A", "A", "A"],
+        ["B", "B", "B", "B"],
+        ["C", "C", "C", "C"],
+        ["D", "D", "D", "D"],
+      ]);
+      assert.equal(r.usedTimes, true);
+      assert.equal(r.cuts.length, 3);
+      for (const c of r.cuts) {
+        assert.equal(c.gapSeconds, between);
+        assert.match(c.because, /pause/);
+      }
+    }
+  });
+
+  it("attaches a close-up (a label, the fabric) to the garment whose colour it carries, not to its neighbour", () => {
+    const closeUpOf = (garment: string, colour: number): Shot => ({ garment, look: 17, colour });
+    for (const where of ["first", "last"] as const) {
+      const c = plain(["C"], 3, 2);
+      const shots: Shot[] = [
+        ...plain(["A", "B"]),
+        ...(where === "first" ? [closeUpOf("C", 2), ...c] : [...c, closeUpOf("C", 2)]),
+        ...plain(["D", "E"], 4, 3),
+      ];
+      const closeUp = shots.map((s) => s.look === 17);
+      const r = groupPhotos({ ...vectorsOf(shots), closeUp, times: shots.map(() => null) }, opts);
+      assert.deepEqual(
+        labelled(shots, r.articles),
+        [
+          ["A", "A", "A", "A"],
+          ["B", "B", "B", "B"],
+          ["C", "C", "C", "C"],
+          ["D", "D", "D", "D"],
+          ["E", "E", "E", "E"],
+        ],
+        `close-up ${where} in its garment's run`,
+      );
+    }
+  });
+
+  it("keeps every photo alone when each shows a different garment (no order signal)", () => {
+    const shots: Shot[] = Array.from({ length: 22 }, (_, i) => ({ garment: `g${i}`, look: i, colour: i }));
+    const r = groupPhotos({ ...vectorsOf(shots), times: shots.map(() => null) }, opts);
+    assert.equal(r.articles.length, 22);
+    assert.notEqual(r.method, "sequence");
+    assert.ok(r.lowConfidence.every(Boolean), "lone photos are flagged for review");
+  });
+
+  it("explains each cut and rates each article; a doubtful join rates lower than a clean one", () => {
+    const shots: Shot[] = [
+      ...plain(["A", "B"]),
+      { garment: "C", look: 2, colour: 2 },
+      { garment: "C", look: 2, colour: 2 },
+      { garment: "C", look: 2, colour: 2 },
+      { garment: "C", look: [2, 19, 0.6], colour: 2 },
+      ...plain(["D"], 4, 3),
+    ];
+    const r = groupPhotos({ ...vectorsOf(shots), times: shots.map(() => null) }, opts);
+    assert.equal(r.articles.length, 4);
+    assert.deepEqual(
+      r.cuts.map((c) => c.at),
+      [4, 8, 12],
+    );
+    for (const c of r.cuts) {
+      assert.ok(c.distance > 1, "a cut sits over the batch's cut");
+      assert.match(c.because, /looks unlike/);
+    }
+    assert.ok(r.confidence[2]! < r.confidence[0]!, "the article with an odd photo is the doubtful one");
+  });
+});
+
+describe("batch-relative evidence", () => {
+  it("finds two modes with a valley in bursts and pauses, and none in a flat spread", () => {
+    const rand = random(3);
+    const flat = Array.from({ length: 300 }, () => Math.exp(Math.log(20) + Math.log(15) * (rand() + 0.5)));
+    const two = flat.map((x, i) => (i % 4 === 0 ? x : 3 + 4 * (rand() + 0.5)));
+    const a = fitLogMixture(two)!;
+    const b = fitLogMixture(flat)!;
+    assert.ok(a.separation >= 2 && a.dip < 0.5, `bursts and pauses: D ${a.separation}, dip ${a.dip}`);
+    assert.ok(b.dip > 0.5, `a flat spread has no valley: dip ${b.dip}`);
+    assert.ok(a.boundary > 7 && a.boundary < 20, `the boundary falls between the modes: ${a.boundary}`);
+    const scaled = fitLogMixture(two.map((x) => x * 60))!;
+    assert.ok(
+      Math.abs(scaled.boundary / 60 - a.boundary) < 1e-6 * a.boundary,
+      "minutes or seconds: same cut",
+    );
+  });
+
+  it("sees order signal in a shooting order and none in a shuffled one", () => {
+    const shots = plain(["A", "B", "C", "D", "E", "F"]);
+    const d = distanceMatrix(vectorsOf(shots).vectors);
+    const n = shots.length;
+    assert.ok(orderExcess(d, n, 0.1) > 4);
+    const order = [0, 5, 10, 15, 20, 1, 6, 11, 16, 21, 2, 7, 12, 17, 22, 3, 8, 13, 18, 23, 4, 9, 14, 19];
+    const shuffled = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) shuffled[i * n + j] = d[order[i]! * n + order[j]!]!;
+    assert.ok(orderExcess(shuffled, n, 0.1) < 4);
+  });
+});
