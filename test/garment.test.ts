@@ -41,7 +41,10 @@ describe("garment/background separation", () => {
   it("finds a garment laid on the floor, and only it", async () => {
     const px = image(128, 128, GREY, [{ x: 32, y: 32, w: 64, h: 64, rgb: RED }]);
     const g = await describeGarment(px, 128, 128);
-    assert.ok(Math.abs(g.coverage - 0.25) < 0.05, `a quarter of the frame (and its blurred edge) is garment: ${g.coverage}`);
+    assert.ok(
+      Math.abs(g.coverage - 0.25) < 0.05,
+      `a quarter of the frame (and its blurred edge) is garment: ${g.coverage}`,
+    );
     assert.equal(g.mask[32 * 64 + 32], 1, "centre is garment");
     assert.equal(g.mask[0], 0, "corner is floor");
   });

@@ -213,7 +213,10 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   const timeSpeaks = speaks(gapModel, opts);
   const excess = n >= 3 ? orderExcess(d, n, 0.25) : null;
   const orderSpeaks =
-    appearance !== null && appearance.separation >= opts.bimodality && excess !== null && excess >= opts.orderExcess;
+    appearance !== null &&
+    appearance.separation >= opts.bimodality &&
+    excess !== null &&
+    excess >= opts.orderExcess;
   const method = opts.method === "sequence" || orderSpeaks || timeSpeaks ? "sequence" : "agglomerative";
   const orderSignal = excess === null ? null : round(excess);
 
