@@ -9,6 +9,10 @@
  *
  *   npm run bench                 150 photos
  *   npm run bench -- --photos 60  fewer
+ *   npm run bench -- --photos 500 --small --against ../main-checkout
+ *                                 500 small photos (400x533), model-free only, this checkout and another (built)
+ *                                 alternating, median of 3 each, and the ratio: compare a change with main in one
+ *                                 run (timings on shared machines vary by ±15% between runs)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -21,8 +25,11 @@ import { needShared, REPO, sharedPath } from "../test/helpers/shared.js";
 
 const argPhotos = process.argv.indexOf("--photos");
 const N = argPhotos > 0 ? Number(process.argv[argPhotos + 1]) : 150;
+const SMALL = process.argv.includes("--small");
+const argAgainst = process.argv.indexOf("--against");
+const AGAINST = argAgainst > 0 ? process.argv[argAgainst + 1] : undefined;
 const OUT = join(REPO, "bench", "out");
-const PHOTOS = join(OUT, `phone-${N}-v2`);
+const PHOTOS = join(OUT, SMALL ? `small-${N}-v1` : `phone-${N}-v2`);
 
 async function makePhotos(): Promise<void> {
   if (existsSync(PHOTOS) && (await readdir(PHOTOS)).filter((f) => f.endsWith(".jpg")).length === N) return;
@@ -33,8 +40,8 @@ async function makePhotos(): Promise<void> {
     const tint = ["#a03030", "#305090", "#30a050", "#c0a040", "#404040"][Math.floor(i / 4) % 5]!;
     const base = sharp({
       create: {
-        width: 4032,
-        height: 3024,
+        width: SMALL ? 533 : 4032,
+        height: SMALL ? 400 : 3024,
         channels: 3,
         background: tint,
         noise: { type: "gaussian", mean: 110, sigma: 24 },
@@ -64,7 +71,7 @@ interface Run {
   cpuSeconds: number;
 }
 
-async function runIngest(extra: string[]): Promise<Run> {
+async function runIngest(extra: string[], repo = REPO): Promise<Run> {
   await rm(join(PHOTOS, ".vbulk"), { recursive: true, force: true });
   const usage = join(OUT, "rusage.json");
   const started = process.hrtime.bigint();
@@ -73,7 +80,7 @@ async function runIngest(extra: string[]): Promise<Run> {
     [
       "--import",
       join(REPO, "bench", "rusage.mjs"),
-      join(REPO, "bin", "vbulk.js"),
+      join(repo, "bin", "vbulk.js"),
       "ingest",
       PHOTOS,
       "--json",
@@ -136,7 +143,28 @@ async function encoderAlone(
   return out;
 }
 
+/** This checkout against another one (built), model-free, alternating so both see the same machine load. */
+async function against(other: string): Promise<void> {
+  const ours: Run[] = [];
+  const theirs: Run[] = [];
+  for (let i = 0; i < 3; i++) {
+    theirs.push(await runIngest([], other));
+    ours.push(await runIngest([]));
+  }
+  const m = (rs: Run[]) => median(rs.map((r) => r.seconds));
+  console.log(
+    `ingest ${N} ${SMALL ? "small" : "phone"} photos, model-free: this checkout ${m(ours).toFixed(2)} s, ${other} ${m(theirs).toFixed(2)} s (medians of 3, alternating): ratio ${(m(ours) / m(theirs)).toFixed(3)}`,
+  );
+}
+
 async function main() {
+  if (AGAINST) {
+    spawnSync("npm", ["run", "build"], { cwd: REPO, stdio: "ignore" });
+    await mkdir(OUT, { recursive: true });
+    await makePhotos();
+    await against(AGAINST);
+    return;
+  }
   const skip = needShared("models", "clip-b32-random-int8", "vision_model_quantized.onnx");
   if (skip) {
     console.log(skip);

