@@ -102,10 +102,6 @@ export function garmentMask(lab: Float32Array, size: number, opts: Partial<Garme
     );
   const n = size * size;
   const t2 = o.deltaE * o.deltaE;
-  const d2 = (i: number, j: number) =>
-    (lab[i * 3]! - lab[j * 3]!) ** 2 +
-    (lab[i * 3 + 1]! - lab[j * 3 + 1]!) ** 2 +
-    (lab[i * 3 + 2]! - lab[j * 3 + 2]!) ** 2;
   const ring = Math.max(1, Math.round(size / 32));
   const border: number[] = [];
   for (let y = 0; y < size; y++)
