@@ -3,6 +3,7 @@ import type { Config } from "../core/config.js";
 import { messageOf } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { queueLimited } from "../core/pool.js";
+import { printable } from "../core/text.js";
 import { dominantColor } from "../imaging/color.js";
 import { decodePhoto, sha256Of } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
@@ -48,7 +49,7 @@ export async function analysePhotos(
   for (let i = 0; i < total; i += embedder.batchSize) batches.push(files.slice(i, i + embedder.batchSize));
   const prepare = (batch: SourceFile[]) =>
     Promise.all(
-      queueLimited(batch, config.decode.concurrency, (f) => preparePhoto(f, cache, embedder.id, config)),
+      queueLimited(batch, config.decode.concurrency, (f) => preparePhoto(f, cache, embedder, config)),
     );
   let pending = batches.length ? prepare(batches[0]!) : null;
   for (let b = 0; b < batches.length; b++) {
@@ -62,6 +63,8 @@ export async function analysePhotos(
       cache.set(p.sha256, p.entry);
       fresh++;
     });
+    // Saved as we go: after Ctrl-C or a kill, a re-run analyses only what was not done (one append per batch).
+    await cache.append();
     for (const p of prepared) {
       done++;
       if (p.kind === "error") {
@@ -69,12 +72,13 @@ export async function analysePhotos(
         emit({ type: "photo-error", file: relTo(p.file), message: p.message });
         continue;
       }
-      const vector =
-        p.kind === "fresh" ? vectors[toEmbed.indexOf(p)]! : decodeVector(p.entry.embeddings[embedder.id]!);
+      const vector = p.kind === "fresh" ? vectors[toEmbed.indexOf(p)]! : p.vector;
       analysed.push({ file: p.file, sha256: p.sha256, entry: p.entry, vector });
     }
     emit({ type: "progress", stage: "analyse", done, total });
-    status.update({ counts: { done, queued: total - done, errors: errors.length } });
+    status.update({
+      counts: { done, queued: total - done, errors: errors.length, cached: done - fresh - errors.length },
+    });
   }
   return { analysed, errors, fresh };
 }
@@ -88,22 +92,30 @@ interface PreparedFresh {
 }
 type Prepared =
   | PreparedFresh
-  | { kind: "cached"; file: SourceFile; sha256: string; entry: CacheEntry }
+  | { kind: "cached"; file: SourceFile; sha256: string; entry: CacheEntry; vector: Float32Array }
   | { kind: "error"; file: SourceFile; message: string };
 
-/** Reads one photo; from the cache when this content was analysed before with this embedder. Never throws for a bad photo. */
+/**
+ * Reads one photo; from the cache when this content was analysed before with this embedder and the stored vector
+ * fits it (right length, finite values; anything else is analysed again). Never throws for a bad photo.
+ */
 async function preparePhoto(
   file: SourceFile,
   cache: PhotoCache,
-  embedderId: string,
+  embedder: Embedder,
   config: Config,
 ): Promise<Prepared> {
   try {
     const bytes = await readFile(file.path);
     const sha256 = sha256Of(bytes);
     const hit = cache.get(sha256);
-    if (hit?.embeddings[embedderId]) return { kind: "cached", file, sha256, entry: hit };
-    const photo = await decodePhoto(bytes, config.decode.workingSize);
+    const stored = hit?.embeddings[embedder.id];
+    const vector = stored ? decodeVector(stored, embedder.dims) : null;
+    if (hit && vector) return { kind: "cached", file, sha256, entry: hit, vector };
+    const photo = await decodePhoto(bytes, config.decode.workingSize, {
+      sha256,
+      maxPixels: config.decode.maxPixels,
+    });
     const [hashes, sample] = await Promise.all([
       hashPixels(photo.pixels, photo.pw, photo.ph),
       sampleLab(
@@ -122,7 +134,9 @@ async function preparePhoto(
       captured_at: photo.capturedAt,
       ...hashes,
       color: dominantColor(sample, config.color.clusters),
-      embeddings: { ...(hit?.embeddings ?? {}) },
+      embeddings: Object.fromEntries(
+        Object.entries(hit?.embeddings ?? {}).filter(([id]) => id !== embedder.id),
+      ),
     };
     return {
       kind: "fresh",
@@ -132,6 +146,6 @@ async function preparePhoto(
       pixels: { pixels: photo.pixels, pw: photo.pw, ph: photo.ph },
     };
   } catch (err) {
-    return { kind: "error", file, message: messageOf(err) };
+    return { kind: "error", file, message: printable(messageOf(err)) };
   }
 }

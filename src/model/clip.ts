@@ -3,13 +3,12 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
-import type { ConfigOverrides } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
 import type { Classifier } from "../ingest/index.js";
 import { decodeVector, encodeVector } from "../store/cache.js";
 import { readJsonFile } from "../store/read.js";
-import type { Manifest } from "./manifest.js";
+import { type Manifest, sha256FileMemo } from "./manifest.js";
 import { type Device, openSession, type Session } from "./onnx.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
 import { type ClipTokenizer, loadTokenizer } from "./tokenizer.js";
@@ -42,12 +41,6 @@ export async function loadLabelSet(path: string): Promise<LabelSet> {
   );
 }
 
-/**
- * Grouping thresholds for CLIP embeddings. No real CLIP weights exist on the machines vbulk is built on, so these
- * are the spec's value (BULK_CLUSTER_EPS 0.24), not a measurement; the README says so.
- */
-export const CLIP_GROUPING: ConfigOverrides = { grouping: { sequenceEps: 0.24, linkageCut: 0.24 } };
-
 export interface ClipModel {
   embedder: Embedder;
   /** Unit text embeddings, one per text. */
@@ -78,7 +71,8 @@ export async function loadClip(
     openSession(join(root, manifest.vision), opts.device, fallback),
     openSession(join(root, manifest.text), opts.device, () => {}),
   ]);
-  const modelId = `clip:${manifest.name}${manifest.revision ? `@${manifest.revision.slice(0, 12)}` : ""}`;
+  // Keyed by content, not by name: two different models in folders both named "model" must not share caches.
+  const modelId = `clip:${manifest.name}@${await contentKey(root, manifest)}`;
   const embedder: Embedder = {
     id: modelId,
     dims: vision.outputWidth("image_embeds") ?? manifest.embeddingSize,
@@ -93,7 +87,7 @@ export async function loadClip(
     device: vision.device,
     embedTexts,
     async classifier(labels, cacheDir) {
-      const table = await labelEmbeddings(labels, modelId, embedTexts, cacheDir);
+      const table = await labelEmbeddings(labels, modelId, embedder.dims, embedTexts, cacheDir);
       return zeroShot(labels, table, manifest.logitScale);
     },
     async releaseText() {
@@ -106,6 +100,16 @@ export async function loadClip(
       textOpen = false;
     },
   };
+}
+
+/** 12 hex digits naming a model's content: both encoders' sha256 (memoised) and the preprocessing settings. */
+async function contentKey(root: string, manifest: Manifest): Promise<string> {
+  const [vision, text] = await Promise.all([
+    sha256FileMemo(join(root, manifest.vision)),
+    sha256FileMemo(join(root, manifest.text)),
+  ]);
+  const pre = await readFile(join(root, "preprocessor_config.json"), "utf8").catch(() => "");
+  return createHash("sha256").update(`${vision}\n${text}\n${pre}`).digest("hex").slice(0, 12);
 }
 
 async function embedImages(
@@ -152,6 +156,7 @@ function rows(
 async function labelEmbeddings(
   labels: LabelSet,
   modelId: string,
+  dims: number,
   embedTexts: (t: string[]) => Promise<Float32Array[]>,
   cacheDir?: string,
 ): Promise<Float32Array[]> {
@@ -162,10 +167,15 @@ async function labelEmbeddings(
   const path = cacheDir ? join(cacheDir, `labels-${key}.json`) : null;
   if (path) {
     const cached = await readFile(path, "utf8").then(
-      (t) => JSON.parse(t) as { vectors: string[] },
+      (t) => JSON.parse(t) as { vectors?: unknown },
       () => null,
     );
-    if (cached && cached.vectors.length === labels.labels.length) return cached.vectors.map(decodeVector);
+    // Validated before use: a vector of the wrong length or with NaN would make every score NaN.
+    const vectors = Array.isArray(cached?.vectors)
+      ? cached.vectors.map((v) => (typeof v === "string" ? decodeVector(v, dims) : null))
+      : [];
+    if (vectors.length === labels.labels.length && vectors.every((v) => v !== null))
+      return vectors as Float32Array[];
   }
   const prompts = labels.labels.flatMap((l) => l.prompts);
   const vectors = await embedTexts(prompts);
