@@ -12,6 +12,8 @@ export async function describeArticles(
   step: GroupStep,
   ctx: {
     config: Config;
+    /** The id of each article, in the order of step.articles (src/ingest/ids.ts). */
+    ids: string[];
     classifier?: Classifier;
     relTo: (a: AnalysedPhoto) => string;
     nameOrder: (a: AnalysedPhoto) => number;
@@ -24,7 +26,7 @@ export async function describeArticles(
   const photoCategories = classifier ? await classifier.classify(analysed.map((a) => a.vector)) : null;
   const articleOf = new Map<number, string>();
   const items: CatalogItem[] = articles.map((members, k) => {
-    const id = `c${k + 1}`;
+    const id = ctx.ids[k]!;
     for (const i of members) articleOf.set(i, id);
     const colors: DominantColor[] = members.map((i) => analysed[i]!.entry.color);
     const color = articleColor(colors);
