@@ -1,11 +1,11 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import type { Config } from "../core/config.js";
 import { messageOf } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { queueLimited } from "../core/pool.js";
 import { printable } from "../core/text.js";
 import { dominantColor } from "../imaging/color.js";
-import { decodePhoto, sha256Of } from "../imaging/decode.js";
+import { decodePhoto, sha256OfAsync } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { hashPixels } from "../imaging/hash.js";
 import { sampleLab } from "../imaging/lab.js";
@@ -106,12 +106,23 @@ async function preparePhoto(
   config: Config,
 ): Promise<Prepared> {
   try {
+    // A file unchanged since it was hashed (size, mtime, inode) is not read again: a re-run only stats files.
+    const st = await stat(file.path);
+    const known = cache.knownSha(file.path, st);
+    const fromCache = (sha: string) => {
+      const hit = cache.get(sha);
+      const stored = hit?.embeddings[embedder.id];
+      const vector = stored ? decodeVector(stored, embedder.dims) : null;
+      return hit && vector ? { kind: "cached" as const, file, sha256: sha, entry: hit, vector } : null;
+    };
+    const early = known ? fromCache(known) : null;
+    if (early) return early;
     const bytes = await readFile(file.path);
-    const sha256 = sha256Of(bytes);
+    const sha256 = await sha256OfAsync(bytes);
+    cache.rememberFile(file.path, st, sha256);
+    const cached = fromCache(sha256);
+    if (cached) return cached;
     const hit = cache.get(sha256);
-    const stored = hit?.embeddings[embedder.id];
-    const vector = stored ? decodeVector(stored, embedder.dims) : null;
-    if (hit && vector) return { kind: "cached", file, sha256, entry: hit, vector };
     const photo = await decodePhoto(bytes, config.decode.workingSize, {
       sha256,
       maxPixels: config.decode.maxPixels,

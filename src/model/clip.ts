@@ -65,12 +65,17 @@ export async function loadClip(
   const root = resolve(dir);
   const fallback = (reason: string) =>
     opts.onWarning?.(`CUDA is not available (${reason}); running on the CPU.`);
-  const [pre, tokenizer, vision, text] = await Promise.all([
+  const [pre, tokenizer, vision] = await Promise.all([
     loadPreprocessor(root),
     loadTokenizer(root),
     openSession(join(root, manifest.vision), opts.device, fallback),
-    openSession(join(root, manifest.text), opts.device, () => {}),
   ]);
+  // The text encoder is opened only when label embeddings are not in the cache (most runs never need it).
+  let text: Promise<Session> | null = null;
+  const textSession = () => {
+    text ??= openSession(join(root, manifest.text), opts.device, () => {});
+    return text;
+  };
   // Keyed by content, not by name: two different models in folders both named "model" must not share caches.
   const modelId = `clip:${manifest.name}@${await contentKey(root, manifest)}`;
   const embedder: Embedder = {
@@ -80,8 +85,7 @@ export async function loadClip(
     embed: (batch) => embedImages(vision, pre, batch),
     close: async () => {},
   };
-  let textOpen = true;
-  const embedTexts = (texts: string[]) => runText(text, tokenizer, texts);
+  const embedTexts = async (texts: string[]) => runText(await textSession(), tokenizer, texts);
   return {
     embedder,
     device: vision.device,
@@ -91,13 +95,15 @@ export async function loadClip(
       return zeroShot(labels, table, manifest.logitScale);
     },
     async releaseText() {
-      if (textOpen) await text.release();
-      textOpen = false;
+      const open = text;
+      text = null;
+      if (open) await (await open).release();
     },
     async close() {
       await vision.release();
-      if (textOpen) await text.release();
-      textOpen = false;
+      const open = text;
+      text = null;
+      if (open) await (await open).release();
     },
   };
 }

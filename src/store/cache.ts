@@ -28,6 +28,14 @@ const EntrySchema = z.object({
 });
 export type CacheEntry = z.infer<typeof EntrySchema>;
 const SHA256 = /^[0-9a-f]{64}$/;
+/** What a file was when it was last hashed: a re-run trusts the sha256 while size, mtime and inode stay the same. */
+const FileSchema = z.object({
+  size: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+  ino: z.number(),
+  sha256: z.string().regex(SHA256),
+});
+export type FileRecord = z.infer<typeof FileSchema>;
 const CACHE_SCHEMA_VERSION = 3;
 const CACHE_FILE = "cache.json";
 /** Entries added since cache.json was last written, one JSON line each: appended as photos are analysed. */
@@ -44,12 +52,15 @@ export class PhotoCache {
   private constructor(
     private readonly dir: string,
     readonly entries: Map<string, CacheEntry>,
+    /** By absolute path: the sha256 of each photo file as it was (so a re-run need not read it again). */
+    readonly files: Map<string, FileRecord>,
   ) {}
 
   /** Loads DIR/.vbulk/cache.json and its journal; a missing, unreadable or foreign cache is an empty one. */
   static async load(dir: string): Promise<PhotoCache> {
     const state = join(dir, STATE_DIR);
     const entries = new Map<string, CacheEntry>();
+    const files = new Map<string, FileRecord>();
     const add = (sha: unknown, entry: unknown) => {
       if (typeof sha !== "string" || !SHA256.test(sha)) return;
       const parsed = EntrySchema.safeParse(entry);
@@ -59,9 +70,15 @@ export class PhotoCache {
       const data = JSON.parse(await readFile(join(state, CACHE_FILE), "utf8")) as {
         schemaVersion?: unknown;
         entries?: unknown;
+        files?: unknown;
       };
-      if (data?.schemaVersion === CACHE_SCHEMA_VERSION && data.entries && typeof data.entries === "object")
+      if (data?.schemaVersion === CACHE_SCHEMA_VERSION && data.entries && typeof data.entries === "object") {
         for (const [sha, entry] of Object.entries(data.entries)) add(sha, entry);
+        for (const [path, record] of Object.entries(data.files ?? {})) {
+          const parsed = FileSchema.safeParse(record);
+          if (parsed.success) files.set(path, parsed.data);
+        }
+      }
     } catch {
       // no cache yet, or not one this version can read: it is only a cache
     }
@@ -75,7 +92,17 @@ export class PhotoCache {
         // a line cut short by a kill: that photo is analysed again
       }
     }
-    return new PhotoCache(dir, entries);
+    return new PhotoCache(dir, entries, files);
+  }
+
+  /** The sha256 of a file hashed before, if it has not changed since (same size, mtime and inode). */
+  knownSha(path: string, st: { size: number; mtimeMs: number; ino: number }): string | undefined {
+    const r = this.files.get(path);
+    return r && r.size === st.size && r.mtimeMs === st.mtimeMs && r.ino === st.ino ? r.sha256 : undefined;
+  }
+
+  rememberFile(path: string, st: { size: number; mtimeMs: number; ino: number }, sha256: string): void {
+    this.files.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 });
   }
 
   get(sha: string): CacheEntry | undefined {
@@ -105,6 +132,7 @@ export class PhotoCache {
     await writeJsonAtomic(path, {
       schemaVersion: CACHE_SCHEMA_VERSION,
       entries: Object.fromEntries(this.entries),
+      files: Object.fromEntries(this.files),
     }).catch((err: unknown) => {
       throw fileSystemError(err, path, "write the cache");
     });
