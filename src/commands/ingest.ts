@@ -3,7 +3,7 @@ import { z } from "zod";
 import { resolveConfig } from "../core/config.js";
 import { plural, printable } from "../core/text.js";
 import { GROUPING_METHODS } from "../core/vocab.js";
-import { resolveSource, runIngest } from "../ingest/index.js";
+import { checkOutput, resolveSource, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
 import { selectEmbedder } from "../model/select.js";
 import type { Catalog } from "../store/catalog.js";
@@ -110,7 +110,8 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
   // Validate flags, file, source and label set before touching any model or photo: a bad command changes nothing
   // and downloads nothing.
   resolveConfig(fileLayer, flags);
-  await resolveSource(source, raw.out);
+  const src = await resolveSource(source, raw.out);
+  await checkOutput(src.outDir, raw.out !== undefined);
   if (raw.labels) await loadLabelSet(raw.labels);
 
   const renderer = ingestRenderer(io);

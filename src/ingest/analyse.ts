@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import type { Config } from "../core/config.js";
 import { messageOf } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
@@ -83,6 +83,38 @@ export async function analysePhotos(
   return { analysed, errors, fresh };
 }
 
+/**
+ * Reusable buffers for reading photo files: a 4-6 MB Buffer per phone photo, allocated anew each time, made V8
+ * run a full mark-compact every few photos (external memory pressure; 2.2 s of GC pauses for 48 photos,
+ * `node --trace-gc`). A buffer is taken for one read + hash + decode and given back; at most one per decode in
+ * flight is kept, grown to the largest photo seen.
+ */
+class BufferPool {
+  private free: Buffer[] = [];
+
+  async read(path: string, size: number): Promise<{ bytes: Buffer; release: () => void }> {
+    let buf = this.free.pop();
+    if (!buf || buf.length < size) buf = Buffer.allocUnsafeSlow(Math.max(size, buf?.length ?? 0));
+    const handle = await open(path, "r");
+    let got = 0;
+    try {
+      while (got < size) {
+        const { bytesRead } = await handle.read(buf, got, size - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+    } catch (err) {
+      this.free.push(buf);
+      throw err;
+    } finally {
+      await handle.close();
+    }
+    const whole = buf;
+    return { bytes: whole.subarray(0, got), release: () => this.free.push(whole) };
+  }
+}
+const fileBuffers = new BufferPool();
+
 interface PreparedFresh {
   kind: "fresh";
   file: SourceFile;
@@ -117,16 +149,23 @@ async function preparePhoto(
     };
     const early = known ? fromCache(known) : null;
     if (early) return early;
-    const bytes = await readFile(file.path);
-    const sha256 = await sha256OfAsync(bytes);
-    cache.rememberFile(file.path, st, sha256);
-    const cached = fromCache(sha256);
-    if (cached) return cached;
+    const buffer = await fileBuffers.read(file.path, st.size);
+    let photo: Awaited<ReturnType<typeof decodePhoto>>;
+    let sha256: string;
+    try {
+      const bytes = buffer.bytes;
+      sha256 = await sha256OfAsync(bytes);
+      cache.rememberFile(file.path, st, sha256);
+      const cached = fromCache(sha256);
+      if (cached) return cached;
+      photo = await decodePhoto(bytes, config.decode.workingSize, {
+        sha256,
+        maxPixels: config.decode.maxPixels,
+      });
+    } finally {
+      buffer.release();
+    }
     const hit = cache.get(sha256);
-    const photo = await decodePhoto(bytes, config.decode.workingSize, {
-      sha256,
-      maxPixels: config.decode.maxPixels,
-    });
     const [hashes, sample] = await Promise.all([
       hashPixels(photo.pixels, photo.pw, photo.ph),
       sampleLab(

@@ -15,7 +15,7 @@ import type { IngestOptions, IngestResult } from "./types.js";
 import { buildCatalog, writeResults } from "./write.js";
 
 export { fingerprint } from "./describe.js";
-export { resolveSource } from "./scan.js";
+export { checkOutput, resolveSource } from "./scan.js";
 export type { Classifier, IngestOptions, IngestResult } from "./types.js";
 
 /**

@@ -52,6 +52,16 @@ export async function resolveSource(given: string, outDir?: string): Promise<Res
  * Writes nothing that stays (one probe file, removed at once). Throws NOT_WRITABLE / NO_SPACE naming the folder.
  */
 export async function checkOutput(outDir: string, flag: boolean): Promise<void> {
+  // Linux's PATH_MAX is 4096 bytes; the longest name vbulk writes inside is ~60 more.
+  if (Buffer.byteLength(outDir) > 4096 - 64) {
+    throw new VbulkError(
+      "NOT_WRITABLE",
+      `The path is too long for this system: ${printable(outDir.slice(0, 60))}…`,
+      {
+        hint: "Move the photos to a folder with a shorter path, or pass --out DIR with a short path.",
+      },
+    );
+  }
   let dir = outDir;
   for (;;) {
     const st = await stat(dir).catch(() => null);
