@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
@@ -65,11 +65,13 @@ export async function loadClip(
   const root = resolve(dir);
   const fallback = (reason: string) =>
     opts.onWarning?.(`CUDA is not available (${reason}); running on the CPU.`);
-  const [pre, tokenizer, vision] = await Promise.all([
+  const [pre, vision] = await Promise.all([
     loadPreprocessor(root),
-    loadTokenizer(root),
     openSession(join(root, manifest.vision), opts.device, fallback),
+    // Parsed only when texts are embedded (a label-cache miss); a missing file is still reported at once.
+    stat(join(root, "tokenizer.json")).catch(() => loadTokenizer(root)),
   ]);
+  let tokenizer: Promise<ClipTokenizer> | null = null;
   // The text encoder is opened only when label embeddings are not in the cache (most runs never need it).
   let text: Promise<Session> | null = null;
   const textSession = () => {
@@ -85,7 +87,10 @@ export async function loadClip(
     embed: (batch) => embedImages(vision, pre, batch),
     close: async () => {},
   };
-  const embedTexts = async (texts: string[]) => runText(await textSession(), tokenizer, texts);
+  const embedTexts = async (texts: string[]) => {
+    tokenizer ??= loadTokenizer(root);
+    return runText(await textSession(), await tokenizer, texts);
+  };
   return {
     embedder,
     device: vision.device,
@@ -115,7 +120,8 @@ async function contentKey(root: string, manifest: Manifest): Promise<string> {
     sha256FileMemo(join(root, manifest.text)),
   ]);
   const pre = await readFile(join(root, "preprocessor_config.json"), "utf8").catch(() => "");
-  return createHash("sha256").update(`${vision}\n${text}\n${pre}`).digest("hex").slice(0, 12);
+  const tokens = await sha256FileMemo(join(root, "tokenizer.json")).catch(() => "");
+  return createHash("sha256").update(`${vision}\n${text}\n${pre}\n${tokens}`).digest("hex").slice(0, 12);
 }
 
 async function embedImages(
