@@ -29,7 +29,8 @@ export async function ensureStateDir(dir: string): Promise<string> {
     );
   }
   if (!st)
-    await mkdir(path).catch((err: unknown) => {
+    // recursive: --out may name a folder that does not exist yet
+    await mkdir(path, { recursive: true }).catch((err: unknown) => {
       throw fileSystemError(err, path, "create the folder");
     });
   return path;
