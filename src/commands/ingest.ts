@@ -215,7 +215,8 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
     io.out(
       `${copies.length === 1 ? "1 duplicate" : `${copies.length} duplicates`} set aside (\`vbulk review\` can bring one back):`,
     );
-    for (const p of copies) io.out(c.dim(`  ${printable(p.file)}  copy of ${printable(p.duplicate_of ?? "")}`));
+    for (const p of copies)
+      io.out(c.dim(`  ${printable(p.file)}  copy of ${printable(p.duplicate_of ?? "")}`));
   }
   printErrors(io, catalog);
   io.out(`catalog: ${printable(catalogPath)}\nlog:     ${printable(logPath)}`);
