@@ -209,6 +209,7 @@ export async function colourAccuracy(
   if (labels.size === 0) return null;
   const { items } = await describeArticles(photos, step, {
     config,
+    ids: step.articles.map((_, k) => `c${k + 1}`),
     relTo: (a) => a.file.rel,
     nameOrder: (a) => photos.indexOf(a),
   });

@@ -36,11 +36,6 @@ const KNOWN_BROKEN: { match: RegExp; why: string }[] = [
     match: /vbulk execute \.\/photos(?! --no-dry-run)/,
     why: "TODO issue 10: a later `vbulk plan` forgets --gender, so the articles are not ready (exit 2/3)",
   },
-  {
-    // Passes here only because `models pull` above put a model in the cache (the labels are then read).
-    match: /--labels \.\/no-such\.json/,
-    why: "TODO issue 8: without a model, a missing --labels file is ignored (exit 0)",
-  },
 ];
 
 const needsBrowser = (cmd: string) =>

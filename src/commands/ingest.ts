@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { resolveConfig } from "../core/config.js";
-import { runIngest } from "../ingest/index.js";
+import { plural, printable } from "../core/text.js";
+import { GROUPING_METHODS } from "../core/vocab.js";
+import { checkOutput, resolveSource, runIngest } from "../ingest/index.js";
+import { loadLabelSet } from "../model/clip.js";
 import { selectEmbedder } from "../model/select.js";
 import type { Catalog } from "../store/catalog.js";
 import {
@@ -66,7 +69,7 @@ const INGEST_FLAGS = [
     "--grouping <method>",
     "auto | sequence | dbscan | agglomerative (default auto)",
     "VBULK_GROUPING",
-    oneOf(["auto", "sequence", "dbscan", "agglomerative"]),
+    oneOf(GROUPING_METHODS),
   ),
   configFlag(
     "grouping",
@@ -104,8 +107,12 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     "VBULK_DEVICE",
   );
   const fileLayer = await configFileLayer(raw.config);
-  // Validate flags and file before touching any model or photo: a bad command changes nothing.
+  // Validate flags, file, source and label set before touching any model or photo: a bad command changes nothing
+  // and downloads nothing.
   resolveConfig(fileLayer, flags);
+  const src = await resolveSource(source, raw.out);
+  await checkOutput(src.outDir, raw.out !== undefined);
+  if (raw.labels) await loadLabelSet(raw.labels);
 
   const renderer = ingestRenderer(io);
   const selected = await selectEmbedder({
@@ -134,6 +141,24 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     });
     renderer.stop();
     const { catalog } = result;
+    if (result.keptPrevious) {
+      if (io.json)
+        io.out(
+          JSON.stringify(
+            { ...summaryJson(catalog, result.catalogPath, result.logPath), written: false },
+            null,
+            2,
+          ),
+        );
+      else printErrors(io, catalog);
+      io.err(
+        `${io.c.red("error:")} none of the ${plural(catalog.summary.files, "photo")} could be read: ${printable(result.catalogPath)} of the previous run was kept as it was.`,
+      );
+      io.err(
+        `  ${io.c.dim("hint:")} fix what the errors above say (a disk, a permission, a broken copy) and run the same command again.`,
+      );
+      return 1;
+    }
     if (io.json) io.out(JSON.stringify(summaryJson(catalog, result.catalogPath, result.logPath), null, 2));
     else printSummary(io, catalog, result.catalogPath, result.logPath, result.cached);
     if (catalog.summary.photos === 0) return 1;
@@ -145,11 +170,15 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
   }
 }
 
-/** The --json document: the catalog's summary and where things are, not the whole catalog. */
+/**
+ * The --json document: the catalog's summary and where things are, not the whole catalog. Each field means what
+ * the catalog's field of the same name means (articles[].photos is the list of files, as in catalog items).
+ */
 export function summaryJson(catalog: Catalog, catalogPath: string, logPath: string) {
   return {
     catalog: catalogPath,
     log: logPath,
+    written: true,
     summary: catalog.summary,
     embedder: catalog.embedder,
     grouping: catalog.grouping,
@@ -158,10 +187,11 @@ export function summaryJson(catalog: Catalog, catalogPath: string, logPath: stri
       category: it.category,
       score: it.score,
       color: it.color,
-      photos: it.photos.length,
+      photos: it.photos,
       confidence: it.confidence,
     })),
     errors: catalog.errors,
+    skipped: catalog.skipped,
   };
 }
 
@@ -169,30 +199,42 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
   const s = catalog.summary;
   const { c } = io;
   io.out(
-    `${c.bold(`${s.articles} articles`)} from ${s.photos} photos (${s.duplicates} duplicates set aside, ${s.skipped} other files skipped, ${s.errors} unreadable)${cached ? `, ${cached} photos from cache` : ""}`,
+    `${c.bold(plural(s.articles, "article"))} from ${plural(s.photos, "photo")} (${plural(s.duplicates, "duplicate")} set aside, ${plural(s.skipped, "other file")} skipped, ${s.errors} unreadable)${cached ? `, ${plural(cached, "photo")} from cache` : ""}`,
   );
   for (const it of catalog.items) {
     const flag = it.confidence === "low" ? c.yellow(" (low confidence)") : "";
     const cat =
       it.category === "unknown" ? c.dim("unknown") : `${it.category} ${c.dim(`(${it.score.toFixed(2)})`)}`;
-    io.out(`  ${it.id.padEnd(5)} ${String(it.photos.length).padStart(2)} photos  ${cat}  ${it.color}${flag}`);
+    const n = plural(it.photos.length, "photo").padStart(9);
+    io.out(`  ${it.id.padEnd(5)} ${n}  ${cat}  ${it.color}${flag}`);
     // The files themselves: without them a seller cannot tell which photos an article holds.
-    io.out(c.dim(`        ${it.photos.join("  ")}`));
+    io.out(c.dim(`        ${it.photos.map(printable).join("  ")}`));
   }
   const copies = catalog.photos.filter((p) => p.duplicate_of);
   if (copies.length) {
-    io.out(`${copies.length} duplicates set aside (\`vbulk review\` can bring one back):`);
-    for (const p of copies) io.out(c.dim(`  ${p.file}  copy of ${p.duplicate_of}`));
+    io.out(
+      `${copies.length === 1 ? "1 duplicate" : `${copies.length} duplicates`} set aside (\`vbulk review\` can bring one back):`,
+    );
+    for (const p of copies)
+      io.out(c.dim(`  ${printable(p.file)}  copy of ${printable(p.duplicate_of ?? "")}`));
   }
-  if (catalog.errors.length) {
-    io.out(c.red(`${catalog.errors.length} photos could not be read (recorded in the catalog, skipped):`));
-    for (const e of catalog.errors) io.out(`  ${e.file}: ${e.message}`);
-  }
-  io.out(`catalog: ${catalogPath}\nlog:     ${logPath}`);
-  const dir = catalogPath.replace(/\/catalog\.json$/, "");
+  printErrors(io, catalog);
+  io.out(`catalog: ${printable(catalogPath)}\nlog:     ${printable(logPath)}`);
+  const dir = printable(catalogPath.replace(/\/catalog\.json$/, ""));
   io.out(
     c.dim(
       `next: \`vbulk review ${dir}\` to see every article and fix the grouping, then \`vbulk plan ${dir}\``,
     ),
   );
+}
+
+/** The photos that could not be read, names escaped (a name must not drive the terminal). */
+function printErrors(io: Io, catalog: Catalog): void {
+  if (!catalog.errors.length) return;
+  io.out(
+    io.c.red(
+      `${catalog.errors.length} ${catalog.errors.length === 1 ? "photo" : "photos"} could not be read (recorded in the catalog, skipped):`,
+    ),
+  );
+  for (const e of catalog.errors) io.out(`  ${printable(e.file)}: ${printable(e.message)}`);
 }

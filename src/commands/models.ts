@@ -107,7 +107,7 @@ export function registerModels(program: Command, run: Run): void {
             hint: "Write one with `vbulk models manifest DIR` (it records the files as they are now).",
           });
         }
-        const checks = await verifyFiles(dir, manifest);
+        const checks = await verifyFiles(dir, manifest, { rehash: true });
         const ok = checks.every((c) => c.state === "ok");
         if (io.json) io.out(JSON.stringify({ dir, ok, files: checks }, null, 2));
         else {

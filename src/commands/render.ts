@@ -1,8 +1,10 @@
+import { stripVTControlCharacters } from "node:util";
 import chalk, { Chalk, type ChalkInstance } from "chalk";
 import cliProgress from "cli-progress";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent, IngestStage } from "../core/events.js";
 import { redact } from "../core/redact.js";
+import { printable } from "../core/text.js";
 import type { ModelEvent } from "../model/download.js";
 
 /** What a command needs to talk to the user: stdout for results, stderr for progress, warnings and errors. */
@@ -18,13 +20,16 @@ export interface Io {
 /** Builds the Io for this process: honours --json, NO_COLOR and whether stderr is a TTY. */
 export function createIo(json: boolean): Io {
   const tty = process.stderr.isTTY === true;
-  const colour = tty && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
+  const outTty = process.stdout.isTTY === true;
+  const colour = (tty || outTty) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
   const c = colour ? new Chalk({ level: chalk.level || 1 }) : new Chalk({ level: 0 });
+  // Colour is for a terminal: a stream redirected to a file or a pipe gets the same text without escape codes.
+  const plain = (text: string, isTty: boolean) => (isTty ? text : stripVTControlCharacters(text));
   return {
     json,
     interactive: tty && !json,
-    out: (text) => process.stdout.write(`${redact(text)}\n`),
-    err: (text) => process.stderr.write(`${redact(text)}\n`),
+    out: (text) => process.stdout.write(`${redact(plain(text, outTty))}\n`),
+    err: (text) => process.stderr.write(`${redact(plain(text, tty))}\n`),
     c,
   };
 }
@@ -68,11 +73,11 @@ export function ingestRenderer(io: Io): {
       } else if (e.type === "progress") {
         bars.get(e.stage)?.update(e.done);
       } else if (e.type === "warning") {
-        const text = `${io.c.yellow("warning:")} ${e.message}${e.hint ? `\n  ${io.c.dim(e.hint)}` : ""}`;
+        const text = `${io.c.yellow("warning:")} ${printable(e.message)}${e.hint ? `\n  ${io.c.dim(printable(e.hint))}` : ""}`;
         if (multi) notes.push(text);
         else io.err(text);
       } else if (e.type === "photo-error") {
-        const text = `${io.c.red("bad photo:")} ${e.file}: ${e.message}`;
+        const text = `${io.c.red("bad photo:")} ${printable(e.file)}: ${printable(e.message)}`;
         if (multi) notes.push(text);
         else io.err(text);
       }
@@ -123,11 +128,11 @@ export function downloadRenderer(io: Io): { onEvent: (e: ModelEvent) => void; st
 /** Prints an error the way every command does: what, where, and what to do. Never prints secrets. */
 export function printError(io: Io, err: unknown): void {
   if (err instanceof VbulkError) {
-    io.err(`${io.c.red("error:")} ${err.message}`);
-    if (err.hint) io.err(`  ${io.c.dim("hint:")} ${err.hint}`);
+    io.err(`${io.c.red("error:")} ${printable(err.message)}`);
+    if (err.hint) io.err(`  ${io.c.dim("hint:")} ${printable(err.hint)}`);
     return;
   }
-  io.err(`${io.c.red("error:")} ${messageOf(err)}`);
+  io.err(`${io.c.red("error:")} ${printable(messageOf(err))}`);
   if (process.env.VBULK_DEBUG && err instanceof Error && err.stack) io.err(io.c.dim(err.stack));
   else
     io.err(`  ${io.c.dim("hint:")} this is unexpected; re-run with VBULK_DEBUG=1 for details and report it.`);

@@ -34,7 +34,7 @@ function printStatus(io: Io, s: Status): void {
   );
   if (s.command === "ingest") {
     io.out(
-      `  files ${n("files")}, analysed ${n("done")}, queued ${n("queued")}, duplicates ${n("duplicates")}, articles ${n("articles")}, errors ${n("errors")}, skipped ${n("skipped")}`,
+      `  files ${n("files")}, analysed ${n("done")}, queued ${n("queued")}, duplicates ${n("duplicates")}, articles ${n("articles")}, errors ${n("errors")}, skipped ${n("skipped")}${n("cached") ? `, from cache ${n("cached")}` : ""}`,
     );
   } else {
     io.out(

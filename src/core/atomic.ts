@@ -4,20 +4,21 @@ import { basename, dirname, join } from "node:path";
 
 /**
  * Writes a file so that readers see the old content or the new one, never half of it:
- * temp file in the same folder, fsync, rename. Throws the underlying fs error.
+ * temp file in the same folder, fsync, rename. A failed write (full disk) leaves no temp file behind.
+ * Throws the underlying fs error.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(tmp, "w", mode);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(tmp, "w", mode);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { DEFAULTS } from "./defaults.js";
+import { CONDITIONS, DEPARTMENTS, GROUPING_METHODS, LANGUAGES } from "./vocab.js";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 
@@ -14,14 +15,14 @@ export const ConfigSchema = z.object({
     maxCompressionRatio: z.number().min(1),
     imageExtensions: z.array(z.string().regex(/^\.[a-z0-9]+$/)).min(1),
   }),
-  decode: z.object({ workingSize: int(224, 2048), concurrency: int(1, 32) }),
+  decode: z.object({ workingSize: int(224, 2048), concurrency: int(1, 32), maxPixels: int(1_000_000) }),
   duplicates: z.object({
     maxHamming: int(0, 32),
     requireBoth: z.boolean(),
     maxColorDelta: z.number().min(0),
   }),
   grouping: z.object({
-    method: z.enum(["auto", "sequence", "dbscan", "agglomerative"]),
+    method: z.enum(GROUPING_METHODS),
     eps: z.number().gt(0).max(2),
     minSamples: int(1, 100),
     linkageCut: z.number().gt(0).max(2),
@@ -43,10 +44,10 @@ export const ConfigSchema = z.object({
   plan: z.object({
     defaultPrice: z.number().positive().max(100_000),
     prices: z.record(z.string().min(1), z.number().positive().max(100_000)),
-    condition: z.enum(["neuf-avec-etiquette", "neuf-sans-etiquette", "tres-bon", "bon", "satisfaisant"]),
+    condition: z.enum(CONDITIONS),
     brand: z.string().min(1).max(100),
-    gender: z.enum(["femme", "homme"]).nullable(),
-    lang: z.enum(["fr", "en"]),
+    gender: z.enum(DEPARTMENTS).nullable(),
+    lang: z.enum(LANGUAGES),
   }),
   execute: z.object({
     publishesPerMinute: z.number().gt(0).max(5, { message: "at most 5 (the spec's ceiling)" }),

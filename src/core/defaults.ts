@@ -2,6 +2,8 @@
  * Every threshold and limit vbulk uses, with why it has that value. Flags, VBULK_* / spec env vars and a config
  * file override these (see config.ts); nothing else in the code hard-codes a threshold.
  */
+import type { Condition, Department, GroupingMethod, Language } from "./vocab.js";
+
 export const DEFAULTS = Object.freeze({
   sources: Object.freeze({
     /** Spec's BULK_MAX_FILES: a seller's batch is ~150 photos, 500 is a big one; more is likely the wrong folder. */
@@ -31,6 +33,10 @@ export const DEFAULTS = Object.freeze({
     workingSize: 256,
     /** Decodes in flight: 2 cores; performance.md measured 2-4 queued decodes keep libvips busy while inference runs. */
     concurrency: 4,
+    /** Largest image decoded, in pixels, checked on the size a file declares before decoding (every decoder, HEIC
+     *  too). 200 MP phone sensors (16320x12240) fit; a 58 KB HEIC declaring 16000x16000 (256 MP, 3.1 GB to decode
+     *  in issue 8) does not. */
+    maxPixels: 210_000_000,
   }),
   duplicates: Object.freeze({
     /** Hamming distance (of 64 bits) at or under which two photos are the same picture; the spec's value. Designed
@@ -47,7 +53,7 @@ export const DEFAULTS = Object.freeze({
     /** auto: the sequence method when the order carries signal (two modes in the consecutive distances or in
      *  the capture gaps), an order-free grouping otherwise. dbscan and agglomerative are the fixed-threshold
      *  methods (opt-in: --grouping dbscan), kept for the spec's BULK_CLUSTER_EPS. */
-    method: "auto" as "auto" | "sequence" | "dbscan" | "agglomerative",
+    method: "auto" as GroupingMethod,
     /** Spec's BULK_CLUSTER_EPS: cosine distance radius, only for --grouping dbscan. */
     eps: 0.24,
     /** Spec's BULK_MIN_SAMPLES: a DBSCAN core point needs this many neighbours (itself included). */
@@ -102,12 +108,12 @@ export const DEFAULTS = Object.freeze({
     /** The spec's PRICE_RULES_JSON: price per category id, e.g. {"hoodie": 25, "t-shirt": 10}. */
     prices: Object.freeze({}) as Readonly<Record<string, number>>,
     /** "bon" (good): what most second-hand garments are; the seller raises it per item. */
-    condition: "bon" as "neuf-avec-etiquette" | "neuf-sans-etiquette" | "tres-bon" | "bon" | "satisfaisant",
+    condition: "bon" as Condition,
     /** Unknown until the seller says: Vinted's form has a "no brand" choice. */
     brand: "Unknown",
     /** The department (gender) is part of Vinted's category path; unknown means needs_review, never a guess. */
-    gender: null as "femme" | "homme" | null,
-    lang: "fr" as "fr" | "en",
+    gender: null as Department | null,
+    lang: "fr" as Language,
   }),
   execute: Object.freeze({
     /** The spec's hard ceiling: at most 5 publishes in any 60 seconds. Config may lower it, never raise it. A

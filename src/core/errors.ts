@@ -1,3 +1,5 @@
+import { printable } from "./text.js";
+
 /** Error codes a user or a script can act on; each maps to an exit code in cli.ts. */
 export type ErrorCode =
   | "BAD_USAGE"
@@ -15,6 +17,8 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "TRANSIENT"
   | "REJECTED"
+  | "NOT_WRITABLE"
+  | "NO_SPACE"
   | "INTERNAL";
 
 /**
@@ -51,6 +55,7 @@ export function isInputError(err: unknown): boolean {
       "ZIP_UNSAFE",
       "ZIP_TOO_LARGE",
       "NOT_LOGGED_IN",
+      "NOT_WRITABLE",
     ].includes(err.code)
   );
 }
@@ -73,4 +78,52 @@ function describe(value: unknown): string {
 export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message.split("\n")[0] ?? err.message;
   return String(err);
+}
+
+/**
+ * Turns a file-system error met while `doing` something to `path` into a VbulkError that says what happened, to
+ * which file, and what to do (full disk, read-only or forbidden folder, name too long, a file where a folder
+ * belongs). Other errors are returned unchanged.
+ */
+export function fileSystemError(err: unknown, path: string, doing: string): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const where = printable(path);
+  switch (code) {
+    case "ENOSPC":
+    case "EDQUOT":
+      return new VbulkError("NO_SPACE", `The disk is full: could not ${doing} ${where}`, {
+        hint: "Free some space (or pass --out DIR on another disk) and run the same command again; finished work is kept.",
+        cause: err,
+      });
+    case "EROFS":
+    case "EACCES":
+    case "EPERM":
+      return new VbulkError(
+        "NOT_WRITABLE",
+        `${code === "EROFS" ? "The file system is read-only" : "Permission denied"}: could not ${doing} ${where}`,
+        {
+          hint: "Pass --out DIR to write the results somewhere writable, or fix the folder's permissions.",
+          cause: err,
+        },
+      );
+    case "ENAMETOOLONG":
+      return new VbulkError(
+        "NOT_WRITABLE",
+        `The path is too long for this system: could not ${doing} ${where}`,
+        {
+          hint: "Move the photos to a folder with a shorter path, or pass --out DIR with a short path.",
+          cause: err,
+        },
+      );
+    case "ENOTDIR":
+    case "EEXIST":
+    case "EISDIR":
+      return new VbulkError(
+        "NOT_WRITABLE",
+        `Expected a folder but found a file in the way: could not ${doing} ${where}`,
+        { hint: "Move or rename that file, or pass --out DIR to write somewhere else.", cause: err },
+      );
+    default:
+      return err;
+  }
 }

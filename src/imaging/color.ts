@@ -1,4 +1,4 @@
-import { kmeans } from "ml-kmeans";
+import { kmeans } from "./kmeans.js";
 import { type LabSample, rgbToLab } from "./lab.js";
 
 /** The colour names vbulk uses (French, as Vinted France shows them). */

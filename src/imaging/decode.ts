@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
+import { createHash, webcrypto } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import exifr from "exifr";
 import sharp from "sharp";
+import { DEFAULTS } from "../core/defaults.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 
 /** A photo decoded once, small: every later step (hashes, features, colour, CLIP) works from these pixels. */
@@ -34,22 +35,34 @@ function heifBrand(buf: Buffer): string | null {
   return buf.toString("latin1", 8, 12);
 }
 
+/** Largest image (pixels) decoded when the caller does not say: DEFAULTS.decode.maxPixels. */
+const MAX_PIXELS = DEFAULTS.decode.maxPixels;
+
 /**
  * Reads and decodes a photo with EXIF orientation applied and shrink-on-load (JPEG/WebP decode at reduced size),
- * HEIC through libheif (WASM). Throws VbulkError BAD_FILE with a one-line reason for empty, corrupt or non-image files.
+ * HEIC through libheif (WASM). The size an image declares is checked against `maxPixels` before any pixel is
+ * decoded, in every decoder (a small file declaring 16000x16000 is a decompression bomb).
+ * Throws VbulkError BAD_FILE with a one-line reason for empty, corrupt, oversized or non-image files.
  */
-export async function decodePhoto(bytes: Buffer, workingSize: number): Promise<DecodedPhoto> {
+export async function decodePhoto(
+  bytes: Buffer,
+  workingSize: number,
+  opts: { sha256?: string; maxPixels?: number } = {},
+): Promise<DecodedPhoto> {
   if (bytes.length === 0)
     throw new VbulkError("BAD_FILE", "Expected image data but received an empty file (0 bytes)");
-  const sha256 = sha256Of(bytes);
+  const maxPixels = opts.maxPixels ?? MAX_PIXELS;
+  const sha256 = opts.sha256 ?? sha256Of(bytes);
   const capturedAt = await readCaptureTime(bytes);
   const brand = heifBrand(bytes);
   if (brand && HEIF_BRANDS.has(brand)) {
-    return { sha256, capturedAt, ...(await decodeHeic(bytes, workingSize)) };
+    return { sha256, capturedAt, ...(await decodeHeic(bytes, workingSize, maxPixels)) };
   }
   try {
-    const image = sharp(bytes, { failOn: "error", pages: 1 });
+    const image = sharp(bytes, { failOn: "error", pages: 1, limitInputPixels: maxPixels });
     const meta = await image.metadata();
+    if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels)
+      throw tooManyPixels(meta.width ?? 0, meta.height ?? 0, maxPixels);
     const swap = (meta.orientation ?? 1) >= 5;
     const width = (swap ? meta.height : meta.width) ?? 0;
     const height = (swap ? meta.width : meta.height) ?? 0;
@@ -77,6 +90,8 @@ export async function decodePhoto(bytes: Buffer, workingSize: number): Promise<D
       ph: info.height,
     };
   } catch (err) {
+    if (err instanceof VbulkError) throw err;
+    if (/pixel limit/i.test(messageOf(err))) throw tooManyPixels(0, 0, maxPixels);
     // libvips sometimes reports a cut-off JPEG as "Unknown error"; say what it almost always is.
     const said = /unknown error/i.test(messageOf(err)) ? "corrupt or truncated image data" : messageOf(err);
     throw new VbulkError("BAD_FILE", `Expected a readable image but the decoder said: ${said}`, {
@@ -90,21 +105,77 @@ export function sha256Of(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/**
+ * sha256Of off the JavaScript thread (WebCrypto hashes in libuv's pool): hashing a 4 MB phone photo takes
+ * ~10-20 ms, time the thread needs to feed the encoder and queue the next decodes.
+ */
+export async function sha256OfAsync(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest("SHA-256", bytes)).toString("hex");
+}
+
 /** Reads and decodes a photo file; see decodePhoto. */
 export async function decodePhotoFile(path: string, workingSize: number): Promise<DecodedPhoto> {
   return decodePhoto(await readFile(path), workingSize);
 }
 
+function tooManyPixels(width: number, height: number, maxPixels: number): VbulkError {
+  const size =
+    width && height ? `${width}x${height} (${Math.round((width * height) / 1e6)} MP)` : "more pixels";
+  return new VbulkError(
+    "BAD_FILE",
+    `Expected an image of at most ${Math.round(maxPixels / 1e6)} MP but the file declares ${size}; not decoded (it would take gigabytes of memory)`,
+    {
+      hint: "A real photo this large is rare: shrink it first, or raise decode.maxPixels in the config file.",
+    },
+  );
+}
+
+/**
+ * The size a HEIF file declares for its images, from the 'ispe' (image spatial extents) properties, read without
+ * decoding: the largest one found. Null when there is none.
+ */
+export function heifDeclaredSize(bytes: Buffer): { width: number; height: number } | null {
+  let best: { width: number; height: number } | null = null;
+  const limit = Math.min(bytes.length, 1 << 20); // the meta box sits at the front of the file
+  let at = bytes.indexOf("ispe", 4, "latin1");
+  while (at >= 4 && at + 16 <= limit) {
+    const width = bytes.readUInt32BE(at + 8);
+    const height = bytes.readUInt32BE(at + 12);
+    if (!best || width * height > best.width * best.height) best = { width, height };
+    at = bytes.indexOf("ispe", at + 4, "latin1");
+  }
+  return best;
+}
+
+/** One HEIC decode at a time: libheif (WASM) holds the whole image in memory at full size, RGBA. */
+let heicQueue: Promise<unknown> = Promise.resolve();
+
 async function decodeHeic(
   bytes: Buffer,
   workingSize: number,
+  maxPixels: number,
+): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
+  const declared = heifDeclaredSize(bytes);
+  if (declared && declared.width * declared.height > maxPixels)
+    throw tooManyPixels(declared.width, declared.height, maxPixels);
+  const run = heicQueue.then(() => decodeHeicNow(bytes, workingSize, maxPixels));
+  heicQueue = run.catch(() => {});
+  return run;
+}
+
+async function decodeHeicNow(
+  bytes: Buffer,
+  workingSize: number,
+  maxPixels: number,
 ): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
   try {
     heicDecode ??= require("heic-decode") as HeicDecode;
     // libheif applies the container's rotation (irot/imir) itself, so no EXIF rotate here.
     const { width, height, data } = await heicDecode({ buffer: bytes });
+    if (width * height > maxPixels) throw tooManyPixels(width, height, maxPixels);
     const { data: pixels, info } = await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
       raw: { width, height, channels: 4 },
+      limitInputPixels: maxPixels,
     })
       .resize({
         width: workingSize,
@@ -118,6 +189,7 @@ async function decodeHeic(
       .toBuffer({ resolveWithObject: true });
     return { width, height, format: "heic", pixels, pw: info.width, ph: info.height };
   } catch (err) {
+    if (err instanceof VbulkError) throw err;
     throw new VbulkError(
       "BAD_FILE",
       `Expected a readable HEIC image but the decoder said: ${messageOf(err)}`,
@@ -147,11 +219,14 @@ async function readCaptureTime(bytes: Buffer): Promise<string | null> {
  * A JPEG of the whole photo for upload (EXIF orientation applied, longest side at most 2048 px, quality 90):
  * HEIC through libheif, everything else through sharp. Throws BAD_FILE.
  */
-export async function decodeFullJpeg(path: string): Promise<Buffer> {
+export async function decodeFullJpeg(path: string, maxPixels = MAX_PIXELS): Promise<Buffer> {
   const bytes = await readFile(path);
   const brand = heifBrand(bytes);
   try {
     if (brand && HEIF_BRANDS.has(brand)) {
+      const declared = heifDeclaredSize(bytes);
+      if (declared && declared.width * declared.height > maxPixels)
+        throw tooManyPixels(declared.width, declared.height, maxPixels);
       heicDecode ??= require("heic-decode") as HeicDecode;
       const { width, height, data } = await heicDecode({ buffer: bytes });
       return await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
@@ -162,7 +237,7 @@ export async function decodeFullJpeg(path: string): Promise<Buffer> {
         .jpeg({ quality: 90 })
         .toBuffer();
     }
-    return await sharp(bytes)
+    return await sharp(bytes, { limitInputPixels: maxPixels })
       .rotate()
       .resize({ width: 2048, height: 2048, fit: "inside", withoutEnlargement: true })
       .jpeg({ quality: 90 })

@@ -85,11 +85,14 @@ function bitsToHex(bits: boolean[]): string {
 
 /** Number of differing bits between two 16-hex-digit hashes. */
 export function hammingDistance(a: string, b: string): number {
-  let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
+  // Two 32-bit halves and a popcount: BigInt parsing made duplicate search (all pairs) the slowest step of a
+  // re-run from cache (1.7 s of 500 photos' profile, issue 8).
   let n = 0;
-  while (x) {
-    x &= x - 1n;
-    n++;
+  for (let i = 0; i < 16; i += 8) {
+    let x = (Number.parseInt(a.slice(i, i + 8), 16) ^ Number.parseInt(b.slice(i, i + 8), 16)) >>> 0;
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    n += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
   }
   return n;
 }

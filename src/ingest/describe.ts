@@ -12,6 +12,8 @@ export async function describeArticles(
   step: GroupStep,
   ctx: {
     config: Config;
+    /** The id of each article, in the order of step.articles (src/ingest/ids.ts). */
+    ids: string[];
     classifier?: Classifier;
     relTo: (a: AnalysedPhoto) => string;
     nameOrder: (a: AnalysedPhoto) => number;
@@ -20,11 +22,13 @@ export async function describeArticles(
   const { config, classifier, relTo } = ctx;
   const { articles, grouping, dupes } = step;
   const means = articles.map((m) => meanVector(m.map((i) => analysed[i]!.vector)));
-  const categories = classifier ? await classifier.classify(means) : null;
-  const photoCategories = classifier ? await classifier.classify(analysed.map((a) => a.vector)) : null;
+  // One zero-shot pass over the articles' means and every photo together.
+  const scored = classifier ? await classifier.classify([...means, ...analysed.map((a) => a.vector)]) : null;
+  const categories = scored?.slice(0, means.length) ?? null;
+  const photoCategories = scored?.slice(means.length) ?? null;
   const articleOf = new Map<number, string>();
   const items: CatalogItem[] = articles.map((members, k) => {
-    const id = `c${k + 1}`;
+    const id = ctx.ids[k]!;
     for (const i of members) articleOf.set(i, id);
     const colors: DominantColor[] = members.map((i) => analysed[i]!.entry.color);
     const color = articleColor(colors);

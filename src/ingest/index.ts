@@ -1,39 +1,51 @@
-import { relative, sep } from "node:path";
-import { messageOf } from "../core/errors.js";
+import { join, relative, sep } from "node:path";
+import { fileSystemError, messageOf } from "../core/errors.js";
 import { PhotoCache } from "../store/cache.js";
+import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
+import { DECISION_LOG_FILE } from "../store/decision-log.js";
+import { ensureStateDir } from "../store/state-dir.js";
 import { StatusWriter } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
 import { applySellerDecisions } from "./decisions.js";
 import { describeArticles } from "./describe.js";
 import { groupArticles } from "./group.js";
-import { resolveSource, scanPhotos } from "./scan.js";
+import { assignArticleIds } from "./ids.js";
+import { checkOutput, resolveSource, scanPhotos } from "./scan.js";
 import type { IngestOptions, IngestResult } from "./types.js";
 import { buildCatalog, writeResults } from "./write.js";
 
 export { fingerprint } from "./describe.js";
+export { checkOutput, resolveSource } from "./scan.js";
 export type { Classifier, IngestOptions, IngestResult } from "./types.js";
 
 /**
- * The ingest pipeline: scan (or safely extract) → analyse (decode + hash + colour + embed, bounded and cached by
- * content) → group (drop duplicates, group into articles) → describe (category, colour) → write catalog.json and
- * the decision log atomically. Bad photos are recorded in the catalog's errors and skipped.
- * Throws VbulkError for a bad source.
+ * The ingest pipeline: check the output can be written → scan (or safely extract) → analyse (decode + hash +
+ * colour + embed, bounded, cached by content and saved as it goes) → group (drop duplicates, group into articles)
+ * → ids (kept from the previous catalog) → describe (category, colour) → write catalog.json and the decision log
+ * atomically. Bad photos are recorded in the catalog's errors and skipped. A bad command (source, output) fails
+ * before anything is written, status included. A run in which no photo could be read keeps the previous catalog.
+ * Throws VbulkError for a bad source or output, NO_SPACE / NOT_WRITABLE when the disk refuses a write.
  */
 export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
   const { config, embedder, signal } = opts;
   const emit = opts.onEvent ?? (() => {});
   const src = await resolveSource(opts.source, opts.outDir);
+  await checkOutput(src.outDir, opts.outDir !== undefined);
+  if (src.isZip && src.root !== src.outDir) await checkOutput(src.root, false);
+  emit({ type: "stage", stage: "scan", total: 1 });
+  const scan = await scanPhotos(src, opts.source, config, signal);
+  emit({ type: "progress", stage: "scan", done: 1, total: 1 });
+
+  await ensureStateDir(src.outDir);
   const status = new StatusWriter(src.outDir, "ingest", config.ingest.statusIntervalMs);
   try {
-    emit({ type: "stage", stage: "scan", total: 0 });
-    await status.flush();
-    const scan = await scanPhotos(src, opts.source, config, signal);
     const relTo = (path: string): string => relative(src.outDir, path).split(sep).join("/");
     const total = scan.files.length;
     status.update({
       stage: "analyse",
       counts: { files: total, skipped: scan.skipped.length, queued: total, done: 0, errors: 0 },
     });
+    await status.flush();
 
     const cache = await PhotoCache.load(src.outDir);
     const { analysed, errors, fresh } = await analysePhotos(scan.files, {
@@ -49,22 +61,29 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
 
     status.update({ stage: "duplicates" });
     const step = await applySellerDecisions(src.outDir, analysed, groupArticles(analysed, config, emit));
+    emit({ type: "progress", stage: "duplicates", done: analysed.length, total: analysed.length });
+    emit({ type: "progress", stage: "group", done: step.kept.length, total: step.kept.length });
     status.update({
       stage: "classify",
       counts: { duplicates: step.dupes.size, articles: step.articles.length },
     });
 
+    const previous = await readCatalog(src.outDir).catch(() => null);
+    const { ids, nextId } = assignArticleIds(
+      step.articles.map((members) => members.map((i) => analysed[i]!.sha256)),
+      previous,
+    );
     emit({ type: "stage", stage: "classify", total: step.articles.length });
     const { items, photos } = await describeArticles(analysed, step, {
       config,
+      ids,
       classifier: opts.classifier,
       relTo: (a) => relTo(a.file.path),
       nameOrder: (a) => scan.files.indexOf(a.file),
     });
+    emit({ type: "progress", stage: "classify", done: items.length, total: items.length });
 
-    emit({ type: "stage", stage: "write", total: 1 });
-    status.update({ stage: "write" });
-    const catalog = buildCatalog({
+    const catalog: Catalog = buildCatalog({
       src,
       scan,
       embedder,
@@ -74,12 +93,36 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
       items,
       photos,
       errors,
+      nextId,
     });
-    const { catalogPath, logPath } = await writeResults(src.outDir, catalog);
+    if (analysed.length === 0 && previous) {
+      // Nothing could be read this time (a disk, a permission, a broken copy): the last good catalog stays.
+      await status.finish("failed", `no photo could be read; ${CATALOG_FILE} of the previous run was kept`);
+      return {
+        catalog,
+        catalogPath: join(src.outDir, CATALOG_FILE),
+        logPath: join(src.outDir, DECISION_LOG_FILE),
+        analysed: 0,
+        cached: 0,
+        keptPrevious: true,
+      };
+    }
+    emit({ type: "stage", stage: "write", total: 1 });
+    status.update({ stage: "write" });
+    const { catalogPath, logPath } = await writeResults(src.outDir, catalog).catch((err: unknown) => {
+      throw fileSystemError(err, src.outDir, "write the catalog in");
+    });
     emit({ type: "progress", stage: "write", done: 1, total: 1 });
     status.update({ counts: { articles: items.length } });
     await status.finish(errors.length ? "partial" : "done");
-    return { catalog, catalogPath, logPath, analysed: fresh, cached: analysed.length - fresh };
+    return {
+      catalog,
+      catalogPath,
+      logPath,
+      analysed: fresh,
+      cached: analysed.length - fresh,
+      keptPrevious: false,
+    };
   } catch (err) {
     await status.finish(signal?.aborted ? "interrupted" : "failed", messageOf(err));
     throw err;

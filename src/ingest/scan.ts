@@ -1,7 +1,10 @@
-import { stat } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { lstat, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, extname, join, resolve } from "node:path";
 import type { Config } from "../core/config.js";
-import { expected, VbulkError } from "../core/errors.js";
+import { expected, fileSystemError, VbulkError } from "../core/errors.js";
+import { printable } from "../core/text.js";
+import { STATE_DIR } from "../sources/classify.js";
 import { scanFolder } from "../sources/folder.js";
 import type { ScanResult } from "../sources/types.js";
 import { extractZip, workFolderFor } from "../sources/zip.js";
@@ -17,23 +20,87 @@ export interface ResolvedSource {
   outDir: string;
 }
 
-/** Checks the photo source exists and is a folder or a .zip. Throws VbulkError (NOT_FOUND, BAD_INPUT). */
+/**
+ * Checks the photo source exists and is a folder (a symlink to one is fine: the user chose it) or a .zip.
+ * Throws VbulkError (NOT_FOUND, BAD_INPUT).
+ */
 export async function resolveSource(given: string, outDir?: string): Promise<ResolvedSource> {
   const source = resolve(given);
-  const sourceStat = await stat(source).catch(() => null);
+  const sourceStat = await stat(source).catch((err: unknown) => {
+    const env = fileSystemError(err, source, "read");
+    if (env instanceof VbulkError) throw env;
+    return null;
+  });
   if (!sourceStat) {
     throw new VbulkError("NOT_FOUND", expected("a folder or a .zip file", "the photo source", given), {
       hint: "Check the path. Example: `vbulk ingest ./photos` or `vbulk ingest ./photos.zip`.",
     });
   }
   const isZip = sourceStat.isFile();
-  if (isZip && extname(source).toLowerCase() !== ".zip") {
+  if ((isZip && extname(source).toLowerCase() !== ".zip") || (!isZip && !sourceStat.isDirectory())) {
     throw new VbulkError("BAD_INPUT", expected("a folder or a .zip file", "the photo source", given), {
       hint: "Put the photos in a folder (or a ZIP) and pass that.",
     });
   }
   const root = isZip ? workFolderFor(source) : source;
   return { source, isZip, root, outDir: resolve(outDir ?? root) };
+}
+
+/**
+ * Checks, before any work, that the results can be written: the output folder (or the nearest folder above it
+ * that exists) is a folder and writable, and its `.vbulk` is a real folder, not a file or a planted symlink.
+ * Writes nothing that stays (one probe file, removed at once). Throws NOT_WRITABLE / NO_SPACE naming the folder.
+ */
+export async function checkOutput(outDir: string, flag: boolean): Promise<void> {
+  // Linux's PATH_MAX is 4096 bytes; the longest name vbulk writes inside is ~60 more.
+  if (Buffer.byteLength(outDir) > 4096 - 64) {
+    throw new VbulkError(
+      "NOT_WRITABLE",
+      `The path is too long for this system: ${printable(outDir.slice(0, 60))}…`,
+      {
+        hint: "Move the photos to a folder with a shorter path, or pass --out DIR with a short path.",
+      },
+    );
+  }
+  let dir = outDir;
+  for (;;) {
+    const st = await stat(dir).catch(() => null);
+    if (st && !st.isDirectory()) {
+      throw new VbulkError(
+        "NOT_WRITABLE",
+        expected("a folder", flag ? "--out" : "the output folder", printable(dir)),
+        { hint: "That is a file. Pass --out with a folder (it is created if it does not exist)." },
+      );
+    }
+    if (st) break;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  if (dir === outDir) {
+    const state = join(outDir, STATE_DIR);
+    const st = await lstat(state).catch(() => null);
+    if (st?.isSymbolicLink())
+      throw new VbulkError(
+        "NOT_WRITABLE",
+        `Expected a folder for vbulk's state at ${printable(state)} but found a symbolic link; vbulk does not follow it`,
+        { hint: `Remove the link (\`rm ${printable(state)}\`) and run the same command again.` },
+      );
+    if (st && !st.isDirectory())
+      throw new VbulkError(
+        "NOT_WRITABLE",
+        `Expected a folder for vbulk's state at ${printable(state)} but found a file`,
+        { hint: "Move or rename that file (vbulk keeps its cache and status there), or pass --out DIR." },
+      );
+  }
+  const probe = join(dir, `.vbulk-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    await writeFile(probe, "", { flag: "wx" });
+  } catch (err) {
+    throw fileSystemError(err, dir, "write in");
+  } finally {
+    await rm(probe, { force: true });
+  }
 }
 
 /** Lists the photos (extracting a ZIP safely first). Throws VbulkError when there is no photo at all. */

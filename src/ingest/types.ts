@@ -34,6 +34,8 @@ export interface IngestResult {
   /** Photos analysed now vs taken from the cache of an earlier run. */
   analysed: number;
   cached: number;
+  /** True when no photo could be read and the previous catalog.json was left as it was (nothing written). */
+  keptPrevious: boolean;
 }
 
 /** One photo that was read, hashed and embedded (now or in an earlier run). */

@@ -19,6 +19,8 @@ export function buildCatalog(parts: {
   items: CatalogItem[];
   photos: CatalogPhoto[];
   errors: Catalog["errors"];
+  /** The next article number never given (src/ingest/ids.ts). */
+  nextId: number;
 }): Catalog {
   const { src, scan, embedder, config, step, items, photos, errors } = parts;
   const { grouping } = step;
@@ -61,6 +63,7 @@ export function buildCatalog(parts: {
       skipped: scan.skipped.length,
     },
     items,
+    next_id: parts.nextId,
     photos,
     errors,
     skipped: scan.skipped.map((s) => ({

@@ -12,16 +12,15 @@ export const DEFAULT_MAPPING = resolve(
   dirname(fileURLToPath(import.meta.url)),
   "../../models/vinted-fr.json",
 );
-export const CONDITIONS = [
-  "neuf-avec-etiquette",
-  "neuf-sans-etiquette",
-  "tres-bon",
-  "bon",
-  "satisfaisant",
-] as const;
-export type Condition = (typeof CONDITIONS)[number];
-export const GENDERS = ["femme", "homme"] as const;
-export type Gender = (typeof GENDERS)[number];
+
+import { CONDITIONS, type Condition, type Department as Gender } from "../core/vocab.js";
+
+export {
+  CONDITIONS,
+  type Condition,
+  DEPARTMENTS as GENDERS,
+  type Department as Gender,
+} from "../core/vocab.js";
 
 const CatalogEntry = z.object({
   id: z.number().int().positive().nullable(),

@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
-import type { ConfigOverrides } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
 import type { Classifier } from "../ingest/index.js";
 import { decodeVector, encodeVector } from "../store/cache.js";
 import { readJsonFile } from "../store/read.js";
-import type { Manifest } from "./manifest.js";
+import { type Manifest, sha256FileMemo } from "./manifest.js";
 import { type Device, openSession, type Session } from "./onnx.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
 import { type ClipTokenizer, loadTokenizer } from "./tokenizer.js";
@@ -42,13 +41,6 @@ export async function loadLabelSet(path: string): Promise<LabelSet> {
   );
 }
 
-/**
- * Grouping settings for CLIP embeddings. The default grouping sets its cut from each batch's own distances, so
- * nothing here is per-embedder except the fixed opt-in agglomerative cut: the spec's value (BULK_CLUSTER_EPS
- * 0.24), not a measurement (no real CLIP weights exist on the machines vbulk is built on).
- */
-export const CLIP_GROUPING: ConfigOverrides = { grouping: { linkageCut: 0.24 } };
-
 export interface ClipModel {
   embedder: Embedder;
   /** Unit text embeddings, one per text. */
@@ -73,13 +65,21 @@ export async function loadClip(
   const root = resolve(dir);
   const fallback = (reason: string) =>
     opts.onWarning?.(`CUDA is not available (${reason}); running on the CPU.`);
-  const [pre, tokenizer, vision, text] = await Promise.all([
+  const [pre, vision] = await Promise.all([
     loadPreprocessor(root),
-    loadTokenizer(root),
     openSession(join(root, manifest.vision), opts.device, fallback),
-    openSession(join(root, manifest.text), opts.device, () => {}),
+    // Parsed only when texts are embedded (a label-cache miss); a missing file is still reported at once.
+    stat(join(root, "tokenizer.json")).catch(() => loadTokenizer(root)),
   ]);
-  const modelId = `clip:${manifest.name}${manifest.revision ? `@${manifest.revision.slice(0, 12)}` : ""}`;
+  let tokenizer: Promise<ClipTokenizer> | null = null;
+  // The text encoder is opened only when label embeddings are not in the cache (most runs never need it).
+  let text: Promise<Session> | null = null;
+  const textSession = () => {
+    text ??= openSession(join(root, manifest.text), opts.device, () => {});
+    return text;
+  };
+  // Keyed by content, not by name: two different models in folders both named "model" must not share caches.
+  const modelId = `clip:${manifest.name}@${await contentKey(root, manifest)}`;
   const embedder: Embedder = {
     id: modelId,
     dims: vision.outputWidth("image_embeds") ?? manifest.embeddingSize,
@@ -87,26 +87,41 @@ export async function loadClip(
     embed: (batch) => embedImages(vision, pre, batch),
     close: async () => {},
   };
-  let textOpen = true;
-  const embedTexts = (texts: string[]) => runText(text, tokenizer, texts);
+  const embedTexts = async (texts: string[]) => {
+    tokenizer ??= loadTokenizer(root);
+    return runText(await textSession(), await tokenizer, texts);
+  };
   return {
     embedder,
     device: vision.device,
     embedTexts,
     async classifier(labels, cacheDir) {
-      const table = await labelEmbeddings(labels, modelId, embedTexts, cacheDir);
+      const table = await labelEmbeddings(labels, modelId, embedder.dims, embedTexts, cacheDir);
       return zeroShot(labels, table, manifest.logitScale);
     },
     async releaseText() {
-      if (textOpen) await text.release();
-      textOpen = false;
+      const open = text;
+      text = null;
+      if (open) await (await open).release();
     },
     async close() {
       await vision.release();
-      if (textOpen) await text.release();
-      textOpen = false;
+      const open = text;
+      text = null;
+      if (open) await (await open).release();
     },
   };
+}
+
+/** 12 hex digits naming a model's content: both encoders' sha256 (memoised) and the preprocessing settings. */
+async function contentKey(root: string, manifest: Manifest): Promise<string> {
+  const [vision, text] = await Promise.all([
+    sha256FileMemo(join(root, manifest.vision)),
+    sha256FileMemo(join(root, manifest.text)),
+  ]);
+  const pre = await readFile(join(root, "preprocessor_config.json"), "utf8").catch(() => "");
+  const tokens = await sha256FileMemo(join(root, "tokenizer.json")).catch(() => "");
+  return createHash("sha256").update(`${vision}\n${text}\n${pre}\n${tokens}`).digest("hex").slice(0, 12);
 }
 
 async function embedImages(
@@ -153,6 +168,7 @@ function rows(
 async function labelEmbeddings(
   labels: LabelSet,
   modelId: string,
+  dims: number,
   embedTexts: (t: string[]) => Promise<Float32Array[]>,
   cacheDir?: string,
 ): Promise<Float32Array[]> {
@@ -163,10 +179,15 @@ async function labelEmbeddings(
   const path = cacheDir ? join(cacheDir, `labels-${key}.json`) : null;
   if (path) {
     const cached = await readFile(path, "utf8").then(
-      (t) => JSON.parse(t) as { vectors: string[] },
+      (t) => JSON.parse(t) as { vectors?: unknown },
       () => null,
     );
-    if (cached && cached.vectors.length === labels.labels.length) return cached.vectors.map(decodeVector);
+    // Validated before use: a vector of the wrong length or with NaN would make every score NaN.
+    const vectors = Array.isArray(cached?.vectors)
+      ? cached.vectors.map((v) => (typeof v === "string" ? decodeVector(v, dims) : null))
+      : [];
+    if (vectors.length === labels.labels.length && vectors.every((v) => v !== null))
+      return vectors as Float32Array[];
   }
   const prompts = labels.labels.flatMap((l) => l.prompts);
   const vectors = await embedTexts(prompts);

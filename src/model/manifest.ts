@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,22 @@ export const ManifestSchema = z.object({
   embeddingSize: z.number().int().positive(),
   /** CLIP's learned temperature: logits = logitScale * cosine (100 for OpenAI CLIP). */
   logitScale: z.number().positive().default(100),
+  /** Cut-offs of the fixed-threshold grouping methods (opt-in: --grouping agglomerative|dbscan) that fit this model's
+   *  embeddings; the default grouping sets its cut from each batch. Config overrides. */
+  thresholds: z
+    .object({
+      grouping: z
+        .object({
+          linkageCut: z.number().gt(0).max(2),
+          eps: z.number().gt(0).max(2),
+        })
+        .partial()
+        .strict(),
+      why: z.string(),
+    })
+    .partial()
+    .strict()
+    .optional(),
   vision: z.string().min(1),
   text: z.string().min(1),
   files: z
@@ -102,14 +118,61 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** Where sha256 of large files are remembered, by path, size, mtime and inode: beside the model cache. */
+export function hashMemoPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(modelCacheDir(env)), "file-hashes.json");
+}
+
+const HashMemoSchema = z.object({
+  schemaVersion: z.literal(1),
+  files: z.record(
+    z.string(),
+    z.object({
+      size: z.number().int().nonnegative(),
+      mtimeMs: z.number(),
+      ino: z.number(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ),
+});
+let hashMemo: Promise<z.infer<typeof HashMemoSchema>["files"]> | undefined;
+
+/**
+ * sha256 of a file, remembered across runs while its size, mtime and inode stay the same: hashing 159 MB of model
+ * files cost 0.7 s on every ingest. The memo lives in vbulk's own cache folder; a damaged memo is ignored.
+ */
+export async function sha256FileMemo(path: string): Promise<string> {
+  const real = await realpath(path);
+  const st = await stat(real);
+  hashMemo ??= readFile(hashMemoPath(), "utf8").then(
+    (t) => {
+      const parsed = HashMemoSchema.safeParse(JSON.parse(t));
+      return parsed.success ? parsed.data.files : {};
+    },
+    () => ({}),
+  );
+  const files = await hashMemo;
+  const known = Object.hasOwn(files, real) ? files[real] : undefined;
+  if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino)
+    return known.sha256;
+  const sha256 = await sha256File(real);
+  files[real] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 };
+  await writeJsonAtomic(hashMemoPath(), { schemaVersion: 1, files }).catch(() => {});
+  return sha256;
+}
+
 export type FileCheck = {
   path: string;
   state: "ok" | "missing" | "size-mismatch" | "sha-mismatch" | "unpinned";
   detail?: string;
 };
 
-/** Checks a folder against a manifest: presence, size, sha256 (where the manifest pins them). */
-export async function verifyFiles(dir: string, manifest: Manifest): Promise<FileCheck[]> {
+/** Checks a folder against a manifest: presence, size, sha256 (where the manifest pins them; memoised unless rehash). */
+export async function verifyFiles(
+  dir: string,
+  manifest: Manifest,
+  opts: { rehash?: boolean } = {},
+): Promise<FileCheck[]> {
   const out: FileCheck[] = [];
   for (const f of manifest.files) {
     const abs = join(dir, f.path);
@@ -126,7 +189,8 @@ export async function verifyFiles(dir: string, manifest: Manifest): Promise<File
       out.push({ path: f.path, state: "unpinned" });
       continue;
     }
-    const sha = await sha256File(abs);
+    // Ingest trusts the memo (same size, mtime, inode); `vbulk models verify` reads every byte again.
+    const sha = opts.rehash ? await sha256File(abs) : await sha256FileMemo(abs);
     out.push(
       sha === f.sha256
         ? { path: f.path, state: "ok" }
@@ -193,7 +257,11 @@ export async function manifestForFolder(dir: string, name?: string): Promise<Man
   ];
   const entries = [];
   for (const f of keep)
-    entries.push({ path: f, size: (await stat(join(dir, f))).size, sha256: await sha256File(join(dir, f)) });
+    entries.push({
+      path: f,
+      size: (await stat(join(dir, f))).size,
+      sha256: await sha256FileMemo(join(dir, f)),
+    });
   return {
     schemaVersion: 1,
     name: name ?? dir.split(sep).filter(Boolean).pop() ?? "local-clip",

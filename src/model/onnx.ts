@@ -1,3 +1,5 @@
+// Must run before onnxruntime-node loads: it turns off the library's telemetry files (see ort-env.ts).
+import "./ort-env.js";
 import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
 import { VbulkError } from "../core/errors.js";

@@ -7,7 +7,7 @@ import type { EventSink, IngestEvent } from "../core/events.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { createFeatureEmbedder } from "../imaging/features.js";
 import type { Classifier } from "../ingest/index.js";
-import { CLIP_GROUPING, loadClip, loadLabelSet } from "./clip.js";
+import { loadClip, loadLabelSet } from "./clip.js";
 import { type ModelEvent, pullModel } from "./download.js";
 import {
   DEFAULT_BASE_URL,
@@ -126,9 +126,18 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
     embedder: clip.embedder,
     classifier,
     model: `${manifest.name}${manifest.revision ? `@${manifest.revision}` : ""}`,
-    calibration: CLIP_GROUPING,
+    calibration: await thresholdsOf(manifest),
     close: () => clip.close(),
   };
+}
+
+/**
+ * The grouping thresholds a model's manifest carries; a folder without its own (a local export) takes those of
+ * the default CLIP model, whose embeddings it shares the scale of.
+ */
+async function thresholdsOf(manifest: Manifest): Promise<ConfigOverrides> {
+  const own = manifest.thresholds?.grouping ?? (await loadManifest(DEFAULT_MODEL)).thresholds?.grouping;
+  return own ? { grouping: own } : {};
 }
 
 function featureOnly(): SelectedEmbedder {

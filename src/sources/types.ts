@@ -18,7 +18,12 @@ export interface SkippedFile {
     | "unsafe-path"
     | "too-large"
     | "empty-dir"
-    | "vbulk-output";
+    | "vbulk-output"
+    | "unreadable"
+    | "unsupported-entry"
+    | "bad-entry"
+    | "duplicate-name"
+    | "name-clash";
   detail?: string;
 }
 

@@ -1,10 +1,15 @@
+import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { lstat, mkdir, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
-import { expected, messageOf, VbulkError } from "../core/errors.js";
-import { classifyPath, naturalCompare } from "./classify.js";
+import { writeJsonAtomic } from "../core/atomic.js";
+import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
+import { hasControlCharacter, printable } from "../core/text.js";
+import { classifyPath, naturalCompare, STATE_DIR } from "./classify.js";
 import type { ScanLimits } from "./folder.js";
 import type { ScanResult, SkippedFile, SourceFile } from "./types.js";
 
@@ -15,8 +20,19 @@ export interface ZipLimits extends ScanLimits {
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
-/** Tiny entries can have any ratio (a 2 KB text of spaces); only large ones are judged as bombs. */
-const RATIO_MIN_BYTES = 1024 * 1024;
+/** What a ZIP entry's compression method number means, for the skip reason. */
+const METHODS: Record<number, string> = {
+  1: "shrink",
+  6: "implode",
+  9: "deflate64",
+  12: "bzip2",
+  14: "LZMA",
+  93: "zstd",
+  95: "xz",
+  98: "PPMd",
+};
+/** Where the CRC and size of each entry extracted earlier are remembered, so a re-run can trust or redo them. */
+const EXTRACTED_FILE = "extracted.json";
 
 /** The work folder a ZIP is extracted into: next to it, named after it, so the photos outlive the run. */
 export function workFolderFor(zipPath: string): string {
@@ -29,11 +45,22 @@ interface PlannedEntry {
   rel: string;
 }
 
+/** A record of an extracted entry: reused on a re-run only if the archive still says the same CRC and size. */
+interface ExtractedRecord {
+  crc32: number;
+  size: number;
+  mtimeMs: number;
+}
+
 /**
- * Extracts the photos of a ZIP into `workDir`, safely: entries with `..`, absolute paths or symlinks are reported
- * and never written; limits on count, per-file and total size and compression ratio are checked against the
- * central directory before anything is written. Files already extracted with the same size are reused.
- * Throws ZIP_UNSAFE for an unreadable archive, ZIP_TOO_LARGE for a zip bomb, TOO_MANY_FILES over the limit.
+ * Extracts the photos of a ZIP into `workDir`, safely: entries with `..`, absolute paths, control characters or
+ * symlinks are reported and never written; limits on count, per-file and total size and compression ratio (every
+ * entry, whatever its size) are checked against the central directory before anything is written. An entry that
+ * cannot be extracted (encrypted, bzip2/LZMA, damaged, CRC error, a duplicate or clashing name) is skipped with
+ * its reason; the others are extracted. Each entry's CRC-32 is checked. Files extracted earlier are reused only
+ * when the archive still records the same CRC and size for them.
+ * Throws ZIP_UNSAFE for an unreadable archive, ZIP_TOO_LARGE for a zip bomb, TOO_MANY_FILES over the limit,
+ * NO_SPACE / NOT_WRITABLE when the work folder cannot be written (what this run extracted is removed then).
  */
 export async function extractZip(
   zipPath: string,
@@ -41,17 +68,15 @@ export async function extractZip(
   limits: ZipLimits,
   signal?: AbortSignal,
 ): Promise<ScanResult> {
+  const unreadable = (err: unknown, detail: string) =>
+    new VbulkError("ZIP_UNSAFE", expected("a readable ZIP archive", zipPath, detail), {
+      hint: "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.",
+      cause: err,
+    });
   const zip = await yauzl
     .openPromise(zipPath, { lazyEntries: true, decodeStrings: false, autoClose: false })
     .catch((err: unknown) => {
-      throw new VbulkError(
-        "ZIP_UNSAFE",
-        expected("a readable ZIP archive", zipPath, `a file yauzl rejects (${messageOf(err)})`),
-        {
-          hint: "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.",
-          cause: err,
-        },
-      );
+      throw unreadable(err, `a file yauzl rejects (${messageOf(err)})`);
     });
   try {
     const maxEntries = limits.maxFiles * 20 + 1000;
@@ -66,125 +91,259 @@ export async function extractZip(
     }
     const skipped: SkippedFile[] = [];
     const planned: PlannedEntry[] = [];
+    const names = new Set<string>();
     let total = 0;
-    for await (const entry of zip.eachEntry()) {
-      const name = yauzl.getFileNameLowLevel(
-        entry.generalPurposeBitFlag,
-        entry.fileNameRaw as unknown as Buffer,
-        entry.extraFields,
-        false,
-      );
-      if (name.endsWith("/")) continue;
-      const unsafe = yauzl.validateFileName(name);
-      if (unsafe) {
-        skipped.push({ file: name, reason: "unsafe-path", detail: unsafe });
-        continue;
-      }
-      const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-      if (mode === S_IFLNK) {
-        skipped.push({ file: name, reason: "symlink" });
-        continue;
-      }
-      const reason = classifyPath(name, limits.imageExtensions);
-      if (reason) {
-        if (reason !== "vbulk-output") skipped.push({ file: name, reason });
-        continue;
-      }
-      if (entry.uncompressedSize > limits.maxFileBytes) {
-        skipped.push({
-          file: name,
-          reason: "too-large",
-          detail: `${entry.uncompressedSize} bytes > ${limits.maxFileBytes}`,
-        });
-        continue;
-      }
-      const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-      if (entry.uncompressedSize > RATIO_MIN_BYTES && ratio > limits.maxCompressionRatio) {
-        throw new VbulkError(
-          "ZIP_TOO_LARGE",
-          expected(
-            `a compression ratio of at most ${limits.maxCompressionRatio}`,
-            `${zipPath} entry ${name}`,
-            `${Math.round(ratio)}`,
-          ),
-          {
-            hint: "Photos do not compress like this: the archive looks like a zip bomb. Nothing was extracted.",
-          },
+    let index = 0;
+    try {
+      for await (const entry of zip.eachEntry()) {
+        index++;
+        const name = yauzl.getFileNameLowLevel(
+          entry.generalPurposeBitFlag,
+          entry.fileNameRaw as unknown as Buffer,
+          entry.extraFields,
+          false,
         );
+        const shown = printable(name);
+        if (name.endsWith("/")) continue;
+        if (hasControlCharacter(name)) {
+          skipped.push({
+            file: shown,
+            reason: "unsafe-path",
+            detail: "control character (NUL, escape, newline) in the name",
+          });
+          continue;
+        }
+        const unsafe = yauzl.validateFileName(name);
+        if (unsafe) {
+          skipped.push({ file: shown, reason: "unsafe-path", detail: unsafe });
+          continue;
+        }
+        const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+        if (mode === S_IFLNK) {
+          skipped.push({ file: shown, reason: "symlink" });
+          continue;
+        }
+        const reason = classifyPath(name, limits.imageExtensions);
+        if (reason) {
+          if (reason !== "vbulk-output") skipped.push({ file: shown, reason });
+          continue;
+        }
+        if (entry.isEncrypted()) {
+          skipped.push({
+            file: shown,
+            reason: "unsupported-entry",
+            detail: "encrypted (password-protected)",
+          });
+          continue;
+        }
+        if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+          const method = METHODS[entry.compressionMethod] ?? `method ${entry.compressionMethod}`;
+          skipped.push({
+            file: shown,
+            reason: "unsupported-entry",
+            detail: `compressed with ${method}; only stored and deflate entries can be read (re-create the ZIP with default settings)`,
+          });
+          continue;
+        }
+        if (names.has(name)) {
+          skipped.push({
+            file: shown,
+            reason: "duplicate-name",
+            detail: "an earlier entry has the same name; the first one is kept",
+          });
+          continue;
+        }
+        names.add(name);
+        if (entry.uncompressedSize > limits.maxFileBytes) {
+          skipped.push({
+            file: shown,
+            reason: "too-large",
+            detail: `${entry.uncompressedSize} bytes > ${limits.maxFileBytes}`,
+          });
+          continue;
+        }
+        // Every entry, whatever its size: 450 entries of 1 MiB of zeros are as much a bomb as one of 450 MiB.
+        const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+        if (ratio > limits.maxCompressionRatio) {
+          throw new VbulkError(
+            "ZIP_TOO_LARGE",
+            expected(
+              `a compression ratio of at most ${limits.maxCompressionRatio}`,
+              `${zipPath} entry ${shown}`,
+              `${Math.round(ratio)}`,
+            ),
+            {
+              hint: "Photos do not compress like this: the archive looks like a zip bomb. Nothing was extracted.",
+            },
+          );
+        }
+        total += entry.uncompressedSize;
+        if (total > limits.maxTotalBytes) {
+          throw new VbulkError(
+            "ZIP_TOO_LARGE",
+            expected(`at most ${limits.maxTotalBytes} bytes uncompressed`, zipPath, `more than that`),
+            {
+              hint: "Nothing was extracted. Split the archive, or raise the limit in the config file (sources.maxTotalBytes).",
+            },
+          );
+        }
+        planned.push({ entry, rel: name });
       }
-      total += entry.uncompressedSize;
-      if (total > limits.maxTotalBytes) {
-        throw new VbulkError(
-          "ZIP_TOO_LARGE",
-          expected(`at most ${limits.maxTotalBytes} bytes uncompressed`, zipPath, `more than that`),
-          {
-            hint: "Nothing was extracted. Split the archive, or raise the limit in the config file (sources.maxTotalBytes).",
-          },
-        );
-      }
-      planned.push({ entry, rel: name });
+    } catch (err) {
+      if (err instanceof VbulkError) throw err;
+      throw unreadable(err, `a damaged central directory at entry ${index + 1} (${messageOf(err)})`);
     }
-    if (planned.length > limits.maxFiles) {
+    // A name that is a file in one entry and a folder in another ("a.jpg" and "a.jpg/b.jpg"): keep the file.
+    const clashing = planned.filter(({ rel }) => {
+      const parts = rel.split("/");
+      for (let i = 1; i < parts.length; i++) if (names.has(parts.slice(0, i).join("/"))) return true;
+      return false;
+    });
+    for (const c of clashing)
+      skipped.push({
+        file: printable(c.rel),
+        reason: "name-clash",
+        detail: "its folder is also a file in the archive",
+      });
+    const toExtract = planned.filter((p) => !clashing.includes(p));
+    if (toExtract.length > limits.maxFiles) {
       throw new VbulkError(
         "TOO_MANY_FILES",
-        expected(`at most ${limits.maxFiles} photos`, zipPath, `${planned.length} photos`),
+        expected(`at most ${limits.maxFiles} photos`, zipPath, `${toExtract.length} photos`),
         {
           hint: "Split the archive, or raise the limit with --max-files N (env BULK_MAX_FILES). Nothing was extracted.",
-          context: { found: planned.length, limit: limits.maxFiles },
+          context: { found: toExtract.length, limit: limits.maxFiles },
         },
       );
     }
 
-    await mkdir(workDir, { recursive: true });
     const root = resolve(workDir);
+    await mkdir(root, { recursive: true }).catch((err: unknown) => {
+      throw fileSystemError(err, root, "create the work folder");
+    });
+    const memoPath = join(root, STATE_DIR, EXTRACTED_FILE);
+    const memo = await readMemo(memoPath);
     const files: SourceFile[] = [];
+    const extractedNow: string[] = [];
     let extracted = 0;
     let reused = 0;
-    for (const { entry, rel } of planned) {
-      signal?.throwIfAborted();
-      const dest = resolve(root, rel);
-      // validateFileName already refuses `..` and absolute paths; this is the second lock on the same door.
-      if (!dest.startsWith(root + sep)) {
-        skipped.push({ file: rel, reason: "unsafe-path", detail: "resolves outside the work folder" });
-        continue;
-      }
-      if (await hasSymlinkOnPath(root, dest)) {
-        skipped.push({
-          file: rel,
-          reason: "unsafe-path",
-          detail: "a symlink in the work folder is on its path",
-        });
-        continue;
-      }
-      const existing = await lstat(dest).catch(() => null);
-      if (existing?.isFile() && existing.size === entry.uncompressedSize) {
-        reused++;
-      } else {
-        await mkdir(dirname(dest), { recursive: true });
-        const tmp = `${dest}.${process.pid}.part`;
-        const stream = await zip.openReadStreamPromise(entry);
-        try {
-          await pipeline(stream, createWriteStream(tmp, { flags: "wx" }), { signal });
-          await rename(tmp, dest);
-        } catch (err) {
-          await rm(tmp, { force: true });
-          if (signal?.aborted) throw err;
+    try {
+      for (const { entry, rel } of toExtract) {
+        signal?.throwIfAborted();
+        const dest = resolve(root, rel);
+        const shown = printable(rel);
+        // validateFileName already refuses `..` and absolute paths; this is the second lock on the same door.
+        if (!dest.startsWith(root + sep)) {
+          skipped.push({ file: shown, reason: "unsafe-path", detail: "resolves outside the work folder" });
+          continue;
+        }
+        if (await hasSymlinkOnPath(root, dest)) {
           skipped.push({
-            file: rel,
+            file: shown,
             reason: "unsafe-path",
-            detail: `could not be extracted: ${messageOf(err)}`,
+            detail: "a symlink in the work folder is on its path",
           });
           continue;
         }
+        const existing = await lstat(dest).catch(() => null);
+        const known = memo[rel];
+        if (
+          existing?.isFile() &&
+          known &&
+          existing.size === entry.uncompressedSize &&
+          known.size === existing.size &&
+          known.mtimeMs === existing.mtimeMs &&
+          known.crc32 === entry.crc32
+        ) {
+          reused++;
+          files.push({ path: dest, rel, size: entry.uncompressedSize });
+          continue;
+        }
+        const failure = await extractEntry(zip, entry, dest, signal);
+        if (failure) {
+          skipped.push({ file: shown, reason: "bad-entry", detail: failure });
+          continue;
+        }
+        extractedNow.push(dest);
+        const st = await lstat(dest);
+        memo[rel] = { crc32: entry.crc32, size: st.size, mtimeMs: st.mtimeMs };
         extracted++;
+        files.push({ path: dest, rel, size: entry.uncompressedSize });
       }
-      files.push({ path: dest, rel, size: entry.uncompressedSize });
+    } catch (err) {
+      // Interrupted: keep what was extracted (the next run reuses it). Refused: remove what was made for nothing.
+      if (!signal?.aborted) for (const f of extractedNow) await rm(f, { force: true });
+      else await writeJsonAtomic(memoPath, { schemaVersion: 1, entries: memo }).catch(() => {});
+      throw err;
     }
+    if (extracted > 0)
+      await writeJsonAtomic(memoPath, { schemaVersion: 1, entries: memo }).catch((err: unknown) => {
+        throw fileSystemError(err, memoPath, "write");
+      });
     files.sort((a, b) => naturalCompare(a.rel, b.rel));
     skipped.sort((a, b) => naturalCompare(a.file, b.file));
     return { root, files, skipped, zip: { path: resolve(zipPath), extracted, reused } };
   } finally {
     zip.close();
+  }
+}
+
+/**
+ * Extracts one entry through a short temp name in its folder (a 255-byte name plus a suffix would be too long),
+ * checking the CRC-32 on the way. Returns null when done, or why the entry could not be extracted (the temp file
+ * is removed). Throws on interruption and on a full or read-only disk (NO_SPACE / NOT_WRITABLE).
+ */
+async function extractEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  dest: string,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  const tmp = join(dirname(dest), `.vbulk-${process.pid}-${randomBytes(4).toString("hex")}.part`);
+  try {
+    const st = await lstat(dirname(dest)).catch(() => null);
+    if (st && !st.isDirectory()) return "its folder is a file in the work folder";
+    await mkdir(dirname(dest), { recursive: true });
+    const stream = await zip.openReadStreamPromise(entry);
+    let crc = 0;
+    const check = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        crc = crc32(chunk, crc);
+        done(null, chunk);
+      },
+    });
+    await pipeline(stream, check, createWriteStream(tmp, { flags: "wx" }), { signal });
+    if (crc >>> 0 !== entry.crc32 >>> 0) {
+      await rm(tmp, { force: true });
+      return "CRC-32 mismatch: the archive is damaged (copy or download it again)";
+    }
+    const there = await lstat(dest).catch(() => null);
+    if (there?.isDirectory()) {
+      await rm(tmp, { force: true });
+      return "a folder of the same name is in the work folder";
+    }
+    await rename(tmp, dest);
+    return null;
+  } catch (err) {
+    await rm(tmp, { force: true });
+    if (signal?.aborted) throw err;
+    const env = fileSystemError(err, dest, "extract");
+    if (env instanceof VbulkError && (env.code === "NO_SPACE" || /read-only|permission/.test(env.message)))
+      throw env;
+    return `could not be extracted: ${printable(messageOf(err))}`;
+  }
+}
+
+async function readMemo(path: string): Promise<Record<string, ExtractedRecord>> {
+  try {
+    const data = JSON.parse(await readFile(path, "utf8")) as { entries?: Record<string, ExtractedRecord> };
+    const out: Record<string, ExtractedRecord> = Object.create(null);
+    for (const [k, v] of Object.entries(data.entries ?? {}))
+      if (Number.isInteger(v?.crc32) && Number.isInteger(v?.size) && typeof v?.mtimeMs === "number")
+        out[k] = v;
+    return out;
+  } catch {
+    return Object.create(null);
   }
 }
 

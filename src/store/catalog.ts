@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
+import { APPLIED_GROUPING_METHODS, ARTICLE_ID } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { readJsonFile } from "./read.js";
 
@@ -34,7 +35,7 @@ export const CatalogPhotoSchema = z.object({
 });
 
 export const CatalogItemSchema = z.object({
-  id: z.string().regex(/^c\d+$/),
+  id: z.string().regex(ARTICLE_ID),
   category: z.string(),
   /** Confidence of the category (0 while no classifier ran). */
   score: z.number().min(0).max(1),
@@ -62,7 +63,7 @@ export const CatalogSchema = z.object({
   source: z.object({ kind: z.enum(["folder", "zip"]), path: z.string(), root: z.string() }),
   embedder: z.object({ id: z.string(), dims: z.number().int().positive(), model: z.string().nullable() }),
   grouping: z.object({
-    method: z.enum(["sequence", "dbscan", "agglomerative"]),
+    method: z.enum(APPLIED_GROUPING_METHODS),
     order: z.enum(["capture_time", "file_name"]),
     order_signal: z.number().nullable(),
     eps: z.number(),
@@ -94,6 +95,8 @@ export const CatalogSchema = z.object({
     skipped: z.number().int(),
   }),
   items: z.array(CatalogItemSchema),
+  /** The next article number never given in this folder: ids are not reused for another garment. */
+  next_id: z.number().int().positive().optional(),
   photos: z.array(CatalogPhotoSchema),
   errors: z.array(z.object({ file: z.string(), code: z.string(), message: z.string() })),
   skipped: z.array(z.object({ file: z.string(), reason: z.string(), detail: z.string().optional() })),

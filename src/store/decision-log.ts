@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic.js";
+import { printable as p } from "../core/text.js";
 import type { Catalog } from "./catalog.js";
 
 export const DECISION_LOG_FILE = "catalog.log";
@@ -12,7 +13,8 @@ export async function writeDecisionLog(dir: string, catalog: Catalog): Promise<s
   const lines: string[] = [];
   const g = catalog.grouping;
   lines.push(`# vbulk ingest ${catalog.created_at} (${catalog.generator})`);
-  lines.push(`source ${catalog.source.kind} ${catalog.source.path}`);
+  // Every name is escaped: a newline in a file name must not forge a line of this log.
+  lines.push(`source ${catalog.source.kind} ${p(catalog.source.path)}`);
   lines.push(
     `embedder ${catalog.embedder.id}${catalog.embedder.model ? ` model ${catalog.embedder.model}` : ""}`,
   );
@@ -26,14 +28,15 @@ export async function writeDecisionLog(dir: string, catalog: Catalog): Promise<s
   for (const it of catalog.items) {
     const runner = it.runner_up ? ` runner-up ${it.runner_up.category} ${it.runner_up.score}` : "";
     lines.push(
-      `article ${it.id} category=${it.category} score=${it.score}${runner} color=${it.color} (${it.color_score}) confidence=${it.confidence}${it.confidence_score !== undefined ? ` (${it.confidence_score})` : ""} cohesion=${it.cohesion} photos=${it.photos.join(", ")}`,
+      `article ${it.id} category=${it.category} score=${it.score}${runner} color=${it.color} (${it.color_score}) confidence=${it.confidence}${it.confidence_score !== undefined ? ` (${it.confidence_score})` : ""} cohesion=${it.cohesion} photos=${it.photos.map(p).join(", ")}`,
     );
   }
-  for (const p of catalog.photos)
-    if (p.duplicate_of) lines.push(`duplicate ${p.file} of ${p.duplicate_of}: ${p.duplicate_reason ?? ""}`);
+  for (const ph of catalog.photos)
+    if (ph.duplicate_of)
+      lines.push(`duplicate ${p(ph.file)} of ${p(ph.duplicate_of)}: ${ph.duplicate_reason ?? ""}`);
   for (const s of catalog.skipped)
-    lines.push(`skipped ${s.file}: ${s.reason}${s.detail ? ` (${s.detail})` : ""}`);
-  for (const e of catalog.errors) lines.push(`error ${e.file}: ${e.message}`);
+    lines.push(`skipped ${p(s.file)}: ${s.reason}${s.detail ? ` (${p(s.detail)})` : ""}`);
+  for (const e of catalog.errors) lines.push(`error ${p(e.file)}: ${p(e.message)}`);
   const path = join(dir, DECISION_LOG_FILE);
   await writeFileAtomic(path, `${lines.join("\n")}\n`);
   return path;

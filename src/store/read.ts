@@ -34,15 +34,45 @@ function parseJsonText<T extends z.ZodType>(text: string, schema: T, path: strin
   try {
     data = JSON.parse(text);
   } catch (err) {
+    // Never the parser's own message: it quotes the file's first characters (`--config /etc/shadow` would print
+    // a password hash). Where, not what.
     throw new VbulkError(
       "BAD_INPUT",
-      `Expected valid JSON in ${path} but it does not parse (${(err as Error).message})`,
+      `Expected valid JSON in ${path} but it does not parse (${where(text, err)})`,
       {
         hint: `Fix the JSON syntax (a missing comma or quote is usual). ${hint}`,
       },
     );
   }
+  newerVersion(data, schema, path);
   return parseWith(schema, data, path, hint);
+}
+
+/** "line 3, column 14" from a JSON.parse error, or "not JSON at all" when it does not say where. */
+function where(text: string, err: unknown): string {
+  const m = /position (\d+)/.exec(err instanceof Error ? err.message : "");
+  if (!m) return text.trim() === "" ? "the file is empty" : "it is not JSON";
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split("\n").length;
+  return `at line ${line}, column ${before.length - before.lastIndexOf("\n")}`;
+}
+
+/** A file written by a newer vbulk says so, rather than "schemaVersion: invalid input". Throws BAD_INPUT. */
+function newerVersion(data: unknown, schema: z.ZodType, path: string): void {
+  const found = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof found !== "number") return;
+  const issue = schema
+    .safeParse(data)
+    .error?.issues.find((i) => i.path.length === 1 && i.path[0] === "schemaVersion");
+  const known = (issue as { values?: unknown[] } | undefined)?.values?.filter((v) => typeof v === "number") as
+    | number[]
+    | undefined;
+  if (!known?.length || found <= Math.max(...known)) return;
+  throw new VbulkError(
+    "BAD_INPUT",
+    `${path} was made by a newer vbulk (schemaVersion ${found}; this vbulk reads ${Math.max(...known)})`,
+    { hint: "Update vbulk (the same version that wrote the file), or re-create the file with this one." },
+  );
 }
 
 /** Validates data with a zod schema; BAD_INPUT naming where (file) and which field when it does not fit. */

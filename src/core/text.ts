@@ -1,0 +1,32 @@
+/**
+ * Text from the outside world (file names, ZIP entry names, decoder messages) made safe to print or log: control
+ * characters (terminal escapes, newlines that would forge a log line, bidi overrides that reorder what is shown)
+ * become visible escapes such as `\x1b`, `\n` or `\u202e`; everything else is kept as it is.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+export function printable(text: string): string {
+  return text.replace(UNSAFE, (ch) => {
+    if (ch === "\n") return "\\n";
+    if (ch === "\r") return "\\r";
+    if (ch === "\t") return "\\t";
+    const code = ch.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/** Whether a name holds a character printable() would escape (a NUL, an escape, a newline…). */
+export function hasControlCharacter(text: string): boolean {
+  UNSAFE.lastIndex = 0;
+  const found = UNSAFE.test(text);
+  UNSAFE.lastIndex = 0;
+  return found;
+}
+
+/** "1 photo", "2 photos": counts read as a person would write them. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

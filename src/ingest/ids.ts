@@ -1,0 +1,44 @@
+import { articleId, articleNumber } from "../core/vocab.js";
+import type { Catalog } from "../store/catalog.js";
+
+/**
+ * Gives each article of this run an id. An article keeps the id it had in the previous catalog while it keeps
+ * most of that article's photos (more than half of them, by content: sha256, so renamed or re-sorted files do not
+ * matter); pairs are made greedily, the largest overlap first, one to one. Every other article gets a new id,
+ * above any id the folder ever had (`previous.next_id`), so an id is never given to another garment: a plan's
+ * hand edits follow their article, or are left unattached, never moved onto another one.
+ * Returns the ids in the order of `articles`, and the next free number to record in the catalog.
+ */
+export function assignArticleIds(
+  articles: string[][],
+  previous: Pick<Catalog, "items" | "photos" | "next_id"> | null,
+): { ids: string[]; nextId: number } {
+  const ids: (string | null)[] = articles.map(() => null);
+  let next = 1;
+  if (previous) {
+    const shaOf = new Map(previous.photos.map((p) => [p.file, p.sha256]));
+    const before = previous.items.map((it) => ({
+      id: it.id,
+      shas: new Set(it.photos.map((f) => shaOf.get(f)).filter((s): s is string => s !== undefined)),
+    }));
+    for (const it of previous.items) next = Math.max(next, (articleNumber(it.id) ?? 0) + 1);
+    next = Math.max(next, previous.next_id ?? 1);
+    const pairs: { a: number; b: number; overlap: number }[] = [];
+    articles.forEach((shas, a) => {
+      before.forEach((old, b) => {
+        let overlap = 0;
+        for (const s of new Set(shas)) if (old.shas.has(s)) overlap++;
+        if (overlap * 2 > old.shas.size) pairs.push({ a, b, overlap });
+      });
+    });
+    pairs.sort((x, y) => y.overlap - x.overlap || x.a - y.a || x.b - y.b);
+    const takenOld = new Set<number>();
+    for (const { a, b } of pairs) {
+      if (ids[a] !== null || takenOld.has(b)) continue;
+      ids[a] = before[b]!.id;
+      takenOld.add(b);
+    }
+  }
+  const out = ids.map((id) => id ?? articleId(next++));
+  return { ids: out, nextId: next };
+}
