@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import nunjucks from "nunjucks";
+import { Liquid, type Template } from "liquidjs";
 import { VbulkError } from "../core/errors.js";
 
 export const DEFAULT_TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), "../../templates");
@@ -20,39 +20,104 @@ export const TEMPLATE_VARIABLES = [
 ] as const;
 export type TemplateContext = Record<(typeof TEMPLATE_VARIABLES)[number], string | number | null>;
 
+/** A parsed template and the engine that renders it. */
+export interface ListingTemplate {
+  engine: Liquid;
+  parsed: Template[];
+}
+
 export interface ListingTemplates {
-  title: nunjucks.Template;
-  description: nunjucks.Template;
+  title: ListingTemplate;
+  description: ListingTemplate;
   dir: string;
 }
 
 /**
- * Loads title.njk and description.njk from DIR/LANG (Jinja syntax, rendered by nunjucks). Unknown variables and
- * syntax errors are errors naming the file (BAD_INPUT), never empty strings.
+ * Users copy and share templates, so a template is data: LiquidJS (an engine built for untrusted templates)
+ * renders it with no way to reach JavaScript (own properties only, no calls), no file system (include, render and
+ * layout are removed) and bounded time and memory. The limits are generous for a title or a description.
+ */
+function createEngine(): Liquid {
+  const engine = new Liquid({
+    // In-memory, empty: no include/render/layout can read a file, even if the tags were put back.
+    templates: {},
+    strictVariables: true,
+    lenientIf: true,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    jsTruthy: true,
+    parseLimit: 100_000,
+    renderLimit: 1_000,
+    memoryLimit: 1_000_000,
+  });
+  for (const tag of ["include", "render", "layout", "block"]) delete engine.tags[tag];
+  // Jinja's names for the common filters, so templates written for the spec (Jinja syntax) keep working.
+  const alias: Record<string, string> = {
+    upper: "upcase",
+    lower: "downcase",
+    trim: "strip",
+    length: "size",
+    title: "capitalize",
+  };
+  for (const [jinja, liquid] of Object.entries(alias)) {
+    const f = engine.filters[liquid];
+    if (f) engine.registerFilter(jinja, f);
+  }
+  return engine;
+}
+
+/**
+ * The Jinja spellings the spec's templates may use that Liquid spells otherwise: `{% elif %}`, `{# … #}`
+ * comments, filter arguments in brackets (`default('x')` → `default: 'x'`), and nunjucks' trimBlocks (the newline
+ * right after a block tag is dropped). Everything else the spec documents is the same in both.
+ */
+export function fromJinja(src: string): string {
+  return src
+    .replace(
+      /\{#([\s\S]*?)#\}/g,
+      (_, body: string) => `{% comment %}${body.replace(/[%}]\}/g, "")}{% endcomment %}`,
+    )
+    .replace(/\{[{%][\s\S]*?[}%]\}/g, (tag) =>
+      tag
+        .replace(/^\{%(-?)\s*elif\b/, "{%$1 elsif")
+        .replace(/\|\s*([A-Za-z_]\w*)\(([^()]*)\)/g, (_, f: string, args: string) =>
+          args.trim() ? `| ${f}: ${args}` : `| ${f}`,
+        ),
+    )
+    .replace(/%\}\r?\n/g, "%}");
+}
+
+/**
+ * Loads title.njk and description.njk from DIR/LANG (Jinja-like syntax, rendered by LiquidJS). Unknown variables
+ * and syntax errors are errors naming the file (BAD_INPUT), never empty strings.
  */
 export async function loadTemplates(dir: string, lang: string): Promise<ListingTemplates> {
   const folder = join(resolve(dir), lang);
-  const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: true });
-  const load = async (name: string) => {
+  const engine = createEngine();
+  const load = async (name: string): Promise<ListingTemplate> => {
     const path = join(folder, name);
     const src = await readFile(path, "utf8").catch(() => {
       throw new VbulkError("NOT_FOUND", `Expected a template at ${path} but found no file there`, {
         hint: `Copy ${join(DEFAULT_TEMPLATES, "fr")} to start from the defaults (--templates DIR, one folder per language).`,
       });
     });
-    let ast: AstNode;
+    let parsed: Template[];
+    let used: string[];
     try {
-      ast = (nunjucks as unknown as { parser: { parse(s: string): AstNode } }).parser.parse(src);
+      parsed = engine.parse(fromJinja(src), path);
+      used = engine.globalVariablesSync(parsed);
     } catch (err) {
       throw new VbulkError(
         "BAD_INPUT",
-        `Expected a valid template in ${path} but it has a syntax error: ${(err as Error).message.replace(/\s+/g, " ").trim()}`,
+        `Expected a valid template in ${path} but it has a syntax error: ${oneLine(err)}`,
         {
-          hint: "Templates use Jinja syntax: {{ variable }}, {% if size %}…{% endif %}.",
+          hint: "Templates use Jinja-like syntax: {{ variable }}, {% if size %}…{% endif %}, {{ brand | upper }}.",
         },
       );
     }
-    const unknown = unknownVariables(ast);
+    const unknown = [...new Set(used)]
+      .filter((u) => !(TEMPLATE_VARIABLES as readonly string[]).includes(u))
+      .sort();
     if (unknown.length) {
       throw new VbulkError(
         "BAD_INPUT",
@@ -62,42 +127,25 @@ export async function loadTemplates(dir: string, lang: string): Promise<ListingT
         },
       );
     }
-    return new nunjucks.Template(src, env, path, true);
+    return { engine, parsed };
   };
   return { title: await load("title.njk"), description: await load("description.njk"), dir: folder };
 }
 
-/** The bit of nunjucks' (untyped) parser AST that is used here. */
-interface AstNode {
-  findAll(type: unknown): { value?: string; name?: { value?: string }; targets?: { value: string }[] }[];
+function oneLine(err: unknown): string {
+  return (err as Error).message.split("\n")[0]!.replace(/\s+/g, " ").trim();
 }
 
-function unknownVariables(ast: AstNode): string[] {
-  const n = (nunjucks as unknown as { nodes: Record<string, unknown> }).nodes;
-  const all = (type: string) => ast.findAll(n[type]);
-  const local = new Set<string>([
-    ...all("Filter").map((f) => f.name?.value ?? ""),
-    ...all("For").map((f) => f.name?.value ?? ""),
-    ...all("Set").flatMap((s) => (s.targets ?? []).map((t) => t.value)),
-  ]);
-  const used = new Set(all("Symbol").map((s) => s.value ?? ""));
-  return [...used]
-    .filter((u) => u && !local.has(u) && !(TEMPLATE_VARIABLES as readonly string[]).includes(u))
-    .sort();
-}
-
-/** Renders a template; a runtime failure names the template file. */
-export function render(t: nunjucks.Template, ctx: TemplateContext, name: string): string {
+/** Renders a template; a runtime failure (or a template over its time or memory limit) names the template file. */
+export function render(t: ListingTemplate, ctx: TemplateContext, name: string): string {
   try {
-    return t.render(ctx).trim();
+    // A null-prototype copy: nothing reachable from the context leads to Object.prototype.
+    const scope = Object.assign(Object.create(null) as Record<string, unknown>, ctx);
+    return String(t.engine.renderSync(t.parsed, scope)).trim();
   } catch (err) {
-    throw new VbulkError(
-      "BAD_INPUT",
-      `Expected ${name} to render but it failed: ${(err as Error).message.replace(/\s+/g, " ").trim()}`,
-      {
-        hint: "A variable that can be empty (size, brand) needs {% if … %} around it.",
-      },
-    );
+    throw new VbulkError("BAD_INPUT", `Expected ${name} to render but it failed: ${oneLine(err)}`, {
+      hint: "A variable that can be empty (size, brand) needs {% if … %} around it; loops must stay small.",
+    });
   }
 }
 
