@@ -90,7 +90,7 @@ export interface PlanChanges {
 
 /**
  * Builds the plan from the catalog: rules and templates for every article, the seller's edits from the previous
- * plan carried over where the article's photos did not change (same id and fingerprint), `overrides` (--set,
+ * plan carried over where the article's photos did not change (same fingerprint, under whatever id), `overrides` (--set,
  * --publish, --only, --exclude) applied as edits. Throws BAD_INPUT when an edit is invalid or a template fails.
  */
 export function buildPlan(
@@ -104,7 +104,10 @@ export function buildPlan(
 ): { plan: Plan; changes: PlanChanges } {
   const changes: PlanChanges = { added: [], kept: [], reset: [], dropped: [] };
   const items: PlanItem[] = catalog.items.map((article) => {
-    const prev = previous?.items.find((p) => p.cluster_id === article.id);
+    // The same photos first, whatever the id (a seller's regrouping renumbers the articles after it), then the id.
+    const prev =
+      previous?.items.find((p) => p.fingerprint === article.fingerprint) ??
+      previous?.items.find((p) => p.cluster_id === article.id);
     const same = prev && prev.fingerprint === article.fingerprint;
     if (!prev) changes.added.push(article.id);
     else if (same) changes.kept.push(article.id);
@@ -118,7 +121,9 @@ export function buildPlan(
       brand: rules.brand,
       size: null,
       gender: rules.gender,
-      price: rules.prices[article.category] ?? rules.defaultPrice,
+      price:
+        (Object.hasOwn(rules.prices, article.category) ? rules.prices[article.category] : undefined) ??
+        rules.defaultPrice,
       publish: false,
       excluded: false,
     } satisfies Omit<Editable, "title" | "description">;
@@ -244,7 +249,12 @@ export function parseSet(assignments: string[], ids: Set<string>): Map<string, P
       );
     const schema = EditableSchema.shape[field as keyof Editable];
     let value: unknown = raw.replace(/^"(.*)"$/s, "$1");
-    if (field === "price") value = Number(raw);
+    // A plain amount: digits with at most two decimals (dot or French comma). Number() alone took 1e-9 and 0x1F.
+    if (field === "price")
+      value = /^\d{1,6}(?:[.,]\d{1,2})?$/.test(raw) ? Number(raw.replace(",", ".")) : Number.NaN;
+    // A type id is a plain word; names of JavaScript built-ins (constructor, __proto__) reached price lookups.
+    if (field === "category" && (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(raw) || raw in Object.prototype))
+      value = "";
     if (field === "publish" || field === "excluded")
       value = raw === "true" ? true : raw === "false" ? false : raw;
     if ((field === "size" || field === "gender") && (raw === "" || raw === "null")) value = null;
@@ -263,7 +273,11 @@ export function parseSet(assignments: string[], ids: Set<string>): Map<string, P
 function describeField(field: string): string {
   switch (field) {
     case "price":
-      return "a positive number";
+      return "an amount in euros (a positive number with at most two decimals, e.g. 12 or 12.50)";
+    case "category":
+      return "a garment type id of the label set (lower-case letters, digits and dashes, e.g. hoodie)";
+    case "size":
+      return "a size of 1 to 20 characters (e.g. M, 38, W30)";
     case "publish":
     case "excluded":
       return "true or false";

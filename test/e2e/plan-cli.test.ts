@@ -206,7 +206,7 @@ describe("vbulk plan: bad input changes no file", () => {
     unchanged(
       ["--set", "c1.price=abc"],
       {},
-      /Expected a positive number for --set c1\.price but received "abc"/,
+      /Expected an amount in euros .* for --set c1\.price but received "abc"/,
     ));
   it("an unknown article in --set", () =>
     unchanged(

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { VbulkError } from "../src/core/errors.js";
+import { parseSet } from "../src/listing/plan.js";
+
+const ids = new Set(["c1", "c2"]);
+const refused = (a: string, pattern: RegExp) =>
+  assert.throws(
+    () => parseSet([a], ids),
+    (e: unknown) => e instanceof VbulkError && e.code === "BAD_USAGE" && pattern.test(e.message),
+    a,
+  );
+
+describe("parseSet (vbulk plan --set, the review page's edits): invalid values", () => {
+  it("refuses prices that are not plain amounts in euros: 1e-9, 0x1F, 1e3, 0.001, Infinity", () => {
+    for (const p of ["1e-9", "0x1F", "1e3", "0.001", "Infinity", "-5", "0", " "])
+      refused(`c1.price=${p}`, /Expected an amount in euros/);
+  });
+
+  it("takes a price with a dot or a French comma, at most two decimals", () => {
+    assert.equal(parseSet(["c1.price=35.5"], ids).get("c1")?.price, 35.5);
+    assert.equal(parseSet(["c1.price=12,90"], ids).get("c1")?.price, 12.9);
+    assert.equal(parseSet(["c1.price=20"], ids).get("c1")?.price, 20);
+  });
+
+  it("refuses a category named after a JavaScript built-in instead of crashing the plan", () => {
+    for (const c of ["constructor", "__proto__", "toString", "hasOwnProperty"])
+      refused(`c1.category=${c}`, /Expected a garment type id/);
+    assert.equal(parseSet(["c1.category=hoodie"], ids).get("c1")?.category, "hoodie");
+  });
+
+  it("says a size has 1 to 20 characters when given 21", () => {
+    refused(`c1.size=${"X".repeat(21)}`, /a size of 1 to 20 characters/);
+  });
+});
