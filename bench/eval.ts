@@ -75,7 +75,8 @@ async function loadSet(name: string, config: Config): Promise<LabelledSet> {
     return { path, rel: `IMG_${String(k + 1).padStart(4, "0")}`, size: statSync(path).size };
   });
   const dir = join(REPO, "bench", "out", "eval-cache", name);
-  await mkdir(dir, { recursive: true });
+  // The cache appends to DIR/.vbulk as it goes (the ingest makes that folder before analysing; so does eval).
+  await mkdir(join(dir, ".vbulk"), { recursive: true });
   const cache = await PhotoCache.load(dir);
   const { analysed, errors } = await analysePhotos(files, {
     cache,

@@ -14,7 +14,7 @@
  *   npm run bench                       all three
  *   npm run bench -- --photos 60        fewer phone photos in part 1
  *   npm run bench -- --rounds 5         more alternating rounds in part 1
- *   npm run bench -- --only 1           one part
+ *   npm run bench -- --only 1           one part (5: the review page with 500 photos, bench/review.ts)
  *   npm run bench -- --against DIR      only part 4: this checkout against another built one
  */
 import { spawnSync } from "node:child_process";
@@ -251,6 +251,11 @@ async function main() {
   if (!ONLY || ONLY === 1) await speedAgainstFloor();
   if (!ONLY || ONLY === 2) await rerunFromCache();
   if (!ONLY || ONLY === 3) await scale();
+  if (!ONLY || ONLY === 5) {
+    // 5. The review page with 500 photos (bench/review.ts, also `npm run bench:review` on its own).
+    console.log("\n5. Review page, 500 photos");
+    spawnSync(process.execPath, ["--import", "tsx", join(REPO, "bench", "review.ts")], { stdio: "inherit" });
+  }
   console.log(
     `\nload at the end: ${loadavg()
       .map((l) => l.toFixed(1))

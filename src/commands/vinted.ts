@@ -8,7 +8,6 @@ import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan, writePlan } from "../listing/plan.js";
-import { StatusWriter } from "../store/status.js";
 import {
   checkItem,
   type ExecuteEvent,
@@ -20,7 +19,14 @@ import {
 import { JournalFile } from "../vinted/journal.js";
 import { login } from "../vinted/login.js";
 import { Budget, estimateMs, formatDuration, loadPacing, savePacing } from "../vinted/pacing.js";
-import { executeInBrowser, headless, isPromptExit, siteUrl, withTab } from "../vinted/run.js";
+import {
+  ExecuteProgress,
+  executeInBrowser,
+  headless,
+  isPromptExit,
+  siteUrl,
+  withTab,
+} from "../vinted/run.js";
 import { configDir } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, workingFolder } from "./options.js";
@@ -348,16 +354,8 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     }
   }
 
-  const status = new StatusWriter(dir, "execute", 250);
-  const counts = {
-    articles: items.length,
-    drafts: 0,
-    published: 0,
-    failed: 0,
-    needs_manual: 0,
-    writes_sent: 0,
-  };
-  status.update({ stage: "drafts", counts });
+  const progress = new ExecuteProgress(dir, items.length);
+  const { status } = progress;
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -370,31 +368,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   };
   process.on("SIGINT", onSigint);
   const onEvent = (ev: ExecuteEvent) => {
-    if (ev.type === "write") {
-      counts.writes_sent = ev.sent;
-      status.update({ counts, message: redact(`${ev.id}: sending ${ev.what}`) });
-    } else if (ev.type === "wait") {
-      const text = `${ev.id}: waiting ${formatDuration(ev.until - Date.now())} for the ${ev.why} (next write at ${new Date(ev.until).toLocaleTimeString()})`;
-      status.update({ message: text });
-      if (!io.json) io.err(text);
-    } else if (ev.type === "item") {
-      if (ev.state === "done" && (ev.step === "draft" || ev.step === "adopt")) counts.drafts++;
-      if (ev.state === "done" && ev.step === "publish") counts.published++;
-      if (ev.state === "failed") counts.failed++;
-      status.update({
-        stage: ev.step === "publish" ? "publish" : "drafts",
-        counts,
-        message: redact(`${ev.id}: ${ev.step} ${ev.state}`),
-      });
-      if (!io.json) io.err(redact(`${ev.id} ${ev.step} ${ev.state}${ev.detail ? `: ${ev.detail}` : ""}`));
-    } else {
-      status.update({ message: redact(ev.reason) });
-      io.err(
-        redact(
-          `${io.c.yellow("stopped:")} ${ev.reason}${ev.left.length ? ` — left for the next run: ${ev.left.join(", ")}` : ""}`,
-        ),
-      );
-    }
+    const line = progress.record(ev);
+    if (ev.type === "stopped") io.err(line!.replace(/^stopped:/, io.c.yellow("stopped:")));
+    else if (line && !io.json) io.err(line);
   };
   let results: ExecuteResult[];
   try {
@@ -423,10 +399,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     process.removeListener("SIGINT", onSigint);
     await savePacing(pacingDir, budget.state).catch(() => {});
   }
-  counts.drafts = results.filter((r) => r.state === "draft").length;
-  counts.published = results.filter((r) => r.state === "published").length;
-  counts.failed = results.filter((r) => r.state === "failed" || r.state === "skipped").length;
-  counts.needs_manual = results.filter((r) => r.state === "needs_manual").length;
+  progress.tally(results);
   const complete = results.every(
     (r) =>
       r.state === "published" ||

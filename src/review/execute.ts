@@ -9,11 +9,10 @@ import { resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { readPlan } from "../listing/plan.js";
-import { StatusWriter } from "../store/status.js";
 import { type ExecuteEvent, type ExecuteResult, selectItems } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { Budget, loadPacing } from "../vinted/pacing.js";
-import { executeInBrowser, headless, siteUrl } from "../vinted/run.js";
+import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
 import { configDir } from "../vinted/session.js";
 import { checkConfirmation } from "./actions.js";
 
@@ -69,36 +68,12 @@ export async function startExecute(
     snapshot: () => ({ ...state, publish: opts.publish, events: state.events.slice(-200) }),
   };
   void (async () => {
-    const status = new StatusWriter(dir, "execute", 250);
-    const counts = {
-      articles: items.length,
-      drafts: 0,
-      published: 0,
-      failed: 0,
-      needs_manual: 0,
-      writes_sent: 0,
-    };
-    status.update({ stage: "drafts", counts });
+    const progress = new ExecuteProgress(dir, items.length);
     try {
       const journal = await JournalFile.open(dir, site);
       const onEvent = (e: ExecuteEvent) => {
-        if (e.type === "item") {
-          if (e.state === "done" && (e.step === "draft" || e.step === "adopt")) counts.drafts++;
-          if (e.state === "done" && e.step === "publish") counts.published++;
-          if (e.state === "failed") counts.failed++;
-          status.update({ stage: e.step === "publish" ? "publish" : "drafts", counts });
-          state.events.push(redact(`${e.id} ${e.step} ${e.state}${e.detail ? `: ${e.detail}` : ""}`));
-        } else if (e.type === "write") {
-          counts.writes_sent = e.sent;
-          status.update({ counts, message: redact(`${e.id}: sending ${e.what}`) });
-        } else if (e.type === "wait") {
-          const text = `${e.id}: next write at ${new Date(e.until).toLocaleTimeString()} (${e.why})`;
-          status.update({ message: text });
-          state.events.push(text);
-        } else {
-          status.update({ message: redact(e.reason) });
-          state.events.push(redact(`stopped: ${e.reason}`));
-        }
+        const line = progress.record(e);
+        if (line) state.events.push(line);
       };
       const results = await executeInBrowser({
         dir,
@@ -112,14 +87,14 @@ export async function startExecute(
         onEvent,
       });
       state.results = results;
-      counts.needs_manual = results.filter((r) => r.state === "needs_manual").length;
+      progress.tally(results);
       const complete = results.every(
         (r) => r.state === "published" || (r.state === "draft" && !opts.publish),
       );
-      await status.finish(complete ? "done" : "partial");
+      await progress.status.finish(complete ? "done" : "partial");
     } catch (err) {
       state.error = redact(messageOf(err));
-      await status.finish("failed", state.error);
+      await progress.status.finish("failed", state.error);
     } finally {
       state.running = false;
     }

@@ -2,12 +2,13 @@ import type { Config } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import type { Plan } from "../listing/plan.js";
+import { StatusWriter } from "../store/status.js";
 import { VintedTab } from "./adapter.js";
 import { openBrowser } from "./browser.js";
 import { ChallengeError, RateLimitError } from "./errors.js";
 import { type ExecuteEvent, type ExecuteResult, runExecute } from "./execute.js";
 import type { JournalFile } from "./journal.js";
-import { type Budget, savePacing } from "./pacing.js";
+import { type Budget, formatDuration, savePacing } from "./pacing.js";
 import { loadSession, saveSession } from "./session.js";
 
 const DEFAULT_VINTED_URL = "https://www.vinted.fr";
@@ -115,5 +116,60 @@ export async function executeInBrowser(opts: {
     });
   } finally {
     await savePacing(pacingDir, budget.state).catch(() => {});
+  }
+}
+
+/**
+ * Keeps `vbulk status` true while an execute runs (from the command or the review page): counts per event, the
+ * status file updated, and the line to show for each event returned, redacted. Callers only render that line.
+ */
+export class ExecuteProgress {
+  readonly counts = { articles: 0, drafts: 0, published: 0, failed: 0, needs_manual: 0, writes_sent: 0 };
+  readonly status: StatusWriter;
+
+  constructor(dir: string, articles: number) {
+    this.counts.articles = articles;
+    this.status = new StatusWriter(dir, "execute", 250);
+    this.status.update({ stage: "drafts", counts: this.counts });
+  }
+
+  /** Records one event; returns what to show a person (null for a write being sent: the status file has it). */
+  record(ev: ExecuteEvent): string | null {
+    const { counts, status } = this;
+    if (ev.type === "write") {
+      counts.writes_sent = ev.sent;
+      status.update({ counts, message: redact(`${ev.id}: sending ${ev.what}`) });
+      return null;
+    }
+    if (ev.type === "wait") {
+      const text = `${ev.id}: waiting ${formatDuration(ev.until - Date.now())} for the ${ev.why} (next write at ${new Date(ev.until).toLocaleTimeString()})`;
+      status.update({ message: text });
+      return text;
+    }
+    if (ev.type === "item") {
+      if (ev.state === "done" && (ev.step === "draft" || ev.step === "adopt")) counts.drafts++;
+      if (ev.state === "done" && ev.step === "publish") counts.published++;
+      if (ev.state === "failed") counts.failed++;
+      status.update({
+        stage: ev.step === "publish" ? "publish" : "drafts",
+        counts,
+        message: redact(`${ev.id}: ${ev.step} ${ev.state}`),
+      });
+      return redact(`${ev.id} ${ev.step} ${ev.state}${ev.detail ? `: ${ev.detail}` : ""}`);
+    }
+    status.update({ message: redact(ev.reason) });
+    return redact(
+      `stopped: ${ev.reason}${ev.left.length ? ` — left for the next run: ${ev.left.join(", ")}` : ""}`,
+    );
+  }
+
+  /** Final counts from the results. */
+  tally(results: ExecuteResult[]): void {
+    const c = this.counts;
+    c.drafts = results.filter((r) => r.state === "draft").length;
+    c.published = results.filter((r) => r.state === "published").length;
+    c.failed = results.filter((r) => r.state === "failed" || r.state === "skipped").length;
+    c.needs_manual = results.filter((r) => r.state === "needs_manual").length;
+    this.status.update({ counts: c });
   }
 }
