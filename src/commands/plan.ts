@@ -2,15 +2,18 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
-  type Editable,
   type Plan,
   type PlanChanges,
+  PriceSchema,
+  parseEuros,
   parseSet,
   readPlan,
+  type Selection,
   writePlan,
 } from "../listing/plan.js";
 import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
@@ -18,15 +21,7 @@ import { loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
 import { readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
-import {
-  configFileLayer,
-  configFlag,
-  decimal,
-  envOption,
-  flagLayer,
-  oneOf,
-  workingFolder,
-} from "./options.js";
+import { configFileLayer, configFlag, envOption, flagLayer, oneOf, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 interface RawPlanOptions {
@@ -77,9 +72,18 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
     )
     .addOption(envOption("--labels <file>", "label set naming the categories", "VBULK_LABELS"))
     .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collect, [])
-    .option("--publish <ids>", "mark articles publish=true, e.g. c3,c7")
-    .option("--only <ids>", "exclude every article but these")
-    .option("--exclude <ids>", "exclude these articles");
+    .option(
+      "--publish <ids>",
+      'exactly these articles are marked to publish, every other one unmarked (e.g. c3,c7); "none" unmarks all',
+    )
+    .option(
+      "--only <ids>",
+      'exactly these articles are included, every other one excluded (e.g. c1,c2); "all" includes every article again',
+    )
+    .option(
+      "--exclude <ids>",
+      "exclude these articles as well (undo: --only all, or --set ID.excluded=false)",
+    );
   for (const f of PLAN_FLAGS) command.addOption(f.option);
   command.action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
 }
@@ -93,7 +97,17 @@ const PLAN_FLAGS = [
     "--price <euros>",
     "price of articles without a category rule (default 20)",
     "DEFAULT_PRICE",
-    decimal(0.01, 100_000),
+    z.string().transform((v, ctx) => {
+      const n = parseEuros(v);
+      if (n === null || !PriceSchema.safeParse(n).success) {
+        ctx.addIssue({
+          code: "custom",
+          message: "a price in euros from 0.01 to 100000 with at most 2 decimals",
+        });
+        return z.NEVER;
+      }
+      return n;
+    }),
   ),
   configFlag(
     "plan",
@@ -107,9 +121,9 @@ const PLAN_FLAGS = [
     "plan",
     "gender",
     "--gender <g>",
-    "femme | homme: the Vinted department of the articles",
+    "femme | homme: the Vinted department of the articles (none: back to each article's own)",
     "VBULK_GENDER",
-    oneOf(PLAN.gender.unwrap().options),
+    oneOf([...PLAN.gender.unwrap().options, "none"]).transform((v) => (v === "none" ? null : v)),
   ),
   configFlag(
     "plan",
@@ -129,7 +143,10 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   const dir = await workingFolder(dirArg);
 
   // Everything is read and validated before anything is written: a bad command changes no file.
+  const previous = await readPlan(dir);
+  // Rules given once are settings: the previous plan's rules come after the config file, before what this run says.
   const layers: ConfigOverrides[] = [await configFileLayer(raw.config)];
+  if (previous) layers.push({ plan: rulesLayer(previous) });
   if (raw.rules)
     layers.push({
       plan: await readJsonFile(
@@ -145,16 +162,18 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   const { plan: rules } = resolveConfig(...layers);
 
   const catalog = await readCatalog(dir);
-  const previous = await readPlan(dir);
   const [mapping, templates, labels] = await Promise.all([
     loadMapping(raw.mapping ? resolve(raw.mapping) : undefined),
     loadTemplates(raw.templates ? resolve(raw.templates) : DEFAULT_TEMPLATES, rules.lang),
     loadLabelSet(raw.labels ? resolve(raw.labels) : DEFAULT_LABELS),
   ]);
   const ids = new Set(catalog.items.map((i) => i.id));
-  const overrides = parseSet(raw.set, ids);
-  const idList = (value: string | undefined, flag: string) => {
-    if (value === undefined) return [];
+  const overrides = parseSet(
+    raw.set,
+    ids,
+    labels.labels.map((l) => l.id),
+  );
+  const idList = (value: string, flag: string) => {
     const list = value
       .split(",")
       .map((s) => s.trim())
@@ -168,11 +187,12 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
         );
     return list;
   };
-  const add = (id: string, e: Partial<Editable>) => overrides.set(id, { ...overrides.get(id), ...e });
-  for (const id of idList(raw.publish, "--publish")) add(id, { publish: true });
-  const only = idList(raw.only, "--only");
-  if (only.length) for (const id of ids) add(id, { excluded: !only.includes(id) });
-  for (const id of idList(raw.exclude, "--exclude")) add(id, { excluded: true });
+  const selection: Selection = {};
+  if (raw.publish !== undefined)
+    selection.publish = raw.publish.trim() === "none" ? [] : idList(raw.publish, "--publish (or none)");
+  if (raw.only !== undefined)
+    selection.only = raw.only.trim() === "all" ? "all" : idList(raw.only, "--only (or all)");
+  if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude");
 
   const { plan, changes } = buildPlan(
     catalog,
@@ -182,11 +202,28 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
     labels,
     previous,
     overrides,
+    selection,
   );
   const path = await writePlan(dir, plan);
   if (io.json) io.out(JSON.stringify(plan, null, 2));
   else printPlan(io, plan, changes, path);
   return 0;
+}
+
+/** The rules stored in plan.json as a config layer: those that differ from the defaults were given by the seller. */
+function rulesLayer(p: Plan): NonNullable<ConfigOverrides["plan"]> {
+  const stored = {
+    defaultPrice: p.rules.default_price,
+    prices: p.rules.prices,
+    condition: p.rules.condition,
+    brand: p.rules.brand,
+    gender: p.rules.gender,
+    lang: p.rules.lang,
+  };
+  const defaults = DEFAULTS.plan as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(stored).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k])),
+  );
 }
 
 function parsePriceRules(raw: string): Record<string, number> {
@@ -203,7 +240,7 @@ function parsePriceRules(raw: string): Record<string, number> {
     );
   }
   return parseWith(
-    z.record(z.string().min(1), z.number().positive().max(100_000)),
+    z.record(z.string().min(1), PriceSchema),
     data,
     "PRICE_RULES_JSON (--price-rules)",
     `Example: {"hoodie":25,"t-shirt":10}. Nothing was written.`,
@@ -212,19 +249,21 @@ function parsePriceRules(raw: string): Record<string, number> {
 
 function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void {
   const { c } = io;
+  const cut = (t: string, n: number) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
   const rows = plan.items.map((i) => [
     i.cluster_id,
     String(i.photos.length),
-    i.title.length > 44 ? `${i.title.slice(0, 43)}…` : i.title,
+    cut(i.title, 44),
+    // The description's first line: what a buyer reads first, so the seller sees what will be sent.
+    cut(i.description.split("\n")[0] ?? "", 48),
     `${i.price} €`,
     i.excluded ? "excluded" : i.publish ? "yes" : "no",
     i.excluded ? "" : i.needs_review.join("; "),
   ]);
-  const head = ["article", "photos", "title", "price", "publish", "needs_review"];
-  const width = head.map((h, k) =>
-    Math.max(h.length, ...rows.map((r) => Math.min(r[k]!.length, k === 5 ? 60 : 100))),
-  );
-  const line = (r: string[]) => r.map((v, k) => (k === 5 ? v : v.padEnd(width[k]!))).join("  ");
+  const head = ["article", "photos", "title", "description", "price", "publish", "needs_review"];
+  const last = head.length - 1;
+  const width = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (r: string[]) => r.map((v, k) => (k === last ? v : v.padEnd(width[k]!))).join("  ");
   io.out(c.bold(line(head)));
   for (const r of rows) io.out(line(r));
   const ready = plan.items.filter((i) => !i.excluded && i.needs_review.length === 0).length;
@@ -236,6 +275,10 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
     io.out(c.yellow(`dropped (no longer in the catalog): ${changes.dropped.join(", ")}`));
   if (changes.reset.length)
     io.out(c.yellow(`photos changed, edits not carried over: ${changes.reset.join(", ")}`));
+  if (changes.moved.length)
+    io.out(
+      `edits followed their article: ${changes.moved.map(([to, from]) => `${from} → ${to}`).join(", ")}`,
+    );
   if (changes.added.length && changes.kept.length) io.out(`new: ${changes.added.join(", ")}`);
   for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${n}`));
   io.out(`plan: ${path}`);

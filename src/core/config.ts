@@ -4,6 +4,14 @@ import { parseWith, readJsonFile } from "../store/read.js";
 import { DEFAULTS } from "./defaults.js";
 import { CONDITIONS, DEPARTMENTS, GROUPING_METHODS, LANGUAGES } from "./vocab.js";
 
+/** A price: euros from 0.01 to 100 000 with at most two decimals (1e-9 € is a typo, not a price). */
+const euros = z
+  .number()
+  .min(0.01, { message: "a price of at least 0.01 €" })
+  .max(100_000, { message: "a price of at most 100000 €" })
+  .refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, {
+    message: "a price with at most 2 decimals",
+  });
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 
 /** The whole configuration, validated once: DEFAULTS, then the config file, then env and flags. */
@@ -42,12 +50,13 @@ export const ConfigSchema = z.object({
     backgroundDeltaE: z.number().min(1).max(100),
   }),
   plan: z.object({
-    defaultPrice: z.number().positive().max(100_000),
-    prices: z.record(z.string().min(1), z.number().positive().max(100_000)),
+    defaultPrice: euros,
+    prices: z.record(z.string().min(1), euros),
     condition: z.enum(CONDITIONS),
     brand: z.string().min(1).max(100),
     gender: z.enum(DEPARTMENTS).nullable(),
     lang: z.enum(LANGUAGES),
+    departmentMinScore: z.number().min(0).max(1),
   }),
   execute: z.object({
     publishesPerMinute: z.number().gt(0).max(5, { message: "at most 5 (the spec's ceiling)" }),

@@ -114,6 +114,10 @@ export const DEFAULTS = Object.freeze({
     /** The department (gender) is part of Vinted's category path; unknown means needs_review, never a guess. */
     gender: null as Department | null,
     lang: "fr" as Language,
+    /** CLIP's women's/men's zero-shot score (softmax of two) under which the department is not trusted and the
+     *  item needs review. No real CLIP weights exist on the build machines, so this is not a measurement: 0.8 asks
+     *  for a clear 4-to-1 preference; lower it after measuring with a real model. */
+    departmentMinScore: 0.8,
   }),
   execute: Object.freeze({
     /** The spec's hard ceiling: at most 5 publishes in any 60 seconds. Config may lower it, never raise it. A

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { COLOR_NAMES } from "../imaging/color.js";
+import { COLOR_NAMES, type ColorName, SHADE_NAMES, type ShadeName } from "../imaging/color.js";
 import { readJsonFile } from "../store/read.js";
 import { configDir } from "../vinted/session.js";
 
@@ -46,6 +46,12 @@ export const MappingSchema = z.object({
     }),
   ),
   colors: z.record(z.enum(COLOR_NAMES), z.object({ id: z.number().int(), en: z.string() })),
+  colors_note: z.string().optional(),
+  /** Vinted's finer colours (navy, khaki, …), used when the catalog is sure of one. */
+  shades: z
+    .record(z.enum(SHADE_NAMES), z.object({ id: z.number().int(), fr: z.string(), en: z.string() }))
+    .optional(),
+  multicolour_id: z.number().int().optional(),
   categories: z.record(
     z.string(),
     z.object({
@@ -87,11 +93,19 @@ export interface VintedFields {
  */
 export function mapToVinted(
   m: Mapping,
-  item: { category: string; color: string; condition: Condition; gender: Gender | null; size: string | null },
+  item: {
+    category: string;
+    color: string;
+    color2?: string | null;
+    shade?: ShadeName | null;
+    condition: Condition;
+    gender: Gender | null;
+    size: string | null;
+  },
 ): { vinted: VintedFields; needsReview: string[] } {
   const reasons: string[] = [];
-  const cat = m.categories[item.category];
-  const colour = m.colors[item.color as keyof Mapping["colors"]];
+  const cat = Object.hasOwn(m.categories, item.category) ? m.categories[item.category] : undefined;
+  const colour = Object.hasOwn(m.colors, item.color) ? m.colors[item.color as ColorName] : undefined;
   if (!colour) reasons.push(`colour "${item.color}" has no Vinted colour id`);
   if (!cat)
     reasons.push(
@@ -116,10 +130,16 @@ export function mapToVinted(
     }
     if (cat.needs_size && !item.size) reasons.push("size missing: Vinted requires one for this category");
   }
+  const shade = item.shade && m.shades ? m.shades[item.shade] : undefined;
+  const second =
+    item.color2 && item.color2 !== item.color && Object.hasOwn(m.colors, item.color2)
+      ? m.colors[item.color2 as ColorName]
+      : undefined;
+  const colorIds = [shade?.id ?? colour?.id, second?.id].filter((x): x is number => typeof x === "number");
   return {
     vinted: {
       status_id: m.conditions[item.condition]?.status_id ?? null,
-      color_ids: colour ? [colour.id] : [],
+      color_ids: colorIds,
       catalog_path: path,
       catalog_id: id,
       package_size_id: cat?.package_size_id ?? null,

@@ -6,6 +6,7 @@ import { COLOR_NAMES } from "../imaging/color.js";
 import type { LabelSet } from "../model/clip.js";
 import type { Catalog } from "../store/catalog.js";
 import { parseWith, readJsonFileIfAny } from "../store/read.js";
+import { agreeColor } from "./french.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted } from "./mapping.js";
 import { capText, type ListingTemplates, render } from "./templates.js";
 
@@ -14,15 +15,35 @@ export const PLAN_FILE = "plan.json";
 export const TITLE_MAX = 100;
 export const DESCRIPTION_MAX = 2000;
 
+/** Euros with at most two decimals, from 1 cent to 100 000: 1e-9 € or a price in hundredths of a cent is a typo. */
+export const PriceSchema = z
+  .number({ message: "a price in euros" })
+  .min(0.01, { message: "a price of at least 0.01 €" })
+  .max(100_000, { message: "a price of at most 100000 €" })
+  .refine((x) => Math.abs(Math.round(x * 100) - x * 100) < 1e-6, {
+    message: "a price with at most 2 decimals",
+  });
+
+/** A price typed by a person: digits with at most two decimals ("30", "12.5", "12,50"); not 0x1F, 1e3 or 1e-9. */
+export function parseEuros(raw: string): number | null {
+  const m = /^\s*(\d{1,6})(?:[.,](\d{1,2}))?\s*$/.exec(raw);
+  return m ? Number(`${m[1]}.${m[2] ?? "0"}`) : null;
+}
+
+/** Vinted's longest size label ("W32 L34 / FR 42-44" style labels fit in 20). */
+export const SIZE_MAX = 20;
+
 /** The fields a seller may edit; an edit is a value that differs from what vbulk generated, and it survives re-plans. */
 export const EditableSchema = z.object({
   category: z.string().min(1),
   color: z.enum(COLOR_NAMES),
+  /** A second colour (Vinted takes two); absent in plans of older vbulk. */
+  color2: z.enum(COLOR_NAMES).nullable().optional(),
   condition: z.enum(CONDITIONS),
   brand: z.string().min(1).max(100),
-  size: z.string().min(1).max(20).nullable(),
+  size: z.string().min(1).max(SIZE_MAX).nullable(),
   gender: z.enum(GENDERS).nullable(),
-  price: z.number().positive().max(100_000),
+  price: PriceSchema,
   publish: z.boolean(),
   excluded: z.boolean(),
   title: z.string().min(1).max(TITLE_MAX),
@@ -53,20 +74,26 @@ export const PlanItemSchema = EditableSchema.extend({
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 
+export const PlanRulesSchema = z.object({
+  default_price: z.number(),
+  prices: z.record(z.string(), z.number()),
+  condition: z.enum(CONDITIONS),
+  brand: z.string(),
+  gender: z.enum(GENDERS).nullable(),
+  lang: z.enum(["fr", "en"]),
+});
+
 export const PlanSchema = z.object({
   schemaVersion: z.literal(1),
   /** True when every included item is ready for Vinted (no needs_review). */
   ok: z.boolean(),
   created_at: z.string(),
   catalog: z.string(),
-  rules: z.object({
-    default_price: z.number(),
-    prices: z.record(z.string(), z.number()),
-    condition: z.enum(CONDITIONS),
-    brand: z.string(),
-    gender: z.enum(GENDERS).nullable(),
-    lang: z.enum(["fr", "en"]),
-  }),
+  /** The catalog's created_at this plan was made from: an item of another id while it has not changed was added
+   *  or renamed by hand (absent in plans of older vbulk). */
+  catalog_created_at: z.string().optional(),
+  /** The rules given to `vbulk plan` (flags, env, rules file): later runs keep them until changed. */
+  rules: PlanRulesSchema,
   items: z.array(PlanItemSchema),
 });
 export type Plan = z.infer<typeof PlanSchema>;
@@ -78,6 +105,8 @@ export interface PlanRules {
   brand: string;
   gender: Gender | null;
   lang: "fr" | "en";
+  /** A CLIP department score below this is not trusted (needs_review). */
+  departmentMinScore: number;
 }
 
 export interface PlanChanges {
@@ -86,12 +115,28 @@ export interface PlanChanges {
   /** Articles whose photos changed: their manual edits could not be carried over. */
   reset: string[];
   dropped: string[];
+  /** Edits that followed their article to a new id (new id → old id). */
+  moved: [string, string][];
 }
+
+/** What --publish, --only and --exclude asked for in this run (validated ids). */
+export interface Selection {
+  /** Exactly these are marked to publish, every other article unmarked; [] with `publish: "none"`. */
+  publish?: string[];
+  /** Exactly these are included, every other article excluded; "all" includes every article again. */
+  only?: string[] | "all";
+  /** These are excluded as well. */
+  exclude?: string[];
+}
+
+const UNKNOWN_NAME = { fr: "Vêtement", en: "Garment" };
 
 /**
  * Builds the plan from the catalog: rules and templates for every article, the seller's edits from the previous
- * plan carried over where the article's photos did not change (same fingerprint, under whatever id), `overrides` (--set,
- * --publish, --only, --exclude) applied as edits. Throws BAD_INPUT when an edit is invalid or a template fails.
+ * plan carried over where the article's photos did not change (same photos: same fingerprint, whatever its id
+ * now), `overrides` (--set) and `selection` (--publish, --only, --exclude) applied as edits. Throws BAD_INPUT
+ * when an edit is invalid, a template fails or plan.json holds an item that is no article (added or renamed by
+ * hand), and BAD_USAGE when an article that is not ready is marked to publish.
  */
 export function buildPlan(
   catalog: Catalog,
@@ -101,8 +146,10 @@ export function buildPlan(
   labels: LabelSet,
   previous: Plan | null,
   overrides: Map<string, Partial<Editable>>,
+  selection: Selection = {},
 ): { plan: Plan; changes: PlanChanges } {
-  const changes: PlanChanges = { added: [], kept: [], reset: [], dropped: [] };
+  const changes: PlanChanges = { added: [], kept: [], reset: [], dropped: [], moved: [] };
+  checkPreviousItems(previous?.items ?? [], catalog, previous);
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (a seller's regrouping renumbers the articles after it), then the id.
     const prev =
@@ -110,33 +157,40 @@ export function buildPlan(
       previous?.items.find((p) => p.cluster_id === article.id);
     const same = prev && prev.fingerprint === article.fingerprint;
     if (!prev) changes.added.push(article.id);
-    else if (same) changes.kept.push(article.id);
-    else changes.reset.push(article.id);
+    else if (same) {
+      changes.kept.push(article.id);
+      if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
+    } else changes.reset.push(article.id);
     const edits: Partial<Editable> = same ? editsOf(prev) : {};
-    Object.assign(edits, overrides.get(article.id) ?? {});
+    Object.assign(edits, selectionEdits(article.id, selection), overrides.get(article.id) ?? {});
+    checkCategory(edits.category, labels, article.id);
+    const dept = article.department ?? null;
+    const guessed = dept && dept.score >= rules.departmentMinScore ? dept.name : null;
     const base = {
       category: article.category,
       color: article.color,
+      color2: article.color2 ?? null,
       condition: rules.condition,
       brand: rules.brand,
       size: null,
-      gender: rules.gender,
-      price:
-        (Object.hasOwn(rules.prices, article.category) ? rules.prices[article.category] : undefined) ??
-        rules.defaultPrice,
+      gender: rules.gender ?? guessed,
+      price: priceFor(rules, article.category),
       publish: false,
       excluded: false,
     } satisfies Omit<Editable, "title" | "description">;
     const inputs = { ...base, ...stripText(edits) };
     const label = labels.labels.find((l) => l.id === inputs.category);
     const categoryName =
-      (rules.lang === "en" ? label?.name_en : label?.name) ??
-      (inputs.category === "unknown" ? (rules.lang === "en" ? "Item" : "Article") : inputs.category);
+      (rules.lang === "en" ? (label?.name_en ?? label?.name) : label?.name) ??
+      (inputs.category === "unknown" ? UNKNOWN_NAME[rules.lang] : inputs.category);
     const cond = mapping.conditions[inputs.condition];
     const ctx = {
       id: article.id,
       category: categoryName,
-      color: rules.lang === "en" ? (mapping.colors[inputs.color]?.en ?? inputs.color) : inputs.color,
+      color:
+        rules.lang === "en"
+          ? (mapping.colors[inputs.color]?.en ?? inputs.color)
+          : agreeColor(inputs.color, label?.fr ?? { gender: "m", plural: false }),
       condition: rules.lang === "en" ? cond.en : cond.fr,
       condition_sentence: rules.lang === "en" ? cond.sentence_en : cond.sentence_fr,
       size: inputs.size,
@@ -158,7 +212,23 @@ export function buildPlan(
       title: edits.title ?? title.text,
       description: edits.description ?? description.text,
     };
-    const { vinted, needsReview } = mapToVinted(mapping, final);
+    const { vinted, needsReview } = mapToVinted(mapping, {
+      ...final,
+      // The finer colour describes the colour ingest saw; a colour the seller changed has none.
+      shade: final.color === article.color ? (article.color_shade ?? null) : null,
+    });
+    if (
+      !rules.gender &&
+      !edits.gender &&
+      dept &&
+      !guessed &&
+      needsReview.some((r) => r.startsWith("department"))
+    )
+      needsReview.splice(
+        needsReview.findIndex((r) => r.startsWith("department")),
+        1,
+        `department unsure: the model says ${dept.name} at ${dept.score.toFixed(2)} (needs ${rules.departmentMinScore}); set --gender femme|homme or the item's gender`,
+      );
     const item = {
       cluster_id: article.id,
       fingerprint: article.fingerprint,
@@ -173,12 +243,15 @@ export function buildPlan(
     return parseWith(PlanItemSchema, item, `plan item ${article.id}`, "Fix the edit (plan.json or --set).");
   });
   for (const p of previous?.items ?? [])
-    if (!catalog.items.some((a) => a.id === p.cluster_id)) changes.dropped.push(p.cluster_id);
+    if (!catalog.items.some((a) => a.id === p.cluster_id || a.fingerprint === p.fingerprint))
+      changes.dropped.push(p.cluster_id);
+  refuseUnreadyPublish(items, overrides, selection);
   const plan: Plan = {
     schemaVersion: 1,
     ok: items.every((i) => i.excluded || i.needs_review.length === 0),
     created_at: new Date().toISOString(),
     catalog: "catalog.json",
+    catalog_created_at: catalog.created_at,
     rules: {
       default_price: rules.defaultPrice,
       prices: rules.prices,
@@ -192,11 +265,94 @@ export function buildPlan(
   return { plan, changes };
 }
 
+function priceFor(rules: PlanRules, category: string): number {
+  return Object.hasOwn(rules.prices, category) ? rules.prices[category]! : rules.defaultPrice;
+}
+
+function selectionEdits(id: string, s: Selection): Partial<Editable> {
+  const e: Partial<Editable> = {};
+  if (s.publish) e.publish = s.publish.includes(id);
+  if (s.only) e.excluded = s.only !== "all" && !s.only.includes(id);
+  if (s.exclude?.includes(id)) e.excluded = true;
+  return e;
+}
+
+function checkCategory(category: string | undefined, labels: LabelSet, id: string): void {
+  if (category === undefined || category === "unknown" || labels.labels.some((l) => l.id === category))
+    return;
+  throw new VbulkError(
+    "BAD_INPUT",
+    `Expected a category of the label set for ${id} but received ${JSON.stringify(category)}`,
+    { hint: `Categories: ${labels.labels.map((l) => l.id).join(", ")}. Nothing was written.` },
+  );
+}
+
+/**
+ * plan.json's items must be the catalog's articles: a duplicated id, or an id that is no article while the catalog
+ * is the one the plan was made from, was added or renamed by hand, and guessing what was meant would lose an edit.
+ */
+function checkPreviousItems(prev: PlanItem[], catalog: Catalog, previous: Plan | null): void {
+  const seen = new Set<string>();
+  for (const p of prev) {
+    if (seen.has(p.cluster_id))
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected each article once in plan.json but ${p.cluster_id} appears twice`,
+        {
+          hint: "Remove the copy (edit the article's one item). plan.json was left as it is.",
+        },
+      );
+    seen.add(p.cluster_id);
+  }
+  if (!previous?.catalog_created_at || previous.catalog_created_at !== catalog.created_at) return;
+  const ids = new Set(catalog.items.map((a) => a.id));
+  const key = (photos: string[]) => [...photos].sort().join("\n");
+  const stray = prev.filter(
+    (p) =>
+      !ids.has(p.cluster_id) ||
+      !catalog.items.some((a) => a.fingerprint === p.fingerprint || key(a.photos) === key(p.photos)),
+  );
+  if (stray.length)
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected plan.json's items to be the catalog's articles but ${stray.map((p) => p.cluster_id).join(", ")} ${stray.length === 1 ? "is" : "are"} not (added or renamed by hand?)`,
+      {
+        hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}. Give the edit back to its article's item (same cluster_id, photos and fingerprint), or delete the item. plan.json was left as it is.`,
+      },
+    );
+}
+
+/** Marking an article to publish that cannot go to Vinted as it is would fail later, online: refused now. */
+function refuseUnreadyPublish(
+  items: PlanItem[],
+  overrides: Map<string, Partial<Editable>>,
+  s: Selection,
+): void {
+  const asked = new Set([
+    ...(s.publish ?? []),
+    ...[...overrides].filter(([, e]) => e.publish === true).map(([id]) => id),
+  ]);
+  const bad = items.filter((i) => asked.has(i.cluster_id) && (i.excluded || i.needs_review.length));
+  if (!bad.length) return;
+  throw new VbulkError(
+    "BAD_USAGE",
+    `Expected articles that are ready for Vinted to mark for publishing but ${bad
+      .map(
+        (i) =>
+          `${i.cluster_id} ${i.excluded ? "is excluded" : `needs review (${i.needs_review.join("; ")})`}`,
+      )
+      .join(", ")}`,
+    {
+      hint: "Fix what it needs first (e.g. --set c3.size=M, --gender femme), then --publish it. Nothing was written.",
+    },
+  );
+}
+
 /** The seller's edits in a plan item: every field whose value differs from what vbulk generated. */
 export function editsOf(item: PlanItem): Partial<Editable> {
   const edits: Partial<Editable> = {};
   for (const f of EDITABLE_FIELDS)
-    if (JSON.stringify(item[f]) !== JSON.stringify(item.generated[f]))
+    if (JSON.stringify(item[f] ?? null) !== JSON.stringify(item.generated[f] ?? null))
       (edits as Record<string, unknown>)[f] = item[f];
   return edits;
 }
@@ -224,10 +380,14 @@ export async function writePlan(dir: string, plan: Plan): Promise<string> {
 /**
  * Parses --set ID.FIELD=VALUE into typed edits. Throws BAD_USAGE naming the flag, field and expected type.
  */
-export function parseSet(assignments: string[], ids: Set<string>): Map<string, Partial<Editable>> {
+export function parseSet(
+  assignments: string[],
+  ids: Set<string>,
+  categories: string[] = [],
+): Map<string, Partial<Editable>> {
   const out = new Map<string, Partial<Editable>>();
   for (const a of assignments) {
-    const m = /^(c\d+)\.([a-z_]+)=(.*)$/s.exec(a);
+    const m = /^(c\d+)\.([a-z_0-9]+)=(.*)$/s.exec(a);
     if (!m) {
       throw new VbulkError(
         "BAD_USAGE",
@@ -257,12 +417,14 @@ export function parseSet(assignments: string[], ids: Set<string>): Map<string, P
       value = "";
     if (field === "publish" || field === "excluded")
       value = raw === "true" ? true : raw === "false" ? false : raw;
-    if ((field === "size" || field === "gender") && (raw === "" || raw === "null")) value = null;
+    if ((field === "size" || field === "gender" || field === "color2") && (raw === "" || raw === "null"))
+      value = null;
     const r = schema.safeParse(value);
-    if (!r.success)
+    const badCategory = field === "category" && categories.length > 0 && !categories.includes(String(value));
+    if (!r.success || badCategory)
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected ${describeField(field)} for --set ${id}.${field} but received ${JSON.stringify(raw)}`,
+        `Expected ${describeField(field, categories)} for --set ${id}.${field} but received ${JSON.stringify(raw)}${field === "size" && typeof value === "string" && value.length > SIZE_MAX ? ` (${value.length} characters)` : ""}`,
         { hint: "Nothing was written." },
       );
     out.set(id, { ...out.get(id), [field]: r.data });
@@ -270,14 +432,10 @@ export function parseSet(assignments: string[], ids: Set<string>): Map<string, P
   return out;
 }
 
-function describeField(field: string): string {
+function describeField(field: string, categories: string[] = []): string {
   switch (field) {
     case "price":
       return "an amount in euros (a positive number with at most two decimals, e.g. 12 or 12.50)";
-    case "category":
-      return "a garment type id of the label set (lower-case letters, digits and dashes, e.g. hoodie)";
-    case "size":
-      return "a size of 1 to 20 characters (e.g. M, 38, W30)";
     case "publish":
     case "excluded":
       return "true or false";
@@ -287,6 +445,14 @@ function describeField(field: string): string {
       return `one of ${GENDERS.join(", ")} (or null)`;
     case "color":
       return `one of ${COLOR_NAMES.join(", ")}`;
+    case "color2":
+      return `one of ${COLOR_NAMES.join(", ")} (or null)`;
+    case "category":
+      return `a garment type id of the label set (lower-case letters, digits and dashes, e.g. hoodie${categories.length ? `; one of ${categories.join(", ")}` : ""})`;
+    case "size":
+      return `a size of 1 to ${SIZE_MAX} characters (e.g. M, 38, W30)`;
+    case "brand":
+      return "a brand of 1 to 100 characters";
     case "title":
       return `a text of 1 to ${TITLE_MAX} characters`;
     case "description":

@@ -13,22 +13,57 @@ import { type Device, openSession, type Session } from "./onnx.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
 import { type ClipTokenizer, loadTokenizer } from "./tokenizer.js";
 
-/** A garment label set: English prompts for the model, a display name for listings. */
-export const LabelSetSchema = z.object({
-  schemaVersion: z.literal(1),
+/** Where a label sits in Vinted's catalogue for one department: a leaf id (null when the evidence has none: the
+ *  form picks it by path) and the path; null when Vinted has no such category in that department. */
+const DepartmentLeafSchema = z
+  .object({
+    id: z.number().int().positive().nullable(),
+    path: z.array(z.string().min(1)).min(2),
+    note: z.string().optional(),
+  })
+  .nullable();
+
+export const LabelSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9 -]*$/, "lower-case letters, digits, spaces and dashes"),
+  /** French name shown in listings. */
   name: z.string().min(1),
-  description: z.string().optional(),
-  labels: z
-    .array(
-      z.object({
-        id: z.string().min(1),
-        name: z.string().min(1),
-        name_en: z.string().min(1).optional(),
-        prompts: z.array(z.string().min(1)).min(1),
-      }),
-    )
-    .min(2),
+  name_en: z.string().min(1).optional(),
+  prompts: z.array(z.string().min(1)).min(1),
+  /** Grammatical gender and number of the French name, for adjectives that agree ("Chemise blanche"). */
+  fr: z.object({ gender: z.enum(["m", "f"]), plural: z.boolean() }).optional(),
+  group: z.enum(["clothing", "shoes", "bags", "accessories"]).optional(),
+  /** Vinted's package size: 1 small, 2 medium, 3 large. */
+  package_size_id: z.number().int().min(1).max(3).optional(),
+  /** Whether Vinted asks a size for this category. */
+  needs_size: z.boolean().optional(),
+  vinted: z
+    .object({ femme: DepartmentLeafSchema.optional(), homme: DepartmentLeafSchema.optional() })
+    .optional(),
 });
+export type Label = z.infer<typeof LabelSchema>;
+
+/** A garment label set: English prompts for the model, names, grammar and Vinted catalogue leaves for listings.
+ *  Every field added after the spec's format is optional, so a user's older label file still loads. */
+export const LabelSetSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    sources: z.array(z.string()).optional(),
+    /** Prompts for the women's/men's zero-shot decision (defaults in code when absent). */
+    departments: z
+      .object({ femme: z.array(z.string().min(1)).min(1), homme: z.array(z.string().min(1)).min(1) })
+      .optional(),
+    labels: z.array(LabelSchema).min(2),
+  })
+  .superRefine((set, ctx) => {
+    const seen = new Set<string>();
+    set.labels.forEach((l, i) => {
+      if (seen.has(l.id))
+        ctx.addIssue({ code: "custom", path: ["labels", i, "id"], message: `"${l.id}" appears twice` });
+      seen.add(l.id);
+    });
+  });
 export type LabelSet = z.infer<typeof LabelSetSchema>;
 
 /** Reads a label set file. Throws NOT_FOUND / BAD_INPUT naming the file and field. */

@@ -85,6 +85,8 @@ export async function savePlan(dir: string, edits: FieldEdit[]): Promise<Plan> {
         brand: previous.rules.brand,
         gender: previous.rules.gender,
         lang: previous.rules.lang,
+        departmentMinScore: resolveConfig(await configFileLayer(process.env.VBULK_CONFIG)).plan
+          .departmentMinScore,
       }
     : resolveConfig(await configFileLayer(process.env.VBULK_CONFIG)).plan;
   const [mapping, templates, labelSet] = await Promise.all([

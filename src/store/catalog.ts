@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
-import { APPLIED_GROUPING_METHODS, ARTICLE_ID } from "../core/vocab.js";
-import { COLOR_NAMES } from "../imaging/color.js";
+import { APPLIED_GROUPING_METHODS, ARTICLE_ID, DEPARTMENTS } from "../core/vocab.js";
+import { COLOR_NAMES, SHADE_NAMES } from "../imaging/color.js";
 import { readJsonFile } from "./read.js";
 
 export const CATALOG_FILE = "catalog.json";
@@ -42,6 +42,15 @@ export const CatalogItemSchema = z.object({
   runner_up: z.object({ category: z.string(), score: z.number() }).optional(),
   color: ColorName,
   color_score: z.number().min(0).max(1),
+  /** Vinted's finer colour (navy, khaki, …) when the photos clearly agree on it; absent in older catalogs. */
+  color_shade: z.enum(SHADE_NAMES).nullable().optional(),
+  /** The garment's second colour when it clearly has two; absent in older catalogs. */
+  color2: ColorName.nullable().optional(),
+  /** Women's or men's, from CLIP zero-shot (absent without a model, and in older catalogs). */
+  department: z
+    .object({ name: z.enum(DEPARTMENTS), score: z.number().min(0).max(1) })
+    .nullable()
+    .optional(),
   /** Photo files, relative to the catalog's folder, in capture order. */
   photos: z.array(z.string()).min(1),
   /** sha256 over the sorted photo hashes: a plan keeps manual edits while this does not change. */

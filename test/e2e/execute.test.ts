@@ -254,8 +254,8 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.deepEqual(
       published.map((i) => [i.fields.title, i.fields.price]),
       [
-        ["Hoodie noir (bon) – Taille M", 25],
-        ["T-shirt blanc (bon) – Taille S", 20],
+        ["Hoodie noir (bon état) – Taille M", 25],
+        ["T-shirt blanc (bon état) – Taille S", 20],
       ],
     );
     assert.equal(replica.log.filter((l) => l.path.endsWith("/completion") && l.status === 200).length, 2);

@@ -26,7 +26,7 @@ describe("vbulk plan: the default plan", () => {
     assert.equal(code, 0, stderr);
     assert.deepEqual(
       p.items.map((i: { title: string }) => i.title),
-      ["Hoodie noir (bon)", "T-shirt blanc (bon)", "Jean bleu (bon)"],
+      ["Hoodie noir (bon état)", "T-shirt blanc (bon état)", "Jean bleu (bon état)"],
     );
     assert.equal(
       p.items[0].description,
@@ -75,8 +75,8 @@ describe("vbulk plan: the default plan", () => {
   it("with a size the title says it; without, the size part is left out", async () => {
     const dir = await three();
     const { plan: p } = await plan(dir, ["--gender", "femme", "--set", "c1.size=M"]);
-    assert.equal(p.items[0].title, "Hoodie noir (bon) – Taille M");
-    assert.equal(p.items[1].title, "T-shirt blanc (bon)");
+    assert.equal(p.items[0].title, "Hoodie noir (bon état) – Taille M");
+    assert.equal(p.items[1].title, "T-shirt blanc (bon état)");
     assert.deepEqual(p.items[0].needs_review, []);
     assert.deepEqual(p.items[0].vinted.catalog_path, [
       "Femmes",
@@ -98,7 +98,7 @@ describe("vbulk plan: the default plan", () => {
   it("an unknown category is marked needs_review, not guessed", async () => {
     const dir = await catalogFixture([{ category: "unknown", color: "gris", photos: ["a.jpg"] }]);
     const { plan: p } = await plan(dir, ["--gender", "homme"]);
-    assert.equal(p.items[0].title, "Article gris (bon)");
+    assert.equal(p.items[0].title, "Vêtement gris (bon état)");
     assert.deepEqual(p.items[0].needs_review, ["category unknown: set it (no CLIP model ran)"]);
   });
 });
@@ -121,7 +121,7 @@ describe("vbulk plan: edits survive", () => {
     assert.equal(p.items[2].size, "W32");
     assert.equal(
       p.items[2].title,
-      "Jean bleu (bon) – Taille W32",
+      "Jean bleu (bon état) – Taille W32",
       "the generated title follows the edited size",
     );
   });
@@ -150,27 +150,93 @@ describe("vbulk plan: edits survive", () => {
     );
   });
 
-  it("--publish, --only and --exclude", async () => {
+  it("--publish, --only and --exclude: one meaning each, and a way back", async () => {
     const dir = await three();
-    const { plan: p } = await plan(dir, ["--publish", "c1,c3", "--exclude", "c3"]);
-    assert.deepEqual(
-      p.items.map((i: { publish: boolean; excluded: boolean }) => [i.publish, i.excluded]),
-      [
-        [true, false],
-        [false, false],
-        [true, true],
-      ],
-    );
-    const { plan: q } = await plan(dir, ["--only", "c2"]);
-    assert.deepEqual(
-      q.items.map((i: { excluded: boolean }) => i.excluded),
-      [true, false, true],
-    );
+    const ready = ["--gender", "femme", "--set", "c1.size=M", "--set", "c2.size=S", "--set", "c3.size=W32"];
+    const { plan: p } = await plan(dir, [...ready, "--publish", "c1,c3"]);
+    const state = (x: { items: { publish: boolean; excluded: boolean }[] }) =>
+      x.items.map((i) => [i.publish, i.excluded]);
+    assert.deepEqual(state(p), [
+      [true, false],
+      [false, false],
+      [true, false],
+    ]);
+    const { plan: q } = await plan(dir, ["--publish", "c2"]);
     assert.deepEqual(
       q.items.map((i: { publish: boolean }) => i.publish),
-      [true, false, true],
+      [false, true, false],
+      "--publish IDS means only these (as the README says), not these as well",
+    );
+    const { plan: r } = await plan(dir, ["--only", "c2", "--exclude", "c2"]);
+    assert.deepEqual(
+      r.items.map((i: { excluded: boolean }) => i.excluded),
+      [true, true, true],
+    );
+    assert.deepEqual(
+      r.items.map((i: { publish: boolean }) => i.publish),
+      [false, true, false],
       "publish edits survive",
     );
+    const { plan: t } = await plan(dir, ["--only", "all", "--publish", "none"]);
+    assert.deepEqual(state(t), [
+      [false, false],
+      [false, false],
+      [false, false],
+    ]);
+  });
+
+  it("--publish on an article that is not ready is refused with the reason, and nothing is written", async () => {
+    const dir = await three();
+    await plan(dir, ["--gender", "femme", "--set", "c1.size=M"]);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await runCli(["plan", dir, "--publish", "c1,c2"], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /c2 needs review \(size missing: Vinted requires one for this category\)/);
+    assert.doesNotMatch(r.stderr, /c1 needs/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+    const s = await runCli(["plan", dir, "--set", "c2.publish=true"], { env: testEnv() });
+    assert.equal(s.code, 2, "the same through --set");
+    const e = await runCli(["plan", dir, "--exclude", "c1", "--publish", "c1"], { env: testEnv() });
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /c1 is excluded/);
+  });
+
+  it("rules given once are kept by a later plan --set until changed", async () => {
+    const dir = await three();
+    const sized = ["--set", "c1.size=M", "--set", "c2.size=S", "--set", "c3.size=W32"];
+    const { plan: p } = await plan(dir, [
+      "--gender",
+      "femme",
+      "--condition",
+      "tres-bon",
+      "--price",
+      "17.50",
+      "--price-rules",
+      '{"jeans":30}',
+      "--lang",
+      "en",
+      ...sized,
+    ]);
+    assert.equal(p.ok, true, JSON.stringify(p.items.map((i: { needs_review: string[] }) => i.needs_review)));
+    const { plan: q, code } = await plan(dir, ["--set", "c1.price=40"]);
+    assert.equal(code, 0);
+    assert.deepEqual(q.rules, {
+      default_price: 17.5,
+      prices: { jeans: 30 },
+      condition: "tres-bon",
+      brand: "Unknown",
+      gender: "femme",
+      lang: "en",
+    });
+    assert.equal(q.ok, true, "every article still ready");
+    assert.deepEqual(
+      q.items.map((i: { price: number }) => i.price),
+      [40, 17.5, 30],
+    );
+    assert.equal(q.items[1].title, "T-shirt white (very good) – Size S");
+    const { plan: r } = await plan(dir, ["--gender", "none", "--lang", "fr"]);
+    assert.equal(r.rules.gender, null, "changed: --gender none goes back to each article's own");
+    assert.equal(r.items[1].title, "T-shirt blanc (très bon état) – Taille S");
   });
 });
 

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { type Catalog, CatalogSchema } from "../../src/store/catalog.js";
 import { tempDir } from "./run.js";
 
+let written = 0;
+
 /** A small valid catalog with known articles (category, colour, photos), written to a temp folder. */
 export async function catalogFixture(
   articles: { category: string; color: Catalog["items"][number]["color"]; photos: string[] }[],
@@ -15,7 +17,8 @@ export async function catalogFixture(
   const catalog: Catalog = CatalogSchema.parse({
     schemaVersion: 1,
     generator: "vbulk test",
-    created_at: "2026-11-24T10:00:00.000Z",
+    // Each written catalog is a new ingest (plan tells a re-ingest from a hand edit by it).
+    created_at: `2026-11-24T10:00:00.${String(++written % 1000).padStart(3, "0")}Z`,
     source: { kind: "folder", path: out, root: out },
     embedder: { id: "clip:test", dims: 512, model: "test" },
     grouping: { method: "sequence", order: "file_name", order_signal: 0.5, eps: 0.24, min_samples: 2 },

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { catalogFixture } from "../helpers/catalog.js";
+import { runCli, testEnv } from "../helpers/run.js";
+
+// Issue 8 (items 2 and 10), the plan's part: careless or hostile input ends in a clear exit 2, never a crash,
+// and a seller's edits follow their article.
+
+const articles = [
+  { category: "hoodie", color: "noir" as const, photos: ["IMG_0001.jpg", "IMG_0002.jpg"] },
+  { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0003.jpg"] },
+  { category: "jeans", color: "bleu" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+];
+
+async function planned() {
+  const dir = await catalogFixture(articles);
+  const r = await runCli(["plan", dir], { env: testEnv() });
+  assert.equal(r.code, 0, r.stderr);
+  return dir;
+}
+
+async function refused(dir: string, args: string[], pattern: RegExp, env: Record<string, string> = {}) {
+  const before = await readFile(join(dir, "plan.json"), "utf8");
+  const r = await runCli(["plan", dir, ...args], { env: testEnv(env) });
+  assert.equal(r.code, 2, `exit ${r.code}: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /unexpected/i);
+  assert.match(r.stderr, pattern);
+  assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
+}
+
+describe("plan: odd values are refused with a clear message", () => {
+  for (const value of ["constructor", "__proto__", "toString", "hasOwnProperty"])
+    it(`--set c1.category=${value}`, async () =>
+      refused(
+        await planned(),
+        ["--set", `c1.category=${value}`],
+        /Expected a garment type id of the label set/,
+      ));
+
+  it("a hand-edited category that is no label", async () => {
+    const dir = await planned();
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    p.items[0].category = "constructor";
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p));
+    await refused(dir, [], /Expected a category of the label set for c1 but received "constructor"/);
+  });
+
+  for (const price of ["1e-9", "0x1F", "1e3", "0.001", "-5", "Infinity"]) {
+    it(`--set c1.price=${price}`, async () =>
+      refused(await planned(), ["--set", `c1.price=${price}`], /Expected an amount in euros/));
+    it(`--price ${price}`, async () => refused(await planned(), ["--price", price], /price in euros/));
+  }
+  it("DEFAULT_PRICE=0x1F", async () =>
+    refused(await planned(), [], /DEFAULT_PRICE/, { DEFAULT_PRICE: "0x1F" }));
+  it("PRICE_RULES_JSON with 1e-9", async () =>
+    refused(await planned(), [], /hoodie: .*at least 0\.01/, { PRICE_RULES_JSON: '{"hoodie":1e-9}' }));
+  it('PRICE_RULES_JSON naming "constructor" leaves the other prices alone', async () => {
+    const dir = await planned();
+    const r = await runCli(["plan", dir, "--json"], {
+      env: testEnv({ PRICE_RULES_JSON: '{"constructor":12,"__proto__":13}' }),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).items.map((i: { price: number }) => i.price),
+      [20, 20, 20],
+    );
+  });
+  it("a 21-character size says what a size may be", async () =>
+    refused(
+      await planned(),
+      ["--set", `c1.size=${"X".repeat(21)}`],
+      /Expected a size of 1 to 20 characters .* for --set c1\.size but received "X{21}" \(21 characters\)/,
+    ));
+});
+
+describe("plan: items that are no article exit 2, as the README promises", () => {
+  it("a hand-added item", async () => {
+    const dir = await planned();
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    p.items.push({ ...p.items[0], cluster_id: "c9", photos: ["mine.jpg"], fingerprint: "0000000000000000" });
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p));
+    await refused(
+      dir,
+      [],
+      /Expected plan\.json's items to be the catalog's articles but c9 is not \(added or renamed by hand\?\)/,
+    );
+  });
+  it("a renamed item", async () => {
+    const dir = await planned();
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    p.items[1].cluster_id = "c7";
+    p.items[1].price = 33;
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p));
+    await refused(dir, [], /but c7 is not/);
+  });
+  it("an article listed twice", async () => {
+    const dir = await planned();
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    p.items.push(p.items[0]);
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p));
+    await refused(dir, [], /c1 appears twice/);
+  });
+});
+
+describe("plan: edits follow the article", () => {
+  it("a re-ingest that shifted every id keeps each unchanged article's edits", async () => {
+    const dir = await planned();
+    const r = await runCli(["plan", dir, "--set", "c1.price=40", "--set", "c3.size=W32"], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    // New photos that sort first: a new article comes first and every id moves by one.
+    await catalogFixture([{ category: "robe", color: "rouge", photos: ["AAA_0001.jpg"] }, ...articles], dir);
+    const s = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /edits followed their article: c1 → c2, c2 → c3, c3 → c4/);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      p.items.map((i: { cluster_id: string; price: number; size: string | null }) => [
+        i.cluster_id,
+        i.price,
+        i.size,
+      ]),
+      [
+        ["c1", 20, null],
+        ["c2", 40, null],
+        ["c3", 20, null],
+        ["c4", 20, "W32"],
+      ],
+    );
+  });
+});
