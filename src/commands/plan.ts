@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { loadMapping } from "../listing/mapping.js";
+import { completeLabels, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
   type Plan,
@@ -165,7 +165,9 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   const [mapping, templates, labels] = await Promise.all([
     loadMapping(raw.mapping ? resolve(raw.mapping) : undefined),
     loadTemplates(raw.templates ? resolve(raw.templates) : DEFAULT_TEMPLATES, rules.lang),
-    loadLabelSet(raw.labels ? resolve(raw.labels) : DEFAULT_LABELS),
+    loadLabelSet(DEFAULT_LABELS).then(async (defaults) =>
+      raw.labels ? completeLabels(await loadLabelSet(resolve(raw.labels)), defaults) : defaults,
+    ),
   ]);
   const ids = new Set(catalog.items.map((i) => i.id));
   const overrides = parseSet(

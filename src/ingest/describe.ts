@@ -26,6 +26,7 @@ export async function describeArticles(
   const scored = classifier ? await classifier.classify([...means, ...analysed.map((a) => a.vector)]) : null;
   const categories = scored?.slice(0, means.length) ?? null;
   const photoCategories = scored?.slice(means.length) ?? null;
+  const departments = classifier?.department ? await classifier.department(means) : null;
   const articleOf = new Map<number, string>();
   const items: CatalogItem[] = articles.map((members, k) => {
     const id = ctx.ids[k]!;
@@ -40,6 +41,11 @@ export async function describeArticles(
       ...(cat ? { runner_up: { category: cat.runnerUp.category, score: round(cat.runnerUp.score) } } : {}),
       color: color.name,
       color_score: round(color.score),
+      color_shade: color.shade,
+      color2: color.second,
+      ...(departments?.[k]
+        ? { department: { name: departments[k].name, score: round(departments[k].score) } }
+        : {}),
       photos: members.map((i) => relTo(analysed[i]!)),
       fingerprint: fingerprint(members.map((i) => analysed[i]!.sha256)),
       confidence: grouping.lowConfidence[k] ? "low" : "high",

@@ -11,6 +11,8 @@ export interface Classifier {
   classify(
     vectors: Float32Array[],
   ): Promise<{ category: string; score: number; runnerUp: { category: string; score: number } }[]>;
+  /** Women's or men's per embedding, with the zero-shot score of the winner (a softmax of two). */
+  department?(vectors: Float32Array[]): Promise<{ name: "femme" | "homme"; score: number }[]>;
 }
 
 export interface IngestOptions {

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { COLOR_NAMES, type ColorName, SHADE_NAMES, type ShadeName } from "../imaging/color.js";
+import type { LabelSet } from "../model/clip.js";
 import { readJsonFile } from "../store/read.js";
 import { configDir } from "../vinted/session.js";
 
@@ -145,5 +146,20 @@ export function mapToVinted(
       package_size_id: cat?.package_size_id ?? null,
     },
     needsReview: reasons,
+  };
+}
+
+/**
+ * A user's label file written before labels carried grammar and catalogue leaves: each of its labels that has the
+ * id of a default label takes the fields it lacks from it, so an older file keeps working (and its own values win).
+ */
+export function completeLabels(user: LabelSet, defaults: LabelSet): LabelSet {
+  return {
+    ...user,
+    departments: user.departments ?? defaults.departments,
+    labels: user.labels.map((l) => {
+      const d = defaults.labels.find((x) => x.id === l.id);
+      return d ? { ...d, ...l, prompts: l.prompts } : l;
+    }),
   };
 }

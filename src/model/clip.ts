@@ -66,6 +66,25 @@ export const LabelSetSchema = z
   });
 export type LabelSet = z.infer<typeof LabelSetSchema>;
 
+/** Prompts for the women's/men's decision when the label set has none (CLIP's own prompt style). */
+export const DEFAULT_DEPARTMENT_PROMPTS = {
+  femme: ["a photo of women's clothing", "a photo of a garment for women"],
+  homme: ["a photo of men's clothing", "a photo of a garment for men"],
+};
+
+/** The department decision as a label set of two, so it shares the zero-shot and its embedding cache. */
+export function departmentLabels(labels: LabelSet): LabelSet {
+  const prompts = labels.departments ?? DEFAULT_DEPARTMENT_PROMPTS;
+  return {
+    schemaVersion: 1,
+    name: `${labels.name}-departments`,
+    labels: [
+      { id: "femme", name: "Femmes", prompts: prompts.femme },
+      { id: "homme", name: "Hommes", prompts: prompts.homme },
+    ],
+  };
+}
+
 /** Reads a label set file. Throws NOT_FOUND / BAD_INPUT naming the file and field. */
 export async function loadLabelSet(path: string): Promise<LabelSet> {
   return readJsonFile(
@@ -132,7 +151,19 @@ export async function loadClip(
     embedTexts,
     async classifier(labels, cacheDir) {
       const table = await labelEmbeddings(labels, modelId, embedder.dims, embedTexts, cacheDir);
-      return zeroShot(labels, table, manifest.logitScale);
+      const depts = departmentLabels(labels);
+      const deptTable = await labelEmbeddings(depts, modelId, embedder.dims, embedTexts, cacheDir);
+      const byType = zeroShot(labels, table, manifest.logitScale);
+      const byDept = zeroShot(depts, deptTable, manifest.logitScale);
+      return {
+        classify: byType.classify,
+        async department(vectors) {
+          return (await byDept.classify(vectors)).map((r) => ({
+            name: r.category as "femme" | "homme",
+            score: r.score,
+          }));
+        },
+      };
     },
     async releaseText() {
       const open = text;

@@ -103,6 +103,45 @@ describe("vbulk plan: the default plan", () => {
   });
 });
 
+describe("vbulk plan: what a buyer reads", () => {
+  it('never says "Item" or "Unknown", in French or English', async () => {
+    const dir = await catalogFixture([
+      { category: "unknown", color: "noir", photos: ["a.jpg"] },
+      { category: "sneakers", color: "noir", photos: ["b.jpg"] },
+    ]);
+    for (const lang of ["fr", "en"]) {
+      const { plan: p, code, stderr } = await plan(dir, ["--lang", lang]);
+      assert.equal(code, 0, stderr);
+      for (const i of p.items)
+        assert.doesNotMatch(`${i.title}\n${i.description}`, /\b(Item|Unknown|unknown)\b/);
+    }
+    const { plan: fr } = await plan(dir, ["--lang", "fr"]);
+    assert.equal(fr.items[1].title, "Baskets noires (bon état)");
+  });
+
+  it("the table shows the first line of each description", async () => {
+    const dir = await three();
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /description/);
+    assert.match(
+      r.stdout,
+      /c1 +3 +Hoodie noir \(bon état\) +Hoodie noir\. Bon état\. Envoi rapide depuis Grenob…/,
+    );
+  });
+
+  it("Vinted's finer colour and a second colour go to color_ids", async () => {
+    const dir = await catalogFixture([
+      { category: "jeans", color: "bleu", photos: ["a.jpg"], color_shade: "marine", color2: "blanc" },
+    ]);
+    const { plan: p } = await plan(dir);
+    assert.deepEqual(p.items[0].vinted.color_ids, [27, 12], "navy (27), then white (12)");
+    assert.equal(p.items[0].title, "Jean bleu (bon état)", "the words stay the spec's 12 names");
+    const { plan: q } = await plan(dir, ["--set", "c1.color=noir", "--set", "c1.color2=null"]);
+    assert.deepEqual(q.items[0].vinted.color_ids, [1], "a colour the seller changed has no finer shade");
+  });
+});
+
 describe("vbulk plan: edits survive", () => {
   it("a hand edit of plan.json survives a re-plan; a rule change still applies to fields not edited", async () => {
     const dir = await three();

@@ -8,7 +8,14 @@ let written = 0;
 
 /** A small valid catalog with known articles (category, colour, photos), written to a temp folder. */
 export async function catalogFixture(
-  articles: { category: string; color: Catalog["items"][number]["color"]; photos: string[] }[],
+  articles: {
+    category: string;
+    color: Catalog["items"][number]["color"];
+    photos: string[];
+    department?: { name: "femme" | "homme"; score: number };
+    color_shade?: Catalog["items"][number]["color_shade"];
+    color2?: Catalog["items"][number]["color"];
+  }[],
   dir?: string,
 ): Promise<string> {
   const out = dir ?? (await tempDir("vbulk-plan-"));
@@ -41,6 +48,9 @@ export async function catalogFixture(
       fingerprint: sha(a.photos.join("|")).slice(0, 16),
       confidence: "high",
       cohesion: 0.9,
+      ...(a.department ? { department: a.department } : {}),
+      ...(a.color_shade ? { color_shade: a.color_shade } : {}),
+      ...(a.color2 ? { color2: a.color2 } : {}),
     })),
     photos: [],
     errors: [],

@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { decodePhotoFile } from "../src/imaging/decode.js";
+import { completeLabels, DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
+import { loadClip, loadLabelSet } from "../src/model/clip.js";
+import { manifestForFolder } from "../src/model/manifest.js";
+import { DEFAULT_LABELS } from "../src/model/select.js";
+import { catalogFixture } from "./helpers/catalog.js";
+import { meanColourModel } from "./helpers/models.js";
+import { FIXTURES, runCli, tempDir, testEnv } from "./helpers/run.js";
+import { needShared } from "./helpers/shared.js";
+
+const SPEC_IDS = [
+  "t-shirt",
+  "hoodie",
+  "sweatshirt",
+  "joggers",
+  "jeans",
+  "pantalon",
+  "short",
+  "puffer jacket",
+  "veste",
+  "manteau",
+  "parka",
+  "windbreaker",
+  "chemise",
+  "polo",
+  "robe",
+  "jupe",
+  "casquette",
+  "bonnet",
+  "sneakers",
+  "chaussures",
+  "sac",
+];
+
+describe("the label set", async () => {
+  const labels = await loadLabelSet(DEFAULT_LABELS);
+  const mapping = await loadMapping(DEFAULT_MAPPING);
+
+  it("keeps the spec's 21 ids (plans and price rules name them) and covers what Vinted sellers list", () => {
+    const ids = labels.labels.map((l) => l.id);
+    for (const id of SPEC_IDS) assert.ok(ids.includes(id), id);
+    for (const id of ["pull", "gilet", "cardigan", "blazer", "bottes", "sandales", "sac-a-dos", "ceinture"])
+      assert.ok(ids.includes(id), id);
+    const groups = new Set(labels.labels.map((l) => l.group));
+    assert.deepEqual([...groups].sort(), ["accessories", "bags", "clothing", "shoes"]);
+  });
+
+  for (const l of (await loadLabelSet(DEFAULT_LABELS)).labels)
+    it(`${l.id}: prompts, names, grammar and package size`, () => {
+      assert.ok(
+        l.prompts.length > 0 && l.name_en && l.fr && l.package_size_id,
+        "prompts, names, grammar, package",
+      );
+    });
+
+  it("catalogue leaf ids come from the mapping file, not the label set; a label without an entry says so", () => {
+    for (const l of labels.labels) assert.equal(l.vinted, undefined, `${l.id}: no leaf in the label set`);
+    const map = (category: string, gender: "femme" | "homme") =>
+      mapToVinted(mapping, { category, color: "noir", condition: "bon", gender, size: "M" });
+    assert.equal(map("t-shirt", "femme").vinted.catalog_id, 221);
+    assert.equal(map("sneakers", "homme").vinted.catalog_id, 1242);
+    assert.equal(map("chemisier", "femme").vinted.catalog_id, 222);
+    assert.equal(map("sac-a-dos", "femme").vinted.catalog_id, 157);
+    assert.deepEqual(map("gilet", "femme").needsReview, ['category "gilet" has no Vinted catalogue mapping']);
+  });
+
+  it("conditions read the same in the title and the sentence", () => {
+    for (const [key, c] of Object.entries(mapping.conditions))
+      assert.equal(c.fr, c.sentence_fr.replace(/\.$/, "").toLowerCase(), key);
+  });
+});
+
+describe("a user's label file from before the new fields", () => {
+  it("still loads, and plan fills in what it lacks from the default labels", async () => {
+    const dir = await catalogFixture([
+      { category: "chemise", color: "blanc", photos: ["a.jpg"] },
+      { category: "mine", color: "noir", photos: ["b.jpg"] },
+    ]);
+    const file = join(await tempDir(), "my-labels.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        schemaVersion: 1,
+        name: "mine",
+        labels: [
+          { id: "chemise", name: "Chemise", prompts: ["a photo of a shirt"] },
+          { id: "mine", name: "Kimono", name_en: "Kimono", prompts: ["a photo of a kimono"] },
+        ],
+      }),
+    );
+    const loaded = await loadLabelSet(file);
+    assert.equal(loaded.labels.length, 2);
+    const full = completeLabels(loaded, await loadLabelSet(DEFAULT_LABELS));
+    assert.equal(full.labels[0]?.fr?.gender, "f");
+    const r = await runCli(
+      ["plan", dir, "--json", "--labels", file, "--gender", "femme", "--set", "c1.size=M"],
+      {
+        env: testEnv(),
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(r.stdout);
+    assert.equal(p.items[0].title, "Chemise blanche (bon état) – Taille M");
+    assert.equal(p.items[0].vinted.catalog_id, 222);
+    assert.equal(p.items[1].title, "Kimono noir (bon état)");
+    assert.deepEqual(p.items[1].needs_review, ['category "mine" has no Vinted catalogue mapping']);
+  });
+});
+
+describe("department: zero-shot women's/men's, never a silent guess", () => {
+  const skip = needShared("models", "clip-vit-b32-tokenizer");
+  it("the model's decision with its score (hand-built model: red means women's, blue men's)", {
+    skip,
+  }, async () => {
+    const dir = await meanColourModel();
+    const clip = await loadClip(dir, await manifestForFolder(dir), { device: "cpu" });
+    try {
+      const labels = JSON.parse(
+        await readFile(join(FIXTURES, "models", "mean-colour", "labels.json"), "utf8"),
+      );
+      labels.departments = { femme: ["a photo of a red garment"], homme: ["a photo of a blue garment"] };
+      const file = join(await tempDir(), "labels.json");
+      await writeFile(file, JSON.stringify(labels));
+      const classifier = await clip.classifier(await loadLabelSet(file));
+      const names = ["IMG_0001-red.png", "IMG_0002-green.png", "IMG_0003-blue.png"];
+      const photos = await Promise.all(names.map((f) => decodePhotoFile(join(FIXTURES, "colours", f), 256)));
+      const d = await classifier.department!(await clip.embedder.embed(photos));
+      assert.equal(d[0]?.name, "femme");
+      assert.ok(d[0]!.score > 0.9, `${d[0]?.score}`);
+      assert.equal(d[2]?.name, "homme");
+      assert.ok(d[1]!.score >= 0.5 && d[1]!.score <= 1, "a score of a softmax of two");
+    } finally {
+      await clip.close();
+    }
+  });
+
+  it("plan: a sure department is used, an unsure one needs review with the reason, --gender overrides", async () => {
+    const dir = await catalogFixture([
+      { category: "chemise", color: "blanc", photos: ["a.jpg"], department: { name: "homme", score: 0.93 } },
+      { category: "chemise", color: "blanc", photos: ["b.jpg"], department: { name: "femme", score: 0.58 } },
+      { category: "chemise", color: "blanc", photos: ["c.jpg"] },
+    ]);
+    const sized = ["--set", "c1.size=M", "--set", "c2.size=M", "--set", "c3.size=M"];
+    const r = await runCli(["plan", dir, "--json", ...sized], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(r.stdout);
+    assert.equal(p.items[0].gender, "homme");
+    assert.deepEqual(p.items[0].needs_review, []);
+    assert.equal(p.items[1].gender, null);
+    assert.deepEqual(p.items[1].needs_review, [
+      "department unsure: the model says femme at 0.58 (needs 0.8); set --gender femme|homme or the item's gender",
+    ]);
+    assert.deepEqual(p.items[2].needs_review, [
+      "department unknown: set --gender femme|homme or the item's gender",
+    ]);
+    const g = await runCli(["plan", dir, "--json", "--gender", "femme"], { env: testEnv() });
+    assert.deepEqual(
+      JSON.parse(g.stdout).items.map((i: { gender: string }) => i.gender),
+      ["femme", "femme", "femme"],
+    );
+  });
+});
