@@ -126,7 +126,7 @@ describe("vbulk plan: what a buyer reads", () => {
     assert.match(r.stdout, /description/);
     assert.match(
       r.stdout,
-      /c1 +3 +Hoodie noir \(bon état\) +Hoodie noir\. Bon état\. Envoi rapide depuis Grenob…/,
+      /c1 +3 +Hoodie noir \(bon état\) +Hoodie noir\. Bon état\. Envoi rapide depuis Gren…/,
     );
   });
 
