@@ -34,7 +34,7 @@ const PLACEHOLDERS: [RegExp, string][] = [
 const KNOWN_BROKEN: { match: RegExp; why: string }[] = [
   {
     match: /vbulk execute \.\/photos(?! --no-dry-run)/,
-    why: "TODO issue 10: a later `vbulk plan` forgets --gender, so the articles are not ready (exit 2/3)",
+    why: "TODO README flow: --gender is kept now (issue 10), but without a model c4 has no type, so it is not ready (exit 2/3)",
   },
 ];
 
