@@ -31,12 +31,7 @@ const PLACEHOLDERS: [RegExp, string][] = [
  * Examples that fail today because of a code bug another issue is fixing: still run, reported as TODO instead of
  * failing `npm test`. Each entry names the fix; delete it once that fix is merged (a passing TODO shows as ✔).
  */
-const KNOWN_BROKEN: { match: RegExp; why: string }[] = [
-  {
-    match: /vbulk execute \.\/photos(?! --no-dry-run)/,
-    why: "TODO README flow: --gender is kept now (issue 10), but without a model c4 has no type, so it is not ready (exit 2/3)",
-  },
-];
+const KNOWN_BROKEN: { match: RegExp; why: string }[] = [];
 
 const needsBrowser = (cmd: string) =>
   /\bvbulk (execute|auth|doctor|login|vinted)\b/.test(cmd) && !/--check\b/.test(cmd);

@@ -229,6 +229,12 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
   });
 
   it("the publish switch without the typed confirmation sends nothing", async () => {
+    // Only a ready article may be marked for publishing (plan refuses the others): give c1 what Vinted needs.
+    const ready = await runCli(
+      ["plan", dir, "--gender", "femme", "--set", "c1.size=M", "--set", "c1.category=hoodie"],
+      { env },
+    );
+    assert.equal(ready.code, 0, ready.stderr);
     await page.reload();
     const card = page.locator('[data-article="c1"]');
     await card.locator("details.listing summary").click();
