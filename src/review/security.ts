@@ -5,6 +5,7 @@ import { join, resolve, sep } from "node:path";
 import { z } from "zod";
 import { VbulkError } from "../core/errors.js";
 import { STATE_DIR } from "../sources/classify.js";
+import { isAlive } from "../store/status.js";
 
 /** A fresh token for one run of `vbulk review`: 32 random bytes, URL-safe. */
 export function newToken(): string {
@@ -47,15 +48,6 @@ export async function insideFolder(dir: string, rel: string): Promise<string | n
 
 const LOCK_FILE = "review.lock";
 const LockSchema = z.object({ pid: z.number().int(), url: z.string(), started_at: z.string() });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Takes DIR/.vbulk/review.lock for this process. A lock left by a process that is gone (crash, kill -9) is taken

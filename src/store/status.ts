@@ -90,7 +90,8 @@ export async function readStatus(dir: string): Promise<Status> {
   return status;
 }
 
-function isAlive(pid: number): boolean {
+/** True while process `pid` exists (EPERM: it exists but belongs to another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
