@@ -1,6 +1,5 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { confirm } from "@inquirer/prompts";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
@@ -322,7 +321,10 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
             `  ${i.cluster_id}  ${i.title}  ${i.price} €${changed ? "  (plan changed: the draft is updated first)" : ""}`,
           );
         }
-        const ok = await confirm({ message: `Publish these ${toPublish.length} articles?`, default: false });
+        const ok = await (await import("@inquirer/prompts")).confirm({
+          message: `Publish these ${toPublish.length} articles?`,
+          default: false,
+        });
         if (!ok) {
           io.err("Not confirmed: nothing was sent.");
           return 0;
@@ -336,7 +338,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
               hint: "Check what will be sent with --check, then run again with --yes.",
             },
           );
-        const ok = await confirm({
+        const ok = await (await import("@inquirer/prompts")).confirm({
           message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
           default: false,
         });

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Liquid, type Template } from "liquidjs";
+import type { Liquid, Template } from "liquidjs";
 import { VbulkError } from "../core/errors.js";
 
 export const DEFAULT_TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), "../../templates");
@@ -37,7 +37,9 @@ export interface ListingTemplates {
  * renders it with no way to reach JavaScript (own properties only, no calls), no file system (include, render and
  * layout are removed) and bounded time and memory. The limits are generous for a title or a description.
  */
-function createEngine(): Liquid {
+async function createEngine(): Promise<Liquid> {
+  // Loaded here, not at start-up: only `plan` renders templates (liquidjs costs every other command ~40 ms).
+  const { Liquid } = await import("liquidjs");
   const engine = new Liquid({
     // In-memory, empty: no include/render/layout can read a file, even if the tags were put back.
     templates: {},
@@ -93,7 +95,7 @@ export function fromJinja(src: string): string {
  */
 export async function loadTemplates(dir: string, lang: string): Promise<ListingTemplates> {
   const folder = join(resolve(dir), lang);
-  const engine = createEngine();
+  const engine = await createEngine();
   const load = async (name: string): Promise<ListingTemplate> => {
     const path = join(folder, name);
     const src = await readFile(path, "utf8").catch(() => {
