@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -7,6 +8,7 @@ import type { VbulkError } from "../src/core/errors.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
 import { loadClip, loadLabelSet } from "../src/model/clip.js";
 import { manifestForFolder } from "../src/model/manifest.js";
+import { openSession } from "../src/model/onnx.js";
 import { loadPreprocessor, preprocessInto } from "../src/model/preprocess.js";
 import { loadTokenizer } from "../src/model/tokenizer.js";
 import { meanColourModel, tinyModel } from "./helpers/models.js";
@@ -109,6 +111,48 @@ describe("the CLIP path on random-weight encoders (real inputs and outputs)", { 
       assert.ok(maxDiff < 1e-5, `photo ${i}: batch vs single differ by ${maxDiff}`);
       assert.ok(Math.abs(Math.hypot(...batch[i]!) - 1) < 1e-5, "unit length");
     }
+  });
+});
+
+describe("the inference thread", { skip: skipTiny }, () => {
+  const vision = () => sharedPath("models", "clip-tiny-random", "vision_model.onnx");
+  const pixels = () => {
+    const data = new Float32Array(2 * 3 * 224 * 224);
+    for (let i = 0; i < data.length; i++) data[i] = Math.sin(i / 97);
+    return { pixel_values: { data, dims: [2, 3, 224, 224] } };
+  };
+  it("returns exactly what the same model returns on the calling thread", async () => {
+    const here = await openSession(vision(), "cpu");
+    const there = await openSession(vision(), "cpu", undefined, { thread: true });
+    try {
+      assert.deepEqual(there.outputNames, here.outputNames);
+      assert.equal(there.outputWidth("image_embeds"), here.outputWidth("image_embeds"));
+      const [a, b] = await Promise.all([here.run(pixels()), there.run(pixels())]);
+      assert.deepEqual(b["image_embeds"]!.dims, a["image_embeds"]!.dims);
+      assert.deepEqual(Array.from(b["image_embeds"]!.data), Array.from(a["image_embeds"]!.data));
+    } finally {
+      await here.release();
+      await there.release();
+    }
+    await assert.rejects(there.run(pixels()), /released/);
+  });
+  it("refuses a file that is not a model with MODEL_CORRUPT, naming it", async () => {
+    await assert.rejects(
+      openSession(join(FIXTURES, "grouping", "IMG_0001.jpg"), "cpu", undefined, { thread: true }),
+      (err: VbulkError) => err.code === "MODEL_CORRUPT" && err.message.includes("IMG_0001.jpg"),
+    );
+  });
+  it("does not keep the process alive when a session is never released", async () => {
+    const script = `import { openSession } from ${JSON.stringify(new URL("../src/model/onnx.ts", import.meta.url).href)};
+const s = await openSession(${JSON.stringify(vision())}, "cpu", undefined, { thread: true });
+await s.run(${"{"} pixel_values: { data: new Float32Array(3 * 224 * 224), dims: [1, 3, 224, 224] } });
+console.log("done");`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /done/);
   });
 });
 

@@ -9,7 +9,7 @@ import type { Classifier } from "../ingest/index.js";
 import { decodeVector, encodeVector } from "../store/cache.js";
 import { readJsonFile } from "../store/read.js";
 import { type Manifest, sha256FileMemo } from "./manifest.js";
-import { type Device, openSession, type Session } from "./onnx.js";
+import type { Device, Session } from "./onnx.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
 import { type ClipTokenizer, loadTokenizer } from "./tokenizer.js";
 
@@ -117,11 +117,14 @@ export async function loadClip(
   opts: { device: Device; batchSize?: number; onWarning?: (m: string) => void },
 ): Promise<ClipModel> {
   const root = resolve(dir);
+  // onnxruntime is loaded when a model is, not at start-up: commands without CLIP (plan, status, a re-run of
+  // ingest without a model) do not pay for it.
+  const { openSession } = await import("./onnx.js");
   const fallback = (reason: string) =>
     opts.onWarning?.(`CUDA is not available (${reason}); running on the CPU.`);
   const [pre, vision] = await Promise.all([
     loadPreprocessor(root),
-    openSession(join(root, manifest.vision), opts.device, fallback),
+    openSession(join(root, manifest.vision), opts.device, fallback, { thread: true }),
     // Parsed only when texts are embedded (a label-cache miss); a missing file is still reported at once.
     stat(join(root, "tokenizer.json")).catch(() => loadTokenizer(root)),
   ]);

@@ -1,6 +1,7 @@
 // Must run before onnxruntime-node loads: it turns off the library's telemetry files (see ort-env.ts).
 import "./ort-env.js";
 import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { VbulkError } from "../core/errors.js";
 
@@ -23,68 +24,222 @@ export interface Session {
   release(): Promise<void>;
 }
 
+/** What the session thread is started with (onnx-worker.ts). */
+export interface WorkerSetup {
+  path: string;
+  device: Device;
+  intraOpThreads: number;
+}
+type Feeds = Record<string, { data: Float32Array | BigInt64Array; dims: number[] }>;
+type Outputs = Record<string, { data: Float32Array; dims: number[] }>;
+export type WorkerRequest = { type: "run"; id: number; feeds: Feeds } | { type: "release" };
+export type WorkerReply =
+  | {
+      type: "ready";
+      inputNames: string[];
+      outputNames: string[];
+      widths: Record<string, number | null>;
+      device: Device;
+      fallback: string | null;
+    }
+  | { type: "failed"; message: string }
+  | { type: "result"; id: number; out: Outputs }
+  | { type: "error"; id: number; message: string };
+
 /**
- * Opens an ONNX model. Intra-op threads: one per core (decoding runs in libvips threads, queued before run()).
- * With device "cuda" it tries the CUDA provider and, if that fails, falls back to CPU and calls onFallback.
- * Throws MODEL_CORRUPT if the file cannot be loaded as a model.
+ * Creates an onnxruntime session; with device "cuda" it tries the CUDA provider and, if that fails, falls back to
+ * the CPU and says why (`fallback`). Throws onnxruntime's own error when the file is not a loadable model.
  */
-export async function openSession(
+export async function createSession(
   path: string,
   device: Device,
-  onFallback?: (reason: string) => void,
-): Promise<Session> {
+  intraOpThreads: number,
+): Promise<{ session: ort.InferenceSession; device: Device; fallback: string | null }> {
   const base: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: Math.max(1, availableParallelism()),
+    intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     graphOptimizationLevel: "all",
     // onnxruntime logs a failed CUDA load itself at error level; vbulk reports the fallback in one line instead.
     logSeverityLevel: 4,
   };
-  let session: ort.InferenceSession;
-  let used: Device = "cpu";
-  try {
-    if (device === "cuda") {
-      try {
-        session = await ort.InferenceSession.create(path, { ...base, executionProviders: ["cuda", "cpu"] });
-        used = "cuda";
-      } catch (err) {
-        onFallback?.(err instanceof Error ? err.message.split("\n")[0]! : String(err));
-        session = await ort.InferenceSession.create(path, { ...base, executionProviders: ["cpu"] });
-      }
-    } else {
-      session = await ort.InferenceSession.create(path, { ...base, executionProviders: ["cpu"] });
+  if (device === "cuda") {
+    try {
+      const session = await ort.InferenceSession.create(path, {
+        ...base,
+        executionProviders: ["cuda", "cpu"],
+      });
+      return { session, device: "cuda", fallback: null };
+    } catch (err) {
+      const fallback = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+      const session = await ort.InferenceSession.create(path, { ...base, executionProviders: ["cpu"] });
+      return { session, device: "cpu", fallback };
     }
-  } catch (err) {
-    throw new VbulkError(
-      "MODEL_CORRUPT",
-      `Expected a loadable ONNX model at ${path} but onnxruntime said: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`,
-      {
-        hint: "Run `vbulk models verify` and `vbulk models pull` to fetch it again.",
-        cause: err,
-      },
-    );
   }
+  const session = await ort.InferenceSession.create(path, { ...base, executionProviders: ["cpu"] });
+  return { session, device: "cpu", fallback: null };
+}
+
+/** Static size of each output's last dimension, where the model declares it (e.g. image_embeds → 512). */
+export function outputWidths(session: ort.InferenceSession): Record<string, number | null> {
+  const meta = (session as unknown as { outputMetadata?: { name: string; shape?: (number | string)[] }[] })
+    .outputMetadata;
+  return Object.fromEntries(
+    session.outputNames.map((name) => {
+      const last = meta?.find((m) => m.name === name)?.shape?.at(-1);
+      return [name, typeof last === "number" ? last : null];
+    }),
+  );
+}
+
+function corrupt(path: string, said: string, cause?: unknown): VbulkError {
+  return new VbulkError(
+    "MODEL_CORRUPT",
+    `Expected a loadable ONNX model at ${path} but onnxruntime said: ${said}`,
+    {
+      hint: "Run `vbulk models verify` and `vbulk models pull` to fetch it again.",
+      ...(cause ? { cause } : {}),
+    },
+  );
+}
+
+/**
+ * Opens an ONNX model. Intra-op threads: one per core (decoding runs in libvips threads, queued before run()).
+ * With device "cuda" it tries the CUDA provider and, if that fails, falls back to CPU and calls onFallback.
+ * With `thread: true` the session lives on its own worker thread: run() then never blocks the calling thread
+ * (onnxruntime-node's run() holds its thread for the whole batch, stalling the reads, hashes and decode steps of
+ * the next photos; measured in bench/ingest.ts part 1). Throws MODEL_CORRUPT if the file cannot be loaded.
+ */
+export async function openSession(
+  path: string,
+  device: Device,
+  onFallback?: (reason: string) => void,
+  opts: { thread?: boolean } = {},
+): Promise<Session> {
+  const threads = Math.max(1, availableParallelism());
+  if (opts.thread) return openThreadSession({ path, device, intraOpThreads: threads }, onFallback);
+  let opened: Awaited<ReturnType<typeof createSession>>;
+  try {
+    opened = await createSession(path, device, threads);
+  } catch (err) {
+    throw corrupt(path, err instanceof Error ? err.message.split("\n")[0]! : String(err), err);
+  }
+  const { session } = opened;
+  if (opened.fallback) onFallback?.(opened.fallback);
+  const widths = outputWidths(session);
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
-    outputWidth(name) {
-      const meta = (
-        session as unknown as { outputMetadata?: { name: string; shape?: (number | string)[] }[] }
-      ).outputMetadata;
-      const last = meta?.find((m) => m.name === name)?.shape?.at(-1);
-      return typeof last === "number" ? last : null;
-    },
-    device: used,
+    outputWidth: (name) => widths[name] ?? null,
+    device: opened.device,
     async run(feeds) {
       const tensors: Record<string, ort.Tensor> = {};
       for (const [name, { data, dims }] of Object.entries(feeds))
         tensors[name] = new ort.Tensor(data instanceof BigInt64Array ? "int64" : "float32", data, dims);
       const out = await session.run(tensors);
-      const result: Record<string, { data: Float32Array; dims: number[] }> = {};
+      const result: Outputs = {};
       for (const [name, t] of Object.entries(out))
         result[name] = { data: t.data as Float32Array, dims: [...t.dims] };
       return result;
     },
     release: () => session.release(),
+  };
+}
+
+/**
+ * The worker's entry: the compiled .js next to this file, or under a TypeScript loader (tests, `tsx`) the .ts
+ * one, with the loader registered in the worker first (a worker does not inherit the loader's hooks).
+ */
+function workerScript(): { code: string; data: { entry: string; loader: string | null } } {
+  const ts = import.meta.url.endsWith(".ts");
+  return {
+    code: `const { workerData: d } = require("node:worker_threads");
+(async () => { if (d.boot.loader) (await import(d.boot.loader)).register(); await import(d.boot.entry); })();`,
+    data: {
+      entry: new URL(ts ? "./onnx-worker.ts" : "./onnx-worker.js", import.meta.url).href,
+      loader: ts ? import.meta.resolve("tsx/esm/api") : null,
+    },
+  };
+}
+
+async function openThreadSession(
+  setup: WorkerSetup,
+  onFallback?: (reason: string) => void,
+): Promise<Session> {
+  const script = workerScript();
+  // No flags of the parent's (an --input-type would turn the CommonJS bootstrap into a module).
+  const worker = new Worker(script.code, {
+    eval: true,
+    execArgv: [],
+    workerData: { ...setup, boot: script.data },
+  });
+  const pending = new Map<number, { resolve: (o: Outputs) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let gone: Error | null = null;
+  // The thread keeps the process alive only while a batch is in flight: a caller that never releases the
+  // session does not hang the process at exit.
+  const idle = () => {
+    if (pending.size === 0) worker.unref();
+  };
+  const ready = new Promise<Extract<WorkerReply, { type: "ready" }>>((resolve, reject) => {
+    worker.on("message", (m: WorkerReply) => {
+      if (m.type === "ready") resolve(m);
+      else if (m.type === "failed") reject(corrupt(setup.path, m.message));
+      else {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        idle();
+        if (m.type === "result") p.resolve(m.out);
+        else p.reject(new Error(`onnxruntime failed on ${setup.path}: ${m.message}`));
+      }
+    });
+    const fail = (err: Error) => {
+      gone ??= err;
+      reject(err);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) =>
+      fail(new Error(`the inference thread of ${setup.path} ended (exit ${code})`)),
+    );
+  });
+  const info = await ready.catch(async (err) => {
+    await worker.terminate();
+    throw err;
+  });
+  idle();
+  if (info.fallback) onFallback?.(info.fallback);
+  return {
+    inputNames: info.inputNames,
+    outputNames: info.outputNames,
+    outputWidth: (name) => info.widths[name] ?? null,
+    device: info.device,
+    run(feeds) {
+      if (gone) return Promise.reject(gone);
+      const id = nextId++;
+      const own: Feeds = {};
+      const transfer: ArrayBuffer[] = [];
+      for (const [name, { data, dims }] of Object.entries(feeds)) {
+        // Moved, not copied, when the array owns its whole buffer (a fresh batch tensor); else copied first.
+        const whole =
+          data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+        own[name] = { data: whole, dims };
+        transfer.push(whole.buffer as ArrayBuffer);
+      }
+      return new Promise<Outputs>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.ref();
+        worker.postMessage({ type: "run", id, feeds: own } satisfies WorkerRequest, transfer);
+      });
+    },
+    async release() {
+      if (gone) return;
+      gone = new Error(`the inference session of ${setup.path} was released`);
+      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      worker.ref();
+      worker.postMessage({ type: "release" } satisfies WorkerRequest);
+      await exited;
+    },
   };
 }
