@@ -61,6 +61,9 @@ export async function createSession(
     graphOptimizationLevel: "all",
     // onnxruntime logs a failed CUDA load itself at error level; vbulk reports the fallback in one line instead.
     logSeverityLevel: 4,
+    // Idle intra-op threads sleep instead of spinning: the cores are shared with libvips' decodes, and a spinning
+    // thread takes a core from them between batches.
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
   };
   if (device === "cuda") {
     try {
