@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
+import { ARTICLE_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import type { LabelSet } from "../model/clip.js";
 import type { Catalog } from "../store/catalog.js";
@@ -53,7 +54,7 @@ export type Editable = z.infer<typeof EditableSchema>;
 export const EDITABLE_FIELDS = Object.keys(EditableSchema.shape) as (keyof Editable)[];
 
 export const PlanItemSchema = EditableSchema.extend({
-  cluster_id: z.string().regex(/^c\d+$/),
+  cluster_id: z.string().regex(ARTICLE_ID, "an article id such as c3"),
   fingerprint: z.string(),
   photos: z.array(z.string()).min(1),
   category_name: z.string(),
@@ -80,7 +81,7 @@ export const PlanRulesSchema = z.object({
   condition: z.enum(CONDITIONS),
   brand: z.string(),
   gender: z.enum(GENDERS).nullable(),
-  lang: z.enum(["fr", "en"]),
+  lang: z.enum(LANGUAGES),
 });
 
 export const PlanSchema = z.object({
