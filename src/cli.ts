@@ -1,11 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { registerIngest } from "./commands/ingest.js";
-import { registerModels } from "./commands/models.js";
-import { registerPlan } from "./commands/plan.js";
 import { createIo, printError } from "./commands/render.js";
-import { registerReview } from "./commands/review.js";
-import { registerStatus } from "./commands/status.js";
-import { registerVinted } from "./commands/vinted.js";
 import { isInputError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
@@ -36,12 +30,23 @@ const program = new Command()
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-registerIngest(program, run);
-registerStatus(program, run);
-registerModels(program, run);
-registerPlan(program, run);
-registerVinted(program, run);
-registerReview(program, run);
+type Register = (program: Command, run: (fn: () => Promise<number>) => Promise<void>) => void;
+/** Each command's module, loaded only when that command runs (or for the full help): a re-run of ingest from
+ *  its cache should not pay for loading the review server, the Vinted adapter and the template engine. */
+const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
+  [["ingest"], async () => (await import("./commands/ingest.js")).registerIngest],
+  [["status"], async () => (await import("./commands/status.js")).registerStatus],
+  [["models"], async () => (await import("./commands/models.js")).registerModels],
+  [["plan"], async () => (await import("./commands/plan.js")).registerPlan],
+  [
+    ["login", "auth", "doctor", "vinted", "execute"],
+    async () => (await import("./commands/vinted.js")).registerVinted,
+  ],
+  [["review"], async () => (await import("./commands/review.js")).registerReview],
+];
+const asked = process.argv.slice(2).find((a) => !a.startsWith("-"));
+const only = COMMANDS.filter(([names]) => asked !== undefined && names.includes(asked));
+for (const [, load] of only.length ? only : COMMANDS) (await load())(program, run);
 
 try {
   await program.parseAsync(process.argv);
