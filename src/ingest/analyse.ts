@@ -5,7 +5,7 @@ import type { EventSink, IngestEvent } from "../core/events.js";
 import { queueLimited } from "../core/pool.js";
 import { printable } from "../core/text.js";
 import { dominantColor } from "../imaging/color.js";
-import { decodePhoto, sha256OfAsync } from "../imaging/decode.js";
+import { decodePhoto, sha256Of } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import {
   CLOSE_UP_COVERAGE,
@@ -185,7 +185,7 @@ async function preparePhoto(
     let sha256: string;
     try {
       const bytes = buffer.bytes;
-      sha256 = await sha256OfAsync(bytes);
+      sha256 = sha256Of(bytes);
       cache.rememberFile(file.path, st, sha256);
       const cached = fromCache(sha256);
       if (cached) return cached;
