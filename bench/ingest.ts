@@ -175,6 +175,11 @@ async function speedAgainstFloor(): Promise<void> {
   console.log(
     `   RATIO vbulk / simple: ${median(ratios).toFixed(2)}x (median of ${ROUNDS}; rounds ${ratios.map((r) => r.toFixed(2)).join(", ")})`,
   );
+  // CPU time moves less than wall time when other work shares the machine: the steadier comparison there.
+  const cpuRatios = ours.map((o, i) => o.cpuSeconds / simple[i]!.cpuSeconds);
+  console.log(
+    `   CPU ratio vbulk / simple: ${median(cpuRatios).toFixed(2)}x (rounds ${cpuRatios.map((r) => r.toFixed(2)).join(", ")})`,
+  );
   const again = await vbulk(photos, ["--model-dir", model]);
   console.log(`   vbulk re-run from cache, ${N} phone photos: ${fmt(again)}`);
   const modelFree = await fresh(photos);
