@@ -189,10 +189,16 @@ function scoreStep(step: GroupStep, item: string[]): SetScore {
     mergedIntoOther: merged / scored.length,
     keptAlone: singles.length ? alone / singles.length : null,
     method: step.grouping.method,
-    modes: Object.entries(step.grouping.modes)
-      .filter(([, m]) => m)
-      .map(([k, m]) => `${k} D ${m!.separation} dip ${m!.dip}`)
-      .join("; "),
+    modes: [
+      ...Object.entries(step.grouping.modes)
+        .filter(([, m]) => m)
+        .map(([k, m]) => `${k} D ${m!.separation} dip ${m!.dip}`),
+      ...(step.grouping.orderFree
+        ? [
+            `order-free: ${pct(step.grouping.orderFree.partnered)} of photos partnered (${pct(step.grouping.orderFree.needed)} needed)`,
+          ]
+        : []),
+    ].join("; "),
   };
 }
 
@@ -283,6 +289,7 @@ async function sweep(sets: LabelledSet[]): Promise<void> {
           figures,
         });
       }
+  await sweepFree(multi, single);
   const worst = (g: (typeof grid)[number], names: string[]) =>
     Math.min(...names.map((n) => g.figures.get(n)!));
   const names = sets.map((s) => s.name);
@@ -299,6 +306,51 @@ async function sweep(sets: LabelledSet[]): Promise<void> {
     const best = [...grid].sort((a, b) => worst(b, others) - worst(a, others))[0]!;
     console.log(
       `  held out ${held}: chose ${best.label} (others' worst ${pct(worst(best, others))}) → ${held} ${pct(best.figures.get(held)!)}`,
+    );
+  }
+}
+
+/**
+ * The order-free grouping's settings on the shuffled rows: exact articles and photos merged into another garment
+ * on the multi-photo sets, photos kept alone on the one-photo sets, the worst of each, and leave one set out.
+ */
+async function sweepFree(multi: LabelledSet[], single: LabelledSet[]): Promise<void> {
+  const grid: { label: string; exact: Map<string, number>; merged: Map<string, number> }[] = [];
+  for (const freeNeighbours of [4, 5, 7])
+    for (const freeCut of [0.3, 0.4, 0.5, 0.7])
+      for (const freeShare of [0.2, 0.3, 0.4]) {
+        const config = resolveConfig({ grouping: { freeNeighbours, freeCut, freeShare } });
+        const exact = new Map<string, number>();
+        const merged = new Map<string, number>();
+        for (const s of multi) {
+          const r = (await run(s, "shuffled", config)).score;
+          exact.set(s.name, r.exact);
+          merged.set(s.name, r.mergedIntoOther);
+        }
+        for (const s of single) exact.set(s.name, (await run(s, "shuffled", config)).score.keptAlone ?? 1);
+        grid.push({
+          label: `freeNeighbours ${freeNeighbours} freeCut ${freeCut} freeShare ${freeShare}`,
+          exact,
+          merged,
+        });
+      }
+  const names = [...multi, ...single].map((s) => s.name);
+  const worst = (g: (typeof grid)[number], among: string[]) => Math.min(...among.map((n) => g.exact.get(n)!));
+  console.log(
+    "\nOrder-free sweep (shuffled): exact (merged into another garment) on multi-photo sets, kept alone on one-photo sets",
+  );
+  for (const g of grid)
+    console.log(
+      `  ${g.label}: ${names.map((n) => `${n} ${pct(g.exact.get(n)!)}${g.merged.has(n) ? ` (${pct(g.merged.get(n)!)})` : ""}`).join(", ")}; worst ${pct(worst(g, names))}`,
+    );
+  console.log(
+    "\nOrder-free, leave one set out: settings chosen for the worst of the other sets, read on the held-out one",
+  );
+  for (const held of names) {
+    const others = names.filter((n) => n !== held);
+    const best = [...grid].sort((a, b) => worst(b, others) - worst(a, others))[0]!;
+    console.log(
+      `  held out ${held}: chose ${best.label} (others' worst ${pct(worst(best, others))}) → ${held} ${pct(best.exact.get(held)!)}`,
     );
   }
 }

@@ -43,6 +43,10 @@ export const ConfigSchema = z.object({
     orderExcess: z.number().min(0).max(1000),
     timeWeight: z.number().min(0).max(20),
     timeGapSeconds: z.number().min(0),
+    freeNeighbours: int(1, 50),
+    freeCut: z.number().gt(0).max(10),
+    freeClose: z.number().gt(0).max(10),
+    freeShare: z.number().min(0).max(1),
   }),
   color: z.object({
     clusters: int(3, 5),

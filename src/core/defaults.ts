@@ -93,6 +93,26 @@ export const DEFAULTS = Object.freeze({
     timeWeight: 3,
     /** A pause this long (seconds) always starts a new article, whatever the batch's usual gaps. */
     timeGapSeconds: 600,
+    /** Order-free grouping (shuffled names, no capture times): each photo's neighbourhood scale is its distance
+     *  to its 5th nearest photo, distances read by rank only (any embedder, any monotone change). 5: sellers shoot
+     *  3-6 photos a garment, so the 5th neighbour usually lies outside the photo's own article. Measured with
+     *  `npm run eval` (shuffled rows, features-v1 model-free): 5 beat 4, 6 and 7 on the worst multi-photo set. */
+    freeNeighbours: 5,
+    /** Order-free: photos join (average linkage) while under half their neighbourhood's scale. Shuffled, the
+     *  worst multi-photo set's exact articles rise with the cut and its wrong joins too: 0.3 gave deepfashion-dev
+     *  22.5% / madison-multiview 36.8% exact with 1.5% / 9.3% of photos merged into another garment, 0.4 25.6% /
+     *  36.8% (2.6% / 12.2%), 0.5 27.5% / 39.1% (3.5% / 14.1%), 0.8 34% / 36% (8% / 24%). 0.5 is the last step
+     *  that helps both sets and the first under which under half the articles are single photos. */
+    freeCut: 0.5,
+    /** Order-free: a photo has a clear partner when its nearest photo sits under a tenth of its neighbourhood's
+     *  scale... */
+    freeClose: 0.1,
+    /** ...and photos are joined at all only when at least 30% of the batch has one. With 3-6 photos per garment
+     *  most photos would; in a batch of different garments only chance look-alikes do. Measured (whole sets):
+     *  clothing-home 13%, hm-colour-dev 12% (every photo a different garment) vs deepfashion-dev 48%,
+     *  madison-multiview 40%; in random sub-batches of 120 photos 8-23% vs 36-50%. Under 60 photos the two
+     *  overlap (sub-batches of 60: up to 30% vs from 25%): small shuffled batches stay alone more often. */
+    freeShare: 0.3,
   }),
   color: Object.freeze({
     /** k for k-means in Lab; 3-5 per the spec. 4 separates garment, floor, shadow and one accent. */

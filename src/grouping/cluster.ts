@@ -1,6 +1,14 @@
 import clustering from "density-clustering";
 import { dot } from "../imaging/embedder.js";
-import { type Bimodal, fitGapModel, fitLogMixture, gapPosterior, median, orderExcess } from "./evidence.js";
+import {
+  type Bimodal,
+  fitGapModel,
+  fitLogMixture,
+  gapPosterior,
+  median,
+  neighbourhoodDistances,
+  orderExcess,
+} from "./evidence.js";
 
 export type GroupingMethod = "auto" | "sequence" | "dbscan" | "agglomerative";
 
@@ -29,6 +37,14 @@ export interface GroupingOptions {
   timeWeight: number;
   /** A pause this long (seconds) always starts a new article, whatever the batch's gaps. */
   timeGapSeconds: number;
+  /** Order-free grouping: a photo's neighbourhood scale is its distance to its k-th nearest photo (this k). */
+  freeNeighbours: number;
+  /** Order-free: photos join (average linkage) while under this share of their neighbourhood scale. */
+  freeCut: number;
+  /** Order-free: a photo has a clear partner when its nearest photo sits under this share of the scale... */
+  freeClose: number;
+  /** ...and the batch is read as several photos per garment when at least this share of photos has one. */
+  freeShare: number;
 }
 
 export interface GroupingInput {
@@ -76,6 +92,21 @@ export interface GroupingResult {
   usedTimes: boolean;
   /** The two-mode fits that decided the method: separation (Ashman's D) and dip, or null when not fitted. */
   modes: { appearance: ModeFit | null; time: ModeFit | null; neighbours: ModeFit | null };
+  /** Order-free grouping: what the neighbours showed (null when the sequence method ran). */
+  orderFree: OrderFreeSummary | null;
+  /** Why the batch was grouped the way it was, in words (order-free grouping); null for the sequence method. */
+  because: string | null;
+}
+
+export interface OrderFreeSummary {
+  /** Share of photos whose nearest photo sits clearly closer than their neighbourhood (under freeClose). */
+  partnered: number;
+  /** The share needed to join anything: freeShare plus two binomial standard deviations for the batch's size. */
+  needed: number;
+  /** The nearest-neighbour distances have two clean modes (separation and valley, as for the sequence). */
+  twoModes: boolean;
+  /** True when photos were joined (partnered >= needed, or two modes). */
+  joined: boolean;
 }
 
 export interface ModeFit {
@@ -163,6 +194,8 @@ export function groupPhotos(input: GroupingInput, opts: GroupingOptions): Groupi
         cuts: [],
         usedTimes: false,
         modes: { appearance: null, time: null, neighbours: null },
+        orderFree: null,
+        because: null,
       },
     );
   }
@@ -202,6 +235,8 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
       cuts: [],
       usedTimes: false,
       modes: { appearance: null, time: null, neighbours: null },
+      orderFree: null,
+      because: null,
     };
   const d = combinedDistances(input, opts.colorWeight);
   const consecutive = Array.from({ length: Math.max(0, n - 1) }, (_, i) => d[i * n + i + 1]!);
@@ -222,19 +257,20 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
 
   if (method === "agglomerative") {
     const free = orderFree(d, n, opts);
-    return finish(
-      free.articles,
-      free.articles.map((a) => a.length < 2 || free.cut === null),
-      free.confidence,
-      {
-        method,
-        orderSignal,
-        cut: free.cut === null ? null : round(free.cut),
-        cuts: [],
-        usedTimes: false,
-        modes: { appearance: fit(appearance), time: fit(gapModel), neighbours: fit(free.model) },
-      },
-    );
+    const noOrder =
+      n < 3
+        ? "too few photos to read an order"
+        : `the order carries no signal (close consecutive pairs ${orderSignal} sd over chance, ${opts.orderExcess} needed)${gapModel ? "" : ", no capture times"}`;
+    return finish(free.articles, free.low, free.confidence, {
+      method,
+      orderSignal,
+      cut: free.summary.joined ? opts.freeCut : null,
+      cuts: [],
+      usedTimes: false,
+      modes: { appearance: fit(appearance), time: fit(gapModel), neighbours: null },
+      orderFree: free.summary,
+      because: `grouped without order: ${noOrder}; ${free.because}`,
+    });
   }
 
   // The cut: the batch's boundary between the two modes; with a single mode (time alone speaks) the median
@@ -284,6 +320,8 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
       cuts,
       usedTimes: timeSpeaks,
       modes: { appearance: fit(appearance), time: fit(gapModel), neighbours: null },
+      orderFree: null,
+      because: null,
     },
   );
 }
@@ -385,46 +423,120 @@ function articleConfidence(
 }
 
 /**
- * Order-free grouping: each photo's distances to its nearest neighbours hold the "same garment" pairs when there
- * are any; a second mode there sets the cut for average-linkage clustering. No second mode (every photo a
- * different garment, or views too unlike each other to tell): every photo stays its own article.
+ * Order-free grouping (no order signal: shuffled names, no capture times). Distances are read against each photo's
+ * own neighbourhood and from their order alone (neighbourhoodDistances), so the cut needs no constant distance and
+ * holds for any embedder: a pair joins when it sits well under both photos' k-th neighbours.
+ *
+ * First the batch is asked whether it holds several photos per garment at all: sellers shoot 3-6 photos of each,
+ * so most photos then have a clear partner (their nearest photo far under their neighbourhood); in a batch of
+ * different garments only the few look-alikes chance puts together do. Under `freeShare` partnered photos, every
+ * photo stays alone (a wrong join costs a seller more than a split). Otherwise average-linkage clustering joins
+ * photos while the mean of their neighbourhood distances stays under `freeCut`.
  */
 function orderFree(
   d: Float64Array,
   n: number,
   opts: GroupingOptions,
-): { articles: number[][]; cut: number | null; confidence: number[]; model: Bimodal | null } {
+): {
+  articles: number[][];
+  low: boolean[];
+  confidence: number[];
+  summary: OrderFreeSummary;
+  because: string;
+} {
+  const alone = (summary: OrderFreeSummary, because: string) => ({
+    articles: Array.from({ length: n }, (_, i) => [i]),
+    low: Array<boolean>(n).fill(true),
+    confidence: Array<number>(n).fill(0.5),
+    summary,
+    because,
+  });
+  if (n < 3)
+    return alone(
+      { partnered: 0, needed: opts.freeShare, twoModes: false, joined: false },
+      "too few photos to compare neighbourhoods: each photo is its own article",
+    );
+  const local = neighbourhoodDistances(d, n, opts.freeNeighbours);
+  let partnered = 0;
+  for (let i = 0; i < n; i++) {
+    let nearest = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) if (j !== i) nearest = Math.min(nearest, local[i * n + j]!);
+    if (nearest < opts.freeClose) partnered++;
+  }
+  const share = partnered / n;
+  // A small batch's share is a noisy count: it must clear freeShare by two binomial standard deviations.
+  const needed = opts.freeShare + 2 * Math.sqrt((opts.freeShare * (1 - opts.freeShare)) / n);
+  // Or, plainly, the photos' distances to their 3 nearest photos have two clean modes (a tight batch of a few
+  // garments, too small for the share to speak): the same test as before the share existed.
   const near: number[] = [];
-  const k = 3;
   for (let i = 0; i < n; i++) {
     const row: number[] = [];
     for (let j = 0; j < n; j++) if (j !== i) row.push(d[i * n + j]!);
     row.sort((a, b) => a - b);
-    near.push(...row.slice(0, k));
+    near.push(...row.slice(0, 3));
   }
-  const model: Bimodal | null = near.length >= 4 ? fitLogMixture(near) : null;
-  if (!model || !speaks(model, opts))
-    return {
-      articles: Array.from({ length: n }, (_, i) => [i]),
-      cut: null,
-      confidence: Array(n).fill(0.5),
-      model,
-    };
-  const cut = model.boundary * opts.cutScale;
-  const articles = agglomerative(d, n, cut);
-  const confidence = articles.map((a) => {
-    if (a.length < 2) return 0.5;
+  const twoModes = speaks(fitLogMixture(near), opts);
+  const summary = {
+    partnered: round(share),
+    needed: round(needed),
+    twoModes,
+    joined: share >= needed || twoModes,
+  };
+  const pct = (x: number) => `${Math.round(100 * x)}%`;
+  if (!summary.joined)
+    return alone(
+      summary,
+      `only ${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos) and their nearest distances have no two clean modes, as in a batch of different garments: each photo is its own article`,
+    );
+  const cut = opts.freeCut;
+  const articles = agglomerative(local, n, cut);
+  const mean = (a: number[], b: number[]) => {
     let s = 0;
-    let c = 0;
-    for (const i of a)
-      for (const j of a)
-        if (i < j) {
-          s += d[i * n + j]!;
-          c++;
-        }
-    return 1 / (1 + Math.exp(-3 * Math.log(cut / Math.max(s / c, 1e-9))));
+    for (const i of a) for (const j of b) s += local[i * n + j]!;
+    return s / (a.length * b.length);
+  };
+  // Confidence as for the sequence: the weaker of "its photos sit under the cut" (the member farthest, on average,
+  // from the others) and "the nearest other article sits over it" (average linkage), on a log scale around the cut.
+  const owner = new Int32Array(n);
+  articles.forEach((a, k) => {
+    for (const i of a) owner[i] = k;
   });
-  return { articles, cut, confidence, model };
+  const confidence = articles.map((a, k) => {
+    let inner = 0;
+    if (a.length > 1)
+      for (const i of a)
+        inner = Math.max(
+          inner,
+          mean(
+            [i],
+            a.filter((j) => j !== i),
+          ),
+        );
+    // The nearest other article: through the nearest photo outside, then average linkage to its article.
+    let outer = Number.POSITIVE_INFINITY;
+    const seen = new Set<number>();
+    for (const i of a)
+      for (let j = 0; j < n; j++) {
+        const o = owner[j]!;
+        if (o === k || seen.has(o) || local[i * n + j]! >= 2 * cut) continue;
+        seen.add(o);
+        outer = Math.min(outer, mean(a, articles[o]!));
+      }
+    const marginIn = a.length > 1 ? Math.log(cut / Math.max(inner, 1e-9)) : Number.POSITIVE_INFINITY;
+    const marginOut = Number.isFinite(outer)
+      ? Math.log(Math.max(outer, 1e-9) / cut)
+      : Number.POSITIVE_INFINITY;
+    const margin = Math.min(marginIn, marginOut);
+    return Number.isFinite(margin) ? 1 / (1 + Math.exp(-3 * margin)) : 1;
+  });
+  const joinedPhotos = articles.filter((a) => a.length > 1).reduce((s, a) => s + a.length, 0);
+  return {
+    articles,
+    low: articles.map((a, k) => a.length < 2 || confidence[k]! < 0.5),
+    confidence,
+    summary,
+    because: `${twoModes && share < needed ? "the distances to each photo's nearest photos have two clean modes (same garment, other garments)" : `${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos)`}: photos joined while under ${cut}x their neighbourhood's scale (their ${opts.freeNeighbours}th nearest photo), ${joinedPhotos} of ${n} photos in ${articles.length - (n - joinedPhotos)} articles of several photos`,
+  };
 }
 
 function dbscan(

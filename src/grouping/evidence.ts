@@ -139,3 +139,54 @@ export function orderExcess(d: ArrayLike<number>, n: number, quantile: number): 
   const m = n - 1;
   return (k - quantile * m) / Math.sqrt(quantile * (1 - quantile) * m);
 }
+
+/**
+ * Distances read against each photo's own neighbourhood, from their order alone. Every pair's distance becomes its
+ * rank among all pairs of the batch (a share, 0..1; ties share their mean rank), so any monotone change of the
+ * distances (another embedder's scale, a rank-combined evidence, a square root) gives the same result. Each photo's
+ * scale is that share at its k-th nearest photo, and a pair's value is its share over the geometric mean of the two
+ * photos' scales: under 1 the two photos are closer to each other than to their k-th neighbours, whether the batch
+ * is a tight studio series or a spread of floor shots. Symmetric, n x n row-major, 0 on the diagonal.
+ */
+export function neighbourhoodDistances(d: ArrayLike<number>, n: number, k: number): Float64Array {
+  const m = (n * (n - 1)) / 2;
+  const pairs = new Uint32Array(m);
+  const values = new Float64Array(m);
+  let p = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      pairs[p] = i * n + j;
+      values[p++] = d[i * n + j]!;
+    }
+  const order = Array.from({ length: m }, (_, q) => q).sort((x, y) => values[x]! - values[y]!);
+  const share = new Float64Array(n * n);
+  for (let a = 0; a < m; ) {
+    let b = a + 1;
+    while (b < m && values[order[b]!] === values[order[a]!]) b++;
+    const rank = (a + b + 1) / 2 / m; // mean 1-based rank of the tie group, as a share
+    for (let q = a; q < b; q++) {
+      const at = pairs[order[q]!]!;
+      const i = Math.floor(at / n);
+      const j = at % n;
+      share[i * n + j] = rank;
+      share[j * n + i] = rank;
+    }
+    a = b;
+  }
+  const kk = Math.max(1, Math.min(k, n - 1));
+  const scale = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) if (j !== i) row.push(share[i * n + j]!);
+    row.sort((x, y) => x - y);
+    scale[i] = row[kk - 1] ?? 1;
+  }
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const v = share[i * n + j]! / Math.sqrt(scale[i]! * scale[j]!);
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  return out;
+}

@@ -53,9 +53,12 @@ export function groupArticles(
   if (grouping.method !== "sequence" && config.grouping.method === "auto" && kept.length >= 3) {
     emit({
       type: "warning",
-      message:
-        "Photo order does not follow the garments (shuffled names or no capture times): grouping by appearance only.",
-      hint: "Keep the camera's file names, or photos with EXIF capture time, for better grouping.",
+      message: `Photo order does not follow the garments (shuffled names or no capture times): grouping by appearance only${
+        grouping.orderFree && !grouping.orderFree.joined
+          ? ", and no photos looked alike enough to join: every photo is its own article"
+          : ""
+      }.`,
+      hint: "Keep the camera's file names, or photos with EXIF capture time, for better grouping; check the low-confidence articles first.",
     });
   }
   const articles = grouping.articles.map((members) => members.map((k) => kept[k]!));

@@ -45,6 +45,7 @@ export function buildCatalog(parts: {
       min_samples: config.grouping.minSamples,
       cut: grouping.cut,
       used_times: grouping.usedTimes,
+      ...(grouping.because ? { because: grouping.because } : {}),
       cuts: grouping.cuts.map((c) => ({
         before: photoFile(step.kept[c.at]!),
         distance: c.distance,

@@ -81,6 +81,8 @@ export const CatalogSchema = z.object({
     cut: z.number().nullable().optional(),
     /** Whether capture-time gaps took part (two modes found in them). */
     used_times: z.boolean().optional(),
+    /** Why the batch was grouped as it was when no order could be used (order-free grouping), in words. */
+    because: z.string().optional(),
     /** Why each new article starts where it does (sequence method), in capture order. */
     cuts: z
       .array(

@@ -21,6 +21,7 @@ export async function writeDecisionLog(dir: string, catalog: Catalog): Promise<s
   lines.push(
     `grouping ${g.method} order=${g.order} order_signal=${g.order_signal ?? "n/a"} eps=${g.eps} min_samples=${g.min_samples}${g.cut !== undefined ? ` cut=${g.cut ?? "none"}` : ""}${g.used_times !== undefined ? ` capture_times=${g.used_times ? "used" : "unused"}` : ""}`,
   );
+  if (g.because) lines.push(`grouping because: ${g.because}`);
   for (const c of g.cuts ?? [])
     lines.push(
       `cut before ${c.before}: ${c.because} (distance ${c.distance}x cut${c.gap_seconds !== null ? `, gap ${c.gap_seconds} s = ${c.gap_ratio}x usual` : ""})`,
