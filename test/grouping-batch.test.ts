@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULTS } from "../src/core/defaults.js";
-import { distanceMatrix, groupDistances, groupPhotos } from "../src/grouping/cluster.js";
+import { combinedDistances, distanceMatrix, groupDistances, groupPhotos } from "../src/grouping/cluster.js";
 import { fitLogMixture, orderExcess } from "../src/grouping/evidence.js";
 import { normalize } from "../src/imaging/embedder.js";
 
@@ -213,6 +213,89 @@ describe("grouping from the batch's own distances", () => {
       assert.match(c.because, /looks unlike/);
     }
     assert.ok(r.confidence[2]! < r.confidence[0]!, "the article with an odd photo is the doubtful one");
+  });
+});
+
+describe("order-free grouping (shuffled names, no capture times)", () => {
+  /** A seeded permutation: the order of a shuffled folder. */
+  function shuffle<T>(xs: T[], seed: number): T[] {
+    const rand = random(seed);
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor((rand() + 0.5) * (i + 1)) % (i + 1);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
+  /** Sixteen garments of 3-4 views; garment "g3" has a flat shot that looks unlike its worn shots. */
+  function batch(): Shot[] {
+    const sizes = [4, 3, 4, 3, 4, 3, 3, 4, 4, 3, 4, 3, 4, 3, 4, 4];
+    const shots = sizes.flatMap((size, k) =>
+      Array.from({ length: size }, (): Shot => ({ garment: `g${k}`, look: k, colour: k })),
+    );
+    shots.push({ garment: "g3", look: [3, 20, 0.6], colour: 3 });
+    return shuffle(shots, 5);
+  }
+
+  const byGarment = (shots: Shot[], articles: number[][]) =>
+    labelled(shots, articles)
+      .map((a) => a.join(","))
+      .sort();
+  const truth = (shots: Shot[]) => {
+    const m = new Map<string, string[]>();
+    for (const s of shots) m.set(s.garment, [...(m.get(s.garment) ?? []), s.garment]);
+    return [...m.values()].map((a) => a.join(",")).sort();
+  };
+
+  it("groups a shuffled batch into its garments, a flat shot with its worn shots, and says why", () => {
+    const shots = batch();
+    const r = groupPhotos({ ...vectorsOf(shots), times: shots.map(() => null) }, opts);
+    assert.equal(r.method, "agglomerative", "no order signal: the order-free grouping ran");
+    assert.deepEqual(byGarment(shots, r.articles), truth(shots));
+    assert.equal(r.orderFree?.joined, true);
+    assert.match(r.because ?? "", /^grouped without order: the order carries no signal/);
+    assert.ok(
+      r.lowConfidence.some((low) => !low),
+      "clean articles are not flagged",
+    );
+  });
+
+  it("keeps a shuffled batch of different garments alone, look-alike colourways included", () => {
+    // 60 garments, each its own random look and colour (64 dimensions, so no two share a direction), except five
+    // styles shot in two colourways each (one look, two colours).
+    const rand = random(11);
+    const direction = () => normalize(new Float32Array(64).map(() => rand()));
+    const looks = Array.from({ length: 55 }, direction);
+    const vectors = Array.from({ length: 60 }, (_, i) => looks[i < 10 ? Math.floor(i / 2) : i - 5]!);
+    const garment = Array.from({ length: 60 }, direction);
+    const r = groupPhotos({ vectors, garment, times: vectors.map(() => null) }, opts);
+    assert.equal(r.articles.length, 60, "no two garments share an article");
+    assert.equal(r.orderFree?.joined, false);
+    assert.match(r.because ?? "", /each photo is its own article/);
+    assert.ok(r.lowConfidence.every(Boolean), "lone photos are flagged for review");
+  });
+
+  it("gives the same articles under any monotone change of the distances", () => {
+    const shots = batch();
+    const { vectors, garment } = vectorsOf(shots);
+    const n = shots.length;
+    const times = shots.map(() => null);
+    const d = combinedDistances(
+      { n, appearance: distanceMatrix(vectors), garment: distanceMatrix(garment), times },
+      opts.colorWeight,
+    );
+    const base = groupDistances({ n, appearance: d, times }, opts);
+    assert.deepEqual(byGarment(shots, base.articles), truth(shots));
+    for (const f of [
+      (x: number) => Math.sqrt(x),
+      (x: number) => x ** 3 * 50,
+      (x: number) => Math.exp(4 * x) - 1,
+    ]) {
+      const r = groupDistances({ n, appearance: d.map(f), times }, opts);
+      assert.deepEqual(r.articles, base.articles);
+      assert.deepEqual(r.confidence, base.confidence);
+    }
   });
 });
 

@@ -490,6 +490,7 @@ function orderFree(
     );
   const cut = opts.freeCut;
   const articles = agglomerative(local, n, cut);
+  attachLoners(articles, local, n, cut * (1 + opts.singletonPenalty));
   const mean = (a: number[], b: number[]) => {
     let s = 0;
     for (const i of a) for (const j of b) s += local[i * n + j]!;
@@ -537,6 +538,37 @@ function orderFree(
     summary,
     because: `${twoModes && share < needed ? "the distances to each photo's nearest photos have two clean modes (same garment, other garments)" : `${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos)`}: photos joined while under ${cut}x their neighbourhood's scale (their ${opts.freeNeighbours}th nearest photo), ${joinedPhotos} of ${n} photos in ${articles.length - (n - joinedPhotos)} articles of several photos`,
   };
+}
+
+/**
+ * The size prior (sellers shoot 3-6 photos a garment, a lone photo is rarer): a photo left alone joins the article
+ * it is closest to, on average, when that stays under the looser cut (the cut plus the one-photo penalty). A view
+ * unlike the others (flat vs worn, a close-up) is the usual loner. Articles are changed in place.
+ */
+function attachLoners(articles: number[][], local: Float64Array, n: number, looser: number): void {
+  const loners = articles.filter((a) => a.length === 1).map((a) => a[0]!);
+  const groups = articles.filter((a) => a.length > 1);
+  const moves: { i: number; to: number[] }[] = [];
+  for (const i of loners) {
+    let best = Number.POSITIVE_INFINITY;
+    let to: number[] | null = null;
+    for (const g of groups) {
+      let s = 0;
+      for (const j of g) s += local[i * n + j]!;
+      if (s / g.length < best) {
+        best = s / g.length;
+        to = g;
+      }
+    }
+    if (to && best < looser) moves.push({ i, to });
+  }
+  for (const { i, to } of moves) {
+    to.push(i);
+    articles.splice(
+      articles.findIndex((a) => a.length === 1 && a[0] === i),
+      1,
+    );
+  }
 }
 
 function dbscan(
