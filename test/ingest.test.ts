@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { resolveConfig } from "../src/core/config.js";
@@ -68,6 +68,32 @@ describe("runIngest on the designed set", () => {
       [],
       "no temp files left behind",
     );
+  });
+
+  it("without an order (shuffled names, no capture times) says so, and why, in the catalog and its log", async () => {
+    const dir = await copyFixture("grouping");
+    const truth = JSON.parse(await readFile(join(FIXTURES, "grouping", "truth.json"), "utf8")) as {
+      files: Record<string, string>;
+    };
+    // Neutral names in a seeded shuffled order: the name order no longer follows the garments.
+    const names = Object.keys(truth.files).sort();
+    const order = [7, 2, 12, 0, 9, 14, 4, 11, 1, 6, 13, 3, 10, 5, 8];
+    const garmentOf: Record<string, string> = {};
+    for (const [k, from] of order.entries()) {
+      const to = `P${String(k).padStart(2, "0")}.jpg`;
+      await rename(join(dir, names[from]!), join(dir, to));
+      garmentOf[to] = truth.files[names[from]!]!;
+    }
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    assert.equal(catalog.grouping.method, "agglomerative");
+    assert.match(catalog.grouping.because ?? "", /^grouped without order: the order carries no signal/);
+    for (const it of catalog.items)
+      assert.equal(new Set(it.photos.map((p) => garmentOf[p])).size, 1, "no article mixes two garments");
+    assert.equal(catalog.items.length, new Set(Object.values(garmentOf)).size, "each garment is one article");
+    assert.ok(events.some((e) => e.type === "warning" && /does not follow the garments/.test(e.message)));
+    const log = await readFile(join(dir, "catalog.log"), "utf8");
+    assert.match(log, /^grouping because: grouped without order: /m);
   });
 
   it("re-running reuses the cache and analyses only new photos", async () => {
