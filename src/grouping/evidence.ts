@@ -150,35 +150,41 @@ export function orderExcess(d: ArrayLike<number>, n: number, quantile: number): 
  */
 export function neighbourhoodDistances(d: ArrayLike<number>, n: number, k: number): Float64Array {
   const m = (n * (n - 1)) / 2;
-  const pairs = new Uint32Array(m);
-  const values = new Float64Array(m);
+  const sorted = new Float64Array(m);
   let p = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sorted[p++] = d[i * n + j]!;
+  sorted.sort();
+  // Mean 1-based rank of the tie group holding v, as a share of all pairs (two binary searches).
+  const rankOf = (v: number): number => {
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = lo;
+    hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return (first + lo + 1) / 2 / m;
+  };
+  const share = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
-      pairs[p] = i * n + j;
-      values[p++] = d[i * n + j]!;
+      const r = rankOf(d[i * n + j]!);
+      share[i * n + j] = r;
+      share[j * n + i] = r;
     }
-  const order = Array.from({ length: m }, (_, q) => q).sort((x, y) => values[x]! - values[y]!);
-  const share = new Float64Array(n * n);
-  for (let a = 0; a < m; ) {
-    let b = a + 1;
-    while (b < m && values[order[b]!] === values[order[a]!]) b++;
-    const rank = (a + b + 1) / 2 / m; // mean 1-based rank of the tie group, as a share
-    for (let q = a; q < b; q++) {
-      const at = pairs[order[q]!]!;
-      const i = Math.floor(at / n);
-      const j = at % n;
-      share[i * n + j] = rank;
-      share[j * n + i] = rank;
-    }
-    a = b;
-  }
   const kk = Math.max(1, Math.min(k, n - 1));
   const scale = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < n; j++) if (j !== i) row.push(share[i * n + j]!);
-    row.sort((x, y) => x - y);
+    const row = new Float64Array(n - 1);
+    for (let j = 0, q = 0; j < n; j++) if (j !== i) row[q++] = share[i * n + j]!;
+    row.sort();
     scale[i] = row[kk - 1] ?? 1;
   }
   const out = new Float64Array(n * n);
