@@ -18,6 +18,8 @@
  *   npm run eval                 the table (paste it into the README's "Measured quality")
  *   npm run eval -- --sweep      also a grid of the grouping settings, with the worst set per setting and a
  *                                leave-one-set-out check (choose on the other sets, read on the held-out one)
+ *   npm run eval -- --sweep-free only the order-free settings' grid (shuffled rows), same checks
+ *   npm run eval -- --small      small shuffled batches (about 30, 60, 120 photos of whole garments, 10 draws)
  */
 
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -289,7 +291,6 @@ async function sweep(sets: LabelledSet[]): Promise<void> {
           figures,
         });
       }
-  await sweepFree(multi, single);
   const worst = (g: (typeof grid)[number], names: string[]) =>
     Math.min(...names.map((n) => g.figures.get(n)!));
   const names = sets.map((s) => s.name);
@@ -355,6 +356,53 @@ async function sweepFree(multi: LabelledSet[], single: LabelledSet[]): Promise<v
   }
 }
 
+/**
+ * Small shuffled batches (--small): 10 seeded draws per set and size of whole garments until about 30, 60 and 120
+ * photos, shuffled, no capture times; prints how often the order-free grouping joined photos, and the exact
+ * articles (range and mean). The one-photo sets must stay alone; the multi-photo sets show what a small batch gets.
+ */
+async function smallBatches(sets: LabelledSet[], config: Config): Promise<void> {
+  console.log("\nSmall shuffled batches (10 draws of whole garments per size): joined / exact articles");
+  for (const set of sets) {
+    const garments = [...new Set(set.item)];
+    const cells: string[] = [];
+    for (const size of [30, 60, 120]) {
+      const exact: number[] = [];
+      let joined = 0;
+      for (let draw = 1; draw <= 10; draw++) {
+        const pick = new Set<string>();
+        let count = 0;
+        for (const g of seededShuffle(garments, draw * 97 + size)) {
+          if (count >= size) break;
+          pick.add(g);
+          count += set.item.filter((x) => x === g).length;
+        }
+        const idx = seededShuffle(
+          set.item.map((_, i) => i).filter((i) => pick.has(set.item[i]!)),
+          draw,
+        );
+        const photos = idx.map((i) => ({
+          ...set.photos[i]!,
+          entry: { ...set.photos[i]!.entry, captured_at: null },
+        }));
+        const step = groupArticles(photos, config, () => {});
+        if (step.grouping.orderFree?.joined) joined++;
+        exact.push(
+          scoreStep(
+            step,
+            idx.map((i) => set.item[i]!),
+          ).exact,
+        );
+      }
+      const mean = exact.reduce((a, b) => a + b, 0) / exact.length;
+      cells.push(
+        `${size}: joined ${joined}/10, exact ${pct(Math.min(...exact))}-${pct(Math.max(...exact))} (mean ${pct(mean)})`,
+      );
+    }
+    console.log(`  ${set.name}: ${cells.join(" | ")}`);
+  }
+}
+
 async function main() {
   const skip = needShared("photos");
   if (skip) {
@@ -386,7 +434,13 @@ async function main() {
   console.log(rows.join("\n"));
   if (process.argv.includes("--modes")) console.log(modes.join("\n"));
   console.log(`\n${await evalDuplicates(config)}`);
+  if (process.argv.includes("--small")) await smallBatches(sets, config);
   if (process.argv.includes("--sweep")) await sweep(sets);
+  if (process.argv.includes("--sweep") || process.argv.includes("--sweep-free"))
+    await sweepFree(
+      sets.filter((s) => new Set(s.item).size < s.item.length),
+      sets.filter((s) => new Set(s.item).size === s.item.length),
+    );
   console.log(`\neval took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

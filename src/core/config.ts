@@ -47,6 +47,7 @@ export const ConfigSchema = z.object({
     freeCut: z.number().gt(0).max(10),
     freeClose: z.number().gt(0).max(10),
     freeShare: z.number().min(0).max(1),
+    freeValley: z.number().gt(0).max(1),
   }),
   color: z.object({
     clusters: int(3, 5),

@@ -112,9 +112,17 @@ export const DEFAULTS = Object.freeze({
     /** ...and photos are joined at all only when at least 30% of the batch has one. With 3-6 photos per garment
      *  most photos would; in a batch of different garments only chance look-alikes do. Measured (whole sets):
      *  clothing-home 13%, hm-colour-dev 12% (every photo a different garment) vs deepfashion-dev 48%,
-     *  madison-multiview 40%; in random sub-batches of 120 photos 8-23% vs 36-50%. Under 60 photos the two
-     *  overlap (sub-batches of 60: up to 30% vs from 25%): small shuffled batches stay alone more often. */
+     *  madison-multiview 40%; in random sub-batches of 120 photos 8-23% vs 36-50%. The share must clear 30% by
+     *  two binomial standard deviations (a noisy count in a small batch). `npm run eval -- --small`: of 60 small
+     *  shuffled batches (30-120 photos) of the one-photo sets none was joined; the multi-photo sets' batches were
+     *  joined 0-2 times in 10 at 30 photos, 4-8 at 60-120 (a small shuffled batch is often left one per photo). */
     freeShare: 0.3,
+    /** Order-free, for batches too small for that share (ranks of a few pairs are coarse: a clean batch of 15
+     *  photos of 5 garments has only 27% partnered): the nearest distances' two modes count when the density in
+     *  the valley is at most a tenth of the lower peak and the low mode holds half the distances. Clean designed
+     *  batches show ~0.001; random sub-batches of 30-120 photos of the labelled sets never went under 0.27,
+     *  and at maxDip (0.5) one of 40 sub-batches of different garments (clothing-home) was joined. */
+    freeValley: 0.1,
   }),
   color: Object.freeze({
     /** k for k-means in Lab; 3-5 per the spec. 4 separates garment, floor, shadow and one accent. */

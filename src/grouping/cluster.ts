@@ -45,6 +45,9 @@ export interface GroupingOptions {
   freeClose: number;
   /** ...and the batch is read as several photos per garment when at least this share of photos has one. */
   freeShare: number;
+  /** Order-free, small batches: two modes in the nearest distances count when the valley's density is at most
+   *  this share of the lower peak (an empty valley, stricter than maxDip). */
+  freeValley: number;
 }
 
 export interface GroupingInput {
@@ -103,9 +106,9 @@ export interface OrderFreeSummary {
   partnered: number;
   /** The share needed to join anything: freeShare plus two binomial standard deviations for the batch's size. */
   needed: number;
-  /** The nearest-neighbour distances have two clean modes (separation and valley, as for the sequence). */
+  /** The nearest-neighbour distances have two modes with an empty valley, the low one holding half of them. */
   twoModes: boolean;
-  /** True when photos were joined (partnered >= needed, or two modes). */
+  /** True when photos were joined (partnered >= needed, or two modes with an empty valley). */
   joined: boolean;
 }
 
@@ -267,7 +270,7 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
       cut: free.summary.joined ? opts.freeCut : null,
       cuts: [],
       usedTimes: false,
-      modes: { appearance: fit(appearance), time: fit(gapModel), neighbours: null },
+      modes: { appearance: fit(appearance), time: fit(gapModel), neighbours: fit(free.model) },
       orderFree: free.summary,
       because: `grouped without order: ${noOrder}; ${free.because}`,
     });
@@ -443,8 +446,10 @@ function orderFree(
   confidence: number[];
   summary: OrderFreeSummary;
   because: string;
+  model: Bimodal | null;
 } {
-  const alone = (summary: OrderFreeSummary, because: string) => ({
+  const alone = (summary: OrderFreeSummary, because: string, model: Bimodal | null = null) => ({
+    model,
     articles: Array.from({ length: n }, (_, i) => [i]),
     low: Array<boolean>(n).fill(true),
     confidence: Array<number>(n).fill(0.5),
@@ -466,8 +471,12 @@ function orderFree(
   const share = partnered / n;
   // A small batch's share is a noisy count: it must clear freeShare by two binomial standard deviations.
   const needed = opts.freeShare + 2 * Math.sqrt((opts.freeShare * (1 - opts.freeShare)) / n);
-  // Or, plainly, the photos' distances to their 3 nearest photos have two clean modes (a tight batch of a few
-  // garments, too small for the share to speak): the same test as before the share existed.
+  // Or, for a batch too small for that margin (ranks of a few pairs are coarse), the photos' distances to their 3
+  // nearest photos have two modes with an empty valley between them (a tight batch of a few garments; dip under
+  // freeValley) and the low one holds at least half of them: with 3-6 photos a
+  // garment, 2 or more of a photo's 3 nearest are its own garment's. A few look-alike pairs in a batch of
+  // different garments also make a low mode, but a small one (2-45% in sub-batches of clothing-home and
+  // hm-colour-dev, measured with bench/eval.ts's sets).
   const near: number[] = [];
   for (let i = 0; i < n; i++) {
     const row = new Float64Array(n - 1);
@@ -475,7 +484,12 @@ function orderFree(
     row.sort();
     near.push(...row.subarray(0, 3));
   }
-  const twoModes = speaks(fitLogMixture(near), opts);
+  const nearModes = fitLogMixture(near);
+  const twoModes =
+    nearModes !== null &&
+    nearModes.separation >= opts.bimodality &&
+    nearModes.dip <= opts.freeValley &&
+    nearModes.low.share >= 0.5;
   const summary = {
     partnered: round(share),
     needed: round(needed),
@@ -486,7 +500,8 @@ function orderFree(
   if (!summary.joined)
     return alone(
       summary,
-      `only ${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos) and their nearest distances have no two clean modes, as in a batch of different garments: each photo is its own article`,
+      `only ${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos) and their nearest distances show no empty valley, as in a batch of different garments: each photo is its own article`,
+      nearModes,
     );
   const cut = opts.freeCut;
   const articles = agglomerative(local, n, cut);
@@ -536,7 +551,8 @@ function orderFree(
     low: articles.map((a, k) => a.length < 2 || confidence[k]! < 0.5),
     confidence,
     summary,
-    because: `${twoModes && share < needed ? "the distances to each photo's nearest photos have two clean modes (same garment, other garments)" : `${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos)`}: photos joined while under ${cut}x their neighbourhood's scale (their ${opts.freeNeighbours}th nearest photo), ${joinedPhotos} of ${n} photos in ${articles.length - (n - joinedPhotos)} articles of several photos`,
+    model: nearModes,
+    because: `${twoModes && share < needed ? "the distances to each photo's nearest photos have two modes with an empty valley (same garment, other garments)" : `${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos)`}: photos joined while under ${cut}x their neighbourhood's scale (their ${opts.freeNeighbours}th nearest photo), ${joinedPhotos} of ${n} photos in ${articles.length - (n - joinedPhotos)} articles of several photos`,
   };
 }
 
