@@ -119,9 +119,9 @@ export const DEFAULTS = Object.freeze({
     freeShare: 0.3,
     /** Order-free, for batches too small for that share (ranks of a few pairs are coarse: a clean batch of 15
      *  photos of 5 garments has only 27% partnered): the nearest distances' two modes count when the density in
-     *  the valley is at most a tenth of the lower peak and the low mode holds half the distances. Clean designed
-     *  batches show ~0.001; random sub-batches of 30-120 photos of the labelled sets never went under 0.27,
-     *  and at maxDip (0.5) one of 40 sub-batches of different garments (clothing-home) was joined. */
+     *  the valley is at most a tenth of the lower peak and the low mode holds a third of the distances (2+ photos
+     *  a garment). Clean designed batches show ~0.001. With maxDip (0.5) instead, 9 of 60 small shuffled batches
+     *  of the one-photo sets (`npm run eval -- --small`) were joined; with 0.1 and the third, none. */
     freeValley: 0.1,
   }),
   color: Object.freeze({
