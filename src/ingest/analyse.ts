@@ -2,7 +2,7 @@ import { open, stat } from "node:fs/promises";
 import type { Config } from "../core/config.js";
 import { messageOf } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
-import { queueLimited } from "../core/pool.js";
+import { limiter } from "../core/pool.js";
 import { printable } from "../core/text.js";
 import { dominantColor } from "../imaging/color.js";
 import { decodePhoto, sha256Of } from "../imaging/decode.js";
@@ -29,6 +29,10 @@ export interface AnalyseResult {
   fresh: number;
 }
 
+/** Batches prepared (read, hashed, decoded) ahead of the one being embedded: with 2 the decodes never wait for a
+ *  batch to be embedded, and at most 3 batches of small decoded photos are held. */
+const PREPARE_AHEAD = 2;
+
 /**
  * Decodes, hashes, samples colour and embeds every photo: decodes are bounded, embeddings batched, and the decode
  * of batch k+1 is queued before batch k is embedded. A bad photo becomes an error entry, never a throw.
@@ -54,15 +58,21 @@ export async function analysePhotos(
   emit({ type: "stage", stage: "analyse", total });
   const batches: SourceFile[][] = [];
   for (let i = 0; i < total; i += embedder.batchSize) batches.push(files.slice(i, i + embedder.batchSize));
+  // One limit for the whole run, and the next batches queued ahead: decodes stay `concurrency` deep across batch
+  // boundaries while a batch is embedded, instead of draining at the end of every batch.
+  const slot = limiter(config.decode.concurrency);
   const prepare = (batch: SourceFile[]) =>
-    Promise.all(
-      queueLimited(batch, config.decode.concurrency, (f) => preparePhoto(f, cache, embedder, config)),
-    );
-  let pending = batches.length ? prepare(batches[0]!) : null;
+    Promise.all(batch.map((f) => slot(() => preparePhoto(f, cache, embedder, config))));
+  const pending = new Map<number, Promise<Prepared[]>>();
+  const queue = (b: number) => {
+    if (b < batches.length && !pending.has(b)) pending.set(b, prepare(batches[b]!));
+  };
+  for (let b = 0; b < PREPARE_AHEAD; b++) queue(b);
   for (let b = 0; b < batches.length; b++) {
     signal?.throwIfAborted();
-    const prepared = await pending!;
-    pending = b + 1 < batches.length ? prepare(batches[b + 1]!) : null;
+    const prepared = await pending.get(b)!;
+    pending.delete(b);
+    queue(b + PREPARE_AHEAD);
     const toEmbed = prepared.filter((p): p is PreparedFresh => p.kind === "fresh");
     const vectors = toEmbed.length ? await embedder.embed(toEmbed.map((p) => p.pixels)) : [];
     toEmbed.forEach((p, i) => {
