@@ -214,7 +214,7 @@ export async function colourAccuracy(
   step: GroupStep,
   labels: Map<string, string>,
   config: Config,
-): Promise<{ right: number; judged: number } | null> {
+): Promise<{ right: number; judged: number; pairs: [string, string][] } | null> {
   if (labels.size === 0) return null;
   const { items } = await describeArticles(photos, step, {
     config,
@@ -230,6 +230,7 @@ export async function colourAccuracy(
   });
   let right = 0;
   let judged = 0;
+  const pairs: [string, string][] = [];
   for (const [garment, ps] of byItem) {
     const want = labels.get(garment);
     if (!want || !Object.values(FR_TO_EN).includes(want)) continue;
@@ -241,8 +242,29 @@ export async function colourAccuracy(
     const top = [...votes].sort((x, y) => y[1] - x[1])[0]?.[0];
     judged++;
     if (top === want) right++;
+    pairs.push([want, top ?? "none"]);
   }
-  return { right, judged };
+  return { right, judged, pairs };
+}
+
+/** Per-colour accuracy and the confusion table (rows: the set's label, columns: vbulk's colour). */
+function confusionTable(set: string, pairs: [string, string][]): string {
+  const colours = Object.values(FR_TO_EN);
+  const right = pairs.filter(([w, g]) => w === g).length;
+  const lines = [
+    `\n${set}: colour ${right}/${pairs.length} = ${pct(right / pairs.length)} (rows: label, columns: vbulk)`,
+    `  ${"".padEnd(7)}${colours.map((c) => c.slice(0, 6).padStart(7)).join("")}  accuracy`,
+  ];
+  for (const want of colours) {
+    const row = pairs.filter(([w]) => w === want);
+    if (!row.length) continue;
+    const cells = colours.map((got) => row.filter(([, g]) => g === got).length);
+    const ok = row.filter(([, g]) => g === want).length;
+    lines.push(
+      `  ${want.padEnd(7)}${cells.map((n) => (n ? String(n) : ".").padStart(7)).join("")}  ${ok}/${row.length} = ${pct(ok / row.length)}`,
+    );
+  }
+  return lines.join("\n");
 }
 
 function pct(x: number | null): string {
@@ -419,12 +441,14 @@ async function main() {
   );
   rows.push("|---|---|---|---|---|---|---|---|---|");
   const modes: string[] = [];
+  const confusions: string[] = [];
   for (const set of sets) {
     for (const order of ["shooting", "shuffled", "times"] as const) {
       const r = await run(set, order, config);
       const c =
         order === "shooting" ? await colourAccuracy(r.photos, r.item, r.step, set.colour, config) : null;
       const s = r.score;
+      if (c) confusions.push(confusionTable(set.name, c.pairs));
       modes.push(`  ${set.name} ${order}: order excess ${r.step.grouping.orderSignal}; ${s.modes}`);
       rows.push(
         `| ${set.name} | ${order} | ${s.garments} / ${s.photos} | ${s.predicted} (${s.method}) | ${pct(s.exact)} | ${pct(s.precision)} / ${pct(s.recall)} | ${pct(s.mergedIntoOther)} | ${pct(s.keptAlone)} | ${c ? `${c.right}/${c.judged} = ${pct(c.right / c.judged)}` : "–"} |`,
@@ -432,6 +456,7 @@ async function main() {
     }
   }
   console.log(rows.join("\n"));
+  console.log(confusions.join("\n"));
   if (process.argv.includes("--modes")) console.log(modes.join("\n"));
   console.log(`\n${await evalDuplicates(config)}`);
   if (process.argv.includes("--small")) await smallBatches(sets, config);

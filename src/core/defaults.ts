@@ -131,6 +131,32 @@ export const DEFAULTS = Object.freeze({
     sampleSize: 48,
     /** Lab distance under which a pixel is "like the border" (background: floor, bed, studio wall). */
     backgroundDeltaE: 14,
+    // How a photographed colour is put on the xkcd survey's scale before the survey's colours name it
+    // (src/imaging/color.ts). Measured with bench/colour-dev.ts on hm-colour-dev (360 packshots, per photo) and
+    // madison-multiview (87 worn garments, per garment, true grouping); chosen for the worse of the two.
+    /** The survey named colours on screens (black L 0, white L 100); a photographed black fabric sits at about
+     *  L 12 (hm-colour-dev's black garments: median L 11). 8 measured the same (63.6% / 66.7% vs 63.3% / 65.5%). */
+    photoBlackL: 12,
+    /** ...and a photographed white garment at about L 92 (hm-colour-dev's whites: median L 90); 88 no better. */
+    photoWhiteL: 92,
+    /** A dull fabric (chroma 10 in Lab) looks like a screen patch about 2.5x as saturated; 3 measured the same. */
+    chromaGain: 2.5,
+    /** ...and a vivid one less so: chroma is stretched as C^0.7, so a vivid orange (C 95) stays inside the
+     *  survey's colours instead of being stretched past red (linear, 1: 58.9% / 59.8%; 0.7 with the rest: 63.3% /
+     *  65.5%; 0.5: worse). */
+    chromaExponent: 0.7,
+    /** Photos' hues read about 5 degrees "redder" than the survey's names (beige came out orange, brown red,
+     *  yellow orange); rotating by +5 degrees helps both sets, +10 helps hm-colour-dev (64.4%) but turns teal
+     *  greens blue and costs madison (62.1%). */
+    hueShift: 5,
+    /** Lab chroma under this is a cast (a white shirt's optical brightener, a black's lighting), not a colour:
+     *  it is removed before stretching, so a white is not stretched into a lilac. 2: the worst set 63.3%; 3 and
+     *  4: 58.6% and 56.3% (khaki greens and lilacs are that dull). */
+    chromaFloor: 2,
+    /** Lightness counts half against hue: a garment's shading moves L more than its colour. */
+    lightnessWeight: 0.5,
+    /** How many of the nearest survey colours vote on a name (1 and 3 measured no better). */
+    neighbours: 5,
   }),
   plan: Object.freeze({
     /** The spec's DEFAULT_PRICE (euros): a fair starting price for a second-hand garment; per-category rules override it. */

@@ -1,3 +1,4 @@
+import { DEFAULTS } from "../core/defaults.js";
 import { kmeans } from "./kmeans.js";
 import { type LabSample, rgbToLab } from "./lab.js";
 import { XKCD_COLORS } from "./xkcd-colors.js";
@@ -124,21 +125,40 @@ export const COLOR_REFERENCES: readonly Reference[] = XKCD_COLORS.flatMap(([word
   return [{ word, name, shade, lab: rgbToLab((n >> 16) & 255, (n >> 8) & 255, n & 255) }];
 });
 
-/** How many of the nearest survey colours vote on a name. */
 /**
- * How a garment's measured colour is put on the survey's scale, and how many survey colours vote. The survey named
- * colours shown on screens (black is L 0, white L 100, saturated patches); a photographed fabric spans about
- * L 12 (black cotton) to L 92 (white shirt) and looks about 2.5x less saturated in Lab than the screen patch people
- * name the same way. Chosen by measuring on the worst labelled set (npm run eval), as a handful of defaults: no
- * colour of any photo is stored.
+ * How a photographed colour is put on the survey's scale before it is named, and how the survey's colours vote
+ * (DEFAULTS.color.naming says why each value).
  */
-const PHOTO_BLACK_L = 12;
-const PHOTO_WHITE_L = 92;
-const PHOTO_CHROMA_GAIN = 2.5;
-/** Lightness counts half: a garment's shading moves L more than hue. */
-const LIGHTNESS_WEIGHT = 0.5;
-/** How many of the nearest survey colours vote on a name. */
-const NEIGHBOURS = 5;
+export interface ColorNaming {
+  photoBlackL: number;
+  photoWhiteL: number;
+  chromaGain: number;
+  chromaExponent: number;
+  hueShift: number;
+  chromaFloor: number;
+  lightnessWeight: number;
+  neighbours: number;
+}
+
+/**
+ * Names how a photo's colour was computed: stored with each photo's colour in the cache, so a change of the naming
+ * (this version) or of its settings recomputes the colours cached before (like GARMENT_FEATURE_ID).
+ */
+export function colorVersion(
+  naming: ColorNaming & { clusters: number; sampleSize: number; backgroundDeltaE: number },
+): string {
+  const {
+    photoBlackL,
+    photoWhiteL,
+    chromaGain,
+    chromaExponent,
+    hueShift,
+    chromaFloor,
+    lightnessWeight,
+    neighbours,
+  } = naming;
+  return `xkcd-2:${[naming.clusters, naming.sampleSize, naming.backgroundDeltaE, photoBlackL, photoWhiteL, chromaGain, chromaExponent, hueShift, chromaFloor, lightnessWeight, neighbours].join(",")}`;
+}
 
 export interface NamedColor {
   name: ColorName;
@@ -152,17 +172,32 @@ export interface NamedColor {
  * Names a Lab colour by the xkcd survey: the colour is put on the survey's scale, then the nearest survey colours
  * vote for their name, weighted by closeness.
  */
-export function describeColor(L: number, a: number, b: number): NamedColor {
-  L = Math.min(100, Math.max(0, ((L - PHOTO_BLACK_L) / (PHOTO_WHITE_L - PHOTO_BLACK_L)) * 100));
-  a *= PHOTO_CHROMA_GAIN;
-  b *= PHOTO_CHROMA_GAIN;
+export function describeColor(
+  L: number,
+  a: number,
+  b: number,
+  naming: ColorNaming = DEFAULTS.color,
+): NamedColor {
+  const { photoBlackL, photoWhiteL, chromaGain, lightnessWeight, neighbours } = naming;
+  L = Math.min(100, Math.max(0, ((L - photoBlackL) / (photoWhiteL - photoBlackL)) * 100));
+  // Chroma is stretched by chromaGain at C 10 and by less above (exponent < 1): a dull fabric needs a large
+  // stretch to reach the screen patch named like it, a vivid one a small one (else it leaves the survey's gamut).
+  const C = Math.hypot(a, b);
+  if (C > 1e-6) {
+    const c = Math.max(0, C - naming.chromaFloor);
+    const k = (chromaGain * 10 * (c / 10) ** naming.chromaExponent) / C;
+    const t = (naming.hueShift * Math.PI) / 180;
+    const a0 = a;
+    a = k * (a0 * Math.cos(t) - b * Math.sin(t));
+    b = k * (a0 * Math.sin(t) + b * Math.cos(t));
+  }
   const near: { r: Reference; d: number }[] = [];
   for (const r of COLOR_REFERENCES) {
-    const d = Math.sqrt(LIGHTNESS_WEIGHT * (L - r.lab[0]) ** 2 + (a - r.lab[1]) ** 2 + (b - r.lab[2]) ** 2);
-    if (near.length < NEIGHBOURS || d < near[near.length - 1]!.d) {
+    const d = Math.sqrt(lightnessWeight * (L - r.lab[0]) ** 2 + (a - r.lab[1]) ** 2 + (b - r.lab[2]) ** 2);
+    if (near.length < neighbours || d < near[near.length - 1]!.d) {
       near.push({ r, d });
       near.sort((x, y) => x.d - y.d);
-      if (near.length > NEIGHBOURS) near.pop();
+      if (near.length > neighbours) near.pop();
     }
   }
   const votes = new Map<ColorName, number>();
@@ -199,6 +234,8 @@ export interface DominantColor {
   shade?: ShadeName | null;
   /** A second colour holding a large share of the garment (a two-colour garment), or none. */
   second?: { name: ColorName; score: number } | null;
+  /** Share of the garment's weight per colour name (the names the photo's colour clusters were given). */
+  shares?: Partial<Record<ColorName, number>>;
 }
 
 /** A second colour is proposed only when it holds this share of the garment: less is trim, a logo or shading.
@@ -211,7 +248,11 @@ const SECOND_SHARE = 0.4;
  * i.e. floor or bed, weighs little), clusters named by the xkcd survey and pooled by name, the heaviest name
  * wins; a second name holding a large share is the garment's second colour. Deterministic (fixed seed).
  */
-export function dominantColor(sample: LabSample, clusters: number): DominantColor {
+export function dominantColor(
+  sample: LabSample,
+  clusters: number,
+  naming: ColorNaming = DEFAULTS.color,
+): DominantColor {
   const n = sample.size * sample.size;
   let maxW = 0;
   for (let i = 0; i < n; i++) maxW = Math.max(maxW, sample.weight[i]!);
@@ -235,7 +276,7 @@ export function dominantColor(sample: LabSample, clusters: number): DominantColo
   // Clusters with the same name (navy and its shadow) pool their weight: the garment's colour, not its shading.
   const byName = new Map<ColorName, { mass: number; top: number; shade: ShadeName | null }>();
   result.centroids.forEach((c, k) => {
-    const named = describeColor(c[0] ?? 50, c[1] ?? 0, c[2] ?? 0);
+    const named = describeColor(c[0] ?? 50, c[1] ?? 0, c[2] ?? 0, naming);
     const prev = byName.get(named.name);
     if (!prev) byName.set(named.name, { mass: mass[k]!, top: k, shade: named.shade });
     else {
@@ -251,8 +292,11 @@ export function dominantColor(sample: LabSample, clusters: number): DominantColo
   const [name, best] = ranked[0]!;
   const runner = ranked[1];
   const centroid = result.centroids[best.top] ?? [50, 0, 0];
+  const shares: Partial<Record<ColorName, number>> = {};
+  for (const [n, v] of ranked) shares[n] = Math.round((1000 * v.mass) / total) / 1000;
   return {
     name,
+    shares,
     score: best.mass / total,
     lab: [centroid[0] ?? 50, centroid[1] ?? 0, centroid[2] ?? 0],
     shade: best.shade,
@@ -276,11 +320,20 @@ export interface ArticleColor {
 export function articleColor(colors: DominantColor[]): ArticleColor {
   const votes = new Map<ColorName, number>();
   let total = 0;
-  for (const c of colors) {
-    const w = Math.max(0.05, c.score);
-    votes.set(c.name, (votes.get(c.name) ?? 0) + w);
-    total += w;
-  }
+  if (colors.length > 0 && colors.every((c) => c.shares)) {
+    // Each photo spreads one vote over every colour it holds: the colour the article's photos share wins over one
+    // photo's other garment (the trousers under the jacket in a full-length shot).
+    for (const c of colors)
+      for (const [name, v] of Object.entries(c.shares!) as [ColorName, number][]) {
+        votes.set(name, (votes.get(name) ?? 0) + v);
+        total += v;
+      }
+  } else
+    for (const c of colors) {
+      const w = Math.max(0.05, c.score);
+      votes.set(c.name, (votes.get(c.name) ?? 0) + w);
+      total += w;
+    }
   let best: ColorName = colors[0]?.name ?? "gris";
   for (const [name, v] of votes) if (v > (votes.get(best) ?? 0)) best = name;
   const ofBest = colors.filter((c) => c.name === best);

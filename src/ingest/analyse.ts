@@ -4,7 +4,7 @@ import { messageOf } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { limiter } from "../core/pool.js";
 import { printable } from "../core/text.js";
-import { dominantColor } from "../imaging/color.js";
+import { colorVersion, dominantColor } from "../imaging/color.js";
 import { decodePhoto, sha256Of } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import {
@@ -162,8 +162,8 @@ type Prepared =
   | { kind: "error"; file: SourceFile; message: string };
 
 /**
- * Reads one photo; from the cache when this content was analysed before with this embedder and this garment
- * descriptor version, and the stored vectors fit them (right length, finite values; an older or damaged entry is
+ * Reads one photo; from the cache when this content was analysed before with this embedder, this garment
+ * descriptor version and this colour naming (colorVersion), and the stored vectors fit them (right length, finite values; an older or damaged entry is
  * analysed again, never misread). Never throws for a bad photo.
  */
 async function preparePhoto(
@@ -184,7 +184,12 @@ async function preparePhoto(
       const garment = g ? decodeVector(g, GARMENT_HISTOGRAM_DIMS) : null;
       const c = hit?.embeddings[GARMENT_COVERAGE_ID];
       const coverage = c ? decodeVector(c, 1)?.[0] : undefined;
-      return hit && vector && garment && coverage !== undefined
+      // A colour named by another version or other settings is named again (the photo is analysed again).
+      return hit &&
+        vector &&
+        garment &&
+        coverage !== undefined &&
+        hit.color.version === colorVersion(config.color)
         ? { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage }
         : null;
     };
@@ -225,7 +230,10 @@ async function preparePhoto(
       format: photo.format,
       captured_at: photo.capturedAt,
       ...hashes,
-      color: dominantColor(sample, config.color.clusters),
+      color: {
+        ...dominantColor(sample, config.color.clusters, config.color),
+        version: colorVersion(config.color),
+      },
       // Keeps other embedders' vectors of this content; this embedder's is added once embedded, and the garment
       // descriptor is always recomputed with it.
       embeddings: {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { fileSystemError } from "../core/errors.js";
-import { COLOR_NAMES } from "../imaging/color.js";
+import { COLOR_NAMES, SHADE_NAMES } from "../imaging/color.js";
 import { STATE_DIR } from "../sources/classify.js";
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
@@ -22,6 +22,14 @@ const EntrySchema = z.object({
     name: z.enum(COLOR_NAMES),
     score: finite.min(0).max(1),
     lab: z.tuple([finite, finite, finite]),
+    shade: z.enum(SHADE_NAMES).nullable().optional(),
+    second: z
+      .object({ name: z.enum(COLOR_NAMES), score: finite.min(0).max(1) })
+      .nullable()
+      .optional(),
+    shares: z.partialRecord(z.enum(COLOR_NAMES), finite.min(0).max(1)).optional(),
+    /** How the colour was named (colorVersion): an entry from another version is recomputed. */
+    version: z.string().optional(),
   }),
   /** Embeddings by embedder id (which names the model's content and the feature version), as base64 float32. */
   embeddings: z.record(z.string(), z.string()),

@@ -1,0 +1,115 @@
+/**
+ * Fast dev loop for colour naming (not part of npm test; bench/out is gitignored, nothing here is committed data).
+ *   tsx bench/colour-dev.ts extract   decodes each labelled photo once at the ingest's working size and keeps the
+ *                                     pixels under bench/out/colour-dev/<set>/ (raw RGB, never committed)
+ *   tsx bench/colour-dev.ts           re-computes the photo colours from those pixels with the current code and
+ *                                     prints per-colour accuracy and the confusion table (per photo and per garment)
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { resolveConfig } from "../src/core/config.js";
+import { articleColor, type DominantColor } from "../src/imaging/color.js";
+import { decodePhotoFile } from "../src/imaging/decode.js";
+import { REPO, readCsv, sharedPath } from "../test/helpers/shared.js";
+import { photoColor } from "./colour-photo.js";
+
+const SETS = ["hm-colour-dev", "madison-multiview"];
+const OUT = join(REPO, "bench", "out", "colour-dev");
+// --set key=value,key=value overrides DEFAULTS.color for a sweep.
+const setArg = process.argv.find((a) => a.startsWith("--set="))?.slice(6);
+const config = resolveConfig({
+  color: Object.fromEntries(
+    (setArg ? setArg.split(",") : []).map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])]),
+  ),
+});
+const EN: Record<string, string> = {
+  noir: "black",
+  blanc: "white",
+  gris: "grey",
+  bleu: "blue",
+  rouge: "red",
+  vert: "green",
+  jaune: "yellow",
+  beige: "beige",
+  marron: "brown",
+  rose: "pink",
+  violet: "purple",
+  orange: "orange",
+};
+const ORDER = Object.values(EN);
+
+async function extract() {
+  for (const set of SETS) {
+    const dir = join(OUT, set);
+    mkdirSync(dir, { recursive: true });
+    const manifest = readCsv(sharedPath("photos", set, "manifest.csv"));
+    for (const [k, r] of manifest.entries()) {
+      const f = join(dir, `${k}.bin`);
+      if (existsSync(f)) continue;
+      const p = await decodePhotoFile(sharedPath("photos", set, r["file"]!), config.decode.workingSize);
+      const head = Buffer.alloc(8);
+      head.writeUInt32LE(p.pw, 0);
+      head.writeUInt32LE(p.ph, 4);
+      writeFileSync(f, Buffer.concat([head, p.pixels]));
+    }
+    console.log(`${set}: ${manifest.length} photos`);
+  }
+}
+
+function load(set: string, k: number) {
+  const b = readFileSync(join(OUT, set, `${k}.bin`));
+  return { pw: b.readUInt32LE(0), ph: b.readUInt32LE(4), pixels: b.subarray(8) };
+}
+
+function table(title: string, pairs: [string, string][]) {
+  const right = pairs.filter(([w, g]) => w === g).length;
+  console.log(`\n${title}: ${right}/${pairs.length} = ${((100 * right) / pairs.length).toFixed(1)}%`);
+  console.log(`${"want\\got".padEnd(9)}${ORDER.map((c) => c.slice(0, 5).padStart(6)).join("")}   acc`);
+  for (const w of ORDER) {
+    const row = pairs.filter(([x]) => x === w);
+    if (!row.length) continue;
+    const cells = ORDER.map((g) => row.filter(([, y]) => y === g).length);
+    console.log(
+      `${w.padEnd(9)}${cells.map((c) => String(c || ".").padStart(6)).join("")}   ${((100 * cells[ORDER.indexOf(w)]!) / row.length).toFixed(0)}%`,
+    );
+  }
+}
+
+async function evaluate() {
+  const verbose = process.argv.includes("-v");
+  for (const set of SETS) {
+    const manifest = readCsv(sharedPath("photos", set, "manifest.csv"));
+    const labels = new Map(
+      readCsv(sharedPath("photos", set, "items.csv")).map((r) => [r["item_id"]!, r["vbulk_color"]!]),
+    );
+    const byItem = new Map<string, DominantColor[]>();
+    const perPhoto: [string, string][] = [];
+    for (const [k, r] of manifest.entries()) {
+      const want = labels.get(r["item_id"]!);
+      const { pixels, pw, ph } = load(set, k);
+      const c = await photoColor(pixels, pw, ph, config);
+      byItem.set(r["item_id"]!, [...(byItem.get(r["item_id"]!) ?? []), c]);
+      if (!want || !ORDER.includes(want)) continue;
+      perPhoto.push([want, EN[c.name]!]);
+      if (verbose && EN[c.name] !== want)
+        console.log(
+          `${set} ${r["file"]} want ${want} got ${EN[c.name]} lab ${c.lab.map((v) => v.toFixed(0)).join(",")} score ${c.score.toFixed(2)} ${c.shade ?? ""} 2nd ${c.second?.name ?? "-"}`,
+        );
+    }
+    table(`${set} photos`, perPhoto);
+    const perItem: [string, string][] = [];
+    let seconds = 0;
+    for (const [item, cs] of byItem) {
+      const want = labels.get(item);
+      if (!want || !ORDER.includes(want)) continue;
+      const a = articleColor(cs);
+      if (a.second) seconds++;
+      perItem.push([want, EN[a.name]!]);
+    }
+    if (set !== "hm-colour-dev") table(`${set} garments (true grouping)`, perItem);
+    console.log(`second colour proposed: ${seconds}/${perItem.length}`);
+  }
+}
+
+if (process.argv[2] === "extract") await extract();
+else await evaluate();
