@@ -107,6 +107,22 @@ async function evaluate() {
       perItem.push([want, EN[a.name]!]);
     }
     if (set !== "hm-colour-dev") table(`${set} garments (true grouping)`, perItem);
+    // Vinted's finer colours proposed, against the merchant's finer colour name (hm: colour_group_name).
+    const fine = new Map(
+      readCsv(sharedPath("photos", set, "items.csv")).map((r) => [
+        r["item_id"]!,
+        r["colour_group_name"] ?? r["source_color"] ?? "",
+      ]),
+    );
+    const shades = new Map<string, number>();
+    for (const [item, cs] of byItem) {
+      const a = articleColor(cs);
+      if (a.shade) {
+        const k = `${a.shade} <- ${fine.get(item)} (${labels.get(item)})`;
+        shades.set(k, (shades.get(k) ?? 0) + 1);
+      }
+    }
+    console.log(`shades proposed: ${[...shades].map(([k, v]) => `${v} ${k}`).join("; ")}`);
     console.log(`second colour proposed: ${seconds}/${perItem.length}`);
   }
 }

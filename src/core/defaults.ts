@@ -144,17 +144,15 @@ export const DEFAULTS = Object.freeze({
     /** ...and a vivid one less so: chroma is stretched as C^0.7, so a vivid orange (C 95) stays inside the
      *  survey's colours instead of being stretched past red (linear, 1: 58.9% / 59.8%; 0.7 with the rest: 63.3% /
      *  65.5%; 0.5: worse). */
-    chromaExponent: 0.7,
-    /** Photos' hues read about 5 degrees "redder" than the survey's names (beige came out orange, brown red,
-     *  yellow orange); rotating by +5 degrees helps both sets, +10 helps hm-colour-dev (64.4%) but turns teal
-     *  greens blue and costs madison (62.1%). */
-    hueShift: 5,
+    chromaExponent: 0.8,
     /** Lab chroma under this is a cast (a white shirt's optical brightener, a black's lighting), not a colour:
      *  it is removed before stretching, so a white is not stretched into a lilac. 2: the worst set 63.3%; 3 and
      *  4: 58.6% and 56.3% (khaki greens and lilacs are that dull). */
     chromaFloor: 2,
     /** Lightness counts half against hue: a garment's shading moves L more than its colour. */
     lightnessWeight: 0.5,
+    hueSpread: 12,
+    hueCentre: 10,
     /** How many of the nearest survey colours vote on a name (1 and 3 measured no better). */
     neighbours: 5,
   }),

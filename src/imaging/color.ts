@@ -48,21 +48,18 @@ const WORD_TO_NAME: Record<string, ColorName> = Object.fromEntries(
     [
       ["noir", "black"],
       ["blanc", "white eggshell ivory cream creme ecru parchment"],
-      [
-        "gris",
-        "grey greyish charcoal slate steel gunmetal cement silver bluegrey stone mushroom putty heather",
-      ],
+      ["gris", "grey greyish charcoal slate steel gunmetal cement silver bluegrey stone mushroom putty"],
       [
         "bleu",
         "blue navy cerulean cobalt sapphire azure azul ultramarine denim cornflower sky ocean sea marine petrol twilight dusk midnight royal blueberry lightblue darkblue greyblue bluish periwinkle perrywinkle ice teal tealish turquoise aqua cyan aquamarine",
       ],
       [
         "violet",
-        "purple violet lilac liliac lavender lavendar plum eggplant aubergine amethyst orchid heliotrope wisteria grape urple purply purpley purpleish purplish burple blurple barney indigo iris",
+        "purple violet lilac liliac lavender lavendar plum eggplant aubergine amethyst orchid heliotrope wisteria grape heather mauve urple purply purpley purpleish purplish burple blurple barney indigo iris",
       ],
       [
         "rose",
-        "pink rose magenta fuchsia salmon coral blush bubblegum carnation watermelon pinky pinkish rosa cerise mauve",
+        "pink rose magenta fuchsia salmon coral blush bubblegum carnation watermelon pinky pinkish rosa cerise",
       ],
       [
         "rouge",
@@ -104,8 +101,8 @@ const SHADE_RULES: [ShadeName, ColorName, RegExp][] = [
   ["bordeaux", "rouge", /burgundy|bordeaux|wine|maroon|claret|merlot/],
   ["creme", "blanc", /cream|creme|ivory|eggshell|ecru|off ?white|parchment/],
   ["moutarde", "jaune", /mustard|ochre|ocre|ocher/],
-  ["argente", "gris", /silver/],
-  ["dore", "jaune", /gold/],
+  // Silver and gold (argenté, doré) are metallic finishes: a photo's colour cannot tell gold from mustard (on
+  // hm-colour-dev "gold" came out for 3 plain yellow garments), so they are left to the seller.
 ];
 
 interface Reference {
@@ -115,8 +112,7 @@ interface Reference {
   lab: [number, number, number];
 }
 
-/** The survey's patches vbulk names colours by: every xkcd name whose last word is a garment colour. */
-export const COLOR_REFERENCES: readonly Reference[] = XKCD_COLORS.flatMap(([word, hex]) => {
+const SURVEY: Reference[] = XKCD_COLORS.flatMap(([word, hex]) => {
   if (/[/]/.test(word)) return [];
   const name = WORD_TO_NAME[word.split(" ").at(-1)!];
   if (!name) return [];
@@ -124,6 +120,22 @@ export const COLOR_REFERENCES: readonly Reference[] = XKCD_COLORS.flatMap(([word
   const shade = SHADE_RULES.find(([, base, re]) => base === name && re.test(word))?.[0] ?? null;
   return [{ word, name, shade, lab: rgbToLab((n >> 16) & 255, (n >> 8) & 255, n & 255) }];
 });
+
+/** The survey's own patch for each basic colour word ("white", "grey", "red", ...). */
+const BASIC_PATCHES = SURVEY.filter((r) => WORD_TO_NAME[r.word] === r.name && !r.word.includes(" "));
+
+/**
+ * The survey's patches vbulk names colours by: every xkcd name whose last word is a garment colour, except a
+ * patch that is the same colour as a basic word's own patch under another name (ΔE < 3: "pale grey" #fdfdfe is
+ * white's #ffffff; left in, it and the greys around outvoted white for every white shirt).
+ */
+export const COLOR_REFERENCES: readonly Reference[] = SURVEY.filter(
+  (r) =>
+    !BASIC_PATCHES.some(
+      (b) =>
+        b.name !== r.name && Math.hypot(r.lab[0] - b.lab[0], r.lab[1] - b.lab[1], r.lab[2] - b.lab[2]) < 3,
+    ),
+);
 
 /**
  * How a photographed colour is put on the survey's scale before it is named, and how the survey's colours vote
@@ -134,8 +146,9 @@ export interface ColorNaming {
   photoWhiteL: number;
   chromaGain: number;
   chromaExponent: number;
-  hueShift: number;
   chromaFloor: number;
+  hueSpread: number;
+  hueCentre: number;
   lightnessWeight: number;
   neighbours: number;
 }
@@ -144,21 +157,15 @@ export interface ColorNaming {
  * Names how a photo's colour was computed: stored with each photo's colour in the cache, so a change of the naming
  * (this version) or of its settings recomputes the colours cached before (like GARMENT_FEATURE_ID).
  */
-export function colorVersion(
-  naming: ColorNaming & { clusters: number; sampleSize: number; backgroundDeltaE: number },
-): string {
-  const {
-    photoBlackL,
-    photoWhiteL,
-    chromaGain,
-    chromaExponent,
-    hueShift,
-    chromaFloor,
-    lightnessWeight,
-    neighbours,
-  } = naming;
-  return `xkcd-2:${[naming.clusters, naming.sampleSize, naming.backgroundDeltaE, photoBlackL, photoWhiteL, chromaGain, chromaExponent, hueShift, chromaFloor, lightnessWeight, neighbours].join(",")}`;
+export function colorVersion(settings: Readonly<Record<string, number>>): string {
+  return `${COLOR_VERSION}:${Object.keys(settings)
+    .sort()
+    .map((k) => `${k}=${settings[k]}`)
+    .join(",")}`;
 }
+
+/** Bumped whenever the naming code changes what it says for the same pixels. */
+const COLOR_VERSION = "xkcd-3";
 
 export interface NamedColor {
   name: ColorName;
@@ -179,21 +186,28 @@ export function describeColor(
   naming: ColorNaming = DEFAULTS.color,
 ): NamedColor {
   const { photoBlackL, photoWhiteL, chromaGain, lightnessWeight, neighbours } = naming;
+  const L0 = L;
   L = Math.min(100, Math.max(0, ((L - photoBlackL) / (photoWhiteL - photoBlackL)) * 100));
   // Chroma is stretched by chromaGain at C 10 and by less above (exponent < 1): a dull fabric needs a large
   // stretch to reach the screen patch named like it, a vivid one a small one (else it leaves the survey's gamut).
-  const C = Math.hypot(a, b);
-  if (C > 1e-6) {
-    const c = Math.max(0, C - naming.chromaFloor);
-    const k = (chromaGain * 10 * (c / 10) ** naming.chromaExponent) / C;
-    const t = (naming.hueShift * Math.PI) / 180;
+  const C0 = Math.hypot(a, b);
+  if (C0 > 1e-6) {
+    const c = Math.max(0, C0 - (naming.chromaFloor * L0) / 100);
+    const k = (chromaGain * 10 * (c / 10) ** naming.chromaExponent) / C0;
+    const h = Math.atan2(b, a);
+    const t = (naming.hueSpread * Math.sin(h - (naming.hueCentre * Math.PI) / 180) * Math.PI) / 180;
     const a0 = a;
     a = k * (a0 * Math.cos(t) - b * Math.sin(t));
     b = k * (a0 * Math.sin(t) + b * Math.cos(t));
   }
   const near: { r: Reference; d: number }[] = [];
+  const C = Math.hypot(a, b);
   for (const r of COLOR_REFERENCES) {
-    const d = Math.sqrt(lightnessWeight * (L - r.lab[0]) ** 2 + (a - r.lab[1]) ** 2 + (b - r.lab[2]) ** 2);
+    // ΔE split into lightness, chroma and hue (ΔE² = ΔL² + ΔC² + ΔH²), each with its weight.
+    const dC = C - Math.hypot(r.lab[1], r.lab[2]);
+    const dE2 = (a - r.lab[1]) ** 2 + (b - r.lab[2]) ** 2;
+    const dH2 = Math.max(0, dE2 - dC * dC);
+    const d = Math.sqrt(lightnessWeight * (L - r.lab[0]) ** 2 + dC * dC + dH2);
     if (near.length < neighbours || d < near[near.length - 1]!.d) {
       near.push({ r, d });
       near.sort((x, y) => x.d - y.d);
@@ -241,7 +255,7 @@ export interface DominantColor {
 /** A second colour is proposed only when it holds this share of the garment: less is trim, a logo or shading.
  *  Measured on hm-colour-dev (360 solid garments, so every second colour is wrong): 0.3 proposes one for 13%,
  *  0.4 for 5%. */
-const SECOND_SHARE = 0.4;
+const SECOND_SHARE = 0.45;
 
 /**
  * Dominant garment colour of one photo: k-means in Lab over the garment-weighted pixels (the border colour,
