@@ -57,7 +57,6 @@ export const ConfigSchema = z.object({
     photoWhiteL: z.number().min(50).max(100),
     chromaGain: z.number().min(0.5).max(5),
     chromaExponent: z.number().min(0.2).max(1.5),
-    chromaFloor: z.number().min(0).max(20),
     hueSpread: z.number().min(0).max(45),
     hueCentre: z.number().min(-180).max(180),
     lightnessWeight: z.number().min(0).max(4),

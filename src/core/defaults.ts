@@ -133,27 +133,30 @@ export const DEFAULTS = Object.freeze({
     backgroundDeltaE: 14,
     // How a photographed colour is put on the xkcd survey's scale before the survey's colours name it
     // (src/imaging/color.ts). Measured with bench/colour-dev.ts on hm-colour-dev (360 packshots, per photo) and
-    // madison-multiview (87 worn garments, per garment, true grouping); chosen for the worse of the two.
+    // madison-multiview (87 worn garments, per garment, true grouping), chosen for the worse of the two; with
+    // these values 69.4% and 69.0% (the code before: 58.9% and 58.6%). Changing one recomputes cached colours.
     /** The survey named colours on screens (black L 0, white L 100); a photographed black fabric sits at about
-     *  L 12 (hm-colour-dev's black garments: median L 11). 8 measured the same (63.6% / 66.7% vs 63.3% / 65.5%). */
+     *  L 12 (hm-colour-dev's black garments: median L 11). */
     photoBlackL: 12,
-    /** ...and a photographed white garment at about L 92 (hm-colour-dev's whites: median L 90); 88 no better. */
+    /** ...and a photographed white garment at about L 92 (hm-colour-dev's whites: median L 91); 88: 68.6% / 69.0%. */
     photoWhiteL: 92,
-    /** A dull fabric (chroma 10 in Lab) looks like a screen patch about 2.5x as saturated; 3 measured the same. */
+    /** A dull fabric (Lab chroma 10) looks like a screen patch about 2.5x as saturated (1: 40.3% /
+     *  41.4%; 3: 66.9% / 66.7%). */
     chromaGain: 2.5,
-    /** ...and a vivid one less so: chroma is stretched as C^0.7, so a vivid orange (C 95) stays inside the
-     *  survey's colours instead of being stretched past red (linear, 1: 58.9% / 59.8%; 0.7 with the rest: 63.3% /
-     *  65.5%; 0.5: worse). */
+    /** ...and a vivid one less so: chroma is stretched as C^0.8, so a vivid orange (C 95) is not stretched past
+     *  the survey's reds (linear, 1: 66.7% / 65.5%; 0.7: 69.2% / 67.8%; 0.5: 66.4% / 64.4%). */
     chromaExponent: 0.8,
-    /** Lab chroma under this is a cast (a white shirt's optical brightener, a black's lighting), not a colour:
-     *  it is removed before stretching, so a white is not stretched into a lilac. 2: the worst set 63.3%; 3 and
-     *  4: 58.6% and 56.3% (khaki greens and lilacs are that dull). */
-    chromaFloor: 2,
-    /** Lightness counts half against hue: a garment's shading moves L more than its colour. */
-    lightnessWeight: 0.5,
+    /** Photographed hues sit nearer red than the survey's names for them (beige came out orange, brown red,
+     *  yellow orange, lilac pink, light blue lilac): hues are spread away from hueCentre by up to this many
+     *  degrees (hueSpread × sin of the distance). 0: 63.6% / 66.7%; 15: 69.4% / 67.8%.
+     *  Known cost: a dark, vivid purple (CIELAB hue about -45, L under 32) is pushed to blue. */
     hueSpread: 12,
+    /** Red-pink, the hue photographed colours bunch around (hm-colour-dev: red and pink both median 21
+     *  degrees); -10: 68.9% / 67.8%, 20: 68.6% / 69.0%. */
     hueCentre: 10,
-    /** How many of the nearest survey colours vote on a name (1 and 3 measured no better). */
+    /** Lightness counts half against hue: a garment's shading moves L more than its colour (1: 69.7% / 66.7%). */
+    lightnessWeight: 0.5,
+    /** How many of the nearest survey colours vote on a name (3: 68.1% / 67.8%; 7: 69.4% / 66.7%). */
     neighbours: 5,
   }),
   plan: Object.freeze({

@@ -125,11 +125,11 @@ const SURVEY: Reference[] = XKCD_COLORS.flatMap(([word, hex]) => {
 const BASIC_PATCHES = SURVEY.filter((r) => WORD_TO_NAME[r.word] === r.name && !r.word.includes(" "));
 
 /**
- * The survey's patches vbulk names colours by: every xkcd name whose last word is a garment colour, except a
- * patch that is the same colour as a basic word's own patch under another name (ΔE < 3: "pale grey" #fdfdfe is
+ * Every xkcd name whose last word is a garment colour, except a patch that is the same colour as a basic word's
+ * own patch under another name (ΔE < 3: "pale grey" #fdfdfe is
  * white's #ffffff; left in, it and the greys around outvoted white for every white shirt).
  */
-export const COLOR_REFERENCES: readonly Reference[] = SURVEY.filter(
+const KEPT = SURVEY.filter(
   (r) =>
     !BASIC_PATCHES.some(
       (b) =>
@@ -138,15 +138,34 @@ export const COLOR_REFERENCES: readonly Reference[] = SURVEY.filter(
 );
 
 /**
+ * The neutral axis, every 2.5 L, named like the survey's nearest pure neutral patch (black, dark grey, grey, light
+ * grey, silver, white: chroma under 4). The survey has one white and two blacks among dozens of pale blues and
+ * lilacs, so a white shirt's faint cast was outvoted by them; neutrals are a line, and the line votes.
+ */
+const NEUTRALS = KEPT.filter(
+  (r) => ["noir", "gris", "blanc"].includes(r.name) && Math.hypot(r.lab[1], r.lab[2]) < 4,
+);
+const AXIS: Reference[] = Array.from({ length: 41 }, (_, k) => {
+  const L = k * 2.5;
+  const near = [...NEUTRALS].sort((x, y) => Math.abs(x.lab[0] - L) - Math.abs(y.lab[0] - L))[0]!;
+  return { word: `neutral L ${L}`, name: near.name, shade: null, lab: [L, 0, 0] as [number, number, number] };
+});
+
+/**
+ * The survey's patches vbulk names colours by: every xkcd name whose last word is a garment colour (less the
+ * duplicates of a basic word's patch), and the neutral axis.
+ */
+export const COLOR_REFERENCES: readonly Reference[] = [...KEPT, ...AXIS];
+
+/**
  * How a photographed colour is put on the survey's scale before it is named, and how the survey's colours vote
- * (DEFAULTS.color.naming says why each value).
+ * (DEFAULTS.color says why each value).
  */
 export interface ColorNaming {
   photoBlackL: number;
   photoWhiteL: number;
   chromaGain: number;
   chromaExponent: number;
-  chromaFloor: number;
   hueSpread: number;
   hueCentre: number;
   lightnessWeight: number;
@@ -176,8 +195,9 @@ export interface NamedColor {
 }
 
 /**
- * Names a Lab colour by the xkcd survey: the colour is put on the survey's scale, then the nearest survey colours
- * vote for their name, weighted by closeness.
+ * Names a Lab colour by the xkcd survey: the photographed colour is put on the survey's scale (lightness between a
+ * photographed black and white, chroma stretched, hue spread), then the nearest survey colours vote for their
+ * name, weighted by closeness.
  */
 export function describeColor(
   L: number,
@@ -186,28 +206,22 @@ export function describeColor(
   naming: ColorNaming = DEFAULTS.color,
 ): NamedColor {
   const { photoBlackL, photoWhiteL, chromaGain, lightnessWeight, neighbours } = naming;
-  const L0 = L;
-  L = Math.min(100, Math.max(0, ((L - photoBlackL) / (photoWhiteL - photoBlackL)) * 100));
-  // Chroma is stretched by chromaGain at C 10 and by less above (exponent < 1): a dull fabric needs a large
-  // stretch to reach the screen patch named like it, a vivid one a small one (else it leaves the survey's gamut).
+  // Chroma is stretched by chromaGain at C 10 and by less above (C^chromaExponent): a dull fabric needs a large
+  // stretch to reach the screen patch named like it, a vivid one a small one. Hues are spread away from red
+  // (hueCentre) by up to hueSpread degrees: photographed hues sit nearer red than the survey's names.
   const C0 = Math.hypot(a, b);
   if (C0 > 1e-6) {
-    const c = Math.max(0, C0 - (naming.chromaFloor * L0) / 100);
-    const k = (chromaGain * 10 * (c / 10) ** naming.chromaExponent) / C0;
+    const k = (chromaGain * 10 * (C0 / 10) ** naming.chromaExponent) / C0;
     const h = Math.atan2(b, a);
     const t = (naming.hueSpread * Math.sin(h - (naming.hueCentre * Math.PI) / 180) * Math.PI) / 180;
     const a0 = a;
     a = k * (a0 * Math.cos(t) - b * Math.sin(t));
     b = k * (a0 * Math.sin(t) + b * Math.cos(t));
   }
+  L = Math.min(100, Math.max(0, ((L - photoBlackL) / (photoWhiteL - photoBlackL)) * 100));
   const near: { r: Reference; d: number }[] = [];
-  const C = Math.hypot(a, b);
   for (const r of COLOR_REFERENCES) {
-    // ΔE split into lightness, chroma and hue (ΔE² = ΔL² + ΔC² + ΔH²), each with its weight.
-    const dC = C - Math.hypot(r.lab[1], r.lab[2]);
-    const dE2 = (a - r.lab[1]) ** 2 + (b - r.lab[2]) ** 2;
-    const dH2 = Math.max(0, dE2 - dC * dC);
-    const d = Math.sqrt(lightnessWeight * (L - r.lab[0]) ** 2 + dC * dC + dH2);
+    const d = Math.sqrt(lightnessWeight * (L - r.lab[0]) ** 2 + (a - r.lab[1]) ** 2 + (b - r.lab[2]) ** 2);
     if (near.length < neighbours || d < near[near.length - 1]!.d) {
       near.push({ r, d });
       near.sort((x, y) => x.d - y.d);
