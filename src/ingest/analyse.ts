@@ -5,7 +5,7 @@ import type { EventSink, IngestEvent } from "../core/events.js";
 import { limiter } from "../core/pool.js";
 import { printable } from "../core/text.js";
 import { colorVersion, dominantColor } from "../imaging/color.js";
-import { decodePhoto, sha256Of } from "../imaging/decode.js";
+import { type DecodedPhoto, decodePhoto, sha256Of } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import {
   CLOSE_UP_COVERAGE,
@@ -161,10 +161,27 @@ type Prepared =
     }
   | { kind: "error"; file: SourceFile; message: string };
 
+/** The photo's garment colour, tagged with the naming version that named it. */
+async function photoColor(photo: DecodedPhoto, config: Config): Promise<CacheEntry["color"]> {
+  const sample = await sampleLab(
+    photo.pixels,
+    photo.pw,
+    photo.ph,
+    config.color.sampleSize,
+    config.color.backgroundDeltaE,
+    "nearest",
+  );
+  return {
+    ...dominantColor(sample, config.color.clusters, config.color),
+    version: colorVersion(config.color),
+  };
+}
+
 /**
- * Reads one photo; from the cache when this content was analysed before with this embedder, this garment
- * descriptor version and this colour naming (colorVersion), and the stored vectors fit them (right length, finite values; an older or damaged entry is
- * analysed again, never misread). Never throws for a bad photo.
+ * Reads one photo; from the cache when this content was analysed before with this embedder and this garment
+ * descriptor version, and the stored vectors fit them (right length, finite values; an older or damaged entry is
+ * analysed again, never misread); a colour cached by another naming (colorVersion) is named again. Never throws
+ * for a bad photo.
  */
 async function preparePhoto(
   file: SourceFile,
@@ -184,17 +201,21 @@ async function preparePhoto(
       const garment = g ? decodeVector(g, GARMENT_HISTOGRAM_DIMS) : null;
       const c = hit?.embeddings[GARMENT_COVERAGE_ID];
       const coverage = c ? decodeVector(c, 1)?.[0] : undefined;
-      // A colour named by another version or other settings is named again (the photo is analysed again).
-      return hit &&
-        vector &&
-        garment &&
-        coverage !== undefined &&
-        hit.color.version === colorVersion(config.color)
+      return hit && vector && garment && coverage !== undefined
         ? { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage }
         : null;
     };
+    // A colour named by another naming version or other settings is named again from the decoded photo; the
+    // vectors stay (a colour change does not re-run the embedder).
+    const colorIsCurrent = (p: { entry: CacheEntry }) => p.entry.color.version === colorVersion(config.color);
+    const renamed = (p: Extract<Prepared, { kind: "cached" }>, decoded: DecodedPhoto): Promise<Prepared> =>
+      photoColor(decoded, config).then((color) => {
+        const entry = { ...p.entry, color };
+        cache.set(p.sha256, entry);
+        return { ...p, entry };
+      });
     const early = known ? fromCache(known) : null;
-    if (early) return early;
+    if (early && colorIsCurrent(early)) return early;
     const buffer = await fileBuffers.read(file.path, st.size);
     let photo: Awaited<ReturnType<typeof decodePhoto>>;
     let sha256: string;
@@ -203,25 +224,19 @@ async function preparePhoto(
       sha256 = sha256Of(bytes);
       cache.rememberFile(file.path, st, sha256);
       const cached = fromCache(sha256);
-      if (cached) return cached;
+      if (cached && colorIsCurrent(cached)) return cached;
       photo = await decodePhoto(bytes, config.decode.workingSize, {
         sha256,
         maxPixels: config.decode.maxPixels,
       });
+      if (cached) return await renamed(cached, photo);
     } finally {
       buffer.release();
     }
     const hit = cache.get(sha256);
-    const [hashes, sample, garment] = await Promise.all([
+    const [hashes, color, garment] = await Promise.all([
       hashPixels(photo.pixels, photo.pw, photo.ph),
-      sampleLab(
-        photo.pixels,
-        photo.pw,
-        photo.ph,
-        config.color.sampleSize,
-        config.color.backgroundDeltaE,
-        "nearest",
-      ),
+      photoColor(photo, config),
       describeGarment(photo.pixels, photo.pw, photo.ph),
     ]);
     const entry: CacheEntry = {
@@ -230,10 +245,7 @@ async function preparePhoto(
       format: photo.format,
       captured_at: photo.capturedAt,
       ...hashes,
-      color: {
-        ...dominantColor(sample, config.color.clusters, config.color),
-        version: colorVersion(config.color),
-      },
+      color,
       // Keeps other embedders' vectors of this content; this embedder's is added once embedded, and the garment
       // descriptor is always recomputed with it.
       embeddings: {
