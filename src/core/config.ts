@@ -58,6 +58,7 @@ export const ConfigSchema = z.object({
     chromaGain: z.number().min(0.5).max(5),
     chromaExponent: z.number().min(0.2).max(1.5),
     hueSpread: z.number().min(0).max(45),
+    hueSpreadCool: z.number().min(0).max(45),
     hueCentre: z.number().min(-180).max(180),
     lightnessWeight: z.number().min(0).max(4),
     neighbours: int(1, 50),

@@ -148,9 +148,13 @@ export const DEFAULTS = Object.freeze({
     chromaExponent: 0.8,
     /** Photographed hues sit nearer red than the survey's names for them (beige came out orange, brown red,
      *  yellow orange, lilac pink, light blue lilac): hues are spread away from hueCentre by up to this many
-     *  degrees (hueSpread × sin of the distance). 0: 63.6% / 66.7%; 15: 69.4% / 67.8%.
-     *  Known cost: a dark, vivid purple (CIELAB hue about -45, L under 32) is pushed to blue. */
+     *  degrees (hueSpread × sin of the distance), on the warm side (red → yellow → green). 0: 63.6% / 66.7%;
+     *  15: 69.4% / 67.8%. */
     hueSpread: 12,
+    /** ...and on the cool side (red → purple → blue) by half as much: CIELAB puts a vivid purple within a few
+     *  degrees of blue, and 12 named the survey's own "purple" (#7e1e9c) blue. 12: 69.4% /
+     *  69.0%; 6: 69.7% / 69.0%; 3: 69.7% / 69.0%; 0: 69.7% / 67.8% (lilacs turn pink). */
+    hueSpreadCool: 6,
     /** Red-pink, the hue photographed colours bunch around (hm-colour-dev: red and pink both median 21
      *  degrees); -10: 68.9% / 67.8%, 20: 68.6% / 69.0%. */
     hueCentre: 10,

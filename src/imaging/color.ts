@@ -167,6 +167,7 @@ export interface ColorNaming {
   chromaGain: number;
   chromaExponent: number;
   hueSpread: number;
+  hueSpreadCool: number;
   hueCentre: number;
   lightnessWeight: number;
   neighbours: number;
@@ -208,12 +209,14 @@ export function describeColor(
   const { photoBlackL, photoWhiteL, chromaGain, lightnessWeight, neighbours } = naming;
   // Chroma is stretched by chromaGain at C 10 and by less above (C^chromaExponent): a dull fabric needs a large
   // stretch to reach the screen patch named like it, a vivid one a small one. Hues are spread away from red
-  // (hueCentre) by up to hueSpread degrees: photographed hues sit nearer red than the survey's names.
+  // (hueCentre) by up to hueSpread degrees towards yellow, hueSpreadCool towards blue: photographed hues sit
+  // nearer red than the survey's names.
   const C0 = Math.hypot(a, b);
   if (C0 > 1e-6) {
     const k = (chromaGain * 10 * (C0 / 10) ** naming.chromaExponent) / C0;
     const h = Math.atan2(b, a);
-    const t = (naming.hueSpread * Math.sin(h - (naming.hueCentre * Math.PI) / 180) * Math.PI) / 180;
+    const side = Math.sin(h - (naming.hueCentre * Math.PI) / 180);
+    const t = ((side < 0 ? naming.hueSpreadCool : naming.hueSpread) * side * Math.PI) / 180;
     const a0 = a;
     a = k * (a0 * Math.cos(t) - b * Math.sin(t));
     b = k * (a0 * Math.sin(t) + b * Math.cos(t));
