@@ -3,7 +3,12 @@
  *   tsx bench/colour-dev.ts extract   decodes each labelled photo once at the ingest's working size and keeps the
  *                                     pixels under bench/out/colour-dev/<set>/ (raw RGB, never committed)
  *   tsx bench/colour-dev.ts           re-computes the photo colours from those pixels with the current code and
- *                                     prints per-colour accuracy and the confusion table (per photo and per garment)
+ *                                     prints per-colour accuracy and the confusion table (per photo, and per
+ *                                     garment with the true grouping), the second colours and Vinted shades proposed
+ *     --set=chromaGain=3,hueSpread=0  overrides DEFAULTS.color for a sweep (a few seconds a run)
+ *     -v                              lists every misnamed photo with its dominant Lab, score and second colour
+ *     MASK=flood                      names the garment of the flood-fill mask (src/imaging/garment.ts) instead
+ *                                     (measured: no better, see the colour defaults)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
