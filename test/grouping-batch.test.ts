@@ -124,6 +124,50 @@ describe("grouping from the batch's own distances", () => {
     );
   });
 
+  it("gives the same articles when the distances are transformed in any increasing way (d^3, log(1+d), 5d)", () => {
+    // A flat shot (C's first photo) that only its colour ties to C, and two garments of one look: the articles
+    // hinge on how far apart distances are, so a transform that changed their spacing would change them.
+    const shots: Shot[] = [
+      ...plain(["A", "B"], 3),
+      { garment: "C", look: 9, colour: 2 },
+      ...plain(["C"], 4, 2),
+      ...plain(["D", "E", "F"], 5, 3),
+      ...["G", "H"].flatMap((g, k) =>
+        Array.from({ length: 4 }, () => ({ garment: g, look: 12, colour: 12 + k })),
+      ),
+    ];
+    const { vectors, garment } = vectorsOf(shots, 0.25);
+    const appearance = distanceMatrix(vectors);
+    const colour = distanceMatrix(garment);
+    const n = shots.length;
+    const times = shots.map(() => null);
+    const base = groupDistances({ n, appearance, garment: colour, times }, opts);
+    assert.deepEqual(labelled(shots, base.articles), [
+      ["A", "A", "A"],
+      ["B", "B", "B"],
+      ["C", "C", "C", "C", "C"],
+      ["D", "D", "D", "D", "D"],
+      ["E", "E", "E", "E", "E"],
+      ["F", "F", "F", "F", "F"],
+      ["G", "G", "G", "G"],
+      ["H", "H", "H", "H"],
+    ]);
+    const transforms: [string, (x: number) => number][] = [
+      ["d^3", (x) => x ** 3],
+      ["log(1+d)", (x) => Math.log1p(x)],
+      ["5d", (x) => 5 * x],
+      ["sqrt(d)", (x) => Math.sqrt(x)],
+    ];
+    for (const [name, f] of transforms) {
+      const r = groupDistances({ n, appearance: appearance.map(f), garment: colour.map(f), times }, opts);
+      assert.deepEqual(r.articles, base.articles, `appearance and colour both through ${name}`);
+      assert.deepEqual(r.confidence, base.confidence, `same confidences through ${name}`);
+      // One evidence transformed, the other not: still the same (each is read by its ranks only).
+      const one = groupDistances({ n, appearance: appearance.map(f), garment: colour, times }, opts);
+      assert.deepEqual(one.articles, base.articles, `appearance alone through ${name}`);
+    }
+  });
+
   it("starts a new article at a pause much longer than the batch's usual gap, whatever the clock's scale", () => {
     // Four look-alike garments (same look, same colour: appearance cannot tell them apart), shot in bursts.
     const shots: Shot[] = ["A", "B", "C", "D"].flatMap((g) =>

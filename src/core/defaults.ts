@@ -65,12 +65,11 @@ export const DEFAULTS = Object.freeze({
      *  survives a flat shot vs a worn one; appearance separates two garments of one colour. Chosen with
      *  `npm run eval -- --sweep` for the worst set (bench/eval.ts prints the grid). */
     colorWeight: 0.7,
-    /** The cut is where the batch's two modes meet (equal odds) times this. 0.8 leans to keeping photos apart:
-     *  a wrong join costs a seller more than a split (two garments in one listing). Chosen with colorWeight and
-     *  singletonPenalty on the grid of `npm run eval -- --sweep` as the best WORST set (madison-multiview 83.9%,
-     *  deepfashion-dev 87.5%, one-photo sets 100% alone); the best single-set settings reach 91% on one and
-     *  drop the other to 75%, so these are not the best for either. */
-    cutScale: 0.8,
+    /** The cut is where a consecutive pair is as likely one garment as two (the "same garment" mode fitted
+     *  against the batch's own pairs, on ranks: src/grouping/evidence.ts fitAgainstNull) times this. 1: no lean.
+     *  Chosen with colorWeight and singletonPenalty on the grid of `npm run eval -- --sweep` as the best WORST
+     *  set (madison-multiview 83.9%, deepfashion-dev 88.8%, one-photo sets 100% alone). */
+    cutScale: 1,
     /** Cost of a one-photo article, as a share of the cut: sellers shoot each garment 3-6 times, but single
      *  photos and colourways of one style happen (madison-multiview has 9), so the prior stays mild. */
     singletonPenalty: 0.5,

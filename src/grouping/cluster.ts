@@ -2,6 +2,7 @@ import clustering from "density-clustering";
 import { dot } from "../imaging/embedder.js";
 import {
   type Bimodal,
+  fitAgainstNull,
   fitGapModel,
   fitLogMixture,
   gapPosterior,
@@ -176,6 +177,110 @@ export function combinedDistances(input: DistanceInput, colorWeight: number): Fl
   return out;
 }
 
+/**
+ * The sequence method's distances: each kind of evidence is first replaced by its rank among the batch's pairs
+ * (its empirical distribution function), read as a normal score z (the standard normal's quantile at that rank):
+ * almost every pair of a batch shows two different garments, so z is about N(0, 1) for those and one garment's
+ * pairs sit in the far lower tail, whatever the embedder or its scale. The weighted scores are summed (close-ups:
+ * garment colour alone) and mapped back to a positive distance exp(SPREAD * z), the batch's typical pair at 1.
+ * Only ranks reach the segmentation, so rescaling or any increasing transform of either evidence leaves the
+ * articles unchanged (test/grouping-batch.test.ts).
+ */
+export function rankedDistances(input: DistanceInput, colorWeight: number): Float64Array {
+  const { n } = input;
+  const parts: { d: Float64Array; w: number }[] = [{ d: input.appearance, w: 1 - colorWeight }];
+  if (input.garment) parts.push({ d: input.garment, w: colorWeight });
+  else parts[0]!.w = 1;
+  const z = new Float64Array(n * n);
+  const scored = parts.map((p) => ({ ...p, z: pairScores(p.d, n) }));
+  for (const p of scored) for (let k = 0; k < z.length; k++) z[k] = z[k]! + p.w * p.z[k]!;
+  const colour = scored[1];
+  if (colour && input.closeUp?.some(Boolean))
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j && (input.closeUp[i] || input.closeUp[j])) z[i * n + j] = colour.z[i * n + j]!;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) if (i !== j) out[i * n + j] = Math.exp(SPREAD * z[i * n + j]!);
+  return out;
+}
+
+/** Log-scale spread of the combined distance exp(SPREAD * z): 0.5 is about the spread of a histogram cosine
+ *  distance over its batch median (log of d / median: -0.5 at the 16th percentile, +0.25 to 0.5 at the 84th on
+ *  the four sets), so the segmentation's linear costs weigh pairs as they did on raw distances. */
+const SPREAD = 0.5;
+
+/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9), for p in (0, 1). */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
+}
+
+/** Normal scores of a symmetric matrix's off-diagonal pairs: normalQuantile of pairRanks. Diagonal 0. */
+export function pairScores(d: Float64Array, n: number): Float64Array {
+  const r = pairRanks(d, n);
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) if (i !== j) out[i * n + j] = normalQuantile(r[i * n + j]!);
+  return out;
+}
+
+/**
+ * Each off-diagonal entry of a symmetric n x n matrix replaced by its rank among the n(n-1)/2 pairs, scaled to
+ * (0, 1): (rank + 0.5) / pairs, tied values sharing their mean rank. The diagonal stays 0.
+ */
+export function pairRanks(d: Float64Array, n: number): Float64Array {
+  const m = (n * (n - 1)) / 2;
+  const idx = new Int32Array(m);
+  const val = new Float64Array(m);
+  let k = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      idx[k] = i * n + j;
+      val[k] = d[i * n + j]!;
+      k++;
+    }
+  const order = Array.from({ length: m }, (_, q) => q).sort((a, b) => val[a]! - val[b]!);
+  const out = new Float64Array(n * n);
+  for (let a = 0; a < m; ) {
+    let b = a;
+    while (b + 1 < m && val[order[b + 1]!] === val[order[a]!]) b++;
+    const r = ((a + b) / 2 + 0.5) / m;
+    for (let q = a; q <= b; q++) {
+      const at = idx[order[q]!]!;
+      out[at] = r;
+      out[(at % n) * n + Math.floor(at / n)] = r;
+    }
+    a = b + 1;
+  }
+  return out;
+}
+
 /** Groups photos from their vectors: see groupDistances. */
 export function groupPhotos(input: GroupingInput, opts: GroupingOptions): GroupingResult {
   const n = input.vectors.length;
@@ -278,7 +383,14 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
 
   // The cut: the batch's boundary between the two modes; with a single mode (time alone speaks) the median
   // consecutive distance, i.e. appearance neither pulls nor pushes on average.
-  const cut = (orderSpeaks ? appearance!.boundary : median(consecutive)) * opts.cutScale;
+  // From here on only ranks of the evidence count (rankedDistances); the method choice above is the order-free
+  // grouping's business and keeps the median-scaled distances.
+  const dr = rankedDistances(input, opts.colorWeight);
+  const next = consecutive.map((_, i) => dr[i * n + i + 1]!);
+  const all: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all.push(dr[i * n + j]!);
+  const same = orderSpeaks ? fitAgainstNull(next, all) : null;
+  const cut = (same ? same.boundary : median(next)) * opts.cutScale;
   const pull = new Float64Array(Math.max(0, n - 1));
   const forced: boolean[] = consecutive.map(() => false);
   const medianGap = gaps ? median(gaps) || 1 : 1;
@@ -289,12 +401,12 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
       if (timeSpeaks) pull[i] = opts.timeWeight * (2 * gapPosterior(gapModel!, g) - 1);
     });
   }
-  const runs = segment(d, n, cut, pull, forced, opts);
+  const runs = segment(dr, n, cut, pull, forced, opts);
   const cuts: CutReason[] = [];
   for (let r = 1; r < runs.length; r++) {
     const at = runs[r]![0]!;
     const g = gaps ? gaps[at - 1]! : null;
-    const dist = d[(at - 1) * n + at]! / cut;
+    const dist = dr[(at - 1) * n + at]! / cut;
     let because: string;
     if (forced[at - 1]) because = `a pause of ${Math.round(g!)} s (over ${opts.timeGapSeconds} s)`;
     else if (timeSpeaks && pull[at - 1]! < 0 && dist <= 1)
@@ -311,7 +423,7 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
       because,
     });
   }
-  const confidence = runs.map((run) => articleConfidence(d, n, run, runs, cut, pull));
+  const confidence = runs.map((run) => articleConfidence(dr, n, run, runs, cut, pull));
   return finish(
     runs,
     runs.map((run, k) => confidence[k]! < 0.5 || run.length < 2),

@@ -196,3 +196,65 @@ export function neighbourhoodDistances(d: ArrayLike<number>, n: number, k: numbe
     }
   return out;
 }
+
+/** The "same garment" mode of consecutive distances, fitted against the batch's own null (see fitAgainstNull). */
+export interface SameMode {
+  /** Log-scale mean and standard deviation of "same garment" distances, and their share of the consecutive pairs. */
+  same: { mean: number; sd: number; share: number };
+  /** Log-scale mean and standard deviation of all the batch's pairs: almost all show two different garments. */
+  null: { mean: number; sd: number };
+  /** The distance (original scale) where a consecutive pair is as likely the same garment as not. */
+  boundary: number;
+}
+
+/**
+ * Fits the "same garment" mode of the consecutive distances against a known "different garments" mode: almost
+ * every pair of a batch (all n(n-1)/2 of them, not only consecutive ones) shows two different garments, so their
+ * log-distances give that mode's mean and spread, measured rather than fitted. Only the same-garment normal and
+ * its share are fitted (EM, started two null spreads under the null's mean), which a batch of a few dozen
+ * photos constrains far better than a free two-normal mixture. Returns null under 4 values, for a degenerate
+ * null, or when the fitted mode does not sit under the null's mean (no "same garment" pairs to speak of).
+ */
+export function fitAgainstNull(consecutive: number[], allPairs: number[]): SameMode | null {
+  if (consecutive.length < 4 || allPairs.length < 4) return null;
+  const logs = (v: number[]) => v.map((x) => Math.log(Math.max(x, 1e-12)));
+  const all = logs(allPairs);
+  const nm = all.reduce((s, x) => s + x, 0) / all.length;
+  const ns = Math.sqrt(all.reduce((s, x) => s + (x - nm) ** 2, 0) / all.length);
+  if (!(ns > 0)) return null;
+  const xs = logs(consecutive);
+  let m = nm - 2 * ns;
+  let sd = ns / 2;
+  let p = 0.5;
+  const r = new Float64Array(xs.length);
+  for (let it = 0; it < 300; it++) {
+    let w = 0;
+    let a = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const la = Math.log(p) + logNormal(xs[i]!, m, sd);
+      const lb = Math.log(1 - p) + logNormal(xs[i]!, nm, ns);
+      r[i] = 1 / (1 + Math.exp(lb - la));
+      w += r[i]!;
+      a += r[i]! * xs[i]!;
+    }
+    if (w < 1e-6) return null;
+    const next = a / w;
+    let v = 0;
+    for (let i = 0; i < xs.length; i++) v += r[i]! * (xs[i]! - next) ** 2;
+    const moved = Math.abs(next - m);
+    m = next;
+    // A mode narrower than a tenth of the null's spread would be a handful of identical values, not a mode.
+    sd = Math.max(ns / 10, Math.sqrt(v / w));
+    p = Math.min(1 - 1e-6, Math.max(1e-6, w / xs.length));
+    if (moved < 1e-9) break;
+  }
+  if (!(m < nm)) return null;
+  let lo = m;
+  let hi = nm;
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2;
+    if (Math.log(p) + logNormal(mid, m, sd) > Math.log(1 - p) + logNormal(mid, nm, ns)) lo = mid;
+    else hi = mid;
+  }
+  return { same: { mean: m, sd, share: p }, null: { mean: nm, sd: ns }, boundary: Math.exp((lo + hi) / 2) };
+}
