@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULTS } from "../src/core/defaults.js";
-import { combinedDistances, distanceMatrix, groupDistances, groupPhotos } from "../src/grouping/cluster.js";
+import {
+  combinedDistances,
+  containmentMatrix,
+  distanceMatrix,
+  groupDistances,
+  groupPhotos,
+} from "../src/grouping/cluster.js";
 import { fitLogMixture, orderExcess } from "../src/grouping/evidence.js";
 import { normalize } from "../src/imaging/embedder.js";
 
@@ -350,6 +356,36 @@ describe("order-free grouping (shuffled names, no capture times)", () => {
 });
 
 describe("batch-relative evidence", () => {
+  it("reads a flat shot's colours inside the worn shot of its garment, not inside another colourway's", () => {
+    // Histograms over 6 colour bins, stored as garmentHistogram stores them (square roots, unit length).
+    const hist = (counts: number[]) => normalize(Float32Array.from(counts.map(Math.sqrt)));
+    const [RED, PINK, JEANS, SKIN] = [0, 1, 2, 3];
+    const of = (parts: [number, number][]) => {
+      const c = [0, 0, 0, 0, 0, 0];
+      for (const [bin, share] of parts) c[bin] = share;
+      return hist(c);
+    };
+    const flatRed = of([[RED, 1]]);
+    const wornRed = of([
+      [RED, 0.25],
+      [JEANS, 0.45],
+      [SKIN, 0.3],
+    ]);
+    const wornPink = of([
+      [PINK, 0.25],
+      [JEANS, 0.45],
+      [SKIN, 0.3],
+    ]);
+    const cos = distanceMatrix([flatRed, wornRed, wornPink]);
+    const cover = containmentMatrix([flatRed, wornRed, wornPink]);
+    // The cosine finds the two worn colourways closer than the flat shot and the worn shot of one garment...
+    assert.ok(cos[1 * 3 + 2]! < cos[0 * 3 + 1]!);
+    // ...containment reads it the other way round.
+    assert.ok(cover[0 * 3 + 1]! < 0.1, `flat red inside worn red: ${cover[1]}`);
+    assert.ok(cover[1 * 3 + 2]! > 0.2, `pink is not inside red: ${cover[5]}`);
+    assert.equal(cover[0 * 3 + 2], 1, "nothing red in the pink one");
+  });
+
   it("finds two modes with a valley in bursts and pauses, and none in a flat spread", () => {
     const rand = random(3);
     const flat = Array.from({ length: 300 }, () => Math.exp(Math.log(20) + Math.log(15) * (rand() + 0.5)));

@@ -146,6 +146,9 @@ export interface DistanceInput {
   appearance: Float64Array;
   /** Garment colour; absent: appearance only. */
   garment?: Float64Array;
+  /** Garment colour as containment (containmentMatrix); when present the sequence method reads the colour
+   *  evidence as the two together (cosine and containment, equal shares of their normal scores). */
+  garmentCover?: Float64Array;
   /** Close-ups (see GroupingInput.closeUp). */
   closeUp?: boolean[];
   times: (number | null)[];
@@ -188,11 +191,21 @@ export function combinedDistances(input: DistanceInput, colorWeight: number): Fl
  */
 export function rankedDistances(input: DistanceInput, colorWeight: number): Float64Array {
   const { n } = input;
-  const parts: { d: Float64Array; w: number }[] = [{ d: input.appearance, w: 1 - colorWeight }];
-  if (input.garment) parts.push({ d: input.garment, w: colorWeight });
-  else parts[0]!.w = 1;
+  const parts: { z: Float64Array; w: number }[] = [
+    { z: pairScores(input.appearance, n), w: 1 - colorWeight },
+  ];
+  if (input.garment) {
+    let colour = pairScores(input.garment, n);
+    if (input.garmentCover) {
+      // Both colour readings, as one evidence: the sum of their scores, ranked again.
+      const cover = pairScores(input.garmentCover, n);
+      for (let k = 0; k < colour.length; k++) colour[k] = colour[k]! + cover[k]!;
+      colour = pairScores(colour, n);
+    }
+    parts.push({ z: colour, w: colorWeight });
+  } else parts[0]!.w = 1;
   const z = new Float64Array(n * n);
-  const scored = parts.map((p) => ({ ...p, z: pairScores(p.d, n) }));
+  const scored = parts;
   for (const p of scored) for (let k = 0; k < z.length; k++) z[k] = z[k]! + p.w * p.z[k]!;
   const colour = scored[1];
   if (colour && input.closeUp?.some(Boolean))
@@ -256,30 +269,65 @@ export function pairScores(d: Float64Array, n: number): Float64Array {
  */
 export function pairRanks(d: Float64Array, n: number): Float64Array {
   const m = (n * (n - 1)) / 2;
-  const idx = new Int32Array(m);
-  const val = new Float64Array(m);
+  const sorted = new Float64Array(m);
   let k = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sorted[k++] = d[i * n + j]!;
+  // A typed array sorts natively (2000 photos: 2M pairs in ~0.2 s); each value's first and last place among
+  // equals come from two binary searches.
+  sorted.sort();
+  const bound = (v: number, upper: boolean) => {
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < v || (upper && sorted[mid]! === v)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
-      idx[k] = i * n + j;
-      val[k] = d[i * n + j]!;
-      k++;
+      const v = d[i * n + j]!;
+      const r = ((bound(v, false) + bound(v, true) - 1) / 2 + 0.5) / m;
+      out[i * n + j] = r;
+      out[j * n + i] = r;
     }
-  const order = Array.from({ length: m }, (_, q) => q).sort((a, b) => val[a]! - val[b]!);
-  const out = new Float64Array(n * n);
-  for (let a = 0; a < m; ) {
-    let b = a;
-    while (b + 1 < m && val[order[b + 1]!] === val[order[a]!]) b++;
-    const r = ((a + b) / 2 + 0.5) / m;
-    for (let q = a; q <= b; q++) {
-      const at = idx[order[q]!]!;
-      out[at] = r;
-      out[(at % n) * n + Math.floor(at / n)] = r;
-    }
-    a = b + 1;
-  }
   return out;
 }
+
+/**
+ * Garment colour read as containment: 1 - the share of one photo's garment colours found in the other's, when
+ * the other's may be as little as 1/COVER_SHARE of its garment pixels, the better of the two directions. A flat
+ * shot shows the garment alone; a worn shot shows it with the wearer and whatever else they wear: the flat
+ * shot's colours are all in the worn one (small distance) while the cosine of the two histograms is modest.
+ * Two colourways worn with the same jeans share only the jeans (large distance). Histograms are the squared
+ * components of the unit descriptors (garmentHistogram square-roots the counts).
+ */
+export function containmentMatrix(hists: Float32Array[]): Float64Array {
+  const n = hists.length;
+  const p = hists.map((h) => h.map((x) => x * x));
+  const d = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const a = p[i]!;
+      const b = p[j]!;
+      let ab = 0;
+      let ba = 0;
+      for (let t = 0; t < a.length; t++) {
+        ab += Math.min(a[t]!, COVER_SHARE * b[t]!);
+        ba += Math.min(b[t]!, COVER_SHARE * a[t]!);
+      }
+      const v = Math.max(0, 1 - Math.max(ab, ba));
+      d[i * n + j] = v;
+      d[j * n + i] = v;
+    }
+  return d;
+}
+
+/** A garment may fill a sixth of a head-to-toe worn shot's foreground (4 and 8 measured alike; 1, plain
+ *  histogram intersection, lost 2-5 points on both multi-photo sets). */
+const COVER_SHARE = 6;
 
 /** Groups photos from their vectors: see groupDistances. */
 export function groupPhotos(input: GroupingInput, opts: GroupingOptions): GroupingResult {
@@ -311,7 +359,9 @@ export function groupPhotos(input: GroupingInput, opts: GroupingOptions): Groupi
     {
       n,
       appearance: distanceMatrix(input.vectors),
-      ...(input.garment && input.garment.length === n ? { garment: distanceMatrix(input.garment) } : {}),
+      ...(input.garment && input.garment.length === n
+        ? { garment: distanceMatrix(input.garment), garmentCover: containmentMatrix(input.garment) }
+        : {}),
       ...(input.closeUp ? { closeUp: input.closeUp } : {}),
       times: input.times,
     },
