@@ -7,6 +7,7 @@ import {
   distanceMatrix,
   groupDistances,
   groupPhotos,
+  pairRanks,
 } from "../src/grouping/cluster.js";
 import { fitLogMixture, orderExcess } from "../src/grouping/evidence.js";
 import { normalize } from "../src/imaging/embedder.js";
@@ -356,6 +357,31 @@ describe("order-free grouping (shuffled names, no capture times)", () => {
 });
 
 describe("batch-relative evidence", () => {
+  it("ranks pairs by value, ties sharing their mean rank, negative values and zeros included", () => {
+    const n = 9;
+    const rand = random(5);
+    const pool = [-3.5, -1e-300, -0, 0, 1e-300, 0.25, 0.25, 7, 1e9, -2e9];
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) {
+        const v = rand() < 0 ? pool[Math.floor((rand() + 0.5) * pool.length)]! : rand() * 4;
+        d[i * n + j] = v;
+        d[j * n + i] = v;
+      }
+    const r = pairRanks(d, n);
+    const values: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) values.push(d[i * n + j]!);
+    const m = values.length;
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) {
+        const v = d[i * n + j]!;
+        const below = values.filter((x) => x < v).length;
+        const equal = values.filter((x) => x === v).length;
+        assert.equal(r[i * n + j], (below + (equal - 1) / 2 + 0.5) / m, `rank of ${v}`);
+        assert.equal(r[j * n + i], r[i * n + j]);
+      }
+  });
+
   it("reads a flat shot's colours inside the worn shot of its garment, not inside another colourway's", () => {
     // Histograms over 6 colour bins, stored as garmentHistogram stores them (square roots, unit length).
     const hist = (counts: number[]) => normalize(Float32Array.from(counts.map(Math.sqrt)));

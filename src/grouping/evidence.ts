@@ -215,11 +215,10 @@ export interface SameMode {
  * photos constrains far better than a free two-normal mixture. Returns null under 4 values, for a degenerate
  * null, or when the fitted mode does not sit under the null's mean (no "same garment" pairs to speak of).
  */
-export function fitAgainstNull(consecutive: number[], allPairs: number[]): SameMode | null {
+export function fitAgainstNull(consecutive: number[], allPairs: ArrayLike<number>): SameMode | null {
   if (consecutive.length < 4 || allPairs.length < 4) return null;
-  const logs = (v: number[]) => v.map((x) => Math.log(Math.max(x, 1e-12)));
-  const all = logs(allPairs).sort((a, b) => a - b);
-  const xs = logs(consecutive);
+  const all = Float64Array.from(allPairs, (x) => Math.log(Math.max(x, 1e-12))).sort();
+  const xs = consecutive.map((x) => Math.log(Math.max(x, 1e-12)));
   // The null leaves out the lowest pairs, as many as the fitted mode implies are one garment's: with a share p
   // of consecutive pairs inside articles, a batch of n photos holds n(1 - p) articles of 1 / (1 - p) photos on
   // average, i.e. a fraction p / ((1 - p)(n - 1)) of all pairs (a few per mille in a batch of hundreds, a sixth
@@ -228,9 +227,13 @@ export function fitAgainstNull(consecutive: number[], allPairs: number[]): SameM
   let fit: SameMode | null = null;
   let drop = 0;
   for (let round = 0; round < 3; round++) {
-    const kept = all.slice(Math.min(all.length - 2, Math.floor(drop * all.length)));
-    const nm = kept.reduce((s, x) => s + x, 0) / kept.length;
-    const ns = Math.sqrt(kept.reduce((s, x) => s + (x - nm) ** 2, 0) / kept.length);
+    const kept = all.subarray(Math.min(all.length - 2, Math.floor(drop * all.length)));
+    let sum = 0;
+    for (const x of kept) sum += x;
+    const nm = sum / kept.length;
+    let sq = 0;
+    for (const x of kept) sq += (x - nm) ** 2;
+    const ns = Math.sqrt(sq / kept.length);
     if (!(ns > 0)) return null;
     fit = fitSame(xs, nm, ns);
     if (!fit) return null;
