@@ -67,15 +67,16 @@ export const DEFAULTS = Object.freeze({
     colorWeight: 0.7,
     /** The cut is where a consecutive pair is as likely one garment as two (the "same garment" mode fitted
      *  against the batch's own pairs, on ranks: src/grouping/evidence.ts fitAgainstNull) times this. 1: no lean.
-     *  Chosen with colorWeight and singletonPenalty on the grid of `npm run eval -- --sweep` as the best WORST
-     *  set: madison-multiview 86.2%, deepfashion-dev 86.9%, one-photo sets 100% alone (garment colour read as
-     *  cosine + containment). The grid's best single-set settings reach 88-91% on one set and drop the other
-     *  to 77-81%. */
+     *  Chosen with colorWeight and singletonPenalty on the grid of `npm run eval -- --sweep` (shooting order,
+     *  garment colour read as cosine + containment): with these three, madison-multiview 85.1%, deepfashion-dev
+     *  88.8%, one-photo sets 100% alone. The grid's best worst set (singletonPenalty 0.25: 86.2% / 86.9%) is one
+     *  madison garment better and three deepfashion garments worse, within a garment of a tie; the grid's best
+     *  single-set settings reach 90-91% on one set and drop the other to 77-81%. */
     cutScale: 1,
     /** Cost of a one-photo article, as a share of the cut: sellers shoot each garment 3-6 times, but single
-     *  photos and colourways of one style happen (madison-multiview has 9), so the prior stays mild. 0.25 with
-     *  cutScale 1 and colorWeight 0.7 (grid above); 0.5 gave deepfashion-dev 88.8% but madison 85.1%. */
-    singletonPenalty: 0.25,
+     *  photos and colourways of one style happen (madison-multiview has 9), so the prior stays mild. Shared by
+     *  the sequence split and the order-free grouping (its lone photos' looser cut), measured with both. */
+    singletonPenalty: 0.5,
     /** Longest run of photos one article may have (the spec: 3-6 photos; Vinted takes 20 at most). */
     sequenceMaxRun: 20,
     /** Ashman's D over which two modes count as real: 2 is the usual criterion for a clean two-normal split. */

@@ -84,7 +84,7 @@ export interface GroupingResult {
   /** Excess of close consecutive pairs over chance, in standard deviations (>= orderExcess: the order carries
    *  signal); null under 3 photos. */
   orderSignal: number | null;
-  /** The combined distance (sequence: on the ranks' scale, the batch's typical pair at 1; order-free: in units of the batch's median) at which photos were cut apart; null if none applied. */
+  /** The combined distance (sequence: on the ranks' scale, the batch's typical pair at 1; order-free: a share of a photo's neighbourhood scale) at which photos were cut apart; null if none applied. */
   cut: number | null;
   /** Per article: confidence 0..1 that it is exactly one garment (0.5: right at the cut). */
   confidence: number[];

@@ -77,7 +77,7 @@ export const CatalogSchema = z.object({
     order_signal: z.number().nullable(),
     eps: z.number(),
     min_samples: z.number().int(),
-    /** The batch's own cut (combined distance: sequence, on the ranks' scale with the batch's typical pair at 1; order-free, in units of the batch median); null when no cut applied. */
+    /** The batch's own cut (sequence: combined distance on the ranks' scale, the batch's typical pair at 1; order-free: share of a photo's neighbourhood scale); null when no cut applied. */
     cut: z.number().nullable().optional(),
     /** Whether capture-time gaps took part (two modes found in them). */
     used_times: z.boolean().optional(),
