@@ -166,8 +166,9 @@ export function combinedDistances(input: DistanceInput, colorWeight: number): Fl
   else parts[0]!.w = 1;
   const out = new Float64Array(n * n);
   const scaled = parts.map((p) => {
-    const all: number[] = [];
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all.push(p.d[i * n + j]!);
+    const all = new Float64Array((n * (n - 1)) / 2);
+    let k = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all[k++] = p.d[i * n + j]!;
     return { ...p, m: median(all) || 1 };
   });
   for (const p of scaled) for (let k = 0; k < out.length; k++) out[k] = out[k]! + (p.w * p.d[k]!) / p.m;

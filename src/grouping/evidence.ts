@@ -21,9 +21,10 @@ export interface Bimodal {
 }
 
 /** Median of numbers (the lower middle for an even count); 0 for none. */
-export function median(values: number[]): number {
+export function median(values: ArrayLike<number>): number {
   if (values.length === 0) return 0;
-  const v = [...values].sort((a, b) => a - b);
+  // A typed copy sorts natively: a batch of 2000 photos has 2M pairs.
+  const v = Float64Array.from(values).sort();
   return v[(v.length - 1) >> 1]!;
 }
 
@@ -130,9 +131,10 @@ export function gapPosterior(model: Bimodal, value: number): number {
  */
 export function orderExcess(d: ArrayLike<number>, n: number, quantile: number): number {
   if (n < 3) return 0;
-  const all: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all.push(d[i * n + j]!);
-  all.sort((a, b) => a - b);
+  const all = new Float64Array((n * (n - 1)) / 2);
+  let p = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all[p++] = d[i * n + j]!;
+  all.sort();
   const q = all[Math.floor(quantile * (all.length - 1))]!;
   let k = 0;
   for (let i = 0; i + 1 < n; i++) if (d[i * n + i + 1]! <= q) k++;
