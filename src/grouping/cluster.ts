@@ -1,5 +1,4 @@
 import clustering from "density-clustering";
-import { dot } from "../imaging/embedder.js";
 import {
   type Bimodal,
   fitAgainstNull,
@@ -9,6 +8,7 @@ import {
   median,
   neighbourhoodDistances,
   orderExcess,
+  sortOrder,
 } from "./evidence.js";
 
 export type GroupingMethod = "auto" | "sequence" | "dbscan" | "agglomerative";
@@ -130,12 +130,25 @@ function speaks(b: Bimodal | null, opts: GroupingOptions): boolean {
 export function distanceMatrix(vectors: Float32Array[]): Float64Array {
   const n = vectors.length;
   const d = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
+  if (n === 0) return d;
+  // One contiguous block (exact: float32 values widen to float64 unchanged): the pair loop then reads memory in
+  // order, 2-3x faster than through n separate arrays for 500 photos. Same sums, same order, as dot().
+  const dims = vectors[0]!.length;
+  const flat = new Float64Array(n * dims);
+  vectors.forEach((v, i) => {
+    flat.set(v, i * dims);
+  });
+  for (let i = 0; i < n; i++) {
+    const a = i * dims;
     for (let j = i + 1; j < n; j++) {
-      const v = Math.max(0, 1 - dot(vectors[i]!, vectors[j]!));
+      const b = j * dims;
+      let s = 0;
+      for (let k = 0; k < dims; k++) s += flat[a + k]! * flat[b + k]!;
+      const v = Math.max(0, 1 - s);
       d[i * n + j] = v;
       d[j * n + i] = v;
     }
+  }
   return d;
 }
 
@@ -289,54 +302,6 @@ export function pairRanks(d: Float64Array, n: number, then: (r: number) => numbe
     a = b + 1;
   }
   return out;
-}
-
-/**
- * The permutation that sorts `values` ascending (stable): an LSD radix sort on the 64-bit patterns, flipped so
- * that their unsigned order is the numbers' order, four passes of 16 bits. 2000 photos have 2M pairs, where a
- * comparison sort of indices takes seconds.
- */
-function sortOrder(values: Float64Array): Uint32Array {
-  const m = values.length;
-  const bits = new Uint32Array(values.buffer, values.byteOffset, m * 2);
-  const lo = new Uint32Array(m);
-  const hi = new Uint32Array(m);
-  // Little-endian (Node on x64 and arm64): the high word of value i is bits[2i + 1].
-  for (let i = 0; i < m; i++) {
-    let h = bits[2 * i + 1]!;
-    let l = bits[2 * i]!;
-    if (h & 0x80000000) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
-    } else h = (h | 0x80000000) >>> 0;
-    if (values[i] === 0) {
-      // -0 and +0 are equal numbers: one key.
-      h = 0x80000000;
-      l = 0;
-    }
-    hi[i] = h;
-    lo[i] = l;
-  }
-  let order = new Uint32Array(m);
-  for (let i = 0; i < m; i++) order[i] = i;
-  let next = new Uint32Array(m);
-  const count = new Uint32Array(65537);
-  for (const [word, shift] of [
-    [lo, 0],
-    [lo, 16],
-    [hi, 0],
-    [hi, 16],
-  ] as const) {
-    count.fill(0);
-    for (let i = 0; i < m; i++) count[((word[order[i]!]! >>> shift) & 0xffff) + 1]!++;
-    for (let b = 1; b <= 65536; b++) count[b] = count[b]! + count[b - 1]!;
-    for (let i = 0; i < m; i++) {
-      const v = order[i]!;
-      next[count[(word[v]! >>> shift) & 0xffff]!++] = v;
-    }
-    [order, next] = [next, order];
-  }
-  return order;
 }
 
 /**

@@ -42,7 +42,7 @@ export function fitLogMixture(values: number[]): Bimodal | null {
   const med = median(values);
   const offset = med > 0 ? med / 10 : Math.max(...values) / 10;
   if (!(offset > 0)) return null;
-  const xs = values.map((v) => Math.log(Math.max(0, v) + offset)).sort((a, b) => a - b);
+  const xs = Array.from(Float64Array.from(values, (v) => Math.log(Math.max(0, v) + offset)).sort());
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   const all = mean(xs);
   const spread = Math.sqrt(mean(xs.map((x) => (x - all) ** 2)));
@@ -60,10 +60,17 @@ export function fitLogMixture(values: number[]): Bimodal | null {
     let w1 = 0;
     let a1 = 0;
     let a2 = 0;
+    // logNormal's terms that do not depend on x, computed once per iteration (same operations, same order).
+    const lp1 = Math.log(p);
+    const lp2 = Math.log(1 - p);
+    const c1 = -Math.log(s1);
+    const c2 = -Math.log(s2);
+    const k1 = 2 * s1 * s1;
+    const k2 = 2 * s2 * s2;
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i]!;
-      const la = Math.log(p) + logNormal(x, m1, s1);
-      const lb = Math.log(1 - p) + logNormal(x, m2, s2);
+      const la = lp1 + (c1 - ((x - m1) * (x - m1)) / k1);
+      const lb = lp2 + (c2 - ((x - m2) * (x - m2)) / k2);
       r[i] = 1 / (1 + Math.exp(lb - la));
       w1 += r[i]!;
       a1 += r[i]! * x;
@@ -152,35 +159,28 @@ export function orderExcess(d: ArrayLike<number>, n: number, quantile: number): 
  */
 export function neighbourhoodDistances(d: ArrayLike<number>, n: number, k: number): Float64Array {
   const m = (n * (n - 1)) / 2;
-  const sorted = new Float64Array(m);
+  const values = new Float64Array(m);
+  const at = new Int32Array(m);
   let p = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sorted[p++] = d[i * n + j]!;
-  sorted.sort();
-  // Mean 1-based rank of the tie group holding v, as a share of all pairs (two binary searches).
-  const rankOf = (v: number): number => {
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    const first = lo;
-    hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    return (first + lo + 1) / 2 / m;
-  };
-  const share = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
-      const r = rankOf(d[i * n + j]!);
-      share[i * n + j] = r;
-      share[j * n + i] = r;
+      values[p] = d[i * n + j]!;
+      at[p++] = i * n + j;
     }
+  // Mean 1-based rank of each tie group, as a share of all pairs (radix order: 125 000 pairs of 500 photos).
+  const order = sortOrder(values);
+  const share = new Float64Array(n * n);
+  for (let a = 0; a < m; ) {
+    let b = a;
+    while (b + 1 < m && values[order[b + 1]!] === values[order[a]!]) b++;
+    const r = (a + (b + 1) + 1) / 2 / m;
+    for (let q = a; q <= b; q++) {
+      const x = at[order[q]!]!;
+      share[x] = r;
+      share[(x % n) * n + Math.floor(x / n)] = r;
+    }
+    a = b + 1;
+  }
   const kk = Math.max(1, Math.min(k, n - 1));
   const scale = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -250,12 +250,19 @@ function fitSame(xs: number[], nm: number, ns: number): SameMode | null {
   let sd = ns / 2;
   let p = 0.5;
   const r = new Float64Array(xs.length);
+  // The null's log-density of each value never changes; the fitted mode's constant terms change per iteration.
+  const nullDensity = Float64Array.from(xs, (x) => logNormal(x, nm, ns));
   for (let it = 0; it < 300; it++) {
     let w = 0;
     let a = 0;
+    const lp1 = Math.log(p);
+    const lp2 = Math.log(1 - p);
+    const c = -Math.log(sd);
+    const k = 2 * sd * sd;
     for (let i = 0; i < xs.length; i++) {
-      const la = Math.log(p) + logNormal(xs[i]!, m, sd);
-      const lb = Math.log(1 - p) + logNormal(xs[i]!, nm, ns);
+      const x = xs[i]!;
+      const la = lp1 + (c - ((x - m) * (x - m)) / k);
+      const lb = lp2 + nullDensity[i]!;
       r[i] = 1 / (1 + Math.exp(lb - la));
       w += r[i]!;
       a += r[i]! * xs[i]!;
@@ -281,4 +288,52 @@ function fitSame(xs: number[], nm: number, ns: number): SameMode | null {
     else hi = mid;
   }
   return { same: { mean: m, sd, share: p }, null: { mean: nm, sd: ns }, boundary: Math.exp((lo + hi) / 2) };
+}
+
+/**
+ * The permutation that sorts `values` ascending (stable): an LSD radix sort on the 64-bit patterns, flipped so
+ * that their unsigned order is the numbers' order, four passes of 16 bits. 2000 photos have 2M pairs, where a
+ * comparison sort of indices takes seconds.
+ */
+export function sortOrder(values: Float64Array): Uint32Array {
+  const m = values.length;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, m * 2);
+  const lo = new Uint32Array(m);
+  const hi = new Uint32Array(m);
+  // Little-endian (Node on x64 and arm64): the high word of value i is bits[2i + 1].
+  for (let i = 0; i < m; i++) {
+    let h = bits[2 * i + 1]!;
+    let l = bits[2 * i]!;
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    if (values[i] === 0) {
+      // -0 and +0 are equal numbers: one key.
+      h = 0x80000000;
+      l = 0;
+    }
+    hi[i] = h;
+    lo[i] = l;
+  }
+  let order = new Uint32Array(m);
+  for (let i = 0; i < m; i++) order[i] = i;
+  let next = new Uint32Array(m);
+  const count = new Uint32Array(65537);
+  for (const [word, shift] of [
+    [lo, 0],
+    [lo, 16],
+    [hi, 0],
+    [hi, 16],
+  ] as const) {
+    count.fill(0);
+    for (let i = 0; i < m; i++) count[((word[order[i]!]! >>> shift) & 0xffff) + 1]!++;
+    for (let b = 1; b <= 65536; b++) count[b] = count[b]! + count[b - 1]!;
+    for (let i = 0; i < m; i++) {
+      const v = order[i]!;
+      next[count[(word[v]! >>> shift) & 0xffff]!++] = v;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
 }

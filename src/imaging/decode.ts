@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import exifr from "exifr";
-import sharp from "sharp";
 import { DEFAULTS } from "../core/defaults.js";
 import { messageOf, VbulkError } from "../core/errors.js";
+import { loadSharp } from "./sharp.js";
 
 /** A photo decoded once, small: every later step (hashes, features, colour, CLIP) works from these pixels. */
 export interface DecodedPhoto {
@@ -49,6 +49,7 @@ export async function decodePhoto(
   workingSize: number,
   opts: { sha256?: string; maxPixels?: number } = {},
 ): Promise<DecodedPhoto> {
+  const sharp = await loadSharp();
   if (bytes.length === 0)
     throw new VbulkError("BAD_FILE", "Expected image data but received an empty file (0 bytes)");
   const maxPixels = opts.maxPixels ?? MAX_PIXELS;
@@ -165,6 +166,7 @@ async function decodeHeicNow(
   workingSize: number,
   maxPixels: number,
 ): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
+  const sharp = await loadSharp();
   try {
     heicDecode ??= require("heic-decode") as HeicDecode;
     // libheif applies the container's rotation (irot/imir) itself, so no EXIF rotate here.
@@ -217,6 +219,7 @@ async function readCaptureTime(bytes: Buffer): Promise<string | null> {
  * HEIC through libheif, everything else through sharp. Throws BAD_FILE.
  */
 export async function decodeFullJpeg(path: string, maxPixels = MAX_PIXELS): Promise<Buffer> {
+  const sharp = await loadSharp();
   const bytes = await readFile(path);
   const brand = heifBrand(bytes);
   try {

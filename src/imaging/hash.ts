@@ -1,5 +1,5 @@
-import sharp from "sharp";
 import { rgbToLab } from "./lab.js";
+import { loadSharp } from "./sharp.js";
 
 /** 64-bit perceptual hashes as 16 hex digits, and an 8x8 Lab thumbnail (hex bytes) for colour. */
 export interface PhotoHashes {
@@ -20,6 +20,7 @@ const COS = (() => {
 
 /** aHash (8x8 mean) and pHash (8x8 low frequencies of a 32x32 DCT, against their median) of RGB pixels. */
 export async function hashPixels(pixels: Buffer, width: number, height: number): Promise<PhotoHashes> {
+  const sharp = await loadSharp();
   const raw = { raw: { width, height, channels: 3 as const } };
   const [small, big, colour] = await Promise.all([
     sharp(pixels, raw).greyscale().resize(8, 8, { fit: "fill", kernel: "cubic" }).raw().toBuffer(),

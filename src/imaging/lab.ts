@@ -1,4 +1,4 @@
-import sharp from "sharp";
+import { loadSharp } from "./sharp.js";
 
 /** A small, fixed-size view of a photo in CIELAB with a per-pixel "garment" weight (background and edges low). */
 export interface LabSample {
@@ -51,6 +51,7 @@ export async function sampleLab(
   backgroundDeltaE: number,
   kernel: "linear" | "nearest" = "linear",
 ): Promise<LabSample> {
+  const sharp = await loadSharp();
   // libvips box-shrinks before any kernel, so "nearest" is done here: real pixels, no blended stripe colours.
   const small =
     kernel === "nearest"

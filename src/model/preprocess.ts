@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import sharp from "sharp";
 import { z } from "zod";
 import type { PhotoPixels } from "../imaging/embedder.js";
+import { loadSharp } from "../imaging/sharp.js";
 import { parseWith } from "../store/read.js";
 
 /** CLIPImageProcessor settings, read from the model's preprocessor_config.json, never hard-coded. */
@@ -78,6 +78,7 @@ export async function preprocessInto(
   out: Float32Array,
   offset: number,
 ): Promise<void> {
+  const sharp = await loadSharp();
   // As transformers' get_resize_output_image_size: the short side becomes shortestEdge, the long one int(...) of it.
   const short = Math.min(p.pw, p.ph);
   const long = Math.max(p.pw, p.ph);
