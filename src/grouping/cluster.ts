@@ -131,19 +131,32 @@ export function distanceMatrix(vectors: Float32Array[]): Float64Array {
   const n = vectors.length;
   const d = new Float64Array(n * n);
   if (n === 0) return d;
-  // One contiguous block (exact: float32 values widen to float64 unchanged): the pair loop then reads memory in
-  // order, 2-3x faster than through n separate arrays for 500 photos. Same sums, same order, as dot().
+  // Colour histograms are mostly zeros: each dot product runs over the first vector's non-zero entries only, in
+  // index order. The skipped terms are exact zeros, so the sums are bit for bit those of dot() over every entry
+  // (vectors are finite: the cache validates them); 500 photos' garment matrix costs a fraction of the dense one.
   const dims = vectors[0]!.length;
   const flat = new Float64Array(n * dims);
+  const nzStart = new Int32Array(n + 1);
+  const nzIndex = new Int32Array(n * dims);
+  const nzValue = new Float64Array(n * dims);
+  let nz = 0;
   vectors.forEach((v, i) => {
     flat.set(v, i * dims);
+    nzStart[i] = nz;
+    for (let k = 0; k < dims; k++)
+      if (v[k] !== 0) {
+        nzIndex[nz] = k;
+        nzValue[nz++] = v[k]!;
+      }
   });
+  nzStart[n] = nz;
   for (let i = 0; i < n; i++) {
-    const a = i * dims;
+    const from = nzStart[i]!;
+    const to = nzStart[i + 1]!;
     for (let j = i + 1; j < n; j++) {
       const b = j * dims;
       let s = 0;
-      for (let k = 0; k < dims; k++) s += flat[a + k]! * flat[b + k]!;
+      for (let q = from; q < to; q++) s += nzValue[q]! * flat[b + nzIndex[q]!]!;
       const v = Math.max(0, 1 - s);
       d[i * n + j] = v;
       d[j * n + i] = v;
