@@ -1,4 +1,5 @@
 import { type SpawnOptions, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { cp, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,11 +43,27 @@ export function runCli(args: string[], opts: SpawnOptions & { input?: string } =
 
 /** A fresh temp folder holding a copy of a fixture folder (tests never write into fixtures/). */
 export async function copyFixture(name: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `vbulk-test-${name.replace(/\W/g, "")}-`));
+  const dir = await tempDir(`vbulk-test-${name.replace(/\W/g, "")}-`);
   await cp(join(FIXTURES, name), dir, { recursive: true });
   return dir;
 }
 
+/** Temp folders made by this test process, removed when it exits (VBULK_KEEP_TEST_DIRS=1 keeps them to debug):
+ *  one run of the suite made ~1 GB of phone-sized photos and left them in the temp folder. */
+const made: string[] = [];
+process.on("exit", () => {
+  if (process.env.VBULK_KEEP_TEST_DIRS === "1") return;
+  for (const dir of [...made, TEST_CACHE]) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A folder a test made read-only stays behind: nothing to do about it at exit.
+    }
+  }
+});
+
 export async function tempDir(prefix = "vbulk-test-"): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
