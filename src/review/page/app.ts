@@ -235,15 +235,32 @@ function openLarge(p: Photo): void {
   dialog.showModal();
 }
 
+/**
+ * What the seller picked in a "merge with" or "move to" list, by list. The page re-renders when a status poll
+ * brings news (an execute or ingest running elsewhere); a rebuilt list fell back to its first article, and the
+ * button then merged into an article the seller had not chosen.
+ */
+const choices = new Map<string, string>();
+
+/** A list of articles to pick from, showing (and remembering) the seller's pick under `key`. */
+function articlePicker(key: string, label: string, articles: Article[]): HTMLSelectElement {
+  const picked = choices.get(key);
+  return h(
+    "select",
+    {
+      "aria-label": label,
+      onchange: (e: Event) => choices.set(key, (e.target as HTMLSelectElement).value),
+    },
+    ...articles.map((a) => {
+      const sha = a.photos[0]?.sha ?? "";
+      return h("option", { value: sha, selected: sha === picked }, `${a.id} · ${labelName(a.category)}`);
+    }),
+  ) as HTMLSelectElement;
+}
+
 function selectionBar(articles: Article[]): HTMLElement | null {
   if (selected.size === 0) return null;
-  const target = h(
-    "select",
-    { "aria-label": t(lang, "moveTo") },
-    ...articles.map((a) =>
-      h("option", { value: a.photos[0]?.sha ?? "" }, `${a.id} · ${labelName(a.category)}`),
-    ),
-  );
+  const target = articlePicker("move", t(lang, "moveTo"), articles);
   return h(
     "div",
     { class: "selection", role: "region", "aria-label": t(lang, "selection", { n: selected.size }) },
@@ -251,7 +268,13 @@ function selectionBar(articles: Article[]): HTMLElement | null {
     h("label", {}, `${t(lang, "moveTo")} `, target),
     h(
       "button",
-      { type: "button", onclick: () => decide({ op: "move", photos: [...selected], with: target.value }) },
+      {
+        type: "button",
+        onclick: () => {
+          choices.delete("move");
+          return decide({ op: "move", photos: [...selected], with: target.value });
+        },
+      },
       t(lang, "move"),
     ),
     h(
@@ -288,13 +311,7 @@ function selectionBar(articles: Article[]): HTMLElement | null {
 function card(a: Article, articles: Article[]): HTMLElement {
   const anchor = a.photos[0]?.sha ?? "";
   const others = articles.filter((x) => x.id !== a.id);
-  const mergeSelect = h(
-    "select",
-    { "aria-label": `${t(lang, "mergeWith")} (${a.id})` },
-    ...others.map((x) =>
-      h("option", { value: x.photos[0]?.sha ?? "" }, `${x.id} · ${labelName(x.category)}`),
-    ),
-  );
+  const mergeSelect = articlePicker(`merge:${a.id}`, `${t(lang, "mergeWith")} (${a.id})`, others);
   const el = h(
     "article",
     {
@@ -338,7 +355,13 @@ function card(a: Article, articles: Article[]): HTMLElement {
           mergeSelect,
           h(
             "button",
-            { type: "button", onclick: () => decide({ op: "merge", a: anchor, b: mergeSelect.value }) },
+            {
+              type: "button",
+              onclick: () => {
+                choices.delete(`merge:${a.id}`);
+                return decide({ op: "merge", a: anchor, b: mergeSelect.value });
+              },
+            },
             t(lang, "merge"),
           ),
         )
