@@ -7,9 +7,8 @@ import {
   distanceMatrix,
   groupDistances,
   groupPhotos,
-  pairRanks,
 } from "../src/grouping/cluster.js";
-import { fitLogMixture, orderExcess } from "../src/grouping/evidence.js";
+import { fitLogMixture, orderExcess, pairRanks } from "../src/grouping/evidence.js";
 import { normalize } from "../src/imaging/embedder.js";
 
 const opts = { ...DEFAULTS.grouping };

@@ -8,7 +8,7 @@ import {
   median,
   neighbourhoodDistances,
   orderExcess,
-  sortOrder,
+  pairRanks,
 } from "./evidence.js";
 
 export type GroupingMethod = "auto" | "sequence" | "dbscan" | "agglomerative";
@@ -284,37 +284,6 @@ export function normalQuantile(p: number): number {
 /** Normal scores of a symmetric matrix's off-diagonal pairs: normalQuantile of pairRanks. Diagonal 0. */
 export function pairScores(d: Float64Array, n: number): Float64Array {
   return pairRanks(d, n, normalQuantile);
-}
-
-/**
- * Each off-diagonal entry of a symmetric n x n matrix replaced by its rank among the n(n-1)/2 pairs, scaled to
- * (0, 1): (rank + 0.5) / pairs, tied values sharing their mean rank (then passed through `then`, if given).
- * The diagonal stays 0.
- */
-export function pairRanks(d: Float64Array, n: number, then: (r: number) => number = (r) => r): Float64Array {
-  const m = (n * (n - 1)) / 2;
-  const values = new Float64Array(m);
-  const at = new Int32Array(m);
-  let k = 0;
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) {
-      values[k] = d[i * n + j]!;
-      at[k++] = i * n + j;
-    }
-  const order = sortOrder(values);
-  const out = new Float64Array(n * n);
-  for (let a = 0; a < m; ) {
-    let b = a;
-    while (b + 1 < m && values[order[b + 1]!] === values[order[a]!]) b++;
-    const r = then(((a + b) / 2 + 0.5) / m);
-    for (let q = a; q <= b; q++) {
-      const p = at[order[q]!]!;
-      out[p] = r;
-      out[(p % n) * n + Math.floor(p / n)] = r;
-    }
-    a = b + 1;
-  }
-  return out;
 }
 
 /**

@@ -158,29 +158,8 @@ export function orderExcess(d: ArrayLike<number>, n: number, quantile: number): 
  * is a tight studio series or a spread of floor shots. Symmetric, n x n row-major, 0 on the diagonal.
  */
 export function neighbourhoodDistances(d: ArrayLike<number>, n: number, k: number): Float64Array {
-  const m = (n * (n - 1)) / 2;
-  const values = new Float64Array(m);
-  const at = new Int32Array(m);
-  let p = 0;
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) {
-      values[p] = d[i * n + j]!;
-      at[p++] = i * n + j;
-    }
-  // Mean 1-based rank of each tie group, as a share of all pairs (radix order: 125 000 pairs of 500 photos).
-  const order = sortOrder(values);
-  const share = new Float64Array(n * n);
-  for (let a = 0; a < m; ) {
-    let b = a;
-    while (b + 1 < m && values[order[b + 1]!] === values[order[a]!]) b++;
-    const r = (a + (b + 1) + 1) / 2 / m;
-    for (let q = a; q <= b; q++) {
-      const x = at[order[q]!]!;
-      share[x] = r;
-      share[(x % n) * n + Math.floor(x / n)] = r;
-    }
-    a = b + 1;
-  }
+  // Mean 1-based rank of each tie group, as a share of all pairs.
+  const share = rankTies(d, n, (first, last, m) => (first + (last + 1) + 1) / 2 / m);
   const kk = Math.max(1, Math.min(k, n - 1));
   const scale = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -288,6 +267,54 @@ function fitSame(xs: number[], nm: number, ns: number): SameMode | null {
     else hi = mid;
   }
   return { same: { mean: m, sd, share: p }, null: { mean: nm, sd: ns }, boundary: Math.exp((lo + hi) / 2) };
+}
+
+/**
+ * Each off-diagonal entry of a symmetric n x n matrix replaced by its rank among the n(n-1)/2 pairs, scaled to
+ * (0, 1): (rank + 0.5) / pairs, tied values sharing their mean rank (then passed through `then`, if given).
+ * The diagonal stays 0.
+ */
+export function pairRanks(
+  d: ArrayLike<number>,
+  n: number,
+  then: (r: number) => number = (r) => r,
+): Float64Array {
+  return rankTies(d, n, (first, last, m) => then(((first + last) / 2 + 0.5) / m));
+}
+
+/**
+ * The pairs of a symmetric n x n matrix in ascending order (radix order: 125 000 pairs of 500 photos), each tie
+ * group given `value(first, last, pairs)` from its first and last 0-based positions in that order. The diagonal
+ * stays 0.
+ */
+function rankTies(
+  d: ArrayLike<number>,
+  n: number,
+  value: (first: number, last: number, m: number) => number,
+): Float64Array {
+  const m = (n * (n - 1)) / 2;
+  const values = new Float64Array(m);
+  const at = new Int32Array(m);
+  let k = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      values[k] = d[i * n + j]!;
+      at[k++] = i * n + j;
+    }
+  const order = sortOrder(values);
+  const out = new Float64Array(n * n);
+  for (let a = 0; a < m; ) {
+    let b = a;
+    while (b + 1 < m && values[order[b + 1]!] === values[order[a]!]) b++;
+    const r = value(a, b, m);
+    for (let q = a; q <= b; q++) {
+      const p = at[order[q]!]!;
+      out[p] = r;
+      out[(p % n) * n + Math.floor(p / n)] = r;
+    }
+    a = b + 1;
+  }
+  return out;
 }
 
 /**
