@@ -1,4 +1,4 @@
-import { colorGridDistance } from "../imaging/hash.js";
+import { colorGridDistance, hashWords, popcount } from "../imaging/hash.js";
 
 export interface HashedPhoto {
   sha256: string;
@@ -57,18 +57,6 @@ export function findDuplicatePairs(photos: HashedPhoto[], t: DuplicateThresholds
         pairs.push({ a, b, kind: "perceptual", phashDistance, ahashDistance, colorDistance });
     }
   return pairs;
-}
-
-/** A 16-hex-digit hash as two 32-bit words (a malformed one reads as 0: the cache validates hashes on read). */
-function hashWords(hex: string): [number, number] {
-  const w = (s: string) => Number.parseInt(s, 16) >>> 0 || 0;
-  return [w(hex.slice(0, 8)), w(hex.slice(8, 16))];
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
 export interface DuplicateDecision {
