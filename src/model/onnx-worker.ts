@@ -1,10 +1,11 @@
 // Must run before onnxruntime-node loads: it turns off the library's telemetry files (see ort-env.ts).
 import "./ort-env.js";
 import { parentPort, workerData } from "node:worker_threads";
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import {
   createSession,
   outputWidths,
+  runSession,
   type WorkerReply,
   type WorkerRequest,
   type WorkerSetup,
@@ -44,19 +45,14 @@ port.on("message", async (req: WorkerRequest) => {
     return;
   }
   try {
-    const tensors: Record<string, ort.Tensor> = {};
-    for (const [name, { data, dims }] of Object.entries(req.feeds))
-      tensors[name] = new ort.Tensor(data instanceof BigInt64Array ? "int64" : "float32", data, dims);
-    const out = await session.run(tensors);
-    const result: Record<string, { data: Float32Array; dims: number[] }> = {};
+    const out = await runSession(session, req.feeds);
     const transfer: ArrayBuffer[] = [];
-    for (const [name, t] of Object.entries(out)) {
+    for (const o of Object.values(out)) {
       // A copy of exactly the tensor's bytes, so that it can be moved to the main thread without a second copy.
-      const data = Float32Array.from(t.data as Float32Array);
-      result[name] = { data, dims: [...t.dims] };
-      transfer.push(data.buffer as ArrayBuffer);
+      o.data = Float32Array.from(o.data);
+      transfer.push(o.data.buffer as ArrayBuffer);
     }
-    post({ type: "result", id: req.id, out: result }, transfer);
+    post({ type: "result", id: req.id, out }, transfer);
   } catch (err) {
     post({ type: "error", id: req.id, message: err instanceof Error ? err.message : String(err) });
   }

@@ -82,6 +82,18 @@ export async function createSession(
   return { session, device: "cpu", fallback: null };
 }
 
+/** Runs a session on plain typed arrays (int64 for BigInt64Array, else float32); outputs as plain arrays. */
+export async function runSession(session: ort.InferenceSession, feeds: Feeds): Promise<Outputs> {
+  const tensors: Record<string, ort.Tensor> = {};
+  for (const [name, { data, dims }] of Object.entries(feeds))
+    tensors[name] = new ort.Tensor(data instanceof BigInt64Array ? "int64" : "float32", data, dims);
+  const out = await session.run(tensors);
+  const result: Outputs = {};
+  for (const [name, t] of Object.entries(out))
+    result[name] = { data: t.data as Float32Array, dims: [...t.dims] };
+  return result;
+}
+
 /** Static size of each output's last dimension, where the model declares it (e.g. image_embeds → 512). */
 export function outputWidths(session: ort.InferenceSession): Record<string, number | null> {
   const meta = (session as unknown as { outputMetadata?: { name: string; shape?: (number | string)[] }[] })
@@ -134,16 +146,7 @@ export async function openSession(
     outputNames: session.outputNames,
     outputWidth: (name) => widths[name] ?? null,
     device: opened.device,
-    async run(feeds) {
-      const tensors: Record<string, ort.Tensor> = {};
-      for (const [name, { data, dims }] of Object.entries(feeds))
-        tensors[name] = new ort.Tensor(data instanceof BigInt64Array ? "int64" : "float32", data, dims);
-      const out = await session.run(tensors);
-      const result: Outputs = {};
-      for (const [name, t] of Object.entries(out))
-        result[name] = { data: t.data as Float32Array, dims: [...t.dims] };
-      return result;
-    },
+    run: (feeds) => runSession(session, feeds),
     release: () => session.release(),
   };
 }
