@@ -2,7 +2,7 @@
  * Fast dev loop for colour naming (not part of npm test; bench/out is gitignored, nothing here is committed data).
  *   tsx bench/colour-dev.ts extract   decodes each labelled photo once at the ingest's working size and keeps the
  *                                     pixels under bench/out/colour-dev/<set>/ (raw RGB, never committed)
- *   tsx bench/colour-dev.ts           re-computes the photo colours from those pixels with the current code and
+ *   tsx bench/colour-dev.ts           (extracts what is missing, then) re-computes the photo colours from those pixels with the current code and
  *                                     prints per-colour accuracy and the confusion table (per photo, and per
  *                                     garment with the true grouping), the second colours and Vinted shades proposed
  *     --set=chromaGain=3,hueSpread=0  overrides DEFAULTS.color for a sweep (a few seconds a run)
@@ -16,6 +16,7 @@ import { resolveConfig } from "../src/core/config.js";
 import { articleColor, type DominantColor } from "../src/imaging/color.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
 import { REPO, readCsv, sharedPath } from "../test/helpers/shared.js";
+import { FR_TO_EN } from "./colour-names.js";
 import { photoColor } from "./colour-photo.js";
 
 const SETS = ["hm-colour-dev", "madison-multiview"];
@@ -27,21 +28,7 @@ const config = resolveConfig({
     (setArg ? setArg.split(",") : []).map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])]),
   ),
 });
-const EN: Record<string, string> = {
-  noir: "black",
-  blanc: "white",
-  gris: "grey",
-  bleu: "blue",
-  rouge: "red",
-  vert: "green",
-  jaune: "yellow",
-  beige: "beige",
-  marron: "brown",
-  rose: "pink",
-  violet: "purple",
-  orange: "orange",
-};
-const ORDER = Object.values(EN);
+const ORDER = Object.values(FR_TO_EN);
 
 async function extract() {
   for (const set of SETS) {
@@ -95,10 +82,10 @@ async function evaluate() {
       const c = await photoColor(pixels, pw, ph, config);
       byItem.set(r["item_id"]!, [...(byItem.get(r["item_id"]!) ?? []), c]);
       if (!want || !ORDER.includes(want)) continue;
-      perPhoto.push([want, EN[c.name]!]);
-      if (verbose && EN[c.name] !== want)
+      perPhoto.push([want, FR_TO_EN[c.name]!]);
+      if (verbose && FR_TO_EN[c.name] !== want)
         console.log(
-          `${set} ${r["file"]} want ${want} got ${EN[c.name]} lab ${c.lab.map((v) => v.toFixed(0)).join(",")} score ${c.score.toFixed(2)} ${c.shade ?? ""} 2nd ${c.second?.name ?? "-"}`,
+          `${set} ${r["file"]} want ${want} got ${FR_TO_EN[c.name]} lab ${c.lab.map((v) => v.toFixed(0)).join(",")} score ${c.score.toFixed(2)} ${c.shade ?? ""} 2nd ${c.second?.name ?? "-"}`,
         );
     }
     table(`${set} photos`, perPhoto);
@@ -109,7 +96,7 @@ async function evaluate() {
       if (!want || !ORDER.includes(want)) continue;
       const a = articleColor(cs);
       if (a.second) seconds++;
-      perItem.push([want, EN[a.name]!]);
+      perItem.push([want, FR_TO_EN[a.name]!]);
     }
     if (set !== "hm-colour-dev") table(`${set} garments (true grouping)`, perItem);
     // Vinted's finer colours proposed, against the merchant's finer colour name (hm: colour_group_name).
@@ -132,5 +119,6 @@ async function evaluate() {
   }
 }
 
-if (process.argv[2] === "extract") await extract();
-else await evaluate();
+// Pixels not extracted yet (a fresh checkout) are extracted first: extract() skips what is there.
+await extract();
+if (process.argv[2] !== "extract") await evaluate();

@@ -36,22 +36,7 @@ import type { SourceFile } from "../src/sources/types.js";
 import { PhotoCache } from "../src/store/cache.js";
 import type { StatusWriter } from "../src/store/status.js";
 import { needShared, REPO, readCsv, sharedPath } from "../test/helpers/shared.js";
-
-/** vbulk's colour names (French, as Vinted shows them) → the English labels of the sets' items.csv. */
-const FR_TO_EN: Record<string, string> = {
-  noir: "black",
-  blanc: "white",
-  gris: "grey",
-  bleu: "blue",
-  rouge: "red",
-  vert: "green",
-  jaune: "yellow",
-  beige: "beige",
-  marron: "brown",
-  rose: "pink",
-  violet: "purple",
-  orange: "orange",
-};
+import { FR_TO_EN } from "./colour-names.js";
 
 interface LabelledSet {
   name: string;
