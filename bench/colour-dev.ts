@@ -7,17 +7,14 @@
  *                                     garment with the true grouping), the second colours and Vinted shades proposed
  *     --set=chromaGain=3,hueSpread=0  overrides DEFAULTS.color for a sweep (a few seconds a run)
  *     -v                              lists every misnamed photo with its dominant Lab, score and second colour
- *     MASK=flood                      names the garment of the flood-fill mask (src/imaging/garment.ts) instead
- *                                     (measured: no better, see the colour defaults)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveConfig } from "../src/core/config.js";
-import { articleColor, type DominantColor } from "../src/imaging/color.js";
+import { articleColor, type DominantColor, photoColor } from "../src/imaging/color.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
 import { REPO, readCsv, sharedPath } from "../test/helpers/shared.js";
 import { FR_TO_EN } from "./colour-names.js";
-import { photoColor } from "./colour-photo.js";
 
 const SETS = ["hm-colour-dev", "madison-multiview"];
 const OUT = join(REPO, "bench", "out", "colour-dev");
@@ -79,7 +76,7 @@ async function evaluate() {
     for (const [k, r] of manifest.entries()) {
       const want = labels.get(r["item_id"]!);
       const { pixels, pw, ph } = load(set, k);
-      const c = await photoColor(pixels, pw, ph, config);
+      const c = await photoColor(pixels, pw, ph, config.color);
       byItem.set(r["item_id"]!, [...(byItem.get(r["item_id"]!) ?? []), c]);
       if (!want || !ORDER.includes(want)) continue;
       perPhoto.push([want, FR_TO_EN[c.name]!]);

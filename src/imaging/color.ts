@@ -1,6 +1,6 @@
 import { DEFAULTS } from "../core/defaults.js";
 import { kmeans } from "./kmeans.js";
-import { type LabSample, rgbToLab } from "./lab.js";
+import { type LabSample, rgbToLab, sampleLab } from "./lab.js";
 import { XKCD_COLORS } from "./xkcd-colors.js";
 
 /** The colour names vbulk uses (French, as Vinted France shows them): the spec's 12, the words a listing shows. */
@@ -177,10 +177,11 @@ export interface ColorNaming {
  * Names how a photo's colour was computed: stored with each photo's colour in the cache, so a change of the naming
  * (this version) or of its settings recomputes the colours cached before (like GARMENT_FEATURE_ID).
  */
-export function colorVersion(settings: Readonly<Record<string, number>>): string {
-  return `${COLOR_VERSION}:${Object.keys(settings)
+export function colorVersion(settings: object): string {
+  const values = settings as Record<string, unknown>;
+  return `${COLOR_VERSION}:${Object.keys(values)
     .sort()
-    .map((k) => `${k}=${settings[k]}`)
+    .map((k) => `${k}=${values[k]}`)
     .join(",")}`;
 }
 
@@ -383,5 +384,37 @@ export function articleColor(colors: DominantColor[]): ArticleColor {
     score: total > 0 ? (votes.get(best) ?? 0) / total : 0,
     shade,
     second,
+  };
+}
+
+/** The colour settings a photo's colour depends on (the config's `color` section). */
+export type PhotoColorSettings = ColorNaming & {
+  sampleSize: number;
+  backgroundDeltaE: number;
+  clusters: number;
+};
+
+/**
+ * A photo's garment colour, as the ingest computes and caches it: a sample of real pixels (nearest, not blended),
+ * weighted away from the border's colours, k-means and named, tagged with the naming version (colorVersion).
+ * `npm run eval` and `npm run eval:colour` measure this same function.
+ */
+export async function photoColor(
+  pixels: Buffer,
+  width: number,
+  height: number,
+  settings: PhotoColorSettings,
+): Promise<DominantColor & { version: string }> {
+  const sample = await sampleLab(
+    pixels,
+    width,
+    height,
+    settings.sampleSize,
+    settings.backgroundDeltaE,
+    "nearest",
+  );
+  return {
+    ...dominantColor(sample, settings.clusters, settings),
+    version: colorVersion(settings),
   };
 }

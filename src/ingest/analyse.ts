@@ -4,7 +4,7 @@ import { messageOf } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { limiter } from "../core/pool.js";
 import { printable } from "../core/text.js";
-import { colorVersion, dominantColor } from "../imaging/color.js";
+import { colorVersion, photoColor } from "../imaging/color.js";
 import { type DecodedPhoto, decodePhoto, sha256Of } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import {
@@ -15,7 +15,6 @@ import {
   GARMENT_HISTOGRAM_DIMS,
 } from "../imaging/garment.js";
 import { hashPixels } from "../imaging/hash.js";
-import { sampleLab } from "../imaging/lab.js";
 import type { SourceFile } from "../sources/types.js";
 import { type CacheEntry, decodeVector, encodeVector, type PhotoCache } from "../store/cache.js";
 import type { Catalog } from "../store/catalog.js";
@@ -161,22 +160,6 @@ type Prepared =
     }
   | { kind: "error"; file: SourceFile; message: string };
 
-/** The photo's garment colour, tagged with the naming version that named it. */
-async function photoColor(photo: DecodedPhoto, config: Config): Promise<CacheEntry["color"]> {
-  const sample = await sampleLab(
-    photo.pixels,
-    photo.pw,
-    photo.ph,
-    config.color.sampleSize,
-    config.color.backgroundDeltaE,
-    "nearest",
-  );
-  return {
-    ...dominantColor(sample, config.color.clusters, config.color),
-    version: colorVersion(config.color),
-  };
-}
-
 /**
  * Reads one photo; from the cache when this content was analysed before with this embedder and this garment
  * descriptor version, and the stored vectors fit them (right length, finite values; an older or damaged entry is
@@ -209,7 +192,7 @@ async function preparePhoto(
     // vectors stay (a colour change does not re-run the embedder).
     const colorIsCurrent = (p: { entry: CacheEntry }) => p.entry.color.version === colorVersion(config.color);
     const renamed = (p: Extract<Prepared, { kind: "cached" }>, decoded: DecodedPhoto): Promise<Prepared> =>
-      photoColor(decoded, config).then((color) => {
+      photoColor(decoded.pixels, decoded.pw, decoded.ph, config.color).then((color) => {
         const entry = { ...p.entry, color };
         cache.set(p.sha256, entry);
         return { ...p, entry };
@@ -236,7 +219,7 @@ async function preparePhoto(
     const hit = cache.get(sha256);
     const [hashes, color, garment] = await Promise.all([
       hashPixels(photo.pixels, photo.pw, photo.ph),
-      photoColor(photo, config),
+      photoColor(photo.pixels, photo.pw, photo.ph, config.color),
       describeGarment(photo.pixels, photo.pw, photo.ph),
     ]);
     const entry: CacheEntry = {
