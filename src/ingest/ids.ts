@@ -23,13 +23,19 @@ export function assignArticleIds(
     }));
     for (const it of previous.items) next = Math.max(next, (articleNumber(it.id) ?? 0) + 1);
     next = Math.max(next, previous.next_id ?? 1);
+    // Which earlier articles held each photo: only those can overlap (500 articles against 500 earlier ones
+    // would otherwise be 250 000 set comparisons on every re-run).
+    const holders = new Map<string, number[]>();
+    before.forEach((old, b) => {
+      for (const s of old.shas) holders.set(s, [...(holders.get(s) ?? []), b]);
+    });
     const pairs: { a: number; b: number; overlap: number }[] = [];
     articles.forEach((shas, a) => {
-      before.forEach((old, b) => {
-        let overlap = 0;
-        for (const s of new Set(shas)) if (old.shas.has(s)) overlap++;
-        if (overlap * 2 > old.shas.size) pairs.push({ a, b, overlap });
-      });
+      const overlaps = new Map<number, number>();
+      for (const s of new Set(shas))
+        for (const b of holders.get(s) ?? []) overlaps.set(b, (overlaps.get(b) ?? 0) + 1);
+      for (const [b, overlap] of overlaps)
+        if (overlap * 2 > before[b]!.shas.size) pairs.push({ a, b, overlap });
     });
     pairs.sort((x, y) => y.overlap - x.overlap || x.a - y.a || x.b - y.b);
     const takenOld = new Set<number>();
