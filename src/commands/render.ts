@@ -1,6 +1,7 @@
+import { createRequire } from "node:module";
 import { stripVTControlCharacters } from "node:util";
 import chalk, { Chalk, type ChalkInstance } from "chalk";
-import cliProgress from "cli-progress";
+import type cliProgressTypes from "cli-progress";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent, IngestStage } from "../core/events.js";
 import { redact } from "../core/redact.js";
@@ -15,6 +16,13 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   c: ChalkInstance;
+}
+
+/** cli-progress, loaded when a terminal shows bars: `--json` runs, cron and scripts never do. */
+let progressLib: typeof cliProgressTypes | undefined;
+function progressBars(): typeof cliProgressTypes {
+  progressLib ??= createRequire(import.meta.url)("cli-progress") as typeof cliProgressTypes;
+  return progressLib;
 }
 
 /** Builds the Io for this process: honours --json, NO_COLOR and whether stderr is a TTY. */
@@ -50,7 +58,7 @@ export function ingestRenderer(io: Io): {
   stop: () => void;
 } {
   const multi = io.interactive
-    ? new cliProgress.MultiBar(
+    ? new (progressBars().MultiBar)(
         {
           stream: process.stderr,
           clearOnComplete: false,
@@ -58,10 +66,10 @@ export function ingestRenderer(io: Io): {
           format: " {stage} [{bar}] {value}/{total}",
           barsize: 30,
         },
-        cliProgress.Presets.shades_classic,
+        progressBars().Presets.shades_classic,
       )
     : null;
-  const bars = new Map<IngestStage, cliProgress.SingleBar>();
+  const bars = new Map<IngestStage, cliProgressTypes.SingleBar>();
   const notes: string[] = [];
   const download = downloadRenderer(io);
   return {
@@ -93,7 +101,7 @@ export function ingestRenderer(io: Io): {
 /** One bar per downloaded model file (TTY only); otherwise one line per file. */
 export function downloadRenderer(io: Io): { onEvent: (e: ModelEvent) => void; stop: () => void } {
   const multi = io.interactive
-    ? new cliProgress.MultiBar(
+    ? new (progressBars().MultiBar)(
         {
           stream: process.stderr,
           clearOnComplete: false,
@@ -101,10 +109,10 @@ export function downloadRenderer(io: Io): { onEvent: (e: ModelEvent) => void; st
           format: " {file} [{bar}] {percentage}% {mb}",
           barsize: 30,
         },
-        cliProgress.Presets.shades_classic,
+        progressBars().Presets.shades_classic,
       )
     : null;
-  const bars = new Map<string, cliProgress.SingleBar>();
+  const bars = new Map<string, cliProgressTypes.SingleBar>();
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   return {
     onEvent(e) {

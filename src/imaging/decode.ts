@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import exifr from "exifr";
 import { DEFAULTS } from "../core/defaults.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { loadSharp } from "./sharp.js";
@@ -200,6 +199,8 @@ async function decodeHeicNow(
 /** EXIF DateTimeOriginal (falling back to CreateDate), kept as the camera's local time. Never throws. */
 async function readCaptureTime(bytes: Buffer): Promise<string | null> {
   try {
+    // Loaded on the first photo read, not at start-up: a re-run from cache reads no photo.
+    const exifr = (await import("exifr")).default;
     const tags = (await exifr.parse(bytes, {
       pick: ["DateTimeOriginal", "CreateDate"],
       reviveValues: false,

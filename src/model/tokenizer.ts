@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Tokenizer } from "@huggingface/tokenizers";
 import { VbulkError } from "../core/errors.js";
 
 export interface ClipTokenizer {
@@ -31,6 +30,8 @@ export async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
   };
   const json = await read("tokenizer.json");
   const config = await read("tokenizer_config.json");
+  // Loaded here, not at start-up: only a run with a CLIP model tokenizes (a re-run from cache never does).
+  const { Tokenizer } = await import("@huggingface/tokenizers");
   const tokenizer = new Tokenizer(json, config);
   const contextLength =
     typeof config["model_max_length"] === "number" && config["model_max_length"] < 1e6

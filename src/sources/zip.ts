@@ -5,7 +5,7 @@ import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
-import yauzl from "yauzl";
+import type yauzl from "yauzl";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { hasControlCharacter, printable } from "../core/text.js";
@@ -73,7 +73,9 @@ export async function extractZip(
       hint: "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.",
       cause: err,
     });
-  const zip = await yauzl
+  // Loaded for a ZIP only: a folder's ingest never needs it.
+  const { default: yauzlLib } = await import("yauzl");
+  const zip = await yauzlLib
     .openPromise(zipPath, { lazyEntries: true, decodeStrings: false, autoClose: false })
     .catch((err: unknown) => {
       throw unreadable(err, `a file yauzl rejects (${messageOf(err)})`);
@@ -97,7 +99,7 @@ export async function extractZip(
     try {
       for await (const entry of zip.eachEntry()) {
         index++;
-        const name = yauzl.getFileNameLowLevel(
+        const name = yauzlLib.getFileNameLowLevel(
           entry.generalPurposeBitFlag,
           entry.fileNameRaw as unknown as Buffer,
           entry.extraFields,
@@ -113,7 +115,7 @@ export async function extractZip(
           });
           continue;
         }
-        const unsafe = yauzl.validateFileName(name);
+        const unsafe = yauzlLib.validateFileName(name);
         if (unsafe) {
           skipped.push({ file: shown, reason: "unsafe-path", detail: unsafe });
           continue;
