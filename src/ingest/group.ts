@@ -2,6 +2,7 @@ import type { Config } from "../core/config.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { type GroupingResult, groupPhotos } from "../grouping/cluster.js";
 import { type DuplicateDecision, decideDuplicates, findDuplicatePairs } from "../grouping/duplicates.js";
+import { type GroupingMemo, groupingKey, recall } from "../grouping/memo.js";
 import type { AnalysedPhoto } from "./types.js";
 
 export interface GroupStep {
@@ -12,6 +13,8 @@ export interface GroupStep {
   /** True when the order is EXIF capture time (every kept photo has one), false for file-name order. */
   byTime: boolean;
   grouping: GroupingResult;
+  /** The grouping with the key of what it was computed from; `recalled`: taken from the previous run's memo. */
+  memo: GroupingMemo & { recalled: boolean };
   /** Articles as indices into `analysed`. */
   articles: number[][];
   /** Photos the seller took out of the listing, and articles the seller's decisions shaped (decisions.ts). */
@@ -19,11 +22,15 @@ export interface GroupStep {
   bySeller?: number[];
 }
 
-/** Finds and sets aside duplicates, orders the rest (capture time, else file name) and groups them into articles. */
+/**
+ * Finds and sets aside duplicates, orders the rest (capture time, else file name) and groups them into articles.
+ * `remembered`: the previous run's grouping memo (unvalidated); used only if computed from exactly these inputs.
+ */
 export function groupArticles(
   analysed: AnalysedPhoto[],
   config: Config,
   emit: EventSink<IngestEvent>,
+  remembered: unknown = null,
 ): GroupStep {
   emit({ type: "stage", stage: "duplicates", total: analysed.length });
   const hashed = analysed.map((a) => ({
@@ -41,15 +48,15 @@ export function groupArticles(
       (x, y) => analysed[x]!.entry.captured_at!.localeCompare(analysed[y]!.entry.captured_at!) || x - y,
     );
   emit({ type: "stage", stage: "group", total: kept.length });
-  const grouping = groupPhotos(
-    {
-      vectors: kept.map((i) => analysed[i]!.vector),
-      garment: kept.map((i) => analysed[i]!.garment),
-      closeUp: kept.map((i) => analysed[i]!.closeUp),
-      times: kept.map((i) => toSeconds(analysed[i]!.entry.captured_at)),
-    },
-    config.grouping,
-  );
+  const input = {
+    vectors: kept.map((i) => analysed[i]!.vector),
+    garment: kept.map((i) => analysed[i]!.garment),
+    closeUp: kept.map((i) => analysed[i]!.closeUp),
+    times: kept.map((i) => toSeconds(analysed[i]!.entry.captured_at)),
+  };
+  const key = groupingKey(input, config.grouping);
+  const recalled = recall(remembered, key, kept.length);
+  const grouping = recalled ?? groupPhotos(input, config.grouping);
   if (grouping.method !== "sequence" && config.grouping.method === "auto" && kept.length >= 3) {
     emit({
       type: "warning",
@@ -62,7 +69,14 @@ export function groupArticles(
     });
   }
   const articles = grouping.articles.map((members) => members.map((k) => kept[k]!));
-  return { dupes, kept, byTime, grouping, articles };
+  return {
+    dupes,
+    kept,
+    byTime,
+    grouping,
+    articles,
+    memo: { key, result: grouping, recalled: recalled !== null },
+  };
 }
 
 function toSeconds(t: string | null): number | null {

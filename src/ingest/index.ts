@@ -3,6 +3,7 @@ import { fileSystemError, messageOf } from "../core/errors.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
+import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
 import { StatusWriter } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
@@ -60,7 +61,10 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
     await cache.save();
 
     status.update({ stage: "duplicates" });
-    const step = await applySellerDecisions(src.outDir, analysed, groupArticles(analysed, config, emit));
+    const grouped = groupArticles(analysed, config, emit, await readGroupingMemo(src.outDir));
+    if (!grouped.memo.recalled)
+      await writeGroupingMemo(src.outDir, { key: grouped.memo.key, result: grouped.memo.result });
+    const step = await applySellerDecisions(src.outDir, analysed, grouped);
     emit({ type: "progress", stage: "duplicates", done: analysed.length, total: analysed.length });
     emit({ type: "progress", stage: "group", done: step.kept.length, total: step.kept.length });
     status.update({
