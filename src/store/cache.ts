@@ -56,6 +56,8 @@ const JOURNAL_FILE = "cache.journal";
  */
 export class PhotoCache {
   private pending: [string, CacheEntry][] = [];
+  /** Something changed since cache.json was written (an entry, a file record, a journal to fold in). */
+  private dirty = false;
 
   private constructor(
     private readonly dir: string,
@@ -91,6 +93,7 @@ export class PhotoCache {
       // no cache yet, or not one this version can read: it is only a cache
     }
     const journal = await readFile(join(state, JOURNAL_FILE), "utf8").catch(() => "");
+    const dirty = journal.length > 0;
     for (const line of journal.split("\n")) {
       if (!line) continue;
       try {
@@ -100,7 +103,9 @@ export class PhotoCache {
         // a line cut short by a kill: that photo is analysed again
       }
     }
-    return new PhotoCache(dir, entries, files);
+    const cache = new PhotoCache(dir, entries, files);
+    cache.dirty = dirty;
+    return cache;
   }
 
   /** The sha256 of a file hashed before, if it has not changed since (same size, mtime and inode). */
@@ -110,7 +115,9 @@ export class PhotoCache {
   }
 
   rememberFile(path: string, st: { size: number; mtimeMs: number; ino: number }, sha256: string): void {
+    if (this.knownSha(path, st) === sha256) return;
     this.files.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 });
+    this.dirty = true;
   }
 
   get(sha: string): CacheEntry | undefined {
@@ -120,6 +127,7 @@ export class PhotoCache {
   set(sha: string, entry: CacheEntry): void {
     this.entries.set(sha, entry);
     this.pending.push([sha, entry]);
+    this.dirty = true;
   }
 
   /** Appends the entries set since the last call to the journal (one write per batch). Throws NO_SPACE etc. */
@@ -133,9 +141,13 @@ export class PhotoCache {
     });
   }
 
-  /** Writes the whole cache atomically and empties the journal. Throws NO_SPACE / NOT_WRITABLE. */
+  /**
+   * Writes the whole cache atomically and empties the journal; does nothing when nothing changed since it was
+   * read (a re-run from cache does not rewrite and fsync megabytes). Throws NO_SPACE / NOT_WRITABLE.
+   */
   async save(): Promise<void> {
     this.pending = [];
+    if (!this.dirty) return;
     const path = join(this.dir, STATE_DIR, CACHE_FILE);
     await writeJsonAtomic(path, {
       schemaVersion: CACHE_SCHEMA_VERSION,
@@ -145,6 +157,7 @@ export class PhotoCache {
       throw fileSystemError(err, path, "write the cache");
     });
     await rm(join(this.dir, STATE_DIR, JOURNAL_FILE), { force: true });
+    this.dirty = false;
   }
 }
 
@@ -158,10 +171,8 @@ export function decodeVector(s: string, dims?: number): Float32Array | null {
   if (buf.byteLength % 4 !== 0) return null;
   const out = new Float32Array(buf.byteLength / 4);
   if (dims !== undefined && out.length !== dims) return null;
-  for (let i = 0; i < out.length; i++) {
-    const x = buf.readFloatLE(i * 4);
-    if (!Number.isFinite(x)) return null;
-    out[i] = x;
-  }
+  // A byte copy into the (aligned) array: the machine's float32 layout, as encodeVector wrote it.
+  new Uint8Array(out.buffer).set(buf);
+  for (const x of out) if (!Number.isFinite(x)) return null;
   return out;
 }
