@@ -21,7 +21,8 @@ export async function describeArticles(
 ): Promise<{ items: CatalogItem[]; photos: CatalogPhoto[] }> {
   const { config, classifier, relTo } = ctx;
   const { articles, grouping, dupes } = step;
-  const means = articles.map((m) => meanVector(m.map((i) => analysed[i]!.vector)));
+  // The articles' mean vectors feed the classifier only (the model-free path has none).
+  const means = classifier ? articles.map((m) => meanVector(m.map((i) => analysed[i]!.vector))) : [];
   // One zero-shot pass over the articles' means and every photo together.
   const scored = classifier ? await classifier.classify([...means, ...analysed.map((a) => a.vector)]) : null;
   const categories = scored?.slice(0, means.length) ?? null;
