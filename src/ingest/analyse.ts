@@ -173,8 +173,9 @@ async function preparePhoto(
   config: Config,
 ): Promise<Prepared> {
   try {
-    // A file unchanged since it was hashed (size, mtime, inode) is not read again: a re-run only stats files.
-    const st = await stat(file.path);
+    // A file unchanged since it was hashed (size, mtime, inode) is not read again: a re-run only stats files
+    // (the scan's stat when it made one).
+    const st = file.seen ?? (await stat(file.path));
     const known = cache.knownSha(file.path, st);
     const fromCache = (sha: string) => {
       const hit = cache.get(sha);

@@ -5,6 +5,9 @@ import { expected, messageOf, VbulkError } from "../core/errors.js";
 import { classifyDir, classifyPath, naturalCompare } from "./classify.js";
 import type { ScanResult, SkippedFile, SourceFile } from "./types.js";
 
+/** Files stat'ed at once while scanning: enough to keep libuv's four file-system threads busy. */
+const STAT_AHEAD = 32;
+
 export interface ScanLimits {
   maxFiles: number;
   maxFileBytes: number;
@@ -44,6 +47,7 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
       });
       return;
     }
+    const candidates: { abs: string; rel: string }[] = [];
     for (const entry of entries) {
       const abs = join(dir, entry.name);
       const rel = relative(root, abs).split(sep).join("/");
@@ -66,17 +70,33 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
         if (reason !== "vbulk-output") skipped.push({ file: rel, reason });
         continue;
       }
-      const st = await lstat(abs).catch((err: unknown) => err as Error);
-      if (st instanceof Error) {
-        skipped.push({ file: rel, reason: "unreadable", detail: messageOf(st) });
-        continue;
-      }
-      const { size } = st;
-      if (size > limits.maxFileBytes) {
-        skipped.push({ file: rel, reason: "too-large", detail: `${size} bytes > ${limits.maxFileBytes}` });
-        continue;
-      }
-      files.push({ path: abs, rel, size });
+      candidates.push({ abs, rel });
+    }
+    // The photos' sizes, STAT_AHEAD at a time (one after the other, 500 stats were 30 ms of a re-run's wall time).
+    for (let i = 0; i < candidates.length; i += STAT_AHEAD) {
+      const batch = candidates.slice(i, i + STAT_AHEAD);
+      const stats = await Promise.all(batch.map((c) => lstat(c.abs).catch((err: unknown) => err as Error)));
+      batch.forEach(({ abs, rel }, k) => {
+        const st = stats[k]!;
+        if (st instanceof Error) {
+          skipped.push({ file: rel, reason: "unreadable", detail: messageOf(st) });
+          return;
+        }
+        if (st.size > limits.maxFileBytes) {
+          skipped.push({
+            file: rel,
+            reason: "too-large",
+            detail: `${st.size} bytes > ${limits.maxFileBytes}`,
+          });
+          return;
+        }
+        files.push({
+          path: abs,
+          rel,
+          size: st.size,
+          seen: { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino },
+        });
+      });
     }
   };
   await walk(root);

@@ -5,6 +5,8 @@ export interface SourceFile {
   /** Path relative to the catalog folder, with forward slashes: what the catalog records. */
   rel: string;
   size: number;
+  /** The file as the scan saw it (a folder's files; not a ZIP's): analyse need not stat it again. */
+  seen?: { size: number; mtimeMs: number; ino: number };
 }
 
 /** A file that was not treated as a photo, and why. Counted and listed, never silently lost. */
