@@ -20,7 +20,7 @@ export interface DecodedPhoto {
   ph: number;
 }
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 type HeicDecode = (opts: {
   buffer: Uint8Array;
 }) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
@@ -167,7 +167,7 @@ async function decodeHeicNow(
 ): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
   const sharp = await loadSharp();
   try {
-    heicDecode ??= require("heic-decode") as HeicDecode;
+    heicDecode ??= requireHere("heic-decode") as HeicDecode;
     // libheif applies the container's rotation (irot/imir) itself, so no EXIF rotate here.
     const { width, height, data } = await heicDecode({ buffer: bytes });
     if (width * height > maxPixels) throw tooManyPixels(width, height, maxPixels);
@@ -228,7 +228,7 @@ export async function decodeFullJpeg(path: string, maxPixels = MAX_PIXELS): Prom
       const declared = heifDeclaredSize(bytes);
       if (declared && declared.width * declared.height > maxPixels)
         throw tooManyPixels(declared.width, declared.height, maxPixels);
-      heicDecode ??= require("heic-decode") as HeicDecode;
+      heicDecode ??= requireHere("heic-decode") as HeicDecode;
       const { width, height, data } = await heicDecode({ buffer: bytes });
       return await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
         raw: { width, height, channels: 4 },

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { z } from "zod";
+import { PACKAGE_ROOT } from "../core/paths.js";
 import { COLOR_NAMES, type ColorName, SHADE_NAMES, type ShadeName } from "../imaging/color.js";
 import type { LabelSet } from "../model/clip.js";
 import { readJsonFile } from "../store/read.js";
@@ -9,10 +9,7 @@ import { configDir } from "../vinted/session.js";
 
 export const SYNCED_MAPPING = "vinted-mapping.json";
 
-export const DEFAULT_MAPPING = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../models/vinted-fr.json",
-);
+export const DEFAULT_MAPPING = join(PACKAGE_ROOT, "models", "vinted-fr.json");
 
 import { CONDITIONS, type Condition, type Department as Gender } from "../core/vocab.js";
 

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import type { Liquid, Template } from "liquidjs";
 import { VbulkError } from "../core/errors.js";
+import { PACKAGE_ROOT } from "../core/paths.js";
 
-export const DEFAULT_TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), "../../templates");
+export const DEFAULT_TEMPLATES = join(PACKAGE_ROOT, "templates");
 
 /** Variables a listing template may use. */
 export const TEMPLATE_VARIABLES = [

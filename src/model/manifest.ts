@@ -3,9 +3,9 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
+import { PACKAGE_ROOT } from "../core/paths.js";
 import { readJsonFile, readJsonFileIfAny } from "../store/read.js";
 
 /** The manifest every model folder can carry (vbulk-model.json) and every downloadable model has (models/manifests/*.json). */
@@ -57,7 +57,7 @@ export const LOCAL_MANIFEST = "vbulk-model.json";
 /** The files a CLIP folder needs besides the two encoders (Hugging Face layout). */
 export const CLIP_SIDE_FILES = ["tokenizer.json", "tokenizer_config.json", "preprocessor_config.json"];
 
-const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../models/manifests");
+const MODELS_DIR = join(PACKAGE_ROOT, "models", "manifests");
 export const DEFAULT_MODEL = "clip-vit-base-patch32";
 export const DEFAULT_BASE_URL = "https://huggingface.co";
 

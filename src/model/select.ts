@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import type { ConfigOverrides } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
+import { PACKAGE_ROOT } from "../core/paths.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { createFeatureEmbedder } from "../imaging/features.js";
 import type { Classifier } from "../ingest/index.js";
@@ -21,10 +21,7 @@ import {
 } from "./manifest.js";
 import type { Device } from "./onnx.js";
 
-export const DEFAULT_LABELS = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../models/labels/garments.json",
-);
+export const DEFAULT_LABELS = join(PACKAGE_ROOT, "models", "labels", "garments.json");
 
 export interface SelectOptions {
   /** A folder holding a CLIP model already (--model-dir / VBULK_MODEL_DIR). */

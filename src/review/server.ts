@@ -5,12 +5,12 @@
 import { createWriteStream } from "node:fs";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULTS } from "../core/defaults.js";
 import { expected, isInputError, messageOf, VbulkError } from "../core/errors.js";
+import { PACKAGE_ROOT } from "../core/paths.js";
 import { redact } from "../core/redact.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { CONDITIONS, GENDERS } from "../listing/mapping.js";
@@ -33,8 +33,8 @@ import { type IngestJob, startIngest } from "./ingest.js";
 import { hostAllowed, insideFolder, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
-/** Where the bundled page (app.js, app.css) is: dist/review/page beside this module once built. */
-const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "page");
+/** Where the bundled page (app.js, app.css) is once built (`npm run build:page`). */
+const PAGE_DIR = join(PACKAGE_ROOT, "dist", "review", "page");
 
 export interface ReviewServerOptions {
   dir: string;
