@@ -23,6 +23,9 @@ await build({
   outdir: "dist/bundle",
   entryNames: "[name]", // dist/bundle/onnx-worker.js: where onnx.ts looks for the worker, beside its chunk
   chunkNames: "[name]-[hash]",
+  // A package's ES module build where it has one (liquidjs, exifr): an import() of a CommonJS build gives
+  // only its default export in a bundle, so `const { Liquid } = await import("liquidjs")` found no Liquid.
+  mainFields: ["module", "main"],
   external: ["onnxruntime-node", "sharp", "playwright-core", "heic-decode"],
   // Bundled CommonJS packages (commander, density-clustering, ...) call require(): give ESM output one.
   banner: {
