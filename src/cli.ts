@@ -44,9 +44,12 @@ const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
   ],
   [["review"], async () => (await import("./commands/review.js")).registerReview],
 ];
-const asked = process.argv.slice(2).find((a) => !a.startsWith("-"));
+const args = process.argv.slice(2);
+const asked = args.find((a) => !a.startsWith("-"));
 const only = COMMANDS.filter(([names]) => asked !== undefined && names.includes(asked));
-for (const [, load] of only.length ? only : COMMANDS) (await load())(program, run);
+// `vbulk --version` needs no command; the full help (or an unknown command's message) lists them all.
+const versionOnly = asked === undefined && (args.includes("--version") || args.includes("-V"));
+if (!versionOnly) for (const [, load] of only.length ? only : COMMANDS) (await load())(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -173,6 +173,6 @@ export function decodeVector(s: string, dims?: number): Float32Array | null {
   if (dims !== undefined && out.length !== dims) return null;
   // A byte copy into the (aligned) array: the machine's float32 layout, as encodeVector wrote it.
   new Uint8Array(out.buffer).set(buf);
-  for (const x of out) if (!Number.isFinite(x)) return null;
+  for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i]!)) return null;
   return out;
 }
