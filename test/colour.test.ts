@@ -102,6 +102,23 @@ describe("a packshot's colour", () => {
       assert.equal(nameColor(L, a, b), "blanc", `Lab ${L},${a},${b}`);
   });
 
+  it("a white with a whitener's blue cast is white, a light blue stays blue", () => {
+    // Figures, not pixels: hm-colour-dev's white shirts and vest tops read L 83-91 with b −5..−10 and were named
+    // blue; its light blue garments are bluer still (C 15-23).
+    for (const [L, a, b] of [
+      [86, 2, -8],
+      [88, 3, -6],
+      [91, 1, -5],
+    ] as const)
+      assert.equal(nameColor(L, a, b), "blanc", `Lab ${L},${a},${b}`);
+    for (const [L, a, b] of [
+      [71, -4, -16],
+      [78, -1, -19],
+      [64, -1, -18],
+    ] as const)
+      assert.equal(nameColor(L, a, b), "bleu", `Lab ${L},${a},${b}`);
+  });
+
   it("a solid garment gets no second colour", async () => {
     const c = await photoColorOf(await photo(WHITE_FLOOR, [garment([128, 80, 160])]));
     assert.equal(c.second ?? null, null);

@@ -186,7 +186,7 @@ export function colorVersion(settings: object): string {
 }
 
 /** Bumped whenever the naming code changes what it says for the same pixels. */
-const COLOR_VERSION = "xkcd-3";
+const COLOR_VERSION = "xkcd-4";
 
 export interface NamedColor {
   name: ColorName;
@@ -194,6 +194,39 @@ export interface NamedColor {
   shade: ShadeName | null;
   /** Share of the neighbours' vote the name won, 0..1. */
   agreement: number;
+}
+
+/**
+ * CIE whiteness (CIE 15:2004, D65): W = Y + 800(xn − x) + 1700(yn − y), tint T = 900(xn − x) − 650(yn − y). The
+ * standard's formula holds for "commercially white" samples, those with 40 < W < 5Y − 280 and −4 < T < 2: inside
+ * that range a sample is white, and a faint blue cast raises W (fabric whiteners exist because a slightly blue white
+ * looks whiter). The survey alone named such whites (L 85, a 2, b −8 on hm-colour-dev) blue: its screen whites are
+ * neutral and its very pale blues sit right there. Y is read on the survey's scale (photoBlackL..photoWhiteL).
+ */
+export function isCommercialWhite(
+  L: number,
+  a: number,
+  b: number,
+  naming: ColorNaming = DEFAULTS.color,
+): boolean {
+  const Ls = Math.min(
+    100,
+    Math.max(0, ((L - naming.photoBlackL) / (naming.photoWhiteL - naming.photoBlackL)) * 100),
+  );
+  const fy = (Ls + 16) / 116;
+  const fx = fy + a / 500;
+  const fz = fy - b / 200;
+  const inv = (t: number) => (t ** 3 > 216 / 24389 ? t ** 3 : (116 * t - 16) / (24389 / 27));
+  const X = 95.047 * inv(fx);
+  const Y = 100 * inv(fy);
+  const Z = 108.883 * inv(fz);
+  const s = X + Y + Z;
+  if (s <= 0) return false;
+  const x = X / s;
+  const y = Y / s;
+  const W = Y + 800 * (0.3127 - x) + 1700 * (0.329 - y);
+  const T = 900 * (0.3127 - x) - 650 * (0.329 - y);
+  return W > 40 && W < 5 * Y - 280 && T > -4 && T < 2;
 }
 
 /**
@@ -208,6 +241,7 @@ export function describeColor(
   naming: ColorNaming = DEFAULTS.color,
 ): NamedColor {
   const { photoBlackL, photoWhiteL, chromaGain, lightnessWeight, neighbours } = naming;
+  if (isCommercialWhite(L, a, b, naming)) return { name: "blanc", shade: null, agreement: 1 };
   // Chroma is stretched by chromaGain at C 10 and by less above (C^chromaExponent): a dull fabric needs a large
   // stretch to reach the screen patch named like it, a vivid one a small one. Hues are spread away from red
   // (hueCentre) by up to hueSpread degrees towards yellow, hueSpreadCool towards blue: photographed hues sit
