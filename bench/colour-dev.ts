@@ -7,6 +7,7 @@
  *                                     garment with the true grouping), the second colours and Vinted shades proposed
  *     --set=chromaGain=3,hueSpread=0  overrides DEFAULTS.color for a sweep (a few seconds a run)
  *     -v                              lists every misnamed photo with its dominant Lab, score and second colour
+ *     -a                              lists every photo (right or wrong) the same way
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -80,7 +81,7 @@ async function evaluate() {
       byItem.set(r["item_id"]!, [...(byItem.get(r["item_id"]!) ?? []), c]);
       if (!want || !ORDER.includes(want)) continue;
       perPhoto.push([want, FR_TO_EN[c.name]!]);
-      if (verbose && FR_TO_EN[c.name] !== want)
+      if ((verbose && FR_TO_EN[c.name] !== want) || process.argv.includes("-a"))
         console.log(
           `${set} ${r["file"]} want ${want} got ${FR_TO_EN[c.name]} lab ${c.lab.map((v) => v.toFixed(0)).join(",")} score ${c.score.toFixed(2)} ${c.shade ?? ""} 2nd ${c.second?.name ?? "-"}`,
         );

@@ -119,6 +119,22 @@ describe("a packshot's colour", () => {
       assert.equal(nameColor(L, a, b), "bleu", `Lab ${L},${a},${b}`);
   });
 
+  it("an oatmeal or ivory-beige garment is beige, a light orange one stays orange", () => {
+    // Figures, not pixels: madison-multiview's oatmeal henley, ivory dress and ivory trousers (named orange before),
+    // hm-colour-dev's light orange tops.
+    for (const [L, a, b] of [
+      [82, 3, 7],
+      [89, 2, 9],
+      [84, 7, 13],
+    ] as const)
+      assert.equal(nameColor(L, a, b), "beige", `Lab ${L},${a},${b}`);
+    for (const [L, a, b] of [
+      [78, 15, 18],
+      [76, 13, 18],
+    ] as const)
+      assert.equal(nameColor(L, a, b), "orange", `Lab ${L},${a},${b}`);
+  });
+
   it("a solid garment gets no second colour", async () => {
     const c = await photoColorOf(await photo(WHITE_FLOOR, [garment([128, 80, 160])]));
     assert.equal(c.second ?? null, null);

@@ -112,9 +112,17 @@ interface Reference {
   lab: [number, number, number];
 }
 
+/**
+ * Whole xkcd names that a garment's colour word does not follow: a pale or light tint of peach is what clothing
+ * calls beige (nude, oatmeal, ecru), not orange; the survey's "light peach" #ffd8b1 and "pale peach" #ffe5ad are the
+ * nearest patches of every oatmeal, ivory-beige and sand garment once its chroma is stretched (madison-multiview's
+ * oatmeal henley, ivory dress and trousers were named orange).
+ */
+const NAME_TO_NAME: Record<string, ColorName> = { "light peach": "beige", "pale peach": "beige" };
+
 const SURVEY: Reference[] = XKCD_COLORS.flatMap(([word, hex]) => {
   if (/[/]/.test(word)) return [];
-  const name = WORD_TO_NAME[word.split(" ").at(-1)!];
+  const name = NAME_TO_NAME[word] ?? WORD_TO_NAME[word.split(" ").at(-1)!];
   if (!name) return [];
   const n = Number.parseInt(hex.slice(1), 16);
   const shade = SHADE_RULES.find(([, base, re]) => base === name && re.test(word))?.[0] ?? null;
@@ -186,7 +194,7 @@ export function colorVersion(settings: object): string {
 }
 
 /** Bumped whenever the naming code changes what it says for the same pixels. */
-const COLOR_VERSION = "xkcd-4";
+const COLOR_VERSION = "xkcd-5";
 
 export interface NamedColor {
   name: ColorName;
