@@ -68,6 +68,27 @@ describe("the label set", async () => {
     assert.deepEqual(map("gilet", "femme").needsReview, ['category "gilet" has no Vinted catalogue mapping']);
   });
 
+  it("every label, for women and for men, has a Vinted leaf id or says why it has none", () => {
+    for (const l of labels.labels)
+      for (const gender of ["femme", "homme"] as const) {
+        const { vinted, needsReview } = mapToVinted(mapping, {
+          category: l.id,
+          color: "noir",
+          condition: "bon",
+          gender,
+          size: "M",
+        });
+        if (typeof vinted.catalog_id === "number") assert.deepEqual(needsReview, [], `${l.id} ${gender}`);
+        else
+          assert.ok(
+            needsReview.some((r) =>
+              /no Vinted leaf id known|no (femme|homme) catalogue|has no Vinted catalogue mapping/.test(r),
+            ),
+            `${l.id} ${gender}: no leaf id and no reason (${needsReview.join("; ")})`,
+          );
+      }
+  });
+
   it("conditions read the same in the title and the sentence", () => {
     for (const [key, c] of Object.entries(mapping.conditions))
       assert.equal(c.fr, c.sentence_fr.replace(/\.$/, "").toLowerCase(), key);
