@@ -166,6 +166,29 @@ describe("a model-worn photo's colour", () => {
     assert.equal(c.name, "noir");
   });
 
+  it("a coloured top worn with denim or black trousers is the top's colour, the model's skin aside", async () => {
+    // Styling pieces are neutral or denim so that the product stands out; the trousers here cover more of the frame.
+    const longLegs = (top: Rgb, trousers: Rgb): Shape[] => [
+      ...model(top, trousers).slice(0, 3),
+      {
+        rgb: trousers,
+        inside: (x, y) => y >= 0.5 && y < 0.99 && ((x > 0.26 && x < 0.49) || (x > 0.51 && x < 0.74)),
+      },
+    ];
+    for (const [top, trousers, want] of [
+      [[225, 40, 140], [45, 60, 95], "rose"],
+      [[40, 60, 200], [22, 22, 24], "bleu"],
+      [[200, 30, 40], [45, 60, 95], "rouge"],
+    ] as [Rgb, Rgb, ColorName][]) {
+      const c = await photoColorOf(await photo([250, 250, 250], longLegs(top, trousers)));
+      assert.equal(
+        c.name,
+        want,
+        `top ${top.join(",")} over trousers ${trousers.join(",")}: ${JSON.stringify(c.shares)}`,
+      );
+    }
+  });
+
   it("the article is the colour its photos share, not the trousers of the full-length shots", () => {
     // A camel cardigan: one close-up, and two full-length shots where black trousers cover more of the frame.
     const close: DominantColor = {

@@ -62,6 +62,7 @@ export const ConfigSchema = z.object({
     hueCentre: z.number().min(-180).max(180),
     lightnessWeight: z.number().min(0).max(4),
     neighbours: int(1, 50),
+    salienceChroma: z.number().min(1).max(1000),
   }),
   plan: z.object({
     defaultPrice: euros,

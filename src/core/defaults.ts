@@ -138,8 +138,8 @@ export const DEFAULTS = Object.freeze({
     // (src/imaging/color.ts). Measured with bench/colour-dev.ts on hm-colour-dev (360 packshots, per photo) and
     // madison-multiview (87 worn garments, per garment, true grouping), chosen for the worse of the two; with
     // these values 69.4% and 69.0% (the code before: 58.9% and 58.6%); with the CIE whiteness rule added
-    // (src/imaging/color.ts isCommercialWhite) 71.4% and 70.1%; with pale peach named beige 71.4% and 73.6%.
-    // Changing one recomputes cached colours.
+    // (src/imaging/color.ts isCommercialWhite) 71.4% and 70.1%; with pale peach named beige 71.4% and 73.6%;
+    // with the salience weight below 73.1% and 77.0%. Changing one recomputes cached colours.
     /** The survey named colours on screens (black L 0, white L 100); a photographed black fabric sits at about
      *  L 12 (hm-colour-dev's black garments: median L 11). */
     photoBlackL: 12,
@@ -167,6 +167,13 @@ export const DEFAULTS = Object.freeze({
     lightnessWeight: 0.5,
     /** How many of the nearest survey colours vote on a name (3: 68.1% / 67.8%; 7: 69.4% / 66.7%). */
     neighbours: 5,
+    /** A colour cluster weighs (1 + chroma / this) times its pixels (skin tones excepted): a worn product is
+     *  styled with neutral basics, so the coloured piece is the one for sale. 20: a clearly coloured fabric
+     *  (hm-colour-dev's pastels read chroma 10-25) counts about twice a neutral one. Measured with eval:colour
+     *  (hm-colour-dev per photo / madison-multiview per garment): none 71.4% / 73.6%; 40: 72.5% / 78.2%;
+     *  20: 73.1% / 77.0%; 10: 72.8% / 75.9%; 20 is best for the worse set (hm). Without the skin exception
+     *  (20) 72.2% / 77.0%, and worn full-length shots came out orange. */
+    salienceChroma: 20,
   }),
   plan: Object.freeze({
     /** The spec's DEFAULT_PRICE (euros): a fair starting price for a second-hand garment; per-category rules override it. */

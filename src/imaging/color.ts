@@ -179,6 +179,7 @@ export interface ColorNaming {
   hueCentre: number;
   lightnessWeight: number;
   neighbours: number;
+  salienceChroma: number;
 }
 
 /**
@@ -194,7 +195,7 @@ export function colorVersion(settings: object): string {
 }
 
 /** Bumped whenever the naming code changes what it says for the same pixels. */
-const COLOR_VERSION = "xkcd-5";
+const COLOR_VERSION = "xkcd-6";
 
 export interface NamedColor {
   name: ColorName;
@@ -312,7 +313,19 @@ export interface DominantColor {
   shares?: Partial<Record<ColorName, number>>;
 }
 
-/** A second colour is proposed only when it holds this share of the garment: less is trim, a logo or shading.
+/**
+ * Skin as photographed, every complexion: measurements of skin in CIELAB across ethnic groups fall within about
+ * L* 35-80, hue angle 40-70 degrees (orange-red) and chroma 10-30; the box is a little wider for a photo's rendering
+ * (L 35-85, hue 25-75, chroma 8-40). Beige, camel and tan garments fall inside too: they only lose the salience bonus.
+ */
+export function isSkinTone(L: number, a: number, b: number): boolean {
+  const C = Math.hypot(a, b);
+  const h = (Math.atan2(b, a) * 180) / Math.PI;
+  return L > 35 && L < 85 && C > 8 && C < 40 && h > 25 && h < 75;
+}
+
+/** A second colour is proposed only when it and the main colour each hold this share of the garment's area (its
+ *  pixels, before the salience weight): less is trim, a logo or shading.
  *  Measured on hm-colour-dev (360 solid garments, so every second colour is wrong): 0.3 proposes one for 13%,
  *  0.4 for 5%. */
 const SECOND_SHARE = 0.45;
@@ -346,17 +359,27 @@ export function dominantColor(
   result.clusters.forEach((c, i) => {
     mass[c] = mass[c]! + weights[i]!;
   });
+  // A coloured area draws the eye, and product photos are styled so that it does: the piece for sale is worn with
+  // neutral or denim basics (black trousers, jeans, a white tee). So a cluster weighs more the more chromatic it is,
+  // (1 + C / salienceChroma), except skin, which every worn photo shows and which is not the product.
+  const area = [...mass];
+  const areaTotal = area.reduce((a, b) => a + b, 0) || 1;
+  result.centroids.forEach((c, k) => {
+    if (!isSkinTone(c[0] ?? 50, c[1] ?? 0, c[2] ?? 0))
+      mass[k] = mass[k]! * (1 + Math.hypot(c[1] ?? 0, c[2] ?? 0) / naming.salienceChroma);
+  });
   const total = mass.reduce((a, b) => a + b, 0) || 1;
   // Clusters with the same name (navy and its shadow) pool their weight: the garment's colour, not its shading.
-  const byName = new Map<ColorName, { mass: number; top: number; shade: ShadeName | null }>();
+  const byName = new Map<ColorName, { mass: number; area: number; top: number; shade: ShadeName | null }>();
   result.centroids.forEach((c, k) => {
     const named = describeColor(c[0] ?? 50, c[1] ?? 0, c[2] ?? 0, naming);
     const prev = byName.get(named.name);
-    if (!prev) byName.set(named.name, { mass: mass[k]!, top: k, shade: named.shade });
+    if (!prev) byName.set(named.name, { mass: mass[k]!, area: area[k]!, top: k, shade: named.shade });
     else {
       const heavier = mass[k]! > mass[prev.top]!;
       byName.set(named.name, {
         mass: prev.mass + mass[k]!,
+        area: prev.area + area[k]!,
         top: heavier ? k : prev.top,
         shade: heavier ? named.shade : prev.shade,
       });
@@ -375,8 +398,8 @@ export function dominantColor(
     lab: [centroid[0] ?? 50, centroid[1] ?? 0, centroid[2] ?? 0],
     shade: best.shade,
     second:
-      runner && runner[1].mass / total >= SECOND_SHARE
-        ? { name: runner[0], score: runner[1].mass / total }
+      runner && runner[1].area / areaTotal >= SECOND_SHARE && best.area / areaTotal >= SECOND_SHARE
+        ? { name: runner[0], score: runner[1].area / areaTotal }
         : null,
   };
 }
