@@ -314,9 +314,12 @@ export interface DominantColor {
 }
 
 /**
- * Skin as photographed, every complexion: measurements of skin in CIELAB across ethnic groups fall within about
- * L* 35-80, hue angle 40-70 degrees (orange-red) and chroma 10-30; the box is a little wider for a photo's rendering
- * (L 35-85, hue 25-75, chroma 8-40). Beige, camel and tan garments fall inside too: they only lose the salience bonus.
+ * Skin as photographed, every complexion: a box set by hand (L 35-85, hue angle 25-75 degrees, chroma 8-40) around
+ * where skin sits in CIELAB. Spectrophotometer studies across ethnic groups (Weatherall and Coombs, J Invest
+ * Dermatol 1992; Xiao et al., "Characterising the variations in ethnic skin colours", 2017) put skin in the
+ * orange-red hue quadrant, overlapping between groups and differing mostly in lightness and yellowness; the bounds
+ * here were not taken from their tables. Beige, camel and tan garments fall inside too: they only lose the
+ * salience bonus.
  */
 export function isSkinTone(L: number, a: number, b: number): boolean {
   const C = Math.hypot(a, b);
