@@ -120,50 +120,64 @@ interface Reference {
  */
 const NAME_TO_NAME: Record<string, ColorName> = { "light peach": "beige", "pale peach": "beige" };
 
-const SURVEY: Reference[] = XKCD_COLORS.flatMap(([word, hex]) => {
-  if (/[/]/.test(word)) return [];
-  const name = NAME_TO_NAME[word] ?? WORD_TO_NAME[word.split(" ").at(-1)!];
-  if (!name) return [];
-  const n = Number.parseInt(hex.slice(1), 16);
-  const shade = SHADE_RULES.find(([, base, re]) => base === name && re.test(word))?.[0] ?? null;
-  return [{ word, name, shade, lab: rgbToLab((n >> 16) & 255, (n >> 8) & 255, n & 255) }];
-});
-
-/** The survey's own patch for each basic colour word ("white", "grey", "red", ...). */
-const BASIC_PATCHES = SURVEY.filter((r) => WORD_TO_NAME[r.word] === r.name && !r.word.includes(" "));
-
-/**
- * Every xkcd name whose last word is a garment colour, except a patch that is the same colour as a basic word's
- * own patch under another name (ΔE < 3: "pale grey" #fdfdfe is
- * white's #ffffff; left in, it and the greys around outvoted white for every white shirt).
- */
-const KEPT = SURVEY.filter(
-  (r) =>
-    !BASIC_PATCHES.some(
-      (b) =>
-        b.name !== r.name && Math.hypot(r.lab[0] - b.lab[0], r.lab[1] - b.lab[1], r.lab[2] - b.lab[2]) < 3,
-    ),
-);
-
-/**
- * The neutral axis, every 2.5 L, named like the survey's nearest pure neutral patch (black, dark grey, grey, light
- * grey, silver, white: chroma under 4). The survey has one white and two blacks among dozens of pale blues and
- * lilacs, so a white shirt's faint cast was outvoted by them; neutrals are a line, and the line votes.
- */
-const NEUTRALS = KEPT.filter(
-  (r) => ["noir", "gris", "blanc"].includes(r.name) && Math.hypot(r.lab[1], r.lab[2]) < 4,
-);
-const AXIS: Reference[] = Array.from({ length: 41 }, (_, k) => {
-  const L = k * 2.5;
-  const near = [...NEUTRALS].sort((x, y) => Math.abs(x.lab[0] - L) - Math.abs(y.lab[0] - L))[0]!;
-  return { word: `neutral L ${L}`, name: near.name, shade: null, lab: [L, 0, 0] as [number, number, number] };
-});
-
 /**
  * The survey's patches vbulk names colours by: every xkcd name whose last word is a garment colour (less the
- * duplicates of a basic word's patch), and the neutral axis.
+ * duplicates of a basic word's patch), and the neutral axis. Built on first use (about 20 ms: a re-run from cache names no colour, so it does not pay for it).
  */
-export const COLOR_REFERENCES: readonly Reference[] = [...KEPT, ...AXIS];
+export function colorReferences(): readonly Reference[] {
+  references ??= build();
+  return references;
+}
+let references: readonly Reference[] | undefined;
+
+function build(): Reference[] {
+  // SURVEY..AXIS keep their names from when they were module constants (the comments below refer to them).
+  const SURVEY: Reference[] = XKCD_COLORS.flatMap(([word, hex]) => {
+    if (/[/]/.test(word)) return [];
+    const name = NAME_TO_NAME[word] ?? WORD_TO_NAME[word.split(" ").at(-1)!];
+    if (!name) return [];
+    const n = Number.parseInt(hex.slice(1), 16);
+    const shade = SHADE_RULES.find(([, base, re]) => base === name && re.test(word))?.[0] ?? null;
+    return [{ word, name, shade, lab: rgbToLab((n >> 16) & 255, (n >> 8) & 255, n & 255) }];
+  });
+
+  /** The survey's own patch for each basic colour word ("white", "grey", "red", ...). */
+  const BASIC_PATCHES = SURVEY.filter((r) => WORD_TO_NAME[r.word] === r.name && !r.word.includes(" "));
+
+  /**
+   * Every xkcd name whose last word is a garment colour, except a patch that is the same colour as a basic word's
+   * own patch under another name (ΔE < 3: "pale grey" #fdfdfe is
+   * white's #ffffff; left in, it and the greys around outvoted white for every white shirt).
+   */
+  const KEPT = SURVEY.filter(
+    (r) =>
+      !BASIC_PATCHES.some(
+        (b) =>
+          b.name !== r.name && Math.hypot(r.lab[0] - b.lab[0], r.lab[1] - b.lab[1], r.lab[2] - b.lab[2]) < 3,
+      ),
+  );
+
+  /**
+   * The neutral axis, every 2.5 L, named like the survey's nearest pure neutral patch (black, dark grey, grey, light
+   * grey, silver, white: chroma under 4). The survey has one white and two blacks among dozens of pale blues and
+   * lilacs, so a white shirt's faint cast was outvoted by them; neutrals are a line, and the line votes.
+   */
+  const NEUTRALS = KEPT.filter(
+    (r) => ["noir", "gris", "blanc"].includes(r.name) && Math.hypot(r.lab[1], r.lab[2]) < 4,
+  );
+  const AXIS: Reference[] = Array.from({ length: 41 }, (_, k) => {
+    const L = k * 2.5;
+    const near = [...NEUTRALS].sort((x, y) => Math.abs(x.lab[0] - L) - Math.abs(y.lab[0] - L))[0]!;
+    return {
+      word: `neutral L ${L}`,
+      name: near.name,
+      shade: null,
+      lab: [L, 0, 0] as [number, number, number],
+    };
+  });
+
+  return [...KEPT, ...AXIS];
+}
 
 /**
  * How a photographed colour is put on the survey's scale before it is named, and how the survey's colours vote
@@ -267,7 +281,7 @@ export function describeColor(
   }
   L = Math.min(100, Math.max(0, ((L - photoBlackL) / (photoWhiteL - photoBlackL)) * 100));
   const near: { r: Reference; d: number }[] = [];
-  for (const r of COLOR_REFERENCES) {
+  for (const r of colorReferences()) {
     const d = Math.sqrt(lightnessWeight * (L - r.lab[0]) ** 2 + (a - r.lab[1]) ** 2 + (b - r.lab[2]) ** 2);
     if (near.length < neighbours || d < near[near.length - 1]!.d) {
       near.push({ r, d });
