@@ -68,10 +68,10 @@ export const DEFAULTS = Object.freeze({
     /** The cut is where a consecutive pair is as likely one garment as two (the "same garment" mode fitted
      *  against the batch's own pairs, on ranks: src/grouping/evidence.ts fitAgainstNull) times this. 1: no lean.
      *  Chosen with colorWeight and singletonPenalty on the grid of `npm run eval -- --sweep` (shooting order,
-     *  garment colour read as cosine + containment): with these three, madison-multiview 85.1%, deepfashion-dev
-     *  88.8%, one-photo sets 100% alone. The grid's best worst set (singletonPenalty 0.25: 86.2% / 86.9%) is one
-     *  madison garment better and three deepfashion garments worse, within a garment of a tie; the grid's best
-     *  single-set settings reach 90-91% on one set and drop the other to 77-81%. */
+     *  garment colour read as cosine + containment, sizePriorWeight 0.1): with these three, madison-multiview
+     *  87.4%, deepfashion-dev 88.1%, one-photo sets 100% alone, the grid's best worst set; the grid's best
+     *  single-set settings reach 90-92% on one set and drop the other to 80-82%. Held out (chosen on the other
+     *  sets' worst, read on the held-out one): deepfashion-dev 81.9%, madison-multiview 85.1%. */
     cutScale: 1,
     /** Cost of a one-photo article, as a share of the cut: sellers shoot each garment 3-6 times, but single
      *  photos and colourways of one style happen (madison-multiview has 9), so the prior stays mild. Shared by
@@ -81,7 +81,9 @@ export const DEFAULTS = Object.freeze({
      *  its length is among the article lengths the batch's "same garment" share implies: src/grouping/cluster.ts
      *  sizePrior). Measured with `npm run eval` (shooting order): 0 gave madison-multiview 85.1% / deepfashion-dev
      *  88.8% exact; 0.1 and 0.15 both 87.4% / 88.1% (worst set +2.3 points); 0.2 86.2% / 86.9%; 0.3 88.5% /
-     *  85.0%. A tenth of a cut per nat: the prior settles near ties, the distances decide the rest. */
+     *  85.0%. A tenth of a cut per nat: the prior settles near ties, the distances decide the rest. Held out
+     *  (chosen on one multi-photo set, read on the other): madison's best (0.3) gives deepfashion-dev 85.0%,
+     *  deepfashion's best (0) gives madison-multiview 85.1%. */
     sizePriorWeight: 0.1,
     /** Longest run of photos one article may have (the spec: 3-6 photos; Vinted takes 20 at most). */
     sequenceMaxRun: 20,
