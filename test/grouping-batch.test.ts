@@ -235,10 +235,11 @@ describe("grouping from the batch's own distances", () => {
     }
   });
 
-  it("reads the batch's own article length: odd views join a 4-photo garment, look-alike 2-photo garments stay apart", () => {
+  it("reads the batch's own article length: two runs of 2 alike are one garment among 4-photo garments, two among 2-photo ones", () => {
     // Designed distances: photos of one garment 0.1-0.2 apart, of two garments 1-1.3, and one pair of runs of 2
-    // photos `between` apart (0.2 wide). Seeded, so the batch is the same on every run.
-    const batch = (size: number, garments: number, between: number, pairOfRuns: (i: number) => string) => {
+    // photos 0.87-1.07 apart. Seeded, so the batch is the same on every run. The same local pattern is read
+    // against the batch's habit (learnt from its 20 articles or more).
+    const batch = (size: number, garments: number, pairOfRuns: (i: number) => string) => {
       const label = Array.from({ length: size * garments }, (_, i) => Math.floor(i / size));
       const n = label.length;
       const rand = random(3);
@@ -246,36 +247,63 @@ describe("grouping from the batch's own distances", () => {
       for (let i = 0; i < n; i++)
         for (let j = i + 1; j < n; j++) {
           const [a, b] = [pairOfRuns(i), pairOfRuns(j)];
-          const [v, wide] =
-            a && b && a !== b ? [between, 0.2] : label[i] === label[j] ? [0.1, 0.1] : [1, 0.3];
+          const [v, wide] = a && b && a !== b ? [0.87, 0.2] : label[i] === label[j] ? [0.1, 0.1] : [1, 0.3];
           appearance[i * n + j] = appearance[j * n + i] = v + wide * (rand() + 0.5);
         }
       return { n, appearance, times: label.map(() => null), label };
     };
     const sizes = (articles: number[][], label: number[], garment: number) =>
       articles.filter((a) => a.some((i) => label[i] === garment)).map((a) => a.length);
-    // 4 photos a garment; garment 3 ends with two odd views (a flat shot and a detail) that look like each other
-    // and only loosely like its two worn shots.
-    const four = batch(4, 10, 0.9, (i) => (i >= 12 && i < 16 ? (i < 14 ? "worn" : "odd") : ""));
+    // 25 garments of 4 photos; garment 3 is two worn shots, then a flat shot and a detail that look like each
+    // other and only loosely like the worn shots.
+    const four = batch(4, 25, (i) => (i >= 12 && i < 16 ? (i < 14 ? "worn" : "odd") : ""));
     const r4 = groupDistances(four, opts);
     assert.equal(r4.method, "sequence");
     assert.deepEqual(sizes(r4.articles, four.label, 3), [4], "the odd views stay with their garment");
+    assert.equal(r4.articles.length, 25);
     assert.deepEqual(
       sizes(groupDistances(four, { ...opts, sizePriorWeight: 0 }).articles, four.label, 3),
       [2, 2],
       "without the batch's size prior they would stand alone",
     );
-    // 2 photos a garment; garments 3 and 4 (two runs of 2) look alike, a little closer than the odd views above.
-    const two = batch(2, 20, 0.8, (i) => (i >= 6 && i < 10 ? (i < 8 ? "3" : "4") : ""));
+    // 30 garments of 2 photos; garments 3 and 4 look alike, as much as the worn and odd views above.
+    const two = batch(2, 30, (i) => (i >= 6 && i < 10 ? (i < 8 ? "3" : "4") : ""));
     const r2 = groupDistances(two, opts);
     assert.equal(r2.method, "sequence");
     assert.deepEqual(sizes(r2.articles, two.label, 3), [2], "the look-alike neighbours stay apart");
     assert.deepEqual(sizes(r2.articles, two.label, 4), [2]);
+    assert.equal(r2.articles.length, 30);
     assert.deepEqual(
       sizes(groupDistances(two, { ...opts, sizePriorWeight: 0 }).articles, two.label, 3),
       [4],
       "without the batch's size prior they would merge",
     );
+  });
+
+  it("splits a clean batch into its garments whatever their length: 5 of 3 photos, 4 of 15, 3 of 20", () => {
+    // A size prior read off a noisy fit once joined the 15 photos of 5 garments into one article (in a batch this
+    // small the fitted "same garment" share ran to 1); the prior is now centred on what the evidence alone finds.
+    for (const [size, garments] of [
+      [3, 5],
+      [15, 4],
+      [20, 3],
+    ] as const) {
+      const label = Array.from({ length: size * garments }, (_, i) => Math.floor(i / size));
+      const n = label.length;
+      const rand = random(5);
+      const appearance = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++)
+          appearance[i * n + j] = appearance[j * n + i] =
+            (label[i] === label[j] ? 0.1 : 1) + 0.2 * (rand() + 0.5);
+      const r = groupDistances({ n, appearance, times: label.map(() => null) }, opts);
+      assert.equal(r.method, "sequence");
+      assert.deepEqual(
+        r.articles.map((a) => a.map((i) => label[i])),
+        Array.from({ length: garments }, (_, g) => Array<number>(size).fill(g)),
+        `${garments} garments of ${size} photos`,
+      );
+    }
   });
 
   it("keeps every photo alone when each shows a different garment (no order signal)", () => {

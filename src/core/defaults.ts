@@ -78,13 +78,15 @@ export const DEFAULTS = Object.freeze({
      *  the sequence split and the order-free grouping (its lone photos' looser cut), measured with both. */
     singletonPenalty: 0.5,
     /** Sequence split: each article also costs this many cuts per nat of the batch's own size prior (how unlikely
-     *  its length is among the article lengths the batch's "same garment" share implies: src/grouping/cluster.ts
-     *  sizePrior). Measured with `npm run eval` (shooting order): 0 gave madison-multiview 85.1% / deepfashion-dev
-     *  88.8% exact; 0.1 and 0.15 both 87.4% / 88.1% (worst set +2.3 points); 0.2 86.2% / 86.9%; 0.3 88.5% /
-     *  85.0%. A tenth of a cut per nat: the prior settles near ties, the distances decide the rest. Held out
-     *  (chosen on one multi-photo set, read on the other): madison's best (0.3) gives deepfashion-dev 85.0%,
-     *  deepfashion's best (0) gives madison-multiview 85.1%. */
-    sizePriorWeight: 0.1,
+     *  its length is among this batch's article lengths, read off a first split without the prior, in batches of
+     *  20 articles or more: src/grouping/cluster.ts sizePrior). Measured with `npm run eval` (shooting order,
+     *  madison-multiview / deepfashion-dev exact): 0 (no prior) 85.1% / 88.8%; 0.2 87.4% / 88.1%; 0.3 and 0.4
+     *  88.5% / 87.5%; 0.5 88.5% / 88.8%; 0.6 83.9% / 88.1%; 1 81.6% / 85.6%. 0.4 is the middle of the plateau
+     *  0.3-0.5 where madison holds; a one-photo penalty of its own for the sequence (0.3-0.4, with 0.3 here)
+     *  would add one deepfashion garment (88.5% / 88.1%), not worth a second key. Held out (chosen on one
+     *  multi-photo set's figure, read on the other's): madison's best (0.3-0.5) gives deepfashion-dev 87.5-88.8%,
+     *  deepfashion's best (0, 0.5) gives madison-multiview 85.1-88.5%. */
+    sizePriorWeight: 0.4,
     /** Longest run of photos one article may have (the spec: 3-6 photos; Vinted takes 20 at most). */
     sequenceMaxRun: 20,
     /** Ashman's D over which two modes count as real: 2 is the usual criterion for a clean two-normal split. */
