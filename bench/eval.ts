@@ -285,16 +285,16 @@ async function sweep(sets: LabelledSet[]): Promise<void> {
   const single = sets.filter((s) => new Set(s.item).size === s.item.length);
   const grid: { o: ConfigOverrides["grouping"]; label: string; figures: Map<string, number> }[] = [];
   for (const colorWeight of [0.5, 0.7, 0.85, 1])
-    for (const singletonPenalty of [0, 0.25, 0.5, 1])
-      for (const cutScale of [0.8, 1, 1.25]) {
-        const o = { colorWeight, singletonPenalty, cutScale };
+    for (const sequenceSingletonPenalty of [0, 0.1, 0.25, 0.5])
+      for (const cutScale of [1, 1.15, 1.3, 1.5]) {
+        const o = { colorWeight, sequenceSingletonPenalty, cutScale };
         const config = resolveConfig({ grouping: o });
         const figures = new Map<string, number>();
         for (const s of multi) figures.set(s.name, (await run(s, "shooting", config)).score.exact);
         for (const s of single) figures.set(s.name, (await run(s, "shooting", config)).score.keptAlone ?? 1);
         grid.push({
           o,
-          label: `colorWeight ${colorWeight} singletonPenalty ${singletonPenalty} cutScale ${cutScale}`,
+          label: `colorWeight ${colorWeight} sequenceSingletonPenalty ${sequenceSingletonPenalty} cutScale ${cutScale}`,
           figures,
         });
       }

@@ -237,7 +237,7 @@ describe("grouping from the batch's own distances", () => {
 
   it("reads the batch's own article length: two runs of 2 alike are one garment among 4-photo garments, two among 2-photo ones", () => {
     // Designed distances: photos of one garment 0.1-0.2 apart, of two garments 1-1.3, and one pair of runs of 2
-    // photos 0.87-1.07 apart. Seeded, so the batch is the same on every run. The same local pattern is read
+    // photos 0.9-1.1 apart. Seeded, so the batch is the same on every run. The same local pattern is read
     // against the batch's habit (learnt from its 20 articles or more).
     const batch = (size: number, garments: number, pairOfRuns: (i: number) => string) => {
       const label = Array.from({ length: size * garments }, (_, i) => Math.floor(i / size));
@@ -247,7 +247,7 @@ describe("grouping from the batch's own distances", () => {
       for (let i = 0; i < n; i++)
         for (let j = i + 1; j < n; j++) {
           const [a, b] = [pairOfRuns(i), pairOfRuns(j)];
-          const [v, wide] = a && b && a !== b ? [0.87, 0.2] : label[i] === label[j] ? [0.1, 0.1] : [1, 0.3];
+          const [v, wide] = a && b && a !== b ? [0.9, 0.2] : label[i] === label[j] ? [0.1, 0.1] : [1, 0.3];
           appearance[i * n + j] = appearance[j * n + i] = v + wide * (rand() + 0.5);
         }
       return { n, appearance, times: label.map(() => null), label };

@@ -37,6 +37,7 @@ export const ConfigSchema = z.object({
     colorWeight: z.number().min(0).max(1),
     cutScale: z.number().gt(0).max(10),
     singletonPenalty: z.number().min(0).max(10),
+    sequenceSingletonPenalty: z.number().min(0).max(10),
     sizePriorWeight: z.number().min(0).max(10),
     sequenceMaxRun: int(1, 100),
     bimodality: z.number().min(0).max(20),

@@ -67,25 +67,32 @@ export const DEFAULTS = Object.freeze({
     colorWeight: 0.7,
     /** The cut is where a consecutive pair is as likely one garment as two (the "same garment" mode fitted
      *  against the batch's own pairs, on ranks: src/grouping/evidence.ts fitAgainstNull) times this. 1: no lean.
-     *  Chosen with colorWeight and singletonPenalty on the grid of `npm run eval -- --sweep` (shooting order,
-     *  garment colour read as cosine + containment, sizePriorWeight 0.1): with these three, madison-multiview
-     *  87.4%, deepfashion-dev 88.1%, one-photo sets 100% alone, the grid's best worst set; the grid's best
-     *  single-set settings reach 90-92% on one set and drop the other to 80-82%. Held out (chosen on the other
-     *  sets' worst, read on the held-out one): deepfashion-dev 81.9%, madison-multiview 85.1%. */
-    cutScale: 1,
-    /** Cost of a one-photo article, as a share of the cut: sellers shoot each garment 3-6 times, but single
-     *  photos and colourways of one style happen (madison-multiview has 9), so the prior stays mild. Shared by
-     *  the sequence split and the order-free grouping (its lone photos' looser cut), measured with both. */
+     *  With the batch's size prior (sizePriorWeight) the split can lean towards joining: a flat shot or a detail
+     *  that looks unlike the worn shots joins them, and the prior, not the cut, stops a run from swallowing the
+     *  next garment. Chosen with sequenceSingletonPenalty (and colorWeight) on the grid of `npm run eval --
+     *  --sweep` (shooting order, sizePriorWeight 0.4), madison-multiview / deepfashion-dev exact: 1 with a lone
+     *  photo at 0.5 (as before the prior) 88.5% / 87.5%; 1.15: 88.5% / 90.6%; 1.3: 89.7% / 91.3% (and the same
+     *  at colorWeight 0.7-1 and sequenceSingletonPenalty 0-0.25: the grid's best worst set but one); 1.5: 85.1%
+     *  / 91.3%. The one better point (colorWeight 0.5, 90.8% / 90.0%) sits next to 83.9-86.2% and leaves the
+     *  shuffled madison-multiview all single photos (colorWeight is shared with the order-free path). One-photo
+     *  sets stay 100% alone over the whole grid. Held out (chosen on one multi-photo set, read on the other, over
+     *  cutScale 1-1.5 x sequenceSingletonPenalty 0-0.5 x sizePriorWeight 0-0.6): madison-multiview 82.8-88.5%,
+     *  deepfashion-dev 86.9-90.6%. */
+    cutScale: 1.3,
+    /** Order-free grouping: a photo left alone joins its closest article under the cut times (1 + this), the
+     *  size prior of that path (sellers shoot each garment 3-6 times, a flat shot or a close-up is the usual
+     *  loner); see freeCut for its figures. */
     singletonPenalty: 0.5,
+    /** Sequence split: cost of a one-photo article, as a share of the cut, on top of the size prior's own price
+     *  for it. Single photos and colourways of one style happen (madison-multiview has 9); with the cut leaning
+     *  towards joining (cutScale) a lone photo must stay cheap: at cutScale 1.3, 0-0.25 all give 89.7% / 91.3%,
+     *  0.5 85.1% / 91.9%. 0.1: the middle of that range. */
+    sequenceSingletonPenalty: 0.1,
     /** Sequence split: each article also costs this many cuts per nat of the batch's own size prior (how unlikely
      *  its length is among this batch's article lengths, read off a first split without the prior, in batches of
      *  20 articles or more: src/grouping/cluster.ts sizePrior). Measured with `npm run eval` (shooting order,
-     *  madison-multiview / deepfashion-dev exact): 0 (no prior) 85.1% / 88.8%; 0.2 87.4% / 88.1%; 0.3 and 0.4
-     *  88.5% / 87.5%; 0.5 88.5% / 88.8%; 0.6 83.9% / 88.1%; 1 81.6% / 85.6%. 0.4 is the middle of the plateau
-     *  0.3-0.5 where madison holds; a one-photo penalty of its own for the sequence (0.3-0.4, with 0.3 here)
-     *  would add one deepfashion garment (88.5% / 88.1%), not worth a second key. Held out (chosen on one
-     *  multi-photo set's figure, read on the other's): madison's best (0.3-0.5) gives deepfashion-dev 87.5-88.8%,
-     *  deepfashion's best (0, 0.5) gives madison-multiview 85.1-88.5%. */
+     *  madison-multiview / deepfashion-dev exact, with cutScale 1.3 and sequenceSingletonPenalty 0.1): 0 (no
+     *  prior) 80.5% / 88.1%; 0.2 and 0.3 87.4% / 90.6%; 0.4 89.7% / 91.3%; 0.5 88.5% / 91.3%; 0.6 88.5% / 90.0%. */
     sizePriorWeight: 0.4,
     /** Longest run of photos one article may have (the spec: 3-6 photos; Vinted takes 20 at most). */
     sequenceMaxRun: 20,

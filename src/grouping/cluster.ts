@@ -24,8 +24,10 @@ export interface GroupingOptions {
   colorWeight: number;
   /** The cut is the batch's own boundary between "same garment" and "next garment" times this factor. */
   cutScale: number;
-  /** Cost of a one-photo article, as a share of the cut. */
+  /** Order-free: a lone photo joins its closest article under the cut times (1 + this). */
   singletonPenalty: number;
+  /** Sequence: cost of a one-photo article, as a share of the cut (on top of the size prior's own price). */
+  sequenceSingletonPenalty: number;
   /** Sequence: weight, in cuts per nat, of the batch's own article-size prior (sizePrior). 0: none. */
   sizePriorWeight: number;
   sequenceMaxRun: number;
@@ -483,7 +485,10 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
       because,
     });
   }
-  const confidence = runs.map((run) => articleConfidence(dr, n, run, runs, cut, pull));
+  // Confidence is read against the batch's own 50/50 point (the cut before cutScale's lean): a join the lean made
+  // but the evidence alone would not is a doubtful one, shown first.
+  const even = cut / opts.cutScale;
+  const confidence = runs.map((run) => articleConfidence(dr, n, run, runs, even, pull));
   return finish(
     runs,
     runs.map((run, k) => confidence[k]! < 0.5 || run.length < 2),
@@ -547,7 +552,7 @@ export function sizePrior(more: number): (len: number) => number {
 /**
  * Best split of the sequence into runs (dynamic programming, exact for this cost): a run of len photos costs
  * (len - 1) x (its mean pair distance - cut), minus the time pull of its links (in cuts); a one-photo run costs
- * singletonPenalty x cut; each run adds sizeCost(len) (the batch's size prior); a forced pause cannot sit inside
+ * sequenceSingletonPenalty x cut; each run adds sizeCost(len) (the batch's size prior); a forced pause cannot sit inside
  * a run. O(n * maxRun^2).
  */
 function segment(
@@ -573,7 +578,7 @@ function segment(
       for (let k = start + 1; k < end; k++) pairs += d[start * n + k]! - cut;
       const len = end - start;
       const runCost =
-        (len > 1 ? (2 * pairs) / len - links * cut : opts.singletonPenalty * cut) + sizeCost(len);
+        (len > 1 ? (2 * pairs) / len - links * cut : opts.sequenceSingletonPenalty * cut) + sizeCost(len);
       const total = best[start]! + runCost;
       if (total < best[end]!) {
         best[end] = total;
