@@ -20,6 +20,7 @@
  *                                leave-one-set-out check (choose on the other sets, read on the held-out one)
  *   npm run eval -- --sweep-free only the order-free settings' grid (shuffled rows), same checks
  *   npm run eval -- --small      small shuffled batches (about 30, 60, 120 photos of whole garments, 10 draws)
+ *   npm run eval -- --small-ordered  small batches in shooting order (windows of 5-40 whole garments)
  */
 
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -410,6 +411,44 @@ async function smallBatches(sets: LabelledSet[], config: Config): Promise<void> 
   }
 }
 
+/**
+ * Small batches in shooting order (--small-ordered): each multi-photo set cut into consecutive windows of 5, 10,
+ * 20 and 40 whole garments, no capture times; prints the mean exact articles per window size (a seller's batch
+ * is often a few dozen photos, where the sequence split has no size prior: under 20 articles it has no habit to
+ * learn).
+ */
+async function smallOrdered(sets: LabelledSet[], config: Config): Promise<void> {
+  console.log(
+    "\nSmall batches in shooting order (consecutive windows of whole garments): mean exact articles",
+  );
+  for (const set of sets.filter((s) => new Set(s.item).size < s.item.length)) {
+    const garments = [...new Set(set.item)];
+    const cells: string[] = [];
+    for (const size of [5, 10, 20, 40]) {
+      const exact: number[] = [];
+      for (let g0 = 0; g0 + size <= garments.length; g0 += size) {
+        const pick = new Set(garments.slice(g0, g0 + size));
+        const idx = set.item.map((_, i) => i).filter((i) => pick.has(set.item[i]!));
+        const photos = idx.map((i) => ({
+          ...set.photos[i]!,
+          entry: { ...set.photos[i]!.entry, captured_at: null },
+        }));
+        const step = groupArticles(photos, config, () => {});
+        exact.push(
+          scoreStep(
+            step,
+            idx.map((i) => set.item[i]!),
+          ).exact,
+        );
+      }
+      cells.push(
+        `${size}: ${pct(exact.reduce((a, b) => a + b, 0) / exact.length)} (${exact.length} batches)`,
+      );
+    }
+    console.log(`  ${set.name}: ${cells.join(" | ")}`);
+  }
+}
+
 async function main() {
   const skip = needShared("photos");
   if (skip) {
@@ -445,6 +484,7 @@ async function main() {
   if (process.argv.includes("--modes")) console.log(modes.join("\n"));
   console.log(`\n${await evalDuplicates(config)}`);
   if (process.argv.includes("--small")) await smallBatches(sets, config);
+  if (process.argv.includes("--small-ordered")) await smallOrdered(sets, config);
   if (process.argv.includes("--sweep")) await sweep(sets);
   if (process.argv.includes("--sweep") || process.argv.includes("--sweep-free"))
     await sweepFree(

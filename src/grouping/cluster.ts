@@ -443,7 +443,9 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all[k++] = dr[i * n + j]!;
     same = fitAgainstNull(next, all);
   }
-  const cut = (same ? same.boundary : median(next)) * opts.cutScale;
+  // The batch's 50/50 point between "same garment" and "next garment".
+  const even = same ? same.boundary : median(next);
+  let cut = even * opts.cutScale;
   const pull = new Float64Array(Math.max(0, n - 1));
   const forced: boolean[] = consecutive.map(() => false);
   const medianGap = gaps ? median(gaps) || 1 : 1;
@@ -455,14 +457,22 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
     });
   }
   // Two passes: the first, without a size prior, says how long this batch's articles are; the second prices each
-  // article's length against that (sizePrior). A habit is read from PRIOR_MIN_ARTICLES articles at least: in a
-  // smaller batch the mean length is a guess, and ranks of a few dozen photos leave a clean article only just
-  // under the cut (a 5-photo article among 17 photos gains a hundredth of a cut by staying whole), so any prior
-  // would decide alone.
-  let runs = segment(dr, n, cut, pull, forced, opts, () => 0);
+  // article's length against that (sizePrior), with the cut leaning towards joining (cutScale) and a cheap lone
+  // photo (sequenceSingletonPenalty), which the prior keeps from swallowing the next garment. A habit is read
+  // from PRIOR_MIN_ARTICLES articles at least: in a smaller batch the mean length is a guess, and ranks of a few
+  // dozen photos leave a clean article only just under the cut (a 5-photo article among 17 photos gains a
+  // hundredth of a cut by staying whole), so any prior would decide alone; such a batch is split at its 50/50
+  // point with the order-free path's one-photo cost (singletonPenalty), as without a prior.
+  let runs = segment(dr, n, cut, pull, forced, opts.sequenceSingletonPenalty, opts.sequenceMaxRun, () => 0);
   if (opts.sizePriorWeight > 0 && runs.length >= PRIOR_MIN_ARTICLES) {
     const prior = sizePrior(n / runs.length - 1);
-    runs = segment(dr, n, cut, pull, forced, opts, (len) => opts.sizePriorWeight * prior(len) * cut);
+    const c = cut;
+    runs = segment(dr, n, c, pull, forced, opts.sequenceSingletonPenalty, opts.sequenceMaxRun, (len) => {
+      return opts.sizePriorWeight * prior(len) * c;
+    });
+  } else {
+    cut = even;
+    runs = segment(dr, n, cut, pull, forced, opts.singletonPenalty, opts.sequenceMaxRun, () => 0);
   }
   const cuts: CutReason[] = [];
   for (let r = 1; r < runs.length; r++) {
@@ -487,7 +497,6 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   }
   // Confidence is read against the batch's own 50/50 point (the cut before cutScale's lean): a join the lean made
   // but the evidence alone would not is a doubtful one, shown first.
-  const even = cut / opts.cutScale;
   const confidence = runs.map((run) => articleConfidence(dr, n, run, runs, even, pull));
   return finish(
     runs,
@@ -552,7 +561,7 @@ export function sizePrior(more: number): (len: number) => number {
 /**
  * Best split of the sequence into runs (dynamic programming, exact for this cost): a run of len photos costs
  * (len - 1) x (its mean pair distance - cut), minus the time pull of its links (in cuts); a one-photo run costs
- * sequenceSingletonPenalty x cut; each run adds sizeCost(len) (the batch's size prior); a forced pause cannot sit inside
+ * lonePenalty x cut; each run adds sizeCost(len) (the batch's size prior); a forced pause cannot sit inside
  * a run. O(n * maxRun^2).
  */
 function segment(
@@ -561,7 +570,8 @@ function segment(
   cut: number,
   pull: Float64Array,
   forced: boolean[],
-  opts: GroupingOptions,
+  lonePenalty: number,
+  maxRun: number,
   sizeCost: (len: number) => number,
 ): number[][] {
   const best = new Float64Array(n + 1).fill(Number.POSITIVE_INFINITY);
@@ -570,15 +580,14 @@ function segment(
   for (let end = 1; end <= n; end++) {
     let pairs = 0;
     let links = 0;
-    for (let start = end - 1; start >= Math.max(0, end - opts.sequenceMaxRun); start--) {
+    for (let start = end - 1; start >= Math.max(0, end - maxRun); start--) {
       if (start < end - 1) {
         if (forced[start]) break;
         links += pull[start]!;
       }
       for (let k = start + 1; k < end; k++) pairs += d[start * n + k]! - cut;
       const len = end - start;
-      const runCost =
-        (len > 1 ? (2 * pairs) / len - links * cut : opts.sequenceSingletonPenalty * cut) + sizeCost(len);
+      const runCost = (len > 1 ? (2 * pairs) / len - links * cut : lonePenalty * cut) + sizeCost(len);
       const total = best[start]! + runCost;
       if (total < best[end]!) {
         best[end] = total;
