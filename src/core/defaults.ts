@@ -69,7 +69,9 @@ export const DEFAULTS = Object.freeze({
      *  against the batch's own pairs, on ranks: src/grouping/evidence.ts fitAgainstNull) times this. 1: no lean.
      *  With the batch's size prior (sizePriorWeight) the split can lean towards joining: a flat shot or a detail
      *  that looks unlike the worn shots joins them, and the prior, not the cut, stops a run from swallowing the
-     *  next garment. Chosen with sequenceSingletonPenalty (and colorWeight) on the grid of `npm run eval --
+     *  next garment. So the lean applies only where the prior does (a first split of 20 articles or more); a
+     *  smaller batch is split at its 50/50 point (`npm run eval -- --small-ordered`: with the lean there too,
+     *  madison-multiview windows of 5-20 garments lost 2.5-4.7 points). Chosen with sequenceSingletonPenalty (and colorWeight) on the grid of `npm run eval --
      *  --sweep` (shooting order, sizePriorWeight 0.4), madison-multiview / deepfashion-dev exact: 1 with a lone
      *  photo at 0.5 (as before the prior) 88.5% / 87.5%; 1.15: 88.5% / 90.6%; 1.3: 89.7% / 91.3% (and the same
      *  at colorWeight 0.7-1 and sequenceSingletonPenalty 0-0.25: the grid's best worst set but one); 1.5: 85.1%
@@ -81,10 +83,12 @@ export const DEFAULTS = Object.freeze({
     cutScale: 1.3,
     /** Order-free grouping: a photo left alone joins its closest article under the cut times (1 + this), the
      *  size prior of that path (sellers shoot each garment 3-6 times, a flat shot or a close-up is the usual
-     *  loner); see freeCut for its figures. */
+     *  loner); see freeCut for its figures. Also the sequence split's one-photo cost (a share of the cut) in a
+     *  batch too small for the size prior, as it was for every batch before the prior (chosen then on the sweep:
+     *  single photos and colourways of one style happen, madison-multiview has 9). */
     singletonPenalty: 0.5,
-    /** Sequence split: cost of a one-photo article, as a share of the cut, on top of the size prior's own price
-     *  for it. Single photos and colourways of one style happen (madison-multiview has 9); with the cut leaning
+    /** Sequence split, where the size prior applies (else singletonPenalty): cost of a one-photo article, as a
+     *  share of the cut, on top of the size prior's own price for it. Single photos and colourways of one style happen (madison-multiview has 9); with the cut leaning
      *  towards joining (cutScale) a lone photo must stay cheap: at cutScale 1.3, 0-0.25 all give 89.7% / 91.3%,
      *  0.5 85.1% / 91.9%. 0.1: the middle of that range. */
     sequenceSingletonPenalty: 0.1,
