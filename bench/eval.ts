@@ -20,7 +20,8 @@
  *                                leave-one-set-out check (choose on the other sets, read on the held-out one)
  *   npm run eval -- --sweep-free only the order-free settings' grid (shuffled rows), same checks
  *   npm run eval -- --small      small shuffled batches (about 30, 60, 120 photos of whole garments, 10 draws)
- *   npm run eval -- --small-ordered  small batches in shooting order (windows of 5-40 whole garments)
+ *   npm run eval -- --small-ordered  small batches in shooting order (windows of 5-40 whole garments; one-photo
+ *                                sets: windows of 6-30 photos), and the order test's false alarms on random orders
  */
 
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -412,40 +413,58 @@ async function smallBatches(sets: LabelledSet[], config: Config): Promise<void> 
 }
 
 /**
- * Small batches in shooting order (--small-ordered): each multi-photo set cut into consecutive windows of 5, 10,
- * 20 and 40 whole garments, no capture times; prints the mean exact articles per window size (a seller's batch
- * is often a few dozen photos, where the sequence split has no size prior: under 20 articles it has no habit to
- * learn).
+ * Small batches in shooting order (--small-ordered): each set cut into consecutive windows of whole garments, no
+ * capture times. Multi-photo sets: windows of 5, 10, 20 and 40 garments, mean exact articles per size (a seller's
+ * batch is often a few dozen photos, where the sequence split has no size prior). One-photo sets: windows of 6,
+ * 12, 20 and 30 photos, how many windows were joined at all and the share of photos kept alone (every photo is
+ * its own garment: any join is wrong). Then the order test's false alarms: each window in 20 seeded random
+ * orders, how often the sequence method was still chosen (a random order carries no garments; for a one-photo
+ * set each such alarm joins different garments).
  */
 async function smallOrdered(sets: LabelledSet[], config: Config): Promise<void> {
   console.log(
-    "\nSmall batches in shooting order (consecutive windows of whole garments): mean exact articles",
+    "\nSmall batches in shooting order (consecutive windows of whole garments): mean exact articles; one-photo sets: windows joined, photos kept alone",
   );
-  for (const set of sets.filter((s) => new Set(s.item).size < s.item.length)) {
+  for (const set of sets) {
+    let alarms = 0;
+    let orders = 0;
     const garments = [...new Set(set.item)];
+    const single = garments.length === set.item.length;
     const cells: string[] = [];
-    for (const size of [5, 10, 20, 40]) {
+    for (const size of single ? [6, 12, 20, 30] : [5, 10, 20, 40]) {
       const exact: number[] = [];
+      let joined = 0;
+      let alone = 0;
+      let photos = 0;
       for (let g0 = 0; g0 + size <= garments.length; g0 += size) {
         const pick = new Set(garments.slice(g0, g0 + size));
         const idx = set.item.map((_, i) => i).filter((i) => pick.has(set.item[i]!));
-        const photos = idx.map((i) => ({
+        const batch = idx.map((i) => ({
           ...set.photos[i]!,
           entry: { ...set.photos[i]!.entry, captured_at: null },
         }));
-        const step = groupArticles(photos, config, () => {});
-        exact.push(
-          scoreStep(
-            step,
-            idx.map((i) => set.item[i]!),
-          ).exact,
+        const step = groupArticles(batch, config, () => {});
+        const score = scoreStep(
+          step,
+          idx.map((i) => set.item[i]!),
         );
+        exact.push(score.exact);
+        if (step.articles.some((a) => a.length > 1)) joined++;
+        alone += step.articles.filter((a) => a.length === 1).length;
+        photos += score.photos;
+        for (let draw = 1; draw <= 20; draw++) {
+          const shuffled = seededShuffle(batch, draw * 31 + g0);
+          orders++;
+          if (groupArticles(shuffled, config, () => {}).grouping.method === "sequence") alarms++;
+        }
       }
       cells.push(
-        `${size}: ${pct(exact.reduce((a, b) => a + b, 0) / exact.length)} (${exact.length} batches)`,
+        single
+          ? `${size}: joined ${joined}/${exact.length}, kept alone ${pct(alone / photos)}`
+          : `${size}: ${pct(exact.reduce((a, b) => a + b, 0) / exact.length)} (${exact.length} batches)`,
       );
     }
-    console.log(`  ${set.name}: ${cells.join(" | ")}`);
+    console.log(`  ${set.name}: ${cells.join(" | ")}; random orders read as ordered: ${alarms} of ${orders}`);
   }
 }
 
