@@ -8,7 +8,7 @@ import {
   groupDistances,
   groupPhotos,
 } from "../src/grouping/cluster.js";
-import { fitLogMixture, orderExcess, pairRanks } from "../src/grouping/evidence.js";
+import { fitLogMixture, orderScore, pairRanks } from "../src/grouping/evidence.js";
 import { normalize } from "../src/imaging/embedder.js";
 
 const opts = { ...DEFAULTS.grouping };
@@ -498,15 +498,41 @@ describe("batch-relative evidence", () => {
     );
   });
 
+  it("groups a small batch shot in order: 3 garments of 4 photos, 2 of 6, 4 of 3 (12 photos each)", () => {
+    // A seller's small batch: a dozen photos is too few for a 4-sd excess of close consecutive pairs, but not for
+    // an order score read against a random order of the same photos (orderScore).
+    for (const [names, size] of [
+      [["A", "B", "C"], 4],
+      [["A", "B"], 6],
+      [["A", "B", "C", "D"], 3],
+    ] as const) {
+      const shots = plain([...names], size);
+      const r = groupPhotos({ ...vectorsOf(shots), times: shots.map(() => null) }, opts);
+      assert.equal(r.method, "sequence", `${names.length} x ${size}`);
+      assert.deepEqual(
+        labelled(shots, r.articles),
+        names.map((g) => Array(size).fill(g)),
+      );
+    }
+  });
+
+  it("keeps 12 different garments in order apart, one article each, whatever their order", () => {
+    // Every photo a different garment (a seller's one-shot listings): no order to read, nothing to join.
+    const shots = plain(["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"], 1);
+    const r = groupPhotos({ ...vectorsOf(shots), times: shots.map(() => null) }, opts);
+    assert.equal(r.articles.length, 12);
+    assert.equal(r.method, "agglomerative");
+  });
+
   it("sees order signal in a shooting order and none in a shuffled one", () => {
     const shots = plain(["A", "B", "C", "D", "E", "F"]);
     const d = distanceMatrix(vectorsOf(shots).vectors);
     const n = shots.length;
-    assert.ok(orderExcess(d, n, 0.1) > 4);
+    assert.ok(orderScore(d, n) > DEFAULTS.grouping.orderExcess);
     const order = [0, 5, 10, 15, 20, 1, 6, 11, 16, 21, 2, 7, 12, 17, 22, 3, 8, 13, 18, 23, 4, 9, 14, 19];
     const shuffled = new Float64Array(n * n);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) shuffled[i * n + j] = d[order[i]! * n + order[j]!]!;
-    assert.ok(orderExcess(shuffled, n, 0.1) < 4);
+    assert.ok(orderScore(shuffled, n) < DEFAULTS.grouping.orderExcess);
   });
 });

@@ -106,11 +106,21 @@ export const DEFAULTS = Object.freeze({
      *  Two normals also fit a flat spread (D ~ 3.5, dip ~ 0.6: one photo per garment, gaps all "between");
      *  a seller's batch shows dips of 0.1-0.3 (bench/eval.ts prints them). */
     maxDip: 0.5,
-    /** The order carries signal when consecutive photos sit among the batch's closest quarter of pairs this many
-     *  binomial standard deviations more often than chance (and their distances show two modes, Ashman's D >=
-     *  bimodality): 4 is far beyond a fluke (p < 1e-4); a quarter (not a tenth) so that a batch of 20 photos of
-     *  5 garments can reach it. bench/eval.ts --modes prints the figures of every set. */
-    orderExcess: 4,
+    /** The order carries signal when consecutive photos sit this many standard deviations closer than a random
+     *  order of the same photos would put them (and their distances show two modes, Ashman's D >= bimodality).
+     *  The score (src/grouping/evidence.ts orderScore) sums the consecutive pairs' normal scores against their
+     *  exact mean and variance under a random order, so 3 means about the same false alarm (p ~ 1e-3) at 12
+     *  photos as at 600: `npm run eval -- --small-ordered` reads 20 random orders of every window of the four
+     *  sets as ordered 9 times in 6060 (5 on one-photo windows). The old test (closest-quarter count, 4 sd) never
+     *  did, but no clean 12-photo batch of 3 garments could pass it either (even a random order that happens to
+     *  keep 3 garments in runs has p ~ 2e-4). Madison-multiview windows of 5 / 10 garments (same command): old
+     *  test 35.9% / 61.8%; this score at 4: 35.9% / 65.6%, 3.5: 45.3% / 65.6%, 3: 60.6% / 76.8%, 2.5: 72.4% /
+     *  76.8%; deepfashion-dev 84.4% / 89.4% at each; `npm run eval` unchanged. Windows of the one-photo sets in
+     *  order (clothing-home, hm-colour-dev, 6-50 photos) score at most 2.7 (hm-colour-dev's whole set 4.5: its
+     *  colourways of one style sit together, which the two-mode test keeps out); 3 leaves a margin over them,
+     *  2.5 does not (it joined one hm-colour-dev window and read 35 of 6060 random orders as ordered), and a
+     *  false join costs a seller more than a split. */
+    orderExcess: 3,
     /** How hard capture time pulls, in cuts: a clear burst (or pause) outweighs appearance up to three times
      *  the cut, because a phone's clock is sharper evidence than a colour histogram. With simulated capture
      *  times (bench/eval.ts) 2 left deepfashion-dev at 95.6%, 3 gives 98.1%, 4 99.4%; 3 leaves appearance a say. */

@@ -7,9 +7,12 @@ import {
   gapPosterior,
   median,
   neighbourhoodDistances,
-  orderExcess,
+  normalQuantile,
+  orderScore,
   pairRanks,
 } from "./evidence.js";
+
+export { normalQuantile };
 
 export type GroupingMethod = "auto" | "sequence" | "dbscan" | "agglomerative";
 
@@ -35,8 +38,9 @@ export interface GroupingOptions {
   bimodality: number;
   /** ...and the mixture's density at the boundary must be at most this share of the lower peak (a valley). */
   maxDip: number;
-  /** The order carries signal when this many standard deviations more consecutive pairs than chance sit among
-   *  the batch's closest quarter of pairs (and the consecutive distances have two separated modes). */
+  /** The order carries signal when the consecutive pairs sit this many standard deviations closer than a random
+   *  order of the same photos would put them (orderScore; and the consecutive distances have two separated
+   *  modes). */
   orderExcess: number;
   /** Weight of the capture-time evidence, in cuts: a clear burst pulls a pair in by this many cuts. */
   timeWeight: number;
@@ -85,8 +89,8 @@ export interface GroupingResult {
   articles: number[][];
   /** The method that ran (auto resolves to one of the others). */
   method: Exclude<GroupingMethod, "auto">;
-  /** Excess of close consecutive pairs over chance, in standard deviations (>= orderExcess: the order carries
-   *  signal); null under 3 photos. */
+  /** How much closer consecutive photos sit than in a random order of the same photos, in standard deviations
+   *  (orderScore; >= orderExcess: the order carries signal); null under 4 photos. */
   orderSignal: number | null;
   /** The combined distance (sequence: on the ranks' scale, the batch's typical pair at 1; order-free: a share of a photo's neighbourhood scale) at which photos were cut apart; null if none applied. */
   cut: number | null;
@@ -254,37 +258,6 @@ export function rankedDistances(input: DistanceInput, colorWeight: number): Floa
  *  the four sets), so the segmentation's linear costs weigh pairs as they did on raw distances. */
 const SPREAD = 0.5;
 
-/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9), for p in (0, 1). */
-export function normalQuantile(p: number): number {
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-    2.506628277459239,
-  ];
-  const b = [
-    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
-  ];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const lo = 0.02425;
-  if (p < lo) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (
-      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
-      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
-    );
-  }
-  if (p > 1 - lo) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return (
-    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
-    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
-  );
-}
-
 /** Normal scores of a symmetric matrix's off-diagonal pairs: normalQuantile of pairRanks. Diagonal 0. */
 export function pairScores(d: Float64Array, n: number): Float64Array {
   return pairRanks(d, n, normalQuantile);
@@ -403,7 +376,7 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   const gaps = allTimes ? consecutive.map((_, i) => Math.max(0, times[i + 1]! - times[i]!)) : null;
   const gapModel = gaps ? fitGapModel(gaps) : null;
   const timeSpeaks = speaks(gapModel, opts);
-  const excess = n >= 3 ? orderExcess(d, n, 0.25) : null;
+  const excess = n >= 4 ? orderScore(d, n) : null;
   const orderSpeaks =
     appearance !== null &&
     appearance.separation >= opts.bimodality &&
@@ -415,9 +388,9 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   if (method === "agglomerative") {
     const free = orderFree(d, n, opts);
     const noOrder =
-      n < 3
+      n < 4
         ? "too few photos to read an order"
-        : `the order carries no signal (close consecutive pairs ${orderSignal} sd over chance, ${opts.orderExcess} needed)${gapModel ? "" : ", no capture times"}`;
+        : `the order carries no signal (consecutive photos ${orderSignal} sd closer than in a random order, ${opts.orderExcess} needed)${gapModel ? "" : ", no capture times"}`;
     return finish(free.articles, free.low, free.confidence, {
       method,
       orderSignal,

@@ -131,25 +131,6 @@ export function gapPosterior(model: Bimodal, value: number): number {
 }
 
 /**
- * Does the order carry signal? Counts consecutive pairs closer than the `quantile` of all pairs of the batch:
- * chance (a shuffled order, or every photo a different garment) puts `quantile` of them there; a seller's batch in
- * shooting order puts most of them there. Returns the excess in binomial standard deviations (a z-score);
- * depends only on the order of distances, never on their scale.
- */
-export function orderExcess(d: ArrayLike<number>, n: number, quantile: number): number {
-  if (n < 3) return 0;
-  const all = new Float64Array((n * (n - 1)) / 2);
-  let p = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all[p++] = d[i * n + j]!;
-  all.sort();
-  const q = all[Math.floor(quantile * (all.length - 1))]!;
-  let k = 0;
-  for (let i = 0; i + 1 < n; i++) if (d[i * n + i + 1]! <= q) k++;
-  const m = n - 1;
-  return (k - quantile * m) / Math.sqrt(quantile * (1 - quantile) * m);
-}
-
-/**
  * Distances read against each photo's own neighbourhood, from their order alone. Every pair's distance becomes its
  * rank among all pairs of the batch (a share, 0..1; ties share their mean rank), so any monotone change of the
  * distances (another embedder's scale, a rank-combined evidence, a square root) gives the same result. Each photo's
@@ -363,4 +344,78 @@ export function sortOrder(values: Float64Array): Uint32Array {
     [order, next] = [next, order];
   }
   return order;
+}
+
+/**
+ * Does the order carry signal, with evidence calibrated to the batch's size? The statistic is the sum, over
+ * consecutive pairs, of each pair's normal score (pairScores: its rank among all the batch's pairs, read as a
+ * standard normal quantile); under "the order is arbitrary" (a random permutation of the same photos) its exact
+ * mean and variance follow from the batch's own pair values (a Mantel test on a path: a consecutive pair is a
+ * random pair, two neighbouring ones share a photo, the others share none). Returns how many standard deviations
+ * the consecutive pairs sit closer than chance. Normal scores make the sum close to normal even for a dozen
+ * photos, so one threshold means about the same false-alarm rate at every size; only ranks count.
+ */
+export function orderScore(d: ArrayLike<number>, n: number): number {
+  if (n < 4) return 0;
+  const z = pairRanks(d, n, normalQuantile);
+  let total = 0;
+  let squares = 0;
+  let rowSquares = 0;
+  for (let i = 0; i < n; i++) {
+    let row = 0;
+    for (let j = 0; j < n; j++)
+      if (j !== i) {
+        const v = z[i * n + j]!;
+        row += v;
+        if (j > i) {
+          total += v;
+          squares += v * v;
+        }
+      }
+    rowSquares += row * row;
+  }
+  const pairs = (n * (n - 1)) / 2;
+  const mean = total / pairs;
+  const second = squares / pairs;
+  const adjacent = (rowSquares - 2 * squares) / (n * (n - 1) * (n - 2));
+  const disjoint = (4 * total * total - 4 * rowSquares + 4 * squares) / (n * (n - 1) * (n - 2) * (n - 3));
+  const m = n - 1;
+  const variance =
+    m * (second - mean * mean) +
+    2 * (m - 1) * (adjacent - mean * mean) +
+    (m - 1) * (m - 2) * (disjoint - mean * mean);
+  let s = 0;
+  for (let i = 0; i + 1 < n; i++) s += z[i * n + i + 1]!;
+  return variance > 0 ? (m * mean - s) / Math.sqrt(variance) : 0;
+}
+
+/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9), for p in (0, 1). */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
