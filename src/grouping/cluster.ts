@@ -115,9 +115,10 @@ export interface OrderFreeSummary {
   partnered: number;
   /** The share needed to join anything: freeShare plus two binomial standard deviations for the batch's size. */
   needed: number;
-  /** The nearest-neighbour distances have two modes with an empty valley, the low one holding a third or more. */
+  /** The nearest-neighbour distances have two modes with an empty valley, the low one holding a third or more
+   *  (shown for the record: in small batches it is no evidence, see orderFree). */
   twoModes: boolean;
-  /** True when photos were joined (partnered >= needed, or two modes with an empty valley). */
+  /** True when photos were joined (partnered >= needed). */
   joined: boolean;
 }
 
@@ -658,12 +659,14 @@ function orderFree(
   const share = partnered / n;
   // A small batch's share is a noisy count: it must clear freeShare by two binomial standard deviations.
   const needed = opts.freeShare + 2 * Math.sqrt((opts.freeShare * (1 - opts.freeShare)) / n);
-  // Or, for a batch too small for that margin (ranks of a few pairs are coarse), the photos' distances to their 3
-  // nearest photos have two modes with an empty valley between them (a tight batch of a few garments; dip under
-  // freeValley) and the low one holds at least a third of them: with 2 photos or more a garment, at least one
-  // of a photo's 3 nearest is its own garment's. A few look-alike pairs in a batch of different garments can
-  // make an empty valley too, but under a small low mode (2% and 18% in the two such sub-batches of
-  // clothing-home and hm-colour-dev met with `npm run eval -- --small`'s draws).
+  // The photos' distances to their 3 nearest photos may show two modes with an empty valley (dip under
+  // freeValley, the low one holding a third of them): reported, but no longer a reason to join. In batches of
+  // 6-20 photos two normals fitted to a few dozen such distances find "two modes" in a batch of different
+  // garments as readily as in a batch of a few garments (`npm run eval -- --small-ordered`: 22 of 180 windows of
+  // clothing-home and hm-colour-dev were joined that way, 8-26% of their photos left alone; separations 5-10,
+  // dips 0-0.1, the same as the madison-multiview windows it helped), and a join of two garments costs a
+  // seller more than a split. A small batch in shooting order is grouped by the sequence method instead, whose
+  // order test holds at that size (orderScore).
   const near: number[] = [];
   for (let i = 0; i < n; i++) {
     const row = new Float64Array(n - 1);
@@ -681,13 +684,13 @@ function orderFree(
     partnered: round(share),
     needed: round(needed),
     twoModes,
-    joined: share >= needed || twoModes,
+    joined: share >= needed,
   };
   const pct = (x: number) => `${Math.round(100 * x)}%`;
   if (!summary.joined)
     return alone(
       summary,
-      `only ${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos) and their nearest distances show no empty valley, as in a batch of different garments: each photo is its own article`,
+      `only ${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos), as in a batch of different garments: each photo is its own article`,
       nearModes,
     );
   const cut = opts.freeCut;
@@ -739,7 +742,7 @@ function orderFree(
     confidence,
     summary,
     model: nearModes,
-    because: `${twoModes && share < needed ? "the distances to each photo's nearest photos have two modes with an empty valley (same garment, other garments)" : `${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos)`}: photos joined while under ${cut}x their neighbourhood's scale (their ${opts.freeNeighbours}th nearest photo), ${joinedPhotos} of ${n} photos in ${articles.length - (n - joinedPhotos)} articles of several photos`,
+    because: `${pct(share)} of the photos have a clearly closer partner (${pct(needed)} needed for ${n} photos): photos joined while under ${cut}x their neighbourhood's scale (their ${opts.freeNeighbours}th nearest photo), ${joinedPhotos} of ${n} photos in ${articles.length - (n - joinedPhotos)} articles of several photos`,
   };
 }
 
