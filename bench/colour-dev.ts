@@ -8,6 +8,12 @@
  *     --set=chromaGain=3,hueSpread=0  overrides DEFAULTS.color for a sweep (a few seconds a run)
  *     -v                              lists every misnamed photo with its dominant Lab, score and second colour
  *     -a                              lists every photo (right or wrong) the same way
+ *   Each set also prints how many misnamed photos (and garments) carry a disputed label: the merchant's own finer
+ *   colour name is another of the 12 (hm: colour_group_name "Black" on a garment labelled grey) or the set's notes
+ *   say the garment looks otherwise (madison: "looks black"), and how many of those vbulk named as that other
+ *   name; and "own 5-NN": each photo's extracted colour named by its 5 nearest photos of the same set (leave one
+ *   out, Lab), the ceiling of any naming of the colour as extracted today (a measurement only: nothing learned from
+ *   these pixels is shipped).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +21,7 @@ import { resolveConfig } from "../src/core/config.js";
 import { articleColor, type DominantColor, photoColor } from "../src/imaging/color.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
 import { REPO, readCsv, sharedPath } from "../test/helpers/shared.js";
-import { FR_TO_EN } from "./colour-names.js";
+import { disputedBy, FR_TO_EN } from "./colour-names.js";
 
 const SETS = ["hm-colour-dev", "madison-multiview"];
 const OUT = join(REPO, "bench", "out", "colour-dev");
@@ -65,13 +71,43 @@ function table(title: string, pairs: [string, string][]) {
   }
 }
 
+/** Misnamed pairs [want, got, item]: how many carry a disputed label, and how many vbulk named as disputed. */
+function disputes(
+  title: string,
+  wrong: [string, string, string][],
+  rows: Map<string, Record<string, string>>,
+) {
+  const disputed = wrong.filter(([, , item]) => disputedBy(rows.get(item)!));
+  const asOther = disputed.filter(([, got, item]) => disputedBy(rows.get(item)!) === got);
+  console.log(
+    `${title}: ${wrong.length} misnamed, ${disputed.length} with a disputed label (${asOther.length} named as the other name)`,
+  );
+}
+
+/** Leave-one-out k-NN over the set's own extracted colours (Lab): the ceiling of naming them as extracted. */
+function ownNearest(points: { lab: [number, number, number]; want: string }[], k = 5): number {
+  let right = 0;
+  for (const [i, p] of points.entries()) {
+    const near = points
+      .filter((_, j) => j !== i)
+      .map((q) => ({ q, d: Math.hypot(p.lab[0] - q.lab[0], p.lab[1] - q.lab[1], p.lab[2] - q.lab[2]) }))
+      .sort((x, y) => x.d - y.d)
+      .slice(0, k);
+    const votes = new Map<string, number>();
+    for (const { q } of near) votes.set(q.want, (votes.get(q.want) ?? 0) + 1);
+    if ([...votes].sort((x, y) => y[1] - x[1])[0]![0] === p.want) right++;
+  }
+  return right / points.length;
+}
+
 async function evaluate() {
   const verbose = process.argv.includes("-v");
   for (const set of SETS) {
     const manifest = readCsv(sharedPath("photos", set, "manifest.csv"));
-    const labels = new Map(
-      readCsv(sharedPath("photos", set, "items.csv")).map((r) => [r["item_id"]!, r["vbulk_color"]!]),
-    );
+    const rows = new Map(readCsv(sharedPath("photos", set, "items.csv")).map((r) => [r["item_id"]!, r]));
+    const labels = new Map([...rows].map(([id, r]) => [id, r["vbulk_color"]!]));
+    const wrongPhotos: [string, string, string][] = [];
+    const extracted: { lab: [number, number, number]; want: string }[] = [];
     const byItem = new Map<string, DominantColor[]>();
     const perPhoto: [string, string][] = [];
     for (const [k, r] of manifest.entries()) {
@@ -81,13 +117,18 @@ async function evaluate() {
       byItem.set(r["item_id"]!, [...(byItem.get(r["item_id"]!) ?? []), c]);
       if (!want || !ORDER.includes(want)) continue;
       perPhoto.push([want, FR_TO_EN[c.name]!]);
+      extracted.push({ lab: c.lab, want });
+      if (FR_TO_EN[c.name] !== want) wrongPhotos.push([want, FR_TO_EN[c.name]!, r["item_id"]!]);
       if ((verbose && FR_TO_EN[c.name] !== want) || process.argv.includes("-a"))
         console.log(
           `${set} ${r["file"]} want ${want} got ${FR_TO_EN[c.name]} lab ${c.lab.map((v) => v.toFixed(0)).join(",")} score ${c.score.toFixed(2)} ${c.shade ?? ""} 2nd ${c.second?.name ?? "-"}`,
         );
     }
     table(`${set} photos`, perPhoto);
+    disputes(`${set} photos`, wrongPhotos, rows);
+    console.log(`${set} photos, own 5-NN (leave one out): ${(100 * ownNearest(extracted)).toFixed(1)}%`);
     const perItem: [string, string][] = [];
+    const wrongItems: [string, string, string][] = [];
     let seconds = 0;
     for (const [item, cs] of byItem) {
       const want = labels.get(item);
@@ -95,8 +136,12 @@ async function evaluate() {
       const a = articleColor(cs);
       if (a.second) seconds++;
       perItem.push([want, FR_TO_EN[a.name]!]);
+      if (FR_TO_EN[a.name] !== want) wrongItems.push([want, FR_TO_EN[a.name]!, item]);
     }
-    if (set !== "hm-colour-dev") table(`${set} garments (true grouping)`, perItem);
+    if (set !== "hm-colour-dev") {
+      table(`${set} garments (true grouping)`, perItem);
+      disputes(`${set} garments`, wrongItems, rows);
+    }
     // Vinted's finer colours proposed, against the merchant's finer colour name (hm: colour_group_name).
     const fine = new Map(
       readCsv(sharedPath("photos", set, "items.csv")).map((r) => [

@@ -38,7 +38,7 @@ import type { SourceFile } from "../src/sources/types.js";
 import { PhotoCache } from "../src/store/cache.js";
 import type { StatusWriter } from "../src/store/status.js";
 import { needShared, REPO, readCsv, sharedPath } from "../test/helpers/shared.js";
-import { FR_TO_EN } from "./colour-names.js";
+import { disputedBy, FR_TO_EN } from "./colour-names.js";
 
 interface LabelledSet {
   name: string;
@@ -47,6 +47,8 @@ interface LabelledSet {
   item: string[];
   /** Colour label per garment where the set has one (English), else absent. */
   colour: Map<string, string>;
+  /** The other colour a garment's own record names against its label (bench/colour-names.ts disputedBy). */
+  disputed: Map<string, string>;
 }
 
 const noStatus = { update() {}, flush: async () => {}, finish: async () => {} } as unknown as StatusWriter;
@@ -56,8 +58,13 @@ async function loadSet(name: string, config: Config): Promise<LabelledSet> {
   const manifest = readCsv(sharedPath("photos", name, "manifest.csv"));
   const itemsPath = sharedPath("photos", name, "items.csv");
   const colour = new Map<string, string>();
+  const disputed = new Map<string, string>();
   if (existsSync(itemsPath))
-    for (const r of readCsv(itemsPath)) if (r["vbulk_color"]) colour.set(r["item_id"]!, r["vbulk_color"]!);
+    for (const r of readCsv(itemsPath)) {
+      if (r["vbulk_color"]) colour.set(r["item_id"]!, r["vbulk_color"]!);
+      const other = disputedBy(r);
+      if (other) disputed.set(r["item_id"]!, other);
+    }
   const files: SourceFile[] = manifest.map((r, k) => {
     const path = sharedPath("photos", name, r["file"]!);
     // Neutral names: the grouping never sees them anyway, and the catalog paths must not reveal the item.
@@ -78,7 +85,7 @@ async function loadSet(name: string, config: Config): Promise<LabelledSet> {
   await cache.save();
   if (errors.length) console.error(`${name}: ${errors.length} photos failed: ${errors[0]!.message}`);
   const itemOf = new Map(files.map((f, k) => [f.path, manifest[k]!["item_id"]!]));
-  return { name, photos: analysed, item: analysed.map((a) => itemOf.get(a.file.path)!), colour };
+  return { name, photos: analysed, item: analysed.map((a) => itemOf.get(a.file.path)!), colour, disputed };
 }
 
 function seededRandom(seed: number): () => number {
@@ -201,7 +208,7 @@ export async function colourAccuracy(
   step: GroupStep,
   labels: Map<string, string>,
   config: Config,
-): Promise<{ right: number; judged: number; pairs: [string, string][] } | null> {
+): Promise<{ right: number; judged: number; pairs: [string, string][]; garments: string[] } | null> {
   if (labels.size === 0) return null;
   const { items } = await describeArticles(photos, step, {
     config,
@@ -218,6 +225,7 @@ export async function colourAccuracy(
   let right = 0;
   let judged = 0;
   const pairs: [string, string][] = [];
+  const garments: string[] = [];
   for (const [garment, ps] of byItem) {
     const want = labels.get(garment);
     if (!want || !Object.values(FR_TO_EN).includes(want)) continue;
@@ -230,12 +238,20 @@ export async function colourAccuracy(
     judged++;
     if (top === want) right++;
     pairs.push([want, top ?? "none"]);
+    garments.push(garment);
   }
-  return { right, judged, pairs };
+  return { right, judged, pairs, garments };
 }
 
-/** Per-colour accuracy and the confusion table (rows: the set's label, columns: vbulk's colour). */
-function confusionTable(set: string, pairs: [string, string][]): string {
+/**
+ * Per-colour accuracy and the confusion table (rows: the set's label, columns: vbulk's colour), and how many of
+ * the misnamed garments carry a label their own record disputes (`disputed[k]`: the other colour, for pairs[k]).
+ */
+function confusionTable(
+  set: string,
+  pairs: [string, string][],
+  disputed: (string | undefined)[] = [],
+): string {
   const colours = Object.values(FR_TO_EN);
   const right = pairs.filter(([w, g]) => w === g).length;
   const lines = [
@@ -251,6 +267,11 @@ function confusionTable(set: string, pairs: [string, string][]): string {
       `  ${want.padEnd(7)}${cells.map((n) => (n ? String(n) : ".").padStart(7)).join("")}  ${ok}/${row.length} = ${pct(ok / row.length)}`,
     );
   }
+  const wrong = pairs.flatMap(([w, g], k) => (w === g ? [] : [{ got: g, other: disputed[k] }]));
+  const onDisputed = wrong.filter((x) => x.other);
+  lines.push(
+    `  misnamed ${wrong.length}: ${onDisputed.length} on a label the garment's own record disputes (the merchant's finer colour or the set's notes name another), ${onDisputed.filter((x) => x.other === x.got).length} of them named as that colour`,
+  );
   return lines.join("\n");
 }
 
@@ -491,7 +512,14 @@ async function main() {
       const c =
         order === "shooting" ? await colourAccuracy(r.photos, r.item, r.step, set.colour, config) : null;
       const s = r.score;
-      if (c) confusions.push(confusionTable(set.name, c.pairs));
+      if (c)
+        confusions.push(
+          confusionTable(
+            set.name,
+            c.pairs,
+            c.garments.map((g) => set.disputed.get(g)),
+          ),
+        );
       modes.push(`  ${set.name} ${order}: order excess ${r.step.grouping.orderSignal}; ${s.modes}`);
       rows.push(
         `| ${set.name} | ${order} | ${s.garments} / ${s.photos} | ${s.predicted} (${s.method}) | ${pct(s.exact)} | ${pct(s.precision)} / ${pct(s.recall)} | ${pct(s.mergedIntoOther)} | ${pct(s.keptAlone)} | ${c ? `${c.right}/${c.judged} = ${pct(c.right / c.judged)}` : "–"} |`,
