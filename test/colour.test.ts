@@ -13,6 +13,7 @@ import {
   type DominantColor,
   dominantColor,
   nameColor,
+  photoColor,
 } from "../src/imaging/color.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { sampleLab } from "../src/imaging/lab.js";
@@ -133,6 +134,25 @@ describe("a packshot's colour", () => {
       [76, 13, 18],
     ] as const)
       assert.equal(nameColor(L, a, b), "orange", `Lab ${L},${a},${b}`);
+  });
+
+  it("a white shirt shot on grey paper is white; the same colour on white paper is light blue", async () => {
+    // Figures, not pixels: hm-colour-dev shoots some whites on grey paper (backdrop L 70-85, b +3..+4) where a
+    // white shirt reads L 82-85, b -7..-13 and was named blue; madison-multiview's light blue shirt reads L 89,
+    // b -13 on white. The garment as light as its backdrop is the white of the photo (DEFAULTS.color
+    // backdropWhiteMargin).
+    const config = resolveConfig();
+    const shirt: Rgb = [205, 209, 226]; // Lab 84, 2, -9
+    const colourOn = async (floor: Rgb) => {
+      const p = await photo(floor, [garment(shirt)]);
+      return (await photoColor(p.pixels, p.w, p.h, config.color)).name;
+    };
+    assert.equal(await colourOn([184, 182, 176]), "blanc", "on grey paper (Lab 74, 0, 3)");
+    assert.equal(await colourOn([201, 198, 193]), "blanc", "on light grey paper (Lab 80, 0, 3)");
+    assert.equal(await colourOn(WHITE_FLOOR), "bleu", "on white paper");
+    // A close-up (the shirt fills the frame) has no backdrop to be lighter than: named as before.
+    const closeUp = await photo(shirt, []);
+    assert.equal((await photoColor(closeUp.pixels, closeUp.w, closeUp.h, config.color)).name, "bleu");
   });
 
   it("a solid garment gets no second colour", async () => {

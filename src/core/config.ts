@@ -65,6 +65,7 @@ export const ConfigSchema = z.object({
     lightnessWeight: z.number().min(0).max(4),
     neighbours: int(1, 50),
     salienceChroma: z.number().min(1).max(1000),
+    backdropWhiteMargin: z.number().min(-50).max(50),
   }),
   plan: z.object({
     defaultPrice: euros,

@@ -205,6 +205,13 @@ export const DEFAULTS = Object.freeze({
      *  20: 73.1% / 77.0%; 10: 72.8% / 75.9%; 20 is best for the worse set (hm). Without the skin exception
      *  (20) 72.2% / 77.0%, and worn full-length shots came out orange. */
     salienceChroma: 20,
+    /** White is anchored to the photo's backdrop (src/imaging/color.ts anchoredNaming): on a light neutral backdrop
+     *  darker than photoWhiteL, white sits at the backdrop's L plus this. H&M shoots some whites on grey paper
+     *  (backdrop L 70-85) where a white shirt reads L 82-85 with b -7..-13, lighter than its backdrop, and the
+     *  survey named it blue. Measured with eval:colour (hm-colour-dev per photo / madison-multiview per garment,
+     *  true grouping): without 73.1% / 77.0%; -4 and -2: 73.9% / 77.0%; 0, 2 and 4: 74.2% / 77.0% (the same 4 white
+     *  garments named white, no other photo of either set changes name); 6: 73.3% / 77.0%. */
+    backdropWhiteMargin: 2,
   }),
   plan: Object.freeze({
     /** The spec's DEFAULT_PRICE (euros): a fair starting price for a second-hand garment; per-category rules override it. */

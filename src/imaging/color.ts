@@ -194,6 +194,7 @@ export interface ColorNaming {
   lightnessWeight: number;
   neighbours: number;
   salienceChroma: number;
+  backdropWhiteMargin: number;
 }
 
 /**
@@ -209,7 +210,7 @@ export function colorVersion(settings: object): string {
 }
 
 /** Bumped whenever the naming code changes what it says for the same pixels. */
-const COLOR_VERSION = "xkcd-6";
+const COLOR_VERSION = "xkcd-7";
 
 export interface NamedColor {
   name: ColorName;
@@ -469,6 +470,43 @@ export function articleColor(colors: DominantColor[]): ArticleColor {
   };
 }
 
+/** A backdrop anchors white only when it is a light neutral (a studio paper or wall, not a floor or a bed): its
+ *  median L at least this... */
+const BACKDROP_MIN_L = 50;
+/** ...and its chroma under this (hm-colour-dev's grey papers read b +3 to +4; a beige floor reads chroma 10+). */
+const BACKDROP_MAX_CHROMA = 6;
+
+/**
+ * The photo's backdrop: the median Lab of the sample's border ring, or null when the border is not a light neutral
+ * backdrop (a close-up, where the border is the garment; a coloured or dark floor).
+ */
+export function lightBackdrop(sample: LabSample): [number, number, number] | null {
+  if (sample.closeUp) return null;
+  const s = sample.size;
+  const ring = Math.max(1, Math.round(s / 24));
+  const values: [number[], number[], number[]] = [[], [], []];
+  for (let y = 0; y < s; y++)
+    for (let x = 0; x < s; x++)
+      if (x < ring || y < ring || x >= s - ring || y >= s - ring)
+        for (let k = 0; k < 3; k++) values[k as 0 | 1 | 2].push(sample.lab[(y * s + x) * 3 + k]!);
+  const [L, a, b] = values.map((v) => v.sort((x, y) => x - y)[v.length >> 1]!) as [number, number, number];
+  return L >= BACKDROP_MIN_L && Math.hypot(a, b) < BACKDROP_MAX_CHROMA ? [L, a, b] : null;
+}
+
+/**
+ * The naming settings for one photo: white is anchored to the photo's backdrop. Lightness is judged against the
+ * lightest large surface in view (Gilchrist et al., "An anchoring theory of lightness perception", Psychological
+ * Review 1999: the highest luminance looks white), so on a backdrop darker than the usual white studio paper a
+ * garment as light as the backdrop is white (photoWhiteL lowered to the backdrop's L + backdropWhiteMargin). A
+ * backdrop lighter than photoWhiteL changes nothing: the calibration was measured on white backdrops.
+ */
+export function anchoredNaming<T extends ColorNaming>(sample: LabSample, naming: T): T {
+  const backdrop = lightBackdrop(sample);
+  if (!backdrop) return naming;
+  const white = backdrop[0] + naming.backdropWhiteMargin;
+  return white < naming.photoWhiteL ? { ...naming, photoWhiteL: white } : naming;
+}
+
 /** The colour settings a photo's colour depends on (the config's `color` section). */
 export type PhotoColorSettings = ColorNaming & {
   sampleSize: number;
@@ -478,7 +516,8 @@ export type PhotoColorSettings = ColorNaming & {
 
 /**
  * A photo's garment colour, as the ingest computes and caches it: a sample of real pixels (nearest, not blended),
- * weighted away from the border's colours, k-means and named, tagged with the naming version (colorVersion).
+ * weighted away from the border's colours, k-means and named (white anchored to the backdrop: anchoredNaming),
+ * tagged with the naming version (colorVersion).
  * `npm run eval` and `npm run eval:colour` measure this same function.
  */
 export async function photoColor(
@@ -496,7 +535,7 @@ export async function photoColor(
     "nearest",
   );
   return {
-    ...dominantColor(sample, settings.clusters, settings),
+    ...dominantColor(sample, settings.clusters, anchoredNaming(sample, settings)),
     version: colorVersion(settings),
   };
 }

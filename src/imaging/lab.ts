@@ -9,6 +9,8 @@ export interface LabSample {
   weight: Float32Array;
   /** Grey level 0..1 per pixel, for texture. */
   grey: Float32Array;
+  /** True when nothing unlike the border was found: the garment fills the frame and the border is the garment. */
+  closeUp?: boolean;
 }
 
 const SRGB_TO_LINEAR = (() => {
@@ -122,8 +124,9 @@ export async function sampleLab(
       centreTotal += c;
     }
   // Garment fills the frame (a close-up of a label or fabric): the border is the garment, so trust the centre.
-  if (total < 0.08 * centreTotal) weight.set(centre);
-  return { size, lab, weight, grey };
+  const closeUp = total < 0.08 * centreTotal;
+  if (closeUp) weight.set(centre);
+  return { size, lab, weight, grey, closeUp };
 }
 
 function pickPixels(pixels: Buffer, width: number, height: number, size: number): Buffer {
