@@ -170,7 +170,8 @@ export const DEFAULTS = Object.freeze({
     // madison-multiview (87 worn garments, per garment, true grouping), chosen for the worse of the two; with
     // these values 69.4% and 69.0% (the code before: 58.9% and 58.6%); with the CIE whiteness rule added
     // (src/imaging/color.ts isCommercialWhite) 71.4% and 70.1%; with pale peach named beige 71.4% and 73.6%;
-    // with the salience weight below 73.1% and 77.0%. Changing one recomputes cached colours.
+    // with the salience weight below 73.1% and 77.0%; with white anchored to the backdrop (backdropWhiteMargin)
+    // 74.2% and 77.0%. Changing one recomputes cached colours.
     /** The survey named colours on screens (black L 0, white L 100); a photographed black fabric sits at about
      *  L 12 (hm-colour-dev's black garments: median L 11). */
     photoBlackL: 12,
