@@ -22,6 +22,9 @@
  *   npm run eval -- --small      small shuffled batches (about 30, 60, 120 photos of whole garments, 10 draws)
  *   npm run eval -- --small-ordered  small batches in shooting order (windows of 5-40 whole garments; one-photo
  *                                sets: windows of 6-30 photos), and the order test's false alarms on random orders
+ *   npm run eval -- --errors     the garments of the multi-photo sets not recovered exactly in shooting order: each
+ *                                article holding one of their photos, with the photos' own files (for looking at
+ *                                them; the grouping never sees the names)
  */
 
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -49,6 +52,8 @@ interface LabelledSet {
   colour: Map<string, string>;
   /** The other colour a garment's own record names against its label (bench/colour-names.ts disputedBy). */
   disputed: Map<string, string>;
+  /** The photo's file in the set (same index as photos), for --errors only: the grouping sees neutral names. */
+  file: string[];
 }
 
 const noStatus = { update() {}, flush: async () => {}, finish: async () => {} } as unknown as StatusWriter;
@@ -85,7 +90,15 @@ async function loadSet(name: string, config: Config): Promise<LabelledSet> {
   await cache.save();
   if (errors.length) console.error(`${name}: ${errors.length} photos failed: ${errors[0]!.message}`);
   const itemOf = new Map(files.map((f, k) => [f.path, manifest[k]!["item_id"]!]));
-  return { name, photos: analysed, item: analysed.map((a) => itemOf.get(a.file.path)!), colour, disputed };
+  const fileOf = new Map(files.map((f, k) => [f.path, manifest[k]!["file"]!]));
+  return {
+    name,
+    photos: analysed,
+    item: analysed.map((a) => itemOf.get(a.file.path)!),
+    colour,
+    disputed,
+    file: analysed.map((a) => fileOf.get(a.file.path)!),
+  };
 }
 
 function seededRandom(seed: number): () => number {
@@ -295,6 +308,35 @@ function groupingSets(): string[] {
   return readdirSync(root)
     .filter((d) => d !== "madison-near-duplicates" && existsSync(join(root, d, "manifest.csv")))
     .sort();
+}
+
+/**
+ * The garments not recovered exactly (--errors), shooting order: per garment, every article holding one of its
+ * photos, each photo as garment:file, duplicates set aside left out (they are not scored). Articles are numbered
+ * in shooting order, so neighbours show as neighbours.
+ */
+function listErrors(set: LabelledSet, step: GroupStep): string {
+  const articleOf = new Map<number, number>();
+  step.articles.forEach((members, k) => {
+    for (const i of members) articleOf.set(i, k);
+  });
+  const wrong = new Set<string>();
+  const byItem = new Map<string, Set<number>>();
+  for (const i of step.kept)
+    byItem.set(set.item[i]!, (byItem.get(set.item[i]!) ?? new Set()).add(articleOf.get(i)!));
+  for (const [garment, arts] of byItem)
+    if (arts.size > 1 || [...arts].some((a) => step.articles[a]!.some((i) => set.item[i] !== garment)))
+      wrong.add(garment);
+  const lines = [`\n${set.name}, shooting order: ${wrong.size} garments not recovered exactly`];
+  for (const garment of wrong) {
+    const arts = [...byItem.get(garment)!].sort((a, b) => a - b);
+    const shown = arts.map(
+      (a) =>
+        `article ${a + 1} [${step.articles[a]!.map((i) => (set.item[i] === garment ? set.file[i]! : `${set.item[i]}:${set.file[i]}`)).join(", ")}]`,
+    );
+    lines.push(`  ${garment}: ${shown.join(" + ")}`);
+  }
+  return lines.join("\n");
 }
 
 async function run(set: LabelledSet, order: Order, config: Config) {
@@ -529,6 +571,9 @@ async function main() {
   console.log(rows.join("\n"));
   console.log(confusions.join("\n"));
   if (process.argv.includes("--modes")) console.log(modes.join("\n"));
+  if (process.argv.includes("--errors"))
+    for (const set of sets.filter((s) => new Set(s.item).size < s.item.length))
+      console.log(listErrors(set, (await run(set, "shooting", config)).step));
   console.log(`\n${await evalDuplicates(config)}`);
   if (process.argv.includes("--small")) await smallBatches(sets, config);
   if (process.argv.includes("--small-ordered")) await smallOrdered(sets, config);

@@ -77,9 +77,10 @@ export const DEFAULTS = Object.freeze({
      *  at colorWeight 0.7-1 and sequenceSingletonPenalty 0-0.25: the grid's best worst set but one); 1.5: 85.1%
      *  / 91.3%. The one better point (colorWeight 0.5, 90.8% / 90.0%) sits next to 83.9-86.2% and leaves the
      *  shuffled madison-multiview all single photos (colorWeight is shared with the order-free path). One-photo
-     *  sets stay 100% alone over the whole grid. Held out (chosen on one multi-photo set, read on the other, over
-     *  cutScale 1-1.5 x sequenceSingletonPenalty 0-0.5 x sizePriorWeight 0-0.6): madison-multiview 82.8-88.5%,
-     *  deepfashion-dev 86.9-90.6%. */
+     *  sets stay 100% alone over the grid at colorWeight 0.5-0.85; at 1 (garment colour alone) hm-colour-dev,
+     *  whose colourways of one style sit together, is joined in most cells (kept alone down to 13%). Held out
+     *  (chosen on one multi-photo set, read on the other, over cutScale 1-1.5 x sequenceSingletonPenalty 0-0.5 x
+     *  sizePriorWeight 0-0.6): madison-multiview 82.8-88.5%, deepfashion-dev 86.9-90.6%. */
     cutScale: 1.3,
     /** Order-free grouping: a photo left alone joins its closest article under the cut times (1 + this), the
      *  size prior of that path (sellers shoot each garment 3-6 times, a flat shot or a close-up is the usual
