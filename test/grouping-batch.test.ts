@@ -97,6 +97,52 @@ describe("grouping from the batch's own distances", () => {
     );
   });
 
+  it("never joins two photos in the same pose in another colour (colourways of one style)", () => {
+    // madison-multiview's colourways: the same shirt in khaki, red and royal blue, worn in one pose over the same
+    // trousers; here a front and a back of each. Appearance is the same, and the garment colour, trousers
+    // included, is close: the evidence alone joins them. The hashes say "same pose, another colour"
+    // (comparePhotos), which one garment cannot be: those pairs are `apart`.
+    const FRONT = 20;
+    const BACK = 21;
+    const SHIRT = 20;
+    const colourways = ["khaki", "red", "blue"];
+    const shots: Shot[] = [
+      ...plain(["A", "B", "C"]),
+      ...colourways.flatMap((garment): Shot[] => [
+        { garment, look: FRONT, colour: SHIRT },
+        { garment, look: [FRONT, BACK, 0.5], colour: SHIRT },
+      ]),
+      ...plain(["D", "E", "F"], 4, 3),
+    ];
+    const input = { ...vectorsOf(shots), times: shots.map(() => null) };
+    const joined = groupPhotos(input, opts);
+    assert.ok(
+      labelled(shots, joined.articles).some((a) => a.includes("khaki") && a.includes("red")),
+      "without the pose test the colourways join",
+    );
+    // Fronts 12, 14, 16 and backs 13, 15, 17: each the same pose as the others in another colour.
+    const apart: [number, number][] = [12, 13].flatMap((v) => [
+      [v, v + 2] as [number, number],
+      [v, v + 4] as [number, number],
+      [v + 2, v + 4] as [number, number],
+    ]);
+    const r = groupPhotos({ ...input, apart }, opts);
+    assert.equal(r.method, "sequence");
+    assert.deepEqual(labelled(shots, r.articles), [
+      ["A", "A", "A", "A"],
+      ["B", "B", "B", "B"],
+      ["C", "C", "C", "C"],
+      ["khaki", "khaki"],
+      ["red", "red"],
+      ["blue", "blue"],
+      ["D", "D", "D", "D"],
+      ["E", "E", "E", "E"],
+      ["F", "F", "F", "F"],
+    ]);
+    for (const at of [14, 16])
+      assert.match(r.cuts.find((c) => c.at === at)?.because ?? "", /same pose .* in another colour/);
+  });
+
   it("gives the same articles when every distance is rescaled (any embedder's scale)", () => {
     const shots = [
       ...plain(["A", "B"], 3),
@@ -401,6 +447,45 @@ describe("order-free grouping (shuffled names, no capture times)", () => {
     assert.equal(r.orderFree?.joined, false);
     assert.match(r.because ?? "", /each photo is its own article/);
     assert.ok(r.lowConfidence.every(Boolean), "lone photos are flagged for review");
+  });
+
+  it("never joins two photos in the same pose in another colour", () => {
+    // 15 garments of 4 photos and three colourways of one style, one photo each in one pose (madison-multiview's
+    // msj006c), in a shuffled order. A designed distance: a garment's photos 0.1-0.2 apart, other garments
+    // 0.8-1, and the colourways as close as one garment's photos: only "same pose, another colour" tells them
+    // apart.
+    const rand = random(3);
+    const label = shuffle(
+      [...Array.from({ length: 60 }, (_, i) => `g${Math.floor(i / 4)}`), "khaki", "red", "blue"],
+      4,
+    );
+    const n = label.length;
+    const alike = (g: string) => (["khaki", "red", "blue"].includes(g) ? "style" : g);
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) {
+        const v = alike(label[i]!) === alike(label[j]!) ? 0.15 + 0.1 * rand() : 0.9 + 0.2 * rand();
+        d[i * n + j] = v;
+        d[j * n + i] = v;
+      }
+    const times = label.map(() => null);
+    const colourways = (articles: number[][]) =>
+      articles.map((a) => a.filter((i) => alike(label[i]!) === "style").length);
+    const joined = groupDistances({ n, appearance: d, times }, opts);
+    assert.equal(joined.method, "agglomerative");
+    assert.ok(Math.max(...colourways(joined.articles)) > 1, "without the pose test the colourways join");
+    const [k, r, b] = ["khaki", "red", "blue"].map((g) => label.indexOf(g)) as [number, number, number];
+    const apart: [number, number][] = [
+      [k, r],
+      [k, b],
+      [r, b],
+    ];
+    const kept = groupDistances({ n, appearance: d, times, apart }, opts);
+    assert.deepEqual(
+      kept.articles.map((a) => a.map((i) => label[i]).join(",")).sort(),
+      [...new Set(label)].map((g) => label.filter((x) => x === g).join(",")).sort(),
+      "every garment whole, each colourway its own article",
+    );
   });
 
   it("gives the same articles under any monotone change of the distances", () => {

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULTS } from "../src/core/defaults.js";
 import { groupPhotos } from "../src/grouping/cluster.js";
-import { decideDuplicates, findDuplicatePairs } from "../src/grouping/duplicates.js";
+import { comparePhotos, decideDuplicates, findDuplicatePairs } from "../src/grouping/duplicates.js";
 import { scoreDuplicates, scoreGrouping } from "../src/grouping/evaluate.js";
 import { normalize } from "../src/imaging/embedder.js";
+import { colorGridDistance } from "../src/imaging/hash.js";
 
 /** Unit vectors around a few "garment" directions, with small per-photo jitter: a known answer. */
 function designed(articles: number[], jitter = 0.05): { vectors: Float32Array[]; truth: number[] } {
@@ -102,7 +103,7 @@ describe("duplicates: find vs decide", () => {
     colorgrid,
     pixels,
   });
-  const t = { maxHamming: 5, requireBoth: true, maxColorDelta: 2.5 };
+  const t = DEFAULTS.duplicates;
   it("finds identical bytes and near hashes, not far ones", () => {
     const photos = [
       photo("a", "0000000000000000", 100),
@@ -139,6 +140,43 @@ describe("duplicates: find vs decide", () => {
     const red = "ff".repeat(192);
     const photos = [photo("a", "0000000000000000", 100), photo("b", "0000000000000000", 100, red)];
     assert.deepEqual(findDuplicatePairs(photos, t), []);
+  });
+  it("does not call a colourway a duplicate when only the garment's cells change (small mean, large local ΔE)", () => {
+    // madison-multiview msj006t vs msj006c-royal-blue: the same studio pose, a charcoal and a royal-blue shirt;
+    // pHash 0, and a mean grid ΔE of 1.8 (under 2.5) because the backdrop and trousers are unchanged, but 4
+    // cells differ by more than ΔE 10. Here: 60 cells identical, 4 cells a clearly different colour (ΔE 20).
+    const grey = Buffer.alloc(192, 100);
+    const other = Buffer.from(grey);
+    for (const cell of [27, 28, 35, 36]) other[cell * 3 + 1] = 120;
+    const photos = [
+      photo("a", "0000000000000000", 100, grey.toString("hex")),
+      photo("b", "0000000000000000", 100, other.toString("hex")),
+    ];
+    assert.ok(colorGridDistance(grey.toString("hex"), other.toString("hex")) < t.maxColorDelta);
+    assert.deepEqual(findDuplicatePairs(photos, t), []);
+  });
+  it("reports the same pose in another colour as two garments, a change of light as neither", () => {
+    const grey = Buffer.alloc(192, 100);
+    const colourway = Buffer.from(grey);
+    for (const cell of [27, 28, 35, 36]) colourway[cell * 3 + 1] = 120;
+    // Every cell a clearly different colour: another light (or white balance) on the same scene, not proof.
+    const relit = Buffer.from(grey.map((v, i) => (i % 3 === 0 ? v + 15 : v)));
+    const photos = [grey, colourway, relit].map((g, i) =>
+      photo(String(i), "0000000000000000", 100, g.toString("hex")),
+    );
+    const pairs = comparePhotos(photos, t);
+    assert.deepEqual(pairs.duplicates, []);
+    // 0-1: four cells changed, the rest alike; 0-2 and 1-2: every cell moved.
+    assert.deepEqual(pairs.colourways, [[0, 1]]);
+  });
+  it("still calls a re-encode a duplicate: every cell moved a little", () => {
+    const grey = Buffer.alloc(192, 100);
+    const reencoded = Buffer.from(grey.map((v, i) => v + (i % 3 === 0 ? 2 : 1)));
+    const photos = [
+      photo("a", "0000000000000000", 100, grey.toString("hex")),
+      photo("b", "0000000000000000", 90, reencoded.toString("hex")),
+    ];
+    assert.equal(findDuplicatePairs(photos, t).length, 1);
   });
 });
 

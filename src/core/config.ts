@@ -28,6 +28,7 @@ export const ConfigSchema = z.object({
     maxHamming: int(0, 32),
     requireBoth: z.boolean(),
     maxColorDelta: z.number().min(0),
+    maxCellColorDelta: z.number().min(0),
   }),
   grouping: z.object({
     method: z.enum(GROUPING_METHODS),

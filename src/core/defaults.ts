@@ -44,10 +44,20 @@ export const DEFAULTS = Object.freeze({
     maxHamming: 5,
     /** Both pHash and aHash must agree: aHash alone confuses two photos of flat garments on the same floor. */
     requireBoth: true,
-    /** Mean ΔE (CIELAB) over 8x8 colour grids. Studio shots of the same pose in another colour share their
-     *  greyscale hashes (madison-multiview: pHash 0-4) but sit at ΔE 3.8-5.9; re-encodes and resizes of one
-     *  photo sit at 0.1-0.7 (madison-near-duplicates). 2.5 splits the two with room on both sides. */
+    /** Mean ΔE (CIELAB) over 8x8 colour grids: a photo shifted in colour as a whole is another photo. Re-encodes
+     *  and resizes of one photo sit at 0.5-0.8 (madison-near-duplicates, pairs within the hash limits), the
+     *  designed 1% crop and recompression at 1.0-1.1 (fixtures). Studio shots of the same pose in another colour
+     *  share their greyscale hashes (madison-multiview: pHash 0-4) and mostly sit at ΔE 3.8-8.3, but not all:
+     *  msj006t / msj006c-royal-blue is at 1.8 (backdrop and trousers unchanged), hence the per-cell limit. */
     maxColorDelta: 2.5,
+    /** Largest ΔE of any one of the 64 cells. A re-encode moves every cell a little (largest cell 1.7-2.2 on
+     *  madison-near-duplicates, 3.7 for the designed 1% crop); another colourway moves the garment's cells a lot
+     *  (msj006 charcoal vs royal blue: 12.7, with 4 cells over 10; every other colourway pair within the hash
+     *  limits: 16.8-78). ΔE 10 is a colour difference anyone sees. Measured on every pair of photos of the five
+     *  sets in ../shared/photos within the hash limits: the one picture a store used for two products (mpd012t /
+     *  msj000t) 1.4, a second frame of one outfit (pwt005t / wpd000t) 7.1: both stay duplicates, the same picture
+     *  to a buyer; nothing else under 12.7. */
+    maxCellColorDelta: 10,
   }),
   grouping: Object.freeze({
     /** auto: the sequence method when the order carries signal (two modes in the consecutive distances or in

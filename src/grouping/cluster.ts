@@ -69,6 +69,9 @@ export interface GroupingInput {
   closeUp?: boolean[];
   /** Seconds since an arbitrary origin, per photo, or null where unknown. */
   times: (number | null)[];
+  /** Pairs of photos known to show two garments: the same pose in another colour (comparePhotos' colourways).
+   *  No article holds both (auto and sequence methods). */
+  apart?: [number, number][];
 }
 
 /** Why a new article starts at a photo (sequence method). */
@@ -187,6 +190,8 @@ export interface DistanceInput {
   /** Close-ups (see GroupingInput.closeUp). */
   closeUp?: boolean[];
   times: (number | null)[];
+  /** Pairs never in one article (see GroupingInput.apart). */
+  apart?: [number, number][];
 }
 
 /**
@@ -336,6 +341,7 @@ export function groupPhotos(input: GroupingInput, opts: GroupingOptions): Groupi
         ? { garment: distanceMatrix(input.garment), garmentCover: containmentMatrix(input.garment) }
         : {}),
       ...(input.closeUp ? { closeUp: input.closeUp } : {}),
+      ...(input.apart?.length ? { apart: input.apart } : {}),
       times: input.times,
     },
     opts,
@@ -385,9 +391,16 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
     excess >= opts.orderExcess;
   const method = opts.method === "sequence" || orderSpeaks || timeSpeaks ? "sequence" : "agglomerative";
   const orderSignal = excess === null ? null : round(excess);
+  // Per photo, the photos it may never share an article with.
+  const apartOf: number[][] = Array.from({ length: n }, () => []);
+  for (const [i, j] of input.apart ?? [])
+    if (i !== j && i < n && j < n) {
+      apartOf[i]!.push(j);
+      apartOf[j]!.push(i);
+    }
 
   if (method === "agglomerative") {
-    const free = orderFree(d, n, opts);
+    const free = orderFree(d, n, opts, apartOf);
     const noOrder =
       n < 4
         ? "too few photos to read an order"
@@ -437,16 +450,17 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   // dozen photos leave a clean article only just under the cut (a 5-photo article among 17 photos gains a
   // hundredth of a cut by staying whole), so any prior would decide alone; such a batch is split at its 50/50
   // point with the order-free path's one-photo cost (singletonPenalty), as without a prior.
-  let runs = segment(dr, n, cut, pull, forced, opts.sequenceSingletonPenalty, opts.sequenceMaxRun, () => 0);
+  const limits = { forced, apartOf, maxRun: opts.sequenceMaxRun };
+  let runs = segment(dr, n, cut, pull, limits, opts.sequenceSingletonPenalty, () => 0);
   if (opts.sizePriorWeight > 0 && runs.length >= PRIOR_MIN_ARTICLES) {
     const prior = sizePrior(n / runs.length - 1);
     const c = cut;
-    runs = segment(dr, n, c, pull, forced, opts.sequenceSingletonPenalty, opts.sequenceMaxRun, (len) => {
+    runs = segment(dr, n, c, pull, limits, opts.sequenceSingletonPenalty, (len) => {
       return opts.sizePriorWeight * prior(len) * c;
     });
   } else {
     cut = even;
-    runs = segment(dr, n, cut, pull, forced, opts.singletonPenalty, opts.sequenceMaxRun, () => 0);
+    runs = segment(dr, n, cut, pull, limits, opts.singletonPenalty, () => 0);
   }
   const cuts: CutReason[] = [];
   for (let r = 1; r < runs.length; r++) {
@@ -454,7 +468,13 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
     const g = gaps ? gaps[at - 1]! : null;
     const dist = dr[(at - 1) * n + at]! / cut;
     let because: string;
+    // Named when it decided: the photos would otherwise sit under the cut.
+    const colourway =
+      dist <= 1 && runs[r - 1]!.some((i) => apartOf[i]!.some((j) => j >= at && j <= runs[r]!.at(-1)!));
     if (forced[at - 1]) because = `a pause of ${Math.round(g!)} s (over ${opts.timeGapSeconds} s)`;
+    else if (colourway)
+      because =
+        "the same pose as a photo of the previous article in another colour: two colourways, two garments";
     else if (timeSpeaks && pull[at - 1]! < 0 && dist <= 1)
       because = `a pause of ${Math.round(g!)} s, ${round(g! / medianGap)}x the batch's usual gap, outweighs the likeness`;
     else if (timeSpeaks && pull[at - 1]! < 0)
@@ -536,18 +556,18 @@ export function sizePrior(more: number): (len: number) => number {
  * Best split of the sequence into runs (dynamic programming, exact for this cost): a run of len photos costs
  * (len - 1) x (its mean pair distance - cut), minus the time pull of its links (in cuts); a one-photo run costs
  * lonePenalty x cut; each run adds sizeCost(len) (the batch's size prior); a forced pause cannot sit inside
- * a run. O(n * maxRun^2).
+ * a run, nor can two photos apart (the same pose in another colour). O(n * maxRun^2).
  */
 function segment(
   d: Float64Array,
   n: number,
   cut: number,
   pull: Float64Array,
-  forced: boolean[],
+  limits: { forced: boolean[]; apartOf: number[][]; maxRun: number },
   lonePenalty: number,
-  maxRun: number,
   sizeCost: (len: number) => number,
 ): number[][] {
+  const { forced, apartOf, maxRun } = limits;
   const best = new Float64Array(n + 1).fill(Number.POSITIVE_INFINITY);
   const from = new Int32Array(n + 1);
   best[0] = 0;
@@ -557,6 +577,8 @@ function segment(
     for (let start = end - 1; start >= Math.max(0, end - maxRun); start--) {
       if (start < end - 1) {
         if (forced[start]) break;
+        // Every longer run holds this pair too.
+        if (apartOf[start]!.some((k) => k > start && k < end)) break;
         links += pull[start]!;
       }
       for (let k = start + 1; k < end; k++) pairs += d[start * n + k]! - cut;
@@ -628,6 +650,7 @@ function orderFree(
   d: Float64Array,
   n: number,
   opts: GroupingOptions,
+  apartOf: number[][],
 ): {
   articles: number[][];
   low: boolean[];
@@ -694,6 +717,9 @@ function orderFree(
       nearModes,
     );
   const cut = opts.freeCut;
+  // Two photos apart are never joined: their distance is beyond any cut, and so, average linkage being an
+  // average, is the distance of any two articles holding them.
+  for (let i = 0; i < n; i++) for (const j of apartOf[i]!) local[i * n + j] = APART;
   const articles = agglomerative(local, n, cut);
   attachLoners(articles, local, n, cut * (1 + opts.singletonPenalty));
   const mean = (a: number[], b: number[]) => {
@@ -860,6 +886,10 @@ function agglomerative(d: Float64Array, n: number, cut: number): number[][] {
   }
   return [...groups.values()];
 }
+
+/** The distance of two photos apart in the order-free grouping: far over any cut, even averaged over two articles
+ *  of 2000 photos each. */
+const APART = 1e12;
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

@@ -1,4 +1,4 @@
-import { colorGridDistance, hashWords, popcount } from "../imaging/hash.js";
+import { colorGridDelta, hashWords, popcount } from "../imaging/hash.js";
 
 export interface HashedPhoto {
   sha256: string;
@@ -15,20 +15,36 @@ export interface DuplicatePair {
   kind: "identical" | "perceptual";
   phashDistance: number;
   ahashDistance: number;
+  /** Mean ΔE over the 8x8 colour grids. */
   colorDistance: number;
+  /** Largest ΔE of one grid cell. */
+  cellColorDistance: number;
 }
 
 export interface DuplicateThresholds {
   maxHamming: number;
   requireBoth: boolean;
   maxColorDelta: number;
+  maxCellColorDelta: number;
+}
+
+/** What comparing every pair of a batch found. */
+export interface PhotoPairs {
+  /** Pairs that are the same picture. */
+  duplicates: DuplicatePair[];
+  /** Pairs in the same pose (greyscale hashes within maxHamming) where a part of the picture changed colour and
+   *  the rest did not: at least one 8x8 cell over maxCellColorDelta, fewer than half of them. One garment cannot
+   *  change colour between two shots; two colourways of one style shot in one pose (a studio, a seller's floor)
+   *  do exactly this, so such a pair is two garments, whatever the rest of the evidence says. A change of light
+   *  moves most cells and is not counted. */
+  colourways: [number, number][];
 }
 
 /**
- * Finds every pair of photos that are the same picture: same bytes, or pHash/aHash within maxHamming and
- * colour grids within maxColorDelta.
+ * Compares every pair of photos: the same picture (same bytes, or pHash/aHash within maxHamming and colour grids
+ * within maxColorDelta on average and maxCellColorDelta in every cell), or the same pose in another colour.
  */
-export function findDuplicatePairs(photos: HashedPhoto[], t: DuplicateThresholds): DuplicatePair[] {
+export function comparePhotos(photos: HashedPhoto[], t: DuplicateThresholds): PhotoPairs {
   // Each hash parsed once into two 32-bit words (all pairs of 500 photos are 125 000 comparisons).
   const words = new Uint32Array(photos.length * 4);
   photos.forEach((p, i) => {
@@ -36,7 +52,8 @@ export function findDuplicatePairs(photos: HashedPhoto[], t: DuplicateThresholds
   });
   const bits = (i: number, j: number, k: number) =>
     popcount(words[i * 4 + k]! ^ words[j * 4 + k]!) + popcount(words[i * 4 + k + 1]! ^ words[j * 4 + k + 1]!);
-  const pairs: DuplicatePair[] = [];
+  const duplicates: DuplicatePair[] = [];
+  const colourways: [number, number][] = [];
   for (let a = 0; a < photos.length; a++)
     for (let b = a + 1; b < photos.length; b++) {
       const pa = photos[a]!;
@@ -47,16 +64,38 @@ export function findDuplicatePairs(photos: HashedPhoto[], t: DuplicateThresholds
       if (!identical && t.requireBoth && !p) continue;
       const ahashDistance = bits(a, b, 2);
       if (identical) {
-        pairs.push({ a, b, kind: "identical", phashDistance, ahashDistance, colorDistance: 0 });
+        duplicates.push({
+          a,
+          b,
+          kind: "identical",
+          phashDistance,
+          ahashDistance,
+          colorDistance: 0,
+          cellColorDistance: 0,
+        });
         continue;
       }
       const q = ahashDistance <= t.maxHamming;
       if (!(t.requireBoth ? p && q : p || q)) continue;
-      const colorDistance = colorGridDistance(pa.colorgrid, pb.colorgrid);
-      if (colorDistance <= t.maxColorDelta)
-        pairs.push({ a, b, kind: "perceptual", phashDistance, ahashDistance, colorDistance });
+      const colour = colorGridDelta(pa.colorgrid, pb.colorgrid, t.maxCellColorDelta);
+      if (colour.mean <= t.maxColorDelta && colour.max <= t.maxCellColorDelta)
+        duplicates.push({
+          a,
+          b,
+          kind: "perceptual",
+          phashDistance,
+          ahashDistance,
+          colorDistance: colour.mean,
+          cellColorDistance: colour.max,
+        });
+      else if (colour.over > 0 && 2 * colour.over < colour.cells) colourways.push([a, b]);
     }
-  return pairs;
+  return { duplicates, colourways };
+}
+
+/** The pairs of photos that are the same picture (comparePhotos). */
+export function findDuplicatePairs(photos: HashedPhoto[], t: DuplicateThresholds): DuplicatePair[] {
+  return comparePhotos(photos, t).duplicates;
 }
 
 export interface DuplicateDecision {

@@ -39,7 +39,14 @@ export function groupingKey(input: GroupingInput, opts: GroupingOptions): string
   const h = createHash("sha256");
   h.update(groupingCode());
   h.update(JSON.stringify(opts));
-  h.update(JSON.stringify({ n: input.vectors.length, times: input.times, closeUp: input.closeUp ?? null }));
+  h.update(
+    JSON.stringify({
+      n: input.vectors.length,
+      times: input.times,
+      closeUp: input.closeUp ?? null,
+      apart: input.apart ?? [],
+    }),
+  );
   const floats = (vs: Float32Array[] | undefined) => {
     h.update(vs ? `[${vs.length}]` : "none");
     for (const v of vs ?? []) {

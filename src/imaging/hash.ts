@@ -39,13 +39,33 @@ export async function hashPixels(pixels: Buffer, width: number, height: number):
 
 /** Mean CIELAB distance (ΔE76) between two colour grids: ~1-3 for re-encodes, 10+ for another garment colour. */
 export function colorGridDistance(a: string, b: string): number {
+  return colorGridDelta(a, b).mean;
+}
+
+/** Mean and largest per-cell CIELAB distance (ΔE76) between two colour grids, and how many cells differ by more
+ *  than `limit` (Infinity everywhere when the grids do not match in size). A re-encode moves every cell a little;
+ *  another colourway in the same pose moves the garment's cells a lot and leaves the backdrop alone, so its mean
+ *  can stay small while its largest cell cannot. */
+export function colorGridDelta(
+  a: string,
+  b: string,
+  limit = Number.POSITIVE_INFINITY,
+): { mean: number; max: number; over: number; cells: number } {
   const x = Buffer.from(a, "hex");
   const y = Buffer.from(b, "hex");
-  if (x.length !== y.length || x.length === 0) return Number.POSITIVE_INFINITY;
+  const cells = x.length / 3;
+  if (x.length !== y.length || x.length === 0)
+    return { mean: Number.POSITIVE_INFINITY, max: Number.POSITIVE_INFINITY, over: cells, cells };
   let s = 0;
-  for (let i = 0; i < x.length; i += 3)
-    s += Math.hypot(x[i]! - y[i]!, x[i + 1]! - y[i + 1]!, x[i + 2]! - y[i + 2]!);
-  return s / (x.length / 3);
+  let max = 0;
+  let over = 0;
+  for (let i = 0; i < x.length; i += 3) {
+    const d = Math.hypot(x[i]! - y[i]!, x[i + 1]! - y[i + 1]!, x[i + 2]! - y[i + 2]!);
+    s += d;
+    if (d > max) max = d;
+    if (d > limit) over++;
+  }
+  return { mean: s / cells, max, over, cells };
 }
 
 /** aHash of an 8x8 grey image: bit set where the pixel is above the mean. */

@@ -76,7 +76,7 @@ export async function describeArticles(
             duplicate_reason:
               dup.pair.kind === "identical"
                 ? "identical bytes (sha256)"
-                : `pHash distance ${dup.pair.phashDistance}, aHash distance ${dup.pair.ahashDistance} (<= ${config.duplicates.maxHamming}), colour ΔE ${dup.pair.colorDistance.toFixed(1)} (<= ${config.duplicates.maxColorDelta})`,
+                : `pHash distance ${dup.pair.phashDistance}, aHash distance ${dup.pair.ahashDistance} (<= ${config.duplicates.maxHamming}), colour ΔE ${dup.pair.colorDistance.toFixed(1)} (<= ${config.duplicates.maxColorDelta}), largest cell ΔE ${dup.pair.cellColorDistance.toFixed(1)} (<= ${config.duplicates.maxCellColorDelta})`,
           }
         : {}),
       color: a.entry.color.name,

@@ -1,7 +1,7 @@
 import type { Config } from "../core/config.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { type GroupingResult, groupPhotos } from "../grouping/cluster.js";
-import { type DuplicateDecision, decideDuplicates, findDuplicatePairs } from "../grouping/duplicates.js";
+import { comparePhotos, type DuplicateDecision, decideDuplicates } from "../grouping/duplicates.js";
 import { type GroupingMemo, groupingKey, recall } from "../grouping/memo.js";
 import type { AnalysedPhoto } from "./types.js";
 
@@ -38,7 +38,7 @@ export function groupArticles(
     sha256: a.sha256,
     pixels: a.entry.width * a.entry.height,
   }));
-  const pairs = findDuplicatePairs(hashed, config.duplicates);
+  const { duplicates: pairs, colourways } = comparePhotos(hashed, config.duplicates);
   const dupes = decideDuplicates(hashed, pairs);
 
   const kept = analysed.map((_, i) => i).filter((i) => !dupes.has(i));
@@ -48,11 +48,18 @@ export function groupArticles(
       (x, y) => analysed[x]!.entry.captured_at!.localeCompare(analysed[y]!.entry.captured_at!) || x - y,
     );
   emit({ type: "stage", stage: "group", total: kept.length });
+  const position = new Map(kept.map((i, k) => [i, k]));
   const input = {
     vectors: kept.map((i) => analysed[i]!.vector),
     garment: kept.map((i) => analysed[i]!.garment),
     closeUp: kept.map((i) => analysed[i]!.closeUp),
     times: kept.map((i) => toSeconds(analysed[i]!.entry.captured_at)),
+    // The same pose in another colour: two garments (colourways kept only between photos both kept).
+    apart: colourways.flatMap(([a, b]): [number, number][] => {
+      const i = position.get(a);
+      const j = position.get(b);
+      return i === undefined || j === undefined ? [] : [[i, j]];
+    }),
   };
   const key = groupingKey(input, config.grouping);
   const recalled = recall(remembered, key, kept.length);
