@@ -24,7 +24,8 @@
  *                                sets: windows of 6-30 photos), and the order test's false alarms on random orders
  *   npm run eval -- --errors     the garments of the multi-photo sets not recovered exactly in shooting order: each
  *                                article holding one of their photos, with the photos' own files (for looking at
- *                                them; the grouping never sees the names)
+ *                                them; the grouping never sees the names); and under each colour table, every
+ *                                misnamed garment with its label and the name given
  */
 
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -554,7 +555,7 @@ async function main() {
       const c =
         order === "shooting" ? await colourAccuracy(r.photos, r.item, r.step, set.colour, config) : null;
       const s = r.score;
-      if (c)
+      if (c) {
         confusions.push(
           confusionTable(
             set.name,
@@ -562,6 +563,18 @@ async function main() {
             c.garments.map((g) => set.disputed.get(g)),
           ),
         );
+        // --errors: each misnamed garment, its label and the name vbulk gave (and the colour its record says).
+        if (process.argv.includes("--errors"))
+          confusions.push(
+            ...c.pairs.flatMap(([want, got], k) => {
+              const g = c.garments[k]!;
+              const other = set.disputed.get(g);
+              return want === got
+                ? []
+                : [`  ${g}: ${want} named ${got}${other ? ` (its record: ${other})` : ""}`];
+            }),
+          );
+      }
       modes.push(`  ${set.name} ${order}: order excess ${r.step.grouping.orderSignal}; ${s.modes}`);
       rows.push(
         `| ${set.name} | ${order} | ${s.garments} / ${s.photos} | ${s.predicted} (${s.method}) | ${pct(s.exact)} | ${pct(s.precision)} / ${pct(s.recall)} | ${pct(s.mergedIntoOther)} | ${pct(s.keptAlone)} | ${c ? `${c.right}/${c.judged} = ${pct(c.right / c.judged)}` : "–"} |`,
