@@ -90,7 +90,10 @@ export const DEFAULTS = Object.freeze({
      *  sets stay 100% alone over the grid at colorWeight 0.5-0.85; at 1 (garment colour alone) hm-colour-dev,
      *  whose colourways of one style sit together, is joined in most cells (kept alone down to 13%). Held out
      *  (chosen on one multi-photo set, read on the other, over cutScale 1-1.5 x sequenceSingletonPenalty 0-0.5 x
-     *  sizePriorWeight 0-0.6): madison-multiview 82.8-88.5%, deepfashion-dev 86.9-90.6%. */
+     *  sizePriorWeight 0-0.6): madison-multiview 82.8-88.5%, deepfashion-dev 86.9-90.6%. Since colourways in one
+     *  pose are kept apart (comparePhotos, 2026-11-27) the same grid gives these defaults madison-multiview 93.2% /
+     *  deepfashion-dev 91.3%: still the best worst set (with 5 other points; colorWeight 0.5 now 88.6-95.5% /
+     *  83.1-90.6%), and held out (chosen on the three other sets) madison-multiview 89.8%, deepfashion-dev 90.0%. */
     cutScale: 1.3,
     /** Order-free grouping: a photo left alone joins its closest article under the cut times (1 + this), the
      *  size prior of that path (sellers shoot each garment 3-6 times, a flat shot or a close-up is the usual
@@ -149,7 +152,8 @@ export const DEFAULTS = Object.freeze({
      *  36.8% (2.6% / 12.2%), 0.5 27.5% / 39.1% (3.5% / 14.1%), 0.8 34% / 36% (8% / 24%). 0.5 is the last step
      *  that helps both sets and the first under which under half the articles are single photos. A photo left
      *  alone then joins its closest article under the cut plus singletonPenalty (the size prior; a flat shot or
-     *  close-up is the usual loner): 31.9% / 38.6% exact, 5.1% / 17.6% merged (bench/eval.ts, shuffled rows). */
+     *  close-up is the usual loner): 31.9% / 38.6% exact, 5.1% / 17.6% merged (bench/eval.ts, shuffled rows);
+     *  with colourways in one pose apart, 31.9% / 39.8%, 5.1% / 17.0%. */
     freeCut: 0.5,
     /** Order-free: a photo has a clear partner when its nearest photo sits under a tenth of its neighbourhood's
      *  scale... */
