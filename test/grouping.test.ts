@@ -161,13 +161,19 @@ describe("duplicates: find vs decide", () => {
     for (const cell of [27, 28, 35, 36]) colourway[cell * 3 + 1] = 120;
     // Every cell a clearly different colour: another light (or white balance) on the same scene, not proof.
     const relit = Buffer.from(grey.map((v, i) => (i % 3 === 0 ? v + 15 : v)));
-    const photos = [grey, colourway, relit].map((g, i) =>
+    // One cell: a hand or a tag in the frame, not proof either.
+    const speck = Buffer.from(grey);
+    speck[0] = 130;
+    const photos = [grey, colourway, relit, speck].map((g, i) =>
       photo(String(i), "0000000000000000", 100, g.toString("hex")),
     );
     const pairs = comparePhotos(photos, t);
     assert.deepEqual(pairs.duplicates, []);
-    // 0-1: four cells changed, the rest alike; 0-2 and 1-2: every cell moved.
-    assert.deepEqual(pairs.colourways, [[0, 1]]);
+    // 0-1: four cells changed, the rest alike; 0-2 and 1-2: every cell moved; 0-3: one cell; 1-3: five cells.
+    assert.deepEqual(pairs.colourways, [
+      [0, 1],
+      [1, 3],
+    ]);
   });
   it("still calls a re-encode a duplicate: every cell moved a little", () => {
     const grey = Buffer.alloc(192, 100);
