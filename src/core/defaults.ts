@@ -58,6 +58,12 @@ export const DEFAULTS = Object.freeze({
      *  msj000t) 1.4, a second frame of one outfit (pwt005t / wpd000t) 7.1: both stay duplicates, the same picture
      *  to a buyer; nothing else under 12.7. */
     maxCellColorDelta: 10,
+    /** Two photos in the same pose (hashes within maxHamming) with at least this many cells, and fewer than half,
+     *  changed by more than maxCellColorDelta show two garments: a part of the picture changed colour, which one
+     *  garment cannot do (src/grouping/duplicates.ts comparePhotos; the grouping never joins them). A part, not
+     *  a speck: one cell (1/64 of the frame) is what a hand, a tag or a reflection can change between two shots
+     *  of one garment; the colourways measured change 4-14 cells (madison-multiview msj006, wbk012). */
+    colourwayMinCells: 2,
   }),
   grouping: Object.freeze({
     /** auto: the sequence method when the order carries signal (two modes in the consecutive distances or in

@@ -26,6 +26,7 @@ export interface DuplicateThresholds {
   requireBoth: boolean;
   maxColorDelta: number;
   maxCellColorDelta: number;
+  colourwayMinCells: number;
 }
 
 /** What comparing every pair of a batch found. */
@@ -33,7 +34,7 @@ export interface PhotoPairs {
   /** Pairs that are the same picture. */
   duplicates: DuplicatePair[];
   /** Pairs in the same pose (greyscale hashes within maxHamming) where a part of the picture changed colour and
-   *  the rest did not: at least MIN_CHANGED_CELLS of the 8x8 cells over maxCellColorDelta, fewer than half of
+   *  the rest did not: at least colourwayMinCells of the 8x8 cells over maxCellColorDelta, fewer than half of
    *  them. One garment cannot
    *  change colour between two shots; two colourways of one style shot in one pose (a studio, a seller's floor)
    *  do exactly this, so such a pair is two garments, whatever the rest of the evidence says. A change of light
@@ -89,15 +90,10 @@ export function comparePhotos(photos: HashedPhoto[], t: DuplicateThresholds): Ph
           colorDistance: colour.mean,
           cellColorDistance: colour.max,
         });
-      else if (colour.over >= MIN_CHANGED_CELLS && 2 * colour.over < colour.cells) colourways.push([a, b]);
+      else if (colour.over >= t.colourwayMinCells && 2 * colour.over < colour.cells) colourways.push([a, b]);
     }
   return { duplicates, colourways };
 }
-
-/** A part of the picture, not a speck: one cell (1/64 of the frame) is what a hand, a tag or a reflection can
- *  change between two shots of one garment; the colourways measured change 4-14 cells (madison-multiview msj006,
- *  wbk012). */
-const MIN_CHANGED_CELLS = 2;
 
 /** The pairs of photos that are the same picture (comparePhotos). */
 export function findDuplicatePairs(photos: HashedPhoto[], t: DuplicateThresholds): DuplicatePair[] {
