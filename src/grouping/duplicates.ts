@@ -35,10 +35,9 @@ export interface PhotoPairs {
   duplicates: DuplicatePair[];
   /** Pairs in the same pose (greyscale hashes within maxHamming) where a part of the picture changed colour and
    *  the rest did not: at least colourwayMinCells of the 8x8 cells over maxCellColorDelta, fewer than half of
-   *  them. One garment cannot
-   *  change colour between two shots; two colourways of one style shot in one pose (a studio, a seller's floor)
-   *  do exactly this, so such a pair is two garments, whatever the rest of the evidence says. A change of light
-   *  moves most cells and is not counted. */
+   *  them. One garment cannot change colour between two shots; two colourways of one style shot in one pose (a
+   *  studio, a seller's floor) do exactly this, so such a pair is two garments, whatever the rest of the
+   *  evidence says. A change of light moves most cells and is not counted. */
   colourways: [number, number][];
 }
 
