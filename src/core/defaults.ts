@@ -62,7 +62,9 @@ export const DEFAULTS = Object.freeze({
      *  changed by more than maxCellColorDelta show two garments: a part of the picture changed colour, which one
      *  garment cannot do (src/grouping/duplicates.ts comparePhotos; the grouping never joins them). A part, not
      *  a speck: one cell (1/64 of the frame) is what a hand, a tag or a reflection can change between two shots
-     *  of one garment; the colourways measured change 4-14 cells (madison-multiview msj006, wbk012). */
+     *  of one garment; the colourways measured change 4-14 cells (madison-multiview msj006, wbk012). On the four
+     *  grouping sets of ../shared/photos the test finds 15 pairs (madison-multiview 12, hm-colour-dev 3), every
+     *  one of two different garments. */
     colourwayMinCells: 2,
   }),
   grouping: Object.freeze({
