@@ -100,7 +100,7 @@ export const DEFAULTS = Object.freeze({
      *  (chosen on one multi-photo set, read on the other, over cutScale 1-1.5 x sequenceSingletonPenalty 0-0.5 x
      *  sizePriorWeight 0-0.6): madison-multiview 82.8-88.5%, deepfashion-dev 86.9-90.6%. Since colourways in one
      *  pose are kept apart (comparePhotos, 2026-11-27) the same grid gives these defaults madison-multiview 93.2% /
-     *  deepfashion-dev 91.3%: still the best worst set (with 5 other points; colorWeight 0.5 now 88.6-95.5% /
+     *  deepfashion-dev 91.3%: still the best worst set (with 7 other points; colorWeight 0.5 now 88.6-95.5% /
      *  83.1-90.6%), and held out (chosen on the three other sets) madison-multiview 89.8%, deepfashion-dev 90.0%. */
     cutScale: 1.3,
     /** Order-free grouping: a photo left alone joins its closest article under the cut times (1 + this), the
