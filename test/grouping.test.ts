@@ -170,7 +170,7 @@ describe("duplicates: find vs decide", () => {
     const pairs = comparePhotos(photos, t);
     assert.deepEqual(pairs.duplicates, []);
     // 0-1: four cells changed, the rest alike; 0-2 and 1-2: every cell moved; 0-3: one cell; 1-3: five cells.
-    assert.deepEqual(pairs.colourways, [
+    assert.deepEqual(pairs.colorways, [
       [0, 1],
       [1, 3],
     ]);

@@ -29,7 +29,7 @@ export const ConfigSchema = z.object({
     requireBoth: z.boolean(),
     maxColorDelta: z.number().min(0),
     maxCellColorDelta: z.number().min(0),
-    colourwayMinCells: int(1, 64),
+    colorwayMinCells: int(1, 64),
   }),
   grouping: z.object({
     method: z.enum(GROUPING_METHODS),

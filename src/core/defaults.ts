@@ -65,7 +65,7 @@ export const DEFAULTS = Object.freeze({
      *  of one garment; the colourways measured change 4-14 cells (madison-multiview msj006, wbk012). On the four
      *  grouping sets of ../shared/photos the test finds 15 pairs (madison-multiview 12, hm-colour-dev 3), every
      *  one of two different garments. */
-    colourwayMinCells: 2,
+    colorwayMinCells: 2,
   }),
   grouping: Object.freeze({
     /** auto: the sequence method when the order carries signal (two modes in the consecutive distances or in

@@ -69,7 +69,7 @@ export interface GroupingInput {
   closeUp?: boolean[];
   /** Seconds since an arbitrary origin, per photo, or null where unknown. */
   times: (number | null)[];
-  /** Pairs of photos known to show two garments: the same pose in another colour (comparePhotos' colourways).
+  /** Pairs of photos known to show two garments: the same pose in another colour (comparePhotos' colorways).
    *  No article holds both (auto and sequence methods). */
   apart?: [number, number][];
 }

@@ -26,7 +26,7 @@ export interface DuplicateThresholds {
   requireBoth: boolean;
   maxColorDelta: number;
   maxCellColorDelta: number;
-  colourwayMinCells: number;
+  colorwayMinCells: number;
 }
 
 /** What comparing every pair of a batch found. */
@@ -34,11 +34,11 @@ export interface PhotoPairs {
   /** Pairs that are the same picture. */
   duplicates: DuplicatePair[];
   /** Pairs in the same pose (greyscale hashes within maxHamming) where a part of the picture changed colour and
-   *  the rest did not: at least colourwayMinCells of the 8x8 cells over maxCellColorDelta, fewer than half of
+   *  the rest did not: at least colorwayMinCells of the 8x8 cells over maxCellColorDelta, fewer than half of
    *  them. One garment cannot change colour between two shots; two colourways of one style shot in one pose (a
    *  studio, a seller's floor) do exactly this, so such a pair is two garments, whatever the rest of the
    *  evidence says. A change of light moves most cells and is not counted. */
-  colourways: [number, number][];
+  colorways: [number, number][];
 }
 
 /**
@@ -54,7 +54,7 @@ export function comparePhotos(photos: HashedPhoto[], t: DuplicateThresholds): Ph
   const bits = (i: number, j: number, k: number) =>
     popcount(words[i * 4 + k]! ^ words[j * 4 + k]!) + popcount(words[i * 4 + k + 1]! ^ words[j * 4 + k + 1]!);
   const duplicates: DuplicatePair[] = [];
-  const colourways: [number, number][] = [];
+  const colorways: [number, number][] = [];
   for (let a = 0; a < photos.length; a++)
     for (let b = a + 1; b < photos.length; b++) {
       const pa = photos[a]!;
@@ -89,9 +89,9 @@ export function comparePhotos(photos: HashedPhoto[], t: DuplicateThresholds): Ph
           colorDistance: colour.mean,
           cellColorDistance: colour.max,
         });
-      else if (colour.over >= t.colourwayMinCells && 2 * colour.over < colour.cells) colourways.push([a, b]);
+      else if (colour.over >= t.colorwayMinCells && 2 * colour.over < colour.cells) colorways.push([a, b]);
     }
-  return { duplicates, colourways };
+  return { duplicates, colorways };
 }
 
 /** The pairs of photos that are the same picture (comparePhotos). */

@@ -38,7 +38,7 @@ export function groupArticles(
     sha256: a.sha256,
     pixels: a.entry.width * a.entry.height,
   }));
-  const { duplicates: pairs, colourways } = comparePhotos(hashed, config.duplicates);
+  const { duplicates: pairs, colorways } = comparePhotos(hashed, config.duplicates);
   const dupes = decideDuplicates(hashed, pairs);
 
   const kept = analysed.map((_, i) => i).filter((i) => !dupes.has(i));
@@ -55,7 +55,7 @@ export function groupArticles(
     closeUp: kept.map((i) => analysed[i]!.closeUp),
     times: kept.map((i) => toSeconds(analysed[i]!.entry.captured_at)),
     // The same pose in another colour: two garments (colourways kept only between photos both kept).
-    apart: colourways.flatMap(([a, b]): [number, number][] => {
+    apart: colorways.flatMap(([a, b]): [number, number][] => {
       const i = position.get(a);
       const j = position.get(b);
       return i === undefined || j === undefined ? [] : [[i, j]];
