@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULTS } from "../src/core/defaults.js";
 import { groupPhotos } from "../src/grouping/cluster.js";
-import { comparePhotos, decideDuplicates, findDuplicatePairs } from "../src/grouping/duplicates.js";
+import { comparePhotos, decideDuplicates } from "../src/grouping/duplicates.js";
 import { scoreDuplicates, scoreGrouping } from "../src/grouping/evaluate.js";
 import { normalize } from "../src/imaging/embedder.js";
-import { colorGridDistance } from "../src/imaging/hash.js";
+import { colorGridDelta } from "../src/imaging/hash.js";
 
 /** Unit vectors around a few "garment" directions, with small per-photo jitter: a known answer. */
 function designed(articles: number[], jitter = 0.05): { vectors: Float32Array[]; truth: number[] } {
@@ -111,7 +111,7 @@ describe("duplicates: find vs decide", () => {
       photo("b", "000000000000001f", 400),
       photo("c", "ffffffffffffffff", 100),
     ];
-    const pairs = findDuplicatePairs(photos, t);
+    const pairs = comparePhotos(photos, t).duplicates;
     assert.deepEqual(
       pairs.map((p) => [p.a, p.b, p.kind, p.phashDistance]),
       [
@@ -127,7 +127,7 @@ describe("duplicates: find vs decide", () => {
       photo("b", "0000000000000003", 900),
       photo("c", "000000000000000f", 100),
     ];
-    const decisions = decideDuplicates(photos, findDuplicatePairs(photos, t));
+    const decisions = decideDuplicates(photos, comparePhotos(photos, t).duplicates);
     assert.deepEqual(
       [...decisions].map(([i, d]) => [i, d.of]),
       [
@@ -139,7 +139,7 @@ describe("duplicates: find vs decide", () => {
   it("does not call two colourways of one pose duplicates", () => {
     const red = "ff".repeat(192);
     const photos = [photo("a", "0000000000000000", 100), photo("b", "0000000000000000", 100, red)];
-    assert.deepEqual(findDuplicatePairs(photos, t), []);
+    assert.deepEqual(comparePhotos(photos, t).duplicates, []);
   });
   it("does not call a colourway a duplicate when only the garment's cells change (small mean, large local ΔE)", () => {
     // madison-multiview msj006t vs msj006c-royal-blue: the same studio pose, a charcoal and a royal-blue shirt;
@@ -152,8 +152,8 @@ describe("duplicates: find vs decide", () => {
       photo("a", "0000000000000000", 100, grey.toString("hex")),
       photo("b", "0000000000000000", 100, other.toString("hex")),
     ];
-    assert.ok(colorGridDistance(grey.toString("hex"), other.toString("hex")) < t.maxColorDelta);
-    assert.deepEqual(findDuplicatePairs(photos, t), []);
+    assert.ok(colorGridDelta(grey.toString("hex"), other.toString("hex")).mean < t.maxColorDelta);
+    assert.deepEqual(comparePhotos(photos, t).duplicates, []);
   });
   it("reports the same pose in another colour as two garments, a change of light as neither", () => {
     const grey = Buffer.alloc(192, 100);
@@ -182,7 +182,7 @@ describe("duplicates: find vs decide", () => {
       photo("a", "0000000000000000", 100, grey.toString("hex")),
       photo("b", "0000000000000000", 90, reencoded.toString("hex")),
     ];
-    assert.equal(findDuplicatePairs(photos, t).length, 1);
+    assert.equal(comparePhotos(photos, t).duplicates.length, 1);
   });
 });
 

@@ -94,11 +94,6 @@ export function comparePhotos(photos: HashedPhoto[], t: DuplicateThresholds): Ph
   return { duplicates, colorways };
 }
 
-/** The pairs of photos that are the same picture (comparePhotos). */
-export function findDuplicatePairs(photos: HashedPhoto[], t: DuplicateThresholds): DuplicatePair[] {
-  return comparePhotos(photos, t).duplicates;
-}
-
 export interface DuplicateDecision {
   /** Index of the photo kept in its place. */
   of: number;

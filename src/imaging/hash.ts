@@ -37,11 +37,6 @@ export async function hashPixels(pixels: Buffer, width: number, height: number):
   return { ahash: averageHash(small), phash: dctHash(big), colorgrid: grid.toString("hex") };
 }
 
-/** Mean CIELAB distance (ΔE76) between two colour grids: ~1-3 for re-encodes, 10+ for another garment colour. */
-export function colorGridDistance(a: string, b: string): number {
-  return colorGridDelta(a, b).mean;
-}
-
 /** Mean and largest per-cell CIELAB distance (ΔE76) between two colour grids, and how many cells differ by more
  *  than `limit` (Infinity everywhere when the grids do not match in size). A re-encode moves every cell a little;
  *  another colourway in the same pose moves the garment's cells a lot and leaves the backdrop alone, so its mean
