@@ -477,19 +477,12 @@ const BACKDROP_MIN_L = 50;
 const BACKDROP_MAX_CHROMA = 6;
 
 /**
- * The photo's backdrop: the median Lab of the sample's border ring, or null when the border is not a light neutral
- * backdrop (a close-up, where the border is the garment; a coloured or dark floor).
+ * The photo's backdrop: the median Lab of the sample's border ring (sampleLab's), or null when the border is not
+ * a light neutral backdrop (a close-up, where the border is the garment; a coloured or dark floor).
  */
-export function lightBackdrop(sample: LabSample): [number, number, number] | null {
-  if (sample.closeUp) return null;
-  const s = sample.size;
-  const ring = Math.max(1, Math.round(s / 24));
-  const values: [number[], number[], number[]] = [[], [], []];
-  for (let y = 0; y < s; y++)
-    for (let x = 0; x < s; x++)
-      if (x < ring || y < ring || x >= s - ring || y >= s - ring)
-        for (let k = 0; k < 3; k++) values[k as 0 | 1 | 2].push(sample.lab[(y * s + x) * 3 + k]!);
-  const [L, a, b] = values.map((v) => v.sort((x, y) => x - y)[v.length >> 1]!) as [number, number, number];
+function lightBackdrop(sample: LabSample): [number, number, number] | null {
+  if (sample.closeUp || !sample.borderMedian) return null;
+  const [L, a, b] = sample.borderMedian;
   return L >= BACKDROP_MIN_L && Math.hypot(a, b) < BACKDROP_MAX_CHROMA ? [L, a, b] : null;
 }
 

@@ -11,6 +11,8 @@ export interface LabSample {
   grey: Float32Array;
   /** True when nothing unlike the border was found: the garment fills the frame and the border is the garment. */
   closeUp?: boolean;
+  /** Median L, a, b of the border ring: the backdrop's colour when there is one (not in a close-up). */
+  borderMedian?: [number, number, number];
 }
 
 const SRGB_TO_LINEAR = (() => {
@@ -79,6 +81,10 @@ export async function sampleLab(
     for (let x = 0; x < size; x++)
       if (x < ring || y < ring || x >= size - ring || y >= size - ring) border.push(y * size + x);
   const step = Math.max(1, Math.floor(border.length / 48));
+  const borderMedian = [0, 1, 2].map((k) => {
+    const v = Float32Array.from(border, (i) => lab[i * 3 + k]!).sort();
+    return v[v.length >> 1]!;
+  }) as [number, number, number];
   // A border colour that also fills the centre is the garment touching the frame (a close-up), not the floor.
   const centre0 = Math.floor(size * 0.3);
   const centre1 = Math.ceil(size * 0.7);
@@ -126,7 +132,7 @@ export async function sampleLab(
   // Garment fills the frame (a close-up of a label or fabric): the border is the garment, so trust the centre.
   const closeUp = total < 0.08 * centreTotal;
   if (closeUp) weight.set(centre);
-  return { size, lab, weight, grey, closeUp };
+  return { size, lab, weight, grey, closeUp, borderMedian };
 }
 
 function pickPixels(pixels: Buffer, width: number, height: number, size: number): Buffer {
