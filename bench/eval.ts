@@ -549,9 +549,12 @@ async function main() {
   rows.push("|---|---|---|---|---|---|---|---|---|");
   const modes: string[] = [];
   const confusions: string[] = [];
+  /** Each set's shooting-order grouping, for --errors (not grouped twice). */
+  const shooting = new Map<string, GroupStep>();
   for (const set of sets) {
     for (const order of ["shooting", "shuffled", "times"] as const) {
       const r = await run(set, order, config);
+      if (order === "shooting") shooting.set(set.name, r.step);
       const c =
         order === "shooting" ? await colourAccuracy(r.photos, r.item, r.step, set.colour, config) : null;
       const s = r.score;
@@ -586,7 +589,7 @@ async function main() {
   if (process.argv.includes("--modes")) console.log(modes.join("\n"));
   if (process.argv.includes("--errors"))
     for (const set of sets.filter((s) => new Set(s.item).size < s.item.length))
-      console.log(listErrors(set, (await run(set, "shooting", config)).step));
+      console.log(listErrors(set, shooting.get(set.name)!));
   console.log(`\n${await evalDuplicates(config)}`);
   if (process.argv.includes("--small")) await smallBatches(sets, config);
   if (process.argv.includes("--small-ordered")) await smallOrdered(sets, config);
