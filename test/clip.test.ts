@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { COLOUR_TOKENS } from "../fixtures/models.js";
 import type { VbulkError } from "../src/core/errors.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
-import { loadClip, loadLabelSet } from "../src/model/clip.js";
+import { colorPrompt, loadClip, loadLabelSet } from "../src/model/clip.js";
 import { manifestForFolder } from "../src/model/manifest.js";
 import { openSession } from "../src/model/onnx.js";
 import { loadPreprocessor, preprocessInto } from "../src/model/preprocess.js";
@@ -177,6 +177,43 @@ describe("zero-shot with a hand-built model whose answer is known", { skip: skip
     } finally {
       await clip.close();
     }
+  });
+  it("votes on colour: pure red, green and blue photos are rouge, vert and bleu, with prompts naming the category", async () => {
+    const dir = await meanColourModel();
+    const clip = await loadClip(dir, await manifestForFolder(dir), { device: "cpu" });
+    try {
+      const labels = await loadLabelSet(join(FIXTURES, "models", "mean-colour", "labels.json"));
+      const classifier = await clip.classifier(labels);
+      const names = ["IMG_0001-red.png", "IMG_0002-green.png", "IMG_0003-blue.png"];
+      const photos = await Promise.all(names.map((f) => decodePhotoFile(join(FIXTURES, "colours", f), 256)));
+      const vectors = await clip.embedder.embed(photos);
+      const top = (p: Record<string, number>) => Object.entries(p).sort((x, y) => y[1] - x[1])[0]!;
+      // No category: "a photo of a red garment", the words this hand-built model knows.
+      const generic = await classifier.color!(vectors, [null, null, null]);
+      assert.deepEqual(
+        generic.map((p) => top(p)[0]),
+        ["rouge", "vert", "bleu"],
+      );
+      for (const p of generic) {
+        assert.ok(top(p)[1] > 0.9, `sure: ${top(p)[1]}`);
+        assert.ok(
+          Math.abs(Object.values(p).reduce((a, b) => a + b, 0) - 1) < 1e-6,
+          "probabilities of the 12",
+        );
+      }
+      // Category "red": every colour prompt names a red garment ("a photo of a blue red garment"), so the
+      // prompts are not the generic ones and the answer changes.
+      const named = await classifier.color!(vectors, ["red", "red", "red"]);
+      assert.notDeepEqual(named[1], generic[1]);
+    } finally {
+      await clip.close();
+    }
+  });
+  it("a colour word goes into the label's own prompt, with the right article", () => {
+    assert.equal(colorPrompt("a photo of a t-shirt", "orange"), "a photo of an orange t-shirt");
+    assert.equal(colorPrompt("a photo of a t-shirt", "white"), "a photo of a white t-shirt");
+    assert.equal(colorPrompt("a photo of jeans", "blue"), "a photo of blue jeans");
+    assert.equal(colorPrompt("sneakers on a floor", "white"), "a photo of a white sneakers on a floor");
   });
   it("a label set file with a bad field is refused with the field named", async () => {
     await assert.rejects(

@@ -1,5 +1,6 @@
 import type { Config } from "../core/config.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
+import type { ColorName } from "../imaging/color.js";
 import type { Embedder } from "../imaging/embedder.js";
 import type { SourceFile } from "../sources/types.js";
 import type { CacheEntry } from "../store/cache.js";
@@ -13,6 +14,9 @@ export interface Classifier {
   ): Promise<{ category: string; score: number; runnerUp: { category: string; score: number } }[]>;
   /** Women's or men's per embedding, with the zero-shot score of the winner (a softmax of two). */
   department?(vectors: Float32Array[]): Promise<{ name: "femme" | "homme"; score: number }[]>;
+  /** The probability of each colour name per embedding, the prompts naming the garment by its category id
+   *  ("a photo of a white shirt"; null or an id outside the label set: "a photo of a white garment"). */
+  color?(vectors: Float32Array[], categories: (string | null)[]): Promise<Record<ColorName, number>[]>;
 }
 
 export interface IngestOptions {

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
+import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
 import type { Classifier } from "../ingest/index.js";
 import { decodeVector, encodeVector } from "../store/cache.js";
@@ -85,6 +86,54 @@ export function departmentLabels(labels: LabelSet): LabelSet {
   };
 }
 
+/** The English words the colour prompts use for vbulk's 12 colour names. */
+export const COLOR_WORDS: Record<ColorName, string> = {
+  noir: "black",
+  blanc: "white",
+  gris: "grey",
+  bleu: "blue",
+  rouge: "red",
+  vert: "green",
+  jaune: "yellow",
+  beige: "beige",
+  marron: "brown",
+  rose: "pink",
+  violet: "purple",
+  orange: "orange",
+};
+
+/** The kind of garment a colour prompt names when the article's category is not in the label set. */
+const ANY_GARMENT = { id: "", prompt: "a photo of a garment" };
+
+/** Puts a colour word into a label's prompt: "a photo of a t-shirt" → "a photo of a white t-shirt", "a photo of
+ *  jeans" → "a photo of white jeans"; a prompt in another form is named after: "a photo of a white <prompt>". */
+export function colorPrompt(prompt: string, word: string): string {
+  const a = /^[aeiou]/.test(word) ? "an" : "a";
+  const m = /^(a photo of )(?:(a|an|the) )?(.+)$/i.exec(prompt);
+  if (!m) return `a photo of ${a} ${word} ${prompt}`;
+  return `${m[1]}${m[2] ? `${a} ` : ""}${word} ${m[3]}`;
+}
+
+/**
+ * The colour decision as one label set: for every garment label (and a garment of no known kind), the 12 colours
+ * put into the label's first prompt, so the model looks at the product ("a photo of a white shirt"), not at the
+ * trousers under it. Ids are "<label id>|<colour>".
+ */
+export function colorLabels(labels: LabelSet): LabelSet {
+  const kinds = [...labels.labels.map((l) => ({ id: l.id, prompt: l.prompts[0]! })), ANY_GARMENT];
+  return {
+    schemaVersion: 1,
+    name: `${labels.name}-colours`,
+    labels: kinds.flatMap((k) =>
+      COLOR_NAMES.map((c) => ({
+        id: `${k.id}|${c}`,
+        name: c,
+        prompts: [colorPrompt(k.prompt, COLOR_WORDS[c])],
+      })),
+    ),
+  };
+}
+
 /** Reads a label set file. Throws NOT_FOUND / BAD_INPUT naming the file and field. */
 export async function loadLabelSet(path: string): Promise<LabelSet> {
   return readJsonFile(
@@ -158,8 +207,23 @@ export async function loadClip(
       const deptTable = await labelEmbeddings(depts, modelId, embedder.dims, embedTexts, cacheDir);
       const byType = zeroShot(labels, table, manifest.logitScale);
       const byDept = zeroShot(depts, deptTable, manifest.logitScale);
+      const colors = colorLabels(labels);
+      const colorTable = await labelEmbeddings(colors, modelId, embedder.dims, embedTexts, cacheDir);
+      // 12 rows per kind of garment, in COLOR_NAMES order (colorLabels).
+      const colorRows = new Map<string, Float32Array[]>();
+      colors.labels.forEach((l, i) => {
+        const kind = l.id.slice(0, l.id.lastIndexOf("|"));
+        colorRows.set(kind, [...(colorRows.get(kind) ?? []), colorTable[i]!]);
+      });
       return {
         classify: byType.classify,
+        async color(vectors, categories) {
+          return vectors.map((v, i) => {
+            const rows = colorRows.get(categories[i] ?? "") ?? colorRows.get(ANY_GARMENT.id)!;
+            const p = softmax(rows, v, manifest.logitScale);
+            return Object.fromEntries(COLOR_NAMES.map((c, k) => [c, p[k]!])) as Record<ColorName, number>;
+          });
+        },
         async department(vectors) {
           return (await byDept.classify(vectors)).map((r) => ({
             name: r.category as "femme" | "homme",
@@ -259,7 +323,11 @@ async function labelEmbeddings(
       return vectors as Float32Array[];
   }
   const prompts = labels.labels.flatMap((l) => l.prompts);
-  const vectors = await embedTexts(prompts);
+  // In batches: the colour prompts are hundreds, and one batch of all of them would hold every layer's
+  // activations for all at once.
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < prompts.length; i += TEXT_BATCH)
+    vectors.push(...(await embedTexts(prompts.slice(i, i + TEXT_BATCH))));
   let k = 0;
   const table = labels.labels.map((l) => {
     const mean = new Float32Array(vectors[0]!.length);
@@ -278,20 +346,30 @@ async function labelEmbeddings(
   return table;
 }
 
+/** Texts embedded per run of the text encoder. */
+const TEXT_BATCH = 64;
+
+/** CLIP zero-shot probabilities: a softmax over the logit-scaled cosine similarities of v to each row. */
+function softmax(table: Float32Array[], v: Float32Array, logitScale: number): number[] {
+  const logits = table.map((t) => {
+    let s = 0;
+    for (let i = 0; i < v.length; i++) s += v[i]! * t[i]!;
+    return logitScale * s;
+  });
+  const max = Math.max(...logits);
+  const exps = logits.map((l) => Math.exp(l - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
 /** Softmax over logit-scaled cosine similarities (CLIP zero-shot); category by label id, with the runner-up. */
 export function zeroShot(labels: LabelSet, table: Float32Array[], logitScale: number): Classifier {
   return {
     async classify(vectors) {
       return vectors.map((v) => {
-        const logits = table.map((t) => {
-          let s = 0;
-          for (let i = 0; i < v.length; i++) s += v[i]! * t[i]!;
-          return logitScale * s;
-        });
-        const max = Math.max(...logits);
-        const exps = logits.map((l) => Math.exp(l - max));
-        const sum = exps.reduce((a, b) => a + b, 0);
-        const ranked = exps.map((e, i) => ({ i, p: e / sum })).sort((a, b) => b.p - a.p);
+        const ranked = softmax(table, v, logitScale)
+          .map((p, i) => ({ i, p }))
+          .sort((a, b) => b.p - a.p);
         const top = ranked[0]!;
         const second = ranked[1] ?? top;
         return {
