@@ -6,9 +6,11 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import sharp from "sharp";
 import { resolveConfig } from "../src/core/config.js";
 import {
   articleColor,
+  COLOR_NAMES,
   type ColorName,
   type DominantColor,
   dominantColor,
@@ -18,7 +20,7 @@ import {
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { sampleLab } from "../src/imaging/lab.js";
 import { runIngest } from "../src/ingest/index.js";
-import { copyFixture } from "./helpers/run.js";
+import { copyFixture, tempDir } from "./helpers/run.js";
 
 type Rgb = [number, number, number];
 type Shape = { rgb: Rgb; inside: (x: number, y: number) => boolean };
@@ -224,6 +226,106 @@ describe("a model-worn photo's colour", () => {
       shares: { noir: 0.6, beige: 0.4 },
     };
     assert.equal(articleColor([close, full, full]).name, "beige");
+  });
+});
+
+describe("a CLIP model's colour vote (the photos propose, the model chooses)", () => {
+  // A white shirt worn with grey trousers: the close-up is mostly the shirt, the two full-length shots mostly
+  // the trousers, so the photos alone say grey (madison-multiview's msj000 and pms005 went this way).
+  const close: DominantColor = {
+    name: "blanc",
+    score: 0.6,
+    lab: [95, 0, 0],
+    shares: { blanc: 0.6, gris: 0.4 },
+  };
+  const full: DominantColor = {
+    name: "gris",
+    score: 0.8,
+    lab: [55, 0, 0],
+    shares: { gris: 0.8, blanc: 0.2 },
+  };
+  const photos = [close, full, full];
+  const shirt = { blanc: 0.8, gris: 0.15, bleu: 0.05 };
+  const vote = (probs: Partial<Record<ColorName, number>>, weight = 1) => ({ probs, weight, minShare: 0.15 });
+
+  it("a model sure it sees a white shirt makes the article white; its own pick and score are kept", () => {
+    assert.equal(articleColor(photos).name, "gris", "the photos alone");
+    const c = articleColor(photos, vote(shirt));
+    assert.equal(c.name, "blanc");
+    assert.deepEqual(c.model, { name: "blanc", score: 0.8 });
+    assert.ok(c.score > 0.5 && c.score <= 1, `${c.score}`);
+  });
+
+  it("cannot name a colour the photos hardly show, nor override photos that agree", () => {
+    // The model says blue, a colour no photo holds: the photos' own choice stands.
+    assert.equal(articleColor(photos, vote({ bleu: 0.9, gris: 0.05, blanc: 0.05 })).name, "gris");
+    // Every photo says black (a trim of grey under the share floor): a model leaning grey changes nothing.
+    const black: DominantColor = {
+      name: "noir",
+      score: 0.9,
+      lab: [12, 0, 0],
+      shares: { noir: 0.9, gris: 0.1 },
+    };
+    assert.equal(articleColor([black, black], vote({ gris: 0.7, noir: 0.3 })).name, "noir");
+  });
+
+  it("a weight of 0 turns the vote off; a model unsure between the two leaves the photos' choice", () => {
+    assert.equal(articleColor(photos, vote(shirt, 0)).name, "gris");
+    assert.equal(articleColor(photos, vote({ blanc: 0.5, gris: 0.5 })).name, "gris");
+  });
+
+  it("reaches the catalog through ingest: the colour, the model's pick, and the decision log", async () => {
+    // Two full-length shots of a camel jumper worn with grey trousers that fill more of the frame.
+    const dir = await tempDir();
+    const shot = await photo(
+      [250, 250, 250],
+      [
+        { rgb: [196, 170, 130], inside: (x, y) => x > 0.28 && x < 0.72 && y > 0.1 && y < 0.4 },
+        { rgb: [105, 105, 108], inside: (x, y) => y >= 0.4 && y < 0.98 && x > 0.26 && x < 0.74 },
+      ],
+    );
+    for (const f of ["IMG_0001.png", "IMG_0002.png"])
+      await sharp(shot.pixels, { raw: { width: shot.w, height: shot.h, channels: 3 } })
+        .png()
+        .toFile(join(dir, f));
+    const config = resolveConfig();
+    const embedder = createFeatureEmbedder();
+    const plain = await runIngest({ source: dir, config, embedder, onEvent: () => {} });
+    assert.equal(plain.catalog.items.length, 1);
+    assert.equal(plain.catalog.items[0]!.color, "gris", "the photos alone name the trousers");
+    assert.equal(plain.catalog.items[0]!.color_model, undefined, "no model, no model colour");
+    const calls: (string | null)[][] = [];
+    const probs = (top: ColorName) =>
+      Object.fromEntries(COLOR_NAMES.map((c) => [c, c === top ? 0.89 : 0.01])) as Record<ColorName, number>;
+    const classifier = (top: ColorName) => ({
+      classify: async (vs: Float32Array[]) =>
+        vs.map(() => ({ category: "pull", score: 0.9, runnerUp: { category: "gilet", score: 0.1 } })),
+      color: async (vs: Float32Array[], categories: (string | null)[]) => {
+        calls.push(categories);
+        return vs.map(() => probs(top));
+      },
+    });
+    const voted = await runIngest({
+      source: dir,
+      config,
+      embedder,
+      classifier: classifier("beige"),
+      onEvent: () => {},
+    });
+    assert.deepEqual(calls[0], ["pull"], "the prompts name the article's category");
+    assert.equal(voted.catalog.items[0]!.color, "beige");
+    assert.deepEqual(voted.catalog.items[0]!.color_model, { name: "beige", score: 0.89 });
+    const log = await readFile(join(dir, "catalog.log"), "utf8");
+    assert.match(log, /^article c1 .*color=beige \([\d.]+\) model_color=beige \(0\.89\) /m);
+    // A model that sees a colour the photos do not show changes nothing.
+    const blue = await runIngest({
+      source: dir,
+      config,
+      embedder,
+      classifier: classifier("bleu"),
+      onEvent: () => {},
+    });
+    assert.equal(blue.catalog.items[0]!.color, "gris");
   });
 });
 

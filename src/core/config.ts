@@ -68,6 +68,8 @@ export const ConfigSchema = z.object({
     neighbours: int(1, 50),
     salienceChroma: z.number().min(1).max(1000),
     backdropWhiteMargin: z.number().min(-50).max(50),
+    modelVoteWeight: z.number().min(0).max(4),
+    modelVoteMinShare: z.number().min(0).max(1),
   }),
   plan: z.object({
     defaultPrice: euros,

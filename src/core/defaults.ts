@@ -236,6 +236,18 @@ export const DEFAULTS = Object.freeze({
      *  true grouping): without 73.1% / 77.0%; -4 and -2: 73.9% / 77.0%; 0, 2 and 4: 74.2% / 77.0% (the same 4 white
      *  garments named white, no other photo of either set changes name); 6: 73.3% / 77.0%. */
     backdropWhiteMargin: 2,
+    /** With a CLIP model, its colour prompts vote on each article's colour (src/imaging/color.ts articleColor):
+     *  the photos' colour shares are multiplied by the model's probabilities raised to this power. 1 trusts the
+     *  two opinions equally (a product of independent experts); 0 turns the vote off. Not a measurement: no real
+     *  CLIP weights exist on the build machines; the model-free figures above do not depend on it. */
+    modelVoteWeight: 1,
+    /** ...and only a colour holding at least this share of the photos' vote can win: the model chooses between
+     *  the colours the photos show (the shirt or the trousers of a worn outfit, brown or orange), never one
+     *  they hardly show. Measured on the model-free colour shares (bench/colour-dev.ts data): a colour
+     *  name that did not win holds a median 0.05 (madison-multiview articles) and 0.03 (hm-colour-dev)
+     *  of the vote: shading, trim, the backdrop. With 0.15 the labelled colour can still win in 73 of 87
+     *  madison-multiview articles and 278 of 360 hm-colour-dev photos: the most a perfect model could reach. */
+    modelVoteMinShare: 0.15,
   }),
   plan: Object.freeze({
     /** The spec's DEFAULT_PRICE (euros): a fair starting price for a second-hand garment; per-category rules override it. */

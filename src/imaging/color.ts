@@ -204,10 +204,15 @@ export interface ColorNaming {
 export function colorVersion(settings: object): string {
   const values = settings as Record<string, unknown>;
   return `${COLOR_VERSION}:${Object.keys(values)
+    // The model's vote is applied per article, after the photos' colours: changing it recomputes no photo.
+    .filter((k) => !ARTICLE_ONLY.has(k))
     .sort()
     .map((k) => `${k}=${values[k]}`)
     .join(",")}`;
 }
+
+/** Colour settings read per article (ArticleColorVote), not per photo: not part of a photo colour's version. */
+const ARTICLE_ONLY = new Set(["modelVoteWeight", "modelVoteMinShare"]);
 
 /** Bumped whenever the naming code changes what it says for the same pixels. */
 const COLOR_VERSION = "xkcd-7";
@@ -424,15 +429,37 @@ export function dominantColor(
 
 export interface ArticleColor {
   name: ColorName;
+  /** Share of the photos' vote the colour won (with the model's vote: its share of the combined vote). */
   score: number;
+  /** The model's own top colour and its probability, when a model voted. */
+  model?: { name: ColorName; score: number };
   /** A finer Vinted colour when most of the photos agree on it. */
   shade: ShadeName | null;
   /** The garment's second colour when most photos see it. */
   second: ColorName | null;
 }
 
-/** The article's colour: the photos' votes weighted by their scores; ties go to the first photo's colour. */
-export function articleColor(colors: DominantColor[]): ArticleColor {
+/**
+ * A model's opinion on the article's colour (CLIP zero-shot over colour prompts naming the article's category:
+ * "a photo of a white shirt"): its probability per colour name, and how much it counts.
+ */
+export interface ArticleColorVote {
+  probs: Partial<Record<ColorName, number>>;
+  /** The model's probabilities are raised to this power before they multiply the photos' shares: 0 ignores
+   *  the model, 1 trusts it as much as the pixels (DEFAULTS.color.modelVoteWeight). */
+  weight: number;
+  /** Only a colour holding at least this share of the photos' vote can win (DEFAULTS.color.modelVoteMinShare). */
+  minShare: number;
+}
+
+/**
+ * The article's colour: the photos' votes weighted by their scores; ties go to the first photo's colour.
+ * With a model's vote, the pixels propose and the model chooses: among the colours the photos show enough of,
+ * the one with the largest share × model probability^weight wins (two independent opinions multiplied). The model
+ * settles which garment of a worn outfit is the product and neighbouring shades; it cannot name a colour the
+ * photos do not show.
+ */
+export function articleColor(colors: DominantColor[], vote?: ArticleColorVote): ArticleColor {
   const votes = new Map<ColorName, number>();
   let total = 0;
   if (colors.length > 0 && colors.every((c) => c.shares)) {
@@ -451,6 +478,21 @@ export function articleColor(colors: DominantColor[]): ArticleColor {
     }
   let best: ColorName = colors[0]?.name ?? "gris";
   for (const [name, v] of votes) if (v > (votes.get(best) ?? 0)) best = name;
+  let score = total > 0 ? (votes.get(best) ?? 0) / total : 0;
+  let model: ArticleColor["model"];
+  if (vote && total > 0) {
+    const ranked = (Object.entries(vote.probs) as [ColorName, number][]).sort((x, y) => y[1] - x[1]);
+    if (ranked[0]) model = { name: ranked[0][0], score: ranked[0][1] };
+    const combined = [...votes]
+      .filter(([, v]) => v / total >= vote.minShare)
+      .map(([name, v]) => [name, (v / total) * (vote.probs[name] ?? 0) ** vote.weight] as const);
+    const sum = combined.reduce((a, [, c]) => a + c, 0);
+    if (vote.weight > 0 && combined.length > 1 && sum > 0) {
+      const [name, c] = [...combined].sort((x, y) => y[1] - x[1])[0]!;
+      best = name;
+      score = c / sum;
+    }
+  }
   const ofBest = colors.filter((c) => c.name === best);
   const shadeVotes = new Map<ShadeName, number>();
   for (const c of ofBest) if (c.shade) shadeVotes.set(c.shade, (shadeVotes.get(c.shade) ?? 0) + 1);
@@ -462,12 +504,7 @@ export function articleColor(colors: DominantColor[]): ArticleColor {
   // A colour another photo called the main one also counts: the same two-colour garment seen from another side.
   for (const c of colors) if (c.name !== best) secondVotes.set(c.name, (secondVotes.get(c.name) ?? 0) + 0.5);
   const second = [...secondVotes].find(([, v]) => v > colors.length / 2)?.[0] ?? null;
-  return {
-    name: best,
-    score: total > 0 ? (votes.get(best) ?? 0) / total : 0,
-    shade,
-    second,
-  };
+  return { name: best, score, shade, second, ...(model ? { model } : {}) };
 }
 
 /** A backdrop anchors white only when it is a light neutral (a studio paper or wall, not a floor or a bed): its

@@ -28,12 +28,29 @@ export async function describeArticles(
   const categories = scored?.slice(0, means.length) ?? null;
   const photoCategories = scored?.slice(means.length) ?? null;
   const departments = classifier?.department ? await classifier.department(means) : null;
+  // The model's colour vote names the article's category in its prompts ("a photo of a white shirt").
+  const colorVotes =
+    classifier?.color && categories
+      ? await classifier.color(
+          means,
+          categories.map((c) => c.category),
+        )
+      : null;
   const articleOf = new Map<number, string>();
   const items: CatalogItem[] = articles.map((members, k) => {
     const id = ctx.ids[k]!;
     for (const i of members) articleOf.set(i, id);
     const colors: DominantColor[] = members.map((i) => analysed[i]!.entry.color);
-    const color = articleColor(colors);
+    const color = articleColor(
+      colors,
+      colorVotes?.[k]
+        ? {
+            probs: colorVotes[k],
+            weight: config.color.modelVoteWeight,
+            minShare: config.color.modelVoteMinShare,
+          }
+        : undefined,
+    );
     const cat = categories?.[k];
     return {
       id,
@@ -44,6 +61,7 @@ export async function describeArticles(
       color_score: round(color.score),
       color_shade: color.shade,
       color2: color.second,
+      ...(color.model ? { color_model: { name: color.model.name, score: round(color.model.score) } } : {}),
       ...(departments?.[k]
         ? { department: { name: departments[k].name, score: round(departments[k].score) } }
         : {}),

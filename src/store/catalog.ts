@@ -46,6 +46,9 @@ export const CatalogItemSchema = z.object({
   color_shade: z.enum(SHADE_NAMES).nullable().optional(),
   /** The garment's second colour when it clearly has two; absent in older catalogs. */
   color2: ColorName.nullable().optional(),
+  /** The CLIP model's own top colour for the article and its probability, when a model voted on the colour
+   *  (the photos propose, the model chooses: src/imaging/color.ts articleColor); absent without a model. */
+  color_model: z.object({ name: ColorName, score: z.number().min(0).max(1) }).optional(),
   /** Women's or men's, from CLIP zero-shot (absent without a model, and in older catalogs). */
   department: z
     .object({ name: z.enum(DEPARTMENTS), score: z.number().min(0).max(1) })

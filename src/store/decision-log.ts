@@ -29,7 +29,7 @@ export async function writeDecisionLog(dir: string, catalog: Catalog): Promise<s
   for (const it of catalog.items) {
     const runner = it.runner_up ? ` runner-up ${it.runner_up.category} ${it.runner_up.score}` : "";
     lines.push(
-      `article ${it.id} category=${it.category} score=${it.score}${runner} color=${it.color} (${it.color_score}) confidence=${it.confidence}${it.confidence_score !== undefined ? ` (${it.confidence_score})` : ""} cohesion=${it.cohesion} photos=${it.photos.map(p).join(", ")}`,
+      `article ${it.id} category=${it.category} score=${it.score}${runner} color=${it.color} (${it.color_score})${it.color_model ? ` model_color=${it.color_model.name} (${it.color_model.score})` : ""} confidence=${it.confidence}${it.confidence_score !== undefined ? ` (${it.confidence_score})` : ""} cohesion=${it.cohesion} photos=${it.photos.map(p).join(", ")}`,
     );
   }
   for (const ph of catalog.photos)
