@@ -324,7 +324,7 @@ async function labelEmbeddings(
   }
   const prompts = labels.labels.flatMap((l) => l.prompts);
   // In batches: the colour prompts are hundreds, and one batch of all of them would hold every layer's
-  // activations for all at once.
+  // activations for all at once (TEXT_BATCH).
   const vectors: Float32Array[] = [];
   for (let i = 0; i < prompts.length; i += TEXT_BATCH)
     vectors.push(...(await embedTexts(prompts.slice(i, i + TEXT_BATCH))));
@@ -346,8 +346,10 @@ async function labelEmbeddings(
   return table;
 }
 
-/** Texts embedded per run of the text encoder. */
-const TEXT_BATCH = 64;
+/** Texts embedded per run of the text encoder. 16: the 529 prompts of the shipped label set (ViT-B/32-sized
+ *  int8 text encoder, `npm run bench:prompts`) peak at 541-548 MB of RSS in 9.1-9.4 s; batches of 64 at 788 MB
+ *  in 8.8 s. */
+export const TEXT_BATCH = 16;
 
 /** CLIP zero-shot probabilities: a softmax over the logit-scaled cosine similarities of v to each row. */
 function softmax(table: Float32Array[], v: Float32Array, logitScale: number): number[] {
