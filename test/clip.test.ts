@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import { COLOUR_TOKENS } from "../fixtures/models.js";
 import type { VbulkError } from "../src/core/errors.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
+import type { Classifier } from "../src/ingest/types.js";
 import { colorPrompt, loadClip, loadLabelSet } from "../src/model/clip.js";
 import { manifestForFolder } from "../src/model/manifest.js";
 import { openSession } from "../src/model/onnx.js";
@@ -157,7 +158,10 @@ console.log("done");`;
 });
 
 describe("zero-shot with a hand-built model whose answer is known", { skip: skipTokenizer }, () => {
-  it("names pure red, green and blue photos red, green and blue", async () => {
+  /** The hand-built model, its classifier over the fixture's labels, and pure red, green and blue photos. */
+  async function withMeanColour(
+    fn: (c: { classifier: Classifier; vectors: Float32Array[] }) => Promise<void>,
+  ): Promise<void> {
     const dir = await meanColourModel();
     const clip = await loadClip(dir, await manifestForFolder(dir), { device: "cpu" });
     try {
@@ -165,7 +169,14 @@ describe("zero-shot with a hand-built model whose answer is known", { skip: skip
       const classifier = await clip.classifier(labels);
       const names = ["IMG_0001-red.png", "IMG_0002-green.png", "IMG_0003-blue.png"];
       const photos = await Promise.all(names.map((f) => decodePhotoFile(join(FIXTURES, "colours", f), 256)));
-      const result = await classifier.classify(await clip.embedder.embed(photos));
+      await fn({ classifier, vectors: await clip.embedder.embed(photos) });
+    } finally {
+      await clip.close();
+    }
+  }
+  it("names pure red, green and blue photos red, green and blue", () =>
+    withMeanColour(async ({ classifier, vectors }) => {
+      const result = await classifier.classify(vectors);
       assert.deepEqual(
         result.map((r) => r.category),
         ["red", "green", "blue"],
@@ -174,19 +185,9 @@ describe("zero-shot with a hand-built model whose answer is known", { skip: skip
         assert.ok(r.score > 0.9, `confident: ${r.score}`);
         assert.notEqual(r.runnerUp.category, r.category);
       }
-    } finally {
-      await clip.close();
-    }
-  });
-  it("votes on colour: pure red, green and blue photos are rouge, vert and bleu, with prompts naming the category", async () => {
-    const dir = await meanColourModel();
-    const clip = await loadClip(dir, await manifestForFolder(dir), { device: "cpu" });
-    try {
-      const labels = await loadLabelSet(join(FIXTURES, "models", "mean-colour", "labels.json"));
-      const classifier = await clip.classifier(labels);
-      const names = ["IMG_0001-red.png", "IMG_0002-green.png", "IMG_0003-blue.png"];
-      const photos = await Promise.all(names.map((f) => decodePhotoFile(join(FIXTURES, "colours", f), 256)));
-      const vectors = await clip.embedder.embed(photos);
+    }));
+  it("votes on colour: pure red, green and blue photos are rouge, vert and bleu, with prompts naming the category", () =>
+    withMeanColour(async ({ classifier, vectors }) => {
       const top = (p: Record<string, number>) => Object.entries(p).sort((x, y) => y[1] - x[1])[0]!;
       // No category: "a photo of a red garment", the words this hand-built model knows.
       const generic = await classifier.color!(vectors, [null, null, null]);
@@ -205,10 +206,7 @@ describe("zero-shot with a hand-built model whose answer is known", { skip: skip
       // prompts are not the generic ones and the answer changes.
       const named = await classifier.color!(vectors, ["red", "red", "red"]);
       assert.notDeepEqual(named[1], generic[1]);
-    } finally {
-      await clip.close();
-    }
-  });
+    }));
   it("a colour word goes into the label's own prompt, with the right article", () => {
     assert.equal(colorPrompt("a photo of a t-shirt", "orange"), "a photo of an orange t-shirt");
     assert.equal(colorPrompt("a photo of a t-shirt", "white"), "a photo of a white t-shirt");

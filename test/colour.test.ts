@@ -232,19 +232,16 @@ describe("a model-worn photo's colour", () => {
 describe("a CLIP model's colour vote (the photos propose, the model chooses)", () => {
   // A white shirt worn with grey trousers: the close-up is mostly the shirt, the two full-length shots mostly
   // the trousers, so the photos alone say grey (madison-multiview's msj000 and pms005 went this way).
-  const close: DominantColor = {
-    name: "blanc",
-    score: 0.6,
-    lab: [95, 0, 0],
-    shares: { blanc: 0.6, gris: 0.4 },
-  };
-  const full: DominantColor = {
-    name: "gris",
-    score: 0.8,
-    lab: [55, 0, 0],
-    shares: { gris: 0.8, blanc: 0.2 },
-  };
-  const photos = [close, full, full];
+  const photos = [
+    ...[
+      { blanc: 0.6, gris: 0.4 },
+      { gris: 0.8, blanc: 0.2 },
+      { gris: 0.8, blanc: 0.2 },
+    ].map((shares): DominantColor => {
+      const [name, score] = Object.entries(shares)[0]! as [ColorName, number];
+      return { name, score, lab: [50, 0, 0], shares };
+    }),
+  ];
   const shirt = { blanc: 0.8, gris: 0.15, bleu: 0.05 };
   const vote = (probs: Partial<Record<ColorName, number>>, weight = 1) => ({ probs, weight, minShare: 0.15 });
 
