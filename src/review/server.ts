@@ -346,6 +346,7 @@ function pageCatalog(catalog: Catalog) {
       runner_up: it.runner_up ?? null,
       color: it.color,
       color_score: it.color_score,
+      color_model: it.color_model ?? null,
       confidence: it.confidence,
       cohesion: it.cohesion,
       by_seller: it.by_seller === true,

@@ -163,6 +163,24 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.ok(existsSync(join(dir, ".vbulk", "thumbs")), "thumbnails are cached in .vbulk/thumbs");
   });
 
+  it("says when a CLIP model saw another colour than the article's, and nothing when it agrees", async () => {
+    // What an ingest with a model writes (catalog.json color_model); this folder was ingested without one.
+    const path = join(dir, "catalog.json");
+    const catalog = JSON.parse(await readFile(path, "utf8"));
+    const other = catalog.items[0].color === "blanc" ? "gris" : "blanc";
+    catalog.items[0].color_model = { name: other, score: 0.91 };
+    catalog.items[1].color_model = { name: catalog.items[1].color, score: 0.88 };
+    await writeFile(path, JSON.stringify(catalog));
+    await page.goto(review.url);
+    const facts = (id: string) => page.locator(`[data-article="${id}"] .facts`);
+    await facts("c1").waitFor();
+    assert.match(
+      (await facts("c1").textContent()) ?? "",
+      new RegExp(`(le modèle voit|the model sees) ${other} \\(0\\.91\\)`),
+    );
+    assert.doesNotMatch((await facts("c2").textContent()) ?? "", /modèle|model/);
+  });
+
   it("dragging a photo to another article changes the catalog's articles, and a re-ingest keeps it", async () => {
     const before = await readJson(dir, "catalog.json");
     const moved = before.items[1].photos[0] as string;

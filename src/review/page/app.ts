@@ -18,6 +18,8 @@ interface Article {
   runner_up: { category: string; score: number } | null;
   color: string;
   color_score: number;
+  /** The CLIP model's own colour pick (catalog.json color_model), or null. */
+  color_model: { name: string; score: number } | null;
   confidence: "high" | "low";
   cohesion: number;
   by_seller: boolean;
@@ -341,6 +343,14 @@ function card(a: Article, articles: Article[]): HTMLElement {
         `${t(lang, "photos", { n: a.photos.length })} · ${a.color} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
         a.runner_up
           ? ` · ${t(lang, "runnerUp", { c: labelName(a.runner_up.category), s: a.runner_up.score.toFixed(2) })}`
+          : "",
+        // Said only when the model saw another colour than the one chosen: worth a look before listing.
+        a.color_model && a.color_model.name !== a.color
+          ? h(
+              "span",
+              { class: "model-color" },
+              ` · ${t(lang, "modelColor", { c: a.color_model.name, s: a.color_model.score.toFixed(2) })}`,
+            )
           : "",
         ` · ${t(lang, "cohesion", { c: a.cohesion.toFixed(2) })}`,
         a.confidence === "low" ? h("span", { class: "badge warn" }, t(lang, "low")) : null,
