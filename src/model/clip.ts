@@ -115,9 +115,9 @@ export function colorPrompt(prompt: string, word: string): string {
 }
 
 /**
- * The colour decision as one label set: for every garment label (and a garment of no known kind), the 12 colours
- * put into the label's first prompt, so the model looks at the product ("a photo of a white shirt"), not at the
- * trousers under it. Ids are "<label id>|<colour>".
+ * The colour decision as one label set: for every garment label, then a garment of no known kind, the 12 colours
+ * (in COLOR_NAMES order) put into the label's first prompt, so the model looks at the product ("a photo of a white
+ * shirt"), not at the trousers under it. Ids are "<label id>|<colour>".
  */
 export function colorLabels(labels: LabelSet): LabelSet {
   const kinds = [...labels.labels.map((l) => ({ id: l.id, prompt: l.prompts[0]! })), ANY_GARMENT];
@@ -207,14 +207,21 @@ export async function loadClip(
       const deptTable = await labelEmbeddings(depts, modelId, embedder.dims, embedTexts, cacheDir);
       const byType = zeroShot(labels, table, manifest.logitScale);
       const byDept = zeroShot(depts, deptTable, manifest.logitScale);
-      const colors = colorLabels(labels);
-      const colorTable = await labelEmbeddings(colors, modelId, embedder.dims, embedTexts, cacheDir);
-      // 12 rows per kind of garment, in COLOR_NAMES order (colorLabels).
-      const colorRows = new Map<string, Float32Array[]>();
-      colors.labels.forEach((l, i) => {
-        const kind = l.id.slice(0, l.id.lastIndexOf("|"));
-        colorRows.set(kind, [...(colorRows.get(kind) ?? []), colorTable[i]!]);
-      });
+      const colorTable = await labelEmbeddings(
+        colorLabels(labels),
+        modelId,
+        embedder.dims,
+        embedTexts,
+        cacheDir,
+      );
+      // colorLabels lists the labels, then the generic garment, 12 colours each in COLOR_NAMES order.
+      const n = COLOR_NAMES.length;
+      const colorRows = new Map(
+        [...labels.labels.map((l) => l.id), ANY_GARMENT.id].map((id, k) => [
+          id,
+          colorTable.slice(k * n, (k + 1) * n),
+        ]),
+      );
       return {
         classify: byType.classify,
         async color(vectors, categories) {
