@@ -354,9 +354,9 @@ async function labelEmbeddings(
 }
 
 /** Texts embedded per run of the text encoder. 16: the 529 prompts of the shipped label set (ViT-B/32-sized
- *  int8 text encoder, `npm run bench:prompts`) peak at 541-548 MB of RSS in 9.1-9.4 s; batches of 64 at 788 MB
- *  in 8.8 s. */
-export const TEXT_BATCH = 16;
+ *  int8 text encoder, `npm run bench:prompts`) peak at 541-553 MB of RSS in 8.5-9.4 s; batches of 64 peaked at
+ *  788 MB in 8.8 s (measured with that bench's first version, 0a93a49). */
+const TEXT_BATCH = 16;
 
 /** CLIP zero-shot probabilities: a softmax over the logit-scaled cosine similarities of v to each row. */
 function softmax(table: Float32Array[], v: Float32Array, logitScale: number): number[] {
