@@ -20,6 +20,7 @@ import {
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { sampleLab } from "../src/imaging/lab.js";
 import { runIngest } from "../src/ingest/index.js";
+import type { Classifier } from "../src/ingest/types.js";
 import { copyFixture, tempDir } from "./helpers/run.js";
 
 type Rgb = [number, number, number];
@@ -287,7 +288,9 @@ describe("a CLIP model's colour vote (the photos propose, the model chooses)", (
         .toFile(join(dir, f));
     const config = resolveConfig();
     const embedder = createFeatureEmbedder();
-    const plain = await runIngest({ source: dir, config, embedder, onEvent: () => {} });
+    const ingest = (classifier?: Classifier) =>
+      runIngest({ source: dir, config, embedder, ...(classifier ? { classifier } : {}), onEvent: () => {} });
+    const plain = await ingest();
     assert.equal(plain.catalog.items.length, 1);
     assert.equal(plain.catalog.items[0]!.color, "gris", "the photos alone name the trousers");
     assert.equal(plain.catalog.items[0]!.color_model, undefined, "no model, no model colour");
@@ -302,26 +305,14 @@ describe("a CLIP model's colour vote (the photos propose, the model chooses)", (
         return vs.map(() => probs(top));
       },
     });
-    const voted = await runIngest({
-      source: dir,
-      config,
-      embedder,
-      classifier: classifier("beige"),
-      onEvent: () => {},
-    });
+    const voted = await ingest(classifier("beige"));
     assert.deepEqual(calls[0], ["pull"], "the prompts name the article's category");
     assert.equal(voted.catalog.items[0]!.color, "beige");
     assert.deepEqual(voted.catalog.items[0]!.color_model, { name: "beige", score: 0.89 });
     const log = await readFile(join(dir, "catalog.log"), "utf8");
     assert.match(log, /^article c1 .*color=beige \([\d.]+\) model_color=beige \(0\.89\) /m);
     // A model that sees a colour the photos do not show changes nothing.
-    const blue = await runIngest({
-      source: dir,
-      config,
-      embedder,
-      classifier: classifier("bleu"),
-      onEvent: () => {},
-    });
+    const blue = await ingest(classifier("bleu"));
     assert.equal(blue.catalog.items[0]!.color, "gris");
   });
 });
