@@ -14,6 +14,7 @@ import {
   type ColorName,
   type DominantColor,
   dominantColor,
+  describeColor,
   nameColor,
   photoColor,
 } from "../src/imaging/color.js";
@@ -94,6 +95,26 @@ describe("a packshot's colour", () => {
       [42, -1, 13, "vert"],
     ] as const)
       assert.equal(nameColor(L, a, b), want, `Lab ${L},${a},${b}`);
+  });
+
+  it("a mint, jade or teal garment is green (Vinted's turquoise), a light blue or denim one stays blue", () => {
+    // Figures, not pixels: hm-colour-dev's mint hoodie, teal blouse and a grey-green garment, labelled green and
+    // named blue before (the survey calls that band teal, aqua or cyan). On hm-colour-dev and madison-multiview
+    // every garment photographed in that band of hue is labelled green, none blue.
+    for (const [L, a, b] of [
+      [79, -11, -1],
+      [36, -24, -2],
+      [63, -6, -1],
+    ] as const)
+      assert.equal(nameColor(L, a, b), "vert", `Lab ${L},${a},${b}`);
+    assert.equal(describeColor(79, -11, -1).shade, "turquoise", "the mint hoodie is offered as Vinted's turquoise");
+    for (const [L, a, b] of [
+      [64, -1, -18],
+      [44, -1, -21],
+      [69, -3, -22],
+      [30, 10, -40],
+    ] as const)
+      assert.equal(nameColor(L, a, b), "bleu", `Lab ${L},${a},${b}`);
   });
 
   it("a white shirt photographed a little bluish (optical brightener) is white, not grey or lilac", () => {
