@@ -13,8 +13,8 @@ import {
   COLOR_NAMES,
   type ColorName,
   type DominantColor,
-  dominantColor,
   describeColor,
+  dominantColor,
   nameColor,
   photoColor,
 } from "../src/imaging/color.js";
@@ -107,7 +107,11 @@ describe("a packshot's colour", () => {
       [63, -6, -1],
     ] as const)
       assert.equal(nameColor(L, a, b), "vert", `Lab ${L},${a},${b}`);
-    assert.equal(describeColor(79, -11, -1).shade, "turquoise", "the mint hoodie is offered as Vinted's turquoise");
+    assert.equal(
+      describeColor(79, -11, -1).shade,
+      "turquoise",
+      "the mint hoodie is offered as Vinted's turquoise",
+    );
     for (const [L, a, b] of [
       [64, -1, -18],
       [44, -1, -21],
