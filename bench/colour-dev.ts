@@ -55,6 +55,16 @@
  *     clusters) instead of its 4 clusters: 69.2-72.5% / 72.4-78.2% over chromaGain 2-2.75 and salienceChroma
  *     10-1000; the stretched chroma capped at 80-120 (a vivid orange stretched past every survey patch): 74.2-74.4%
  *     / 75.9-77.0%.
+ * 2026-11-27 (session 7), after teal, turquoise, aqua and cyan were named green (74.2% → 75.3% / 77.0%):
+ *   - the chroma stretched along Oklab's lines of constant hue (the stretch's length unchanged, the hue spread
+ *     still in CIELAB), meant for violets stretched into the survey's blues: 75.8% / 75.9% (purple 19 → 20 of 30,
+ *     orange 18 → 23, pink 25 → 23); over hueSpread 6-16, hueSpreadCool 0-6, chromaGain 2.25-2.75 and
+ *     chromaExponent 0.7-0.9: 75.0-77.5% / 72.4-75.9%, never madison's 77.0%;
+ *   - "olive brown" and "olive yellow" named green (khaki garments read brown): 75.3% / 77.0%, one madison
+ *     photo lost.
+ *   The misses looked at one by one (a developer's eye, not a panel): of 89, 19 carry a label no single name
+ *   fits better than vbulk's, 20 are plainly wrong (lilac, violet, olive, camel, pale yellow), 50 sit between
+ *   two names a buyer could use.
  * After the anchoring (74.2% / 77.0%):
  *   - an article's colour as the geometric mean of its photos' colour shares (the colour every photo holds, the
  *     product rather than one shot's trousers) instead of their sum: madison-multiview garments 72.4-75.9% for
