@@ -22,6 +22,7 @@ import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { sampleLab } from "../src/imaging/lab.js";
 import { runIngest } from "../src/ingest/index.js";
 import type { Classifier } from "../src/ingest/types.js";
+import { decide } from "../src/review/actions.js";
 import { copyFixture, tempDir } from "./helpers/run.js";
 
 type Rgb = [number, number, number];
@@ -307,10 +308,9 @@ describe("a CLIP model's colour vote (the photos propose, the model chooses)", (
         { rgb: [105, 105, 108], inside: (x, y) => y >= 0.4 && y < 0.98 && x > 0.26 && x < 0.74 },
       ],
     );
-    for (const f of ["IMG_0001.png", "IMG_0002.png"])
-      await sharp(shot.pixels, { raw: { width: shot.w, height: shot.h, channels: 3 } })
-        .png()
-        .toFile(join(dir, f));
+    // The same shot twice, as PNG and as JPEG (other bytes: a near-duplicate the seller can keep).
+    for (const f of ["IMG_0001.png", "IMG_0002.jpg"])
+      await sharp(shot.pixels, { raw: { width: shot.w, height: shot.h, channels: 3 } }).toFile(join(dir, f));
     const config = resolveConfig();
     const embedder = createFeatureEmbedder();
     const ingest = (classifier?: Classifier) =>
@@ -339,6 +339,23 @@ describe("a CLIP model's colour vote (the photos propose, the model chooses)", (
     // A model that sees a colour the photos do not show changes nothing.
     const blue = await ingest(classifier("bleu"));
     assert.equal(blue.catalog.items[0]!.color, "gris");
+
+    // The seller keeps the copy dedupe set aside (the review page's "keep"): the article changes, and what the
+    // model said of it stays. Before, it lost its department and the model's colour (grey again, and "department
+    // unknown" in the plan).
+    const dept = {
+      ...classifier("beige"),
+      department: async (vs: Float32Array[]) => vs.map(() => ({ name: "femme" as const, score: 0.93 })),
+    };
+    const before = await ingest(dept);
+    const copy = before.catalog.photos.find((p) => p.duplicate_of)!;
+    const after = await decide(dir, { op: "restore", photo: copy.sha256 });
+    const article = after.items[0]!;
+    assert.equal(article.photos.length, 2);
+    assert.deepEqual(article.department, { name: "femme", score: 0.93 });
+    assert.deepEqual(article.color_model, { name: "beige", score: 0.89 });
+    assert.equal(article.color, "beige", "the same colour as the ingest gave");
+    assert.equal(article.color, (await ingest(dept)).catalog.items[0]!.color, "and as the next ingest gives");
   });
 });
 

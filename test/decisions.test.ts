@@ -196,6 +196,108 @@ describe("regroupCatalog", () => {
     CatalogSchema.parse(next);
   });
 
+  describe("what the model said of a changed article stays", () => {
+    // c1 [a b c] women's, white by the model's vote (the photos lean grey); c2 [d] women's; c3 [e] men's.
+    const p = (file: string, sha: string, article: string, color: "gris" | "blanc") => ({
+      ...photo(file, sha, article),
+      color,
+      color_score: 0.6,
+    });
+    const described = (id: string, files: string[], shas: string[], dept: "femme" | "homme") => ({
+      ...item(id, files, shas, "shirt"),
+      color: "blanc" as const,
+      color_model: { name: "blanc" as const, score: 0.9 },
+      color_shade: null,
+      department: { name: dept, score: 0.8 },
+    });
+    const withModel = CatalogSchema.parse({
+      ...catalog,
+      items: [
+        described("c1", ["a.jpg", "b.jpg", "c.jpg"], [h("a"), h("b"), h("c")], "femme"),
+        { ...described("c2", ["d.jpg"], [h("d")], "femme"), department: { name: "femme", score: 0.7 } },
+        described("c3", ["e.jpg"], [h("e")], "homme"),
+      ],
+      photos: [
+        p("a.jpg", h("a"), "c1", "gris"),
+        p("b.jpg", h("b"), "c1", "gris"),
+        p("c.jpg", h("c"), "c1", "blanc"),
+        p("d.jpg", h("d"), "c2", "blanc"),
+        p("e.jpg", h("e"), "c3", "blanc"),
+      ],
+    });
+    // Per photo, as the ingest's cache keeps them: a and b hold some white too (the shirt under a grey jacket).
+    const shares = new Map([
+      [
+        h("a"),
+        {
+          name: "gris" as const,
+          score: 0.6,
+          lab: [50, 0, 0] as [number, number, number],
+          shares: { gris: 0.6, blanc: 0.4 },
+        },
+      ],
+      [
+        h("b"),
+        {
+          name: "gris" as const,
+          score: 0.6,
+          lab: [50, 0, 0] as [number, number, number],
+          shares: { gris: 0.6, blanc: 0.4 },
+        },
+      ],
+      [
+        h("c"),
+        {
+          name: "blanc" as const,
+          score: 0.9,
+          lab: [92, 0, 0] as [number, number, number],
+          shares: { blanc: 0.9, gris: 0.1 },
+        },
+      ],
+    ]);
+
+    it("a photo dropped: the department, the model's colour and its vote stay", () => {
+      const next = regroupCatalog(
+        withModel,
+        applyDecisions(groupingOfCatalog(withModel), [{ op: "drop", photo: h("c") }]),
+      );
+      const c1 = next.items.find((i) => i.photos.includes("a.jpg"))!;
+      assert.deepEqual(c1.department, { name: "femme", score: 0.8 }, "the garment is still a women's one");
+      assert.deepEqual(c1.color_model, { name: "blanc", score: 0.9 });
+      assert.equal(
+        c1.color,
+        "gris",
+        "without the photos' shares the photos say grey and white is not among them",
+      );
+      const withShares = regroupCatalog(
+        withModel,
+        applyDecisions(groupingOfCatalog(withModel), [{ op: "drop", photo: h("c") }]),
+        shares,
+      ).items.find((i) => i.photos.includes("a.jpg"))!;
+      assert.equal(
+        withShares.color,
+        "blanc",
+        "the photos show white (0.4), the model chooses it as at ingest",
+      );
+    });
+
+    it("two women's articles merged stay women's (the lower score); a women's and a men's one need review", () => {
+      const same = regroupCatalog(
+        withModel,
+        applyDecisions(groupingOfCatalog(withModel), [{ op: "merge", a: h("a"), b: h("d") }]),
+      );
+      assert.deepEqual(same.items.find((i) => i.photos.includes("d.jpg"))!.department, {
+        name: "femme",
+        score: 0.7,
+      });
+      const mixed = regroupCatalog(
+        withModel,
+        applyDecisions(groupingOfCatalog(withModel), [{ op: "merge", a: h("d"), b: h("e") }]),
+      );
+      assert.equal(mixed.items.find((i) => i.photos.includes("e.jpg"))!.department, undefined);
+    });
+  });
+
   it("an article the decisions did not touch keeps its description", () => {
     const next = regroupCatalog(catalog, applyDecisions(groupingOfCatalog(catalog), []));
     assert.deepEqual(next.items, catalog.items);

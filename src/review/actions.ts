@@ -5,13 +5,15 @@
  */
 
 import { configFileLayer } from "../commands/options.js";
-import { resolveConfig } from "../core/config.js";
+import { type Config, resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { colorVersion, type DominantColor } from "../imaging/color.js";
 import { loadMapping } from "../listing/mapping.js";
 import { buildPlan, type Editable, type Plan, parseSet, readPlan, writePlan } from "../listing/plan.js";
 import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
 import { type LabelSet, loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
+import { PhotoCache } from "../store/cache.js";
 import { type Catalog, readCatalog, writeCatalog } from "../store/catalog.js";
 import { writeDecisionLog } from "../store/decision-log.js";
 import {
@@ -30,10 +32,26 @@ export async function regroup(dir: string): Promise<Catalog> {
   const base = await readAutoGrouping(dir, catalog);
   const { decisions } = await readDecisions(dir);
   const decided = applyDecisions(base, decisions);
-  const next = regroupCatalog(catalog, decided);
+  const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
+  const next = regroupCatalog(catalog, decided, await cachedColors(dir, config), {
+    weight: config.color.modelVoteWeight,
+    minShare: config.color.modelVoteMinShare,
+  });
   await writeCatalog(dir, next);
   await writeDecisionLog(dir, next);
   return next;
+}
+
+/**
+ * The photos' colours as the last ingest named them (with each colour's share), from the analysis cache: only
+ * those named by the current naming and settings (a cache from another naming is ignored, never misread).
+ */
+async function cachedColors(dir: string, config: Config): Promise<Map<string, DominantColor>> {
+  const version = colorVersion(config.color);
+  const cache = await PhotoCache.load(dir);
+  const out = new Map<string, DominantColor>();
+  for (const [sha, entry] of cache.entries) if (entry.color.version === version) out.set(sha, entry.color);
+  return out;
 }
 
 /** Records one decision of the seller and rewrites the catalog. Throws BAD_INPUT for a malformed decision. */

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
-import { articleColor } from "../imaging/color.js";
+import { DEFAULTS } from "../core/defaults.js";
+import { type ArticleColorVote, articleColor, COLOR_NAMES, type DominantColor } from "../imaging/color.js";
 import { fingerprint } from "../ingest/describe.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog, CatalogItem, CatalogPhoto } from "./catalog.js";
@@ -266,8 +267,23 @@ export function groupingOfCatalog(catalog: Catalog): ShaGrouping {
  * Rebuilds the catalog's articles from a decided grouping without re-analysing photos: an article whose photos did
  * not change keeps its description; a changed one takes the category of the article most of its photos came from
  * and the colour voted by its photos. Ids are renumbered in order (c1, c2, …). Pure.
+ *
+ * What the model said of the articles a changed one came from stays when they agree: the department (a photo
+ * dropped or two halves of one garment merged do not change whose garment it is; the lower score) and the model's
+ * colour, which votes again among the colours the photos show (`vote`: ingest's settings). Articles that disagree
+ * leave it out: the department is then for the seller to say. `photoColors` are the photos' own colours as the
+ * ingest named them (the analysis cache, with each colour's share): the article's colour is then voted as the
+ * ingest votes it; without them, by each photo's main colour.
  */
-export function regroupCatalog(catalog: Catalog, decided: DecidedGrouping): Catalog {
+export function regroupCatalog(
+  catalog: Catalog,
+  decided: DecidedGrouping,
+  photoColors?: ReadonlyMap<string, DominantColor>,
+  vote: Omit<ArticleColorVote, "probs"> = {
+    weight: DEFAULTS.color.modelVoteWeight,
+    minShare: DEFAULTS.color.modelVoteMinShare,
+  },
+): Catalog {
   const photoBySha = new Map(catalog.photos.map((p) => [p.sha256, p]));
   const itemByFp = new Map(catalog.items.map((it) => [it.fingerprint, it]));
   const itemById = new Map(catalog.items.map((it) => [it.id, it]));
@@ -284,7 +300,15 @@ export function regroupCatalog(catalog: Catalog, decided: DecidedGrouping): Cata
     for (const p of photos) if (p.article) votes.set(p.article, (votes.get(p.article) ?? 0) + 1);
     const sourceId = [...votes.entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
     const source = sourceId ? itemById.get(sourceId) : undefined;
-    const color = articleColor(photos.map((p) => ({ name: p.color, score: p.color_score, lab: [0, 0, 0] })));
+    const sources = [...votes.keys()].map((a) => itemById.get(a));
+    const department = agreed(sources, (it) => it?.department);
+    const model = agreed(sources, (it) => it?.color_model);
+    const color = articleColor(
+      photos.map(
+        (p) => photoColors?.get(p.sha256) ?? { name: p.color, score: p.color_score, lab: [0, 0, 0] },
+      ),
+      model ? { ...vote, probs: topOnly(model) } : undefined,
+    );
     return {
       id,
       category: source?.category ?? "unknown",
@@ -292,6 +316,9 @@ export function regroupCatalog(catalog: Catalog, decided: DecidedGrouping): Cata
       ...(source?.runner_up ? { runner_up: source.runner_up } : {}),
       color: color.name,
       color_score: Math.round(color.score * 1000) / 1000,
+      ...(photoColors ? { color_shade: color.shade, color2: color.second } : {}),
+      ...(model ? { color_model: model } : {}),
+      ...(department ? { department } : {}),
       photos: photos.map((p) => p.file),
       fingerprint: fp,
       // The seller put these photos together: the grouping's doubt no longer applies.
@@ -325,4 +352,22 @@ export function regroupCatalog(catalog: Catalog, decided: DecidedGrouping): Cata
     items,
     photos,
   };
+}
+
+/** The name every source article gives (with the lowest of their scores), or null when one has none or they
+ *  differ. */
+function agreed<N extends string>(
+  sources: (CatalogItem | undefined)[],
+  of: (it: CatalogItem | undefined) => { name: N; score: number } | null | undefined,
+): { name: N; score: number } | null {
+  const said = sources.map(of);
+  const first = said[0];
+  if (!first || said.some((d) => !d || d.name !== first.name)) return null;
+  return { name: first.name, score: Math.min(...said.map((d) => d!.score)) };
+}
+
+/** The model's probabilities when only its top colour is known: the rest shared evenly by the other names. */
+function topOnly(model: { name: (typeof COLOR_NAMES)[number]; score: number }): ArticleColorVote["probs"] {
+  const rest = (1 - model.score) / (COLOR_NAMES.length - 1);
+  return Object.fromEntries(COLOR_NAMES.map((n) => [n, n === model.name ? model.score : rest]));
 }
