@@ -66,6 +66,11 @@ const garment = (rgb: Rgb): Shape => ({
   inside: (x, y) => x > 0.22 && x < 0.78 && y > 0.18 && y < 0.85 && !(y < 0.3 && x > 0.42 && x < 0.58),
 });
 
+/** Asserts that each Lab colour is named `want`, saying which one was not. */
+function assertNamed(want: ColorName, labs: readonly (readonly [number, number, number])[]): void {
+  for (const [L, a, b] of labs) assert.equal(nameColor(L, a, b), want, `Lab ${L},${a},${b}`);
+}
+
 describe("a packshot's colour", () => {
   for (const [what, rgb, want] of [
     ["a purple jumper", [128, 80, 160], "violet"],
@@ -102,67 +107,60 @@ describe("a packshot's colour", () => {
     // Figures, not pixels: hm-colour-dev's mint hoodie, teal blouse and a grey-green garment, labelled green and
     // named blue before (the survey calls that band teal, aqua or cyan). On hm-colour-dev and madison-multiview
     // every garment photographed in that band of hue is labelled green, none blue.
-    for (const [L, a, b] of [
+    assertNamed("vert", [
       [79, -11, -1],
       [36, -24, -2],
       [63, -6, -1],
-    ] as const)
-      assert.equal(nameColor(L, a, b), "vert", `Lab ${L},${a},${b}`);
+    ]);
     assert.equal(
       describeColor(79, -11, -1).shade,
       "turquoise",
       "the mint hoodie is offered as Vinted's turquoise",
     );
-    for (const [L, a, b] of [
+    assertNamed("bleu", [
       [64, -1, -18],
       [44, -1, -21],
       [69, -3, -22],
       [30, 10, -40],
-    ] as const)
-      assert.equal(nameColor(L, a, b), "bleu", `Lab ${L},${a},${b}`);
+    ]);
   });
 
   it("a white shirt photographed a little bluish (optical brightener) is white, not grey or lilac", () => {
     // Measured: hm-colour-dev's white garments sit at L 83-96 with a slight blue cast.
-    for (const [L, a, b] of [
+    assertNamed("blanc", [
       [97, 2, -2],
       [94, 2, -3],
       [91, 1, -4],
-    ] as const)
-      assert.equal(nameColor(L, a, b), "blanc", `Lab ${L},${a},${b}`);
+    ]);
   });
 
   it("a white with a whitener's blue cast is white, a light blue stays blue", () => {
     // Figures, not pixels: hm-colour-dev's white shirts and vest tops read L 83-91 with b −5..−10 and were named
     // blue; its light blue garments are bluer still (C 15-23).
-    for (const [L, a, b] of [
+    assertNamed("blanc", [
       [86, 2, -8],
       [88, 3, -6],
       [91, 1, -5],
-    ] as const)
-      assert.equal(nameColor(L, a, b), "blanc", `Lab ${L},${a},${b}`);
-    for (const [L, a, b] of [
+    ]);
+    assertNamed("bleu", [
       [71, -4, -16],
       [78, -1, -19],
       [64, -1, -18],
-    ] as const)
-      assert.equal(nameColor(L, a, b), "bleu", `Lab ${L},${a},${b}`);
+    ]);
   });
 
   it("an oatmeal or ivory-beige garment is beige, a light orange one stays orange", () => {
     // Figures, not pixels: madison-multiview's oatmeal henley, ivory dress and ivory trousers (named orange before),
     // hm-colour-dev's light orange tops.
-    for (const [L, a, b] of [
+    assertNamed("beige", [
       [82, 3, 7],
       [89, 2, 9],
       [84, 7, 13],
-    ] as const)
-      assert.equal(nameColor(L, a, b), "beige", `Lab ${L},${a},${b}`);
-    for (const [L, a, b] of [
+    ]);
+    assertNamed("orange", [
       [78, 15, 18],
       [76, 13, 18],
-    ] as const)
-      assert.equal(nameColor(L, a, b), "orange", `Lab ${L},${a},${b}`);
+    ]);
   });
 
   it("a white shirt shot on grey paper is white; the same colour on white paper is light blue", async () => {
