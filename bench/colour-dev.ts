@@ -61,7 +61,13 @@
  *     orange 18 → 23, pink 25 → 23); over hueSpread 6-16, hueSpreadCool 0-6, chromaGain 2.25-2.75 and
  *     chromaExponent 0.7-0.9: 75.0-77.5% / 72.4-75.9%, never madison's 77.0%;
  *   - "olive brown" and "olive yellow" named green (khaki garments read brown): 75.3% / 77.0%, one madison
- *     photo lost.
+ *     photo lost;
+ *   - a stretch that fades with chroma (1 + (chromaGain - 1) e^-(C-10)/Cs above C 10, for rust and camel read
+ *     orange): Cs 20, 30, 45, 60, 90 gave 74.4, 74.4, 75.8, 74.2, 73.3% / 75.9, 75.9, 77.0, 75.9, 75.9%: one
+ *     lucky point, not a trend;
+ *   - each survey colour matched anywhere along the stretched colour's ray from grey (factors 0.4-0.8 of the
+ *     stretch, a penalty of 0-10 per unit unstretched; dusty violets are purple unstretched, blue stretched):
+ *     67.2-76.4% / 66.7-75.9%.
  *   The misses looked at one by one (a developer's eye, not a panel): of 89, 19 carry a label no single name
  *   fits better than vbulk's, 20 are plainly wrong (lilac, violet, olive, camel, pale yellow), 50 sit between
  *   two names a buyer could use.
