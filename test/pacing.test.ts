@@ -56,6 +56,19 @@ describe("pacing budget (fake clock)", () => {
     );
   });
 
+  it("a fractional ceiling is refused by the config, and never lifts the ceiling in the budget", () => {
+    // 4.5 or 0.5 publishes a minute read recent[length - 4.5]: undefined, NaN, no wait at all (7 publishes in 78 ms).
+    for (const ppm of [4.5, 0.5])
+      assert.throws(
+        () => resolveConfig({ execute: { publishesPerMinute: ppm } }),
+        (e: VbulkError) => e.code === "BAD_INPUT" && /publishesPerMinute/.test(e.message),
+        `publishesPerMinute ${ppm}`,
+      );
+    const { send } = fake({ writesPerHour: 10_000, dailyWrites: 10_000, publishesPerMinute: 4.5 });
+    const at = send(7, 0, true);
+    for (const t of at) assert.ok(at.filter((u) => u >= t && u < t + MIN).length <= 4, `window from ${t}`);
+  });
+
   it("a challenge pauses 30 min, doubling with each refusal of the day, up to 6 h", () => {
     const { budget, clock } = fake();
     const lengths: number[] = [];

@@ -81,7 +81,11 @@ export const ConfigSchema = z.object({
     departmentMinScore: z.number().min(0).max(1),
   }),
   execute: z.object({
-    publishesPerMinute: z.number().gt(0).max(5, { message: "at most 5 (the spec's ceiling)" }),
+    publishesPerMinute: z
+      .number()
+      .int({ message: "a whole number of publishes (1 to 5)" })
+      .min(1)
+      .max(5, { message: "at most 5 (the spec's ceiling)" }),
     writeSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
     writesPerHour: int(1, 10_000),
     dailyWrites: int(1, 100_000),

@@ -125,7 +125,8 @@ export class Budget {
       later(hourly[hourly.length - this.cfg.writesPerHour]! + HOUR, "hourly budget");
     if (w.length >= this.cfg.dailyWrites) later(w[w.length - this.cfg.dailyWrites]! + DAY, "daily budget");
     if (publish) {
-      const ceiling = Math.min(5, this.cfg.publishesPerMinute);
+      // Whole publishes: a fractional setting would index between two publishes and lift the ceiling.
+      const ceiling = Math.max(1, Math.floor(Math.min(5, this.cfg.publishesPerMinute)));
       const recent = this.state.publishes.filter((x) => x > t - MINUTE);
       if (recent.length >= ceiling) later(recent[recent.length - ceiling]! + MINUTE, "publish ceiling");
     }
