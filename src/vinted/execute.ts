@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdir, realpath, stat } from "node:fs/promises";
+import { open, realpath, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { setTimeout as sleepFor } from "node:timers/promises";
-import sharp from "sharp";
+import { writeFileAtomic } from "../core/atomic.js";
 import type { Config } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
@@ -488,21 +488,41 @@ export function matchSize(size: string, offered: { id: number; title: string }[]
   return part?.id ?? null;
 }
 
-/** Vinted takes JPEG up to ~10 MB: other formats (HEIC, PNG, WebP…) and larger files get a JPEG copy in .vbulk/upload. */
-async function uploadable(dir: string, rel: string): Promise<string> {
+/**
+ * Vinted takes JPEG up to ~10 MB: other formats (HEIC, PNG, WebP…) and larger files get a JPEG copy in .vbulk/upload.
+ * The copy is written atomically (a run killed while converting leaves no half photo to upload next time) and named
+ * after the photo's size and time (a photo replaced under the same name gets a new copy); a copy that is not a whole
+ * JPEG (one left by an older vbulk) is made again.
+ */
+export async function uploadable(dir: string, rel: string): Promise<string> {
   const path = await insideFolder(dir, rel);
   if (!path)
     throw new VbulkError("BAD_INPUT", `Expected a photo inside ${dir} but received "${rel}"`, {
       hint: "Only photos inside the catalog's folder are uploaded: fix the photos of this article in plan.json.",
     });
   const ext = extname(path).toLowerCase();
-  const size = (await stat(path)).size;
+  const { size, mtimeMs } = await stat(path);
   if ((ext === ".jpg" || ext === ".jpeg") && size <= PHOTO_MAX_BYTES) return path;
-  const out = join(dir, ".vbulk", "upload");
-  await mkdir(out, { recursive: true });
-  const dest = join(out, `${rel.replace(/[^\w.-]+/g, "_").slice(-80)}.jpg`);
-  if (await stat(dest).catch(() => null)) return dest;
-  const jpeg = await decodeFullJpeg(path);
-  await sharp(jpeg).toFile(dest);
+  const key = createHash("sha256").update(`${path}\0${size}\0${mtimeMs}`).digest("hex").slice(0, 12);
+  const dest = join(dir, ".vbulk", "upload", `${rel.replace(/[^\w.-]+/g, "_").slice(-80)}.${key}.jpg`);
+  if (await isWholeJpeg(dest)) return dest;
+  await writeFileAtomic(dest, await decodeFullJpeg(path));
   return dest;
+}
+
+/** The file starts with a JPEG's start-of-image marker and ends with its end-of-image marker. */
+async function isWholeJpeg(path: string): Promise<boolean> {
+  const handle = await open(path, "r").catch(() => null);
+  if (!handle) return false;
+  try {
+    const { size } = await handle.stat();
+    if (size < 4) return false;
+    const head = Buffer.alloc(2);
+    const tail = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    await handle.read(tail, 0, 2, size - 2);
+    return head[0] === 0xff && head[1] === 0xd8 && tail[0] === 0xff && tail[1] === 0xd9;
+  } finally {
+    await handle.close();
+  }
 }
