@@ -274,11 +274,34 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       draftId,
     );
 
-  const ensureDraft = async (item: PlanItem, j: JournalItem, r: ExecuteResult) => {
+  /** Returns "manual" when the article is left for the seller (a lost draft vbulk cannot tell apart). */
+  const ensureDraft = async (
+    item: PlanItem,
+    j: JournalItem,
+    r: ExecuteResult,
+  ): Promise<"manual" | undefined> => {
     const digest = fieldsDigest(item);
     if (j.draft?.state === "sending") {
-      // Killed between sending the create and recording its answer: adopt the draft Vinted may have made.
-      const found = (await tab.drafts()).find((d) => d.title === j.draft!.title);
+      // Killed between sending the create and recording its answer: adopt the draft Vinted may have made, by its
+      // title, never one another article of the journal owns (two identical garments share a title).
+      const owned = new Set(
+        Object.entries(journal.data.items)
+          .filter(([id, o]) => id !== item.cluster_id && o.draft?.id)
+          .map(([, o]) => o.draft!.id!),
+      );
+      const candidates = (await tab.drafts()).filter((d) => d.title === j.draft!.title && !owned.has(d.id));
+      if (candidates.length > 1) {
+        const message = redact(
+          `${candidates.length} drafts on Vinted are titled "${j.draft.title}" and none is known to be this article's (drafts ${candidates.map((d) => d.id).join(", ")}): vbulk does not guess which to update`,
+        );
+        j.needs_manual = message;
+        await journal.save();
+        r.state = "needs_manual";
+        r.error = `needs_manual (${message}): keep one of them (or delete them) on Vinted, then remove needs_manual from journal.json`;
+        emit({ type: "item", id: item.cluster_id, step: "adopt", state: "failed", detail: message });
+        return "manual";
+      }
+      const found = candidates[0];
       if (found) {
         j.draft = {
           ...j.draft,
@@ -436,7 +459,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     }
     delete j.skipped;
     try {
-      await ensureDraft(item, j, r);
+      if ((await ensureDraft(item, j, r)) === "manual") continue;
       delete j.error;
       r.state = "draft";
       transientInARow = 0;

@@ -424,6 +424,42 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     noPhotoTwice();
   });
 
+  it("a lost answer is never matched to another article's draft of the same title, nor to a draft it cannot tell", async () => {
+    // Two identical black hoodies get the same title. Before, c2's lost draft was matched by title to c1's: the
+    // re-run wrote c2's photos and price over c1's draft and left c2's own draft untracked.
+    await fresh();
+    const dir = await planned();
+    const c1 = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items[0];
+    const same = await cli(["plan", dir, "--set", `c2.title=${c1.title}`, "--set", "c2.price=19"]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal((await cli(["execute", dir, "--only", "c1", "--yes"])).code, 0);
+    const c1Draft = Number((await journalOf(dir)).items.c1.draft.id);
+    replica.switches.swallowDraft = true;
+    await killWhen(dir, async () => (await journalOf(dir)).items.c2?.draft?.state === "sending");
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = await journalOf(dir);
+    assert.notEqual(Number(j.items.c2.draft.id), c1Draft, "c2 took c1's draft");
+    assert.equal(replica.items.get(c1Draft)!.fields.price, c1.price, "c1's draft keeps c1's price");
+    assert.equal(replica.items.size, 3, "one draft per article");
+    noPhotoTwice();
+
+    // A draft of the same title vbulk did not make (the seller's own) beside the lost one: left to the seller.
+    await fresh();
+    const dir2 = await planned();
+    replica.switches.swallowDraft = true;
+    await killWhen(dir2, async () => (await journalOf(dir2)).items.c1?.draft?.state === "sending");
+    const title = (await journalOf(dir2)).items.c1.draft.title;
+    replica.items.set(999, { id: 999, is_draft: true, fields: { title, price: 5 }, photo_ids: [] });
+    const writesBefore = replica.writes().length;
+    const again = await cli(["execute", dir2, "--yes", "--only", "c1"]);
+    assert.equal(again.code, 3, again.stderr);
+    assert.match(again.stderr, /2 drafts on Vinted are titled/);
+    assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
+    assert.equal(replica.items.get(999)!.fields.price, 5, "the seller's draft is untouched");
+    assert.match((await journalOf(dir2)).items.c1.needs_manual, /does not guess/);
+  });
+
   it("a 403, the blocked-session page and a Cloudflare check stop and pause like a captcha", async () => {
     await fresh();
     const dir = await planned();
