@@ -17,7 +17,14 @@ import {
 } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { login } from "../vinted/login.js";
-import { Budget, estimateMs, formatDuration, loadPacing, savePacing } from "../vinted/pacing.js";
+import {
+  Budget,
+  estimateMs,
+  formatDuration,
+  loadPacing,
+  savePacing,
+  takeExecuteLock,
+} from "../vinted/pacing.js";
 import {
   ExecuteProgress,
   executeInBrowser,
@@ -261,161 +268,174 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     return bad ? 2 : 0;
   }
 
-  const journal = await JournalFile.open(dir, site);
   const pacingDir = configDir();
-  const pacing = await loadPacing(pacingDir);
-  const budget = new Budget(pacing, config.execute);
-  const pause = budget.pause();
-  if (pause) {
-    if (!raw.ignorePause)
-      throw new VbulkError(
-        "CHALLENGE",
-        `Every write is paused until ${new Date(pause.until).toLocaleString()} (${pause.reason})`,
-        {
-          hint: "Wait for it to end. If Vinted asked for something (captcha, verification), do it in your browser first; then you may pass --ignore-pause to lift the pause.",
-        },
-      );
-    budget.clearPause();
-    await savePacing(pacingDir, budget.state);
-    io.err(
-      io.c.yellow(`Pause lifted (--ignore-pause): it was until ${new Date(pause.until).toLocaleString()}.`),
-    );
-  }
-
-  // What will happen, before anything is sent.
-  const publishing = !raw.dryRun;
-  const ready: typeof items = [];
-  for (const i of items)
-    if (!(await checkItem(dir, i)).length && !journal.data.items[i.cluster_id]?.needs_manual) ready.push(i);
-  const toPublish = publishing
-    ? ready.filter((i) => i.publish && journal.data.items[i.cluster_id]?.publish?.state !== "done")
-    : [];
-  const writes = ready.reduce((n, i) => n + writesNeeded(i, journal.data.items[i.cluster_id], publishing), 0);
-  const photos = ready.reduce(
-    (n, i) =>
-      n + i.photos.filter((p) => journal.data.items[i.cluster_id]?.photos[p]?.state !== "sent").length,
-    0,
-  );
-  const eta = estimateMs(writes, toPublish.length, budget.state, config.execute);
-  const e = config.execute;
-  io.err(
-    `${ready.length} of ${items.length} articles ready; ${photos} photos to upload; ${writes} writes to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
-  );
-  if (writes > 0) {
-    const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
-    try {
-      if (toPublish.length) {
-        if (!tty)
-          throw new VbulkError(
-            "BAD_USAGE",
-            "Expected a terminal to confirm --no-dry-run but there is none (script, cron or CI): nothing was sent",
-            {
-              hint: "Publishing always asks a person. Run it by hand in a terminal, or drop --no-dry-run to make drafts only.",
-            },
-          );
-        io.err(`These ${toPublish.length} articles will be PUBLISHED on ${site} (visible to everyone):`);
-        for (const i of toPublish) {
-          const j = journal.data.items[i.cluster_id];
-          const changed = j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(i);
-          io.err(
-            `  ${i.cluster_id}  ${i.title}  ${i.price} €${changed ? "  (plan changed: the draft is updated first)" : ""}`,
-          );
-        }
-        const ok = await (await import("@inquirer/prompts")).confirm({
-          message: `Publish these ${toPublish.length} articles?`,
-          default: false,
-        });
-        if (!ok) {
-          io.err("Not confirmed: nothing was sent.");
-          return 0;
-        }
-      } else if (!raw.yes) {
-        if (!tty)
-          throw new VbulkError(
-            "BAD_USAGE",
-            "Expected --yes or a terminal to confirm the writes but there is neither: nothing was sent",
-            {
-              hint: "Check what will be sent with --check, then run again with --yes.",
-            },
-          );
-        const ok = await (await import("@inquirer/prompts")).confirm({
-          message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
-          default: false,
-        });
-        if (!ok) {
-          io.err("Not confirmed: nothing was sent.");
-          return 0;
-        }
-      }
-    } catch (err) {
-      if (isPromptExit(err)) {
-        io.err("interrupted at the confirmation: nothing was sent.");
-        return 130;
-      }
-      throw err;
-    }
-  }
-
-  const progress = new ExecuteProgress(dir, items.length);
-  const { status } = progress;
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    io.err(
-      "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
-    );
-    controller.abort();
-  };
-  process.on("SIGINT", onSigint);
-  const onEvent = (ev: ExecuteEvent) => {
-    const line = progress.record(ev);
-    if (ev.type === "stopped") io.err(line!.replace(/^stopped:/, io.c.yellow("stopped:")));
-    else if (line && !io.json) io.err(line);
-  };
-  let results: ExecuteResult[];
+  // Held from before the journal and the budget are read until the run ends (a prompt waiting included).
+  const release = await takeExecuteLock(pacingDir, dir);
   try {
-    results = await executeInBrowser({
-      dir,
-      plan: plan!,
-      journal,
-      budget,
-      pacingDir,
-      config: config.execute,
-      headless: headless(raw.headless, config.execute),
-      publish: publishing && toPublish.length > 0,
-      only,
-      onEvent,
-      signal: controller.signal,
-      onPaused: (until) =>
-        io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(until).toISOString()}`),
-    });
-  } catch (err) {
-    await status.finish(
-      controller.signal.aborted ? "interrupted" : "failed",
-      redact(err instanceof Error ? err.message : String(err)),
-    );
-    throw err;
+    return await executeLocked();
   } finally {
-    process.removeListener("SIGINT", onSigint);
-    await savePacing(pacingDir, budget.state).catch(() => {});
+    await release();
   }
-  progress.tally(results);
-  const complete = results.every(
-    (r) =>
-      r.state === "published" ||
-      (r.state === "draft" && !toPublish.some((i) => i.cluster_id === r.cluster_id)),
-  );
-  const paused = budget.pause();
-  await status.finish(
-    controller.signal.aborted ? "interrupted" : complete ? "done" : "partial",
-    paused ? redact(`writes paused until ${new Date(paused.until).toISOString()}: ${paused.reason}`) : null,
-  );
-  if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
-  else printResults(io, results, publishing);
-  if (controller.signal.aborted) return 130;
-  return complete ? 0 : 3;
+
+  async function executeLocked(): Promise<number> {
+    const journal = await JournalFile.open(dir, site);
+    const pacing = await loadPacing(pacingDir);
+    const budget = new Budget(pacing, config.execute);
+    const pause = budget.pause();
+    if (pause) {
+      if (!raw.ignorePause)
+        throw new VbulkError(
+          "CHALLENGE",
+          `Every write is paused until ${new Date(pause.until).toLocaleString()} (${pause.reason})`,
+          {
+            hint: "Wait for it to end. If Vinted asked for something (captcha, verification), do it in your browser first; then you may pass --ignore-pause to lift the pause.",
+          },
+        );
+      budget.clearPause();
+      await savePacing(pacingDir, budget.state);
+      io.err(
+        io.c.yellow(`Pause lifted (--ignore-pause): it was until ${new Date(pause.until).toLocaleString()}.`),
+      );
+    }
+
+    // What will happen, before anything is sent.
+    const publishing = !raw.dryRun;
+    const ready: typeof items = [];
+    for (const i of items)
+      if (!(await checkItem(dir, i)).length && !journal.data.items[i.cluster_id]?.needs_manual) ready.push(i);
+    const toPublish = publishing
+      ? ready.filter((i) => i.publish && journal.data.items[i.cluster_id]?.publish?.state !== "done")
+      : [];
+    const writes = ready.reduce(
+      (n, i) => n + writesNeeded(i, journal.data.items[i.cluster_id], publishing),
+      0,
+    );
+    const photos = ready.reduce(
+      (n, i) =>
+        n + i.photos.filter((p) => journal.data.items[i.cluster_id]?.photos[p]?.state !== "sent").length,
+      0,
+    );
+    const eta = estimateMs(writes, toPublish.length, budget.state, config.execute);
+    const e = config.execute;
+    io.err(
+      `${ready.length} of ${items.length} articles ready; ${photos} photos to upload; ${writes} writes to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
+    );
+    if (writes > 0) {
+      const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
+      try {
+        if (toPublish.length) {
+          if (!tty)
+            throw new VbulkError(
+              "BAD_USAGE",
+              "Expected a terminal to confirm --no-dry-run but there is none (script, cron or CI): nothing was sent",
+              {
+                hint: "Publishing always asks a person. Run it by hand in a terminal, or drop --no-dry-run to make drafts only.",
+              },
+            );
+          io.err(`These ${toPublish.length} articles will be PUBLISHED on ${site} (visible to everyone):`);
+          for (const i of toPublish) {
+            const j = journal.data.items[i.cluster_id];
+            const changed = j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(i);
+            io.err(
+              `  ${i.cluster_id}  ${i.title}  ${i.price} €${changed ? "  (plan changed: the draft is updated first)" : ""}`,
+            );
+          }
+          const ok = await (await import("@inquirer/prompts")).confirm({
+            message: `Publish these ${toPublish.length} articles?`,
+            default: false,
+          });
+          if (!ok) {
+            io.err("Not confirmed: nothing was sent.");
+            return 0;
+          }
+        } else if (!raw.yes) {
+          if (!tty)
+            throw new VbulkError(
+              "BAD_USAGE",
+              "Expected --yes or a terminal to confirm the writes but there is neither: nothing was sent",
+              {
+                hint: "Check what will be sent with --check, then run again with --yes.",
+              },
+            );
+          const ok = await (await import("@inquirer/prompts")).confirm({
+            message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
+            default: false,
+          });
+          if (!ok) {
+            io.err("Not confirmed: nothing was sent.");
+            return 0;
+          }
+        }
+      } catch (err) {
+        if (isPromptExit(err)) {
+          io.err("interrupted at the confirmation: nothing was sent.");
+          return 130;
+        }
+        throw err;
+      }
+    }
+
+    const progress = new ExecuteProgress(dir, items.length);
+    const { status } = progress;
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts > 1) process.exit(130);
+      io.err(
+        "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
+      );
+      controller.abort();
+    };
+    process.on("SIGINT", onSigint);
+    const onEvent = (ev: ExecuteEvent) => {
+      const line = progress.record(ev);
+      if (ev.type === "stopped") io.err(line!.replace(/^stopped:/, io.c.yellow("stopped:")));
+      else if (line && !io.json) io.err(line);
+    };
+    let results: ExecuteResult[];
+    try {
+      results = await executeInBrowser({
+        dir,
+        plan: plan!,
+        journal,
+        budget,
+        pacingDir,
+        config: config.execute,
+        headless: headless(raw.headless, config.execute),
+        publish: publishing && toPublish.length > 0,
+        only,
+        onEvent,
+        signal: controller.signal,
+        onPaused: (until) =>
+          io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(until).toISOString()}`),
+      });
+    } catch (err) {
+      await status.finish(
+        controller.signal.aborted ? "interrupted" : "failed",
+        redact(err instanceof Error ? err.message : String(err)),
+      );
+      throw err;
+    } finally {
+      process.removeListener("SIGINT", onSigint);
+      await savePacing(pacingDir, budget.state).catch(() => {});
+    }
+    progress.tally(results);
+    const complete = results.every(
+      (r) =>
+        r.state === "published" ||
+        (r.state === "draft" && !toPublish.some((i) => i.cluster_id === r.cluster_id)),
+    );
+    const paused = budget.pause();
+    await status.finish(
+      controller.signal.aborted ? "interrupted" : complete ? "done" : "partial",
+      paused ? redact(`writes paused until ${new Date(paused.until).toISOString()}: ${paused.reason}`) : null,
+    );
+    if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
+    else printResults(io, results, publishing);
+    if (controller.signal.aborted) return 130;
+    return complete ? 0 : 3;
+  }
 }
 
 /** Each result also in the spec's shape: `prepare` (the draft) and `publish` (the listing), null when not reached. */

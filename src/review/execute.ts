@@ -11,7 +11,7 @@ import { redact } from "../core/redact.js";
 import { readPlan } from "../listing/plan.js";
 import { type ExecuteEvent, type ExecuteResult, selectItems } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
-import { Budget, loadPacing } from "../vinted/pacing.js";
+import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
 import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
 import { configDir } from "../vinted/session.js";
 import { checkConfirmation } from "./actions.js";
@@ -44,60 +44,69 @@ export async function startExecute(
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   const site = siteUrl();
   const pacingDir = configDir();
-  const budget = new Budget(await loadPacing(pacingDir), config.execute);
-  const pause = budget.pause();
-  if (pause)
-    throw new VbulkError(
-      "CHALLENGE",
-      `Every write is paused until ${new Date(pause.until).toLocaleString()} (${redact(pause.reason)}): nothing was sent`,
-      {
-        hint: "Wait for it to end (vbulk status). If Vinted asked for something, do it in your browser first; `vbulk execute --ignore-pause` lifts the pause.",
-      },
-    );
-  const items = selectItems(plan);
-  const state = {
-    running: true,
-    events: [] as string[],
-    results: null as ExecuteResult[] | null,
-    error: null as string | null,
-  };
-  const job: ExecuteJob = {
-    get running() {
-      return state.running;
-    },
-    snapshot: () => ({ ...state, publish: opts.publish, events: state.events.slice(-200) }),
-  };
-  void (async () => {
-    const progress = new ExecuteProgress(dir, items.length);
-    try {
-      const journal = await JournalFile.open(dir, site);
-      const onEvent = (e: ExecuteEvent) => {
-        const line = progress.record(e);
-        if (line) state.events.push(line);
-      };
-      const results = await executeInBrowser({
-        dir,
-        plan,
-        journal,
-        budget,
-        pacingDir,
-        config: config.execute,
-        headless: headless(undefined, config.execute),
-        publish: opts.publish && plan.items.some((i) => i.publish && !i.excluded),
-        onEvent,
-      });
-      state.results = results;
-      progress.tally(results);
-      const complete = results.every(
-        (r) => r.state === "published" || (r.state === "draft" && !opts.publish),
+  // The account's execute lock, as the CLI takes it: a terminal's `vbulk execute` and this page take turns.
+  const release = await takeExecuteLock(pacingDir, dir);
+  let started = false;
+  try {
+    const budget = new Budget(await loadPacing(pacingDir), config.execute);
+    const pause = budget.pause();
+    if (pause)
+      throw new VbulkError(
+        "CHALLENGE",
+        `Every write is paused until ${new Date(pause.until).toLocaleString()} (${redact(pause.reason)}): nothing was sent`,
+        {
+          hint: "Wait for it to end (vbulk status). If Vinted asked for something, do it in your browser first; `vbulk execute --ignore-pause` lifts the pause.",
+        },
       );
-      await progress.status.finish(complete ? "done" : "partial");
-    } catch (err) {
-      state.error = redact(messageOf(err));
-      await progress.status.finish("failed", state.error);
-    } finally {
-      state.running = false;
-    }
-  })();
-  return job;
+    const items = selectItems(plan);
+    const state = {
+      running: true,
+      events: [] as string[],
+      results: null as ExecuteResult[] | null,
+      error: null as string | null,
+    };
+    const job: ExecuteJob = {
+      get running() {
+        return state.running;
+      },
+      snapshot: () => ({ ...state, publish: opts.publish, events: state.events.slice(-200) }),
+    };
+    void (async () => {
+      const progress = new ExecuteProgress(dir, items.length);
+      try {
+        const journal = await JournalFile.open(dir, site);
+        const onEvent = (e: ExecuteEvent) => {
+          const line = progress.record(e);
+          if (line) state.events.push(line);
+        };
+        const results = await executeInBrowser({
+          dir,
+          plan,
+          journal,
+          budget,
+          pacingDir,
+          config: config.execute,
+          headless: headless(undefined, config.execute),
+          publish: opts.publish && plan.items.some((i) => i.publish && !i.excluded),
+          onEvent,
+        });
+        state.results = results;
+        progress.tally(results);
+        const complete = results.every(
+          (r) => r.state === "published" || (r.state === "draft" && !opts.publish),
+        );
+        await progress.status.finish(complete ? "done" : "partial");
+      } catch (err) {
+        state.error = redact(messageOf(err));
+        await progress.status.finish("failed", state.error);
+      } finally {
+        state.running = false;
+        await release();
+      }
+    })();
+    started = true;
+    return job;
+  } finally {
+    if (!started) await release();
+  }
 }

@@ -1,11 +1,10 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { realpath } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { join, resolve, sep } from "node:path";
-import { z } from "zod";
 import { VbulkError } from "../core/errors.js";
+import { takeLock } from "../core/lock.js";
 import { STATE_DIR } from "../sources/classify.js";
-import { isAlive } from "../store/status.js";
 
 /** A fresh token for one run of `vbulk review`: 32 random bytes, URL-safe. */
 export function newToken(): string {
@@ -47,42 +46,22 @@ export async function insideFolder(dir: string, rel: string): Promise<string | n
 }
 
 const LOCK_FILE = "review.lock";
-const LockSchema = z.object({ pid: z.number().int(), url: z.string(), started_at: z.string() });
 
 /**
  * Takes DIR/.vbulk/review.lock for this process. A lock left by a process that is gone (crash, kill -9) is taken
  * over. Throws BAD_USAGE when another `vbulk review` still runs on this folder, saying where it is.
  */
-export async function acquireLock(dir: string, url: string): Promise<() => Promise<void>> {
-  const path = join(dir, STATE_DIR, LOCK_FILE);
-  const body = JSON.stringify({ pid: process.pid, url, started_at: new Date().toISOString() });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, body, { flag: "wx", mode: 0o600 });
-      return async () => {
-        // Only our own lock: a later run may have taken over a lock we had lost.
-        const now = await readFile(path, "utf8").catch(() => "");
-        if (now === body) await rm(path, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-        await mkdir(join(dir, STATE_DIR), { recursive: true });
-        continue;
-      }
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const held = LockSchema.safeParse(
-        JSON.parse((await readFile(path, "utf8").catch(() => "null")) || "null"),
-      );
-      if (held.success && held.data.pid !== process.pid && isAlive(held.data.pid))
-        throw new VbulkError(
-          "BAD_USAGE",
-          `Expected no other review of ${dir} but one is running (pid ${held.data.pid}, ${held.data.url})`,
-          {
-            hint: "Open that page (the full link with its token is in the terminal that started it), or stop it with Ctrl-C there.",
-          },
-        );
-      await rm(path, { force: true });
-    }
-  }
-  throw new VbulkError("INTERNAL", `Could not take the review lock ${path}`);
+export function acquireLock(dir: string, url: string): Promise<() => Promise<void>> {
+  return takeLock(
+    join(dir, STATE_DIR, LOCK_FILE),
+    { url },
+    (held) =>
+      new VbulkError(
+        "BAD_USAGE",
+        `Expected no other review of ${dir} but one is running (pid ${held.pid}, ${String(held.url)})`,
+        {
+          hint: "Open that page (the full link with its token is in the terminal that started it), or stop it with Ctrl-C there.",
+        },
+      ),
+  );
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic.js";
 import type { Config } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { takeLock } from "../core/lock.js";
 import { parseWith } from "../store/read.js";
 
 export const PACING_FILE = "pacing.json";
@@ -65,6 +66,28 @@ export async function savePacing(dir: string, state: PacingState): Promise<void>
   const path = join(dir, PACING_FILE);
   await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
   await chmod(path, 0o600);
+}
+
+export const EXECUTE_LOCK = "execute.lock";
+
+/**
+ * One execute at a time per Vinted account (the config folder, beside pacing.json): two at once would each pace
+ * from their own copy of the budget, write through the pause the other's challenge started (the last to save
+ * wins), and make two drafts of one article from one journal. Throws BAD_USAGE (nothing sent) while another runs.
+ */
+export function takeExecuteLock(configDir: string, folder: string): Promise<() => Promise<void>> {
+  return takeLock(
+    join(configDir, EXECUTE_LOCK),
+    { folder },
+    (held) =>
+      new VbulkError(
+        "BAD_USAGE",
+        `Expected no other execute on this Vinted account but one is running (pid ${held.pid}, folder ${String(held.folder)}, since ${held.started_at}): nothing was sent`,
+        {
+          hint: `Wait for it to end (vbulk status ${String(held.folder)}), or stop it with Ctrl-C where it runs; then run this again. The write budget and a pause after a challenge are the account's, so runs take turns.`,
+        },
+      ),
+  );
 }
 
 export interface Slot {

@@ -4,6 +4,8 @@ import { copyFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promis
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { VbulkError } from "../../src/core/errors.js";
+import { startExecute } from "../../src/review/execute.js";
 import { login } from "../../src/vinted/login.js";
 import { loadSession, saveSession } from "../../src/vinted/session.js";
 import { catalogFixture } from "../helpers/catalog.js";
@@ -458,6 +460,50 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
     assert.equal(replica.items.get(999)!.fields.price, 5, "the seller's draft is untouched");
     assert.match((await journalOf(dir2)).items.c1.needs_manual, /does not guess/);
+  });
+
+  it("one execute at a time per account: another one (a terminal or the review page) sends nothing and says which runs", async () => {
+    // Before, two runs at once each paced from their own copy of pacing.json: the second wrote on through the
+    // pause the first one's captcha started, erased it on saving, and two runs on one folder drafted every article
+    // twice (the review page's « Créer les brouillons » beside a terminal's execute too).
+    await fresh();
+    const dir = await planned();
+    const lock = join(configDir, "execute.lock");
+    // Held by a live process other than this one (the in-process startExecute below must see someone else).
+    const running = { pid: process.ppid, started_at: new Date().toISOString(), folder: "/photos/other" };
+    await writeFile(lock, JSON.stringify(running));
+    try {
+      const r = await cli(["execute", dir, "--yes"]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /no other execute on this Vinted account .*pid \d+, folder \/photos\/other/);
+      assert.equal(replica.writes().length, 0, "nothing was sent");
+      const saved = process.env.VBULK_CONFIG_DIR;
+      process.env.VBULK_CONFIG_DIR = configDir;
+      try {
+        await assert.rejects(
+          startExecute(dir, { publish: false }),
+          (e: VbulkError) => e.code === "BAD_USAGE" && /no other execute/.test(e.message),
+        );
+      } finally {
+        if (saved === undefined) delete process.env.VBULK_CONFIG_DIR;
+        else process.env.VBULK_CONFIG_DIR = saved;
+      }
+      assert.deepEqual(
+        JSON.parse(await readFile(lock, "utf8")),
+        running,
+        "the other run's lock is left alone",
+      );
+    } finally {
+      await rm(lock, { force: true });
+    }
+    // A lock left by a run that is gone (kill -9) does not block, and a run leaves none behind.
+    const gone = spawn(process.execPath, ["-e", ""]);
+    await new Promise((res) => gone.on("close", res));
+    await writeFile(lock, JSON.stringify({ ...running, pid: gone.pid }));
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(replica.items.size, 3);
+    assert.equal(await stat(lock).catch(() => null), null, "no lock left behind");
   });
 
   it("a 403, the blocked-session page and a Cloudflare check stop and pause like a captcha", async () => {

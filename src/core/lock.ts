@@ -1,0 +1,48 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { z } from "zod";
+import { isAlive } from "../store/status.js";
+import { VbulkError } from "./errors.js";
+
+const HolderSchema = z.looseObject({ pid: z.number().int(), started_at: z.string() });
+export type LockHolder = z.infer<typeof HolderSchema>;
+
+/**
+ * Takes the lock file at `path` for this process (created exclusively, 0600, holding the pid, the start time and
+ * `info`). A lock left by a process that is gone (crash, kill -9) or that cannot be read is taken over. Throws
+ * `busy(holder)` while another live process holds it. Returns the release, which removes only this process's own
+ * lock (a later run may have taken over one it had lost).
+ */
+export async function takeLock(
+  path: string,
+  info: Record<string, string>,
+  busy: (holder: LockHolder) => VbulkError,
+): Promise<() => Promise<void>> {
+  const body = JSON.stringify({ pid: process.pid, started_at: new Date().toISOString(), ...info });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(path, body, { flag: "wx", mode: 0o600 });
+      return async () => {
+        const now = await readFile(path, "utf8").catch(() => "");
+        if (now === body) await rm(path, { force: true });
+      };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") {
+        await mkdir(dirname(path), { recursive: true });
+        continue;
+      }
+      if (code !== "EEXIST") throw err;
+      let raw: unknown = null;
+      try {
+        raw = JSON.parse(await readFile(path, "utf8"));
+      } catch {
+        // Unreadable or half-written by a process killed while writing it: taken over below.
+      }
+      const held = HolderSchema.safeParse(raw);
+      if (held.success && held.data.pid !== process.pid && isAlive(held.data.pid)) throw busy(held.data);
+      await rm(path, { force: true });
+    }
+  }
+  throw new VbulkError("INTERNAL", `Could not take the lock ${path}`);
+}

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { VbulkError } from "../src/core/errors.js";
+import { takeLock } from "../src/core/lock.js";
+import { tempDir } from "./helpers/run.js";
+
+const busy = () => new VbulkError("BAD_USAGE", "busy");
+
+describe("a process lock file", () => {
+  it("a lock cut short by a kill while it was written is taken over, not a wall", async () => {
+    const path = join(await tempDir(), "x.lock");
+    await writeFile(path, '{"pid": 12');
+    const release = await takeLock(path, { folder: "a" }, busy);
+    assert.equal(JSON.parse(await readFile(path, "utf8")).pid, process.pid);
+    await release();
+    await assert.rejects(readFile(path, "utf8"), { code: "ENOENT" });
+  });
+
+  it("a live other process's lock stops us; releasing never removes a lock another run took over", async () => {
+    const path = join(await tempDir(), "x.lock");
+    const other = JSON.stringify({ pid: process.ppid, started_at: "2026-11-27T07:00:00Z", folder: "b" });
+    await writeFile(path, other);
+    await assert.rejects(takeLock(path, {}, busy), /busy/);
+    await writeFile(path, "{}");
+    const release = await takeLock(path, {}, busy);
+    await writeFile(path, other); // a later run took it over
+    await release();
+    assert.equal(await readFile(path, "utf8"), other);
+  });
+});
