@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { VbulkError } from "../src/core/errors.js";
 import { fingerprint } from "../src/ingest/index.js";
+import { decide, savePlan } from "../src/review/actions.js";
 import { CatalogSchema } from "../src/store/catalog.js";
 import {
   addDecision,
@@ -16,7 +17,7 @@ import {
   type ShaGrouping,
   undoDecision,
 } from "../src/store/decisions.js";
-import { tempDir } from "./helpers/run.js";
+import { copyFixture, runCli, tempDir, testEnv } from "./helpers/run.js";
 
 const h = (c: string) => c.repeat(64);
 // Three automatic articles: [a b c] [d e] [f]; g is a duplicate of a.
@@ -301,5 +302,96 @@ describe("regroupCatalog", () => {
   it("an article the decisions did not touch keeps its description", () => {
     const next = regroupCatalog(catalog, applyDecisions(groupingOfCatalog(catalog), []));
     assert.deepEqual(next.items, catalog.items);
+  });
+});
+
+describe("a review decision, then the plan (ingest, decide, plan: the seller's path)", () => {
+  // The grouping fixture: c1 red (IMG_0001-3), c2 blue (0004-7), c3 green (0008-10), c4 yellow (0011-13),
+  // c5 black (0014-15). Before, a decision renumbered the articles c1..cN (the merged c1+c2 pushed green to c2,
+  // yellow to c3: the plan's edits and the journal's Vinted drafts went to other garments), the plan then refused
+  // to run ("c1, c2 are not the catalog's articles") until a re-ingest, and a photo taken out reset the article's
+  // edits.
+  async function shop() {
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const env = testEnv();
+    const ingest = await runCli(["ingest", dir], { env });
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const shaOf = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256 as string;
+    const colours = () =>
+      readFile(join(dir, "catalog.json"), "utf8").then((t) =>
+        Object.fromEntries(
+          JSON.parse(t).items.map((i: { id: string; color: string; photos: string[] }) => [
+            i.id,
+            i.photos[0],
+          ]),
+        ),
+      );
+    const plan = async (...args: string[]) => {
+      const r = await runCli(["plan", dir, ...args], { env });
+      assert.equal(r.code, 0, r.stderr);
+      return {
+        out: r.stdout,
+        items: Object.fromEntries(
+          JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items.map(
+            (i: { cluster_id: string; title: string; price: number }) => [i.cluster_id, i],
+          ),
+        ),
+      };
+    };
+    return { dir, shaOf, colours, plan };
+  }
+
+  it("a merge keeps every other article's id, and the plan runs at once with every edit in place", async () => {
+    const { dir, shaOf, colours, plan } = await shop();
+    const before = await colours();
+    await plan("--set", "c3.price=33", "--set", "c4.title=Pull jaune vintage");
+    await decide(dir, { op: "merge", a: shaOf("IMG_0001.jpg"), b: shaOf("IMG_0004.jpg") });
+    const after = await colours();
+    for (const id of ["c3", "c4", "c5"])
+      assert.equal(after[id], before[id], `${id} is still the same garment`);
+    // The merged article keeps the id of its larger part (blue, 4 photos: c2); c1 is given to no other garment.
+    assert.equal(after.c1, undefined);
+    assert.ok(after.c2);
+    const { items, out } = await plan();
+    assert.equal(items.c3.price, 33);
+    assert.equal(items.c4.title, "Pull jaune vintage");
+    assert.match(out, /dropped \(no longer in the catalog\): c1/);
+    // The review page saves through the same code.
+    const saved = await savePlan(dir, [{ id: "c5", field: "price", value: "15" }]);
+    assert.equal(saved.items.find((i) => i.cluster_id === "c4")!.title, "Pull jaune vintage");
+  });
+
+  it("a run that read no photo keeps the grouping behind the catalog: the next decision empties nothing", async () => {
+    const { dir, shaOf } = await shop();
+    const saved = new Map<string, Buffer>();
+    for (const f of (await readdir(dir)).filter((x) => x.endsWith(".jpg"))) {
+      saved.set(f, await readFile(join(dir, f)));
+      await writeFile(join(dir, f), "x"); // a broken copy, a disk that failed
+    }
+    const failed = await runCli(["ingest", dir], { env: testEnv() });
+    assert.equal(failed.code, 1, failed.stderr);
+    for (const [f, bytes] of saved) await writeFile(join(dir, f), bytes);
+    const next = await decide(dir, { op: "drop", photo: shaOf("IMG_0001.jpg") });
+    assert.equal(next.items.length, 5, "five articles, as before the failed run");
+    assert.deepEqual(
+      next.items.map((i) => i.id),
+      ["c1", "c2", "c3", "c4", "c5"],
+    );
+  });
+
+  it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {
+    const { dir, shaOf, plan } = await shop();
+    await plan("--set", "c4.title=Pull jaune vintage", "--set", "c4.price=25");
+    await decide(dir, { op: "drop", photo: shaOf("IMG_0013.jpg") });
+    const { items, out } = await plan();
+    assert.equal(items.c4.title, "Pull jaune vintage");
+    assert.equal(items.c4.price, 25);
+    assert.match(out, /edits kept \(most of its photos are the same\): c4/);
+    await decide(dir, { op: "split", photos: [shaOf("IMG_0007.jpg")] });
+    const split = await plan();
+    assert.equal(split.items.c2.photos.length, 3, "blue keeps c2");
+    assert.ok(split.items.c6, "the photo split off is a new article, c6, above every id the folder had");
   });
 });

@@ -275,6 +275,8 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   );
   if (changes.dropped.length)
     io.out(c.yellow(`dropped (no longer in the catalog): ${changes.dropped.join(", ")}`));
+  if (changes.carried.length)
+    io.out(`photos changed, edits kept (most of its photos are the same): ${changes.carried.join(", ")}`);
   if (changes.reset.length)
     io.out(c.yellow(`photos changed, edits not carried over: ${changes.reset.join(", ")}`));
   if (changes.moved.length)

@@ -20,7 +20,8 @@ export async function applySellerDecisions(
       [...auto.dupes].filter(([i, d]) => sha(i) !== sha(d.of)).map(([i, d]) => [sha(i), sha(d.of)]),
     ),
   };
-  await writeAutoGrouping(dir, base);
+  // A run that read no photo keeps the previous catalog (src/ingest/index.ts): it keeps the grouping behind it too.
+  if (analysed.length > 0) await writeAutoGrouping(dir, base);
   const { decisions } = await readDecisions(dir);
   if (decisions.length === 0) return auto;
   const decided = applyDecisions(base, decisions);

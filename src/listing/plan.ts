@@ -113,7 +113,9 @@ export interface PlanRules {
 export interface PlanChanges {
   added: string[];
   kept: string[];
-  /** Articles whose photos changed: their manual edits could not be carried over. */
+  /** Articles whose photos changed but that kept most of them: the same garment, its edits kept. */
+  carried: string[];
+  /** Articles whose photos changed (most of them): their manual edits could not be carried over. */
   reset: string[];
   dropped: string[];
   /** Edits that followed their article to a new id (new id → old id). */
@@ -134,8 +136,9 @@ const UNKNOWN_NAME = { fr: "Vêtement", en: "Garment" };
 
 /**
  * Builds the plan from the catalog: rules and templates for every article, the seller's edits from the previous
- * plan carried over where the article's photos did not change (same photos: same fingerprint, whatever its id
- * now), `overrides` (--set) and `selection` (--publish, --only, --exclude) applied as edits. Throws BAD_INPUT
+ * plan carried over where the article is the same garment (the same photos: same fingerprint, whatever its id now;
+ * or the same id with most of its earlier photos, the rule ids follow: a photo taken out or added does not undo a
+ * price or a title), `overrides` (--set) and `selection` (--publish, --only, --exclude) applied as edits. Throws BAD_INPUT
  * when an edit is invalid, a template fails or plan.json holds an item that is no article (added or renamed by
  * hand), and BAD_USAGE when an article that is not ready is marked to publish.
  */
@@ -149,20 +152,22 @@ export function buildPlan(
   overrides: Map<string, Partial<Editable>>,
   selection: Selection = {},
 ): { plan: Plan; changes: PlanChanges } {
-  const changes: PlanChanges = { added: [], kept: [], reset: [], dropped: [], moved: [] };
+  const changes: PlanChanges = { added: [], kept: [], carried: [], reset: [], dropped: [], moved: [] };
   checkPreviousItems(previous?.items ?? [], catalog, previous);
   const items: PlanItem[] = catalog.items.map((article) => {
-    // The same photos first, whatever the id (a seller's regrouping renumbers the articles after it), then the id.
+    // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
       previous?.items.find((p) => p.fingerprint === article.fingerprint) ??
       previous?.items.find((p) => p.cluster_id === article.id);
     const same = prev && prev.fingerprint === article.fingerprint;
+    const mostKept = prev && !same && keepsMost(prev.photos, article.photos);
     if (!prev) changes.added.push(article.id);
     else if (same) {
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
-    } else changes.reset.push(article.id);
-    const edits: Partial<Editable> = same ? editsOf(prev) : {};
+    } else if (mostKept) changes.carried.push(article.id);
+    else changes.reset.push(article.id);
+    const edits: Partial<Editable> = same || mostKept ? editsOf(prev) : {};
     Object.assign(edits, selectionEdits(article.id, selection), overrides.get(article.id) ?? {});
     checkCategory(edits.category, labels, article.id);
     const dept = article.department ?? null;
@@ -264,6 +269,12 @@ export function buildPlan(
     items,
   };
   return { plan, changes };
+}
+
+/** The article holds more than half of the photos it had: the rule an article keeps its id by (src/ingest/ids.ts). */
+function keepsMost(before: string[], now: string[]): boolean {
+  const held = new Set(now);
+  return before.filter((f) => held.has(f)).length * 2 > before.length;
 }
 
 function priceFor(rules: PlanRules, category: string): number {

@@ -88,8 +88,9 @@ export function checkEdits(catalog: Catalog, edits: FieldEdit[]): Map<string, Pa
 
 /**
  * Rebuilds plan.json with these edits, as `vbulk plan DIR --set …` would: the rules are the previous plan's (so a
- * price rule chosen on the command line stays), or the config's for a first plan. Edits of articles whose id
- * changed with a grouping decision follow their photos (fingerprint). Validates everything before writing.
+ * price rule chosen on the command line stays), or the config's for a first plan. Edits follow their article as
+ * they do for `vbulk plan` (a grouping decision keeps an article's id while it keeps most of its photos).
+ * Validates everything before writing.
  */
 export async function savePlan(dir: string, edits: FieldEdit[]): Promise<Plan> {
   const catalog = await readCatalog(dir);
@@ -118,20 +119,11 @@ export async function savePlan(dir: string, edits: FieldEdit[]): Promise<Plan> {
     mapping,
     templates,
     labelSet,
-    previous && followPhotos(previous, catalog),
+    previous,
     overrides,
   );
   await writePlan(dir, plan);
   return plan;
-}
-
-/** The previous plan with each item's id set to the article that now holds the same photos. */
-function followPhotos(plan: Plan, catalog: Catalog): Plan {
-  const idOf = new Map(catalog.items.map((i) => [i.fingerprint, i.id]));
-  return {
-    ...plan,
-    items: plan.items.map((i) => ({ ...i, cluster_id: idOf.get(i.fingerprint) ?? `${i.cluster_id}-gone` })),
-  };
 }
 
 /** The plan, or null; never throws for a missing file. */

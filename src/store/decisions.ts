@@ -4,6 +4,7 @@ import { writeJsonAtomic } from "../core/atomic.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { type ArticleColorVote, articleColor, COLOR_NAMES, type DominantColor } from "../imaging/color.js";
 import { fingerprint } from "../ingest/describe.js";
+import { assignArticleIds } from "../ingest/ids.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog, CatalogItem, CatalogPhoto } from "./catalog.js";
 import { readJsonFileIfAny } from "./read.js";
@@ -244,9 +245,13 @@ export async function readAutoGrouping(dir: string, catalog: Catalog): Promise<S
     "Run `vbulk ingest` again to rebuild it.",
   );
   const shas = new Set(catalog.photos.map((p) => p.sha256));
-  // A saved grouping of other photos (the folder changed since) is useless: fall back on the catalog.
-  if (saved?.articles.flat().every((s) => shas.has(s))) return saved;
-  return groupingOfCatalog(catalog);
+  const current = groupingOfCatalog(catalog);
+  // A saved grouping of other photos (the folder changed since), or one missing photos the catalog lists (saved by
+  // a run that read none), is useless: fall back on the catalog.
+  const known = new Set([...(saved?.articles.flat() ?? []), ...Object.keys(saved?.duplicates ?? {})]);
+  if (saved?.articles.flat().every((s) => shas.has(s)) && current.articles.flat().every((s) => known.has(s)))
+    return saved;
+  return current;
 }
 
 /** The catalog's articles and duplicates in terms of photo hashes. */
@@ -266,7 +271,10 @@ export function groupingOfCatalog(catalog: Catalog): ShaGrouping {
 /**
  * Rebuilds the catalog's articles from a decided grouping without re-analysing photos: an article whose photos did
  * not change keeps its description; a changed one takes the category of the article most of its photos came from
- * and the colour voted by its photos. Ids are renumbered in order (c1, c2, …). Pure.
+ * and the colour voted by its photos. Ids follow the ingest's rule (src/ingest/ids.ts): an article keeps its id
+ * while it keeps most of its photos, any other gets a new one above every id the folder had, so a decision never
+ * gives an id (and the plan's edits and Vinted draft behind it) to another garment. The regrouped catalog is a new
+ * catalog: `created_at` is `now`. Pure.
  *
  * What the model said of the articles a changed one came from stays when they agree: the department (a photo
  * dropped or two halves of one garment merged do not change whose garment it is; the lower score) and the model's
@@ -283,14 +291,16 @@ export function regroupCatalog(
     weight: DEFAULTS.color.modelVoteWeight,
     minShare: DEFAULTS.color.modelVoteMinShare,
   },
+  now: string = new Date().toISOString(),
 ): Catalog {
+  const { ids, nextId } = assignArticleIds(decided.articles, catalog);
   const photoBySha = new Map(catalog.photos.map((p) => [p.sha256, p]));
   const itemByFp = new Map(catalog.items.map((it) => [it.fingerprint, it]));
   const itemById = new Map(catalog.items.map((it) => [it.id, it]));
   const changed = new Set(decided.changed);
   const articleOf = new Map<string, string>();
   const items: CatalogItem[] = decided.articles.map((shas, k) => {
-    const id = `c${k + 1}`;
+    const id = ids[k]!;
     for (const s of shas) articleOf.set(s, id);
     const photos = shas.map((s) => photoBySha.get(s)).filter((p) => p !== undefined);
     const fp = fingerprint(shas);
@@ -343,6 +353,8 @@ export function regroupCatalog(
   });
   return {
     ...catalog,
+    created_at: now,
+    next_id: nextId,
     summary: {
       ...catalog.summary,
       duplicates: Object.keys(decided.duplicates).length,
