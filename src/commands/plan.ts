@@ -12,6 +12,8 @@ import {
   PriceSchema,
   parseEuros,
   parseSet,
+  RULE_KEYS,
+  type RuleKey,
   readPlan,
   type Selection,
   writePlan,
@@ -146,20 +148,32 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   const previous = await readPlan(dir);
   // Rules given once are settings: the previous plan's rules come after the config file, before what this run says.
   const layers: ConfigOverrides[] = [await configFileLayer(raw.config)];
-  if (previous) layers.push({ plan: rulesLayer(previous) });
-  if (raw.rules)
-    layers.push({
-      plan: await readJsonFile(
-        resolve(raw.rules),
-        RulesFileSchema,
-        "rules file (--rules / VBULK_RULES)",
-        "Nothing was written. See the README's plan section.",
-      ),
-    });
+  const given = new Set<RuleKey>();
+  const give = (plan: object | undefined) => {
+    for (const k of Object.keys(plan ?? {}))
+      if ((RULE_KEYS as readonly string[]).includes(k)) given.add(k as RuleKey);
+  };
+  if (previous) {
+    const stored = rulesLayer(previous);
+    give(stored);
+    layers.push({ plan: stored });
+  }
+  if (raw.rules) {
+    const file = await readJsonFile(
+      resolve(raw.rules),
+      RulesFileSchema,
+      "rules file (--rules / VBULK_RULES)",
+      "Nothing was written. See the README's plan section.",
+    );
+    give(file);
+    layers.push({ plan: file });
+  }
   const flags = flagLayer(PLAN_FLAGS, raw);
   if (raw.priceRules !== undefined) flags.plan = { ...flags.plan, prices: parsePriceRules(raw.priceRules) };
+  give(flags.plan);
   layers.push(flags);
-  const { plan: rules } = resolveConfig(...layers);
+  const { plan: resolved } = resolveConfig(...layers);
+  const rules = { ...resolved, given: [...given] };
 
   const catalog = await readCatalog(dir);
   const [mapping, templates, labels] = await Promise.all([
@@ -212,7 +226,10 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   return 0;
 }
 
-/** The rules stored in plan.json as a config layer: those that differ from the defaults were given by the seller. */
+/**
+ * The rules stored in plan.json as a config layer: those the plan records as given by the seller (an older plan
+ * records none: those that differ from the defaults were given).
+ */
 function rulesLayer(p: Plan): NonNullable<ConfigOverrides["plan"]> {
   const stored = {
     defaultPrice: p.rules.default_price,
@@ -223,8 +240,11 @@ function rulesLayer(p: Plan): NonNullable<ConfigOverrides["plan"]> {
     lang: p.rules.lang,
   };
   const defaults = DEFAULTS.plan as Record<string, unknown>;
+  const given = p.rules.given;
   return Object.fromEntries(
-    Object.entries(stored).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k])),
+    Object.entries(stored).filter(([k, v]) =>
+      given ? given.includes(k as RuleKey) : JSON.stringify(v) !== JSON.stringify(defaults[k]),
+    ),
   );
 }
 

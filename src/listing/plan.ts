@@ -75,6 +75,10 @@ export const PlanItemSchema = EditableSchema.extend({
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 
+/** The plan rules a seller can give, by their config name. */
+export const RULE_KEYS = ["defaultPrice", "prices", "condition", "brand", "gender", "lang"] as const;
+export type RuleKey = (typeof RULE_KEYS)[number];
+
 export const PlanRulesSchema = z.object({
   default_price: z.number(),
   prices: z.record(z.string(), z.number()),
@@ -82,6 +86,9 @@ export const PlanRulesSchema = z.object({
   brand: z.string(),
   gender: z.enum(GENDERS).nullable(),
   lang: z.enum(LANGUAGES),
+  /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
+   *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
+  given: z.array(z.enum(RULE_KEYS)).optional(),
 });
 
 export const PlanSchema = z.object({
@@ -108,6 +115,8 @@ export interface PlanRules {
   lang: "fr" | "en";
   /** A CLIP department score below this is not trusted (needs_review). */
   departmentMinScore: number;
+  /** Which rules the seller gave, stored with them (PlanRulesSchema.given). */
+  given?: readonly RuleKey[];
 }
 
 export interface PlanChanges {
@@ -265,6 +274,7 @@ export function buildPlan(
       brand: rules.brand,
       gender: rules.gender,
       lang: rules.lang,
+      ...(rules.given ? { given: [...rules.given].sort() } : {}),
     },
     items,
   };

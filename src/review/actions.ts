@@ -104,6 +104,7 @@ export async function savePlan(dir: string, edits: FieldEdit[]): Promise<Plan> {
         brand: previous.rules.brand,
         gender: previous.rules.gender,
         lang: previous.rules.lang,
+        ...(previous.rules.given ? { given: previous.rules.given } : {}),
         departmentMinScore: resolveConfig(await configFileLayer(process.env.VBULK_CONFIG)).plan
           .departmentMinScore,
       }

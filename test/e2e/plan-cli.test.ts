@@ -266,6 +266,7 @@ describe("vbulk plan: edits survive", () => {
       brand: "Unknown",
       gender: "femme",
       lang: "en",
+      given: ["condition", "defaultPrice", "gender", "lang", "prices"],
     });
     assert.equal(q.ok, true, "every article still ready");
     assert.deepEqual(
@@ -276,6 +277,26 @@ describe("vbulk plan: edits survive", () => {
     const { plan: r } = await plan(dir, ["--gender", "none", "--lang", "fr"]);
     assert.equal(r.rules.gender, null, "changed: --gender none goes back to each article's own");
     assert.equal(r.items[1].title, "T-shirt blanc (très bon état) – Taille S");
+  });
+
+  it("a rule given with the built-in default's value is kept too, when a config file says otherwise", async () => {
+    // Before, a stored rule equal to the built-in default counted as "not given": the config file's 30 € and
+    // "très bon" came back at the next `plan --set`, over the seller's --price 20 --condition bon.
+    const dir = await three();
+    const config = join(dir, "shop-config.json");
+    await writeFile(config, JSON.stringify({ plan: { defaultPrice: 30, condition: "tres-bon" } }));
+    const first = await plan(dir, ["--config", config, "--price", "20", "--condition", "bon"]);
+    assert.equal(first.code, 0, first.stderr);
+    const { plan: later, code } = await plan(dir, ["--config", config, "--set", "c1.size=M"]);
+    assert.equal(code, 0);
+    assert.deepEqual(
+      later.items.map((i: { price: number; condition: string }) => [i.price, i.condition]),
+      [
+        [20, "bon"],
+        [20, "bon"],
+        [20, "bon"],
+      ],
+    );
   });
 });
 
