@@ -40,6 +40,15 @@ export const EditableSchema = z.object({
   color: z.enum(COLOR_NAMES),
   /** A second colour (Vinted takes two); absent in plans of older vbulk. */
   color2: z.enum(COLOR_NAMES).nullable().optional(),
+  /** Vinted colour ids chosen by the seller (two at most: Fuchsia 5, Lila 25, Menthe 30, …), sent instead of those
+   *  mapped from `color` and `color2`; null or absent: the mapped ones. */
+  color_ids: z
+    .array(z.number().int().min(1).max(999))
+    .min(1)
+    .max(2)
+    .refine((ids) => new Set(ids).size === ids.length, "two different ids")
+    .nullable()
+    .optional(),
   condition: z.enum(CONDITIONS),
   brand: z.string().min(1).max(100),
   size: z.string().min(1).max(SIZE_MAX).nullable(),
@@ -185,6 +194,7 @@ export function buildPlan(
       category: article.category,
       color: article.color,
       color2: article.color2 ?? null,
+      color_ids: null,
       condition: rules.condition,
       brand: rules.brand,
       size: null,
@@ -227,11 +237,13 @@ export function buildPlan(
       title: edits.title ?? title.text,
       description: edits.description ?? description.text,
     };
-    const { vinted, needsReview } = mapToVinted(mapping, {
+    const mapped = mapToVinted(mapping, {
       ...final,
       // The finer colour describes the colour ingest saw; a colour the seller changed has none.
       shade: final.color === article.color ? (article.color_shade ?? null) : null,
     });
+    const { needsReview } = mapped;
+    const vinted = final.color_ids ? { ...mapped.vinted, color_ids: [...final.color_ids] } : mapped.vinted;
     if (
       !rules.gender &&
       !edits.gender &&
@@ -439,7 +451,14 @@ export function parseSet(
       value = "";
     if (field === "publish" || field === "excluded")
       value = raw === "true" ? true : raw === "false" ? false : raw;
-    if ((field === "size" || field === "gender" || field === "color2") && (raw === "" || raw === "null"))
+    if (field === "color_ids")
+      value = /^\d{1,3}(,\d{1,3})*$/.test(raw.replace(/\s/g, ""))
+        ? raw.replace(/\s/g, "").split(",").map(Number)
+        : raw;
+    if (
+      (field === "size" || field === "gender" || field === "color2" || field === "color_ids") &&
+      (raw === "" || raw === "null")
+    )
       value = null;
     const r = schema.safeParse(value);
     const badCategory = field === "category" && categories.length > 0 && !categories.includes(String(value));
@@ -469,6 +488,8 @@ function describeField(field: string, categories: string[] = []): string {
       return `one of ${COLOR_NAMES.join(", ")}`;
     case "color2":
       return `one of ${COLOR_NAMES.join(", ")} (or null)`;
+    case "color_ids":
+      return "one or two Vinted colour ids, comma-separated (e.g. 5 or 5,12; null: those of color and color2)";
     case "category":
       return `a garment type id of the label set (lower-case letters, digits and dashes, e.g. hoodie${categories.length ? `; one of ${categories.join(", ")}` : ""})`;
     case "size":

@@ -279,6 +279,29 @@ describe("vbulk plan: edits survive", () => {
     assert.equal(r.items[1].title, "T-shirt blanc (très bon état) – Taille S");
   });
 
+  it("Vinted colours chosen by hand (--set c1.color_ids=5, or in plan.json) are sent and kept by later runs", async () => {
+    // Before, the README said to set Fuchsia (5) and the like by hand in vinted.color_ids, and the next
+    // `vbulk plan` put the mapped ids back without a word.
+    const dir = await three();
+    const { plan: p, code, stderr } = await plan(dir, ["--set", "c1.color_ids=5"]);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(p.items[0].vinted.color_ids, [5]);
+    const file = join(dir, "plan.json");
+    const edited = JSON.parse(await readFile(file, "utf8"));
+    edited.items[1].color_ids = [25, 12];
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    const { plan: later } = await plan(dir, ["--set", "c3.size=W32"]);
+    assert.deepEqual(
+      later.items.map((i: { vinted: { color_ids: number[] } }) => i.vinted.color_ids),
+      [[5], [25, 12], p.items[2].vinted.color_ids],
+    );
+    const { plan: back } = await plan(dir, ["--set", "c1.color_ids=null"]);
+    assert.deepEqual(back.items[0].vinted.color_ids, [1], "back to the colour's own id (noir)");
+    const bad = await plan(dir, ["--set", "c1.color_ids=rose"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /one or two Vinted colour ids/);
+  });
+
   it("a rule given with the built-in default's value is kept too, when a config file says otherwise", async () => {
     // Before, a stored rule equal to the built-in default counted as "not given": the config file's 30 € and
     // "très bon" came back at the next `plan --set`, over the seller's --price 20 --condition bon.
