@@ -297,21 +297,25 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
   it("merges two articles and takes a photo out of the listing from the page", async () => {
     await page.reload();
     const before = await readJson(dir, "catalog.json");
-    const card = page.locator('[data-article="c4"]');
+    // Ids are not renumbered by decisions: the fourth article is whatever id it kept.
+    const fourth = before.items[3].id as string;
+    const card = page.locator(`[data-article="${fourth}"]`);
     await card.getByRole("combobox", { name: /Fusionner avec/ }).selectOption({
       value: before.photos.find((p: { file: string }) => p.file === before.items[4].photos[0]).sha256,
     });
     // News from another terminal (the status file changes) re-renders the page between the pick and the click:
     // the merge must still go to the article picked, not to the list's first one.
-    await page.evaluate(() => {
-      (document.querySelector('[data-article="c4"]') as HTMLElement & { old?: boolean }).old = true;
+    await page.evaluate((id) => {
+      (document.querySelector(`[data-article="${id}"]`) as HTMLElement & { old?: boolean }).old = true;
       (document.activeElement as HTMLElement | null)?.blur();
-    });
+    }, fourth);
     const statusFile = join(dir, ".vbulk", "status.json");
     const status = JSON.parse(await readFile(statusFile, "utf8"));
     await writeFile(statusFile, JSON.stringify({ ...status, message: "news from another terminal" }));
     await page.waitForFunction(
-      () => !(document.querySelector('[data-article="c4"]') as (HTMLElement & { old?: boolean }) | null)?.old,
+      (id) =>
+        !(document.querySelector(`[data-article="${id}"]`) as (HTMLElement & { old?: boolean }) | null)?.old,
+      fourth,
     );
     await card.getByRole("button", { name: "Fusionner" }).click();
     await page
