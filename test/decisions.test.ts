@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { VbulkError } from "../src/core/errors.js";
 import { fingerprint } from "../src/ingest/index.js";
 import { decide, savePlan } from "../src/review/actions.js";
+import { pageCatalog } from "../src/review/server.js";
 import { CatalogSchema } from "../src/store/catalog.js";
 import {
   addDecision,
@@ -379,6 +380,27 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
       next.items.map((i) => i.id),
       ["c1", "c2", "c3", "c4", "c5"],
     );
+  });
+
+  it("a byte-identical copy stays a copy through any decision: the article's photo never flips to it", async () => {
+    // The duplicates fixture: copy.jpg and original.jpg are the same bytes; dedupe keeps copy.jpg in c1. Before, an
+    // unrelated merge put original.jpg in c1 instead and listed both as the article's (duplicates 5 → 4).
+    const dir = await copyFixture("duplicates");
+    const ingest = await runCli(["ingest", dir], { env: testEnv() });
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const before = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const sha = (f: string) => before.photos.find((p: { file: string }) => p.file === f).sha256;
+    const after = await decide(dir, { op: "merge", a: sha("other-colour.jpg"), b: sha("other-view.jpg") });
+    const c1 = after.items.find((i) => i.id === "c1")!;
+    assert.deepEqual(c1.photos, before.items.find((i: { id: string }) => i.id === "c1").photos);
+    assert.equal(after.summary.duplicates, before.summary.duplicates);
+    const original = after.photos.find((p) => p.file === "original.jpg")!;
+    assert.equal(original.duplicate_of, "copy.jpg");
+    // The page offers no "keep this photo" for it (a restore of the same bytes could do nothing); it does for the
+    // re-encoded copies.
+    const aside = pageCatalog(after).duplicates;
+    assert.equal(aside.find((p) => p.file === "original.jpg")!.identical, true);
+    assert.equal(aside.find((p) => p.file === "resized.jpg")!.identical, false);
   });
 
   it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {

@@ -329,7 +329,7 @@ async function state(dir: string, source: string) {
   };
 }
 
-function pageCatalog(catalog: Catalog) {
+export function pageCatalog(catalog: Catalog) {
   const byFile = new Map(catalog.photos.map((p) => [p.file, p]));
   const photo = (file: string) => {
     const p = byFile.get(file);
@@ -356,6 +356,8 @@ function pageCatalog(catalog: Catalog) {
       .filter((p) => p.duplicate_of)
       .map((p) => ({
         ...photo(p.file),
+        // A byte-identical copy is the same photo as its original: nothing to keep (no "keep" button).
+        identical: catalog.photos.find((o) => o.file === p.duplicate_of)?.sha256 === p.sha256,
         of: p.duplicate_of,
         article: p.article,
         reason: p.duplicate_reason ?? "",

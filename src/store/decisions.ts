@@ -294,7 +294,13 @@ export function regroupCatalog(
   now: string = new Date().toISOString(),
 ): Catalog {
   const { ids, nextId } = assignArticleIds(decided.articles, catalog);
-  const photoBySha = new Map(catalog.photos.map((p) => [p.sha256, p]));
+  // A byte-identical copy shares its original's hash: the article's photo is the one dedupe kept, never the copy.
+  const photoBySha = new Map<string, CatalogPhoto>();
+  for (const p of catalog.photos) {
+    const had = photoBySha.get(p.sha256);
+    if (!had || (had.duplicate_of && !p.duplicate_of)) photoBySha.set(p.sha256, p);
+  }
+  const fileSha = new Map(catalog.photos.map((p) => [p.file, p.sha256]));
   const itemByFp = new Map(catalog.items.map((it) => [it.fingerprint, it]));
   const itemById = new Map(catalog.items.map((it) => [it.id, it]));
   const changed = new Set(decided.changed);
@@ -348,6 +354,9 @@ export function regroupCatalog(
         duplicate_of: photoBySha.get(of)?.file ?? p.duplicate_of,
         ...(p.duplicate_reason ? { duplicate_reason: p.duplicate_reason } : {}),
       };
+    // A byte-identical copy stays a copy (the grouping lists no such pair: there is nothing to bring back).
+    if (p.duplicate_of && fileSha.get(p.duplicate_of) === p.sha256)
+      return { ...p, article: dropped.has(p.sha256) ? null : (articleOf.get(p.sha256) ?? null) };
     if (dropped.has(p.sha256)) return { ...rest, article: null, duplicate_of: null, dropped_by_seller: true };
     return { ...rest, article: articleOf.get(p.sha256) ?? null, duplicate_of: null };
   });
@@ -357,7 +366,7 @@ export function regroupCatalog(
     next_id: nextId,
     summary: {
       ...catalog.summary,
-      duplicates: Object.keys(decided.duplicates).length,
+      duplicates: photos.filter((p) => p.duplicate_of).length,
       articles: items.length,
       low_confidence: items.filter((it) => it.confidence === "low").length,
     },

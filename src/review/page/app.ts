@@ -47,7 +47,7 @@ interface State {
   catalog: {
     summary: { articles: number; photos: number; duplicates: number; errors: number };
     articles: Article[];
-    duplicates: (Photo & { of: string; article: string | null; reason: string })[];
+    duplicates: (Photo & { of: string; article: string | null; reason: string; identical: boolean })[];
     dropped: Photo[];
     errors: { file: string; message: string }[];
   } | null;
@@ -712,7 +712,11 @@ function activityView(): HTMLElement | null {
   );
 }
 
-function aside(title: string, photos: (Photo & { of?: string })[], restore: boolean): HTMLElement | null {
+function aside(
+  title: string,
+  photos: (Photo & { of?: string; identical?: boolean })[],
+  restore: boolean,
+): HTMLElement | null {
   if (photos.length === 0) return null;
   return h(
     "section",
@@ -727,7 +731,7 @@ function aside(title: string, photos: (Photo & { of?: string })[], restore: bool
           { class: "set-aside" },
           photoTile(p, null),
           p.of ? h("p", { class: "small" }, t(lang, "duplicateOf", { f: p.of })) : null,
-          restore && p.sha
+          restore && p.sha && !p.identical
             ? h(
                 "button",
                 { type: "button", onclick: () => decide({ op: "restore", photo: p.sha }) },
