@@ -162,7 +162,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     if (io.json) io.out(JSON.stringify(summaryJson(catalog, result.catalogPath, result.logPath), null, 2));
     else printSummary(io, catalog, result.catalogPath, result.logPath, result.cached);
     if (catalog.summary.photos === 0) return 1;
-    return catalog.errors.length > 0 ? 3 : 0;
+    return catalog.errors.length > 0 || notTaken(catalog).length > 0 ? 3 : 0;
   } finally {
     renderer.stop();
     process.removeListener("SIGINT", onSigint);
@@ -219,13 +219,40 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
       io.out(c.dim(`  ${printable(p.file)}  copy of ${printable(p.duplicate_of ?? "")}`));
   }
   printErrors(io, catalog);
+  const lost = notTaken(catalog);
+  if (lost.length) {
+    io.out(
+      io.c.red(
+        `${lost.length === 1 ? "1 file" : `${lost.length} files`} that may be photos could not be taken (listed in the log too):`,
+      ),
+    );
+    for (const f of lost)
+      io.out(`  ${printable(f.file)}: ${f.reason}${f.detail ? ` (${printable(f.detail)})` : ""}`);
+  }
   io.out(`catalog: ${printable(catalogPath)}\nlog:     ${printable(logPath)}`);
+  if (s.photos === 0) return;
   const dir = printable(catalogPath.replace(/\/catalog\.json$/, ""));
   io.out(
     c.dim(
       `next: \`vbulk review ${dir}\` to see every article and fix the grouping, then \`vbulk plan ${dir}\``,
     ),
   );
+}
+
+/** Skipped files that may be photos the seller meant to list (too large, unreadable, a ZIP entry vbulk cannot or
+ *  will not extract), as opposed to what is skipped on purpose (hidden files, non-images, a folder's symbolic
+ *  links, vbulk's own output). */
+const NOT_TAKEN = new Set([
+  "too-large",
+  "unreadable",
+  "unsafe-path",
+  "unsupported-entry",
+  "bad-entry",
+  "duplicate-name",
+  "name-clash",
+]);
+function notTaken(catalog: Catalog): Catalog["skipped"] {
+  return catalog.skipped.filter((f) => NOT_TAKEN.has(f.reason));
 }
 
 /** The photos that could not be read, names escaped (a name must not drive the terminal). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFile, cp, readdir, writeFile } from "node:fs/promises";
+import { copyFile, cp, readdir, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -70,6 +70,22 @@ describe("exit codes without a browser", () => {
     const r = await runCli(["ingest", dir]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /truncated\.jpg: Expected a readable image/);
+  });
+
+  it("ingest: 3 when a photo could not be taken (over 64 MiB), and it is named; not for skipped non-images", async () => {
+    // Before: exit 0 and "1 other file skipped", the same words as for a .txt, so a script never knew.
+    const dir = await tempDir();
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+    await writeFile(join(dir, "notes.txt"), "not a photo");
+    const clean = await runCli(["ingest", dir]);
+    assert.equal(clean.code, 0, clean.stderr);
+    await writeFile(join(dir, "IMG_0003.jpg"), "");
+    await truncate(join(dir, "IMG_0003.jpg"), 65 * 1024 * 1024); // sparse: nothing is written to disk
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /could not be taken[\s\S]*IMG_0003\.jpg: too-large/);
+    assert.doesNotMatch(r.stdout, /notes\.txt:/);
   });
 
   it("execute --check: 2 while an article is not ready, and it says which and why", async () => {

@@ -62,8 +62,9 @@ describe("vbulk ingest (real CLI)", () => {
     const dir = await tempDir();
     await copyFile(join(FIXTURES, "zips", "evil.zip"), join(dir, "evil.zip"));
     const r = await runCli(["ingest", join(dir, "evil.zip")]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 3, `partly done: entries were not taken. ${r.stderr}`);
     assert.match(r.stdout, /3 other files skipped/);
+    assert.match(r.stdout, /could not be taken[\s\S]*\.\.\/evil\.jpg: unsafe-path/);
     const log = await readFile(join(dir, "evil.vbulk", "catalog.log"), "utf8");
     assert.match(log, /skipped \.\.\/evil\.jpg: unsafe-path/);
     assert.match(log, /skipped link\.jpg: symlink/);
