@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { writeJsonAtomic } from "../core/atomic.js";
+import { saveJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
 import { ARTICLE_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
@@ -396,7 +396,8 @@ function stripText(e: Partial<Editable>): Partial<Omit<Editable, "title" | "desc
   return rest;
 }
 
-/** Reads DIR/plan.json, or null when there is none. Throws BAD_INPUT naming the field of a bad edit. */
+/** Reads DIR/plan.json, or null when there is none. Throws BAD_INPUT naming the field of a bad edit, and
+ *  NOT_WRITABLE or BAD_FILE for a plan.json that is there but cannot be read (never taken for "no plan"). */
 export async function readPlan(dir: string): Promise<Plan | null> {
   return readJsonFileIfAny(
     join(dir, PLAN_FILE),
@@ -405,9 +406,10 @@ export async function readPlan(dir: string): Promise<Plan | null> {
   );
 }
 
+/** Writes DIR/plan.json atomically. Throws NO_SPACE or NOT_WRITABLE naming the file when it cannot be written. */
 export async function writePlan(dir: string, plan: Plan): Promise<string> {
   const path = join(dir, PLAN_FILE);
-  await writeJsonAtomic(path, PlanSchema.parse(plan));
+  await saveJsonAtomic(path, PlanSchema.parse(plan));
   return path;
 }
 
