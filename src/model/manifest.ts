@@ -144,13 +144,13 @@ let hashMemo: Promise<z.infer<typeof HashMemoSchema>["files"]> | undefined;
 export async function sha256FileMemo(path: string): Promise<string> {
   const real = await realpath(path);
   const st = await stat(real);
-  hashMemo ??= readFile(hashMemoPath(), "utf8").then(
-    (t) => {
+  hashMemo ??= readFile(hashMemoPath(), "utf8")
+    .then((t) => {
       const parsed = HashMemoSchema.safeParse(JSON.parse(t));
       return parsed.success ? parsed.data.files : {};
-    },
-    () => ({}),
-  );
+    })
+    // A memo that is not JSON (a cut write by an older vbulk, a hand edit) is ignored too, not "unexpected".
+    .catch(() => ({}));
   const files = await hashMemo;
   const known = Object.hasOwn(files, real) ? files[real] : undefined;
   if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino)

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { appendFile, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { VbulkError } from "../../src/core/errors.js";
@@ -287,5 +287,28 @@ describe("a model's JSON file that is a web page", { skip }, () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("vbulk's own model caches", { skip }, () => {
+  it("a damaged hash memo or label cache is computed again, not the end of ingest", async () => {
+    const { tinyModel } = await import("../helpers/models.js");
+    const model = await tinyModel();
+    const cache = await tempDir();
+    const env = testEnv({ VBULK_CACHE_DIR: cache });
+    const photos = await copyFixture("grouping");
+    const first = await runCli(["ingest", photos, "--model-dir", model, "--json"], { env });
+    assert.equal(first.code, 0, first.stderr);
+    const damaged = [join(cache, "file-hashes.json")];
+    for (const f of await readdir(join(cache, "models", "labels")))
+      if (f.endsWith(".json")) damaged.push(join(cache, "models", "labels", f));
+    assert.ok(damaged.length >= 2, `a memo and a label cache were written: ${damaged.join(", ")}`);
+    for (const f of damaged) await writeFile(f, "{cut");
+    const again = await runCli(["ingest", photos, "--model-dir", model, "--json"], { env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(
+      JSON.parse(again.stdout).articles.map((a: { category: string }) => a.category),
+      JSON.parse(first.stdout).articles.map((a: { category: string }) => a.category),
+    );
   });
 });
