@@ -200,6 +200,15 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
+    // An empty $IDS in a script: --only "" would exclude every article. "none" and "all" say that on purpose.
+    if (list.length === 0)
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected article ids of the catalog for ${flag} but received an empty list`,
+        {
+          hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}. Nothing was written.`,
+        },
+      );
     for (const id of list)
       if (!ids.has(id))
         throw new VbulkError(

@@ -65,6 +65,22 @@ describe("plan: odd values are refused with a clear message", () => {
     ));
 });
 
+// `--only "$IDS"` with an empty $IDS excluded every article, exit 0: an empty list is a script's mistake, refused.
+describe("plan: an empty id list", () => {
+  for (const [flag, value] of [
+    ["--only", ""],
+    ["--only", " , "],
+    ["--publish", ""],
+    ["--exclude", ""],
+  ] as const)
+    it(`${flag} ${JSON.stringify(value)}`, async () =>
+      refused(
+        await planned(),
+        [flag, value],
+        new RegExp(`Expected article ids .* for ${flag}.* but received an empty list`),
+      ));
+});
+
 // A price rule for a category that is no label id was stored and never applied: the garment went out at the
 // default price (audit: --price-rules '{"Hoodie":25}'). Every way in is refused, naming the key and the closest id.
 describe("plan: a price rule for an unknown category", () => {
