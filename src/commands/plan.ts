@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
@@ -7,6 +7,7 @@ import { VbulkError } from "../core/errors.js";
 import { completeLabels, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
+  checkPriceCategories,
   type Plan,
   type PlanChanges,
   PriceSchema,
@@ -148,6 +149,8 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   const previous = await readPlan(dir);
   // Rules given once are settings: the previous plan's rules come after the config file, before what this run says.
   const layers: ConfigOverrides[] = [await configFileLayer(raw.config)];
+  // Where the prices that apply came from (the last layer that sets them), for a rule that names no category.
+  let pricesFrom = layers[0]?.plan?.prices ? `${raw.config} (plan.prices)` : undefined;
   const given = new Set<RuleKey>();
   const give = (plan: object | undefined) => {
     for (const k of Object.keys(plan ?? {}))
@@ -157,6 +160,7 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
     const stored = rulesLayer(previous);
     give(stored);
     layers.push({ plan: stored });
+    if (stored.prices) pricesFrom = `${join(dir, "plan.json")} (rules.prices, kept from an earlier run)`;
   }
   if (raw.rules) {
     const file = await readJsonFile(
@@ -167,9 +171,13 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
     );
     give(file);
     layers.push({ plan: file });
+    if (file.prices) pricesFrom = `${resolve(raw.rules)} (prices)`;
   }
   const flags = flagLayer(PLAN_FLAGS, raw);
-  if (raw.priceRules !== undefined) flags.plan = { ...flags.plan, prices: parsePriceRules(raw.priceRules) };
+  if (raw.priceRules !== undefined) {
+    flags.plan = { ...flags.plan, prices: parsePriceRules(raw.priceRules) };
+    pricesFrom = "PRICE_RULES_JSON (--price-rules)";
+  }
   give(flags.plan);
   layers.push(flags);
   const { plan: resolved } = resolveConfig(...layers);
@@ -183,17 +191,24 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
       raw.labels ? completeLabels(await loadLabelSet(resolve(raw.labels)), defaults) : defaults,
     ),
   ]);
+  const categories = labels.labels.map((l) => l.id);
+  if (pricesFrom) checkPriceCategories(rules.prices, categories, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
-  const overrides = parseSet(
-    raw.set,
-    ids,
-    labels.labels.map((l) => l.id),
-  );
+  const overrides = parseSet(raw.set, ids, categories);
   const idList = (value: string, flag: string) => {
     const list = value
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
+    // An empty $IDS in a script: --only "" would exclude every article. "none" and "all" say that on purpose.
+    if (list.length === 0)
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected article ids of the catalog for ${flag} but received an empty list`,
+        {
+          hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}. Nothing was written.`,
+        },
+      );
     for (const id of list)
       if (!ids.has(id))
         throw new VbulkError(

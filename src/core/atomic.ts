@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { fileSystemError } from "./errors.js";
 
 /**
  * Writes a file so that readers see the old content or the new one, never half of it:
@@ -29,4 +30,19 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 /** Atomic JSON write, pretty-printed with a trailing newline so files diff well. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** What to do when a file of the working folder (plan, decisions, catalog) could not be written. */
+export const NOT_SAVED_HINT =
+  "Nothing was changed: the file keeps its previous content. Free some space, fix the folder's permissions or move what is in the way, then run the same command again.";
+
+/**
+ * writeJsonAtomic for a file the seller works with (plan, decisions, the catalog the review page rewrites). Throws a
+ * typed VbulkError naming the file for a full disk, a forbidden folder or a folder in the file's place (a bare fs
+ * error ended on "this is unexpected"); other errors unchanged.
+ */
+export async function saveJsonAtomic(path: string, value: unknown, hint = NOT_SAVED_HINT): Promise<void> {
+  await writeJsonAtomic(path, value).catch((err: unknown) => {
+    throw fileSystemError(err, path, "write", hint);
+  });
 }

@@ -83,16 +83,19 @@ export function messageOf(err: unknown): string {
 /**
  * Turns a file-system error met while `doing` something to `path` into a VbulkError that says what happened, to
  * which file, and what to do (full disk, read-only or forbidden folder, name too long, a file where a folder
- * belongs). Other errors are returned unchanged.
+ * belongs, a folder where a file belongs). Other errors are returned unchanged. `hint` replaces the usual hint
+ * (which speaks of --out) where that is no help, e.g. for a file that is read.
  */
-export function fileSystemError(err: unknown, path: string, doing: string): unknown {
+export function fileSystemError(err: unknown, path: string, doing: string, hint?: string): unknown {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   const where = printable(path);
   switch (code) {
     case "ENOSPC":
     case "EDQUOT":
       return new VbulkError("NO_SPACE", `The disk is full: could not ${doing} ${where}`, {
-        hint: "Free some space (or pass --out DIR on another disk) and run the same command again; finished work is kept.",
+        hint:
+          hint ??
+          "Free some space (or pass --out DIR on another disk) and run the same command again; finished work is kept.",
         cause: err,
       });
     case "EROFS":
@@ -102,7 +105,9 @@ export function fileSystemError(err: unknown, path: string, doing: string): unkn
         "NOT_WRITABLE",
         `${code === "EROFS" ? "The file system is read-only" : "Permission denied"}: could not ${doing} ${where}`,
         {
-          hint: "Pass --out DIR to write the results somewhere writable, or fix the folder's permissions.",
+          hint:
+            hint ??
+            "Pass --out DIR to write the results somewhere writable, or fix the folder's permissions.",
           cause: err,
         },
       );
@@ -111,17 +116,26 @@ export function fileSystemError(err: unknown, path: string, doing: string): unkn
         "NOT_WRITABLE",
         `The path is too long for this system: could not ${doing} ${where}`,
         {
-          hint: "Move the photos to a folder with a shorter path, or pass --out DIR with a short path.",
+          hint:
+            hint ?? "Move the photos to a folder with a shorter path, or pass --out DIR with a short path.",
           cause: err,
         },
       );
     case "ENOTDIR":
     case "EEXIST":
-    case "EISDIR":
       return new VbulkError(
         "NOT_WRITABLE",
         `Expected a folder but found a file in the way: could not ${doing} ${where}`,
-        { hint: "Move or rename that file, or pass --out DIR to write somewhere else.", cause: err },
+        { hint: hint ?? "Move or rename that file, or pass --out DIR to write somewhere else.", cause: err },
+      );
+    case "EISDIR":
+      return new VbulkError(
+        "NOT_WRITABLE",
+        `Expected a file but found a folder in the way: could not ${doing} ${where}`,
+        {
+          hint: hint ?? "Move or rename that folder, or pass --out DIR to write somewhere else.",
+          cause: err,
+        },
       );
     default:
       return err;

@@ -1,5 +1,5 @@
 import { join, relative, sep } from "node:path";
-import { fileSystemError, messageOf } from "../core/errors.js";
+import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
@@ -20,12 +20,31 @@ export { checkOutput, resolveSource } from "./scan.js";
 export type { Classifier, IngestOptions, IngestResult } from "./types.js";
 
 /**
+ * The catalog of the last run, whose article ids this run keeps; null on a first run (no catalog.json). Throws
+ * BAD_INPUT for a damaged catalog or one of a newer vbulk, before anything is written: replaced by a fresh one, its
+ * ids would restart at c1 and go to other garments, while plan.json and journal.json (the Vinted drafts) still
+ * refer to them.
+ */
+async function readPreviousCatalog(dir: string): Promise<Catalog | null> {
+  try {
+    return await readCatalog(
+      dir,
+      `${CATALOG_FILE} holds the article ids your plan and Vinted drafts refer to: fix it, or move it away to start again with new ids. Nothing was written.`,
+    );
+  } catch (err) {
+    if (err instanceof VbulkError && err.code === "NOT_FOUND") return null;
+    throw err;
+  }
+}
+
+/**
  * The ingest pipeline: check the output can be written → scan (or safely extract) → analyse (decode + hash +
  * colour + embed, bounded, cached by content and saved as it goes) → group (drop duplicates, group into articles)
  * → ids (kept from the previous catalog) → describe (category, colour) → write catalog.json and the decision log
  * atomically. Bad photos are recorded in the catalog's errors and skipped. A bad command (source, output) fails
- * before anything is written, status included. A run in which no photo could be read keeps the previous catalog.
- * Throws VbulkError for a bad source or output, NO_SPACE / NOT_WRITABLE when the disk refuses a write.
+ * before anything is written, status included, and so does a damaged catalog.json. A run in which no photo could
+ * be read keeps the previous catalog. Throws VbulkError for a bad source, output or previous catalog, NO_SPACE /
+ * NOT_WRITABLE when the disk refuses a write.
  */
 export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
   const { config, embedder, signal } = opts;
@@ -33,6 +52,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
   const src = await resolveSource(opts.source, opts.outDir);
   await checkOutput(src.outDir, opts.outDir !== undefined);
   if (src.isZip && src.root !== src.outDir) await checkOutput(src.root, false);
+  const previous = await readPreviousCatalog(src.outDir);
   emit({ type: "stage", stage: "scan", total: 1 });
   const scan = await scanPhotos(src, opts.source, config, signal);
   emit({ type: "progress", stage: "scan", done: 1, total: 1 });
@@ -72,7 +92,6 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
       counts: { duplicates: step.dupes.size, articles: step.articles.length },
     });
 
-    const previous = await readCatalog(src.outDir).catch(() => null);
     const { ids, nextId } = assignArticleIds(
       step.articles.map((members) => members.map((i) => analysed[i]!.sha256)),
       previous,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { writeJsonAtomic } from "../core/atomic.js";
+import { saveJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
 import { ARTICLE_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
@@ -396,7 +396,8 @@ function stripText(e: Partial<Editable>): Partial<Omit<Editable, "title" | "desc
   return rest;
 }
 
-/** Reads DIR/plan.json, or null when there is none. Throws BAD_INPUT naming the field of a bad edit. */
+/** Reads DIR/plan.json, or null when there is none. Throws BAD_INPUT naming the field of a bad edit, and
+ *  NOT_WRITABLE or BAD_FILE for a plan.json that is there but cannot be read (never taken for "no plan"). */
 export async function readPlan(dir: string): Promise<Plan | null> {
   return readJsonFileIfAny(
     join(dir, PLAN_FILE),
@@ -405,10 +406,60 @@ export async function readPlan(dir: string): Promise<Plan | null> {
   );
 }
 
+/** Writes DIR/plan.json atomically. Throws NO_SPACE or NOT_WRITABLE naming the file when it cannot be written. */
 export async function writePlan(dir: string, plan: Plan): Promise<string> {
   const path = join(dir, PLAN_FILE);
-  await writeJsonAtomic(path, PlanSchema.parse(plan));
+  await saveJsonAtomic(path, PlanSchema.parse(plan));
   return path;
+}
+
+/**
+ * Refuses a price rule whose key is no category id of the label set (nor "unknown", the articles no model named):
+ * it would be stored and never apply, the garment listed at the default price. `where` says where the rules came
+ * from. Throws BAD_INPUT naming the key and the closest id.
+ */
+export function checkPriceCategories(
+  prices: Record<string, number>,
+  categories: string[],
+  where: string,
+): void {
+  const known = [...categories, "unknown"];
+  for (const key of Object.keys(prices)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected a category id of the label set for ${where} but received ${JSON.stringify(key)}${near ? ` (did you mean "${near}"?)` : ""}`,
+      {
+        hint: `Fix that key where it came from (or give --price-rules anew: it replaces the stored rules). Category ids: ${known.join(", ")}. Nothing was written.`,
+      },
+    );
+  }
+}
+
+/** The id a typo most likely meant: same letters ignoring case, dashes and spaces, else at most 2 edits away. */
+function closest(key: string, ids: string[]): string | undefined {
+  const bare = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, "");
+  const same = ids.find((id) => bare(id) === bare(key));
+  if (same) return same;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const id of ids) {
+    const d = editDistance(key.toLowerCase(), id);
+    if (d < bestDistance) [best, bestDistance] = [id, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 /**

@@ -318,10 +318,10 @@ async function labelEmbeddings(
     .slice(0, 16);
   const path = cacheDir ? join(cacheDir, `labels-${key}.json`) : null;
   if (path) {
-    const cached = await readFile(path, "utf8").then(
-      (t) => JSON.parse(t) as { vectors?: unknown },
-      () => null,
-    );
+    // A cache that is not JSON (a cut write of an older vbulk, a full disk) is computed again, like a missing one.
+    const cached = await readFile(path, "utf8")
+      .then((t) => JSON.parse(t) as { vectors?: unknown } | null)
+      .catch(() => null);
     // Validated before use: a vector of the wrong length or with NaN would make every score NaN.
     const vectors = Array.isArray(cached?.vectors)
       ? cached.vectors.map((v) => (typeof v === "string" ? decodeVector(v, dims) : null))

@@ -1,10 +1,17 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { messageOf, VbulkError } from "../core/errors.js";
-import { type Manifest, readLocalManifest, sha256File, verifyFiles, writeLocalManifest } from "./manifest.js";
+import {
+  type Manifest,
+  parseModelJson,
+  readLocalManifest,
+  sha256File,
+  verifyFiles,
+  writeLocalManifest,
+} from "./manifest.js";
 
 export type ModelEvent =
   | { type: "file"; path: string; state: "ok" | "download" | "resume"; total: number | null; from: number }
@@ -33,8 +40,8 @@ export function fileUrl(baseUrl: string, m: Manifest, path: string): string {
  * Range request), verified (size and sha256 against the manifest; where the manifest has none, the first
  * download's hash is pinned in dir/vbulk-model.json and checked from then on), atomic (a file appears under its
  * name only once verified). Files already present and verified are kept.
- * Throws NETWORK when the server cannot be reached or answers an error, MODEL_CORRUPT on a hash mismatch
- * (the bad file is deleted).
+ * Throws NETWORK when the server cannot be reached or answers an error, MODEL_CORRUPT on a hash mismatch or an
+ * unpinned .json file that is not JSON (the bad file is deleted).
  */
 export async function pullModel(manifest: Manifest, dir: string, opts: PullOptions): Promise<Manifest> {
   await mkdir(dir, { recursive: true });
@@ -42,10 +49,11 @@ export async function pullModel(manifest: Manifest, dir: string, opts: PullOptio
   const checks = await verifyFiles(dir, pinned);
   const files = [];
   for (const f of manifest.files) {
-    const pin = pinned.files.find((p) => p.path === f.path);
+    const check = checks.find((c) => c.path === f.path);
+    // A web page pinned in place of a .json file (before that was checked) is no pin: fetched again, unpinned.
+    const pin = check?.state === "not-json" ? undefined : pinned.files.find((p) => p.path === f.path);
     const expectedSha = f.sha256 ?? pin?.sha256 ?? null;
     const expectedSize = f.size ?? pin?.size ?? null;
-    const check = checks.find((c) => c.path === f.path);
     const dest = join(dir, f.path);
     if (check && (check.state === "ok" || (check.state === "unpinned" && expectedSha === null))) {
       const st = await stat(dest);
@@ -165,6 +173,22 @@ async function downloadOne(
         hint: "Run `vbulk models pull` again. If it repeats, the server or the manifest is wrong: check VBULK_MODEL_BASE_URL.",
       },
     );
+  }
+  if (sha === null && path.endsWith(".json")) {
+    // Nothing to check it against: a proxy's or a Wi-Fi login's page would be pinned as the model's file and end
+    // every later ingest. A model's JSON files are small; parsing one here is cheap.
+    try {
+      parseModelJson(await readFile(part, "utf8"), path);
+    } catch (err) {
+      await rm(part, { force: true });
+      throw new VbulkError(
+        "MODEL_CORRUPT",
+        `${messageOf(err)} (from ${new URL(url).origin}); it was deleted, not used`,
+        {
+          hint: "A proxy or a Wi-Fi login page may have answered: open a web page to log in, then run `vbulk models pull` again (or set VBULK_MODEL_BASE_URL).",
+        },
+      );
+    }
   }
   await rename(part, dest);
   opts.onEvent?.({ type: "verified", path, sha256: digest });

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
+import { VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { readJsonFile, readJsonFileIfAny } from "../store/read.js";
 
@@ -74,7 +75,6 @@ export async function loadManifest(name: string): Promise<Manifest> {
   const all = await listManifests();
   const m = all.find((x) => x.name === name);
   if (!m) {
-    const { VbulkError } = await import("../core/errors.js");
     throw new VbulkError(
       "NOT_FOUND",
       `Expected one of ${all.map((x) => x.name).join(", ")} for --model but received "${name}"`,
@@ -144,13 +144,13 @@ let hashMemo: Promise<z.infer<typeof HashMemoSchema>["files"]> | undefined;
 export async function sha256FileMemo(path: string): Promise<string> {
   const real = await realpath(path);
   const st = await stat(real);
-  hashMemo ??= readFile(hashMemoPath(), "utf8").then(
-    (t) => {
+  hashMemo ??= readFile(hashMemoPath(), "utf8")
+    .then((t) => {
       const parsed = HashMemoSchema.safeParse(JSON.parse(t));
       return parsed.success ? parsed.data.files : {};
-    },
-    () => ({}),
-  );
+    })
+    // A memo that is not JSON (a cut write by an older vbulk, a hand edit) is ignored too, not "unexpected".
+    .catch(() => ({}));
   const files = await hashMemo;
   const known = Object.hasOwn(files, real) ? files[real] : undefined;
   if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino)
@@ -163,11 +163,54 @@ export async function sha256FileMemo(path: string): Promise<string> {
 
 export type FileCheck = {
   path: string;
-  state: "ok" | "missing" | "size-mismatch" | "sha-mismatch" | "unpinned";
+  state: "ok" | "missing" | "size-mismatch" | "sha-mismatch" | "unpinned" | "not-json";
   detail?: string;
 };
 
-/** Checks a folder against a manifest: presence, size, sha256 (where the manifest pins them; memoised unless rehash). */
+const NOT_JSON_HINT =
+  "A proxy or a Wi-Fi login page may have answered instead of the model's server. Delete that file and run `vbulk models pull` to fetch it again (for --model-dir, copy the model's own file there).";
+
+/**
+ * Parses a model's JSON file (config, tokenizer, preprocessor). Throws MODEL_CORRUPT naming the file when it is
+ * not JSON, never quoting it: a web page saved in its place would be printed, and a file may hold anything.
+ */
+export function parseModelJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new VbulkError(
+      "MODEL_CORRUPT",
+      `Expected JSON in the model file ${path} but it is ${looksLikeHtml(text) ? "a web page" : "not JSON"}`,
+      { hint: NOT_JSON_HINT },
+    );
+  }
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*<(!doctype|html|head|body|\?xml)/i.test(text.replace(/^\uFEFF/, ""));
+}
+
+/**
+ * Whether a model's .json file starts as JSON does: a web page pinned on first use in its place would verify by its
+ * hash. Reads the first bytes only (tokenizer.json is 4 MB and takes 80 ms to parse, on every ingest).
+ */
+async function startsAsJson(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
+    const head = buffer
+      .subarray(0, bytesRead)
+      .toString("utf8")
+      .replace(/^\uFEFF/, "")
+      .trimStart();
+    return head === "" ? bytesRead === 512 : head.startsWith("{") || head.startsWith("[");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Checks a folder against a manifest: presence, size, .json files that are JSON, sha256 (where the manifest pins
+ *  them; memoised unless rehash). */
 export async function verifyFiles(
   dir: string,
   manifest: Manifest,
@@ -183,6 +226,14 @@ export async function verifyFiles(
     }
     if (f.size !== null && st.size !== f.size) {
       out.push({ path: f.path, state: "size-mismatch", detail: `${st.size} bytes, expected ${f.size}` });
+      continue;
+    }
+    if (f.path.endsWith(".json") && !(await startsAsJson(abs))) {
+      out.push({
+        path: f.path,
+        state: "not-json",
+        detail: "not JSON: a web page or another file in its place",
+      });
       continue;
     }
     if (f.sha256 === null) {
@@ -209,7 +260,6 @@ export async function verifyFiles(
  * finds the two encoders, records every file's size and sha256, reads the embedding size from config.json.
  */
 export async function manifestForFolder(dir: string, name?: string): Promise<Manifest> {
-  const { VbulkError } = await import("../core/errors.js");
   // A mistyped folder is the user's to fix (exit 2), not an "unexpected" ENOENT from the walk below.
   if (!(await stat(dir).catch(() => null))?.isDirectory())
     throw new VbulkError(
@@ -246,7 +296,8 @@ export async function manifestForFolder(dir: string, name?: string): Promise<Man
       },
     );
   }
-  const config = JSON.parse(await readFile(join(dir, "config.json"), "utf8").catch(() => "{}")) as {
+  const configPath = join(dir, "config.json");
+  const config = parseModelJson(await readFile(configPath, "utf8").catch(() => "{}"), configPath) as {
     projection_dim?: number;
   };
   const keep = [

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { PhotoPixels } from "../imaging/embedder.js";
 import { loadSharp } from "../imaging/sharp.js";
 import { parseWith } from "../store/read.js";
+import { parseModelJson } from "./manifest.js";
 
 /** CLIPImageProcessor settings, read from the model's preprocessor_config.json, never hard-coded. */
 const PreprocessorSchema = z.object({
@@ -37,7 +38,8 @@ export interface Preprocessor {
   kernel: "cubic" | "linear";
 }
 
-/** Reads DIR/preprocessor_config.json. Throws BAD_INPUT naming the field, NOT_FOUND when missing. */
+/** Reads DIR/preprocessor_config.json. Throws BAD_INPUT naming the field, MODEL_MISSING when missing,
+ *  MODEL_CORRUPT when it is not JSON. */
 export async function loadPreprocessor(dir: string): Promise<Preprocessor> {
   const path = join(dir, "preprocessor_config.json");
   const { VbulkError } = await import("../core/errors.js");
@@ -52,7 +54,7 @@ export async function loadPreprocessor(dir: string): Promise<Preprocessor> {
   });
   const c = parseWith(
     PreprocessorSchema,
-    JSON.parse(text),
+    parseModelJson(text, path),
     path,
     "Use the preprocessor_config.json that came with the model.",
   );

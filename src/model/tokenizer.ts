@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VbulkError } from "../core/errors.js";
+import { parseModelJson } from "./manifest.js";
 
 export interface ClipTokenizer {
   /** Token ids per text, each padded (with the pad token) or truncated to the context length, BOS/EOS kept. */
@@ -11,12 +12,13 @@ export interface ClipTokenizer {
 /**
  * The model's own tokenizer (tokenizer.json + tokenizer_config.json), CLIP BPE. Pads to model_max_length (77)
  * with the pad token: the text encoder pools at the first EOS, so padding with EOS changes nothing.
- * Throws MODEL_MISSING when the files are absent.
+ * Throws MODEL_MISSING when the files are absent, MODEL_CORRUPT when one is not JSON.
  */
 export async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
   const read = async (f: string) => {
+    let text: string;
     try {
-      return JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>;
+      text = await readFile(join(dir, f), "utf8");
     } catch (err) {
       throw new VbulkError(
         "MODEL_MISSING",
@@ -27,6 +29,7 @@ export async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
         },
       );
     }
+    return parseModelJson(text, join(dir, f)) as Record<string, unknown>;
   };
   const json = await read("tokenizer.json");
   const config = await read("tokenizer_config.json");

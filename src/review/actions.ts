@@ -4,9 +4,11 @@
  * (or VbulkErrors) into responses.
  */
 
+import { join } from "node:path";
 import { configFileLayer } from "../commands/options.js";
+import { NOT_SAVED_HINT } from "../core/atomic.js";
 import { type Config, resolveConfig } from "../core/config.js";
-import { VbulkError } from "../core/errors.js";
+import { fileSystemError, VbulkError } from "../core/errors.js";
 import { colorVersion, type DominantColor } from "../imaging/color.js";
 import { loadMapping } from "../listing/mapping.js";
 import { buildPlan, type Editable, type Plan, parseSet, readPlan, writePlan } from "../listing/plan.js";
@@ -14,8 +16,8 @@ import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
 import { type LabelSet, loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
 import { PhotoCache } from "../store/cache.js";
-import { type Catalog, readCatalog, writeCatalog } from "../store/catalog.js";
-import { writeDecisionLog } from "../store/decision-log.js";
+import { CATALOG_FILE, type Catalog, readCatalog, writeCatalog } from "../store/catalog.js";
+import { DECISION_LOG_FILE, writeDecisionLog } from "../store/decision-log.js";
 import {
   addDecision,
   applyDecisions,
@@ -37,8 +39,12 @@ export async function regroup(dir: string): Promise<Catalog> {
     weight: config.color.modelVoteWeight,
     minShare: config.color.modelVoteMinShare,
   });
-  await writeCatalog(dir, next);
-  await writeDecisionLog(dir, next);
+  // A full disk or a forbidden folder is the seller's to fix: a typed error the page shows, not "unexpected".
+  const written = (file: string) => (err: unknown) => {
+    throw fileSystemError(err, join(dir, file), "write", NOT_SAVED_HINT);
+  };
+  await writeCatalog(dir, next).catch(written(CATALOG_FILE));
+  await writeDecisionLog(dir, next).catch(written(DECISION_LOG_FILE));
   return next;
 }
 

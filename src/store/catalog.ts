@@ -127,12 +127,10 @@ export async function writeCatalog(dir: string, catalog: Catalog): Promise<strin
   return path;
 }
 
-/** Reads and validates DIR/catalog.json. Throws NOT_FOUND or BAD_INPUT naming the bad field. */
-export async function readCatalog(dir: string): Promise<Catalog> {
-  return readJsonFile(
-    join(dir, CATALOG_FILE),
-    CatalogSchema,
-    "catalog",
-    "Run `vbulk ingest` on your photos first, or pass the folder that holds catalog.json.",
-  );
+/** Reads and validates DIR/catalog.json. Throws NOT_FOUND (with `hint`) or BAD_INPUT naming the bad field. */
+export async function readCatalog(
+  dir: string,
+  hint = "Run `vbulk ingest` on your photos first, or pass the folder that holds catalog.json.",
+): Promise<Catalog> {
+  return readJsonFile(join(dir, CATALOG_FILE), CatalogSchema, "catalog", hint);
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { writeJsonAtomic } from "../core/atomic.js";
+import { saveJsonAtomic } from "../core/atomic.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { type ArticleColorVote, articleColor, COLOR_NAMES, type DominantColor } from "../imaging/color.js";
 import { fingerprint } from "../ingest/describe.js";
@@ -197,7 +197,7 @@ export async function addDecision(dir: string, decision: Decision, now = new Dat
     updated_at: at,
     decisions: [...file.decisions, { ...DecisionSchema.parse(decision), at }],
   };
-  await writeJsonAtomic(join(dir, DECISIONS_FILE), DecisionsFileSchema.parse(next));
+  await saveJsonAtomic(join(dir, DECISIONS_FILE), DecisionsFileSchema.parse(next));
   return next;
 }
 
@@ -214,7 +214,7 @@ export async function undoDecision(
     updated_at: now.toISOString(),
     decisions: file.decisions.slice(0, -1),
   };
-  await writeJsonAtomic(join(dir, DECISIONS_FILE), DecisionsFileSchema.parse(next));
+  await saveJsonAtomic(join(dir, DECISIONS_FILE), DecisionsFileSchema.parse(next));
   return { file: next, undone };
 }
 
@@ -228,7 +228,7 @@ const AutoGroupingSchema = z.object({
 
 /** Writes DIR/.vbulk/auto-grouping.json atomically (ingest, before it applies the decisions). */
 export async function writeAutoGrouping(dir: string, grouping: ShaGrouping): Promise<void> {
-  await writeJsonAtomic(
+  await saveJsonAtomic(
     join(dir, STATE_DIR, AUTO_GROUPING_FILE),
     AutoGroupingSchema.parse({ schemaVersion: 1, ...grouping }),
   );

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
-import { VbulkError } from "../core/errors.js";
+import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
+import { printable } from "../core/text.js";
 
 /**
  * Reads a JSON file vbulk wrote (or a user edited, or a data file) and validates it. Throws NOT_FOUND when
@@ -13,20 +14,42 @@ export async function readJsonFile<T extends z.ZodType>(
   what: string,
   hint: string,
 ): Promise<z.infer<T>> {
-  const text = await readFile(path, "utf8").catch(() => {
+  const text = await readTextIfAny(path);
+  if (text === null)
     throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, { hint });
-  });
   return parseJsonText(text, schema, path, hint);
 }
 
-/** Like readJsonFile, but a missing file is null (a plan not written yet, a cache). */
+/** Like readJsonFile, but a missing file is null (a plan not written yet, a cache). A file that is there but
+ *  cannot be read still throws: taken for "none", it was written over (a seller's plan edits, lost). */
 export async function readJsonFileIfAny<T extends z.ZodType>(
   path: string,
   schema: T,
   hint: string,
 ): Promise<z.infer<T> | null> {
-  const text = await readFile(path, "utf8").catch(() => null);
+  const text = await readTextIfAny(path);
   return text === null ? null : parseJsonText(text, schema, path, hint);
+}
+
+/**
+ * The text of a file, or null when there is no file (ENOENT, and only that). Throws NOT_WRITABLE for a
+ * forbidden file or a folder in its place, BAD_FILE for any other read error (a failing disk), naming the file.
+ */
+export async function readTextIfAny(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code === "ENOENT") return null;
+    const hint =
+      "Nothing was written. Fix the file's permissions or move what is in its place away, then run the same command again.";
+    const typed = fileSystemError(err, path, "read", hint);
+    if (typed instanceof VbulkError) throw typed;
+    throw new VbulkError("BAD_FILE", `Could not read ${printable(path)} (${code ?? messageOf(err)})`, {
+      hint,
+      cause: err,
+    });
+  }
 }
 
 function parseJsonText<T extends z.ZodType>(text: string, schema: T, path: string, hint: string): z.infer<T> {

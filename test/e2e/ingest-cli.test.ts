@@ -110,6 +110,34 @@ describe("vbulk ingest: bad commands change nothing", () => {
       assert.equal(existsSync(join(dir, "catalog.json")), false);
     });
   }
+  // journal.json (Vinted drafts) and plan.json are keyed by article ids: a catalog replaced by a fresh one restarts
+  // at c1 and gives ids to other garments, so the next execute could update another garment's draft.
+  for (const [what, damage, pattern] of [
+    [
+      "a damaged catalog.json",
+      (t: string) => t.slice(0, t.length / 2),
+      /Expected valid JSON in .*catalog\.json/,
+    ],
+    [
+      "a catalog.json of a newer vbulk",
+      (t: string) => t.replace('"schemaVersion": 1', '"schemaVersion": 99'),
+      /catalog\.json was made by a newer vbulk/,
+    ],
+  ] as const)
+    it(`${what} stops ingest (exit 2) and is kept byte for byte`, async () => {
+      const dir = await copyFixture("grouping");
+      const first = await runCli(["ingest", dir]);
+      assert.equal(first.code, 0, first.stderr);
+      const path = join(dir, "catalog.json");
+      const damaged = damage(await readFile(path, "utf8"));
+      await writeFile(path, damaged);
+      const r = await runCli(["ingest", dir]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.match(r.stderr, /hint: .*(move it away|Update vbulk)/);
+      assert.doesNotMatch(r.stderr, /unexpected/);
+      assert.equal(await readFile(path, "utf8"), damaged);
+    });
   it("a missing source is exit 2 with what to do", async () => {
     const r = await runCli(["ingest", "/nonexistent/photos"]);
     assert.equal(r.code, 2);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { appendFile, readFile, stat } from "node:fs/promises";
+import { appendFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { VbulkError } from "../../src/core/errors.js";
@@ -209,6 +209,106 @@ describe("ingest --model-dir", { skip }, () => {
     assert.match(
       missing.stderr,
       /Expected a folder holding a CLIP model for --model-dir \(or env VBULK_MODEL_DIR\)/,
+    );
+  });
+});
+
+// A proxy or a Wi-Fi login page answers 200 with an HTML page for any URL (audit: /tmp/audit-cli/portal.py); saved
+// as preprocessor_config.json and pinned on first use, it ended every later ingest on "this is unexpected" while
+// `models verify` said every file was verified.
+describe("a model's JSON file that is a web page", { skip }, () => {
+  const PAGE = Buffer.from("<html><body>Please log in to the hotel Wi-Fi</body></html>\n");
+
+  /** A model folder (links to ../shared) whose `file` is replaced by the login page. */
+  async function withPage(file: string): Promise<string> {
+    const { tinyModel } = await import("../helpers/models.js");
+    const dir = await tinyModel();
+    await rm(join(dir, file));
+    await writeFile(join(dir, file), PAGE);
+    return dir;
+  }
+
+  function namesItQuietly(r: { stderr: string }, file: RegExp) {
+    assert.match(r.stderr, file);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+    assert.doesNotMatch(r.stderr, /hotel|<html/, "the page's content is never printed");
+  }
+
+  it("ingest --model-dir says which file is not JSON and what to do", async () => {
+    const dir = await withPage("preprocessor_config.json");
+    const r = await runCli(["ingest", await copyFixture("grouping"), "--model-dir", dir]);
+    assert.equal(r.code, 1, r.stderr);
+    namesItQuietly(r, /preprocessor_config\.json/);
+    assert.match(r.stderr, /hint: .*vbulk models pull/);
+  });
+
+  it("models manifest says config.json is not JSON", async () => {
+    const dir = await withPage("config.json");
+    const r = await runCli(["models", "manifest", dir]);
+    assert.notEqual(r.code, 0);
+    namesItQuietly(r, /config\.json/);
+  });
+
+  it("models verify does not call a pinned web page verified", async () => {
+    const dir = await withPage("preprocessor_config.json");
+    await runCli(["models", "manifest", dir]);
+    const r = await runCli(["models", "verify", "--model-dir", dir]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /not-json +preprocessor_config\.json/);
+  });
+
+  it("models pull refuses the page when no hash is pinned, and fetches a pinned page again", async () => {
+    const { manifest, files } = await servedDefaultModel();
+    const url = `/${manifest.repo}/resolve/${manifest.revision}/preprocessor_config.json`;
+    const real = files.get(url)!;
+    files.set(url, PAGE);
+    const server = await startFileServer(files);
+    try {
+      const dir = join(await tempDir(), "model");
+      await assert.rejects(pullModel(manifest, dir, { baseUrl: server.url }), (e: VbulkError) => {
+        assert.equal(e.code, "MODEL_CORRUPT");
+        assert.match(e.message, /preprocessor_config\.json/);
+        assert.doesNotMatch(e.message, /hotel/);
+        return true;
+      });
+      assert.equal(existsSync(join(dir, "preprocessor_config.json")), false);
+      assert.equal(existsSync(join(dir, "preprocessor_config.json.part")), false);
+
+      // A cache that pinned the page before this check: the next pull replaces it with the real file.
+      files.set(url, real);
+      await pullModel(manifest, dir, { baseUrl: server.url });
+      await writeFile(join(dir, "preprocessor_config.json"), PAGE);
+      const local = JSON.parse(await readFile(join(dir, "vbulk-model.json"), "utf8"));
+      for (const f of local.files)
+        if (f.path === "preprocessor_config.json") Object.assign(f, { size: PAGE.length, sha256: sha(PAGE) });
+      await writeFile(join(dir, "vbulk-model.json"), JSON.stringify(local));
+      await pullModel(manifest, dir, { baseUrl: server.url });
+      assert.deepEqual(await readFile(join(dir, "preprocessor_config.json")), real);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("vbulk's own model caches", { skip }, () => {
+  it("a damaged hash memo or label cache is computed again, not the end of ingest", async () => {
+    const { tinyModel } = await import("../helpers/models.js");
+    const model = await tinyModel();
+    const cache = await tempDir();
+    const env = testEnv({ VBULK_CACHE_DIR: cache });
+    const photos = await copyFixture("grouping");
+    const first = await runCli(["ingest", photos, "--model-dir", model, "--json"], { env });
+    assert.equal(first.code, 0, first.stderr);
+    const damaged = [join(cache, "file-hashes.json")];
+    for (const f of await readdir(join(cache, "models", "labels")))
+      if (f.endsWith(".json")) damaged.push(join(cache, "models", "labels", f));
+    assert.ok(damaged.length >= 2, `a memo and a label cache were written: ${damaged.join(", ")}`);
+    for (const f of damaged) await writeFile(f, "{cut");
+    const again = await runCli(["ingest", photos, "--model-dir", model, "--json"], { env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(
+      JSON.parse(again.stdout).articles.map((a: { category: string }) => a.category),
+      JSON.parse(first.stdout).articles.map((a: { category: string }) => a.category),
     );
   });
 });

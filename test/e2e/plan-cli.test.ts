@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { catalogFixture } from "../helpers/catalog.js";
@@ -399,6 +399,36 @@ describe("vbulk plan: bad input changes no file", () => {
       {},
       /Expected a valid template in .*fr\/title\.njk but it has a syntax error/,
     );
+  });
+  it("a plan.json that cannot be read is not taken for no plan: exit 2, the seller's edits kept", async () => {
+    const dir = await three();
+    await plan(dir, ["--set", "c1.price=42"]);
+    const path = join(dir, "plan.json");
+    const before = await readFile(path, "utf8");
+    // As another user (root reads any file): the folder is writable, the plan is not readable.
+    await chmod(dir, 0o777);
+    await chmod(join(dir, "catalog.json"), 0o644);
+    await chmod(path, 0o600);
+    const isRoot = process.getuid?.() === 0;
+    const r = await runCli(["plan", dir], {
+      env: testEnv(),
+      ...(isRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Permission denied: could not read .*plan\.json/);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+    await chmod(path, 0o644);
+    assert.equal(await readFile(path, "utf8"), before, "plan.json untouched");
+  });
+  it("a folder in place of plan.json: exit 2 naming it, nothing written", async () => {
+    const dir = await three();
+    await mkdir(join(dir, "plan.json"));
+    await writeFile(join(dir, "plan.json", "keep.txt"), "x");
+    const r = await runCli(["plan", dir]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Expected a file but found a folder in the way: could not read .*plan\.json/);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+    assert.deepEqual(await readdir(join(dir, "plan.json")), ["keep.txt"]);
   });
   it("no catalog: says to run ingest first and writes nothing", async () => {
     const dir = await tempDir();

@@ -56,15 +56,69 @@ describe("plan: odd values are refused with a clear message", () => {
     refused(await planned(), [], /DEFAULT_PRICE/, { DEFAULT_PRICE: "0x1F" }));
   it("PRICE_RULES_JSON with 1e-9", async () =>
     refused(await planned(), [], /hoodie: .*at least 0\.01/, { PRICE_RULES_JSON: '{"hoodie":1e-9}' }));
-  it('PRICE_RULES_JSON naming "constructor" leaves the other prices alone', async () => {
+  it('PRICE_RULES_JSON naming "constructor" is refused, not stored', async () =>
+    refused(
+      await planned(),
+      [],
+      /Expected a category id of the label set for PRICE_RULES_JSON \(--price-rules\) but received "constructor"/,
+      { PRICE_RULES_JSON: '{"constructor":12,"__proto__":13}' },
+    ));
+});
+
+// `--only "$IDS"` with an empty $IDS excluded every article, exit 0: an empty list is a script's mistake, refused.
+describe("plan: an empty id list", () => {
+  for (const [flag, value] of [
+    ["--only", ""],
+    ["--only", " , "],
+    ["--publish", ""],
+    ["--exclude", ""],
+  ] as const)
+    it(`${flag} ${JSON.stringify(value)}`, async () =>
+      refused(
+        await planned(),
+        [flag, value],
+        new RegExp(`Expected article ids .* for ${flag}.* but received an empty list`),
+      ));
+});
+
+// A price rule for a category that is no label id was stored and never applied: the garment went out at the
+// default price (audit: --price-rules '{"Hoodie":25}'). Every way in is refused, naming the key and the closest id.
+describe("plan: a price rule for an unknown category", () => {
+  it("--price-rules with a capitalised id names the id it meant", async () =>
+    refused(
+      await planned(),
+      ["--price-rules", '{"hoodie":30,"Hoodie":25}'],
+      /for PRICE_RULES_JSON \(--price-rules\) but received "Hoodie" \(did you mean "hoodie"\?\)/,
+    ));
+  it("a rules file", async () => {
     const dir = await planned();
-    const r = await runCli(["plan", dir, "--json"], {
-      env: testEnv({ PRICE_RULES_JSON: '{"constructor":12,"__proto__":13}' }),
+    const file = join(dir, "rules.json");
+    await writeFile(file, JSON.stringify({ prices: { jean: 30 } }));
+    await refused(
+      dir,
+      ["--rules", file],
+      /for .*rules\.json \(prices\) but received "jean" \(did you mean "jeans"\?\)/,
+    );
+  });
+  it("the config file's plan.prices", async () => {
+    const dir = await planned();
+    const file = join(dir, "vbulk.config.json");
+    await writeFile(file, JSON.stringify({ plan: { prices: { tshirt: 9 } } }));
+    await refused(
+      dir,
+      ["--config", file],
+      /for .*vbulk\.config\.json \(plan\.prices\) but received "tshirt" \(did you mean "t-shirt"\?\)/,
+    );
+  });
+  it("a rule for every label id, and for unknown, is taken", async () => {
+    const dir = await planned();
+    const r = await runCli(["plan", dir, "--json", "--price-rules", '{"t-shirt":9,"jeans":31,"unknown":5}'], {
+      env: testEnv(),
     });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(
       JSON.parse(r.stdout).items.map((i: { price: number }) => i.price),
-      [20, 20, 20],
+      [20, 9, 31],
     );
   });
   it("a 21-character size says what a size may be", async () =>

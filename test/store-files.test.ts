@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { VbulkError } from "../src/core/errors.js";
+import { readPlan, writePlan } from "../src/listing/plan.js";
+import { readDecisions } from "../src/store/decisions.js";
+import { tempDir } from "./helpers/run.js";
+
+// A file vbulk cannot read is not a file that is missing: treating it as "no plan yet" wrote a fresh plan over the
+// seller's edits (audit: an unreadable plan.json, exit 0). Only ENOENT means "none"; anything else stops, typed.
+
+/** DIR whose `name` is a folder holding one file: reading it fails with EISDIR, as a forbidden file fails with
+ *  EACCES for a user that is not root (these tests run as root, where a chmod would not stop the read). */
+async function folderInPlaceOf(name: string): Promise<string> {
+  const dir = await tempDir("vbulk-files-");
+  await mkdir(join(dir, name), { recursive: true });
+  await writeFile(join(dir, name, "keep.txt"), "seller's file");
+  return dir;
+}
+
+async function rejectsTyped(p: Promise<unknown>, file: string): Promise<VbulkError> {
+  const err = await p.then(
+    () => assert.fail(`expected ${file} to be refused`),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof VbulkError, `a typed error, not ${String(err)}`);
+  assert.match(err.message, new RegExp(file.replace(".", "\\.")));
+  assert.ok(err.hint, "says what to do");
+  return err;
+}
+
+describe("plan.json that cannot be read", () => {
+  it("is refused naming the file, not taken for a missing plan", async () => {
+    const dir = await folderInPlaceOf("plan.json");
+    await rejectsTyped(readPlan(dir), "plan.json");
+  });
+
+  it("a missing plan.json is still no plan", async () => {
+    assert.equal(await readPlan(await tempDir("vbulk-files-")), null);
+  });
+
+  it("a plan that cannot be written says which file and why, and leaves nothing behind", async () => {
+    const dir = await folderInPlaceOf("plan.json");
+    const plan = {
+      schemaVersion: 1 as const,
+      ok: true,
+      created_at: new Date(0).toISOString(),
+      catalog: join(dir, "catalog.json"),
+      rules: {
+        default_price: 20,
+        prices: {},
+        condition: "bon" as const,
+        brand: "Unknown",
+        gender: null,
+        lang: "fr" as const,
+      },
+      items: [],
+    };
+    const err = await rejectsTyped(writePlan(dir, plan), "plan.json");
+    assert.notEqual(err.code, "INTERNAL");
+    assert.deepEqual((await readdir(dir)).sort(), ["plan.json"], "no temp file left");
+    assert.deepEqual(await readdir(join(dir, "plan.json")), ["keep.txt"]);
+  });
+});
+
+describe("decisions.json that cannot be read", () => {
+  it("is refused naming the file, not taken for no decision", async () => {
+    const dir = await folderInPlaceOf("decisions.json");
+    await rejectsTyped(readDecisions(dir), "decisions.json");
+  });
+});
