@@ -5,6 +5,8 @@ import { describe, it } from "node:test";
 import { VbulkError } from "../src/core/errors.js";
 import { readPlan, writePlan } from "../src/listing/plan.js";
 import { readDecisions } from "../src/store/decisions.js";
+import { JournalFile } from "../src/vinted/journal.js";
+import { loadPacing } from "../src/vinted/pacing.js";
 import { tempDir } from "./helpers/run.js";
 
 // A file vbulk cannot read is not a file that is missing: treating it as "no plan yet" wrote a fresh plan over the
@@ -68,5 +70,17 @@ describe("decisions.json that cannot be read", () => {
   it("is refused naming the file, not taken for no decision", async () => {
     const dir = await folderInPlaceOf("decisions.json");
     await rejectsTyped(readDecisions(dir), "decisions.json");
+  });
+});
+
+describe("execute's own files: an unreadable one is never taken for none", () => {
+  it("journal.json (the drafts already made: taken for none, every article was drafted again)", async () => {
+    const dir = await folderInPlaceOf("journal.json");
+    await rejectsTyped(JournalFile.open(dir, "https://www.vinted.fr"), "journal.json");
+  });
+
+  it("pacing.json (the account's budget and pause: taken for none, a captcha's pause was lifted)", async () => {
+    const dir = await folderInPlaceOf("pacing.json");
+    await rejectsTyped(loadPacing(dir), "pacing.json");
   });
 });

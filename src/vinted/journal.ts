@@ -1,10 +1,10 @@
-import { chmod, readFile } from "node:fs/promises";
+import { chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
-import { parseWith } from "../store/read.js";
+import { parseWith, readTextIfAny } from "../store/read.js";
 
 export const JOURNAL_FILE = "journal.json";
 
@@ -64,7 +64,8 @@ export class JournalFile {
   /** Opens DIR/journal.json (empty when none). Throws BAD_INPUT naming the file when it is damaged or foreign. */
   static async open(dir: string, site: string): Promise<JournalFile> {
     const path = join(dir, JOURNAL_FILE);
-    const text = await readFile(path, "utf8").catch(() => null);
+    // Only a missing file is an empty one: an unreadable journal taken for none would draft every article twice.
+    const text = await readTextIfAny(path);
     if (text === null) return new JournalFile(path, { schemaVersion: 2, site, items: {} });
     const hint = `Do not delete it: it holds the ids of the drafts already made. Restore it from a backup, or move it away and check your Vinted drafts by hand before running again (a re-run without it makes new drafts).`;
     let raw: unknown;

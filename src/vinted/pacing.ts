@@ -1,11 +1,11 @@
-import { chmod, readFile } from "node:fs/promises";
+import { chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic.js";
 import type { Config } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
-import { parseWith } from "../store/read.js";
+import { parseWith, readTextIfAny } from "../store/read.js";
 
 export const PACING_FILE = "pacing.json";
 const HOUR = 3_600_000;
@@ -49,7 +49,8 @@ export function emptyPacing(): PacingState {
 /** Reads the pacing file (empty when none). Throws BAD_INPUT naming the file when it is damaged. */
 export async function loadPacing(dir: string): Promise<PacingState> {
   const path = join(dir, PACING_FILE);
-  const text = await readFile(path, "utf8").catch(() => null);
+  // Only a missing file is a fresh budget: an unreadable one taken for none would lift a pause.
+  const text = await readTextIfAny(path);
   if (text === null) return emptyPacing();
   const hint = `It only holds write times and a pause: delete ${path} to start a fresh budget (the pause is lost with it).`;
   let data: unknown;
