@@ -226,6 +226,15 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+  // An empty list (a script's empty $IDS) would otherwise mean every article: the opposite of what was asked.
+  if (only && only.length === 0)
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected article ids for --only but received ${JSON.stringify(raw.only)}: nothing was changed or sent`,
+      {
+        hint: "Name the articles (e.g. --only c3,c7), or leave --only out to act on every included article.",
+      },
+    );
   for (const id of only ?? [])
     if (!plan.items.some((i) => i.cluster_id === id))
       throw new VbulkError("BAD_USAGE", `Expected article ids of the plan for --only but received "${id}"`);

@@ -97,6 +97,15 @@ describe("exit codes without a browser", () => {
     assert.match(r.stdout, /1 of 2 articles ready\. Nothing was sent\./);
   });
 
+  it("execute --only with an empty list: 2, nothing sent (it meant every article before)", async () => {
+    const dir = await plannedFolder();
+    for (const only of ["", " , "]) {
+      const r = await runCli(["execute", dir, "--only", only, "--yes"]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /Expected article ids for --only/);
+    }
+  });
+
   it("auth check and doctor: 2 without a saved session, saying to log in", async () => {
     const env = testEnv({ VBULK_CONFIG_DIR: await tempDir() });
     for (const args of [["auth", "check"], ["doctor"]]) {
