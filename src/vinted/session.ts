@@ -1,11 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, readFile, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic.js";
-import { VbulkError } from "../core/errors.js";
+import { fileSystemError, VbulkError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
+import { readTextIfAny } from "../store/read.js";
 
 /** Where vbulk keeps the session: VBULK_CONFIG_DIR, else $XDG_CONFIG_HOME/vbulk, else ~/.config/vbulk. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,16 +46,42 @@ async function keyFor(dir: string, salt: Buffer, env: NodeJS.ProcessEnv): Promis
     return scryptSync(secret, salt, 32);
   }
   const path = join(dir, KEY_FILE);
-  let hex = await readFile(path, "utf8").catch(() => null);
+  let hex = await readTextIfAny(path);
   if (hex === null) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    hex = randomBytes(32).toString("hex");
-    await writeFile(path, hex, { mode: 0o600, flag: "wx" }).catch(async () => {
-      hex = await readFile(path, "utf8");
-    });
+    // Written whole to a temporary file, then linked to its name only if there is none yet: a full disk or a kill
+    // leaves no empty key behind (an empty key encrypted the session with nothing), and two logins at once end
+    // with one key.
+    const fresh = randomBytes(32).toString("hex");
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      await writeFileAtomic(tmp, fresh, 0o600);
+      await link(tmp, path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== "EEXIST") throw err;
+      });
+    } catch (err) {
+      throw fileSystemError(
+        err,
+        path,
+        "write",
+        "Free some space or fix the folder's permissions, then log in again.",
+      );
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    hex = await readTextIfAny(path);
   }
-  registerSecret(hex.trim());
-  return scryptSync(Buffer.from(hex.trim(), "hex"), salt, 32);
+  const key = (hex ?? "").trim();
+  if (!/^[0-9a-f]{64}$/.test(key))
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected 64 hexadecimal digits (a 32-byte key) in ${path} but it holds ${key.length} characters of something else: the saved session cannot be trusted`,
+      {
+        hint: `Delete ${path} and ${join(dir, SESSION_FILE)}, then run \`vbulk login\` (or set VBULK_SECRET_KEY).`,
+      },
+    );
+  registerSecret(key);
+  return scryptSync(Buffer.from(key, "hex"), salt, 32);
 }
 
 /** Encrypts and writes the browser state (AES-256-GCM, file mode 0600, atomic). */
@@ -109,7 +136,9 @@ export async function loadSession(env: NodeJS.ProcessEnv = process.env): Promise
     const state = StorageStateSchema.parse(JSON.parse(plain));
     for (const c of state.cookies) registerSecret(c.value);
     return state;
-  } catch {
+  } catch (err) {
+    // A key that cannot be read or trusted says so itself (what to delete, what to run).
+    if (err instanceof VbulkError) throw err;
     throw new VbulkError(
       "NOT_LOGGED_IN",
       `Expected a session file that this key can decrypt at ${path} but it cannot be read`,

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { VbulkError } from "../src/core/errors.js";
+import { loadSession, saveSession } from "../src/vinted/session.js";
+import { tempDir } from "./helpers/run.js";
+
+const state = {
+  cookies: [{ name: "access_token_web", value: "TOPSECRET-123", domain: ".vinted.fr", path: "/" }],
+  origins: [],
+};
+
+describe("the saved session's key", () => {
+  it("an empty or short session.key is refused, never used: the cookies are not encrypted with nothing", async () => {
+    // Before: a 0-byte key (a login on a full disk leaves one) gave an empty key, and anyone could read session.enc.
+    for (const bad of ["", "abc", "z".repeat(64)]) {
+      const dir = await tempDir("vbulk-key-");
+      await writeFile(join(dir, "session.key"), bad, { mode: 0o600 });
+      await assert.rejects(
+        saveSession(state, { VBULK_CONFIG_DIR: dir }),
+        (e: VbulkError) =>
+          e.code === "BAD_INPUT" &&
+          /64 hexadecimal digits/.test(e.message) &&
+          /vbulk login/.test(e.hint ?? ""),
+      );
+      assert.deepEqual(await readdir(dir), ["session.key"], "no session written with it");
+    }
+  });
+
+  it("a fresh key is 32 random bytes, 0600, written whole; two logins at once end with one key both can read", async () => {
+    const dir = await tempDir("vbulk-key-");
+    const env = { VBULK_CONFIG_DIR: dir };
+    await Promise.all([saveSession(state, env), saveSession(state, env)]);
+    const key = await readFile(join(dir, "session.key"), "utf8");
+    assert.match(key, /^[0-9a-f]{64}$/);
+    assert.equal((await stat(join(dir, "session.key"))).mode & 0o777, 0o600);
+    assert.deepEqual((await readdir(dir)).sort(), ["session.enc", "session.key"], "no temporary file left");
+    assert.equal((await loadSession(env)).cookies[0]!.value, "TOPSECRET-123");
+  });
+});
