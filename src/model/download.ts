@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { messageOf, VbulkError } from "../core/errors.js";
+import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import {
   type Manifest,
   parseModelJson,
@@ -24,6 +24,8 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** Timeout (ms) for a server to start answering; the body itself may take as long as it needs. */
   connectTimeoutMs?: number;
+  /** ...as long as data keeps coming: a body that stalls this long (ms) is cut (resumed by the next pull). */
+  idleTimeoutMs?: number;
 }
 
 /** The URL of one file of a manifest under a Hugging Face-style base URL: BASE/REPO/resolve/REVISION/PATH. */
@@ -91,14 +93,28 @@ async function downloadOne(
   let from = (await stat(part).catch(() => null))?.size ?? 0;
   const headers: Record<string, string> = from > 0 ? { Range: `bytes=${from}-` } : {};
   let res: Response;
-  const connect = AbortSignal.timeout(opts.connectTimeoutMs ?? 30_000);
+  // One controller for the whole exchange: aborted when the server does not answer within connectTimeoutMs, then
+  // when the body stalls for idleTimeoutMs. (AbortSignal.timeout given to fetch also timed the body: a 150 MB
+  // model was cut after 30 s whatever its speed.)
+  const watchdog = new AbortController();
+  let timer = setTimeout(
+    () => watchdog.abort(new Error("no answer in time")),
+    opts.connectTimeoutMs ?? 30_000,
+  );
+  const idle = opts.idleTimeoutMs ?? 60_000;
+  const stillComing = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => watchdog.abort(new Error(`no data for ${Math.round(idle / 1000)} s`)), idle);
+  };
   try {
     res = await fetch(url, {
       headers,
-      signal: opts.signal ? AbortSignal.any([opts.signal, connect]) : connect,
+      signal: opts.signal ? AbortSignal.any([opts.signal, watchdog.signal]) : watchdog.signal,
       redirect: "follow",
     });
+    stillComing();
   } catch (err) {
+    clearTimeout(timer);
     const code = (err as { cause?: { code?: string } }).cause?.code;
     throw new VbulkError(
       "NETWORK",
@@ -110,11 +126,13 @@ async function downloadOne(
     );
   }
   if (res.status === 416 && from > 0) {
+    clearTimeout(timer);
     // The .part is already whole (or the server disagrees): start again cleanly.
     await rm(part, { force: true });
     return downloadOne(url, dest, path, size, sha, opts);
   }
   if (!(res.status === 200 || res.status === 206) || !res.body) {
+    clearTimeout(timer);
     throw new VbulkError(
       "NETWORK",
       `Expected the model file ${path} from ${url} but the server answered ${res.status} ${res.statusText}`,
@@ -133,6 +151,7 @@ async function downloadOne(
   let done = from;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
+      stillComing();
       done += chunk.length;
       opts.onEvent?.({ type: "bytes", path, done, total });
       cb(null, chunk);
@@ -148,14 +167,21 @@ async function downloadOne(
       },
     );
   } catch (err) {
-    throw new VbulkError(
-      "NETWORK",
-      `The download of ${path} was cut after ${done} bytes (${messageOf(err)})`,
-      {
-        hint: "Run `vbulk models pull` again: it resumes where it stopped.",
-        cause: err,
-      },
+    // The disk, not the network: say so (a full cache folder is not fixed by pulling again).
+    const disk = fileSystemError(
+      err,
+      part,
+      "write",
+      "Free some space in the model cache (VBULK_CACHE_DIR), then run `vbulk models pull` again: it resumes.",
     );
+    if (disk instanceof VbulkError) throw disk;
+    const why = watchdog.signal.aborted ? messageOf(watchdog.signal.reason) : messageOf(err);
+    throw new VbulkError("NETWORK", `The download of ${path} was cut after ${done} bytes (${why})`, {
+      hint: "Run `vbulk models pull` again: it resumes where it stopped.",
+      cause: err,
+    });
+  } finally {
+    clearTimeout(timer);
   }
   const got = (await stat(part)).size;
   if (total !== null && got !== total) {

@@ -88,6 +88,27 @@ describe("models pull against a local HTTP server", { skip }, () => {
     );
   });
 
+  it("a download slower than the connect timeout finishes; one that stalls is cut, then resumed", async () => {
+    // Before, the connect timeout also timed the body: the real 150 MB model was cut after 30 s (15 s in ingest)
+    // whatever its speed, so on a connection under 5 MB/s it never arrived.
+    const dir = join(await tempDir(), "model");
+    const vision = `/${manifest.repo}/resolve/${manifest.revision}/onnx/vision_model_quantized.onnx`;
+    server.slowOnce.set(vision, 120); // 10 pieces, about 1.1 s in all
+    await pullModel(pinnedManifest(), dir, { baseUrl: server.url, connectTimeoutMs: 400 });
+    assert.equal(
+      sha(await readFile(join(dir, "onnx", "vision_model_quantized.onnx"))),
+      sha(files.get(vision)!),
+    );
+    const stalled = join(await tempDir(), "model");
+    server.stallOnce.set(vision, 100_000);
+    await assert.rejects(
+      pullModel(pinnedManifest(), stalled, { baseUrl: server.url, idleTimeoutMs: 500 }),
+      (e: VbulkError) => e.code === "NETWORK" && /cut after 100000 bytes \(no data for/.test(e.message),
+    );
+    await pullModel(pinnedManifest(), stalled, { baseUrl: server.url });
+    assert.equal(server.requests.filter((r) => r.path === vision).at(-1)!.range, "bytes=100000-");
+  });
+
   it("rejects a file whose sha256 does not match, and deletes it", async () => {
     const dir = join(await tempDir(), "model");
     const wrong = pinnedManifest();

@@ -6,6 +6,10 @@ export interface FileServer {
   requests: { path: string; range: string | undefined }[];
   /** Paths whose next response is cut after this many bytes (then the connection is destroyed). */
   cutOnce: Map<string, number>;
+  /** Paths whose next response is sent in 10 pieces, this many ms apart (a slow connection). */
+  slowOnce: Map<string, number>;
+  /** Paths whose next response stops after this many bytes and then sends nothing, connection left open. */
+  stallOnce: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -13,6 +17,9 @@ export interface FileServer {
 export async function startFileServer(files: Map<string, Buffer>): Promise<FileServer> {
   const requests: FileServer["requests"] = [];
   const cutOnce = new Map<string, number>();
+  const slowOnce = new Map<string, number>();
+  const stallOnce = new Map<string, number>();
+  const stalled: import("node:http").ServerResponse[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     requests.push({ path, range: req.headers.range });
@@ -35,6 +42,27 @@ export async function startFileServer(files: Map<string, Buffer>): Promise<FileS
       "content-length": slice.length,
       ...(m ? { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
     });
+    const gap = slowOnce.get(path);
+    if (gap !== undefined) {
+      slowOnce.delete(path);
+      const size = Math.ceil(slice.length / 10);
+      let at = 0;
+      const next = () => {
+        const piece = slice.subarray(at, at + size);
+        at += size;
+        if (at >= slice.length) res.end(piece);
+        else res.write(piece, () => setTimeout(next, gap));
+      };
+      next();
+      return;
+    }
+    const stall = stallOnce.get(path);
+    if (stall !== undefined) {
+      stallOnce.delete(path);
+      stalled.push(res);
+      res.write(slice.subarray(0, stall));
+      return;
+    }
     const cut = cutOnce.get(path);
     if (cut !== undefined) {
       cutOnce.delete(path);
@@ -49,7 +77,13 @@ export async function startFileServer(files: Map<string, Buffer>): Promise<FileS
     url: `http://127.0.0.1:${port}`,
     requests,
     cutOnce,
-    close: () => new Promise((r) => server.close(() => r())),
+    slowOnce,
+    stallOnce,
+    close: () =>
+      new Promise((r) => {
+        for (const res of stalled) res.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
