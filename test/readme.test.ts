@@ -143,15 +143,31 @@ describe("README examples run as written", { concurrency: false }, () => {
   }
 });
 
+/** The longest a README example may run (the slowest takes a few seconds). */
+const COMMAND_LIMIT_MS = 120_000;
+
 function sh(
   command: string,
   cwd: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", command], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so a command that hangs is killed with everything it started: a README example
+    // must fail the run, naming itself, rather than hold CI until its limit.
+    const child = spawn("sh", ["-c", command], {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let stdout = "";
     let stderr = "";
+    const limit = setTimeout(() => {
+      stderr += `\n[killed: still running after ${COMMAND_LIMIT_MS / 1000} s]`;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {}
+    }, COMMAND_LIMIT_MS);
     child.stdout.on("data", (d) => {
       stdout += d;
     });
@@ -159,6 +175,9 @@ function sh(
       stderr += d;
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
