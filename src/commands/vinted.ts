@@ -7,8 +7,10 @@ import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan, writePlan } from "../listing/plan.js";
+import { readCatalog } from "../store/catalog.js";
 import {
   checkItem,
+  checkPlanCurrent,
   type ExecuteEvent,
   type ExecuteResult,
   fieldsDigest,
@@ -247,6 +249,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         hint: `Include ${excluded.length > 1 ? "them" : "it"} first: vbulk plan --set ${excluded[0]}.excluded=false`,
       },
     );
+  checkPlanCurrent(selectItems(plan, only), await readCatalog(dir));
   if (raw.setPublishTrue) {
     if (!only?.length)
       throw new VbulkError("BAD_USAGE", "Expected --only with --set-publish-true but received no ids", {

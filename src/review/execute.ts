@@ -9,7 +9,8 @@ import { resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { readPlan } from "../listing/plan.js";
-import { type ExecuteEvent, type ExecuteResult, selectItems } from "../vinted/execute.js";
+import { readCatalog } from "../store/catalog.js";
+import { checkPlanCurrent, type ExecuteEvent, type ExecuteResult, selectItems } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
 import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
@@ -40,6 +41,7 @@ export async function startExecute(
     throw new VbulkError("NOT_FOUND", `Expected a plan in ${dir} but found none`, {
       hint: "Generate the plan first (« Générer le plan »).",
     });
+  checkPlanCurrent(selectItems(plan), await readCatalog(dir));
   if (opts.publish) checkConfirmation(plan, opts.confirmation);
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   const site = siteUrl();

@@ -8,6 +8,7 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import type { Plan, PlanItem } from "../listing/plan.js";
+import type { Catalog } from "../store/catalog.js";
 import { draftBody, newUploadSession, type VintedTab } from "./adapter.js";
 import { ChallengeError, RateLimitError, SessionExpiredError, TransientError } from "./errors.js";
 import type { JournalFile, JournalItem } from "./journal.js";
@@ -74,6 +75,25 @@ const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 const MAX_PHOTOS = 20;
 
 /** Plan items execute acts on: not excluded, within --only. */
+/**
+ * The plan must still describe the catalog's articles: a decision in `vbulk review` (a photo taken out, moved, a
+ * merge) or a new ingest changes an article's photos in catalog.json, and plan.json keeps the old list until
+ * `vbulk plan` runs again. Sending it would upload the photo the seller took out. Throws BAD_USAGE (nothing sent)
+ * naming the articles whose photos changed.
+ */
+export function checkPlanCurrent(items: PlanItem[], catalog: Catalog): void {
+  const byId = new Map(catalog.items.map((a) => [a.id, a]));
+  const stale = items.filter((i) => byId.get(i.cluster_id)?.fingerprint !== i.fingerprint);
+  if (!stale.length) return;
+  throw new VbulkError(
+    "BAD_USAGE",
+    `Expected plan.json to list the catalog's photos but ${stale.map((i) => i.cluster_id).join(", ")} changed since the plan was made (a decision in vbulk review, or a new ingest): nothing was sent`,
+    {
+      hint: "Run `vbulk plan DIR` again (« Générer le plan » on the page): your edits are kept. Then run this again.",
+    },
+  );
+}
+
 export function selectItems(plan: Plan, only?: string[]): PlanItem[] {
   return plan.items.filter((i) => !i.excluded && (!only?.length || only.includes(i.cluster_id)));
 }

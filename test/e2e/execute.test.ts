@@ -462,6 +462,33 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.match((await journalOf(dir2)).items.c1.needs_manual, /does not guess/);
   });
 
+  it("a photo taken out in vbulk review is never uploaded from an older plan: execute asks for vbulk plan first", async () => {
+    // Before, plan.json kept the old photo list after a decision, and execute (or the page's « Créer les
+    // brouillons ») uploaded the photo the seller had taken out.
+    await fresh();
+    const dir = await planned();
+    // What the review page writes when IMG_0002 is taken out of c1 (catalog.json only; plan.json is untouched).
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0003.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+      ],
+      dir,
+    );
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /c1 changed since the plan was made[\s\S]*vbulk plan/);
+    // The page's « Créer les brouillons » refuses the same way.
+    await assert.rejects(startExecute(dir, { publish: false }), /c1 changed since the plan was made/);
+    assert.equal(replica.writes().length, 0, "nothing was sent");
+    assert.equal((await cli(["plan", dir])).code, 0);
+    const again = await cli(["execute", dir, "--yes"]);
+    assert.equal(again.code, 0, again.stderr);
+    const c1 = replica.items.get(Number((await journalOf(dir)).items.c1.draft.id))!;
+    assert.equal(c1.photo_ids.length, 2, "IMG_0001 and IMG_0003 only");
+  });
+
   it("one execute at a time per account: another one (a terminal or the review page) sends nothing and says which runs", async () => {
     // Before, two runs at once each paced from their own copy of pacing.json: the second wrote on through the
     // pause the first one's captcha started, erased it on saving, and two runs on one folder drafted every article
