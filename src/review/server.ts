@@ -77,6 +77,14 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     concurrency: DEFAULTS.review.thumbConcurrency,
   });
   let port = opts.port;
+  // Decisions, undos and plan saves read a file, change it and write it back: two at once (two quick drags, two
+  // tabs) each wrote over the other's and one answered "saved" for nothing. They run one after the other.
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => {});
+    return run;
+  };
   let job: ExecuteJob | null = null;
   let ingest: IngestJob | null = null;
   // Photo lookups by content hash; read again whenever catalog.json changes on disk (a decision, a re-ingest).
@@ -138,11 +146,13 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       return sendJson(res, 415, { error: "Expected application/json." });
     const body = await readBody(req);
     switch (path) {
-      case "/api/decide":
-        await decide(dir, DecisionSchema.parse(body));
+      case "/api/decide": {
+        const decision = DecisionSchema.parse(body);
+        await oneAtATime(() => decide(dir, decision));
         return sendJson(res, 200, await state(dir, opts.source));
+      }
       case "/api/undo": {
-        const { undone } = await undo(dir);
+        const { undone } = await oneAtATime(() => undo(dir));
         return sendJson(res, 200, { ...(await state(dir, opts.source)), undone });
       }
       case "/api/plan/check": {
@@ -153,7 +163,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       case "/api/plan/save":
       case "/api/plan/generate": {
         const edits = path.endsWith("save") ? (EditsSchema.parse(body).edits as FieldEdit[]) : [];
-        await savePlan(dir, edits);
+        await oneAtATime(() => savePlan(dir, edits));
         return sendJson(res, 200, await state(dir, opts.source));
       }
       case "/api/ingest": {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -394,6 +394,46 @@ describe("vbulk review lock", { skip }, () => {
     const second = await startReview(dir, env);
     assert.equal(await stop(second), 0, "Ctrl-C stops it cleanly");
     assert.equal(existsSync(join(dir, ".vbulk", "review.lock")), false, "and removes the lock");
+  });
+
+  it("decisions and plan saves sent at once are all kept (they run one after the other)", async () => {
+    // Before, two decisions at once (two quick drags, two tabs) each rewrote decisions.json over the other's:
+    // both answered 200 and one was lost in 4 runs of 5; two listings saved at once lost one price.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const env = testEnv();
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    assert.equal((await runCli(["plan", dir], { env })).code, 0);
+    const review = await startReview(dir, env);
+    try {
+      const post = (path: string, body: unknown) =>
+        fetch(`http://127.0.0.1:${review.port}${path}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+          body: JSON.stringify(body),
+        }).then((r) => r.status);
+      const catalog = await readJson(dir, "catalog.json");
+      const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
+      const drops = ["IMG_0001.jpg", "IMG_0004.jpg", "IMG_0008.jpg", "IMG_0011.jpg"];
+      assert.deepEqual(
+        await Promise.all(drops.map((f) => post("/api/decide", { op: "drop", photo: sha(f) }))),
+        [200, 200, 200, 200],
+      );
+      assert.equal((await readJson(dir, "decisions.json")).decisions.length, 4, "every decision kept");
+      const prices = await Promise.all(
+        ["c1", "c2", "c3"].map((id, k) =>
+          post("/api/plan/save", { edits: [{ id, field: "price", value: String(41 + k) }] }),
+        ),
+      );
+      assert.deepEqual(prices, [200, 200, 200]);
+      const plan = await readJson(dir, "plan.json");
+      assert.deepEqual(
+        plan.items.slice(0, 3).map((i: { price: number }) => i.price),
+        [41, 42, 43],
+      );
+    } finally {
+      await stop(review);
+    }
   });
 
   it("with no catalog yet, a ZIP chosen on the page is analysed and its articles shown", async () => {
