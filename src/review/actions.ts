@@ -149,9 +149,23 @@ export function publishPreview(plan: Plan): {
   return { items, phrase: `publier ${items.length}` };
 }
 
-/** Throws BAD_USAGE unless the typed confirmation matches the phrase (nothing is sent then). */
-export function checkConfirmation(plan: Plan, typed: string | undefined): void {
+/**
+ * Throws BAD_USAGE unless the typed confirmation matches the phrase and `shown` (the list the page showed the
+ * seller when they typed it) is exactly what would go public now: a plan changed meanwhile (a terminal, another
+ * tab) would otherwise publish articles nobody was shown under a count that still matches. Nothing is sent then.
+ */
+export function checkConfirmation(
+  plan: Plan,
+  typed: string | undefined,
+  shown: ReturnType<typeof publishPreview>["items"],
+): void {
   const { items, phrase } = publishPreview(plan);
+  if (JSON.stringify(shown) !== JSON.stringify(items))
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected to publish the ${shown.length} articles the page listed but plan.json now marks ${items.map((i) => i.id).join(", ") || "none"} to publish, or their titles, prices or photos changed: nothing was sent`,
+      { hint: "Reload the page, read the list again, and type the confirmation it shows." },
+    );
   if (items.length && (typed ?? "").trim().toLowerCase() !== phrase)
     throw new VbulkError(
       "BAD_USAGE",

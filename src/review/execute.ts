@@ -15,7 +15,7 @@ import { JournalFile } from "../vinted/journal.js";
 import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
 import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
 import { configDir } from "../vinted/session.js";
-import { checkConfirmation } from "./actions.js";
+import { checkConfirmation, type publishPreview } from "./actions.js";
 
 export interface ExecuteJob {
   readonly running: boolean;
@@ -34,7 +34,12 @@ export interface ExecuteJob {
  */
 export async function startExecute(
   dir: string,
-  opts: { publish: boolean; confirmation?: string | undefined },
+  opts: {
+    publish: boolean;
+    confirmation?: string | undefined;
+    /** What the page listed as going public when the seller typed the confirmation (required to publish). */
+    shown?: ReturnType<typeof publishPreview>["items"] | undefined;
+  },
 ): Promise<ExecuteJob> {
   const plan = await readPlan(dir);
   if (!plan)
@@ -42,7 +47,7 @@ export async function startExecute(
       hint: "Generate the plan first (« Générer le plan »).",
     });
   checkPlanCurrent(selectItems(plan), await readCatalog(dir));
-  if (opts.publish) checkConfirmation(plan, opts.confirmation);
+  if (opts.publish) checkConfirmation(plan, opts.confirmation, opts.shown ?? []);
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   const site = siteUrl();
   const pacingDir = configDir();

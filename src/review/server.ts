@@ -65,7 +65,19 @@ const EditsSchema = z.object({
     .min(1)
     .max(200),
 });
-const ExecuteSchema = z.object({ publish: z.boolean(), confirmation: z.string().optional() });
+const ExecuteSchema = z.object({
+  publish: z.boolean(),
+  confirmation: z.string().optional(),
+  /** The list the page showed with the confirmation (publishPreview's items). */
+  shown: z
+    .array(
+      z
+        .object({ id: z.string(), title: z.string(), price: z.number(), photos: z.array(z.string()) })
+        .strict(),
+    )
+    .max(10_000)
+    .optional(),
+});
 
 /** Starts the server on 127.0.0.1. Throws the listen error (port in use) as BAD_USAGE. */
 export async function startReviewServer(opts: ReviewServerOptions): Promise<ReviewServer> {
@@ -174,8 +186,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       case "/api/execute": {
         if (job?.running)
           return sendJson(res, 409, { error: "An execute is already running from this page." });
-        const { publish, confirmation } = ExecuteSchema.parse(body);
-        job = await startExecute(dir, { publish, confirmation });
+        const { publish, confirmation, shown } = ExecuteSchema.parse(body);
+        job = await startExecute(dir, { publish, confirmation, shown });
         return sendJson(res, 202, await activity(dir, job, ingest));
       }
       default:

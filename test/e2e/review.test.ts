@@ -266,6 +266,15 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByText(/typed confirmation "publier 1"/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");
     assert.equal(existsSync(join(dir, "journal.json")), false, "no journal: nothing was started");
+    // The phrase typed for the list shown, while a terminal changed what would go public: refused. Before, the
+    // count still matched and the server would have published what the seller never saw.
+    const meanwhile = await runCli(["plan", dir, "--set", "c1.price=99"], { env });
+    assert.equal(meanwhile.code, 0, meanwhile.stderr);
+    await page.getByLabel("Confirmation").fill("publier 1");
+    await page.getByRole("button", { name: "Créer les brouillons" }).click();
+    await page.getByText(/Expected to publish the 1 articles the page listed/).waitFor();
+    assert.equal(writes().length, 0, "nothing reached Vinted");
+    assert.equal(existsSync(join(dir, "journal.json")), false, "nothing was started");
   });
 
   it("« Créer les brouillons » (dry run) makes the drafts through the same core as execute, and shows them", async () => {

@@ -639,7 +639,17 @@ function actions(): HTMLElement {
               disabled: activity?.job?.running || undefined,
               onclick: async () => {
                 try {
-                  activity = await api<Activity>("/api/execute", { publish: publishSwitch, confirmation });
+                  activity = await api<Activity>("/api/execute", {
+                    publish: publishSwitch,
+                    confirmation,
+                    // Exactly what the list above shows: the server refuses if the plan changed since.
+                    shown: publishing.map((i) => ({
+                      id: i.cluster_id,
+                      title: i.title,
+                      price: i.price,
+                      photos: i.photos,
+                    })),
+                  });
                   message = "";
                 } catch (err) {
                   message = (err as Error).message;
