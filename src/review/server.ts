@@ -2,8 +2,9 @@
  * The review page's HTTP layer: loopback only, a per-run token on every request, the Host header checked, only
  * catalog files served. Every action is a call into src/review/actions.ts (the same core as the commands).
  */
+import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { readFile, rename, rm, stat } from "node:fs/promises";
+import { link, readFile, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { basename, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -284,8 +285,7 @@ async function receiveZip(req: IncomingMessage, dir: string, name: string): Prom
   const clean = basename(name).replace(/[^\w.-]+/g, "_");
   if (req.headers["content-type"] !== "application/zip" || !/\.zip$/i.test(clean))
     throw new VbulkError("BAD_INPUT", expected("a .zip file of photos", "the upload", name));
-  const path = join(dir, clean);
-  const tmp = join(dir, `.${clean}.${process.pid}.upload`);
+  const tmp = join(dir, `.${clean}.${process.pid}.${randomBytes(4).toString("hex")}.upload`);
   let size = 0;
   const limit = DEFAULTS.sources.maxTotalBytes;
   try {
@@ -304,12 +304,27 @@ async function receiveZip(req: IncomingMessage, dir: string, name: string): Prom
       },
       createWriteStream(tmp, { flags: "wx" }),
     );
-    await rename(tmp, path);
-  } catch (err) {
+    // Never over a file of the folder: a ZIP of the same name already there is the seller's (photos.zip gives
+    // photos-2.zip). link() fails instead of replacing, so two uploads at once cannot take the same name either.
+    for (let n = 1; n < 1000; n++) {
+      const path = join(dir, n === 1 ? clean : clean.replace(/(\.zip)$/i, `-${n}$1`));
+      try {
+        await link(tmp, path);
+        return path;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+    }
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected a free name for the upload of ${clean} in ${dir} but found none`,
+      {
+        hint: "Move some of the ZIP files of that name away.",
+      },
+    );
+  } finally {
     await rm(tmp, { force: true });
-    throw err;
   }
-  return path;
 }
 
 function pageHtml(url: URL): string {

@@ -445,6 +445,25 @@ describe("vbulk review lock", { skip }, () => {
     }
   });
 
+  it("a ZIP dropped on the page never replaces a file of the folder: photos.zip there gives photos-2.zip", async () => {
+    const dir = await tempDir("vbulk-review-upload-");
+    await writeFile(join(dir, "photos.zip"), "the seller's own archive");
+    const review = await startReview(dir, testEnv());
+    try {
+      const upload = await readFile(join(FIXTURES, "zips", "photos.zip"));
+      const r = await fetch(`http://127.0.0.1:${review.port}/api/upload?name=photos.zip`, {
+        method: "POST",
+        headers: { "Content-Type": "application/zip", "X-Vbulk-Token": review.token },
+        body: upload,
+      });
+      assert.equal(r.status, 202);
+      assert.equal(await readFile(join(dir, "photos.zip"), "utf8"), "the seller's own archive");
+      assert.ok((await readFile(join(dir, "photos-2.zip"))).equals(upload));
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("with no catalog yet, a ZIP chosen on the page is analysed and its articles shown", async () => {
     const dir = await tempDir("vbulk-review-empty-");
     const review = await startReview(dir, testEnv());
