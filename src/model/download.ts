@@ -9,6 +9,7 @@ import {
   parseModelJson,
   readLocalManifest,
   sha256File,
+  startsAsOnnx,
   verifyFiles,
   writeLocalManifest,
 } from "./manifest.js";
@@ -53,7 +54,10 @@ export async function pullModel(manifest: Manifest, dir: string, opts: PullOptio
   for (const f of manifest.files) {
     const check = checks.find((c) => c.path === f.path);
     // A web page pinned in place of a .json file (before that was checked) is no pin: fetched again, unpinned.
-    const pin = check?.state === "not-json" ? undefined : pinned.files.find((p) => p.path === f.path);
+    const pin =
+      check?.state === "not-json" || check?.state === "not-onnx"
+        ? undefined
+        : pinned.files.find((p) => p.path === f.path);
     const expectedSha = f.sha256 ?? pin?.sha256 ?? null;
     const expectedSize = f.size ?? pin?.size ?? null;
     const dest = join(dir, f.path);
@@ -215,6 +219,16 @@ async function downloadOne(
         },
       );
     }
+  }
+  if (sha === null && path.endsWith(".onnx") && !(await startsAsOnnx(part))) {
+    await rm(part, { force: true });
+    throw new VbulkError(
+      "MODEL_CORRUPT",
+      `Expected an ONNX model for ${path} from ${new URL(url).origin} but received something else (a web page?); it was deleted, not used`,
+      {
+        hint: "A proxy or a Wi-Fi login page may have answered: open a web page to log in, then run `vbulk models pull` again (or set VBULK_MODEL_BASE_URL).",
+      },
+    );
   }
   await rename(part, dest);
   opts.onEvent?.({ type: "verified", path, sha256: digest });

@@ -163,7 +163,7 @@ export async function sha256FileMemo(path: string): Promise<string> {
 
 export type FileCheck = {
   path: string;
-  state: "ok" | "missing" | "size-mismatch" | "sha-mismatch" | "unpinned" | "not-json";
+  state: "ok" | "missing" | "size-mismatch" | "sha-mismatch" | "unpinned" | "not-json" | "not-onnx";
   detail?: string;
 };
 
@@ -209,6 +209,20 @@ async function startsAsJson(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * An ONNX model is a protobuf ModelProto, written field by field in order: it starts with field 1 (ir_version, a
+ * varint), the byte 0x08. A web page, a JSON error or an empty file does not.
+ */
+export async function startsAsOnnx(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, 0);
+    return bytesRead === 1 && buffer[0] === 0x08;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Checks a folder against a manifest: presence, size, .json files that are JSON, sha256 (where the manifest pins
  *  them; memoised unless rehash). */
 export async function verifyFiles(
@@ -233,6 +247,14 @@ export async function verifyFiles(
         path: f.path,
         state: "not-json",
         detail: "not JSON: a web page or another file in its place",
+      });
+      continue;
+    }
+    if (f.path.endsWith(".onnx") && !(await startsAsOnnx(abs))) {
+      out.push({
+        path: f.path,
+        state: "not-onnx",
+        detail: "not an ONNX model: a web page or another file in its place",
       });
       continue;
     }

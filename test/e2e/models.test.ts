@@ -311,6 +311,45 @@ describe("a model's JSON file that is a web page", { skip }, () => {
   });
 });
 
+describe("an ONNX model file that is a web page", { skip }, () => {
+  // Only .json files were checked: the login page saved as vision_model_quantized.onnx was pinned, `models verify`
+  // said all 6 files were verified and every later ingest exited 1 on "Protobuf parsing failed".
+  const PAGE = Buffer.from("<html><body>Please log in to the hotel Wi-Fi</body></html>\n");
+
+  it("models pull refuses it when no hash is pinned, verify names it, and the next pull fetches the real one", async () => {
+    const { manifest, files } = await servedDefaultModel();
+    const url = `/${manifest.repo}/resolve/${manifest.revision}/onnx/vision_model_quantized.onnx`;
+    const real = files.get(url)!;
+    files.set(url, PAGE);
+    const server = await startFileServer(files);
+    try {
+      const dir = join(await tempDir(), "model");
+      await assert.rejects(
+        pullModel(manifest, dir, { baseUrl: server.url }),
+        (e: VbulkError) =>
+          e.code === "MODEL_CORRUPT" && /Expected an ONNX model for onnx\/vision/.test(e.message),
+      );
+      assert.equal(existsSync(join(dir, "onnx", "vision_model_quantized.onnx")), false);
+      files.set(url, real);
+      await pullModel(manifest, dir, { baseUrl: server.url });
+      // A cache that pinned the page before this check: verify names it, the next pull replaces it.
+      await writeFile(join(dir, "onnx", "vision_model_quantized.onnx"), PAGE);
+      const local = JSON.parse(await readFile(join(dir, "vbulk-model.json"), "utf8"));
+      for (const f of local.files)
+        if (f.path.endsWith("vision_model_quantized.onnx"))
+          Object.assign(f, { size: PAGE.length, sha256: sha(PAGE) });
+      await writeFile(join(dir, "vbulk-model.json"), JSON.stringify(local));
+      const verify = await runCli(["models", "verify", "--model-dir", dir]);
+      assert.equal(verify.code, 1, verify.stdout);
+      assert.match(verify.stdout, /not-onnx +onnx\/vision_model_quantized\.onnx/);
+      await pullModel(manifest, dir, { baseUrl: server.url });
+      assert.deepEqual(await readFile(join(dir, "onnx", "vision_model_quantized.onnx")), real);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("vbulk's own model caches", { skip }, () => {
   it("a damaged hash memo or label cache is computed again, not the end of ingest", async () => {
     const { tinyModel } = await import("../helpers/models.js");
