@@ -216,7 +216,9 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         err instanceof z.ZodError
           ? `Invalid request: ${err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
           : messageOf(err);
-      sendJson(res, bad ? 400 : 500, {
+      // A pause (a captcha, a 429) is the account's state, not a fault of the server: 409, with its reason.
+      const paused = err instanceof VbulkError && (err.code === "CHALLENGE" || err.code === "RATE_LIMITED");
+      sendJson(res, bad ? 400 : paused ? 409 : 500, {
         error: message,
         code: err instanceof VbulkError ? err.code : undefined,
         hint: err instanceof VbulkError ? err.hint : undefined,

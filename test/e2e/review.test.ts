@@ -445,6 +445,38 @@ describe("vbulk review lock", { skip }, () => {
     }
   });
 
+  it("« Créer les brouillons » while every write is paused answers 409 with the pause's end, not a server error", async () => {
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const config = await tempDir("vbulk-review-paused-");
+    const env = testEnv({ VBULK_CONFIG_DIR: config });
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    assert.equal((await runCli(["plan", dir], { env })).code, 0);
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    await writeFile(
+      join(config, "pacing.json"),
+      JSON.stringify({
+        schemaVersion: 1,
+        writes: [],
+        publishes: [],
+        pause: { until, reason: "captcha (DataDome)", kind: "challenge" },
+        refusals: { date: until.slice(0, 10), count: 1 },
+      }),
+    );
+    const review = await startReview(dir, env);
+    try {
+      const r = await fetch(`http://127.0.0.1:${review.port}/api/execute`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: JSON.stringify({ publish: false }),
+      });
+      assert.equal(r.status, 409);
+      assert.match(((await r.json()) as { error: string }).error, /Every write is paused until .*captcha/);
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("a ZIP dropped on the page never replaces a file of the folder: photos.zip there gives photos-2.zip", async () => {
     const dir = await tempDir("vbulk-review-upload-");
     await writeFile(join(dir, "photos.zip"), "the seller's own archive");
