@@ -242,19 +242,17 @@ export async function verifyFiles(
       out.push({ path: f.path, state: "size-mismatch", detail: `${st.size} bytes, expected ${f.size}` });
       continue;
     }
-    if (f.path.endsWith(".json") && !(await startsAsJson(abs))) {
+    const wrongKind =
+      f.path.endsWith(".json") && !(await startsAsJson(abs))
+        ? (["not-json", "JSON"] as const)
+        : f.path.endsWith(".onnx") && !(await startsAsOnnx(abs))
+          ? (["not-onnx", "an ONNX model"] as const)
+          : null;
+    if (wrongKind) {
       out.push({
         path: f.path,
-        state: "not-json",
-        detail: "not JSON: a web page or another file in its place",
-      });
-      continue;
-    }
-    if (f.path.endsWith(".onnx") && !(await startsAsOnnx(abs))) {
-      out.push({
-        path: f.path,
-        state: "not-onnx",
-        detail: "not an ONNX model: a web page or another file in its place",
+        state: wrongKind[0],
+        detail: `not ${wrongKind[1]}: a web page or another file in its place`,
       });
       continue;
     }
