@@ -8,6 +8,7 @@ import { completeLabels, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
   checkPriceCategories,
+  lockPlan,
   type Plan,
   type PlanChanges,
   PriceSchema,
@@ -144,7 +145,16 @@ const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
 async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number> {
   const io = createIo(raw.json === true);
   const dir = await workingFolder(dirArg);
+  const release = await lockPlan(dir);
+  try {
+    return await planLocked(io, dir, raw);
+  } finally {
+    await release();
+  }
+}
 
+/** `vbulk plan` while it holds the folder's plan lock (lockPlan). */
+async function planLocked(io: Io, dir: string, raw: RawPlanOptions): Promise<number> {
   // Everything is read and validated before anything is written: a bad command changes no file.
   const previous = await readPlan(dir);
   // Rules given once are settings: the previous plan's rules come after the config file, before what this run says.

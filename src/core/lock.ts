@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { isAlive } from "../store/status.js";
-import { VbulkError } from "./errors.js";
+import { fileSystemError, VbulkError } from "./errors.js";
 
 const HolderSchema = z.looseObject({ pid: z.number().int(), started_at: z.string() });
 export type LockHolder = z.infer<typeof HolderSchema>;
@@ -14,6 +14,31 @@ export type LockHolder = z.infer<typeof HolderSchema>;
  * lock (a later run may have taken over one it had lost).
  */
 export async function takeLock(
+  path: string,
+  info: Record<string, string>,
+  busy: (holder: LockHolder) => VbulkError,
+  /** How long to wait for another process to release it (a short command) before throwing busy. */
+  waitMs = 0,
+): Promise<() => Promise<void>> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await takeLockOnce(path, info, busy);
+    } catch (err) {
+      if (!(err instanceof LockBusy) || Date.now() >= until) throw err instanceof LockBusy ? err.error : err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** The holder's error, wrapped while takeLock may still wait. */
+class LockBusy extends Error {
+  constructor(readonly error: VbulkError) {
+    super(error.message);
+  }
+}
+
+async function takeLockOnce(
   path: string,
   info: Record<string, string>,
   busy: (holder: LockHolder) => VbulkError,
@@ -32,7 +57,14 @@ export async function takeLock(
         await mkdir(dirname(path), { recursive: true });
         continue;
       }
-      if (code !== "EEXIST") throw err;
+      // A folder vbulk may not write in (another user's .vbulk), a full disk: said as such, not "unexpected".
+      if (code !== "EEXIST")
+        throw fileSystemError(
+          err,
+          path,
+          "create the lock",
+          "Fix the folder's permissions or free some space, then run the same command again.",
+        );
       let raw: unknown = null;
       try {
         raw = JSON.parse(await readFile(path, "utf8"));
@@ -40,7 +72,8 @@ export async function takeLock(
         // Unreadable or half-written by a process killed while writing it: taken over below.
       }
       const held = HolderSchema.safeParse(raw);
-      if (held.success && held.data.pid !== process.pid && isAlive(held.data.pid)) throw busy(held.data);
+      if (held.success && held.data.pid !== process.pid && isAlive(held.data.pid))
+        throw new LockBusy(busy(held.data));
       await rm(path, { force: true });
     }
   }

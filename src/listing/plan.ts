@@ -2,9 +2,11 @@ import { join } from "node:path";
 import { z } from "zod";
 import { saveJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
+import { takeLock } from "../core/lock.js";
 import { ARTICLE_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import type { LabelSet } from "../model/clip.js";
+import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
 import { parseWith, readJsonFileIfAny } from "../store/read.js";
 import { agreeColor } from "./french.js";
@@ -407,6 +409,25 @@ export async function readPlan(dir: string): Promise<Plan | null> {
 }
 
 /** Writes DIR/plan.json atomically. Throws NO_SPACE or NOT_WRITABLE naming the file when it cannot be written. */
+/**
+ * Holds DIR/.vbulk/plan.lock while a plan is read, changed and written (`vbulk plan`, the review page's save): two at
+ * once (two terminals, a terminal and the page) each wrote over the other's edits. Waits up to 15 s for the other
+ * one (a plan takes well under a second), then throws BAD_USAGE with nothing written.
+ */
+export function lockPlan(dir: string): Promise<() => Promise<void>> {
+  return takeLock(
+    join(dir, STATE_DIR, "plan.lock"),
+    {},
+    (held) =>
+      new VbulkError(
+        "BAD_USAGE",
+        `Expected no other plan of ${dir} to be running but one has been since ${held.started_at} (pid ${held.pid}): nothing was written`,
+        { hint: "Wait for it to finish, then run this again." },
+      ),
+    15_000,
+  );
+}
+
 export async function writePlan(dir: string, plan: Plan): Promise<string> {
   const path = join(dir, PLAN_FILE);
   await saveJsonAtomic(path, PlanSchema.parse(plan));

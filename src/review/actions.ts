@@ -11,7 +11,15 @@ import { type Config, resolveConfig } from "../core/config.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
 import { colorVersion, type DominantColor } from "../imaging/color.js";
 import { loadMapping } from "../listing/mapping.js";
-import { buildPlan, type Editable, type Plan, parseSet, readPlan, writePlan } from "../listing/plan.js";
+import {
+  buildPlan,
+  type Editable,
+  lockPlan,
+  type Plan,
+  parseSet,
+  readPlan,
+  writePlan,
+} from "../listing/plan.js";
 import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
 import { type LabelSet, loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
@@ -99,6 +107,15 @@ export function checkEdits(catalog: Catalog, edits: FieldEdit[]): Map<string, Pa
  * Validates everything before writing.
  */
 export async function savePlan(dir: string, edits: FieldEdit[]): Promise<Plan> {
+  const release = await lockPlan(dir);
+  try {
+    return await savePlanLocked(dir, edits);
+  } finally {
+    await release();
+  }
+}
+
+async function savePlanLocked(dir: string, edits: FieldEdit[]): Promise<Plan> {
   const catalog = await readCatalog(dir);
   const overrides = checkEdits(catalog, edits);
   const previous = await readPlan(dir);

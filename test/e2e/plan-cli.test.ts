@@ -302,6 +302,23 @@ describe("vbulk plan: edits survive", () => {
     assert.match(bad.stderr, /one or two Vinted colour ids/);
   });
 
+  it("two plan --set at once (two terminals, a terminal and the page) both keep their edit", async () => {
+    // Before, each read plan.json, changed it and wrote it over the other's: one edit lost, 3 tries of 3.
+    const dir = await three();
+    await plan(dir);
+    const [a, b, c] = await Promise.all([
+      plan(dir, ["--set", "c1.price=41"]),
+      plan(dir, ["--set", "c2.price=42"]),
+      plan(dir, ["--set", "c3.price=43"]),
+    ]);
+    for (const r of [a, b, c]) assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      p.items.map((i: { price: number }) => i.price),
+      [41, 42, 43],
+    );
+  });
+
   it("a rule given with the built-in default's value is kept too, when a config file says otherwise", async () => {
     // Before, a stored rule equal to the built-in default counted as "not given": the config file's 30 € and
     // "très bon" came back at the next `plan --set`, over the seller's --price 20 --condition bon.
@@ -407,6 +424,7 @@ describe("vbulk plan: bad input changes no file", () => {
     const before = await readFile(path, "utf8");
     // As another user (root reads any file): the folder is writable, the plan is not readable.
     await chmod(dir, 0o777);
+    await chmod(join(dir, ".vbulk"), 0o777); // where the plan lock goes
     await chmod(join(dir, "catalog.json"), 0o644);
     await chmod(path, 0o600);
     const isRoot = process.getuid?.() === 0;
