@@ -227,36 +227,20 @@ describe("regroupCatalog", () => {
         p("e.jpg", h("e"), "c3", "blanc"),
       ],
     });
-    // Per photo, as the ingest's cache keeps them: a and b hold some white too (the shirt under a grey jacket).
-    const shares = new Map([
-      [
-        h("a"),
-        {
-          name: "gris" as const,
-          score: 0.6,
-          lab: [50, 0, 0] as [number, number, number],
-          shares: { gris: 0.6, blanc: 0.4 },
-        },
-      ],
-      [
-        h("b"),
-        {
-          name: "gris" as const,
-          score: 0.6,
-          lab: [50, 0, 0] as [number, number, number],
-          shares: { gris: 0.6, blanc: 0.4 },
-        },
-      ],
-      [
-        h("c"),
-        {
-          name: "blanc" as const,
-          score: 0.9,
-          lab: [92, 0, 0] as [number, number, number],
-          shares: { blanc: 0.9, gris: 0.1 },
-        },
-      ],
-    ]);
+    // The same catalog as an ingest now writes it, with each photo's colour shares: a and b hold some white too
+    // (the shirt under a grey jacket).
+    const shares: Record<string, Record<string, number>> = {
+      "a.jpg": { gris: 0.6, blanc: 0.4 },
+      "b.jpg": { gris: 0.6, blanc: 0.4 },
+      "c.jpg": { blanc: 0.9, gris: 0.1 },
+    };
+    const withShares = CatalogSchema.parse({
+      ...withModel,
+      photos: withModel.photos.map((ph) => ({
+        ...ph,
+        ...(shares[ph.file] ? { color_shares: shares[ph.file] } : {}),
+      })),
+    });
 
     it("a photo dropped: the department, the model's colour and its vote stay", () => {
       const next = regroupCatalog(
@@ -271,16 +255,11 @@ describe("regroupCatalog", () => {
         "gris",
         "without the photos' shares the photos say grey and white is not among them",
       );
-      const withShares = regroupCatalog(
-        withModel,
-        applyDecisions(groupingOfCatalog(withModel), [{ op: "drop", photo: h("c") }]),
-        shares,
+      const voted = regroupCatalog(
+        withShares,
+        applyDecisions(groupingOfCatalog(withShares), [{ op: "drop", photo: h("c") }]),
       ).items.find((i) => i.photos.includes("a.jpg"))!;
-      assert.equal(
-        withShares.color,
-        "blanc",
-        "the photos show white (0.4), the model chooses it as at ingest",
-      );
+      assert.equal(voted.color, "blanc", "the photos show white (0.4), the model chooses it as at ingest");
     });
 
     it("two women's articles merged stay women's (the lower score); a women's and a men's one need review", () => {

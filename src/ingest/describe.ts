@@ -99,11 +99,23 @@ export async function describeArticles(
         : {}),
       color: a.entry.color.name,
       color_score: round(a.entry.color.score),
+      ...photoColorFields(a.entry.color),
       ...(pc ? { category: pc.category, category_score: round(pc.score) } : {}),
       ...(step.dropped?.includes(i) ? { dropped_by_seller: true } : {}),
     };
   });
   return { items, photos };
+}
+
+/** What a photo's colour adds to the catalog beside its name and score (CatalogPhoto.color_shares…). */
+function photoColorFields(c: DominantColor): Pick<CatalogPhoto, "color_shares" | "color_shade" | "color2"> {
+  return {
+    ...(c.shares
+      ? { color_shares: Object.fromEntries(Object.entries(c.shares).map(([n, v]) => [n, round(v)])) }
+      : {}),
+    ...(c.shade ? { color_shade: c.shade } : {}),
+    ...(c.second ? { color2: c.second.name } : {}),
+  };
 }
 
 function meanVector(vs: Float32Array[]): Float32Array {

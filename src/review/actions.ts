@@ -7,9 +7,8 @@
 import { join } from "node:path";
 import { configFileLayer } from "../commands/options.js";
 import { NOT_SAVED_HINT } from "../core/atomic.js";
-import { type Config, resolveConfig } from "../core/config.js";
+import { resolveConfig } from "../core/config.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
-import { colorVersion, type DominantColor } from "../imaging/color.js";
 import { loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
@@ -23,7 +22,6 @@ import {
 import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
 import { type LabelSet, loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
-import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog, writeCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE, writeDecisionLog } from "../store/decision-log.js";
 import {
@@ -43,7 +41,7 @@ export async function regroup(dir: string): Promise<Catalog> {
   const { decisions } = await readDecisions(dir);
   const decided = applyDecisions(base, decisions);
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
-  const next = regroupCatalog(catalog, decided, await cachedColors(dir, config), {
+  const next = regroupCatalog(catalog, decided, {
     weight: config.color.modelVoteWeight,
     minShare: config.color.modelVoteMinShare,
   });
@@ -54,18 +52,6 @@ export async function regroup(dir: string): Promise<Catalog> {
   await writeCatalog(dir, next).catch(written(CATALOG_FILE));
   await writeDecisionLog(dir, next).catch(written(DECISION_LOG_FILE));
   return next;
-}
-
-/**
- * The photos' colours as the last ingest named them (with each colour's share), from the analysis cache: only
- * those named by the current naming and settings (a cache from another naming is ignored, never misread).
- */
-async function cachedColors(dir: string, config: Config): Promise<Map<string, DominantColor>> {
-  const version = colorVersion(config.color);
-  const cache = await PhotoCache.load(dir);
-  const out = new Map<string, DominantColor>();
-  for (const [sha, entry] of cache.entries) if (entry.color.version === version) out.set(sha, entry.color);
-  return out;
 }
 
 /** Records one decision of the seller and rewrites the catalog. Throws BAD_INPUT for a malformed decision. */

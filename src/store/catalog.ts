@@ -28,6 +28,12 @@ export const CatalogPhotoSchema = z.object({
   duplicate_reason: z.string().optional(),
   color: ColorName,
   color_score: z.number().min(0).max(1),
+  /** Share of the garment per colour name, as the photo's colour clusters were named: what an article's colour is
+   *  voted from, so the review page can vote it again after a decision as ingest does. Absent in older catalogs. */
+  color_shares: z.partialRecord(ColorName, z.number().min(0).max(1)).optional(),
+  /** The photo's finer Vinted colour and second colour, when it has one (absent in older catalogs). */
+  color_shade: z.enum(SHADE_NAMES).nullable().optional(),
+  color2: ColorName.nullable().optional(),
   category: z.string().optional(),
   category_score: z.number().min(0).max(1).optional(),
   /** The seller took this photo out of the listing (`vbulk review`, decisions.json). */

@@ -279,14 +279,13 @@ export function groupingOfCatalog(catalog: Catalog): ShaGrouping {
  * What the model said of the articles a changed one came from stays when they agree: the department (a photo
  * dropped or two halves of one garment merged do not change whose garment it is; the lower score) and the model's
  * colour, which votes again among the colours the photos show (`vote`: ingest's settings). Articles that disagree
- * leave it out: the department is then for the seller to say. `photoColors` are the photos' own colours as the
- * ingest named them (the analysis cache, with each colour's share): the article's colour is then voted as the
- * ingest votes it; without them, by each photo's main colour.
+ * leave it out: the department is then for the seller to say. The article's colour is voted from its photos'
+ * colour shares in the catalog, as the ingest votes it (a catalog older than those shares: by each photo's main
+ * colour).
  */
 export function regroupCatalog(
   catalog: Catalog,
   decided: DecidedGrouping,
-  photoColors?: ReadonlyMap<string, DominantColor>,
   vote: Omit<ArticleColorVote, "probs"> = {
     weight: DEFAULTS.color.modelVoteWeight,
     minShare: DEFAULTS.color.modelVoteMinShare,
@@ -320,9 +319,7 @@ export function regroupCatalog(
     const department = agreed(sources, (it) => it?.department);
     const model = agreed(sources, (it) => it?.color_model);
     const color = articleColor(
-      photos.map(
-        (p) => photoColors?.get(p.sha256) ?? { name: p.color, score: p.color_score, lab: [0, 0, 0] },
-      ),
+      photos.map(dominantOf),
       model ? { ...vote, probs: topOnly(model) } : undefined,
     );
     return {
@@ -332,7 +329,8 @@ export function regroupCatalog(
       ...(source?.runner_up ? { runner_up: source.runner_up } : {}),
       color: color.name,
       color_score: Math.round(color.score * 1000) / 1000,
-      ...(photoColors ? { color_shade: color.shade, color2: color.second } : {}),
+      color_shade: color.shade,
+      color2: color.second,
       ...(model ? { color_model: model } : {}),
       ...(department ? { department } : {}),
       photos: photos.map((p) => p.file),
@@ -372,6 +370,18 @@ export function regroupCatalog(
     },
     items,
     photos,
+  };
+}
+
+/** A catalog photo's colour as articleColor takes it (the Lab centre is not kept in the catalog, nor needed). */
+function dominantOf(p: CatalogPhoto): DominantColor {
+  return {
+    name: p.color,
+    score: p.color_score,
+    lab: [0, 0, 0],
+    ...(p.color_shares ? { shares: p.color_shares } : {}),
+    ...(p.color_shade ? { shade: p.color_shade } : {}),
+    ...(p.color2 ? { second: { name: p.color2, score: 0 } } : {}),
   };
 }
 
