@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { VbulkError } from "../src/core/errors.js";
 import { fingerprint } from "../src/ingest/index.js";
-import { decide, savePlan } from "../src/review/actions.js";
+import { decide, savePlan, undo } from "../src/review/actions.js";
 import { pageCatalog } from "../src/review/server.js";
 import { CatalogSchema } from "../src/store/catalog.js";
 import {
@@ -380,6 +380,20 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
     const aside = pageCatalog(after).duplicates;
     assert.equal(aside.find((p) => p.file === "original.jpg")!.identical, true);
     assert.equal(aside.find((p) => p.file === "resized.jpg")!.identical, false);
+  });
+
+  it("a merge undone gives both articles their ids back (and the journal's drafts stay theirs)", async () => {
+    // With ids kept by "most photos", the merged article kept c2 and the undone red part got a new id (c6): a
+    // draft made for c1 before the merge would have been made a second time under c6.
+    const { dir, shaOf, colours } = await shop();
+    const before = await colours();
+    await decide(dir, { op: "merge", a: shaOf("IMG_0001.jpg"), b: shaOf("IMG_0004.jpg") });
+    const { catalog } = await undo(dir);
+    assert.deepEqual(
+      catalog.items.map((i) => i.id),
+      ["c1", "c2", "c3", "c4", "c5"],
+    );
+    assert.deepEqual(await colours(), before);
   });
 
   it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {

@@ -1,5 +1,6 @@
 import { articleId, articleNumber } from "../core/vocab.js";
 import type { Catalog } from "../store/catalog.js";
+import { fingerprint } from "./describe.js";
 
 /**
  * Gives each article of this run an id. An article keeps the id it had in the previous catalog while it keeps
@@ -11,10 +12,22 @@ import type { Catalog } from "../store/catalog.js";
  */
 export function assignArticleIds(
   articles: string[][],
-  previous: Pick<Catalog, "items" | "photos" | "next_id"> | null,
-): { ids: string[]; nextId: number } {
+  previous: Pick<Catalog, "items" | "photos" | "next_id" | "known_ids"> | null,
+): { ids: string[]; nextId: number; knownIds: Record<string, string> } {
   const ids: (string | null)[] = articles.map(() => null);
+  const fingerprints = articles.map((shas) => fingerprint(shas));
   let next = 1;
+  // The same photos an article of this folder once had get its id back first (a decision undone): the same garment.
+  const known: Record<string, string> = { ...previous?.known_ids };
+  for (const it of previous?.items ?? []) known[it.fingerprint] ??= it.id;
+  const taken = new Set<string>();
+  fingerprints.forEach((fp, a) => {
+    const id = Object.hasOwn(known, fp) ? known[fp]! : undefined;
+    if (id !== undefined && !taken.has(id)) {
+      ids[a] = id;
+      taken.add(id);
+    }
+  });
   if (previous) {
     const shaOf = new Map(previous.photos.map((p) => [p.file, p.sha256]));
     const before = previous.items.map((it) => ({
@@ -38,13 +51,16 @@ export function assignArticleIds(
         if (overlap * 2 > before[b]!.shas.size) pairs.push({ a, b, overlap });
     });
     pairs.sort((x, y) => y.overlap - x.overlap || x.a - y.a || x.b - y.b);
-    const takenOld = new Set<number>();
     for (const { a, b } of pairs) {
-      if (ids[a] !== null || takenOld.has(b)) continue;
+      if (ids[a] !== null || taken.has(before[b]!.id)) continue;
       ids[a] = before[b]!.id;
-      takenOld.add(b);
+      taken.add(before[b]!.id);
     }
   }
+  for (const id of Object.values(known)) next = Math.max(next, (articleNumber(id) ?? 0) + 1);
   const out = ids.map((id) => id ?? articleId(next++));
-  return { ids: out, nextId: next };
+  fingerprints.forEach((fp, a) => {
+    known[fp] = out[a]!;
+  });
+  return { ids: out, nextId: next, knownIds: known };
 }

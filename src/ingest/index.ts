@@ -92,7 +92,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
       counts: { duplicates: step.dupes.size, articles: step.articles.length },
     });
 
-    const { ids, nextId } = assignArticleIds(
+    const { ids, nextId, knownIds } = assignArticleIds(
       step.articles.map((members) => members.map((i) => analysed[i]!.sha256)),
       previous,
     );
@@ -117,6 +117,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
       photos,
       errors,
       nextId,
+      knownIds,
     });
     if (analysed.length === 0 && previous) {
       // Nothing could be read this time (a disk, a permission, a broken copy): the last good catalog stays.

@@ -21,6 +21,8 @@ export function buildCatalog(parts: {
   errors: Catalog["errors"];
   /** The next article number never given (src/ingest/ids.ts). */
   nextId: number;
+  /** Every article the folder has had, fingerprint → id (src/ingest/ids.ts). */
+  knownIds: Record<string, string>;
 }): Catalog {
   const { src, scan, embedder, config, step, items, photos, errors } = parts;
   const { grouping } = step;
@@ -65,6 +67,7 @@ export function buildCatalog(parts: {
     },
     items,
     next_id: parts.nextId,
+    known_ids: parts.knownIds,
     photos,
     errors,
     skipped: scan.skipped.map((s) => ({

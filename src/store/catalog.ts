@@ -117,6 +117,9 @@ export const CatalogSchema = z.object({
   items: z.array(CatalogItemSchema),
   /** The next article number never given in this folder: ids are not reused for another garment. */
   next_id: z.number().int().positive().optional(),
+  /** Every article this folder has had, its fingerprint → its id: the same photos get the same id back (a review
+   *  decision undone, a merge taken apart), never another garment's. Absent in older catalogs. */
+  known_ids: z.record(z.string(), z.string().regex(ARTICLE_ID)).optional(),
   photos: z.array(CatalogPhotoSchema),
   errors: z.array(z.object({ file: z.string(), code: z.string(), message: z.string() })),
   skipped: z.array(z.object({ file: z.string(), reason: z.string(), detail: z.string().optional() })),

@@ -292,7 +292,7 @@ export function regroupCatalog(
   },
   now: string = new Date().toISOString(),
 ): Catalog {
-  const { ids, nextId } = assignArticleIds(decided.articles, catalog);
+  const { ids, nextId, knownIds } = assignArticleIds(decided.articles, catalog);
   // A byte-identical copy shares its original's hash: the article's photo is the one dedupe kept, never the copy.
   const photoBySha = new Map<string, CatalogPhoto>();
   for (const p of catalog.photos) {
@@ -362,6 +362,7 @@ export function regroupCatalog(
     ...catalog,
     created_at: now,
     next_id: nextId,
+    known_ids: knownIds,
     summary: {
       ...catalog.summary,
       duplicates: photos.filter((p) => p.duplicate_of).length,
