@@ -1,17 +1,16 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import {
   type Manifest,
-  parseModelJson,
   readLocalManifest,
   sha256File,
-  startsAsOnnx,
   verifyFiles,
   writeLocalManifest,
+  wrongKind,
 } from "./manifest.js";
 
 export type ModelEvent =
@@ -44,7 +43,7 @@ export function fileUrl(baseUrl: string, m: Manifest, path: string): string {
  * download's hash is pinned in dir/vbulk-model.json and checked from then on), atomic (a file appears under its
  * name only once verified). Files already present and verified are kept.
  * Throws NETWORK when the server cannot be reached or answers an error, MODEL_CORRUPT on a hash mismatch or an
- * unpinned .json file that is not JSON (the bad file is deleted).
+ * unpinned .json or .onnx file that is not of its kind (manifest.ts wrongKind; the bad file is deleted).
  */
 export async function pullModel(manifest: Manifest, dir: string, opts: PullOptions): Promise<Manifest> {
   await mkdir(dir, { recursive: true });
@@ -84,6 +83,8 @@ export async function pullModel(manifest: Manifest, dir: string, opts: PullOptio
   return result;
 }
 
+type PulledFile = { path: string; size: number; sha256: string };
+
 async function downloadOne(
   url: string,
   dest: string,
@@ -91,146 +92,133 @@ async function downloadOne(
   size: number | null,
   sha: string | null,
   opts: PullOptions,
-) {
+): Promise<PulledFile> {
   const part = `${dest}.part`;
   await mkdir(dirname(dest), { recursive: true });
   let from = (await stat(part).catch(() => null))?.size ?? 0;
   const headers: Record<string, string> = from > 0 ? { Range: `bytes=${from}-` } : {};
   let res: Response;
   // One controller for the whole exchange: aborted when the server does not answer within connectTimeoutMs, then
-  // when the body stalls for idleTimeoutMs. (AbortSignal.timeout given to fetch also timed the body: a 150 MB
-  // model was cut after 30 s whatever its speed.)
+  // when the body stalls for idleTimeoutMs (the idle timer is re-armed by each chunk). AbortSignal.timeout given to
+  // fetch also timed the body: a 150 MB model was cut after 30 s whatever its speed.
   const watchdog = new AbortController();
+  const idle = opts.idleTimeoutMs ?? 60_000;
   let timer = setTimeout(
     () => watchdog.abort(new Error("no answer in time")),
     opts.connectTimeoutMs ?? 30_000,
   );
-  const idle = opts.idleTimeoutMs ?? 60_000;
-  const stillComing = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => watchdog.abort(new Error(`no data for ${Math.round(idle / 1000)} s`)), idle);
-  };
   try {
-    res = await fetch(url, {
-      headers,
-      signal: opts.signal ? AbortSignal.any([opts.signal, watchdog.signal]) : watchdog.signal,
-      redirect: "follow",
-    });
-    stillComing();
-  } catch (err) {
-    clearTimeout(timer);
-    const code = (err as { cause?: { code?: string } }).cause?.code;
-    throw new VbulkError(
-      "NETWORK",
-      `Could not reach ${new URL(url).origin} to download ${path} (${code ?? messageOf(err)})`,
-      {
-        hint: "Check the connection (or VBULK_MODEL_BASE_URL) and run `vbulk models pull` again; a partial download is resumed.",
-        cause: err,
-      },
-    );
-  }
-  if (res.status === 416 && from > 0) {
-    clearTimeout(timer);
-    // The .part is already whole (or the server disagrees): start again cleanly.
-    await rm(part, { force: true });
-    return downloadOne(url, dest, path, size, sha, opts);
-  }
-  if (!(res.status === 200 || res.status === 206) || !res.body) {
-    clearTimeout(timer);
-    throw new VbulkError(
-      "NETWORK",
-      `Expected the model file ${path} from ${url} but the server answered ${res.status} ${res.statusText}`,
-      {
-        hint:
-          res.status === 404
-            ? "The manifest's repo, revision or path is wrong, or the base URL is (VBULK_MODEL_BASE_URL)."
-            : "Try again later: `vbulk models pull` resumes.",
-      },
-    );
-  }
-  if (res.status === 200) from = 0;
-  const length = Number(res.headers.get("content-length") ?? Number.NaN);
-  const total = size ?? (Number.isFinite(length) ? from + length : null);
-  opts.onEvent?.({ type: "file", path, state: from > 0 ? "resume" : "download", total, from });
-  let done = from;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      stillComing();
-      done += chunk.length;
-      opts.onEvent?.({ type: "bytes", path, done, total });
-      cb(null, chunk);
-    },
-  });
-  try {
-    await pipeline(
-      Readable.fromWeb(res.body as import("node:stream/web").ReadableStream),
-      counter,
-      createWriteStream(part, { flags: from > 0 ? "a" : "w" }),
-      {
-        signal: opts.signal,
-      },
-    );
-  } catch (err) {
-    // The disk, not the network: say so (a full cache folder is not fixed by pulling again).
-    const disk = fileSystemError(
-      err,
-      part,
-      "write",
-      "Free some space in the model cache (VBULK_CACHE_DIR), then run `vbulk models pull` again: it resumes.",
-    );
-    if (disk instanceof VbulkError) throw disk;
-    const why = watchdog.signal.aborted ? messageOf(watchdog.signal.reason) : messageOf(err);
-    throw new VbulkError("NETWORK", `The download of ${path} was cut after ${done} bytes (${why})`, {
-      hint: "Run `vbulk models pull` again: it resumes where it stopped.",
-      cause: err,
-    });
+    return await receive();
   } finally {
     clearTimeout(timer);
   }
-  const got = (await stat(part)).size;
-  if (total !== null && got !== total) {
-    throw new VbulkError("NETWORK", `Expected ${total} bytes for ${path} but received ${got}`, {
-      hint: "Run `vbulk models pull` again: it resumes where it stopped.",
-    });
-  }
-  const digest = await sha256File(part);
-  if (sha !== null && digest !== sha) {
-    await rm(part, { force: true });
-    throw new VbulkError(
-      "MODEL_CORRUPT",
-      `Expected sha256 ${sha} for ${path} but the download has ${digest}; it was deleted, not used`,
-      {
-        hint: "Run `vbulk models pull` again. If it repeats, the server or the manifest is wrong: check VBULK_MODEL_BASE_URL.",
-      },
-    );
-  }
-  if (sha === null && path.endsWith(".json")) {
-    // Nothing to check it against: a proxy's or a Wi-Fi login's page would be pinned as the model's file and end
-    // every later ingest. A model's JSON files are small; parsing one here is cheap.
+
+  async function receive(): Promise<PulledFile> {
     try {
-      parseModelJson(await readFile(part, "utf8"), path);
+      res = await fetch(url, {
+        headers,
+        signal: opts.signal ? AbortSignal.any([opts.signal, watchdog.signal]) : watchdog.signal,
+        redirect: "follow",
+      });
+      clearTimeout(timer);
+      timer = setTimeout(() => watchdog.abort(new Error(`no data for ${Math.round(idle / 1000)} s`)), idle);
     } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      throw new VbulkError(
+        "NETWORK",
+        `Could not reach ${new URL(url).origin} to download ${path} (${code ?? messageOf(err)})`,
+        {
+          hint: "Check the connection (or VBULK_MODEL_BASE_URL) and run `vbulk models pull` again; a partial download is resumed.",
+          cause: err,
+        },
+      );
+    }
+    if (res.status === 416 && from > 0) {
+      // The .part is already whole (or the server disagrees): start again cleanly.
+      await rm(part, { force: true });
+      return downloadOne(url, dest, path, size, sha, opts);
+    }
+    if (!(res.status === 200 || res.status === 206) || !res.body) {
+      throw new VbulkError(
+        "NETWORK",
+        `Expected the model file ${path} from ${url} but the server answered ${res.status} ${res.statusText}`,
+        {
+          hint:
+            res.status === 404
+              ? "The manifest's repo, revision or path is wrong, or the base URL is (VBULK_MODEL_BASE_URL)."
+              : "Try again later: `vbulk models pull` resumes.",
+        },
+      );
+    }
+    if (res.status === 200) from = 0;
+    const length = Number(res.headers.get("content-length") ?? Number.NaN);
+    const total = size ?? (Number.isFinite(length) ? from + length : null);
+    opts.onEvent?.({ type: "file", path, state: from > 0 ? "resume" : "download", total, from });
+    let done = from;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        timer.refresh();
+        done += chunk.length;
+        opts.onEvent?.({ type: "bytes", path, done, total });
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(
+        Readable.fromWeb(res.body as import("node:stream/web").ReadableStream),
+        counter,
+        createWriteStream(part, { flags: from > 0 ? "a" : "w" }),
+        {
+          signal: opts.signal,
+        },
+      );
+    } catch (err) {
+      // The disk, not the network: say so (a full cache folder is not fixed by pulling again).
+      const disk = fileSystemError(
+        err,
+        part,
+        "write",
+        "Free some space in the model cache (VBULK_CACHE_DIR), then run `vbulk models pull` again: it resumes.",
+      );
+      if (disk instanceof VbulkError) throw disk;
+      const why = watchdog.signal.aborted ? messageOf(watchdog.signal.reason) : messageOf(err);
+      throw new VbulkError("NETWORK", `The download of ${path} was cut after ${done} bytes (${why})`, {
+        hint: "Run `vbulk models pull` again: it resumes where it stopped.",
+        cause: err,
+      });
+    }
+    const got = (await stat(part)).size;
+    if (total !== null && got !== total) {
+      throw new VbulkError("NETWORK", `Expected ${total} bytes for ${path} but received ${got}`, {
+        hint: "Run `vbulk models pull` again: it resumes where it stopped.",
+      });
+    }
+    const digest = await sha256File(part);
+    if (sha !== null && digest !== sha) {
       await rm(part, { force: true });
       throw new VbulkError(
         "MODEL_CORRUPT",
-        `${messageOf(err)} (from ${new URL(url).origin}); it was deleted, not used`,
+        `Expected sha256 ${sha} for ${path} but the download has ${digest}; it was deleted, not used`,
+        {
+          hint: "Run `vbulk models pull` again. If it repeats, the server or the manifest is wrong: check VBULK_MODEL_BASE_URL.",
+        },
+      );
+    }
+    // Nothing to check an unpinned file against: a proxy's or a Wi-Fi login's page would be pinned as the model's
+    // file and end every later ingest.
+    const kind = sha === null ? await wrongKind(part, path) : null;
+    if (kind) {
+      await rm(part, { force: true });
+      throw new VbulkError(
+        "MODEL_CORRUPT",
+        `Expected ${kind.what} for ${path} from ${new URL(url).origin} but received something else (a web page?); it was deleted, not used`,
         {
           hint: "A proxy or a Wi-Fi login page may have answered: open a web page to log in, then run `vbulk models pull` again (or set VBULK_MODEL_BASE_URL).",
         },
       );
     }
+    await rename(part, dest);
+    opts.onEvent?.({ type: "verified", path, sha256: digest });
+    return { path, size: got, sha256: digest };
   }
-  if (sha === null && path.endsWith(".onnx") && !(await startsAsOnnx(part))) {
-    await rm(part, { force: true });
-    throw new VbulkError(
-      "MODEL_CORRUPT",
-      `Expected an ONNX model for ${path} from ${new URL(url).origin} but received something else (a web page?); it was deleted, not used`,
-      {
-        hint: "A proxy or a Wi-Fi login page may have answered: open a web page to log in, then run `vbulk models pull` again (or set VBULK_MODEL_BASE_URL).",
-      },
-    );
-  }
-  await rename(part, dest);
-  opts.onEvent?.({ type: "verified", path, sha256: digest });
-  return { path, size: got, sha256: digest };
 }

@@ -210,10 +210,24 @@ async function startsAsJson(path: string): Promise<boolean> {
 }
 
 /**
+ * Whether a model file is not the kind its name says (a .json that does not start as JSON, an .onnx that does not
+ * start as an ONNX model): what a proxy or a Wi-Fi login page saved in its place looks like. Null when it is.
+ */
+export async function wrongKind(
+  abs: string,
+  name: string,
+): Promise<{ state: "not-json" | "not-onnx"; what: string } | null> {
+  if (name.endsWith(".json") && !(await startsAsJson(abs))) return { state: "not-json", what: "JSON" };
+  if (name.endsWith(".onnx") && !(await startsAsOnnx(abs)))
+    return { state: "not-onnx", what: "an ONNX model" };
+  return null;
+}
+
+/**
  * An ONNX model is a protobuf ModelProto, written field by field in order: it starts with field 1 (ir_version, a
  * varint), the byte 0x08. A web page, a JSON error or an empty file does not.
  */
-export async function startsAsOnnx(path: string): Promise<boolean> {
+async function startsAsOnnx(path: string): Promise<boolean> {
   const handle = await open(path, "r");
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, 0);
@@ -242,17 +256,12 @@ export async function verifyFiles(
       out.push({ path: f.path, state: "size-mismatch", detail: `${st.size} bytes, expected ${f.size}` });
       continue;
     }
-    const wrongKind =
-      f.path.endsWith(".json") && !(await startsAsJson(abs))
-        ? (["not-json", "JSON"] as const)
-        : f.path.endsWith(".onnx") && !(await startsAsOnnx(abs))
-          ? (["not-onnx", "an ONNX model"] as const)
-          : null;
-    if (wrongKind) {
+    const kind = await wrongKind(abs, f.path);
+    if (kind) {
       out.push({
         path: f.path,
-        state: wrongKind[0],
-        detail: `not ${wrongKind[1]}: a web page or another file in its place`,
+        state: kind.state,
+        detail: `not ${kind.what}: a web page or another file in its place`,
       });
       continue;
     }
