@@ -48,7 +48,7 @@ export function assignArticleIds(
       for (const s of new Set(shas))
         for (const b of holders.get(s) ?? []) overlaps.set(b, (overlaps.get(b) ?? 0) + 1);
       for (const [b, overlap] of overlaps)
-        if (overlap * 2 > before[b]!.shas.size) pairs.push({ a, b, overlap });
+        if (keepsMost(overlap, before[b]!.shas.size)) pairs.push({ a, b, overlap });
     });
     pairs.sort((x, y) => y.overlap - x.overlap || x.a - y.a || x.b - y.b);
     for (const { a, b } of pairs) {
@@ -63,4 +63,10 @@ export function assignArticleIds(
     known[fp] = out[a]!;
   });
   return { ids: out, nextId: next, knownIds: known };
+}
+
+/** An article still holds more than half of the `had` photos an earlier one had (`held` of them): the same garment,
+ *  which keeps its id (and, in the plan, its edits). */
+export function keepsMost(held: number, had: number): boolean {
+  return held * 2 > had;
 }

@@ -5,6 +5,7 @@ import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
 import { ARTICLE_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
+import { keepsMost } from "../ingest/ids.js";
 import type { LabelSet } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
@@ -180,7 +181,9 @@ export function buildPlan(
       previous?.items.find((p) => p.fingerprint === article.fingerprint) ??
       previous?.items.find((p) => p.cluster_id === article.id);
     const same = prev && prev.fingerprint === article.fingerprint;
-    const mostKept = prev && !same && keepsMost(prev.photos, article.photos);
+    const held = new Set(article.photos);
+    const mostKept =
+      prev && !same && keepsMost(prev.photos.filter((f) => held.has(f)).length, prev.photos.length);
     if (!prev) changes.added.push(article.id);
     else if (same) {
       changes.kept.push(article.id);
@@ -295,12 +298,6 @@ export function buildPlan(
   return { plan, changes };
 }
 
-/** The article holds more than half of the photos it had: the rule an article keeps its id by (src/ingest/ids.ts). */
-function keepsMost(before: string[], now: string[]): boolean {
-  const held = new Set(now);
-  return before.filter((f) => held.has(f)).length * 2 > before.length;
-}
-
 function priceFor(rules: PlanRules, category: string): number {
   return Object.hasOwn(rules.prices, category) ? rules.prices[category]! : rules.defaultPrice;
 }
@@ -408,7 +405,6 @@ export async function readPlan(dir: string): Promise<Plan | null> {
   );
 }
 
-/** Writes DIR/plan.json atomically. Throws NO_SPACE or NOT_WRITABLE naming the file when it cannot be written. */
 /**
  * Holds DIR/.vbulk/plan.lock while a plan is read, changed and written (`vbulk plan`, the review page's save): two at
  * once (two terminals, a terminal and the page) each wrote over the other's edits. Waits up to 15 s for the other
@@ -428,6 +424,7 @@ export function lockPlan(dir: string): Promise<() => Promise<void>> {
   );
 }
 
+/** Writes DIR/plan.json atomically. Throws NO_SPACE or NOT_WRITABLE naming the file when it cannot be written. */
 export async function writePlan(dir: string, plan: Plan): Promise<string> {
   const path = join(dir, PLAN_FILE);
   await saveJsonAtomic(path, PlanSchema.parse(plan));

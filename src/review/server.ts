@@ -396,7 +396,7 @@ export function pageCatalog(catalog: Catalog) {
       .map((p) => ({
         ...photo(p.file),
         // A byte-identical copy is the same photo as its original: nothing to keep (no "keep" button).
-        identical: catalog.photos.find((o) => o.file === p.duplicate_of)?.sha256 === p.sha256,
+        identical: byFile.get(p.duplicate_of ?? "")?.sha256 === p.sha256,
         of: p.duplicate_of,
         article: p.article,
         reason: p.duplicate_reason ?? "",

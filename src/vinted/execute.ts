@@ -74,7 +74,6 @@ export interface ExecuteOptions {
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 const MAX_PHOTOS = 20;
 
-/** Plan items execute acts on: not excluded, within --only. */
 /**
  * The plan must still describe the catalog's articles: a decision in `vbulk review` (a photo taken out, moved, a
  * merge) or a new ingest changes an article's photos in catalog.json, and plan.json keeps the old list until
@@ -94,6 +93,7 @@ export function checkPlanCurrent(items: PlanItem[], catalog: Catalog): void {
   );
 }
 
+/** Plan items execute acts on: not excluded, within --only. */
 export function selectItems(plan: Plan, only?: string[]): PlanItem[] {
   return plan.items.filter((i) => !i.excluded && (!only?.length || only.includes(i.cluster_id)));
 }
