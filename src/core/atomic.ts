@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { link, mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileSystemError } from "./errors.js";
 
@@ -9,6 +9,36 @@ import { fileSystemError } from "./errors.js";
  * Throws the underlying fs error.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  await viaTempFile(path, data, mode, (tmp) => rename(tmp, path));
+}
+
+/**
+ * Writes a file whole, like writeFileAtomic, but only if none is there yet: the temporary file is linked to its
+ * name, which fails instead of replacing (two processes creating it at once end with one of theirs). Returns false
+ * when a file was already there (it is left as it is). Throws the underlying fs error.
+ */
+export async function writeFileIfAbsent(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+): Promise<boolean> {
+  let created = true;
+  await viaTempFile(path, data, mode, (tmp) =>
+    link(tmp, path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "EEXIST") throw err;
+      created = false;
+    }),
+  );
+  return created;
+}
+
+/** Writes `data` to a synced temporary file beside `path`, hands it to `place`, and never leaves it behind. */
+async function viaTempFile(
+  path: string,
+  data: string | Uint8Array,
+  mode: number,
+  place: (tmp: string) => Promise<void>,
+): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
@@ -20,10 +50,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     } finally {
       await handle.close();
     }
-    await rename(tmp, path);
-  } catch (err) {
+    await place(tmp);
+  } finally {
     await rm(tmp, { force: true });
-    throw err;
   }
 }
 

@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { chmod, link, mkdir, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeFileAtomic, writeFileIfAbsent } from "../core/atomic.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
 import { readTextIfAny } from "../store/read.js";
@@ -49,26 +49,16 @@ async function keyFor(dir: string, salt: Buffer, env: NodeJS.ProcessEnv): Promis
   let hex = await readTextIfAny(path);
   if (hex === null) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    // Written whole to a temporary file, then linked to its name only if there is none yet: a full disk or a kill
-    // leaves no empty key behind (an empty key encrypted the session with nothing), and two logins at once end
-    // with one key.
-    const fresh = randomBytes(32).toString("hex");
-    const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      await writeFileAtomic(tmp, fresh, 0o600);
-      await link(tmp, path).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== "EEXIST") throw err;
-      });
-    } catch (err) {
+    // Written whole, and only if there is none yet: a full disk or a kill leaves no empty key behind (an empty key
+    // encrypted the session with nothing), and two logins at once end with one key.
+    await writeFileIfAbsent(path, randomBytes(32).toString("hex"), 0o600).catch((err: unknown) => {
       throw fileSystemError(
         err,
         path,
         "write",
         "Free some space or fix the folder's permissions, then log in again.",
       );
-    } finally {
-      await rm(tmp, { force: true });
-    }
+    });
     hex = await readTextIfAny(path);
   }
   const key = (hex ?? "").trim();
