@@ -378,6 +378,9 @@ export class VintedReplica {
       this.answered.photo++;
       return json(200, { id, url: `${this.url}/photos/${id}.jpg`, width: 800, height: 1200 });
     }
+    // The drafts list: vinted.md ("The web app's own JSON calls": GET …/drafts?per_page=96); a public relister's
+    // background script (idx:56707219724) reads `drafts` (or `items`), each with its `id` and `title`, and pages by
+    // `pagination.total_pages`. One page here, id and title only: what the adapter reads to adopt a lost draft.
     if (p === "/api/v2/item_upload/drafts" && method === "GET")
       return json(200, {
         drafts: [...this.items.values()]
