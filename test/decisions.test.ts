@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { resolveConfig } from "../src/core/config.js";
 import { VbulkError } from "../src/core/errors.js";
-import { fingerprint } from "../src/ingest/index.js";
+import { decodePhotoFile } from "../src/imaging/decode.js";
+import { dot } from "../src/imaging/embedder.js";
+import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { fingerprint, runIngest } from "../src/ingest/index.js";
+import type { Classifier } from "../src/ingest/types.js";
 import { decide, savePlan, undo } from "../src/review/actions.js";
 import { pageCatalog } from "../src/review/server.js";
-import { CatalogSchema } from "../src/store/catalog.js";
+import { type Catalog, CatalogSchema } from "../src/store/catalog.js";
 import {
   addDecision,
   applyDecisions,
@@ -17,6 +22,7 @@ import {
   regroupCatalog,
   type ShaGrouping,
   undoDecision,
+  writeAutoGrouping,
 } from "../src/store/decisions.js";
 import { copyFixture, runCli, tempDir, testEnv } from "./helpers/run.js";
 
@@ -279,6 +285,58 @@ describe("regroupCatalog", () => {
     });
   });
 
+  it("a merge of a women's shirt and a men's pair of jeans, undone on the page, gives each its own back", async () => {
+    // Before, the page regrouped from the catalog it had just written: after the merge the catalog only knew the
+    // merged article (a shirt, department unknown), so the undone jeans came back as a shirt with no department,
+    // and the plan titled them "Chemise".
+    const dir = await tempDir();
+    const files = ["a", "b", "c", "d", "e"];
+    const auto = CatalogSchema.parse({
+      ...catalog,
+      source: { kind: "folder", path: dir, root: dir },
+      items: [
+        {
+          ...item("c1", ["a.jpg", "b.jpg", "c.jpg"], [h("a"), h("b"), h("c")], "chemise"),
+          department: { name: "femme", score: 0.91 },
+        },
+        {
+          ...item("c2", ["d.jpg", "e.jpg"], [h("d"), h("e")], "jean"),
+          department: { name: "homme", score: 0.88 },
+        },
+      ],
+      photos: files.map((f) => photo(`${f}.jpg`, h(f), f < "d" ? "c1" : "c2")),
+    });
+    await writeFile(join(dir, "catalog.json"), JSON.stringify(auto));
+    // What the ingest saves beside it: the automatic grouping and what it said of each article.
+    await mkdir(join(dir, ".vbulk"), { recursive: true });
+    await writeAutoGrouping(dir, groupingOfCatalog(auto), auto.items);
+    const merged = await decide(dir, { op: "merge", a: h("a"), b: h("d") });
+    assert.equal(merged.items.length, 1);
+    assert.equal(
+      merged.items[0]!.department,
+      undefined,
+      "a women's and a men's article: for the seller to say",
+    );
+    const { catalog: back } = await undo(dir);
+    assert.deepEqual(
+      back.items.map((i) => [i.id, i.category, i.department?.name, i.confidence, i.by_seller]),
+      [
+        ["c1", "chemise", "femme", "low", undefined],
+        ["c2", "jean", "homme", "low", undefined],
+      ],
+    );
+    // A part split off the merged article again takes its description from the articles its photos came from.
+    await decide(dir, { op: "merge", a: h("a"), b: h("d") });
+    const split = await decide(dir, { op: "split", photos: [h("d"), h("e")] });
+    assert.deepEqual(
+      split.items.map((i) => [i.category, i.department?.name]),
+      [
+        ["chemise", "femme"],
+        ["jean", "homme"],
+      ],
+    );
+  });
+
   it("an article the decisions did not touch keeps its description", () => {
     const next = regroupCatalog(catalog, applyDecisions(groupingOfCatalog(catalog), []));
     assert.deepEqual(next.items, catalog.items);
@@ -394,6 +452,47 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
       ["c1", "c2", "c3", "c4", "c5"],
     );
     assert.deepEqual(await colours(), before);
+  });
+
+  it("a merge kept through a re-ingest, then undone, gives each half what the model said of it", async () => {
+    // A hand-built model whose answers are known: an article nearer the red garment's photo is a women's shirt,
+    // any other a men's pair of jeans. Before, the ingest saved no description of the automatic articles, so the
+    // undone blue half was described from the merged article: a shirt, department unknown.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const config = resolveConfig();
+    const embedder = createFeatureEmbedder();
+    const decoded = await Promise.all(
+      ["IMG_0001.jpg", "IMG_0004.jpg"].map((f) => decodePhotoFile(join(dir, f), config.decode.workingSize)),
+    );
+    const [red, blue] = await embedder.embed(decoded);
+    const isRed = (v: Float32Array) => dot(v, red!) > dot(v, blue!);
+    const classifier: Classifier = {
+      classify: async (vs) =>
+        vs.map((v) => ({
+          category: isRed(v) ? "chemise" : "jean",
+          score: 0.9,
+          runnerUp: { category: "pull", score: 0.05 },
+        })),
+      department: async (vs) => vs.map((v) => ({ name: isRed(v) ? "femme" : "homme", score: 0.9 })),
+    };
+    const ingest = () => runIngest({ source: dir, config, embedder, classifier, onEvent: () => {} });
+    const first = await ingest();
+    const described = (c: Catalog) =>
+      c.items.map((i) => [i.id, i.category, i.department?.name, i.photos[0]]).slice(0, 2);
+    assert.deepEqual(described(first.catalog), [
+      ["c1", "chemise", "femme", "IMG_0001.jpg"],
+      ["c2", "jean", "homme", "IMG_0004.jpg"],
+    ]);
+    const sha = (f: string) => first.catalog.photos.find((p) => p.file === f)!.sha256;
+    await decide(dir, { op: "merge", a: sha("IMG_0001.jpg"), b: sha("IMG_0004.jpg") });
+    const again = await ingest();
+    assert.equal(again.catalog.items.length, 4, "the merge stays through the re-ingest");
+    const { catalog } = await undo(dir);
+    assert.deepEqual(described(catalog), [
+      ["c1", "chemise", "femme", "IMG_0001.jpg"],
+      ["c2", "jean", "homme", "IMG_0004.jpg"],
+    ]);
   });
 
   it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {

@@ -1,17 +1,18 @@
-import { applyDecisions, readDecisions, type ShaGrouping, writeAutoGrouping } from "../store/decisions.js";
+import { applyDecisions, readDecisions, type ShaGrouping } from "../store/decisions.js";
 import type { GroupStep } from "./group.js";
 import type { AnalysedPhoto } from "./types.js";
 
 /**
  * Puts the seller's decisions (DIR/decisions.json, from `vbulk review`) on top of the automatic grouping, so a
- * re-run never undoes them. Saves the automatic grouping first (what the review page's undo goes back to).
+ * re-run never undoes them. Returns the automatic grouping in photo hashes too (`auto`): the ingest saves it with
+ * its descriptions (what the review page's undo goes back to).
  * Articles the seller changed are no longer "low confidence": a person decided them.
  */
 export async function applySellerDecisions(
   dir: string,
   analysed: AnalysedPhoto[],
   auto: GroupStep,
-): Promise<GroupStep> {
+): Promise<GroupStep & { auto: ShaGrouping }> {
   const sha = (i: number) => analysed[i]!.sha256;
   const base: ShaGrouping = {
     articles: auto.articles.map((m) => m.map(sha)),
@@ -20,10 +21,8 @@ export async function applySellerDecisions(
       [...auto.dupes].filter(([i, d]) => sha(i) !== sha(d.of)).map(([i, d]) => [sha(i), sha(d.of)]),
     ),
   };
-  // A run that read no photo keeps the previous catalog (src/ingest/index.ts): it keeps the grouping behind it too.
-  if (analysed.length > 0) await writeAutoGrouping(dir, base);
   const { decisions } = await readDecisions(dir);
-  if (decisions.length === 0) return auto;
+  if (decisions.length === 0) return { ...auto, auto: base };
   const decided = applyDecisions(base, decisions);
   const index = new Map<string, number>();
   analysed.forEach((a, i) => {
@@ -37,6 +36,7 @@ export async function applySellerDecisions(
   );
   return {
     ...auto,
+    auto: base,
     dupes,
     kept: articles.flat(),
     articles,

@@ -3,6 +3,7 @@ import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
+import { writeAutoGrouping } from "../store/decisions.js";
 import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
 import { StatusWriter } from "../store/status.js";
@@ -97,13 +98,15 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
       previous,
     );
     emit({ type: "stage", stage: "classify", total: step.articles.length });
-    const { items, photos } = await describeArticles(analysed, step, {
-      config,
-      ids,
-      classifier: opts.classifier,
-      relTo: (a) => relTo(a.file.path),
-      nameOrder: (a) => scan.files.indexOf(a.file),
-    });
+    const describe = (s: typeof grouped, articleIds: string[]) =>
+      describeArticles(analysed, s, {
+        config,
+        ids: articleIds,
+        classifier: opts.classifier,
+        relTo: (a) => relTo(a.file.path),
+        nameOrder: (a) => scan.files.indexOf(a.file),
+      });
+    const { items, photos } = await describe(step, ids);
     emit({ type: "progress", stage: "classify", done: items.length, total: items.length });
 
     const catalog: Catalog = buildCatalog({
@@ -133,6 +136,20 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
     }
     emit({ type: "stage", stage: "write", total: 1 });
     status.update({ stage: "write" });
+    // What the review page's undo goes back to: the automatic grouping, and what was said of its articles (and of
+    // the decided ones), so an undone merge gets its halves' own category and department back.
+    const autoItems =
+      step.articles === grouped.articles
+        ? []
+        : (
+            await describe(
+              grouped,
+              grouped.articles.map((_, k) => `c${k + 1}`),
+            )
+          ).items;
+    await writeAutoGrouping(src.outDir, step.auto, [...autoItems, ...items]).catch((err: unknown) => {
+      throw fileSystemError(err, src.outDir, "write the catalog in");
+    });
     const { catalogPath, logPath } = await writeResults(src.outDir, catalog).catch((err: unknown) => {
       throw fileSystemError(err, src.outDir, "write the catalog in");
     });

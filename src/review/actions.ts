@@ -41,10 +41,13 @@ export async function regroup(dir: string): Promise<Catalog> {
   const { decisions } = await readDecisions(dir);
   const decided = applyDecisions(base, decisions);
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
-  const next = regroupCatalog(catalog, decided, {
-    weight: config.color.modelVoteWeight,
-    minShare: config.color.modelVoteMinShare,
-  });
+  const next = regroupCatalog(
+    catalog,
+    decided,
+    { weight: config.color.modelVoteWeight, minShare: config.color.modelVoteMinShare },
+    new Date().toISOString(),
+    base,
+  );
   // A full disk or a forbidden folder is the seller's to fix: a typed error the page shows, not "unexpected".
   const written = (file: string) => (err: unknown) => {
     throw fileSystemError(err, join(dir, file), "write", NOT_SAVED_HINT);

@@ -6,7 +6,7 @@ import { type ArticleColorVote, articleColor, COLOR_NAMES, type DominantColor } 
 import { fingerprint } from "../ingest/describe.js";
 import { assignArticleIds } from "../ingest/ids.js";
 import { STATE_DIR } from "../sources/classify.js";
-import type { Catalog, CatalogItem, CatalogPhoto } from "./catalog.js";
+import { type Catalog, type CatalogItem, CatalogItemSchema, type CatalogPhoto } from "./catalog.js";
 import { readJsonFileIfAny } from "./read.js";
 
 /** The seller's grouping decisions, beside catalog.json: applied on top of every later ingest. */
@@ -220,17 +220,48 @@ export async function undoDecision(
 
 /** The automatic grouping of the last ingest, before any decision: what undo goes back to. */
 export const AUTO_GROUPING_FILE = "auto-grouping.json";
+
+/**
+ * What the ingest said of an article (category, colour, department, the model's colour, confidence), without what
+ * a decision changes anyway (id, photo files, the seller's mark). Kept by fingerprint so that the review page can
+ * give an article back exactly what the ingest said of it (an undone merge) without the photos' embeddings.
+ */
+const DescribedSchema = CatalogItemSchema.omit({ id: true, photos: true, by_seller: true });
+export type Described = z.infer<typeof DescribedSchema>;
+
 const AutoGroupingSchema = z.object({
   schemaVersion: z.literal(1),
   articles: z.array(z.array(Sha)),
   duplicates: z.record(Sha, Sha),
+  /** The ingest's description of each automatic article and of each article the decisions made; absent in files
+   *  written before it existed. */
+  described: z.array(DescribedSchema).optional(),
 });
 
-/** Writes DIR/.vbulk/auto-grouping.json atomically (ingest, before it applies the decisions). */
-export async function writeAutoGrouping(dir: string, grouping: ShaGrouping): Promise<void> {
+/** The automatic grouping and, when the ingest saved them, its descriptions by fingerprint. */
+export interface AutoGrouping extends ShaGrouping {
+  described?: Map<string, Described>;
+}
+
+/**
+ * Writes DIR/.vbulk/auto-grouping.json atomically (ingest, once it has described the articles): the automatic
+ * grouping, and what the ingest said of the articles given (the automatic ones and the decided ones).
+ */
+export async function writeAutoGrouping(
+  dir: string,
+  grouping: ShaGrouping,
+  described: readonly CatalogItem[] = [],
+): Promise<void> {
+  const byFp = new Map<string, Described>();
+  for (const { id: _i, photos: _p, by_seller: _s, ...d } of described) byFp.set(d.fingerprint, d);
   await saveJsonAtomic(
     join(dir, STATE_DIR, AUTO_GROUPING_FILE),
-    AutoGroupingSchema.parse({ schemaVersion: 1, ...grouping }),
+    AutoGroupingSchema.parse({
+      schemaVersion: 1,
+      articles: grouping.articles,
+      duplicates: grouping.duplicates,
+      ...(byFp.size > 0 ? { described: [...byFp.values()] } : {}),
+    }),
   );
 }
 
@@ -238,7 +269,7 @@ export async function writeAutoGrouping(dir: string, grouping: ShaGrouping): Pro
  * The automatic grouping behind DIR/catalog.json: the one ingest saved, or, for a catalog from before that file
  * existed, the catalog's own grouping (the decisions are idempotent, so applying them again changes nothing).
  */
-export async function readAutoGrouping(dir: string, catalog: Catalog): Promise<ShaGrouping> {
+export async function readAutoGrouping(dir: string, catalog: Catalog): Promise<AutoGrouping> {
   const saved = await readJsonFileIfAny(
     join(dir, STATE_DIR, AUTO_GROUPING_FILE),
     AutoGroupingSchema,
@@ -250,7 +281,11 @@ export async function readAutoGrouping(dir: string, catalog: Catalog): Promise<S
   // a run that read none), is useless: fall back on the catalog.
   const known = new Set([...(saved?.articles.flat() ?? []), ...Object.keys(saved?.duplicates ?? {})]);
   if (saved?.articles.flat().every((s) => shas.has(s)) && current.articles.flat().every((s) => known.has(s)))
-    return saved;
+    return {
+      articles: saved.articles,
+      duplicates: saved.duplicates,
+      ...(saved.described ? { described: new Map(saved.described.map((d) => [d.fingerprint, d])) } : {}),
+    };
   return current;
 }
 
@@ -282,6 +317,11 @@ export function groupingOfCatalog(catalog: Catalog): ShaGrouping {
  * leave it out: the department is then for the seller to say. The article's colour is voted from its photos'
  * colour shares in the catalog, as the ingest votes it (a catalog older than those shares: by each photo's main
  * colour).
+ *
+ * With the ingest's descriptions (`auto`, from .vbulk/auto-grouping.json), an article the ingest described (an
+ * automatic one brought back by an undo, or one the decisions made at the last ingest) gets exactly what the ingest
+ * said of it, and a changed one is described from the automatic articles its photos came from, not from the
+ * catalog's last regrouping: a merge undone gives each half its own category and department back.
  */
 export function regroupCatalog(
   catalog: Catalog,
@@ -291,6 +331,7 @@ export function regroupCatalog(
     minShare: DEFAULTS.color.modelVoteMinShare,
   },
   now: string = new Date().toISOString(),
+  auto?: AutoGrouping,
 ): Catalog {
   const { ids, nextId, knownIds } = assignArticleIds(decided.articles, catalog);
   // A byte-identical copy shares its original's hash: the article's photo is the one dedupe kept, never the copy.
@@ -302,6 +343,13 @@ export function regroupCatalog(
   const fileSha = new Map(catalog.photos.map((p) => [p.file, p.sha256]));
   const itemByFp = new Map(catalog.items.map((it) => [it.fingerprint, it]));
   const itemById = new Map(catalog.items.map((it) => [it.id, it]));
+  const described = auto?.described;
+  // Each photo's automatic article, when the ingest's description of it is known.
+  const autoOf = new Map<string, Described>();
+  for (const shas of described ? auto.articles : []) {
+    const d = described?.get(fingerprint(shas));
+    if (d) for (const s of shas) autoOf.set(s, d);
+  }
   const changed = new Set(decided.changed);
   const articleOf = new Map<string, string>();
   const items: CatalogItem[] = decided.articles.map((shas, k) => {
@@ -309,13 +357,29 @@ export function regroupCatalog(
     for (const s of shas) articleOf.set(s, id);
     const photos = shas.map((s) => photoBySha.get(s)).filter((p) => p !== undefined);
     const fp = fingerprint(shas);
+    // The seller put these photos together: the grouping's doubt no longer applies.
+    const bySeller = changed.has(k) ? ({ confidence: "high", by_seller: true } as const) : {};
+    const known = described?.get(fp);
+    if (known) return { ...known, id, photos: photos.map((p) => p.file), ...bySeller };
     const same = itemByFp.get(fp);
     if (same) return { ...same, id, photos: photos.map((p) => p.file) };
+    // Where each photo came from: its automatic article as the ingest described it, else its article in the catalog.
+    const sourceOf = new Map<
+      string,
+      Pick<CatalogItem, "category" | "score" | "runner_up" | "cohesion" | "department" | "color_model">
+    >();
     const votes = new Map<string, number>();
-    for (const p of photos) if (p.article) votes.set(p.article, (votes.get(p.article) ?? 0) + 1);
-    const sourceId = [...votes.entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
-    const source = sourceId ? itemById.get(sourceId) : undefined;
-    const sources = [...votes.keys()].map((a) => itemById.get(a));
+    for (const p of photos) {
+      const d = autoOf.get(p.sha256);
+      const key = d ? `auto ${d.fingerprint}` : p.article ? `catalog ${p.article}` : undefined;
+      const from = d ?? (p.article ? itemById.get(p.article) : undefined);
+      if (!key || !from) continue;
+      sourceOf.set(key, from);
+      votes.set(key, (votes.get(key) ?? 0) + 1);
+    }
+    const sourceKey = [...votes.entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
+    const source = sourceKey ? sourceOf.get(sourceKey) : undefined;
+    const sources = [...sourceOf.values()];
     const department = agreed(sources, (it) => it?.department);
     const model = agreed(sources, (it) => it?.color_model);
     const color = articleColor(
@@ -335,10 +399,9 @@ export function regroupCatalog(
       ...(department ? { department } : {}),
       photos: photos.map((p) => p.file),
       fingerprint: fp,
-      // The seller put these photos together: the grouping's doubt no longer applies.
       confidence: "high",
       cohesion: source?.cohesion ?? 1,
-      ...(changed.has(k) ? { by_seller: true } : {}),
+      ...bySeller,
     };
   });
   const dropped = new Set(decided.dropped);
@@ -388,9 +451,9 @@ function dominantOf(p: CatalogPhoto): DominantColor {
 
 /** The name every source article gives (with the lowest of their scores), or null when one has none or they
  *  differ. */
-function agreed<N extends string>(
-  sources: (CatalogItem | undefined)[],
-  of: (it: CatalogItem | undefined) => { name: N; score: number } | null | undefined,
+function agreed<N extends string, S extends Pick<CatalogItem, "department" | "color_model">>(
+  sources: (S | undefined)[],
+  of: (it: S | undefined) => { name: N; score: number } | null | undefined,
 ): { name: N; score: number } | null {
   const said = sources.map(of);
   const first = said[0];
