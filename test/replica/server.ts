@@ -40,6 +40,8 @@ export interface Switches {
   draftDelayMs: number;
   /** Writes answer 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON calls"). */
   forbidden: boolean;
+  /** This page of the drafts list answers 500 (a page that fails while the list is read). */
+  failDraftsPage: number | null;
 }
 
 /**
@@ -176,6 +178,8 @@ export class VintedReplica {
   readonly photoUploads: string[] = [];
   readonly log: { method: string; path: string; status: number }[] = [];
   readonly removedLeaves = new Set<number>();
+  /** The page number of every drafts-list read, in order. */
+  readonly draftPagesServed: number[] = [];
   switches: Switches = VintedReplica.defaults();
   /** Secrets the tests check never leak. */
   readonly sessionToken = `at_${randomBytes(16).toString("hex")}`;
@@ -204,6 +208,7 @@ export class VintedReplica {
       swallowDraft: false,
       draftDelayMs: 0,
       forbidden: false,
+      failDraftsPage: null,
     };
   }
 
@@ -212,6 +217,7 @@ export class VintedReplica {
     this.photoUploads.length = 0;
     this.log.length = 0;
     this.removedLeaves.clear();
+    this.draftPagesServed.length = 0;
     this.switches = VintedReplica.defaults();
     this.writesReceived = 0;
     this.answered = { photo: 0, draft: 0, completion: 0 };
@@ -378,15 +384,29 @@ export class VintedReplica {
       this.answered.photo++;
       return json(200, { id, url: `${this.url}/photos/${id}.jpg`, width: 800, height: 1200 });
     }
-    // The drafts list: vinted.md ("The web app's own JSON calls": GET …/drafts?per_page=96); a public relister's
-    // background script (idx:56707219724) reads `drafts` (or `items`), each with its `id` and `title`, and pages by
-    // `pagination.total_pages`. One page here, id and title only: what the adapter reads to adopt a lost draft.
-    if (p === "/api/v2/item_upload/drafts" && method === "GET")
+    // The drafts list, paginated: vinted.md ("The web app's own JSON calls": GET …/drafts?per_page=96). A public
+    // relister's background script (idx:56707219724) asks `per_page=96&page=N` from page 1, reads `drafts` (or
+    // `items`), each with its `id` and `title`, and reads on while `page <= pagination.total_pages`; StoFlow's
+    // reference (idx:40639096502) records Vinted's `pagination` as `{current_page, total_pages, total_entries}`.
+    // Without per_page: 20, StoFlow's recorded default (for my_orders; none is recorded for drafts). No source
+    // records the list's order: oldest first here. A page past the last one is empty.
+    if (p === "/api/v2/item_upload/drafts" && method === "GET") {
+      const perPage = Math.max(1, Number(u.searchParams.get("per_page")) || 20);
+      const pageNo = Math.max(1, Number(u.searchParams.get("page")) || 1);
+      this.draftPagesServed.push(pageNo);
+      if (this.switches.failDraftsPage === pageNo) return json(500, { code: 500, message: "internal_error" });
+      const all = [...this.items.values()].filter((i) => i.is_draft);
       return json(200, {
-        drafts: [...this.items.values()]
-          .filter((i) => i.is_draft)
+        drafts: all
+          .slice((pageNo - 1) * perPage, pageNo * perPage)
           .map((i) => ({ id: i.id, title: i.fields.title })),
+        pagination: {
+          current_page: pageNo,
+          total_pages: Math.ceil(all.length / perPage),
+          total_entries: all.length,
+        },
       });
+    }
     if (p === "/api/v2/item_upload/drafts" && method === "POST") {
       const draft = (JSON.parse(body.toString("utf8")) as { draft: Record<string, unknown> }).draft;
       if (this.switches.echoSecrets)
