@@ -95,6 +95,8 @@ export const ConfigSchema = z.object({
     maxWaitMinutes: z.number().min(0),
     timeoutMs: int(1000),
     headless: z.boolean(),
+    readSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
+    draftListPages: int(1, 1000),
   }),
   ingest: z.object({ statusIntervalMs: int(10, 60_000) }),
 });

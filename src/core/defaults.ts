@@ -289,6 +289,14 @@ export const DEFAULTS = Object.freeze({
     timeoutMs: 30_000,
     /** Headed by default: no public tool shows headless Chromium working on Vinted (vinted.md, idx:69038895870). */
     headless: false,
+    /** Random gap [min, max] ms between two pages of a list read (the drafts list): Bumpline waits 0.9-2.4 s
+     *  between calls (vinted.md, Pacing). Reads are not writes: they never count against the write budget. */
+    readSpacingMs: Object.freeze([900, 2400]) as readonly [number, number],
+    /** Most pages of the drafts list (96 drafts a page) read to find a draft a crash left unrecorded. 10 pages =
+     *  960 drafts: about a month of drafts at the daily write budget (200 writes, ~33 five-photo drafts a day), in
+     *  ~15 s of spaced reads. A longer list makes the article needs_manual: never a blind second draft, never
+     *  dozens of reads in one run. */
+    draftListPages: 10,
   }),
   ingest: Object.freeze({
     /** How often (ms) the status file is rewritten while an ingest runs; a reader in another terminal polls it. */

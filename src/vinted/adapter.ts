@@ -29,6 +29,16 @@ export interface OwnerItem {
   price: unknown;
 }
 
+/** Drafts asked per page: what the web app and the public relister ask (vinted.md; idx:56707219724). */
+export const DRAFTS_PER_PAGE = 96;
+
+/** One page of the drafts list; the counts are null when Vinted's answer carries no `pagination`. */
+export interface DraftsPage {
+  drafts: { id: string; title: string }[];
+  totalPages: number | null;
+  totalEntries: number | null;
+}
+
 export interface SnapshotElement {
   tag: string;
   id: string | null;
@@ -231,13 +241,37 @@ export class VintedTab {
     }
   }
 
-  /** The account's drafts (`GET /api/v2/item_upload/drafts?per_page=96`), to adopt one a crash left unrecorded. */
-  async drafts(): Promise<{ id: string; title: string }[]> {
+  /**
+   * One page (1-based) of the account's drafts, to adopt one a crash left unrecorded: `GET
+   * /api/v2/item_upload/drafts?per_page=96&page=N`, read as a public relister pages it (idx:56707219724: `drafts`,
+   * else `items`, each with `id` and `title`; `pagination.total_pages`; StoFlow idx:40639096502 records Vinted's
+   * `pagination` as `{current_page, total_pages, total_entries}`). `totalPages`/`totalEntries` are null when the
+   * answer carries none. The runner pages and paces. Throws TransientError when the answer holds no list (an empty
+   * list taken for one would make a second draft), and what `call` throws.
+   */
+  async draftsPage(page: number): Promise<DraftsPage> {
     const r = await this.call<{
-      drafts?: { id: number; title?: string }[];
-      items?: { id: number; title?: string }[];
-    }>("GET", "/api/v2/item_upload/drafts?per_page=96", "the drafts list");
-    return (r.drafts ?? r.items ?? []).map((d) => ({ id: String(d.id), title: d.title ?? "" }));
+      drafts?: unknown;
+      items?: unknown;
+      pagination?: { total_pages?: unknown; total_entries?: unknown };
+    }>(
+      "GET",
+      `/api/v2/item_upload/drafts?per_page=${DRAFTS_PER_PAGE}&page=${page}`,
+      `page ${page} of the drafts list`,
+    );
+    const list = Array.isArray(r.drafts) ? r.drafts : Array.isArray(r.items) ? r.items : null;
+    if (!list)
+      throw new TransientError(
+        `Expected a list of drafts from Vinted for page ${page} of the drafts list but received an answer without one`,
+      );
+    const count = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
+    return {
+      drafts: (list as { id?: unknown; title?: unknown }[])
+        .filter((d) => d && d.id !== undefined && d.id !== null)
+        .map((d) => ({ id: String(d.id), title: typeof d.title === "string" ? d.title : "" })),
+      totalPages: count(r.pagination?.total_pages),
+      totalEntries: count(r.pagination?.total_entries),
+    };
   }
 
   /** The brand id of an exact (case-insensitive) brand name, or null (then the name goes as free text). */

@@ -9,7 +9,7 @@ import { redact } from "../core/redact.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import type { Plan, PlanItem } from "../listing/plan.js";
 import type { Catalog } from "../store/catalog.js";
-import { draftBody, newUploadSession, type VintedTab } from "./adapter.js";
+import { DRAFTS_PER_PAGE, draftBody, newUploadSession, type VintedTab } from "./adapter.js";
 import { ChallengeError, RateLimitError, SessionExpiredError, TransientError } from "./errors.js";
 import type { JournalFile, JournalItem } from "./journal.js";
 import type { Budget } from "./pacing.js";
@@ -47,7 +47,7 @@ export type VintedOps = Pick<
   | "updateDraft"
   | "completeDraft"
   | "ownerItem"
-  | "drafts"
+  | "draftsPage"
   | "brandId"
   | "sizes"
   | "url"
@@ -294,6 +294,54 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       draftId,
     );
 
+  const interrupted = () => new Stop("interrupted (Ctrl-C): what was sent is in journal.json");
+  /**
+   * The account's drafts, page 1 to total_pages as a public relister pages them (idx:56707219724), a random
+   * readSpacingMs between pages (reads: never counted as writes), at most draftListPages pages. `complete` is
+   * false when the cap stopped it. A page that fails throws: the article fails with its draft still "sending", so
+   * the next run reads the list again (a challenge stops every write, as on any call).
+   */
+  const readDrafts = async () => {
+    const [min, max] = config.readSpacingMs;
+    const byId = new Map<string, { id: string; title: string }>();
+    let page = 0;
+    let totalEntries: number | null = null;
+    for (let more = true; more; ) {
+      if (page >= config.draftListPages) return { drafts: [...byId.values()], complete: false, totalEntries };
+      if (page > 0) {
+        if (opts.signal?.aborted) throw interrupted();
+        await sleep(min + random() * Math.max(0, max - min), opts.signal).catch(() => {
+          throw interrupted();
+        });
+      }
+      page++;
+      const got = await tab.draftsPage(page);
+      // By id: a draft the seller makes meanwhile shifts the pages, and one seen twice is still one draft.
+      for (const d of got.drafts) byId.set(d.id, d);
+      totalEntries = got.totalEntries ?? totalEntries;
+      // No pagination in the answer: a full page may have a next one, so read on (up to the cap).
+      more = got.totalPages !== null ? page < got.totalPages : got.drafts.length >= DRAFTS_PER_PAGE;
+    }
+    return { drafts: [...byId.values()], complete: true, totalEntries };
+  };
+
+  /** Leaves the article to the seller: needs_manual with what vbulk saw, and what to do. */
+  const leaveToSeller = async (
+    item: PlanItem,
+    j: JournalItem,
+    r: ExecuteResult,
+    seen: string,
+    todo: string,
+  ) => {
+    const message = redact(seen);
+    j.needs_manual = message;
+    await journal.save();
+    r.state = "needs_manual";
+    r.error = `needs_manual (${message}): ${todo}, then remove needs_manual from journal.json`;
+    emit({ type: "item", id: item.cluster_id, step: "adopt", state: "failed", detail: message });
+    return "manual" as const;
+  };
+
   /** Returns "manual" when the article is left for the seller (a lost draft vbulk cannot tell apart). */
   const ensureDraft = async (
     item: PlanItem,
@@ -309,18 +357,26 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           .filter(([id, o]) => id !== item.cluster_id && o.draft?.id)
           .map(([, o]) => o.draft!.id!),
       );
-      const candidates = (await tab.drafts()).filter((d) => d.title === j.draft!.title && !owned.has(d.id));
-      if (candidates.length > 1) {
-        const message = redact(
-          `${candidates.length} drafts on Vinted are titled "${j.draft.title}" and none is known to be this article's (drafts ${candidates.map((d) => d.id).join(", ")}): vbulk does not guess which to update`,
+      const list = await readDrafts();
+      const title = j.draft.title;
+      const candidates = list.drafts.filter((d) => d.title === title && !owned.has(d.id));
+      if (!list.complete)
+        // The lost draft may sit past the pages read: creating one now could make a second listing.
+        return leaveToSeller(
+          item,
+          j,
+          r,
+          `could not read all ${list.totalEntries ?? `${list.drafts.length}+`} drafts on Vinted (vbulk reads ${config.draftListPages} pages of ${DRAFTS_PER_PAGE} at most, execute.draftListPages): check your drafts on Vinted for "${title}"${candidates.length ? ` (among the first ${list.drafts.length}: drafts ${candidates.map((d) => d.id).join(", ")})` : ""}`,
+          "finish this article on that draft by hand, or raise execute.draftListPages in your config file (or delete old drafts) so vbulk finds it",
         );
-        j.needs_manual = message;
-        await journal.save();
-        r.state = "needs_manual";
-        r.error = `needs_manual (${message}): keep one of them (or delete them) on Vinted, then remove needs_manual from journal.json`;
-        emit({ type: "item", id: item.cluster_id, step: "adopt", state: "failed", detail: message });
-        return "manual";
-      }
+      if (candidates.length > 1)
+        return leaveToSeller(
+          item,
+          j,
+          r,
+          `${candidates.length} drafts on Vinted are titled "${title}" and none is known to be this article's (drafts ${candidates.map((d) => d.id).join(", ")}): vbulk does not guess which to update`,
+          "keep one of them (or delete them) on Vinted",
+        );
       const found = candidates[0];
       if (found) {
         j.draft = {

@@ -36,7 +36,10 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     configFile = join(configDir, "vbulk.json");
     slowConfig = join(configDir, "slow.json");
     // Test pacing: no gap between writes (the budget and its windows are tested with a fake clock).
-    await writeFile(configFile, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 10_000 } }));
+    await writeFile(
+      configFile,
+      JSON.stringify({ execute: { writeSpacingMs: [0, 0], readSpacingMs: [0, 0], timeoutMs: 10_000 } }),
+    );
     await writeFile(
       slowConfig,
       JSON.stringify({ execute: { writeSpacingMs: [3000, 3000], timeoutMs: 10_000 } }),
@@ -460,6 +463,63 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
     assert.equal(replica.items.get(999)!.fields.price, 5, "the seller's draft is untouched");
     assert.match((await journalOf(dir2)).items.c1.needs_manual, /does not guess/);
+  });
+
+  it("a lost draft on page 2 of a long drafts list is adopted; a page that fails or the page cap never makes a second one", async () => {
+    // Before, only the first 96 drafts were read: a seller with more, whose lost draft sat on page 2, got a second
+    // draft of the article (a duplicate listing on their account).
+    await fresh();
+    const dir = await planned();
+    // 100 drafts of the seller's own, older than vbulk's (the replica lists oldest first), then c1's draft, saved
+    // by Vinted but its answer lost: the state a SIGKILL leaves (made for real in the tests above), on page 2.
+    for (let id = 100; id < 200; id++)
+      replica.items.set(id, { id, is_draft: true, fields: { title: `Robe ${id}`, price: 5 }, photo_ids: [] });
+    const title = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items[0].title;
+    const lost = 200;
+    replica.items.set(lost, { id: lost, is_draft: true, fields: { title, price: 5 }, photo_ids: [] });
+    const draft = { state: "sending", at: new Date().toISOString(), title };
+    const journal = { schemaVersion: 2, site: replica.url, items: { c1: { photos: {}, draft } } };
+    await writeFile(join(dir, "journal.json"), JSON.stringify(journal));
+    const noCreate = (r: RunResult, writesBefore: number) => {
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
+      assert.equal(replica.items.size, 101, "no second draft");
+    };
+
+    // Page 2 fails: c1 fails, nothing is created, its draft stays "sending" for the next run to look up again.
+    replica.switches.failDraftsPage = 2;
+    let writes = replica.writes().length;
+    const failed = await cli(["execute", dir, "--yes", "--only", "c1"]);
+    noCreate(failed, writes);
+    assert.match(failed.stdout, /c1 +FAILED .*500 to page 2 of the drafts list/);
+    assert.equal((await journalOf(dir)).items.c1.draft.state, "sending");
+    replica.switches.failDraftsPage = null;
+
+    // A list longer than execute.draftListPages: needs_manual with what to look for, nothing created.
+    const capConfig = join(configDir, "cap.json");
+    await writeFile(
+      capConfig,
+      JSON.stringify({ execute: { writeSpacingMs: [0, 0], readSpacingMs: [0, 0], draftListPages: 1 } }),
+    );
+    writes = replica.writes().length;
+    const capped = await cli(["execute", dir, "--yes", "--only", "c1"], { VBULK_CONFIG: capConfig });
+    noCreate(capped, writes);
+    assert.ok(capped.stdout.includes(`could not read all 101 drafts on Vinted`), capped.stdout);
+    assert.ok(capped.stdout.includes(`check your drafts on Vinted for "${title}"`), capped.stdout);
+    assert.match(capped.stdout, /raise execute\.draftListPages/);
+
+    // Its hint followed (the cap raised back, needs_manual removed): every page is read and the draft adopted.
+    const j = await journalOf(dir);
+    delete j.items.c1.needs_manual;
+    await writeFile(join(dir, "journal.json"), JSON.stringify(j));
+    replica.draftPagesServed.length = 0;
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /c1 adopt done/);
+    assert.deepEqual(replica.draftPagesServed, [1, 2]);
+    assert.equal((await journalOf(dir)).items.c1.draft.id, String(lost));
+    assert.equal(replica.items.size, 103, "one draft per article");
+    noPhotoTwice();
   });
 
   it("a photo taken out in vbulk review is never uploaded from an older plan: execute asks for vbulk plan first", async () => {
