@@ -366,7 +366,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           item,
           j,
           r,
-          `could not read all ${list.totalEntries ?? `${list.drafts.length}+`} drafts on Vinted (vbulk reads ${config.draftListPages} pages of ${DRAFTS_PER_PAGE} at most, execute.draftListPages): check your drafts on Vinted for "${title}"${candidates.length ? ` (among the first ${list.drafts.length}: drafts ${candidates.map((d) => d.id).join(", ")})` : ""}`,
+          `could not read all ${list.totalEntries ?? `${list.drafts.length}+`} drafts on Vinted (vbulk reads ${config.draftListPages} page${config.draftListPages === 1 ? "" : "s"} of ${DRAFTS_PER_PAGE} at most, execute.draftListPages): check your drafts on Vinted for "${title}"${candidates.length ? ` (among the first ${list.drafts.length}: drafts ${candidates.map((d) => d.id).join(", ")})` : ""}`,
           "finish this article on that draft by hand, or raise execute.draftListPages in your config file (or delete old drafts) so vbulk finds it",
         );
       if (candidates.length > 1)
