@@ -3,9 +3,9 @@ import { z } from "zod";
 import { resolveConfig } from "../core/config.js";
 import { plural, printable } from "../core/text.js";
 import { GROUPING_METHODS } from "../core/vocab.js";
-import { checkOutput, resolveSource, runIngest } from "../ingest/index.js";
+import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
-import { selectEmbedder } from "../model/select.js";
+import { checkModelDir, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
 import type { Catalog } from "../store/catalog.js";
 import {
   configFileLayer,
@@ -107,31 +107,47 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     "VBULK_DEVICE",
   );
   const fileLayer = await configFileLayer(raw.config);
-  // Validate flags, file, source and label set before touching any model or photo: a bad command changes nothing
-  // and downloads nothing.
-  resolveConfig(fileLayer, flags);
-  const src = await resolveSource(source, raw.out);
-  await checkOutput(src.outDir, raw.out !== undefined);
+  // Validate flags, file, label set, model folder, source and output before touching any model or photo: a bad
+  // command changes nothing and downloads nothing. prepareIngest checks the source (a ZIP's central directory
+  // included) and only then starts the status file, so that `vbulk status` follows the model's download (minutes,
+  // the first time) and the ZIP's extraction instead of showing the previous run. The model's calibration only
+  // sets grouping thresholds: the source limits prepareIngest checks are those of the final config.
+  const checked = resolveConfig(fileLayer, flags);
   if (raw.labels) await loadLabelSet(raw.labels);
+  if (raw.modelDir) await checkModelDir(raw.modelDir);
+  const prepared = await prepareIngest({ source, outDir: raw.out, config: checked, stage: "model" });
 
-  const renderer = ingestRenderer(io);
-  const selected = await selectEmbedder({
-    modelDir: raw.modelDir,
-    device,
-    labelsFile: raw.labels,
-    offline: process.env.VBULK_OFFLINE === "1",
-    baseUrl: process.env.VBULK_MODEL_BASE_URL,
-    onEvent: renderer.onEvent,
-    onModelEvent: renderer.onModelEvent,
-  });
-  const config = resolveConfig(selected.calibration, fileLayer, flags);
+  // From here the status file says this run is on: Ctrl-C, from the model's download on, marks it interrupted
+  // (exit 130) rather than leaving it to look like a crash.
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
+  const renderer = ingestRenderer(io);
+  let selected: SelectedEmbedder | undefined;
   try {
+    try {
+      selected = await selectEmbedder({
+        modelDir: raw.modelDir,
+        device,
+        labelsFile: raw.labels,
+        offline: process.env.VBULK_OFFLINE === "1",
+        baseUrl: process.env.VBULK_MODEL_BASE_URL,
+        onEvent: renderer.onEvent,
+        onModelEvent: (e) => {
+          renderer.onModelEvent(e);
+          prepared.onModelEvent(e);
+        },
+        signal: controller.signal,
+      });
+    } catch (err) {
+      await prepared.fail(err, controller.signal.aborted);
+      throw err;
+    }
+    const config = resolveConfig(selected.calibration, fileLayer, flags);
     const result = await runIngest({
       source,
       outDir: raw.out,
+      prepared,
       config,
       embedder: selected.embedder,
       classifier: selected.classifier,
@@ -166,7 +182,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
   } finally {
     renderer.stop();
     process.removeListener("SIGINT", onSigint);
-    await selected.close();
+    await selected?.close();
   }
 }
 

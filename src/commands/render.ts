@@ -44,6 +44,7 @@ export function createIo(json: boolean): Io {
 
 const STAGE_LABEL: Record<IngestStage, string> = {
   scan: "Scanning",
+  extract: "Extracting ZIP",
   analyse: "Analysing photos",
   duplicates: "Finding duplicates",
   group: "Grouping articles",

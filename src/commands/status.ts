@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { printable } from "../core/text.js";
 import { readStatus, type Status } from "../store/status.js";
 import { workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
@@ -32,6 +33,8 @@ function printStatus(io: Io, s: Status): void {
   io.out(
     `  started ${s.started_at}, updated ${s.updated_at}${s.finished_at ? `, finished ${s.finished_at}` : ""}`,
   );
+  const phase = s.state === "running" || s.state === "interrupted" ? phaseLine(s) : null;
+  if (phase) io.out(`  ${s.state === "interrupted" ? "stopped while " : ""}${phase}`);
   if (s.command === "ingest") {
     io.out(
       `  files ${n("files")}, analysed ${n("done")}, queued ${n("queued")}, duplicates ${n("duplicates")}, articles ${n("articles")}, errors ${n("errors")}, skipped ${n("skipped")}${n("cached") ? `, from cache ${n("cached")}` : ""}`,
@@ -46,4 +49,16 @@ function printStatus(io: Io, s: Status): void {
   if (s.message) io.out(`  ${s.message}`);
   if (s.state === "interrupted")
     io.out(c.dim("  the process is gone; run the same command again to resume (cached work is reused)."));
+}
+
+/** What the run was doing when it wrote the file, for the stages slow enough to need it (null otherwise). */
+function phaseLine(s: Status): string | null {
+  const p = s.progress;
+  if (s.stage === "model") {
+    if (!p) return "loading the model";
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    return `downloading the model: ${p.file ? `${printable(p.file)}, ` : ""}${mb(p.done)}${p.total === null ? "" : ` of ${mb(p.total)}`}`;
+  }
+  if (s.stage === "extract" && p) return `extracting the ZIP: ${p.done} of ${p.total ?? "?"} entries`;
+  return null;
 }

@@ -1,5 +1,5 @@
 /** The stages of an ingest, in order; each gets its own progress bar. */
-export type IngestStage = "scan" | "analyse" | "duplicates" | "group" | "classify" | "write";
+export type IngestStage = "scan" | "extract" | "analyse" | "duplicates" | "group" | "classify" | "write";
 
 /** What the core tells its caller while it works. Commands render these; the core never prints. */
 export type IngestEvent =

@@ -1,5 +1,7 @@
 import { join, relative, sep } from "node:path";
+import type { Config } from "../core/config.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
+import type { ModelEvent } from "../model/download.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
@@ -12,7 +14,7 @@ import { applySellerDecisions } from "./decisions.js";
 import { describeArticles } from "./describe.js";
 import { groupArticles } from "./group.js";
 import { assignArticleIds } from "./ids.js";
-import { checkOutput, resolveSource, scanPhotos } from "./scan.js";
+import { checkOutput, type OpenedPhotos, openPhotos, type ResolvedSource, resolveSource } from "./scan.js";
 import type { IngestOptions, IngestResult } from "./types.js";
 import { buildCatalog, writeResults } from "./write.js";
 
@@ -38,29 +40,99 @@ async function readPreviousCatalog(dir: string): Promise<Catalog | null> {
   }
 }
 
+/** An ingest whose command was checked (source, output, previous catalog, the photos found) and whose status file
+ *  says it runs; nothing else was written yet. From prepareIngest, for runIngest. */
+export interface PreparedIngest {
+  readonly src: ResolvedSource;
+  readonly previous: Catalog | null;
+  readonly photos: OpenedPhotos;
+  readonly status: StatusWriter;
+  /** Shows a model download's progress in the status file (stage "model"). */
+  onModelEvent(e: ModelEvent): void;
+  /** Marks the status failed (or interrupted) if the run ends before runIngest could, and closes the source. */
+  fail(err: unknown, interrupted: boolean): Promise<void>;
+  close(): void;
+}
+
 /**
- * The ingest pipeline: check the output can be written → scan (or safely extract) → analyse (decode + hash +
- * colour + embed, bounded, cached by content and saved as it goes) → group (drop duplicates, group into articles)
- * → ids (kept from the previous catalog) → describe (category, colour) → write catalog.json and the decision log
- * atomically. Bad photos are recorded in the catalog's errors and skipped. A bad command (source, output) fails
- * before anything is written, status included, and so does a damaged catalog.json. A run in which no photo could
- * be read keeps the previous catalog. Throws VbulkError for a bad source, output or previous catalog, NO_SPACE /
- * NOT_WRITABLE when the disk refuses a write.
+ * Checks everything a bad command could get wrong, writing nothing: the source (a folder found and listed, a ZIP
+ * opened and its central directory checked), the output folder, the previous catalog. Only then starts the run's
+ * status file, at `stage` ("model" when a model is loaded, or downloaded, next), so that `vbulk status` follows
+ * the run from its first slow step and never shows the previous run as current. The caller closes it (runIngest
+ * does). Throws VbulkError for a bad source, output or previous catalog (see runIngest).
  */
-export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
-  const { config, embedder, signal } = opts;
-  const emit = opts.onEvent ?? (() => {});
+export async function prepareIngest(opts: {
+  source: string;
+  outDir?: string | undefined;
+  config: Config;
+  stage?: string;
+}): Promise<PreparedIngest> {
+  const { config } = opts;
   const src = await resolveSource(opts.source, opts.outDir);
   await checkOutput(src.outDir, opts.outDir !== undefined);
   if (src.isZip && src.root !== src.outDir) await checkOutput(src.root, false);
   const previous = await readPreviousCatalog(src.outDir);
-  emit({ type: "stage", stage: "scan", total: 1 });
-  const scan = await scanPhotos(src, opts.source, config, signal);
-  emit({ type: "progress", stage: "scan", done: 1, total: 1 });
-
-  await ensureStateDir(src.outDir);
-  const status = new StatusWriter(src.outDir, "ingest", config.ingest.statusIntervalMs);
+  const photos = await openPhotos(src, opts.source, config);
+  let status: StatusWriter;
   try {
+    await ensureStateDir(src.outDir);
+    status = new StatusWriter(src.outDir, "ingest", config.ingest.statusIntervalMs, opts.stage ?? "scan");
+    status.update({
+      counts: { files: photos.photos, skipped: photos.skipped, queued: photos.photos, done: 0, errors: 0 },
+    });
+    await status.flush();
+  } catch (err) {
+    photos.close();
+    throw err;
+  }
+  return {
+    src,
+    previous,
+    photos,
+    status,
+    onModelEvent(e) {
+      if (e.type === "file" && e.state !== "ok")
+        status.update({
+          stage: "model",
+          progress: { done: e.from, total: e.total, unit: "bytes", file: e.path },
+        });
+      else if (e.type === "bytes")
+        status.update({ progress: { done: e.done, total: e.total, unit: "bytes", file: e.path } });
+    },
+    async fail(err, interrupted) {
+      photos.close();
+      await status.finish(interrupted ? "interrupted" : "failed", messageOf(err));
+    },
+    close: () => photos.close(),
+  };
+}
+
+/**
+ * The ingest pipeline: prepareIngest (unless given `prepared`: check the source and the output, start the status)
+ * → extract a ZIP (safely) → analyse (decode + hash + colour + embed, bounded, cached by content and saved as it
+ * goes) → group (drop duplicates, group into articles) → ids (kept from the previous catalog) → describe (category,
+ * colour) → write catalog.json and the decision log atomically. Bad photos are recorded in the catalog's errors and
+ * skipped. A bad command (source, output) fails before anything is written, status included, and so does a
+ * damaged catalog.json. A run in which no photo could be read keeps the previous catalog. Throws VbulkError for a
+ * bad source, output or previous catalog, NO_SPACE / NOT_WRITABLE when the disk refuses a write.
+ */
+export async function runIngest(opts: IngestOptions & { prepared?: PreparedIngest }): Promise<IngestResult> {
+  const { config, embedder, signal } = opts;
+  const emit = opts.onEvent ?? (() => {});
+  emit({ type: "stage", stage: "scan", total: 1 });
+  const prepared =
+    opts.prepared ?? (await prepareIngest({ source: opts.source, outDir: opts.outDir, config }));
+  emit({ type: "progress", stage: "scan", done: 1, total: 1 });
+  const { src, previous, status } = prepared;
+  try {
+    let extracting = false;
+    const scan = await prepared.photos.collect(signal, (done, total) => {
+      if (!extracting) emit({ type: "stage", stage: "extract", total });
+      extracting = true;
+      emit({ type: "progress", stage: "extract", done, total });
+      status.update({ stage: "extract", progress: { done, total, unit: "entries", file: null } });
+    });
+    prepared.close();
     const relTo = (path: string): string => relative(src.outDir, path).split(sep).join("/");
     const total = scan.files.length;
     status.update({
@@ -165,7 +237,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestResult> {
       keptPrevious: false,
     };
   } catch (err) {
-    await status.finish(signal?.aborted ? "interrupted" : "failed", messageOf(err));
+    await prepared.fail(err, signal?.aborted === true);
     throw err;
   }
 }

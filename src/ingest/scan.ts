@@ -7,7 +7,7 @@ import { printable } from "../core/text.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { scanFolder } from "../sources/folder.js";
 import type { ScanResult } from "../sources/types.js";
-import { extractZip, workFolderFor } from "../sources/zip.js";
+import { openZip, workFolderFor } from "../sources/zip.js";
 
 /** Where the photos come from and where the results go. */
 export interface ResolvedSource {
@@ -103,26 +103,54 @@ export async function checkOutput(outDir: string, flag: boolean): Promise<void> 
   }
 }
 
-/** Lists the photos (extracting a ZIP safely first). Throws VbulkError when there is no photo at all. */
-export async function scanPhotos(
-  src: ResolvedSource,
-  given: string,
-  config: Config,
-  signal?: AbortSignal,
-): Promise<ScanResult> {
-  const scan = src.isZip
-    ? await extractZip(src.source, src.root, config.sources, signal)
-    : await scanFolder(src.source, config.sources);
-  if (scan.files.length === 0) {
-    throw new VbulkError(
-      "BAD_INPUT",
-      expected(
-        "at least one photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC)",
-        given,
-        `${scan.skipped.length} other files`,
-      ),
-      { hint: "Point vbulk at the folder that holds the photos themselves." },
-    );
+/** The photos of a source, found and checked, not yet extracted (a ZIP). */
+export interface OpenedPhotos {
+  /** How many photos there are (for a ZIP: entries to extract; some may turn out damaged). */
+  readonly photos: number;
+  readonly skipped: number;
+  /** The photos, a ZIP's extracted into its work folder first (`onEntry` tells how far). */
+  collect(signal?: AbortSignal, onEntry?: (done: number, total: number) => void): Promise<ScanResult>;
+  close(): void;
+}
+
+/**
+ * Finds the photos, writing nothing: lists a folder, or reads a ZIP's central directory and checks it against the
+ * limits (sources/zip.ts openZip). The caller closes it. Throws VbulkError for an unreadable folder or ZIP, a zip
+ * bomb, too many photos, or not one photo.
+ */
+export async function openPhotos(src: ResolvedSource, given: string, config: Config): Promise<OpenedPhotos> {
+  if (!src.isZip) {
+    const scan = checkSome(await scanFolder(src.source, config.sources), given);
+    return {
+      photos: scan.files.length,
+      skipped: scan.skipped.length,
+      collect: async () => scan,
+      close: () => {},
+    };
   }
+  const zip = await openZip(src.source, config.sources);
+  if (zip.photos === 0) {
+    zip.close();
+    throw noPhoto(given, zip.skipped.length);
+  }
+  return {
+    photos: zip.photos,
+    skipped: zip.skipped.length,
+    collect: async (signal, onEntry) => checkSome(await zip.extract(src.root, signal, onEntry), given),
+    close: () => zip.close(),
+  };
+}
+
+/** Throws BAD_INPUT when there is no photo at all. */
+function checkSome(scan: ScanResult, given: string): ScanResult {
+  if (scan.files.length === 0) throw noPhoto(given, scan.skipped.length);
   return scan;
+}
+
+function noPhoto(given: string, others: number): VbulkError {
+  return new VbulkError(
+    "BAD_INPUT",
+    expected("at least one photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC)", given, `${others} other files`),
+    { hint: "Point vbulk at the folder that holds the photos themselves." },
+  );
 }

@@ -33,6 +33,8 @@ export interface SelectOptions {
   baseUrl?: string;
   onEvent: EventSink<IngestEvent>;
   onModelEvent?: (e: ModelEvent) => void;
+  /** Ctrl-C: a download in progress stops (resumed by the next run) and the signal's reason is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface SelectedEmbedder {
@@ -42,6 +44,21 @@ export interface SelectedEmbedder {
   /** Thresholds that fit this embedder's embeddings; user config is layered on top. */
   calibration: ConfigOverrides;
   close(): Promise<void>;
+}
+
+/** The --model-dir folder, absolute, once found to be a folder. Throws NOT_FOUND (a bad command) when it is not. */
+export async function checkModelDir(modelDir: string): Promise<string> {
+  const dir = resolve(modelDir);
+  if (!(await stat(dir).catch(() => null))?.isDirectory()) {
+    throw new VbulkError(
+      "NOT_FOUND",
+      `Expected a folder holding a CLIP model for --model-dir (or env VBULK_MODEL_DIR) but received "${modelDir}"`,
+      {
+        hint: "Pull one with `vbulk models pull`, or point at a folder in the Hugging Face layout.",
+      },
+    );
+  }
+  return dir;
 }
 
 /**
@@ -55,16 +72,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
   let dir: string;
   let manifest: Manifest;
   if (opts.modelDir) {
-    dir = resolve(opts.modelDir);
-    if (!(await stat(dir).catch(() => null))?.isDirectory()) {
-      throw new VbulkError(
-        "NOT_FOUND",
-        `Expected a folder holding a CLIP model for --model-dir (or env VBULK_MODEL_DIR) but received "${opts.modelDir}"`,
-        {
-          hint: "Pull one with `vbulk models pull`, or point at a folder in the Hugging Face layout.",
-        },
-      );
-    }
+    dir = await checkModelDir(opts.modelDir);
     const local = await readLocalManifest(dir);
     if (local) {
       const bad = (await verifyFiles(dir, local)).filter((c) => c.state !== "ok" && c.state !== "unpinned");
@@ -102,8 +110,10 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
           baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
           onEvent: opts.onModelEvent,
           connectTimeoutMs: 15_000,
+          ...(opts.signal ? { signal: opts.signal } : {}),
         });
       } catch (err) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
         if (!(err instanceof VbulkError)) throw err;
         warn(`${noModel(messageOf(err))} ${howToGet(dir)}`);
         return featureOnly();

@@ -53,14 +53,8 @@ interface ExtractedRecord {
 }
 
 /**
- * Extracts the photos of a ZIP into `workDir`, safely: entries with `..`, absolute paths, control characters or
- * symlinks are reported and never written; limits on count, per-file and total size and compression ratio (every
- * entry, whatever its size) are checked against the central directory before anything is written. An entry that
- * cannot be extracted (encrypted, bzip2/LZMA, damaged, CRC error, a duplicate or clashing name) is skipped with
- * its reason; the others are extracted. Each entry's CRC-32 is checked. Files extracted earlier are reused only
- * when the archive still records the same CRC and size for them.
- * Throws ZIP_UNSAFE for an unreadable archive, ZIP_TOO_LARGE for a zip bomb, TOO_MANY_FILES over the limit,
- * NO_SPACE / NOT_WRITABLE when the work folder cannot be written (what this run extracted is removed then).
+ * Extracts the photos of a ZIP into `workDir`, safely (see openZip and OpenedZip.extract): openZip, then extract.
+ * Throws what those throw.
  */
 export async function extractZip(
   zipPath: string,
@@ -68,6 +62,42 @@ export async function extractZip(
   limits: ZipLimits,
   signal?: AbortSignal,
 ): Promise<ScanResult> {
+  const opened = await openZip(zipPath, limits);
+  try {
+    return await opened.extract(workDir, signal);
+  } finally {
+    opened.close();
+  }
+}
+
+/** A ZIP whose central directory was read and found safe; nothing is written until `extract`. */
+export interface OpenedZip {
+  /** The photo entries that will be extracted. */
+  readonly photos: number;
+  /** Entries set aside already (unsafe names, symlinks, non-images, unsupported compression…). */
+  readonly skipped: readonly SkippedFile[];
+  /**
+   * Extracts the photos into `workDir`, telling `onEntry(done, total)` as it goes. An entry that cannot be extracted
+   * (damaged, CRC error, a folder in its way) is skipped with its reason. Files extracted earlier are reused only
+   * when the archive still records the same CRC and size for them. Throws NO_SPACE / NOT_WRITABLE when the work
+   * folder cannot be written (what this run extracted is removed then), the signal's reason when aborted.
+   */
+  extract(
+    workDir: string,
+    signal?: AbortSignal,
+    onEntry?: (done: number, total: number) => void,
+  ): Promise<ScanResult>;
+  close(): void;
+}
+
+/**
+ * Opens a ZIP and reads its central directory, writing nothing: entries with `..`, absolute paths, control
+ * characters or symlinks are set aside as skipped; limits on count, per-file and total size and compression ratio
+ * (every entry, whatever its size) are checked against the central directory; encrypted, bzip2/LZMA, duplicate
+ * and clashing names are skipped with their reason. The caller closes it.
+ * Throws ZIP_UNSAFE for an unreadable archive, ZIP_TOO_LARGE for a zip bomb, TOO_MANY_FILES over the limit.
+ */
+export async function openZip(zipPath: string, limits: ZipLimits): Promise<OpenedZip> {
   const unreadable = (err: unknown, detail: string) =>
     new VbulkError("ZIP_UNSAFE", expected("a readable ZIP archive", zipPath, detail), {
       hint: "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.",
@@ -219,75 +249,97 @@ export async function extractZip(
       );
     }
 
-    const root = resolve(workDir);
-    await mkdir(root, { recursive: true }).catch((err: unknown) => {
-      throw fileSystemError(err, root, "create the work folder");
-    });
-    const memoPath = join(root, STATE_DIR, EXTRACTED_FILE);
-    const memo = await readMemo(memoPath);
-    const files: SourceFile[] = [];
-    const extractedNow: string[] = [];
-    let extracted = 0;
-    let reused = 0;
-    try {
-      for (const { entry, rel } of toExtract) {
-        signal?.throwIfAborted();
-        const dest = resolve(root, rel);
-        const shown = printable(rel);
-        // validateFileName already refuses `..` and absolute paths; this is the second lock on the same door.
-        if (!dest.startsWith(root + sep)) {
-          skipped.push({ file: shown, reason: "unsafe-path", detail: "resolves outside the work folder" });
-          continue;
-        }
-        if (await hasSymlinkOnPath(root, dest)) {
-          skipped.push({
-            file: shown,
-            reason: "unsafe-path",
-            detail: "a symlink in the work folder is on its path",
-          });
-          continue;
-        }
-        const existing = await lstat(dest).catch(() => null);
-        const known = memo[rel];
-        if (
-          existing?.isFile() &&
-          known &&
-          existing.size === entry.uncompressedSize &&
-          known.size === existing.size &&
-          known.mtimeMs === existing.mtimeMs &&
-          known.crc32 === entry.crc32
-        ) {
-          reused++;
-          files.push({ path: dest, rel, size: entry.uncompressedSize });
-          continue;
-        }
-        const failure = await extractEntry(zip, entry, dest, signal);
-        if (failure) {
-          skipped.push({ file: shown, reason: "bad-entry", detail: failure });
-          continue;
-        }
-        extractedNow.push(dest);
-        const st = await lstat(dest);
-        memo[rel] = { crc32: entry.crc32, size: st.size, mtimeMs: st.mtimeMs };
-        extracted++;
-        files.push({ path: dest, rel, size: entry.uncompressedSize });
-      }
-    } catch (err) {
-      // Interrupted: keep what was extracted (the next run reuses it). Refused: remove what was made for nothing.
-      if (!signal?.aborted) for (const f of extractedNow) await rm(f, { force: true });
-      else await writeJsonAtomic(memoPath, { schemaVersion: 1, entries: memo }).catch(() => {});
-      throw err;
-    }
-    if (extracted > 0)
-      await writeJsonAtomic(memoPath, { schemaVersion: 1, entries: memo }).catch((err: unknown) => {
-        throw fileSystemError(err, memoPath, "write");
-      });
-    files.sort((a, b) => naturalCompare(a.rel, b.rel));
-    skipped.sort((a, b) => naturalCompare(a.file, b.file));
-    return { root, files, skipped, zip: { path: resolve(zipPath), extracted, reused } };
-  } finally {
+    return {
+      photos: toExtract.length,
+      skipped,
+      extract: (workDir, signal, onEntry) =>
+        extractEntries(zip, zipPath, toExtract, skipped, workDir, signal, onEntry),
+      close: () => zip.close(),
+    };
+  } catch (err) {
     zip.close();
+    throw err;
   }
+}
+
+async function extractEntries(
+  zip: yauzl.ZipFile,
+  zipPath: string,
+  toExtract: PlannedEntry[],
+  skippedBefore: readonly SkippedFile[],
+  workDir: string,
+  signal?: AbortSignal,
+  onEntry?: (done: number, total: number) => void,
+): Promise<ScanResult> {
+  const skipped = [...skippedBefore];
+  const root = resolve(workDir);
+  await mkdir(root, { recursive: true }).catch((err: unknown) => {
+    throw fileSystemError(err, root, "create the work folder");
+  });
+  const memoPath = join(root, STATE_DIR, EXTRACTED_FILE);
+  const memo = await readMemo(memoPath);
+  const files: SourceFile[] = [];
+  const extractedNow: string[] = [];
+  let extracted = 0;
+  let reused = 0;
+  try {
+    for (const [done, { entry, rel }] of toExtract.entries()) {
+      signal?.throwIfAborted();
+      onEntry?.(done, toExtract.length);
+      const dest = resolve(root, rel);
+      const shown = printable(rel);
+      // validateFileName already refuses `..` and absolute paths; this is the second lock on the same door.
+      if (!dest.startsWith(root + sep)) {
+        skipped.push({ file: shown, reason: "unsafe-path", detail: "resolves outside the work folder" });
+        continue;
+      }
+      if (await hasSymlinkOnPath(root, dest)) {
+        skipped.push({
+          file: shown,
+          reason: "unsafe-path",
+          detail: "a symlink in the work folder is on its path",
+        });
+        continue;
+      }
+      const existing = await lstat(dest).catch(() => null);
+      const known = memo[rel];
+      if (
+        existing?.isFile() &&
+        known &&
+        existing.size === entry.uncompressedSize &&
+        known.size === existing.size &&
+        known.mtimeMs === existing.mtimeMs &&
+        known.crc32 === entry.crc32
+      ) {
+        reused++;
+        files.push({ path: dest, rel, size: entry.uncompressedSize });
+        continue;
+      }
+      const failure = await extractEntry(zip, entry, dest, signal);
+      if (failure) {
+        skipped.push({ file: shown, reason: "bad-entry", detail: failure });
+        continue;
+      }
+      extractedNow.push(dest);
+      const st = await lstat(dest);
+      memo[rel] = { crc32: entry.crc32, size: st.size, mtimeMs: st.mtimeMs };
+      extracted++;
+      files.push({ path: dest, rel, size: entry.uncompressedSize });
+    }
+  } catch (err) {
+    // Interrupted: keep what was extracted (the next run reuses it). Refused: remove what was made for nothing.
+    if (!signal?.aborted) for (const f of extractedNow) await rm(f, { force: true });
+    else await writeJsonAtomic(memoPath, { schemaVersion: 1, entries: memo }).catch(() => {});
+    throw err;
+  }
+  if (extracted > 0)
+    await writeJsonAtomic(memoPath, { schemaVersion: 1, entries: memo }).catch((err: unknown) => {
+      throw fileSystemError(err, memoPath, "write");
+    });
+  onEntry?.(toExtract.length, toExtract.length);
+  files.sort((a, b) => naturalCompare(a.rel, b.rel));
+  skipped.sort((a, b) => naturalCompare(a.file, b.file));
+  return { root, files, skipped, zip: { path: resolve(zipPath), extracted, reused } };
 }
 
 /**

@@ -17,6 +17,17 @@ export const StatusSchema = z.object({
   finished_at: z.string().nullable(),
   counts: z.record(z.string(), z.number()),
   message: z.string().nullable(),
+  /** How far the current stage is, where it can say: the model's bytes, the ZIP's entries. Absent from older files. */
+  progress: z
+    .object({
+      done: z.number(),
+      total: z.number().nullable(),
+      unit: z.enum(["bytes", "entries"]),
+      /** The file being downloaded. */
+      file: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
 
@@ -38,6 +49,7 @@ export class StatusWriter {
     private readonly dir: string,
     command: Status["command"],
     private readonly intervalMs: number,
+    stage = "scan",
   ) {
     const now = new Date().toISOString();
     this.status = {
@@ -45,25 +57,43 @@ export class StatusWriter {
       command,
       pid: process.pid,
       state: "running",
-      stage: "scan",
+      stage,
       started_at: now,
       updated_at: now,
       finished_at: null,
       counts: {},
       message: null,
+      progress: null,
     };
   }
 
-  /** Merges a change and writes it soon (throttled). */
-  update(change: Partial<Pick<Status, "stage" | "message">> & { counts?: Record<string, number> }): void {
-    this.status = { ...this.status, ...change, counts: { ...this.status.counts, ...change.counts } };
-    const due = this.last + this.intervalMs - Date.now();
+  /** True until finish. */
+  get running(): boolean {
+    return this.status.state === "running";
+  }
+
+  /**
+   * Merges a change and writes it soon (throttled); a new stage is written at once, and drops the last stage's
+   * progress unless the change brings its own.
+   */
+  update(
+    change: Partial<Pick<Status, "stage" | "message" | "progress">> & { counts?: Record<string, number> },
+  ): void {
+    const newStage = change.stage !== undefined && change.stage !== this.status.stage;
+    this.status = {
+      ...this.status,
+      ...(newStage ? { progress: null } : {}),
+      ...change,
+      counts: { ...this.status.counts, ...change.counts },
+    };
+    const due = newStage ? 0 : this.last + this.intervalMs - Date.now();
     if (due <= 0) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), due);
   }
 
-  /** Marks the run finished and writes at once. */
+  /** Marks the run finished and writes at once; a run already finished keeps its end. */
   async finish(state: Exclude<Status["state"], "running">, message: string | null = null): Promise<void> {
+    if (!this.running) return;
     this.status = { ...this.status, state, message, finished_at: new Date().toISOString() };
     await this.flush();
   }

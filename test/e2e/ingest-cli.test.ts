@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync } from "node:fs";
 import { copyFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
+import yazl from "yazl";
+import { loadManifest } from "../../src/model/manifest.js";
+import { startFileServer } from "../helpers/file-server.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 
 describe("vbulk ingest (real CLI)", () => {
@@ -218,5 +223,102 @@ describe("vbulk status", () => {
       assert.equal(code, 130);
       assert.equal(s.state, "interrupted");
     }
+  });
+
+  it("while the model is downloaded for the first time: says so with the bytes, never the previous run's figures", async () => {
+    // Before: the status file was started after the download (minutes for the real model), so `vbulk status`
+    // showed the previous run, done, as if it were the news.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const m = await loadManifest("clip-vit-base-patch32");
+    const vision = `/${m.repo}/resolve/${m.revision}/onnx/vision_model_quantized.onnx`;
+    const server = await startFileServer(new Map([[vision, Buffer.alloc(1_000_000)]]));
+    server.stallOnce.set(vision, 300_000);
+    let child: ReturnType<typeof spawn> | undefined;
+    try {
+      const env = testEnv({
+        VBULK_CACHE_DIR: await tempDir(),
+        VBULK_MODEL_BASE_URL: server.url,
+        VBULK_OFFLINE: "",
+      });
+      const running = spawn(process.execPath, [BIN, "ingest", dir, "--json"], { stdio: "ignore", env });
+      child = running;
+      const exited = new Promise<number | null>((res) => running.on("close", res));
+      let seen: {
+        pid: number;
+        state: string;
+        stage: string;
+        progress?: { done: number; total: number };
+      } | null = null;
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const r = await runCli(["status", dir, "--json"]);
+        const s = r.code === 0 ? JSON.parse(r.stdout) : null;
+        if (s?.pid === running.pid && s.progress?.done === 300_000) {
+          seen = s;
+          break;
+        }
+        await sleep(50);
+      }
+      assert.ok(seen, "status showed this run's download");
+      assert.equal(seen.state, "running");
+      assert.equal(seen.stage, "model");
+      assert.equal(seen.progress?.total, 1_000_000);
+      const text = await runCli(["status", dir]);
+      assert.match(text.stdout, new RegExp(`^ingest: running \\(model, pid ${running.pid}\\)`, "m"));
+      assert.match(
+        text.stdout,
+        /downloading the model: onnx\/vision_model_quantized\.onnx, 0\.3 MB of 1\.0 MB/,
+      );
+      assert.doesNotMatch(text.stdout, /finished/);
+      // Ctrl-C during the download: this run is marked interrupted (the next one resumes the download).
+      running.kill("SIGINT");
+      assert.equal(await exited, 130);
+      const after = await runCli(["status", dir]);
+      assert.match(after.stdout, /^ingest: interrupted/m);
+      assert.match(
+        after.stdout,
+        /stopped while downloading the model: onnx\/vision_model_quantized\.onnx, 0\.3 MB of 1\.0 MB/,
+      );
+    } finally {
+      child?.kill("SIGKILL");
+      await server.close();
+    }
+  });
+
+  it("a ZIP: status says how many entries are extracted while it extracts", async () => {
+    const dir = await tempDir();
+    const zip = new yazl.ZipFile();
+    // Stored random bytes: ~20 MB to extract, long enough to catch it at it.
+    for (let i = 0; i < 300; i++)
+      zip.addBuffer(randomBytes(64 * 1024), `IMG_${String(i).padStart(4, "0")}.jpg`, { compress: false });
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(dir, "photos.zip")));
+    const work = join(dir, "photos.vbulk");
+    const child = spawn(process.execPath, [BIN, "ingest", join(dir, "photos.zip")], {
+      stdio: "ignore",
+      env: testEnv(),
+    });
+    const exited = new Promise<number | null>((res) => child.on("close", res));
+    try {
+      const deadline = Date.now() + 30_000;
+      let stage = "";
+      while (Date.now() < deadline && stage !== "extract" && child.exitCode === null) {
+        const s = await readFile(join(work, ".vbulk", "status.json"), "utf8").catch(() => "{}");
+        stage = JSON.parse(s).stage ?? "";
+        if (stage === "extract") child.kill("SIGSTOP");
+        else await sleep(2);
+      }
+      assert.equal(stage, "extract", "the status file named the extraction while it ran");
+      const r = await runCli(["status", join(dir, "photos.zip")]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^ingest: running \\(extract, pid ${child.pid}\\)`, "m"));
+      assert.match(r.stdout, /extracting the ZIP: \d+ of 300 entries/);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    await exited;
+    const after = JSON.parse((await runCli(["status", join(dir, "photos.zip"), "--json"])).stdout);
+    assert.equal(after.state, "interrupted");
   });
 });
