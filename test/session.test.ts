@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { VbulkError } from "../src/core/errors.js";
@@ -37,5 +37,30 @@ describe("the saved session's key", () => {
     assert.equal((await stat(join(dir, "session.key"))).mode & 0o777, 0o600);
     assert.deepEqual((await readdir(dir)).sort(), ["session.enc", "session.key"], "no temporary file left");
     assert.equal((await loadSession(env)).cookies[0]!.value, "TOPSECRET-123");
+  });
+});
+
+describe("a session file or key that is there but cannot be read", () => {
+  it("is an error naming it, not 'not logged in'; a new login does not replace it", async () => {
+    // Before: loadSession took any read error for "no session", and saveSession (a new login) replaced the file.
+    for (const name of ["session.enc", "session.key"]) {
+      const dir = await tempDir("vbulk-key-");
+      const env = { VBULK_CONFIG_DIR: dir };
+      await saveSession(state, env);
+      await rm(join(dir, name));
+      await mkdir(join(dir, name));
+      for (const call of [() => loadSession(env), () => saveSession(state, env)])
+        await assert.rejects(call(), (e: VbulkError) => {
+          assert.equal(e.code, "NOT_WRITABLE");
+          assert.match(
+            e.message,
+            new RegExp(`Expected a .*session file at .*${name} but found a folder there`),
+          );
+          assert.match(e.hint ?? "", /Move it away/);
+          return true;
+        });
+      assert.ok((await stat(join(dir, name))).isDirectory(), "left as it was");
+      assert.deepEqual((await readdir(dir)).sort(), ["session.enc", "session.key"], "no temporary file left");
+    }
   });
 });

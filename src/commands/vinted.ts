@@ -35,7 +35,7 @@ import {
   siteUrl,
   withTab,
 } from "../vinted/run.js";
-import { configDir } from "../vinted/session.js";
+import { checkSessionReadable, configDir } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
@@ -51,6 +51,9 @@ export function registerVinted(program: Command, run: Run): void {
       run(async () => {
         const io = createIo(false);
         const { execute } = resolveConfig();
+        // Before any window: a session file that only needs its permissions fixed is not replaced (nor a login
+        // wasted; saveSession would refuse it at the end).
+        await checkSessionReadable();
         io.err(`A browser window opens on ${siteUrl()}: log in as usual. vbulk waits up to 10 minutes.`);
         const r = await login({
           baseUrl: siteUrl(),
@@ -280,6 +283,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     return bad ? 2 : 0;
   }
 
+  // A session file that cannot be read stops the run here, before the lock, the journal, the pacing state or the
+  // status file are touched.
+  await checkSessionReadable();
   const pacingDir = configDir();
   // Held from before the journal and the budget are read until the run ends (a prompt waiting included).
   const release = await takeExecuteLock(pacingDir, dir);

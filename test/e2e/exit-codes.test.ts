@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFile, cp, readdir, truncate, writeFile } from "node:fs/promises";
+import { chmod, copyFile, cp, mkdir, readdir, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -113,6 +113,54 @@ describe("exit codes without a browser", () => {
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.match(r.stderr, /Expected a saved Vinted session .* but there is none/);
       assert.match(r.stderr, /vbulk login/);
+    }
+  });
+
+  it("a session.enc that is there but cannot be read: 2 naming it and what to do, never 'log in', never replaced", async () => {
+    // Before: any read error was "there is none: run `vbulk login`", and the new login replaced the file.
+    const isRoot = process.getuid?.() === 0;
+    for (const [what, make, said] of [
+      [
+        "a folder in its place",
+        async (path: string) => {
+          await mkdir(path);
+          await writeFile(join(path, "keep"), "x");
+        },
+        /Expected a saved Vinted session file at .*session\.enc but found a folder there/,
+      ],
+      [
+        "no permission to read it",
+        async (path: string) => {
+          await writeFile(path, "encrypted session", { mode: 0o600 });
+          // Root reads anything: the CLI runs as "nobody" then, the file staying root's (a `sudo vbulk login`).
+          if (!isRoot) await chmod(path, 0o000);
+        },
+        /Expected a saved Vinted session vbulk may read at .*session\.enc but reading it was refused \((EACCES|EPERM)\)/,
+      ],
+    ] as const) {
+      const dir = await tempDir("vbulk-config-");
+      await chmod(dir, 0o777);
+      const path = join(dir, "session.enc");
+      await make(path);
+      const before = await stat(path);
+      const env = testEnv({ VBULK_CONFIG_DIR: dir, VBULK_VINTED_URL: "http://127.0.0.1:9" });
+      const commands = [["auth", "check"], ["doctor"], ["vinted", "sync"], ["login", "--headless"]];
+      // execute reaches the session after its own checks; run as this user (the planned folder is its), which a
+      // folder in place of session.enc stops too.
+      if (what === "a folder in its place") commands.push(["execute", await plannedFolder(env), "--yes"]);
+      for (const args of commands) {
+        const nobody = isRoot && args[0] !== "execute";
+        const r = await runCli(args, { env, ...(nobody ? { uid: 65534, gid: 65534 } : {}) });
+        const shown = `${what}, ${args.join(" ")}: ${r.stderr}`;
+        assert.equal(r.code, 2, shown);
+        assert.match(r.stderr, said, shown);
+        assert.match(r.stderr, /hint: .*(chown|move it away)/i, shown);
+        assert.doesNotMatch(r.stderr, /there is none|unexpected/, shown);
+      }
+      const after = await stat(path);
+      assert.equal(after.ino, before.ino, `${what}: not replaced`);
+      assert.equal(after.mtimeMs, before.mtimeMs, `${what}: not rewritten`);
+      assert.deepEqual((await readdir(dir)).sort(), ["session.enc"], `${what}: no key, no temporary file`);
     }
   });
 
