@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { copyFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -206,6 +206,33 @@ describe("vbulk status", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Expected a status file .* but found no file there/);
     assert.match(r.stderr, /vbulk ingest DIR/);
+  });
+
+  it("a run killed with the machine is interrupted even once its pid is another live process's", async (t) => {
+    // Before: any live process with that pid (after a reboot pids start again) kept the old run "running" for ever.
+    if (!existsSync("/proc/self/stat")) return t.skip("needs Linux's /proc");
+    const dir = await tempDir();
+    await mkdir(join(dir, ".vbulk"));
+    const at = "2020-01-05T10:00:00.000Z";
+    await writeFile(
+      join(dir, ".vbulk", "status.json"),
+      JSON.stringify({
+        schemaVersion: 1,
+        command: "ingest",
+        pid: process.pid, // alive, and started long after that run
+        state: "running",
+        stage: "analyse",
+        started_at: at,
+        updated_at: at,
+        finished_at: null,
+        counts: { files: 150, done: 64, queued: 86 },
+        message: null,
+      }),
+    );
+    const r = await runCli(["status", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ingest: interrupted$/m);
+    assert.match(r.stdout, /the process is gone; run the same command again/);
   });
 
   it("reports an interrupted run (Ctrl-C) and the ingest exits 130", async () => {
