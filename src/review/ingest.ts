@@ -6,7 +6,7 @@ import { configFileLayer } from "../commands/options.js";
 import { resolveConfig } from "../core/config.js";
 import { messageOf } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
-import { runIngest } from "../ingest/index.js";
+import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
 
 export interface IngestJob {
@@ -40,6 +40,13 @@ export function startIngest(source: string, dir: string): IngestJob {
   void (async () => {
     try {
       const fileLayer = await configFileLayer(process.env.VBULK_CONFIG);
+      // As `vbulk ingest` does: the status file starts once the source is found good, before the model's download.
+      const prepared = await prepareIngest({
+        source,
+        outDir: dir,
+        config: resolveConfig(fileLayer),
+        stage: "model",
+      });
       const selected = await selectEmbedder({
         device: "cpu",
         modelDir: process.env.VBULK_MODEL_DIR,
@@ -47,11 +54,16 @@ export function startIngest(source: string, dir: string): IngestJob {
         offline: process.env.VBULK_OFFLINE === "1",
         baseUrl: process.env.VBULK_MODEL_BASE_URL,
         onEvent,
+        onModelEvent: prepared.onModelEvent,
+      }).catch(async (err: unknown) => {
+        await prepared.fail(err, false);
+        throw err;
       });
       try {
         await runIngest({
           source,
           outDir: dir,
+          prepared,
           config: resolveConfig(selected.calibration, fileLayer),
           embedder: selected.embedder,
           classifier: selected.classifier,
