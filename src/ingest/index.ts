@@ -98,6 +98,8 @@ export async function prepareIngest(opts: {
         });
       else if (e.type === "bytes")
         status.update({ progress: { done: e.done, total: e.total, unit: "bytes", file: e.path } });
+      // Checked and in place: until another file starts, the model is being loaded.
+      else if (e.type === "verified") status.update({ progress: null });
     },
     async fail(err, interrupted) {
       photos.close();

@@ -84,11 +84,27 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /error: Expected a compression ratio of at most 100/);
     assert.match(r.stderr, /hint: .*zip bomb/);
-    assert.deepEqual(
-      await readdir(join(dir, "bomb.vbulk")).catch(() => []),
-      [".vbulk"].filter(() => existsSync(join(dir, "bomb.vbulk", ".vbulk"))),
-    );
-    assert.equal(existsSync(join(dir, "bomb.vbulk", "bomb.jpg")), false);
+    assert.deepEqual(await readdir(dir), ["bomb.zip"], "no work folder, no .vbulk, no status");
+  });
+
+  it("a ZIP that is not one, or holds no photo, is refused (exit 2) before its work folder or a status is made", async () => {
+    // The status now starts before the extraction: only once the archive has been read and found good.
+    const dir = await tempDir();
+    const empty = new yazl.ZipFile();
+    empty.addBuffer(Buffer.from("no photo here"), "notes.txt");
+    empty.end();
+    await pipeline(empty.outputStream, createWriteStream(join(dir, "empty.zip")));
+    await copyFile(join(FIXTURES, "zips", "not-a-zip.zip"), join(dir, "broken.zip"));
+    for (const [zip, said] of [
+      ["empty.zip", /Expected at least one photo .* for .*empty\.zip but received "1 other files"/],
+      ["broken.zip", /Expected a readable ZIP archive for .*broken\.zip/],
+    ] as const) {
+      const r = await runCli(["ingest", join(dir, zip)]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, said);
+      assert.equal((await runCli(["status", join(dir, zip)])).code, 2, "nothing has run");
+    }
+    assert.deepEqual((await readdir(dir)).sort(), ["broken.zip", "empty.zip"]);
   });
 });
 
