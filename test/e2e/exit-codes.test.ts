@@ -144,10 +144,15 @@ describe("exit codes without a browser", () => {
       await make(path);
       const before = await stat(path);
       const env = testEnv({ VBULK_CONFIG_DIR: dir, VBULK_VINTED_URL: "http://127.0.0.1:9" });
-      const commands = [["auth", "check"], ["doctor"], ["vinted", "sync"], ["login", "--headless"]];
-      // execute reaches the session after its own checks; run as this user (the planned folder is its), which a
-      // folder in place of session.enc stops too.
-      if (what === "a folder in its place") commands.push(["execute", await plannedFolder(env), "--yes"]);
+      // doctor and vinted sync read it the way auth check does (withTab): once is enough. execute reaches it after
+      // its own checks; it runs as this user (the planned folder is its), which a folder in place of session.enc
+      // stops too.
+      const commands = [
+        ["auth", "check"],
+        ["login", "--headless"],
+      ];
+      if (what === "a folder in its place")
+        commands.push(["doctor"], ["vinted", "sync"], ["execute", await plannedFolder(env), "--yes"]);
       for (const args of commands) {
         const nobody = isRoot && args[0] !== "execute";
         const r = await runCli(args, { env, ...(nobody ? { uid: 65534, gid: 65534 } : {}) });
