@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { DEFAULT_TEMPLATES, loadTemplates, render, type TemplateContext } from "../src/listing/templates.js";
+import { DEFAULTS } from "../src/core/defaults.js";
+import {
+  DEFAULT_TEMPLATES,
+  loadTemplates,
+  render,
+  type TemplateContext,
+  type TemplateLimits,
+} from "../src/listing/templates.js";
 import { tempDir } from "./helpers/run.js";
 
 const ctx: TemplateContext = {
@@ -26,12 +33,16 @@ async function templatesWith(title: string, description = "{{ category }}") {
 }
 
 /** Renders a title template, or returns the error a seller would see. */
-async function tryTitle(src: string): Promise<{ text?: string; error?: string }> {
+async function tryTitle(
+  src: string,
+  limits: Partial<TemplateLimits> = {},
+  values: Partial<TemplateContext> = {},
+): Promise<{ text?: string; error?: string; hint?: string }> {
   try {
-    const t = await loadTemplates(await templatesWith(src), "fr");
-    return { text: render(t.title, ctx, "title.njk") };
+    const t = await loadTemplates(await templatesWith(src), "fr", { ...DEFAULTS.templates, ...limits });
+    return { text: render(t.title, { ...ctx, ...values }, "title.njk") };
   } catch (err) {
-    return { error: (err as Error).message };
+    return { error: (err as Error).message, hint: (err as { hint?: string }).hint };
   }
 }
 
@@ -96,5 +107,74 @@ describe("templates keep the spec's Jinja-like syntax", () => {
   it("a syntax error names the file", async () => {
     const r = await tryTitle("{% if size %}{{ category }}");
     assert.match(r.error ?? "", /Expected a valid template in .*title\.njk but it has a syntax error/);
+  });
+});
+
+// Audit item 8: LiquidJS's memoryLimit did not count outputs and captures (a 150-byte template doubled a string to a
+// gigabyte and crashed node), and its renderLimit was milliseconds of wall clock, per render: flaky under load and
+// minutes over 500 articles. Every limit is now a count; small limits here keep these tests light.
+describe("templates: what a render may build is counted (audit item 8)", () => {
+  const small = { maxTextChars: 1000, maxRenderChars: 5000, maxRenderSteps: 500 };
+  for (const [name, src, over, limits] of [
+    [
+      "capture doubling",
+      "{% capture s %}xxxxxxxxxxxxxxxx{% endcapture %}{% for i in (1..23) %}{% capture s %}{{s}}{{s}}{% endcapture %}{% endfor %}{{ s | size }}",
+      /over \d+ characters/,
+    ],
+    [
+      "echo doubling in a capture",
+      "{% capture s %}0123456789{% endcapture %}{% for i in (1..30) %}{% capture s %}{% echo s %}{% echo s %}{% endcapture %}{% endfor %}x",
+      /over \d+ characters/,
+    ],
+    [
+      "a long output",
+      "{% for i in (1..200) %}0123456789{% endfor %}",
+      /built a text of over 1000 characters/,
+    ],
+    [
+      "a filter growing a variable that is never printed (url_encode)",
+      '{% assign s = "%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%" %}{% for i in (1..40) %}{% assign s = s | url_encode %}{% endfor %}{{ s | size }}',
+      // Counted only as the filter's result: the limit on all characters is out of the way here.
+      /built a text of over 1000 characters/,
+      { maxRenderChars: 1_000_000 },
+    ],
+    [
+      "five nested loops of 13 (371 293 turns)",
+      "{% for a in (1..13) %}{% for b in (1..13) %}{% for c in (1..13) %}{% for d in (1..13) %}{% for e in (1..13) %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}x",
+      /took over 500 steps/,
+    ],
+  ] as [string, string, RegExp, Partial<TemplateLimits>?][])
+    it(`${name} is refused, naming the file and the limit`, async () => {
+      const r = await tryTitle(src, { ...small, ...limits });
+      assert.equal(r.text, undefined);
+      assert.match(r.error ?? "", /^Expected .*title\.njk to render within vbulk's template limits/);
+      assert.match(r.error ?? "", over);
+    });
+
+  it("the same template passes or fails the same way every time (counted, not timed)", async () => {
+    const src = `{% for i in (1..${small.maxRenderSteps - 3}) %}{% endfor %}x`;
+    for (let i = 0; i < 3; i++) assert.equal((await tryTitle(src, small)).text, "x");
+    assert.match(
+      (await tryTitle(`{% for i in (1..${small.maxRenderSteps}) %}{% endfor %}x`, small)).error ?? "",
+      /steps/,
+    );
+  });
+
+  it("the default templates and a long description stay well within the limits", async () => {
+    const t = await loadTemplates(DEFAULT_TEMPLATES, "fr");
+    assert.match(render(t.description, ctx, "description.njk"), /^Chemise blanche/);
+    const r = await tryTitle(
+      `{{ category }}. ${"Très beau vêtement. ".repeat(150)}{{ brand | default('Sans marque') | upper }}`,
+    );
+    assert.equal(r.error, undefined);
+    assert.equal(r.text?.length, 3020);
+  });
+
+  it("a template file over maxTemplateChars is refused before it is parsed", async () => {
+    const r = await tryTitle(`{{ category }}${" ".repeat(200)}`, { maxTemplateChars: 100 });
+    assert.match(
+      r.error ?? "",
+      /Expected a template of at most 100 characters at .*title\.njk but it holds 214/,
+    );
   });
 });

@@ -1,8 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { Liquid, Template } from "liquidjs";
-import { VbulkError } from "../core/errors.js";
+import type { Context, Liquid, Template } from "liquidjs";
+import { DEFAULTS } from "../core/defaults.js";
+import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
+import { printable } from "../core/text.js";
 
 export const DEFAULT_TEMPLATES = join(PACKAGE_ROOT, "templates");
 
@@ -20,10 +22,23 @@ export const TEMPLATE_VARIABLES = [
 ] as const;
 export type TemplateContext = Record<(typeof TEMPLATE_VARIABLES)[number], string | number | null>;
 
+/** What a template may build and do, counted (DEFAULTS.templates; a test may pass smaller ones). */
+export interface TemplateLimits {
+  maxTemplateChars: number;
+  maxTextChars: number;
+  maxRenderChars: number;
+  maxRenderSteps: number;
+}
+
 /** A parsed template and the engine that renders it. */
 export interface ListingTemplate {
   engine: Liquid;
   parsed: Template[];
+  /** The listing field it renders: a template that renders nothing is named as the cause. */
+  field: "title" | "description";
+  limits: TemplateLimits;
+  /** LiquidJS's render context (liquidjs is loaded lazily, see createEngine). */
+  Context: typeof Context;
 }
 
 export interface ListingTemplates {
@@ -32,15 +47,107 @@ export interface ListingTemplates {
   dir: string;
 }
 
+/** Thrown inside LiquidJS when a render goes over a limit; render() turns it into a VbulkError naming the file. */
+class TemplateLimitError extends Error {}
+
+/**
+ * One render's work, counted. LiquidJS calls memoryLimit.use(n) for what its filters allocate and
+ * renderLimit.check(now) before each tag or output (each loop turn included); this budget stands in for both and
+ * counts steps in place of milliseconds, so a template passes or fails the same on a busy machine. It also counts
+ * what LiquidJS does not: every write to an output or a {% capture %} (CappedEmitter) and every filter's result.
+ */
+class RenderBudget {
+  chars = 0;
+  steps = 0;
+  over: string | null = null;
+  constructor(readonly limits: TemplateLimits) {}
+  /** In place of LiquidJS's memoryLimit (a Limiter); `budget` finds this object again from a context. */
+  readonly memoryLimit = {
+    budget: this as RenderBudget,
+    use: (n: number) => {
+      if (+n > 0) this.charge(+n);
+    },
+    check: () => {},
+  };
+  /** In place of LiquidJS's renderLimit, which compared the clock to a deadline. */
+  readonly renderLimit = {
+    use: () => {},
+    check: () => {
+      if (++this.steps > this.limits.maxRenderSteps)
+        this.fail(`took over ${this.limits.maxRenderSteps} steps (each tag, output and loop turn is one)`);
+    },
+  };
+  charge(n: number): void {
+    this.chars += n;
+    if (this.chars > this.limits.maxRenderChars)
+      this.fail(`wrote and filtered over ${this.limits.maxRenderChars} characters in all`);
+  }
+  /** A text (an output, a capture, a filter's result) of `size` characters, or a list of `size` items. */
+  text(size: number): void {
+    if (size > this.limits.maxTextChars)
+      this.fail(`built a text of over ${this.limits.maxTextChars} characters`);
+  }
+  fail(what: string): never {
+    this.over ??= what;
+    throw new TemplateLimitError(what);
+  }
+}
+
+/** The budget of the render a LiquidJS context belongs to (none outside render()). */
+function budgetOf(ctx: Context): RenderBudget | undefined {
+  return (ctx.memoryLimit as unknown as { budget?: RenderBudget }).budget;
+}
+
+type ToValue = (v: unknown) => unknown;
+
+/** The characters `value` prints as (as LiquidJS prints: a list joined, null as nothing), counted up to `cap`. */
+function printedSize(value: unknown, toValue: ToValue, cap: number): number {
+  const v = toValue(value);
+  if (v === null || v === undefined) return 0;
+  if (typeof v === "string") return v.length;
+  if (Array.isArray(v)) {
+    let n = 0;
+    for (const item of v) {
+      n += printedSize(item, toValue, cap - n);
+      if (n > cap) break;
+    }
+    return n;
+  }
+  return String(v).length;
+}
+
+/** The text `value` prints as, once printedSize has allowed it. */
+function printed(value: unknown, toValue: ToValue): string {
+  const v = toValue(value);
+  if (v === null || v === undefined) return "";
+  return Array.isArray(v) ? v.map((item) => printed(item, toValue)).join("") : String(v);
+}
+
+/** An output buffer (the template's, each capture's) that counts and caps what is written to it. */
+class CappedEmitter {
+  buffer = "";
+  constructor(
+    private readonly budget: RenderBudget,
+    private readonly toValue: ToValue,
+  ) {}
+  write(html: unknown): void {
+    const size = printedSize(html, this.toValue, this.budget.limits.maxTextChars - this.buffer.length);
+    this.budget.charge(size);
+    this.budget.text(this.buffer.length + size);
+    this.buffer += printed(html, this.toValue);
+  }
+}
+
 /**
  * Users copy and share templates, so a template is data: LiquidJS (an engine built for untrusted templates)
  * renders it with no way to reach JavaScript (own properties only, no calls), no file system (include, render and
- * layout are removed) and bounded time and memory. The limits are generous for a title or a description.
+ * layout are removed) and counted work (RenderBudget, DEFAULTS.templates): every text it builds, every character
+ * it writes or filters and every step it takes, so no template can exhaust memory or take minutes.
  */
-async function createEngine(): Promise<Liquid> {
+async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; Context: typeof Context }> {
   // Loaded here, not at start-up: only `plan` renders templates (liquidjs costs every other command ~40 ms).
-  const { Liquid } = await import("liquidjs");
-  const engine = new Liquid({
+  const liquid = await import("liquidjs");
+  const engine = new liquid.Liquid({
     // In-memory, empty: no include/render/layout can read a file, even if the tags were put back.
     templates: {},
     strictVariables: true,
@@ -48,9 +155,10 @@ async function createEngine(): Promise<Liquid> {
     strictFilters: true,
     ownPropertyOnly: true,
     jsTruthy: true,
-    parseLimit: 100_000,
+    parseLimit: limits.maxTemplateChars,
+    // render() gives each render its own counted limits (RenderBudget); these only back up a render without one.
+    memoryLimit: limits.maxRenderChars,
     renderLimit: 1_000,
-    memoryLimit: 1_000_000,
   });
   for (const tag of ["include", "render", "layout", "block"]) delete engine.tags[tag];
   // Jinja's names for the common filters, so templates written for the spec (Jinja syntax) keep working.
@@ -61,11 +169,34 @@ async function createEngine(): Promise<Liquid> {
     length: "size",
     title: "capitalize",
   };
-  for (const [jinja, liquid] of Object.entries(alias)) {
-    const f = engine.filters[liquid];
+  for (const [jinja, name] of Object.entries(alias)) {
+    const f = engine.filters[name];
     if (f) engine.registerFilter(jinja, f);
   }
-  return engine;
+  // Every filter's result is counted and capped: LiquidJS counts most, not all (url_encode, escape, newline_to_br).
+  for (const [name, impl] of Object.entries(engine.filters)) {
+    const handler = (typeof impl === "function" ? impl : impl.handler) as (...a: unknown[]) => unknown;
+    const counted = function* (this: { context: Context }, ...args: unknown[]): Generator<unknown, unknown> {
+      // yield: LiquidJS runs a filter that is a generator (sort, map) and hands back its value.
+      const out: unknown = yield handler.apply(this, args);
+      const budget = budgetOf(this.context);
+      if (budget && (typeof out === "string" || Array.isArray(out))) {
+        budget.charge(out.length);
+        budget.text(out.length);
+      }
+      return out;
+    };
+    engine.registerFilter(name, typeof impl === "function" ? counted : { ...impl, handler: counted });
+  }
+  // Every output buffer (the template's and each {% capture %}'s) counts what is written to it: LiquidJS counts
+  // neither, so {% capture s %}{{s}}{{s}}{% endcapture %} in a loop doubled a string to a gigabyte for free.
+  const renderer = engine.renderer;
+  const renderTemplates = renderer.renderTemplates.bind(renderer);
+  renderer.renderTemplates = (templates, ctx, emitter) => {
+    const budget = budgetOf(ctx);
+    return renderTemplates(templates, ctx, emitter ?? (budget && new CappedEmitter(budget, liquid.toValue)));
+  };
+  return { engine, Context: liquid.Context };
 }
 
 /**
@@ -91,18 +222,19 @@ export function fromJinja(src: string): string {
 
 /**
  * Loads title.njk and description.njk from DIR/LANG (Jinja-like syntax, rendered by LiquidJS). Unknown variables
- * and syntax errors are errors naming the file (BAD_INPUT), never empty strings.
+ * and syntax errors are errors naming the file (BAD_INPUT), never empty strings; a missing file is NOT_FOUND, a
+ * file over DEFAULTS.templates.maxTemplateChars BAD_INPUT.
  */
-export async function loadTemplates(dir: string, lang: string): Promise<ListingTemplates> {
+export async function loadTemplates(
+  dir: string,
+  lang: string,
+  limits: TemplateLimits = DEFAULTS.templates,
+): Promise<ListingTemplates> {
   const folder = join(resolve(dir), lang);
-  const engine = await createEngine();
-  const load = async (name: string): Promise<ListingTemplate> => {
+  const { engine, Context } = await createEngine(limits);
+  const load = async (name: string, field: ListingTemplate["field"]): Promise<ListingTemplate> => {
     const path = join(folder, name);
-    const src = await readFile(path, "utf8").catch(() => {
-      throw new VbulkError("NOT_FOUND", `Expected a template at ${path} but found no file there`, {
-        hint: `Copy ${join(DEFAULT_TEMPLATES, "fr")} to start from the defaults (--templates DIR, one folder per language).`,
-      });
-    });
+    const src = await readTemplate(path, limits);
     let parsed: Template[];
     let used: string[];
     try {
@@ -129,28 +261,91 @@ export async function loadTemplates(dir: string, lang: string): Promise<ListingT
         },
       );
     }
-    return { engine, parsed };
+    return { engine, parsed, field, limits, Context };
   };
-  return { title: await load("title.njk"), description: await load("description.njk"), dir: folder };
+  return {
+    title: await load("title.njk", "title"),
+    description: await load("description.njk", "description"),
+    dir: folder,
+  };
+}
+
+async function readTemplate(path: string, limits: TemplateLimits): Promise<string> {
+  const hint = `Copy ${join(DEFAULT_TEMPLATES, "fr")} to start from the defaults (--templates DIR, one folder per language).`;
+  const tooLong = (size: string) =>
+    new VbulkError(
+      "BAD_INPUT",
+      `Expected a template of at most ${limits.maxTemplateChars} characters at ${printable(path)} but it holds ${size}`,
+      {
+        hint: "A title is at most 100 characters and a description 2000 (Vinted's limits): is this the right file?",
+      },
+    );
+  let src: string;
+  try {
+    // Before reading: a template is at most maxTemplateChars characters, 4 bytes each at most in UTF-8.
+    const { size } = await stat(path);
+    if (size > limits.maxTemplateChars * 4) throw tooLong(`${size} bytes`);
+    src = await readFile(path, "utf8");
+  } catch (err) {
+    if (err instanceof VbulkError) throw err;
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code === "ENOENT")
+      throw new VbulkError("NOT_FOUND", `Expected a template at ${printable(path)} but found no file there`, {
+        hint,
+      });
+    const typed = fileSystemError(err, path, "read", hint);
+    if (typed instanceof VbulkError) throw typed;
+    throw new VbulkError("BAD_FILE", `Could not read ${printable(path)} (${code ?? messageOf(err)})`, {
+      hint,
+      cause: err,
+    });
+  }
+  if (src.length > limits.maxTemplateChars) throw tooLong(`${src.length}`);
+  return src;
 }
 
 function oneLine(err: unknown): string {
   return (err as Error).message.split("\n")[0]!.replace(/\s+/g, " ").trim();
 }
 
-/** Renders a template; a runtime failure (or a template over its time or memory limit) names the template file. */
+/**
+ * Renders a template for one article. Throws BAD_INPUT naming the template file when it fails and when it goes
+ * over a limit (DEFAULTS.templates: the limit is named).
+ */
 export function render(t: ListingTemplate, ctx: TemplateContext, name: string): string {
+  const budget = new RenderBudget(t.limits);
+  let text: string;
   try {
     // A null-prototype copy: nothing reachable from the context leads to Object.prototype.
     const scope = Object.assign(Object.create(null) as Record<string, unknown>, ctx);
-    return String(t.engine.renderSync(t.parsed, scope)).trim();
+    const context = new t.Context(
+      scope,
+      t.engine.options,
+      { sync: true },
+      {
+        liquid: t.engine,
+        memoryLimit: budget.memoryLimit as unknown as Context["memoryLimit"],
+        renderLimit: budget.renderLimit as unknown as Context["renderLimit"],
+      },
+    );
+    text = String(t.engine.renderSync(t.parsed, context)).trim();
   } catch (err) {
+    if (budget.over) {
+      const l = t.limits;
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected ${name} to render within vbulk's template limits for ${ctx.id} but it ${budget.over}`,
+        {
+          hint: `Titles are cut to 100 characters and descriptions to 2000 (Vinted's limits); for each article a template may build no text over ${l.maxTextChars} characters, write and filter ${l.maxRenderChars} in all and take ${l.maxRenderSteps} steps. Nothing was written.`,
+        },
+      );
+    }
     throw new VbulkError("BAD_INPUT", `Expected ${name} to render but it failed: ${oneLine(err)}`, {
       hint: "A variable that can be empty (size, brand) needs {% if … %} around it; loops must stay small.",
     });
   }
+  return text;
 }
-
 /** Cuts text to at most `max` characters on a word boundary, adding "…"; says whether it cut. */
 export function capText(text: string, max: number): { text: string; cut: boolean } {
   if (text.length <= max) return { text, cut: false };
