@@ -178,3 +178,31 @@ describe("templates: what a render may build is counted (audit item 8)", () => {
     );
   });
 });
+
+// Audit item 11: a comment's body was kept and parsed ({{ size }} inside one was an unclosed output).
+describe("templates: {# comments #} ignore everything inside them (audit item 11)", () => {
+  for (const [src, want] of [
+    ["{{ category }}{# {{ size }} #}", "Chemise"],
+    ["{# {% if size %}T{% endif %} #}{{ category }}", "Chemise"],
+    ["{# {% for %} {{ #}{{ category }}{# }} %} #}", "Chemise"],
+    ["{# multi\nline {{ colour }} #}\n{{ category }}", "Chemise"],
+    ["{{ category }}   {#- trims before #} {{ color }}", "Chemise blanche"],
+    ['{{ "{#" }}{{ category }}{{ "#}" }}', "{#Chemise#}"],
+    ["{% raw %}{# kept #}{% endraw %}", "{# kept #}"],
+  ] as const)
+    it(JSON.stringify(src), async () => {
+      const r = await tryTitle(src);
+      assert.equal(r.error, undefined);
+      assert.equal(r.text, want);
+    });
+  it("an unknown variable inside a comment is no error (it is not used)", async () => {
+    assert.equal((await tryTitle("{# {{ colour }} #}{{ category }}")).text, "Chemise");
+  });
+  it("a comment that is not closed is a syntax error naming the file", async () => {
+    const r = await tryTitle("{{ category }} {# forgot to close");
+    assert.match(
+      r.error ?? "",
+      /Expected a valid template in .*title\.njk but it has a syntax error: .*not closed/,
+    );
+  });
+});

@@ -202,14 +202,11 @@ async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; C
 /**
  * The Jinja spellings the spec's templates may use that Liquid spells otherwise: `{% elif %}`, `{# … #}`
  * comments, filter arguments in brackets (`default('x')` → `default: 'x'`), and nunjucks' trimBlocks (the newline
- * right after a block tag is dropped). Everything else the spec documents is the same in both.
+ * right after a block tag or a comment is dropped). Everything else the spec documents is the same in both.
+ * Throws (a plain Error, reported as a syntax error) on a comment that is not closed.
  */
 export function fromJinja(src: string): string {
-  return src
-    .replace(
-      /\{#([\s\S]*?)#\}/g,
-      (_, body: string) => `{% comment %}${body.replace(/[%}]\}/g, "")}{% endcomment %}`,
-    )
+  return dropComments(src)
     .replace(/\{[{%][\s\S]*?[}%]\}/g, (tag) =>
       tag
         .replace(/^\{%(-?)\s*elif\b/, "{%$1 elsif")
@@ -218,6 +215,58 @@ export function fromJinja(src: string): string {
         ),
     )
     .replace(/%\}\r?\n/g, "%}");
+}
+
+/**
+ * Jinja comments hold anything, template code included (`{# {{ size }} #}`, `{# {% if %} #}`): each becomes an
+ * empty Liquid comment (keeping `{#-`/`-#}` whitespace control), with nothing of its body left to parse. A `{#`
+ * inside a `{{ }}` or `{% %}` tag (in quotes) or between `{% raw %}` and `{% endraw %}` is no comment, as in Jinja.
+ */
+function dropComments(src: string): string {
+  const opening = /\{[{%#]/g;
+  let out = "";
+  let at = 0;
+  for (let m = opening.exec(src); m; m = opening.exec(src)) {
+    const start = m.index;
+    out += src.slice(at, start);
+    let end: number;
+    if (m[0] === "{#") {
+      const close = src.indexOf("#}", start + 2);
+      if (close < 0)
+        throw new Error(
+          `the comment opened with {# at character ${start + 1} is not closed (it ends with #})`,
+        );
+      const body = src.slice(start + 2, close);
+      out += `{%${body.startsWith("-") ? "-" : ""} comment %}{% endcomment ${body.endsWith("-") && body.length > 1 ? "-" : ""}%}`;
+      end = close + 2;
+    } else {
+      end = closingOf(src, start, m[0] === "{{" ? "}}" : "%}");
+      const tag = src.slice(start, end);
+      if (/^\{%-?\s*raw\s*-?%\}$/.test(tag)) {
+        const endraw = /\{%-?\s*endraw\s*-?%\}/g;
+        endraw.lastIndex = end;
+        const e = endraw.exec(src);
+        if (e) end = e.index + e[0].length;
+      }
+      out += src.slice(start, end);
+    }
+    at = end;
+    opening.lastIndex = end;
+  }
+  return out + src.slice(at);
+}
+
+/** Where the tag opened at `start` ends (after `close`, quoted strings skipped), or the end of the text. */
+function closingOf(src: string, start: number, close: string): number {
+  let quote: string | null = null;
+  for (let i = start + 2; i < src.length; i++) {
+    const c = src[i];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (src.startsWith(close, i)) return i + close.length;
+  }
+  return src.length;
 }
 
 /**

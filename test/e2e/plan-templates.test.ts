@@ -60,3 +60,19 @@ echo s %}{% endcapture %}{% endfor %}{{ s | slice: 0, 10 }}`;
     await refused(await templates(loops), /fr\/title\.njk.* over .*steps/);
   });
 });
+
+describe("plan: template comments ignore what they hold (audit item 11)", () => {
+  for (const [title, want] of [
+    ["{{ category }}{# {{ size }} #}", "Hoodie"],
+    ["{# {% if size %}T{% endif %} #}{{ category }}", "Hoodie"],
+    ["{{ category }}{# an {% unclosed tag and a }} #} {{ color }}", "Hoodie noir"],
+  ] as const)
+    it(title, async () => {
+      const dir = await planned();
+      const r = await runCli(["plan", dir, "--templates", await templates(title), "--json"], {
+        env: testEnv(),
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).items[0].title, want);
+    });
+});
