@@ -9,6 +9,7 @@ import {
   render,
   type TemplateContext,
   type TemplateLimits,
+  titleCase,
 } from "../src/listing/templates.js";
 import { tempDir } from "./helpers/run.js";
 
@@ -203,6 +204,33 @@ describe("templates: {# comments #} ignore everything inside them (audit item 11
     assert.match(
       r.error ?? "",
       /Expected a valid template in .*title\.njk but it has a syntax error: .*not closed/,
+    );
+  });
+});
+
+// Audit item 16: `title` was Liquid's capitalize ("H&M" → "H&m", "ralph lauren" → "Ralph lauren").
+describe("templates: the title filter capitalises words and keeps a brand's own capitals (audit item 16)", () => {
+  for (const [input, want] of [
+    ["ralph lauren", "Ralph Lauren"],
+    ["H&M", "H&M"],
+    ["h&m", "H&M"],
+    ["DKNY", "DKNY"],
+    ["McQueen", "McQueen"],
+    ["levi's 501", "Levi's 501"],
+    ["saint-laurent", "Saint-Laurent"],
+    ["t-shirt (oversize)", "T-Shirt (Oversize)"],
+    ["éternel été", "Éternel Été"],
+    ["a.p.c.", "A.P.C."],
+    ["jean 501 3xl", "Jean 501 3xl"],
+    ["'vintage'", "'vintage'"],
+    ["", ""],
+  ] as const)
+    it(`${JSON.stringify(input)} → ${JSON.stringify(want)}`, () => assert.equal(titleCase(input), want));
+  it("in a template, and `lower | title` for a brand typed in capitals", async () => {
+    assert.equal((await tryTitle("{{ brand | title }}", {}, { brand: "ralph lauren" })).text, "Ralph Lauren");
+    assert.equal(
+      (await tryTitle("{{ brand | lower | title }}", {}, { brand: "RALPH LAUREN" })).text,
+      "Ralph Lauren",
     );
   });
 });

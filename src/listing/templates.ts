@@ -162,17 +162,12 @@ async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; C
   });
   for (const tag of ["include", "render", "layout", "block"]) delete engine.tags[tag];
   // Jinja's names for the common filters, so templates written for the spec (Jinja syntax) keep working.
-  const alias: Record<string, string> = {
-    upper: "upcase",
-    lower: "downcase",
-    trim: "strip",
-    length: "size",
-    title: "capitalize",
-  };
+  const alias: Record<string, string> = { upper: "upcase", lower: "downcase", trim: "strip", length: "size" };
   for (const [jinja, name] of Object.entries(alias)) {
     const f = engine.filters[name];
     if (f) engine.registerFilter(jinja, f);
   }
+  engine.registerFilter("title", titleCase);
   // Every filter's result is counted and capped: LiquidJS counts most, not all (url_encode, escape, newline_to_br).
   for (const [name, impl] of Object.entries(engine.filters)) {
     const handler = (typeof impl === "function" ? impl : impl.handler) as (...a: unknown[]) => unknown;
@@ -197,6 +192,21 @@ async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; C
     return renderTemplates(templates, ctx, emitter ?? (budget && new CappedEmitter(budget, liquid.toValue)));
   };
   return { engine, Context: liquid.Context };
+}
+
+/**
+ * Jinja's `title` filter, for brand names: each word starts with a capital, and a word the seller wrote with a
+ * capital in it is left as written. Words start, as in Jinja, after a space, a hyphen or an opening bracket, and
+ * also after "&", "/", "." or "+" ("h&m" → "H&M"; never after an apostrophe or a digit: "levi's" → "Levi's",
+ * "3xl" stays). Jinja also
+ * lowercases the rest of each word ("H&M" → "H&m", "DKNY" → "Dkny", "McQueen" → "Mcqueen"), which spoils the
+ * brand names sellers type; `{{ brand | lower | title }}` gives Jinja's result for a brand in capitals.
+ */
+export function titleCase(value: unknown): string {
+  const text = value === null || value === undefined ? "" : String(value);
+  return text.replace(/[^\s\-({[<&/.+]+/gu, (word) =>
+    /\p{Lu}/u.test(word) ? word : word.replace(/^\p{Ll}/u, (c) => c.toUpperCase()),
+  );
 }
 
 /**

@@ -76,3 +76,27 @@ describe("plan: template comments ignore what they hold (audit item 11)", () => 
       assert.equal(JSON.parse(r.stdout).items[0].title, want);
     });
 });
+
+describe("plan: the title filter keeps a brand's capitals (audit item 16)", () => {
+  it("{{ brand | title }} with --set c1.brand='ralph lauren' and c2.brand=H&M", async () => {
+    const dir = await planned();
+    const r = await runCli(
+      [
+        "plan",
+        dir,
+        "--templates",
+        await templates("{{ brand | title }} {{ category }}"),
+        "--set",
+        "c1.brand=ralph lauren",
+        "--set",
+        "c2.brand=H&M",
+        "--json",
+      ],
+      { env: testEnv() },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const items = JSON.parse(r.stdout).items;
+    assert.equal(items[0].title, "Ralph Lauren Hoodie");
+    assert.equal(items[1].title, "H&M T-shirt");
+  });
+});
