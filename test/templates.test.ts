@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DEFAULTS } from "../src/core/defaults.js";
@@ -231,6 +231,32 @@ describe("templates: the title filter capitalises words and keeps a brand's own 
     assert.equal(
       (await tryTitle("{{ brand | lower | title }}", {}, { brand: "RALPH LAUREN" })).text,
       "Ralph Lauren",
+    );
+  });
+});
+
+// Audit item 14 (templates): the message named the edit, not the template; a folder was "no file".
+describe("templates: a template's own mistakes name the template (audit item 14)", () => {
+  it("a title template that renders nothing for an article", async () => {
+    const r = await tryTitle("{% if size %}{{ size }}{% endif %}", {}, { size: null });
+    assert.match(r.error ?? "", /^Expected .*title\.njk to render a title for c1 but it rendered nothing$/);
+    assert.match(r.hint ?? "", /\{% if … %\}/);
+  });
+  it("a folder in place of title.njk", async () => {
+    const dir = await templatesWith("x");
+    await rm(join(dir, "fr", "title.njk"));
+    await mkdir(join(dir, "fr", "title.njk"));
+    await assert.rejects(
+      loadTemplates(dir, "fr"),
+      /Expected a template file at .*title\.njk but found a folder there/,
+    );
+  });
+  it("a missing template is still 'no file there'", async () => {
+    const dir = await templatesWith("x");
+    await rm(join(dir, "fr", "title.njk"));
+    await assert.rejects(
+      loadTemplates(dir, "fr"),
+      /Expected a template at .*title\.njk but found no file there/,
     );
   });
 });

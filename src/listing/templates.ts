@@ -282,7 +282,7 @@ function closingOf(src: string, start: number, close: string): number {
 /**
  * Loads title.njk and description.njk from DIR/LANG (Jinja-like syntax, rendered by LiquidJS). Unknown variables
  * and syntax errors are errors naming the file (BAD_INPUT), never empty strings; a missing file is NOT_FOUND, a
- * file over DEFAULTS.templates.maxTemplateChars BAD_INPUT.
+ * folder in its place or a file over DEFAULTS.templates.maxTemplateChars BAD_INPUT.
  */
 export async function loadTemplates(
   dir: string,
@@ -352,6 +352,14 @@ async function readTemplate(path: string, limits: TemplateLimits): Promise<strin
       throw new VbulkError("NOT_FOUND", `Expected a template at ${printable(path)} but found no file there`, {
         hint,
       });
+    if (code === "EISDIR")
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected a template file at ${printable(path)} but found a folder there`,
+        {
+          hint: `title.njk and description.njk are files: move that folder away and put the template there. ${hint}`,
+        },
+      );
     const typed = fileSystemError(err, path, "read", hint);
     if (typed instanceof VbulkError) throw typed;
     throw new VbulkError("BAD_FILE", `Could not read ${printable(path)} (${code ?? messageOf(err)})`, {
@@ -368,8 +376,9 @@ function oneLine(err: unknown): string {
 }
 
 /**
- * Renders a template for one article. Throws BAD_INPUT naming the template file when it fails and when it goes
- * over a limit (DEFAULTS.templates: the limit is named).
+ * Renders a template for one article. Throws BAD_INPUT naming the template file when it fails, when it goes over
+ * a limit (DEFAULTS.templates: the limit is named) and when it renders nothing (a title or description must say
+ * something; the template, not the article, is the cause).
  */
 export function render(t: ListingTemplate, ctx: TemplateContext, name: string): string {
   const budget = new RenderBudget(t.limits);
@@ -403,6 +412,14 @@ export function render(t: ListingTemplate, ctx: TemplateContext, name: string): 
       hint: "A variable that can be empty (size, brand) needs {% if … %} around it; loops must stay small.",
     });
   }
+  if (!text)
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected ${name} to render a ${t.field} for ${ctx.id} but it rendered nothing`,
+      {
+        hint: `With this article's values (size and brand may be empty) every part of the template was left out: keep a part outside {% if … %}, e.g. {{ category }}. Nothing was written.`,
+      },
+    );
   return text;
 }
 /** Cuts text to at most `max` characters on a word boundary, adding "…"; says whether it cut. */

@@ -77,6 +77,24 @@ describe("plan: template comments ignore what they hold (audit item 11)", () => 
     });
 });
 
+describe("plan: a template's mistakes are named as the template's (audit item 14)", () => {
+  it("a title template that renders nothing names the template, not the edit", async () => {
+    const r = await refused(
+      await templates("{% if size %}{{ size }}{% endif %}"),
+      /Expected .*fr\/title\.njk to render a title for c1 but it rendered nothing/,
+    );
+    assert.doesNotMatch(r.stderr, /Fix the edit/);
+  });
+  it("a folder in place of title.njk is called a folder", async () => {
+    const tpl = await templates("x");
+    const { rm } = await import("node:fs/promises");
+    await rm(join(tpl, "fr", "title.njk"));
+    await mkdir(join(tpl, "fr", "title.njk"));
+    const r = await refused(tpl, /Expected a template file at .*fr\/title\.njk but found a folder there/);
+    assert.doesNotMatch(r.stderr, /found no file/);
+  });
+});
+
 describe("plan: the title filter keeps a brand's capitals (audit item 16)", () => {
   it("{{ brand | title }} with --set c1.brand='ralph lauren' and c2.brand=H&M", async () => {
     const dir = await planned();
