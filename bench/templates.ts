@@ -1,8 +1,8 @@
 /**
  * Template limits benchmark (npm run bench:templates): what a shared template can cost a 500-article plan (1000
  * renders: a title and a description each) under DEFAULTS.templates. For each template: the time of the whole
- * plan's renders (or until the first refusal), the time of one render, the steps and characters it counted, and
- * the process's peak memory. "worst" templates stay just under a limit on every article: their line is the most
+ * plan's renders (or until the first refusal) in wall-clock and CPU time (the CPU time varies less with the
+ * machine's load), the slowest render, what stopped it and the process's memory. "worst" templates stay just under a limit on every article: their line is the most
  * a template can cost. Prints a table; nothing is asserted.
  *
  *   npm run bench:templates                 500 articles
@@ -78,6 +78,7 @@ try {
     }
     const t = await loadTemplates(dir, "fr");
     const start = performance.now();
+    const cpu = process.cpuUsage();
     let renders = 0;
     let refused = "";
     let slowest = 0;
@@ -98,10 +99,12 @@ try {
         }
       }
     const ms = performance.now() - start;
+    const used = process.cpuUsage(cpu);
     rows.push([
       name,
       String(renders),
       `${(ms / 1000).toFixed(2)} s`,
+      `${((used.user + used.system) / 1e6).toFixed(2)} s`,
       `${slowest.toFixed(1)} ms`,
       refused || "rendered",
       `${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`,
@@ -114,6 +117,6 @@ try {
 console.log(
   `${N} articles, ${2 * N} renders; limits: text ${L.maxTextChars}, chars ${L.maxRenderChars}, steps ${L.maxRenderSteps}`,
 );
-const head = ["template", "renders", "all renders", "slowest render", "outcome", "rss"];
+const head = ["template", "renders", "all renders", "cpu", "slowest render", "outcome", "rss"];
 const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
 for (const r of [head, ...rows]) console.log(r.map((v, c) => v.padEnd(widths[c]!)).join("  "));

@@ -318,9 +318,9 @@ export const DEFAULTS = Object.freeze({
     // Listing templates are files sellers share, so what one may do is counted, never timed: a template passes or
     // fails the same on any machine and under any load (LiquidJS's wall-clock renderLimit did not), and what a
     // template can cost is known. A 500-article plan is 1000 renders; `npm run bench:templates` renders templates
-    // that stay just under these limits on every article: at most 3.8 s for the whole plan, on the shared 2-core
-    // machine at load average 16 (the default templates: 0.3 s; before these limits, five nested loops took ~5 min
-    // and a 150-byte template crashed node at 1.3 GB).
+    // that stay just under these limits on every article: at most 1.0 s of CPU for the whole plan (3.6-3.9 s
+    // wall-clock on the shared 2-core machine at load average 14-16); the default templates 0.1 s. Before these
+    // limits five nested loops took ~5 min and a 150-byte template crashed node at 1.3 GB (audit item 8).
     /** Longest template file, in characters (LiquidJS parseLimit; parsed once a plan): room for many {% if %}
      *  branches around a 2000-character description. */
     maxTemplateChars: 100_000,
@@ -329,11 +329,11 @@ export const DEFAULTS = Object.freeze({
     maxTextChars: 10_000,
     /** Characters a render may write (outputs, captures) and pass through filters, all counted together (LiquidJS
      *  memoryLimit plus what it does not count). The default description uses ~120; 20 000 holds a 2000-character
-     *  description filtered several times; the costliest 20 000 (split | sort_natural | join) take ~4 ms. */
+     *  description filtered several times; the costliest 20 000 (split | sort_natural | join) take ~1 ms of CPU. */
     maxRenderChars: 20_000,
     /** Tags, outputs and loop turns a render may take (in place of LiquidJS's renderLimit in ms). The default
      *  templates take 7-11; the variables are single values, so a listing has nothing to loop over for long. An
-     *  empty loop of 2000 turns takes ~3 ms. */
+     *  empty loop of 2000 turns takes ~1 ms of CPU. */
     maxRenderSteps: 2_000,
   }),
 });
