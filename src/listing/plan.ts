@@ -204,7 +204,9 @@ export function buildPlan(
       brand: rules.brand,
       size: null,
       gender: rules.gender ?? guessed,
-      price: priceFor(rules, article.category),
+      // The price rule of the category the item ends up with: a seller who corrects a hoodie into jeans gets the
+      // jeans price, as a corrected size shows up in the generated title.
+      price: priceFor(rules, edits.category ?? article.category),
       publish: false,
       excluded: false,
     } satisfies Omit<Editable, "title" | "description">;

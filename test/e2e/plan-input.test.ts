@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { catalogFixture } from "../helpers/catalog.js";
+import { runCli, testEnv } from "../helpers/run.js";
+
+// Audit of `vbulk plan` (notes/audit-plan.md), the flags and text a seller types: each case failed before its fix.
+
+const articles = [
+  { category: "hoodie", color: "noir" as const, photos: ["IMG_0001.jpg", "IMG_0002.jpg"] },
+  { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0003.jpg"] },
+  { category: "jeans", color: "bleu" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+];
+
+async function plan(dir: string, args: string[]) {
+  return runCli(["plan", dir, ...args], { env: testEnv() });
+}
+
+async function planJson(dir: string) {
+  return JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+}
+
+describe("plan: a category set by hand", () => {
+  it("takes its own price rule (audit 1)", async () => {
+    const dir = await catalogFixture(articles);
+    const r = await plan(dir, ["--price-rules", '{"jeans":25}', "--set", "c1.category=jeans"]);
+    assert.equal(r.code, 0, r.stderr);
+    const p = await planJson(dir);
+    assert.equal(p.items[0].category, "jeans");
+    assert.equal(p.items[0].price, 25, "the jeans rule, not the default price");
+    assert.equal(p.items[2].price, 25);
+    assert.equal(p.items[1].price, 20);
+  });
+});
