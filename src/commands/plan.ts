@@ -37,12 +37,14 @@ interface RawPlanOptions {
   mapping?: string;
   labels?: string;
   set: string[];
-  publish?: string;
-  only?: string;
-  exclude?: string;
+  publish?: string[];
+  only?: string[];
+  exclude?: string[];
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+/** Like collect, but undefined while the flag is not given: `--publish` unset and `--publish none` differ. */
+const collectIds = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 /** Registers `vbulk plan`. */
 export function registerPlan(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
@@ -78,15 +80,18 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
     .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collect, [])
     .option(
       "--publish <ids>",
-      'exactly these articles are marked to publish, every other one unmarked (e.g. c3,c7); "none" unmarks all',
+      'exactly these articles are marked to publish, every other one unmarked (e.g. c3,c7; repeatable); "none" unmarks all',
+      collectIds,
     )
     .option(
       "--only <ids>",
-      'exactly these articles are included, every other one excluded (e.g. c1,c2); "all" includes every article again',
+      'exactly these articles are included, every other one excluded (e.g. c1,c2; repeatable); "all" includes every article again',
+      collectIds,
     )
     .option(
       "--exclude <ids>",
-      "exclude these articles as well (undo: --only all, or --set ID.excluded=false)",
+      "exclude these articles as well (repeatable; undo: --only all, or --set ID.excluded=false)",
+      collectIds,
     );
   for (const f of PLAN_FLAGS) command.addOption(f.option);
   command.action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
@@ -205,13 +210,16 @@ async function planLocked(io: Io, dir: string, raw: RawPlanOptions): Promise<num
   if (pricesFrom) checkPriceCategories(rules.prices, categories, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
   const overrides = parseSet(raw.set, ids, categories);
-  const idList = (value: string, flag: string) => {
-    const list = value
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
+  // Each flag may be repeated (--exclude c1 --exclude c2): its lists add up, as --set's edits do.
+  const idList = (values: string[], flag: string, word?: "all" | "none") => {
+    const lists = values.map((value) =>
+      value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     // An empty $IDS in a script: --only "" would exclude every article. "none" and "all" say that on purpose.
-    if (list.length === 0)
+    if (lists.some((l) => l.length === 0))
       throw new VbulkError(
         "BAD_USAGE",
         `Expected article ids of the catalog for ${flag} but received an empty list`,
@@ -219,6 +227,16 @@ async function planLocked(io: Io, dir: string, raw: RawPlanOptions): Promise<num
           hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}. Nothing was written.`,
         },
       );
+    const list = [...new Set(lists.flat())];
+    if (word && list.includes(word)) {
+      if (list.length === 1) return word;
+      // "--publish none --publish c3": one of the two is a mistake, and guessing which would change the plan.
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected either ${word} or article ids for ${flag.split(" ")[0]} but received ${list.join(", ")}`,
+        { hint: `Give ${word} alone, or the ids alone. Nothing was written.` },
+      );
+    }
     for (const id of list)
       if (!ids.has(id))
         throw new VbulkError(
@@ -229,11 +247,12 @@ async function planLocked(io: Io, dir: string, raw: RawPlanOptions): Promise<num
     return list;
   };
   const selection: Selection = {};
-  if (raw.publish !== undefined)
-    selection.publish = raw.publish.trim() === "none" ? [] : idList(raw.publish, "--publish (or none)");
-  if (raw.only !== undefined)
-    selection.only = raw.only.trim() === "all" ? "all" : idList(raw.only, "--only (or all)");
-  if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude");
+  if (raw.publish !== undefined) {
+    const list = idList(raw.publish, "--publish (or none)", "none");
+    selection.publish = list === "none" ? [] : (list as string[]);
+  }
+  if (raw.only !== undefined) selection.only = idList(raw.only, "--only (or all)", "all") as string[] | "all";
+  if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude") as string[];
 
   const { plan, changes } = buildPlan(
     catalog,

@@ -33,3 +33,37 @@ describe("plan: a category set by hand", () => {
     assert.equal(p.items[1].price, 20);
   });
 });
+
+describe("plan: --publish, --only and --exclude repeated", () => {
+  it("add up, as --set does (audit 2)", async () => {
+    const dir = await catalogFixture(articles);
+    const a = await plan(dir, ["--exclude", "c1", "--exclude", "c2"]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.deepEqual(
+      (await planJson(dir)).items.map((i: { excluded: boolean }) => i.excluded),
+      [true, true, false],
+    );
+    const b = await plan(dir, [
+      ...["--only", "c1", "--only", "c2", "--gender", "femme", "--set", "c1.size=M", "--set", "c2.size=M"],
+      ...["--publish", "c1", "--publish", "c2"],
+    ]);
+    assert.equal(b.code, 0, b.stderr);
+    const p = await planJson(dir);
+    assert.deepEqual(
+      p.items.map((i: { excluded: boolean; publish: boolean }) => [i.excluded, i.publish]),
+      [
+        [false, true],
+        [false, true],
+        [true, false],
+      ],
+    );
+  });
+
+  it("none or all with ids is refused, nothing written", async () => {
+    const dir = await catalogFixture(articles);
+    const r = await plan(dir, ["--publish", "none", "--publish", "c1"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Expected either none or article ids for --publish but received none, c1/);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+  });
+});
