@@ -33,3 +33,14 @@ describe("parseSet (vbulk plan --set, the review page's edits): invalid values",
     refused(`c1.size=${"X".repeat(21)}`, /a size of 1 to 20 characters/);
   });
 });
+
+describe("parseSet: category ids", () => {
+  it("takes every id a label set may have, spaces included (audit 4)", () => {
+    assert.equal(parseSet(["c1.category=puffer jacket"], ids).get("c1")?.category, "puffer jacket");
+    assert.equal(
+      parseSet(["c1.category=puffer jacket"], ids, ["hoodie", "puffer jacket"]).get("c1")?.category,
+      "puffer jacket",
+    );
+    refused("c1.category=Puffer Jacket", /Expected a garment type id/);
+  });
+});

@@ -23,6 +23,9 @@ export const CONDITIONS = [
 ] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
+/** A garment type id of a label set ("hoodie", "t-shirt", "puffer jacket"): label files, --set and price rules. */
+export const CATEGORY_ID = /^[a-z0-9][a-z0-9 -]*$/;
+
 /** Vinted departments (the first step of its category path). */
 export const DEPARTMENTS = ["femme", "homme"] as const;
 export type Department = (typeof DEPARTMENTS)[number];

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { saveJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
-import { ARTICLE_ID, LANGUAGES } from "../core/vocab.js";
+import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { keepsMost } from "../ingest/ids.js";
 import type { LabelSet } from "../model/clip.js";
@@ -517,8 +517,9 @@ export function parseSet(
     // A plain amount: digits with at most two decimals (dot or French comma). Number() alone took 1e-9 and 0x1F.
     if (field === "price")
       value = /^\d{1,6}(?:[.,]\d{1,2})?$/.test(raw) ? Number(raw.replace(",", ".")) : Number.NaN;
-    // A type id is a plain word; names of JavaScript built-ins (constructor, __proto__) reached price lookups.
-    if (field === "category" && (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(raw) || raw in Object.prototype))
+    // Any id a label set may have ("puffer jacket" too); names of JavaScript built-ins (constructor, __proto__)
+    // reached price lookups.
+    if (field === "category" && (!CATEGORY_ID.test(String(value)) || String(value) in Object.prototype))
       value = "";
     if (field === "publish" || field === "excluded")
       value = raw === "true" ? true : raw === "false" ? false : raw;
@@ -562,7 +563,7 @@ function describeField(field: string, categories: string[] = []): string {
     case "color_ids":
       return "one or two Vinted colour ids, comma-separated (e.g. 5 or 5,12; null: those of color and color2)";
     case "category":
-      return `a garment type id of the label set (lower-case letters, digits and dashes, e.g. hoodie${categories.length ? `; one of ${categories.join(", ")}` : ""})`;
+      return `a garment type id of the label set (lower-case letters, digits, dashes and spaces, e.g. hoodie${categories.length ? `; one of ${categories.join(", ")}` : ""})`;
     case "size":
       return `a size of 1 to ${SIZE_MAX} characters (e.g. M, 38, W30)`;
     case "brand":

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
+import { CATEGORY_ID } from "../core/vocab.js";
 import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
 import type { Classifier } from "../ingest/index.js";
@@ -25,7 +26,7 @@ const DepartmentLeafSchema = z
   .nullable();
 
 export const LabelSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9 -]*$/, "lower-case letters, digits, spaces and dashes"),
+  id: z.string().regex(CATEGORY_ID, "lower-case letters, digits, spaces and dashes"),
   /** French name shown in listings. */
   name: z.string().min(1),
   name_en: z.string().min(1).optional(),

@@ -67,3 +67,12 @@ describe("plan: --publish, --only and --exclude repeated", () => {
     assert.doesNotMatch(r.stderr, /unexpected/);
   });
 });
+
+describe("plan: category ids with a space", () => {
+  it('--set c1.category="puffer jacket" (a built-in label) is taken (audit 4)', async () => {
+    const dir = await catalogFixture(articles);
+    const r = await plan(dir, ["--set", "c1.category=puffer jacket"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await planJson(dir)).items[0].category, "puffer jacket");
+  });
+});
