@@ -44,3 +44,30 @@ describe("parseSet: category ids", () => {
     refused("c1.category=Puffer Jacket", /Expected a garment type id/);
   });
 });
+
+// The shell removes the quotes a user types; a pair still wrapping the whole value was quoted twice (a script, an
+// npm script) and is removed once, only where the shell would have: nothing inside that would have ended it.
+describe("parseSet: quotes around a --set value (audit 15)", () => {
+  const title = (v: string, shellQuotes = true) =>
+    parseSet([`c1.title=${v}`], ids, [], { shellQuotes }).get("c1")?.title;
+  it("removes one pair wrapping the whole value", () => {
+    assert.equal(title('"Sweat Nike noir"'), "Sweat Nike noir");
+    assert.equal(title("'Sweat Nike noir'"), "Sweat Nike noir");
+    assert.equal(title('"Robe d\'été"'), "Robe d'été");
+  });
+  it("keeps every other quote as typed, never leaving one unbalanced", () => {
+    assert.equal(title('"Levi\'s 501" jean "vintage"'), '"Levi\'s 501" jean "vintage"');
+    assert.equal(title('12" vinyl'), '12" vinyl');
+    assert.equal(title('"Robe'), '"Robe');
+    assert.equal(title("'Robe d'été'"), "'Robe d'été'");
+    assert.equal(title('""Robe""'), '""Robe""');
+  });
+  it("the review page's text is taken as typed: no shell removed anything there", () => {
+    assert.equal(title('"Vintage"', false), '"Vintage"');
+  });
+  it("an empty pair is an empty value, refused", () =>
+    assert.throws(
+      () => parseSet(['c1.title=""'], ids, [], { shellQuotes: true }),
+      (e: unknown) => e instanceof VbulkError && /Expected a text/.test(e.message),
+    ));
+});

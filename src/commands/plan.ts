@@ -209,7 +209,7 @@ async function planLocked(io: Io, dir: string, raw: RawPlanOptions): Promise<num
   const categories = labels.labels.map((l) => l.id);
   if (pricesFrom) checkPriceCategories(rules.prices, categories, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
-  const overrides = parseSet(raw.set, ids, categories);
+  const overrides = parseSet(raw.set, ids, categories, { shellQuotes: true });
   // Each flag may be repeated (--exclude c1 --exclude c2): its lists add up, as --set's edits do.
   const idList = (values: string[], flag: string, word?: "all" | "none") => {
     const lists = values.map((value) =>

@@ -483,12 +483,26 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * Parses --set ID.FIELD=VALUE into typed edits. Throws BAD_USAGE naming the flag, field and expected type.
+ * A value still wrapped in one pair of quotes after the shell ran (quoted twice: `--set 'c3.title="Sweat"'`, a
+ * script) loses that pair, only where a shell would have removed it: nothing inside that would have ended it. Every
+ * other quote is the seller's text (`Levi's 501`, `12" vinyl`, `"Le Petit Prince" t-shirt`) and stays, so no quote is
+ * ever left without its pair.
+ */
+export function unquoteOnce(value: string): string {
+  const m = /^(["'])(.*)\1$/s.exec(value);
+  return m && !m[2]!.includes(m[1]!) ? m[2]! : value;
+}
+
+/**
+ * Parses --set ID.FIELD=VALUE into typed edits; `shellQuotes` (the command line, not the review page whose text no
+ * shell touched) removes a pair of quotes left around a value (unquoteOnce). Throws BAD_USAGE naming the flag,
+ * field and expected type.
  */
 export function parseSet(
   assignments: string[],
   ids: Set<string>,
   categories: string[] = [],
+  { shellQuotes = false }: { shellQuotes?: boolean } = {},
 ): Map<string, Partial<Editable>> {
   const out = new Map<string, Partial<Editable>>();
   for (const a of assignments) {
@@ -500,7 +514,8 @@ export function parseSet(
         { hint: 'Example: --set c3.price=30 --set c3.title="Hoodie noir"' },
       );
     }
-    const [, id, field, raw] = m as unknown as [string, string, string, string];
+    const [, id, field, typed] = m as unknown as [string, string, string, string];
+    const raw = shellQuotes ? unquoteOnce(typed) : typed;
     if (!ids.has(id))
       throw new VbulkError(
         "BAD_USAGE",
@@ -513,14 +528,13 @@ export function parseSet(
         `Expected one of ${EDITABLE_FIELDS.join(", ")} for the field of --set ${a} but received "${field}"`,
       );
     const schema = EditableSchema.shape[field as keyof Editable];
-    let value: unknown = raw.replace(/^"(.*)"$/s, "$1");
+    let value: unknown = raw;
     // A plain amount: digits with at most two decimals (dot or French comma). Number() alone took 1e-9 and 0x1F.
     if (field === "price")
       value = /^\d{1,6}(?:[.,]\d{1,2})?$/.test(raw) ? Number(raw.replace(",", ".")) : Number.NaN;
     // Any id a label set may have ("puffer jacket" too); names of JavaScript built-ins (constructor, __proto__)
     // reached price lookups.
-    if (field === "category" && (!CATEGORY_ID.test(String(value)) || String(value) in Object.prototype))
-      value = "";
+    if (field === "category" && (!CATEGORY_ID.test(raw) || raw in Object.prototype)) value = "";
     if (field === "publish" || field === "excluded")
       value = raw === "true" ? true : raw === "false" ? false : raw;
     if (field === "color_ids")
@@ -537,7 +551,7 @@ export function parseSet(
     if (!r.success || badCategory)
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected ${describeField(field, categories)} for --set ${id}.${field} but received ${JSON.stringify(raw)}${field === "size" && typeof value === "string" && value.length > SIZE_MAX ? ` (${value.length} characters)` : ""}`,
+        `Expected ${describeField(field, categories)} for --set ${id}.${field} but received ${JSON.stringify(typed)}${field === "size" && typeof value === "string" && value.length > SIZE_MAX ? ` (${value.length} characters)` : ""}`,
         { hint: "Nothing was written." },
       );
     out.set(id, { ...out.get(id), [field]: r.data });

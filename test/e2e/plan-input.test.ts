@@ -76,3 +76,18 @@ describe("plan: category ids with a space", () => {
     assert.equal((await planJson(dir)).items[0].category, "puffer jacket");
   });
 });
+
+describe("plan --set: quotes the shell left", () => {
+  it("one pair around the whole value goes, every other quote stays (audit 15)", async () => {
+    const dir = await catalogFixture(articles);
+    const r = await plan(dir, [
+      ...["--set", `c1.title="Levi's 501" jean "vintage"`, "--set", 'c2.title="Sweat Nike"'],
+      ...["--set", "c3.title='Robe d'été'"],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      (await planJson(dir)).items.map((i: { title: string }) => i.title),
+      [`"Levi's 501" jean "vintage"`, "Sweat Nike", "'Robe d'été'"],
+    );
+  });
+});
