@@ -68,6 +68,6 @@ describe("parseSet: quotes around a --set value (audit 15)", () => {
   it("an empty pair is an empty value, refused", () =>
     assert.throws(
       () => parseSet(['c1.title=""'], ids, [], { shellQuotes: true }),
-      (e: unknown) => e instanceof VbulkError && /Expected a text/.test(e.message),
+      (e: unknown) => e instanceof VbulkError && /Expected a one-line text/.test(e.message),
     ));
 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
+import { printable } from "../core/text.js";
 import { completeLabels, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
@@ -315,7 +316,12 @@ function parsePriceRules(raw: string): Record<string, number> {
 
 function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void {
   const { c } = io;
-  const cut = (t: string, n: number) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+  // Every string a seller, a file or a shared template gave is shown escaped (printable): an escape sequence in
+  // plan.json or a folder name must not reach the terminal, nor a line break forge a row.
+  const cut = (t: string, n: number) => {
+    const p = printable(t);
+    return p.length > n ? `${p.slice(0, n - 1)}…` : p;
+  };
   const rows = plan.items.map((i) => [
     i.cluster_id,
     String(i.photos.length),
@@ -324,7 +330,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
     cut(i.description.split("\n")[0] ?? "", 48),
     `${i.price} €`,
     i.excluded ? "excluded" : i.publish ? "yes" : "no",
-    i.excluded ? "" : i.needs_review.join("; "),
+    i.excluded ? "" : printable(i.needs_review.join("; ")),
   ]);
   const head = ["article", "photos", "title", "description", "price", "publish", "needs_review"];
   const last = head.length - 1;
@@ -348,7 +354,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
       `edits followed their article: ${changes.moved.map(([to, from]) => `${from} → ${to}`).join(", ")}`,
     );
   if (changes.added.length && changes.kept.length) io.out(`new: ${changes.added.join(", ")}`);
-  for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${n}`));
-  io.out(`plan: ${path}`);
+  for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${printable(n)}`));
+  io.out(`plan: ${printable(path)}`);
   io.out(c.dim("next: edit plan.json (or use --set), then `vbulk execute` (dry run: drafts only)"));
 }

@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from "node:util";
+
 /**
  * Text from the outside world (file names, ZIP entry names, decoder messages) made safe to print or log: control
  * characters (terminal escapes, newlines that would forge a log line, bidi overrides that reorder what is shown)
@@ -24,6 +26,18 @@ export function hasControlCharacter(text: string): boolean {
   const found = UNSAFE.test(text);
   UNSAFE.lastIndex = 0;
   return found;
+}
+
+/**
+ * Text rendered from shared templates and files made fit to send as a listing: terminal escape sequences and
+ * control characters removed; with `lines`, line breaks (CRLF and CR as LF) and tabs kept, otherwise a line break
+ * and the spaces around it become one space (a title is one line).
+ */
+export function listingText(text: string, lines: boolean): string {
+  const flat = stripVTControlCharacters(text).replace(/\r\n?/g, "\n");
+  return (lines ? flat : flat.replace(/\s*[\n\t\v\f]+\s*/g, " "))
+    .replace(UNSAFE, (ch) => (lines && (ch === "\n" || ch === "\t") ? ch : ""))
+    .trim();
 }
 
 /** "1 photo", "2 photos": counts read as a person would write them. */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { saveJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
+import { hasControlCharacter, listingText } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { keepsMost } from "../ingest/ids.js";
@@ -37,6 +38,23 @@ export function parseEuros(raw: string): number | null {
 /** Vinted's longest size label ("W32 L34 / FR 42-44" style labels fit in 20). */
 export const SIZE_MAX = 20;
 
+/**
+ * Text a buyer reads and a terminal shows: not only spaces, and no control character (an escape sequence, a bell, a
+ * bidi override): a blank title went to Vinted as "ready", an escape in a brand reached the seller's terminal. A
+ * title, brand or size is one line; a description keeps its line breaks (and tabs).
+ */
+const listingString = (min: number, max: number, lines = false) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((t) => t.trim() !== "", { message: "a text that is not only spaces" })
+    .refine((t) => !hasControlCharacter(lines ? t.replace(/[\n\t]/g, "") : t), {
+      message: lines
+        ? "a text without control characters (escape sequences); line breaks are fine"
+        : "a single line without control characters (line breaks, escape sequences)",
+    });
+
 /** The fields a seller may edit; an edit is a value that differs from what vbulk generated, and it survives re-plans. */
 export const EditableSchema = z.object({
   category: z.string().min(1),
@@ -53,14 +71,14 @@ export const EditableSchema = z.object({
     .nullable()
     .optional(),
   condition: z.enum(CONDITIONS),
-  brand: z.string().min(1).max(100),
-  size: z.string().min(1).max(SIZE_MAX).nullable(),
+  brand: listingString(1, 100),
+  size: listingString(1, SIZE_MAX).nullable(),
   gender: z.enum(GENDERS).nullable(),
   price: PriceSchema,
   publish: z.boolean(),
   excluded: z.boolean(),
-  title: z.string().min(1).max(TITLE_MAX),
-  description: z.string().min(1).max(DESCRIPTION_MAX),
+  title: listingString(1, TITLE_MAX),
+  description: listingString(1, DESCRIPTION_MAX, true),
 });
 export type Editable = z.infer<typeof EditableSchema>;
 export const EDITABLE_FIELDS = Object.keys(EditableSchema.shape) as (keyof Editable)[];
@@ -231,10 +249,15 @@ export function buildPlan(
       gender: inputs.gender,
     };
     const notes: string[] = [];
-    const title = capText(render(templates.title, ctx, join(templates.dir, "title.njk")), TITLE_MAX);
+    // A shared template (or a label file's name) may hold line breaks and escape sequences: a title is one line,
+    // and neither goes to Vinted or to the seller's terminal.
+    const title = capText(
+      listingText(render(templates.title, ctx, join(templates.dir, "title.njk")), false),
+      TITLE_MAX,
+    );
     if (title.cut) notes.push(`title cut to ${TITLE_MAX} characters on a word boundary`);
     const description = capText(
-      render(templates.description, ctx, join(templates.dir, "description.njk")),
+      listingText(render(templates.description, ctx, join(templates.dir, "description.njk")), true),
       DESCRIPTION_MAX,
     );
     if (description.cut) notes.push(`description cut to ${DESCRIPTION_MAX} characters on a word boundary`);
@@ -482,6 +505,9 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** The free-text fields of --set, trimmed. */
+const TEXT_FIELDS = ["title", "description", "brand", "size"];
+
 /**
  * A value still wrapped in one pair of quotes after the shell ran (quoted twice: `--set 'c3.title="Sweat"'`, a
  * script) loses that pair, only where a shell would have removed it: nothing inside that would have ended it. Every
@@ -515,7 +541,9 @@ export function parseSet(
       );
     }
     const [, id, field, typed] = m as unknown as [string, string, string, string];
-    const raw = shellQuotes ? unquoteOnce(typed) : typed;
+    const unquoted = shellQuotes ? unquoteOnce(typed) : typed;
+    // Spaces around a text are a slip of the keyboard; a text of only spaces stays as typed, to be refused.
+    const raw = TEXT_FIELDS.includes(field) && unquoted.trim() ? unquoted.trim() : unquoted;
     if (!ids.has(id))
       throw new VbulkError(
         "BAD_USAGE",
@@ -579,13 +607,13 @@ function describeField(field: string, categories: string[] = []): string {
     case "category":
       return `a garment type id of the label set (lower-case letters, digits, dashes and spaces, e.g. hoodie${categories.length ? `; one of ${categories.join(", ")}` : ""})`;
     case "size":
-      return `a size of 1 to ${SIZE_MAX} characters (e.g. M, 38, W30)`;
+      return `a size of 1 to ${SIZE_MAX} characters (e.g. M, 38, W30; one line, not only spaces, no control characters)`;
     case "brand":
-      return "a brand of 1 to 100 characters";
+      return "a one-line brand of 1 to 100 characters (not only spaces, no control characters)";
     case "title":
-      return `a text of 1 to ${TITLE_MAX} characters`;
+      return `a one-line text of 1 to ${TITLE_MAX} characters (not only spaces, no control characters)`;
     case "description":
-      return `a text of 1 to ${DESCRIPTION_MAX} characters`;
+      return `a text of 1 to ${DESCRIPTION_MAX} characters (not only spaces; line breaks but no other control characters)`;
     default:
       return "a non-empty text";
   }

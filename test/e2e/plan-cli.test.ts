@@ -384,7 +384,7 @@ describe("vbulk plan: bad input changes no file", () => {
     unchanged(
       ["--set", `c1.title=${"x".repeat(101)}`],
       {},
-      /Expected a text of 1 to 100 characters for --set c1\.title/,
+      /Expected a one-line text of 1 to 100 characters .*for --set c1\.title/,
     ));
   it("an invalid hand edit in plan.json is reported with its field", () =>
     unchanged([], {}, /Invalid .*plan\.json: items\[0\]\.price: /, async (dir) => {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { catalogFixture } from "../helpers/catalog.js";
-import { runCli, testEnv } from "../helpers/run.js";
+import { runCli, tempDir, testEnv } from "../helpers/run.js";
+import { REPO } from "../helpers/shared.js";
 
 // Audit of `vbulk plan` (notes/audit-plan.md), the flags and text a seller types: each case failed before its fix.
 
@@ -89,5 +90,82 @@ describe("plan --set: quotes the shell left", () => {
       (await planJson(dir)).items.map((i: { title: string }) => i.title),
       [`"Levi's 501" jean "vintage"`, "Sweat Nike", "'Robe d'été'"],
     );
+  });
+});
+
+// Text goes to Vinted and to a terminal: a blank title reached "ready (publish)", a newline broke the table and an
+// escape sequence in a brand or a template reached the terminal raw.
+describe("plan: titles, descriptions, brands and sizes are text a buyer can read (audit 9)", () => {
+  async function refusedSet(dir: string, set: string, pattern: RegExp) {
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await plan(dir, ["--set", set]);
+    assert.equal(r.code, 2, `${set}: exit ${r.code} ${r.stderr}`);
+    assert.match(r.stderr, pattern, set);
+    assert.doesNotMatch(r.stderr, /unexpected/i);
+    assert.ok(!r.stderr.includes("\x1b"), "no raw escape on the terminal");
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
+  }
+
+  it("--set refuses blank text, a line break in a title and control characters", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    await refusedSet(
+      dir,
+      "c1.title=   ",
+      /Expected a one-line text .* for --set c1\.title but received " {3}"/,
+    );
+    await refusedSet(dir, "c1.description= ", /for --set c1\.description but received " "/);
+    await refusedSet(dir, "c2.title=Robe\nrouge", /for --set c2\.title but received "Robe\\nrouge"/);
+    await refusedSet(dir, "c1.brand=\x1b[2J", /for --set c1\.brand but received "\\u001b\[2J"/);
+  });
+
+  it("a blank or escape-laden hand edit of plan.json is refused, naming the field", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    const p = await planJson(dir);
+    p.items[0].title = " ";
+    p.items[1].description = "Robe \x1b]0;pwned\x07 rouge";
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p));
+    const r = await plan(dir, []);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /items\[0\]\.title: a text that is not only spaces; items\[1\]\.description: a text without control characters/,
+    );
+    const check = await runCli(["execute", dir, "--check"], { env: testEnv() });
+    assert.equal(check.code, 2, check.stdout);
+  });
+
+  it("text around the edits is kept, and a line break in a description is fine", async () => {
+    const dir = await catalogFixture(articles);
+    const r = await plan(dir, [
+      ...["--set", "c1.title=  Hoodie Nike  ", "--set", "c1.description=Hoodie.\nPhotos réelles."],
+      ...["--set", "c1.size= M "],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const [i] = (await planJson(dir)).items;
+    assert.deepEqual([i.title, i.description, i.size], ["Hoodie Nike", "Hoodie.\nPhotos réelles.", "M"]);
+  });
+
+  it("a template's control characters never reach plan.json or the terminal; a title is one line", async () => {
+    const dir = await catalogFixture(articles);
+    const templates = join(await tempDir("vbulk-tpl-"), "t");
+    await cp(join(REPO, "templates"), templates, { recursive: true });
+    await writeFile(join(templates, "fr", "title.njk"), "{{ category }}\x1b[31m\n{{ color }}\x07\n");
+    await writeFile(join(templates, "fr", "description.njk"), "{{ category }}\x1b[2J.\r\nBon état.");
+    const r = await plan(dir, ["--templates", templates]);
+    assert.equal(r.code, 0, r.stderr);
+    const [i] = (await planJson(dir)).items;
+    assert.equal(i.title, "Hoodie noir");
+    assert.equal(i.description, "Hoodie.\nBon état.");
+  });
+
+  it("the table shows what a seller's folder name holds, escaped, on one line", async () => {
+    const dir = join(await tempDir(), "photos\nfake line");
+    await mkdir(dir);
+    await catalogFixture(articles, dir);
+    const r = await plan(dir, []);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^plan: .*photos\\nfake line\/plan\.json$/m);
   });
 });
