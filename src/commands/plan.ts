@@ -266,7 +266,9 @@ async function planLocked(io: Io, dir: string, raw: RawPlanOptions): Promise<num
     selection,
   );
   const path = await writePlan(dir, plan);
-  if (io.json) io.out(JSON.stringify(plan, null, 2));
+  // plan.json as written, and what this run did to the previous plan: a script must see reset edits and dropped
+  // articles as a person reading the table does (README "Files and JSON shapes").
+  if (io.json) io.out(JSON.stringify({ ...plan, changes: changesJson(changes) }, null, 2));
   else printPlan(io, plan, changes, path);
   return 0;
 }
@@ -312,6 +314,18 @@ function parsePriceRules(raw: string): Record<string, number> {
     "PRICE_RULES_JSON (--price-rules)",
     `Example: {"hoodie":25,"t-shirt":10}. Nothing was written.`,
   );
+}
+
+/** PlanChanges for --json: `moved` as { from, to } objects rather than pairs a script must know the order of. */
+function changesJson(ch: PlanChanges) {
+  return {
+    added: ch.added,
+    kept: ch.kept,
+    carried: ch.carried,
+    reset: ch.reset,
+    dropped: ch.dropped,
+    moved: ch.moved.map(([to, from]) => ({ from, to })),
+  };
 }
 
 function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void {

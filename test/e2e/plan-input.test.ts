@@ -169,3 +169,32 @@ describe("plan: titles, descriptions, brands and sizes are text a buyer can read
     assert.match(r.stdout, /^plan: .*photos\\nfake line\/plan\.json$/m);
   });
 });
+
+describe("plan --json: what the run changed", () => {
+  it("carries the plan's changes: edits carried or reset, articles dropped (audit 6)", async () => {
+    const dir = await catalogFixture(articles);
+    const prices = ["--set", "c1.price=40", "--set", "c2.price=12", "--set", "c3.price=15"];
+    assert.equal((await plan(dir, prices)).code, 0);
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0007.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0009.jpg"] },
+      ],
+      dir,
+    );
+    const r = await plan(dir, ["--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.changes, {
+      added: [],
+      kept: [],
+      carried: ["c1"],
+      reset: ["c2"],
+      dropped: ["c3"],
+      moved: [],
+    });
+    const { changes: _, ...written } = out;
+    assert.deepEqual(written, await planJson(dir), "the rest is plan.json as written");
+    assert.equal(r.stderr, "");
+  });
+});
