@@ -1,4 +1,5 @@
-import { join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
@@ -24,7 +25,7 @@ import {
 import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
 import { loadLabelSet } from "../model/clip.js";
 import { DEFAULT_LABELS } from "../model/select.js";
-import { readCatalog } from "../store/catalog.js";
+import { type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { configFileLayer, configFlag, envOption, flagLayer, oneOf, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
@@ -150,17 +151,32 @@ const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
 
 async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number> {
   const io = createIo(raw.json === true);
+  const given = resolve(dirArg);
+  if ((await stat(given).catch(() => null))?.isFile() && extname(given).toLowerCase() !== ".zip")
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected a folder holding catalog.json (or the photos' ZIP) for vbulk plan but received the file ${given}`,
+      {
+        hint:
+          basename(given) === "catalog.json" || basename(given) === "plan.json"
+            ? `Pass the folder that holds it: vbulk plan ${dirname(given)}`
+            : "Pass the folder `vbulk ingest` wrote catalog.json to. Nothing was written.",
+      },
+    );
   const dir = await workingFolder(dirArg);
+  // The catalog before the lock: taking it creates DIR/.vbulk, and a wrong path (exit 2) must change no file.
+  // Nothing writes catalog.json under the plan lock, so reading it first sees what reading it inside would.
+  const catalog = await readCatalog(dir);
   const release = await lockPlan(dir);
   try {
-    return await planLocked(io, dir, raw);
+    return await planLocked(io, dir, catalog, raw);
   } finally {
     await release();
   }
 }
 
 /** `vbulk plan` while it holds the folder's plan lock (lockPlan). */
-async function planLocked(io: Io, dir: string, raw: RawPlanOptions): Promise<number> {
+async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOptions): Promise<number> {
   // Everything is read and validated before anything is written: a bad command changes no file.
   const previous = await readPlan(dir);
   // Rules given once are settings: the previous plan's rules come after the config file, before what this run says.
@@ -199,7 +215,6 @@ async function planLocked(io: Io, dir: string, raw: RawPlanOptions): Promise<num
   const { plan: resolved } = resolveConfig(...layers);
   const rules = { ...resolved, given: [...given] };
 
-  const catalog = await readCatalog(dir);
   const [mapping, templates, labels] = await Promise.all([
     loadMapping(raw.mapping ? resolve(raw.mapping) : undefined),
     loadTemplates(raw.templates ? resolve(raw.templates) : DEFAULT_TEMPLATES, rules.lang),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { catalogFixture } from "../helpers/catalog.js";
@@ -196,5 +196,33 @@ describe("plan --json: what the run changed", () => {
     const { changes: _, ...written } = out;
     assert.deepEqual(written, await planJson(dir), "the rest is plan.json as written");
     assert.equal(r.stderr, "");
+  });
+});
+
+// Exit 2 means nothing changed: a wrong path made nope/.vbulk, x.vbulk/, or a lock error about catalog.json/.vbulk.
+describe("plan on a wrong path changes no file (audit 12)", () => {
+  it("a missing folder, an un-ingested ZIP: exit 2, run ingest first, nothing created", async () => {
+    const root = await tempDir();
+    await writeFile(join(root, "x.zip"), "");
+    for (const arg of ["nope", "x.zip"]) {
+      const r = await plan(join(root, arg), []);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /Expected a catalog at .* but found no file there/);
+      assert.match(r.stderr, /hint: Run `vbulk ingest`/);
+    }
+    assert.deepEqual((await readdir(root)).sort(), ["x.zip"]);
+  });
+
+  it("the catalog file itself: says to pass its folder", async () => {
+    const dir = await catalogFixture(articles);
+    const before = (await readdir(dir)).sort();
+    const r = await plan(join(dir, "catalog.json"), []);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Expected a folder holding catalog\.json .* but received the file .*catalog\.json/,
+    );
+    assert.ok(r.stderr.includes(`hint: Pass the folder that holds it: vbulk plan ${dir}`), r.stderr);
+    assert.deepEqual((await readdir(dir)).sort(), before);
   });
 });
