@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { createIo, printError } from "./commands/render.js";
+import { createIo, guardOutput, printError } from "./commands/render.js";
 import { isInputError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
@@ -22,6 +22,9 @@ async function run(fn: () => Promise<number>): Promise<void> {
     exitCode = isInputError(err) ? 2 : 1;
   }
 }
+
+// Before anything prints (commander's help too): a reader that stops early (| head) is no crash (render.ts).
+guardOutput();
 
 const program = new Command()
   .name("vbulk")
@@ -64,5 +67,7 @@ try {
     exitCode = 1;
   }
 }
-// Exit once stdout has drained: a large --json document piped to another program must arrive whole.
-process.stdout.write("", () => process.exit(exitCode));
+// Exit once stdout has drained: a large --json document piped to another program must arrive whole. A stdout
+// whose reader went away (| head) has nothing left to drain.
+if (process.stdout.destroyed) process.exit(exitCode);
+else process.stdout.write("", () => process.exit(exitCode));

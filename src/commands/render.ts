@@ -25,8 +25,33 @@ function progressBars(): typeof cliProgressTypes {
   return progressLib;
 }
 
+/** Streams whose reader went away (EPIPE): what is still to print there is dropped. */
+const gone = new Set<NodeJS.WriteStream>();
+let guarded = false;
+
+/**
+ * `vbulk plan | head -1`: once head has its line it exits, and the next write meets a closed pipe (EPIPE), an
+ * 'error' event nothing listened to: exit 1 with a stack trace, after the work was done. A reader that stops early
+ * is what the seller asked for, so the rest of that stream's output is dropped and the command ends as it would
+ * have, with its own exit code. Any other stream error still surfaces. Idempotent; called by createIo and cli.ts.
+ */
+export function guardOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr])
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+      gone.add(stream);
+    });
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!gone.has(stream) && !stream.destroyed) stream.write(text);
+}
+
 /** Builds the Io for this process: honours --json, NO_COLOR and whether stderr is a TTY. */
 export function createIo(json: boolean): Io {
+  guardOutput();
   const tty = process.stderr.isTTY === true;
   const outTty = process.stdout.isTTY === true;
   const colour = (tty || outTty) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
@@ -36,8 +61,8 @@ export function createIo(json: boolean): Io {
   return {
     json,
     interactive: tty && !json,
-    out: (text) => process.stdout.write(`${redact(plain(text, outTty))}\n`),
-    err: (text) => process.stderr.write(`${redact(plain(text, tty))}\n`),
+    out: (text) => write(process.stdout, `${redact(plain(text, outTty))}\n`),
+    err: (text) => write(process.stderr, `${redact(plain(text, tty))}\n`),
     c,
   };
 }

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { catalogFixture } from "../helpers/catalog.js";
-import { runCli, tempDir, testEnv } from "../helpers/run.js";
+import { BIN, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { REPO } from "../helpers/shared.js";
 
 // Audit of `vbulk plan` (notes/audit-plan.md), the flags and text a seller types: each case failed before its fix.
@@ -224,5 +225,26 @@ describe("plan on a wrong path changes no file (audit 12)", () => {
     );
     assert.ok(r.stderr.includes(`hint: Pass the folder that holds it: vbulk plan ${dir}`), r.stderr);
     assert.deepEqual((await readdir(dir)).sort(), before);
+  });
+});
+
+// `vbulk plan photos | head -1`: head exits after one line and the next write met a closed pipe (EPIPE), which
+// ended in exit 1 and a stack trace. The reader here closes its end before vbulk writes anything: the same, always.
+describe("output into a reader that stops early (audit 13)", () => {
+  it("ends quietly with the command's own exit code", async () => {
+    const dir = await catalogFixture(articles);
+    const child = spawn(process.execPath, [BIN, "plan", dir], {
+      env: { ...testEnv(), NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((done) => child.on("close", done));
+    assert.equal(stderr, "");
+    assert.equal(code, 0);
+    assert.equal((await planJson(dir)).items.length, 3, "plan.json written");
   });
 });
