@@ -59,6 +59,7 @@ export function registerVinted(program: Command, run: Run): void {
           baseUrl: siteUrl(),
           headless: headless(raw.headless, execute),
           timeoutMs: 600_000,
+          limits: execute,
         });
         io.out(`Logged in as ${r.login}. Session saved, encrypted, in ${r.path}`);
         return 0;

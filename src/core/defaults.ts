@@ -287,6 +287,18 @@ export const DEFAULTS = Object.freeze({
     maxWaitMinutes: 60,
     /** Longest a page load or one in-page request may take. */
     timeoutMs: 30_000,
+    /** Longest the browser may take to start (Playwright's own default is 3 minutes). Debian's Chromium starts in
+     *  ~0.3 s on the 2-core build machine (src/vinted/browser.ts, timed with node); a cold Chrome on a slow laptop
+     *  takes seconds. A minute is generous and still ends a cron run that would otherwise wait on a stuck start. */
+    launchTimeoutMs: 60_000,
+    /** Longest each cleanup step (saving the browser state, closing the browser) may take before the browser's
+     *  processes are killed. A healthy Chromium closes in ~0.1 s here; one whose pipes a leftover child holds took
+     *  30 s in Playwright, and one that died or froze can make Playwright wait forever (a CI run: `vbulk doctor`
+     *  idle 8 minutes). 10 s leaves a loaded machine plenty and keeps a cron run from hanging. */
+    closeTimeoutMs: 10_000,
+    /** How often (ms) vbulk checks that the browser's process still runs: when it dies, Playwright may never
+     *  notice (its pipes held open by a leftover child), and every call in flight would wait forever. */
+    browserCheckMs: 1000,
     /** Headed by default: no public tool shows headless Chromium working on Vinted (vinted.md, idx:69038895870). */
     headless: false,
     /** Random gap [min, max] ms between two pages of a list read (the drafts list): Bumpline waits 0.9-2.4 s

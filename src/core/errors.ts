@@ -16,6 +16,7 @@ export type ErrorCode =
   | "CHALLENGE"
   | "RATE_LIMITED"
   | "TRANSIENT"
+  | "BROWSER_LOST"
   | "REJECTED"
   | "NOT_WRITABLE"
   | "NO_SPACE"

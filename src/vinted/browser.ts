@@ -1,7 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
+import type { Config } from "../core/config.js";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import type { StorageState } from "./session.js";
 
@@ -54,17 +57,164 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
+/** The time limits of one browser run (config's execute section; DEFAULTS when none is given). */
+export type BrowserLimits = Pick<
+  Config["execute"],
+  "timeoutMs" | "launchTimeoutMs" | "closeTimeoutMs" | "browserCheckMs"
+>;
+
+/** A launched browser and the means to end it whatever state it is in. */
+export interface BrowserHandle {
+  browser: Browser;
+  context: BrowserContext;
+  /** Rejects with BROWSER_LOST once the browser's process has ended or Playwright lost it: race long steps
+   *  against it, because a call in flight when the browser dies may otherwise never settle. */
+  lost: Promise<never>;
+  /** Whether the browser still runs and Playwright is still connected to it. */
+  alive(): boolean;
+  /** What to throw for `err`, raised by a step in the browser: BROWSER_LOST when the browser is gone (checked
+   *  now: Playwright's "has been closed" can arrive before the watch notices), `err` itself otherwise. */
+  failure(err: unknown): unknown;
+  /** Closes the browser within limits.closeTimeoutMs, then kills whatever of it is left. Never throws. */
+  close(): Promise<void>;
+}
+
+/** `promise`, or `fallback` once `ms` have passed (or it rejects): a step that may never settle, bounded. */
+export async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => fallback), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether process `pid` still runs (signal 0 only asks; EPERM means it runs as someone else). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Kills the browser and every process it started. Playwright starts it as the leader of its own process group
+ * (detached), so the group holds its renderers, GPU process, crash reporter and whatever a launcher script
+ * started: a leftover member can hold the browser's pipes open, and Playwright then waits on them for ever.
+ */
+export function killBrowser(pid: number): void {
+  if (process.platform === "win32") {
+    spawnSync("taskkill", ["/pid", String(pid), "/T", "/F"], { windowsHide: true, timeout: 5000 });
+    return;
+  }
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Not a group leader (a launcher that forks instead of exec'ing): the process itself, at least.
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** The browser's own process id, asked over CDP (Playwright does not expose it); undefined when it cannot say. */
+async function browserPid(browser: Browser, ms: number): Promise<number | undefined> {
+  const ask = async () => {
+    const cdp = await browser.newBrowserCDPSession();
+    const info = (await cdp.send("SystemInfo.getProcessInfo")) as {
+      processInfo: { type: string; id: number }[];
+    };
+    await cdp.detach().catch(() => {});
+    return info.processInfo.find((p) => p.type === "browser")?.id;
+  };
+  return within(ask(), ms, undefined);
+}
+
+/**
+ * Wraps a launched browser: watches that its process still runs, and closes it within limits. `pid` undefined
+ * (the browser would not say) leaves only Playwright's own disconnect to notice a death, and nothing to kill.
+ */
+export function handleFor(
+  browser: Browser,
+  context: BrowserContext,
+  pid: number | undefined,
+  limits: Pick<BrowserLimits, "closeTimeoutMs" | "browserCheckMs">,
+): BrowserHandle {
+  let gone: string | null = null;
+  let lostError: VbulkError | null = null;
+  let fail: (err: VbulkError) => void = () => {};
+  const lost = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  // Nobody may be racing against it yet: a rejection no one awaits must not end the process.
+  lost.catch(() => {});
+  const markGone = (why: string) => {
+    if (gone) return;
+    gone = why;
+    clearInterval(watch);
+    lostError = new VbulkError(
+      "BROWSER_LOST",
+      `Expected the browser to stay open until vbulk was done but ${why}: vbulk stopped there`,
+      {
+        hint: "Run the same command again (execute resumes where it stopped). If it keeps happening, check that the browser opens by hand and that the machine has free memory.",
+      },
+    );
+    fail(lostError);
+  };
+  const check = () => {
+    if (pid !== undefined && !running(pid)) markGone(`its process (${pid}) ended`);
+  };
+  // Kept referenced: until close() clears it, it is what ends a run whose other handles all wait on a dead browser.
+  const watch = setInterval(check, limits.browserCheckMs);
+  browser.on("disconnected", () => markGone("it closed"));
+  let closing: Promise<void> | null = null;
+  return {
+    browser,
+    context,
+    lost,
+    alive: () => gone === null,
+    failure(err) {
+      if (!gone) check();
+      if (!gone && /has been closed|has disconnected/i.test((err as Error)?.message ?? ""))
+        markGone("it closed");
+      return lostError ?? err;
+    },
+    close() {
+      closing ??= (async () => {
+        const wasGone = gone !== null;
+        clearInterval(watch);
+        gone ??= "vbulk closed it";
+        if (!wasGone) await within(browser.close(), limits.closeTimeoutMs, undefined);
+        // Whatever is left of it now (all of it, if close did not finish in time) is killed: a cron run must end,
+        // and must not leave a browser or its helpers behind.
+        if (pid !== undefined) killBrowser(pid);
+      })();
+      return closing;
+    },
+  };
+}
+
 /**
  * Launches the installed browser, headed unless `headless`, with the saved state. Playwright's own SIGINT/SIGTERM/
  * SIGHUP handlers are off: vbulk decides what Ctrl-C does (finish the write in flight, journal it, exit 130), the
  * browser must not close under it first (Playwright starts it in its own process group, so a terminal's Ctrl-C
  * does not reach it directly). Throws NO_DISPLAY-style BAD_USAGE when a window is needed and there is no
- * display, NOT_FOUND when no browser is installed or VBULK_CHROMIUM_PATH is wrong.
+ * display, NOT_FOUND when no browser is installed, VBULK_CHROMIUM_PATH is wrong or the browser does not start
+ * within limits.launchTimeoutMs, BROWSER_LOST when it starts but opens no window within limits.timeoutMs.
  */
 export async function openBrowser(opts: {
   headless: boolean;
   state?: StorageState;
-}): Promise<{ browser: Browser; context: BrowserContext }> {
+  limits?: BrowserLimits;
+}): Promise<BrowserHandle> {
+  const limits = opts.limits ?? DEFAULTS.execute;
   if (!opts.headless && !hasDisplay())
     throw new VbulkError(
       "BAD_USAGE",
@@ -96,6 +246,7 @@ export async function openBrowser(opts: {
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
+      timeout: limits.launchTimeoutMs,
       args: [...QUIET_FLAGS, ...(process.getuid?.() === 0 ? ["--no-sandbox"] : [])],
     });
   } catch (err) {
@@ -114,6 +265,19 @@ export async function openBrowser(opts: {
       },
     );
   }
-  const context = await browser.newContext({ storageState: opts.state as never, locale: "fr-FR" });
-  return { browser, context };
+  const pid = await browserPid(browser, limits.closeTimeoutMs);
+  const context = await within(
+    browser.newContext({ storageState: opts.state as never, locale: "fr-FR" }),
+    limits.timeoutMs,
+    null,
+  );
+  if (!context) {
+    await handleFor(browser, null as never, pid, limits).close();
+    throw new VbulkError(
+      "BROWSER_LOST",
+      `Expected the browser at ${executablePath} to open a window within ${limits.timeoutMs} ms but it did not`,
+      { hint: "Check that this browser opens by hand, then run the same command again." },
+    );
+  }
+  return handleFor(browser, context, pid, limits);
 }

@@ -1,34 +1,43 @@
 import type { Page } from "playwright-core";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { openBrowser } from "./browser.js";
+import { type BrowserLimits, openBrowser } from "./browser.js";
 import { saveSession } from "./session.js";
 
 /**
  * Opens Vinted in the installed browser (headed unless `headless`); the seller logs in by hand (password, Google,
  * captcha: whatever Vinted asks). Once `GET /api/v2/users/current` from inside the page names a user (vinted.md),
  * the browser state is saved encrypted. `drive` lets a test play the seller's part. Throws NOT_LOGGED_IN if the
- * window is closed or time runs out; BAD_USAGE when there is no display for the window.
+ * window is closed, the browser dies or time runs out; BAD_USAGE when there is no display for the window. Every
+ * step is bounded (`limits`, DEFAULTS.execute when not given), closing the browser included.
  */
 export async function login(opts: {
   baseUrl: string;
   headless: boolean;
   timeoutMs: number;
   drive?: (page: Page) => Promise<void>;
+  limits?: BrowserLimits;
 }): Promise<{ path: string; login: string }> {
-  const { browser, context } = await openBrowser({ headless: opts.headless });
+  const limits = opts.limits ?? DEFAULTS.execute;
+  const handle = await openBrowser({ headless: opts.headless, limits });
+  const { context } = handle;
+  // Each step in the browser, ended by the browser's loss: a call in flight when it dies may never settle.
+  const step = <T>(p: Promise<T>) => Promise.race([p, handle.lost]);
   try {
-    const page = await context.newPage();
-    await page.goto(new URL("/", opts.baseUrl).toString()).catch((err: Error) => {
+    const page = await step(context.newPage());
+    const home = new URL("/", opts.baseUrl).toString();
+    await step(page.goto(home, { timeout: limits.timeoutMs })).catch((err: Error) => {
+      if ((err as VbulkError).code === "BROWSER_LOST") throw err;
       throw new VbulkError("NETWORK", `Could not reach ${opts.baseUrl} (${err.message.split("\n")[0]})`, {
         hint: "Check your connection and VBULK_VINTED_URL (default https://www.vinted.fr).",
       });
     });
-    if (opts.drive) await opts.drive(page);
+    if (opts.drive) await step(opts.drive(page));
     const until = Date.now() + opts.timeoutMs;
     while (Date.now() < until) {
-      if (page.isClosed() || !browser.isConnected()) break;
-      const user = await page
-        .evaluate(async () => {
+      if (page.isClosed() || !handle.alive()) break;
+      const user = await step(
+        page.evaluate(async () => {
           const r = await fetch("/api/v2/users/current", {
             credentials: "include",
             headers: { accept: "application/json" },
@@ -36,17 +45,26 @@ export async function login(opts: {
           if (!r.ok) return null;
           const j = (await r.json().catch(() => null)) as { user?: { id?: number; login?: string } } | null;
           return j?.user?.id ? (j.user.login ?? String(j.user.id)) : null;
-        })
-        .catch(() => null);
-      if (user) return { path: await saveSession((await context.storageState()) as never), login: user };
-      await page.waitForTimeout(1000).catch(() => {});
+        }),
+      ).catch(() => null);
+      if (user)
+        return { path: await saveSession((await step(context.storageState())) as never), login: user };
+      await step(page.waitForTimeout(1000)).catch(() => {});
     }
-    throw new VbulkError(
-      "NOT_LOGGED_IN",
-      "Expected a login in the browser window but the window was closed or the time ran out",
-      { hint: "Run `vbulk login` again and finish logging in; vbulk waits up to 10 minutes." },
-    );
+    throw closed();
+  } catch (err) {
+    // The seller closing the window is the usual way a browser goes: the message below says what to do.
+    if ((err as VbulkError).code === "BROWSER_LOST" || !handle.alive()) throw closed();
+    throw err;
   } finally {
-    await browser.close().catch(() => {});
+    await handle.close();
   }
+}
+
+function closed(): VbulkError {
+  return new VbulkError(
+    "NOT_LOGGED_IN",
+    "Expected a login in the browser window but the window was closed or the time ran out",
+    { hint: "Run `vbulk login` again and finish logging in; vbulk waits up to 10 minutes." },
+  );
 }

@@ -4,7 +4,7 @@ import { redact } from "../core/redact.js";
 import type { Plan } from "../listing/plan.js";
 import { StatusWriter } from "../store/status.js";
 import { VintedTab } from "./adapter.js";
-import { openBrowser } from "./browser.js";
+import { openBrowser, within } from "./browser.js";
 import { ChallengeError, RateLimitError } from "./errors.js";
 import { type ExecuteEvent, type ExecuteResult, runExecute } from "./execute.js";
 import type { JournalFile } from "./journal.js";
@@ -44,7 +44,8 @@ export function isPromptExit(err: unknown): boolean {
 
 /**
  * Opens the logged-in tab, runs `fn`, and always saves the browser state again afterwards (Vinted's refresh token is
- * single-use: a session file not saved after a run is stale), failed runs included.
+ * single-use: a session file not saved after a run is stale), failed runs included. Every step is bounded by
+ * the config's limits; throws BROWSER_LOST when the browser dies or closes before `fn` is done.
  */
 export async function withTab<T>(
   hl: boolean,
@@ -53,14 +54,20 @@ export async function withTab<T>(
 ): Promise<T> {
   const base = siteUrl();
   const state = await loadSession();
-  const { browser, context } = await openBrowser({ headless: hl, state });
-  const tab = new VintedTab(context, base, config.timeoutMs);
+  const handle = await openBrowser({ headless: hl, state, limits: config });
+  const tab = new VintedTab(handle.context, base, config.timeoutMs);
   try {
-    return await fn(tab);
+    // A browser that dies under a call can leave that call waiting for ever: its loss ends the run instead.
+    return await Promise.race([fn(tab), handle.lost]);
+  } catch (err) {
+    throw handle.failure(err);
   } finally {
-    const fresh = await context.storageState().catch(() => null);
+    // Every step bounded: a browser that froze or died must not keep the command (a cron job) running.
+    const fresh = handle.alive()
+      ? await within(handle.context.storageState(), config.closeTimeoutMs, null)
+      : null;
     if (fresh?.cookies.length) await saveSession(fresh as never).catch(() => {});
-    await browser.close().catch(() => {});
+    await handle.close();
   }
 }
 

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { chmod, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Browser, BrowserContext } from "playwright-core";
+import type { VbulkError } from "../../src/core/errors.js";
+import { handleFor } from "../../src/vinted/browser.js";
+import { saveSession } from "../../src/vinted/session.js";
+import { needTool, testChromium } from "../helpers/needs.js";
+import { runCli, tempDir, testEnv } from "../helpers/run.js";
+import { VintedReplica } from "../replica/server.js";
+
+const skip = needTool("chromium");
+const chromium = testChromium();
+
+/** Longer than any bounded cleanup (defaults.execute.closeTimeoutMs and the lost-browser poll), far shorter
+ *  than "forever": a command still running then is killed and the test fails on its exit code. */
+const ENDS_WITHIN_MS = 45_000;
+
+/** Whether a process still runs (signal 0 only asks). A zombie does not: an orphan's exit status waits for an
+ *  init that reaps, and a container's init may not. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return process.platform !== "linux";
+  }
+}
+
+/**
+ * A command that drives a browser always ends, with its own message and exit code, even when the browser will
+ * not close or dies under it: cron runs vbulk unattended, and a command idle forever in Playwright's close (one
+ * CI run: `vbulk doctor` idle 8 minutes, no browser left) is worse than any error.
+ */
+describe("a browser that hangs or dies never keeps a command running", { skip, concurrency: false }, () => {
+  const replica = new VintedReplica();
+  let dir: string;
+  const env = (wrapper: string) =>
+    testEnv({
+      VBULK_VINTED_URL: replica.url,
+      VBULK_CONFIG_DIR: dir,
+      VBULK_HEADLESS: "1",
+      VBULK_CHROMIUM_PATH: wrapper,
+    });
+
+  /**
+   * A browser launcher (like Debian's /usr/bin/chromium, a script that execs the real browser) that first starts
+   * a helper which outlives the browser holding its pipes, the way a crash reporter or a stuck child does:
+   * Playwright then never sees the browser's pipes close, so its close() and every pending call wait forever.
+   * `before` runs in the launcher's shell before the exec; $$ is then the browser's own pid.
+   */
+  async function launcher(
+    name: string,
+    before = "",
+  ): Promise<{ path: string; helperPid: () => Promise<number> }> {
+    const path = join(dir, `${name}.sh`);
+    const pidFile = join(dir, `${name}.helper.pid`);
+    await writeFile(
+      path,
+      `#!/bin/sh\nsleep 600 &\necho $! > "${pidFile}"\n${before}\nexec "${chromium}" "$@"\n`,
+    );
+    await chmod(path, 0o755);
+    return { path, helperPid: async () => Number((await readFile(pidFile, "utf8")).trim()) };
+  }
+
+  before(async () => {
+    await replica.start();
+    dir = await tempDir("vbulk-browser-cleanup-");
+    await saveSession({ cookies: replica.cookies(), origins: [] }, { ...process.env, VBULK_CONFIG_DIR: dir });
+  });
+  after(() => replica.stop());
+
+  it("auth check ends with its answer and exit 0 when the browser's close stalls, and leaves no process behind", async () => {
+    const { path, helperPid } = await launcher("close-hangs");
+    const r = await runCli(["auth", "check"], { env: env(path), timeout: ENDS_WITHIN_MS });
+    assert.equal(r.code, 0, `still running after ${ENDS_WITHIN_MS} ms, or failed: ${r.stderr}`);
+    assert.match(r.stdout, /The session works/);
+    // The browser's process group is killed, the helper holding its pipes with it: nothing is left running.
+    assert.equal(running(await helperPid()), false, "the browser's helper process was left running");
+  });
+
+  it("login ends with a clear message and exit 2 when the browser process is killed mid-run", async () => {
+    // No session to find (the replica is logged out): login polls the page until the browser is killed 4 s in.
+    replica.switches.loggedOut = true;
+    const { path, helperPid } = await launcher("killed", "(sleep 4; kill -9 $$) &");
+    const r = await runCli(["login", "--headless"], { env: env(path), timeout: ENDS_WITHIN_MS });
+    replica.reset();
+    assert.equal(r.code, 2, `still running after ${ENDS_WITHIN_MS} ms, or another failure: ${r.stderr}`);
+    assert.match(r.stderr, /window was closed/);
+    assert.doesNotMatch(r.stderr, /unexpected/i);
+    assert.equal(running(await helperPid()), false, "the browser's helper process was left running");
+  });
+});
+
+/** A stand-in for Playwright's Browser whose close() never settles, the way a frozen or half-dead browser's does. */
+function stuckBrowser(): Browser {
+  return { on: () => undefined, close: () => new Promise<void>(() => {}) } as unknown as Browser;
+}
+
+/** A process standing for the browser's: its own process group, like the browser Playwright starts (detached). */
+async function fakeBrowserProcess(): Promise<number> {
+  const child = spawn("sleep", ["600"], { detached: true, stdio: "ignore" });
+  child.unref();
+  await once(child, "spawn");
+  return child.pid!;
+}
+
+describe("closing a browser is bounded whatever state it is in", {
+  skip: process.platform === "win32",
+}, () => {
+  const limits = { closeTimeoutMs: 300, browserCheckMs: 100 };
+
+  it("close() ends although the browser's close never does, and kills the browser's process", async () => {
+    const pid = await fakeBrowserProcess();
+    const handle = handleFor(stuckBrowser(), {} as BrowserContext, pid, limits);
+    await handle.close();
+    await sleep(100);
+    assert.equal(running(pid), false, "the browser's process was left running");
+  });
+
+  it("lost rejects with BROWSER_LOST once the browser's process is killed, and failure() says the same", async () => {
+    const pid = await fakeBrowserProcess();
+    const handle = handleFor(stuckBrowser(), {} as BrowserContext, pid, limits);
+    process.kill(pid, "SIGKILL");
+    await assert.rejects(handle.lost, (err: VbulkError) => {
+      assert.equal(err.code, "BROWSER_LOST");
+      assert.match(err.message, /its process \(\d+\) ended/);
+      return true;
+    });
+    assert.equal(handle.alive(), false);
+    assert.equal(
+      (handle.failure(new Error("Target page, context or browser has been closed")) as VbulkError).code,
+      "BROWSER_LOST",
+    );
+    await handle.close();
+  });
+});
