@@ -1,7 +1,10 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
-import { realpath } from "node:fs/promises";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
-import { join, resolve, sep } from "node:path";
+import { homedir } from "node:os";
+import { isAbsolute, join, parse, resolve, sep } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
 import { STATE_DIR } from "../sources/classify.js";
@@ -34,15 +37,48 @@ export function tokenOf(req: IncomingMessage, url: URL): string | null {
 }
 
 /**
- * Resolves a catalog file (relative to DIR) to a path inside DIR, following symlinks; null for anything that
- * would leave the folder (a hand-edited catalog naming ../../etc/passwd serves nothing).
+ * Where a catalog file `rel` (relative to DIR, or absolute) lands, symlinks followed: its real path when that is
+ * inside DIR; "missing" when it would be but no such file exists; "outside" when its path (`..`) or a symlink on
+ * it leads out of DIR (a hand-edited catalog naming ../../etc/passwd serves nothing).
  */
-export async function insideFolder(dir: string, rel: string): Promise<string | null> {
+export async function locateInFolder(dir: string, rel: string): Promise<string | "missing" | "outside"> {
   const root = await realpath(dir).catch(() => resolve(dir));
   const path = resolve(root, rel);
-  if (!path.startsWith(root + sep)) return null;
+  if (!path.startsWith(root + sep)) return "outside";
   const real = await realpath(path).catch(() => null);
-  return real?.startsWith(root + sep) ? real : null;
+  if (!real) return "missing";
+  return real.startsWith(root + sep) ? real : "outside";
+}
+
+/** Whether `outer` is `inner` or one of the folders above it. */
+function contains(outer: string, inner: string): boolean {
+  return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
+}
+
+/**
+ * The photo folder a catalog records (`source.root`), as a second place its photos may be served from: only a
+ * catalog written elsewhere (`ingest --out`) keeps its photos outside its own folder. The value comes from a file
+ * anyone may edit or share, so it is ignored (null) unless it is an absolute path to an existing folder that is
+ * neither a filesystem root nor the home folder or one above it: `"/"` would open every file on the machine. A
+ * stale value (the folder moved to another disk) is ignored too; the catalog's own folder always works.
+ */
+export async function recordedPhotoFolder(root: unknown, home = homedir()): Promise<string | null> {
+  if (typeof root !== "string" || !root || root.includes("\0") || !isAbsolute(root)) return null;
+  const real = await realpath(root).catch(() => null);
+  if (!real || !(await stat(real).catch(() => null))?.isDirectory()) return null;
+  if (parse(real).root === real) return null;
+  const realHome = await realpath(home).catch(() => resolve(home));
+  if (contains(real, realHome)) return null;
+  return real;
+}
+
+/** sha256 (hex) of a regular file of at most `maxBytes`; null for anything else (a FIFO, a device, a huge file). */
+export async function fileSha256(path: string, maxBytes: number): Promise<string | null> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile() || info.size > maxBytes) return null;
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path, { end: Math.max(0, maxBytes - 1) }), hash);
+  return hash.digest("hex");
 }
 
 const LOCK_FILE = "review.lock";

@@ -31,7 +31,14 @@ import {
 } from "./actions.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest } from "./ingest.js";
-import { hostAllowed, insideFolder, sameToken, tokenOf } from "./security.js";
+import {
+  fileSha256,
+  hostAllowed,
+  locateInFolder,
+  recordedPhotoFolder,
+  sameToken,
+  tokenOf,
+} from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
 /** Where the bundled page (app.js, app.css) is once built (`npm run build:page`). */
@@ -101,24 +108,42 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
   let job: ExecuteJob | null = null;
   let ingest: IngestJob | null = null;
   // Photo lookups by content hash; read again whenever catalog.json changes on disk (a decision, a re-ingest).
-  let photoCache: { mtime: number; root: string; files: Map<string, string> } | null = null;
-  const photoFile = async (sha: string): Promise<string | null> => {
+  let photoCache: { mtime: number; root: string | null; files: Map<string, string> } | null = null;
+  // Photos outside DIR whose content was checked: real path, size and mtime → the sha256 read.
+  const checked = new Map<string, string | null>();
+  /**
+   * The file to serve for photo `sha`: inside DIR (the catalog's folder: where a seller's photos are, wherever the
+   * folder was moved), or, for a catalog written elsewhere (ingest --out), inside the photo folder the catalog
+   * records, and then only when the file's content is the photo the catalog names (its sha256): catalog.json may
+   * come from someone else, and a path it names outside DIR must not make the page show any other file.
+   */
+  const photoFile = async (sha: string): Promise<{ file: string } | { refused: string } | null> => {
     const mtime = (await stat(join(dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? -1;
     if (photoCache?.mtime !== mtime) {
       const catalog = await readCatalog(dir);
       photoCache = {
         mtime,
-        root: catalog.source.root,
+        root: await recordedPhotoFolder(catalog.source.root),
         files: new Map(catalog.photos.map((p) => [p.sha256, p.file])),
       };
     }
     const rel = photoCache.files.get(sha);
     if (rel === undefined) return null;
-    // Inside DIR, or inside the photo folder ingest scanned (a catalog written elsewhere with --out); never beyond.
-    return (
-      (await insideFolder(dir, rel)) ??
-      (photoCache.root ? await insideFolder(photoCache.root, resolve(dir, rel)) : null)
-    );
+    const inside = await locateInFolder(dir, rel);
+    if (inside === "missing") return null;
+    if (inside !== "outside") return { file: inside };
+    const refused = {
+      refused: `The catalog names ${JSON.stringify(rel)} for this photo, outside the folder ${dir}: the page shows only the photos in the catalog's folder (or, for ingest --out, the photo folder it scanned).`,
+    };
+    // Refused whether or not the file exists: the answer must not tell which files are on the machine.
+    if (!photoCache.root) return refused;
+    const outside = await locateInFolder(photoCache.root, resolve(dir, rel));
+    if (outside === "missing") return null;
+    if (outside === "outside") return refused;
+    const info = await stat(outside).catch(() => null);
+    const key = `${outside}\0${info?.size}\0${info?.mtimeMs}`;
+    if (!checked.has(key)) checked.set(key, await fileSha256(outside, DEFAULTS.sources.maxFileBytes));
+    return checked.get(key) === sha ? { file: outside } : refused;
   };
 
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -133,8 +158,10 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       const photo = /^\/(thumb|photo)\/([^/]+)$/.exec(path);
       if (photo) {
         const sha = photo[2]!;
-        const file = SHA.test(sha) ? await photoFile(sha) : null;
-        if (!file) return sendJson(res, 404, { error: "No such photo in the catalog." });
+        const found = SHA.test(sha) ? await photoFile(sha) : null;
+        if (!found) return sendJson(res, 404, { error: "No such photo in the catalog." });
+        if ("refused" in found) return sendJson(res, 403, { error: found.refused });
+        const { file } = found;
         const data = photo[1] === "thumb" ? await thumbs.thumbnail(sha, file) : await thumbs.large(file);
         res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
         return send(res, 200, photo[1] === "thumb" ? "image/webp" : "image/jpeg", data);

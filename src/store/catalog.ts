@@ -78,6 +78,10 @@ export const CatalogSchema = z.object({
   schemaVersion: z.literal(CATALOG_SCHEMA_VERSION),
   generator: z.string(),
   created_at: z.string(),
+  /** Where ingest read the photos when it ran. Advisory only: the file may come from someone else or from a
+   *  folder since moved, so no reader trusts `root` (photos are found relative to the catalog's own folder; the
+   *  review page uses `root` only for a catalog written with --out, and only when it is a plausible folder:
+   *  src/review/security.ts recordedPhotoFolder). */
   source: z.object({ kind: z.enum(["folder", "zip"]), path: z.string(), root: z.string() }),
   embedder: z.object({ id: z.string(), dims: z.number().int().positive(), model: z.string().nullable() }),
   grouping: z.object({

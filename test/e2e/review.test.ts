@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import sharp from "sharp";
 import { chromiumPath } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
@@ -67,14 +70,16 @@ function rawGet(
   port: number,
   path: string,
   host = `127.0.0.1:${port}`,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; headers: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, headers: { Host: host } }, (res) => {
       let body = "";
       res.on("data", (d) => {
         body += d;
       });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, body, headers: String(res.headers["content-type"]) }),
+      );
     });
     req.on("error", reject);
     req.end();
@@ -378,7 +383,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     });
     await writeFile(join(dir, "catalog.json"), JSON.stringify(catalog));
     const r = await rawGet(review.port, `/photo/${sha}?t=${review.token}`);
-    assert.equal(r.status, 404);
+    assert.equal(r.status, 403);
     assert.doesNotMatch(r.body, /not for the page/);
   });
 
@@ -538,6 +543,85 @@ describe("vbulk review of a catalog written elsewhere (ingest --out)", () => {
     } finally {
       await stop(review);
     }
+  });
+});
+
+describe("vbulk review of a catalog.json edited or shared by someone else", () => {
+  let dir: string;
+  let outside: string;
+  let review: Review;
+  /** A real image outside the seller's folder, and its sha256: the page must never show it. */
+  let privateSha: string;
+  let original: Record<string, unknown>;
+
+  before(async () => {
+    dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    original = await readJson(dir, "catalog.json");
+    outside = await tempDir("vbulk-private-");
+    const image = await sharp({
+      create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 90 } },
+    })
+      .jpeg()
+      .toBuffer();
+    await writeFile(join(outside, "private.jpg"), image);
+    privateSha = createHash("sha256").update(image).digest("hex");
+    await symlink(join(outside, "private.jpg"), join(dir, "link.jpg"));
+    review = await startReview(dir, testEnv());
+  });
+  after(async () => {
+    if (review) await stop(review);
+  });
+
+  /** Writes the catalog with `root` as source.root and one more photo, `file`, claiming `sha`. */
+  async function tamper(root: string, file: string, sha = privateSha): Promise<void> {
+    const c = structuredClone(original) as { source: { root: string }; photos: { file: string }[] };
+    c.source.root = root;
+    c.photos.push({ ...c.photos[0]!, file, sha256: sha } as never);
+    await writeFile(join(dir, "catalog.json"), JSON.stringify(c));
+  }
+  const get = (what: "thumb" | "photo", sha = privateSha) =>
+    rawGet(review.port, `/${what}/${sha}?t=${review.token}`);
+
+  it('refuses (403, saying why) a photo outside the folder when source.root is "/" or the home folder', async () => {
+    const up = join(
+      ...dir
+        .split("/")
+        .slice(1)
+        .map(() => ".."),
+    );
+    for (const root of ["/", homedir()])
+      for (const file of [`${up}${outside}/private.jpg`, `../${basename(outside)}/private.jpg`]) {
+        await tamper(root, file);
+        for (const what of ["thumb", "photo"] as const) {
+          const r = await get(what);
+          assert.equal(r.status, 403, `${root} ${what} ${file}: ${r.body.slice(0, 80)}`);
+          assert.match(JSON.parse(r.body).error, /outside the folder/);
+        }
+      }
+  });
+
+  it("shows no other file through a source.root that holds it: only the photo the catalog names (its sha256)", async () => {
+    // A plausible source.root (an existing folder holding the file) and a path or a symlink to a file in it that
+    // is not the photo the catalog says: refused, for the thumbnail and the large view.
+    const sha = "d".repeat(64);
+    for (const file of [`../${basename(outside)}/private.jpg`, "link.jpg"])
+      for (const root of [outside, dirname(outside)]) {
+        await tamper(root, file, sha);
+        for (const what of ["thumb", "photo"] as const) {
+          const r = await get(what, sha);
+          assert.equal(r.status, 403, `${root} ${what} ${file}: ${r.body.slice(0, 80)}`);
+          assert.doesNotMatch(r.headers, /image\//);
+        }
+      }
+  });
+
+  it("still shows the photos when source.root is stale (the folder was moved to another disk)", async () => {
+    await tamper("/media/old-disk/photos", "IMG_0001.jpg", "c".repeat(64));
+    const real = (original as { photos: { sha256: string }[] }).photos[0]!.sha256;
+    const r = await get("thumb", real);
+    assert.equal(r.status, 200, r.body.slice(0, 200));
+    assert.equal((await get("thumb", "0".repeat(64))).status, 404, "an unknown photo is 404");
   });
 });
 
