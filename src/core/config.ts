@@ -96,6 +96,7 @@ export const ConfigSchema = z.object({
     timeoutMs: int(1000),
     launchTimeoutMs: int(1000),
     closeTimeoutMs: int(100),
+    tabGraceMs: int(0),
     browserCheckMs: int(50, 60_000),
     headless: z.boolean(),
     readSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),

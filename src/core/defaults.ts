@@ -296,6 +296,10 @@ export const DEFAULTS = Object.freeze({
      *  30 s in Playwright, and one that died or froze can make Playwright wait forever (a CI run: `vbulk doctor`
      *  idle 8 minutes). 10 s leaves a loaded machine plenty and keeps a cron run from hanging. */
     closeTimeoutMs: 10_000,
+    /** How much longer than timeoutMs vbulk waits for the tab itself to answer a call. The page's own request
+     *  stops at timeoutMs (an AbortController in the page); a frozen tab answers nothing and Playwright's evaluate
+     *  would wait for ever. 10 s covers a loaded machine's slow tab; the call then fails as a timeout would. */
+    tabGraceMs: 10_000,
     /** How often (ms) vbulk checks that the browser's process still runs: when it dies, Playwright may never
      *  notice (its pipes held open by a leftover child), and every call in flight would wait forever. */
     browserCheckMs: 1000,

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
 import { type Answer, classifyLanding, readAnswer } from "./detect.js";
@@ -68,7 +69,35 @@ export class VintedTab {
     private readonly context: BrowserContext,
     readonly baseUrl: string,
     private readonly timeoutMs: number,
+    /** How much longer than timeoutMs the tab itself may take to answer (DEFAULTS.execute.tabGraceMs). */
+    private readonly graceMs: number = DEFAULTS.execute.tabGraceMs,
   ) {}
+
+  /**
+   * `step` (a call into the tab), ended with a TransientError when the tab does not answer within timeoutMs plus
+   * graceMs: the page's own requests stop at timeoutMs, but a frozen tab answers nothing, and Playwright's
+   * evaluate waits for ever.
+   */
+  private async bounded<T>(step: Promise<T>, what: string): Promise<T> {
+    const ms = this.timeoutMs + this.graceMs;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new TransientError(
+              `The Vinted tab did not answer during ${what} within ${Math.round(ms / 1000)} s`,
+            ),
+          ),
+        ms,
+      );
+    });
+    try {
+      return await Promise.race([step, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   url(path: string): string {
     return new URL(path, this.baseUrl).toString();
@@ -80,7 +109,7 @@ export class VintedTab {
    * reached.
    */
   async open(path = "/items/new"): Promise<Page> {
-    this.page ??= await this.context.newPage();
+    this.page ??= await this.bounded(this.context.newPage(), "opening a tab");
     const page = this.page;
     page.setDefaultTimeout(this.timeoutMs);
     try {
@@ -93,19 +122,24 @@ export class VintedTab {
     }
     await this.checkLanding();
     await this.dismissCookies();
-    const found = await page.evaluate(() => {
-      // The token is in the page payload ("CSRF_TOKEN":"<uuid>", idx:40025226648) or a csrf-token meta tag.
-      const meta = document.querySelector('meta[name="csrf-token"]')?.getAttribute("content");
-      const m = document.documentElement.innerHTML.match(/\\?"CSRF_TOKEN\\?":\\?"([0-9a-zA-Z-]+)\\?"/);
-      const anon = document.cookie.match(/(?:^|; )anon_id=([^;]+)/);
-      return { csrf: meta ?? m?.[1] ?? null, anon: anon ? decodeURIComponent(anon[1]!) : null };
-    });
+    const found = await this.bounded(
+      page.evaluate(() => {
+        // The token is in the page payload ("CSRF_TOKEN":"<uuid>", idx:40025226648) or a csrf-token meta tag.
+        const meta = document.querySelector('meta[name="csrf-token"]')?.getAttribute("content");
+        const m = document.documentElement.innerHTML.match(/\\?"CSRF_TOKEN\\?":\\?"([0-9a-zA-Z-]+)\\?"/);
+        const anon = document.cookie.match(/(?:^|; )anon_id=([^;]+)/);
+        return { csrf: meta ?? m?.[1] ?? null, anon: anon ? decodeURIComponent(anon[1]!) : null };
+      }),
+      `reading ${this.url(path)}`,
+    );
     this.csrf = found.csrf;
     // The token is a credential too: whatever Vinted echoes back, no output or file may show it.
     if (found.csrf) registerSecret(found.csrf);
     this.anon =
       found.anon ??
-      (await this.context.cookies(this.baseUrl)).find((c) => c.name === "anon_id")?.value ??
+      (await this.bounded(this.context.cookies(this.baseUrl), "reading the cookies")).find(
+        (c) => c.name === "anon_id",
+      )?.value ??
       null;
     return page;
   }
@@ -113,14 +147,15 @@ export class VintedTab {
   /** Throws the landing's error when the tab sits on a session/challenge/blocked page. */
   async checkLanding(): Promise<void> {
     const page = this.page!;
-    const probe = await page
-      .evaluate(() => ({
+    const probe = await this.bounded(
+      page.evaluate(() => ({
         frames: [...document.querySelectorAll("iframe")].map((f) => f.getAttribute("src") ?? "").join(" "),
         title: document.title,
         // biome-ignore lint/performance/useDomNodeTextContent: the text a person sees, not the scripts' payload
         text: (document.body?.innerText ?? "").slice(0, 4000),
-      }))
-      .catch(() => ({ frames: "", title: "", text: "" }));
+      })),
+      "reading the page",
+    ).catch(() => ({ frames: "", title: "", text: "" }));
     const err = classifyLanding(new URL(page.url()).pathname, `${probe.frames} ${probe.title} ${probe.text}`);
     if (err) throw err;
   }
@@ -154,7 +189,8 @@ export class VintedTab {
     };
     let answer: Answer;
     try {
-      answer = await this.page!.evaluate(async (a) => {
+      // Bounded on this side too: the page stops its request at timeoutMs, a frozen tab answers nothing.
+      const asked = this.page!.evaluate(async (a) => {
         const headers: Record<string, string> = { accept: "application/json, text/plain, */*" };
         if (a.csrf) headers["x-csrf-token"] = a.csrf;
         if (a.anon) headers["x-anon-id"] = a.anon;
@@ -192,7 +228,9 @@ export class VintedTab {
           clearTimeout(timer);
         }
       }, args);
+      answer = await this.bounded(asked, what);
     } catch (err) {
+      if (err instanceof TransientError) throw err;
       throw new TransientError(
         `The Vinted tab failed during ${what} (${(err as Error).message.split("\n")[0]})`,
       );
@@ -326,7 +364,7 @@ export class VintedTab {
 
   /** Tag, id, data-testid, role and label of the upload form's fields, for doctor's report (reads only). */
   async snapshotForm(): Promise<SnapshotElement[]> {
-    return this.page!.evaluate(() =>
+    const asked = this.page!.evaluate(() =>
       [...document.querySelectorAll("input, select, textarea, button, [data-testid], [role]")]
         .slice(0, 400)
         .map((e) => {
@@ -344,6 +382,7 @@ export class VintedTab {
           };
         }),
     );
+    return this.bounded(asked, "reading the upload form");
   }
 
   // --- writes (each one is counted by the runner before it is sent) ------------------------------------------

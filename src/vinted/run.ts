@@ -55,7 +55,7 @@ export async function withTab<T>(
   const base = siteUrl();
   const state = await loadSession();
   const handle = await openBrowser({ headless: hl, state, limits: config });
-  const tab = new VintedTab(handle.context, base, config.timeoutMs);
+  const tab = new VintedTab(handle.context, base, config.timeoutMs, config.tabGraceMs);
   try {
     // A browser that dies under a call can leave that call waiting for ever: its loss ends the run instead.
     return await Promise.race([fn(tab), handle.lost]);

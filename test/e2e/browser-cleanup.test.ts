@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, BrowserContext } from "playwright-core";
 import type { VbulkError } from "../../src/core/errors.js";
+import { VintedTab } from "../../src/vinted/adapter.js";
 import { handleFor } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
 import { needTool, testChromium } from "../helpers/needs.js";
@@ -142,5 +143,28 @@ describe("closing a browser is bounded whatever state it is in", {
       "BROWSER_LOST",
     );
     await handle.close();
+  });
+});
+
+describe("a tab that never answers", () => {
+  it("ends the call with a TRANSIENT error (the run goes on or stops as after a timeout), not a wait for ever", {
+    timeout: 20_000,
+  }, async () => {
+    // A frozen tab: the page loads, then nothing it is asked (evaluate) ever answers.
+    const never = () => new Promise<never>(() => {});
+    const page = {
+      setDefaultTimeout: () => {},
+      goto: async () => null,
+      url: () => "http://127.0.0.1:9/items/new",
+      evaluate: never,
+      locator: () => ({ waitFor: async () => Promise.reject(new Error("not shown")) }),
+    };
+    const context = { newPage: async () => page, cookies: never } as unknown as BrowserContext;
+    const tab = new VintedTab(context, "http://127.0.0.1:9", 200, 200);
+    await assert.rejects(tab.currentUser(), (err: VbulkError) => {
+      assert.equal(err.code, "TRANSIENT");
+      assert.match(err.message, /The Vinted tab did not answer during reading .* within \d+ s/);
+      return true;
+    });
   });
 });
