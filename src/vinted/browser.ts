@@ -115,11 +115,11 @@ export function killBrowser(pid: number): void {
   try {
     process.kill(-pid, "SIGKILL");
   } catch {
-    // Not a group leader (a launcher that forks instead of exec'ing): the process itself, at least.
+    // No such group (a launcher that forks instead of exec'ing): the process itself, if it still runs.
     try {
-      process.kill(pid, "SIGKILL");
+      if (running(pid)) process.kill(pid, "SIGKILL");
     } catch {
-      // Already gone.
+      // Gone meanwhile.
     }
   }
 }
@@ -191,10 +191,17 @@ export function handleFor(
         const wasGone = gone !== null;
         clearInterval(watch);
         gone ??= "vbulk closed it";
-        if (!wasGone) await within(browser.close(), limits.closeTimeoutMs, undefined);
-        // Whatever is left of it now (all of it, if close did not finish in time) is killed: a cron run must end,
-        // and must not leave a browser or its helpers behind.
-        if (pid !== undefined) killBrowser(pid);
+        const closed =
+          !wasGone &&
+          (await within(
+            browser.close().then(() => true),
+            limits.closeTimeoutMs,
+            false,
+          ));
+        // A browser that died, or did not close in time, is killed with whatever it started: a cron run must
+        // end, and must not leave a browser or its helpers behind. One that closed is left alone: its process id
+        // is free again and may already name another process.
+        if (!closed && pid !== undefined) killBrowser(pid);
       })();
       return closing;
     },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,8 +11,9 @@ import type { VbulkError } from "../../src/core/errors.js";
 import { VintedTab } from "../../src/vinted/adapter.js";
 import { handleFor } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
+import { catalogFixture } from "../helpers/catalog.js";
 import { needTool, testChromium } from "../helpers/needs.js";
-import { runCli, tempDir, testEnv } from "../helpers/run.js";
+import { FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { VintedReplica } from "../replica/server.js";
 
 const skip = needTool("chromium");
@@ -80,15 +81,6 @@ describe("a browser that hangs or dies never keeps a command running", { skip, c
   });
   after(() => replica.stop());
 
-  it("auth check ends with its answer and exit 0 when the browser's close stalls, and leaves no process behind", async () => {
-    const { path, helperPid } = await launcher("close-hangs");
-    const r = await runCli(["auth", "check"], { env: env(path), timeout: ENDS_WITHIN_MS });
-    assert.equal(r.code, 0, `still running after ${ENDS_WITHIN_MS} ms, or failed: ${r.stderr}`);
-    assert.match(r.stdout, /The session works/);
-    // The browser's process group is killed, the helper holding its pipes with it: nothing is left running.
-    assert.equal(running(await helperPid()), false, "the browser's helper process was left running");
-  });
-
   it("login ends with a clear message and exit 2 when the browser process is killed mid-run", async () => {
     // No session to find (the replica is logged out): login polls the page until the browser is killed 4 s in.
     replica.switches.loggedOut = true;
@@ -99,6 +91,48 @@ describe("a browser that hangs or dies never keeps a command running", { skip, c
     assert.match(r.stderr, /window was closed/);
     assert.doesNotMatch(r.stderr, /unexpected/i);
     assert.equal(running(await helperPid()), false, "the browser's helper process was left running");
+  });
+
+  it("execute ends with exit 1 and says the browser went when it is killed while a write waits for Vinted", async () => {
+    const folder = await tempDir("vbulk-browser-exec-");
+    const src = join(FIXTURES, "grouping");
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"]) await copyFile(join(src, f), join(folder, f));
+    await catalogFixture(
+      [{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] }],
+      folder,
+    );
+    const config = join(dir, "fast.json");
+    await writeFile(config, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 20_000 } }));
+    const planned = await runCli(["plan", folder, "--gender", "femme", "--set", "c1.size=M"], {
+      env: env(""),
+    });
+    assert.equal(planned.code, 0, planned.stderr);
+    // The first photo upload is never answered; once it waits, the browser is killed (as an out-of-memory kill
+    // would), with its helper still holding the pipes.
+    replica.switches.holdAfter = { kind: "photo", count: 0 };
+    const pidFile = join(dir, "exec.browser.pid");
+    const { path, helperPid } = await launcher("exec", `echo $$ > "${pidFile}"`);
+    const run = runCli(["execute", folder, "--yes"], {
+      env: { ...env(path), VBULK_CONFIG: config },
+      timeout: ENDS_WITHIN_MS,
+    });
+    for (let i = 0; i < 300 && !replica.log.some((l) => l.status === 0); i++) await sleep(100);
+    assert.ok(
+      replica.log.some((l) => l.status === 0),
+      "no upload reached the replica",
+    );
+    process.kill(Number((await readFile(pidFile, "utf8")).trim()), "SIGKILL");
+    const r = await run;
+    replica.reset();
+    assert.equal(r.code, 1, `still running after ${ENDS_WITHIN_MS} ms, or another failure: ${r.stderr}`);
+    assert.match(
+      r.stderr,
+      /Expected the browser to stay open until vbulk was done but its process \(\d+\) ended/,
+    );
+    assert.doesNotMatch(r.stderr, /unexpected/i);
+    assert.equal(running(await helperPid()), false, "the browser's helper process was left running");
+    const status = await runCli(["status", folder, "--json"], { env: env("") });
+    assert.equal(JSON.parse(status.stdout).state, "failed");
   });
 });
 
@@ -126,6 +160,14 @@ describe("closing a browser is bounded whatever state it is in", {
     await handle.close();
     await sleep(100);
     assert.equal(running(pid), false, "the browser's process was left running");
+  });
+
+  it("close() leaves the process id alone once the browser closed (the id may already name another process)", async () => {
+    const pid = await fakeBrowserProcess();
+    const closes = { on: () => undefined, close: async () => {} } as unknown as Browser;
+    await handleFor(closes, {} as BrowserContext, pid, limits).close();
+    assert.equal(running(pid), true, "a process with the closed browser's id was killed");
+    process.kill(pid, "SIGKILL");
   });
 
   it("lost rejects with BROWSER_LOST once the browser's process is killed, and failure() says the same", async () => {
