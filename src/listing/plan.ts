@@ -109,17 +109,21 @@ export type PlanItem = z.infer<typeof PlanItemSchema>;
 export const RULE_KEYS = ["defaultPrice", "prices", "condition", "brand", "gender", "lang"] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
-export const PlanRulesSchema = z.object({
-  default_price: z.number(),
-  prices: z.record(z.string(), z.number()),
-  condition: z.enum(CONDITIONS),
-  brand: z.string(),
-  gender: z.enum(GENDERS).nullable(),
-  lang: z.enum(LANGUAGES),
-  /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
-   *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
-  given: z.array(z.enum(RULE_KEYS)).optional(),
-});
+/** As strict as the config file's "plan" section (ConfigSchema.plan): a bad value stored in plan.json is reported
+ *  naming plan.json and its field, not later as a bad flag or config file. */
+export const PlanRulesSchema = z
+  .object({
+    default_price: PriceSchema,
+    prices: z.record(z.string().min(1), PriceSchema),
+    condition: z.enum(CONDITIONS),
+    brand: z.string().min(1).max(100),
+    gender: z.enum(GENDERS).nullable(),
+    lang: z.enum(LANGUAGES),
+    /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
+     *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
+    given: z.array(z.enum(RULE_KEYS)).optional(),
+  })
+  .strict();
 
 export const PlanSchema = z.object({
   schemaVersion: z.literal(1),

@@ -53,6 +53,8 @@ export async function readTextIfAny(path: string): Promise<string | null> {
 }
 
 function parseJsonText<T extends z.ZodType>(text: string, schema: T, path: string, hint: string): z.infer<T> {
+  // Windows Notepad and Excel save UTF-8 with a byte-order mark; JSON.parse refuses it ("it is not JSON").
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let data: unknown;
   try {
     data = JSON.parse(text);
