@@ -6,7 +6,7 @@ import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/confi
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
-import { completeLabels, loadMapping } from "../listing/mapping.js";
+import { loadListingFiles } from "../listing/inputs.js";
 import {
   buildPlan,
   checkPriceCategories,
@@ -22,9 +22,6 @@ import {
   type Selection,
   writePlan,
 } from "../listing/plan.js";
-import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
-import { loadLabelSet } from "../model/clip.js";
-import { DEFAULT_LABELS } from "../model/select.js";
 import { type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { configFileLayer, configFlag, envOption, flagLayer, oneOf, workingFolder } from "./options.js";
@@ -215,13 +212,14 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const { plan: resolved } = resolveConfig(...layers);
   const rules = { ...resolved, given: [...given] };
 
-  const [mapping, templates, labels] = await Promise.all([
-    loadMapping(raw.mapping ? resolve(raw.mapping) : undefined),
-    loadTemplates(raw.templates ? resolve(raw.templates) : DEFAULT_TEMPLATES, rules.lang),
-    loadLabelSet(DEFAULT_LABELS).then(async (defaults) =>
-      raw.labels ? completeLabels(await loadLabelSet(resolve(raw.labels)), defaults) : defaults,
-    ),
-  ]);
+  const { mapping, templates, labels } = await loadListingFiles(
+    {
+      ...(raw.templates ? { templates: resolve(raw.templates) } : {}),
+      ...(raw.labels ? { labels: resolve(raw.labels) } : {}),
+      ...(raw.mapping ? { mapping: resolve(raw.mapping) } : {}),
+    },
+    rules.lang,
+  );
   const categories = labels.labels.map((l) => l.id);
   if (pricesFrom) checkPriceCategories(rules.prices, categories, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));

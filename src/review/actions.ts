@@ -4,12 +4,12 @@
  * (or VbulkErrors) into responses.
  */
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { configFileLayer } from "../commands/options.js";
 import { NOT_SAVED_HINT } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
-import { loadMapping } from "../listing/mapping.js";
+import { loadLabels, loadListingFiles } from "../listing/inputs.js";
 import {
   buildPlan,
   type Editable,
@@ -19,9 +19,7 @@ import {
   readPlan,
   writePlan,
 } from "../listing/plan.js";
-import { DEFAULT_TEMPLATES, loadTemplates } from "../listing/templates.js";
-import { type LabelSet, loadLabelSet } from "../model/clip.js";
-import { DEFAULT_LABELS } from "../model/select.js";
+import type { LabelSet } from "../model/clip.js";
 import { CATALOG_FILE, type Catalog, readCatalog, writeCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE, writeDecisionLog } from "../store/decision-log.js";
 import {
@@ -69,9 +67,9 @@ export async function undo(dir: string): Promise<{ catalog: Catalog; undone: Dec
   return { catalog: await regroup(dir), undone };
 }
 
-/** The label set naming the categories (the one `vbulk plan` uses by default). */
+/** The label set naming the categories (the one `vbulk plan` uses, completed the same way). */
 export function labels(): Promise<LabelSet> {
-  return loadLabelSet(process.env.VBULK_LABELS ?? DEFAULT_LABELS);
+  return loadLabels(process.env.VBULK_LABELS ? resolve(process.env.VBULK_LABELS) : undefined);
 }
 
 /** One field edit from the page, as text: the same text `vbulk plan --set ID.FIELD=VALUE` would take. */
@@ -121,11 +119,20 @@ async function savePlanLocked(dir: string, edits: FieldEdit[]): Promise<Plan> {
           .departmentMinScore,
       }
     : resolveConfig(await configFileLayer(process.env.VBULK_CONFIG)).plan;
-  const [mapping, templates, labelSet] = await Promise.all([
-    loadMapping(process.env.VBULK_MAPPING),
-    loadTemplates(process.env.VBULK_TEMPLATES ?? DEFAULT_TEMPLATES, rules.lang),
-    labels(),
-  ]);
+  // The environment stands for `vbulk plan`'s flags, as it does on the command line.
+  const env = (name: string) => (process.env[name] ? resolve(process.env[name]) : undefined);
+  const {
+    mapping,
+    templates,
+    labels: labelSet,
+  } = await loadListingFiles(
+    {
+      ...(env("VBULK_TEMPLATES") ? { templates: env("VBULK_TEMPLATES") } : {}),
+      ...(env("VBULK_LABELS") ? { labels: env("VBULK_LABELS") } : {}),
+      ...(env("VBULK_MAPPING") ? { mapping: env("VBULK_MAPPING") } : {}),
+    },
+    rules.lang,
+  );
   const { plan } = buildPlan(
     catalog,
     { ...rules, prices: { ...rules.prices } },

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { savePlan } from "../../src/review/actions.js";
 import { catalogFixture } from "../helpers/catalog.js";
 import { runCli, tempDir, testEnv } from "../helpers/run.js";
 import { REPO } from "../helpers/shared.js";
@@ -62,5 +63,34 @@ describe("plan.json's rules: a bad stored value names plan.json and the field", 
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.plan.items[0].price, 33, "the hand edit of the BOM'd plan.json kept");
     assert.equal(r.plan.items[0].title, "Sweat à capuche noir (très bon état)");
+  });
+});
+
+describe("one way to load the label set, templates and mapping: vbulk plan and the review page agree", () => {
+  it("an older label file (id, name, prompts) is completed from the built-in labels on the page's save too", async () => {
+    // Before: the CLI said "Baskets noires", the page's save rewrote it "Baskets noir" (no French grammar).
+    const dir = await catalogFixture(articles);
+    const labels = join(dir, "my-labels.json");
+    const label = (id: string, name: string) => ({ id, name, prompts: [`a photo of ${id}`] });
+    await writeFile(
+      labels,
+      JSON.stringify({
+        schemaVersion: 1,
+        name: "mine",
+        labels: [label("hoodie", "Hoodie"), label("sneakers", "Baskets"), label("jeans", "Jean")],
+      }),
+    );
+    const cli = await plan(dir, [], { VBULK_LABELS: labels });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(cli.plan.items[1].title, "Baskets noires (bon état)");
+    const before = process.env.VBULK_LABELS;
+    process.env.VBULK_LABELS = labels;
+    try {
+      const saved = await savePlan(dir, [{ id: "c1", field: "price", value: "30" }]);
+      assert.equal(saved.items[1]!.title, "Baskets noires (bon état)");
+    } finally {
+      if (before === undefined) delete process.env.VBULK_LABELS;
+      else process.env.VBULK_LABELS = before;
+    }
   });
 });
