@@ -6,7 +6,7 @@ import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/confi
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
-import { loadListingFiles } from "../listing/inputs.js";
+import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
 import {
   buildPlan,
   checkPriceCategories,
@@ -70,12 +70,26 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
       ),
     )
     .addOption(
-      envOption("--templates <dir>", "templates folder (one sub-folder per language)", "VBULK_TEMPLATES"),
+      envOption(
+        "--templates <dir>",
+        "templates folder (one sub-folder per language); kept by later runs, `default`: the built-in",
+        "VBULK_TEMPLATES",
+      ),
     )
     .addOption(
-      envOption("--mapping <file>", "Vinted field mapping (default models/vinted-fr.json)", "VBULK_MAPPING"),
+      envOption(
+        "--mapping <file>",
+        "Vinted field mapping (default models/vinted-fr.json); kept by later runs, `default`: the built-in",
+        "VBULK_MAPPING",
+      ),
     )
-    .addOption(envOption("--labels <file>", "label set naming the categories", "VBULK_LABELS"))
+    .addOption(
+      envOption(
+        "--labels <file>",
+        "label set naming the categories; kept by later runs, `default`: the built-in",
+        "VBULK_LABELS",
+      ),
+    )
     .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collect, [])
     .option(
       "--publish <ids>",
@@ -212,14 +226,9 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const { plan: resolved } = resolveConfig(...layers);
   const rules = { ...resolved, given: [...given] };
 
-  const { mapping, templates, labels } = await loadListingFiles(
-    {
-      ...(raw.templates ? { templates: resolve(raw.templates) } : {}),
-      ...(raw.labels ? { labels: resolve(raw.labels) } : {}),
-      ...(raw.mapping ? { mapping: resolve(raw.mapping) } : {}),
-    },
-    rules.lang,
-  );
+  // Like the rules, the files given once are kept (plan.json's rules) until given anew or `default`.
+  const { files, fromStore } = chooseListingFiles(raw, previous?.rules, dir);
+  const { mapping, templates, labels } = await loadListingFiles(files, fromStore, rules.lang);
   const categories = labels.labels.map((l) => l.id);
   if (pricesFrom) checkPriceCategories(rules.prices, categories, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
@@ -270,7 +279,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
 
   const { plan, changes } = buildPlan(
     catalog,
-    { ...rules, prices: { ...rules.prices } },
+    { ...rules, prices: { ...rules.prices }, files },
     mapping,
     templates,
     labels,

@@ -12,6 +12,7 @@ import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
 import { parseWith, readJsonFileIfAny } from "../store/read.js";
 import { agreeColor } from "./french.js";
+import type { ListingFiles } from "./inputs.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted } from "./mapping.js";
 import { capText, type ListingTemplates, render } from "./templates.js";
 
@@ -122,6 +123,12 @@ export const PlanRulesSchema = z
     /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
      *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
     given: z.array(z.enum(RULE_KEYS)).optional(),
+    /** The seller's own templates folder, label set and Vinted mapping (--templates, --labels, --mapping), kept
+     *  by later runs until given anew or `default`; absent: the built-in ones. Absolute paths (one written by hand
+     *  as a relative path is read from the plan's folder). */
+    templates: z.string().min(1).optional(),
+    labels: z.string().min(1).optional(),
+    mapping: z.string().min(1).optional(),
   })
   .strict();
 
@@ -151,6 +158,8 @@ export interface PlanRules {
   departmentMinScore: number;
   /** Which rules the seller gave, stored with them (PlanRulesSchema.given). */
   given?: readonly RuleKey[];
+  /** The seller's own templates, labels and mapping the plan was made with, stored with the rules. */
+  files?: ListingFiles;
 }
 
 export interface PlanChanges {
@@ -321,6 +330,7 @@ export function buildPlan(
       gender: rules.gender,
       lang: rules.lang,
       ...(rules.given ? { given: [...rules.given].sort() } : {}),
+      ...rules.files,
     },
     items,
   };

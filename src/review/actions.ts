@@ -4,12 +4,12 @@
  * (or VbulkErrors) into responses.
  */
 
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { configFileLayer } from "../commands/options.js";
 import { NOT_SAVED_HINT } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
-import { loadLabels, loadListingFiles } from "../listing/inputs.js";
+import { chooseListingFiles, loadLabels, loadListingFiles } from "../listing/inputs.js";
 import {
   buildPlan,
   type Editable,
@@ -67,9 +67,20 @@ export async function undo(dir: string): Promise<{ catalog: Catalog; undone: Dec
   return { catalog: await regroup(dir), undone };
 }
 
-/** The label set naming the categories (the one `vbulk plan` uses, completed the same way). */
-export function labels(): Promise<LabelSet> {
-  return loadLabels(process.env.VBULK_LABELS ? resolve(process.env.VBULK_LABELS) : undefined);
+/** The environment's VBULK_TEMPLATES, VBULK_LABELS and VBULK_MAPPING: `vbulk plan`'s flags as the page sees them. */
+function envFiles() {
+  const { VBULK_TEMPLATES: templates, VBULK_LABELS: labels, VBULK_MAPPING: mapping } = process.env;
+  return { templates, labels, mapping };
+}
+
+/** The label set naming the categories: the one the plan was made with (or the environment's), as `vbulk plan`'s.
+ *  A stored label file that is gone gives the built-in labels here, so the page still opens; its save says why. */
+export async function labels(plan?: Plan | null, dir = "."): Promise<LabelSet> {
+  const { files, fromStore } = chooseListingFiles(envFiles(), plan?.rules, dir);
+  return loadLabels(files.labels).catch((err) => {
+    if (fromStore.has("labels") && err instanceof VbulkError && err.code === "NOT_FOUND") return loadLabels();
+    throw err;
+  });
 }
 
 /** One field edit from the page, as text: the same text `vbulk plan --set ID.FIELD=VALUE` would take. */
@@ -119,23 +130,12 @@ async function savePlanLocked(dir: string, edits: FieldEdit[]): Promise<Plan> {
           .departmentMinScore,
       }
     : resolveConfig(await configFileLayer(process.env.VBULK_CONFIG)).plan;
-  // The environment stands for `vbulk plan`'s flags, as it does on the command line.
-  const env = (name: string) => (process.env[name] ? resolve(process.env[name]) : undefined);
-  const {
-    mapping,
-    templates,
-    labels: labelSet,
-  } = await loadListingFiles(
-    {
-      ...(env("VBULK_TEMPLATES") ? { templates: env("VBULK_TEMPLATES") } : {}),
-      ...(env("VBULK_LABELS") ? { labels: env("VBULK_LABELS") } : {}),
-      ...(env("VBULK_MAPPING") ? { mapping: env("VBULK_MAPPING") } : {}),
-    },
-    rules.lang,
-  );
+  // The files the plan was made with (plan.json's rules), or those the environment names, as `vbulk plan` would.
+  const { files, fromStore } = chooseListingFiles(envFiles(), previous?.rules, dir);
+  const { mapping, templates, labels: labelSet } = await loadListingFiles(files, fromStore, rules.lang);
   const { plan } = buildPlan(
     catalog,
-    { ...rules, prices: { ...rules.prices } },
+    { ...rules, prices: { ...rules.prices }, files },
     mapping,
     templates,
     labelSet,

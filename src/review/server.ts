@@ -371,7 +371,8 @@ async function state(dir: string, source: string) {
     if (err instanceof VbulkError && err.code === "NOT_FOUND") return null;
     throw err;
   });
-  const [plan, decisions, labelSet] = await Promise.all([currentPlan(dir), readDecisions(dir), labels()]);
+  const [plan, decisions] = await Promise.all([currentPlan(dir), readDecisions(dir)]);
+  const labelSet = await labels(plan, dir);
   return {
     folder: dir,
     source,

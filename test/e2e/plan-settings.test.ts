@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { savePlan } from "../../src/review/actions.js";
@@ -92,5 +92,63 @@ describe("one way to load the label set, templates and mapping: vbulk plan and t
       if (before === undefined) delete process.env.VBULK_LABELS;
       else process.env.VBULK_LABELS = before;
     }
+  });
+});
+
+describe("--templates, --labels and --mapping are settings, kept like the rules", () => {
+  it("kept by a later plan and the page's save, from any folder; `default` goes back; a vanished one is named", async () => {
+    // Before: the next `vbulk plan --set …` (or a save on the review page) rewrote every description with the
+    // built-in template, silently, and a category of the seller's label file made a plain `vbulk plan` exit 2.
+    const dir = await catalogFixture(articles);
+    const home = await tempDir("vbulk-seller-");
+    await mkdir(join(home, "my-templates", "fr"), { recursive: true });
+    await cp(join(REPO, "templates", "fr", "title.njk"), join(home, "my-templates", "fr", "title.njk"));
+    await writeFile(
+      join(home, "my-templates", "fr", "description.njk"),
+      "Ma boutique : {{ category }} {{ color }}.",
+    );
+    const garments = JSON.parse(await readFile(join(REPO, "models", "labels", "garments.json"), "utf8"));
+    garments.labels.push({ id: "kimono", name: "Kimono", prompts: ["a photo of a kimono"] });
+    await writeFile(join(home, "my-labels.json"), JSON.stringify(garments));
+    await cp(join(REPO, "models", "vinted-fr.json"), join(home, "my-mapping.json"));
+    const mine = [
+      "--templates",
+      "my-templates",
+      "--labels",
+      "my-labels.json",
+      "--mapping",
+      "./my-mapping.json",
+    ];
+    const first = await plan(dir, [...mine, "--set", "c1.category=kimono"], {}, home);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.plan.items[0].description, "Ma boutique : Kimono noir.");
+    assert.equal(first.plan.rules.templates, join(home, "my-templates"), "stored as an absolute path");
+
+    const later = await plan(dir, ["--set", "c2.size=42"], {}, REPO);
+    assert.equal(later.code, 0, later.stderr);
+    assert.deepEqual(
+      later.plan.items.map((i: { description: string }) => i.description),
+      ["Ma boutique : Kimono noir.", "Ma boutique : Baskets noires.", "Ma boutique : Jean bleu."],
+    );
+    assert.deepEqual(
+      [later.plan.rules.templates, later.plan.rules.labels, later.plan.rules.mapping],
+      [join(home, "my-templates"), join(home, "my-labels.json"), join(home, "my-mapping.json")],
+    );
+    const saved = await savePlan(dir, [{ id: "c3", field: "size", value: "W32" }]);
+    assert.equal(saved.items[2]!.description, "Ma boutique : Jean bleu.", "the page's save keeps them too");
+
+    const back = await plan(dir, ["--templates", "default"]);
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.plan.items[2].description, /^Jean bleu\. Bon état\./);
+    assert.equal(back.plan.rules.templates, undefined);
+    assert.equal(back.plan.rules.labels, join(home, "my-labels.json"), "the others stay");
+
+    await rm(join(home, "my-labels.json"));
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const gone = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(gone.code, 2, gone.stderr);
+    assert.match(gone.stderr, /Expected the label set .*my-labels\.json \(plan\.json's rules\.labels/);
+    assert.match(gone.stderr, /--labels default/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
   });
 });
