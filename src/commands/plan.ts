@@ -15,6 +15,7 @@ import {
   type PlanChanges,
   PriceSchema,
   parseEuros,
+  parseReset,
   parseSet,
   RULE_KEYS,
   type RuleKey,
@@ -36,6 +37,7 @@ interface RawPlanOptions {
   mapping?: string;
   labels?: string;
   set: string[];
+  reset: string[];
   publish?: string[];
   only?: string[];
   exclude?: string[];
@@ -91,6 +93,12 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
       ),
     )
     .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collect, [])
+    .option(
+      "--reset <id[.field]>",
+      "hand an edit back to the rules, e.g. --reset c3.price; --reset c3: every edit of c3 (repeatable)",
+      collect,
+      [],
+    )
     .option(
       "--publish <ids>",
       'exactly these articles are marked to publish, every other one unmarked (e.g. c3,c7; repeatable); "none" unmarks all',
@@ -276,6 +284,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   }
   if (raw.only !== undefined) selection.only = idList(raw.only, "--only (or all)", "all") as string[] | "all";
   if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude") as string[];
+  if (raw.reset.length) selection.reset = parseReset(raw.reset, ids);
 
   const { plan, changes } = buildPlan(
     catalog,

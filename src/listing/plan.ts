@@ -101,6 +101,10 @@ export const PlanItemSchema = EditableSchema.extend({
   needs_review: z.array(z.string()),
   /** What vbulk did on its own that the seller should know (a title cut to 100 characters). */
   notes: z.array(z.string()),
+  /** The fields the seller set (--set, the review page, a hand edit seen as a value that differs from
+   *  `generated`): later runs keep them whatever the rules give, until `--reset ID.FIELD`. Absent in plans of
+   *  older vbulk: their edits are the fields that differ from `generated`. */
+  edited: z.array(EditableSchema.keyof()).optional(),
   /** The values vbulk generated; a field that differs from its value here is the seller's edit. */
   generated: EditableSchema,
 });
@@ -182,6 +186,8 @@ export interface Selection {
   only?: string[] | "all";
   /** These are excluded as well. */
   exclude?: string[];
+  /** Edits handed back to the rules (--reset ID.FIELD; every field for --reset ID), by article id. */
+  reset?: Map<string, (keyof Editable)[]>;
 }
 
 const UNKNOWN_NAME = { fr: "Vêtement", en: "Garment" };
@@ -222,7 +228,12 @@ export function buildPlan(
     } else if (mostKept) changes.carried.push(article.id);
     else changes.reset.push(article.id);
     const edits: Partial<Editable> = same || mostKept ? editsOf(prev) : {};
-    Object.assign(edits, selectionEdits(article.id, selection), overrides.get(article.id) ?? {});
+    for (const f of selection.reset?.get(article.id) ?? []) delete edits[f];
+    // What the seller set stays an edit even where it equals what the rules give now (a selection's false is none).
+    const set = new Set([...Object.keys(edits), ...Object.keys(overrides.get(article.id) ?? {})]);
+    const chosen = selectionEdits(article.id, selection);
+    for (const [f, v] of Object.entries(chosen)) if (v) set.add(f);
+    Object.assign(edits, chosen, overrides.get(article.id) ?? {});
     checkCategory(edits.category, labels, article.id);
     const dept = article.department ?? null;
     const guessed = dept && dept.score >= rules.departmentMinScore ? dept.name : null;
@@ -308,6 +319,10 @@ export function buildPlan(
       vinted,
       needs_review: needsReview,
       notes,
+      // publish and excluded follow no rule: false is what vbulk gives, nothing a later run could overwrite.
+      edited: EDITABLE_FIELDS.filter(
+        (f) => set.has(f) && !((f === "publish" || f === "excluded") && final[f] === false),
+      ),
       generated,
     };
     return parseWith(PlanItemSchema, item, `plan item ${article.id}`, "Fix the edit (plan.json or --set).");
@@ -420,11 +435,15 @@ function refuseUnreadyPublish(
   );
 }
 
-/** The seller's edits in a plan item: every field whose value differs from what vbulk generated. */
+/** The seller's edits in a plan item: the fields it records as `edited`, and every field whose value differs from
+ *  what vbulk generated (a hand edit of plan.json; all there is in a plan of an older vbulk). */
 export function editsOf(item: PlanItem): Partial<Editable> {
   const edits: Partial<Editable> = {};
   for (const f of EDITABLE_FIELDS)
-    if (JSON.stringify(item[f] ?? null) !== JSON.stringify(item.generated[f] ?? null))
+    if (
+      item.edited?.includes(f) ||
+      JSON.stringify(item[f] ?? null) !== JSON.stringify(item.generated[f] ?? null)
+    )
       (edits as Record<string, unknown>)[f] = item[f];
   return edits;
 }
@@ -597,6 +616,29 @@ export function parseSet(
         { hint: "Nothing was written." },
       );
     out.set(id, { ...out.get(id), [field]: r.data });
+  }
+  return out;
+}
+
+/**
+ * Parses --reset ID.FIELD (that edit handed back to the rules) and --reset ID (every edit of the article).
+ * Throws BAD_USAGE naming the value and what is expected.
+ */
+export function parseReset(values: string[], ids: Set<string>): Map<string, (keyof Editable)[]> {
+  const out = new Map<string, (keyof Editable)[]>();
+  for (const v of values) {
+    const [id = "", field, ...rest] = v.trim().split(".");
+    const known = field === undefined || (EDITABLE_FIELDS as string[]).includes(field);
+    if (!ids.has(id) || !known || rest.length)
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected ID or ID.FIELD (an article id of the catalog; a field of ${EDITABLE_FIELDS.join(", ")}) for --reset but received ${JSON.stringify(v)}`,
+        {
+          hint: `Example: --reset c3.price (c3's price follows the rules again), --reset c3 (every edit of c3). Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}. Nothing was written.`,
+        },
+      );
+    const fields = field === undefined ? EDITABLE_FIELDS : [field as keyof Editable];
+    out.set(id, [...new Set([...(out.get(id) ?? []), ...fields])]);
   }
   return out;
 }

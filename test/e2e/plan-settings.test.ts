@@ -152,3 +152,46 @@ describe("--templates, --labels and --mapping are settings, kept like the rules"
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
   });
 });
+
+describe("a seller's edit stays an edit, even when it equals what the rules give", () => {
+  it("--set c1.price=25, --price 25, --price 30: c1 stays at 25; --reset hands it back to the rules", async () => {
+    // Before: the edit was only "a value that differs from the generated one": at --price 25 it was absorbed,
+    // and --price 30 then set c1 to 30.
+    const dir = await catalogFixture(articles);
+    const prices = (p: { items: { price: number }[] }) => p.items.map((i) => i.price);
+    assert.equal((await plan(dir, ["--set", "c1.price=25"])).code, 0);
+    assert.deepEqual(prices((await plan(dir, ["--price", "25"])).plan), [25, 25, 25]);
+    const later = (await plan(dir, ["--price", "30"])).plan;
+    assert.deepEqual(prices(later), [25, 30, 30]);
+    assert.deepEqual(
+      later.items.map((i: { edited: string[] }) => i.edited),
+      [["price"], [], []],
+    );
+
+    // A plan.json of an older vbulk (no `edited`): edits are the fields that differ from `generated`, as before.
+    const old = await readPlan(dir);
+    for (const i of old.items) delete i.edited;
+    old.items[1].brand = "Nike";
+    await writeFile(join(dir, "plan.json"), JSON.stringify(old, null, 2));
+    const upgraded = (await plan(dir, ["--price", "31"])).plan;
+    assert.deepEqual(prices(upgraded), [25, 31, 31]);
+    assert.deepEqual(
+      upgraded.items.map((i: { edited: string[] }) => i.edited),
+      [["price"], ["brand"], []],
+    );
+
+    const saved = await savePlan(dir, [{ id: "c3", field: "price", value: "31" }]);
+    assert.deepEqual(saved.items[2]!.edited, ["price"], "the page's edits are recorded too");
+
+    const reset = await plan(dir, ["--reset", "c1.price", "--reset", "c3"]);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.deepEqual(prices(reset.plan), [31, 31, 31]);
+    assert.deepEqual(
+      reset.plan.items.map((i: { edited: string[] }) => i.edited),
+      [[], ["brand"], []],
+    );
+    const bad = await runCli(["plan", dir, "--reset", "c1.colour"], { env: testEnv() });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /Expected ID or ID\.FIELD .* for --reset but received "c1\.colour"/);
+  });
+});
