@@ -297,6 +297,8 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     selection,
   );
   const path = await writePlan(dir, plan);
+  // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
+  for (const line of changes.putBack) io.err(io.c.yellow(`not kept: ${line}`));
   // plan.json as written, and what this run did to the previous plan: a script must see reset edits and dropped
   // articles as a person reading the table does (README "Files and JSON shapes").
   if (io.json) io.out(JSON.stringify({ ...plan, changes: changesJson(changes) }, null, 2));

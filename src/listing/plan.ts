@@ -84,12 +84,31 @@ export const EditableSchema = z.object({
 export type Editable = z.infer<typeof EditableSchema>;
 export const EDITABLE_FIELDS = Object.keys(EditableSchema.shape) as (keyof Editable)[];
 
-export const PlanItemSchema = EditableSchema.extend({
+/**
+ * The same object with no key beyond its own: a key plan.json's reader does not know (a typo, "colour") was dropped
+ * without a word and the seller's value lost. The issue names the key and the closest known one.
+ */
+function strictFields<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown field ${issue.keys
+            .map((k) => {
+              const near = closest(k, Object.keys(shape));
+              return `"${k}"${near ? ` (did you mean "${near}"?)` : ""}`;
+            })
+            .join(", ")}`
+        : undefined,
+  });
+}
+
+export const PlanItemSchema = strictFields({
+  ...EditableSchema.shape,
   cluster_id: z.string().regex(ARTICLE_ID, "an article id such as c3"),
   fingerprint: z.string(),
   photos: z.array(z.string()).min(1),
   category_name: z.string(),
-  vinted: z.object({
+  vinted: strictFields({
     status_id: z.number().int().nullable(),
     color_ids: z.array(z.number().int()).max(2),
     catalog_path: z.array(z.string()).nullable(),
@@ -106,7 +125,7 @@ export const PlanItemSchema = EditableSchema.extend({
    *  older vbulk: their edits are the fields that differ from `generated`. */
   edited: z.array(EditableSchema.keyof()).optional(),
   /** The values vbulk generated; a field that differs from its value here is the seller's edit. */
-  generated: EditableSchema,
+  generated: strictFields(EditableSchema.shape),
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 
@@ -116,27 +135,25 @@ export type RuleKey = (typeof RULE_KEYS)[number];
 
 /** As strict as the config file's "plan" section (ConfigSchema.plan): a bad value stored in plan.json is reported
  *  naming plan.json and its field, not later as a bad flag or config file. */
-export const PlanRulesSchema = z
-  .object({
-    default_price: PriceSchema,
-    prices: z.record(z.string().min(1), PriceSchema),
-    condition: z.enum(CONDITIONS),
-    brand: z.string().min(1).max(100),
-    gender: z.enum(GENDERS).nullable(),
-    lang: z.enum(LANGUAGES),
-    /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
-     *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
-    given: z.array(z.enum(RULE_KEYS)).optional(),
-    /** The seller's own templates folder, label set and Vinted mapping (--templates, --labels, --mapping), kept
-     *  by later runs until given anew or `default`; absent: the built-in ones. Absolute paths (one written by hand
-     *  as a relative path is read from the plan's folder). */
-    templates: z.string().min(1).optional(),
-    labels: z.string().min(1).optional(),
-    mapping: z.string().min(1).optional(),
-  })
-  .strict();
+export const PlanRulesSchema = strictFields({
+  default_price: PriceSchema,
+  prices: z.record(z.string().min(1), PriceSchema),
+  condition: z.enum(CONDITIONS),
+  brand: z.string().min(1).max(100),
+  gender: z.enum(GENDERS).nullable(),
+  lang: z.enum(LANGUAGES),
+  /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
+   *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
+  given: z.array(z.enum(RULE_KEYS)).optional(),
+  /** The seller's own templates folder, label set and Vinted mapping (--templates, --labels, --mapping), kept
+   *  by later runs until given anew or `default`; absent: the built-in ones. Absolute paths (one written by hand
+   *  as a relative path is read from the plan's folder). */
+  templates: z.string().min(1).optional(),
+  labels: z.string().min(1).optional(),
+  mapping: z.string().min(1).optional(),
+});
 
-export const PlanSchema = z.object({
+export const PlanSchema = strictFields({
   schemaVersion: z.literal(1),
   /** True when every included item is ready for Vinted (no needs_review). */
   ok: z.boolean(),
@@ -176,6 +193,8 @@ export interface PlanChanges {
   dropped: string[];
   /** Edits that followed their article to a new id (new id → old id). */
   moved: [string, string][];
+  /** Hand edits of plan.json that vbulk works out itself (vinted.*, photos), put back: what and what to edit instead. */
+  putBack: string[];
 }
 
 /** What --publish, --only and --exclude asked for in this run (validated ids). */
@@ -210,7 +229,15 @@ export function buildPlan(
   overrides: Map<string, Partial<Editable>>,
   selection: Selection = {},
 ): { plan: Plan; changes: PlanChanges } {
-  const changes: PlanChanges = { added: [], kept: [], carried: [], reset: [], dropped: [], moved: [] };
+  const changes: PlanChanges = {
+    added: [],
+    kept: [],
+    carried: [],
+    reset: [],
+    dropped: [],
+    moved: [],
+    putBack: [],
+  };
   checkPreviousItems(previous?.items ?? [], catalog, previous);
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
@@ -298,6 +325,10 @@ export function buildPlan(
     });
     const { needsReview } = mapped;
     const vinted = final.color_ids ? { ...mapped.vinted, color_ids: [...final.color_ids] } : mapped.vinted;
+    if (prev && same)
+      changes.putBack.push(
+        ...putBack(prev, final, vinted, previous?.catalog_created_at === catalog.created_at, article),
+      );
     if (
       !rules.gender &&
       !edits.gender &&
@@ -350,6 +381,51 @@ export function buildPlan(
     items,
   };
   return { plan, changes };
+}
+
+/** What each field vbulk works out itself follows: the field (or file) to edit instead. */
+const DERIVED_FROM = {
+  status_id: "condition",
+  color_ids: "color_ids (or color, color2)",
+  catalog_path: "category and gender (the Vinted mapping)",
+  catalog_id: "category and gender (the Vinted mapping)",
+  package_size_id: "category (the Vinted mapping's package size)",
+} as const;
+
+/**
+ * The hand edits of plan.json a re-plan puts back, said rather than dropped, for an article with the same photos:
+ * a vinted.* field while the fields it follows did not change (a value that differs was typed by hand, or the
+ * mapping changed), and, while the catalog is the one the plan was made from, a photo list that is not the
+ * article's. (An article whose photos changed may get another finer colour: no telling a hand edit from that.)
+ */
+function putBack(
+  prev: PlanItem,
+  final: Editable,
+  vinted: PlanItem["vinted"],
+  sameCatalog: boolean,
+  article: Catalog["items"][number],
+): string[] {
+  const out: string[] = [];
+  const id = article.id;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const inputs = ["category", "color", "color2", "color_ids", "condition", "gender", "size"] as const;
+  if (inputs.every((f) => same(prev[f], final[f])))
+    for (const [f, from] of Object.entries(DERIVED_FROM) as [keyof typeof DERIVED_FROM, string][]) {
+      if (same(prev.vinted[f], vinted[f])) continue;
+      const hand = prev.vinted[f];
+      const ids = Array.isArray(hand) && hand.length ? hand.join(",") : null;
+      const instead =
+        f === "color_ids" && ids && /^\d{1,3}(,\d{1,3})?$/.test(ids) ? ` (--set ${id}.color_ids=${ids})` : "";
+      out.push(
+        `${id}: vinted.${f} ${JSON.stringify(hand)} put back to ${JSON.stringify(vinted[f])}: vbulk works it out from ${from} on each run; edit ${from.split(" (")[0]} instead${instead}`,
+      );
+    }
+  const key = (photos: string[]) => [...photos].sort().join("\n");
+  if (sameCatalog && key(prev.photos) !== key(article.photos))
+    out.push(
+      `${id}: photos put back to the catalog's ${article.photos.length} photos (${article.photos.join(", ")}): an article's photos come from catalog.json; to take one out, use vbulk review (or move the file away and run vbulk ingest again)`,
+    );
+  return out;
 }
 
 function priceFor(rules: PlanRules, category: string): number {
@@ -459,7 +535,7 @@ export async function readPlan(dir: string): Promise<Plan | null> {
   return readJsonFileIfAny(
     join(dir, PLAN_FILE),
     PlanSchema,
-    "Fix that field by hand; plan.json was left as it is.",
+    `Fix that field by hand (the fields of an item you edit: ${EDITABLE_FIELDS.join(", ")}); plan.json was left as it is.`,
   );
 }
 

@@ -195,3 +195,36 @@ describe("a seller's edit stays an edit, even when it equals what the rules give
     assert.match(bad.stderr, /Expected ID or ID\.FIELD .* for --reset but received "c1\.colour"/);
   });
 });
+
+describe("hand edits of plan.json outside the fields a seller edits are said, not silently dropped", () => {
+  it("a typo key is refused naming the field meant; vinted.* and photos put back with what to edit instead", async () => {
+    // Before: "colour" was dropped and vinted.color_ids, vinted.package_size_id and photos put back, all without
+    // a word; execute sent the hand-edited values until the next plan.
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, ["--gender", "femme"])).code, 0);
+    const good = await readPlan(dir);
+    const typo = structuredClone(good);
+    typo.items[0].colour = "rouge";
+    const text = JSON.stringify(typo, null, 2);
+    await writeFile(join(dir, "plan.json"), text);
+    const refused = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /plan\.json: items\[0\]: unknown field "colour" \(did you mean "color"\?\)/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), text, "plan.json untouched");
+
+    const derived = structuredClone(good);
+    derived.items[0].vinted.color_ids = [5];
+    derived.items[0].vinted.package_size_id = 3;
+    derived.items[2].photos = ["IMG_0004.jpg"];
+    await writeFile(join(dir, "plan.json"), JSON.stringify(derived, null, 2));
+    const r = await plan(dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /c1: vinted\.color_ids \[5\] put back to \[1\].*--set c1\.color_ids=5/);
+    assert.match(r.stderr, /c1: vinted\.package_size_id 3 put back to 2/);
+    assert.match(r.stderr, /c3: photos put back to the catalog's 2 photos.*vbulk review/);
+    assert.deepEqual(r.plan.items[0].vinted.color_ids, [1]);
+    assert.deepEqual(r.plan.items[2].photos, ["IMG_0004.jpg", "IMG_0005.jpg"]);
+    const again = await plan(dir);
+    assert.equal(again.stderr, "", "said once; a plain run has nothing to say");
+  });
+});
