@@ -395,7 +395,7 @@ const DERIVED_FROM = {
 /**
  * The hand edits of plan.json a re-plan puts back, said rather than dropped, for an article with the same photos:
  * a vinted.* field while the fields it follows did not change (a value that differs was typed by hand, or the
- * mapping changed), and, while the catalog is the one the plan was made from, a photo list that is not the
+ * mapping changed; an id that was unknown and is now found, after `vbulk vinted sync`, is not said), and, while the catalog is the one the plan was made from, a photo list that is not the
  * article's. (An article whose photos changed may get another finer colour: no telling a hand edit from that.)
  */
 function putBack(
@@ -411,8 +411,9 @@ function putBack(
   const inputs = ["category", "color", "color2", "color_ids", "condition", "gender", "size"] as const;
   if (inputs.every((f) => same(prev[f], final[f])))
     for (const [f, from] of Object.entries(DERIVED_FROM) as [keyof typeof DERIVED_FROM, string][]) {
-      if (same(prev.vinted[f], vinted[f])) continue;
       const hand = prev.vinted[f];
+      // An id vbulk did not know (null, none) is not typed by hand: the mapping learnt it (vbulk vinted sync).
+      if (same(hand, vinted[f]) || hand === null || (Array.isArray(hand) && hand.length === 0)) continue;
       const ids = Array.isArray(hand) && hand.length ? hand.join(",") : null;
       const instead =
         f === "color_ids" && ids && /^\d{1,3}(,\d{1,3})?$/.test(ids) ? ` (--set ${id}.color_ids=${ids})` : "";

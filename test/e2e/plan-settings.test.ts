@@ -227,4 +227,20 @@ describe("hand edits of plan.json outside the fields a seller edits are said, no
     const again = await plan(dir);
     assert.equal(again.stderr, "", "said once; a plain run has nothing to say");
   });
+
+  it("a leaf id the mapping did not know, found later (vinted sync), is filled in without a word", async () => {
+    // Before, the id null of the earlier plan was reported as a hand edit: "vinted.catalog_id null put back to
+    // 1864 … edit category and gender instead" for every article a `vbulk vinted sync` resolved.
+    const dir = await catalogFixture(articles);
+    const mapping = JSON.parse(await readFile(join(REPO, "models", "vinted-fr.json"), "utf8"));
+    mapping.categories.jeans.catalog.femme.id = null;
+    const older = join(await tempDir(), "mapping-before-sync.json");
+    await writeFile(older, JSON.stringify(mapping));
+    assert.equal((await plan(dir, ["--gender", "femme", "--mapping", older])).code, 0);
+    assert.equal((await readPlan(dir)).items[2].vinted.catalog_id, null);
+    const r = await plan(dir, ["--mapping", "default"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.plan.items[2].vinted.catalog_id, 1864);
+    assert.doesNotMatch(r.stderr, /not kept/);
+  });
 });
