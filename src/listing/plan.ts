@@ -395,8 +395,8 @@ const DERIVED_FROM = {
 /**
  * The hand edits of plan.json a re-plan puts back, said rather than dropped, for an article with the same photos:
  * a vinted.* field while the fields it follows did not change (a value that differs was typed by hand, or the
- * mapping changed; an id that was unknown and is now found, after `vbulk vinted sync`, is not said), and, while the catalog is the one the plan was made from, a photo list that is not the
- * article's. (An article whose photos changed may get another finer colour: no telling a hand edit from that.)
+ * mapping changed; an id that was unknown and is now found, after `vbulk vinted sync`, is not said), and, while
+ * the catalog is the one the plan was made from, a photo list that is not the article's. (An article whose photos changed may get another finer colour: no telling a hand edit from that.)
  */
 function putBack(
   prev: PlanItem,
