@@ -95,7 +95,11 @@ describe("runIngest on the designed set", () => {
     // two-mode reading joined 22 of 180): every photo stays its own article, a split the seller merges.
     assert.equal(catalog.items.length, 15, "each photo is its own article");
     assert.match(catalog.grouping.because ?? "", /each photo is its own article$/);
-    assert.ok(events.some((e) => e.type === "warning" && /does not follow the garments/.test(e.message)));
+    const warning = events.find(
+      (e) => e.type === "warning" && /did not show garment after garment/.test(e.message),
+    );
+    assert.ok(warning);
+    assert.match(warning.type === "warning" ? (warning.hint ?? "") : "", /--grouping sequence/);
     const log = await readFile(join(dir, "catalog.log"), "utf8");
     assert.match(log, /^grouping because: grouped without order: /m);
   });
