@@ -16,8 +16,15 @@ const D = join(FIXTURES, "duplicates");
 describe("decodePhoto: invalid input", () => {
   for (const [file, pattern] of [
     ["empty.jpg", /Expected image data but received an empty file \(0 bytes\)/],
-    ["truncated.jpg", /Expected a readable image but the decoder said: .*(truncated|premature end)/i],
-    ["notes.jpg", /Expected a readable image but the decoder said: .*unsupported image format/i],
+    // The words README Troubleshooting quotes: the decoder's own reason, then what it means for the seller.
+    [
+      "truncated.jpg",
+      /Expected a readable image but the decoder said: .*(truncated|premature end).*: the file is damaged or is not a photo/i,
+    ],
+    [
+      "notes.jpg",
+      /Expected a readable image but the decoder said: .*unsupported image format.*: the file is damaged or is not a photo/i,
+    ],
   ] as const) {
     it(`refuses ${file} with a one-line reason`, async () => {
       await assert.rejects(decodePhotoFile(join(FIXTURES, "bad", file), 256), (err: VbulkError) => {

@@ -94,9 +94,13 @@ export async function decodePhoto(
     if (/pixel limit/i.test(messageOf(err))) throw tooManyPixels(0, 0, maxPixels);
     // libvips sometimes reports a cut-off JPEG as "Unknown error"; say what it almost always is.
     const said = /unknown error/i.test(messageOf(err)) ? "corrupt or truncated image data" : messageOf(err);
-    throw new VbulkError("BAD_FILE", `Expected a readable image but the decoder said: ${said}`, {
-      cause: err,
-    });
+    // The decoder's words differ by format ("premature end of JPEG image", "unsupported image format"): the
+    // same ending after them is what README Troubleshooting quotes, and what the seller can act on.
+    throw new VbulkError(
+      "BAD_FILE",
+      `Expected a readable image but the decoder said: ${said}: the file is damaged or is not a photo`,
+      { cause: err, hint: "Copy the photo again from the phone or camera (or remove it), then run again." },
+    );
   }
 }
 
