@@ -8,6 +8,7 @@ import { redact } from "../core/redact.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan, writePlan } from "../listing/plan.js";
 import { readCatalog } from "../store/catalog.js";
+import { INTERRUPTED_MESSAGE } from "../store/status.js";
 import {
   checkItem,
   checkPlanCurrent,
@@ -432,7 +433,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     } catch (err) {
       await status.finish(
         controller.signal.aborted ? "interrupted" : "failed",
-        redact(err instanceof Error ? err.message : String(err)),
+        controller.signal.aborted
+          ? INTERRUPTED_MESSAGE
+          : redact(err instanceof Error ? err.message : String(err)),
       );
       throw err;
     } finally {

@@ -8,7 +8,7 @@ import { DECISION_LOG_FILE } from "../store/decision-log.js";
 import { writeAutoGrouping } from "../store/decisions.js";
 import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
-import { StatusWriter } from "../store/status.js";
+import { INTERRUPTED_MESSAGE, StatusWriter } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
 import { applySellerDecisions } from "./decisions.js";
 import { describeArticles } from "./describe.js";
@@ -103,7 +103,11 @@ export async function prepareIngest(opts: {
     },
     async fail(err, interrupted) {
       photos.close();
-      await status.finish(interrupted ? "interrupted" : "failed", messageOf(err));
+      // Node's own words for an abort ("This operation was aborted") tell a seller nothing: say it was Ctrl-C.
+      await status.finish(
+        interrupted ? "interrupted" : "failed",
+        interrupted ? INTERRUPTED_MESSAGE : messageOf(err),
+      );
     },
     close: () => photos.close(),
   };

@@ -6,6 +6,8 @@ import { STATE_DIR } from "../sources/classify.js";
 import { readJsonFile } from "./read.js";
 
 export const STATUS_FILE = "status.json";
+/** The status message of a run stopped by Ctrl-C (the commands' only abort signal). */
+export const INTERRUPTED_MESSAGE = "stopped by Ctrl-C; what was done is kept";
 
 export const StatusSchema = z.object({
   schemaVersion: z.literal(1),

@@ -265,6 +265,11 @@ describe("vbulk status", () => {
     else {
       assert.equal(code, 130);
       assert.equal(s.state, "interrupted");
+      // What the seller reads: why it stopped in their words, not Node's "This operation was aborted".
+      const human = (await runCli(["status", dir])).stdout;
+      assert.match(human, /^ingest: interrupted/m);
+      assert.match(human, /stopped by Ctrl-C/);
+      assert.doesNotMatch(human, /operation was aborted/i);
     }
   });
 
