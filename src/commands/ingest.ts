@@ -166,7 +166,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
             2,
           ),
         );
-      else printErrors(io, catalog);
+      else printErrors(io, catalog, false);
       io.err(
         `${io.c.red("error:")} none of the ${plural(catalog.summary.files, "photo")} could be read: ${printable(result.catalogPath)} of the previous run was kept as it was.`,
       );
@@ -272,11 +272,13 @@ function notTaken(catalog: Catalog): Catalog["skipped"] {
 }
 
 /** The photos that could not be read, names escaped (a name must not drive the terminal). */
-function printErrors(io: Io, catalog: Catalog): void {
+function printErrors(io: Io, catalog: Catalog, written = true): void {
   if (!catalog.errors.length) return;
+  // A run that read nothing writes no catalog: saying "recorded" there sent the seller looking for them in it.
+  const where = written ? "recorded in the catalog, skipped" : "not recorded: the previous catalog is kept";
   io.out(
     io.c.red(
-      `${catalog.errors.length} ${catalog.errors.length === 1 ? "photo" : "photos"} could not be read (recorded in the catalog, skipped):`,
+      `${catalog.errors.length} ${catalog.errors.length === 1 ? "photo" : "photos"} could not be read (${where}):`,
     ),
   );
   for (const e of catalog.errors) io.out(`  ${printable(e.file)}: ${printable(e.message)}`);

@@ -159,6 +159,19 @@ describe("vbulk ingest: bad commands change nothing", () => {
       assert.doesNotMatch(r.stderr, /unexpected/);
       assert.equal(await readFile(path, "utf8"), damaged);
     });
+  it("a re-run where no photo can be read lists them without claiming they were recorded (exit 1)", async () => {
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const before = await readFile(join(dir, "catalog.json"), "utf8");
+    for (const f of (await readdir(dir)).filter((f) => f.endsWith(".jpg")))
+      await writeFile(join(dir, f), "damaged by a bad copy\n");
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /15 photos could not be read \(not recorded: the previous catalog is kept\)/);
+    assert.doesNotMatch(r.stdout, /recorded in the catalog/);
+    assert.match(r.stderr, /catalog\.json of the previous run was kept as it was/);
+    assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), before);
+  });
   it("a missing source is exit 2 with what to do", async () => {
     const r = await runCli(["ingest", "/nonexistent/photos"]);
     assert.equal(r.code, 2);
