@@ -5,7 +5,7 @@ import type { ModelEvent } from "../model/download.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
-import { writeAutoGrouping } from "../store/decisions.js";
+import { readDecisions, writeAutoGrouping } from "../store/decisions.js";
 import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
 import { INTERRUPTED_MESSAGE, StatusWriter } from "../store/status.js";
@@ -72,6 +72,9 @@ export async function prepareIngest(opts: {
   await checkOutput(src.outDir, opts.outDir !== undefined);
   if (src.isZip && src.root !== src.outDir) await checkOutput(src.root, false);
   const previous = await readPreviousCatalog(src.outDir);
+  // The seller's decisions are applied after grouping, but a damaged decisions.json must stop the run before
+  // every photo is analysed for nothing (exit 2, the file kept). Read again there: the page may add one meanwhile.
+  await readDecisions(src.outDir);
   const photos = await openPhotos(src, opts.source, config);
   let status: StatusWriter;
   try {

@@ -159,6 +159,18 @@ describe("vbulk ingest: bad commands change nothing", () => {
       assert.doesNotMatch(r.stderr, /unexpected/);
       assert.equal(await readFile(path, "utf8"), damaged);
     });
+  it("a damaged decisions.json is refused before any photo is analysed (exit 2, kept as it was)", async () => {
+    const dir = await copyFixture("grouping");
+    await writeFile(join(dir, "decisions.json"), '{"schemaVersion": 1, "decisions": [');
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /decisions\.json/);
+    assert.match(r.stderr, /hint: .*move decisions\.json away/);
+    // Nothing analysed: no status, no cache (the seller waited for every photo before being told, before).
+    assert.equal(existsSync(join(dir, ".vbulk", "status.json")), false);
+    assert.equal(existsSync(join(dir, "catalog.json")), false);
+    assert.equal(await readFile(join(dir, "decisions.json"), "utf8"), '{"schemaVersion": 1, "decisions": [');
+  });
   it("a re-run where no photo can be read lists them without claiming they were recorded (exit 1)", async () => {
     const dir = await copyFixture("grouping");
     assert.equal((await runCli(["ingest", dir])).code, 0);
