@@ -1,9 +1,10 @@
 import { stat } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { Option } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { printable } from "../core/text.js";
 import { workFolderFor } from "../sources/zip.js";
 
 /** A commander option fed from an environment variable too (immich-style `Option.env`). */
@@ -91,9 +92,22 @@ export async function configFileLayer(path: string | undefined): Promise<ConfigO
   return path ? loadConfigFile(path) : {};
 }
 
-/** The folder a command works in: DIR itself, or for a photos ZIP, the work folder ingest extracted it to. */
+/**
+ * The folder a command works in: DIR itself, or for a photos ZIP, the work folder ingest extracted it to. Throws
+ * BAD_USAGE for any other file (a photo given by mistake): a command went on to take a lock "inside" it and
+ * spoke of permissions.
+ */
 export async function workingFolder(dirArg: string): Promise<string> {
   const dir = resolve(dirArg);
   const st = await stat(dir).catch(() => null);
-  return st?.isFile() && extname(dir).toLowerCase() === ".zip" ? workFolderFor(dir) : dir;
+  if (st?.isFile() && extname(dir).toLowerCase() === ".zip") return workFolderFor(dir);
+  if (st?.isFile())
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected a folder (or a photos .zip) for DIR but received a file: ${printable(dir)}`,
+      {
+        hint: `Pass the folder that holds it (the one you ran \`vbulk ingest\` on): ${printable(dirname(dir))}`,
+      },
+    );
+  return dir;
 }

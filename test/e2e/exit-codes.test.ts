@@ -63,6 +63,22 @@ describe("exit codes without a browser", () => {
     });
   });
 
+  it("review, plan, status, execute given a photo file instead of a folder: 2, saying so (no lock talk)", async () => {
+    const dir = await tempDir("vbulk-exit-");
+    const photo = join(dir, "IMG_0001.jpg");
+    await copyFile(join(FIXTURES, "grouping", "IMG_0001.jpg"), photo);
+    for (const cmd of [["review", "--no-open"], ["plan"], ["status"], ["execute", "--check"]]) {
+      const r = await runCli([cmd[0]!, photo, ...cmd.slice(1)]);
+      assert.equal(r.code, 2, `${cmd[0]}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        /Expected a folder \(or a photos \.zip\) .* but received a file: .*IMG_0001\.jpg/,
+      );
+      assert.match(r.stderr, /hint: .*the folder that holds it/);
+      assert.doesNotMatch(r.stderr, /lock/i);
+    }
+    assert.deepEqual(await readdir(dir), ["IMG_0001.jpg"], "nothing written beside the photo");
+  });
   it("ingest: 1 when not one photo could be read", async () => {
     const dir = await tempDir();
     for (const f of ["empty.jpg", "notes.jpg", "truncated.jpg"])
