@@ -117,7 +117,7 @@ export async function readStatus(dir: string): Promise<Status> {
     statusPath(dir),
     StatusSchema,
     "status file",
-    "Nothing has run in this folder yet: start with `vbulk ingest DIR`.",
+    "Nothing has run in this folder yet: start with `vbulk ingest DIR`. If the ingest ran with --out OTHER, its status is there: `vbulk status OTHER`.",
   );
   if (
     status.state === "running" &&

@@ -247,6 +247,8 @@ describe("vbulk status", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Expected a status file .* but found no file there/);
     assert.match(r.stderr, /vbulk ingest DIR/);
+    // The photos folder of an ingest that wrote elsewhere (--out): the seller is told where its status is.
+    assert.match(r.stderr, /ran with --out OTHER.*`vbulk status OTHER`/);
   });
 
   it("a run killed with the machine is interrupted even once its pid is another live process's", async (t) => {
