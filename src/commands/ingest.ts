@@ -15,6 +15,7 @@ import {
   flagLayer,
   oneOf,
   parseFlag,
+  vbulkAs,
   wholeNumber,
 } from "./options.js";
 import { createIo, type Io, ingestRenderer } from "./render.js";
@@ -250,7 +251,7 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
   const dir = printable(catalogPath.replace(/\/catalog\.json$/, ""));
   io.out(
     c.dim(
-      `next: \`vbulk review ${dir}\` to see every article and fix the grouping, then \`vbulk plan ${dir}\``,
+      `next: \`${vbulkAs()} review ${dir}\` to see every article and fix the grouping, then \`${vbulkAs()} plan ${dir}\``,
     ),
   );
 }

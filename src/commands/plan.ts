@@ -25,7 +25,15 @@ import {
 } from "../listing/plan.js";
 import { type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
-import { configFileLayer, configFlag, envOption, flagLayer, oneOf, workingFolder } from "./options.js";
+import {
+  configFileLayer,
+  configFlag,
+  envOption,
+  flagLayer,
+  oneOf,
+  vbulkAs,
+  workingFolder,
+} from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 interface RawPlanOptions {
@@ -403,5 +411,5 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   if (changes.added.length && changes.kept.length) io.out(`new: ${changes.added.join(", ")}`);
   for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${printable(n)}`));
   io.out(`plan: ${printable(path)}`);
-  io.out(c.dim("next: edit plan.json (or use --set), then `vbulk execute` (dry run: drafts only)"));
+  io.out(c.dim(`next: edit plan.json (or use --set), then \`${vbulkAs()} execute\` (dry run: drafts only)`));
 }

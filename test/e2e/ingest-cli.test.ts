@@ -16,8 +16,12 @@ import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers
 describe("vbulk ingest (real CLI)", () => {
   it("writes a valid catalog beside the photos and prints a summary", async () => {
     const dir = await copyFixture("grouping");
-    const r = await runCli(["ingest", dir]);
+    // Run as `npx vbulk` runs it (npm exec's environment): the next step must be pasteable as typed.
+    const r = await runCli(["ingest", dir], {
+      env: testEnv({ npm_command: "exec", npm_lifecycle_event: "npx" }),
+    });
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /next: `npx vbulk review \S+` to see every article .*, then `npx vbulk plan /);
     assert.match(r.stdout, /^5 articles from 15 photos/m);
     assert.match(r.stdout, /c2 +4 photos +unknown +bleu/);
     assert.match(r.stderr, /No CLIP model available/);
