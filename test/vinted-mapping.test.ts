@@ -57,6 +57,32 @@ describe("the catalogue mapping by leaf id", () => {
     });
     assert.equal(r.vinted.catalog_id, null);
     assert.match(r.needsReview.join(";"), /no Vinted leaf id known for femme "robe" .*vbulk vinted sync/);
+    // If sync cannot find it either, the seller still has a way out: the exact key in the mapping file.
+    assert.match(r.needsReview.join(";"), /categories\.robe\.catalog\.femme\.id in .*vinted-mapping\.json/);
+  });
+
+  it("a type mapped to a parent on purpose (chaussures) names the specific types and the mapping key, never sync", async () => {
+    const m = await loadMapping(new URL("../models/vinted-fr.json", import.meta.url).pathname);
+    const shoe = { category: "chaussures", color: "noir", condition: "bon" as const, size: "38" };
+    const femme = mapToVinted(m, { ...shoe, gender: "femme" }).needsReview.join(";");
+    assert.match(femme, /type "chaussures" is too general for Vinted \(Femmes > Chaussures\)/);
+    assert.match(femme, /choose a more specific type: sneakers \(Baskets\)/);
+    assert.match(femme, /categories\.chaussures\.catalog\.femme\.id in .*vinted-mapping\.json/);
+    assert.doesNotMatch(femme, /vinted sync/, "sync never fills a parent: that sent the seller in a loop");
+    // Jackets: every more specific type the mapping can place for that department.
+    const veste = mapToVinted(m, { ...shoe, category: "veste", gender: "homme" }).needsReview.join(";");
+    assert.match(
+      veste,
+      /choose a more specific type: puffer jacket \(Doudounes\), windbreaker \(Vestes coupe-vent\)/,
+    );
+    // Sync says the same: the file, the exact key, and the live children to pick from.
+    const { checks } = checkMapping(m, CATALOG, "2026-11-26", "/home/me/.config/vbulk/vinted-mapping.json");
+    const sync = checks.find((c) => c.category === "chaussures" && c.gender === "femme")!;
+    assert.equal(sync.status, "unresolved");
+    assert.match(
+      sync.detail,
+      /Femmes > Chaussures is a parent: set one of its leaves \(Baskets 2632\) as categories\.chaussures\.catalog\.femme\.id in \/home\/me\/\.config\/vbulk\/vinted-mapping\.json/,
+    );
   });
 
   it("a plan size matches the size ids of the group, whatever system the label mixes", () => {

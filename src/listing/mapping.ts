@@ -24,6 +24,11 @@ const CatalogEntry = z.object({
   id: z.number().int().positive().nullable(),
   path: z.array(z.string()).min(1),
   note: z.string().optional(),
+  /**
+   * The path is a parent category on Vinted, on purpose: no single leaf fits every article of this type
+   * (chaussures: baskets, bottes, …). Sync cannot fill it; plan asks for a more specific type instead.
+   */
+  parent: z.boolean().optional(),
   /** Set by `vbulk vinted sync` when the live catalogue no longer has this leaf. */
   problem: z.string().optional(),
 });
@@ -121,9 +126,11 @@ export function mapToVinted(
       id = entry?.id ?? null;
       if (!entry) reasons.push(`no ${item.gender} catalogue for "${item.category}"`);
       else if (entry.problem) reasons.push(entry.problem);
+      else if (id === null && entry.parent)
+        reasons.push(tooGeneral(m, item.category, item.gender, entry.path));
       else if (id === null)
         reasons.push(
-          `no Vinted leaf id known for ${item.gender} "${item.category}" (${entry.path.join(" > ")}${entry.note ? `: ${entry.note}` : ""}): run \`vbulk vinted sync\``,
+          `no Vinted leaf id known for ${item.gender} "${item.category}" (${entry.path.join(" > ")}${entry.note ? `: ${entry.note}` : ""}): run \`vbulk vinted sync\`; if it stays, set ${mappingKey(item.category, item.gender)} in ${userMappingHelp()}`,
         );
     }
     if (cat.needs_size && !item.size) reasons.push("size missing: Vinted requires one for this category");
@@ -144,6 +151,32 @@ export function mapToVinted(
     },
     needsReview: reasons,
   };
+}
+
+/** The JSON key of a category's leaf id for a department, as a seller types it in the mapping file. */
+export function mappingKey(category: string, gender: Gender): string {
+  return `categories.${category}.catalog.${gender}.id`;
+}
+
+/** The file a seller edits to give a leaf id by hand, and how to get it when it does not exist yet. */
+function userMappingHelp(): string {
+  return `${syncedMappingPath()} (plan reads it first; if it does not exist, copy ${DEFAULT_MAPPING} there)`;
+}
+
+/**
+ * The needs_review reason of a type mapped to a parent on purpose: `vbulk vinted sync` can never fill it (a loop
+ * for the seller), so it names the more specific types the mapping places under that parent, and the exact key
+ * to set by hand.
+ */
+function tooGeneral(m: Mapping, category: string, gender: Gender, path: string[]): string {
+  const under = (p: string[]) => p.length > path.length && path.every((part, i) => p[i] === part);
+  const specific = Object.entries(m.categories).flatMap(([id, c]) => {
+    const e = c.catalog[gender];
+    return e && e.id !== null && !e.problem && under(e.path) ? [`${id} (${e.path.at(-1)})`] : [];
+  });
+  return `type "${category}" is too general for Vinted (${path.join(" > ")}): ${
+    specific.length ? `choose a more specific type: ${specific.join(", ")}; or ` : ""
+  }set the leaf id of your choice as ${mappingKey(category, gender)} in ${userMappingHelp()}`;
 }
 
 /**

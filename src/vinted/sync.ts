@@ -1,4 +1,4 @@
-import type { Mapping } from "../listing/mapping.js";
+import { type Mapping, mappingKey, syncedMappingPath } from "../listing/mapping.js";
 import type { CatalogNode, SnapshotElement, VintedTab } from "./adapter.js";
 
 export interface LeafInfo {
@@ -41,6 +41,8 @@ export function checkMapping(
   mapping: Mapping,
   roots: CatalogNode[],
   today: string,
+  /** The file the seller edits to set a leaf by hand (named in the lines that ask for one). */
+  file: string = syncedMappingPath(),
 ): { mapping: Mapping; checks: MappingCheck[] } {
   const index = indexTree(roots);
   const byPath = new Map<string, LeafInfo>();
@@ -64,14 +66,28 @@ export function checkMapping(
             status: "resolved",
             detail: `${display} is leaf ${hit.id}`,
           });
-        } else
+        } else {
+          // "pick one in the mapping" named neither the file nor the key: say both, and what there is to pick.
+          const key = `${mappingKey(category, gender)} in ${file}`;
+          const children = hit
+            ? [...index.values()].filter(
+                (l) => l.leaf && l.path.length > hit.path.length && hit.path.every((p, i) => l.path[i] === p),
+              )
+            : [];
+          const shown = children
+            .slice(0, 8)
+            .map((l) => `${l.path.slice(hit!.path.length).join(" > ")} ${l.id}`)
+            .join(", ");
           checks.push({
             category,
             gender,
             id: null,
             status: "unresolved",
-            detail: `no leaf at ${display}: pick one in the mapping`,
+            detail: hit
+              ? `${display} is a parent: set one of its leaves (${shown}${children.length > 8 ? ", …" : ""}) as ${key}`
+              : `no category at ${display} in the live catalogue: set the leaf id of your choice as ${key}`,
           });
+        }
         continue;
       }
       const live = index.get(entry.id);
