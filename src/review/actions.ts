@@ -10,6 +10,7 @@ import { NOT_SAVED_HINT } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
 import { chooseListingFiles, loadLabels, loadListingFiles } from "../listing/inputs.js";
+import { DEFAULT_MAPPING, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
   type Editable,
@@ -31,6 +32,7 @@ import {
   regroupCatalog,
   undoDecision,
 } from "../store/decisions.js";
+import { checkPlanCurrent } from "../vinted/execute.js";
 
 /** Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. */
 export async function regroup(dir: string): Promise<Catalog> {
@@ -185,4 +187,38 @@ export function checkConfirmation(
       `Expected the typed confirmation "${phrase}" to publish ${items.length} articles but received ${JSON.stringify(typed ?? "")}: nothing was sent`,
       { hint: `Type ${phrase} in the confirmation box, or leave the switch off to make drafts only.` },
     );
+}
+
+/**
+ * The articles plan.json no longer describes: their photos changed since it was made (the same check as execute's,
+ * checkPlanCurrent), or the plan lacks them (a new article from a split). The page says the plan is out of date
+ * right after a decision, instead of at « Créer les brouillons ».
+ */
+export function staleArticles(plan: Plan, catalog: Catalog): string[] {
+  const changed = plan.items.filter((item) => {
+    try {
+      checkPlanCurrent([item], catalog);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  const planned = new Set(plan.items.map((i) => i.cluster_id));
+  const added = catalog.items.filter((a) => !planned.has(a.id));
+  return [...changed.map((i) => i.cluster_id), ...added.map((a) => a.id)];
+}
+
+/**
+ * Each condition's name in French and English, from the mapping the plan uses (Vinted's own words); the built-in
+ * mapping's when that one cannot be read (its save says why: the names alone must not keep the page from opening).
+ */
+export async function conditionNames(
+  plan?: Plan | null,
+  dir = ".",
+): Promise<Record<string, { fr: string; en: string }>> {
+  const { files } = chooseListingFiles(envFiles(), plan?.rules, dir);
+  const mapping = await loadMapping(files.mapping).catch(() => loadMapping(DEFAULT_MAPPING));
+  return Object.fromEntries(
+    Object.entries(mapping.conditions).map(([id, c]) => [id, { fr: c.fr, en: c.en }]),
+  );
 }

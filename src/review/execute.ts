@@ -25,6 +25,10 @@ export interface ExecuteJob {
     events: string[];
     results: ExecuteResult[] | null;
     error: string | null;
+    /** What to do about `error` (the VbulkError's hint), shown under it. */
+    hint: string | null;
+    /** When the run ended: the page keeps the last outcome until the next run, so it says when. */
+    finished_at: string | null;
   };
 }
 
@@ -71,6 +75,8 @@ export async function startExecute(
       events: [] as string[],
       results: null as ExecuteResult[] | null,
       error: null as string | null,
+      hint: null as string | null,
+      finished_at: null as string | null,
     };
     const job: ExecuteJob = {
       get running() {
@@ -105,8 +111,10 @@ export async function startExecute(
         await progress.status.finish(complete ? "done" : "partial");
       } catch (err) {
         state.error = redact(messageOf(err));
+        state.hint = err instanceof VbulkError && err.hint ? redact(err.hint) : null;
         await progress.status.finish("failed", state.error);
       } finally {
+        state.finished_at = new Date().toISOString();
         state.running = false;
         await release();
       }

@@ -4,7 +4,7 @@
  */
 import { configFileLayer } from "../commands/options.js";
 import { resolveConfig } from "../core/config.js";
-import { messageOf } from "../core/errors.js";
+import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
@@ -18,6 +18,8 @@ export interface IngestJob {
     total: number;
     warnings: string[];
     error: string | null;
+    /** What to do about `error` (the VbulkError's hint). */
+    hint: string | null;
   };
 }
 
@@ -30,6 +32,7 @@ export function startIngest(source: string, dir: string): IngestJob {
     total: 0,
     warnings: [] as string[],
     error: null as string | null,
+    hint: null as string | null,
   };
   const onEvent = (e: IngestEvent) => {
     if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
@@ -75,6 +78,7 @@ export function startIngest(source: string, dir: string): IngestJob {
       }
     } catch (err) {
       state.error = messageOf(err);
+      state.hint = err instanceof VbulkError ? (err.hint ?? null) : null;
     } finally {
       state.running = false;
     }

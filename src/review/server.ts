@@ -21,12 +21,14 @@ import { DecisionSchema, readDecisions } from "../store/decisions.js";
 import { readStatus } from "../store/status.js";
 import {
   checkEdits,
+  conditionNames,
   currentPlan,
   decide,
   type FieldEdit,
   labels,
   publishPreview,
   savePlan,
+  staleArticles,
   undo,
 } from "./actions.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
@@ -377,6 +379,7 @@ async function state(dir: string, source: string) {
     folder: dir,
     source,
     catalog: catalog && pageCatalog(catalog),
+    planStale: plan && catalog ? staleArticles(plan, catalog) : [],
     plan: plan && {
       ok: plan.ok,
       rules: plan.rules,
@@ -390,6 +393,7 @@ async function state(dir: string, source: string) {
       labels: labelSet.labels.map((l) => ({ id: l.id, name: l.name, name_en: l.name_en })),
       colors: COLOR_NAMES,
       conditions: CONDITIONS,
+      conditionNames: await conditionNames(plan, dir),
       genders: GENDERS,
       pollMs: DEFAULTS.review.pollMs,
     },

@@ -233,6 +233,17 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     const planBefore = await readFile(join(dir, "plan.json"), "utf8");
     const card = page.locator('[data-article="c1"]');
     await card.locator("details.listing summary").click();
+    // The seller's words, not the plan's ids: conditions and types by name, "unknown" said as a thing to do.
+    const conditions = await card.locator('select[name="condition"] option').allTextContents();
+    assert.ok(conditions.includes("Neuf avec étiquette"), conditions.join(", "));
+    assert.ok(!conditions.some((c) => /-|^tres-bon$/.test(c)), `no raw id: ${conditions.join(", ")}`);
+    const types = await card.locator('select[name="category"] option').allTextContents();
+    assert.ok(types.includes("Baskets") && types.includes("type non reconnu (à choisir)"), types.join(", "));
+    assert.ok(!types.includes("unknown"), "no raw unknown");
+    assert.match(
+      (await card.locator("details.listing p.warn").textContent()) ?? "",
+      /À compléter : type non reconnu : choisissez-le dans « Type »/,
+    );
     await card.getByLabel("Prix (€)").fill("vingt");
     await card.getByRole("alert").waitFor();
     assert.match((await card.getByRole("alert").textContent()) ?? "", /nombre positif/);
@@ -347,6 +358,45 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     catalog = await readJson(dir, "catalog.json");
     assert.ok(!catalog.items[0].photos.includes(out));
     assert.equal(catalog.photos.find((p: { file: string }) => p.file === out).dropped_by_seller, true);
+
+    // The plan still lists the old photos: said right after the decision, not only when execute refuses it.
+    const stale = page.locator(".actions p.stale");
+    await stale.waitFor();
+    assert.match((await stale.textContent()) ?? "", /Le plan n'est plus à jour : les articles .*c1/);
+    // Execute refuses it, and the page says what to do (the hint), not only what went wrong.
+    await page.getByRole("button", { name: "Créer les brouillons" }).click();
+    const refused = page.locator("p.message");
+    await refused.getByText(/changed since the plan was made/).waitFor();
+    assert.match(
+      (await refused.textContent()) ?? "",
+      /Que faire : Run `vbulk plan DIR` again \(« Générer le plan »/,
+    );
+    await page.getByRole("button", { name: "Générer le plan" }).click();
+    await page.getByText("Plan écrit dans plan.json.").waitFor();
+    assert.equal(await stale.count(), 0, "the plan is current again");
+  });
+
+  it("an execute that failed says what to do, and after a reload says when it failed", async () => {
+    const configDir = env.VBULK_CONFIG_DIR!;
+    await rm(join(configDir, "session.enc"));
+    try {
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const failed = page.locator(".activity p.error");
+      await failed.getByText(/Expected a saved Vinted session/).waitFor({ timeout: 30_000 });
+      assert.match((await failed.textContent()) ?? "", /Que faire : .*vbulk login/);
+      await page.reload();
+      await failed.waitFor();
+      // Still there after a reload (the server keeps the last run), but as the last run, with its time.
+      assert.match(
+        (await failed.textContent()) ?? "",
+        /^Dernière création de brouillons \(\d.*\d\) : échec\. Expected a saved Vinted session/,
+      );
+    } finally {
+      await saveSession(
+        { cookies: replica.cookies(), origins: [] },
+        { ...process.env, VBULK_CONFIG_DIR: configDir },
+      );
+    }
   });
 
   it("refuses a request without the token, with a foreign Host, and serves nothing for ../", async () => {

@@ -52,11 +52,15 @@ interface State {
     errors: { file: string; message: string }[];
   } | null;
   plan: { items: PlanItem[] } | null;
+  /** Articles whose photos changed since plan.json was made (a decision, a re-ingest), or that it lacks. */
+  planStale: string[];
   decisions: number;
   meta: {
     labels: { id: string; name: string; name_en: string }[];
     colors: string[];
     conditions: string[];
+    /** Each condition's name as Vinted shows it, per language (the mapping's own words). */
+    conditionNames: Record<string, { fr: string; en: string }>;
     genders: string[];
     pollMs: number;
   };
@@ -76,6 +80,8 @@ interface Activity {
         }[]
       | null;
     error: string | null;
+    hint: string | null;
+    finished_at: string | null;
   } | null;
   ingest: {
     running: boolean;
@@ -84,6 +90,7 @@ interface Activity {
     total: number;
     warnings: string[];
     error: string | null;
+    hint: string | null;
   } | null;
 }
 
@@ -93,7 +100,8 @@ let lang: Lang = params.get("lang") === "en" || localStorage.getItem("vbulk-lang
 let state: State | null = null;
 let activity: Activity | null = null;
 let doubtfulFirst = false;
-let message = "";
+/** The last outcome shown at the top: what happened and, for an error, what to do about it. */
+let message: Notice = { text: "" };
 let publishSwitch = false;
 let confirmation = "";
 const selected = new Set<string>();
@@ -101,6 +109,37 @@ const selected = new Set<string>();
 const drafts = new Map<string, Record<string, string>>();
 const fieldErrors = new Map<string, string>();
 const root = document.getElementById("app")!;
+
+interface Notice {
+  text: string;
+  hint?: string | null | undefined;
+}
+
+/** An error the server explained: its message and, from a VbulkError, what to do (its hint). */
+class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/** A thrown error as the page shows it: message and hint (a hint was dropped before: the seller saw no way out). */
+function notice(err: unknown, extra = ""): Notice {
+  const text = `${(err as Error).message}${extra ? ` ${extra}` : ""}`;
+  return { text, hint: err instanceof ApiError ? err.hint : null };
+}
+
+/** An error or message with its "what to do" line under it. */
+function noticeView(n: Notice, attrs: Record<string, unknown>): HTMLElement {
+  return h(
+    "p",
+    attrs,
+    n.text,
+    n.hint ? h("span", { class: "hint" }, `${t(lang, "whatToDo")} ${n.hint}`) : null,
+  );
+}
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
@@ -111,8 +150,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const data = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(data.error ?? res.statusText);
+  const data = (await res.json()) as T & { error?: string; hint?: string };
+  if (!res.ok) throw new ApiError(data.error ?? res.statusText, data.hint ?? null);
   return data;
 }
 
@@ -143,6 +182,24 @@ function labelName(id: string): string {
   return l ? (lang === "en" ? l.name_en : l.name) : id;
 }
 
+/** "neuf-avec-etiquette" → « Neuf avec étiquette »: the words Vinted's form uses, never the plan's id. */
+function conditionName(id: string): string {
+  const n = state?.meta.conditionNames[id];
+  const name = n ? (lang === "en" ? n.en : n.fr) : id;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * The plan's most frequent needs_review reasons in the page's language (the core, like the CLI, speaks English);
+ * any other reason is shown as the core wrote it.
+ */
+function reviewReason(reason: string): string {
+  if (/^category unknown/.test(reason)) return t(lang, "rr_category");
+  if (/^department unknown/.test(reason)) return t(lang, "rr_department");
+  if (/^size missing/.test(reason)) return t(lang, "rr_size");
+  return reason;
+}
+
 async function load(): Promise<void> {
   state = await api<State>("/api/state");
   render();
@@ -151,9 +208,9 @@ async function load(): Promise<void> {
 async function act(path: string, body: unknown, done?: string): Promise<void> {
   try {
     state = await api<State>(path, body);
-    message = done ?? t(lang, "saved");
+    message = { text: done ?? t(lang, "saved") };
   } catch (err) {
-    message = (err as Error).message;
+    message = notice(err);
   }
   render();
 }
@@ -437,7 +494,11 @@ function listingForm(a: Article): HTMLElement | null {
     { class: "listing", open: drafts.has(a.id) || undefined },
     h("summary", {}, `${t(lang, "listing")} : ${item.title} · ${item.price} €`),
     item.needs_review.length
-      ? h("p", { class: "warn" }, t(lang, "needsReview", { r: item.needs_review.join("; ") }))
+      ? h(
+          "p",
+          { class: "warn" },
+          t(lang, "needsReview", { r: item.needs_review.map(reviewReason).join("; ") }),
+        )
       : null,
     h(
       "form",
@@ -468,7 +529,7 @@ function listingForm(a: Article): HTMLElement | null {
         "condition",
         select(
           "condition",
-          meta.conditions.map((c) => ({ value: c, label: c })),
+          meta.conditions.map((c) => ({ value: c, label: conditionName(c) })),
         ),
       ),
       field(
@@ -477,7 +538,7 @@ function listingForm(a: Article): HTMLElement | null {
           ...meta.labels.map((l) => ({ value: l.id, label: lang === "en" ? l.name_en : l.name })),
           ...(meta.labels.some((l) => l.id === item.category)
             ? []
-            : [{ value: item.category, label: item.category }]),
+            : [{ value: item.category, label: labelName(item.category) }]),
         ]),
       ),
       field(
@@ -559,11 +620,11 @@ async function saveListing(id: string): Promise<void> {
     state = await api<State>("/api/plan/save", { edits });
     drafts.delete(id);
     for (const f of Object.keys(draft)) fieldErrors.delete(`${id}.${f}`);
-    message = t(lang, "saved");
+    message = { text: t(lang, "saved") };
   } catch (err) {
     const field = edits.length === 1 ? edits[0]!.field : "";
     if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message));
-    message = `${(err as Error).message} ${t(lang, "nothingSaved")}`;
+    message = notice(err, t(lang, "nothingSaved"));
   }
   render();
 }
@@ -574,6 +635,14 @@ function actions(): HTMLElement {
   return h(
     "section",
     { class: "actions", "aria-label": t(lang, "drafts") },
+    // A decision changed articles the plan describes: execute refuses such a plan, so say it before the click.
+    state?.plan && state.planStale.length
+      ? h(
+          "p",
+          { class: "warn stale", role: "status" },
+          t(lang, "planStale", { ids: state.planStale.join(", ") }),
+        )
+      : null,
     h(
       "button",
       { type: "button", onclick: () => act("/api/plan/generate", {}, t(lang, "planDone")) },
@@ -650,9 +719,9 @@ function actions(): HTMLElement {
                       photos: i.photos,
                     })),
                   });
-                  message = "";
+                  message = { text: "" };
                 } catch (err) {
-                  message = (err as Error).message;
+                  message = notice(err);
                 }
                 render();
               },
@@ -687,7 +756,19 @@ function activityView(): HTMLElement | null {
             .join(" · ")}`,
         )
       : null,
-    job?.error ? h("p", { class: "error" }, job.error) : null,
+    // Kept by the server until the next run: said with its time, so a reload does not show it as current.
+    job?.error
+      ? noticeView(
+          {
+            text: t(lang, "lastRunFailed", {
+              at: job.finished_at ? new Date(job.finished_at).toLocaleString(lang) : "",
+              e: job.error,
+            }),
+            hint: job.hint,
+          },
+          { class: "error" },
+        )
+      : null,
     job?.results
       ? h(
           "ul",
@@ -824,7 +905,7 @@ function render(): void {
             { class: "activity", "aria-live": "polite" },
             h("progress", { max: Math.max(1, ing.total), value: ing.done }),
             h("p", {}, t(lang, "analysing", { stage: ing.stage, done: ing.done, total: ing.total })),
-            ing.error ? h("p", { class: "error" }, ing.error) : null,
+            ing.error ? noticeView({ text: ing.error, hint: ing.hint }, { class: "error" }) : null,
             ...ing.warnings.map((w) => h("p", { class: "small" }, w)),
           )
         : "",
@@ -869,7 +950,7 @@ function render(): void {
       ),
       h("span", { class: "help" }, t(lang, "keyboardHelp")),
     ),
-    message ? h("p", { class: "message", role: "status" }, message) : "",
+    message.text ? noticeView(message, { class: "message", role: "status" }) : "",
     selectionBar(cat.articles) ?? "",
     actions(),
     h("main", { class: "grid" }, ...articles.map((a) => card(a, cat.articles))),
@@ -899,7 +980,7 @@ async function uploadZip(file: File): Promise<void> {
     if (!res.ok) throw new Error(data.error ?? res.statusText);
     activity = data;
   } catch (err) {
-    message = (err as Error).message;
+    message = notice(err);
   }
   render();
 }
