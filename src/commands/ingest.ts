@@ -116,13 +116,18 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
   const checked = resolveConfig(fileLayer, flags);
   if (raw.labels) await loadLabelSet(raw.labels);
   if (raw.modelDir) await checkModelDir(raw.modelDir);
-  const prepared = await prepareIngest({ source, outDir: raw.out, config: checked, stage: "model" });
-
-  // From here the status file says this run is on: Ctrl-C, from the model's download on, marks it interrupted
-  // (exit 130) rather than leaving it to look like a crash.
+  // Listening before the status file exists: a Ctrl-C between its first write and the listener killed the
+  // process outright (no exit 130, the status left "running"). From here Ctrl-C, from the model's download on,
+  // marks the run interrupted (exit 130) rather than leaving it to look like a crash.
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
+  const prepared = await prepareIngest({ source, outDir: raw.out, config: checked, stage: "model" }).catch(
+    (err: unknown) => {
+      process.removeListener("SIGINT", onSigint);
+      throw err;
+    },
+  );
   const renderer = ingestRenderer(io);
   let selected: SelectedEmbedder | undefined;
   try {
