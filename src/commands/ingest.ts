@@ -7,6 +7,7 @@ import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
 import { checkModelDir, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
 import type { Catalog } from "../store/catalog.js";
+import { recordOutFolder } from "../store/out-folders.js";
 import {
   configFileLayer,
   configFlag,
@@ -128,6 +129,8 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
       throw err;
     },
   );
+  // So that `vbulk status ./photos` finds this run in the --out folder.
+  if (raw.out) await recordOutFolder(source, prepared.src.outDir);
   const renderer = ingestRenderer(io);
   let selected: SelectedEmbedder | undefined;
   try {

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import { VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
+import { outFolderOf } from "../store/out-folders.js";
 import { readStatus, type Status } from "../store/status.js";
 import { workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
@@ -17,9 +19,16 @@ export function registerStatus(program: Command, run: (fn: () => Promise<number>
 async function statusCommand(dir: string, json: boolean): Promise<number> {
   const io = createIo(json);
   const folder = await workingFolder(dir);
-  const status = await readStatus(folder);
+  // The photos folder of an ingest that wrote elsewhere (--out): its run is in that folder.
+  let elsewhere: string | null = null;
+  const status = await readStatus(folder).catch(async (err: unknown) => {
+    elsewhere = err instanceof VbulkError && err.code === "NOT_FOUND" ? await outFolderOf(dir) : null;
+    if (!elsewhere) throw err;
+    return readStatus(elsewhere);
+  });
   if (json) io.out(JSON.stringify(status, null, 2));
   else printStatus(io, status);
+  if (elsewhere && !json) io.out(io.c.dim(`  written to ${printable(elsewhere)} (ingest --out)`));
   return 0;
 }
 

@@ -282,6 +282,19 @@ describe("vbulk status", () => {
     assert.match(r.stdout, /the process is gone; run the same command again/);
   });
 
+  it("given the photos folder of an ingest that wrote elsewhere (--out), shows that run and says where it is", async () => {
+    const photos = await copyFixture("grouping");
+    const out = await tempDir("vbulk-status-out-");
+    assert.equal((await runCli(["ingest", photos, "--out", out])).code, 0);
+    const r = await runCli(["status", photos]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ingest: done/m);
+    assert.match(r.stdout, /files 15, analysed 15/);
+    assert.ok(r.stdout.includes(`written to ${out} (ingest --out)`), r.stdout);
+    const json = await runCli(["status", photos, "--json"]);
+    assert.equal(JSON.parse(json.stdout).state, "done", "--json stays one document");
+  });
+
   it("reports an interrupted run (Ctrl-C) and the ingest exits 130", async () => {
     const dir = await phoneSizedBatch(150);
     const child = spawn(process.execPath, [BIN, "ingest", dir], { stdio: "ignore", env: testEnv() });
