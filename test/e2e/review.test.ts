@@ -247,6 +247,8 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await card.getByLabel("Prix (€)").fill("vingt");
     await card.getByRole("alert").waitFor();
     assert.match((await card.getByRole("alert").textContent()) ?? "", /nombre positif/);
+    // The page's words, not the terminal's flag syntax ("… for --set c1.price …").
+    assert.doesNotMatch((await card.getByRole("alert").textContent()) ?? "", /--set|Expected/);
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
     await page.getByText(/Rien n'a été enregistré/).waitFor();
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");

@@ -603,9 +603,13 @@ function normalise(field: string, value: string): string {
   return field === "price" ? value.trim().replace(",", ".") : value;
 }
 
+/**
+ * A field's error in the page's words when it has some (the server's message is the terminal's: "Expected … for
+ * --set c1.price …", English and about a flag the seller never typed), else the server's message.
+ */
 function explain(field: string, serverMessage: string): string {
   const key = `err_${field}`;
-  return hasKey(key) ? `${t(lang, key)} (${serverMessage})` : serverMessage;
+  return hasKey(key) ? t(lang, key) : serverMessage;
 }
 
 async function saveListing(id: string): Promise<void> {
@@ -624,7 +628,10 @@ async function saveListing(id: string): Promise<void> {
   } catch (err) {
     const field = edits.length === 1 ? edits[0]!.field : "";
     if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message));
-    message = notice(err, t(lang, "nothingSaved"));
+    message =
+      field && hasKey(`err_${field}`)
+        ? { text: `${explain(field, (err as Error).message)} ${t(lang, "nothingSaved")}` }
+        : notice(err, t(lang, "nothingSaved"));
   }
   render();
 }
