@@ -364,7 +364,10 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // The plan still lists the old photos: said right after the decision, not only when execute refuses it.
     const stale = page.locator(".actions p.stale");
     await stale.waitFor();
-    assert.match((await stale.textContent()) ?? "", /Le plan n'est plus à jour : les articles .*c1/);
+    assert.match(
+      (await stale.textContent()) ?? "",
+      /Le plan n'est plus à jour : article\(s\) .*c1.* modifié\(s\) depuis/,
+    );
     // Execute refuses it, and the page says what to do (the hint), not only what went wrong.
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     const refused = page.locator("p.message");

@@ -49,7 +49,7 @@ const FR = {
   rr_size: "taille manquante : Vinted en demande une pour ce type",
   whatToDo: "Que faire :",
   planStale:
-    "Le plan n'est plus à jour : les articles {ids} ont changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour ; vos modifications d'annonces sont gardées.",
+    "Le plan n'est plus à jour : article(s) {ids} modifié(s) depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour ; vos modifications d'annonces sont gardées.",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
   f_title: "Titre",
   f_description: "Description",
@@ -136,7 +136,7 @@ const EN: Record<Key, string> = {
   rr_size: "size missing: Vinted requires one for this type",
   whatToDo: "What to do:",
   planStale:
-    "The plan is out of date: articles {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it; your listing edits are kept.",
+    "The plan is out of date: article(s) {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it; your listing edits are kept.",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
   f_title: "Title",
   f_description: "Description",
