@@ -304,6 +304,9 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.reload();
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/c1: brouillon \d+/).waitFor({ timeout: 60_000 });
+    // The run's outcome in the seller's words, with its time (it stays on the page until the next run).
+    await page.getByText(/^Terminé \(.*\d\) : création des brouillons \(fait, brouillons\)/).waitFor();
+    assert.match((await page.locator(".activity").textContent()) ?? "", /brouillons 1 · publiés 0/);
     assert.equal(replica.items.size, 1);
     assert.equal(
       [...replica.items.values()][0]!.is_draft,

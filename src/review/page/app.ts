@@ -3,7 +3,7 @@
  * server (which calls the same core as the commands); the page only shows what the server answers.
  */
 import "./app.css";
-import { hasKey, type Lang, t } from "./i18n.js";
+import { hasKey, type Lang, statusWord, t } from "./i18n.js";
 
 interface Photo {
   sha: string | null;
@@ -66,7 +66,13 @@ interface State {
   };
 }
 interface Activity {
-  status: { command: string; state: string; stage: string; counts: Record<string, number> } | null;
+  status: {
+    command: string;
+    state: string;
+    stage: string;
+    counts: Record<string, number>;
+    finished_at: string | null;
+  } | null;
   job: {
     running: boolean;
     events: string[];
@@ -754,12 +760,14 @@ function activityView(): HTMLElement | null {
       ? h(
           "p",
           {},
+          // In the page's words, and a finished run with its time: it stays shown until the next one.
           t(lang, s.state === "running" ? "running" : "finished", {
-            c: s.command,
-            s: `${s.state}, ${s.stage}`,
+            c: statusWord(lang, s.command),
+            s: `${statusWord(lang, s.state)}, ${statusWord(lang, s.stage)}`,
+            at: s.finished_at ? new Date(s.finished_at).toLocaleString(lang) : "",
           }),
           ` ${Object.entries(s.counts)
-            .map(([k, v]) => `${k} ${v}`)
+            .map(([k, v]) => `${statusWord(lang, k)} ${v}`)
             .join(" · ")}`,
         )
       : null,

@@ -75,7 +75,7 @@ const FR = {
   typeToConfirm: "Pour confirmer, tapez : {p}",
   confirmation: "Confirmation",
   running: "En cours : {c} ({s})",
-  finished: "Terminé : {c} ({s})",
+  finished: "Terminé ({at}) : {c} ({s})",
   draftOk: "brouillon {d}",
   published: "publié {u}",
   failed: "échec : {e}",
@@ -162,7 +162,7 @@ const EN: Record<Key, string> = {
   typeToConfirm: "To confirm, type: {p}",
   confirmation: "Confirmation",
   running: "Running: {c} ({s})",
-  finished: "Finished: {c} ({s})",
+  finished: "Finished ({at}): {c} ({s})",
   draftOk: "draft {d}",
   published: "published {u}",
   failed: "failed: {e}",
@@ -181,4 +181,46 @@ export function t(lang: Lang, key: Key, vars: Record<string, string | number> = 
 
 export function hasKey(key: string): key is Key {
   return key in FR;
+}
+
+/**
+ * The status file's words (commands, states, stages, counts: the terminal's English ids) as the page says them.
+ * A word not listed is shown as it is.
+ */
+const STATUS_WORDS: Record<Lang, Record<string, string>> = {
+  fr: {
+    ingest: "analyse des photos",
+    execute: "création des brouillons",
+    running: "en cours",
+    done: "fait",
+    partial: "fait en partie",
+    failed: "échec",
+    interrupted: "interrompu",
+    scan: "recherche des photos",
+    extract: "extraction du ZIP",
+    model: "chargement du modèle",
+    analyse: "analyse",
+    duplicates: "doublons",
+    group: "regroupement",
+    classify: "types et couleurs",
+    write: "écriture",
+    drafts: "brouillons",
+    publish: "publication",
+    articles: "articles",
+    published: "publiés",
+    needs_manual: "à reprendre à la main",
+    writes_sent: "envois",
+    skipped: "non prêts",
+  },
+  en: {
+    ingest: "photo analysis",
+    execute: "draft creation",
+    needs_manual: "needs manual",
+    writes_sent: "writes sent",
+  },
+};
+
+/** A status word (command, state, stage or count name) in `lang`. */
+export function statusWord(lang: Lang, word: string): string {
+  return STATUS_WORDS[lang][word] ?? word;
 }
