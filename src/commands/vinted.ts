@@ -243,8 +243,12 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       },
     );
   for (const id of only ?? [])
-    if (!plan.items.some((i) => i.cluster_id === id))
-      throw new VbulkError("BAD_USAGE", `Expected article ids of the plan for --only but received "${id}"`);
+    if (!plan.items.some((i) => i.cluster_id === id)) {
+      const ids = plan.items.map((i) => i.cluster_id);
+      throw new VbulkError("BAD_USAGE", `Expected article ids of the plan for --only but received "${id}"`, {
+        hint: `Articles in plan.json: ${ids.slice(0, 12).join(", ")}${ids.length > 12 ? ", …" : ""}. Nothing was changed or sent.`,
+      });
+    }
   const excluded = (only ?? []).filter((id) => plan!.items.find((i) => i.cluster_id === id)?.excluded);
   if (excluded.length)
     throw new VbulkError(

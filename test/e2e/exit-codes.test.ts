@@ -123,6 +123,15 @@ describe("exit codes without a browser", () => {
     }
   });
 
+  it("execute --only with an id the plan does not have: 2, and the hint lists the plan's ids", async () => {
+    // Before: "Expected article ids of the plan for --only but received "c4"" and no hint (plan --only lists them).
+    const dir = await plannedFolder();
+    const r = await runCli(["execute", dir, "--only", "c1,c4", "--yes"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Expected article ids of the plan for --only but received "c4"/);
+    assert.match(r.stderr, /hint: Articles in plan\.json: c1, c2\. Nothing was changed or sent\./);
+  });
+
   it("auth check and doctor: 2 without a saved session, saying to log in", async () => {
     const env = testEnv({ VBULK_CONFIG_DIR: await tempDir() });
     for (const args of [["auth", "check"], ["doctor"]]) {
