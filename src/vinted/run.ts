@@ -131,7 +131,16 @@ export async function executeInBrowser(opts: {
  * status file updated, and the line to show for each event returned, redacted. Callers only render that line.
  */
 export class ExecuteProgress {
-  readonly counts = { articles: 0, drafts: 0, published: 0, failed: 0, needs_manual: 0, writes_sent: 0 };
+  /** `skipped`: not ready (needs_review), nothing sent for it; kept apart from `failed` (Vinted refused, an error). */
+  readonly counts = {
+    articles: 0,
+    drafts: 0,
+    published: 0,
+    failed: 0,
+    skipped: 0,
+    needs_manual: 0,
+    writes_sent: 0,
+  };
   readonly status: StatusWriter;
 
   constructor(dir: string, articles: number) {
@@ -175,7 +184,8 @@ export class ExecuteProgress {
     const c = this.counts;
     c.drafts = results.filter((r) => r.state === "draft").length;
     c.published = results.filter((r) => r.state === "published").length;
-    c.failed = results.filter((r) => r.state === "failed" || r.state === "skipped").length;
+    c.failed = results.filter((r) => r.state === "failed").length;
+    c.skipped = results.filter((r) => r.state === "skipped").length;
     c.needs_manual = results.filter((r) => r.state === "needs_manual").length;
     this.status.update({ counts: c });
   }

@@ -353,6 +353,10 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const journal = await readFile(join(dir, "journal.json"), "utf8");
     assert.match(journal, /\[redacted\]/);
     assert.equal((await stat(join(dir, "journal.json"))).mode & 0o777, 0o600);
+    // c2 (a photo outside the folder) was skipped, not failed: status keeps the two apart (it said "failed 3").
+    assert.equal(results[1].state, "skipped");
+    const status = await cli(["status", dir]);
+    assert.match(status.stdout, /drafts 0, published 0, failed 2, skipped 1, needs_manual 0/);
   });
 
   it("Ctrl-C while waiting for the next write exits 130, the journal stays consistent, the re-run makes no second draft", async () => {

@@ -808,7 +808,7 @@ function activityView(): HTMLElement | null {
                       " · ",
                       h("a", { href: r.draft_url, rel: "noreferrer" }, r.draft_url),
                     )
-                  : t(lang, "failed", { e: r.error ?? r.state }),
+                  : t(lang, r.state === "skipped" ? "skipped" : "failed", { e: r.error ?? r.state }),
             ),
           ),
         )

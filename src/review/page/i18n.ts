@@ -79,6 +79,7 @@ const FR = {
   draftOk: "brouillon {d}",
   published: "publié {u}",
   failed: "échec : {e}",
+  skipped: "pas envoyé (pas prêt) : {e}",
   dropHere: "Déposez ici pour déplacer la photo",
   keyboardHelp:
     "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
@@ -166,6 +167,7 @@ const EN: Record<Key, string> = {
   draftOk: "draft {d}",
   published: "published {u}",
   failed: "failed: {e}",
+  skipped: "not sent (not ready): {e}",
   dropHere: "Drop here to move the photo",
   keyboardHelp:
     "Keyboard: Tab from photo to photo, Space to select, Enter to enlarge, then the selection's actions.",
