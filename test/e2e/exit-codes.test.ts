@@ -195,7 +195,7 @@ describe("exit codes without a browser", () => {
     }
   });
 
-  it("models list: 0; models pull: 2 for an unknown model, 1 when the download fails", async () => {
+  it("models list: 0; models pull: 2 for an unknown model or VBULK_OFFLINE=1, 1 when the download fails", async () => {
     const env = testEnv({ VBULK_CACHE_DIR: await tempDir() });
     const list = await runCli(["models", "list"], { env });
     assert.equal(list.code, 0, list.stderr);
@@ -203,11 +203,16 @@ describe("exit codes without a browser", () => {
     const unknown = await runCli(["models", "pull", "--model", "nope"], { env });
     assert.equal(unknown.code, 2, unknown.stderr);
     assert.match(unknown.stderr, /Expected one of clip-vit-base-patch32 for --model but received "nope"/);
-    const down = await runCli(["models", "pull", "--base-url", `http://127.0.0.1:${await closedPort()}`], {
-      env,
-    });
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const down = await runCli(["models", "pull", "--base-url", url], { env: { ...env, VBULK_OFFLINE: "" } });
     assert.equal(down.code, 1, down.stderr);
     assert.match(down.stderr, /Could not reach http:\/\/127\.0\.0\.1:\d+ to download/);
+    // VBULK_OFFLINE=1 means never try the network: pull says so instead of trying (it tried, and failed on DNS).
+    const offline = await runCli(["models", "pull", "--base-url", url], { env });
+    assert.equal(offline.code, 2, offline.stderr);
+    assert.match(offline.stderr, /VBULK_OFFLINE=1 is set .*nothing was downloaded/);
+    assert.match(offline.stderr, /hint: .*unset VBULK_OFFLINE/);
+    assert.doesNotMatch(offline.stderr, /Could not reach/);
   });
 
   it("models manifest: 0 for a model folder, 2 for a missing one; models verify --model-dir: 2 without a manifest", async () => {
