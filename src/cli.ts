@@ -1,24 +1,38 @@
 import { Command, CommanderError } from "commander";
-import { createIo, guardOutput, printError } from "./commands/render.js";
+import { createIo, errorDocument, guardOutput, printError } from "./commands/render.js";
 import { isInputError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
 /** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted. */
 let exitCode = 0;
 
+/** Whether --json was given (before a `--`): a failure then also prints its JSON error document on stdout. */
+const jsonAsked = (() => {
+  const args = process.argv.slice(2);
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).includes("--json");
+})();
+
+/** With --json, the failure's one document on stdout (render.ts errorDocument); stderr says it for a person. */
+function printJsonError(err: unknown, code?: string): void {
+  if (jsonAsked) createIo(true).out(JSON.stringify(errorDocument(err, code)));
+}
+
 /** Runs a command body, maps its result or error to an exit code; the only place that decides how vbulk exits. */
 async function run(fn: () => Promise<number>): Promise<void> {
   try {
     exitCode = await fn();
   } catch (err) {
-    // Errors go to stderr whatever --json says: stdout keeps only the JSON document (here, none).
+    // Errors go to stderr; with --json, stdout gets the error's one JSON document.
     const io = createIo(false);
     if (err instanceof Error && err.name === "AbortError") {
       io.err("interrupted: what was done is saved; run the same command again to resume.");
+      printJsonError(err, "INTERRUPTED");
       exitCode = 130;
       return;
     }
     printError(io, err);
+    printJsonError(err);
     exitCode = isInputError(err) ? 2 : 1;
   }
 }
@@ -62,8 +76,11 @@ try {
       err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.version"
         ? 0
         : 2;
+    // Commander printed its message on stderr already.
+    if (exitCode === 2) printJsonError(new Error(err.message.replace(/^error: /, "")), "BAD_USAGE");
   } else {
     printError(createIo(false), err);
+    printJsonError(err);
     exitCode = 1;
   }
 }

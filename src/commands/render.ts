@@ -159,6 +159,30 @@ export function downloadRenderer(io: Io): { onEvent: (e: ModelEvent) => void; st
   };
 }
 
+/**
+ * The one document a command run with `--json` prints on stdout when it fails, so `vbulk plan DIR --json | jq`
+ * reads an answer instead of empty input: `{ "error": { code, message, hint } }`, `code` one of the VbulkError
+ * codes (src/core/errors.ts), INTERRUPTED (Ctrl-C) or INTERNAL (a bug), `hint` null when there is none. The exit
+ * code stays the command's; stderr still says the same for a person.
+ */
+export function errorDocument(
+  err: unknown,
+  code?: string,
+): { error: { code: string; message: string; hint: string | null } } {
+  if (err instanceof VbulkError)
+    return { error: { code: code ?? err.code, message: err.message, hint: err.hint ?? null } };
+  return {
+    error: {
+      code: code ?? "INTERNAL",
+      message: messageOf(err),
+      hint:
+        code === undefined
+          ? "this is unexpected; re-run with VBULK_DEBUG=1 for details and report it."
+          : null,
+    },
+  };
+}
+
 /** Prints an error the way every command does: what, where, and what to do. Never prints secrets. */
 export function printError(io: Io, err: unknown): void {
   if (err instanceof VbulkError) {

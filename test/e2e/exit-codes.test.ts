@@ -132,6 +132,28 @@ describe("exit codes without a browser", () => {
     assert.match(r.stderr, /hint: Articles in plan\.json: c1, c2\. Nothing was changed or sent\./);
   });
 
+  it("--json on a failure: one JSON error document on stdout (code, message, hint), the exit code kept", async () => {
+    // Before: nothing on stdout, so `vbulk plan … --json | jq` got empty input.
+    const dir = await plannedFolder();
+    const missing = join(dir, "no-such");
+    for (const [args, code, errCode, said] of [
+      [["ingest", missing, "--json"], 2, "NOT_FOUND", /no-such/],
+      [["plan", missing, "--json"], 2, "NOT_FOUND", /no-such/],
+      [["execute", dir, "--only", "c9", "--json"], 2, "BAD_USAGE", /received "c9"/],
+      [["execute", dir, "--json", "--no-such-flag"], 2, "BAD_USAGE", /unknown option '--no-such-flag'/],
+    ] as const) {
+      const r = await runCli([...args]);
+      const shown = `${args.join(" ")}: ${r.stdout} ${r.stderr}`;
+      assert.equal(r.code, code, shown);
+      const doc = JSON.parse(r.stdout);
+      assert.deepEqual(Object.keys(doc), ["error"], shown);
+      assert.equal(doc.error.code, errCode, shown);
+      assert.match(doc.error.message, said, shown);
+      assert.equal(typeof doc.error.hint === "string" || doc.error.hint === null, true, shown);
+      assert.match(r.stderr, /error:/, "stderr still says it for a person");
+    }
+  });
+
   it("auth check and doctor: 2 without a saved session, saying to log in", async () => {
     const env = testEnv({ VBULK_CONFIG_DIR: await tempDir() });
     for (const args of [["auth", "check"], ["doctor"]]) {
