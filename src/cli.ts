@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { createIo, errorDocument, guardOutput, printError } from "./commands/render.js";
-import { isInputError } from "./core/errors.js";
+import { exitCodeOf } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
 /** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted. */
@@ -33,7 +33,7 @@ async function run(fn: () => Promise<number>): Promise<void> {
     }
     printError(io, err);
     printJsonError(err);
-    exitCode = isInputError(err) ? 2 : 1;
+    exitCode = exitCodeOf(err);
   }
 }
 

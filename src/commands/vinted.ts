@@ -9,6 +9,7 @@ import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan, writePlan } from "../listing/plan.js";
 import { readCatalog } from "../store/catalog.js";
 import { INTERRUPTED_MESSAGE } from "../store/status.js";
+import { checkDisplay } from "../vinted/browser.js";
 import {
   checkItem,
   checkPlanCurrent,
@@ -83,6 +84,18 @@ export function registerVinted(program: Command, run: Run): void {
             if ((err as VbulkError).code !== "NOT_LOGGED_IN") throw err;
           });
           return tab.currentUser();
+        }).catch((err) => {
+          // auth check's 2 means "log in again" (README): a check that could not be made (no display, no browser,
+          // the browser died) is 1, like an unreachable site, so a cron health check does not send the seller to
+          // log in for nothing. The error's code (--json) still says which.
+          if (err instanceof VbulkError && (err.context.browser === true || err.code === "BROWSER_LOST"))
+            throw new VbulkError(err.code, err.message, {
+              ...(err.hint ? { hint: err.hint } : {}),
+              context: err.context,
+              cause: err,
+              exit: 1,
+            });
+          throw err;
         });
         if (io.json)
           io.out(JSON.stringify({ ok: user !== null, site: siteUrl(), user: user?.login ?? null }));
@@ -289,9 +302,10 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     return bad ? 2 : 0;
   }
 
-  // A session file that cannot be read stops the run here, before the lock, the journal, the pacing state or the
-  // status file are touched.
+  // A session file that cannot be read, or no display for the browser's window (cron, a server), stops the run
+  // here, before the lock, the journal, the pacing state or the status file are touched.
   await checkSessionReadable();
+  checkDisplay(headless(raw.headless, config.execute));
   const pacingDir = configDir();
   // Held from before the journal and the budget are read until the run ends (a prompt waiting included).
   const release = await takeExecuteLock(pacingDir, dir);

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "TRANSIENT"
   | "BROWSER_LOST"
+  | "NO_DISPLAY"
   | "REJECTED"
   | "NOT_WRITABLE"
   | "NO_SPACE"
@@ -30,18 +31,32 @@ export class VbulkError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly context: Record<string, unknown>;
+  /** The exit code when a command's README row says otherwise than the code's usual one (exitCodeOf). */
+  readonly exit: 1 | 2 | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { hint?: string; context?: Record<string, unknown>; cause?: unknown } = {},
+    options: {
+      hint?: string;
+      context?: Record<string, unknown>;
+      cause?: unknown;
+      exit?: 1 | 2;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "VbulkError";
     this.code = code;
     this.hint = options.hint;
     this.context = options.context ?? {};
+    this.exit = options.exit;
   }
+}
+
+/** The exit code of a failed command: the error's own when it carries one, else 2 for input errors, else 1. */
+export function exitCodeOf(err: unknown): 1 | 2 {
+  if (err instanceof VbulkError && err.exit !== undefined) return err.exit;
+  return isInputError(err) ? 2 : 1;
 }
 
 /** Bad input errors are the user's to fix (exit 2); the rest are failures (exit 1). */
@@ -57,6 +72,7 @@ export function isInputError(err: unknown): boolean {
       "ZIP_TOO_LARGE",
       "NOT_LOGGED_IN",
       "NOT_WRITABLE",
+      "NO_DISPLAY",
     ].includes(err.code)
   );
 }

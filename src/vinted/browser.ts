@@ -57,6 +57,28 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
+/** This process's command line as a person would type it again (`vbulk execute ./photos --yes`), for a hint. */
+function sameCommand(): string {
+  const quote = (a: string) => (/^[\w./:=,@+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ["vbulk", ...process.argv.slice(2).map(quote)].join(" ");
+}
+
+/**
+ * The "no display" error (NO_DISPLAY, exit 2; auth check makes it 1). The window is kept on purpose (Vinted blocks
+ * headless browsers), so the hint gives what works without a screen: the same command under a virtual display,
+ * except for a login, which needs a person at a screen anyway.
+ */
+function noDisplay(why: string, forPerson: boolean): VbulkError {
+  const headlessRisk =
+    '--headless (VBULK_HEADLESS=1) needs no display, but Vinted is likely to block a headless browser ("Ta session a été bloquée"): it is meant for tests.';
+  return new VbulkError("NO_DISPLAY", `Expected a display for the browser window but ${why}`, {
+    hint: forPerson
+      ? `Run \`vbulk login\` in your desktop session (or over ssh -X): you log in by hand in that window. ${headlessRisk}`
+      : `On a server or from cron, run it under a virtual display: xvfb-run -a ${sameCommand()} (Debian/Ubuntu: apt-get install xvfb); on a desktop, from a terminal of your session. ${headlessRisk}`,
+    context: { browser: true },
+  });
+}
+
 /** The time limits of one browser run (config's execute section; DEFAULTS when none is given). */
 export type BrowserLimits = Pick<
   Config["execute"],
@@ -208,28 +230,28 @@ export function handleFor(
   };
 }
 
+/** Throws NO_DISPLAY when a window is needed (not `headless`) and there is no display to show it on. */
+export function checkDisplay(headless: boolean, forPerson = false): void {
+  if (!headless && !hasDisplay())
+    throw noDisplay("there is none (DISPLAY and WAYLAND_DISPLAY are unset)", forPerson);
+}
+
 /**
  * Launches the installed browser, headed unless `headless`, with the saved state. Playwright's own SIGINT/SIGTERM/
  * SIGHUP handlers are off: vbulk decides what Ctrl-C does (finish the write in flight, journal it, exit 130), the
  * browser must not close under it first (Playwright starts it in its own process group, so a terminal's Ctrl-C
- * does not reach it directly). Throws NO_DISPLAY-style BAD_USAGE when a window is needed and there is no
- * display, NOT_FOUND when no browser is installed, VBULK_CHROMIUM_PATH is wrong or the browser does not start
+ * does not reach it directly). Throws NO_DISPLAY when a window is needed and there is no display, NOT_FOUND when no browser is installed, VBULK_CHROMIUM_PATH is wrong or the browser does not start
  * within limits.launchTimeoutMs, BROWSER_LOST when it starts but opens no window within limits.timeoutMs.
  */
 export async function openBrowser(opts: {
   headless: boolean;
   state?: StorageState;
   limits?: BrowserLimits;
+  /** A person must use the window (login): the no-display hint does not offer a virtual display. */
+  forPerson?: boolean;
 }): Promise<BrowserHandle> {
   const limits = opts.limits ?? DEFAULTS.execute;
-  if (!opts.headless && !hasDisplay())
-    throw new VbulkError(
-      "BAD_USAGE",
-      "Expected a display for the browser window but there is none (DISPLAY and WAYLAND_DISPLAY are unset)",
-      {
-        hint: "Run vbulk on your desktop session (or ssh -X). Headless (--headless / VBULK_HEADLESS=1) works for tests but Vinted is likely to block it.",
-      },
-    );
+  checkDisplay(opts.headless, opts.forPerson);
   const executablePath = chromiumPath();
   if (!executablePath)
     throw new VbulkError(
@@ -237,13 +259,17 @@ export async function openBrowser(opts: {
       "Expected an installed Chrome, Chromium or Edge but found none in the usual places",
       {
         hint: "Install Google Chrome (or Chromium), or set VBULK_CHROMIUM_PATH to the browser's executable.",
+        context: { browser: true },
       },
     );
   if (!existsSync(executablePath))
     throw new VbulkError(
       "NOT_FOUND",
       `Expected a browser executable at VBULK_CHROMIUM_PATH but received "${executablePath}", which does not exist`,
-      { hint: "Fix VBULK_CHROMIUM_PATH, or unset it to use the Chrome/Chromium/Edge found on this machine." },
+      {
+        hint: "Fix VBULK_CHROMIUM_PATH, or unset it to use the Chrome/Chromium/Edge found on this machine.",
+        context: { browser: true },
+      },
     );
   let browser: Browser;
   try {
@@ -259,16 +285,13 @@ export async function openBrowser(opts: {
   } catch (err) {
     const first = (err as Error).message.split("\n")[0] ?? "";
     if (/display|X server|ozone/i.test((err as Error).message))
-      throw new VbulkError(
-        "BAD_USAGE",
-        `Expected a display for the browser window but the browser could not open one (${first})`,
-        { hint: "Run vbulk on your desktop session (or ssh -X)." },
-      );
+      throw noDisplay(`the browser could not open one (${first})`, opts.forPerson === true);
     throw new VbulkError(
       "NOT_FOUND",
       `Expected to start the browser at ${executablePath} but it failed (${first})`,
       {
         hint: "Check that this browser opens by hand, or point VBULK_CHROMIUM_PATH at another Chrome/Chromium/Edge.",
+        context: { browser: true },
       },
     );
   }

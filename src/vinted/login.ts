@@ -8,7 +8,7 @@ import { saveSession } from "./session.js";
  * Opens Vinted in the installed browser (headed unless `headless`); the seller logs in by hand (password, Google,
  * captcha: whatever Vinted asks). Once `GET /api/v2/users/current` from inside the page names a user (vinted.md),
  * the browser state is saved encrypted. `drive` lets a test play the seller's part. Throws NOT_LOGGED_IN if the
- * window is closed, the browser dies or time runs out; BAD_USAGE when there is no display for the window. Every
+ * window is closed, the browser dies or time runs out; NO_DISPLAY when there is no display for the window. Every
  * step is bounded (`limits`, DEFAULTS.execute when not given), closing the browser included.
  */
 export async function login(opts: {
@@ -19,7 +19,7 @@ export async function login(opts: {
   limits?: BrowserLimits;
 }): Promise<{ path: string; login: string }> {
   const limits = opts.limits ?? DEFAULTS.execute;
-  const handle = await openBrowser({ headless: opts.headless, limits });
+  const handle = await openBrowser({ headless: opts.headless, limits, forPerson: true });
   const { context } = handle;
   // Each step in the browser, ended by the browser's loss: a call in flight when it dies may never settle.
   const step = <T>(p: Promise<T>) => Promise.race([p, handle.lost]);

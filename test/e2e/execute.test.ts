@@ -653,9 +653,27 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const excl = await cli(["execute", dir, "--only", "c3", "--set-publish-true"]);
     assert.equal(excl.code, 2);
     assert.match(excl.stderr, /c3 is excluded in plan\.json: nothing was changed or sent/);
-    const display = await cli(["login"], { VBULK_HEADLESS: "0", DISPLAY: "", WAYLAND_DISPLAY: "" });
+    const noDisplay = { VBULK_HEADLESS: "0", DISPLAY: "", WAYLAND_DISPLAY: "" };
+    const display = await cli(["login"], noDisplay);
     assert.equal(display.code, 2);
     assert.match(display.stderr, /Expected a display for the browser window/);
+    assert.doesNotMatch(display.stderr, /xvfb-run/, "a login needs a person at a screen");
+    // From cron or a server: the hint gives the command that works. Before: "run vbulk on your desktop session".
+    const cron = await cli(["execute", dir, "--only", "c1", "--yes"], noDisplay);
+    assert.equal(cron.code, 2, cron.stderr);
+    assert.match(cron.stderr, /Expected a display for the browser window/);
+    assert.match(cron.stderr, new RegExp(`hint: .*xvfb-run -a vbulk execute ${dir} --only c1 --yes`));
+    assert.match(cron.stderr, /--headless .*block/);
+    await fresh(); // a saved session: without one, "not logged in" (2) is the true answer
+    // auth check's 2 says "log in again": no display is not that (a cron health check told the seller to log in).
+    const check = await cli(["auth", "check", "--json"], noDisplay);
+    assert.equal(check.code, 1, check.stderr);
+    assert.equal(JSON.parse(check.stdout).error.code, "NO_DISPLAY");
+    assert.match(check.stderr, /hint: .*xvfb-run -a vbulk auth check --json/);
+    assert.doesNotMatch(check.stdout + check.stderr, /Not logged in|vbulk login/);
+    const away = await cli(["auth", "check"], { VBULK_VINTED_URL: "http://127.0.0.1:9" });
+    assert.equal(away.code, 1, away.stderr);
+    assert.match(away.stderr, /Could not reach http:\/\/127\.0\.0\.1:9/);
     const down = await cli(["doctor"], { VBULK_VINTED_URL: "http://127.0.0.1:9" });
     assert.equal(down.code, 1);
     assert.match(down.stderr, /Could not reach http:\/\/127\.0\.0\.1:9/);

@@ -14,7 +14,7 @@ import { VintedReplica } from "../replica/server.js";
 /**
  * The (command, exit code) pairs of README "Exit codes" that no other test covers. Covered elsewhere:
  * ingest 0/2/3/130 (ingest-cli), status 0/2 (ingest-cli), plan 0/2 (plan-cli), execute 0/1/2/3, execute --check 0,
- * auth check 0, doctor 0 (execute), models pull 0, models verify 0/1, ingest --model-dir 2 (models),
+ * auth check 0/1, doctor 0 (execute), models pull 0, models verify 0/1, ingest --model-dir 2 (models),
  * review 0/2 (review).
  */
 
