@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
 import type { Config } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
@@ -43,12 +44,63 @@ function candidates(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
+ * The folder `npx playwright-core install chromium` downloads into: PLAYWRIGHT_BROWSERS_PATH ("0": inside
+ * playwright-core's own package), else Playwright's cache folder (the same rules as playwright-core's registry).
+ */
+export function playwrightBrowsersDir(env: NodeJS.ProcessEnv = process.env): string {
+  const set = env.PLAYWRIGHT_BROWSERS_PATH;
+  if (set === "0")
+    return join(
+      dirname(createRequire(import.meta.url).resolve("playwright-core/package.json")),
+      ".local-browsers",
+    );
+  if (set) return set;
+  const home = env.HOME || env.USERPROFILE || homedir();
+  if (process.platform === "darwin") return join(home, "Library", "Caches", "ms-playwright");
+  if (process.platform === "win32")
+    return join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "ms-playwright");
+  return join(env.XDG_CACHE_HOME || join(home, ".cache"), "ms-playwright");
+}
+
+/** Where a Playwright build keeps the executable inside chromium-<revision>/ (current builds first, then older). */
+const PLAYWRIGHT_EXECUTABLES = [
+  ["chrome-linux64", "chrome"],
+  ["chrome-linux-arm64", "chrome"],
+  ["chrome-linux", "chrome"],
+  ["chrome-mac-arm64", "Google Chrome for Testing.app", "Contents", "MacOS", "Google Chrome for Testing"],
+  ["chrome-mac-x64", "Google Chrome for Testing.app", "Contents", "MacOS", "Google Chrome for Testing"],
+  ["chrome-mac", "Chromium.app", "Contents", "MacOS", "Chromium"],
+  ["chrome-win64", "chrome.exe"],
+  ["chrome-win", "chrome.exe"],
+];
+
+/** The Chromium executables installed in Playwright's folder, newest revision first (none: []). */
+export function playwrightChromium(env: NodeJS.ProcessEnv = process.env): string[] {
+  const root = playwrightBrowsersDir(env);
+  let builds: string[];
+  try {
+    builds = readdirSync(root).filter((d) => /^chromium-\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  builds.sort((a, b) => Number(b.slice(9)) - Number(a.slice(9)));
+  return builds.flatMap((b) => PLAYWRIGHT_EXECUTABLES.map((parts) => join(root, b, ...parts)));
+}
+
+/**
  * The installed browser to drive, the user's own kind (vinted.md: working tools drive an installed Chrome):
- * VBULK_CHROMIUM_PATH, else the first Chrome, Chromium or Edge found. Undefined when there is none.
+ * VBULK_CHROMIUM_PATH; else the Chromium in PLAYWRIGHT_BROWSERS_PATH when that is set (said on purpose); else the
+ * first Chrome, Chromium or Edge found; else the Chromium `npx playwright-core install chromium` put in
+ * Playwright's cache folder (README Install). Undefined when there is none.
  */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.VBULK_CHROMIUM_PATH) return env.VBULK_CHROMIUM_PATH;
-  return candidates(env).find((p) => existsSync(p));
+  const playwright = () => playwrightChromium(env).find((p) => existsSync(p));
+  if (env.PLAYWRIGHT_BROWSERS_PATH) {
+    const found = playwright();
+    if (found) return found;
+  }
+  return candidates(env).find((p) => existsSync(p)) ?? playwright();
 }
 
 /** Whether a window can be shown: Linux needs an X or Wayland display; macOS and Windows always have one. */
@@ -256,9 +308,9 @@ export async function openBrowser(opts: {
   if (!executablePath)
     throw new VbulkError(
       "NOT_FOUND",
-      "Expected an installed Chrome, Chromium or Edge but found none in the usual places",
+      `Expected an installed Chrome, Chromium or Edge but found none in the usual places nor in Playwright's folder (${playwrightBrowsersDir()})`,
       {
-        hint: "Install Google Chrome (or Chromium), or set VBULK_CHROMIUM_PATH to the browser's executable.",
+        hint: "Install Google Chrome (or Chromium), or run `npx playwright-core install --no-shell chromium` in vbulk's folder, or set VBULK_CHROMIUM_PATH to the browser's executable.",
         context: { browser: true },
       },
     );

@@ -154,6 +154,27 @@ describe("exit codes without a browser", () => {
     }
   });
 
+  it("the Chromium of `npx playwright-core install chromium` (PLAYWRIGHT_BROWSERS_PATH) is the browser vbulk starts", async () => {
+    // Before: only system paths were searched, so the README's install command left vbulk with no browser.
+    const browsers = await tempDir("vbulk-pw-");
+    const exe = join(browsers, "chromium-1255", "chrome-linux64", "chrome");
+    const mark = join(browsers, "started");
+    await mkdir(join(exe, ".."), { recursive: true });
+    // A stand-in that records it was started and exits: Playwright then reports a launch failure.
+    await writeFile(exe, `#!/bin/sh\necho "$@" > "${mark}"\nexit 1\n`, { mode: 0o755 });
+    const configDir = await tempDir("vbulk-config-");
+    await saveSession({ cookies: [], origins: [] }, { VBULK_CONFIG_DIR: configDir });
+    const { VBULK_CHROMIUM_PATH: _c, ...rest } = testEnv({
+      VBULK_CONFIG_DIR: configDir,
+      PLAYWRIGHT_BROWSERS_PATH: browsers,
+      VBULK_VINTED_URL: "http://127.0.0.1:9",
+    });
+    const r = await runCli(["doctor", "--headless"], { env: rest });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`Expected to start the browser at ${exe} but it failed`));
+    assert.ok((await stat(mark)).isFile(), "the Playwright folder's browser was started");
+  });
+
   it("auth check and doctor: 2 without a saved session, saying to log in", async () => {
     const env = testEnv({ VBULK_CONFIG_DIR: await tempDir() });
     for (const args of [["auth", "check"], ["doctor"]]) {

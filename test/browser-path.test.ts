@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { playwrightBrowsersDir, playwrightChromium } from "../src/vinted/browser.js";
+import { tempDir } from "./helpers/run.js";
+
+describe("the Chromium `npx playwright-core install chromium` installs (README Install)", {
+  skip: process.platform !== "linux" ? "Playwright's folder layout is checked on Linux" : false,
+}, () => {
+  it("is found in Playwright's cache folder (~/.cache/ms-playwright), the newest revision first", async () => {
+    const home = await tempDir("vbulk-home-");
+    const root = join(home, ".cache", "ms-playwright");
+    const older = join(root, "chromium-1100", "chrome-linux", "chrome");
+    const newer = join(root, "chromium-1255", "chrome-linux64", "chrome");
+    for (const exe of [older, newer]) {
+      await mkdir(join(exe, ".."), { recursive: true });
+      await writeFile(exe, "#!/bin/sh\n", { mode: 0o755 });
+    }
+    // The headless shell Playwright installs beside it is no browser window: never picked.
+    await mkdir(join(root, "chromium_headless_shell-1255", "chrome-headless-shell-linux64"), {
+      recursive: true,
+    });
+    const env = { HOME: home };
+    assert.equal(playwrightBrowsersDir(env), root);
+    const found = playwrightChromium(env).filter((p) => p === older || p === newer);
+    assert.deepEqual(found, [newer, older]);
+    assert.equal(playwrightBrowsersDir({ HOME: home, XDG_CACHE_HOME: "/x" }), "/x/ms-playwright");
+    assert.equal(playwrightBrowsersDir({ HOME: home, PLAYWRIGHT_BROWSERS_PATH: "/y" }), "/y");
+    assert.deepEqual(playwrightChromium({ PLAYWRIGHT_BROWSERS_PATH: join(home, "none") }), []);
+  });
+});
