@@ -20,7 +20,8 @@ describe("a process lock file", () => {
 
   it("a live other process's lock stops us; releasing never removes a lock another run took over", async () => {
     const path = join(await tempDir(), "x.lock");
-    const other = JSON.stringify({ pid: process.ppid, started_at: "2026-11-27T07:00:00Z", folder: "b" });
+    // Taken now by our parent (it runs, and started before now): a live holder.
+    const other = JSON.stringify({ pid: process.ppid, started_at: new Date().toISOString(), folder: "b" });
     await writeFile(path, other);
     await assert.rejects(takeLock(path, {}, busy), /busy/);
     await writeFile(path, "{}");
@@ -28,5 +29,16 @@ describe("a process lock file", () => {
     await writeFile(path, other); // a later run took it over
     await release();
     assert.equal(await readFile(path, "utf8"), other);
+  });
+
+  it("a lock whose pid now names a process started after it was taken (a reboot) is taken over", {
+    skip: process.platform !== "linux" ? "process start times are read from /proc (Linux)" : false,
+  }, async () => {
+    // Before: the pid alone decided, so after a reboot a lock whose pid a new process got stayed "held" for ever.
+    const path = join(await tempDir(), "x.lock");
+    await writeFile(path, JSON.stringify({ pid: process.ppid, started_at: "2020-01-01T00:00:00Z" }));
+    const release = await takeLock(path, {}, busy);
+    assert.equal(JSON.parse(await readFile(path, "utf8")).pid, process.pid);
+    await release();
   });
 });

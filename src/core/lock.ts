@@ -1,15 +1,16 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
-import { isAlive } from "../store/status.js";
 import { fileSystemError, VbulkError } from "./errors.js";
+import { stillRuns } from "./process.js";
 
 const HolderSchema = z.looseObject({ pid: z.number().int(), started_at: z.string() });
 export type LockHolder = z.infer<typeof HolderSchema>;
 
 /**
  * Takes the lock file at `path` for this process (created exclusively, 0600, holding the pid, the start time and
- * `info`). A lock left by a process that is gone (crash, kill -9) or that cannot be read is taken over. Throws
+ * `info`). A lock left by a process that is gone (crash, kill -9, a reboot that gave its pid to another process) or
+ * that cannot be read is taken over. Throws
  * `busy(holder)` while another live process holds it. Returns the release, which removes only this process's own
  * lock (a later run may have taken over one it had lost).
  */
@@ -72,7 +73,12 @@ async function takeLockOnce(
         // Unreadable or half-written by a process killed while writing it: taken over below.
       }
       const held = HolderSchema.safeParse(raw);
-      if (held.success && held.data.pid !== process.pid && isAlive(held.data.pid))
+      // A pid alive but given to a process started after the lock was taken (a reboot) is no holder.
+      if (
+        held.success &&
+        held.data.pid !== process.pid &&
+        (await stillRuns(held.data.pid, held.data.started_at))
+      )
         throw new LockBusy(busy(held.data));
       await rm(path, { force: true });
     }

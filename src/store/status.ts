@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
+import { stillRuns } from "../core/process.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { readJsonFile } from "./read.js";
 
@@ -119,48 +119,7 @@ export async function readStatus(dir: string): Promise<Status> {
     "status file",
     "Nothing has run in this folder yet: start with `vbulk ingest DIR`. If the ingest ran with --out OTHER, its status is there: `vbulk status OTHER`.",
   );
-  if (
-    status.state === "running" &&
-    (!isAlive(status.pid) || (await startedSince(status.pid, status.started_at)))
-  )
+  if (status.state === "running" && !(await stillRuns(status.pid, status.started_at)))
     return { ...status, state: "interrupted" };
   return status;
-}
-
-/** Linux's clock ticks per second (sysconf(_SC_CLK_TCK)): 100 on every architecture Node runs on. */
-const CLOCK_TICKS = 100;
-/** Slack (ms) for the start-time comparison: btime is whole seconds, and a clock adjusted since then moves it. */
-const START_SLACK_MS = 60_000;
-
-/**
- * True when process `pid` provably started after `since` (an ISO time its run wrote): the run's process is gone and
- * its pid was given to another (after a reboot pids start again from low numbers), so a run killed with the
- * machine would otherwise show as running for ever. Reads /proc (Linux); false wherever it cannot tell, which keeps
- * the pid check alone.
- */
-async function startedSince(pid: number, since: string): Promise<boolean> {
-  try {
-    const [stat, boot] = await Promise.all([
-      readFile(`/proc/${pid}/stat`, "utf8"),
-      readFile("/proc/stat", "utf8"),
-    ]);
-    // Field 22 (starttime, in ticks since boot) counts from after the command name, which may hold spaces and ")".
-    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-    const btime = Number(/^btime (\d+)$/m.exec(boot)?.[1]);
-    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return false;
-    const started = btime * 1000 + (ticks * 1000) / CLOCK_TICKS;
-    return started > Date.parse(since) + START_SLACK_MS;
-  } catch {
-    return false;
-  }
-}
-
-/** True while process `pid` exists (EPERM: it exists but belongs to another user). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
