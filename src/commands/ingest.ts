@@ -192,6 +192,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     renderer.stop();
     process.removeListener("SIGINT", onSigint);
     await selected?.close();
+    await prepared.release();
   }
 }
 

@@ -1,7 +1,9 @@
 import { join, relative, sep } from "node:path";
 import type { Config } from "../core/config.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
+import { takeLock } from "../core/lock.js";
 import type { ModelEvent } from "../model/download.js";
+import { STATE_DIR } from "../sources/classify.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
@@ -49,8 +51,11 @@ export interface PreparedIngest {
   readonly status: StatusWriter;
   /** Shows a model download's progress in the status file (stage "model"). */
   onModelEvent(e: ModelEvent): void;
-  /** Marks the status failed (or interrupted) if the run ends before runIngest could, and closes the source. */
+  /** Marks the status failed (or interrupted) if the run ends before runIngest could, closes the source and
+   *  releases the folder's ingest lock. */
   fail(err: unknown, interrupted: boolean): Promise<void>;
+  /** Releases the folder's ingest lock (runIngest does when it ends, fail too); idempotent. */
+  release(): Promise<void>;
   close(): void;
 }
 
@@ -77,8 +82,10 @@ export async function prepareIngest(opts: {
   await readDecisions(src.outDir);
   const photos = await openPhotos(src, opts.source, config);
   let status: StatusWriter;
+  let unlock: () => Promise<void> = async () => {};
   try {
     await ensureStateDir(src.outDir);
+    unlock = await lockIngest(src.outDir, opts.source);
     status = new StatusWriter(src.outDir, "ingest", config.ingest.statusIntervalMs, opts.stage ?? "scan");
     status.update({
       counts: { files: photos.photos, skipped: photos.skipped, queued: photos.photos, done: 0, errors: 0 },
@@ -86,13 +93,20 @@ export async function prepareIngest(opts: {
     await status.flush();
   } catch (err) {
     photos.close();
+    await unlock();
     throw err;
   }
+  let released: Promise<void> | undefined;
+  const release = () => {
+    released ??= unlock();
+    return released;
+  };
   return {
     src,
     previous,
     photos,
     status,
+    release,
     onModelEvent(e) {
       if (e.type === "file" && e.state !== "ok")
         status.update({
@@ -111,6 +125,7 @@ export async function prepareIngest(opts: {
         interrupted ? "interrupted" : "failed",
         interrupted ? INTERRUPTED_MESSAGE : messageOf(err),
       );
+      await release();
     },
     close: () => photos.close(),
   };
@@ -248,5 +263,25 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
   } catch (err) {
     await prepared.fail(err, signal?.aborted === true);
     throw err;
+  } finally {
+    await prepared.release();
   }
+}
+
+/**
+ * Holds DIR/.vbulk/ingest.lock for one ingest (`vbulk ingest`, the review page's « Analyser les photos »): two at
+ * once on a folder both wrote its status, photo cache and catalog.json. Throws BAD_USAGE, nothing written, naming
+ * the run that holds it; a lock left by a run that is gone is taken over (core/lock.ts).
+ */
+function lockIngest(dir: string, source: string): Promise<() => Promise<void>> {
+  return takeLock(
+    join(dir, STATE_DIR, "ingest.lock"),
+    { source },
+    (held) =>
+      new VbulkError(
+        "BAD_USAGE",
+        `Expected one ingest at a time in ${dir} but another ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${held.started_at}): nothing was written`,
+        { hint: `Follow it with \`vbulk status ${dir}\`, and run this again once it is done.` },
+      ),
+  );
 }

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
 import yazl from "yazl";
 import { loadManifest } from "../../src/model/manifest.js";
+import { startIngest } from "../../src/review/ingest.js";
 import { startFileServer } from "../helpers/file-server.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 
@@ -188,6 +189,30 @@ describe("vbulk ingest: bad commands change nothing", () => {
     assert.match(r.stderr, /catalog\.json of the previous run was kept as it was/);
     assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), before);
   });
+  it("one ingest at a time per folder: a second one (terminal or review page) exits 2 naming the first's pid, writes nothing", async () => {
+    // Before: both ran, both writing the status, the cache and catalog.json of the folder.
+    const dir = await copyFixture("grouping");
+    await mkdir(join(dir, ".vbulk"));
+    const lock = join(dir, ".vbulk", "ingest.lock");
+    // Held by a live process that started before it took the lock: this test's parent.
+    const held = JSON.stringify({ pid: process.ppid, started_at: new Date().toISOString(), source: dir });
+    await writeFile(lock, held);
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`another ingest of .* is running \\(pid ${process.ppid}, since `));
+    assert.match(r.stderr, /hint: .*vbulk status/);
+    assert.deepEqual(await readdir(join(dir, ".vbulk")), ["ingest.lock"], "no status, no cache written");
+    assert.equal(existsSync(join(dir, "catalog.json")), false);
+    // The review page's « Analyser les photos » takes the same lock.
+    const job = startIngest(dir, dir);
+    while (job.running) await sleep(20);
+    assert.match(job.snapshot().error ?? "", new RegExp(`pid ${process.ppid}`));
+    // Once it is free, the run takes it and leaves none behind.
+    await writeFile(lock, "{}");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    assert.equal(existsSync(lock), false, "the lock is released");
+  });
+
   it("a missing source is exit 2 with what to do", async () => {
     const r = await runCli(["ingest", "/nonexistent/photos"]);
     assert.equal(r.code, 2);
