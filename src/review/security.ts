@@ -5,6 +5,7 @@ import type { IncomingMessage } from "node:http";
 import { homedir } from "node:os";
 import { isAbsolute, join, parse, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
 import { STATE_DIR } from "../sources/classify.js";
@@ -70,6 +71,31 @@ export async function recordedPhotoFolder(root: unknown, home = homedir()): Prom
   const realHome = await realpath(home).catch(() => resolve(home));
   if (contains(real, realHome)) return null;
   return real;
+}
+
+/**
+ * Where a catalog's photo `rel` may be read from, by the one rule the review page and `vbulk execute` share: inside
+ * the catalog's folder `dir` (symlinks followed); or, for a catalog written with `ingest --out`, inside the photo
+ * folder it recorded (`root`, from recordedPhotoFolder; null: none) when the file's sha256 is `sha`, the one the
+ * catalog recorded for it, so a catalog from someone else cannot name another file there. "missing" when no such
+ * file is where it may be; "outside" otherwise, whether or not it exists. `hashes` keeps the sha256 computed, by
+ * path, size and time.
+ */
+export async function locateCatalogPhoto(
+  dir: string,
+  rel: string,
+  sha: string | undefined,
+  root: string | null,
+  hashes: Map<string, string | null>,
+): Promise<string | "missing" | "outside"> {
+  const inside = await locateInFolder(dir, rel);
+  if (inside !== "outside" || !root || !sha) return inside;
+  const outside = await locateInFolder(root, resolve(dir, rel));
+  if (outside === "missing" || outside === "outside") return outside;
+  const info = await stat(outside).catch(() => null);
+  const key = `${outside}\0${info?.size}\0${info?.mtimeMs}`;
+  if (!hashes.has(key)) hashes.set(key, await fileSha256(outside, DEFAULTS.sources.maxFileBytes));
+  return hashes.get(key) === sha ? outside : "outside";
 }
 
 /** sha256 (hex) of a regular file of at most `maxBytes`; null for anything else (a FIFO, a device, a huge file). */

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { link, readFile, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { DEFAULTS } from "../core/defaults.js";
@@ -33,14 +33,7 @@ import {
 } from "./actions.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest } from "./ingest.js";
-import {
-  fileSha256,
-  hostAllowed,
-  locateInFolder,
-  recordedPhotoFolder,
-  sameToken,
-  tokenOf,
-} from "./security.js";
+import { hostAllowed, locateCatalogPhoto, recordedPhotoFolder, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
 /** Where the bundled page (app.js, app.css) is once built (`npm run build:page`). */
@@ -131,21 +124,15 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     }
     const rel = photoCache.files.get(sha);
     if (rel === undefined) return null;
-    const inside = await locateInFolder(dir, rel);
-    if (inside === "missing") return null;
-    if (inside !== "outside") return { file: inside };
-    const refused = {
-      refused: `The catalog names ${JSON.stringify(rel)} for this photo, outside the folder ${dir}: the page shows only the photos in the catalog's folder (or, for ingest --out, the photo folder it scanned).`,
-    };
+    // The rule execute follows too (security.ts): the catalog's folder, or ingest --out's photo folder by sha256.
+    const found = await locateCatalogPhoto(dir, rel, sha, photoCache.root, checked);
+    if (found === "missing") return null;
     // Refused whether or not the file exists: the answer must not tell which files are on the machine.
-    if (!photoCache.root) return refused;
-    const outside = await locateInFolder(photoCache.root, resolve(dir, rel));
-    if (outside === "missing") return null;
-    if (outside === "outside") return refused;
-    const info = await stat(outside).catch(() => null);
-    const key = `${outside}\0${info?.size}\0${info?.mtimeMs}`;
-    if (!checked.has(key)) checked.set(key, await fileSha256(outside, DEFAULTS.sources.maxFileBytes));
-    return checked.get(key) === sha ? { file: outside } : refused;
+    if (found === "outside")
+      return {
+        refused: `The catalog names ${JSON.stringify(rel)} for this photo, outside the folder ${dir}: the page shows only the photos in the catalog's folder (or, for ingest --out, the photo folder it scanned).`,
+      };
+    return { file: found };
   };
 
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { open, realpath, stat } from "node:fs/promises";
-import { extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { open, stat } from "node:fs/promises";
+import { extname, isAbsolute, join, resolve } from "node:path";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { writeFileAtomic } from "../core/atomic.js";
 import type { Config } from "../core/config.js";
@@ -8,7 +8,8 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import type { Plan, PlanItem } from "../listing/plan.js";
-import type { Catalog } from "../store/catalog.js";
+import { locateCatalogPhoto, recordedPhotoFolder } from "../review/security.js";
+import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DRAFTS_PER_PAGE, draftBody, newUploadSession, type VintedTab } from "./adapter.js";
 import { ChallengeError, RateLimitError, SessionExpiredError, TransientError } from "./errors.js";
 import type { JournalFile, JournalItem } from "./journal.js";
@@ -98,14 +99,36 @@ export function selectItems(plan: Plan, only?: string[]): PlanItem[] {
   return plan.items.filter((i) => !i.excluded && (!only?.length || only.includes(i.cluster_id)));
 }
 
-/** The photo's path when it lies inside the catalog's folder (symlinks resolved), else null. */
+/** Per catalog folder, what the photo rule needs of its catalog.json (read again when that file changes). */
+const catalogs = new Map<string, { mtime: number; root: string | null; files: Map<string, string> }>();
+/** sha256 of the photos checked outside the catalog's folder, by path, size and time. */
+const hashes = new Map<string, string | null>();
+
+/** The photo folder `dir`'s catalog recorded (ingest --out) and each photo's sha256; none without a catalog. */
+async function catalogPhotos(dir: string): Promise<{ root: string | null; files: Map<string, string> }> {
+  const mtime = (await stat(join(dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? -1;
+  const known = catalogs.get(dir);
+  if (known?.mtime === mtime) return known;
+  const catalog = mtime === -1 ? null : await readCatalog(dir).catch(() => null);
+  const entry = {
+    mtime,
+    root: catalog ? await recordedPhotoFolder(catalog.source.root) : null,
+    files: new Map((catalog?.photos ?? []).map((p) => [p.file, p.sha256])),
+  };
+  catalogs.set(dir, entry);
+  return entry;
+}
+
+/**
+ * The photo's path when it may be uploaded, else null: inside the catalog's folder (symlinks resolved) or, for a
+ * catalog written with `ingest --out`, inside the photo folder it scanned with the sha256 it recorded: the review
+ * page's rule (security.ts locateCatalogPhoto), so what the seller saw there is what is uploaded.
+ */
 async function insideFolder(dir: string, photo: string): Promise<string | null> {
   if (isAbsolute(photo)) return null;
-  const root = await realpath(dir);
-  const full = await realpath(resolve(dir, photo)).catch(() => null);
-  if (!full) return null;
-  const rel = relative(root, full);
-  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel) ? full : null;
+  const { root, files } = await catalogPhotos(dir);
+  const found = await locateCatalogPhoto(dir, photo, files.get(photo), root, hashes);
+  return found === "missing" || found === "outside" ? null : found;
 }
 
 /** Why an item cannot be sent as it is (Vinted's constraints, photos outside the folder), or [] when it can. */
@@ -119,7 +142,9 @@ export async function checkItem(dir: string, item: PlanItem): Promise<string[]> 
     const exists = (await stat(resolve(dir, p)).catch(() => null))?.isFile();
     if (!exists) problems.push(`photo missing: ${p}`);
     else if (!(await insideFolder(dir, p)))
-      problems.push(`photo outside the catalog's folder: ${p} (only photos inside ${dir} are uploaded)`);
+      problems.push(
+        `photo outside the catalog's folder: ${p} (only photos inside ${dir}, or unchanged ones of the folder ingest --out scanned, are uploaded)`,
+      );
   }
   if (item.vinted.status_id === null) problems.push("condition has no Vinted id");
   if (item.vinted.catalog_id === null && !item.needs_review.length)

@@ -1,9 +1,21 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmod, copyFile, cp, mkdir, readdir, stat, truncate, writeFile } from "node:fs/promises";
+import {
+  appendFile,
+  chmod,
+  copyFile,
+  cp,
+  mkdir,
+  readdir,
+  readFile,
+  stat,
+  truncate,
+  writeFile,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { uploadable } from "../../src/vinted/execute.js";
 import { saveSession } from "../../src/vinted/session.js";
 import { catalogFixture } from "../helpers/catalog.js";
 import { closedPort } from "../helpers/file-server.js";
@@ -112,6 +124,35 @@ describe("exit codes without a browser", () => {
     assert.match(r.stdout, /^c1 +ready/m);
     assert.match(r.stdout, /^c2 +not ready: .*size/m);
     assert.match(r.stdout, /1 of 2 articles ready\. Nothing was sent\./);
+  });
+
+  it("execute --check: a catalog written with ingest --out uploads the photos of the folder it scanned, unchanged ones only", async () => {
+    // Before: every photo of such a catalog (../photos/x.jpg) was "outside the catalog's folder": nothing could be
+    // sent. Now the review page's rule: inside the recorded photo folder, with the sha256 the catalog recorded.
+    const base = await tempDir("vbulk-out-");
+    await mkdir(join(base, "photos"));
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(base, "photos", f));
+    const review = join(base, "review");
+    assert.equal((await runCli(["ingest", join(base, "photos"), "--out", review])).code, 0);
+    const set = ["--set", "c1.category=hoodie", "--set", "c1.size=M"];
+    const p = await runCli(["plan", review, "--gender", "femme", ...set]);
+    assert.equal(p.code, 0, p.stderr);
+    const photo = JSON.parse(await readFile(join(review, "plan.json"), "utf8")).items[0].photos[0];
+    assert.equal(photo, "../photos/IMG_0001.jpg");
+    const ok = await runCli(["execute", review, "--check", "--only", "c1"]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /^c1 +ready/m);
+    assert.equal(await uploadable(review, photo), join(base, "photos", "IMG_0001.jpg"));
+    // A photo changed since the ingest is not the one the seller reviewed: refused, as the page refuses it.
+    await appendFile(join(base, "photos", "IMG_0001.jpg"), "changed");
+    const changed = await runCli(["execute", review, "--check", "--only", "c1"]);
+    assert.equal(changed.code, 2, changed.stdout);
+    assert.match(
+      changed.stdout,
+      /^c1 +not ready: photo outside the catalog's folder: \.\.\/photos\/IMG_0001\.jpg/m,
+    );
+    await assert.rejects(uploadable(review, photo), /Expected a photo inside/);
   });
 
   it("execute --only with an empty list: 2, nothing sent (it meant every article before)", async () => {
