@@ -64,7 +64,9 @@ async function takeLockOnce(
           err,
           path,
           "create the lock",
-          "Fix the folder's permissions or free some space, then run the same command again.",
+          code === "ENOSPC" || code === "EDQUOT"
+            ? "Free some space, then run the same command again; finished work is kept."
+            : "Fix the folder's permissions, then run the same command again.",
         );
       let raw: unknown = null;
       try {
