@@ -71,3 +71,14 @@ describe("parseSet: quotes around a --set value (audit 15)", () => {
       (e: unknown) => e instanceof VbulkError && /Expected a one-line text/.test(e.message),
     ));
 });
+
+describe("parseSet: line breaks in a description", () => {
+  it("takes Windows line breaks (a pasted text file, a plan written from a CRLF template); refuses a lone CR", () => {
+    // Before, CRLF was refused as a control character: an older plan.json written from a Windows template stopped
+    // plan, execute and the review page ("line breaks are fine", the message said).
+    const edits = parseSet(["c1.description=Très bon état.\r\nEnvoi rapide."], ids);
+    assert.equal(edits.get("c1")?.description, "Très bon état.\r\nEnvoi rapide.");
+    refused("c1.description=Très bon état.\rEnvoi rapide.", /control characters/);
+    refused("c1.title=Robe\r\nrouge", /one-line/);
+  });
+});

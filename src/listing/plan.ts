@@ -50,7 +50,8 @@ const listingString = (min: number, max: number, lines = false) =>
     .min(min)
     .max(max)
     .refine((t) => t.trim() !== "", { message: "a text that is not only spaces" })
-    .refine((t) => !hasControlCharacter(lines ? t.replace(/[\n\t]/g, "") : t), {
+    // A Windows line break (CRLF) is a line break: plans written from a CRLF template, a pasted text file.
+    .refine((t) => !hasControlCharacter(lines ? t.replace(/\r\n|[\n\t]/g, "") : t), {
       message: lines
         ? "a text without control characters (escape sequences); line breaks are fine"
         : "a single line without control characters (line breaks, escape sequences)",
@@ -418,7 +419,7 @@ function putBack(
       const instead =
         f === "color_ids" && ids && /^\d{1,3}(,\d{1,3})?$/.test(ids) ? ` (--set ${id}.color_ids=${ids})` : "";
       out.push(
-        `${id}: vinted.${f} ${JSON.stringify(hand)} put back to ${JSON.stringify(vinted[f])}: vbulk works it out from ${from} on each run; edit ${from.split(" (")[0]} instead${instead}`,
+        `${id}: vinted.${f} ${JSON.stringify(hand)} put back to ${JSON.stringify(vinted[f])}: vbulk works it out from ${from} on each run; if you typed it by hand, edit ${from.split(" (")[0]} instead${instead} (if the mapping or labels changed, nothing to do)`,
       );
     }
   const key = (photos: string[]) => [...photos].sort().join("\n");
