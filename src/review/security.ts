@@ -90,7 +90,11 @@ export async function locateCatalogPhoto(
 ): Promise<string | "missing" | "outside"> {
   const inside = await locateInFolder(dir, rel);
   if (inside !== "outside" || !root || !sha) return inside;
-  const outside = await locateInFolder(root, resolve(dir, rel));
+  // The recorded folder is a real path: so is the photo's, or a folder reached through a symlink (macOS's /tmp,
+  // ~/Photos on another disk) would put every photo "outside".
+  const real = await realpath(resolve(dir, rel)).catch(() => null);
+  if (!real) return "missing";
+  const outside = await locateInFolder(root, real);
   if (outside === "missing" || outside === "outside") return outside;
   const info = await stat(outside).catch(() => null);
   const key = `${outside}\0${info?.size}\0${info?.mtimeMs}`;

@@ -9,6 +9,7 @@ import {
   readdir,
   readFile,
   stat,
+  symlink,
   truncate,
   writeFile,
 } from "node:fs/promises";
@@ -153,6 +154,32 @@ describe("exit codes without a browser", () => {
       /^c1 +not ready: photo outside the catalog's folder: \.\.\/photos\/IMG_0001\.jpg/m,
     );
     await assert.rejects(uploadable(review, photo), /Expected a photo inside/);
+  });
+
+  it("execute --check: an ingest --out of a photo folder reached through a symlink (macOS /tmp) finds its photos", async () => {
+    // Before: the recorded folder was resolved (/real) and the photo's path was not (/link/…): every photo was
+    // "outside the catalog's folder".
+    const base = await tempDir("vbulk-out-");
+    await mkdir(join(base, "real"));
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(base, "real", f));
+    await symlink(join(base, "real"), join(base, "link"));
+    const review = join(base, "review");
+    assert.equal((await runCli(["ingest", join(base, "link"), "--out", review])).code, 0);
+    const p = await runCli([
+      "plan",
+      review,
+      "--gender",
+      "femme",
+      "--set",
+      "c1.category=hoodie",
+      "--set",
+      "c1.size=M",
+    ]);
+    assert.equal(p.code, 0, p.stderr);
+    const ok = await runCli(["execute", review, "--check", "--only", "c1"]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /^c1 +ready/m);
   });
 
   it("execute --only with an empty list: 2, nothing sent (it meant every article before)", async () => {
