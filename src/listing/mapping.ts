@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { COLOR_NAMES, type ColorName, SHADE_NAMES, type ShadeName } from "../imaging/color.js";
@@ -78,8 +78,13 @@ export function syncedMappingPath(env: NodeJS.ProcessEnv = process.env): string 
  */
 export async function loadMapping(path?: string): Promise<Mapping> {
   path ??= existsSync(syncedMappingPath()) ? syncedMappingPath() : DEFAULT_MAPPING;
-  return readJsonFile(path, MappingSchema, "Vinted mapping file", `Start from ${DEFAULT_MAPPING}.`);
+  const m = await readJsonFile(path, MappingSchema, "Vinted mapping file", `Start from ${DEFAULT_MAPPING}.`);
+  mappingFiles.set(m, path);
+  return m;
 }
+
+/** The file each loaded mapping was read from: the advice to set a leaf id names the file the plan reads. */
+const mappingFiles = new WeakMap<Mapping, string>();
 
 export interface VintedFields {
   status_id: number | null;
@@ -130,7 +135,7 @@ export function mapToVinted(
         reasons.push(tooGeneral(m, item.category, item.gender, entry.path));
       else if (id === null)
         reasons.push(
-          `no Vinted leaf id known for ${item.gender} "${item.category}" (${entry.path.join(" > ")}${entry.note ? `: ${entry.note}` : ""}): run \`vbulk vinted sync\`; if it stays, set ${mappingKey(item.category, item.gender)} in ${userMappingHelp()}`,
+          `no Vinted leaf id known for ${item.gender} "${item.category}" (${entry.path.join(" > ")}${entry.note ? `: ${entry.note}` : ""}): run \`vbulk vinted sync\`; if it stays, set ${mappingKey(item.category, item.gender)} in ${userMappingHelp(m)}`,
         );
     }
     if (cat.needs_size && !item.size) reasons.push("size missing: Vinted requires one for this category");
@@ -158,8 +163,15 @@ export function mappingKey(category: string, gender: Gender): string {
   return `categories.${category}.catalog.${gender}.id`;
 }
 
-/** The file a seller edits to give a leaf id by hand, and how to get it when it does not exist yet. */
-function userMappingHelp(): string {
+/**
+ * The file a seller edits to give a leaf id by hand, and how to get it when it does not exist yet. A plan that
+ * reads the seller's own mapping (--mapping FILE, kept in plan.json) names that file: `vbulk vinted sync` writes
+ * the config folder's copy, which such a plan does not read.
+ */
+function userMappingHelp(m: Mapping): string {
+  const file = mappingFiles.get(m);
+  if (file && file !== DEFAULT_MAPPING && resolve(file) !== resolve(syncedMappingPath()))
+    return `${file} (the mapping this plan reads, --mapping; \`vbulk vinted sync\` refreshes ${syncedMappingPath()}, read with --mapping default)`;
   return `${syncedMappingPath()} (plan reads it first; if it does not exist, copy ${DEFAULT_MAPPING} there)`;
 }
 
@@ -176,7 +188,7 @@ function tooGeneral(m: Mapping, category: string, gender: Gender, path: string[]
   });
   return `type "${category}" is too general for Vinted (${path.join(" > ")}): ${
     specific.length ? `choose a more specific type: ${specific.join(", ")}; or ` : ""
-  }set the leaf id of your choice as ${mappingKey(category, gender)} in ${userMappingHelp()}`;
+  }set the leaf id of your choice as ${mappingKey(category, gender)} in ${userMappingHelp(m)}`;
 }
 
 /**

@@ -228,6 +228,25 @@ describe("hand edits of plan.json outside the fields a seller edits are said, no
     assert.equal(again.stderr, "", "said once; a plain run has nothing to say");
   });
 
+  it("a leaf id missing from the seller's own mapping (--mapping, kept) is to be set in that file", async () => {
+    // Before, the reason named the config folder's vinted-mapping.json ("plan reads it first"), which a plan with
+    // --mapping FILE never reads: the seller set the id there, and the plan still said it was missing.
+    const dir = await catalogFixture(articles);
+    const mapping = JSON.parse(await readFile(join(REPO, "models", "vinted-fr.json"), "utf8"));
+    mapping.categories.jeans.catalog.femme.id = null;
+    const own = join(await tempDir(), "my-mapping.json");
+    await writeFile(own, JSON.stringify(mapping));
+    assert.equal((await plan(dir, ["--gender", "femme", "--mapping", own])).code, 0);
+    const r = await plan(dir);
+    const reasons = r.plan.items[2].needs_review.join("\n");
+    assert.match(
+      reasons,
+      new RegExp(
+        `categories\\.jeans\\.catalog\\.femme\\.id in ${own.replace(/[.]/g, "\\.")} \\(the mapping this plan reads`,
+      ),
+    );
+  });
+
   it("a leaf id the mapping did not know, found later (vinted sync), is filled in without a word", async () => {
     // Before, the id null of the earlier plan was reported as a hand edit: "vinted.catalog_id null put back to
     // 1864 … edit category and gender instead" for every article a `vbulk vinted sync` resolved.
