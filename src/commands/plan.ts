@@ -3,7 +3,6 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
-import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
@@ -21,6 +20,7 @@ import {
   type RuleKey,
   readPlan,
   type Selection,
+  storedRules,
   writePlan,
 } from "../listing/plan.js";
 import { type Catalog, readCatalog } from "../store/catalog.js";
@@ -216,7 +216,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
       if ((RULE_KEYS as readonly string[]).includes(k)) given.add(k as RuleKey);
   };
   if (previous) {
-    const stored = rulesLayer(previous);
+    const stored = storedRules(previous);
     give(stored);
     layers.push({ plan: stored });
     if (stored.prices) pricesFrom = `${join(dir, "plan.json")} (rules.prices, kept from an earlier run)`;
@@ -312,28 +312,6 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   if (io.json) io.out(JSON.stringify({ ...plan, changes: changesJson(changes) }, null, 2));
   else printPlan(io, plan, changes, path);
   return 0;
-}
-
-/**
- * The rules stored in plan.json as a config layer: those the plan records as given by the seller (an older plan
- * records none: those that differ from the defaults were given).
- */
-function rulesLayer(p: Plan): NonNullable<ConfigOverrides["plan"]> {
-  const stored = {
-    defaultPrice: p.rules.default_price,
-    prices: p.rules.prices,
-    condition: p.rules.condition,
-    brand: p.rules.brand,
-    gender: p.rules.gender,
-    lang: p.rules.lang,
-  };
-  const defaults = DEFAULTS.plan as Record<string, unknown>;
-  const given = p.rules.given;
-  return Object.fromEntries(
-    Object.entries(stored).filter(([k, v]) =>
-      given ? given.includes(k as RuleKey) : JSON.stringify(v) !== JSON.stringify(defaults[k]),
-    ),
-  );
 }
 
 function parsePriceRules(raw: string): Record<string, number> {

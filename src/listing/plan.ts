@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { saveJsonAtomic } from "../core/atomic.js";
+import type { ConfigOverrides } from "../core/config.js";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
 import { hasControlCharacter, listingText } from "../core/text.js";
@@ -751,4 +753,27 @@ function describeField(field: string, categories: string[] = []): string {
     default:
       return "a non-empty text";
   }
+}
+
+/**
+ * The rules stored in plan.json as a config layer: those the plan records as given by the seller (an older plan
+ * records none: those that differ from the defaults were given). `vbulk plan` and the review page's saves put it
+ * after the config file, so a rule the seller gave stays and any other follows the config file.
+ */
+export function storedRules(p: Plan): NonNullable<ConfigOverrides["plan"]> {
+  const stored = {
+    defaultPrice: p.rules.default_price,
+    prices: p.rules.prices,
+    condition: p.rules.condition,
+    brand: p.rules.brand,
+    gender: p.rules.gender,
+    lang: p.rules.lang,
+  };
+  const defaults = DEFAULTS.plan as Record<string, unknown>;
+  const given = p.rules.given;
+  return Object.fromEntries(
+    Object.entries(stored).filter(([k, v]) =>
+      given ? given.includes(k as RuleKey) : JSON.stringify(v) !== JSON.stringify(defaults[k]),
+    ),
+  );
 }

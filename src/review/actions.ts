@@ -18,6 +18,7 @@ import {
   type Plan,
   parseSet,
   readPlan,
+  storedRules,
   writePlan,
 } from "../listing/plan.js";
 import type { LabelSet } from "../model/clip.js";
@@ -119,19 +120,12 @@ async function savePlanLocked(dir: string, edits: FieldEdit[]): Promise<Plan> {
   const catalog = await readCatalog(dir);
   const overrides = checkEdits(catalog, edits);
   const previous = await readPlan(dir);
-  const rules = previous
-    ? {
-        defaultPrice: previous.rules.default_price,
-        prices: { ...previous.rules.prices },
-        condition: previous.rules.condition,
-        brand: previous.rules.brand,
-        gender: previous.rules.gender,
-        lang: previous.rules.lang,
-        ...(previous.rules.given ? { given: previous.rules.given } : {}),
-        departmentMinScore: resolveConfig(await configFileLayer(process.env.VBULK_CONFIG)).plan
-          .departmentMinScore,
-      }
-    : resolveConfig(await configFileLayer(process.env.VBULK_CONFIG)).plan;
+  // The rules as `vbulk plan` resolves them: the config file, then those the seller gave (kept in plan.json).
+  const { plan: resolved } = resolveConfig(
+    await configFileLayer(process.env.VBULK_CONFIG),
+    ...(previous ? [{ plan: storedRules(previous) }] : []),
+  );
+  const rules = previous?.rules.given ? { ...resolved, given: previous.rules.given } : resolved;
   // The files the plan was made with (plan.json's rules), or those the environment names, as `vbulk plan` would.
   const { files, fromStore } = chooseListingFiles(envFiles(), previous?.rules, dir);
   const { mapping, templates, labels: labelSet } = await loadListingFiles(files, fromStore, rules.lang);

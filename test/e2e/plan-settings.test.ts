@@ -95,6 +95,31 @@ describe("one way to load the label set, templates and mapping: vbulk plan and t
   });
 });
 
+describe("the rules a page save uses are those vbulk plan would use", () => {
+  it("a rule from the config file, changed since the last plan, is the new value on a page save too", async () => {
+    // Before: the page's save copied every rule of the previous plan, so after the config file's price went from
+    // 20 to 25 the page wrote 20 again, and the next `vbulk plan` 25: the prices flipped at each save.
+    const dir = await catalogFixture(articles);
+    const config = join(await tempDir(), "config.json");
+    await writeFile(config, JSON.stringify({ plan: { defaultPrice: 20 } }));
+    assert.equal((await plan(dir, ["--gender", "femme"], { VBULK_CONFIG: config })).code, 0);
+    await writeFile(config, JSON.stringify({ plan: { defaultPrice: 25 } }));
+    const cli = await plan(dir, [], { VBULK_CONFIG: config });
+    assert.equal(cli.plan.items[0].price, 25);
+    const before = process.env.VBULK_CONFIG;
+    process.env.VBULK_CONFIG = config;
+    try {
+      await writeFile(config, JSON.stringify({ plan: { defaultPrice: 30 } }));
+      const saved = await savePlan(dir, [{ id: "c3", field: "size", value: "W32" }]);
+      assert.equal(saved.items[0]!.price, 30, "the config file's price, as vbulk plan would give");
+      assert.equal(saved.rules.gender, "femme", "a rule the seller gave stays");
+    } finally {
+      if (before === undefined) delete process.env.VBULK_CONFIG;
+      else process.env.VBULK_CONFIG = before;
+    }
+  });
+});
+
 describe("--templates, --labels and --mapping are settings, kept like the rules", () => {
   it("kept by a later plan and the page's save, from any folder; `default` goes back; a vanished one is named", async () => {
     // Before: the next `vbulk plan --set …` (or a save on the review page) rewrote every description with the
