@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { type BrowserLimits, openBrowser } from "./browser.js";
+import { type BrowserLimits, openBrowser, within } from "./browser.js";
 import { saveSession } from "./session.js";
 
 /**
@@ -16,7 +16,7 @@ export async function login(opts: {
   headless: boolean;
   timeoutMs: number;
   drive?: (page: Page) => Promise<void>;
-  limits?: BrowserLimits;
+  limits?: BrowserLimits & { tabGraceMs?: number };
 }): Promise<{ path: string; login: string }> {
   const limits = opts.limits ?? DEFAULTS.execute;
   const handle = await openBrowser({ headless: opts.headless, limits, forPerson: true });
@@ -36,17 +36,23 @@ export async function login(opts: {
     const until = Date.now() + opts.timeoutMs;
     while (Date.now() < until) {
       if (page.isClosed() || !handle.alive()) break;
-      const user = await step(
-        page.evaluate(async () => {
-          const r = await fetch("/api/v2/users/current", {
-            credentials: "include",
-            headers: { accept: "application/json" },
-          });
-          if (!r.ok) return null;
-          const j = (await r.json().catch(() => null)) as { user?: { id?: number; login?: string } } | null;
-          return j?.user?.id ? (j.user.login ?? String(j.user.id)) : null;
-        }),
-      ).catch(() => null);
+      // Bounded like the tab's calls (timeoutMs in the page, tabGraceMs more for the tab) and by the deadline:
+      // an answer that never comes must not keep the loop from checking the time (it hung for ever).
+      const ask = page.evaluate(async (ms) => {
+        const r = await fetch("/api/v2/users/current", {
+          credentials: "include",
+          headers: { accept: "application/json" },
+          signal: AbortSignal.timeout(ms),
+        });
+        if (!r.ok) return null;
+        const j = (await r.json().catch(() => null)) as { user?: { id?: number; login?: string } } | null;
+        return j?.user?.id ? (j.user.login ?? String(j.user.id)) : null;
+      }, limits.timeoutMs);
+      const bound = Math.max(
+        0,
+        Math.min(limits.timeoutMs + (limits.tabGraceMs ?? DEFAULTS.execute.tabGraceMs), until - Date.now()),
+      );
+      const user = await step(within(ask, bound, null)).catch(() => null);
       if (user)
         return { path: await saveSession((await step(context.storageState())) as never), login: user };
       await step(page.waitForTimeout(1000)).catch(() => {});

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -706,6 +708,33 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       assert.equal(check.code, 0, check.stderr);
       assert.match(check.stdout, /The session works .*replica_seller/);
     } finally {
+      if (prev === undefined) delete process.env.VBULK_CONFIG_DIR;
+      else process.env.VBULK_CONFIG_DIR = prev;
+    }
+  });
+
+  it("login ends at its deadline even when Vinted never answers /api/v2/users/current", async () => {
+    // Answers the home page, never the user call: before, login waited on that call for ever.
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith("/api/v2/users/current")) return;
+      res.setHeader("content-type", "text/html");
+      res.end("<html><body>home</body></html>");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    const prev = process.env.VBULK_CONFIG_DIR;
+    process.env.VBULK_CONFIG_DIR = await tempDir("vbulk-login-");
+    process.env.VBULK_CHROMIUM_PATH = browser ?? "";
+    try {
+      const ended = login({ baseUrl: `http://127.0.0.1:${port}`, headless: true, timeoutMs: 2000 }).then(
+        () => "logged in",
+        (err: VbulkError) => err.code,
+      );
+      const outcome = await Promise.race([ended, sleep(30_000).then(() => "still waiting after 30 s")]);
+      assert.equal(outcome, "NOT_LOGGED_IN");
+    } finally {
+      server.closeAllConnections();
+      server.close();
       if (prev === undefined) delete process.env.VBULK_CONFIG_DIR;
       else process.env.VBULK_CONFIG_DIR = prev;
     }
