@@ -66,6 +66,7 @@ export interface ExecuteOptions {
   publish: boolean;
   only?: string[];
   onEvent?: (e: ExecuteEvent) => void;
+  /** Ends the run at its next step (waits included): Ctrl-C, or the browser lost (its reason, a string, says). */
   signal?: AbortSignal;
   now?: () => number;
   random?: () => number;
@@ -205,6 +206,12 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   let sent = 0;
   let transientInARow = 0;
   let stopped: string | null = null;
+  const interrupted = () =>
+    new Stop(
+      typeof opts.signal?.reason === "string"
+        ? opts.signal.reason
+        : "interrupted (Ctrl-C): what was sent is in journal.json",
+    );
 
   /** Waits for the budget, journals `before`, counts the write, then sends it. */
   const write = async <T>(
@@ -217,7 +224,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     const [min, max] = config.writeSpacingMs;
     const spacing = min + random() * Math.max(0, max - min);
     for (;;) {
-      if (opts.signal?.aborted) throw new Stop("interrupted (Ctrl-C): what was sent is in journal.json");
+      if (opts.signal?.aborted) throw interrupted();
       const slot = budget.nextWrite(spacing, publish);
       const wait = slot.at - now();
       if (wait <= 0) break;
@@ -230,7 +237,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       try {
         await sleep(wait, opts.signal);
       } catch {
-        throw new Stop("interrupted (Ctrl-C): what was sent is in journal.json");
+        throw interrupted();
       }
     }
     await before();
@@ -319,7 +326,6 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       draftId,
     );
 
-  const interrupted = () => new Stop("interrupted (Ctrl-C): what was sent is in journal.json");
   /**
    * The account's drafts, page 1 to total_pages as a public relister pages them (idx:56707219724), a random
    * readSpacingMs between pages (reads: never counted as writes), at most draftListPages pages. `complete` is
@@ -537,6 +543,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
 
   // Phase A: a draft per article, up to date with the plan.
   for (const item of items) {
+    if (opts.signal?.aborted) stopped ??= interrupted().reason;
     if (stopped) break;
     const r = results.get(item.cluster_id)!;
     const j = journal.item(item.cluster_id);
@@ -572,6 +579,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   // Phase B: completion of the publish:true drafts, only when publishing was confirmed.
   if (opts.publish)
     for (const item of items) {
+      if (opts.signal?.aborted) stopped ??= interrupted().reason;
       if (stopped) break;
       const r = results.get(item.cluster_id)!;
       const j = journal.item(item.cluster_id);

@@ -45,20 +45,37 @@ export function isPromptExit(err: unknown): boolean {
 /**
  * Opens the logged-in tab, runs `fn`, and always saves the browser state again afterwards (Vinted's refresh token is
  * single-use: a session file not saved after a run is stale), failed runs included. Every step is bounded by
- * the config's limits; throws BROWSER_LOST when the browser dies or closes before `fn` is done.
+ * the config's limits; throws BROWSER_LOST when the browser dies or closes before `fn` is done, once `fn` has
+ * ended: `lost` (given to `fn`) is aborted then, and `fn` is awaited for at most one tab call's limit
+ * (timeoutMs + tabGraceMs) plus closeTimeoutMs for its last saves.
  */
 export async function withTab<T>(
   hl: boolean,
   config: Config["execute"],
-  fn: (tab: VintedTab) => Promise<T>,
+  fn: (tab: VintedTab, lost: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const base = siteUrl();
   const state = await loadSession();
   const handle = await openBrowser({ headless: hl, state, limits: config });
   const tab = new VintedTab(handle.context, base, config.timeoutMs, config.tabGraceMs);
+  const lost = new AbortController();
   try {
-    // A browser that dies under a call can leave that call waiting for ever: its loss ends the run instead.
-    return await Promise.race([fn(tab), handle.lost]);
+    const run = fn(tab, lost.signal);
+    try {
+      // A browser that dies under a call can leave that call waiting for ever: its loss ends the run instead.
+      return await Promise.race([run, handle.lost]);
+    } catch (err) {
+      // Before the caller moves on (the review page releases the account's lock and offers the button again),
+      // `fn` must have stopped: left running, it woke from its spacing or budget wait and rewrote journal.json
+      // and pacing.json, over a newer run's.
+      lost.abort("the browser was closed or lost: what was sent is in journal.json");
+      await within(
+        run.then(() => {}),
+        config.timeoutMs + config.tabGraceMs + config.closeTimeoutMs,
+        undefined,
+      );
+      throw err;
+    }
   } catch (err) {
     throw handle.failure(err);
   } finally {
@@ -93,7 +110,7 @@ export async function executeInBrowser(opts: {
 }): Promise<ExecuteResult[]> {
   const { budget, pacingDir } = opts;
   try {
-    return await withTab(opts.headless, opts.config, async (tab) => {
+    return await withTab(opts.headless, opts.config, async (tab, lost) => {
       try {
         await tab.open("/items/new");
       } catch (err) {
@@ -118,7 +135,7 @@ export async function executeInBrowser(opts: {
         publish: opts.publish,
         ...(opts.only ? { only: opts.only } : {}),
         ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        signal: opts.signal ? AbortSignal.any([opts.signal, lost]) : lost,
       });
     });
   } finally {

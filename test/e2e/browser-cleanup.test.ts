@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { chmod, copyFile, readFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, BrowserContext } from "playwright-core";
 import type { VbulkError } from "../../src/core/errors.js";
+import { startExecute } from "../../src/review/execute.js";
 import { VintedTab } from "../../src/vinted/adapter.js";
 import { handleFor } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
@@ -133,6 +134,44 @@ describe("a browser that hangs or dies never keeps a command running", { skip, c
     assert.equal(running(await helperPid()), false, "the browser's helper process was left running");
     const status = await runCli(["status", folder, "--json"], { env: env("") });
     assert.equal(JSON.parse(status.stdout).state, "failed");
+  });
+
+  it("a review page run whose browser dies in a spacing wait writes nothing after it ended and freed the lock", async () => {
+    const folder = await tempDir("vbulk-browser-review-");
+    const src = join(FIXTURES, "grouping");
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"]) await copyFile(join(src, f), join(folder, f));
+    await catalogFixture(
+      [{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] }],
+      folder,
+    );
+    const planned = await runCli(["plan", folder, "--gender", "femme", "--set", "c1.size=M"], {
+      env: env(""),
+    });
+    assert.equal(planned.code, 0, planned.stderr);
+    const config = join(dir, "spaced.json");
+    await writeFile(config, JSON.stringify({ execute: { writeSpacingMs: [2000, 2000], timeoutMs: 10_000 } }));
+    const pidFile = join(dir, "review.browser.pid");
+    const { path } = await launcher("review", `echo $$ > "${pidFile}"`);
+    const saved = { ...process.env };
+    Object.assign(process.env, { ...env(path), VBULK_CONFIG: config });
+    try {
+      const job = await startExecute(folder, { publish: false });
+      // The first photo is sent; the runner then sleeps 2 s before the second: the browser dies meanwhile.
+      for (let i = 0; i < 300 && !job.snapshot().events.some((e) => /waiting/.test(e)); i++) await sleep(100);
+      assert.ok(job.running, `the run ended before its spacing wait: ${job.snapshot().error}`);
+      process.kill(Number((await readFile(pidFile, "utf8")).trim()), "SIGKILL");
+      for (let i = 0; i < ENDS_WITHIN_MS / 100 && job.running; i++) await sleep(100);
+      assert.match(job.snapshot().error ?? "", /Expected the browser to stay open/);
+      const files = [join(folder, "journal.json"), join(dir, "pacing.json")];
+      const read = () =>
+        Promise.all(files.map(async (f) => `${(await stat(f)).mtimeMs} ${await readFile(f, "utf8")}`));
+      const atEnd = await read();
+      await sleep(3000); // longer than what was left of the 2 s wait
+      assert.deepEqual(await read(), atEnd, "journal.json or pacing.json was written after the run ended");
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
   });
 });
 
