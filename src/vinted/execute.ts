@@ -350,8 +350,9 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       // By id: a draft the seller makes meanwhile shifts the pages, and one seen twice is still one draft.
       for (const d of got.drafts) byId.set(d.id, d);
       totalEntries = got.totalEntries ?? totalEntries;
-      // No pagination in the answer: a full page may have a next one, so read on (up to the cap).
-      more = got.totalPages !== null ? page < got.totalPages : got.drafts.length >= DRAFTS_PER_PAGE;
+      // No pagination in the answer: read on to an empty page (up to the cap). Not "to a page shorter than 96":
+      // Vinted may serve fewer a page than per_page asks, and a list taken as complete misses a lost draft.
+      more = got.totalPages !== null ? page < got.totalPages : got.drafts.length > 0;
     }
     return { drafts: [...byId.values()], complete: true, totalEntries };
   };

@@ -528,6 +528,27 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     noPhotoTwice();
   });
 
+  it("a drafts list without pagination, capped below 96 a page, is read to its empty page: the lost draft is adopted", async () => {
+    // Before, a page shorter than 96 ended the read: with Vinted serving 25 a page, the lost draft on page 3 was
+    // taken as never made and a second one created.
+    await fresh();
+    const dir = await planned();
+    for (let id = 100; id < 160; id++)
+      replica.items.set(id, { id, is_draft: true, fields: { title: `Robe ${id}`, price: 5 }, photo_ids: [] });
+    const title = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items[0].title;
+    replica.items.set(200, { id: 200, is_draft: true, fields: { title, price: 5 }, photo_ids: [] });
+    const draft = { state: "sending", at: new Date().toISOString(), title };
+    const journal = { schemaVersion: 2, site: replica.url, items: { c1: { photos: {}, draft } } };
+    await writeFile(join(dir, "journal.json"), JSON.stringify(journal));
+    replica.switches.draftsPageCap = 25;
+    const r = await cli(["execute", dir, "--yes", "--only", "c1"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /c1 adopt done/);
+    assert.deepEqual(replica.draftPagesServed, [1, 2, 3, 4]);
+    assert.equal((await journalOf(dir)).items.c1.draft.id, "200");
+    assert.equal(replica.items.size, 61, "no second draft");
+  });
+
   it("a photo taken out in vbulk review is never uploaded from an older plan: execute asks for vbulk plan first", async () => {
     // Before, plan.json kept the old photo list after a decision, and execute (or the page's « Créer les
     // brouillons ») uploaded the photo the seller had taken out.

@@ -42,6 +42,9 @@ export interface Switches {
   forbidden: boolean;
   /** This page of the drafts list answers 500 (a page that fails while the list is read). */
   failDraftsPage: number | null;
+  /** The drafts list answers at most this many drafts a page, whatever per_page asks, and no `pagination`: no
+   *  source records Vinted's own cap on per_page nor that `pagination` is always there; vbulk must survive both. */
+  draftsPageCap: number | null;
 }
 
 /**
@@ -209,6 +212,7 @@ export class VintedReplica {
       draftDelayMs: 0,
       forbidden: false,
       failDraftsPage: null,
+      draftsPageCap: null,
     };
   }
 
@@ -391,15 +395,18 @@ export class VintedReplica {
     // Without per_page: 20, StoFlow's recorded default (for my_orders; none is recorded for drafts). No source
     // records the list's order: oldest first here. A page past the last one is empty.
     if (p === "/api/v2/item_upload/drafts" && method === "GET") {
-      const perPage = Math.max(1, Number(u.searchParams.get("per_page")) || 20);
+      const cap = this.switches.draftsPageCap;
+      const perPage = Math.min(cap ?? Infinity, Math.max(1, Number(u.searchParams.get("per_page")) || 20));
       const pageNo = Math.max(1, Number(u.searchParams.get("page")) || 1);
       this.draftPagesServed.push(pageNo);
       if (this.switches.failDraftsPage === pageNo) return json(500, { code: 500, message: "internal_error" });
       const all = [...this.items.values()].filter((i) => i.is_draft);
+      const drafts = all
+        .slice((pageNo - 1) * perPage, pageNo * perPage)
+        .map((i) => ({ id: i.id, title: i.fields.title }));
+      if (cap !== null) return json(200, { drafts });
       return json(200, {
-        drafts: all
-          .slice((pageNo - 1) * perPage, pageNo * perPage)
-          .map((i) => ({ id: i.id, title: i.fields.title })),
+        drafts,
         pagination: {
           current_page: pageNo,
           total_pages: Math.ceil(all.length / perPage),
