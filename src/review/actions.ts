@@ -14,6 +14,7 @@ import { DEFAULT_MAPPING, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
   type Editable,
+  editsOf,
   lockPlan,
   type Plan,
   parseSet,
@@ -108,6 +109,32 @@ export function checkEdits(catalog: Catalog, edits: FieldEdit[]): Map<string, Pa
  * Validates everything before writing.
  */
 export async function savePlan(dir: string, edits: FieldEdit[]): Promise<Plan> {
+  return (await savePlanWithChanges(dir, edits)).plan;
+}
+
+/** An article and the fields the seller had set on it in the previous plan (plan.json's `edited`). */
+export interface EditedArticle {
+  id: string;
+  fields: string[];
+}
+
+/**
+ * What a save or « Générer le plan » did to the seller's earlier edits, for the page to say: an article that kept
+ * half of its photos or fewer starts from the rules again (`reset`), one that kept more than half keeps its edits
+ * (`carried`), one no longer in the catalog (absorbed by a merge) is gone from the plan (`dropped`). Only the
+ * articles of buildPlan's changes; `fields` lists the edits each had (for `reset`, those this save does not set again).
+ */
+export interface SaveChanges {
+  reset: EditedArticle[];
+  dropped: EditedArticle[];
+  carried: EditedArticle[];
+}
+
+/** savePlan, and what it did to the previous plan's edits (the page shows it; `vbulk plan` prints the same). */
+export async function savePlanWithChanges(
+  dir: string,
+  edits: FieldEdit[],
+): Promise<{ plan: Plan; changes: SaveChanges }> {
   const release = await lockPlan(dir);
   try {
     return await savePlanLocked(dir, edits);
@@ -116,7 +143,10 @@ export async function savePlan(dir: string, edits: FieldEdit[]): Promise<Plan> {
   }
 }
 
-async function savePlanLocked(dir: string, edits: FieldEdit[]): Promise<Plan> {
+async function savePlanLocked(
+  dir: string,
+  edits: FieldEdit[],
+): Promise<{ plan: Plan; changes: SaveChanges }> {
   const catalog = await readCatalog(dir);
   const overrides = checkEdits(catalog, edits);
   const previous = await readPlan(dir);
@@ -129,7 +159,7 @@ async function savePlanLocked(dir: string, edits: FieldEdit[]): Promise<Plan> {
   // The files the plan was made with (plan.json's rules), or those the environment names, as `vbulk plan` would.
   const { files, fromStore } = chooseListingFiles(envFiles(), previous?.rules, dir);
   const { mapping, templates, labels: labelSet } = await loadListingFiles(files, fromStore, rules.lang);
-  const { plan } = buildPlan(
+  const { plan, changes } = buildPlan(
     catalog,
     { ...rules, prices: { ...rules.prices }, files },
     mapping,
@@ -139,7 +169,22 @@ async function savePlanLocked(dir: string, edits: FieldEdit[]): Promise<Plan> {
     overrides,
   );
   await writePlan(dir, plan);
-  return plan;
+  // A reset, carried or dropped article was matched by its id (the same photos would have kept its edits).
+  const had = (id: string): string[] => {
+    const prev = previous?.items.find((p) => p.cluster_id === id);
+    return Object.entries(prev ? editsOf(prev) : {})
+      .filter(([f, v]) => !((f === "publish" || f === "excluded") && v === false))
+      .map(([f]) => f);
+  };
+  const setNow = (id: string): Set<string> => new Set(Object.keys(overrides.get(id) ?? {}));
+  return {
+    plan,
+    changes: {
+      reset: changes.reset.map((id) => ({ id, fields: had(id).filter((f) => !setNow(id).has(f)) })),
+      dropped: changes.dropped.map((id) => ({ id, fields: had(id) })),
+      carried: changes.carried.map((id) => ({ id, fields: had(id) })),
+    },
+  };
 }
 
 /** The plan, or null; never throws for a missing file. */

@@ -27,7 +27,7 @@ import {
   type FieldEdit,
   labels,
   publishPreview,
-  savePlan,
+  savePlanWithChanges,
   staleArticles,
   undo,
 } from "./actions.js";
@@ -192,8 +192,9 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       case "/api/plan/save":
       case "/api/plan/generate": {
         const edits = path.endsWith("save") ? (EditsSchema.parse(body).edits as FieldEdit[]) : [];
-        await oneAtATime(() => savePlan(dir, edits));
-        return sendJson(res, 200, await state(dir, opts.source));
+        // What happened to the seller's earlier edits (reset, dropped, carried): the page says it after the click.
+        const { changes } = await oneAtATime(() => savePlanWithChanges(dir, edits));
+        return sendJson(res, 200, { ...(await state(dir, opts.source)), changes });
       }
       case "/api/ingest": {
         if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });

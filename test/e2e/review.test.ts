@@ -363,6 +363,19 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     catalog = await readJson(dir, "catalog.json");
     assert.ok(!catalog.items[0].photos.includes(out));
     assert.equal(catalog.photos.find((p: { file: string }) => p.file === out).dropped_by_seller, true);
+    // Half of the photos the merged article's listing was planned with taken out in one decision: it keeps most of
+    // its photos now (so its id), but half of those of its listing, so its edit (excluded by `--only c1`) goes back
+    // to the rules.
+    const planned = (await readJson(dir, "plan.json")).items.find(
+      (i: { cluster_id: string }) => i.cluster_id === fourth,
+    ).photos as string[];
+    const gone = planned.slice(0, Math.ceil(planned.length / 2));
+    assert.ok((catalog.items[3].photos.length - gone.length) * 2 > catalog.items[3].photos.length);
+    for (const f of gone) await page.getByRole("checkbox", { name: `Sélectionner ${f}` }).check();
+    await page.getByRole("button", { name: "Retirer de l'annonce" }).click();
+    await page.getByRole("region", { name: "Photos retirées de l'annonce" }).getByText(gone[0]!).waitFor();
+    catalog = await readJson(dir, "catalog.json");
+    assert.equal(catalog.items[3].id, fourth, "most of its photos: the same id");
 
     // The plan still lists the old photos: said right after the decision, not only when execute refuses it.
     const stale = page.locator(".actions p.stale");
@@ -379,9 +392,28 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
       (await refused.textContent()) ?? "",
       /Que faire : Run `vbulk plan DIR` again \(« Générer le plan »/,
     );
+    // The stale note says what « Générer le plan » will do to the seller's edits, not that they are all kept.
+    assert.match((await stale.textContent()) ?? "", /plus de la moitié de ses photos/);
+    assert.doesNotMatch((await stale.textContent()) ?? "", /modifications d'annonces sont gardées/);
+    const planBefore = await readJson(dir, "plan.json");
+    const edited = (id: string): string[] =>
+      planBefore.items.find((i: { cluster_id: string }) => i.cluster_id === id).edited;
     await page.getByRole("button", { name: "Générer le plan" }).click();
     await page.getByText("Plan écrit dans plan.json.").waitFor();
     assert.equal(await stale.count(), 0, "the plan is current again");
+    // The merged article kept half of its listing's photos: its edit (excluded by `--only c1`) went back to the
+    // rules; the article the merge absorbed is gone from the plan with its edit; c1 kept more than half of its
+    // photos and its edits. Before, the page only said « Plan écrit dans plan.json. ».
+    assert.deepEqual(edited(fourth), ["excluded"]);
+    const said = (await page.locator("p.message").textContent()) ?? "";
+    assert.match(said, new RegExp(`Modifications remises à zéro : ${fourth} \\(exclure\\)`));
+    assert.match(said, new RegExp(`articles retirés : ${before.items[4].id} \\(exclure\\)`));
+    const kept = /modifications gardées : c1 \(([^)]*)\)/.exec(said)?.[1] ?? "";
+    for (const field of ["prix", "taille", "type"]) assert.ok(kept.split(", ").includes(field), said);
+    const reset = (await readJson(dir, "plan.json")).items.find(
+      (i: { cluster_id: string }) => i.cluster_id === fourth,
+    );
+    assert.equal(reset.excluded, false, "what the page said: the edit is gone");
   });
 
   it("an execute that failed says what to do, and after a reload says when it failed", async () => {

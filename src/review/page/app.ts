@@ -119,6 +119,8 @@ const root = document.getElementById("app")!;
 interface Notice {
   text: string;
   hint?: string | null | undefined;
+  /** What a save did to earlier edits, after the message (its own span: « Enregistré. » stays a text of its own). */
+  detail?: string | undefined;
 }
 
 /** An error the server explained: its message and, from a VbulkError, what to do (its hint). */
@@ -142,7 +144,8 @@ function noticeView(n: Notice, attrs: Record<string, unknown>): HTMLElement {
   return h(
     "p",
     attrs,
-    n.text,
+    n.detail ? h("span", {}, n.text) : n.text,
+    n.detail ? h("span", { class: "changes" }, n.detail) : null,
     n.hint ? h("span", { class: "hint" }, `${t(lang, "whatToDo")} ${n.hint}`) : null,
   );
 }
@@ -211,10 +214,48 @@ async function load(): Promise<void> {
   render();
 }
 
+/** What a save did to the seller's earlier edits (the server's SaveChanges). */
+interface EditChanges {
+  reset: { id: string; fields: string[] }[];
+  dropped: { id: string; fields: string[] }[];
+  carried: { id: string; fields: string[] }[];
+}
+
+/**
+ * « Modifications remises à zéro : c6 (titre, prix) ; articles retirés : c1 »: said after a save or « Générer le
+ * plan », since a grouping decision may have cost the seller edits (an article with half of its photos or fewer
+ * starts from the rules again). A reset article the seller never edited lost nothing and is not named.
+ */
+function changesText(changes: EditChanges | undefined): string {
+  if (!changes) return "";
+  // A field by the name its control has on the page, without the unit: « prix », « taille ».
+  const fieldName = (f: string): string => {
+    const key = `f_${f}`;
+    return hasKey(key)
+      ? t(lang, key)
+          .replace(/ \(€\)$/, "")
+          .toLowerCase()
+      : f;
+  };
+  const named = (a: { id: string; fields: string[] }) =>
+    a.fields.length ? `${a.id} (${a.fields.map(fieldName).join(", ")})` : a.id;
+  const parts = [
+    ["ch_reset", changes.reset.filter((a) => a.fields.length)],
+    ["ch_dropped", changes.dropped],
+    ["ch_carried", changes.carried.filter((a) => a.fields.length)],
+  ] as const;
+  const text = parts
+    .filter(([, list]) => list.length)
+    .map(([key, list]) => t(lang, key, { list: list.map(named).join(", ") }))
+    .join(lang === "fr" ? " ; " : "; ");
+  return text ? ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : "";
+}
+
 async function act(path: string, body: unknown, done?: string): Promise<void> {
   try {
-    state = await api<State>(path, body);
-    message = { text: done ?? t(lang, "saved") };
+    const next = await api<State & { changes?: EditChanges }>(path, body);
+    state = next;
+    message = { text: done ?? t(lang, "saved"), detail: changesText(next.changes) };
   } catch (err) {
     message = notice(err);
   }
@@ -627,10 +668,11 @@ async function saveListing(id: string): Promise<void> {
   }));
   if (edits.length === 0) return;
   try {
-    state = await api<State>("/api/plan/save", { edits });
+    const next = await api<State & { changes?: EditChanges }>("/api/plan/save", { edits });
+    state = next;
     drafts.delete(id);
     for (const f of Object.keys(draft)) fieldErrors.delete(`${id}.${f}`);
-    message = { text: t(lang, "saved") };
+    message = { text: t(lang, "saved"), detail: changesText(next.changes) };
   } catch (err) {
     const field = edits.length === 1 ? edits[0]!.field : "";
     if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message));

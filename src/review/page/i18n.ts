@@ -49,7 +49,10 @@ const FR = {
   rr_size: "taille manquante : Vinted en demande une pour ce type",
   whatToDo: "Que faire :",
   planStale:
-    "Le plan n'est plus à jour : article(s) {ids} modifié(s) depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour ; vos modifications d'annonces sont gardées.",
+    "Le plan n'est plus à jour : article(s) {ids} modifié(s) depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan.",
+  ch_reset: "modifications remises à zéro : {list}",
+  ch_dropped: "articles retirés : {list}",
+  ch_carried: "modifications gardées : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
   f_title: "Titre",
   f_description: "Description",
@@ -137,7 +140,10 @@ const EN: Record<Key, string> = {
   rr_size: "size missing: Vinted requires one for this type",
   whatToDo: "What to do:",
   planStale:
-    "The plan is out of date: article(s) {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it; your listing edits are kept.",
+    "The plan is out of date: article(s) {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan.",
+  ch_reset: "edits reset: {list}",
+  ch_dropped: "articles taken out: {list}",
+  ch_carried: "edits kept: {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
   f_title: "Title",
   f_description: "Description",
