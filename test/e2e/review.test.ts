@@ -253,6 +253,20 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByText(/Rien n'a été enregistré/).waitFor();
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
 
+    // A text refused for a pasted invisible mark or a line separator says so, not that its length is wrong (the
+    // server's one sentence for every refused text was shown as « Le titre compte de 1 à 100 caractères. »).
+    const other = page.locator('[data-article="c2"]');
+    await other.locator("details.listing summary").click();
+    await other.getByLabel("Titre").fill("Pull\u200e en laine mérinos bleu");
+    await other.getByRole("alert").waitFor();
+    const why = (await other.getByRole("alert").textContent()) ?? "";
+    assert.match(why, /« Titre » contient un caractère invisible ou de contrôle non accepté \(U\+200E/);
+    assert.doesNotMatch(why, /compte de 1 à 100/);
+    await other.getByLabel("Titre").fill("Pull en laine\u2028mérinos bleu");
+    await other.getByText(/« Titre » tient sur une ligne/).waitFor();
+    await other.getByLabel("Description").fill("Pull en laine.\nTrès doux\u202e.");
+    await other.getByText(/« Description » contient un caractère invisible .*U\+202E/).waitFor();
+
     await card.getByLabel("Prix (€)").fill("35,50");
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
     await page.getByText("Enregistré.", { exact: true }).waitFor();

@@ -621,7 +621,7 @@ function scheduleCheck(id: string, field: string, value: string): void {
         await api("/api/plan/check", { edits: [{ id, field, value: normalise(field, value) }] });
         fieldErrors.delete(key);
       } catch (err) {
-        fieldErrors.set(key, explain(field, (err as Error).message));
+        fieldErrors.set(key, explain(field, (err as Error).message, value));
       }
       showFieldError(id, field);
     }, 250),
@@ -654,9 +654,33 @@ function normalise(field: string, value: string): string {
  * A field's error in the page's words when it has some (the server's message is the terminal's: "Expected … for
  * --set c1.price …", English and about a flag the seller never typed), else the server's message.
  */
-function explain(field: string, serverMessage: string): string {
+function explain(field: string, serverMessage: string, value = ""): string {
   const key = `err_${field}`;
-  return hasKey(key) ? t(lang, key) : serverMessage;
+  if (!hasKey(key)) return serverMessage;
+  // The server says one sentence for every refused text ("a one-line text of 1 to 100 characters (not only spaces,
+  // no control characters)"): the reason is read from the value, or a 30-character title with an invisible mark
+  // pasted in was told it has the wrong length.
+  const labelKey = `f_${field}`;
+  const label = hasKey(labelKey) ? t(lang, labelKey) : field;
+  if (field !== "description" && /[\r\n\u2028\u2029]/.test(value)) return t(lang, "err_line", { f: label });
+  const bad = unsafeIn(value, field === "description");
+  if (bad) return t(lang, "err_control", { f: label, c: bad });
+  if (value !== "" && value.trim() === "" && field !== "size") return t(lang, "err_blank", { f: label });
+  return t(lang, key);
+}
+
+/**
+ * The first character the server refuses in a listing text, named for the seller ("tabulation", "U+200E"), or null.
+ * The same set as src/core/text.ts UNSAFE (control characters, bidi marks and overrides, line/paragraph separators);
+ * a description keeps its line breaks and tabs.
+ */
+function unsafeIn(value: string, lines: boolean): string | null {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  const unsafe = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const ch = [...(lines ? value.replace(/[\n\t]/g, "") : value)].find((c) => unsafe.test(c));
+  if (ch === undefined) return null;
+  if (ch === "\t") return t(lang, "tabChar");
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 async function saveListing(id: string): Promise<void> {
@@ -675,10 +699,11 @@ async function saveListing(id: string): Promise<void> {
     message = { text: t(lang, "saved"), detail: changesText(next.changes) };
   } catch (err) {
     const field = edits.length === 1 ? edits[0]!.field : "";
-    if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message));
+    const value = edits.length === 1 ? edits[0]!.value : "";
+    if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message, value));
     message =
       field && hasKey(`err_${field}`)
-        ? { text: `${explain(field, (err as Error).message)} ${t(lang, "nothingSaved")}` }
+        ? { text: `${explain(field, (err as Error).message, value)} ${t(lang, "nothingSaved")}` }
         : notice(err, t(lang, "nothingSaved"));
   }
   render();

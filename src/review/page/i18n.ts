@@ -71,6 +71,11 @@ const FR = {
   err_description: "La description compte de 1 à 2000 caractères.",
   err_size: "La taille compte de 1 à 20 caractères (vide : pas de taille).",
   err_brand: "La marque compte de 1 à 100 caractères.",
+  err_line: "« {f} » tient sur une ligne : retirez le retour à la ligne.",
+  err_control:
+    "« {f} » contient un caractère invisible ou de contrôle non accepté ({c}, souvent venu d'un copier-coller) : retirez-le.",
+  err_blank: "« {f} » ne peut pas être fait que d'espaces.",
+  tabChar: "tabulation",
   drafts: "Créer les brouillons",
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
   publishList: "Ces articles seront PUBLIÉS, visibles par tous :",
@@ -162,6 +167,11 @@ const EN: Record<Key, string> = {
   err_description: "A description has 1 to 2000 characters.",
   err_size: "A size has 1 to 20 characters (empty: no size).",
   err_brand: "A brand has 1 to 100 characters.",
+  err_line: "“{f}” is one line: remove the line break.",
+  err_control:
+    "“{f}” holds an invisible or control character that is not accepted ({c}, often from a copy and paste): remove it.",
+  err_blank: "“{f}” cannot be only spaces.",
+  tabChar: "tab",
   drafts: "Create the drafts",
   publishSwitch: "Publish for real (otherwise: drafts only)",
   publishList: "These articles will be PUBLISHED, visible to everyone:",
