@@ -31,6 +31,27 @@ describe("a process lock file", () => {
     assert.equal(await readFile(path, "utf8"), other);
   });
 
+  it("this process's own held lock is busy too (a double-click), while a lock of its pid it does not hold is stale", async () => {
+    // Before: a lock holding this process's pid was taken over, so two runs of one process both went ahead.
+    const path = join(await tempDir(), "x.lock");
+    const [first, second] = await Promise.allSettled([takeLock(path, {}, busy), takeLock(path, {}, busy)]);
+    const taken = [first, second].filter((r) => r.status === "fulfilled");
+    assert.equal(taken.length, 1, "exactly one of two takes at once gets the lock");
+    assert.match(
+      String((first.status === "rejected" ? first : (second as PromiseRejectedResult)).reason),
+      /busy/,
+    );
+    await assert.rejects(takeLock(path, {}, busy), /busy/, "taken again while held");
+    await (taken[0] as PromiseFulfilledResult<() => Promise<void>>).value();
+    const again = await takeLock(path, {}, busy);
+    await again();
+    // Left by an earlier process that had our pid (a reused pid): not held here, so taken over.
+    await writeFile(path, JSON.stringify({ pid: process.pid, started_at: new Date().toISOString() }));
+    const release = await takeLock(path, { folder: "c" }, busy);
+    assert.equal(JSON.parse(await readFile(path, "utf8")).folder, "c");
+    await release();
+  });
+
   it("a lock whose pid now names a process started after it was taken (a reboot) is taken over", {
     skip: process.platform !== "linux" ? "process start times are read from /proc (Linux)" : false,
   }, async () => {

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { fileSystemError, VbulkError } from "./errors.js";
 import { stillRuns } from "./process.js";
@@ -8,10 +8,18 @@ const HolderSchema = z.looseObject({ pid: z.number().int(), started_at: z.string
 export type LockHolder = z.infer<typeof HolderSchema>;
 
 /**
+ * The locks this process holds or is taking now (by path), with what their file says. A lock file naming this
+ * process's pid is held only while its path is here: two takes in one process (a double-click on the review page)
+ * must exclude each other like two processes, and a file of this pid that is not here was left by an earlier
+ * process that had the same pid (pids are reused), so it is stale.
+ */
+const heldHere = new Map<string, LockHolder>();
+
+/**
  * Takes the lock file at `path` for this process (created exclusively, 0600, holding the pid, the start time and
  * `info`). A lock left by a process that is gone (crash, kill -9, a reboot that gave its pid to another process) or
  * that cannot be read is taken over. Throws
- * `busy(holder)` while another live process holds it. Returns the release, which removes only this process's own
+ * `busy(holder)` while another live process, or this one (another caller), holds it. Returns the release, which removes only this process's own
  * lock (a later run may have taken over one it had lost).
  */
 export async function takeLock(
@@ -44,7 +52,33 @@ async function takeLockOnce(
   info: Record<string, string>,
   busy: (holder: LockHolder) => VbulkError,
 ): Promise<() => Promise<void>> {
-  const body = JSON.stringify({ pid: process.pid, started_at: new Date().toISOString(), ...info });
+  const key = resolve(path);
+  const mine = heldHere.get(key);
+  if (mine) throw new LockBusy(busy(mine));
+  const holder: LockHolder = { pid: process.pid, started_at: new Date().toISOString(), ...info };
+  // Claimed before the first await, so a second caller of this process sees it busy whatever the timing.
+  heldHere.set(key, holder);
+  let taken = false;
+  try {
+    const release = await createLock(path, JSON.stringify(holder), busy);
+    taken = true;
+    return async () => {
+      try {
+        await release();
+      } finally {
+        heldHere.delete(key);
+      }
+    };
+  } finally {
+    if (!taken) heldHere.delete(key);
+  }
+}
+
+async function createLock(
+  path: string,
+  body: string,
+  busy: (holder: LockHolder) => VbulkError,
+): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(path, body, { flag: "wx", mode: 0o600 });
@@ -75,7 +109,8 @@ async function takeLockOnce(
         // Unreadable or half-written by a process killed while writing it: taken over below.
       }
       const held = HolderSchema.safeParse(raw);
-      // A pid alive but given to a process started after the lock was taken (a reboot) is no holder.
+      // A pid alive but given to a process started after the lock was taken (a reboot) is no holder; nor is this
+      // process's own pid, which heldHere shows it does not hold (an earlier process had that pid).
       if (
         held.success &&
         held.data.pid !== process.pid &&

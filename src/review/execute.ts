@@ -115,8 +115,12 @@ export async function startExecute(
         await progress.status.finish("failed", state.error);
       } finally {
         state.finished_at = new Date().toISOString();
-        state.running = false;
-        await release();
+        // Released first: the page offers the button again once running is false, and a click must find it free.
+        try {
+          await release();
+        } finally {
+          state.running = false;
+        }
       }
     })();
     started = true;

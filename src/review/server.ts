@@ -101,6 +101,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     return run;
   };
   let job: ExecuteJob | null = null;
+  /** An execute is being started (plan checked, lock taken): `job` is set only once that is done. */
+  let executeStarting = false;
   let ingest: IngestJob | null = null;
   // Photo lookups by content hash; read again whenever catalog.json changes on disk (a decision, a re-ingest).
   let photoCache: { mtime: number; root: string | null; files: Map<string, string> } | null = null;
@@ -202,10 +204,16 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         return sendJson(res, 202, await activity(dir, job, ingest));
       }
       case "/api/execute": {
-        if (job?.running)
+        if (job?.running || executeStarting)
           return sendJson(res, 409, { error: "An execute is already running from this page." });
-        const { publish, confirmation, shown } = ExecuteSchema.parse(body);
-        job = await startExecute(dir, { publish, confirmation, shown });
+        // Marked before the first await: a double-click's second request must find it (both drafted every article).
+        executeStarting = true;
+        try {
+          const { publish, confirmation, shown } = ExecuteSchema.parse(body);
+          job = await startExecute(dir, { publish, confirmation, shown });
+        } finally {
+          executeStarting = false;
+        }
         return sendJson(res, 202, await activity(dir, job, ingest));
       }
       default:

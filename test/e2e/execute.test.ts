@@ -620,6 +620,41 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(await stat(lock).catch(() => null), null, "no lock left behind");
   });
 
+  it("two « Créer les brouillons » at once in one process (a double-click) draft each article once", async () => {
+    // Before: the second run met the lock of its own process, took it over as stale, and both ran: 6 drafts for 3.
+    await fresh();
+    const dir = await planned();
+    const vars = env();
+    const keys = [
+      "VBULK_VINTED_URL",
+      "VBULK_CONFIG_DIR",
+      "VBULK_CONFIG",
+      "VBULK_HEADLESS",
+      "VBULK_CHROMIUM_PATH",
+    ];
+    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+    for (const k of keys) if (vars[k] !== undefined) process.env[k] = vars[k];
+    try {
+      const outcomes = await Promise.allSettled([
+        startExecute(dir, { publish: false }),
+        startExecute(dir, { publish: false }),
+      ]);
+      const jobs = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+      assert.equal(jobs.length, 1, "one run starts");
+      const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+      assert.match((refused.reason as VbulkError).message, /no other execute on this Vinted account/);
+      const deadline = Date.now() + 60_000;
+      while (jobs[0]!.running && Date.now() < deadline) await sleep(100);
+      assert.equal(jobs[0]!.snapshot().error, null);
+    } finally {
+      for (const k of keys)
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+    }
+    assert.equal(replica.items.size, 3, "each article drafted once");
+    noPhotoTwice();
+  });
+
   it("a 403, the blocked-session page and a Cloudflare check stop and pause like a captcha", async () => {
     await fresh();
     const dir = await planned();

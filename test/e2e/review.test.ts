@@ -338,6 +338,58 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     }
   });
 
+  it("two « Créer les brouillons » at once (a double-click) start one run: the second answers 409, no draft twice", async () => {
+    // Before: both requests got past the running check while the first one started, and each article was drafted twice.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    const r = await runCli(
+      [
+        "plan",
+        dir,
+        "--only",
+        "c1,c2",
+        "--gender",
+        "femme",
+        ...[
+          "--set",
+          "c1.size=M",
+          "--set",
+          "c1.category=hoodie",
+          "--set",
+          "c2.size=M",
+          "--set",
+          "c2.category=hoodie",
+        ],
+      ],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const drafts = replica.items.size;
+    const review = await startReview(dir, env);
+    try {
+      const url = `http://127.0.0.1:${review.port}`;
+      const headers = { "Content-Type": "application/json", "X-Vbulk-Token": review.token };
+      const post = () =>
+        fetch(`${url}/api/execute`, { method: "POST", headers, body: JSON.stringify({ publish: false }) });
+      const answers = await Promise.all([post(), post()]);
+      assert.deepEqual(answers.map((a) => a.status).sort(), [202, 409]);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const s = (await (await fetch(`${url}/api/status`, { headers })).json()) as {
+          job: { running: boolean; error: string | null } | null;
+        };
+        if (!s.job?.running || Date.now() > deadline) {
+          assert.equal(s.job?.error, null, JSON.stringify(s.job));
+          break;
+        }
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      assert.equal(replica.items.size - drafts, 2, "each article drafted once");
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("merges two articles and takes a photo out of the listing from the page", async () => {
     await page.reload();
     const before = await readJson(dir, "catalog.json");
