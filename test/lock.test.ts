@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -6,6 +7,7 @@ import { VbulkError } from "../src/core/errors.js";
 import { takeLock } from "../src/core/lock.js";
 import { tempDir } from "./helpers/run.js";
 
+const HAMMER = join(import.meta.dirname, "helpers", "lock-hammer.ts");
 const busy = () => new VbulkError("BAD_USAGE", "busy");
 
 describe("a process lock file", () => {
@@ -50,6 +52,34 @@ describe("a process lock file", () => {
     const release = await takeLock(path, { folder: "c" }, busy);
     assert.equal(JSON.parse(await readFile(path, "utf8")).folder, "c");
     await release();
+  });
+
+  it("several processes taking it over and over, some dying while they hold it, never hold it at once", async () => {
+    // Before: the lock file was created empty then written, so a contender reading it in between took it as
+    // half-written and took it over; and a stale lock was removed after reading it, even when a third process had
+    // put a new one in its place meanwhile (the reviewer counted 161-212 overlaps per process in 8 s).
+    const path = join(await tempDir(), "x.lock");
+    const until = Date.now() + 4000;
+    let got = 0;
+    let overlaps = 0;
+    const worker = async (): Promise<void> => {
+      while (Date.now() < until - 300) {
+        const child = spawn(process.execPath, ["--import", "tsx", HAMMER, path, String(until)], {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let out = "";
+        child.stdout.on("data", (d) => {
+          out += d;
+        });
+        const code = await new Promise((res) => child.on("close", res));
+        assert.equal(code, 0, "a worker failed");
+        got += out.split("\n").filter((l) => l === "got").length;
+        overlaps += out.split("\n").filter((l) => l === "overlap").length;
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    assert.ok(got >= 10, `the lock was taken ${got} times`);
+    assert.equal(overlaps, 0, `held by two processes at once ${overlaps} times in ${got} takes`);
   });
 
   it("a lock whose pid now names a process started after it was taken (a reboot) is taken over", {

@@ -1,8 +1,9 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { readFile, rm } from "node:fs/promises";
+import { resolve } from "node:path";
 import { z } from "zod";
+import { writeFileIfAbsent } from "./atomic.js";
 import { fileSystemError, VbulkError } from "./errors.js";
-import { stillRuns } from "./process.js";
+import { isAlive, stillRuns } from "./process.js";
 
 const HolderSchema = z.looseObject({ pid: z.number().int(), started_at: z.string() });
 export type LockHolder = z.infer<typeof HolderSchema>;
@@ -16,7 +17,7 @@ export type LockHolder = z.infer<typeof HolderSchema>;
 const heldHere = new Map<string, LockHolder>();
 
 /**
- * Takes the lock file at `path` for this process (created exclusively, 0600, holding the pid, the start time and
+ * Takes the lock file at `path` for this process (created whole and exclusively, 0600, holding the pid, the start time and
  * `info`). A lock left by a process that is gone (crash, kill -9, a reboot that gave its pid to another process) or
  * that cannot be read is taken over. Throws
  * `busy(holder)` while another live process, or this one (another caller), holds it. Returns the release, which removes only this process's own
@@ -74,51 +75,96 @@ async function takeLockOnce(
   }
 }
 
+/**
+ * Creates the lock file whole (a temporary file linked to its name: a contender never reads it empty or half
+ * written) or, when one is there, throws busy for a live holder and removes a stale one to try again.
+ */
 async function createLock(
   path: string,
   body: string,
   busy: (holder: LockHolder) => VbulkError,
 ): Promise<() => Promise<void>> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    let created: boolean;
     try {
-      await writeFile(path, body, { flag: "wx", mode: 0o600 });
+      created = await writeFileIfAbsent(path, body, 0o600);
+    } catch (err) {
+      // A folder vbulk may not write in (another user's .vbulk), a full disk: said as such, not "unexpected".
+      throw fileSystemError(err, path, "create the lock", lockHint(err));
+    }
+    if (created)
       return async () => {
         const now = await readFile(path, "utf8").catch(() => "");
         if (now === body) await rm(path, { force: true });
       };
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") {
-        await mkdir(dirname(path), { recursive: true });
-        continue;
-      }
-      // A folder vbulk may not write in (another user's .vbulk), a full disk: said as such, not "unexpected".
-      if (code !== "EEXIST")
-        throw fileSystemError(
-          err,
-          path,
-          "create the lock",
-          code === "ENOSPC" || code === "EDQUOT"
-            ? "Free some space, then run the same command again; finished work is kept."
-            : "Fix the folder's permissions, then run the same command again.",
-        );
-      let raw: unknown = null;
-      try {
-        raw = JSON.parse(await readFile(path, "utf8"));
-      } catch {
-        // Unreadable or half-written by a process killed while writing it: taken over below.
-      }
-      const held = HolderSchema.safeParse(raw);
-      // A pid alive but given to a process started after the lock was taken (a reboot) is no holder; nor is this
-      // process's own pid, which heldHere shows it does not hold (an earlier process had that pid).
-      if (
-        held.success &&
-        held.data.pid !== process.pid &&
-        (await stillRuns(held.data.pid, held.data.started_at))
-      )
-        throw new LockBusy(busy(held.data));
-      await rm(path, { force: true });
+    const seen = await readLock(path);
+    if (seen === null) continue; // released meanwhile
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(seen);
+    } catch {
+      // Unreadable, or half-written by an older vbulk killed while writing it: taken over below.
     }
+    const held = HolderSchema.safeParse(raw);
+    // A pid alive but given to a process started after the lock was taken (a reboot) is no holder; nor is this
+    // process's own pid, which heldHere shows it does not hold (an earlier process had that pid).
+    if (
+      held.success &&
+      held.data.pid !== process.pid &&
+      (await stillRuns(held.data.pid, held.data.started_at))
+    )
+      throw new LockBusy(busy(held.data));
+    const removed = await removeStale(path, seen).catch((err: unknown) => {
+      throw fileSystemError(err, path, "remove the stale lock", lockHint(err));
+    });
+    if (!removed) await new Promise((r) => setTimeout(r, 10));
   }
   throw new VbulkError("INTERNAL", `Could not take the lock ${path}`);
+}
+
+/** What to do when the lock's folder could not be written. */
+function lockHint(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "ENOSPC" || code === "EDQUOT"
+    ? "Free some space, then run the same command again; finished work is kept."
+    : "Fix the folder's permissions, then run the same command again.";
+}
+
+/** The lock file's text, null when there is none. */
+async function readLock(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw fileSystemError(
+      err,
+      path,
+      "read the lock",
+      "Fix the folder's permissions, then run the same command again.",
+    );
+  }
+}
+
+/**
+ * Removes the stale lock at `path` only if it still says `seen`. Between reading a stale lock and removing it,
+ * another process may have removed it and taken the lock: removing then would free a live lock. So removing takes
+ * a second, short-lived lock (`<path>.break`, created whole): while it is held, the lock file can change only by
+ * this removal (creating needs no file there, and its dead holder will not release it), so the check and the rm
+ * agree. Returns false, removing nothing, while another process does the same (try again shortly). A `.break` left
+ * by a process killed in those few milliseconds is removed (its pid is gone).
+ */
+async function removeStale(path: string, seen: string): Promise<boolean> {
+  const breaker = `${path}.break`;
+  if (!(await writeFileIfAbsent(breaker, String(process.pid), 0o600))) {
+    const other = Number(await readFile(breaker, "utf8").catch(() => ""));
+    if (!(Number.isInteger(other) && other > 0 && other !== process.pid && isAlive(other)))
+      await rm(breaker, { force: true });
+    return false;
+  }
+  try {
+    if ((await readLock(path)) === seen) await rm(path, { force: true });
+  } finally {
+    await rm(breaker, { force: true });
+  }
+  return true;
 }

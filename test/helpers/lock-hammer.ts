@@ -1,0 +1,30 @@
+// One of several processes taking the same lock over and over (test/lock.test.ts): prints "got" for each take and
+// "overlap" when another process held it at the same time (the marker file is created exclusively while held).
+// Now and then it dies while holding it (exit without release), which leaves a stale lock for the others to take over.
+import { rmSync, writeFileSync } from "node:fs";
+import { VbulkError } from "../../src/core/errors.js";
+import { takeLock } from "../../src/core/lock.js";
+
+const [path, until] = [process.argv[2]!, Number(process.argv[3])];
+const marker = `${path}.marker`;
+while (Date.now() < until) {
+  let release: () => Promise<void>;
+  try {
+    release = await takeLock(path, {}, () => new VbulkError("BAD_USAGE", "busy"));
+  } catch (err) {
+    if (err instanceof VbulkError && err.message === "busy") continue;
+    throw err;
+  }
+  let mine = true;
+  try {
+    writeFileSync(marker, String(process.pid), { flag: "wx" });
+  } catch {
+    mine = false;
+    writeFileSync(1, "overlap\n");
+  }
+  writeFileSync(1, "got\n");
+  await new Promise((r) => setTimeout(r, 1));
+  if (mine) rmSync(marker, { force: true });
+  if (Math.random() < 0.02) process.exit(0); // killed while holding it
+  await release();
+}
