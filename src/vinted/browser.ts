@@ -7,6 +7,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import type { Config } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
+import { isAlive } from "../core/process.js";
 import type { StorageState } from "./session.js";
 
 // Loaded when a browser is needed, not at start-up: importing playwright-core cost every command (ingest and
@@ -166,16 +167,6 @@ export async function within<T>(promise: Promise<T>, ms: number, fallback: T): P
   }
 }
 
-/** Whether process `pid` still runs (signal 0 only asks; EPERM means it runs as someone else). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Kills the browser and every process it started. Playwright starts it as the leader of its own process group
  * (detached), so the group holds its renderers, GPU process, crash reporter and whatever a launcher script
@@ -191,7 +182,7 @@ export function killBrowser(pid: number): void {
   } catch {
     // No such group (a launcher that forks instead of exec'ing): the process itself, if it still runs.
     try {
-      if (running(pid)) process.kill(pid, "SIGKILL");
+      if (isAlive(pid)) process.kill(pid, "SIGKILL");
     } catch {
       // Gone meanwhile.
     }
@@ -243,7 +234,7 @@ export function handleFor(
     fail(lostError);
   };
   const check = () => {
-    if (pid !== undefined && !running(pid)) markGone(`its process (${pid}) ended`);
+    if (pid !== undefined && !isAlive(pid)) markGone(`its process (${pid}) ended`);
   };
   // Kept referenced: until close() clears it, it is what ends a run whose other handles all wait on a dead browser.
   const watch = setInterval(check, limits.browserCheckMs);
