@@ -44,6 +44,17 @@ function running(pid: number): boolean {
  * not close or dies under it: cron runs vbulk unattended, and a command idle forever in Playwright's close (one
  * CI run: `vbulk doctor` idle 8 minutes, no browser left) is worse than any error.
  */
+
+/** One article (a black hoodie, two photos of the grouping fixture) catalogued in `folder`. */
+async function hoodieFolder(folder: string): Promise<void> {
+  const src = join(FIXTURES, "grouping");
+  for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"]) await copyFile(join(src, f), join(folder, f));
+  await catalogFixture(
+    [{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] }],
+    folder,
+  );
+}
+
 describe("a browser that hangs or dies never keeps a command running", { skip, concurrency: false }, () => {
   const replica = new VintedReplica();
   let dir: string;
@@ -96,12 +107,7 @@ describe("a browser that hangs or dies never keeps a command running", { skip, c
 
   it("execute ends with exit 1 and says the browser went when it is killed while a write waits for Vinted", async () => {
     const folder = await tempDir("vbulk-browser-exec-");
-    const src = join(FIXTURES, "grouping");
-    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"]) await copyFile(join(src, f), join(folder, f));
-    await catalogFixture(
-      [{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] }],
-      folder,
-    );
+    await hoodieFolder(folder);
     const config = join(dir, "fast.json");
     await writeFile(config, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 20_000 } }));
     const planned = await runCli(["plan", folder, "--gender", "femme", "--set", "c1.size=M"], {
@@ -138,12 +144,7 @@ describe("a browser that hangs or dies never keeps a command running", { skip, c
 
   it("a review page run whose browser dies in a spacing wait writes nothing after it ended and freed the lock", async () => {
     const folder = await tempDir("vbulk-browser-review-");
-    const src = join(FIXTURES, "grouping");
-    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"]) await copyFile(join(src, f), join(folder, f));
-    await catalogFixture(
-      [{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] }],
-      folder,
-    );
+    await hoodieFolder(folder);
     const planned = await runCli(["plan", folder, "--gender", "femme", "--set", "c1.size=M"], {
       env: env(""),
     });

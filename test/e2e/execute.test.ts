@@ -471,6 +471,22 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.match((await journalOf(dir2)).items.c1.needs_manual, /does not guess/);
   });
 
+  /**
+   * `older` drafts of the seller's own (ids 100…, listed first by the replica), then c1's draft as `lost`, saved by
+   * Vinted but its answer lost: the journal says "sending", the state a SIGKILL leaves (made for real above).
+   * Returns c1's title.
+   */
+  async function lostDraftAfter(dir: string, older: number, lost: number): Promise<string> {
+    for (let id = 100; id < 100 + older; id++)
+      replica.items.set(id, { id, is_draft: true, fields: { title: `Robe ${id}`, price: 5 }, photo_ids: [] });
+    const title: string = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items[0].title;
+    replica.items.set(lost, { id: lost, is_draft: true, fields: { title, price: 5 }, photo_ids: [] });
+    const draft = { state: "sending", at: new Date().toISOString(), title };
+    const journal = { schemaVersion: 2, site: replica.url, items: { c1: { photos: {}, draft } } };
+    await writeFile(join(dir, "journal.json"), JSON.stringify(journal));
+    return title;
+  }
+
   it("a lost draft on page 2 of a long drafts list is adopted; a page that fails or the page cap never makes a second one", async () => {
     // Before, only the first 96 drafts were read: a seller with more, whose lost draft sat on page 2, got a second
     // draft of the article (a duplicate listing on their account).
@@ -478,14 +494,8 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const dir = await planned();
     // 100 drafts of the seller's own, older than vbulk's (the replica lists oldest first), then c1's draft, saved
     // by Vinted but its answer lost: the state a SIGKILL leaves (made for real in the tests above), on page 2.
-    for (let id = 100; id < 200; id++)
-      replica.items.set(id, { id, is_draft: true, fields: { title: `Robe ${id}`, price: 5 }, photo_ids: [] });
-    const title = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items[0].title;
     const lost = 200;
-    replica.items.set(lost, { id: lost, is_draft: true, fields: { title, price: 5 }, photo_ids: [] });
-    const draft = { state: "sending", at: new Date().toISOString(), title };
-    const journal = { schemaVersion: 2, site: replica.url, items: { c1: { photos: {}, draft } } };
-    await writeFile(join(dir, "journal.json"), JSON.stringify(journal));
+    const title = await lostDraftAfter(dir, 100, lost);
     const noCreate = (r: RunResult, writesBefore: number) => {
       assert.equal(r.code, 3, r.stderr);
       assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
@@ -533,13 +543,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     // taken as never made and a second one created.
     await fresh();
     const dir = await planned();
-    for (let id = 100; id < 160; id++)
-      replica.items.set(id, { id, is_draft: true, fields: { title: `Robe ${id}`, price: 5 }, photo_ids: [] });
-    const title = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items[0].title;
-    replica.items.set(200, { id: 200, is_draft: true, fields: { title, price: 5 }, photo_ids: [] });
-    const draft = { state: "sending", at: new Date().toISOString(), title };
-    const journal = { schemaVersion: 2, site: replica.url, items: { c1: { photos: {}, draft } } };
-    await writeFile(join(dir, "journal.json"), JSON.stringify(journal));
+    await lostDraftAfter(dir, 60, 200);
     replica.switches.draftsPageCap = 25;
     const r = await cli(["execute", dir, "--yes", "--only", "c1"]);
     assert.equal(r.code, 0, r.stderr);

@@ -23,6 +23,27 @@ async function plan(dir: string, args: string[] = [], env: Record<string, string
 
 const readPlan = async (dir: string) => JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
 
+/** The shipped mapping with no leaf id for women's jeans (before `vbulk vinted sync` found it), as a file. */
+async function mappingWithoutJeansLeaf(name: string): Promise<string> {
+  const mapping = JSON.parse(await readFile(join(REPO, "models", "vinted-fr.json"), "utf8"));
+  mapping.categories.jeans.catalog.femme.id = null;
+  const file = join(await tempDir(), name);
+  await writeFile(file, JSON.stringify(mapping));
+  return file;
+}
+
+/** Runs fn with one environment variable set (the review page's save reads VBULK_* in this process). */
+async function withEnv<T>(name: string, value: string, fn: () => Promise<T>): Promise<T> {
+  const before = process.env[name];
+  process.env[name] = value;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
+}
+
 describe("plan.json's rules: a bad stored value names plan.json and the field", () => {
   it('default_price 0, brand "", a price with 3 decimals: exit 2, plan.json untouched', async () => {
     // Before: "Invalid configuration: plan.defaultPrice … Check the flags, the VBULK_* variables and the config
@@ -83,15 +104,10 @@ describe("one way to load the label set, templates and mapping: vbulk plan and t
     const cli = await plan(dir, [], { VBULK_LABELS: labels });
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(cli.plan.items[1].title, "Baskets noires (bon état)");
-    const before = process.env.VBULK_LABELS;
-    process.env.VBULK_LABELS = labels;
-    try {
-      const saved = await savePlan(dir, [{ id: "c1", field: "price", value: "30" }]);
-      assert.equal(saved.items[1]!.title, "Baskets noires (bon état)");
-    } finally {
-      if (before === undefined) delete process.env.VBULK_LABELS;
-      else process.env.VBULK_LABELS = before;
-    }
+    const saved = await withEnv("VBULK_LABELS", labels, () =>
+      savePlan(dir, [{ id: "c1", field: "price", value: "30" }]),
+    );
+    assert.equal(saved.items[1]!.title, "Baskets noires (bon état)");
   });
 });
 
@@ -106,17 +122,12 @@ describe("the rules a page save uses are those vbulk plan would use", () => {
     await writeFile(config, JSON.stringify({ plan: { defaultPrice: 25 } }));
     const cli = await plan(dir, [], { VBULK_CONFIG: config });
     assert.equal(cli.plan.items[0].price, 25);
-    const before = process.env.VBULK_CONFIG;
-    process.env.VBULK_CONFIG = config;
-    try {
-      await writeFile(config, JSON.stringify({ plan: { defaultPrice: 30 } }));
-      const saved = await savePlan(dir, [{ id: "c3", field: "size", value: "W32" }]);
-      assert.equal(saved.items[0]!.price, 30, "the config file's price, as vbulk plan would give");
-      assert.equal(saved.rules.gender, "femme", "a rule the seller gave stays");
-    } finally {
-      if (before === undefined) delete process.env.VBULK_CONFIG;
-      else process.env.VBULK_CONFIG = before;
-    }
+    await writeFile(config, JSON.stringify({ plan: { defaultPrice: 30 } }));
+    const saved = await withEnv("VBULK_CONFIG", config, () =>
+      savePlan(dir, [{ id: "c3", field: "size", value: "W32" }]),
+    );
+    assert.equal(saved.items[0]!.price, 30, "the config file's price, as vbulk plan would give");
+    assert.equal(saved.rules.gender, "femme", "a rule the seller gave stays");
   });
 });
 
@@ -257,10 +268,7 @@ describe("hand edits of plan.json outside the fields a seller edits are said, no
     // Before, the reason named the config folder's vinted-mapping.json ("plan reads it first"), which a plan with
     // --mapping FILE never reads: the seller set the id there, and the plan still said it was missing.
     const dir = await catalogFixture(articles);
-    const mapping = JSON.parse(await readFile(join(REPO, "models", "vinted-fr.json"), "utf8"));
-    mapping.categories.jeans.catalog.femme.id = null;
-    const own = join(await tempDir(), "my-mapping.json");
-    await writeFile(own, JSON.stringify(mapping));
+    const own = await mappingWithoutJeansLeaf("my-mapping.json");
     assert.equal((await plan(dir, ["--gender", "femme", "--mapping", own])).code, 0);
     const r = await plan(dir);
     const reasons = r.plan.items[2].needs_review.join("\n");
@@ -276,10 +284,7 @@ describe("hand edits of plan.json outside the fields a seller edits are said, no
     // Before, the id null of the earlier plan was reported as a hand edit: "vinted.catalog_id null put back to
     // 1864 … edit category and gender instead" for every article a `vbulk vinted sync` resolved.
     const dir = await catalogFixture(articles);
-    const mapping = JSON.parse(await readFile(join(REPO, "models", "vinted-fr.json"), "utf8"));
-    mapping.categories.jeans.catalog.femme.id = null;
-    const older = join(await tempDir(), "mapping-before-sync.json");
-    await writeFile(older, JSON.stringify(mapping));
+    const older = await mappingWithoutJeansLeaf("mapping-before-sync.json");
     assert.equal((await plan(dir, ["--gender", "femme", "--mapping", older])).code, 0);
     assert.equal((await readPlan(dir)).items[2].vinted.catalog_id, null);
     const r = await plan(dir, ["--mapping", "default"]);
