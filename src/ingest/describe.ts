@@ -17,14 +17,19 @@ export async function describeArticles(
     classifier?: Classifier;
     relTo: (a: AnalysedPhoto) => string;
     nameOrder: (a: AnalysedPhoto) => number;
+    /** false: the articles only (no photo rows, no per-photo category), for a description kept aside. */
+    photos?: boolean;
   },
 ): Promise<{ items: CatalogItem[]; photos: CatalogPhoto[] }> {
   const { config, classifier, relTo } = ctx;
+  const withPhotos = ctx.photos !== false;
   const { articles, grouping, dupes } = step;
   // The articles' mean vectors feed the classifier only (the model-free path has none).
   const means = classifier ? articles.map((m) => meanVector(m.map((i) => analysed[i]!.vector))) : [];
   // One zero-shot pass over the articles' means and every photo together.
-  const scored = classifier ? await classifier.classify([...means, ...analysed.map((a) => a.vector)]) : null;
+  const scored = classifier
+    ? await classifier.classify([...means, ...(withPhotos ? analysed.map((a) => a.vector) : [])])
+    : null;
   const categories = scored?.slice(0, means.length) ?? null;
   const photoCategories = scored?.slice(means.length) ?? null;
   const departments = classifier?.department ? await classifier.department(means) : null;
@@ -74,7 +79,7 @@ export async function describeArticles(
     };
   });
 
-  const photos: CatalogPhoto[] = analysed.map((a, i) => {
+  const photos: CatalogPhoto[] = (withPhotos ? analysed : []).map((a, i) => {
     const dup = dupes.get(i);
     const pc = photoCategories?.[i];
     return {

@@ -13,7 +13,7 @@ import { ensureStateDir } from "../store/state-dir.js";
 import { INTERRUPTED_MESSAGE, StatusWriter } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
 import { applySellerDecisions } from "./decisions.js";
-import { describeArticles } from "./describe.js";
+import { describeArticles, fingerprint } from "./describe.js";
 import { groupArticles } from "./group.js";
 import { assignArticleIds } from "./ids.js";
 import { checkOutput, type OpenedPhotos, openPhotos, type ResolvedSource, resolveSource } from "./scan.js";
@@ -194,13 +194,14 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       previous,
     );
     emit({ type: "stage", stage: "classify", total: step.articles.length });
-    const describe = (s: typeof grouped, articleIds: string[]) =>
+    const describe = (s: typeof grouped, articleIds: string[], withPhotos = true) =>
       describeArticles(analysed, s, {
         config,
         ids: articleIds,
         classifier: opts.classifier,
         relTo: (a) => relTo(a.file.path),
         nameOrder: (a) => scan.files.indexOf(a.file),
+        photos: withPhotos,
       });
     const { items, photos } = await describe(step, ids);
     emit({ type: "progress", stage: "classify", done: items.length, total: items.length });
@@ -234,15 +235,28 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     status.update({ stage: "write" });
     // What the review page's undo goes back to: the automatic grouping, and what was said of its articles (and of
     // the decided ones), so an undone merge gets its halves' own category and department back.
-    const autoItems =
-      step.articles === grouped.articles
-        ? []
-        : (
-            await describe(
-              grouped,
-              grouped.articles.map((_, k) => `c${k + 1}`),
-            )
-          ).items;
+    const decided = new Set(items.map((it) => it.fingerprint));
+    const undecided = grouped.articles
+      .map((_, k) => k)
+      .filter((k) => !decided.has(fingerprint(grouped.articles[k]!.map((i) => analysed[i]!.sha256))));
+    // Only the automatic articles a decision changed are described again, and without their photos' rows.
+    const autoItems = undecided.length
+      ? (
+          await describe(
+            {
+              ...grouped,
+              articles: undecided.map((k) => grouped.articles[k]!),
+              grouping: {
+                ...grouped.grouping,
+                lowConfidence: undecided.map((k) => grouped.grouping.lowConfidence[k] ?? false),
+                confidence: undecided.map((k) => grouped.grouping.confidence[k] ?? 0.5),
+              },
+            },
+            undecided.map((_, k) => `c${k + 1}`),
+            false,
+          )
+        ).items
+      : [];
     await writeAutoGrouping(src.outDir, step.auto, [...autoItems, ...items]).catch((err: unknown) => {
       throw fileSystemError(err, src.outDir, "write the catalog in");
     });
