@@ -7,6 +7,7 @@ import { VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
 import {
+  articleList,
   buildPlan,
   checkPriceCategories,
   lockPlan,
@@ -263,7 +264,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
         "BAD_USAGE",
         `Expected article ids of the catalog for ${flag} but received an empty list`,
         {
-          hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}. Nothing was written.`,
+          hint: `${articleList(ids)}. Nothing was written.`,
         },
       );
     const list = [...new Set(lists.flat())];
@@ -281,7 +282,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
         throw new VbulkError(
           "BAD_USAGE",
           `Expected article ids of the catalog for ${flag} but received "${id}"`,
-          { hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}` },
+          { hint: articleList(ids) },
         );
     return list;
   };

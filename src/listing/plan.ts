@@ -59,6 +59,11 @@ const listingString = (min: number, max: number, lines = false) =>
         : "a single line without control characters (line breaks, escape sequences)",
     });
 
+/** "Articles: c1, c2, …" for a hint: the first 12 ids of the catalog, so a typo is fixed without opening a file. */
+export function articleList(ids: ReadonlySet<string>): string {
+  return `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}`;
+}
+
 /** The fields a seller may edit; an edit is a value that differs from what vbulk generated, and it survives re-plans. */
 export const EditableSchema = z.object({
   category: z.string().min(1),
@@ -484,7 +489,7 @@ function checkPreviousItems(prev: PlanItem[], catalog: Catalog, previous: Plan |
       "BAD_INPUT",
       `Expected plan.json's items to be the catalog's articles but ${stray.map((p) => p.cluster_id).join(", ")} ${stray.length === 1 ? "is" : "are"} not (added or renamed by hand?)`,
       {
-        hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}. Give the edit back to its article's item (same cluster_id, photos and fingerprint), or delete the item. plan.json was left as it is.`,
+        hint: `${articleList(ids)}. Give the edit back to its article's item (same cluster_id, photos and fingerprint), or delete the item. plan.json was left as it is.`,
       },
     );
 }
@@ -661,7 +666,7 @@ export function parseSet(
       throw new VbulkError(
         "BAD_USAGE",
         `Expected an article id of the catalog for --set but received "${id}"`,
-        { hint: `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}` },
+        { hint: articleList(ids) },
       );
     if (!(EDITABLE_FIELDS as string[]).includes(field))
       throw new VbulkError(
@@ -714,7 +719,7 @@ export function parseReset(values: string[], ids: Set<string>): Map<string, (key
         "BAD_USAGE",
         `Expected ID or ID.FIELD (an article id of the catalog; a field of ${EDITABLE_FIELDS.join(", ")}) for --reset but received ${JSON.stringify(v)}`,
         {
-          hint: `Example: --reset c3.price (c3's price follows the rules again), --reset c3 (every edit of c3). Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}. Nothing was written.`,
+          hint: `Example: --reset c3.price (c3's price follows the rules again), --reset c3 (every edit of c3). ${articleList(ids)}. Nothing was written.`,
         },
       );
     const fields = field === undefined ? EDITABLE_FIELDS : [field as keyof Editable];

@@ -34,7 +34,7 @@ import {
   regroupCatalog,
   undoDecision,
 } from "../store/decisions.js";
-import { checkPlanCurrent } from "../vinted/execute.js";
+import { staleItems } from "../vinted/execute.js";
 
 /** Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. */
 export async function regroup(dir: string): Promise<Catalog> {
@@ -230,18 +230,11 @@ export function checkConfirmation(
 
 /**
  * The articles plan.json no longer describes: their photos changed since it was made (the same check as execute's,
- * checkPlanCurrent), or the plan lacks them (a new article from a split). The page says the plan is out of date
+ * staleItems), or the plan lacks them (a new article from a split). The page says the plan is out of date
  * right after a decision, instead of at « Créer les brouillons ».
  */
 export function staleArticles(plan: Plan, catalog: Catalog): string[] {
-  const changed = plan.items.filter((item) => {
-    try {
-      checkPlanCurrent([item], catalog);
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  const changed = staleItems(plan.items, catalog);
   const planned = new Set(plan.items.map((i) => i.cluster_id));
   const added = catalog.items.filter((a) => !planned.has(a.id));
   return [...changed.map((i) => i.cluster_id), ...added.map((a) => a.id)];

@@ -83,8 +83,7 @@ const MAX_PHOTOS = 20;
  * naming the articles whose photos changed.
  */
 export function checkPlanCurrent(items: PlanItem[], catalog: Catalog): void {
-  const byId = new Map(catalog.items.map((a) => [a.id, a]));
-  const stale = items.filter((i) => byId.get(i.cluster_id)?.fingerprint !== i.fingerprint);
+  const stale = staleItems(items, catalog);
   if (!stale.length) return;
   throw new VbulkError(
     "BAD_USAGE",
@@ -93,6 +92,12 @@ export function checkPlanCurrent(items: PlanItem[], catalog: Catalog): void {
       hint: "Run `vbulk plan DIR` again (« Générer le plan » on the page): your edits are kept. Then run this again.",
     },
   );
+}
+
+/** The plan items whose article's photos changed since the plan was made (or whose article is gone). */
+export function staleItems(items: PlanItem[], catalog: Catalog): PlanItem[] {
+  const byId = new Map(catalog.items.map((a) => [a.id, a]));
+  return items.filter((i) => byId.get(i.cluster_id)?.fingerprint !== i.fingerprint);
 }
 
 /** Plan items execute acts on: not excluded, within --only. */
