@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
+import { sha256File } from "../core/hash.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { readJsonFile, readJsonFileIfAny } from "../store/read.js";
 
@@ -111,12 +110,7 @@ export async function writeLocalManifest(dir: string, manifest: Manifest): Promi
   return path;
 }
 
-/** sha256 of a file, streamed (model files are hundreds of MB). */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
+export { sha256File } from "../core/hash.js";
 
 /** Where sha256 of large files are remembered, by path, size, mtime and inode: beside the model cache. */
 export function hashMemoPath(env: NodeJS.ProcessEnv = process.env): string {

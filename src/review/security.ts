@@ -1,12 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { realpath, stat } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { homedir } from "node:os";
 import { isAbsolute, join, parse, resolve, sep } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
+import { sha256File } from "../core/hash.js";
 import { takeLock } from "../core/lock.js";
 import { STATE_DIR } from "../sources/classify.js";
 
@@ -106,9 +105,7 @@ export async function locateCatalogPhoto(
 export async function fileSha256(path: string, maxBytes: number): Promise<string | null> {
   const info = await stat(path).catch(() => null);
   if (!info?.isFile() || info.size > maxBytes) return null;
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(path, { end: Math.max(0, maxBytes - 1) }), hash);
-  return hash.digest("hex");
+  return sha256File(path);
 }
 
 const LOCK_FILE = "review.lock";
