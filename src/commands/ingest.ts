@@ -6,6 +6,7 @@ import { GROUPING_METHODS } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
 import { checkModelDir, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
+import { notTaken } from "../sources/types.js";
 import type { Catalog } from "../store/catalog.js";
 import { recordOutFolder } from "../store/out-folders.js";
 import {
@@ -187,7 +188,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     if (io.json) io.out(JSON.stringify(summaryJson(catalog, result.catalogPath, result.logPath), null, 2));
     else printSummary(io, catalog, result.catalogPath, result.logPath, result.cached);
     if (catalog.summary.photos === 0) return 1;
-    return catalog.errors.length > 0 || notTaken(catalog).length > 0 ? 3 : 0;
+    return catalog.errors.length > 0 || notTaken(catalog.skipped).length > 0 ? 3 : 0;
   } finally {
     renderer.stop();
     process.removeListener("SIGINT", onSigint);
@@ -245,7 +246,7 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
       io.out(c.dim(`  ${printable(p.file)}  copy of ${printable(p.duplicate_of ?? "")}`));
   }
   printErrors(io, catalog);
-  const lost = notTaken(catalog);
+  const lost = notTaken(catalog.skipped);
   if (lost.length) {
     io.out(
       io.c.red(
@@ -263,22 +264,6 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
       `next: \`${vbulkAs()} review ${dir}\` to see every article and fix the grouping, then \`${vbulkAs()} plan ${dir}\``,
     ),
   );
-}
-
-/** Skipped files that may be photos the seller meant to list (too large, unreadable, a ZIP entry vbulk cannot or
- *  will not extract), as opposed to what is skipped on purpose (hidden files, non-images, a folder's symbolic
- *  links, vbulk's own output). */
-const NOT_TAKEN = new Set([
-  "too-large",
-  "unreadable",
-  "unsafe-path",
-  "unsupported-entry",
-  "bad-entry",
-  "duplicate-name",
-  "name-clash",
-]);
-function notTaken(catalog: Catalog): Catalog["skipped"] {
-  return catalog.skipped.filter((f) => NOT_TAKEN.has(f.reason));
 }
 
 /** The photos that could not be read, names escaped (a name must not drive the terminal). */

@@ -4,6 +4,7 @@ import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
 import type { ModelEvent } from "../model/download.js";
 import { STATE_DIR } from "../sources/classify.js";
+import { notTaken } from "../sources/types.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
@@ -265,7 +266,8 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     });
     emit({ type: "progress", stage: "write", done: 1, total: 1 });
     status.update({ counts: { articles: items.length } });
-    await status.finish(errors.length ? "partial" : "done");
+    // Photos not taken (too large, a ZIP entry not extracted…) make the run partial, as its exit code 3 says.
+    await status.finish(errors.length || notTaken(catalog.skipped).length ? "partial" : "done");
     return {
       catalog,
       catalogPath,

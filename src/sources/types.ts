@@ -9,6 +9,22 @@ export interface SourceFile {
   seen?: { size: number; mtimeMs: number; ino: number };
 }
 
+/** Skipped files that may be photos the seller meant to list (too large, unreadable, a ZIP entry vbulk cannot or
+ *  will not extract), as opposed to what is skipped on purpose (hidden files, non-images, a folder's symbolic
+ *  links, vbulk's own output): a run that skipped one is partial (exit 3, status "partial"). */
+const NOT_TAKEN: ReadonlySet<string> = new Set<SkippedFile["reason"]>([
+  "too-large",
+  "unreadable",
+  "unsafe-path",
+  "unsupported-entry",
+  "bad-entry",
+  "duplicate-name",
+  "name-clash",
+]);
+export function notTaken<T extends { reason: string }>(skipped: readonly T[]): T[] {
+  return skipped.filter((f) => NOT_TAKEN.has(f.reason));
+}
+
 /** A file that was not treated as a photo, and why. Counted and listed, never silently lost. */
 export interface SkippedFile {
   file: string;

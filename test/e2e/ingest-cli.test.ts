@@ -80,6 +80,9 @@ describe("vbulk ingest (real CLI)", () => {
     assert.match(log, /skipped link\.jpg: symlink/);
     assert.deepEqual((await readdir(dir)).sort(), ["evil.vbulk", "evil.zip"]);
     assert.equal(existsSync("/tmp/vbulk-absolute-fixture.jpg"), false);
+    // The status says what the exit code says (it said "done" while the run exited 3).
+    const status = await runCli(["status", join(dir, "evil.zip"), "--json"]);
+    assert.equal(JSON.parse(status.stdout).state, "partial");
   });
 
   it("refuses a zip bomb with exit 2 and extracts nothing", async () => {
