@@ -358,6 +358,22 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     io.err(
       `${ready.length} of ${items.length} articles ready; ${photos} photos to upload; ${writes} writes to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
     );
+    /** The seller said no (or pressed Ctrl-C) at the prompt: said on stderr and, with --json, every article
+     *  not_reached with the reason, so `--json` always prints its document. */
+    const notSent = (reason: string, code: number): number => {
+      io.err(reason);
+      if (io.json)
+        io.out(
+          JSON.stringify(
+            items.map((i) =>
+              withSpecShape({ cluster_id: i.cluster_id, state: "not_reached", error: reason }),
+            ),
+            null,
+            2,
+          ),
+        );
+      return code;
+    };
     if (writes > 0) {
       const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
       try {
@@ -382,10 +398,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
             message: `Publish these ${toPublish.length} articles?`,
             default: false,
           });
-          if (!ok) {
-            io.err("Not confirmed: nothing was sent.");
-            return 0;
-          }
+          if (!ok) return notSent("Not confirmed: nothing was sent.", 0);
         } else if (!raw.yes) {
           if (!tty)
             throw new VbulkError(
@@ -399,16 +412,10 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
             message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
             default: false,
           });
-          if (!ok) {
-            io.err("Not confirmed: nothing was sent.");
-            return 0;
-          }
+          if (!ok) return notSent("Not confirmed: nothing was sent.", 0);
         }
       } catch (err) {
-        if (isPromptExit(err)) {
-          io.err("interrupted at the confirmation: nothing was sent.");
-          return 130;
-        }
+        if (isPromptExit(err)) return notSent("interrupted at the confirmation: nothing was sent.", 130);
         throw err;
       }
     }

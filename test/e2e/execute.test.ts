@@ -413,6 +413,21 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     noPhotoTwice();
   });
 
+  it("'n' at the publish prompt sends nothing, and --json still prints every article, not reached", async () => {
+    await fresh();
+    const dir = await planned();
+    const r = await inTerminal(["execute", dir, "--no-dry-run", "--json"], "n\r", env());
+    outputs.push(r.output);
+    assert.equal(r.code, 0, r.output);
+    assert.equal(replica.writes().length, 0);
+    // Before: nothing but "Not confirmed" on stderr, no document for the script reading --json.
+    const doc = JSON.parse(r.output.slice(r.output.indexOf("[\r\n"), r.output.lastIndexOf("]") + 1));
+    assert.deepEqual(
+      doc.map((d: { cluster_id: string; state: string; error: string }) => [d.cluster_id, d.state, d.error]),
+      ["c1", "c2", "c3"].map((c) => [c, "not_reached", "Not confirmed: nothing was sent."]),
+    );
+  });
+
   it("Ctrl-C at the publish prompt exits 130 and sends nothing", async () => {
     await fresh();
     const dir = await planned();
