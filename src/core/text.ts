@@ -1,12 +1,12 @@
 import { stripVTControlCharacters } from "node:util";
+import { UNSAFE_CHARACTERS } from "./unsafe.js";
 
 /**
  * Text from the outside world (file names, ZIP entry names, decoder messages) made safe to print or log: control
  * characters (terminal escapes, newlines that would forge a log line, bidi overrides that reorder what is shown)
  * become visible escapes such as `\x1b`, `\n` or `\u202e`; everything else is kept as it is.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = new RegExp(UNSAFE_CHARACTERS.source, "g");
 
 export function printable(text: string): string {
   return text.replace(UNSAFE, (ch) => {

@@ -3,6 +3,7 @@
  * server (which calls the same core as the commands); the page only shows what the server answers.
  */
 import "./app.css";
+import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
 import { hasKey, type Lang, statusWord, t } from "./i18n.js";
 
 interface Photo {
@@ -671,13 +672,10 @@ function explain(field: string, serverMessage: string, value = ""): string {
 
 /**
  * The first character the server refuses in a listing text, named for the seller ("tabulation", "U+200E"), or null.
- * The same set as src/core/text.ts UNSAFE (control characters, bidi marks and overrides, line/paragraph separators);
- * a description keeps its line breaks and tabs.
+ * The set the server refuses (src/core/unsafe.ts, shared with the CLI); a description keeps its line breaks and tabs.
  */
 function unsafeIn(value: string, lines: boolean): string | null {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  const unsafe = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-  const ch = [...(lines ? value.replace(/[\n\t]/g, "") : value)].find((c) => unsafe.test(c));
+  const ch = [...(lines ? value.replace(/[\n\t]/g, "") : value)].find((c) => UNSAFE_CHARACTERS.test(c));
   if (ch === undefined) return null;
   if (ch === "\t") return t(lang, "tabChar");
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
