@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
@@ -19,13 +20,20 @@ export function registerStatus(program: Command, run: (fn: () => Promise<number>
 async function statusCommand(dir: string, json: boolean): Promise<number> {
   const io = createIo(json);
   const folder = await workingFolder(dir);
-  // The photos folder of an ingest that wrote elsewhere (--out): its run is in that folder.
-  let elsewhere: string | null = null;
-  const status = await readStatus(folder).catch(async (err: unknown) => {
-    elsewhere = err instanceof VbulkError && err.code === "NOT_FOUND" ? await outFolderOf(dir) : null;
-    if (!elsewhere) throw err;
-    return readStatus(elsewhere);
+  // The photos folder of an ingest that wrote elsewhere (--out): its run is in that folder. When both folders hold
+  // a run (the photos folder once had its own ingest), the one started last is what the seller is asking about.
+  const own = await readStatus(folder).catch((err: unknown) => {
+    if (err instanceof VbulkError && err.code === "NOT_FOUND") return err;
+    throw err;
   });
+  const out = await outFolderOf(dir);
+  const other = out && resolve(out) !== folder ? await readStatus(out).catch(() => null) : null;
+  const elsewhere =
+    out && other && (own instanceof VbulkError || Date.parse(other.started_at) > Date.parse(own.started_at))
+      ? out
+      : null;
+  if (!elsewhere && own instanceof VbulkError) throw own;
+  const status = elsewhere ? other! : (own as Status);
   if (json) io.out(JSON.stringify(status, null, 2));
   else printStatus(io, status);
   if (elsewhere && !json) io.out(io.c.dim(`  written to ${printable(elsewhere)} (ingest --out)`));

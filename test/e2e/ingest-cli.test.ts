@@ -323,6 +323,23 @@ describe("vbulk status", () => {
     assert.equal(JSON.parse(json.stdout).state, "done", "--json stays one document");
   });
 
+  it("given a photos folder that had its own ingest before an --out one, shows the later run", async () => {
+    const photos = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", photos])).code, 0);
+    const out = await tempDir("vbulk-status-later-");
+    assert.equal((await runCli(["ingest", photos, "--out", out])).code, 0);
+    const later = JSON.parse(await readFile(join(out, ".vbulk", "status.json"), "utf8"));
+    // Before: the photos folder's own, older run, with no word of the one in `out`.
+    const json = await runCli(["status", photos, "--json"]);
+    assert.equal(JSON.parse(json.stdout).started_at, later.started_at);
+    const r = await runCli(["status", photos]);
+    assert.ok(r.stdout.includes(`written to ${out} (ingest --out)`), r.stdout);
+    // And the other way round: an ingest of the folder itself after the --out one is the one shown.
+    assert.equal((await runCli(["ingest", photos])).code, 0);
+    const own = JSON.parse(await readFile(join(photos, ".vbulk", "status.json"), "utf8"));
+    assert.equal(JSON.parse((await runCli(["status", photos, "--json"])).stdout).started_at, own.started_at);
+  });
+
   it("reports an interrupted run (Ctrl-C) and the ingest exits 130", async () => {
     const dir = await phoneSizedBatch(150);
     const child = spawn(process.execPath, [BIN, "ingest", dir], { stdio: "ignore", env: testEnv() });
