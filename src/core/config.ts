@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { DEFAULTS } from "./defaults.js";
+import { hasControlCharacter } from "./text.js";
 import { CONDITIONS, DEPARTMENTS, GROUPING_METHODS, LANGUAGES } from "./vocab.js";
 
 /** A price: euros from 0.01 to 100 000 with at most two decimals (1e-9 € is a typo, not a price). */
@@ -75,7 +76,15 @@ export const ConfigSchema = z.object({
     defaultPrice: euros,
     prices: z.record(z.string().min(1), euros),
     condition: z.enum(CONDITIONS),
-    brand: z.string().min(1).max(100),
+    // The brand every listing shows until the seller sets one: the plan's own rule for a brand (one line, not
+    // only spaces), said here so the error names the config file rather than every article.
+    brand: z
+      .string()
+      .min(1)
+      .max(100)
+      .refine((t) => t.trim() !== "" && !hasControlCharacter(t), {
+        message: "a one-line brand of 1 to 100 characters (not only spaces, no control characters)",
+      }),
     gender: z.enum(DEPARTMENTS).nullable(),
     lang: z.enum(LANGUAGES),
     departmentMinScore: z.number().min(0).max(1),

@@ -4,7 +4,7 @@ import type { Context, Liquid, Template } from "liquidjs";
 import { DEFAULTS } from "../core/defaults.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
-import { printable } from "../core/text.js";
+import { listingText, printable } from "../core/text.js";
 
 export const DEFAULT_TEMPLATES = join(PACKAGE_ROOT, "templates");
 
@@ -412,10 +412,11 @@ export function render(t: ListingTemplate, ctx: TemplateContext, name: string): 
       hint: "A variable that can be empty (size, brand) needs {% if … %} around it; loops must stay small.",
     });
   }
-  if (!text)
+  // Control characters never reach a listing (listingText): a template rendering only those rendered nothing.
+  if (!listingText(text, true))
     throw new VbulkError(
       "BAD_INPUT",
-      `Expected ${name} to render a ${t.field} for ${ctx.id} but it rendered nothing`,
+      `Expected ${name} to render a ${t.field} for ${ctx.id} but it rendered nothing${text ? " but control characters" : ""}`,
       {
         hint: `With this article's values (size and brand may be empty) every part of the template was left out: keep a part outside {% if … %}, e.g. {{ category }}. Nothing was written.`,
       },

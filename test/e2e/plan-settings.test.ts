@@ -66,6 +66,20 @@ describe("plan.json's rules: a bad stored value names plan.json and the field", 
     }
   });
 
+  it('a config file\'s brand of only spaces names the config file, not "the edit" of every article', async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir)).code, 0);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const config = join(dir, "config.json");
+    await writeFile(config, JSON.stringify({ plan: { brand: "   " } }));
+    const r = await runCli(["plan", dir], { env: testEnv({ VBULK_CONFIG: config }) });
+    assert.equal(r.code, 2, r.stderr);
+    // Before: "Invalid plan item c1: brand: a text that is not only spaces … hint: Fix the edit (plan.json or --set)."
+    assert.match(r.stderr, /config\.json: plan\.brand: a one-line brand .*not only spaces/);
+    assert.doesNotMatch(r.stderr, /Fix the edit/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
+  });
+
   it("a UTF-8 BOM (Windows Notepad) at the start of plan.json, a config file and a label file is accepted", async () => {
     // Before: "Expected valid JSON in …plan.json but it does not parse (it is not JSON)".
     const dir = await catalogFixture(articles);

@@ -85,6 +85,13 @@ describe("plan: a template's mistakes are named as the template's (audit item 14
     );
     assert.doesNotMatch(r.stderr, /Fix the edit/);
   });
+  it("a title template that renders only a control character names the template, not the edit", async () => {
+    const r = await refused(
+      await templates("{{ brand | default: '' }}\u0007"),
+      /Expected .*fr\/title\.njk to render a title for c1 but it rendered nothing but control characters/,
+    );
+    assert.doesNotMatch(r.stderr, /Fix the edit/);
+  });
   it("a folder in place of title.njk is called a folder", async () => {
     const tpl = await templates("x");
     const { rm } = await import("node:fs/promises");
