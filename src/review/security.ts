@@ -8,6 +8,7 @@ import { VbulkError } from "../core/errors.js";
 import { sha256File } from "../core/hash.js";
 import { takeLock } from "../core/lock.js";
 import { STATE_DIR } from "../sources/classify.js";
+import { CATALOG_FILE, readCatalog } from "../store/catalog.js";
 
 /** A fresh token for one run of `vbulk review`: 32 random bytes, URL-safe. */
 export function newToken(): string {
@@ -99,6 +100,58 @@ export async function locateCatalogPhoto(
   const key = `${outside}\0${info?.size}\0${info?.mtimeMs}`;
   if (!hashes.has(key)) hashes.set(key, await fileSha256(outside, DEFAULTS.sources.maxFileBytes));
   return hashes.get(key) === sha ? outside : "outside";
+}
+
+/**
+ * A catalog folder's photos as locateCatalogPhoto places them, for the review page (by sha256) and `vbulk execute`
+ * (by file): catalog.json is read again only when it changes on disk (a decision, a re-ingest), and the sha256 of
+ * photos checked outside the folder is kept by path, size and time. `lenient`: a missing or unreadable catalog
+ * allows only photos inside the folder (execute checks the catalog itself) instead of throwing (the page).
+ */
+export class CatalogPhotos {
+  private cache: {
+    mtime: number;
+    root: string | null;
+    shaOf: Map<string, string>;
+    fileOf: Map<string, string>;
+  } | null = null;
+  private readonly hashes = new Map<string, string | null>();
+
+  constructor(
+    readonly dir: string,
+    private readonly lenient = false,
+  ) {}
+
+  private async current() {
+    const mtime = (await stat(join(this.dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? -1;
+    if (this.cache?.mtime === mtime) return this.cache;
+    const catalog =
+      this.lenient && mtime === -1
+        ? null
+        : await readCatalog(this.dir).catch((err: unknown) => {
+            if (this.lenient) return null;
+            throw err;
+          });
+    const photos = catalog?.photos ?? [];
+    this.cache = {
+      mtime,
+      root: catalog ? await recordedPhotoFolder(catalog.source.root) : null,
+      shaOf: new Map(photos.map((p) => [p.file, p.sha256])),
+      fileOf: new Map(photos.map((p) => [p.sha256, p.file])),
+    };
+    return this.cache;
+  }
+
+  /** Where the catalog's photo `rel` may be read from (locateCatalogPhoto's answer). */
+  async locate(rel: string): Promise<string | "missing" | "outside"> {
+    const c = await this.current();
+    return locateCatalogPhoto(this.dir, rel, c.shaOf.get(rel), c.root, this.hashes);
+  }
+
+  /** The catalog's file for photo `sha`, or undefined when the catalog names no such photo. */
+  async fileOf(sha: string): Promise<string | undefined> {
+    return (await this.current()).fileOf.get(sha);
+  }
 }
 
 /** sha256 (hex) of a regular file of at most `maxBytes`; null for anything else (a FIFO, a device, a huge file). */

@@ -8,8 +8,8 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import type { Plan, PlanItem } from "../listing/plan.js";
-import { locateCatalogPhoto, recordedPhotoFolder } from "../review/security.js";
-import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
+import { CatalogPhotos } from "../review/security.js";
+import type { Catalog } from "../store/catalog.js";
 import { DRAFTS_PER_PAGE, draftBody, newUploadSession, type VintedTab } from "./adapter.js";
 import { ChallengeError, RateLimitError, SessionExpiredError, TransientError } from "./errors.js";
 import type { JournalFile, JournalItem } from "./journal.js";
@@ -105,25 +105,8 @@ export function selectItems(plan: Plan, only?: string[]): PlanItem[] {
   return plan.items.filter((i) => !i.excluded && (!only?.length || only.includes(i.cluster_id)));
 }
 
-/** Per catalog folder, what the photo rule needs of its catalog.json (read again when that file changes). */
-const catalogs = new Map<string, { mtime: number; root: string | null; files: Map<string, string> }>();
-/** sha256 of the photos checked outside the catalog's folder, by path, size and time. */
-const hashes = new Map<string, string | null>();
-
-/** The photo folder `dir`'s catalog recorded (ingest --out) and each photo's sha256; none without a catalog. */
-async function catalogPhotos(dir: string): Promise<{ root: string | null; files: Map<string, string> }> {
-  const mtime = (await stat(join(dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? -1;
-  const known = catalogs.get(dir);
-  if (known?.mtime === mtime) return known;
-  const catalog = mtime === -1 ? null : await readCatalog(dir).catch(() => null);
-  const entry = {
-    mtime,
-    root: catalog ? await recordedPhotoFolder(catalog.source.root) : null,
-    files: new Map((catalog?.photos ?? []).map((p) => [p.file, p.sha256])),
-  };
-  catalogs.set(dir, entry);
-  return entry;
-}
+/** Per catalog folder, its photos and where each may be read from (read again when catalog.json changes). */
+const catalogPhotos = new Map<string, CatalogPhotos>();
 
 /**
  * The photo's path when it may be uploaded, else null: inside the catalog's folder (symlinks resolved) or, for a
@@ -132,8 +115,9 @@ async function catalogPhotos(dir: string): Promise<{ root: string | null; files:
  */
 async function insideFolder(dir: string, photo: string): Promise<string | null> {
   if (isAbsolute(photo)) return null;
-  const { root, files } = await catalogPhotos(dir);
-  const found = await locateCatalogPhoto(dir, photo, files.get(photo), root, hashes);
+  const photos = catalogPhotos.get(dir) ?? new CatalogPhotos(dir, true);
+  catalogPhotos.set(dir, photos);
+  const found = await photos.locate(photo);
   return found === "missing" || found === "outside" ? null : found;
 }
 
