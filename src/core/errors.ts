@@ -21,6 +21,8 @@ export type ErrorCode =
   | "REJECTED"
   | "NOT_WRITABLE"
   | "NO_SPACE"
+  /** A file changed since it was shown (the review page saved over an edit made meanwhile): nothing was written. */
+  | "CONFLICT"
   | "INTERNAL";
 
 /**
@@ -73,6 +75,7 @@ export function isInputError(err: unknown): boolean {
       "NOT_LOGGED_IN",
       "NOT_WRITABLE",
       "NO_DISPLAY",
+      "CONFLICT",
     ].includes(err.code)
   );
 }

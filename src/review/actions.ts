@@ -92,6 +92,41 @@ export interface FieldEdit {
   id: string;
   field: string;
   value: string;
+  /**
+   * The field's value in plan.json when the page showed it, before the seller typed: when plan.json holds another
+   * value now (a `vbulk plan --set` in a terminal, another tab), the save is refused rather than overwrite it.
+   */
+  shown?: string | number | boolean | null;
+}
+
+/** An edit whose field changed in plan.json since the page showed it: the value plan.json holds now. */
+export interface EditConflict {
+  id: string;
+  field: string;
+  now: unknown;
+}
+
+/**
+ * Refuses (CONFLICT, nothing written) edits made over a value plan.json no longer holds: the seller would
+ * otherwise overwrite, unseen, what was set meanwhile in a terminal or another tab. Edits to other fields pass.
+ */
+export function checkShown(previous: Plan | null, edits: FieldEdit[]): void {
+  const conflicts: EditConflict[] = [];
+  for (const e of edits) {
+    const item = e.shown === undefined ? undefined : previous?.items.find((i) => i.cluster_id === e.id);
+    if (!item) continue;
+    const now = (item as unknown as Record<string, unknown>)[e.field] ?? null;
+    if (JSON.stringify(now) !== JSON.stringify(e.shown)) conflicts.push({ id: e.id, field: e.field, now });
+  }
+  if (!conflicts.length) return;
+  throw new VbulkError(
+    "CONFLICT",
+    `Expected plan.json to hold what the page showed but ${conflicts.map((c) => `${c.id}.${c.field} is now ${JSON.stringify(c.now)}`).join(", ")} (changed since, by \`vbulk plan --set\` or another tab): nothing was saved`,
+    {
+      hint: "The page now shows plan.json as it is, with what you typed still in the fields: save again to replace it.",
+      context: { conflicts },
+    },
+  );
 }
 
 /** Validates edits exactly as `vbulk plan --set` does. Throws BAD_USAGE saying what was expected. */
@@ -150,6 +185,7 @@ async function savePlanLocked(
   const catalog = await readCatalog(dir);
   const overrides = checkEdits(catalog, edits);
   const previous = await readPlan(dir);
+  checkShown(previous, edits);
   // The rules as `vbulk plan` resolves them: the config file, then those the seller gave (kept in plan.json).
   const { plan: resolved } = resolveConfig(
     await configFileLayer(process.env.VBULK_CONFIG),

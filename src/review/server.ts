@@ -15,8 +15,8 @@ import { PACKAGE_ROOT } from "../core/paths.js";
 import { redact } from "../core/redact.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { CONDITIONS, GENDERS } from "../listing/mapping.js";
-import { EDITABLE_FIELDS } from "../listing/plan.js";
-import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
+import { EDITABLE_FIELDS, PLAN_FILE } from "../listing/plan.js";
+import { type Catalog, readCatalog } from "../store/catalog.js";
 import { DecisionSchema, readDecisions } from "../store/decisions.js";
 import { readStatus } from "../store/status.js";
 import {
@@ -33,7 +33,7 @@ import {
 } from "./actions.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest } from "./ingest.js";
-import { hostAllowed, locateCatalogPhoto, recordedPhotoFolder, sameToken, tokenOf } from "./security.js";
+import { CatalogPhotos, hostAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
 /** Where the bundled page (app.js, app.css) is once built (`npm run build:page`). */
@@ -63,6 +63,7 @@ const EditsSchema = z.object({
         id: z.string(),
         field: z.enum(EDITABLE_FIELDS as [string, ...string[]]),
         value: z.string(),
+        shown: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
       }),
     )
     .min(1)
@@ -104,30 +105,13 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
   /** An execute is being started (plan checked, lock taken): `job` is set only once that is done. */
   let executeStarting = false;
   let ingest: IngestJob | null = null;
-  // Photo lookups by content hash; read again whenever catalog.json changes on disk (a decision, a re-ingest).
-  let photoCache: { mtime: number; root: string | null; files: Map<string, string> } | null = null;
-  // Photos outside DIR whose content was checked: real path, size and mtime → the sha256 read.
-  const checked = new Map<string, string | null>();
-  /**
-   * The file to serve for photo `sha`: inside DIR (the catalog's folder: where a seller's photos are, wherever the
-   * folder was moved), or, for a catalog written elsewhere (ingest --out), inside the photo folder the catalog
-   * records, and then only when the file's content is the photo the catalog names (its sha256): catalog.json may
-   * come from someone else, and a path it names outside DIR must not make the page show any other file.
-   */
+  // The catalog's photos and where each may be read from, read again whenever catalog.json changes on disk.
+  const catalogPhotos = new CatalogPhotos(dir);
   const photoFile = async (sha: string): Promise<{ file: string } | { refused: string } | null> => {
-    const mtime = (await stat(join(dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? -1;
-    if (photoCache?.mtime !== mtime) {
-      const catalog = await readCatalog(dir);
-      photoCache = {
-        mtime,
-        root: await recordedPhotoFolder(catalog.source.root),
-        files: new Map(catalog.photos.map((p) => [p.sha256, p.file])),
-      };
-    }
-    const rel = photoCache.files.get(sha);
+    const rel = await catalogPhotos.fileOf(sha);
     if (rel === undefined) return null;
     // The rule execute follows too (security.ts): the catalog's folder, or ingest --out's photo folder by sha256.
-    const found = await locateCatalogPhoto(dir, rel, sha, photoCache.root, checked);
+    const found = await catalogPhotos.locate(rel);
     if (found === "missing") return null;
     // Refused whether or not the file exists: the answer must not tell which files are on the machine.
     if (found === "outside")
@@ -241,12 +225,15 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         err instanceof z.ZodError
           ? `Invalid request: ${err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
           : messageOf(err);
-      // A pause (a captcha, a 429) is the account's state, not a fault of the server: 409, with its reason.
-      const paused = err instanceof VbulkError && (err.code === "CHALLENGE" || err.code === "RATE_LIMITED");
-      sendJson(res, bad ? 400 : paused ? 409 : 500, {
+      // A pause (a captcha, a 429) is the account's state, not a fault of the server: 409, with its reason. So is
+      // a save over a value changed since the page showed it (the page reloads and says which).
+      const conflict =
+        err instanceof VbulkError && ["CHALLENGE", "RATE_LIMITED", "CONFLICT"].includes(err.code);
+      sendJson(res, conflict ? 409 : bad ? 400 : 500, {
         error: message,
         code: err instanceof VbulkError ? err.code : undefined,
         hint: err instanceof VbulkError ? err.hint : undefined,
+        ...(err instanceof VbulkError && err.code === "CONFLICT" ? { conflicts: err.context.conflicts } : {}),
       });
     });
   });
@@ -376,6 +363,7 @@ async function state(dir: string, source: string) {
     source,
     catalog: catalog && pageCatalog(catalog),
     planStale: plan && catalog ? staleArticles(plan, catalog) : [],
+    planVersion: await planVersion(dir),
     plan: plan && {
       ok: plan.ok,
       rules: plan.rules,
@@ -437,6 +425,12 @@ export function pageCatalog(catalog: Catalog) {
 
 /** A running execute (from this page or from a terminal), from the status file and this page's job. */
 async function activity(dir: string, job: ExecuteJob | null, ingest: IngestJob | null) {
-  const status = await readStatus(dir).catch(() => null);
-  return { status, job: job ? job.snapshot() : null, ingest: ingest ? ingest.snapshot() : null };
+  const [status, plan] = await Promise.all([readStatus(dir).catch(() => null), planVersion(dir)]);
+  return { status, plan, job: job ? job.snapshot() : null, ingest: ingest ? ingest.snapshot() : null };
+}
+
+/** plan.json's version on disk (time and size), or null: the page reloads the plan when a terminal changed it. */
+async function planVersion(dir: string): Promise<string | null> {
+  const info = await stat(join(dir, PLAN_FILE)).catch(() => null);
+  return info ? `${info.mtimeMs}:${info.size}` : null;
 }

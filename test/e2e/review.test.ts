@@ -105,6 +105,15 @@ async function waitForThumbnails(images: Locator, min: number): Promise<void> {
 
 const readJson = async (dir: string, f: string) => JSON.parse(await readFile(join(dir, f), "utf8"));
 
+/** Waits (up to 15 s) until `cond` holds: what the page shows after its next poll. */
+async function until(cond: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not seen within 15 s: ${what}`);
+}
+
 describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false }, () => {
   let dir: string;
   let review: Review;
@@ -276,6 +285,38 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     const r = await runCli(["plan", dir, "--json"], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).items[0].price, 35.5);
+  });
+
+  it("a save over a price set meanwhile in a terminal is refused and says so; saving again replaces it", async () => {
+    // Before: the page saved its 35.50 over the terminal's 40 and said « Enregistré. »: the terminal's edit was lost.
+    const card = page.locator('[data-article="c1"]');
+    const price = card.getByLabel("Prix (€)");
+    assert.equal(await price.inputValue(), "35.5");
+    // Not typing: the page shows what a terminal sets, without a reload.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const set = await runCli(["plan", dir, "--set", "c1.price=39"], { env });
+    assert.equal(set.code, 0, set.stderr);
+    await until(async () => (await price.inputValue()) === "39", "the page shows the terminal's 39");
+    // Typing: the terminal's edit lands while the seller types.
+    await card.locator("details.listing").evaluate((d) => {
+      (d as HTMLDetailsElement).open = true;
+    });
+    await price.fill("35,50");
+    const again = await runCli(["plan", dir, "--set", "c1.price=40"], { env });
+    assert.equal(again.code, 0, again.stderr);
+    await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page
+      .getByText(/Rien n'a été enregistré : prix de c1 \(maintenant 40\) a changé dans plan\.json/)
+      .waitFor();
+    assert.equal((await readJson(dir, "plan.json")).items[0].price, 40, "the terminal's edit is kept");
+    assert.equal(await price.inputValue(), "35,50", "what the seller typed is still there");
+    await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.getByText("Enregistré.", { exact: true }).waitFor();
+    assert.equal(
+      (await readJson(dir, "plan.json")).items[0].price,
+      35.5,
+      "the second save replaces it knowingly",
+    );
   });
 
   it("the publish switch without the typed confirmation sends nothing", async () => {
@@ -602,6 +643,43 @@ describe("vbulk review lock", { skip }, () => {
         [41, 42, 43],
       );
     } finally {
+      await stop(review);
+    }
+  });
+
+  it("with the server stopped, a correct price is not called wrong: the page says the server is gone", async () => {
+    // Before: « Un prix est un nombre positif… » under a correct 22, and « Failed to fetch » on save.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const env = testEnv();
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    assert.equal((await runCli(["plan", dir], { env })).code, 0);
+    const review = await startReview(dir, env);
+    const browser = await chromium.launch({
+      executablePath: browserPath,
+      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const card = page.locator('[data-article="c1"]');
+      await card.locator("details.listing summary").click();
+      await stop(review);
+      await card.getByLabel("Prix (€)").fill("22");
+      await page
+        .getByText(/La page ne joint plus vbulk review/)
+        .first()
+        .waitFor();
+      await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+      await page
+        .getByText(/La page ne joint plus vbulk review .*rien n'a été enregistré/)
+        .first()
+        .waitFor();
+      assert.equal(await card.locator(".field .error").count(), 0, "no field is called wrong");
+      assert.doesNotMatch((await page.textContent("body")) ?? "", /nombre positif|Failed to fetch/);
+      assert.equal(await card.getByLabel("Prix (€)").inputValue(), "22", "what was typed stays");
+    } finally {
+      await browser.close();
       await stop(review);
     }
   });

@@ -55,6 +55,8 @@ interface State {
   plan: { items: PlanItem[] } | null;
   /** Articles whose photos changed since plan.json was made (a decision, a re-ingest), or that it lacks. */
   planStale: string[];
+  /** plan.json's version on disk when this state was read (time and size). */
+  planVersion: string | null;
   decisions: number;
   meta: {
     labels: { id: string; name: string; name_en: string }[];
@@ -67,6 +69,8 @@ interface State {
   };
 }
 interface Activity {
+  /** plan.json's version on disk now: another than state.planVersion means it changed since the page read it. */
+  plan: string | null;
   status: {
     command: string;
     state: string;
@@ -114,6 +118,17 @@ let confirmation = "";
 const selected = new Set<string>();
 /** Field values typed but not saved yet, per article: a re-render never loses them. */
 const drafts = new Map<string, Record<string, string>>();
+/**
+ * Per "id.field" typed, the value plan.json held when the seller began typing: sent with the save, which is refused
+ * when plan.json holds another value now (set in a terminal or another tab meanwhile) instead of overwriting it.
+ */
+const shownValues = new Map<string, unknown>();
+/** The server stopped answering: said once at the top, until it answers again. */
+let serverDown = false;
+// Typed values live only in this tab: leaving it with some unsaved asks first.
+window.addEventListener("beforeunload", (e) => {
+  if (drafts.size) e.preventDefault();
+});
 const fieldErrors = new Map<string, string>();
 const root = document.getElementById("app")!;
 
@@ -129,10 +144,18 @@ class ApiError extends Error {
   constructor(
     message: string,
     readonly hint: string | null,
+    readonly code: string | null = null,
+    readonly conflicts: { id: string; field: string; now: unknown }[] = [],
   ) {
     super(message);
   }
 }
+
+/**
+ * The server did not answer (stopped, or restarted with a new token): not the value's fault. Shown once at the top,
+ * never as a field's error (a correct price was called invalid).
+ */
+class ServerGone extends Error {}
 
 /** A thrown error as the page shows it: message and hint (a hint was dropped before: the seller saw no way out). */
 function notice(err: unknown, extra = ""): Notice {
@@ -152,16 +175,34 @@ function noticeView(n: Notice, attrs: Record<string, unknown>): HTMLElement {
 }
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method: body === undefined ? "GET" : "POST",
-    headers: {
-      "X-Vbulk-Token": token,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const data = (await res.json()) as T & { error?: string; hint?: string };
-  if (!res.ok) throw new ApiError(data.error ?? res.statusText, data.hint ?? null);
+  let res: Response;
+  let data: T & { error?: string; hint?: string; code?: string; conflicts?: ApiError["conflicts"] };
+  try {
+    res = await fetch(path, {
+      method: body === undefined ? "GET" : "POST",
+      headers: {
+        "X-Vbulk-Token": token,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    data = await res.json();
+  } catch {
+    throw new ServerGone(t(lang, "serverGone"));
+  }
+  // Another server on this port (vbulk review run again) does not know this page's token.
+  if (res.status === 403) throw new ServerGone(t(lang, "serverGone"));
+  if (serverDown) {
+    serverDown = false;
+    root.querySelector(".server-down")?.remove();
+  }
+  if (!res.ok)
+    throw new ApiError(
+      data.error ?? res.statusText,
+      data.hint ?? null,
+      data.code ?? null,
+      data.conflicts ?? [],
+    );
   return data;
 }
 
@@ -494,6 +535,7 @@ function listingForm(a: Article): HTMLElement | null {
   const draft = drafts.get(a.id) ?? {};
   const value = (f: keyof PlanItem) => draft[f] ?? (item[f] === null ? "" : String(item[f]));
   const setDraft = (f: string, v: string) => {
+    if (!shownValues.has(`${a.id}.${f}`)) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
     drafts.set(a.id, { ...(drafts.get(a.id) ?? {}), [f]: v });
     scheduleCheck(a.id, f, v);
   };
@@ -622,6 +664,7 @@ function scheduleCheck(id: string, field: string, value: string): void {
         await api("/api/plan/check", { edits: [{ id, field, value: normalise(field, value) }] });
         fieldErrors.delete(key);
       } catch (err) {
+        if (err instanceof ServerGone) return showServerDown();
         fieldErrors.set(key, explain(field, (err as Error).message, value));
       }
       showFieldError(id, field);
@@ -687,15 +730,44 @@ async function saveListing(id: string): Promise<void> {
     id,
     field,
     value: normalise(field, value),
+    ...(shownValues.has(`${id}.${field}`) ? { shown: shownValues.get(`${id}.${field}`) } : {}),
   }));
   if (edits.length === 0) return;
   try {
     const next = await api<State & { changes?: EditChanges }>("/api/plan/save", { edits });
     state = next;
     drafts.delete(id);
-    for (const f of Object.keys(draft)) fieldErrors.delete(`${id}.${f}`);
+    for (const f of Object.keys(draft)) {
+      fieldErrors.delete(`${id}.${f}`);
+      shownValues.delete(`${id}.${f}`);
+    }
     message = { text: t(lang, "saved"), detail: changesText(next.changes) };
   } catch (err) {
+    if (err instanceof ServerGone) {
+      message = { text: err.message };
+      serverDown = true;
+      return render();
+    }
+    if (err instanceof ApiError && err.code === "CONFLICT") {
+      // The seller sees what plan.json holds now, keeps what they typed, and a second save replaces it knowingly.
+      for (const c of err.conflicts) shownValues.set(`${c.id}.${c.field}`, c.now);
+      const list = err.conflicts
+        .map((c) =>
+          t(lang, "conflictItem", {
+            id: c.id,
+            f: hasKey(`f_${c.field}`)
+              ? t(lang, `f_${c.field}` as never)
+                  .replace(/ \(€\)$/, "")
+                  .toLowerCase()
+              : c.field,
+            now: c.now === null || c.now === "" ? "—" : String(c.now),
+          }),
+        )
+        .join(", ");
+      message = { text: t(lang, "conflict", { list }) };
+      await load().catch(() => {});
+      return render();
+    }
     const field = edits.length === 1 ? edits[0]!.field : "";
     const value = edits.length === 1 ? edits[0]!.value : "";
     if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message, value));
@@ -1082,10 +1154,28 @@ async function poll(): Promise<void> {
       const view = activityView();
       root.querySelector(".activity")?.replaceWith(view ?? "");
     }
-  } catch {
-    // the server stopped: the page keeps what it shows
+    // plan.json changed on disk (a `vbulk plan --set` in a terminal, another tab's save): show it, unless the
+    // seller is typing (a render would move the caret; the next poll tries again). Typed values stay.
+    if (
+      state &&
+      next.plan !== state.planVersion &&
+      !document.querySelector("dialog[open]") &&
+      !root.contains(document.activeElement)
+    )
+      await load();
+  } catch (err) {
+    // The server stopped: the page keeps what it shows, and says so once.
+    if (err instanceof ServerGone) showServerDown();
   }
   setTimeout(poll, state?.meta.pollMs ?? 1000);
+}
+
+/** Says at the top, without a full render (the caret stays where the seller types), that the server is gone. */
+function showServerDown(): void {
+  if (serverDown) return;
+  serverDown = true;
+  root.querySelector(".server-down")?.remove();
+  root.prepend(noticeView({ text: t(lang, "serverGone") }, { class: "message server-down", role: "alert" }));
 }
 
 render();

@@ -43,6 +43,11 @@ const FR = {
   planDone: "Plan écrit dans plan.json.",
   save: "Enregistrer l'annonce",
   nothingSaved: "Rien n'a été enregistré.",
+  conflict:
+    "Rien n'a été enregistré : {list} a changé dans plan.json depuis que la page l'a affiché (un « vbulk plan --set » dans un terminal, ou un autre onglet). La page montre maintenant plan.json ; ce que vous avez tapé est resté dans les champs : enregistrez à nouveau pour le remplacer.",
+  conflictItem: "{f} de {id} (maintenant {now})",
+  serverGone:
+    "La page ne joint plus vbulk review (le serveur s'est arrêté ou a été relancé) : rien n'a été enregistré. Ce que vous avez tapé reste affiché tant que cet onglet reste ouvert : recopiez-le, relancez « vbulk review » dans le terminal et ouvrez le lien qu'il affiche.",
   needsReview: "À compléter : {r}",
   rr_category: "type non reconnu : choisissez-le dans « Type » (aucun modèle CLIP n'a analysé les photos)",
   rr_department: "rayon inconnu : choisissez-le dans « Rayon »",
@@ -139,6 +144,11 @@ const EN: Record<Key, string> = {
   planDone: "Plan written to plan.json.",
   save: "Save the listing",
   nothingSaved: "Nothing was saved.",
+  conflict:
+    "Nothing was saved: {list} changed in plan.json since the page showed it (a “vbulk plan --set” in a terminal, or another tab). The page now shows plan.json; what you typed is still in the fields: save again to replace it.",
+  conflictItem: "{id}'s {f} (now {now})",
+  serverGone:
+    "The page can no longer reach vbulk review (the server stopped or was restarted): nothing was saved. What you typed stays on screen while this tab stays open: copy it, run “vbulk review” again in the terminal and open the link it prints.",
   needsReview: "To complete: {r}",
   rr_category: "type not recognised: choose it in “Type” (no CLIP model analysed the photos)",
   rr_department: "department unknown: choose it in “Department”",
