@@ -25,6 +25,7 @@ import { createIo, type Io, ingestRenderer } from "./render.js";
 interface RawIngestOptions {
   out?: string;
   json?: boolean;
+  regroup?: boolean;
   config?: string;
   modelDir?: string;
   device?: string;
@@ -44,6 +45,10 @@ export function registerIngest(program: Command, run: (fn: () => Promise<number>
       "where catalog.json goes (default: beside the photos; for a ZIP, its work folder)",
     )
     .option("--json", "print the catalog summary as JSON on stdout, nothing else")
+    .option(
+      "--regroup",
+      "group every photo again (by default a re-run keeps the earlier articles and groups only the photos added)",
+    )
     .addOption(envOption("--config <file>", "JSON config file (see README)", "VBULK_CONFIG"))
     .addOption(
       envOption("--model-dir <dir>", "folder holding a CLIP model (Hugging Face layout)", "VBULK_MODEL_DIR"),
@@ -164,6 +169,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
       model: selected.model,
       onEvent: renderer.onEvent,
       signal: controller.signal,
+      regroup: raw.regroup === true,
     });
     renderer.stop();
     const { catalog } = result;

@@ -3,6 +3,7 @@ import type { EventSink, IngestEvent } from "../core/events.js";
 import { type GroupingResult, groupPhotos } from "../grouping/cluster.js";
 import { comparePhotos, type DuplicateDecision, decideDuplicates } from "../grouping/duplicates.js";
 import { type GroupingMemo, groupingKey, recall } from "../grouping/memo.js";
+import { fingerprint } from "./describe.js";
 import type { AnalysedPhoto } from "./types.js";
 
 export interface GroupStep {
@@ -23,14 +24,34 @@ export interface GroupStep {
 }
 
 /**
+ * The previous run's automatic articles (photo hashes, before the seller's decisions), when this run may keep them:
+ * grouped with the same settings and embedder (groupingBasis). Photos added since are grouped among themselves and
+ * the earlier articles stay as they were, so a re-run after adding photos never splits or joins an article the seller
+ * already reviewed and edited (an audit: 7 photos added to 36, 3 of 18 earlier articles split, and `vbulk plan`
+ * dropped the seller's edits of one). `vbulk ingest --regroup` groups every photo again.
+ */
+export interface EarlierGrouping {
+  articles: string[][];
+  /** The previous confidence of each earlier article, by fingerprint. */
+  confidence: Map<string, { low: boolean; score: number }>;
+}
+
+/** What a grouping was computed with: a run with another basis (settings, embedder) groups every photo again. */
+export function groupingBasis(config: Config, embedderId: string): string {
+  return JSON.stringify({ embedder: embedderId, grouping: config.grouping });
+}
+
+/**
  * Finds and sets aside duplicates, orders the rest (capture time, else file name) and groups them into articles.
  * `remembered`: the previous run's grouping memo (unvalidated); used only if computed from exactly these inputs.
+ * `earlier`: the previous run's articles, kept as they were when photos were added or removed (EarlierGrouping).
  */
 export function groupArticles(
   analysed: AnalysedPhoto[],
   config: Config,
   emit: EventSink<IngestEvent>,
   remembered: unknown = null,
+  earlier: EarlierGrouping | null = null,
 ): GroupStep {
   emit({ type: "stage", stage: "duplicates", total: analysed.length });
   const hashed = analysed.map((a) => ({
@@ -63,8 +84,23 @@ export function groupArticles(
   };
   const key = groupingKey(input, config.grouping);
   const recalled = recall(remembered, key, kept.length);
-  const grouping = recalled ?? groupPhotos(input, config.grouping);
-  if (grouping.method !== "sequence" && config.grouping.method === "auto" && kept.length >= 3) {
+  const computed = recalled ?? groupPhotos(input, config.grouping);
+  const kepts =
+    earlier && !recalled
+      ? keepEarlier(
+          computed,
+          kept.map((i) => analysed[i]!.sha256),
+          earlier,
+        )
+      : null;
+  if (kepts)
+    emit({
+      type: "warning",
+      message: `${kepts.earlier} earlier articles kept as they were${kepts.added ? `; of the ${kepts.added} photos added since, ${kepts.joined} joined an earlier article and the others make new articles` : ""}${kepts.removed ? ` (${kepts.removed} photos gone since)` : ""}.`,
+      hint: "Check the new articles in `vbulk review`. `vbulk ingest --regroup` groups every photo again (an article it changes starts again from the rules in `vbulk plan`).",
+    });
+  const grouping = kepts?.grouping ?? computed;
+  if (!kepts && grouping.method !== "sequence" && config.grouping.method === "auto" && kept.length >= 3) {
     emit({
       type: "warning",
       message: `The order of these ${kept.length} photos did not show garment after garment (shuffled names, no capture times, or too few photos to tell): grouping by appearance only${
@@ -85,6 +121,68 @@ export function groupArticles(
     grouping,
     articles,
     memo: { key, result: grouping, recalled: recalled !== null },
+  };
+}
+
+/**
+ * The earlier articles kept (their photos still here, in this run's order) and the photos added since placed as the
+ * grouping of the whole batch (`full`, so they are judged with every photo's evidence) places them: with the photos
+ * of one earlier article only, they join it (a forgotten label shot); otherwise they make articles of their own.
+ * Null when there is nothing to keep (no earlier article still has a photo here) or nothing changed (then the
+ * grouping is computed, or recalled, as usual).
+ */
+function keepEarlier(
+  full: GroupingResult,
+  shas: string[],
+  earlier: EarlierGrouping,
+): { grouping: GroupingResult; earlier: number; added: number; joined: number; removed: number } | null {
+  const position = new Map<string, number>();
+  shas.forEach((s, k) => {
+    if (!position.has(s)) position.set(s, k);
+  });
+  const old = earlier.articles
+    .map((a) => a.map((s) => position.get(s)).filter((k): k is number => k !== undefined))
+    .filter((a) => a.length > 0);
+  const ownerOf = new Map(old.flatMap((members, o) => members.map((k) => [k, o] as const)));
+  const removed = earlier.articles.flat().filter((s) => !position.has(s)).length;
+  const added = shas.length - ownerOf.size;
+  if (old.length === 0 || (added === 0 && removed === 0)) return null;
+  const articles = old.map((members) => ({
+    members: [...members],
+    ...(earlier.confidence.get(fingerprint(members.map((k) => shas[k]!))) ?? { low: false, score: 1 }),
+  }));
+  let joined = 0;
+  full.articles.forEach((m, j) => {
+    const fresh = m.filter((k) => !ownerOf.has(k));
+    if (!fresh.length) return;
+    const owners = new Set(m.filter((k) => ownerOf.has(k)).map((k) => ownerOf.get(k)!));
+    if (owners.size === 1) {
+      articles[[...owners][0]!]!.members.push(...fresh);
+      joined += fresh.length;
+    } else
+      articles.push({
+        members: fresh,
+        low: full.lowConfidence[j] ?? false,
+        score: full.confidence[j] ?? 0.5,
+      });
+  });
+  for (const a of articles) a.members.sort((x, y) => x - y);
+  articles.sort((x, y) => x.members[0]! - y.members[0]!);
+  const starts = new Set(articles.map((a) => a.members[0]!));
+  const kept = `${old.length} articles of the previous run kept as they were (\`vbulk ingest --regroup\` groups every photo again)`;
+  return {
+    grouping: {
+      ...full,
+      articles: articles.map((a) => a.members),
+      confidence: articles.map((a) => a.score),
+      lowConfidence: articles.map((a) => a.low),
+      cuts: full.cuts.filter((c) => starts.has(c.at)),
+      because: full.because ? `${kept}; ${full.because}` : `${kept}.`,
+    },
+    earlier: old.length,
+    added,
+    joined,
+    removed,
   };
 }
 

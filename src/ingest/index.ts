@@ -8,14 +8,14 @@ import { notTaken } from "../sources/types.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
-import { readDecisions, writeAutoGrouping } from "../store/decisions.js";
+import { readDecisions, readEarlierGrouping, writeAutoGrouping } from "../store/decisions.js";
 import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
 import { INTERRUPTED_MESSAGE, StatusWriter } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
 import { applySellerDecisions } from "./decisions.js";
 import { describeArticles, fingerprint } from "./describe.js";
-import { groupArticles } from "./group.js";
+import { groupArticles, groupingBasis } from "./group.js";
 import { assignArticleIds } from "./ids.js";
 import { checkOutput, type OpenedPhotos, openPhotos, type ResolvedSource, resolveSource } from "./scan.js";
 import type { IngestOptions, IngestResult } from "./types.js";
@@ -179,7 +179,22 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     await cache.save();
 
     status.update({ stage: "duplicates" });
-    const grouped = groupArticles(analysed, config, emit, await readGroupingMemo(src.outDir));
+    // The previous run's articles stay as they were when photos were added (EarlierGrouping), unless --regroup.
+    const basis = groupingBasis(config, embedder.id);
+    const saved = previous && !opts.regroup ? await readEarlierGrouping(src.outDir, basis) : null;
+    const earlier = saved && {
+      articles: saved.articles,
+      confidence: new Map(
+        saved.described.map((d) => [
+          d.fingerprint,
+          {
+            low: d.confidence === "low",
+            score: d.confidence_score ?? (d.confidence === "low" ? 0.25 : 0.75),
+          },
+        ]),
+      ),
+    };
+    const grouped = groupArticles(analysed, config, emit, await readGroupingMemo(src.outDir), earlier);
     if (!grouped.memo.recalled)
       await writeGroupingMemo(src.outDir, { key: grouped.memo.key, result: grouped.memo.result });
     const step = await applySellerDecisions(src.outDir, analysed, grouped);
@@ -258,7 +273,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
           )
         ).items
       : [];
-    await writeAutoGrouping(src.outDir, step.auto, [...autoItems, ...items]).catch((err: unknown) => {
+    await writeAutoGrouping(src.outDir, step.auto, [...autoItems, ...items], basis).catch((err: unknown) => {
       throw fileSystemError(err, src.outDir, "write the catalog in");
     });
     const { catalogPath, logPath } = await writeResults(src.outDir, catalog).catch((err: unknown) => {

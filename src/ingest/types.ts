@@ -31,6 +31,8 @@ export interface IngestOptions {
   model?: string | null;
   onEvent?: EventSink<IngestEvent>;
   signal?: AbortSignal;
+  /** Group every photo again instead of keeping the previous run's articles when photos were added (--regroup). */
+  regroup?: boolean;
 }
 
 export interface IngestResult {

@@ -236,6 +236,9 @@ const AutoGroupingSchema = z.object({
   /** The ingest's description of each automatic article and of each article the decisions made; absent in files
    *  written before it existed. */
   described: z.array(DescribedSchema).optional(),
+  /** What the grouping was computed with (ingest/group.ts groupingBasis): the next run keeps these articles only
+   *  when it groups with the same; absent in files written before it existed. */
+  basis: z.string().optional(),
 });
 
 /** The automatic grouping and, when the ingest saved them, its descriptions by fingerprint. */
@@ -251,6 +254,7 @@ export async function writeAutoGrouping(
   dir: string,
   grouping: ShaGrouping,
   described: readonly CatalogItem[] = [],
+  basis?: string,
 ): Promise<void> {
   const byFp = new Map<string, Described>();
   for (const { id: _i, photos: _p, by_seller: _s, ...d } of described) byFp.set(d.fingerprint, d);
@@ -261,8 +265,28 @@ export async function writeAutoGrouping(
       articles: grouping.articles,
       duplicates: grouping.duplicates,
       ...(byFp.size > 0 ? { described: [...byFp.values()] } : {}),
+      ...(basis ? { basis } : {}),
     }),
   );
+}
+
+/**
+ * The previous ingest's automatic articles (photo hashes) and what it said of them, when it grouped with `basis`;
+ * null otherwise (none, another basis, a file from before the basis was saved, a damaged file: every photo is
+ * grouped again, as before).
+ */
+export async function readEarlierGrouping(
+  dir: string,
+  basis: string,
+): Promise<{ articles: string[][]; described: Described[] } | null> {
+  const saved = await readJsonFileIfAny(
+    join(dir, STATE_DIR, AUTO_GROUPING_FILE),
+    AutoGroupingSchema,
+    "",
+  ).catch(() => null);
+  return saved && saved.basis === basis
+    ? { articles: saved.articles, described: saved.described ?? [] }
+    : null;
 }
 
 /**

@@ -13,6 +13,7 @@ import { loadManifest } from "../../src/model/manifest.js";
 import { startIngest } from "../../src/review/ingest.js";
 import { startFileServer } from "../helpers/file-server.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { needShared, sharedPath } from "../helpers/shared.js";
 
 describe("vbulk ingest (real CLI)", () => {
   it("writes a valid catalog beside the photos and prints a summary", async () => {
@@ -457,5 +458,49 @@ describe("vbulk status", () => {
     await exited;
     const after = JSON.parse((await runCli(["status", join(dir, "photos.zip"), "--json"])).stdout);
     assert.equal(after.state, "interrupted");
+  });
+});
+
+describe("vbulk ingest after photos were added", () => {
+  it("keeps every earlier article as it was, so `vbulk plan` keeps the seller's edits; --regroup groups again", async (t) => {
+    const skip = needShared("photos", "madison-multiview", "images");
+    if (skip) return t.skip(skip);
+    // An audit's batch: 36 photos, then 7 more that sort after them. Before, the second run grouped all 43 again
+    // with thresholds from the new batch: 3 of the 18 earlier articles were split or joined, one of them the article
+    // the seller had edited, and `vbulk plan` said "dropped (no longer in the catalog): c13".
+    const images = sharedPath("photos", "madison-multiview", "images");
+    const names = (await readdir(images)).filter((f) => f.endsWith(".jpg")).sort();
+    const dir = await tempDir("vbulk-added-");
+    for (const f of names.slice(0, 36)) await copyFile(join(images, f), join(dir, f));
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const edited = first.items.find((it: { photos: string[] }) => it.photos.length === 4) ?? first.items[0];
+    const set = await runCli(["plan", dir, "--set", `${edited.id}.title=Pull gris en laine`]);
+    assert.equal(set.code, 0, set.stderr);
+    for (const f of names.slice(149, 156)) await copyFile(join(images, f), join(dir, f));
+    const again = await runCli(["ingest", dir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /18 earlier articles kept as they were; of the 7 photos added since/);
+    const second = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const now = new Map(second.items.map((it: { id: string; photos: string[] }) => [it.id, it.photos]));
+    for (const it of first.items) {
+      const photos = now.get(it.id) as string[];
+      // An added photo may join an earlier article (the full batch put it only with that article's photos).
+      assert.deepEqual(
+        photos.filter((p) => names.slice(0, 36).includes(p)),
+        it.photos,
+        `${it.id} keeps its photos`,
+      );
+    }
+    const plan = await runCli(["plan", dir, "--json"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    const item = JSON.parse(plan.stdout).items.find(
+      (i: { cluster_id: string }) => i.cluster_id === edited.id,
+    );
+    assert.equal(item.title, "Pull gris en laine", "the seller's edit is kept");
+    // --regroup: every photo grouped again, as the first run would group these 43.
+    const regroup = await runCli(["ingest", dir, "--regroup"]);
+    assert.equal(regroup.code, 0, regroup.stderr);
+    assert.doesNotMatch(regroup.stderr, /earlier articles kept/);
   });
 });
