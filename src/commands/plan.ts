@@ -345,6 +345,8 @@ function changesJson(ch: PlanChanges) {
     reset: ch.reset,
     dropped: ch.dropped,
     moved: ch.moved.map(([to, from]) => ({ from, to })),
+    restored: ch.restored,
+    set_aside: ch.setAside,
   };
 }
 
@@ -377,12 +379,27 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   io.out(
     `${ready} of ${included} articles ready for Vinted, ${plan.items.filter((i) => i.publish && !i.excluded).length} marked to publish.`,
   );
+  const aside = new Set(changes.setAside);
+  const asideNote = (ids: string[]) =>
+    ids.some((id) => aside.has(id))
+      ? `; their edits are set aside in plan.json (set_aside) and come back when those photos make an article again, as after an undo in \`vbulk review\``
+      : "";
   if (changes.dropped.length)
-    io.out(c.yellow(`dropped (no longer in the catalog): ${changes.dropped.join(", ")}`));
+    io.out(
+      c.yellow(
+        `dropped (no longer in the catalog): ${changes.dropped.join(", ")}${asideNote(changes.dropped)}`,
+      ),
+    );
   if (changes.carried.length)
     io.out(`photos changed, edits kept (most of its photos are the same): ${changes.carried.join(", ")}`);
   if (changes.reset.length)
-    io.out(c.yellow(`photos changed, edits not carried over: ${changes.reset.join(", ")}`));
+    io.out(
+      c.yellow(
+        `photos changed, edits not carried over: ${changes.reset.join(", ")}${asideNote(changes.reset)}`,
+      ),
+    );
+  if (changes.restored.length)
+    io.out(`edits given back (the same photos as an earlier article): ${changes.restored.join(", ")}`);
   if (changes.moved.length)
     io.out(
       `edits followed their article: ${changes.moved.map(([to, from]) => `${from} → ${to}`).join(", ")}`,

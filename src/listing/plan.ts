@@ -161,6 +161,23 @@ export const PlanRulesSchema = strictFields({
   mapping: z.string().min(1).optional(),
 });
 
+/** How many set-aside edits plan.json keeps (the newest): enough for every undo a seller makes in a session. */
+const SET_ASIDE_MAX = 200;
+
+/**
+ * The edits of an article whose photos changed too much to keep them (a photo moved out of a 2-photo article, a
+ * split, a merge) or that left the catalog: kept in plan.json by the article's photos, so that an undone decision
+ * (the same photos again, whatever its id) gets them back. Before, they were gone at the next save or plan.
+ */
+export const SetAsideSchema = strictFields({
+  cluster_id: z.string(),
+  fingerprint: z.string(),
+  photos: z.array(z.string()),
+  edits: z.strictObject(EditableSchema.partial().shape),
+  at: z.string(),
+});
+export type SetAside = z.infer<typeof SetAsideSchema>;
+
 export const PlanSchema = strictFields({
   schemaVersion: z.literal(1),
   /** True when every included item is ready for Vinted (no needs_review). */
@@ -173,6 +190,8 @@ export const PlanSchema = strictFields({
   /** The rules given to `vbulk plan` (flags, env, rules file): later runs keep them until changed. */
   rules: PlanRulesSchema,
   items: z.array(PlanItemSchema),
+  /** Edits of articles that are no longer as they were (SetAsideSchema); absent when none. */
+  set_aside: z.array(SetAsideSchema).max(SET_ASIDE_MAX).optional(),
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
@@ -203,6 +222,10 @@ export interface PlanChanges {
   moved: [string, string][];
   /** Hand edits of plan.json that vbulk works out itself (vinted.*, photos), put back: what and what to edit instead. */
   putBack: string[];
+  /** Articles whose photos are again those of a set-aside article (an undone decision): its edits given back. */
+  restored: string[];
+  /** Articles (by their earlier id) whose edits were set aside in plan.json (set_aside) rather than lost. */
+  setAside: string[];
 }
 
 /** What --publish, --only and --exclude asked for in this run (validated ids). */
@@ -245,8 +268,23 @@ export function buildPlan(
     dropped: [],
     moved: [],
     putBack: [],
+    restored: [],
+    setAside: [],
   };
   checkPreviousItems(previous?.items ?? [], catalog, previous);
+  const now = new Date().toISOString();
+  const aside = [...(previous?.set_aside ?? [])];
+  const setAside = (p: PlanItem) => {
+    // An article of the catalog with those very photos carries them already (found by fingerprint).
+    if (catalog.items.some((a) => a.fingerprint === p.fingerprint)) return;
+    const edits = editsOf(p);
+    for (const f of ["publish", "excluded"] as const) if (edits[f] === false) delete edits[f];
+    if (!Object.keys(edits).length) return;
+    const at = aside.findIndex((a) => a.fingerprint === p.fingerprint);
+    if (at >= 0) aside.splice(at, 1);
+    aside.push({ cluster_id: p.cluster_id, fingerprint: p.fingerprint, photos: p.photos, edits, at: now });
+    changes.setAside.push(p.cluster_id);
+  };
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
@@ -256,13 +294,24 @@ export function buildPlan(
     const held = new Set(article.photos);
     const mostKept =
       prev && !same && keepsMost(prev.photos.filter((f) => held.has(f)).length, prev.photos.length);
-    if (!prev) changes.added.push(article.id);
-    else if (same) {
+    // The same photos as a set-aside article's (a decision undone): its edits come back, before any carried by id.
+    const back = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
+    let edits: Partial<Editable> = {};
+    if (same) {
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
-    } else if (mostKept) changes.carried.push(article.id);
-    else changes.reset.push(article.id);
-    const edits: Partial<Editable> = same || mostKept ? editsOf(prev) : {};
+      edits = editsOf(prev);
+    } else if (back >= 0) {
+      edits = { ...aside.splice(back, 1)[0]!.edits };
+      changes.restored.push(article.id);
+      if (prev) setAside(prev);
+    } else if (mostKept) {
+      changes.carried.push(article.id);
+      edits = editsOf(prev);
+    } else if (prev) {
+      changes.reset.push(article.id);
+      setAside(prev);
+    } else changes.added.push(article.id);
     for (const f of selection.reset?.get(article.id) ?? []) delete edits[f];
     // What the seller set stays an edit even where it equals what the rules give now (a selection's false is none).
     const set = new Set([...Object.keys(edits), ...Object.keys(overrides.get(article.id) ?? {})]);
@@ -367,13 +416,15 @@ export function buildPlan(
     return parseWith(PlanItemSchema, item, `plan item ${article.id}`, "Fix the edit (plan.json or --set).");
   });
   for (const p of previous?.items ?? [])
-    if (!catalog.items.some((a) => a.id === p.cluster_id || a.fingerprint === p.fingerprint))
+    if (!catalog.items.some((a) => a.id === p.cluster_id || a.fingerprint === p.fingerprint)) {
       changes.dropped.push(p.cluster_id);
+      setAside(p);
+    }
   refuseUnreadyPublish(items, overrides, selection);
   const plan: Plan = {
     schemaVersion: 1,
     ok: items.every((i) => i.excluded || i.needs_review.length === 0),
-    created_at: new Date().toISOString(),
+    created_at: now,
     catalog: "catalog.json",
     catalog_created_at: catalog.created_at,
     rules: {
@@ -387,6 +438,7 @@ export function buildPlan(
       ...rules.files,
     },
     items,
+    ...(aside.length ? { set_aside: aside.slice(-SET_ASIDE_MAX) } : {}),
   };
   return { plan, changes };
 }

@@ -163,6 +163,8 @@ export interface SaveChanges {
   reset: EditedArticle[];
   dropped: EditedArticle[];
   carried: EditedArticle[];
+  /** Articles whose set-aside edits came back (the same photos again: an undone decision). */
+  restored: EditedArticle[];
 }
 
 /** savePlan, and what it did to the previous plan's edits (the page shows it; `vbulk plan` prints the same). */
@@ -219,6 +221,10 @@ async function savePlanLocked(
       reset: changes.reset.map((id) => ({ id, fields: had(id).filter((f) => !setNow(id).has(f)) })),
       dropped: changes.dropped.map((id) => ({ id, fields: had(id) })),
       carried: changes.carried.map((id) => ({ id, fields: had(id) })),
+      restored: changes.restored.map((id) => ({
+        id,
+        fields: plan.items.find((i) => i.cluster_id === id)?.edited ?? [],
+      })),
     },
   };
 }

@@ -190,6 +190,57 @@ describe("vbulk plan: edits survive", () => {
     );
   });
 
+  it("the edits of a changed or dropped article are set aside and come back with its photos (an undo)", async () => {
+    // An audit: a photo moved out of a 2-photo article by mistake, a save elsewhere, then undo: the article was back
+    // with its photos, but its title, size and price were gone for good.
+    const dir = await three();
+    await plan(dir, [
+      "--set",
+      "c2.price=12",
+      "--set",
+      "c2.title=T-shirt blanc coton bio",
+      "--set",
+      "c3.price=33",
+    ]);
+    const original = [
+      {
+        category: "hoodie",
+        color: "noir" as const,
+        photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"],
+      },
+      { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+      { category: "jeans", color: "bleu" as const, photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+    ];
+    // c2 keeps one photo of two (its edits cannot follow it), c3 is merged into c1.
+    await catalogFixture(
+      [
+        {
+          ...original[0]!,
+          photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg", "IMG_0006.jpg", "IMG_0007.jpg"],
+        },
+        { ...original[1]!, photos: ["IMG_0004.jpg"] },
+        { ...original[1]!, photos: ["IMG_0005.jpg"] },
+      ],
+      dir,
+    );
+    const changed = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.match(changed.stdout, /edits not carried over: c2, c3; their edits are set aside in plan\.json/);
+    const mid = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.equal(mid.items[1].price, 20, "c2 follows the rules while its photos differ");
+    // Undo: the catalog as it was.
+    await catalogFixture(original, dir);
+    const back = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /edits given back \(the same photos as an earlier article\): c2, c3/);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(p.items.map((i: { title: string; price: number }) => [i.title, i.price]).slice(1), [
+      ["T-shirt blanc coton bio", 12],
+      ["Jean bleu (bon état)", 33],
+    ]);
+    assert.equal(p.set_aside, undefined, "nothing left aside once given back");
+  });
+
   it("--publish, --only and --exclude: one meaning each, and a way back", async () => {
     const dir = await three();
     const ready = ["--gender", "femme", "--set", "c1.size=M", "--set", "c2.size=S", "--set", "c3.size=W32"];

@@ -513,8 +513,18 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // photos and its edits. Before, the page only said « Plan écrit dans plan.json. ».
     assert.deepEqual(edited(fourth), ["excluded"]);
     const said = (await page.locator("p.message").textContent()) ?? "";
-    assert.match(said, new RegExp(`Modifications remises à zéro : ${fourth} \\(exclure\\)`));
-    assert.match(said, new RegExp(`articles retirés : ${before.items[4].id} \\(exclure\\)`));
+    assert.match(
+      said,
+      new RegExp(
+        `Modifications mises de côté \\(elles reviennent si l.article retrouve ses photos, par « Annuler la dernière décision »\\) : ${fourth} \\(exclure\\)`,
+      ),
+    );
+    assert.match(
+      said,
+      new RegExp(
+        `articles retirés \\(leurs modifications sont mises de côté de la même façon\\) : ${before.items[4].id} \\(exclure\\)`,
+      ),
+    );
     const kept = /modifications gardées : c1 \(([^)]*)\)/.exec(said)?.[1] ?? "";
     for (const field of ["prix", "taille", "type"]) assert.ok(kept.split(", ").includes(field), said);
     const reset = (await readJson(dir, "plan.json")).items.find(

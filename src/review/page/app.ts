@@ -261,10 +261,12 @@ interface EditChanges {
   reset: { id: string; fields: string[] }[];
   dropped: { id: string; fields: string[] }[];
   carried: { id: string; fields: string[] }[];
+  /** Articles whose set-aside edits came back (their photos again, after an undo). */
+  restored?: { id: string; fields: string[] }[];
 }
 
 /**
- * « Modifications remises à zéro : c6 (titre, prix) ; articles retirés : c1 »: said after a save or « Générer le
+ * « Modifications mises de côté (…) : c6 (titre, prix) ; articles retirés (…) : c1 »: said after a save or « Générer le
  * plan », since a grouping decision may have cost the seller edits (an article with half of its photos or fewer
  * starts from the rules again). A reset article the seller never edited lost nothing and is not named.
  */
@@ -285,6 +287,7 @@ function changesText(changes: EditChanges | undefined): string {
     ["ch_reset", changes.reset.filter((a) => a.fields.length)],
     ["ch_dropped", changes.dropped],
     ["ch_carried", changes.carried.filter((a) => a.fields.length)],
+    ["ch_restored", (changes.restored ?? []).filter((a) => a.fields.length)],
   ] as const;
   const text = parts
     .filter(([, list]) => list.length)

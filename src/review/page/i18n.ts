@@ -55,9 +55,11 @@ const FR = {
   whatToDo: "Que faire :",
   planStale:
     "Le plan n'est plus à jour : article(s) {ids} modifié(s) depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan.",
-  ch_reset: "modifications remises à zéro : {list}",
-  ch_dropped: "articles retirés : {list}",
+  ch_reset:
+    "modifications mises de côté (elles reviennent si l'article retrouve ses photos, par « Annuler la dernière décision ») : {list}",
+  ch_dropped: "articles retirés (leurs modifications sont mises de côté de la même façon) : {list}",
   ch_carried: "modifications gardées : {list}",
+  ch_restored: "modifications rendues (l'article a retrouvé ses photos) : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
   f_title: "Titre",
   f_description: "Description",
@@ -156,9 +158,11 @@ const EN: Record<Key, string> = {
   whatToDo: "What to do:",
   planStale:
     "The plan is out of date: article(s) {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan.",
-  ch_reset: "edits reset: {list}",
-  ch_dropped: "articles taken out: {list}",
+  ch_reset:
+    "edits set aside (they come back if the article gets its photos back, with “Undo the last decision”): {list}",
+  ch_dropped: "articles taken out (their edits set aside the same way): {list}",
   ch_carried: "edits kept: {list}",
+  ch_restored: "edits given back (the article has its photos again): {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
   f_title: "Title",
   f_description: "Description",
