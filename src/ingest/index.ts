@@ -1,4 +1,4 @@
-import { join, relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import type { Config } from "../core/config.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
@@ -6,7 +6,7 @@ import type { ModelEvent } from "../model/download.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { notTaken } from "../sources/types.js";
 import { PhotoCache } from "../store/cache.js";
-import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
+import { CATALOG_FILE, type Catalog, keepHandEditedCatalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
 import { readDecisions, readEarlierGrouping, writeAutoGrouping } from "../store/decisions.js";
 import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
@@ -276,6 +276,16 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     await writeAutoGrouping(src.outDir, step.auto, [...autoItems, ...items], basis).catch((err: unknown) => {
       throw fileSystemError(err, src.outDir, "write the catalog in");
     });
+    // catalog.json is vbulk's: a hand edit of it is kept aside (never lost) before this run replaces it.
+    const edited = await keepHandEditedCatalog(src.outDir).catch((err: unknown) => {
+      throw fileSystemError(err, src.outDir, "write the catalog in");
+    });
+    if (edited)
+      emit({
+        type: "warning",
+        message: `${CATALOG_FILE} was edited by hand since vbulk wrote it: your version is kept as ${basename(edited)}, and ${CATALOG_FILE} is written anew from the photos.`,
+        hint: "Every ingest rewrites catalog.json. Change an article's type or colour in the plan instead (`vbulk plan DIR --set c3.color=rouge`, or on the review page), which later runs keep; regroup photos on the review page.",
+      });
     const { catalogPath, logPath } = await writeResults(src.outDir, catalog).catch((err: unknown) => {
       throw fileSystemError(err, src.outDir, "write the catalog in");
     });

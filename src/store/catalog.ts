@@ -1,8 +1,11 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { writeJsonAtomic } from "../core/atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
 import { APPLIED_GROUPING_METHODS, ARTICLE_ID, DEPARTMENTS } from "../core/vocab.js";
 import { COLOR_NAMES, SHADE_NAMES } from "../imaging/color.js";
+import { STATE_DIR } from "../sources/classify.js";
 import { readJsonFile } from "./read.js";
 
 export const CATALOG_FILE = "catalog.json";
@@ -136,8 +139,35 @@ export type CatalogPhoto = z.infer<typeof CatalogPhotoSchema>;
 /** Validates and writes DIR/catalog.json atomically. Throws if the catalog does not fit its own schema (a bug). */
 export async function writeCatalog(dir: string, catalog: Catalog): Promise<string> {
   const path = join(dir, CATALOG_FILE);
-  await writeJsonAtomic(path, CatalogSchema.parse(catalog));
+  const text = `${JSON.stringify(CatalogSchema.parse(catalog), null, 2)}\n`;
+  await writeFileAtomic(path, text);
+  // What vbulk wrote, so the next ingest can tell a hand edit from its own file (handEditedCatalog).
+  await mkdir(join(dir, STATE_DIR), { recursive: true });
+  await writeFileAtomic(join(dir, STATE_DIR, WRITTEN_FILE), `${sha256(text)}\n`);
   return path;
+}
+
+/** sha256 of the catalog.json vbulk last wrote in a folder (.vbulk/catalog.sha256). */
+const WRITTEN_FILE = "catalog.sha256";
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * When DIR/catalog.json was edited by hand since vbulk last wrote it (its sha256 differs from the one recorded),
+ * copies it to catalog.edited-<time>.json beside it before an ingest replaces it, and returns that file's path;
+ * null when it is vbulk's own (or no record exists: a catalog of an older vbulk). A seller's edit is never lost,
+ * and the ingest says where it is and where such edits belong (plan.json, which every later run keeps).
+ */
+export async function keepHandEditedCatalog(dir: string, now = new Date()): Promise<string | null> {
+  const recorded = (await readFile(join(dir, STATE_DIR, WRITTEN_FILE), "utf8").catch(() => "")).trim();
+  const text = await readFile(join(dir, CATALOG_FILE), "utf8").catch(() => null);
+  if (!recorded || text === null || sha256(text) === recorded) return null;
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
+  const kept = join(dir, `catalog.edited-${stamp}.json`);
+  await writeFileAtomic(kept, text);
+  return kept;
 }
 
 /** Reads and validates DIR/catalog.json. Throws NOT_FOUND (with `hint`) or BAD_INPUT naming the bad field. */

@@ -504,3 +504,30 @@ describe("vbulk ingest after photos were added", () => {
     assert.doesNotMatch(regroup.stderr, /earlier articles kept/);
   });
 });
+
+describe("vbulk ingest over a catalog.json edited by hand", () => {
+  it("keeps the seller's version beside it and says so, then writes its own", async () => {
+    // Before: the edit (a colour set by hand) was overwritten without a word.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const path = join(dir, "catalog.json");
+    const catalog = JSON.parse(await readFile(path, "utf8"));
+    catalog.items[0].color = catalog.items[0].color === "rouge" ? "vert" : "rouge";
+    const edited = JSON.stringify(catalog, null, 2);
+    await writeFile(path, edited);
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const kept = (await readdir(dir)).filter((f) => /^catalog\.edited-\d{8}-\d{6}\.json$/.test(f));
+    assert.equal(kept.length, 1, (await readdir(dir)).join(", "));
+    assert.equal(await readFile(join(dir, kept[0]!), "utf8"), edited, "the seller's version, byte for byte");
+    assert.match(
+      r.stderr,
+      new RegExp(`edited by hand since vbulk wrote it: your version is kept as ${kept[0]}`),
+    );
+    assert.match(r.stderr, /vbulk plan DIR --set c3\.color=rouge/);
+    // vbulk's own file is not taken for a hand edit.
+    const again = await runCli(["ingest", dir]);
+    assert.doesNotMatch(again.stderr, /edited by hand/);
+    assert.equal((await readdir(dir)).filter((f) => f.startsWith("catalog.edited-")).length, 1);
+  });
+});
