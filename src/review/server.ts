@@ -20,7 +20,6 @@ import { type Catalog, readCatalog } from "../store/catalog.js";
 import { DecisionSchema, readDecisions } from "../store/decisions.js";
 import { readStatus } from "../store/status.js";
 import {
-  checkEdits,
   conditionNames,
   currentPlan,
   decide,
@@ -33,6 +32,7 @@ import {
 } from "./actions.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest } from "./ingest.js";
+import { checkEachEdit, explainUnready } from "./refusals.js";
 import { CatalogPhotos, hostAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
@@ -172,14 +172,23 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       }
       case "/api/plan/check": {
         const { edits } = EditsSchema.parse(body);
-        checkEdits(await readCatalog(dir), edits as FieldEdit[]);
+        // Each edit alone first: a refusal names its article and field, for the page to say in its words.
+        checkEachEdit(await readCatalog(dir), edits as FieldEdit[]);
         return sendJson(res, 200, { ok: true });
       }
       case "/api/plan/save":
       case "/api/plan/generate": {
         const edits = path.endsWith("save") ? (EditsSchema.parse(body).edits as FieldEdit[]) : [];
+        if (edits.length) checkEachEdit(await readCatalog(dir), edits);
         // What happened to the seller's earlier edits (reset, dropped, carried): the page says it after the click.
-        const { changes } = await oneAtATime(() => savePlanWithChanges(dir, edits));
+        const { changes } = await oneAtATime(() => savePlanWithChanges(dir, edits)).catch(async (err) => {
+          // « Publier » on an article Vinted would not take: which of the page's fields to complete first.
+          throw await explainUnready(err, await readCatalog(dir), await currentPlan(dir), edits, dir, {
+            templates: process.env.VBULK_TEMPLATES,
+            labels: process.env.VBULK_LABELS,
+            mapping: process.env.VBULK_MAPPING,
+          }).catch(() => err);
+        });
         return sendJson(res, 200, { ...(await state(dir, opts.source)), changes });
       }
       case "/api/ingest": {
@@ -234,6 +243,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         code: err instanceof VbulkError ? err.code : undefined,
         hint: err instanceof VbulkError ? err.hint : undefined,
         ...(err instanceof VbulkError && err.code === "CONFLICT" ? { conflicts: err.context.conflicts } : {}),
+        // Why a save was refused, as data (refusals.ts): the page says it in its language, on its own fields.
+        ...(err instanceof VbulkError && err.context.refusal ? { refusal: err.context.refusal } : {}),
       });
     });
   });

@@ -859,6 +859,92 @@ describe("vbulk review of a catalog.json edited or shared by someone else", () =
   });
 });
 
+describe("vbulk review page words (French first)", { skip, concurrency: false }, () => {
+  let dir: string;
+  let review: Review;
+  let browser: Browser;
+  let page: Page;
+  let env: NodeJS.ProcessEnv;
+  const card = (id: string) => page.locator(`[data-article="${id}"]`);
+  const open = async (id: string) => {
+    await card(id)
+      .locator("details.listing")
+      .evaluate((d) => {
+        (d as HTMLDetailsElement).open = true;
+      });
+  };
+
+  before(async () => {
+    dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    env = testEnv();
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    assert.equal((await runCli(["plan", dir], { env })).code, 0);
+    review = await startReview(dir, env);
+    browser = await chromium.launch({
+      executablePath: browserPath,
+      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+    });
+    page = await browser.newPage();
+    await page.goto(review.url);
+    await card("c1").waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (review) await stop(review);
+  });
+
+  it("a save of several fields with one bad value names that field in French, not the terminal's --set", async () => {
+    // Before: « Expected an amount in euros … for --set c1.price but received "-5" Rien n'a été enregistré. » and
+    // « Que faire : Nothing was written. » (only a save of exactly one field was put in the page's words).
+    const planBefore = await readFile(join(dir, "plan.json"), "utf8");
+    await open("c1");
+    await card("c1").getByLabel("Titre").fill("Pull en laine bleu");
+    await card("c1").getByLabel("Prix (€)").fill("-5");
+    await card("c1").getByLabel("Marque").fill("Levi's");
+    await card("c1").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    const top = page.locator("p.message");
+    await top.getByText(/Rien n'a été enregistré/).waitFor();
+    const said = (await top.textContent()) ?? "";
+    assert.match(said, /^Un prix est un nombre positif .* Rien n'a été enregistré\.$/);
+    assert.doesNotMatch(said, /--set|Expected|Nothing|Que faire/);
+    const alerts = await card("c1").locator(".field .error").allTextContents();
+    assert.deepEqual(alerts, [said.replace(/ Rien n'a été enregistré\.$/, "")], "under « Prix » only");
+    assert.equal(
+      await card("c1").locator("#c1-price").getAttribute("aria-invalid"),
+      "true",
+      "the price field is the one marked",
+    );
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
+  });
+
+  it("« Publier » on an article that is not ready says which fields of the page to complete", async () => {
+    // Before: « Expected articles that are ready for Vinted … » and « Que faire : Fix what it needs first (e.g.
+    // --set c3.size=M, --gender femme), then --publish it. »: a page user has neither flag.
+    const planBefore = await readFile(join(dir, "plan.json"), "utf8");
+    await open("c2");
+    await card("c2").getByLabel("Publier").check();
+    await card("c2").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    const top = page.locator("p.message");
+    await top.getByText(/ne peut pas être coché/).waitFor();
+    const said = (await top.textContent()) ?? "";
+    assert.match(
+      said,
+      /^« Publier » ne peut pas être coché pour c2 : .* Complétez d'abord « Type », enregistrez, puis cochez « Publier »\. Rien n'a été enregistré\.$/,
+    );
+    assert.doesNotMatch(said, /--|Expected|Que faire/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
+
+    // With the type chosen in the same save, what is still missing is the department (« Rayon »).
+    await card("c2").locator('select[name="category"]').selectOption("hoodie");
+    await card("c2").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await top.getByText(/Complétez d'abord « Rayon »/).waitFor();
+    assert.doesNotMatch((await top.textContent()) ?? "", /« Type »/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json still untouched");
+  });
+});
+
 describe("vbulk review exit codes", () => {
   it("exits 2 for a folder that does not exist, a taken --port or an unknown flag, and creates nothing", async () => {
     const missing = join(await tempDir("vbulk-review-"), "no-such-folder");

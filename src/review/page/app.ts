@@ -139,6 +139,12 @@ interface Notice {
   detail?: string | undefined;
 }
 
+/** Why the server refused a save, as data the page words itself (src/review/refusals.ts). */
+type SaveRefusal =
+  | { code: "BAD_VALUE"; id: string; field: string; value: string }
+  | { code: "UNKNOWN_ARTICLE"; id: string }
+  | { code: "NOT_READY"; id: string; excluded: boolean; fields: string[]; other: string[] };
+
 /** An error the server explained: its message and, from a VbulkError, what to do (its hint). */
 class ApiError extends Error {
   constructor(
@@ -146,6 +152,7 @@ class ApiError extends Error {
     readonly hint: string | null,
     readonly code: string | null = null,
     readonly conflicts: { id: string; field: string; now: unknown }[] = [],
+    readonly refusal: SaveRefusal | null = null,
   ) {
     super(message);
   }
@@ -176,7 +183,13 @@ function noticeView(n: Notice, attrs: Record<string, unknown>): HTMLElement {
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   let res: Response;
-  let data: T & { error?: string; hint?: string; code?: string; conflicts?: ApiError["conflicts"] };
+  let data: T & {
+    error?: string;
+    hint?: string;
+    code?: string;
+    conflicts?: ApiError["conflicts"];
+    refusal?: SaveRefusal;
+  };
   try {
     res = await fetch(path, {
       method: body === undefined ? "GET" : "POST",
@@ -202,6 +215,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       data.hint ?? null,
       data.code ?? null,
       data.conflicts ?? [],
+      data.refusal ?? null,
     );
   return data;
 }
@@ -528,6 +542,8 @@ function card(a: Article, articles: Article[]): HTMLElement {
 }
 
 const TEXT_FIELDS = ["title", "price", "size", "brand"] as const;
+/** The fields the page sets with a list or a box: a refused value is one the list did not offer. */
+const SELECTS = ["condition", "category", "color", "gender", "publish", "excluded"];
 
 function listingForm(a: Article): HTMLElement | null {
   const item = state?.plan?.items.find((i) => i.cluster_id === a.id);
@@ -665,7 +681,7 @@ function scheduleCheck(id: string, field: string, value: string): void {
         fieldErrors.delete(key);
       } catch (err) {
         if (err instanceof ServerGone) return showServerDown();
-        fieldErrors.set(key, explain(field, (err as Error).message, value));
+        fieldErrors.set(key, refusalText(err, value) ?? explain(field, (err as Error).message, value));
       }
       showFieldError(id, field);
     }, 250),
@@ -700,7 +716,8 @@ function normalise(field: string, value: string): string {
  */
 function explain(field: string, serverMessage: string, value = ""): string {
   const key = `err_${field}`;
-  if (!hasKey(key)) return serverMessage;
+  if (!hasKey(key))
+    return SELECTS.includes(field) ? t(lang, "err_choice", { f: fieldLabel(field) }) : serverMessage;
   // The server says one sentence for every refused text ("a one-line text of 1 to 100 characters (not only spaces,
   // no control characters)"): the reason is read from the value, or a 30-character title with an invisible mark
   // pasted in was told it has the wrong length.
@@ -768,15 +785,60 @@ async function saveListing(id: string): Promise<void> {
       await load().catch(() => {});
       return render();
     }
-    const field = edits.length === 1 ? edits[0]!.field : "";
-    const value = edits.length === 1 ? edits[0]!.value : "";
-    if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message, value));
-    message =
-      field && hasKey(`err_${field}`)
-        ? { text: `${explain(field, (err as Error).message, value)} ${t(lang, "nothingSaved")}` }
-        : notice(err, t(lang, "nothingSaved"));
+    const refusal = err instanceof ApiError ? err.refusal : null;
+    const said = refusalText(err, refusal?.code === "BAD_VALUE" ? (draft[refusal.field] ?? "") : "");
+    if (refusal && said) {
+      // Under the field the server named (of several edited, the one refused), and at the top.
+      if (refusal.code === "BAD_VALUE") fieldErrors.set(`${refusal.id}.${refusal.field}`, said);
+      if (refusal.code === "NOT_READY") fieldErrors.set(`${refusal.id}.publish`, said);
+      message = { text: `${said} ${t(lang, "nothingSaved")}` };
+      // An article a decision renumbered or merged: show the articles as they are now (what was typed stays).
+      if (refusal.code === "UNKNOWN_ARTICLE") await load().catch(() => {});
+    } else
+      message = {
+        text: t(lang, "saveRefused", { e: (err as Error).message }),
+        hint: err instanceof ApiError ? usefulHint(err.hint) : null,
+      };
   }
   render();
+}
+
+/** A field's name as its label on the page, in quotes: « Type », « Rayon ». */
+function fieldLabel(field: string): string {
+  const key = `f_${field}`;
+  const name = hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
+  return lang === "fr" ? `« ${name} »` : `“${name}”`;
+}
+
+/**
+ * A refused save or check in the page's words, naming the page's fields and controls (the server's message is the
+ * terminal's: "… for --set c10.price …", "then --publish it"), or null when the server gave no refusal to word.
+ * `value`: what the seller typed in the refused field.
+ */
+function refusalText(err: unknown, value: string): string | null {
+  const r = err instanceof ApiError ? err.refusal : null;
+  if (!r) return null;
+  if (r.code === "BAD_VALUE") return explain(r.field, (err as Error).message, value);
+  if (r.code === "UNKNOWN_ARTICLE") return t(lang, "goneArticle", { id: r.id });
+  const todo = [
+    r.excluded ? t(lang, "notReadyExcluded") : "",
+    r.fields.length
+      ? t(lang, "notReadyFields", {
+          f: r.fields.map(fieldLabel).join(lang === "fr" ? " et " : " and "),
+        })
+      : "",
+    r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(" ; ") }) : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  return t(lang, "notReady", { id: r.id, todo });
+}
+
+/** The server's hint, unless it only says that nothing was written (the page says it already) or names a flag. */
+function usefulHint(hint: string | null): string | null {
+  if (!hint || /--[a-z]/.test(hint)) return null;
+  const rest = hint.replace(/\s*Nothing was (written|saved)\.?/g, "").trim();
+  return rest || null;
 }
 
 function actions(): HTMLElement {

@@ -80,6 +80,15 @@ const FR = {
   err_control:
     "« {f} » contient un caractère invisible ou de contrôle non accepté ({c}, souvent venu d'un copier-coller) : retirez-le.",
   err_blank: "« {f} » ne peut pas être fait que d'espaces.",
+  err_choice: "{f} : choisissez une valeur de la liste.",
+  notReady:
+    "« Publier » ne peut pas être coché pour {id} : Vinted ne prendrait pas cet article tel quel. {todo}",
+  notReadyFields: "Complétez d'abord {f}, enregistrez, puis cochez « Publier ».",
+  notReadyExcluded: "Décochez d'abord « Exclure ».",
+  notReadyOther: "À régler aussi : {r}.",
+  goneArticle:
+    "L'article {id} n'est plus dans le catalogue (une décision de regroupement l'a renuméroté ou fusionné). La page montre maintenant les articles tels qu'ils sont : retrouvez-le et saisissez à nouveau.",
+  saveRefused: "Rien n'a été enregistré. La raison donnée par vbulk (en anglais) : {e}",
   tabChar: "tabulation",
   drafts: "Créer les brouillons",
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
@@ -181,6 +190,14 @@ const EN: Record<Key, string> = {
   err_control:
     "“{f}” holds an invisible or control character that is not accepted ({c}, often from a copy and paste): remove it.",
   err_blank: "“{f}” cannot be only spaces.",
+  err_choice: "{f}: choose a value from the list.",
+  notReady: "“Publish” cannot be ticked for {id}: Vinted would not take this article as it is. {todo}",
+  notReadyFields: "First complete {f}, save, then tick “Publish”.",
+  notReadyExcluded: "First untick “Exclude”.",
+  notReadyOther: "Also to settle: {r}.",
+  goneArticle:
+    "Article {id} is no longer in the catalog (a grouping decision renumbered or merged it). The page now shows the articles as they are: find it and type again.",
+  saveRefused: "Nothing was saved. vbulk's reason: {e}",
   tabChar: "tab",
   drafts: "Create the drafts",
   publishSwitch: "Publish for real (otherwise: drafts only)",
