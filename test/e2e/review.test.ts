@@ -943,6 +943,20 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     assert.doesNotMatch((await top.textContent()) ?? "", /« Type »/);
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json still untouched");
   });
+
+  it("the card and the merge/move lists name the type the seller chose, once saved", async () => {
+    // Before: « c3 · type non reconnu (à choisir) » stayed on the card (the catalog's type, not the plan's), and
+    // every entry of « Fusionner avec » read the same, so the lists told the articles apart by id only.
+    await open("c3");
+    await card("c3").locator('select[name="category"]').selectOption("jeans");
+    await card("c3").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+    assert.equal((await readJson(dir, "plan.json")).items[2].category, "jeans");
+    assert.equal(await card("c3").locator("h2").textContent(), "c3 · Jean");
+    const merge = await card("c1").getByLabel("Fusionner avec (c1)").locator("option").allTextContents();
+    assert.ok(merge.includes("c3 · Jean"), merge.join(", "));
+    assert.ok(merge.includes("c2 · type non reconnu (à choisir)"), "an article with no type chosen says so");
+  });
 });
 
 describe("vbulk review exit codes", () => {

@@ -241,6 +241,11 @@ function h<K extends keyof HTMLElementTagNameMap>(
 const img = (sha: string | null, kind: "thumb" | "photo") =>
   sha ? `/${kind}/${sha}?t=${encodeURIComponent(token)}` : "";
 
+/** An article's type: the plan's when it has the article (the seller may have chosen it), else the catalog's. */
+function categoryOf(a: Article): string {
+  return state?.plan?.items.find((i) => i.cluster_id === a.id)?.category ?? a.category;
+}
+
 function labelName(id: string): string {
   const l = state?.meta.labels.find((x) => x.id === id);
   if (!l && id === "unknown") return t(lang, "unknownType");
@@ -415,7 +420,7 @@ function articlePicker(key: string, label: string, articles: Article[]): HTMLSel
     },
     ...articles.map((a) => {
       const sha = a.photos[0]?.sha ?? "";
-      return h("option", { value: sha, selected: sha === picked }, `${a.id} · ${labelName(a.category)}`);
+      return h("option", { value: sha, selected: sha === picked }, `${a.id} · ${labelName(categoryOf(a))}`);
     }),
   ) as HTMLSelectElement;
 }
@@ -496,7 +501,7 @@ function card(a: Article, articles: Article[]): HTMLElement {
     h(
       "header",
       {},
-      h("h2", { id: `h-${a.id}` }, `${a.id} · ${labelName(a.category)}`),
+      h("h2", { id: `h-${a.id}` }, `${a.id} · ${labelName(categoryOf(a))}`),
       h(
         "p",
         { class: "facts" },
