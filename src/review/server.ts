@@ -33,7 +33,7 @@ import {
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest } from "./ingest.js";
 import { checkEachEdit, explainUnready } from "./refusals.js";
-import { CatalogPhotos, hostAllowed, sameToken, tokenOf } from "./security.js";
+import { CatalogPhotos, hostAllowed, originAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
 /** Where the bundled page (app.js, app.css) is once built (`npm run build:page`). */
@@ -224,6 +224,17 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     );
     if (!hostAllowed(req.headers.host, port)) return sendJson(res, 403, { error: "Host not allowed." });
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
+    // The browser asks for it by itself, without the token: nothing to serve, and no 403 in the console each load.
+    if (url.pathname === "/favicon.ico") {
+      res.writeHead(204, { "Cache-Control": "no-store" });
+      return res.end();
+    }
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, port))
+      return sendJson(res, 403, {
+        error: `Expected a request from the review page (http://127.0.0.1:${port}) but its Origin header is ${JSON.stringify(origin)}: refused, nothing was done.`,
+        hint: "Use the page at the link `vbulk review` printed; a page of another site may not act on it.",
+      });
     if (!sameToken(tokenOf(req, url), token))
       return sendJson(res, 403, {
         error: "Missing or wrong token: open the link printed by `vbulk review`.",

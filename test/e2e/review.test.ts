@@ -957,6 +957,62 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     assert.ok(merge.includes("c3 · Jean"), merge.join(", "));
     assert.ok(merge.includes("c2 · type non reconnu (à choisir)"), "an article with no type chosen says so");
   });
+
+  it("refuses a request from another site's page even with the token, and answers /favicon.ico without one", async () => {
+    // Before: Origin https://evil.example with the token got 200 (the token alone guarded writes), and every load
+    // logged « 403 (Forbidden) » for /favicon.ico in the console.
+    const post = (origin: string | null) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const body = JSON.stringify({ edits: [{ id: "c1", field: "price", value: "20" }] });
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port: review.port,
+            path: "/api/plan/check",
+            method: "POST",
+            headers: {
+              "Content-Type": "application/json",
+              "X-Vbulk-Token": review.token,
+              ...(origin === null ? {} : { Origin: origin }),
+            },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (d) => {
+              text += d;
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+    const evil = await post("https://evil.example");
+    assert.equal(evil.status, 403);
+    assert.match(evil.body, /Origin header is \\"https:\/\/evil\.example\\"/);
+    assert.equal((await post("null")).status, 403, "a sandboxed frame's null origin too");
+    assert.equal((await post(`http://127.0.0.1:${review.port}`)).status, 200, "the page's own origin");
+    assert.equal((await post(`http://localhost:${review.port}`)).status, 200, "opened as localhost");
+    assert.equal((await post(`http://127.0.0.1:${review.port + 1}`)).status, 403, "another port");
+    assert.equal((await post(null)).status, 200, "no Origin (curl, the page's own GETs): the token decides");
+
+    assert.equal((await rawGet(review.port, "/favicon.ico")).status, 204);
+    const errors: string[] = [];
+    const fresh = await browser.newPage();
+    fresh.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await fresh.goto(review.url);
+    // A save from the page (its POSTs carry its Origin) still works.
+    const c4 = fresh.locator('[data-article="c4"]');
+    await c4.locator("details.listing summary").click();
+    await c4.getByLabel("Prix (€)").fill("17");
+    await c4.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await fresh.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+    await fresh.close();
+    assert.equal((await readJson(dir, "plan.json")).items[3].price, 17);
+    assert.deepEqual(errors, [], "no error in the console");
+  });
 });
 
 describe("vbulk review exit codes", () => {
