@@ -226,7 +226,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     const photo = page.locator('[data-testid="photo-IMG_0007.jpg"] button.thumb');
     await photo.focus();
     await page.keyboard.press("Space");
-    await page.getByText("1 photo(s) sélectionnée(s)").waitFor();
+    await page.getByText("1 photo sélectionnée").waitFor();
     await page.getByRole("button", { name: "Nouvel article" }).focus();
     await page.keyboard.press("Enter");
     await page.locator("article.card").nth(5).waitFor();
@@ -291,7 +291,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // Before: the page saved its 35.50 over the terminal's 40 and said « Enregistré. »: the terminal's edit was lost.
     const card = page.locator('[data-article="c1"]');
     const price = card.getByLabel("Prix (€)");
-    assert.equal(await price.inputValue(), "35.5");
+    assert.equal(await price.inputValue(), "35,50", "the French way");
     // Not typing: the page shows what a terminal sets, without a reload.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const set = await runCli(["plan", dir, "--set", "c1.price=39"], { env });
@@ -306,7 +306,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(again.code, 0, again.stderr);
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
     await page
-      .getByText(/Rien n'a été enregistré : prix de c1 \(maintenant 40\) a changé dans plan\.json/)
+      .getByText(/Rien n'a été enregistré : prix de c1 \(maintenant 40 €\) a changé dans plan\.json/)
       .waitFor();
     assert.equal((await readJson(dir, "plan.json")).items[0].price, 40, "the terminal's edit is kept");
     assert.equal(await price.inputValue(), "35,50", "what the seller typed is still there");
@@ -334,7 +334,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByText("Enregistré.", { exact: true }).waitFor();
     await page.getByRole("switch").check();
     await page.getByText("Ces articles seront PUBLIÉS").waitFor();
-    assert.match((await page.locator(".public").textContent()) ?? "", /c1 · .* · 35\.5 € · IMG_0001\.jpg/);
+    assert.match((await page.locator(".public").textContent()) ?? "", /c1 · .* · 35,50 € · IMG_0001\.jpg/);
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/typed confirmation "publier 1"/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");
@@ -489,7 +489,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await stale.waitFor();
     assert.match(
       (await stale.textContent()) ?? "",
-      /Le plan n'est plus à jour : article\(s\) .*c1.* modifié\(s\) depuis/,
+      /Le plan n'est plus à jour : les articles .*c1.* ont changé depuis/,
     );
     // Execute refuses it, and the page says what to do (the hint), not only what went wrong.
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
@@ -1012,6 +1012,72 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     await fresh.close();
     assert.equal((await readJson(dir, "plan.json")).items[3].price, 17);
     assert.deepEqual(errors, [], "no error in the console");
+  });
+
+  it("says one thing in the singular and several in the plural, prices the French way, and no English « Unknown »", async () => {
+    // Before: « 1 doublons mis de côté », « 1 photo(s) », « article(s) c1 modifié(s) », a price typed « 12,50 »
+    // shown back as « 12.5 € », and « Marque » filled with the English « Unknown ».
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(review.url);
+      const c = (id: string) => fresh.locator(`[data-article="${id}"]`);
+      await c("c5").waitFor();
+      const catalog = await readJson(dir, "catalog.json");
+      const n = (k: number, one: string, other: string) => `${k} ${k < 2 ? one : other}`;
+      const s = catalog.summary;
+      assert.equal(
+        ((await fresh.locator("p.summary").textContent()) ?? "").split(" — ")[1],
+        [
+          n(s.articles, "article", "articles"),
+          n(s.photos, "photo", "photos"),
+          n(s.duplicates, "doublon mis de côté", "doublons mis de côté"),
+          n(s.errors, "illisible", "illisibles"),
+        ].join(", "),
+      );
+      for (const a of catalog.items)
+        assert.match(
+          (await c(a.id).locator(".facts").textContent()) ?? "",
+          new RegExp(`^${n(a.photos.length, "photo", "photos")} · `),
+        );
+      assert.doesNotMatch((await fresh.textContent("body")) ?? "", /\(s\)/);
+
+      await c("c5").locator("details.listing summary").click();
+      const brand = c("c5").getByLabel("Marque");
+      assert.equal(await brand.inputValue(), "", "no English « Unknown » in a French form");
+      assert.equal(await brand.getAttribute("placeholder"), "sans marque (laissez vide)");
+      // Typed then erased: nothing to save for the brand, which stays as it was.
+      await brand.fill("Zara");
+      await brand.fill("");
+      await c("c5").getByLabel("Prix (€)").fill("12,50");
+      await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+      await fresh.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+      const item = (await readJson(dir, "plan.json")).items[4];
+      assert.equal(item.price, 12.5);
+      assert.equal(item.brand, "Unknown", "what is saved for the brand is unchanged");
+      assert.ok(!item.edited.includes("brand"), "and not marked as the seller's edit");
+      assert.equal(await c("c5").getByLabel("Prix (€)").inputValue(), "12,50");
+      assert.match((await c("c5").locator("details.listing summary").textContent()) ?? "", / · 12,50 €$/);
+      await c("c5").locator("details.listing summary").click();
+      await brand.fill("Levi's");
+      await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+      await until(
+        async () => (await readJson(dir, "plan.json")).items[4].brand === "Levi's",
+        "a typed brand is saved",
+      );
+
+      // One article out of date is said in the singular.
+      const sha = catalog.photos.find((p: { file: string }) => p.file === catalog.items[0].photos[0]).sha256;
+      await fresh.getByRole("checkbox", { name: `Sélectionner ${catalog.items[0].photos[0]}` }).check();
+      await fresh.getByRole("button", { name: "Retirer de l'annonce" }).click();
+      await fresh.locator(".actions p.stale").waitFor();
+      assert.ok(sha);
+      assert.match(
+        (await fresh.locator(".actions p.stale").textContent()) ?? "",
+        /^Le plan n'est plus à jour : l'article c1 a changé depuis/,
+      );
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import "./app.css";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
-import { hasKey, type Lang, statusWord, t } from "./i18n.js";
+import { hasKey, type Lang, statusWord, t, tn } from "./i18n.js";
 
 interface Photo {
   sha: string | null;
@@ -246,6 +246,12 @@ function categoryOf(a: Article): string {
   return state?.plan?.items.find((i) => i.cluster_id === a.id)?.category ?? a.category;
 }
 
+/** A price as the page's language writes it: « 12,50 » in French, "12.50" in English, « 20 » for a round one. */
+function priceText(price: number): string {
+  const text = Number.isInteger(price) ? String(price) : price.toFixed(2);
+  return lang === "fr" ? text.replace(".", ",") : text;
+}
+
 function labelName(id: string): string {
   const l = state?.meta.labels.find((x) => x.id === id);
   if (!l && id === "unknown") return t(lang, "unknownType");
@@ -430,8 +436,8 @@ function selectionBar(articles: Article[]): HTMLElement | null {
   const target = articlePicker("move", t(lang, "moveTo"), articles);
   return h(
     "div",
-    { class: "selection", role: "region", "aria-label": t(lang, "selection", { n: selected.size }) },
-    h("strong", {}, t(lang, "selection", { n: selected.size })),
+    { class: "selection", role: "region", "aria-label": tn(lang, "selection", selected.size) },
+    h("strong", {}, tn(lang, "selection", selected.size)),
     h("label", {}, `${t(lang, "moveTo")} `, target),
     h(
       "button",
@@ -505,7 +511,7 @@ function card(a: Article, articles: Article[]): HTMLElement {
       h(
         "p",
         { class: "facts" },
-        `${t(lang, "photos", { n: a.photos.length })} · ${a.color} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
+        `${tn(lang, "photos", a.photos.length)} · ${a.color} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
         a.runner_up
           ? ` · ${t(lang, "runnerUp", { c: labelName(a.runner_up.category), s: a.runner_up.score.toFixed(2) })}`
           : "",
@@ -554,10 +560,23 @@ function listingForm(a: Article): HTMLElement | null {
   const item = state?.plan?.items.find((i) => i.cluster_id === a.id);
   if (!item) return null;
   const draft = drafts.get(a.id) ?? {};
-  const value = (f: keyof PlanItem) => draft[f] ?? (item[f] === null ? "" : String(item[f]));
+  // A price in the page's language (« 12,50 »); "Unknown", vbulk's word for no brand, as an empty field.
+  const shown = (f: keyof PlanItem): string =>
+    item[f] === null
+      ? ""
+      : f === "price"
+        ? priceText(item.price)
+        : f === "brand" && item.brand === UNKNOWN_BRAND
+          ? ""
+          : String(item[f]);
+  const value = (f: keyof PlanItem) => draft[f] ?? shown(f);
   const setDraft = (f: string, v: string) => {
     if (!shownValues.has(`${a.id}.${f}`)) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
-    drafts.set(a.id, { ...(drafts.get(a.id) ?? {}), [f]: v });
+    const next = { ...(drafts.get(a.id) ?? {}), [f]: v };
+    // Typed then erased where there was no brand: nothing to save (the plan keeps its "Unknown").
+    if (f === "brand" && !v.trim() && item.brand === UNKNOWN_BRAND) delete next[f];
+    if (Object.keys(next).length) drafts.set(a.id, next);
+    else drafts.delete(a.id);
     scheduleCheck(a.id, f, v);
   };
   const field = (f: string, control: HTMLElement) =>
@@ -576,6 +595,7 @@ function listingForm(a: Article): HTMLElement | null {
       name: f,
       type: "text",
       inputmode: f === "price" ? "decimal" : undefined,
+      placeholder: f === "brand" ? t(lang, "brandNone") : undefined,
       value: value(f),
       "aria-invalid": fieldErrors.has(`${a.id}.${f}`) ? "true" : undefined,
       "aria-describedby": fieldErrors.has(`${a.id}.${f}`) ? `${a.id}-${f}-err` : undefined,
@@ -603,7 +623,7 @@ function listingForm(a: Article): HTMLElement | null {
   return h(
     "details",
     { class: "listing", open: drafts.has(a.id) || undefined },
-    h("summary", {}, `${t(lang, "listing")} : ${item.title} · ${item.price} €`),
+    h("summary", {}, `${t(lang, "listing")} : ${item.title} · ${priceText(item.price)} €`),
     item.needs_review.length
       ? h(
           "p",
@@ -710,8 +730,12 @@ function showFieldError(id: string, field: string): void {
   }
 }
 
-/** "12,50" is how a French seller writes a price. */
+/** vbulk's brand for none (the plan's rules): the page shows it as an empty field. */
+const UNKNOWN_BRAND = "Unknown";
+
+/** "12,50" is how a French seller writes a price; an erased brand is no brand ("Unknown", as the plan says it). */
 function normalise(field: string, value: string): string {
+  if (field === "brand" && !value.trim()) return UNKNOWN_BRAND;
   return field === "price" ? value.trim().replace(",", ".") : value;
 }
 
@@ -782,7 +806,12 @@ async function saveListing(id: string): Promise<void> {
                   .replace(/ \(€\)$/, "")
                   .toLowerCase()
               : c.field,
-            now: c.now === null || c.now === "" ? "—" : String(c.now),
+            now:
+              c.now === null || c.now === ""
+                ? "—"
+                : c.field === "price" && typeof c.now === "number"
+                  ? `${priceText(c.now)} €`
+                  : String(c.now),
           }),
         )
         .join(", ");
@@ -857,7 +886,7 @@ function actions(): HTMLElement {
       ? h(
           "p",
           { class: "warn stale", role: "status" },
-          t(lang, "planStale", { ids: state.planStale.join(", ") }),
+          tn(lang, "planStale", state.planStale.length, { ids: state.planStale.join(", ") }),
         )
       : null,
     h(
@@ -897,7 +926,11 @@ function actions(): HTMLElement {
                         "ul",
                         {},
                         ...publishing.map((i) =>
-                          h("li", {}, `${i.cluster_id} · ${i.title} · ${i.price} € · ${i.photos.join(", ")}`),
+                          h(
+                            "li",
+                            {},
+                            `${i.cluster_id} · ${i.title} · ${priceText(i.price)} € · ${i.photos.join(", ")}`,
+                          ),
                         ),
                       ),
                       h(
@@ -1140,7 +1173,12 @@ function render(): void {
     h(
       "p",
       { class: "summary" },
-      `${state.folder} — ${t(lang, "summary", { articles: cat.summary.articles, photos: cat.summary.photos, duplicates: cat.summary.duplicates, errors: cat.summary.errors })}`,
+      `${state.folder} — ${[
+        tn(lang, "sumArticles", cat.summary.articles),
+        tn(lang, "sumPhotos", cat.summary.photos),
+        tn(lang, "sumDuplicates", cat.summary.duplicates),
+        tn(lang, "sumErrors", cat.summary.errors),
+      ].join(", ")}`,
     ),
     h(
       "div",

@@ -7,13 +7,21 @@ const FR = {
   analyse: "Analyser les photos de {s}",
   analysing: "Analyse : {stage} {done}/{total}",
   dropZip: "…ou déposez ici un ZIP de photos (ou cliquez pour le choisir)",
-  summary: "{articles} articles, {photos} photos, {duplicates} doublons mis de côté, {errors} illisibles",
+  sumArticles_one: "{n} article",
+  sumArticles_other: "{n} articles",
+  sumPhotos_one: "{n} photo",
+  sumPhotos_other: "{n} photos",
+  sumDuplicates_one: "{n} doublon mis de côté",
+  sumDuplicates_other: "{n} doublons mis de côté",
+  sumErrors_one: "{n} illisible",
+  sumErrors_other: "{n} illisibles",
   doubtfulFirst: "Douteux d'abord",
   undo: "Annuler la dernière décision ({n})",
   undone: "Décision annulée.",
   saved: "Enregistré.",
   article: "Article",
-  photos: "{n} photo(s)",
+  photos_one: "{n} photo",
+  photos_other: "{n} photos",
   unknownType: "type non reconnu (à choisir)",
   score: "score {s}",
   low: "à vérifier",
@@ -24,7 +32,8 @@ const FR = {
   select: "Sélectionner {f}",
   open: "Ouvrir {f} en grand",
   close: "Fermer",
-  selection: "{n} photo(s) sélectionnée(s)",
+  selection_one: "{n} photo sélectionnée",
+  selection_other: "{n} photos sélectionnées",
   moveTo: "Déplacer vers",
   move: "Déplacer",
   newArticle: "Nouvel article",
@@ -53,8 +62,10 @@ const FR = {
   rr_department: "rayon inconnu : choisissez-le dans « Rayon »",
   rr_size: "taille manquante : Vinted en demande une pour ce type",
   whatToDo: "Que faire :",
-  planStale:
-    "Le plan n'est plus à jour : article(s) {ids} modifié(s) depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan.",
+  planStale_one:
+    "Le plan n'est plus à jour : l'article {ids} a changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan.",
+  planStale_other:
+    "Le plan n'est plus à jour : les articles {ids} ont changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan.",
   ch_reset: "modifications remises à zéro : {list}",
   ch_dropped: "articles retirés : {list}",
   ch_carried: "modifications gardées : {list}",
@@ -64,6 +75,7 @@ const FR = {
   f_price: "Prix (€)",
   f_size: "Taille",
   f_brand: "Marque",
+  brandNone: "sans marque (laissez vide)",
   f_condition: "État",
   f_category: "Type",
   f_color: "Couleur",
@@ -117,13 +129,21 @@ const EN: Record<Key, string> = {
   analyse: "Analyse the photos of {s}",
   analysing: "Analysing: {stage} {done}/{total}",
   dropZip: "…or drop a ZIP of photos here (or click to choose one)",
-  summary: "{articles} articles, {photos} photos, {duplicates} duplicates set aside, {errors} unreadable",
+  sumArticles_one: "{n} article",
+  sumArticles_other: "{n} articles",
+  sumPhotos_one: "{n} photo",
+  sumPhotos_other: "{n} photos",
+  sumDuplicates_one: "{n} duplicate set aside",
+  sumDuplicates_other: "{n} duplicates set aside",
+  sumErrors_one: "{n} unreadable",
+  sumErrors_other: "{n} unreadable",
   doubtfulFirst: "Doubtful first",
   undo: "Undo the last decision ({n})",
   undone: "Decision undone.",
   saved: "Saved.",
   article: "Article",
-  photos: "{n} photo(s)",
+  photos_one: "{n} photo",
+  photos_other: "{n} photos",
   unknownType: "type not recognised (choose one)",
   score: "score {s}",
   low: "check this",
@@ -134,7 +154,8 @@ const EN: Record<Key, string> = {
   select: "Select {f}",
   open: "Open {f} large",
   close: "Close",
-  selection: "{n} photo(s) selected",
+  selection_one: "{n} photo selected",
+  selection_other: "{n} photos selected",
   moveTo: "Move to",
   move: "Move",
   newArticle: "New article",
@@ -163,8 +184,10 @@ const EN: Record<Key, string> = {
   rr_department: "department unknown: choose it in “Department”",
   rr_size: "size missing: Vinted requires one for this type",
   whatToDo: "What to do:",
-  planStale:
-    "The plan is out of date: article(s) {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan.",
+  planStale_one:
+    "The plan is out of date: article {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan.",
+  planStale_other:
+    "The plan is out of date: articles {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan.",
   ch_reset: "edits reset: {list}",
   ch_dropped: "articles taken out: {list}",
   ch_carried: "edits kept: {list}",
@@ -174,6 +197,7 @@ const EN: Record<Key, string> = {
   f_price: "Price (€)",
   f_size: "Size",
   f_brand: "Brand",
+  brandNone: "no brand (leave empty)",
   f_condition: "Condition",
   f_category: "Type",
   f_color: "Colour",
@@ -222,6 +246,18 @@ export type Lang = "fr" | "en";
 export function t(lang: Lang, key: Key, vars: Record<string, string | number> = {}): string {
   const text: string = lang === "en" ? EN[key] : FR[key];
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+}
+
+/** Keys said in the singular or the plural: KEY_one and KEY_other. */
+type Counted = { [K in Key]: K extends `${infer B}_one` ? B : never }[Key];
+
+/**
+ * The text for `key` said of `n` things, in the singular or the plural ({n} filled): French takes the singular for 0
+ * and 1 (« 0 doublon », « 1 photo »), English for 1 only.
+ */
+export function tn(lang: Lang, key: Counted, n: number, vars: Record<string, string | number> = {}): string {
+  const one = lang === "fr" ? n < 2 : n === 1;
+  return t(lang, `${key}_${one ? "one" : "other"}`, { n, ...vars });
 }
 
 export function hasKey(key: string): key is Key {
