@@ -31,6 +31,18 @@ export function hostAllowed(host: string | undefined, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
+/**
+ * The page's own origins (http://127.0.0.1:PORT, http://localhost:PORT). A request whose Origin header names
+ * another (a page of another site, a sandboxed frame's "null") is refused even with the token: the token alone
+ * guarded writes, and it sits in the page's URL (history, screenshots). A request with no Origin (the page's own
+ * GETs, curl) is left to the token.
+ */
+export function originAllowed(origin: string | undefined, port: number): boolean {
+  return (
+    origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
+  );
+}
+
 /** The token of a request: the X-Vbulk-Token header, or ?t= for what the browser fetches by itself (images). */
 export function tokenOf(req: IncomingMessage, url: URL): string | null {
   const header = req.headers["x-vbulk-token"];

@@ -20,7 +20,6 @@ import { type Catalog, readCatalog } from "../store/catalog.js";
 import { DecisionSchema, readDecisions } from "../store/decisions.js";
 import { readStatus } from "../store/status.js";
 import {
-  checkEdits,
   conditionNames,
   currentPlan,
   decide,
@@ -33,7 +32,8 @@ import {
 } from "./actions.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest } from "./ingest.js";
-import { CatalogPhotos, hostAllowed, sameToken, tokenOf } from "./security.js";
+import { checkEachEdit, explainUnready } from "./refusals.js";
+import { CatalogPhotos, hostAllowed, originAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
 /** Where the bundled page (app.js, app.css) is once built (`npm run build:page`). */
@@ -172,14 +172,23 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       }
       case "/api/plan/check": {
         const { edits } = EditsSchema.parse(body);
-        checkEdits(await readCatalog(dir), edits as FieldEdit[]);
+        // Each edit alone first: a refusal names its article and field, for the page to say in its words.
+        checkEachEdit(await readCatalog(dir), edits as FieldEdit[]);
         return sendJson(res, 200, { ok: true });
       }
       case "/api/plan/save":
       case "/api/plan/generate": {
         const edits = path.endsWith("save") ? (EditsSchema.parse(body).edits as FieldEdit[]) : [];
+        if (edits.length) checkEachEdit(await readCatalog(dir), edits);
         // What happened to the seller's earlier edits (reset, dropped, carried): the page says it after the click.
-        const { changes } = await oneAtATime(() => savePlanWithChanges(dir, edits));
+        const { changes } = await oneAtATime(() => savePlanWithChanges(dir, edits)).catch(async (err) => {
+          // « Publier » on an article Vinted would not take: which of the page's fields to complete first.
+          throw await explainUnready(err, await readCatalog(dir), await currentPlan(dir), edits, dir, {
+            templates: process.env.VBULK_TEMPLATES,
+            labels: process.env.VBULK_LABELS,
+            mapping: process.env.VBULK_MAPPING,
+          }).catch(() => err);
+        });
         return sendJson(res, 200, { ...(await state(dir, opts.source)), changes });
       }
       case "/api/ingest": {
@@ -215,6 +224,17 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     );
     if (!hostAllowed(req.headers.host, port)) return sendJson(res, 403, { error: "Host not allowed." });
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
+    // The browser asks for it by itself, without the token: nothing to serve, and no 403 in the console each load.
+    if (url.pathname === "/favicon.ico") {
+      res.writeHead(204, { "Cache-Control": "no-store" });
+      return res.end();
+    }
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, port))
+      return sendJson(res, 403, {
+        error: `Expected a request from the review page (http://127.0.0.1:${port}) but its Origin header is ${JSON.stringify(origin)}: refused, nothing was done.`,
+        hint: "Use the page at the link `vbulk review` printed; a page of another site may not act on it.",
+      });
     if (!sameToken(tokenOf(req, url), token))
       return sendJson(res, 403, {
         error: "Missing or wrong token: open the link printed by `vbulk review`.",
@@ -234,6 +254,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         code: err instanceof VbulkError ? err.code : undefined,
         hint: err instanceof VbulkError ? err.hint : undefined,
         ...(err instanceof VbulkError && err.code === "CONFLICT" ? { conflicts: err.context.conflicts } : {}),
+        // Why a save was refused, as data (refusals.ts): the page says it in its language, on its own fields.
+        ...(err instanceof VbulkError && err.context.refusal ? { refusal: err.context.refusal } : {}),
       });
     });
   });

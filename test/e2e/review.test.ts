@@ -226,7 +226,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     const photo = page.locator('[data-testid="photo-IMG_0007.jpg"] button.thumb');
     await photo.focus();
     await page.keyboard.press("Space");
-    await page.getByText("1 photo(s) sélectionnée(s)").waitFor();
+    await page.getByText("1 photo sélectionnée").waitFor();
     await page.getByRole("button", { name: "Nouvel article" }).focus();
     await page.keyboard.press("Enter");
     await page.locator("article.card").nth(5).waitFor();
@@ -291,7 +291,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // Before: the page saved its 35.50 over the terminal's 40 and said « Enregistré. »: the terminal's edit was lost.
     const card = page.locator('[data-article="c1"]');
     const price = card.getByLabel("Prix (€)");
-    assert.equal(await price.inputValue(), "35.5");
+    assert.equal(await price.inputValue(), "35,50", "the French way");
     // Not typing: the page shows what a terminal sets, without a reload.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const set = await runCli(["plan", dir, "--set", "c1.price=39"], { env });
@@ -306,7 +306,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(again.code, 0, again.stderr);
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
     await page
-      .getByText(/Rien n'a été enregistré : prix de c1 \(maintenant 40\) a changé dans plan\.json/)
+      .getByText(/Rien n'a été enregistré : prix de c1 \(maintenant 40 €\) a changé dans plan\.json/)
       .waitFor();
     assert.equal((await readJson(dir, "plan.json")).items[0].price, 40, "the terminal's edit is kept");
     assert.equal(await price.inputValue(), "35,50", "what the seller typed is still there");
@@ -334,7 +334,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByText("Enregistré.", { exact: true }).waitFor();
     await page.getByRole("switch").check();
     await page.getByText("Ces articles seront PUBLIÉS").waitFor();
-    assert.match((await page.locator(".public").textContent()) ?? "", /c1 · .* · 35\.5 € · IMG_0001\.jpg/);
+    assert.match((await page.locator(".public").textContent()) ?? "", /c1 · .* · 35,50 € · IMG_0001\.jpg/);
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/typed confirmation "publier 1"/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");
@@ -489,7 +489,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await stale.waitFor();
     assert.match(
       (await stale.textContent()) ?? "",
-      /Le plan n'est plus à jour : article\(s\) .*c1.* modifié\(s\) depuis/,
+      /Le plan n'est plus à jour : les articles .*c1.* ont changé depuis/,
     );
     // Execute refuses it, and the page says what to do (the hint), not only what went wrong.
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
@@ -866,6 +866,228 @@ describe("vbulk review of a catalog.json edited or shared by someone else", () =
     const r = await get("thumb", real);
     assert.equal(r.status, 200, r.body.slice(0, 200));
     assert.equal((await get("thumb", "0".repeat(64))).status, 404, "an unknown photo is 404");
+  });
+});
+
+describe("vbulk review page words (French first)", { skip, concurrency: false }, () => {
+  let dir: string;
+  let review: Review;
+  let browser: Browser;
+  let page: Page;
+  let env: NodeJS.ProcessEnv;
+  const card = (id: string) => page.locator(`[data-article="${id}"]`);
+  const open = async (id: string) => {
+    await card(id)
+      .locator("details.listing")
+      .evaluate((d) => {
+        (d as HTMLDetailsElement).open = true;
+      });
+  };
+
+  before(async () => {
+    dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    env = testEnv();
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    assert.equal((await runCli(["plan", dir], { env })).code, 0);
+    review = await startReview(dir, env);
+    browser = await chromium.launch({
+      executablePath: browserPath,
+      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+    });
+    page = await browser.newPage();
+    await page.goto(review.url);
+    await card("c1").waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (review) await stop(review);
+  });
+
+  it("a save of several fields with one bad value names that field in French, not the terminal's --set", async () => {
+    // Before: « Expected an amount in euros … for --set c1.price but received "-5" Rien n'a été enregistré. » and
+    // « Que faire : Nothing was written. » (only a save of exactly one field was put in the page's words).
+    const planBefore = await readFile(join(dir, "plan.json"), "utf8");
+    await open("c1");
+    await card("c1").getByLabel("Titre").fill("Pull en laine bleu");
+    await card("c1").getByLabel("Prix (€)").fill("-5");
+    await card("c1").getByLabel("Marque").fill("Levi's");
+    await card("c1").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    const top = page.locator("p.message");
+    await top.getByText(/Rien n'a été enregistré/).waitFor();
+    const said = (await top.textContent()) ?? "";
+    assert.match(said, /^Un prix est un nombre positif .* Rien n'a été enregistré\.$/);
+    assert.doesNotMatch(said, /--set|Expected|Nothing|Que faire/);
+    const alerts = await card("c1").locator(".field .error").allTextContents();
+    assert.deepEqual(alerts, [said.replace(/ Rien n'a été enregistré\.$/, "")], "under « Prix » only");
+    assert.equal(
+      await card("c1").locator("#c1-price").getAttribute("aria-invalid"),
+      "true",
+      "the price field is the one marked",
+    );
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
+  });
+
+  it("« Publier » on an article that is not ready says which fields of the page to complete", async () => {
+    // Before: « Expected articles that are ready for Vinted … » and « Que faire : Fix what it needs first (e.g.
+    // --set c3.size=M, --gender femme), then --publish it. »: a page user has neither flag.
+    const planBefore = await readFile(join(dir, "plan.json"), "utf8");
+    await open("c2");
+    await card("c2").getByLabel("Publier").check();
+    await card("c2").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    const top = page.locator("p.message");
+    await top.getByText(/ne peut pas être coché/).waitFor();
+    const said = (await top.textContent()) ?? "";
+    assert.match(
+      said,
+      /^« Publier » ne peut pas être coché pour c2 : .* Complétez d'abord « Type », enregistrez, puis cochez « Publier »\. Rien n'a été enregistré\.$/,
+    );
+    assert.doesNotMatch(said, /--|Expected|Que faire/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
+
+    // With the type chosen in the same save, what is still missing is the department (« Rayon »).
+    await card("c2").locator('select[name="category"]').selectOption("hoodie");
+    await card("c2").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await top.getByText(/Complétez d'abord « Rayon »/).waitFor();
+    assert.doesNotMatch((await top.textContent()) ?? "", /« Type »/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json still untouched");
+  });
+
+  it("the card and the merge/move lists name the type the seller chose, once saved", async () => {
+    // Before: « c3 · type non reconnu (à choisir) » stayed on the card (the catalog's type, not the plan's), and
+    // every entry of « Fusionner avec » read the same, so the lists told the articles apart by id only.
+    await open("c3");
+    await card("c3").locator('select[name="category"]').selectOption("jeans");
+    await card("c3").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+    assert.equal((await readJson(dir, "plan.json")).items[2].category, "jeans");
+    assert.equal(await card("c3").locator("h2").textContent(), "c3 · Jean");
+    const merge = await card("c1").getByLabel("Fusionner avec (c1)").locator("option").allTextContents();
+    assert.ok(merge.includes("c3 · Jean"), merge.join(", "));
+    assert.ok(merge.includes("c2 · type non reconnu (à choisir)"), "an article with no type chosen says so");
+  });
+
+  it("refuses a request from another site's page even with the token, and answers /favicon.ico without one", async () => {
+    // Before: Origin https://evil.example with the token got 200 (the token alone guarded writes), and every load
+    // logged « 403 (Forbidden) » for /favicon.ico in the console.
+    const post = (origin: string | null) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const body = JSON.stringify({ edits: [{ id: "c1", field: "price", value: "20" }] });
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port: review.port,
+            path: "/api/plan/check",
+            method: "POST",
+            headers: {
+              "Content-Type": "application/json",
+              "X-Vbulk-Token": review.token,
+              ...(origin === null ? {} : { Origin: origin }),
+            },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (d) => {
+              text += d;
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+    const evil = await post("https://evil.example");
+    assert.equal(evil.status, 403);
+    assert.match(evil.body, /Origin header is \\"https:\/\/evil\.example\\"/);
+    assert.equal((await post("null")).status, 403, "a sandboxed frame's null origin too");
+    assert.equal((await post(`http://127.0.0.1:${review.port}`)).status, 200, "the page's own origin");
+    assert.equal((await post(`http://localhost:${review.port}`)).status, 200, "opened as localhost");
+    assert.equal((await post(`http://127.0.0.1:${review.port + 1}`)).status, 403, "another port");
+    assert.equal((await post(null)).status, 200, "no Origin (curl, the page's own GETs): the token decides");
+
+    assert.equal((await rawGet(review.port, "/favicon.ico")).status, 204);
+    const errors: string[] = [];
+    const fresh = await browser.newPage();
+    fresh.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await fresh.goto(review.url);
+    // A save from the page (its POSTs carry its Origin) still works.
+    const c4 = fresh.locator('[data-article="c4"]');
+    await c4.locator("details.listing summary").click();
+    await c4.getByLabel("Prix (€)").fill("17");
+    await c4.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await fresh.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+    await fresh.close();
+    assert.equal((await readJson(dir, "plan.json")).items[3].price, 17);
+    assert.deepEqual(errors, [], "no error in the console");
+  });
+
+  it("says one thing in the singular and several in the plural, prices the French way, and no English « Unknown »", async () => {
+    // Before: « 1 doublons mis de côté », « 1 photo(s) », « article(s) c1 modifié(s) », a price typed « 12,50 »
+    // shown back as « 12.5 € », and « Marque » filled with the English « Unknown ».
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(review.url);
+      const c = (id: string) => fresh.locator(`[data-article="${id}"]`);
+      await c("c5").waitFor();
+      const catalog = await readJson(dir, "catalog.json");
+      const n = (k: number, one: string, other: string) => `${k} ${k < 2 ? one : other}`;
+      const s = catalog.summary;
+      assert.equal(
+        ((await fresh.locator("p.summary").textContent()) ?? "").split(" — ")[1],
+        [
+          n(s.articles, "article", "articles"),
+          n(s.photos, "photo", "photos"),
+          n(s.duplicates, "doublon mis de côté", "doublons mis de côté"),
+          n(s.errors, "illisible", "illisibles"),
+        ].join(", "),
+      );
+      for (const a of catalog.items)
+        assert.match(
+          (await c(a.id).locator(".facts").textContent()) ?? "",
+          new RegExp(`^${n(a.photos.length, "photo", "photos")} · `),
+        );
+      assert.doesNotMatch((await fresh.textContent("body")) ?? "", /\(s\)/);
+
+      await c("c5").locator("details.listing summary").click();
+      const brand = c("c5").getByLabel("Marque");
+      assert.equal(await brand.inputValue(), "", "no English « Unknown » in a French form");
+      assert.equal(await brand.getAttribute("placeholder"), "sans marque (laissez vide)");
+      // Typed then erased: nothing to save for the brand, which stays as it was.
+      await brand.fill("Zara");
+      await brand.fill("");
+      await c("c5").getByLabel("Prix (€)").fill("12,50");
+      await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+      await fresh.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+      const item = (await readJson(dir, "plan.json")).items[4];
+      assert.equal(item.price, 12.5);
+      assert.equal(item.brand, "Unknown", "what is saved for the brand is unchanged");
+      assert.ok(!item.edited.includes("brand"), "and not marked as the seller's edit");
+      assert.equal(await c("c5").getByLabel("Prix (€)").inputValue(), "12,50");
+      assert.match((await c("c5").locator("details.listing summary").textContent()) ?? "", / · 12,50 €$/);
+      await c("c5").locator("details.listing summary").click();
+      await brand.fill("Levi's");
+      await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+      await until(
+        async () => (await readJson(dir, "plan.json")).items[4].brand === "Levi's",
+        "a typed brand is saved",
+      );
+
+      // One article out of date is said in the singular.
+      const sha = catalog.photos.find((p: { file: string }) => p.file === catalog.items[0].photos[0]).sha256;
+      await fresh.getByRole("checkbox", { name: `Sélectionner ${catalog.items[0].photos[0]}` }).check();
+      await fresh.getByRole("button", { name: "Retirer de l'annonce" }).click();
+      await fresh.locator(".actions p.stale").waitFor();
+      assert.ok(sha);
+      assert.match(
+        (await fresh.locator(".actions p.stale").textContent()) ?? "",
+        /^Le plan n'est plus à jour : l'article c1 a changé depuis/,
+      );
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import "./app.css";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
-import { hasKey, type Lang, statusWord, t } from "./i18n.js";
+import { hasKey, type Lang, statusWord, t, tn } from "./i18n.js";
 
 interface Photo {
   sha: string | null;
@@ -139,6 +139,12 @@ interface Notice {
   detail?: string | undefined;
 }
 
+/** Why the server refused a save, as data the page words itself (src/review/refusals.ts). */
+type SaveRefusal =
+  | { code: "BAD_VALUE"; id: string; field: string; value: string }
+  | { code: "UNKNOWN_ARTICLE"; id: string }
+  | { code: "NOT_READY"; id: string; excluded: boolean; fields: string[]; other: string[] };
+
 /** An error the server explained: its message and, from a VbulkError, what to do (its hint). */
 class ApiError extends Error {
   constructor(
@@ -146,6 +152,7 @@ class ApiError extends Error {
     readonly hint: string | null,
     readonly code: string | null = null,
     readonly conflicts: { id: string; field: string; now: unknown }[] = [],
+    readonly refusal: SaveRefusal | null = null,
   ) {
     super(message);
   }
@@ -176,7 +183,13 @@ function noticeView(n: Notice, attrs: Record<string, unknown>): HTMLElement {
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
   let res: Response;
-  let data: T & { error?: string; hint?: string; code?: string; conflicts?: ApiError["conflicts"] };
+  let data: T & {
+    error?: string;
+    hint?: string;
+    code?: string;
+    conflicts?: ApiError["conflicts"];
+    refusal?: SaveRefusal;
+  };
   try {
     res = await fetch(path, {
       method: body === undefined ? "GET" : "POST",
@@ -202,6 +215,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       data.hint ?? null,
       data.code ?? null,
       data.conflicts ?? [],
+      data.refusal ?? null,
     );
   return data;
 }
@@ -226,6 +240,17 @@ function h<K extends keyof HTMLElementTagNameMap>(
 
 const img = (sha: string | null, kind: "thumb" | "photo") =>
   sha ? `/${kind}/${sha}?t=${encodeURIComponent(token)}` : "";
+
+/** An article's type: the plan's when it has the article (the seller may have chosen it), else the catalog's. */
+function categoryOf(a: Article): string {
+  return state?.plan?.items.find((i) => i.cluster_id === a.id)?.category ?? a.category;
+}
+
+/** A price as the page's language writes it: « 12,50 » in French, "12.50" in English, « 20 » for a round one. */
+function priceText(price: number): string {
+  const text = Number.isInteger(price) ? String(price) : price.toFixed(2);
+  return lang === "fr" ? text.replace(".", ",") : text;
+}
 
 function labelName(id: string): string {
   const l = state?.meta.labels.find((x) => x.id === id);
@@ -404,7 +429,7 @@ function articlePicker(key: string, label: string, articles: Article[]): HTMLSel
     },
     ...articles.map((a) => {
       const sha = a.photos[0]?.sha ?? "";
-      return h("option", { value: sha, selected: sha === picked }, `${a.id} · ${labelName(a.category)}`);
+      return h("option", { value: sha, selected: sha === picked }, `${a.id} · ${labelName(categoryOf(a))}`);
     }),
   ) as HTMLSelectElement;
 }
@@ -414,8 +439,8 @@ function selectionBar(articles: Article[]): HTMLElement | null {
   const target = articlePicker("move", t(lang, "moveTo"), articles);
   return h(
     "div",
-    { class: "selection", role: "region", "aria-label": t(lang, "selection", { n: selected.size }) },
-    h("strong", {}, t(lang, "selection", { n: selected.size })),
+    { class: "selection", role: "region", "aria-label": tn(lang, "selection", selected.size) },
+    h("strong", {}, tn(lang, "selection", selected.size)),
     h("label", {}, `${t(lang, "moveTo")} `, target),
     h(
       "button",
@@ -485,11 +510,11 @@ function card(a: Article, articles: Article[]): HTMLElement {
     h(
       "header",
       {},
-      h("h2", { id: `h-${a.id}` }, `${a.id} · ${labelName(a.category)}`),
+      h("h2", { id: `h-${a.id}` }, `${a.id} · ${labelName(categoryOf(a))}`),
       h(
         "p",
         { class: "facts" },
-        `${t(lang, "photos", { n: a.photos.length })} · ${a.color} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
+        `${tn(lang, "photos", a.photos.length)} · ${a.color} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
         a.runner_up
           ? ` · ${t(lang, "runnerUp", { c: labelName(a.runner_up.category), s: a.runner_up.score.toFixed(2) })}`
           : "",
@@ -531,15 +556,30 @@ function card(a: Article, articles: Article[]): HTMLElement {
 }
 
 const TEXT_FIELDS = ["title", "price", "size", "brand"] as const;
+/** The fields the page sets with a list or a box: a refused value is one the list did not offer. */
+const SELECTS = ["condition", "category", "color", "gender", "publish", "excluded"];
 
 function listingForm(a: Article): HTMLElement | null {
   const item = state?.plan?.items.find((i) => i.cluster_id === a.id);
   if (!item) return null;
   const draft = drafts.get(a.id) ?? {};
-  const value = (f: keyof PlanItem) => draft[f] ?? (item[f] === null ? "" : String(item[f]));
+  // A price in the page's language (« 12,50 »); "Unknown", vbulk's word for no brand, as an empty field.
+  const shown = (f: keyof PlanItem): string =>
+    item[f] === null
+      ? ""
+      : f === "price"
+        ? priceText(item.price)
+        : f === "brand" && item.brand === UNKNOWN_BRAND
+          ? ""
+          : String(item[f]);
+  const value = (f: keyof PlanItem) => draft[f] ?? shown(f);
   const setDraft = (f: string, v: string) => {
     if (!shownValues.has(`${a.id}.${f}`)) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
-    drafts.set(a.id, { ...(drafts.get(a.id) ?? {}), [f]: v });
+    const next = { ...(drafts.get(a.id) ?? {}), [f]: v };
+    // Typed then erased where there was no brand: nothing to save (the plan keeps its "Unknown").
+    if (f === "brand" && !v.trim() && item.brand === UNKNOWN_BRAND) delete next[f];
+    if (Object.keys(next).length) drafts.set(a.id, next);
+    else drafts.delete(a.id);
     scheduleCheck(a.id, f, v);
   };
   const field = (f: string, control: HTMLElement) =>
@@ -558,6 +598,7 @@ function listingForm(a: Article): HTMLElement | null {
       name: f,
       type: "text",
       inputmode: f === "price" ? "decimal" : undefined,
+      placeholder: f === "brand" ? t(lang, "brandNone") : undefined,
       value: value(f),
       "aria-invalid": fieldErrors.has(`${a.id}.${f}`) ? "true" : undefined,
       "aria-describedby": fieldErrors.has(`${a.id}.${f}`) ? `${a.id}-${f}-err` : undefined,
@@ -585,7 +626,7 @@ function listingForm(a: Article): HTMLElement | null {
   return h(
     "details",
     { class: "listing", open: drafts.has(a.id) || undefined },
-    h("summary", {}, `${t(lang, "listing")} : ${item.title} · ${item.price} €`),
+    h("summary", {}, `${t(lang, "listing")} : ${item.title} · ${priceText(item.price)} €`),
     item.needs_review.length
       ? h(
           "p",
@@ -668,7 +709,7 @@ function scheduleCheck(id: string, field: string, value: string): void {
         fieldErrors.delete(key);
       } catch (err) {
         if (err instanceof ServerGone) return showServerDown();
-        fieldErrors.set(key, explain(field, (err as Error).message, value));
+        fieldErrors.set(key, refusalText(err, value) ?? explain(field, (err as Error).message, value));
       }
       showFieldError(id, field);
     }, 250),
@@ -692,8 +733,12 @@ function showFieldError(id: string, field: string): void {
   }
 }
 
-/** "12,50" is how a French seller writes a price. */
+/** vbulk's brand for none (the plan's rules): the page shows it as an empty field. */
+const UNKNOWN_BRAND = "Unknown";
+
+/** "12,50" is how a French seller writes a price; an erased brand is no brand ("Unknown", as the plan says it). */
 function normalise(field: string, value: string): string {
+  if (field === "brand" && !value.trim()) return UNKNOWN_BRAND;
   return field === "price" ? value.trim().replace(",", ".") : value;
 }
 
@@ -703,7 +748,8 @@ function normalise(field: string, value: string): string {
  */
 function explain(field: string, serverMessage: string, value = ""): string {
   const key = `err_${field}`;
-  if (!hasKey(key)) return serverMessage;
+  if (!hasKey(key))
+    return SELECTS.includes(field) ? t(lang, "err_choice", { f: fieldLabel(field) }) : serverMessage;
   // The server says one sentence for every refused text ("a one-line text of 1 to 100 characters (not only spaces,
   // no control characters)"): the reason is read from the value, or a 30-character title with an invisible mark
   // pasted in was told it has the wrong length.
@@ -763,7 +809,12 @@ async function saveListing(id: string): Promise<void> {
                   .replace(/ \(€\)$/, "")
                   .toLowerCase()
               : c.field,
-            now: c.now === null || c.now === "" ? "—" : String(c.now),
+            now:
+              c.now === null || c.now === ""
+                ? "—"
+                : c.field === "price" && typeof c.now === "number"
+                  ? `${priceText(c.now)} €`
+                  : String(c.now),
           }),
         )
         .join(", ");
@@ -771,15 +822,60 @@ async function saveListing(id: string): Promise<void> {
       await load().catch(() => {});
       return render();
     }
-    const field = edits.length === 1 ? edits[0]!.field : "";
-    const value = edits.length === 1 ? edits[0]!.value : "";
-    if (field) fieldErrors.set(`${id}.${field}`, explain(field, (err as Error).message, value));
-    message =
-      field && hasKey(`err_${field}`)
-        ? { text: `${explain(field, (err as Error).message, value)} ${t(lang, "nothingSaved")}` }
-        : notice(err, t(lang, "nothingSaved"));
+    const refusal = err instanceof ApiError ? err.refusal : null;
+    const said = refusalText(err, refusal?.code === "BAD_VALUE" ? (draft[refusal.field] ?? "") : "");
+    if (refusal && said) {
+      // Under the field the server named (of several edited, the one refused), and at the top.
+      if (refusal.code === "BAD_VALUE") fieldErrors.set(`${refusal.id}.${refusal.field}`, said);
+      if (refusal.code === "NOT_READY") fieldErrors.set(`${refusal.id}.publish`, said);
+      message = { text: `${said} ${t(lang, "nothingSaved")}` };
+      // An article a decision renumbered or merged: show the articles as they are now (what was typed stays).
+      if (refusal.code === "UNKNOWN_ARTICLE") await load().catch(() => {});
+    } else
+      message = {
+        text: t(lang, "saveRefused", { e: (err as Error).message }),
+        hint: err instanceof ApiError ? usefulHint(err.hint) : null,
+      };
   }
   render();
+}
+
+/** A field's name as its label on the page, in quotes: « Type », « Rayon ». */
+function fieldLabel(field: string): string {
+  const key = `f_${field}`;
+  const name = hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
+  return lang === "fr" ? `« ${name} »` : `“${name}”`;
+}
+
+/**
+ * A refused save or check in the page's words, naming the page's fields and controls (the server's message is the
+ * terminal's: "… for --set c10.price …", "then --publish it"), or null when the server gave no refusal to word.
+ * `value`: what the seller typed in the refused field.
+ */
+function refusalText(err: unknown, value: string): string | null {
+  const r = err instanceof ApiError ? err.refusal : null;
+  if (!r) return null;
+  if (r.code === "BAD_VALUE") return explain(r.field, (err as Error).message, value);
+  if (r.code === "UNKNOWN_ARTICLE") return t(lang, "goneArticle", { id: r.id });
+  const todo = [
+    r.excluded ? t(lang, "notReadyExcluded") : "",
+    r.fields.length
+      ? t(lang, "notReadyFields", {
+          f: r.fields.map(fieldLabel).join(lang === "fr" ? " et " : " and "),
+        })
+      : "",
+    r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(" ; ") }) : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  return t(lang, "notReady", { id: r.id, todo });
+}
+
+/** The server's hint, unless it only says that nothing was written (the page says it already) or names a flag. */
+function usefulHint(hint: string | null): string | null {
+  if (!hint || /--[a-z]/.test(hint)) return null;
+  const rest = hint.replace(/\s*Nothing was (written|saved)\.?/g, "").trim();
+  return rest || null;
 }
 
 function actions(): HTMLElement {
@@ -793,7 +889,7 @@ function actions(): HTMLElement {
       ? h(
           "p",
           { class: "warn stale", role: "status" },
-          t(lang, "planStale", { ids: state.planStale.join(", ") }),
+          tn(lang, "planStale", state.planStale.length, { ids: state.planStale.join(", ") }),
         )
       : null,
     h(
@@ -833,7 +929,11 @@ function actions(): HTMLElement {
                         "ul",
                         {},
                         ...publishing.map((i) =>
-                          h("li", {}, `${i.cluster_id} · ${i.title} · ${i.price} € · ${i.photos.join(", ")}`),
+                          h(
+                            "li",
+                            {},
+                            `${i.cluster_id} · ${i.title} · ${priceText(i.price)} € · ${i.photos.join(", ")}`,
+                          ),
                         ),
                       ),
                       h(
@@ -1076,7 +1176,12 @@ function render(): void {
     h(
       "p",
       { class: "summary" },
-      `${state.folder} — ${t(lang, "summary", { articles: cat.summary.articles, photos: cat.summary.photos, duplicates: cat.summary.duplicates, errors: cat.summary.errors })}`,
+      `${state.folder} — ${[
+        tn(lang, "sumArticles", cat.summary.articles),
+        tn(lang, "sumPhotos", cat.summary.photos),
+        tn(lang, "sumDuplicates", cat.summary.duplicates),
+        tn(lang, "sumErrors", cat.summary.errors),
+      ].join(", ")}`,
     ),
     h(
       "div",

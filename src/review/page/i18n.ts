@@ -7,13 +7,21 @@ const FR = {
   analyse: "Analyser les photos de {s}",
   analysing: "Analyse : {stage} {done}/{total}",
   dropZip: "…ou déposez ici un ZIP de photos (ou cliquez pour le choisir)",
-  summary: "{articles} articles, {photos} photos, {duplicates} doublons mis de côté, {errors} illisibles",
+  sumArticles_one: "{n} article",
+  sumArticles_other: "{n} articles",
+  sumPhotos_one: "{n} photo",
+  sumPhotos_other: "{n} photos",
+  sumDuplicates_one: "{n} doublon mis de côté",
+  sumDuplicates_other: "{n} doublons mis de côté",
+  sumErrors_one: "{n} illisible",
+  sumErrors_other: "{n} illisibles",
   doubtfulFirst: "Douteux d'abord",
   undo: "Annuler la dernière décision ({n})",
   undone: "Décision annulée.",
   saved: "Enregistré.",
   article: "Article",
-  photos: "{n} photo(s)",
+  photos_one: "{n} photo",
+  photos_other: "{n} photos",
   unknownType: "type non reconnu (à choisir)",
   score: "score {s}",
   low: "à vérifier",
@@ -24,7 +32,8 @@ const FR = {
   select: "Sélectionner {f}",
   open: "Ouvrir {f} en grand",
   close: "Fermer",
-  selection: "{n} photo(s) sélectionnée(s)",
+  selection_one: "{n} photo sélectionnée",
+  selection_other: "{n} photos sélectionnées",
   moveTo: "Déplacer vers",
   move: "Déplacer",
   newArticle: "Nouvel article",
@@ -53,8 +62,10 @@ const FR = {
   rr_department: "rayon inconnu : choisissez-le dans « Rayon »",
   rr_size: "taille manquante : Vinted en demande une pour ce type",
   whatToDo: "Que faire :",
-  planStale:
-    "Le plan n'est plus à jour : article(s) {ids} modifié(s) depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan.",
+  planStale_one:
+    "Le plan n'est plus à jour : l'article {ids} a changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan (leurs modifications sont mises de côté et reviennent avec « Annuler la dernière décision »).",
+  planStale_other:
+    "Le plan n'est plus à jour : les articles {ids} ont changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan (leurs modifications sont mises de côté et reviennent avec « Annuler la dernière décision »).",
   ch_reset:
     "modifications mises de côté (elles reviennent si l'article retrouve ses photos, par « Annuler la dernière décision ») : {list}",
   ch_dropped: "articles retirés (leurs modifications sont mises de côté de la même façon) : {list}",
@@ -66,6 +77,7 @@ const FR = {
   f_price: "Prix (€)",
   f_size: "Taille",
   f_brand: "Marque",
+  brandNone: "sans marque (laissez vide)",
   f_condition: "État",
   f_category: "Type",
   f_color: "Couleur",
@@ -82,6 +94,15 @@ const FR = {
   err_control:
     "« {f} » contient un caractère invisible ou de contrôle non accepté ({c}, souvent venu d'un copier-coller) : retirez-le.",
   err_blank: "« {f} » ne peut pas être fait que d'espaces.",
+  err_choice: "{f} : choisissez une valeur de la liste.",
+  notReady:
+    "« Publier » ne peut pas être coché pour {id} : Vinted ne prendrait pas cet article tel quel. {todo}",
+  notReadyFields: "Complétez d'abord {f}, enregistrez, puis cochez « Publier ».",
+  notReadyExcluded: "Décochez d'abord « Exclure ».",
+  notReadyOther: "À régler aussi : {r}.",
+  goneArticle:
+    "L'article {id} n'est plus dans le catalogue (une décision de regroupement l'a renuméroté ou fusionné). La page montre maintenant les articles tels qu'ils sont : retrouvez-le et saisissez à nouveau.",
+  saveRefused: "Rien n'a été enregistré. La raison donnée par vbulk (en anglais) : {e}",
   tabChar: "tabulation",
   drafts: "Créer les brouillons",
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
@@ -110,13 +131,21 @@ const EN: Record<Key, string> = {
   analyse: "Analyse the photos of {s}",
   analysing: "Analysing: {stage} {done}/{total}",
   dropZip: "…or drop a ZIP of photos here (or click to choose one)",
-  summary: "{articles} articles, {photos} photos, {duplicates} duplicates set aside, {errors} unreadable",
+  sumArticles_one: "{n} article",
+  sumArticles_other: "{n} articles",
+  sumPhotos_one: "{n} photo",
+  sumPhotos_other: "{n} photos",
+  sumDuplicates_one: "{n} duplicate set aside",
+  sumDuplicates_other: "{n} duplicates set aside",
+  sumErrors_one: "{n} unreadable",
+  sumErrors_other: "{n} unreadable",
   doubtfulFirst: "Doubtful first",
   undo: "Undo the last decision ({n})",
   undone: "Decision undone.",
   saved: "Saved.",
   article: "Article",
-  photos: "{n} photo(s)",
+  photos_one: "{n} photo",
+  photos_other: "{n} photos",
   unknownType: "type not recognised (choose one)",
   score: "score {s}",
   low: "check this",
@@ -127,7 +156,8 @@ const EN: Record<Key, string> = {
   select: "Select {f}",
   open: "Open {f} large",
   close: "Close",
-  selection: "{n} photo(s) selected",
+  selection_one: "{n} photo selected",
+  selection_other: "{n} photos selected",
   moveTo: "Move to",
   move: "Move",
   newArticle: "New article",
@@ -156,8 +186,10 @@ const EN: Record<Key, string> = {
   rr_department: "department unknown: choose it in “Department”",
   rr_size: "size missing: Vinted requires one for this type",
   whatToDo: "What to do:",
-  planStale:
-    "The plan is out of date: article(s) {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan.",
+  planStale_one:
+    "The plan is out of date: article {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan (their edits are set aside and come back with “Undo the last decision”).",
+  planStale_other:
+    "The plan is out of date: articles {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan (their edits are set aside and come back with “Undo the last decision”).",
   ch_reset:
     "edits set aside (they come back if the article gets its photos back, with “Undo the last decision”): {list}",
   ch_dropped: "articles taken out (their edits set aside the same way): {list}",
@@ -169,6 +201,7 @@ const EN: Record<Key, string> = {
   f_price: "Price (€)",
   f_size: "Size",
   f_brand: "Brand",
+  brandNone: "no brand (leave empty)",
   f_condition: "Condition",
   f_category: "Type",
   f_color: "Colour",
@@ -185,6 +218,14 @@ const EN: Record<Key, string> = {
   err_control:
     "“{f}” holds an invisible or control character that is not accepted ({c}, often from a copy and paste): remove it.",
   err_blank: "“{f}” cannot be only spaces.",
+  err_choice: "{f}: choose a value from the list.",
+  notReady: "“Publish” cannot be ticked for {id}: Vinted would not take this article as it is. {todo}",
+  notReadyFields: "First complete {f}, save, then tick “Publish”.",
+  notReadyExcluded: "First untick “Exclude”.",
+  notReadyOther: "Also to settle: {r}.",
+  goneArticle:
+    "Article {id} is no longer in the catalog (a grouping decision renumbered or merged it). The page now shows the articles as they are: find it and type again.",
+  saveRefused: "Nothing was saved. vbulk's reason: {e}",
   tabChar: "tab",
   drafts: "Create the drafts",
   publishSwitch: "Publish for real (otherwise: drafts only)",
@@ -209,6 +250,18 @@ export type Lang = "fr" | "en";
 export function t(lang: Lang, key: Key, vars: Record<string, string | number> = {}): string {
   const text: string = lang === "en" ? EN[key] : FR[key];
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+}
+
+/** Keys said in the singular or the plural: KEY_one and KEY_other. */
+type Counted = { [K in Key]: K extends `${infer B}_one` ? B : never }[Key];
+
+/**
+ * The text for `key` said of `n` things, in the singular or the plural ({n} filled): French takes the singular for 0
+ * and 1 (« 0 doublon », « 1 photo »), English for 1 only.
+ */
+export function tn(lang: Lang, key: Counted, n: number, vars: Record<string, string | number> = {}): string {
+  const one = lang === "fr" ? n < 2 : n === 1;
+  return t(lang, `${key}_${one ? "one" : "other"}`, { n, ...vars });
 }
 
 export function hasKey(key: string): key is Key {
