@@ -26,8 +26,10 @@ async function run(fn: () => Promise<number>): Promise<void> {
     // Errors go to stderr; with --json, stdout gets the error's one JSON document.
     const io = createIo(false);
     if (err instanceof Error && err.name === "AbortError") {
-      io.err("interrupted: what was done is saved; run the same command again to resume.");
-      printJsonError(err, "INTERRUPTED");
+      const said = "interrupted: what was done is saved; run the same command again to resume.";
+      io.err(said);
+      // The same sentence in the document, not the runtime's "This operation was aborted".
+      printJsonError(new Error(said), "INTERRUPTED");
       exitCode = 130;
       return;
     }

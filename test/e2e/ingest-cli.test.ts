@@ -363,6 +363,30 @@ describe("vbulk status", () => {
     }
   });
 
+  it("Ctrl-C with --json prints one document saying it was interrupted and how to resume", async () => {
+    // Before: {"error":{"code":"INTERRUPTED","message":"This operation was aborted","hint":null}}.
+    const dir = await phoneSizedBatch(150);
+    const child = spawn(process.execPath, [BIN, "ingest", dir, "--json"], { env: testEnv() });
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    const exited = new Promise<number | null>((res) => child.on("close", res));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
+      await sleep(10);
+    child.kill("SIGINT");
+    const code = await exited;
+    if (code === 0) return; // finished before the signal arrived
+    assert.equal(code, 130);
+    const doc = JSON.parse(stdout);
+    assert.equal(doc.error.code, "INTERRUPTED");
+    assert.match(
+      doc.error.message,
+      /interrupted: what was done is saved; run the same command again to resume/,
+    );
+  });
+
   it("while the model is downloaded for the first time: says so with the bytes, never the previous run's figures", async () => {
     // Before: the status file was started after the download (minutes for the real model), so `vbulk status`
     // showed the previous run, done, as if it were the news.
