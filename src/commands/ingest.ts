@@ -251,6 +251,23 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
     for (const p of copies)
       io.out(c.dim(`  ${printable(p.file)}  copy of ${printable(p.duplicate_of ?? "")}`));
   }
+  // The review page's decisions (decisions.json) are applied again by every ingest: said, so a photo the seller
+  // took out does not just vanish from the count.
+  const shaped = catalog.items.filter((it) => it.by_seller).map((it) => it.id);
+  const out = catalog.photos.filter((p) => p.dropped_by_seller);
+  if (shaped.length || out.length)
+    io.out(
+      `Your decisions from \`vbulk review\` (decisions.json) were applied again: ${[
+        shaped.length
+          ? `${plural(shaped.length, "article")} as you grouped ${shaped.length === 1 ? "it" : "them"} (${shaped.join(", ")})`
+          : "",
+        out.length
+          ? `${plural(out.length, "photo")} taken out of the listings (${out.map((p) => printable(p.file)).join(", ")})`
+          : "",
+      ]
+        .filter(Boolean)
+        .join("; ")}.`,
+    );
   printErrors(io, catalog);
   const lost = notTaken(catalog.skipped);
   if (lost.length) {

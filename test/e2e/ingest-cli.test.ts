@@ -168,6 +168,32 @@ describe("vbulk ingest: bad commands change nothing", () => {
       assert.doesNotMatch(r.stderr, /unexpected/);
       assert.equal(await readFile(path, "utf8"), damaged);
     });
+  it("says that the review page's decisions were applied again: a photo taken out does not just vanish", async () => {
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
+    const at = new Date().toISOString();
+    await writeFile(
+      join(dir, "decisions.json"),
+      JSON.stringify({
+        schemaVersion: 1,
+        updated_at: at,
+        decisions: [
+          { op: "drop", photo: sha("IMG_0002.jpg"), at },
+          { op: "split", photos: [sha("IMG_0005.jpg")], at },
+        ],
+      }),
+    );
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    // Before: nothing said why IMG_0002.jpg was in no article any more.
+    assert.match(
+      r.stdout,
+      /Your decisions from `vbulk review` \(decisions\.json\) were applied again: \d+ articles? as you grouped .*; 1 photo taken out of the listings \(IMG_0002\.jpg\)\./,
+    );
+  });
+
   it("a damaged decisions.json is refused before any photo is analysed (exit 2, kept as it was)", async () => {
     const dir = await copyFixture("grouping");
     await writeFile(join(dir, "decisions.json"), '{"schemaVersion": 1, "decisions": [');
