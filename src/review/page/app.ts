@@ -759,7 +759,8 @@ function explain(field: string, serverMessage: string, value = ""): string {
   const bad = unsafeIn(value, field === "description");
   if (bad) return t(lang, "err_control", { f: label, c: bad });
   if (value !== "" && value.trim() === "" && field !== "size") return t(lang, "err_blank", { f: label });
-  return t(lang, key);
+  // What was typed, and how long it is: "100001" was told only "a positive number".
+  return t(lang, key, { v: value, n: [...value].length });
 }
 
 /**

@@ -85,8 +85,9 @@ const FR = {
   f_publish: "Publier",
   f_excluded: "Exclure",
   none: "—",
-  err_price: "Un prix est un nombre positif d'au plus deux décimales, par exemple 12 ou 12,50.",
-  err_title: "Le titre compte de 1 à 100 caractères.",
+  err_price:
+    "Un prix est un nombre positif de 0,01 à 100 000 €, d'au plus deux décimales, par exemple 12 ou 12,50 (vous avez tapé « {v} »).",
+  err_title: "Le titre compte de 1 à 100 caractères (celui-ci en compte {n}).",
   err_description: "La description compte de 1 à 2000 caractères.",
   err_size: "La taille compte de 1 à 20 caractères (vide : pas de taille).",
   err_brand: "La marque compte de 1 à 100 caractères.",
@@ -209,8 +210,9 @@ const EN: Record<Key, string> = {
   f_publish: "Publish",
   f_excluded: "Exclude",
   none: "—",
-  err_price: "A price is a positive number with at most two decimals, e.g. 12 or 12.50.",
-  err_title: "A title has 1 to 100 characters.",
+  err_price:
+    "A price is a positive number from 0.01 to 100,000 €, with at most two decimals, e.g. 12 or 12.50 (you typed “{v}”).",
+  err_title: "A title has 1 to 100 characters (this one has {n}).",
   err_description: "A description has 1 to 2000 characters.",
   err_size: "A size has 1 to 20 characters (empty: no size).",
   err_brand: "A brand has 1 to 100 characters.",
