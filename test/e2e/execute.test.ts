@@ -428,6 +428,60 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     );
   });
 
+  it("--set-publish-true changes plan.json only when the run goes ahead; --dry-run is accepted; the prompt goes to stderr", async () => {
+    // Before: plan.json got publish:true although the run then stopped with "nothing was sent" (no terminal, no
+    // browser, a "no" at the prompt); --dry-run was refused with "Did you mean --no-dry-run?"; with --json the
+    // question was printed on stdout ahead of the JSON document.
+    await fresh();
+    const dir = await planned();
+    const planText = await readFile(join(dir, "plan.json"), "utf8");
+    const unchanged = async (why: string) =>
+      assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planText, why);
+    const args = ["execute", dir, "--only", "c2", "--set-publish-true"];
+
+    const noTerminal = await cli(args);
+    assert.equal(noTerminal.code, 2, noTerminal.stderr);
+    assert.match(noTerminal.stderr, /nothing was sent/);
+    await unchanged("no terminal, no --yes");
+    const noBrowser = await cli([...args, "--yes"], { VBULK_CHROMIUM_PATH: join(dir, "no-such-browser") });
+    assert.equal(noBrowser.code, 2, noBrowser.stderr);
+    await unchanged("no browser");
+
+    const errFile = join(dir, "prompt.err");
+    const no = await inTerminal([...args, "--json"], "n\r", env(), errFile);
+    outputs.push(no.output);
+    assert.equal(no.code, 0, no.output);
+    await unchanged("the seller answered no");
+    const err = await readFile(errFile, "utf8");
+    outputs.push(err);
+    assert.match(err, /Send \d+ writes to Vinted/, "the question is on stderr");
+    assert.doesNotMatch(no.output, /Send \d+ writes/, "stdout holds no question");
+    const doc = JSON.parse(no.output.trim());
+    assert.deepEqual(
+      doc.map((d: { cluster_id: string; state: string }) => [d.cluster_id, d.state]),
+      [["c2", "not_reached"]],
+    );
+    assert.equal(replica.writes().length, 0);
+
+    const dry = await cli([...args, "--yes", "--dry-run", "--json"]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(JSON.parse(dry.stdout)[0].state, "draft");
+    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      plan.items.map((i: { cluster_id: string; publish: boolean }) => [i.cluster_id, i.publish]),
+      [
+        ["c1", true],
+        ["c2", true],
+        ["c3", false],
+      ],
+      "written once the run went ahead",
+    );
+    assert.ok(
+      [...replica.items.values()].every((i) => i.is_draft),
+      "--dry-run published nothing",
+    );
+  });
+
   it("Ctrl-C at the publish prompt exits 130 and sends nothing", async () => {
     await fresh();
     const dir = await planned();
@@ -875,28 +929,44 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
   });
 });
 
-/** Runs the CLI inside a pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. */
+/**
+ * Runs the CLI inside a pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. With
+ * `stderrFile`, the CLI's stderr goes to that file (stdin and stdout stay the terminal): `output` is stdout alone.
+ */
 function inTerminal(
   args: string[],
   keys: string,
   env: NodeJS.ProcessEnv,
+  stderrFile?: string,
 ): Promise<{ code: number | null; output: string }> {
-  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+  const command =
+    [process.execPath, BIN, ...args].map(quote).join(" ") + (stderrFile ? ` 2>${quote(stderrFile)}` : "");
   return new Promise((resolve) => {
     const child: ChildProcess = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
       env: { ...env, TERM: "dumb", NO_COLOR: "1" },
     });
     let output = "";
     let typed = false;
-    const onData = (d: Buffer) => {
-      output += d;
-      if (!typed && /Publish these|Send \d+ writes/.test(output)) {
+    const prompt = /Publish these|Send \d+ writes/;
+    const type = (seen: string) => {
+      if (!typed && prompt.test(seen)) {
         typed = true;
         child.stdin?.write(keys);
       }
     };
+    const onData = (d: Buffer) => {
+      output += d;
+      type(output);
+    };
+    const poll = stderrFile
+      ? setInterval(() => void readFile(stderrFile, "utf8").then(type, () => {}), 100)
+      : undefined;
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.on("close", (code) => resolve({ code, output }));
+    child.on("close", (code) => {
+      clearInterval(poll);
+      resolve({ code, output });
+    });
   });
 }
