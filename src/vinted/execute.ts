@@ -236,11 +236,18 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       }
     }
     await before();
-    budget.record(publish);
+    const sentAt = budget.record(publish);
     await opts.savePacing();
     sent++;
     emit({ type: "write", id, what, sent });
-    return send();
+    if (!publish) return send();
+    try {
+      return await send();
+    } finally {
+      // The ceiling counts a publish from its answer (pacing.ts answered): saved for the next run too.
+      budget.answered(sentAt);
+      await opts.savePacing();
+    }
   };
 
   const uploadPhotos = async (item: PlanItem, j: JournalItem): Promise<number[]> => {
