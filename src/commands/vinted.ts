@@ -132,7 +132,7 @@ export function registerVinted(program: Command, run: Run): void {
         else {
           io.out(`Site:       ${report.site} (landed on ${report.landed || "?"})`);
           io.out(
-            `Session:    ${report.session.ok ? `logged in as ${report.session.user}` : "NOT logged in: run `vbulk login`"}`,
+            `Session:    ${report.session.ok ? `logged in as ${report.session.user}` : report.session.checked ? "NOT logged in: run `vbulk login`" : "not checked (see below)"}`,
           );
           io.out(
             `Catalogue:  ${report.catalogue ? `${report.catalogue.nodes} categories, ${report.catalogue.leaves} leaves` : "not read"}`,
@@ -146,6 +146,9 @@ export function registerVinted(program: Command, run: Run): void {
           for (const e of report.errors) io.out(`${io.c.yellow("could not read")} ${e}`);
           io.out(`Report saved (nothing was sent to Vinted): ${path}`);
         }
+        // README's exit table: 2 = not logged in (expired or logged out: log in again), whatever else failed
+        // because of it; 1 = something could not be read.
+        if (!report.session.ok && report.session.checked) return 2;
         return report.session.ok && report.errors.length === 0 ? 0 : 1;
       }),
     );

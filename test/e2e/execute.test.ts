@@ -828,6 +828,18 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.ok((await stat(report.saved)).isFile());
     assert.equal(replica.writes().length, 0, "doctor and sync only read");
     await rm(join(configDir, "vinted-mapping.json"));
+
+    // A session expired or logged out is README's exit 2 "not logged in" (before: 1, "could not be read").
+    for (const sw of ["stale", "loggedOut"] as const) {
+      replica.switches[sw] = true;
+      const out = await cli(["doctor", "--json"]);
+      assert.equal(out.code, 2, `${sw}: ${out.stderr}`);
+      assert.deepEqual(JSON.parse(out.stdout).session, { ok: false, user: null, checked: true });
+      const text = await cli(["doctor"]);
+      assert.equal(text.code, 2, `${sw}: ${text.stderr}`);
+      assert.match(text.stdout, /NOT logged in: run `vbulk login`/);
+      replica.switches[sw] = false;
+    }
   });
 
   it("messages name what to fix: a damaged journal, a bad VBULK_VINTED_URL, an excluded --only, no display, an unreachable site", async () => {
