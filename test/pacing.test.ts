@@ -56,6 +56,27 @@ describe("pacing budget (fake clock)", () => {
     );
   });
 
+  it("the publish ceiling holds on Vinted's clock: counted from each answer, with a second to spare", () => {
+    // Before: each publish was counted when sent; with no spacing, a first publish answered after 3 s and a sixth
+    // answered at once reached Vinted 57 s apart (the replica saw 59.996 s with ordinary latencies).
+    const { budget, clock } = fake({ writesPerHour: 10_000, dailyWrites: 10_000, publishesPerMinute: 5 });
+    const latency = [3000, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20];
+    const received: number[] = [];
+    for (const ms of latency) {
+      clock.t = Math.max(clock.t, budget.nextWrite(0, true).at);
+      const sentAt = budget.record(true);
+      // Vinted processes it somewhere during its round trip: here at the very end, the worst case.
+      clock.t += ms;
+      received.push(clock.t);
+      budget.answered(sentAt);
+    }
+    for (const t of received)
+      assert.ok(
+        received.filter((u) => u >= t && u < t + MIN + 1000).length <= 5,
+        `6 publishes reached Vinted within 61 s from ${t}: ${received.map((u) => u - received[0]!).join(", ")}`,
+      );
+  });
+
   it("a fractional ceiling is refused by the config, and never lifts the ceiling in the budget", () => {
     // 4.5 or 0.5 publishes a minute read recent[length - 4.5]: undefined, NaN, no wait at all (7 publishes in 78 ms).
     for (const ppm of [4.5, 0.5])

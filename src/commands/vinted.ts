@@ -132,7 +132,7 @@ export function registerVinted(program: Command, run: Run): void {
         else {
           io.out(`Site:       ${report.site} (landed on ${report.landed || "?"})`);
           io.out(
-            `Session:    ${report.session.ok ? `logged in as ${report.session.user}` : "NOT logged in: run `vbulk login`"}`,
+            `Session:    ${report.session.ok ? `logged in as ${report.session.user}` : report.session.checked ? "NOT logged in: run `vbulk login`" : "not checked (see below)"}`,
           );
           io.out(
             `Catalogue:  ${report.catalogue ? `${report.catalogue.nodes} categories, ${report.catalogue.leaves} leaves` : "not read"}`,
@@ -146,6 +146,9 @@ export function registerVinted(program: Command, run: Run): void {
           for (const e of report.errors) io.out(`${io.c.yellow("could not read")} ${e}`);
           io.out(`Report saved (nothing was sent to Vinted): ${path}`);
         }
+        // README's exit table: 2 = not logged in (expired or logged out: log in again), whatever else failed
+        // because of it; 1 = something could not be read.
+        if (!report.session.ok && report.session.checked) return 2;
         return report.session.ok && report.errors.length === 0 ? 0 : 1;
       }),
     );
@@ -201,6 +204,9 @@ export function registerVinted(program: Command, run: Run): void {
       "carry out plan.json on Vinted: drafts (the default); publishing needs --no-dry-run and a confirmation",
     )
     .argument("[dir]", "folder holding plan.json (or the photos' ZIP)", ".")
+    // Both spellings: a seller typing --dry-run to be safe was told "unknown option (Did you mean --no-dry-run?)",
+    // the one flag that publishes. The default is set here: with --dry-run defined first it would be undefined.
+    .option("--dry-run", "drafts only, nothing published (the default)", true)
     .option("--no-dry-run", "also publish the articles marked publish:true, after a typed confirmation")
     .option("--only <ids>", "act on these articles only, e.g. c3,c7,c12")
     .option("--set-publish-true", "mark the --only articles publish:true in plan.json first")
@@ -279,11 +285,12 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       });
     if (raw.check)
       throw new VbulkError("BAD_USAGE", "Expected --check alone: it touches nothing, not even plan.json");
+    // Written only once the run goes ahead (executeInBrowser's onReady): a refusal (no terminal, no browser, a
+    // "no" at the prompt) leaves plan.json as it was, as its "nothing was changed" says.
     plan = {
       ...plan,
       items: plan.items.map((i) => (only.includes(i.cluster_id) ? { ...i, publish: true } : i)),
     };
-    await writePlan(dir, plan);
   }
   const items = selectItems(plan, only);
 
@@ -337,7 +344,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     }
 
     // What will happen, before anything is sent.
-    const publishing = !raw.dryRun;
+    const publishing = raw.dryRun === false;
     const ready: typeof items = [];
     for (const i of items)
       if (!(await checkItem(dir, i)).length && !journal.data.items[i.cluster_id]?.needs_manual) ready.push(i);
@@ -394,10 +401,14 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
               `  ${i.cluster_id}  ${i.title}  ${i.price} €${changed ? "  (plan changed: the draft is updated first)" : ""}`,
             );
           }
-          const ok = await (await import("@inquirer/prompts")).confirm({
-            message: `Publish these ${toPublish.length} articles?`,
-            default: false,
-          });
+          const ok = await (await import("@inquirer/prompts")).confirm(
+            {
+              message: `Publish these ${toPublish.length} articles?`,
+              default: false,
+            },
+            // The question goes to stderr: with --json, stdout holds the JSON document and nothing else.
+            { output: process.stderr },
+          );
           if (!ok) return notSent("Not confirmed: nothing was sent.", 0);
         } else if (!raw.yes) {
           if (!tty)
@@ -408,10 +419,14 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
                 hint: "Check what will be sent with --check, then run again with --yes.",
               },
             );
-          const ok = await (await import("@inquirer/prompts")).confirm({
-            message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
-            default: false,
-          });
+          const ok = await (await import("@inquirer/prompts")).confirm(
+            {
+              message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
+              default: false,
+            },
+            // The question goes to stderr: with --json, stdout holds the JSON document and nothing else.
+            { output: process.stderr },
+          );
           if (!ok) return notSent("Not confirmed: nothing was sent.", 0);
         }
       } catch (err) {
@@ -454,6 +469,13 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         signal: controller.signal,
         onPaused: (until) =>
           io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(until).toISOString()}`),
+        ...(raw.setPublishTrue
+          ? {
+              onReady: async () => {
+                await writePlan(dir, plan!);
+              },
+            }
+          : {}),
       });
     } catch (err) {
       await status.finish(

@@ -110,6 +110,7 @@ export const ConfigSchema = z.object({
     headless: z.boolean(),
     readSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
     draftListPages: int(1, 1000),
+    adoptReadsMax: int(1, 1000),
   }),
   ingest: z.object({ statusIntervalMs: int(10, 60_000) }),
 });

@@ -313,6 +313,10 @@ export const DEFAULTS = Object.freeze({
      *  ~15 s of spaced reads. A longer list makes the article needs_manual: never a blind second draft, never
      *  dozens of reads in one run. */
     draftListPages: 10,
+    /** Most drafts titled like a lost one whose owner view vbulk reads (readSpacingMs apart) to find the one
+     *  holding the article's photos. Generated titles repeat (every black M hoodie): 10 is ~20 s of reads; more
+     *  look-alikes make the article needs_manual rather than a long run of reads. */
+    adoptReadsMax: 10,
   }),
   ingest: Object.freeze({
     /** How often (ms) the status file is rewritten while an ingest runs; a reader in another terminal polls it. */

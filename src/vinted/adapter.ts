@@ -28,6 +28,8 @@ export interface OwnerItem {
   is_closed: boolean;
   title: string;
   price: unknown;
+  /** The ids of the photos it carries (`photos[].id`), or null when Vinted's answer shows none. */
+  photo_ids: number[] | null;
 }
 
 /** Drafts asked per page: what the web app and the public relister ask (vinted.md; idx:56707219724). */
@@ -272,6 +274,11 @@ export class VintedTab {
         is_closed: i.is_closed === true,
         title: String(i.title ?? ""),
         price: i.price,
+        photo_ids: Array.isArray(i.photos)
+          ? i.photos
+              .map((p) => (p as { id?: unknown } | null)?.id)
+              .filter((x): x is number => typeof x === "number")
+          : null,
       };
     } catch (err) {
       if ((err as VbulkError).code === "NOT_FOUND") return null;

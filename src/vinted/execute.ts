@@ -11,7 +11,13 @@ import type { Plan, PlanItem } from "../listing/plan.js";
 import { CatalogPhotos } from "../review/security.js";
 import type { Catalog } from "../store/catalog.js";
 import { DRAFTS_PER_PAGE, draftBody, newUploadSession, type VintedTab } from "./adapter.js";
-import { ChallengeError, RateLimitError, SessionExpiredError, TransientError } from "./errors.js";
+import {
+  ChallengeError,
+  ListingRejectedError,
+  RateLimitError,
+  SessionExpiredError,
+  TransientError,
+} from "./errors.js";
 import type { JournalFile, JournalItem } from "./journal.js";
 import type { Budget } from "./pacing.js";
 
@@ -230,11 +236,18 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       }
     }
     await before();
-    budget.record(publish);
+    const sentAt = budget.record(publish);
     await opts.savePacing();
     sent++;
     emit({ type: "write", id, what, sent });
-    return send();
+    if (!publish) return send();
+    try {
+      return await send();
+    } finally {
+      // The ceiling counts a publish from its answer (pacing.ts answered): saved for the next run too.
+      budget.answered(sentAt);
+      await opts.savePacing();
+    }
   };
 
   const uploadPhotos = async (item: PlanItem, j: JournalItem): Promise<number[]> => {
@@ -371,8 +384,10 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   ): Promise<"manual" | undefined> => {
     const digest = fieldsDigest(item);
     if (j.draft?.state === "sending") {
-      // Killed between sending the create and recording its answer: adopt the draft Vinted may have made, by its
-      // title, never one another article of the journal owns (two identical garments share a title).
+      // The create went and its answer never came (a kill, a timeout, a 5xx): Vinted may have made the draft. A
+      // draft is adopted only when it is provably this article's: titled as sent AND holding a photo this
+      // article's create carried (photo ids are one per upload: another article, another folder's batch or a
+      // draft made by hand never holds them). A title alone is not proof: generated titles repeat.
       const owned = new Set(
         Object.entries(journal.data.items)
           .filter(([id, o]) => id !== item.cluster_id && o.draft?.id)
@@ -390,25 +405,64 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           `could not read all ${list.totalEntries ?? `${list.drafts.length}+`} drafts on Vinted (vbulk reads ${config.draftListPages} page${config.draftListPages === 1 ? "" : "s"} of ${DRAFTS_PER_PAGE} at most, execute.draftListPages): check your drafts on Vinted for "${title}"${candidates.length ? ` (among the first ${list.drafts.length}: drafts ${candidates.map((d) => d.id).join(", ")})` : ""}`,
           "finish this article on that draft by hand, or raise execute.draftListPages in your config file (or delete old drafts) so vbulk finds it",
         );
-      if (candidates.length > 1)
+      const mine = new Set(
+        j.draft.photo_ids ??
+          Object.values(j.photos)
+            .map((p) => p.photo_id)
+            .filter((x): x is number => x !== undefined),
+      );
+      const notOurs = `if it is not this article's, remove the "draft" entry of ${item.cluster_id} from journal.json (vbulk then makes a new draft)`;
+      if (candidates.length > config.adoptReadsMax)
         return leaveToSeller(
           item,
           j,
           r,
-          `${candidates.length} drafts on Vinted are titled "${title}" and none is known to be this article's (drafts ${candidates.map((d) => d.id).join(", ")}): vbulk does not guess which to update`,
+          `${candidates.length} drafts on Vinted are titled "${title}" (drafts ${candidates.map((d) => d.id).join(", ")}): more than vbulk reads to find which holds this article's photos (execute.adoptReadsMax ${config.adoptReadsMax})`,
+          `finish this article on its draft by hand (the one with its photos); ${notOurs}`,
+        );
+      const ours: string[] = [];
+      const unsure: string[] = [];
+      const [min, max] = config.readSpacingMs;
+      for (const [n, d] of candidates.entries()) {
+        if (n > 0) {
+          if (opts.signal?.aborted) throw interrupted();
+          await sleep(min + random() * Math.max(0, max - min), opts.signal).catch(() => {
+            throw interrupted();
+          });
+        }
+        const seen = await tab.ownerItem(d.id);
+        if (!seen?.is_draft) continue; // gone or published meanwhile: not a draft to adopt
+        if (seen.photo_ids === null || !mine.size) unsure.push(d.id);
+        else if (seen.photo_ids.some((id) => mine.has(id))) ours.push(d.id);
+        // else: another garment's draft (its photos are not this article's): never touched
+      }
+      if (unsure.length)
+        return leaveToSeller(
+          item,
+          j,
+          r,
+          `draft${unsure.length > 1 ? "s" : ""} ${unsure.join(", ")} on Vinted ${unsure.length > 1 ? "are" : "is"} titled "${title}" but vbulk cannot tell whether ${unsure.length > 1 ? "one is" : "it is"} this article's (${mine.size ? "Vinted's answer shows no photo ids" : "no photo id of this article is journalled"}): vbulk never writes to a draft that is not provably its own`,
+          `if it is this article's, finish it by hand on Vinted; ${notOurs}`,
+        );
+      if (ours.length > 1)
+        return leaveToSeller(
+          item,
+          j,
+          r,
+          `${ours.length} drafts on Vinted are titled "${title}" and hold this article's photos (drafts ${ours.join(", ")}): vbulk does not guess which to update`,
           "keep one of them (or delete them) on Vinted",
         );
-      const found = candidates[0];
+      const found = ours[0];
       if (found) {
         j.draft = {
           ...j.draft,
           state: "created",
-          id: found.id,
-          url: tab.url(`/items/${found.id}/edit`),
+          id: found,
+          url: tab.url(`/items/${found}/edit`),
           at: iso(),
         };
         await journal.save();
-        emit({ type: "item", id: item.cluster_id, step: "adopt", state: "done", detail: found.id });
+        emit({ type: "item", id: item.cluster_id, step: "adopt", state: "done", detail: found });
       } else delete j.draft;
     }
     if (j.draft?.state === "created" && j.draft.id) {
@@ -440,11 +494,19 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       "draft",
       false,
       async () => {
-        j.draft = { state: "sending", at: iso(), title: item.title };
+        j.draft = { state: "sending", at: iso(), title: item.title, photo_ids: photoIds };
         await journal.save();
       },
       () => tab.createDraft(body),
-    );
+    ).catch(async (err: unknown) => {
+      // Vinted answered with a refusal (400, 401, 403, 404, 429): it made no draft, so there is none to look up
+      // (and adopt) next run. Only an unknown outcome (no answer, a 5xx, an answer without id) stays "sending".
+      if (j.draft?.state === "sending" && refusedByVinted(err)) {
+        delete j.draft;
+        await journal.save();
+      }
+      throw err;
+    });
     // The id first, before anything else: a crash from here on can never make a second draft.
     j.draft = {
       state: "created",
@@ -593,6 +655,17 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     emit({ type: "stopped", reason: stopped, left });
   }
   return [...results.values()];
+}
+
+/** Vinted answered the request and refused it (so it did nothing): not a timeout, a 5xx or an unreadable answer. */
+function refusedByVinted(err: unknown): boolean {
+  return (
+    err instanceof ListingRejectedError ||
+    err instanceof SessionExpiredError ||
+    err instanceof ChallengeError ||
+    err instanceof RateLimitError ||
+    (err instanceof VbulkError && err.code === "NOT_FOUND")
+  );
 }
 
 /** The size id whose label (e.g. "M / 38 / 10", "W30 | FR 40") holds the plan's size as one of its parts. */

@@ -15,13 +15,17 @@ const Photo = z.object({
   photo_id: z.number().optional(),
 });
 const Draft = z.object({
-  /** "sending": the create request went and no answer was recorded (a crash): a re-run looks it up first. */
+  /** "sending": the create request went and no answer was recorded (a crash, a timeout): a re-run looks it up
+   *  first. A create Vinted answered with a refusal made nothing: its entry is removed. */
   state: z.enum(["sending", "created"]),
   at: z.string(),
   id: z.string().optional(),
   url: z.string().optional(),
-  /** The title the create was sent with: how a draft a crash left unrecorded is found again. */
+  /** The title the create was sent with: how a draft a crash left unrecorded is looked for. */
   title: z.string(),
+  /** The photo ids the create carried: how a draft found by its title is proved this article's (photo ids are
+   *  Vinted's, one per upload: no other article, batch or hand-made draft holds them). */
+  photo_ids: z.array(z.number()).optional(),
   /** Digest of the fields last sent for this draft: a different plan means the draft is updated first. */
   fields: z.string().optional(),
   updated_at: z.string().optional(),

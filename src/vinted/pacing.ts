@@ -11,6 +11,11 @@ export const PACING_FILE = "pacing.json";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MINUTE = 60_000;
+/** The publish ceiling's window: a minute and a second. The runner counts a publish from its answer (Vinted
+ *  processed it before answering); the second covers clocks and rounding on Vinted's side. Without it the
+ *  replica saw the 1st and 6th publish 59.996 s apart (the time was taken before sending). Not configurable: it
+ *  is part of the spec's ceiling, not a pacing choice. */
+const PUBLISH_WINDOW = MINUTE + 1000;
 
 /**
  * The account's write history and pause, kept in the config folder (not per photo folder): the budget and a pause
@@ -151,17 +156,35 @@ export class Budget {
     if (publish) {
       // Whole publishes: a fractional setting would index between two publishes and lift the ceiling.
       const ceiling = Math.max(1, Math.floor(Math.min(5, this.cfg.publishesPerMinute)));
-      const recent = this.state.publishes.filter((x) => x > t - MINUTE);
-      if (recent.length >= ceiling) later(recent[recent.length - ceiling]! + MINUTE, "publish ceiling");
+      const recent = this.state.publishes.filter((x) => x > t - PUBLISH_WINDOW);
+      if (recent.length >= ceiling)
+        later(recent[recent.length - ceiling]! + PUBLISH_WINDOW, "publish ceiling");
     }
     return slot;
   }
 
-  /** Counts a write at the moment it is sent (before its answer: a refused write still counted for Vinted). */
-  record(publish = false): void {
+  /**
+   * Counts a write at the moment it is sent (before its answer: a refused write still counted for Vinted).
+   * Returns the time recorded, for answered().
+   */
+  record(publish = false): number {
     const t = this.now();
     this.state.writes.push(t);
     if (publish) this.state.publishes.push(t);
+    return t;
+  }
+
+  /**
+   * A publish sent at `sentAt` was answered (or failed): from now on it counts from now. Vinted processed it
+   * somewhere between sending and answer, so a ceiling counted from the answer holds on Vinted's own clock,
+   * whatever the latency of each request; counted from the sending, a slow first publish and a fast sixth landed
+   * less than 60 s apart.
+   */
+  answered(sentAt: number): void {
+    const i = this.state.publishes.lastIndexOf(sentAt);
+    if (i < 0) return;
+    this.state.publishes[i] = Math.max(sentAt, this.now());
+    this.state.publishes.sort((a, b) => a - b);
   }
 
   /**

@@ -107,6 +107,9 @@ export async function executeInBrowser(opts: {
   signal?: AbortSignal;
   /** Told when a refusal on the first page paused every write. */
   onPaused?: (until: number) => void;
+  /** Awaited once the browser is up and Vinted's first page showed no refusal, before the first write: what the
+   *  caller saves only when the run really goes ahead (execute --set-publish-true's plan.json). */
+  onReady?: () => Promise<void>;
 }): Promise<ExecuteResult[]> {
   const { budget, pacingDir } = opts;
   try {
@@ -124,6 +127,7 @@ export async function executeInBrowser(opts: {
         }
         throw err;
       }
+      await opts.onReady?.();
       return runExecute({
         dir: opts.dir,
         plan: opts.plan,

@@ -111,7 +111,8 @@ export interface DoctorReport {
   at: string;
   site: string;
   landed: string;
-  session: { ok: boolean; user: string | null };
+  /** `checked`: Vinted answered who is logged in (false when that read itself failed: see errors). */
+  session: { ok: boolean; user: string | null; checked: boolean };
   catalogue: { nodes: number; leaves: number } | null;
   mapping: MappingCheck[];
   colors: number | null;
@@ -135,7 +136,7 @@ export async function recordDoctor(
     at: now.toISOString(),
     site: tab.baseUrl,
     landed: "",
-    session: { ok: false, user: null },
+    session: { ok: false, user: null, checked: false },
     catalogue: null,
     mapping: [],
     colors: null,
@@ -160,7 +161,7 @@ export async function recordDoctor(
   }
   await attempt("current user", async () => {
     const u = await tab.currentUser();
-    report.session = { ok: u !== null, user: u?.login ?? null };
+    report.session = { ok: u !== null, user: u?.login ?? null, checked: true };
   });
   await attempt("catalogue", async () => {
     const roots = await tab.catalogs();

@@ -428,6 +428,60 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     );
   });
 
+  it("--set-publish-true changes plan.json only when the run goes ahead; --dry-run is accepted; the prompt goes to stderr", async () => {
+    // Before: plan.json got publish:true although the run then stopped with "nothing was sent" (no terminal, no
+    // browser, a "no" at the prompt); --dry-run was refused with "Did you mean --no-dry-run?"; with --json the
+    // question was printed on stdout ahead of the JSON document.
+    await fresh();
+    const dir = await planned();
+    const planText = await readFile(join(dir, "plan.json"), "utf8");
+    const unchanged = async (why: string) =>
+      assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planText, why);
+    const args = ["execute", dir, "--only", "c2", "--set-publish-true"];
+
+    const noTerminal = await cli(args);
+    assert.equal(noTerminal.code, 2, noTerminal.stderr);
+    assert.match(noTerminal.stderr, /nothing was sent/);
+    await unchanged("no terminal, no --yes");
+    const noBrowser = await cli([...args, "--yes"], { VBULK_CHROMIUM_PATH: join(dir, "no-such-browser") });
+    assert.equal(noBrowser.code, 2, noBrowser.stderr);
+    await unchanged("no browser");
+
+    const errFile = join(dir, "prompt.err");
+    const no = await inTerminal([...args, "--json"], "n\r", env(), errFile);
+    outputs.push(no.output);
+    assert.equal(no.code, 0, no.output);
+    await unchanged("the seller answered no");
+    const err = await readFile(errFile, "utf8");
+    outputs.push(err);
+    assert.match(err, /Send \d+ writes to Vinted/, "the question is on stderr");
+    assert.doesNotMatch(no.output, /Send \d+ writes/, "stdout holds no question");
+    const doc = JSON.parse(no.output.trim());
+    assert.deepEqual(
+      doc.map((d: { cluster_id: string; state: string }) => [d.cluster_id, d.state]),
+      [["c2", "not_reached"]],
+    );
+    assert.equal(replica.writes().length, 0);
+
+    const dry = await cli([...args, "--yes", "--dry-run", "--json"]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(JSON.parse(dry.stdout)[0].state, "draft");
+    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      plan.items.map((i: { cluster_id: string; publish: boolean }) => [i.cluster_id, i.publish]),
+      [
+        ["c1", true],
+        ["c2", true],
+        ["c3", false],
+      ],
+      "written once the run went ahead",
+    );
+    assert.ok(
+      [...replica.items.values()].every((i) => i.is_draft),
+      "--dry-run published nothing",
+    );
+  });
+
   it("Ctrl-C at the publish prompt exits 130 and sends nothing", async () => {
     await fresh();
     const dir = await planned();
@@ -470,20 +524,76 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(replica.items.size, 3, "one draft per article");
     noPhotoTwice();
 
-    // A draft of the same title vbulk did not make (the seller's own) beside the lost one: left to the seller.
+    // A draft of the same title vbulk did not make (the seller's own) beside the lost one: only the lost one,
+    // which holds c1's photos, is adopted; the seller's is never touched.
     await fresh();
     const dir2 = await planned();
     replica.switches.swallowDraft = true;
     await killWhen(dir2, async () => (await journalOf(dir2)).items.c1?.draft?.state === "sending");
     const title = (await journalOf(dir2)).items.c1.draft.title;
     replica.items.set(999, { id: 999, is_draft: true, fields: { title, price: 5 }, photo_ids: [] });
-    const writesBefore = replica.writes().length;
     const again = await cli(["execute", dir2, "--yes", "--only", "c1"]);
-    assert.equal(again.code, 3, again.stderr);
-    assert.match(again.stderr, /2 drafts on Vinted are titled/);
-    assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /c1 adopt done/);
+    assert.notEqual((await journalOf(dir2)).items.c1.draft.id, "999");
     assert.equal(replica.items.get(999)!.fields.price, 5, "the seller's draft is untouched");
-    assert.match((await journalOf(dir2)).items.c1.needs_manual, /does not guess/);
+    assert.equal(replica.writes().filter((w) => w.path.includes("/999")).length, 0);
+
+    // When Vinted's answer does not show a draft's photos, vbulk cannot tell: left to the seller, nothing written.
+    await fresh();
+    const dir3 = await planned();
+    replica.switches.swallowDraft = true;
+    await killWhen(dir3, async () => (await journalOf(dir3)).items.c1?.draft?.state === "sending");
+    replica.switches.ownerViewNoPhotos = true;
+    const writesBefore = replica.writes().length;
+    const unsure = await cli(["execute", dir3, "--yes", "--only", "c1"]);
+    assert.equal(unsure.code, 3, unsure.stderr);
+    assert.match(unsure.stdout, /vbulk cannot tell whether it is this article's .*no photo ids/);
+    assert.match(unsure.stdout, /remove the "draft" entry of c1 from journal\.json/);
+    assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
+    assert.match(
+      (await journalOf(dir3)).items.c1.needs_manual,
+      /never writes to a draft that is not provably/,
+    );
+  });
+
+  it("a refused draft create is never matched later to another folder's draft of the same title", async () => {
+    // Before, a create Vinted refused (400) left the journal "sending"; the re-run adopted, by title only, the
+    // draft another batch had made for another garment, and overwrote it with this garment's photos and size.
+    await fresh();
+    const dirA = await planned();
+    const dirB = await planned();
+    assert.equal((await cli(["execute", dirA, "--yes", "--only", "c1"])).code, 0);
+    const draftA = Number((await journalOf(dirA)).items.c1.draft.id);
+    const before = structuredClone(replica.items.get(draftA)!);
+    const titleA: string = JSON.parse(await readFile(join(dirA, "plan.json"), "utf8")).items[0].title;
+    const same = await cli(["plan", dirB, "--set", `c2.title=${titleA}`]);
+    assert.equal(same.code, 0, same.stderr);
+    replica.switches.echoSecrets = true; // Vinted refuses B's create with a 400
+    const refused = await cli(["execute", dirB, "--yes", "--only", "c2"]);
+    assert.equal(refused.code, 3, refused.stderr);
+    assert.match(refused.stdout, /c2 +FAILED +Vinted refused the draft/);
+    assert.equal((await journalOf(dirB)).items.c2.draft, undefined, "a refused create made no draft");
+    replica.switches.echoSecrets = false;
+    const r = await cli(["execute", dirB, "--yes", "--only", "c2"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /adopt/);
+    const idB = Number((await journalOf(dirB)).items.c2.draft.id);
+    assert.notEqual(idB, draftA, "B took A's draft");
+    assert.deepEqual(replica.items.get(draftA), before, "A's draft is untouched");
+    assert.equal(replica.writes().filter((w) => w.path.includes(`/${draftA}`)).length, 0);
+
+    // A create that never left (killed once "sending" was journalled): A's draft holds other photos, so it is
+    // not B's; B gets its own draft.
+    const j = await journalOf(dirB);
+    const photoIds = Object.values(j.items.c2.photos).map((p) => (p as { photo_id: number }).photo_id);
+    j.items.c2.draft = { state: "sending", at: new Date().toISOString(), title: titleA, photo_ids: photoIds };
+    replica.items.delete(idB);
+    await writeFile(join(dirB, "journal.json"), JSON.stringify(j));
+    const again = await cli(["execute", dirB, "--yes", "--only", "c2"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.notEqual(Number((await journalOf(dirB)).items.c2.draft.id), draftA, "B took A's draft");
+    assert.deepEqual(replica.items.get(draftA), before, "A's draft is untouched");
   });
 
   /**
@@ -496,8 +606,11 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       replica.items.set(id, { id, is_draft: true, fields: { title: `Robe ${id}`, price: 5 }, photo_ids: [] });
     const title: string = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items[0].title;
     replica.items.set(lost, { id: lost, is_draft: true, fields: { title, price: 5 }, photo_ids: [] });
-    const draft = { state: "sending", at: new Date().toISOString(), title };
-    const journal = { schemaVersion: 2, site: replica.url, items: { c1: { photos: {}, draft } } };
+    replica.items.get(lost)!.photo_ids = [77];
+    // c1's first photo went as photo 77 and the create carried it: what proves the lost draft is c1's.
+    const draft = { state: "sending", at: new Date().toISOString(), title, photo_ids: [77] };
+    const photos = { "IMG_0001.jpg": { state: "sent", at: new Date().toISOString(), photo_id: 77 } };
+    const journal = { schemaVersion: 2, site: replica.url, items: { c1: { photos, draft } } };
     await writeFile(join(dir, "journal.json"), JSON.stringify(journal));
     return title;
   }
@@ -715,6 +828,18 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.ok((await stat(report.saved)).isFile());
     assert.equal(replica.writes().length, 0, "doctor and sync only read");
     await rm(join(configDir, "vinted-mapping.json"));
+
+    // A session expired or logged out is README's exit 2 "not logged in" (before: 1, "could not be read").
+    for (const sw of ["stale", "loggedOut"] as const) {
+      replica.switches[sw] = true;
+      const out = await cli(["doctor", "--json"]);
+      assert.equal(out.code, 2, `${sw}: ${out.stderr}`);
+      assert.deepEqual(JSON.parse(out.stdout).session, { ok: false, user: null, checked: true });
+      const text = await cli(["doctor"]);
+      assert.equal(text.code, 2, `${sw}: ${text.stderr}`);
+      assert.match(text.stdout, /NOT logged in: run `vbulk login`/);
+      replica.switches[sw] = false;
+    }
   });
 
   it("messages name what to fix: a damaged journal, a bad VBULK_VINTED_URL, an excluded --only, no display, an unreachable site", async () => {
@@ -816,28 +941,44 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
   });
 });
 
-/** Runs the CLI inside a pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. */
+/**
+ * Runs the CLI inside a pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. With
+ * `stderrFile`, the CLI's stderr goes to that file (stdin and stdout stay the terminal): `output` is stdout alone.
+ */
 function inTerminal(
   args: string[],
   keys: string,
   env: NodeJS.ProcessEnv,
+  stderrFile?: string,
 ): Promise<{ code: number | null; output: string }> {
-  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+  const command =
+    [process.execPath, BIN, ...args].map(quote).join(" ") + (stderrFile ? ` 2>${quote(stderrFile)}` : "");
   return new Promise((resolve) => {
     const child: ChildProcess = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
       env: { ...env, TERM: "dumb", NO_COLOR: "1" },
     });
     let output = "";
     let typed = false;
-    const onData = (d: Buffer) => {
-      output += d;
-      if (!typed && /Publish these|Send \d+ writes/.test(output)) {
+    const prompt = /Publish these|Send \d+ writes/;
+    const type = (seen: string) => {
+      if (!typed && prompt.test(seen)) {
         typed = true;
         child.stdin?.write(keys);
       }
     };
+    const onData = (d: Buffer) => {
+      output += d;
+      type(output);
+    };
+    const poll = stderrFile
+      ? setInterval(() => void readFile(stderrFile, "utf8").then(type, () => {}), 100)
+      : undefined;
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.on("close", (code) => resolve({ code, output }));
+    child.on("close", (code) => {
+      clearInterval(poll);
+      resolve({ code, output });
+    });
   });
 }

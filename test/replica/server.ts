@@ -45,6 +45,8 @@ export interface Switches {
   /** The drafts list answers at most this many drafts a page, whatever per_page asks, and no `pagination`: no
    *  source records Vinted's own cap on per_page nor that `pagination` is always there; vbulk must survive both. */
   draftsPageCap: number | null;
+  /** The owner's item view answers without `photos`: no source records that it carries them on every account. */
+  ownerViewNoPhotos: boolean;
 }
 
 /**
@@ -213,6 +215,7 @@ export class VintedReplica {
       forbidden: false,
       failDraftsPage: null,
       draftsPageCap: null,
+      ownerViewNoPhotos: false,
     };
   }
 
@@ -473,6 +476,18 @@ export class VintedReplica {
           price: item.fields.price,
           is_draft: item.is_draft,
           is_closed: false,
+          // An item's JSON carries its photos as `photos: [{id, image_no, url, …}]` (the public item shape read by
+          // open-source Vinted clients, e.g. 2spy/Vinted-Discord-Bot vintedresponse.go); the owner's view is
+          // taken to carry them the same way, and ownerViewNoPhotos models one that does not.
+          ...(this.switches.ownerViewNoPhotos
+            ? {}
+            : {
+                photos: item.photo_ids.map((id, i) => ({
+                  id,
+                  image_no: i + 1,
+                  url: `${this.url}/photos/${id}.jpg`,
+                })),
+              }),
         },
       });
     }
