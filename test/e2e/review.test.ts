@@ -255,7 +255,10 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     );
     await card.getByLabel("Prix (€)").fill("vingt");
     await card.getByRole("alert").waitFor();
-    assert.match((await card.getByRole("alert").textContent()) ?? "", /nombre positif de 0,01 à 100 000 €.*\(vous avez tapé « vingt »\)/);
+    assert.match(
+      (await card.getByRole("alert").textContent()) ?? "",
+      /nombre positif de 0,01 à 100 000 €.*\(vous avez tapé « vingt »\)/,
+    );
     // The page's words, not the terminal's flag syntax ("… for --set c1.price …").
     assert.doesNotMatch((await card.getByRole("alert").textContent()) ?? "", /--set|Expected/);
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
