@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -441,7 +442,15 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     let interrupts = 0;
     const onSigint = () => {
       interrupts++;
-      if (interrupts > 1) process.exit(130);
+      if (interrupts > 1) {
+        // Quitting at once: with --json, the one document still reaches a script (written before the exit).
+        if (io.json)
+          writeSync(
+            1,
+            `${JSON.stringify({ error: { code: "INTERRUPTED", message: "stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume", hint: null } })}\n`,
+          );
+        process.exit(130);
+      }
       io.err(
         "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
       );
@@ -539,11 +548,22 @@ function printResults(io: Io, results: ExecuteResult[], publishing: boolean): vo
     io.out(`${r.cluster_id.padEnd(5)} ${what.padEnd(12)} ${where}${r.error ? `  ${r.error}` : ""}`);
   }
   const failed = results.filter(
-    (r) => r.state === "failed" || r.state === "needs_manual" || r.state === "skipped",
+    (r) =>
+      r.state === "failed" ||
+      r.state === "needs_manual" ||
+      r.state === "skipped" ||
+      r.state === "not_reached",
   );
   if (failed.length)
     io.out(
       `${failed.length} articles not done: ${failed.map((r) => r.cluster_id).join(", ")} (reasons above).`,
     );
-  io.out(publishing ? "Done." : "Dry run: drafts only, nothing was published.");
+  // "Done." only when it is: a run a captcha stopped said "Done." after its list of articles not reached.
+  io.out(
+    !publishing
+      ? "Dry run: drafts only, nothing was published."
+      : failed.length
+        ? "Stopped before the end: run the same command again once the reasons above are dealt with; what was done is not done twice."
+        : "Done.",
+  );
 }

@@ -482,6 +482,19 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     );
   });
 
+  it("a publishing run a captcha stopped does not end with « Done. »", async () => {
+    await fresh();
+    const dir = await planned();
+    replica.switches.captchaOnWrite = 4; // c1's 3 photos, then its draft
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", env());
+    outputs.push(r.output);
+    assert.equal(r.code, 3, r.output);
+    assert.match(r.output, /3 articles not done: c1, c2, c3/);
+    // Before: "1 articles not done: c1 (reasons above)." then "Done.".
+    assert.doesNotMatch(r.output, /^Done\.\s*$/m);
+    assert.match(r.output, /Stopped before the end: run the same command again/);
+  });
+
   it("Ctrl-C at the publish prompt exits 130 and sends nothing", async () => {
     await fresh();
     const dir = await planned();
