@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
 import yazl from "yazl";
+import { rawZip } from "../../fixtures/hostile.js";
 import { loadManifest } from "../../src/model/manifest.js";
 import { startIngest } from "../../src/review/ingest.js";
 import { startFileServer } from "../helpers/file-server.js";
@@ -105,7 +106,10 @@ describe("vbulk ingest (real CLI)", () => {
     await pipeline(empty.outputStream, createWriteStream(join(dir, "empty.zip")));
     await copyFile(join(FIXTURES, "zips", "not-a-zip.zip"), join(dir, "broken.zip"));
     for (const [zip, said] of [
-      ["empty.zip", /Expected at least one photo .* for .*empty\.zip but received "1 other files"/],
+      [
+        "empty.zip",
+        /Expected at least one photo .* for .*empty\.zip but received 1 file that is not a photo/,
+      ],
       ["broken.zip", /Expected a readable ZIP archive for .*broken\.zip/],
     ] as const) {
       const r = await runCli(["ingest", join(dir, zip)]);
@@ -115,6 +119,51 @@ describe("vbulk ingest (real CLI)", () => {
     }
     assert.deepEqual((await readdir(dir)).sort(), ["broken.zip", "empty.zip"]);
   });
+});
+
+describe("vbulk ingest: a ZIP with no photo says what it holds instead (audit-ingest 4)", () => {
+  const photo = () => readFile(join(FIXTURES, "grouping", "IMG_0001.jpg"));
+  for (const [what, entries, received, hint] of [
+    [
+      "a password-protected ZIP",
+      async () => [
+        { name: "IMG_0001.jpg", data: await photo(), flags: 1, method: 8 as const },
+        { name: "IMG_0002.jpg", data: await photo(), flags: 1, method: 8 as const },
+      ],
+      /received 2 password-protected \(encrypted\) entries/,
+      /hint: vbulk cannot open a password-protected ZIP\. Unzip it yourself with its password .*unzip .*photos\.zip.*then run `vbulk ingest FOLDER`/,
+    ],
+    [
+      "a ZIP of only __MACOSX entries",
+      async () => [
+        { name: "__MACOSX/._IMG_0001.jpg", data: Buffer.from("metadata") },
+        { name: "__MACOSX/._IMG_0002.jpg", data: Buffer.from("metadata") },
+      ],
+      /received 2 macOS metadata files \(__MACOSX\)/,
+      /hint: Only macOS's own metadata is there, not the photos themselves\. Re-create the ZIP/,
+    ],
+    [
+      "a ZIP of only unsafe names",
+      async () => [
+        { name: "../IMG_0001.jpg", data: await photo() },
+        { name: "/tmp/IMG_0002.jpg", data: await photo() },
+      ],
+      /received 2 entries with unsafe names/,
+      /hint: Names that leave the folder .* are never written, such as \.\.\/IMG_0001\.jpg/,
+    ],
+  ] as const) {
+    it(`${what}: exit 2, the message says what was found and what to do, nothing written`, async () => {
+      const dir = await tempDir();
+      await writeFile(join(dir, "photos.zip"), rawZip(await entries()));
+      const r = await runCli(["ingest", join(dir, "photos.zip")]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /error: Expected at least one photo .* for .*photos\.zip but /);
+      assert.match(r.stderr, received);
+      assert.match(r.stderr, hint);
+      assert.doesNotMatch(r.stderr, /other files|Point vbulk at the folder/);
+      assert.deepEqual(await readdir(dir), ["photos.zip"]);
+    });
+  }
 });
 
 describe("vbulk ingest: bad commands change nothing", () => {
