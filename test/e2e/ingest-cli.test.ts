@@ -55,6 +55,25 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal(catalog.errors.length, 3);
   });
 
+  it("takes JPEGs named .jfif or .JPE (Chrome, WhatsApp Web on Windows) as photos (audit-ingest 7)", async () => {
+    const dir = await tempDir();
+    const names = ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"];
+    const as = ["IMG_0001.jpg", "whatsapp.jfif", "chrome.JPE"];
+    for (const [i, name] of names.entries())
+      await copyFile(join(FIXTURES, "grouping", name), join(dir, as[i] as string));
+    const r = await runCli(["ingest", dir, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.summary.photos, 3, JSON.stringify(doc.skipped));
+    assert.equal(doc.summary.skipped, 0);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(catalog.photos.map((p: { file: string; format: string }) => [p.file, p.format]).sort(), [
+      ["IMG_0001.jpg", "jpeg"],
+      ["chrome.JPE", "jpeg"],
+      ["whatsapp.jfif", "jpeg"],
+    ]);
+  });
+
   it("extracts a ZIP into a work folder next to it and writes the catalog there", async () => {
     const dir = await tempDir();
     await copyFile(join(FIXTURES, "zips", "photos.zip"), join(dir, "photos.zip"));
