@@ -75,7 +75,12 @@ export async function prepareIngest(opts: {
 }): Promise<PreparedIngest> {
   const { config } = opts;
   const src = await resolveSource(opts.source, opts.outDir);
-  await checkOutput(src.outDir, opts.outDir !== undefined);
+  // A ZIP's photos are extracted beside it unless --out says where: say so, and that --out is the way out.
+  const zipHint =
+    src.isZip && opts.outDir === undefined
+      ? `A ZIP's photos are extracted next to it (${basename(src.root)}/). Pass --out DIR to extract them and write the results in a writable folder instead, or copy the ZIP to one.`
+      : undefined;
+  await checkOutput(src.outDir, opts.outDir !== undefined, zipHint);
   if (src.isZip && src.root !== src.outDir) await checkOutput(src.root, false);
   const previous = await readPreviousCatalog(src.outDir);
   // The seller's decisions are applied after grouping, but a damaged decisions.json must stop the run before

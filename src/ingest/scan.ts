@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { lstat, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, extname, join, resolve } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Config } from "../core/config.js";
 import { expected, fileSystemError, VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
@@ -45,8 +45,24 @@ export async function resolveSource(given: string, outDir?: string): Promise<Res
       hint: "Put the photos in a folder (or a ZIP) and pass that.",
     });
   }
-  const root = isZip ? workFolderFor(source) : source;
-  return { source, isZip, root, outDir: resolve(outDir ?? root) };
+  return {
+    source,
+    isZip,
+    root: isZip ? zipWorkFolder(source, outDir) : source,
+    outDir: resolve(outDir ?? (isZip ? workFolderFor(source) : source)),
+  };
+}
+
+/**
+ * Where a ZIP's photos are extracted: next to it (`photos.zip` → `photos.vbulk/`), or with --out DIR inside DIR
+ * (`DIR/photos.vbulk/`), so that a ZIP in a read-only folder (a mount, someone else's downloads) can be ingested
+ * by passing --out, as the "could not write" hint says. DIR is the work folder itself when it is the default one
+ * (the review page passes it).
+ */
+function zipWorkFolder(zip: string, outDir: string | undefined): string {
+  const beside = workFolderFor(zip);
+  if (outDir === undefined || resolve(outDir) === beside) return beside;
+  return join(resolve(outDir), basename(beside));
 }
 
 /**
@@ -54,7 +70,7 @@ export async function resolveSource(given: string, outDir?: string): Promise<Res
  * that exists) is a folder and writable, and its `.vbulk` is a real folder, not a file or a planted symlink.
  * Writes nothing that stays (one probe file, removed at once). Throws NOT_WRITABLE / NO_SPACE naming the folder.
  */
-export async function checkOutput(outDir: string, flag: boolean): Promise<void> {
+export async function checkOutput(outDir: string, flag: boolean, hint?: string): Promise<void> {
   // Linux's PATH_MAX is 4096 bytes; the longest name vbulk writes inside is ~60 more.
   if (Buffer.byteLength(outDir) > 4096 - 64) {
     throw new VbulkError(
@@ -100,7 +116,7 @@ export async function checkOutput(outDir: string, flag: boolean): Promise<void> 
   try {
     await writeFile(probe, "", { flag: "wx" });
   } catch (err) {
-    throw fileSystemError(err, dir, "write in");
+    throw fileSystemError(err, dir, "write in", hint);
   } finally {
     await rm(probe, { force: true });
   }

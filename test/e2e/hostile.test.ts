@@ -290,6 +290,35 @@ describe("environment errors say what happened, to which file, and what to do (d
     assert.deepEqual(await readdir(out), []);
   });
 
+  it("a ZIP in a read-only folder: the hint says --out, and --out DIR extracts it there (audit-ingest 3)", async () => {
+    const ro = await tempDir();
+    await copyFile(join(FIXTURES, "zips", "photos.zip"), join(ro, "photos.zip"));
+    await chmod(ro, 0o555);
+    const writable = await tempDir();
+    await chmod(writable, 0o777);
+    const out = join(writable, "out");
+    const as = { env: testEnv(), ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}) };
+    const refused = await runCli(["ingest", join(ro, "photos.zip")], as);
+    noUnexpected(refused);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /Permission denied: could not write in .*/);
+    assert.match(
+      refused.stderr,
+      /hint: A ZIP's photos are extracted next to it \(photos\.vbulk\/\)\. Pass --out DIR/,
+    );
+    const r = await runCli(["ingest", join(ro, "photos.zip"), "--out", out, "--json"], as);
+    noUnexpected(r);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).summary.photos, 2);
+    assert.ok(existsSync(join(out, "photos.vbulk", "shoot", "IMG_0001.jpg")), "extracted under --out");
+    const catalog = JSON.parse(await readFile(join(out, "catalog.json"), "utf8"));
+    assert.deepEqual(catalog.photos.map((p: { file: string }) => p.file).sort(), [
+      "photos.vbulk/shoot/IMG_0001.jpg",
+      "photos.vbulk/shoot/IMG_0002.jpg",
+    ]);
+    assert.deepEqual(await readdir(ro), ["photos.zip"], "nothing written beside the ZIP");
+  });
+
   it("an unreadable sub-folder is one skipped entry, not an abort", async () => {
     const dir = await tempDir();
     await chmod(dir, 0o777);
