@@ -261,6 +261,26 @@ describe("vbulk ingest: bad commands change nothing", () => {
     assert.match(r.stderr, /catalog\.json of the previous run was kept as it was/);
     assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), before);
   });
+  it("a first run where no photo can be read: exit 1 with an error line, status failed, no catalog (audit-ingest 6)", async () => {
+    const dir = await tempDir();
+    for (const f of ["IMG_1.jpg", "IMG_2.jpg"]) await writeFile(join(dir, f), "junk\n");
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /2 photos could not be read \(not recorded: no catalog was written\)/);
+    assert.match(r.stderr, /error: none of the 2 photos could be read: no catalog was written\./);
+    assert.match(r.stderr, /hint: fix what the errors above say/);
+    assert.doesNotMatch(r.stdout, /0 articles from 0 photos|catalog: /);
+    assert.equal(existsSync(join(dir, "catalog.json")), false, "no catalog of 0 articles");
+    assert.equal(existsSync(join(dir, "catalog.log")), false);
+    const status = JSON.parse((await runCli(["status", dir, "--json"])).stdout);
+    assert.equal(status.state, "failed");
+    assert.match(status.message, /no photo could be read; no catalog\.json was written/);
+    const json = await runCli(["ingest", dir, "--json"]);
+    assert.equal(json.code, 1);
+    assert.equal(JSON.parse(json.stdout).written, false);
+    assert.match(json.stderr, /no catalog was written/);
+  });
+
   it("one ingest at a time per folder: a second one (terminal or review page) exits 2 naming the first's pid, writes nothing", async () => {
     // Before: both ran, both writing the status, the cache and catalog.json of the folder.
     const dir = await copyFixture("grouping");
