@@ -281,6 +281,24 @@ describe("vbulk ingest: bad commands change nothing", () => {
     assert.match(json.stderr, /no catalog was written/);
   });
 
+  it("a temp file left by a killed write (kill -9) is removed by the next write; a live writer's is kept (audit-ingest 9)", async () => {
+    const dir = await copyFixture("grouping");
+    // A pid that surely ran and is gone: a child that exited.
+    const child = spawn(process.execPath, ["-e", ""]);
+    const dead = child.pid;
+    await new Promise((done) => child.on("close", done));
+    const stale = `.catalog.json.${dead}.a8f33d7f.tmp`;
+    const live = `.catalog.json.${process.pid}.0badcafe.tmp`;
+    const other = `.catalog.json.${dead}.notatemp.txt`;
+    for (const f of [stale, live, other]) await writeFile(join(dir, f), '{"half": ');
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const left = await readdir(dir);
+    assert.ok(!left.includes(stale), "the dead writer's temp file is gone");
+    assert.ok(left.includes(live), "a running writer's temp file is left alone");
+    assert.ok(left.includes(other), "only vbulk's own temp names are touched");
+  });
+
   it("one ingest at a time per folder: a second one (terminal or review page) exits 2 naming the first's pid, writes nothing", async () => {
     // Before: both ran, both writing the status, the cache and catalog.json of the folder.
     const dir = await copyFixture("grouping");
