@@ -173,7 +173,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     });
     renderer.stop();
     const { catalog } = result;
-    if (result.keptPrevious) {
+    if (!result.written) {
       if (io.json)
         io.out(
           JSON.stringify(
@@ -182,9 +182,11 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
             2,
           ),
         );
-      else printErrors(io, catalog, false);
+      else printErrors(io, catalog, result.keptPrevious ? "kept" : "none");
       io.err(
-        `${io.c.red("error:")} none of the ${plural(catalog.summary.files, "photo")} could be read: ${printable(result.catalogPath)} of the previous run was kept as it was.`,
+        result.keptPrevious
+          ? `${io.c.red("error:")} none of the ${plural(catalog.summary.files, "photo")} could be read: ${printable(result.catalogPath)} of the previous run was kept as it was.`
+          : `${io.c.red("error:")} none of the ${plural(catalog.summary.files, "photo")} could be read: no catalog was written.`,
       );
       io.err(
         `  ${io.c.dim("hint:")} fix what the errors above say (a disk, a permission, a broken copy) and run the same command again.`,
@@ -193,7 +195,6 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     }
     if (io.json) io.out(JSON.stringify(summaryJson(catalog, result.catalogPath, result.logPath), null, 2));
     else printSummary(io, catalog, result.catalogPath, result.logPath, result.cached);
-    if (catalog.summary.photos === 0) return 1;
     return catalog.errors.length > 0 || notTaken(catalog.skipped).length > 0 ? 3 : 0;
   } finally {
     renderer.stop();
@@ -290,10 +291,14 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
 }
 
 /** The photos that could not be read, names escaped (a name must not drive the terminal). */
-function printErrors(io: Io, catalog: Catalog, written = true): void {
+function printErrors(io: Io, catalog: Catalog, previous: "written" | "kept" | "none" = "written"): void {
   if (!catalog.errors.length) return;
   // A run that read nothing writes no catalog: saying "recorded" there sent the seller looking for them in it.
-  const where = written ? "recorded in the catalog, skipped" : "not recorded: the previous catalog is kept";
+  const where = {
+    written: "recorded in the catalog, skipped",
+    kept: "not recorded: the previous catalog is kept",
+    none: "not recorded: no catalog was written",
+  }[previous];
   io.out(
     io.c.red(
       `${catalog.errors.length} ${catalog.errors.length === 1 ? "photo" : "photos"} could not be read (${where}):`,

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, rename, rm } from "node:fs/promises";
+import { link, lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileSystemError } from "./errors.js";
+import { stillRuns } from "./process.js";
 
 /**
  * Writes a file so that readers see the old content or the new one, never half of it:
@@ -53,6 +54,30 @@ async function viaTempFile(
     await place(tmp);
   } finally {
     await rm(tmp, { force: true });
+  }
+  await removeStaleTempFiles(path);
+}
+
+/**
+ * Removes the temp files of `path` left by writers that are gone (kill -9 or a power cut between the temp file and
+ * the rename): hidden, they stayed in the seller's photo folder for good, and went into a ZIP made of it. Only
+ * names of the exact form `.NAME.PID.HEX.tmp` whose PID no longer runs (or runs a process started after the file
+ * was written) are removed; a live writer's temp file is left alone. Best effort: never throws.
+ */
+async function removeStaleTempFiles(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  try {
+    for (const name of await readdir(dir)) {
+      if (!name.startsWith(prefix)) continue;
+      const pid = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1];
+      if (!pid || Number(pid) === process.pid) continue;
+      const st = await lstat(join(dir, name)).catch(() => null);
+      if (!st?.isFile() || (await stillRuns(Number(pid), st.mtime.toISOString()))) continue;
+      await rm(join(dir, name), { force: true });
+    }
+  } catch {
+    // An unreadable folder costs only the clean-up; the write itself is done.
   }
 }
 

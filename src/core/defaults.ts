@@ -14,10 +14,13 @@ export const DEFAULTS = Object.freeze({
     maxTotalBytes: 8 * 1024 * 1024 * 1024,
     /** Photos barely compress (ratio ~1); an entry inflating 100x is a bomb, not a photo. */
     maxCompressionRatio: 100,
-    /** What counts as a photo, by extension (lower case). Anything else is skipped and counted. */
+    /** What counts as a photo, by extension (lower case). Anything else is skipped and counted. `.jfif` and `.jpe`
+     *  are JPEGs too: what Chrome and WhatsApp Web save on Windows (the decoder reads the content, not the name). */
     imageExtensions: Object.freeze([
       ".jpg",
       ".jpeg",
+      ".jfif",
+      ".jpe",
       ".png",
       ".webp",
       ".avif",

@@ -75,7 +75,12 @@ export async function prepareIngest(opts: {
 }): Promise<PreparedIngest> {
   const { config } = opts;
   const src = await resolveSource(opts.source, opts.outDir);
-  await checkOutput(src.outDir, opts.outDir !== undefined);
+  // A ZIP's photos are extracted beside it unless --out says where: say so, and that --out is the way out.
+  const zipHint =
+    src.isZip && opts.outDir === undefined
+      ? `A ZIP's photos are extracted next to it (${basename(src.root)}/). Pass --out DIR to extract them and write the results in a writable folder instead, or copy the ZIP to one.`
+      : undefined;
+  await checkOutput(src.outDir, opts.outDir !== undefined, zipHint);
   if (src.isZip && src.root !== src.outDir) await checkOutput(src.root, false);
   const previous = await readPreviousCatalog(src.outDir);
   // The seller's decisions are applied after grouping, but a damaged decisions.json must stop the run before
@@ -138,7 +143,7 @@ export async function prepareIngest(opts: {
  * goes) → group (drop duplicates, group into articles) → ids (kept from the previous catalog) → describe (category,
  * colour) → write catalog.json and the decision log atomically. Bad photos are recorded in the catalog's errors and
  * skipped. A bad command (source, output) fails before anything is written, status included, and so does a
- * damaged catalog.json. A run in which no photo could be read keeps the previous catalog. Throws VbulkError for a
+ * damaged catalog.json. A run in which no photo could be read writes no catalog (the previous one stays). Throws VbulkError for a
  * bad source, output or previous catalog, NO_SPACE / NOT_WRITABLE when the disk refuses a write.
  */
 export async function runIngest(opts: IngestOptions & { prepared?: PreparedIngest }): Promise<IngestResult> {
@@ -235,16 +240,23 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       nextId,
       knownIds,
     });
-    if (analysed.length === 0 && previous) {
-      // Nothing could be read this time (a disk, a permission, a broken copy): the last good catalog stays.
-      await status.finish("failed", `no photo could be read; ${CATALOG_FILE} of the previous run was kept`);
+    if (analysed.length === 0) {
+      // Nothing could be read this time (a disk, a permission, a broken copy): the last good catalog stays, and a
+      // first run writes none (a catalog of 0 articles, status "partial" and exit 1 told three different stories).
+      await status.finish(
+        "failed",
+        previous
+          ? `no photo could be read; ${CATALOG_FILE} of the previous run was kept`
+          : `no photo could be read; no ${CATALOG_FILE} was written`,
+      );
       return {
         catalog,
         catalogPath: join(src.outDir, CATALOG_FILE),
         logPath: join(src.outDir, DECISION_LOG_FILE),
         analysed: 0,
         cached: 0,
-        keptPrevious: true,
+        written: false,
+        keptPrevious: previous !== null,
       };
     }
     emit({ type: "stage", stage: "write", total: 1 });
@@ -299,6 +311,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       logPath,
       analysed: fresh,
       cached: analysed.length - fresh,
+      written: true,
       keptPrevious: false,
     };
   } catch (err) {

@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { lstat, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, extname, join, resolve } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Config } from "../core/config.js";
 import { expected, fileSystemError, VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { scanFolder } from "../sources/folder.js";
-import type { ScanResult } from "../sources/types.js";
+import type { ScanResult, SkippedFile } from "../sources/types.js";
 import { openZip, workFolderFor } from "../sources/zip.js";
+
+/** The photo formats vbulk reads, as the messages name them (core/defaults.ts sources.imageExtensions). */
+const PHOTO_FORMATS = "JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC";
 
 /** Where the photos come from and where the results go. */
 export interface ResolvedSource {
@@ -42,8 +45,24 @@ export async function resolveSource(given: string, outDir?: string): Promise<Res
       hint: "Put the photos in a folder (or a ZIP) and pass that.",
     });
   }
-  const root = isZip ? workFolderFor(source) : source;
-  return { source, isZip, root, outDir: resolve(outDir ?? root) };
+  return {
+    source,
+    isZip,
+    root: isZip ? zipWorkFolder(source, outDir) : source,
+    outDir: resolve(outDir ?? (isZip ? workFolderFor(source) : source)),
+  };
+}
+
+/**
+ * Where a ZIP's photos are extracted: next to it (`photos.zip` → `photos.vbulk/`), or with --out DIR inside DIR
+ * (`DIR/photos.vbulk/`), so that a ZIP in a read-only folder (a mount, someone else's downloads) can be ingested
+ * by passing --out, as the "could not write" hint says. DIR is the work folder itself when it is the default one
+ * (the review page passes it).
+ */
+function zipWorkFolder(zip: string, outDir: string | undefined): string {
+  const beside = workFolderFor(zip);
+  if (outDir === undefined || resolve(outDir) === beside) return beside;
+  return join(resolve(outDir), basename(beside));
 }
 
 /**
@@ -51,7 +70,7 @@ export async function resolveSource(given: string, outDir?: string): Promise<Res
  * that exists) is a folder and writable, and its `.vbulk` is a real folder, not a file or a planted symlink.
  * Writes nothing that stays (one probe file, removed at once). Throws NOT_WRITABLE / NO_SPACE naming the folder.
  */
-export async function checkOutput(outDir: string, flag: boolean): Promise<void> {
+export async function checkOutput(outDir: string, flag: boolean, hint?: string): Promise<void> {
   // Linux's PATH_MAX is 4096 bytes; the longest name vbulk writes inside is ~60 more.
   if (Buffer.byteLength(outDir) > 4096 - 64) {
     throw new VbulkError(
@@ -97,7 +116,7 @@ export async function checkOutput(outDir: string, flag: boolean): Promise<void> 
   try {
     await writeFile(probe, "", { flag: "wx" });
   } catch (err) {
-    throw fileSystemError(err, dir, "write in");
+    throw fileSystemError(err, dir, "write in", hint);
   } finally {
     await rm(probe, { force: true });
   }
@@ -131,26 +150,118 @@ export async function openPhotos(src: ResolvedSource, given: string, config: Con
   const zip = await openZip(src.source, config.sources);
   if (zip.photos === 0) {
     zip.close();
-    throw noPhoto(given, zip.skipped.length);
+    throw noPhoto(given, zip.skipped, true);
   }
   return {
     photos: zip.photos,
     skipped: zip.skipped.length,
-    collect: async (signal, onEntry) => checkSome(await zip.extract(src.root, signal, onEntry), given),
+    collect: async (signal, onEntry) => checkSome(await zip.extract(src.root, signal, onEntry), given, true),
     close: () => zip.close(),
   };
 }
 
 /** Throws BAD_INPUT when there is no photo at all. */
-function checkSome(scan: ScanResult, given: string): ScanResult {
-  if (scan.files.length === 0) throw noPhoto(given, scan.skipped.length);
+function checkSome(scan: ScanResult, given: string, isZip = false): ScanResult {
+  if (scan.files.length === 0) throw noPhoto(given, scan.skipped, isZip);
   return scan;
 }
 
-function noPhoto(given: string, others: number): VbulkError {
+/** What a skipped file is, in a seller's words, with the advice that goes with it when nothing else was found. */
+interface SkipKind {
+  one: string;
+  many: string;
+  hint: string;
+}
+
+/** The kind of a skipped file: noPhoto counts them and gives the first found's hint (encrypted first). */
+function skipKind(s: SkippedFile, isZip: boolean, given: string): SkipKind {
+  const remake = isZip
+    ? "Re-create the ZIP from the photos' folder (most file managers: right-click → Compress), or unzip it yourself and run `vbulk ingest FOLDER`."
+    : "Point vbulk at the folder that holds the photos themselves.";
+  switch (s.reason) {
+    case "unsupported-entry":
+      return s.detail?.startsWith("encrypted")
+        ? {
+            one: "password-protected (encrypted) entry",
+            many: "password-protected (encrypted) entries",
+            hint: `vbulk cannot open a password-protected ZIP. Unzip it yourself with its password (double-click it, or \`unzip ${printable(given)}\`, which asks for it), then run \`vbulk ingest FOLDER\` on the folder it made.`,
+          }
+        : {
+            one: "entry compressed in a way vbulk cannot read",
+            many: "entries compressed in a way vbulk cannot read",
+            hint: `${s.detail ?? "an unsupported compression"}. Re-create the ZIP with your file manager's default settings (right-click → Compress), or unzip it yourself and run \`vbulk ingest FOLDER\`.`,
+          };
+    case "unsafe-path":
+      return {
+        one: "entry with an unsafe name",
+        many: "entries with unsafe names",
+        hint: `Names that leave the folder (../, absolute paths) or hold control characters are never written, such as ${printable(s.file)}. A file manager does not make such an archive: check where it comes from. ${remake}`,
+      };
+    case "too-large":
+      return {
+        one: "file over the size limit",
+        many: "files over the size limit",
+        hint: `${printable(s.file)}: ${s.detail ?? "too large"}. Shrink the photos, or raise sources.maxFileBytes in the config file.`,
+      };
+    case "macos-metadata":
+      return {
+        one: "macOS metadata file (__MACOSX)",
+        many: "macOS metadata files (__MACOSX)",
+        hint: `Only macOS's own metadata is there, not the photos themselves. ${remake}`,
+      };
+    case "bad-entry":
+    case "unreadable":
+    case "duplicate-name":
+    case "name-clash":
+      return {
+        one: "file that could not be read",
+        many: "files that could not be read",
+        hint: `${printable(s.file)}: ${s.detail ?? s.reason}. ${isZip ? "Copy or download the ZIP again" : "Copy the photos again"}, then run the same command again.`,
+      };
+    case "symlink":
+      return {
+        one: "symbolic link",
+        many: "symbolic links",
+        hint: `vbulk never follows a symbolic link inside the source. ${remake}`,
+      };
+    default:
+      return {
+        one: "file that is not a photo",
+        many: "files that are not photos",
+        hint: isZip ? remake : "Point vbulk at the folder that holds the photos themselves.",
+      };
+  }
+}
+
+/**
+ * The "no photo" error, saying what was found instead (encrypted entries, macOS metadata, unsafe names…) and what
+ * to do about the most telling of it: a password-protected ZIP is no reason to look for another folder.
+ */
+function noPhoto(given: string, skipped: readonly SkippedFile[], isZip: boolean): VbulkError {
+  const kinds = new Map<SkipKind["one"], { kind: SkipKind; n: number }>();
+  for (const s of skipped.filter((f) => f.reason !== "vbulk-output")) {
+    const kind = skipKind(s, isZip, given);
+    const seen = kinds.get(kind.one);
+    if (seen) seen.n++;
+    else kinds.set(kind.one, { kind, n: 1 });
+  }
+  const found = [...kinds.values()];
+  const received = found.length
+    ? found.map(({ kind, n }) => `${n} ${n === 1 ? kind.one : kind.many}`).join(", ")
+    : isZip
+      ? "an empty archive"
+      : "an empty folder";
+  // The encrypted entries first: the password is what stands between the seller and every other entry too.
+  const lead = found.find(({ kind }) => kind.one.startsWith("password")) ?? found[0];
   return new VbulkError(
     "BAD_INPUT",
-    expected("at least one photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC)", given, `${others} other files`),
-    { hint: "Point vbulk at the folder that holds the photos themselves." },
+    `Expected at least one photo (${PHOTO_FORMATS}) for ${printable(given)} but received ${received}`,
+    {
+      hint:
+        lead?.kind.hint ??
+        (isZip
+          ? "Put the photos in the ZIP, or pass their folder."
+          : "Point vbulk at the folder that holds the photos themselves."),
+    },
   );
 }

@@ -42,6 +42,8 @@ export interface IngestResult {
   /** Photos analysed now vs taken from the cache of an earlier run. */
   analysed: number;
   cached: number;
+  /** False when no photo could be read: no catalog.json was written (the previous one, if any, is as it was). */
+  written: boolean;
   /** True when no photo could be read and the previous catalog.json was left as it was (nothing written). */
   keptPrevious: boolean;
 }

@@ -186,15 +186,8 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
           continue;
         }
         names.add(name);
-        if (entry.uncompressedSize > limits.maxFileBytes) {
-          skipped.push({
-            file: shown,
-            reason: "too-large",
-            detail: `${entry.uncompressedSize} bytes > ${limits.maxFileBytes}`,
-          });
-          continue;
-        }
-        // Every entry, whatever its size: 450 entries of 1 MiB of zeros are as much a bomb as one of 450 MiB.
+        // Every entry, whatever its size: 450 entries of 1 MiB of zeros are as much a bomb as one of 450 MiB. Before
+        // the size limit, so that a bomb over 64 MiB is refused as one, not skipped as a large photo (exit 3).
         const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
         if (ratio > limits.maxCompressionRatio) {
           throw new VbulkError(
@@ -208,6 +201,14 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
               hint: "Photos do not compress like this: the archive looks like a zip bomb. Nothing was extracted.",
             },
           );
+        }
+        if (entry.uncompressedSize > limits.maxFileBytes) {
+          skipped.push({
+            file: shown,
+            reason: "too-large",
+            detail: `${entry.uncompressedSize} bytes > ${limits.maxFileBytes}`,
+          });
+          continue;
         }
         total += entry.uncompressedSize;
         if (total > limits.maxTotalBytes) {

@@ -20,6 +20,7 @@ import {
 } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { rawZip } from "../../fixtures/hostile.js";
 import { tinyModel } from "../helpers/models.js";
 import { BIN, FIXTURES, type RunResult, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { needShared } from "../helpers/shared.js";
@@ -113,6 +114,26 @@ describe("decompression bombs (defect 5)", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Expected a compression ratio of at most 100 for .* entry IMG_0\.jpg/);
     assert.deepEqual(await readdir(work).catch(() => []), []);
+  });
+
+  it("one entry over 64 MiB of zeros (ratio ~1000) beside good photos is a zip bomb: exit 2, nothing extracted (audit-ingest 5)", async () => {
+    const dir = await tempDir();
+    const photo = await readFile(join(FIXTURES, "grouping", "IMG_0001.jpg"));
+    const zeros = Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(65 * 1024 * 1024)]);
+    await writeFile(
+      join(dir, "photos.zip"),
+      rawZip([
+        { name: "IMG_0001.jpg", data: photo },
+        { name: "huge.jpg", data: zeros, method: 8 },
+      ]),
+    );
+    const r = await runCli(["ingest", join(dir, "photos.zip")]);
+    noUnexpected(r);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error: Expected a compression ratio of at most 100 for .* entry huge\.jpg/);
+    assert.match(r.stderr, /hint: .*zip bomb\. Nothing was extracted/);
+    assert.doesNotMatch(r.stdout + r.stderr, /too-large/);
+    assert.deepEqual(await readdir(dir), ["photos.zip"], "no work folder, no status");
   });
 
   it("a small HEIC declaring 16000x16000 is refused from its header, not decoded", async (t) => {
@@ -267,6 +288,35 @@ describe("environment errors say what happened, to which file, and what to do (d
     assert.match(r.stderr, /hint: Pass --out DIR/);
     assert.doesNotMatch(r.stderr, /bad photo/);
     assert.deepEqual(await readdir(out), []);
+  });
+
+  it("a ZIP in a read-only folder: the hint says --out, and --out DIR extracts it there (audit-ingest 3)", async () => {
+    const ro = await tempDir();
+    await copyFile(join(FIXTURES, "zips", "photos.zip"), join(ro, "photos.zip"));
+    await chmod(ro, 0o555);
+    const writable = await tempDir();
+    await chmod(writable, 0o777);
+    const out = join(writable, "out");
+    const as = { env: testEnv(), ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}) };
+    const refused = await runCli(["ingest", join(ro, "photos.zip")], as);
+    noUnexpected(refused);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /Permission denied: could not write in .*/);
+    assert.match(
+      refused.stderr,
+      /hint: A ZIP's photos are extracted next to it \(photos\.vbulk\/\)\. Pass --out DIR/,
+    );
+    const r = await runCli(["ingest", join(ro, "photos.zip"), "--out", out, "--json"], as);
+    noUnexpected(r);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).summary.photos, 2);
+    assert.ok(existsSync(join(out, "photos.vbulk", "shoot", "IMG_0001.jpg")), "extracted under --out");
+    const catalog = JSON.parse(await readFile(join(out, "catalog.json"), "utf8"));
+    assert.deepEqual(catalog.photos.map((p: { file: string }) => p.file).sort(), [
+      "photos.vbulk/shoot/IMG_0001.jpg",
+      "photos.vbulk/shoot/IMG_0002.jpg",
+    ]);
+    assert.deepEqual(await readdir(ro), ["photos.zip"], "nothing written beside the ZIP");
   });
 
   it("an unreadable sub-folder is one skipped entry, not an abort", async () => {

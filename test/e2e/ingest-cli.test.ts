@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
 import yazl from "yazl";
+import { rawZip } from "../../fixtures/hostile.js";
 import { loadManifest } from "../../src/model/manifest.js";
 import { startIngest } from "../../src/review/ingest.js";
 import { startFileServer } from "../helpers/file-server.js";
@@ -52,6 +53,25 @@ describe("vbulk ingest (real CLI)", () => {
     assert.match(r.stdout, /notes\.jpg: Expected a readable image/);
     const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
     assert.equal(catalog.errors.length, 3);
+  });
+
+  it("takes JPEGs named .jfif or .JPE (Chrome, WhatsApp Web on Windows) as photos (audit-ingest 7)", async () => {
+    const dir = await tempDir();
+    const names = ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"];
+    const as = ["IMG_0001.jpg", "whatsapp.jfif", "chrome.JPE"];
+    for (const [i, name] of names.entries())
+      await copyFile(join(FIXTURES, "grouping", name), join(dir, as[i] as string));
+    const r = await runCli(["ingest", dir, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.summary.photos, 3, JSON.stringify(doc.skipped));
+    assert.equal(doc.summary.skipped, 0);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(catalog.photos.map((p: { file: string; format: string }) => [p.file, p.format]).sort(), [
+      ["IMG_0001.jpg", "jpeg"],
+      ["chrome.JPE", "jpeg"],
+      ["whatsapp.jfif", "jpeg"],
+    ]);
   });
 
   it("extracts a ZIP into a work folder next to it and writes the catalog there", async () => {
@@ -105,7 +125,10 @@ describe("vbulk ingest (real CLI)", () => {
     await pipeline(empty.outputStream, createWriteStream(join(dir, "empty.zip")));
     await copyFile(join(FIXTURES, "zips", "not-a-zip.zip"), join(dir, "broken.zip"));
     for (const [zip, said] of [
-      ["empty.zip", /Expected at least one photo .* for .*empty\.zip but received "1 other files"/],
+      [
+        "empty.zip",
+        /Expected at least one photo .* for .*empty\.zip but received 1 file that is not a photo/,
+      ],
       ["broken.zip", /Expected a readable ZIP archive for .*broken\.zip/],
     ] as const) {
       const r = await runCli(["ingest", join(dir, zip)]);
@@ -115,6 +138,51 @@ describe("vbulk ingest (real CLI)", () => {
     }
     assert.deepEqual((await readdir(dir)).sort(), ["broken.zip", "empty.zip"]);
   });
+});
+
+describe("vbulk ingest: a ZIP with no photo says what it holds instead (audit-ingest 4)", () => {
+  const photo = () => readFile(join(FIXTURES, "grouping", "IMG_0001.jpg"));
+  for (const [what, entries, received, hint] of [
+    [
+      "a password-protected ZIP",
+      async () => [
+        { name: "IMG_0001.jpg", data: await photo(), flags: 1, method: 8 as const },
+        { name: "IMG_0002.jpg", data: await photo(), flags: 1, method: 8 as const },
+      ],
+      /received 2 password-protected \(encrypted\) entries/,
+      /hint: vbulk cannot open a password-protected ZIP\. Unzip it yourself with its password .*unzip .*photos\.zip.*then run `vbulk ingest FOLDER`/,
+    ],
+    [
+      "a ZIP of only __MACOSX entries",
+      async () => [
+        { name: "__MACOSX/._IMG_0001.jpg", data: Buffer.from("metadata") },
+        { name: "__MACOSX/._IMG_0002.jpg", data: Buffer.from("metadata") },
+      ],
+      /received 2 macOS metadata files \(__MACOSX\)/,
+      /hint: Only macOS's own metadata is there, not the photos themselves\. Re-create the ZIP/,
+    ],
+    [
+      "a ZIP of only unsafe names",
+      async () => [
+        { name: "../IMG_0001.jpg", data: await photo() },
+        { name: "/tmp/IMG_0002.jpg", data: await photo() },
+      ],
+      /received 2 entries with unsafe names/,
+      /hint: Names that leave the folder .* are never written, such as \.\.\/IMG_0001\.jpg/,
+    ],
+  ] as const) {
+    it(`${what}: exit 2, the message says what was found and what to do, nothing written`, async () => {
+      const dir = await tempDir();
+      await writeFile(join(dir, "photos.zip"), rawZip(await entries()));
+      const r = await runCli(["ingest", join(dir, "photos.zip")]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /error: Expected at least one photo .* for .*photos\.zip but /);
+      assert.match(r.stderr, received);
+      assert.match(r.stderr, hint);
+      assert.doesNotMatch(r.stderr, /other files|Point vbulk at the folder/);
+      assert.deepEqual(await readdir(dir), ["photos.zip"]);
+    });
+  }
 });
 
 describe("vbulk ingest: bad commands change nothing", () => {
@@ -219,6 +287,44 @@ describe("vbulk ingest: bad commands change nothing", () => {
     assert.match(r.stderr, /catalog\.json of the previous run was kept as it was/);
     assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), before);
   });
+  it("a first run where no photo can be read: exit 1 with an error line, status failed, no catalog (audit-ingest 6)", async () => {
+    const dir = await tempDir();
+    for (const f of ["IMG_1.jpg", "IMG_2.jpg"]) await writeFile(join(dir, f), "junk\n");
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /2 photos could not be read \(not recorded: no catalog was written\)/);
+    assert.match(r.stderr, /error: none of the 2 photos could be read: no catalog was written\./);
+    assert.match(r.stderr, /hint: fix what the errors above say/);
+    assert.doesNotMatch(r.stdout, /0 articles from 0 photos|catalog: /);
+    assert.equal(existsSync(join(dir, "catalog.json")), false, "no catalog of 0 articles");
+    assert.equal(existsSync(join(dir, "catalog.log")), false);
+    const status = JSON.parse((await runCli(["status", dir, "--json"])).stdout);
+    assert.equal(status.state, "failed");
+    assert.match(status.message, /no photo could be read; no catalog\.json was written/);
+    const json = await runCli(["ingest", dir, "--json"]);
+    assert.equal(json.code, 1);
+    assert.equal(JSON.parse(json.stdout).written, false);
+    assert.match(json.stderr, /no catalog was written/);
+  });
+
+  it("a temp file left by a killed write (kill -9) is removed by the next write; a live writer's is kept (audit-ingest 9)", async () => {
+    const dir = await copyFixture("grouping");
+    // A pid that surely ran and is gone: a child that exited.
+    const child = spawn(process.execPath, ["-e", ""]);
+    const dead = child.pid;
+    await new Promise((done) => child.on("close", done));
+    const stale = `.catalog.json.${dead}.a8f33d7f.tmp`;
+    const live = `.catalog.json.${process.pid}.0badcafe.tmp`;
+    const other = `.catalog.json.${dead}.notatemp.txt`;
+    for (const f of [stale, live, other]) await writeFile(join(dir, f), '{"half": ');
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const left = await readdir(dir);
+    assert.ok(!left.includes(stale), "the dead writer's temp file is gone");
+    assert.ok(left.includes(live), "a running writer's temp file is left alone");
+    assert.ok(left.includes(other), "only vbulk's own temp names are touched");
+  });
+
   it("one ingest at a time per folder: a second one (terminal or review page) exits 2 naming the first's pid, writes nothing", async () => {
     // Before: both ran, both writing the status, the cache and catalog.json of the folder.
     const dir = await copyFixture("grouping");
