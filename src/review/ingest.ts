@@ -63,7 +63,7 @@ export function startIngest(source: string, dir: string): IngestJob {
         throw err;
       });
       try {
-        await runIngest({
+        const result = await runIngest({
           source,
           outDir: dir,
           prepared,
@@ -73,6 +73,13 @@ export function startIngest(source: string, dir: string): IngestJob {
           model: selected.model,
           onEvent,
         });
+        // No photo could be read: the page says so as the terminal does (exit 1 there), not only per photo.
+        if (!result.written) {
+          const files = result.catalog.summary.files;
+          state.error = `None of the ${files === 1 ? "1 photo" : `${files} photos`} could be read: ${result.keptPrevious ? "the catalog of the previous analysis was kept as it was" : "no catalog was written"}.`;
+          state.hint =
+            "Fix what the messages above say (a disk, a permission, a broken copy), then « Analyser les photos » again.";
+        }
       } finally {
         await selected.close();
       }

@@ -304,6 +304,10 @@ describe("vbulk ingest: bad commands change nothing", () => {
     const json = await runCli(["ingest", dir, "--json"]);
     assert.equal(json.code, 1);
     assert.equal(JSON.parse(json.stdout).written, false);
+    // The review page's « Analyser les photos » says it too, not only per photo.
+    const job = startIngest(dir, dir);
+    while (job.running) await sleep(20);
+    assert.match(job.snapshot().error ?? "", /None of the 2 photos could be read: no catalog was written/);
     assert.match(json.stderr, /no catalog was written/);
   });
 
