@@ -691,3 +691,14 @@ describe("vbulk ingest over a catalog.json edited by hand", () => {
     assert.equal((await readdir(dir)).filter((f) => f.startsWith("catalog.edited-")).length, 1);
   });
 });
+
+describe("vbulk status of a path that is not there", () => {
+  it("says there is nothing at that path (exit 2), not that nothing ran in it", async () => {
+    const missing = join(await tempDir(), "photoss");
+    const r = await runCli(["status", missing]);
+    assert.equal(r.code, 2, r.stderr);
+    // Before: "Expected a status file at …/photoss/.vbulk/status.json … Nothing has run in this folder yet".
+    assert.match(r.stderr, new RegExp(`there is nothing at ${missing}`));
+    assert.doesNotMatch(r.stderr, /Nothing has run in this folder yet/);
+  });
+});
