@@ -131,4 +131,20 @@ describe("extractZip", () => {
       },
     );
   });
+
+  it("names a ZIP cut short (an unfinished download) in a seller's words, not the ZIP reader's", async () => {
+    // Before: 'received "a file yauzl rejects (End of central directory record signature not found. Ei..."'.
+    const { readFile, writeFile } = await import("node:fs/promises");
+    const dir = await tempDir();
+    const whole = await readFile(join(FIXTURES, "zips", "photos.zip"));
+    const cut = join(dir, "cut.zip");
+    await writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    await assert.rejects(extractZip(cut, join(dir, "cut.vbulk"), limits), (err: VbulkError) => {
+      assert.equal(err.code, "ZIP_UNSAFE");
+      assert.match(err.message, /cut short by an unfinished download or copy/);
+      assert.doesNotMatch(err.message, /yauzl|central directory/);
+      assert.match(err.hint ?? "", /Download or copy the ZIP again/);
+      return true;
+    });
+  });
 });

@@ -97,10 +97,20 @@ export interface OpenedZip {
  * and clashing names are skipped with their reason. The caller closes it.
  * Throws ZIP_UNSAFE for an unreadable archive, ZIP_TOO_LARGE for a zip bomb, TOO_MANY_FILES over the limit.
  */
+/**
+ * What the ZIP reader's refusal means for a seller: "End of central directory record signature not found" is a ZIP
+ * cut short (a download or a copy that did not finish), or no ZIP at all; anything else is quoted as it is.
+ */
+function zipProblem(message: string): string {
+  if (/end of central directory record signature not found/i.test(message))
+    return "a file whose end is not a ZIP's (cut short by an unfinished download or copy, or not a ZIP at all)";
+  return `a file the ZIP reader refuses (${message})`;
+}
+
 export async function openZip(zipPath: string, limits: ZipLimits): Promise<OpenedZip> {
   const unreadable = (err: unknown, detail: string) =>
     new VbulkError("ZIP_UNSAFE", expected("a readable ZIP archive", zipPath, detail), {
-      hint: "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.",
+      hint: "Download or copy the ZIP again (check its size against the original), or re-create it (most file managers: right-click → Compress), or pass the folder of photos instead.",
       cause: err,
     });
   // Loaded for a ZIP only: a folder's ingest never needs it.
@@ -108,7 +118,7 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
   const zip = await yauzlLib
     .openPromise(zipPath, { lazyEntries: true, decodeStrings: false, autoClose: false })
     .catch((err: unknown) => {
-      throw unreadable(err, `a file yauzl rejects (${messageOf(err)})`);
+      throw unreadable(err, zipProblem(messageOf(err)));
     });
   try {
     const maxEntries = limits.maxFiles * 20 + 1000;
