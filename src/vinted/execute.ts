@@ -571,7 +571,8 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       j.needs_manual = message;
       r.state = "needs_manual";
       const p = budget.pauseFor("challenge", message);
-      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}`;
+      // What to do, said when it happens (the next run used to be the first to say it).
+      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then remove its needs_manual entry from journal.json; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
     } else if (err instanceof RateLimitError) {
       const asked = err.retryAfterSeconds;
       const p = budget.pauseFor("rate_limit", message, asked);

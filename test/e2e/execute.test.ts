@@ -289,6 +289,11 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       r.stderr,
       /stopped: Vinted answered with a security challenge \(captcha\).*paused until .* left for the next run: c2, c3/,
     );
+    // What to do, said by this run (before, only the next run said it).
+    assert.match(
+      r.stderr,
+      /Open Vinted in your browser and do what it asks; finish c1 there by hand, then remove its needs_manual entry from journal\.json/,
+    );
     assert.equal(replica.writes().length, 4, "no write after the challenge");
     const pacing = JSON.parse(await readFile(join(configDir, "pacing.json"), "utf8"));
     assert.equal(pacing.writes.length, 4, "the refused write is counted too");
