@@ -57,6 +57,8 @@ export function registerVinted(program: Command, run: Run): void {
         // Before any window: a session file that only needs its permissions fixed is not replaced (nor a login
         // wasted; saveSession would refuse it at the end).
         await checkSessionReadable();
+        // No display (cron, ssh): said before promising a window that cannot open.
+        checkDisplay(headless(raw.headless, execute), true);
         io.err(`A browser window opens on ${siteUrl()}: log in as usual. vbulk waits up to 10 minutes.`);
         const r = await login({
           baseUrl: siteUrl(),

@@ -382,6 +382,8 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
     const r = await runCli(["login"], { env: rest });
     assert.equal(r.code, 2, r.stderr);
     assert.doesNotMatch(r.stderr, /unexpected/);
+    // Before: "A browser window opens on …: log in as usual" first, then the error.
+    assert.doesNotMatch(r.stderr, /A browser window opens/);
   });
 
   it("auth check: 2 when the saved session has expired", async () => {
