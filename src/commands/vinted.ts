@@ -299,15 +299,18 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
 
   if (raw.check) {
     let bad = 0;
+    const checked: { cluster_id: string; ready: boolean; publish: boolean; problems: string[] }[] = [];
     for (const item of items) {
       const problems = await checkItem(dir, item);
       if (problems.length) bad++;
+      checked.push({ cluster_id: item.cluster_id, ready: !problems.length, publish: item.publish, problems });
       if (!io.json)
         io.out(
           `${item.cluster_id.padEnd(5)} ${problems.length ? `not ready: ${problems.join("; ")}` : `ready (${item.publish ? "publish" : "draft only"})`}`,
         );
     }
-    if (io.json) io.out(JSON.stringify({ ready: items.length - bad, not_ready: bad }));
+    // With each article's reasons: a script learned only how many were not ready.
+    if (io.json) io.out(JSON.stringify({ ready: items.length - bad, not_ready: bad, items: checked }));
     else io.out(`${items.length - bad} of ${items.length} articles ready. Nothing was sent.`);
     return bad ? 2 : 0;
   }

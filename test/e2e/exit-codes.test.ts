@@ -125,6 +125,13 @@ describe("exit codes without a browser", () => {
     assert.match(r.stdout, /^c1 +ready/m);
     assert.match(r.stdout, /^c2 +not ready: .*size/m);
     assert.match(r.stdout, /1 of 2 articles ready\. Nothing was sent\./);
+    // --json carries each article's reasons too (before: only the two counts).
+    const json = await runCli(["execute", dir, "--check", "--json"]);
+    assert.equal(json.code, 2, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    assert.deepEqual([doc.ready, doc.not_ready], [1, 1]);
+    assert.equal(doc.items[0].ready, true);
+    assert.match(doc.items[1].problems.join("; "), /size/);
   });
 
   it("execute --check: a catalog written with ingest --out uploads the photos of the folder it scanned, unchanged ones only", async () => {
