@@ -59,11 +59,14 @@ describe("a process lock file", () => {
     // half-written and took it over; and a stale lock was removed after reading it, even when a third process had
     // put a new one in its place meanwhile (the reviewer counted 161-212 overlaps per process in 8 s).
     const path = join(await tempDir(), "x.lock");
-    const until = Date.now() + 4000;
+    // Until enough takes were seen, not for a fixed time: on a loaded machine (CI beside other jobs) starting a
+    // worker alone took longer than the 4 s the test once had, and it saw 0 takes.
+    const hardStop = Date.now() + 60_000;
     let got = 0;
     let overlaps = 0;
     const worker = async (): Promise<void> => {
-      while (Date.now() < until - 300) {
+      while (got < 200 && Date.now() < hardStop) {
+        const until = Date.now() + 4000;
         const child = spawn(process.execPath, ["--import", "tsx", HAMMER, path, String(until)], {
           stdio: ["ignore", "pipe", "inherit"],
         });

@@ -193,6 +193,9 @@ describe("plan --json: what the run changed", () => {
       reset: ["c2"],
       dropped: ["c3"],
       moved: [],
+      restored: [],
+      // Their edits are kept in plan.json's set_aside, not lost.
+      set_aside: ["c2", "c3"],
     });
     const { changes: _, ...written } = out;
     assert.deepEqual(written, await planJson(dir), "the rest is plan.json as written");
