@@ -16,6 +16,25 @@ import { startFileServer } from "../helpers/file-server.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { needShared, sharedPath } from "../helpers/shared.js";
 
+/** Runs `vbulk ingest DIR …args`, presses Ctrl-C once its status file exists, and returns its exit code and stdout. */
+async function ctrlCDuringIngest(
+  dir: string,
+  args: string[] = [],
+): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [BIN, "ingest", dir, ...args], { env: testEnv() });
+  let stdout = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.resume();
+  const exited = new Promise<number | null>((res) => child.on("close", res));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
+    await sleep(10);
+  child.kill("SIGINT");
+  return { code: await exited, stdout };
+}
+
 describe("vbulk ingest (real CLI)", () => {
   it("writes a valid catalog beside the photos and prints a summary", async () => {
     const dir = await copyFixture("grouping");
@@ -479,13 +498,7 @@ describe("vbulk status", () => {
 
   it("reports an interrupted run (Ctrl-C) and the ingest exits 130", async () => {
     const dir = await phoneSizedBatch(150);
-    const child = spawn(process.execPath, [BIN, "ingest", dir], { stdio: "ignore", env: testEnv() });
-    const exited = new Promise<number | null>((res) => child.on("close", res));
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
-      await sleep(10);
-    child.kill("SIGINT");
-    const code = await exited;
+    const { code } = await ctrlCDuringIngest(dir);
     const s = JSON.parse((await runCli(["status", dir, "--json"])).stdout);
     if (code === 0) assert.equal(s.state, "done", "finished before the signal arrived");
     else {
@@ -502,17 +515,7 @@ describe("vbulk status", () => {
   it("Ctrl-C with --json prints one document saying it was interrupted and how to resume", async () => {
     // Before: {"error":{"code":"INTERRUPTED","message":"This operation was aborted","hint":null}}.
     const dir = await phoneSizedBatch(150);
-    const child = spawn(process.execPath, [BIN, "ingest", dir, "--json"], { env: testEnv() });
-    let stdout = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    const exited = new Promise<number | null>((res) => child.on("close", res));
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
-      await sleep(10);
-    child.kill("SIGINT");
-    const code = await exited;
+    const { code, stdout } = await ctrlCDuringIngest(dir, ["--json"]);
     if (code === 0) return; // finished before the signal arrived
     assert.equal(code, 130);
     const doc = JSON.parse(stdout);

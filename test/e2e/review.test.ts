@@ -103,6 +103,14 @@ async function waitForThumbnails(images: Locator, min: number): Promise<void> {
   throw new Error(`fewer than ${min} thumbnails shown after 30 s`);
 }
 
+/** The browser the page is tested in (root, as in CI containers, needs --no-sandbox). */
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: browserPath,
+    args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+  });
+}
+
 const readJson = async (dir: string, f: string) => JSON.parse(await readFile(join(dir, f), "utf8"));
 
 /** Waits (up to 15 s) until `cond` holds: what the page shows after its next poll. */
@@ -153,10 +161,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.match(r.stdout, /c1 +3 photos .*\n +IMG_0001\.jpg +IMG_0002\.jpg +IMG_0003\.jpg\n/);
     assert.match(r.stdout, /next: `vbulk review .*` to see every article/);
     review = await startReview(dir, env);
-    browser = await chromium.launch({
-      executablePath: browserPath,
-      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   });
 
@@ -605,6 +610,16 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
   });
 });
 
+/** A copy of the grouping fixture, ingested and planned, with the real `vbulk review` started on it. */
+async function plannedReview(): Promise<{ dir: string; review: Review }> {
+  const dir = await copyFixture("grouping");
+  await rm(join(dir, "truth.json"));
+  const env = testEnv();
+  assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+  assert.equal((await runCli(["plan", dir], { env })).code, 0);
+  return { dir, review: await startReview(dir, env) };
+}
+
 describe("vbulk review lock", { skip }, () => {
   it("does not outlive a crashed review", async () => {
     const dir = await copyFixture("grouping");
@@ -623,12 +638,7 @@ describe("vbulk review lock", { skip }, () => {
   it("decisions and plan saves sent at once are all kept (they run one after the other)", async () => {
     // Before, two decisions at once (two quick drags, two tabs) each rewrote decisions.json over the other's:
     // both answered 200 and one was lost in 4 runs of 5; two listings saved at once lost one price.
-    const dir = await copyFixture("grouping");
-    await rm(join(dir, "truth.json"));
-    const env = testEnv();
-    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
-    assert.equal((await runCli(["plan", dir], { env })).code, 0);
-    const review = await startReview(dir, env);
+    const { dir, review } = await plannedReview();
     try {
       const post = (path: string, body: unknown) =>
         fetch(`http://127.0.0.1:${review.port}${path}`, {
@@ -662,16 +672,8 @@ describe("vbulk review lock", { skip }, () => {
 
   it("with the server stopped, a correct price is not called wrong: the page says the server is gone", async () => {
     // Before: « Un prix est un nombre positif… » under a correct 22, and « Failed to fetch » on save.
-    const dir = await copyFixture("grouping");
-    await rm(join(dir, "truth.json"));
-    const env = testEnv();
-    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
-    assert.equal((await runCli(["plan", dir], { env })).code, 0);
-    const review = await startReview(dir, env);
-    const browser = await chromium.launch({
-      executablePath: browserPath,
-      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
-    });
+    const { review } = await plannedReview();
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(review.url);
@@ -751,10 +753,7 @@ describe("vbulk review lock", { skip }, () => {
   it("with no catalog yet, a ZIP chosen on the page is analysed and its articles shown", async () => {
     const dir = await tempDir("vbulk-review-empty-");
     const review = await startReview(dir, testEnv());
-    const browser = await chromium.launch({
-      executablePath: browserPath,
-      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(review.url);
@@ -894,10 +893,7 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     assert.equal((await runCli(["ingest", dir], { env })).code, 0);
     assert.equal((await runCli(["plan", dir], { env })).code, 0);
     review = await startReview(dir, env);
-    browser = await chromium.launch({
-      executablePath: browserPath,
-      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.goto(review.url);
     await card("c1").waitFor();
