@@ -1,5 +1,6 @@
 import type { Config } from "../core/config.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
+import { plural } from "../core/text.js";
 import { type GroupingResult, groupPhotos } from "../grouping/cluster.js";
 import { comparePhotos, type DuplicateDecision, decideDuplicates } from "../grouping/duplicates.js";
 import { type GroupingMemo, groupingKey, recall } from "../grouping/memo.js";
@@ -85,20 +86,37 @@ export function groupArticles(
   const key = groupingKey(input, config.grouping);
   const recalled = recall(remembered, key, kept.length);
   const computed = recalled ?? groupPhotos(input, config.grouping);
+  // A photo set aside as a copy of another (a larger copy of itself added since) hands its place to that one.
+  const replacedBy = new Map(
+    [...dupes].map(([i, d]) => [analysed[i]!.sha256, analysed[d.of]!.sha256] as [string, string]),
+  );
   const kepts =
     earlier && !recalled
       ? keepEarlier(
           computed,
           kept.map((i) => analysed[i]!.sha256),
           earlier,
+          replacedBy,
         )
       : null;
-  if (kepts)
+  if (kepts?.changed) {
+    const others = kepts.added - kepts.joined;
+    const parts = [
+      `${kepts.earlier} earlier articles kept as they were`,
+      kepts.added
+        ? `of the ${plural(kepts.added, "photo")} added since, ${kepts.joined} joined an earlier article${others ? ` and ${others} ${others === 1 ? "makes a new article" : "make new articles"}` : ""}`
+        : "",
+      kepts.replaced
+        ? `${plural(kepts.replaced, "photo")} replaced by a copy of itself (kept in its article)`
+        : "",
+      kepts.removed ? `${plural(kepts.removed, "photo")} gone since` : "",
+    ].filter(Boolean);
     emit({
       type: "warning",
-      message: `${kepts.earlier} earlier articles kept as they were${kepts.added ? `; of the ${kepts.added} photos added since, ${kepts.joined} joined an earlier article and the others make new articles` : ""}${kepts.removed ? ` (${kepts.removed} photos gone since)` : ""}.`,
+      message: `${parts.join("; ")}.`,
       hint: "Check the new articles in `vbulk review`. `vbulk ingest --regroup` groups every photo again (an article it changes starts again from the rules in `vbulk plan`).",
     });
+  }
   const grouping = kepts?.grouping ?? computed;
   if (!kepts && grouping.method !== "sequence" && config.grouping.method === "auto" && kept.length >= 3) {
     emit({
@@ -125,31 +143,57 @@ export function groupArticles(
 }
 
 /**
- * The earlier articles kept (their photos still here, in this run's order) and the photos added since placed as the
+ * The earlier articles kept (their photos still here, in this run's order; a photo now set aside as a duplicate of
+ * another, such as a larger copy of itself, is replaced by that one) and the photos added since placed as the
  * grouping of the whole batch (`full`, so they are judged with every photo's evidence) places them: with the photos
  * of one earlier article only, they join it (a forgotten label shot); otherwise they make articles of their own.
- * Null when there is nothing to keep (no earlier article still has a photo here) or nothing changed (then the
- * grouping is computed, or recalled, as usual).
+ * Null when no earlier article still has a photo here. `changed`: photos were added, removed or replaced (when not,
+ * the earlier articles are kept all the same: a renamed photo or a lost memo must not group everything again).
  */
 function keepEarlier(
   full: GroupingResult,
   shas: string[],
   earlier: EarlierGrouping,
-): { grouping: GroupingResult; earlier: number; added: number; joined: number; removed: number } | null {
+  replacedBy: Map<string, string>,
+): {
+  grouping: GroupingResult;
+  earlier: number;
+  added: number;
+  joined: number;
+  removed: number;
+  replaced: number;
+  changed: boolean;
+} | null {
   const position = new Map<string, number>();
   shas.forEach((s, k) => {
     if (!position.has(s)) position.set(s, k);
   });
-  const old = earlier.articles
-    .map((a) => a.map((s) => position.get(s)).filter((k): k is number => k !== undefined))
-    .filter((a) => a.length > 0);
-  const ownerOf = new Map(old.flatMap((members, o) => members.map((k) => [k, o] as const)));
-  const removed = earlier.articles.flat().filter((s) => !position.has(s)).length;
+  const ownerOf = new Map<number, number>();
+  let removed = 0;
+  let replaced = 0;
+  const old: { members: number[]; shas: string[] }[] = [];
+  for (const a of earlier.articles) {
+    const members: number[] = [];
+    for (const s of a) {
+      const copy = replacedBy.get(s);
+      const k = position.get(s) ?? (copy === undefined ? undefined : position.get(copy));
+      if (k === undefined || ownerOf.has(k)) {
+        if (k === undefined) removed++;
+        continue;
+      }
+      if (!position.has(s)) replaced++;
+      ownerOf.set(k, old.length);
+      members.push(k);
+    }
+    if (members.length) old.push({ members, shas: a });
+    else for (const s of a) if (position.has(s)) ownerOf.delete(position.get(s)!);
+  }
+  if (old.length === 0) return null;
   const added = shas.length - ownerOf.size;
-  if (old.length === 0 || (added === 0 && removed === 0)) return null;
-  const articles = old.map((members) => ({
+  // Confidence as the previous run judged the article (by its photos then: one taken out since changes nothing).
+  const articles = old.map(({ members, shas: before }) => ({
     members: [...members],
-    ...(earlier.confidence.get(fingerprint(members.map((k) => shas[k]!))) ?? { low: false, score: 1 }),
+    ...(earlier.confidence.get(fingerprint(before)) ?? { low: false, score: 1 }),
   }));
   let joined = 0;
   full.articles.forEach((m, j) => {
@@ -183,6 +227,8 @@ function keepEarlier(
     added,
     joined,
     removed,
+    replaced,
+    changed: added > 0 || removed > 0 || replaced > 0,
   };
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -661,10 +661,28 @@ describe("vbulk ingest after photos were added", () => {
       (i: { cluster_id: string }) => i.cluster_id === edited.id,
     );
     assert.equal(item.title, "Pull gris en laine", "the seller's edit is kept");
-    // --regroup: every photo grouped again, as the first run would group these 43.
+    // Nothing added: a lost grouping memo (or a renamed photo, a vbulk update) keeps the articles all the same.
+    await rm(join(dir, ".vbulk", "grouping.json"));
+    const quiet = await runCli(["ingest", dir]);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    const third = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(
+      third.items.map((it: { id: string; photos: string[] }) => [it.id, it.photos]),
+      second.items.map((it: { id: string; photos: string[] }) => [it.id, it.photos]),
+    );
+    assert.doesNotMatch(quiet.stderr, /earlier articles kept/, "nothing changed, nothing said");
+    // --regroup: every photo grouped again, as the first run would group these 43 (the memo of the kept
+    // articles is not reused: before, --regroup gave back the same kept articles).
     const regroup = await runCli(["ingest", dir, "--regroup"]);
     assert.equal(regroup.code, 0, regroup.stderr);
     assert.doesNotMatch(regroup.stderr, /earlier articles kept/);
+    const fresh = await tempDir("vbulk-added-fresh-");
+    for (const f of [...names.slice(0, 36), ...names.slice(149, 156)])
+      await copyFile(join(images, f), join(fresh, f));
+    assert.equal((await runCli(["ingest", fresh])).code, 0);
+    const count = async (d: string) =>
+      JSON.parse(await readFile(join(d, "catalog.json"), "utf8")).items.length;
+    assert.equal(await count(dir), await count(fresh));
   });
 });
 
