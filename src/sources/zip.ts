@@ -101,8 +101,10 @@ export interface OpenedZip {
  * What the ZIP reader's refusal means for a seller: "End of central directory record signature not found" is a ZIP
  * cut short (a download or a copy that did not finish), or no ZIP at all; anything else is quoted as it is.
  */
+const CUT_SHORT = /end of central directory record signature not found/i;
+
 function zipProblem(message: string): string {
-  if (/end of central directory record signature not found/i.test(message))
+  if (CUT_SHORT.test(message))
     return "a file whose end is not a ZIP's (cut short by an unfinished download or copy, or not a ZIP at all)";
   return `a file the ZIP reader refuses (${message})`;
 }
@@ -110,7 +112,9 @@ function zipProblem(message: string): string {
 export async function openZip(zipPath: string, limits: ZipLimits): Promise<OpenedZip> {
   const unreadable = (err: unknown, detail: string) =>
     new VbulkError("ZIP_UNSAFE", expected("a readable ZIP archive", zipPath, detail), {
-      hint: "Download or copy the ZIP again (check its size against the original), or re-create it (most file managers: right-click → Compress), or pass the folder of photos instead.",
+      hint: CUT_SHORT.test(messageOf(err))
+        ? "Download or copy the ZIP again (check its size against the original), or re-create it (most file managers: right-click → Compress), or pass the folder of photos instead."
+        : "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.",
       cause: err,
     });
   // Loaded for a ZIP only: a folder's ingest never needs it.
