@@ -77,6 +77,32 @@ describe("pacing budget (fake clock)", () => {
       );
   });
 
+  it("a publish whose answer never came (the run quit) counts until it can no longer be in flight", () => {
+    // Before: counted from its sending; Vinted processed it 5 s later, and the next run's sixth publish reached
+    // Vinted 56.2 s after it (a review, on the replica). Now it counts from sending + timeoutMs + tabGraceMs.
+    const { budget, clock } = fake({
+      writesPerHour: 10_000,
+      dailyWrites: 10_000,
+      publishesPerMinute: 5,
+      timeoutMs: 45_000,
+      tabGraceMs: 15_000,
+    });
+    const sentAt = clock.t;
+    budget.record(true); // never answered
+    const received = [sentAt + 5000]; // Vinted processed it 5 s after it was sent, as the review saw
+    clock.t += 9000; // the next run starts
+    for (let i = 0; i < 5; i++) {
+      clock.t = Math.max(clock.t, budget.nextWrite(0, true).at);
+      budget.answered(budget.record(true));
+      received.push(clock.t);
+    }
+    for (const t of received)
+      assert.ok(
+        received.filter((u) => u >= t && u < t + MIN).length <= 5,
+        `6 publishes within 60 s: ${received.map((u) => u - sentAt).join(", ")}`,
+      );
+  });
+
   it("a fractional ceiling is refused by the config, and never lifts the ceiling in the budget", () => {
     // 4.5 or 0.5 publishes a minute read recent[length - 4.5]: undefined, NaN, no wait at all (7 publishes in 78 ms).
     for (const ppm of [4.5, 0.5])

@@ -45,7 +45,8 @@ export type PacingConfig = Pick<
   | "challengePauseMinutes"
   | "maxPauseMinutes"
   | "rateLimitPauseMinutes"
->;
+> &
+  Partial<Pick<Config["execute"], "timeoutMs" | "tabGraceMs">>;
 
 export function emptyPacing(): PacingState {
   return { schemaVersion: 1, writes: [], publishes: [], pause: null, refusals: { date: "", count: 0 } };
@@ -164,14 +165,21 @@ export class Budget {
   }
 
   /**
-   * Counts a write at the moment it is sent (before its answer: a refused write still counted for Vinted).
+   * Counts a write at the moment it is sent (before its answer: a refused write still counted for Vinted). A
+   * publish counts from the latest moment Vinted may process it, the sending plus the longest the request may be in
+   * flight (timeoutMs + tabGraceMs), until answered() brings it to its answer: a run that ends with a publish in
+   * flight (a second Ctrl-C, a kill, a crash) otherwise left it counted from its sending, and the next run's sixth
+   * publish reached Vinted 56 s after the first (a review, on the replica with a 5 s slow answer).
    * Returns the time recorded, for answered().
    */
   record(publish = false): number {
     const t = this.now();
     this.state.writes.push(t);
-    if (publish) this.state.publishes.push(t);
-    return t;
+    if (!publish) return t;
+    const latest = t + (this.cfg.timeoutMs ?? 0) + (this.cfg.tabGraceMs ?? 0);
+    this.state.publishes.push(latest);
+    this.state.publishes.sort((a, b) => a - b);
+    return latest;
   }
 
   /**
@@ -180,10 +188,10 @@ export class Budget {
    * whatever the latency of each request; counted from the sending, a slow first publish and a fast sixth landed
    * less than 60 s apart.
    */
-  answered(sentAt: number): void {
-    const i = this.state.publishes.lastIndexOf(sentAt);
+  answered(recorded: number): void {
+    const i = this.state.publishes.lastIndexOf(recorded);
     if (i < 0) return;
-    this.state.publishes[i] = Math.max(sentAt, this.now());
+    this.state.publishes[i] = this.now();
     this.state.publishes.sort((a, b) => a - b);
   }
 
