@@ -7,7 +7,7 @@ import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
-import { readPlan, writePlan } from "../listing/plan.js";
+import { lockPlan, readPlan, writePlan } from "../listing/plan.js";
 import { readCatalog } from "../store/catalog.js";
 import { INTERRUPTED_MESSAGE } from "../store/status.js";
 import { checkDisplay } from "../vinted/browser.js";
@@ -486,7 +486,18 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         ...(raw.setPublishTrue
           ? {
               onReady: async () => {
-                await writePlan(dir, plan!);
+                // Under the plan lock and from plan.json as it is now: an edit made while the prompt waited (a
+                // terminal's `vbulk plan --set`, the review page) is kept; only the --only articles' mark changes.
+                const release = await lockPlan(dir);
+                try {
+                  const now = (await readPlan(dir)) ?? plan!;
+                  await writePlan(dir, {
+                    ...now,
+                    items: now.items.map((i) => (only?.includes(i.cluster_id) ? { ...i, publish: true } : i)),
+                  });
+                } finally {
+                  await release();
+                }
               },
             }
           : {}),

@@ -418,6 +418,27 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     noPhotoTwice();
   });
 
+  it("--set-publish-true keeps a plan edit made while its prompt waited", async () => {
+    // Review (reproduced): plan.json was written from the copy read at launch, so a `vbulk plan --set` made while
+    // the prompt waited was lost.
+    await fresh();
+    const dir = await planned();
+    const r = await inTerminal(
+      ["execute", dir, "--only", "c2", "--set-publish-true"],
+      async () => {
+        const edit = await cli(["plan", dir, "--set", "c3.price=33"]);
+        assert.equal(edit.code, 0, edit.stderr);
+        return "y\r";
+      },
+      env(),
+    );
+    outputs.push(r.output);
+    assert.equal(r.code, 0, r.output);
+    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.equal(plan.items[2].price, 33, "the edit made meanwhile is kept");
+    assert.equal(plan.items[1].publish, true, "and c2 is marked");
+  });
+
   it("'n' at the publish prompt sends nothing, and --json still prints every article, not reached", async () => {
     await fresh();
     const dir = await planned();
@@ -965,7 +986,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
  */
 function inTerminal(
   args: string[],
-  keys: string,
+  keys: string | (() => Promise<string>),
   env: NodeJS.ProcessEnv,
   stderrFile?: string,
 ): Promise<{ code: number | null; output: string }> {
@@ -982,7 +1003,9 @@ function inTerminal(
     const type = (seen: string) => {
       if (!typed && prompt.test(seen)) {
         typed = true;
-        child.stdin?.write(keys);
+        // A function runs while the prompt waits (a terminal's edit meanwhile), then gives the keys.
+        if (typeof keys === "string") child.stdin?.write(keys);
+        else void keys().then((k) => child.stdin?.write(k));
       }
     };
     const onData = (d: Buffer) => {
