@@ -403,7 +403,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           j,
           r,
           `could not read all ${list.totalEntries ?? `${list.drafts.length}+`} drafts on Vinted (vbulk reads ${config.draftListPages} page${config.draftListPages === 1 ? "" : "s"} of ${DRAFTS_PER_PAGE} at most, execute.draftListPages): check your drafts on Vinted for "${title}"${candidates.length ? ` (among the first ${list.drafts.length}: drafts ${candidates.map((d) => d.id).join(", ")})` : ""}`,
-          "finish this article on that draft by hand, or raise execute.draftListPages in your config file (or delete old drafts) so vbulk finds it",
+          `finish this article on that draft by hand and run \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone, or raise execute.draftListPages in your config file (or delete old drafts) so vbulk finds it`,
         );
       const mine = new Set(
         j.draft.photo_ids ??
@@ -418,7 +418,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           j,
           r,
           `${candidates.length} drafts on Vinted are titled "${title}" (drafts ${candidates.map((d) => d.id).join(", ")}): more than vbulk reads to find which holds this article's photos (execute.adoptReadsMax ${config.adoptReadsMax})`,
-          `finish this article on its draft by hand (the one with its photos); ${notOurs}`,
+          `finish this article on its draft by hand (the one with its photos) and run \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone; ${notOurs}`,
         );
       const ours: string[] = [];
       const unsure: string[] = [];
@@ -442,7 +442,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           j,
           r,
           `draft${unsure.length > 1 ? "s" : ""} ${unsure.join(", ")} on Vinted ${unsure.length > 1 ? "are" : "is"} titled "${title}" but vbulk cannot tell whether ${unsure.length > 1 ? "one is" : "it is"} this article's (${mine.size ? "Vinted's answer shows no photo ids" : "no photo id of this article is journalled"}): vbulk never writes to a draft that is not provably its own`,
-          `if it is this article's, finish it by hand on Vinted; ${notOurs}`,
+          `if it is this article's, finish it by hand on Vinted and run \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone; ${notOurs}`,
         );
       if (ours.length > 1)
         return leaveToSeller(
@@ -572,7 +572,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       r.state = "needs_manual";
       const p = budget.pauseFor("challenge", message);
       // What to do, said when it happens (the next run used to be the first to say it).
-      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then remove its needs_manual entry from journal.json; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
+      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
     } else if (err instanceof RateLimitError) {
       const asked = err.retryAfterSeconds;
       const p = budget.pauseFor("rate_limit", message, asked);
@@ -602,7 +602,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     const j = journal.item(item.cluster_id);
     if (j.needs_manual) {
       r.state = "needs_manual";
-      r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then remove needs_manual from journal.json`;
+      r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone (removing needs_manual from journal.json makes vbulk try it again: a new draft if Vinted holds none of its)`;
       continue;
     }
     if (j.publish?.state === "done") {

@@ -292,7 +292,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     // What to do, said by this run (before, only the next run said it).
     assert.match(
       r.stderr,
-      /Open Vinted in your browser and do what it asks; finish c1 there by hand, then remove its needs_manual entry from journal\.json/,
+      /Open Vinted in your browser and do what it asks; finish c1 there by hand, then `vbulk plan DIR --exclude c1` so vbulk leaves it alone/,
     );
     assert.equal(replica.writes().length, 4, "no write after the challenge");
     const pacing = JSON.parse(await readFile(join(configDir, "pacing.json"), "utf8"));
@@ -588,6 +588,11 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const unsure = await cli(["execute", dir3, "--yes", "--only", "c1"]);
     assert.equal(unsure.code, 3, unsure.stderr);
     assert.match(unsure.stdout, /vbulk cannot tell whether it is this article's .*no photo ids/);
+    // Finishing it by hand, then clearing needs_manual, made a second draft: the advice is to exclude it.
+    assert.match(
+      unsure.stdout,
+      /finish it by hand on Vinted and run `vbulk plan DIR --exclude c\d` so vbulk leaves it alone/,
+    );
     assert.match(unsure.stdout, /remove the "draft" entry of c1 from journal\.json/);
     assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
     assert.match(
