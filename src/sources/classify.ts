@@ -19,7 +19,12 @@ const OUTPUT_FILES = new Set([
  */
 export function classifyPath(rel: string, imageExtensions: readonly string[]): SkippedFile["reason"] | null {
   const parts = rel.split("/");
-  if (parts.length === 1 && OUTPUT_FILES.has(parts[0]!)) return "vbulk-output";
+  // Also the copies of a hand-edited catalog.json that an ingest kept aside (catalog.edited-YYYYMMDD-HHMMSS.json).
+  if (
+    parts.length === 1 &&
+    (OUTPUT_FILES.has(parts[0]!) || /^catalog\.edited-\d{8}-\d{6}\.json$/.test(parts[0]!))
+  )
+    return "vbulk-output";
   return (
     classifyDir(parts.slice(0, -1).join("/")) ??
     (parts.at(-1)!.startsWith(".") ? "hidden" : null) ??

@@ -706,9 +706,11 @@ describe("vbulk ingest over a catalog.json edited by hand", () => {
       new RegExp(`edited by hand since vbulk wrote it: your version is kept as ${kept[0]}`),
     );
     assert.match(r.stderr, /vbulk plan DIR --set c3\.color=rouge/);
-    // vbulk's own file is not taken for a hand edit.
+    // vbulk's own file is not taken for a hand edit, and the copy is not reported as a skipped file.
     const again = await runCli(["ingest", dir]);
     assert.doesNotMatch(again.stderr, /edited by hand/);
+    const skipped = JSON.parse(await readFile(path, "utf8")).skipped.map((f: { file: string }) => f.file);
+    assert.ok(!skipped.some((f: string) => f.startsWith("catalog.edited-")), skipped.join(", "));
     assert.equal((await readdir(dir)).filter((f) => f.startsWith("catalog.edited-")).length, 1);
   });
 });
