@@ -934,6 +934,25 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
   });
 
+  it("a field changed and then changed back is no edit: not saved, not the seller's", async () => {
+    // Review (reproduced): a price typed then erased, or « Exclure » ticked then unticked, was saved as the
+    // seller's edit with the title; a later --price left that article behind, and a terminal's exclusion made
+    // meanwhile was overwritten by the second save the conflict message asked for.
+    await open("c3");
+    const price = card("c3").getByLabel("Prix (€)");
+    const was = await price.inputValue();
+    await price.fill("99");
+    await price.fill(was);
+    await card("c3").getByLabel("Exclure").check();
+    await card("c3").getByLabel("Exclure").uncheck();
+    await card("c3").getByLabel("Titre").fill("Chemise en lin blanche");
+    await card("c3").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+    const item = (await readJson(dir, "plan.json")).items[2];
+    assert.equal(item.title, "Chemise en lin blanche");
+    assert.deepEqual(item.edited, ["title"], "only the title is the seller's");
+  });
+
   it("« Publier » on an article that is not ready says which fields of the page to complete", async () => {
     // Before: « Expected articles that are ready for Vinted … » and « Que faire : Fix what it needs first (e.g.
     // --set c3.size=M, --gender femme), then --publish it. »: a page user has neither flag.

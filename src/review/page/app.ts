@@ -576,8 +576,11 @@ function listingForm(a: Article): HTMLElement | null {
   const setDraft = (f: string, v: string) => {
     if (!shownValues.has(`${a.id}.${f}`)) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
     const next = { ...(drafts.get(a.id) ?? {}), [f]: v };
-    // Typed then erased where there was no brand: nothing to save (the plan keeps its "Unknown").
-    if (f === "brand" && !v.trim() && item.brand === UNKNOWN_BRAND) delete next[f];
+    // Back to what the page shows for plan.json (typed then erased, a box ticked then unticked): no edit to save,
+    // so it neither becomes the seller's edit nor overwrites a value a terminal set meanwhile. Where there was no
+    // brand, an erased brand is that too (the plan keeps its "Unknown").
+    if (v === shown(f as keyof PlanItem) || (f === "brand" && !v.trim() && item.brand === UNKNOWN_BRAND))
+      delete next[f];
     if (Object.keys(next).length) drafts.set(a.id, next);
     else drafts.delete(a.id);
     scheduleCheck(a.id, f, v);
