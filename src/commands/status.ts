@@ -20,22 +20,23 @@ export function registerStatus(program: Command, run: (fn: () => Promise<number>
 
 async function statusCommand(dir: string, json: boolean): Promise<number> {
   const io = createIo(json);
+  // The photos folder of an ingest that wrote elsewhere (--out): its run is in that folder.
+  const out = await outFolderOf(dir);
   // A path that is not there is a typo, not a folder where nothing ran yet (unless an ingest --out of it was
   // recorded: the photos may be gone since, the run is in the out folder).
-  if (!(await stat(resolve(dir)).catch(() => null)) && !(await outFolderOf(dir)))
+  if (!out && !(await stat(resolve(dir)).catch(() => null)))
     throw new VbulkError(
       "NOT_FOUND",
       `Expected a folder (the photos, their ZIP, or the folder holding catalog.json) for vbulk status but there is nothing at ${printable(resolve(dir))}`,
       { hint: "Check the path (tab-completion helps), e.g. `vbulk status ./photos`." },
     );
   const folder = await workingFolder(dir);
-  // The photos folder of an ingest that wrote elsewhere (--out): its run is in that folder. When both folders hold
-  // a run (the photos folder once had its own ingest), the one started last is what the seller is asking about.
+  // When both folders hold a run (the photos folder once had its own ingest), the one started last is what the
+  // seller is asking about.
   const own = await readStatus(folder).catch((err: unknown) => {
     if (err instanceof VbulkError && err.code === "NOT_FOUND") return err;
     throw err;
   });
-  const out = await outFolderOf(dir);
   const other = out && resolve(out) !== folder ? await readStatus(out).catch(() => null) : null;
   const elsewhere =
     out && other && (own instanceof VbulkError || Date.parse(other.started_at) > Date.parse(own.started_at))
