@@ -13,17 +13,21 @@ const OUTPUT_FILES = new Set([
   "decisions.json",
 ]);
 
+/** The copy of a hand-edited catalog.json an ingest keeps aside (store/catalog.ts): catalog.edited-YYYYMMDD-HHMMSS.json. */
+const EDITED_CATALOG = /^catalog\.edited-\d{8}-\d{6}\.json$/;
+
+/** The name of that copy for a copy made at `at` (UTC). */
+export function editedCatalogName(at: Date): string {
+  return `catalog.edited-${at.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-")}.json`;
+}
+
 /**
  * Decides whether a relative path (forward slashes) is a candidate photo. Returns null for a photo,
  * or the skip reason.
  */
 export function classifyPath(rel: string, imageExtensions: readonly string[]): SkippedFile["reason"] | null {
   const parts = rel.split("/");
-  // Also the copies of a hand-edited catalog.json that an ingest kept aside (catalog.edited-YYYYMMDD-HHMMSS.json).
-  if (
-    parts.length === 1 &&
-    (OUTPUT_FILES.has(parts[0]!) || /^catalog\.edited-\d{8}-\d{6}\.json$/.test(parts[0]!))
-  )
+  if (parts.length === 1 && (OUTPUT_FILES.has(parts[0]!) || EDITED_CATALOG.test(parts[0]!)))
     return "vbulk-output";
   return (
     classifyDir(parts.slice(0, -1).join("/")) ??

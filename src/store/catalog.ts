@@ -5,7 +5,7 @@ import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic.js";
 import { APPLIED_GROUPING_METHODS, ARTICLE_ID, DEPARTMENTS } from "../core/vocab.js";
 import { COLOR_NAMES, SHADE_NAMES } from "../imaging/color.js";
-import { STATE_DIR } from "../sources/classify.js";
+import { editedCatalogName, STATE_DIR } from "../sources/classify.js";
 import { readJsonFile } from "./read.js";
 
 export const CATALOG_FILE = "catalog.json";
@@ -164,8 +164,7 @@ export async function keepHandEditedCatalog(dir: string, now = new Date()): Prom
   const recorded = (await readFile(join(dir, STATE_DIR, WRITTEN_FILE), "utf8").catch(() => "")).trim();
   const text = await readFile(join(dir, CATALOG_FILE), "utf8").catch(() => null);
   if (!recorded || text === null || sha256(text) === recorded) return null;
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
-  const kept = join(dir, `catalog.edited-${stamp}.json`);
+  const kept = join(dir, editedCatalogName(now));
   await writeFileAtomic(kept, text);
   return kept;
 }
