@@ -41,7 +41,7 @@ import {
 import { checkSessionReadable, configDir } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, workingFolder } from "./options.js";
-import { createIo, type Io } from "./render.js";
+import { createIo, errorDocument, type Io } from "./render.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 /** Registers login, auth check, doctor, vinted sync and execute. */
@@ -452,7 +452,14 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         if (io.json)
           writeSync(
             1,
-            `${JSON.stringify({ error: { code: "INTERRUPTED", message: "stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume", hint: null } })}\n`,
+            `${JSON.stringify(
+              errorDocument(
+                new Error(
+                  "stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
+                ),
+                "INTERRUPTED",
+              ),
+            )}\n`,
           );
         process.exit(130);
       }
