@@ -58,6 +58,9 @@ async function viaTempFile(
   await removeStaleTempFiles(path);
 }
 
+/** Files whose dead writers' temp files this process has already looked for. */
+const swept = new Set<string>();
+
 /**
  * Removes the temp files of `path` left by writers that are gone (kill -9 or a power cut between the temp file and
  * the rename): hidden, they stayed in the seller's photo folder for good, and went into a ZIP made of it. Only
@@ -65,6 +68,10 @@ async function viaTempFile(
  * was written) are removed; a live writer's temp file is left alone. Best effort: never throws.
  */
 async function removeStaleTempFiles(path: string): Promise<void> {
+  // Once per file and process: a dead writer's leftovers predate this process, and status.json or the photo cache
+  // are written many times a run (each write listed the folder again).
+  if (swept.has(path)) return;
+  swept.add(path);
   const dir = dirname(path);
   const prefix = `.${basename(path)}.`;
   try {
