@@ -42,10 +42,12 @@ export interface Switches {
   forbidden: boolean;
   /** This page of the drafts list answers 500 (a page that fails while the list is read). */
   failDraftsPage: number | null;
-  /** The drafts list answers at most this many drafts a page, whatever per_page asks, and no `pagination`: no
-   *  source records Vinted's own cap on per_page nor that `pagination` is always there; vbulk must survive both. */
+  /** The drafts list answers at most this many drafts a page, whatever per_page asks, and no `pagination`. A
+   *  client reads the list to an empty page when `pagination` is missing (idx:56707219724); no source records
+   *  Vinted's own cap on per_page, so the cap is a hypothesis vbulk must survive, off by default. */
   draftsPageCap: number | null;
-  /** The owner's item view answers without `photos`: no source records that it carries them on every account. */
+  /** The owner's item view answers without `photos` (a client falls back to none: idx:51996921312); no source
+   *  records that it carries them on every account. */
   ownerViewNoPhotos: boolean;
 }
 
@@ -476,9 +478,9 @@ export class VintedReplica {
           price: item.fields.price,
           is_draft: item.is_draft,
           is_closed: false,
-          // An item's JSON carries its photos as `photos: [{id, image_no, url, …}]` (the public item shape read by
-          // open-source Vinted clients, e.g. 2spy/Vinted-Discord-Bot vintedresponse.go); the owner's view is
-          // taken to carry them the same way, and ownerViewNoPhotos models one that does not.
+          // The owner's view (GET /api/v2/item_upload/items/<id>) answers { item: { photos: [{ id, … }] } }: a relister
+          // reads item.photos[].id there and sends them back as assigned_photos (idx:51996921312), and falls back
+          // to [] when `photos` is absent; ownerViewNoPhotos models that answer.
           ...(this.switches.ownerViewNoPhotos
             ? {}
             : {
