@@ -244,7 +244,9 @@ export function estimateMs(
   for (let i = 0; i < writes; i++) {
     const publish = i >= writes - publishes;
     t = Math.max(t, sim.nextWrite(gap, publish).at);
-    sim.record(publish);
+    // As the runner does: recorded when sent, then answered (at once here); recorded alone, each publish counted
+    // as still in flight, and 20 publishes with short spacing were estimated 309 s instead of 189 s.
+    sim.answered(sim.record(publish));
   }
   return t - now;
 }
