@@ -568,6 +568,10 @@ function refuseUnreadyPublish(
       .join(", ")}`,
     {
       hint: "Fix what it needs first (e.g. --set c3.size=M, --gender femme), then --publish it. Nothing was written.",
+      // The articles refused and why, as built: the review page words them for its own fields (refusals.ts).
+      context: {
+        unready: bad.map((i) => ({ id: i.cluster_id, excluded: i.excluded, needs_review: i.needs_review })),
+      },
     },
   );
 }

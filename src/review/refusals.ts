@@ -4,15 +4,6 @@
  * page user has no --set or --publish, and a save of several fields did not say which one was refused.
  */
 import { VbulkError } from "../core/errors.js";
-import { chooseListingFiles } from "../listing/inputs.js";
-import {
-  type Condition,
-  DEFAULT_MAPPING,
-  type Gender,
-  loadMapping,
-  mapToVinted,
-} from "../listing/mapping.js";
-import type { Editable, Plan } from "../listing/plan.js";
 import type { Catalog } from "../store/catalog.js";
 import { checkEdits, type FieldEdit } from "./actions.js";
 
@@ -58,7 +49,7 @@ export function checkEachEdit(catalog: Catalog, edits: FieldEdit[]): void {
   }
 }
 
-/** The page's field that settles a needs_review reason of the mapping (mapToVinted), or null for none. */
+/** The page's field that settles a needs_review reason (the plan's: mapToVinted's and the department's), or null. */
 function fieldOf(reason: string): string | null {
   if (/^category |^type "|^no \w+ catalogue for/.test(reason)) return "category";
   if (/^department /.test(reason)) return "gender";
@@ -68,40 +59,19 @@ function fieldOf(reason: string): string | null {
 }
 
 /**
- * After a save asking « Publier » was refused (`err`): the articles asked for that are not ready with these edits
- * applied, worked out as the plan does (mapToVinted with the plan's mapping), as a NOT_READY refusal carried by
- * `err`. Returns `err` unchanged when no article asked for is unready (the refusal was something else).
+ * After a save asking « Publier » was refused (`err`): the first article the plan refused to mark (the core's
+ * refuseUnreadyPublish records them in the error's context, as it built them with these edits applied), as a
+ * NOT_READY refusal carried by `err`. Returns `err` unchanged when the refusal was something else.
  */
-export async function explainUnready(
-  err: unknown,
-  catalog: Catalog,
-  plan: Plan | null,
-  edits: FieldEdit[],
-  dir: string,
-  env: Partial<Record<"templates" | "labels" | "mapping", string | undefined>>,
-): Promise<unknown> {
-  if (!(err instanceof VbulkError) || err.code !== "BAD_USAGE" || !plan) return err;
-  const asked = edits.filter((e) => e.field === "publish" && e.value === "true").map((e) => e.id);
-  if (!asked.length) return err;
-  const overrides = checkEdits(catalog, edits);
-  const { files } = chooseListingFiles(env, plan.rules, dir);
-  const mapping = await loadMapping(files.mapping).catch(() => loadMapping(DEFAULT_MAPPING));
-  for (const id of asked) {
-    const item = plan.items.find((i) => i.cluster_id === id);
-    if (!item) continue;
-    const final = { ...item, ...(overrides.get(id) ?? {}) } as Editable;
-    const reasons = mapToVinted(mapping, {
-      category: final.category,
-      color: final.color,
-      color2: final.color2 ?? null,
-      condition: final.condition as Condition,
-      gender: (final.gender ?? null) as Gender | null,
-      size: final.size ?? null,
-    }).needsReview;
-    if (!final.excluded && !reasons.length) continue;
-    const fields = [...new Set(reasons.map(fieldOf).filter((f): f is string => f !== null))];
-    const other = reasons.filter((r) => fieldOf(r) === null);
-    return refused(err, { code: "NOT_READY", id, excluded: final.excluded, fields, other });
-  }
-  return err;
+export function explainUnready(err: unknown): unknown {
+  if (!(err instanceof VbulkError)) return err;
+  const unready = err.context.unready as
+    | { id: string; excluded: boolean; needs_review: string[] }[]
+    | undefined;
+  const first = unready?.[0];
+  if (!first) return err;
+  const reasons = first.needs_review;
+  const fields = [...new Set(reasons.map(fieldOf).filter((f): f is string => f !== null))];
+  const other = reasons.filter((r) => fieldOf(r) === null);
+  return refused(err, { code: "NOT_READY", id: first.id, excluded: first.excluded, fields, other });
 }

@@ -181,13 +181,9 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         const edits = path.endsWith("save") ? (EditsSchema.parse(body).edits as FieldEdit[]) : [];
         if (edits.length) checkEachEdit(await readCatalog(dir), edits);
         // What happened to the seller's earlier edits (reset, dropped, carried): the page says it after the click.
-        const { changes } = await oneAtATime(() => savePlanWithChanges(dir, edits)).catch(async (err) => {
+        const { changes } = await oneAtATime(() => savePlanWithChanges(dir, edits)).catch((err: unknown) => {
           // « Publier » on an article Vinted would not take: which of the page's fields to complete first.
-          throw await explainUnready(err, await readCatalog(dir), await currentPlan(dir), edits, dir, {
-            templates: process.env.VBULK_TEMPLATES,
-            labels: process.env.VBULK_LABELS,
-            mapping: process.env.VBULK_MAPPING,
-          }).catch(() => err);
+          throw explainUnready(err);
         });
         return sendJson(res, 200, { ...(await state(dir, opts.source)), changes });
       }

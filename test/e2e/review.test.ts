@@ -12,6 +12,7 @@ import { type Browser, chromium, type Locator, type Page } from "playwright-core
 import sharp from "sharp";
 import { chromiumPath } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
+import { catalogFixture } from "../helpers/catalog.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { VintedReplica } from "../replica/server.js";
 
@@ -705,6 +706,35 @@ describe("vbulk review lock", { skip }, () => {
       assert.equal(await card.getByLabel("Prix (€)").inputValue(), "22", "what was typed stays");
     } finally {
       await browser.close();
+      await stop(review);
+    }
+  });
+
+  it("« Publier » refused for an article whose edits the save set aside names the page's field, as built", async () => {
+    // Review (reproduced): the page's refusal re-derived readiness from the previous plan's item, which still held
+    // the seller's type, department and size; the save had set them aside (the article's photos changed), so no
+    // field was found and the page showed the terminal's English. The refusal now comes from the plan as built.
+    const dir = await tempDir("vbulk-review-aside-");
+    const hoodie = ["IMG_0001.jpg", "IMG_0002.jpg"];
+    await catalogFixture([{ category: "unknown", color: "noir", photos: hoodie }], dir);
+    const env = testEnv();
+    const set = ["--set", "c1.category=hoodie", "--set", "c1.gender=femme", "--set", "c1.size=M"];
+    assert.equal((await runCli(["plan", dir, ...set], { env })).code, 0);
+    // The article keeps one photo of two: its edits cannot follow it.
+    await catalogFixture([{ category: "unknown", color: "noir", photos: [hoodie[0]!] }], dir);
+    const review = await startReview(dir, env);
+    try {
+      const res = await fetch(`http://127.0.0.1:${review.port}/api/plan/save`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: JSON.stringify({ edits: [{ id: "c1", field: "publish", value: "true" }] }),
+      });
+      assert.equal(res.status, 400);
+      const body = (await res.json()) as { refusal?: { code: string; id: string; fields: string[] } };
+      assert.equal(body.refusal?.code, "NOT_READY", JSON.stringify(body));
+      assert.equal(body.refusal?.id, "c1");
+      assert.ok(body.refusal?.fields.includes("category"), JSON.stringify(body.refusal));
+    } finally {
       await stop(review);
     }
   });
