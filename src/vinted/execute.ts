@@ -173,6 +173,15 @@ export function writesNeeded(item: PlanItem, j: JournalItem | undefined, publish
   return photos + draft + (publish && item.publish ? 1 : 0);
 }
 
+/**
+ * The end of every needs_manual advice: once the seller has finished the article by hand on Vinted, excluding it is
+ * what keeps vbulk away (clearing needs_manual makes vbulk try it again, and it makes a new draft when Vinted holds
+ * none it can tell is this article's: a second listing of an article published by hand).
+ */
+function leaveAlone(id: string): string {
+  return `\`vbulk plan DIR --exclude ${id}\` so vbulk leaves it alone`;
+}
+
 class Stop extends Error {
   constructor(readonly reason: string) {
     super(reason);
@@ -371,7 +380,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     j.needs_manual = message;
     await journal.save();
     r.state = "needs_manual";
-    r.error = `needs_manual (${message}): ${todo}, then remove needs_manual from journal.json`;
+    r.error = `needs_manual (${message}): ${todo}`;
     emit({ type: "item", id: item.cluster_id, step: "adopt", state: "failed", detail: message });
     return "manual" as const;
   };
@@ -403,7 +412,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           j,
           r,
           `could not read all ${list.totalEntries ?? `${list.drafts.length}+`} drafts on Vinted (vbulk reads ${config.draftListPages} page${config.draftListPages === 1 ? "" : "s"} of ${DRAFTS_PER_PAGE} at most, execute.draftListPages): check your drafts on Vinted for "${title}"${candidates.length ? ` (among the first ${list.drafts.length}: drafts ${candidates.map((d) => d.id).join(", ")})` : ""}`,
-          `finish this article on that draft by hand and run \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone, or raise execute.draftListPages in your config file (or delete old drafts) so vbulk finds it`,
+          `finish this article on that draft by hand and run ${leaveAlone(item.cluster_id)}; or raise execute.draftListPages in your config file (or delete old drafts) and remove needs_manual of ${item.cluster_id} from journal.json, so vbulk finds it`,
         );
       const mine = new Set(
         j.draft.photo_ids ??
@@ -411,14 +420,14 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
             .map((p) => p.photo_id)
             .filter((x): x is number => x !== undefined),
       );
-      const notOurs = `if it is not this article's, remove the "draft" entry of ${item.cluster_id} from journal.json (vbulk then makes a new draft)`;
+      const notOurs = `if it is not this article's, remove the "draft" entry of ${item.cluster_id} from journal.json, and its needs_manual (vbulk then makes a new draft)`;
       if (candidates.length > config.adoptReadsMax)
         return leaveToSeller(
           item,
           j,
           r,
           `${candidates.length} drafts on Vinted are titled "${title}" (drafts ${candidates.map((d) => d.id).join(", ")}): more than vbulk reads to find which holds this article's photos (execute.adoptReadsMax ${config.adoptReadsMax})`,
-          `finish this article on its draft by hand (the one with its photos) and run \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone; ${notOurs}`,
+          `finish this article on its draft by hand (the one with its photos) and run ${leaveAlone(item.cluster_id)}; ${notOurs}`,
         );
       const ours: string[] = [];
       const unsure: string[] = [];
@@ -442,7 +451,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           j,
           r,
           `draft${unsure.length > 1 ? "s" : ""} ${unsure.join(", ")} on Vinted ${unsure.length > 1 ? "are" : "is"} titled "${title}" but vbulk cannot tell whether ${unsure.length > 1 ? "one is" : "it is"} this article's (${mine.size ? "Vinted's answer shows no photo ids" : "no photo id of this article is journalled"}): vbulk never writes to a draft that is not provably its own`,
-          `if it is this article's, finish it by hand on Vinted and run \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone; ${notOurs}`,
+          `if it is this article's, finish it by hand on Vinted and run ${leaveAlone(item.cluster_id)}; ${notOurs}`,
         );
       if (ours.length > 1)
         return leaveToSeller(
@@ -572,7 +581,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       r.state = "needs_manual";
       const p = budget.pauseFor("challenge", message);
       // What to do, said when it happens (the next run used to be the first to say it).
-      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
+      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then ${leaveAlone(item.cluster_id)}; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
     } else if (err instanceof RateLimitError) {
       const asked = err.retryAfterSeconds;
       const p = budget.pauseFor("rate_limit", message, asked);
@@ -602,7 +611,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     const j = journal.item(item.cluster_id);
     if (j.needs_manual) {
       r.state = "needs_manual";
-      r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then \`vbulk plan DIR --exclude ${item.cluster_id}\` so vbulk leaves it alone (removing needs_manual from journal.json makes vbulk try it again: a new draft if Vinted holds none of its)`;
+      r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then ${leaveAlone(item.cluster_id)} (removing needs_manual from journal.json makes vbulk try it again: a new draft if Vinted holds none of its)`;
       continue;
     }
     if (j.publish?.state === "done") {
