@@ -185,8 +185,9 @@ function keepEarlier(
       ownerOf.set(k, old.length);
       members.push(k);
     }
+    // An earlier article none of whose photos is left to it (gone, or now copies another article holds) is gone;
+    // the photos it shares with another stay that one's.
     if (members.length) old.push({ members, shas: a });
-    else for (const s of a) if (position.has(s)) ownerOf.delete(position.get(s)!);
   }
   if (old.length === 0) return null;
   const added = shas.length - ownerOf.size;

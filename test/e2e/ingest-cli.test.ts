@@ -686,6 +686,36 @@ describe("vbulk ingest after photos were added", () => {
   });
 });
 
+describe("vbulk ingest when earlier articles become copies of one another", () => {
+  it("never puts one photo in two articles", async () => {
+    // Review (reproduced): three photos grouped apart, then looser duplicate settings made them copies of the
+    // largest; the earlier article left without a photo took that photo from the article holding it, which then
+    // looked new and was given an article of its own too: c.jpg in two articles, two listings of one photo.
+    const dir = await tempDir("vbulk-copies-");
+    const src = (await readdir(join(FIXTURES, "grouping"))).filter((f) => f.endsWith(".jpg")).slice(0, 3);
+    for (const [i, f] of src.entries())
+      await sharp(join(FIXTURES, "grouping", f))
+        .resize(200 * (i + 1))
+        .jpeg()
+        .toFile(join(dir, `${"abc"[i]}.jpg`));
+    const strict = join(dir, "strict.json");
+    const loose = join(dir, "loose.json");
+    await writeFile(strict, JSON.stringify({ duplicates: { maxHamming: 0 } }));
+    await writeFile(
+      loose,
+      JSON.stringify({
+        duplicates: { maxHamming: 32, requireBoth: false, maxColorDelta: 1000, maxCellColorDelta: 1000 },
+      }),
+    );
+    assert.equal((await runCli(["ingest", dir, "--config", strict])).code, 0);
+    const r = await runCli(["ingest", dir, "--config", loose]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const photos = catalog.items.flatMap((it: { photos: string[] }) => it.photos);
+    assert.equal(new Set(photos).size, photos.length, `a photo in two articles: ${photos.join(", ")}`);
+  });
+});
+
 describe("vbulk ingest over a catalog.json edited by hand", () => {
   it("keeps the seller's version beside it and says so, then writes its own", async () => {
     // Before: the edit (a colour set by hand) was overwritten without a word.
