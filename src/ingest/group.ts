@@ -90,15 +90,14 @@ export function groupArticles(
   const replacedBy = new Map(
     [...dupes].map(([i, d]) => [analysed[i]!.sha256, analysed[d.of]!.sha256] as [string, string]),
   );
-  const kepts =
-    earlier && !recalled
-      ? keepEarlier(
-          computed,
-          kept.map((i) => analysed[i]!.sha256),
-          earlier,
-          replacedBy,
-        )
-      : null;
+  const kepts = earlier
+    ? keepEarlier(
+        computed,
+        kept.map((i) => analysed[i]!.sha256),
+        earlier,
+        replacedBy,
+      )
+    : null;
   if (kepts?.changed) {
     const others = kepts.added - kepts.joined;
     const parts = [
@@ -138,7 +137,8 @@ export function groupArticles(
     byTime,
     grouping,
     articles,
-    memo: { key, result: grouping, recalled: recalled !== null },
+    // The whole batch's own grouping, not the kept articles: what these inputs give, whatever the previous run kept.
+    memo: { key, result: computed, recalled: recalled !== null },
   };
 }
 

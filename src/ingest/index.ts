@@ -199,9 +199,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
         ]),
       ),
     };
-    // --regroup: the memo may hold the kept articles of the last run; grouping every photo again means not reusing it.
-    const memo = opts.regroup ? null : await readGroupingMemo(src.outDir);
-    const grouped = groupArticles(analysed, config, emit, memo, earlier);
+    const grouped = groupArticles(analysed, config, emit, await readGroupingMemo(src.outDir), earlier);
     if (!grouped.memo.recalled)
       await writeGroupingMemo(src.outDir, { key: grouped.memo.key, result: grouped.memo.result });
     const step = await applySellerDecisions(src.outDir, analysed, grouped);
