@@ -1,9 +1,9 @@
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { writeFileIfAbsent } from "./atomic.js";
 import { fileSystemError, VbulkError } from "./errors.js";
-import { isAlive, stillRuns } from "./process.js";
+import { stillRuns } from "./process.js";
 
 const HolderSchema = z.looseObject({ pid: z.number().int(), started_at: z.string() });
 export type LockHolder = z.infer<typeof HolderSchema>;
@@ -119,7 +119,9 @@ async function createLock(
     });
     if (!removed) await new Promise((r) => setTimeout(r, 10));
   }
-  throw new VbulkError("INTERNAL", `Could not take the lock ${path}`);
+  throw new VbulkError("BAD_USAGE", `Expected to take the lock ${path} but it kept changing hands`, {
+    hint: `If no other vbulk is running on this folder, remove ${path} and ${path}.break, then run the same command again.`,
+  });
 }
 
 /** What to do when the lock's folder could not be written. */
@@ -157,7 +159,18 @@ async function removeStale(path: string, seen: string): Promise<boolean> {
   const breaker = `${path}.break`;
   if (!(await writeFileIfAbsent(breaker, String(process.pid), 0o600))) {
     const other = Number(await readFile(breaker, "utf8").catch(() => ""));
-    if (!(Number.isInteger(other) && other > 0 && other !== process.pid && isAlive(other)))
+    const since = (await stat(breaker).catch(() => null))?.mtime.toISOString();
+    // The lock's own rule (stillRuns): a pid alive but given to a process started after the file (a reboot, pid 1)
+    // holds nothing; with a bare liveness check such a .break blocked every later take for good.
+    if (
+      !(
+        Number.isInteger(other) &&
+        other > 0 &&
+        other !== process.pid &&
+        since !== undefined &&
+        (await stillRuns(other, since))
+      )
+    )
       await rm(breaker, { force: true });
     return false;
   }
