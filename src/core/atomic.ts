@@ -58,26 +58,27 @@ async function viaTempFile(
   await removeStaleTempFiles(path);
 }
 
-/** Files whose dead writers' temp files this process has already looked for. */
+/** Folders whose dead writers' temp files this process has already looked for. */
 const swept = new Set<string>();
 
+/** vbulk's temp names (viaTempFile): `.NAME.PID.HEX.tmp`. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
 /**
- * Removes the temp files of `path` left by writers that are gone (kill -9 or a power cut between the temp file and
- * the rename): hidden, they stayed in the seller's photo folder for good, and went into a ZIP made of it. Only
- * names of the exact form `.NAME.PID.HEX.tmp` whose PID no longer runs (or runs a process started after the file
- * was written) are removed; a live writer's temp file is left alone. Best effort: never throws.
+ * Removes the temp files left in `path`'s folder by writers that are gone (kill -9 or a power cut between the temp
+ * file and the rename): hidden, they stayed in the seller's photo folder for good, and went into a ZIP made of it.
+ * Only names of vbulk's exact form whose PID no longer runs (or runs a process started after the file was written)
+ * are removed; a live writer's temp file is left alone. Once per folder and process: a dead writer's leftovers
+ * predate this process, and a folder is written many times a run (status.json, the photo cache, a thumbnail per
+ * photo: each write listed the folder again). Best effort: never throws.
  */
 async function removeStaleTempFiles(path: string): Promise<void> {
-  // Once per file and process: a dead writer's leftovers predate this process, and status.json or the photo cache
-  // are written many times a run (each write listed the folder again).
-  if (swept.has(path)) return;
-  swept.add(path);
   const dir = dirname(path);
-  const prefix = `.${basename(path)}.`;
+  if (swept.has(dir)) return;
+  swept.add(dir);
   try {
     for (const name of await readdir(dir)) {
-      if (!name.startsWith(prefix)) continue;
-      const pid = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1];
+      const pid = TEMP_NAME.exec(name)?.[1];
       if (!pid || Number(pid) === process.pid) continue;
       const st = await lstat(join(dir, name)).catch(() => null);
       if (!st?.isFile() || (await stillRuns(Number(pid), st.mtime.toISOString()))) continue;
