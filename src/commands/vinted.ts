@@ -7,7 +7,8 @@ import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
-import { lockPlan, readPlan, writePlan } from "../listing/plan.js";
+import { readPlan } from "../listing/plan.js";
+import { savePlanWithChanges } from "../review/actions.js";
 import { readCatalog } from "../store/catalog.js";
 import { INTERRUPTED_MESSAGE } from "../store/status.js";
 import { checkDisplay } from "../vinted/browser.js";
@@ -493,18 +494,13 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         ...(raw.setPublishTrue
           ? {
               onReady: async () => {
-                // Under the plan lock and from plan.json as it is now: an edit made while the prompt waited (a
-                // terminal's `vbulk plan --set`, the review page) is kept; only the --only articles' mark changes.
-                const release = await lockPlan(dir);
-                try {
-                  const now = (await readPlan(dir)) ?? plan!;
-                  await writePlan(dir, {
-                    ...now,
-                    items: now.items.map((i) => (only?.includes(i.cluster_id) ? { ...i, publish: true } : i)),
-                  });
-                } finally {
-                  await release();
-                }
+                // As `vbulk plan --set ID.publish=true` and the review page save it: under the plan lock, from
+                // plan.json as it is now (an edit made while the prompt waited is kept), refused for an article
+                // that is not ready or was excluded meanwhile.
+                await savePlanWithChanges(
+                  dir,
+                  (only ?? []).map((id) => ({ id, field: "publish", value: "true" })),
+                );
               },
             }
           : {}),
