@@ -722,7 +722,8 @@ export function parseSet(
       throw new VbulkError(
         "BAD_USAGE",
         `Expected an article id of the catalog for --set but received "${id}"`,
-        { hint: articleList(ids) },
+        // The edit refused, for a caller that words it otherwise (the review page: refusals.ts).
+        { hint: articleList(ids), context: { id } },
       );
     if (!(EDITABLE_FIELDS as string[]).includes(field))
       throw new VbulkError(
@@ -754,7 +755,7 @@ export function parseSet(
       throw new VbulkError(
         "BAD_USAGE",
         `Expected ${describeField(field, categories)} for --set ${id}.${field} but received ${JSON.stringify(typed)}${field === "size" && typeof value === "string" && value.length > SIZE_MAX ? ` (${value.length} characters)` : ""}`,
-        { hint: "Nothing was written." },
+        { hint: "Nothing was written.", context: { id, field, value: typed } },
       );
     out.set(id, { ...out.get(id), [field]: r.data });
   }

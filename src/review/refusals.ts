@@ -29,23 +29,26 @@ function refused(err: VbulkError, refusal: SaveRefusal): VbulkError {
 }
 
 /**
- * Validates each edit on its own, as `vbulk plan --set` would, so a refusal names its article and field. Throws the
- * core's BAD_USAGE carrying a SaveRefusal (context.refusal) for the first bad one; nothing is written.
+ * The core's refusal of an edit (parseSet records the edit it refused in the error's context) as a SaveRefusal the
+ * page words, carried by the same error; anything else is returned unchanged.
  */
+export function explainEdit(err: unknown): unknown {
+  if (!(err instanceof VbulkError) || typeof err.context.id !== "string") return err;
+  const { id, field, value } = err.context as { id: string; field?: string; value?: string };
+  return refused(
+    err,
+    field === undefined
+      ? { code: "UNKNOWN_ARTICLE", id }
+      : { code: "BAD_VALUE", id, field, value: value ?? "" },
+  );
+}
+
+/** Validates edits as `vbulk plan --set` would; the first bad one is thrown as a SaveRefusal (explainEdit). */
 export function checkEachEdit(catalog: Catalog, edits: FieldEdit[]): void {
-  const ids = new Set(catalog.items.map((i) => i.id));
-  for (const e of edits) {
-    try {
-      checkEdits(catalog, [e]);
-    } catch (err) {
-      if (!(err instanceof VbulkError)) throw err;
-      throw refused(
-        err,
-        ids.has(e.id)
-          ? { code: "BAD_VALUE", id: e.id, field: e.field, value: e.value }
-          : { code: "UNKNOWN_ARTICLE", id: e.id },
-      );
-    }
+  try {
+    checkEdits(catalog, edits);
+  } catch (err) {
+    throw explainEdit(err);
   }
 }
 

@@ -32,7 +32,7 @@ import {
 } from "./actions.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest } from "./ingest.js";
-import { checkEachEdit, explainUnready } from "./refusals.js";
+import { checkEachEdit, explainEdit, explainUnready } from "./refusals.js";
 import { CatalogPhotos, hostAllowed, originAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
 
@@ -179,11 +179,10 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       case "/api/plan/save":
       case "/api/plan/generate": {
         const edits = path.endsWith("save") ? (EditsSchema.parse(body).edits as FieldEdit[]) : [];
-        if (edits.length) checkEachEdit(await readCatalog(dir), edits);
         // What happened to the seller's earlier edits (reset, dropped, carried): the page says it after the click.
         const { changes } = await oneAtATime(() => savePlanWithChanges(dir, edits)).catch((err: unknown) => {
-          // « Publier » on an article Vinted would not take: which of the page's fields to complete first.
-          throw explainUnready(err);
+          // A bad value, an article gone, or « Publier » on an article Vinted would not take: as data the page words.
+          throw explainUnready(explainEdit(err));
         });
         return sendJson(res, 200, { ...(await state(dir, opts.source)), changes });
       }
