@@ -297,17 +297,8 @@ interface EditChanges {
  */
 function changesText(changes: EditChanges | undefined): string {
   if (!changes) return "";
-  // A field by the name its control has on the page, without the unit: « prix », « taille ».
-  const fieldName = (f: string): string => {
-    const key = `f_${f}`;
-    return hasKey(key)
-      ? t(lang, key)
-          .replace(/ \(€\)$/, "")
-          .toLowerCase()
-      : f;
-  };
   const named = (a: { id: string; fields: string[] }) =>
-    a.fields.length ? `${a.id} (${a.fields.map(fieldName).join(", ")})` : a.id;
+    a.fields.length ? `${a.id} (${a.fields.map((f) => fieldName(f).toLowerCase()).join(", ")})` : a.id;
   const parts = [
     ["ch_reset", changes.reset.filter((a) => a.fields.length)],
     ["ch_dropped", changes.dropped],
@@ -808,11 +799,7 @@ async function saveListing(id: string): Promise<void> {
         .map((c) =>
           t(lang, "conflictItem", {
             id: c.id,
-            f: hasKey(`f_${c.field}`)
-              ? t(lang, `f_${c.field}` as never)
-                  .replace(/ \(€\)$/, "")
-                  .toLowerCase()
-              : c.field,
+            f: fieldName(c.field).toLowerCase(),
             now:
               c.now === null || c.now === ""
                 ? "—"
@@ -844,10 +831,15 @@ async function saveListing(id: string): Promise<void> {
   render();
 }
 
+/** A field by the name its control has on the page, without the unit: « Prix », « Taille » (the id without one). */
+function fieldName(field: string): string {
+  const key = `f_${field}`;
+  return hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
+}
+
 /** A field's name as its label on the page, in quotes: « Type », « Rayon ». */
 function fieldLabel(field: string): string {
-  const key = `f_${field}`;
-  const name = hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
+  const name = fieldName(field);
   return lang === "fr" ? `« ${name} »` : `“${name}”`;
 }
 
