@@ -277,8 +277,7 @@ export function buildPlan(
   const setAside = (p: PlanItem) => {
     // An article of the catalog with those very photos carries them already (found by fingerprint).
     if (catalog.items.some((a) => a.fingerprint === p.fingerprint)) return;
-    const edits = editsOf(p);
-    for (const f of ["publish", "excluded"] as const) if (edits[f] === false) delete edits[f];
+    const edits = sellerEdits(p);
     if (!Object.keys(edits).length) return;
     const at = aside.findIndex((a) => a.fingerprint === p.fingerprint);
     if (at >= 0) aside.splice(at, 1);
@@ -586,6 +585,13 @@ export function editsOf(item: PlanItem): Partial<Editable> {
       JSON.stringify(item[f] ?? null) !== JSON.stringify(item.generated[f] ?? null)
     )
       (edits as Record<string, unknown>)[f] = item[f];
+  return edits;
+}
+
+/** The seller's own edits (editsOf), less a selection's false (publish or excluded false is what vbulk gives). */
+export function sellerEdits(item: PlanItem): Partial<Editable> {
+  const edits = editsOf(item);
+  for (const f of ["publish", "excluded"] as const) if (edits[f] === false) delete edits[f];
   return edits;
 }
 

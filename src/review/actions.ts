@@ -14,11 +14,11 @@ import { DEFAULT_MAPPING, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
   type Editable,
-  editsOf,
   lockPlan,
   type Plan,
   parseSet,
   readPlan,
+  sellerEdits,
   storedRules,
   writePlan,
 } from "../listing/plan.js";
@@ -210,9 +210,7 @@ async function savePlanLocked(
   // A reset, carried or dropped article was matched by its id (the same photos would have kept its edits).
   const had = (id: string): string[] => {
     const prev = previous?.items.find((p) => p.cluster_id === id);
-    return Object.entries(prev ? editsOf(prev) : {})
-      .filter(([f, v]) => !((f === "publish" || f === "excluded") && v === false))
-      .map(([f]) => f);
+    return Object.keys(prev ? sellerEdits(prev) : {});
   };
   const setNow = (id: string): Set<string> => new Set(Object.keys(overrides.get(id) ?? {}));
   return {
