@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic.js";
@@ -141,8 +141,7 @@ export async function writeCatalog(dir: string, catalog: Catalog): Promise<strin
   const path = join(dir, CATALOG_FILE);
   const text = `${JSON.stringify(CatalogSchema.parse(catalog), null, 2)}\n`;
   await writeFileAtomic(path, text);
-  // What vbulk wrote, so the next ingest can tell a hand edit from its own file (handEditedCatalog).
-  await mkdir(join(dir, STATE_DIR), { recursive: true });
+  // What vbulk wrote, so the next ingest can tell a hand edit from its own file (keepHandEditedCatalog).
   await writeFileAtomic(join(dir, STATE_DIR, WRITTEN_FILE), `${sha256(text)}\n`);
   return path;
 }
