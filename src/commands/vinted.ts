@@ -450,18 +450,21 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       interrupts++;
       if (interrupts > 1) {
         // Quitting at once: with --json, the one document still reaches a script (written before the exit).
+        // A closed stdout (`| head`) must not keep the exit from happening.
         if (io.json)
-          writeSync(
-            1,
-            `${JSON.stringify(
-              errorDocument(
-                new Error(
-                  "stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
+          try {
+            writeSync(
+              1,
+              `${JSON.stringify(
+                errorDocument(
+                  new Error(
+                    "stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
+                  ),
+                  "INTERRUPTED",
                 ),
-                "INTERRUPTED",
-              ),
-            )}\n`,
-          );
+              )}\n`,
+            );
+          } catch {}
         process.exit(130);
       }
       io.err(
