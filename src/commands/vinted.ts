@@ -213,7 +213,10 @@ export function registerVinted(program: Command, run: Run): void {
     .option("--dry-run", "drafts only, nothing published (the default)", true)
     .option("--no-dry-run", "also publish the articles marked publish:true, after a typed confirmation")
     .option("--only <ids>", "act on these articles only, e.g. c3,c7,c12")
-    .option("--set-publish-true", "mark the --only articles publish:true in plan.json first")
+    .option(
+      "--set-publish-true",
+      "mark the --only articles publish:true in plan.json once the run goes ahead",
+    )
     .option(
       "--check",
       "validate the plan against Vinted's constraints; send nothing (exit 0 all ready, 2 some not)",
