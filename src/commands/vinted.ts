@@ -241,7 +241,21 @@ interface ExecuteFlags {
   config?: string;
 }
 
+/** Whether the command line holds both spellings (before a `--`): commander lets the last one win. */
+function bothDryRunFlags(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  return flags.includes("--dry-run") && flags.includes("--no-dry-run");
+}
+
 async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number> {
+  // The last flag would win: a script's --dry-run undone by a --no-dry-run added after it, or the reverse.
+  if (bothDryRunFlags(process.argv.slice(2)))
+    throw new VbulkError(
+      "BAD_USAGE",
+      "Expected --dry-run or --no-dry-run, not both: nothing was sent or changed",
+      { hint: "Keep --dry-run (the default) for drafts only, or --no-dry-run alone to also publish." },
+    );
   const io = createIo(raw.json === true);
   const site = siteUrl();
   const dir = await workingFolder(dirArg);

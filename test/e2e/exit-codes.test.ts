@@ -198,6 +198,23 @@ describe("exit codes without a browser", () => {
     }
   });
 
+  it("execute given both --dry-run and --no-dry-run: 2, nothing sent or changed, whichever comes last", async () => {
+    // Before: the last one won, so `--dry-run --no-dry-run` went on to the publish question and
+    // `--no-dry-run --dry-run` quietly made drafts: a script's safety flag undone by a flag added after it.
+    const dir = await plannedFolder();
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    for (const flags of [
+      ["--dry-run", "--no-dry-run"],
+      ["--no-dry-run", "--dry-run"],
+    ]) {
+      const r = await runCli(["execute", dir, ...flags, "--yes"]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /Expected --dry-run or --no-dry-run, not both/);
+      assert.match(r.stderr, /nothing was sent/);
+    }
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+  });
+
   it("execute --only with an id the plan does not have: 2, and the hint lists the plan's ids", async () => {
     // Before: "Expected article ids of the plan for --only but received "c4"" and no hint (plan --only lists them).
     const dir = await plannedFolder();
