@@ -98,6 +98,25 @@ function newerVersion(data: unknown, issues: z.core.$ZodIssue[], path: string): 
   );
 }
 
+/** A file of vbulk's kind without a schemaVersion at all (another program's catalog.json, a list) says so in one
+ *  line, rather than one zod complaint per missing field. Throws BAD_INPUT. */
+function notWrittenByVbulk(schema: z.ZodType, data: unknown, path: string, hint: string): void {
+  const versioned = (schema as { shape?: Record<string, unknown> }).shape?.["schemaVersion"] !== undefined;
+  const isObject = typeof data === "object" && data !== null && !Array.isArray(data);
+  if (!versioned || (isObject && "schemaVersion" in data)) return;
+  const keys = isObject ? Object.keys(data).slice(0, 6) : [];
+  const found = isObject
+    ? keys.length
+      ? `its keys: ${keys.map((k) => printable(k)).join(", ")}${Object.keys(data).length > 6 ? ", …" : ""}`
+      : "it is an empty object"
+    : `it is ${Array.isArray(data) ? "a list" : data === null ? "null" : `a ${typeof data}`}`;
+  throw new VbulkError(
+    "BAD_INPUT",
+    `Expected a file written by vbulk at ${path} (an object with "schemaVersion") but it has none (${found})`,
+    { hint },
+  );
+}
+
 /** Validates data with a zod schema; BAD_INPUT naming where (file) and which field when it does not fit. */
 export function parseWith<T extends z.ZodType>(
   schema: T,
@@ -108,6 +127,7 @@ export function parseWith<T extends z.ZodType>(
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   newerVersion(data, result.error.issues, where);
+  notWrittenByVbulk(schema, data, where, hint);
   const issues = result.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
   throw new VbulkError("BAD_INPUT", `Invalid ${where}: ${issues.join("; ")}`, { hint, context: { issues } });
 }

@@ -240,6 +240,12 @@ describe("vbulk ingest: bad commands change nothing", () => {
       (t: string) => t.replace('"schemaVersion": 1', '"schemaVersion": 99'),
       /catalog\.json was made by a newer vbulk/,
     ],
+    [
+      // Before: five zod lines ("schemaVersion: Invalid input: expected 1; generator: Invalid input: …").
+      "another program's catalog.json",
+      () => JSON.stringify({ products: [{ name: "Pull" }], version: 3 }),
+      /Expected a file written by vbulk at .*catalog\.json \(an object with "schemaVersion"\) but it has none \(its keys: products, version\)/,
+    ],
   ] as const)
     it(`${what} stops ingest (exit 2) and is kept byte for byte`, async () => {
       const dir = await copyFixture("grouping");
