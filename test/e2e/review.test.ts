@@ -962,6 +962,21 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       "the price field is the one marked",
     );
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planBefore, "plan.json untouched");
+
+    // Switched to English, the page's own sentences follow (before: the message and the field's error stayed
+    // French under English labels until the next action).
+    await page.getByRole("button", { name: "English" }).click();
+    await top.getByText(/Nothing was saved\.$/).waitFor();
+    assert.match(
+      (await top.textContent()) ?? "",
+      /^A price is a positive number .* \(you typed “-5”\)\. Nothing was saved\.$/,
+    );
+    assert.match(
+      (await card("c1").locator(".field .error").textContent()) ?? "",
+      /^A price is a positive number/,
+    );
+    await page.getByRole("button", { name: "Français" }).click();
+    await top.getByText(/Rien n'a été enregistré\.$/).waitFor();
   });
 
   it("a field changed and then changed back is no edit: not saved, not the seller's", async () => {

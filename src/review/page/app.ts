@@ -111,8 +111,9 @@ let lang: Lang = params.get("lang") === "en" || localStorage.getItem("vbulk-lang
 let state: State | null = null;
 let activity: Activity | null = null;
 let doubtfulFirst = false;
-/** The last outcome shown at the top: what happened and, for an error, what to do about it. */
-let message: Notice = { text: "" };
+/** The last outcome shown at the top: what happened and, for an error, what to do about it. Worded when shown, so
+ *  that the page's own sentences follow a switch of language (a server's message stays as it was said). */
+let message: () => Notice = () => ({ text: "" });
 let publishSwitch = false;
 let confirmation = "";
 const selected = new Set<string>();
@@ -129,7 +130,7 @@ let serverDown = false;
 window.addEventListener("beforeunload", (e) => {
   if (drafts.size) e.preventDefault();
 });
-const fieldErrors = new Map<string, string>();
+const fieldErrors = new Map<string, () => string>();
 const root = document.getElementById("app")!;
 
 interface Notice {
@@ -312,13 +313,14 @@ function changesText(changes: EditChanges | undefined): string {
   return text ? ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : "";
 }
 
-async function act(path: string, body: unknown, done?: string): Promise<void> {
+async function act(path: string, body: unknown, done?: () => string): Promise<void> {
   try {
     const next = await api<State & { changes?: EditChanges }>(path, body);
     state = next;
-    message = { text: done ?? t(lang, "saved"), detail: changesText(next.changes) };
+    message = () => ({ text: done?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
   } catch (err) {
-    message = notice(err);
+    const n = notice(err);
+    message = () => n;
   }
   render();
 }
@@ -583,7 +585,11 @@ function listingForm(a: Article): HTMLElement | null {
       h("label", { for: `${a.id}-${f}` }, t(lang, `f_${f}` as never)),
       control,
       fieldErrors.has(`${a.id}.${f}`)
-        ? h("p", { class: "error", role: "alert", id: `${a.id}-${f}-err` }, fieldErrors.get(`${a.id}.${f}`)!)
+        ? h(
+            "p",
+            { class: "error", role: "alert", id: `${a.id}-${f}-err` },
+            fieldErrors.get(`${a.id}.${f}`)!(),
+          )
         : null,
     );
   const input = (f: (typeof TEXT_FIELDS)[number]) =>
@@ -703,7 +709,7 @@ function scheduleCheck(id: string, field: string, value: string): void {
         fieldErrors.delete(key);
       } catch (err) {
         if (err instanceof ServerGone) return showServerDown();
-        fieldErrors.set(key, refusalText(err, value) ?? explain(field, (err as Error).message, value));
+        fieldErrors.set(key, () => refusalText(err, value) ?? explain(field, (err as Error).message, value));
       }
       showFieldError(id, field);
     }, 250),
@@ -718,7 +724,7 @@ function showFieldError(id: string, field: string): void {
   box.querySelector(".error")?.remove();
   const error = fieldErrors.get(`${id}.${field}`);
   if (error) {
-    box.append(h("p", { class: "error", role: "alert", id: `${id}-${field}-err` }, error));
+    box.append(h("p", { class: "error", role: "alert", id: `${id}-${field}-err` }, error()));
     control.setAttribute("aria-invalid", "true");
     control.setAttribute("aria-describedby", `${id}-${field}-err`);
   } else {
@@ -785,48 +791,51 @@ async function saveListing(id: string): Promise<void> {
       fieldErrors.delete(`${id}.${f}`);
       shownValues.delete(`${id}.${f}`);
     }
-    message = { text: t(lang, "saved"), detail: changesText(next.changes) };
+    message = () => ({ text: t(lang, "saved"), detail: changesText(next.changes) });
   } catch (err) {
     if (err instanceof ServerGone) {
-      message = { text: err.message };
+      message = () => ({ text: t(lang, "serverGone") });
       serverDown = true;
       return render();
     }
     if (err instanceof ApiError && err.code === "CONFLICT") {
       // The seller sees what plan.json holds now, keeps what they typed, and a second save replaces it knowingly.
       for (const c of err.conflicts) shownValues.set(`${c.id}.${c.field}`, c.now);
-      const list = err.conflicts
-        .map((c) =>
-          t(lang, "conflictItem", {
-            id: c.id,
-            f: fieldName(c.field).toLowerCase(),
-            now:
-              c.now === null || c.now === ""
-                ? "—"
-                : c.field === "price" && typeof c.now === "number"
-                  ? `${priceText(c.now)} €`
-                  : String(c.now),
-          }),
-        )
-        .join(", ");
-      message = { text: t(lang, "conflict", { list }) };
+      const conflicts = err.conflicts;
+      const list = () =>
+        conflicts
+          .map((c) =>
+            t(lang, "conflictItem", {
+              id: c.id,
+              f: fieldName(c.field).toLowerCase(),
+              now:
+                c.now === null || c.now === ""
+                  ? "—"
+                  : c.field === "price" && typeof c.now === "number"
+                    ? `${priceText(c.now)} €`
+                    : String(c.now),
+            }),
+          )
+          .join(", ");
+      message = () => ({ text: t(lang, "conflict", { list: list() }) });
       await load().catch(() => {});
       return render();
     }
     const refusal = err instanceof ApiError ? err.refusal : null;
-    const said = refusalText(err, refusal?.code === "BAD_VALUE" ? (draft[refusal.field] ?? "") : "");
-    if (refusal && said) {
+    const typed = refusal?.code === "BAD_VALUE" ? (draft[refusal.field] ?? "") : "";
+    const said = () => refusalText(err, typed) ?? "";
+    if (refusal && said()) {
       // Under the field the server named (of several edited, the one refused), and at the top.
       if (refusal.code === "BAD_VALUE") fieldErrors.set(`${refusal.id}.${refusal.field}`, said);
       if (refusal.code === "NOT_READY") fieldErrors.set(`${refusal.id}.publish`, said);
-      message = { text: `${said} ${t(lang, "nothingSaved")}` };
+      message = () => ({ text: `${said()} ${t(lang, "nothingSaved")}` });
       // An article a decision renumbered or merged: show the articles as they are now (what was typed stays).
       if (refusal.code === "UNKNOWN_ARTICLE") await load().catch(() => {});
     } else
-      message = {
+      message = () => ({
         text: t(lang, "saveRefused", { e: (err as Error).message }),
         hint: err instanceof ApiError ? usefulHint(err.hint) : null,
-      };
+      });
   }
   render();
 }
@@ -890,7 +899,7 @@ function actions(): HTMLElement {
       : null,
     h(
       "button",
-      { type: "button", onclick: () => act("/api/plan/generate", {}, t(lang, "planDone")) },
+      { type: "button", onclick: () => act("/api/plan/generate", {}, () => t(lang, "planDone")) },
       t(lang, "generatePlan"),
     ),
     state?.plan
@@ -968,9 +977,10 @@ function actions(): HTMLElement {
                       photos: i.photos,
                     })),
                   });
-                  message = { text: "" };
+                  message = () => ({ text: "" });
                 } catch (err) {
-                  message = notice(err);
+                  const n = notice(err);
+                  message = () => n;
                 }
                 render();
               },
@@ -1168,6 +1178,7 @@ function render(): void {
     articles.sort(
       (x, y) => Number(y.confidence === "low") - Number(x.confidence === "low") || x.cohesion - y.cohesion,
     );
+  const shown = message();
   root.append(
     h(
       "p",
@@ -1200,13 +1211,13 @@ function render(): void {
         {
           type: "button",
           disabled: state.decisions === 0 || undefined,
-          onclick: () => act("/api/undo", {}, t(lang, "undone")),
+          onclick: () => act("/api/undo", {}, () => t(lang, "undone")),
         },
         t(lang, "undo", { n: state.decisions }),
       ),
       h("span", { class: "help" }, t(lang, "keyboardHelp")),
     ),
-    message.text ? noticeView(message, { class: "message", role: "status" }) : "",
+    shown.text ? noticeView(shown, { class: "message", role: "status" }) : "",
     selectionBar(cat.articles) ?? "",
     actions(),
     h("main", { class: "grid" }, ...articles.map((a) => card(a, cat.articles))),
@@ -1236,7 +1247,8 @@ async function uploadZip(file: File): Promise<void> {
     if (!res.ok) throw new Error(data.error ?? res.statusText);
     activity = data;
   } catch (err) {
-    message = notice(err);
+    const n = notice(err);
+    message = () => n;
   }
   render();
 }
