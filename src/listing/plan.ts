@@ -241,6 +241,7 @@ export interface Selection {
 }
 
 const UNKNOWN_NAME = { fr: "Vêtement", en: "Garment" };
+const DEPARTMENT_EN = { femme: "women", homme: "men" } as const;
 
 /**
  * Builds the plan from the catalog: rules and templates for every article, the seller's edits from the previous
@@ -353,7 +354,8 @@ export function buildPlan(
       size: inputs.size,
       brand: inputs.brand === "Unknown" ? null : inputs.brand,
       price: inputs.price,
-      gender: inputs.gender,
+      // The department in the listing's language: « Pull noir femme », "Black jumper, women".
+      gender: inputs.gender && (rules.lang === "en" ? DEPARTMENT_EN[inputs.gender] : inputs.gender),
     };
     const notes: string[] = [];
     // A shared template (or a label file's name) may hold line breaks and escape sequences: a title is one line,

@@ -91,9 +91,27 @@ describe("vbulk plan: the default plan", () => {
   it("English templates", async () => {
     const dir = await three();
     const { plan: p } = await plan(dir, ["--lang", "en", "--condition", "tres-bon"]);
-    assert.equal(p.items[0].title, "Hoodie black (very good)");
-    assert.match(p.items[0].description, /^Hoodie, black\. Very good condition\./);
+    // Before: "Hoodie black (very good)" and "Hoodie, black.": French word order in English.
+    assert.equal(p.items[0].title, "Black hoodie (very good condition)");
+    assert.match(p.items[0].description, /^Black hoodie\. Very good condition\./);
     assert.equal(p.items[0].vinted.status_id, 2);
+
+    // {{ gender }} in the listing's language (before: "for femme" in an English title).
+    const tpl = await tempDir("vbulk-tpl-");
+    for (const [lang, title] of [
+      ["en", "{{ category }} for {{ gender }}"],
+      ["fr", "{{ category }} {{ gender }}"],
+    ]) {
+      await mkdir(join(tpl, lang!));
+      await writeFile(join(tpl, lang!, "title.njk"), title!);
+      await writeFile(join(tpl, lang!, "description.njk"), "{{ category }}.");
+    }
+    const en = await plan(dir, ["--templates", tpl, "--gender", "homme"]);
+    assert.equal(en.code, 0, en.stderr);
+    assert.equal(en.plan.items[0].title, "Hoodie for men");
+    const fr = await plan(dir, ["--lang", "fr", "--gender", "femme"]);
+    assert.equal(fr.code, 0, fr.stderr);
+    assert.equal(fr.plan.items[0].title, "Hoodie femme");
   });
 
   it("an unknown category is marked needs_review, not guessed", async () => {
@@ -325,7 +343,7 @@ describe("vbulk plan: edits survive", () => {
       q.items.map((i: { price: number }) => i.price),
       [40, 17.5, 30],
     );
-    assert.equal(q.items[1].title, "T-shirt white (very good) – Size S");
+    assert.equal(q.items[1].title, "White t-shirt (very good condition) – Size S");
     const { plan: r } = await plan(dir, ["--gender", "none", "--lang", "fr"]);
     assert.equal(r.rules.gender, null, "changed: --gender none goes back to each article's own");
     assert.equal(r.items[1].title, "T-shirt blanc (très bon état) – Taille S");
