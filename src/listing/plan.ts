@@ -358,6 +358,15 @@ export function buildPlan(
       gender: inputs.gender && (rules.lang === "en" ? DEPARTMENT_EN[inputs.gender] : inputs.gender),
     };
     const notes: string[] = [];
+    // A label of the seller's own file without the newer fields: say what the listing's words fall back on.
+    if (label && rules.lang === "fr" && !label.fr)
+      notes.push(
+        `the label "${label.id}" has no French grammar ("fr": {"gender": "m" or "f", "plural": …} in the label file): its colour is written in the masculine singular`,
+      );
+    if (label && rules.lang === "en" && !label.name_en)
+      notes.push(
+        `the label "${label.id}" has no English name ("name_en" in the label file): its French name is used`,
+      );
     // A shared template (or a label file's name) may hold line breaks and escape sequences: a title is one line,
     // and neither goes to Vinted or to the seller's terminal.
     const title = capText(

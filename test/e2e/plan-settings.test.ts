@@ -172,6 +172,13 @@ describe("--templates, --labels and --mapping are settings, kept like the rules"
     const first = await plan(dir, [...mine, "--set", "c1.category=kimono"], {}, home);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.plan.items[0].description, "Ma boutique : Kimono noir.");
+    // A label without the newer fields: the seller is told the colour falls back on the masculine (before: a
+    // « Veste kimono blanc » with no word).
+    assert.match(
+      first.plan.items[0].notes.join("\n"),
+      /label "kimono" has no French grammar .* masculine singular/,
+    );
+    assert.deepEqual(first.plan.items[1].notes, [], "a label of the built-in set says nothing");
     assert.equal(first.plan.rules.templates, join(home, "my-templates"), "stored as an absolute path");
 
     const later = await plan(dir, ["--set", "c2.size=42"], {}, REPO);
