@@ -72,8 +72,13 @@ describe("article ids follow their article (defect 2)", () => {
     );
     assert.deepEqual(ids, ["c9", "c1"]);
     assert.equal(nextId, 10);
-    // An article that kept only half of its photos is a new one.
-    assert.deepEqual(assignArticleIds([["C"]], previous).ids, ["c9"]);
+    // An article split in two halves is two new ones: neither half is more the garment than the other.
+    assert.deepEqual(assignArticleIds([["C"], ["D"]], previous).ids, ["c9", "c10"]);
+    assert.deepEqual(assignArticleIds([["C", "X"], ["D"]], previous).ids, ["c9", "c10"]);
+    // Half of them, the other half deleted from the folder: still that garment (before: c9, and the plan set its
+    // title and price aside as if the garment had gone).
+    assert.deepEqual(assignArticleIds([["C"]], previous).ids, ["c2"]);
+    assert.deepEqual(assignArticleIds([["C", "N"]], previous).ids, ["c2"], "with a photo added");
   });
 
   it("a run in which no photo could be read keeps the previous catalog", async () => {

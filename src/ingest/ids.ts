@@ -5,7 +5,8 @@ import { fingerprint } from "./describe.js";
 /**
  * Gives each article of this run an id. An article keeps the id it had in the previous catalog while it keeps
  * most of that article's photos (more than half of them, by content: sha256, so renamed or re-sorted files do not
- * matter); pairs are made greedily, the largest overlap first, one to one. Every other article gets a new id,
+ * matter), or every one of them still in the run (the others deleted: a blurred shot of a 2-photo article thrown
+ * away); pairs are made greedily, the largest overlap first, one to one. Every other article gets a new id,
  * above any id the folder ever had (`previous.next_id`), so an id is never given to another garment: a plan's
  * hand edits follow their article, or are left unattached, never moved onto another one.
  * Returns the ids in the order of `articles`, and the next free number to record in the catalog.
@@ -42,13 +43,16 @@ export function assignArticleIds(
     before.forEach((old, b) => {
       for (const s of old.shas) holders.set(s, [...(holders.get(s) ?? []), b]);
     });
+    // How many of each earlier article's photos are still in one of this run's articles.
+    const present = before.map(() => 0);
+    for (const s of new Set(articles.flat())) for (const b of holders.get(s) ?? []) present[b]!++;
     const pairs: { a: number; b: number; overlap: number }[] = [];
     articles.forEach((shas, a) => {
       const overlaps = new Map<number, number>();
       for (const s of new Set(shas))
         for (const b of holders.get(s) ?? []) overlaps.set(b, (overlaps.get(b) ?? 0) + 1);
       for (const [b, overlap] of overlaps)
-        if (keepsMost(overlap, before[b]!.shas.size)) pairs.push({ a, b, overlap });
+        if (sameGarment(overlap, before[b]!.shas.size, present[b]!)) pairs.push({ a, b, overlap });
     });
     pairs.sort((x, y) => y.overlap - x.overlap || x.a - y.a || x.b - y.b);
     for (const { a, b } of pairs) {
@@ -65,8 +69,9 @@ export function assignArticleIds(
   return { ids: out, nextId: next, knownIds: known };
 }
 
-/** An article still holds more than half of the `had` photos an earlier one had (`held` of them): the same garment,
- *  which keeps its id (and, in the plan, its edits). */
-export function keepsMost(held: number, had: number): boolean {
-  return held * 2 > had;
+/** An article still holds more than half of the `had` photos an earlier one had (`held` of them), or all of the
+ *  `present` ones that are still in some article (the others were deleted or taken out, none went elsewhere): the
+ *  same garment, which keeps its id (and, in the plan, its edits). A split in two halves keeps neither. */
+export function sameGarment(held: number, had: number, present: number): boolean {
+  return held * 2 > had || (held > 0 && held === present);
 }

@@ -8,7 +8,7 @@ import { takeLock } from "../core/lock.js";
 import { hasControlCharacter, listingText } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
-import { keepsMost } from "../ingest/ids.js";
+import { sameGarment } from "../ingest/ids.js";
 import type { LabelSet } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
@@ -285,6 +285,7 @@ export function buildPlan(
     aside.push({ cluster_id: p.cluster_id, fingerprint: p.fingerprint, photos: p.photos, edits, at: now });
     changes.setAside.push(p.cluster_id);
   };
+  const inCatalog = new Set(catalog.items.flatMap((a) => a.photos));
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
@@ -293,7 +294,13 @@ export function buildPlan(
     const same = prev && prev.fingerprint === article.fingerprint;
     const held = new Set(article.photos);
     const mostKept =
-      prev && !same && keepsMost(prev.photos.filter((f) => held.has(f)).length, prev.photos.length);
+      prev &&
+      !same &&
+      sameGarment(
+        prev.photos.filter((f) => held.has(f)).length,
+        prev.photos.length,
+        prev.photos.filter((f) => inCatalog.has(f)).length,
+      );
     // The same photos as a set-aside article's (a decision undone): its edits come back, before any carried by id.
     const back = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
     let edits: Partial<Editable> = {};

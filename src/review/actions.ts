@@ -155,7 +155,8 @@ export interface EditedArticle {
 
 /**
  * What a save or « Générer le plan » did to the seller's earlier edits, for the page to say: an article that kept
- * half of its photos or fewer starts from the rules again (`reset`), one that kept more than half keeps its edits
+ * half of its photos or fewer, the rest in other articles, starts from the rules again (`reset`), one that kept more
+ * than half, or all of those still there (ingest/ids.ts sameGarment), keeps its edits
  * (`carried`), one no longer in the catalog (absorbed by a merge) is gone from the plan (`dropped`). Only the
  * articles of buildPlan's changes; `fields` lists the edits each had (for `reset`, those this save does not set again).
  */

@@ -761,3 +761,30 @@ describe("vbulk status of a path that is not there", () => {
     assert.doesNotMatch(r.stderr, /Nothing has run in this folder yet/);
   });
 });
+
+describe("vbulk ingest after photos were deleted", () => {
+  it("an article that lost half of its photos to the bin keeps its id and the seller's edits", async () => {
+    // Audit (plan 11): a 2-photo article whose blurred shot was deleted came back as a new id; `vbulk plan` said
+    // "dropped (no longer in the catalog): c3" and set its title and price aside, though the garment was there.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const edited = first.items.find((it: { photos: string[] }) => it.photos.length % 2 === 0);
+    assert.ok(edited, "the fixture has an article with an even number of photos");
+    const set = await runCli(["plan", dir, "--set", `${edited.id}.title=Pull gris en laine`]);
+    assert.equal(set.code, 0, set.stderr);
+    const gone = edited.photos.slice(edited.photos.length / 2);
+    for (const f of gone) await rm(join(dir, f));
+    const again = await runCli(["ingest", dir]);
+    assert.equal(again.code, 0, again.stderr);
+    const second = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const now = second.items.find((it: { id: string }) => it.id === edited.id);
+    assert.deepEqual(now?.photos, edited.photos.slice(0, edited.photos.length / 2), `${edited.id} kept`);
+    const plan = await runCli(["plan", dir, "--json"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    const doc = JSON.parse(plan.stdout);
+    const item = doc.items.find((i: { cluster_id: string }) => i.cluster_id === edited.id);
+    assert.equal(item?.title, "Pull gris en laine", "the seller's edit is kept");
+    assert.doesNotMatch(plan.stderr, /dropped|set aside/);
+  });
+});

@@ -489,19 +489,22 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     catalog = await readJson(dir, "catalog.json");
     assert.ok(!catalog.items[0].photos.includes(out));
     assert.equal(catalog.photos.find((p: { file: string }) => p.file === out).dropped_by_seller, true);
-    // Half of the photos the merged article's listing was planned with taken out in one decision: it keeps most of
-    // its photos now (so its id), but half of those of its listing, so its edit (excluded by `--only c1`) goes back
-    // to the rules.
+    // Half of the photos the merged article's listing was planned with moved to a new article in one decision: it
+    // keeps most of its photos now (so its id), but half of those of its listing, the rest in another article, so
+    // its edit (excluded by `--only c1`) goes back to the rules. (Photos taken out of the listing instead would
+    // leave it all of its listing's photos still there: the same garment, its edits kept.)
     const planned = (await readJson(dir, "plan.json")).items.find(
       (i: { cluster_id: string }) => i.cluster_id === fourth,
     ).photos as string[];
     const gone = planned.slice(0, Math.ceil(planned.length / 2));
     assert.ok((catalog.items[3].photos.length - gone.length) * 2 > catalog.items[3].photos.length);
+    const count = catalog.items.length;
     for (const f of gone) await page.getByRole("checkbox", { name: `Sélectionner ${f}` }).check();
-    await page.getByRole("button", { name: "Retirer de l'annonce" }).click();
-    await page.getByRole("region", { name: "Photos retirées de l'annonce" }).getByText(gone[0]!).waitFor();
+    await page.getByRole("button", { name: "Nouvel article" }).click();
+    await page.locator("article.card").nth(count).waitFor();
     catalog = await readJson(dir, "catalog.json");
-    assert.equal(catalog.items[3].id, fourth, "most of its photos: the same id");
+    const stays = catalog.items.find((it: { photos: string[] }) => it.photos.includes(planned.at(-1)!));
+    assert.equal(stays?.id, fourth, "most of its photos: the same id");
 
     // The plan still lists the old photos: said right after the decision, not only when execute refuses it.
     const stale = page.locator(".actions p.stale");
@@ -720,8 +723,14 @@ describe("vbulk review lock", { skip }, () => {
     const env = testEnv();
     const set = ["--set", "c1.category=hoodie", "--set", "c1.gender=femme", "--set", "c1.size=M"];
     assert.equal((await runCli(["plan", dir, ...set], { env })).code, 0);
-    // The article keeps one photo of two: its edits cannot follow it.
-    await catalogFixture([{ category: "unknown", color: "noir", photos: [hoodie[0]!] }], dir);
+    // The article keeps one photo of two, the other now another article's (a split): its edits cannot follow it.
+    await catalogFixture(
+      [
+        { category: "unknown", color: "noir", photos: [hoodie[0]!] },
+        { category: "unknown", color: "noir", photos: [hoodie[1]!] },
+      ],
+      dir,
+    );
     const review = await startReview(dir, env);
     try {
       const res = await fetch(`http://127.0.0.1:${review.port}/api/plan/save`, {

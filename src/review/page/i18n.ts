@@ -63,9 +63,9 @@ const FR = {
   rr_size: "taille manquante : Vinted en demande une pour ce type",
   whatToDo: "Que faire :",
   planStale_one:
-    "Le plan n'est plus à jour : l'article {ids} a changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan (leurs modifications sont mises de côté et reviennent avec « Annuler la dernière décision »).",
+    "Le plan n'est plus à jour : l'article {ids} a changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos, ou toutes celles qui restent, garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan (leurs modifications sont mises de côté et reviennent avec « Annuler la dernière décision »).",
   planStale_other:
-    "Le plan n'est plus à jour : les articles {ids} ont changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan (leurs modifications sont mises de côté et reviennent avec « Annuler la dernière décision »).",
+    "Le plan n'est plus à jour : les articles {ids} ont changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos, ou toutes celles qui restent, garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan (leurs modifications sont mises de côté et reviennent avec « Annuler la dernière décision »).",
   ch_reset:
     "modifications mises de côté (elles reviennent si l'article retrouve ses photos, par « Annuler la dernière décision ») : {list}",
   ch_dropped: "articles retirés (leurs modifications sont mises de côté de la même façon) : {list}",
@@ -188,9 +188,9 @@ const EN: Record<Key, string> = {
   rr_size: "size missing: Vinted requires one for this type",
   whatToDo: "What to do:",
   planStale_one:
-    "The plan is out of date: article {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan (their edits are set aside and come back with “Undo the last decision”).",
+    "The plan is out of date: article {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos, or all of those still there, keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan (their edits are set aside and come back with “Undo the last decision”).",
   planStale_other:
-    "The plan is out of date: articles {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan (their edits are set aside and come back with “Undo the last decision”).",
+    "The plan is out of date: articles {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos, or all of those still there, keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan (their edits are set aside and come back with “Undo the last decision”).",
   ch_reset:
     "edits set aside (they come back if the article gets its photos back, with “Undo the last decision”): {list}",
   ch_dropped: "articles taken out (their edits set aside the same way): {list}",
