@@ -6,6 +6,7 @@ import { writeFileAtomic } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
+import { shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
@@ -41,7 +42,7 @@ import {
 } from "../vinted/run.js";
 import { checkSessionReadable, configDir } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
-import { configFileLayer, envOption, workingFolder } from "./options.js";
+import { configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
 import { createIo, errorDocument, type Io } from "./render.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
@@ -266,7 +267,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       "NOT_FOUND",
       `Expected a plan at ${resolve(dir, "plan.json")} but found no file there`,
       {
-        hint: "Run `vbulk plan` first.",
+        hint: `Run \`${vbulkAs()} plan ${shellWord(dir)}\` first (or pass the folder that holds plan.json).`,
       },
     );
   const only = raw.only
@@ -295,10 +296,10 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       "BAD_USAGE",
       `Expected included articles for --only but ${excluded.join(", ")} ${excluded.length > 1 ? "are" : "is"} excluded in plan.json: nothing was changed or sent`,
       {
-        hint: `Include ${excluded.length > 1 ? "them" : "it"} first: vbulk plan --set ${excluded[0]}.excluded=false`,
+        hint: `Include ${excluded.length > 1 ? "them" : "it"} first: ${vbulkAs()} plan ${shellWord(dir)} --set ${excluded[0]}.excluded=false`,
       },
     );
-  checkPlanCurrent(selectItems(plan, only), await readCatalog(dir));
+  checkPlanCurrent(selectItems(plan, only), await readCatalog(dir), dir);
   if (raw.setPublishTrue) {
     if (!only?.length)
       throw new VbulkError("BAD_USAGE", "Expected --only with --set-publish-true but received no ids", {
@@ -406,7 +407,8 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       return code;
     };
     if (writes > 0) {
-      const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
+      // The questions are asked on stderr and answered on stdin: stdout may go to a file (--json > out.json).
+      const tty = process.stdin.isTTY === true && process.stderr.isTTY === true;
       try {
         if (toPublish.length) {
           if (!tty)
@@ -438,7 +440,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
           if (!tty)
             throw new VbulkError(
               "BAD_USAGE",
-              "Expected --yes or a terminal to confirm the writes but there is neither: nothing was sent",
+              "Expected --yes or a terminal to confirm the writes (stdin and stderr, where the question is asked) but there is neither: nothing was sent",
               {
                 hint: "Check what will be sent with --check, then run again with --yes.",
               },

@@ -50,7 +50,7 @@ export async function startExecute(
     throw new VbulkError("NOT_FOUND", `Expected a plan in ${dir} but found none`, {
       hint: "Generate the plan first (« Générer le plan »).",
     });
-  checkPlanCurrent(selectItems(plan), await readCatalog(dir));
+  checkPlanCurrent(selectItems(plan), await readCatalog(dir), dir);
   if (opts.publish) checkConfirmation(plan, opts.confirmation, opts.shown ?? []);
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   const site = siteUrl();

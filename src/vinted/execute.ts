@@ -6,6 +6,7 @@ import { writeFileAtomic } from "../core/atomic.js";
 import type { Config } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
+import { shellWord } from "../core/text.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import type { Plan, PlanItem } from "../listing/plan.js";
 import { CatalogPhotos } from "../review/security.js";
@@ -88,14 +89,14 @@ const MAX_PHOTOS = 20;
  * `vbulk plan` runs again. Sending it would upload the photo the seller took out. Throws BAD_USAGE (nothing sent)
  * naming the articles whose photos changed.
  */
-export function checkPlanCurrent(items: PlanItem[], catalog: Catalog): void {
+export function checkPlanCurrent(items: PlanItem[], catalog: Catalog, dir: string): void {
   const stale = staleItems(items, catalog);
   if (!stale.length) return;
   throw new VbulkError(
     "BAD_USAGE",
     `Expected plan.json to list the catalog's photos but ${stale.map((i) => i.cluster_id).join(", ")} changed since the plan was made (a decision in vbulk review, or a new ingest): nothing was sent`,
     {
-      hint: "Run `vbulk plan DIR` again (« Générer le plan » on the page): your edits are kept. Then run this again.",
+      hint: `Run \`vbulk plan ${shellWord(dir)}\` again (« Générer le plan » on the page): your edits are kept. Then run this again.`,
     },
   );
 }
@@ -178,8 +179,8 @@ export function writesNeeded(item: PlanItem, j: JournalItem | undefined, publish
  * what keeps vbulk away (clearing needs_manual makes vbulk try it again, and it makes a new draft when Vinted holds
  * none it can tell is this article's: a second listing of an article published by hand).
  */
-function leaveAlone(id: string): string {
-  return `\`vbulk plan DIR --exclude ${id}\` so vbulk leaves it alone`;
+function leaveAlone(id: string, dir: string): string {
+  return `\`vbulk plan ${shellWord(dir)} --exclude ${id}\` so vbulk leaves it alone`;
 }
 
 class Stop extends Error {
@@ -412,7 +413,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           j,
           r,
           `could not read all ${list.totalEntries ?? `${list.drafts.length}+`} drafts on Vinted (vbulk reads ${config.draftListPages} page${config.draftListPages === 1 ? "" : "s"} of ${DRAFTS_PER_PAGE} at most, execute.draftListPages): check your drafts on Vinted for "${title}"${candidates.length ? ` (among the first ${list.drafts.length}: drafts ${candidates.map((d) => d.id).join(", ")})` : ""}`,
-          `finish this article on that draft by hand and run ${leaveAlone(item.cluster_id)}; or raise execute.draftListPages in your config file (or delete old drafts) and remove needs_manual of ${item.cluster_id} from journal.json, so vbulk finds it`,
+          `finish this article on that draft by hand and run ${leaveAlone(item.cluster_id, dir)}; or raise execute.draftListPages in your config file (or delete old drafts) and remove needs_manual of ${item.cluster_id} from journal.json, so vbulk finds it`,
         );
       const mine = new Set(
         j.draft.photo_ids ??
@@ -427,7 +428,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           j,
           r,
           `${candidates.length} drafts on Vinted are titled "${title}" (drafts ${candidates.map((d) => d.id).join(", ")}): more than vbulk reads to find which holds this article's photos (execute.adoptReadsMax ${config.adoptReadsMax})`,
-          `finish this article on its draft by hand (the one with its photos) and run ${leaveAlone(item.cluster_id)}; ${notOurs}`,
+          `finish this article on its draft by hand (the one with its photos) and run ${leaveAlone(item.cluster_id, dir)}; ${notOurs}`,
         );
       const ours: string[] = [];
       const unsure: string[] = [];
@@ -451,7 +452,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           j,
           r,
           `draft${unsure.length > 1 ? "s" : ""} ${unsure.join(", ")} on Vinted ${unsure.length > 1 ? "are" : "is"} titled "${title}" but vbulk cannot tell whether ${unsure.length > 1 ? "one is" : "it is"} this article's (${mine.size ? "Vinted's answer shows no photo ids" : "no photo id of this article is journalled"}): vbulk never writes to a draft that is not provably its own`,
-          `if it is this article's, finish it by hand on Vinted and run ${leaveAlone(item.cluster_id)}; ${notOurs}`,
+          `if it is this article's, finish it by hand on Vinted and run ${leaveAlone(item.cluster_id, dir)}; ${notOurs}`,
         );
       if (ours.length > 1)
         return leaveToSeller(
@@ -581,7 +582,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       r.state = "needs_manual";
       const p = budget.pauseFor("challenge", message);
       // What to do, said when it happens (the next run used to be the first to say it).
-      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then ${leaveAlone(item.cluster_id)}; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
+      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then ${leaveAlone(item.cluster_id, dir)}; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
     } else if (err instanceof RateLimitError) {
       const asked = err.retryAfterSeconds;
       const p = budget.pauseFor("rate_limit", message, asked);
@@ -611,7 +612,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     const j = journal.item(item.cluster_id);
     if (j.needs_manual) {
       r.state = "needs_manual";
-      r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then ${leaveAlone(item.cluster_id)} (removing needs_manual from journal.json makes vbulk try it again: a new draft if Vinted holds none of its)`;
+      r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then ${leaveAlone(item.cluster_id, dir)} (removing needs_manual from journal.json makes vbulk try it again: a new draft if Vinted holds none of its)`;
       continue;
     }
     if (j.publish?.state === "done") {

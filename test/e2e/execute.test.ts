@@ -292,7 +292,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     // What to do, said by this run (before, only the next run said it).
     assert.match(
       r.stderr,
-      /Open Vinted in your browser and do what it asks; finish c1 there by hand, then `vbulk plan DIR --exclude c1` so vbulk leaves it alone/,
+      /Open Vinted in your browser and do what it asks; finish c1 there by hand, then `vbulk plan \S+ --exclude c1` so vbulk leaves it alone/,
     );
     assert.equal(replica.writes().length, 4, "no write after the challenge");
     const pacing = JSON.parse(await readFile(join(configDir, "pacing.json"), "utf8"));
@@ -454,6 +454,24 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     );
   });
 
+  it("asks in a terminal whose stdout goes to a file (--json > out.json): the question is on stderr", async () => {
+    // Before: "Expected --yes or a terminal to confirm the writes but there is neither" (exit 2): the check wanted
+    // stdout to be the terminal, though the question is asked on stderr so that stdout holds only the JSON.
+    await fresh();
+    const dir = await planned();
+    const outFile = join(dir, "out.json");
+    const r = await inTerminal(["execute", dir, "--json"], "n\r", env(), outFile);
+    outputs.push(r.output);
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.output, /Send \d+ writes to Vinted/, "asked in the terminal");
+    const doc = JSON.parse(await readFile(outFile, "utf8"));
+    assert.deepEqual(
+      doc.map((d: { cluster_id: string; state: string }) => [d.cluster_id, d.state]),
+      ["c1", "c2", "c3"].map((c) => [c, "not_reached"]),
+    );
+    assert.equal(replica.writes().length, 0);
+  });
+
   it("--set-publish-true changes plan.json only when the run goes ahead; --dry-run is accepted; the prompt goes to stderr", async () => {
     // Before: plan.json got publish:true although the run then stopped with "nothing was sent" (no terminal, no
     // browser, a "no" at the prompt); --dry-run was refused with "Did you mean --no-dry-run?"; with --json the
@@ -473,16 +491,15 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(noBrowser.code, 2, noBrowser.stderr);
     await unchanged("no browser");
 
-    const errFile = join(dir, "prompt.err");
-    const no = await inTerminal([...args, "--json"], "n\r", env(), errFile);
+    const outFile = join(dir, "prompt.out");
+    const no = await inTerminal([...args, "--json"], "n\r", env(), outFile);
     outputs.push(no.output);
     assert.equal(no.code, 0, no.output);
     await unchanged("the seller answered no");
-    const err = await readFile(errFile, "utf8");
-    outputs.push(err);
-    assert.match(err, /Send \d+ writes to Vinted/, "the question is on stderr");
-    assert.doesNotMatch(no.output, /Send \d+ writes/, "stdout holds no question");
-    const doc = JSON.parse(no.output.trim());
+    const out = await readFile(outFile, "utf8");
+    assert.match(no.output, /Send \d+ writes to Vinted/, "the question is on stderr, in the terminal");
+    assert.doesNotMatch(out, /Send \d+ writes/, "stdout holds no question");
+    const doc = JSON.parse(out.trim());
     assert.deepEqual(
       doc.map((d: { cluster_id: string; state: string }) => [d.cluster_id, d.state]),
       [["c2", "not_reached"]],
@@ -591,7 +608,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     // Finishing it by hand, then clearing needs_manual, made a second draft: the advice is to exclude it.
     assert.match(
       unsure.stdout,
-      /finish it by hand on Vinted and run `vbulk plan DIR --exclude c\d` so vbulk leaves it alone/,
+      /finish it by hand on Vinted and run `vbulk plan \S+ --exclude c\d` so vbulk leaves it alone/,
     );
     assert.match(unsure.stdout, /remove the "draft" entry of c1 from journal\.json/);
     assert.equal(replica.writes().length, writesBefore, "nothing was written for c1");
@@ -987,17 +1004,18 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
 
 /**
  * Runs the CLI inside a pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. With
- * `stderrFile`, the CLI's stderr goes to that file (stdin and stdout stay the terminal): `output` is stdout alone.
+ * `stdoutFile`, the CLI's stdout goes to that file (stdin and stderr, where the questions are, stay the terminal):
+ * `output` is stderr alone.
  */
 function inTerminal(
   args: string[],
   keys: string | (() => Promise<string>),
   env: NodeJS.ProcessEnv,
-  stderrFile?: string,
+  stdoutFile?: string,
 ): Promise<{ code: number | null; output: string }> {
   const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
   const command =
-    [process.execPath, BIN, ...args].map(quote).join(" ") + (stderrFile ? ` 2>${quote(stderrFile)}` : "");
+    [process.execPath, BIN, ...args].map(quote).join(" ") + (stdoutFile ? ` >${quote(stdoutFile)}` : "");
   return new Promise((resolve) => {
     const child: ChildProcess = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
       env: { ...env, TERM: "dumb", NO_COLOR: "1" },
@@ -1017,13 +1035,9 @@ function inTerminal(
       output += d;
       type(output);
     };
-    const poll = stderrFile
-      ? setInterval(() => void readFile(stderrFile, "utf8").then(type, () => {}), 100)
-      : undefined;
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
     child.on("close", (code) => {
-      clearInterval(poll);
       resolve({ code, output });
     });
   });

@@ -215,6 +215,23 @@ describe("exit codes without a browser", () => {
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
   });
 
+  it("execute's hints name the folder, so that pasting them from elsewhere works", async () => {
+    // Before: "Run `vbulk plan` first." right after the seller ran `vbulk plan ./photos` from the folder above, and
+    // "vbulk plan --set c2.excluded=false", which ran on the current folder's (missing) catalog.
+    const dir = await plannedFolder();
+    const none = await tempDir("vbulk-noplan-");
+    const noPlan = await runCli(["execute", none, "--yes"]);
+    assert.equal(noPlan.code, 2, noPlan.stderr);
+    assert.match(noPlan.stderr, new RegExp(`hint: Run \`vbulk plan ${none}\` first`));
+    assert.equal((await runCli(["plan", dir, "--exclude", "c2"])).code, 0);
+    const excluded = await runCli(["execute", dir, "--only", "c2", "--yes"]);
+    assert.equal(excluded.code, 2, excluded.stderr);
+    assert.match(
+      excluded.stderr,
+      new RegExp(`Include it first: vbulk plan ${dir} --set c2\\.excluded=false`),
+    );
+  });
+
   it("execute --only with an id the plan does not have: 2, and the hint lists the plan's ids", async () => {
     // Before: "Expected article ids of the plan for --only but received "c4"" and no hint (plan --only lists them).
     const dir = await plannedFolder();

@@ -519,7 +519,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await refused.getByText(/changed since the plan was made/).waitFor();
     assert.match(
       (await refused.textContent()) ?? "",
-      /Que faire : Run `vbulk plan DIR` again \(« Générer le plan »/,
+      /Que faire : Run `vbulk plan \S+` again \(« Générer le plan »/,
     );
     // The stale note says what « Générer le plan » will do to the seller's edits, not that they are all kept.
     assert.match((await stale.textContent()) ?? "", /plus de la moitié de ses photos/);
