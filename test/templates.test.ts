@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DEFAULTS } from "../src/core/defaults.js";
@@ -25,7 +25,7 @@ const ctx: TemplateContext = {
   gender: "femme",
 };
 
-async function templatesWith(title: string, description = "{{ category }}") {
+async function templatesWith(title: string | Buffer, description = "{{ category }}") {
   const dir = await tempDir("vbulk-tpl-");
   await mkdir(join(dir, "fr"));
   await writeFile(join(dir, "fr", "title.njk"), title);
@@ -257,6 +257,48 @@ describe("templates: a template's own mistakes name the template (audit item 14)
     await assert.rejects(
       loadTemplates(dir, "fr"),
       /Expected a template at .*title\.njk but found no file there/,
+    );
+  });
+});
+
+// Audit-plan findings 1 and 4, at the loader: what a template file must be.
+describe("templates: a template file is a regular UTF-8 text file inside its folder (audit-plan 1, 4)", () => {
+  it("a link to /dev/zero is refused without being read", async () => {
+    const dir = await templatesWith("x");
+    await rm(join(dir, "fr", "title.njk"));
+    await symlink("/dev/zero", join(dir, "fr", "title.njk"));
+    await assert.rejects(
+      loadTemplates(dir, "fr", { ...DEFAULTS.templates, maxTemplateChars: 50 }),
+      /Expected a regular text file of at most 50 characters at .*title\.njk but found a character device there/,
+    );
+  });
+  it("a link to a file outside the folder names the link and where it leads", async () => {
+    const dir = await templatesWith("x");
+    const outside = await tempDir("vbulk-outside-");
+    await writeFile(join(outside, "secret.txt"), "{{ category }}");
+    await rm(join(dir, "fr", "title.njk"));
+    await symlink(join(outside, "secret.txt"), join(dir, "fr", "title.njk"));
+    await assert.rejects(loadTemplates(dir, "fr"), (err: Error & { hint?: string }) => {
+      assert.match(
+        err.message,
+        /^Expected a template inside the templates folder .* is a link to .*secret\.txt, outside it$/,
+      );
+      assert.match(err.hint ?? "", /[Cc]opy the file into/);
+      return true;
+    });
+  });
+  it("a templates folder that is itself a link is fine", async () => {
+    const dir = await templatesWith("{{ category }}");
+    const link = join(await tempDir("vbulk-link-"), "tpl");
+    await symlink(dir, link);
+    const t = await loadTemplates(link, "fr");
+    assert.equal(render(t.title, ctx, "title.njk"), "Chemise");
+  });
+  it("Latin-1 names the byte, its line and column", async () => {
+    const dir = await templatesWith(Buffer.from("{{ category }}\n  élégant", "latin1"));
+    await assert.rejects(
+      loadTemplates(dir, "fr"),
+      /Expected UTF-8 text in .*title\.njk but byte 0xE9 at line 2, column 3 is not \(it is "é" in Windows' "ANSI" encoding\): save it as UTF-8$/,
     );
   });
 });
