@@ -261,6 +261,52 @@ describe("templates: a template's own mistakes name the template (audit item 14)
   });
 });
 
+// Audit-plan finding 5: Liquid's `or` and `and` gave true or false, so `{{ brand or 'sans marque' }}` printed "true".
+// They now give a value, as in Jinja: the first operand that decides. Conditions are as true as before.
+describe("templates: `or` and `and` give a value, as in Jinja (audit-plan 5)", () => {
+  for (const [src, values, want] of [
+    ["{{ brand or 'sans marque' }}", { brand: null }, "sans marque"],
+    ["{{ brand or 'sans marque' }}", { brand: "" }, "sans marque"],
+    ["{{ brand or 'sans marque' }}", { brand: "Nike" }, "Nike"],
+    ["{{ brand or size or 'x' }}", { brand: null }, "M"],
+    ["{{ size and 'taille ' }}{{ size }}", {}, "taille M"],
+    ["{{ brand and 'de marque' }}{{ category }}", { brand: null }, "Chemise"],
+    ["{% if brand or size %}oui{% else %}non{% endif %}", {}, "oui"],
+    ["{% if brand or size %}oui{% else %}non{% endif %}", { size: null }, "non"],
+    ["{% if brand and size %}oui{% else %}non{% endif %}", { brand: "Nike" }, "oui"],
+    ["{% if brand and size %}oui{% else %}non{% endif %}", {}, "non"],
+    ["{% assign b = brand or 'Sans marque' %}{{ b | upper }}", {}, "SANS MARQUE"],
+  ] as [string, Partial<TemplateContext>, string][])
+    it(`${src} with ${JSON.stringify(values)} → ${JSON.stringify(want)}`, async () => {
+      const r = await tryTitle(src, {}, values);
+      assert.equal(r.error, undefined);
+      assert.equal(r.text, want);
+    });
+});
+
+// Audit-plan finding 5: `{{ price | divided_by: 0 }}` put "Infinity" in a title.
+describe("templates: a filter that gives no finite number is refused, naming the file (audit-plan 5)", () => {
+  for (const [src, gave] of [
+    ["{{ price | divided_by: 0 }}", "Infinity"],
+    ["{{ price | times: -1 | divided_by: 0 }}", "-Infinity"],
+    ["{{ price | divided_by: 0 | minus: 1 }}", "Infinity"],
+    ["{% assign x = price | modulo: 0 %}{{ category }}", "NaN"],
+  ] as const)
+    it(src, async () => {
+      const r = await tryTitle(src);
+      assert.equal(r.text, undefined);
+      assert.match(
+        r.error ?? "",
+        new RegExp(
+          `^Expected .*title\\.njk to render a finite number for c1 but its filter \\w+ gave ${gave}`,
+        ),
+      );
+      assert.match(r.hint ?? "", /divided_by/);
+    });
+  it("a division that gives a finite number is fine", async () =>
+    assert.equal((await tryTitle("{{ price | divided_by: 4 }}")).text, "5"));
+});
+
 // Audit-plan findings 1 and 4, at the loader: what a template file must be.
 describe("templates: a template file is a regular UTF-8 text file inside its folder (audit-plan 1, 4)", () => {
   it("a link to /dev/zero is refused without being read", async () => {

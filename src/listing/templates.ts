@@ -1,7 +1,7 @@
 import { constants, type Stats } from "node:fs";
 import { open, realpath, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
-import type { Context, Liquid, Template } from "liquidjs";
+import type { Context, Liquid, Operators, Template } from "liquidjs";
 import { DEFAULTS } from "../core/defaults.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
@@ -62,6 +62,8 @@ class RenderBudget {
   chars = 0;
   steps = 0;
   over: string | null = null;
+  /** The first filter that gave a number that is not finite (Infinity from divided_by: 0), and that number. */
+  badNumber: { filter: string; value: number } | null = null;
   constructor(readonly limits: TemplateLimits) {}
   /** In place of LiquidJS's memoryLimit (a Limiter); `budget` finds this object again from a context. */
   readonly memoryLimit = {
@@ -157,6 +159,16 @@ async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; C
     strictFilters: true,
     ownPropertyOnly: true,
     jsTruthy: true,
+    // Jinja's `a or b` is the first of a and b that is true (else b), `a and b` the first that is false (else b):
+    // `{{ brand or 'sans marque' }}` is the brand, else "sans marque". Liquid's gave true or false, so a title read
+    // "Hoodie marron true". In a condition the result is as true as Liquid's was.
+    operators: {
+      ...liquid.defaultOperators,
+      or: ((l: unknown, r: unknown, ctx: Context) =>
+        liquid.isTruthy(l, ctx) ? liquid.toValue(l) : liquid.toValue(r)) as unknown as Operators[string],
+      and: ((l: unknown, r: unknown, ctx: Context) =>
+        liquid.isTruthy(l, ctx) ? liquid.toValue(r) : liquid.toValue(l)) as unknown as Operators[string],
+    },
     parseLimit: limits.maxTemplateChars,
     // render() gives each render its own counted limits (RenderBudget); these only back up a render without one.
     memoryLimit: limits.maxRenderChars,
@@ -177,6 +189,11 @@ async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; C
       // yield: LiquidJS runs a filter that is a generator (sort, map) and hands back its value.
       const out: unknown = yield handler.apply(this, args);
       const budget = budgetOf(this.context);
+      // divided_by: 0 gave "Infinity" in a title and modulo: 0 "NaN": no such number reaches a listing.
+      if (typeof out === "number" && !Number.isFinite(out)) {
+        if (budget) budget.badNumber ??= { filter: name, value: out };
+        throw new Error(`the filter ${name} gave ${out}`);
+      }
       if (budget && (typeof out === "string" || Array.isArray(out))) {
         budget.charge(out.length);
         budget.text(out.length);
@@ -457,6 +474,14 @@ export function render(t: ListingTemplate, ctx: TemplateContext, name: string): 
     );
     text = String(t.engine.renderSync(t.parsed, context)).trim();
   } catch (err) {
+    if (budget.badNumber)
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected ${name} to render a finite number for ${ctx.id} but its filter ${budget.badNumber.filter} gave ${budget.badNumber.value}`,
+        {
+          hint: "A division by zero (divided_by: 0, modulo: 0) gives no number: divide only by a number that is never 0. Nothing was written.",
+        },
+      );
     if (budget.over) {
       const l = t.limits;
       throw new VbulkError(

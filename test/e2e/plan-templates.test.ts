@@ -218,3 +218,26 @@ describe("plan: a template that is not UTF-8 is refused, naming the file and whe
     assert.equal(JSON.parse(r.stdout).items[0].title, "Hoodie noir");
   });
 });
+
+// Audit-plan finding 5: `{{ brand or 'sans marque' }}` (Jinja for "the brand, else sans marque") put "true" in the
+// title; `divided_by: 0` put "Infinity" in it.
+describe("plan: Jinja's `or` gives a value, and a number filter cannot give Infinity (audit-plan 5)", () => {
+  it("{{ brand or 'sans marque' }} gives the brand, else 'sans marque'", async () => {
+    const dir = await planned();
+    const tpl = await templates("{{ category }} {{ brand or 'sans marque' }}");
+    const r = await runCli(["plan", dir, "--templates", tpl, "--set", "c2.brand=Nike", "--json"], {
+      env: testEnv(),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).items.map((i: { title: string }) => i.title),
+      ["Hoodie sans marque", "T-shirt Nike"],
+    );
+  });
+  it("{{ price | divided_by: 0 }} is refused, naming the file and the filter", async () => {
+    await refused(
+      await templates("{{ category }} {{ price | divided_by: 0 }}"),
+      /Expected .*fr\/title\.njk to render a finite number for c1 but its filter divided_by gave Infinity/,
+    );
+  });
+});
