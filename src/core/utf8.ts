@@ -80,14 +80,12 @@ function countNewlines(b: Uint8Array, end: number): number {
   return n;
 }
 
+// Windows-1252's 0x80-0x9F (Node's TextDecoder("windows-1252") reads them as Latin-1's control characters).
+const CP1252_80_9F = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
+
 /** What a byte of 0x80 and above reads as in Windows-1252 (Notepad's "ANSI" in Western Europe), when printable. */
 function ansi(byte: number): string | null {
   if (byte < 0x80) return null;
-  let c: string;
-  try {
-    c = new TextDecoder("windows-1252").decode(Uint8Array.of(byte));
-  } catch {
-    return null; // a Node built without ICU's legacy encodings
-  }
+  const c = byte < 0xa0 ? CP1252_80_9F[byte - 0x80]! : String.fromCharCode(byte);
   return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(c) ? c : null;
 }
