@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DEFAULTS } from "../src/core/defaults.js";
@@ -25,7 +25,7 @@ const ctx: TemplateContext = {
   gender: "femme",
 };
 
-async function templatesWith(title: string, description = "{{ category }}") {
+async function templatesWith(title: string | Buffer, description = "{{ category }}") {
   const dir = await tempDir("vbulk-tpl-");
   await mkdir(join(dir, "fr"));
   await writeFile(join(dir, "fr", "title.njk"), title);
@@ -257,6 +257,94 @@ describe("templates: a template's own mistakes name the template (audit item 14)
     await assert.rejects(
       loadTemplates(dir, "fr"),
       /Expected a template at .*title\.njk but found no file there/,
+    );
+  });
+});
+
+// Audit-plan finding 5: Liquid's `or` and `and` gave true or false, so `{{ brand or 'sans marque' }}` printed "true".
+// They now give a value, as in Jinja: the first operand that decides. Conditions are as true as before.
+describe("templates: `or` and `and` give a value, as in Jinja (audit-plan 5)", () => {
+  for (const [src, values, want] of [
+    ["{{ brand or 'sans marque' }}", { brand: null }, "sans marque"],
+    ["{{ brand or 'sans marque' }}", { brand: "" }, "sans marque"],
+    ["{{ brand or 'sans marque' }}", { brand: "Nike" }, "Nike"],
+    ["{{ brand or size or 'x' }}", { brand: null }, "M"],
+    ["{{ size and 'taille ' }}{{ size }}", {}, "taille M"],
+    ["{{ brand and 'de marque' }}{{ category }}", { brand: null }, "Chemise"],
+    ["{% if brand or size %}oui{% else %}non{% endif %}", {}, "oui"],
+    ["{% if brand or size %}oui{% else %}non{% endif %}", { size: null }, "non"],
+    ["{% if brand and size %}oui{% else %}non{% endif %}", { brand: "Nike" }, "oui"],
+    ["{% if brand and size %}oui{% else %}non{% endif %}", {}, "non"],
+    ["{% assign b = brand or 'Sans marque' %}{{ b | upper }}", {}, "SANS MARQUE"],
+  ] as [string, Partial<TemplateContext>, string][])
+    it(`${src} with ${JSON.stringify(values)} → ${JSON.stringify(want)}`, async () => {
+      const r = await tryTitle(src, {}, values);
+      assert.equal(r.error, undefined);
+      assert.equal(r.text, want);
+    });
+});
+
+// Audit-plan finding 5: `{{ price | divided_by: 0 }}` put "Infinity" in a title.
+describe("templates: a filter that gives no finite number is refused, naming the file (audit-plan 5)", () => {
+  for (const [src, gave] of [
+    ["{{ price | divided_by: 0 }}", "Infinity"],
+    ["{{ price | times: -1 | divided_by: 0 }}", "-Infinity"],
+    ["{{ price | divided_by: 0 | minus: 1 }}", "Infinity"],
+    ["{% assign x = price | modulo: 0 %}{{ category }}", "NaN"],
+  ] as const)
+    it(src, async () => {
+      const r = await tryTitle(src);
+      assert.equal(r.text, undefined);
+      assert.match(
+        r.error ?? "",
+        new RegExp(
+          `^Expected .*title\\.njk to render a finite number for c1 but its filter \\w+ gave ${gave}`,
+        ),
+      );
+      assert.match(r.hint ?? "", /divided_by/);
+    });
+  it("a division that gives a finite number is fine", async () =>
+    assert.equal((await tryTitle("{{ price | divided_by: 4 }}")).text, "5"));
+});
+
+// Audit-plan findings 1 and 4, at the loader: what a template file must be.
+describe("templates: a template file is a regular UTF-8 text file inside its folder (audit-plan 1, 4)", () => {
+  it("a link to /dev/zero is refused without being read", async () => {
+    const dir = await templatesWith("x");
+    await rm(join(dir, "fr", "title.njk"));
+    await symlink("/dev/zero", join(dir, "fr", "title.njk"));
+    await assert.rejects(
+      loadTemplates(dir, "fr", { ...DEFAULTS.templates, maxTemplateChars: 50 }),
+      /Expected a regular text file of at most 50 characters at .*title\.njk but found a character device there/,
+    );
+  });
+  it("a link to a file outside the folder names the link and where it leads", async () => {
+    const dir = await templatesWith("x");
+    const outside = await tempDir("vbulk-outside-");
+    await writeFile(join(outside, "secret.txt"), "{{ category }}");
+    await rm(join(dir, "fr", "title.njk"));
+    await symlink(join(outside, "secret.txt"), join(dir, "fr", "title.njk"));
+    await assert.rejects(loadTemplates(dir, "fr"), (err: Error & { hint?: string }) => {
+      assert.match(
+        err.message,
+        /^Expected a template inside the templates folder .* is a link to .*secret\.txt, outside it$/,
+      );
+      assert.match(err.hint ?? "", /[Cc]opy the file into/);
+      return true;
+    });
+  });
+  it("a templates folder that is itself a link is fine", async () => {
+    const dir = await templatesWith("{{ category }}");
+    const link = join(await tempDir("vbulk-link-"), "tpl");
+    await symlink(dir, link);
+    const t = await loadTemplates(link, "fr");
+    assert.equal(render(t.title, ctx, "title.njk"), "Chemise");
+  });
+  it("Latin-1 names the byte, its line and column", async () => {
+    const dir = await templatesWith(Buffer.from("{{ category }}\n  élégant", "latin1"));
+    await assert.rejects(
+      loadTemplates(dir, "fr"),
+      /Expected UTF-8 text in .*title\.njk but byte 0xE9 at line 2, column 3 is not \(it is "é" in Windows' "ANSI" encoding\): save it as UTF-8$/,
     );
   });
 });

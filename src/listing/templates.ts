@@ -1,10 +1,12 @@
-import { readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import type { Context, Liquid, Template } from "liquidjs";
+import { constants, type Stats } from "node:fs";
+import { open, realpath, stat } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import type { Context, Liquid, Operators, Template } from "liquidjs";
 import { DEFAULTS } from "../core/defaults.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { listingText, printable } from "../core/text.js";
+import { decodeUtf8 } from "../core/utf8.js";
 
 export const DEFAULT_TEMPLATES = join(PACKAGE_ROOT, "templates");
 
@@ -60,6 +62,8 @@ class RenderBudget {
   chars = 0;
   steps = 0;
   over: string | null = null;
+  /** The first filter that gave a number that is not finite (Infinity from divided_by: 0), and that number. */
+  badNumber: { filter: string; value: number } | null = null;
   constructor(readonly limits: TemplateLimits) {}
   /** In place of LiquidJS's memoryLimit (a Limiter); `budget` finds this object again from a context. */
   readonly memoryLimit = {
@@ -155,6 +159,16 @@ async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; C
     strictFilters: true,
     ownPropertyOnly: true,
     jsTruthy: true,
+    // Jinja's `a or b` is the first of a and b that is true (else b), `a and b` the first that is false (else b):
+    // `{{ brand or 'sans marque' }}` is the brand, else "sans marque". Liquid's gave true or false, so a title read
+    // "Hoodie marron true". In a condition the result is as true as Liquid's was.
+    operators: {
+      ...liquid.defaultOperators,
+      or: ((l: unknown, r: unknown, ctx: Context) =>
+        liquid.isTruthy(l, ctx) ? liquid.toValue(l) : liquid.toValue(r)) as unknown as Operators[string],
+      and: ((l: unknown, r: unknown, ctx: Context) =>
+        liquid.isTruthy(l, ctx) ? liquid.toValue(r) : liquid.toValue(l)) as unknown as Operators[string],
+    },
     parseLimit: limits.maxTemplateChars,
     // render() gives each render its own counted limits (RenderBudget); these only back up a render without one.
     memoryLimit: limits.maxRenderChars,
@@ -175,6 +189,11 @@ async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; C
       // yield: LiquidJS runs a filter that is a generator (sort, map) and hands back its value.
       const out: unknown = yield handler.apply(this, args);
       const budget = budgetOf(this.context);
+      // divided_by: 0 gave "Infinity" in a title and modulo: 0 "NaN": no such number reaches a listing.
+      if (typeof out === "number" && !Number.isFinite(out)) {
+        if (budget) budget.badNumber ??= { filter: name, value: out };
+        throw new Error(`the filter ${name} gave ${out}`);
+      }
       if (budget && (typeof out === "string" || Array.isArray(out))) {
         budget.charge(out.length);
         budget.text(out.length);
@@ -281,19 +300,21 @@ function closingOf(src: string, start: number, close: string): number {
 
 /**
  * Loads title.njk and description.njk from DIR/LANG (Jinja-like syntax, rendered by LiquidJS). Unknown variables
- * and syntax errors are errors naming the file (BAD_INPUT), never empty strings; a missing file is NOT_FOUND, a
- * folder in its place or a file over DEFAULTS.templates.maxTemplateChars BAD_INPUT.
+ * and syntax errors are errors naming the file (BAD_INPUT), never empty strings; a missing file is NOT_FOUND; a
+ * folder, a device or a FIFO in its place, a link out of DIR, a file that is not UTF-8 or is over
+ * DEFAULTS.templates.maxTemplateChars is BAD_INPUT (readTemplate).
  */
 export async function loadTemplates(
   dir: string,
   lang: string,
   limits: TemplateLimits = DEFAULTS.templates,
 ): Promise<ListingTemplates> {
-  const folder = join(resolve(dir), lang);
+  const root = resolve(dir);
+  const folder = join(root, lang);
   const { engine, Context } = await createEngine(limits);
   const load = async (name: string, field: ListingTemplate["field"]): Promise<ListingTemplate> => {
     const path = join(folder, name);
-    const src = await readTemplate(path, limits);
+    const src = await readTemplate(path, root, limits);
     let parsed: Template[];
     let used: string[];
     try {
@@ -329,8 +350,26 @@ export async function loadTemplates(
   };
 }
 
-async function readTemplate(path: string, limits: TemplateLimits): Promise<string> {
+/** What a file that is no regular file is, for a message ("a character device"). */
+function kindOf(info: Stats): string {
+  if (info.isCharacterDevice()) return "a character device";
+  if (info.isBlockDevice()) return "a block device";
+  if (info.isFIFO()) return "a FIFO (named pipe)";
+  if (info.isSocket()) return "a socket";
+  return "something that is no regular file";
+}
+
+/**
+ * Reads a template: a regular UTF-8 text file of at most limits.maxTemplateChars characters inside the templates
+ * folder `root`. Templates are shared (a ZIP restores links), so a device, a FIFO or a link out of the folder is
+ * refused before it is opened: /dev/zero was read until node ran out of memory, a FIFO blocked `plan` for ever
+ * while it held the plan lock, and a link to ~/.ssh/id_rsa put its text in a listing sent to Vinted. The bytes
+ * read are capped whatever stat says (a device's size is 0; a file may grow meanwhile). Throws NOT_FOUND for a
+ * missing file, BAD_INPUT (naming the file) for anything else it will not read.
+ */
+async function readTemplate(path: string, root: string, limits: TemplateLimits): Promise<string> {
   const hint = `Copy ${join(DEFAULT_TEMPLATES, "fr")} to start from the defaults (--templates DIR, one folder per language).`;
+  const maxBytes = limits.maxTemplateChars * 4; // a character is at most 4 bytes in UTF-8
   const tooLong = (size: string) =>
     new VbulkError(
       "BAD_INPUT",
@@ -339,20 +378,19 @@ async function readTemplate(path: string, limits: TemplateLimits): Promise<strin
         hint: "A title is at most 100 characters and a description 2000 (Vinted's limits): is this the right file?",
       },
     );
-  let src: string;
+  const notRegular = (info: Stats, real: string) =>
+    new VbulkError(
+      "BAD_INPUT",
+      `Expected a regular text file of at most ${limits.maxTemplateChars} characters at ${printable(path)} but found ${kindOf(info)} there${real === path ? "" : ` (${printable(real)})`}`,
+      {
+        hint: `A template is a text file: replace it with a copy of the template it should be (e.g. ${join(DEFAULT_TEMPLATES, "fr", basename(path))}). Nothing was written.`,
+      },
+    );
+  let bytes: Buffer;
   try {
-    // Before reading: a template is at most maxTemplateChars characters, 4 bytes each at most in UTF-8.
-    const { size } = await stat(path);
-    if (size > limits.maxTemplateChars * 4) throw tooLong(`${size} bytes`);
-    src = await readFile(path, "utf8");
-  } catch (err) {
-    if (err instanceof VbulkError) throw err;
-    const code = (err as NodeJS.ErrnoException | null)?.code;
-    if (code === "ENOENT")
-      throw new VbulkError("NOT_FOUND", `Expected a template at ${printable(path)} but found no file there`, {
-        hint,
-      });
-    if (code === "EISDIR")
+    // stat follows links: what the template is, without opening it (opening a FIFO waits for a writer).
+    const info = await stat(path);
+    if (info.isDirectory())
       throw new VbulkError(
         "BAD_INPUT",
         `Expected a template file at ${printable(path)} but found a folder there`,
@@ -360,6 +398,43 @@ async function readTemplate(path: string, limits: TemplateLimits): Promise<strin
           hint: `title.njk and description.njk are files: move that folder away and put the template there. ${hint}`,
         },
       );
+    const real = await realpath(path);
+    if (!info.isFile()) throw notRegular(info, real);
+    const realRoot = await realpath(root);
+    const inside = relative(realRoot, real);
+    if (!inside || inside.startsWith("..") || isAbsolute(inside))
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected a template inside the templates folder ${printable(root)} but ${printable(path)} is a link to ${printable(real)}, outside it`,
+        {
+          hint: "A shared templates folder could otherwise put any file of yours in a listing sent to Vinted: copy the file into the templates folder instead of linking to it. Nothing was written.",
+        },
+      );
+    if (info.size > maxBytes) throw tooLong(`${info.size} bytes`);
+    // O_NONBLOCK: should the file have become a FIFO since stat, opening it does not wait for a writer.
+    const file = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const opened = await file.stat();
+      if (!opened.isFile()) throw notRegular(opened, real);
+      const buffer = Buffer.alloc(maxBytes + 1);
+      let n = 0;
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, n, buffer.length - n, n);
+        if (!bytesRead) break;
+        n += bytesRead;
+        if (n > maxBytes) throw tooLong(`over ${maxBytes} bytes`);
+      }
+      bytes = buffer.subarray(0, n);
+    } finally {
+      await file.close();
+    }
+  } catch (err) {
+    if (err instanceof VbulkError) throw err;
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code === "ENOENT")
+      throw new VbulkError("NOT_FOUND", `Expected a template at ${printable(path)} but found no file there`, {
+        hint,
+      });
     const typed = fileSystemError(err, path, "read", hint);
     if (typed instanceof VbulkError) throw typed;
     throw new VbulkError("BAD_FILE", `Could not read ${printable(path)} (${code ?? messageOf(err)})`, {
@@ -367,6 +442,7 @@ async function readTemplate(path: string, limits: TemplateLimits): Promise<strin
       cause: err,
     });
   }
+  const src = decodeUtf8(bytes, path);
   if (src.length > limits.maxTemplateChars) throw tooLong(`${src.length}`);
   return src;
 }
@@ -398,6 +474,14 @@ export function render(t: ListingTemplate, ctx: TemplateContext, name: string): 
     );
     text = String(t.engine.renderSync(t.parsed, context)).trim();
   } catch (err) {
+    if (budget.badNumber)
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected ${name} to render a finite number for ${ctx.id} but its filter ${budget.badNumber.filter} gave ${budget.badNumber.value}`,
+        {
+          hint: "A division by zero (divided_by: 0, modulo: 0) gives no number: divide only by a number that is never 0. Nothing was written.",
+        },
+      );
     if (budget.over) {
       const l = t.limits;
       throw new VbulkError(

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
+import { decodeUtf8 } from "../core/utf8.js";
 
 /**
  * Reads a JSON file vbulk wrote (or a user edited, or a data file) and validates it. Throws NOT_FOUND when
@@ -32,12 +33,14 @@ export async function readJsonFileIfAny<T extends z.ZodType>(
 }
 
 /**
- * The text of a file, or null when there is no file (ENOENT, and only that). Throws NOT_WRITABLE for a
- * forbidden file or a folder in its place, BAD_FILE for any other read error (a failing disk), naming the file.
+ * The text of a file, or null when there is no file (ENOENT, and only that). Throws BAD_INPUT for a file that is
+ * not UTF-8 text (decodeUtf8), NOT_WRITABLE for a forbidden file or a folder in its place, BAD_FILE for any other
+ * read error (a failing disk), naming the file.
  */
 export async function readTextIfAny(path: string): Promise<string | null> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException | null)?.code;
     if (code === "ENOENT") return null;
@@ -50,11 +53,10 @@ export async function readTextIfAny(path: string): Promise<string | null> {
       cause: err,
     });
   }
+  return decodeUtf8(bytes, path);
 }
 
 function parseJsonText<T extends z.ZodType>(text: string, schema: T, path: string, hint: string): z.infer<T> {
-  // Windows Notepad and Excel save UTF-8 with a byte-order mark; JSON.parse refuses it ("it is not JSON").
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let data: unknown;
   try {
     data = JSON.parse(text);

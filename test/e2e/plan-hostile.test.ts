@@ -184,3 +184,44 @@ describe("plan: edits follow the article", () => {
     );
   });
 });
+
+// Audit-plan finding 4: plan.json saved as Latin-1 by an editor ("ANSI") was read with "�" in place of "é", and the
+// next run wrote the "�" back: the seller's "Pull noir col roulé" became "Pull noir col roul�", exit 0.
+describe("plan: a plan.json or catalog.json that is not UTF-8 is refused, naming the file and where", () => {
+  it("plan.json in Latin-1", async () => {
+    const dir = await planned();
+    const r = await runCli(["plan", dir, "--set", "c1.title=Pull noir col roulé"], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    const text = await readFile(join(dir, "plan.json"), "utf8");
+    const line = text.split("\n").findIndex((l) => l.includes("roulé")) + 1;
+    await writeFile(join(dir, "plan.json"), Buffer.from(text, "latin1"));
+    await refused(
+      dir,
+      [],
+      new RegExp(`Expected UTF-8 text in .*plan\\.json but byte 0xE9 at line ${line}, column \\d+ is not`),
+    );
+    assert.match(
+      (await runCli(["plan", dir], { env: testEnv() })).stderr,
+      /hint: Save the file as UTF-8 .*Nothing was written/,
+    );
+  });
+  it("catalog.json in UTF-16", async () => {
+    const dir = await planned();
+    const catalog = await readFile(join(dir, "catalog.json"), "utf8");
+    await writeFile(
+      join(dir, "catalog.json"),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(catalog, "utf16le")]),
+    );
+    await refused(dir, [], /Expected UTF-8 text in .*catalog\.json but it is UTF-16/);
+  });
+  it("a UTF-8 plan.json with a byte-order mark is still read", async () => {
+    const dir = await planned();
+    const r = await runCli(["plan", dir, "--set", "c1.title=Pull noir col roulé"], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    const text = await readFile(join(dir, "plan.json"), "utf8");
+    await writeFile(join(dir, "plan.json"), `\uFEFF${text}`);
+    const s = await runCli(["plan", dir, "--json"], { env: testEnv() });
+    assert.equal(s.code, 0, s.stderr);
+    assert.equal(JSON.parse(s.stdout).items[0].title, "Pull noir col roulé");
+  });
+});

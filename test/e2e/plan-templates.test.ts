@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import * as fsp from "node:fs/promises";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -22,7 +24,10 @@ async function planned() {
   return dir;
 }
 
-async function templates(title: string, description = "{{ category }} {{ color }}.") {
+async function templates(
+  title: string | Buffer,
+  description: string | Buffer = "{{ category }} {{ color }}.",
+) {
   const tpl = await tempDir("vbulk-tpl-");
   await mkdir(join(tpl, "fr"));
   await writeFile(join(tpl, "fr", "title.njk"), title);
@@ -31,10 +36,11 @@ async function templates(title: string, description = "{{ category }} {{ color }
 }
 
 /** `vbulk plan --templates tpl` on a planned folder is refused: exit 2 matching `pattern`, nothing written. */
-async function refused(tpl: string, pattern: RegExp) {
+async function refused(tpl: string, pattern: RegExp, opts: { timeout?: number } = {}) {
   const dir = await planned();
   const before = await readFile(join(dir, "plan.json"), "utf8");
-  const r = await runCli(["plan", dir, "--templates", tpl], { env: testEnv() });
+  // A timeout (a FIFO read for ever before the fix) ends the CLI with a signal: exit null, not 2.
+  const r = await runCli(["plan", dir, "--templates", tpl], { env: testEnv(), ...opts });
   assert.equal(r.code, 2, `exit ${r.code}: ${r.stderr.slice(0, 2000)}`);
   assert.doesNotMatch(r.stderr, /unexpected|Fatal| {4}at /i);
   assert.match(r.stderr, pattern);
@@ -123,5 +129,115 @@ describe("plan: the title filter keeps a brand's capitals (audit item 16)", () =
     const items = JSON.parse(r.stdout).items;
     assert.equal(items[0].title, "Ralph Lauren Hoodie");
     assert.equal(items[1].title, "H&M T-shirt");
+  });
+});
+
+// Audit-plan finding 1: a template that is no regular file was read without end. A link to /dev/zero filled the
+// memory until node died, a FIFO blocked `plan` for ever while it held the plan lock. A shared templates folder
+// (a ZIP restores links) could also link title.njk to a file outside it (~/.ssh/id_rsa) and put its text in a
+// listing sent to Vinted.
+describe("plan: a template that is no regular file, or lies outside its folder, is refused (audit-plan 1)", () => {
+  const { symlink } = fsp;
+  it("a link to /dev/zero: exit 2 naming the file and what a template must be, at once", async () => {
+    const tpl = await templates("x");
+    await fsp.rm(join(tpl, "fr", "title.njk"));
+    await symlink("/dev/zero", join(tpl, "fr", "title.njk"));
+    const r = await refused(
+      tpl,
+      /Expected a regular text file of at most 100000 characters at .*fr\/title\.njk but found a character device there \(\/dev\/zero\)/,
+      { timeout: 20_000 },
+    );
+    assert.match(r.stderr, /hint: .*copy/i);
+  });
+  it("a FIFO does not hold the plan lock for ever", async () => {
+    const tpl = await templates("x");
+    await fsp.rm(join(tpl, "fr", "title.njk"));
+    execFileSync("mkfifo", [join(tpl, "fr", "title.njk")]);
+    await refused(
+      tpl,
+      /Expected a regular text file of at most 100000 characters at .*fr\/title\.njk but found a FIFO \(named pipe\) there/,
+      { timeout: 20_000 },
+    );
+  });
+  it("a link to a file outside the templates folder is refused, and its text is shown nowhere", async () => {
+    const outside = await tempDir("vbulk-secret-");
+    await writeFile(join(outside, "id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY----- s3cr3t");
+    const tpl = await templates("x");
+    await fsp.rm(join(tpl, "fr", "description.njk"));
+    await symlink(join(outside, "id_rsa"), join(tpl, "fr", "description.njk"));
+    const r = await refused(
+      tpl,
+      /Expected a template inside the templates folder .* but .*fr\/description\.njk is a link to .*id_rsa, outside it/,
+    );
+    assert.doesNotMatch(r.stdout + r.stderr, /s3cr3t|PRIVATE KEY/);
+  });
+  it("a link to another file inside the templates folder still works", async () => {
+    const tpl = await templates("x");
+    await writeFile(join(tpl, "shared-title.njk"), "{{ category }} partagé");
+    await fsp.rm(join(tpl, "fr", "title.njk"));
+    await symlink("../shared-title.njk", join(tpl, "fr", "title.njk"));
+    const dir = await planned();
+    const r = await runCli(["plan", dir, "--templates", tpl, "--json"], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).items[0].title, "Hoodie partagé");
+  });
+});
+
+// Audit-plan finding 4: a template saved as Notepad's "ANSI" (Latin-1) put "�" in the description, one saved as
+// "Unicode" (UTF-16) put the template code itself in the title; exit 0 both times.
+describe("plan: a template that is not UTF-8 is refused, naming the file and where (audit-plan 4)", () => {
+  it("Latin-1 (Notepad's ANSI)", async () => {
+    const latin1 = Buffer.from("{{ category }} {{ color }}.\nPhotos réelles.", "latin1");
+    await refused(
+      await templates("{{ category }}", latin1),
+      /Expected UTF-8 text in .*fr\/description\.njk but byte 0xE9 at line 2, column 9 is not/,
+    );
+  });
+  it("UTF-16 (Notepad's Unicode)", async () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from("{{ category }} {{ color }}", "utf16le"),
+    ]);
+    const r = await refused(
+      await templates(utf16),
+      /Expected UTF-8 text in .*fr\/title\.njk but it is UTF-16/,
+    );
+    assert.match(r.stderr, /hint: .*UTF-8/);
+  });
+  it("UTF-16 without a byte-order mark", async () => {
+    await refused(
+      await templates(Buffer.from("{{ category }}", "utf16le")),
+      /Expected UTF-8 text in .*fr\/title\.njk but byte 0x00 at line 1, column 2 is not/,
+    );
+  });
+  it("UTF-8 with a byte-order mark is UTF-8: accepted, the mark left out of the title", async () => {
+    const dir = await planned();
+    const tpl = await templates("\uFEFF{{ category }} {{ color }}");
+    const r = await runCli(["plan", dir, "--templates", tpl, "--json"], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).items[0].title, "Hoodie noir");
+  });
+});
+
+// Audit-plan finding 5: `{{ brand or 'sans marque' }}` (Jinja for "the brand, else sans marque") put "true" in the
+// title; `divided_by: 0` put "Infinity" in it.
+describe("plan: Jinja's `or` gives a value, and a number filter cannot give Infinity (audit-plan 5)", () => {
+  it("{{ brand or 'sans marque' }} gives the brand, else 'sans marque'", async () => {
+    const dir = await planned();
+    const tpl = await templates("{{ category }} {{ brand or 'sans marque' }}");
+    const r = await runCli(["plan", dir, "--templates", tpl, "--set", "c2.brand=Nike", "--json"], {
+      env: testEnv(),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).items.map((i: { title: string }) => i.title),
+      ["Hoodie sans marque", "T-shirt Nike"],
+    );
+  });
+  it("{{ price | divided_by: 0 }} is refused, naming the file and the filter", async () => {
+    await refused(
+      await templates("{{ category }} {{ price | divided_by: 0 }}"),
+      /Expected .*fr\/title\.njk to render a finite number for c1 but its filter divided_by gave Infinity/,
+    );
   });
 });
