@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { rmdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -24,6 +24,7 @@ import {
   storedRules,
   writePlan,
 } from "../listing/plan.js";
+import { STATE_DIR } from "../sources/classify.js";
 import { type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 import {
@@ -195,11 +196,20 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   // The catalog before the lock: taking it creates DIR/.vbulk, and a wrong path (exit 2) must change no file.
   // Nothing writes catalog.json under the plan lock, so reading it first sees what reading it inside would.
   const catalog = await readCatalog(dir);
+  // The lock creates DIR/.vbulk: a refused command (a bad flag, checked under the lock) takes it away again when it
+  // was not there before, so that "Nothing was written" holds in a folder that held only catalog.json.
+  const stateDir = join(dir, STATE_DIR);
+  const hadState = (await stat(stateDir).catch(() => null)) !== null;
   const release = await lockPlan(dir);
+  let done = false;
   try {
-    return await planLocked(io, dir, catalog, raw);
+    const code = await planLocked(io, dir, catalog, raw);
+    done = true;
+    return code;
   } finally {
     await release();
+    // rmdir, not rm -r: only the empty folder the lock made goes.
+    if (!done && !hadState) await rmdir(stateDir).catch(() => undefined);
   }
 }
 
@@ -407,5 +417,17 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   if (changes.added.length && changes.kept.length) io.out(`new: ${changes.added.join(", ")}`);
   for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${printable(n)}`));
   io.out(`plan: ${printable(path)}`);
-  io.out(c.dim(`next: edit plan.json (or use --set), then \`${vbulkAs()} execute\` (dry run: drafts only)`));
+  // The folder named, as ingest's next line does: pasted from another folder, a bare `vbulk execute` looked for
+  // ./plan.json and said to run `vbulk plan` first, which the seller had just done.
+  const folder = shellWord(printable(dirname(path)));
+  io.out(
+    c.dim(
+      `next: edit plan.json (or use --set), then \`${vbulkAs()} execute ${folder}\` (dry run: drafts only)`,
+    ),
+  );
+}
+
+/** A path as one word a shell takes as it is: quoted when it holds a space or a character the shell reads. */
+function shellWord(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replaceAll("'", "'\\''")}'`;
 }

@@ -566,13 +566,30 @@ function refuseUnreadyPublish(
       )
       .join(", ")}`,
     {
-      hint: "Fix what it needs first (e.g. --set c3.size=M, --gender femme), then --publish it. Nothing was written.",
+      hint: publishHint(bad),
       // The articles refused and why, as built: the review page words them for its own fields (refusals.ts).
       context: {
         unready: bad.map((i) => ({ id: i.cluster_id, excluded: i.excluded, needs_review: i.needs_review })),
       },
     },
   );
+}
+
+/** What to do about articles refused for --publish, with their own ids: an excluded one is included again first
+ *  (the hint said to fix a size, with another article's id, which an excluded article does not need). */
+function publishHint(bad: PlanItem[]): string {
+  const excluded = bad.filter((i) => i.excluded).map((i) => i.cluster_id);
+  const unready = bad.filter((i) => !i.excluded).map((i) => i.cluster_id);
+  const parts: string[] = [];
+  if (excluded.length)
+    parts.push(
+      `Include ${excluded.join(", ")} again first: ${excluded.map((id) => `--set ${id}.excluded=false`).join(" ")} (or --only all), then --publish it.`,
+    );
+  if (unready.length)
+    parts.push(
+      `Fix what ${unready.join(", ")} ${unready.length === 1 ? "needs" : "need"} first (e.g. --set ${unready[0]}.size=M, --gender femme), then --publish it.`,
+    );
+  return `${parts.join(" ")} Nothing was written.`;
 }
 
 /** The seller's edits in a plan item: the fields it records as `edited`, and every field whose value differs from

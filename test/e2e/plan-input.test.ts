@@ -251,3 +251,35 @@ describe("output into a reader that stops early (audit 13)", () => {
     assert.equal((await planJson(dir)).items.length, 3, "plan.json written");
   });
 });
+
+// Second audit of `vbulk plan` (notes/audit-plan.md, findings 9, 10, 12): each case failed before its fix.
+describe("plan: what it says to do next (second audit)", () => {
+  it("the next: line names the folder, so it works pasted from anywhere (finding 9)", async () => {
+    const dir = await catalogFixture(articles, join(await tempDir(), "my photos"));
+    const r = await plan(dir, []);
+    assert.equal(r.code, 0, r.stderr);
+    const next = r.stdout.trim().split("\n").at(-1) ?? "";
+    assert.ok(next.includes(`execute '${dir}'\``), next);
+  });
+
+  it("--publish on an excluded article says how to include it, with its own id (finding 10)", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, ["--only", "c1"])).code, 0);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await plan(dir, ["--publish", "c2"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /c2 is excluded/);
+    assert.match(r.stderr, /hint: Include c2 again first: --set c2\.excluded=false \(or --only all\)/);
+    assert.doesNotMatch(r.stderr, /c3/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+  });
+
+  it("a refused plan in a folder holding only catalog.json leaves no .vbulk behind (finding 12)", async () => {
+    const dir = await catalogFixture(articles);
+    const before = (await readdir(dir)).sort();
+    const r = await plan(dir, ["--set", "c1.price=vingt"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Nothing was written/);
+    assert.deepEqual((await readdir(dir)).sort(), before);
+  });
+});
