@@ -10,6 +10,7 @@ import {
   articleList,
   buildPlan,
   checkPriceCategories,
+  handEditedRules,
   lockPlan,
   type Plan,
   type PlanChanges,
@@ -175,6 +176,16 @@ const PLAN_FLAGS = [
   ),
 ];
 
+/** Each rule's field in plan.json, and the flag that gives it anew (brand: a rules file or the config file). */
+const RULE_NAMES = {
+  defaultPrice: { field: "default_price", flag: "--price" },
+  prices: { field: "prices", flag: "--price-rules" },
+  condition: { field: "condition", flag: "--condition" },
+  brand: { field: "brand", flag: "--rules FILE" },
+  gender: { field: "gender", flag: "--gender" },
+  lang: { field: "lang", flag: "--lang" },
+} as const satisfies Record<RuleKey, { field: string; flag: string }>;
+
 /** A rules file holds any of the config file's "plan" keys, nothing else. */
 const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
 
@@ -226,12 +237,16 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     for (const k of Object.keys(plan ?? {}))
       if ((RULE_KEYS as readonly string[]).includes(k)) given.add(k as RuleKey);
   };
+  // Rules the seller changed by hand in plan.json count as given (storedRules): said below, once, as kept.
+  const byHand = previous ? handEditedRules(previous) : [];
   if (previous) {
     const stored = storedRules(previous);
     give(stored);
     layers.push({ plan: stored });
-    if (stored.prices) pricesFrom = `${join(dir, "plan.json")} (rules.prices, kept from an earlier run)`;
+    if (stored.prices)
+      pricesFrom = `${join(dir, "plan.json")} (rules.prices${byHand.includes("prices") ? ", changed by hand" : ", kept from an earlier run"})`;
   }
+  let rulesFile: object = {};
   if (raw.rules) {
     const file = await readJsonFile(
       resolve(raw.rules),
@@ -240,6 +255,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
       "Nothing was written. See the README's plan section.",
     );
     give(file);
+    rulesFile = file;
     layers.push({ plan: file });
     if (file.prices) pricesFrom = `${resolve(raw.rules)} (prices)`;
   }
@@ -250,6 +266,8 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   }
   give(flags.plan);
   layers.push(flags);
+  // A rule this run gives anew (flag, env, rules file) replaces the hand edit: nothing to say about that one.
+  const anew = new Set(Object.keys({ ...rulesFile, ...flags.plan }));
   const { plan: resolved } = resolveConfig(...layers);
   const rules = { ...resolved, given: [...given] };
 
@@ -316,6 +334,13 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     selection,
   );
   const path = await writePlan(dir, plan);
+  for (const k of byHand)
+    if (!anew.has(k))
+      io.err(
+        io.c.yellow(
+          `kept: rules.${RULE_NAMES[k].field} ${JSON.stringify(plan.rules[RULE_NAMES[k].field])} in plan.json was changed by hand; it is now a rule you gave (listed in rules.given), kept by later runs until you give another value${RULE_NAMES[k].flag ? ` (${RULE_NAMES[k].flag})` : ""}`,
+        ),
+      );
   // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
   for (const line of changes.putBack) io.err(io.c.yellow(`not kept: ${line}`));
   // plan.json as written, and what this run did to the previous plan: a script must see reset edits and dropped

@@ -283,3 +283,49 @@ describe("plan: what it says to do next (second audit)", () => {
     assert.deepEqual((await readdir(dir)).sort(), before);
   });
 });
+
+// Finding 3: a find-and-replace over plan.json also changes `generated`; the text then equalled its generated value,
+// counted as no edit, and the next run put "Grenoble" back in every description without a word.
+describe("plan: a find-and-replace over plan.json (second audit)", () => {
+  it("keeps the replaced text as the seller's edit and says that generated was put back", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    const file = join(dir, "plan.json");
+    const text = await readFile(file, "utf8");
+    assert.ok(text.includes("Grenoble"));
+    await writeFile(file, text.replaceAll("Grenoble", "Lyon"));
+    const r = await plan(dir, ["--price", "25"]);
+    assert.equal(r.code, 0, r.stderr);
+    const p = await planJson(dir);
+    for (const i of p.items) {
+      assert.match(i.description, /Envoi rapide depuis Lyon\./, i.cluster_id);
+      assert.match(i.generated.description, /Grenoble/, "generated is vbulk's, put back");
+      assert.equal(i.price, 25, "the price was not edited: it follows the new rule");
+      assert.deepEqual(i.edited, ["description"]);
+    }
+    assert.match(
+      r.stderr,
+      /c1, c2, c3: generated\.description changed by hand, together with description .*your description is kept as an edit/,
+    );
+    const again = await plan(dir, ["--price", "30"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, "");
+    assert.match((await planJson(dir)).items[0].description, /Lyon/);
+  });
+
+  it("a hand edit of generated alone is put back, said on stderr, and is no edit of the field", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    const p = await planJson(dir);
+    const title = p.items[1].title;
+    p.items[1].generated.title = "Autre titre";
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p, null, 2));
+    const r = await plan(dir, ["--set", "c2.size=M"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /c2: generated\.title changed by hand, put back .*edit title instead/);
+    const after = (await planJson(dir)).items[1];
+    assert.notEqual(after.title, title, "the size shows up in the generated title: the title was no edit");
+    assert.match(after.title, /Taille M/);
+    assert.equal(after.generated.title, after.title);
+  });
+});
