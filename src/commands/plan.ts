@@ -186,6 +186,13 @@ const RULE_NAMES = {
   lang: { field: "lang", flag: "--lang" },
 } as const satisfies Record<RuleKey, { field: string; flag: string }>;
 
+/** How to give a rule its earlier value, for a seller who wants it kept. */
+function keepRule(k: RuleKey, value: unknown): string {
+  if (k === "prices") return `--price-rules '${JSON.stringify(value)}'`;
+  if (k === "brand") return `a rules file (--rules FILE) holding {"brand": ${JSON.stringify(value)}}`;
+  return `${RULE_NAMES[k].flag} ${value === null ? "none" : String(value)}`;
+}
+
 /** A rules file holds any of the config file's "plan" keys, nothing else. */
 const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
 
@@ -341,6 +348,19 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
           `kept: rules.${RULE_NAMES[k].field} ${JSON.stringify(plan.rules[RULE_NAMES[k].field])} in plan.json was changed by hand; it is now a rule you gave (listed in rules.given), kept by later runs until you give another value${RULE_NAMES[k].flag ? ` (${RULE_NAMES[k].flag})` : ""}`,
         ),
       );
+  // A rule the seller never gave follows the config file and the defaults: when that changes it (a run without the
+  // --config of the last one, a config file edited), every price or title it shapes changed without a word.
+  if (previous)
+    for (const k of RULE_KEYS) {
+      const field = RULE_NAMES[k].field;
+      const [was, now] = [previous.rules[field], plan.rules[field]];
+      if (given.has(k) || JSON.stringify(was) === JSON.stringify(now)) continue;
+      io.err(
+        io.c.yellow(
+          `changed: rules.${field} ${JSON.stringify(was)} → ${JSON.stringify(now)}: not a rule you gave, so it follows the config file and the defaults (to keep ${JSON.stringify(was)}: ${keepRule(k, was)})`,
+        ),
+      );
+    }
   // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
   for (const line of changes.putBack) io.err(io.c.yellow(`not kept: ${line}`));
   // plan.json as written, and what this run did to the previous plan: a script must see reset edits and dropped

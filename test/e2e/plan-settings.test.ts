@@ -154,7 +154,16 @@ describe("plan.json's rules changed by hand", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.plan.items[1].price, 18);
     assert.deepEqual(r.plan.rules.given, []);
-    assert.equal(r.stderr, "");
+    assert.doesNotMatch(r.stderr, /changed by hand/);
+    assert.match(r.stderr, /changed: rules\.default_price 15 → 18: not a rule you gave/);
+    // Without the config file, every price changes: said, with how to keep the earlier one (audit-plan 6).
+    const bare = await plan(dir);
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.equal(bare.plan.items[1].price, 20);
+    assert.match(
+      bare.stderr,
+      /changed: rules\.default_price 18 → 20: not a rule you gave, so it follows the config file and the defaults \(to keep 18: --price 18\)/,
+    );
   });
 
   it("a bad hand edit exits 2 naming plan.json and the field, not the flags; plan.json untouched", async () => {
