@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { rmdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -10,6 +10,7 @@ import {
   articleList,
   buildPlan,
   checkPriceCategories,
+  handEditedRules,
   lockPlan,
   type Plan,
   type PlanChanges,
@@ -24,6 +25,7 @@ import {
   storedRules,
   writePlan,
 } from "../listing/plan.js";
+import { STATE_DIR } from "../sources/classify.js";
 import { type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 import {
@@ -174,6 +176,23 @@ const PLAN_FLAGS = [
   ),
 ];
 
+/** Each rule's field in plan.json, and the flag that gives it anew (brand: a rules file or the config file). */
+const RULE_NAMES = {
+  defaultPrice: { field: "default_price", flag: "--price" },
+  prices: { field: "prices", flag: "--price-rules" },
+  condition: { field: "condition", flag: "--condition" },
+  brand: { field: "brand", flag: "--rules FILE" },
+  gender: { field: "gender", flag: "--gender" },
+  lang: { field: "lang", flag: "--lang" },
+} as const satisfies Record<RuleKey, { field: string; flag: string }>;
+
+/** How to give a rule its earlier value, for a seller who wants it kept. */
+function keepRule(k: RuleKey, value: unknown): string {
+  if (k === "prices") return `--price-rules '${JSON.stringify(value)}'`;
+  if (k === "brand") return `a rules file (--rules FILE) holding {"brand": ${JSON.stringify(value)}}`;
+  return `${RULE_NAMES[k].flag} ${value === null ? "none" : String(value)}`;
+}
+
 /** A rules file holds any of the config file's "plan" keys, nothing else. */
 const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
 
@@ -195,11 +214,20 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   // The catalog before the lock: taking it creates DIR/.vbulk, and a wrong path (exit 2) must change no file.
   // Nothing writes catalog.json under the plan lock, so reading it first sees what reading it inside would.
   const catalog = await readCatalog(dir);
+  // The lock creates DIR/.vbulk: a refused command (a bad flag, checked under the lock) takes it away again when it
+  // was not there before, so that "Nothing was written" holds in a folder that held only catalog.json.
+  const stateDir = join(dir, STATE_DIR);
+  const hadState = (await stat(stateDir).catch(() => null)) !== null;
   const release = await lockPlan(dir);
+  let done = false;
   try {
-    return await planLocked(io, dir, catalog, raw);
+    const code = await planLocked(io, dir, catalog, raw);
+    done = true;
+    return code;
   } finally {
     await release();
+    // rmdir, not rm -r: only the empty folder the lock made goes.
+    if (!done && !hadState) await rmdir(stateDir).catch(() => undefined);
   }
 }
 
@@ -216,12 +244,16 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     for (const k of Object.keys(plan ?? {}))
       if ((RULE_KEYS as readonly string[]).includes(k)) given.add(k as RuleKey);
   };
+  // Rules the seller changed by hand in plan.json count as given (storedRules): said below, once, as kept.
+  const byHand = previous ? handEditedRules(previous) : [];
   if (previous) {
     const stored = storedRules(previous);
     give(stored);
     layers.push({ plan: stored });
-    if (stored.prices) pricesFrom = `${join(dir, "plan.json")} (rules.prices, kept from an earlier run)`;
+    if (stored.prices)
+      pricesFrom = `${join(dir, "plan.json")} (rules.prices${byHand.includes("prices") ? ", changed by hand" : ", kept from an earlier run"})`;
   }
+  let rulesFile: object = {};
   if (raw.rules) {
     const file = await readJsonFile(
       resolve(raw.rules),
@@ -230,6 +262,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
       "Nothing was written. See the README's plan section.",
     );
     give(file);
+    rulesFile = file;
     layers.push({ plan: file });
     if (file.prices) pricesFrom = `${resolve(raw.rules)} (prices)`;
   }
@@ -240,6 +273,8 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   }
   give(flags.plan);
   layers.push(flags);
+  // A rule this run gives anew (flag, env, rules file) replaces the hand edit: nothing to say about that one.
+  const anew = new Set(Object.keys({ ...rulesFile, ...flags.plan }));
   const { plan: resolved } = resolveConfig(...layers);
   const rules = { ...resolved, given: [...given] };
 
@@ -306,6 +341,26 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     selection,
   );
   const path = await writePlan(dir, plan);
+  for (const k of byHand)
+    if (!anew.has(k))
+      io.err(
+        io.c.yellow(
+          `kept: rules.${RULE_NAMES[k].field} ${JSON.stringify(plan.rules[RULE_NAMES[k].field])} in plan.json was changed by hand; it is now a rule you gave (listed in rules.given), kept by later runs until you give another value${RULE_NAMES[k].flag ? ` (${RULE_NAMES[k].flag})` : ""}`,
+        ),
+      );
+  // A rule the seller never gave follows the config file and the defaults: when that changes it (a run without the
+  // --config of the last one, a config file edited), every price or title it shapes changed without a word.
+  if (previous)
+    for (const k of RULE_KEYS) {
+      const field = RULE_NAMES[k].field;
+      const [was, now] = [previous.rules[field], plan.rules[field]];
+      if (given.has(k) || JSON.stringify(was) === JSON.stringify(now)) continue;
+      io.err(
+        io.c.yellow(
+          `changed: rules.${field} ${JSON.stringify(was)} → ${JSON.stringify(now)}: not a rule you gave, so it follows the config file and the defaults (to keep ${JSON.stringify(was)}: ${keepRule(k, was)})`,
+        ),
+      );
+    }
   // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
   for (const line of changes.putBack) io.err(io.c.yellow(`not kept: ${line}`));
   // plan.json as written, and what this run did to the previous plan: a script must see reset edits and dropped
@@ -407,5 +462,17 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   if (changes.added.length && changes.kept.length) io.out(`new: ${changes.added.join(", ")}`);
   for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${printable(n)}`));
   io.out(`plan: ${printable(path)}`);
-  io.out(c.dim(`next: edit plan.json (or use --set), then \`${vbulkAs()} execute\` (dry run: drafts only)`));
+  // The folder named, as ingest's next line does: pasted from another folder, a bare `vbulk execute` looked for
+  // ./plan.json and said to run `vbulk plan` first, which the seller had just done.
+  const folder = shellWord(printable(dirname(path)));
+  io.out(
+    c.dim(
+      `next: edit plan.json (or use --set), then \`${vbulkAs()} execute ${folder}\` (dry run: drafts only)`,
+    ),
+  );
+}
+
+/** A path as one word a shell takes as it is: quoted when it holds a space or a character the shell reads. */
+function shellWord(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replaceAll("'", "'\\''")}'`;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { saveJsonAtomic } from "../core/atomic.js";
@@ -134,6 +135,10 @@ export const PlanItemSchema = strictFields({
   edited: z.array(EditableSchema.keyof()).optional(),
   /** The values vbulk generated; a field that differs from its value here is the seller's edit. */
   generated: strictFields(EditableSchema.shape),
+  /** A fingerprint (fingerprintOf) of each `generated` value as vbulk wrote it: a field whose value no longer has
+   *  its fingerprint was changed by hand, even when `generated` was changed alike (a find-and-replace over the
+   *  file), and a changed `generated` is told apart from a changed value. Absent in plans of older vbulk. */
+  written: z.record(z.string(), z.string()).optional(),
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 
@@ -147,7 +152,7 @@ export const PlanRulesSchema = strictFields({
   default_price: PriceSchema,
   prices: z.record(z.string().min(1), PriceSchema),
   condition: z.enum(CONDITIONS),
-  brand: z.string().min(1).max(100),
+  brand: listingString(1, 100),
   gender: z.enum(GENDERS).nullable(),
   lang: z.enum(LANGUAGES),
   /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
@@ -159,7 +164,34 @@ export const PlanRulesSchema = strictFields({
   templates: z.string().min(1).optional(),
   labels: z.string().min(1).optional(),
   mapping: z.string().min(1).optional(),
+  /** A fingerprint (fingerprintOf) of each rule above as vbulk wrote it, by its plan.json name: a rule whose value
+   *  no longer has it was edited by hand, and counts as given. Absent in plans of older vbulk. */
+  written: z.record(z.string(), z.string()).optional(),
 });
+
+/** Each rule's name in plan.json (`rules`), by its config name. */
+const RULE_FIELDS = {
+  defaultPrice: "default_price",
+  prices: "prices",
+  condition: "condition",
+  brand: "brand",
+  gender: "gender",
+  lang: "lang",
+} as const satisfies Record<RuleKey, string>;
+
+/**
+ * A short fingerprint of a value as vbulk writes it to plan.json (`written`): a value whose fingerprint no longer
+ * matches was changed by hand. 8 hex digits: a hand edit that keeps them is one in four billion.
+ */
+export function fingerprintOf(value: unknown): string {
+  return createHash("sha256")
+    .update(JSON.stringify(value ?? null))
+    .digest("hex")
+    .slice(0, 8);
+}
+
+const fingerprints = (values: Record<string, unknown>, keys: readonly string[]): Record<string, string> =>
+  Object.fromEntries(keys.map((k) => [k, fingerprintOf(values[k])]));
 
 /** How many set-aside edits plan.json keeps (the newest): enough for every undo a seller makes in a session. */
 const SET_ASIDE_MAX = 200;
@@ -273,6 +305,8 @@ export function buildPlan(
     setAside: [],
   };
   checkPreviousItems(previous?.items ?? [], catalog, previous);
+  // Hand edits of `generated` (by field, and whether the field's own value was changed alike): said together.
+  const generatedByHand = new Map<string, string[]>();
   const now = new Date().toISOString();
   const aside = [...(previous?.set_aside ?? [])];
   const setAside = (p: PlanItem) => {
@@ -308,6 +342,7 @@ export function buildPlan(
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
       edits = editsOf(prev);
+      noteGenerated(prev, article.id, generatedByHand);
     } else if (back >= 0) {
       edits = { ...aside.splice(back, 1)[0]!.edits };
       changes.restored.push(article.id);
@@ -315,6 +350,7 @@ export function buildPlan(
     } else if (mostKept) {
       changes.carried.push(article.id);
       edits = editsOf(prev);
+      noteGenerated(prev, article.id, generatedByHand);
     } else if (prev) {
       changes.reset.push(article.id);
       setAside(prev);
@@ -429,6 +465,7 @@ export function buildPlan(
         (f) => set.has(f) && !((f === "publish" || f === "excluded") && final[f] === false),
       ),
       generated,
+      written: fingerprints(generated, EDITABLE_FIELDS),
     };
     return parseWith(PlanItemSchema, item, `plan item ${article.id}`, "Fix the edit (plan.json or --set).");
   });
@@ -437,7 +474,24 @@ export function buildPlan(
       changes.dropped.push(p.cluster_id);
       setAside(p);
     }
+  for (const [key, ids] of generatedByHand) {
+    const [f, kept] = key.split("|") as [string, string];
+    const who = ids.join(", ");
+    changes.putBack.push(
+      kept === "kept"
+        ? `${who}: generated.${f} changed by hand, together with ${f} (a find-and-replace?): generated.${f} put back to what vbulk makes; your ${f} is kept as an edit (\`--reset ${ids[0]}.${f}\` hands it back to the templates)`
+        : `${who}: generated.${f} changed by hand, put back to what vbulk makes: vbulk works it out on each run; to change the listing, edit ${f} instead`,
+    );
+  }
   refuseUnreadyPublish(items, overrides, selection);
+  const ruleValues = {
+    default_price: rules.defaultPrice,
+    prices: rules.prices,
+    condition: rules.condition,
+    brand: rules.brand,
+    gender: rules.gender,
+    lang: rules.lang,
+  };
   const plan: Plan = {
     schemaVersion: 1,
     ok: items.every((i) => i.excluded || i.needs_review.length === 0),
@@ -445,14 +499,10 @@ export function buildPlan(
     catalog: "catalog.json",
     catalog_created_at: catalog.created_at,
     rules: {
-      default_price: rules.defaultPrice,
-      prices: rules.prices,
-      condition: rules.condition,
-      brand: rules.brand,
-      gender: rules.gender,
-      lang: rules.lang,
+      ...ruleValues,
       ...(rules.given ? { given: [...rules.given].sort() } : {}),
       ...rules.files,
+      written: fingerprints(ruleValues, Object.values(RULE_FIELDS)),
     },
     items,
     ...(aside.length ? { set_aside: aside.slice(-SET_ASIDE_MAX) } : {}),
@@ -584,7 +634,7 @@ function refuseUnreadyPublish(
       )
       .join(", ")}`,
     {
-      hint: "Fix what it needs first (e.g. --set c3.size=M, --gender femme), then --publish it. Nothing was written.",
+      hint: publishHint(bad),
       // The articles refused and why, as built: the review page words them for its own fields (refusals.ts).
       context: {
         unready: bad.map((i) => ({ id: i.cluster_id, excluded: i.excluded, needs_review: i.needs_review })),
@@ -593,17 +643,56 @@ function refuseUnreadyPublish(
   );
 }
 
-/** The seller's edits in a plan item: the fields it records as `edited`, and every field whose value differs from
- *  what vbulk generated (a hand edit of plan.json; all there is in a plan of an older vbulk). */
+/** What to do about articles refused for --publish, with their own ids: an excluded one is included again first
+ *  (the hint said to fix a size, with another article's id, which an excluded article does not need). */
+function publishHint(bad: PlanItem[]): string {
+  const excluded = bad.filter((i) => i.excluded).map((i) => i.cluster_id);
+  const unready = bad.filter((i) => !i.excluded).map((i) => i.cluster_id);
+  const parts: string[] = [];
+  if (excluded.length)
+    parts.push(
+      `Include ${excluded.join(", ")} again first: ${excluded.map((id) => `--set ${id}.excluded=false`).join(" ")} (or --only all), then --publish it.`,
+    );
+  if (unready.length)
+    parts.push(
+      `Fix what ${unready.join(", ")} ${unready.length === 1 ? "needs" : "need"} first (e.g. --set ${unready[0]}.size=M, --gender femme), then --publish it.`,
+    );
+  return `${parts.join(" ")} Nothing was written.`;
+}
+
+/** The seller's edits in a plan item: the fields it records as `edited`, and every field changed by hand since vbulk
+ *  wrote it (handEdited). */
 export function editsOf(item: PlanItem): Partial<Editable> {
   const edits: Partial<Editable> = {};
   for (const f of EDITABLE_FIELDS)
-    if (
-      item.edited?.includes(f) ||
-      JSON.stringify(item[f] ?? null) !== JSON.stringify(item.generated[f] ?? null)
-    )
-      (edits as Record<string, unknown>)[f] = item[f];
+    if (item.edited?.includes(f) || handEdited(item, f)) (edits as Record<string, unknown>)[f] = item[f];
   return edits;
+}
+
+/**
+ * Whether a field the plan does not list as `edited` was changed by hand in plan.json: its value no longer has the
+ * fingerprint vbulk wrote (`written`; a find-and-replace that changed `generated` alike is still an edit, and a
+ * changed `generated` alone is none), or, in a plan of an older vbulk, it differs from `generated`.
+ */
+function handEdited(item: PlanItem, f: keyof Editable): boolean {
+  const written = item.written?.[f];
+  if (written !== undefined) return fingerprintOf(item[f]) !== written;
+  return JSON.stringify(item[f] ?? null) !== JSON.stringify(item.generated[f] ?? null);
+}
+
+/**
+ * Notes the fields of `prev` whose `generated` value was changed by hand (it no longer has the fingerprint vbulk
+ * wrote): a run puts `generated` back, and says so, and whether the field's own value was changed alike and so kept
+ * as the seller's edit (a find-and-replace), by "field|kept" or "field|back".
+ */
+function noteGenerated(prev: PlanItem, id: string, into: Map<string, string[]>): void {
+  for (const f of EDITABLE_FIELDS) {
+    const written = prev.written?.[f];
+    if (written === undefined || fingerprintOf(prev.generated[f]) === written) continue;
+    const kept = !prev.edited?.includes(f) && handEdited(prev, f);
+    const key = `${f}|${kept ? "kept" : "back"}`;
+    into.set(key, [...(into.get(key) ?? []), id]);
+  }
 }
 
 /** The seller's own edits (editsOf), less a selection's false (publish or excluded false is what vbulk gives). */
@@ -857,9 +946,26 @@ export function storedRules(p: Plan): NonNullable<ConfigOverrides["plan"]> {
   };
   const defaults = DEFAULTS.plan as Record<string, unknown>;
   const given = p.rules.given;
+  const byHand = handEditedRules(p);
   return Object.fromEntries(
-    Object.entries(stored).filter(([k, v]) =>
-      given ? given.includes(k as RuleKey) : JSON.stringify(v) !== JSON.stringify(defaults[k]),
+    Object.entries(stored).filter(
+      ([k, v]) =>
+        byHand.includes(k as RuleKey) ||
+        (given ? given.includes(k as RuleKey) : JSON.stringify(v) !== JSON.stringify(defaults[k])),
     ),
+  );
+}
+
+/**
+ * The rules of plan.json changed by hand since vbulk wrote them (their value no longer has the fingerprint in
+ * `rules.written`) and not listed in `given`: the seller's edit, which counts as given (storedRules). Only a
+ * fingerprint tells a hand edit from a value a config file or the defaults gave then and give otherwise now (the
+ * config file changed since: that one follows the config file). None in a plan of an older vbulk.
+ */
+export function handEditedRules(p: Plan): RuleKey[] {
+  const written = p.rules.written;
+  if (!written) return [];
+  return RULE_KEYS.filter(
+    (k) => !p.rules.given?.includes(k) && fingerprintOf(p.rules[RULE_FIELDS[k]]) !== written[RULE_FIELDS[k]],
   );
 }

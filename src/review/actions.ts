@@ -14,9 +14,11 @@ import { DEFAULT_MAPPING, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
   type Editable,
+  handEditedRules,
   lockPlan,
   type Plan,
   parseSet,
+  type RuleKey,
   readPlan,
   sellerEdits,
   storedRules,
@@ -189,12 +191,17 @@ async function savePlanLocked(
   const overrides = checkEdits(catalog, edits);
   const previous = await readPlan(dir);
   checkShown(previous, edits);
-  // The rules as `vbulk plan` resolves them: the config file, then those the seller gave (kept in plan.json).
+  // The rules as `vbulk plan` resolves them: the config file, then those the seller gave (kept in plan.json; a
+  // rule changed by hand in plan.json counts as given, as in `vbulk plan`).
+  const stored = previous ? storedRules(previous) : {};
   const { plan: resolved } = resolveConfig(
     await configFileLayer(process.env.VBULK_CONFIG),
-    ...(previous ? [{ plan: storedRules(previous) }] : []),
+    ...(previous ? [{ plan: stored }] : []),
   );
-  const rules = previous?.rules.given ? { ...resolved, given: previous.rules.given } : resolved;
+  const rules =
+    previous?.rules.given || (previous && handEditedRules(previous).length)
+      ? { ...resolved, given: Object.keys(stored) as RuleKey[] }
+      : resolved;
   // The files the plan was made with (plan.json's rules), or those the environment names, as `vbulk plan` would.
   const { files, fromStore } = chooseListingFiles(envFiles(), previous?.rules, dir);
   const { mapping, templates, labels: labelSet } = await loadListingFiles(files, fromStore, rules.lang);

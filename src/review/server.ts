@@ -385,7 +385,7 @@ async function state(dir: string, source: string) {
       ok: plan.ok,
       rules: plan.rules,
       items: plan.items.map((i) => {
-        const { generated: _g, vinted: _v, ...rest } = i;
+        const { generated: _g, vinted: _v, written: _w, ...rest } = i;
         return rest;
       }),
     },

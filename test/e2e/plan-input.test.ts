@@ -251,3 +251,81 @@ describe("output into a reader that stops early (audit 13)", () => {
     assert.equal((await planJson(dir)).items.length, 3, "plan.json written");
   });
 });
+
+// Second audit of `vbulk plan` (notes/audit-plan.md, findings 9, 10, 12): each case failed before its fix.
+describe("plan: what it says to do next (second audit)", () => {
+  it("the next: line names the folder, so it works pasted from anywhere (finding 9)", async () => {
+    const dir = await catalogFixture(articles, join(await tempDir(), "my photos"));
+    const r = await plan(dir, []);
+    assert.equal(r.code, 0, r.stderr);
+    const next = r.stdout.trim().split("\n").at(-1) ?? "";
+    assert.ok(next.includes(`execute '${dir}'\``), next);
+  });
+
+  it("--publish on an excluded article says how to include it, with its own id (finding 10)", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, ["--only", "c1"])).code, 0);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await plan(dir, ["--publish", "c2"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /c2 is excluded/);
+    assert.match(r.stderr, /hint: Include c2 again first: --set c2\.excluded=false \(or --only all\)/);
+    assert.doesNotMatch(r.stderr, /c3/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+  });
+
+  it("a refused plan in a folder holding only catalog.json leaves no .vbulk behind (finding 12)", async () => {
+    const dir = await catalogFixture(articles);
+    const before = (await readdir(dir)).sort();
+    const r = await plan(dir, ["--set", "c1.price=vingt"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Nothing was written/);
+    assert.deepEqual((await readdir(dir)).sort(), before);
+  });
+});
+
+// Finding 3: a find-and-replace over plan.json also changes `generated`; the text then equalled its generated value,
+// counted as no edit, and the next run put "Grenoble" back in every description without a word.
+describe("plan: a find-and-replace over plan.json (second audit)", () => {
+  it("keeps the replaced text as the seller's edit and says that generated was put back", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    const file = join(dir, "plan.json");
+    const text = await readFile(file, "utf8");
+    assert.ok(text.includes("Grenoble"));
+    await writeFile(file, text.replaceAll("Grenoble", "Lyon"));
+    const r = await plan(dir, ["--price", "25"]);
+    assert.equal(r.code, 0, r.stderr);
+    const p = await planJson(dir);
+    for (const i of p.items) {
+      assert.match(i.description, /Envoi rapide depuis Lyon\./, i.cluster_id);
+      assert.match(i.generated.description, /Grenoble/, "generated is vbulk's, put back");
+      assert.equal(i.price, 25, "the price was not edited: it follows the new rule");
+      assert.deepEqual(i.edited, ["description"]);
+    }
+    assert.match(
+      r.stderr,
+      /c1, c2, c3: generated\.description changed by hand, together with description .*your description is kept as an edit/,
+    );
+    const again = await plan(dir, ["--price", "30"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, "");
+    assert.match((await planJson(dir)).items[0].description, /Lyon/);
+  });
+
+  it("a hand edit of generated alone is put back, said on stderr, and is no edit of the field", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    const p = await planJson(dir);
+    const title = p.items[1].title;
+    p.items[1].generated.title = "Autre titre";
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p, null, 2));
+    const r = await plan(dir, ["--set", "c2.size=M"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /c2: generated\.title changed by hand, put back .*edit title instead/);
+    const after = (await planJson(dir)).items[1];
+    assert.notEqual(after.title, title, "the size shows up in the generated title: the title was no edit");
+    assert.match(after.title, /Taille M/);
+    assert.equal(after.generated.title, after.title);
+  });
+});

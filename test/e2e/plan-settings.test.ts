@@ -101,6 +101,94 @@ describe("plan.json's rules: a bad stored value names plan.json and the field", 
   });
 });
 
+// Second audit of `vbulk plan` (notes/audit-plan.md, finding 2): a hand edit of plan.json's rules was thrown away
+// without a word (only the rules named in rules.given counted), and a bad one was blamed on "the flags".
+describe("plan.json's rules changed by hand", () => {
+  it("are kept as rules the seller gave, said on stderr, and kept by later runs and page saves", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir)).code, 0);
+    const p = await readPlan(dir);
+    p.rules.default_price = 15;
+    p.rules.condition = "tres-bon";
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p, null, 2));
+    const r = await plan(dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      r.plan.items.map((i: { price: number; condition: string }) => [i.price, i.condition]),
+      [
+        [15, "tres-bon"],
+        [15, "tres-bon"],
+        [15, "tres-bon"],
+      ],
+    );
+    assert.match(
+      r.stderr,
+      /rules\.default_price 15 in plan\.json was changed by hand; it is now a rule you gave/,
+    );
+    assert.match(r.stderr, /rules\.condition "tres-bon" in plan\.json was changed by hand/);
+    assert.deepEqual(r.plan.rules.given, ["condition", "defaultPrice"]);
+    // Said once: the next run and a page save keep them without a word.
+    const again = await plan(dir, ["--set", "c1.size=M"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, "");
+    assert.equal(again.plan.items[1].price, 15);
+    const edited = await readPlan(dir);
+    edited.rules.default_price = 17;
+    await writeFile(join(dir, "plan.json"), JSON.stringify(edited, null, 2));
+    const saved = await savePlan(dir, [{ id: "c1", field: "size", value: "L" }]);
+    assert.equal(saved.items[1]?.price, 17, "the review page's save keeps the hand edit too");
+    assert.ok(saved.rules.given?.includes("defaultPrice"));
+    // A flag given anew replaces it.
+    const flag = await plan(dir, ["--price", "22"]);
+    assert.equal(flag.code, 0, flag.stderr);
+    assert.equal(flag.plan.items[1].price, 22);
+  });
+
+  it("a config file's value that changed since is followed, not taken for a hand edit", async () => {
+    const dir = await catalogFixture(articles);
+    const config = join(dir, "config.json");
+    await writeFile(config, JSON.stringify({ plan: { defaultPrice: 15 } }));
+    assert.equal((await plan(dir, ["--config", config])).code, 0);
+    await writeFile(config, JSON.stringify({ plan: { defaultPrice: 18 } }));
+    const r = await plan(dir, ["--config", config]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.plan.items[1].price, 18);
+    assert.deepEqual(r.plan.rules.given, []);
+    assert.doesNotMatch(r.stderr, /changed by hand/);
+    assert.match(r.stderr, /changed: rules\.default_price 15 → 18: not a rule you gave/);
+    // Without the config file, every price changes: said, with how to keep the earlier one (audit-plan 6).
+    const bare = await plan(dir);
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.equal(bare.plan.items[1].price, 20);
+    assert.match(
+      bare.stderr,
+      /changed: rules\.default_price 18 → 20: not a rule you gave, so it follows the config file and the defaults \(to keep 18: --price 18\)/,
+    );
+  });
+
+  it("a bad hand edit exits 2 naming plan.json and the field, not the flags; plan.json untouched", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir)).code, 0);
+    const good = await readPlan(dir);
+    for (const [field, value, shown] of [
+      [
+        "prices",
+        { Hoodie: 25 },
+        /plan\.json \(rules\.prices.*\) but received "Hoodie" \(did you mean "hoodie"\?\)/,
+      ],
+      ["brand", "   ", /plan\.json: rules\.brand: a text that is not only spaces/],
+    ] as const) {
+      const text = JSON.stringify({ ...good, rules: { ...good.rules, [field]: value } }, null, 2);
+      await writeFile(join(dir, "plan.json"), text);
+      const r = await runCli(["plan", dir], { env: testEnv() });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, shown);
+      assert.doesNotMatch(r.stderr, /Check the flags|Invalid configuration|unexpected/i);
+      assert.equal(await readFile(join(dir, "plan.json"), "utf8"), text, "plan.json untouched");
+    }
+  });
+});
+
 describe("one way to load the label set, templates and mapping: vbulk plan and the review page agree", () => {
   it("an older label file (id, name, prompts) is completed from the built-in labels on the page's save too", async () => {
     // Before: the CLI said "Baskets noires", the page's save rewrote it "Baskets noir" (no French grammar).
