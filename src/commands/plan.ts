@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
-import { printable } from "../core/text.js";
+import { printable, shellWord } from "../core/text.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
 import {
   articleList,
@@ -464,15 +464,10 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   io.out(`plan: ${printable(path)}`);
   // The folder named, as ingest's next line does: pasted from another folder, a bare `vbulk execute` looked for
   // ./plan.json and said to run `vbulk plan` first, which the seller had just done.
-  const folder = shellWord(printable(dirname(path)));
+  const folder = shellWord(dirname(path));
   io.out(
     c.dim(
       `next: edit plan.json (or use --set), then \`${vbulkAs()} execute ${folder}\` (dry run: drafts only)`,
     ),
   );
-}
-
-/** A path as one word a shell takes as it is: quoted when it holds a space or a character the shell reads. */
-function shellWord(p: string): string {
-  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replaceAll("'", "'\\''")}'`;
 }

@@ -20,14 +20,14 @@ export function printable(text: string): string {
   });
 }
 
-/** Whether a name holds a character printable() would escape (a NUL, an escape, a newline…). */
 /** A path for a command line the seller pastes: as it is when the shell leaves it so, else in single quotes
  *  ("~/Mes photos" → '~/Mes photos'); printable either way. */
 export function shellWord(text: string): string {
   const shown = printable(text);
-  return /^[\w./~@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`;
+  return /^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`;
 }
 
+/** Whether a name holds a character printable() would escape (a NUL, an escape, a newline…). */
 export function hasControlCharacter(text: string): boolean {
   UNSAFE.lastIndex = 0;
   const found = UNSAFE.test(text);

@@ -187,9 +187,14 @@ describe("vbulk plan: edits survive", () => {
   it("an article that disappeared is dropped and reported; a changed one loses its edits, with a note", async () => {
     const dir = await three();
     await plan(dir, ["--set", "c1.price=40", "--set", "c2.price=12"]);
+    // c2 keeps one photo of two, the other now in another article (moved): not the same garment any more.
     await catalogFixture(
       [
-        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+        {
+          category: "hoodie",
+          color: "noir",
+          photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg", "IMG_0005.jpg"],
+        },
         { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0009.jpg"] },
       ],
       dir,
@@ -206,6 +211,23 @@ describe("vbulk plan: edits survive", () => {
         ["c2", 20],
       ],
     );
+  });
+
+  it("an article whose other photos were only deleted keeps its edits, a photo added or not", async () => {
+    const dir = await three();
+    await plan(dir, ["--set", "c2.price=12"]);
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0009.jpg"] },
+      ],
+      dir,
+    );
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /photos changed, edits kept .*: c2/);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.equal(p.items[1].price, 12);
   });
 
   it("the edits of a changed or dropped article are set aside and come back with its photos (an undo)", async () => {
