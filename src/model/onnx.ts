@@ -5,6 +5,11 @@ import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { VbulkError } from "../core/errors.js";
 
+// The library's own log, which a session's logSeverityLevel does not reach: a failed CUDA load printed
+// "[E:onnxruntime:…] Failed to load library …" in red on stderr, piped or not, before vbulk's one-line fallback.
+// Read by the native binding when the first session is created, so set before any.
+ort.env.logLevel = "fatal";
+
 /**
  * The one module that owns onnxruntime-node (as transformers.js keeps one backends/onnx.js): sessions, execution
  * providers, threads, tensors. Everything else passes plain typed arrays.

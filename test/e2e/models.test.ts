@@ -205,6 +205,20 @@ describe("ingest --model-dir", { skip }, () => {
     }
   });
 
+  it("--device cuda on a machine without CUDA says so in one line, without onnxruntime's own coloured log", async () => {
+    // README audit: onnxruntime printed its own "[E:onnxruntime:…] … Failed to load library" blocks, with ANSI
+    // colours, even piped and with NO_COLOR, before vbulk's one warning.
+    const { tinyModel } = await import("../helpers/models.js");
+    const dir = await tinyModel();
+    const photos = await copyFixture("grouping");
+    const r = await runCli(["ingest", photos, "--model-dir", dir, "--device", "cuda", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.match(/CUDA is not available/g)?.length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /onnxruntime:/, "no native log");
+    assert.ok(!r.stderr.includes("\u001b["), "no escape codes");
+    assert.equal(JSON.parse(r.stdout).written, true);
+  });
+
   it("--labels uses another label set; a missing --model-dir is exit 2", async () => {
     const { meanColourModel } = await import("../helpers/models.js");
     const dir = await meanColourModel();
