@@ -174,23 +174,27 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     renderer.stop();
     const { catalog } = result;
     if (!result.written) {
+      const message = result.keptPrevious
+        ? `none of the ${plural(catalog.summary.files, "photo")} could be read: ${printable(result.catalogPath)} of the previous run was kept as it was.`
+        : `none of the ${plural(catalog.summary.files, "photo")} could be read: no catalog was written.`;
+      const hint =
+        "fix what the errors above say (a disk, a permission, a broken copy) and run the same command again.";
+      // The document every failing --json command prints (`error`), with what each photo said (`errors`).
       if (io.json)
         io.out(
           JSON.stringify(
-            { ...summaryJson(catalog, result.catalogPath, result.logPath), written: false },
+            {
+              error: { code: "BAD_INPUT", message, hint },
+              ...summaryJson(catalog, result.catalogPath, result.logPath),
+              written: false,
+            },
             null,
             2,
           ),
         );
       else printErrors(io, catalog, result.keptPrevious ? "kept" : "none");
-      io.err(
-        result.keptPrevious
-          ? `${io.c.red("error:")} none of the ${plural(catalog.summary.files, "photo")} could be read: ${printable(result.catalogPath)} of the previous run was kept as it was.`
-          : `${io.c.red("error:")} none of the ${plural(catalog.summary.files, "photo")} could be read: no catalog was written.`,
-      );
-      io.err(
-        `  ${io.c.dim("hint:")} fix what the errors above say (a disk, a permission, a broken copy) and run the same command again.`,
-      );
+      io.err(`${io.c.red("error:")} ${message}`);
+      io.err(`  ${io.c.dim("hint:")} ${hint}`);
       return 1;
     }
     if (io.json) io.out(JSON.stringify(summaryJson(catalog, result.catalogPath, result.logPath), null, 2));

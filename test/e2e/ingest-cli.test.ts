@@ -328,7 +328,12 @@ describe("vbulk ingest: bad commands change nothing", () => {
     assert.match(status.message, /no photo could be read; no catalog\.json was written/);
     const json = await runCli(["ingest", dir, "--json"]);
     assert.equal(json.code, 1);
-    assert.equal(JSON.parse(json.stdout).written, false);
+    const doc = JSON.parse(json.stdout);
+    assert.equal(doc.written, false);
+    // Like every failing --json command, an `error` (before: only `written: false`, so `jq .error` read null).
+    assert.equal(doc.error?.code, "BAD_INPUT");
+    assert.match(doc.error?.message ?? "", /none of the 2 photos could be read: no catalog was written/);
+    assert.equal(doc.errors.length, 2, "and what each photo said");
     // The review page's « Analyser les photos » says it too, not only per photo.
     const job = startIngest(dir, dir);
     while (job.running) await sleep(20);
