@@ -26,7 +26,10 @@ export function parseFlag<T extends z.ZodType>(
     "BAD_USAGE",
     `Expected ${r.error.issues[0]?.message ?? "a valid value"} for ${where} but received ${JSON.stringify(value)}`,
     {
-      hint: `See \`vbulk --help\` and the README's Configuration section.`,
+      // A flag with an env variable is a setting (README "Configuration"); one without is the command's own.
+      hint: env
+        ? "See the command's --help and the README's Configuration section."
+        : `See the command's --help for ${flag}.`,
     },
   );
 }
