@@ -89,6 +89,17 @@
  *   (77.8%). Seven were looked at: a two-pack of vest tops (black and white, labelled white), another (black and
  *   grey, labelled grey), two scrunchies (black and pink, labelled orange), gold rings labelled green, a gold
  *   necklace labelled orange, a black dress labelled brown, a white boot with a black sole (named black).
+ * Session 10, from 75.3% / 77.0% (hm-colour-dev per photo / madison-multiview garments, true grouping):
+ *   - a cluster's lightness read from its lit part (the p-th percentile of its pixels' L instead of the mean:
+ *     shading only darkens, so a fabric's own lightness is nearer its brighter pixels), p 0.5, 0.65, 0.8:
+ *     75.0%, 74.4%, 71.9% / 77.0%, 74.7%, 72.4%; with photoBlackL 14-17 and photoWhiteL 93-95 recalibrated for it,
+ *     74.2-75.3% / 74.7-75.9%. Charcoal and indigo garments read L 12-16 whichever part is read;
+ *   - dark colours' chroma stretched more (x (Ld / L)^q above 1, the survey's hue words holding for saturation
+ *     C/L rather than chroma: hm-colour-dev's "Khaki green" sweaters are RGB (59,58,53), C 3.4 at L 24), Ld 30-60,
+ *     q 0.5-1.5: 60.6-71.7% / 54.0-78.2%: dark greys and blacks turn green and brown faster than olives do.
+ *   The misses' pixels were checked against the extraction (11x11 patches at the garment's centre): the extracted
+ *   Lab is the garment's (0863644006: patch L 24.4, a -0.7, b 3.3; extracted 23, -1, 3), so these are naming
+ *   and label questions, not sampling ones.
  * After the anchoring (74.2% / 77.0%):
  *   - an article's colour as the geometric mean of its photos' colour shares (the colour every photo holds, the
  *     product rather than one shot's trousers) instead of their sum: madison-multiview garments 72.4-75.9% for
