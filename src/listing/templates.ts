@@ -104,27 +104,37 @@ function budgetOf(ctx: Context): RenderBudget | undefined {
 
 type ToValue = (v: unknown) => unknown;
 
+/**
+ * How a number prints in a listing of `lang`: a whole number as it is, any other with two decimals, the French
+ * way in French ({{ price }} € → « 12,50 € », not « 12.5 € »; "12.50" in English).
+ */
+export function numberText(n: number, lang: string): string {
+  const text = Number.isInteger(n) ? String(n) : n.toFixed(2);
+  return lang === "fr" ? text.replace(".", ",") : text;
+}
+
 /** The characters `value` prints as (as LiquidJS prints: a list joined, null as nothing), counted up to `cap`. */
-function printedSize(value: unknown, toValue: ToValue, cap: number): number {
+function printedSize(value: unknown, toValue: ToValue, cap: number, lang: string): number {
   const v = toValue(value);
   if (v === null || v === undefined) return 0;
   if (typeof v === "string") return v.length;
   if (Array.isArray(v)) {
     let n = 0;
     for (const item of v) {
-      n += printedSize(item, toValue, cap - n);
+      n += printedSize(item, toValue, cap - n, lang);
       if (n > cap) break;
     }
     return n;
   }
-  return String(v).length;
+  return typeof v === "number" ? numberText(v, lang).length : String(v).length;
 }
 
 /** The text `value` prints as, once printedSize has allowed it. */
-function printed(value: unknown, toValue: ToValue): string {
+function printed(value: unknown, toValue: ToValue, lang: string): string {
   const v = toValue(value);
   if (v === null || v === undefined) return "";
-  return Array.isArray(v) ? v.map((item) => printed(item, toValue)).join("") : String(v);
+  if (Array.isArray(v)) return v.map((item) => printed(item, toValue, lang)).join("");
+  return typeof v === "number" ? numberText(v, lang) : String(v);
 }
 
 /** An output buffer (the template's, each capture's) that counts and caps what is written to it. */
@@ -133,12 +143,14 @@ class CappedEmitter {
   constructor(
     private readonly budget: RenderBudget,
     private readonly toValue: ToValue,
+    private readonly lang: string,
   ) {}
   write(html: unknown): void {
-    const size = printedSize(html, this.toValue, this.budget.limits.maxTextChars - this.buffer.length);
+    const cap = this.budget.limits.maxTextChars - this.buffer.length;
+    const size = printedSize(html, this.toValue, cap, this.lang);
     this.budget.charge(size);
     this.budget.text(this.buffer.length + size);
-    this.buffer += printed(html, this.toValue);
+    this.buffer += printed(html, this.toValue, this.lang);
   }
 }
 
@@ -148,7 +160,10 @@ class CappedEmitter {
  * layout are removed) and counted work (RenderBudget, DEFAULTS.templates): every text it builds, every character
  * it writes or filters and every step it takes, so no template can exhaust memory or take minutes.
  */
-async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; Context: typeof Context }> {
+async function createEngine(
+  limits: TemplateLimits,
+  lang: string,
+): Promise<{ engine: Liquid; Context: typeof Context }> {
   // Loaded here, not at start-up: only `plan` renders templates (liquidjs costs every other command ~40 ms).
   const liquid = await import("liquidjs");
   const engine = new liquid.Liquid({
@@ -208,7 +223,11 @@ async function createEngine(limits: TemplateLimits): Promise<{ engine: Liquid; C
   const renderTemplates = renderer.renderTemplates.bind(renderer);
   renderer.renderTemplates = (templates, ctx, emitter) => {
     const budget = budgetOf(ctx);
-    return renderTemplates(templates, ctx, emitter ?? (budget && new CappedEmitter(budget, liquid.toValue)));
+    return renderTemplates(
+      templates,
+      ctx,
+      emitter ?? (budget && new CappedEmitter(budget, liquid.toValue, lang)),
+    );
   };
   return { engine, Context: liquid.Context };
 }
@@ -311,7 +330,7 @@ export async function loadTemplates(
 ): Promise<ListingTemplates> {
   const root = resolve(dir);
   const folder = join(root, lang);
-  const { engine, Context } = await createEngine(limits);
+  const { engine, Context } = await createEngine(limits, lang);
   const load = async (name: string, field: ListingTemplate["field"]): Promise<ListingTemplate> => {
     const path = join(folder, name);
     const src = await readTemplate(path, root, limits);

@@ -114,6 +114,29 @@ describe("vbulk plan: the default plan", () => {
     assert.equal(fr.plan.items[0].title, "Hoodie femme");
   });
 
+  it("{{ price }} prints the French way in French (« 12,50 € »), with two decimals in English", async () => {
+    // Audit (plan 7): a French template's `{{ price }} €` gave « 12.5 € ».
+    const dir = await three();
+    const tpl = await tempDir("vbulk-tpl-");
+    for (const [lang, title] of [
+      ["fr", "{{ category }} {{ price }} €, lot {{ price | times: 2 }} €"],
+      ["en", "{{ category }} €{{ price }}"],
+    ]) {
+      await mkdir(join(tpl, lang!));
+      await writeFile(join(tpl, lang!, "title.njk"), title!);
+      await writeFile(join(tpl, lang!, "description.njk"), "{{ category }}.");
+    }
+    const fr = await plan(dir, ["--templates", tpl, "--set", "c1.price=12,5"]);
+    assert.equal(fr.code, 0, fr.stderr);
+    assert.deepEqual(
+      fr.plan.items.map((i: { title: string }) => i.title),
+      ["Hoodie 12,50 €, lot 25 €", "T-shirt 20 €, lot 40 €", "Jean 20 €, lot 40 €"],
+    );
+    const en = await plan(dir, ["--lang", "en"]);
+    assert.equal(en.code, 0, en.stderr);
+    assert.equal(en.plan.items[0].title, "Hoodie €12.50");
+  });
+
   it("an unknown category is marked needs_review, not guessed", async () => {
     const dir = await catalogFixture([{ category: "unknown", color: "gris", photos: ["a.jpg"] }]);
     const { plan: p } = await plan(dir, ["--gender", "homme"]);
