@@ -44,6 +44,19 @@ async function withEnv<T>(name: string, value: string, fn: () => Promise<T>): Pr
   }
 }
 
+/** plan.json with `rules[field] = value` (a hand edit) is refused by `vbulk plan`: exit 2 saying `shown`, naming
+ *  plan.json and not the flags or the configuration, plan.json untouched. */
+async function refusedRule(dir: string, good: object, field: string, value: unknown, shown: RegExp) {
+  const { rules } = good as { rules: object };
+  const text = JSON.stringify({ ...good, rules: { ...rules, [field]: value } }, null, 2);
+  await writeFile(join(dir, "plan.json"), text);
+  const r = await runCli(["plan", dir], { env: testEnv() });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, shown);
+  assert.doesNotMatch(r.stderr, /Check the flags|Invalid configuration|unexpected/i);
+  assert.equal(await readFile(join(dir, "plan.json"), "utf8"), text, "plan.json untouched");
+}
+
 describe("plan.json's rules: a bad stored value names plan.json and the field", () => {
   it('default_price 0, brand "", a price with 3 decimals: exit 2, plan.json untouched', async () => {
     // Before: "Invalid configuration: plan.defaultPrice … Check the flags, the VBULK_* variables and the config
@@ -56,13 +69,7 @@ describe("plan.json's rules: a bad stored value names plan.json and the field", 
       ["brand", "", /plan\.json: rules\.brand: /],
       ["prices", { hoodie: 12.345 }, /plan\.json: rules\.prices\.hoodie: a price with at most 2 decimals/],
     ] as const) {
-      const text = JSON.stringify({ ...good, rules: { ...good.rules, [field]: value } }, null, 2);
-      await writeFile(join(dir, "plan.json"), text);
-      const r = await runCli(["plan", dir], { env: testEnv() });
-      assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, shown);
-      assert.doesNotMatch(r.stderr, /Check the flags|unexpected/i);
-      assert.equal(await readFile(join(dir, "plan.json"), "utf8"), text, "plan.json untouched");
+      await refusedRule(dir, good, field, value, shown);
     }
   });
 
@@ -178,13 +185,7 @@ describe("plan.json's rules changed by hand", () => {
       ],
       ["brand", "   ", /plan\.json: rules\.brand: a text that is not only spaces/],
     ] as const) {
-      const text = JSON.stringify({ ...good, rules: { ...good.rules, [field]: value } }, null, 2);
-      await writeFile(join(dir, "plan.json"), text);
-      const r = await runCli(["plan", dir], { env: testEnv() });
-      assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, shown);
-      assert.doesNotMatch(r.stderr, /Check the flags|Invalid configuration|unexpected/i);
-      assert.equal(await readFile(join(dir, "plan.json"), "utf8"), text, "plan.json untouched");
+      await refusedRule(dir, good, field, value, shown);
     }
   });
 });
