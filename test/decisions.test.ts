@@ -502,7 +502,7 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
     const { items, out } = await plan();
     assert.equal(items.c4.title, "Pull jaune vintage");
     assert.equal(items.c4.price, 25);
-    assert.match(out, /edits kept \(most of its photos are the same\): c4/);
+    assert.match(out, /edits kept \(the same garment: most of its photos, or all of those left\): c4/);
     await decide(dir, { op: "split", photos: [shaOf("IMG_0007.jpg")] });
     const split = await plan();
     assert.equal(split.items.c2.photos.length, 3, "blue keeps c2");

@@ -79,6 +79,10 @@ describe("article ids follow their article (defect 2)", () => {
     // title and price aside as if the garment had gone).
     assert.deepEqual(assignArticleIds([["C"]], previous).ids, ["c2"]);
     assert.deepEqual(assignArticleIds([["C", "N"]], previous).ids, ["c2"], "with a photo added");
+    // What is left of two garments put together by a regrouping is neither (before: the first took c1's edits).
+    assert.deepEqual(assignArticleIds([["A", "C"]], previous).ids, ["c9"]);
+    // One photo left among new ones is not enough to say which garment the new photos are.
+    assert.deepEqual(assignArticleIds([["C", "N", "M"]], previous).ids, ["c9"]);
   });
 
   it("a run in which no photo could be read keeps the previous catalog", async () => {

@@ -446,7 +446,9 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
       ),
     );
   if (changes.carried.length)
-    io.out(`photos changed, edits kept (most of its photos are the same): ${changes.carried.join(", ")}`);
+    io.out(
+      `photos changed, edits kept (the same garment: most of its photos, or all of those left): ${changes.carried.join(", ")}`,
+    );
   if (changes.reset.length)
     io.out(
       c.yellow(

@@ -51,8 +51,18 @@ export function assignArticleIds(
       const overlaps = new Map<number, number>();
       for (const s of new Set(shas))
         for (const b of holders.get(s) ?? []) overlaps.set(b, (overlaps.get(b) ?? 0) + 1);
+      const size = new Set(shas).size;
       for (const [b, overlap] of overlaps)
-        if (sameGarment(overlap, before[b]!.shas.size, present[b]!)) pairs.push({ a, b, overlap });
+        if (
+          sameGarment({
+            held: overlap,
+            had: before[b]!.shas.size,
+            present: present[b]!,
+            size,
+            others: [...overlaps].reduce((n, [o, k]) => (o === b ? n : n + k), 0),
+          })
+        )
+          pairs.push({ a, b, overlap });
     });
     pairs.sort((x, y) => y.overlap - x.overlap || x.a - y.a || x.b - y.b);
     for (const { a, b } of pairs) {
@@ -69,9 +79,21 @@ export function assignArticleIds(
   return { ids: out, nextId: next, knownIds: known };
 }
 
-/** An article still holds more than half of the `had` photos an earlier one had (`held` of them), or all of the
- *  `present` ones that are still in some article (the others were deleted or taken out, none went elsewhere): the
- *  same garment, which keeps its id (and, in the plan, its edits). A split in two halves keeps neither. */
-export function sameGarment(held: number, had: number, present: number): boolean {
-  return held * 2 > had || (held > 0 && held === present);
+/**
+ * Whether an article is the same garment as an earlier one, so that it keeps its id (and, in the plan, its edits):
+ * it holds more than half of the `had` photos the earlier one had (`held` of them); or it holds all of them that are
+ * still in some article (`present`: the others were deleted or taken out, none went elsewhere), they are at least
+ * half of its own `size` photos, and none of its photos was another earlier article's (`others`): a blurred shot of
+ * a 2-photo article thrown away, not two half-garments a regrouping put together (each would hold "all that is
+ * left" of its own: the one that came first took the other's edits). A split in two halves keeps neither.
+ */
+export function sameGarment(g: {
+  held: number;
+  had: number;
+  present: number;
+  size: number;
+  others: number;
+}): boolean {
+  if (g.held * 2 > g.had) return true;
+  return g.held > 0 && g.held === g.present && g.others === 0 && g.held * 2 >= g.size;
 }

@@ -245,7 +245,7 @@ export interface PlanRules {
 export interface PlanChanges {
   added: string[];
   kept: string[];
-  /** Articles whose photos changed but that kept most of them: the same garment, its edits kept. */
+  /** Articles whose photos changed but that are the same garment (ingest/ids.ts sameGarment): its edits kept. */
   carried: string[];
   /** Articles whose photos changed (most of them): their manual edits could not be carried over. */
   reset: string[];
@@ -320,6 +320,10 @@ export function buildPlan(
     changes.setAside.push(p.cluster_id);
   };
   const inCatalog = new Set(catalog.items.flatMap((a) => a.photos));
+  // Which previous plan item each photo was planned in.
+  const plannedElsewhere = new Map(
+    (previous?.items ?? []).flatMap((p) => p.photos.map((f) => [f, p.cluster_id] as const)),
+  );
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
@@ -330,11 +334,15 @@ export function buildPlan(
     const mostKept =
       prev &&
       !same &&
-      sameGarment(
-        prev.photos.filter((f) => held.has(f)).length,
-        prev.photos.length,
-        prev.photos.filter((f) => inCatalog.has(f)).length,
-      );
+      sameGarment({
+        held: prev.photos.filter((f) => held.has(f)).length,
+        had: prev.photos.length,
+        present: prev.photos.filter((f) => inCatalog.has(f)).length,
+        size: held.size,
+        others: article.photos.filter(
+          (f) => plannedElsewhere.get(f) !== undefined && plannedElsewhere.get(f) !== prev.cluster_id,
+        ).length,
+      });
     // The same photos as a set-aside article's (a decision undone): its edits come back, before any carried by id.
     const back = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
     let edits: Partial<Editable> = {};

@@ -14,6 +14,17 @@ const three = () =>
     { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
   ]);
 
+/** A templates folder with these title templates per language (descriptions: the category). */
+async function titleTemplates(titles: Record<string, string>): Promise<string> {
+  const tpl = await tempDir("vbulk-tpl-");
+  for (const [lang, title] of Object.entries(titles)) {
+    await mkdir(join(tpl, lang));
+    await writeFile(join(tpl, lang, "title.njk"), title);
+    await writeFile(join(tpl, lang, "description.njk"), "{{ category }}.");
+  }
+  return tpl;
+}
+
 async function plan(dir: string, args: string[] = [], env: Record<string, string> = {}) {
   const r = await runCli(["plan", dir, "--json", ...args], { env: testEnv(env) });
   return { ...r, plan: r.code === 0 ? JSON.parse(r.stdout) : null };
@@ -97,15 +108,10 @@ describe("vbulk plan: the default plan", () => {
     assert.equal(p.items[0].vinted.status_id, 2);
 
     // {{ gender }} in the listing's language (before: "for femme" in an English title).
-    const tpl = await tempDir("vbulk-tpl-");
-    for (const [lang, title] of [
-      ["en", "{{ category }} for {{ gender }}"],
-      ["fr", "{{ category }} {{ gender }}"],
-    ]) {
-      await mkdir(join(tpl, lang!));
-      await writeFile(join(tpl, lang!, "title.njk"), title!);
-      await writeFile(join(tpl, lang!, "description.njk"), "{{ category }}.");
-    }
+    const tpl = await titleTemplates({
+      en: "{{ category }} for {{ gender }}",
+      fr: "{{ category }} {{ gender }}",
+    });
     const en = await plan(dir, ["--templates", tpl, "--gender", "homme"]);
     assert.equal(en.code, 0, en.stderr);
     assert.equal(en.plan.items[0].title, "Hoodie for men");
@@ -117,15 +123,10 @@ describe("vbulk plan: the default plan", () => {
   it("{{ price }} prints the French way in French (« 12,50 € »), with two decimals in English", async () => {
     // Audit (plan 7): a French template's `{{ price }} €` gave « 12.5 € ».
     const dir = await three();
-    const tpl = await tempDir("vbulk-tpl-");
-    for (const [lang, title] of [
-      ["fr", "{{ category }} {{ price }} €, lot {{ price | times: 2 }} €"],
-      ["en", "{{ category }} €{{ price }}"],
-    ]) {
-      await mkdir(join(tpl, lang!));
-      await writeFile(join(tpl, lang!, "title.njk"), title!);
-      await writeFile(join(tpl, lang!, "description.njk"), "{{ category }}.");
-    }
+    const tpl = await titleTemplates({
+      fr: "{{ category }} {{ price }} €, lot {{ price | times: 2 }} €",
+      en: "{{ category }} €{{ price }}",
+    });
     const fr = await plan(dir, ["--templates", tpl, "--set", "c1.price=12,5"]);
     assert.equal(fr.code, 0, fr.stderr);
     assert.deepEqual(
@@ -234,6 +235,25 @@ describe("vbulk plan: edits survive", () => {
         ["c2", 20],
       ],
     );
+  });
+
+  it("what is left of two garments put together is neither's: no edits carried", async () => {
+    // Review: c2 and c3 each lost a photo to the bin and a regrouping put their last photos together; c2's title
+    // and price went onto the pair, and the run said "edits kept (most of its photos are the same)".
+    const dir = await three();
+    await plan(dir, ["--set", "c2.price=12", "--set", "c3.price=33"]);
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0005.jpg", "IMG_0007.jpg"] },
+      ],
+      dir,
+    );
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /photos changed, edits not carried over: c2/);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.equal(p.items[1].price, 20);
   });
 
   it("an article whose other photos were only deleted keeps its edits, a photo added or not", async () => {
