@@ -1,7 +1,8 @@
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { resolveConfig } from "../core/config.js";
-import { plural, printable } from "../core/text.js";
+import { plural, printable, shellWord } from "../core/text.js";
 import { GROUPING_METHODS } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
@@ -177,14 +178,14 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
       const message = result.keptPrevious
         ? `none of the ${plural(catalog.summary.files, "photo")} could be read: ${printable(result.catalogPath)} of the previous run was kept as it was.`
         : `none of the ${plural(catalog.summary.files, "photo")} could be read: no catalog was written.`;
-      const hint =
-        "fix what the errors above say (a disk, a permission, a broken copy) and run the same command again.";
-      // The document every failing --json command prints (`error`), with what each photo said (`errors`).
+      const hint = `fix what ${io.json ? "each photo's error in `errors` says" : "the errors above say"} (a disk, a permission, a broken copy) and run the same command again.`;
+      // The document every failing --json command prints (`error`), with what each photo said (`errors`). Not
+      // BAD_INPUT, which is a usage mistake (exit 2): the photos could not be read (exit 1).
       if (io.json)
         io.out(
           JSON.stringify(
             {
-              error: { code: "BAD_INPUT", message, hint },
+              error: { code: "BAD_FILE", message, hint },
               ...summaryJson(catalog, result.catalogPath, result.logPath),
               written: false,
             },
@@ -286,7 +287,7 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
   }
   io.out(`catalog: ${printable(catalogPath)}\nlog:     ${printable(logPath)}`);
   if (s.photos === 0) return;
-  const dir = printable(catalogPath.replace(/\/catalog\.json$/, ""));
+  const dir = shellWord(dirname(catalogPath));
   io.out(
     c.dim(
       `next: \`${vbulkAs()} review ${dir}\` to see every article and fix the grouping, then \`${vbulkAs()} plan ${dir}\``,

@@ -115,11 +115,4 @@ export async function workingFolder(dirArg: string): Promise<string> {
   return dir;
 }
 
-/**
- * How the seller typed vbulk, for the `next:` lines they paste: "npx vbulk" when npm ran it (`npx vbulk` or
- * `npm exec vbulk` set npm_command=exec), else "vbulk" (on the PATH after `npm link`). Pasting `vbulk …` after an
- * `npx vbulk …` gave "command not found" on a clone that was not linked.
- */
-export function vbulkAs(env: NodeJS.ProcessEnv = process.env): string {
-  return env.npm_command === "exec" ? "npx vbulk" : "vbulk";
-}
+export { vbulkAs } from "../core/text.js";

@@ -20,6 +20,15 @@ export function printable(text: string): string {
   });
 }
 
+/**
+ * How the seller typed vbulk, for the commands they paste from `next:` lines and hints: "npx vbulk" when npm ran it
+ * (`npx vbulk` or `npm exec vbulk` set npm_command=exec), else "vbulk" (on the PATH after `npm link`). Pasting
+ * `vbulk …` after an `npx vbulk …` gave "command not found" on a clone that was not linked.
+ */
+export function vbulkAs(env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_command === "exec" ? "npx vbulk" : "vbulk";
+}
+
 /** A path for a command line the seller pastes: as it is when the shell leaves it so, else in single quotes
  *  ("~/Mes photos" → '~/Mes photos'); printable either way. */
 export function shellWord(text: string): string {

@@ -2,7 +2,7 @@ import { basename, join, relative, sep } from "node:path";
 import type { Config } from "../core/config.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
-import { shellWord } from "../core/text.js";
+import { shellWord, vbulkAs } from "../core/text.js";
 import type { ModelEvent } from "../model/download.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { notTaken } from "../sources/types.js";
@@ -297,7 +297,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       emit({
         type: "warning",
         message: `${CATALOG_FILE} was edited by hand since vbulk wrote it: your version is kept as ${basename(edited)}, and ${CATALOG_FILE} is written anew from the photos.`,
-        hint: `Every ingest rewrites catalog.json. Change an article's type or colour in the plan instead (\`vbulk plan ${shellWord(src.outDir)} --set c3.color=rouge\`, or on the review page), which later runs keep; regroup photos on the review page.`,
+        hint: `Every ingest rewrites catalog.json. Change an article's type or colour in the plan instead (\`${vbulkAs()} plan ${shellWord(src.outDir)} --set c3.color=rouge\`, or on the review page), which later runs keep; regroup photos on the review page.`,
       });
     const { catalogPath, logPath } = await writeResults(src.outDir, catalog).catch((err: unknown) => {
       throw fileSystemError(err, src.outDir, "write the catalog in");

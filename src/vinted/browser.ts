@@ -8,6 +8,7 @@ import type { Config } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { isAlive } from "../core/process.js";
+import { shellWord, vbulkAs } from "../core/text.js";
 import type { StorageState } from "./session.js";
 
 // Loaded when a browser is needed, not at start-up: importing playwright-core cost every command (ingest and
@@ -112,8 +113,7 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** This process's command line as a person would type it again (`vbulk execute ./photos --yes`), for a hint. */
 function sameCommand(): string {
-  const quote = (a: string) => (/^[\w./:=,@+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
-  return ["vbulk", ...process.argv.slice(2).map(quote)].join(" ");
+  return [vbulkAs(), ...process.argv.slice(2).map(shellWord)].join(" ");
 }
 
 /**

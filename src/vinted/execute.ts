@@ -6,7 +6,7 @@ import { writeFileAtomic } from "../core/atomic.js";
 import type { Config } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
-import { shellWord } from "../core/text.js";
+import { shellWord, vbulkAs } from "../core/text.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import type { Plan, PlanItem } from "../listing/plan.js";
 import { CatalogPhotos } from "../review/security.js";
@@ -96,7 +96,7 @@ export function checkPlanCurrent(items: PlanItem[], catalog: Catalog, dir: strin
     "BAD_USAGE",
     `Expected plan.json to list the catalog's photos but ${stale.map((i) => i.cluster_id).join(", ")} changed since the plan was made (a decision in vbulk review, or a new ingest): nothing was sent`,
     {
-      hint: `Run \`vbulk plan ${shellWord(dir)}\` again (« Générer le plan » on the page): your edits are kept. Then run this again.`,
+      hint: `Run \`${vbulkAs()} plan ${shellWord(dir)}\` again (« Générer le plan » on the page): your edits are kept. Then run this again.`,
     },
   );
 }
@@ -145,7 +145,9 @@ export async function checkItem(dir: string, item: PlanItem): Promise<string[]> 
   }
   if (item.vinted.status_id === null) problems.push("condition has no Vinted id");
   if (item.vinted.catalog_id === null && !item.needs_review.length)
-    problems.push("no Vinted catalogue id: run `vbulk plan` again (or `vbulk vinted sync`)");
+    problems.push(
+      `no Vinted catalogue id: run \`${vbulkAs()} plan ${shellWord(dir)}\` again (or \`${vbulkAs()} vinted sync\`)`,
+    );
   return problems;
 }
 
@@ -180,7 +182,7 @@ export function writesNeeded(item: PlanItem, j: JournalItem | undefined, publish
  * none it can tell is this article's: a second listing of an article published by hand).
  */
 function leaveAlone(id: string, dir: string): string {
-  return `\`vbulk plan ${shellWord(dir)} --exclude ${id}\` so vbulk leaves it alone`;
+  return `\`${vbulkAs()} plan ${shellWord(dir)} --exclude ${id}\` so vbulk leaves it alone`;
 }
 
 class Stop extends Error {

@@ -52,6 +52,18 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal(catalog.items.length, 5);
   });
 
+  it("the next: line's commands work when pasted, for a folder with a space in its name", async () => {
+    // Review: `next: \`vbulk review /tmp/…/Mes photos\`` pasted gave "too many arguments for 'review'".
+    const dir = join(await tempDir("vbulk-space-"), "Mes photos");
+    await mkdir(dir);
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const next = /next: `vbulk review (.+?)` .* then `vbulk plan (.+?)`/.exec(r.stdout);
+    assert.deepEqual(next?.slice(1), [`'${dir}'`, `'${dir}'`], r.stdout);
+  });
+
   it("--json prints the catalog summary and nothing else on stdout", async () => {
     const dir = await copyFixture("grouping");
     const r = await runCli(["ingest", dir, "--json"]);
@@ -331,7 +343,7 @@ describe("vbulk ingest: bad commands change nothing", () => {
     const doc = JSON.parse(json.stdout);
     assert.equal(doc.written, false);
     // Like every failing --json command, an `error` (before: only `written: false`, so `jq .error` read null).
-    assert.equal(doc.error?.code, "BAD_INPUT");
+    assert.equal(doc.error?.code, "BAD_FILE", "the photos, not the command: exit 1");
     assert.match(doc.error?.message ?? "", /none of the 2 photos could be read: no catalog was written/);
     assert.equal(doc.errors.length, 2, "and what each photo said");
     // The review page's « Analyser les photos » says it too, not only per photo.
