@@ -409,14 +409,18 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     if (writes > 0) {
       // The questions are asked on stderr and answered on stdin: stdout may go to a file (--json > out.json).
       const tty = process.stdin.isTTY === true && process.stderr.isTTY === true;
+      // Which of the two is not a terminal, for the refusal: "none" was false for a seller at a terminal with 2>log.
+      const missing = !process.stdin.isTTY
+        ? "stdin is not a terminal (a script, cron or CI)"
+        : "stderr, where the question is asked, goes to a file or a pipe";
       try {
         if (toPublish.length) {
           if (!tty)
             throw new VbulkError(
               "BAD_USAGE",
-              "Expected a terminal to confirm --no-dry-run but there is none (script, cron or CI): nothing was sent",
+              `Expected a terminal to confirm --no-dry-run but ${missing}: nothing was sent`,
               {
-                hint: "Publishing always asks a person. Run it by hand in a terminal, or drop --no-dry-run to make drafts only.",
+                hint: "Publishing always asks a person. Run it by hand in a terminal, stderr not redirected (stdout may go to a file), or drop --no-dry-run to make drafts only.",
               },
             );
           io.err(`These ${toPublish.length} articles will be PUBLISHED on ${site} (visible to everyone):`);
@@ -440,9 +444,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
           if (!tty)
             throw new VbulkError(
               "BAD_USAGE",
-              "Expected --yes or a terminal to confirm the writes (stdin and stderr, where the question is asked) but there is neither: nothing was sent",
+              `Expected --yes or a terminal to confirm the writes but ${missing}: nothing was sent`,
               {
-                hint: "Check what will be sent with --check, then run again with --yes.",
+                hint: "Check what will be sent with --check, then run again with --yes (or in a terminal, stderr not redirected).",
               },
             );
           const ok = await (await import("@inquirer/prompts")).confirm(

@@ -211,6 +211,15 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(p.code, 2);
     assert.match(p.stderr, /Expected a terminal to confirm --no-dry-run/);
     assert.equal(replica.log.length, 0, "not even a page was opened");
+
+    // At a terminal with stderr sent to a file, the refusal says that, not "there is none (script, cron or CI)".
+    const errFile = join(dir, "err.log");
+    const redirected = await inTerminal(["execute", dir, "--no-dry-run"], "", env(), { stderr: errFile });
+    assert.equal(redirected.code, 2);
+    assert.match(
+      await readFile(errFile, "utf8"),
+      /Expected a terminal to confirm --no-dry-run but stderr, where the question is asked, goes to a file or a pipe/,
+    );
   });
 
   it("SIGKILL after a photo upload, after a draft create: the re-run makes one draft per article, no photo twice", async () => {
@@ -460,7 +469,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     await fresh();
     const dir = await planned();
     const outFile = join(dir, "out.json");
-    const r = await inTerminal(["execute", dir, "--json"], "n\r", env(), outFile);
+    const r = await inTerminal(["execute", dir, "--json"], "n\r", env(), { stdout: outFile });
     outputs.push(r.output);
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /Send \d+ writes to Vinted/, "asked in the terminal");
@@ -492,7 +501,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     await unchanged("no browser");
 
     const outFile = join(dir, "prompt.out");
-    const no = await inTerminal([...args, "--json"], "n\r", env(), outFile);
+    const no = await inTerminal([...args, "--json"], "n\r", env(), { stdout: outFile });
     outputs.push(no.output);
     assert.equal(no.code, 0, no.output);
     await unchanged("the seller answered no");
@@ -1004,18 +1013,19 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
 
 /**
  * Runs the CLI inside a pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. With
- * `stdoutFile`, the CLI's stdout goes to that file (stdin and stderr, where the questions are, stay the terminal):
- * `output` is stderr alone.
+ * `files.stdout` (or `files.stderr`), that stream goes to the file instead of the terminal: `output` is the rest.
  */
 function inTerminal(
   args: string[],
   keys: string | (() => Promise<string>),
   env: NodeJS.ProcessEnv,
-  stdoutFile?: string,
+  files: { stdout?: string; stderr?: string } = {},
 ): Promise<{ code: number | null; output: string }> {
   const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
   const command =
-    [process.execPath, BIN, ...args].map(quote).join(" ") + (stdoutFile ? ` >${quote(stdoutFile)}` : "");
+    [process.execPath, BIN, ...args].map(quote).join(" ") +
+    (files.stdout ? ` >${quote(files.stdout)}` : "") +
+    (files.stderr ? ` 2>${quote(files.stderr)}` : "");
   return new Promise((resolve) => {
     const child: ChildProcess = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
       env: { ...env, TERM: "dumb", NO_COLOR: "1" },
