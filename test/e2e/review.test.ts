@@ -1167,6 +1167,27 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       await fresh.close();
     }
   });
+
+  it("a plan.json it cannot read is said on the page, which comes back once the file is mended", async () => {
+    // Review: the page stayed on « Chargement… » for good; the server's refusal was only in the console.
+    const path = join(dir, "plan.json");
+    const good = await readFile(path, "utf8");
+    await writeFile(path, good.slice(0, good.length / 2));
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(review.url);
+      const said = fresh.locator("p.message.error");
+      await said.getByText(/plan\.json/).waitFor();
+      assert.match((await said.textContent()) ?? "", /Expected valid JSON in .*plan\.json/);
+      assert.equal(await fresh.getByText("Chargement…").count(), 0);
+      await writeFile(path, good);
+      await fresh.locator('[data-article="c1"]').waitFor();
+      assert.equal(await said.count(), 0, "the message goes once the file is mended");
+    } finally {
+      await fresh.close();
+      await writeFile(path, good);
+    }
+  });
 });
 
 describe("vbulk review exit codes", () => {

@@ -165,10 +165,14 @@ class ApiError extends Error {
  */
 class ServerGone extends Error {}
 
-/** A thrown error as the page shows it: message and hint (a hint was dropped before: the seller saw no way out). */
-function notice(err: unknown, extra = ""): Notice {
-  const text = `${(err as Error).message}${extra ? ` ${extra}` : ""}`;
-  return { text, hint: err instanceof ApiError ? err.hint : null };
+/**
+ * A thrown error as the page shows it: message and hint (a hint was dropped before: the seller saw no way out),
+ * worded when shown: the page's own "server gone" follows a switch of language, a server's message stays as said.
+ */
+function notice(err: unknown): () => Notice {
+  if (err instanceof ServerGone) return () => ({ text: t(lang, "serverGone") });
+  const fixed = { text: (err as Error).message, hint: err instanceof ApiError ? err.hint : null };
+  return () => fixed;
 }
 
 /** An error or message with its "what to do" line under it. */
@@ -282,6 +286,31 @@ async function load(): Promise<void> {
   render();
 }
 
+/** Whether the last load was refused (a plan.json or catalog.json the server cannot read): its message is shown. */
+let loadRefused = false;
+
+/**
+ * load(), saying why when the server refuses (before: the first load's refusal stayed in the console and the page
+ * on « Chargement… » for good); polls call it again, so the page comes back once the file is mended.
+ */
+async function reload(): Promise<void> {
+  try {
+    await load();
+    if (loadRefused) {
+      loadRefused = false;
+      message = () => ({ text: "" });
+      render();
+    }
+  } catch (err) {
+    if (err instanceof ServerGone) throw err;
+    // Once per refusal, not on every poll: a render moves the caret of a seller typing meanwhile.
+    const said = loadRefused ? message().text : null;
+    loadRefused = true;
+    message = notice(err);
+    if (message().text !== said) render();
+  }
+}
+
 /** What a save did to the seller's earlier edits (the server's SaveChanges). */
 interface EditChanges {
   reset: { id: string; fields: string[] }[];
@@ -319,8 +348,7 @@ async function act(path: string, body: unknown, done?: () => string): Promise<vo
     state = next;
     message = () => ({ text: done?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
   } catch (err) {
-    const n = notice(err);
-    message = () => n;
+    message = notice(err);
   }
   render();
 }
@@ -979,8 +1007,7 @@ function actions(): HTMLElement {
                   });
                   message = () => ({ text: "" });
                 } catch (err) {
-                  const n = notice(err);
-                  message = () => n;
+                  message = notice(err);
                 }
                 render();
               },
@@ -1119,7 +1146,12 @@ function render(): void {
   );
   root.append(top);
   if (!state) {
-    root.append(h("p", {}, t(lang, "loading")));
+    const refused = message();
+    root.append(
+      refused.text
+        ? noticeView(refused, { class: "message error", role: "alert" })
+        : h("p", {}, t(lang, "loading")),
+    );
     return;
   }
   const cat = state.catalog;
@@ -1247,8 +1279,7 @@ async function uploadZip(file: File): Promise<void> {
     if (!res.ok) throw new Error(data.error ?? res.statusText);
     activity = data;
   } catch (err) {
-    const n = notice(err);
-    message = () => n;
+    message = notice(err);
   }
   render();
 }
@@ -1263,7 +1294,7 @@ async function poll(): Promise<void> {
       (activity?.ingest?.running && !next.ingest?.running) ||
       (terminalIngest && next.status?.state !== "running");
     activity = next;
-    if (ingestEnded) await load();
+    if (ingestEnded || !state || loadRefused) await reload();
     if (changed && !document.querySelector("dialog[open]") && !root.contains(document.activeElement))
       render();
     else if (changed) {
@@ -1278,7 +1309,7 @@ async function poll(): Promise<void> {
       !document.querySelector("dialog[open]") &&
       !root.contains(document.activeElement)
     )
-      await load();
+      await reload();
   } catch (err) {
     // The server stopped: the page keeps what it shows, and says so once.
     if (err instanceof ServerGone) showServerDown();
@@ -1295,4 +1326,8 @@ function showServerDown(): void {
 }
 
 render();
-void load().then(poll);
+void reload()
+  .catch((err: unknown) => {
+    if (err instanceof ServerGone) showServerDown();
+  })
+  .then(poll);
