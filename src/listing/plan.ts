@@ -6,7 +6,7 @@ import type { ConfigOverrides } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
-import { hasControlCharacter, listingText } from "../core/text.js";
+import { hasControlCharacter, listingText, shellWord } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
@@ -819,12 +819,14 @@ export function parseSet(
 ): Map<string, Partial<Editable>> {
   const out = new Map<string, Partial<Editable>>();
   for (const a of assignments) {
-    const m = /^(c\d+)\.([a-z_0-9]+)=(.*)$/s.exec(a);
+    // Any id and field before the first "=": a capital (c1.Price) or a misspelt field (c1.colour) is then named,
+    // with the field it likely meant, rather than "Expected ID.FIELD=VALUE".
+    const m = /^([^.=]*)\.([^=]*)=(.*)$/s.exec(a);
     if (!m) {
       throw new VbulkError(
         "BAD_USAGE",
         `Expected ID.FIELD=VALUE for --set but received ${JSON.stringify(a)}`,
-        { hint: 'Example: --set c3.price=30 --set c3.title="Hoodie noir"' },
+        { hint: 'Example: --set c3.price=30 --set c3.title="Hoodie noir". Nothing was written.' },
       );
     }
     const [, id, field, typed] = m as unknown as [string, string, string, string];
@@ -838,11 +840,16 @@ export function parseSet(
         // The edit refused, for a caller that words it otherwise (the review page: refusals.ts).
         { hint: articleList(ids), context: { id } },
       );
-    if (!(EDITABLE_FIELDS as string[]).includes(field))
+    if (!(EDITABLE_FIELDS as string[]).includes(field)) {
+      const near = closest(field, EDITABLE_FIELDS);
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected one of ${EDITABLE_FIELDS.join(", ")} for the field of --set ${a} but received "${field}"`,
+        `Expected one of ${EDITABLE_FIELDS.join(", ")} for the field of --set ${a} but received ${JSON.stringify(field)}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `${near ? `Did you mean --set ${shellWord(`${id}.${near}=${typed}`)}? ` : ""}Nothing was written.`,
+        },
       );
+    }
     const schema = EditableSchema.shape[field as keyof Editable];
     let value: unknown = raw;
     // A plain amount: digits with at most two decimals (dot or French comma). Number() alone took 1e-9 and 0x1F.
@@ -864,12 +871,23 @@ export function parseSet(
       value = null;
     const r = schema.safeParse(value);
     const badCategory = field === "category" && categories.length > 0 && !categories.includes(String(value));
-    if (!r.success || badCategory)
+    if (!r.success || badCategory) {
+      // A near category id (hoodies → hoodie) is named, as for price rules; the whole label set only without one.
+      const near = field === "category" && categories.length ? closest(raw, categories) : undefined;
+      const max = { size: SIZE_MAX, title: TITLE_MAX, brand: 100, description: DESCRIPTION_MAX }[field];
+      const length =
+        max !== undefined && typeof value === "string" && value.length > max
+          ? ` (${value.length} characters)`
+          : "";
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected ${describeField(field, categories)} for --set ${id}.${field} but received ${JSON.stringify(typed)}${field === "size" && typeof value === "string" && value.length > SIZE_MAX ? ` (${value.length} characters)` : ""}`,
-        { hint: "Nothing was written.", context: { id, field, value: typed } },
+        `Expected ${describeField(field, near ? [] : categories)} for --set ${id}.${field} but received ${JSON.stringify(typed)}${length}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `${near ? `Did you mean --set ${shellWord(`${id}.category=${near}`)}? ` : ""}Nothing was written.`,
+          context: { id, field, value: typed },
+        },
       );
+    }
     out.set(id, { ...out.get(id), [field]: r.data });
   }
   return out;
