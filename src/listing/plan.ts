@@ -304,6 +304,7 @@ export function buildPlan(
     restored: [],
     setAside: [],
   };
+  refuseSelectionClash(overrides, selection);
   checkPreviousItems(previous?.items ?? [], catalog, previous);
   // Hand edits of `generated` (by field, and whether the field's own value was changed alike): said together.
   const generatedByHand = new Map<string, string[]>();
@@ -558,6 +559,52 @@ function putBack(
 
 function priceFor(rules: PlanRules, category: string): number {
   return Object.hasOwn(rules.prices, category) ? rules.prices[category]! : rules.defaultPrice;
+}
+
+/**
+ * Refuses a --set of publish or excluded that says the opposite of --publish, --only or --exclude for the same
+ * article (`--only c2 --set c1.excluded=false`): --set won without a word, so "exactly these" included c1 too.
+ * As `--publish none,c7`, one of the two is a mistake, and guessing which would change the plan. Throws BAD_USAGE.
+ */
+export function refuseSelectionClash(overrides: Map<string, Partial<Editable>>, s: Selection): void {
+  const list = (ids: string[], id: string, add: boolean) =>
+    (add ? [...ids, id] : ids.filter((x) => x !== id)).join(",");
+  for (const [id, e] of overrides) {
+    const chosen = selectionEdits(id, s);
+    for (const f of ["publish", "excluded"] as const) {
+      const set = e[f];
+      if (set === undefined || chosen[f] === undefined || set === chosen[f]) continue;
+      // The flag that decided for this article, and what to give instead (that flag saying what --set says).
+      let flag: string;
+      let instead: string;
+      if (f === "publish") {
+        const ids = s.publish ?? [];
+        flag = `--publish ${ids.join(",") || "none"}`;
+        instead = `--publish ${list(ids, id, set) || "none"} alone`;
+      } else if (s.exclude?.includes(id)) {
+        flag = `--exclude ${s.exclude.join(",")}`;
+        const rest = list(s.exclude, id, false);
+        instead = rest ? `--exclude ${rest} alone` : "the --set without --exclude";
+      } else if (s.only === "all") {
+        flag = "--only all";
+        instead = `--only all --exclude ${id}, without the --set`;
+      } else {
+        const ids = s.only ?? [];
+        flag = `--only ${ids.join(",")}`;
+        const rest = list(ids, id, !set);
+        instead = rest ? `--only ${rest} alone` : "";
+      }
+      const word = (on: boolean) =>
+        f === "publish" ? (on ? "marks it to publish" : "unmarks it") : on ? "excludes it" : "includes it";
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected ${flag} and --set ${id}.${f}=${set} to agree on ${id} but ${flag} ${word(chosen[f] === true)} and --set ${word(set)}`,
+        {
+          hint: `Give one of the two${instead ? ` (e.g. ${instead})` : ""}. Nothing was written.`,
+        },
+      );
+    }
+  }
 }
 
 function selectionEdits(id: string, s: Selection): Partial<Editable> {
