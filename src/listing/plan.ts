@@ -13,7 +13,7 @@ import { sameGarment } from "../ingest/ids.js";
 import type { LabelSet } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
-import { parseWith, readJsonFileIfAny } from "../store/read.js";
+import { parseWith, readJsonFileIfAny, receivedText, valueAt } from "../store/read.js";
 import { agreeColor } from "./french.js";
 import type { ListingFiles } from "./inputs.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted } from "./mapping.js";
@@ -761,7 +761,34 @@ export async function readPlan(dir: string): Promise<Plan | null> {
     join(dir, PLAN_FILE),
     PlanSchema,
     `Fix that field by hand (the fields of an item you edit: ${EDITABLE_FIELDS.join(", ")}); plan.json was left as it is.`,
+    planIssueDetail,
   );
+}
+
+/**
+ * A bad field of plan.json with the article it belongs to and what it holds: "items[0].price: a price in euros"
+ * did not say which article nor that the price was written "25", in quotes.
+ */
+function planIssueDetail(issue: z.core.$ZodIssue, data: unknown): string {
+  const [list, index] = issue.path;
+  const owner =
+    (list === "items" || list === "set_aside") && typeof index === "number"
+      ? valueAt(data, [list, index, "cluster_id"])
+      : undefined;
+  const article = typeof owner === "string" && ARTICLE_ID.test(owner) ? ` (article ${owner})` : "";
+  // An unknown key names itself (strictFields); the object it sits in is no value to show.
+  if (issue.code === "unrecognized_keys") return `${article}: ${issue.message}`;
+  const value = valueAt(data, issue.path);
+  const quoted =
+    issue.code === "invalid_type" &&
+    issue.expected === "number" &&
+    typeof value === "string" &&
+    /^\s*-?\d+(?:[.,]\d+)?\s*$/.test(value)
+      ? ": a number is written without quotes"
+      : "";
+  // zod's own wording says "received undefined" or "received string": the value itself says more.
+  const message = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
+  return `${article}: ${message}, received ${receivedText(value)}${quoted}`;
 }
 
 /**

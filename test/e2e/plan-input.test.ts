@@ -165,7 +165,7 @@ describe("plan: titles, descriptions, brands and sizes are text a buyer can read
     assert.equal(r.code, 2, r.stderr);
     assert.match(
       r.stderr,
-      /items\[0\]\.title: a text that is not only spaces; items\[1\]\.description: a text without control characters/,
+      /items\[0\]\.title \(article c1\): a text that is not only spaces, received " "; items\[1\]\.description \(article c2\): a text without control characters/,
     );
     const check = await runCli(["execute", dir, "--check"], { env: testEnv() });
     assert.equal(check.code, 2, check.stdout);
