@@ -82,3 +82,40 @@ describe("parseSet: line breaks in a description", () => {
     refused("c1.title=Robe\r\nrouge", /one-line/);
   });
 });
+
+// audit-plan 13: a misspelt field, a capital or a near category id is named with what it likely meant.
+describe("parseSet: did you mean (audit-plan 13)", () => {
+  const refusal = (a: string, categories: string[] = []) => {
+    try {
+      parseSet([a], ids, categories, { shellQuotes: true });
+    } catch (e) {
+      assert.ok(e instanceof VbulkError && e.code === "BAD_USAGE", String(e));
+      return { message: e.message, hint: e.hint ?? "" };
+    }
+    assert.fail(`${a} was taken`);
+  };
+  it("names the field a misspelt one likely meant, and that nothing was written", () => {
+    const r = refusal("c1.colour=rouge");
+    assert.match(r.message, /received "colour" \(did you mean "color"\?\)/);
+    assert.match(r.hint, /Did you mean --set c1\.color=rouge\? Nothing was written\./);
+  });
+  it("a field with a capital is named as a field, not as a bad ID.FIELD=VALUE", () => {
+    const r = refusal("c1.Price=30");
+    assert.match(r.message, /received "Price" \(did you mean "price"\?\)/);
+    assert.match(r.hint, /--set c1\.price=30\? Nothing was written\./);
+  });
+  it("names the category id a near one likely meant, without listing every id", () => {
+    const r = refusal("c1.category=hoodies", ["t-shirt", "hoodie", "puffer jacket"]);
+    assert.match(r.message, /received "hoodies" \(did you mean "hoodie"\?\)/);
+    assert.doesNotMatch(r.message, /t-shirt/);
+    assert.match(r.hint, /Did you mean --set c1\.category=hoodie\? Nothing was written\./);
+    assert.match(
+      refusal("c1.category=puffer", ["hoodie", "puffer jacket"]).message,
+      /one of hoodie, puffer jacket/,
+    );
+  });
+  it("says how long a title, brand or description is when it is too long", () => {
+    assert.match(refusal(`c1.title=${"a".repeat(101)}`).message, /1 to 100 characters.*\(101 characters\)$/);
+    assert.match(refusal(`c1.brand=${"b".repeat(120)}`).message, /\(120 characters\)$/);
+  });
+});

@@ -261,6 +261,53 @@ describe("templates: a template's own mistakes name the template (audit item 14)
   });
 });
 
+// Audit-plan 13: {{ category.foo }} got the hint about empty variables and named no article; --templates DIR/fr
+// looked for DIR/fr/fr/title.njk, and --lang en with only DIR/fr said to copy the French defaults.
+describe("templates: a mistake's hint fits it (audit-plan 13)", () => {
+  it("a property of a variable names the article and lists the variables", async () => {
+    const r = await tryTitle("{{ category.foo }}");
+    assert.match(
+      r.error ?? "",
+      /^Expected .*title\.njk to render for c1 but it failed: undefined variable: category\.foo/,
+    );
+    assert.match(
+      r.hint ?? "",
+      /^Variables are plain texts and numbers, with no properties: write \{\{ category \}\}\. Known variables: category, color, .*id\. Nothing was written\.$/,
+    );
+    assert.doesNotMatch(r.hint ?? "", /\{% if/);
+  });
+  it("the language folder itself, passed as the templates folder, says to pass the folder that holds fr/ and en/", async () => {
+    const dir = await templatesWith("{{ category }}");
+    const refusal = await loadTemplates(join(dir, "fr"), "fr").then(
+      () => assert.fail("loaded"),
+      (err: Error & { hint?: string }) => err,
+    );
+    assert.match(
+      refusal.message,
+      /one folder per language \(fr\/title\.njk\) at .*\/fr but it holds title\.njk itself/,
+    );
+    assert.equal(
+      refusal.hint,
+      `Pass the folder that holds fr/ and en/: --templates ${dir}. Nothing was written.`,
+    );
+  });
+  it("a language the folder lacks is named, with the default folder of that language to copy", async () => {
+    const dir = await templatesWith("{{ category }}");
+    const refusal = await loadTemplates(dir, "en").then(
+      () => assert.fail("loaded"),
+      (err: Error & { hint?: string }) => err,
+    );
+    assert.match(
+      refusal.message,
+      /^Expected a folder en\/ \(for --lang en\) in the templates folder .* but it has only fr\/$/,
+    );
+    assert.equal(
+      refusal.hint,
+      `Copy ${join(DEFAULT_TEMPLATES, "en")} to ${join(dir, "en")} to start from the defaults, or plan in another language (--lang fr). Nothing was written.`,
+    );
+  });
+});
+
 // Audit-plan finding 5: Liquid's `or` and `and` gave true or false, so `{{ brand or 'sans marque' }}` printed "true".
 // They now give a value, as in Jinja: the first operand that decides. Conditions are as true as before.
 describe("templates: `or` and `and` give a value, as in Jinja (audit-plan 5)", () => {

@@ -119,7 +119,7 @@ export function mapToVinted(
     reasons.push(
       item.category === "unknown"
         ? "category unknown: set it (no CLIP model ran)"
-        : `category "${item.category}" has no Vinted catalogue mapping`,
+        : `category "${item.category}" has no Vinted catalogue mapping: ${newEntryHelp(m, `a "${item.category}" entry to categories`)}, or give the article a category the mapping has`,
     );
   let path: string[] | null = null;
   let id: number | null = null;
@@ -129,7 +129,10 @@ export function mapToVinted(
       const entry = cat.catalog[item.gender];
       path = entry?.path ?? null;
       id = entry?.id ?? null;
-      if (!entry) reasons.push(`no ${item.gender} catalogue for "${item.category}"`);
+      if (!entry)
+        reasons.push(
+          `no ${item.gender} catalogue for "${item.category}": ${newEntryHelp(m, `categories.${item.category}.catalog.${item.gender} (a path and a leaf id)`)}, or set the article's department (gender) if it is wrong`,
+        );
       else if (entry.problem) reasons.push(entry.problem);
       else if (id === null && entry.parent)
         reasons.push(tooGeneral(m, item.category, item.gender, entry.path));
@@ -173,6 +176,18 @@ function userMappingHelp(m: Mapping): string {
   if (file && file !== DEFAULT_MAPPING && resolve(file) !== resolve(syncedMappingPath()))
     return `${file} (the mapping this plan reads, --mapping; \`vbulk vinted sync\` refreshes ${syncedMappingPath()}, read with --mapping default)`;
   return `${syncedMappingPath()} (plan reads it first; if it does not exist, copy ${DEFAULT_MAPPING} there)`;
+}
+
+/**
+ * Where a seller adds what the mapping lacks (a category, a department of one): the seller's own mapping when the
+ * plan reads one (--mapping FILE), else a copy passed with --mapping (README "The label set"). The needs_review
+ * reason said only "has no Vinted catalogue mapping", not what to do about it.
+ */
+function newEntryHelp(m: Mapping, what: string): string {
+  const file = mappingFiles.get(m) ?? DEFAULT_MAPPING;
+  if (file !== DEFAULT_MAPPING && resolve(file) !== resolve(syncedMappingPath()))
+    return `add ${what} in ${file} (the mapping this plan reads, --mapping)`;
+  return `add ${what} in a copy of ${file} and pass it with --mapping FILE (kept by later runs)`;
 }
 
 /**

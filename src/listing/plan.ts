@@ -6,14 +6,14 @@ import type { ConfigOverrides } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
-import { hasControlCharacter, listingText } from "../core/text.js";
+import { hasControlCharacter, listingText, shellWord } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
 import type { LabelSet } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
-import { parseWith, readJsonFileIfAny } from "../store/read.js";
+import { parseWith, readJsonFileIfAny, receivedText, valueAt } from "../store/read.js";
 import { agreeColor } from "./french.js";
 import type { ListingFiles } from "./inputs.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted } from "./mapping.js";
@@ -304,6 +304,7 @@ export function buildPlan(
     restored: [],
     setAside: [],
   };
+  refuseSelectionClash(overrides, selection);
   checkPreviousItems(previous?.items ?? [], catalog, previous);
   // Hand edits of `generated` (by field, and whether the field's own value was changed alike): said together.
   const generatedByHand = new Map<string, string[]>();
@@ -568,6 +569,52 @@ function priceFor(rules: PlanRules, category: string): number {
   return Object.hasOwn(rules.prices, category) ? rules.prices[category]! : rules.defaultPrice;
 }
 
+/**
+ * Refuses a --set of publish or excluded that says the opposite of --publish, --only or --exclude for the same
+ * article (`--only c2 --set c1.excluded=false`): --set won without a word, so "exactly these" included c1 too.
+ * As `--publish none,c7`, one of the two is a mistake, and guessing which would change the plan. Throws BAD_USAGE.
+ */
+export function refuseSelectionClash(overrides: Map<string, Partial<Editable>>, s: Selection): void {
+  const list = (ids: string[], id: string, add: boolean) =>
+    (add ? [...ids, id] : ids.filter((x) => x !== id)).join(",");
+  for (const [id, e] of overrides) {
+    const chosen = selectionEdits(id, s);
+    for (const f of ["publish", "excluded"] as const) {
+      const set = e[f];
+      if (set === undefined || chosen[f] === undefined || set === chosen[f]) continue;
+      // The flag that decided for this article, and what to give instead (that flag saying what --set says).
+      let flag: string;
+      let instead: string;
+      if (f === "publish") {
+        const ids = s.publish ?? [];
+        flag = `--publish ${ids.join(",") || "none"}`;
+        instead = `--publish ${list(ids, id, set) || "none"} alone`;
+      } else if (s.exclude?.includes(id)) {
+        flag = `--exclude ${s.exclude.join(",")}`;
+        const rest = list(s.exclude, id, false);
+        instead = rest ? `--exclude ${rest} alone` : "the --set without --exclude";
+      } else if (s.only === "all") {
+        flag = "--only all";
+        instead = `--only all --exclude ${id}, without the --set`;
+      } else {
+        const ids = s.only ?? [];
+        flag = `--only ${ids.join(",")}`;
+        const rest = list(ids, id, !set);
+        instead = rest ? `--only ${rest} alone` : "";
+      }
+      const word = (on: boolean) =>
+        f === "publish" ? (on ? "marks it to publish" : "unmarks it") : on ? "excludes it" : "includes it";
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected ${flag} and --set ${id}.${f}=${set} to agree on ${id} but ${flag} ${word(chosen[f] === true)} and --set ${word(set)}`,
+        {
+          hint: `Give one of the two${instead ? ` (e.g. ${instead})` : ""}. Nothing was written.`,
+        },
+      );
+    }
+  }
+}
+
 function selectionEdits(id: string, s: Selection): Partial<Editable> {
   const e: Partial<Editable> = {};
   if (s.publish) e.publish = s.publish.includes(id);
@@ -722,7 +769,34 @@ export async function readPlan(dir: string): Promise<Plan | null> {
     join(dir, PLAN_FILE),
     PlanSchema,
     `Fix that field by hand (the fields of an item you edit: ${EDITABLE_FIELDS.join(", ")}); plan.json was left as it is.`,
+    planIssueDetail,
   );
+}
+
+/**
+ * A bad field of plan.json with the article it belongs to and what it holds: "items[0].price: a price in euros"
+ * did not say which article nor that the price was written "25", in quotes.
+ */
+function planIssueDetail(issue: z.core.$ZodIssue, data: unknown): string {
+  const [list, index] = issue.path;
+  const owner =
+    (list === "items" || list === "set_aside") && typeof index === "number"
+      ? valueAt(data, [list, index, "cluster_id"])
+      : undefined;
+  const article = typeof owner === "string" && ARTICLE_ID.test(owner) ? ` (article ${owner})` : "";
+  // An unknown key names itself (strictFields); the object it sits in is no value to show.
+  if (issue.code === "unrecognized_keys") return `${article}: ${issue.message}`;
+  const value = valueAt(data, issue.path);
+  const quoted =
+    issue.code === "invalid_type" &&
+    issue.expected === "number" &&
+    typeof value === "string" &&
+    /^\s*-?\d+(?:[.,]\d+)?\s*$/.test(value)
+      ? ": a number is written without quotes"
+      : "";
+  // zod's own wording says "received undefined" or "received string": the value itself says more.
+  const message = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
+  return `${article}: ${message}, received ${receivedText(value)}${quoted}`;
 }
 
 /**
@@ -827,12 +901,14 @@ export function parseSet(
 ): Map<string, Partial<Editable>> {
   const out = new Map<string, Partial<Editable>>();
   for (const a of assignments) {
-    const m = /^(c\d+)\.([a-z_0-9]+)=(.*)$/s.exec(a);
+    // Any id and field before the first "=": a capital (c1.Price) or a misspelt field (c1.colour) is then named,
+    // with the field it likely meant, rather than "Expected ID.FIELD=VALUE".
+    const m = /^([^.=]*)\.([^=]*)=(.*)$/s.exec(a);
     if (!m) {
       throw new VbulkError(
         "BAD_USAGE",
         `Expected ID.FIELD=VALUE for --set but received ${JSON.stringify(a)}`,
-        { hint: 'Example: --set c3.price=30 --set c3.title="Hoodie noir"' },
+        { hint: 'Example: --set c3.price=30 --set c3.title="Hoodie noir". Nothing was written.' },
       );
     }
     const [, id, field, typed] = m as unknown as [string, string, string, string];
@@ -846,11 +922,16 @@ export function parseSet(
         // The edit refused, for a caller that words it otherwise (the review page: refusals.ts).
         { hint: articleList(ids), context: { id } },
       );
-    if (!(EDITABLE_FIELDS as string[]).includes(field))
+    if (!(EDITABLE_FIELDS as string[]).includes(field)) {
+      const near = closest(field, EDITABLE_FIELDS);
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected one of ${EDITABLE_FIELDS.join(", ")} for the field of --set ${a} but received "${field}"`,
+        `Expected one of ${EDITABLE_FIELDS.join(", ")} for the field of --set ${a} but received ${JSON.stringify(field)}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `${near ? `Did you mean --set ${shellWord(`${id}.${near}=${typed}`)}? ` : ""}Nothing was written.`,
+        },
       );
+    }
     const schema = EditableSchema.shape[field as keyof Editable];
     let value: unknown = raw;
     // A plain amount: digits with at most two decimals (dot or French comma). Number() alone took 1e-9 and 0x1F.
@@ -872,12 +953,23 @@ export function parseSet(
       value = null;
     const r = schema.safeParse(value);
     const badCategory = field === "category" && categories.length > 0 && !categories.includes(String(value));
-    if (!r.success || badCategory)
+    if (!r.success || badCategory) {
+      // A near category id (hoodies → hoodie) is named, as for price rules; the whole label set only without one.
+      const near = field === "category" && categories.length ? closest(raw, categories) : undefined;
+      const max = { size: SIZE_MAX, title: TITLE_MAX, brand: 100, description: DESCRIPTION_MAX }[field];
+      const length =
+        max !== undefined && typeof value === "string" && value.length > max
+          ? ` (${value.length} characters)`
+          : "";
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected ${describeField(field, categories)} for --set ${id}.${field} but received ${JSON.stringify(typed)}${field === "size" && typeof value === "string" && value.length > SIZE_MAX ? ` (${value.length} characters)` : ""}`,
-        { hint: "Nothing was written.", context: { id, field, value: typed } },
+        `Expected ${describeField(field, near ? [] : categories)} for --set ${id}.${field} but received ${JSON.stringify(typed)}${length}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `${near ? `Did you mean --set ${shellWord(`${id}.category=${near}`)}? ` : ""}Nothing was written.`,
+          context: { id, field, value: typed },
+        },
       );
+    }
     out.set(id, { ...out.get(id), [field]: r.data });
   }
   return out;

@@ -1,12 +1,13 @@
 import { constants, type Stats } from "node:fs";
-import { open, realpath, stat } from "node:fs/promises";
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { open, readdir, realpath, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Context, Liquid, Operators, Template } from "liquidjs";
 import { DEFAULTS } from "../core/defaults.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { listingText, printable } from "../core/text.js";
 import { decodeUtf8 } from "../core/utf8.js";
+import { LANGUAGES } from "../core/vocab.js";
 
 export const DEFAULT_TEMPLATES = join(PACKAGE_ROOT, "templates");
 
@@ -330,10 +331,11 @@ export async function loadTemplates(
 ): Promise<ListingTemplates> {
   const root = resolve(dir);
   const folder = join(root, lang);
+  await checkLanguageFolder(root, lang);
   const { engine, Context } = await createEngine(limits, lang);
   const load = async (name: string, field: ListingTemplate["field"]): Promise<ListingTemplate> => {
     const path = join(folder, name);
-    const src = await readTemplate(path, root, limits);
+    const src = await readTemplate(path, root, limits, lang);
     let parsed: Template[];
     let used: string[];
     try {
@@ -369,6 +371,35 @@ export async function loadTemplates(
   };
 }
 
+/**
+ * A templates folder without the language's sub-folder says which, and why: `--templates DIR/fr` (the language
+ * folder itself) looked for DIR/fr/fr/title.njk, and `--lang en` with only DIR/fr said to copy the French
+ * defaults. A missing folder, or something else in its place, is left to readTemplate. Throws NOT_FOUND.
+ */
+async function checkLanguageFolder(root: string, lang: string): Promise<void> {
+  if ((await stat(root).catch(() => null))?.isDirectory() !== true) return;
+  if ((await stat(join(root, lang)).catch(() => null)) !== null) return;
+  const inRoot = await readdir(root, { withFileTypes: true }).catch(() => []);
+  const langs = inRoot
+    .filter((e) => e.isDirectory() && (LANGUAGES as readonly string[]).includes(e.name))
+    .map((e) => `${e.name}/`);
+  if (inRoot.some((e) => e.name === "title.njk" || e.name === "description.njk"))
+    throw new VbulkError(
+      "NOT_FOUND",
+      `Expected a templates folder holding one folder per language (${lang}/title.njk) at ${printable(root)} but it holds title.njk itself`,
+      {
+        hint: `Pass the folder that holds fr/ and en/${(LANGUAGES as readonly string[]).includes(basename(root)) ? `: --templates ${printable(dirname(root))}` : `, or move these files into ${printable(join(root, lang))}`}. Nothing was written.`,
+      },
+    );
+  throw new VbulkError(
+    "NOT_FOUND",
+    `Expected a folder ${lang}/ (for --lang ${lang}) in the templates folder ${printable(root)} but it has ${langs.length ? `only ${langs.join(", ")}` : "none"}`,
+    {
+      hint: `Copy ${join(DEFAULT_TEMPLATES, lang)} to ${printable(join(root, lang))} to start from the defaults${langs.length ? `, or plan in another language (--lang ${langs[0]!.slice(0, -1)})` : ""}. Nothing was written.`,
+    },
+  );
+}
+
 /** What a file that is no regular file is, for a message ("a character device"). */
 function kindOf(info: Stats): string {
   if (info.isCharacterDevice()) return "a character device";
@@ -386,8 +417,13 @@ function kindOf(info: Stats): string {
  * read are capped whatever stat says (a device's size is 0; a file may grow meanwhile). Throws NOT_FOUND for a
  * missing file, BAD_INPUT (naming the file) for anything else it will not read.
  */
-async function readTemplate(path: string, root: string, limits: TemplateLimits): Promise<string> {
-  const hint = `Copy ${join(DEFAULT_TEMPLATES, "fr")} to start from the defaults (--templates DIR, one folder per language).`;
+async function readTemplate(
+  path: string,
+  root: string,
+  limits: TemplateLimits,
+  lang: string,
+): Promise<string> {
+  const hint = `Copy ${join(DEFAULT_TEMPLATES, lang)} to start from the defaults (--templates DIR, one folder per language).`;
   const maxBytes = limits.maxTemplateChars * 4; // a character is at most 4 bytes in UTF-8
   const tooLong = (size: string) =>
     new VbulkError(
@@ -402,7 +438,7 @@ async function readTemplate(path: string, root: string, limits: TemplateLimits):
       "BAD_INPUT",
       `Expected a regular text file of at most ${limits.maxTemplateChars} characters at ${printable(path)} but found ${kindOf(info)} there${real === path ? "" : ` (${printable(real)})`}`,
       {
-        hint: `A template is a text file: replace it with a copy of the template it should be (e.g. ${join(DEFAULT_TEMPLATES, "fr", basename(path))}). Nothing was written.`,
+        hint: `A template is a text file: replace it with a copy of the template it should be (e.g. ${join(DEFAULT_TEMPLATES, lang, basename(path))}). Nothing was written.`,
       },
     );
   let bytes: Buffer;
@@ -511,9 +547,19 @@ export function render(t: ListingTemplate, ctx: TemplateContext, name: string): 
         },
       );
     }
-    throw new VbulkError("BAD_INPUT", `Expected ${name} to render but it failed: ${oneLine(err)}`, {
-      hint: "A variable that can be empty (size, brand) needs {% if … %} around it; loops must stay small.",
-    });
+    // An unknown variable at render time: a property of a variable ({{ category.foo }}: each is a plain text or
+    // number) or a name no check before could see; the hint about empty variables did not fit either.
+    const undefinedVar = /undefined variable: ([^,\s]+)/.exec((err as Error).message)?.[1];
+    const property = undefinedVar && /[.[]/.test(undefinedVar);
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected ${name} to render for ${ctx.id} but it failed: ${oneLine(err)}`,
+      {
+        hint: undefinedVar
+          ? `${property ? `Variables are plain texts and numbers, with no properties: write {{ ${undefinedVar.split(/[.[]/)[0]} }}. ` : ""}Known variables: ${TEMPLATE_VARIABLES.join(", ")}. Nothing was written.`
+          : "A variable that can be empty (size, brand) needs {% if … %} around it; loops must stay small. Nothing was written.",
+      },
+    );
   }
   // Control characters never reach a listing (listingText): a template rendering only those rendered nothing.
   if (!listingText(text, true))

@@ -27,9 +27,38 @@ export async function readJsonFileIfAny<T extends z.ZodType>(
   path: string,
   schema: T,
   hint: string,
+  detail?: IssueDetail,
 ): Promise<z.infer<T> | null> {
   const text = await readTextIfAny(path);
-  return text === null ? null : parseJsonText(text, schema, path, hint);
+  return text === null ? null : parseJsonText(text, schema, path, hint, detail);
+}
+
+/**
+ * What a reader adds after a bad field's path (parseWith): the article it belongs to, the value received. Opt-in
+ * per file: a file a seller edits says what it holds; a config file or a session file may hold a secret.
+ */
+export type IssueDetail = (issue: z.core.$ZodIssue, data: unknown) => string;
+
+/** The value at `path` in `data` (undefined where there is none). */
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const k of path) {
+    if (typeof v !== "object" || v === null || !Object.hasOwn(v, k)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** A value received, for a message: short, one line, escaped; a long text by its start and length. */
+export function receivedText(v: unknown): string {
+  if (v === undefined) return "nothing (the field is missing)";
+  if (typeof v === "string")
+    return v.length > 40
+      ? `${printable(JSON.stringify(v.slice(0, 37)).slice(0, -1))}…" (${v.length} characters)`
+      : printable(JSON.stringify(v));
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === "object" && v !== null) return "an object";
+  return String(v);
 }
 
 /**
@@ -56,7 +85,13 @@ export async function readTextIfAny(path: string): Promise<string | null> {
   return decodeUtf8(bytes, path);
 }
 
-function parseJsonText<T extends z.ZodType>(text: string, schema: T, path: string, hint: string): z.infer<T> {
+function parseJsonText<T extends z.ZodType>(
+  text: string,
+  schema: T,
+  path: string,
+  hint: string,
+  detail?: IssueDetail,
+): z.infer<T> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -71,7 +106,7 @@ function parseJsonText<T extends z.ZodType>(text: string, schema: T, path: strin
       },
     );
   }
-  return parseWith(schema, data, path, hint);
+  return parseWith(schema, data, path, hint, detail);
 }
 
 /** "line 3, column 14" from a JSON.parse error, or "not JSON at all" when it does not say where. */
@@ -125,12 +160,15 @@ export function parseWith<T extends z.ZodType>(
   data: unknown,
   where: string,
   hint: string,
+  detail?: IssueDetail,
 ): z.infer<T> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   newerVersion(data, result.error.issues, where);
   notWrittenByVbulk(schema, data, where, hint);
-  const issues = result.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
+  const issues = result.error.issues
+    .slice(0, 5)
+    .map((i) => `${formatPath(i.path)}${detail ? detail(i, data) : `: ${i.message}`}`);
   throw new VbulkError("BAD_INPUT", `Invalid ${where}: ${issues.join("; ")}`, { hint, context: { issues } });
 }
 

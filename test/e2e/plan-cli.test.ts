@@ -531,12 +531,30 @@ describe("vbulk plan: bad input changes no file", () => {
       {},
       /Expected a one-line text of 1 to 100 characters .*for --set c1\.title/,
     ));
-  it("an invalid hand edit in plan.json is reported with its field", () =>
-    unchanged([], {}, /Invalid .*plan\.json: items\[0\]\.price: /, async (dir) => {
-      const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
-      p.items[0].price = "vingt";
-      await writeFile(join(dir, "plan.json"), JSON.stringify(p));
-    }));
+  it("an invalid hand edit in plan.json is reported with its field, its article and what it holds", () =>
+    unchanged(
+      [],
+      {},
+      /Invalid .*plan\.json: items\[0\]\.price \(article c1\): a price in euros, received "vingt"/,
+      async (dir) => {
+        const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+        p.items[0].price = "vingt";
+        await writeFile(join(dir, "plan.json"), JSON.stringify(p));
+      },
+    ));
+  // audit-plan 13: "items[1].price: a price in euros" said neither which article nor that the 25 was in quotes.
+  it("a price written in quotes in plan.json names the article and says to drop the quotes", () =>
+    unchanged(
+      [],
+      {},
+      /plan\.json: items\[1\]\.price \(article c2\): a price in euros, received "25": a number is written without quotes; items\[1\]\.title \(article c2\): .*100 characters, received "x{37}…" \(130 characters\)/,
+      async (dir) => {
+        const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+        p.items[1].price = "25";
+        p.items[1].title = "x".repeat(130);
+        await writeFile(join(dir, "plan.json"), JSON.stringify(p));
+      },
+    ));
   it("a template with an unknown variable names it and the file", async () => {
     const tpl = await tempDir();
     await mkdir(join(tpl, "fr"));

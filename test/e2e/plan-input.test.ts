@@ -70,6 +70,40 @@ describe("plan: --publish, --only and --exclude repeated", () => {
   });
 });
 
+describe("plan: --set that says the opposite of --only, --exclude or --publish (audit-plan 13)", () => {
+  it("--only c2 --set c1.excluded=false is refused, as --publish none,c7 is; plan.json unchanged", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await plan(dir, ["--only", "c2", "--set", "c1.excluded=false"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Expected --only c2 and --set c1.excluded=false to agree on c1 but --only c2 excludes it and --set includes it/,
+    );
+    assert.match(r.stderr, /e\.g\. --only c2,c1 alone\)\. Nothing was written\./);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+    const x = await plan(dir, ["--exclude", "c1,c3", "--set", "c1.excluded=false"]);
+    assert.equal(x.code, 2, x.stderr);
+    assert.match(x.stderr, /--exclude c1,c3 excludes it and --set includes it/);
+    assert.match(x.stderr, /e\.g\. --exclude c3 alone/);
+    const p = await plan(dir, ["--publish", "none", "--set", "c1.publish=true"]);
+    assert.equal(p.code, 2, p.stderr);
+    assert.match(p.stderr, /--publish none unmarks it and --set marks it to publish/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+  });
+
+  it("a --set that agrees with the selection is taken", async () => {
+    const dir = await catalogFixture(articles);
+    const r = await plan(dir, ["--only", "c1,c2", "--set", "c1.excluded=false", "--set", "c3.excluded=true"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      (await planJson(dir)).items.map((i: { excluded: boolean }) => i.excluded),
+      [false, false, true],
+    );
+  });
+});
+
 describe("plan: category ids with a space", () => {
   it('--set c1.category="puffer jacket" (a built-in label) is taken (audit 4)', async () => {
     const dir = await catalogFixture(articles);
@@ -131,7 +165,7 @@ describe("plan: titles, descriptions, brands and sizes are text a buyer can read
     assert.equal(r.code, 2, r.stderr);
     assert.match(
       r.stderr,
-      /items\[0\]\.title: a text that is not only spaces; items\[1\]\.description: a text without control characters/,
+      /items\[0\]\.title \(article c1\): a text that is not only spaces, received " "; items\[1\]\.description \(article c2\): a text without control characters/,
     );
     const check = await runCli(["execute", dir, "--check"], { env: testEnv() });
     assert.equal(check.code, 2, check.stdout);

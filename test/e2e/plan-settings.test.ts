@@ -355,7 +355,10 @@ describe("hand edits of plan.json outside the fields a seller edits are said, no
     await writeFile(join(dir, "plan.json"), text);
     const refused = await runCli(["plan", dir], { env: testEnv() });
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /plan\.json: items\[0\]: unknown field "colour" \(did you mean "color"\?\)/);
+    assert.match(
+      refused.stderr,
+      /plan\.json: items\[0\] \(article c1\): unknown field "colour" \(did you mean "color"\?\)/,
+    );
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), text, "plan.json untouched");
 
     const derived = structuredClone(good);
