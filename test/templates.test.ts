@@ -331,6 +331,25 @@ describe("templates: `or` and `and` give a value, as in Jinja (audit-plan 5)", (
     });
 });
 
+// Review: Liquid reads `a and b or c` as `a and (b or c)`, Jinja as `(a and b) or c`: `{{ size and 'avec' or 'sans
+// taille' }}` rendered nothing where Jinja says "sans taille". Mixing them in one expression is refused.
+describe("templates: `and` with `or` in one expression is refused, naming the line", () => {
+  for (const src of [
+    "{{ category }}\n{{ size and 'avec' or 'sans taille' }}",
+    "{{ category }}\n{% if size and brand or price %}x{% endif %}",
+  ])
+    it(src.replace("\n", " "), async () => {
+      const r = await tryTitle(src);
+      assert.equal(r.text, undefined);
+      assert.match(r.error ?? "", /to use "and" or "or" in one expression, not both, but line 2 has/);
+      assert.match(r.hint ?? "", /\{% if a and b %\}…\{% else %\}/);
+    });
+  it("a quoted 'or' or 'and' is text, not an operator", async () => {
+    const r = await tryTitle("{{ brand or 'noir and blanc' }}", {}, { brand: null });
+    assert.equal(r.text, "noir and blanc");
+  });
+});
+
 // Audit-plan finding 5: `{{ price | divided_by: 0 }}` put "Infinity" in a title.
 describe("templates: a filter that gives no finite number is refused, naming the file (audit-plan 5)", () => {
   for (const [src, gave] of [

@@ -319,6 +319,26 @@ function closingOf(src: string, start: number, close: string): number {
 }
 
 /**
+ * Refuses an expression that holds both `and` and `or`: Liquid groups them from the right with one precedence
+ * (`size and 'avec' or 'sans'` is `size and ('avec' or 'sans')`), Jinja binds `and` first, so a template written
+ * for Jinja would render something else without a word (an empty part of a title). Throws BAD_INPUT naming the line.
+ */
+function mixedAndOr(src: string, path: string): void {
+  for (const m of src.matchAll(/\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g)) {
+    const code = (m[1] ?? m[2] ?? "").replace(/'[^']*'|"[^"]*"/g, "''");
+    if (!/\band\b/.test(code) || !/\bor\b/.test(code)) continue;
+    const line = src.slice(0, m.index).split("\n").length;
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected ${path} to use "and" or "or" in one expression, not both, but line ${line} has ${m[0].replace(/\s+/g, " ").slice(0, 80)}`,
+      {
+        hint: "Jinja reads `a and b or c` as `(a and b) or c`, the template engine as `a and (b or c)`: write it with {% if a and b %}…{% else %}…{% endif %}. Nothing was written.",
+      },
+    );
+  }
+}
+
+/**
  * Loads title.njk and description.njk from DIR/LANG (Jinja-like syntax, rendered by LiquidJS). Unknown variables
  * and syntax errors are errors naming the file (BAD_INPUT), never empty strings; a missing file is NOT_FOUND; a
  * folder, a device or a FIFO in its place, a link out of DIR, a file that is not UTF-8 or is over
@@ -336,6 +356,7 @@ export async function loadTemplates(
   const load = async (name: string, field: ListingTemplate["field"]): Promise<ListingTemplate> => {
     const path = join(folder, name);
     const src = await readTemplate(path, root, limits, lang);
+    mixedAndOr(src, path);
     let parsed: Template[];
     let used: string[];
     try {
