@@ -188,7 +188,7 @@ const RULE_NAMES = {
 
 /** How to give a rule its earlier value, for a seller who wants it kept. */
 function keepRule(k: RuleKey, value: unknown): string {
-  if (k === "prices") return `--price-rules '${JSON.stringify(value)}'`;
+  if (k === "prices") return `--price-rules ${shellWord(JSON.stringify(value))}`;
   if (k === "brand") return `a rules file (--rules FILE) holding {"brand": ${JSON.stringify(value)}}`;
   return `${RULE_NAMES[k].flag} ${value === null ? "none" : String(value)}`;
 }
@@ -362,7 +362,8 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
       );
     }
   // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
-  for (const line of changes.putBack) io.err(io.c.yellow(`not kept: ${line}`));
+  // Each line says what was put back and what stays the seller's ("not kept:" read wrong over "your title is kept").
+  for (const line of changes.putBack) io.err(io.c.yellow(`put back: ${line}`));
   // plan.json as written, and what this run did to the previous plan: a script must see reset edits and dropped
   // articles as a person reading the table does (README "Files and JSON shapes").
   if (io.json) io.out(JSON.stringify({ ...plan, changes: changesJson(changes) }, null, 2));

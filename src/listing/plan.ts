@@ -1066,6 +1066,10 @@ export function handEditedRules(p: Plan): RuleKey[] {
   const written = p.rules.written;
   if (!written) return [];
   return RULE_KEYS.filter(
-    (k) => !p.rules.given?.includes(k) && fingerprintOf(p.rules[RULE_FIELDS[k]]) !== written[RULE_FIELDS[k]],
+    // A rule without a fingerprint (one a later vbulk added) is unknown, not an edit.
+    (k) =>
+      !p.rules.given?.includes(k) &&
+      written[RULE_FIELDS[k]] !== undefined &&
+      fingerprintOf(p.rules[RULE_FIELDS[k]]) !== written[RULE_FIELDS[k]],
   );
 }

@@ -339,7 +339,7 @@ describe("plan: a find-and-replace over plan.json (second audit)", () => {
     }
     assert.match(
       r.stderr,
-      /c1, c2, c3: generated\.description changed by hand, together with description .*your description is kept as an edit/,
+      /^put back: c1, c2, c3: generated\.description changed by hand, together with description .*your description is kept as an edit/m,
     );
     const again = await plan(dir, ["--price", "30"]);
     assert.equal(again.code, 0, again.stderr);
