@@ -21,6 +21,7 @@ import {
   RULE_KEYS,
   type RuleKey,
   readPlan,
+  rulesFollowed,
   type Selection,
   storedRules,
   writePlan,
@@ -350,17 +351,12 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
       );
   // A rule the seller never gave follows the config file and the defaults: when that changes it (a run without the
   // --config of the last one, a config file edited), every price or title it shapes changed without a word.
-  if (previous)
-    for (const k of RULE_KEYS) {
-      const field = RULE_NAMES[k].field;
-      const [was, now] = [previous.rules[field], plan.rules[field]];
-      if (given.has(k) || JSON.stringify(was) === JSON.stringify(now)) continue;
-      io.err(
-        io.c.yellow(
-          `changed: rules.${field} ${JSON.stringify(was)} → ${JSON.stringify(now)}: not a rule you gave, so it follows the config file and the defaults (to keep ${JSON.stringify(was)}: ${keepRule(k, was)})`,
-        ),
-      );
-    }
+  for (const { key, field, was, now } of rulesFollowed(previous, plan))
+    io.err(
+      io.c.yellow(
+        `changed: rules.${field} ${JSON.stringify(was)} → ${JSON.stringify(now)}: not a rule you gave, so it follows the config file and the defaults (to keep ${JSON.stringify(was)}: ${keepRule(key, was)})`,
+      ),
+    );
   // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
   // Each line says what was put back and what stays the seller's ("not kept:" read wrong over "your title is kept").
   for (const line of changes.putBack) io.err(io.c.yellow(`put back: ${line}`));

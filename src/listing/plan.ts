@@ -1056,6 +1056,30 @@ export function storedRules(p: Plan): NonNullable<ConfigOverrides["plan"]> {
   );
 }
 
+/** A rule the seller never gave whose value changed since the previous plan (see rulesFollowed). */
+export interface RuleFollowed {
+  key: RuleKey;
+  /** Its name in plan.json's `rules`. */
+  field: (typeof RULE_FIELDS)[RuleKey];
+  was: unknown;
+  now: unknown;
+}
+
+/**
+ * The rules the seller never gave that changed since the previous plan: they follow the config file and the
+ * defaults, so a run without the last one's --config, an edited config file, or the review page (which reads only
+ * VBULK_CONFIG) changed every price or title they shape. `vbulk plan` and the page say so.
+ */
+export function rulesFollowed(previous: Plan | null, plan: Plan): RuleFollowed[] {
+  if (!previous) return [];
+  const given = new Set(plan.rules.given ?? []);
+  return RULE_KEYS.flatMap((key) => {
+    const field = RULE_FIELDS[key];
+    const [was, now] = [previous.rules[field], plan.rules[field]];
+    return given.has(key) || JSON.stringify(was) === JSON.stringify(now) ? [] : [{ key, field, was, now }];
+  });
+}
+
 /**
  * The rules of plan.json changed by hand since vbulk wrote them (their value no longer has the fingerprint in
  * `rules.written`) and not listed in `given`: the seller's edit, which counts as given (storedRules). Only a

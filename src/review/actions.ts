@@ -20,6 +20,7 @@ import {
   parseSet,
   type RuleKey,
   readPlan,
+  rulesFollowed,
   sellerEdits,
   storedRules,
   writePlan,
@@ -168,6 +169,9 @@ export interface SaveChanges {
   carried: EditedArticle[];
   /** Articles whose set-aside edits came back (the same photos again: an undone decision). */
   restored: EditedArticle[];
+  /** Rules the seller never gave that changed since the previous plan (the page reads only VBULK_CONFIG: a plan
+   *  made with `vbulk plan --config FILE` in a terminal goes back to the defaults), as `vbulk plan` says them. */
+  rules: { field: string; was: unknown; now: unknown }[];
 }
 
 /** savePlan, and what it did to the previous plan's edits (the page shows it; `vbulk plan` prints the same). */
@@ -231,6 +235,7 @@ async function savePlanLocked(
         id,
         fields: plan.items.find((i) => i.cluster_id === id)?.edited ?? [],
       })),
+      rules: rulesFollowed(previous, plan).map(({ field, was, now }) => ({ field, was, now })),
     },
   };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { savePlan } from "../../src/review/actions.js";
+import { savePlan, savePlanWithChanges } from "../../src/review/actions.js";
 import { catalogFixture } from "../helpers/catalog.js";
 import { runCli, tempDir, testEnv } from "../helpers/run.js";
 import { REPO } from "../helpers/shared.js";
@@ -149,6 +149,21 @@ describe("plan.json's rules changed by hand", () => {
     const flag = await plan(dir, ["--price", "22"]);
     assert.equal(flag.code, 0, flag.stderr);
     assert.equal(flag.plan.items[1].price, 22);
+  });
+
+  it("the review page's save says which rules it changed that the seller never gave (a terminal's --config)", async () => {
+    // Review: a plan made with `vbulk plan --config` (lang en) went back to French and the defaults on « Générer le
+    // plan », without a word on the page; `vbulk plan` says "changed: …" for the same.
+    const dir = await catalogFixture(articles);
+    const config = join(dir, "config.json");
+    await writeFile(config, JSON.stringify({ plan: { lang: "en", defaultPrice: 15 } }));
+    assert.equal((await plan(dir, ["--config", config])).code, 0);
+    const { plan: saved, changes } = await savePlanWithChanges(dir, []);
+    assert.equal(saved.rules.lang, "fr");
+    assert.deepEqual(changes.rules, [
+      { field: "default_price", was: 15, now: 20 },
+      { field: "lang", was: "en", now: "fr" },
+    ]);
   });
 
   it("a rule without a fingerprint in rules.written is not taken for a hand edit", async () => {

@@ -318,6 +318,8 @@ interface EditChanges {
   carried: { id: string; fields: string[] }[];
   /** Articles whose set-aside edits came back (their photos again, after an undo). */
   restored?: { id: string; fields: string[] }[];
+  /** Rules the seller never gave that changed since the previous plan (a terminal's --config the page has not). */
+  rules?: { field: string; was: unknown; now: unknown }[];
 }
 
 /**
@@ -335,10 +337,15 @@ function changesText(changes: EditChanges | undefined): string {
     ["ch_carried", changes.carried.filter((a) => a.fields.length)],
     ["ch_restored", (changes.restored ?? []).filter((a) => a.fields.length)],
   ] as const;
-  const text = parts
-    .filter(([, list]) => list.length)
-    .map(([key, list]) => t(lang, key, { list: list.map(named).join(", ") }))
-    .join(lang === "fr" ? " ; " : "; ");
+  const rules = (changes.rules ?? []).map(
+    (r) => `rules.${r.field} ${JSON.stringify(r.was)} → ${JSON.stringify(r.now)}`,
+  );
+  const text = [
+    ...parts
+      .filter(([, list]) => list.length)
+      .map(([key, list]) => t(lang, key, { list: list.map(named).join(", ") })),
+    ...(rules.length ? [t(lang, "ch_rules", { list: rules.join(", ") })] : []),
+  ].join(lang === "fr" ? " ; " : "; ");
   return text ? ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : "";
 }
 

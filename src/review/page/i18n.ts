@@ -71,6 +71,8 @@ const FR = {
   ch_dropped: "articles retirés (leurs modifications sont mises de côté de la même façon) : {list}",
   ch_carried: "modifications gardées : {list}",
   ch_restored: "modifications rendues (l'article a retrouvé ses photos) : {list}",
+  ch_rules:
+    "règles changées depuis le plan précédent, que vous n'aviez pas données (elles suivent le fichier de configuration de VBULK_CONFIG et les valeurs par défaut ; un --config donné dans un terminal n'est pas lu ici : redonnez-les par vbulk plan pour les garder) : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
   f_title: "Titre",
   f_description: "Description",
@@ -196,6 +198,8 @@ const EN: Record<Key, string> = {
   ch_dropped: "articles taken out (their edits set aside the same way): {list}",
   ch_carried: "edits kept: {list}",
   ch_restored: "edits given back (the article has its photos again): {list}",
+  ch_rules:
+    "rules changed since the previous plan, which you had not given (they follow the config file of VBULK_CONFIG and the defaults; a --config given in a terminal is not read here: give them with vbulk plan to keep them): {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
   f_title: "Title",
   f_description: "Description",
