@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { DEFAULTS } from "../core/defaults.js";
 import { messageOf, VbulkError } from "../core/errors.js";
+import { sha256Hex } from "../core/hash.js";
 import { loadSharp } from "./sharp.js";
 
 /** A photo decoded once, small: every later step (hashes, features, colour, CLIP) works from these pixels. */
@@ -111,7 +111,7 @@ export async function decodePhoto(
  * 70 ms for createHash (the CPU has SHA extensions; ~3.5 ms per phone photo).
  */
 export function sha256Of(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  return sha256Hex(bytes);
 }
 
 /** Reads and decodes a photo file; see decodePhoto. */

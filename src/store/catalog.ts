@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic.js";
+import { sha256Hex } from "../core/hash.js";
 import { APPLIED_GROUPING_METHODS, ARTICLE_ID, DEPARTMENTS } from "../core/vocab.js";
 import { COLOR_NAMES, SHADE_NAMES } from "../imaging/color.js";
 import { editedCatalogName, STATE_DIR } from "../sources/classify.js";
@@ -142,16 +142,12 @@ export async function writeCatalog(dir: string, catalog: Catalog): Promise<strin
   const text = `${JSON.stringify(CatalogSchema.parse(catalog), null, 2)}\n`;
   await writeFileAtomic(path, text);
   // What vbulk wrote, so the next ingest can tell a hand edit from its own file (keepHandEditedCatalog).
-  await writeFileAtomic(join(dir, STATE_DIR, WRITTEN_FILE), `${sha256(text)}\n`);
+  await writeFileAtomic(join(dir, STATE_DIR, WRITTEN_FILE), `${sha256Hex(text)}\n`);
   return path;
 }
 
 /** sha256 of the catalog.json vbulk last wrote in a folder (.vbulk/catalog.sha256). */
 const WRITTEN_FILE = "catalog.sha256";
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 /**
  * When DIR/catalog.json was edited by hand since vbulk last wrote it (its sha256 differs from the one recorded),
@@ -162,7 +158,7 @@ function sha256(text: string): string {
 export async function keepHandEditedCatalog(dir: string, now = new Date()): Promise<string | null> {
   const recorded = (await readFile(join(dir, STATE_DIR, WRITTEN_FILE), "utf8").catch(() => "")).trim();
   const text = await readFile(join(dir, CATALOG_FILE), "utf8").catch(() => null);
-  if (!recorded || text === null || sha256(text) === recorded) return null;
+  if (!recorded || text === null || sha256Hex(text) === recorded) return null;
   const kept = join(dir, editedCatalogName(now));
   await writeFileAtomic(kept, text);
   return kept;
