@@ -18,6 +18,7 @@ import {
   parseEuros,
   parseReset,
   parseSet,
+  RULE_FIELDS,
   RULE_KEYS,
   type RuleKey,
   readPlan,
@@ -177,21 +178,21 @@ const PLAN_FLAGS = [
   ),
 ];
 
-/** Each rule's field in plan.json, and the flag that gives it anew (brand: a rules file or the config file). */
-const RULE_NAMES = {
-  defaultPrice: { field: "default_price", flag: "--price" },
-  prices: { field: "prices", flag: "--price-rules" },
-  condition: { field: "condition", flag: "--condition" },
-  brand: { field: "brand", flag: "--rules FILE" },
-  gender: { field: "gender", flag: "--gender" },
-  lang: { field: "lang", flag: "--lang" },
-} as const satisfies Record<RuleKey, { field: string; flag: string }>;
+/** The flag that gives each rule anew (brand: a rules file or the config file); its plan.json name is RULE_FIELDS. */
+const RULE_FLAGS = {
+  defaultPrice: "--price",
+  prices: "--price-rules",
+  condition: "--condition",
+  brand: "--rules FILE",
+  gender: "--gender",
+  lang: "--lang",
+} as const satisfies Record<RuleKey, string>;
 
 /** How to give a rule its earlier value, for a seller who wants it kept. */
 function keepRule(k: RuleKey, value: unknown): string {
   if (k === "prices") return `--price-rules ${shellWord(JSON.stringify(value))}`;
   if (k === "brand") return `a rules file (--rules FILE) holding {"brand": ${JSON.stringify(value)}}`;
-  return `${RULE_NAMES[k].flag} ${value === null ? "none" : String(value)}`;
+  return `${RULE_FLAGS[k]} ${value === null ? "none" : String(value)}`;
 }
 
 /** A rules file holds any of the config file's "plan" keys, nothing else. */
@@ -346,7 +347,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     if (!anew.has(k))
       io.err(
         io.c.yellow(
-          `kept: rules.${RULE_NAMES[k].field} ${JSON.stringify(plan.rules[RULE_NAMES[k].field])} in plan.json was changed by hand; it is now a rule you gave (listed in rules.given), kept by later runs until you give another value${RULE_NAMES[k].flag ? ` (${RULE_NAMES[k].flag})` : ""}`,
+          `kept: rules.${RULE_FIELDS[k]} ${JSON.stringify(plan.rules[RULE_FIELDS[k]])} in plan.json was changed by hand; it is now a rule you gave (listed in rules.given), kept by later runs until you give another value (${RULE_FLAGS[k]})`,
         ),
       );
   // A rule the seller never gave follows the config file and the defaults: when that changes it (a run without the

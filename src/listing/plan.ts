@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { saveJsonAtomic } from "../core/atomic.js";
 import type { ConfigOverrides } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
+import { sha256Hex } from "../core/hash.js";
 import { takeLock } from "../core/lock.js";
 import { hasControlCharacter, listingText, shellWord } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
@@ -170,7 +170,7 @@ export const PlanRulesSchema = strictFields({
 });
 
 /** Each rule's name in plan.json (`rules`), by its config name. */
-const RULE_FIELDS = {
+export const RULE_FIELDS = {
   defaultPrice: "default_price",
   prices: "prices",
   condition: "condition",
@@ -184,10 +184,7 @@ const RULE_FIELDS = {
  * matches was changed by hand. 8 hex digits: a hand edit that keeps them is one in four billion.
  */
 export function fingerprintOf(value: unknown): string {
-  return createHash("sha256")
-    .update(JSON.stringify(value ?? null))
-    .digest("hex")
-    .slice(0, 8);
+  return sha256Hex(JSON.stringify(value ?? null)).slice(0, 8);
 }
 
 const fingerprints = (values: Record<string, unknown>, keys: readonly string[]): Record<string, string> =>
@@ -1036,14 +1033,7 @@ function describeField(field: string, categories: string[] = []): string {
  * after the config file, so a rule the seller gave stays and any other follows the config file.
  */
 export function storedRules(p: Plan): NonNullable<ConfigOverrides["plan"]> {
-  const stored = {
-    defaultPrice: p.rules.default_price,
-    prices: p.rules.prices,
-    condition: p.rules.condition,
-    brand: p.rules.brand,
-    gender: p.rules.gender,
-    lang: p.rules.lang,
-  };
+  const stored = Object.fromEntries(RULE_KEYS.map((k) => [k, p.rules[RULE_FIELDS[k]]]));
   const defaults = DEFAULTS.plan as Record<string, unknown>;
   const given = p.rules.given;
   const byHand = handEditedRules(p);
