@@ -116,6 +116,9 @@ export const PlanItemSchema = strictFields({
   cluster_id: z.string().regex(ARTICLE_ID, "an article id such as c3"),
   fingerprint: z.string(),
   photos: z.array(z.string()).min(1),
+  /** Each photo's content (its sha256 in catalog.json), in the order of `photos`: a later run knows the article's
+   *  photos by content, so a renamed photo is still its own. Absent in plans of older vbulk (photos known by name). */
+  photo_sha256: z.array(z.string()).optional(),
   category_name: z.string(),
   vinted: strictFields({
     status_id: z.number().int().nullable(),
@@ -317,10 +320,18 @@ export function buildPlan(
     aside.push({ cluster_id: p.cluster_id, fingerprint: p.fingerprint, photos: p.photos, edits, at: now });
     changes.setAside.push(p.cluster_id);
   };
-  const inCatalog = new Set(catalog.items.flatMap((a) => a.photos));
+  // Photos are compared by content, as ingest does when it keeps an article's id (ingest/ids.ts): a photo renamed
+  // since the previous plan is still the article's. A plan of older vbulk lists names only: read through this
+  // catalog, so a photo renamed since then is a photo that left.
+  const shaOf = new Map(catalog.photos.map((p) => [p.file, p.sha256]));
+  const contentOf = (files: string[], shas?: string[]): string[] =>
+    shas && shas.length === files.length ? shas : files.map((f) => shaOf.get(f) ?? `file:${f}`);
+  const inCatalog = new Set(catalog.items.flatMap((a) => contentOf(a.photos)));
   // Which previous plan item each photo was planned in.
   const plannedElsewhere = new Map(
-    (previous?.items ?? []).flatMap((p) => p.photos.map((f) => [f, p.cluster_id] as const)),
+    (previous?.items ?? []).flatMap((p) =>
+      contentOf(p.photos, p.photo_sha256).map((s) => [s, p.cluster_id] as const),
+    ),
   );
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
@@ -328,17 +339,19 @@ export function buildPlan(
       previous?.items.find((p) => p.fingerprint === article.fingerprint) ??
       previous?.items.find((p) => p.cluster_id === article.id);
     const same = prev && prev.fingerprint === article.fingerprint;
-    const held = new Set(article.photos);
+    const content = contentOf(article.photos);
+    const held = new Set(content);
+    const had = prev ? new Set(contentOf(prev.photos, prev.photo_sha256)) : new Set<string>();
     const mostKept =
       prev &&
       !same &&
       sameGarment({
-        held: prev.photos.filter((f) => held.has(f)).length,
-        had: prev.photos.length,
-        present: prev.photos.filter((f) => inCatalog.has(f)).length,
+        held: [...had].filter((s) => held.has(s)).length,
+        had: had.size,
+        present: [...had].filter((s) => inCatalog.has(s)).length,
         size: held.size,
-        others: article.photos.filter(
-          (f) => plannedElsewhere.get(f) !== undefined && plannedElsewhere.get(f) !== prev.cluster_id,
+        others: [...held].filter(
+          (s) => plannedElsewhere.get(s) !== undefined && plannedElsewhere.get(s) !== prev.cluster_id,
         ).length,
       });
     // The same photos as a set-aside article's (a decision undone): its edits come back, before any carried by id.
@@ -461,6 +474,7 @@ export function buildPlan(
       cluster_id: article.id,
       fingerprint: article.fingerprint,
       photos: article.photos,
+      photo_sha256: content,
       category_name: categoryName,
       ...final,
       vinted,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -803,5 +803,43 @@ describe("vbulk ingest after photos were deleted", () => {
     const item = doc.items.find((i: { cluster_id: string }) => i.cluster_id === edited.id);
     assert.equal(item?.title, "Pull gris en laine", "the seller's edit is kept");
     assert.doesNotMatch(plan.stderr, /dropped|set aside/);
+  });
+
+  it("photos renamed as well as deleted: the article keeps its id and the seller's edits (plan.json goes by content)", async () => {
+    // Audit (session 10): ingest matches photos by content and kept the id of a 2-photo article whose one photo was
+    // renamed and the other deleted, but `vbulk plan` matched them by name and set its edits aside. Same for a
+    // 3-photo article with every photo renamed and one deleted.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const pair = first.items.find((it: { photos: string[] }) => it.photos.length === 2);
+    const three = first.items.find((it: { photos: string[] }) => it.photos.length === 3);
+    assert.ok(pair && three, "the fixture has a 2-photo and a 3-photo article");
+    const set = await runCli([
+      "plan",
+      dir,
+      "--set",
+      `${pair.id}.title=Jupe noire`,
+      "--set",
+      `${three.id}.price=35`,
+    ]);
+    assert.equal(set.code, 0, set.stderr);
+    await rename(join(dir, pair.photos[0]), join(dir, "jupe-devant.jpg"));
+    await rm(join(dir, pair.photos[1]));
+    await rename(join(dir, three.photos[0]), join(dir, "pull-1.jpg"));
+    await rename(join(dir, three.photos[1]), join(dir, "pull-2.jpg"));
+    await rm(join(dir, three.photos[2]));
+    const again = await runCli(["ingest", dir]);
+    assert.equal(again.code, 0, again.stderr);
+    const second = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const ids = (f: string) => second.items.find((it: { photos: string[] }) => it.photos.includes(f))?.id;
+    assert.equal(ids("jupe-devant.jpg"), pair.id, "ingest keeps the 2-photo article's id");
+    assert.equal(ids("pull-1.jpg"), three.id, "ingest keeps the 3-photo article's id");
+    const plan = await runCli(["plan", dir, "--json"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    const items = JSON.parse(plan.stdout).items as { cluster_id: string; title: string; price: number }[];
+    assert.equal(items.find((i) => i.cluster_id === pair.id)?.title, "Jupe noire", "the title is kept");
+    assert.equal(items.find((i) => i.cluster_id === three.id)?.price, 35, "the price is kept");
+    assert.doesNotMatch(plan.stderr, /not carried over|set aside/);
   });
 });
