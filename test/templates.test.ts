@@ -264,17 +264,26 @@ describe("templates: a template's own mistakes name the template (audit item 14)
 // Audit-plan 13: {{ category.foo }} got the hint about empty variables and named no article; --templates DIR/fr
 // looked for DIR/fr/fr/title.njk, and --lang en with only DIR/fr said to copy the French defaults.
 describe("templates: a mistake's hint fits it (audit-plan 13)", () => {
-  it("a property of a variable names the article and lists the variables", async () => {
+  it("a property of a variable is refused when the templates are read, naming it and the file", async () => {
     const r = await tryTitle("{{ category.foo }}");
     assert.match(
       r.error ?? "",
-      /^Expected .*title\.njk to render for c1 but it failed: undefined variable: category\.foo/,
+      /^Expected plain variables in .*title\.njk but it uses \{\{ category\.foo \}\}$/,
     );
     assert.match(
       r.hint ?? "",
-      /^Variables are plain texts and numbers, with no properties: write \{\{ category \}\}\. Known variables: category, color, .*id\. Nothing was written\.$/,
+      /^Variables are plain texts and numbers, with no properties \(only \.size, a text's length\): write \{\{ category \}\}\. Known variables: category, color, .*id\.$/,
     );
     assert.doesNotMatch(r.hint ?? "", /\{% if/);
+  });
+  it("{{ brand.name }} is refused even for an article without a brand (it rendered nothing there)", async () => {
+    // A review: with no brand it rendered "" and the plan passed; the next batch, with a brand, failed.
+    const r = await tryTitle("{{ category }} {{ brand.name }}", {}, { brand: null });
+    assert.equal(r.text, undefined, `rendered ${JSON.stringify(r.text)}`);
+    assert.match(r.error ?? "", /it uses \{\{ brand\.name \}\}/);
+  });
+  it("{{ category.size }}, a text's length, is still allowed", async () => {
+    assert.equal((await tryTitle("{{ category }} {{ category.size }}")).text, "Chemise 7");
   });
   it("the language folder itself, passed as the templates folder, says to pass the folder that holds fr/ and en/", async () => {
     const dir = await templatesWith("{{ category }}");

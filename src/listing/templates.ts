@@ -383,6 +383,21 @@ export async function loadTemplates(
         },
       );
     }
+    // A property of a variable ({{ brand.name }}) rendered nothing where the variable was empty and failed where
+    // it was not: the same templates passed for one batch and failed for the next. Every variable is a plain
+    // text or number; `.size` (its length) is the one property Liquid gives them.
+    const properties = [...new Set(engine.globalFullVariablesSync(parsed))]
+      .filter((v) => /[.[]/.test(v) && !/^\w+\.size$/.test(v))
+      .sort();
+    if (properties.length) {
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected plain variables in ${path} but it uses ${properties.map((v) => `{{ ${v} }}`).join(", ")}`,
+        {
+          hint: `Variables are plain texts and numbers, with no properties (only .size, a text's length): write ${[...new Set(properties.map((v) => `{{ ${v.split(/[.[]/)[0]} }}`))].join(", ")}. Known variables: ${TEMPLATE_VARIABLES.join(", ")}.`,
+        },
+      );
+    }
     return { engine, parsed, field, limits, Context };
   };
   return {
