@@ -1,5 +1,5 @@
 import { constants, type Stats } from "node:fs";
-import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
+import { lstat, open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Context, Liquid, Operators, Template } from "liquidjs";
 import { DEFAULTS } from "../core/defaults.js";
@@ -523,7 +523,36 @@ async function readTemplate(
   }
   const src = decodeUtf8(bytes, path);
   if (src.length > limits.maxTemplateChars) throw tooLong(`${src.length}`);
+  if (!src.trim()) throw await emptyTemplate(path, lang, bytes.length, src);
   return src;
+}
+
+/**
+ * The refusal of a template file with no text (0 bytes, or only spaces and line breaks): it rendered nothing, and
+ * the hint for that ("keep a part outside {% if … %}") spoke of parts and an {% if %} the file did not have.
+ */
+async function emptyTemplate(path: string, lang: string, size: number, src: string): Promise<VbulkError> {
+  const name = basename(path);
+  const fallback = join(DEFAULT_TEMPLATES, lang, name);
+  const title = name === "title.njk";
+  // The default title is one line: shown as it is. A description is several: a short example instead.
+  const example = title
+    ? (await readFile(fallback, "utf8").catch(() => "")).trim().split("\n")[0] ||
+      "{{ category }} {{ color }} ({{ condition }})"
+    : "{{ category }} {{ color }}. {{ condition_sentence }}";
+  const said =
+    size === 0
+      ? "is empty (0 bytes)"
+      : src.length === 0
+        ? "is empty (only a byte-order mark)"
+        : "holds only spaces and line breaks";
+  return new VbulkError(
+    "BAD_INPUT",
+    `Expected a template at ${printable(path)} but the file ${said}: every ${title ? "title" : "description"} would be empty`,
+    {
+      hint: `Write the ${title ? "title" : "description"} in it as text with variables, e.g. ${example}; or start from vbulk's default: cp ${shellWord(fallback)} ${shellWord(path)}. Nothing was written.`,
+    },
+  );
 }
 
 /**
