@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
-import { decodeUtf8 } from "../core/utf8.js";
+import { decodeUtf8, type Utf8Advice } from "../core/utf8.js";
 
 /**
  * Reads a JSON file vbulk wrote (or a user edited, or a data file) and validates it. Throws NOT_FOUND when
@@ -64,9 +64,9 @@ export function receivedText(v: unknown): string {
 /**
  * The text of a file, or null when there is no file (ENOENT, and only that). Throws BAD_INPUT for a file that is
  * not UTF-8 text (decodeUtf8), NOT_WRITABLE for a forbidden file or a folder in its place, BAD_FILE for any other
- * read error (a failing disk), naming the file.
+ * read error (a failing disk), naming the file. `advice`: what a file that is not UTF-8 is told (decodeUtf8).
  */
-export async function readTextIfAny(path: string): Promise<string | null> {
+export async function readTextIfAny(path: string, advice?: Utf8Advice): Promise<string | null> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -82,7 +82,7 @@ export async function readTextIfAny(path: string): Promise<string | null> {
       cause: err,
     });
   }
-  return decodeUtf8(bytes, path);
+  return decodeUtf8(bytes, path, advice);
 }
 
 function parseJsonText<T extends z.ZodType>(
