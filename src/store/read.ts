@@ -14,11 +14,12 @@ export async function readJsonFile<T extends z.ZodType>(
   schema: T,
   what: string,
   hint: string,
+  detail?: IssueDetail,
 ): Promise<z.infer<T>> {
   const text = await readTextIfAny(path);
   if (text === null)
     throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, { hint });
-  return parseJsonText(text, schema, path, hint);
+  return parseJsonText(text, schema, path, hint, detail);
 }
 
 /** Like readJsonFile, but a missing file is null (a plan not written yet, a cache). A file that is there but
