@@ -164,6 +164,41 @@ describe("a user's label file from before the new fields", () => {
   });
 });
 
+describe("a user's label file with a bad label id", () => {
+  it("shows the id received, what is expected and the id to write; the CLI says the same", async () => {
+    // Before: "labels[0].id: lower-case letters, digits, spaces and dashes": which id, written how, not said.
+    const file = join(await tempDir(), "my-labels.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        schemaVersion: 1,
+        name: "mine",
+        labels: [
+          { id: "chemise", name: "Chemise", prompts: ["a photo of a shirt"] },
+          { id: "Hoodie", name: "Sweat à capuche", prompts: ["a photo of a hoodie"] },
+          { id: "t_shirt", name: "T-shirt", prompts: ["a photo of a t-shirt"] },
+        ],
+      }),
+    );
+    await assert.rejects(loadLabelSet(file), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "BAD_INPUT");
+      assert.match(
+        err.message,
+        /labels\[1\]\.id \(label "Sweat à capuche"\): expected lower-case letters, digits, spaces and dashes, received "Hoodie" \(write "hoodie"\)/,
+      );
+      assert.match(
+        err.message,
+        /labels\[2\]\.id \(label "T-shirt"\): expected lower-case letters, digits, spaces and dashes, received "t_shirt"(?! \(write)/,
+      );
+      return true;
+    });
+    const dir = await catalogFixture([{ category: "chemise", color: "blanc", photos: ["a.jpg"] }]);
+    const r = await runCli(["plan", dir, "--labels", file], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /received "Hoodie" \(write "hoodie"\)/);
+  });
+});
+
 describe("department: zero-shot women's/men's, never a silent guess", () => {
   const skip = needShared("models", "clip-vit-b32-tokenizer");
   it("the model's decision with its score (hand-built model: red means women's, blue men's)", {

@@ -408,6 +408,58 @@ describe("templates: a template file is a regular UTF-8 text file inside its fol
       return true;
     });
   });
+  it("a language folder that is a link out of the templates folder is named, not title.njk", async () => {
+    // Before: "…/mine/fr/title.njk is a link to …/shared/fr/title.njk, outside it" and "copy the file", for a
+    // title.njk that is no link: the seller looked for a link in a folder of plain files.
+    const shared = await templatesWith("{{ category }}");
+    const mine = await tempDir("vbulk-mine-");
+    await symlink(join(shared, "fr"), join(mine, "fr"));
+    await assert.rejects(loadTemplates(mine, "fr"), (err: Error & { hint?: string }) => {
+      assert.match(
+        err.message,
+        new RegExp(
+          `^Expected the language folder fr/ inside the templates folder ${mine} but ${mine}/fr is a link to the folder ${shared}/fr, outside it$`,
+        ),
+      );
+      assert.doesNotMatch(err.message, /title\.njk/);
+      assert.match(err.hint ?? "", new RegExp(`rm ${mine}/fr && cp -r ${shared}/fr ${mine}/fr`));
+      assert.match(err.hint ?? "", new RegExp(`--templates ${shared}\\b`));
+      return true;
+    });
+    // A language folder linked to another one inside the templates folder is fine.
+    await rm(join(mine, "fr"));
+    await mkdir(join(mine, "en"));
+    await writeFile(join(mine, "en", "title.njk"), "{{ category }}");
+    await writeFile(join(mine, "en", "description.njk"), "{{ category }}");
+    await symlink("en", join(mine, "fr"));
+    assert.equal(render((await loadTemplates(mine, "fr")).title, ctx, "title.njk"), "Chemise");
+  });
+  for (const [what, title, description, file, said] of [
+    ["an empty title.njk (0 bytes)", "", "{{ category }}", "title.njk", "is empty \\(0 bytes\\)"],
+    [
+      "a title.njk of spaces and line breaks",
+      " \n\t\r\n",
+      "{{ category }}",
+      "title.njk",
+      "holds only spaces",
+    ],
+    ["an empty description.njk", "{{ category }}", "", "description.njk", "is empty \\(0 bytes\\)"],
+  ] as const)
+    it(`${what} says the template is empty and what to put in it`, async () => {
+      // Before: "… rendered nothing for c1", hint "every part of the template was left out: keep a part outside
+      // {% if … %}": there was no part and no {% if %}.
+      const dir = await templatesWith(title, description);
+      const path = join(dir, "fr", file);
+      await assert.rejects(loadTemplates(dir, "fr"), (err: Error & { code?: string; hint?: string }) => {
+        assert.equal(err.code, "BAD_INPUT");
+        assert.match(err.message, new RegExp(`^Expected a template at ${path} but the file ${said}`));
+        const fromDefault = `cp ${join(DEFAULT_TEMPLATES, "fr", file)} ${path}`;
+        assert.ok(err.hint?.includes(fromDefault), err.hint);
+        assert.match(err.hint ?? "", /\{\{ category \}\}/);
+        assert.doesNotMatch(err.hint ?? "", /left out|outside \{% if/);
+        return true;
+      });
+    });
   it("a templates folder that is itself a link is fine", async () => {
     const dir = await templatesWith("{{ category }}");
     const link = join(await tempDir("vbulk-link-"), "tpl");

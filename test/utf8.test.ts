@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { decodeUtf8 } from "../src/core/utf8.js";
+import { JournalFile } from "../src/vinted/journal.js";
+import { tempDir } from "./helpers/run.js";
 
 /** The message a seller reads for these bytes, or the text. */
 function read(bytes: number[] | string): string {
@@ -46,4 +50,40 @@ describe("decodeUtf8: a user's file is UTF-8 text, or the message says where it 
         read([...bom, 0x7b, 0x00]),
         `error: Expected UTF-8 text in /x/plan.json but it is UTF-16 (Notepad's "Unicode"): save it as UTF-8`,
       ));
+});
+
+// The journal is execute's record of what Vinted holds: "save it as UTF-8" alone did not say that it must be
+// neither deleted nor edited, nor how to get it back.
+describe("execute's journal.json that is not UTF-8 gets the journal's own advice", () => {
+  for (const [what, bytes, where] of [
+    [
+      "Latin-1",
+      Buffer.from(
+        '{"schemaVersion":2,"site":"https://www.vinted.fr","items":{"c1":{"error":"réseau"}}}',
+        "latin1",
+      ),
+      /byte 0xE9 at line 1, column \d+ is not \(it is "é" in Windows' "ANSI" encoding\)/,
+    ],
+    ["UTF-16", Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]), /it is UTF-16 \(Notepad's "Unicode"\)/],
+  ] as [string, Buffer, RegExp][])
+    it(what, async () => {
+      const dir = await tempDir("vbulk-journal-");
+      await writeFile(join(dir, "journal.json"), bytes);
+      await assert.rejects(
+        JournalFile.open(dir, "https://www.vinted.fr"),
+        (err: Error & { code?: string; hint?: string }) => {
+          assert.equal(err.code, "BAD_INPUT");
+          assert.match(err.message, new RegExp(`^Expected UTF-8 text in ${dir}/journal\\.json but `));
+          assert.match(err.message, where);
+          assert.match(err.message, /execute's journal .* saved by another program than vbulk$/);
+          const hint = err.hint ?? "";
+          assert.match(hint, /ids of the drafts already made/, "what the journal is for");
+          assert.match(hint, /Do not delete it or edit it by hand/);
+          assert.match(hint, /[Rr]estore it from a backup/);
+          assert.match(hint, /check your drafts on Vinted by hand before running execute again/);
+          assert.doesNotMatch(hint, /^Save the file as UTF-8/);
+          return true;
+        },
+      );
+    });
 });

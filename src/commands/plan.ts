@@ -198,6 +198,29 @@ function keepRule(k: RuleKey, value: unknown): string {
 /** A rules file holds any of the config file's "plan" keys, nothing else. */
 const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
 
+/**
+ * A config file given as --rules (the config's sections where the rules should be) is named for what it is:
+ * `(root): Unrecognized keys: "plan", "execute"` was true but did not say that --config takes it. Throws BAD_USAGE.
+ */
+function notConfigFile(data: unknown, path: string): void {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return;
+  const keys = Object.keys(data);
+  const sections = keys.filter((k) => Object.hasOwn(ConfigSchema.shape, k));
+  if (!sections.length || keys.some((k) => Object.hasOwn(RulesFileSchema.shape, k))) return;
+  const plan = (data as { plan?: unknown }).plan;
+  const rules =
+    typeof plan === "object" && plan !== null && !Array.isArray(plan) && Object.keys(plan).length
+      ? `, or make a rules file of what that section holds: ${printable(JSON.stringify(plan)).slice(0, 200)}`
+      : "";
+  throw new VbulkError(
+    "BAD_USAGE",
+    `Expected a rules file for --rules (or VBULK_RULES), holding any of defaultPrice, prices, condition, brand, gender, lang, but ${printable(path)} looks like a config file (its sections: ${sections.join(", ")})`,
+    {
+      hint: `Pass it with --config ${shellWord(path)}${sections.includes("plan") ? ` (its "plan" section gives the same rules)${rules}` : ""}. Nothing was written.`,
+    },
+  );
+}
+
 async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number> {
   const io = createIo(raw.json === true);
   const given = resolve(dirArg);
@@ -257,12 +280,11 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   }
   let rulesFile: object = {};
   if (raw.rules) {
-    const file = await readJsonFile(
-      resolve(raw.rules),
-      RulesFileSchema,
-      "rules file (--rules / VBULK_RULES)",
-      "Nothing was written. See the README's plan section.",
-    );
+    const path = resolve(raw.rules);
+    const hint = "Nothing was written. See the README's plan section.";
+    const data = await readJsonFile(path, z.unknown(), "rules file (--rules / VBULK_RULES)", hint);
+    notConfigFile(data, path);
+    const file = parseWith(RulesFileSchema, data, path, hint);
     give(file);
     rulesFile = file;
     layers.push({ plan: file });

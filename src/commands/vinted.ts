@@ -40,7 +40,7 @@ import {
   siteUrl,
   withTab,
 } from "../vinted/run.js";
-import { checkSessionReadable, configDir } from "../vinted/session.js";
+import { checkSessionReadable, configDir, loadSession } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
 import { createIo, errorDocument, type Io } from "./render.js";
@@ -334,10 +334,12 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     return bad ? 2 : 0;
   }
 
-  // A session file that cannot be read, or no display for the browser's window (cron, a server), stops the run
-  // here, before the lock, the journal, the pacing state or the status file are touched.
+  // A session file that cannot be read, no display for the browser's window (cron, a server), or no session at all
+  // (not logged in) stops the run here, before the lock, the journal, the pacing state or the status file are
+  // touched, and before the run is weighed: "4 writes to send" then "not logged in" read as if something went.
   await checkSessionReadable();
   checkDisplay(headless(raw.headless, config.execute));
+  await loadSession();
   const pacingDir = configDir();
   // Held from before the journal and the budget are read until the run ends (a prompt waiting included).
   const release = await takeExecuteLock(pacingDir, dir);
@@ -361,8 +363,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
             hint: "Wait for it to end. If Vinted asked for something (captcha, verification), do it in your browser first; then you may pass --ignore-pause to lift the pause.",
           },
         );
+      // Saved with the run's pacing once it begins on Vinted: a run refused before (no browser, "no" at the
+      // question) leaves the pause, and pacing.json, as they were.
       budget.clearPause();
-      await savePacing(pacingDir, budget.state);
       io.err(
         io.c.yellow(`Pause lifted (--ignore-pause): it was until ${new Date(pause.until).toLocaleString()}.`),
       );
@@ -466,7 +469,6 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     }
 
     const progress = new ExecuteProgress(dir, items.length);
-    const { status } = progress;
     const controller = new AbortController();
     let interrupts = 0;
     const onSigint = () => {
@@ -515,6 +517,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         only,
         onEvent,
         signal: controller.signal,
+        onStarted: () => progress.begin(),
         onPaused: (until) =>
           io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(until).toISOString()}`),
         ...(raw.setPublishTrue
@@ -532,7 +535,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
           : {}),
       });
     } catch (err) {
-      await status.finish(
+      await progress.finish(
         controller.signal.aborted ? "interrupted" : "failed",
         controller.signal.aborted
           ? INTERRUPTED_MESSAGE
@@ -541,7 +544,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       throw err;
     } finally {
       process.removeListener("SIGINT", onSigint);
-      await savePacing(pacingDir, budget.state).catch(() => {});
+      if (progress.started) await savePacing(pacingDir, budget.state).catch(() => {});
     }
     progress.tally(results);
     const complete = results.every(
@@ -550,7 +553,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         (r.state === "draft" && !toPublish.some((i) => i.cluster_id === r.cluster_id)),
     );
     const paused = budget.pause();
-    await status.finish(
+    await progress.finish(
       controller.signal.aborted ? "interrupted" : complete ? "done" : "partial",
       paused ? redact(`writes paused until ${new Date(paused.until).toISOString()}: ${paused.reason}`) : null,
     );

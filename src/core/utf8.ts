@@ -8,19 +8,31 @@ const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder("utf-8");
 
 /**
+ * What to say about a file that is not UTF-8 when "save it as UTF-8" is not the whole answer: a file vbulk
+ * writes and the seller must not edit (execute's journal) says what it is and how to get it back.
+ */
+export interface Utf8Advice {
+  /** Replaces "save it as UTF-8" at the end of the message. */
+  what: string;
+  hint: string;
+}
+
+/**
  * The text of a user's file (a template, plan.json, catalog.json, a config file) from its bytes, read as UTF-8.
  * Throws BAD_INPUT naming the file and where it is not UTF-8 text: UTF-16 (Notepad's "Unicode"), or the first
  * byte that is not UTF-8 (Notepad's "ANSI") or is a NUL (no text holds one; UTF-16 has one beside each letter),
- * with its line and column.
+ * with its line and column; `advice` replaces the generic "save it as UTF-8" and its hint.
  */
-export function decodeUtf8(bytes: Uint8Array, path: string): string {
+export function decodeUtf8(bytes: Uint8Array, path: string, advice?: Utf8Advice): string {
   const hint =
+    advice?.hint ??
     'Save the file as UTF-8 (Notepad: File › Save as, Encoding "UTF-8"; other editors: "Save with encoding" › UTF-8), then run the same command again. Nothing was written.';
+  const what = advice?.what ?? "save it as UTF-8";
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   if (utf16)
     throw new VbulkError(
       "BAD_INPUT",
-      `Expected UTF-8 text in ${printable(path)} but it is UTF-16 (Notepad's "Unicode"): save it as UTF-8`,
+      `Expected UTF-8 text in ${printable(path)} but it is UTF-16 (Notepad's "Unicode"): ${what}`,
       { hint },
     );
   let text: string | null;
@@ -45,7 +57,7 @@ export function decodeUtf8(bytes: Uint8Array, path: string): string {
         : "";
   throw new VbulkError(
     "BAD_INPUT",
-    `Expected UTF-8 text in ${printable(path)} but byte ${hex} at line ${line}, column ${column} is not${why}: save it as UTF-8`,
+    `Expected UTF-8 text in ${printable(path)} but byte ${hex} at line ${line}, column ${column} is not${why}: ${what}`,
     { hint },
   );
 }

@@ -1,11 +1,11 @@
 import { constants, type Stats } from "node:fs";
-import { open, readdir, realpath, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { lstat, open, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Context, Liquid, Operators, Template } from "liquidjs";
 import { DEFAULTS } from "../core/defaults.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
-import { listingText, printable } from "../core/text.js";
+import { listingText, printable, shellWord } from "../core/text.js";
 import { decodeUtf8 } from "../core/utf8.js";
 import { LANGUAGES } from "../core/vocab.js";
 
@@ -493,7 +493,9 @@ async function readTemplate(
     if (!info.isFile()) throw notRegular(info, real);
     const realRoot = await realpath(root);
     const inside = relative(realRoot, real);
-    if (!inside || inside.startsWith("..") || isAbsolute(inside))
+    if (!inside || inside.startsWith("..") || isAbsolute(inside)) {
+      const folder = await folderLinkOut(root, realRoot, path);
+      if (folder) throw folder;
       throw new VbulkError(
         "BAD_INPUT",
         `Expected a template inside the templates folder ${printable(root)} but ${printable(path)} is a link to ${printable(real)}, outside it`,
@@ -501,6 +503,7 @@ async function readTemplate(
           hint: "A shared templates folder could otherwise put any file of yours in a listing sent to Vinted: copy the file into the templates folder instead of linking to it. Nothing was written.",
         },
       );
+    }
     if (info.size > maxBytes) throw tooLong(`${info.size} bytes`);
     // O_NONBLOCK: should the file have become a FIFO since stat, opening it does not wait for a writer.
     const file = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -535,7 +538,65 @@ async function readTemplate(
   }
   const src = decodeUtf8(bytes, path);
   if (src.length > limits.maxTemplateChars) throw tooLong(`${src.length}`);
+  if (!src.trim()) throw await emptyTemplate(path, lang, bytes.length, src);
   return src;
+}
+
+/**
+ * The refusal of a template file with no text (0 bytes, or only spaces and line breaks): it rendered nothing, and
+ * the hint for that ("keep a part outside {% if … %}") spoke of parts and an {% if %} the file did not have.
+ */
+async function emptyTemplate(path: string, lang: string, size: number, src: string): Promise<VbulkError> {
+  const name = basename(path);
+  const fallback = join(DEFAULT_TEMPLATES, lang, name);
+  const title = name === "title.njk";
+  // The default title is one line: shown as it is. A description is several: a short example instead.
+  const example = title
+    ? (await readFile(fallback, "utf8").catch(() => "")).trim().split("\n")[0] ||
+      "{{ category }} {{ color }} ({{ condition }})"
+    : "{{ category }} {{ color }}. {{ condition_sentence }}";
+  const said =
+    size === 0
+      ? "is empty (0 bytes)"
+      : src.length === 0
+        ? "is empty (only a byte-order mark)"
+        : "holds only spaces and line breaks";
+  return new VbulkError(
+    "BAD_INPUT",
+    `Expected a template at ${printable(path)} but the file ${said}: every ${title ? "title" : "description"} would be empty`,
+    {
+      hint: `Write the ${title ? "title" : "description"} in it as text with variables, e.g. ${example}; or start from vbulk's default: cp ${shellWord(fallback)} ${shellWord(path)}. Nothing was written.`,
+    },
+  );
+}
+
+/**
+ * The refusal for a language folder (DIR/fr) that is itself a link out of the templates folder, or null when the
+ * way from `root` to `path` holds no such folder (the file itself is the link). Named for what it is: blamed on
+ * title.njk, "…/fr/title.njk is a link…, copy the file", the seller looked for a link among plain files.
+ */
+async function folderLinkOut(root: string, realRoot: string, path: string): Promise<VbulkError | null> {
+  let at = root;
+  for (const part of relative(root, dirname(path)).split(sep).filter(Boolean)) {
+    at = join(at, part);
+    if (!(await lstat(at)).isSymbolicLink()) continue;
+    const real = await realpath(at);
+    const rel = relative(realRoot, real);
+    if (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)) continue;
+    const name = relative(root, at);
+    const parent =
+      basename(real) === name
+        ? ` or pass the folder that holds it: --templates ${shellWord(dirname(real))};`
+        : "";
+    return new VbulkError(
+      "BAD_INPUT",
+      `Expected the language folder ${printable(name)}/ inside the templates folder ${printable(root)} but ${printable(at)} is a link to the folder ${printable(real)}, outside it`,
+      {
+        hint: `Its templates would be read from outside the folder you gave (a shared templates folder could otherwise put any file of yours in a listing sent to Vinted). Replace the link with a copy of that folder: rm ${shellWord(at)} && cp -r ${shellWord(real)} ${shellWord(at)};${parent} then run the same command again. Nothing was written.`,
+      },
+    );
+  }
+  return null;
 }
 
 function oneLine(err: unknown): string {

@@ -9,7 +9,7 @@ import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
 import type { Classifier } from "../ingest/index.js";
 import { decodeVector, encodeVector } from "../store/cache.js";
-import { readJsonFile } from "../store/read.js";
+import { type IssueDetail, readJsonFile, receivedText, valueAt } from "../store/read.js";
 import { type Manifest, sha256FileMemo } from "./manifest.js";
 import type { Device, Session } from "./onnx.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
@@ -25,8 +25,10 @@ const DepartmentLeafSchema = z
   })
   .nullable();
 
+const LABEL_ID_FORM = "lower-case letters, digits, spaces and dashes";
+
 export const LabelSchema = z.object({
-  id: z.string().regex(CATEGORY_ID, "lower-case letters, digits, spaces and dashes"),
+  id: z.string().regex(CATEGORY_ID, LABEL_ID_FORM),
   /** French name shown in listings. */
   name: z.string().min(1),
   name_en: z.string().min(1).optional(),
@@ -135,15 +137,37 @@ export function colorLabels(labels: LabelSet): LabelSet {
   };
 }
 
-/** Reads a label set file. Throws NOT_FOUND / BAD_INPUT naming the file and field. */
+/** Reads a label set file. Throws NOT_FOUND / BAD_INPUT naming the file, the field, the label and the value. */
 export async function loadLabelSet(path: string): Promise<LabelSet> {
   return readJsonFile(
     path,
     LabelSetSchema,
     "label set (JSON)",
     "See models/labels/garments.json for the format.",
+    labelIssueDetail,
   );
 }
+
+/**
+ * A bad field of a label file with its label's name and the value received: "labels[0].id: lower-case letters,
+ * digits, spaces and dashes" did not say which label nor that the id was written "Hoodie", and the id to write
+ * when only its case or spaces are wrong. A label file holds no secret: its values may be shown.
+ */
+const labelIssueDetail: IssueDetail = (issue, data) => {
+  const [list, index] = issue.path;
+  const name =
+    list === "labels" && typeof index === "number" ? valueAt(data, ["labels", index, "name"]) : undefined;
+  const label = typeof name === "string" && issue.path.length > 2 ? ` (label ${receivedText(name)})` : "";
+  if (issue.code === "unrecognized_keys" || issue.code === "custom") return `${label}: ${issue.message}`;
+  const value = valueAt(data, issue.path);
+  const message = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
+  const fixed = typeof value === "string" ? value.trim().toLowerCase().replace(/\s+/g, " ") : "";
+  const write =
+    issue.path.at(-1) === "id" && fixed && fixed !== value && CATEGORY_ID.test(fixed)
+      ? ` (write ${JSON.stringify(fixed)})`
+      : "";
+  return `${label}: ${message === LABEL_ID_FORM ? `expected ${message}` : message}, received ${receivedText(value)}${write}`;
+};
 
 export interface ClipModel {
   embedder: Embedder;

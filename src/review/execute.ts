@@ -102,17 +102,18 @@ export async function startExecute(
           headless: headless(undefined, config.execute),
           publish: opts.publish && plan.items.some((i) => i.publish && !i.excluded),
           onEvent,
+          onStarted: () => progress.begin(),
         });
         state.results = results;
         progress.tally(results);
         const complete = results.every(
           (r) => r.state === "published" || (r.state === "draft" && !opts.publish),
         );
-        await progress.status.finish(complete ? "done" : "partial");
+        await progress.finish(complete ? "done" : "partial");
       } catch (err) {
         state.error = redact(messageOf(err));
         state.hint = err instanceof VbulkError && err.hint ? redact(err.hint) : null;
-        await progress.status.finish("failed", state.error);
+        await progress.finish("failed", state.error);
       } finally {
         state.finished_at = new Date().toISOString();
         // Released first: the page offers the button again once running is false, and a click must find it free.

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
-import { decodeUtf8 } from "../core/utf8.js";
+import { decodeUtf8, type Utf8Advice } from "../core/utf8.js";
 
 /**
  * Reads a JSON file vbulk wrote (or a user edited, or a data file) and validates it. Throws NOT_FOUND when
@@ -14,11 +14,12 @@ export async function readJsonFile<T extends z.ZodType>(
   schema: T,
   what: string,
   hint: string,
+  detail?: IssueDetail,
 ): Promise<z.infer<T>> {
   const text = await readTextIfAny(path);
   if (text === null)
     throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, { hint });
-  return parseJsonText(text, schema, path, hint);
+  return parseJsonText(text, schema, path, hint, detail);
 }
 
 /** Like readJsonFile, but a missing file is null (a plan not written yet, a cache). A file that is there but
@@ -64,9 +65,9 @@ export function receivedText(v: unknown): string {
 /**
  * The text of a file, or null when there is no file (ENOENT, and only that). Throws BAD_INPUT for a file that is
  * not UTF-8 text (decodeUtf8), NOT_WRITABLE for a forbidden file or a folder in its place, BAD_FILE for any other
- * read error (a failing disk), naming the file.
+ * read error (a failing disk), naming the file. `advice`: what a file that is not UTF-8 is told (decodeUtf8).
  */
-export async function readTextIfAny(path: string): Promise<string | null> {
+export async function readTextIfAny(path: string, advice?: Utf8Advice): Promise<string | null> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -82,7 +83,7 @@ export async function readTextIfAny(path: string): Promise<string | null> {
       cause: err,
     });
   }
-  return decodeUtf8(bytes, path);
+  return decodeUtf8(bytes, path, advice);
 }
 
 function parseJsonText<T extends z.ZodType>(

@@ -69,7 +69,12 @@ export class JournalFile {
   static async open(dir: string, site: string): Promise<JournalFile> {
     const path = join(dir, JOURNAL_FILE);
     // Only a missing file is an empty one: an unreadable journal taken for none would draft every article twice.
-    const text = await readTextIfAny(path);
+    // vbulk writes it as UTF-8: other bytes mean an editor saved it (or the disk damaged it), and "save it as
+    // UTF-8" alone invited more hand edits of the one file that must not get any.
+    const text = await readTextIfAny(path, {
+      what: "execute's journal was saved by another program than vbulk",
+      hint: "journal.json is execute's record of what it sent to Vinted: the ids of the drafts already made, the photos uploaded, the publishes; a re-run reads it so it never makes a second draft or uploads a photo twice. Do not delete it or edit it by hand. Restore it from a backup (or undo the editor's save: in that editor, save it as UTF-8 with nothing else changed); if you cannot, move it away and check your drafts on Vinted by hand before running execute again (without it, a re-run makes new drafts). Nothing was sent or written.",
+    });
     if (text === null) return new JournalFile(path, { schemaVersion: 2, site, items: {} });
     const hint = `Do not delete it: it holds the ids of the drafts already made. Restore it from a backup, or move it away and check your Vinted drafts by hand before running again (a re-run without it makes new drafts).`;
     let raw: unknown;

@@ -107,17 +107,27 @@ export async function executeInBrowser(opts: {
   signal?: AbortSignal;
   /** Told when a refusal on the first page paused every write. */
   onPaused?: (until: number) => void;
+  /** Told once the run has begun on Vinted: its first page answered with no refusal, or with one that paused every
+   *  write. Before that, nothing is saved: a run refused earlier (not logged in, no browser, a session Vinted no
+   *  longer takes, the site unreachable) leaves pacing.json, and the status file the caller keeps, as they were. */
+  onStarted?: () => void;
   /** Awaited once the browser is up and Vinted's first page showed no refusal, before the first write: what the
    *  caller saves only when the run really goes ahead (execute --set-publish-true's plan.json). */
   onReady?: () => Promise<void>;
 }): Promise<ExecuteResult[]> {
   const { budget, pacingDir } = opts;
+  let started = false;
+  const start = () => {
+    started = true;
+    opts.onStarted?.();
+  };
   try {
     return await withTab(opts.headless, opts.config, async (tab, lost) => {
       try {
         await tab.open("/items/new");
       } catch (err) {
         if (err instanceof ChallengeError || err instanceof RateLimitError) {
+          start();
           const p =
             err instanceof ChallengeError
               ? budget.pauseFor("challenge", redact(err.message))
@@ -127,6 +137,7 @@ export async function executeInBrowser(opts: {
         }
         throw err;
       }
+      start();
       await opts.onReady?.();
       return runExecute({
         dir: opts.dir,
@@ -143,7 +154,9 @@ export async function executeInBrowser(opts: {
       });
     });
   } finally {
-    await savePacing(pacingDir, budget.state).catch(() => {});
+    // Only a run that began: one refused before rewrote the account's pacing.json (and created it) for nothing,
+    // and saved a pause --ignore-pause lifted though the run never went ahead.
+    if (started) await savePacing(pacingDir, budget.state).catch(() => {});
   }
 }
 
@@ -163,15 +176,37 @@ export class ExecuteProgress {
     writes_sent: 0,
   };
   readonly status: StatusWriter;
+  private begun = false;
 
   constructor(dir: string, articles: number) {
     this.counts.articles = articles;
     this.status = new StatusWriter(dir, "execute", 250);
+  }
+
+  /**
+   * Writes the status file's first state (executeInBrowser's onStarted): a run refused before it began on Vinted
+   * (not logged in, no browser) leaves the previous run's status as it was, as every refused command leaves its
+   * files.
+   */
+  begin(): void {
+    if (this.begun) return;
+    this.begun = true;
     this.status.update({ stage: "drafts", counts: this.counts });
+  }
+
+  /** Whether begin() was called: the run began on Vinted. */
+  get started(): boolean {
+    return this.begun;
+  }
+
+  /** Ends the status file's run; nothing when it never began. */
+  async finish(state: Parameters<StatusWriter["finish"]>[0], message: string | null = null): Promise<void> {
+    if (this.begun) await this.status.finish(state, message);
   }
 
   /** Records one event; returns what to show a person (null for a write being sent: the status file has it). */
   record(ev: ExecuteEvent): string | null {
+    this.begin();
     const { counts, status } = this;
     if (ev.type === "write") {
       counts.writes_sent = ev.sent;
@@ -208,6 +243,6 @@ export class ExecuteProgress {
     c.failed = results.filter((r) => r.state === "failed").length;
     c.skipped = results.filter((r) => r.state === "skipped").length;
     c.needs_manual = results.filter((r) => r.state === "needs_manual").length;
-    this.status.update({ counts: c });
+    if (this.begun) this.status.update({ counts: c });
   }
 }

@@ -349,6 +349,89 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(replica.writes().length, 0);
   });
 
+  it("a refused execute (not logged in, no browser, a session Vinted no longer takes) changes neither status.json nor pacing.json", async () => {
+    // Before: a run refused for want of a session wrote `.vbulk/status.json` ("execute: failed") over the last
+    // run's, and created or rewrote the account's pacing.json, though nothing was sent.
+    await fresh();
+    const dir = await planned();
+    const statusFile = join(dir, ".vbulk", "status.json");
+    const pacingFile = join(configDir, "pacing.json");
+    const session = join(configDir, "session.enc");
+    const parked = join(configDir, "session.parked");
+    const snapshot = async () =>
+      Promise.all(
+        [statusFile, pacingFile].map(async (f) => {
+          const s = await stat(f).catch(() => null);
+          return s ? `${f} ${s.mtimeMs} ${(await readFile(f)).toString("base64")}` : `${f} absent`;
+        }),
+      );
+    await copyFile(session, parked);
+    await rm(session);
+    // A first run, not logged in: no status and no pacing file appear.
+    const first = await cli(["execute", dir, "--yes"]);
+    assert.equal(first.code, 2, first.stderr);
+    assert.match(first.stderr, /Expected a saved Vinted session .* but there is none/);
+    assert.deepEqual(await snapshot(), [`${statusFile} absent`, `${pacingFile} absent`]);
+    await copyFile(parked, session);
+    assert.equal((await cli(["execute", dir, "--only", "c1", "--yes"])).code, 0);
+    // A pause in force: a refused run with --ignore-pause must not lift it either.
+    const pacing = JSON.parse(await readFile(pacingFile, "utf8"));
+    pacing.pause = {
+      until: new Date(Date.now() + 3_600_000).toISOString(),
+      reason: "test",
+      kind: "challenge",
+    };
+    await writeFile(pacingFile, JSON.stringify(pacing));
+    const before = await snapshot();
+    await rm(session);
+    const noSession = await cli(["execute", dir, "--yes", "--ignore-pause"]);
+    assert.equal(noSession.code, 2, noSession.stderr);
+    assert.match(noSession.stderr, /Expected a saved Vinted session .* but there is none/);
+    assert.doesNotMatch(noSession.stderr, /articles ready/, "refused before it weighs the run");
+    assert.deepEqual(await snapshot(), before, "not logged in: status.json and pacing.json unchanged");
+    await copyFile(parked, session);
+    const noBrowser = await cli(["execute", dir, "--yes", "--ignore-pause"], {
+      VBULK_CHROMIUM_PATH: join(dir, "no-such-chromium"),
+    });
+    assert.equal(noBrowser.code, 2, noBrowser.stderr);
+    assert.deepEqual(await snapshot(), before, "no browser: status.json and pacing.json unchanged");
+    replica.switches.stale = true;
+    const stale = await cli(["execute", dir, "--yes", "--ignore-pause"]);
+    assert.equal(stale.code, 2, stale.stderr);
+    assert.match(stale.stderr, /log in again/);
+    assert.deepEqual(await snapshot(), before, "a stale session: status.json and pacing.json unchanged");
+    replica.switches = VintedReplica.defaults();
+    assert.equal(replica.writes().length, 4, "only the first run's c1 (3 photos and its draft)");
+    // The page's « Créer les brouillons » (the pause lifted first: the page refuses a paused run itself) fails the
+    // same way and leaves both files too.
+    pacing.pause = null;
+    await writeFile(pacingFile, JSON.stringify(pacing));
+    const unpaused = await snapshot();
+    await rm(session);
+    const vars = env();
+    const keys = [
+      "VBULK_VINTED_URL",
+      "VBULK_CONFIG_DIR",
+      "VBULK_CONFIG",
+      "VBULK_HEADLESS",
+      "VBULK_CHROMIUM_PATH",
+    ];
+    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+    for (const k of keys) if (vars[k] !== undefined) process.env[k] = vars[k];
+    try {
+      const job = await startExecute(dir, { publish: false });
+      const deadline = Date.now() + 30_000;
+      while (job.running && Date.now() < deadline) await sleep(50);
+      assert.match(job.snapshot().error ?? "", /Expected a saved Vinted session .* but there is none/);
+    } finally {
+      for (const k of keys)
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      await copyFile(parked, session);
+    }
+    assert.deepEqual(await snapshot(), unpaused, "the page: status.json and pacing.json unchanged");
+  });
+
   it("what Vinted echoes never lands in a file in clear; photos outside the folder are never uploaded", async () => {
     await fresh();
     const dir = await planned();

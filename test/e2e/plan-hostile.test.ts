@@ -225,3 +225,23 @@ describe("plan: a plan.json or catalog.json that is not UTF-8 is refused, naming
     assert.equal(JSON.parse(s.stdout).items[0].title, "Pull noir col roulé");
   });
 });
+
+// A config file passed as --rules was refused with `(root): Unrecognized keys: "plan", "execute"`: right, but it
+// did not say that the file is a config file, nor that --config takes it.
+describe("plan: a config file given as --rules", () => {
+  it("says it looks like a config file and to pass it with --config", async () => {
+    const dir = await planned();
+    const file = join(dir, "vbulk.json");
+    await writeFile(file, JSON.stringify({ plan: { defaultPrice: 15 }, execute: { writesPerHour: 20 } }));
+    await refused(
+      dir,
+      ["--rules", file],
+      new RegExp(
+        `Expected a rules file for --rules \\(or VBULK_RULES\\), holding any of defaultPrice, prices, condition, brand, gender, lang, but ${file} looks like a config file \\(its sections: plan, execute\\)\\n  hint: Pass it with --config ${file} \\(its "plan" section gives the same rules\\), or make a rules file of what that section holds: \\{"defaultPrice":15\\}`,
+      ),
+    );
+    await refused(dir, [], /for --rules \(or VBULK_RULES\).* looks like a config file/, {
+      VBULK_RULES: file,
+    });
+  });
+});
