@@ -110,6 +110,10 @@ export function ingestRenderer(io: Io): {
         const text = `${io.c.yellow("warning:")} ${printable(e.message)}${e.hint ? `\n  ${io.c.dim(printable(e.hint))}` : ""}`;
         if (multi) notes.push(text);
         else io.err(text);
+      } else if (e.type === "note") {
+        const text = `note: ${printable(e.message)}`;
+        if (multi) notes.push(text);
+        else io.err(text);
       } else if (e.type === "photo-error") {
         const text = `${io.c.red("bad photo:")} ${printable(e.file)}: ${printable(e.message)}`;
         if (multi) notes.push(text);

@@ -10,6 +10,7 @@ import { hasControlCharacter, listingText, shellWord } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
+import { currentContent } from "../ingest/resaved.js";
 import type { LabelSet } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
@@ -323,9 +324,13 @@ export function buildPlan(
   // Photos are compared by content, as ingest does when it keeps an article's id (ingest/ids.ts): a photo renamed
   // since the previous plan is still the article's. A plan of older vbulk lists names only: read through this
   // catalog, so a photo renamed since then is a photo that left.
+  // A photo saved again since (the same picture in other bytes: catalog.json's earlier_sha256) is the same photo.
   const shaOf = new Map(catalog.photos.map((p) => [p.file, p.sha256]));
+  const nowOf = currentContent(catalog.photos.map((p) => [p.sha256, p.earlier_sha256]));
   const contentOf = (files: string[], shas?: string[]): string[] =>
-    shas && shas.length === files.length ? shas : files.map((f) => shaOf.get(f) ?? `file:${f}`);
+    (shas && shas.length === files.length ? shas : files.map((f) => shaOf.get(f) ?? `file:${f}`)).map(
+      (s) => nowOf.get(s) ?? s,
+    );
   const inCatalog = new Set(catalog.items.flatMap((a) => contentOf(a.photos)));
   // Which previous plan item each photo was planned in.
   const plannedElsewhere = new Map(
