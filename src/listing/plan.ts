@@ -311,7 +311,8 @@ export function buildPlan(
   const generatedByHand = new Map<string, string[]>();
   const now = new Date().toISOString();
   const aside = [...(previous?.set_aside ?? [])];
-  const setAside = (p: PlanItem) => {
+  // `quietly`: kept for an undo, not said (the edits also went on with their article).
+  const setAside = (p: PlanItem, quietly = false) => {
     // An article of the catalog with those very photos carries them already (found by fingerprint).
     if (catalog.items.some((a) => a.fingerprint === p.fingerprint)) return;
     const edits = sellerEdits(p);
@@ -319,7 +320,7 @@ export function buildPlan(
     const at = aside.findIndex((a) => a.fingerprint === p.fingerprint);
     if (at >= 0) aside.splice(at, 1);
     aside.push({ cluster_id: p.cluster_id, fingerprint: p.fingerprint, photos: p.photos, edits, at: now });
-    changes.setAside.push(p.cluster_id);
+    if (!quietly) changes.setAside.push(p.cluster_id);
   };
   // Photos are compared by content, as ingest does when it keeps an article's id (ingest/ids.ts): a photo renamed
   // since the previous plan is still the article's. A plan of older vbulk lists names only: read through this
@@ -368,13 +369,19 @@ export function buildPlan(
       edits = editsOf(prev);
       noteGenerated(prev, article.id, generatedByHand);
     } else if (back >= 0) {
-      edits = { ...aside.splice(back, 1)[0]!.edits };
+      // What was set since on the article of this id that held these photos (a merge undone: the merged article
+      // carried them and may have got more) stays, over the edits set aside before the change.
+      const since = prev && prev.cluster_id === article.id && [...had].some((s) => held.has(s));
+      edits = { ...aside.splice(back, 1)[0]!.edits, ...(since ? editsOf(prev) : {}) };
       changes.restored.push(article.id);
-      if (prev) setAside(prev);
+      if (prev) setAside(prev, Boolean(since));
     } else if (mostKept) {
       changes.carried.push(article.id);
       edits = editsOf(prev);
       noteGenerated(prev, article.id, generatedByHand);
+      // Kept under the photos it had too: when the change is undone (a merge whose other half leaves again, the
+      // same photos again), this article gets them back rather than the rules.
+      setAside(prev, true);
     } else if (prev) {
       changes.reset.push(article.id);
       setAside(prev);

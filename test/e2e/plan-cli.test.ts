@@ -324,6 +324,45 @@ describe("vbulk plan: edits survive", () => {
     assert.equal(p.set_aside, undefined, "nothing left aside once given back");
   });
 
+  it("an undone merge of two equal halves gives each half its own edits back, and keeps what was set since", async () => {
+    // Audit (session 11): c2 and c3 (2 photos each) merged, then « Annuler »: c3 got its edits back, but c2, whose
+    // edits had been carried to the merged article, came back to the rules; they were kept only under the merged
+    // article's photos.
+    const dir = await three();
+    await plan(dir, ["--set", "c2.price=12", "--set", "c2.size=S", "--set", "c3.price=33"]);
+    const original = [
+      {
+        category: "hoodie",
+        color: "noir" as const,
+        photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"],
+      },
+      { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+      { category: "jeans", color: "bleu" as const, photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+    ];
+    await catalogFixture(
+      [
+        original[0]!,
+        { ...original[1]!, photos: ["IMG_0004.jpg", "IMG_0005.jpg", "IMG_0006.jpg", "IMG_0007.jpg"] },
+      ],
+      dir,
+    );
+    const merged = await runCli(["plan", dir, "--set", "c2.title=Ensemble deux pièces"], { env: testEnv() });
+    assert.equal(merged.code, 0, merged.stderr);
+    await catalogFixture(original, dir);
+    const back = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(back.code, 0, back.stderr);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    const c2 = p.items.find((i: { cluster_id: string }) => i.cluster_id === "c2");
+    const c3 = p.items.find((i: { cluster_id: string }) => i.cluster_id === "c3");
+    assert.deepEqual(
+      [c2.price, c2.size, c2.title],
+      [12, "S", "Ensemble deux pièces"],
+      "c2's own edits and the later title",
+    );
+    assert.equal(c3.price, 33, "c3's edits given back");
+    assert.doesNotMatch(back.stdout + back.stderr, /not carried over: c2/);
+  });
+
   it("--publish, --only and --exclude: one meaning each, and a way back", async () => {
     const dir = await three();
     const ready = ["--gender", "femme", "--set", "c1.size=M", "--set", "c2.size=S", "--set", "c3.size=W32"];
