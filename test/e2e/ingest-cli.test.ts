@@ -929,3 +929,28 @@ describe("vbulk ingest after photos were deleted", () => {
     assert.notEqual(now?.title, "Jupe noire", "another garment's photos do not take the title");
   });
 });
+
+describe("vbulk ingest in a terminal", () => {
+  it("says a bad photo when it is found, above the bars, and each running bar shows the time left", async () => {
+    // Audit (session 11): on a terminal, warnings and bad photos were held back until the run ended, and the bars
+    // showed counts only (a 500-photo run stood still for minutes with no idea how long).
+    const dir = await copyFixture("bad");
+    const out = join(await tempDir(), "tty.txt");
+    // util-linux `script` gives the CLI a terminal (a pseudo-tty) and records what it drew.
+    const cmd = `${process.execPath} ${BIN} ingest ${dir}`;
+    const r = await new Promise<number | null>((done) => {
+      const child = spawn("script", ["-qec", cmd, out], {
+        env: { ...testEnv(), NO_COLOR: "1", COLUMNS: "200", LINES: "50" },
+        stdio: "ignore",
+      });
+      child.on("close", done);
+    });
+    assert.equal(r, 3, "bad photos: exit 3");
+    const text = (await readFile(out, "utf8")).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    const bad = text.indexOf("bad photo:");
+    const lastFrame = text.lastIndexOf("Writing catalog");
+    assert.ok(bad >= 0 && lastFrame >= 0, text.slice(0, 2000));
+    assert.ok(bad < lastFrame, "the bad photo is said while the run goes on, not after its last frame");
+    assert.match(text, /Analysing photos\s+\[[^\]]*\] \d+\/\d+ {2}\d+s/, "elapsed time on the bar");
+  });
+});
