@@ -201,9 +201,8 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     });
     const nowOf = currentContent(resaved);
     const follow = (sha: string) => nowOf.get(sha) ?? sha;
-    const newlyResaved = [...resaved].filter(
-      ([sha]) => !previous?.photos.some((p) => p.sha256 === sha),
-    ).length;
+    const before = new Set(previous?.photos.map((p) => p.sha256));
+    const newlyResaved = [...resaved.keys()].filter((sha) => !before.has(sha)).length;
     if (newlyResaved)
       emit({
         type: "note",
