@@ -30,6 +30,35 @@ async function plan(dir: string, args: string[] = [], env: Record<string, string
   return { ...r, plan: r.code === 0 ? JSON.parse(r.stdout) : null };
 }
 
+describe("vbulk plan: the table", () => {
+  it("a reason every article not ready shares is said once under the table, the others stay on their rows", async () => {
+    // Audit (session 11): 636 rows each ending with the same "category unknown: set it (no CLIP model ran)", 164
+    // characters wide, hid the reasons that differ.
+    const dir = await three();
+    const r = await runCli(["plan", dir, "--set", "c2.size=S"], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    const shared = p.items[0].needs_review.filter((x: string) =>
+      p.items.every((i: { needs_review: string[] }) => i.needs_review.includes(x)),
+    );
+    assert.ok(
+      shared.length > 0,
+      `the three articles share a reason: ${JSON.stringify(p.items.map((i: { needs_review: string[] }) => i.needs_review))}`,
+    );
+    for (const x of shared) {
+      assert.equal(r.stdout.split(x).length - 1, 1, `"${x}" is printed once`);
+      assert.match(
+        r.stdout,
+        new RegExp(`^every article not ready \\(3\\): ${x.replace(/[()]/g, "\\$&")}$`, "m"),
+      );
+    }
+    const row = (id: string) => r.stdout.split("\n").find((l) => l.startsWith(`${id} `)) ?? "";
+    const own = p.items[0].needs_review.filter((x: string) => !shared.includes(x));
+    for (const x of own)
+      assert.ok(row("c1").includes(x.slice(0, 20)), `c1's own reason "${x}" is on its row`);
+  });
+});
+
 describe("vbulk plan: the default plan", () => {
   it("titles, descriptions and prices from the defaults", async () => {
     const dir = await three();
