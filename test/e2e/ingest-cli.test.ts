@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { stripVTControlCharacters } from "node:util";
 import sharp from "sharp";
 import yazl from "yazl";
 import { rawZip } from "../../fixtures/hostile.js";
@@ -946,7 +947,7 @@ describe("vbulk ingest in a terminal", () => {
       child.on("close", done);
     });
     assert.equal(r, 3, "bad photos: exit 3");
-    const text = (await readFile(out, "utf8")).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    const text = stripVTControlCharacters(await readFile(out, "utf8"));
     const bad = text.indexOf("bad photo:");
     const lastFrame = text.lastIndexOf("Writing catalog");
     assert.ok(bad >= 0 && lastFrame >= 0, text.slice(0, 2000));
