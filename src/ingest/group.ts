@@ -2,7 +2,7 @@ import type { Config } from "../core/config.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { checkpoint } from "../core/pause.js";
 import { plural } from "../core/text.js";
-import { type GroupingResult, groupPhotos } from "../grouping/cluster.js";
+import { type GroupingResult, groupPhotoSlices, type Slices } from "../grouping/cluster.js";
 import { comparePhotos, type DuplicateDecision, decideDuplicates } from "../grouping/duplicates.js";
 import { type GroupingMemo, groupingKey, recall } from "../grouping/memo.js";
 import { fingerprint } from "./describe.js";
@@ -93,8 +93,7 @@ export async function groupArticles(
   };
   const key = groupingKey(input, config.grouping);
   const recalled = recall(remembered, key, kept.length);
-  const computed = recalled ?? groupPhotos(input, config.grouping);
-  await checkpoint(ctx.signal);
+  const computed = recalled ?? (await runSlices(groupPhotoSlices(input, config.grouping), ctx.signal));
   // A photo set aside as a copy of another (a larger copy of itself added since) hands its place to that one.
   const replacedBy = new Map(
     [...dupes].map(([i, d]) => [analysed[i]!.sha256, analysed[d.of]!.sha256] as [string, string]),
@@ -240,6 +239,15 @@ function keepEarlier(
     replaced,
     changed: added > 0 || removed > 0 || replaced > 0,
   };
+}
+
+/** Runs a sliced computation, giving the event loop a turn and checking the signal between its slices. */
+async function runSlices<T>(slices: Slices<T>, signal: AbortSignal | undefined): Promise<T> {
+  for (;;) {
+    const step = slices.next();
+    await checkpoint(signal);
+    if (step.done) return step.value;
+  }
 }
 
 function toSeconds(t: string | null): number | null {
