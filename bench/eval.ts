@@ -297,7 +297,7 @@ async function evalDuplicates(config: Config): Promise<string> {
   const name = "madison-near-duplicates";
   const set = await loadSet(name, config);
   const { photos, item } = arrange(set, "shuffled");
-  const step = groupArticles(photos, config, () => {});
+  const step = await groupArticles(photos, config, () => {});
   const truth = new Map(photos.map((_, i) => [String(i), item[i]!]));
   const group = new Map(photos.map((_, i) => [String(i), String(step.dupes.get(i)?.of ?? i)]));
   const s = scoreDuplicates(truth, group);
@@ -342,7 +342,7 @@ function listErrors(set: LabelledSet, step: GroupStep): string {
 
 async function run(set: LabelledSet, order: Order, config: Config) {
   const { photos, item } = arrange(set, order);
-  const step = groupArticles(photos, config, () => {});
+  const step = await groupArticles(photos, config, () => {});
   return { score: scoreStep(step, item), step, photos, item };
 }
 
@@ -458,7 +458,7 @@ async function smallBatches(sets: LabelledSet[], config: Config): Promise<void> 
           ...set.photos[i]!,
           entry: { ...set.photos[i]!.entry, captured_at: null },
         }));
-        const step = groupArticles(photos, config, () => {});
+        const step = await groupArticles(photos, config, () => {});
         if (step.grouping.orderFree?.joined) joined++;
         exact.push(
           scoreStep(
@@ -507,7 +507,7 @@ async function smallOrdered(sets: LabelledSet[], config: Config): Promise<void> 
           ...set.photos[i]!,
           entry: { ...set.photos[i]!.entry, captured_at: null },
         }));
-        const step = groupArticles(batch, config, () => {});
+        const step = await groupArticles(batch, config, () => {});
         const score = scoreStep(
           step,
           idx.map((i) => set.item[i]!),
@@ -519,7 +519,7 @@ async function smallOrdered(sets: LabelledSet[], config: Config): Promise<void> 
         for (let draw = 1; draw <= 20; draw++) {
           const shuffled = seededShuffle(batch, draw * 31 + g0);
           orders++;
-          if (groupArticles(shuffled, config, () => {}).grouping.method === "sequence") alarms++;
+          if ((await groupArticles(shuffled, config, () => {})).grouping.method === "sequence") alarms++;
         }
       }
       cells.push(

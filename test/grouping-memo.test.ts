@@ -45,7 +45,7 @@ describe("a re-run reuses the last grouping only for the same photos, settings a
     }
   });
 
-  it("returns the remembered grouping for the same inputs and computes a new one when an input differs", () => {
+  it("returns the remembered grouping for the same inputs and computes a new one when an input differs", async () => {
     const config = resolveConfig();
     const photo = (i: number, rgb: [number, number, number]): AnalysedPhoto => {
       const v = new Float32Array(rgb.map((x) => x / Math.hypot(...rgb)));
@@ -69,7 +69,7 @@ describe("a re-run reuses the last grouping only for the same photos, settings a
       };
     };
     const photos = [1, 2, 3, 4, 5, 6].map((i) => photo(i, i <= 3 ? [1, 0.1 * i, 0] : [0, 0.1 * i, 1]));
-    const computed = groupArticles(photos, config, () => {});
+    const computed = await groupArticles(photos, config, () => {});
     assert.equal(computed.memo.recalled, false);
     // A remembered grouping that is not what groupPhotos gives (all six together) proves which one is used.
     const planted = {
@@ -81,11 +81,11 @@ describe("a re-run reuses the last grouping only for the same photos, settings a
         lowConfidence: [false],
       },
     };
-    const recalled = groupArticles(photos, config, () => {}, JSON.parse(JSON.stringify(planted)));
+    const recalled = await groupArticles(photos, config, () => {}, JSON.parse(JSON.stringify(planted)));
     assert.equal(recalled.memo.recalled, true);
     assert.deepEqual(recalled.articles, [[0, 1, 2, 3, 4, 5]]);
     const moved = photos.map((p, i) => (i === 5 ? photo(6, [1, 0.6, 0]) : p));
-    const regrouped = groupArticles(moved, config, () => {}, planted);
+    const regrouped = await groupArticles(moved, config, () => {}, planted);
     assert.equal(regrouped.memo.recalled, false, "one photo's vector changed: grouped again");
     assert.notEqual(regrouped.memo.key, planted.key);
   });

@@ -3,7 +3,8 @@
  * caches that do not fit, progress for every stage.
  */
 import assert from "node:assert/strict";
-import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { access, copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import sharp from "sharp";
@@ -140,6 +141,50 @@ describe("interrupted work is kept (defect 3)", () => {
     assert.equal(status.counts.done, doneAtStop);
     const again = await ingest(dir);
     assert.deepEqual([again.analysed, again.cached], [48 - doneAtStop, doneAtStop]);
+  });
+
+  // Audit-scale findings 2 and 4: grouping 1200 photos is seconds of synchronous work after the analysis; Ctrl-C
+  // then was not heeded (catalog.json written, exit 0, status done) and `vbulk status` still said "analyse".
+  for (const stage of ["duplicates", "group", "classify"] as const)
+    it(`Ctrl-C once the ${stage} stage started writes no catalog.json; status said ${stage} then interrupted`, async () => {
+      const dir = await distinctPhotos(12);
+      const controller = new AbortController();
+      let shown: string | undefined;
+      await assert.rejects(
+        ingest(dir, {
+          signal: controller.signal,
+          onEvent: (e) => {
+            if (e.type !== "stage" || e.stage !== stage || controller.signal.aborted) return;
+            // What `vbulk status` in another terminal reads as the stage begins.
+            shown = JSON.parse(readFileSync(join(dir, ".vbulk", "status.json"), "utf8")).stage;
+            controller.abort();
+          },
+        }),
+        (err: Error) => err.name === "AbortError",
+      );
+      assert.equal(shown, stage);
+      await assert.rejects(access(join(dir, "catalog.json")), { code: "ENOENT" });
+      await assert.rejects(access(join(dir, "catalog.log")), { code: "ENOENT" });
+      const status = await readStatus(dir);
+      assert.deepEqual([status.state, status.stage], ["interrupted", stage]);
+    });
+
+  it("Ctrl-C while a re-run groups keeps the previous catalog.json as it was", async () => {
+    const dir = await distinctPhotos(12);
+    await ingest(dir);
+    const before = await readFile(join(dir, "catalog.json"), "utf8");
+    const controller = new AbortController();
+    await assert.rejects(
+      ingest(dir, {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === "stage" && e.stage === "group") controller.abort();
+        },
+      }),
+      (err: Error) => err.name === "AbortError",
+    );
+    assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), before);
+    assert.equal((await readStatus(dir)).state, "interrupted");
   });
 
   it("a run killed between batches keeps its batches (the journal), even with a damaged last line", async () => {

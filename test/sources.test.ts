@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
+import { crc32 } from "node:zlib";
+import { rawZip } from "../fixtures/hostile.js";
 import { DEFAULTS } from "../src/core/defaults.js";
 import type { VbulkError } from "../src/core/errors.js";
 import { scanFolder } from "../src/sources/folder.js";
@@ -68,6 +70,42 @@ describe("extractZip", () => {
     assert.equal(scan.zip?.extracted, 2);
     const again = await extractZip(join(FIXTURES, "zips", "photos.zip"), work, limits);
     assert.equal(again.zip?.reused, 2, "a second run reuses the extracted files");
+  });
+
+  // Audit-scale 5: Info-ZIP `zip -r` on Linux stores UTF-8 names without the UTF-8 flag, and vbulk showed
+  // `V├¬tements/0000_robe_├⌐t├⌐.jpg` in the summary, the catalog and the work folder on disk.
+  it("reads entry names as unzip does: the UTF-8 flag, the Unicode Path field, UTF-8 bytes unflagged, else CP437", async () => {
+    const dir = await tempDir();
+    const photo = await readFile(join(FIXTURES, "grouping", "IMG_0001.jpg"));
+    const nameBytes = Buffer.from("Jupe_pliss?e.jpg", "latin1");
+    const utf8Name = Buffer.from("Jupe_plissée.jpg", "utf8");
+    const unicodePath = Buffer.alloc(4 + 5);
+    unicodePath.writeUInt16LE(0x7075, 0);
+    unicodePath.writeUInt16LE(5 + utf8Name.length, 2);
+    unicodePath.writeUInt8(1, 4);
+    unicodePath.writeUInt32LE(crc32(nameBytes) >>> 0, 5);
+    await writeFile(
+      join(dir, "photos.zip"),
+      rawZip([
+        { name: "Été/robe_flag.jpg", data: photo },
+        { name: "Vêtements/0000_robe_été.jpg", data: photo, utf8Flag: false },
+        // CP437, as old Windows tools wrote it: 0x82 is é.
+        {
+          name: Buffer.from([...Buffer.from("caf"), 0x82, ...Buffer.from(".jpg")]),
+          data: photo,
+          utf8Flag: false,
+        },
+        { name: nameBytes, data: photo, utf8Flag: false, extra: Buffer.concat([unicodePath, utf8Name]) },
+      ]),
+    );
+    const work = join(dir, "photos.vbulk");
+    const scan = await extractZip(join(dir, "photos.zip"), work, limits);
+    const want = ["Été/robe_flag.jpg", "Jupe_plissée.jpg", "Vêtements/0000_robe_été.jpg", "café.jpg"];
+    assert.deepEqual(scan.files.map((f) => f.rel).sort(), [...want].sort());
+    assert.deepEqual(scan.skipped, []);
+    // The names on disk, in the work folder the seller opens.
+    const onDisk = (await readdir(work, { recursive: true })).filter((f) => f.endsWith(".jpg"));
+    assert.deepEqual(onDisk.sort(), [...want].sort());
   });
 
   it("never writes outside the work folder: ../, absolute paths and symlinks are reported, not extracted", async () => {

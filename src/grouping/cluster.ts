@@ -307,11 +307,31 @@ export function containmentMatrix(hists: Float32Array[]): Float64Array {
  *  histogram intersection, lost 2-5 points on both multi-photo sets). */
 const COVER_SHARE = 6;
 
+/**
+ * A computation in slices: it yields between its long steps (each a second or so at a thousand photos) so that an
+ * async caller can give the event loop a turn (a Ctrl-C, a status write) and stop there; drain runs it at once.
+ */
+export type Slices<T> = Generator<void, T, void>;
+
+/** Runs a sliced computation to its end, synchronously. */
+export function drain<T>(slices: Slices<T>): T {
+  for (;;) {
+    const step = slices.next();
+    if (step.done) return step.value;
+  }
+}
+
 /** Groups photos from their vectors: see groupDistances. */
 export function groupPhotos(input: GroupingInput, opts: GroupingOptions): GroupingResult {
+  return drain(groupPhotoSlices(input, opts));
+}
+
+/** groupPhotos in slices (Slices). */
+export function* groupPhotoSlices(input: GroupingInput, opts: GroupingOptions): Slices<GroupingResult> {
   const n = input.vectors.length;
   if (opts.method === "dbscan" || opts.method === "agglomerative") {
     const d = distanceMatrix(input.vectors);
+    yield;
     const res =
       opts.method === "dbscan"
         ? dbscan(d, n, opts.eps, opts.minSamples)
@@ -333,13 +353,20 @@ export function groupPhotos(input: GroupingInput, opts: GroupingOptions): Groupi
       },
     );
   }
-  return groupDistances(
+  const appearance = distanceMatrix(input.vectors);
+  yield;
+  let garment: { garment: Float64Array; garmentCover: Float64Array } | null = null;
+  if (input.garment && input.garment.length === n) {
+    const byGarment = distanceMatrix(input.garment);
+    yield;
+    garment = { garment: byGarment, garmentCover: containmentMatrix(input.garment) };
+    yield;
+  }
+  return yield* groupDistanceSlices(
     {
       n,
-      appearance: distanceMatrix(input.vectors),
-      ...(input.garment && input.garment.length === n
-        ? { garment: distanceMatrix(input.garment), garmentCover: containmentMatrix(input.garment) }
-        : {}),
+      appearance,
+      ...(garment ?? {}),
       ...(input.closeUp ? { closeUp: input.closeUp } : {}),
       ...(input.apart?.length ? { apart: input.apart } : {}),
       times: input.times,
@@ -360,6 +387,11 @@ export function groupPhotos(input: GroupingInput, opts: GroupingOptions): Groupi
  * "dbscan" and "agglomerative" are the fixed-threshold methods, opt-in.
  */
 export function groupDistances(input: DistanceInput, opts: GroupingOptions): GroupingResult {
+  return drain(groupDistanceSlices(input, opts));
+}
+
+/** groupDistances in slices (Slices). */
+function* groupDistanceSlices(input: DistanceInput, opts: GroupingOptions): Slices<GroupingResult> {
   const { n } = input;
   if (n === 0)
     return {
@@ -376,6 +408,7 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
       because: null,
     };
   const d = combinedDistances(input, opts.colorWeight);
+  yield;
   const consecutive = Array.from({ length: Math.max(0, n - 1) }, (_, i) => d[i * n + i + 1]!);
   const appearance = n >= 4 ? fitLogMixture(consecutive) : null;
   const times = input.times;
@@ -384,6 +417,7 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   const gapModel = gaps ? fitGapModel(gaps) : null;
   const timeSpeaks = speaks(gapModel, opts);
   const excess = n >= 4 ? orderScore(d, n) : null;
+  yield;
   const orderSpeaks =
     appearance !== null &&
     appearance.separation >= opts.bimodality &&
@@ -422,6 +456,7 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   // From here on only ranks of the evidence count (rankedDistances); the method choice above is the order-free
   // grouping's business and keeps the median-scaled distances.
   const dr = rankedDistances(input, opts.colorWeight);
+  yield;
   const next = consecutive.map((_, i) => dr[i * n + i + 1]!);
   let same: ReturnType<typeof fitAgainstNull> = null;
   if (orderSpeaks) {
@@ -452,6 +487,7 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
   // point with the order-free path's one-photo cost (singletonPenalty), as without a prior.
   const limits = { forced, apartOf, maxRun: opts.sequenceMaxRun };
   let runs = segment(dr, n, cut, pull, limits, opts.sequenceSingletonPenalty, () => 0);
+  yield;
   if (opts.sizePriorWeight > 0 && runs.length >= PRIOR_MIN_ARTICLES) {
     const prior = sizePrior(n / runs.length - 1);
     const c = cut;

@@ -1,7 +1,8 @@
 import type { Config } from "../core/config.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
+import { checkpoint } from "../core/pause.js";
 import { plural } from "../core/text.js";
-import { type GroupingResult, groupPhotos } from "../grouping/cluster.js";
+import { type GroupingResult, groupPhotoSlices, type Slices } from "../grouping/cluster.js";
 import { comparePhotos, type DuplicateDecision, decideDuplicates } from "../grouping/duplicates.js";
 import { type GroupingMemo, groupingKey, recall } from "../grouping/memo.js";
 import { fingerprint } from "./describe.js";
@@ -46,14 +47,18 @@ export function groupingBasis(config: Config, embedderId: string): string {
  * Finds and sets aside duplicates, orders the rest (capture time, else file name) and groups them into articles.
  * `remembered`: the previous run's grouping memo (unvalidated); used only if computed from exactly these inputs.
  * `earlier`: the previous run's articles, kept as they were when photos were added or removed (EarlierGrouping).
+ * `ctx.enterStage` runs (awaited) before the grouping stage starts (the status file says so before seconds of
+ * synchronous work at a thousand photos); `ctx.signal` is checked between the stages, the event loop given a turn
+ * first so that a Ctrl-C handler can run. Throws the signal's AbortError when the run was stopped.
  */
-export function groupArticles(
+export async function groupArticles(
   analysed: AnalysedPhoto[],
   config: Config,
   emit: EventSink<IngestEvent>,
   remembered: unknown = null,
   earlier: EarlierGrouping | null = null,
-): GroupStep {
+  ctx: { signal?: AbortSignal | undefined; enterStage?: (stage: "group") => Promise<void> } = {},
+): Promise<GroupStep> {
   emit({ type: "stage", stage: "duplicates", total: analysed.length });
   const hashed = analysed.map((a) => ({
     ...a.entry,
@@ -69,6 +74,9 @@ export function groupArticles(
     kept.sort(
       (x, y) => analysed[x]!.entry.captured_at!.localeCompare(analysed[y]!.entry.captured_at!) || x - y,
     );
+  await checkpoint(ctx.signal);
+  await ctx.enterStage?.("group");
+  await checkpoint(ctx.signal);
   emit({ type: "stage", stage: "group", total: kept.length });
   const position = new Map(kept.map((i, k) => [i, k]));
   const input = {
@@ -85,7 +93,7 @@ export function groupArticles(
   };
   const key = groupingKey(input, config.grouping);
   const recalled = recall(remembered, key, kept.length);
-  const computed = recalled ?? groupPhotos(input, config.grouping);
+  const computed = recalled ?? (await runSlices(groupPhotoSlices(input, config.grouping), ctx.signal));
   // A photo set aside as a copy of another (a larger copy of itself added since) hands its place to that one.
   const replacedBy = new Map(
     [...dupes].map(([i, d]) => [analysed[i]!.sha256, analysed[d.of]!.sha256] as [string, string]),
@@ -231,6 +239,15 @@ function keepEarlier(
     replaced,
     changed: added > 0 || removed > 0 || replaced > 0,
   };
+}
+
+/** Runs a sliced computation, giving the event loop a turn and checking the signal between its slices. */
+async function runSlices<T>(slices: Slices<T>, signal: AbortSignal | undefined): Promise<T> {
+  for (;;) {
+    const step = slices.next();
+    await checkpoint(signal);
+    if (step.done) return step.value;
+  }
 }
 
 function toSeconds(t: string | null): number | null {

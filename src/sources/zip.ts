@@ -31,6 +31,27 @@ const METHODS: Record<number, string> = {
   95: "xz",
   98: "PPMd",
 };
+/** General purpose bit 11: the entry's name (and comment) are UTF-8. */
+const UTF8_NAMES = 0x800;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * True when a ZIP entry's name bytes are UTF-8 with at least one non-ASCII character, whatever its flag says. Info-ZIP
+ * `zip` on Linux and other tools store UTF-8 names without bit 11 (audit-scale 5: `Vêtements/robe_été.jpg` came out
+ * as `V├¬tements/robe_├⌐t├⌐.jpg` in the summary, the catalog and the work folder). unzip, 7-Zip and macOS read such
+ * names as UTF-8, and a real CP437 name is hardly ever valid UTF-8 (é is 0x82 alone, a stray continuation byte);
+ * an ASCII name reads the same either way.
+ */
+function namesUtf8(raw: Buffer): boolean {
+  if (raw.every((b) => b < 0x80)) return false;
+  try {
+    strictUtf8.decode(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Where the CRC and size of each entry extracted earlier are remembered, so a re-run can trust or redo them. */
 const EXTRACTED_FILE = "extracted.json";
 
@@ -143,9 +164,12 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
     try {
       for await (const entry of zip.eachEntry()) {
         index++;
+        const raw = entry.fileNameRaw as unknown as Buffer;
+        // yauzl honours the flag and the Info-ZIP Unicode Path extra field (0x7075, checked against the name's
+        // CRC), and reads any other name as CP437; a name that is UTF-8 by its bytes is read as UTF-8 (namesUtf8).
         const name = yauzlLib.getFileNameLowLevel(
-          entry.generalPurposeBitFlag,
-          entry.fileNameRaw as unknown as Buffer,
+          namesUtf8(raw) ? entry.generalPurposeBitFlag | UTF8_NAMES : entry.generalPurposeBitFlag,
+          raw,
           entry.extraFields,
           false,
         );
