@@ -119,12 +119,12 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
     )
     .option(
       "--only <ids>",
-      'exactly these articles are included, every other one excluded (e.g. c1,c2; repeatable); "all" includes every article again',
+      'exactly these articles are included, every other one excluded (e.g. c1,c2; repeatable); "all" undoes what --only did (articles you excluded yourself stay excluded)',
       collectIds,
     )
     .option(
       "--exclude <ids>",
-      "exclude these articles as well (repeatable; undo: --only all, or --set ID.excluded=false)",
+      "exclude these articles as well (repeatable; undo: --set ID.excluded=false)",
       collectIds,
     );
   for (const f of PLAN_FLAGS) command.addOption(f.option);
@@ -422,6 +422,7 @@ function changesJson(ch: PlanChanges) {
     moved: ch.moved.map(([to, from]) => ({ from, to })),
     restored: ch.restored,
     set_aside: ch.setAside,
+    still_excluded: ch.stillExcluded,
   };
 }
 
@@ -482,6 +483,15 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
       `edits followed their article: ${changes.moved.map(([to, from]) => `${from} → ${to}`).join(", ")}`,
     );
   if (changes.added.length && changes.kept.length) io.out(`new: ${changes.added.join(", ")}`);
+  // --only all includes again what --only left out, not what the seller excluded: said once, with the way in.
+  if (changes.stillExcluded.length) {
+    const ids = changes.stillExcluded;
+    io.out(
+      c.yellow(
+        `still excluded (by your own edit, not by --only): ${ids.join(", ")}; to include ${ids.length === 1 ? "it" : "them"}: ${ids.map((id) => `--set ${id}.excluded=false`).join(" ")}`,
+      ),
+    );
+  }
   for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${printable(n)}`));
   io.out(`plan: ${printable(path)}`);
   // The folder named, as ingest's next line does: pasted from another folder, a bare `vbulk execute` looked for

@@ -142,6 +142,11 @@ export const PlanItemSchema = strictFields({
    *  its fingerprint was changed by hand, even when `generated` was changed alike (a find-and-replace over the
    *  file), and a changed `generated` is told apart from a changed value. Absent in plans of older vbulk. */
   written: z.record(z.string(), z.string()).optional(),
+  /** What `vbulk plan --only` did to `excluded`, which `--only all` undoes and nothing else: "excluded" (--only left
+   *  the article out), "included" (--only named an article the seller had excluded: their exclusion comes back).
+   *  Absent: `excluded` is the seller's own (--set, --exclude, the review page, a hand edit), and in plans of
+   *  older vbulk. */
+  only: z.enum(["excluded", "included"]).optional(),
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 
@@ -258,13 +263,16 @@ export interface PlanChanges {
   restored: string[];
   /** Articles (by their earlier id) whose edits were set aside in plan.json (set_aside) rather than lost. */
   setAside: string[];
+  /** With `--only all`: the articles that stay excluded because the seller excluded them, not --only. */
+  stillExcluded: string[];
 }
 
 /** What --publish, --only and --exclude asked for in this run (validated ids). */
 export interface Selection {
   /** Exactly these are marked to publish, every other article unmarked; [] with `publish: "none"`. */
   publish?: string[];
-  /** Exactly these are included, every other article excluded; "all" includes every article again. */
+  /** Exactly these are included, every other article excluded; "all" undoes what --only did (the seller's own
+   *  exclusions stay). */
   only?: string[] | "all";
   /** These are excluded as well. */
   exclude?: string[];
@@ -303,6 +311,7 @@ export function buildPlan(
     putBack: [],
     restored: [],
     setAside: [],
+    stillExcluded: [],
   };
   refuseSelectionClash(overrides, selection);
   checkPreviousItems(previous?.items ?? [], catalog, previous);
@@ -357,10 +366,13 @@ export function buildPlan(
     // The same photos as a set-aside article's (a decision undone): its edits come back, before any carried by id.
     const back = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
     let edits: Partial<Editable> = {};
+    // The item whose edits this article carries: what --only did to it comes along.
+    let carriedFrom: PlanItem | undefined;
     if (same) {
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
       edits = editsOf(prev);
+      carriedFrom = prev;
       noteGenerated(prev, article.id, generatedByHand);
     } else if (back >= 0) {
       edits = { ...aside.splice(back, 1)[0]!.edits };
@@ -369,17 +381,32 @@ export function buildPlan(
     } else if (mostKept) {
       changes.carried.push(article.id);
       edits = editsOf(prev);
+      carriedFrom = prev;
       noteGenerated(prev, article.id, generatedByHand);
     } else if (prev) {
       changes.reset.push(article.id);
       setAside(prev);
     } else changes.added.push(article.id);
-    for (const f of selection.reset?.get(article.id) ?? []) delete edits[f];
+    const resets = selection.reset?.get(article.id) ?? [];
+    for (const f of resets) delete edits[f];
     // What the seller set stays an edit even where it equals what the rules give now (a selection's false is none).
-    const set = new Set([...Object.keys(edits), ...Object.keys(overrides.get(article.id) ?? {})]);
-    const chosen = selectionEdits(article.id, selection);
-    for (const [f, v] of Object.entries(chosen)) if (v) set.add(f);
-    Object.assign(edits, chosen, overrides.get(article.id) ?? {});
+    const own = overrides.get(article.id) ?? {};
+    const set = new Set([...Object.keys(edits), ...Object.keys(own)]);
+    const { publish } = selectionEdits(article.id, selection);
+    if (publish) set.add("publish");
+    const exclusion = selectExclusion(
+      article.id,
+      selection,
+      own.excluded ?? edits.excluded ?? false,
+      // A --set (or the page) of excluded, a --reset of it, or a hand edit of the value: the seller's own now.
+      own.excluded !== undefined || resets.includes("excluded")
+        ? undefined
+        : onlyMark(carriedFrom?.only, edits.excluded === true),
+    );
+    if (exclusion.excluded) set.add("excluded");
+    if (selection.only === "all" && exclusion.excluded && own.excluded === undefined)
+      changes.stillExcluded.push(article.id);
+    Object.assign(edits, publish === undefined ? {} : { publish }, own, { excluded: exclusion.excluded });
     checkCategory(edits.category, labels, article.id);
     const dept = article.department ?? null;
     const guessed = dept && dept.score >= rules.departmentMinScore ? dept.name : null;
@@ -486,6 +513,7 @@ export function buildPlan(
       ),
       generated,
       written: fingerprints(generated, EDITABLE_FIELDS),
+      ...(exclusion.only ? { only: exclusion.only } : {}),
     };
     return parseWith(PlanItemSchema, item, `plan item ${article.id}`, "Fix the edit (plan.json or --set).");
   });
@@ -604,11 +632,8 @@ export function refuseSelectionClash(overrides: Map<string, Partial<Editable>>, 
         flag = `--exclude ${s.exclude.join(",")}`;
         const rest = list(s.exclude, id, false);
         instead = rest ? `--exclude ${rest} alone` : "the --set without --exclude";
-      } else if (s.only === "all") {
-        flag = "--only all";
-        instead = `--only all --exclude ${id}, without the --set`;
       } else {
-        const ids = s.only ?? [];
+        const ids = Array.isArray(s.only) ? s.only : [];
         flag = `--only ${ids.join(",")}`;
         const rest = list(ids, id, !set);
         instead = rest ? `--only ${rest} alone` : "";
@@ -626,12 +651,41 @@ export function refuseSelectionClash(overrides: Map<string, Partial<Editable>>, 
   }
 }
 
+/** What --publish, --only IDS and --exclude say of one article (--only all says nothing of its own: selectExclusion). */
 function selectionEdits(id: string, s: Selection): Partial<Editable> {
   const e: Partial<Editable> = {};
   if (s.publish) e.publish = s.publish.includes(id);
-  if (s.only) e.excluded = s.only !== "all" && !s.only.includes(id);
+  if (Array.isArray(s.only)) e.excluded = !s.only.includes(id);
   if (s.exclude?.includes(id)) e.excluded = true;
   return e;
+}
+
+/** What --only did to an article's `excluded`, if it still holds: a hand edit of the value makes it the seller's. */
+function onlyMark(mark: PlanItem["only"], excluded: boolean): PlanItem["only"] {
+  return (mark === "excluded") === excluded ? mark : undefined;
+}
+
+/**
+ * An article's `excluded` after --exclude and --only, and what --only did to it (PlanItem.only). `mark` is what an
+ * earlier --only did and still holds. --only IDS excludes the others and includes those named, remembering which of
+ * the two it did over the seller's own choice; --only all undoes exactly that, so an article the seller excluded
+ * (finished by hand on Vinted) stays excluded: `--only c2` then `--only all` drafted it again.
+ */
+function selectExclusion(
+  id: string,
+  s: Selection,
+  excluded: boolean,
+  mark: PlanItem["only"],
+): { excluded: boolean; only?: "excluded" | "included" } {
+  // The seller's own exclusion, whether or not an --only lifted it for now.
+  const mine = mark === "included" || (excluded && mark === undefined);
+  if (s.exclude?.includes(id)) return { excluded: true };
+  if (s.only === "all") return { excluded: mine };
+  if (s.only) {
+    if (s.only.includes(id)) return mine ? { excluded: false, only: "included" } : { excluded: false };
+    return mine ? { excluded: true } : { excluded: true, only: "excluded" };
+  }
+  return mark ? { excluded, only: mark } : { excluded };
 }
 
 function checkCategory(category: string | undefined, labels: LabelSet, id: string): void {
@@ -715,9 +769,11 @@ function publishHint(bad: PlanItem[]): string {
   const excluded = bad.filter((i) => i.excluded).map((i) => i.cluster_id);
   const unready = bad.filter((i) => !i.excluded).map((i) => i.cluster_id);
   const parts: string[] = [];
+  // --only all includes again only what --only excluded, not what the seller excluded.
+  const byOnly = bad.every((i) => !i.excluded || i.only === "excluded");
   if (excluded.length)
     parts.push(
-      `Include ${excluded.join(", ")} again first: ${excluded.map((id) => `--set ${id}.excluded=false`).join(" ")} (or --only all), then --publish it.`,
+      `Include ${excluded.join(", ")} again first: ${excluded.map((id) => `--set ${id}.excluded=false`).join(" ")}${byOnly ? " (or --only all)" : ""}, then --publish it.`,
     );
   if (unready.length)
     parts.push(
@@ -761,10 +817,13 @@ function noteGenerated(prev: PlanItem, id: string, into: Map<string, string[]>):
   }
 }
 
-/** The seller's own edits (editsOf), less a selection's false (publish or excluded false is what vbulk gives). */
+/** The seller's own edits (editsOf), less a selection's false (publish or excluded false is what vbulk gives) and
+ *  an exclusion that is --only's; with the seller's exclusion an --only lifted for now. */
 export function sellerEdits(item: PlanItem): Partial<Editable> {
   const edits = editsOf(item);
   for (const f of ["publish", "excluded"] as const) if (edits[f] === false) delete edits[f];
+  if (item.only === "excluded") delete edits.excluded;
+  if (item.only === "included") edits.excluded = true;
   return edits;
 }
 

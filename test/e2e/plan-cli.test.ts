@@ -352,11 +352,54 @@ describe("vbulk plan: edits survive", () => {
       "publish edits survive",
     );
     const { plan: t } = await plan(dir, ["--only", "all", "--publish", "none"]);
-    assert.deepEqual(state(t), [
+    assert.deepEqual(
+      state(t),
+      [
+        [false, false],
+        [false, true],
+        [false, false],
+      ],
+      "--only all undoes --only; c2's --exclude is the seller's own",
+    );
+    const { plan: u } = await plan(dir, ["--set", "c2.excluded=false"]);
+    assert.deepEqual(state(u), [
       [false, false],
       [false, false],
       [false, false],
     ]);
+  });
+
+  it("--only all undoes what --only did and nothing else: an article you excluded stays excluded (audit-edits 6)", async () => {
+    // Before: --only c2 then --only all included every article again, c3 and c1 too, excluded by the seller
+    // (finished by hand on Vinted): execute would have drafted them again, and no line said so.
+    const dir = await three();
+    await plan(dir, ["--set", "c3.excluded=true"]);
+    const file = join(dir, "plan.json");
+    const byHand = JSON.parse(await readFile(file, "utf8"));
+    byHand.items[0].excluded = true;
+    await writeFile(file, JSON.stringify(byHand, null, 2));
+    const excluded = (x: { items: { excluded: boolean }[] }) => x.items.map((i) => i.excluded);
+    const trial = await plan(dir, ["--only", "c2"]);
+    assert.equal(trial.code, 0, trial.stderr);
+    assert.deepEqual(excluded(trial.plan), [true, false, true]);
+    const all = await runCli(["plan", dir, "--only", "all"], { env: testEnv() });
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(excluded(JSON.parse(await readFile(file, "utf8"))), [true, false, true]);
+    assert.equal(all.stdout.match(/still excluded/g)?.length, 1, `said once: ${all.stdout}`);
+    assert.match(
+      all.stdout,
+      /still excluded \(by your own edit, not by --only\): c1, c3; to include them: --set c1\.excluded=false --set c3\.excluded=false/,
+    );
+    // Naming an article you excluded in --only includes it for that trial; --only all excludes it again.
+    const named = await plan(dir, ["--only", "c3"]);
+    assert.deepEqual(excluded(named.plan), [true, true, false]);
+    const again = await plan(dir, ["--only", "all"]);
+    assert.deepEqual(excluded(again.plan), [true, false, true]);
+    assert.deepEqual(again.plan.changes.still_excluded, ["c1", "c3"]);
+    // The way the line gives includes it, and later runs leave it included.
+    await plan(dir, ["--set", "c3.excluded=false"]);
+    const last = await plan(dir, ["--only", "all"]);
+    assert.deepEqual(excluded(last.plan), [true, false, false]);
   });
 
   it("--publish on an article that is not ready is refused with the reason, and nothing is written", async () => {
