@@ -458,7 +458,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   const aside = new Set(changes.setAside);
   const asideNote = (ids: string[]) =>
     ids.some((id) => aside.has(id))
-      ? `; their edits are set aside in plan.json (set_aside) and come back when those photos make an article again, as after an undo in \`vbulk review\``
+      ? `; their edits are set aside in plan.json (set_aside) and come back when those photos (most of them, or all of those left) make an article again, as after an undo in \`vbulk review\` or photos put back in the folder`
       : "";
   if (changes.dropped.length)
     io.out(
@@ -477,7 +477,9 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
       ),
     );
   if (changes.restored.length)
-    io.out(`edits given back (the same photos as an earlier article): ${changes.restored.join(", ")}`);
+    io.out(
+      `edits given back (the same garment as an earlier article: most of its photos, or all of those left): ${changes.restored.join(", ")}`,
+    );
   if (changes.moved.length)
     io.out(
       `edits followed their article: ${changes.moved.map(([to, from]) => `${from} → ${to}`).join(", ")}`,

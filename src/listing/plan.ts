@@ -210,7 +210,13 @@ export const SetAsideSchema = strictFields({
   cluster_id: z.string(),
   fingerprint: z.string(),
   photos: z.array(z.string()),
+  /** Each photo's content (sha256), in the order of `photos`: a set-aside garment is known by content, as a plan
+   *  item is (PlanItemSchema.photo_sha256). Absent in plans of older vbulk (photos known by name). */
+  photo_sha256: z.array(z.string()).optional(),
   edits: z.strictObject(EditableSchema.partial().shape),
+  /** "excluded" when the `excluded` of `edits` is what `vbulk plan --only` did (PlanItemSchema.only), not the
+   *  seller's own: `--only all` includes the article again once it is back. */
+  only: z.literal("excluded").optional(),
   at: z.string(),
 });
 export type SetAside = z.infer<typeof SetAsideSchema>;
@@ -326,7 +332,15 @@ export function buildPlan(
     if (!Object.keys(edits).length) return;
     const at = aside.findIndex((a) => a.fingerprint === p.fingerprint);
     if (at >= 0) aside.splice(at, 1);
-    aside.push({ cluster_id: p.cluster_id, fingerprint: p.fingerprint, photos: p.photos, edits, at: now });
+    aside.push({
+      cluster_id: p.cluster_id,
+      fingerprint: p.fingerprint,
+      photos: p.photos,
+      ...(p.photo_sha256 ? { photo_sha256: p.photo_sha256 } : {}),
+      edits,
+      ...(p.only === "excluded" && edits.excluded ? { only: "excluded" as const } : {}),
+      at: now,
+    });
     changes.setAside.push(p.cluster_id);
   };
   // Photos are compared by content, as ingest does when it keeps an article's id (ingest/ids.ts): a photo renamed
@@ -342,6 +356,30 @@ export function buildPlan(
       contentOf(p.photos, p.photo_sha256).map((s) => [s, p.cluster_id] as const),
     ),
   );
+  /**
+   * The set-aside entry (its index in `aside`) that is the same garment as an article of these photos, by the rule
+   * ingest keeps an id by (sameGarment, photos by content): most of the entry's photos, or all of those still in the
+   * catalog when they are at least half of the article and it holds no other article's (of the previous plan but
+   * `own`, the article's own item). The one sharing most photos, the newest on a tie; -1 when none.
+   */
+  const asideFor = (content: string[], own: string | undefined): number => {
+    const held = new Set(content);
+    let best = -1;
+    let bestHeld = 0;
+    aside.forEach((a, k) => {
+      const had = new Set(contentOf(a.photos, a.photo_sha256));
+      const n = [...had].filter((s) => held.has(s)).length;
+      if (n === 0 || n < bestHeld) return;
+      const others = [...held].filter((s) => {
+        const by = plannedElsewhere.get(s);
+        return !had.has(s) && by !== undefined && by !== own;
+      }).length;
+      const present = [...had].filter((s) => inCatalog.has(s)).length;
+      if (sameGarment({ held: n, had: had.size, present, size: held.size, others }))
+        [best, bestHeld] = [k, n];
+    });
+    return best;
+  };
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
@@ -364,24 +402,36 @@ export function buildPlan(
         ).length,
       });
     // The same photos as a set-aside article's (a decision undone): its edits come back, before any carried by id.
-    const back = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
+    // Else, while this article carries no edits of its own, a set-aside article that is the same garment by
+    // ingest's rule for ids (asideFor): a garment taken out of the folder and put back a photo fewer or more.
+    const ownEdits = Boolean(prev && (same || mostKept) && Object.keys(ownEditsOf(prev)).length);
+    const exact = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
+    const back = exact >= 0 || ownEdits ? exact : asideFor(content, prev?.cluster_id);
     let edits: Partial<Editable> = {};
-    // The item whose edits this article carries: what --only did to it comes along.
-    let carriedFrom: PlanItem | undefined;
-    if (same) {
+    // What --only did to the edits this article carries (PlanItem.only) comes along with them.
+    let mark: PlanItem["only"];
+    if (same && back < 0) {
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
       edits = editsOf(prev);
-      carriedFrom = prev;
+      mark = prev.only;
       noteGenerated(prev, article.id, generatedByHand);
     } else if (back >= 0) {
-      edits = { ...aside.splice(back, 1)[0]!.edits };
+      const entry = aside.splice(back, 1)[0]!;
       changes.restored.push(article.id);
-      if (prev) setAside(prev);
+      if (prev && (same || mostKept) && !ownEdits) {
+        // The article's item holds no edit of the seller's, only what a selection did (--only's exclusion).
+        edits = { ...editsOf(prev), ...entry.edits };
+        mark = entry.edits.excluded ? entry.only : prev.only;
+      } else {
+        edits = { ...entry.edits };
+        mark = entry.only;
+        if (prev) setAside(prev);
+      }
     } else if (mostKept) {
       changes.carried.push(article.id);
       edits = editsOf(prev);
-      carriedFrom = prev;
+      mark = prev.only;
       noteGenerated(prev, article.id, generatedByHand);
     } else if (prev) {
       changes.reset.push(article.id);
@@ -401,7 +451,7 @@ export function buildPlan(
       // A --set (or the page) of excluded, a --reset of it, or a hand edit of the value: the seller's own now.
       own.excluded !== undefined || resets.includes("excluded")
         ? undefined
-        : onlyMark(carriedFrom?.only, edits.excluded === true),
+        : onlyMark(mark, edits.excluded === true),
     );
     if (exclusion.excluded) set.add("excluded");
     if (selection.only === "all" && exclusion.excluded && own.excluded === undefined)
@@ -817,14 +867,19 @@ function noteGenerated(prev: PlanItem, id: string, into: Map<string, string[]>):
   }
 }
 
-/** The seller's own edits (editsOf), less a selection's false (publish or excluded false is what vbulk gives) and
- *  an exclusion that is --only's; with the seller's exclusion an --only lifted for now. */
+/** The seller's own edits (editsOf), less a selection's false (publish or excluded false is what vbulk gives); with
+ *  the seller's exclusion an --only lifted for now (PlanItem.only "included"). */
 export function sellerEdits(item: PlanItem): Partial<Editable> {
   const edits = editsOf(item);
   for (const f of ["publish", "excluded"] as const) if (edits[f] === false) delete edits[f];
-  if (item.only === "excluded") delete edits.excluded;
   if (item.only === "included") edits.excluded = true;
   return edits;
+}
+
+/** The edits an article carries that are the seller's doing: sellerEdits less an exclusion --only made. */
+function ownEditsOf(item: PlanItem): Partial<Editable> {
+  const { excluded, ...rest } = sellerEdits(item);
+  return item.only === "excluded" || !excluded ? rest : { ...rest, excluded };
 }
 
 function stripText(e: Partial<Editable>): Partial<Omit<Editable, "title" | "description">> {
