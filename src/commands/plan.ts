@@ -434,6 +434,13 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
     const p = printable(t);
     return p.length > n ? `${p.slice(0, n - 1)}…` : p;
   };
+  // A reason every article not ready shares ("category unknown" without a model, "size missing") is said once under
+  // the table: 500 rows repeating it hid the reasons that differ, and wrapped every row.
+  const waiting = plan.items.filter((i) => !i.excluded && i.needs_review.length > 0);
+  const shared =
+    waiting.length >= 3
+      ? waiting[0]!.needs_review.filter((r) => waiting.every((i) => i.needs_review.includes(r)))
+      : [];
   const rows = plan.items.map((i) => [
     i.cluster_id,
     String(i.photos.length),
@@ -442,7 +449,13 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
     cut(i.description.split("\n")[0] ?? "", 48),
     `${i.price} €`,
     i.excluded ? "excluded" : i.publish ? "yes" : "no",
-    i.excluded ? "" : printable(i.needs_review.join("; ")),
+    i.excluded
+      ? ""
+      : printable(
+          [...(shared.length && i.needs_review.length ? ["(below)"] : []), ...i.needs_review]
+            .filter((r) => !shared.includes(r))
+            .join("; "),
+        ),
   ]);
   const head = ["article", "photos", "title", "description", "price", "publish", "needs_review"];
   const last = head.length - 1;
@@ -455,6 +468,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   io.out(
     `${ready} of ${included} articles ready for Vinted, ${plan.items.filter((i) => i.publish && !i.excluded).length} marked to publish.`,
   );
+  for (const r of shared) io.out(`every article not ready (${waiting.length}): ${printable(r)}`);
   const aside = new Set(changes.setAside);
   const asideNote = (ids: string[]) =>
     ids.some((id) => aside.has(id))

@@ -89,15 +89,34 @@ export function ingestRenderer(io: Io): {
           stream: process.stderr,
           clearOnComplete: false,
           hideCursor: true,
-          format: " {stage} [{bar}] {value}/{total}",
+          // Elapsed time and, while a stage runs, what is left: a 500-photo run takes minutes on a laptop, and a
+          // bar that stands still says nothing of how long.
+          format: (options, params, payload) =>
+            progressBars().Format.Formatter(
+              {
+                ...options,
+                format:
+                  params.value > 0 && params.value < params.total
+                    ? " {stage} [{bar}] {value}/{total}  {duration_formatted}, about {eta_formatted} left"
+                    : " {stage} [{bar}] {value}/{total}  {duration_formatted}",
+              },
+              params,
+              payload,
+            ),
           barsize: 30,
+          etaBuffer: 50,
         },
         progressBars().Presets.shades_classic,
       )
     : null;
   const bars = new Map<IngestStage, cliProgressTypes.SingleBar>();
-  const notes: string[] = [];
   const download = downloadRenderer(io);
+  // Shown at once above the bars (before: held back until the run ended, so "No CLIP model" came after it).
+  const say = (text: string) => {
+    if (!multi) return io.err(text);
+    multi.log(`${text}\n`);
+    multi.update();
+  };
   return {
     onModelEvent: download.onEvent,
     onEvent(e) {
@@ -107,19 +126,18 @@ export function ingestRenderer(io: Io): {
       } else if (e.type === "progress") {
         bars.get(e.stage)?.update(e.done);
       } else if (e.type === "warning") {
-        const text = `${io.c.yellow("warning:")} ${printable(e.message)}${e.hint ? `\n  ${io.c.dim(printable(e.hint))}` : ""}`;
-        if (multi) notes.push(text);
-        else io.err(text);
+        say(
+          `${io.c.yellow("warning:")} ${printable(e.message)}${e.hint ? `\n  ${io.c.dim(printable(e.hint))}` : ""}`,
+        );
+      } else if (e.type === "note") {
+        say(`note: ${printable(e.message)}`);
       } else if (e.type === "photo-error") {
-        const text = `${io.c.red("bad photo:")} ${printable(e.file)}: ${printable(e.message)}`;
-        if (multi) notes.push(text);
-        else io.err(text);
+        say(`${io.c.red("bad photo:")} ${printable(e.file)}: ${printable(e.message)}`);
       }
     },
     stop() {
       download.stop();
       multi?.stop();
-      for (const n of notes.splice(0)) io.err(n);
     },
   };
 }

@@ -6,6 +6,8 @@ export type IngestEvent =
   | { type: "stage"; stage: IngestStage; total: number }
   | { type: "progress"; stage: IngestStage; done: number; total: number }
   | { type: "warning"; message: string; hint?: string }
+  /** Something the run did on its own that the seller should know, nothing wrong. */
+  | { type: "note"; message: string }
   | { type: "photo-error"; file: string; message: string };
 
 export type EventSink<E> = (event: E) => void;

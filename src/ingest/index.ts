@@ -9,7 +9,13 @@ import { notTaken } from "../sources/types.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, keepHandEditedCatalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
-import { readDecisions, readEarlierGrouping, writeAutoGrouping } from "../store/decisions.js";
+import {
+  DECISIONS_FILE,
+  followResavedPhotos,
+  readDecisions,
+  readEarlierGrouping,
+  writeAutoGrouping,
+} from "../store/decisions.js";
 import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
 import { INTERRUPTED_MESSAGE, StatusWriter } from "../store/status.js";
@@ -18,6 +24,7 @@ import { applySellerDecisions } from "./decisions.js";
 import { describeArticles, fingerprint } from "./describe.js";
 import { groupArticles, groupingBasis } from "./group.js";
 import { assignArticleIds } from "./ids.js";
+import { currentContent, resavedPhotos } from "./resaved.js";
 import { checkOutput, type OpenedPhotos, openPhotos, type ResolvedSource, resolveSource } from "./scan.js";
 import type { IngestOptions, IngestResult } from "./types.js";
 import { buildCatalog, writeResults } from "./write.js";
@@ -184,12 +191,33 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     });
     await cache.save();
 
+    // Photos saved again since the previous run (same file, same picture, other bytes): what was made for their
+    // earlier content (ids, decisions, plan edits) follows them.
+    const resaved = resavedPhotos({
+      previous,
+      photos: analysed.map((a) => ({ file: relTo(a.file.path), sha256: a.sha256, entry: a.entry })),
+      cached: (sha) => cache.get(sha),
+      thresholds: config.duplicates,
+    });
+    const nowOf = currentContent(resaved);
+    const follow = (sha: string) => nowOf.get(sha) ?? sha;
+    const before = new Set(previous?.photos.map((p) => p.sha256));
+    const newlyResaved = [...resaved.keys()].filter((sha) => !before.has(sha)).length;
+    if (newlyResaved)
+      emit({
+        type: "note",
+        message: `${newlyResaved} photo${newlyResaved === 1 ? " was" : "s were"} saved again since the last run (the same picture in other bytes): ${newlyResaved === 1 ? "its" : "their"} articles, grouping decisions and plan edits follow ${newlyResaved === 1 ? "it" : "them"}.`,
+      });
+    await followResavedPhotos(src.outDir, nowOf).catch((err: unknown) => {
+      throw fileSystemError(err, join(src.outDir, DECISIONS_FILE), "update");
+    });
+
     status.update({ stage: "duplicates" });
     // The previous run's articles stay as they were when photos were added (EarlierGrouping), unless --regroup.
     const basis = groupingBasis(config, embedder.id);
     const saved = previous && !opts.regroup ? await readEarlierGrouping(src.outDir, basis) : null;
     const earlier = saved && {
-      articles: saved.articles,
+      articles: saved.articles.map((shas) => shas.map(follow)),
       confidence: new Map(
         saved.described.map((d) => [
           d.fingerprint,
@@ -213,7 +241,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
 
     const { ids, nextId, knownIds } = assignArticleIds(
       step.articles.map((members) => members.map((i) => analysed[i]!.sha256)),
-      previous,
+      previous && { ...previous, photos: previous.photos.map((p) => ({ ...p, sha256: follow(p.sha256) })) },
     );
     emit({ type: "stage", stage: "classify", total: step.articles.length });
     const describe = (s: typeof grouped, articleIds: string[], withPhotos = true) =>
@@ -241,6 +269,10 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       nextId,
       knownIds,
     });
+    for (const p of catalog.photos) {
+      const earlierShas = resaved.get(p.sha256);
+      if (earlierShas) p.earlier_sha256 = earlierShas;
+    }
     if (analysed.length === 0) {
       // Nothing could be read this time (a disk, a permission, a broken copy): the last good catalog stays, and a
       // first run writes none (a catalog of 0 articles, status "partial" and exit 1 told three different stories).

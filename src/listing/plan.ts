@@ -10,6 +10,7 @@ import { hasControlCharacter, listingText, shellWord } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
+import { currentContent } from "../ingest/resaved.js";
 import type { LabelSet } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
@@ -325,7 +326,8 @@ export function buildPlan(
   const generatedByHand = new Map<string, string[]>();
   const now = new Date().toISOString();
   const aside = [...(previous?.set_aside ?? [])];
-  const setAside = (p: PlanItem) => {
+  // `quietly`: kept for an undo, not said (the edits also went on with their article).
+  const setAside = (p: PlanItem, quietly = false) => {
     // An article of the catalog with those very photos carries them already (found by fingerprint).
     if (catalog.items.some((a) => a.fingerprint === p.fingerprint)) return;
     const edits = sellerEdits(p);
@@ -341,14 +343,18 @@ export function buildPlan(
       ...(p.only === "excluded" && edits.excluded ? { only: "excluded" as const } : {}),
       at: now,
     });
-    changes.setAside.push(p.cluster_id);
+    if (!quietly) changes.setAside.push(p.cluster_id);
   };
   // Photos are compared by content, as ingest does when it keeps an article's id (ingest/ids.ts): a photo renamed
   // since the previous plan is still the article's. A plan of older vbulk lists names only: read through this
   // catalog, so a photo renamed since then is a photo that left.
+  // A photo saved again since (the same picture in other bytes: catalog.json's earlier_sha256) is the same photo.
   const shaOf = new Map(catalog.photos.map((p) => [p.file, p.sha256]));
+  const nowOf = currentContent(catalog.photos.map((p) => [p.sha256, p.earlier_sha256]));
   const contentOf = (files: string[], shas?: string[]): string[] =>
-    shas && shas.length === files.length ? shas : files.map((f) => shaOf.get(f) ?? `file:${f}`);
+    (shas && shas.length === files.length ? shas : files.map((f) => shaOf.get(f) ?? `file:${f}`)).map(
+      (s) => nowOf.get(s) ?? s,
+    );
   const inCatalog = new Set(catalog.items.flatMap((a) => contentOf(a.photos)));
   // Which previous plan item each photo was planned in.
   const plannedElsewhere = new Map(
@@ -402,37 +408,38 @@ export function buildPlan(
         ).length,
       });
     // The same photos as a set-aside article's (a decision undone): its edits come back, before any carried by id.
-    // Else, while this article carries no edits of its own, a set-aside article that is the same garment by
-    // ingest's rule for ids (asideFor): a garment taken out of the folder and put back a photo fewer or more.
-    const ownEdits = Boolean(prev && (same || mostKept) && Object.keys(ownEditsOf(prev)).length);
+    // Else, for an article that is no plan item's garment (new, or its item's edits not carried), a set-aside
+    // article that is the same garment by ingest's rule for ids (asideFor): a garment taken out of the folder and
+    // put back a photo fewer or more. One that is its item's garment (same, mostKept) keeps that item's edits, or
+    // its having none (a --reset): set-aside edits never replace them.
     const exact = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
-    const back = exact >= 0 || ownEdits ? exact : asideFor(content, prev?.cluster_id);
+    const back = exact >= 0 || same || mostKept ? exact : asideFor(content, prev?.cluster_id);
     let edits: Partial<Editable> = {};
     // What --only did to the edits this article carries (PlanItem.only) comes along with them.
     let mark: PlanItem["only"];
-    if (same && back < 0) {
+    if (same) {
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
       edits = editsOf(prev);
       mark = prev.only;
       noteGenerated(prev, article.id, generatedByHand);
     } else if (back >= 0) {
+      // What was set since on the article of this id that held these photos (a merge undone: the merged article
+      // carried them and may have got more) stays, over the edits set aside before the change.
+      const since = prev && prev.cluster_id === article.id && [...had].some((s) => held.has(s));
       const entry = aside.splice(back, 1)[0]!;
+      edits = { ...entry.edits, ...(since ? editsOf(prev) : {}) };
+      mark = (since && prev.only) || entry.only;
       changes.restored.push(article.id);
-      if (prev && (same || mostKept) && !ownEdits) {
-        // The article's item holds no edit of the seller's, only what a selection did (--only's exclusion).
-        edits = { ...editsOf(prev), ...entry.edits };
-        mark = entry.edits.excluded ? entry.only : prev.only;
-      } else {
-        edits = { ...entry.edits };
-        mark = entry.only;
-        if (prev) setAside(prev);
-      }
+      if (prev) setAside(prev, Boolean(since));
     } else if (mostKept) {
       changes.carried.push(article.id);
       edits = editsOf(prev);
       mark = prev.only;
       noteGenerated(prev, article.id, generatedByHand);
+      // Kept under the photos it had too: when the change is undone (a merge whose other half leaves again, the
+      // same photos again), this article gets them back rather than the rules.
+      setAside(prev, true);
     } else if (prev) {
       changes.reset.push(article.id);
       setAside(prev);
@@ -874,12 +881,6 @@ export function sellerEdits(item: PlanItem): Partial<Editable> {
   for (const f of ["publish", "excluded"] as const) if (edits[f] === false) delete edits[f];
   if (item.only === "included") edits.excluded = true;
   return edits;
-}
-
-/** The edits an article carries that are the seller's doing: sellerEdits less an exclusion --only made. */
-function ownEditsOf(item: PlanItem): Partial<Editable> {
-  const { excluded, ...rest } = sellerEdits(item);
-  return item.only === "excluded" || !excluded ? rest : { ...rest, excluded };
 }
 
 function stripText(e: Partial<Editable>): Partial<Omit<Editable, "title" | "description">> {

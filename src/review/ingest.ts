@@ -37,7 +37,7 @@ export function startIngest(source: string, dir: string): IngestJob {
   const onEvent = (e: IngestEvent) => {
     if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
     else if (e.type === "progress") Object.assign(state, { stage: e.stage, done: e.done, total: e.total });
-    else if (e.type === "warning") state.warnings.push(e.message);
+    else if (e.type === "warning" || e.type === "note") state.warnings.push(e.message);
     else state.warnings.push(`${e.file}: ${e.message}`);
   };
   void (async () => {

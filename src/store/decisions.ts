@@ -201,6 +201,34 @@ export async function addDecision(dir: string, decision: Decision, now = new Dat
   return next;
 }
 
+/**
+ * Points the seller's decisions at the photos' content now, for photos saved again since (ingest/resaved.ts: the
+ * same file and picture, other bytes; `now` maps each earlier content to the current one). Without it a decision
+ * about a re-saved photo matched nothing and the grouping fell back to the automatic one without a word.
+ * Rewrites decisions.json atomically when a decision changed; returns how many did.
+ */
+export async function followResavedPhotos(dir: string, now: ReadonlyMap<string, string>): Promise<number> {
+  if (now.size === 0) return 0;
+  const file = await readDecisions(dir);
+  const to = (s: string) => now.get(s) ?? s;
+  let changed = 0;
+  const decisions = file.decisions.map((d) => {
+    const next =
+      d.op === "move"
+        ? { ...d, photos: d.photos.map(to), with: to(d.with) }
+        : d.op === "split"
+          ? { ...d, photos: d.photos.map(to) }
+          : d.op === "merge"
+            ? { ...d, a: to(d.a), b: to(d.b) }
+            : { ...d, photo: to(d.photo) };
+    if (JSON.stringify(next) !== JSON.stringify(d)) changed++;
+    return next;
+  });
+  if (changed)
+    await saveJsonAtomic(join(dir, DECISIONS_FILE), DecisionsFileSchema.parse({ ...file, decisions }));
+  return changed;
+}
+
 /** Removes the last decision (undo). Returns the removed one, or null when there was none. */
 export async function undoDecision(
   dir: string,

@@ -842,4 +842,115 @@ describe("vbulk ingest after photos were deleted", () => {
     assert.equal(items.find((i) => i.cluster_id === three.id)?.price, 35, "the price is kept");
     assert.doesNotMatch(plan.stderr, /not carried over|set aside/);
   });
+
+  it("photos saved again (same names, same pictures, other bytes): ids, plan edits and grouping decisions follow them", async () => {
+    // Audit (session 11): re-saving photos (a viewer's rotation, an export, an optimiser) gave every article a new
+    // id, set its edits aside, put an excluded article back in, and dropped the seller's grouping decisions
+    // without a word: all of them were keyed by the photos' bytes.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const [a, b] = first.items as { id: string; photos: string[] }[];
+    const shaOf = (cat: { photos: { file: string; sha256: string }[] }, f: string) =>
+      cat.photos.find((p) => p.file === f)!.sha256;
+    // The seller's own grouping: the last photo of the first article is another garment (split).
+    const alone = a!.photos.at(-1)!;
+    await writeFile(
+      join(dir, "decisions.json"),
+      JSON.stringify({
+        schemaVersion: 1,
+        updated_at: "2026-11-27T10:00:00.000Z",
+        decisions: [{ op: "split", photos: [shaOf(first, alone)], at: "2026-11-27T10:00:00.000Z" }],
+      }),
+    );
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const decided = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const aloneId = decided.items.find((it: { photos: string[] }) => it.photos.includes(alone)).id;
+    const set = await runCli([
+      "plan",
+      dir,
+      "--set",
+      `${a!.id}.title=Robe bleue`,
+      "--set",
+      `${b!.id}.excluded=true`,
+    ]);
+    assert.equal(set.code, 0, set.stderr);
+    for (const f of [...a!.photos, ...b!.photos]) {
+      const path = join(dir, f);
+      await writeFile(path, await sharp(path).jpeg({ quality: 80 }).toBuffer());
+    }
+    const again = await runCli(["ingest", dir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(
+      again.stderr,
+      new RegExp(`note: ${a!.photos.length + b!.photos.length} photos were saved again`),
+    );
+    const second = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.notEqual(shaOf(second, alone), shaOf(first, alone), "the bytes changed");
+    const idOf = (f: string) => second.items.find((it: { photos: string[] }) => it.photos.includes(f))?.id;
+    assert.equal(idOf(a!.photos[0]!), a!.id, "the first article keeps its id");
+    assert.equal(idOf(b!.photos[0]!), b!.id, "the second article keeps its id");
+    assert.equal(idOf(alone), aloneId, "the seller's split still holds");
+    assert.deepEqual(second.items.find((it: { id: string }) => it.id === aloneId).photos, [alone]);
+    const decisions = JSON.parse(await readFile(join(dir, "decisions.json"), "utf8")).decisions;
+    assert.deepEqual(decisions[0].photos, [shaOf(second, alone)], "decisions.json follows the new bytes");
+    const plan = await runCli(["plan", dir, "--json"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    const items = JSON.parse(plan.stdout).items as { cluster_id: string; title: string; excluded: boolean }[];
+    assert.equal(items.find((i) => i.cluster_id === a!.id)?.title, "Robe bleue", "the title is kept");
+    assert.equal(
+      items.find((i) => i.cluster_id === b!.id)?.excluded,
+      true,
+      "the excluded article stays excluded",
+    );
+    assert.doesNotMatch(plan.stderr, /not carried over|set aside|dropped/);
+  });
+
+  it("another picture under a file name the folder had (a camera's reused name) is a new photo, not the old one", async () => {
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const items = first.items as { id: string; photos: string[] }[];
+    const pair = items.find((it) => it.photos.length === 2)!;
+    const other = items.find((it) => it !== pair)!;
+    assert.equal((await runCli(["plan", dir, "--set", `${pair.id}.title=Jupe noire`])).code, 0);
+    // Both photos of the 2-photo article replaced by pictures of another garment, under the same names.
+    for (const [k, f] of pair.photos.entries()) {
+      const path = join(dir, f);
+      await writeFile(path, await sharp(join(dir, other.photos[k]!)).jpeg({ quality: 80 }).toBuffer());
+      await rm(join(dir, other.photos[k]!));
+    }
+    const again = await runCli(["ingest", dir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /saved again/);
+    const plan = await runCli(["plan", dir, "--json"]);
+    const planned = JSON.parse(plan.stdout).items as { photos: string[]; title: string }[];
+    const now = planned.find((i) => i.photos.includes(pair.photos[0]!));
+    assert.notEqual(now?.title, "Jupe noire", "another garment's photos do not take the title");
+  });
+});
+
+describe("vbulk ingest in a terminal", () => {
+  it("says a bad photo when it is found, above the bars, and each running bar shows the time left", async () => {
+    // Audit (session 11): on a terminal, warnings and bad photos were held back until the run ended, and the bars
+    // showed counts only (a 500-photo run stood still for minutes with no idea how long).
+    const dir = await copyFixture("bad");
+    const out = join(await tempDir(), "tty.txt");
+    // util-linux `script` gives the CLI a terminal (a pseudo-tty) and records what it drew.
+    const cmd = `${process.execPath} ${BIN} ingest ${dir}`;
+    const r = await new Promise<number | null>((done) => {
+      const child = spawn("script", ["-qec", cmd, out], {
+        env: { ...testEnv(), NO_COLOR: "1", COLUMNS: "200", LINES: "50" },
+        stdio: "ignore",
+      });
+      child.on("close", done);
+    });
+    assert.equal(r, 3, "bad photos: exit 3");
+    const text = (await readFile(out, "utf8")).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    const bad = text.indexOf("bad photo:");
+    const lastFrame = text.lastIndexOf("Writing catalog");
+    assert.ok(bad >= 0 && lastFrame >= 0, text.slice(0, 2000));
+    assert.ok(bad < lastFrame, "the bad photo is said while the run goes on, not after its last frame");
+    assert.match(text, /Analysing photos\s+\[[^\]]*\] \d+\/\d+ {2}\d+s/, "elapsed time on the bar");
+  });
 });

@@ -1,0 +1,59 @@
+import type { DuplicateThresholds } from "../grouping/duplicates.js";
+import { comparePhotos } from "../grouping/duplicates.js";
+import type { CacheEntry } from "../store/cache.js";
+import type { Catalog } from "../store/catalog.js";
+
+/**
+ * Photos saved again since the previous run: the same file name, other bytes (a viewer's rotation written back,
+ * an export or an optimiser's recompression), and the same picture by vbulk's duplicate test (pHash, aHash and
+ * colour grid: DEFAULTS.duplicates). Everything made for the photo's earlier content (its article's id, the
+ * seller's grouping decisions, the plan's edits) is keyed by content, so without this a re-saved photo was a new
+ * photo and its article a new garment: edits set aside, an excluded article included again.
+ *
+ * Returns, for each photo of this run that had other content before, those earlier contents (sha256), newest
+ * first, including those the previous catalog already recorded for it (`earlier_sha256`), so a plan made two
+ * runs ago still finds its photos. A file whose earlier content is still in the run under another name (a
+ * rename, a copy), or whose earlier picture is not in the cache (nothing to compare), or that is another picture
+ * (a camera's reused name), is a new photo, as before.
+ */
+export function resavedPhotos(opts: {
+  previous: Pick<Catalog, "photos"> | null;
+  /** This run's photos: file (relative to the catalog's folder), content and analysis. */
+  photos: { file: string; sha256: string; entry: CacheEntry }[];
+  cached: (sha: string) => CacheEntry | undefined;
+  thresholds: DuplicateThresholds;
+}): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!opts.previous) return out;
+  const present = new Set(opts.photos.map((p) => p.sha256));
+  const byFile = new Map(opts.previous.photos.map((p) => [p.file, p]));
+  const bySha = new Map(opts.previous.photos.map((p) => [p.sha256, p]));
+  for (const p of opts.photos) {
+    // Recorded before and unchanged since: kept.
+    const kept = bySha.get(p.sha256)?.earlier_sha256;
+    if (kept?.length) {
+      out.set(p.sha256, [...kept]);
+      continue;
+    }
+    const was = byFile.get(p.file);
+    if (!was || was.sha256 === p.sha256 || present.has(was.sha256)) continue;
+    const old = opts.cached(was.sha256);
+    if (!old) continue;
+    const hashed = [
+      { ...old, sha256: was.sha256, pixels: old.width * old.height },
+      { ...p.entry, sha256: p.sha256, pixels: p.entry.width * p.entry.height },
+    ];
+    if (comparePhotos(hashed, opts.thresholds).duplicates.length === 0) continue;
+    out.set(p.sha256, [was.sha256, ...(was.earlier_sha256 ?? [])]);
+  }
+  return out;
+}
+
+/** Each earlier content → the content its file has now (resavedPhotos, or catalog.json's `earlier_sha256`). */
+export function currentContent(
+  earlier: Iterable<[string, readonly string[] | undefined]>,
+): Map<string, string> {
+  const now = new Map<string, string>();
+  for (const [sha, olds] of earlier) for (const o of olds ?? []) if (!now.has(o)) now.set(o, sha);
+  return now;
+}
