@@ -119,12 +119,12 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
     )
     .option(
       "--only <ids>",
-      'exactly these articles are included, every other one excluded (e.g. c1,c2; repeatable); "all" includes every article again',
+      'exactly these articles are included, every other one excluded (e.g. c1,c2; repeatable); "all" undoes what --only did (articles you excluded yourself stay excluded)',
       collectIds,
     )
     .option(
       "--exclude <ids>",
-      "exclude these articles as well (repeatable; undo: --only all, or --set ID.excluded=false)",
+      "exclude these articles as well (repeatable; undo: --set ID.excluded=false)",
       collectIds,
     );
   for (const f of PLAN_FLAGS) command.addOption(f.option);
@@ -422,6 +422,7 @@ function changesJson(ch: PlanChanges) {
     moved: ch.moved.map(([to, from]) => ({ from, to })),
     restored: ch.restored,
     set_aside: ch.setAside,
+    still_excluded: ch.stillExcluded,
   };
 }
 
@@ -471,7 +472,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   const aside = new Set(changes.setAside);
   const asideNote = (ids: string[]) =>
     ids.some((id) => aside.has(id))
-      ? `; their edits are set aside in plan.json (set_aside) and come back when those photos make an article again, as after an undo in \`vbulk review\``
+      ? `; their edits are set aside in plan.json (set_aside) and come back when those photos (most of them, or all of those left) make an article again, as after an undo in \`vbulk review\` or photos put back in the folder`
       : "";
   if (changes.dropped.length)
     io.out(
@@ -490,12 +491,23 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
       ),
     );
   if (changes.restored.length)
-    io.out(`edits given back (the same photos as an earlier article): ${changes.restored.join(", ")}`);
+    io.out(
+      `edits given back (the same garment as an earlier article: most of its photos, or all of those left): ${changes.restored.join(", ")}`,
+    );
   if (changes.moved.length)
     io.out(
       `edits followed their article: ${changes.moved.map(([to, from]) => `${from} → ${to}`).join(", ")}`,
     );
   if (changes.added.length && changes.kept.length) io.out(`new: ${changes.added.join(", ")}`);
+  // --only all includes again what --only left out, not what the seller excluded: said once, with the way in.
+  if (changes.stillExcluded.length) {
+    const ids = changes.stillExcluded;
+    io.out(
+      c.yellow(
+        `still excluded (by your own edit, not by --only): ${ids.join(", ")}; to include ${ids.length === 1 ? "it" : "them"}: ${ids.map((id) => `--set ${id}.excluded=false`).join(" ")}`,
+      ),
+    );
+  }
   for (const i of plan.items) for (const n of i.notes) io.out(c.dim(`${i.cluster_id}: ${printable(n)}`));
   io.out(`plan: ${printable(path)}`);
   // The folder named, as ingest's next line does: pasted from another folder, a bare `vbulk execute` looked for

@@ -143,6 +143,11 @@ export const PlanItemSchema = strictFields({
    *  its fingerprint was changed by hand, even when `generated` was changed alike (a find-and-replace over the
    *  file), and a changed `generated` is told apart from a changed value. Absent in plans of older vbulk. */
   written: z.record(z.string(), z.string()).optional(),
+  /** What `vbulk plan --only` did to `excluded`, which `--only all` undoes and nothing else: "excluded" (--only left
+   *  the article out), "included" (--only named an article the seller had excluded: their exclusion comes back).
+   *  Absent: `excluded` is the seller's own (--set, --exclude, the review page, a hand edit), and in plans of
+   *  older vbulk. */
+  only: z.enum(["excluded", "included"]).optional(),
 });
 export type PlanItem = z.infer<typeof PlanItemSchema>;
 
@@ -206,7 +211,13 @@ export const SetAsideSchema = strictFields({
   cluster_id: z.string(),
   fingerprint: z.string(),
   photos: z.array(z.string()),
+  /** Each photo's content (sha256), in the order of `photos`: a set-aside garment is known by content, as a plan
+   *  item is (PlanItemSchema.photo_sha256). Absent in plans of older vbulk (photos known by name). */
+  photo_sha256: z.array(z.string()).optional(),
   edits: z.strictObject(EditableSchema.partial().shape),
+  /** "excluded" when the `excluded` of `edits` is what `vbulk plan --only` did (PlanItemSchema.only), not the
+   *  seller's own: `--only all` includes the article again once it is back. */
+  only: z.literal("excluded").optional(),
   at: z.string(),
 });
 export type SetAside = z.infer<typeof SetAsideSchema>;
@@ -259,13 +270,16 @@ export interface PlanChanges {
   restored: string[];
   /** Articles (by their earlier id) whose edits were set aside in plan.json (set_aside) rather than lost. */
   setAside: string[];
+  /** With `--only all`: the articles that stay excluded because the seller excluded them, not --only. */
+  stillExcluded: string[];
 }
 
 /** What --publish, --only and --exclude asked for in this run (validated ids). */
 export interface Selection {
   /** Exactly these are marked to publish, every other article unmarked; [] with `publish: "none"`. */
   publish?: string[];
-  /** Exactly these are included, every other article excluded; "all" includes every article again. */
+  /** Exactly these are included, every other article excluded; "all" undoes what --only did (the seller's own
+   *  exclusions stay). */
   only?: string[] | "all";
   /** These are excluded as well. */
   exclude?: string[];
@@ -304,6 +318,7 @@ export function buildPlan(
     putBack: [],
     restored: [],
     setAside: [],
+    stillExcluded: [],
   };
   refuseSelectionClash(overrides, selection);
   checkPreviousItems(previous?.items ?? [], catalog, previous);
@@ -319,7 +334,15 @@ export function buildPlan(
     if (!Object.keys(edits).length) return;
     const at = aside.findIndex((a) => a.fingerprint === p.fingerprint);
     if (at >= 0) aside.splice(at, 1);
-    aside.push({ cluster_id: p.cluster_id, fingerprint: p.fingerprint, photos: p.photos, edits, at: now });
+    aside.push({
+      cluster_id: p.cluster_id,
+      fingerprint: p.fingerprint,
+      photos: p.photos,
+      ...(p.photo_sha256 ? { photo_sha256: p.photo_sha256 } : {}),
+      edits,
+      ...(p.only === "excluded" && edits.excluded ? { only: "excluded" as const } : {}),
+      at: now,
+    });
     if (!quietly) changes.setAside.push(p.cluster_id);
   };
   // Photos are compared by content, as ingest does when it keeps an article's id (ingest/ids.ts): a photo renamed
@@ -339,6 +362,30 @@ export function buildPlan(
       contentOf(p.photos, p.photo_sha256).map((s) => [s, p.cluster_id] as const),
     ),
   );
+  /**
+   * The set-aside entry (its index in `aside`) that is the same garment as an article of these photos, by the rule
+   * ingest keeps an id by (sameGarment, photos by content): most of the entry's photos, or all of those still in the
+   * catalog when they are at least half of the article and it holds no other article's (of the previous plan but
+   * `own`, the article's own item). The one sharing most photos, the newest on a tie; -1 when none.
+   */
+  const asideFor = (content: string[], own: string | undefined): number => {
+    const held = new Set(content);
+    let best = -1;
+    let bestHeld = 0;
+    aside.forEach((a, k) => {
+      const had = new Set(contentOf(a.photos, a.photo_sha256));
+      const n = [...had].filter((s) => held.has(s)).length;
+      if (n === 0 || n < bestHeld) return;
+      const others = [...held].filter((s) => {
+        const by = plannedElsewhere.get(s);
+        return !had.has(s) && by !== undefined && by !== own;
+      }).length;
+      const present = [...had].filter((s) => inCatalog.has(s)).length;
+      if (sameGarment({ held: n, had: had.size, present, size: held.size, others }))
+        [best, bestHeld] = [k, n];
+    });
+    return best;
+  };
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
@@ -361,23 +408,34 @@ export function buildPlan(
         ).length,
       });
     // The same photos as a set-aside article's (a decision undone): its edits come back, before any carried by id.
-    const back = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
+    // Else, for an article that is no plan item's garment (new, or its item's edits not carried), a set-aside
+    // article that is the same garment by ingest's rule for ids (asideFor): a garment taken out of the folder and
+    // put back a photo fewer or more. One that is its item's garment (same, mostKept) keeps that item's edits, or
+    // its having none (a --reset): set-aside edits never replace them.
+    const exact = same ? -1 : aside.findIndex((a) => a.fingerprint === article.fingerprint);
+    const back = exact >= 0 || same || mostKept ? exact : asideFor(content, prev?.cluster_id);
     let edits: Partial<Editable> = {};
+    // What --only did to the edits this article carries (PlanItem.only) comes along with them.
+    let mark: PlanItem["only"];
     if (same) {
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
       edits = editsOf(prev);
+      mark = prev.only;
       noteGenerated(prev, article.id, generatedByHand);
     } else if (back >= 0) {
       // What was set since on the article of this id that held these photos (a merge undone: the merged article
       // carried them and may have got more) stays, over the edits set aside before the change.
       const since = prev && prev.cluster_id === article.id && [...had].some((s) => held.has(s));
-      edits = { ...aside.splice(back, 1)[0]!.edits, ...(since ? editsOf(prev) : {}) };
+      const entry = aside.splice(back, 1)[0]!;
+      edits = { ...entry.edits, ...(since ? editsOf(prev) : {}) };
+      mark = (since && prev.only) || entry.only;
       changes.restored.push(article.id);
       if (prev) setAside(prev, Boolean(since));
     } else if (mostKept) {
       changes.carried.push(article.id);
       edits = editsOf(prev);
+      mark = prev.only;
       noteGenerated(prev, article.id, generatedByHand);
       // Kept under the photos it had too: when the change is undone (a merge whose other half leaves again, the
       // same photos again), this article gets them back rather than the rules.
@@ -386,12 +444,26 @@ export function buildPlan(
       changes.reset.push(article.id);
       setAside(prev);
     } else changes.added.push(article.id);
-    for (const f of selection.reset?.get(article.id) ?? []) delete edits[f];
+    const resets = selection.reset?.get(article.id) ?? [];
+    for (const f of resets) delete edits[f];
     // What the seller set stays an edit even where it equals what the rules give now (a selection's false is none).
-    const set = new Set([...Object.keys(edits), ...Object.keys(overrides.get(article.id) ?? {})]);
-    const chosen = selectionEdits(article.id, selection);
-    for (const [f, v] of Object.entries(chosen)) if (v) set.add(f);
-    Object.assign(edits, chosen, overrides.get(article.id) ?? {});
+    const own = overrides.get(article.id) ?? {};
+    const set = new Set([...Object.keys(edits), ...Object.keys(own)]);
+    const { publish } = selectionEdits(article.id, selection);
+    if (publish) set.add("publish");
+    const exclusion = selectExclusion(
+      article.id,
+      selection,
+      own.excluded ?? edits.excluded ?? false,
+      // A --set (or the page) of excluded, a --reset of it, or a hand edit of the value: the seller's own now.
+      own.excluded !== undefined || resets.includes("excluded")
+        ? undefined
+        : onlyMark(mark, edits.excluded === true),
+    );
+    if (exclusion.excluded) set.add("excluded");
+    if (selection.only === "all" && exclusion.excluded && own.excluded === undefined)
+      changes.stillExcluded.push(article.id);
+    Object.assign(edits, publish === undefined ? {} : { publish }, own, { excluded: exclusion.excluded });
     checkCategory(edits.category, labels, article.id);
     const dept = article.department ?? null;
     const guessed = dept && dept.score >= rules.departmentMinScore ? dept.name : null;
@@ -498,6 +570,7 @@ export function buildPlan(
       ),
       generated,
       written: fingerprints(generated, EDITABLE_FIELDS),
+      ...(exclusion.only ? { only: exclusion.only } : {}),
     };
     return parseWith(PlanItemSchema, item, `plan item ${article.id}`, "Fix the edit (plan.json or --set).");
   });
@@ -616,11 +689,8 @@ export function refuseSelectionClash(overrides: Map<string, Partial<Editable>>, 
         flag = `--exclude ${s.exclude.join(",")}`;
         const rest = list(s.exclude, id, false);
         instead = rest ? `--exclude ${rest} alone` : "the --set without --exclude";
-      } else if (s.only === "all") {
-        flag = "--only all";
-        instead = `--only all --exclude ${id}, without the --set`;
       } else {
-        const ids = s.only ?? [];
+        const ids = Array.isArray(s.only) ? s.only : [];
         flag = `--only ${ids.join(",")}`;
         const rest = list(ids, id, !set);
         instead = rest ? `--only ${rest} alone` : "";
@@ -638,12 +708,41 @@ export function refuseSelectionClash(overrides: Map<string, Partial<Editable>>, 
   }
 }
 
+/** What --publish, --only IDS and --exclude say of one article (--only all says nothing of its own: selectExclusion). */
 function selectionEdits(id: string, s: Selection): Partial<Editable> {
   const e: Partial<Editable> = {};
   if (s.publish) e.publish = s.publish.includes(id);
-  if (s.only) e.excluded = s.only !== "all" && !s.only.includes(id);
+  if (Array.isArray(s.only)) e.excluded = !s.only.includes(id);
   if (s.exclude?.includes(id)) e.excluded = true;
   return e;
+}
+
+/** What --only did to an article's `excluded`, if it still holds: a hand edit of the value makes it the seller's. */
+function onlyMark(mark: PlanItem["only"], excluded: boolean): PlanItem["only"] {
+  return (mark === "excluded") === excluded ? mark : undefined;
+}
+
+/**
+ * An article's `excluded` after --exclude and --only, and what --only did to it (PlanItem.only). `mark` is what an
+ * earlier --only did and still holds. --only IDS excludes the others and includes those named, remembering which of
+ * the two it did over the seller's own choice; --only all undoes exactly that, so an article the seller excluded
+ * (finished by hand on Vinted) stays excluded: `--only c2` then `--only all` drafted it again.
+ */
+function selectExclusion(
+  id: string,
+  s: Selection,
+  excluded: boolean,
+  mark: PlanItem["only"],
+): { excluded: boolean; only?: "excluded" | "included" } {
+  // The seller's own exclusion, whether or not an --only lifted it for now.
+  const mine = mark === "included" || (excluded && mark === undefined);
+  if (s.exclude?.includes(id)) return { excluded: true };
+  if (s.only === "all") return { excluded: mine };
+  if (s.only) {
+    if (s.only.includes(id)) return mine ? { excluded: false, only: "included" } : { excluded: false };
+    return mine ? { excluded: true } : { excluded: true, only: "excluded" };
+  }
+  return mark ? { excluded, only: mark } : { excluded };
 }
 
 function checkCategory(category: string | undefined, labels: LabelSet, id: string): void {
@@ -727,9 +826,11 @@ function publishHint(bad: PlanItem[]): string {
   const excluded = bad.filter((i) => i.excluded).map((i) => i.cluster_id);
   const unready = bad.filter((i) => !i.excluded).map((i) => i.cluster_id);
   const parts: string[] = [];
+  // --only all includes again only what --only excluded, not what the seller excluded.
+  const byOnly = bad.every((i) => !i.excluded || i.only === "excluded");
   if (excluded.length)
     parts.push(
-      `Include ${excluded.join(", ")} again first: ${excluded.map((id) => `--set ${id}.excluded=false`).join(" ")} (or --only all), then --publish it.`,
+      `Include ${excluded.join(", ")} again first: ${excluded.map((id) => `--set ${id}.excluded=false`).join(" ")}${byOnly ? " (or --only all)" : ""}, then --publish it.`,
     );
   if (unready.length)
     parts.push(
@@ -773,10 +874,12 @@ function noteGenerated(prev: PlanItem, id: string, into: Map<string, string[]>):
   }
 }
 
-/** The seller's own edits (editsOf), less a selection's false (publish or excluded false is what vbulk gives). */
+/** The seller's own edits (editsOf), less a selection's false (publish or excluded false is what vbulk gives); with
+ *  the seller's exclusion an --only lifted for now (PlanItem.only "included"). */
 export function sellerEdits(item: PlanItem): Partial<Editable> {
   const edits = editsOf(item);
   for (const f of ["publish", "excluded"] as const) if (edits[f] === false) delete edits[f];
+  if (item.only === "included") edits.excluded = true;
   return edits;
 }
 

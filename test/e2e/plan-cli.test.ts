@@ -344,13 +344,84 @@ describe("vbulk plan: edits survive", () => {
     await catalogFixture(original, dir);
     const back = await runCli(["plan", dir], { env: testEnv() });
     assert.equal(back.code, 0, back.stderr);
-    assert.match(back.stdout, /edits given back \(the same photos as an earlier article\): c2, c3/);
+    assert.match(back.stdout, /edits given back \(the same garment as an earlier article: .*\): c2, c3/);
     const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
     assert.deepEqual(p.items.map((i: { title: string; price: number }) => [i.title, i.price]).slice(1), [
       ["T-shirt blanc coton bio", 12],
       ["Jean bleu (bon état)", 33],
     ]);
     assert.equal(p.set_aside, undefined, "nothing left aside once given back");
+  });
+
+  it("set-aside edits come back to the same garment, a photo fewer or more (audit-edits 7)", async () => {
+    // Before: a garment taken out of the folder (its edits set aside) and put back minus one photo came back as a
+    // new plain listing; only exactly the same photos got the edits back.
+    const dir = await three();
+    await plan(dir, ["--set", "c1.title=Sweat Nike noir", "--set", "c1.price=40", "--set", "c2.price=12"]);
+    const hoodie = { category: "hoodie", color: "noir" as const };
+    const tshirt = { category: "t-shirt", color: "blanc" as const, id: "c2" };
+    const jeans = { category: "jeans", color: "bleu" as const, id: "c3" };
+    const t = { ...tshirt, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] };
+    const j = { ...jeans, photos: ["IMG_0006.jpg", "IMG_0007.jpg"] };
+    await catalogFixture([t, j], dir);
+    const away = await runCli(["plan", dir], { env: testEnv() });
+    assert.match(away.stdout, /dropped \(no longer in the catalog\): c1; their edits are set aside/);
+    // Back, minus IMG_0003: a new id (ingest's c4), the same garment.
+    await catalogFixture([{ ...hoodie, id: "c4", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] }, t, j], dir);
+    const back = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /edits given back .*: c4\n/);
+    assert.doesNotMatch(back.stdout, /new: c4/);
+    let p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      [p.items[0].cluster_id, p.items[0].title, p.items[0].price],
+      ["c4", "Sweat Nike noir", 40],
+    );
+    assert.equal(p.set_aside, undefined, "nothing left aside once given back");
+
+    // Away again, then back with a new photo: the same garment too.
+    await catalogFixture([t, j], dir);
+    await runCli(["plan", dir], { env: testEnv() });
+    const more = ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0008.jpg"];
+    await catalogFixture([{ ...hoodie, id: "c5", photos: more }, t, j], dir);
+    const plus = await runCli(["plan", dir], { env: testEnv() });
+    assert.match(plus.stdout, /edits given back .*: c5\n/);
+    p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual([p.items[0].title, p.items[0].price], ["Sweat Nike noir", 40]);
+
+    // An article that carries its own edits keeps them: c2 takes in c5's photos (its price 12, not 40).
+    await catalogFixture([t, j], dir);
+    await runCli(["plan", dir], { env: testEnv() });
+    await catalogFixture([{ ...tshirt, photos: ["IMG_0004.jpg", "IMG_0005.jpg", ...more] }, j], dir);
+    const kept = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.doesNotMatch(kept.stdout, /given back/);
+    p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual([p.items[0].cluster_id, p.items[0].price], ["c2", 12]);
+    assert.deepEqual(
+      p.set_aside.find((a: { cluster_id: string }) => a.cluster_id === "c5")?.edits,
+      { title: "Sweat Nike noir", price: 40 },
+      "c5's edits stay aside",
+    );
+  });
+
+  it("a --reset article stays reset: edits kept aside under its earlier photos do not come back to it", async () => {
+    const dir = await three();
+    await plan(dir, ["--set", "c1.price=40"]);
+    // IMG_0003 deleted: c1 carries its edits (and they are kept aside under its three photos too).
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+      ],
+      dir,
+    );
+    assert.equal((await plan(dir)).plan.items[0].price, 40);
+    assert.equal((await plan(dir, ["--reset", "c1"])).plan.items[0].price, 20);
+    const again = await plan(dir);
+    assert.equal(again.plan.items[0].price, 20, "the seller's --reset holds");
+    assert.deepEqual(again.plan.changes.restored, []);
   });
 
   it("an undone merge of two equal halves gives each half its own edits back, and keeps what was set since", async () => {
@@ -420,11 +491,86 @@ describe("vbulk plan: edits survive", () => {
       "publish edits survive",
     );
     const { plan: t } = await plan(dir, ["--only", "all", "--publish", "none"]);
-    assert.deepEqual(state(t), [
+    assert.deepEqual(
+      state(t),
+      [
+        [false, false],
+        [false, true],
+        [false, false],
+      ],
+      "--only all undoes --only; c2's --exclude is the seller's own",
+    );
+    const { plan: u } = await plan(dir, ["--set", "c2.excluded=false"]);
+    assert.deepEqual(state(u), [
       [false, false],
       [false, false],
       [false, false],
     ]);
+  });
+
+  it("--only all undoes what --only did and nothing else: an article you excluded stays excluded (audit-edits 6)", async () => {
+    // Before: --only c2 then --only all included every article again, c3 and c1 too, excluded by the seller
+    // (finished by hand on Vinted): execute would have drafted them again, and no line said so.
+    const dir = await three();
+    await plan(dir, ["--set", "c3.excluded=true"]);
+    const file = join(dir, "plan.json");
+    const byHand = JSON.parse(await readFile(file, "utf8"));
+    byHand.items[0].excluded = true;
+    await writeFile(file, JSON.stringify(byHand, null, 2));
+    const excluded = (x: { items: { excluded: boolean }[] }) => x.items.map((i) => i.excluded);
+    const trial = await plan(dir, ["--only", "c2"]);
+    assert.equal(trial.code, 0, trial.stderr);
+    assert.deepEqual(excluded(trial.plan), [true, false, true]);
+    const all = await runCli(["plan", dir, "--only", "all"], { env: testEnv() });
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(excluded(JSON.parse(await readFile(file, "utf8"))), [true, false, true]);
+    assert.equal(all.stdout.match(/still excluded/g)?.length, 1, `said once: ${all.stdout}`);
+    assert.match(
+      all.stdout,
+      /still excluded \(by your own edit, not by --only\): c1, c3; to include them: --set c1\.excluded=false --set c3\.excluded=false/,
+    );
+    // Naming an article you excluded in --only includes it for that trial; --only all excludes it again.
+    const named = await plan(dir, ["--only", "c3"]);
+    assert.deepEqual(excluded(named.plan), [true, true, false]);
+    const again = await plan(dir, ["--only", "all"]);
+    assert.deepEqual(excluded(again.plan), [true, false, true]);
+    assert.deepEqual(again.plan.changes.still_excluded, ["c1", "c3"]);
+    // The way the line gives includes it, and later runs leave it included.
+    await plan(dir, ["--set", "c3.excluded=false"]);
+    const last = await plan(dir, ["--only", "all"]);
+    assert.deepEqual(excluded(last.plan), [true, false, false]);
+  });
+
+  it("--only's exclusion of an article whose edits are set aside stays --only's when they come back", async () => {
+    // An undo gives the article back as --only left it (excluded), and --only all still includes it: the exclusion
+    // is not taken for the seller's own once it went through set_aside.
+    const dir = await three();
+    await plan(dir, ["--only", "c1", "--set", "c2.price=12"]);
+    const original = [
+      {
+        category: "hoodie",
+        color: "noir" as const,
+        photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"],
+      },
+      { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+      { category: "jeans", color: "bleu" as const, photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+    ];
+    // IMG_0005 moved to c1: c2 keeps half of its photos, its edits set aside.
+    const moved = { ...original[0]!, photos: [...original[0]!.photos, "IMG_0005.jpg"] };
+    await catalogFixture([moved, { ...original[1]!, photos: ["IMG_0004.jpg"] }, original[2]!], dir);
+    const split = await plan(dir);
+    assert.deepEqual(split.plan.changes.set_aside, ["c2"]);
+    assert.deepEqual(split.plan.set_aside[0].edits, { price: 12, excluded: true });
+    await catalogFixture(original, dir);
+    const undo = await plan(dir);
+    assert.deepEqual(undo.plan.changes.restored, ["c2"]);
+    assert.deepEqual([undo.plan.items[1].price, undo.plan.items[1].excluded], [12, true]);
+    const all = await plan(dir, ["--only", "all"]);
+    assert.deepEqual(
+      all.plan.items.map((i: { excluded: boolean }) => i.excluded),
+      [false, false, false],
+    );
+    assert.deepEqual(all.plan.changes.still_excluded, []);
   });
 
   it("--publish on an article that is not ready is refused with the reason, and nothing is written", async () => {

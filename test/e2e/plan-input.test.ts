@@ -230,6 +230,7 @@ describe("plan --json: what the run changed", () => {
       restored: [],
       // Their edits are kept in plan.json's set_aside, not lost.
       set_aside: ["c2", "c3"],
+      still_excluded: [],
     });
     const { changes: _, ...written } = out;
     assert.deepEqual(written, await planJson(dir), "the rest is plan.json as written");

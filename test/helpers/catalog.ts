@@ -15,6 +15,8 @@ export async function catalogFixture(
     department?: { name: "femme" | "homme"; score: number };
     color_shade?: Catalog["items"][number]["color_shade"];
     color2?: Catalog["items"][number]["color"];
+    /** The article's id, as ingest keeps it (default: c1, c2, … in order). */
+    id?: string;
   }[],
   dir?: string,
 ): Promise<string> {
@@ -39,7 +41,7 @@ export async function catalogFixture(
       skipped: 0,
     },
     items: articles.map((a, k) => ({
-      id: `c${k + 1}`,
+      id: a.id ?? `c${k + 1}`,
       category: a.category,
       score: a.category === "unknown" ? 0 : 0.9,
       color: a.color,
