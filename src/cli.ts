@@ -1,9 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { createIo, errorDocument, guardOutput, printError } from "./commands/render.js";
+import { interruptedExitCode } from "./commands/signals.js";
 import { exitCodeOf } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
-/** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted. */
+/** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted
+ *  (143 by SIGTERM, 129 by SIGHUP). */
 let exitCode = 0;
 
 /** Whether --json was given (before a `--`): a failure then also prints its JSON error document on stdout. */
@@ -30,7 +32,8 @@ async function run(fn: () => Promise<number>): Promise<void> {
       io.err(said);
       // The same sentence in the document, not the runtime's "This operation was aborted".
       printJsonError(new Error(said), "INTERRUPTED");
-      exitCode = 130;
+      // 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP (signals.ts).
+      exitCode = interruptedExitCode();
       return;
     }
     printError(io, err);

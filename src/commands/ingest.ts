@@ -22,6 +22,7 @@ import {
   wholeNumber,
 } from "./options.js";
 import { createIo, type Io, ingestRenderer } from "./render.js";
+import { onStopSignal } from "./signals.js";
 
 interface RawIngestOptions {
   out?: string;
@@ -127,12 +128,17 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
   // Listening before the status file exists: a Ctrl-C between its first write and the listener killed the
   // process outright (no exit 130, the status left "running"). From here Ctrl-C, from the model's download on,
   // marks the run interrupted (exit 130) rather than leaving it to look like a crash.
+  // SIGTERM (timeout, docker stop, a CI time-out) and SIGHUP end it the same way (signals.ts).
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once("SIGINT", onSigint);
+  const stopListening = onStopSignal({
+    json: io.json,
+    stop: () => controller.abort(),
+    atOnce:
+      "interrupted: stopped at once by a second signal; what was finished is saved; run the same command again to resume.",
+  });
   const prepared = await prepareIngest({ source, outDir: raw.out, config: checked, stage: "model" }).catch(
     (err: unknown) => {
-      process.removeListener("SIGINT", onSigint);
+      stopListening();
       throw err;
     },
   );
@@ -203,7 +209,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     return catalog.errors.length > 0 || notTaken(catalog.skipped).length > 0 ? 3 : 0;
   } finally {
     renderer.stop();
-    process.removeListener("SIGINT", onSigint);
+    stopListening();
     await selected?.close();
     await prepared.release();
   }

@@ -1,4 +1,3 @@
-import { writeSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -43,7 +42,8 @@ import {
 import { checkSessionReadable, configDir, loadSession } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
-import { createIo, errorDocument, type Io } from "./render.js";
+import { createIo, type Io } from "./render.js";
+import { interruptedExitCode, onStopSignal } from "./signals.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 /** Registers login, auth check, doctor, vinted sync and execute. */
@@ -470,34 +470,19 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
 
     const progress = new ExecuteProgress(dir, items.length);
     const controller = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (interrupts > 1) {
-        // Quitting at once: with --json, the one document still reaches a script (written before the exit).
-        // A closed stdout (`| head`) must not keep the exit from happening.
-        if (io.json)
-          try {
-            writeSync(
-              1,
-              `${JSON.stringify(
-                errorDocument(
-                  new Error(
-                    "stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
-                  ),
-                  "INTERRUPTED",
-                ),
-              )}\n`,
-            );
-          } catch {}
-        process.exit(130);
-      }
-      io.err(
-        "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
-      );
-      controller.abort();
-    };
-    process.on("SIGINT", onSigint);
+    // Ctrl-C, SIGTERM (timeout, docker stop, a CI time-out) or SIGHUP: finish the write in flight; a second one
+    // quits at once, the --json document still printed (signals.ts).
+    const stopListening = onStopSignal({
+      json: io.json,
+      stop: () => {
+        io.err(
+          "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
+        );
+        controller.abort();
+      },
+      atOnce:
+        "interrupted: stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
+    });
     const onEvent = (ev: ExecuteEvent) => {
       const line = progress.record(ev);
       if (ev.type === "stopped") io.err(line!.replace(/^stopped:/, io.c.yellow("stopped:")));
@@ -543,7 +528,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       );
       throw err;
     } finally {
-      process.removeListener("SIGINT", onSigint);
+      stopListening();
       if (progress.started) await savePacing(pacingDir, budget.state).catch(() => {});
     }
     progress.tally(results);
@@ -559,7 +544,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     );
     if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
     else printResults(io, results, publishing);
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) return interruptedExitCode();
     return complete ? 0 : 3;
   }
 }

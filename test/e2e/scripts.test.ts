@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { cp, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import sharp from "sharp";
 import { closedPort } from "../helpers/file-server.js";
-import { copyFixture, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { BIN, copyFixture, runCli, tempDir, testEnv } from "../helpers/run.js";
 
 /** vbulk run from shell scripts, cron and CI (audit-scripts.md): what a script sees, and the exit code. */
 
@@ -63,4 +66,75 @@ describe("a cache folder that cannot be created (audit-scripts 1)", () => {
     assert.equal(r2.code, 2, r2.stderr);
     assert.match(r2.stderr, /^error: Expected a folder but found a file in the way: .*notadir/m);
   });
+});
+
+/** Runs `vbulk ARGS` and sends `signals` (spaced by `gapMs`) once the run's status file exists. */
+async function signalled(
+  args: string[],
+  dir: string,
+  signals: NodeJS.Signals[],
+  gapMs = 0,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...testEnv(), NO_COLOR: "1" } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((res) => child.on("close", res));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
+    await sleep(10);
+  for (const [i, s] of signals.entries()) {
+    if (i > 0) await sleep(gapMs);
+    child.kill(s);
+  }
+  return { code: await exited, stdout, stderr };
+}
+
+describe("SIGTERM, SIGHUP and a second Ctrl-C end a run like Ctrl-C does (audit-scripts 3)", () => {
+  let batch: string;
+  before(async () => {
+    // Large enough noisy photos that the run is still analysing when the signal comes (a few seconds).
+    batch = await tempDir();
+    const photo = await sharp({
+      create: {
+        width: 2400,
+        height: 1800,
+        channels: 3,
+        background: "#808080",
+        noise: { type: "gaussian", mean: 128, sigma: 40 },
+      },
+    })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    for (let i = 0; i < 80; i++)
+      await writeFile(join(batch, `IMG_${String(i + 1).padStart(4, "0")}.jpg`), photo);
+  });
+  const copy = async () => {
+    const dir = await tempDir();
+    await cp(batch, dir, { recursive: true });
+    return dir;
+  };
+
+  for (const [signals, code] of [
+    [["SIGTERM"], 143],
+    [["SIGHUP"], 129],
+    [["SIGINT", "SIGINT"], 130],
+  ] as const) {
+    it(`ingest --json stopped by ${signals.join(" + ")}: the INTERRUPTED document, "interrupted" on stderr, exit ${code}`, async () => {
+      // Before: SIGTERM exit 143, SIGHUP 129, a second Ctrl-C 130, each with an empty stdout and nothing said.
+      const dir = await copy();
+      const r = await signalled(["ingest", dir, "--json"], dir, [...signals], 50);
+      if (r.code === 0) return; // finished before the signal arrived
+      assert.equal(r.code, code, r.stderr);
+      assert.equal(JSON.parse(r.stdout).error.code, "INTERRUPTED");
+      assert.match(r.stderr, /^interrupted: /m);
+      const s = JSON.parse((await runCli(["status", dir, "--json"])).stdout);
+      assert.equal(s.state, "interrupted");
+    });
+  }
 });
