@@ -1,5 +1,12 @@
 import { Command, CommanderError } from "commander";
-import { createIo, errorDocument, guardOutput, printError } from "./commands/render.js";
+import {
+  createIo,
+  errorDocument,
+  guardOutput,
+  outputFailure,
+  outputFailureMessage,
+  printError,
+} from "./commands/render.js";
 import { interruptedExitCode } from "./commands/signals.js";
 import { exitCodeOf } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
@@ -89,7 +96,17 @@ try {
     exitCode = 1;
   }
 }
+// A result that could not be written whole (`> /dev/full`, a full disk) is a failure, said on stderr: exit 0
+// with a truncated document let `set -e` go on and jq fail later, far from the cause.
+function exit(): never {
+  const outputError = outputFailure();
+  if (outputError) {
+    createIo(false).err(`error: ${outputFailureMessage(outputError)}`);
+    exitCode = 1;
+  }
+  process.exit(exitCode);
+}
 // Exit once stdout has drained: a large --json document piped to another program must arrive whole. A stdout
 // whose reader went away (| head) has nothing left to drain.
-if (process.stdout.destroyed) process.exit(exitCode);
-else process.stdout.write("", () => process.exit(exitCode));
+if (process.stdout.destroyed || outputFailure()) exit();
+else process.stdout.write("", () => exit());

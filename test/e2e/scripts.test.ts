@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { cp, stat, writeFile } from "node:fs/promises";
+import { closeSync, existsSync, openSync } from "node:fs";
+import { cp, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -137,4 +137,56 @@ describe("SIGTERM, SIGHUP and a second Ctrl-C end a run like Ctrl-C does (audit-
       assert.equal(s.state, "interrupted");
     });
   }
+});
+
+/** Runs `vbulk ARGS` with stdout on /dev/full (every write fails with ENOSPC, as on a full disk). */
+function toFullDisk(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const fd = openSync("/dev/full", "w");
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...testEnv(), NO_COLOR: "1" },
+      stdio: ["ignore", fd, "pipe"],
+    });
+    closeSync(fd);
+    let stderr = "";
+    child.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", rej);
+    child.on("close", (code) => res({ code, stderr }));
+  });
+}
+
+describe("stdout on a full disk (audit-scripts 2)", {
+  skip: !existsSync("/dev/full") && "no /dev/full",
+}, () => {
+  it("ingest --json, status and plan exit 1 with one line saying the disk is full; plan leaves no lock", async () => {
+    // Before: ingest and status exit 0 (a truncated or empty document), plan crashed with a raw stack and left
+    // .vbulk/plan.lock behind.
+    const dir = await copyFixture("grouping");
+    for (const args of [
+      ["ingest", dir, "--json"],
+      ["status", dir],
+      ["plan", dir],
+      ["plan", dir, "--json"],
+    ]) {
+      const r = await toFullDisk(args);
+      assert.equal(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        /^error: could not write the output: the disk is full \(ENOSPC\)/m,
+        args.join(" "),
+      );
+      assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+      assert.doesNotMatch(r.stderr, /unexpected/);
+    }
+    assert.deepEqual(
+      (await readdir(join(dir, ".vbulk"))).filter((f) => f.endsWith(".lock")),
+      [],
+      "no lock left behind",
+    );
+    // A reader that stops early is still no error.
+    const head = await runCli(["status", dir]);
+    assert.equal(head.code, 0);
+  });
 });
