@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { resolveConfig } from "../core/config.js";
+import { offlineMode, resolveConfig } from "../core/config.js";
 import { plural, printable, shellWord } from "../core/text.js";
 import { GROUPING_METHODS } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
@@ -116,6 +116,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     "--device",
     "VBULK_DEVICE",
   );
+  const offline = offlineMode();
   const fileLayer = await configFileLayer(raw.config);
   // Validate flags, file, label set, model folder, source and output before touching any model or photo: a bad
   // command changes nothing and downloads nothing. prepareIngest checks the source (a ZIP's central directory
@@ -152,7 +153,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
         modelDir: raw.modelDir,
         device,
         labelsFile: raw.labels,
-        offline: process.env.VBULK_OFFLINE === "1",
+        offline,
         baseUrl: process.env.VBULK_MODEL_BASE_URL,
         onEvent: renderer.onEvent,
         onModelEvent: (e) => {

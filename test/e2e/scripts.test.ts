@@ -190,3 +190,41 @@ describe("stdout on a full disk (audit-scripts 2)", {
     assert.equal(head.code, 0);
   });
 });
+
+describe("VBULK_OFFLINE as CI configs write it (audit-scripts 5)", () => {
+  const env = async (value: string) =>
+    testEnv({
+      VBULK_OFFLINE: value,
+      VBULK_CACHE_DIR: await tempDir(),
+      VBULK_MODEL_BASE_URL: `http://127.0.0.1:${await closedPort()}`,
+    });
+
+  it("true and yes mean offline, 0 and false do not; models pull refuses true like 1", async () => {
+    // Before: `true` and `yes` were taken for off: ingest went to the network, models pull downloaded.
+    for (const value of ["true", "YES"]) {
+      const r = await runCli(["ingest", await copyFixture("grouping"), "--json"], { env: await env(value) });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^warning: No CLIP model available \(offline\)/m, value);
+    }
+    const off = await runCli(["ingest", await copyFixture("grouping"), "--json"], {
+      env: await env("false"),
+    });
+    assert.equal(off.code, 0, off.stderr);
+    assert.match(off.stderr, /No CLIP model available \(Could not reach/);
+    const pull = await runCli(["models", "pull", "--json"], { env: await env("true") });
+    assert.equal(pull.code, 2, pull.stderr);
+    assert.equal(JSON.parse(pull.stdout).error.code, "BAD_USAGE");
+  });
+
+  it("any other value is refused with exit 2 before anything is written", async () => {
+    const dir = await copyFixture("grouping");
+    const r = await runCli(["ingest", dir, "--json"], { env: await env("maybe") });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(JSON.parse(r.stdout).error.message, /for env VBULK_OFFLINE but received "maybe"/);
+    assert.equal(existsSync(join(dir, ".vbulk")), false);
+    assert.equal(existsSync(join(dir, "catalog.json")), false);
+    const pull = await runCli(["models", "pull"], { env: await env("maybe") });
+    assert.equal(pull.code, 2, pull.stderr);
+    assert.match(pull.stderr, /VBULK_OFFLINE but received "maybe"/);
+  });
+});
