@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync } from "node:fs";
-import { cp, readdir, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
 import { closedPort } from "../helpers/file-server.js";
-import { BIN, copyFixture, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 
 /** vbulk run from shell scripts, cron and CI (audit-scripts.md): what a script sees, and the exit code. */
 
@@ -226,5 +226,30 @@ describe("VBULK_OFFLINE as CI configs write it (audit-scripts 5)", () => {
     const pull = await runCli(["models", "pull"], { env: await env("maybe") });
     assert.equal(pull.code, 2, pull.stderr);
     assert.match(pull.stderr, /VBULK_OFFLINE but received "maybe"/);
+  });
+});
+
+describe("a ZIP extraction killed mid-entry (audit-scripts 4)", () => {
+  it("the next run removes the .part temp files of dead processes, not a live one's", async () => {
+    // Before: `.vbulk-PID-HEX.part` (up to 64 MiB each) stayed hidden in the work folder after every later run.
+    const dir = await tempDir();
+    const zip = join(dir, "photos.zip");
+    await cp(join(FIXTURES, "zips", "photos.zip"), zip);
+    assert.equal((await runCli(["ingest", zip])).code, 0);
+    const work = join(dir, "photos.vbulk");
+    const done = spawn(process.execPath, ["-e", ""]);
+    const deadPid = done.pid!;
+    await new Promise((res) => done.on("close", res));
+    const dead = [
+      join(work, `.vbulk-${deadPid}-0badcafe.part`),
+      join(work, "shoot", `.vbulk-${deadPid}-deadbeef.part`),
+    ];
+    const live = join(work, `.vbulk-${process.pid}-12345678.part`);
+    await mkdir(join(work, "shoot"), { recursive: true });
+    for (const f of [...dead, live]) await writeFile(f, "half an entry");
+    const r = await runCli(["ingest", zip]);
+    assert.equal(r.code, 0, r.stderr);
+    for (const f of dead) assert.equal(existsSync(f), false, `a dead process's .part is removed: ${f}`);
+    assert.equal(existsSync(live), true, "a live process's .part is kept");
   });
 });
