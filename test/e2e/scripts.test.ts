@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
+import { catalogFixture } from "../helpers/catalog.js";
 import { closedPort } from "../helpers/file-server.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 
@@ -251,5 +252,43 @@ describe("a ZIP extraction killed mid-entry (audit-scripts 4)", () => {
     assert.equal(r.code, 0, r.stderr);
     for (const f of dead) assert.equal(existsSync(f), false, `a dead process's .part is removed: ${f}`);
     assert.equal(existsSync(live), true, "a live process's .part is kept");
+  });
+});
+
+describe("execute with nothing to send (audit-scripts 8)", () => {
+  it("exits 0 saying so before it needs a display or a login; none ready is 3 with the reasons", async () => {
+    // Before: `execute --yes` in cron with every article excluded: "Expected a display …", exit 2, every night.
+    const dir = await tempDir();
+    const src = join(FIXTURES, "grouping");
+    for (const f of (await readdir(src)).filter((x) => x.endsWith(".jpg")).slice(0, 5))
+      await cp(join(src, f), join(dir, f));
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+      ],
+      dir,
+    );
+    const env = { ...testEnv({ VBULK_CONFIG_DIR: join(await tempDir(), "config") }) };
+    delete env.DISPLAY;
+    delete env.WAYLAND_DISPLAY;
+    const plan = await runCli(["plan", dir, "--gender", "femme", "--exclude", "c1,c2"], { env });
+    assert.equal(plan.code, 0, plan.stderr);
+    const r = await runCli(["execute", dir, "--yes"], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^nothing to send: no article is selected/m);
+    const json = await runCli(["execute", dir, "--yes", "--json"], { env });
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), []);
+    assert.equal(existsSync(env.VBULK_CONFIG_DIR!), false, "no lock, pacing or session looked for");
+    // c2 has no size: not ready, nothing else to do. Exit 3 (an article not done), still without a display.
+    await runCli(["plan", dir, "--set", "c2.excluded=false"], { env });
+    const notReady = await runCli(["execute", dir, "--yes", "--json"], { env });
+    assert.equal(notReady.code, 3, notReady.stderr);
+    const [c2] = JSON.parse(notReady.stdout);
+    assert.equal(c2.cluster_id, "c2");
+    assert.equal(c2.state, "skipped");
+    assert.match(c2.error, /size/);
+    assert.doesNotMatch(notReady.stderr, /display/);
   });
 });
