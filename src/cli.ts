@@ -8,7 +8,7 @@ import {
   printError,
 } from "./commands/render.js";
 import { interruptedExitCode } from "./commands/signals.js";
-import { exitCodeOf } from "./core/errors.js";
+import { exitCodeOf, VbulkError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
 /** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted
@@ -27,11 +27,27 @@ function printJsonError(err: unknown, code?: string): void {
   if (jsonAsked) createIo(true).out(JSON.stringify(errorDocument(err, code)));
 }
 
+/**
+ * A relative path (or none: the current folder) resolved in a folder that was deleted or moved away while the
+ * shell stood in it (a cron script that cd's into a folder another job removed): Node's "ENOENT … uv_cwd" ended
+ * as an unexpected error. A bad command instead (exit 2), saying what to do; other errors unchanged.
+ */
+function goneFolderError(err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException | null;
+  if (e?.code !== "ENOENT" || e.syscall !== "uv_cwd") return err;
+  return new VbulkError(
+    "BAD_USAGE",
+    `Expected the current folder to exist but it was deleted or moved away (${process.env.PWD ?? "the shell's current folder"}): no relative path can be found from it`,
+    { hint: "cd into an existing folder, or pass an absolute path (e.g. vbulk status /path/to/photos)." },
+  );
+}
+
 /** Runs a command body, maps its result or error to an exit code; the only place that decides how vbulk exits. */
 async function run(fn: () => Promise<number>): Promise<void> {
   try {
     exitCode = await fn();
-  } catch (err) {
+  } catch (caught) {
+    const err = goneFolderError(caught);
     // Errors go to stderr; with --json, stdout gets the error's one JSON document.
     const io = createIo(false);
     if (err instanceof Error && err.name === "AbortError") {
@@ -91,9 +107,10 @@ try {
     // Commander printed its message on stderr already.
     if (exitCode === 2) printJsonError(new Error(err.message.replace(/^error: /, "")), "BAD_USAGE");
   } else {
-    printError(createIo(false), err);
-    printJsonError(err);
-    exitCode = 1;
+    const known = goneFolderError(err);
+    printError(createIo(false), known);
+    printJsonError(known);
+    exitCode = exitCodeOf(known);
   }
 }
 // A result that could not be written whole (`> /dev/full`, a full disk) is a failure, said on stderr: exit 0

@@ -292,3 +292,40 @@ describe("execute with nothing to send (audit-scripts 8)", () => {
     assert.doesNotMatch(notReady.stderr, /display/);
   });
 });
+
+describe("a command run from a folder that was deleted (audit-scripts 7)", () => {
+  it("is a bad command (exit 2) saying so, not an unexpected error; an absolute path still works", async () => {
+    // Before: error: ENOENT: no such file or directory, uv_cwd / hint: this is unexpected; exit 1.
+    const base = await tempDir();
+    const photos = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", photos])).code, 0);
+    const inGone = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((res, rej) => {
+        const quoted = args.map((a) => `'${a}'`).join(" ");
+        const child = spawn(
+          "sh",
+          ["-c", `mkdir gone && cd gone && rmdir ../gone && exec '${process.execPath}' '${BIN}' ${quoted}`],
+          { cwd: base, env: { ...testEnv(), NO_COLOR: "1" } },
+        );
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => {
+          stdout += d;
+        });
+        child.stderr.on("data", (d) => {
+          stderr += d;
+        });
+        child.on("error", rej);
+        child.on("close", (code) => res({ code, stdout, stderr }));
+      });
+    const r = await inGone(["status", "--json"]);
+    assert.equal(r.code, 2, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.error.code, "BAD_USAGE");
+    assert.match(doc.error.message, /current folder .* deleted or moved/);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+    const plan = await inGone(["plan"]);
+    assert.equal(plan.code, 2, plan.stderr);
+    assert.equal((await inGone(["status", photos])).code, 0);
+  });
+});
