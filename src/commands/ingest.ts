@@ -144,8 +144,13 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     },
   );
   // So that `vbulk status ./photos` finds this run in the --out folder.
-  if (raw.out) await recordOutFolder(source, prepared.src.outDir);
+  const unrecorded = raw.out ? await recordOutFolder(source, prepared.src.outDir) : null;
   const renderer = ingestRenderer(io);
+  if (unrecorded)
+    renderer.onEvent({
+      type: "warning",
+      message: `Could not remember that this run of ${source} is written to ${prepared.src.outDir} (${unrecorded}): \`${vbulkAs()} status ${shellWord(source)}\` will show an earlier run there, if any; use \`${vbulkAs()} status ${shellWord(prepared.src.outDir)}\`.`,
+    });
   let selected: SelectedEmbedder | undefined;
   try {
     try {

@@ -329,3 +329,22 @@ describe("a command run from a folder that was deleted (audit-scripts 7)", () =>
     assert.equal((await inGone(["status", photos])).code, 0);
   });
 });
+
+describe("ingest --out with no writable cache folder (audit-scripts 6)", () => {
+  it("warns once that `vbulk status PHOTOS` will not find this run, and where it is", async () => {
+    // Before: nothing said; `vbulk status photos` then showed the earlier run as if it were the last.
+    const env = await cronEnv({ VBULK_OFFLINE: "1" });
+    const photos = await copyFixture("grouping");
+    const out = join(await tempDir(), "review");
+    const r = await runCli(["ingest", photos, "--out", out], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.split("\n").filter((l) => /Could not remember/.test(l));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.ok(lines[0]!.includes(`status ${out}`), lines[0]);
+    assert.equal(existsSync(env.HOME!), false);
+    // With a cache folder, nothing to say.
+    const fine = await runCli(["ingest", photos, "--out", out], { env: testEnv() });
+    assert.equal(fine.code, 0, fine.stderr);
+    assert.doesNotMatch(fine.stderr, /Could not remember/);
+  });
+});
