@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { stripVTControlCharacters } from "node:util";
 import chalk, { Chalk, type ChalkInstance } from "chalk";
@@ -72,8 +73,30 @@ export function outputFailureMessage(err: NodeJS.ErrnoException): string {
   return `could not write the output: ${why}${err.code ? ` (${err.code})` : ""}; what was printed is incomplete`;
 }
 
+/** Whether stdout is a regular file (`> summary.json`), asked once. */
+let stdoutFile: boolean | undefined;
+
 function write(stream: NodeJS.WriteStream, text: string): void {
   if (gone.has(stream) || stream.destroyed) return;
+  stdoutFile ??= (() => {
+    try {
+      return fstatSync(1).isFile();
+    } catch {
+      return false;
+    }
+  })();
+  if (stream === process.stdout && stdoutFile) {
+    // Node's stream for a file makes one write and ignores a short one: a disk with 4 KB left took 4 KB of a
+    // 38 KB document and exit 0. Written to the end here, so the full disk shows as ENOSPC on the next write.
+    const bytes = Buffer.from(text);
+    try {
+      for (let at = 0; at < bytes.length; ) at += writeSync(1, bytes, at);
+    } catch (err) {
+      gone.add(stream);
+      stdoutError ??= err as NodeJS.ErrnoException;
+    }
+    return;
+  }
   stream.write(text);
   // A file (`> out.json`) is written synchronously: its error is known now, its 'error' event comes a tick later.
   const err = stream.errored as NodeJS.ErrnoException | null;
