@@ -1,9 +1,18 @@
 import { Command, CommanderError } from "commander";
-import { createIo, errorDocument, guardOutput, printError } from "./commands/render.js";
-import { exitCodeOf } from "./core/errors.js";
+import {
+  createIo,
+  errorDocument,
+  guardOutput,
+  outputFailure,
+  outputFailureMessage,
+  printError,
+} from "./commands/render.js";
+import { interruptedExitCode } from "./commands/signals.js";
+import { exitCodeOf, VbulkError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
-/** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted. */
+/** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted
+ *  (143 by SIGTERM, 129 by SIGHUP). */
 let exitCode = 0;
 
 /** Whether --json was given (before a `--`): a failure then also prints its JSON error document on stdout. */
@@ -18,11 +27,27 @@ function printJsonError(err: unknown, code?: string): void {
   if (jsonAsked) createIo(true).out(JSON.stringify(errorDocument(err, code)));
 }
 
+/**
+ * A relative path (or none: the current folder) resolved in a folder that was deleted or moved away while the
+ * shell stood in it (a cron script that cd's into a folder another job removed): Node's "ENOENT … uv_cwd" ended
+ * as an unexpected error. A bad command instead (exit 2), saying what to do; other errors unchanged.
+ */
+function goneFolderError(err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException | null;
+  if (e?.code !== "ENOENT" || e.syscall !== "uv_cwd") return err;
+  return new VbulkError(
+    "BAD_USAGE",
+    `Expected the current folder to exist but it was deleted or moved away (${process.env.PWD ?? "the shell's current folder"}): no relative path can be found from it`,
+    { hint: "cd into an existing folder, or pass an absolute path (e.g. vbulk status /path/to/photos)." },
+  );
+}
+
 /** Runs a command body, maps its result or error to an exit code; the only place that decides how vbulk exits. */
 async function run(fn: () => Promise<number>): Promise<void> {
   try {
     exitCode = await fn();
-  } catch (err) {
+  } catch (caught) {
+    const err = goneFolderError(caught);
     // Errors go to stderr; with --json, stdout gets the error's one JSON document.
     const io = createIo(false);
     if (err instanceof Error && err.name === "AbortError") {
@@ -30,7 +55,8 @@ async function run(fn: () => Promise<number>): Promise<void> {
       io.err(said);
       // The same sentence in the document, not the runtime's "This operation was aborted".
       printJsonError(new Error(said), "INTERRUPTED");
-      exitCode = 130;
+      // 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP (signals.ts).
+      exitCode = interruptedExitCode();
       return;
     }
     printError(io, err);
@@ -81,12 +107,23 @@ try {
     // Commander printed its message on stderr already.
     if (exitCode === 2) printJsonError(new Error(err.message.replace(/^error: /, "")), "BAD_USAGE");
   } else {
-    printError(createIo(false), err);
-    printJsonError(err);
+    const known = goneFolderError(err);
+    printError(createIo(false), known);
+    printJsonError(known);
+    exitCode = exitCodeOf(known);
+  }
+}
+// A result that could not be written whole (`> /dev/full`, a full disk) is a failure, said on stderr: exit 0
+// with a truncated document let `set -e` go on and jq fail later, far from the cause.
+function exit(): never {
+  const outputError = outputFailure();
+  if (outputError) {
+    createIo(false).err(`error: ${outputFailureMessage(outputError)}`);
     exitCode = 1;
   }
+  process.exit(exitCode);
 }
 // Exit once stdout has drained: a large --json document piped to another program must arrive whole. A stdout
 // whose reader went away (| head) has nothing left to drain.
-if (process.stdout.destroyed) process.exit(exitCode);
-else process.stdout.write("", () => process.exit(exitCode));
+if (process.stdout.destroyed || outputFailure()) exit();
+else process.stdout.write("", () => exit());

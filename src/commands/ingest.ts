@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { resolveConfig } from "../core/config.js";
+import { offlineMode, resolveConfig } from "../core/config.js";
 import { plural, printable, shellWord } from "../core/text.js";
 import { GROUPING_METHODS } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
@@ -22,6 +22,7 @@ import {
   wholeNumber,
 } from "./options.js";
 import { createIo, type Io, ingestRenderer } from "./render.js";
+import { onStopSignal } from "./signals.js";
 
 interface RawIngestOptions {
   out?: string;
@@ -115,6 +116,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     "--device",
     "VBULK_DEVICE",
   );
+  const offline = offlineMode();
   const fileLayer = await configFileLayer(raw.config);
   // Validate flags, file, label set, model folder, source and output before touching any model or photo: a bad
   // command changes nothing and downloads nothing. prepareIngest checks the source (a ZIP's central directory
@@ -127,18 +129,28 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
   // Listening before the status file exists: a Ctrl-C between its first write and the listener killed the
   // process outright (no exit 130, the status left "running"). From here Ctrl-C, from the model's download on,
   // marks the run interrupted (exit 130) rather than leaving it to look like a crash.
+  // SIGTERM (timeout, docker stop, a CI time-out) and SIGHUP end it the same way (signals.ts).
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once("SIGINT", onSigint);
+  const stopListening = onStopSignal({
+    json: io.json,
+    stop: () => controller.abort(),
+    atOnce:
+      "interrupted: stopped at once by a second signal; what was finished is saved; run the same command again to resume.",
+  });
   const prepared = await prepareIngest({ source, outDir: raw.out, config: checked, stage: "model" }).catch(
     (err: unknown) => {
-      process.removeListener("SIGINT", onSigint);
+      stopListening();
       throw err;
     },
   );
   // So that `vbulk status ./photos` finds this run in the --out folder.
-  if (raw.out) await recordOutFolder(source, prepared.src.outDir);
+  const unrecorded = raw.out ? await recordOutFolder(source, prepared.src.outDir) : null;
   const renderer = ingestRenderer(io);
+  if (unrecorded)
+    renderer.onEvent({
+      type: "warning",
+      message: `Could not remember that this run of ${source} is written to ${prepared.src.outDir} (${unrecorded}): \`${vbulkAs()} status ${shellWord(source)}\` will show an earlier run there, if any; use \`${vbulkAs()} status ${shellWord(prepared.src.outDir)}\`.`,
+    });
   let selected: SelectedEmbedder | undefined;
   try {
     try {
@@ -146,7 +158,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
         modelDir: raw.modelDir,
         device,
         labelsFile: raw.labels,
-        offline: process.env.VBULK_OFFLINE === "1",
+        offline,
         baseUrl: process.env.VBULK_MODEL_BASE_URL,
         onEvent: renderer.onEvent,
         onModelEvent: (e) => {
@@ -203,7 +215,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     return catalog.errors.length > 0 || notTaken(catalog.skipped).length > 0 ? 3 : 0;
   } finally {
     renderer.stop();
-    process.removeListener("SIGINT", onSigint);
+    stopListening();
     await selected?.close();
     await prepared.release();
   }

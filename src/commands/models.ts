@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { offlineMode } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { pullModel } from "../model/download.js";
 import {
@@ -38,10 +39,10 @@ export function registerModels(program: Command, run: Run): void {
         const manifest = await loadManifest(raw.model);
         const dir = join(modelCacheDir(), manifest.name);
         // The README's promise for VBULK_OFFLINE=1 is "never try the network": a pull is nothing else.
-        if (process.env.VBULK_OFFLINE === "1")
+        if (offlineMode())
           throw new VbulkError(
             "BAD_USAGE",
-            `Expected to download ${manifest.name} but VBULK_OFFLINE=1 is set (never try the network): nothing was downloaded`,
+            `Expected to download ${manifest.name} but VBULK_OFFLINE=${process.env.VBULK_OFFLINE} is set (never try the network): nothing was downloaded`,
             {
               hint: `To download, unset VBULK_OFFLINE for this run (VBULK_OFFLINE= vbulk models pull). To stay offline, copy the model's files into a folder and pass --model-dir DIR to ingest (README "Offline installs").`,
             },

@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { stripVTControlCharacters } from "node:util";
 import chalk, { Chalk, type ChalkInstance } from "chalk";
@@ -25,7 +26,7 @@ function progressBars(): typeof cliProgressTypes {
   return progressLib;
 }
 
-/** Streams whose reader went away (EPIPE): what is still to print there is dropped. */
+/** Streams whose reader went away (EPIPE) or that failed: what is still to print there is dropped. */
 const gone = new Set<NodeJS.WriteStream>();
 let guarded = false;
 
@@ -33,20 +34,76 @@ let guarded = false;
  * `vbulk plan | head -1`: once head has its line it exits, and the next write meets a closed pipe (EPIPE), an
  * 'error' event nothing listened to: exit 1 with a stack trace, after the work was done. A reader that stops early
  * is what the seller asked for, so the rest of that stream's output is dropped and the command ends as it would
- * have, with its own exit code. Any other stream error still surfaces. Idempotent; called by createIo and cli.ts.
+ * have, with its own exit code. Any other error (a full disk: ENOSPC, EIO) also drops the rest, and is not thrown
+ * from here (that crashed with a raw stack and left plan.lock behind): cli.ts asks outputFailure() at the end and
+ * fails the command. Idempotent; called by createIo and cli.ts.
  */
 export function guardOutput(): void {
   if (guarded) return;
   guarded = true;
   for (const stream of [process.stdout, process.stderr])
     stream.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code !== "EPIPE") throw err;
       gone.add(stream);
+      if (stream === process.stdout && err.code !== "EPIPE") stdoutError ??= err;
     });
 }
 
+/** The first error other than EPIPE met writing to stdout. */
+let stdoutError: NodeJS.ErrnoException | undefined;
+
+/**
+ * The error that kept stdout from receiving all it was given (`> /dev/full`, a full disk), or undefined; a reader
+ * that went away (EPIPE) is no failure. Also seen at the write itself (write below): the 'error' event comes a
+ * tick later, and cli.ts may be exiting by then (exit 0 with half a JSON document in the file).
+ */
+export function outputFailure(): NodeJS.ErrnoException | undefined {
+  return stdoutError;
+}
+
+/** The one line saying the output is incomplete (cli.ts prints it on stderr and exits 1). */
+export function outputFailureMessage(err: NodeJS.ErrnoException): string {
+  const why =
+    err.code === "ENOSPC"
+      ? "the disk is full"
+      : err.code === "EDQUOT"
+        ? "the disk quota is used up"
+        : err.code === "EIO"
+          ? "an input/output error on the device"
+          : messageOf(err);
+  return `could not write the output: ${why}${err.code ? ` (${err.code})` : ""}; what was printed is incomplete`;
+}
+
+/** Whether stdout is a regular file (`> summary.json`), asked once. */
+let stdoutFile: boolean | undefined;
+
 function write(stream: NodeJS.WriteStream, text: string): void {
-  if (!gone.has(stream) && !stream.destroyed) stream.write(text);
+  if (gone.has(stream) || stream.destroyed) return;
+  stdoutFile ??= (() => {
+    try {
+      return fstatSync(1).isFile();
+    } catch {
+      return false;
+    }
+  })();
+  if (stream === process.stdout && stdoutFile) {
+    // Node's stream for a file makes one write and ignores a short one: a disk with 4 KB left took 4 KB of a
+    // 38 KB document and exit 0. Written to the end here, so the full disk shows as ENOSPC on the next write.
+    const bytes = Buffer.from(text);
+    try {
+      for (let at = 0; at < bytes.length; ) at += writeSync(1, bytes, at);
+    } catch (err) {
+      gone.add(stream);
+      stdoutError ??= err as NodeJS.ErrnoException;
+    }
+    return;
+  }
+  stream.write(text);
+  // A file (`> out.json`) is written synchronously: its error is known now, its 'error' event comes a tick later.
+  const err = stream.errored as NodeJS.ErrnoException | null;
+  if (err) {
+    gone.add(stream);
+    if (stream === process.stdout && err.code !== "EPIPE") stdoutError ??= err;
+  }
 }
 
 /** Builds the Io for this process: honours --json, NO_COLOR and whether stderr is a TTY. */

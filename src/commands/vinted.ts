@@ -1,4 +1,3 @@
-import { writeSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -8,7 +7,7 @@ import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
-import { readPlan } from "../listing/plan.js";
+import { type PlanItem, readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
 import { readCatalog } from "../store/catalog.js";
 import { INTERRUPTED_MESSAGE } from "../store/status.js";
@@ -43,7 +42,8 @@ import {
 import { checkSessionReadable, configDir, loadSession } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
-import { createIo, errorDocument, type Io } from "./render.js";
+import { createIo, type Io } from "./render.js";
+import { interruptedExitCode, onStopSignal } from "./signals.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 /** Registers login, auth check, doctor, vinted sync and execute. */
@@ -334,6 +334,20 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     return bad ? 2 : 0;
   }
 
+  // Nothing to send (every article excluded, not ready, published or needs_manual): said before a display or a login
+  // is needed. A nightly `execute --yes` with nothing left to do failed with "Expected a display" every night.
+  const idle = await nothingToSend(dir, site, items);
+  if (idle) {
+    io.err(
+      items.length === 0
+        ? "nothing to send: no article is selected (every article is excluded in plan.json)."
+        : `nothing to send: none of the ${items.length} articles needs a write (${idle.filter((r) => r.state === "skipped").length} not ready: see \`${vbulkAs()} execute ${shellWord(dir)} --check\`).`,
+    );
+    if (io.json) io.out(JSON.stringify(idle.map(withSpecShape), null, 2));
+    else if (idle.length) printResults(io, idle, raw.dryRun === false);
+    return idle.every((r) => r.state === "published") ? 0 : 3;
+  }
+
   // A session file that cannot be read, no display for the browser's window (cron, a server), or no session at all
   // (not logged in) stops the run here, before the lock, the journal, the pacing state or the status file are
   // touched, and before the run is weighed: "4 writes to send" then "not logged in" read as if something went.
@@ -470,34 +484,19 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
 
     const progress = new ExecuteProgress(dir, items.length);
     const controller = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (interrupts > 1) {
-        // Quitting at once: with --json, the one document still reaches a script (written before the exit).
-        // A closed stdout (`| head`) must not keep the exit from happening.
-        if (io.json)
-          try {
-            writeSync(
-              1,
-              `${JSON.stringify(
-                errorDocument(
-                  new Error(
-                    "stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
-                  ),
-                  "INTERRUPTED",
-                ),
-              )}\n`,
-            );
-          } catch {}
-        process.exit(130);
-      }
-      io.err(
-        "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
-      );
-      controller.abort();
-    };
-    process.on("SIGINT", onSigint);
+    // Ctrl-C, SIGTERM (timeout, docker stop, a CI time-out) or SIGHUP: finish the write in flight; a second one
+    // quits at once, the --json document still printed (signals.ts).
+    const stopListening = onStopSignal({
+      json: io.json,
+      stop: () => {
+        io.err(
+          "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
+        );
+        controller.abort();
+      },
+      atOnce:
+        "interrupted: stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
+    });
     const onEvent = (ev: ExecuteEvent) => {
       const line = progress.record(ev);
       if (ev.type === "stopped") io.err(line!.replace(/^stopped:/, io.c.yellow("stopped:")));
@@ -543,7 +542,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       );
       throw err;
     } finally {
-      process.removeListener("SIGINT", onSigint);
+      stopListening();
       if (progress.started) await savePacing(pacingDir, budget.state).catch(() => {});
     }
     progress.tally(results);
@@ -559,9 +558,47 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     );
     if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
     else printResults(io, results, publishing);
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) return interruptedExitCode();
     return complete ? 0 : 3;
   }
+}
+
+/**
+ * The results of a run that has nothing to send, found without Vinted (the journal is only read): null as soon as
+ * one article has work to do (a full run is needed). Each other article is said as a full run says it: published,
+ * needs_manual, or skipped with what is missing.
+ */
+async function nothingToSend(dir: string, site: string, items: PlanItem[]): Promise<ExecuteResult[] | null> {
+  const journal = await JournalFile.open(dir, site);
+  const results: ExecuteResult[] = [];
+  for (const item of items) {
+    const j = journal.data.items[item.cluster_id];
+    if (j?.needs_manual) {
+      results.push({
+        cluster_id: item.cluster_id,
+        state: "needs_manual",
+        error: `needs_manual (${j.needs_manual}): finish it by hand on Vinted`,
+      });
+      continue;
+    }
+    if (j?.publish?.state === "done") {
+      results.push({
+        cluster_id: item.cluster_id,
+        state: "published",
+        listing_url: j.publish.listing_url,
+        draft_url: j.draft?.url,
+      });
+      continue;
+    }
+    const problems = await checkItem(dir, item);
+    if (!problems.length) return null;
+    results.push({
+      cluster_id: item.cluster_id,
+      state: "skipped",
+      error: `needs_review: ${problems.join("; ")}`,
+    });
+  }
+  return results;
 }
 
 /** Each result also in the spec's shape: `prepare` (the draft) and `publish` (the listing), null when not reached. */

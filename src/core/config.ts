@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { DEFAULTS } from "./defaults.js";
+import { VbulkError } from "./errors.js";
 import { hasControlCharacter } from "./text.js";
 import { CONDITIONS, DEPARTMENTS, GROUPING_METHODS, LANGUAGES } from "./vocab.js";
 
@@ -152,5 +153,27 @@ export function resolveConfig(...layers: ConfigOverrides[]): Config {
     merged,
     "configuration",
     "Check the flags, the VBULK_*/BULK_* environment variables and the config file.",
+  );
+}
+
+/** The values VBULK_OFFLINE may take, as CI configs and shell scripts write them (compared in lower case). */
+const OFFLINE_ON = ["1", "true", "yes"];
+const OFFLINE_OFF = ["", "0", "false", "no"];
+
+/**
+ * Whether VBULK_OFFLINE asks never to try the network: 1, true or yes; 0, false, no, empty or unset is off. The
+ * one place that reads it: `=== "1"` in three places took `true` (what CI configs write) for off, and went to
+ * the network the user had said never to use. Throws BAD_USAGE for any other value, as for every bad env var.
+ */
+export function offlineMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.VBULK_OFFLINE;
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (OFFLINE_ON.includes(value)) return true;
+  if (OFFLINE_OFF.includes(value)) return false;
+  throw new VbulkError(
+    "BAD_USAGE",
+    `Expected 1, true or yes (never try the network), or 0, false, no or nothing (off) for env VBULK_OFFLINE but received ${JSON.stringify(raw)}`,
+    { hint: "Set VBULK_OFFLINE=1 to stay offline, or unset it; see the README's Configuration section." },
   );
 }

@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import {
   type Manifest,
+  makeCacheFolder,
   readLocalManifest,
   sha256File,
   verifyFiles,
@@ -42,11 +43,11 @@ export function fileUrl(baseUrl: string, m: Manifest, path: string): string {
  * Range request), verified (size and sha256 against the manifest; where the manifest has none, the first
  * download's hash is pinned in dir/vbulk-model.json and checked from then on), atomic (a file appears under its
  * name only once verified). Files already present and verified are kept.
- * Throws NETWORK when the server cannot be reached or answers an error, MODEL_CORRUPT on a hash mismatch or an
+ * Throws NOT_WRITABLE (or NO_SPACE) when `dir` cannot be created, NETWORK when the server cannot be reached or answers an error, MODEL_CORRUPT on a hash mismatch or an
  * unpinned .json or .onnx file that is not of its kind (manifest.ts wrongKind; the bad file is deleted).
  */
 export async function pullModel(manifest: Manifest, dir: string, opts: PullOptions): Promise<Manifest> {
-  await mkdir(dir, { recursive: true });
+  await makeCacheFolder(dir);
   const pinned = (await readLocalManifest(dir).catch(() => null)) ?? manifest;
   const checks = await verifyFiles(dir, pinned);
   const files = [];

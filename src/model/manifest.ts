@@ -1,9 +1,9 @@
-import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
-import { VbulkError } from "../core/errors.js";
+import { fileSystemError, VbulkError } from "../core/errors.js";
 import { sha256File } from "../core/hash.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { readJsonFile, readJsonFileIfAny } from "../store/read.js";
@@ -93,6 +93,33 @@ export function modelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
     "vbulk",
     "models",
   );
+}
+
+/** What to do when vbulk's cache folder cannot be made: said by every message about it. */
+export const CACHE_HINT =
+  "Set VBULK_CACHE_DIR to a folder this user can write (e.g. VBULK_CACHE_DIR=/tmp/vbulk-cache); `vbulk ingest` also runs without the model (VBULK_OFFLINE=1).";
+
+/**
+ * Creates `dir` (a folder in vbulk's cache) if it is not there. Never under a home folder that does not exist
+ * (HOME=/nonexistent, the home of system users such as `nobody`): as root, mkdir -p made /nonexistent/.cache.
+ * Throws NOT_WRITABLE (or NO_SPACE) naming the folder, with CACHE_HINT, when it cannot be made.
+ */
+export async function makeCacheFolder(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!env.VBULK_CACHE_DIR && !env.XDG_CACHE_HOME) {
+    const home = homedir();
+    const inHome = !relative(home, dir).startsWith("..");
+    if (inHome && !(await stat(home).catch(() => null))?.isDirectory())
+      throw new VbulkError(
+        "NOT_WRITABLE",
+        `Expected a home folder to keep vbulk's cache in but ${home} (HOME) does not exist: could not create ${dir}`,
+        { hint: CACHE_HINT },
+      );
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw fileSystemError(err, dir, "create the cache folder", CACHE_HINT);
+  }
 }
 
 /** Reads DIR/vbulk-model.json if there is one. Throws BAD_INPUT naming the field when it is malformed. */

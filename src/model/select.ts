@@ -10,6 +10,7 @@ import type { Classifier } from "../ingest/index.js";
 import { loadClip, loadLabelSet } from "./clip.js";
 import { type ModelEvent, pullModel } from "./download.js";
 import {
+  CACHE_HINT,
   DEFAULT_BASE_URL,
   DEFAULT_MODEL,
   loadManifest,
@@ -115,7 +116,9 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
         if (!(err instanceof VbulkError)) throw err;
-        warn(`${noModel(messageOf(err))} ${howToGet(dir)}`);
+        // A cache folder that cannot be made (HOME=/nonexistent in cron, a read-only HOME): pulling again is no help.
+        const disk = err.code === "NOT_WRITABLE" || err.code === "NO_SPACE";
+        warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`);
         return featureOnly();
       }
     }

@@ -3,7 +3,7 @@
  * (selectEmbedder + runIngest), its events kept for the page to poll.
  */
 import { configFileLayer } from "../commands/options.js";
-import { resolveConfig } from "../core/config.js";
+import { offlineMode, resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
@@ -42,6 +42,7 @@ export function startIngest(source: string, dir: string): IngestJob {
   };
   void (async () => {
     try {
+      const offline = offlineMode();
       const fileLayer = await configFileLayer(process.env.VBULK_CONFIG);
       // As `vbulk ingest` does: the status file starts once the source is found good, before the model's download.
       const prepared = await prepareIngest({
@@ -54,7 +55,7 @@ export function startIngest(source: string, dir: string): IngestJob {
         device: "cpu",
         modelDir: process.env.VBULK_MODEL_DIR,
         labelsFile: process.env.VBULK_LABELS,
-        offline: process.env.VBULK_OFFLINE === "1",
+        offline,
         baseUrl: process.env.VBULK_MODEL_BASE_URL,
         onEvent,
         onModelEvent: prepared.onModelEvent,

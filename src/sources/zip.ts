@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { lstat, mkdir, readFile, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -8,6 +8,7 @@ import { crc32 } from "node:zlib";
 import type yauzl from "yauzl";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
+import { stillRuns } from "../core/process.js";
 import { hasControlCharacter, printable } from "../core/text.js";
 import { classifyPath, naturalCompare, STATE_DIR } from "./classify.js";
 import type { ScanLimits } from "./folder.js";
@@ -315,6 +316,7 @@ async function extractEntries(
   await mkdir(root, { recursive: true }).catch((err: unknown) => {
     throw fileSystemError(err, root, "create the work folder");
   });
+  await removeDeadParts(root, toExtract);
   const memoPath = join(root, STATE_DIR, EXTRACTED_FILE);
   const memo = await readMemo(memoPath);
   const files: SourceFile[] = [];
@@ -424,6 +426,31 @@ async function extractEntry(
     if (env instanceof VbulkError && (env.code === "NO_SPACE" || /read-only|permission/.test(env.message)))
       throw env;
     return `could not be extracted: ${printable(messageOf(err))}`;
+  }
+}
+
+/** extractEntry's temp names: `.vbulk-PID-HEX.part`. */
+const PART_NAME = /^\.vbulk-(\d+)-[0-9a-f]{8}\.part$/;
+
+/**
+ * Removes the temp files an extraction killed mid-entry left (kill -9, a power cut): hidden, up to 64 MiB each,
+ * they stayed in the work folder for good. Only vbulk's exact names whose process is gone (or whose pid is now
+ * another process's) are removed, in the folders this extraction writes to. Best effort: never throws.
+ */
+async function removeDeadParts(root: string, entries: readonly PlannedEntry[]): Promise<void> {
+  const folders = new Set([root, ...entries.map((e) => dirname(resolve(root, e.rel)))]);
+  for (const dir of folders) {
+    // Never outside the work folder, nor through a link in it.
+    if (dir !== root && (!dir.startsWith(root + sep) || (await hasSymlinkOnPath(root, join(dir, "x")))))
+      continue;
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = PART_NAME.exec(name)?.[1];
+      if (!pid || Number(pid) === process.pid) continue;
+      const st = await lstat(join(dir, name)).catch(() => null);
+      if (!st?.isFile() || (await stillRuns(Number(pid), st.mtime.toISOString()))) continue;
+      await rm(join(dir, name), { force: true }).catch(() => {});
+    }
   }
 }
 

@@ -1,8 +1,8 @@
-import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
-import { modelCacheDir } from "../model/manifest.js";
+import { fileSystemError, messageOf } from "../core/errors.js";
+import { makeCacheFolder, modelCacheDir } from "../model/manifest.js";
 import { readJsonFileIfAny } from "./read.js";
 
 /**
@@ -23,8 +23,12 @@ function outFoldersPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(dirname(modelCacheDir(env)), FILE);
 }
 
-/** Remembers that the ingest of `source` wrote to `outDir`. Best effort: never fails the ingest. */
-export async function recordOutFolder(source: string, outDir: string): Promise<void> {
+/**
+ * Remembers that the ingest of `source` wrote to `outDir`. Best effort: never fails the ingest, but returns why it
+ * could not remember (a cache folder that cannot be made or written), null when it did: the caller says so, since
+ * `vbulk status SOURCE` then shows an older run without a word.
+ */
+export async function recordOutFolder(source: string, outDir: string): Promise<string | null> {
   try {
     const path = outFoldersPath();
     const file = (await readJsonFileIfAny(path, OutFoldersSchema, "").catch(() => null)) ?? {
@@ -34,10 +38,17 @@ export async function recordOutFolder(source: string, outDir: string): Promise<v
     const key = resolve(source);
     delete file.folders[key];
     const folders = Object.entries({ ...file.folders, [key]: resolve(outDir) }).slice(-KEEP);
-    await mkdir(dirname(path), { recursive: true });
-    await writeJsonAtomic(path, { schemaVersion: 1, folders: Object.fromEntries(folders) });
-  } catch {
+    // Never under a HOME that does not exist (makeCacheFolder).
+    await makeCacheFolder(dirname(path));
+    await writeJsonAtomic(path, { schemaVersion: 1, folders: Object.fromEntries(folders) }).catch(
+      (err: unknown) => {
+        throw fileSystemError(err, path, "write");
+      },
+    );
+    return null;
+  } catch (err) {
     // A read-only home or a full disk costs only the lookup.
+    return messageOf(err);
   }
 }
 

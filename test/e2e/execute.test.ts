@@ -482,6 +482,41 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     noPhotoTwice();
   });
 
+  it("SIGTERM (timeout, docker stop) with --json ends like Ctrl-C: every article in the document, exit 143 (audit-scripts 3)", async () => {
+    // Before: exit 143 from Node's default, stdout empty.
+    await fresh();
+    const dir = await planned();
+    const child = spawn(process.execPath, [BIN, "execute", dir, "--yes", "--json"], {
+      env: env({ VBULK_CONFIG: slowConfig }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    let out = "";
+    child.stderr?.on("data", (d) => {
+      err += d;
+    });
+    child.stdout?.on("data", (d) => {
+      out += d;
+    });
+    const code = new Promise<number | null>((res) => child.on("close", res));
+    const deadline = Date.now() + 60_000;
+    // --json prints no progress: the first draft on the replica says the run is under way.
+    while (Date.now() < deadline && replica.items.size < 1) await sleep(20);
+    child.kill("SIGTERM");
+    assert.equal(await code, 143, err);
+    outputs.push(err);
+    const results = JSON.parse(out);
+    assert.equal(results.length, 3);
+    assert.ok(
+      results.some((r: { state: string }) => r.state === "not_reached"),
+      out,
+    );
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(replica.items.size, 3);
+    noPhotoTwice();
+  });
+
   it("Ctrl-C while Vinted is saving a draft: the draft's id is journalled, exit 130, no second draft", async () => {
     await fresh();
     const dir = await planned();

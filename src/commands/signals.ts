@@ -1,0 +1,55 @@
+import { writeSync } from "node:fs";
+import { constants } from "node:os";
+import { errorDocument } from "./render.js";
+
+/**
+ * The signals that stop a run the way Ctrl-C does: SIGINT (Ctrl-C), SIGTERM (`timeout`, systemd, `docker stop`,
+ * a CI step's time-out) and SIGHUP (a closed SSH session). Node's default for each killed the process with no
+ * JSON document and no word on stderr.
+ */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** The first stop signal this process received, if any. */
+let received: NodeJS.Signals | undefined;
+
+/** The exit code of a run stopped by a signal, the shell's convention 128 + its number: 130 for Ctrl-C (SIGINT),
+ *  143 for SIGTERM, 129 for SIGHUP. 130 when no signal was seen (an abort from elsewhere). */
+export function interruptedExitCode(): number {
+  return 128 + constants.signals[received ?? "SIGINT"];
+}
+
+/**
+ * Listens for SIGINT, SIGTERM and SIGHUP while a run is in progress: the first calls `stop` (the run ends itself,
+ * saves what it did, exits with interruptedExitCode()); a second quits at once, still printing what a single one
+ * prints (the INTERRUPTED document on stdout with --json, `interrupted: …` on stderr). Files stay whole: every
+ * write is atomic. Returns the function that removes the listeners.
+ */
+export function onStopSignal(opts: { json: boolean; stop: () => void; atOnce: string }): () => void {
+  let count = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    received ??= signal;
+    count++;
+    if (count === 1) {
+      opts.stop();
+      return;
+    }
+    quitAtOnce(opts.json, opts.atOnce);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, handler);
+  return () => {
+    for (const s of STOP_SIGNALS) process.removeListener(s, handler);
+  };
+}
+
+/** Prints the interrupted document (--json) and line, synchronously (the process ends next), then exits. A closed
+ *  stdout or stderr (`| head`) must not keep the exit from happening. */
+function quitAtOnce(json: boolean, message: string): never {
+  if (json)
+    try {
+      writeSync(1, `${JSON.stringify(errorDocument(new Error(message), "INTERRUPTED"))}\n`);
+    } catch {}
+  try {
+    writeSync(2, `${message}\n`);
+  } catch {}
+  process.exit(interruptedExitCode());
+}
