@@ -168,6 +168,13 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       status.update({ stage: "extract", progress: { done, total, unit: "entries", file: null } });
     });
     prepared.close();
+    // A worked folder zipped to move it: its plan, decisions and ids are not read from inside the archive.
+    const earlierRun = scan.skipped.filter((s) => s.reason === "earlier-run").map((s) => s.file);
+    if (earlierRun.length)
+      emit({
+        type: "warning",
+        message: `${basename(opts.source)} holds an earlier vbulk run's files (${earlierRun.join(", ")}), not used: to keep those edits, unzip it and run \`${vbulkAs()} ingest\` on the folder.`,
+      });
     const relTo = (path: string): string => relative(src.outDir, path).split(sep).join("/");
     const total = scan.files.length;
     status.update({
