@@ -336,6 +336,10 @@ export const DEFAULTS = Object.freeze({
     thumbConcurrency: 2,
     /** How often (ms) the page asks for the status of a running ingest or execute. */
     pollMs: 1000,
+    /** How long (ms) an ingest starting waits for a grouping decision of the page to end: a decision holds the
+     *  folder's ingest lock only while it rewrites catalog.json (milliseconds); past this, something is stuck and
+     *  the ingest stops saying so rather than wait for ever. */
+    decisionWaitMs: 10_000,
   }),
   templates: Object.freeze({
     // Listing templates are files sellers share, so what one may do is counted, never timed: a template passes or

@@ -1,5 +1,6 @@
 import { basename, join, relative, sep } from "node:path";
 import type { Config } from "../core/config.js";
+import { DEFAULTS } from "../core/defaults.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
 import { checkpoint } from "../core/pause.js";
@@ -91,7 +92,7 @@ export async function prepareIngest(opts: {
       : undefined;
   await checkOutput(src.outDir, opts.outDir !== undefined, zipHint);
   if (src.isZip && src.root !== src.outDir) await checkOutput(src.root, false);
-  const previous = await readPreviousCatalog(src.outDir);
+  let previous = await readPreviousCatalog(src.outDir);
   // The seller's decisions are applied after grouping, but a damaged decisions.json must stop the run before
   // every photo is analysed for nothing (exit 2, the file kept). Read again there: the page may add one meanwhile.
   await readDecisions(src.outDir);
@@ -101,6 +102,9 @@ export async function prepareIngest(opts: {
   try {
     await ensureStateDir(src.outDir);
     unlock = await lockIngest(src.outDir, opts.source);
+    // Read again under the lock: a decision of the review page may have rewritten catalog.json since (its article
+    // ids and next_id); an ingest built on the older one gave a decided article's id to another garment.
+    previous = await readPreviousCatalog(src.outDir);
     status = new StatusWriter(src.outDir, "ingest", config.ingest.statusIntervalMs, opts.stage ?? "scan");
     status.update({
       counts: { files: photos.photos, skipped: photos.skipped, queued: photos.photos, done: 0, errors: 0 },
@@ -172,6 +176,13 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       status.update({ stage: "extract", progress: { done, total, unit: "entries", file: null } });
     });
     prepared.close();
+    // A worked folder zipped to move it: its plan, decisions and ids are not read from inside the archive.
+    const earlierRun = scan.skipped.filter((s) => s.reason === "earlier-run").map((s) => s.file);
+    if (earlierRun.length)
+      emit({
+        type: "warning",
+        message: `${basename(opts.source)} holds an earlier vbulk run's files (${earlierRun.join(", ")}), not used: to keep those edits, unzip it and run \`${vbulkAs()} ingest\` on the folder.`,
+      });
     const relTo = (path: string): string => relative(src.outDir, path).split(sep).join("/");
     const total = scan.files.length;
     status.update({
@@ -372,20 +383,68 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
   }
 }
 
+const INGEST_LOCK = "ingest.lock";
+/** What a review page's grouping decision writes in the ingest lock it holds (so an ingest waits for it). */
+const DECISION = "decision";
+
 /**
  * Holds DIR/.vbulk/ingest.lock for one ingest (`vbulk ingest`, the review page's « Analyser les photos »): two at
- * once on a folder both wrote its status, photo cache and catalog.json. Throws BAD_USAGE, nothing written, naming
- * the run that holds it; a lock left by a run that is gone is taken over (core/lock.ts).
+ * once on a folder both wrote its status, photo cache and catalog.json. A grouping decision of the review page
+ * holds it for the moment it rewrites catalog.json (lockForDecision): the ingest waits for it (up to
+ * DEFAULTS.review.decisionWaitMs). Throws BAD_USAGE, nothing written, naming the run that holds it; a lock left by
+ * a run that is gone is taken over (core/lock.ts).
  */
-function lockIngest(dir: string, source: string): Promise<() => Promise<void>> {
+async function lockIngest(dir: string, source: string): Promise<() => Promise<void>> {
+  const until = Date.now() + DEFAULTS.review.decisionWaitMs;
+  for (;;) {
+    try {
+      return await takeLock(join(dir, STATE_DIR, INGEST_LOCK), { source }, (held) =>
+        held.by === DECISION
+          ? new VbulkError(
+              "BAD_USAGE",
+              `Expected one ingest at a time in ${dir} but the review page (pid ${held.pid}) has been saving a grouping decision since ${held.started_at}: nothing was written`,
+              {
+                hint: "Wait until the review page shows the decision, then run this again.",
+                context: { decision: true },
+              },
+            )
+          : new VbulkError(
+              "BAD_USAGE",
+              `Expected one ingest at a time in ${dir} but another ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${held.started_at}): nothing was written`,
+              { hint: `Follow it with \`vbulk status ${dir}\`, and run this again once it is done.` },
+            ),
+      );
+    } catch (err) {
+      if (!(err instanceof VbulkError && err.context.decision) || Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/**
+ * Holds DIR/.vbulk/ingest.lock while a grouping decision of the review page (move, merge, split, new article,
+ * undo…) rewrites decisions.json and catalog.json. An ingest running on the folder read the catalog when it started
+ * and writes its own at the end: a decision made meanwhile was overwritten, and its article's id given to another
+ * garment (with the plan's edits and the Vinted draft behind that id). Throws CONFLICT, nothing written, while an
+ * ingest runs (from a terminal or the page's « Analyser les photos »).
+ */
+export async function lockForDecision(dir: string): Promise<() => Promise<void>> {
+  await ensureStateDir(dir);
   return takeLock(
-    join(dir, STATE_DIR, "ingest.lock"),
-    { source },
+    join(dir, STATE_DIR, INGEST_LOCK),
+    { source: dir, by: DECISION },
     (held) =>
       new VbulkError(
-        "BAD_USAGE",
-        `Expected one ingest at a time in ${dir} but another ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${held.started_at}): nothing was written`,
-        { hint: `Follow it with \`vbulk status ${dir}\`, and run this again once it is done.` },
+        "CONFLICT",
+        held.by === DECISION
+          ? `Expected no other grouping decision in ${dir} but one is being saved (pid ${held.pid}, since ${held.started_at}): nothing was changed`
+          : `Expected no ingest running in ${dir} to change the grouping but an ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${held.started_at}): nothing was changed`,
+        {
+          hint:
+            held.by === DECISION
+              ? "Make the decision again in a moment."
+              : "Wait for the ingest to end (the page shows its progress; `vbulk status` in a terminal), reload the page, then make this decision again: made now, the ingest would overwrite it when it ends.",
+        },
       ),
   );
 }

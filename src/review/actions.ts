@@ -9,6 +9,7 @@ import { configFileLayer } from "../commands/options.js";
 import { NOT_SAVED_HINT } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
+import { lockForDecision } from "../ingest/index.js";
 import { chooseListingFiles, loadLabels, loadListingFiles } from "../listing/inputs.js";
 import { DEFAULT_MAPPING, loadMapping } from "../listing/mapping.js";
 import {
@@ -62,16 +63,34 @@ export async function regroup(dir: string): Promise<Catalog> {
   return next;
 }
 
-/** Records one decision of the seller and rewrites the catalog. Throws BAD_INPUT for a malformed decision. */
+/**
+ * Records one decision of the seller and rewrites the catalog, holding the folder's ingest lock (lockForDecision).
+ * Throws BAD_INPUT for a malformed decision, CONFLICT (nothing changed) while an ingest runs on the folder.
+ */
 export async function decide(dir: string, decision: Decision): Promise<Catalog> {
-  await addDecision(dir, decision);
-  return regroup(dir);
+  return whileNoIngest(dir, async () => {
+    await addDecision(dir, decision);
+    return regroup(dir);
+  });
 }
 
-/** Removes the seller's last decision and rewrites the catalog. */
+/** Removes the seller's last decision and rewrites the catalog. Throws CONFLICT (nothing changed) while an ingest
+ *  runs on the folder. */
 export async function undo(dir: string): Promise<{ catalog: Catalog; undone: Decision | null }> {
-  const { undone } = await undoDecision(dir);
-  return { catalog: await regroup(dir), undone };
+  return whileNoIngest(dir, async () => {
+    const { undone } = await undoDecision(dir);
+    return { catalog: await regroup(dir), undone };
+  });
+}
+
+/** Runs `fn` holding the folder's ingest lock: an ingest started meanwhile waits, one running refuses it. */
+async function whileNoIngest<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const release = await lockForDecision(dir);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
 }
 
 /** The environment's VBULK_TEMPLATES, VBULK_LABELS and VBULK_MAPPING: `vbulk plan`'s flags as the page sees them. */

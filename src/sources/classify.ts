@@ -13,6 +13,21 @@ const OUTPUT_FILES = new Set([
   "decisions.json",
 ]);
 
+/** The files of a vbulk run that hold the seller's work: article ids, listing edits, grouping decisions, drafts. */
+const RUN_FILES = new Set(["catalog.json", "plan.json", "decisions.json", "journal.json"]);
+
+/** What a ZIP entry that is an earlier vbulk run's file says in the catalog's skipped list. */
+export const EARLIER_RUN_DETAIL =
+  "an earlier vbulk run's file, not used: to keep its edits, unzip the archive and run `vbulk ingest` on the folder";
+
+/**
+ * Whether a ZIP entry (any folder of it) is one of a vbulk run's own files: a worked folder zipped to move it. Its
+ * edits are not read from inside an archive, and only a count of "other files" said they were dropped.
+ */
+export function isEarlierRunFile(rel: string): boolean {
+  return RUN_FILES.has(rel.split("/").at(-1)!);
+}
+
 /** The copy of a hand-edited catalog.json an ingest keeps aside (store/catalog.ts): catalog.edited-YYYYMMDD-HHMMSS.json. */
 const EDITED_CATALOG = /^catalog\.edited-\d{8}-\d{6}\.json$/;
 

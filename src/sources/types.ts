@@ -37,6 +37,8 @@ export interface SkippedFile {
     | "too-large"
     | "empty-dir"
     | "vbulk-output"
+    /** A catalog, plan, decisions or journal file of an earlier vbulk run inside a ZIP: not used (said on stderr). */
+    | "earlier-run"
     | "unreadable"
     | "unsupported-entry"
     | "bad-entry"

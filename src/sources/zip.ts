@@ -10,7 +10,7 @@ import { writeJsonAtomic } from "../core/atomic.js";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { stillRuns } from "../core/process.js";
 import { hasControlCharacter, printable } from "../core/text.js";
-import { classifyPath, naturalCompare, STATE_DIR } from "./classify.js";
+import { classifyPath, EARLIER_RUN_DETAIL, isEarlierRunFile, naturalCompare, STATE_DIR } from "./classify.js";
 import type { ScanLimits } from "./folder.js";
 import type { ScanResult, SkippedFile, SourceFile } from "./types.js";
 
@@ -196,7 +196,9 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
         }
         const reason = classifyPath(name, limits.imageExtensions);
         if (reason) {
-          if (reason !== "vbulk-output") skipped.push({ file: shown, reason });
+          if (isEarlierRunFile(name))
+            skipped.push({ file: shown, reason: "earlier-run", detail: EARLIER_RUN_DETAIL });
+          else if (reason !== "vbulk-output") skipped.push({ file: shown, reason });
           continue;
         }
         if (entry.isEncrypted()) {

@@ -168,9 +168,36 @@ export function fieldsDigest(item: PlanItem): string {
   return createHash("sha256").update(JSON.stringify(f)).digest("hex").slice(0, 16);
 }
 
+/**
+ * The photos the journal sent for this article's draft when none of them is among the article's photos now, by
+ * name or by content (plan.json's photo_sha256, journalled since): the article's id names another garment than
+ * the one the draft was made for (a grouping decision overwritten by an ingest running meanwhile gave the id away),
+ * and updating the draft would put this garment in the other's listing. Null when one of them is still the
+ * article's, or when the journal records no photo (nothing to tell by).
+ */
+export function otherGarment(item: PlanItem, j: JournalItem): string[] | null {
+  const sent = Object.entries(j.photos);
+  if (!sent.length) return null;
+  const names = new Set(item.photos);
+  const content = new Set(item.photo_sha256 ?? []);
+  const held = sent.some(([name, p]) => names.has(name) || (p.sha256 !== undefined && content.has(p.sha256)));
+  return held ? null : sent.map(([name]) => name);
+}
+
+/** The other plan items holding one of these journalled photos now (by name or content). */
+function holdersOf(sent: string[], j: JournalItem, items: PlanItem[]): string[] {
+  const shas = new Set(sent.map((n) => j.photos[n]?.sha256).filter((s): s is string => s !== undefined));
+  return items
+    .filter((i) => i.photos.some((f) => sent.includes(f)) || (i.photo_sha256 ?? []).some((s) => shas.has(s)))
+    .map((i) => i.cluster_id);
+}
+
 /** The writes an article still needs (photos not sent, the draft or its update, the completion). */
 export function writesNeeded(item: PlanItem, j: JournalItem | undefined, publish: boolean): number {
   if (j?.publish?.state === "done") return 0;
+  // A draft of another garment is left to the seller (needs_manual), with no write.
+  if (j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(item) && otherGarment(item, j))
+    return 0;
   const photos = item.photos.filter((p) => j?.photos[p]?.state !== "sent").length;
   const draft = j?.draft?.state !== "created" ? 1 : j.draft.fields !== fieldsDigest(item) ? 1 : 0;
   return photos + draft + (publish && item.publish ? 1 : 0);
@@ -265,7 +292,10 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   const uploadPhotos = async (item: PlanItem, j: JournalItem): Promise<number[]> => {
     j.upload_session_id ??= newUploadSession();
     const ids: number[] = [];
-    for (const rel of item.photos) {
+    for (const [k, rel] of item.photos.entries()) {
+      // Its content too, so a later run knows which garment the draft was made for (checkSameGarment).
+      const content = item.photo_sha256?.length === item.photos.length ? item.photo_sha256[k] : undefined;
+      const sha = content ? { sha256: content } : {};
       const known = j.photos[rel];
       if (known?.state === "sent" && known.photo_id !== undefined) {
         ids.push(known.photo_id);
@@ -277,12 +307,12 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         `photo ${rel}`,
         false,
         async () => {
-          j.photos[rel] = { state: "sending", at: iso() };
+          j.photos[rel] = { state: "sending", at: iso(), ...sha };
           await journal.save();
         },
         () => tab.uploadPhoto(file, j.upload_session_id!),
       );
-      j.photos[rel] = { state: "sent", at: iso(), photo_id: id };
+      j.photos[rel] = { state: "sent", at: iso(), photo_id: id, ...sha };
       await journal.save();
       emit({ type: "item", id: item.cluster_id, step: "photo", state: "done", detail: rel });
       ids.push(id);
@@ -480,6 +510,22 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     if (j.draft?.state === "created" && j.draft.id) {
       r.draft_url = j.draft.url;
       if (j.draft.fields === digest) return;
+      const sent = otherGarment(item, j);
+      if (sent) {
+        const draftId = j.draft.id;
+        const now = holdersOf(
+          sent,
+          j,
+          opts.plan.items.filter((i) => i !== item),
+        );
+        return leaveToSeller(
+          item,
+          j,
+          r,
+          `draft ${draftId} on Vinted was made with ${sent.join(", ")}, and ${item.cluster_id} holds none of them now (${item.photos.join(", ")})${now.length ? `: they are in ${now.join(", ")}` : ""}; ${item.cluster_id} names another garment since, and vbulk never puts one garment in another's draft: once draft ${draftId} is dealt with on Vinted, remove the "${item.cluster_id}" entry from journal.json`,
+          `open draft ${draftId} on Vinted (${j.draft.url ?? `/items/${draftId}/edit`}): it shows the garment of ${sent.join(", ")}${now.length ? ` (now ${now.join(", ")}, which vbulk drafts on ${now.length > 1 ? "their" : "its"} own)` : ""}. Delete it on Vinted (or finish it by hand there and exclude ${now.length ? now.join(", ") : "that garment's article"}), then remove the "${item.cluster_id}" entry from journal.json: vbulk then makes a new draft for ${item.cluster_id}'s photos`,
+        );
+      }
       const ids = await resolveIds(item);
       const photoIds = await uploadPhotos(item, j);
       const body = bodyFor(item, j, ids, photoIds, j.draft.id);

@@ -13,6 +13,9 @@ const Photo = z.object({
   state: z.enum(["sending", "sent"]),
   at: z.string(),
   photo_id: z.number().optional(),
+  /** The photo's content (plan.json's photo_sha256) when sent: how execute knows the draft's garment by its photos
+   *  even after a rename. Absent in journals of older vbulk (names only). */
+  sha256: z.string().optional(),
 });
 const Draft = z.object({
   /** "sending": the create request went and no answer was recorded (a crash, a timeout): a re-run looks it up

@@ -896,6 +896,58 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(c1.photo_ids.length, 2, "IMG_0001 and IMG_0003 only");
   });
 
+  it("a draft is never updated with another garment: an id that names other photos since leaves it needs_manual, no write", async () => {
+    // A grouping decision overwritten by an ingest running meanwhile gave c1's id to another garment (and that
+    // garment's to c3); plan.json, made again, is current. Before, execute updated draft c1 (the hoodie's) with the
+    // jeans' title and photos, and draft c3 (the jeans') with the hoodie: two wrong listings on Vinted.
+    await fresh();
+    const dir = await planned();
+    const first = await cli(["execute", dir, "--yes"]);
+    assert.equal(first.code, 0, first.stderr);
+    const drafted = await journalOf(dir);
+    const before = JSON.stringify([...replica.items.values()]);
+    const writes = replica.writes().length;
+    await catalogFixture(
+      [
+        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+      ],
+      dir,
+    );
+    assert.equal((await cli(["plan", dir])).code, 0);
+    const r = await cli(["execute", dir, "--yes", "--json"]);
+    assert.equal(r.code, 3, r.stderr);
+    const results = JSON.parse(r.stdout) as { cluster_id: string; state: string; error?: string }[];
+    assert.deepEqual(
+      results.map((x) => [x.cluster_id, x.state]),
+      [
+        ["c1", "needs_manual"],
+        ["c2", "draft"],
+        ["c3", "needs_manual"],
+      ],
+    );
+    const c1 = results[0]!.error ?? "";
+    const draftId = drafted.items.c1.draft.id as string;
+    assert.match(
+      c1,
+      new RegExp(
+        `draft ${draftId} on Vinted was made with IMG_0001\\.jpg, IMG_0002\\.jpg, IMG_0003\\.jpg, and c1 holds none of them now \\(IMG_0006\\.jpg, IMG_0007\\.jpg\\): they are in c3`,
+      ),
+    );
+    assert.match(c1, /remove the "c1" entry from journal\.json/);
+    assert.equal(replica.writes().length, writes, "no photo, no update: nothing was written");
+    assert.equal(JSON.stringify([...replica.items.values()]), before, "both drafts are as they were");
+    const journal = await journalOf(dir);
+    assert.match(journal.items.c1.needs_manual, new RegExp(`draft ${draftId}`));
+    assert.deepEqual(Object.keys(journal.items.c1.photos), Object.keys(drafted.items.c1.photos));
+    // A plan edit of an article that is still its garment updates its draft as before.
+    assert.equal((await cli(["plan", dir, "--set", "c2.price=31"])).code, 0);
+    const again = await cli(["execute", dir, "--yes", "--only", "c2", "--json"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(replica.items.get(Number(drafted.items.c2.draft.id))!.fields.price, 31);
+  });
+
   it("one execute at a time per account: another one (a terminal or the review page) sends nothing and says which runs", async () => {
     // Before, two runs at once each paced from their own copy of pacing.json: the second wrote on through the
     // pause the first one's captcha started, erased it on saving, and two runs on one folder drafted every article

@@ -121,6 +121,38 @@ describe("vbulk ingest (real CLI)", () => {
     );
   });
 
+  it("a ZIP of a worked folder says its plan, decisions and catalog are an earlier run's, not used (audit-edits 8)", async () => {
+    // Before, they went with "N other files skipped" only: every edit and grouping fix gone without a word.
+    const shop = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", shop])).code, 0);
+    assert.equal((await runCli(["plan", shop, "--set", "c1.title=Pull beige"])).code, 0);
+    await writeFile(join(shop, "decisions.json"), '{"schemaVersion":1,"decisions":[]}');
+    const dir = await tempDir();
+    const zip = new yazl.ZipFile();
+    for (const f of (await readdir(shop)).filter((x) => x.endsWith(".jpg") || x.endsWith(".json")))
+      zip.addFile(join(shop, f), `shop/${f}`);
+    // At the archive's root too (zipped from inside the folder).
+    zip.addFile(join(shop, "plan.json"), "plan.json");
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(dir, "shop.zip")));
+    const r = await runCli(["ingest", join(dir, "shop.zip")]);
+    assert.equal(r.code, 0, r.stderr);
+    const said = r.stderr.split("\n").filter((l) => l.includes("earlier vbulk run"));
+    assert.deepEqual(said, [
+      "warning: shop.zip holds an earlier vbulk run's files (plan.json, shop/catalog.json, shop/decisions.json, shop/plan.json), not used: to keep those edits, unzip it and run `vbulk ingest` on the folder.",
+    ]);
+    const catalog = JSON.parse(await readFile(join(dir, "shop.vbulk", "catalog.json"), "utf8"));
+    const earlier = catalog.skipped.filter((s: { reason: string }) => s.reason === "earlier-run");
+    assert.deepEqual(
+      earlier.map((s: { file: string }) => s.file),
+      ["plan.json", "shop/catalog.json", "shop/decisions.json", "shop/plan.json"],
+    );
+    assert.match(
+      earlier[0].detail,
+      /earlier vbulk run's file, not used: to keep its edits, unzip the archive/,
+    );
+  });
+
   it("reports hostile ZIP entries and writes nothing outside the work folder", async () => {
     const dir = await tempDir();
     await copyFile(join(FIXTURES, "zips", "evil.zip"), join(dir, "evil.zip"));

@@ -684,6 +684,84 @@ describe("vbulk review lock", { skip }, () => {
     }
   });
 
+  it("a grouping decision while an ingest runs on the folder is refused (409, nothing changed), and works after it", async () => {
+    // Before, the decision was written, then the ingest (which had read catalog.json when it started) wrote its own
+    // catalog over it and gave the decided article's id to another garment: the plan's edits and the Vinted draft
+    // behind that id then described the wrong garment.
+    const { dir, review } = await plannedReview();
+    const post = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${review.port}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    let ingest: ChildProcess | null = null;
+    try {
+      // The rest of the shoot: new photos (mirrored, so new content) for the ingest to analyse.
+      for (let k = 1; k <= 15; k++) {
+        const f = `IMG_${String(k).padStart(4, "0")}.jpg`;
+        await sharp(join(dir, f))
+          .flop()
+          .jpeg()
+          .toFile(join(dir, `NEW_${f}`));
+      }
+      const catalogBefore = await readFile(join(dir, "catalog.json"), "utf8");
+      const catalog = JSON.parse(catalogBefore);
+      const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
+      const lock = join(dir, ".vbulk", "ingest.lock");
+      const child = spawn(process.execPath, [BIN, "ingest", dir], { env: testEnv(), stdio: "ignore" });
+      ingest = child;
+      const ended = new Promise<number | null>((r) => child.on("exit", r));
+      // Held still while it runs (a big batch on a laptop takes minutes; this one, a second).
+      while (!existsSync(lock) && child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
+      assert.equal(child.exitCode, null, "the ingest was caught while it runs");
+      child.kill("SIGSTOP");
+      const refused = await post("/api/decide", { op: "split", photos: [sha("IMG_0002.jpg")] });
+      assert.equal(refused.status, 409);
+      assert.match(refused.body.error, /an ingest of .* is running .*: nothing was changed/);
+      assert.match(refused.body.hint, /Wait for the ingest to end/);
+      const undone = await post("/api/undo", {});
+      assert.equal(undone.status, 409, "an undo is refused the same way");
+      assert.equal(existsSync(join(dir, "decisions.json")), false, "no decision recorded");
+      assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), catalogBefore, "catalog unchanged");
+      child.kill("SIGCONT");
+      assert.equal(await ended, 0);
+      ingest = null;
+      // Once the ingest is done, the same decision goes through and stays.
+      const after = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+      const ok = await post("/api/decide", { op: "split", photos: [sha("IMG_0002.jpg")] });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const decided = await readJson(dir, "catalog.json");
+      const alone = decided.items.find((i: { photos: string[] }) => i.photos.join() === "IMG_0002.jpg");
+      assert.ok(alone, "IMG_0002 is an article of its own");
+      assert.ok(
+        !after.items.some((i: { id: string }) => i.id === alone.id),
+        "with a new id, never one the ingest gave to another garment",
+      );
+    } finally {
+      ingest?.kill("SIGCONT");
+      ingest?.kill("SIGKILL");
+      await stop(review);
+    }
+  });
+
+  it("an ingest started while the page saves a grouping decision waits for it, instead of refusing", async () => {
+    const dir = await copyFixture("grouping");
+    const env = testEnv();
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    // What a decision of the page holds for the moment it rewrites catalog.json (a live pid: this test's).
+    const lock = join(dir, ".vbulk", "ingest.lock");
+    await writeFile(
+      lock,
+      JSON.stringify({ pid: process.pid, started_at: new Date().toISOString(), source: dir, by: "decision" }),
+    );
+    // Held long enough for the ingest to reach it (a decision holds it milliseconds; the ingest waits up to 10 s).
+    setTimeout(() => void rm(lock, { force: true }), 4000);
+    const r = await runCli(["ingest", dir], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /another ingest/);
+  });
+
   it("with the server stopped, a correct price is not called wrong: the page says the server is gone", async () => {
     // Before: « Un prix est un nombre positif… » under a correct 22, and « Failed to fetch » on save.
     const { review } = await plannedReview();
@@ -1207,5 +1285,71 @@ describe("vbulk review exit codes", () => {
     assert.match(busy.stderr, new RegExp(`Expected a free port for --port but ${port} is in use`));
 
     assert.equal((await runCli(["review", "--no-such-flag"])).code, 2);
+  });
+});
+
+describe("vbulk review: typed values and grouping decisions", { skip }, () => {
+  it("a merge of an article with unsaved typing is refused and the typing kept; discarded, the merge goes through", async () => {
+    // Before, the typed values were kept under the article's id, which the merge gave away (the larger part's id
+    // stays): the title typed vanished from the screen, nothing said so, and leaving the page still asked about it.
+    const { dir, review } = await plannedReview();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const before = await readFile(join(dir, "catalog.json"), "utf8");
+      const catalog = JSON.parse(before);
+      type Item = { id: string; photos: string[] };
+      const items = [...(catalog.items as Item[])].sort((x, y) => x.photos.length - y.photos.length);
+      const small = items[0]!;
+      const large = items.at(-1)!;
+      assert.ok(small.photos.length < large.photos.length);
+      const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
+      const card = page.locator(`[data-article="${small.id}"]`);
+      await card.waitFor();
+      await openListing(card);
+      await card.getByLabel("Titre").fill("Robe violette soie");
+      const merge = async () => {
+        await card
+          .getByRole("combobox", { name: /Fusionner avec/ })
+          .selectOption({ value: sha(large.photos[0]!) });
+        await card.getByRole("button", { name: "Fusionner" }).click();
+      };
+      await merge();
+      const said = page.locator("p.message");
+      await said.getByText(/Rien n'a changé/).waitFor();
+      assert.match(
+        (await said.textContent()) ?? "",
+        new RegExp(
+          `l'annonce ${small.id} \\(Titre\\) a des modifications non enregistrées\\. Enregistrez-les .* ou abandonnez-les`,
+        ),
+      );
+      assert.equal(await card.getByLabel("Titre").inputValue(), "Robe violette soie", "the typing is kept");
+      assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), before, "nothing changed");
+      assert.equal(existsSync(join(dir, "decisions.json")), false);
+      // Discarded on purpose, the merge goes through.
+      await card.getByRole("button", { name: "Abandonner les modifications" }).click();
+      await said.getByText(`Modifications non enregistrées de ${small.id} abandonnées.`).waitFor();
+      await merge();
+      await card.waitFor({ state: "detached" });
+      assert.equal((await readJson(dir, "decisions.json")).decisions.length, 1);
+      const leaving = await page.evaluate(() => {
+        const ev = new Event("beforeunload", { cancelable: true });
+        window.dispatchEvent(ev);
+        return ev.defaultPrevented;
+      });
+      assert.equal(leaving, false, "nothing unsaved is left to ask about");
+      // « Annuler la dernière décision » may change any article: refused the same way while something is unsaved.
+      const merged = page.locator(`[data-article="${large.id}"]`);
+      await openListing(merged);
+      await merged.getByLabel("Prix").fill("45");
+      await page.getByRole("button", { name: /Annuler la dernière décision/ }).click();
+      await said.getByText(new RegExp(`Rien n'a changé : l'annonce ${large.id} \\(Prix\\)`)).waitFor();
+      assert.equal((await readJson(dir, "decisions.json")).decisions.length, 1, "the merge is not undone");
+      assert.equal(await merged.getByLabel("Prix").inputValue(), "45");
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
   });
 });

@@ -361,8 +361,51 @@ async function act(path: string, body: unknown, done?: () => string): Promise<vo
 }
 
 function decide(decision: Record<string, unknown>): Promise<void> {
+  // The articles holding the photos the decision names: it may give their ids to other photos (a merge gives the
+  // larger part's), and the values typed in their listings, kept by id, would vanish unseen. The selection stays.
+  const named = new Set(
+    Object.values(decision)
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter((v) => typeof v === "string"),
+  );
+  const involved = (state?.catalog?.articles ?? [])
+    .filter((a) => a.photos.some((p) => p.sha !== null && named.has(p.sha)))
+    .map((a) => a.id);
+  if (refuseOverUnsaved(involved)) return Promise.resolve();
   selected.clear();
   return act("/api/decide", decision);
+}
+
+/**
+ * Says, and returns true, when some of these articles hold typed values not saved yet: a grouping decision (or an
+ * undo, which may change any article) must not drop them unseen; the seller saves or discards them first.
+ */
+function refuseOverUnsaved(ids: string[]): boolean {
+  const unsaved = ids.filter((id) => drafts.has(id));
+  if (!unsaved.length) return false;
+  const list = unsaved
+    .map(
+      (id) =>
+        `${id} (${Object.keys(drafts.get(id) ?? {})
+          .map(fieldName)
+          .join(", ")})`,
+    )
+    .join(", ");
+  message = () => ({ text: tn(lang, "unsavedFirst", unsaved.length, { list }) });
+  render();
+  return true;
+}
+
+/** Forgets the values typed in an article's listing, as the seller asked: the form shows plan.json again. */
+function discardListing(id: string): void {
+  drafts.delete(id);
+  for (const key of [...shownValues.keys(), ...fieldErrors.keys()])
+    if (key.startsWith(`${id}.`)) {
+      shownValues.delete(key);
+      fieldErrors.delete(key);
+    }
+  message = () => ({ text: t(lang, "discarded", { id }) });
+  render();
 }
 
 function photoTile(p: Photo, article: Article | null): HTMLElement {
@@ -727,6 +770,9 @@ function listingForm(a: Article): HTMLElement | null {
       field("publish", check("publish")),
       field("excluded", check("excluded")),
       h("button", { type: "submit" }, t(lang, "save")),
+      drafts.has(a.id)
+        ? h("button", { type: "button", onclick: () => discardListing(a.id) }, t(lang, "discard"))
+        : null,
     ),
   );
 }
@@ -1250,7 +1296,8 @@ function render(): void {
         {
           type: "button",
           disabled: state.decisions === 0 || undefined,
-          onclick: () => act("/api/undo", {}, () => t(lang, "undone")),
+          onclick: () =>
+            refuseOverUnsaved([...drafts.keys()]) || act("/api/undo", {}, () => t(lang, "undone")),
         },
         t(lang, "undo", { n: state.decisions }),
       ),

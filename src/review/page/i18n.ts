@@ -51,6 +51,12 @@ const FR = {
   generatePlan: "Générer le plan",
   planDone: "Plan écrit dans plan.json.",
   save: "Enregistrer l'annonce",
+  discard: "Abandonner les modifications",
+  discarded: "Modifications non enregistrées de {id} abandonnées.",
+  unsavedFirst_one:
+    "Rien n'a changé : l'annonce {list} a des modifications non enregistrées. Enregistrez-les (« Enregistrer l'annonce ») ou abandonnez-les (« Abandonner les modifications »), puis recommencez : un regroupement peut donner ce numéro d'article à d'autres photos, et ce que vous avez tapé serait perdu.",
+  unsavedFirst_other:
+    "Rien n'a changé : les annonces {list} ont des modifications non enregistrées. Enregistrez-les (« Enregistrer l'annonce ») ou abandonnez-les (« Abandonner les modifications »), puis recommencez : un regroupement peut donner ces numéros d'article à d'autres photos, et ce que vous avez tapé serait perdu.",
   nothingSaved: "Rien n'a été enregistré.",
   conflict:
     "Rien n'a été enregistré : {list} a changé dans plan.json depuis que la page l'a affiché (un « vbulk plan --set » dans un terminal, ou un autre onglet). La page montre maintenant plan.json ; ce que vous avez tapé est resté dans les champs : enregistrez à nouveau pour le remplacer.",
@@ -178,6 +184,12 @@ const EN: Record<Key, string> = {
   generatePlan: "Generate the plan",
   planDone: "Plan written to plan.json.",
   save: "Save the listing",
+  discard: "Discard the changes",
+  discarded: "Unsaved changes of {id} discarded.",
+  unsavedFirst_one:
+    "Nothing changed: the listing {list} has unsaved changes. Save them (“Save the listing”) or discard them (“Discard the changes”), then try again: a grouping decision may give this article's id to other photos, and what you typed would be lost.",
+  unsavedFirst_other:
+    "Nothing changed: the listings {list} have unsaved changes. Save them (“Save the listing”) or discard them (“Discard the changes”), then try again: a grouping decision may give these articles' ids to other photos, and what you typed would be lost.",
   nothingSaved: "Nothing was saved.",
   conflict:
     "Nothing was saved: {list} changed in plan.json since the page showed it (a “vbulk plan --set” in a terminal, or another tab). The page now shows plan.json; what you typed is still in the fields: save again to replace it.",
