@@ -6,11 +6,14 @@
  *   - time to first thumbnails: navigation → the first 12 thumbnails decoded on screen, cold (.vbulk/thumbs empty)
  *     and warm (thumbnails cached on disk, fresh browser context);
  *   - time until the last article's thumbnails show after jumping to the bottom of the page (cold);
- *   - the server's peak memory (VmHWM) over the whole run.
+ *   - the server's peak memory (VmHWM) over the whole run;
+ *   - the page's size (elements, <option>s) and how long one re-render takes (« Douteux d'abord » clicked, until the
+ *     next frame) and one merge (« Fusionner » clicked, until the card is gone).
  * Prints a table; nothing is asserted.
  *
- *   npm run bench:review                  500 photos
- *   npm run bench:review -- --photos 100  fewer
+ *   npm run bench:review                                         500 photos, 100 articles of 5
+ *   npm run bench:review -- --photos 100                         fewer
+ *   npm run bench:review -- --photos 600 --per-article 1 --plan  600 articles of one photo, with plan.json
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -25,10 +28,15 @@ import { REPO } from "../test/helpers/shared.js";
 
 const argPhotos = process.argv.indexOf("--photos");
 const N = argPhotos > 0 ? Number(process.argv[argPhotos + 1]) : 500;
-const PER_ARTICLE = 5;
+const argPer = process.argv.indexOf("--per-article");
+/** A real batch has many single-photo articles: `--per-article 1` gives the page as many articles as photos. */
+const PER_ARTICLE = argPer > 0 ? Number(process.argv[argPer + 1]) : 5;
+/** With plan.json (`vbulk plan` run on the catalog), every card also has its listing form. */
+const WITH_PLAN = process.argv.includes("--plan");
 const OUT = join(REPO, "bench", "out");
 const DIR = join(OUT, `review-${N}`);
-const BIN = join(REPO, "bin", "vbulk.js");
+/** VBULK_BENCH_BIN: another build's vbulk (e.g. the main branch's) to compare the page before and after a change. */
+const BIN = process.env.VBULK_BENCH_BIN ?? join(REPO, "bin", "vbulk.js");
 
 async function makePhotos(): Promise<void> {
   await mkdir(DIR, { recursive: true });
@@ -105,6 +113,13 @@ async function makePhotos(): Promise<void> {
     skipped: [],
   });
   await writeFile(join(DIR, "catalog.json"), JSON.stringify(catalog));
+  await rm(join(DIR, "plan.json"), { force: true });
+  if (WITH_PLAN)
+    await new Promise<void>((resolve, reject) =>
+      spawn(process.execPath, [BIN, "plan", DIR], { stdio: "ignore" }).on("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`vbulk plan exited ${code}`)),
+      ),
+    );
 }
 
 function startReview(rusage: string): Promise<{ child: ChildProcess; url: string }> {
@@ -156,6 +171,11 @@ async function main(): Promise<void> {
   const peaks: number[] = [];
   /** Navigation → the first article card on screen (the catalog read, sent and drawn; no thumbnail yet). */
   const cards: number[] = [];
+  /** « Douteux d'abord » clicked → the next frame drawn (the whole list re-sorted and shown again). */
+  const rerenders: number[] = [];
+  /** « Fusionner » clicked on the first card → that card's merged neighbour gone from the page. */
+  const merges: number[] = [];
+  let dom = { elements: 0, options: 0 };
   for (let run = 0; run < 3; run++) {
     await rm(join(DIR, ".vbulk", "thumbs"), {
       recursive: true,
@@ -199,6 +219,38 @@ async function main(): Promise<void> {
       await context.close();
     }
     warm.push(await firstThumbs());
+    {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.locator("article.card").last().waitFor();
+      const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
+      await frame();
+      dom = await page.evaluate(() => ({
+        elements: document.getElementsByTagName("*").length,
+        options: document.getElementsByTagName("option").length,
+      }));
+      const toggle = page.getByRole("checkbox", { name: /Douteux d'abord/ });
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        await toggle.click();
+        await frame();
+        rerenders.push(performance.now() - t0);
+      }
+      // The last run only: a merge changes the catalog the next runs would start from.
+      if (run === 2) {
+        const count = await page.locator("article.card").count();
+        const t0 = performance.now();
+        await page.locator("article.card").first().getByRole("button", { name: "Fusionner" }).click();
+        await page
+          .locator("article.card")
+          .nth(count - 1)
+          .waitFor({ state: "detached" });
+        await frame();
+        merges.push(performance.now() - t0);
+      }
+      await context.close();
+    }
     await new Promise<void>((resolve) => {
       child.removeAllListeners("exit");
       child.on("exit", () => resolve());
@@ -209,13 +261,18 @@ async function main(): Promise<void> {
   await browser.close();
   const thumbs = await readdir(join(DIR, ".vbulk", "thumbs"));
   console.log(
-    `review page, ${N} photos in ${Math.ceil(N / PER_ARTICLE)} articles, ${cpus().length} cores, median of 3`,
+    `review page, ${N} photos in ${Math.ceil(N / PER_ARTICLE)} articles${WITH_PLAN ? " with plan.json" : ""}, ${cpus().length} cores, median of 3`,
   );
   console.log(`  first article card shown                ${median(cards).toFixed(0)} ms`);
   console.log(`  first 12 thumbnails, cold (none cached) ${median(cold).toFixed(0)} ms`);
   console.log(`  first 12 thumbnails, warm (cached)      ${median(warm).toFixed(0)} ms`);
   console.log(`  last article's thumbnails after a jump  ${median(bottom).toFixed(0)} ms`);
   console.log(`  server peak memory (VmHWM)              ${median(peaks).toFixed(0)} MB`);
+  console.log(`  page size: ${dom.elements} elements, ${dom.options} <option>s`);
+  console.log(
+    `  re-render (« Douteux d'abord »)         ${median(rerenders).toFixed(0)} ms (of ${rerenders.map((x) => x.toFixed(0)).join(", ")})`,
+  );
+  console.log(`  one merge (« Fusionner »), until shown  ${merges.map((x) => x.toFixed(0)).join(", ")} ms`);
   console.log(`  thumbnails made in the last run: ${thumbs.length} of ${N} (lazy: only what was on screen)`);
 }
 
