@@ -1,7 +1,7 @@
 /**
  * Review page benchmark (npm run bench:review): 500 photos (1600x1200 JPEG with noise, ~0.78 MB each, distinct
  * bytes) in 100 articles of 5, a catalog written directly (this measures the page, not ingest), the real
- * `vbulk review` in a child process and headless Chromium. Measures, median of 3:
+ * `vbulk review` in a child process and headless Chromium. Measures, median of 3 (`--runs N`):
  *   - time to the first article card (catalog read, sent, drawn);
  *   - time to first thumbnails: navigation → the first 12 thumbnails decoded on screen, cold (.vbulk/thumbs empty)
  *     and warm (thumbnails cached on disk, fresh browser context);
@@ -31,6 +31,9 @@ const N = argPhotos > 0 ? Number(process.argv[argPhotos + 1]) : 500;
 const argPer = process.argv.indexOf("--per-article");
 /** A real batch has many single-photo articles: `--per-article 1` gives the page as many articles as photos. */
 const PER_ARTICLE = argPer > 0 ? Number(process.argv[argPer + 1]) : 5;
+const argRuns = process.argv.indexOf("--runs");
+/** Runs measured (the median is printed): 3 unless `--runs N` (1 for a quick look at a slow page). */
+const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 3;
 /** With plan.json (`vbulk plan` run on the catalog), every card also has its listing form. */
 const WITH_PLAN = process.argv.includes("--plan");
 const OUT = join(REPO, "bench", "out");
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
   /** « Fusionner » clicked on the first card → that card's merged neighbour gone from the page. */
   const merges: number[] = [];
   let dom = { elements: 0, options: 0 };
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < RUNS; run++) {
     await rm(join(DIR, ".vbulk", "thumbs"), {
       recursive: true,
       force: true,
@@ -238,7 +241,7 @@ async function main(): Promise<void> {
         rerenders.push(performance.now() - t0);
       }
       // The last run only: a merge changes the catalog the next runs would start from.
-      if (run === 2) {
+      if (run === RUNS - 1) {
         const count = await page.locator("article.card").count();
         const t0 = performance.now();
         await page.locator("article.card").first().getByRole("button", { name: "Fusionner" }).click();
@@ -261,7 +264,7 @@ async function main(): Promise<void> {
   await browser.close();
   const thumbs = await readdir(join(DIR, ".vbulk", "thumbs"));
   console.log(
-    `review page, ${N} photos in ${Math.ceil(N / PER_ARTICLE)} articles${WITH_PLAN ? " with plan.json" : ""}, ${cpus().length} cores, median of 3`,
+    `review page, ${N} photos in ${Math.ceil(N / PER_ARTICLE)} articles${WITH_PLAN ? " with plan.json" : ""}, ${cpus().length} cores, median of ${RUNS}`,
   );
   console.log(`  first article card shown                ${median(cards).toFixed(0)} ms`);
   console.log(`  first 12 thumbnails, cold (none cached) ${median(cold).toFixed(0)} ms`);

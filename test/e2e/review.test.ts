@@ -937,7 +937,11 @@ describe("vbulk review of a big batch (600 articles)", { skip }, () => {
     const n = 600;
     const file = (k: number) => `IMG_${String(k).padStart(4, "0")}.jpg`;
     const dir = await catalogFixture(
-      Array.from({ length: n }, (_, k) => ({ category: "t-shirt", color: "rouge" as const, photos: [file(k + 1)] })),
+      Array.from({ length: n }, (_, k) => ({
+        category: "t-shirt",
+        color: "rouge" as const,
+        photos: [file(k + 1)],
+      })),
       undefined,
       { photos: true },
     );
@@ -948,8 +952,7 @@ describe("vbulk review of a big batch (600 articles)", { skip }, () => {
       await page.goto(review.url);
       const cards = page.locator("article.card");
       await cards.nth(n - 1).waitFor();
-      const count = (selector: string) =>
-        page.evaluate((s) => document.querySelectorAll(s).length, selector);
+      const count = (selector: string) => page.evaluate((s) => document.querySelectorAll(s).length, selector);
       assert.ok((await count("option")) <= n, `${await count("option")} <option>s for ${n} articles`);
       const card = (id: string) => page.locator(`[data-article="${id}"]`);
       const picker = (id: string) => card(id).getByRole("combobox", { name: `Fusionner avec (${id})` });
@@ -967,7 +970,9 @@ describe("vbulk review of a big batch (600 articles)", { skip }, () => {
       await page.evaluate(() => {
         (document.querySelector('[data-article="c10"]') as HTMLElement & { old?: boolean }).old = true;
       });
-      await card("c20").getByRole("checkbox", { name: `Sélectionner ${file(20)}` }).check();
+      await card("c20")
+        .getByRole("checkbox", { name: `Sélectionner ${file(20)}` })
+        .check();
       await page.getByRole("region", { name: /1 photo sélectionnée/ }).waitFor();
       assert.equal(
         await page.evaluate(
@@ -981,7 +986,10 @@ describe("vbulk review of a big batch (600 articles)", { skip }, () => {
       await card("c500").waitFor({ state: "detached" });
       let catalog = await readJson(dir, "catalog.json");
       assert.equal(catalog.items.length, n - 1);
-      assert.deepEqual(catalog.items.find((i: { id: string }) => i.id === "c10").photos, [file(10), file(500)]);
+      assert.deepEqual(catalog.items.find((i: { id: string }) => i.id === "c10").photos, [
+        file(10),
+        file(500),
+      ]);
 
       // With the keyboard: Tab to the list, an arrow picks the next article, Tab and Enter on « Fusionner ».
       await picker("c1").focus();
