@@ -195,7 +195,7 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       const t0 = performance.now();
       await page.goto(url);
-      await page.locator("article.card").first().waitFor();
+      await page.locator("article.card").first().waitFor({ timeout: 180_000 });
       cards.push(performance.now() - t0);
       await waitForThumbnails(page.locator("img"), 12);
       const ms = performance.now() - t0;
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       await page.goto(url);
-      await page.locator("article.card").last().waitFor();
+      await page.locator("article.card").last().waitFor({ timeout: 180_000 });
       const t0 = performance.now();
       await page.locator("article.card").last().scrollIntoViewIfNeeded();
       await waitForThumbnails(page.locator("article.card:last-of-type img"), PER_ARTICLE);
@@ -226,7 +226,7 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       await page.goto(url);
-      await page.locator("article.card").last().waitFor();
+      await page.locator("article.card").last().waitFor({ timeout: 180_000 });
       const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
       await frame();
       dom = await page.evaluate(() => ({
