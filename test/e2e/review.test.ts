@@ -312,6 +312,8 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // Before: the page saved its 35.50 over the terminal's 40 and said « Enregistré. »: the terminal's edit was lost.
     const card = page.locator('[data-article="c1"]');
     const price = card.getByLabel("Prix (€)");
+    // The form is built when the listing is opened (and stays open through renders).
+    await openListing(card);
     assert.equal(await price.inputValue(), "35,50", "the French way");
     // Not typing: the page shows what a terminal sets, without a reload.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -1233,7 +1235,7 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       assert.ok(!item.edited.includes("brand"), "and not marked as the seller's edit");
       assert.equal(await c("c5").getByLabel("Prix (€)").inputValue(), "12,50");
       assert.match((await c("c5").locator("details.listing summary").textContent()) ?? "", / · 12,50 €$/);
-      await c("c5").locator("details.listing summary").click();
+      await openListing(c("c5"));
       await brand.fill("Levi's");
       await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
       await until(

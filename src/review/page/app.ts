@@ -663,6 +663,9 @@ function card(a: Article): HTMLElement {
   return el;
 }
 
+/** The listings the seller opened (by article): a card built again shows them open. */
+const openListings = new Set<string>();
+
 const TEXT_FIELDS = ["title", "price", "size", "brand"] as const;
 /** The fields the page sets with a list or a box: a refused value is one the list did not offer. */
 const SELECTS = ["condition", "category", "color", "gender", "publish", "excluded"];
@@ -745,7 +748,16 @@ function listingForm(a: Article): HTMLElement | null {
   };
   const details = h(
     "details",
-    { class: "listing", open: drafts.has(a.id) || undefined, ontoggle: build },
+    {
+      class: "listing",
+      open: drafts.has(a.id) || openListings.has(a.id) || undefined,
+      ontoggle: () => {
+        // Kept open through the renders that build the card again (a terminal's plan edit shown, a save).
+        if (details.open) openListings.add(a.id);
+        else openListings.delete(a.id);
+        build();
+      },
+    },
     h("summary", { onclick: build }, `${t(lang, "listing")} : ${item.title} · ${priceText(item.price)} €`),
     item.needs_review.length
       ? h(
@@ -815,7 +827,7 @@ function listingForm(a: Article): HTMLElement | null {
       field("excluded", check("excluded")),
       h("button", { type: "submit" }, t(lang, "save")),
     );
-  if (drafts.has(a.id)) build();
+  if (details.open) build();
   return details;
 }
 
