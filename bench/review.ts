@@ -1,16 +1,19 @@
 /**
  * Review page benchmark (npm run bench:review): 500 photos (1600x1200 JPEG with noise, ~0.78 MB each, distinct
  * bytes) in 100 articles of 5, a catalog written directly (this measures the page, not ingest), the real
- * `vbulk review` in a child process and headless Chromium. Measures, median of 3:
+ * `vbulk review` in a child process and headless Chromium. Measures, median of 3 (`--runs N`):
  *   - time to the first article card (catalog read, sent, drawn);
  *   - time to first thumbnails: navigation → the first 12 thumbnails decoded on screen, cold (.vbulk/thumbs empty)
  *     and warm (thumbnails cached on disk, fresh browser context);
  *   - time until the last article's thumbnails show after jumping to the bottom of the page (cold);
- *   - the server's peak memory (VmHWM) over the whole run.
+ *   - the server's peak memory (VmHWM) over the whole run;
+ *   - the page's size (elements, <option>s) and how long one re-render takes (« Douteux d'abord » clicked, until the
+ *     next frame) and one merge (« Fusionner » clicked, until the card is gone).
  * Prints a table; nothing is asserted.
  *
- *   npm run bench:review                  500 photos
- *   npm run bench:review -- --photos 100  fewer
+ *   npm run bench:review                                         500 photos, 100 articles of 5
+ *   npm run bench:review -- --photos 100                         fewer
+ *   npm run bench:review -- --photos 600 --per-article 1 --plan  600 articles of one photo, with plan.json
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -25,10 +28,18 @@ import { REPO } from "../test/helpers/shared.js";
 
 const argPhotos = process.argv.indexOf("--photos");
 const N = argPhotos > 0 ? Number(process.argv[argPhotos + 1]) : 500;
-const PER_ARTICLE = 5;
+const argPer = process.argv.indexOf("--per-article");
+/** A real batch has many single-photo articles: `--per-article 1` gives the page as many articles as photos. */
+const PER_ARTICLE = argPer > 0 ? Number(process.argv[argPer + 1]) : 5;
+const argRuns = process.argv.indexOf("--runs");
+/** Runs measured (the median is printed): 3 unless `--runs N` (1 for a quick look at a slow page). */
+const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 3;
+/** With plan.json (`vbulk plan` run on the catalog), every card also has its listing form. */
+const WITH_PLAN = process.argv.includes("--plan");
 const OUT = join(REPO, "bench", "out");
 const DIR = join(OUT, `review-${N}`);
-const BIN = join(REPO, "bin", "vbulk.js");
+/** VBULK_BENCH_BIN: another build's vbulk (e.g. the main branch's) to compare the page before and after a change. */
+const BIN = process.env.VBULK_BENCH_BIN ?? join(REPO, "bin", "vbulk.js");
 
 async function makePhotos(): Promise<void> {
   await mkdir(DIR, { recursive: true });
@@ -105,6 +116,13 @@ async function makePhotos(): Promise<void> {
     skipped: [],
   });
   await writeFile(join(DIR, "catalog.json"), JSON.stringify(catalog));
+  await rm(join(DIR, "plan.json"), { force: true });
+  if (WITH_PLAN)
+    await new Promise<void>((resolve, reject) =>
+      spawn(process.execPath, [BIN, "plan", DIR], { stdio: "ignore" }).on("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`vbulk plan exited ${code}`)),
+      ),
+    );
 }
 
 function startReview(rusage: string): Promise<{ child: ChildProcess; url: string }> {
@@ -156,7 +174,12 @@ async function main(): Promise<void> {
   const peaks: number[] = [];
   /** Navigation → the first article card on screen (the catalog read, sent and drawn; no thumbnail yet). */
   const cards: number[] = [];
-  for (let run = 0; run < 3; run++) {
+  /** « Douteux d'abord » clicked → the next frame drawn (the whole list re-sorted and shown again). */
+  const rerenders: number[] = [];
+  /** « Fusionner » clicked on the first card → that card's merged neighbour gone from the page. */
+  const merges: number[] = [];
+  let dom = { elements: 0, options: 0 };
+  for (let run = 0; run < RUNS; run++) {
     await rm(join(DIR, ".vbulk", "thumbs"), {
       recursive: true,
       force: true,
@@ -172,7 +195,7 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       const t0 = performance.now();
       await page.goto(url);
-      await page.locator("article.card").first().waitFor();
+      await page.locator("article.card").first().waitFor({ timeout: 180_000 });
       cards.push(performance.now() - t0);
       await waitForThumbnails(page.locator("img"), 12);
       const ms = performance.now() - t0;
@@ -191,7 +214,7 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       await page.goto(url);
-      await page.locator("article.card").last().waitFor();
+      await page.locator("article.card").last().waitFor({ timeout: 180_000 });
       const t0 = performance.now();
       await page.locator("article.card").last().scrollIntoViewIfNeeded();
       await waitForThumbnails(page.locator("article.card:last-of-type img"), PER_ARTICLE);
@@ -199,6 +222,38 @@ async function main(): Promise<void> {
       await context.close();
     }
     warm.push(await firstThumbs());
+    {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.locator("article.card").last().waitFor({ timeout: 180_000 });
+      const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
+      await frame();
+      dom = await page.evaluate(() => ({
+        elements: document.getElementsByTagName("*").length,
+        options: document.getElementsByTagName("option").length,
+      }));
+      const toggle = page.getByRole("checkbox", { name: /Douteux d'abord/ });
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        await toggle.click();
+        await frame();
+        rerenders.push(performance.now() - t0);
+      }
+      // The last run only: a merge changes the catalog the next runs would start from.
+      if (run === RUNS - 1) {
+        const count = await page.locator("article.card").count();
+        const t0 = performance.now();
+        await page.locator("article.card").first().getByRole("button", { name: "Fusionner" }).click();
+        await page
+          .locator("article.card")
+          .nth(count - 1)
+          .waitFor({ state: "detached" });
+        await frame();
+        merges.push(performance.now() - t0);
+      }
+      await context.close();
+    }
     await new Promise<void>((resolve) => {
       child.removeAllListeners("exit");
       child.on("exit", () => resolve());
@@ -209,13 +264,18 @@ async function main(): Promise<void> {
   await browser.close();
   const thumbs = await readdir(join(DIR, ".vbulk", "thumbs"));
   console.log(
-    `review page, ${N} photos in ${Math.ceil(N / PER_ARTICLE)} articles, ${cpus().length} cores, median of 3`,
+    `review page, ${N} photos in ${Math.ceil(N / PER_ARTICLE)} articles${WITH_PLAN ? " with plan.json" : ""}, ${cpus().length} cores, median of ${RUNS}`,
   );
   console.log(`  first article card shown                ${median(cards).toFixed(0)} ms`);
   console.log(`  first 12 thumbnails, cold (none cached) ${median(cold).toFixed(0)} ms`);
   console.log(`  first 12 thumbnails, warm (cached)      ${median(warm).toFixed(0)} ms`);
   console.log(`  last article's thumbnails after a jump  ${median(bottom).toFixed(0)} ms`);
   console.log(`  server peak memory (VmHWM)              ${median(peaks).toFixed(0)} MB`);
+  console.log(`  page size: ${dom.elements} elements, ${dom.options} <option>s`);
+  console.log(
+    `  re-render (« Douteux d'abord »)         ${median(rerenders).toFixed(0)} ms (of ${rerenders.map((x) => x.toFixed(0)).join(", ")})`,
+  );
+  console.log(`  one merge (« Fusionner »), until shown  ${merges.map((x) => x.toFixed(0)).join(", ")} ms`);
   console.log(`  thumbnails made in the last run: ${thumbs.length} of ${N} (lazy: only what was on screen)`);
 }
 

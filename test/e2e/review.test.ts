@@ -312,6 +312,8 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // Before: the page saved its 35.50 over the terminal's 40 and said « Enregistré. »: the terminal's edit was lost.
     const card = page.locator('[data-article="c1"]');
     const price = card.getByLabel("Prix (€)");
+    // The form is built when the listing is opened (and stays open through renders).
+    await openListing(card);
     assert.equal(await price.inputValue(), "35,50", "the French way");
     // Not typing: the page shows what a terminal sets, without a reload.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -456,18 +458,28 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // Ids are not renumbered by decisions: the fourth article is whatever id it kept.
     const fourth = before.items[3].id as string;
     const card = page.locator(`[data-article="${fourth}"]`);
-    await card.getByRole("combobox", { name: /Fusionner avec/ }).selectOption({
+    // The list is built when the seller opens it (a click, as with the mouse, or Tab to it).
+    const picker = card.getByRole("combobox", { name: /Fusionner avec/ });
+    await picker.click();
+    await picker.selectOption({
       value: before.photos.find((p: { file: string }) => p.file === before.items[4].photos[0]).sha256,
     });
-    // News from another terminal (the status file changes) re-renders the page between the pick and the click:
-    // the merge must still go to the article picked, not to the list's first one.
+    // News from another terminal (the status file changes), then a render that builds the card again (the language
+    // switched there and back) between the pick and the click: the merge must still go to the article picked, not
+    // to the list's first one.
     await page.evaluate((id) => {
       (document.querySelector(`[data-article="${id}"]`) as HTMLElement & { old?: boolean }).old = true;
       (document.activeElement as HTMLElement | null)?.blur();
     }, fourth);
     const statusFile = join(dir, ".vbulk", "status.json");
     const status = JSON.parse(await readFile(statusFile, "utf8"));
+    const polled = () => page.waitForResponse((r) => r.url().includes("/api/status"));
+    await polled();
     await writeFile(statusFile, JSON.stringify({ ...status, message: "news from another terminal" }));
+    await polled();
+    await polled();
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("button", { name: "Français" }).click();
     await page.waitForFunction(
       (id) =>
         !(document.querySelector(`[data-article="${id}"]`) as (HTMLElement & { old?: boolean }) | null)?.old,
@@ -998,6 +1010,83 @@ describe("vbulk review of a catalog.json edited or shared by someone else", () =
   });
 });
 
+describe("vbulk review of a big batch (600 articles)", { skip }, () => {
+  it("holds no list of every article per card; « Fusionner » still merges with the article picked, by mouse or keyboard", async () => {
+    // Before: every card's « Fusionner avec » listed every other article, 600 × 599 = 359 400 <option>s, so the page
+    // took tens of seconds to show and every click, decision or status news rebuilt them all (seconds each).
+    const n = 600;
+    const file = (k: number) => `IMG_${String(k).padStart(4, "0")}.jpg`;
+    const dir = await catalogFixture(
+      Array.from({ length: n }, (_, k) => ({
+        category: "t-shirt",
+        color: "rouge" as const,
+        photos: [file(k + 1)],
+      })),
+      undefined,
+      { photos: true },
+    );
+    const review = await startReview(dir, testEnv());
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const cards = page.locator("article.card");
+      await cards.nth(n - 1).waitFor();
+      const count = (selector: string) => page.evaluate((s) => document.querySelectorAll(s).length, selector);
+      assert.ok((await count("option")) <= n, `${await count("option")} <option>s for ${n} articles`);
+      const card = (id: string) => page.locator(`[data-article="${id}"]`);
+      const picker = (id: string) => card(id).getByRole("combobox", { name: `Fusionner avec (${id})` });
+      // Closed, each list shows the article « Fusionner » would merge with, as before: the first other one.
+      assert.deepEqual(await picker("c10").locator("option").allTextContents(), ["c1 · T-shirt"]);
+
+      // Opened with the mouse, the list offers every other article; the pick is kept when the focus leaves it.
+      await picker("c10").click();
+      assert.equal(await picker("c10").locator("option").count(), n - 1);
+      const sha = (k: number) => createHash("sha256").update(file(k)).digest("hex");
+      await picker("c10").selectOption({ value: sha(500) });
+      await page.getByRole("heading", { name: "c10 · T-shirt" }).click();
+      assert.ok((await count("option")) <= n, "the list given back when the seller left it");
+      // A click on a photo elsewhere builds that card again, not the others (before: all 600).
+      await page.evaluate(() => {
+        (document.querySelector('[data-article="c10"]') as HTMLElement & { old?: boolean }).old = true;
+      });
+      await card("c20")
+        .getByRole("checkbox", { name: `Sélectionner ${file(20)}` })
+        .check();
+      await page.getByRole("region", { name: /1 photo sélectionnée/ }).waitFor();
+      assert.equal(
+        await page.evaluate(
+          () => (document.querySelector('[data-article="c10"]') as HTMLElement & { old?: boolean }).old,
+        ),
+        true,
+        "an unchanged card is kept",
+      );
+      await page.getByRole("button", { name: "Tout désélectionner" }).click();
+      await card("c10").getByRole("button", { name: "Fusionner" }).click();
+      await card("c500").waitFor({ state: "detached" });
+      let catalog = await readJson(dir, "catalog.json");
+      assert.equal(catalog.items.length, n - 1);
+      assert.deepEqual(catalog.items.find((i: { id: string }) => i.id === "c10").photos, [
+        file(10),
+        file(500),
+      ]);
+
+      // With the keyboard: Tab to the list, an arrow picks the next article, Tab and Enter on « Fusionner ».
+      await picker("c1").focus();
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+      await cards.nth(n - 2).waitFor({ state: "detached" });
+      catalog = await readJson(dir, "catalog.json");
+      assert.deepEqual(catalog.items.find((i: { id: string }) => i.id === "c1").photos, [file(1), file(3)]);
+      assert.ok((await count("option")) <= n);
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+});
+
 describe("vbulk review page words (French first)", { skip, concurrency: false }, () => {
   let dir: string;
   let review: Review;
@@ -1119,6 +1208,7 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     await page.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
     assert.equal((await readJson(dir, "plan.json")).items[2].category, "jeans");
     assert.equal(await card("c3").locator("h2").textContent(), "c3 · Jean");
+    await card("c1").getByLabel("Fusionner avec (c1)").focus();
     const merge = await card("c1").getByLabel("Fusionner avec (c1)").locator("option").allTextContents();
     assert.ok(merge.includes("c3 · Jean"), merge.join(", "));
     assert.ok(merge.includes("c2 · type non reconnu (à choisir)"), "an article with no type chosen says so");
@@ -1223,7 +1313,7 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       assert.ok(!item.edited.includes("brand"), "and not marked as the seller's edit");
       assert.equal(await c("c5").getByLabel("Prix (€)").inputValue(), "12,50");
       assert.match((await c("c5").locator("details.listing summary").textContent()) ?? "", / · 12,50 €$/);
-      await c("c5").locator("details.listing summary").click();
+      await openListing(c("c5"));
       await brand.fill("Levi's");
       await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
       await until(

@@ -19,6 +19,9 @@ export async function catalogFixture(
     id?: string;
   }[],
   dir?: string,
+  /** With `photos`, catalog.json also describes each named photo (a made-up sha256): the review page can then move
+   *  and merge them; the files themselves need not exist. */
+  options: { photos?: boolean } = {},
 ): Promise<string> {
   const out = dir ?? (await tempDir("vbulk-plan-"));
   await mkdir(out, { recursive: true });
@@ -54,7 +57,25 @@ export async function catalogFixture(
       ...(a.color_shade ? { color_shade: a.color_shade } : {}),
       ...(a.color2 ? { color2: a.color2 } : {}),
     })),
-    photos: [],
+    photos: options.photos
+      ? articles.flatMap((a, k) =>
+          a.photos.map((file) => ({
+            file,
+            sha256: sha(file),
+            width: 100,
+            height: 100,
+            format: "jpeg",
+            captured_at: null,
+            name_order: 0,
+            ahash: "0".repeat(16),
+            phash: "0".repeat(16),
+            article: `c${k + 1}`,
+            duplicate_of: null,
+            color: a.color,
+            color_score: 0.9,
+          })),
+        )
+      : [],
     errors: [],
     skipped: [],
   });

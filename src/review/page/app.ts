@@ -248,7 +248,31 @@ const img = (sha: string | null, kind: "thumb" | "photo") =>
 
 /** An article's type: the plan's when it has the article (the seller may have chosen it), else the catalog's. */
 function categoryOf(a: Article): string {
-  return state?.plan?.items.find((i) => i.cluster_id === a.id)?.category ?? a.category;
+  return planItem(a.id)?.category ?? a.category;
+}
+
+/** The state's articles and plan items by id and by anchor photo, made once per state (a render asks 600 times). */
+const indexes = new WeakMap<
+  State,
+  { items: Map<string, PlanItem>; byAnchor: Map<string, Article>; articles: Map<string, Article> }
+>();
+function indexOf(s: State) {
+  let index = indexes.get(s);
+  if (!index) {
+    const articles = s.catalog?.articles ?? [];
+    index = {
+      items: new Map((s.plan?.items ?? []).map((i) => [i.cluster_id, i])),
+      byAnchor: new Map(articles.map((a) => [a.photos[0]?.sha ?? "", a])),
+      articles: new Map(articles.map((a) => [a.id, a])),
+    };
+    indexes.set(s, index);
+  }
+  return index;
+}
+
+/** The plan's listing for an article, if the plan has it. */
+function planItem(id: string): PlanItem | undefined {
+  return state ? indexOf(state).items.get(id) : undefined;
 }
 
 /** A price as the page's language writes it: « 12,50 » in French, "12.50" in English, « 20 » for a round one. */
@@ -489,6 +513,12 @@ function openLarge(p: Photo): void {
  */
 const choices = new Map<string, string>();
 
+/** An article as the merge and move lists name it: « c3 · Jean », its value the article's first photo. */
+function articleOption(a: Article, picked: string | undefined): HTMLOptionElement {
+  const sha = a.photos[0]?.sha ?? "";
+  return h("option", { value: sha, selected: sha === picked }, `${a.id} · ${labelName(categoryOf(a))}`);
+}
+
 /** A list of articles to pick from, showing (and remembering) the seller's pick under `key`. */
 function articlePicker(key: string, label: string, articles: Article[]): HTMLSelectElement {
   const picked = choices.get(key);
@@ -498,11 +528,61 @@ function articlePicker(key: string, label: string, articles: Article[]): HTMLSel
       "aria-label": label,
       onchange: (e: Event) => choices.set(key, (e.target as HTMLSelectElement).value),
     },
-    ...articles.map((a) => {
-      const sha = a.photos[0]?.sha ?? "";
-      return h("option", { value: sha, selected: sha === picked }, `${a.id} · ${labelName(categoryOf(a))}`);
-    }),
+    ...articles.map((a) => articleOption(a, picked)),
   ) as HTMLSelectElement;
+}
+
+/**
+ * The article a card's « Fusionner » merges with: the seller's pick while that article exists, else the first other
+ * article of the catalog (what the full list showed first before).
+ */
+function mergeTarget(a: Article): Article | undefined {
+  const picked = choices.get(`merge:${a.id}`);
+  const chosen = picked === undefined || !state ? undefined : indexOf(state).byAnchor.get(picked);
+  if (chosen && chosen.id !== a.id) return chosen;
+  return state?.catalog?.articles.find((x) => x.id !== a.id);
+}
+
+/**
+ * A card's « Fusionner avec » list. Closed, it holds one entry, the article it will merge with; the list of every
+ * other article is built when the seller opens it (focus, click, touch) and given back when the focus leaves it.
+ * Before, every card held a list of every other article: 133 articles made 17 556 <option>s and 636 made 403 860,
+ * so the page took a minute to show and every click rebuilt them all (seconds to tens of seconds).
+ */
+function mergePicker(a: Article): HTMLSelectElement {
+  const key = `merge:${a.id}`;
+  const target = mergeTarget(a);
+  const open = () => {
+    if (select.dataset.full || !state?.catalog) return;
+    const value = select.value;
+    select.replaceChildren(
+      ...state.catalog.articles.filter((x) => x.id !== a.id).map((x) => articleOption(x, value)),
+    );
+    select.dataset.full = "1";
+  };
+  const select = h(
+    "select",
+    {
+      "aria-label": `${t(lang, "mergeWith")} (${a.id})`,
+      onchange: () => {
+        choices.set(key, select.value);
+        // The card already shows the pick: the next render keeps it rather than building it again.
+        const kept = cards.get(a.id);
+        if (kept?.el.contains(select)) kept.inputs = cardInputs(a);
+      },
+      onfocus: open,
+      onpointerdown: open,
+      onmousedown: open,
+      onkeydown: open,
+      onblur: () => {
+        const picked = select.selectedOptions[0];
+        select.replaceChildren(...(picked ? [picked] : []));
+        delete select.dataset.full;
+      },
+    },
+    target ? articleOption(target, target.photos[0]?.sha ?? "") : null,
+  ) as HTMLSelectElement;
+  return select;
 }
 
 function selectionBar(articles: Article[]): HTMLElement | null {
@@ -555,10 +635,10 @@ function selectionBar(articles: Article[]): HTMLElement | null {
   );
 }
 
-function card(a: Article, articles: Article[]): HTMLElement {
+function card(a: Article): HTMLElement {
   const anchor = a.photos[0]?.sha ?? "";
-  const others = articles.filter((x) => x.id !== a.id);
-  const mergeSelect = articlePicker(`merge:${a.id}`, `${t(lang, "mergeWith")} (${a.id})`, others);
+  const others = (state?.catalog?.articles.length ?? 0) > 1;
+  const mergeSelect = mergePicker(a);
   const el = h(
     "article",
     {
@@ -603,7 +683,7 @@ function card(a: Article, articles: Article[]): HTMLElement {
       ),
     ),
     h("div", { class: "strip", title: t(lang, "dropHere") }, ...a.photos.map((p) => photoTile(p, a))),
-    others.length
+    others
       ? h(
           "div",
           { class: "row" },
@@ -626,12 +706,15 @@ function card(a: Article, articles: Article[]): HTMLElement {
   return el;
 }
 
+/** The listings the seller opened (by article): a card built again shows them open. */
+const openListings = new Set<string>();
+
 const TEXT_FIELDS = ["title", "price", "size", "brand"] as const;
 /** The fields the page sets with a list or a box: a refused value is one the list did not offer. */
 const SELECTS = ["condition", "category", "color", "gender", "publish", "excluded"];
 
 function listingForm(a: Article): HTMLElement | null {
-  const item = state?.plan?.items.find((i) => i.cluster_id === a.id);
+  const item = planItem(a.id);
   if (!item) return null;
   const draft = drafts.get(a.id) ?? {};
   // A price in the page's language (« 12,50 »); "Unknown", vbulk's word for no brand, as an empty field.
@@ -701,10 +784,24 @@ function listingForm(a: Article): HTMLElement | null {
       onchange: (e: Event) => setDraft(f, String((e.target as HTMLInputElement).checked)),
     });
   const meta = state!.meta;
-  return h(
+  // The form (its lists: ~60 <option>s) is built when the listing is opened: 600 closed listings made 35 000
+  // <option>s and most of the 15 s the page took to show. A click on the summary builds it before it opens.
+  const build = () => {
+    if (!details.querySelector("form")) details.append(form());
+  };
+  const details = h(
     "details",
-    { class: "listing", open: drafts.has(a.id) || undefined },
-    h("summary", {}, `${t(lang, "listing")} : ${item.title} · ${priceText(item.price)} €`),
+    {
+      class: "listing",
+      open: drafts.has(a.id) || openListings.has(a.id) || undefined,
+      ontoggle: () => {
+        // Kept open through the renders that build the card again (a terminal's plan edit shown, a save).
+        if (details.open) openListings.add(a.id);
+        else openListings.delete(a.id);
+        build();
+      },
+    },
+    h("summary", { onclick: build }, `${t(lang, "listing")} : ${item.title} · ${priceText(item.price)} €`),
     item.needs_review.length
       ? h(
           "p",
@@ -712,6 +809,8 @@ function listingForm(a: Article): HTMLElement | null {
           t(lang, "needsReview", { r: item.needs_review.map(reviewReason).join("; ") }),
         )
       : null,
+  );
+  const form = () =>
     h(
       "form",
       {
@@ -773,8 +872,9 @@ function listingForm(a: Article): HTMLElement | null {
       drafts.has(a.id)
         ? h("button", { type: "button", onclick: () => discardListing(a.id) }, t(lang, "discard"))
         : null,
-    ),
-  );
+    );
+  if (details.open) build();
+  return details;
 }
 
 const timers = new Map<string, number>();
@@ -1043,7 +1143,7 @@ function actions(): HTMLElement {
             "button",
             {
               type: "button",
-              class: publishSwitch ? "danger" : "",
+              class: publishSwitch ? "run danger" : "run",
               disabled: activity?.job?.running || undefined,
               onclick: async () => {
                 try {
@@ -1176,9 +1276,60 @@ function aside(
   );
 }
 
+/** The cards as last built, by article, with what each was built from (cardInputs): a render reuses those unchanged. */
+const cards = new Map<string, { inputs: string; el: HTMLElement }>();
+/** The list of cards, kept across renders: a reused card stays in place (its photos, its open listing, its focus). */
+const grid = h("main", { class: "grid" });
+
+/**
+ * Everything card() shows for an article, as one string: the article, its listing, what the seller typed or picked
+ * for it and the page's language. A card whose inputs did not change since the last render is kept as it is; before,
+ * each render (a decision, a click on a photo, « Douteux d'abord ») rebuilt all of them. Anything card() comes to
+ * read must be added here.
+ */
+function cardInputs(a: Article): string {
+  const target = mergeTarget(a);
+  return JSON.stringify([
+    lang,
+    a,
+    planItem(a.id) ?? null,
+    drafts.get(a.id) ?? null,
+    a.photos.map((p) => selected.has(p.sha ?? "")),
+    [...fieldErrors].filter(([k]) => k.startsWith(`${a.id}.`)).map(([k, text]) => [k, text()]),
+    target ? [target.photos[0]?.sha, target.id, categoryOf(target)] : null,
+  ]);
+}
+
+/** The cards of these articles in this order, built again only where their inputs changed. */
+function renderCards(articles: Article[]): void {
+  const shown = new Set<string>();
+  const els = articles.map((a) => {
+    shown.add(a.id);
+    const inputs = cardInputs(a);
+    const kept = cards.get(a.id);
+    if (kept?.inputs === inputs) return kept.el;
+    const el = card(a);
+    cards.set(a.id, { inputs, el });
+    return el;
+  });
+  for (const id of cards.keys()) if (!shown.has(id)) cards.delete(id);
+  // Moves only the cards out of place: an unchanged list is left untouched (no node leaves the page).
+  let next = grid.firstChild;
+  for (const el of els) {
+    if (el === next) next = next.nextSibling;
+    else grid.insertBefore(el, next);
+  }
+  while (next) {
+    const after: ChildNode | null = next.nextSibling;
+    next.remove();
+    next = after;
+  }
+}
+
 function render(): void {
   const focused = document.activeElement?.id;
-  root.replaceChildren();
+  // The list of cards stays on the page (renderCards updates it); everything else is built again.
+  for (const child of [...root.children]) if (child !== grid) child.remove();
   document.documentElement.lang = lang;
   const top = h(
     "header",
@@ -1197,7 +1348,11 @@ function render(): void {
       t(lang, "lang"),
     ),
   );
-  root.append(top);
+  root.prepend(top);
+  if (!state?.catalog) {
+    grid.remove();
+    cards.clear();
+  }
   if (!state) {
     const refused = message();
     root.append(
@@ -1264,7 +1419,8 @@ function render(): void {
       (x, y) => Number(y.confidence === "low") - Number(x.confidence === "low") || x.cohesion - y.cohesion,
     );
   const shown = message();
-  root.append(
+  if (grid.parentNode !== root) root.append(grid);
+  grid.before(
     h(
       "p",
       { class: "summary" },
@@ -1306,7 +1462,9 @@ function render(): void {
     shown.text ? noticeView(shown, { class: "message", role: "status" }) : "",
     selectionBar(cat.articles) ?? "",
     actions(),
-    h("main", { class: "grid" }, ...articles.map((a) => card(a, cat.articles))),
+  );
+  renderCards(articles);
+  grid.after(
     aside(t(lang, "duplicates"), cat.duplicates, true) ?? "",
     aside(t(lang, "dropped"), cat.dropped, false) ?? "",
     cat.errors.length
@@ -1349,7 +1507,10 @@ async function poll(): Promise<void> {
       (terminalIngest && next.status?.state !== "running");
     activity = next;
     if (ingestEnded || !state || loadRefused) await reload();
-    if (changed && !document.querySelector("dialog[open]") && !root.contains(document.activeElement))
+    // With articles shown, the news is only the activity under « Créer les brouillons »: that part is updated, the
+    // cards are left alone (before, each poll with news rebuilt the whole page: seconds with 600 articles).
+    if (changed && state?.catalog) showActivity();
+    else if (changed && !document.querySelector("dialog[open]") && !root.contains(document.activeElement))
       render();
     else if (changed) {
       const view = activityView();
@@ -1369,6 +1530,18 @@ async function poll(): Promise<void> {
     if (err instanceof ServerGone) showServerDown();
   }
   setTimeout(poll, state?.meta.pollMs ?? 1000);
+}
+
+/** Shows the latest activity (a run's progress and outcome) and whether a run is going on, without a render. */
+function showActivity(): void {
+  const section = root.querySelector("section.actions");
+  if (!section) return;
+  const view = activityView();
+  const shown = section.querySelector(":scope > .activity");
+  if (shown) shown.replaceWith(view ?? "");
+  else if (view) section.append(view);
+  const run = section.querySelector<HTMLButtonElement>("button.run");
+  if (run) run.disabled = Boolean(activity?.job?.running);
 }
 
 /** Says at the top, without a full render (the caret stays where the seller types), that the server is gone. */
