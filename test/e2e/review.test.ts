@@ -1400,9 +1400,10 @@ describe("vbulk review: typed values and grouping decisions", { skip }, () => {
       await openListing(card);
       await card.getByLabel("Titre").fill("Robe violette soie");
       const merge = async () => {
-        await card
-          .getByRole("combobox", { name: /Fusionner avec/ })
-          .selectOption({ value: sha(large.photos[0]!) });
+        // The list is filled when the seller opens it.
+        const picker = card.getByRole("combobox", { name: /Fusionner avec/ });
+        await picker.click();
+        await picker.selectOption({ value: sha(large.photos[0]!) });
         await card.getByRole("button", { name: "Fusionner" }).click();
       };
       await merge();
