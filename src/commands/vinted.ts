@@ -19,6 +19,7 @@ import {
   type ExecuteResult,
   fieldsDigest,
   selectItems,
+  photosToSend,
   writesNeeded,
 } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
@@ -399,7 +400,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     );
     const photos = ready.reduce(
       (n, i) =>
-        n + i.photos.filter((p) => journal.data.items[i.cluster_id]?.photos[p]?.state !== "sent").length,
+        n + photosToSend(i, journal.data.items[i.cluster_id]),
       0,
     );
     const eta = estimateMs(writes, toPublish.length, budget.state, config.execute);
@@ -443,7 +444,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
           io.err(`These ${toPublish.length} articles will be PUBLISHED on ${site} (visible to everyone):`);
           for (const i of toPublish) {
             const j = journal.data.items[i.cluster_id];
-            const changed = j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(i);
+            const changed = j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(i, j);
             io.err(
               `  ${i.cluster_id}  ${i.title}  ${i.price} €${changed ? "  (plan changed: the draft is updated first)" : ""}`,
             );

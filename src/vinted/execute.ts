@@ -151,8 +151,32 @@ export async function checkItem(dir: string, item: PlanItem): Promise<string[]> 
   return problems;
 }
 
-/** Digest of what a draft carries: a different digest means the plan changed since the draft was sent. */
-export function fieldsDigest(item: PlanItem): string {
+/**
+ * The journal's name for each of the article's photos: its own name, or, for a photo renamed since it was sent, the
+ * name it was sent under (same content: plan.json's photo_sha256 against the journal's sha256). A renamed photo is
+ * one Vinted already holds: sending it again would be a write for nothing and a second copy of it on the draft.
+ * Journals of older vbulk record no content: their photos are known by name only.
+ */
+export function sentNames(item: PlanItem, j: JournalItem | undefined): string[] {
+  const content = item.photo_sha256?.length === item.photos.length ? item.photo_sha256 : undefined;
+  if (!j || !content) return item.photos;
+  const own = new Set(item.photos);
+  const renamed = new Map<string, string>();
+  for (const [name, p] of Object.entries(j.photos))
+    if (p.state === "sent" && p.sha256 !== undefined && !own.has(name) && !renamed.has(p.sha256))
+      renamed.set(p.sha256, name);
+  return item.photos.map((name, k) => {
+    if (j.photos[name]) return name;
+    const was = renamed.get(content[k]!);
+    // One upload stands for one photo: a second file of the same content is sent on its own.
+    if (was !== undefined) renamed.delete(content[k]!);
+    return was ?? name;
+  });
+}
+
+/** Digest of what a draft carries: a different digest means the plan changed since the draft was sent (a photo
+ *  renamed since counts under the name it was sent under: the draft holds it already). */
+export function fieldsDigest(item: PlanItem, j?: JournalItem): string {
   const f = {
     title: item.title,
     description: item.description,
@@ -163,7 +187,7 @@ export function fieldsDigest(item: PlanItem): string {
     status_id: item.vinted.status_id,
     color_ids: item.vinted.color_ids,
     package_size_id: item.vinted.package_size_id,
-    photos: item.photos,
+    photos: sentNames(item, j),
   };
   return createHash("sha256").update(JSON.stringify(f)).digest("hex").slice(0, 16);
 }
@@ -192,14 +216,19 @@ function holdersOf(sent: string[], j: JournalItem, items: PlanItem[]): string[] 
     .map((i) => i.cluster_id);
 }
 
+/** How many of the article's photos are not on Vinted yet (by name, or by content for a renamed one). */
+export function photosToSend(item: PlanItem, j: JournalItem | undefined): number {
+  return sentNames(item, j).filter((p) => j?.photos[p]?.state !== "sent").length;
+}
+
 /** The writes an article still needs (photos not sent, the draft or its update, the completion). */
 export function writesNeeded(item: PlanItem, j: JournalItem | undefined, publish: boolean): number {
   if (j?.publish?.state === "done") return 0;
   // A draft of another garment is left to the seller (needs_manual), with no write.
-  if (j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(item) && otherGarment(item, j))
+  if (j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(item, j) && otherGarment(item, j))
     return 0;
-  const photos = item.photos.filter((p) => j?.photos[p]?.state !== "sent").length;
-  const draft = j?.draft?.state !== "created" ? 1 : j.draft.fields !== fieldsDigest(item) ? 1 : 0;
+  const photos = photosToSend(item, j);
+  const draft = j?.draft?.state !== "created" ? 1 : j.draft.fields !== fieldsDigest(item, j) ? 1 : 0;
   return photos + draft + (publish && item.publish ? 1 : 0);
 }
 
@@ -292,11 +321,12 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   const uploadPhotos = async (item: PlanItem, j: JournalItem): Promise<number[]> => {
     j.upload_session_id ??= newUploadSession();
     const ids: number[] = [];
+    const names = sentNames(item, j);
     for (const [k, rel] of item.photos.entries()) {
       // Its content too, so a later run knows which garment the draft was made for (checkSameGarment).
       const content = item.photo_sha256?.length === item.photos.length ? item.photo_sha256[k] : undefined;
       const sha = content ? { sha256: content } : {};
-      const known = j.photos[rel];
+      const known = j.photos[names[k]!];
       if (known?.state === "sent" && known.photo_id !== undefined) {
         ids.push(known.photo_id);
         continue;
@@ -424,7 +454,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     j: JournalItem,
     r: ExecuteResult,
   ): Promise<"manual" | undefined> => {
-    const digest = fieldsDigest(item);
+    const digest = fieldsDigest(item, j);
     if (j.draft?.state === "sending") {
       // The create went and its answer never came (a kill, a timeout, a 5xx): Vinted may have made the draft. A
       // draft is adopted only when it is provably this article's: titled as sent AND holding a photo this
@@ -590,7 +620,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         return;
       }
     }
-    const photoIds = item.photos
+    const photoIds = sentNames(item, j)
       .map((p) => j.photos[p]?.photo_id)
       .filter((x): x is number => x !== undefined);
     // The completion carries the plan's current fields: what goes public is what the confirmation showed.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -946,6 +946,41 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const again = await cli(["execute", dir, "--yes", "--only", "c2", "--json"]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(replica.items.get(Number(drafted.items.c2.draft.id))!.fields.price, 31);
+  });
+
+  it("a photo renamed after its upload is not uploaded again: the draft keeps it, a later edit updates it once", async () => {
+    // A seller renames IMG_0007.jpg to jeans-back.jpg after the drafts were made, then changes c3's price. Before,
+    // execute knew sent photos by name only: it uploaded the same picture again (a write for nothing) and the
+    // draft's update carried a second copy of it in place of the first.
+    await fresh();
+    const dir = await planned();
+    const articles = (back: string) => [
+      { category: "hoodie", color: "noir" as const, photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+      { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+      { category: "jeans", color: "bleu" as const, photos: ["IMG_0006.jpg", back] },
+    ];
+    await catalogFixture(articles("IMG_0007.jpg"), dir, { photos: true, content: true });
+    assert.equal((await cli(["plan", dir])).code, 0);
+    assert.equal((await cli(["execute", dir, "--yes"])).code, 0);
+    const draftId = Number((await journalOf(dir)).items.c3.draft.id);
+    const photosBefore = [...replica.items.get(draftId)!.photo_ids];
+    const uploads = replica.photoUploads.length;
+    await rename(join(dir, "IMG_0007.jpg"), join(dir, "jeans-back.jpg"));
+    await catalogFixture(articles("jeans-back.jpg"), dir, { photos: true, content: true });
+    assert.equal((await cli(["plan", dir])).code, 0);
+    const unchanged = await cli(["execute", dir, "--yes"]);
+    assert.equal(unchanged.code, 0, unchanged.stderr);
+    assert.match(unchanged.stderr, /0 photos to upload; 0 writes/);
+    assert.equal(replica.photoUploads.length, uploads, "no photo sent again for a rename");
+    assert.equal((await cli(["plan", dir, "--set", "c3.price=25"])).code, 0);
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /0 photos to upload; 1 writes/);
+    assert.equal(replica.photoUploads.length, uploads, "no photo sent again for a rename");
+    const draft = replica.items.get(draftId)!;
+    assert.equal(draft.fields.price, 25);
+    assert.deepEqual(draft.photo_ids, photosBefore, "the draft keeps its photos, no second copy");
+    noPhotoTwice();
   });
 
   it("one execute at a time per account: another one (a terminal or the review page) sends nothing and says which runs", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Catalog, CatalogSchema } from "../../src/store/catalog.js";
 import { tempDir } from "./run.js";
@@ -21,11 +21,19 @@ export async function catalogFixture(
   dir?: string,
   /** With `photos`, catalog.json also describes each named photo (a made-up sha256): the review page can then move
    *  and merge them; the files themselves need not exist. */
-  options: { photos?: boolean } = {},
+  options: {
+    photos?: boolean;
+    /** With `photos`, each photo's sha256 is its file's content (as ingest records it), so a renamed file keeps it. */
+    content?: boolean;
+  } = {},
 ): Promise<string> {
   const out = dir ?? (await tempDir("vbulk-plan-"));
   await mkdir(out, { recursive: true });
   const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+  const bytes = new Map<string, string>();
+  if (options.content)
+    for (const f of articles.flatMap((a) => a.photos))
+      bytes.set(f, createHash("sha256").update(await readFile(join(out, f))).digest("hex"));
   const catalog: Catalog = CatalogSchema.parse({
     schemaVersion: 1,
     generator: "vbulk test",
@@ -61,7 +69,7 @@ export async function catalogFixture(
       ? articles.flatMap((a, k) =>
           a.photos.map((file) => ({
             file,
-            sha256: sha(file),
+            sha256: bytes.get(file) ?? sha(file),
             width: 100,
             height: 100,
             format: "jpeg",
