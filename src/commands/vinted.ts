@@ -18,8 +18,8 @@ import {
   type ExecuteEvent,
   type ExecuteResult,
   fieldsDigest,
-  selectItems,
   photosToSend,
+  selectItems,
   writesNeeded,
 } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
@@ -398,11 +398,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       (n, i) => n + writesNeeded(i, journal.data.items[i.cluster_id], publishing),
       0,
     );
-    const photos = ready.reduce(
-      (n, i) =>
-        n + photosToSend(i, journal.data.items[i.cluster_id]),
-      0,
-    );
+    const photos = ready.reduce((n, i) => n + photosToSend(i, journal.data.items[i.cluster_id]), 0);
     const eta = estimateMs(writes, toPublish.length, budget.state, config.execute);
     const e = config.execute;
     io.err(

@@ -955,7 +955,11 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     await fresh();
     const dir = await planned();
     const articles = (back: string) => [
-      { category: "hoodie", color: "noir" as const, photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+      {
+        category: "hoodie",
+        color: "noir" as const,
+        photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"],
+      },
       { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
       { category: "jeans", color: "bleu" as const, photos: ["IMG_0006.jpg", back] },
     ];

@@ -33,7 +33,12 @@ export async function catalogFixture(
   const bytes = new Map<string, string>();
   if (options.content)
     for (const f of articles.flatMap((a) => a.photos))
-      bytes.set(f, createHash("sha256").update(await readFile(join(out, f))).digest("hex"));
+      bytes.set(
+        f,
+        createHash("sha256")
+          .update(await readFile(join(out, f)))
+          .digest("hex"),
+      );
   const catalog: Catalog = CatalogSchema.parse({
     schemaVersion: 1,
     generator: "vbulk test",
