@@ -22,7 +22,7 @@ import {
   wholeNumber,
 } from "./options.js";
 import { createIo, type Io, ingestRenderer } from "./render.js";
-import { onStopSignal } from "./signals.js";
+import { onStopSignal, stoppedBy } from "./signals.js";
 
 interface RawIngestOptions {
   out?: string;
@@ -137,12 +137,16 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
     atOnce:
       "interrupted: stopped at once by a second signal; what was finished is saved; run the same command again to resume.",
   });
-  const prepared = await prepareIngest({ source, outDir: raw.out, config: checked, stage: "model" }).catch(
-    (err: unknown) => {
-      stopListening();
-      throw err;
-    },
-  );
+  const prepared = await prepareIngest({
+    source,
+    outDir: raw.out,
+    config: checked,
+    stage: "model",
+    stoppedBy,
+  }).catch((err: unknown) => {
+    stopListening();
+    throw err;
+  });
   // So that `vbulk status ./photos` finds this run in the --out folder.
   const unrecorded = raw.out ? await recordOutFolder(source, prepared.src.outDir) : null;
   const renderer = ingestRenderer(io);

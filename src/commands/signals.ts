@@ -18,6 +18,14 @@ export function interruptedExitCode(): number {
   return 128 + constants.signals[received ?? "SIGINT"];
 }
 
+/** What stopped the run, in a seller's words: "Ctrl-C" unless SIGTERM or SIGHUP came first. */
+export function stoppedBy(): string {
+  if (received === "SIGTERM")
+    return "SIGTERM (a stop request: timeout, kill, systemd, docker stop, a CI time-out)";
+  if (received === "SIGHUP") return "SIGHUP (the terminal or SSH session closed)";
+  return "Ctrl-C";
+}
+
 /**
  * Listens for SIGINT, SIGTERM and SIGHUP while a run is in progress: the first calls `stop` (the run ends itself,
  * saves what it did, exits with interruptedExitCode()); a second quits at once, still printing what a single one

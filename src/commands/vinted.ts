@@ -10,7 +10,7 @@ import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { type PlanItem, readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
 import { readCatalog } from "../store/catalog.js";
-import { INTERRUPTED_MESSAGE } from "../store/status.js";
+import { interruptedMessage } from "../store/status.js";
 import { checkDisplay } from "../vinted/browser.js";
 import {
   checkItem,
@@ -44,7 +44,7 @@ import { checkSessionReadable, configDir, loadSession } from "../vinted/session.
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
-import { interruptedExitCode, onStopSignal } from "./signals.js";
+import { interruptedExitCode, onStopSignal, stoppedBy } from "./signals.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 /** Registers login, auth check, doctor, vinted sync and execute. */
@@ -487,7 +487,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       json: io.json,
       stop: () => {
         io.err(
-          "Ctrl-C: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.",
+          `${stoppedBy()}: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.`,
         );
         controller.abort();
       },
@@ -534,7 +534,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       await progress.finish(
         controller.signal.aborted ? "interrupted" : "failed",
         controller.signal.aborted
-          ? INTERRUPTED_MESSAGE
+          ? interruptedMessage(stoppedBy())
           : redact(err instanceof Error ? err.message : String(err)),
       );
       throw err;

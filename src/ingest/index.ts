@@ -20,7 +20,7 @@ import {
 } from "../store/decisions.js";
 import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
-import { INTERRUPTED_MESSAGE, StatusWriter } from "../store/status.js";
+import { interruptedMessage, StatusWriter } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
 import { applySellerDecisions } from "./decisions.js";
 import { describeArticles, fingerprint } from "./describe.js";
@@ -82,6 +82,8 @@ export async function prepareIngest(opts: {
   outDir?: string | undefined;
   config: Config;
   stage?: string;
+  /** What stopped the run when it was stopped (the command knows: Ctrl-C, SIGTERM, SIGHUP); Ctrl-C by default. */
+  stoppedBy?: () => string;
 }): Promise<PreparedIngest> {
   const { config } = opts;
   const src = await resolveSource(opts.source, opts.outDir);
@@ -139,10 +141,10 @@ export async function prepareIngest(opts: {
     },
     async fail(err, interrupted) {
       photos.close();
-      // Node's own words for an abort ("This operation was aborted") tell a seller nothing: say it was Ctrl-C.
+      // Node's own words for an abort ("This operation was aborted") tell a seller nothing: say what stopped it.
       await status.finish(
         interrupted ? "interrupted" : "failed",
-        interrupted ? INTERRUPTED_MESSAGE : messageOf(err),
+        interrupted ? interruptedMessage(opts.stoppedBy?.()) : messageOf(err),
       );
       await release();
     },

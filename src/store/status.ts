@@ -6,8 +6,10 @@ import { STATE_DIR } from "../sources/classify.js";
 import { readJsonFile } from "./read.js";
 
 export const STATUS_FILE = "status.json";
-/** The status message of a run stopped by Ctrl-C (the commands' only abort signal). */
-export const INTERRUPTED_MESSAGE = "stopped by Ctrl-C; what was done is kept";
+/** The status message of a run stopped by Ctrl-C, or by what `by` names (commands/signals.ts stoppedBy). */
+export function interruptedMessage(by = "Ctrl-C"): string {
+  return `stopped by ${by}; what was done is kept`;
+}
 
 export const StatusSchema = z.object({
   schemaVersion: z.literal(1),

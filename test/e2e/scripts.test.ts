@@ -136,6 +136,9 @@ describe("SIGTERM, SIGHUP and a second Ctrl-C end a run like Ctrl-C does (audit-
       assert.match(r.stderr, /^interrupted: /m);
       const s = JSON.parse((await runCli(["status", dir, "--json"])).stdout);
       assert.equal(s.state, "interrupted");
+      // status names what stopped it: a cron job's `timeout` is not the seller's Ctrl-C.
+      const by = signals[0] === "SIGINT" ? "Ctrl-C" : signals[0];
+      assert.match(s.message, new RegExp(`^stopped by ${by}`));
     });
   }
 });
