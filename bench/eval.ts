@@ -346,6 +346,61 @@ async function run(set: LabelledSet, order: Order, config: Config) {
   return { score: scoreStep(step, item), step, photos, item };
 }
 
+/**
+ * --mixed: two shoots in one folder, one after the other in shooting order (no capture times), as a seller who
+ * puts several sessions into one batch: every multi-photo set after every other set, and before it. Printed per
+ * pair: each part's exact articles in the mix against the same set grouped alone.
+ */
+async function mixed(sets: LabelledSet[], config: Config): Promise<void> {
+  const multi = sets.filter((s) => new Set(s.item).size < s.item.length);
+  const alone = new Map<string, number>();
+  for (const s of sets) alone.set(s.name, (await run(s, "shooting", config)).score.exact);
+  const rows = [
+    "",
+    "two shoots in one folder (shooting order, no capture times): exact articles of each part, mixed vs alone",
+    "| first | then | photos | first part | then part |",
+    "|---|---|---|---|---|",
+  ];
+  const worst: number[] = [];
+  for (const a of multi)
+    for (const b of sets.filter((x) => x !== a))
+      for (const [first, then] of [
+        [b, a],
+        [a, b],
+      ] as const) {
+        const photos = [...first.photos, ...then.photos];
+        const item = [
+          ...first.item.map((i) => `${first.name}/${i}`),
+          ...then.item.map((i) => `${then.name}/${i}`),
+        ];
+        const step = await groupArticles(photos, config, () => {});
+        const articleOf = new Map<number, number>();
+        step.articles.forEach((m, k) => {
+          for (const i of m) articleOf.set(i, k);
+        });
+        const size = new Map<number, number>();
+        for (const i of step.kept) size.set(articleOf.get(i)!, (size.get(articleOf.get(i)!) ?? 0) + 1);
+        // A garment is exact when its kept photos form one article holding nothing else (of either shoot).
+        const part = (set: LabelledSet) => {
+          const byGarment = new Map<string, number[]>();
+          for (const i of step.kept)
+            if (item[i]!.startsWith(`${set.name}/`))
+              byGarment.set(item[i]!, [...(byGarment.get(item[i]!) ?? []), i]);
+          const exact = [...byGarment.values()].filter(
+            (m) =>
+              m.every((i) => articleOf.get(i) === articleOf.get(m[0]!)) &&
+              size.get(articleOf.get(m[0]!)!) === m.length,
+          ).length;
+          const x = exact / byGarment.size;
+          worst.push(x - alone.get(set.name)!);
+          return `${pct(x)} (alone ${pct(alone.get(set.name)!)})`;
+        };
+        rows.push(`| ${first.name} | ${then.name} | ${photos.length} | ${part(first)} | ${part(then)} |`);
+      }
+  rows.push(`worst drop against alone: ${pct(-Math.min(...worst))}`);
+  console.log(rows.join("\n"));
+}
+
 async function sweep(sets: LabelledSet[]): Promise<void> {
   const multi = sets.filter((s) => new Set(s.item).size < s.item.length);
   const single = sets.filter((s) => new Set(s.item).size === s.item.length);
@@ -591,6 +646,7 @@ async function main() {
     for (const set of sets.filter((s) => new Set(s.item).size < s.item.length))
       console.log(listErrors(set, shooting.get(set.name)!));
   console.log(`\n${await evalDuplicates(config)}`);
+  if (process.argv.includes("--mixed")) await mixed(sets, config);
   if (process.argv.includes("--small")) await smallBatches(sets, config);
   if (process.argv.includes("--small-ordered")) await smallOrdered(sets, config);
   if (process.argv.includes("--sweep")) await sweep(sets);

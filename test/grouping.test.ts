@@ -4,6 +4,7 @@ import { DEFAULTS } from "../src/core/defaults.js";
 import { groupPhotos } from "../src/grouping/cluster.js";
 import { comparePhotos, decideDuplicates } from "../src/grouping/duplicates.js";
 import { scoreDuplicates, scoreGrouping } from "../src/grouping/evaluate.js";
+import { findShoots } from "../src/grouping/shoots.js";
 import { normalize } from "../src/imaging/embedder.js";
 import { colorGridDelta } from "../src/imaging/hash.js";
 
@@ -224,5 +225,38 @@ describe("evaluation", () => {
       ),
       { precision: 1 / 3, recall: 1, truePairs: 1, predictedPairs: 3 },
     );
+  });
+});
+
+describe("shoots in one batch (findShoots)", () => {
+  /** Consecutive distances of a shoot: `same` of every `every` pairs within a garment (low), the rest between. */
+  function shoot(pairs: number, every: number, seed: number): number[] {
+    let s = seed;
+    const rand = () => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647;
+    };
+    return Array.from({ length: pairs }, (_, i) => ((i + 1) % every === 0 ? 1 + rand() : 0.2 + 0.3 * rand()));
+  }
+
+  it("finds where a shoot of one-photo garments meets a shoot of 4-photo garments, and nothing inside either", () => {
+    const opts = {
+      shootEvidence: DEFAULTS.grouping.shootEvidence,
+      shootMinPhotos: DEFAULTS.grouping.shootMinPhotos,
+    };
+    const single = shoot(119, 1, 7); // 120 packshots: every consecutive pair is two garments
+    const multi = shoot(199, 4, 11); // 200 photos, 4 a garment
+    assert.deepEqual(findShoots(single, opts), [0]);
+    assert.deepEqual(findShoots(multi, opts), [0]);
+    // The pair across the two shoots (photo 119 to 120) is between garments.
+    const starts = findShoots([...single, 1.5, ...multi], opts);
+    assert.equal(starts.length, 2);
+    assert.ok(Math.abs(starts[1]! - 120) <= 2, `the second shoot starts at photo ${starts[1]}`);
+    assert.deepEqual(findShoots([...single, 1.5, ...multi], { ...opts, shootEvidence: 0 }), [0]);
+  });
+
+  it("a short run tells no distribution: under twice shootMinPhotos nothing is split", () => {
+    const opts = { shootEvidence: 4, shootMinPhotos: 30 };
+    assert.deepEqual(findShoots([...shoot(25, 1, 3), 1.5, ...shoot(25, 4, 5)], opts), [0]);
   });
 });

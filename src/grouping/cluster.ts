@@ -11,6 +11,7 @@ import {
   orderScore,
   pairRanks,
 } from "./evidence.js";
+import { findShoots } from "./shoots.js";
 
 export { normalQuantile };
 
@@ -34,6 +35,11 @@ export interface GroupingOptions {
   /** Sequence: weight, in cuts per nat, of the batch's own article-size prior (sizePrior). 0: none. */
   sizePriorWeight: number;
   sequenceMaxRun: number;
+  /** A new shoot starts where the consecutive distances before and after differ by this scaled KS statistic
+   *  (src/grouping/shoots.ts); each shoot is grouped on its own. 0: one shoot. */
+  shootEvidence: number;
+  /** ...and a shoot holds at least this many photos. */
+  shootMinPhotos: number;
   /** Ashman's D at or above which two modes count as separated (2 is the textbook criterion). */
   bimodality: number;
   /** ...and the mixture's density at the boundary must be at most this share of the lower peak (a valley). */
@@ -391,7 +397,11 @@ export function groupDistances(input: DistanceInput, opts: GroupingOptions): Gro
 }
 
 /** groupDistances in slices (Slices). */
-function* groupDistanceSlices(input: DistanceInput, opts: GroupingOptions): Slices<GroupingResult> {
+function* groupDistanceSlices(
+  input: DistanceInput,
+  opts: GroupingOptions,
+  oneShoot = false,
+): Slices<GroupingResult> {
   const { n } = input;
   if (n === 0)
     return {
@@ -410,6 +420,11 @@ function* groupDistanceSlices(input: DistanceInput, opts: GroupingOptions): Slic
   const d = combinedDistances(input, opts.colorWeight);
   yield;
   const consecutive = Array.from({ length: Math.max(0, n - 1) }, (_, i) => d[i * n + i + 1]!);
+  if (!oneShoot) {
+    const shoots = findShoots(consecutive, opts);
+    yield;
+    if (shoots.length > 1) return yield* groupShoots(input, shoots, opts);
+  }
   const appearance = n >= 4 ? fitLogMixture(consecutive) : null;
   const times = input.times;
   const allTimes = n >= 4 && times.every((t) => t != null);
@@ -541,6 +556,80 @@ function* groupDistanceSlices(input: DistanceInput, opts: GroupingOptions): Slic
       modes: { appearance: fit(appearance), time: fit(gapModel), neighbours: null },
       orderFree: null,
       because: null,
+    },
+  );
+}
+
+/** Photos [from, to) of the input, as an input of their own (indices from 0). */
+function sliceInput(input: DistanceInput, from: number, to: number): DistanceInput {
+  const m = to - from;
+  const part = (d: Float64Array) => {
+    const out = new Float64Array(m * m);
+    for (let i = 0; i < m; i++)
+      out.set(d.subarray((from + i) * input.n + from, (from + i) * input.n + to), i * m);
+    return out;
+  };
+  return {
+    n: m,
+    appearance: part(input.appearance),
+    ...(input.garment ? { garment: part(input.garment) } : {}),
+    ...(input.garmentCover ? { garmentCover: part(input.garmentCover) } : {}),
+    ...(input.closeUp ? { closeUp: input.closeUp.slice(from, to) } : {}),
+    times: input.times.slice(from, to),
+    ...(input.apart
+      ? {
+          apart: input.apart
+            .filter(([i, j]) => i >= from && i < to && j >= from && j < to)
+            .map(([i, j]): [number, number] => [i - from, j - from]),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Several shoots in one batch (src/grouping/shoots.ts): each is grouped on its own, with its own method, cut and
+ * size prior, as if it were a batch of its own; no article spans two shoots. The result's summary fields (method,
+ * cut, modes) are those of the largest shoot grouped in order, else of the largest shoot; `because` names the
+ * shoots.
+ */
+function* groupShoots(input: DistanceInput, starts: number[], opts: GroupingOptions): Slices<GroupingResult> {
+  const bounds = starts.map((from, k) => [from, starts[k + 1] ?? input.n] as const);
+  const parts: { from: number; to: number; r: GroupingResult }[] = [];
+  for (const [from, to] of bounds)
+    parts.push({ from, to, r: yield* groupDistanceSlices(sliceInput(input, from, to), opts, true) });
+  const bySize = [...parts].sort((x, y) => y.to - y.from - (x.to - x.from));
+  const lead = bySize.find((p) => p.r.method === "sequence") ?? bySize[0]!;
+  const range = (p: { from: number; to: number }) => `photos ${p.from + 1}-${p.to}`;
+  const cuts: CutReason[] = parts.flatMap((p, k) => [
+    ...(k === 0
+      ? []
+      : [
+          {
+            at: p.from,
+            // No distance to a cut: the photo before belongs to another shoot (the log leaves it out).
+            distance: 0,
+            gapSeconds: null,
+            gapRatio: null,
+            because: `another shoot starts: from here on, one photo and the next look alike (or unlike) in another measure than in ${range(parts[k - 1]!)}`,
+          },
+        ]),
+    ...p.r.cuts.map((c) => ({ ...c, at: c.at + p.from })),
+  ]);
+  const shoot = (p: (typeof parts)[number]) =>
+    `${range(p)}: ${p.r.method === "sequence" ? "in shooting order" : (p.r.because ?? "without order")}`;
+  return finish(
+    parts.flatMap((p) => p.r.articles.map((a) => a.map((i) => i + p.from))),
+    parts.flatMap((p) => p.r.lowConfidence),
+    parts.flatMap((p) => p.r.confidence),
+    {
+      method: lead.r.method,
+      orderSignal: lead.r.orderSignal,
+      cut: lead.r.cut,
+      cuts,
+      usedTimes: parts.some((p) => p.r.usedTimes),
+      modes: lead.r.modes,
+      orderFree: parts.find((p) => p.r.orderFree)?.r.orderFree ?? null,
+      because: `${parts.length} shoots in this batch, each grouped on its own (${parts.map(shoot).join("; ")})`,
     },
   );
 }

@@ -24,7 +24,8 @@ export async function writeDecisionLog(dir: string, catalog: Catalog): Promise<s
   if (g.because) lines.push(`grouping because: ${g.because}`);
   for (const c of g.cuts ?? [])
     lines.push(
-      `cut before ${c.before}: ${c.because} (distance ${c.distance}x cut${c.gap_seconds !== null ? `, gap ${c.gap_seconds} s = ${c.gap_ratio}x usual` : ""})`,
+      // A shoot's start is no distance to a cut (src/grouping/cluster.ts groupShoots: distance 0, no gap).
+      `cut before ${c.before}: ${c.because}${c.distance === 0 && c.gap_seconds === null ? "" : ` (distance ${c.distance}x cut${c.gap_seconds !== null ? `, gap ${c.gap_seconds} s = ${c.gap_ratio}x usual` : ""})`}`,
     );
   for (const it of catalog.items) {
     const runner = it.runner_up ? ` runner-up ${it.runner_up.category} ${it.runner_up.score}` : "";

@@ -680,6 +680,47 @@ describe("vbulk status", () => {
   });
 });
 
+describe("vbulk ingest of two shoots in one folder", () => {
+  it("the multi-photo shoot keeps its garments whole next to a shoot of one-photo garments", async (t) => {
+    const skip =
+      needShared("photos", "deepfashion-dev", "images") || needShared("photos", "hm-colour-dev", "images");
+    if (skip) return t.skip(skip);
+    // A seller's folder: 120 one-photo packshots (accessories shot once each), then 200 photos of about 50
+    // garments shot 3-5 times. Before, the batch's one cut between "same garment" and "next garment" was read
+    // from both shoots at once: 10 of the 49 garments came out whole, and 9 packshots were joined to others.
+    const packshots = sharedPath("photos", "hm-colour-dev", "images");
+    const garments = sharedPath("photos", "deepfashion-dev", "images");
+    const dir = await tempDir("vbulk-shoots-");
+    for (const f of (await readdir(packshots)).sort().slice(0, 120))
+      await copyFile(join(packshots, f), join(dir, `a_${f}`));
+    for (const f of (await readdir(garments)).sort().slice(0, 200))
+      await copyFile(join(garments, f), join(dir, `b_${f}`));
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const items = catalog.items as { id: string; photos: string[] }[];
+    // deepfashion-dev's file names carry the garment: id_<item>_<variant>_<view>.jpg.
+    const articlesOf = new Map<string, string[]>();
+    for (const it of items)
+      for (const p of it.photos.filter((f) => f.startsWith("b_"))) {
+        const garment = p.split("_").slice(1, 4).join("_");
+        articlesOf.set(garment, [...(articlesOf.get(garment) ?? []), it.id]);
+      }
+    const size = new Map(items.map((it) => [it.id, it.photos.length]));
+    const whole = [...articlesOf.values()].filter(
+      (ids) => new Set(ids).size === 1 && size.get(ids[0]!) === ids.length,
+    ).length;
+    assert.ok(whole >= 0.8 * articlesOf.size, `${whole} of ${articlesOf.size} garments whole`);
+    const packshotArticles = items.filter((it) => it.photos.some((f) => f.startsWith("a_")));
+    assert.ok(
+      packshotArticles.every((it) => it.photos.length === 1),
+      "every packshot stays its own article",
+    );
+    const log = await readFile(join(dir, "catalog.log"), "utf8");
+    assert.match(log, /2 shoots in this batch, each grouped on its own/);
+  });
+});
+
 describe("vbulk ingest after photos were added", () => {
   it("keeps every earlier article as it was, so `vbulk plan` keeps the seller's edits; --regroup groups again", async (t) => {
     const skip = needShared("photos", "madison-multiview", "images");
