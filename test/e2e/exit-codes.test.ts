@@ -397,6 +397,8 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
   const env = (extra: Record<string, string> = {}) =>
     testEnv({
       VBULK_VINTED_URL: replica.url,
+      // The replica is no real site: its prices are taken in vinted.fr's currency.
+      VBULK_VINTED_CURRENCY: "EUR",
       VBULK_CONFIG_DIR: configDir,
       VBULK_CONFIG: configFile,
       VBULK_CHROMIUM_PATH: browser,
