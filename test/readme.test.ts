@@ -104,6 +104,8 @@ describe("README examples run as written", { concurrency: false }, () => {
       // Headless here (no display in CI); the README says real use is headed.
       Object.assign(env, {
         VBULK_VINTED_URL: replica.url,
+        // The replica is no real site: its prices are taken in vinted.fr's currency.
+        VBULK_VINTED_CURRENCY: "EUR",
         VBULK_CHROMIUM_PATH: browser,
         VBULK_HEADLESS: "1",
       });

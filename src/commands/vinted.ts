@@ -12,6 +12,7 @@ import { savePlanWithChanges } from "../review/actions.js";
 import { readCatalog } from "../store/catalog.js";
 import { interruptedMessage } from "../store/status.js";
 import { checkDisplay } from "../vinted/browser.js";
+import { siteCurrency } from "../vinted/currency.js";
 import {
   checkItem,
   checkPlanCurrent,
@@ -19,6 +20,7 @@ import {
   type ExecuteResult,
   fieldsDigest,
   photosToSend,
+  publishProblems,
   selectItems,
   writesNeeded,
 } from "../vinted/execute.js";
@@ -321,7 +323,11 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     let bad = 0;
     const checked: { cluster_id: string; ready: boolean; publish: boolean; problems: string[] }[] = [];
     for (const item of items) {
-      const problems = await checkItem(dir, item);
+      // An article marked publish that Vinted would refuse to publish (no brand) is not ready for what the plan asks.
+      const problems = [
+        ...(await checkItem(dir, item)),
+        ...(item.publish ? publishProblems(dir, item).map((p) => `cannot be published: ${p}`) : []),
+      ];
       if (problems.length) bad++;
       checked.push({ cluster_id: item.cluster_id, ready: !problems.length, publish: item.publish, problems });
       if (!io.json)
@@ -351,7 +357,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
 
   // A session file that cannot be read, no display for the browser's window (cron, a server), or no session at all
   // (not logged in) stops the run here, before the lock, the journal, the pacing state or the status file are
-  // touched, and before the run is weighed: "4 writes to send" then "not logged in" read as if something went.
+  // touched, and before the run is weighed: "4 writes to send" then "not logged in" read as if something went. So
+  // does a site whose currency vbulk does not know (prices would go out in a guessed one).
+  siteCurrency(site);
   await checkSessionReadable();
   checkDisplay(headless(raw.headless, config.execute));
   await loadSession();
@@ -391,11 +399,14 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     const ready: typeof items = [];
     for (const i of items)
       if (!(await checkItem(dir, i)).length && !journal.data.items[i.cluster_id]?.needs_manual) ready.push(i);
-    const toPublish = publishing
+    const wanted = publishing
       ? ready.filter((i) => i.publish && journal.data.items[i.cluster_id]?.publish?.state !== "done")
       : [];
+    // Refused before any write: drafted (or kept as drafts), never sent to completion, said now and in the results.
+    const unpublishable = wanted.filter((i) => publishProblems(dir, i).length);
+    const toPublish = wanted.filter((i) => !unpublishable.includes(i));
     const writes = ready.reduce(
-      (n, i) => n + writesNeeded(i, journal.data.items[i.cluster_id], publishing),
+      (n, i) => n + writesNeeded(i, journal.data.items[i.cluster_id], publishing, dir),
       0,
     );
     const photos = ready.reduce((n, i) => n + photosToSend(i, journal.data.items[i.cluster_id]), 0);
@@ -404,6 +415,12 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     io.err(
       `${ready.length} of ${items.length} articles ready; ${photos} photos to upload; ${writes} writes to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
     );
+    for (const i of unpublishable)
+      io.err(
+        io.c.yellow(
+          `${i.cluster_id} will be drafted but not published: ${publishProblems(dir, i).join("; ")}`,
+        ),
+      );
     /** The seller said no (or pressed Ctrl-C) at the prompt: said on stderr and, with --json, every article
      *  not_reached with the reason, so `--json` always prints its document. */
     const notSent = (reason: string, code: number): number => {
@@ -542,11 +559,20 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       stopListening();
       if (progress.started) await savePacing(pacingDir, budget.state).catch(() => {});
     }
+    // Publishing went ahead without them (or did not run at all when they were all there was to publish): each one
+    // still says why it is only a draft.
+    for (const r of results) {
+      const i = unpublishable.find((u) => u.cluster_id === r.cluster_id);
+      if (i && r.state === "draft" && !r.failed_at) {
+        r.error = `not published: ${publishProblems(dir, i).join("; ")}`;
+        r.failed_at = "publish";
+      }
+    }
     progress.tally(results);
     const complete = results.every(
       (r) =>
         r.state === "published" ||
-        (r.state === "draft" && !toPublish.some((i) => i.cluster_id === r.cluster_id)),
+        (r.state === "draft" && !wanted.some((i) => i.cluster_id === r.cluster_id)),
     );
     const paused = budget.pause();
     await progress.finish(
@@ -634,7 +660,8 @@ function printResults(io: Io, results: ExecuteResult[], publishing: boolean): vo
       r.state === "failed" ||
       r.state === "needs_manual" ||
       r.state === "skipped" ||
-      r.state === "not_reached",
+      r.state === "not_reached" ||
+      (r.state === "draft" && r.failed_at === "publish"),
   );
   if (failed.length)
     io.out(

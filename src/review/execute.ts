@@ -10,6 +10,7 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { readPlan } from "../listing/plan.js";
 import { readCatalog } from "../store/catalog.js";
+import { siteCurrency } from "../vinted/currency.js";
 import { checkPlanCurrent, type ExecuteEvent, type ExecuteResult, selectItems } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
@@ -54,6 +55,8 @@ export async function startExecute(
   if (opts.publish) checkConfirmation(plan, opts.confirmation, opts.shown ?? []);
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   const site = siteUrl();
+  // Prices go out in the site's currency: an unknown site is refused here, before anything is read or sent.
+  siteCurrency(site);
   const pacingDir = configDir();
   // The account's execute lock, as the CLI takes it: a terminal's `vbulk execute` and this page take turns.
   const release = await takeExecuteLock(pacingDir, dir);

@@ -57,6 +57,25 @@ export interface CatalogNode {
 }
 
 /**
+ * The headers Vinted's own upload form sends on every write. Without them the create of a listing whose
+ * `item_attributes` carry the condition is refused: idx:69052908732 (captured on vinted.pt, 2026-09-16): "The create
+ * POST also carries headers `x-upload-form: true`, `x-enable-dynamic-attribute-condition/size/video-game-rating:
+ * true` and `locale`; without the dynamic-attribute headers the create answered 500 {"code":105} too";
+ * idx:69050932328: "The dynamic-attribute flags are what make the server accept `item_attributes: [{code:
+ * 'condition', ...}]`; a create without them answered 500 {"code":105} with an otherwise identical body" (it sends
+ * them on /api/v2/item_upload/* and /api/v2/photos). Bumpline content.js (idx:57357759676) `writeHeaders`, "The
+ * header set Vinted's own upload form sends on every write", adds `x-enable-multiple-size-groups: true`.
+ * `locale` is added per request from the page's cookie (VintedTab.call).
+ */
+export const WRITE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "x-upload-form": "true",
+  "x-enable-dynamic-attribute-condition": "true",
+  "x-enable-dynamic-attribute-size": "true",
+  "x-enable-dynamic-attribute-video-game-rating": "true",
+  "x-enable-multiple-size-groups": "true",
+});
+
+/**
  * The logged-in Vinted tab. Every call is the web app's own JSON API sent with `fetch` from inside the page, with
  * the page's CSRF token and anon id, the way the maintained relisters do (vinted.md "How working tools talk to
  * Vinted": Bumpline, StoFlow idx:40639096502, the French guide idx:71455548554). No Node-side HTTP client and no
@@ -188,6 +207,8 @@ export class VintedTab {
       csrf: this.csrf,
       anon: this.anon,
       timeout: this.timeoutMs,
+      write: method !== "GET",
+      flags: WRITE_HEADERS,
     };
     let answer: Answer;
     try {
@@ -196,6 +217,13 @@ export class VintedTab {
         const headers: Record<string, string> = { accept: "application/json, text/plain, */*" };
         if (a.csrf) headers["x-csrf-token"] = a.csrf;
         if (a.anon) headers["x-anon-id"] = a.anon;
+        if (a.write) {
+          Object.assign(headers, a.flags);
+          // idx:69050932328 sends `locale` from the user-iso-locale (else anonymous-iso-locale) cookie: the
+          // account's own, so no site's value is guessed here; without the cookie no locale header is sent.
+          const locale = document.cookie.match(/(?:^|; )(?:user|anonymous)-iso-locale=([^;]+)/);
+          if (locale) headers.locale = decodeURIComponent(locale[1]!);
+        }
         let payload: BodyInit | undefined;
         if (a.file) {
           const form = new FormData();
@@ -437,13 +465,17 @@ export class VintedTab {
     await this.call("PUT", `/api/v2/item_upload/drafts/${id}`, `the update of draft ${id}`, body);
   }
 
-  /** `POST /api/v2/item_upload/drafts/<id>/completion` with the whole payload again (Bumpline 1.0.x CHANGELOG). */
+  /**
+   * `POST /api/v2/item_upload/drafts/<id>/completion` with the whole payload again (Bumpline 1.0.0 CHANGELOG,
+   * idx:57354761583: completion "validates the draft in the request body rather than the one already stored"),
+   * photos under completion's own key (completionBody).
+   */
   async completeDraft(id: string, body: DraftBody): Promise<string> {
     const r = await this.call<{ item?: { id?: unknown } }>(
       "POST",
       `/api/v2/item_upload/drafts/${id}/completion`,
       `the publication of draft ${id}`,
-      { ...body, push_up: false },
+      completionBody(body),
     );
     return String(r.item?.id ?? id);
   }
@@ -458,19 +490,29 @@ export interface DraftBody {
 
 /**
  * The draft payload the web app sends (StoFlow idx:40639096502, the Telegram relister idx:51777029943): size both
- * as `size_id` and in `item_attributes` (vinted.md: else completion answers "size: Fill in size"; the entry shape
- * `{code:"size", ids:[…]}` is our reading, `vbulk doctor` records the live form to check it), at most 2 colours,
- * never a boost (`push_up` is false on completion).
+ * as `size_id` and in `item_attributes` (vinted.md: else completion answers "size: Fill in size"; Bumpline
+ * idx:57354761583 measured: "`size_id` alone passes, the attribute alone does not, both together pass"), the
+ * condition both ways too, at most 2 colours, prices in the site's currency, never a boost (`push_up` is false on
+ * completion).
  */
 export function draftBody(
-  f: ListingFields & { brandId: number | null; sizeId: number | null; photoIds: number[] },
+  f: ListingFields & { brandId: number | null; sizeId: number | null; photoIds: number[]; currency: string },
   uploadSessionId: string,
   draftId: string | null = null,
 ): DraftBody {
+  const attributes: { code: string; ids: number[] }[] = [
+    // idx:69052908732: the form's own create body has no status_id and carries `"item_attributes": [ { "code":
+    // "condition", "ids": [6] } ]`; the owner view answers `item_attributes:[{code:"condition",ids:[n]}]`. Bumpline
+    // content.js (idx:57357759676): "Condition lives in item_attributes as { code: 'condition', ids: [n] }" and its
+    // copy still sends `status_id: conditionId` beside it, so both are sent (idx:51777029943 sends status_id only).
+    { code: "condition", ids: [f.statusId] },
+  ];
+  if (f.sizeId !== null) attributes.push({ code: "size", ids: [f.sizeId] });
   return {
     draft: {
       id: draftId === null ? null : Number(draftId),
-      currency: "EUR",
+      // Not always EUR: idx:51777029943 sends `currency: 'GBP'` on vinted.co.uk (currency.ts siteCurrency).
+      currency: f.currency,
       temp_uuid: uploadSessionId,
       title: f.title,
       description: f.description,
@@ -489,7 +531,7 @@ export function draftBody(
       assigned_photos: f.photoIds.map((id) => ({ id, orientation: 0 })),
       measurement_length: null,
       measurement_width: null,
-      item_attributes: f.sizeId === null ? [] : [{ code: "size", ids: [f.sizeId] }],
+      item_attributes: attributes,
       manufacturer: null,
       manufacturer_labelling: null,
     },
@@ -497,6 +539,23 @@ export function draftBody(
     parcel: null,
     upload_session_id: uploadSessionId,
   };
+}
+
+/**
+ * The completion's payload: the draft's, with the photos renamed for that endpoint and no boost. Bumpline 1.0.0
+ * CHANGELOG (idx:57354761583): "`assigned_photos` is what creates a draft; completion refuses it with `photos: Error
+ * uploading photo`. Measured against a scratch draft: the creation spelling drew that error every time, the
+ * completion spelling drew none"; its content.js `forCompletion` (idx:57357759676) drops `assigned_photos` and sends
+ * `photos: [{id, orientation}]`. The Telegram relister idx:51777029943 sends `assigned_photos` at completion, with
+ * no measurement: the measured source wins.
+ */
+export function completionBody(body: DraftBody): DraftBody & { push_up: false } {
+  const { assigned_photos, ...rest } = body.draft;
+  const photos = ((assigned_photos as { id: number; orientation?: number }[] | undefined) ?? []).map((p) => ({
+    id: p.id,
+    orientation: p.orientation ?? 0,
+  }));
+  return { ...body, draft: { ...rest, photos }, push_up: false };
 }
 
 export function newUploadSession(): string {

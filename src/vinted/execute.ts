@@ -69,6 +69,8 @@ export interface ExecuteOptions {
   budget: Budget;
   savePacing: () => Promise<void>;
   config: Config["execute"];
+  /** The currency prices are sent in: the site's (currency.ts siteCurrency). */
+  currency: string;
   /** Publish the publish:true articles (only after --no-dry-run and a confirmation). */
   publish: boolean;
   only?: string[];
@@ -152,6 +154,23 @@ export async function checkItem(dir: string, item: PlanItem): Promise<string[]> 
 }
 
 /**
+ * Why Vinted would refuse to publish this article though it can be drafted, or [] when nothing is known against it:
+ * no brand. Completion refuses a listing without one: Bumpline 1.0.0 CHANGELOG (idx:57354761583): completion refused
+ * "with all nine required fields reported empty (… category, price, package size, condition, size, brand, colour)";
+ * idx:55162460674 (a real 400 on vinted.fr): `errors:[{"field":"brand",…},…,{"field":"color",…}]`, "le 400 marque
+ * `brand`/`color` requis alors que la config `attributes` ne les marque PAS `required`" (the same page's table says
+ * brand is "non requis serveur" for clothing, read from that config: the measured 400 wins). No source shows what
+ * the API takes for the form's "no brand" choice, so vbulk does not guess one: the seller names the brand. Checked
+ * before any write (a refused completion is a write spent and a refusal on the account).
+ */
+export function publishProblems(dir: string, item: PlanItem): string[] {
+  if (item.brand.trim() && item.brand !== "Unknown") return [];
+  return [
+    `no brand: Vinted refuses to publish an article without one (a draft is fine); set it with \`${vbulkAs()} plan ${shellWord(dir)} --set ${item.cluster_id}.brand="…"\``,
+  ];
+}
+
+/**
  * The journal's name for each of the article's photos: its own name, or, for a photo renamed since it was sent, the
  * name it was sent under (same content: plan.json's photo_sha256 against the journal's sha256). A renamed photo is
  * one Vinted already holds: sending it again would be a write for nothing and a second copy of it on the draft.
@@ -221,15 +240,22 @@ export function photosToSend(item: PlanItem, j: JournalItem | undefined): number
   return sentNames(item, j).filter((p) => j?.photos[p]?.state !== "sent").length;
 }
 
-/** The writes an article still needs (photos not sent, the draft or its update, the completion). */
-export function writesNeeded(item: PlanItem, j: JournalItem | undefined, publish: boolean): number {
+/** The writes an article still needs (photos not sent, the draft or its update, the completion). `dir` given, an
+ *  article Vinted would refuse to publish (publishProblems) counts no completion. */
+export function writesNeeded(
+  item: PlanItem,
+  j: JournalItem | undefined,
+  publish: boolean,
+  dir?: string,
+): number {
   if (j?.publish?.state === "done") return 0;
   // A draft of another garment is left to the seller (needs_manual), with no write.
   if (j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(item, j) && otherGarment(item, j))
     return 0;
   const photos = photosToSend(item, j);
   const draft = j?.draft?.state !== "created" ? 1 : j.draft.fields !== fieldsDigest(item, j) ? 1 : 0;
-  return photos + draft + (publish && item.publish ? 1 : 0);
+  const completion = publish && item.publish && !(dir !== undefined && publishProblems(dir, item).length);
+  return photos + draft + (completion ? 1 : 0);
 }
 
 /**
@@ -395,6 +421,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         brandId: ids.brandId,
         sizeId: ids.sizeId,
         photoIds,
+        currency: opts.currency,
       },
       j.upload_session_id!,
       draftId,
@@ -725,6 +752,14 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       const r = results.get(item.cluster_id)!;
       const j = journal.item(item.cluster_id);
       if (!item.publish || r.state !== "draft" || j.draft?.state !== "created") continue;
+      const problems = publishProblems(dir, item);
+      if (problems.length) {
+        // Drafted, not published, nothing sent for it: said with the article like any article not ready.
+        r.error = `not published: ${problems.join("; ")}`;
+        r.failed_at = "publish";
+        emit({ type: "item", id: item.cluster_id, step: "publish", state: "failed", detail: r.error });
+        continue;
+      }
       try {
         await publishOne(item, j, r);
         r.state = "published";

@@ -5,6 +5,7 @@ import type { Plan } from "../listing/plan.js";
 import { StatusWriter } from "../store/status.js";
 import { VintedTab } from "./adapter.js";
 import { openBrowser, within } from "./browser.js";
+import { siteCurrency } from "./currency.js";
 import { ChallengeError, RateLimitError } from "./errors.js";
 import { type ExecuteEvent, type ExecuteResult, runExecute } from "./execute.js";
 import type { JournalFile } from "./journal.js";
@@ -147,6 +148,8 @@ export async function executeInBrowser(opts: {
         budget,
         savePacing: () => savePacing(pacingDir, budget.state),
         config: opts.config,
+        // Checked before the browser opened (the command and the review page call siteCurrency first).
+        currency: siteCurrency(tab.baseUrl),
         publish: opts.publish,
         ...(opts.only ? { only: opts.only } : {}),
         ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),

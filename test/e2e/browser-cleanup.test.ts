@@ -61,6 +61,8 @@ describe("a browser that hangs or dies never keeps a command running", { skip, c
   const env = (wrapper: string) =>
     testEnv({
       VBULK_VINTED_URL: replica.url,
+      // The replica is no real site: its prices are taken in vinted.fr's currency.
+      VBULK_VINTED_CURRENCY: "EUR",
       VBULK_CONFIG_DIR: dir,
       VBULK_HEADLESS: "1",
       VBULK_CHROMIUM_PATH: wrapper,

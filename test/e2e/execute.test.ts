@@ -74,6 +74,9 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
   const env = (extra: Record<string, string> = {}) =>
     testEnv({
       VBULK_VINTED_URL: replica.url,
+      // The replica is no real site: its prices are taken in vinted.fr's currency (siteCurrency refuses a site it
+      // does not know).
+      VBULK_VINTED_CURRENCY: "EUR",
       VBULK_CONFIG_DIR: configDir,
       VBULK_CONFIG: configFile,
       VBULK_HEADLESS: "1",
@@ -87,7 +90,8 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     return r;
   }
 
-  /** A folder with 3 planned articles (real photos): c1 hoodie, c2 t-shirt, c3 jeans, femme; c1 marked publish. */
+  /** A folder with 3 planned articles (real photos): c1 hoodie, c2 t-shirt, c3 jeans, femme, each with a brand the
+   *  replica knows (Vinted refuses to publish without one); c1 marked publish. */
   async function planned(publish = "c1"): Promise<string> {
     const dir = await tempDir("vbulk-exec-");
     const src = join(FIXTURES, "grouping");
@@ -112,6 +116,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       "c2.size=S",
       "--set",
       "c3.size=W32",
+      "--set",
+      "c1.brand=Nike",
+      "--set",
+      "c2.brand=adidas",
+      "--set",
+      "c3.brand=Levi's",
       "--publish",
       publish,
     ]);
@@ -179,7 +189,30 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
         [1864, 2, 104, 3, [9], true],
       ],
     );
-    assert.deepEqual(items[0]!.fields.item_attributes, [{ code: "size", ids: [4] }]);
+    // The condition as the form sends it (idx:69052908732), beside the size; status_id kept (Bumpline sends both).
+    assert.deepEqual(items[0]!.fields.item_attributes, [
+      { code: "condition", ids: [3] },
+      { code: "size", ids: [4] },
+    ]);
+    assert.deepEqual(
+      items.map((i) => i.fields.currency),
+      ["EUR", "EUR", "EUR"],
+    );
+    // Every write carried the upload form's header set, and the account's locale from its cookie.
+    for (const w of replica.writeHeaders)
+      assert.deepEqual(
+        [
+          w.headers["x-upload-form"],
+          w.headers["x-enable-dynamic-attribute-condition"],
+          w.headers["x-enable-dynamic-attribute-size"],
+          w.headers["x-enable-dynamic-attribute-video-game-rating"],
+          w.headers["x-enable-multiple-size-groups"],
+          w.headers.locale,
+        ],
+        ["true", "true", "true", "true", "true", "fr-FR"],
+        `${w.method} ${w.path}`,
+      );
+    assert.equal(replica.writeHeaders.length, 10);
     assert.equal(replica.photoUploads.length, 7);
     assert.equal(replica.writes().length, 10, "7 photos + 3 drafts, nothing published");
     const journal = await journalOf(dir);
@@ -411,6 +444,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const vars = env();
     const keys = [
       "VBULK_VINTED_URL",
+      "VBULK_VINTED_CURRENCY",
       "VBULK_CONFIG_DIR",
       "VBULK_CONFIG",
       "VBULK_HEADLESS",
@@ -650,6 +684,54 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       [...replica.items.values()].every((i) => i.is_draft),
       "--dry-run published nothing",
     );
+  });
+
+  it("an article without a brand is drafted, never sent to publication: said before the question, with the fix", async () => {
+    // Before: the default brand ("Unknown") went to completion as brand_id null, brand "", which Vinted refuses
+    // (idx:57354761583, idx:55162460674): a write spent and a refusal on the account for each such article.
+    await fresh();
+    const dir = await planned("c1,c2");
+    const edit = await cli(["plan", dir, "--set", "c2.brand=Unknown"]);
+    assert.equal(edit.code, 0, edit.stderr);
+    const check = await cli(["execute", dir, "--check"]);
+    assert.equal(check.code, 2, check.stdout);
+    assert.match(check.stdout, /c2 +not ready: cannot be published: no brand: Vinted refuses to publish/);
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", env());
+    outputs.push(r.output);
+    assert.equal(r.code, 3, r.output);
+    assert.match(
+      r.output,
+      /c2 will be drafted but not published: no brand: Vinted refuses to publish an article without one \(a draft is fine\); set it with `(npx )?vbulk plan \S+ --set c2\.brand="…"`/,
+    );
+    assert.match(r.output, /These 1 articles will be PUBLISHED/);
+    assert.match(r.output, /c2 +draft +draft \S+\/items\/\d+\/edit {2}not published: no brand/);
+    assert.match(r.output, /1 articles not done: c2/);
+    const completions = replica.log.filter((l) => l.path.endsWith("/completion"));
+    assert.deepEqual(
+      completions.map((l) => l.status),
+      [200],
+      "only c1's completion was sent",
+    );
+    const published = [...replica.items.values()].filter((i) => !i.is_draft);
+    assert.deepEqual(
+      published.map((i) => [i.fields.title, i.fields.brand_id, i.photo_ids.length]),
+      [["Hoodie noir (bon état) – Taille M", 54, 3]],
+    );
+    assert.equal(replica.items.size, 3, "c2 and c3 are drafts");
+  });
+
+  it("a site whose currency vbulk does not know is refused before anything is sent, saying what to set", async () => {
+    // Before: every price went out as EUR whatever the site (vinted.co.uk takes GBP: idx:51777029943).
+    await fresh();
+    const dir = await planned();
+    const r = await cli(["execute", dir, "--yes"], { VBULK_VINTED_CURRENCY: "" });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Expected a Vinted site whose currency vbulk knows \(www\.vinted\.fr EUR, www\.vinted\.pt EUR, www\.vinted\.co\.uk GBP\) but received http:\/\/127\.0\.0\.1:\d+: nothing was sent/,
+    );
+    assert.match(r.stderr, /VBULK_VINTED_CURRENCY=EUR/);
+    assert.equal(replica.log.length, 0, "not even a page was opened");
   });
 
   it("a publishing run a captcha stopped does not end with « Done. »", async () => {
@@ -1038,6 +1120,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const vars = env();
     const keys = [
       "VBULK_VINTED_URL",
+      "VBULK_VINTED_CURRENCY",
       "VBULK_CONFIG_DIR",
       "VBULK_CONFIG",
       "VBULK_HEADLESS",

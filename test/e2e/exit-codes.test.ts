@@ -321,7 +321,12 @@ describe("exit codes without a browser", () => {
       const path = join(dir, "session.enc");
       await make(path);
       const before = await stat(path);
-      const env = testEnv({ VBULK_CONFIG_DIR: dir, VBULK_VINTED_URL: "http://127.0.0.1:9" });
+      // A currency for that address, as for the replica: the run must reach the session file.
+      const env = testEnv({
+        VBULK_CONFIG_DIR: dir,
+        VBULK_VINTED_URL: "http://127.0.0.1:9",
+        VBULK_VINTED_CURRENCY: "EUR",
+      });
       // doctor and vinted sync read it the way auth check does (withTab): once is enough. execute reaches it after
       // its own checks; it runs as this user (the planned folder is its), which a folder in place of session.enc
       // stops too.
@@ -397,6 +402,8 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
   const env = (extra: Record<string, string> = {}) =>
     testEnv({
       VBULK_VINTED_URL: replica.url,
+      // The replica is no real site: its prices are taken in vinted.fr's currency.
+      VBULK_VINTED_CURRENCY: "EUR",
       VBULK_CONFIG_DIR: configDir,
       VBULK_CONFIG: configFile,
       VBULK_CHROMIUM_PATH: browser,

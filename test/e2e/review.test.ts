@@ -162,6 +162,9 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     );
     env = testEnv({
       VBULK_VINTED_URL: replica.url,
+      // The replica is no real site: its prices are taken in vinted.fr's currency (siteCurrency refuses a site it
+      // does not know).
+      VBULK_VINTED_CURRENCY: "EUR",
       VBULK_CONFIG_DIR: configDir,
       VBULK_CONFIG: configFile,
       VBULK_HEADLESS: "1",

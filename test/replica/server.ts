@@ -6,7 +6,13 @@
  * a comment says otherwise.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Item {
@@ -187,6 +193,8 @@ export class VintedReplica {
   readonly removedLeaves = new Set<number>();
   /** The page number of every drafts-list read, in order. */
   readonly draftPagesServed: number[] = [];
+  /** The headers of every write received (the upload form's flags, locale…), in order. */
+  readonly writeHeaders: { method: string; path: string; headers: IncomingHttpHeaders }[] = [];
   switches: Switches = VintedReplica.defaults();
   /** Secrets the tests check never leak. */
   readonly sessionToken = `at_${randomBytes(16).toString("hex")}`;
@@ -227,6 +235,7 @@ export class VintedReplica {
     this.log.length = 0;
     this.removedLeaves.clear();
     this.draftPagesServed.length = 0;
+    this.writeHeaders.length = 0;
     this.switches = VintedReplica.defaults();
     this.writesReceived = 0;
     this.answered = { photo: 0, draft: 0, completion: 0 };
@@ -268,6 +277,9 @@ export class VintedReplica {
       c("refresh_token_web", this.refreshToken),
       c("datadome", this.datadome, false),
       c("anon_id", "anon-replica-1", false),
+      // The cookie idx:69050932328 reads the `locale` header of a write from (user-iso-locale, else
+      // anonymous-iso-locale); "fr-FR" is the value vinted.fr clients send as `locale` (idx:55451424183).
+      c("user-iso-locale", "fr-FR", false),
     ];
   }
 
@@ -336,6 +348,7 @@ export class VintedReplica {
       return json(401, { code: 100, message: "invalid_authentication_token" });
     if (isWrite) {
       this.writesReceived++;
+      this.writeHeaders.push({ method, path: p, headers: req.headers });
       const hold = this.switches.holdAfter;
       if (hold && this.answered[hold.kind] >= hold.count) {
         this.log.push({ method, path: p, status: 0 });
@@ -420,6 +433,8 @@ export class VintedReplica {
       });
     }
     if (p === "/api/v2/item_upload/drafts" && method === "POST") {
+      const flags = missingUploadFlags(req.headers);
+      if (flags) return flags(json);
       const draft = (JSON.parse(body.toString("utf8")) as { draft: Record<string, unknown> }).draft;
       if (this.switches.echoSecrets)
         // A refusal that echoes the request back: whatever it holds must never land in a vbulk file in clear.
@@ -446,6 +461,8 @@ export class VintedReplica {
     }
     const draftPath = p.match(/^\/api\/v2\/item_upload\/drafts\/(\d+)(\/completion)?$/);
     if (draftPath) {
+      const flags = missingUploadFlags(req.headers);
+      if (flags) return flags(json);
       const item = this.items.get(Number(draftPath[1]));
       if (!item) return json(404, { code: 404, message: "not_found" });
       // A published item's draft URL answers 403 access_denied (idx:67586289812).
@@ -456,12 +473,12 @@ export class VintedReplica {
         item.photo_ids = photoIds(draft);
         return json(200, { draft: { id: item.id } });
       }
-      // Completion validates the payload sent WITH it, not the stored draft (Bumpline CHANGELOG idx:57354761583),
-      // and wants the size both as size_id and in item_attributes (vinted.md).
+      // Completion validates the payload sent WITH it, not the stored draft (Bumpline CHANGELOG idx:57354761583).
       const errors = completionErrors(draft);
       if (errors.length) return json(400, { code: 99, message_code: "validation_error", errors });
       item.fields = draft;
-      item.photo_ids = photoIds(draft);
+      // "Vinted attaches the photos held by the draft rather than the ones named in the request" (idx:57354761583):
+      // the item keeps the photos its create or update gave it.
       item.is_draft = false;
       this.answered.completion++;
       return json(200, { item: { id: item.id } });
@@ -525,17 +542,60 @@ function photoIds(draft: Record<string, unknown>): number[] {
   return ((draft.assigned_photos as { id: number }[] | undefined) ?? []).map((p) => p.id);
 }
 
-/** What completion refuses, in Vinted's words (Bumpline CHANGELOG idx:57354761583: "size: Fill in size"). */
+/**
+ * A create, update or completion without the upload form's dynamic-attribute headers: 500 {"code":105}, as measured
+ * by idx:69052908732 (vinted.pt, 2026-09-16: "without the dynamic-attribute headers the create answered 500
+ * {"code":105} too") and idx:69050932328 ("a create without them answered 500 {"code":105} with an otherwise identical
+ * body"). Only those three are required here: the sources measured their absence, not that of x-upload-form or
+ * locale (which vbulk sends anyway). Returns the answer to send, or null when they are there.
+ */
+function missingUploadFlags(
+  h: IncomingHttpHeaders,
+): ((json: (s: number, b: unknown) => void) => void) | null {
+  const needed = [
+    "x-enable-dynamic-attribute-condition",
+    "x-enable-dynamic-attribute-size",
+    "x-enable-dynamic-attribute-video-game-rating",
+  ];
+  if (needed.every((k) => h[k] === "true")) return null;
+  return (json) => json(500, { code: 105 });
+}
+
+/**
+ * Leaves that take no size: Bumpline 1.1.2 (idx:57354761583) relists earrings, necklaces, backpacks, sunglasses
+ * without one ("Vinted accepted it without one"), though size_groups answers the branch's clothing sizes for them (as
+ * the replica's does). Here: the caps, beanies and bags of the tree above.
+ */
+const SIZELESS = new Set([230, 2934, 156, 157, 287, 2964]);
+
+/**
+ * What completion refuses, in Vinted's words where a source gives them (Bumpline CHANGELOG idx:57354761583:
+ * completion refused "with all nine required fields reported empty (… category, price, package size, condition,
+ * size, brand, colour)"; idx:55162460674, a real 400 on vinted.fr: `errors:[{"field":"brand",…},…,
+ * {"field":"condition",…},…,{"field":"color",…},{"field":"price",…}]`).
+ */
 function completionErrors(d: Record<string, unknown>): { field: string; value: string }[] {
   const errors: { field: string; value: string }[] = [];
+  const attrs = (d.item_attributes as { code: string; ids: number[] }[] | undefined) ?? [];
   if (!d.title) errors.push({ field: "title", value: "Fill in title" });
   if (!d.catalog_id) errors.push({ field: "catalog_id", value: "Fill in category" });
   if (!d.price) errors.push({ field: "price", value: "Fill in price" });
-  if (!d.status_id) errors.push({ field: "status_id", value: "Fill in condition" });
-  const attrs = (d.item_attributes as { code: string; ids: number[] }[] | undefined) ?? [];
-  if (!d.size_id || !attrs.some((a) => a.code === "size" && a.ids.includes(d.size_id as number)))
+  // Either spelling of the condition: the form sends the attribute (idx:69052908732), Bumpline both.
+  if (!d.status_id && !attrs.some((a) => a.code === "condition" && a.ids.length))
+    errors.push({ field: "condition", value: "Fill in condition" });
+  // A brand id, or a brand typed as text (the form's custom-select-brand, vinted.md); "" is no brand.
+  if (!d.brand_id && !(typeof d.brand === "string" && d.brand.trim()))
+    errors.push({ field: "brand", value: "Fill in brand" });
+  if (!Array.isArray(d.color_ids) || !d.color_ids.length)
+    errors.push({ field: "color", value: "Fill in colour" });
+  if (!d.package_size_id) errors.push({ field: "package_size_id", value: "Fill in package size" });
+  // idx:57354761583 [1.0.0], measured: "`size_id` alone passes, the attribute alone does not, both together pass";
+  // [1.1.2]: a leaf that takes no size publishes without one.
+  if (!d.size_id && !SIZELESS.has(d.catalog_id as number))
     errors.push({ field: "size", value: "Fill in size to continue" });
-  if (!photoIds(d).length) errors.push({ field: "assigned_photos", value: "Add photos" });
+  // [1.0.0]: "`assigned_photos` is what creates a draft; completion refuses it with `photos: Error uploading
+  // photo`"; the completion spelling is `photos: [{id, orientation}]` (Bumpline content.js forCompletion).
+  if (d.assigned_photos !== undefined) errors.push({ field: "photos", value: "Error uploading photo" });
   return errors;
 }
 
