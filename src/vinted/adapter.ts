@@ -6,8 +6,8 @@ import type { BrowserContext, Page } from "playwright-core";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
-import { type Answer, classifyLanding, readAnswer } from "./detect.js";
-import { TransientError } from "./errors.js";
+import { type Answer, classifyLanding, isSessionRefresh, readAnswer } from "./detect.js";
+import { SessionExpiredError, TransientError } from "./errors.js";
 
 /** What one draft carries: the plan's fields with Vinted's ids. */
 export interface ListingFields {
@@ -73,6 +73,8 @@ export class VintedTab {
     private readonly timeoutMs: number,
     /** How much longer than timeoutMs the tab itself may take to answer (DEFAULTS.execute.tabGraceMs). */
     private readonly graceMs: number = DEFAULTS.execute.tabGraceMs,
+    /** How long a landing on /session-refresh may take to move on (DEFAULTS.execute.sessionRefreshWaitMs). */
+    private readonly refreshWaitMs: number = DEFAULTS.execute.sessionRefreshWaitMs,
   ) {}
 
   /**
@@ -122,6 +124,7 @@ export class VintedTab {
         hint: "Check your connection and VBULK_VINTED_URL (default https://www.vinted.fr), then run again.",
       });
     }
+    await this.waitPastSessionRefresh();
     await this.checkLanding();
     await this.dismissCookies();
     const found = await this.bounded(
@@ -144,6 +147,29 @@ export class VintedTab {
       )?.value ??
       null;
     return page;
+  }
+
+  /**
+   * Lets a landing on /session-refresh move on before anything decides. Every run is a fresh tab restored from the
+   * saved state, and idx:70875745750 (a Playwright relister on vinted.nl): "Vinted bounces a tab's first visit
+   * through its session-refresh page"; "Vinted bounces a visit through `/session-refresh`, which renews its cookies
+   * with script and moves on. With a stale `refresh_token_web` it never moves on: the page spins for good"; it calls
+   * the page stuck after `SESSION_REFRESH_WAIT_MS = 8_000`. A tab still there after refreshWaitMs is stuck: the
+   * landing check then says "log in again". Reads nothing and sends nothing: it only watches the tab's URL.
+   */
+  private async waitPastSessionRefresh(): Promise<void> {
+    const page = this.page!;
+    if (!isSessionRefresh(new URL(page.url()).pathname)) return;
+    await page
+      .waitForURL((u) => !isSessionRefresh(u.pathname), {
+        timeout: this.refreshWaitMs,
+        waitUntil: "domcontentloaded",
+      })
+      .catch(() => {});
+    if (isSessionRefresh(new URL(page.url()).pathname))
+      throw new SessionExpiredError(
+        `the tab stayed on /session-refresh for ${Math.round(this.refreshWaitMs / 1000)} s`,
+      );
   }
 
   /** Throws the landing's error when the tab sits on a session/challenge/blocked page. */

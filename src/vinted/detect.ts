@@ -22,13 +22,19 @@ const CLOUDFLARE = /__cf_chl|challenges\.cloudflare\.com|cf-chl|just a moment/i;
 /** The texts of Vinted's blocked-session pages (vinted.md; idx:69038895870 quotes "Ta session a été bloquée"). */
 const BLOCKED = /session a été bloquée|activité inhabituelle|activité automatisée|temporairement bloqué/i;
 
+/** Vinted's session-refresh page, which a first visit passes through (idx:70875745750; see VintedTab.open). */
+export function isSessionRefresh(path: string): boolean {
+  return path.startsWith("/session-refresh");
+}
+
 /**
- * Where a landing says the session is gone or the account must act (vinted.md "Sessions"): a stale session parks
- * on /session-refresh, a logged-out page redirects to /member/signup…, a phone check to /users/verification.
- * Returns the error to throw, or null when the page is usable.
+ * Where a landing says the session is gone or the account must act (vinted.md "Sessions"): a page still on
+ * /session-refresh once it was given time to move on (the caller waits: idx:70875745750), a logged-out page
+ * redirected to /member/signup…, a phone check at /users/verification. Returns the error to throw, or null when
+ * the page is usable.
  */
 export function classifyLanding(path: string, text: string): Error | null {
-  if (path.startsWith("/session-refresh")) return new SessionExpiredError(path);
+  if (isSessionRefresh(path)) return new SessionExpiredError(path);
   if (path.startsWith("/member/signup") || path.startsWith("/member/login"))
     return new SessionExpiredError(path);
   if (path.startsWith("/users/verification")) return new ChallengeError("verification", path);

@@ -57,7 +57,13 @@ export async function withTab<T>(
   const base = siteUrl();
   const state = await loadSession();
   const handle = await openBrowser({ headless: hl, state, limits: config });
-  const tab = new VintedTab(handle.context, base, config.timeoutMs, config.tabGraceMs);
+  const tab = new VintedTab(
+    handle.context,
+    base,
+    config.timeoutMs,
+    config.tabGraceMs,
+    config.sessionRefreshWaitMs,
+  );
   const lost = new AbortController();
   try {
     const run = fn(tab, lost.signal);

@@ -40,7 +40,14 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     // Test pacing: no gap between writes (the budget and its windows are tested with a fake clock).
     await writeFile(
       configFile,
-      JSON.stringify({ execute: { writeSpacingMs: [0, 0], readSpacingMs: [0, 0], timeoutMs: 10_000 } }),
+      JSON.stringify({
+        execute: {
+          writeSpacingMs: [0, 0],
+          readSpacingMs: [0, 0],
+          timeoutMs: 10_000,
+          sessionRefreshWaitMs: 3000,
+        },
+      }),
     );
     await writeFile(
       slowConfig,
@@ -340,13 +347,33 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     replica.switches.stale = true;
     const stale = await cli(["execute", dir, "--yes"]);
     assert.equal(stale.code, 2, stale.stderr);
-    assert.match(stale.stderr, /\/session-refresh\): log in again/);
+    assert.match(stale.stderr, /the tab stayed on \/session-refresh for 3 s\): log in again/);
     replica.switches = VintedReplica.defaults();
     replica.switches.loggedOut = true;
     const out = await cli(["execute", dir, "--yes"]);
     assert.equal(out.code, 2);
     assert.match(out.stderr, /\/member\/signup\/select_type\): log in again/);
     assert.equal(replica.writes().length, 0);
+  });
+
+  it("a first visit bounced through /session-refresh that moves on by script is accepted: the run drafts", async () => {
+    // idx:70875745750: "Vinted bounces a tab's first visit through its session-refresh page", "which renews its
+    // cookies with script and moves on". Before, that first landing was read as "log in again" (exit 2, no draft).
+    await fresh();
+    const dir = await planned();
+    replica.switches.refreshBounces = 1;
+    replica.switches.refreshMoveOnMs = 800;
+    const r = await cli(["execute", dir, "--yes", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).map((x: { state: string }) => x.state),
+      ["draft", "draft", "draft"],
+    );
+    assert.ok(
+      replica.log.some((l) => l.path === "/session-refresh"),
+      "the first visit went through /session-refresh",
+    );
+    assert.doesNotMatch(r.stderr, /log in again/);
   });
 
   it("a refused execute (not logged in, no browser, a session Vinted no longer takes) changes neither status.json nor pacing.json", async () => {

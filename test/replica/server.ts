@@ -26,8 +26,15 @@ export interface Switches {
   cloudflare: boolean;
   /** /items/new shows the blocked-session page (idx:69038895870: "Ta session a été bloquée"). */
   blocked: boolean;
-  /** A stale session: pages park on /session-refresh, the API answers 401 (vinted.md "Sessions"). */
+  /** A stale session: pages park on /session-refresh for good, the API answers 401 (vinted.md "Sessions";
+   *  idx:70875745750: "With a stale `refresh_token_web` it never moves on: the page spins for good, on every URL"). */
   stale: boolean;
+  /** The next this-many page visits are bounced through /session-refresh, which moves on by script after
+   *  refreshMoveOnMs: the normal pass-through of a tab's first visit (idx:70875745750: "Vinted bounces a tab's first
+   *  visit through its session-refresh page"; "which renews its cookies with script and moves on"). */
+  refreshBounces: number;
+  /** How long the pass-through page takes to move on (no source gives Vinted's; the relister allows 8 s). */
+  refreshMoveOnMs: number;
   /** Logged out: /items/new redirects to /member/signup/select_type… (vinted.md "Sessions"). */
   loggedOut: boolean;
   /** The draft create is refused with a validation error echoing the request's cookies and CSRF header. */
@@ -209,6 +216,8 @@ export class VintedReplica {
       cloudflare: false,
       blocked: false,
       stale: false,
+      refreshBounces: 0,
+      refreshMoveOnMs: 400,
       loggedOut: false,
       echoSecrets: false,
       holdAfter: null,
@@ -306,7 +315,23 @@ export class VintedReplica {
         res.writeHead(302, { location: "/", "set-cookie": set }).end();
         return;
       }
-      if (p.startsWith("/session-refresh")) return html(200, "Vinted", `<p>Actualisation de la session…</p>`);
+      if (p.startsWith("/session-refresh")) {
+        // Stale: the page spins for good. Otherwise it renews the session by script and moves on to ref_url
+        // (idx:70875745750: "renews its cookies with script and moves on"); the renewal itself is not modelled.
+        const to = u.searchParams.get("ref_url") ?? "/";
+        const next = to.startsWith("/") && !to.startsWith("//") ? to : "/";
+        const moveOn = this.switches.stale
+          ? ""
+          : `<script>setTimeout(() => location.replace(${JSON.stringify(next).replace(/</g, "\\u003c")}), ${this.switches.refreshMoveOnMs});</script>`;
+        return html(200, "Vinted", `<p>Actualisation de la session…</p>${moveOn}`);
+      }
+      if (this.switches.refreshBounces > 0 && method === "GET" && p !== "/member/login") {
+        // A tab's first visit goes through /session-refresh first (idx:70875745750), whatever the page.
+        this.switches.refreshBounces--;
+        return send(302, "", {
+          location: `/session-refresh?ref_url=${encodeURIComponent(u.pathname + u.search)}`,
+        });
+      }
       if (p.startsWith("/member/signup"))
         return html(200, "Inscription", `<p>Inscris-toi ou connecte-toi</p>`);
       if (p === "/items/new") {
