@@ -180,14 +180,10 @@ describe("reading Vinted's answers", () => {
       return `${(err as VbulkError).code}: ${(err as Error).message}`;
     }
   };
-  it("a 403 with DataDome's captcha URL, any 403, a Cloudflare page, the blocked page: a challenge", () => {
+  it("a 403 with DataDome's captcha URL, a Cloudflare page, the blocked page: a challenge", () => {
     assert.match(
       code(() => readAnswer(a(403, '{"url":"https://geo.captcha-delivery.com/captcha/?x"}'), "x")),
       /^CHALLENGE: .*captcha/,
-    );
-    assert.match(
-      code(() => readAnswer(a(403, '{"code":106,"message":"access_denied"}'), "x")),
-      /^CHALLENGE: .*403/,
     );
     assert.match(
       code(() => readAnswer(a(200, "<title>Just a moment...</title>", { contentType: "text/html" }), "x")),
@@ -198,6 +194,37 @@ describe("reading Vinted's answers", () => {
       /session bloquée/,
     );
   });
+  it("a plain 403 (Vinted's « not your item », no challenge marker) is FORBIDDEN, not a challenge", () => {
+    // idx:66531731678: 403 {"code":106,"message":"Accès refusé","message_code":"access_denied"} with a live
+    // session; Bumpline pauses only on a 403 carrying captcha-delivery|__cf_chl|cf_chl|datadome (idx:57357759676).
+    assert.match(
+      code(() =>
+        readAnswer(
+          a(403, '{"code":106,"message":"Accès refusé","message_code":"access_denied"}'),
+          "the draft",
+        ),
+      ),
+      /^FORBIDDEN: Vinted refused the draft with a plain 403 Forbidden \(Accès refusé\) at \/api\/v2\/item_upload\/drafts, with no sign of a security challenge$/,
+    );
+    assert.match(
+      code(() => readAnswer(a(403, "", { contentType: "" }), "x")),
+      /^FORBIDDEN: /,
+    );
+    // A 403 carrying a challenge marker stays a challenge, whatever its form.
+    for (const body of [
+      '{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=a"}',
+      '{"x":"datadome"}',
+    ])
+      assert.match(
+        code(() => readAnswer(a(403, body), "x")),
+        /^CHALLENGE: .*captcha/,
+      );
+    assert.match(
+      code(() => readAnswer(a(403, "<p>__cf_chl_opt</p>", { contentType: "text/html" }), "x")),
+      /^CHALLENGE: .*Cloudflare/,
+    );
+  });
+
   it("session refresh, signup and 401 say log in again; verification is a challenge", () => {
     assert.match(
       code(() =>

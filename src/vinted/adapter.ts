@@ -206,6 +206,7 @@ export class VintedTab {
     file?: { fields: [string, string][]; field: string; name: string; base64: string },
   ): Promise<T> {
     if (!this.page) await this.open();
+    if (method !== "GET") this.requireWriteToken();
     const args = {
       method,
       url: this.url(path),
@@ -270,7 +271,10 @@ export class VintedTab {
 
   // --- reads -------------------------------------------------------------------------------------------------
 
-  /** The logged-in user (`GET /api/v2/users/current`, vinted.md), or null when the session is gone. */
+  /**
+   * The logged-in user (`GET /api/v2/users/current`, vinted.md), or null when the session is gone: a 401, or a plain
+   * 403 (idx:69052908732: "`GET /api/v2/users/current` | `{"user":{id, login, path, …}}`; 403 when signed out").
+   */
   async currentUser(): Promise<{ id: number; login: string } | null> {
     try {
       const r = await this.call<{ user?: { id?: number; login?: string } }>(
@@ -280,9 +284,28 @@ export class VintedTab {
       );
       return r.user?.id ? { id: r.user.id, login: r.user.login ?? "" } : null;
     } catch (err) {
-      if ((err as VbulkError).code === "NOT_LOGGED_IN") return null;
+      const code = (err as VbulkError).code;
+      if (code === "NOT_LOGGED_IN" || code === "FORBIDDEN") return null;
       throw err;
     }
+  }
+
+  /**
+   * Throws FORBIDDEN, before any write, when the page showed no CSRF token: Vinted answers every write without it
+   * with 403 access_denied (vinted.md "The web app's own JSON calls"), and a working relister stops there too
+   * (Bumpline content.js idx:57357759676: `throw new Error('Could not read the Vinted security token. Reload the
+   * page and try again.')`). Sending anyway cost an article and a refusal on the account.
+   */
+  requireWriteToken(): void {
+    if (this.csrf) return;
+    const at = this.page ? new URL(this.page.url()).pathname : "/items/new";
+    throw new VbulkError(
+      "FORBIDDEN",
+      `Expected Vinted's security token (CSRF_TOKEN) in the page at ${at} but found none: nothing was sent`,
+      {
+        hint: `Open ${this.url("/items/new")} in your browser: if Vinted asks you to log in, run \`vbulk login\`; if it shows the upload form, Vinted changed its page: run \`vbulk doctor\` and attach its report to a bug report. Then run execute again: it resumes.`,
+      },
+    );
   }
 
   /** The owner's view of an item or draft (`GET /api/v2/item_upload/items/<id>`; /api/v2/items/<id> is 404). */

@@ -1,6 +1,7 @@
 import { VbulkError } from "../core/errors.js";
 import {
   ChallengeError,
+  ForbiddenError,
   ListingRejectedError,
   RateLimitError,
   SessionExpiredError,
@@ -60,9 +61,11 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
 }
 
 /**
- * Turns an answer of the web app's JSON API into its JSON, or the error that says what happened. A 403 with a
- * captcha URL (`{"url":"https://geo.captcha-delivery.com/…"}`, idx:31206340948) or any 403 stops everything;
- * 401 means the session is gone; a 4xx with `{errors:[{field,value}]}` (idx:55162460674) is the listing refused
+ * Turns an answer of the web app's JSON API into its JSON, or the error that says what happened. A 403 carrying a
+ * challenge marker (DataDome's captcha, Cloudflare) stops everything (ChallengeError); a plain 403 is a
+ * ForbiddenError (Bumpline content.js idx:57357759676 pauses only on `status === 403 && CHALLENGE.test(body)`, with
+ * CHALLENGE = /captcha-delivery|__cf_chl|cf_chl|datadome/i: "Nor is a plain 403, which Vinted also uses for 'not
+ * your item'"); 401 means the session is gone; a 4xx with `{errors:[{field,value}]}` (idx:55162460674) is the listing refused
  * field by field; anything that is not JSON is reported as such, never read as "not logged in".
  */
 export function readAnswer<T = unknown>(a: Answer, what: string, now = Date.now()): T {
@@ -77,8 +80,11 @@ export function readAnswer<T = unknown>(a: Answer, what: string, now = Date.now(
   if (a.status === 401) throw new SessionExpiredError(`401 on ${what}`);
   if (a.status === 403) {
     if (CAPTCHA.test(a.body) || /datadome/i.test(a.body)) throw new ChallengeError("captcha", where);
-    if (CLOUDFLARE.test(a.body)) throw new ChallengeError("cloudflare", where);
-    throw new ChallengeError("forbidden", where);
+    if (CLOUDFLARE.test(a.body) || /cf_chl/i.test(a.body)) throw new ChallengeError("cloudflare", where);
+    const said = isJson(a) ? messageIn(safeJson(a.body)) : "";
+    throw new ForbiddenError(
+      `Vinted refused ${what} with a plain 403 Forbidden${said ? ` (${said})` : ""} at ${where}, with no sign of a security challenge`,
+    );
   }
   if (a.status === 404) throw new VbulkError("NOT_FOUND", `Vinted answered 404 for ${what}`);
   if (a.status >= 500) throw new TransientError(`Vinted answered ${a.status} to ${what}`);
@@ -98,6 +104,14 @@ export function readAnswer<T = unknown>(a: Answer, what: string, now = Date.now(
     throw new ListingRejectedError(`Vinted refused ${what}: ${detail}`, fields);
   }
   return json as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function isJson(a: Answer): boolean {

@@ -143,6 +143,9 @@ export async function executeInBrowser(opts: {
         }
         throw err;
       }
+      // No security token in the page: every write would be refused (403). Said before the run begins, so
+      // nothing is sent and no file changes.
+      tab.requireWriteToken();
       start();
       await opts.onReady?.();
       return runExecute({

@@ -1093,15 +1093,62 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     noPhotoTwice();
   });
 
-  it("a 403, the blocked-session page and a Cloudflare check stop and pause like a captcha", async () => {
+  it("a plain 403 fails the article and stops the writes, without needs_manual or a pause; a missing token sends nothing", async () => {
+    // A plain 403 is Vinted's « not your item » / no token, not a challenge (Bumpline content.js idx:57357759676;
+    // idx:66531731678). Before: needs_manual and every write paused 30 min, for a refusal that is no challenge.
     await fresh();
     const dir = await planned();
     replica.switches.forbidden = true;
     const r = await cli(["execute", dir, "--yes", "--json"]);
     assert.equal(r.code, 3, r.stderr);
-    assert.equal(JSON.parse(r.stdout)[0].state, "needs_manual");
-    assert.match(r.stderr, /403 Forbidden .*paused until/);
-    assert.equal(replica.writes().length, 1);
+    assert.deepEqual(
+      JSON.parse(r.stdout).map((x: { state: string }) => x.state),
+      ["failed", "not_reached", "not_reached"],
+    );
+    assert.match(
+      r.stderr,
+      /plain 403 Forbidden \(access_denied\) at \/api\/v2\/photos, with no sign of a security challenge: no further write was sent \(not a security challenge, so writes are not paused\)/,
+    );
+    assert.doesNotMatch(r.stderr, /paused until/);
+    assert.equal(replica.writes().length, 1, "no write after the 403");
+    assert.equal((await journalOf(dir)).items.c1.needs_manual, undefined);
+    const pacing = JSON.parse(await readFile(join(configDir, "pacing.json"), "utf8"));
+    assert.equal(pacing.pause ?? null, null, "no pause of the account");
+    // A page without the CSRF token: stop before any write, say so; the article is not spent.
+    // Before: the writes went without the token, the 403 made c1 needs_manual and paused the account.
+    await fresh();
+    replica.switches.noCsrf = true;
+    const noToken = await cli(["execute", dir, "--yes", "--json"]);
+    assert.equal(noToken.code, 1, noToken.stderr);
+    assert.match(
+      noToken.stderr,
+      /Expected Vinted's security token \(CSRF_TOKEN\) in the page at \/items\/new but found none: nothing was sent/,
+    );
+    assert.match(noToken.stderr, /vbulk login/);
+    assert.equal(replica.writes().length, 0, "no write without the token");
+    assert.equal((await journalOf(dir)).items.c1.needs_manual, undefined);
+    await assert.rejects(
+      stat(join(configDir, "pacing.json")),
+      "no pause, no pacing file for a run that never began",
+    );
+  });
+
+  it("auth check with a signed-out session: Vinted's 403 on users/current means not logged in (exit 2), not a challenge", async () => {
+    // idx:69052908732: "`GET /api/v2/users/current` … 403 when signed out". Before: "security challenge", exit 1.
+    await fresh();
+    replica.switches.loggedOut = true;
+    const r = await cli(["auth", "check"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stdout, /Not logged in on .*: run `vbulk login`/);
+    assert.ok(
+      replica.log.some((l) => l.path === "/api/v2/users/current" && l.status === 403),
+      "the replica answered 403",
+    );
+  });
+
+  it("the blocked-session page and a Cloudflare check stop and pause like a captcha", async () => {
+    await fresh();
+    const dir = await planned();
     for (const sw of ["blocked", "cloudflare"] as const) {
       await fresh();
       replica.switches[sw] = true;

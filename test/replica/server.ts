@@ -45,8 +45,11 @@ export interface Switches {
   swallowDraft: boolean;
   /** The draft create is carried out at once but answered this many ms later (a write in flight). */
   draftDelayMs: number;
-  /** Writes answer 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON calls"). */
+  /** Writes answer a plain 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON
+   *  calls") or for "not your item" (Bumpline content.js idx:57357759676): no challenge marker in it. */
   forbidden: boolean;
+  /** Pages carry no CSRF token (a page that is not the logged-in web app's, or one Vinted changed). */
+  noCsrf: boolean;
   /** This page of the drafts list answers 500 (a page that fails while the list is read). */
   failDraftsPage: number | null;
   /** The drafts list answers at most this many drafts a page, whatever per_page asks, and no `pagination`. A
@@ -224,6 +227,7 @@ export class VintedReplica {
       swallowDraft: false,
       draftDelayMs: 0,
       forbidden: false,
+      noCsrf: false,
       failDraftsPage: null,
       draftsPageCap: null,
       ownerViewNoPhotos: false,
@@ -295,7 +299,9 @@ export class VintedReplica {
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
       send(status, JSON.stringify(body), { "content-type": "application/json; charset=utf-8", ...headers });
     const html = (status: number, title: string, body: string) =>
-      send(status, page(title, body, this.csrf), { "content-type": "text/html; charset=utf-8" });
+      send(status, page(title, body, this.switches.noCsrf ? null : this.csrf), {
+        "content-type": "text/html; charset=utf-8",
+      });
 
     // --- pages ---------------------------------------------------------------------------------------------
     if (!p.startsWith("/api/")) {
@@ -357,6 +363,16 @@ export class VintedReplica {
     // --- the JSON API ----------------------------------------------------------------------------------------
     const body = method === "GET" ? Buffer.alloc(0) : await readBody(req);
     const isWrite = method !== "GET";
+    // Signed out, the user call answers 403 (idx:69052908732: "`GET /api/v2/users/current` … 403 when signed
+    // out"; its body is not recorded there: Vinted's 403 envelope as seen on other calls, idx:66531731678
+    // `{"code":106,"message":"Accès refusé","message_code":"access_denied"}`); other calls without a session get
+    // 401 (idx:69052908732: "Requests with no cookies get 401").
+    if (
+      p === "/api/v2/users/current" &&
+      !this.switches.stale &&
+      (!this.loggedIn(req) || this.switches.loggedOut)
+    )
+      return json(403, { code: 106, message: "Accès refusé", message_code: "access_denied" });
     if (!this.loggedIn(req) || this.switches.stale || this.switches.loggedOut)
       return json(401, { code: 100, message: "invalid_authentication_token" });
     if (isWrite) {
@@ -594,9 +610,10 @@ function multipartFile(body: Buffer, contentType: string, field: string): Buffer
  * A page of the web app: the CSRF token in the page payload (idx:40025226648), and the OneTrust cookie banner
  * (`#onetrust-reject-all-handler`, vinted.md) until a choice is stored in OptanonAlertBoxClosed.
  */
-function page(title: string, body: string, csrf: string): string {
+function page(title: string, body: string, csrf: string | null): string {
+  const app = csrf === null ? `{"locale":"fr"}` : `{"CSRF_TOKEN":"${csrf}","locale":"fr"}`;
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title>
-<script>window.__APP__={"CSRF_TOKEN":"${csrf}","locale":"fr"};</script></head><body>${body}
+<script>window.__APP__=${app};</script></head><body>${body}
 <div id="onetrust-banner-sdk" hidden><button id="onetrust-reject-all-handler">Continuer sans accepter</button></div>
 <script>
 if (!document.cookie.includes("OptanonAlertBoxClosed")) document.getElementById("onetrust-banner-sdk").hidden = false;
