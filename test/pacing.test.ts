@@ -225,6 +225,30 @@ describe("reading Vinted's answers", () => {
     );
   });
 
+  it("DataDome on Vinted, both forms: the HTML stub with `var dd={…}` and c.js, and the JSON captcha URL", () => {
+    // idx:69052908732: "403 with an HTML stub carrying `var dd={'rt':'c','cid':…,'hsh':…,'t':'bv',…}` and
+    // `https://ct.captcha-delivery.com/c.js`".
+    const stub = `<html><body><script>var dd={'rt':'c','cid':'AHrl','hsh':'0A1B','t':'bv'}</script><script src="https://ct.captcha-delivery.com/c.js"></script></body></html>`;
+    for (const contentType of ["text/html;charset=utf-8", "application/json", ""])
+      assert.match(
+        code(() => readAnswer(a(403, stub, { contentType }), "the draft")),
+        /^CHALLENGE: Vinted answered with a security challenge \(captcha\) at \/api\/v2\/item_upload\/drafts$/,
+      );
+    // The stub's script alone (the c.js line cut off) is still DataDome's.
+    assert.match(
+      code(() =>
+        readAnswer(a(403, "<script>var dd={'rt':'c','cid':'x'}</script>", { contentType: "" }), "x"),
+      ),
+      /^CHALLENGE: .*captcha/,
+    );
+    assert.match(
+      code(() =>
+        readAnswer(a(403, '{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=A&cid=x"}'), "x"),
+      ),
+      /^CHALLENGE: .*captcha/,
+    );
+  });
+
   it("session refresh, signup and 401 say log in again; verification is a challenge", () => {
     assert.match(
       code(() =>

@@ -17,8 +17,13 @@ export interface Answer {
   body: string;
 }
 
-/** Markers of a bot challenge in a body or URL (vinted.md "Stop-everything signals": DataDome, Cloudflare). */
-const CAPTCHA = /captcha-delivery\.com|geo\.captcha/i;
+/**
+ * Markers of a bot challenge in a body or URL (vinted.md "Stop-everything signals": DataDome, Cloudflare). DataDome
+ * on Vinted: idx:69052908732 (vinted.pt, a scripted create): "403 with an HTML stub carrying
+ * `var dd={'rt':'c','cid':…,'hsh':…,'t':'bv',…}` and `https://ct.captcha-delivery.com/c.js`"; its JSON form carries
+ * the captcha URL (`{"url":"https://geo.captcha-delivery.com/captcha/…"}`, vinted.md).
+ */
+const CAPTCHA = /captcha-delivery\.com|geo\.captcha|\bvar dd\s*=\s*\{/i;
 const CLOUDFLARE = /__cf_chl|challenges\.cloudflare\.com|cf-chl|just a moment/i;
 /** The texts of Vinted's blocked-session pages (vinted.md; idx:69038895870 quotes "Ta session a été bloquée"). */
 const BLOCKED = /session a été bloquée|activité inhabituelle|activité automatisée|temporairement bloqué/i;

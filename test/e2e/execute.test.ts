@@ -290,6 +290,19 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.match(journal.items.c1.publish.listing_url, /\/items\/\d+$/);
   });
 
+  it("DataDome's JSON form of the captcha (not only Vinted's HTML stub) marks needs_manual and stops every write", async () => {
+    // The test above gets Vinted's HTML stub (idx:69052908732, the replica's default); this one the JSON form.
+    await fresh();
+    const dir = await planned();
+    replica.switches.captchaForm = "json";
+    replica.switches.captchaOnWrite = 1;
+    const r = await cli(["execute", dir, "--yes", "--json"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(JSON.parse(r.stdout)[0].state, "needs_manual");
+    assert.match(r.stderr, /security challenge \(captcha\) at \/api\/v2\/photos.*paused until/);
+    assert.equal(replica.writes().length, 1, "no write after the challenge");
+  });
+
   it("a captcha answer marks the article needs_manual, stops every write and pauses the next run; --ignore-pause lifts it", async () => {
     await fresh();
     const dir = await planned();

@@ -20,8 +20,14 @@ export interface Item {
 export interface Switches {
   /** Answer the next write with 429 and this Retry-After (vinted.md: tools honour it). */
   rateLimit: string | null;
-  /** Answer the write with this 1-based number with DataDome's 403 captcha JSON (idx:31206340948). */
+  /** Answer the write with this 1-based number with DataDome's 403 challenge, in the form captchaForm says. */
   captchaOnWrite: number | null;
+  /** "html": what Vinted answered a scripted write (idx:69052908732, vinted.pt 2026-09-16: "403 with an HTML stub
+   *  carrying `var dd={'rt':'c','cid':…,'hsh':…,'t':'bv',…}` and `https://ct.captcha-delivery.com/c.js`").
+   *  "json": DataDome's answer to an XHR elsewhere, the captcha URL in a JSON body (vinted.md "or as `403` with a
+   *  captcha URL in the JSON body"; seen in a non-Vinted client, idx:31206340948, which checks for the prefix
+   *  "https://geo.captcha-delivery.com"). No Vinted capture shows the JSON form; vbulk must stop on both. */
+  captchaForm: "html" | "json";
   /** Pages answer Cloudflare's interstitial (vinted.md "Stop-everything signals"). */
   cloudflare: boolean;
   /** /items/new shows the blocked-session page (idx:69038895870: "Ta session a été bloquée"). */
@@ -216,6 +222,7 @@ export class VintedReplica {
     return {
       rateLimit: null,
       captchaOnWrite: null,
+      captchaForm: "html",
       cloudflare: false,
       blocked: false,
       stale: false,
@@ -385,11 +392,18 @@ export class VintedReplica {
       // Writes need the page's CSRF token; without it: 403 access_denied (vinted.md "The web app's own JSON calls").
       if (req.headers["x-csrf-token"] !== this.csrf || this.switches.forbidden)
         return json(403, { code: 106, message: "access_denied" });
-      if (this.switches.captchaOnWrite === this.writesReceived)
-        // DataDome's answer to an XHR: 403 with the captcha URL in the JSON body (idx:31206340948).
-        return json(403, {
-          url: `https://geo.captcha-delivery.com/captcha/?initialCid=${randomBytes(6).toString("hex")}&cid=x`,
-        });
+      if (this.switches.captchaOnWrite === this.writesReceived) {
+        const cid = randomBytes(6).toString("hex");
+        if (this.switches.captchaForm === "json")
+          // DataDome's XHR form: 403 with the captcha URL in a JSON body (see Switches.captchaForm).
+          return json(403, { url: `https://geo.captcha-delivery.com/captcha/?initialCid=${cid}&cid=x` });
+        // Vinted's own (idx:69052908732): a 403 HTML stub with `var dd={…}` and ct.captcha-delivery.com/c.js.
+        return send(
+          403,
+          `<html><body><script>var dd={'rt':'c','cid':'${cid}','hsh':'0A1B2C3D','t':'bv'}</script><script src="https://ct.captcha-delivery.com/c.js"></script></body></html>`,
+          { "content-type": "text/html;charset=utf-8" },
+        );
+      }
       if (this.switches.rateLimit !== null) {
         const retry = this.switches.rateLimit;
         this.switches.rateLimit = null;
