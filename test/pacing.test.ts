@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { resolveConfig } from "../src/core/config.js";
 import type { VbulkError } from "../src/core/errors.js";
-import { parseRetryAfter, readAnswer } from "../src/vinted/detect.js";
+import { classifyLanding, parseRetryAfter, readAnswer } from "../src/vinted/detect.js";
 import { Budget, emptyPacing, estimateMs, loadPacing, savePacing } from "../src/vinted/pacing.js";
 import { tempDir } from "./helpers/run.js";
 
@@ -246,6 +246,33 @@ describe("reading Vinted's answers", () => {
         readAnswer(a(403, '{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=A&cid=x"}'), "x"),
       ),
       /^CHALLENGE: .*captcha/,
+    );
+  });
+
+  it("Vinted's rate-limit page pauses like a 429; the English block texts are a challenge", () => {
+    const said = (e: Error | null) => (e ? `${(e as VbulkError).code}: ${e.message}` : "usable");
+    // idx:68385955554: pageLooksRateLimited = /rate limited|too many requests|te veel verzoeken/i.
+    for (const text of ["You are rate limited", "Too Many Requests", "Te veel verzoeken"])
+      assert.equal(
+        said(classifyLanding("/items/new", `Vinted ${text}`)),
+        `RATE_LIMITED: Vinted showed its rate-limit page ("too many requests") at /items/new`,
+      );
+    // idx:70935383588 textesBlocage: "your session has been blocked", "unusual activity".
+    for (const text of ["Your session has been blocked", "We noticed unusual activity on your account"])
+      assert.match(said(classifyLanding("/items/new", text)), /^CHALLENGE: .*bloquée/);
+    assert.equal(
+      said(classifyLanding("/items/new", "Vends tes articles Titre Décris ton article")),
+      "usable",
+    );
+    // An API call answered by the rate-limit page keeps its Retry-After.
+    assert.match(
+      code(() =>
+        readAnswer(
+          a(429, "<h1>You are rate limited</h1>", { contentType: "text/html", retryAfter: "120" }),
+          "x",
+        ),
+      ),
+      /^RATE_LIMITED: .*rate-limit page .*\(Retry-After 120 s\)$/,
     );
   });
 

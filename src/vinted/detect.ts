@@ -25,8 +25,22 @@ export interface Answer {
  */
 const CAPTCHA = /captcha-delivery\.com|geo\.captcha|\bvar dd\s*=\s*\{/i;
 const CLOUDFLARE = /__cf_chl|challenges\.cloudflare\.com|cf-chl|just a moment/i;
-/** The texts of Vinted's blocked-session pages (vinted.md; idx:69038895870 quotes "Ta session a été bloquée"). */
-const BLOCKED = /session a été bloquée|activité inhabituelle|activité automatisée|temporairement bloqué/i;
+/**
+ * The texts of Vinted's blocked-session pages (vinted.md; idx:69038895870 quotes "Ta session a été bloquée"), and
+ * their English wording for the other Vinted sites VBULK_VINTED_URL accepts: idx:70935383588 (a vinted.fr extension,
+ * `textesBlocage`: "your session has been blocked", "unusual activity"; its header says those values were written
+ * without a live capture, "Rédigé SANS consulter Vinted (valeurs probables)": taken as the safe side, a false stop
+ * costs a pause, a missed block costs the account).
+ */
+const BLOCKED =
+  /session a été bloquée|activité inhabituelle|activité automatisée|temporairement bloqué|your session has been blocked|unusual activity/i;
+/**
+ * Vinted's rate-limit page, served in place of any page once a computer asked too much (idx:68385955554, a
+ * vinted.nl relister: `pageLooksRateLimited` = /rate limited|too many requests|te veel verzoeken/i, "Vinted's 'You
+ * are rate limited' page … It is not a bot check — there is nothing to click — it lifts by itself after a while of
+ * being left alone").
+ */
+const RATE_LIMITED_PAGE = /rate limited|too many requests|te veel verzoeken/i;
 
 /** Vinted's session-refresh page, which a first visit passes through (idx:70875745750; see VintedTab.open). */
 export function isSessionRefresh(path: string): boolean {
@@ -36,8 +50,8 @@ export function isSessionRefresh(path: string): boolean {
 /**
  * Where a landing says the session is gone or the account must act (vinted.md "Sessions"): a page still on
  * /session-refresh once it was given time to move on (the caller waits: idx:70875745750), a logged-out page
- * redirected to /member/signup…, a phone check at /users/verification. Returns the error to throw, or null when
- * the page is usable.
+ * redirected to /member/signup…, a phone check at /users/verification, a challenge or blocked page, Vinted's
+ * rate-limit page. Returns the error to throw, or null when the page is usable.
  */
 export function classifyLanding(path: string, text: string): Error | null {
   if (isSessionRefresh(path)) return new SessionExpiredError(path);
@@ -47,6 +61,7 @@ export function classifyLanding(path: string, text: string): Error | null {
   if (CAPTCHA.test(text)) return new ChallengeError("captcha", path);
   if (CLOUDFLARE.test(text)) return new ChallengeError("cloudflare", path);
   if (BLOCKED.test(text)) return new ChallengeError("blocked", path);
+  if (RATE_LIMITED_PAGE.test(text)) return new RateLimitError(null, path);
   return null;
 }
 
@@ -77,6 +92,8 @@ export function readAnswer<T = unknown>(a: Answer, what: string, now = Date.now(
   const where = pathOf(a.url);
   // A redirect to a landing (session refresh, signup, verification) or an HTML challenge page in place of JSON.
   const landing = classifyLanding(where, isJson(a) ? "" : a.body);
+  // The rate-limit page answered with a Retry-After keeps it.
+  if (landing instanceof RateLimitError) throw new RateLimitError(parseRetryAfter(a.retryAfter, now), where);
   if (landing) throw landing;
   if (a.status === 429) {
     const s = parseRetryAfter(a.retryAfter, now);

@@ -12,7 +12,7 @@ export class ChallengeError extends VbulkError {
     const what = {
       captcha: "a security challenge (captcha)",
       cloudflare: "a Cloudflare challenge",
-      blocked: 'the "session bloquée / activité inhabituelle" page',
+      blocked: 'the blocked-session page ("session bloquée", "activité inhabituelle", "unusual activity")',
       verification: "a request to verify the account (/users/verification)",
     }[kind];
     super("CHALLENGE", `Vinted answered with ${what} at ${where}`, {
@@ -38,12 +38,15 @@ export class ForbiddenError extends VbulkError {
   }
 }
 
-/** 429: the run stops and every write pauses (never retried inside the run). */
+/** 429, or Vinted's rate-limit page at `page`: the run stops and every write pauses (never retried inside the run). */
 export class RateLimitError extends VbulkError {
-  constructor(readonly retryAfterSeconds: number | null) {
+  constructor(
+    readonly retryAfterSeconds: number | null,
+    page?: string,
+  ) {
     super(
       "RATE_LIMITED",
-      `Vinted answered 429 Too Many Requests${retryAfterSeconds !== null ? ` (Retry-After ${retryAfterSeconds} s)` : ""}`,
+      `${page ? `Vinted showed its rate-limit page ("too many requests") at ${page}` : "Vinted answered 429 Too Many Requests"}${retryAfterSeconds !== null ? ` (Retry-After ${retryAfterSeconds} s)` : ""}`,
       {
         hint: "Wait until the pause shown ends; running again sooner is how a short limit becomes a long block.",
       },
