@@ -108,6 +108,7 @@ export const ConfigSchema = z.object({
     closeTimeoutMs: int(100),
     tabGraceMs: int(0),
     sessionRefreshWaitMs: int(0, 120_000),
+    loginRecheckMs: int(1000),
     browserCheckMs: int(50, 60_000),
     headless: z.boolean(),
     readSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),

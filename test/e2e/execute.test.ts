@@ -1281,10 +1281,52 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     }
   });
 
+  it("login watches the browser's cookies while the seller logs in: one users/current call, when the session cookie appears", async () => {
+    // Before: GET /api/v2/users/current every second for as long as the seller took (up to 10 minutes), while
+    // DataDome watches the sign-in (idx:69052908732: "Protected by DataDome"; 429 "at under one fetch per second").
+    await fresh();
+    const dir = await tempDir("vbulk-login-");
+    const prev = process.env.VBULK_CONFIG_DIR;
+    process.env.VBULK_CONFIG_DIR = dir;
+    process.env.VBULK_CHROMIUM_PATH = browser ?? "";
+    try {
+      const r = await login({
+        baseUrl: replica.url,
+        headless: true,
+        timeoutMs: 30_000,
+        drive: async (page) => {
+          await page.goto(`${replica.url}/member/login`);
+          await page.getByTestId("login-username").fill("seller");
+          await page.getByTestId("login-password").fill("hunter2");
+          // The seller takes 4 s more to press the button (a captcha, a second factor…).
+          await page.evaluate(() =>
+            setTimeout(
+              () => (document.querySelector('[data-testid="login-submit"]') as HTMLElement).click(),
+              4000,
+            ),
+          );
+        },
+      });
+      assert.equal(r.login, "replica_seller");
+      outputs.push(await readFile(r.path, "utf8"));
+      const asked = replica.log.filter((l) => l.path === "/api/v2/users/current");
+      assert.deepEqual(
+        asked.map((l) => l.status),
+        [200],
+        "one users/current call, once logged in",
+      );
+    } finally {
+      if (prev === undefined) delete process.env.VBULK_CONFIG_DIR;
+      else process.env.VBULK_CONFIG_DIR = prev;
+    }
+  });
+
   it("login ends at its deadline even when Vinted never answers /api/v2/users/current", async () => {
-    // Answers the home page, never the user call: before, login waited on that call for ever.
+    // Answers the home page, never the user call: before, login waited on that call for ever. The home page sets
+    // the session cookie, so that login makes its one call (it watches the cookies before asking Vinted).
     const server = createServer((req, res) => {
       if (req.url?.startsWith("/api/v2/users/current")) return;
+      res.setHeader("set-cookie", "access_token_web=at_never; Path=/; HttpOnly");
       res.setHeader("content-type", "text/html");
       res.end("<html><body>home</body></html>");
     });
