@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { resolveConfig } from "../src/core/config.js";
 import type { VbulkError } from "../src/core/errors.js";
-import { parseRetryAfter, readAnswer } from "../src/vinted/detect.js";
+import { classifyLanding, parseRetryAfter, readAnswer } from "../src/vinted/detect.js";
 import { Budget, emptyPacing, estimateMs, loadPacing, savePacing } from "../src/vinted/pacing.js";
 import { tempDir } from "./helpers/run.js";
 
@@ -180,14 +180,10 @@ describe("reading Vinted's answers", () => {
       return `${(err as VbulkError).code}: ${(err as Error).message}`;
     }
   };
-  it("a 403 with DataDome's captcha URL, any 403, a Cloudflare page, the blocked page: a challenge", () => {
+  it("a 403 with DataDome's captcha URL, a Cloudflare page, the blocked page: a challenge", () => {
     assert.match(
       code(() => readAnswer(a(403, '{"url":"https://geo.captcha-delivery.com/captcha/?x"}'), "x")),
       /^CHALLENGE: .*captcha/,
-    );
-    assert.match(
-      code(() => readAnswer(a(403, '{"code":106,"message":"access_denied"}'), "x")),
-      /^CHALLENGE: .*403/,
     );
     assert.match(
       code(() => readAnswer(a(200, "<title>Just a moment...</title>", { contentType: "text/html" }), "x")),
@@ -198,6 +194,88 @@ describe("reading Vinted's answers", () => {
       /session bloquée/,
     );
   });
+  it("a plain 403 (Vinted's « not your item », no challenge marker) is FORBIDDEN, not a challenge", () => {
+    // idx:66531731678: 403 {"code":106,"message":"Accès refusé","message_code":"access_denied"} with a live
+    // session; Bumpline pauses only on a 403 carrying captcha-delivery|__cf_chl|cf_chl|datadome (idx:57357759676).
+    assert.match(
+      code(() =>
+        readAnswer(
+          a(403, '{"code":106,"message":"Accès refusé","message_code":"access_denied"}'),
+          "the draft",
+        ),
+      ),
+      /^FORBIDDEN: Vinted refused the draft with a plain 403 Forbidden \(Accès refusé\) at \/api\/v2\/item_upload\/drafts, with no sign of a security challenge$/,
+    );
+    assert.match(
+      code(() => readAnswer(a(403, "", { contentType: "" }), "x")),
+      /^FORBIDDEN: /,
+    );
+    // A 403 carrying a challenge marker stays a challenge, whatever its form.
+    for (const body of [
+      '{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=a"}',
+      '{"x":"datadome"}',
+    ])
+      assert.match(
+        code(() => readAnswer(a(403, body), "x")),
+        /^CHALLENGE: .*captcha/,
+      );
+    assert.match(
+      code(() => readAnswer(a(403, "<p>__cf_chl_opt</p>", { contentType: "text/html" }), "x")),
+      /^CHALLENGE: .*Cloudflare/,
+    );
+  });
+
+  it("DataDome on Vinted, both forms: the HTML stub with `var dd={…}` and c.js, and the JSON captcha URL", () => {
+    // idx:69052908732: "403 with an HTML stub carrying `var dd={'rt':'c','cid':…,'hsh':…,'t':'bv',…}` and
+    // `https://ct.captcha-delivery.com/c.js`".
+    const stub = `<html><body><script>var dd={'rt':'c','cid':'AHrl','hsh':'0A1B','t':'bv'}</script><script src="https://ct.captcha-delivery.com/c.js"></script></body></html>`;
+    for (const contentType of ["text/html;charset=utf-8", "application/json", ""])
+      assert.match(
+        code(() => readAnswer(a(403, stub, { contentType }), "the draft")),
+        /^CHALLENGE: Vinted answered with a security challenge \(captcha\) at \/api\/v2\/item_upload\/drafts$/,
+      );
+    // The stub's script alone (the c.js line cut off) is still DataDome's.
+    assert.match(
+      code(() =>
+        readAnswer(a(403, "<script>var dd={'rt':'c','cid':'x'}</script>", { contentType: "" }), "x"),
+      ),
+      /^CHALLENGE: .*captcha/,
+    );
+    assert.match(
+      code(() =>
+        readAnswer(a(403, '{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=A&cid=x"}'), "x"),
+      ),
+      /^CHALLENGE: .*captcha/,
+    );
+  });
+
+  it("Vinted's rate-limit page pauses like a 429; the English block texts are a challenge", () => {
+    const said = (e: Error | null) => (e ? `${(e as VbulkError).code}: ${e.message}` : "usable");
+    // idx:68385955554: pageLooksRateLimited = /rate limited|too many requests|te veel verzoeken/i.
+    for (const text of ["You are rate limited", "Too Many Requests", "Te veel verzoeken"])
+      assert.equal(
+        said(classifyLanding("/items/new", `Vinted ${text}`)),
+        `RATE_LIMITED: Vinted showed its rate-limit page ("too many requests") at /items/new`,
+      );
+    // idx:70935383588 textesBlocage: "your session has been blocked", "unusual activity".
+    for (const text of ["Your session has been blocked", "We noticed unusual activity on your account"])
+      assert.match(said(classifyLanding("/items/new", text)), /^CHALLENGE: .*bloquée/);
+    assert.equal(
+      said(classifyLanding("/items/new", "Vends tes articles Titre Décris ton article")),
+      "usable",
+    );
+    // An API call answered by the rate-limit page keeps its Retry-After.
+    assert.match(
+      code(() =>
+        readAnswer(
+          a(429, "<h1>You are rate limited</h1>", { contentType: "text/html", retryAfter: "120" }),
+          "x",
+        ),
+      ),
+      /^RATE_LIMITED: .*rate-limit page .*\(Retry-After 120 s\)$/,
+    );
+  });
+
   it("session refresh, signup and 401 say log in again; verification is a challenge", () => {
     assert.match(
       code(() =>

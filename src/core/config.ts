@@ -109,6 +109,8 @@ export const ConfigSchema = z.object({
     launchTimeoutMs: int(1000),
     closeTimeoutMs: int(100),
     tabGraceMs: int(0),
+    sessionRefreshWaitMs: int(0, 120_000),
+    loginRecheckMs: int(1000),
     browserCheckMs: int(50, 60_000),
     headless: z.boolean(),
     readSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),

@@ -311,6 +311,15 @@ export const DEFAULTS = Object.freeze({
      *  stops at timeoutMs (an AbortController in the page); a frozen tab answers nothing and Playwright's evaluate
      *  would wait for ever. 10 s covers a loaded machine's slow tab; the call then fails as a timeout would. */
     tabGraceMs: 10_000,
+    /** How long a page that landed on /session-refresh gets to move on by itself before the session counts as
+     *  gone. Vinted bounces a tab's first visit through that page, which renews the cookies by script and moves on;
+     *  a working relister waits 8 s before calling it stuck (idx:70875745750 `SESSION_REFRESH_WAIT_MS = 8_000`). */
+    sessionRefreshWaitMs: 8_000,
+    /** During `vbulk login`, vbulk watches the browser's cookies (no request) and asks Vinted who is logged in once
+     *  the session cookie appears. This slow recheck (one request a minute, 10 in the 10-minute login) is only for a
+     *  login whose cookie is named otherwise; the old loop asked every second (idx:69052908732 saw 429 at under one
+     *  fetch per second). */
+    loginRecheckMs: 60_000,
     /** How often (ms) vbulk checks that the browser's process still runs: when it dies, Playwright may never
      *  notice (its pipes held open by a leftover child), and every call in flight would wait forever. */
     browserCheckMs: 1000,

@@ -14,6 +14,8 @@ export type ErrorCode =
   | "NETWORK"
   | "NOT_LOGGED_IN"
   | "CHALLENGE"
+  /** Vinted refused (or would refuse) a request with a plain 403, no challenge marker: not yours, no security token. */
+  | "FORBIDDEN"
   | "RATE_LIMITED"
   | "TRANSIENT"
   | "BROWSER_LOST"

@@ -6,8 +6,8 @@ import type { BrowserContext, Page } from "playwright-core";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
-import { type Answer, classifyLanding, readAnswer } from "./detect.js";
-import { TransientError } from "./errors.js";
+import { type Answer, classifyLanding, isSessionRefresh, readAnswer } from "./detect.js";
+import { SessionExpiredError, TransientError } from "./errors.js";
 
 /** What one draft carries: the plan's fields with Vinted's ids. */
 export interface ListingFields {
@@ -92,6 +92,8 @@ export class VintedTab {
     private readonly timeoutMs: number,
     /** How much longer than timeoutMs the tab itself may take to answer (DEFAULTS.execute.tabGraceMs). */
     private readonly graceMs: number = DEFAULTS.execute.tabGraceMs,
+    /** How long a landing on /session-refresh may take to move on (DEFAULTS.execute.sessionRefreshWaitMs). */
+    private readonly refreshWaitMs: number = DEFAULTS.execute.sessionRefreshWaitMs,
   ) {}
 
   /**
@@ -141,6 +143,7 @@ export class VintedTab {
         hint: "Check your connection and VBULK_VINTED_URL (default https://www.vinted.fr), then run again.",
       });
     }
+    await this.waitPastSessionRefresh();
     await this.checkLanding();
     await this.dismissCookies();
     const found = await this.bounded(
@@ -163,6 +166,29 @@ export class VintedTab {
       )?.value ??
       null;
     return page;
+  }
+
+  /**
+   * Lets a landing on /session-refresh move on before anything decides. Every run is a fresh tab restored from the
+   * saved state, and idx:70875745750 (a Playwright relister on vinted.nl): "Vinted bounces a tab's first visit
+   * through its session-refresh page"; "Vinted bounces a visit through `/session-refresh`, which renews its cookies
+   * with script and moves on. With a stale `refresh_token_web` it never moves on: the page spins for good"; it calls
+   * the page stuck after `SESSION_REFRESH_WAIT_MS = 8_000`. A tab still there after refreshWaitMs is stuck: the
+   * landing check then says "log in again". Reads nothing and sends nothing: it only watches the tab's URL.
+   */
+  private async waitPastSessionRefresh(): Promise<void> {
+    const page = this.page!;
+    if (!isSessionRefresh(new URL(page.url()).pathname)) return;
+    await page
+      .waitForURL((u) => !isSessionRefresh(u.pathname), {
+        timeout: this.refreshWaitMs,
+        waitUntil: "domcontentloaded",
+      })
+      .catch(() => {});
+    if (isSessionRefresh(new URL(page.url()).pathname))
+      throw new SessionExpiredError(
+        `the tab stayed on /session-refresh for ${Math.round(this.refreshWaitMs / 1000)} s`,
+      );
   }
 
   /** Throws the landing's error when the tab sits on a session/challenge/blocked page. */
@@ -199,6 +225,7 @@ export class VintedTab {
     file?: { fields: [string, string][]; field: string; name: string; base64: string },
   ): Promise<T> {
     if (!this.page) await this.open();
+    if (method !== "GET") this.requireWriteToken();
     const args = {
       method,
       url: this.url(path),
@@ -272,7 +299,10 @@ export class VintedTab {
 
   // --- reads -------------------------------------------------------------------------------------------------
 
-  /** The logged-in user (`GET /api/v2/users/current`, vinted.md), or null when the session is gone. */
+  /**
+   * The logged-in user (`GET /api/v2/users/current`, vinted.md), or null when the session is gone: a 401, or a plain
+   * 403 (idx:69052908732: "`GET /api/v2/users/current` | `{"user":{id, login, path, …}}`; 403 when signed out").
+   */
   async currentUser(): Promise<{ id: number; login: string } | null> {
     try {
       const r = await this.call<{ user?: { id?: number; login?: string } }>(
@@ -282,9 +312,28 @@ export class VintedTab {
       );
       return r.user?.id ? { id: r.user.id, login: r.user.login ?? "" } : null;
     } catch (err) {
-      if ((err as VbulkError).code === "NOT_LOGGED_IN") return null;
+      const code = (err as VbulkError).code;
+      if (code === "NOT_LOGGED_IN" || code === "FORBIDDEN") return null;
       throw err;
     }
+  }
+
+  /**
+   * Throws FORBIDDEN, before any write, when the page showed no CSRF token: Vinted answers every write without it
+   * with 403 access_denied (vinted.md "The web app's own JSON calls"), and a working relister stops there too
+   * (Bumpline content.js idx:57357759676: `throw new Error('Could not read the Vinted security token. Reload the
+   * page and try again.')`). Sending anyway cost an article and a refusal on the account.
+   */
+  requireWriteToken(): void {
+    if (this.csrf) return;
+    const at = this.page ? new URL(this.page.url()).pathname : "/items/new";
+    throw new VbulkError(
+      "FORBIDDEN",
+      `Expected Vinted's security token (CSRF_TOKEN) in the page at ${at} but found none: nothing was sent`,
+      {
+        hint: `Open ${this.url("/items/new")} in your browser: if Vinted asks you to log in, run \`vbulk login\`; if it shows the upload form, Vinted changed its page: run \`vbulk doctor\` and attach its report to a bug report. Then run execute again: it resumes.`,
+      },
+    );
   }
 
   /** The owner's view of an item or draft (`GET /api/v2/item_upload/items/<id>`; /api/v2/items/<id> is 404). */

@@ -14,6 +14,7 @@ import type { Catalog } from "../store/catalog.js";
 import { DRAFTS_PER_PAGE, draftBody, newUploadSession, type VintedTab } from "./adapter.js";
 import {
   ChallengeError,
+  ForbiddenError,
   ListingRejectedError,
   RateLimitError,
   SessionExpiredError,
@@ -277,9 +278,9 @@ class Stop extends Error {
  * Carries out the plan on Vinted through the web app's own calls: phase A makes (or updates) a draft per selected
  * article, phase B (only when `publish`) completes the publish:true drafts with the plan's current fields. Each
  * write is counted when sent and journalled before and after; the draft id is journalled the moment Vinted gives
- * it. A challenge, 403 or verification marks the article needs_manual and pauses every write (30 min doubling,
- * capped); a 429 pauses too (Retry-After honoured, capped); a lost session stops with "log in again". Never
- * retried inside the run.
+ * it. A challenge (a captcha, also in a 403) or verification marks the article needs_manual and pauses every write
+ * (30 min doubling, capped); a 429 pauses too (Retry-After honoured, capped); a plain 403 fails the article and stops
+ * the writes without a pause; a lost session stops with "log in again". Never retried inside the run.
  */
 export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]> {
   const { journal, tab, budget, config, dir } = opts;
@@ -696,6 +697,11 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     } else if (err instanceof SessionExpiredError) {
       stop = `${message}: run \`vbulk login\`, then execute again`;
       r.state = "failed";
+    } else if (err instanceof ForbiddenError) {
+      // A plain 403 is not a challenge (no needs_manual, no 30-min pause), but Vinted said no to this session:
+      // the safe side is to send nothing more in this run.
+      r.state = "failed";
+      stop = `${message}: no further write was sent (not a security challenge, so writes are not paused); open Vinted in your browser and check the account, run \`vbulk login\` again, then execute again: it resumes`;
     } else {
       r.state = "failed";
       transientInARow = err instanceof TransientError ? transientInARow + 1 : 0;
@@ -787,6 +793,7 @@ function refusedByVinted(err: unknown): boolean {
     err instanceof ListingRejectedError ||
     err instanceof SessionExpiredError ||
     err instanceof ChallengeError ||
+    err instanceof ForbiddenError ||
     err instanceof RateLimitError ||
     (err instanceof VbulkError && err.code === "NOT_FOUND")
   );

@@ -58,7 +58,13 @@ export async function withTab<T>(
   const base = siteUrl();
   const state = await loadSession();
   const handle = await openBrowser({ headless: hl, state, limits: config });
-  const tab = new VintedTab(handle.context, base, config.timeoutMs, config.tabGraceMs);
+  const tab = new VintedTab(
+    handle.context,
+    base,
+    config.timeoutMs,
+    config.tabGraceMs,
+    config.sessionRefreshWaitMs,
+  );
   const lost = new AbortController();
   try {
     const run = fn(tab, lost.signal);
@@ -138,6 +144,9 @@ export async function executeInBrowser(opts: {
         }
         throw err;
       }
+      // No security token in the page: every write would be refused (403). Said before the run begins, so
+      // nothing is sent and no file changes.
+      tab.requireWriteToken();
       start();
       await opts.onReady?.();
       return runExecute({

@@ -40,7 +40,14 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     // Test pacing: no gap between writes (the budget and its windows are tested with a fake clock).
     await writeFile(
       configFile,
-      JSON.stringify({ execute: { writeSpacingMs: [0, 0], readSpacingMs: [0, 0], timeoutMs: 10_000 } }),
+      JSON.stringify({
+        execute: {
+          writeSpacingMs: [0, 0],
+          readSpacingMs: [0, 0],
+          timeoutMs: 10_000,
+          sessionRefreshWaitMs: 3000,
+        },
+      }),
     );
     await writeFile(
       slowConfig,
@@ -316,6 +323,19 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.match(journal.items.c1.publish.listing_url, /\/items\/\d+$/);
   });
 
+  it("DataDome's JSON form of the captcha (not only Vinted's HTML stub) marks needs_manual and stops every write", async () => {
+    // The test above gets Vinted's HTML stub (idx:69052908732, the replica's default); this one the JSON form.
+    await fresh();
+    const dir = await planned();
+    replica.switches.captchaForm = "json";
+    replica.switches.captchaOnWrite = 1;
+    const r = await cli(["execute", dir, "--yes", "--json"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(JSON.parse(r.stdout)[0].state, "needs_manual");
+    assert.match(r.stderr, /security challenge \(captcha\) at \/api\/v2\/photos.*paused until/);
+    assert.equal(replica.writes().length, 1, "no write after the challenge");
+  });
+
   it("a captcha answer marks the article needs_manual, stops every write and pauses the next run; --ignore-pause lifts it", async () => {
     await fresh();
     const dir = await planned();
@@ -373,13 +393,33 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     replica.switches.stale = true;
     const stale = await cli(["execute", dir, "--yes"]);
     assert.equal(stale.code, 2, stale.stderr);
-    assert.match(stale.stderr, /\/session-refresh\): log in again/);
+    assert.match(stale.stderr, /the tab stayed on \/session-refresh for 3 s\): log in again/);
     replica.switches = VintedReplica.defaults();
     replica.switches.loggedOut = true;
     const out = await cli(["execute", dir, "--yes"]);
     assert.equal(out.code, 2);
     assert.match(out.stderr, /\/member\/signup\/select_type\): log in again/);
     assert.equal(replica.writes().length, 0);
+  });
+
+  it("a first visit bounced through /session-refresh that moves on by script is accepted: the run drafts", async () => {
+    // idx:70875745750: "Vinted bounces a tab's first visit through its session-refresh page", "which renews its
+    // cookies with script and moves on". Before, that first landing was read as "log in again" (exit 2, no draft).
+    await fresh();
+    const dir = await planned();
+    replica.switches.refreshBounces = 1;
+    replica.switches.refreshMoveOnMs = 800;
+    const r = await cli(["execute", dir, "--yes", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).map((x: { state: string }) => x.state),
+      ["draft", "draft", "draft"],
+    );
+    assert.ok(
+      replica.log.some((l) => l.path === "/session-refresh"),
+      "the first visit went through /session-refresh",
+    );
+    assert.doesNotMatch(r.stderr, /log in again/);
   });
 
   it("a refused execute (not logged in, no browser, a session Vinted no longer takes) changes neither status.json nor pacing.json", async () => {
@@ -1149,15 +1189,62 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     noPhotoTwice();
   });
 
-  it("a 403, the blocked-session page and a Cloudflare check stop and pause like a captcha", async () => {
+  it("a plain 403 fails the article and stops the writes, without needs_manual or a pause; a missing token sends nothing", async () => {
+    // A plain 403 is Vinted's « not your item » / no token, not a challenge (Bumpline content.js idx:57357759676;
+    // idx:66531731678). Before: needs_manual and every write paused 30 min, for a refusal that is no challenge.
     await fresh();
     const dir = await planned();
     replica.switches.forbidden = true;
     const r = await cli(["execute", dir, "--yes", "--json"]);
     assert.equal(r.code, 3, r.stderr);
-    assert.equal(JSON.parse(r.stdout)[0].state, "needs_manual");
-    assert.match(r.stderr, /403 Forbidden .*paused until/);
-    assert.equal(replica.writes().length, 1);
+    assert.deepEqual(
+      JSON.parse(r.stdout).map((x: { state: string }) => x.state),
+      ["failed", "not_reached", "not_reached"],
+    );
+    assert.match(
+      r.stderr,
+      /plain 403 Forbidden \(access_denied\) at \/api\/v2\/photos, with no sign of a security challenge: no further write was sent \(not a security challenge, so writes are not paused\)/,
+    );
+    assert.doesNotMatch(r.stderr, /paused until/);
+    assert.equal(replica.writes().length, 1, "no write after the 403");
+    assert.equal((await journalOf(dir)).items.c1.needs_manual, undefined);
+    const pacing = JSON.parse(await readFile(join(configDir, "pacing.json"), "utf8"));
+    assert.equal(pacing.pause ?? null, null, "no pause of the account");
+    // A page without the CSRF token: stop before any write, say so; the article is not spent.
+    // Before: the writes went without the token, the 403 made c1 needs_manual and paused the account.
+    await fresh();
+    replica.switches.noCsrf = true;
+    const noToken = await cli(["execute", dir, "--yes", "--json"]);
+    assert.equal(noToken.code, 1, noToken.stderr);
+    assert.match(
+      noToken.stderr,
+      /Expected Vinted's security token \(CSRF_TOKEN\) in the page at \/items\/new but found none: nothing was sent/,
+    );
+    assert.match(noToken.stderr, /vbulk login/);
+    assert.equal(replica.writes().length, 0, "no write without the token");
+    assert.equal((await journalOf(dir)).items.c1.needs_manual, undefined);
+    await assert.rejects(
+      stat(join(configDir, "pacing.json")),
+      "no pause, no pacing file for a run that never began",
+    );
+  });
+
+  it("auth check with a signed-out session: Vinted's 403 on users/current means not logged in (exit 2), not a challenge", async () => {
+    // idx:69052908732: "`GET /api/v2/users/current` … 403 when signed out". Before: "security challenge", exit 1.
+    await fresh();
+    replica.switches.loggedOut = true;
+    const r = await cli(["auth", "check"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stdout, /Not logged in on .*: run `vbulk login`/);
+    assert.ok(
+      replica.log.some((l) => l.path === "/api/v2/users/current" && l.status === 403),
+      "the replica answered 403",
+    );
+  });
+
+  it("the blocked-session page and a Cloudflare check stop and pause like a captcha", async () => {
+    await fresh();
+    const dir = await planned();
     for (const sw of ["blocked", "cloudflare"] as const) {
       await fresh();
       replica.switches[sw] = true;
@@ -1277,10 +1364,52 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     }
   });
 
+  it("login watches the browser's cookies while the seller logs in: one users/current call, when the session cookie appears", async () => {
+    // Before: GET /api/v2/users/current every second for as long as the seller took (up to 10 minutes), while
+    // DataDome watches the sign-in (idx:69052908732: "Protected by DataDome"; 429 "at under one fetch per second").
+    await fresh();
+    const dir = await tempDir("vbulk-login-");
+    const prev = process.env.VBULK_CONFIG_DIR;
+    process.env.VBULK_CONFIG_DIR = dir;
+    process.env.VBULK_CHROMIUM_PATH = browser ?? "";
+    try {
+      const r = await login({
+        baseUrl: replica.url,
+        headless: true,
+        timeoutMs: 30_000,
+        drive: async (page) => {
+          await page.goto(`${replica.url}/member/login`);
+          await page.getByTestId("login-username").fill("seller");
+          await page.getByTestId("login-password").fill("hunter2");
+          // The seller takes 4 s more to press the button (a captcha, a second factor…).
+          await page.evaluate(() =>
+            setTimeout(
+              () => (document.querySelector('[data-testid="login-submit"]') as HTMLElement).click(),
+              4000,
+            ),
+          );
+        },
+      });
+      assert.equal(r.login, "replica_seller");
+      outputs.push(await readFile(r.path, "utf8"));
+      const asked = replica.log.filter((l) => l.path === "/api/v2/users/current");
+      assert.deepEqual(
+        asked.map((l) => l.status),
+        [200],
+        "one users/current call, once logged in",
+      );
+    } finally {
+      if (prev === undefined) delete process.env.VBULK_CONFIG_DIR;
+      else process.env.VBULK_CONFIG_DIR = prev;
+    }
+  });
+
   it("login ends at its deadline even when Vinted never answers /api/v2/users/current", async () => {
-    // Answers the home page, never the user call: before, login waited on that call for ever.
+    // Answers the home page, never the user call: before, login waited on that call for ever. The home page sets
+    // the session cookie, so that login makes its one call (it watches the cookies before asking Vinted).
     const server = createServer((req, res) => {
       if (req.url?.startsWith("/api/v2/users/current")) return;
+      res.setHeader("set-cookie", "access_token_web=at_never; Path=/; HttpOnly");
       res.setHeader("content-type", "text/html");
       res.end("<html><body>home</body></html>");
     });

@@ -26,14 +26,27 @@ export interface Item {
 export interface Switches {
   /** Answer the next write with 429 and this Retry-After (vinted.md: tools honour it). */
   rateLimit: string | null;
-  /** Answer the write with this 1-based number with DataDome's 403 captcha JSON (idx:31206340948). */
+  /** Answer the write with this 1-based number with DataDome's 403 challenge, in the form captchaForm says. */
   captchaOnWrite: number | null;
+  /** "html": what Vinted answered a scripted write (idx:69052908732, vinted.pt 2026-09-16: "403 with an HTML stub
+   *  carrying `var dd={'rt':'c','cid':…,'hsh':…,'t':'bv',…}` and `https://ct.captcha-delivery.com/c.js`").
+   *  "json": DataDome's answer to an XHR elsewhere, the captcha URL in a JSON body (vinted.md "or as `403` with a
+   *  captcha URL in the JSON body"; seen in a non-Vinted client, idx:31206340948, which checks for the prefix
+   *  "https://geo.captcha-delivery.com"). No Vinted capture shows the JSON form; vbulk must stop on both. */
+  captchaForm: "html" | "json";
   /** Pages answer Cloudflare's interstitial (vinted.md "Stop-everything signals"). */
   cloudflare: boolean;
   /** /items/new shows the blocked-session page (idx:69038895870: "Ta session a été bloquée"). */
   blocked: boolean;
-  /** A stale session: pages park on /session-refresh, the API answers 401 (vinted.md "Sessions"). */
+  /** A stale session: pages park on /session-refresh for good, the API answers 401 (vinted.md "Sessions";
+   *  idx:70875745750: "With a stale `refresh_token_web` it never moves on: the page spins for good, on every URL"). */
   stale: boolean;
+  /** The next this-many page visits are bounced through /session-refresh, which moves on by script after
+   *  refreshMoveOnMs: the normal pass-through of a tab's first visit (idx:70875745750: "Vinted bounces a tab's first
+   *  visit through its session-refresh page"; "which renews its cookies with script and moves on"). */
+  refreshBounces: number;
+  /** How long the pass-through page takes to move on (no source gives Vinted's; the relister allows 8 s). */
+  refreshMoveOnMs: number;
   /** Logged out: /items/new redirects to /member/signup/select_type… (vinted.md "Sessions"). */
   loggedOut: boolean;
   /** The draft create is refused with a validation error echoing the request's cookies and CSRF header. */
@@ -44,8 +57,11 @@ export interface Switches {
   swallowDraft: boolean;
   /** The draft create is carried out at once but answered this many ms later (a write in flight). */
   draftDelayMs: number;
-  /** Writes answer 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON calls"). */
+  /** Writes answer a plain 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON
+   *  calls") or for "not your item" (Bumpline content.js idx:57357759676): no challenge marker in it. */
   forbidden: boolean;
+  /** Pages carry no CSRF token (a page that is not the logged-in web app's, or one Vinted changed). */
+  noCsrf: boolean;
   /** This page of the drafts list answers 500 (a page that fails while the list is read). */
   failDraftsPage: number | null;
   /** The drafts list answers at most this many drafts a page, whatever per_page asks, and no `pagination`. A
@@ -214,15 +230,19 @@ export class VintedReplica {
     return {
       rateLimit: null,
       captchaOnWrite: null,
+      captchaForm: "html",
       cloudflare: false,
       blocked: false,
       stale: false,
+      refreshBounces: 0,
+      refreshMoveOnMs: 400,
       loggedOut: false,
       echoSecrets: false,
       holdAfter: null,
       swallowDraft: false,
       draftDelayMs: 0,
       forbidden: false,
+      noCsrf: false,
       failDraftsPage: null,
       draftsPageCap: null,
       ownerViewNoPhotos: false,
@@ -298,7 +318,9 @@ export class VintedReplica {
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
       send(status, JSON.stringify(body), { "content-type": "application/json; charset=utf-8", ...headers });
     const html = (status: number, title: string, body: string) =>
-      send(status, page(title, body, this.csrf), { "content-type": "text/html; charset=utf-8" });
+      send(status, page(title, body, this.switches.noCsrf ? null : this.csrf), {
+        "content-type": "text/html; charset=utf-8",
+      });
 
     // --- pages ---------------------------------------------------------------------------------------------
     if (!p.startsWith("/api/")) {
@@ -318,7 +340,23 @@ export class VintedReplica {
         res.writeHead(302, { location: "/", "set-cookie": set }).end();
         return;
       }
-      if (p.startsWith("/session-refresh")) return html(200, "Vinted", `<p>Actualisation de la session…</p>`);
+      if (p.startsWith("/session-refresh")) {
+        // Stale: the page spins for good. Otherwise it renews the session by script and moves on to ref_url
+        // (idx:70875745750: "renews its cookies with script and moves on"); the renewal itself is not modelled.
+        const to = u.searchParams.get("ref_url") ?? "/";
+        const next = to.startsWith("/") && !to.startsWith("//") ? to : "/";
+        const moveOn = this.switches.stale
+          ? ""
+          : `<script>setTimeout(() => location.replace(${JSON.stringify(next).replace(/</g, "\\u003c")}), ${this.switches.refreshMoveOnMs});</script>`;
+        return html(200, "Vinted", `<p>Actualisation de la session…</p>${moveOn}`);
+      }
+      if (this.switches.refreshBounces > 0 && method === "GET" && p !== "/member/login") {
+        // A tab's first visit goes through /session-refresh first (idx:70875745750), whatever the page.
+        this.switches.refreshBounces--;
+        return send(302, "", {
+          location: `/session-refresh?ref_url=${encodeURIComponent(u.pathname + u.search)}`,
+        });
+      }
       if (p.startsWith("/member/signup"))
         return html(200, "Inscription", `<p>Inscris-toi ou connecte-toi</p>`);
       if (p === "/items/new") {
@@ -344,6 +382,16 @@ export class VintedReplica {
     // --- the JSON API ----------------------------------------------------------------------------------------
     const body = method === "GET" ? Buffer.alloc(0) : await readBody(req);
     const isWrite = method !== "GET";
+    // Signed out, the user call answers 403 (idx:69052908732: "`GET /api/v2/users/current` … 403 when signed
+    // out"; its body is not recorded there: Vinted's 403 envelope as seen on other calls, idx:66531731678
+    // `{"code":106,"message":"Accès refusé","message_code":"access_denied"}`); other calls without a session get
+    // 401 (idx:69052908732: "Requests with no cookies get 401").
+    if (
+      p === "/api/v2/users/current" &&
+      !this.switches.stale &&
+      (!this.loggedIn(req) || this.switches.loggedOut)
+    )
+      return json(403, { code: 106, message: "Accès refusé", message_code: "access_denied" });
     if (!this.loggedIn(req) || this.switches.stale || this.switches.loggedOut)
       return json(401, { code: 100, message: "invalid_authentication_token" });
     if (isWrite) {
@@ -357,11 +405,18 @@ export class VintedReplica {
       // Writes need the page's CSRF token; without it: 403 access_denied (vinted.md "The web app's own JSON calls").
       if (req.headers["x-csrf-token"] !== this.csrf || this.switches.forbidden)
         return json(403, { code: 106, message: "access_denied" });
-      if (this.switches.captchaOnWrite === this.writesReceived)
-        // DataDome's answer to an XHR: 403 with the captcha URL in the JSON body (idx:31206340948).
-        return json(403, {
-          url: `https://geo.captcha-delivery.com/captcha/?initialCid=${randomBytes(6).toString("hex")}&cid=x`,
-        });
+      if (this.switches.captchaOnWrite === this.writesReceived) {
+        const cid = randomBytes(6).toString("hex");
+        if (this.switches.captchaForm === "json")
+          // DataDome's XHR form: 403 with the captcha URL in a JSON body (see Switches.captchaForm).
+          return json(403, { url: `https://geo.captcha-delivery.com/captcha/?initialCid=${cid}&cid=x` });
+        // Vinted's own (idx:69052908732): a 403 HTML stub with `var dd={…}` and ct.captcha-delivery.com/c.js.
+        return send(
+          403,
+          `<html><body><script>var dd={'rt':'c','cid':'${cid}','hsh':'0A1B2C3D','t':'bv'}</script><script src="https://ct.captcha-delivery.com/c.js"></script></body></html>`,
+          { "content-type": "text/html;charset=utf-8" },
+        );
+      }
       if (this.switches.rateLimit !== null) {
         const retry = this.switches.rateLimit;
         this.switches.rateLimit = null;
@@ -629,9 +684,10 @@ function multipartFile(body: Buffer, contentType: string, field: string): Buffer
  * A page of the web app: the CSRF token in the page payload (idx:40025226648), and the OneTrust cookie banner
  * (`#onetrust-reject-all-handler`, vinted.md) until a choice is stored in OptanonAlertBoxClosed.
  */
-function page(title: string, body: string, csrf: string): string {
+function page(title: string, body: string, csrf: string | null): string {
+  const app = csrf === null ? `{"locale":"fr"}` : `{"CSRF_TOKEN":"${csrf}","locale":"fr"}`;
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title>
-<script>window.__APP__={"CSRF_TOKEN":"${csrf}","locale":"fr"};</script></head><body>${body}
+<script>window.__APP__=${app};</script></head><body>${body}
 <div id="onetrust-banner-sdk" hidden><button id="onetrust-reject-all-handler">Continuer sans accepter</button></div>
 <script>
 if (!document.cookie.includes("OptanonAlertBoxClosed")) document.getElementById("onetrust-banner-sdk").hidden = false;
