@@ -58,6 +58,35 @@ describe("groupPhotos", () => {
     ]);
   });
 
+  it("capture times make clean articles surer, not doubtful: pauses between garments, bursts within", () => {
+    // A phone's photos: 5 s apart within a garment, 2 min between garments. Before, a pause counted as nearness
+    // when the confidence was read (the sign of the time pull was reversed): every article of every batch with
+    // capture times came out "low confidence" at 0, and the review page's « Douteux d'abord » sorted nothing.
+    const { vectors } = designed([3, 4, 2, 5, 3, 4, 3, 4]);
+    const sizes = [3, 4, 2, 5, 3, 4, 3, 4];
+    const times: number[] = [];
+    let t = 0;
+    for (const size of sizes)
+      for (let k = 0; k < size; k++) {
+        times.push(t);
+        t += k === size - 1 ? 120 : 5;
+      }
+    const timed = groupPhotos({ vectors, times }, opts);
+    const untimed = groupPhotos({ vectors, times: vectors.map(() => null) }, opts);
+    assert.equal(timed.usedTimes, true);
+    assert.deepEqual(timed.articles, untimed.articles);
+    assert.deepEqual(
+      timed.lowConfidence,
+      timed.articles.map(() => false),
+    );
+    timed.confidence.forEach((c, k) =>
+      assert.ok(
+        c >= untimed.confidence[k]!,
+        `article ${k}: ${c} with times, ${untimed.confidence[k]} without`,
+      ),
+    );
+  });
+
   it("falls back to grouping by appearance when the order is shuffled", () => {
     // 40 photos of 10 garments, every photo followed by another garment's (7 steps on, modulo 40): the order says
     // nothing, the photos' own neighbours do. (A batch of a dozen photos has too few pairs for that share to

@@ -752,8 +752,10 @@ function articleConfidence(
   const last = run[run.length - 1]!;
   const k = runs.indexOf(run);
   let outer = Number.POSITIVE_INFINITY;
-  if (k > 0) outer = Math.min(outer, mean(runs[k - 1]!, run) + pull[first - 1]! * cut);
-  if (k + 1 < runs.length) outer = Math.min(outer, mean(run, runs[k + 1]!) + pull[last]! * cut);
+  // A pull is in cuts towards joining (a burst > 0, a pause < 0: segment subtracts it from a run's cost), so the
+  // neighbour sits that much nearer: a pause pushes it away.
+  if (k > 0) outer = Math.min(outer, mean(runs[k - 1]!, run) - pull[first - 1]! * cut);
+  if (k + 1 < runs.length) outer = Math.min(outer, mean(run, runs[k + 1]!) - pull[last]! * cut);
   const marginIn = run.length > 1 ? Math.log(cut / Math.max(inner, 1e-9)) : Number.POSITIVE_INFINITY;
   const marginOut = Number.isFinite(outer) ? Math.log(Math.max(outer, 1e-9) / cut) : Number.POSITIVE_INFINITY;
   const margin = Math.min(marginIn, marginOut);
