@@ -79,12 +79,11 @@ describe("groupPhotos", () => {
       timed.lowConfidence,
       timed.articles.map(() => false),
     );
-    timed.confidence.forEach((c, k) =>
+    for (const [k, c] of timed.confidence.entries())
       assert.ok(
         c >= untimed.confidence[k]!,
         `article ${k}: ${c} with times, ${untimed.confidence[k]} without`,
-      ),
-    );
+      );
   });
 
   it("falls back to grouping by appearance when the order is shuffled", () => {
