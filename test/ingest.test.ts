@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import sharp from "sharp";
 import { resolveConfig } from "../src/core/config.js";
 import type { IngestEvent } from "../src/core/events.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
@@ -130,6 +131,54 @@ describe("runIngest on the designed set", () => {
       [["c.jpg"], ["b.jpg"], ["a.jpg"], ["d.jpg"]],
     );
     assert.equal(catalog.photos.find((p) => p.file === "a.jpg")?.captured_at, "2025-03-01T10:02:00");
+  });
+
+  it("a photo without a capture time does not switch capture order off for the others (camera counter rollover)", async () => {
+    // A phone's counter rolls over inside a garment (IMG_9998, IMG_9999, IMG_0001) and one photo came without EXIF
+    // (a forwarded copy). Before, one photo without a time put the whole batch in name order: the garment across
+    // the rollover was split, its last photo first in the catalog.
+    const src = await copyFixture("grouping");
+    const truth = JSON.parse(await readFile(join(FIXTURES, "grouping", "truth.json"), "utf8")) as {
+      files: Record<string, string>;
+    };
+    const shots = Object.keys(truth.files).sort();
+    const dir = await copyFixture("grouping");
+    for (const f of shots) await rm(join(dir, f));
+    const garmentOf: Record<string, string> = {};
+    let t = Date.UTC(2026, 10, 27, 10, 0, 0) / 1000;
+    for (const [k, f] of shots.entries()) {
+      if (k > 0) t += truth.files[f] === truth.files[shots[k - 1]!] ? 5 : 120;
+      const name = `IMG_${String(k < 9 ? 9991 + k : k - 8).padStart(4, "0")}.jpg`;
+      garmentOf[name] = truth.files[f]!;
+      const stamp = new Date(t * 1000).toISOString().slice(0, 19).replace("T", " ").replaceAll("-", ":");
+      const photo = sharp(await readFile(join(src, f))).jpeg({ quality: 90 });
+      // IMG_0003 (the 12th shot) is the one without EXIF.
+      await writeFile(
+        join(dir, name),
+        await (name === "IMG_0003.jpg"
+          ? photo
+          : photo.withExif({ IFD2: { DateTimeOriginal: stamp } } as never)
+        ).toBuffer(),
+      );
+    }
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    assert.equal(catalog.grouping.order, "capture_time");
+    assert.deepEqual(
+      catalog.items.map((it) => it.photos.map((p) => garmentOf[p])),
+      shots.reduce<string[][]>((runs, f) => {
+        const g = truth.files[f]!;
+        if (runs.at(-1)?.[0] === g) runs.at(-1)!.push(g);
+        else runs.push([g]);
+        return runs;
+      }, []),
+    );
+    assert.ok(
+      events.some(
+        (e) => e.type === "note" && /1 of 15 photos have no capture time \(IMG_0003\.jpg\)/.test(e.message),
+      ),
+      "the note names the photo without a time",
+    );
   });
 
   it("records duplicates with the reason and leaves them out of grouping", async () => {

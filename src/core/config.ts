@@ -44,6 +44,7 @@ export const ConfigSchema = z.object({
     sequenceSingletonPenalty: z.number().min(0).max(10),
     sizePriorWeight: z.number().min(0).max(10),
     sequenceMaxRun: int(1, 100),
+    timesMinShare: z.number().gt(0).max(1),
     shootEvidence: z.number().min(0).max(100),
     shootMinPhotos: int(4, 10_000),
     bimodality: z.number().min(0).max(20),

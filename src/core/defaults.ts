@@ -125,6 +125,12 @@ export const DEFAULTS = Object.freeze({
     sizePriorWeight: 0.4,
     /** Longest run of photos one article may have (the spec: 3-6 photos; Vinted takes 20 at most). */
     sequenceMaxRun: 20,
+    /** Capture times order the batch and count as evidence when at least this share of its photos has one: a
+     *  forwarded copy or a screenshot without EXIF among a phone's photos no longer switches them off for all
+     *  (audit-phone #5: one such photo, and a garment shot across the camera counter's rollover, IMG_9999 then
+     *  IMG_0001, was split by name). A photo without a time follows the photo named before it; its gaps are
+     *  unknown (no pull, no pause). 0.9: a few strays in a phone's batch, not a folder of mixed sources. */
+    timesMinShare: 0.9,
     /** Several shoots in one batch (src/grouping/shoots.ts): a new shoot starts where the consecutive distances
      *  before and after differ by at least this scaled Kolmogorov-Smirnov statistic; each shoot is then grouped on
      *  its own (its own method, cut and size prior). Measured with `npm run eval -- --mixed`: 2.6 at most inside

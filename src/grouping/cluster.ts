@@ -50,6 +50,8 @@ export interface GroupingOptions {
   orderExcess: number;
   /** Weight of the capture-time evidence, in cuts: a clear burst pulls a pair in by this many cuts. */
   timeWeight: number;
+  /** Capture times count when at least this share of the photos has one (the others' gaps stay unknown). */
+  timesMinShare: number;
   /** A pause this long (seconds) always starts a new article, whatever the batch's gaps. */
   timeGapSeconds: number;
   /** Order-free grouping: a photo's neighbourhood scale is its distance to its k-th nearest photo (this k). */
@@ -427,9 +429,17 @@ function* groupDistanceSlices(
   }
   const appearance = n >= 4 ? fitLogMixture(consecutive) : null;
   const times = input.times;
-  const allTimes = n >= 4 && times.every((t) => t != null);
-  const gaps = allTimes ? consecutive.map((_, i) => Math.max(0, times[i + 1]! - times[i]!)) : null;
-  const gapModel = gaps ? fitGapModel(gaps) : null;
+  const timedShare = n ? times.filter((t) => t != null).length / n : 0;
+  // A gap is known between two photos with a time; a photo without one (a forwarded copy) leaves its two gaps
+  // unknown: no pull, no forced pause.
+  const gaps =
+    n >= 4 && timedShare > 0 && timedShare >= opts.timesMinShare
+      ? consecutive.map((_, i) =>
+          times[i] != null && times[i + 1] != null ? Math.max(0, times[i + 1]! - times[i]!) : Number.NaN,
+        )
+      : null;
+  const known = gaps?.filter((g) => Number.isFinite(g)) ?? [];
+  const gapModel = known.length >= 4 ? fitGapModel(known) : null;
   const timeSpeaks = speaks(gapModel, opts);
   const excess = n >= 4 ? orderScore(d, n) : null;
   yield;
@@ -485,9 +495,10 @@ function* groupDistanceSlices(
   let cut = even * opts.cutScale;
   const pull = new Float64Array(Math.max(0, n - 1));
   const forced: boolean[] = consecutive.map(() => false);
-  const medianGap = gaps ? median(gaps) || 1 : 1;
+  const medianGap = known.length ? median(known) || 1 : 1;
   if (gaps) {
     gaps.forEach((g, i) => {
+      if (!Number.isFinite(g)) return;
       if (g > opts.timeGapSeconds) forced[i] = true;
       // Posterior of "burst" in [0,1] → pull in [-1, 1] cuts: a burst pulls together, a pause pushes apart.
       if (timeSpeaks) pull[i] = opts.timeWeight * (2 * gapPosterior(gapModel!, g) - 1);
@@ -516,7 +527,7 @@ function* groupDistanceSlices(
   const cuts: CutReason[] = [];
   for (let r = 1; r < runs.length; r++) {
     const at = runs[r]![0]!;
-    const g = gaps ? gaps[at - 1]! : null;
+    const g = gaps && Number.isFinite(gaps[at - 1]) ? gaps[at - 1]! : null;
     const dist = dr[(at - 1) * n + at]! / cut;
     let because: string;
     // Named when it decided: the photos would otherwise sit under the cut.

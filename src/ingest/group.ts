@@ -69,11 +69,40 @@ export async function groupArticles(
   const dupes = decideDuplicates(hashed, pairs);
 
   const kept = analysed.map((_, i) => i).filter((i) => !dupes.has(i));
-  const byTime = kept.length > 0 && kept.every((i) => analysed[i]!.entry.captured_at);
-  if (byTime)
-    kept.sort(
+  const timed = kept.filter((i) => analysed[i]!.entry.captured_at);
+  // Capture time orders the batch when (nearly) every photo has one: a forwarded or screenshot photo without EXIF
+  // must not switch it off for all (a camera counter rolling over, IMG_9999 then IMG_0001, splits a garment by name).
+  const byTime = timed.length > 0 && timed.length >= config.grouping.timesMinShare * kept.length;
+  if (byTime) {
+    // Each photo without a time keeps its place by name: right after the photo named before it.
+    const after = new Map<number, number[]>();
+    let previous = -1;
+    for (const i of kept) {
+      if (analysed[i]!.entry.captured_at) previous = i;
+      else after.set(previous, [...(after.get(previous) ?? []), i]);
+    }
+    timed.sort(
       (x, y) => analysed[x]!.entry.captured_at!.localeCompare(analysed[y]!.entry.captured_at!) || x - y,
     );
+    kept.splice(
+      0,
+      kept.length,
+      ...(after.get(-1) ?? []),
+      ...timed.flatMap((i) => [i, ...(after.get(i) ?? [])]),
+    );
+    const untimed = kept.length - timed.length;
+    if (untimed > 0)
+      emit({
+        type: "note",
+        message: `${untimed} of ${kept.length} photos have no capture time (${kept
+          .filter((i) => !analysed[i]!.entry.captured_at)
+          .slice(0, 3)
+          .map((i) => analysed[i]!.file.rel)
+          .join(
+            ", ",
+          )}${untimed > 3 ? ", …" : ""}): the others are in capture order, ${untimed === 1 ? "it follows the photo named before it" : "each follows the photo named before it"}.`,
+      });
+  }
   await checkpoint(ctx.signal);
   await ctx.enterStage?.("group");
   await checkpoint(ctx.signal);
