@@ -1,3 +1,4 @@
+import { hasBrand } from "../core/brand.js";
 /**
  * What the review page can do, as small adapters over the same core calls the commands make (catalog + decisions,
  * `vbulk plan --set`, `vbulk plan`). No HTTP here: the server turns requests into these calls and their results
@@ -269,8 +270,9 @@ export function publishPreview(plan: Plan): {
   items: { id: string; title: string; price: number; photos: string[] }[];
   phrase: string;
 } {
+  // An article without a brand is drafted, never published (hasBrand): the list shows what goes public.
   const items = plan.items
-    .filter((i) => !i.excluded && i.publish)
+    .filter((i) => !i.excluded && i.publish && hasBrand(i.brand))
     .map((i) => ({ id: i.cluster_id, title: i.title, price: i.price, photos: i.photos }));
   return { items, phrase: `publier ${items.length}` };
 }

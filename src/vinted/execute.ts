@@ -3,6 +3,7 @@ import { open, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, resolve } from "node:path";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { writeFileAtomic } from "../core/atomic.js";
+import { hasBrand } from "../core/brand.js";
 import type { Config } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
@@ -165,7 +166,7 @@ export async function checkItem(dir: string, item: PlanItem): Promise<string[]> 
  * before any write (a refused completion is a write spent and a refusal on the account).
  */
 export function publishProblems(dir: string, item: PlanItem): string[] {
-  if (item.brand.trim() && item.brand !== "Unknown") return [];
+  if (hasBrand(item.brand)) return [];
   return [
     `no brand: Vinted refuses to publish an article without one (a draft is fine); set it with \`${vbulkAs()} plan ${shellWord(dir)} --set ${item.cluster_id}.brand="…"\``,
   ];
@@ -398,7 +399,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
           { hint: `Set a size Vinted offers: vbulk plan --set ${item.cluster_id}.size=…` },
         );
     }
-    const brandId = item.brand && item.brand !== "Unknown" ? await tab.brandId(item.brand) : null;
+    const brandId = hasBrand(item.brand) ? await tab.brandId(item.brand) : null;
     return { sizeId, brandId };
   };
   const bodyFor = (

@@ -357,8 +357,14 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
     await page.getByText("Enregistré.", { exact: true }).waitFor();
     await page.getByRole("switch").check();
+    // No brand yet: Vinted refuses to publish it, so the page does not list it as going public (execute drafts it).
+    await page.getByText(/c1 sera créé en brouillon mais pas publié : sans marque/).waitFor();
+    assert.match((await page.locator(".public").textContent()) ?? "", /Aucun article n'est marqué/);
+    const branded = await runCli(["plan", dir, "--set", "c1.brand=Zara"], { env });
+    assert.equal(branded.code, 0, branded.stderr);
     await page.getByText("Ces articles seront PUBLIÉS").waitFor();
     assert.match((await page.locator(".public").textContent()) ?? "", /c1 · .* · 35,50 € · IMG_0001\.jpg/);
+    assert.doesNotMatch((await page.locator(".public").textContent()) ?? "", /sans marque/);
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/typed confirmation "publier 1"/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");

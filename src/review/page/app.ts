@@ -3,6 +3,7 @@
  * server (which calls the same core as the commands); the page only shows what the server answers.
  */
 import "./app.css";
+import { hasBrand, UNKNOWN_BRAND } from "../../core/brand.js";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
 import { hasKey, type Lang, statusWord, t, tn } from "./i18n.js";
 
@@ -914,9 +915,6 @@ function showFieldError(id: string, field: string): void {
   }
 }
 
-/** vbulk's brand for none (the plan's rules): the page shows it as an empty field. */
-const UNKNOWN_BRAND = "Unknown";
-
 /** "12,50" is how a French seller writes a price; an erased brand is no brand ("Unknown", as the plan says it). */
 function normalise(field: string, value: string): string {
   if (field === "brand" && !value.trim()) return UNKNOWN_BRAND;
@@ -1065,7 +1063,10 @@ function usefulHint(hint: string | null): string | null {
 }
 
 function actions(): HTMLElement {
-  const publishing = state?.plan?.items.filter((i) => i.publish && !i.excluded) ?? [];
+  const marked = state?.plan?.items.filter((i) => i.publish && !i.excluded) ?? [];
+  // Vinted publishes nothing without a brand: those stay drafts, said under the list (execute does the same).
+  const publishing = marked.filter((i) => hasBrand(i.brand));
+  const noBrand = marked.filter((i) => !hasBrand(i.brand));
   const phrase = `publier ${publishing.length}`;
   return h(
     "section",
@@ -1137,6 +1138,15 @@ function actions(): HTMLElement {
                       ),
                     )
                   : h("p", {}, t(lang, "publishNone")),
+                noBrand.length
+                  ? h(
+                      "p",
+                      { class: "warn no-brand" },
+                      tn(lang, "publishNoBrand", noBrand.length, {
+                        ids: noBrand.map((i) => i.cluster_id).join(", "),
+                      }),
+                    )
+                  : null,
               )
             : null,
           h(

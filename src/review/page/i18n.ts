@@ -117,6 +117,10 @@ const FR = {
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
   publishList: "Ces articles seront PUBLIÉS, visibles par tous :",
   publishNone: "Aucun article n'est marqué « Publier » : seuls des brouillons seront créés.",
+  publishNoBrand_one:
+    "{ids} sera créé en brouillon mais pas publié : sans marque, Vinted refuse de publier. Renseignez sa marque dans l'annonce pour le publier.",
+  publishNoBrand_other:
+    "{ids} seront créés en brouillons mais pas publiés : sans marque, Vinted refuse de publier. Renseignez leur marque dans l'annonce pour les publier.",
   typeToConfirm: "Pour confirmer, tapez : {p}",
   confirmation: "Confirmation",
   running: "En cours : {c} ({s})",
@@ -249,6 +253,10 @@ const EN: Record<Key, string> = {
   publishSwitch: "Publish for real (otherwise: drafts only)",
   publishList: "These articles will be PUBLISHED, visible to everyone:",
   publishNone: "No article is marked “Publish”: only drafts will be made.",
+  publishNoBrand_one:
+    "{ids} will be drafted but not published: Vinted refuses to publish without a brand. Set its brand in the listing to publish it.",
+  publishNoBrand_other:
+    "{ids} will be drafted but not published: Vinted refuses to publish without a brand. Set their brand in the listing to publish them.",
   typeToConfirm: "To confirm, type: {p}",
   confirmation: "Confirmation",
   running: "Running: {c} ({s})",
