@@ -36,6 +36,28 @@ export interface SelectOptions {
   onModelEvent?: (e: ModelEvent) => void;
   /** Ctrl-C: a download in progress stops (resumed by the next run) and the signal's reason is thrown. */
   signal?: AbortSignal;
+  /**
+   * The CLIP model the folder's earlier run used (its catalog.json's embedder), if it used one. When no model can
+   * be had now, the run is refused (ModelNeededError) instead of falling back to the model-free embedder: that
+   * would regroup every photo and turn every category and department to "unknown" behind a one-line warning.
+   */
+  earlierModel?: { id: string; model: string } | null;
+}
+
+/**
+ * The refusal of an ingest without the CLIP model the folder's earlier run used (selectEmbedder's earlierModel):
+ * exit 2, nothing written. `--no-model` is the explicit way to accept a model-free run.
+ */
+export function modelNeeded(earlier: { id: string; model: string }, why: string, hint: string): VbulkError {
+  return new VbulkError(
+    "MODEL_MISSING",
+    `Expected the CLIP model the earlier run of this folder used (catalog.json: ${earlier.model}, ${earlier.id}) but no model is available now: ${why}. Nothing was written`,
+    {
+      hint: `${hint} Without it, every photo would be grouped again and every category and department become "unknown": to do that on purpose, run the same command with --no-model.`,
+      context: { modelNeeded: true },
+      exit: 2,
+    },
+  );
 }
 
 export interface SelectedEmbedder {
@@ -103,7 +125,14 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
     );
     if (ready) manifest = pinned;
     else if (opts.offline) {
-      warn(`${noModel("offline")} ${howToGet(dir)}`);
+      const why = await cacheState(dir, pinned);
+      if (opts.earlierModel)
+        throw modelNeeded(
+          opts.earlierModel,
+          `VBULK_OFFLINE is set and ${why}`,
+          `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` once online (VBULK_OFFLINE= vbulk models pull).`,
+        );
+      warn(`${noModel(`offline; ${why}`)} ${howToGet(dir)}`);
       return featureOnly();
     } else {
       try {
@@ -118,6 +147,14 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
         if (!(err instanceof VbulkError)) throw err;
         // A cache folder that cannot be made (HOME=/nonexistent in cron, a read-only HOME): pulling again is no help.
         const disk = err.code === "NOT_WRITABLE" || err.code === "NO_SPACE";
+        if (opts.earlierModel)
+          throw modelNeeded(
+            opts.earlierModel,
+            `it is not in the cache (${dir}) and could not be downloaded (${messageOf(err)})`,
+            disk
+              ? `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or set VBULK_CACHE_DIR to a folder this user can write and run again.`
+              : `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` when the network is there.`,
+          );
         warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`);
         return featureOnly();
       }
@@ -150,7 +187,20 @@ async function thresholdsOf(manifest: Manifest): Promise<ConfigOverrides> {
   return own ? { grouping: own } : {};
 }
 
-function featureOnly(): SelectedEmbedder {
+/**
+ * Why the cached model cannot be used, in words: not there at all, or there but failing verification (a damaged
+ * file is not "offline": the seller did put the model there).
+ */
+async function cacheState(dir: string, manifest: Manifest): Promise<string> {
+  const checks = await verifyFiles(dir, manifest);
+  const bad = checks.filter((c) => c.state !== "ok");
+  if (bad.length === checks.length && bad.every((c) => c.state === "missing"))
+    return `the model is not in the cache (${dir})`;
+  return `the cached model in ${dir} fails verification (${bad.map((b) => `${b.state}: ${b.path}`).join(", ")}; \`vbulk models verify\` lists it)`;
+}
+
+/** The model-free embedder (colour/texture features): `ingest --no-model`, or no model to be had. */
+export function featureOnly(): SelectedEmbedder {
   return { embedder: createFeatureEmbedder(), model: null, calibration: {}, close: async () => {} };
 }
 
