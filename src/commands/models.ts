@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { offlineMode } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { checkModelFolder } from "../model/clip.js";
 import { pullModel } from "../model/download.js";
 import {
   DEFAULT_BASE_URL,
@@ -144,7 +145,9 @@ export function registerModels(program: Command, run: Run): void {
     .action((dir: string, raw: { name?: string; json?: boolean }) =>
       run(async () => {
         const io = createIo(raw.json === true);
-        const manifest = await manifestForFolder(resolve(dir), raw.name);
+        const found = await manifestForFolder(resolve(dir), raw.name);
+        // The encoders' own embedding size, once both are found to fit together (config.json may say otherwise).
+        const manifest = { ...found, embeddingSize: await checkModelFolder(resolve(dir), found) };
         const path = await writeLocalManifest(resolve(dir), manifest);
         if (io.json) io.out(JSON.stringify(manifest, null, 2));
         else

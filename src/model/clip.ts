@@ -202,25 +202,47 @@ export async function loadClip(
     // Parsed only when texts are embedded (a label-cache miss); a missing file is still reported at once.
     stat(join(root, "tokenizer.json")).catch(() => loadTokenizer(root)),
   ]);
+  const visionFile = join(root, manifest.vision);
+  const textFile = join(root, manifest.text);
+  try {
+    checkEncoder(vision, "vision", visionFile, pre);
+  } catch (err) {
+    await vision.release();
+    throw err;
+  }
   let tokenizer: Promise<ClipTokenizer> | null = null;
   // The text encoder is opened only when label embeddings are not in the cache (most runs never need it).
   let text: Promise<Session> | null = null;
   const textSession = () => {
-    text ??= openSession(join(root, manifest.text), opts.device, () => {});
+    text ??= openSession(textFile, opts.device, () => {}).then(async (session) => {
+      try {
+        checkEncoder(session, "text", textFile);
+        checkSameWidth(dims, visionFile, session.outputWidth("text_embeds"), textFile);
+      } catch (err) {
+        await session.release();
+        throw err;
+      }
+      return session;
+    });
     return text;
   };
   // Keyed by content, not by name: two different models in folders both named "model" must not share caches.
   const modelId = `clip:${manifest.name}@${await contentKey(root, manifest)}`;
+  const dims = vision.outputWidth("image_embeds") ?? manifest.embeddingSize;
   const embedder: Embedder = {
     id: modelId,
-    dims: vision.outputWidth("image_embeds") ?? manifest.embeddingSize,
+    dims,
     batchSize: opts.batchSize ?? 8,
     embed: (batch) => embedImages(vision, pre, batch),
     close: async () => {},
   };
   const embedTexts = async (texts: string[]) => {
     tokenizer ??= loadTokenizer(root);
-    return runText(await textSession(), await tokenizer, texts);
+    const vectors = await runText(await textSession(), await tokenizer, texts);
+    // A width the model does not declare is only known once it ran: a partial dot product is never a score.
+    if (vectors[0] && vectors[0].length !== dims)
+      checkSameWidth(dims, visionFile, vectors[0].length, textFile);
+    return vectors;
   };
   return {
     embedder,
@@ -276,6 +298,114 @@ export async function loadClip(
       if (open) await (await open).release();
     },
   };
+}
+
+const EXPECTED_INPUT = {
+  vision: { name: "pixel_values", type: "float32", what: "images" },
+  text: { name: "input_ids", type: "int64", what: "text tokens" },
+} as const;
+
+const shapeText = (shape: readonly (number | string)[]) => `[${shape.join(", ")}]`;
+
+/**
+ * Checks an encoder's declared input against what vbulk feeds it (vision: pixel_values float32 [n, 3, H, W] with
+ * H×W the crop size of preprocessor_config.json; text: input_ids int64 [n, tokens]) and that it has the projected
+ * output (image_embeds / text_embeds). Swapped encoders, another export's input names or another input size ended
+ * at the first batch as onnxruntime's own words and "this is unexpected". Throws MODEL_CORRUPT (exit 2) naming the
+ * file, what was expected and what was found.
+ */
+export function checkEncoder(
+  session: Pick<Session, "inputs" | "outputNames">,
+  kind: "vision" | "text",
+  file: string,
+  pre?: Pick<Preprocessor, "cropHeight" | "cropWidth">,
+): void {
+  const want = EXPECTED_INPUT[kind];
+  const other = EXPECTED_INPUT[kind === "vision" ? "text" : "vision"];
+  const shape = kind === "vision" ? ["n", 3, pre?.cropHeight ?? "H", pre?.cropWidth ?? "W"] : ["n", "tokens"];
+  const expected = `a ${kind} encoder taking ${want.name} (${want.type} ${shapeText(shape)}${kind === "vision" && pre ? ", the crop size of preprocessor_config.json" : ""})`;
+  const found = session.inputs.map((i) => `${i.name} (${i.type} ${shapeText(i.shape)})`).join(" and ");
+  const fail = (hint: string) =>
+    new VbulkError("MODEL_CORRUPT", `Expected ${expected} at ${file} but it takes ${found || "no input"}`, {
+      hint,
+      exit: 2,
+    });
+  const layout =
+    "vbulk reads CLIP exports in the Transformers.js layout (vision_model*.onnx: pixel_values → image_embeds; text_model*.onnx: input_ids → text_embeds): use such an export, e.g. `vbulk models pull`.";
+  const input = session.inputs[0];
+  if (session.inputs.length === 1 && input?.name === other.name)
+    throw fail(
+      `This is a ${kind === "vision" ? "text" : "vision"} encoder (it takes ${other.what}): the two .onnx files look swapped or misnamed. Name the one taking ${want.name} ${kind}_model…onnx, or copy the model's files again.`,
+    );
+  if (session.inputs.length !== 1 || input?.name !== want.name || input.type !== want.type)
+    throw fail(layout);
+  const declared = input.shape;
+  const bad =
+    declared.length !== shape.length ||
+    declared.some((d, k) => k > 0 && typeof d === "number" && typeof shape[k] === "number" && d !== shape[k]);
+  if (bad)
+    throw fail(
+      kind === "vision"
+        ? "preprocessor_config.json does not fit this encoder (its crop size is not the size the encoder takes): put the preprocessor_config.json that came with this model beside it."
+        : layout,
+    );
+  const output = kind === "vision" ? "image_embeds" : "text_embeds";
+  if (!session.outputNames.includes(output))
+    throw new VbulkError(
+      "MODEL_CORRUPT",
+      `Expected ${kind === "vision" ? "a vision" : "a text"} encoder with an output named ${output} at ${file} but its outputs are ${session.outputNames.join(", ") || "none"}`,
+      { hint: layout, exit: 2 },
+    );
+}
+
+/**
+ * Checks that both encoders give embeddings of one size: a text encoder of another model (512 against 32) gave
+ * scores from a partial dot product, confidently wrong. Throws MODEL_CORRUPT (exit 2) naming both sizes and files.
+ * A width a model does not declare (null) is checked once it ran.
+ */
+export function checkSameWidth(
+  visionWidth: number,
+  visionFile: string,
+  textWidth: number | null,
+  textFile: string,
+): void {
+  if (textWidth === null || textWidth === visionWidth) return;
+  throw new VbulkError(
+    "MODEL_CORRUPT",
+    `Expected the text encoder's embeddings to have the vision encoder's size (${visionWidth}, ${visionFile}) but ${textFile} gives ${textWidth}: the two .onnx files are not from the same model`,
+    {
+      hint: "Put the vision and text encoders of one export side by side (the same download's onnx/ folder), or `vbulk models pull` the default model.",
+      exit: 2,
+    },
+  );
+}
+
+/**
+ * Opens both encoders of a model folder once and checks them as loadClip does (inputs, outputs, one embedding
+ * size): `vbulk models manifest` must not record a folder that ingest would refuse. Returns the embedding size.
+ * Throws MODEL_CORRUPT / MODEL_MISSING / BAD_INPUT as loadClip.
+ */
+export async function checkModelFolder(dir: string, manifest: Manifest): Promise<number> {
+  const root = resolve(dir);
+  const { openSession } = await import("./onnx.js");
+  const pre = await loadPreprocessor(root);
+  const visionFile = join(root, manifest.vision);
+  const textFile = join(root, manifest.text);
+  const vision = await openSession(visionFile, "cpu");
+  try {
+    checkEncoder(vision, "vision", visionFile, pre);
+    const text = await openSession(textFile, "cpu");
+    try {
+      checkEncoder(text, "text", textFile);
+      const width = vision.outputWidth("image_embeds") ?? manifest.embeddingSize;
+      checkSameWidth(width, visionFile, text.outputWidth("text_embeds"), textFile);
+      return width;
+    } finally {
+      await text.release();
+    }
+  } finally {
+    await vision.release();
+  }
 }
 
 /** 12 hex digits naming a model's content: both encoders' sha256 (memoised) and the preprocessing settings. */

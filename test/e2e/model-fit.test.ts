@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { closedPort } from "../helpers/file-server.js";
-import { copyFixture, runCli, testEnv } from "../helpers/run.js";
-import { needShared } from "../helpers/shared.js";
+import { copyFixture, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { needShared, sharedPath } from "../helpers/shared.js";
 
 const skip =
   needShared("models", "clip-tiny-random", "vision_model_quantized.onnx") ||
@@ -75,5 +75,105 @@ describe("a re-run without the model an earlier run used", { skip }, () => {
     const again = await runCli(["ingest", photos]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /No CLIP model available/);
+  });
+});
+
+/** A model folder of links to the tiny random encoders (or `vision`/`text` given), with `pre` as its
+ *  preprocessor_config.json when given. */
+async function linkedModel(opts: { vision?: string; text?: string; pre?: object } = {}): Promise<string> {
+  const { modelFolder } = await import("../helpers/models.js");
+  const dir = await modelFolder(
+    opts.vision ?? sharedPath("models", "clip-tiny-random", "vision_model_quantized.onnx"),
+    opts.text ?? sharedPath("models", "clip-tiny-random", "text_model_quantized.onnx"),
+  );
+  if (opts.pre) {
+    await rm(join(dir, "preprocessor_config.json"));
+    await writeFile(join(dir, "preprocessor_config.json"), JSON.stringify(opts.pre));
+  }
+  return dir;
+}
+
+/** Runs ingest on a fresh copy of the grouping fixture with a model folder. */
+async function ingestWith(model: string) {
+  const photos = await copyFixture("grouping");
+  return { photos, r: await runCli(["ingest", photos, "--model-dir", model]) };
+}
+
+// audit-clip finding 2: a vision and a text encoder of different embedding sizes were accepted, and every score
+// came from a dot product over the first 32 of 512 dimensions.
+describe("encoders of two models", { skip: skip || needShared("models", "clip-b32-random-int8") }, () => {
+  const mixed = () =>
+    linkedModel({ text: sharedPath("models", "clip-b32-random-int8", "text_model_quantized.onnx") });
+  it("ingest refuses them naming both sizes and files (exit 2), before any photo is read", async () => {
+    const { photos, r } = await ingestWith(await mixed());
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /error: Expected the text encoder's embeddings to have the vision encoder's size \(32, .*vision_model_quantized\.onnx\) but .*text_model_quantized\.onnx gives 512: the two \.onnx files are not from the same model/,
+    );
+    assert.ok(!existsSync(join(photos, "catalog.json")));
+  });
+  it("models manifest refuses them too, and writes no vbulk-model.json", async () => {
+    const dir = await mixed();
+    const r = await runCli(["models", "manifest", dir]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /gives 512: the two \.onnx files are not from the same model/);
+    assert.ok(!existsSync(join(dir, "vbulk-model.json")));
+  });
+  it("models manifest records the encoders' own size, not config.json's projection_dim", async () => {
+    const dir = await linkedModel();
+    const r = await runCli(["models", "manifest", dir, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).embeddingSize, 32);
+  });
+});
+
+// audit-clip finding 3: swapped encoders, another input name or another input size ended as "this is unexpected"
+// or onnxruntime's own truncated words.
+describe("an encoder that does not take what vbulk feeds it", { skip }, () => {
+  const tiny = (f: string) => sharedPath("models", "clip-tiny-random", f);
+  it("swapped encoders: names the file, what it takes, and says they look swapped (exit 2)", async () => {
+    const dir = await tempDir("vbulk-swap-");
+    await mkdir(join(dir, "onnx"));
+    await symlink(tiny("text_model_quantized.onnx"), join(dir, "onnx", "vision_model_quantized.onnx"));
+    await symlink(tiny("vision_model_quantized.onnx"), join(dir, "onnx", "text_model_quantized.onnx"));
+    for (const f of ["tokenizer.json", "preprocessor_config.json", "config.json"])
+      await symlink(sharedPath("models", "clip-vit-b32-tokenizer", f), join(dir, f));
+    const { r } = await ingestWith(dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /error: Expected a vision encoder taking pixel_values \(float32 \[n, 3, 224, 224\].*\) at .*onnx\/vision_model_quantized\.onnx but it takes input_ids \(int64/,
+    );
+    assert.match(r.stderr, /look swapped/);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+  });
+  it("a preprocessor_config.json of another input size: names both sizes (exit 2)", async () => {
+    const pre = JSON.parse(
+      await readFile(sharedPath("models", "clip-vit-b32-tokenizer", "preprocessor_config.json"), "utf8"),
+    );
+    const dir = await linkedModel({
+      pre: { ...pre, crop_size: { height: 256, width: 256 }, size: { shortest_edge: 256 } },
+    });
+    const { r } = await ingestWith(dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Expected a vision encoder taking pixel_values \(float32 \[n, 3, 256, 256\]/);
+    assert.match(r.stderr, /but it takes pixel_values \(float32 \[batch_size, 3, 224, 224\]\)/);
+    assert.match(r.stderr, /put the preprocessor_config\.json that came with this model/);
+  });
+  it("an encoder whose input has another name: names it (exit 2)", async () => {
+    const tmp = await tempDir("vbulk-inname-");
+    const bytes = await readFile(tiny("text_model_quantized.onnx"));
+    const renamed = join(tmp, "text_model_quantized.onnx");
+    await writeFile(
+      renamed,
+      Buffer.from(bytes.toString("latin1").replaceAll("input_ids", "input_idz"), "latin1"),
+    );
+    const { r } = await ingestWith(await linkedModel({ text: renamed }));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /error: Expected a text encoder taking input_ids \(int64 \[n, tokens\]\) at .*text_model_quantized\.onnx but it takes input_idz/,
+    );
   });
 });
