@@ -131,9 +131,19 @@ export async function readLocalManifest(dir: string): Promise<Manifest | null> {
   );
 }
 
+/** What to do with a model folder this user cannot write in (a shared folder, a read-only mount). */
+export const READ_ONLY_MODEL_HINT =
+  "Copy the folder somewhere you can write (cp -r DIR ~/models/) and run `vbulk models manifest` on the copy, or have the folder's owner run it; ingest still loads the folder as it is (unverified).";
+
+/** Writes DIR/vbulk-model.json atomically. Throws NOT_WRITABLE (exit 2) / NO_SPACE naming the file when the
+ *  folder refuses it (a read-only or shared model folder). */
 export async function writeLocalManifest(dir: string, manifest: Manifest): Promise<string> {
   const path = join(dir, LOCAL_MANIFEST);
-  await writeJsonAtomic(path, ManifestSchema.parse(manifest));
+  try {
+    await writeJsonAtomic(path, ManifestSchema.parse(manifest));
+  } catch (err) {
+    throw fileSystemError(err, path, "write", READ_ONLY_MODEL_HINT);
+  }
   return path;
 }
 

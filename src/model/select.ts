@@ -1,4 +1,5 @@
-import { stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ConfigOverrides } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
@@ -17,6 +18,7 @@ import {
   type Manifest,
   manifestForFolder,
   modelCacheDir,
+  READ_ONLY_MODEL_HINT,
   readLocalManifest,
   verifyFiles,
 } from "./manifest.js";
@@ -111,9 +113,16 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
       manifest = local;
     } else {
       manifest = await manifestForFolder(dir);
+      // Advice that cannot be followed (a shared or read-only folder) led to a crash, then was repeated every run.
+      const writable = await access(dir, constants.W_OK).then(
+        () => true,
+        () => false,
+      );
       warn(
         `The model in ${dir} has no vbulk-model.json: it is loaded unverified.`,
-        "Run `vbulk models manifest DIR` once to record its files' sizes and sha256.",
+        writable
+          ? "Run `vbulk models manifest DIR` once to record its files' sizes and sha256."
+          : `You cannot write in that folder, so \`vbulk models manifest\` cannot record its files there. ${READ_ONLY_MODEL_HINT}`,
       );
     }
   } else {

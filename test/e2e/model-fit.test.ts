@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { closedPort } from "../helpers/file-server.js";
@@ -175,5 +175,31 @@ describe("an encoder that does not take what vbulk feeds it", { skip }, () => {
       r.stderr,
       /error: Expected a text encoder taking input_ids \(int64 \[n, tokens\]\) at .*text_model_quantized\.onnx but it takes input_idz/,
     );
+  });
+});
+
+// audit-clip finding 4: `models manifest` on a model folder the user cannot write ended as "this is unexpected"
+// (EACCES on the temp file), and every ingest kept advising to run it.
+describe("a model folder you cannot write in", { skip }, () => {
+  it("models manifest stops with NOT_WRITABLE (exit 2) and what to do; ingest no longer advises it", async () => {
+    const dir = await linkedModel();
+    const cache = await tempDir("vbulk-ro-cache-");
+    const photos = await copyFixture("grouping");
+    await chmod(dir, 0o555);
+    await chmod(cache, 0o777);
+    await chmod(photos, 0o777);
+    // root writes anywhere: the test runs the CLI as nobody then.
+    const asOther = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const env = testEnv({ VBULK_CACHE_DIR: cache, HOME: cache });
+    const r = await runCli(["models", "manifest", dir], { env, ...asOther });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error: Permission denied: could not write .*vbulk-model\.json/);
+    assert.match(r.stderr, /hint: Copy the folder somewhere you can write/);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+    const ingest = await runCli(["ingest", photos, "--model-dir", dir], { env, ...asOther });
+    assert.equal(ingest.code, 0, ingest.stderr);
+    assert.match(ingest.stderr, /loaded unverified/);
+    assert.match(ingest.stderr, /You cannot write in that folder/);
+    assert.doesNotMatch(ingest.stderr, /Run `vbulk models manifest DIR` once/);
   });
 });
