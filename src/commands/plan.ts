@@ -3,6 +3,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { printable, shellWord } from "../core/text.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
@@ -282,7 +283,14 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   if (raw.rules) {
     const path = resolve(raw.rules);
     const hint = "Nothing was written. See the README's plan section.";
-    const data = await readJsonFile(path, z.unknown(), "rules file (--rules / VBULK_RULES)", hint);
+    const data = await readJsonFile(
+      path,
+      z.unknown(),
+      "rules file (--rules / VBULK_RULES)",
+      hint,
+      undefined,
+      DEFAULTS.files.maxSettingsBytes,
+    );
     notConfigFile(data, path);
     const file = parseWith(RulesFileSchema, data, path, hint);
     give(file);

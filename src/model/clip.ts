@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { CATEGORY_ID } from "../core/vocab.js";
 import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
@@ -145,6 +146,7 @@ export async function loadLabelSet(path: string): Promise<LabelSet> {
     "label set (JSON)",
     "See models/labels/garments.json for the format.",
     labelIssueDetail,
+    DEFAULTS.files.maxSettingsBytes,
   );
 }
 
