@@ -208,6 +208,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
       embedder: selected.embedder,
       classifier: selected.classifier,
       model: selected.model,
+      ...(selected.labels ? { labels: selected.labels } : {}),
       onEvent: renderer.onEvent,
       signal: controller.signal,
       regroup: raw.regroup === true,

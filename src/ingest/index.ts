@@ -303,6 +303,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       scan,
       embedder,
       model: opts.model ?? null,
+      labels: opts.labels,
       config,
       step,
       items,

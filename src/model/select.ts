@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { ConfigOverrides } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
+import { sha256File } from "../core/hash.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { createFeatureEmbedder } from "../imaging/features.js";
@@ -66,6 +67,8 @@ export interface SelectedEmbedder {
   embedder: Embedder;
   classifier?: Classifier;
   model: string | null;
+  /** The label set the classifier uses: the file (null: the built-in one) and its sha256 (catalog.json's labels). */
+  labels?: { path: string | null; sha256: string };
   /** Thresholds that fit this embedder's embeddings; user config is layered on top. */
   calibration: ConfigOverrides;
   close(): Promise<void>;
@@ -174,7 +177,8 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
     onWarning: (m) =>
       warn(m, "See the README's GPU section for installing onnxruntime-node's CUDA binaries."),
   });
-  const labels = await loadLabelSet(opts.labelsFile ?? DEFAULT_LABELS);
+  const labelsPath = resolve(opts.labelsFile ?? DEFAULT_LABELS);
+  const labels = await loadLabelSet(labelsPath);
   const classifier = await clip.classifier(labels, join(modelCacheDir(), "labels"));
   // Label embeddings are computed (or read from the cache) once; the text encoder's memory is not needed after.
   await clip.releaseText();
@@ -182,6 +186,10 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
     embedder: clip.embedder,
     classifier,
     model: `${manifest.name}${manifest.revision ? `@${manifest.revision}` : ""}`,
+    labels: {
+      path: labelsPath === resolve(DEFAULT_LABELS) ? null : labelsPath,
+      sha256: await sha256File(labelsPath),
+    },
     calibration: await thresholdsOf(manifest),
     close: () => clip.close(),
   };

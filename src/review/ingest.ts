@@ -77,6 +77,7 @@ export function startIngest(source: string, dir: string): IngestJob {
           embedder: selected.embedder,
           classifier: selected.classifier,
           model: selected.model,
+          ...(selected.labels ? { labels: selected.labels } : {}),
           onEvent,
         });
         // No photo could be read: the page says so as the terminal does (exit 1 there), not only per photo.

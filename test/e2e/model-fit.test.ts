@@ -203,3 +203,47 @@ describe("a model folder you cannot write in", { skip }, () => {
     assert.doesNotMatch(ingest.stderr, /Run `vbulk models manifest DIR` once/);
   });
 });
+
+// audit-clip finding 6: `plan` without the --labels given to ingest named articles by their raw ids ("kimono
+// marron"), with no word. catalog.json now records the label set; plan says which one to pass.
+describe("plan with another label set than ingest's", { skip }, () => {
+  it("catalog.json records the label set; plan warns naming the categories and the file to pass", async () => {
+    const { tinyModel } = await import("../helpers/models.js");
+    const model = await tinyModel();
+    const photos = await copyFixture("grouping");
+    const labels = join(await tempDir("vbulk-labels-"), "two.json");
+    await writeFile(
+      labels,
+      JSON.stringify({
+        schemaVersion: 1,
+        name: "two",
+        labels: [
+          { id: "kimono", name: "Kimono", prompts: ["a photo of a kimono jacket"] },
+          { id: "poncho", name: "Poncho", prompts: ["a photo of a poncho"] },
+        ],
+      }),
+    );
+    const r = await runCli(["ingest", photos, "--model-dir", model, "--labels", labels]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(photos, "catalog.json"), "utf8"));
+    assert.equal(catalog.labels.path, labels);
+    assert.match(catalog.labels.sha256, /^[0-9a-f]{64}$/);
+    const plan = await runCli(["plan", photos]);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(
+      plan.stderr,
+      /warning: catalog\.json's categor(y|ies) (kimono|poncho)(, poncho)? (is|are) not in the label set this plan uses \(the built-in models\/labels\/garments\.json\)/,
+    );
+    assert.ok(plan.stderr.includes(`ingest used ${labels}: pass --labels ${labels}`), plan.stderr);
+    const right = await runCli(["plan", photos, "--labels", labels]);
+    assert.equal(right.code, 0, right.stderr);
+    assert.doesNotMatch(right.stderr, /not in the label set/);
+
+    // A catalog of an older vbulk (no `labels`) still loads; the warning says to pass the file given to ingest.
+    delete catalog.labels;
+    await writeFile(join(photos, "catalog.json"), JSON.stringify(catalog));
+    const old = await runCli(["plan", photos, "--labels", "default"]);
+    assert.equal(old.code, 0, old.stderr);
+    assert.match(old.stderr, /pass the --labels FILE you gave ingest/);
+  });
+});
