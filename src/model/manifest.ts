@@ -131,6 +131,10 @@ export async function readLocalManifest(dir: string): Promise<Manifest | null> {
   );
 }
 
+/** The hint of a model file onnxruntime cannot load, for the cached model (select.ts gives --model-dir its own).
+ *  Here, not in onnx.ts: importing onnx.ts loads onnxruntime. */
+export const CACHED_MODEL_HINT = "Run `vbulk models verify` and `vbulk models pull` to fetch it again.";
+
 /** What to do with a model folder this user cannot write in (a shared folder, a read-only mount). */
 export const READ_ONLY_MODEL_HINT =
   "Copy the folder somewhere you can write (cp -r DIR ~/models/) and run `vbulk models manifest` on the copy, or have the folder's owner run it; ingest still loads the folder as it is (unverified).";

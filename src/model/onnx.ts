@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { VbulkError } from "../core/errors.js";
+import { CACHED_MODEL_HINT } from "./manifest.js";
 
 // The library's own log, which a session's logSeverityLevel does not reach: a failed CUDA load printed
 // "[E:onnxruntime:…] Failed to load library …" in red on stderr, piped or not, before vbulk's one-line fallback.
@@ -132,12 +133,20 @@ export function inputInfo(session: ort.InferenceSession): TensorInfo[] {
   });
 }
 
+/** onnxruntime's words without what the message already says (the path) nor its C++ source location and
+ *  signature ("…/model.cc:187 onnxruntime::Model::Model(onnx::ModelProto&&, …) ModelProto does not have a graph"). */
+function plainWords(said: string): string {
+  return said
+    .replace(/^Load model from .* failed:\s*/, "")
+    .replace(/^\S+\.(?:cc|cpp|h):\d+ .*\)\s+(?=\S)/, "");
+}
+
 function corrupt(path: string, said: string, cause?: unknown): VbulkError {
   return new VbulkError(
     "MODEL_CORRUPT",
-    `Expected a loadable ONNX model at ${path} but onnxruntime said: ${said}`,
+    `Expected a loadable ONNX model at ${path} but onnxruntime said: ${plainWords(said)}`,
     {
-      hint: "Run `vbulk models verify` and `vbulk models pull` to fetch it again.",
+      hint: CACHED_MODEL_HINT,
       ...(cause ? { cause } : {}),
     },
   );

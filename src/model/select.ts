@@ -13,6 +13,7 @@ import { loadClip, loadLabelSet } from "./clip.js";
 import { type ModelEvent, pullModel } from "./download.js";
 import {
   CACHE_HINT,
+  CACHED_MODEL_HINT,
   DEFAULT_BASE_URL,
   DEFAULT_MODEL,
   loadManifest,
@@ -144,7 +145,9 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
           `VBULK_OFFLINE is set and ${why}`,
           `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` once online (VBULK_OFFLINE= vbulk models pull).`,
         );
-      warn(`${noModel(`offline; ${why}`)} ${howToGet(dir)}`);
+      warn(
+        `${noModel(`offline; ${why}`)} ${why.includes("fails verification") ? "Run `vbulk models pull` when online to fetch it again, or pass --model-dir DIR." : howToGet(dir)}`,
+      );
       return featureOnly();
     } else {
       try {
@@ -175,7 +178,18 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
   const clip = await loadClip(dir, manifest, {
     device: opts.device,
     onWarning: (m) =>
-      warn(m, "See the README's GPU section for installing onnxruntime-node's CUDA binaries."),
+      warn(
+        m,
+        "See the README's Install section (GPU users) for installing onnxruntime-node's CUDA binaries.",
+      ),
+  }).catch((err: unknown) => {
+    // `models pull` never writes into a --model-dir folder, and `models verify` alone checks the cache.
+    if (opts.modelDir && err instanceof VbulkError && err.hint === CACHED_MODEL_HINT)
+      throw new VbulkError(err.code, err.message, {
+        hint: `Copy that file from the model's own download into ${dir} again; \`vbulk models verify --model-dir DIR\` checks the folder once it has a vbulk-model.json.`,
+        cause: err,
+      });
+    throw err;
   });
   const labelsPath = resolve(opts.labelsFile ?? DEFAULT_LABELS);
   const labels = await loadLabelSet(labelsPath);

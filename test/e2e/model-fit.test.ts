@@ -247,3 +247,45 @@ describe("plan with another label set than ingest's", { skip }, () => {
     assert.match(old.stderr, /pass the --labels FILE you gave ingest/);
   });
 });
+
+// audit-clip finding 8: for a broken --model-dir file the hint sent the seller to `models verify`/`models pull`,
+// which check and fill the cache, not that folder; an empty file printed onnxruntime's C++ signature.
+// Finding 9: a damaged cached model with no network was reported as plain "offline".
+describe("a broken model file: where it is and what to do", { skip }, () => {
+  it("--model-dir: the hint is about that folder, and onnxruntime's words come without its C++ source", async () => {
+    const dir = await linkedModel();
+    await rm(join(dir, "onnx", "vision_model_quantized.onnx"));
+    await writeFile(join(dir, "onnx", "vision_model_quantized.onnx"), "");
+    const { r } = await ingestWith(dir);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /but onnxruntime said: ModelProto does not have a graph\.\n/);
+    assert.doesNotMatch(r.stderr, /model\.cc|onnxruntime::/);
+    assert.match(r.stderr, /hint: Copy that file from the model's own download into .* again/);
+  });
+  it("offline with a damaged cached model: says it fails verification, not just offline", async () => {
+    const cache = await tempDir("vbulk-cache-");
+    const model = join(cache, "models", "clip-vit-base-patch32");
+    await mkdir(join(model, "onnx"), { recursive: true });
+    const tiny = sharedPath("models", "clip-tiny-random", "vision_model_quantized.onnx");
+    const bytes = await readFile(tiny);
+    await writeFile(join(model, "onnx", "vision_model_quantized.onnx"), bytes);
+    const env = testEnv({ VBULK_CACHE_DIR: cache });
+    const linked = await linkedModel();
+    for (const f of ["tokenizer.json", "tokenizer_config.json", "preprocessor_config.json", "config.json"])
+      await writeFile(join(model, f), await readFile(join(linked, f)));
+    await writeFile(
+      join(model, "onnx", "text_model_quantized.onnx"),
+      await readFile(sharedPath("models", "clip-tiny-random", "text_model_quantized.onnx")),
+    );
+    assert.equal((await runCli(["models", "manifest", model], { env })).code, 0);
+    bytes[bytes.length - 100]! ^= 0xff;
+    await writeFile(join(model, "onnx", "vision_model_quantized.onnx"), bytes);
+    const r = await runCli(["ingest", await copyFixture("grouping")], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /No CLIP model available \(offline; the cached model in .* fails verification \(sha-mismatch: onnx\/vision_model_quantized\.onnx/,
+    );
+    assert.match(r.stderr, /Run `vbulk models pull` when online/);
+  });
+});
