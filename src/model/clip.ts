@@ -5,6 +5,7 @@ import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
+import { PACKAGE_ROOT } from "../core/paths.js";
 import { CATEGORY_ID } from "../core/vocab.js";
 import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
@@ -18,57 +19,105 @@ import { type ClipTokenizer, loadTokenizer } from "./tokenizer.js";
 
 /** Where a label sits in Vinted's catalogue for one department: a leaf id (null when the evidence has none: the
  *  form picks it by path) and the path; null when Vinted has no such category in that department. */
-const DepartmentLeafSchema = z
-  .object({
-    id: z.number().int().positive().nullable(),
-    path: z.array(z.string().min(1)).min(2),
-    note: z.string().optional(),
-  })
-  .nullable();
+const DepartmentLeafSchema = strictKeys({
+  id: z.number().int().positive().nullable(),
+  path: z.array(z.string().min(1)).min(2),
+  note: z.string().optional(),
+}).nullable();
 
 const LABEL_ID_FORM = "lower-case letters, digits, spaces and dashes";
 
-export const LabelSchema = z.object({
+/** A prompt with words in it ("   " was accepted and embedded as nothing). */
+const Prompt = z.string().refine((p) => p.trim().length > 0, "expected a prompt with words");
+
+/**
+ * An object with no key beyond its own: a typo in a label file (`need_size`, `package_size`) was dropped without a
+ * word, while the config file refuses unknown keys. The issue names the key and the known key it most likely meant.
+ * Every key is optional but the few the first format had, so an older label file still loads.
+ */
+function strictKeys<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown field ${issue.keys
+            .map((k) => {
+              const near = nearestKey(k, Object.keys(shape));
+              return `"${k}"${near ? ` (did you mean "${near}"?)` : ""}`;
+            })
+            .join(", ")}`
+        : undefined,
+  });
+}
+
+/** The known key a typo most likely meant: the same letters ignoring case and separators, one that starts the other
+ *  (`package_size` → `package_size_id`), or at most 2 edits away. */
+function nearestKey(key: string, known: string[]): string | undefined {
+  const bare = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, "");
+  const k = bare(key);
+  const found =
+    known.find((id) => bare(id) === k) ??
+    known.find(
+      (id) => bare(id).length >= 4 && k.length >= 4 && (bare(id).startsWith(k) || k.startsWith(bare(id))),
+    );
+  if (found) return found;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const id of known) {
+    const d = editDistance(k, bare(id));
+    if (d < bestDistance) [best, bestDistance] = [id, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+export const LabelSchema = strictKeys({
   id: z.string().regex(CATEGORY_ID, LABEL_ID_FORM),
   /** French name shown in listings. */
   name: z.string().min(1),
   name_en: z.string().min(1).optional(),
-  prompts: z.array(z.string().min(1)).min(1),
+  prompts: z.array(Prompt).min(1),
   /** Grammatical gender and number of the French name, for adjectives that agree ("Chemise blanche"). */
-  fr: z.object({ gender: z.enum(["m", "f"]), plural: z.boolean() }).optional(),
+  fr: strictKeys({ gender: z.enum(["m", "f"]), plural: z.boolean() }).optional(),
   group: z.enum(["clothing", "shoes", "bags", "accessories"]).optional(),
   /** Vinted's package size: 1 small, 2 medium, 3 large. */
   package_size_id: z.number().int().min(1).max(3).optional(),
   /** Whether Vinted asks a size for this category. */
   needs_size: z.boolean().optional(),
-  vinted: z
-    .object({ femme: DepartmentLeafSchema.optional(), homme: DepartmentLeafSchema.optional() })
-    .optional(),
+  vinted: strictKeys({
+    femme: DepartmentLeafSchema.optional(),
+    homme: DepartmentLeafSchema.optional(),
+  }).optional(),
 });
 export type Label = z.infer<typeof LabelSchema>;
 
 /** A garment label set: English prompts for the model, names, grammar and Vinted catalogue leaves for listings.
  *  Every field added after the spec's format is optional, so a user's older label file still loads. */
-export const LabelSetSchema = z
-  .object({
-    schemaVersion: z.literal(1),
-    name: z.string().min(1),
-    description: z.string().optional(),
-    sources: z.array(z.string()).optional(),
-    /** Prompts for the women's/men's zero-shot decision (defaults in code when absent). */
-    departments: z
-      .object({ femme: z.array(z.string().min(1)).min(1), homme: z.array(z.string().min(1)).min(1) })
-      .optional(),
-    labels: z.array(LabelSchema).min(2),
-  })
-  .superRefine((set, ctx) => {
-    const seen = new Set<string>();
-    set.labels.forEach((l, i) => {
-      if (seen.has(l.id))
-        ctx.addIssue({ code: "custom", path: ["labels", i, "id"], message: `"${l.id}" appears twice` });
-      seen.add(l.id);
-    });
+export const LabelSetSchema = strictKeys({
+  schemaVersion: z.literal(1),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  sources: z.array(z.string()).optional(),
+  /** Prompts for the women's/men's zero-shot decision (defaults in code when absent). */
+  departments: strictKeys({ femme: z.array(Prompt).min(1), homme: z.array(Prompt).min(1) }).optional(),
+  labels: z.array(LabelSchema).min(2),
+}).superRefine((set, ctx) => {
+  const seen = new Set<string>();
+  set.labels.forEach((l, i) => {
+    if (seen.has(l.id))
+      ctx.addIssue({ code: "custom", path: ["labels", i, "id"], message: `"${l.id}" appears twice` });
+    seen.add(l.id);
   });
+});
 export type LabelSet = z.infer<typeof LabelSetSchema>;
 
 /** Prompts for the women's/men's decision when the label set has none (CLIP's own prompt style). */
@@ -144,7 +193,8 @@ export async function loadLabelSet(path: string): Promise<LabelSet> {
     path,
     LabelSetSchema,
     "label set (JSON)",
-    "See models/labels/garments.json for the format.",
+    // The seller's folder has no models/: the installed file's own path, which they can copy.
+    `See ${join(PACKAGE_ROOT, "models", "labels", "garments.json")} for the format (copy it to start your own).`,
     labelIssueDetail,
     DEFAULTS.files.maxSettingsBytes,
   );
@@ -159,7 +209,8 @@ const labelIssueDetail: IssueDetail = (issue, data) => {
   const [list, index] = issue.path;
   const name =
     list === "labels" && typeof index === "number" ? valueAt(data, ["labels", index, "name"]) : undefined;
-  const label = typeof name === "string" && issue.path.length > 2 ? ` (label ${receivedText(name)})` : "";
+  const onLabel = issue.path.length > 2 || (issue.code === "unrecognized_keys" && issue.path.length === 2);
+  const label = typeof name === "string" && onLabel ? ` (label ${receivedText(name)})` : "";
   if (issue.code === "unrecognized_keys" || issue.code === "custom") return `${label}: ${issue.message}`;
   const value = valueAt(data, issue.path);
   const message = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
