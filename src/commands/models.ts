@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { offlineMode } from "../core/config.js";
@@ -114,6 +115,13 @@ export function registerModels(program: Command, run: Run): void {
         const manifest =
           (await readLocalManifest(dir)) ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL));
         if (!manifest) {
+          const folder = await stat(dir).catch(() => null);
+          if (!folder?.isDirectory())
+            throw new VbulkError(
+              "NOT_FOUND",
+              `Expected a model folder for --model-dir (or env VBULK_MODEL_DIR) but found ${folder ? "a file" : "nothing"} at ${dir}`,
+              { hint: "Pass the folder that holds the model's files and its vbulk-model.json." },
+            );
           throw new VbulkError("NOT_FOUND", `Expected a vbulk-model.json in ${dir} but found none`, {
             hint: "Write one with `vbulk models manifest DIR` (it records the files as they are now).",
           });

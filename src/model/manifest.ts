@@ -325,12 +325,13 @@ export async function verifyFiles(
  */
 export async function manifestForFolder(dir: string, name?: string): Promise<Manifest> {
   // A mistyped folder is the user's to fix (exit 2), not an "unexpected" ENOENT from the walk below.
-  if (!(await stat(dir).catch(() => null))?.isDirectory())
+  const found = await stat(dir).catch(() => null);
+  if (!found?.isDirectory())
     throw new VbulkError(
       "NOT_FOUND",
-      `Expected a folder of model files for models manifest but found nothing at ${dir}`,
+      `Expected a folder of model files for models manifest but found ${found ? "a file" : "nothing"} at ${dir}`,
       {
-        hint: "Pass the folder that holds the CLIP files (onnx/vision_model*.onnx, onnx/text_model*.onnx, tokenizer.json).",
+        hint: `Pass the folder that holds the CLIP files (onnx/vision_model*.onnx, onnx/text_model*.onnx, tokenizer.json)${found ? `: ${dirname(dir)}?` : "."}`,
       },
     );
   const files: string[] = [];

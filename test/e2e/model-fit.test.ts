@@ -289,3 +289,19 @@ describe("a broken model file: where it is and what to do", { skip }, () => {
     assert.match(r.stderr, /Run `vbulk models pull` when online/);
   });
 });
+
+// audit-clip finding 13: `models manifest DIR/config.json` said "found nothing" although a file is there, and
+// `models verify --model-dir /nope` did not say the folder does not exist.
+describe("models manifest and verify on a path that is no model folder", () => {
+  it("says a file is a file, and that a folder is missing (exit 2)", async () => {
+    const dir = await tempDir("vbulk-notmodel-");
+    await writeFile(join(dir, "config.json"), "{}");
+    const file = await runCli(["models", "manifest", join(dir, "config.json")]);
+    assert.equal(file.code, 2, file.stderr);
+    assert.match(file.stderr, /but found a file at .*config\.json/);
+    assert.ok(file.stderr.includes(`${dir}?`), file.stderr);
+    const none = await runCli(["models", "verify", "--model-dir", join(dir, "nope")]);
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /Expected a model folder for --model-dir .* but found nothing at .*nope/);
+  });
+});
