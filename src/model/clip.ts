@@ -441,7 +441,12 @@ export function checkSameWidth(
 export async function checkModelFolder(dir: string, manifest: Manifest): Promise<number> {
   const root = resolve(dir);
   const { openSession } = await import("./onnx.js");
-  const pre = await loadPreprocessor(root);
+  // A folder without preprocessor_config.json yet is still recorded (ingest says it is missing); its crop size is
+  // checked against the encoder when it is there.
+  const pre = await loadPreprocessor(root).catch((err: unknown) => {
+    if (err instanceof VbulkError && err.code === "MODEL_MISSING") return undefined;
+    throw err;
+  });
   const visionFile = join(root, manifest.vision);
   const textFile = join(root, manifest.text);
   const vision = await openSession(visionFile, "cpu");
