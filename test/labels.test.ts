@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import type { VbulkError } from "../src/core/errors.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
 import { completeLabels, DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
 import { loadClip, loadLabelSet } from "../src/model/clip.js";
@@ -249,6 +250,57 @@ describe("department: zero-shot women's/men's, never a silent guess", () => {
     assert.deepEqual(
       JSON.parse(g.stdout).items.map((i: { gender: string }) => i.gender),
       ["femme", "femme", "femme"],
+    );
+  });
+});
+
+// audit-clip finding 10: unknown keys in a label file (typos of package_size_id, needs_size) were dropped without a
+// word and a prompt of spaces was accepted; the config file refuses unknown keys. An older file still loads.
+describe("a label file's unknown keys and empty prompts", () => {
+  const write = async (data: unknown) => {
+    const dir = await tempDir("vbulk-labels-");
+    const path = join(dir, "labels.json");
+    await writeFile(path, JSON.stringify(data));
+    return path;
+  };
+  const base = (extra: object = {}) => ({
+    schemaVersion: 1,
+    name: "mine",
+    labels: [
+      { id: "kimono", name: "Kimono", prompts: ["a photo of a kimono"] },
+      { id: "poncho", name: "Poncho", prompts: ["a photo of a poncho"], ...extra },
+    ],
+  });
+
+  it("refuses an unknown key, naming the label and the key it most likely meant", async () => {
+    const path = await write(base({ package_size: 3, need_size: false }));
+    await assert.rejects(loadLabelSet(path), (e: VbulkError) => {
+      assert.equal(e.code, "BAD_INPUT");
+      assert.match(
+        e.message,
+        /labels\[1\] \(label "Poncho"\): unknown field "package_size" \(did you mean "package_size_id"\?\), "need_size" \(did you mean "needs_size"\?\)/,
+      );
+      assert.match(e.hint ?? "", /models\/labels\/garments\.json for the format/);
+      return true;
+    });
+  });
+
+  it("refuses an unknown top-level key and a prompt of spaces", async () => {
+    await assert.rejects(
+      loadLabelSet(await write({ ...base(), label: [] })),
+      /unknown field "label" \(did you mean "labels"\?\)/,
+    );
+    await assert.rejects(
+      loadLabelSet(await write(base({ prompts: ["   "] }))),
+      /labels\[1\]\.prompts\[0\] \(label "Poncho"\): expected a prompt with words/,
+    );
+  });
+
+  it("still loads a file of the first format (id, name, prompts only)", async () => {
+    const set = await loadLabelSet(await write(base()));
+    assert.deepEqual(
+      set.labels.map((l) => l.id),
+      ["kimono", "poncho"],
     );
   });
 });

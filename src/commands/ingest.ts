@@ -2,11 +2,12 @@ import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { offlineMode, resolveConfig } from "../core/config.js";
+import { VbulkError } from "../core/errors.js";
 import { plural, printable, shellWord } from "../core/text.js";
 import { GROUPING_METHODS } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
-import { checkModelDir, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
+import { checkModelDir, featureOnly, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
 import { notTaken } from "../sources/types.js";
 import type { Catalog } from "../store/catalog.js";
 import { recordOutFolder } from "../store/out-folders.js";
@@ -32,6 +33,8 @@ interface RawIngestOptions {
   modelDir?: string;
   device?: string;
   labels?: string;
+  /** false with --no-model. */
+  model?: boolean;
 }
 
 /** Registers `vbulk ingest`. */
@@ -55,12 +58,18 @@ export function registerIngest(program: Command, run: (fn: () => Promise<number>
     .addOption(
       envOption("--model-dir <dir>", "folder holding a CLIP model (Hugging Face layout)", "VBULK_MODEL_DIR"),
     )
+    .option(
+      "--no-model",
+      "run without the CLIP model (grouping by colour/texture, categories unknown), even where an earlier run used one",
+    )
     .addOption(envOption("--device <device>", "cpu | cuda (default cpu)", "VBULK_DEVICE"))
     .addOption(
       envOption("--labels <file>", "garment label set (JSON) for zero-shot categories", "VBULK_LABELS"),
     );
   for (const f of INGEST_FLAGS) command.addOption(f.option);
-  command.action((source: string, raw: RawIngestOptions) => run(() => ingestCommand(source, raw)));
+  command.action((source: string, raw: RawIngestOptions, cmd: Command) =>
+    run(() => ingestCommand(source, raw, cmd.getOptionValueSource("modelDir") === "cli")),
+  );
 }
 
 /** Flags that set configuration values (each also read from its env var). */
@@ -107,8 +116,17 @@ const INGEST_FLAGS = [
   ),
 ];
 
-async function ingestCommand(source: string, raw: RawIngestOptions): Promise<number> {
+async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag: boolean): Promise<number> {
   const io = createIo(raw.json === true);
+  const noModel = raw.model === false;
+  if (noModel && modelDirFlag)
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected either --no-model or --model-dir but received both (--model-dir ${raw.modelDir})`,
+      { hint: "Keep --model-dir to use that model, or --no-model to run without any." },
+    );
+  // --no-model wins over VBULK_MODEL_DIR set in the environment: the flag is the more explicit of the two.
+  if (noModel) delete raw.modelDir;
   const flags = flagLayer(INGEST_FLAGS, raw);
   const device = parseFlag(
     z.enum(["cpu", "cuda"], { message: "cpu or cuda" }).default("cpu"),
@@ -158,21 +176,27 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
   let selected: SelectedEmbedder | undefined;
   try {
     try {
-      selected = await selectEmbedder({
-        modelDir: raw.modelDir,
-        device,
-        labelsFile: raw.labels,
-        offline,
-        baseUrl: process.env.VBULK_MODEL_BASE_URL,
-        onEvent: renderer.onEvent,
-        onModelEvent: (e) => {
-          renderer.onModelEvent(e);
-          prepared.onModelEvent(e);
-        },
-        signal: controller.signal,
-      });
+      const earlier = prepared.previous?.embedder;
+      selected = noModel
+        ? featureOnly()
+        : await selectEmbedder({
+            modelDir: raw.modelDir,
+            device,
+            labelsFile: raw.labels,
+            offline,
+            baseUrl: process.env.VBULK_MODEL_BASE_URL,
+            onEvent: renderer.onEvent,
+            onModelEvent: (e) => {
+              renderer.onModelEvent(e);
+              prepared.onModelEvent(e);
+            },
+            signal: controller.signal,
+            earlierModel: earlier?.model ? { id: earlier.id, model: earlier.model } : null,
+          });
     } catch (err) {
-      await prepared.fail(err, controller.signal.aborted);
+      // Refused for want of the earlier run's model: nothing changes, not even the status of that earlier run.
+      if (err instanceof VbulkError && err.context.modelNeeded) await prepared.abandon();
+      else await prepared.fail(err, controller.signal.aborted);
       throw err;
     }
     const config = resolveConfig(selected.calibration, fileLayer, flags);
@@ -184,6 +208,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions): Promise<num
       embedder: selected.embedder,
       classifier: selected.classifier,
       model: selected.model,
+      ...(selected.labels ? { labels: selected.labels } : {}),
       onEvent: renderer.onEvent,
       signal: controller.signal,
       regroup: raw.regroup === true,

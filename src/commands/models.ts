@@ -1,7 +1,9 @@
+import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { offlineMode } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { checkModelFolder } from "../model/clip.js";
 import { pullModel } from "../model/download.js";
 import {
   DEFAULT_BASE_URL,
@@ -113,6 +115,13 @@ export function registerModels(program: Command, run: Run): void {
         const manifest =
           (await readLocalManifest(dir)) ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL));
         if (!manifest) {
+          const folder = await stat(dir).catch(() => null);
+          if (!folder?.isDirectory())
+            throw new VbulkError(
+              "NOT_FOUND",
+              `Expected a model folder for --model-dir (or env VBULK_MODEL_DIR) but found ${folder ? "a file" : "nothing"} at ${dir}`,
+              { hint: "Pass the folder that holds the model's files and its vbulk-model.json." },
+            );
           throw new VbulkError("NOT_FOUND", `Expected a vbulk-model.json in ${dir} but found none`, {
             hint: "Write one with `vbulk models manifest DIR` (it records the files as they are now).",
           });
@@ -144,7 +153,9 @@ export function registerModels(program: Command, run: Run): void {
     .action((dir: string, raw: { name?: string; json?: boolean }) =>
       run(async () => {
         const io = createIo(raw.json === true);
-        const manifest = await manifestForFolder(resolve(dir), raw.name);
+        const found = await manifestForFolder(resolve(dir), raw.name);
+        // The encoders' own embedding size, once both are found to fit together (config.json may say otherwise).
+        const manifest = { ...found, embeddingSize: await checkModelFolder(resolve(dir), found) };
         const path = await writeLocalManifest(resolve(dir), manifest);
         if (io.json) io.out(JSON.stringify(manifest, null, 2));
         else

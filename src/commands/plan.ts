@@ -3,6 +3,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { printable, shellWord } from "../core/text.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
@@ -282,7 +283,14 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   if (raw.rules) {
     const path = resolve(raw.rules);
     const hint = "Nothing was written. See the README's plan section.";
-    const data = await readJsonFile(path, z.unknown(), "rules file (--rules / VBULK_RULES)", hint);
+    const data = await readJsonFile(
+      path,
+      z.unknown(),
+      "rules file (--rules / VBULK_RULES)",
+      hint,
+      undefined,
+      DEFAULTS.files.maxSettingsBytes,
+    );
     notConfigFile(data, path);
     const file = parseWith(RulesFileSchema, data, path, hint);
     give(file);
@@ -365,6 +373,8 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     selection,
   );
   const path = await writePlan(dir, plan);
+  const unlabelled = labelSetMismatch(catalog, categories, files.labels);
+  if (unlabelled) io.err(io.c.yellow(`warning: ${unlabelled}`));
   for (const k of byHand)
     if (!anew.has(k))
       io.err(
@@ -388,6 +398,22 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   if (io.json) io.out(JSON.stringify({ ...plan, changes: changesJson(changes) }, null, 2));
   else printPlan(io, plan, changes, path);
   return 0;
+}
+
+/**
+ * The catalog's categories the plan's label set does not have, in words with what to do; null when it has them
+ * all. A catalog made with `ingest --labels mine.json` and planned without it got raw ids as names ("kimono
+ * marron") and no Vinted category, silently (audit-clip item 6). catalog.json says which set ingest used.
+ */
+export function labelSetMismatch(catalog: Catalog, categories: string[], planLabels?: string): string | null {
+  const known = new Set(categories);
+  const missing = [...new Set(catalog.items.map((it) => it.category))].filter(
+    (c) => c !== "unknown" && !known.has(c),
+  );
+  if (!missing.length) return null;
+  const used = catalog.labels?.path;
+  const list = missing.slice(0, 8).join(", ") + (missing.length > 8 ? `, … (${missing.length} in all)` : "");
+  return `catalog.json's categor${missing.length === 1 ? "y" : "ies"} ${list} ${missing.length === 1 ? "is" : "are"} not in the label set this plan uses (${planLabels ? printable(planLabels) : "the built-in models/labels/garments.json"}): ${missing.length === 1 ? "its articles get" : "their articles get"} the raw id as a name and no Vinted category. ${used ? `ingest used ${printable(used)}: pass --labels ${shellWord(used)}` : used === null ? "ingest used the built-in label set: pass --labels default" : "pass the --labels FILE you gave ingest"} (plan.json keeps it for later runs).`;
 }
 
 function parsePriceRules(raw: string): Record<string, number> {

@@ -143,6 +143,8 @@ export async function loadConfigFile(path: string): Promise<ConfigOverrides> {
     FileSchema,
     "config file (--config / VBULK_CONFIG)",
     "See the README's Configuration section for the keys.",
+    undefined,
+    DEFAULTS.files.maxSettingsBytes,
   )) as ConfigOverrides;
 }
 

@@ -364,6 +364,12 @@ export const DEFAULTS = Object.freeze({
      *  the ingest stops saying so rather than wait for ever. */
     decisionWaitMs: 10_000,
   }),
+  files: Object.freeze({
+    /** Largest settings file vbulk reads whole (--labels, --config, --rules, --mapping), in bytes. The default
+     *  label set is 13 KB for 37 labels and a 2,000-label file ~0.7 MB; 8 MiB is ten times more. A link to
+     *  /dev/zero or a 500 MB file grew memory for ever or ended as "unexpected error" (audit-clip item 7). */
+    maxSettingsBytes: 8 * 1024 * 1024,
+  }),
   templates: Object.freeze({
     // Listing templates are files sellers share, so what one may do is counted, never timed: a template passes or
     // fails the same on any machine and under any load (LiquidJS's wall-clock renderLimit did not), and what a

@@ -1,4 +1,6 @@
+import { readFile, rm } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
+import { writeFileAtomic } from "../core/atomic.js";
 import type { Config } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
@@ -20,7 +22,7 @@ import {
 } from "../store/decisions.js";
 import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
-import { interruptedMessage, StatusWriter } from "../store/status.js";
+import { interruptedMessage, StatusWriter, statusPath } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
 import { applySellerDecisions } from "./decisions.js";
 import { describeArticles, fingerprint } from "./describe.js";
@@ -65,6 +67,9 @@ export interface PreparedIngest {
   /** Marks the status failed (or interrupted) if the run ends before runIngest could, closes the source and
    *  releases the folder's ingest lock. */
   fail(err: unknown, interrupted: boolean): Promise<void>;
+  /** For a run refused before it changed anything (ModelNeeded): puts the status file back as it was before this
+   *  run (removes it if there was none), closes the source and releases the lock, so no file is changed. */
+  abandon(): Promise<void>;
   /** Releases the folder's ingest lock (runIngest does when it ends, fail too); idempotent. */
   release(): Promise<void>;
   close(): void;
@@ -100,6 +105,7 @@ export async function prepareIngest(opts: {
   await readDecisions(src.outDir);
   const photos = await openPhotos(src, opts.source, config);
   let status: StatusWriter;
+  let statusBefore: Buffer | null = null;
   let unlock: () => Promise<void> = async () => {};
   try {
     await ensureStateDir(src.outDir);
@@ -107,6 +113,7 @@ export async function prepareIngest(opts: {
     // Read again under the lock: a decision of the review page may have rewritten catalog.json since (its article
     // ids and next_id); an ingest built on the older one gave a decided article's id to another garment.
     previous = await readPreviousCatalog(src.outDir);
+    statusBefore = await readFile(statusPath(src.outDir)).catch(() => null);
     status = new StatusWriter(src.outDir, "ingest", config.ingest.statusIntervalMs, opts.stage ?? "scan");
     status.update({
       counts: { files: photos.photos, skipped: photos.skipped, queued: photos.photos, done: 0, errors: 0 },
@@ -146,6 +153,14 @@ export async function prepareIngest(opts: {
         interrupted ? "interrupted" : "failed",
         interrupted ? interruptedMessage(opts.stoppedBy?.()) : messageOf(err),
       );
+      await release();
+    },
+    async abandon() {
+      photos.close();
+      await status.discard();
+      const path = statusPath(src.outDir);
+      if (statusBefore) await writeFileAtomic(path, statusBefore).catch(() => {});
+      else await rm(path, { force: true }).catch(() => {});
       await release();
     },
     close: () => photos.close(),
@@ -288,6 +303,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       scan,
       embedder,
       model: opts.model ?? null,
+      labels: opts.labels,
       config,
       step,
       items,

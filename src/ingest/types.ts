@@ -29,6 +29,8 @@ export interface IngestOptions {
   classifier?: Classifier;
   /** Model name recorded in the catalog (null for the model-free embedder). */
   model?: string | null;
+  /** The label set the classifier used, recorded in the catalog (absent without a model). */
+  labels?: { path: string | null; sha256: string };
   onEvent?: EventSink<IngestEvent>;
   signal?: AbortSignal;
   /** Group every photo again instead of keeping the previous run's articles when photos were added (--regroup). */

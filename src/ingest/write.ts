@@ -14,6 +14,7 @@ export function buildCatalog(parts: {
   scan: ScanResult;
   embedder: Embedder;
   model: string | null;
+  labels?: { path: string | null; sha256: string } | undefined;
   config: Config;
   step: GroupStep;
   items: CatalogItem[];
@@ -34,6 +35,7 @@ export function buildCatalog(parts: {
     created_at: new Date().toISOString(),
     source: { kind: src.isZip ? "zip" : "folder", path: src.source, root: src.root },
     embedder: { id: embedder.id, dims: embedder.dims, model: parts.model },
+    ...(parts.labels ? { labels: parts.labels } : {}),
     grouping: {
       method: grouping.method,
       order: step.byTime ? "capture_time" : "file_name",

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { DEFAULTS } from "../core/defaults.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { COLOR_NAMES, type ColorName, SHADE_NAMES, type ShadeName } from "../imaging/color.js";
 import type { LabelSet } from "../model/clip.js";
@@ -78,7 +79,14 @@ export function syncedMappingPath(env: NodeJS.ProcessEnv = process.env): string 
  */
 export async function loadMapping(path?: string): Promise<Mapping> {
   path ??= existsSync(syncedMappingPath()) ? syncedMappingPath() : DEFAULT_MAPPING;
-  const m = await readJsonFile(path, MappingSchema, "Vinted mapping file", `Start from ${DEFAULT_MAPPING}.`);
+  const m = await readJsonFile(
+    path,
+    MappingSchema,
+    "Vinted mapping file",
+    `Start from ${DEFAULT_MAPPING}.`,
+    undefined,
+    DEFAULTS.files.maxSettingsBytes,
+  );
   mappingFiles.set(m, path);
   return m;
 }

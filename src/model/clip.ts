@@ -3,7 +3,9 @@ import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
+import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
+import { PACKAGE_ROOT } from "../core/paths.js";
 import { CATEGORY_ID } from "../core/vocab.js";
 import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
@@ -17,57 +19,105 @@ import { type ClipTokenizer, loadTokenizer } from "./tokenizer.js";
 
 /** Where a label sits in Vinted's catalogue for one department: a leaf id (null when the evidence has none: the
  *  form picks it by path) and the path; null when Vinted has no such category in that department. */
-const DepartmentLeafSchema = z
-  .object({
-    id: z.number().int().positive().nullable(),
-    path: z.array(z.string().min(1)).min(2),
-    note: z.string().optional(),
-  })
-  .nullable();
+const DepartmentLeafSchema = strictKeys({
+  id: z.number().int().positive().nullable(),
+  path: z.array(z.string().min(1)).min(2),
+  note: z.string().optional(),
+}).nullable();
 
 const LABEL_ID_FORM = "lower-case letters, digits, spaces and dashes";
 
-export const LabelSchema = z.object({
+/** A prompt with words in it ("   " was accepted and embedded as nothing). */
+const Prompt = z.string().refine((p) => p.trim().length > 0, "expected a prompt with words");
+
+/**
+ * An object with no key beyond its own: a typo in a label file (`need_size`, `package_size`) was dropped without a
+ * word, while the config file refuses unknown keys. The issue names the key and the known key it most likely meant.
+ * Every key is optional but the few the first format had, so an older label file still loads.
+ */
+function strictKeys<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown field ${issue.keys
+            .map((k) => {
+              const near = nearestKey(k, Object.keys(shape));
+              return `"${k}"${near ? ` (did you mean "${near}"?)` : ""}`;
+            })
+            .join(", ")}`
+        : undefined,
+  });
+}
+
+/** The known key a typo most likely meant: the same letters ignoring case and separators, one that starts the other
+ *  (`package_size` → `package_size_id`), or at most 2 edits away. */
+function nearestKey(key: string, known: string[]): string | undefined {
+  const bare = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, "");
+  const k = bare(key);
+  const found =
+    known.find((id) => bare(id) === k) ??
+    known.find(
+      (id) => bare(id).length >= 4 && k.length >= 4 && (bare(id).startsWith(k) || k.startsWith(bare(id))),
+    );
+  if (found) return found;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const id of known) {
+    const d = editDistance(k, bare(id));
+    if (d < bestDistance) [best, bestDistance] = [id, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+export const LabelSchema = strictKeys({
   id: z.string().regex(CATEGORY_ID, LABEL_ID_FORM),
   /** French name shown in listings. */
   name: z.string().min(1),
   name_en: z.string().min(1).optional(),
-  prompts: z.array(z.string().min(1)).min(1),
+  prompts: z.array(Prompt).min(1),
   /** Grammatical gender and number of the French name, for adjectives that agree ("Chemise blanche"). */
-  fr: z.object({ gender: z.enum(["m", "f"]), plural: z.boolean() }).optional(),
+  fr: strictKeys({ gender: z.enum(["m", "f"]), plural: z.boolean() }).optional(),
   group: z.enum(["clothing", "shoes", "bags", "accessories"]).optional(),
   /** Vinted's package size: 1 small, 2 medium, 3 large. */
   package_size_id: z.number().int().min(1).max(3).optional(),
   /** Whether Vinted asks a size for this category. */
   needs_size: z.boolean().optional(),
-  vinted: z
-    .object({ femme: DepartmentLeafSchema.optional(), homme: DepartmentLeafSchema.optional() })
-    .optional(),
+  vinted: strictKeys({
+    femme: DepartmentLeafSchema.optional(),
+    homme: DepartmentLeafSchema.optional(),
+  }).optional(),
 });
 export type Label = z.infer<typeof LabelSchema>;
 
 /** A garment label set: English prompts for the model, names, grammar and Vinted catalogue leaves for listings.
  *  Every field added after the spec's format is optional, so a user's older label file still loads. */
-export const LabelSetSchema = z
-  .object({
-    schemaVersion: z.literal(1),
-    name: z.string().min(1),
-    description: z.string().optional(),
-    sources: z.array(z.string()).optional(),
-    /** Prompts for the women's/men's zero-shot decision (defaults in code when absent). */
-    departments: z
-      .object({ femme: z.array(z.string().min(1)).min(1), homme: z.array(z.string().min(1)).min(1) })
-      .optional(),
-    labels: z.array(LabelSchema).min(2),
-  })
-  .superRefine((set, ctx) => {
-    const seen = new Set<string>();
-    set.labels.forEach((l, i) => {
-      if (seen.has(l.id))
-        ctx.addIssue({ code: "custom", path: ["labels", i, "id"], message: `"${l.id}" appears twice` });
-      seen.add(l.id);
-    });
+export const LabelSetSchema = strictKeys({
+  schemaVersion: z.literal(1),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  sources: z.array(z.string()).optional(),
+  /** Prompts for the women's/men's zero-shot decision (defaults in code when absent). */
+  departments: strictKeys({ femme: z.array(Prompt).min(1), homme: z.array(Prompt).min(1) }).optional(),
+  labels: z.array(LabelSchema).min(2),
+}).superRefine((set, ctx) => {
+  const seen = new Set<string>();
+  set.labels.forEach((l, i) => {
+    if (seen.has(l.id))
+      ctx.addIssue({ code: "custom", path: ["labels", i, "id"], message: `"${l.id}" appears twice` });
+    seen.add(l.id);
   });
+});
 export type LabelSet = z.infer<typeof LabelSetSchema>;
 
 /** Prompts for the women's/men's decision when the label set has none (CLIP's own prompt style). */
@@ -143,8 +193,10 @@ export async function loadLabelSet(path: string): Promise<LabelSet> {
     path,
     LabelSetSchema,
     "label set (JSON)",
-    "See models/labels/garments.json for the format.",
+    // The seller's folder has no models/: the installed file's own path, which they can copy.
+    `See ${join(PACKAGE_ROOT, "models", "labels", "garments.json")} for the format (copy it to start your own).`,
     labelIssueDetail,
+    DEFAULTS.files.maxSettingsBytes,
   );
 }
 
@@ -157,7 +209,8 @@ const labelIssueDetail: IssueDetail = (issue, data) => {
   const [list, index] = issue.path;
   const name =
     list === "labels" && typeof index === "number" ? valueAt(data, ["labels", index, "name"]) : undefined;
-  const label = typeof name === "string" && issue.path.length > 2 ? ` (label ${receivedText(name)})` : "";
+  const onLabel = issue.path.length > 2 || (issue.code === "unrecognized_keys" && issue.path.length === 2);
+  const label = typeof name === "string" && onLabel ? ` (label ${receivedText(name)})` : "";
   if (issue.code === "unrecognized_keys" || issue.code === "custom") return `${label}: ${issue.message}`;
   const value = valueAt(data, issue.path);
   const message = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
@@ -202,25 +255,47 @@ export async function loadClip(
     // Parsed only when texts are embedded (a label-cache miss); a missing file is still reported at once.
     stat(join(root, "tokenizer.json")).catch(() => loadTokenizer(root)),
   ]);
+  const visionFile = join(root, manifest.vision);
+  const textFile = join(root, manifest.text);
+  try {
+    checkEncoder(vision, "vision", visionFile, pre);
+  } catch (err) {
+    await vision.release();
+    throw err;
+  }
   let tokenizer: Promise<ClipTokenizer> | null = null;
   // The text encoder is opened only when label embeddings are not in the cache (most runs never need it).
   let text: Promise<Session> | null = null;
   const textSession = () => {
-    text ??= openSession(join(root, manifest.text), opts.device, () => {});
+    text ??= openSession(textFile, opts.device, () => {}).then(async (session) => {
+      try {
+        checkEncoder(session, "text", textFile);
+        checkSameWidth(dims, visionFile, session.outputWidth("text_embeds"), textFile);
+      } catch (err) {
+        await session.release();
+        throw err;
+      }
+      return session;
+    });
     return text;
   };
   // Keyed by content, not by name: two different models in folders both named "model" must not share caches.
   const modelId = `clip:${manifest.name}@${await contentKey(root, manifest)}`;
+  const dims = vision.outputWidth("image_embeds") ?? manifest.embeddingSize;
   const embedder: Embedder = {
     id: modelId,
-    dims: vision.outputWidth("image_embeds") ?? manifest.embeddingSize,
+    dims,
     batchSize: opts.batchSize ?? 8,
     embed: (batch) => embedImages(vision, pre, batch),
     close: async () => {},
   };
   const embedTexts = async (texts: string[]) => {
     tokenizer ??= loadTokenizer(root);
-    return runText(await textSession(), await tokenizer, texts);
+    const vectors = await runText(await textSession(), await tokenizer, texts);
+    // A width the model does not declare is only known once it ran: a partial dot product is never a score.
+    if (vectors[0] && vectors[0].length !== dims)
+      checkSameWidth(dims, visionFile, vectors[0].length, textFile);
+    return vectors;
   };
   return {
     embedder,
@@ -276,6 +351,119 @@ export async function loadClip(
       if (open) await (await open).release();
     },
   };
+}
+
+const EXPECTED_INPUT = {
+  vision: { name: "pixel_values", type: "float32", what: "images" },
+  text: { name: "input_ids", type: "int64", what: "text tokens" },
+} as const;
+
+const shapeText = (shape: readonly (number | string)[]) => `[${shape.join(", ")}]`;
+
+/**
+ * Checks an encoder's declared input against what vbulk feeds it (vision: pixel_values float32 [n, 3, H, W] with
+ * H×W the crop size of preprocessor_config.json; text: input_ids int64 [n, tokens]) and that it has the projected
+ * output (image_embeds / text_embeds). Swapped encoders, another export's input names or another input size ended
+ * at the first batch as onnxruntime's own words and "this is unexpected". Throws MODEL_CORRUPT (exit 2) naming the
+ * file, what was expected and what was found.
+ */
+export function checkEncoder(
+  session: Pick<Session, "inputs" | "outputNames">,
+  kind: "vision" | "text",
+  file: string,
+  pre?: Pick<Preprocessor, "cropHeight" | "cropWidth">,
+): void {
+  const want = EXPECTED_INPUT[kind];
+  const other = EXPECTED_INPUT[kind === "vision" ? "text" : "vision"];
+  const shape = kind === "vision" ? ["n", 3, pre?.cropHeight ?? "H", pre?.cropWidth ?? "W"] : ["n", "tokens"];
+  const expected = `a ${kind} encoder taking ${want.name} (${want.type} ${shapeText(shape)}${kind === "vision" && pre ? ", the crop size of preprocessor_config.json" : ""})`;
+  const found = session.inputs.map((i) => `${i.name} (${i.type} ${shapeText(i.shape)})`).join(" and ");
+  const fail = (hint: string) =>
+    new VbulkError("MODEL_CORRUPT", `Expected ${expected} at ${file} but it takes ${found || "no input"}`, {
+      hint,
+      exit: 2,
+    });
+  const layout =
+    "vbulk reads CLIP exports in the Transformers.js layout (vision_model*.onnx: pixel_values → image_embeds; text_model*.onnx: input_ids → text_embeds): use such an export, e.g. `vbulk models pull`.";
+  const input = session.inputs[0];
+  if (session.inputs.length === 1 && input?.name === other.name)
+    throw fail(
+      `This is a ${kind === "vision" ? "text" : "vision"} encoder (it takes ${other.what}): the two .onnx files look swapped or misnamed. Name the one taking ${want.name} ${kind}_model…onnx, or copy the model's files again.`,
+    );
+  if (session.inputs.length !== 1 || input?.name !== want.name || input.type !== want.type)
+    throw fail(layout);
+  const declared = input.shape;
+  const bad =
+    declared.length !== shape.length ||
+    declared.some((d, k) => k > 0 && typeof d === "number" && typeof shape[k] === "number" && d !== shape[k]);
+  if (bad)
+    throw fail(
+      kind === "vision"
+        ? "preprocessor_config.json does not fit this encoder (its crop size is not the size the encoder takes): put the preprocessor_config.json that came with this model beside it."
+        : layout,
+    );
+  const output = kind === "vision" ? "image_embeds" : "text_embeds";
+  if (!session.outputNames.includes(output))
+    throw new VbulkError(
+      "MODEL_CORRUPT",
+      `Expected ${kind === "vision" ? "a vision" : "a text"} encoder with an output named ${output} at ${file} but its outputs are ${session.outputNames.join(", ") || "none"}`,
+      { hint: layout, exit: 2 },
+    );
+}
+
+/**
+ * Checks that both encoders give embeddings of one size: a text encoder of another model (512 against 32) gave
+ * scores from a partial dot product, confidently wrong. Throws MODEL_CORRUPT (exit 2) naming both sizes and files.
+ * A width a model does not declare (null) is checked once it ran.
+ */
+export function checkSameWidth(
+  visionWidth: number,
+  visionFile: string,
+  textWidth: number | null,
+  textFile: string,
+): void {
+  if (textWidth === null || textWidth === visionWidth) return;
+  throw new VbulkError(
+    "MODEL_CORRUPT",
+    `Expected the text encoder's embeddings to have the vision encoder's size (${visionWidth}, ${visionFile}) but ${textFile} gives ${textWidth}: the two .onnx files are not from the same model`,
+    {
+      hint: "Put the vision and text encoders of one export side by side (the same download's onnx/ folder), or `vbulk models pull` the default model.",
+      exit: 2,
+    },
+  );
+}
+
+/**
+ * Opens both encoders of a model folder once and checks them as loadClip does (inputs, outputs, one embedding
+ * size): `vbulk models manifest` must not record a folder that ingest would refuse. Returns the embedding size.
+ * Throws MODEL_CORRUPT / MODEL_MISSING / BAD_INPUT as loadClip.
+ */
+export async function checkModelFolder(dir: string, manifest: Manifest): Promise<number> {
+  const root = resolve(dir);
+  const { openSession } = await import("./onnx.js");
+  // A folder without preprocessor_config.json yet is still recorded (ingest says it is missing); its crop size is
+  // checked against the encoder when it is there.
+  const pre = await loadPreprocessor(root).catch((err: unknown) => {
+    if (err instanceof VbulkError && err.code === "MODEL_MISSING") return undefined;
+    throw err;
+  });
+  const visionFile = join(root, manifest.vision);
+  const textFile = join(root, manifest.text);
+  const vision = await openSession(visionFile, "cpu");
+  try {
+    checkEncoder(vision, "vision", visionFile, pre);
+    const text = await openSession(textFile, "cpu");
+    try {
+      checkEncoder(text, "text", textFile);
+      const width = vision.outputWidth("image_embeds") ?? manifest.embeddingSize;
+      checkSameWidth(width, visionFile, text.outputWidth("text_embeds"), textFile);
+      return width;
+    } finally {
+      await text.release();
+    }
+  } finally {
+    await vision.release();
+  }
 }
 
 /** 12 hex digits naming a model's content: both encoders' sha256 (memoised) and the preprocessing settings. */

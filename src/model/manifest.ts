@@ -131,9 +131,23 @@ export async function readLocalManifest(dir: string): Promise<Manifest | null> {
   );
 }
 
+/** The hint of a model file onnxruntime cannot load, for the cached model (select.ts gives --model-dir its own).
+ *  Here, not in onnx.ts: importing onnx.ts loads onnxruntime. */
+export const CACHED_MODEL_HINT = "Run `vbulk models verify` and `vbulk models pull` to fetch it again.";
+
+/** What to do with a model folder this user cannot write in (a shared folder, a read-only mount). */
+export const READ_ONLY_MODEL_HINT =
+  "Copy the folder somewhere you can write (cp -r DIR ~/models/) and run `vbulk models manifest` on the copy, or have the folder's owner run it; ingest still loads the folder as it is (unverified).";
+
+/** Writes DIR/vbulk-model.json atomically. Throws NOT_WRITABLE (exit 2) / NO_SPACE naming the file when the
+ *  folder refuses it (a read-only or shared model folder). */
 export async function writeLocalManifest(dir: string, manifest: Manifest): Promise<string> {
   const path = join(dir, LOCAL_MANIFEST);
-  await writeJsonAtomic(path, ManifestSchema.parse(manifest));
+  try {
+    await writeJsonAtomic(path, ManifestSchema.parse(manifest));
+  } catch (err) {
+    throw fileSystemError(err, path, "write", READ_ONLY_MODEL_HINT);
+  }
   return path;
 }
 
@@ -311,12 +325,13 @@ export async function verifyFiles(
  */
 export async function manifestForFolder(dir: string, name?: string): Promise<Manifest> {
   // A mistyped folder is the user's to fix (exit 2), not an "unexpected" ENOENT from the walk below.
-  if (!(await stat(dir).catch(() => null))?.isDirectory())
+  const found = await stat(dir).catch(() => null);
+  if (!found?.isDirectory())
     throw new VbulkError(
       "NOT_FOUND",
-      `Expected a folder of model files for models manifest but found nothing at ${dir}`,
+      `Expected a folder of model files for models manifest but found ${found ? "a file" : "nothing"} at ${dir}`,
       {
-        hint: "Pass the folder that holds the CLIP files (onnx/vision_model*.onnx, onnx/text_model*.onnx, tokenizer.json).",
+        hint: `Pass the folder that holds the CLIP files (onnx/vision_model*.onnx, onnx/text_model*.onnx, tokenizer.json)${found ? `: ${dirname(dir)}?` : "."}`,
       },
     );
   const files: string[] = [];

@@ -4,6 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type * as ort from "onnxruntime-node";
 import {
   createSession,
+  inputInfo,
   outputWidths,
   runSession,
   type WorkerReply,
@@ -28,6 +29,7 @@ try {
     type: "ready",
     inputNames: [...session.inputNames],
     outputNames: [...session.outputNames],
+    inputs: inputInfo(session),
     widths: outputWidths(session),
     device: opened.device,
     fallback: opened.fallback,

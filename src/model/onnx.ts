@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { VbulkError } from "../core/errors.js";
+import { CACHED_MODEL_HINT } from "./manifest.js";
 
 // The library's own log, which a session's logSeverityLevel does not reach: a failed CUDA load printed
 // "[E:onnxruntime:…] Failed to load library …" in red on stderr, piped or not, before vbulk's one-line fallback.
@@ -22,11 +23,20 @@ export interface Session {
   ): Promise<Record<string, { data: Float32Array; dims: number[] }>>;
   inputNames: readonly string[];
   outputNames: readonly string[];
+  /** Each input's element type and shape as the model declares it (a named dimension is a string). */
+  inputs: readonly TensorInfo[];
   /** Static size of an output's last dimension, when the model declares it (e.g. image_embeds → 512). */
   outputWidth(name: string): number | null;
   /** The execution provider actually in use (CUDA may have fallen back to CPU). */
   device: Device;
   release(): Promise<void>;
+}
+
+/** An input as a model declares it: name, element type ("float32", "int64"…) and shape (names for free dims). */
+export interface TensorInfo {
+  name: string;
+  type: string;
+  shape: (number | string)[];
 }
 
 /** What the session thread is started with (onnx-worker.ts). */
@@ -43,6 +53,7 @@ export type WorkerReply =
       type: "ready";
       inputNames: string[];
       outputNames: string[];
+      inputs: TensorInfo[];
       widths: Record<string, number | null>;
       device: Device;
       fallback: string | null;
@@ -111,12 +122,31 @@ export function outputWidths(session: ort.InferenceSession): Record<string, numb
   );
 }
 
+/** Each input's declared type and shape (onnxruntime's inputMetadata; empty shapes where it says nothing). */
+export function inputInfo(session: ort.InferenceSession): TensorInfo[] {
+  const meta = (
+    session as unknown as { inputMetadata?: { name: string; type?: string; shape?: (number | string)[] }[] }
+  ).inputMetadata;
+  return session.inputNames.map((name) => {
+    const m = meta?.find((i) => i.name === name);
+    return { name, type: m?.type ?? "unknown", shape: [...(m?.shape ?? [])] };
+  });
+}
+
+/** onnxruntime's words without what the message already says (the path) nor its C++ source location and
+ *  signature ("…/model.cc:187 onnxruntime::Model::Model(onnx::ModelProto&&, …) ModelProto does not have a graph"). */
+function plainWords(said: string): string {
+  return said
+    .replace(/^Load model from .* failed:\s*/, "")
+    .replace(/^\S+\.(?:cc|cpp|h):\d+ .*\)\s+(?=\S)/, "");
+}
+
 function corrupt(path: string, said: string, cause?: unknown): VbulkError {
   return new VbulkError(
     "MODEL_CORRUPT",
-    `Expected a loadable ONNX model at ${path} but onnxruntime said: ${said}`,
+    `Expected a loadable ONNX model at ${path} but onnxruntime said: ${plainWords(said)}`,
     {
-      hint: "Run `vbulk models verify` and `vbulk models pull` to fetch it again.",
+      hint: CACHED_MODEL_HINT,
       ...(cause ? { cause } : {}),
     },
   );
@@ -149,6 +179,7 @@ export async function openSession(
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
+    inputs: inputInfo(session),
     outputWidth: (name) => widths[name] ?? null,
     device: opened.device,
     run: (feeds) => runSession(session, feeds),
@@ -224,6 +255,7 @@ async function openThreadSession(
   return {
     inputNames: info.inputNames,
     outputNames: info.outputNames,
+    inputs: info.inputs,
     outputWidth: (name) => info.widths[name] ?? null,
     device: info.device,
     run(feeds) {

@@ -1,8 +1,10 @@
-import { stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ConfigOverrides } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
+import { sha256File } from "../core/hash.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { createFeatureEmbedder } from "../imaging/features.js";
@@ -11,12 +13,14 @@ import { loadClip, loadLabelSet } from "./clip.js";
 import { type ModelEvent, pullModel } from "./download.js";
 import {
   CACHE_HINT,
+  CACHED_MODEL_HINT,
   DEFAULT_BASE_URL,
   DEFAULT_MODEL,
   loadManifest,
   type Manifest,
   manifestForFolder,
   modelCacheDir,
+  READ_ONLY_MODEL_HINT,
   readLocalManifest,
   verifyFiles,
 } from "./manifest.js";
@@ -36,12 +40,36 @@ export interface SelectOptions {
   onModelEvent?: (e: ModelEvent) => void;
   /** Ctrl-C: a download in progress stops (resumed by the next run) and the signal's reason is thrown. */
   signal?: AbortSignal;
+  /**
+   * The CLIP model the folder's earlier run used (its catalog.json's embedder), if it used one. When no model can
+   * be had now, the run is refused (ModelNeededError) instead of falling back to the model-free embedder: that
+   * would regroup every photo and turn every category and department to "unknown" behind a one-line warning.
+   */
+  earlierModel?: { id: string; model: string } | null;
+}
+
+/**
+ * The refusal of an ingest without the CLIP model the folder's earlier run used (selectEmbedder's earlierModel):
+ * exit 2, nothing written. `--no-model` is the explicit way to accept a model-free run.
+ */
+export function modelNeeded(earlier: { id: string; model: string }, why: string, hint: string): VbulkError {
+  return new VbulkError(
+    "MODEL_MISSING",
+    `Expected the CLIP model the earlier run of this folder used (catalog.json: ${earlier.model}, ${earlier.id}) but no model is available now: ${why}. Nothing was written`,
+    {
+      hint: `${hint} Without it, every photo would be grouped again and every category and department become "unknown": to do that on purpose, run the same command with --no-model.`,
+      context: { modelNeeded: true },
+      exit: 2,
+    },
+  );
 }
 
 export interface SelectedEmbedder {
   embedder: Embedder;
   classifier?: Classifier;
   model: string | null;
+  /** The label set the classifier uses: the file (null: the built-in one) and its sha256 (catalog.json's labels). */
+  labels?: { path: string | null; sha256: string };
   /** Thresholds that fit this embedder's embeddings; user config is layered on top. */
   calibration: ConfigOverrides;
   close(): Promise<void>;
@@ -89,9 +117,16 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
       manifest = local;
     } else {
       manifest = await manifestForFolder(dir);
+      // Advice that cannot be followed (a shared or read-only folder) led to a crash, then was repeated every run.
+      const writable = await access(dir, constants.W_OK).then(
+        () => true,
+        () => false,
+      );
       warn(
         `The model in ${dir} has no vbulk-model.json: it is loaded unverified.`,
-        "Run `vbulk models manifest DIR` once to record its files' sizes and sha256.",
+        writable
+          ? "Run `vbulk models manifest DIR` once to record its files' sizes and sha256."
+          : `You cannot write in that folder, so \`vbulk models manifest\` cannot record its files there. ${READ_ONLY_MODEL_HINT}`,
       );
     }
   } else {
@@ -103,7 +138,16 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
     );
     if (ready) manifest = pinned;
     else if (opts.offline) {
-      warn(`${noModel("offline")} ${howToGet(dir)}`);
+      const why = await cacheState(dir, pinned);
+      if (opts.earlierModel)
+        throw modelNeeded(
+          opts.earlierModel,
+          `VBULK_OFFLINE is set and ${why}`,
+          `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` once online (VBULK_OFFLINE= vbulk models pull).`,
+        );
+      warn(
+        `${noModel(`offline; ${why}`)} ${why.includes("fails verification") ? "Run `vbulk models pull` when online to fetch it again, or pass --model-dir DIR." : howToGet(dir)}`,
+      );
       return featureOnly();
     } else {
       try {
@@ -118,6 +162,14 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
         if (!(err instanceof VbulkError)) throw err;
         // A cache folder that cannot be made (HOME=/nonexistent in cron, a read-only HOME): pulling again is no help.
         const disk = err.code === "NOT_WRITABLE" || err.code === "NO_SPACE";
+        if (opts.earlierModel)
+          throw modelNeeded(
+            opts.earlierModel,
+            `it is not in the cache (${dir}) and could not be downloaded (${messageOf(err)})`,
+            disk
+              ? `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or set VBULK_CACHE_DIR to a folder this user can write and run again.`
+              : `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` when the network is there.`,
+          );
         warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`);
         return featureOnly();
       }
@@ -126,9 +178,21 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
   const clip = await loadClip(dir, manifest, {
     device: opts.device,
     onWarning: (m) =>
-      warn(m, "See the README's GPU section for installing onnxruntime-node's CUDA binaries."),
+      warn(
+        m,
+        "See the README's Install section (GPU users) for installing onnxruntime-node's CUDA binaries.",
+      ),
+  }).catch((err: unknown) => {
+    // `models pull` never writes into a --model-dir folder, and `models verify` alone checks the cache.
+    if (opts.modelDir && err instanceof VbulkError && err.hint === CACHED_MODEL_HINT)
+      throw new VbulkError(err.code, err.message, {
+        hint: `Copy that file from the model's own download into ${dir} again; \`vbulk models verify --model-dir DIR\` checks the folder once it has a vbulk-model.json.`,
+        cause: err,
+      });
+    throw err;
   });
-  const labels = await loadLabelSet(opts.labelsFile ?? DEFAULT_LABELS);
+  const labelsPath = resolve(opts.labelsFile ?? DEFAULT_LABELS);
+  const labels = await loadLabelSet(labelsPath);
   const classifier = await clip.classifier(labels, join(modelCacheDir(), "labels"));
   // Label embeddings are computed (or read from the cache) once; the text encoder's memory is not needed after.
   await clip.releaseText();
@@ -136,6 +200,10 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
     embedder: clip.embedder,
     classifier,
     model: `${manifest.name}${manifest.revision ? `@${manifest.revision}` : ""}`,
+    labels: {
+      path: labelsPath === resolve(DEFAULT_LABELS) ? null : labelsPath,
+      sha256: await sha256File(labelsPath),
+    },
     calibration: await thresholdsOf(manifest),
     close: () => clip.close(),
   };
@@ -150,7 +218,20 @@ async function thresholdsOf(manifest: Manifest): Promise<ConfigOverrides> {
   return own ? { grouping: own } : {};
 }
 
-function featureOnly(): SelectedEmbedder {
+/**
+ * Why the cached model cannot be used, in words: not there at all, or there but failing verification (a damaged
+ * file is not "offline": the seller did put the model there).
+ */
+async function cacheState(dir: string, manifest: Manifest): Promise<string> {
+  const checks = await verifyFiles(dir, manifest);
+  const bad = checks.filter((c) => c.state !== "ok");
+  if (bad.length === checks.length && bad.every((c) => c.state === "missing"))
+    return `the model is not in the cache (${dir})`;
+  return `the cached model in ${dir} fails verification (${bad.map((b) => `${b.state}: ${b.path}`).join(", ")}; \`vbulk models verify\` lists it)`;
+}
+
+/** The model-free embedder (colour/texture features): `ingest --no-model`, or no model to be had. */
+export function featureOnly(): SelectedEmbedder {
   return { embedder: createFeatureEmbedder(), model: null, calibration: {}, close: async () => {} };
 }
 

@@ -59,8 +59,13 @@ export function startIngest(source: string, dir: string): IngestJob {
         baseUrl: process.env.VBULK_MODEL_BASE_URL,
         onEvent,
         onModelEvent: prepared.onModelEvent,
+        // As `vbulk ingest`: a folder analysed with the CLIP model is not analysed again without it.
+        earlierModel: prepared.previous?.embedder.model
+          ? { id: prepared.previous.embedder.id, model: prepared.previous.embedder.model }
+          : null,
       }).catch(async (err: unknown) => {
-        await prepared.fail(err, false);
+        if (err instanceof VbulkError && err.context.modelNeeded) await prepared.abandon();
+        else await prepared.fail(err, false);
         throw err;
       });
       try {
@@ -72,6 +77,7 @@ export function startIngest(source: string, dir: string): IngestJob {
           embedder: selected.embedder,
           classifier: selected.classifier,
           model: selected.model,
+          ...(selected.labels ? { labels: selected.labels } : {}),
           onEvent,
         });
         // No photo could be read: the page says so as the terminal does (exit 1 there), not only per photo.

@@ -91,6 +91,10 @@ export const CatalogSchema = z.object({
    *  src/review/security.ts recordedPhotoFolder). */
   source: z.object({ kind: z.enum(["folder", "zip"]), path: z.string(), root: z.string() }),
   embedder: z.object({ id: z.string(), dims: z.number().int().positive(), model: z.string().nullable() }),
+  /** The label set the categories were chosen from (a model ran): its file (null: the built-in one) and sha256, so
+   *  that `vbulk plan` can tell the seller which --labels the catalog needs. Absent without a model, and in older
+   *  catalogs. */
+  labels: z.object({ path: z.string().nullable(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   grouping: z.object({
     method: z.enum(APPLIED_GROUPING_METHODS),
     order: z.enum(["capture_time", "file_name"]),

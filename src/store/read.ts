@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { constants, type Stats } from "node:fs";
+import { open, readFile, stat } from "node:fs/promises";
 import type { z } from "zod";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
@@ -15,8 +16,12 @@ export async function readJsonFile<T extends z.ZodType>(
   what: string,
   hint: string,
   detail?: IssueDetail,
+  /** For a file the user names (labels, config, rules, mapping): refuse anything but a regular file of at most
+   *  this many bytes, before reading it (readSettingsText). */
+  maxBytes?: number,
 ): Promise<z.infer<T>> {
-  const text = await readTextIfAny(path);
+  const text =
+    maxBytes === undefined ? await readTextIfAny(path) : await readSettingsText(path, maxBytes, what, hint);
   if (text === null)
     throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, { hint });
   return parseJsonText(text, schema, path, hint, detail);
@@ -84,6 +89,77 @@ export async function readTextIfAny(path: string, advice?: Utf8Advice): Promise<
     });
   }
   return decodeUtf8(bytes, path, advice);
+}
+
+/**
+ * The text of a settings file a user names, or null when there is none: only a regular file of at most `maxBytes`,
+ * checked before it is read (a link to /dev/zero was read until memory ran out, a FIFO waited for ever, a 540 MB
+ * file ended as "unexpected error"). Throws BAD_INPUT naming the file, what it is and what to do; otherwise as
+ * readTextIfAny.
+ */
+export async function readSettingsText(
+  path: string,
+  maxBytes: number,
+  what: string,
+  hint: string,
+): Promise<string | null> {
+  const tooBig = (size: string) =>
+    new VbulkError(
+      "BAD_INPUT",
+      `Expected a ${what} of at most ${maxBytes / 1024 / 1024} MiB at ${printable(path)} but it holds ${size}`,
+      { hint: `Is this the right file? ${hint} Nothing was written.` },
+    );
+  const notRegular = (info: Stats) =>
+    new VbulkError(
+      "BAD_INPUT",
+      `Expected a ${what}, a regular file, at ${printable(path)} but found ${kindOfFile(info)} there`,
+      {
+        hint: `Pass the path of the JSON file itself (a copy, not a device or a pipe). ${hint} Nothing was written.`,
+      },
+    );
+  try {
+    // stat follows links, and says what is there without opening it (opening a FIFO waits for a writer).
+    const info = await stat(path);
+    if (!info.isFile() && !info.isDirectory()) throw notRegular(info);
+    if (info.isFile() && info.size > maxBytes) throw tooBig(`${info.size} bytes`);
+    if (info.isDirectory()) return await readTextIfAny(path);
+    // O_NONBLOCK: a file turned into a FIFO since stat does not block the open; the read is capped whatever happens.
+    const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const opened = await file.stat();
+      if (!opened.isFile()) throw notRegular(opened);
+      const buffer = Buffer.alloc(maxBytes + 1);
+      let n = 0;
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, n, buffer.length - n, n);
+        if (!bytesRead) break;
+        n += bytesRead;
+        if (n > maxBytes) throw tooBig(`over ${maxBytes} bytes`);
+      }
+      return decodeUtf8(buffer.subarray(0, n), path);
+    } finally {
+      await file.close();
+    }
+  } catch (err) {
+    if (err instanceof VbulkError) throw err;
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code === "ENOENT") return null;
+    const typed = fileSystemError(err, path, "read", `Nothing was written. ${hint}`);
+    if (typed instanceof VbulkError) throw typed;
+    throw new VbulkError("BAD_FILE", `Could not read ${printable(path)} (${code ?? messageOf(err)})`, {
+      hint,
+      cause: err,
+    });
+  }
+}
+
+/** What a file that is no regular file is, for a message ("a character device"). */
+function kindOfFile(info: Stats): string {
+  if (info.isCharacterDevice()) return "a character device";
+  if (info.isBlockDevice()) return "a block device";
+  if (info.isFIFO()) return "a FIFO (named pipe)";
+  if (info.isSocket()) return "a socket";
+  return "something that is no regular file";
 }
 
 function parseJsonText<T extends z.ZodType>(

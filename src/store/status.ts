@@ -49,6 +49,7 @@ export class StatusWriter {
   private last = 0;
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private discarded = false;
 
   constructor(
     private readonly dir: string,
@@ -103,9 +104,19 @@ export class StatusWriter {
     await this.flush();
   }
 
+  /** Stops writing for good, once the writes under way are done: a run refused after its status file started
+   *  puts the earlier one back (PreparedIngest.abandon). */
+  async discard(): Promise<void> {
+    this.discarded = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writing;
+  }
+
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.discarded) return this.writing;
     this.last = Date.now();
     const snapshot = { ...this.status, updated_at: new Date().toISOString() };
     this.writing = this.writing.then(() => writeJsonAtomic(statusPath(this.dir), snapshot)).catch(() => {});
