@@ -73,6 +73,17 @@ describe("decodePhoto", () => {
     const [r, g, b] = p.pixels.subarray(i, i + 3);
     assert.ok(r! > 150 && g! < 80 && b! < 80, `centre of the red tee is red, got ${[r, g, b]}`);
   });
+
+  it("turns a HEIC upright from its EXIF Orientation when the container has no irot box", {
+    skip: needTool("heif-enc"),
+  }, async () => {
+    const p = await decodePhotoFile(join(FIXTURES, "heic", "exif6.heic"), 256);
+    assert.deepEqual([p.width, p.height], [300, 400], "oriented size, as for the same photo as JPEG");
+    assert.ok(p.ph > p.pw, "working image is portrait");
+    const i = (5 * p.pw + Math.floor(p.pw / 2)) * 3;
+    const [r, g] = p.pixels.subarray(i, i + 3);
+    assert.ok(r! > 150 && g! < 90, `top is the red band, got ${[r, g]}`);
+  });
 });
 
 async function hashesOf(file: string) {

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import type Sharp from "sharp";
 import { DEFAULTS } from "../core/defaults.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
@@ -54,8 +55,7 @@ export async function decodePhoto(
   const maxPixels = opts.maxPixels ?? MAX_PIXELS;
   const sha256 = opts.sha256 ?? sha256Of(bytes);
   const capturedAt = await readCaptureTime(bytes);
-  const brand = heifBrand(bytes);
-  if (brand && HEIF_BRANDS.has(brand)) {
+  if (isHeic(bytes)) {
     return { sha256, capturedAt, ...(await decodeHeic(bytes, workingSize, maxPixels)) };
   }
   try {
@@ -148,48 +148,95 @@ export function heifDeclaredSize(bytes: Buffer): { width: number; height: number
   return best;
 }
 
+/**
+ * Whether a HEIF file carries a rotation or mirror property (irot/imir) in its item properties ('ipco'), which
+ * libheif applies itself. Read without decoding.
+ */
+function heifHasTransform(bytes: Buffer): boolean {
+  const at = bytes.indexOf("ipco", 4, "latin1");
+  if (at < 4 || at + 4 > bytes.length) return false;
+  const end = Math.min(bytes.length, at - 4 + bytes.readUInt32BE(at - 4));
+  const box = bytes.subarray(at, end);
+  return box.includes("irot", 0, "latin1") || box.includes("imir", 0, "latin1");
+}
+
+/** EXIF tags of a HEIF file, from the Exif block libvips finds in the container (no pixel is decoded). */
+async function heifExif(bytes: Buffer): Promise<Record<string, unknown> | undefined> {
+  try {
+    const { exif } = await (await loadSharp())(bytes).metadata();
+    if (!exif) return undefined;
+    const exifr = (await import("exifr")).default;
+    return (await exifr.parse(exif, {
+      pick: ["Orientation", "DateTimeOriginal", "CreateDate"],
+      reviveValues: false,
+      translateValues: false,
+    })) as Record<string, unknown> | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The EXIF orientation (1-8) still to apply to libheif's pixels: 1 when the container has irot/imir (libheif
+ * applied them, and an iPhone's EXIF tag describes the same turn), else the EXIF tag (libheif 1.15's heif-enc
+ * copies a JPEG's EXIF orientation without turning the pixels or writing irot).
+ */
+async function heifPendingOrientation(bytes: Buffer): Promise<number> {
+  if (heifHasTransform(bytes)) return 1;
+  const o = (await heifExif(bytes))?.["Orientation"];
+  return typeof o === "number" && Number.isInteger(o) && o >= 1 && o <= 8 ? o : 1;
+}
+
+/** Turns an image as EXIF orientation `o` says. sharp mirrors before it rotates, whatever the call order. */
+function orient(image: ReturnType<typeof Sharp>, o: number): ReturnType<typeof Sharp> {
+  if (o === 2) return image.flop();
+  if (o === 3) return image.rotate(180);
+  if (o === 4) return image.flip();
+  if (o === 5) return image.flip().rotate(90);
+  if (o === 6) return image.rotate(90);
+  if (o === 7) return image.flop().rotate(90);
+  if (o === 8) return image.rotate(270);
+  return image;
+}
+
 /** One HEIC decode at a time: libheif (WASM) holds the whole image in memory at full size, RGBA. */
 let heicQueue: Promise<unknown> = Promise.resolve();
 
-async function decodeHeic(
-  bytes: Buffer,
-  workingSize: number,
-  maxPixels: number,
-): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
+/** A whole HEIC photo as RGBA pixels (4 channels), upright. */
+export interface HeicPixels {
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
+/** Whether `bytes` are a HEIF/HEIC still, by content: an iPhone photo renamed .JPG is still HEIC. */
+export function isHeic(bytes: Buffer): boolean {
+  const brand = heifBrand(bytes);
+  return brand !== null && HEIF_BRANDS.has(brand);
+}
+
+/**
+ * Decodes a whole HEIC photo through libheif (WASM), one at a time for the whole process (ingest, review
+ * thumbnails and execute's upload copies share the queue). The pixels are upright: libheif applies the
+ * container's rotation and mirror (irot/imir), which is what HEIF readers must follow; the EXIF Orientation an
+ * iPhone also writes describes the same turn and must not be applied a second time.
+ * Throws VbulkError BAD_FILE for a damaged file or one larger than `maxPixels` (checked on the declared size first).
+ */
+export function decodeHeicPixels(bytes: Buffer, maxPixels: number = MAX_PIXELS): Promise<HeicPixels> {
   const declared = heifDeclaredSize(bytes);
   if (declared && declared.width * declared.height > maxPixels)
-    throw tooManyPixels(declared.width, declared.height, maxPixels);
-  const run = heicQueue.then(() => decodeHeicNow(bytes, workingSize, maxPixels));
+    return Promise.reject(tooManyPixels(declared.width, declared.height, maxPixels));
+  const run = heicQueue.then(() => decodeHeicNow(bytes, maxPixels));
   heicQueue = run.catch(() => {});
   return run;
 }
 
-async function decodeHeicNow(
-  bytes: Buffer,
-  workingSize: number,
-  maxPixels: number,
-): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
-  const sharp = await loadSharp();
+async function decodeHeicNow(bytes: Buffer, maxPixels: number): Promise<HeicPixels> {
   try {
     heicDecode ??= requireHere("heic-decode") as HeicDecode;
-    // libheif applies the container's rotation (irot/imir) itself, so no EXIF rotate here.
     const { width, height, data } = await heicDecode({ buffer: bytes });
     if (width * height > maxPixels) throw tooManyPixels(width, height, maxPixels);
-    const { data: pixels, info } = await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-      raw: { width, height, channels: 4 },
-      limitInputPixels: maxPixels,
-    })
-      .resize({
-        width: workingSize,
-        height: workingSize,
-        fit: "outside",
-        kernel: "cubic",
-        withoutEnlargement: true,
-      })
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { width, height, format: "heic", pixels, pw: info.width, ph: info.height };
+    return { width, height, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
   } catch (err) {
     if (err instanceof VbulkError) throw err;
     throw new VbulkError(
@@ -198,6 +245,56 @@ async function decodeHeicNow(
       { cause: err },
     );
   }
+}
+
+async function decodeHeic(
+  bytes: Buffer,
+  workingSize: number,
+  maxPixels: number,
+): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
+  const sharp = await loadSharp();
+  const o = await heifPendingOrientation(bytes);
+  const decoded = await decodeHeicPixels(bytes, maxPixels);
+  const image = sharp(decoded.data, {
+    raw: { width: decoded.width, height: decoded.height, channels: 4 },
+    limitInputPixels: maxPixels,
+  });
+  // Oriented size of the original, as for every other format.
+  const [width, height] = o >= 5 ? [decoded.height, decoded.width] : [decoded.width, decoded.height];
+  const { data: pixels, info } = await orient(image, o)
+    .resize({
+      width: workingSize,
+      height: workingSize,
+      fit: "outside",
+      kernel: "cubic",
+      withoutEnlargement: true,
+    })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width, height, format: "heic", pixels, pw: info.width, ph: info.height };
+}
+
+/**
+ * A sharp pipeline over a whole photo, upright, ready to resize and encode: HEIC through libheif (sharp's
+ * prebuilt libvips has no HEVC decoder), everything else through sharp; EXIF orientation applied (for HEIC, only
+ * where the container has no irot/imir of its own).
+ * Throws VbulkError BAD_FILE for a HEIC that cannot be decoded; sharp's own errors come when the pipeline runs.
+ */
+export async function openUpright(
+  bytes: Buffer,
+  maxPixels: number = MAX_PIXELS,
+): Promise<ReturnType<typeof Sharp>> {
+  const sharp = await loadSharp();
+  if (isHeic(bytes)) {
+    const o = await heifPendingOrientation(bytes);
+    const { width, height, data } = await decodeHeicPixels(bytes, maxPixels);
+    return orient(
+      sharp(data, { raw: { width, height, channels: 4 }, limitInputPixels: maxPixels }),
+      o,
+    ).removeAlpha();
+  }
+  return sharp(bytes, { limitInputPixels: maxPixels }).rotate();
 }
 
 /** EXIF DateTimeOriginal (falling back to CreateDate), kept as the camera's local time. Never throws. */
@@ -224,26 +321,9 @@ async function readCaptureTime(bytes: Buffer): Promise<string | null> {
  * HEIC through libheif, everything else through sharp. Throws BAD_FILE.
  */
 export async function decodeFullJpeg(path: string, maxPixels = MAX_PIXELS): Promise<Buffer> {
-  const sharp = await loadSharp();
   const bytes = await readFile(path);
-  const brand = heifBrand(bytes);
   try {
-    if (brand && HEIF_BRANDS.has(brand)) {
-      const declared = heifDeclaredSize(bytes);
-      if (declared && declared.width * declared.height > maxPixels)
-        throw tooManyPixels(declared.width, declared.height, maxPixels);
-      heicDecode ??= requireHere("heic-decode") as HeicDecode;
-      const { width, height, data } = await heicDecode({ buffer: bytes });
-      return await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-        raw: { width, height, channels: 4 },
-      })
-        .resize({ width: 2048, height: 2048, fit: "inside", withoutEnlargement: true })
-        .removeAlpha()
-        .jpeg({ quality: 90 })
-        .toBuffer();
-    }
-    return await sharp(bytes, { limitInputPixels: maxPixels })
-      .rotate()
+    return await (await openUpright(bytes, maxPixels))
       .resize({ width: 2048, height: 2048, fit: "inside", withoutEnlargement: true })
       .jpeg({ quality: 90 })
       .toBuffer();
