@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type Sharp from "sharp";
@@ -231,18 +232,67 @@ export function decodeHeicPixels(bytes: Buffer, maxPixels: number = MAX_PIXELS):
   return run;
 }
 
+/** What libheif printed during the HEIC decode running in this async context (each call's arguments). */
+const heifSaid = new AsyncLocalStorage<unknown[][]>();
+let heifConsoleCaptured = false;
+
+/**
+ * libheif-js reports a damaged file with console.log, on stdout, where `ingest --json` keeps its one document.
+ * Console calls made inside a HEIC decode (its async context: libheif decodes in a timer) are kept for the
+ * photo's error; every other call, vbulk's own running meanwhile, goes through untouched. Installed before
+ * libheif loads: Emscripten binds console.log and console.error when its module is created.
+ */
+function captureHeifConsole(): void {
+  if (heifConsoleCaptured) return;
+  heifConsoleCaptured = true;
+  const methods = console as unknown as Record<string, (...args: unknown[]) => void>;
+  for (const name of ["log", "info", "debug", "warn", "error", "trace"]) {
+    const original = methods[name];
+    if (typeof original !== "function") continue;
+    methods[name] = function (this: unknown, ...args: unknown[]) {
+      const said = heifSaid.getStore();
+      if (said) said.push(args);
+      else original.apply(this, args);
+    };
+  }
+}
+
+/** libheif's own reason, from what it printed: its words and the message of the error object it logged. */
+function heifReason(said: unknown[][]): string | null {
+  const last = said.at(-1);
+  if (!last) return null;
+  const words = last
+    .map((a) =>
+      typeof a === "string"
+        ? a
+        : a && typeof a === "object" && typeof (a as { message?: unknown }).message === "string"
+          ? (a as { message: string }).message
+          : "",
+    )
+    .map((w) => w.replace(/\s+/g, " ").trim())
+    .filter(Boolean);
+  return words.length > 0 ? words.join(": ") : null;
+}
+
 async function decodeHeicNow(bytes: Buffer, maxPixels: number): Promise<HeicPixels> {
+  const said: unknown[][] = [];
   try {
-    heicDecode ??= requireHere("heic-decode") as HeicDecode;
-    const { width, height, data } = await heicDecode({ buffer: bytes });
+    captureHeifConsole();
+    const { width, height, data } = await heifSaid.run(said, () => {
+      heicDecode ??= requireHere("heic-decode") as HeicDecode;
+      return heicDecode({ buffer: bytes });
+    });
     if (width * height > maxPixels) throw tooManyPixels(width, height, maxPixels);
     return { width, height, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
   } catch (err) {
     if (err instanceof VbulkError) throw err;
+    // heic-decode's own words ("HEIF image not found", "HEIF processing error") do not say what is wrong;
+    // libheif's ("Unexpected end of file …") do. The same ending as every other format (README Troubleshooting).
+    const reason = heifReason(said) ?? messageOf(err);
     throw new VbulkError(
       "BAD_FILE",
-      `Expected a readable HEIC image but the decoder said: ${messageOf(err)}`,
-      { cause: err },
+      `Expected a readable HEIC image but the decoder said: ${reason}: the file is damaged or is not a photo`,
+      { cause: err, hint: "Copy the photo again from the phone or camera (or remove it), then run again." },
     );
   }
 }
