@@ -131,8 +131,8 @@ describe("extractZip", () => {
     assert.equal(skipped?.reason, "bad-entry");
     assert.equal(
       skipped?.detail,
-      "its name is too long for this file system (264 bytes in one name; most allow 255): rename it to a " +
-        "shorter name in the ZIP, or extract the ZIP yourself and run vbulk on the folder",
+      "its name is too long for this file system (264 bytes in one name; most allow 255): give the photo a " +
+        "shorter name in the ZIP (or before making the ZIP again), then run again",
     );
     assert.deepEqual(await readdir(join(work, "photos")), ["IMG_0001.jpg"], "no temp file left behind");
   });

@@ -437,8 +437,8 @@ async function extractEntry(
 function nameTooLong(dest: string): string {
   const longest = Math.max(...dest.split(sep).map((part) => Buffer.byteLength(part)));
   return (
-    `its name is too long for this file system (${longest} bytes in one name; most allow 255): rename it to a ` +
-    "shorter name in the ZIP, or extract the ZIP yourself and run vbulk on the folder"
+    `its name is too long for this file system (${longest} bytes in one name; most allow 255): give the photo a ` +
+    "shorter name in the ZIP (or before making the ZIP again), then run again"
   );
 }
 
