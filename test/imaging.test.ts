@@ -119,6 +119,14 @@ describe("decodePhoto", () => {
     assert.ok(r! > 150 && g! < 80 && b! < 80, `centre of the red tee is red, got ${[r, g, b]}`);
   });
 
+  it("reads the capture time of a HEIC written by libheif (heif-enc), which exifr alone cannot (audit-phone 3)", {
+    skip: needTool("heif-enc"),
+  }, async () => {
+    const p = await decodePhotoFile(join(FIXTURES, "heic", "timed.heic"), 256);
+    assert.equal(p.capturedAt, "2025-03-01T10:00:00");
+    assert.equal((await decodePhotoFile(heic, 256)).capturedAt, null, "a HEIC without EXIF time has none");
+  });
+
   it("turns a HEIC upright from its EXIF Orientation when the container has no irot box", {
     skip: needTool("heif-enc"),
   }, async () => {

@@ -349,21 +349,31 @@ export async function openUpright(
 
 /** EXIF DateTimeOriginal (falling back to CreateDate), kept as the camera's local time. Never throws. */
 async function readCaptureTime(bytes: Buffer): Promise<string | null> {
+  let tags: Record<string, unknown> | undefined;
   try {
     // Loaded on the first photo read, not at start-up: a re-run from cache reads no photo.
     const exifr = (await import("exifr")).default;
-    const tags = (await exifr.parse(bytes, {
+    tags = (await exifr.parse(bytes, {
       pick: ["DateTimeOriginal", "CreateDate"],
       reviveValues: false,
     })) as Record<string, unknown> | undefined;
-    const raw = tags?.["DateTimeOriginal"] ?? tags?.["CreateDate"];
-    if (typeof raw !== "string") return null;
-    const m = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(raw.trim());
-    if (!m || m[1] === "0000") return null;
-    return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
   } catch {
-    return null;
+    tags = undefined;
   }
+  const time = captureTimeOf(tags);
+  if (time || !isHeic(bytes)) return time;
+  // exifr's HEIF parser skips the iloc base_offset that libheif writes (heif-enc, GIMP, ImageMagick, converters)
+  // and reads nothing from those files ("Malformed EXIF data"): read the Exif block libvips finds instead.
+  return captureTimeOf(await heifExif(bytes));
+}
+
+/** "YYYY-MM-DDTHH:MM:SS" from EXIF tags' DateTimeOriginal (or CreateDate); null when absent or zeroed. */
+function captureTimeOf(tags: Record<string, unknown> | undefined): string | null {
+  const raw = tags?.["DateTimeOriginal"] ?? tags?.["CreateDate"];
+  if (typeof raw !== "string") return null;
+  const m = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(raw.trim());
+  if (!m || m[1] === "0000") return null;
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
 }
 
 /**
