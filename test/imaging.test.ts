@@ -37,6 +37,51 @@ describe("decodePhoto: invalid input", () => {
   }
 });
 
+describe("decodePhoto: a damaged HEIC (audit-phone 4, 7)", { skip: needTool("heif-enc") }, () => {
+  const bad = join(FIXTURES, "heic-bad", "IMG_0002.heic");
+
+  it("says the file is damaged, in libheif's words, with the hint other formats give", async () => {
+    await assert.rejects(decodePhotoFile(bad, 256), (err: VbulkError) => {
+      assert.equal(err.code, "BAD_FILE");
+      assert.match(
+        err.message,
+        /^Expected a readable HEIC image but the decoder said: .*Unexpected end of file.*: the file is damaged or is not a photo$/,
+      );
+      assert.equal(err.message.includes("\n"), false);
+      assert.match(err.hint ?? "", /Copy the photo again/);
+      return true;
+    });
+  });
+
+  it("keeps libheif's console output off stdout, and lets vbulk's own output printed meanwhile through", async () => {
+    const written: string[] = [];
+    const write = process.stdout.write;
+    // console.log writes strings; the test runner's own reports (binary) go through.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      if (typeof chunk !== "string") return write.call(process.stdout, chunk, ...rest);
+      written.push(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const meanwhile = setInterval(() => console.log("vbulk's own line"), 1);
+      await Promise.all([
+        decodePhotoFile(bad, 256).catch(() => {}),
+        decodePhotoFile(bad, 256).catch(() => {}),
+      ]);
+      clearInterval(meanwhile);
+      console.log("vbulk's own line");
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.ok(written.length > 0);
+    assert.deepEqual(
+      written.filter((w) => w !== "vbulk's own line\n"),
+      [],
+      "nothing but vbulk's own lines on stdout",
+    );
+  });
+});
+
 describe("decodePhoto", () => {
   it("applies EXIF orientation: a phone portrait stored sideways comes out upright", async () => {
     const p = await decodePhotoFile(join(FIXTURES, "rotated", "portrait-exif6.jpg"), 256);
@@ -72,6 +117,25 @@ describe("decodePhoto", () => {
     const i = (Math.floor(p.ph / 2) * p.pw + Math.floor(p.pw / 2)) * 3;
     const [r, g, b] = p.pixels.subarray(i, i + 3);
     assert.ok(r! > 150 && g! < 80 && b! < 80, `centre of the red tee is red, got ${[r, g, b]}`);
+  });
+
+  it("reads the capture time of a HEIC written by libheif (heif-enc), which exifr alone cannot (audit-phone 3)", {
+    skip: needTool("heif-enc"),
+  }, async () => {
+    const p = await decodePhotoFile(join(FIXTURES, "heic", "timed.heic"), 256);
+    assert.equal(p.capturedAt, "2025-03-01T10:00:00");
+    assert.equal((await decodePhotoFile(heic, 256)).capturedAt, null, "a HEIC without EXIF time has none");
+  });
+
+  it("turns a HEIC upright from its EXIF Orientation when the container has no irot box", {
+    skip: needTool("heif-enc"),
+  }, async () => {
+    const p = await decodePhotoFile(join(FIXTURES, "heic", "exif6.heic"), 256);
+    assert.deepEqual([p.width, p.height], [300, 400], "oriented size, as for the same photo as JPEG");
+    assert.ok(p.ph > p.pw, "working image is portrait");
+    const i = (5 * p.pw + Math.floor(p.pw / 2)) * 3;
+    const [r, g] = p.pixels.subarray(i, i + 3);
+    assert.ok(r! > 150 && g! < 90, `top is the red band, got ${[r, g]}`);
   });
 });
 

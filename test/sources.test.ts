@@ -108,6 +108,35 @@ describe("extractZip", () => {
     assert.deepEqual(onDisk.sort(), [...want].sort());
   });
 
+  it("an entry whose name is over 255 bytes is skipped saying so and what to do, the others extracted (audit-phone 8)", async () => {
+    const dir = await tempDir();
+    const photo = await readFile(join(FIXTURES, "grouping", "IMG_0001.jpg"));
+    const long = `photos/${"é".repeat(130)}.jpg`; // 264 bytes in UTF-8: legal in a ZIP made on macOS
+    await writeFile(
+      join(dir, "long.zip"),
+      rawZip([
+        { name: "photos/IMG_0001.jpg", data: photo },
+        { name: long, data: photo },
+      ]),
+    );
+    const work = join(dir, "long.vbulk");
+    const scan = await extractZip(join(dir, "long.zip"), work, limits);
+    assert.deepEqual(
+      scan.files.map((f) => f.rel),
+      ["photos/IMG_0001.jpg"],
+    );
+    assert.equal(scan.skipped.length, 1);
+    const [skipped] = scan.skipped;
+    assert.equal(skipped?.file, long);
+    assert.equal(skipped?.reason, "bad-entry");
+    assert.equal(
+      skipped?.detail,
+      "its name is too long for this file system (264 bytes in one name; most allow 255): give the photo a " +
+        "shorter name in the ZIP (or before making the ZIP again), then run again",
+    );
+    assert.deepEqual(await readdir(join(work, "photos")), ["IMG_0001.jpg"], "no temp file left behind");
+  });
+
   it("never writes outside the work folder: ../, absolute paths and symlinks are reported, not extracted", async () => {
     const parent = await tempDir();
     const work = join(parent, "evil.vbulk");

@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import type Sharp from "sharp";
 import { DEFAULTS } from "../core/defaults.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
@@ -54,8 +56,7 @@ export async function decodePhoto(
   const maxPixels = opts.maxPixels ?? MAX_PIXELS;
   const sha256 = opts.sha256 ?? sha256Of(bytes);
   const capturedAt = await readCaptureTime(bytes);
-  const brand = heifBrand(bytes);
-  if (brand && HEIF_BRANDS.has(brand)) {
+  if (isHeic(bytes)) {
     return { sha256, capturedAt, ...(await decodeHeic(bytes, workingSize, maxPixels)) };
   }
   try {
@@ -148,75 +149,231 @@ export function heifDeclaredSize(bytes: Buffer): { width: number; height: number
   return best;
 }
 
+/**
+ * Whether a HEIF file carries a rotation or mirror property (irot/imir) in its item properties ('ipco'), which
+ * libheif applies itself. Read without decoding.
+ */
+function heifHasTransform(bytes: Buffer): boolean {
+  const at = bytes.indexOf("ipco", 4, "latin1");
+  if (at < 4 || at + 4 > bytes.length) return false;
+  const end = Math.min(bytes.length, at - 4 + bytes.readUInt32BE(at - 4));
+  const box = bytes.subarray(at, end);
+  return box.includes("irot", 0, "latin1") || box.includes("imir", 0, "latin1");
+}
+
+/** EXIF tags of a HEIF file, from the Exif block libvips finds in the container (no pixel is decoded). */
+async function heifExif(bytes: Buffer): Promise<Record<string, unknown> | undefined> {
+  try {
+    const { exif } = await (await loadSharp())(bytes).metadata();
+    if (!exif) return undefined;
+    const exifr = (await import("exifr")).default;
+    return (await exifr.parse(exif, {
+      pick: ["Orientation", "DateTimeOriginal", "CreateDate"],
+      reviveValues: false,
+      translateValues: false,
+    })) as Record<string, unknown> | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The EXIF orientation (1-8) still to apply to libheif's pixels: 1 when the container has irot/imir (libheif
+ * applied them, and an iPhone's EXIF tag describes the same turn), else the EXIF tag (libheif 1.15's heif-enc
+ * copies a JPEG's EXIF orientation without turning the pixels or writing irot).
+ */
+async function heifPendingOrientation(bytes: Buffer): Promise<number> {
+  if (heifHasTransform(bytes)) return 1;
+  const o = (await heifExif(bytes))?.["Orientation"];
+  return typeof o === "number" && Number.isInteger(o) && o >= 1 && o <= 8 ? o : 1;
+}
+
+/** Turns an image as EXIF orientation `o` says. sharp mirrors before it rotates, whatever the call order. */
+function orient(image: ReturnType<typeof Sharp>, o: number): ReturnType<typeof Sharp> {
+  if (o === 2) return image.flop();
+  if (o === 3) return image.rotate(180);
+  if (o === 4) return image.flip();
+  if (o === 5) return image.flip().rotate(90);
+  if (o === 6) return image.rotate(90);
+  if (o === 7) return image.flop().rotate(90);
+  if (o === 8) return image.rotate(270);
+  return image;
+}
+
 /** One HEIC decode at a time: libheif (WASM) holds the whole image in memory at full size, RGBA. */
 let heicQueue: Promise<unknown> = Promise.resolve();
+
+/** A whole HEIC photo as RGBA pixels (4 channels), upright. */
+export interface HeicPixels {
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
+/** Whether `bytes` are a HEIF/HEIC still, by content: an iPhone photo renamed .JPG is still HEIC. */
+export function isHeic(bytes: Buffer): boolean {
+  const brand = heifBrand(bytes);
+  return brand !== null && HEIF_BRANDS.has(brand);
+}
+
+/**
+ * Decodes a whole HEIC photo through libheif (WASM), one at a time for the whole process (ingest, review
+ * thumbnails and execute's upload copies share the queue). The pixels are upright: libheif applies the
+ * container's rotation and mirror (irot/imir), which is what HEIF readers must follow; the EXIF Orientation an
+ * iPhone also writes describes the same turn and must not be applied a second time.
+ * Throws VbulkError BAD_FILE for a damaged file or one larger than `maxPixels` (checked on the declared size first).
+ */
+export function decodeHeicPixels(bytes: Buffer, maxPixels: number = MAX_PIXELS): Promise<HeicPixels> {
+  const declared = heifDeclaredSize(bytes);
+  if (declared && declared.width * declared.height > maxPixels)
+    return Promise.reject(tooManyPixels(declared.width, declared.height, maxPixels));
+  const run = heicQueue.then(() => decodeHeicNow(bytes, maxPixels));
+  heicQueue = run.catch(() => {});
+  return run;
+}
+
+/** What libheif printed during the HEIC decode running in this async context (each call's arguments). */
+const heifSaid = new AsyncLocalStorage<unknown[][]>();
+let heifConsoleCaptured = false;
+
+/**
+ * libheif-js reports a damaged file with console.log, on stdout, where `ingest --json` keeps its one document.
+ * Console calls made inside a HEIC decode (its async context: libheif decodes in a timer) are kept for the
+ * photo's error; every other call, vbulk's own running meanwhile, goes through untouched. Installed before
+ * libheif loads: Emscripten binds console.log and console.error when its module is created.
+ */
+function captureHeifConsole(): void {
+  if (heifConsoleCaptured) return;
+  heifConsoleCaptured = true;
+  const methods = console as unknown as Record<string, (...args: unknown[]) => void>;
+  for (const name of ["log", "info", "debug", "warn", "error", "trace"]) {
+    const original = methods[name];
+    if (typeof original !== "function") continue;
+    methods[name] = function (this: unknown, ...args: unknown[]) {
+      const said = heifSaid.getStore();
+      if (said) said.push(args);
+      else original.apply(this, args);
+    };
+  }
+}
+
+/** libheif's own reason, from what it printed: its words and the message of the error object it logged. */
+function heifReason(said: unknown[][]): string | null {
+  const last = said.at(-1);
+  if (!last) return null;
+  const words = last
+    .map((a) =>
+      typeof a === "string"
+        ? a
+        : a && typeof a === "object" && typeof (a as { message?: unknown }).message === "string"
+          ? (a as { message: string }).message
+          : "",
+    )
+    .map((w) => w.replace(/\s+/g, " ").trim())
+    .filter(Boolean);
+  return words.length > 0 ? words.join(": ") : null;
+}
+
+async function decodeHeicNow(bytes: Buffer, maxPixels: number): Promise<HeicPixels> {
+  const said: unknown[][] = [];
+  try {
+    captureHeifConsole();
+    const { width, height, data } = await heifSaid.run(said, () => {
+      heicDecode ??= requireHere("heic-decode") as HeicDecode;
+      return heicDecode({ buffer: bytes });
+    });
+    if (width * height > maxPixels) throw tooManyPixels(width, height, maxPixels);
+    return { width, height, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
+  } catch (err) {
+    if (err instanceof VbulkError) throw err;
+    // heic-decode's own words ("HEIF image not found", "HEIF processing error") do not say what is wrong;
+    // libheif's ("Unexpected end of file …") do. The same ending as every other format (README Troubleshooting).
+    const reason = heifReason(said) ?? messageOf(err);
+    throw new VbulkError(
+      "BAD_FILE",
+      `Expected a readable HEIC image but the decoder said: ${reason}: the file is damaged or is not a photo`,
+      { cause: err, hint: "Copy the photo again from the phone or camera (or remove it), then run again." },
+    );
+  }
+}
 
 async function decodeHeic(
   bytes: Buffer,
   workingSize: number,
   maxPixels: number,
 ): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
-  const declared = heifDeclaredSize(bytes);
-  if (declared && declared.width * declared.height > maxPixels)
-    throw tooManyPixels(declared.width, declared.height, maxPixels);
-  const run = heicQueue.then(() => decodeHeicNow(bytes, workingSize, maxPixels));
-  heicQueue = run.catch(() => {});
-  return run;
+  const sharp = await loadSharp();
+  const o = await heifPendingOrientation(bytes);
+  const decoded = await decodeHeicPixels(bytes, maxPixels);
+  const image = sharp(decoded.data, {
+    raw: { width: decoded.width, height: decoded.height, channels: 4 },
+    limitInputPixels: maxPixels,
+  });
+  // Oriented size of the original, as for every other format.
+  const [width, height] = o >= 5 ? [decoded.height, decoded.width] : [decoded.width, decoded.height];
+  const { data: pixels, info } = await orient(image, o)
+    .resize({
+      width: workingSize,
+      height: workingSize,
+      fit: "outside",
+      kernel: "cubic",
+      withoutEnlargement: true,
+    })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width, height, format: "heic", pixels, pw: info.width, ph: info.height };
 }
 
-async function decodeHeicNow(
+/**
+ * A sharp pipeline over a whole photo, upright, ready to resize and encode: HEIC through libheif (sharp's
+ * prebuilt libvips has no HEVC decoder), everything else through sharp; EXIF orientation applied (for HEIC, only
+ * where the container has no irot/imir of its own).
+ * Throws VbulkError BAD_FILE for a HEIC that cannot be decoded; sharp's own errors come when the pipeline runs.
+ */
+export async function openUpright(
   bytes: Buffer,
-  workingSize: number,
-  maxPixels: number,
-): Promise<Omit<DecodedPhoto, "sha256" | "capturedAt">> {
+  maxPixels: number = MAX_PIXELS,
+): Promise<ReturnType<typeof Sharp>> {
   const sharp = await loadSharp();
-  try {
-    heicDecode ??= requireHere("heic-decode") as HeicDecode;
-    // libheif applies the container's rotation (irot/imir) itself, so no EXIF rotate here.
-    const { width, height, data } = await heicDecode({ buffer: bytes });
-    if (width * height > maxPixels) throw tooManyPixels(width, height, maxPixels);
-    const { data: pixels, info } = await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-      raw: { width, height, channels: 4 },
-      limitInputPixels: maxPixels,
-    })
-      .resize({
-        width: workingSize,
-        height: workingSize,
-        fit: "outside",
-        kernel: "cubic",
-        withoutEnlargement: true,
-      })
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { width, height, format: "heic", pixels, pw: info.width, ph: info.height };
-  } catch (err) {
-    if (err instanceof VbulkError) throw err;
-    throw new VbulkError(
-      "BAD_FILE",
-      `Expected a readable HEIC image but the decoder said: ${messageOf(err)}`,
-      { cause: err },
-    );
+  if (isHeic(bytes)) {
+    const o = await heifPendingOrientation(bytes);
+    const { width, height, data } = await decodeHeicPixels(bytes, maxPixels);
+    return orient(
+      sharp(data, { raw: { width, height, channels: 4 }, limitInputPixels: maxPixels }),
+      o,
+    ).removeAlpha();
   }
+  return sharp(bytes, { limitInputPixels: maxPixels }).rotate();
 }
 
 /** EXIF DateTimeOriginal (falling back to CreateDate), kept as the camera's local time. Never throws. */
 async function readCaptureTime(bytes: Buffer): Promise<string | null> {
+  let tags: Record<string, unknown> | undefined;
   try {
     // Loaded on the first photo read, not at start-up: a re-run from cache reads no photo.
     const exifr = (await import("exifr")).default;
-    const tags = (await exifr.parse(bytes, {
+    tags = (await exifr.parse(bytes, {
       pick: ["DateTimeOriginal", "CreateDate"],
       reviveValues: false,
     })) as Record<string, unknown> | undefined;
-    const raw = tags?.["DateTimeOriginal"] ?? tags?.["CreateDate"];
-    if (typeof raw !== "string") return null;
-    const m = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(raw.trim());
-    if (!m || m[1] === "0000") return null;
-    return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
   } catch {
-    return null;
+    tags = undefined;
   }
+  const time = captureTimeOf(tags);
+  if (time || !isHeic(bytes)) return time;
+  // exifr's HEIF parser skips the iloc base_offset that libheif writes (heif-enc, GIMP, ImageMagick, converters)
+  // and reads nothing from those files ("Malformed EXIF data"): read the Exif block libvips finds instead.
+  return captureTimeOf(await heifExif(bytes));
+}
+
+/** "YYYY-MM-DDTHH:MM:SS" from EXIF tags' DateTimeOriginal (or CreateDate); null when absent or zeroed. */
+function captureTimeOf(tags: Record<string, unknown> | undefined): string | null {
+  const raw = tags?.["DateTimeOriginal"] ?? tags?.["CreateDate"];
+  if (typeof raw !== "string") return null;
+  const m = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(raw.trim());
+  if (!m || m[1] === "0000") return null;
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
 }
 
 /**
@@ -224,26 +381,9 @@ async function readCaptureTime(bytes: Buffer): Promise<string | null> {
  * HEIC through libheif, everything else through sharp. Throws BAD_FILE.
  */
 export async function decodeFullJpeg(path: string, maxPixels = MAX_PIXELS): Promise<Buffer> {
-  const sharp = await loadSharp();
   const bytes = await readFile(path);
-  const brand = heifBrand(bytes);
   try {
-    if (brand && HEIF_BRANDS.has(brand)) {
-      const declared = heifDeclaredSize(bytes);
-      if (declared && declared.width * declared.height > maxPixels)
-        throw tooManyPixels(declared.width, declared.height, maxPixels);
-      heicDecode ??= requireHere("heic-decode") as HeicDecode;
-      const { width, height, data } = await heicDecode({ buffer: bytes });
-      return await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-        raw: { width, height, channels: 4 },
-      })
-        .resize({ width: 2048, height: 2048, fit: "inside", withoutEnlargement: true })
-        .removeAlpha()
-        .jpeg({ quality: 90 })
-        .toBuffer();
-    }
-    return await sharp(bytes, { limitInputPixels: maxPixels })
-      .rotate()
+    return await (await openUpright(bytes, maxPixels))
       .resize({ width: 2048, height: 2048, fit: "inside", withoutEnlargement: true })
       .jpeg({ quality: 90 })
       .toBuffer();

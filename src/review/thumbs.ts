@@ -1,15 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import sharp from "sharp";
 import { writeFileAtomic } from "../core/atomic.js";
+import { openUpright } from "../imaging/decode.js";
 import { STATE_DIR } from "../sources/classify.js";
 
 /** Thumbnails are made once per photo content and kept in DIR/.vbulk/thumbs/<sha256>.webp. */
 export const THUMB_DIR = "thumbs";
 
 /**
- * Makes thumbnails and large views with at most `concurrency` sharp jobs at once: 500 thumbnails asked together
- * by a page must not take every core (the page stays fluid, other commands keep running).
+ * Makes thumbnails and large views with at most `concurrency` jobs at once: 500 thumbnails asked together by a
+ * page must not take every core (the page stays fluid, other commands keep running). HEIC decodes also wait for
+ * each other in decode.ts: libheif holds a whole photo in memory, RGBA.
  */
 export class Thumbnailer {
   private running = 0;
@@ -21,7 +22,11 @@ export class Thumbnailer {
     private readonly opts: { size: number; quality: number; largeSize: number; concurrency: number },
   ) {}
 
-  /** The cached thumbnail of photo `sha`, made from `path` the first time. Throws sharp's error for a bad file. */
+  /**
+   * The cached thumbnail of photo `sha`, made from `path` the first time. HEIC goes through the same libheif path
+   * as ingest (sharp's prebuilt libvips cannot decode HEVC). Throws VbulkError BAD_FILE or sharp's error for a
+   * bad file.
+   */
   thumbnail(sha: string, path: string): Promise<Buffer> {
     const cached = join(this.dir, STATE_DIR, THUMB_DIR, `${sha}.webp`);
     let job = this.inFlight.get(sha);
@@ -29,8 +34,7 @@ export class Thumbnailer {
       job = readFile(cached)
         .catch(() =>
           this.limited(async () => {
-            const data = await sharp(path)
-              .rotate()
+            const data = await (await openUpright(await readFile(path)))
               .resize(this.opts.size, this.opts.size, { fit: "inside", withoutEnlargement: true })
               .webp({ quality: this.opts.quality })
               .toBuffer();
@@ -46,9 +50,8 @@ export class Thumbnailer {
 
   /** A large JPEG view of the photo (browsers cannot show HEIC or TIFF), made on request, not cached. */
   large(path: string): Promise<Buffer> {
-    return this.limited(() =>
-      sharp(path)
-        .rotate()
+    return this.limited(async () =>
+      (await openUpright(await readFile(path)))
         .resize(this.opts.largeSize, this.opts.largeSize, { fit: "inside", withoutEnlargement: true })
         .jpeg({ quality: 85 })
         .toBuffer(),

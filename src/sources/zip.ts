@@ -427,8 +427,19 @@ async function extractEntry(
     const env = fileSystemError(err, dest, "extract");
     if (env instanceof VbulkError && (env.code === "NO_SPACE" || /read-only|permission/.test(env.message)))
       throw env;
+    // A ZIP made on macOS allows 255 UTF-16 characters per name: 130 accented letters are 260 bytes here.
+    if ((err as NodeJS.ErrnoException).code === "ENAMETOOLONG") return nameTooLong(dest);
     return `could not be extracted: ${printable(messageOf(err))}`;
   }
+}
+
+/** Why an entry whose name the file system refuses was not extracted, and what to do. */
+function nameTooLong(dest: string): string {
+  const longest = Math.max(...dest.split(sep).map((part) => Buffer.byteLength(part)));
+  return (
+    `its name is too long for this file system (${longest} bytes in one name; most allow 255): give the photo a ` +
+    "shorter name in the ZIP (or before making the ZIP again), then run again"
+  );
 }
 
 /** extractEntry's temp names: `.vbulk-PID-HEX.part`. */

@@ -14,6 +14,7 @@ import { rawZip } from "../../fixtures/hostile.js";
 import { loadManifest } from "../../src/model/manifest.js";
 import { startIngest } from "../../src/review/ingest.js";
 import { startFileServer } from "../helpers/file-server.js";
+import { needTool } from "../helpers/needs.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { needShared, sharedPath } from "../helpers/shared.js";
 
@@ -85,6 +86,22 @@ describe("vbulk ingest (real CLI)", () => {
     assert.match(r.stdout, /notes\.jpg: Expected a readable image/);
     const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
     assert.equal(catalog.errors.length, 3);
+  });
+
+  it("a damaged HEIC: --json stdout is still one JSON document, the photo's error is in it (audit-phone 4, 7)", {
+    skip: needTool("heif-enc"),
+  }, async () => {
+    const dir = await tempDir();
+    for (const name of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      await copyFile(join(FIXTURES, "grouping", name), join(dir, name));
+    await copyFile(join(FIXTURES, "heic-bad", "IMG_0002.heic"), join(dir, "IMG_0003.HEIC"));
+    const r = await runCli(["ingest", dir, "--json"]);
+    assert.equal(r.code, 3, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.errors.length, 1);
+    assert.equal(doc.errors[0].file, "IMG_0003.HEIC");
+    assert.match(doc.errors[0].message, /Unexpected end of file.*: the file is damaged or is not a photo$/);
+    assert.doesNotMatch(r.stderr, /heif_image_handle|subcode/, "libheif's raw dump is not printed anywhere");
   });
 
   it("takes JPEGs named .jfif or .JPE (Chrome, WhatsApp Web on Windows) as photos (audit-ingest 7)", async () => {
