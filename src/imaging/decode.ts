@@ -7,6 +7,17 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import { loadSharp } from "./sharp.js";
 
+/** The analysis size, the same for every format: the shorter side brought down to `size` (never up), cubic. */
+function workingResize(size: number) {
+  return {
+    width: size,
+    height: size,
+    fit: "outside",
+    kernel: "cubic",
+    withoutEnlargement: true,
+  } as const;
+}
+
 /** A photo decoded once, small: every later step (hashes, features, colour, CLIP) works from these pixels. */
 export interface DecodedPhoto {
   sha256: string;
@@ -69,13 +80,7 @@ export async function decodePhoto(
     const height = (swap ? meta.width : meta.height) ?? 0;
     const { data, info } = await image
       .rotate()
-      .resize({
-        width: workingSize,
-        height: workingSize,
-        fit: "outside",
-        kernel: "cubic",
-        withoutEnlargement: true,
-      })
+      .resize(workingResize(workingSize))
       .removeAlpha()
       .toColourspace("srgb")
       .raw()
@@ -312,13 +317,7 @@ async function decodeHeic(
   // Oriented size of the original, as for every other format.
   const [width, height] = o >= 5 ? [decoded.height, decoded.width] : [decoded.width, decoded.height];
   const { data: pixels, info } = await orient(image, o)
-    .resize({
-      width: workingSize,
-      height: workingSize,
-      fit: "outside",
-      kernel: "cubic",
-      withoutEnlargement: true,
-    })
+    .resize(workingResize(workingSize))
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });

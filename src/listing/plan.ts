@@ -6,7 +6,7 @@ import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import { takeLock } from "../core/lock.js";
-import { hasControlCharacter, listingText, shellWord } from "../core/text.js";
+import { editDistance, hasControlCharacter, listingText, shellWord } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
@@ -987,17 +987,6 @@ function closest(key: string, ids: string[]): string | undefined {
     if (d < bestDistance) [best, bestDistance] = [id, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++)
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 /** The free-text fields of --set, trimmed. */

@@ -1,5 +1,5 @@
-import { constants, type Stats } from "node:fs";
-import { lstat, open, readdir, readFile, realpath, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Context, Liquid, Operators, Template } from "liquidjs";
 import { DEFAULTS } from "../core/defaults.js";
@@ -8,6 +8,7 @@ import { PACKAGE_ROOT } from "../core/paths.js";
 import { listingText, printable, shellWord } from "../core/text.js";
 import { decodeUtf8 } from "../core/utf8.js";
 import { LANGUAGES } from "../core/vocab.js";
+import { readRegularAtMost } from "../store/read.js";
 
 export const DEFAULT_TEMPLATES = join(PACKAGE_ROOT, "templates");
 
@@ -505,23 +506,12 @@ async function readTemplate(
       );
     }
     if (info.size > maxBytes) throw tooLong(`${info.size} bytes`);
-    // O_NONBLOCK: should the file have become a FIFO since stat, opening it does not wait for a writer.
-    const file = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    try {
-      const opened = await file.stat();
-      if (!opened.isFile()) throw notRegular(opened, real);
-      const buffer = Buffer.alloc(maxBytes + 1);
-      let n = 0;
-      for (;;) {
-        const { bytesRead } = await file.read(buffer, n, buffer.length - n, n);
-        if (!bytesRead) break;
-        n += bytesRead;
-        if (n > maxBytes) throw tooLong(`over ${maxBytes} bytes`);
-      }
-      bytes = buffer.subarray(0, n);
-    } finally {
-      await file.close();
-    }
+    bytes = await readRegularAtMost(
+      real,
+      maxBytes,
+      (opened) => notRegular(opened, real),
+      () => tooLong(`over ${maxBytes} bytes`),
+    );
   } catch (err) {
     if (err instanceof VbulkError) throw err;
     const code = (err as NodeJS.ErrnoException | null)?.code;

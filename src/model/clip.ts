@@ -6,6 +6,7 @@ import { writeJsonAtomic } from "../core/atomic.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
+import { editDistance } from "../core/text.js";
 import { CATEGORY_ID } from "../core/vocab.js";
 import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
@@ -67,17 +68,6 @@ function nearestKey(key: string, known: string[]): string | undefined {
     if (d < bestDistance) [best, bestDistance] = [id, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++)
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 export const LabelSchema = strictKeys({

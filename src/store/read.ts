@@ -92,6 +92,36 @@ export async function readTextIfAny(path: string, advice?: Utf8Advice): Promise<
 }
 
 /**
+ * The bytes of the regular file at `path`, at most `maxBytes` of them, read through one open: opened without
+ * blocking (a file turned into a FIFO since the caller's stat does not wait for a writer), checked to be a regular
+ * file once open (`notRegular` otherwise), and read into a buffer of maxBytes + 1 (`tooBig` as soon as it holds
+ * more: a file that grows, or a device, never fills memory). For files a user hands vbulk: settings, templates.
+ */
+export async function readRegularAtMost(
+  path: string,
+  maxBytes: number,
+  notRegular: (opened: Stats) => Error,
+  tooBig: () => Error,
+): Promise<Buffer> {
+  const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const opened = await file.stat();
+    if (!opened.isFile()) throw notRegular(opened);
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, n, buffer.length - n, n);
+      if (!bytesRead) break;
+      n += bytesRead;
+      if (n > maxBytes) throw tooBig();
+    }
+    return buffer.subarray(0, n);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
  * The text of a settings file a user names, or null when there is none: only a regular file of at most `maxBytes`,
  * checked before it is read (a link to /dev/zero was read until memory ran out, a FIFO waited for ever, a 540 MB
  * file ended as "unexpected error"). Throws BAD_INPUT naming the file, what it is and what to do; otherwise as
@@ -123,23 +153,8 @@ export async function readSettingsText(
     if (!info.isFile() && !info.isDirectory()) throw notRegular(info);
     if (info.isFile() && info.size > maxBytes) throw tooBig(`${info.size} bytes`);
     if (info.isDirectory()) return await readTextIfAny(path);
-    // O_NONBLOCK: a file turned into a FIFO since stat does not block the open; the read is capped whatever happens.
-    const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    try {
-      const opened = await file.stat();
-      if (!opened.isFile()) throw notRegular(opened);
-      const buffer = Buffer.alloc(maxBytes + 1);
-      let n = 0;
-      for (;;) {
-        const { bytesRead } = await file.read(buffer, n, buffer.length - n, n);
-        if (!bytesRead) break;
-        n += bytesRead;
-        if (n > maxBytes) throw tooBig(`over ${maxBytes} bytes`);
-      }
-      return decodeUtf8(buffer.subarray(0, n), path);
-    } finally {
-      await file.close();
-    }
+    const bytes = await readRegularAtMost(path, maxBytes, notRegular, () => tooBig(`over ${maxBytes} bytes`));
+    return decodeUtf8(bytes, path);
   } catch (err) {
     if (err instanceof VbulkError) throw err;
     const code = (err as NodeJS.ErrnoException | null)?.code;
