@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Page } from "playwright-core";
 import type { VbulkError } from "../../src/core/errors.js";
 import { startExecute } from "../../src/review/execute.js";
 import { login } from "../../src/vinted/login.js";
@@ -1124,17 +1125,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /no other execute on this Vinted account .*pid \d+, folder \/photos\/other/);
       assert.equal(replica.writes().length, 0, "nothing was sent");
-      const saved = process.env.VBULK_CONFIG_DIR;
-      process.env.VBULK_CONFIG_DIR = configDir;
-      try {
-        await assert.rejects(
+      await inConfigDir(configDir, () =>
+        assert.rejects(
           startExecute(dir, { publish: false }),
           (e: VbulkError) => e.code === "BAD_USAGE" && /no other execute/.test(e.message),
-        );
-      } finally {
-        if (saved === undefined) delete process.env.VBULK_CONFIG_DIR;
-        else process.env.VBULK_CONFIG_DIR = saved;
-      }
+        ),
+      );
       assert.deepEqual(
         JSON.parse(await readFile(lock, "utf8")),
         running,
@@ -1336,20 +1332,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
   it("login saves the browser state encrypted once Vinted names the user; auth check works with it", async () => {
     await fresh();
     const dir = await tempDir("vbulk-login-");
-    const prev = process.env.VBULK_CONFIG_DIR;
-    process.env.VBULK_CONFIG_DIR = dir;
-    process.env.VBULK_CHROMIUM_PATH = browser ?? "";
-    try {
+    await inConfigDir(dir, async () => {
       const r = await login({
         baseUrl: replica.url,
         headless: true,
         timeoutMs: 20_000,
-        drive: async (page) => {
-          await page.goto(`${replica.url}/member/login`);
-          await page.getByTestId("login-username").fill("seller");
-          await page.getByTestId("login-password").fill("hunter2");
-          await page.getByTestId("login-submit").click();
-        },
+        drive: (page) => signIn(page, replica.url, 0),
       });
       assert.equal(r.login, "replica_seller");
       outputs.push(await readFile(r.path, "utf8"));
@@ -1358,37 +1346,20 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       outputs.push(check.stdout, check.stderr);
       assert.equal(check.code, 0, check.stderr);
       assert.match(check.stdout, /The session works .*replica_seller/);
-    } finally {
-      if (prev === undefined) delete process.env.VBULK_CONFIG_DIR;
-      else process.env.VBULK_CONFIG_DIR = prev;
-    }
+    });
   });
 
   it("login watches the browser's cookies while the seller logs in: one users/current call, when the session cookie appears", async () => {
     // Before: GET /api/v2/users/current every second for as long as the seller took (up to 10 minutes), while
     // DataDome watches the sign-in (idx:69052908732: "Protected by DataDome"; 429 "at under one fetch per second").
     await fresh();
-    const dir = await tempDir("vbulk-login-");
-    const prev = process.env.VBULK_CONFIG_DIR;
-    process.env.VBULK_CONFIG_DIR = dir;
-    process.env.VBULK_CHROMIUM_PATH = browser ?? "";
-    try {
+    await inConfigDir(await tempDir("vbulk-login-"), async () => {
       const r = await login({
         baseUrl: replica.url,
         headless: true,
         timeoutMs: 30_000,
-        drive: async (page) => {
-          await page.goto(`${replica.url}/member/login`);
-          await page.getByTestId("login-username").fill("seller");
-          await page.getByTestId("login-password").fill("hunter2");
-          // The seller takes 4 s more to press the button (a captcha, a second factor…).
-          await page.evaluate(() =>
-            setTimeout(
-              () => (document.querySelector('[data-testid="login-submit"]') as HTMLElement).click(),
-              4000,
-            ),
-          );
-        },
+        // The seller takes 4 s more to press the button (a captcha, a second factor…).
+        drive: (page) => signIn(page, replica.url, 4000),
       });
       assert.equal(r.login, "replica_seller");
       outputs.push(await readFile(r.path, "utf8"));
@@ -1398,10 +1369,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
         [200],
         "one users/current call, once logged in",
       );
-    } finally {
-      if (prev === undefined) delete process.env.VBULK_CONFIG_DIR;
-      else process.env.VBULK_CONFIG_DIR = prev;
-    }
+    });
   });
 
   it("login ends at its deadline even when Vinted never answers /api/v2/users/current", async () => {
@@ -1415,24 +1383,50 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
-    const prev = process.env.VBULK_CONFIG_DIR;
-    process.env.VBULK_CONFIG_DIR = await tempDir("vbulk-login-");
-    process.env.VBULK_CHROMIUM_PATH = browser ?? "";
     try {
-      const ended = login({ baseUrl: `http://127.0.0.1:${port}`, headless: true, timeoutMs: 2000 }).then(
-        () => "logged in",
-        (err: VbulkError) => err.code,
-      );
-      const outcome = await Promise.race([ended, sleep(30_000).then(() => "still waiting after 30 s")]);
-      assert.equal(outcome, "NOT_LOGGED_IN");
+      await inConfigDir(await tempDir("vbulk-login-"), async () => {
+        const ended = login({ baseUrl: `http://127.0.0.1:${port}`, headless: true, timeoutMs: 2000 }).then(
+          () => "logged in",
+          (err: VbulkError) => err.code,
+        );
+        const outcome = await Promise.race([ended, sleep(30_000).then(() => "still waiting after 30 s")]);
+        assert.equal(outcome, "NOT_LOGGED_IN");
+      });
     } finally {
       server.closeAllConnections();
       server.close();
-      if (prev === undefined) delete process.env.VBULK_CONFIG_DIR;
-      else process.env.VBULK_CONFIG_DIR = prev;
     }
   });
 });
+
+/**
+ * Runs `fn` with VBULK_CONFIG_DIR set to `dir` (login() and startExecute read it from this process) and the test's
+ * Chromium, and puts VBULK_CONFIG_DIR back after, whatever happens.
+ */
+async function inConfigDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.VBULK_CONFIG_DIR;
+  process.env.VBULK_CONFIG_DIR = dir;
+  process.env.VBULK_CHROMIUM_PATH = browser ?? "";
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.VBULK_CONFIG_DIR;
+    else process.env.VBULK_CONFIG_DIR = saved;
+  }
+}
+
+/** The seller signs in on the replica's login page, pressing the button `delayMs` after filling it in. */
+async function signIn(page: Page, site: string, delayMs: number): Promise<void> {
+  await page.goto(`${site}/member/login`);
+  await page.getByTestId("login-username").fill("seller");
+  await page.getByTestId("login-password").fill("hunter2");
+  if (!delayMs) return page.getByTestId("login-submit").click();
+  await page.evaluate(
+    (ms) =>
+      setTimeout(() => (document.querySelector('[data-testid="login-submit"]') as HTMLElement).click(), ms),
+    delayMs,
+  );
+}
 
 /**
  * Runs the CLI inside a pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. With

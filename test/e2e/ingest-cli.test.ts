@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -15,26 +15,21 @@ import { loadManifest } from "../../src/model/manifest.js";
 import { startIngest } from "../../src/review/ingest.js";
 import { startFileServer } from "../helpers/file-server.js";
 import { needTool } from "../helpers/needs.js";
-import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
+import {
+  BIN,
+  copyFixture,
+  FIXTURES,
+  type RunResult,
+  runCli,
+  signalledRun,
+  tempDir,
+  testEnv,
+} from "../helpers/run.js";
 import { needShared, sharedPath } from "../helpers/shared.js";
 
 /** Runs `vbulk ingest DIR …args`, presses Ctrl-C once its status file exists, and returns its exit code and stdout. */
-async function ctrlCDuringIngest(
-  dir: string,
-  args: string[] = [],
-): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(process.execPath, [BIN, "ingest", dir, ...args], { env: testEnv() });
-  let stdout = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.resume();
-  const exited = new Promise<number | null>((res) => child.on("close", res));
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
-    await sleep(10);
-  child.kill("SIGINT");
-  return { code: await exited, stdout };
+function ctrlCDuringIngest(dir: string, args: string[] = []): Promise<RunResult> {
+  return signalledRun(["ingest", dir, ...args], dir, ["SIGINT"]);
 }
 
 describe("vbulk ingest (real CLI)", () => {

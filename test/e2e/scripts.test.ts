@@ -1,14 +1,22 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync } from "node:fs";
-import { cp, mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
 import { catalogFixture } from "../helpers/catalog.js";
 import { closedPort } from "../helpers/file-server.js";
-import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
+import {
+  BIN,
+  copyFixture,
+  FIXTURES,
+  outputOf,
+  runCli,
+  signalledRun,
+  tempDir,
+  testEnv,
+} from "../helpers/run.js";
 
 /** vbulk run from shell scripts, cron and CI (audit-scripts.md): what a script sees, and the exit code. */
 
@@ -69,33 +77,6 @@ describe("a cache folder that cannot be created (audit-scripts 1)", () => {
   });
 });
 
-/** Runs `vbulk ARGS` and sends `signals` (spaced by `gapMs`) once the run's status file exists. */
-async function signalled(
-  args: string[],
-  dir: string,
-  signals: NodeJS.Signals[],
-  gapMs = 0,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...testEnv(), NO_COLOR: "1" } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<number | null>((res) => child.on("close", res));
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
-    await sleep(10);
-  for (const [i, s] of signals.entries()) {
-    if (i > 0) await sleep(gapMs);
-    child.kill(s);
-  }
-  return { code: await exited, stdout, stderr };
-}
-
 describe("SIGTERM, SIGHUP and a second Ctrl-C end a run like Ctrl-C does (audit-scripts 3)", () => {
   let batch: string;
   before(async () => {
@@ -129,7 +110,7 @@ describe("SIGTERM, SIGHUP and a second Ctrl-C end a run like Ctrl-C does (audit-
     it(`ingest --json stopped by ${signals.join(" + ")}: the INTERRUPTED document, "interrupted" on stderr, exit ${code}`, async () => {
       // Before: SIGTERM exit 143, SIGHUP 129, a second Ctrl-C 130, each with an empty stdout and nothing said.
       const dir = await copy();
-      const r = await signalled(["ingest", dir, "--json"], dir, [...signals], 50);
+      const r = await signalledRun(["ingest", dir, "--json"], dir, [...signals], 50);
       if (r.code === 0) return; // finished before the signal arrived
       assert.equal(r.code, code, r.stderr);
       assert.equal(JSON.parse(r.stdout).error.code, "INTERRUPTED");
@@ -304,24 +285,16 @@ describe("a command run from a folder that was deleted (audit-scripts 7)", () =>
     const photos = await copyFixture("grouping");
     assert.equal((await runCli(["ingest", photos])).code, 0);
     const inGone = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((res, rej) => {
-        const quoted = args.map((a) => `'${a}'`).join(" ");
-        const child = spawn(
+      outputOf(
+        spawn(
           "sh",
-          ["-c", `mkdir gone && cd gone && rmdir ../gone && exec '${process.execPath}' '${BIN}' ${quoted}`],
+          [
+            "-c",
+            `mkdir gone && cd gone && rmdir ../gone && exec '${process.execPath}' '${BIN}' ${args.map((a) => `'${a}'`).join(" ")}`,
+          ],
           { cwd: base, env: { ...testEnv(), NO_COLOR: "1" } },
-        );
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => {
-          stdout += d;
-        });
-        child.stderr.on("data", (d) => {
-          stderr += d;
-        });
-        child.on("error", rej);
-        child.on("close", (code) => res({ code, stdout, stderr }));
-      });
+        ),
+      );
     const r = await inGone(["status", "--json"]);
     assert.equal(r.code, 2, r.stderr);
     const doc = JSON.parse(r.stdout);

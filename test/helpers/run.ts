@@ -1,8 +1,9 @@
-import { type SpawnOptions, spawn } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { cp, mkdtemp } from "node:fs/promises";
+import { cp, mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { REPO } from "./shared.js";
 
 export const FIXTURES = join(REPO, "fixtures", "generated");
@@ -26,6 +27,15 @@ export function runCli(args: string[], opts: SpawnOptions & { input?: string } =
     // Tests never touch the user's model cache or the network unless a test says so (opts.env replaces these).
     const env = opts.env ?? testEnv();
     const child = spawn(process.execPath, [BIN, ...args], { ...opts, env: { ...env, NO_COLOR: "1" } });
+    outputOf(child).then(resolve, reject);
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    else child.stdin?.end();
+  });
+}
+
+/** What a spawned process printed and its exit code, once it has closed. */
+export function outputOf(child: ChildProcess): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (d) => {
@@ -36,9 +46,29 @@ export function runCli(args: string[], opts: SpawnOptions & { input?: string } =
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-    else child.stdin?.end();
   });
+}
+
+/**
+ * Runs `vbulk ARGS` and, once the run's status file in `dir` exists (it has started), sends `signals` spaced by
+ * `gapMs`: a Ctrl-C (SIGINT), a `timeout` (SIGTERM), a closed terminal (SIGHUP).
+ */
+export async function signalledRun(
+  args: string[],
+  dir: string,
+  signals: NodeJS.Signals[],
+  gapMs = 0,
+): Promise<RunResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...testEnv(), NO_COLOR: "1" } });
+  const done = outputOf(child);
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !(await stat(join(dir, ".vbulk", "status.json")).catch(() => null)))
+    await sleep(10);
+  for (const [i, s] of signals.entries()) {
+    if (i > 0) await sleep(gapMs);
+    child.kill(s);
+  }
+  return done;
 }
 
 /** A fresh temp folder holding a copy of a fixture folder (tests never write into fixtures/). */
