@@ -72,3 +72,33 @@ export function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/**
+ * The known word a typo most likely meant, for "did you mean" hints: the same letters ignoring case, spaces, dashes
+ * and underscores; with `prefixes`, one that starts the other, both 4 letters or more (a field name cut short:
+ * `package_size` → `package_size_id`); else the nearest at most 2 edits away. Undefined when none is that close (a
+ * category id given as one word of a longer one lists the ids instead).
+ */
+export function nearest(
+  word: string,
+  known: readonly string[],
+  { prefixes = false }: { prefixes?: boolean } = {},
+): string | undefined {
+  const bare = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, "");
+  const w = bare(word);
+  const found =
+    known.find((k) => bare(k) === w) ??
+    (prefixes
+      ? known.find(
+          (k) => bare(k).length >= 4 && w.length >= 4 && (bare(k).startsWith(w) || w.startsWith(bare(k))),
+        )
+      : undefined);
+  if (found) return found;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(w, bare(k));
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}

@@ -6,7 +6,7 @@ import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import { takeLock } from "../core/lock.js";
-import { editDistance, hasControlCharacter, listingText, shellWord } from "../core/text.js";
+import { hasControlCharacter, listingText, nearest, shellWord } from "../core/text.js";
 import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
@@ -14,7 +14,7 @@ import { currentContent } from "../ingest/resaved.js";
 import type { LabelSet } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
-import { parseWith, readJsonFileIfAny, receivedText, valueAt } from "../store/read.js";
+import { parseWith, readJsonFileIfAny, receivedText, strictKeys, valueAt } from "../store/read.js";
 import { agreeColor } from "./french.js";
 import type { ListingFiles } from "./inputs.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted } from "./mapping.js";
@@ -94,25 +94,7 @@ export const EditableSchema = z.object({
 export type Editable = z.infer<typeof EditableSchema>;
 export const EDITABLE_FIELDS = Object.keys(EditableSchema.shape) as (keyof Editable)[];
 
-/**
- * The same object with no key beyond its own: a key plan.json's reader does not know (a typo, "colour") was dropped
- * without a word and the seller's value lost. The issue names the key and the closest known one.
- */
-function strictFields<T extends z.ZodRawShape>(shape: T) {
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown field ${issue.keys
-            .map((k) => {
-              const near = closest(k, Object.keys(shape));
-              return `"${k}"${near ? ` (did you mean "${near}"?)` : ""}`;
-            })
-            .join(", ")}`
-        : undefined,
-  });
-}
-
-export const PlanItemSchema = strictFields({
+export const PlanItemSchema = strictKeys({
   ...EditableSchema.shape,
   cluster_id: z.string().regex(ARTICLE_ID, "an article id such as c3"),
   fingerprint: z.string(),
@@ -121,7 +103,7 @@ export const PlanItemSchema = strictFields({
    *  photos by content, so a renamed photo is still its own. Absent in plans of older vbulk (photos known by name). */
   photo_sha256: z.array(z.string()).optional(),
   category_name: z.string(),
-  vinted: strictFields({
+  vinted: strictKeys({
     status_id: z.number().int().nullable(),
     color_ids: z.array(z.number().int()).max(2),
     catalog_path: z.array(z.string()).nullable(),
@@ -138,7 +120,7 @@ export const PlanItemSchema = strictFields({
    *  older vbulk: their edits are the fields that differ from `generated`. */
   edited: z.array(EditableSchema.keyof()).optional(),
   /** The values vbulk generated; a field that differs from its value here is the seller's edit. */
-  generated: strictFields(EditableSchema.shape),
+  generated: strictKeys(EditableSchema.shape),
   /** A fingerprint (fingerprintOf) of each `generated` value as vbulk wrote it: a field whose value no longer has
    *  its fingerprint was changed by hand, even when `generated` was changed alike (a find-and-replace over the
    *  file), and a changed `generated` is told apart from a changed value. Absent in plans of older vbulk. */
@@ -157,7 +139,7 @@ export type RuleKey = (typeof RULE_KEYS)[number];
 
 /** As strict as the config file's "plan" section (ConfigSchema.plan): a bad value stored in plan.json is reported
  *  naming plan.json and its field, not later as a bad flag or config file. */
-export const PlanRulesSchema = strictFields({
+export const PlanRulesSchema = strictKeys({
   default_price: PriceSchema,
   prices: z.record(z.string().min(1), PriceSchema),
   condition: z.enum(CONDITIONS),
@@ -207,7 +189,7 @@ const SET_ASIDE_MAX = 200;
  * split, a merge) or that left the catalog: kept in plan.json by the article's photos, so that an undone decision
  * (the same photos again, whatever its id) gets them back. Before, they were gone at the next save or plan.
  */
-export const SetAsideSchema = strictFields({
+export const SetAsideSchema = strictKeys({
   cluster_id: z.string(),
   fingerprint: z.string(),
   photos: z.array(z.string()),
@@ -222,7 +204,7 @@ export const SetAsideSchema = strictFields({
 });
 export type SetAside = z.infer<typeof SetAsideSchema>;
 
-export const PlanSchema = strictFields({
+export const PlanSchema = strictKeys({
   schemaVersion: z.literal(1),
   /** True when every included item is ready for Vinted (no needs_review). */
   ok: z.boolean(),
@@ -910,7 +892,7 @@ function planIssueDetail(issue: z.core.$ZodIssue, data: unknown): string {
       ? valueAt(data, [list, index, "cluster_id"])
       : undefined;
   const article = typeof owner === "string" && ARTICLE_ID.test(owner) ? ` (article ${owner})` : "";
-  // An unknown key names itself (strictFields); the object it sits in is no value to show.
+  // An unknown key names itself (strictKeys); the object it sits in is no value to show.
   if (issue.code === "unrecognized_keys") return `${article}: ${issue.message}`;
   const value = valueAt(data, issue.path);
   const quoted =
@@ -964,7 +946,7 @@ export function checkPriceCategories(
   const known = [...categories, "unknown"];
   for (const key of Object.keys(prices)) {
     if (known.includes(key)) continue;
-    const near = closest(key, known);
+    const near = nearest(key, known);
     throw new VbulkError(
       "BAD_INPUT",
       `Expected a category id of the label set for ${where} but received ${JSON.stringify(key)}${near ? ` (did you mean "${near}"?)` : ""}`,
@@ -973,20 +955,6 @@ export function checkPriceCategories(
       },
     );
   }
-}
-
-/** The id a typo most likely meant: same letters ignoring case, dashes and spaces, else at most 2 edits away. */
-function closest(key: string, ids: string[]): string | undefined {
-  const bare = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, "");
-  const same = ids.find((id) => bare(id) === bare(key));
-  if (same) return same;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const id of ids) {
-    const d = editDistance(key.toLowerCase(), id);
-    if (d < bestDistance) [best, bestDistance] = [id, d];
-  }
-  return best;
 }
 
 /** The free-text fields of --set, trimmed. */
@@ -1038,7 +1006,7 @@ export function parseSet(
         { hint: articleList(ids), context: { id } },
       );
     if (!(EDITABLE_FIELDS as string[]).includes(field)) {
-      const near = closest(field, EDITABLE_FIELDS);
+      const near = nearest(field, EDITABLE_FIELDS);
       throw new VbulkError(
         "BAD_USAGE",
         `Expected one of ${EDITABLE_FIELDS.join(", ")} for the field of --set ${a} but received ${JSON.stringify(field)}${near ? ` (did you mean "${near}"?)` : ""}`,
@@ -1070,7 +1038,7 @@ export function parseSet(
     const badCategory = field === "category" && categories.length > 0 && !categories.includes(String(value));
     if (!r.success || badCategory) {
       // A near category id (hoodies → hoodie) is named, as for price rules; the whole label set only without one.
-      const near = field === "category" && categories.length ? closest(raw, categories) : undefined;
+      const near = field === "category" && categories.length ? nearest(raw, categories) : undefined;
       const max = { size: SIZE_MAX, title: TITLE_MAX, brand: 100, description: DESCRIPTION_MAX }[field];
       const length =
         max !== undefined && typeof value === "string" && value.length > max

@@ -6,13 +6,12 @@ import { writeJsonAtomic } from "../core/atomic.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
-import { editDistance } from "../core/text.js";
 import { CATEGORY_ID } from "../core/vocab.js";
 import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
 import type { Classifier } from "../ingest/index.js";
 import { decodeVector, encodeVector } from "../store/cache.js";
-import { type IssueDetail, readJsonFile, receivedText, valueAt } from "../store/read.js";
+import { type IssueDetail, readJsonFile, receivedText, strictKeys, valueAt } from "../store/read.js";
 import { type Manifest, sha256FileMemo } from "./manifest.js";
 import type { Device, Session } from "./onnx.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
@@ -30,45 +29,6 @@ const LABEL_ID_FORM = "lower-case letters, digits, spaces and dashes";
 
 /** A prompt with words in it ("   " was accepted and embedded as nothing). */
 const Prompt = z.string().refine((p) => p.trim().length > 0, "expected a prompt with words");
-
-/**
- * An object with no key beyond its own: a typo in a label file (`need_size`, `package_size`) was dropped without a
- * word, while the config file refuses unknown keys. The issue names the key and the known key it most likely meant.
- * Every key is optional but the few the first format had, so an older label file still loads.
- */
-function strictKeys<T extends z.ZodRawShape>(shape: T) {
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown field ${issue.keys
-            .map((k) => {
-              const near = nearestKey(k, Object.keys(shape));
-              return `"${k}"${near ? ` (did you mean "${near}"?)` : ""}`;
-            })
-            .join(", ")}`
-        : undefined,
-  });
-}
-
-/** The known key a typo most likely meant: the same letters ignoring case and separators, one that starts the other
- *  (`package_size` → `package_size_id`), or at most 2 edits away. */
-function nearestKey(key: string, known: string[]): string | undefined {
-  const bare = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, "");
-  const k = bare(key);
-  const found =
-    known.find((id) => bare(id) === k) ??
-    known.find(
-      (id) => bare(id).length >= 4 && k.length >= 4 && (bare(id).startsWith(k) || k.startsWith(bare(id))),
-    );
-  if (found) return found;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const id of known) {
-    const d = editDistance(k, bare(id));
-    if (d < bestDistance) [best, bestDistance] = [id, d];
-  }
-  return best;
-}
 
 export const LabelSchema = strictKeys({
   id: z.string().regex(CATEGORY_ID, LABEL_ID_FORM),

@@ -1,8 +1,8 @@
 import { constants, type Stats } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
-import type { z } from "zod";
+import { z } from "zod";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
-import { printable } from "../core/text.js";
+import { nearest, printable } from "../core/text.js";
 import { decodeUtf8, type Utf8Advice } from "../core/utf8.js";
 
 /**
@@ -267,4 +267,23 @@ export function parseWith<T extends z.ZodType>(
 function formatPath(path: PropertyKey[]): string {
   if (path.length === 0) return "(root)";
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
+}
+
+/**
+ * An object schema with no key beyond its own: a typo in a file a seller wrote (plan.json's "colour", a label file's
+ * `need_size`) was dropped without a word and the value lost. The issue names each unknown key and the known key
+ * it most likely meant.
+ */
+export function strictKeys<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown field ${issue.keys
+            .map((k) => {
+              const near = nearest(k, Object.keys(shape), { prefixes: true });
+              return `"${k}"${near ? ` (did you mean "${near}"?)` : ""}`;
+            })
+            .join(", ")}`
+        : undefined,
+  });
 }
