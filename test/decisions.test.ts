@@ -495,6 +495,49 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
     ]);
   });
 
+  it("« Nouvel article » on most of an article's photos: the photos left keep its listing, the new one starts fresh", async () => {
+    // The seller picks the photos that are NOT the garment they described and makes them a new article. Before,
+    // the larger part kept the id (most of the photos), so c2's title and price went to the photos the seller had
+    // just said were another garment, and the photo left behind started from the rules under a new id.
+    const { dir, shaOf, plan } = await shop();
+    await plan("--set", "c2.title=Marinière Saint James", "--set", "c2.price=31");
+    await decide(dir, {
+      op: "split",
+      photos: ["IMG_0005.jpg", "IMG_0006.jpg", "IMG_0007.jpg"].map(shaOf),
+    });
+    const { items } = await plan();
+    assert.deepEqual(items.c2.photos, ["IMG_0004.jpg"], "the photo left behind is still c2");
+    assert.equal(items.c2.title, "Marinière Saint James");
+    assert.equal(items.c2.price, 31);
+    const fresh = Object.values(items).find((i) => i.photos.includes("IMG_0005.jpg"))!;
+    assert.equal(fresh.cluster_id, "c6", "the new article gets a new id, above every id the folder had");
+    assert.notEqual(fresh.title, "Marinière Saint James");
+    assert.notEqual(fresh.price, 31);
+    // A re-ingest keeps both where they are.
+    const again = await runCli(["ingest", dir], { env: testEnv() });
+    assert.equal(again.code, 0, again.stderr);
+    const after = await plan();
+    assert.deepEqual(after.items.c2.photos, ["IMG_0004.jpg"]);
+    assert.equal(after.items.c2.title, "Marinière Saint James");
+    assert.deepEqual(after.items.c6.photos, ["IMG_0005.jpg", "IMG_0006.jpg", "IMG_0007.jpg"]);
+  });
+
+  it("photos moved to another article leave their article's listing with the photos that stay", async () => {
+    // The same for « Déplacer » : three of c2's four photos moved into c3 (the seller says they are c3's garment).
+    const { dir, shaOf, plan } = await shop();
+    await plan("--set", "c2.title=Marinière Saint James", "--set", "c3.title=Chemise à carreaux");
+    await decide(dir, {
+      op: "move",
+      photos: ["IMG_0005.jpg", "IMG_0006.jpg", "IMG_0007.jpg"].map(shaOf),
+      with: shaOf("IMG_0008.jpg"),
+    });
+    const { items } = await plan();
+    assert.deepEqual(items.c2.photos, ["IMG_0004.jpg"]);
+    assert.equal(items.c2.title, "Marinière Saint James");
+    assert.ok(items.c3.photos.includes("IMG_0005.jpg") && items.c3.photos.includes("IMG_0008.jpg"));
+    assert.equal(items.c3.title, "Chemise à carreaux");
+  });
+
   it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {
     const { dir, shaOf, plan } = await shop();
     await plan("--set", "c4.title=Pull jaune vintage", "--set", "c4.price=25");

@@ -86,6 +86,34 @@ describe("article ids follow their article (defect 2)", () => {
     assert.deepEqual(assignArticleIds([["C", "N", "M"]], previous).ids, ["c9"]);
   });
 
+  it("photos the seller moved out of an article do not take its id, however many they are", () => {
+    const photo = (file: string, sha: string) => ({ file, sha256: sha });
+    const previous = {
+      items: [
+        { id: "c1", photos: ["a", "b", "c", "d"] },
+        { id: "c2", photos: ["e"] },
+      ],
+      photos: ["A", "B", "C", "D", "E"].map((s) => photo(s.toLowerCase(), s)),
+      next_id: 3,
+    } as never;
+    // Without a decision, three photos of four are the garment (most of its photos).
+    assert.deepEqual(assignArticleIds([["A"], ["B", "C", "D"], ["E"]], previous).ids, ["c3", "c1", "c2"]);
+    // The seller made B, C, D a new article: A stays c1, the new article is new.
+    const moved = new Set(["B", "C", "D"]);
+    assert.deepEqual(assignArticleIds([["A"], ["B", "C", "D"], ["E"]], previous, moved).ids, [
+      "c1",
+      "c3",
+      "c2",
+    ]);
+    // Moved into c2's article: c2 stays c2, A stays c1.
+    assert.deepEqual(assignArticleIds([["A"], ["B", "C", "D", "E"]], previous, moved).ids, ["c1", "c2"]);
+    // All of c1's photos moved together: nothing of it is left elsewhere, so they are still c1.
+    assert.deepEqual(
+      assignArticleIds([["A", "B", "C", "D"], ["E"]], previous, new Set(["A", "B", "C", "D"])).ids,
+      ["c1", "c2"],
+    );
+  });
+
   it("a run in which no photo could be read keeps the previous catalog", async () => {
     const dir = await copyFixture("grouping");
     await ingest(dir);

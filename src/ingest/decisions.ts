@@ -50,5 +50,6 @@ export async function applySellerDecisions(
     },
     dropped: decided.dropped.map((s) => index.get(s)!),
     bySeller: decided.changed,
+    moved: decided.moved,
   };
 }

@@ -23,6 +23,8 @@ export interface GroupStep {
   /** Photos the seller took out of the listing, and articles the seller's decisions shaped (decisions.ts). */
   dropped?: number[];
   bySeller?: number[];
+  /** Photos (their hashes) the seller moved out of the article they were in (DecidedGrouping.moved). */
+  moved?: string[];
 }
 
 /**

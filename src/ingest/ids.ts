@@ -9,11 +9,15 @@ import { fingerprint } from "./describe.js";
  * away); pairs are made greedily, the largest overlap first, one to one. Every other article gets a new id,
  * above any id the folder ever had (`previous.next_id`), so an id is never given to another garment: a plan's
  * hand edits follow their article, or are left unattached, never moved onto another one.
+ * Photos the seller moved out of an article (`moved`: a split, « Nouvel article », a move) left it: while some of
+ * its photos are still elsewhere, they do not count as that article's, so the photos that stayed keep its id and
+ * the ones taken out do not carry it off, however many they are.
  * Returns the ids in the order of `articles`, and the next free number to record in the catalog.
  */
 export function assignArticleIds(
   articles: string[][],
   previous: Pick<Catalog, "items" | "photos" | "next_id" | "known_ids"> | null,
+  moved: ReadonlySet<string> = new Set(),
 ): { ids: string[]; nextId: number; knownIds: Record<string, string> } {
   const ids: (string | null)[] = articles.map(() => null);
   const fingerprints = articles.map((shas) => fingerprint(shas));
@@ -46,11 +50,30 @@ export function assignArticleIds(
     // How many of each earlier article's photos are still in one of this run's articles.
     const present = before.map(() => 0);
     for (const s of new Set(articles.flat())) for (const b of holders.get(s) ?? []) present[b]!++;
+    // Each article's photos by earlier article. Photos the seller moved there from an earlier article that still
+    // has photos in other articles left it: they are not counted as its, and no longer among its photos still there.
+    const left = before.map(() => 0);
+    const overlapsOf = articles.map((shas) => {
+      const all = new Map<number, number>();
+      const byMove = new Map<number, number>();
+      for (const s of new Set(shas))
+        for (const b of holders.get(s) ?? []) {
+          all.set(b, (all.get(b) ?? 0) + 1);
+          if (moved.has(s)) byMove.set(b, (byMove.get(b) ?? 0) + 1);
+        }
+      for (const [b, n] of byMove)
+        if (present[b]! > all.get(b)!) {
+          all.set(b, all.get(b)! - n);
+          left[b]! += n;
+        }
+      return all;
+    });
+    left.forEach((n, b) => {
+      present[b]! -= n;
+    });
     const pairs: { a: number; b: number; overlap: number }[] = [];
     articles.forEach((shas, a) => {
-      const overlaps = new Map<number, number>();
-      for (const s of new Set(shas))
-        for (const b of holders.get(s) ?? []) overlaps.set(b, (overlaps.get(b) ?? 0) + 1);
+      const overlaps = new Map([...overlapsOf[a]!].filter(([, n]) => n > 0));
       const size = new Set(shas).size;
       for (const [b, overlap] of overlaps)
         if (

@@ -338,6 +338,21 @@ export function buildPlan(
       (s) => nowOf.get(s) ?? s,
     );
   const inCatalog = new Set(catalog.items.flatMap((a) => contentOf(a.photos)));
+  // Photos the seller moved out of their article (« Nouvel article », a move): in another article now, they left
+  // the garment they were with and no longer count among its photos still there (ingest/ids.ts keeps its id on the
+  // photos that stayed, and its edits go with them).
+  const movedBySeller = new Set(
+    catalog.photos.filter((p) => p.moved_by_seller).map((p) => nowOf.get(p.sha256) ?? p.sha256),
+  );
+  const stillThere = (had: Set<string>, held: Set<string>): number =>
+    [...had].filter((s) => inCatalog.has(s) && (held.has(s) || !movedBySeller.has(s))).length;
+  // How many of `had` an article of photos `held` holds. Moved photos do not count while the garment they left
+  // still has photos in other articles: the photos split off an article are not that article.
+  const heldOf = (had: Set<string>, held: Set<string>): number => {
+    const both = [...had].filter((s) => held.has(s));
+    const elsewhere = [...had].some((s) => !held.has(s) && inCatalog.has(s));
+    return elsewhere ? both.filter((s) => !movedBySeller.has(s)).length : both.length;
+  };
   // Which previous plan item each photo was planned in.
   const plannedElsewhere = new Map(
     (previous?.items ?? []).flatMap((p) =>
@@ -356,13 +371,13 @@ export function buildPlan(
     let bestHeld = 0;
     aside.forEach((a, k) => {
       const had = new Set(contentOf(a.photos, a.photo_sha256));
-      const n = [...had].filter((s) => held.has(s)).length;
+      const n = heldOf(had, held);
       if (n === 0 || n < bestHeld) return;
       const others = [...held].filter((s) => {
         const by = plannedElsewhere.get(s);
         return !had.has(s) && by !== undefined && by !== own;
       }).length;
-      const present = [...had].filter((s) => inCatalog.has(s)).length;
+      const present = stillThere(had, held);
       if (sameGarment({ held: n, had: had.size, present, size: held.size, others }))
         [best, bestHeld] = [k, n];
     });
@@ -381,9 +396,9 @@ export function buildPlan(
       prev &&
       !same &&
       sameGarment({
-        held: [...had].filter((s) => held.has(s)).length,
+        held: heldOf(had, held),
         had: had.size,
-        present: [...had].filter((s) => inCatalog.has(s)).length,
+        present: stillThere(had, held),
         size: held.size,
         others: [...held].filter(
           (s) => plannedElsewhere.get(s) !== undefined && plannedElsewhere.get(s) !== prev.cluster_id,

@@ -41,6 +41,9 @@ export const CatalogPhotoSchema = z.object({
   category_score: z.number().min(0).max(1).optional(),
   /** The seller took this photo out of the listing (`vbulk review`, decisions.json). */
   dropped_by_seller: z.boolean().optional(),
+  /** The seller moved this photo out of the article it was in (« Nouvel article », « Déplacer »): the article it
+   *  left keeps its id and listing with the photos that stayed (ingest/ids.ts, listing/plan.ts). */
+  moved_by_seller: z.boolean().optional(),
   /** What this file held before it was saved again as the same picture (a rotation written back, an export, an
    *  optimiser; src/ingest/resaved.ts), newest first: a plan or a decision made for that content follows the
    *  photo. Absent for a photo never saved again, and in older catalogs. */

@@ -54,6 +54,9 @@ export interface DecidedGrouping extends ShaGrouping {
   restored: string[];
   /** Articles (indices into `articles`) the seller's decisions changed. */
   changed: number[];
+  /** Photos a split or a move took out of the article they were in: they left it, so they do not say which of
+   *  today's articles is that garment (ingest/ids.ts). */
+  moved: string[];
   /** Decisions that named no photo of this grouping (photos gone from the folder): kept, but without effect. */
   stale: number;
 }
@@ -77,6 +80,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
   let next = base.articles.length;
   const dropped = new Set<string>();
   const restored = new Set<string>();
+  const moved = new Set<string>();
   let stale = 0;
   const known = (s: string) => groupOf.has(s) || s in duplicates || dropped.has(s);
   const keep = (s: string) => {
@@ -98,6 +102,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
         }
         for (const s of photos) {
           keep(s);
+          if (groupOf.has(s) && groupOf.get(s) !== target) moved.add(s);
           groupOf.set(s, target);
         }
         break;
@@ -120,6 +125,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
         const id = next++;
         for (const s of photos) {
           keep(s);
+          if (groupOf.has(s)) moved.add(s);
           groupOf.set(s, id);
         }
         break;
@@ -173,6 +179,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
     dropped: [...dropped].sort((x, y) => rank.get(x)! - rank.get(y)!),
     restored: [...restored],
     changed,
+    moved: [...moved].filter((s) => groupOf.has(s)),
     stale,
   };
 }
@@ -385,7 +392,7 @@ export function regroupCatalog(
   now: string = new Date().toISOString(),
   auto?: AutoGrouping,
 ): Catalog {
-  const { ids, nextId, knownIds } = assignArticleIds(decided.articles, catalog);
+  const { ids, nextId, knownIds } = assignArticleIds(decided.articles, catalog, new Set(decided.moved));
   // A byte-identical copy shares its original's hash: the article's photo is the one dedupe kept, never the copy.
   const photoBySha = new Map<string, CatalogPhoto>();
   for (const p of catalog.photos) {
@@ -457,8 +464,9 @@ export function regroupCatalog(
     };
   });
   const dropped = new Set(decided.dropped);
+  const moved = new Set(decided.moved);
   const photos: CatalogPhoto[] = catalog.photos.map((p) => {
-    const { duplicate_reason: _r, dropped_by_seller: _d, ...rest } = p;
+    const { duplicate_reason: _r, dropped_by_seller: _d, moved_by_seller: _m, ...rest } = p;
     const of = decided.duplicates[p.sha256];
     if (of !== undefined)
       return {
@@ -471,7 +479,12 @@ export function regroupCatalog(
     if (p.duplicate_of && fileSha.get(p.duplicate_of) === p.sha256)
       return { ...p, article: dropped.has(p.sha256) ? null : (articleOf.get(p.sha256) ?? null) };
     if (dropped.has(p.sha256)) return { ...rest, article: null, duplicate_of: null, dropped_by_seller: true };
-    return { ...rest, article: articleOf.get(p.sha256) ?? null, duplicate_of: null };
+    return {
+      ...rest,
+      article: articleOf.get(p.sha256) ?? null,
+      duplicate_of: null,
+      ...(moved.has(p.sha256) ? { moved_by_seller: true as const } : {}),
+    };
   });
   return {
     ...catalog,
