@@ -48,7 +48,9 @@ export async function loadPreprocessor(dir: string): Promise<Preprocessor> {
       "MODEL_MISSING",
       `Expected preprocessor_config.json in the model folder ${dir} but found none`,
       {
-        hint: "A CLIP folder in the Hugging Face layout has it beside tokenizer.json.",
+        hint: "A CLIP folder in the Hugging Face layout has it beside tokenizer.json: copy it from the same export, or `vbulk models pull` the default model.",
+        // The folder is the user's to complete, as when an encoder is missing (exit 2, nothing written).
+        exit: 2,
       },
     );
   });

@@ -24,8 +24,10 @@ export async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
         "MODEL_MISSING",
         `Expected ${f} in the model folder ${dir} but could not read it`,
         {
-          hint: "A CLIP folder needs tokenizer.json and tokenizer_config.json beside the encoders (Hugging Face layout).",
+          hint: "A CLIP folder needs tokenizer.json and tokenizer_config.json beside the encoders (Hugging Face layout): copy them from the same export, or `vbulk models pull` the default model.",
           cause: err,
+          // The folder is the user's to complete, as when an encoder is missing (exit 2, nothing written).
+          exit: 2,
         },
       );
     }

@@ -78,6 +78,33 @@ describe("a re-run without the model an earlier run used", { skip }, () => {
   });
 });
 
+// audit-clip finding 13: a model folder missing its tokenizer or preprocessor config ended with exit 1 (a failure),
+// the same folder missing an encoder with exit 2 (bad input): one folder, one fault, two answers for a script.
+describe("a model folder with a file missing", { skip }, () => {
+  for (const missing of ["tokenizer.json", "preprocessor_config.json", "onnx/text_model_quantized.onnx"])
+    it(`without ${missing}: exit 2 naming the file and the folder, nothing written`, async () => {
+      const { tinyModel } = await import("../helpers/models.js");
+      const model = await tinyModel();
+      await rm(join(model, missing));
+      const photos = await copyFixture("grouping");
+      const r = await runCli(["ingest", photos, "--model-dir", model]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `error: Expected .*${missing
+            .split("/")
+            .pop()!
+            .replace(/_quantized|\./g, ".*")}`,
+        ),
+      );
+      assert.ok(r.stderr.includes(model), "names the folder");
+      assert.match(r.stderr, /hint: /);
+      assert.doesNotMatch(r.stderr, /unexpected/i);
+      assert.ok(!existsSync(join(photos, "catalog.json")));
+    });
+});
+
 /** A model folder of links to the tiny random encoders (or `vision`/`text` given), with `pre` as its
  *  preprocessor_config.json when given. */
 async function linkedModel(opts: { vision?: string; text?: string; pre?: object } = {}): Promise<string> {
