@@ -29,6 +29,15 @@ describe("parseSet (vbulk plan --set, the review page's edits): invalid values",
     assert.equal(parseSet(["c1.category=hoodie"], ids).get("c1")?.category, "hoodie");
   });
 
+  it("takes none for no department or no second colour, as --gender none does (audit-clip 13)", () => {
+    // Before: `--gender none` was taken and `--set c1.gender=none` refused ("Expected one of femme, homme (or null)").
+    for (const field of ["gender", "color2"] as const)
+      for (const v of ["none", "null", ""])
+        assert.equal(parseSet([`c1.${field}=${v}`], ids).get("c1")?.[field], null);
+    assert.equal(parseSet(["c1.gender=femme"], ids).get("c1")?.gender, "femme");
+    refused("c1.gender=women", /Expected one of femme, homme \(or none\)/);
+  });
+
   it("says a size has 1 to 20 characters when given 21", () => {
     refused(`c1.size=${"X".repeat(21)}`, /a size of 1 to 20 characters/);
   });

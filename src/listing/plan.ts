@@ -1049,6 +1049,8 @@ export function parseSet(
       (raw === "" || raw === "null")
     )
       value = null;
+    // "none" as `--gender none` says it (not for size: a seller may write any size).
+    if ((field === "gender" || field === "color2") && raw === "none") value = null;
     const r = schema.safeParse(value);
     const badCategory = field === "category" && categories.length > 0 && !categories.includes(String(value));
     if (!r.success || badCategory) {
@@ -1106,11 +1108,11 @@ function describeField(field: string, categories: string[] = []): string {
     case "condition":
       return `one of ${CONDITIONS.join(", ")}`;
     case "gender":
-      return `one of ${GENDERS.join(", ")} (or null)`;
+      return `one of ${GENDERS.join(", ")} (or none)`;
     case "color":
       return `one of ${COLOR_NAMES.join(", ")}`;
     case "color2":
-      return `one of ${COLOR_NAMES.join(", ")} (or null)`;
+      return `one of ${COLOR_NAMES.join(", ")} (or none)`;
     case "color_ids":
       return "one or two Vinted colour ids, comma-separated (e.g. 5 or 5,12; null: those of color and color2)";
     case "category":
