@@ -341,18 +341,28 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     return bad ? 2 : 0;
   }
 
-  // Nothing to send (every article excluded, not ready, published or needs_manual): said before a display or a login
-  // is needed. A nightly `execute --yes` with nothing left to do failed with "Expected a display" every night.
-  const idle = await nothingToSend(dir, site, items);
+  // Nothing to send (every article excluded, not ready, published, needs_manual, or drafted as the plan says): said
+  // before a display or a login is needed. A nightly `execute --yes` with nothing left to do failed with "Expected a
+  // display" every night.
+  const idle = await nothingToSend(dir, site, items, raw.dryRun === false);
   if (idle) {
+    const count = (state: ExecuteResult["state"]) => idle.filter((r) => r.state === state).length;
+    const parts = [
+      count("draft") && `${count("draft")} drafted as the plan says`,
+      count("published") && `${count("published")} published`,
+      count("needs_manual") && `${count("needs_manual")} needs_manual`,
+      count("skipped") &&
+        `${count("skipped")} not ready: see \`${vbulkAs()} execute ${shellWord(dir)} --check\``,
+    ].filter(Boolean);
     io.err(
       items.length === 0
         ? "nothing to send: no article is selected (every article is excluded in plan.json)."
-        : `nothing to send: none of the ${items.length} articles needs a write (${idle.filter((r) => r.state === "skipped").length} not ready: see \`${vbulkAs()} execute ${shellWord(dir)} --check\`).`,
+        : `nothing to send: none of the ${items.length} articles needs a write (${parts.join("; ")}).`,
     );
     if (io.json) io.out(JSON.stringify(idle.map(withSpecShape), null, 2));
     else if (idle.length) printResults(io, idle, raw.dryRun === false);
-    return idle.every((r) => r.state === "published") ? 0 : 3;
+    // As a full run counts it: published, or a draft that was all this run was to make.
+    return idle.every((r) => r.state === "published" || (r.state === "draft" && !r.failed_at)) ? 0 : 3;
   }
 
   // A session file that cannot be read, no display for the browser's window (cron, a server), or no session at all
@@ -589,9 +599,15 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
 /**
  * The results of a run that has nothing to send, found without Vinted (the journal is only read): null as soon as
  * one article has work to do (a full run is needed). Each other article is said as a full run says it: published,
- * needs_manual, or skipped with what is missing.
+ * needs_manual, skipped with what is missing, or a draft already as the plan says (its photos sent, its fields
+ * unchanged, and no publication asked of it this run, or one Vinted would refuse: then said as not published).
  */
-async function nothingToSend(dir: string, site: string, items: PlanItem[]): Promise<ExecuteResult[] | null> {
+async function nothingToSend(
+  dir: string,
+  site: string,
+  items: PlanItem[],
+  publishing: boolean,
+): Promise<ExecuteResult[] | null> {
   const journal = await JournalFile.open(dir, site);
   const results: ExecuteResult[] = [];
   for (const item of items) {
@@ -614,11 +630,35 @@ async function nothingToSend(dir: string, site: string, items: PlanItem[]): Prom
       continue;
     }
     const problems = await checkItem(dir, item);
-    if (!problems.length) return null;
+    if (problems.length) {
+      results.push({
+        cluster_id: item.cluster_id,
+        state: "skipped",
+        error: `needs_review: ${problems.join("; ")}`,
+      });
+      continue;
+    }
+    const drafted =
+      j?.draft?.state === "created" &&
+      j.draft.fields === fieldsDigest(item, j) &&
+      photosToSend(item, j) === 0;
+    if (!drafted) return null;
+    if (publishing && item.publish) {
+      const refused = publishProblems(dir, item);
+      if (!refused.length) return null;
+      results.push({
+        cluster_id: item.cluster_id,
+        state: "draft",
+        ...(j.draft?.url ? { draft_url: j.draft.url } : {}),
+        error: `not published: ${refused.join("; ")}`,
+        failed_at: "publish",
+      });
+      continue;
+    }
     results.push({
       cluster_id: item.cluster_id,
-      state: "skipped",
-      error: `needs_review: ${problems.join("; ")}`,
+      state: "draft",
+      ...(j.draft?.url ? { draft_url: j.draft.url } : {}),
     });
   }
   return results;

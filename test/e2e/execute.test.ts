@@ -234,9 +234,21 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       saved.cookies.some((c) => c.name === "OptanonAlertBoxClosed"),
       "the cookie banner was dismissed",
     );
-    // A second run has nothing to send and sends nothing.
-    const again = await cli(["execute", dir, "--json"]);
+    // A second run has nothing to send and sends nothing. It says so before it opens a browser: a nightly dry run
+    // on a server without a display failed every night with "Expected a display" once the drafts were made.
+    const visits = replica.log.length;
+    const again = await cli(["execute", dir, "--json"], { DISPLAY: "", VBULK_HEADLESS: "" });
     assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^nothing to send: none of the 3 articles needs a write/m);
+    assert.deepEqual(
+      JSON.parse(again.stdout).map((r: { cluster_id: string; state: string }) => [r.cluster_id, r.state]),
+      [
+        ["c1", "draft"],
+        ["c2", "draft"],
+        ["c3", "draft"],
+      ],
+    );
+    assert.equal(replica.log.length, visits, "no page opened");
     assert.equal(replica.writes().length, 10);
     const status = await cli(["status", dir, "--json"]);
     assert.equal(JSON.parse(status.stdout).command, "execute");
@@ -759,6 +771,23 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       [["Hoodie noir (bon état) – Taille M", 54, 3]],
     );
     assert.equal(replica.items.size, 3, "c2 and c3 are drafts");
+    // Run again: only c2's publication is left, which Vinted would refuse. Said without a browser (exit 3, c2 listed).
+    const visits = replica.log.length;
+    const again = await cli(["execute", dir, "--json"], { DISPLAY: "", VBULK_HEADLESS: "" });
+    assert.equal(again.code, 0, "a dry run: the drafts are all it was to make");
+    assert.match(
+      again.stderr,
+      /nothing to send: none of the 3 articles needs a write \(2 drafted as the plan says; 1 published\)/,
+    );
+    const more = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", {
+      ...env(),
+      DISPLAY: "",
+      VBULK_HEADLESS: "",
+    });
+    assert.equal(more.code, 3, more.output);
+    assert.match(more.output, /nothing to send/);
+    assert.match(more.output, /c2 +draft .*not published: no brand/);
+    assert.equal(replica.log.length, visits, "no page opened");
   });
 
   it("a site whose currency vbulk does not know is refused before anything is sent, saying what to set", async () => {
