@@ -8,7 +8,8 @@ import type { IngestEvent } from "../src/core/events.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
 import { readCatalog } from "../src/store/catalog.js";
-import { copyFixture, FIXTURES } from "./helpers/run.js";
+import { needTool } from "./helpers/needs.js";
+import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
 
 const config = resolveConfig();
 
@@ -209,5 +210,41 @@ describe("runIngest on the designed set", () => {
     assert.equal(catalog.summary.photos, 2);
     assert.equal(catalog.items.flatMap((it) => it.photos).length, 2);
     assert.equal(events.filter((e) => e.type === "photo-error").length, 3);
+  });
+});
+
+describe("HEIC photos analysed by an older vbulk", () => {
+  it("are read again once: their capture time and upright size come back (audit-phone, noticed at stop 25)", {
+    skip: needTool("heif-enc"),
+  }, async () => {
+    // Before the HEIC fixes, the cache kept a HEIC's capture time as null and an EXIF-rotated one's size sideways;
+    // those entries were trusted for good, so an upgraded vbulk still grouped those photos by name.
+    const dir = await tempDir("vbulk-heic-cache-");
+    for (const f of ["timed.heic", "exif6.heic"])
+      await writeFile(join(dir, f), await readFile(join(FIXTURES, "heic", f)));
+    const first = await ingest(dir);
+    const seen = (c: typeof first.catalog) =>
+      Object.fromEntries(c.photos.map((p) => [p.file, [p.captured_at, p.width, p.height]]));
+    assert.deepEqual(seen(first.catalog), {
+      "exif6.heic": [null, 300, 400],
+      "timed.heic": ["2025-03-01T10:00:00", 300, 400],
+    });
+    // The cache as an older vbulk wrote it: no decoder version, no capture time, the rotated photo sideways.
+    const cacheFile = join(dir, ".vbulk", "cache.json");
+    const cache = JSON.parse(await readFile(cacheFile, "utf8"));
+    for (const e of Object.values(cache.entries) as {
+      decoder?: number;
+      captured_at: string | null;
+      width: number;
+      height: number;
+    }[]) {
+      delete e.decoder;
+      e.captured_at = null;
+      [e.width, e.height] = [e.height, e.width];
+    }
+    await writeFile(cacheFile, JSON.stringify(cache));
+    await rm(join(dir, ".vbulk", "cache.journal"), { force: true });
+    const again = await ingest(dir);
+    assert.deepEqual(seen(again.catalog), seen(first.catalog));
   });
 });

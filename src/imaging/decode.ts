@@ -302,6 +302,13 @@ async function decodeHeicNow(bytes: Buffer, maxPixels: number): Promise<HeicPixe
   }
 }
 
+/**
+ * How HEIC photos are read, recorded in each HEIC photo's cache entry: an entry of another version is analysed
+ * again. 2: capture time read from files libheif writes, EXIF Orientation applied when the container has no irot
+ * box (older entries kept a null capture time and a rotated photo's size sideways for good).
+ */
+export const HEIC_DECODER_VERSION = 2;
+
 async function decodeHeic(
   bytes: Buffer,
   workingSize: number,

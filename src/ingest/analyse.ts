@@ -5,7 +5,7 @@ import type { EventSink, IngestEvent } from "../core/events.js";
 import { limiter } from "../core/pool.js";
 import { printable } from "../core/text.js";
 import { colorVersion, photoColor } from "../imaging/color.js";
-import { type DecodedPhoto, decodePhoto, sha256Of } from "../imaging/decode.js";
+import { type DecodedPhoto, decodePhoto, HEIC_DECODER_VERSION, sha256Of } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import {
   CLOSE_UP_COVERAGE,
@@ -185,7 +185,9 @@ async function preparePhoto(
       const garment = g ? decodeVector(g, GARMENT_HISTOGRAM_DIMS) : null;
       const c = hit?.embeddings[GARMENT_COVERAGE_ID];
       const coverage = c ? decodeVector(c, 1)?.[0] : undefined;
-      return hit && vector && garment && coverage !== undefined
+      // A HEIC read by an older decoder (no capture time, a rotated photo's size sideways) is read again.
+      const stale = hit?.format === "heic" && hit.decoder !== HEIC_DECODER_VERSION;
+      return hit && vector && garment && coverage !== undefined && !stale
         ? { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage }
         : null;
     };
@@ -228,6 +230,7 @@ async function preparePhoto(
       height: photo.height,
       format: photo.format,
       captured_at: photo.capturedAt,
+      ...(photo.format === "heic" ? { decoder: HEIC_DECODER_VERSION } : {}),
       ...hashes,
       color,
       // Keeps other embedders' vectors of this content; this embedder's is added once embedded, and the garment

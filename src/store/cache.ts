@@ -33,6 +33,8 @@ const EntrySchema = z.object({
   }),
   /** Embeddings by embedder id (which names the model's content and the feature version), as base64 float32. */
   embeddings: z.record(z.string(), z.string()),
+  /** How a HEIC photo was decoded (HEIC_DECODER_VERSION); absent for other formats and in older entries. */
+  decoder: z.number().int().optional(),
 });
 export type CacheEntry = z.infer<typeof EntrySchema>;
 const SHA256 = /^[0-9a-f]{64}$/;
