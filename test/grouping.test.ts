@@ -165,6 +165,35 @@ describe("duplicates: find vs decide", () => {
       ],
     );
   });
+  it("keeps the copy that sits in the shoot's folder: a Google Takeout album copy or a larger export elsewhere is set aside (audit-phone 6)", () => {
+    // Takeout writes a photo that is in an album into the year folder and the album folder. Before, the album
+    // folder (first by name, equal size) kept the photo, out of its place in the shooting sequence: two garments'
+    // album photos were grouped together and each garment lost a photo. A 48 MP copy elsewhere did the same.
+    const inFolder = (sha: string, phash: string, pixels: number, folder: string) => ({
+      ...photo(sha, phash, pixels),
+      folder,
+    });
+    const album = "Takeout/Google Photos/Annonces Vinted";
+    const year = "Takeout/Google Photos/Photos from 2026";
+    const photos = [
+      inFolder("a1", "0000000000000000", 100, album),
+      inFolder("b1", "00000000ffffffff", 100, album),
+      inFolder("a1", "0000000000000000", 100, year),
+      inFolder("x", "ffff0000ffff0000", 100, year),
+      inFolder("b1", "00000000ffffffff", 100, year),
+      inFolder("y", "0f0f0f0f0f0f0f0f", 100, year),
+      inFolder("y-48mp", "0f0f0f0f0f0f0f0f", 4800, "exports"),
+    ];
+    const decisions = decideDuplicates(photos, comparePhotos(photos, t).duplicates);
+    assert.deepEqual(
+      [...decisions].map(([i, d]) => [i, d.of]).sort((x, y) => x[0]! - y[0]!),
+      [
+        [0, 2],
+        [1, 4],
+        [6, 5],
+      ],
+    );
+  });
   it("does not call two colourways of one pose duplicates", () => {
     const red = "ff".repeat(192);
     const photos = [photo("a", "0000000000000000", 100), photo("b", "0000000000000000", 100, red)];

@@ -5,8 +5,10 @@ export interface HashedPhoto {
   ahash: string;
   phash: string;
   colorgrid: string;
-  /** Pixel count of the original; the larger copy is the one kept. */
+  /** Pixel count of the original; the larger copy is the one kept (within one folder). */
   pixels: number;
+  /** The folder the photo is in (relative); the copy in the folder holding most of the batch is kept. */
+  folder?: string;
 }
 
 export interface DuplicatePair {
@@ -101,8 +103,10 @@ export interface DuplicateDecision {
 }
 
 /**
- * Decides which photo of each duplicate group stays: the one with most pixels, then the earliest. Every other
- * member points at it (directly, even when the pairs chain: A~B~C all point at the keeper).
+ * Decides which photo of each duplicate group stays: the one in the folder that holds most of the batch (the shoot:
+ * its place in the shooting sequence is what groups it with its garment), then the one with most pixels, then the
+ * earliest. A Google Takeout copy in an album folder, or a larger export kept elsewhere, is the one set aside.
+ * Every other member points at it (directly, even when the pairs chain: A~B~C all point at the keeper).
  */
 export function decideDuplicates(
   photos: HashedPhoto[],
@@ -122,13 +126,16 @@ export function decideDuplicates(
     const r = find(i);
     groups.set(r, [...(groups.get(r) ?? []), i]);
   });
+  const perFolder = new Map<string | undefined, number>();
+  for (const p of photos) perFolder.set(p.folder, (perFolder.get(p.folder) ?? 0) + 1);
+  const weight = (i: number) => perFolder.get(photos[i]!.folder) ?? 0;
   const decisions = new Map<number, DuplicateDecision>();
   for (const members of groups.values()) {
     if (members.length < 2) continue;
-    const keeper = members.reduce(
-      (best, i) => (photos[i]!.pixels > photos[best]!.pixels ? i : best),
-      members[0]!,
-    );
+    const keeper = members.reduce((best, i) => {
+      const w = weight(i) - weight(best);
+      return w > 0 || (w === 0 && photos[i]!.pixels > photos[best]!.pixels) ? i : best;
+    }, members[0]!);
     for (const i of members) {
       if (i === keeper) continue;
       const direct = pairs.find((p) => (p.a === i && p.b === keeper) || (p.b === i && p.a === keeper));

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type { Config } from "../core/config.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { checkpoint } from "../core/pause.js";
@@ -66,6 +67,7 @@ export async function groupArticles(
     ...a.entry,
     sha256: a.sha256,
     pixels: a.entry.width * a.entry.height,
+    folder: posix.dirname(a.file.rel),
   }));
   const { duplicates: pairs, colorways } = comparePhotos(hashed, config.duplicates);
   const dupes = decideDuplicates(hashed, pairs);

@@ -733,6 +733,60 @@ describe("vbulk ingest of two shoots in one folder", () => {
   });
 });
 
+describe("vbulk ingest of a Google Takeout export with an album (audit-phone 6)", () => {
+  it("sets the album copies aside and keeps every photo in its garment", async () => {
+    // Takeout writes a photo that is in an album into its year folder and into the album's. Before, the album
+    // folder (first by name) kept the album photos: two garments' photos made one article, and each garment lost
+    // a photo to "copy of Annonces Vinted/…".
+    const src = await copyFixture("grouping");
+    const truth = JSON.parse(await readFile(join(src, "truth.json"), "utf8")) as {
+      files: Record<string, string>;
+    };
+    const dir = await tempDir("vbulk-takeout-");
+    const year = join(dir, "Takeout", "Google Photos", "Photos from 2026");
+    const album = join(dir, "Takeout", "Google Photos", "Annonces Vinted");
+    await mkdir(year, { recursive: true });
+    await mkdir(album, { recursive: true });
+    for (const f of Object.keys(truth.files)) {
+      await copyFile(join(src, f), join(year, f));
+      await writeFile(join(year, `${f}.json`), "{}");
+    }
+    for (const f of ["IMG_0001.jpg", "IMG_0008.jpg"]) await copyFile(join(src, f), join(album, f));
+    const r = await runCli(["ingest", dir, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as {
+      items: { photos: string[] }[];
+      photos: { file: string; duplicate_of: string | null }[];
+    };
+    const garments = catalog.items.map((i) => [
+      ...new Set(i.photos.map((p) => truth.files[p.split("/").pop()!])),
+    ]);
+    assert.deepEqual(
+      garments.map((g) => g.length),
+      [1, 1, 1, 1, 1],
+      "each article is one garment",
+    );
+    assert.deepEqual(
+      catalog.items.map((i) => i.photos.length),
+      [3, 4, 3, 3, 2],
+      "each garment keeps all its photos",
+    );
+    assert.deepEqual(
+      catalog.photos.filter((p) => p.duplicate_of).map((p) => [p.file, p.duplicate_of]),
+      [
+        [
+          "Takeout/Google Photos/Annonces Vinted/IMG_0001.jpg",
+          "Takeout/Google Photos/Photos from 2026/IMG_0001.jpg",
+        ],
+        [
+          "Takeout/Google Photos/Annonces Vinted/IMG_0008.jpg",
+          "Takeout/Google Photos/Photos from 2026/IMG_0008.jpg",
+        ],
+      ],
+    );
+  });
+});
+
 describe("vbulk ingest after photos were added", () => {
   it("keeps every earlier article as it was, so `vbulk plan` keeps the seller's edits; --regroup groups again", async (t) => {
     const skip = needShared("photos", "madison-multiview", "images");
