@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname, extname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { offlineMode, resolveConfig } from "../core/config.js";
@@ -8,6 +8,7 @@ import { GROUPING_METHODS } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
 import { checkModelDir, featureOnly, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
+import { RAW_EXTENSIONS } from "../sources/classify.js";
 import { notTaken } from "../sources/types.js";
 import type { Catalog } from "../store/catalog.js";
 import { recordOutFolder } from "../store/out-folders.js";
@@ -281,6 +282,32 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
   io.out(
     `${c.bold(plural(s.articles, "article"))} from ${plural(s.photos, "photo")} (${plural(s.duplicates, "duplicate")} set aside, ${plural(s.skipped, "other file")} skipped, ${s.errors} unreadable)${cached ? `, ${plural(cached, "photo")} from cache` : ""}`,
   );
+  // Which kinds of files were not photos (an iPhone export: .AAE edits, .MOV live photos): "39 other files" alone
+  // left a seller guessing whether photos were among them. RAW photos are said apart, with what to do.
+  const others = catalog.skipped.filter((f) => f.reason === "not-an-image");
+  if (others.length) {
+    const kinds = new Map<string, number>();
+    for (const f of others) {
+      const ext = extname(f.file).toLowerCase() || "(no extension)";
+      kinds.set(ext, (kinds.get(ext) ?? 0) + 1);
+    }
+    const sorted = [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    io.out(
+      c.dim(
+        `  not photos: ${sorted
+          .slice(0, 8)
+          .map(([ext, n]) => `${n} ${printable(ext)}`)
+          .join(", ")}${sorted.length > 8 ? ", …" : ""} (listed in the log)`,
+      ),
+    );
+    const raw = others.filter((f) => RAW_EXTENSIONS.has(extname(f.file).toLowerCase()));
+    if (raw.length)
+      io.out(
+        c.yellow(
+          `${plural(raw.length, "RAW photo")} (${[...new Set(raw.map((f) => extname(f.file).toLowerCase()))].join(", ")}) not read: vbulk reads JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC. Export ${raw.length === 1 ? "it" : "them"} as JPEG or HEIC (the phone's or camera's app, Lightroom…) into the folder and run again.`,
+        ),
+      );
+  }
   for (const it of catalog.items) {
     const flag = it.confidence === "low" ? c.yellow(" (low confidence)") : "";
     const cat =

@@ -40,6 +40,20 @@ export function editedCatalogName(at: Date): string {
  * Decides whether a relative path (forward slashes) is a candidate photo. Returns null for a photo,
  * or the skip reason.
  */
+/** Camera and phone RAW formats (Apple ProRAW .dng, Canon, Nikon, Sony, Fujifilm, Olympus, Panasonic, Pentax):
+ *  not read, and said apart with what to do, as a seller who shot RAW would otherwise lose those photos unseen. */
+export const RAW_EXTENSIONS: ReadonlySet<string> = new Set([
+  ".dng",
+  ".cr2",
+  ".cr3",
+  ".nef",
+  ".arw",
+  ".raf",
+  ".orf",
+  ".rw2",
+  ".pef",
+]);
+
 export function classifyPath(rel: string, imageExtensions: readonly string[]): SkippedFile["reason"] | null {
   const parts = rel.split("/");
   if (parts.length === 1 && (OUTPUT_FILES.has(parts[0]!) || EDITED_CATALOG.test(parts[0]!)))

@@ -733,6 +733,27 @@ describe("vbulk ingest of two shoots in one folder", () => {
   });
 });
 
+describe("vbulk ingest of an iPhone export with edits, live photos and RAW (audit-phone 10)", () => {
+  it("names the kinds of files that are not photos, and says what to do with RAW photos", async () => {
+    // Before: "5 other files skipped" and nothing else; an iPhone ProRAW .DNG was lost without a word.
+    const dir = await copyFixture("grouping");
+    for (const f of ["IMG_0001.AAE", "IMG_0002.AAE", "IMG_0003.MOV", "IMG_0004.DNG"])
+      await writeFile(join(dir, f), "not a photo");
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /5 other files skipped/);
+    assert.match(r.stdout, /^ {2}not photos: 2 \.aae, 1 \.dng, 1 \.json, 1 \.mov \(listed in the log\)$/m);
+    assert.match(
+      r.stdout,
+      /^1 RAW photo \(\.dng\) not read: vbulk reads JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC\. Export it as JPEG or HEIC .* and run again\.$/m,
+    );
+    const plain = await copyFixture("grouping");
+    await rm(join(plain, "truth.json"));
+    const clean = await runCli(["ingest", plain]);
+    assert.doesNotMatch(clean.stdout, /not photos|RAW/, "nothing said when every file is a photo");
+  });
+});
+
 describe("vbulk ingest of a Google Takeout export with an album (audit-phone 6)", () => {
   it("sets the album copies aside and keeps every photo in its garment", async () => {
     // Takeout writes a photo that is in an album into its year folder and into the album's. Before, the album
