@@ -134,6 +134,26 @@ describe("runIngest on the designed set", () => {
     assert.equal(catalog.photos.find((p) => p.file === "a.jpg")?.captured_at, "2025-03-01T10:02:00");
   });
 
+  it("photos that all carry the same capture time (a stuck clock) are in name order, and the catalog says so (audit-phone 10)", async () => {
+    // Before: grouping.order said capture_time while the order was the names' (a sort on equal keys).
+    const dir = await copyFixture("ordered-by-time");
+    for (const f of ["a.jpg", "b.jpg", "c.jpg", "d.jpg"])
+      await writeFile(
+        join(dir, f),
+        await sharp(await readFile(join(dir, f)))
+          .jpeg({ quality: 90 })
+          .withExif({ IFD2: { DateTimeOriginal: "2000:01:01 00:00:00" } } as never)
+          .toBuffer(),
+      );
+    const { catalog } = await ingest(dir);
+    assert.ok(catalog.photos.every((p) => p.captured_at === "2000-01-01T00:00:00"));
+    assert.equal(catalog.grouping.order, "file_name");
+    assert.deepEqual(
+      catalog.items.map((it) => it.photos),
+      [["a.jpg"], ["b.jpg"], ["c.jpg"], ["d.jpg"]],
+    );
+  });
+
   it("a photo without a capture time does not switch capture order off for the others (camera counter rollover)", async () => {
     // A phone's counter rolls over inside a garment (IMG_9998, IMG_9999, IMG_0001) and one photo came without EXIF
     // (a forwarded copy). Before, one photo without a time put the whole batch in name order: the garment across

@@ -76,7 +76,9 @@ export async function groupArticles(
   const timed = kept.filter((i) => analysed[i]!.entry.captured_at);
   // Capture time orders the batch when (nearly) every photo has one: a forwarded or screenshot photo without EXIF
   // must not switch it off for all (a camera counter rolling over, IMG_9999 then IMG_0001, splits a garment by name).
-  const byTime = timed.length > 0 && timed.length >= config.grouping.timesMinShare * kept.length;
+  // A clock that gives every photo the same time (a camera never set, a stuck clock) orders nothing: names do.
+  const times = new Set(timed.map((i) => analysed[i]!.entry.captured_at));
+  const byTime = times.size > 1 && timed.length >= config.grouping.timesMinShare * kept.length;
   if (byTime) {
     // Each photo without a time keeps its place by name: right after the photo named before it.
     const after = new Map<number, number[]>();
@@ -116,7 +118,8 @@ export async function groupArticles(
     vectors: kept.map((i) => analysed[i]!.vector),
     garment: kept.map((i) => analysed[i]!.garment),
     closeUp: kept.map((i) => analysed[i]!.closeUp),
-    times: kept.map((i) => toSeconds(analysed[i]!.entry.captured_at)),
+    // The gaps between capture times, only when they order the photos (not equal for all: a stuck clock).
+    times: kept.map((i) => (byTime ? toSeconds(analysed[i]!.entry.captured_at) : null)),
     // The same pose in another colour: two garments (colourways kept only between photos both kept).
     apart: colorways.flatMap(([a, b]): [number, number][] => {
       const i = position.get(a);
