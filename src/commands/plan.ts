@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { printable, shellWord } from "../core/text.js";
+import { plural, printable, shellWord } from "../core/text.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
 import {
   articleList,
@@ -390,6 +390,26 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
         `changed: rules.${field} ${JSON.stringify(was)} → ${JSON.stringify(now)}: not a rule you gave, so it follows the config file and the defaults (to keep ${JSON.stringify(was)}: ${keepRule(key, was)})`,
       ),
     );
+  // Said for the articles marked to publish (a draft is private, and the seller reads it on Vinted first).
+  const listed = plan.items.filter((i) => !i.excluded && i.publish);
+  const example = listed.filter((i) => SPEC_EXAMPLE_TEXT.some((t) => i.description.includes(t)));
+  if (example.length) {
+    const ids = `${example
+      .slice(0, 6)
+      .map((i) => i.cluster_id)
+      .join(", ")}${example.length > 6 ? ", …" : ""}`;
+    const which =
+      example.length === listed.length && listed.length > 1
+        ? "every description to publish still carries"
+        : example.length === 1
+          ? `the description of ${ids}, marked to publish, still carries`
+          : `${example.length} descriptions marked to publish (${ids}) still carry`;
+    io.err(
+      io.c.yellow(
+        `note: ${which} the built-in template's example text (${SPEC_EXAMPLE_TEXT.map((t) => `"${t}"`).join(", ")}), which buyers read as yours: write your own description template (copy templates/ and pass --templates DIR, README "Templates") or set the descriptions (--set ID.description=…) before you publish.`,
+      ),
+    );
+  }
   // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
   // Each line says what was put back and what stays the seller's ("not kept:" read wrong over "your title is kept").
   for (const line of changes.putBack) io.err(io.c.yellow(`put back: ${line}`));
@@ -399,6 +419,10 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   else printPlan(io, plan, changes, path);
   return 0;
 }
+
+/** What the spec's default description template says that is only an example: a city of dispatch and a studio's
+ *  hashtag. Every seller's listing said "Envoi rapide depuis Grenoble" and "#VintedBotStudio" without a word. */
+const SPEC_EXAMPLE_TEXT = ["depuis Grenoble", "#VintedBotStudio"];
 
 /**
  * The catalog's categories the plan's label set does not have, in words with what to do; null when it has them

@@ -72,6 +72,7 @@ describe("vbulk plan: the default plan", () => {
       p.items[0].description,
       "Hoodie noir. Bon état. Envoi rapide depuis Grenoble.\nPhotos réelles. Remise possible sur lot. #VintedBotStudio",
     );
+    assert.equal(stderr, "", "a plain run (nothing marked to publish) has nothing to say");
     assert.deepEqual(
       p.items.map((i: { price: number }) => i.price),
       [20, 20, 20],
@@ -99,6 +100,20 @@ describe("vbulk plan: the default plan", () => {
       written,
       "--json prints what was written",
     );
+    // The spec's default template names a city and a studio's hashtag: every seller's listing said them.
+    const marked = await plan(dir, [
+      "--gender",
+      "femme",
+      ...["c1", "c2", "c3"].flatMap((id) => ["--set", `${id}.size=M`]),
+      "--publish",
+      "c1,c2,c3",
+    ]);
+    assert.match(
+      marked.stderr,
+      /^note: every description to publish still carries the built-in template's example text \("depuis Grenoble", "#VintedBotStudio"\), which buyers read as yours: write your own description template .*--templates DIR/m,
+    );
+    const edited = await plan(dir, ["--set", "c1.description=Expédié de Lille sous 48 h."]);
+    assert.match(edited.stderr, /^note: 2 descriptions marked to publish \(c2, c3\) still carry/m);
   });
 
   it("prices per category from PRICE_RULES_JSON, the rest from DEFAULT_PRICE", async () => {
@@ -144,6 +159,7 @@ describe("vbulk plan: the default plan", () => {
     const en = await plan(dir, ["--templates", tpl, "--gender", "homme"]);
     assert.equal(en.code, 0, en.stderr);
     assert.equal(en.plan.items[0].title, "Hoodie for men");
+    assert.doesNotMatch(en.stderr, /example text/, "the seller's own description template: nothing to say");
     const fr = await plan(dir, ["--lang", "fr", "--gender", "femme"]);
     assert.equal(fr.code, 0, fr.stderr);
     assert.equal(fr.plan.items[0].title, "Hoodie femme");
