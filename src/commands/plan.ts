@@ -5,7 +5,8 @@ import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { plural, printable, shellWord } from "../core/text.js";
+import { carriesExampleText, SPEC_EXAMPLE_TEXT } from "../core/example-text.js";
+import { printable, shellWord } from "../core/text.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
 import {
   articleList,
@@ -392,7 +393,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     );
   // Said for the articles marked to publish (a draft is private, and the seller reads it on Vinted first).
   const listed = plan.items.filter((i) => !i.excluded && i.publish);
-  const example = listed.filter((i) => SPEC_EXAMPLE_TEXT.some((t) => i.description.includes(t)));
+  const example = listed.filter((i) => carriesExampleText(i.description));
   if (example.length) {
     const ids = `${example
       .slice(0, 6)
@@ -419,10 +420,6 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   else printPlan(io, plan, changes, path);
   return 0;
 }
-
-/** What the spec's default description template says that is only an example: a city of dispatch and a studio's
- *  hashtag. Every seller's listing said "Envoi rapide depuis Grenoble" and "#VintedBotStudio" without a word. */
-const SPEC_EXAMPLE_TEXT = ["depuis Grenoble", "#VintedBotStudio"];
 
 /**
  * The catalog's categories the plan's label set does not have, in words with what to do; null when it has them

@@ -365,6 +365,13 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByText("Ces articles seront PUBLIÉS").waitFor();
     assert.match((await page.locator(".public").textContent()) ?? "", /c1 · .* · 35,50 € · IMG_0001\.jpg/);
     assert.doesNotMatch((await page.locator(".public").textContent()) ?? "", /sans marque/);
+    // Its description is still the built-in template's: its example city and hashtag would go public as the seller's.
+    await page
+      .getByText(/La description de c1 contient encore le texte d'exemple du modèle intégré/)
+      .waitFor();
+    const own = await runCli(["plan", dir, "--set", "c1.description=Expédié de Lille."], { env });
+    assert.equal(own.code, 0, own.stderr);
+    await page.getByText(/texte d'exemple/).waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/typed confirmation "publier 1"/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");

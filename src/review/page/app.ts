@@ -4,6 +4,7 @@
  */
 import "./app.css";
 import { hasBrand, UNKNOWN_BRAND } from "../../core/brand.js";
+import { carriesExampleText } from "../../core/example-text.js";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
 import { hasKey, type Lang, statusWord, t, tn } from "./i18n.js";
 
@@ -1067,6 +1068,8 @@ function actions(): HTMLElement {
   // Vinted publishes nothing without a brand: those stay drafts, said under the list (execute does the same).
   const publishing = marked.filter((i) => hasBrand(i.brand));
   const noBrand = marked.filter((i) => !hasBrand(i.brand));
+  // The built-in description's example text (a city, a studio's hashtag) would go public as the seller's words.
+  const example = publishing.filter((i) => carriesExampleText(i.description));
   const phrase = `publier ${publishing.length}`;
   return h(
     "section",
@@ -1144,6 +1147,15 @@ function actions(): HTMLElement {
                       { class: "warn no-brand" },
                       tn(lang, "publishNoBrand", noBrand.length, {
                         ids: noBrand.map((i) => i.cluster_id).join(", "),
+                      }),
+                    )
+                  : null,
+                example.length
+                  ? h(
+                      "p",
+                      { class: "warn example-text" },
+                      tn(lang, "publishExampleText", example.length, {
+                        ids: example.map((i) => i.cluster_id).join(", "),
                       }),
                     )
                   : null,

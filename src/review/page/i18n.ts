@@ -121,6 +121,10 @@ const FR = {
     "{ids} sera créé en brouillon mais pas publié : sans marque, Vinted refuse de publier. Renseignez sa marque dans l'annonce pour le publier.",
   publishNoBrand_other:
     "{ids} seront créés en brouillons mais pas publiés : sans marque, Vinted refuse de publier. Renseignez leur marque dans l'annonce pour les publier.",
+  publishExampleText_one:
+    "La description de {ids} contient encore le texte d'exemple du modèle intégré (« Envoi rapide depuis Grenoble », #VintedBotStudio) : les acheteurs le liront comme le vôtre. Modifiez-la avant de publier.",
+  publishExampleText_other:
+    "Les descriptions de {ids} contiennent encore le texte d'exemple du modèle intégré (« Envoi rapide depuis Grenoble », #VintedBotStudio) : les acheteurs le liront comme le vôtre. Modifiez-les avant de publier.",
   typeToConfirm: "Pour confirmer, tapez : {p}",
   confirmation: "Confirmation",
   running: "En cours : {c} ({s})",
@@ -257,6 +261,10 @@ const EN: Record<Key, string> = {
     "{ids} will be drafted but not published: Vinted refuses to publish without a brand. Set its brand in the listing to publish it.",
   publishNoBrand_other:
     "{ids} will be drafted but not published: Vinted refuses to publish without a brand. Set their brand in the listing to publish them.",
+  publishExampleText_one:
+    "The description of {ids} still carries the built-in template's example text (« Envoi rapide depuis Grenoble », #VintedBotStudio): buyers will read it as yours. Edit it before publishing.",
+  publishExampleText_other:
+    "The descriptions of {ids} still carry the built-in template's example text (« Envoi rapide depuis Grenoble », #VintedBotStudio): buyers will read it as yours. Edit them before publishing.",
   typeToConfirm: "To confirm, type: {p}",
   confirmation: "Confirmation",
   running: "Running: {c} ({s})",

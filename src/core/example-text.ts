@@ -1,0 +1,11 @@
+/**
+ * What the spec's default description template says that is only an example: a city of dispatch and a studio's
+ * hashtag (templates/fr/description.njk, templates/en/description.njk). Buyers read them as the seller's; `vbulk
+ * plan` and the review page say so for the articles marked to publish. Bundled into the browser: imports nothing.
+ */
+export const SPEC_EXAMPLE_TEXT: readonly string[] = ["depuis Grenoble", "#VintedBotStudio"];
+
+/** Whether a description still carries the built-in template's example text. */
+export function carriesExampleText(description: string): boolean {
+  return SPEC_EXAMPLE_TEXT.some((t) => description.includes(t));
+}
