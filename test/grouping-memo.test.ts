@@ -50,7 +50,7 @@ describe("a re-run reuses the last grouping only for the same photos, settings a
     const photo = (i: number, rgb: [number, number, number]): AnalysedPhoto => {
       const v = new Float32Array(rgb.map((x) => x / Math.hypot(...rgb)));
       return {
-        file: { path: `/x/IMG_${i}.jpg`, name: `IMG_${i}.jpg` } as never,
+        file: { path: `/x/IMG_${i}.jpg`, rel: `IMG_${i}.jpg`, size: 1 },
         sha256: String(i).padStart(64, "0"),
         entry: {
           width: 10 + i, // distinct sizes and hashes: none is a duplicate
