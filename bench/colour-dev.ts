@@ -108,6 +108,71 @@
  *     5 71.4% / 78.2%; backgroundDeltaE 10, 12, 18: 72.5%, 73.3%, 71.4% / 74.7%; salienceChroma 10, 30, 60:
  *     73.9% / 75.9%, 73.6% / 77.0%, 73.3% / 78.2%; sampleSize 32, 64: 72.8%, 72.5% / 77.0%. None raises the
  *     worse set.
+ * Session 11, from 75.3% / 77.0% (hm-colour-dev per photo / madison-multiview garments, true grouping). Which
+ * pixels are the garment:
+ *   - the backdrop as a region: grown from the border's backdrop-like pixels through neighbour steps under 1-3 ΔE
+ *     (on the working image box-shrunk by 2), so that a pale garment cut off from the paper by an edge keeps its
+ *     weight; the pixels the fill does not reach weighted from 2-6 ΔE of the backdrop instead of from 7: 71.4-74.7%
+ *     / 69.0-77.0% (23 settings). It finds madison's ivory trousers and grey sweater in the full-length shots,
+ *     but a white tee or shirt on white paper shows no edge at this scale and the fill runs into it, plaid shirts
+ *     split into their light checks and black, and on hm-colour-dev the paper inside hoops and between straps
+ *     counts as a white garment. (Seed from a ring 2-4 pixels deep: the working image has a darker 1-pixel frame,
+ *     L 83-90 around L 96 paper, and a fill seeded on the outer row never starts.);
+ *   - the closest this came: only pieces of backdrop-coloured pixels the fill does not reach, grown with the same
+ *     step rule, covering at least 0.2-2% of the frame (smaller pieces are paper pockets), weighted from 2 ΔE of
+ *     the backdrop over 1.5-6; the step at about one just-noticeable difference. Box-shrunk by 2, steps 0.75 and
+ *     1 ΔE: 75.3-75.6% / 78.2-79.3% (pieces of 0.5%, ramp 2+3: 75.6% / 79.3%: madison's ivory trousers and pink
+ *     cardigan right; its photos 145 right as before, 3 gained and 3 lost: a light grey sweater and an ivory
+ *     dress then read white); the +1 on hm-colour-dev is one photo, a black-and-white two-pack of vests labelled
+ *     white. Steps 1.25-1.5: 75.0-75.3% / 75.9-77.0%; 0.5 (blurred first): 75.0% / 77.0%; at the working size
+ *     with a 0.7 or 1.2 px blur first: 75.0-75.3% / 74.7-79.3%. It flips with the pre-smoothing and sits on
+ *     the sRGB noise floor, costs about 37 ms a photo (the bench 7.6 s -> 28.8 s), and was not kept; the patch is in
+ *     /work/notes/colour-next-pale-garment.diff (env switches XM=1 XF=2 XG=1 XAREA2=0.005, bench only);
+ *   - the backdrop as a smooth surface (L, a, b each a quadratic in x and y fitted to the border's backdrop-like
+ *     pixels, two robust passes: the paper's light fall-off), each pixel's distance taken to the surface where it
+ *     is: the ramp as now (7 over 14) 74.2% / 71.3-72.4%; ramps from 3-7 (or twice the fit's residual) over 3-7:
+ *     72.8-74.2% / 71.3-75.9%;
+ *   - the ramp's start adapted to the paper's own spread (k x the 90th percentile of the border's backdrop pixels'
+ *     ΔE to their median, at least 2-3.5, at most 7 as now; a blown-out white paper is flat), k 1-2: 72.2-73.1% /
+ *     74.7-78.2%; at k 1.5 with photoWhiteL 90/94, chromaGain 2.25/2.75, salienceChroma 10/40: 71.4-73.6% /
+ *     75.9-78.2%. Letting more near-backdrop pixels count has lowered hm-colour-dev every time;
+ *   - the centre prior's width (0.3 of the frame) 0.2, 0.25, 0.4, 0.6: 73.3, 74.7, 73.1, 72.5% / 75.9, 75.9, 75.9,
+ *     74.7%; the weight floor (pixels under 0.3 x the heaviest left out) 0.1, 0.2, 0.4, 0.5: 74.4, 74.4, 73.6,
+ *     72.2% / 74.7, 75.9, 78.2, 73.6%;
+ *   - fine textures mixed as the eye mixes them from afar (H&M's dark grey heathers read black: black and white
+ *     fibres fall in two clusters): the photo blurred before the nearest-pixel sample, σ 0.6, 1, 1.5, 2.5 px at
+ *     the working size: 74.4, 73.9, 73.3, 72.8% / 77.0, 74.7, 75.9, 73.6%; libvips' linear shrink: 72.2% / 73.6%.
+ * How a colour is named:
+ *   - lightness put on the survey's scale with a power (100 (L'/100)^γ after the black and white points), γ 0.8,
+ *     0.9, 1.1, 1.2: 73.1, 73.1, 74.4, 72.5% / 73.6, 74.7, 74.7, 72.4%;
+ *   - the batch's own dark neutral (median a, b of the set's photo colours with L < 20 and chroma < 5:
+ *     hm-colour-dev (2, -2), madison-multiview (0, 1)) subtracted from dark colours, fading out by L 20-60:
+ *     73.9-75.0% / 75.9%. Madison's navy blazer (L 7-10, a 2, b -3) still reads black: at survey L 0 no hue is
+ *     named;
+ *   - white anchored to every light backdrop, also one lighter than photoWhiteL (backdrop L + margin -6, -4, -2):
+ *     74.4, 75.3, 75.0% / 77.0%;
+ *   - each cluster's chroma read from its more saturated pixels (the p-th percentile of the members' projection on
+ *     the cluster's hue: sheen and shading dilute the body colour), p 0.5-0.9: 73.6-74.7% / 74.7-75.9%; with
+ *     chromaGain 1.75-2.25 for the higher reading: 66.9-73.6% / 70.1-74.7%;
+ *   - each cluster's weight spread over the names its neighbours voted for (vote share^q, q 1, 2, 4) instead of all
+ *     to the winner: 75.0, 75.0, 74.4% / 75.9, 77.0, 74.7%;
+ *   - the names of k-means at several k summed (3/4/5, 4/5/6, 3-6, 2-6): 74.7, 74.2, 74.2, 74.7% / 77.0, 77.0,
+ *     77.0, 75.9%.
+ * How an article's photos are combined (hm-colour-dev, one photo per garment, cannot move):
+ *   - the clusters' pixel shares (before the salience weight) mixed into the vote for articles of 2+ photos (the
+ *     salience prior is for a lone worn photo; several photos show the product themselves), mix 0.25, 0.4, 0.5,
+ *     0.6, 0.75, 1: 77.0, 78.2, 78.2, 78.2, 75.9, 75.9% (one garment: the grey sweater over olive trousers);
+ *   - each photo's vote weighted by its agreement with the article's other photos (mean Bhattacharyya overlap of
+ *     their shares, power 1, 2, 4; 3+ photos): 75.9% each.
+ * Where the misses are. hm-colour-dev's accuracy does not depend on the backdrop (paper L 95+ 74%, L 90-95 77%,
+ * close-ups 79%); its confusions are label overlaps in Lab: H&M's orange (L 45-58, C 53-95, h 34-40°) and red
+ * (L 44-50, C 82-94, h 30-36°) coincide; its pale yellows read h 112-122° at L 90, greener than the survey's
+ * yellows (about 103°), where its sage greens sit at L 51-82; rust and cognac browns are orange by hue and
+ * chroma. Madison-multiview's 20 garment misses: 10 whose own record or look disputes the label (pwb001, pwb005,
+ * wsd000, pmtk006, mtk012, aws010, abl000, wbk000; pms000, white with a fine blue stripe, reads light blue;
+ * pwt003, charcoal, reads aubergine), pale pieces on white paper in full-length shots (msj000, pwb006, pwt004,
+ * pms005; pmtk000's grey sweater loses to olive trousers), a navy blazer at L 7-10 (pmo002), faded or dark
+ * indigo (mpd006, pwt007), a khaki plaid (msj006c-khaki), shiny black shoes at L 30 (shm000).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
