@@ -162,6 +162,7 @@
  *   - the clusters' pixel shares (before the salience weight) mixed into the vote for articles of 2+ photos (the
  *     salience prior is for a lone worn photo; several photos show the product themselves), mix 0.25, 0.4, 0.5,
  *     0.6, 0.75, 1: 77.0, 78.2, 78.2, 78.2, 75.9, 75.9% (one garment: the grey sweater over olive trousers);
+ *     with the pale-garment pieces above (mix 0.4-0.6): 75.6% / 78.2%, less than the pieces alone;
  *   - each photo's vote weighted by its agreement with the article's other photos (mean Bhattacharyya overlap of
  *     their shares, power 1, 2, 4; 3+ photos): 75.9% each.
  * Where the misses are. hm-colour-dev's accuracy does not depend on the backdrop (paper L 95+ 74%, L 90-95 77%,
