@@ -241,7 +241,15 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
       return 1;
     }
     if (io.json) io.out(JSON.stringify(summaryJson(catalog, result.catalogPath, result.logPath), null, 2));
-    else printSummary(io, catalog, result.catalogPath, result.logPath, result.cached);
+    else
+      printSummary(
+        io,
+        catalog,
+        result.catalogPath,
+        result.logPath,
+        result.cached,
+        config.ingest.listArticlesMax,
+      );
     return catalog.errors.length > 0 || notTaken(catalog.skipped).length > 0 ? 3 : 0;
   } finally {
     renderer.stop();
@@ -276,7 +284,14 @@ export function summaryJson(catalog: Catalog, catalogPath: string, logPath: stri
   };
 }
 
-function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: string, cached: number): void {
+function printSummary(
+  io: Io,
+  catalog: Catalog,
+  catalogPath: string,
+  logPath: string,
+  cached: number,
+  listMax: number,
+): void {
   const s = catalog.summary;
   const { c } = io;
   io.out(
@@ -308,7 +323,10 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
         ),
       );
   }
-  for (const it of catalog.items) {
+  // A long batch lists only the articles to check first (low confidence); the others are counted.
+  const listAll = catalog.items.length <= listMax;
+  const listed = listAll ? catalog.items : catalog.items.filter((it) => it.confidence === "low");
+  for (const it of listed) {
     const flag = it.confidence === "low" ? c.yellow(" (low confidence)") : "";
     const cat =
       it.category === "unknown" ? c.dim("unknown") : `${it.category} ${c.dim(`(${it.score.toFixed(2)})`)}`;
@@ -316,6 +334,12 @@ function printSummary(io: Io, catalog: Catalog, catalogPath: string, logPath: st
     io.out(`  ${it.id.padEnd(5)} ${n}  ${cat}  ${it.color}${flag}`);
     // The files themselves: without them a seller cannot tell which photos an article holds.
     io.out(c.dim(`        ${it.photos.map(printable).join("  ")}`));
+  }
+  if (!listAll) {
+    const rest = catalog.items.length - listed.length;
+    io.out(
+      `${listed.length ? `${plural(listed.length, "article")} of low confidence listed above; the ${plural(rest, "other article")}` : `No article is of low confidence; the ${plural(rest, "article")}`} ${rest === 1 ? "is" : "are"} in catalog.json; \`${vbulkAs()} review ${shellWord(dirname(catalogPath))}\` shows every article.`,
+    );
   }
   const copies = catalog.photos.filter((p) => p.duplicate_of);
   if (copies.length) {

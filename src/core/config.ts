@@ -118,7 +118,7 @@ export const ConfigSchema = z.object({
     draftListPages: int(1, 1000),
     adoptReadsMax: int(1, 1000),
   }),
-  ingest: z.object({ statusIntervalMs: int(10, 60_000) }),
+  ingest: z.object({ statusIntervalMs: int(10, 60_000), listArticlesMax: int(0, 100_000) }),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -347,6 +347,9 @@ export const DEFAULTS = Object.freeze({
   ingest: Object.freeze({
     /** How often (ms) the status file is rewritten while an ingest runs; a reader in another terminal polls it. */
     statusIntervalMs: 250,
+    /** Articles listed one by one in the terminal summary; above it only those to check (low confidence) are,
+     *  with a count of the others: 500 photos printed some 270 lines, the summary scrolled off. */
+    listArticlesMax: 40,
   }),
   review: Object.freeze({
     /** Longest side of a thumbnail (px): a card shows them at ~120 px, 320 stays sharp on a 2x screen. */

@@ -733,6 +733,40 @@ describe("vbulk ingest of two shoots in one folder", () => {
   });
 });
 
+describe("vbulk ingest of a large batch", () => {
+  it("lists the articles to check and counts the others, instead of hundreds of lines (audit-scale)", async () => {
+    // Before: every article and its files, two lines each: 500 photos printed ~270 lines and the summary and the
+    // next step scrolled off. The fixture's 5 articles stand for a batch over ingest.listArticlesMax (set to 3).
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const config = join(await tempDir(), "config.json");
+    await writeFile(config, JSON.stringify({ ingest: { listArticlesMax: 3 } }));
+    const r = await runCli(["ingest", dir, "--config", config]);
+    assert.equal(r.code, 0, r.stderr);
+    const low =
+      (await readFile(join(dir, "catalog.json"), "utf8")).match(/"confidence": "low"/g)?.length ?? 0;
+    assert.equal(
+      r.stdout.match(/^ {2}c\d+ /gm)?.length ?? 0,
+      low,
+      "only the low-confidence articles are listed",
+    );
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `${low ? `^${low} articles? of low confidence listed above; the ${5 - low} other` : "^No article is of low confidence; the 5"} articles are in catalog\\.json; \`(npx )?vbulk review \\S+\` shows every article\\.$`,
+        "m",
+      ),
+    );
+    assert.match(r.stdout, /^next: /m);
+    const all = await runCli(["ingest", dir]);
+    assert.equal(
+      all.stdout.match(/^ {2}c\d+ /gm)?.length,
+      5,
+      "up to 40 articles (the default), all are listed",
+    );
+  });
+});
+
 describe("vbulk ingest of an iPhone export with edits, live photos and RAW (audit-phone 10)", () => {
   it("names the kinds of files that are not photos, and says what to do with RAW photos", async () => {
     // Before: "5 other files skipped" and nothing else; an iPhone ProRAW .DNG was lost without a word.
