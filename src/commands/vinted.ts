@@ -7,7 +7,7 @@ import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
-import { type PlanItem, readPlan } from "../listing/plan.js";
+import { readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
 import { readCatalog } from "../store/catalog.js";
 import { interruptedMessage } from "../store/status.js";
@@ -19,6 +19,7 @@ import {
   type ExecuteEvent,
   type ExecuteResult,
   fieldsDigest,
+  nothingToSend,
   photosToSend,
   publishProblems,
   selectItems,
@@ -344,7 +345,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   // Nothing to send (every article excluded, not ready, published, needs_manual, or drafted as the plan says): said
   // before a display or a login is needed. A nightly `execute --yes` with nothing left to do failed with "Expected a
   // display" every night.
-  const idle = await nothingToSend(dir, site, items, raw.dryRun === false);
+  const idle = await nothingToSend(dir, await JournalFile.open(dir, site), items, raw.dryRun === false);
   if (idle) {
     const count = (state: ExecuteResult["state"]) => idle.filter((r) => r.state === state).length;
     const parts = [
@@ -594,74 +595,6 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     if (controller.signal.aborted) return interruptedExitCode();
     return complete ? 0 : 3;
   }
-}
-
-/**
- * The results of a run that has nothing to send, found without Vinted (the journal is only read): null as soon as
- * one article has work to do (a full run is needed). Each other article is said as a full run says it: published,
- * needs_manual, skipped with what is missing, or a draft already as the plan says (its photos sent, its fields
- * unchanged, and no publication asked of it this run, or one Vinted would refuse: then said as not published).
- */
-async function nothingToSend(
-  dir: string,
-  site: string,
-  items: PlanItem[],
-  publishing: boolean,
-): Promise<ExecuteResult[] | null> {
-  const journal = await JournalFile.open(dir, site);
-  const results: ExecuteResult[] = [];
-  for (const item of items) {
-    const j = journal.data.items[item.cluster_id];
-    if (j?.needs_manual) {
-      results.push({
-        cluster_id: item.cluster_id,
-        state: "needs_manual",
-        error: `needs_manual (${j.needs_manual}): finish it by hand on Vinted`,
-      });
-      continue;
-    }
-    if (j?.publish?.state === "done") {
-      results.push({
-        cluster_id: item.cluster_id,
-        state: "published",
-        listing_url: j.publish.listing_url,
-        draft_url: j.draft?.url,
-      });
-      continue;
-    }
-    const problems = await checkItem(dir, item);
-    if (problems.length) {
-      results.push({
-        cluster_id: item.cluster_id,
-        state: "skipped",
-        error: `needs_review: ${problems.join("; ")}`,
-      });
-      continue;
-    }
-    const drafted =
-      j?.draft?.state === "created" &&
-      j.draft.fields === fieldsDigest(item, j) &&
-      photosToSend(item, j) === 0;
-    if (!drafted) return null;
-    if (publishing && item.publish) {
-      const refused = publishProblems(dir, item);
-      if (!refused.length) return null;
-      results.push({
-        cluster_id: item.cluster_id,
-        state: "draft",
-        ...(j.draft?.url ? { draft_url: j.draft.url } : {}),
-        error: `not published: ${refused.join("; ")}`,
-        failed_at: "publish",
-      });
-      continue;
-    }
-    results.push({
-      cluster_id: item.cluster_id,
-      state: "draft",
-      ...(j.draft?.url ? { draft_url: j.draft.url } : {}),
-    });
-  }
-  return results;
 }
 
 /** Each result also in the spec's shape: `prepare` (the draft) and `publish` (the listing), null when not reached. */

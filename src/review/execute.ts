@@ -11,7 +11,13 @@ import { redact } from "../core/redact.js";
 import { readPlan } from "../listing/plan.js";
 import { readCatalog } from "../store/catalog.js";
 import { siteCurrency } from "../vinted/currency.js";
-import { checkPlanCurrent, type ExecuteEvent, type ExecuteResult, selectItems } from "../vinted/execute.js";
+import {
+  checkPlanCurrent,
+  type ExecuteEvent,
+  type ExecuteResult,
+  nothingToSend,
+  selectItems,
+} from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
 import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
@@ -30,6 +36,9 @@ export interface ExecuteJob {
     hint: string | null;
     /** When the run ended: the page keeps the last outcome until the next run, so it says when. */
     finished_at: string | null;
+    /** Nothing needed a write (every article drafted as the plan says, published, not ready or needs_manual): no
+     * browser was opened, and `results` says each article as a run would. */
+    idle: boolean;
   };
 }
 
@@ -55,6 +64,21 @@ export async function startExecute(
   if (opts.publish) checkConfirmation(plan, opts.confirmation, opts.shown ?? []);
   const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   const site = siteUrl();
+  // As `vbulk execute` does: nothing to send is said without a browser (a second click opened a window, and with no
+  // display failed, only to find every draft already as the plan says).
+  const idle = await nothingToSend(dir, await JournalFile.open(dir, site), selectItems(plan), opts.publish);
+  if (idle) {
+    const done = {
+      running: false,
+      events: [] as string[],
+      results: idle,
+      error: null,
+      hint: null,
+      finished_at: new Date().toISOString(),
+      idle: true,
+    };
+    return { running: false, snapshot: () => ({ ...done, publish: opts.publish }) };
+  }
   // Prices go out in the site's currency: an unknown site is refused here, before anything is read or sent.
   siteCurrency(site);
   const pacingDir = configDir();
@@ -85,7 +109,7 @@ export async function startExecute(
       get running() {
         return state.running;
       },
-      snapshot: () => ({ ...state, publish: opts.publish, events: state.events.slice(-200) }),
+      snapshot: () => ({ ...state, publish: opts.publish, events: state.events.slice(-200), idle: false }),
     };
     void (async () => {
       const progress = new ExecuteProgress(dir, items.length);

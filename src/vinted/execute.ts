@@ -853,3 +853,70 @@ async function isWholeJpeg(path: string): Promise<boolean> {
     await handle.close();
   }
 }
+
+/**
+ * The results of a run that has nothing to send, found without Vinted (the journal is only read): null as soon as
+ * one article has work to do (a full run is needed). Each other article is said as a full run says it: published,
+ * needs_manual, skipped with what is missing, or a draft already as the plan says (its photos sent, its fields
+ * unchanged, and no publication asked of it this run, or one Vinted would refuse: then said as not published).
+ */
+export async function nothingToSend(
+  dir: string,
+  journal: JournalFile,
+  items: PlanItem[],
+  publishing: boolean,
+): Promise<ExecuteResult[] | null> {
+  const results: ExecuteResult[] = [];
+  for (const item of items) {
+    const j = journal.data.items[item.cluster_id];
+    if (j?.needs_manual) {
+      results.push({
+        cluster_id: item.cluster_id,
+        state: "needs_manual",
+        error: `needs_manual (${j.needs_manual}): finish it by hand on Vinted`,
+      });
+      continue;
+    }
+    if (j?.publish?.state === "done") {
+      results.push({
+        cluster_id: item.cluster_id,
+        state: "published",
+        listing_url: j.publish.listing_url,
+        draft_url: j.draft?.url,
+      });
+      continue;
+    }
+    const problems = await checkItem(dir, item);
+    if (problems.length) {
+      results.push({
+        cluster_id: item.cluster_id,
+        state: "skipped",
+        error: `needs_review: ${problems.join("; ")}`,
+      });
+      continue;
+    }
+    const drafted =
+      j?.draft?.state === "created" &&
+      j.draft.fields === fieldsDigest(item, j) &&
+      photosToSend(item, j) === 0;
+    if (!drafted) return null;
+    if (publishing && item.publish) {
+      const refused = publishProblems(dir, item);
+      if (!refused.length) return null;
+      results.push({
+        cluster_id: item.cluster_id,
+        state: "draft",
+        ...(j.draft?.url ? { draft_url: j.draft.url } : {}),
+        error: `not published: ${refused.join("; ")}`,
+        failed_at: "publish",
+      });
+      continue;
+    }
+    results.push({
+      cluster_id: item.cluster_id,
+      state: "draft",
+      ...(j.draft?.url ? { draft_url: j.draft.url } : {}),
+    });
+  }
+  return results;
+}

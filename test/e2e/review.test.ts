@@ -463,6 +463,24 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
         await new Promise((res) => setTimeout(res, 200));
       }
       assert.equal(replica.items.size - drafts, 2, "each article drafted once");
+
+      // Clicked again with every draft as the plan says: said at once, without a browser (before, a window opened
+      // and logged in to Vinted only to find nothing to do; with no display, the click failed).
+      const seen = replica.log.length;
+      const again = await post();
+      assert.equal(again.status, 202);
+      const job = (
+        (await again.json()) as {
+          job: { running: boolean; idle: boolean; results: { cluster_id: string; state: string }[] };
+        }
+      ).job;
+      assert.equal(job.running, false);
+      assert.equal(job.idle, true);
+      assert.deepEqual(
+        job.results.map((r) => `${r.cluster_id} ${r.state}`),
+        ["c1 draft", "c2 draft"],
+      );
+      assert.equal(replica.log.length, seen, "Vinted was not opened");
     } finally {
       await stop(review);
     }

@@ -95,6 +95,8 @@ interface Activity {
     error: string | null;
     hint: string | null;
     finished_at: string | null;
+    /** Nothing needed a write: no browser was opened. */
+    idle?: boolean;
   } | null;
   ingest: {
     running: boolean;
@@ -1230,6 +1232,15 @@ function activityView(): HTMLElement | null {
             hint: job.hint,
           },
           { class: "error" },
+        )
+      : null,
+    job?.idle
+      ? h(
+          "p",
+          {},
+          t(lang, "nothingToSend", {
+            at: job.finished_at ? new Date(job.finished_at).toLocaleString(lang) : "",
+          }),
         )
       : null,
     job?.results

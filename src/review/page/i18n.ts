@@ -80,6 +80,8 @@ const FR = {
   ch_rules:
     "règles changées depuis le plan précédent, que vous n'aviez pas données (elles suivent le fichier de configuration de VBULK_CONFIG et les valeurs par défaut ; un --config donné dans un terminal n'est pas lu ici : redonnez-les par vbulk plan pour les garder) : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
+  nothingToSend:
+    "Rien à envoyer ({at}) : aucun article n'a besoin d'être écrit sur Vinted. Aucun navigateur n'a été ouvert, rien n'a été envoyé.",
   f_title: "Titre",
   f_description: "Description",
   f_price: "Prix (€)",
@@ -221,6 +223,8 @@ const EN: Record<Key, string> = {
   ch_rules:
     "rules changed since the previous plan, which you had not given (they follow the config file of VBULK_CONFIG and the defaults; a --config given in a terminal is not read here: give them with vbulk plan to keep them): {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
+  nothingToSend:
+    "Nothing to send ({at}): no article needs a write on Vinted. No browser was opened, nothing was sent.",
   f_title: "Title",
   f_description: "Description",
   f_price: "Price (€)",
