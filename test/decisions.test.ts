@@ -9,7 +9,7 @@ import { dot } from "../src/imaging/embedder.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { fingerprint, runIngest } from "../src/ingest/index.js";
 import type { Classifier } from "../src/ingest/types.js";
-import { decide, savePlan, undo } from "../src/review/actions.js";
+import { decide, regroup, savePlan, undo } from "../src/review/actions.js";
 import { pageCatalog } from "../src/review/server.js";
 import { type Catalog, CatalogSchema } from "../src/store/catalog.js";
 import {
@@ -74,6 +74,25 @@ describe("applyDecisions", () => {
     assert.deepEqual(r.articles, [
       [h("a"), h("b"), h("c")],
       [h("d"), h("e"), h("f")],
+    ]);
+  });
+
+  it("a merge recorded with its photos gives one article when the automatic grouping later splits a part", () => {
+    // [a b c] merged with [d e]; the next automatic grouping (a --regroup, a model installed since) splits [a] [b c].
+    const later: ShaGrouping = {
+      articles: [[h("a")], [h("b"), h("c")], [h("d"), h("e")], [h("f")]],
+      duplicates: {},
+    };
+    const photos = [h("a"), h("b"), h("c"), h("d"), h("e")];
+    assert.deepEqual(applyDecisions(later, [{ op: "merge", a: h("a"), b: h("d"), photos }]).articles, [
+      photos,
+      [h("f")],
+    ]);
+    // Without them (a decisions.json of an older vbulk), only the parts holding a and d.
+    assert.deepEqual(applyDecisions(later, [{ op: "merge", a: h("a"), b: h("d") }]).articles, [
+      [h("a"), h("d"), h("e")],
+      [h("b"), h("c")],
+      [h("f")],
     ]);
   });
 
@@ -399,6 +418,30 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
     // The review page saves through the same code.
     const saved = await savePlan(dir, [{ id: "c5", field: "price", value: "15" }]);
     assert.equal(saved.items.find((i) => i.cluster_id === "c4")!.title, "Pull jaune vintage");
+  });
+
+  it("a merge from the page stays one article when the automatic grouping later splits one of its parts", async () => {
+    // Before, a merge was replayed as its two anchor photos: with red (0001-3) split by a later automatic grouping,
+    // 0002-3 came back as an article of their own, the seller's merge half undone.
+    const { dir, shaOf } = await shop();
+    await decide(dir, { op: "merge", a: shaOf("IMG_0001.jpg"), b: shaOf("IMG_0004.jpg") });
+    const files = (n: number[]) => n.map((k) => shaOf(`IMG_${String(k).padStart(4, "0")}.jpg`));
+    await writeAutoGrouping(dir, {
+      articles: [
+        files([1]),
+        files([2, 3]),
+        files([4, 5, 6, 7]),
+        files([8, 9, 10]),
+        files([11, 12, 13]),
+        files([14, 15]),
+      ],
+      duplicates: {},
+    });
+    const catalog = await regroup(dir);
+    assert.deepEqual(
+      catalog.items.map((i) => i.photos.length),
+      [7, 3, 3, 2],
+    );
   });
 
   it("a run that read no photo keeps the grouping behind the catalog: the next decision empties nothing", async () => {

@@ -34,6 +34,7 @@ import {
   addDecision,
   applyDecisions,
   type Decision,
+  groupingOfCatalog,
   readAutoGrouping,
   readDecisions,
   regroupCatalog,
@@ -70,9 +71,18 @@ export async function regroup(dir: string): Promise<Catalog> {
  */
 export async function decide(dir: string, decision: Decision): Promise<Catalog> {
   return whileNoIngest(dir, async () => {
-    await addDecision(dir, decision);
+    await addDecision(dir, decision.op === "merge" ? await withMergedPhotos(dir, decision) : decision);
     return regroup(dir);
   });
+}
+
+/** A merge as recorded: with every photo of the two articles it joins now, so that a later automatic grouping
+ *  that splits either one still gives one article (store/decisions.ts). */
+async function withMergedPhotos(dir: string, merge: Extract<Decision, { op: "merge" }>): Promise<Decision> {
+  if (merge.photos) return merge;
+  const { articles } = groupingOfCatalog(await readCatalog(dir));
+  const photos = articles.filter((a) => a.includes(merge.a) || a.includes(merge.b)).flat();
+  return photos.length ? { ...merge, photos } : merge;
 }
 
 /** Removes the seller's last decision and rewrites the catalog. Throws CONFLICT (nothing changed) while an ingest

@@ -24,8 +24,10 @@ export const DecisionSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("move"), photos: z.array(Sha).min(1), with: Sha }),
   /** These photos leave their article(s) and form a new article of their own (split, or "new article"). */
   z.object({ op: z.literal("split"), photos: z.array(Sha).min(1) }),
-  /** The articles holding `a` and `b` become one. */
-  z.object({ op: z.literal("merge"), a: Sha, b: Sha }),
+  /** The articles holding `a` and `b` become one. `photos`: every photo of the two articles when the seller merged
+   *  them (absent in files written before it existed), so that an automatic grouping that later splits either one
+   *  (a --regroup, a CLIP model installed since) still gives one article, not the two parts holding `a` and `b`. */
+  z.object({ op: z.literal("merge"), a: Sha, b: Sha, photos: z.array(Sha).optional() }),
   /** A photo set aside as a duplicate is kept: it joins the article of the photo it was called a copy of. */
   z.object({ op: z.literal("restore"), photo: Sha }),
   /** A photo is taken out of the listing (kept on disk, listed apart). */
@@ -138,6 +140,9 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
           break;
         }
         for (const [s, g] of groupOf) if (g === b) groupOf.set(s, a);
+        // The rest of what the seller merged, wherever the automatic grouping put it since (a copy set aside or a
+        // photo taken out stays so).
+        for (const s of d.photos ?? []) if (groupOf.has(s)) groupOf.set(s, a);
         break;
       }
       case "restore": {
@@ -226,7 +231,7 @@ export async function followResavedPhotos(dir: string, now: ReadonlyMap<string, 
         : d.op === "split"
           ? { ...d, photos: d.photos.map(to) }
           : d.op === "merge"
-            ? { ...d, a: to(d.a), b: to(d.b) }
+            ? { ...d, a: to(d.a), b: to(d.b), ...(d.photos ? { photos: d.photos.map(to) } : {}) }
             : { ...d, photo: to(d.photo) };
     if (JSON.stringify(next) !== JSON.stringify(d)) changed++;
     return next;
