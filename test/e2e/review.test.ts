@@ -878,7 +878,9 @@ describe("vbulk review lock", { skip }, () => {
     const config = await tempDir("vbulk-review-paused-");
     const env = testEnv({ VBULK_CONFIG_DIR: config });
     assert.equal((await runCli(["ingest", dir], { env })).code, 0);
-    assert.equal((await runCli(["plan", dir], { env })).code, 0);
+    // One article ready, so that there is something to send (with nothing to send the page says so, paused or not).
+    const plan = ["plan", dir, "--gender", "femme", "--set", "c1.size=M", "--set", "c1.category=hoodie"];
+    assert.equal((await runCli(plan, { env })).code, 0);
     const until = new Date(Date.now() + 3_600_000).toISOString();
     await writeFile(
       join(config, "pacing.json"),
