@@ -34,6 +34,8 @@ export interface ExecuteJob {
     error: string | null;
     /** What to do about `error` (the VbulkError's hint), shown under it. */
     hint: string | null;
+    /** The VbulkError's code (NOT_LOGGED_IN…): the page words the ones a seller meets first. */
+    code: string | null;
     /** When the run ended: the page keeps the last outcome until the next run, so it says when. */
     finished_at: string | null;
     /** Nothing needed a write (every article drafted as the plan says, published, not ready or needs_manual): no
@@ -74,6 +76,7 @@ export async function startExecute(
       results: idle,
       error: null,
       hint: null,
+      code: null,
       finished_at: new Date().toISOString(),
       idle: true,
     };
@@ -103,6 +106,7 @@ export async function startExecute(
       results: null as ExecuteResult[] | null,
       error: null as string | null,
       hint: null as string | null,
+      code: null as string | null,
       finished_at: null as string | null,
     };
     const job: ExecuteJob = {
@@ -140,6 +144,7 @@ export async function startExecute(
       } catch (err) {
         state.error = redact(messageOf(err));
         state.hint = err instanceof VbulkError && err.hint ? redact(err.hint) : null;
+        state.code = err instanceof VbulkError ? err.code : null;
         await progress.finish("failed", state.error);
       } finally {
         state.finished_at = new Date().toISOString();

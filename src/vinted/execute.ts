@@ -101,6 +101,8 @@ export function checkPlanCurrent(items: PlanItem[], catalog: Catalog, dir: strin
     `Expected plan.json to list the catalog's photos but ${stale.map((i) => i.cluster_id).join(", ")} changed since the plan was made (a decision in vbulk review, or a new ingest): nothing was sent`,
     {
       hint: `Run \`${vbulkAs()} plan ${shellWord(dir)}\` again (« Générer le plan » on the page): your edits are kept. Then run this again.`,
+      // For the review page, which says it in its own words.
+      context: { stale: stale.map((i) => i.cluster_id) },
     },
   );
 }

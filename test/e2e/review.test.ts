@@ -562,10 +562,12 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // Execute refuses it, and the page says what to do (the hint), not only what went wrong.
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     const refused = page.locator("p.message");
-    await refused.getByText(/changed since the plan was made/).waitFor();
+    await refused.getByText(/^Rien n'a été envoyé : le plan n'est plus à jour/).waitFor();
+    // In the page's words, naming its button (before: the terminal's "Expected plan.json to list the catalog's
+    // photos …" and "Run `vbulk plan …` again").
     assert.match(
       (await refused.textContent()) ?? "",
-      /Que faire : Run `vbulk plan \S+` again \(« Générer le plan »/,
+      /\((l'article|les articles) .*c1.* (a|ont) changé depuis\)\. Cliquez « Générer le plan » \(ce qu'il fait de vos modifications est dit au-dessus du bouton\), puis recommencez\.$/,
     );
     // The stale note says what « Générer le plan » will do to the seller's edits, not that they are all kept.
     assert.match((await stale.textContent()) ?? "", /plus de la moitié de ses photos/);
@@ -607,14 +609,20 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     try {
       await page.getByRole("button", { name: "Créer les brouillons" }).click();
       const failed = page.locator(".activity p.error");
-      await failed.getByText(/Expected a saved Vinted session/).waitFor({ timeout: 30_000 });
-      assert.match((await failed.textContent()) ?? "", /Que faire : .*vbulk login/);
+      // In the page's words (before: the terminal's "Expected a saved Vinted session at /…/session.enc" and "Run
+      // `vbulk login`"): the first thing a new seller meets.
+      await failed.getByText(/vbulk n'a pas de session Vinted/).waitFor({ timeout: 30_000 });
+      assert.match(
+        (await failed.textContent()) ?? "",
+        /Que faire : dans un terminal, lancez « vbulk login » .* cliquez à nouveau « Créer les brouillons »/,
+      );
+      assert.doesNotMatch((await failed.textContent()) ?? "", /Expected|session\.enc/);
       await page.reload();
       await failed.waitFor();
       // Still there after a reload (the server keeps the last run), but as the last run, with its time.
       assert.match(
         (await failed.textContent()) ?? "",
-        /^Dernière création de brouillons \(\d.*\d\) : échec\. Expected a saved Vinted session/,
+        /^Dernière création de brouillons \(\d.*\d\) : échec\. vbulk n'a pas de session Vinted sur cet ordinateur/,
       );
     } finally {
       await saveSession(
@@ -1474,6 +1482,58 @@ describe("vbulk review: typed values and grouping decisions", { skip }, () => {
       await said.getByText(new RegExp(`Rien n'a changé : l'annonce ${large.id} \\(Prix\\)`)).waitFor();
       assert.equal((await readJson(dir, "decisions.json")).decisions.length, 1, "the merge is not undone");
       assert.equal(await merged.getByLabel("Prix").inputValue(), "45");
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+});
+
+describe("vbulk review: « Créer les brouillons » with nothing ready, or a plan out of date", { skip }, () => {
+  it("says which articles are not ready and why in the page's words, and that the plan is out of date", async () => {
+    // Before: « Rien à envoyer : aucun article n'a besoin d'être écrit sur Vinted » with 5 articles not ready (read
+    // as "all done"), each « pas envoyé (pas prêt) : needs_review: category unknown: set it (no CLIP model ran) »,
+    // and a plan out of date said as "Expected plan.json to list the catalog's photos … Run `vbulk plan …`".
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const env = testEnv({ VBULK_CONFIG_DIR: await tempDir("vbulk-review-idle-") });
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    assert.equal((await runCli(["plan", dir], { env })).code, 0);
+    const review = await startReview(dir, env);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.locator("article.card").first().waitFor();
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const activity = page.locator(".activity");
+      await activity.getByText(/^Rien à envoyer/).waitFor({ timeout: 30_000 });
+      const said = (await activity.textContent()) ?? "";
+      assert.match(
+        said,
+        /5 articles pas prêts : complétez ce qui est indiqué ci-dessous, enregistrez, puis recommencez/,
+      );
+      assert.match(said, /c1: pas envoyé \(pas prêt\) : type non reconnu : choisissez-le dans « Type »/);
+      assert.doesNotMatch(said, /needs_review|category unknown|n'a besoin d'être écrit/);
+
+      const catalog = await readJson(dir, "catalog.json");
+      const sha = (k: number) =>
+        catalog.photos.find((p: { file: string }) => p.file === catalog.items[k].photos[0]).sha256 as string;
+      const headers = { "Content-Type": "application/json", "X-Vbulk-Token": review.token };
+      const decided = await fetch(`http://127.0.0.1:${review.port}/api/decide`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ op: "merge", a: sha(3), b: sha(4) }),
+      });
+      assert.equal(decided.status, 200);
+      await page.reload();
+      await page.locator("article.card").first().waitFor();
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const message = page.locator("p.message");
+      await message.getByText(/^Rien n'a été envoyé : le plan n'est plus à jour/).waitFor();
+      const stale = (await message.textContent()) ?? "";
+      assert.match(stale, /\(les articles .+ ont changé depuis\)\. Cliquez « Générer le plan »/);
+      assert.doesNotMatch(stale, /Expected|vbulk plan/);
     } finally {
       await browser.close();
       await stop(review);

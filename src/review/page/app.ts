@@ -94,6 +94,7 @@ interface Activity {
       | null;
     error: string | null;
     hint: string | null;
+    code?: string | null;
     finished_at: string | null;
     /** Nothing needed a write: no browser was opened. */
     idle?: boolean;
@@ -158,6 +159,8 @@ class ApiError extends Error {
     readonly code: string | null = null,
     readonly conflicts: { id: string; field: string; now: unknown }[] = [],
     readonly refusal: SaveRefusal | null = null,
+    /** Articles a plan out of date names (execute refused it). */
+    readonly stale: string[] = [],
   ) {
     super(message);
   }
@@ -175,6 +178,11 @@ class ServerGone extends Error {}
  */
 function notice(err: unknown): () => Notice {
   if (err instanceof ServerGone) return () => ({ text: t(lang, "serverGone") });
+  // The terminal's words name `vbulk plan`: the page has its button.
+  if (err instanceof ApiError && err.stale.length) {
+    const ids = err.stale;
+    return () => ({ text: tn(lang, "planStaleRefused", ids.length, { ids: ids.join(", ") }) });
+  }
   const fixed = { text: (err as Error).message, hint: err instanceof ApiError ? err.hint : null };
   return () => fixed;
 }
@@ -198,6 +206,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
     code?: string;
     conflicts?: ApiError["conflicts"];
     refusal?: SaveRefusal;
+    stale?: string[];
   };
   try {
     res = await fetch(path, {
@@ -225,6 +234,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       data.code ?? null,
       data.conflicts ?? [],
       data.refusal ?? null,
+      data.stale ?? [],
     );
   return data;
 }
@@ -1227,9 +1237,10 @@ function activityView(): HTMLElement | null {
           {
             text: t(lang, "lastRunFailed", {
               at: job.finished_at ? new Date(job.finished_at).toLocaleString(lang) : "",
-              e: job.error,
+              // The first thing a new seller meets, in the page's words (the terminal's names a file path).
+              e: job.code === "NOT_LOGGED_IN" ? t(lang, "notLoggedIn") : job.error,
             }),
-            hint: job.hint,
+            hint: job.code === "NOT_LOGGED_IN" ? t(lang, "notLoggedInHint") : job.hint,
           },
           { class: "error" },
         )
@@ -1240,6 +1251,7 @@ function activityView(): HTMLElement | null {
           {},
           t(lang, "nothingToSend", {
             at: job.finished_at ? new Date(job.finished_at).toLocaleString(lang) : "",
+            parts: idleParts(job.results ?? []),
           }),
         )
       : null,
@@ -1267,7 +1279,9 @@ function activityView(): HTMLElement | null {
                       " · ",
                       h("a", { href: r.draft_url, rel: "noreferrer" }, r.draft_url),
                     )
-                  : t(lang, r.state === "skipped" ? "skipped" : "failed", { e: r.error ?? r.state }),
+                  : r.state === "skipped"
+                    ? t(lang, "skipped", { e: notReadyReasons(r.error ?? "") })
+                    : t(lang, "failed", { e: r.error ?? r.state }),
             ),
           ),
         )
@@ -1275,6 +1289,30 @@ function activityView(): HTMLElement | null {
         ? h("pre", {}, job.events.slice(-8).join("\n"))
         : null,
   );
+}
+
+/** What a run with nothing to send found, by kind: « 2 articles déjà en brouillon comme le plan le dit ; 1 publié ». */
+function idleParts(results: NonNullable<NonNullable<Activity["job"]>["results"]>): string {
+  const count = (state: string) => results.filter((r) => r.state === state).length;
+  const kinds = [
+    ["idleNotReady", count("skipped")],
+    ["idleDrafted", count("draft")],
+    ["idlePublished", count("published")],
+    ["idleManual", count("needs_manual")],
+  ] as const;
+  return kinds
+    .filter(([, n]) => n > 0)
+    .map(([key, n]) => tn(lang, key, n))
+    .join(" ; ");
+}
+
+/** A skipped article's reasons (the core's "needs_review: a; b") in the page's words where it has them. */
+function notReadyReasons(error: string): string {
+  return error
+    .replace(/^needs_review: /, "")
+    .split("; ")
+    .map(reviewReason)
+    .join(" ; ");
 }
 
 function aside(

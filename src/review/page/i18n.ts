@@ -80,8 +80,24 @@ const FR = {
   ch_rules:
     "règles changées depuis le plan précédent, que vous n'aviez pas données (elles suivent le fichier de configuration de VBULK_CONFIG et les valeurs par défaut ; un --config donné dans un terminal n'est pas lu ici : redonnez-les par vbulk plan pour les garder) : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
-  nothingToSend:
-    "Rien à envoyer ({at}) : aucun article n'a besoin d'être écrit sur Vinted. Aucun navigateur n'a été ouvert, rien n'a été envoyé.",
+  nothingToSend: "Rien à envoyer ({at}) : aucun navigateur n'a été ouvert, rien n'a été envoyé. {parts}.",
+  notLoggedIn: "vbulk n'a pas de session Vinted sur cet ordinateur : rien n'a été envoyé.",
+  notLoggedInHint:
+    "dans un terminal, lancez « vbulk login » et connectez-vous à Vinted dans la fenêtre qui s'ouvre, puis cliquez à nouveau « Créer les brouillons ».",
+  planStaleRefused_one:
+    "Rien n'a été envoyé : le plan n'est plus à jour (l'article {ids} a changé depuis). Cliquez « Générer le plan » (ce qu'il fait de vos modifications est dit au-dessus du bouton), puis recommencez.",
+  planStaleRefused_other:
+    "Rien n'a été envoyé : le plan n'est plus à jour (les articles {ids} ont changé depuis). Cliquez « Générer le plan » (ce qu'il fait de vos modifications est dit au-dessus du bouton), puis recommencez.",
+  idleDrafted_one: "{n} article déjà en brouillon comme le plan le dit",
+  idleDrafted_other: "{n} articles déjà en brouillon comme le plan le dit",
+  idlePublished_one: "{n} publié",
+  idlePublished_other: "{n} publiés",
+  idleManual_one: "{n} à finir à la main sur Vinted",
+  idleManual_other: "{n} à finir à la main sur Vinted",
+  idleNotReady_one:
+    "{n} article pas prêt : complétez ce qui est indiqué ci-dessous, enregistrez, puis recommencez",
+  idleNotReady_other:
+    "{n} articles pas prêts : complétez ce qui est indiqué ci-dessous, enregistrez, puis recommencez",
   f_title: "Titre",
   f_description: "Description",
   f_price: "Prix (€)",
@@ -223,8 +239,22 @@ const EN: Record<Key, string> = {
   ch_rules:
     "rules changed since the previous plan, which you had not given (they follow the config file of VBULK_CONFIG and the defaults; a --config given in a terminal is not read here: give them with vbulk plan to keep them): {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
-  nothingToSend:
-    "Nothing to send ({at}): no article needs a write on Vinted. No browser was opened, nothing was sent.",
+  nothingToSend: "Nothing to send ({at}): no browser was opened, nothing was sent. {parts}.",
+  notLoggedIn: "vbulk has no Vinted session on this computer: nothing was sent.",
+  notLoggedInHint:
+    "in a terminal, run “vbulk login” and log in to Vinted in the window that opens, then click “Create the drafts” again.",
+  planStaleRefused_one:
+    "Nothing was sent: the plan is out of date (article {ids} changed since). Click “Generate the plan” (what it does to your edits is said above the button), then start again.",
+  planStaleRefused_other:
+    "Nothing was sent: the plan is out of date (articles {ids} changed since). Click “Generate the plan” (what it does to your edits is said above the button), then start again.",
+  idleDrafted_one: "{n} article already drafted as the plan says",
+  idleDrafted_other: "{n} articles already drafted as the plan says",
+  idlePublished_one: "{n} published",
+  idlePublished_other: "{n} published",
+  idleManual_one: "{n} to finish by hand on Vinted",
+  idleManual_other: "{n} to finish by hand on Vinted",
+  idleNotReady_one: "{n} article not ready: complete what is said below, save, then start again",
+  idleNotReady_other: "{n} articles not ready: complete what is said below, save, then start again",
   f_title: "Title",
   f_description: "Description",
   f_price: "Price (€)",
