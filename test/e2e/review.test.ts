@@ -1124,6 +1124,15 @@ describe("vbulk review of a big batch (600 articles)", { skip }, () => {
       catalog = await readJson(dir, "catalog.json");
       assert.deepEqual(catalog.items.find((i: { id: string }) => i.id === "c1").photos, [file(1), file(3)]);
       assert.ok((await count("option")) <= n);
+      // The keyboard goes on from the merged article (before: the focus fell to the page and the next Tab went to
+      // the last card).
+      assert.deepEqual(
+        await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return [el?.closest<HTMLElement>("article.card")?.dataset.article, el?.textContent?.slice(0, 40)];
+        }),
+        ["c1", "Fusionner"],
+      );
     } finally {
       await browser.close();
       await stop(review);

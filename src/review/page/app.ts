@@ -706,9 +706,17 @@ function card(a: Article): HTMLElement {
             "button",
             {
               type: "button",
-              onclick: () => {
+              onclick: async () => {
                 choices.delete(`merge:${a.id}`);
-                return decide({ op: "merge", a: anchor, b: mergeSelect.value });
+                await decide({ op: "merge", a: anchor, b: mergeSelect.value });
+                // The card was built again and the focus fell to the page: the keyboard goes on from the merged
+                // article (its « Fusionner »), not from the page's start (the next Tab went to the last card).
+                if (document.activeElement && document.activeElement !== document.body) return;
+                const merged = document.querySelector(`[data-sha="${anchor}"]`)?.closest("article.card");
+                (
+                  merged?.querySelector<HTMLElement>(".row button") ??
+                  merged?.querySelector<HTMLElement>(".thumb")
+                )?.focus();
               },
             },
             t(lang, "merge"),
