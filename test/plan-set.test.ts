@@ -23,6 +23,24 @@ describe("parseSet (vbulk plan --set, the review page's edits): invalid values",
     assert.equal(parseSet(["c1.price=20"], ids).get("c1")?.price, 20);
   });
 
+  it("takes a price as a seller writes it: with € or EUR, thousands set apart by a space", () => {
+    const price = (p: string) => parseSet([`c1.price=${p}`], ids).get("c1")?.price;
+    for (const [typed, euros] of [
+      ["12 €", 12],
+      ["12,50€", 12.5],
+      ["€12", 12],
+      ["12 EUR", 12],
+      ["15 euros", 15],
+      ["1 000", 1000],
+      ["1\u00a0000,50\u00a0€", 1000.5],
+      ["1\u202f200 €", 1200],
+    ] as const)
+      assert.equal(price(typed), euros, typed);
+    // A thousand or one? Said without a separator, or refused; and no sign twice or alone.
+    for (const p of ["1.000", "1,000", "1 00", "€12€", "€", "12 $", "12 000 000"])
+      refused(`c1.price=${p}`, /Expected an amount in euros/);
+  });
+
   it("refuses a category named after a JavaScript built-in instead of crashing the plan", () => {
     for (const c of ["constructor", "__proto__", "toString", "hasOwnProperty"])
       refused(`c1.category=${c}`, /Expected a garment type id/);

@@ -34,10 +34,16 @@ export const PriceSchema = z
     message: "a price with at most 2 decimals",
   });
 
-/** A price typed by a person: digits with at most two decimals ("30", "12.5", "12,50"); not 0x1F, 1e3 or 1e-9. */
+/**
+ * A price typed by a person: digits with at most two decimals ("30", "12.5", "12,50"), also as a seller writes a
+ * price: with the euro sign or EUR before or after ("12 €", "12,50€", "€12", "12 EUR") and thousands set apart by a
+ * space ("1 000", or the no-break spaces of a copied « 1 000 € »). Not 0x1F, 1e3 or 1e-9, and not "1.000" or
+ * "1,000" (a thousand, or one?): refused, the message asks for digits.
+ */
 export function parseEuros(raw: string): number | null {
-  const m = /^\s*(\d{1,6})(?:[.,](\d{1,2}))?\s*$/.exec(raw);
-  return m ? Number(`${m[1]}.${m[2] ?? "0"}`) : null;
+  const amount = raw.trim().replace(/^(?:€|eur)\s*|\s*(?:€|eur|euros?)$/i, "");
+  const m = /^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,6})(?:[.,](\d{1,2}))?$/.exec(amount);
+  return m ? Number(`${m[1]!.replace(/\D/g, "")}.${m[2] ?? "0"}`) : null;
 }
 
 /** Vinted's longest size label ("W32 L34 / FR 42-44" style labels fit in 20). */
@@ -1032,9 +1038,8 @@ export function parseSet(
     }
     const schema = EditableSchema.shape[field as keyof Editable];
     let value: unknown = raw;
-    // A plain amount: digits with at most two decimals (dot or French comma). Number() alone took 1e-9 and 0x1F.
-    if (field === "price")
-      value = /^\d{1,6}(?:[.,]\d{1,2})?$/.test(raw) ? Number(raw.replace(",", ".")) : Number.NaN;
+    // An amount as a seller types it (parseEuros: "12,50", "12 €", "1 000"). Number() alone took 1e-9 and 0x1F.
+    if (field === "price") value = parseEuros(raw) ?? Number.NaN;
     // Any id a label set may have ("puffer jacket" too); names of JavaScript built-ins (constructor, __proto__)
     // reached price lookups.
     if (field === "category" && (!CATEGORY_ID.test(raw) || raw in Object.prototype)) value = "";

@@ -1373,6 +1373,16 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
         async () => (await readJson(dir, "plan.json")).items[4].brand === "Levi's",
         "a typed brand is saved",
       );
+      // A price as a seller writes it, with the euro sign and a space between thousands (before: « Un prix est un
+      // nombre positif… (vous avez tapé « 1 200 € ») »).
+      await openListing(c("c5"));
+      await c("c5").getByLabel("Prix (€)").fill("1 200 €");
+      await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+      await until(
+        async () => (await readJson(dir, "plan.json")).items[4].price === 1200,
+        "« 1 200 € » saved as 1200",
+      );
+      assert.equal(await c("c5").locator("#c5-price-err").count(), 0, "no error under the price");
 
       // One article out of date is said in the singular.
       const sha = catalog.photos.find((p: { file: string }) => p.file === catalog.items[0].photos[0]).sha256;
