@@ -330,7 +330,9 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(again.code, 0, again.stderr);
     await card.getByRole("button", { name: "Enregistrer l'annonce" }).click();
     await page
-      .getByText(/Rien n'a été enregistré : prix de c1 \(maintenant 40 €\) a changé dans plan\.json/)
+      .getByText(
+        /Rien n'a été enregistré : le prix de c1 \(maintenant 40 €\) a changé dans plan\.json pendant que vous tapiez/,
+      )
       .waitFor();
     assert.equal((await readJson(dir, "plan.json")).items[0].price, 40, "the terminal's edit is kept");
     assert.equal(await price.inputValue(), "35,50", "what the seller typed is still there");
@@ -1418,6 +1420,24 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       await fresh.close();
       await writeFile(path, good);
     }
+  });
+
+  it("a save over two fields changed meanwhile in a terminal names each with its article, in the plural", async () => {
+    // Before: « Rien n'a été enregistré : prix de c4 (maintenant 41 €), taille de c4 (maintenant M) a changé dans
+    // plan.json depuis que la page l'a affiché ».
+    await page.reload();
+    await open("c4");
+    await card("c4").getByLabel("Prix (€)").fill("36");
+    await card("c4").getByLabel("Taille").fill("L");
+    const both = await runCli(["plan", dir, "--set", "c4.price=41", "--set", "c4.size=M"], { env });
+    assert.equal(both.code, 0, both.stderr);
+    await card("c4").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    const said = page.locator("p.message");
+    await said.getByText(/Rien n'a été enregistré/).waitFor();
+    assert.match(
+      (await said.textContent()) ?? "",
+      /^Rien n'a été enregistré : (le prix de c4 \(maintenant 41 €\) et la taille de c4 \(maintenant M\)|la taille de c4 \(maintenant M\) et le prix de c4 \(maintenant 41 €\)) ont changé dans plan\.json pendant que vous tapiez/,
+    );
   });
 });
 

@@ -6,7 +6,7 @@ import "./app.css";
 import { hasBrand, UNKNOWN_BRAND } from "../../core/brand.js";
 import { carriesExampleText } from "../../core/example-text.js";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
-import { hasKey, type Lang, statusWord, t, tn } from "./i18n.js";
+import { andList, hasKey, type Key, type Lang, statusWord, t, tn } from "./i18n.js";
 
 interface Photo {
   sha: string | null;
@@ -1003,11 +1003,14 @@ async function saveListing(id: string): Promise<void> {
       for (const c of err.conflicts) shownValues.set(`${c.id}.${c.field}`, c.now);
       const conflicts = err.conflicts;
       const list = () =>
-        conflicts
-          .map((c) =>
+        andList(
+          lang,
+          conflicts.map((c) =>
             t(lang, "conflictItem", {
               id: c.id,
-              f: fieldName(c.field).toLowerCase(),
+              f: hasKey(`the_${c.field}`)
+                ? t(lang, `the_${c.field}` as Key)
+                : fieldName(c.field).toLowerCase(),
               now:
                 c.now === null || c.now === ""
                   ? "—"
@@ -1015,9 +1018,9 @@ async function saveListing(id: string): Promise<void> {
                     ? `${priceText(c.now)} €`
                     : String(c.now),
             }),
-          )
-          .join(", ");
-      message = () => ({ text: t(lang, "conflict", { list: list() }) });
+          ),
+        );
+      message = () => ({ text: tn(lang, "conflict", conflicts.length, { list: list() }) });
       await load().catch(() => {});
       return render();
     }
@@ -1066,7 +1069,7 @@ function refusalText(err: unknown, value: string): string | null {
     r.excluded ? t(lang, "notReadyExcluded") : "",
     r.fields.length
       ? t(lang, "notReadyFields", {
-          f: r.fields.map(fieldLabel).join(lang === "fr" ? " et " : " and "),
+          f: andList(lang, r.fields.map(fieldLabel)),
         })
       : "",
     r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(" ; ") }) : "",

@@ -58,9 +58,23 @@ const FR = {
   unsavedFirst_other:
     "Rien n'a changé : les annonces {list} ont des modifications non enregistrées. Enregistrez-les (« Enregistrer l'annonce ») ou abandonnez-les (« Abandonner les modifications »), puis recommencez : un regroupement peut donner ces numéros d'article à d'autres photos, et ce que vous avez tapé serait perdu.",
   nothingSaved: "Rien n'a été enregistré.",
-  conflict:
-    "Rien n'a été enregistré : {list} a changé dans plan.json depuis que la page l'a affiché (un « vbulk plan --set » dans un terminal, ou un autre onglet). La page montre maintenant plan.json ; ce que vous avez tapé est resté dans les champs : enregistrez à nouveau pour le remplacer.",
+  conflict_one:
+    "Rien n'a été enregistré : {list} a changé dans plan.json pendant que vous tapiez (un « vbulk plan --set » dans un terminal, ou un autre onglet). La page montre maintenant plan.json ; ce que vous avez tapé est resté dans les champs : enregistrez à nouveau pour le remplacer.",
+  conflict_other:
+    "Rien n'a été enregistré : {list} ont changé dans plan.json pendant que vous tapiez (un « vbulk plan --set » dans un terminal, ou un autre onglet). La page montre maintenant plan.json ; ce que vous avez tapé est resté dans les champs : enregistrez à nouveau pour le remplacer.",
   conflictItem: "{f} de {id} (maintenant {now})",
+  // A field named in a sentence, with its article (« le prix de c1 », « la taille de c2 »).
+  the_title: "le titre",
+  the_description: "la description",
+  the_price: "le prix",
+  the_size: "la taille",
+  the_brand: "la marque",
+  the_condition: "l'état",
+  the_category: "le type",
+  the_color: "la couleur",
+  the_gender: "le rayon",
+  the_publish: "la case « Publier »",
+  the_excluded: "la case « Exclure »",
   serverGone:
     "La page ne joint plus vbulk review (le serveur s'est arrêté ou a été relancé) : rien n'a été enregistré. Ce que vous avez tapé reste affiché tant que cet onglet reste ouvert : recopiez-le, relancez « vbulk review » dans le terminal et ouvrez le lien qu'il affiche.",
   needsReview: "À compléter : {r}",
@@ -156,7 +170,7 @@ const FR = {
     "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
 } as const;
 
-type Key = keyof typeof FR;
+export type Key = keyof typeof FR;
 
 const EN: Record<Key, string> = {
   title: "Article review",
@@ -217,9 +231,22 @@ const EN: Record<Key, string> = {
   unsavedFirst_other:
     "Nothing changed: the listings {list} have unsaved changes. Save them (“Save the listing”) or discard them (“Discard the changes”), then try again: a grouping decision may give these articles' ids to other photos, and what you typed would be lost.",
   nothingSaved: "Nothing was saved.",
-  conflict:
-    "Nothing was saved: {list} changed in plan.json since the page showed it (a “vbulk plan --set” in a terminal, or another tab). The page now shows plan.json; what you typed is still in the fields: save again to replace it.",
+  conflict_one:
+    "Nothing was saved: {list} changed in plan.json while you were typing (a “vbulk plan --set” in a terminal, or another tab). The page now shows plan.json; what you typed is still in the fields: save again to replace it.",
+  conflict_other:
+    "Nothing was saved: {list} changed in plan.json while you were typing (a “vbulk plan --set” in a terminal, or another tab). The page now shows plan.json; what you typed is still in the fields: save again to replace them.",
   conflictItem: "{id}'s {f} (now {now})",
+  the_title: "title",
+  the_description: "description",
+  the_price: "price",
+  the_size: "size",
+  the_brand: "brand",
+  the_condition: "condition",
+  the_category: "type",
+  the_color: "colour",
+  the_gender: "department",
+  the_publish: "“Publish” box",
+  the_excluded: "“Exclude” box",
   serverGone:
     "The page can no longer reach vbulk review (the server stopped or was restarted): nothing was saved. What you typed stays on screen while this tab stays open: copy it, run “vbulk review” again in the terminal and open the link it prints.",
   needsReview: "To complete: {r}",
@@ -318,6 +345,14 @@ export type Lang = "fr" | "en";
 export function t(lang: Lang, key: Key, vars: Record<string, string | number> = {}): string {
   const text: string = lang === "en" ? EN[key] : FR[key];
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+}
+
+/** Things listed in a sentence: « a, b et c », "a, b and c". */
+export function andList(lang: Lang, items: string[]): string {
+  const last = items.at(-1) ?? "";
+  return items.length < 2
+    ? last
+    : `${items.slice(0, -1).join(", ")}${lang === "fr" ? " et " : " and "}${last}`;
 }
 
 /** Keys said in the singular or the plural: KEY_one and KEY_other. */
