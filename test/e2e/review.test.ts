@@ -1422,6 +1422,25 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     }
   });
 
+  it("shows the keyboard's place on a listing's summary and description as clearly as on its buttons", async () => {
+    // Audit: « Annonce : … » and « Description » had Chromium's thin default ring, the buttons and fields a 3 px one.
+    await page.reload();
+    const ring = async (control: Locator) => {
+      await control.focus();
+      await page.keyboard.press("Shift+Tab");
+      await page.keyboard.press("Tab");
+      return control.evaluate((el) => {
+        const s = getComputedStyle(el);
+        return el === document.activeElement ? `${s.outlineStyle} ${s.outlineWidth}` : "not focused";
+      });
+    };
+    const summary = card("c1").locator("details.listing summary");
+    assert.equal(await ring(summary), "solid 3px", "the summary");
+    await openListing(card("c1"));
+    assert.equal(await ring(card("c1").getByLabel("Titre")), "solid 3px", "a field (as before)");
+    assert.equal(await ring(card("c1").getByLabel("Description")), "solid 3px", "the description");
+  });
+
   it("a save over two fields changed meanwhile in a terminal names each with its article, in the plural", async () => {
     // Before: « Rien n'a été enregistré : prix de c4 (maintenant 41 €), taille de c4 (maintenant M) a changé dans
     // plan.json depuis que la page l'a affiché ».
