@@ -207,6 +207,11 @@
  *     shirt above the ivory trousers; msj000's white shirt breaks at its folds into pieces under 0.5% of the frame.
  *     Which garment of a worn outfit is the product, not the pale edge, is what these misses need.
  *   Not kept: hm-colour-dev, the worse set, never rises robustly. The bench-only patch is in the session notes.
+ * Session 16, from 75.3% / 77.0%: two more ceilings of a classifier trained on hm-colour-dev's own labels (leave
+ * one out; measurements only, nothing learnt is kept): a Gaussian per colour (QDA) on the extracted top-cluster
+ * Lab, covariance regularised by 1, 5 or 20: 80.0, 76.9, 74.4%; k-NN (k 1-15) over each photo's garment-weighted
+ * Lab histogram (6 x 10 x 10 bins; L1, chi-square, Bhattacharyya): 70.0-73.9%. Neither richer features nor a
+ * smoother classifier get past the top-cluster k-NN's 82.8%.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
