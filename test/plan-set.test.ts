@@ -53,7 +53,48 @@ describe("parseSet (vbulk plan --set, the review page's edits): invalid values",
       for (const v of ["none", "null", ""])
         assert.equal(parseSet([`c1.${field}=${v}`], ids).get("c1")?.[field], null);
     assert.equal(parseSet(["c1.gender=femme"], ids).get("c1")?.gender, "femme");
-    refused("c1.gender=women", /Expected one of femme, homme \(or none\)/);
+    refused("c1.gender=kids", /Expected one of femme, homme \(or none; in English: women, men\)/);
+  });
+
+  it("takes a condition, department and colour as a seller writes them: in English, with capitals, accents, « état »", () => {
+    // Before: « Expected one of neuf-avec-etiquette, …, bon, satisfaisant » for "good", "Très bon état" or "NWT",
+    // and "women" or "Black" refused the same way: a seller on an English site had to learn the French ids.
+    const set = (a: string) => parseSet([a], ids).get("c1");
+    for (const [typed, condition] of [
+      ["good", "bon"],
+      ["Good", "bon"],
+      ["bon état", "bon"],
+      ["Très bon état", "tres-bon"],
+      ["très bon", "tres-bon"],
+      ["very good", "tres-bon"],
+      ["Very_Good", "tres-bon"],
+      ["New with tags", "neuf-avec-etiquette"],
+      ["NWT", "neuf-avec-etiquette"],
+      ["neuf sans étiquette", "neuf-sans-etiquette"],
+      ["satisfactory", "satisfaisant"],
+    ] as const)
+      assert.equal(set(`c1.condition=${typed}`)?.condition, condition, typed);
+    for (const [typed, gender] of [
+      ["women", "femme"],
+      ["Women's", "femme"],
+      ["Femmes", "femme"],
+      ["men", "homme"],
+      ["HOMME", "homme"],
+    ] as const)
+      assert.equal(set(`c1.gender=${typed}`)?.gender, gender, typed);
+    for (const [typed, color] of [
+      ["Black", "noir"],
+      ["grey", "gris"],
+      ["gray", "gris"],
+      ["blanche", "blanc"],
+      ["purple", "violet"],
+    ] as const)
+      assert.equal(set(`c1.color=${typed}`)?.color, color, typed);
+    refused(
+      "c1.condition=mint",
+      /Expected one of .*bon, satisfaisant \(in English: .*very-good, good, satisfactory\)/,
+    );
+    refused("c1.color2=navy", /Expected one of noir, .*orange \(or none; in English: black, white, …\)/);
   });
 
   it("says a size has 1 to 20 characters when given 21", () => {

@@ -7,6 +7,14 @@ import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { carriesExampleText, SPEC_EXAMPLE_TEXT } from "../core/example-text.js";
 import { printable, shellWord } from "../core/text.js";
+import {
+  CONDITION_IN_ENGLISH,
+  CONDITION_WORDS,
+  CONDITIONS,
+  DEPARTMENT_WORDS,
+  DEPARTMENTS,
+  vocabulary,
+} from "../core/vocab.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
 import {
   articleList,
@@ -158,17 +166,25 @@ const PLAN_FLAGS = [
     "plan",
     "condition",
     "--condition <c>",
-    PLAN.condition.options.join(" | "),
+    `${CONDITIONS.join(" | ")} (or in English: ${Object.values(CONDITION_IN_ENGLISH).join(" | ")})`,
     "VBULK_CONDITION",
-    oneOf(PLAN.condition.options),
+    vocabulary(
+      CONDITIONS,
+      CONDITION_WORDS,
+      `one of ${CONDITIONS.join(", ")} (in English: ${Object.values(CONDITION_IN_ENGLISH).join(", ")})`,
+    ),
   ),
   configFlag(
     "plan",
     "gender",
     "--gender <g>",
-    "femme | homme: the Vinted department of the articles (none: back to each article's own)",
+    "femme | homme (or women | men): the Vinted department of the articles (none: back to each article's own)",
     "VBULK_GENDER",
-    oneOf([...PLAN.gender.unwrap().options, "none"]).transform((v) => (v === "none" ? null : v)),
+    vocabulary(
+      [...DEPARTMENTS, "none"],
+      DEPARTMENT_WORDS,
+      "femme, homme or none (in English: women, men)",
+    ).transform((v) => (v === "none" ? null : v)),
   ),
   configFlag(
     "plan",

@@ -4,7 +4,15 @@ import { parseWith, readJsonFile } from "../store/read.js";
 import { DEFAULTS } from "./defaults.js";
 import { VbulkError } from "./errors.js";
 import { hasControlCharacter } from "./text.js";
-import { CONDITIONS, DEPARTMENTS, GROUPING_METHODS, LANGUAGES } from "./vocab.js";
+import {
+  CONDITION_WORDS,
+  CONDITIONS,
+  DEPARTMENT_WORDS,
+  DEPARTMENTS,
+  GROUPING_METHODS,
+  LANGUAGES,
+  vocabulary,
+} from "./vocab.js";
 
 /** A price: euros from 0.01 to 100 000 with at most two decimals (1e-9 € is a typo, not a price). */
 const euros = z
@@ -79,7 +87,7 @@ export const ConfigSchema = z.object({
   plan: z.object({
     defaultPrice: euros,
     prices: z.record(z.string().min(1), euros),
-    condition: z.enum(CONDITIONS),
+    condition: vocabulary(CONDITIONS, CONDITION_WORDS),
     // The brand every listing shows until the seller sets one: the plan's own rule for a brand (one line, not
     // only spaces), said here so the error names the config file rather than every article.
     brand: z
@@ -89,7 +97,7 @@ export const ConfigSchema = z.object({
       .refine((t) => t.trim() !== "" && !hasControlCharacter(t), {
         message: "a one-line brand of 1 to 100 characters (not only spaces, no control characters)",
       }),
-    gender: z.enum(DEPARTMENTS).nullable(),
+    gender: vocabulary(DEPARTMENTS, DEPARTMENT_WORDS).nullable(),
     lang: z.enum(LANGUAGES),
     departmentMinScore: z.number().min(0).max(1),
   }),

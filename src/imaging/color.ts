@@ -21,6 +21,26 @@ export const COLOR_NAMES = [
 export type ColorName = (typeof COLOR_NAMES)[number];
 
 /**
+ * Other ways sellers write a colour: in English (the words the English templates show) and as French agrees it
+ * with a feminine or plural garment ("noire", "blanches"). Files and flags store the French name; these are only
+ * read (src/core/vocab.ts vocabulary).
+ */
+export const COLOR_WORDS: Readonly<Record<ColorName, readonly string[]>> = {
+  noir: ["black", "noire", "noirs", "noires"],
+  blanc: ["white", "blanche", "blancs", "blanches"],
+  gris: ["grey", "gray", "grise", "grises"],
+  bleu: ["blue", "bleue", "bleus", "bleues"],
+  rouge: ["red", "rouges"],
+  vert: ["green", "verte", "verts", "vertes"],
+  jaune: ["yellow", "jaunes"],
+  beige: ["beiges"],
+  marron: ["brown"],
+  rose: ["pink", "roses"],
+  violet: ["purple", "violette", "violets", "violettes"],
+  orange: [],
+};
+
+/**
  * Vinted's finer colours that refine one of the 12 (../shared/vinted.md lists their ids): proposed only when the
  * evidence is clear, shown to Vinted as their own colour while the listing's words keep the base name.
  */

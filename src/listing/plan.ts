@@ -7,8 +7,16 @@ import { VbulkError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import { takeLock } from "../core/lock.js";
 import { hasControlCharacter, listingText, nearest, shellWord } from "../core/text.js";
-import { ARTICLE_ID, CATEGORY_ID, LANGUAGES } from "../core/vocab.js";
-import { COLOR_NAMES } from "../imaging/color.js";
+import {
+  ARTICLE_ID,
+  CATEGORY_ID,
+  CONDITION_IN_ENGLISH,
+  CONDITION_WORDS,
+  DEPARTMENT_WORDS,
+  LANGUAGES,
+  vocabulary,
+} from "../core/vocab.js";
+import { COLOR_NAMES, COLOR_WORDS } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
 import { currentContent } from "../ingest/resaved.js";
 import type { LabelSet } from "../model/clip.js";
@@ -75,9 +83,9 @@ export function articleList(ids: ReadonlySet<string>): string {
 /** The fields a seller may edit; an edit is a value that differs from what vbulk generated, and it survives re-plans. */
 export const EditableSchema = z.object({
   category: z.string().min(1),
-  color: z.enum(COLOR_NAMES),
+  color: vocabulary(COLOR_NAMES, COLOR_WORDS),
   /** A second colour (Vinted takes two); absent in plans of older vbulk. */
-  color2: z.enum(COLOR_NAMES).nullable().optional(),
+  color2: vocabulary(COLOR_NAMES, COLOR_WORDS).nullable().optional(),
   /** Vinted colour ids chosen by the seller (two at most: Fuchsia 5, Lila 25, Menthe 30, …), sent instead of those
    *  mapped from `color` and `color2`; null or absent: the mapped ones. */
   color_ids: z
@@ -87,10 +95,10 @@ export const EditableSchema = z.object({
     .refine((ids) => new Set(ids).size === ids.length, "two different ids")
     .nullable()
     .optional(),
-  condition: z.enum(CONDITIONS),
+  condition: vocabulary(CONDITIONS, CONDITION_WORDS),
   brand: listingString(1, 100),
   size: listingString(1, SIZE_MAX).nullable(),
-  gender: z.enum(GENDERS).nullable(),
+  gender: vocabulary(GENDERS, DEPARTMENT_WORDS).nullable(),
   price: PriceSchema,
   publish: z.boolean(),
   excluded: z.boolean(),
@@ -148,9 +156,9 @@ export type RuleKey = (typeof RULE_KEYS)[number];
 export const PlanRulesSchema = strictKeys({
   default_price: PriceSchema,
   prices: z.record(z.string().min(1), PriceSchema),
-  condition: z.enum(CONDITIONS),
+  condition: vocabulary(CONDITIONS, CONDITION_WORDS),
   brand: listingString(1, 100),
-  gender: z.enum(GENDERS).nullable(),
+  gender: vocabulary(GENDERS, DEPARTMENT_WORDS).nullable(),
   lang: z.enum(LANGUAGES),
   /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
    *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
@@ -1111,13 +1119,13 @@ function describeField(field: string, categories: string[] = []): string {
     case "excluded":
       return "true or false";
     case "condition":
-      return `one of ${CONDITIONS.join(", ")}`;
+      return `one of ${CONDITIONS.join(", ")} (in English: ${Object.values(CONDITION_IN_ENGLISH).join(", ")})`;
     case "gender":
-      return `one of ${GENDERS.join(", ")} (or none)`;
+      return `one of ${GENDERS.join(", ")} (or none; in English: women, men)`;
     case "color":
-      return `one of ${COLOR_NAMES.join(", ")}`;
+      return `one of ${COLOR_NAMES.join(", ")} (or in English: black, white, …)`;
     case "color2":
-      return `one of ${COLOR_NAMES.join(", ")} (or none)`;
+      return `one of ${COLOR_NAMES.join(", ")} (or none; in English: black, white, …)`;
     case "color_ids":
       return "one or two Vinted colour ids, comma-separated (e.g. 5 or 5,12; null: those of color and color2)";
     case "category":

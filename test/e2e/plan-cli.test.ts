@@ -143,6 +143,31 @@ describe("vbulk plan: the default plan", () => {
     assert.equal(p.items[0].vinted.catalog_id, 196, "a leaf id from ../shared/vinted.md");
   });
 
+  it("takes a condition and a department as a seller writes them, from a flag, the env or a config file", async () => {
+    // Before: `--condition good` and `--gender women` ended in « Expected one of neuf-avec-etiquette, … » (exit 2):
+    // a seller on an English site had to learn the French ids. plan.json keeps the ids.
+    const dir = await three();
+    const r = await plan(dir, ["--lang", "en", "--condition", "Very good", "--gender", "women"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.plan.rules.condition, "tres-bon");
+    assert.equal(r.plan.rules.gender, "femme");
+    assert.equal(r.plan.items[0].title, "Black hoodie (very good condition)");
+    assert.equal(r.plan.items[0].vinted.catalog_path[0], "Femmes");
+    const saved = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual([saved.items[0].condition, saved.items[0].gender], ["tres-bon", "femme"]);
+
+    const other = await three();
+    const config = join(other, "shop-config.json");
+    await writeFile(config, JSON.stringify({ plan: { condition: "Bon état" } }));
+    const fromFiles = await plan(other, ["--config", config], { VBULK_GENDER: "Men" });
+    assert.equal(fromFiles.code, 0, fromFiles.stderr);
+    assert.deepEqual([fromFiles.plan.rules.condition, fromFiles.plan.rules.gender], ["bon", "homme"]);
+
+    const bad = await plan(other, ["--condition", "mint"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /in English: new-with-tags, new-without-tags, very-good, good, satisfactory/);
+  });
+
   it("English templates", async () => {
     const dir = await three();
     const { plan: p } = await plan(dir, ["--lang", "en", "--condition", "tres-bon"]);
