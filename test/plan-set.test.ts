@@ -103,6 +103,34 @@ describe("parseSet (vbulk plan --set, the review page's edits): invalid values",
 });
 
 describe("parseSet: category ids", () => {
+  it("takes a category as a seller writes it: the id with capitals, or its French or English name", () => {
+    // Before: « Expected a garment type id … (did you mean "hoodie"?) » for "Hoodie", and every id listed for
+    // "Doudoune", the name the page and the titles show.
+    const categories = ["puffer jacket", "robe", "gilet", "cardigan", "sac-a-dos"];
+    const categoryNames = {
+      "puffer jacket": ["Doudoune", "Puffer jacket"],
+      robe: ["Robe", "Dress"],
+      gilet: ["Gilet", "Cardigan"],
+      cardigan: ["Cardigan", "Cardigan"],
+      "sac-a-dos": ["Sac à dos", "Backpack"],
+    };
+    const category = (typed: string) =>
+      parseSet([`c1.category=${typed}`], ids, categories, { categoryNames }).get("c1")?.category;
+    for (const [typed, id] of [
+      ["Doudoune", "puffer jacket"],
+      ["Puffer Jacket", "puffer jacket"],
+      ["dress", "robe"],
+      ["Sac à dos", "sac-a-dos"],
+      ["Backpack", "sac-a-dos"],
+      ["Cardigan", "cardigan"],
+    ] as const)
+      assert.equal(category(typed), id, typed);
+    assert.throws(
+      () => category("Sweat à capuche"),
+      /Expected a garment type id of the label set .* or its name \(e\.g\. Doudoune, Dress\)/,
+    );
+  });
+
   it("takes every id a label set may have, spaces included (audit 4)", () => {
     assert.equal(parseSet(["c1.category=puffer jacket"], ids).get("c1")?.category, "puffer jacket");
     assert.equal(

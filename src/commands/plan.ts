@@ -333,7 +333,12 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const categories = labels.labels.map((l) => l.id);
   if (pricesFrom) checkPriceCategories(rules.prices, categories, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
-  const overrides = parseSet(raw.set, ids, categories, { shellQuotes: true });
+  const overrides = parseSet(raw.set, ids, categories, {
+    shellQuotes: true,
+    categoryNames: Object.fromEntries(
+      labels.labels.map((l) => [l.id, [l.name, l.name_en].filter((n): n is string => !!n)]),
+    ),
+  });
   // Each flag may be repeated (--exclude c1 --exclude c2): its lists add up, as --set's edits do.
   const idList = (values: string[], flag: string, word?: "all" | "none") => {
     const lists = values.map((value) =>

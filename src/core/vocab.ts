@@ -76,8 +76,8 @@ export const DEPARTMENT_WORDS: Readonly<Record<Department, readonly string[]>> =
 };
 
 /**
- * The word of `values` a seller's text means: the word itself however written (case, accents, spaces), or one of
- * its other spellings in `words`; undefined when it means none.
+ * The word of `values` a seller's text means: the word itself however written (case, accents, spaces), or else one
+ * of its other spellings in `words` (folded as foldWord folds); undefined when it means none.
  */
 export function wordOf<T extends string>(
   text: string,
@@ -85,7 +85,8 @@ export function wordOf<T extends string>(
   words: Readonly<Partial<Record<T, readonly string[]>>> = {} as Partial<Record<T, readonly string[]>>,
 ): T | undefined {
   const folded = foldWord(text);
-  return values.find((v) => foldWord(v) === folded || (words[v] ?? []).includes(folded));
+  // A word itself before another's other spelling: "cardigan" is the label cardigan, not gilet (in English, Cardigan).
+  return values.find((v) => foldWord(v) === folded) ?? values.find((v) => (words[v] ?? []).includes(folded));
 }
 
 /**

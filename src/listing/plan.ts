@@ -13,8 +13,10 @@ import {
   CONDITION_IN_ENGLISH,
   CONDITION_WORDS,
   DEPARTMENT_WORDS,
+  foldWord,
   LANGUAGES,
   vocabulary,
+  wordOf,
 } from "../core/vocab.js";
 import { COLOR_NAMES, COLOR_WORDS } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
@@ -1009,7 +1011,15 @@ export function parseSet(
   assignments: string[],
   ids: Set<string>,
   categories: string[] = [],
-  { shellQuotes = false }: { shellQuotes?: boolean } = {},
+  {
+    shellQuotes = false,
+    categoryNames = {},
+  }: {
+    shellQuotes?: boolean;
+    /** Each category id's names in the label set (French and English: "Doudoune", "Puffer jacket"), taken for
+     *  the id as a seller writes them. */
+    categoryNames?: Readonly<Record<string, readonly string[]>>;
+  } = {},
 ): Map<string, Partial<Editable>> {
   const out = new Map<string, Partial<Editable>>();
   for (const a of assignments) {
@@ -1050,7 +1060,17 @@ export function parseSet(
     if (field === "price") value = parseEuros(raw) ?? Number.NaN;
     // Any id a label set may have ("puffer jacket" too); names of JavaScript built-ins (constructor, __proto__)
     // reached price lookups.
-    if (field === "category" && (!CATEGORY_ID.test(raw) || raw in Object.prototype)) value = "";
+    // A category as a seller writes it: its id with capitals ("Hoodie"), or its name in the label set
+    // ("Doudoune", "Sac à dos", "Dress").
+    if (field === "category" && categories.length)
+      value =
+        wordOf(
+          raw,
+          categories,
+          Object.fromEntries(categories.map((c) => [c, (categoryNames[c] ?? []).map(foldWord)])),
+        ) ?? raw;
+    if (field === "category" && (!CATEGORY_ID.test(String(value)) || String(value) in Object.prototype))
+      value = "";
     if (field === "publish" || field === "excluded")
       value = raw === "true" ? true : raw === "false" ? false : raw;
     if (field === "color_ids")
@@ -1129,7 +1149,7 @@ function describeField(field: string, categories: string[] = []): string {
     case "color_ids":
       return "one or two Vinted colour ids, comma-separated (e.g. 5 or 5,12; null: those of color and color2)";
     case "category":
-      return `a garment type id of the label set (lower-case letters, digits, dashes and spaces, e.g. hoodie${categories.length ? `; one of ${categories.join(", ")}` : ""})`;
+      return `a garment type id of the label set (lower-case letters, digits, dashes and spaces, e.g. hoodie${categories.length ? `; one of ${categories.join(", ")}` : ""}) or its name (e.g. Doudoune, Dress)`;
     case "size":
       return `a size of 1 to ${SIZE_MAX} characters (e.g. M, 38, W30; one line, not only spaces, no control characters)`;
     case "brand":

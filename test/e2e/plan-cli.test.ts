@@ -163,6 +163,14 @@ describe("vbulk plan: the default plan", () => {
     assert.equal(fromFiles.code, 0, fromFiles.stderr);
     assert.deepEqual([fromFiles.plan.rules.condition, fromFiles.plan.rules.gender], ["bon", "homme"]);
 
+    // A category by the name the titles show, French or English.
+    const named = await plan(other, ["--set", "c1.category=Doudoune", "--set", "c2.category=Dress"]);
+    assert.equal(named.code, 0, named.stderr);
+    assert.deepEqual(
+      named.plan.items.slice(0, 2).map((i: { category: string }) => i.category),
+      ["puffer jacket", "robe"],
+    );
+
     const bad = await plan(other, ["--condition", "mint"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /in English: new-with-tags, new-without-tags, very-good, good, satisfactory/);
