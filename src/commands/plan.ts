@@ -13,6 +13,8 @@ import {
   CONDITIONS,
   DEPARTMENT_WORDS,
   DEPARTMENTS,
+  LANGUAGE_WORDS,
+  LANGUAGES,
   vocabulary,
 } from "../core/vocab.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
@@ -40,15 +42,7 @@ import {
 import { STATE_DIR } from "../sources/classify.js";
 import { type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
-import {
-  configFileLayer,
-  configFlag,
-  envOption,
-  flagLayer,
-  oneOf,
-  vbulkAs,
-  workingFolder,
-} from "./options.js";
+import { configFileLayer, configFlag, envOption, flagLayer, vbulkAs, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 interface RawPlanOptions {
@@ -141,7 +135,6 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
   command.action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
 }
 
-const PLAN = ConfigSchema.shape.plan.shape;
 /** Flags that set the plan's rules (each also read from its env var). */
 const PLAN_FLAGS = [
   configFlag(
@@ -192,7 +185,7 @@ const PLAN_FLAGS = [
     "--lang <lang>",
     "fr | en: template language",
     "VBULK_LANG",
-    oneOf(PLAN.lang.options),
+    vocabulary(LANGUAGES, LANGUAGE_WORDS, "fr or en"),
   ),
 ];
 

@@ -10,6 +10,7 @@ import {
   DEPARTMENT_WORDS,
   DEPARTMENTS,
   GROUPING_METHODS,
+  LANGUAGE_WORDS,
   LANGUAGES,
   vocabulary,
 } from "./vocab.js";
@@ -98,7 +99,7 @@ export const ConfigSchema = z.object({
         message: "a one-line brand of 1 to 100 characters (not only spaces, no control characters)",
       }),
     gender: vocabulary(DEPARTMENTS, DEPARTMENT_WORDS).nullable(),
-    lang: z.enum(LANGUAGES),
+    lang: vocabulary(LANGUAGES, LANGUAGE_WORDS),
     departmentMinScore: z.number().min(0).max(1),
   }),
   execute: z.object({

@@ -14,6 +14,11 @@ export const APPLIED_GROUPING_METHODS = ["sequence", "dbscan", "agglomerative"] 
 /** Languages of titles and descriptions (templates/<lang>/). */
 export const LANGUAGES = ["fr", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
+/** Other ways sellers name a language: « FR », French, français, anglais. */
+export const LANGUAGE_WORDS: Readonly<Record<Language, readonly string[]>> = {
+  fr: ["french", "francais"],
+  en: ["english", "anglais"],
+};
 
 /** Vinted's item conditions, in the order the upload form lists them. */
 export const CONDITIONS = [

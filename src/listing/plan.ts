@@ -14,6 +14,7 @@ import {
   CONDITION_WORDS,
   DEPARTMENT_WORDS,
   foldWord,
+  LANGUAGE_WORDS,
   LANGUAGES,
   vocabulary,
   wordOf,
@@ -161,7 +162,7 @@ export const PlanRulesSchema = strictKeys({
   condition: vocabulary(CONDITIONS, CONDITION_WORDS),
   brand: listingString(1, 100),
   gender: vocabulary(GENDERS, DEPARTMENT_WORDS).nullable(),
-  lang: z.enum(LANGUAGES),
+  lang: vocabulary(LANGUAGES, LANGUAGE_WORDS),
   /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
    *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
   given: z.array(z.enum(RULE_KEYS)).optional(),

@@ -143,14 +143,15 @@ describe("vbulk plan: the default plan", () => {
     assert.equal(p.items[0].vinted.catalog_id, 196, "a leaf id from ../shared/vinted.md");
   });
 
-  it("takes a condition and a department as a seller writes them, from a flag, the env or a config file", async () => {
-    // Before: `--condition good` and `--gender women` ended in « Expected one of neuf-avec-etiquette, … » (exit 2):
+  it("takes a condition, a department and a language as a seller writes them, from a flag, the env or a config file", async () => {
+    // Before: `--condition good`, `--gender women` and `--lang EN` ended in « Expected one of … » (exit 2):
     // a seller on an English site had to learn the French ids. plan.json keeps the ids.
     const dir = await three();
-    const r = await plan(dir, ["--lang", "en", "--condition", "Very good", "--gender", "women"]);
+    const r = await plan(dir, ["--lang", "EN", "--condition", "Very good", "--gender", "women"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.plan.rules.condition, "tres-bon");
     assert.equal(r.plan.rules.gender, "femme");
+    assert.equal(r.plan.rules.lang, "en");
     assert.equal(r.plan.items[0].title, "Black hoodie (very good condition)");
     assert.equal(r.plan.items[0].vinted.catalog_path[0], "Femmes");
     const saved = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
