@@ -2,9 +2,10 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { VbulkError } from "../core/errors.js";
-import { printable } from "../core/text.js";
+import { localDateTime, printable } from "../core/text.js";
 import { outFolderOf } from "../store/out-folders.js";
 import { readStatus, type Status } from "../store/status.js";
+import { formatDuration } from "../vinted/pacing.js";
 import { workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
@@ -57,9 +58,7 @@ function printStatus(io: Io, s: Status): void {
     s.state
   ](s.state);
   io.out(`${s.command}: ${state}${s.state === "running" ? ` (${s.stage}, pid ${s.pid})` : ""}`);
-  io.out(
-    `  started ${s.started_at}, updated ${s.updated_at}${s.finished_at ? `, finished ${s.finished_at}` : ""}`,
-  );
+  io.out(`  ${timesLine(s, Date.now())}`);
   const phase = s.state === "running" || s.state === "interrupted" ? phaseLine(s) : null;
   if (phase) io.out(`  ${s.state === "interrupted" ? "stopped while " : ""}${phase}`);
   if (s.command === "ingest") {
@@ -76,6 +75,24 @@ function printStatus(io: Io, s: Status): void {
   if (s.message) io.out(`  ${s.message}`);
   if (s.state === "interrupted")
     io.out(c.dim("  the process is gone; run the same command again to resume (cached work is reused)."));
+}
+
+/**
+ * When the run started, and how long ago its last news or its end was, in the seller's clock ("started 2026-11-29
+ * 10:47:31 (2 min ago), updated 3 s ago"; "finished after 1 min 52 s"). `--json` keeps the files' ISO times.
+ */
+function timesLine(s: Status, now: number): string {
+  const started = Date.parse(s.started_at);
+  const updated = Date.parse(s.updated_at);
+  const ago = (t: number) => `${formatDuration(Math.max(0, now - t))} ago`;
+  const recent = (t: number) => now - t < 48 * 3600_000;
+  const start = `started ${localDateTime(started)}`;
+  if (s.finished_at) {
+    const finished = Date.parse(s.finished_at);
+    return `${start}, finished after ${formatDuration(Math.max(0, finished - started))}${recent(finished) ? ` (${ago(finished)})` : ` (${localDateTime(finished)})`}`;
+  }
+  if (s.state === "running") return `${start} (${ago(started)}), updated ${ago(updated)}`;
+  return `${start}, last news ${localDateTime(updated)}${recent(updated) ? ` (${ago(updated)})` : ""}`;
 }
 
 /** What the run was doing when it wrote the file, for the stages slow enough to need it (null otherwise). */

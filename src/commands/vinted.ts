@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
-import { shellWord } from "../core/text.js";
+import { localDateTime, shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
@@ -392,7 +392,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       if (!raw.ignorePause)
         throw new VbulkError(
           "CHALLENGE",
-          `Every write is paused until ${new Date(pause.until).toLocaleString()} (${pause.reason})`,
+          `Every write is paused until ${localDateTime(pause.until)} (${pause.reason})`,
           {
             hint: "Wait for it to end. If Vinted asked for something (captcha, verification), do it in your browser first; then you may pass --ignore-pause to lift the pause.",
           },
@@ -400,9 +400,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       // Saved with the run's pacing once it begins on Vinted: a run refused before (no browser, "no" at the
       // question) leaves the pause, and pacing.json, as they were.
       budget.clearPause();
-      io.err(
-        io.c.yellow(`Pause lifted (--ignore-pause): it was until ${new Date(pause.until).toLocaleString()}.`),
-      );
+      io.err(io.c.yellow(`Pause lifted (--ignore-pause): it was until ${localDateTime(pause.until)}.`));
     }
 
     // What will happen, before anything is sent.
@@ -543,7 +541,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         signal: controller.signal,
         onStarted: () => progress.begin(),
         onPaused: (until) =>
-          io.err(`${io.c.yellow("stopped:")} every write is paused until ${new Date(until).toISOString()}`),
+          io.err(`${io.c.yellow("stopped:")} every write is paused until ${localDateTime(until)}`),
         ...(raw.setPublishTrue
           ? {
               onReady: async () => {
@@ -588,7 +586,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     const paused = budget.pause();
     await progress.finish(
       controller.signal.aborted ? "interrupted" : complete ? "done" : "partial",
-      paused ? redact(`writes paused until ${new Date(paused.until).toISOString()}: ${paused.reason}`) : null,
+      paused ? redact(`writes paused until ${localDateTime(paused.until)}: ${paused.reason}`) : null,
     );
     if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
     else printResults(io, results, publishing);

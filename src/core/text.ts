@@ -102,3 +102,14 @@ export function nearest(
   }
   return best;
 }
+
+/**
+ * A moment as the seller's clock shows it: "2026-11-29 10:47:31", local time (the TZ of the machine the command
+ * runs on). Files keep ISO UTC; what a person reads is in their own time, not UTC with milliseconds.
+ */
+export function localDateTime(ms: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return "an unknown time";
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}

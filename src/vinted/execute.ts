@@ -7,7 +7,7 @@ import { hasBrand } from "../core/brand.js";
 import type { Config } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
-import { shellWord, vbulkAs } from "../core/text.js";
+import { localDateTime, shellWord, vbulkAs } from "../core/text.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import type { Plan, PlanItem } from "../listing/plan.js";
 import { CatalogPhotos } from "../review/security.js";
@@ -321,7 +321,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       const slot = budget.nextWrite(spacing, publish);
       const wait = slot.at - now();
       if (wait <= 0) break;
-      if (slot.why === "pause") throw new Stop(`writes are paused until ${new Date(slot.at).toISOString()}`);
+      if (slot.why === "pause") throw new Stop(`writes are paused until ${localDateTime(slot.at)}`);
       if (wait > config.maxWaitMinutes * 60_000)
         throw new Stop(
           `the ${slot.why} is spent: the next write is possible at ${new Date(slot.at).toLocaleString()}`,
@@ -691,11 +691,11 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       r.state = "needs_manual";
       const p = budget.pauseFor("challenge", message);
       // What to do, said when it happens (the next run used to be the first to say it).
-      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then ${leaveAlone(item.cluster_id, dir)}; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
+      stop = `${message}: every write is paused until ${localDateTime(p.until)}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then ${leaveAlone(item.cluster_id, dir)}; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
     } else if (err instanceof RateLimitError) {
       const asked = err.retryAfterSeconds;
       const p = budget.pauseFor("rate_limit", message, asked);
-      stop = `${message}: every write is paused until ${new Date(p.until).toISOString()}${p.capped ? ` (Vinted asked for ${asked} s; capped at ${config.maxPauseMinutes} min)` : ""}`;
+      stop = `${message}: every write is paused until ${localDateTime(p.until)}${p.capped ? ` (Vinted asked for ${asked} s; capped at ${config.maxPauseMinutes} min)` : ""}`;
       r.state = "failed";
     } else if (err instanceof SessionExpiredError) {
       stop = `${message}: run \`vbulk login\`, then execute again`;

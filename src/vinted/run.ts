@@ -1,6 +1,7 @@
 import type { Config } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
+import { localDateTime } from "../core/text.js";
 import type { Plan } from "../listing/plan.js";
 import { StatusWriter } from "../store/status.js";
 import { VintedTab } from "./adapter.js";
@@ -226,7 +227,7 @@ export class ExecuteProgress {
       return null;
     }
     if (ev.type === "wait") {
-      const text = `${ev.id}: waiting ${formatDuration(ev.until - Date.now())} for the ${ev.why} (next write at ${new Date(ev.until).toLocaleTimeString()})`;
+      const text = `${ev.id}: waiting ${formatDuration(ev.until - Date.now())} for the ${ev.why} (next write at ${localDateTime(ev.until).slice(11)})`;
       status.update({ message: text });
       return text;
     }

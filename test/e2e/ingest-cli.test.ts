@@ -507,6 +507,41 @@ describe("vbulk status", () => {
     assert.match(r.stderr, /ran with --out OTHER.*`vbulk status OTHER`/);
   });
 
+  it("says when a run started and ended in the seller's clock, not in UTC with milliseconds", async () => {
+    // Before: "started 2026-11-24T14:47:31.606Z, updated …, finished …": UTC, an hour off for a seller in Paris,
+    // and the run's length left to work out by hand.
+    const dir = await tempDir();
+    await mkdir(join(dir, ".vbulk"));
+    const end = Date.now() - 3600_000;
+    const start = end - 112_000;
+    await writeFile(
+      join(dir, ".vbulk", "status.json"),
+      JSON.stringify({
+        schemaVersion: 1,
+        command: "ingest",
+        pid: 1,
+        state: "done",
+        stage: "write",
+        started_at: new Date(start).toISOString(),
+        updated_at: new Date(end).toISOString(),
+        finished_at: new Date(end).toISOString(),
+        counts: { files: 150, done: 150, queued: 0 },
+        message: null,
+      }),
+    );
+    const r = await runCli(["status", dir], { env: testEnv({ TZ: "Asia/Tokyo" }) });
+    assert.equal(r.code, 0, r.stderr);
+    const tokyo = new Date(start + 9 * 3600_000).toISOString().replace("T", " ").slice(0, 19);
+    assert.match(
+      r.stdout,
+      new RegExp(`^  started ${tokyo}, finished after 2 min \\(1 h 00 min ago\\)$`, "m"),
+    );
+    assert.doesNotMatch(r.stdout, /\d{2}T\d{2}|\.\d{3}Z/);
+    // --json keeps the file's ISO times, for scripts.
+    const json = await runCli(["status", dir, "--json"], { env: testEnv({ TZ: "Asia/Tokyo" }) });
+    assert.equal(JSON.parse(json.stdout).started_at, new Date(start).toISOString());
+  });
+
   it("a run killed with the machine is interrupted even once its pid is another live process's", async (t) => {
     // Before: any live process with that pid (after a reboot pids start again) kept the old run "running" for ever.
     if (!existsSync("/proc/self/stat")) return t.skip("needs Linux's /proc");
@@ -528,9 +563,10 @@ describe("vbulk status", () => {
         message: null,
       }),
     );
-    const r = await runCli(["status", dir]);
+    const r = await runCli(["status", dir], { env: testEnv({ TZ: "Europe/Paris" }) });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^ingest: interrupted$/m);
+    assert.match(r.stdout, /^ {2}started 2020-01-05 11:00:00, last news 2020-01-05 11:00:00$/m);
     assert.match(r.stdout, /the process is gone; run the same command again/);
   });
 
