@@ -50,7 +50,7 @@ describe("parseSet (vbulk plan --set, the review page's edits): invalid values",
   it("takes none for no department or no second colour, as --gender none does (audit-clip 13)", () => {
     // Before: `--gender none` was taken and `--set c1.gender=none` refused ("Expected one of femme, homme (or null)").
     for (const field of ["gender", "color2"] as const)
-      for (const v of ["none", "null", ""])
+      for (const v of ["none", "None", "null", ""])
         assert.equal(parseSet([`c1.${field}=${v}`], ids).get("c1")?.[field], null);
     assert.equal(parseSet(["c1.gender=femme"], ids).get("c1")?.gender, "femme");
     refused("c1.gender=kids", /Expected one of femme, homme \(or none; in English: women, men\)/);

@@ -1084,7 +1084,7 @@ export function parseSet(
     )
       value = null;
     // "none" as `--gender none` says it (not for size: a seller may write any size).
-    if ((field === "gender" || field === "color2") && raw === "none") value = null;
+    if ((field === "gender" || field === "color2") && raw.trim().toLowerCase() === "none") value = null;
     const r = schema.safeParse(value);
     const badCategory = field === "category" && categories.length > 0 && !categories.includes(String(value));
     if (!r.success || badCategory) {
