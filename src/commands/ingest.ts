@@ -4,7 +4,7 @@ import { z } from "zod";
 import { offlineMode, resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { plural, printable, shellWord } from "../core/text.js";
-import { GROUPING_METHODS } from "../core/vocab.js";
+import { GROUPING_METHODS, vocabulary } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
 import { checkModelDir, featureOnly, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
@@ -18,7 +18,6 @@ import {
   decimal,
   envOption,
   flagLayer,
-  oneOf,
   parseFlag,
   vbulkAs,
   wholeNumber,
@@ -89,7 +88,7 @@ const INGEST_FLAGS = [
     "--grouping <method>",
     "auto | sequence | dbscan | agglomerative (default auto)",
     "VBULK_GROUPING",
-    oneOf(GROUPING_METHODS),
+    vocabulary(GROUPING_METHODS, {}, `one of ${GROUPING_METHODS.join(", ")}`),
   ),
   configFlag(
     "grouping",

@@ -84,12 +84,6 @@ export function flagLayer(specs: ConfigFlag[], raw: object): ConfigOverrides {
   return layer;
 }
 
-/** A zod enum whose error reads "one of a, b, c". */
-export const oneOf = (values: readonly string[]) =>
-  z.enum(values as [string, ...string[]], {
-    message: values.length === 2 ? `${values[0]} or ${values[1]}` : `one of ${values.join(", ")}`,
-  });
-
 /** The config file named by --config / VBULK_CONFIG, or nothing. */
 export async function configFileLayer(path: string | undefined): Promise<ConfigOverrides> {
   return path ? loadConfigFile(path) : {};

@@ -43,7 +43,7 @@ export const ConfigSchema = z.object({
     colorwayMinCells: int(1, 64),
   }),
   grouping: z.object({
-    method: z.enum(GROUPING_METHODS),
+    method: vocabulary(GROUPING_METHODS),
     eps: z.number().gt(0).max(2),
     minSamples: int(1, 100),
     linkageCut: z.number().gt(0).max(2),

@@ -261,6 +261,16 @@ describe("vbulk ingest: a ZIP with no photo says what it holds instead (audit-in
   }
 });
 
+describe("vbulk ingest: flags as sellers type them", () => {
+  it("--grouping Sequence is sequence (before: refused, exit 2, for a capital)", async () => {
+    const dir = await copyFixture("grouping");
+    const r = await runCli(["ingest", dir, "--grouping", "Sequence", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.equal(catalog.grouping.method, "sequence");
+  });
+});
+
 describe("vbulk ingest: bad commands change nothing", () => {
   for (const [args, env, pattern] of [
     [
