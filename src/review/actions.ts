@@ -275,7 +275,15 @@ export async function currentPlan(dir: string): Promise<Plan | null> {
   return readPlan(dir);
 }
 
-/** The articles that would go public, and the exact phrase the seller must type to confirm. */
+/**
+ * The phrases that confirm publishing `n` articles: the page asks for the one of its language (« publier N » in
+ * French, "publish N" in English), and either is taken, since a seller may switch language after reading it.
+ */
+export function confirmationPhrases(n: number): { fr: string; en: string } {
+  return { fr: `publier ${n}`, en: `publish ${n}` };
+}
+
+/** The articles that would go public, and the exact phrase the seller must type to confirm (the French one). */
 export function publishPreview(plan: Plan): {
   items: { id: string; title: string; price: number; photos: string[] }[];
   phrase: string;
@@ -284,11 +292,11 @@ export function publishPreview(plan: Plan): {
   const items = plan.items
     .filter((i) => !i.excluded && i.publish && hasBrand(i.brand))
     .map((i) => ({ id: i.cluster_id, title: i.title, price: i.price, photos: i.photos }));
-  return { items, phrase: `publier ${items.length}` };
+  return { items, phrase: confirmationPhrases(items.length).fr };
 }
 
 /**
- * Throws BAD_USAGE unless the typed confirmation matches the phrase and `shown` (the list the page showed the
+ * Throws BAD_USAGE unless the typed confirmation is one of the phrases (either language) and `shown` (the list the page showed the
  * seller when they typed it) is exactly what would go public now: a plan changed meanwhile (a terminal, another
  * tab) would otherwise publish articles nobody was shown under a count that still matches. Nothing is sent then.
  */
@@ -297,18 +305,20 @@ export function checkConfirmation(
   typed: string | undefined,
   shown: ReturnType<typeof publishPreview>["items"],
 ): void {
-  const { items, phrase } = publishPreview(plan);
+  const { items } = publishPreview(plan);
+  const { fr, en } = confirmationPhrases(items.length);
   if (JSON.stringify(shown) !== JSON.stringify(items))
     throw new VbulkError(
       "BAD_USAGE",
       `Expected to publish the ${shown.length} articles the page listed but plan.json now marks ${items.map((i) => i.id).join(", ") || "none"} to publish, or their titles, prices or photos changed: nothing was sent`,
       { hint: "Reload the page, read the list again, and type the confirmation it shows." },
     );
-  if (items.length && (typed ?? "").trim().toLowerCase() !== phrase)
+  const said = (typed ?? "").trim().toLowerCase();
+  if (items.length && said !== fr && said !== en)
     throw new VbulkError(
       "BAD_USAGE",
-      `Expected the typed confirmation "${phrase}" to publish ${items.length} articles but received ${JSON.stringify(typed ?? "")}: nothing was sent`,
-      { hint: `Type ${phrase} in the confirmation box, or leave the switch off to make drafts only.` },
+      `Expected the typed confirmation "${fr}" or "${en}" to publish ${items.length} articles but received ${JSON.stringify(typed ?? "")}: nothing was sent`,
+      { hint: `Type ${en} (or ${fr}) in the confirmation box, or leave the switch off to make drafts only.` },
     );
 }
 

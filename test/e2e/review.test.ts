@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { copyFile, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
@@ -1594,6 +1594,118 @@ describe("vbulk review: « Créer les brouillons » with nothing ready, or a pla
       assert.doesNotMatch(stale, /Expected|vbulk plan/);
     } finally {
       await browser.close();
+      await stop(review);
+    }
+  });
+});
+
+describe("vbulk review: publishing from the page, and a run Vinted stopped", {
+  skip,
+  concurrency: false,
+}, () => {
+  const replica = new VintedReplica();
+  let browser: Browser;
+
+  before(async () => {
+    await replica.start();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await replica.stop();
+  });
+
+  /**
+   * A seller with a Vinted session (their own config folder, so a pause one test starts stays there) and a folder of
+   * three articles ready to list (c1 hoodie, c2 t-shirt, c3 jeans, each with its brand and size), `publish` marked
+   * to publish; its review is started.
+   */
+  async function seller(publish = "none", extra: Record<string, string> = {}) {
+    replica.reset();
+    const configDir = await tempDir("vbulk-review-seller-");
+    const configFile = join(configDir, "vbulk.json");
+    await writeFile(configFile, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 15000 } }));
+    await saveSession(
+      { cookies: replica.cookies(), origins: [] },
+      { ...process.env, VBULK_CONFIG_DIR: configDir },
+    );
+    const env = testEnv({
+      VBULK_VINTED_URL: replica.url,
+      VBULK_VINTED_CURRENCY: "EUR",
+      VBULK_CONFIG_DIR: configDir,
+      VBULK_CONFIG: configFile,
+      VBULK_HEADLESS: "1",
+      ...(browserPath ? { VBULK_CHROMIUM_PATH: browserPath } : {}),
+      ...extra,
+    });
+    const dir = await tempDir("vbulk-review-publish-");
+    const src = join(FIXTURES, "grouping");
+    for (const f of (await readdir(src)).filter((x) => x.endsWith(".jpg")).slice(0, 7))
+      await copyFile(join(src, f), join(dir, f));
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+      ],
+      dir,
+    );
+    const sets = [
+      "c1.size=M",
+      "c2.size=S",
+      "c3.size=W32",
+      "c1.brand=Nike",
+      "c2.brand=adidas",
+      "c3.brand=Levi's",
+    ];
+    const r = await runCli(
+      ["plan", dir, "--gender", "femme", ...sets.flatMap((s) => ["--set", s]), "--publish", publish],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    return { dir, env, configDir, review: await startReview(dir, env) };
+  }
+
+  it("the English page asks for « publish N » to publish, and publishing with it goes through", async () => {
+    // Before: the English page said "To confirm, type: publier 1", a French phrase on an English page.
+    const { review } = await seller("c1");
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${review.url}&lang=en`);
+      await page.getByRole("switch").check();
+      const list = page.locator(".public");
+      await list.getByText("These articles will be PUBLISHED").waitFor();
+      assert.match((await list.textContent()) ?? "", /To confirm, type: publish 1/);
+      assert.doesNotMatch((await list.textContent()) ?? "", /publier/);
+      await page.getByLabel("Confirmation").fill("publish 1");
+      await page.getByRole("button", { name: "Create the drafts" }).click();
+      await page
+        .locator(".activity")
+        .getByText(/c1: published/)
+        .waitFor({ timeout: 60_000 });
+      const published = [...replica.items.values()].filter((i) => !i.is_draft);
+      assert.equal(published.length, 1, "c1 went public");
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("the French page asks for « publier N », and the server takes either phrase", async () => {
+    const { review } = await seller("c1");
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("switch").check();
+      assert.match((await page.locator(".public").textContent()) ?? "", /Pour confirmer, tapez : publier 1/);
+      // A seller who switched language after reading the phrase types the other one: both say the same.
+      await page.getByLabel("Confirmation").fill("publish 1");
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      await page
+        .locator(".activity")
+        .getByText(/c1: publié/)
+        .waitFor({ timeout: 60_000 });
+    } finally {
       await stop(review);
     }
   });

@@ -1093,7 +1093,8 @@ function actions(): HTMLElement {
   const noBrand = marked.filter((i) => !hasBrand(i.brand));
   // The built-in description's example text (a city, a studio's hashtag) would go public as the seller's words.
   const example = publishing.filter((i) => carriesExampleText(i.description));
-  const phrase = `publier ${publishing.length}`;
+  // The phrase in the page's language (the server takes either: a seller may switch language after reading it).
+  const phrase = `${lang === "fr" ? "publier" : "publish"} ${publishing.length}`;
   return h(
     "section",
     { class: "actions", "aria-label": t(lang, "drafts") },
