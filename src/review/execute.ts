@@ -41,6 +41,13 @@ export interface ExecuteJob {
     /** Nothing needed a write (every article drafted as the plan says, published, not ready or needs_manual): no
      * browser was opened, and `results` says each article as a run would. */
     idle: boolean;
+    /** Why the run stopped before its end (a captcha, a rate limit, a lost session…), or null: the page says it, and
+     * what to do, in its words when Vinted's refusal paused every write (`pause`, its end as an ISO time). */
+    stopped: {
+      reason: string;
+      left: string[];
+      pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+    } | null;
   };
 }
 
@@ -79,6 +86,7 @@ export async function startExecute(
       code: null,
       finished_at: new Date().toISOString(),
       idle: true,
+      stopped: null,
     };
     return { running: false, snapshot: () => ({ ...done, publish: opts.publish }) };
   }
@@ -108,6 +116,7 @@ export async function startExecute(
       hint: null as string | null,
       code: null as string | null,
       finished_at: null as string | null,
+      stopped: null as ReturnType<ExecuteJob["snapshot"]>["stopped"],
     };
     const job: ExecuteJob = {
       get running() {
@@ -122,6 +131,12 @@ export async function startExecute(
         const onEvent = (e: ExecuteEvent) => {
           const line = progress.record(e);
           if (line) state.events.push(line);
+          if (e.type === "stopped")
+            state.stopped = {
+              reason: redact(e.reason),
+              left: e.left,
+              pause: e.pause ? { ...e.pause, until: new Date(e.pause.until).toISOString() } : null,
+            };
         };
         const results = await executeInBrowser({
           dir,

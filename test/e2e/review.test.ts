@@ -1709,4 +1709,51 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await stop(review);
     }
   });
+
+  it("a captcha in the middle of a run: that article is left to finish by hand, the others not sent, and what to do", async () => {
+    // Before: « c1: échec : Vinted answered with a security challenge… », « c2: échec : not_reached » (read as
+    // two more failures), and neither why the run stopped nor what to do.
+    const { review } = await seller();
+    try {
+      replica.switches.captchaOnWrite = 4; // c1's 3 photos, then its draft
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const activity = page.locator(".activity");
+      await activity.getByText(/^Terminé/).waitFor({ timeout: 60_000 });
+      await activity.locator("li").nth(2).waitFor();
+      const rows = await activity.locator("li").allTextContents();
+      assert.deepEqual(rows, [
+        "c1: à finir à la main sur Vinted",
+        "c2: pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+        "c3: pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+      ]);
+      const stopped = activity.locator(".stopped");
+      await stopped.waitFor();
+      const said = (await stopped.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Envoi arrêté : Vinted a demandé une vérification de sécurité \(captcha\) pour c1\./,
+      );
+      assert.match(
+        said,
+        /Que faire : ouvrez Vinted dans votre navigateur .* finissez c1 à la main .* « Exclure »/,
+      );
+      assert.doesNotMatch(said, /échec|not_reached|needs_manual|Expected/);
+      assert.equal(replica.writes().length, 4, "nothing sent after the challenge");
+
+      await page.goto(`${review.url}&lang=en`);
+      await activity.locator("li").nth(2).waitFor();
+      assert.deepEqual(await activity.locator("li").allTextContents(), [
+        "c1: to finish by hand on Vinted",
+        "c2: not sent: the run stopped before this article; it goes with the next “Create the drafts”",
+        "c3: not sent: the run stopped before this article; it goes with the next “Create the drafts”",
+      ]);
+      const en = (await stopped.textContent()) ?? "";
+      assert.match(en, /^Run stopped: Vinted asked for a security check \(captcha\) on c1\./);
+      assert.match(en, /What to do: open Vinted in your browser .* finish c1 by hand .* “Exclude”/);
+    } finally {
+      await stop(review);
+    }
+  });
 });

@@ -98,6 +98,12 @@ interface Activity {
     finished_at: string | null;
     /** Nothing needed a write: no browser was opened. */
     idle?: boolean;
+    /** Why the run stopped before its end; `pause` when Vinted's refusal paused every write. */
+    stopped?: {
+      reason: string;
+      left: string[];
+      pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+    } | null;
   } | null;
   ingest: {
     running: boolean;
@@ -1257,6 +1263,7 @@ function activityView(): HTMLElement | null {
           { class: "error" },
         )
       : null,
+    job?.stopped ? noticeView(stoppedNotice(job.stopped), { class: "warn stopped" }) : null,
     job?.idle
       ? h(
           "p",
@@ -1293,7 +1300,12 @@ function activityView(): HTMLElement | null {
                     )
                   : r.state === "skipped"
                     ? t(lang, "skipped", { e: notReadyReasons(r.error ?? "") })
-                    : t(lang, "failed", { e: r.error ?? r.state }),
+                    : // Neither is a failure: one is the seller's to finish on Vinted, the other waits for the next run.
+                      r.state === "needs_manual"
+                      ? t(lang, "manual")
+                      : r.state === "not_reached"
+                        ? t(lang, "notReached")
+                        : t(lang, "failed", { e: r.error ?? r.state }),
             ),
           ),
         )
@@ -1301,6 +1313,19 @@ function activityView(): HTMLElement | null {
         ? h("pre", {}, job.events.slice(-8).join("\n"))
         : null,
   );
+}
+
+/**
+ * Why a run stopped, and what to do: in the page's words when Vinted's refusal paused every write (a captcha, its rate
+ * limit), the pause's end in the seller's own clock; any other stop as the server said it.
+ */
+function stoppedNotice(stopped: NonNullable<NonNullable<Activity["job"]>["stopped"]>): Notice {
+  const p = stopped.pause;
+  if (!p) return { text: t(lang, "stopped", { e: stopped.reason }) };
+  const vars = { id: p.id, at: new Date(p.until).toLocaleString(lang) };
+  return p.kind === "challenge"
+    ? { text: t(lang, "stoppedChallenge", vars), hint: t(lang, "stoppedChallengeHint", vars) }
+    : { text: t(lang, "stoppedRateLimit", vars), hint: t(lang, "stoppedRateLimitHint", vars) };
 }
 
 /** What a run with nothing to send found, by kind: « 2 articles déjà en brouillon comme le plan le dit ; 1 publié ». */

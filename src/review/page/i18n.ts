@@ -165,6 +165,18 @@ const FR = {
   published: "publié {u}",
   failed: "échec : {e}",
   skipped: "pas envoyé (pas prêt) : {e}",
+  manual: "à finir à la main sur Vinted",
+  notReached:
+    "pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+  stopped: "Envoi arrêté : {e}",
+  stoppedChallenge:
+    "Envoi arrêté : Vinted a demandé une vérification de sécurité (captcha) pour {id}. Plus rien n'est envoyé jusqu'au {at}.",
+  stoppedChallengeHint:
+    "ouvrez Vinted dans votre navigateur et faites ce qu'il demande ; finissez {id} à la main sur Vinted, puis cochez « Exclure » dans son annonce ici et enregistrez, pour que vbulk le laisse de côté. Les articles pas envoyés partiront au prochain « Créer les brouillons », une fois la pause finie.",
+  stoppedRateLimit:
+    "Envoi arrêté : Vinted a demandé de ralentir (trop d'envois) à {id}. Plus rien n'est envoyé jusqu'au {at}.",
+  stoppedRateLimitHint:
+    "attendez la fin de la pause, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
   dropHere: "Déposez ici pour déplacer la photo",
   keyboardHelp:
     "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
@@ -334,6 +346,17 @@ const EN: Record<Key, string> = {
   published: "published {u}",
   failed: "failed: {e}",
   skipped: "not sent (not ready): {e}",
+  manual: "to finish by hand on Vinted",
+  notReached: "not sent: the run stopped before this article; it goes with the next “Create the drafts”",
+  stopped: "Run stopped: {e}",
+  stoppedChallenge:
+    "Run stopped: Vinted asked for a security check (captcha) on {id}. Nothing more is sent until {at}.",
+  stoppedChallengeHint:
+    "open Vinted in your browser and do what it asks; finish {id} by hand on Vinted, then tick “Exclude” in its listing here and save, so vbulk leaves it alone. The articles not sent go with the next “Create the drafts”, once the pause is over.",
+  stoppedRateLimit:
+    "Run stopped: Vinted asked to slow down (too many writes) at {id}. Nothing more is sent until {at}.",
+  stoppedRateLimitHint:
+    "wait for the pause to end, then click “Create the drafts” again: the run picks up where it stopped.",
   dropHere: "Drop here to move the photo",
   keyboardHelp:
     "Keyboard: Tab from photo to photo, Space to select, Enter to enlarge, then the selection's actions.",
