@@ -105,6 +105,8 @@ export async function startExecute(
         `Every write is paused until ${new Date(pause.until).toLocaleString()} (${redact(pause.reason)}): nothing was sent`,
         {
           hint: "Wait for it to end (vbulk status). If Vinted asked for something, do it in your browser first; `vbulk execute --ignore-pause` lifts the pause.",
+          // Its end as data: the page says it in the seller's own clock (this one is the server's).
+          context: { pause: { until: new Date(pause.until).toISOString() } },
         },
       );
     const items = selectItems(plan);

@@ -251,6 +251,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         ...(err instanceof VbulkError && err.code === "CONFLICT" ? { conflicts: err.context.conflicts } : {}),
         // Why a save was refused, as data (refusals.ts): the page says it in its language, on its own fields.
         ...(err instanceof VbulkError && err.context.refusal ? { refusal: err.context.refusal } : {}),
+        // The pause that refused an execute, its end as an ISO time: the page says it in the seller's clock.
+        ...(err instanceof VbulkError && err.context.pause ? { pause: err.context.pause } : {}),
         // The articles a plan out of date names (execute refuses it): the page says it in its words.
         ...(err instanceof VbulkError && Array.isArray(err.context.stale)
           ? { stale: err.context.stale }

@@ -1756,4 +1756,41 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await stop(review);
     }
   });
+
+  it("the end of a pause is said in the seller's own clock, not the server's or UTC", async () => {
+    // Before: « Every write is paused until 29/11/2026 02:35:00 » in the server's clock (UTC here) for a seller in
+    // India, and the stop of a run as an ISO time (« 2026-11-29T02:35:00.000Z »).
+    const { review, configDir } = await seller("none", { TZ: "UTC" });
+    try {
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      await writeFile(
+        join(configDir, "pacing.json"),
+        JSON.stringify({
+          schemaVersion: 1,
+          writes: [],
+          publishes: [],
+          pause: { until, reason: "captcha (DataDome)", kind: "challenge" },
+          refusals: { date: until.slice(0, 10), count: 1 },
+        }),
+      );
+      const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
+      const page = await context.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const message = page.locator("p.message");
+      await message.waitFor();
+      const said = (await message.textContent()) ?? "";
+      const clock = (timeZone: string) =>
+        new Date(until).toLocaleTimeString("fr", { timeZone, hour: "2-digit", minute: "2-digit" });
+      assert.ok(
+        said.includes(clock("Asia/Kolkata")),
+        `${said} says ${clock("Asia/Kolkata")}, Kolkata's time`,
+      );
+      assert.ok(!said.includes(clock("UTC")), `${said} does not say the server's ${clock("UTC")}`);
+      assert.doesNotMatch(said, /\dT\d|Z\b/);
+      await context.close();
+    } finally {
+      await stop(review);
+    }
+  });
 });

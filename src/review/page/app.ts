@@ -167,6 +167,8 @@ class ApiError extends Error {
     readonly refusal: SaveRefusal | null = null,
     /** Articles a plan out of date names (execute refused it). */
     readonly stale: string[] = [],
+    /** The pause every write is under (execute refused to start), its end as an ISO time. */
+    readonly pause: { until: string } | null = null,
   ) {
     super(message);
   }
@@ -189,8 +191,21 @@ function notice(err: unknown): () => Notice {
     const ids = err.stale;
     return () => ({ text: tn(lang, "planStaleRefused", ids.length, { ids: ids.join(", ") }) });
   }
+  // A pause's end in the seller's own clock and the page's words (the server's message says it in its clock).
+  if (err instanceof ApiError && err.pause) {
+    const at = err.pause.until;
+    return () => ({
+      text: t(lang, "pausedRefused", { at: localTime(at) }),
+      hint: t(lang, "pausedRefusedHint"),
+    });
+  }
   const fixed = { text: (err as Error).message, hint: err instanceof ApiError ? err.hint : null };
   return () => fixed;
+}
+
+/** A moment (an ISO time) in the seller's own clock, as the page's language writes it: « 29/11/2026 08:05:12 ». */
+function localTime(iso: string): string {
+  return new Date(iso).toLocaleString(lang);
 }
 
 /** An error or message with its "what to do" line under it. */
@@ -213,6 +228,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
     conflicts?: ApiError["conflicts"];
     refusal?: SaveRefusal;
     stale?: string[];
+    pause?: { until: string };
   };
   try {
     res = await fetch(path, {
@@ -241,6 +257,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       data.conflicts ?? [],
       data.refusal ?? null,
       data.stale ?? [],
+      data.pause ?? null,
     );
   return data;
 }
@@ -1322,7 +1339,7 @@ function activityView(): HTMLElement | null {
 function stoppedNotice(stopped: NonNullable<NonNullable<Activity["job"]>["stopped"]>): Notice {
   const p = stopped.pause;
   if (!p) return { text: t(lang, "stopped", { e: stopped.reason }) };
-  const vars = { id: p.id, at: new Date(p.until).toLocaleString(lang) };
+  const vars = { id: p.id, at: localTime(p.until) };
   return p.kind === "challenge"
     ? { text: t(lang, "stoppedChallenge", vars), hint: t(lang, "stoppedChallengeHint", vars) }
     : { text: t(lang, "stoppedRateLimit", vars), hint: t(lang, "stoppedRateLimitHint", vars) };

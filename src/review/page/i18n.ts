@@ -165,6 +165,9 @@ const FR = {
   published: "publié {u}",
   failed: "échec : {e}",
   skipped: "pas envoyé (pas prêt) : {e}",
+  pausedRefused: "Rien n'a été envoyé : les envois vers Vinted sont en pause jusqu'au {at}.",
+  pausedRefusedHint:
+    "attendez la fin de la pause, puis cliquez à nouveau « Créer les brouillons ». Si Vinted vous a demandé quelque chose, faites-le d'abord dans votre navigateur.",
   manual: "à finir à la main sur Vinted",
   notReached:
     "pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
@@ -346,6 +349,9 @@ const EN: Record<Key, string> = {
   published: "published {u}",
   failed: "failed: {e}",
   skipped: "not sent (not ready): {e}",
+  pausedRefused: "Nothing was sent: writes to Vinted are paused until {at}.",
+  pausedRefusedHint:
+    "wait for the pause to end, then click “Create the drafts” again. If Vinted asked you for something, do it in your browser first.",
   manual: "to finish by hand on Vinted",
   notReached: "not sent: the run stopped before this article; it goes with the next “Create the drafts”",
   stopped: "Run stopped: {e}",
