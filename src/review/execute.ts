@@ -106,7 +106,7 @@ export async function startExecute(
         {
           hint: "Wait for it to end (vbulk status). If Vinted asked for something, do it in your browser first; `vbulk execute --ignore-pause` lifts the pause.",
           // Its end as data: the page says it in the seller's own clock (this one is the server's).
-          context: { pause: { until: new Date(pause.until).toISOString() } },
+          context: { pause: { until: new Date(pause.until).toISOString(), kind: pause.kind } },
         },
       );
     const items = selectItems(plan);

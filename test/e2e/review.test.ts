@@ -1793,4 +1793,66 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await stop(review);
     }
   });
+
+  it("a run refused over a pause says which pause, a captcha's or Vinted's pace, in the page's language", async () => {
+    // Before: the same « les envois vers Vinted sont en pause » whatever paused them, so a seller paused by the rate
+    // limit went looking for a captcha, and one paused by a captcha was not told to answer it first.
+    const { review, configDir } = await seller();
+    const pausedBy = async (kind: "challenge" | "rate_limit") => {
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      await writeFile(
+        join(configDir, "pacing.json"),
+        JSON.stringify({
+          schemaVersion: 1,
+          writes: [],
+          publishes: [],
+          pause: {
+            until,
+            reason: kind === "challenge" ? "captcha (DataDome)" : "429 Too Many Requests",
+            kind,
+          },
+          refusals: { date: until.slice(0, 10), count: 1 },
+        }),
+      );
+    };
+    try {
+      const page = await browser.newPage();
+      const refusal = async (url: string, button: string) => {
+        await page.goto(url);
+        await page.getByRole("button", { name: button }).click();
+        const message = page.locator("p.message");
+        await message.waitFor();
+        return (await message.textContent()) ?? "";
+      };
+      await pausedBy("challenge");
+      let said = await refusal(review.url, "Créer les brouillons");
+      assert.match(
+        said,
+        /^Rien n'a été envoyé : les envois vers Vinted sont en pause après une vérification de sécurité \(captcha\) jusqu'au \d/,
+      );
+      assert.match(said, /Que faire : .*faites d'abord dans votre navigateur ce que Vinted demande/);
+      said = await refusal(`${review.url}&lang=en`, "Create the drafts");
+      assert.match(
+        said,
+        /^Nothing was sent: writes to Vinted are paused after a security check \(captcha\) until \d/,
+      );
+      assert.doesNotMatch(said, /Every write|ignore-pause/);
+
+      await pausedBy("rate_limit");
+      said = await refusal(review.url, "Créer les brouillons");
+      assert.match(
+        said,
+        /^Rien n'a été envoyé : les envois vers Vinted sont en pause pour suivre le rythme que Vinted demande \(trop d'envois\) jusqu'au \d/,
+      );
+      assert.doesNotMatch(said, /captcha/);
+      said = await refusal(`${review.url}&lang=en`, "Create the drafts");
+      assert.match(
+        said,
+        /^Nothing was sent: writes to Vinted are paused to keep to the pace Vinted asks for \(too many writes\) until \d/,
+      );
+      assert.equal(replica.writes().length, 0, "nothing reached Vinted");
+    } finally {
+      await stop(review);
+    }
+  });
 });

@@ -167,8 +167,8 @@ class ApiError extends Error {
     readonly refusal: SaveRefusal | null = null,
     /** Articles a plan out of date names (execute refused it). */
     readonly stale: string[] = [],
-    /** The pause every write is under (execute refused to start), its end as an ISO time. */
-    readonly pause: { until: string } | null = null,
+    /** The pause every write is under (execute refused to start): its end as an ISO time, and what started it. */
+    readonly pause: { until: string; kind: "challenge" | "rate_limit" } | null = null,
   ) {
     super(message);
   }
@@ -191,12 +191,14 @@ function notice(err: unknown): () => Notice {
     const ids = err.stale;
     return () => ({ text: tn(lang, "planStaleRefused", ids.length, { ids: ids.join(", ") }) });
   }
-  // A pause's end in the seller's own clock and the page's words (the server's message says it in its clock).
+  // A pause in the page's words, which kind (a captcha's asks the seller to answer Vinted first), its end in the
+  // seller's own clock (the server's message says it in English and in the server's clock).
   if (err instanceof ApiError && err.pause) {
-    const at = err.pause.until;
+    const { until, kind } = err.pause;
+    const challenge = kind === "challenge";
     return () => ({
-      text: t(lang, "pausedRefused", { at: localTime(at) }),
-      hint: t(lang, "pausedRefusedHint"),
+      text: t(lang, challenge ? "pausedChallenge" : "pausedRateLimit", { at: localTime(until) }),
+      hint: t(lang, challenge ? "pausedChallengeHint" : "pausedRateLimitHint"),
     });
   }
   const fixed = { text: (err as Error).message, hint: err instanceof ApiError ? err.hint : null };
@@ -228,7 +230,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
     conflicts?: ApiError["conflicts"];
     refusal?: SaveRefusal;
     stale?: string[];
-    pause?: { until: string };
+    pause?: { until: string; kind: "challenge" | "rate_limit" };
   };
   try {
     res = await fetch(path, {

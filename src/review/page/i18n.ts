@@ -165,9 +165,14 @@ const FR = {
   published: "publié {u}",
   failed: "échec : {e}",
   skipped: "pas envoyé (pas prêt) : {e}",
-  pausedRefused: "Rien n'a été envoyé : les envois vers Vinted sont en pause jusqu'au {at}.",
-  pausedRefusedHint:
-    "attendez la fin de la pause, puis cliquez à nouveau « Créer les brouillons ». Si Vinted vous a demandé quelque chose, faites-le d'abord dans votre navigateur.",
+  pausedChallenge:
+    "Rien n'a été envoyé : les envois vers Vinted sont en pause après une vérification de sécurité (captcha) jusqu'au {at}.",
+  pausedChallengeHint:
+    "faites d'abord dans votre navigateur ce que Vinted demande (ouvrez Vinted, répondez à la vérification), puis attendez la fin de la pause et cliquez à nouveau « Créer les brouillons ».",
+  pausedRateLimit:
+    "Rien n'a été envoyé : les envois vers Vinted sont en pause pour suivre le rythme que Vinted demande (trop d'envois) jusqu'au {at}.",
+  pausedRateLimitHint:
+    "rien à faire sur Vinted : attendez la fin de la pause, puis cliquez à nouveau « Créer les brouillons ».",
   manual: "à finir à la main sur Vinted",
   notReached:
     "pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
@@ -349,9 +354,14 @@ const EN: Record<Key, string> = {
   published: "published {u}",
   failed: "failed: {e}",
   skipped: "not sent (not ready): {e}",
-  pausedRefused: "Nothing was sent: writes to Vinted are paused until {at}.",
-  pausedRefusedHint:
-    "wait for the pause to end, then click “Create the drafts” again. If Vinted asked you for something, do it in your browser first.",
+  pausedChallenge:
+    "Nothing was sent: writes to Vinted are paused after a security check (captcha) until {at}.",
+  pausedChallengeHint:
+    "first do what Vinted asks in your browser (open Vinted, answer the check), then wait for the pause to end and click “Create the drafts” again.",
+  pausedRateLimit:
+    "Nothing was sent: writes to Vinted are paused to keep to the pace Vinted asks for (too many writes) until {at}.",
+  pausedRateLimitHint:
+    "nothing to do on Vinted: wait for the pause to end, then click “Create the drafts” again.",
   manual: "to finish by hand on Vinted",
   notReached: "not sent: the run stopped before this article; it goes with the next “Create the drafts”",
   stopped: "Run stopped: {e}",
