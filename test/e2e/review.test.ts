@@ -1855,4 +1855,26 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await stop(review);
     }
   });
+
+  it("the English page writes English punctuation: « Listing: », and « c1, c2 and c3 »", async () => {
+    // Before: "Listing : Hoodie …" (the French space before the colon) and "The descriptions of c1, c2, c3 still
+    // carry…" on the English page.
+    const { review } = await seller("c1,c2,c3");
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${review.url}&lang=en`);
+      const summary = page.locator('[data-article="c1"] details.listing summary');
+      assert.match((await summary.textContent()) ?? "", /^Listing: Hoodie/);
+      await page.getByRole("switch").check();
+      const example = page.locator(".public .example-text");
+      assert.match((await example.textContent()) ?? "", /^The descriptions of c1, c2 and c3 still carry/);
+      await page.goto(review.url);
+      assert.match((await summary.textContent()) ?? "", /^Annonce : Hoodie/);
+      await page.getByRole("switch").check();
+      assert.match((await example.textContent()) ?? "", /^Les descriptions de c1, c2 et c3 contiennent/);
+    } finally {
+      await stop(review);
+    }
+  });
+
 });

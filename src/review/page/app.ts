@@ -189,7 +189,7 @@ function notice(err: unknown): () => Notice {
   // The terminal's words name `vbulk plan`: the page has its button.
   if (err instanceof ApiError && err.stale.length) {
     const ids = err.stale;
-    return () => ({ text: tn(lang, "planStaleRefused", ids.length, { ids: ids.join(", ") }) });
+    return () => ({ text: tn(lang, "planStaleRefused", ids.length, { ids: andList(lang, ids) }) });
   }
   // A pause in the page's words, which kind (a captcha's asks the seller to answer Vinted first), its end in the
   // seller's own clock (the server's message says it in English and in the server's clock).
@@ -208,6 +208,11 @@ function notice(err: unknown): () => Notice {
 /** A moment (an ISO time) in the seller's own clock, as the page's language writes it: « 29/11/2026 08:05:12 ». */
 function localTime(iso: string): string {
   return new Date(iso).toLocaleString(lang);
+}
+
+/** The semicolon between the parts of a sentence: « a ; b » in French, "a; b" in English. */
+function semicolon(): string {
+  return lang === "fr" ? " ; " : "; ";
 }
 
 /** An error or message with its "what to do" line under it. */
@@ -406,9 +411,9 @@ function changesText(changes: EditChanges | undefined): string {
   const text = [
     ...parts
       .filter(([, list]) => list.length)
-      .map(([key, list]) => t(lang, key, { list: list.map(named).join(", ") })),
-    ...(rules.length ? [t(lang, "ch_rules", { list: rules.join(", ") })] : []),
-  ].join(lang === "fr" ? " ; " : "; ");
+      .map(([key, list]) => t(lang, key, { list: andList(lang, list.map(named)) })),
+    ...(rules.length ? [t(lang, "ch_rules", { list: andList(lang, rules) })] : []),
+  ].join(semicolon());
   return text ? ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : "";
 }
 
@@ -446,15 +451,14 @@ function decide(decision: Record<string, unknown>): Promise<void> {
 function refuseOverUnsaved(ids: string[]): boolean {
   const unsaved = ids.filter((id) => drafts.has(id));
   if (!unsaved.length) return false;
-  const list = unsaved
-    .map(
-      (id) =>
-        `${id} (${Object.keys(drafts.get(id) ?? {})
-          .map(fieldName)
-          .join(", ")})`,
-    )
-    .join(", ");
-  message = () => ({ text: tn(lang, "unsavedFirst", unsaved.length, { list }) });
+  const fields = unsaved.map((id) => [id, Object.keys(drafts.get(id) ?? {})] as const);
+  // Worded when shown: the field names follow a switch of language.
+  const list = () =>
+    andList(
+      lang,
+      fields.map(([id, names]) => `${id} (${names.map(fieldName).join(", ")})`),
+    );
+  message = () => ({ text: tn(lang, "unsavedFirst", unsaved.length, { list: list() }) });
   render();
   return true;
 }
@@ -848,12 +852,12 @@ function listingForm(a: Article): HTMLElement | null {
         build();
       },
     },
-    h("summary", { onclick: build }, `${t(lang, "listing")} : ${item.title} · ${priceText(item.price)} €`),
+    h("summary", { onclick: build }, t(lang, "listingSummary", { t: item.title, p: priceText(item.price) })),
     item.needs_review.length
       ? h(
           "p",
           { class: "warn" },
-          t(lang, "needsReview", { r: item.needs_review.map(reviewReason).join("; ") }),
+          t(lang, "needsReview", { r: item.needs_review.map(reviewReason).join(semicolon()) }),
         )
       : null,
   );
@@ -1097,7 +1101,7 @@ function refusalText(err: unknown, value: string): string | null {
           f: andList(lang, r.fields.map(fieldLabel)),
         })
       : "",
-    r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(" ; ") }) : "",
+    r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(semicolon()) }) : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -1128,7 +1132,7 @@ function actions(): HTMLElement {
       ? h(
           "p",
           { class: "warn stale", role: "status" },
-          tn(lang, "planStale", state.planStale.length, { ids: state.planStale.join(", ") }),
+          tn(lang, "planStale", state.planStale.length, { ids: andList(lang, state.planStale) }),
         )
       : null,
     h(
@@ -1195,7 +1199,10 @@ function actions(): HTMLElement {
                       "p",
                       { class: "warn no-brand" },
                       tn(lang, "publishNoBrand", noBrand.length, {
-                        ids: noBrand.map((i) => i.cluster_id).join(", "),
+                        ids: andList(
+                          lang,
+                          noBrand.map((i) => i.cluster_id),
+                        ),
                       }),
                     )
                   : null,
@@ -1204,7 +1211,10 @@ function actions(): HTMLElement {
                       "p",
                       { class: "warn example-text" },
                       tn(lang, "publishExampleText", example.length, {
-                        ids: example.map((i) => i.cluster_id).join(", "),
+                        ids: andList(
+                          lang,
+                          example.map((i) => i.cluster_id),
+                        ),
                       }),
                     )
                   : null,
@@ -1359,7 +1369,7 @@ function idleParts(results: NonNullable<NonNullable<Activity["job"]>["results"]>
   return kinds
     .filter(([, n]) => n > 0)
     .map(([key, n]) => tn(lang, key, n))
-    .join(" ; ");
+    .join(semicolon());
 }
 
 /** A skipped article's reasons (the core's "needs_review: a; b") in the page's words where it has them. */
@@ -1368,7 +1378,7 @@ function notReadyReasons(error: string): string {
     .replace(/^needs_review: /, "")
     .split("; ")
     .map(reviewReason)
-    .join(" ; ");
+    .join(semicolon());
 }
 
 function aside(
