@@ -1877,4 +1877,26 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     }
   });
 
+  it("the department list says « Femmes »/« Hommes » on the French page and women/men on the English one", async () => {
+    // Before: the plan's ids « femme » and « homme » on both pages, French words in an English form.
+    const { review } = await seller();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${review.url}&lang=en`);
+      const card = page.locator('[data-article="c1"]');
+      await card.locator("details.listing summary").click();
+      const department = card.getByLabel("Department");
+      assert.deepEqual(await department.locator("option").allTextContents(), ["—", "women", "men"]);
+      assert.equal(await department.inputValue(), "femme", "the plan's value is kept");
+      await page.goto(review.url);
+      await card.locator("details.listing summary").click();
+      assert.deepEqual(await card.getByLabel("Rayon").locator("option").allTextContents(), [
+        "—",
+        "Femmes",
+        "Hommes",
+      ]);
+    } finally {
+      await stop(review);
+    }
+  });
 });

@@ -338,6 +338,12 @@ function conditionName(id: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
+/** "femme" → « Femmes » on the French page, "women" on the English one: the plan's id is never shown. */
+function departmentName(id: string): string {
+  const key = `dept_${id}`;
+  return hasKey(key) ? t(lang, key) : id;
+}
+
 /**
  * The plan's most frequent needs_review reasons in the page's language (the core, like the CLI, speaks English);
  * any other reason is shown as the core wrote it.
@@ -914,7 +920,7 @@ function listingForm(a: Article): HTMLElement | null {
         "gender",
         select("gender", [
           { value: "", label: t(lang, "none") },
-          ...meta.genders.map((g) => ({ value: g, label: g })),
+          ...meta.genders.map((g) => ({ value: g, label: departmentName(g) })),
         ]),
       ),
       field("publish", check("publish")),
@@ -1045,7 +1051,9 @@ async function saveListing(id: string): Promise<void> {
                   ? "—"
                   : c.field === "price" && typeof c.now === "number"
                     ? `${priceText(c.now)} €`
-                    : String(c.now),
+                    : c.field === "gender"
+                      ? departmentName(String(c.now))
+                      : String(c.now),
             }),
           ),
         );
