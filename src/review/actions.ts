@@ -41,6 +41,8 @@ import {
   undoDecision,
 } from "../store/decisions.js";
 import { staleItems } from "../vinted/execute.js";
+import { JournalFile } from "../vinted/journal.js";
+import { siteUrl } from "../vinted/run.js";
 
 /** Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. */
 export async function regroup(dir: string): Promise<Catalog> {
@@ -283,14 +285,41 @@ export function confirmationPhrases(n: number): { fr: string; en: string } {
   return { fr: `publier ${n}`, en: `publish ${n}` };
 }
 
-/** The articles that would go public, and the exact phrase the seller must type to confirm (the French one). */
-export function publishPreview(plan: Plan): {
+/** The articles journal.json records as published on `journal`'s site: never listed as going public again. */
+export function publishedIn(journal: JournalFile): Set<string> {
+  return new Set(
+    Object.entries(journal.data.items)
+      .filter(([, j]) => j.publish?.state === "done")
+      .map(([id]) => id),
+  );
+}
+
+/**
+ * The articles published on the site vbulk works with, for the page; none when journal.json cannot be read (the
+ * page opens anyway, and « Créer les brouillons » then says why the journal is refused).
+ */
+export async function publishedArticles(dir: string): Promise<Set<string>> {
+  try {
+    return publishedIn(await JournalFile.open(dir, siteUrl()));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * The articles that would go public (marked, with a brand, not published yet: `published`), and the exact phrase
+ * the seller must type to confirm (the French one).
+ */
+export function publishPreview(
+  plan: Plan,
+  published: ReadonlySet<string> = new Set(),
+): {
   items: { id: string; title: string; price: number; photos: string[] }[];
   phrase: string;
 } {
   // An article without a brand is drafted, never published (hasBrand): the list shows what goes public.
   const items = plan.items
-    .filter((i) => !i.excluded && i.publish && hasBrand(i.brand))
+    .filter((i) => !i.excluded && i.publish && hasBrand(i.brand) && !published.has(i.cluster_id))
     .map((i) => ({ id: i.cluster_id, title: i.title, price: i.price, photos: i.photos }));
   return { items, phrase: confirmationPhrases(items.length).fr };
 }
@@ -304,8 +333,9 @@ export function checkConfirmation(
   plan: Plan,
   typed: string | undefined,
   shown: ReturnType<typeof publishPreview>["items"],
+  published: ReadonlySet<string> = new Set(),
 ): void {
-  const { items } = publishPreview(plan);
+  const { items } = publishPreview(plan, published);
   const { fr, en } = confirmationPhrases(items.length);
   if (JSON.stringify(shown) !== JSON.stringify(items))
     throw new VbulkError(

@@ -22,7 +22,7 @@ import { JournalFile } from "../vinted/journal.js";
 import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
 import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
 import { configDir } from "../vinted/session.js";
-import { checkConfirmation, type publishPreview } from "./actions.js";
+import { checkConfirmation, publishedIn, type publishPreview } from "./actions.js";
 
 export interface ExecuteJob {
   readonly running: boolean;
@@ -70,12 +70,14 @@ export async function startExecute(
       hint: "Generate the plan first (« Générer le plan »).",
     });
   checkPlanCurrent(selectItems(plan), await readCatalog(dir), dir);
-  if (opts.publish) checkConfirmation(plan, opts.confirmation, opts.shown ?? []);
-  const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   const site = siteUrl();
+  const journal = await JournalFile.open(dir, site);
+  // What the page listed leaves out the articles already published (never asked again, as the CLI does).
+  if (opts.publish) checkConfirmation(plan, opts.confirmation, opts.shown ?? [], publishedIn(journal));
+  const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   // As `vbulk execute` does: nothing to send is said without a browser (a second click opened a window, and with no
   // display failed, only to find every draft already as the plan says).
-  const idle = await nothingToSend(dir, await JournalFile.open(dir, site), selectItems(plan), opts.publish);
+  const idle = await nothingToSend(dir, journal, selectItems(plan), opts.publish);
   if (idle) {
     const done = {
       running: false,

@@ -25,6 +25,7 @@ import {
   decide,
   type FieldEdit,
   labels,
+  publishedArticles,
   publishPreview,
   savePlanWithChanges,
   staleArticles,
@@ -145,7 +146,11 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       if (path === "/api/status") return sendJson(res, 200, await activity(dir, job, ingest));
       if (path === "/api/publish-preview") {
         const plan = await currentPlan(dir);
-        return sendJson(res, 200, plan ? publishPreview(plan) : { items: [], phrase: "" });
+        return sendJson(
+          res,
+          200,
+          plan ? publishPreview(plan, await publishedArticles(dir)) : { items: [], phrase: "" },
+        );
       }
       return sendJson(res, 404, { error: "Not found." });
     }
@@ -396,6 +401,8 @@ async function state(dir: string, source: string) {
       }),
     },
     decisions: decisions.decisions.length,
+    /** Articles journal.json records as published: the page no longer lists them as going public. */
+    published: [...(await publishedArticles(dir))],
     meta: {
       labels: labelSet.labels.map((l) => ({ id: l.id, name: l.name, name_en: l.name_en })),
       colors: COLOR_NAMES,

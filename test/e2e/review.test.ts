@@ -1899,4 +1899,38 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await stop(review);
     }
   });
+
+  it("an article published from the page is no longer listed as going to be published", async () => {
+    // Before: once c1 was published, the list under the switch still said « Ces articles seront PUBLIÉS » with c1
+    // and asked for « publier 1 » again, for an article already public.
+    const { review } = await seller("c1");
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("switch").check();
+      await page.getByLabel("Confirmation").fill("publier 1");
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      await page
+        .locator(".activity")
+        .getByText(/c1: publié/)
+        .waitFor({ timeout: 60_000 });
+      const list = page.locator(".public");
+      await until(
+        async () => !/seront PUBLIÉS/.test((await list.textContent()) ?? ""),
+        "c1 no longer listed as going to be published",
+      );
+      const said = (await list.textContent()) ?? "";
+      assert.doesNotMatch(said, /publier 1/);
+      assert.match(said, /c1 est déjà publié sur Vinted/);
+      // And after a reload, as the journal says.
+      await page.reload();
+      await page.getByRole("switch").check();
+      assert.match(
+        (await list.textContent()) ?? "",
+        /^Plus rien à publier : seuls des brouillons seront créés\.c1 est déjà publié sur Vinted\./,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
 });

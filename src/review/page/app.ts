@@ -60,6 +60,8 @@ interface State {
   /** plan.json's version on disk when this state was read (time and size). */
   planVersion: string | null;
   decisions: number;
+  /** Articles journal.json records as published: no longer listed as going public. */
+  published: string[];
   meta: {
     labels: { id: string; name: string; name_en: string }[];
     colors: string[];
@@ -1124,7 +1126,11 @@ function usefulHint(hint: string | null): string | null {
 }
 
 function actions(): HTMLElement {
-  const marked = state?.plan?.items.filter((i) => i.publish && !i.excluded) ?? [];
+  // Once published (journal.json says so), an article no longer goes public: the confirmation leaves it out.
+  const done = new Set(state?.published ?? []);
+  const wanted = state?.plan?.items.filter((i) => i.publish && !i.excluded) ?? [];
+  const marked = wanted.filter((i) => !done.has(i.cluster_id));
+  const alreadyPublished = wanted.filter((i) => done.has(i.cluster_id)).map((i) => i.cluster_id);
   // Vinted publishes nothing without a brand: those stay drafts, said under the list (execute does the same).
   const publishing = marked.filter((i) => hasBrand(i.brand));
   const noBrand = marked.filter((i) => !hasBrand(i.brand));
@@ -1201,7 +1207,16 @@ function actions(): HTMLElement {
                         }),
                       ),
                     )
-                  : h("p", {}, t(lang, "publishNone")),
+                  : h("p", {}, t(lang, alreadyPublished.length ? "publishNoneLeft" : "publishNone")),
+                alreadyPublished.length
+                  ? h(
+                      "p",
+                      { class: "published" },
+                      tn(lang, "publishDone", alreadyPublished.length, {
+                        ids: andList(lang, alreadyPublished),
+                      }),
+                    )
+                  : null,
                 noBrand.length
                   ? h(
                       "p",
@@ -1247,6 +1262,8 @@ function actions(): HTMLElement {
                       photos: i.photos,
                     })),
                   });
+                  // Typed for this run's list: the next list asks again.
+                  confirmation = "";
                   message = () => ({ text: "" });
                 } catch (err) {
                   message = notice(err);
@@ -1647,11 +1664,13 @@ async function poll(): Promise<void> {
     const changed = JSON.stringify(next) !== JSON.stringify(activity);
     // An ingest that just ended (from this page or a terminal) changed the catalog: show the new one.
     const terminalIngest = activity?.status?.command === "ingest" && activity.status.state === "running";
+    // A run that just ended may have published articles: the list of what goes public follows journal.json.
+    const executeEnded = Boolean(activity?.job?.running && !next.job?.running);
     const ingestEnded =
       (activity?.ingest?.running && !next.ingest?.running) ||
       (terminalIngest && next.status?.state !== "running");
     activity = next;
-    if (ingestEnded || !state || loadRefused) await reload();
+    if (ingestEnded || executeEnded || !state || loadRefused) await reload();
     // With articles shown, the news is only the activity under « Créer les brouillons »: that part is updated, the
     // cards are left alone (before, each poll with news rebuilt the whole page: seconds with 600 articles).
     if (changed && state?.catalog) showActivity();

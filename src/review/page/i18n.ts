@@ -151,6 +151,9 @@ const FR = {
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
   publishList: "Ces articles seront PUBLIÉS, visibles par tous :",
   publishNone: "Aucun article n'est marqué « Publier » : seuls des brouillons seront créés.",
+  publishNoneLeft: "Plus rien à publier : seuls des brouillons seront créés.",
+  publishDone_one: "{ids} est déjà publié sur Vinted.",
+  publishDone_other: "{ids} sont déjà publiés sur Vinted.",
   publishNoBrand_one:
     "{ids} sera créé en brouillon mais pas publié : sans marque, Vinted refuse de publier. Renseignez sa marque dans l'annonce pour le publier.",
   publishNoBrand_other:
@@ -342,6 +345,9 @@ const EN: Record<Key, string> = {
   publishSwitch: "Publish for real (otherwise: drafts only)",
   publishList: "These articles will be PUBLISHED, visible to everyone:",
   publishNone: "No article is marked “Publish”: only drafts will be made.",
+  publishNoneLeft: "Nothing left to publish: only drafts will be made.",
+  publishDone_one: "{ids} is already published on Vinted.",
+  publishDone_other: "{ids} are already published on Vinted.",
   publishNoBrand_one:
     "{ids} will be drafted but not published: Vinted refuses to publish without a brand. Set its brand in the listing to publish it.",
   publishNoBrand_other:
