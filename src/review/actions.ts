@@ -341,14 +341,21 @@ export function checkConfirmation(
     throw new VbulkError(
       "BAD_USAGE",
       `Expected to publish the ${shown.length} articles the page listed but plan.json now marks ${items.map((i) => i.id).join(", ") || "none"} to publish, or their titles, prices or photos changed: nothing was sent`,
-      { hint: "Reload the page, read the list again, and type the confirmation it shows." },
+      {
+        hint: "Reload the page, read the list again, and type the confirmation it shows.",
+        // As data, for the page to say in its words (how many it listed, in the singular or the plural).
+        context: { confirmation: { code: "LIST_CHANGED", shown: shown.length } },
+      },
     );
   const said = (typed ?? "").trim().toLowerCase();
   if (items.length && said !== fr && said !== en)
     throw new VbulkError(
       "BAD_USAGE",
       `Expected the typed confirmation "${fr}" or "${en}" to publish ${items.length} articles but received ${JSON.stringify(typed ?? "")}: nothing was sent`,
-      { hint: `Type ${en} (or ${fr}) in the confirmation box, or leave the switch off to make drafts only.` },
+      {
+        hint: `Type ${en} (or ${fr}) in the confirmation box, or leave the switch off to make drafts only.`,
+        context: { confirmation: { code: "PHRASE", shown: items.length } },
+      },
     );
 }
 

@@ -256,6 +256,10 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         ...(err instanceof VbulkError && err.code === "CONFLICT" ? { conflicts: err.context.conflicts } : {}),
         // Why a save was refused, as data (refusals.ts): the page says it in its language, on its own fields.
         ...(err instanceof VbulkError && err.context.refusal ? { refusal: err.context.refusal } : {}),
+        // A publish refused for its confirmation (the phrase, or a list changed since shown): the page words it.
+        ...(err instanceof VbulkError && err.context.confirmation
+          ? { confirmation: err.context.confirmation }
+          : {}),
         // The pause that refused an execute, its end as an ISO time: the page says it in the seller's clock.
         ...(err instanceof VbulkError && err.context.pause ? { pause: err.context.pause } : {}),
         // The articles a plan out of date names (execute refuses it): the page says it in its words.

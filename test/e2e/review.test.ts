@@ -375,7 +375,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(own.code, 0, own.stderr);
     await page.getByText(/texte d'exemple/).waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
-    await page.getByText(/typed confirmation "publier 1"/).waitFor();
+    await page.getByText(/pour publier l'article listé, tapez « publier 1 »/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");
     assert.equal(existsSync(join(dir, "journal.json")), false, "no journal: nothing was started");
     // The phrase typed for the list shown, while a terminal changed what would go public: refused. Before, the
@@ -384,7 +384,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(meanwhile.code, 0, meanwhile.stderr);
     await page.getByLabel("Confirmation").fill("publier 1");
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
-    await page.getByText(/Expected to publish the 1 articles the page listed/).waitFor();
+    await page.getByText(/l'article listé a changé dans plan\.json/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");
     assert.equal(existsSync(join(dir, "journal.json")), false, "nothing was started");
   });
@@ -1929,6 +1929,55 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
         (await list.textContent()) ?? "",
         /^Plus rien à publier : seuls des brouillons seront créés\.c1 est déjà publié sur Vinted\./,
       );
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("a publish refused for its confirmation says so in the page's words, one article in the singular", async () => {
+    // Before, on the French page: « Expected the typed confirmation "publier 1" … to publish 1 articles but
+    // received "" » and « Expected to publish the 1 articles the page listed but plan.json now marks c1 … ».
+    const { dir, env, review } = await seller("c1");
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("switch").check();
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const message = page.locator("p.message");
+      await message.waitFor();
+      let said = (await message.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Rien n'a été envoyé : pour publier l'article listé, tapez « publier 1 » dans « Confirmation »/,
+      );
+      assert.doesNotMatch(said, /Expected|articles|received/);
+
+      const meanwhile = await runCli(["plan", dir, "--set", "c1.price=99"], { env });
+      assert.equal(meanwhile.code, 0, meanwhile.stderr);
+      await page.getByLabel("Confirmation").fill("publier 1");
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      await message.getByText(/a changé/).waitFor();
+      said = (await message.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Rien n'a été envoyé : l'article listé a changé dans plan\.json depuis que la page l'a montré/,
+      );
+      assert.doesNotMatch(said, /Expected|the 1 articles/);
+      // The list shown is plan.json's again, with the new price.
+      await page
+        .locator(".public")
+        .getByText(/c1 · .* · 99 €/)
+        .waitFor();
+
+      await page.goto(`${review.url}&lang=en`);
+      await page.getByRole("switch").check();
+      await page.getByRole("button", { name: "Create the drafts" }).click();
+      said = (await message.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Nothing was sent: to publish the listed article, type “publish 1” in “Confirmation”/,
+      );
+      assert.equal(replica.writes().length, 0, "nothing reached Vinted");
     } finally {
       await stop(review);
     }

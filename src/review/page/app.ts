@@ -171,6 +171,8 @@ class ApiError extends Error {
     readonly stale: string[] = [],
     /** The pause every write is under (execute refused to start): its end as an ISO time, and what started it. */
     readonly pause: { until: string; kind: "challenge" | "rate_limit" } | null = null,
+    /** A publish refused for its confirmation: the phrase typed, or a list changed since it was shown. */
+    readonly confirmation: { code: "PHRASE" | "LIST_CHANGED"; shown: number } | null = null,
   ) {
     super(message);
   }
@@ -202,6 +204,18 @@ function notice(err: unknown): () => Notice {
       text: t(lang, challenge ? "pausedChallenge" : "pausedRateLimit", { at: localTime(until) }),
       hint: t(lang, challenge ? "pausedChallengeHint" : "pausedRateLimitHint"),
     });
+  }
+  // The terminal's "Expected … to publish 1 articles …", in the page's words and numbers.
+  if (err instanceof ApiError && err.confirmation) {
+    const { code, shown } = err.confirmation;
+    return () =>
+      code === "PHRASE"
+        ? {
+            text: tn(lang, "confirmPhrase", shown, {
+              p: `${lang === "fr" ? "publier" : "publish"} ${shown}`,
+            }),
+          }
+        : { text: shown ? tn(lang, "confirmChanged", shown) : t(lang, "confirmChangedNone") };
   }
   const fixed = { text: (err as Error).message, hint: err instanceof ApiError ? err.hint : null };
   return () => fixed;
@@ -238,6 +252,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
     refusal?: SaveRefusal;
     stale?: string[];
     pause?: { until: string; kind: "challenge" | "rate_limit" };
+    confirmation?: { code: "PHRASE" | "LIST_CHANGED"; shown: number };
   };
   try {
     res = await fetch(path, {
@@ -267,6 +282,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       data.refusal ?? null,
       data.stale ?? [],
       data.pause ?? null,
+      data.confirmation ?? null,
     );
   return data;
 }
@@ -1267,6 +1283,9 @@ function actions(): HTMLElement {
                   message = () => ({ text: "" });
                 } catch (err) {
                   message = notice(err);
+                  // What would go public changed since the list was shown: show plan.json's list again.
+                  if (err instanceof ApiError && err.confirmation?.code === "LIST_CHANGED")
+                    await load().catch(() => {});
                 }
                 render();
               },

@@ -163,6 +163,16 @@ const FR = {
   publishExampleText_other:
     "Les descriptions de {ids} contiennent encore le texte d'exemple du modèle intégré (« Envoi rapide depuis Grenoble », #VintedBotStudio) : les acheteurs le liront comme le vôtre. Modifiez-les avant de publier.",
   typeToConfirm: "Pour confirmer, tapez : {p}",
+  confirmPhrase_one:
+    "Rien n'a été envoyé : pour publier l'article listé, tapez « {p} » dans « Confirmation », ou décochez « Publier pour de vrai » pour ne créer que des brouillons.",
+  confirmPhrase_other:
+    "Rien n'a été envoyé : pour publier les {n} articles listés, tapez « {p} » dans « Confirmation », ou décochez « Publier pour de vrai » pour ne créer que des brouillons.",
+  confirmChangedNone:
+    "Rien n'a été envoyé : des articles sont maintenant marqués « Publier » dans plan.json (un « vbulk plan » dans un terminal, un autre onglet). Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
+  confirmChanged_one:
+    "Rien n'a été envoyé : l'article listé a changé dans plan.json depuis que la page l'a montré (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
+  confirmChanged_other:
+    "Rien n'a été envoyé : les {n} articles listés ont changé dans plan.json depuis que la page les a montrés (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
   confirmation: "Confirmation",
   running: "En cours : {c} ({s})",
   finished: "Terminé ({at}) : {c} ({s})",
@@ -357,6 +367,16 @@ const EN: Record<Key, string> = {
   publishExampleText_other:
     "The descriptions of {ids} still carry the built-in template's example text (« Envoi rapide depuis Grenoble », #VintedBotStudio): buyers will read it as yours. Edit them before publishing.",
   typeToConfirm: "To confirm, type: {p}",
+  confirmPhrase_one:
+    "Nothing was sent: to publish the listed article, type “{p}” in “Confirmation”, or untick “Publish for real” to make drafts only.",
+  confirmPhrase_other:
+    "Nothing was sent: to publish the {n} listed articles, type “{p}” in “Confirmation”, or untick “Publish for real” to make drafts only.",
+  confirmChangedNone:
+    "Nothing was sent: articles are now marked “Publish” in plan.json (a “vbulk plan” in a terminal, another tab). Read the list below again, now up to date, then type the confirmation it asks for.",
+  confirmChanged_one:
+    "Nothing was sent: the listed article changed in plan.json since the page showed it (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
+  confirmChanged_other:
+    "Nothing was sent: the {n} listed articles changed in plan.json since the page showed them (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
   confirmation: "Confirmation",
   running: "Running: {c} ({s})",
   finished: "Finished ({at}): {c} ({s})",
