@@ -24,12 +24,20 @@ import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/
 import { configDir } from "../vinted/session.js";
 import { checkConfirmation, publishedIn, type publishPreview } from "./actions.js";
 
+/** A run's progress as data (the terminal's lines are English): the page says each in its language. */
+export type LogEvent =
+  | { type: "item"; id: string; step: string; state: "done" | "failed"; detail?: string }
+  | { type: "wait"; id: string; until: string; why: string }
+  | { type: "stopped"; reason: string };
+
 export interface ExecuteJob {
   readonly running: boolean;
   snapshot(): {
     running: boolean;
     publish: boolean;
     events: string[];
+    /** The same progress as `events`, as data: the page words it (its last lines show while the run goes). */
+    log: LogEvent[];
     results: ExecuteResult[] | null;
     error: string | null;
     /** What to do about `error` (the VbulkError's hint), shown under it. */
@@ -82,6 +90,7 @@ export async function startExecute(
     const done = {
       running: false,
       events: [] as string[],
+      log: [] as LogEvent[],
       results: idle,
       error: null,
       hint: null,
@@ -115,6 +124,7 @@ export async function startExecute(
     const state = {
       running: true,
       events: [] as string[],
+      log: [] as LogEvent[],
       results: null as ExecuteResult[] | null,
       error: null as string | null,
       hint: null as string | null,
@@ -126,7 +136,13 @@ export async function startExecute(
       get running() {
         return state.running;
       },
-      snapshot: () => ({ ...state, publish: opts.publish, events: state.events.slice(-200), idle: false }),
+      snapshot: () => ({
+        ...state,
+        publish: opts.publish,
+        events: state.events.slice(-200),
+        log: state.log.slice(-200),
+        idle: false,
+      }),
     };
     void (async () => {
       const progress = new ExecuteProgress(dir, items.length);
@@ -135,6 +151,17 @@ export async function startExecute(
         const onEvent = (e: ExecuteEvent) => {
           const line = progress.record(e);
           if (line) state.events.push(line);
+          if (e.type === "item")
+            state.log.push({
+              type: "item",
+              id: e.id,
+              step: e.step,
+              state: e.state,
+              ...(e.detail ? { detail: redact(e.detail) } : {}),
+            });
+          if (e.type === "wait")
+            state.log.push({ type: "wait", id: e.id, until: new Date(e.until).toISOString(), why: e.why });
+          if (e.type === "stopped") state.log.push({ type: "stopped", reason: redact(e.reason) });
           if (e.type === "stopped")
             state.stopped = {
               reason: redact(e.reason),

@@ -1788,7 +1788,6 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       );
       assert.ok(!said.includes(clock("UTC")), `${said} does not say the server's ${clock("UTC")}`);
       assert.doesNotMatch(said, /\dT\d|Z\b/);
-      await context.close();
     } finally {
       await stop(review);
     }
@@ -1979,6 +1978,29 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       );
       assert.equal(replica.writes().length, 0, "nothing reached Vinted");
     } finally {
+      await stop(review);
+    }
+  });
+
+  it("the live log of a run from the French page is in French", async () => {
+    // Before, under « Créer les brouillons » while it ran: « c1 photo done », the terminal's English.
+    const { review } = await seller();
+    try {
+      replica.switches.draftDelayMs = 6000; // c1's photos sent, its draft answered 6 s later: the log shows meanwhile
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const log = page.locator(".activity pre");
+      await log.getByText(/photo/).first().waitFor({ timeout: 30_000 });
+      const said = (await log.textContent()) ?? "";
+      assert.match(said, /^c1 : photo envoyée \(IMG_0001\.jpg\)$/m);
+      assert.doesNotMatch(said, /done|waiting|sending|stopped/);
+      await page
+        .locator(".activity")
+        .getByText(/^Terminé/)
+        .waitFor({ timeout: 60_000 });
+    } finally {
+      replica.switches.draftDelayMs = 0;
       await stop(review);
     }
   });

@@ -85,6 +85,12 @@ interface Activity {
   job: {
     running: boolean;
     events: string[];
+    /** The same progress as data, worded here (src/review/execute.ts LogEvent). */
+    log?: (
+      | { type: "item"; id: string; step: string; state: "done" | "failed"; detail?: string }
+      | { type: "wait"; id: string; until: string; why: string }
+      | { type: "stopped"; reason: string }
+    )[];
     results:
       | {
           cluster_id: string;
@@ -1383,9 +1389,27 @@ function activityView(): HTMLElement | null {
           ),
         )
       : job
-        ? h("pre", {}, job.events.slice(-8).join("\n"))
+        ? h("pre", {}, job.log ? job.log.slice(-8).map(logLine).join("\n") : job.events.slice(-8).join("\n"))
         : null,
   );
+}
+
+/** One line of a run's live log in the page's words, a wait's end in the seller's clock. */
+function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): string {
+  if (e.type === "stopped") return t(lang, "stopped", { e: e.reason });
+  if (e.type === "wait") {
+    const why = `why_${e.why.replace(/ /g, "_")}`;
+    return t(lang, "logWait", {
+      id: e.id,
+      why: hasKey(why) ? t(lang, why) : e.why,
+      at: new Date(e.until).toLocaleTimeString(lang),
+    });
+  }
+  if (e.state === "failed") return t(lang, "logFailed", { id: e.id, e: e.detail ?? e.step });
+  const done = `log_${e.step}`;
+  // The detail is a file name or a link, the same in every language.
+  const what = hasKey(done) ? t(lang, done, { id: e.id }) : `${e.id}: ${e.step}`;
+  return e.detail ? `${what} (${e.detail})` : what;
 }
 
 /**
