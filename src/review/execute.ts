@@ -55,6 +55,8 @@ export interface ExecuteJob {
       reason: string;
       left: string[];
       pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+      /** The refusal that stopped it (its code) and on which article, when one did. */
+      by: { code: string; id: string } | null;
     } | null;
   };
 }
@@ -167,6 +169,7 @@ export async function startExecute(
               reason: redact(e.reason),
               left: e.left,
               pause: e.pause ? { ...e.pause, until: new Date(e.pause.until).toISOString() } : null,
+              by: e.by ?? null,
             };
         };
         const results = await executeInBrowser({

@@ -54,6 +54,9 @@ export type ExecuteEvent =
       /** The pause Vinted's refusal started (a challenge on article `id`, or its rate limit), when that stopped it:
        *  what a page words in its own language. */
       pause?: { kind: "challenge" | "rate_limit"; id: string; until: number };
+      /** The refusal that stopped it (its VbulkError code: FORBIDDEN, NOT_LOGGED_IN, TRANSIENT…) and on which
+       *  article: a page says it in its words. */
+      by?: { code: string; id: string };
     };
 
 /** The reads and writes the runner needs of the Vinted tab (VintedTab; a test may pass its own). */
@@ -307,6 +310,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   let transientInARow = 0;
   let stopped: string | null = null;
   let pausedBy: { kind: "challenge" | "rate_limit"; id: string; until: number } | null = null;
+  let stoppedBy: { code: string; id: string } | null = null;
   const interrupted = () =>
     new Stop(
       typeof opts.signal?.reason === "string"
@@ -723,6 +727,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     }
     j.error = message;
     await journal.save();
+    if (stop) stoppedBy = { code: err.code, id: item.cluster_id };
     if (stop) await opts.savePacing();
     emit({ type: "item", id: item.cluster_id, step, state: "failed", detail: message });
     return stop;
@@ -795,7 +800,13 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         return r.state === "not_reached" || r.state === "failed";
       })
       .map((i) => i.cluster_id);
-    emit({ type: "stopped", reason: stopped, left, ...(pausedBy ? { pause: pausedBy } : {}) });
+    emit({
+      type: "stopped",
+      reason: stopped,
+      left,
+      ...(pausedBy ? { pause: pausedBy } : {}),
+      ...(stoppedBy ? { by: stoppedBy } : {}),
+    });
   }
   return [...results.values()];
 }

@@ -2004,4 +2004,32 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await stop(review);
     }
   });
+
+  it("a run Vinted refused with a plain 403 says why it stopped and what to do in French", async () => {
+    // Before: « Envoi arrêté : plain 403 Forbidden (access_denied) at /api/v2/photos, with no sign of a security
+    // challenge: no further write was sent (not a security challenge, so writes are not paused); open Vinted… »,
+    // the terminal's English on the French page.
+    const { review } = await seller();
+    try {
+      replica.switches.forbidden = true;
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const stopped = page.locator(".activity .stopped");
+      await stopped.waitFor({ timeout: 60_000 });
+      const said = (await stopped.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Envoi arrêté : Vinted a refusé l'envoi de c1 \(un refus simple, pas une vérification de sécurité\)/,
+      );
+      assert.match(
+        said,
+        /Que faire : ouvrez Vinted dans votre navigateur et vérifiez le compte, lancez « vbulk login »/,
+      );
+      assert.doesNotMatch(said, /Forbidden|no further write|open Vinted/);
+    } finally {
+      replica.switches.forbidden = false;
+      await stop(review);
+    }
+  });
 });

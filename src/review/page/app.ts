@@ -111,6 +111,8 @@ interface Activity {
       reason: string;
       left: string[];
       pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+      /** The refusal that stopped it (its code) and on which article. */
+      by?: { code: string; id: string } | null;
     } | null;
   } | null;
   ingest: {
@@ -1394,6 +1396,13 @@ function activityView(): HTMLElement | null {
   );
 }
 
+/** A stop's refusal code → what the page says of it, and what to do. */
+const STOP_WORDS: Record<string, [Key, Key]> = {
+  FORBIDDEN: ["stoppedForbidden", "stoppedForbiddenHint"],
+  NOT_LOGGED_IN: ["stoppedSession", "stoppedSessionHint"],
+  TRANSIENT: ["stoppedTransient", "stoppedTransientHint"],
+};
+
 /** One line of a run's live log in the page's words, a wait's end in the seller's clock. */
 function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): string {
   if (e.type === "stopped") return t(lang, "stopped", { e: e.reason });
@@ -1418,6 +1427,11 @@ function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): s
  */
 function stoppedNotice(stopped: NonNullable<NonNullable<Activity["job"]>["stopped"]>): Notice {
   const p = stopped.pause;
+  // The refusals a seller meets most, in the page's words (the server's reason is the terminal's English).
+  const by = stopped.by;
+  const worded = by && STOP_WORDS[by.code];
+  if (!p && by && worded)
+    return { text: t(lang, worded[0], { id: by.id }), hint: t(lang, worded[1], { id: by.id }) };
   if (!p) return { text: t(lang, "stopped", { e: stopped.reason }) };
   const vars = { id: p.id, at: localTime(p.until) };
   return p.kind === "challenge"

@@ -208,6 +208,17 @@ const FR = {
     "Envoi arrêté : Vinted a demandé une vérification de sécurité (captcha) pour {id}. Plus rien n'est envoyé jusqu'au {at}.",
   stoppedChallengeHint:
     "ouvrez Vinted dans votre navigateur et faites ce qu'il demande ; finissez {id} à la main sur Vinted, puis cochez « Exclure » dans son annonce ici et enregistrez, pour que vbulk le laisse de côté. Les articles pas envoyés partiront au prochain « Créer les brouillons », une fois la pause finie.",
+  stoppedForbidden:
+    "Envoi arrêté : Vinted a refusé l'envoi de {id} (un refus simple, pas une vérification de sécurité) : plus rien n'a été envoyé ensuite, et les envois ne sont pas en pause.",
+  stoppedForbiddenHint:
+    "ouvrez Vinted dans votre navigateur et vérifiez le compte, lancez « vbulk login » dans un terminal, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
+  stoppedSession: "Envoi arrêté : Vinted n'accepte plus la session enregistrée (à {id}).",
+  stoppedSessionHint:
+    "dans un terminal, lancez « vbulk login » et connectez-vous à Vinted, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
+  stoppedTransient:
+    "Envoi arrêté : trois échecs de suite (le dernier à {id}) ; Vinted est peut-être indisponible.",
+  stoppedTransientHint:
+    "réessayez plus tard (« Créer les brouillons ») : l'envoi reprend où il s'est arrêté.",
   stoppedRateLimit:
     "Envoi arrêté : Vinted a demandé de ralentir (trop d'envois) à {id}. Plus rien n'est envoyé jusqu'au {at}.",
   stoppedRateLimitHint:
@@ -423,6 +434,15 @@ const EN: Record<Key, string> = {
     "Run stopped: Vinted asked for a security check (captcha) on {id}. Nothing more is sent until {at}.",
   stoppedChallengeHint:
     "open Vinted in your browser and do what it asks; finish {id} by hand on Vinted, then tick “Exclude” in its listing here and save, so vbulk leaves it alone. The articles not sent go with the next “Create the drafts”, once the pause is over.",
+  stoppedForbidden:
+    "Run stopped: Vinted refused what was sent for {id} (a plain refusal, not a security check): nothing more was sent, and writes are not paused.",
+  stoppedForbiddenHint:
+    "open Vinted in your browser and check the account, run “vbulk login” in a terminal, then click “Create the drafts” again: the run picks up where it stopped.",
+  stoppedSession: "Run stopped: Vinted no longer accepts the saved session (at {id}).",
+  stoppedSessionHint:
+    "in a terminal, run “vbulk login” and log in to Vinted, then click “Create the drafts” again: the run picks up where it stopped.",
+  stoppedTransient: "Run stopped: three failures in a row (the last at {id}); Vinted may be down.",
+  stoppedTransientHint: "try again later (“Create the drafts”): the run picks up where it stopped.",
   stoppedRateLimit:
     "Run stopped: Vinted asked to slow down (too many writes) at {id}. Nothing more is sent until {at}.",
   stoppedRateLimitHint:
