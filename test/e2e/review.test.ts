@@ -379,7 +379,10 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(writes().length, 0, "nothing reached Vinted");
     assert.equal(existsSync(join(dir, "journal.json")), false, "no journal: nothing was started");
     // The phrase typed for the list shown, while a terminal changed what would go public: refused. Before, the
-    // count still matched and the server would have published what the seller never saw.
+    // count still matched and the server would have published what the seller never saw. The seller is in the
+    // confirmation box when the terminal changes the plan (the page does not redraw under someone typing; with the
+    // focus on no field, a poll could show the new list before the typing, and the publish went through rightly).
+    await page.getByLabel("Confirmation").focus();
     const meanwhile = await runCli(["plan", dir, "--set", "c1.price=99"], { env });
     assert.equal(meanwhile.code, 0, meanwhile.stderr);
     await page.getByLabel("Confirmation").fill("publier 1");
@@ -1951,6 +1954,8 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       );
       assert.doesNotMatch(said, /Expected|articles|received/);
 
+      // Typing in the confirmation box when a terminal changes the plan: the page does not redraw under the seller.
+      await page.getByLabel("Confirmation").focus();
       const meanwhile = await runCli(["plan", dir, "--set", "c1.price=99"], { env });
       assert.equal(meanwhile.code, 0, meanwhile.stderr);
       await page.getByLabel("Confirmation").fill("publier 1");
