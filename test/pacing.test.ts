@@ -137,6 +137,8 @@ describe("pacing budget (fake clock)", () => {
     assert.equal(huge.capped, true);
     assert.equal((huge.until - clock.t) / MIN, 360);
     assert.equal(budget.nextWrite(0).why, "pause");
+    // Which pause it is, for whoever says it (a captcha's pause asks something else of the seller).
+    assert.deepEqual(budget.pause(), { until: huge.until, reason: "429", kind: "rate_limit" });
   });
 
   it("writes and pauses persist across runs (the file in the config folder)", async () => {
@@ -147,6 +149,7 @@ describe("pacing budget (fake clock)", () => {
     await savePacing(dir, budget.state);
     const next = new Budget(await loadPacing(dir), { ...cfg, writesPerHour: 3 }, () => clock.t);
     assert.equal(next.pause()?.reason, "captcha");
+    assert.equal(next.pause()?.kind, "challenge");
     clock.t += 31 * MIN;
     assert.equal(next.pause(), null);
     assert.equal(next.nextWrite(0).why, "hourly budget");

@@ -41,6 +41,8 @@ import {
   undoDecision,
 } from "../store/decisions.js";
 import { staleItems } from "../vinted/execute.js";
+import { JournalFile } from "../vinted/journal.js";
+import { siteUrl } from "../vinted/run.js";
 
 /** Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. */
 export async function regroup(dir: string): Promise<Catalog> {
@@ -275,20 +277,55 @@ export async function currentPlan(dir: string): Promise<Plan | null> {
   return readPlan(dir);
 }
 
-/** The articles that would go public, and the exact phrase the seller must type to confirm. */
-export function publishPreview(plan: Plan): {
+/**
+ * The phrases that confirm publishing `n` articles: the page asks for the one of its language (« publier N » in
+ * French, "publish N" in English), and either is taken, since a seller may switch language after reading it.
+ */
+export function confirmationPhrases(n: number): { fr: string; en: string } {
+  return { fr: `publier ${n}`, en: `publish ${n}` };
+}
+
+/** The articles journal.json records as published on `journal`'s site: never listed as going public again. */
+export function publishedIn(journal: JournalFile): Set<string> {
+  return new Set(
+    Object.entries(journal.data.items)
+      .filter(([, j]) => j.publish?.state === "done")
+      .map(([id]) => id),
+  );
+}
+
+/**
+ * The articles published on the site vbulk works with, for the page; none when journal.json cannot be read (the
+ * page opens anyway, and « Créer les brouillons » then says why the journal is refused).
+ */
+export async function publishedArticles(dir: string): Promise<Set<string>> {
+  try {
+    return publishedIn(await JournalFile.open(dir, siteUrl()));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * The articles that would go public (marked, with a brand, not published yet: `published`), and the exact phrase
+ * the seller must type to confirm (the French one).
+ */
+export function publishPreview(
+  plan: Plan,
+  published: ReadonlySet<string> = new Set(),
+): {
   items: { id: string; title: string; price: number; photos: string[] }[];
   phrase: string;
 } {
   // An article without a brand is drafted, never published (hasBrand): the list shows what goes public.
   const items = plan.items
-    .filter((i) => !i.excluded && i.publish && hasBrand(i.brand))
+    .filter((i) => !i.excluded && i.publish && hasBrand(i.brand) && !published.has(i.cluster_id))
     .map((i) => ({ id: i.cluster_id, title: i.title, price: i.price, photos: i.photos }));
-  return { items, phrase: `publier ${items.length}` };
+  return { items, phrase: confirmationPhrases(items.length).fr };
 }
 
 /**
- * Throws BAD_USAGE unless the typed confirmation matches the phrase and `shown` (the list the page showed the
+ * Throws BAD_USAGE unless the typed confirmation is one of the phrases (either language) and `shown` (the list the page showed the
  * seller when they typed it) is exactly what would go public now: a plan changed meanwhile (a terminal, another
  * tab) would otherwise publish articles nobody was shown under a count that still matches. Nothing is sent then.
  */
@@ -296,19 +333,29 @@ export function checkConfirmation(
   plan: Plan,
   typed: string | undefined,
   shown: ReturnType<typeof publishPreview>["items"],
+  published: ReadonlySet<string> = new Set(),
 ): void {
-  const { items, phrase } = publishPreview(plan);
+  const { items } = publishPreview(plan, published);
+  const { fr, en } = confirmationPhrases(items.length);
   if (JSON.stringify(shown) !== JSON.stringify(items))
     throw new VbulkError(
       "BAD_USAGE",
       `Expected to publish the ${shown.length} articles the page listed but plan.json now marks ${items.map((i) => i.id).join(", ") || "none"} to publish, or their titles, prices or photos changed: nothing was sent`,
-      { hint: "Reload the page, read the list again, and type the confirmation it shows." },
+      {
+        hint: "Reload the page, read the list again, and type the confirmation it shows.",
+        // As data, for the page to say in its words (how many it listed, in the singular or the plural).
+        context: { confirmation: { code: "LIST_CHANGED", shown: shown.length } },
+      },
     );
-  if (items.length && (typed ?? "").trim().toLowerCase() !== phrase)
+  const said = (typed ?? "").trim().toLowerCase();
+  if (items.length && said !== fr && said !== en)
     throw new VbulkError(
       "BAD_USAGE",
-      `Expected the typed confirmation "${phrase}" to publish ${items.length} articles but received ${JSON.stringify(typed ?? "")}: nothing was sent`,
-      { hint: `Type ${phrase} in the confirmation box, or leave the switch off to make drafts only.` },
+      `Expected the typed confirmation "${fr}" or "${en}" to publish ${items.length} articles but received ${JSON.stringify(typed ?? "")}: nothing was sent`,
+      {
+        hint: `Type ${en} (or ${fr}) in the confirmation box, or leave the switch off to make drafts only.`,
+        context: { confirmation: { code: "PHRASE", shown: items.length } },
+      },
     );
 }
 

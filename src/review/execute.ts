@@ -22,7 +22,13 @@ import { JournalFile } from "../vinted/journal.js";
 import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
 import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
 import { configDir } from "../vinted/session.js";
-import { checkConfirmation, type publishPreview } from "./actions.js";
+import { checkConfirmation, publishedIn, type publishPreview } from "./actions.js";
+
+/** A run's progress as data (the terminal's lines are English): the page says each in its language. */
+export type LogEvent =
+  | { type: "item"; id: string; step: string; state: "done" | "failed"; detail?: string }
+  | { type: "wait"; id: string; until: string; why: string }
+  | { type: "stopped"; reason: string };
 
 export interface ExecuteJob {
   readonly running: boolean;
@@ -30,6 +36,8 @@ export interface ExecuteJob {
     running: boolean;
     publish: boolean;
     events: string[];
+    /** The same progress as `events`, as data: the page words it (its last lines show while the run goes). */
+    log: LogEvent[];
     results: ExecuteResult[] | null;
     error: string | null;
     /** What to do about `error` (the VbulkError's hint), shown under it. */
@@ -41,6 +49,15 @@ export interface ExecuteJob {
     /** Nothing needed a write (every article drafted as the plan says, published, not ready or needs_manual): no
      * browser was opened, and `results` says each article as a run would. */
     idle: boolean;
+    /** Why the run stopped before its end (a captcha, a rate limit, a lost session…), or null: the page says it, and
+     * what to do, in its words when Vinted's refusal paused every write (`pause`, its end as an ISO time). */
+    stopped: {
+      reason: string;
+      left: string[];
+      pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+      /** The refusal that stopped it (its code) and on which article, when one did. */
+      by: { code: string; id: string } | null;
+    } | null;
   };
 }
 
@@ -63,22 +80,26 @@ export async function startExecute(
       hint: "Generate the plan first (« Générer le plan »).",
     });
   checkPlanCurrent(selectItems(plan), await readCatalog(dir), dir);
-  if (opts.publish) checkConfirmation(plan, opts.confirmation, opts.shown ?? []);
-  const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   const site = siteUrl();
+  const journal = await JournalFile.open(dir, site);
+  // What the page listed leaves out the articles already published (never asked again, as the CLI does).
+  if (opts.publish) checkConfirmation(plan, opts.confirmation, opts.shown ?? [], publishedIn(journal));
+  const config = resolveConfig(await configFileLayer(process.env.VBULK_CONFIG));
   // As `vbulk execute` does: nothing to send is said without a browser (a second click opened a window, and with no
   // display failed, only to find every draft already as the plan says).
-  const idle = await nothingToSend(dir, await JournalFile.open(dir, site), selectItems(plan), opts.publish);
+  const idle = await nothingToSend(dir, journal, selectItems(plan), opts.publish);
   if (idle) {
     const done = {
       running: false,
       events: [] as string[],
+      log: [] as LogEvent[],
       results: idle,
       error: null,
       hint: null,
       code: null,
       finished_at: new Date().toISOString(),
       idle: true,
+      stopped: null,
     };
     return { running: false, snapshot: () => ({ ...done, publish: opts.publish }) };
   }
@@ -97,23 +118,33 @@ export async function startExecute(
         `Every write is paused until ${new Date(pause.until).toLocaleString()} (${redact(pause.reason)}): nothing was sent`,
         {
           hint: "Wait for it to end (vbulk status). If Vinted asked for something, do it in your browser first; `vbulk execute --ignore-pause` lifts the pause.",
+          // Its end as data: the page says it in the seller's own clock (this one is the server's).
+          context: { pause: { until: new Date(pause.until).toISOString(), kind: pause.kind } },
         },
       );
     const items = selectItems(plan);
     const state = {
       running: true,
       events: [] as string[],
+      log: [] as LogEvent[],
       results: null as ExecuteResult[] | null,
       error: null as string | null,
       hint: null as string | null,
       code: null as string | null,
       finished_at: null as string | null,
+      stopped: null as ReturnType<ExecuteJob["snapshot"]>["stopped"],
     };
     const job: ExecuteJob = {
       get running() {
         return state.running;
       },
-      snapshot: () => ({ ...state, publish: opts.publish, events: state.events.slice(-200), idle: false }),
+      snapshot: () => ({
+        ...state,
+        publish: opts.publish,
+        events: state.events.slice(-200),
+        log: state.log.slice(-200),
+        idle: false,
+      }),
     };
     void (async () => {
       const progress = new ExecuteProgress(dir, items.length);
@@ -122,6 +153,24 @@ export async function startExecute(
         const onEvent = (e: ExecuteEvent) => {
           const line = progress.record(e);
           if (line) state.events.push(line);
+          if (e.type === "item")
+            state.log.push({
+              type: "item",
+              id: e.id,
+              step: e.step,
+              state: e.state,
+              ...(e.detail ? { detail: redact(e.detail) } : {}),
+            });
+          if (e.type === "wait")
+            state.log.push({ type: "wait", id: e.id, until: new Date(e.until).toISOString(), why: e.why });
+          if (e.type === "stopped") state.log.push({ type: "stopped", reason: redact(e.reason) });
+          if (e.type === "stopped")
+            state.stopped = {
+              reason: redact(e.reason),
+              left: e.left,
+              pause: e.pause ? { ...e.pause, until: new Date(e.pause.until).toISOString() } : null,
+              by: e.by ?? null,
+            };
         };
         const results = await executeInBrowser({
           dir,

@@ -25,6 +25,7 @@ import {
   decide,
   type FieldEdit,
   labels,
+  publishedArticles,
   publishPreview,
   savePlanWithChanges,
   staleArticles,
@@ -145,7 +146,11 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       if (path === "/api/status") return sendJson(res, 200, await activity(dir, job, ingest));
       if (path === "/api/publish-preview") {
         const plan = await currentPlan(dir);
-        return sendJson(res, 200, plan ? publishPreview(plan) : { items: [], phrase: "" });
+        return sendJson(
+          res,
+          200,
+          plan ? publishPreview(plan, await publishedArticles(dir)) : { items: [], phrase: "" },
+        );
       }
       return sendJson(res, 404, { error: "Not found." });
     }
@@ -251,6 +256,12 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         ...(err instanceof VbulkError && err.code === "CONFLICT" ? { conflicts: err.context.conflicts } : {}),
         // Why a save was refused, as data (refusals.ts): the page says it in its language, on its own fields.
         ...(err instanceof VbulkError && err.context.refusal ? { refusal: err.context.refusal } : {}),
+        // A publish refused for its confirmation (the phrase, or a list changed since shown): the page words it.
+        ...(err instanceof VbulkError && err.context.confirmation
+          ? { confirmation: err.context.confirmation }
+          : {}),
+        // The pause that refused an execute, its end as an ISO time: the page says it in the seller's clock.
+        ...(err instanceof VbulkError && err.context.pause ? { pause: err.context.pause } : {}),
         // The articles a plan out of date names (execute refuses it): the page says it in its words.
         ...(err instanceof VbulkError && Array.isArray(err.context.stale)
           ? { stale: err.context.stale }
@@ -394,6 +405,8 @@ async function state(dir: string, source: string) {
       }),
     },
     decisions: decisions.decisions.length,
+    /** Articles journal.json records as published: the page no longer lists them as going public. */
+    published: [...(await publishedArticles(dir))],
     meta: {
       labels: labelSet.labels.map((l) => ({ id: l.id, name: l.name, name_en: l.name_en })),
       colors: COLOR_NAMES,

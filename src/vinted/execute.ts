@@ -47,7 +47,17 @@ export type ExecuteEvent =
     }
   | { type: "wait"; id: string; until: number; why: string }
   | { type: "write"; id: string; what: string; sent: number }
-  | { type: "stopped"; reason: string; left: string[] };
+  | {
+      type: "stopped";
+      reason: string;
+      left: string[];
+      /** The pause Vinted's refusal started (a challenge on article `id`, or its rate limit), when that stopped it:
+       *  what a page words in its own language. */
+      pause?: { kind: "challenge" | "rate_limit"; id: string; until: number };
+      /** The refusal that stopped it (its VbulkError code: FORBIDDEN, NOT_LOGGED_IN, TRANSIENT…) and on which
+       *  article: a page says it in its words. */
+      by?: { code: string; id: string };
+    };
 
 /** The reads and writes the runner needs of the Vinted tab (VintedTab; a test may pass its own). */
 export type VintedOps = Pick<
@@ -299,6 +309,8 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   let sent = 0;
   let transientInARow = 0;
   let stopped: string | null = null;
+  let pausedBy: { kind: "challenge" | "rate_limit"; id: string; until: number } | null = null;
+  let stoppedBy: { code: string; id: string } | null = null;
   const interrupted = () =>
     new Stop(
       typeof opts.signal?.reason === "string"
@@ -690,11 +702,13 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       j.needs_manual = message;
       r.state = "needs_manual";
       const p = budget.pauseFor("challenge", message);
+      pausedBy = { kind: "challenge", id: item.cluster_id, until: p.until };
       // What to do, said when it happens (the next run used to be the first to say it).
       stop = `${message}: every write is paused until ${localDateTime(p.until)}. Open Vinted in your browser and do what it asks; finish ${item.cluster_id} there by hand, then ${leaveAlone(item.cluster_id, dir)}; \`vbulk status\` shows when writes resume (--ignore-pause lifts the pause once you have)`;
     } else if (err instanceof RateLimitError) {
       const asked = err.retryAfterSeconds;
       const p = budget.pauseFor("rate_limit", message, asked);
+      pausedBy = { kind: "rate_limit", id: item.cluster_id, until: p.until };
       stop = `${message}: every write is paused until ${localDateTime(p.until)}${p.capped ? ` (Vinted asked for ${asked} s; capped at ${config.maxPauseMinutes} min)` : ""}`;
       r.state = "failed";
     } else if (err instanceof SessionExpiredError) {
@@ -713,6 +727,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     }
     j.error = message;
     await journal.save();
+    if (stop) stoppedBy = { code: err.code, id: item.cluster_id };
     if (stop) await opts.savePacing();
     emit({ type: "item", id: item.cluster_id, step, state: "failed", detail: message });
     return stop;
@@ -785,7 +800,13 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         return r.state === "not_reached" || r.state === "failed";
       })
       .map((i) => i.cluster_id);
-    emit({ type: "stopped", reason: stopped, left });
+    emit({
+      type: "stopped",
+      reason: stopped,
+      left,
+      ...(pausedBy ? { pause: pausedBy } : {}),
+      ...(stoppedBy ? { by: stoppedBy } : {}),
+    });
   }
   return [...results.values()];
 }

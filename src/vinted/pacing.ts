@@ -123,12 +123,15 @@ export class Budget {
     this.state.publishes = this.state.publishes.filter((p) => p > t - 10 * MINUTE).sort((a, b) => a - b);
   }
 
-  /** The pause in force, or null. */
-  pause(): { until: number; reason: string } | null {
+  /**
+   * The pause in force, or null: its end, why, and which kind it is (a challenge asks the seller to answer Vinted
+   * first; a rate limit only to wait).
+   */
+  pause(): { until: number; reason: string; kind: NonNullable<PacingState["pause"]>["kind"] } | null {
     const p = this.state.pause;
     if (!p) return null;
     const until = Date.parse(p.until);
-    return until > this.now() ? { until, reason: p.reason } : null;
+    return until > this.now() ? { until, reason: p.reason, kind: p.kind } : null;
   }
 
   /** Lifts a pause (the user passed --ignore-pause after solving what Vinted asked). */

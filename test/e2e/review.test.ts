@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { copyFile, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
@@ -375,16 +375,19 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(own.code, 0, own.stderr);
     await page.getByText(/texte d'exemple/).waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
-    await page.getByText(/typed confirmation "publier 1"/).waitFor();
+    await page.getByText(/pour publier l'article listé, tapez « publier 1 »/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");
     assert.equal(existsSync(join(dir, "journal.json")), false, "no journal: nothing was started");
     // The phrase typed for the list shown, while a terminal changed what would go public: refused. Before, the
-    // count still matched and the server would have published what the seller never saw.
+    // count still matched and the server would have published what the seller never saw. The seller is in the
+    // confirmation box when the terminal changes the plan (the page does not redraw under someone typing; with the
+    // focus on no field, a poll could show the new list before the typing, and the publish went through rightly).
+    await page.getByLabel("Confirmation").focus();
     const meanwhile = await runCli(["plan", dir, "--set", "c1.price=99"], { env });
     assert.equal(meanwhile.code, 0, meanwhile.stderr);
     await page.getByLabel("Confirmation").fill("publier 1");
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
-    await page.getByText(/Expected to publish the 1 articles the page listed/).waitFor();
+    await page.getByText(/l'article listé a changé dans plan\.json/).waitFor();
     assert.equal(writes().length, 0, "nothing reached Vinted");
     assert.equal(existsSync(join(dir, "journal.json")), false, "nothing was started");
   });
@@ -1594,6 +1597,443 @@ describe("vbulk review: « Créer les brouillons » with nothing ready, or a pla
       assert.doesNotMatch(stale, /Expected|vbulk plan/);
     } finally {
       await browser.close();
+      await stop(review);
+    }
+  });
+});
+
+describe("vbulk review: publishing from the page, and a run Vinted stopped", {
+  skip,
+  concurrency: false,
+}, () => {
+  const replica = new VintedReplica();
+  let browser: Browser;
+
+  before(async () => {
+    await replica.start();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await replica.stop();
+  });
+
+  /**
+   * A seller with a Vinted session (their own config folder, so a pause one test starts stays there) and a folder of
+   * three articles ready to list (c1 hoodie, c2 t-shirt, c3 jeans, each with its brand and size), `publish` marked
+   * to publish; its review is started.
+   */
+  async function seller(publish = "none", extra: Record<string, string> = {}) {
+    replica.reset();
+    const configDir = await tempDir("vbulk-review-seller-");
+    const configFile = join(configDir, "vbulk.json");
+    await writeFile(configFile, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 15000 } }));
+    await saveSession(
+      { cookies: replica.cookies(), origins: [] },
+      { ...process.env, VBULK_CONFIG_DIR: configDir },
+    );
+    const env = testEnv({
+      VBULK_VINTED_URL: replica.url,
+      VBULK_VINTED_CURRENCY: "EUR",
+      VBULK_CONFIG_DIR: configDir,
+      VBULK_CONFIG: configFile,
+      VBULK_HEADLESS: "1",
+      ...(browserPath ? { VBULK_CHROMIUM_PATH: browserPath } : {}),
+      ...extra,
+    });
+    const dir = await tempDir("vbulk-review-publish-");
+    const src = join(FIXTURES, "grouping");
+    for (const f of (await readdir(src)).filter((x) => x.endsWith(".jpg")).slice(0, 7))
+      await copyFile(join(src, f), join(dir, f));
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+      ],
+      dir,
+    );
+    const sets = [
+      "c1.size=M",
+      "c2.size=S",
+      "c3.size=W32",
+      "c1.brand=Nike",
+      "c2.brand=adidas",
+      "c3.brand=Levi's",
+    ];
+    const r = await runCli(
+      ["plan", dir, "--gender", "femme", ...sets.flatMap((s) => ["--set", s]), "--publish", publish],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    return { dir, env, configDir, review: await startReview(dir, env) };
+  }
+
+  it("the English page asks for « publish N » to publish, and publishing with it goes through", async () => {
+    // Before: the English page said "To confirm, type: publier 1", a French phrase on an English page.
+    const { review } = await seller("c1");
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${review.url}&lang=en`);
+      await page.getByRole("switch").check();
+      const list = page.locator(".public");
+      await list.getByText("These articles will be PUBLISHED").waitFor();
+      assert.match((await list.textContent()) ?? "", /To confirm, type: publish 1/);
+      assert.doesNotMatch((await list.textContent()) ?? "", /publier/);
+      await page.getByLabel("Confirmation").fill("publish 1");
+      await page.getByRole("button", { name: "Create the drafts" }).click();
+      await page
+        .locator(".activity")
+        .getByText(/c1: published/)
+        .waitFor({ timeout: 60_000 });
+      const published = [...replica.items.values()].filter((i) => !i.is_draft);
+      assert.equal(published.length, 1, "c1 went public");
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("the French page asks for « publier N », and the server takes either phrase", async () => {
+    const { review } = await seller("c1");
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("switch").check();
+      assert.match((await page.locator(".public").textContent()) ?? "", /Pour confirmer, tapez : publier 1/);
+      // A seller who switched language after reading the phrase types the other one: both say the same.
+      await page.getByLabel("Confirmation").fill("publish 1");
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      await page
+        .locator(".activity")
+        .getByText(/c1: publié/)
+        .waitFor({ timeout: 60_000 });
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("a captcha in the middle of a run: that article is left to finish by hand, the others not sent, and what to do", async () => {
+    // Before: « c1: échec : Vinted answered with a security challenge… », « c2: échec : not_reached » (read as
+    // two more failures), and neither why the run stopped nor what to do.
+    const { review } = await seller();
+    try {
+      replica.switches.captchaOnWrite = 4; // c1's 3 photos, then its draft
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const activity = page.locator(".activity");
+      await activity.getByText(/^Terminé/).waitFor({ timeout: 60_000 });
+      await activity.locator("li").nth(2).waitFor();
+      const rows = await activity.locator("li").allTextContents();
+      assert.deepEqual(rows, [
+        "c1: à finir à la main sur Vinted",
+        "c2: pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+        "c3: pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+      ]);
+      const stopped = activity.locator(".stopped");
+      await stopped.waitFor();
+      const said = (await stopped.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Envoi arrêté : Vinted a demandé une vérification de sécurité \(captcha\) pour c1\./,
+      );
+      assert.match(
+        said,
+        /Que faire : ouvrez Vinted dans votre navigateur .* finissez c1 à la main .* « Exclure »/,
+      );
+      assert.doesNotMatch(said, /échec|not_reached|needs_manual|Expected/);
+      assert.equal(replica.writes().length, 4, "nothing sent after the challenge");
+
+      await page.goto(`${review.url}&lang=en`);
+      await activity.locator("li").nth(2).waitFor();
+      assert.deepEqual(await activity.locator("li").allTextContents(), [
+        "c1: to finish by hand on Vinted",
+        "c2: not sent: the run stopped before this article; it goes with the next “Create the drafts”",
+        "c3: not sent: the run stopped before this article; it goes with the next “Create the drafts”",
+      ]);
+      const en = (await stopped.textContent()) ?? "";
+      assert.match(en, /^Run stopped: Vinted asked for a security check \(captcha\) on c1\./);
+      assert.match(en, /What to do: open Vinted in your browser .* finish c1 by hand .* “Exclude”/);
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("the end of a pause is said in the seller's own clock, not the server's or UTC", async () => {
+    // Before: « Every write is paused until 29/11/2026 02:35:00 » in the server's clock (UTC here) for a seller in
+    // India, and the stop of a run as an ISO time (« 2026-11-29T02:35:00.000Z »).
+    const { review, configDir } = await seller("none", { TZ: "UTC" });
+    try {
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      await writeFile(
+        join(configDir, "pacing.json"),
+        JSON.stringify({
+          schemaVersion: 1,
+          writes: [],
+          publishes: [],
+          pause: { until, reason: "captcha (DataDome)", kind: "challenge" },
+          refusals: { date: until.slice(0, 10), count: 1 },
+        }),
+      );
+      const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
+      const page = await context.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const message = page.locator("p.message");
+      await message.waitFor();
+      const said = (await message.textContent()) ?? "";
+      const clock = (timeZone: string) =>
+        new Date(until).toLocaleTimeString("fr", { timeZone, hour: "2-digit", minute: "2-digit" });
+      assert.ok(
+        said.includes(clock("Asia/Kolkata")),
+        `${said} says ${clock("Asia/Kolkata")}, Kolkata's time`,
+      );
+      assert.ok(!said.includes(clock("UTC")), `${said} does not say the server's ${clock("UTC")}`);
+      assert.doesNotMatch(said, /\dT\d|Z\b/);
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("a run refused over a pause says which pause, a captcha's or Vinted's pace, in the page's language", async () => {
+    // Before: the same « les envois vers Vinted sont en pause » whatever paused them, so a seller paused by the rate
+    // limit went looking for a captcha, and one paused by a captcha was not told to answer it first.
+    const { review, configDir } = await seller();
+    const pausedBy = async (kind: "challenge" | "rate_limit") => {
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      await writeFile(
+        join(configDir, "pacing.json"),
+        JSON.stringify({
+          schemaVersion: 1,
+          writes: [],
+          publishes: [],
+          pause: {
+            until,
+            reason: kind === "challenge" ? "captcha (DataDome)" : "429 Too Many Requests",
+            kind,
+          },
+          refusals: { date: until.slice(0, 10), count: 1 },
+        }),
+      );
+    };
+    try {
+      const page = await browser.newPage();
+      const refusal = async (url: string, button: string) => {
+        await page.goto(url);
+        await page.getByRole("button", { name: button }).click();
+        const message = page.locator("p.message");
+        await message.waitFor();
+        return (await message.textContent()) ?? "";
+      };
+      await pausedBy("challenge");
+      let said = await refusal(review.url, "Créer les brouillons");
+      assert.match(
+        said,
+        /^Rien n'a été envoyé : les envois vers Vinted sont en pause après une vérification de sécurité \(captcha\) jusqu'au \d/,
+      );
+      assert.match(said, /Que faire : .*faites d'abord dans votre navigateur ce que Vinted demande/);
+      said = await refusal(`${review.url}&lang=en`, "Create the drafts");
+      assert.match(
+        said,
+        /^Nothing was sent: writes to Vinted are paused after a security check \(captcha\) until \d/,
+      );
+      assert.doesNotMatch(said, /Every write|ignore-pause/);
+
+      await pausedBy("rate_limit");
+      said = await refusal(review.url, "Créer les brouillons");
+      assert.match(
+        said,
+        /^Rien n'a été envoyé : les envois vers Vinted sont en pause pour suivre le rythme que Vinted demande \(trop d'envois\) jusqu'au \d/,
+      );
+      assert.doesNotMatch(said, /captcha/);
+      said = await refusal(`${review.url}&lang=en`, "Create the drafts");
+      assert.match(
+        said,
+        /^Nothing was sent: writes to Vinted are paused to keep to the pace Vinted asks for \(too many writes\) until \d/,
+      );
+      assert.equal(replica.writes().length, 0, "nothing reached Vinted");
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("the English page writes English punctuation: « Listing: », and « c1, c2 and c3 »", async () => {
+    // Before: "Listing : Hoodie …" (the French space before the colon) and "The descriptions of c1, c2, c3 still
+    // carry…" on the English page.
+    const { review } = await seller("c1,c2,c3");
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${review.url}&lang=en`);
+      const summary = page.locator('[data-article="c1"] details.listing summary');
+      assert.match((await summary.textContent()) ?? "", /^Listing: Hoodie/);
+      await page.getByRole("switch").check();
+      const example = page.locator(".public .example-text");
+      assert.match((await example.textContent()) ?? "", /^The descriptions of c1, c2 and c3 still carry/);
+      await page.goto(review.url);
+      assert.match((await summary.textContent()) ?? "", /^Annonce : Hoodie/);
+      await page.getByRole("switch").check();
+      assert.match((await example.textContent()) ?? "", /^Les descriptions de c1, c2 et c3 contiennent/);
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("the department list says « Femmes »/« Hommes » on the French page and women/men on the English one", async () => {
+    // Before: the plan's ids « femme » and « homme » on both pages, French words in an English form.
+    const { review } = await seller();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${review.url}&lang=en`);
+      const card = page.locator('[data-article="c1"]');
+      await card.locator("details.listing summary").click();
+      const department = card.getByLabel("Department");
+      assert.deepEqual(await department.locator("option").allTextContents(), ["—", "women", "men"]);
+      assert.equal(await department.inputValue(), "femme", "the plan's value is kept");
+      await page.goto(review.url);
+      await card.locator("details.listing summary").click();
+      assert.deepEqual(await card.getByLabel("Rayon").locator("option").allTextContents(), [
+        "—",
+        "Femmes",
+        "Hommes",
+      ]);
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("an article published from the page is no longer listed as going to be published", async () => {
+    // Before: once c1 was published, the list under the switch still said « Ces articles seront PUBLIÉS » with c1
+    // and asked for « publier 1 » again, for an article already public.
+    const { review } = await seller("c1");
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("switch").check();
+      await page.getByLabel("Confirmation").fill("publier 1");
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      await page
+        .locator(".activity")
+        .getByText(/c1: publié/)
+        .waitFor({ timeout: 60_000 });
+      const list = page.locator(".public");
+      await until(
+        async () => !/seront PUBLIÉS/.test((await list.textContent()) ?? ""),
+        "c1 no longer listed as going to be published",
+      );
+      const said = (await list.textContent()) ?? "";
+      assert.doesNotMatch(said, /publier 1/);
+      assert.match(said, /c1 est déjà publié sur Vinted/);
+      // And after a reload, as the journal says.
+      await page.reload();
+      await page.getByRole("switch").check();
+      assert.match(
+        (await list.textContent()) ?? "",
+        /^Plus rien à publier : seuls des brouillons seront créés\.c1 est déjà publié sur Vinted\./,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("a publish refused for its confirmation says so in the page's words, one article in the singular", async () => {
+    // Before, on the French page: « Expected the typed confirmation "publier 1" … to publish 1 articles but
+    // received "" » and « Expected to publish the 1 articles the page listed but plan.json now marks c1 … ».
+    const { dir, env, review } = await seller("c1");
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("switch").check();
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const message = page.locator("p.message");
+      await message.waitFor();
+      let said = (await message.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Rien n'a été envoyé : pour publier l'article listé, tapez « publier 1 » dans « Confirmation »/,
+      );
+      assert.doesNotMatch(said, /Expected|articles|received/);
+
+      // Typing in the confirmation box when a terminal changes the plan: the page does not redraw under the seller.
+      await page.getByLabel("Confirmation").focus();
+      const meanwhile = await runCli(["plan", dir, "--set", "c1.price=99"], { env });
+      assert.equal(meanwhile.code, 0, meanwhile.stderr);
+      await page.getByLabel("Confirmation").fill("publier 1");
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      await message.getByText(/a changé/).waitFor();
+      said = (await message.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Rien n'a été envoyé : l'article listé a changé dans plan\.json depuis que la page l'a montré/,
+      );
+      assert.doesNotMatch(said, /Expected|the 1 articles/);
+      // The list shown is plan.json's again, with the new price.
+      await page
+        .locator(".public")
+        .getByText(/c1 · .* · 99 €/)
+        .waitFor();
+
+      await page.goto(`${review.url}&lang=en`);
+      await page.getByRole("switch").check();
+      await page.getByRole("button", { name: "Create the drafts" }).click();
+      said = (await message.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Nothing was sent: to publish the listed article, type “publish 1” in “Confirmation”/,
+      );
+      assert.equal(replica.writes().length, 0, "nothing reached Vinted");
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("the live log of a run from the French page is in French", async () => {
+    // Before, under « Créer les brouillons » while it ran: « c1 photo done », the terminal's English.
+    const { review } = await seller();
+    try {
+      replica.switches.draftDelayMs = 6000; // c1's photos sent, its draft answered 6 s later: the log shows meanwhile
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const log = page.locator(".activity pre");
+      await log.getByText(/photo/).first().waitFor({ timeout: 30_000 });
+      const said = (await log.textContent()) ?? "";
+      assert.match(said, /^c1 : photo envoyée \(IMG_0001\.jpg\)$/m);
+      assert.doesNotMatch(said, /done|waiting|sending|stopped/);
+      await page
+        .locator(".activity")
+        .getByText(/^Terminé/)
+        .waitFor({ timeout: 60_000 });
+    } finally {
+      replica.switches.draftDelayMs = 0;
+      await stop(review);
+    }
+  });
+
+  it("a run Vinted refused with a plain 403 says why it stopped and what to do in French", async () => {
+    // Before: « Envoi arrêté : plain 403 Forbidden (access_denied) at /api/v2/photos, with no sign of a security
+    // challenge: no further write was sent (not a security challenge, so writes are not paused); open Vinted… »,
+    // the terminal's English on the French page.
+    const { review } = await seller();
+    try {
+      replica.switches.forbidden = true;
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const stopped = page.locator(".activity .stopped");
+      await stopped.waitFor({ timeout: 60_000 });
+      const said = (await stopped.textContent()) ?? "";
+      assert.match(
+        said,
+        /^Envoi arrêté : Vinted a refusé l'envoi de c1 \(un refus simple, pas une vérification de sécurité\)/,
+      );
+      assert.match(
+        said,
+        /Que faire : ouvrez Vinted dans votre navigateur et vérifiez le compte, lancez « vbulk login »/,
+      );
+      assert.doesNotMatch(said, /Forbidden|no further write|open Vinted/);
+    } finally {
+      replica.switches.forbidden = false;
       await stop(review);
     }
   });

@@ -60,6 +60,8 @@ interface State {
   /** plan.json's version on disk when this state was read (time and size). */
   planVersion: string | null;
   decisions: number;
+  /** Articles journal.json records as published: no longer listed as going public. */
+  published: string[];
   meta: {
     labels: { id: string; name: string; name_en: string }[];
     colors: string[];
@@ -83,6 +85,12 @@ interface Activity {
   job: {
     running: boolean;
     events: string[];
+    /** The same progress as data, worded here (src/review/execute.ts LogEvent). */
+    log?: (
+      | { type: "item"; id: string; step: string; state: "done" | "failed"; detail?: string }
+      | { type: "wait"; id: string; until: string; why: string }
+      | { type: "stopped"; reason: string }
+    )[];
     results:
       | {
           cluster_id: string;
@@ -98,6 +106,14 @@ interface Activity {
     finished_at: string | null;
     /** Nothing needed a write: no browser was opened. */
     idle?: boolean;
+    /** Why the run stopped before its end; `pause` when Vinted's refusal paused every write. */
+    stopped?: {
+      reason: string;
+      left: string[];
+      pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+      /** The refusal that stopped it (its code) and on which article. */
+      by?: { code: string; id: string } | null;
+    } | null;
   } | null;
   ingest: {
     running: boolean;
@@ -161,6 +177,10 @@ class ApiError extends Error {
     readonly refusal: SaveRefusal | null = null,
     /** Articles a plan out of date names (execute refused it). */
     readonly stale: string[] = [],
+    /** The pause every write is under (execute refused to start): its end as an ISO time, and what started it. */
+    readonly pause: { until: string; kind: "challenge" | "rate_limit" } | null = null,
+    /** A publish refused for its confirmation: the phrase typed, or a list changed since it was shown. */
+    readonly confirmation: { code: "PHRASE" | "LIST_CHANGED"; shown: number } | null = null,
   ) {
     super(message);
   }
@@ -181,10 +201,42 @@ function notice(err: unknown): () => Notice {
   // The terminal's words name `vbulk plan`: the page has its button.
   if (err instanceof ApiError && err.stale.length) {
     const ids = err.stale;
-    return () => ({ text: tn(lang, "planStaleRefused", ids.length, { ids: ids.join(", ") }) });
+    return () => ({ text: tn(lang, "planStaleRefused", ids.length, { ids: andList(lang, ids) }) });
+  }
+  // A pause in the page's words, which kind (a captcha's asks the seller to answer Vinted first), its end in the
+  // seller's own clock (the server's message says it in English and in the server's clock).
+  if (err instanceof ApiError && err.pause) {
+    const { until, kind } = err.pause;
+    const challenge = kind === "challenge";
+    return () => ({
+      text: t(lang, challenge ? "pausedChallenge" : "pausedRateLimit", { at: localTime(until) }),
+      hint: t(lang, challenge ? "pausedChallengeHint" : "pausedRateLimitHint"),
+    });
+  }
+  // The terminal's "Expected … to publish 1 articles …", in the page's words and numbers.
+  if (err instanceof ApiError && err.confirmation) {
+    const { code, shown } = err.confirmation;
+    return () =>
+      code === "PHRASE"
+        ? {
+            text: tn(lang, "confirmPhrase", shown, {
+              p: `${lang === "fr" ? "publier" : "publish"} ${shown}`,
+            }),
+          }
+        : { text: shown ? tn(lang, "confirmChanged", shown) : t(lang, "confirmChangedNone") };
   }
   const fixed = { text: (err as Error).message, hint: err instanceof ApiError ? err.hint : null };
   return () => fixed;
+}
+
+/** A moment (an ISO time) in the seller's own clock, as the page's language writes it: « 29/11/2026 08:05:12 ». */
+function localTime(iso: string): string {
+  return new Date(iso).toLocaleString(lang);
+}
+
+/** The semicolon between the parts of a sentence: « a ; b » in French, "a; b" in English. */
+function semicolon(): string {
+  return lang === "fr" ? " ; " : "; ";
 }
 
 /** An error or message with its "what to do" line under it. */
@@ -207,6 +259,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
     conflicts?: ApiError["conflicts"];
     refusal?: SaveRefusal;
     stale?: string[];
+    pause?: { until: string; kind: "challenge" | "rate_limit" };
+    confirmation?: { code: "PHRASE" | "LIST_CHANGED"; shown: number };
   };
   try {
     res = await fetch(path, {
@@ -235,6 +289,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       data.conflicts ?? [],
       data.refusal ?? null,
       data.stale ?? [],
+      data.pause ?? null,
+      data.confirmation ?? null,
     );
   return data;
 }
@@ -306,6 +362,12 @@ function conditionName(id: string): string {
   const n = state?.meta.conditionNames[id];
   const name = n ? (lang === "en" ? n.en : n.fr) : id;
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** "femme" → « Femmes » on the French page, "women" on the English one: the plan's id is never shown. */
+function departmentName(id: string): string {
+  const key = `dept_${id}`;
+  return hasKey(key) ? t(lang, key) : id;
 }
 
 /**
@@ -381,9 +443,9 @@ function changesText(changes: EditChanges | undefined): string {
   const text = [
     ...parts
       .filter(([, list]) => list.length)
-      .map(([key, list]) => t(lang, key, { list: list.map(named).join(", ") })),
-    ...(rules.length ? [t(lang, "ch_rules", { list: rules.join(", ") })] : []),
-  ].join(lang === "fr" ? " ; " : "; ");
+      .map(([key, list]) => t(lang, key, { list: andList(lang, list.map(named)) })),
+    ...(rules.length ? [t(lang, "ch_rules", { list: andList(lang, rules) })] : []),
+  ].join(semicolon());
   return text ? ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : "";
 }
 
@@ -421,15 +483,14 @@ function decide(decision: Record<string, unknown>): Promise<void> {
 function refuseOverUnsaved(ids: string[]): boolean {
   const unsaved = ids.filter((id) => drafts.has(id));
   if (!unsaved.length) return false;
-  const list = unsaved
-    .map(
-      (id) =>
-        `${id} (${Object.keys(drafts.get(id) ?? {})
-          .map(fieldName)
-          .join(", ")})`,
-    )
-    .join(", ");
-  message = () => ({ text: tn(lang, "unsavedFirst", unsaved.length, { list }) });
+  const fields = unsaved.map((id) => [id, Object.keys(drafts.get(id) ?? {})] as const);
+  // Worded when shown: the field names follow a switch of language.
+  const list = () =>
+    andList(
+      lang,
+      fields.map(([id, names]) => `${id} (${names.map(fieldName).join(", ")})`),
+    );
+  message = () => ({ text: tn(lang, "unsavedFirst", unsaved.length, { list: list() }) });
   render();
   return true;
 }
@@ -823,12 +884,12 @@ function listingForm(a: Article): HTMLElement | null {
         build();
       },
     },
-    h("summary", { onclick: build }, `${t(lang, "listing")} : ${item.title} · ${priceText(item.price)} €`),
+    h("summary", { onclick: build }, t(lang, "listingSummary", { t: item.title, p: priceText(item.price) })),
     item.needs_review.length
       ? h(
           "p",
           { class: "warn" },
-          t(lang, "needsReview", { r: item.needs_review.map(reviewReason).join("; ") }),
+          t(lang, "needsReview", { r: item.needs_review.map(reviewReason).join(semicolon()) }),
         )
       : null,
   );
@@ -885,7 +946,7 @@ function listingForm(a: Article): HTMLElement | null {
         "gender",
         select("gender", [
           { value: "", label: t(lang, "none") },
-          ...meta.genders.map((g) => ({ value: g, label: g })),
+          ...meta.genders.map((g) => ({ value: g, label: departmentName(g) })),
         ]),
       ),
       field("publish", check("publish")),
@@ -1016,7 +1077,9 @@ async function saveListing(id: string): Promise<void> {
                   ? "—"
                   : c.field === "price" && typeof c.now === "number"
                     ? `${priceText(c.now)} €`
-                    : String(c.now),
+                    : c.field === "gender"
+                      ? departmentName(String(c.now))
+                      : String(c.now),
             }),
           ),
         );
@@ -1072,7 +1135,7 @@ function refusalText(err: unknown, value: string): string | null {
           f: andList(lang, r.fields.map(fieldLabel)),
         })
       : "",
-    r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(" ; ") }) : "",
+    r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(semicolon()) }) : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -1087,13 +1150,18 @@ function usefulHint(hint: string | null): string | null {
 }
 
 function actions(): HTMLElement {
-  const marked = state?.plan?.items.filter((i) => i.publish && !i.excluded) ?? [];
+  // Once published (journal.json says so), an article no longer goes public: the confirmation leaves it out.
+  const done = new Set(state?.published ?? []);
+  const wanted = state?.plan?.items.filter((i) => i.publish && !i.excluded) ?? [];
+  const marked = wanted.filter((i) => !done.has(i.cluster_id));
+  const alreadyPublished = wanted.filter((i) => done.has(i.cluster_id)).map((i) => i.cluster_id);
   // Vinted publishes nothing without a brand: those stay drafts, said under the list (execute does the same).
   const publishing = marked.filter((i) => hasBrand(i.brand));
   const noBrand = marked.filter((i) => !hasBrand(i.brand));
   // The built-in description's example text (a city, a studio's hashtag) would go public as the seller's words.
   const example = publishing.filter((i) => carriesExampleText(i.description));
-  const phrase = `publier ${publishing.length}`;
+  // The phrase in the page's language (the server takes either: a seller may switch language after reading it).
+  const phrase = `${lang === "fr" ? "publier" : "publish"} ${publishing.length}`;
   return h(
     "section",
     { class: "actions", "aria-label": t(lang, "drafts") },
@@ -1102,7 +1170,7 @@ function actions(): HTMLElement {
       ? h(
           "p",
           { class: "warn stale", role: "status" },
-          tn(lang, "planStale", state.planStale.length, { ids: state.planStale.join(", ") }),
+          tn(lang, "planStale", state.planStale.length, { ids: andList(lang, state.planStale) }),
         )
       : null,
     h(
@@ -1163,13 +1231,25 @@ function actions(): HTMLElement {
                         }),
                       ),
                     )
-                  : h("p", {}, t(lang, "publishNone")),
+                  : h("p", {}, t(lang, alreadyPublished.length ? "publishNoneLeft" : "publishNone")),
+                alreadyPublished.length
+                  ? h(
+                      "p",
+                      { class: "published" },
+                      tn(lang, "publishDone", alreadyPublished.length, {
+                        ids: andList(lang, alreadyPublished),
+                      }),
+                    )
+                  : null,
                 noBrand.length
                   ? h(
                       "p",
                       { class: "warn no-brand" },
                       tn(lang, "publishNoBrand", noBrand.length, {
-                        ids: noBrand.map((i) => i.cluster_id).join(", "),
+                        ids: andList(
+                          lang,
+                          noBrand.map((i) => i.cluster_id),
+                        ),
                       }),
                     )
                   : null,
@@ -1178,7 +1258,10 @@ function actions(): HTMLElement {
                       "p",
                       { class: "warn example-text" },
                       tn(lang, "publishExampleText", example.length, {
-                        ids: example.map((i) => i.cluster_id).join(", "),
+                        ids: andList(
+                          lang,
+                          example.map((i) => i.cluster_id),
+                        ),
                       }),
                     )
                   : null,
@@ -1203,9 +1286,14 @@ function actions(): HTMLElement {
                       photos: i.photos,
                     })),
                   });
+                  // Typed for this run's list: the next list asks again.
+                  confirmation = "";
                   message = () => ({ text: "" });
                 } catch (err) {
                   message = notice(err);
+                  // What would go public changed since the list was shown: show plan.json's list again.
+                  if (err instanceof ApiError && err.confirmation?.code === "LIST_CHANGED")
+                    await load().catch(() => {});
                 }
                 render();
               },
@@ -1256,6 +1344,7 @@ function activityView(): HTMLElement | null {
           { class: "error" },
         )
       : null,
+    job?.stopped ? noticeView(stoppedNotice(job.stopped), { class: "warn stopped" }) : null,
     job?.idle
       ? h(
           "p",
@@ -1292,14 +1381,62 @@ function activityView(): HTMLElement | null {
                     )
                   : r.state === "skipped"
                     ? t(lang, "skipped", { e: notReadyReasons(r.error ?? "") })
-                    : t(lang, "failed", { e: r.error ?? r.state }),
+                    : // Neither is a failure: one is the seller's to finish on Vinted, the other waits for the next run.
+                      r.state === "needs_manual"
+                      ? t(lang, "manual")
+                      : r.state === "not_reached"
+                        ? t(lang, "notReached")
+                        : t(lang, "failed", { e: r.error ?? r.state }),
             ),
           ),
         )
       : job
-        ? h("pre", {}, job.events.slice(-8).join("\n"))
+        ? h("pre", {}, job.log ? job.log.slice(-8).map(logLine).join("\n") : job.events.slice(-8).join("\n"))
         : null,
   );
+}
+
+/** A stop's refusal code → what the page says of it, and what to do. */
+const STOP_WORDS: Record<string, [Key, Key]> = {
+  FORBIDDEN: ["stoppedForbidden", "stoppedForbiddenHint"],
+  NOT_LOGGED_IN: ["stoppedSession", "stoppedSessionHint"],
+  TRANSIENT: ["stoppedTransient", "stoppedTransientHint"],
+};
+
+/** One line of a run's live log in the page's words, a wait's end in the seller's clock. */
+function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): string {
+  if (e.type === "stopped") return t(lang, "stopped", { e: e.reason });
+  if (e.type === "wait") {
+    const why = `why_${e.why.replace(/ /g, "_")}`;
+    return t(lang, "logWait", {
+      id: e.id,
+      why: hasKey(why) ? t(lang, why) : e.why,
+      at: new Date(e.until).toLocaleTimeString(lang),
+    });
+  }
+  if (e.state === "failed") return t(lang, "logFailed", { id: e.id, e: e.detail ?? e.step });
+  const done = `log_${e.step}`;
+  // The detail is a file name or a link, the same in every language.
+  const what = hasKey(done) ? t(lang, done, { id: e.id }) : `${e.id}: ${e.step}`;
+  return e.detail ? `${what} (${e.detail})` : what;
+}
+
+/**
+ * Why a run stopped, and what to do: in the page's words when Vinted's refusal paused every write (a captcha, its rate
+ * limit), the pause's end in the seller's own clock; any other stop as the server said it.
+ */
+function stoppedNotice(stopped: NonNullable<NonNullable<Activity["job"]>["stopped"]>): Notice {
+  const p = stopped.pause;
+  // The refusals a seller meets most, in the page's words (the server's reason is the terminal's English).
+  const by = stopped.by;
+  const worded = by && STOP_WORDS[by.code];
+  if (!p && by && worded)
+    return { text: t(lang, worded[0], { id: by.id }), hint: t(lang, worded[1], { id: by.id }) };
+  if (!p) return { text: t(lang, "stopped", { e: stopped.reason }) };
+  const vars = { id: p.id, at: localTime(p.until) };
+  return p.kind === "challenge"
+    ? { text: t(lang, "stoppedChallenge", vars), hint: t(lang, "stoppedChallengeHint", vars) }
+    : { text: t(lang, "stoppedRateLimit", vars), hint: t(lang, "stoppedRateLimitHint", vars) };
 }
 
 /** What a run with nothing to send found, by kind: « 2 articles déjà en brouillon comme le plan le dit ; 1 publié ». */
@@ -1314,7 +1451,7 @@ function idleParts(results: NonNullable<NonNullable<Activity["job"]>["results"]>
   return kinds
     .filter(([, n]) => n > 0)
     .map(([key, n]) => tn(lang, key, n))
-    .join(" ; ");
+    .join(semicolon());
 }
 
 /** A skipped article's reasons (the core's "needs_review: a; b") in the page's words where it has them. */
@@ -1323,7 +1460,7 @@ function notReadyReasons(error: string): string {
     .replace(/^needs_review: /, "")
     .split("; ")
     .map(reviewReason)
-    .join(" ; ");
+    .join(semicolon());
 }
 
 function aside(
@@ -1584,11 +1721,13 @@ async function poll(): Promise<void> {
     const changed = JSON.stringify(next) !== JSON.stringify(activity);
     // An ingest that just ended (from this page or a terminal) changed the catalog: show the new one.
     const terminalIngest = activity?.status?.command === "ingest" && activity.status.state === "running";
+    // A run that just ended may have published articles: the list of what goes public follows journal.json.
+    const executeEnded = Boolean(activity?.job?.running && !next.job?.running);
     const ingestEnded =
       (activity?.ingest?.running && !next.ingest?.running) ||
       (terminalIngest && next.status?.state !== "running");
     activity = next;
-    if (ingestEnded || !state || loadRefused) await reload();
+    if (ingestEnded || executeEnded || !state || loadRefused) await reload();
     // With articles shown, the news is only the activity under « Créer les brouillons »: that part is updated, the
     // cards are left alone (before, each poll with news rebuilt the whole page: seconds with 600 articles).
     if (changed && state?.catalog) showActivity();

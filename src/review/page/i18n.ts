@@ -46,7 +46,7 @@ const FR = {
   duplicateOf: "copie de {f}",
   dropped: "Photos retirées de l'annonce",
   errors: "Fichiers illisibles",
-  listing: "Annonce",
+  listingSummary: "Annonce : {t} · {p} €",
   noPlan: "Pas encore de plan : « Générer le plan » pour modifier les annonces.",
   generatePlan: "Générer le plan",
   planDone: "Plan écrit dans plan.json.",
@@ -122,6 +122,8 @@ const FR = {
   f_category: "Type",
   f_color: "Couleur",
   f_gender: "Rayon",
+  dept_femme: "Femmes",
+  dept_homme: "Hommes",
   f_publish: "Publier",
   f_excluded: "Exclure",
   none: "—",
@@ -149,6 +151,9 @@ const FR = {
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
   publishList: "Ces articles seront PUBLIÉS, visibles par tous :",
   publishNone: "Aucun article n'est marqué « Publier » : seuls des brouillons seront créés.",
+  publishNoneLeft: "Plus rien à publier : seuls des brouillons seront créés.",
+  publishDone_one: "{ids} est déjà publié sur Vinted.",
+  publishDone_other: "{ids} sont déjà publiés sur Vinted.",
   publishNoBrand_one:
     "{ids} sera créé en brouillon mais pas publié : sans marque, Vinted refuse de publier. Renseignez sa marque dans l'annonce pour le publier.",
   publishNoBrand_other:
@@ -158,6 +163,16 @@ const FR = {
   publishExampleText_other:
     "Les descriptions de {ids} contiennent encore le texte d'exemple du modèle intégré (« Envoi rapide depuis Grenoble », #VintedBotStudio) : les acheteurs le liront comme le vôtre. Modifiez-les avant de publier.",
   typeToConfirm: "Pour confirmer, tapez : {p}",
+  confirmPhrase_one:
+    "Rien n'a été envoyé : pour publier l'article listé, tapez « {p} » dans « Confirmation », ou décochez « Publier pour de vrai » pour ne créer que des brouillons.",
+  confirmPhrase_other:
+    "Rien n'a été envoyé : pour publier les {n} articles listés, tapez « {p} » dans « Confirmation », ou décochez « Publier pour de vrai » pour ne créer que des brouillons.",
+  confirmChangedNone:
+    "Rien n'a été envoyé : des articles sont maintenant marqués « Publier » dans plan.json (un « vbulk plan » dans un terminal, un autre onglet). Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
+  confirmChanged_one:
+    "Rien n'a été envoyé : l'article listé a changé dans plan.json depuis que la page l'a montré (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
+  confirmChanged_other:
+    "Rien n'a été envoyé : les {n} articles listés ont changé dans plan.json depuis que la page les a montrés (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
   confirmation: "Confirmation",
   running: "En cours : {c} ({s})",
   finished: "Terminé ({at}) : {c} ({s})",
@@ -165,6 +180,49 @@ const FR = {
   published: "publié {u}",
   failed: "échec : {e}",
   skipped: "pas envoyé (pas prêt) : {e}",
+  pausedChallenge:
+    "Rien n'a été envoyé : les envois vers Vinted sont en pause après une vérification de sécurité (captcha) jusqu'au {at}.",
+  pausedChallengeHint:
+    "faites d'abord dans votre navigateur ce que Vinted demande (ouvrez Vinted, répondez à la vérification), puis attendez la fin de la pause et cliquez à nouveau « Créer les brouillons ».",
+  pausedRateLimit:
+    "Rien n'a été envoyé : les envois vers Vinted sont en pause pour suivre le rythme que Vinted demande (trop d'envois) jusqu'au {at}.",
+  pausedRateLimitHint:
+    "rien à faire sur Vinted : attendez la fin de la pause, puis cliquez à nouveau « Créer les brouillons ».",
+  manual: "à finir à la main sur Vinted",
+  log_photo: "{id} : photo envoyée",
+  log_draft: "{id} : brouillon créé",
+  log_update: "{id} : brouillon mis à jour selon le plan",
+  log_adopt: "{id} : brouillon retrouvé sur Vinted",
+  log_publish: "{id} : publié",
+  logFailed: "{id} : échec : {e}",
+  logWait: "{id} : en attente ({why}) jusqu'à {at}",
+  why_spacing: "l'intervalle entre deux envois",
+  why_hourly_budget: "le plafond d'envois par heure",
+  why_daily_budget: "le plafond d'envois par jour",
+  why_publish_ceiling: "le plafond de publications par minute",
+  why_pause: "la pause",
+  notReached:
+    "pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+  stopped: "Envoi arrêté : {e}",
+  stoppedChallenge:
+    "Envoi arrêté : Vinted a demandé une vérification de sécurité (captcha) pour {id}. Plus rien n'est envoyé jusqu'au {at}.",
+  stoppedChallengeHint:
+    "ouvrez Vinted dans votre navigateur et faites ce qu'il demande ; finissez {id} à la main sur Vinted, puis cochez « Exclure » dans son annonce ici et enregistrez, pour que vbulk le laisse de côté. Les articles pas envoyés partiront au prochain « Créer les brouillons », une fois la pause finie.",
+  stoppedForbidden:
+    "Envoi arrêté : Vinted a refusé l'envoi de {id} (un refus simple, pas une vérification de sécurité) : plus rien n'a été envoyé ensuite, et les envois ne sont pas en pause.",
+  stoppedForbiddenHint:
+    "ouvrez Vinted dans votre navigateur et vérifiez le compte, lancez « vbulk login » dans un terminal, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
+  stoppedSession: "Envoi arrêté : Vinted n'accepte plus la session enregistrée (à {id}).",
+  stoppedSessionHint:
+    "dans un terminal, lancez « vbulk login » et connectez-vous à Vinted, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
+  stoppedTransient:
+    "Envoi arrêté : trois échecs de suite (le dernier à {id}) ; Vinted est peut-être indisponible.",
+  stoppedTransientHint:
+    "réessayez plus tard (« Créer les brouillons ») : l'envoi reprend où il s'est arrêté.",
+  stoppedRateLimit:
+    "Envoi arrêté : Vinted a demandé de ralentir (trop d'envois) à {id}. Plus rien n'est envoyé jusqu'au {at}.",
+  stoppedRateLimitHint:
+    "attendez la fin de la pause, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
   dropHere: "Déposez ici pour déplacer la photo",
   keyboardHelp:
     "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
@@ -219,7 +277,7 @@ const EN: Record<Key, string> = {
   duplicateOf: "copy of {f}",
   dropped: "Photos taken out of the listing",
   errors: "Unreadable files",
-  listing: "Listing",
+  listingSummary: "Listing: {t} · {p} €",
   noPlan: "No plan yet: “Generate the plan” to edit the listings.",
   generatePlan: "Generate the plan",
   planDone: "Plan written to plan.json.",
@@ -292,6 +350,8 @@ const EN: Record<Key, string> = {
   f_category: "Type",
   f_color: "Colour",
   f_gender: "Department",
+  dept_femme: "women",
+  dept_homme: "men",
   f_publish: "Publish",
   f_excluded: "Exclude",
   none: "—",
@@ -318,6 +378,9 @@ const EN: Record<Key, string> = {
   publishSwitch: "Publish for real (otherwise: drafts only)",
   publishList: "These articles will be PUBLISHED, visible to everyone:",
   publishNone: "No article is marked “Publish”: only drafts will be made.",
+  publishNoneLeft: "Nothing left to publish: only drafts will be made.",
+  publishDone_one: "{ids} is already published on Vinted.",
+  publishDone_other: "{ids} are already published on Vinted.",
   publishNoBrand_one:
     "{ids} will be drafted but not published: Vinted refuses to publish without a brand. Set its brand in the listing to publish it.",
   publishNoBrand_other:
@@ -327,6 +390,16 @@ const EN: Record<Key, string> = {
   publishExampleText_other:
     "The descriptions of {ids} still carry the built-in template's example text (« Envoi rapide depuis Grenoble », #VintedBotStudio): buyers will read it as yours. Edit them before publishing.",
   typeToConfirm: "To confirm, type: {p}",
+  confirmPhrase_one:
+    "Nothing was sent: to publish the listed article, type “{p}” in “Confirmation”, or untick “Publish for real” to make drafts only.",
+  confirmPhrase_other:
+    "Nothing was sent: to publish the {n} listed articles, type “{p}” in “Confirmation”, or untick “Publish for real” to make drafts only.",
+  confirmChangedNone:
+    "Nothing was sent: articles are now marked “Publish” in plan.json (a “vbulk plan” in a terminal, another tab). Read the list below again, now up to date, then type the confirmation it asks for.",
+  confirmChanged_one:
+    "Nothing was sent: the listed article changed in plan.json since the page showed it (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
+  confirmChanged_other:
+    "Nothing was sent: the {n} listed articles changed in plan.json since the page showed them (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
   confirmation: "Confirmation",
   running: "Running: {c} ({s})",
   finished: "Finished ({at}): {c} ({s})",
@@ -334,6 +407,46 @@ const EN: Record<Key, string> = {
   published: "published {u}",
   failed: "failed: {e}",
   skipped: "not sent (not ready): {e}",
+  pausedChallenge:
+    "Nothing was sent: writes to Vinted are paused after a security check (captcha) until {at}.",
+  pausedChallengeHint:
+    "first do what Vinted asks in your browser (open Vinted, answer the check), then wait for the pause to end and click “Create the drafts” again.",
+  pausedRateLimit:
+    "Nothing was sent: writes to Vinted are paused to keep to the pace Vinted asks for (too many writes) until {at}.",
+  pausedRateLimitHint:
+    "nothing to do on Vinted: wait for the pause to end, then click “Create the drafts” again.",
+  manual: "to finish by hand on Vinted",
+  log_photo: "{id}: photo sent",
+  log_draft: "{id}: draft created",
+  log_update: "{id}: draft updated to the plan",
+  log_adopt: "{id}: draft found on Vinted",
+  log_publish: "{id}: published",
+  logFailed: "{id}: failed: {e}",
+  logWait: "{id}: waiting ({why}) until {at}",
+  why_spacing: "the gap between two writes",
+  why_hourly_budget: "the writes-per-hour limit",
+  why_daily_budget: "the writes-per-day limit",
+  why_publish_ceiling: "the publishes-per-minute limit",
+  why_pause: "the pause",
+  notReached: "not sent: the run stopped before this article; it goes with the next “Create the drafts”",
+  stopped: "Run stopped: {e}",
+  stoppedChallenge:
+    "Run stopped: Vinted asked for a security check (captcha) on {id}. Nothing more is sent until {at}.",
+  stoppedChallengeHint:
+    "open Vinted in your browser and do what it asks; finish {id} by hand on Vinted, then tick “Exclude” in its listing here and save, so vbulk leaves it alone. The articles not sent go with the next “Create the drafts”, once the pause is over.",
+  stoppedForbidden:
+    "Run stopped: Vinted refused what was sent for {id} (a plain refusal, not a security check): nothing more was sent, and writes are not paused.",
+  stoppedForbiddenHint:
+    "open Vinted in your browser and check the account, run “vbulk login” in a terminal, then click “Create the drafts” again: the run picks up where it stopped.",
+  stoppedSession: "Run stopped: Vinted no longer accepts the saved session (at {id}).",
+  stoppedSessionHint:
+    "in a terminal, run “vbulk login” and log in to Vinted, then click “Create the drafts” again: the run picks up where it stopped.",
+  stoppedTransient: "Run stopped: three failures in a row (the last at {id}); Vinted may be down.",
+  stoppedTransientHint: "try again later (“Create the drafts”): the run picks up where it stopped.",
+  stoppedRateLimit:
+    "Run stopped: Vinted asked to slow down (too many writes) at {id}. Nothing more is sent until {at}.",
+  stoppedRateLimitHint:
+    "wait for the pause to end, then click “Create the drafts” again: the run picks up where it stopped.",
   dropHere: "Drop here to move the photo",
   keyboardHelp:
     "Keyboard: Tab from photo to photo, Space to select, Enter to enlarge, then the selection's actions.",
