@@ -8,6 +8,7 @@ import { configFileLayer } from "../commands/options.js";
 import { resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
+import { localDateTime } from "../core/text.js";
 import { readPlan } from "../listing/plan.js";
 import { readCatalog } from "../store/catalog.js";
 import { siteCurrency } from "../vinted/currency.js";
@@ -115,7 +116,7 @@ export async function startExecute(
     if (pause)
       throw new VbulkError(
         "CHALLENGE",
-        `Every write is paused until ${new Date(pause.until).toLocaleString()} (${redact(pause.reason)}): nothing was sent`,
+        `Every write is paused until ${localDateTime(pause.until)} (${redact(pause.reason)}): nothing was sent`,
         {
           hint: "Wait for it to end (vbulk status). If Vinted asked for something, do it in your browser first; `vbulk execute --ignore-pause` lifts the pause.",
           // Its end as data: the page says it in the seller's own clock (this one is the server's).
