@@ -1902,6 +1902,35 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     }
   });
 
+  it("colours are named in the page's language: black on the English page, noir on the French one", async () => {
+    // Before: « noir », « blanc »… on the English page too, in each card's facts and in the Colour list.
+    const english = "black|white|grey|blue|red|green|yellow|beige|brown|pink|purple|orange";
+    const french = "noir|blanc|gris|bleu|rouge|vert|jaune|beige|marron|rose|violet|orange";
+    const { review } = await seller();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${review.url}&lang=en`);
+      const card = page.locator('[data-article="c1"]');
+      assert.match(
+        (await card.locator("p.facts").textContent()) ?? "",
+        new RegExp(` · (${english}) · score`),
+      );
+      await card.locator("details.listing summary").click();
+      const colour = card.getByLabel("Colour");
+      assert.deepEqual(await colour.locator("option").allTextContents(), english.split("|"));
+      assert.match(await colour.inputValue(), new RegExp(`^(${french})$`), "the plan keeps the French name");
+      await page.goto(review.url);
+      assert.match((await card.locator("p.facts").textContent()) ?? "", new RegExp(` · (${french}) · `));
+      await card.locator("details.listing summary").click();
+      assert.deepEqual(
+        await card.getByLabel("Couleur").locator("option").allTextContents(),
+        french.split("|"),
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("an article published from the page is no longer listed as going to be published", async () => {
     // Before: once c1 was published, the list under the switch still said « Ces articles seront PUBLIÉS » with c1
     // and asked for « publier 1 » again, for an article already public.

@@ -364,6 +364,12 @@ function conditionName(id: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
+/** "noir" on the French page, "black" on the English one (the plan keeps the French name). */
+function colorName(id: string): string {
+  const key = `col_${id}`;
+  return hasKey(key) ? t(lang, key) : id;
+}
+
 /** "femme" → « Femmes » on the French page, "women" on the English one: the plan's id is never shown. */
 function departmentName(id: string): string {
   const key = `dept_${id}`;
@@ -740,7 +746,7 @@ function card(a: Article): HTMLElement {
       h(
         "p",
         { class: "facts" },
-        `${tn(lang, "photos", a.photos.length)} · ${a.color} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
+        `${tn(lang, "photos", a.photos.length)} · ${colorName(a.color)} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
         a.runner_up
           ? ` · ${t(lang, "runnerUp", { c: labelName(a.runner_up.category), s: a.runner_up.score.toFixed(2) })}`
           : "",
@@ -749,7 +755,7 @@ function card(a: Article): HTMLElement {
           ? h(
               "span",
               { class: "model-color" },
-              ` · ${t(lang, "modelColor", { c: a.color_model.name, s: a.color_model.score.toFixed(2) })}`,
+              ` · ${t(lang, "modelColor", { c: colorName(a.color_model.name), s: a.color_model.score.toFixed(2) })}`,
             )
           : "",
         ` · ${t(lang, "cohesion", { c: a.cohesion.toFixed(2) })}`,
@@ -939,7 +945,7 @@ function listingForm(a: Article): HTMLElement | null {
         "color",
         select(
           "color",
-          meta.colors.map((c) => ({ value: c, label: c })),
+          meta.colors.map((c) => ({ value: c, label: colorName(c) })),
         ),
       ),
       field(
@@ -1079,7 +1085,9 @@ async function saveListing(id: string): Promise<void> {
                     ? `${priceText(c.now)} €`
                     : c.field === "gender"
                       ? departmentName(String(c.now))
-                      : String(c.now),
+                      : c.field === "color" || c.field === "color2"
+                        ? colorName(String(c.now))
+                        : String(c.now),
             }),
           ),
         );
