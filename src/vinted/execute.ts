@@ -335,9 +335,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       if (wait <= 0) break;
       if (slot.why === "pause") throw new Stop(`writes are paused until ${localDateTime(slot.at)}`);
       if (wait > config.maxWaitMinutes * 60_000)
-        throw new Stop(
-          `the ${slot.why} is spent: the next write is possible at ${localDateTime(slot.at)}`,
-        );
+        throw new Stop(`the ${slot.why} is spent: the next write is possible at ${localDateTime(slot.at)}`);
       emit({ type: "wait", id, until: slot.at, why: slot.why });
       try {
         await sleep(wait, opts.signal);
