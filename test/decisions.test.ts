@@ -581,6 +581,55 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
     assert.equal(items.c3.title, "Chemise à carreaux");
   });
 
+  it("an article made by « Nouvel article » keeps its listing when one of its photos is taken out again", async () => {
+    // The seller makes c6 of three of c2's photos, writes c6's listing, then sees that one of the three is yet
+    // another garment and makes it an article too. Before, the two photos left (both moved there by the first
+    // « Nouvel article ») counted as having left c6 too: they got a new id, and c6's title and price were reset.
+    const { dir, shaOf, plan } = await shop();
+    await decide(dir, { op: "split", photos: ["IMG_0005.jpg", "IMG_0006.jpg", "IMG_0007.jpg"].map(shaOf) });
+    await plan("--set", "c6.title=Marinière rayée", "--set", "c6.price=27");
+    await decide(dir, { op: "split", photos: [shaOf("IMG_0007.jpg")] });
+    const { items } = await plan();
+    assert.deepEqual(items.c6?.photos, ["IMG_0005.jpg", "IMG_0006.jpg"], "the photos left are still c6");
+    assert.equal(items.c6.title, "Marinière rayée");
+    assert.equal(items.c6.price, 27);
+    const fresh = Object.values(items).find((i) => i.photos.includes("IMG_0007.jpg"))!;
+    assert.equal(fresh.cluster_id, "c7");
+    assert.notEqual(fresh.title, "Marinière rayée");
+    // A re-ingest keeps it so.
+    const again = await runCli(["ingest", dir], { env: testEnv() });
+    assert.equal(again.code, 0, again.stderr);
+    const after = await plan();
+    assert.deepEqual(after.items.c6.photos, ["IMG_0005.jpg", "IMG_0006.jpg"]);
+    assert.equal(after.items.c6.price, 27);
+  });
+
+  it("a photo moved into an article counts as its photo when the automatic grouping changes", async () => {
+    // The seller moves a photo of c2 into c3 (green) and writes c3's listing; a later automatic grouping (another
+    // --grouping, a model installed) puts green's last photo apart. Before, the photo moved in counted as having
+    // left c3: c3's three photos held "2 of 4" and got a new id, their title reset.
+    const { dir, shaOf, plan } = await shop();
+    await decide(dir, { op: "move", photos: [shaOf("IMG_0005.jpg")], with: shaOf("IMG_0008.jpg") });
+    await plan("--set", "c3.title=Chemise à carreaux", "--set", "c3.price=19");
+    const files = (n: number[]) => n.map((k) => shaOf(`IMG_${String(k).padStart(4, "0")}.jpg`));
+    await writeAutoGrouping(dir, {
+      articles: [
+        files([1, 2, 3]),
+        files([4, 5, 6, 7]),
+        files([8, 9]),
+        files([10]),
+        files([11, 12, 13]),
+        files([14, 15]),
+      ],
+      duplicates: {},
+    });
+    await regroup(dir);
+    const { items } = await plan();
+    assert.deepEqual(items.c3?.photos, ["IMG_0005.jpg", "IMG_0008.jpg", "IMG_0009.jpg"]);
+    assert.equal(items.c3.title, "Chemise à carreaux");
+    assert.equal(items.c3.price, 19);
+  });
+
   it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {
     const { dir, shaOf, plan } = await shop();
     await plan("--set", "c4.title=Pull jaune vintage", "--set", "c4.price=25");

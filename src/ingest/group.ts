@@ -24,8 +24,9 @@ export interface GroupStep {
   /** Photos the seller took out of the listing, and articles the seller's decisions shaped (decisions.ts). */
   dropped?: number[];
   bySeller?: number[];
-  /** Photos (their hashes) the seller moved out of the article they were in (DecidedGrouping.moved). */
-  moved?: string[];
+  /** Photos (their hashes) the seller moved out of the article they were in, with the photos each left there
+   *  (DecidedGrouping.moved). */
+  moved?: Record<string, string[]>;
 }
 
 /**

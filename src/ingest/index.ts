@@ -283,7 +283,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     const { ids, nextId, knownIds } = assignArticleIds(
       step.articles.map((members) => members.map((i) => analysed[i]!.sha256)),
       previous && { ...previous, photos: previous.photos.map((p) => ({ ...p, sha256: follow(p.sha256) })) },
-      new Set(step.moved),
+      step.moved,
     );
     emit({ type: "stage", stage: "classify", total: step.articles.length });
     const describe = (s: typeof grouped, articleIds: string[], withPhotos = true) =>

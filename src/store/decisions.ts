@@ -56,9 +56,10 @@ export interface DecidedGrouping extends ShaGrouping {
   restored: string[];
   /** Articles (indices into `articles`) the seller's decisions changed. */
   changed: number[];
-  /** Photos a split or a move took out of the article they were in: they left it, so they do not say which of
-   *  today's articles is that garment (ingest/ids.ts). */
-  moved: string[];
+  /** Photos a split or a move took out of the article they were in, each with the photos it left there (those of
+   *  that article that did not go with it, at its last move): they left that garment, so they do not say which of
+   *  today's articles it is; in the article they were moved into they count as its photos (ingest/ids.ts). */
+  moved: Record<string, string[]>;
   /** Decisions that named no photo of this grouping (photos gone from the folder): kept, but without effect. */
   stale: number;
 }
@@ -82,8 +83,20 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
   let next = base.articles.length;
   const dropped = new Set<string>();
   const restored = new Set<string>();
-  const moved = new Set<string>();
+  const moved = new Map<string, string[]>();
   let stale = 0;
+  // What moving `photos` out of their articles leaves behind: for each photo, the others of its article then.
+  const leaving = (photos: readonly string[]) => {
+    const going = new Set(photos);
+    const stays = new Map<number, string[]>();
+    for (const [t, g] of groupOf) if (!going.has(t)) stays.set(g, [...(stays.get(g) ?? []), t]);
+    const from = new Map<string, string[]>();
+    for (const s of photos) {
+      const g = groupOf.get(s);
+      if (g !== undefined) from.set(s, stays.get(g) ?? []);
+    }
+    return from;
+  };
   const known = (s: string) => groupOf.has(s) || s in duplicates || dropped.has(s);
   const keep = (s: string) => {
     // A photo a decision places in an article is in the listing again, whatever it was before.
@@ -102,9 +115,11 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
           stale++;
           break;
         }
+        const from = leaving(photos.filter((s) => groupOf.has(s) && groupOf.get(s) !== target));
         for (const s of photos) {
           keep(s);
-          if (groupOf.has(s) && groupOf.get(s) !== target) moved.add(s);
+          const left = from.get(s);
+          if (left) moved.set(s, left);
           groupOf.set(s, target);
         }
         break;
@@ -125,9 +140,11 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
         )
           break;
         const id = next++;
+        const from = leaving(photos);
         for (const s of photos) {
           keep(s);
-          if (groupOf.has(s)) moved.add(s);
+          const left = from.get(s);
+          if (left) moved.set(s, left);
           groupOf.set(s, id);
         }
         break;
@@ -184,7 +201,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
     dropped: [...dropped].sort((x, y) => rank.get(x)! - rank.get(y)!),
     restored: [...restored],
     changed,
-    moved: [...moved].filter((s) => groupOf.has(s)),
+    moved: Object.fromEntries([...moved].filter(([s]) => groupOf.has(s))),
     stale,
   };
 }
@@ -397,7 +414,7 @@ export function regroupCatalog(
   now: string = new Date().toISOString(),
   auto?: AutoGrouping,
 ): Catalog {
-  const { ids, nextId, knownIds } = assignArticleIds(decided.articles, catalog, new Set(decided.moved));
+  const { ids, nextId, knownIds } = assignArticleIds(decided.articles, catalog, decided.moved);
   // A byte-identical copy shares its original's hash: the article's photo is the one dedupe kept, never the copy.
   const photoBySha = new Map<string, CatalogPhoto>();
   for (const p of catalog.photos) {
@@ -469,9 +486,9 @@ export function regroupCatalog(
     };
   });
   const dropped = new Set(decided.dropped);
-  const moved = new Set(decided.moved);
+  const moved = decided.moved;
   const photos: CatalogPhoto[] = catalog.photos.map((p) => {
-    const { duplicate_reason: _r, dropped_by_seller: _d, moved_by_seller: _m, ...rest } = p;
+    const { duplicate_reason: _r, dropped_by_seller: _d, moved_by_seller: _m, moved_from: _f, ...rest } = p;
     const of = decided.duplicates[p.sha256];
     if (of !== undefined)
       return {
@@ -488,7 +505,9 @@ export function regroupCatalog(
       ...rest,
       article: articleOf.get(p.sha256) ?? null,
       duplicate_of: null,
-      ...(moved.has(p.sha256) ? { moved_by_seller: true as const } : {}),
+      ...(Object.hasOwn(moved, p.sha256)
+        ? { moved_by_seller: true as const, moved_from: moved[p.sha256]! }
+        : {}),
     };
   });
   return {
