@@ -107,6 +107,28 @@ describe("applyDecisions", () => {
     assert.deepEqual(r.dropped, [h("e")]);
   });
 
+  it("a move whose target photo is gone keeps the moved photos together", () => {
+    // b and d were moved into f's article [f 8]; f was deleted since. Before, the move was dropped as stale: b and d
+    // went back to the articles they were taken from, scattered.
+    const since: ShaGrouping = {
+      articles: [[h("a"), h("b"), h("c")], [h("d"), h("e")], [h("8")]],
+      duplicates: {},
+    };
+    const move: Decision = { op: "move", photos: [h("b"), h("d")], with: h("f") };
+    // Recorded with the target article's photos (as the review page records it): they join what is left of it.
+    const r = applyDecisions(since, [{ ...move, to: [h("f"), h("8")] }]);
+    assert.deepEqual(r.articles, [[h("a"), h("c")], [h("b"), h("d"), h("8")], [h("e")]]);
+    assert.equal(r.stale, 0);
+    // Without them (an older decisions.json), or with none of them left: an article of their own.
+    for (const d of [move, { ...move, to: [h("f")] }] satisfies Decision[])
+      assert.deepEqual(applyDecisions(since, [d]).articles, [
+        [h("a"), h("c")],
+        [h("b"), h("d")],
+        [h("e")],
+        [h("8")],
+      ]);
+  });
+
   it("keeps a decision about photos that are gone, without effect, and counts it", () => {
     const r = applyDecisions(base, [{ op: "move", photos: [h("7")], with: h("a") }]);
     assert.deepEqual(r.articles, base.articles);
@@ -628,6 +650,24 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
     assert.deepEqual(items.c3?.photos, ["IMG_0005.jpg", "IMG_0008.jpg", "IMG_0009.jpg"]);
     assert.equal(items.c3.title, "Chemise à carreaux");
     assert.equal(items.c3.price, 19);
+  });
+
+  it("photos moved into an article stay there when the photo they were moved next to is deleted", async () => {
+    // The seller moved a photo of red (c1) and one of blue (c2) into green (c3), next to IMG_0008, then deleted
+    // IMG_0008 (blurred). Before, the re-ingest dropped the move: IMG_0001 went back to red, IMG_0004 to blue.
+    const { dir, shaOf } = await shop();
+    await decide(dir, {
+      op: "move",
+      photos: [shaOf("IMG_0001.jpg"), shaOf("IMG_0004.jpg")],
+      with: shaOf("IMG_0008.jpg"),
+    });
+    await rm(join(dir, "IMG_0008.jpg"));
+    const again = await runCli(["ingest", dir], { env: testEnv() });
+    assert.equal(again.code, 0, again.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as Catalog;
+    const green = catalog.items.find((i) => i.photos.includes("IMG_0009.jpg"));
+    assert.deepEqual(green?.photos, ["IMG_0001.jpg", "IMG_0004.jpg", "IMG_0009.jpg", "IMG_0010.jpg"]);
+    assert.equal(green?.id, "c3");
   });
 
   it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {

@@ -20,8 +20,10 @@ const Sha = z.string().regex(/^[0-9a-f]{64}$/, { message: "a photo's sha256 (64 
  * photo content does not. Every decision is idempotent, so applying the list twice gives the same grouping.
  */
 export const DecisionSchema = z.discriminatedUnion("op", [
-  /** These photos join the article that holds `with`. */
-  z.object({ op: z.literal("move"), photos: z.array(Sha).min(1), with: Sha }),
+  /** These photos join the article that holds `with`. `to`: every photo of that article when the seller moved them
+   *  (absent in files written before it existed), so that with `with` deleted since they still join what is left of
+   *  it; with none of it left, they stay together in an article of their own. */
+  z.object({ op: z.literal("move"), photos: z.array(Sha).min(1), with: Sha, to: z.array(Sha).optional() }),
   /** These photos leave their article(s) and form a new article of their own (split, or "new article"). */
   z.object({ op: z.literal("split"), photos: z.array(Sha).min(1) }),
   /** The articles holding `a` and `b` become one. `photos`: every photo of the two articles when the seller merged
@@ -98,6 +100,30 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
     return from;
   };
   const known = (s: string) => groupOf.has(s) || s in duplicates || dropped.has(s);
+  // The article holding most of `photos` (the first by rank on a tie); undefined when none is in one.
+  const largestGroup = (photos: readonly string[]): number | undefined => {
+    const count = new Map<number, number>();
+    for (const s of [...photos].sort((x, y) => (rank.get(x) ?? 0) - (rank.get(y) ?? 0))) {
+      const g = groupOf.get(s);
+      if (g !== undefined) count.set(g, (count.get(g) ?? 0) + 1);
+    }
+    return [...count].reduce<[number, number] | undefined>(
+      (best, c) => (!best || c[1] > best[1] ? c : best),
+      undefined,
+    )?.[0];
+  };
+  // A new article for `photos`; undefined when they already form exactly one of their own (applying twice).
+  const ownGroup = (photos: readonly string[]): number | undefined => {
+    const current = new Set(photos.map((s) => groupOf.get(s)));
+    const [only] = current;
+    if (
+      current.size === 1 &&
+      only !== undefined &&
+      [...groupOf.values()].filter((g) => g === only).length === photos.length
+    )
+      return undefined;
+    return next++;
+  };
   const keep = (s: string) => {
     // A photo a decision places in an article is in the listing again, whatever it was before.
     dropped.delete(s);
@@ -109,12 +135,18 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
   for (const d of decisions) {
     switch (d.op) {
       case "move": {
-        const target = groupOf.get(d.with);
         const photos = d.photos.filter(known);
-        if (target === undefined || photos.length === 0) {
+        if (photos.length === 0) {
           stale++;
           break;
         }
+        // The photo they were moved next to deleted (or replaced by an edited copy): they join what is left of its
+        // article, or stay together in one of their own; sent back to the articles they came from, the seller's
+        // move was undone without a word.
+        const going = new Set(photos);
+        const target =
+          groupOf.get(d.with) ?? largestGroup((d.to ?? []).filter((s) => !going.has(s))) ?? ownGroup(photos);
+        if (target === undefined) break;
         const from = leaving(photos.filter((s) => groupOf.has(s) && groupOf.get(s) !== target));
         for (const s of photos) {
           keep(s);
@@ -131,15 +163,8 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
           break;
         }
         // Idempotent: photos that already form exactly one article of their own stay as they are.
-        const current = new Set(photos.map((s) => groupOf.get(s)));
-        const [only] = current;
-        if (
-          current.size === 1 &&
-          only !== undefined &&
-          [...groupOf.values()].filter((g) => g === only).length === photos.length
-        )
-          break;
-        const id = next++;
+        const id = ownGroup(photos);
+        if (id === undefined) break;
         const from = leaving(photos);
         for (const s of photos) {
           keep(s);
@@ -244,7 +269,7 @@ export async function followResavedPhotos(dir: string, now: ReadonlyMap<string, 
   const decisions = file.decisions.map((d) => {
     const next =
       d.op === "move"
-        ? { ...d, photos: d.photos.map(to), with: to(d.with) }
+        ? { ...d, photos: d.photos.map(to), with: to(d.with), ...(d.to ? { to: d.to.map(to) } : {}) }
         : d.op === "split"
           ? { ...d, photos: d.photos.map(to) }
           : d.op === "merge"
