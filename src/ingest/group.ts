@@ -69,6 +69,7 @@ export async function groupArticles(
     sha256: a.sha256,
     pixels: a.entry.width * a.entry.height,
     folder: posix.dirname(a.file.rel),
+    name: a.file.rel,
   }));
   const { duplicates: pairs, colorways } = comparePhotos(hashed, config.duplicates);
   const dupes = decideDuplicates(hashed, pairs);
