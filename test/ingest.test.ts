@@ -244,6 +244,24 @@ describe("runIngest on the designed set", () => {
     }
   });
 
+  it("a photo replaced by an edited copy under another name is said as replaced, not as added and gone", async () => {
+    // Before: "of the 1 photo added since, 1 joined an earlier article; 1 photo gone since" for one retouched photo.
+    const dir = await copyFixture("grouping");
+    await ingest(dir);
+    await writeFile(
+      join(dir, "IMG_0005-edit.jpg"),
+      await sharp(join(dir, "IMG_0005.jpg")).modulate({ brightness: 1.15 }).jpeg({ quality: 85 }).toBuffer(),
+    );
+    await rm(join(dir, "IMG_0005.jpg"));
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    const c2 = catalog.items.find((it) => it.photos.includes("IMG_0004.jpg"));
+    assert.ok(c2?.photos.includes("IMG_0005-edit.jpg"), "the copy took the photo's place in its article");
+    const said = events.flatMap((e) => (e.type === "warning" ? [e.message] : [])).join("\n");
+    assert.match(said, /1 photo replaced by a new one in its article/);
+    assert.doesNotMatch(said, /added since|gone since/);
+  });
+
   it("records bad photos as errors and keeps going", async () => {
     const dir = await copyFixture("bad");
     const events: IngestEvent[] = [];
