@@ -7,6 +7,7 @@ import { VbulkError } from "../src/core/errors.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
 import { dot } from "../src/imaging/embedder.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { assignArticleIds } from "../src/ingest/ids.js";
 import { fingerprint, runIngest } from "../src/ingest/index.js";
 import type { Classifier } from "../src/ingest/types.js";
 import { decide, regroup, savePlan, undo } from "../src/review/actions.js";
@@ -127,6 +128,24 @@ describe("applyDecisions", () => {
         [h("e")],
         [h("8")],
       ]);
+  });
+
+  it("a photo split off then merged back has not left the photos it is with again", () => {
+    // c split off [a b c], merged back, then b split off: c is with a and b again, only b's split left anyone.
+    const r = applyDecisions(base, [
+      { op: "split", photos: [h("c")] },
+      { op: "merge", a: h("a"), b: h("c") },
+      { op: "split", photos: [h("b")] },
+    ]);
+    assert.deepEqual(r.articles, [[h("a"), h("c")], [h("b")], [h("d"), h("e")], [h("f")]]);
+    assert.deepEqual(r.moved, { [h("c")]: [], [h("b")]: [h("a"), h("c")] });
+    // So the article the merge gave back keeps its id when b leaves (before, c counted as having left it too).
+    const previous = {
+      items: [{ id: "c1", photos: ["a", "b", "c"] }],
+      photos: ["a", "b", "c"].map((f) => ({ file: f, sha256: h(f) })),
+      next_id: 2,
+    } as never;
+    assert.deepEqual(assignArticleIds([[h("a"), h("c")], [h("b")]], previous, r.moved).ids, ["c1", "c2"]);
   });
 
   it("keeps a decision about photos that are gone, without effect, and counts it", () => {

@@ -100,6 +100,17 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
     return from;
   };
   const known = (s: string) => groupOf.has(s) || s in duplicates || dropped.has(s);
+  // A moved photo back with photos it left (a merge, a move since) has not left them: it is their garment's again.
+  const reunite = () => {
+    for (const [s, left] of moved) {
+      const g = groupOf.get(s);
+      if (g !== undefined && left.some((t) => groupOf.get(t) === g))
+        moved.set(
+          s,
+          left.filter((t) => groupOf.get(t) !== g),
+        );
+    }
+  };
   // The article holding most of `photos` (the first by rank on a tie); undefined when none is in one.
   const largestGroup = (photos: readonly string[]): number | undefined => {
     const count = new Map<number, number>();
@@ -154,6 +165,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
           if (left) moved.set(s, left);
           groupOf.set(s, target);
         }
+        reunite();
         break;
       }
       case "split": {
@@ -185,6 +197,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
         // The rest of what the seller merged, wherever the automatic grouping put it since (a copy set aside or a
         // photo taken out stays so).
         for (const s of d.photos ?? []) if (groupOf.has(s)) groupOf.set(s, a);
+        reunite();
         break;
       }
       case "restore": {
