@@ -7,6 +7,7 @@ import { VbulkError } from "../src/core/errors.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
 import { dot } from "../src/imaging/embedder.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { assignArticleIds } from "../src/ingest/ids.js";
 import { fingerprint, runIngest } from "../src/ingest/index.js";
 import type { Classifier } from "../src/ingest/types.js";
 import { decide, regroup, savePlan, undo } from "../src/review/actions.js";
@@ -105,6 +106,46 @@ describe("applyDecisions", () => {
     assert.deepEqual(r.duplicates, {});
     assert.deepEqual(r.restored, [h("9")]);
     assert.deepEqual(r.dropped, [h("e")]);
+  });
+
+  it("a move whose target photo is gone keeps the moved photos together", () => {
+    // b and d were moved into f's article [f 8]; f was deleted since. Before, the move was dropped as stale: b and d
+    // went back to the articles they were taken from, scattered.
+    const since: ShaGrouping = {
+      articles: [[h("a"), h("b"), h("c")], [h("d"), h("e")], [h("8")]],
+      duplicates: {},
+    };
+    const move: Decision = { op: "move", photos: [h("b"), h("d")], with: h("f") };
+    // Recorded with the target article's photos (as the review page records it): they join what is left of it.
+    const r = applyDecisions(since, [{ ...move, to: [h("f"), h("8")] }]);
+    assert.deepEqual(r.articles, [[h("a"), h("c")], [h("b"), h("d"), h("8")], [h("e")]]);
+    assert.equal(r.stale, 0);
+    // Without them (an older decisions.json), or with none of them left: an article of their own.
+    for (const d of [move, { ...move, to: [h("f")] }] satisfies Decision[])
+      assert.deepEqual(applyDecisions(since, [d]).articles, [
+        [h("a"), h("c")],
+        [h("b"), h("d")],
+        [h("e")],
+        [h("8")],
+      ]);
+  });
+
+  it("a photo split off then merged back has not left the photos it is with again", () => {
+    // c split off [a b c], merged back, then b split off: c is with a and b again, only b's split left anyone.
+    const r = applyDecisions(base, [
+      { op: "split", photos: [h("c")] },
+      { op: "merge", a: h("a"), b: h("c") },
+      { op: "split", photos: [h("b")] },
+    ]);
+    assert.deepEqual(r.articles, [[h("a"), h("c")], [h("b")], [h("d"), h("e")], [h("f")]]);
+    assert.deepEqual(r.moved, { [h("c")]: [], [h("b")]: [h("a"), h("c")] });
+    // So the article the merge gave back keeps its id when b leaves (before, c counted as having left it too).
+    const previous = {
+      items: [{ id: "c1", photos: ["a", "b", "c"] }],
+      photos: ["a", "b", "c"].map((f) => ({ file: f, sha256: h(f) })),
+      next_id: 2,
+    } as never;
+    assert.deepEqual(assignArticleIds([[h("a"), h("c")], [h("b")]], previous, r.moved).ids, ["c1", "c2"]);
   });
 
   it("keeps a decision about photos that are gone, without effect, and counts it", () => {
@@ -579,6 +620,73 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
     assert.equal(items.c2.title, "Marinière Saint James");
     assert.ok(items.c3.photos.includes("IMG_0005.jpg") && items.c3.photos.includes("IMG_0008.jpg"));
     assert.equal(items.c3.title, "Chemise à carreaux");
+  });
+
+  it("an article made by « Nouvel article » keeps its listing when one of its photos is taken out again", async () => {
+    // The seller makes c6 of three of c2's photos, writes c6's listing, then sees that one of the three is yet
+    // another garment and makes it an article too. Before, the two photos left (both moved there by the first
+    // « Nouvel article ») counted as having left c6 too: they got a new id, and c6's title and price were reset.
+    const { dir, shaOf, plan } = await shop();
+    await decide(dir, { op: "split", photos: ["IMG_0005.jpg", "IMG_0006.jpg", "IMG_0007.jpg"].map(shaOf) });
+    await plan("--set", "c6.title=Marinière rayée", "--set", "c6.price=27");
+    await decide(dir, { op: "split", photos: [shaOf("IMG_0007.jpg")] });
+    const { items } = await plan();
+    assert.deepEqual(items.c6?.photos, ["IMG_0005.jpg", "IMG_0006.jpg"], "the photos left are still c6");
+    assert.equal(items.c6.title, "Marinière rayée");
+    assert.equal(items.c6.price, 27);
+    const fresh = Object.values(items).find((i) => i.photos.includes("IMG_0007.jpg"))!;
+    assert.equal(fresh.cluster_id, "c7");
+    assert.notEqual(fresh.title, "Marinière rayée");
+    // A re-ingest keeps it so.
+    const again = await runCli(["ingest", dir], { env: testEnv() });
+    assert.equal(again.code, 0, again.stderr);
+    const after = await plan();
+    assert.deepEqual(after.items.c6.photos, ["IMG_0005.jpg", "IMG_0006.jpg"]);
+    assert.equal(after.items.c6.price, 27);
+  });
+
+  it("a photo moved into an article counts as its photo when the automatic grouping changes", async () => {
+    // The seller moves a photo of c2 into c3 (green) and writes c3's listing; a later automatic grouping (another
+    // --grouping, a model installed) puts green's last photo apart. Before, the photo moved in counted as having
+    // left c3: c3's three photos held "2 of 4" and got a new id, their title reset.
+    const { dir, shaOf, plan } = await shop();
+    await decide(dir, { op: "move", photos: [shaOf("IMG_0005.jpg")], with: shaOf("IMG_0008.jpg") });
+    await plan("--set", "c3.title=Chemise à carreaux", "--set", "c3.price=19");
+    const files = (n: number[]) => n.map((k) => shaOf(`IMG_${String(k).padStart(4, "0")}.jpg`));
+    await writeAutoGrouping(dir, {
+      articles: [
+        files([1, 2, 3]),
+        files([4, 5, 6, 7]),
+        files([8, 9]),
+        files([10]),
+        files([11, 12, 13]),
+        files([14, 15]),
+      ],
+      duplicates: {},
+    });
+    await regroup(dir);
+    const { items } = await plan();
+    assert.deepEqual(items.c3?.photos, ["IMG_0005.jpg", "IMG_0008.jpg", "IMG_0009.jpg"]);
+    assert.equal(items.c3.title, "Chemise à carreaux");
+    assert.equal(items.c3.price, 19);
+  });
+
+  it("photos moved into an article stay there when the photo they were moved next to is deleted", async () => {
+    // The seller moved a photo of red (c1) and one of blue (c2) into green (c3), next to IMG_0008, then deleted
+    // IMG_0008 (blurred). Before, the re-ingest dropped the move: IMG_0001 went back to red, IMG_0004 to blue.
+    const { dir, shaOf } = await shop();
+    await decide(dir, {
+      op: "move",
+      photos: [shaOf("IMG_0001.jpg"), shaOf("IMG_0004.jpg")],
+      with: shaOf("IMG_0008.jpg"),
+    });
+    await rm(join(dir, "IMG_0008.jpg"));
+    const again = await runCli(["ingest", dir], { env: testEnv() });
+    assert.equal(again.code, 0, again.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as Catalog;
+    const green = catalog.items.find((i) => i.photos.includes("IMG_0009.jpg"));
+    assert.deepEqual(green?.photos, ["IMG_0001.jpg", "IMG_0004.jpg", "IMG_0009.jpg", "IMG_0010.jpg"]);
+    assert.equal(green?.id, "c3");
   });
 
   it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {

@@ -99,7 +99,7 @@ describe("article ids follow their article (defect 2)", () => {
     // Without a decision, three photos of four are the garment (most of its photos).
     assert.deepEqual(assignArticleIds([["A"], ["B", "C", "D"], ["E"]], previous).ids, ["c3", "c1", "c2"]);
     // The seller made B, C, D a new article: A stays c1, the new article is new.
-    const moved = new Set(["B", "C", "D"]);
+    const moved = { B: ["A"], C: ["A"], D: ["A"] };
     assert.deepEqual(assignArticleIds([["A"], ["B", "C", "D"], ["E"]], previous, moved).ids, [
       "c1",
       "c3",
@@ -107,9 +107,23 @@ describe("article ids follow their article (defect 2)", () => {
     ]);
     // Moved into c2's article: c2 stays c2, A stays c1.
     assert.deepEqual(assignArticleIds([["A"], ["B", "C", "D", "E"]], previous, moved).ids, ["c1", "c2"]);
+    // An article the seller made of moved photos (c2: B, C, D taken from A's article), one of them taken out again:
+    // the photos that stay were moved INTO c2, they are its photos, and it keeps its id.
+    const made = {
+      items: [
+        { id: "c1", photos: ["a"] },
+        { id: "c2", photos: ["b", "c", "d"] },
+      ],
+      photos: ["A", "B", "C", "D"].map((s) => photo(s.toLowerCase(), s)),
+      next_id: 3,
+    } as never;
+    assert.deepEqual(
+      assignArticleIds([["A"], ["B", "C"], ["D"]], made, { B: ["A"], C: ["A"], D: ["B", "C"] }).ids,
+      ["c1", "c2", "c3"],
+    );
     // All of c1's photos moved together: nothing of it is left elsewhere, so they are still c1.
     assert.deepEqual(
-      assignArticleIds([["A", "B", "C", "D"], ["E"]], previous, new Set(["A", "B", "C", "D"])).ids,
+      assignArticleIds([["A", "B", "C", "D"], ["E"]], previous, { A: [], B: [], C: [], D: [] }).ids,
       ["c1", "c2"],
     );
   });

@@ -222,6 +222,46 @@ describe("runIngest on the designed set", () => {
     );
   });
 
+  it("two copies of one photo (a second export, « IMG_0002 (1).jpg »): the original name is kept, run after run", async () => {
+    // Before, the copy's name sorted first (" " before "."), so adding « IMG_0002 (1).jpg » to a worked folder made
+    // it the article's photo and set the original aside: the kept copy flipped between runs.
+    const dir = await copyFixture("grouping");
+    await ingest(dir);
+    await writeFile(join(dir, "IMG_0002 (1).jpg"), await readFile(join(dir, "IMG_0002.jpg")));
+    const fresh = await tempDir("vbulk-copies-");
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0002 (1).jpg", "IMG_0003.jpg"])
+      await writeFile(join(fresh, f), await readFile(join(dir, f)));
+    for (const [where, folder] of [
+      ["the copy added to a worked folder", dir],
+      ["the next run", dir],
+      ["both there from the first run", fresh],
+    ] as const) {
+      const { catalog } = await ingest(folder);
+      const dup = Object.fromEntries(catalog.photos.map((p) => [p.file, p.duplicate_of]));
+      assert.equal(dup["IMG_0002.jpg"], null, `${where}: the original is kept`);
+      assert.equal(dup["IMG_0002 (1).jpg"], "IMG_0002.jpg", `${where}: the copy is set aside`);
+      assert.ok(catalog.items.some((it) => it.photos.includes("IMG_0002.jpg")));
+    }
+  });
+
+  it("a photo replaced by an edited copy under another name is said as replaced, not as added and gone", async () => {
+    // Before: "of the 1 photo added since, 1 joined an earlier article; 1 photo gone since" for one retouched photo.
+    const dir = await copyFixture("grouping");
+    await ingest(dir);
+    await writeFile(
+      join(dir, "IMG_0005-edit.jpg"),
+      await sharp(join(dir, "IMG_0005.jpg")).modulate({ brightness: 1.15 }).jpeg({ quality: 85 }).toBuffer(),
+    );
+    await rm(join(dir, "IMG_0005.jpg"));
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    const c2 = catalog.items.find((it) => it.photos.includes("IMG_0004.jpg"));
+    assert.ok(c2?.photos.includes("IMG_0005-edit.jpg"), "the copy took the photo's place in its article");
+    const said = events.flatMap((e) => (e.type === "warning" ? [e.message] : [])).join("\n");
+    assert.match(said, /1 photo replaced by a new one in its article/);
+    assert.doesNotMatch(said, /added since|gone since/);
+  });
+
   it("records bad photos as errors and keeps going", async () => {
     const dir = await copyFixture("bad");
     const events: IngestEvent[] = [];

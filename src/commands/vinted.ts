@@ -23,6 +23,8 @@ import {
   photosToSend,
   publishProblems,
   selectItems,
+  unplannedArticles,
+  unplannedMessage,
   writesNeeded,
 } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
@@ -303,7 +305,12 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         hint: `Include ${excluded.length > 1 ? "them" : "it"} first: ${vbulkAs()} plan ${shellWord(dir)} --set ${excluded[0]}.excluded=false`,
       },
     );
-  checkPlanCurrent(selectItems(plan, only), await readCatalog(dir), dir);
+  const catalog = await readCatalog(dir);
+  checkPlanCurrent(selectItems(plan, only), catalog, dir);
+  // Articles ingested (or made on the review page) since the plan: not sent, and said, before anything else.
+  const unplanned = unplannedArticles(plan, catalog);
+  const notPlanned = unplannedMessage(unplanned, dir);
+  if (notPlanned) io.err(`${io.c.yellow("warning:")} ${notPlanned}`);
   if (raw.setPublishTrue) {
     if (!only?.length)
       throw new VbulkError("BAD_USAGE", "Expected --only with --set-publish-true but received no ids", {
@@ -337,7 +344,10 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         );
     }
     // With each article's reasons: a script learned only how many were not ready.
-    if (io.json) io.out(JSON.stringify({ ready: items.length - bad, not_ready: bad, items: checked }));
+    if (io.json)
+      io.out(
+        JSON.stringify({ ready: items.length - bad, not_ready: bad, items: checked, not_in_plan: unplanned }),
+      );
     else io.out(`${items.length - bad} of ${items.length} articles ready. Nothing was sent.`);
     return bad ? 2 : 0;
   }

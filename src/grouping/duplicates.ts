@@ -9,6 +9,18 @@ export interface HashedPhoto {
   pixels: number;
   /** The folder the photo is in (relative); the copy in the folder holding most of the batch is kept. */
   folder?: string;
+  /** The file's name: between copies alike in all else, one named as a copy (« x (1).jpg ») is set aside. */
+  name?: string;
+}
+
+/** A name as a second export or a file manager names a copy: « x (1).jpg », « x copy.jpg », « x - Copie.jpg ». */
+const COPY_NAME = /(?: \(\d+\)| copy(?: \d+)?| - (?:copy|copie)(?: \(\d+\))?)$/i;
+
+/** Whether a file's name says it is a copy of another (COPY_NAME, on the name without its extension). */
+export function namedAsCopy(name: string): boolean {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  return COPY_NAME.test(dot > 0 ? base.slice(0, dot) : base);
 }
 
 export interface DuplicatePair {
@@ -104,8 +116,10 @@ export interface DuplicateDecision {
 
 /**
  * Decides which photo of each duplicate group stays: the one in the folder that holds most of the batch (the shoot:
- * its place in the shooting sequence is what groups it with its garment), then the one with most pixels, then the
- * earliest. A Google Takeout copy in an album folder, or a larger export kept elsewhere, is the one set aside.
+ * its place in the shooting sequence is what groups it with its garment), then the one with most pixels, then one
+ * not named as a copy (namedAsCopy: « IMG_0002 (1).jpg », a second phone export, sorts before « IMG_0002.jpg » and
+ * took its place when added to a worked folder), then the earliest. A Google Takeout copy in an album folder, or a
+ * larger export kept elsewhere, is the one set aside.
  * Every other member points at it (directly, even when the pairs chain: A~B~C all point at the keeper).
  */
 export function decideDuplicates(
@@ -129,12 +143,17 @@ export function decideDuplicates(
   const perFolder = new Map<string | undefined, number>();
   for (const p of photos) perFolder.set(p.folder, (perFolder.get(p.folder) ?? 0) + 1);
   const weight = (i: number) => perFolder.get(photos[i]!.folder) ?? 0;
+  const copyName = (i: number) => {
+    const name = photos[i]!.name;
+    return name !== undefined && namedAsCopy(name) ? 1 : 0;
+  };
   const decisions = new Map<number, DuplicateDecision>();
   for (const members of groups.values()) {
     if (members.length < 2) continue;
     const keeper = members.reduce((best, i) => {
-      const w = weight(i) - weight(best);
-      return w > 0 || (w === 0 && photos[i]!.pixels > photos[best]!.pixels) ? i : best;
+      const better =
+        weight(i) - weight(best) || photos[i]!.pixels - photos[best]!.pixels || copyName(best) - copyName(i);
+      return better > 0 ? i : best;
     }, members[0]!);
     for (const i of members) {
       if (i === keeper) continue;

@@ -1,4 +1,6 @@
-import { applyDecisions, readDecisions, type ShaGrouping } from "../store/decisions.js";
+import { articleNumber } from "../core/vocab.js";
+import type { CatalogPhoto } from "../store/catalog.js";
+import { applyDecisions, type Decision, readDecisions, type ShaGrouping } from "../store/decisions.js";
 import type { GroupStep } from "./group.js";
 import type { AnalysedPhoto } from "./types.js";
 
@@ -12,7 +14,7 @@ export async function applySellerDecisions(
   dir: string,
   analysed: AnalysedPhoto[],
   auto: GroupStep,
-): Promise<GroupStep & { auto: ShaGrouping }> {
+): Promise<GroupStep & { auto: ShaGrouping; named: Set<string> }> {
   const sha = (i: number) => analysed[i]!.sha256;
   const base: ShaGrouping = {
     articles: auto.articles.map((m) => m.map(sha)),
@@ -22,7 +24,8 @@ export async function applySellerDecisions(
     ),
   };
   const { decisions } = await readDecisions(dir);
-  if (decisions.length === 0) return { ...auto, auto: base };
+  const named = photosNamed(decisions);
+  if (decisions.length === 0) return { ...auto, auto: base, named };
   const decided = applyDecisions(base, decisions);
   const index = new Map<string, number>();
   analysed.forEach((a, i) => {
@@ -37,6 +40,7 @@ export async function applySellerDecisions(
   return {
     ...auto,
     auto: base,
+    named,
     dupes,
     kept: articles.flat(),
     articles,
@@ -52,4 +56,84 @@ export async function applySellerDecisions(
     bySeller: decided.changed,
     moved: decided.moved,
   };
+}
+
+/**
+ * The photos the seller's decisions place: what a move moves and where to, what a split takes out, the two
+ * articles a merge joins (the rest of a merge's photos only follow them), the photo restored or dropped. One of them
+ * gone, the decision no longer places it (or, for a move's target or a merge's, any photo).
+ */
+export function photosNamed(decisions: readonly Decision[]): Set<string> {
+  const named = new Set<string>();
+  for (const d of decisions) {
+    const shas =
+      d.op === "move"
+        ? [...d.photos, d.with]
+        : d.op === "split"
+          ? d.photos
+          : d.op === "merge"
+            ? [d.a, d.b]
+            : [d.photo];
+    for (const s of shas) named.add(s);
+  }
+  return named;
+}
+
+/** A decided photo gone since the last run, and where the previous catalog had it (null: out of the listing). */
+export interface GoneDecidedPhoto {
+  file: string;
+  article: string | null;
+}
+
+/**
+ * The photos a grouping decision names that the previous run had and this one does not (deleted, or replaced by an
+ * edited copy: other bytes, and often another name, so the decision cannot follow it and the copy is grouped as a
+ * new photo), with the photos new since (where such a copy is now). Null when none is newly gone: said once, by the
+ * run that finds them gone. `previous`: the previous catalog's photos, hashes followed to their content now.
+ */
+export function goneDecidedPhotos(
+  named: ReadonlySet<string>,
+  previous: readonly Pick<CatalogPhoto, "file" | "sha256" | "article">[],
+  now: readonly Pick<CatalogPhoto, "file" | "sha256" | "article" | "duplicate_of">[],
+): { gone: GoneDecidedPhoto[]; added: GoneDecidedPhoto[] } | null {
+  const present = new Set(now.map((p) => p.sha256));
+  const seen = new Set<string>();
+  const gone = previous.filter((p) => {
+    if (!named.has(p.sha256) || present.has(p.sha256) || seen.has(p.sha256)) return false;
+    seen.add(p.sha256);
+    return true;
+  });
+  if (gone.length === 0) return null;
+  const before = new Set(previous.map((p) => p.sha256));
+  const added = now.filter((p) => !before.has(p.sha256) && !p.duplicate_of && p.article !== null);
+  const pick = ({ file, article }: GoneDecidedPhoto) => ({ file, article });
+  return { gone: gone.map(pick), added: added.map(pick) };
+}
+
+/** How many names a warning lists before "and N more". */
+const LISTED = 10;
+
+/** The one warning for goneDecidedPhotos: the photos, where they were, the new ones, what to check (`review`). */
+export function goneDecidedMessage(
+  found: { gone: GoneDecidedPhoto[]; added: GoneDecidedPhoto[] },
+  review: string,
+): string {
+  const { gone, added } = found;
+  const list = (photos: GoneDecidedPhoto[], where: (p: GoneDecidedPhoto) => string) =>
+    `${photos
+      .slice(0, LISTED)
+      .map((p) => `${p.file} (${where(p)})`)
+      .join(", ")}${photos.length > LISTED ? ` and ${photos.length - LISTED} more` : ""}`;
+  const articles = [...new Set([...gone, ...added].map((p) => p.article).filter((a) => a !== null))].sort(
+    (a, b) => (articleNumber(a) ?? 0) - (articleNumber(b) ?? 0),
+  );
+  const one = gone.length === 1;
+  return [
+    `${one ? "1 photo" : `${gone.length} photos`} your grouping decisions name ${one ? "is" : "are"} no longer in the folder (deleted, or replaced by an edited copy, which a decision does not follow):`,
+    `${list(gone, (p) => (p.article ? `was in ${p.article}` : "taken out of the listing"))}.`,
+    added.length ? `New since the last run: ${list(added, (p) => `now in ${p.article}`)}.` : "",
+    `Run \`${review}\` to check the grouping${articles.length ? ` of ${articles.join(", ")}` : ""}.`,
+  ]
+    .filter(Boolean)
+    .join(" ");
 }

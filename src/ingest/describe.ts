@@ -79,7 +79,7 @@ export async function describeArticles(
     };
   });
 
-  const moved = new Set(step.moved);
+  const moved = step.moved ?? {};
   const photos: CatalogPhoto[] = (withPhotos ? analysed : []).map((a, i) => {
     const dup = dupes.get(i);
     const pc = photoCategories?.[i];
@@ -108,7 +108,9 @@ export async function describeArticles(
       ...photoColorFields(a.entry.color),
       ...(pc ? { category: pc.category, category_score: round(pc.score) } : {}),
       ...(step.dropped?.includes(i) ? { dropped_by_seller: true } : {}),
-      ...(moved.has(a.sha256) && articleOf.has(i) ? { moved_by_seller: true } : {}),
+      ...(Object.hasOwn(moved, a.sha256) && articleOf.has(i)
+        ? { moved_by_seller: true, moved_from: moved[a.sha256]! }
+        : {}),
     };
   });
   return { items, photos };

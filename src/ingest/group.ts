@@ -24,8 +24,9 @@ export interface GroupStep {
   /** Photos the seller took out of the listing, and articles the seller's decisions shaped (decisions.ts). */
   dropped?: number[];
   bySeller?: number[];
-  /** Photos (their hashes) the seller moved out of the article they were in (DecidedGrouping.moved). */
-  moved?: string[];
+  /** Photos (their hashes) the seller moved out of the article they were in, with the photos each left there
+   *  (DecidedGrouping.moved). */
+  moved?: Record<string, string[]>;
 }
 
 /**
@@ -68,6 +69,7 @@ export async function groupArticles(
     sha256: a.sha256,
     pixels: a.entry.width * a.entry.height,
     folder: posix.dirname(a.file.rel),
+    name: a.file.rel,
   }));
   const { duplicates: pairs, colorways } = comparePhotos(hashed, config.duplicates);
   const dupes = decideDuplicates(hashed, pairs);
@@ -144,15 +146,23 @@ export async function groupArticles(
     : null;
   if (kepts?.changed) {
     const others = kepts.added - kepts.joined;
+    // Photos swapped for a new one in the same article are said as such, not among the added and the gone.
+    const { swapped } = kepts;
+    const added = kepts.added - swapped;
+    const joined = kepts.joined - swapped;
+    const removed = kepts.removed - swapped;
     const parts = [
       `${kepts.earlier} earlier articles kept as they were`,
-      kepts.added
-        ? `of the ${plural(kepts.added, "photo")} added since, ${kepts.joined} joined an earlier article${others ? ` and ${others} ${others === 1 ? "makes a new article" : "make new articles"}` : ""}`
+      swapped
+        ? `${plural(swapped, "photo")} replaced by a new one in ${swapped === 1 ? "its article" : "their articles"}`
+        : "",
+      added
+        ? `of the ${plural(added, "photo")} added since, ${joined} joined an earlier article${others ? ` and ${others} ${others === 1 ? "makes a new article" : "make new articles"}` : ""}`
         : "",
       kepts.replaced
         ? `${plural(kepts.replaced, "photo")} replaced by a copy of itself (kept in its article)`
         : "",
-      kepts.removed ? `${plural(kepts.removed, "photo")} gone since` : "",
+      removed ? `${plural(removed, "photo")} gone since` : "",
     ].filter(Boolean);
     emit({
       type: "warning",
@@ -206,6 +216,8 @@ function keepEarlier(
   joined: number;
   removed: number;
   replaced: number;
+  /** Photos of `added` that joined an earlier article in place of one gone from it (counted in `removed` too). */
+  swapped: number;
   changed: boolean;
 } | null {
   const position = new Map<string, number>();
@@ -215,23 +227,25 @@ function keepEarlier(
   const ownerOf = new Map<number, number>();
   let removed = 0;
   let replaced = 0;
-  const old: { members: number[]; shas: string[] }[] = [];
+  const old: { members: number[]; shas: string[]; lost: number }[] = [];
   for (const a of earlier.articles) {
     const members: number[] = [];
+    let lost = 0;
     for (const s of a) {
       const copy = replacedBy.get(s);
       const k = position.get(s) ?? (copy === undefined ? undefined : position.get(copy));
       if (k === undefined || ownerOf.has(k)) {
-        if (k === undefined) removed++;
+        if (k === undefined) lost++;
         continue;
       }
       if (!position.has(s)) replaced++;
       ownerOf.set(k, old.length);
       members.push(k);
     }
+    removed += lost;
     // An earlier article none of whose photos is left to it (gone, or now copies another article holds) is gone;
     // the photos it shares with another stay that one's.
-    if (members.length) old.push({ members, shas: a });
+    if (members.length) old.push({ members, shas: a, lost });
   }
   if (old.length === 0) return null;
   const added = shas.length - ownerOf.size;
@@ -241,13 +255,16 @@ function keepEarlier(
     ...(earlier.confidence.get(fingerprint(before)) ?? { low: false, score: 1 }),
   }));
   let joined = 0;
+  const joinedTo = old.map(() => 0);
   full.articles.forEach((m, j) => {
     const fresh = m.filter((k) => !ownerOf.has(k));
     if (!fresh.length) return;
     const owners = new Set(m.filter((k) => ownerOf.has(k)).map((k) => ownerOf.get(k)!));
     if (owners.size === 1) {
-      articles[[...owners][0]!]!.members.push(...fresh);
+      const owner = [...owners][0]!;
+      articles[owner]!.members.push(...fresh);
       joined += fresh.length;
+      joinedTo[owner]! += fresh.length;
     } else
       articles.push({
         members: fresh,
@@ -273,6 +290,9 @@ function keepEarlier(
     joined,
     removed,
     replaced,
+    // A photo gone from an article that a new photo joined: one photo swapped for another (an edited copy saved
+    // under another name, the original deleted), said so rather than as one added and one gone.
+    swapped: old.reduce((n, o, k) => n + Math.min(o.lost, joinedTo[k]!), 0),
     changed: added > 0 || removed > 0 || replaced > 0,
   };
 }

@@ -9,15 +9,17 @@ import { fingerprint } from "./describe.js";
  * away); pairs are made greedily, the largest overlap first, one to one. Every other article gets a new id,
  * above any id the folder ever had (`previous.next_id`), so an id is never given to another garment: a plan's
  * hand edits follow their article, or are left unattached, never moved onto another one.
- * Photos the seller moved out of an article (`moved`: a split, « Nouvel article », a move) left it: while some of
- * its photos are still elsewhere, they do not count as that article's, so the photos that stayed keep its id and
- * the ones taken out do not carry it off, however many they are.
+ * Photos the seller moved out of an article (`moved`: a split, « Nouvel article », a move, each with the photos it
+ * left there) left it: while some of its photos are still elsewhere, they do not count as that article's, so the
+ * photos that stayed keep its id and the ones taken out do not carry it off, however many they are. A photo counts
+ * as its own for the article it was moved into (it left none of that article's photos): an article made by
+ * « Nouvel article » keeps its id when one of its photos is taken out again, or the automatic grouping changes.
  * Returns the ids in the order of `articles`, and the next free number to record in the catalog.
  */
 export function assignArticleIds(
   articles: string[][],
   previous: Pick<Catalog, "items" | "photos" | "next_id" | "known_ids"> | null,
-  moved: ReadonlySet<string> = new Set(),
+  moved: Readonly<Record<string, readonly string[]>> = {},
 ): { ids: string[]; nextId: number; knownIds: Record<string, string> } {
   const ids: (string | null)[] = articles.map(() => null);
   const fingerprints = articles.map((shas) => fingerprint(shas));
@@ -50,8 +52,10 @@ export function assignArticleIds(
     // How many of each earlier article's photos are still in one of this run's articles.
     const present = before.map(() => 0);
     for (const s of new Set(articles.flat())) for (const b of holders.get(s) ?? []) present[b]!++;
-    // Each article's photos by earlier article. Photos the seller moved there from an earlier article that still
-    // has photos in other articles left it: they are not counted as its, and no longer among its photos still there.
+    // Each article's photos by earlier article. Photos the seller moved there from an earlier article (away from
+    // some of its photos) that still has photos in other articles left it: they are not counted as its, and no
+    // longer among its photos still there.
+    const leftFrom = (s: string, b: number) => moved[s]?.some((t) => before[b]!.shas.has(t)) === true;
     const left = before.map(() => 0);
     const overlapsOf = articles.map((shas) => {
       const all = new Map<number, number>();
@@ -59,7 +63,7 @@ export function assignArticleIds(
       for (const s of new Set(shas))
         for (const b of holders.get(s) ?? []) {
           all.set(b, (all.get(b) ?? 0) + 1);
-          if (moved.has(s)) byMove.set(b, (byMove.get(b) ?? 0) + 1);
+          if (leftFrom(s, b)) byMove.set(b, (byMove.get(b) ?? 0) + 1);
         }
       for (const [b, n] of byMove)
         if (present[b]! > all.get(b)!) {

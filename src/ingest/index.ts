@@ -24,7 +24,7 @@ import { readGroupingMemo, writeGroupingMemo } from "../store/grouping-memo.js";
 import { ensureStateDir } from "../store/state-dir.js";
 import { interruptedMessage, StatusWriter, statusPath } from "../store/status.js";
 import { analysePhotos } from "./analyse.js";
-import { applySellerDecisions } from "./decisions.js";
+import { applySellerDecisions, goneDecidedMessage, goneDecidedPhotos } from "./decisions.js";
 import { describeArticles, fingerprint } from "./describe.js";
 import { groupArticles, groupingBasis } from "./group.js";
 import { assignArticleIds } from "./ids.js";
@@ -283,7 +283,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     const { ids, nextId, knownIds } = assignArticleIds(
       step.articles.map((members) => members.map((i) => analysed[i]!.sha256)),
       previous && { ...previous, photos: previous.photos.map((p) => ({ ...p, sha256: follow(p.sha256) })) },
-      new Set(step.moved),
+      step.moved,
     );
     emit({ type: "stage", stage: "classify", total: step.articles.length });
     const describe = (s: typeof grouped, articleIds: string[], withPhotos = true) =>
@@ -317,6 +317,17 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       const earlierShas = resaved.get(p.sha256);
       if (earlierShas) p.earlier_sha256 = earlierShas;
     }
+    // A photo a decision names, deleted or replaced by an edited copy: the decision no longer places it. Said once.
+    const goneDecided = goneDecidedPhotos(
+      step.named,
+      (previous?.photos ?? []).map((p) => ({ ...p, sha256: follow(p.sha256) })),
+      catalog.photos,
+    );
+    if (goneDecided && analysed.length > 0)
+      emit({
+        type: "warning",
+        message: goneDecidedMessage(goneDecided, `${vbulkAs()} review ${shellWord(src.outDir)}`),
+      });
     if (analysed.length === 0) {
       // Nothing could be read this time (a disk, a permission, a broken copy): the last good catalog stays, and a
       // first run writes none (a catalog of 0 articles, status "partial" and exit 1 told three different stories).

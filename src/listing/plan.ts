@@ -355,20 +355,30 @@ export function buildPlan(
       (s) => nowOf.get(s) ?? s,
     );
   const inCatalog = new Set(catalog.items.flatMap((a) => contentOf(a.photos)));
-  // Photos the seller moved out of their article (« Nouvel article », a move): in another article now, they left
-  // the garment they were with and no longer count among its photos still there (ingest/ids.ts keeps its id on the
-  // photos that stayed, and its edits go with them).
-  const movedBySeller = new Set(
-    catalog.photos.filter((p) => p.moved_by_seller).map((p) => nowOf.get(p.sha256) ?? p.sha256),
+  // Photos the seller moved out of their article (« Nouvel article », a move), with the photos each left there:
+  // in another article now, they left the garment they were with and no longer count among its photos still there
+  // (ingest/ids.ts keeps its id on the photos that stayed, and its edits go with them). For the article they were
+  // moved into they count as its own. A catalog older than moved_from does not say what they left: anything.
+  const current = (s: string) => nowOf.get(s) ?? s;
+  const movedBySeller = new Map(
+    catalog.photos
+      .filter((p) => p.moved_by_seller)
+      .map((p) => [current(p.sha256), p.moved_from?.map(current)]),
   );
+  /** Whether photo `s` was moved by the seller away from photos of the garment that had photos `had`. */
+  const leftGarment = (s: string, had: Set<string>): boolean => {
+    if (!movedBySeller.has(s)) return false;
+    const from = movedBySeller.get(s);
+    return from === undefined || from.some((t) => had.has(t));
+  };
   const stillThere = (had: Set<string>, held: Set<string>): number =>
-    [...had].filter((s) => inCatalog.has(s) && (held.has(s) || !movedBySeller.has(s))).length;
+    [...had].filter((s) => inCatalog.has(s) && (held.has(s) || !leftGarment(s, had))).length;
   // How many of `had` an article of photos `held` holds. Moved photos do not count while the garment they left
   // still has photos in other articles: the photos split off an article are not that article.
   const heldOf = (had: Set<string>, held: Set<string>): number => {
     const both = [...had].filter((s) => held.has(s));
     const elsewhere = [...had].some((s) => !held.has(s) && inCatalog.has(s));
-    return elsewhere ? both.filter((s) => !movedBySeller.has(s)).length : both.length;
+    return elsewhere ? both.filter((s) => !leftGarment(s, had)).length : both.length;
   };
   // Which previous plan item each photo was planned in.
   const plannedElsewhere = new Map(

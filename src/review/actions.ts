@@ -73,7 +73,14 @@ export async function regroup(dir: string): Promise<Catalog> {
  */
 export async function decide(dir: string, decision: Decision): Promise<Catalog> {
   return whileNoIngest(dir, async () => {
-    await addDecision(dir, decision.op === "merge" ? await withMergedPhotos(dir, decision) : decision);
+    await addDecision(
+      dir,
+      decision.op === "merge"
+        ? await withMergedPhotos(dir, decision)
+        : decision.op === "move"
+          ? await withTargetPhotos(dir, decision)
+          : decision,
+    );
     return regroup(dir);
   });
 }
@@ -85,6 +92,15 @@ async function withMergedPhotos(dir: string, merge: Extract<Decision, { op: "mer
   const { articles } = groupingOfCatalog(await readCatalog(dir));
   const photos = articles.filter((a) => a.includes(merge.a) || a.includes(merge.b)).flat();
   return photos.length ? { ...merge, photos } : merge;
+}
+
+/** A move as recorded: with every photo of the article it moves them into now, so that the move still holds when
+ *  the photo named as its target is deleted or replaced by an edited copy (store/decisions.ts). */
+async function withTargetPhotos(dir: string, move: Extract<Decision, { op: "move" }>): Promise<Decision> {
+  if (move.to) return move;
+  const { articles } = groupingOfCatalog(await readCatalog(dir));
+  const to = articles.find((a) => a.includes(move.with));
+  return to ? { ...move, to } : move;
 }
 
 /** Removes the seller's last decision and rewrites the catalog. Throws CONFLICT (nothing changed) while an ingest

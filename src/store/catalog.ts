@@ -44,6 +44,10 @@ export const CatalogPhotoSchema = z.object({
   /** The seller moved this photo out of the article it was in (« Nouvel article », « Déplacer »): the article it
    *  left keeps its id and listing with the photos that stayed (ingest/ids.ts, listing/plan.ts). */
   moved_by_seller: z.boolean().optional(),
+  /** With moved_by_seller: the photos (sha256) of the article it was moved out of that stayed there, at its last
+   *  move. It left that garment, and counts as a photo of the article it was moved into. Absent in older catalogs
+   *  (the photo then left whichever article it was in before). */
+  moved_from: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional(),
   /** What this file held before it was saved again as the same picture (a rotation written back, an export, an
    *  optimiser; src/ingest/resaved.ts), newest first: a plan or a decision made for that content follows the
    *  photo. Absent for a photo never saved again, and in older catalogs. */

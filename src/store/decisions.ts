@@ -20,8 +20,10 @@ const Sha = z.string().regex(/^[0-9a-f]{64}$/, { message: "a photo's sha256 (64 
  * photo content does not. Every decision is idempotent, so applying the list twice gives the same grouping.
  */
 export const DecisionSchema = z.discriminatedUnion("op", [
-  /** These photos join the article that holds `with`. */
-  z.object({ op: z.literal("move"), photos: z.array(Sha).min(1), with: Sha }),
+  /** These photos join the article that holds `with`. `to`: every photo of that article when the seller moved them
+   *  (absent in files written before it existed), so that with `with` deleted since they still join what is left of
+   *  it; with none of it left, they stay together in an article of their own. */
+  z.object({ op: z.literal("move"), photos: z.array(Sha).min(1), with: Sha, to: z.array(Sha).optional() }),
   /** These photos leave their article(s) and form a new article of their own (split, or "new article"). */
   z.object({ op: z.literal("split"), photos: z.array(Sha).min(1) }),
   /** The articles holding `a` and `b` become one. `photos`: every photo of the two articles when the seller merged
@@ -56,9 +58,10 @@ export interface DecidedGrouping extends ShaGrouping {
   restored: string[];
   /** Articles (indices into `articles`) the seller's decisions changed. */
   changed: number[];
-  /** Photos a split or a move took out of the article they were in: they left it, so they do not say which of
-   *  today's articles is that garment (ingest/ids.ts). */
-  moved: string[];
+  /** Photos a split or a move took out of the article they were in, each with the photos it left there (those of
+   *  that article that did not go with it, at its last move): they left that garment, so they do not say which of
+   *  today's articles it is; in the article they were moved into they count as its photos (ingest/ids.ts). */
+  moved: Record<string, string[]>;
   /** Decisions that named no photo of this grouping (photos gone from the folder): kept, but without effect. */
   stale: number;
 }
@@ -82,9 +85,56 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
   let next = base.articles.length;
   const dropped = new Set<string>();
   const restored = new Set<string>();
-  const moved = new Set<string>();
+  const moved = new Map<string, string[]>();
   let stale = 0;
+  // What moving `photos` out of their articles leaves behind: for each photo, the others of its article then.
+  const leaving = (photos: readonly string[]) => {
+    const going = new Set(photos);
+    const stays = new Map<number, string[]>();
+    for (const [t, g] of groupOf) if (!going.has(t)) stays.set(g, [...(stays.get(g) ?? []), t]);
+    const from = new Map<string, string[]>();
+    for (const s of photos) {
+      const g = groupOf.get(s);
+      if (g !== undefined) from.set(s, stays.get(g) ?? []);
+    }
+    return from;
+  };
   const known = (s: string) => groupOf.has(s) || s in duplicates || dropped.has(s);
+  // A moved photo back with photos it left (a merge, a move since) has not left them: it is their garment's again.
+  const reunite = () => {
+    for (const [s, left] of moved) {
+      const g = groupOf.get(s);
+      if (g !== undefined && left.some((t) => groupOf.get(t) === g))
+        moved.set(
+          s,
+          left.filter((t) => groupOf.get(t) !== g),
+        );
+    }
+  };
+  // The article holding most of `photos` (the first by rank on a tie); undefined when none is in one.
+  const largestGroup = (photos: readonly string[]): number | undefined => {
+    const count = new Map<number, number>();
+    for (const s of [...photos].sort((x, y) => (rank.get(x) ?? 0) - (rank.get(y) ?? 0))) {
+      const g = groupOf.get(s);
+      if (g !== undefined) count.set(g, (count.get(g) ?? 0) + 1);
+    }
+    return [...count].reduce<[number, number] | undefined>(
+      (best, c) => (!best || c[1] > best[1] ? c : best),
+      undefined,
+    )?.[0];
+  };
+  // A new article for `photos`; undefined when they already form exactly one of their own (applying twice).
+  const ownGroup = (photos: readonly string[]): number | undefined => {
+    const current = new Set(photos.map((s) => groupOf.get(s)));
+    const [only] = current;
+    if (
+      current.size === 1 &&
+      only !== undefined &&
+      [...groupOf.values()].filter((g) => g === only).length === photos.length
+    )
+      return undefined;
+    return next++;
+  };
   const keep = (s: string) => {
     // A photo a decision places in an article is in the listing again, whatever it was before.
     dropped.delete(s);
@@ -96,17 +146,26 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
   for (const d of decisions) {
     switch (d.op) {
       case "move": {
-        const target = groupOf.get(d.with);
         const photos = d.photos.filter(known);
-        if (target === undefined || photos.length === 0) {
+        if (photos.length === 0) {
           stale++;
           break;
         }
+        // The photo they were moved next to deleted (or replaced by an edited copy): they join what is left of its
+        // article, or stay together in one of their own; sent back to the articles they came from, the seller's
+        // move was undone without a word.
+        const going = new Set(photos);
+        const target =
+          groupOf.get(d.with) ?? largestGroup((d.to ?? []).filter((s) => !going.has(s))) ?? ownGroup(photos);
+        if (target === undefined) break;
+        const from = leaving(photos.filter((s) => groupOf.has(s) && groupOf.get(s) !== target));
         for (const s of photos) {
           keep(s);
-          if (groupOf.has(s) && groupOf.get(s) !== target) moved.add(s);
+          const left = from.get(s);
+          if (left) moved.set(s, left);
           groupOf.set(s, target);
         }
+        reunite();
         break;
       }
       case "split": {
@@ -116,18 +175,13 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
           break;
         }
         // Idempotent: photos that already form exactly one article of their own stay as they are.
-        const current = new Set(photos.map((s) => groupOf.get(s)));
-        const [only] = current;
-        if (
-          current.size === 1 &&
-          only !== undefined &&
-          [...groupOf.values()].filter((g) => g === only).length === photos.length
-        )
-          break;
-        const id = next++;
+        const id = ownGroup(photos);
+        if (id === undefined) break;
+        const from = leaving(photos);
         for (const s of photos) {
           keep(s);
-          if (groupOf.has(s)) moved.add(s);
+          const left = from.get(s);
+          if (left) moved.set(s, left);
           groupOf.set(s, id);
         }
         break;
@@ -143,6 +197,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
         // The rest of what the seller merged, wherever the automatic grouping put it since (a copy set aside or a
         // photo taken out stays so).
         for (const s of d.photos ?? []) if (groupOf.has(s)) groupOf.set(s, a);
+        reunite();
         break;
       }
       case "restore": {
@@ -184,7 +239,7 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
     dropped: [...dropped].sort((x, y) => rank.get(x)! - rank.get(y)!),
     restored: [...restored],
     changed,
-    moved: [...moved].filter((s) => groupOf.has(s)),
+    moved: Object.fromEntries([...moved].filter(([s]) => groupOf.has(s))),
     stale,
   };
 }
@@ -227,7 +282,7 @@ export async function followResavedPhotos(dir: string, now: ReadonlyMap<string, 
   const decisions = file.decisions.map((d) => {
     const next =
       d.op === "move"
-        ? { ...d, photos: d.photos.map(to), with: to(d.with) }
+        ? { ...d, photos: d.photos.map(to), with: to(d.with), ...(d.to ? { to: d.to.map(to) } : {}) }
         : d.op === "split"
           ? { ...d, photos: d.photos.map(to) }
           : d.op === "merge"
@@ -397,7 +452,7 @@ export function regroupCatalog(
   now: string = new Date().toISOString(),
   auto?: AutoGrouping,
 ): Catalog {
-  const { ids, nextId, knownIds } = assignArticleIds(decided.articles, catalog, new Set(decided.moved));
+  const { ids, nextId, knownIds } = assignArticleIds(decided.articles, catalog, decided.moved);
   // A byte-identical copy shares its original's hash: the article's photo is the one dedupe kept, never the copy.
   const photoBySha = new Map<string, CatalogPhoto>();
   for (const p of catalog.photos) {
@@ -469,9 +524,9 @@ export function regroupCatalog(
     };
   });
   const dropped = new Set(decided.dropped);
-  const moved = new Set(decided.moved);
+  const moved = decided.moved;
   const photos: CatalogPhoto[] = catalog.photos.map((p) => {
-    const { duplicate_reason: _r, dropped_by_seller: _d, moved_by_seller: _m, ...rest } = p;
+    const { duplicate_reason: _r, dropped_by_seller: _d, moved_by_seller: _m, moved_from: _f, ...rest } = p;
     const of = decided.duplicates[p.sha256];
     if (of !== undefined)
       return {
@@ -488,7 +543,9 @@ export function regroupCatalog(
       ...rest,
       article: articleOf.get(p.sha256) ?? null,
       duplicate_of: null,
-      ...(moved.has(p.sha256) ? { moved_by_seller: true as const } : {}),
+      ...(Object.hasOwn(moved, p.sha256)
+        ? { moved_by_seller: true as const, moved_from: moved[p.sha256]! }
+        : {}),
     };
   });
   return {

@@ -123,6 +123,23 @@ export function staleItems(items: PlanItem[], catalog: Catalog): PlanItem[] {
   return items.filter((i) => byId.get(i.cluster_id)?.fingerprint !== i.fingerprint);
 }
 
+/**
+ * The catalog's articles that plan.json has no item for: added since the plan was made (photos of a new garment
+ * ingested, « Nouvel article » on the review page). execute sends only what the plan holds, so they are not sent
+ * until `vbulk plan` runs again; the command says so rather than leave them out without a word.
+ */
+export function unplannedArticles(plan: Plan, catalog: Catalog): string[] {
+  const planned = new Set(plan.items.map((i) => i.cluster_id));
+  return catalog.items.map((a) => a.id).filter((id) => !planned.has(id));
+}
+
+/** What execute says of unplannedArticles (none: null). */
+export function unplannedMessage(ids: readonly string[], dir: string): string | null {
+  if (!ids.length) return null;
+  const one = ids.length === 1;
+  return `${ids.join(", ")} ${one ? "is" : "are"} in catalog.json but not in plan.json (added since the last plan): ${one ? "it is" : "they are"} not sent. Run \`${vbulkAs()} plan ${shellWord(dir)}\` to plan ${one ? "it" : "them"} (your edits are kept).`;
+}
+
 /** Plan items execute acts on: not excluded, within --only. */
 export function selectItems(plan: Plan, only?: string[]): PlanItem[] {
   return plan.items.filter((i) => !i.excluded && (!only?.length || only.includes(i.cluster_id)));

@@ -134,6 +134,38 @@ describe("exit codes without a browser", () => {
     assert.match(doc.items[1].problems.join("; "), /size/);
   });
 
+  it("execute and execute --check name the catalog's articles plan.json does not hold yet: run vbulk plan", async () => {
+    // The seller planned two articles, added photos of a third garment and ran `vbulk ingest` again (c3), then
+    // `vbulk execute`. Before, c3 was silently left out: "1 of 2 articles ready", nothing said about it.
+    const dir = await plannedFolder();
+    for (const f of ["IMG_0006.jpg", "IMG_0007.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+      ],
+      dir,
+    );
+    const said = new RegExp(
+      `warning: c3 is in catalog\\.json but not in plan\\.json .*Run \`vbulk plan ${dir}\``,
+    );
+    const check = await runCli(["execute", dir, "--check"]);
+    assert.equal(check.code, 2, check.stderr);
+    assert.match(check.stderr, said);
+    assert.match(check.stdout, /1 of 2 articles ready\. Nothing was sent\./);
+    const json = await runCli(["execute", dir, "--check", "--json"]);
+    assert.deepEqual(JSON.parse(json.stdout).not_in_plan, ["c3"]);
+    // A real run says it before anything else (here it then stops: no Vinted session).
+    const config = await tempDir("vbulk-nosession-");
+    const run = await runCli(["execute", dir, "--yes"], { env: testEnv({ VBULK_CONFIG_DIR: config }) });
+    assert.match(run.stderr, said);
+    // Planned, nothing is said.
+    assert.equal((await runCli(["plan", dir])).code, 0);
+    assert.doesNotMatch((await runCli(["execute", dir, "--check"])).stderr, /not in plan\.json/);
+  });
+
   it("execute --check: a catalog written with ingest --out uploads the photos of the folder it scanned, unchanged ones only", async () => {
     // Before: every photo of such a catalog (../photos/x.jpg) was "outside the catalog's folder": nothing could be
     // sent. Now the review page's rule: inside the recorded photo folder, with the sha256 the catalog recorded.

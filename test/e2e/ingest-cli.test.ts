@@ -12,6 +12,7 @@ import sharp from "sharp";
 import yazl from "yazl";
 import { rawZip } from "../../fixtures/hostile.js";
 import { loadManifest } from "../../src/model/manifest.js";
+import { decide } from "../../src/review/actions.js";
 import { startIngest } from "../../src/review/ingest.js";
 import { startFileServer } from "../helpers/file-server.js";
 import { needTool } from "../helpers/needs.js";
@@ -1021,6 +1022,39 @@ describe("vbulk status of a path that is not there", () => {
 });
 
 describe("vbulk ingest after photos were deleted", () => {
+  it("a photo a grouping decision names, replaced by an edited copy or deleted: one warning naming photos and articles", async () => {
+    // The seller moved IMG_0005 into c3 and took IMG_0013 out of c4's listing on the review page, then retouched
+    // IMG_0005 (saved as IMG_0005-edit.jpg, the original deleted) and deleted IMG_0013. Before, the re-ingest said
+    // nothing: the retouched copy went back to c2 as the automatic grouping had it, the move silently undone.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const sha = (f: string) => first.photos.find((p: { file: string }) => p.file === f).sha256 as string;
+    await decide(dir, { op: "move", photos: [sha("IMG_0005.jpg")], with: sha("IMG_0008.jpg") });
+    await decide(dir, { op: "drop", photo: sha("IMG_0013.jpg") });
+    await writeFile(
+      join(dir, "IMG_0005-edit.jpg"),
+      await sharp(join(dir, "IMG_0005.jpg")).modulate({ brightness: 1.15 }).jpeg({ quality: 85 }).toBuffer(),
+    );
+    await rm(join(dir, "IMG_0005.jpg"));
+    await rm(join(dir, "IMG_0013.jpg"));
+    const again = await runCli(["ingest", dir]);
+    assert.equal(again.code, 0, again.stderr);
+    const warnings = again.stderr.split("\n").filter((l) => l.startsWith("warning:"));
+    const said = warnings.filter((l) => /IMG_0005\.jpg/.test(l));
+    assert.equal(said.length, 1, `one warning, not one per photo:\n${again.stderr}`);
+    const line = said[0]!;
+    assert.match(line, /IMG_0013\.jpg/, "both photos in the one warning");
+    assert.match(line, /no longer in the folder/);
+    assert.match(line, /\bc3\b/, "the article IMG_0005 was moved into");
+    assert.match(line, /IMG_0005-edit\.jpg/, "the copy that came in");
+    assert.match(line, new RegExp(`vbulk review ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    // Said once: the next run has nothing new to say.
+    const third = await runCli(["ingest", dir]);
+    assert.equal(third.code, 0, third.stderr);
+    assert.doesNotMatch(third.stderr, /no longer in the folder/);
+  });
+
   it("an article that lost half of its photos to the bin keeps its id and the seller's edits", async () => {
     // Audit (plan 11): a 2-photo article whose blurred shot was deleted came back as a new id; `vbulk plan` said
     // "dropped (no longer in the catalog): c3" and set its title and price aside, though the garment was there.
