@@ -11,9 +11,9 @@ import type { VbulkError } from "../../src/core/errors.js";
 import { startExecute } from "../../src/review/execute.js";
 import { login } from "../../src/vinted/login.js";
 import { loadSession, saveSession } from "../../src/vinted/session.js";
-import { catalogFixture } from "../helpers/catalog.js";
+import { catalogFixture, threeArticles } from "../helpers/catalog.js";
 import { needTool, testChromium } from "../helpers/needs.js";
-import { BIN, FIXTURES, type RunResult, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { BIN, type RunResult, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { VintedReplica } from "../replica/server.js";
 
 const skip = needTool("chromium");
@@ -108,18 +108,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
   /** A folder with 3 planned articles (real photos): c1 hoodie, c2 t-shirt, c3 jeans, femme, each with a brand the
    *  replica knows (Vinted refuses to publish without one); c1 marked publish. */
   async function planned(publish = "c1"): Promise<string> {
-    const dir = await tempDir("vbulk-exec-");
-    const src = join(FIXTURES, "grouping");
-    for (const f of (await readdir(src)).filter((x) => x.endsWith(".jpg")).slice(0, 7))
-      await copyFile(join(src, f), join(dir, f));
-    await catalogFixture(
-      [
-        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
-        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
-        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
-      ],
-      dir,
-    );
+    const dir = await threeArticles("vbulk-exec-");
     const r = await cli([
       "plan",
       dir,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
@@ -12,7 +12,7 @@ import { type Browser, chromium, type Locator, type Page } from "playwright-core
 import sharp from "sharp";
 import { chromiumPath } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
-import { catalogFixture } from "../helpers/catalog.js";
+import { catalogFixture, threeArticles } from "../helpers/catalog.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { VintedReplica } from "../replica/server.js";
 
@@ -1642,18 +1642,7 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       ...(browserPath ? { VBULK_CHROMIUM_PATH: browserPath } : {}),
       ...extra,
     });
-    const dir = await tempDir("vbulk-review-publish-");
-    const src = join(FIXTURES, "grouping");
-    for (const f of (await readdir(src)).filter((x) => x.endsWith(".jpg")).slice(0, 7))
-      await copyFile(join(src, f), join(dir, f));
-    await catalogFixture(
-      [
-        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
-        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
-        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
-      ],
-      dir,
-    );
+    const dir = await threeArticles("vbulk-review-publish-");
     const sets = [
       "c1.size=M",
       "c2.size=S",

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Catalog, CatalogSchema } from "../../src/store/catalog.js";
-import { tempDir } from "./run.js";
+import { FIXTURES, tempDir } from "./run.js";
 
 let written = 0;
 
@@ -94,4 +94,23 @@ export async function catalogFixture(
   });
   await writeFile(join(out, "catalog.json"), JSON.stringify(catalog, null, 2));
   return out;
+}
+
+/** A folder with the grouping fixture's first 7 real photos and a catalog of 3 articles: c1 a black hoodie
+ *  (IMG_0001-0003), c2 a white t-shirt (IMG_0004-0005), c3 blue jeans (IMG_0006-0007). What the Vinted tests plan
+ *  and send. */
+export async function threeArticles(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  const src = join(FIXTURES, "grouping");
+  for (const f of (await readdir(src)).filter((x) => x.endsWith(".jpg")).slice(0, 7))
+    await copyFile(join(src, f), join(dir, f));
+  await catalogFixture(
+    [
+      { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+      { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+      { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+    ],
+    dir,
+  );
+  return dir;
 }
