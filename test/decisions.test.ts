@@ -130,6 +130,29 @@ describe("applyDecisions", () => {
       ]);
   });
 
+  it("a merge whose photo a or b is gone still gives one article, from the photos it recorded", () => {
+    // [a b c] merged with [d e] (the page records both articles' photos); a was deleted since. Before, the merge was
+    // dropped as stale: [b c] and [d e] came back as two articles, the seller's merge undone without a word.
+    const since: ShaGrouping = { articles: [[h("b"), h("c")], [h("d"), h("e")], [h("f")]], duplicates: {} };
+    const photos = [h("a"), h("b"), h("c"), h("d"), h("e")];
+    for (const d of [
+      { op: "merge", a: h("a"), b: h("d"), photos },
+      { op: "merge", a: h("d"), b: h("a"), photos },
+    ] satisfies Decision[]) {
+      const r = applyDecisions(since, [d]);
+      assert.deepEqual(r.articles, [[h("b"), h("c"), h("d"), h("e")], [h("f")]]);
+      assert.equal(r.stale, 0);
+    }
+    // Both a and d gone: what is left of the two still forms one article.
+    const both: ShaGrouping = { articles: [[h("b"), h("c")], [h("e")], [h("f")]], duplicates: {} };
+    assert.deepEqual(applyDecisions(both, [{ op: "merge", a: h("a"), b: h("d"), photos }]).articles, [
+      [h("b"), h("c"), h("e")],
+      [h("f")],
+    ]);
+    // An older decisions.json (no photos) with a gone: nothing says what to merge, it stays stale.
+    assert.equal(applyDecisions(since, [{ op: "merge", a: h("a"), b: h("d") }]).stale, 1);
+  });
+
   it("a photo split off then merged back has not left the photos it is with again", () => {
     // c split off [a b c], merged back, then b split off: c is with a and b again, only b's split left anyone.
     const r = applyDecisions(base, [
@@ -433,7 +456,7 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
         out: r.stdout,
         items: Object.fromEntries(
           JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).items.map(
-            (i: { cluster_id: string; title: string; price: number }) => [i.cluster_id, i],
+            (i: { cluster_id: string; title: string; price: number; photos: string[] }) => [i.cluster_id, i],
           ),
         ),
       };
@@ -687,6 +710,25 @@ describe("a review decision, then the plan (ingest, decide, plan: the seller's p
     const green = catalog.items.find((i) => i.photos.includes("IMG_0009.jpg"));
     assert.deepEqual(green?.photos, ["IMG_0001.jpg", "IMG_0004.jpg", "IMG_0009.jpg", "IMG_0010.jpg"]);
     assert.equal(green?.id, "c3");
+  });
+
+  it("a merge stays one article, with its listing, when the photo it was made from is deleted", async () => {
+    // The seller merged red (c1: 0001-3) into blue (c2: 0004-7) from IMG_0001, priced it, then deleted IMG_0001.
+    // Before, the re-ingest dropped the merge as stale: red and blue came back apart, and the price went with blue.
+    const { dir, shaOf, plan } = await shop();
+    await decide(dir, { op: "merge", a: shaOf("IMG_0001.jpg"), b: shaOf("IMG_0004.jpg") });
+    await plan("--set", "c2.price=31");
+    await rm(join(dir, "IMG_0001.jpg"));
+    const again = await runCli(["ingest", dir], { env: testEnv() });
+    assert.equal(again.code, 0, again.stderr);
+    const { items } = await plan();
+    const merged = Object.values(items).find((i) => i.photos.includes("IMG_0002.jpg"));
+    assert.deepEqual(
+      merged?.photos,
+      [2, 3, 4, 5, 6, 7].map((k) => `IMG_000${k}.jpg`),
+    );
+    assert.equal(merged?.cluster_id, "c2");
+    assert.equal(merged?.price, 31);
   });
 
   it("a photo taken out keeps the article's edits; a split-off part gets a new id", async () => {

@@ -61,7 +61,8 @@ export async function applySellerDecisions(
 /**
  * The photos the seller's decisions place: what a move moves and where to, what a split takes out, the two
  * articles a merge joins (the rest of a merge's photos only follow them), the photo restored or dropped. One of them
- * gone, the decision no longer places it (or, for a move's target or a merge's, any photo).
+ * gone, the decision no longer places it; a move's target or a merge's photo gone, the photos the decision recorded
+ * (`to`, `photos`) still place the rest, but the seller is told to look.
  */
 export function photosNamed(decisions: readonly Decision[]): Set<string> {
   const named = new Set<string>();

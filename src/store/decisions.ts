@@ -187,16 +187,19 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
         break;
       }
       case "merge": {
-        const a = groupOf.get(d.a);
+        // With `a` or `b` deleted (or replaced by an edited copy) since, the photos the merge recorded say what was
+        // merged: what is left of the two articles stays one. An older decisions.json without them: stale.
+        const recorded = (d.photos ?? []).filter((s) => groupOf.has(s));
         const b = groupOf.get(d.b);
-        if (a === undefined || b === undefined) {
+        const a = groupOf.get(d.a) ?? (recorded.length ? (b ?? largestGroup(recorded)) : undefined);
+        if (a === undefined || (b === undefined && !recorded.length)) {
           stale++;
           break;
         }
-        for (const [s, g] of groupOf) if (g === b) groupOf.set(s, a);
+        if (b !== undefined) for (const [s, g] of groupOf) if (g === b) groupOf.set(s, a);
         // The rest of what the seller merged, wherever the automatic grouping put it since (a copy set aside or a
         // photo taken out stays so).
-        for (const s of d.photos ?? []) if (groupOf.has(s)) groupOf.set(s, a);
+        for (const s of recorded) groupOf.set(s, a);
         reunite();
         break;
       }
