@@ -21,7 +21,6 @@ import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
 import {
   articleList,
   buildPlan,
-  checkPriceCategories,
   handEditedRules,
   lockPlan,
   type Plan,
@@ -30,6 +29,7 @@ import {
   parseEuros,
   parseReset,
   parseSet,
+  priceRulesByCategory,
   RULE_FIELDS,
   RULE_KEYS,
   type RuleKey,
@@ -324,7 +324,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const { files, fromStore } = chooseListingFiles(raw, previous?.rules, dir);
   const { mapping, templates, labels } = await loadListingFiles(files, fromStore, rules.lang);
   const categories = labels.labels.map((l) => l.id);
-  if (pricesFrom) checkPriceCategories(rules.prices, categories, pricesFrom);
+  if (pricesFrom) rules.prices = priceRulesByCategory(rules.prices, labels.labels, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
   const overrides = parseSet(raw.set, ids, categories, {
     shellQuotes: true,

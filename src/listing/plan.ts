@@ -976,27 +976,47 @@ export async function writePlan(dir: string, plan: Plan): Promise<string> {
 }
 
 /**
- * Refuses a price rule whose key is no category id of the label set (nor "unknown", the articles no model named):
- * it would be stored and never apply, the garment listed at the default price. `where` says where the rules came
- * from. Throws BAD_INPUT naming the key and the closest id.
+ * The price rules keyed by category id. A key may be written as a seller writes a category (as `--set ID.category`
+ * takes it): its id with capitals or accents ("Hoodie", "Débardeur"), or the label's French or English name ("Robe",
+ * "Dress", "Sac à dos"); an id wins over another label's name. Throws BAD_INPUT for a key that names no category of
+ * the label set (nor "unknown", the articles no model named: it would be stored and never apply, the garment listed
+ * at the default price) and for two keys naming one category (which price was meant?). `where` says where the rules
+ * came from.
  */
-export function checkPriceCategories(
+export function priceRulesByCategory(
   prices: Record<string, number>,
-  categories: string[],
+  labels: readonly { id: string; name?: string | undefined; name_en?: string | undefined }[],
   where: string,
-): void {
-  const known = [...categories, "unknown"];
-  for (const key of Object.keys(prices)) {
-    if (known.includes(key)) continue;
-    const near = nearest(key, known);
-    throw new VbulkError(
-      "BAD_INPUT",
-      `Expected a category id of the label set for ${where} but received ${JSON.stringify(key)}${near ? ` (did you mean "${near}"?)` : ""}`,
-      {
-        hint: `Fix that key where it came from (or give --price-rules anew: it replaces the stored rules). Category ids: ${known.join(", ")}. Nothing was written.`,
-      },
-    );
+): Record<string, number> {
+  const known = [...labels.map((l) => l.id), "unknown"];
+  const names = Object.fromEntries(
+    labels.map((l) => [l.id, [l.name, l.name_en].filter((n): n is string => !!n).map(foldWord)]),
+  );
+  const out: Record<string, number> = {};
+  const keyOf = new Map<string, string>();
+  for (const [key, price] of Object.entries(prices)) {
+    const id = known.includes(key) ? key : wordOf(key, known, names);
+    if (id === undefined) {
+      const near = nearest(key, known);
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected a category of the label set (its id, or its French or English name) for ${where} but received ${JSON.stringify(key)}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `Fix that key where it came from (or give --price-rules anew: it replaces the stored rules). Category ids: ${known.join(", ")}. Nothing was written.`,
+        },
+      );
+    }
+    const other = keyOf.get(id);
+    if (other !== undefined)
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected one price per category for ${where} but received ${JSON.stringify(other)} and ${JSON.stringify(key)}, which both name ${id}`,
+        { hint: "Keep one of the two keys where they came from. Nothing was written." },
+      );
+    keyOf.set(id, key);
+    out[id] = price;
   }
+  return out;
 }
 
 /** The free-text fields of --set, trimmed. */

@@ -60,7 +60,7 @@ describe("plan: odd values are refused with a clear message", () => {
     refused(
       await planned(),
       [],
-      /Expected a category id of the label set for PRICE_RULES_JSON \(--price-rules\) but received "constructor"/,
+      /Expected a category of the label set \(its id, or its French or English name\) for PRICE_RULES_JSON \(--price-rules\) but received "constructor"/,
       { PRICE_RULES_JSON: '{"constructor":12,"__proto__":13}' },
     ));
 });
@@ -82,22 +82,44 @@ describe("plan: an empty id list", () => {
 });
 
 // A price rule for a category that is no label id was stored and never applied: the garment went out at the
-// default price (audit: --price-rules '{"Hoodie":25}'). Every way in is refused, naming the key and the closest id.
+// default price (audit: --price-rules '{"Hoodie":25}'). A category as a seller writes it (its id with capitals, its
+// French or English name) is its id; anything else is refused, naming the key and the closest id.
 describe("plan: a price rule for an unknown category", () => {
-  it("--price-rules with a capitalised id names the id it meant", async () =>
+  it("keys written as a seller writes a category are its ids, in the prices and in plan.json", async () => {
+    // Before, each of these exited 2 with a did-you-mean: only the ids (hoodie, t-shirt, jeans) were taken.
+    const dir = await planned();
+    // Jean is jeans' French name, Jeans its English one.
+    for (const rules of ['{"Hoodie":30,"T-Shirt":9,"Jean":31}', '{"HOODIE":30,"t-shirt":9,"Jeans":31}']) {
+      const r = await runCli(["plan", dir, "--json", "--price-rules", rules], { env: testEnv() });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(
+        JSON.parse(r.stdout).items.map((i: { price: number }) => i.price),
+        [30, 9, 31],
+      );
+      const stored = JSON.parse(await readFile(join(dir, "plan.json"), "utf8")).rules.prices;
+      assert.deepEqual(stored, { hoodie: 30, "t-shirt": 9, jeans: 31 });
+    }
+  });
+  it("two keys for one category are refused: which price was meant?", async () =>
     refused(
       await planned(),
       ["--price-rules", '{"hoodie":30,"Hoodie":25}'],
-      /for PRICE_RULES_JSON \(--price-rules\) but received "Hoodie" \(did you mean "hoodie"\?\)/,
+      /one price per category for PRICE_RULES_JSON \(--price-rules\) but received "hoodie" and "Hoodie", which both name hoodie/,
+    ));
+  it("--price-rules with a misspelt key names the id it meant", async () =>
+    refused(
+      await planned(),
+      ["--price-rules", '{"Hoody":25}'],
+      /for PRICE_RULES_JSON \(--price-rules\) but received "Hoody" \(did you mean "hoodie"\?\)/,
     ));
   it("a rules file", async () => {
     const dir = await planned();
     const file = join(dir, "rules.json");
-    await writeFile(file, JSON.stringify({ prices: { jean: 30 } }));
+    await writeFile(file, JSON.stringify({ prices: { jeanz: 30 } }));
     await refused(
       dir,
       ["--rules", file],
-      /for .*rules\.json \(prices\) but received "jean" \(did you mean "jeans"\?\)/,
+      /for .*rules\.json \(prices\) but received "jeanz" \(did you mean "jeans"\?\)/,
     );
   });
   it("the config file's plan.prices", async () => {

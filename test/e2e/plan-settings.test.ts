@@ -208,8 +208,8 @@ describe("plan.json's rules changed by hand", () => {
     for (const [field, value, shown] of [
       [
         "prices",
-        { Hoodie: 25 },
-        /plan\.json \(rules\.prices.*\) but received "Hoodie" \(did you mean "hoodie"\?\)/,
+        { Hoody: 25 },
+        /plan\.json \(rules\.prices.*\) but received "Hoody" \(did you mean "hoodie"\?\)/,
       ],
       ["brand", "   ", /plan\.json: rules\.brand: a text that is not only spaces/],
     ] as const) {
