@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { loadMapping, mapToVinted } from "../src/listing/mapping.js";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { VbulkError } from "../src/core/errors.js";
+import { DEFAULT_MAPPING, loadMapping, type Mapping, mapToVinted } from "../src/listing/mapping.js";
+import { explainUnready } from "../src/review/refusals.js";
 import { matchSize } from "../src/vinted/execute.js";
 import { checkMapping } from "../src/vinted/sync.js";
+import { tempDir } from "./helpers/run.js";
 import { CATALOG } from "./replica/server.js";
 
 describe("the catalogue mapping by leaf id", () => {
@@ -93,5 +98,102 @@ describe("the catalogue mapping by leaf id", () => {
     assert.equal(matchSize("W32", jeans), 104);
     assert.equal(matchSize("42", jeans), 104);
     assert.equal(matchSize("XXL", tops), null);
+  });
+});
+
+describe("a department Vinted has no category for (not_on_vinted)", () => {
+  const robe = {
+    category: "robe",
+    color: "noir",
+    condition: "bon" as const,
+    gender: "homme" as const,
+    size: "M",
+  };
+  let shipped: Mapping;
+  before(async () => {
+    shipped = await loadMapping(DEFAULT_MAPPING);
+  });
+  /** The shipped mapping as JSON, robe's entry changed by `edit`, written to a file of its own. */
+  async function mappingFile(edit: (robe: Record<string, unknown>) => void): Promise<string> {
+    const m = JSON.parse(await readFile(DEFAULT_MAPPING, "utf8"));
+    edit(m.categories.robe);
+    const file = join(await tempDir(), "my-mapping.json");
+    await writeFile(file, JSON.stringify(m));
+    return file;
+  }
+
+  it("says so, and what to do instead, not where to add a category that does not exist", async () => {
+    const file = await mappingFile((r) => {
+      r.not_on_vinted = { homme: "no Robes in the men's tree" };
+    });
+    const r = mapToVinted(await loadMapping(file), robe);
+    assert.equal(r.vinted.catalog_id, null);
+    assert.equal(r.vinted.catalog_path, null);
+    // Before: « no homme catalogue for "robe": add categories.robe.catalog.homme (a path and a leaf id) in … ».
+    assert.deepEqual(r.needsReview, [
+      "Vinted has no men's category for \"robe\": set this article's department to femme, or give it another type",
+    ]);
+  });
+
+  it("the review page points a « Publier » refused for it at the article's type, as for a department with no entry", () => {
+    const reason = mapToVinted(
+      {
+        ...shipped,
+        categories: {
+          ...shipped.categories,
+          robe: { ...shipped.categories.robe!, not_on_vinted: { homme: "none" } },
+        },
+      },
+      robe,
+    ).needsReview;
+    const err = new VbulkError("BAD_INPUT", "not ready", {
+      context: { unready: [{ id: "c2", excluded: false, needs_review: reason }] },
+    });
+    const refusal = (explainUnready(err) as VbulkError).context.refusal;
+    assert.deepEqual(refusal, {
+      code: "NOT_READY",
+      id: "c2",
+      excluded: false,
+      fields: ["category"],
+      other: [],
+    });
+  });
+
+  it("a mapping without the field still loads, and a department it lacks still says where to add one", async () => {
+    const file = await mappingFile((r) => {
+      delete r.not_on_vinted;
+    });
+    const m: Mapping = await loadMapping(file);
+    assert.equal(m.categories.robe?.not_on_vinted, undefined);
+    assert.match(
+      mapToVinted(m, robe).needsReview.join(";"),
+      /^no homme catalogue for "robe": add categories\.robe\.catalog\.homme .* in .*my-mapping\.json/,
+    );
+  });
+
+  it("invalid parameters: an empty reason, or both a category and none for one department, name the field", async () => {
+    const empty = await mappingFile((r) => {
+      r.not_on_vinted = { homme: "" };
+    });
+    await assert.rejects(loadMapping(empty), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "BAD_INPUT");
+      assert.match(
+        err.message,
+        /categories\.robe\.not_on_vinted\.homme: expected why Vinted has no such category/,
+      );
+      return true;
+    });
+    const both = await mappingFile((r) => {
+      r.not_on_vinted = { femme: "none" };
+    });
+    await assert.rejects(loadMapping(both), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "BAD_INPUT");
+      assert.match(
+        err.message,
+        /categories\.robe\.not_on_vinted\.femme: expected either catalog\.femme \(a Vinted category\) or not_on_vinted\.femme \(none on Vinted\), received both: remove the one that is wrong/,
+      );
+      assert.match(err.message, /my-mapping\.json/);
+      return true;
+    });
   });
 });

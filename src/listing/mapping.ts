@@ -34,6 +34,10 @@ const CatalogEntry = z.object({
   problem: z.string().optional(),
 });
 
+const NotOnVinted = z
+  .string()
+  .min(1, "expected why Vinted has no such category (and the source that shows it)");
+
 /** What the upload form needs, kept as data (models/vinted-fr.json) because Vinted changes it. */
 export const MappingSchema = z.object({
   schemaVersion: z.literal(1),
@@ -58,12 +62,28 @@ export const MappingSchema = z.object({
   multicolour_id: z.number().int().optional(),
   categories: z.record(
     z.string(),
-    z.object({
-      package_size_id: z.number().int().min(1),
-      needs_size: z.boolean(),
-      /** A LEAF catalog_id per gender (null: none recorded yet); the path is for display only. */
-      catalog: z.object({ femme: CatalogEntry.optional(), homme: CatalogEntry.optional() }),
-    }),
+    z
+      .object({
+        package_size_id: z.number().int().min(1),
+        needs_size: z.boolean(),
+        /** A LEAF catalog_id per gender (null: none recorded yet); the path is for display only. */
+        catalog: z.object({ femme: CatalogEntry.optional(), homme: CatalogEntry.optional() }),
+        /**
+         * A department where Vinted has no category for this type at all (a men's dress), with why and its source.
+         * Without it, a department missing from catalog read "add categories.robe.catalog.homme": a seller was sent
+         * to look for a men's dress leaf that does not exist. Optional: a mapping written before it still loads.
+         */
+        not_on_vinted: z.object({ femme: NotOnVinted.optional(), homme: NotOnVinted.optional() }).optional(),
+      })
+      .superRefine((c, ctx) => {
+        for (const g of ["femme", "homme"] as const)
+          if (c.catalog[g] && c.not_on_vinted?.[g] !== undefined)
+            ctx.addIssue({
+              code: "custom",
+              path: ["not_on_vinted", g],
+              message: `expected either catalog.${g} (a Vinted category) or not_on_vinted.${g} (none on Vinted), received both: remove the one that is wrong`,
+            });
+      }),
   ),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
@@ -137,7 +157,9 @@ export function mapToVinted(
       const entry = cat.catalog[item.gender];
       path = entry?.path ?? null;
       id = entry?.id ?? null;
-      if (!entry)
+      if (!entry && cat.not_on_vinted?.[item.gender] !== undefined)
+        reasons.push(notOnVinted(item.category, item.gender));
+      else if (!entry)
         reasons.push(
           `no ${item.gender} catalogue for "${item.category}": ${newEntryHelp(m, `categories.${item.category}.catalog.${item.gender} (a path and a leaf id)`)}, or set the article's department (gender) if it is wrong`,
         );
@@ -196,6 +218,18 @@ function newEntryHelp(m: Mapping, what: string): string {
   if (file !== DEFAULT_MAPPING && resolve(file) !== resolve(syncedMappingPath()))
     return `add ${what} in ${file} (the mapping this plan reads, --mapping)`;
   return `add ${what} in a copy of ${file} and pass it with --mapping FILE (kept by later runs)`;
+}
+
+const DEPARTMENT_OWNER: Record<Gender, string> = { femme: "women's", homme: "men's" };
+
+/**
+ * The needs_review reason of a type Vinted has no category for in that department (not_on_vinted): no mapping
+ * file can fix it, so it names what can: the department (when the model took a women's article for a men's one),
+ * or the type.
+ */
+function notOnVinted(category: string, gender: Gender): string {
+  const other: Gender = gender === "femme" ? "homme" : "femme";
+  return `Vinted has no ${DEPARTMENT_OWNER[gender]} category for "${category}": set this article's department to ${other}, or give it another type`;
 }
 
 /**
