@@ -90,6 +90,69 @@ describe("the catalogue mapping by leaf id", () => {
     );
   });
 
+  it("sync finds the leaf of a new type's null id by its title path (belts, a men's backpack), parents and not_on_vinted aside", async () => {
+    const m = await loadMapping(DEFAULT_MAPPING);
+    assert.equal(m.categories.ceinture?.catalog.femme?.id, null, "the shipped mapping has no id for it");
+    const tree = structuredClone(CATALOG);
+    const [femmes, hommes] = [tree[0]!, tree[1]!];
+    const under = (root: typeof femmes, title: string) => root.catalogs!.find((n) => n.title === title)!;
+    // Titles as vinted.fr's tree has them (idx:58324659531); ids as idx:3914235638 gives them.
+    under(femmes, "Accessoires").catalogs!.push({ id: 20, title: "Ceintures" });
+    under(hommes, "Accessoires").catalogs!.push({
+      id: 94,
+      title: "Sacs et sacoches",
+      catalogs: [{ id: 246, title: "Sacs à dos" }],
+    });
+    under(femmes, "Chaussures").catalogs!.push({
+      id: 1049,
+      title: "Bottes",
+      catalogs: [
+        { id: 2618, title: "Bottines" },
+        { id: 211, title: "Bottes hautes" },
+      ],
+    });
+    const { mapping, checks } = checkMapping(
+      m,
+      tree,
+      "2026-11-26",
+      "/home/me/.config/vbulk/vinted-mapping.json",
+    );
+    const by = (cat: string, g: string) => checks.find((c) => c.category === cat && c.gender === g);
+    assert.deepEqual(by("ceinture", "femme"), {
+      category: "ceinture",
+      gender: "femme",
+      id: 20,
+      status: "resolved",
+      detail: "Femmes > Accessoires > Ceintures is leaf 20",
+    });
+    assert.deepEqual([by("sac-a-dos", "homme")?.status, by("sac-a-dos", "homme")?.id], ["resolved", 246]);
+    // A type mapped to a parent on purpose is never filled in: sync lists its leaves and the key to set.
+    assert.equal(by("bottes", "femme")?.status, "unresolved");
+    assert.match(
+      by("bottes", "femme")?.detail ?? "",
+      /^Femmes > Chaussures > Bottes is a parent: set one of its leaves \(Bottines 2618, Bottes hautes 211\) as categories\.bottes\.catalog\.femme\.id in /,
+    );
+    // Not on Vinted: nothing to check, and the refreshed mapping still says so.
+    assert.equal(by("robe", "homme"), undefined);
+    assert.ok(mapping.categories.robe?.not_on_vinted?.homme);
+    // Plan, with the refreshed mapping: the belt is ready (Vinted asks no size for it), the backpack too.
+    const belt = {
+      category: "ceinture",
+      color: "noir",
+      condition: "bon" as const,
+      gender: "femme" as const,
+      size: null,
+    };
+    assert.deepEqual(mapToVinted(m, belt).needsReview.length, 1, "before sync: no leaf id known");
+    const after = mapToVinted(mapping, belt);
+    assert.deepEqual(
+      [after.vinted.catalog_id, after.vinted.catalog_path, after.needsReview],
+      [20, ["Femmes", "Accessoires", "Ceintures"], []],
+    );
+    const bag = mapToVinted(mapping, { ...belt, category: "sac-a-dos", gender: "homme" });
+    assert.deepEqual([bag.vinted.catalog_id, bag.needsReview], [246, []]);
+  });
+
   it("a plan size matches the size ids of the group, whatever system the label mixes", () => {
     const tops = ["XS / 34 / 6", "S / 36 / 8", "M / 38 / 10"].map((title, i) => ({ id: 2 + i, title }));
     const jeans = ["W30 | FR 40", "W32 | FR 42"].map((title, i) => ({ id: 103 + i, title }));
