@@ -17,7 +17,7 @@ import { DEFAULT_LABELS } from "../src/model/select.js";
 import { catalogFixture } from "./helpers/catalog.js";
 import { meanColourModel } from "./helpers/models.js";
 import { FIXTURES, runCli, tempDir, testEnv } from "./helpers/run.js";
-import { needShared } from "./helpers/shared.js";
+import { needShared, REPO } from "./helpers/shared.js";
 
 const SPEC_IDS = [
   "t-shirt",
@@ -149,6 +149,25 @@ describe("the label set", async () => {
           );
       }
     }
+  });
+
+  it("README's label table shows each label's leaf as the mapping has it: its id, sync, parent or —", async () => {
+    const readme = await readFile(join(REPO, "README.md"), "utf8");
+    const rows = new Map(
+      [
+        ...readme.matchAll(
+          /^\| `([^`]+)` +\|[^|\n]*\|[^|\n]*\|[^|\n]*\|[^|\n]*\| ([^|\n]+?) +\| ([^|\n]+?) +\|$/gm,
+        ),
+      ].map((r) => [r[1], [r[2], r[3]]]),
+    );
+    const shown = (id: string, gender: "femme" | "homme") => {
+      const cat = mapping.categories[id];
+      const e = cat?.catalog[gender];
+      if (!e) return cat?.not_on_vinted?.[gender] ? "—" : "no entry";
+      return e.id !== null ? String(e.id) : e.parent ? "parent" : "sync";
+    };
+    for (const l of labels.labels)
+      assert.deepEqual(rows.get(l.id), [shown(l.id, "femme"), shown(l.id, "homme")], `README row of ${l.id}`);
   });
 
   it("conditions read the same in the title and the sentence", () => {
