@@ -260,3 +260,43 @@ describe("a department Vinted has no category for (not_on_vinted)", () => {
     });
   });
 });
+
+describe("a copy `vbulk vinted sync` wrote before types were added", () => {
+  it("is completed with what the shipped mapping has and it lacks; what it has stays", async (t) => {
+    const config = await tempDir();
+    const before = process.env.VBULK_CONFIG_DIR;
+    process.env.VBULK_CONFIG_DIR = config;
+    t.after(() => {
+      if (before === undefined) delete process.env.VBULK_CONFIG_DIR;
+      else process.env.VBULK_CONFIG_DIR = before;
+    });
+    // As a sync of an older vbulk wrote it: no pull, no men's not_on_vinted for robe, a leaf it found for shorts.
+    const old = JSON.parse(await readFile(DEFAULT_MAPPING, "utf8"));
+    delete old.categories.pull;
+    delete old.categories.robe.not_on_vinted;
+    old.categories.short.catalog.femme.id = 205;
+    await writeFile(join(config, "vinted-mapping.json"), JSON.stringify(old));
+    const m = await loadMapping();
+    const item = {
+      category: "pull",
+      color: "noir",
+      condition: "bon" as const,
+      gender: "homme" as const,
+      size: "M",
+    };
+    // Before: « category "pull" has no Vinted catalogue mapping », and sync, starting from that copy, kept it so.
+    assert.deepEqual([mapToVinted(m, item).vinted.catalog_id, mapToVinted(m, item).needsReview], [1813, []]);
+    assert.match(
+      mapToVinted(m, { ...item, category: "robe" }).needsReview[0] ?? "",
+      /^Vinted has no men's category/,
+    );
+    assert.equal(mapToVinted(m, { ...item, category: "short", gender: "femme" }).vinted.catalog_id, 205);
+    // An explicit --mapping file is the seller's own: it is read as it is.
+    const own = join(config, "mine.json");
+    await writeFile(own, JSON.stringify(old));
+    assert.match(
+      mapToVinted(await loadMapping(own), item).needsReview[0] ?? "",
+      /^category "pull" has no Vinted catalogue mapping/,
+    );
+  });
+});

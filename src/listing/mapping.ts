@@ -99,16 +99,47 @@ export function syncedMappingPath(env: NodeJS.ProcessEnv = process.env): string 
  */
 export async function loadMapping(path?: string): Promise<Mapping> {
   path ??= existsSync(syncedMappingPath()) ? syncedMappingPath() : DEFAULT_MAPPING;
-  const m = await readJsonFile(
-    path,
-    MappingSchema,
-    "Vinted mapping file",
-    `Start from ${DEFAULT_MAPPING}.`,
-    undefined,
-    DEFAULTS.files.maxSettingsBytes,
-  );
+  const read = (file: string) =>
+    readJsonFile(
+      file,
+      MappingSchema,
+      "Vinted mapping file",
+      `Start from ${DEFAULT_MAPPING}.`,
+      undefined,
+      DEFAULTS.files.maxSettingsBytes,
+    );
+  let m = await read(path);
+  if (resolve(path) === resolve(syncedMappingPath())) m = completeMapping(m, await read(DEFAULT_MAPPING));
   mappingFiles.set(m, path);
   return m;
+}
+
+/**
+ * The copy `vbulk vinted sync` wrote, completed with what the shipped mapping has and it lacks: a category, or a
+ * department of one (its catalogue entry or its not_on_vinted), added to vbulk since that sync. Before, a seller
+ * who had synced once kept the older copy for good: plan reads it first and sync starts from it, so the types
+ * added later (pull, bottes, …) stayed "no Vinted catalogue mapping" for exactly the sellers who used sync. What
+ * the copy has (a leaf sync found, an id set by hand) is kept as it is.
+ */
+export function completeMapping(synced: Mapping, shipped: Mapping): Mapping {
+  const categories = { ...synced.categories };
+  for (const [id, ship] of Object.entries(shipped.categories)) {
+    const own = Object.hasOwn(categories, id) ? categories[id] : undefined;
+    if (!own) {
+      categories[id] = structuredClone(ship);
+      continue;
+    }
+    let done = own;
+    for (const g of ["femme", "homme"] as const) {
+      if (done.catalog[g] || done.not_on_vinted?.[g] !== undefined) continue;
+      const entry = ship.catalog[g];
+      const none = ship.not_on_vinted?.[g];
+      if (entry) done = { ...done, catalog: { ...done.catalog, [g]: structuredClone(entry) } };
+      else if (none !== undefined) done = { ...done, not_on_vinted: { ...done.not_on_vinted, [g]: none } };
+    }
+    categories[id] = done;
+  }
+  return { ...synced, categories };
 }
 
 /** The file each loaded mapping was read from: the advice to set a leaf id names the file the plan reads. */
