@@ -4,14 +4,20 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { VbulkError } from "../src/core/errors.js";
 import { decodePhotoFile } from "../src/imaging/decode.js";
-import { completeLabels, DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
+import {
+  completeLabels,
+  DEFAULT_MAPPING,
+  loadMapping,
+  type Mapping,
+  mapToVinted,
+} from "../src/listing/mapping.js";
 import { loadClip, loadLabelSet } from "../src/model/clip.js";
 import { manifestForFolder } from "../src/model/manifest.js";
 import { DEFAULT_LABELS } from "../src/model/select.js";
 import { catalogFixture } from "./helpers/catalog.js";
 import { meanColourModel } from "./helpers/models.js";
 import { FIXTURES, runCli, tempDir, testEnv } from "./helpers/run.js";
-import { needShared } from "./helpers/shared.js";
+import { needShared, REPO } from "./helpers/shared.js";
 
 const SPEC_IDS = [
   "t-shirt",
@@ -66,12 +72,15 @@ describe("the label set", async () => {
     assert.equal(map("sneakers", "homme").vinted.catalog_id, 1242);
     assert.equal(map("chemisier", "femme").vinted.catalog_id, 222);
     assert.equal(map("sac-a-dos", "femme").vinted.catalog_id, 157);
-    const [gilet, ...more] = map("gilet", "femme").needsReview;
+    assert.equal(map("pull", "homme").vinted.catalog_id, 1813);
+    assert.equal(map("gilet", "femme").vinted.catalog_id, 194);
+    // Every default label has an entry now: a user's own label (a kimono) is what can lack one.
+    const [kimono, ...more] = map("kimono", "femme").needsReview;
     assert.deepEqual(more, []);
     // audit-plan 13: the reason says what to do, as the README does (a copy of the mapping, --mapping).
     assert.match(
-      gilet ?? "",
-      /^category "gilet" has no Vinted catalogue mapping: add a "gilet" entry to categories in a copy of .*vinted-fr\.json and pass it with --mapping FILE \(kept by later runs\), or give the article a category the mapping has$/,
+      kimono ?? "",
+      /^category "kimono" has no Vinted catalogue mapping: add a "kimono" entry to categories in a copy of .*vinted-fr\.json and pass it with --mapping FILE \(kept by later runs\), or give the article a category the mapping has$/,
     );
   });
 
@@ -95,9 +104,21 @@ describe("the label set", async () => {
     );
   });
 
-  it("every label, for women and for men, has a Vinted leaf id or says why it has none", () => {
-    for (const l of labels.labels)
+  it("every label, for women and for men, has a Vinted category (a path, with or without a leaf id) or says Vinted has none", () => {
+    // Before: 14 labels (pull, gilet, bottes, …) had no entry at all, and the test let that pass as a "reason"
+    // ("has no Vinted catalogue mapping"): a seller's jumper needed a hand-written mapping file.
+    const root = { femme: "Femmes", homme: "Hommes" } as const;
+    const owner = { femme: "women's", homme: "men's" } as const;
+    for (const l of labels.labels) {
+      const cat = mapping.categories[l.id];
+      assert.ok(cat, `${l.id}: no entry in categories of models/vinted-fr.json`);
+      // The mapping is what plan reads: the label set's package size and size question must say the same.
+      assert.deepEqual([cat.package_size_id, cat.needs_size], [l.package_size_id, l.needs_size], l.id);
       for (const gender of ["femme", "homme"] as const) {
+        const entry: Mapping["categories"][string]["catalog"][typeof gender] = cat.catalog[gender];
+        const none: string | undefined = cat.not_on_vinted?.[gender];
+        assert.ok(entry || none, `${l.id} ${gender}: neither a catalogue path nor not_on_vinted`);
+        if (entry) assert.equal(entry.path[0], root[gender], `${l.id} ${gender}: ${entry.path.join(" > ")}`);
         const { vinted, needsReview } = mapToVinted(mapping, {
           category: l.id,
           color: "noir",
@@ -105,17 +126,48 @@ describe("the label set", async () => {
           gender,
           size: "M",
         });
-        if (typeof vinted.catalog_id === "number") assert.deepEqual(needsReview, [], `${l.id} ${gender}`);
+        const where = `${l.id} ${gender}: ${needsReview.join("; ")}`;
+        assert.doesNotMatch(
+          needsReview.join(";"),
+          /has no Vinted catalogue mapping|no (femme|homme) catalogue for/,
+          where,
+        );
+        if (typeof vinted.catalog_id === "number") assert.deepEqual(needsReview, [], where);
+        else if (none)
+          assert.deepEqual(
+            needsReview,
+            [
+              `Vinted has no ${owner[gender]} category for "${l.id}": set this article's department to ${gender === "femme" ? "homme" : "femme"}, or give it another type`,
+            ],
+            where,
+          );
         else
-          assert.ok(
-            needsReview.some((r) =>
-              /no Vinted leaf id known|is too general for Vinted|no (femme|homme) catalogue|has no Vinted catalogue mapping/.test(
-                r,
-              ),
-            ),
-            `${l.id} ${gender}: no leaf id and no reason (${needsReview.join("; ")})`,
+          assert.match(
+            needsReview.join(";"),
+            /^(no Vinted leaf id known|type ".*" is too general for Vinted)/,
+            where,
           );
       }
+    }
+  });
+
+  it("README's label table shows each label's leaf as the mapping has it: its id, sync, parent or —", async () => {
+    const readme = await readFile(join(REPO, "README.md"), "utf8");
+    const rows = new Map(
+      [
+        ...readme.matchAll(
+          /^\| `([^`]+)` +\|[^|\n]*\|[^|\n]*\|[^|\n]*\|[^|\n]*\| ([^|\n]+?) +\| ([^|\n]+?) +\|$/gm,
+        ),
+      ].map((r) => [r[1], [r[2], r[3]]]),
+    );
+    const shown = (id: string, gender: "femme" | "homme") => {
+      const cat = mapping.categories[id];
+      const e = cat?.catalog[gender];
+      if (!e) return cat?.not_on_vinted?.[gender] ? "—" : "no entry";
+      return e.id !== null ? String(e.id) : e.parent ? "parent" : "sync";
+    };
+    for (const l of labels.labels)
+      assert.deepEqual(rows.get(l.id), [shown(l.id, "femme"), shown(l.id, "homme")], `README row of ${l.id}`);
   });
 
   it("conditions read the same in the title and the sentence", () => {

@@ -34,6 +34,10 @@ const CatalogEntry = z.object({
   problem: z.string().optional(),
 });
 
+const NotOnVinted = z
+  .string()
+  .min(1, "expected why Vinted has no such category (and the source that shows it)");
+
 /** What the upload form needs, kept as data (models/vinted-fr.json) because Vinted changes it. */
 export const MappingSchema = z.object({
   schemaVersion: z.literal(1),
@@ -58,12 +62,28 @@ export const MappingSchema = z.object({
   multicolour_id: z.number().int().optional(),
   categories: z.record(
     z.string(),
-    z.object({
-      package_size_id: z.number().int().min(1),
-      needs_size: z.boolean(),
-      /** A LEAF catalog_id per gender (null: none recorded yet); the path is for display only. */
-      catalog: z.object({ femme: CatalogEntry.optional(), homme: CatalogEntry.optional() }),
-    }),
+    z
+      .object({
+        package_size_id: z.number().int().min(1),
+        needs_size: z.boolean(),
+        /** A LEAF catalog_id per gender (null: none recorded yet); the path is for display only. */
+        catalog: z.object({ femme: CatalogEntry.optional(), homme: CatalogEntry.optional() }),
+        /**
+         * A department where Vinted has no category for this type at all (a men's dress), with why and its source.
+         * Without it, a department missing from catalog read "add categories.robe.catalog.homme": a seller was sent
+         * to look for a men's dress leaf that does not exist. Optional: a mapping written before it still loads.
+         */
+        not_on_vinted: z.object({ femme: NotOnVinted.optional(), homme: NotOnVinted.optional() }).optional(),
+      })
+      .superRefine((c, ctx) => {
+        for (const g of ["femme", "homme"] as const)
+          if (c.catalog[g] && c.not_on_vinted?.[g] !== undefined)
+            ctx.addIssue({
+              code: "custom",
+              path: ["not_on_vinted", g],
+              message: `expected either catalog.${g} (a Vinted category) or not_on_vinted.${g} (none on Vinted), received both: remove the one that is wrong`,
+            });
+      }),
   ),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
@@ -79,16 +99,47 @@ export function syncedMappingPath(env: NodeJS.ProcessEnv = process.env): string 
  */
 export async function loadMapping(path?: string): Promise<Mapping> {
   path ??= existsSync(syncedMappingPath()) ? syncedMappingPath() : DEFAULT_MAPPING;
-  const m = await readJsonFile(
-    path,
-    MappingSchema,
-    "Vinted mapping file",
-    `Start from ${DEFAULT_MAPPING}.`,
-    undefined,
-    DEFAULTS.files.maxSettingsBytes,
-  );
+  const read = (file: string) =>
+    readJsonFile(
+      file,
+      MappingSchema,
+      "Vinted mapping file",
+      `Start from ${DEFAULT_MAPPING}.`,
+      undefined,
+      DEFAULTS.files.maxSettingsBytes,
+    );
+  let m = await read(path);
+  if (resolve(path) === resolve(syncedMappingPath())) m = completeMapping(m, await read(DEFAULT_MAPPING));
   mappingFiles.set(m, path);
   return m;
+}
+
+/**
+ * The copy `vbulk vinted sync` wrote, completed with what the shipped mapping has and it lacks: a category, or a
+ * department of one (its catalogue entry or its not_on_vinted), added to vbulk since that sync. Before, a seller
+ * who had synced once kept the older copy for good: plan reads it first and sync starts from it, so the types
+ * added later (pull, bottes, …) stayed "no Vinted catalogue mapping" for exactly the sellers who used sync. What
+ * the copy has (a leaf sync found, an id set by hand) is kept as it is.
+ */
+export function completeMapping(synced: Mapping, shipped: Mapping): Mapping {
+  const categories = { ...synced.categories };
+  for (const [id, ship] of Object.entries(shipped.categories)) {
+    const own = Object.hasOwn(categories, id) ? categories[id] : undefined;
+    if (!own) {
+      categories[id] = structuredClone(ship);
+      continue;
+    }
+    let done = own;
+    for (const g of ["femme", "homme"] as const) {
+      if (done.catalog[g] || done.not_on_vinted?.[g] !== undefined) continue;
+      const entry = ship.catalog[g];
+      const none = ship.not_on_vinted?.[g];
+      if (entry) done = { ...done, catalog: { ...done.catalog, [g]: structuredClone(entry) } };
+      else if (none !== undefined) done = { ...done, not_on_vinted: { ...done.not_on_vinted, [g]: none } };
+    }
+    categories[id] = done;
+  }
+  return { ...synced, categories };
 }
 
 /** The file each loaded mapping was read from: the advice to set a leaf id names the file the plan reads. */
@@ -137,7 +188,9 @@ export function mapToVinted(
       const entry = cat.catalog[item.gender];
       path = entry?.path ?? null;
       id = entry?.id ?? null;
-      if (!entry)
+      if (!entry && cat.not_on_vinted?.[item.gender] !== undefined)
+        reasons.push(notOnVinted(item.category, item.gender));
+      else if (!entry)
         reasons.push(
           `no ${item.gender} catalogue for "${item.category}": ${newEntryHelp(m, `categories.${item.category}.catalog.${item.gender} (a path and a leaf id)`)}, or set the article's department (gender) if it is wrong`,
         );
@@ -196,6 +249,18 @@ function newEntryHelp(m: Mapping, what: string): string {
   if (file !== DEFAULT_MAPPING && resolve(file) !== resolve(syncedMappingPath()))
     return `add ${what} in ${file} (the mapping this plan reads, --mapping)`;
   return `add ${what} in a copy of ${file} and pass it with --mapping FILE (kept by later runs)`;
+}
+
+const DEPARTMENT_OWNER: Record<Gender, string> = { femme: "women's", homme: "men's" };
+
+/**
+ * The needs_review reason of a type Vinted has no category for in that department (not_on_vinted): no mapping
+ * file can fix it, so it names what can: the department (when the model took a women's article for a men's one),
+ * or the type.
+ */
+function notOnVinted(category: string, gender: Gender): string {
+  const other: Gender = gender === "femme" ? "homme" : "femme";
+  return `Vinted has no ${DEPARTMENT_OWNER[gender]} category for "${category}": set this article's department to ${other}, or give it another type`;
 }
 
 /**

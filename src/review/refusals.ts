@@ -54,7 +54,10 @@ export function checkEachEdit(catalog: Catalog, edits: FieldEdit[]): void {
 
 /** The page's field that settles a needs_review reason (the plan's: mapToVinted's and the department's), or null. */
 function fieldOf(reason: string): string | null {
-  if (/^category |^type "|^no \w+ catalogue for/.test(reason)) return "category";
+  // "Vinted has no men's category for …" (not_on_vinted) is settled by the type or the department; like "no homme
+  // catalogue for …", it points at the type.
+  if (/^category |^type "|^no \w+ catalogue for|^Vinted has no \S+ category for/.test(reason))
+    return "category";
   if (/^department /.test(reason)) return "gender";
   if (/^size missing/.test(reason)) return "size";
   if (/^colour /.test(reason)) return "color";

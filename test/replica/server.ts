@@ -75,8 +75,9 @@ export interface Switches {
 
 /**
  * The catalogue tree with real leaf ids from vinted.md ("The catalogue: leaf ids"; tables idx:55173426636,
- * idx:68931683540): every leaf id models/vinted-fr.json maps is a leaf here; 77, 183 and 257 are parents, as on
- * Vinted. Ids of the inner nodes that no source records (the "Vêtements" levels…) are the replica's own.
+ * idx:68931683540): the leaf ids models/vinted-fr.json maps for the spec's 21 types, chemisier and the women's
+ * sac-a-dos are leaves here (not those of the types added later: pull, blouse, …); 77, 183 and 257 are parents, as
+ * on Vinted. Ids of the inner nodes that no source records (the "Vêtements" levels…) are the replica's own.
  */
 const leaf = (id: number, title: string) => ({ id, title });
 export const CATALOG: Node[] = [
