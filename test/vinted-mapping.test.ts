@@ -86,7 +86,7 @@ describe("the catalogue mapping by leaf id", () => {
     assert.equal(sync.status, "unresolved");
     assert.match(
       sync.detail,
-      /Femmes > Chaussures is a parent: set one of its leaves \(Baskets 2632\) as categories\.chaussures\.catalog\.femme\.id in \/home\/me\/\.config\/vbulk\/vinted-mapping\.json/,
+      /Femmes > Chaussures is a parent: set one of its leaves \(Baskets 2632, Chaussures à talons 543\) as categories\.chaussures\.catalog\.femme\.id in \/home\/me\/\.config\/vbulk\/vinted-mapping\.json/,
     );
   });
 

@@ -75,9 +75,11 @@ export interface Switches {
 
 /**
  * The catalogue tree with real leaf ids from vinted.md ("The catalogue: leaf ids"; tables idx:55173426636,
- * idx:68931683540): the leaf ids models/vinted-fr.json maps for the spec's 21 types, chemisier and the women's
- * sac-a-dos are leaves here (not those of the types added later: pull, blouse, …); 77, 183 and 257 are parents, as
- * on Vinted. Ids of the inner nodes that no source records (the "Vêtements" levels…) are the replica's own.
+ * idx:68931683540), and for the types added later (pull, blouse, …) those models/vinted-fr.json cites (titles as
+ * vinted.fr's tree shows them, idx:58324659531; ids from idx:40079970855 and idx:3914235638): every leaf id the
+ * mapping names is a leaf here; 77, 183 and 257 are parents, as on Vinted. Ids of the inner nodes that no source
+ * records (the "Vêtements" levels, 9001-9005…) are the replica's own. Leaves the mapping leaves at id null for
+ * `vbulk vinted sync` to find (belts, scarves, sandals) are not here: sync says so.
  */
 const leaf = (id: number, title: string) => ({ id, title });
 export const CATALOG: Node[] = [
@@ -89,12 +91,29 @@ export const CATALOG: Node[] = [
         id: 4,
         title: "Vêtements",
         catalogs: [
-          { id: 12, title: "Hauts et t-shirts", catalogs: [leaf(221, "T-shirts"), leaf(222, "Chemises")] },
+          {
+            id: 12,
+            title: "Hauts et t-shirts",
+            catalogs: [
+              leaf(221, "T-shirts"),
+              leaf(222, "Chemises"),
+              leaf(534, "Débardeurs"),
+              leaf(1043, "Blouses"),
+              leaf(228, "Autres hauts"),
+            ],
+          },
           {
             id: 1918,
             title: "Sweats et sweats à capuche",
-            catalogs: [leaf(196, "Sweats & sweats à capuche")],
+            catalogs: [
+              leaf(196, "Sweats & sweats à capuche"),
+              leaf(194, "Cardigans"),
+              leaf(197, "Autres pull-overs & sweat-shirts"),
+            ],
           },
+          { id: 9001, title: "Blazers et tailleurs", catalogs: [leaf(532, "Blazers")] },
+          { id: 9002, title: "Pantalons et leggings", catalogs: [leaf(525, "Leggings")] },
+          { id: 9003, title: "Combinaisons et combishorts", catalogs: [leaf(1131, "Combinaisons")] },
           { id: 183, title: "Jeans", catalogs: [leaf(1839, "Jeans boyfriend"), leaf(1864, "Autres jeans")] },
           {
             id: 1037,
@@ -121,7 +140,7 @@ export const CATALOG: Node[] = [
           },
         ],
       },
-      { id: 16, title: "Chaussures", catalogs: [leaf(2632, "Baskets")] },
+      { id: 16, title: "Chaussures", catalogs: [leaf(2632, "Baskets"), leaf(543, "Chaussures à talons")] },
       { id: 19, title: "Sacs", catalogs: [leaf(156, "Sacs à main"), leaf(157, "Sacs à dos")] },
     ],
   },
@@ -138,6 +157,7 @@ export const CATALOG: Node[] = [
             title: "Hauts et t-shirts",
             catalogs: [
               { id: 77, title: "T-shirts", catalogs: [leaf(1806, "T-shirts unis"), leaf(1809, "Polos")] },
+              leaf(560, "T-shirts sans manches"),
               {
                 id: 536,
                 title: "Chemises",
@@ -145,7 +165,13 @@ export const CATALOG: Node[] = [
               },
             ],
           },
-          { id: 79, title: "Sweats et pulls", catalogs: [leaf(1811, "Sweats")] },
+          {
+            id: 79,
+            title: "Sweats et pulls",
+            catalogs: [leaf(1811, "Sweats"), leaf(1813, "Pulls ras de cou"), leaf(266, "Cardigans")],
+          },
+          { id: 9004, title: "Costumes et blazers", catalogs: [leaf(1786, "Blazers")] },
+          { id: 9005, title: "Vêtements de sport et accessoires", catalogs: [leaf(583, "Pantalons")] },
           { id: 257, title: "Jeans", catalogs: [leaf(1816, "Jeans skinny")] },
           { id: 34, title: "Pantalons", catalogs: [leaf(1820, "Chinos"), leaf(1821, "Joggings")] },
           {
