@@ -24,10 +24,19 @@ import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
 import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
 import { configDir } from "../vinted/session.js";
 import { checkConfirmation, publishedIn, type publishPreview } from "./actions.js";
+import { explainFailure, type RunFailure } from "./refusals.js";
 
 /** A run's progress as data (the terminal's lines are English): the page says each in its language. */
 export type LogEvent =
-  | { type: "item"; id: string; step: string; state: "done" | "failed"; detail?: string }
+  | {
+      type: "item";
+      id: string;
+      step: string;
+      state: "done" | "failed";
+      detail?: string;
+      /** Why a failed step failed, for the page to word (`detail` is the terminal's message). */
+      failure?: RunFailure;
+    }
   | { type: "wait"; id: string; until: string; why: string }
   | { type: "stopped"; reason: string };
 
@@ -39,12 +48,16 @@ export interface ExecuteJob {
     events: string[];
     /** The same progress as `events`, as data: the page words it (its last lines show while the run goes). */
     log: LogEvent[];
-    results: ExecuteResult[] | null;
+    /** Each article's outcome; a failed one with why, as data the page words (its `error` is the terminal's). */
+    results: (ExecuteResult & { failure?: RunFailure })[] | null;
+    /** The run's failure in the terminal's words: the page keeps it as a detail for a bug report. */
     error: string | null;
-    /** What to do about `error` (the VbulkError's hint), shown under it. */
+    /** What to do about `error` (the VbulkError's hint), in the terminal's words too. */
     hint: string | null;
-    /** The VbulkError's code (NOT_LOGGED_IN…): the page words the ones a seller meets first. */
+    /** The VbulkError's code (NOT_LOGGED_IN…). */
     code: string | null;
+    /** Why the run failed, as data: the page says it, and what to do, in its language. */
+    failure: RunFailure | null;
     /** When the run ended: the page keeps the last outcome until the next run, so it says when. */
     finished_at: string | null;
     /** Nothing needed a write (every article drafted as the plan says, published, not ready or needs_manual): no
@@ -98,6 +111,7 @@ export async function startExecute(
       error: null,
       hint: null,
       code: null,
+      failure: null,
       finished_at: new Date().toISOString(),
       idle: true,
       stopped: null,
@@ -128,10 +142,11 @@ export async function startExecute(
       running: true,
       events: [] as string[],
       log: [] as LogEvent[],
-      results: null as ExecuteResult[] | null,
+      results: null as ReturnType<ExecuteJob["snapshot"]>["results"],
       error: null as string | null,
       hint: null as string | null,
       code: null as string | null,
+      failure: null as RunFailure | null,
       finished_at: null as string | null,
       stopped: null as ReturnType<ExecuteJob["snapshot"]>["stopped"],
     };
@@ -149,19 +164,28 @@ export async function startExecute(
     };
     void (async () => {
       const progress = new ExecuteProgress(dir, items.length);
+      /** Why each article failed, from its failed step (the last one counts), for its row. */
+      const failures = new Map<string, RunFailure>();
+      /** The end of the pause a refusal on Vinted's first page started (the run then fails with that refusal). */
+      let pausedUntil: number | undefined;
       try {
         const journal = await JournalFile.open(dir, site);
         const onEvent = (e: ExecuteEvent) => {
           const line = progress.record(e);
           if (line) state.events.push(line);
-          if (e.type === "item")
+          if (e.type === "item") {
+            // A refusal that paused every write has paused it by now: its end goes with it.
+            const failure = e.state === "failed" ? explainFailure(e.cause, budget.pause()?.until) : undefined;
+            if (failure) failures.set(e.id, failure);
             state.log.push({
               type: "item",
               id: e.id,
               step: e.step,
               state: e.state,
               ...(e.detail ? { detail: redact(e.detail) } : {}),
+              ...(failure ? { failure } : {}),
             });
+          }
           if (e.type === "wait")
             state.log.push({ type: "wait", id: e.id, until: new Date(e.until).toISOString(), why: e.why });
           if (e.type === "stopped") state.log.push({ type: "stopped", reason: redact(e.reason) });
@@ -184,8 +208,14 @@ export async function startExecute(
           publish: opts.publish && plan.items.some((i) => i.publish && !i.excluded),
           onEvent,
           onStarted: () => progress.begin(),
+          onPaused: (until) => {
+            pausedUntil = until;
+          },
         });
-        state.results = results;
+        state.results = results.map((r) => {
+          const failure = r.state === "failed" ? failures.get(r.cluster_id) : undefined;
+          return failure ? { ...r, failure } : r;
+        });
         progress.tally(results);
         const complete = results.every(
           (r) => r.state === "published" || (r.state === "draft" && !opts.publish),
@@ -195,6 +225,7 @@ export async function startExecute(
         state.error = redact(messageOf(err));
         state.hint = err instanceof VbulkError && err.hint ? redact(err.hint) : null;
         state.code = err instanceof VbulkError ? err.code : null;
+        state.failure = explainFailure(err, pausedUntil);
         await progress.finish("failed", state.error);
       } finally {
         state.finished_at = new Date().toISOString();

@@ -44,6 +44,9 @@ export type ExecuteEvent =
       step: "photo" | "draft" | "update" | "adopt" | "publish";
       state: "done" | "failed";
       detail?: string;
+      /** The error behind a failed step (its code and context): what a caller that words it itself (the review
+       *  page, in its language) reads; `detail` is its message, the terminal's. */
+      cause?: VbulkError;
     }
   | { type: "wait"; id: string; until: number; why: string }
   | { type: "write"; id: string; what: string; sent: number }
@@ -425,7 +428,11 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
               .slice(0, 15)
               .join(", ") || "none"
           })`,
-          { hint: `Set a size Vinted offers: vbulk plan --set ${item.cluster_id}.size=…` },
+          {
+            hint: `Set a size Vinted offers: vbulk plan --set ${item.cluster_id}.size=…`,
+            // For the review page, which says it in its words and names its own « Taille ».
+            context: { size: item.size, offered: offered.map((s) => s.title) },
+          },
         );
     }
     const brandId = hasBrand(item.brand) ? await tab.brandId(item.brand) : null;
@@ -744,7 +751,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     await journal.save();
     if (stop) stoppedBy = { code: err.code, id: item.cluster_id };
     if (stop) await opts.savePacing();
-    emit({ type: "item", id: item.cluster_id, step, state: "failed", detail: message });
+    emit({ type: "item", id: item.cluster_id, step, state: "failed", detail: message, cause: err });
     return stop;
   };
 
@@ -796,7 +803,14 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         // Drafted, not published, nothing sent for it: said with the article like any article not ready.
         r.error = `not published: ${problems.join("; ")}`;
         r.failed_at = "publish";
-        emit({ type: "item", id: item.cluster_id, step: "publish", state: "failed", detail: r.error });
+        emit({
+          type: "item",
+          id: item.cluster_id,
+          step: "publish",
+          state: "failed",
+          detail: r.error,
+          cause: new VbulkError("REJECTED", r.error, { context: { brand: "missing" } }),
+        });
         continue;
       }
       try {
@@ -864,6 +878,7 @@ export async function uploadable(dir: string, rel: string): Promise<string> {
   if (!path)
     throw new VbulkError("BAD_INPUT", `Expected a photo inside ${dir} but received "${rel}"`, {
       hint: "Only photos inside the catalog's folder are uploaded: fix the photos of this article in plan.json.",
+      context: { photo: rel },
     });
   const ext = extname(path).toLowerCase();
   const { size, mtimeMs } = await stat(path);

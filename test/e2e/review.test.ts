@@ -126,6 +126,12 @@ async function openListing(card: Locator): Promise<void> {
   await card.getByLabel("Titre").waitFor();
 }
 
+/** What the seller sees of `l`: its rendered text, without what a closed <details> folds away (« Détail technique »). */
+function visibleText(l: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point; textContent holds the folded detail too
+  return l.innerText();
+}
+
 /** Waits (up to 15 s) until `cond` holds: what the page shows after its next poll. */
 async function until(cond: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 150; i++) {
@@ -621,7 +627,9 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
         (await failed.textContent()) ?? "",
         /Que faire : dans un terminal, lancez « vbulk login » .* cliquez à nouveau « Créer les brouillons »/,
       );
-      assert.doesNotMatch((await failed.textContent()) ?? "", /Expected|session\.enc/);
+      // What the seller reads; the server's words are folded away under it, for a bug report.
+      assert.doesNotMatch(await visibleText(failed), /Expected|session\.enc/);
+      assert.match((await failed.locator("details").textContent()) ?? "", /session\.enc/);
       await page.reload();
       await failed.waitFor();
       // Still there after a reload (the server keeps the last run), but as the last run, with its time.
@@ -2052,6 +2060,82 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       assert.doesNotMatch(said, /Forbidden|no further write|open Vinted/);
     } finally {
       replica.switches.forbidden = false;
+      await stop(review);
+    }
+  });
+
+  it("an article Vinted cannot take (a size it does not offer) says why on its row in the page's words", async () => {
+    // Before: « c2: échec : Expected a size offered by catalogue 221 but received "ZZZ" (offered: XS / 34 / 6, …) »,
+    // the terminal's English on the French page.
+    const { review, dir, env } = await seller();
+    try {
+      const r = await runCli(["plan", dir, "--set", "c2.size=ZZZ"], { env });
+      assert.equal(r.code, 0, r.stderr);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const row = page.locator(".activity li", { hasText: /^c2:/ });
+      await row.waitFor({ timeout: 60_000 });
+      const seen = await visibleText(row);
+      assert.match(
+        seen,
+        /^c2: échec : Vinted ne propose pas la taille « ZZZ » pour ce type \(il propose XS \/ 34 \/ 6, S \/ 36 \/ 8, .*\) : choisissez-en une dans « Taille », enregistrez, puis recommencez/,
+      );
+      assert.doesNotMatch(seen, /Expected|offered|received/);
+      // The server's own words stay one click away, for a bug report.
+      const detail = row.locator("details");
+      assert.match(await visibleText(detail.locator("summary")), /^Détail technique/);
+      assert.match(
+        (await detail.textContent()) ?? "",
+        /Expected a size offered by catalogue \d+ but received "ZZZ"/,
+      );
+      assert.deepEqual(
+        [...replica.items.values()].map((i) => i.is_draft),
+        [true, true],
+        "c1 and c3 drafted: a refused article does not stop the others",
+      );
+
+      await page.goto(`${review.url}&lang=en`);
+      await row.waitFor();
+      assert.match(
+        await visibleText(row),
+        /^c2: failed: Vinted does not offer size “ZZZ” for this type \(it offers XS \/ 34 \/ 6, .*\): choose one in “Size”, save, then start again/,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("a run that fails before sending anything says why and what to do in the page's words", async () => {
+    // Before: « Dernière création de brouillons (…) : échec. Expected Vinted's security token (CSRF_TOKEN) in the page
+    // at /items/new but found none: nothing was sent », and « Que faire : Open http://…/items/new in your browser… ».
+    const { review } = await seller();
+    try {
+      replica.switches.noCsrf = true;
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const failed = page.locator(".activity p.error");
+      await failed.waitFor({ timeout: 60_000 });
+      const seen = await visibleText(failed);
+      assert.match(
+        seen,
+        /^Dernière création de brouillons \(.*\d\) : échec\. La page de dépôt de Vinted ne contient pas son jeton de sécurité : rien n'a été envoyé\./,
+      );
+      assert.match(seen, /Que faire : ouvrez Vinted dans votre navigateur/);
+      assert.doesNotMatch(seen, /Expected|found none|Open /);
+      const detail = failed.locator("details");
+      assert.match((await detail.textContent()) ?? "", /Expected Vinted's security token \(CSRF_TOKEN\)/);
+      assert.equal(replica.writes().length, 0, "nothing reached Vinted");
+
+      await page.goto(`${review.url}&lang=en`);
+      await failed.waitFor();
+      assert.match(
+        await visibleText(failed),
+        /^Last draft run \(.*\): failed\. Vinted's listing page holds no security token: nothing was sent\..*What to do: open Vinted in your browser/s,
+      );
+    } finally {
+      replica.switches.noCsrf = false;
       await stop(review);
     }
   });

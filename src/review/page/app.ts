@@ -6,7 +6,18 @@ import "./app.css";
 import { hasBrand, UNKNOWN_BRAND } from "../../core/brand.js";
 import { carriesExampleText } from "../../core/example-text.js";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
-import { andList, hasKey, type Key, type Lang, statusWord, t, tn } from "./i18n.js";
+import {
+  andList,
+  failureText,
+  hasKey,
+  type Key,
+  type Lang,
+  type RunFailure,
+  runFailureWords,
+  statusWord,
+  t,
+  tn,
+} from "./i18n.js";
 
 interface Photo {
   sha: string | null;
@@ -87,7 +98,14 @@ interface Activity {
     events: string[];
     /** The same progress as data, worded here (src/review/execute.ts LogEvent). */
     log?: (
-      | { type: "item"; id: string; step: string; state: "done" | "failed"; detail?: string }
+      | {
+          type: "item";
+          id: string;
+          step: string;
+          state: "done" | "failed";
+          detail?: string;
+          failure?: RunFailure;
+        }
       | { type: "wait"; id: string; until: string; why: string }
       | { type: "stopped"; reason: string }
     )[];
@@ -98,11 +116,15 @@ interface Activity {
           draft_url?: string;
           listing_url?: string;
           error?: string;
+          /** Why it failed, as data worded here (`error` is the terminal's, kept as a detail). */
+          failure?: RunFailure;
         }[]
       | null;
     error: string | null;
     hint: string | null;
     code?: string | null;
+    /** Why the run failed, as data worded here (`error` and `hint` are the terminal's, kept as a detail). */
+    failure?: RunFailure | null;
     finished_at: string | null;
     /** Nothing needed a write: no browser was opened. */
     idle?: boolean;
@@ -159,6 +181,8 @@ interface Notice {
   hint?: string | null | undefined;
   /** What a save did to earlier edits, after the message (its own span: « Enregistré. » stays a text of its own). */
   detail?: string | undefined;
+  /** The server's own words (the terminal's English), folded away under the message: for a bug report. */
+  raw?: string | undefined;
 }
 
 /** Why the server refused a save, as data the page words itself (src/review/refusals.ts). */
@@ -247,7 +271,13 @@ function noticeView(n: Notice, attrs: Record<string, unknown>): HTMLElement {
     n.detail ? h("span", {}, n.text) : n.text,
     n.detail ? h("span", { class: "changes" }, n.detail) : null,
     n.hint ? h("span", { class: "hint" }, `${t(lang, "whatToDo")} ${n.hint}`) : null,
+    n.raw ? rawDetail(n.raw) : null,
   );
+}
+
+/** The server's message as it said it, folded away: what a bug report needs, not what the seller reads first. */
+function rawDetail(raw: string): HTMLElement {
+  return h("details", { class: "raw" }, h("summary", {}, t(lang, "rawDetail")), h("code", {}, raw));
 }
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
@@ -1339,19 +1369,7 @@ function activityView(): HTMLElement | null {
         )
       : null,
     // Kept by the server until the next run: said with its time, so a reload does not show it as current.
-    job?.error
-      ? noticeView(
-          {
-            text: t(lang, "lastRunFailed", {
-              at: job.finished_at ? new Date(job.finished_at).toLocaleString(lang) : "",
-              // The first thing a new seller meets, in the page's words (the terminal's names a file path).
-              e: job.code === "NOT_LOGGED_IN" ? t(lang, "notLoggedIn") : job.error,
-            }),
-            hint: job.code === "NOT_LOGGED_IN" ? t(lang, "notLoggedInHint") : job.hint,
-          },
-          { class: "error" },
-        )
-      : null,
+    job?.error ? noticeView(runFailedNotice(job), { class: "error" }) : null,
     job?.stopped ? noticeView(stoppedNotice(job.stopped), { class: "warn stopped" }) : null,
     job?.idle
       ? h(
@@ -1394,7 +1412,12 @@ function activityView(): HTMLElement | null {
                       ? t(lang, "manual")
                       : r.state === "not_reached"
                         ? t(lang, "notReached")
-                        : t(lang, "failed", { e: r.error ?? r.state }),
+                        : h(
+                            "span",
+                            {},
+                            t(lang, "failed", { e: failureText(lang, r.failure ?? { code: "OTHER" }) }),
+                            r.error ? rawDetail(r.error) : null,
+                          ),
             ),
           ),
         )
@@ -1402,6 +1425,22 @@ function activityView(): HTMLElement | null {
         ? h("pre", {}, job.log ? job.log.slice(-8).map(logLine).join("\n") : job.events.slice(-8).join("\n"))
         : null,
   );
+}
+
+/**
+ * A failed run in the page's words (the server's are the terminal's: "Expected … session.enc", "run `vbulk login`"),
+ * with when it failed; the server's message and hint folded away under it, for a bug report.
+ */
+function runFailedNotice(job: NonNullable<Activity["job"]>): Notice {
+  const words = runFailureWords(lang, job.failure ?? { code: "OTHER" }, localTime);
+  return {
+    text: t(lang, "lastRunFailed", {
+      at: job.finished_at ? localTime(job.finished_at) : "",
+      e: words.text,
+    }),
+    hint: words.hint,
+    raw: [job.error, job.hint].filter(Boolean).join(" "),
+  };
 }
 
 /** A stop's refusal code → what the page says of it, and what to do. */
@@ -1422,7 +1461,11 @@ function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): s
       at: new Date(e.until).toLocaleTimeString(lang),
     });
   }
-  if (e.state === "failed") return t(lang, "logFailed", { id: e.id, e: e.detail ?? e.step });
+  if (e.state === "failed")
+    return t(lang, "logFailed", {
+      id: e.id,
+      e: e.failure ? failureText(lang, e.failure) : (e.detail ?? e.step),
+    });
   const done = `log_${e.step}`;
   // The detail is a file name or a link, the same in every language.
   const what = hasKey(done) ? t(lang, done, { id: e.id }) : `${e.id}: ${e.step}`;

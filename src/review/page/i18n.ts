@@ -95,9 +95,51 @@ const FR = {
     "règles changées depuis le plan précédent, que vous n'aviez pas données (elles suivent le fichier de configuration de VBULK_CONFIG et les valeurs par défaut ; un --config donné dans un terminal n'est pas lu ici : redonnez-les par vbulk plan pour les garder) : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
   nothingToSend: "Rien à envoyer ({at}) : aucun navigateur n'a été ouvert, rien n'a été envoyé. {parts}.",
-  notLoggedIn: "vbulk n'a pas de session Vinted sur cet ordinateur : rien n'a été envoyé.",
-  notLoggedInHint:
+  // Why a run or an article failed (src/review/refusals.ts RunFailure): a clause, said after « échec : » on an
+  // article's row, as a sentence after « Dernière création de brouillons (…) : échec. » for the run.
+  fail_SIZE:
+    "Vinted ne propose pas la taille « {size} » pour ce type (il propose {offered}) : choisissez-en une dans « Taille », enregistrez, puis recommencez",
+  fail_SIZE_none:
+    "Vinted ne propose aucune taille pour ce type : videz « Taille », enregistrez, puis recommencez",
+  fail_REJECTED: "Vinted a refusé l'annonce : corrigez-la, enregistrez, puis recommencez",
+  fail_REJECTED_fields:
+    "Vinted a refusé l'annonce ({f}) : corrigez ces champs, enregistrez, puis recommencez",
+  fail_NO_BRAND:
+    "pas publié : Vinted ne publie pas un article sans marque ; renseignez sa marque dans l'annonce",
+  fail_PHOTO:
+    "la photo {file} n'est pas dans le dossier du catalogue : vbulk n'envoie que les photos de ce dossier",
+  fail_CHALLENGE: "Vinted a demandé une vérification de sécurité (captcha)",
+  fail_RATE_LIMITED: "Vinted a demandé de ralentir (trop d'envois)",
+  fail_NOT_LOGGED_IN: "vbulk n'a pas de session Vinted sur cet ordinateur : rien n'a été envoyé",
+  fail_SESSION_EXPIRED: "Vinted n'accepte plus la session enregistrée",
+  fail_FORBIDDEN: "Vinted a refusé l'envoi (un refus simple, pas une vérification de sécurité)",
+  fail_NO_TOKEN: "la page de dépôt de Vinted ne contient pas son jeton de sécurité : rien n'a été envoyé",
+  fail_TRANSIENT: "Vinted n'a pas répondu comme prévu (délai dépassé, ou erreur de son côté)",
+  fail_VINTED_404:
+    "Vinted ne trouve plus ce que vbulk voulait modifier (réponse 404 : un brouillon supprimé sur Vinted ?)",
+  fail_NETWORK: "vbulk n'a pas pu joindre Vinted (connexion)",
+  fail_BROWSER_LOST: "la fenêtre du navigateur s'est fermée ou a planté avant la fin",
+  fail_NO_DISPLAY: "vbulk n'a pas pu ouvrir de fenêtre de navigateur : aucun écran n'est disponible",
+  fail_NO_BROWSER: "vbulk n'a trouvé aucun navigateur Chrome ou Chromium qu'il puisse lancer",
+  fail_FILE: "vbulk n'a pas pu lire ou écrire un de ses fichiers",
+  fail_OTHER: "une erreur inattendue",
+  // What to do when the run failed (said after « Que faire : »).
+  failHint_NOT_LOGGED_IN:
     "dans un terminal, lancez « vbulk login » et connectez-vous à Vinted dans la fenêtre qui s'ouvre, puis cliquez à nouveau « Créer les brouillons ».",
+  failHint_NO_TOKEN:
+    "ouvrez Vinted dans votre navigateur : s'il demande de vous connecter, lancez « vbulk login » dans un terminal ; s'il montre le formulaire de dépôt, Vinted a changé sa page : lancez « vbulk doctor » dans un terminal et joignez son rapport à un rapport de bug. Puis cliquez à nouveau « Créer les brouillons ».",
+  failHint_NETWORK:
+    "vérifiez la connexion de cet ordinateur, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
+  failHint_BROWSER_LOST:
+    "cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté. Si cela se répète, vérifiez que le navigateur s'ouvre à la main et que l'ordinateur a de la mémoire libre.",
+  failHint_NO_DISPLAY:
+    "lancez « vbulk review » depuis un terminal de votre session de bureau (sur un serveur : sous « xvfb-run -a »), puis cliquez à nouveau « Créer les brouillons ».",
+  failHint_NO_BROWSER:
+    "installez Google Chrome ou Chromium (ou indiquez le navigateur dans VBULK_CHROMIUM_PATH), puis cliquez à nouveau « Créer les brouillons ».",
+  failHint_FILE: "le détail technique ci-dessous dit quel fichier, et quoi faire.",
+  failHint_OTHER:
+    "cliquez à nouveau « Créer les brouillons » ; si cela se répète, joignez le détail technique ci-dessous à un rapport de bug.",
+  rawDetail: "Détail technique (en anglais, pour un rapport de bug)",
   planStaleRefused_one:
     "Rien n'a été envoyé : le plan n'est plus à jour (l'article {ids} a changé depuis). Cliquez « Générer le plan » (ce qu'il fait de vos modifications est dit au-dessus du bouton), puis recommencez.",
   planStaleRefused_other:
@@ -337,9 +379,44 @@ const EN: Record<Key, string> = {
     "rules changed since the previous plan, which you had not given (they follow the config file of VBULK_CONFIG and the defaults; a --config given in a terminal is not read here: give them with vbulk plan to keep them): {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
   nothingToSend: "Nothing to send ({at}): no browser was opened, nothing was sent. {parts}.",
-  notLoggedIn: "vbulk has no Vinted session on this computer: nothing was sent.",
-  notLoggedInHint:
+  fail_SIZE:
+    "Vinted does not offer size “{size}” for this type (it offers {offered}): choose one in “Size”, save, then start again",
+  fail_SIZE_none: "Vinted offers no size for this type: empty “Size”, save, then start again",
+  fail_REJECTED: "Vinted refused the listing: correct it, save, then start again",
+  fail_REJECTED_fields: "Vinted refused the listing ({f}): correct these fields, save, then start again",
+  fail_NO_BRAND:
+    "not published: Vinted does not publish an article without a brand; set its brand in the listing",
+  fail_PHOTO: "photo {file} is not in the catalog's folder: vbulk only sends the photos of that folder",
+  fail_CHALLENGE: "Vinted asked for a security check (captcha)",
+  fail_RATE_LIMITED: "Vinted asked to slow down (too many writes)",
+  fail_NOT_LOGGED_IN: "vbulk has no Vinted session on this computer: nothing was sent",
+  fail_SESSION_EXPIRED: "Vinted no longer accepts the saved session",
+  fail_FORBIDDEN: "Vinted refused what was sent (a plain refusal, not a security check)",
+  fail_NO_TOKEN: "Vinted's listing page holds no security token: nothing was sent",
+  fail_TRANSIENT: "Vinted did not answer as expected (a time-out, or an error on its side)",
+  fail_VINTED_404: "Vinted no longer finds what vbulk meant to change (a 404: a draft deleted on Vinted?)",
+  fail_NETWORK: "vbulk could not reach Vinted (connection)",
+  fail_BROWSER_LOST: "the browser window closed or crashed before the end",
+  fail_NO_DISPLAY: "vbulk could not open a browser window: no display is available",
+  fail_NO_BROWSER: "vbulk found no Chrome or Chromium browser it can start",
+  fail_FILE: "vbulk could not read or write one of its files",
+  fail_OTHER: "an unexpected error",
+  failHint_NOT_LOGGED_IN:
     "in a terminal, run “vbulk login” and log in to Vinted in the window that opens, then click “Create the drafts” again.",
+  failHint_NO_TOKEN:
+    "open Vinted in your browser: if it asks you to log in, run “vbulk login” in a terminal; if it shows the listing form, Vinted changed its page: run “vbulk doctor” in a terminal and attach its report to a bug report. Then click “Create the drafts” again.",
+  failHint_NETWORK:
+    "check this computer's connection, then click “Create the drafts” again: the run picks up where it stopped.",
+  failHint_BROWSER_LOST:
+    "click “Create the drafts” again: the run picks up where it stopped. If it keeps happening, check that the browser opens by hand and that the computer has free memory.",
+  failHint_NO_DISPLAY:
+    "run “vbulk review” from a terminal of your desktop session (on a server: under “xvfb-run -a”), then click “Create the drafts” again.",
+  failHint_NO_BROWSER:
+    "install Google Chrome or Chromium (or name the browser in VBULK_CHROMIUM_PATH), then click “Create the drafts” again.",
+  failHint_FILE: "the technical detail below says which file, and what to do.",
+  failHint_OTHER:
+    "click “Create the drafts” again; if it keeps happening, attach the technical detail below to a bug report.",
+  rawDetail: "Technical detail (for a bug report)",
   planStaleRefused_one:
     "Nothing was sent: the plan is out of date (article {ids} changed since). Click “Generate the plan” (what it does to your edits is said above the button), then start again.",
   planStaleRefused_other:
@@ -548,4 +625,129 @@ const STATUS_WORDS: Record<Lang, Record<string, string>> = {
 /** A status word (command, state, stage or count name) in `lang`. */
 export function statusWord(lang: Lang, word: string): string {
   return STATUS_WORDS[lang][word] ?? word;
+}
+
+/** Why a run or an article failed, as the server sends it (src/review/refusals.ts RunFailure). */
+export type RunFailure =
+  | { code: "SIZE"; size: string; offered: string[] }
+  | { code: "REJECTED"; fields: string[] }
+  | { code: "NO_BRAND" }
+  | { code: "PHOTO"; file: string }
+  | { code: "CHALLENGE" | "RATE_LIMITED"; until: string | null }
+  | {
+      code:
+        | "NOT_LOGGED_IN"
+        | "SESSION_EXPIRED"
+        | "FORBIDDEN"
+        | "NO_TOKEN"
+        | "TRANSIENT"
+        | "VINTED_404"
+        | "NETWORK"
+        | "BROWSER_LOST"
+        | "NO_DISPLAY"
+        | "NO_BROWSER"
+        | "FILE"
+        | "OTHER";
+    };
+
+/** Vinted's names for a listing's fields (its refusals name them) → the page's field. */
+const VINTED_FIELDS: Record<string, string> = {
+  title: "title",
+  description: "description",
+  price: "price",
+  brand: "brand",
+  brand_id: "brand",
+  size: "size",
+  size_id: "size",
+  color: "color",
+  color_ids: "color",
+  catalog: "category",
+  catalog_id: "category",
+  status: "condition",
+  status_id: "condition",
+};
+
+/** A field Vinted named, as its label on the page in quotes (« Marque »), or Vinted's name for one the page has not. */
+function vintedField(lang: Lang, field: string): string {
+  const key = `f_${VINTED_FIELDS[field] ?? ""}`;
+  if (!hasKey(key)) return field;
+  const name = t(lang, key).replace(/ \(€\)$/, "");
+  return lang === "fr" ? `« ${name} »` : `“${name}”`;
+}
+
+/** A clause as a sentence: its first letter upper-case (not vbulk's name), a full stop at its end. */
+function sentence(text: string): string {
+  const s = text.startsWith("vbulk") ? text : `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+/** Why a run or an article failed, in the page's words, as a clause (« échec : … » on an article's row). */
+export function failureText(lang: Lang, f: RunFailure): string {
+  switch (f.code) {
+    case "SIZE":
+      return f.offered.length
+        ? t(lang, "fail_SIZE", {
+            size: f.size,
+            // As the terminal lists them: a shoe's sizes run to dozens.
+            offered: `${f.offered.slice(0, 15).join(", ")}${f.offered.length > 15 ? ", …" : ""}`,
+          })
+        : t(lang, "fail_SIZE_none");
+    case "REJECTED":
+      return f.fields.length
+        ? t(lang, "fail_REJECTED_fields", {
+            f: andList(
+              lang,
+              f.fields.map((x) => vintedField(lang, x)),
+            ),
+          })
+        : t(lang, "fail_REJECTED");
+    case "PHOTO":
+      return t(lang, "fail_PHOTO", { file: f.file });
+    default: {
+      const key = `fail_${f.code}`;
+      return t(lang, hasKey(key) ? key : "fail_OTHER");
+    }
+  }
+}
+
+/** What to do about a failed run, by failure (after « Que faire : »); null when the failure says it itself. */
+const FAIL_HINTS: Record<RunFailure["code"], Key | null> = {
+  SIZE: null,
+  REJECTED: null,
+  NO_BRAND: null,
+  PHOTO: null,
+  CHALLENGE: "pausedChallengeHint",
+  RATE_LIMITED: "pausedRateLimitHint",
+  NOT_LOGGED_IN: "failHint_NOT_LOGGED_IN",
+  SESSION_EXPIRED: "stoppedSessionHint",
+  FORBIDDEN: "stoppedForbiddenHint",
+  NO_TOKEN: "failHint_NO_TOKEN",
+  TRANSIENT: "stoppedTransientHint",
+  VINTED_404: "failHint_OTHER",
+  NETWORK: "failHint_NETWORK",
+  BROWSER_LOST: "failHint_BROWSER_LOST",
+  NO_DISPLAY: "failHint_NO_DISPLAY",
+  NO_BROWSER: "failHint_NO_BROWSER",
+  FILE: "failHint_FILE",
+  OTHER: "failHint_OTHER",
+};
+
+/**
+ * Why a whole run failed, as a sentence in the page's words, and what to do: a refusal that paused every write says
+ * until when, in the seller's clock (`localTime`: an ISO time as the page writes it).
+ */
+export function runFailureWords(
+  lang: Lang,
+  f: RunFailure,
+  localTime: (iso: string) => string,
+): { text: string; hint: string | null } {
+  if ((f.code === "CHALLENGE" || f.code === "RATE_LIMITED") && f.until) {
+    const challenge = f.code === "CHALLENGE";
+    return {
+      text: t(lang, challenge ? "pausedChallenge" : "pausedRateLimit", { at: localTime(f.until) }),
+      hint: t(lang, challenge ? "pausedChallengeHint" : "pausedRateLimitHint"),
+    };
+  }
+  const hint = FAIL_HINTS[f.code] ?? null;
+  return { text: sentence(failureText(lang, f)), hint: hint && t(lang, hint) };
 }
