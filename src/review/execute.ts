@@ -38,7 +38,41 @@ export type LogEvent =
       failure?: RunFailure;
     }
   | { type: "wait"; id: string; until: string; why: string }
-  | { type: "stopped"; reason: string };
+  | ({ type: "stopped" } & RunStop);
+
+/**
+ * Why a run stopped before its end, as data the page words (`reason` is the terminal's): a refusal of Vinted's that
+ * paused every write (`pause`, its end as an ISO time), another refusal (`by`: its code, on which article), or what
+ * else stopped it (`cause`: Ctrl-C, the browser lost, a pause, a spent write budget).
+ */
+export interface RunStop {
+  reason: string;
+  left: string[];
+  pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+  by: { code: string; id: string } | null;
+  cause:
+    | { kind: "interrupted" | "browser_lost" }
+    | { kind: "paused"; until: string }
+    | { kind: "spent"; why: string; until: string }
+    | null;
+}
+
+/** The core's stop event as the page's data: its times as ISO times, its reason redacted. */
+function pageStop(e: Extract<ExecuteEvent, { type: "stopped" }>): RunStop {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const c = e.cause;
+  return {
+    reason: redact(e.reason),
+    left: e.left,
+    pause: e.pause ? { ...e.pause, until: iso(e.pause.until) } : null,
+    by: e.by ?? null,
+    cause: !c
+      ? null
+      : c.kind === "interrupted" || c.kind === "browser_lost"
+        ? c
+        : { ...c, until: iso(c.until) },
+  };
+}
 
 export interface ExecuteJob {
   readonly running: boolean;
@@ -63,15 +97,9 @@ export interface ExecuteJob {
     /** Nothing needed a write (every article drafted as the plan says, published, not ready or needs_manual): no
      * browser was opened, and `results` says each article as a run would. */
     idle: boolean;
-    /** Why the run stopped before its end (a captcha, a rate limit, a lost session…), or null: the page says it, and
-     * what to do, in its words when Vinted's refusal paused every write (`pause`, its end as an ISO time). */
-    stopped: {
-      reason: string;
-      left: string[];
-      pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
-      /** The refusal that stopped it (its code) and on which article, when one did. */
-      by: { code: string; id: string } | null;
-    } | null;
+    /** Why the run stopped before its end (a captcha, a lost session, a spent budget…), or null: the page says it,
+     *  and what to do, in its words. */
+    stopped: RunStop | null;
   };
 }
 
@@ -188,14 +216,10 @@ export async function startExecute(
           }
           if (e.type === "wait")
             state.log.push({ type: "wait", id: e.id, until: new Date(e.until).toISOString(), why: e.why });
-          if (e.type === "stopped") state.log.push({ type: "stopped", reason: redact(e.reason) });
-          if (e.type === "stopped")
-            state.stopped = {
-              reason: redact(e.reason),
-              left: e.left,
-              pause: e.pause ? { ...e.pause, until: new Date(e.pause.until).toISOString() } : null,
-              by: e.by ?? null,
-            };
+          if (e.type === "stopped") {
+            state.stopped = pageStop(e);
+            state.log.push({ type: "stopped", ...state.stopped });
+          }
         };
         const results = await executeInBrowser({
           dir,

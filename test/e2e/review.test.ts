@@ -2064,6 +2064,52 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     }
   });
 
+  it("a run stopped by the spent write budget says so in the page's language, the next write in the seller's clock", async () => {
+    // Before: « Envoi arrêté : the hourly budget is spent: the next write is possible at 2026-11-29 06:08:06 », the
+    // terminal's English, in the server's clock.
+    const { review, configDir } = await seller("none", { TZ: "UTC" });
+    try {
+      // Two writes an hour, and no waiting inside a run: c1's third photo finds the hour's budget spent.
+      await writeFile(
+        join(configDir, "vbulk.json"),
+        JSON.stringify({
+          execute: { writeSpacingMs: [0, 0], timeoutMs: 15000, writesPerHour: 2, maxWaitMinutes: 0 },
+        }),
+      );
+      const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
+      const page = await context.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const stopped = page.locator(".activity .stopped");
+      await stopped.waitFor({ timeout: 60_000 });
+      assert.equal(replica.writes().length, 2, "two writes, then the budget");
+      const { writes } = await readJson(configDir, "pacing.json");
+      const next = new Date(writes[0] + 3_600_000);
+      const at = (lang: string) => next.toLocaleString(lang, { timeZone: "Asia/Kolkata" });
+      const said = await visibleText(stopped);
+      assert.ok(
+        said.startsWith(
+          `Envoi arrêté pour respecter le plafond d'envois par heure : le prochain envoi est possible le ${at("fr")}.`,
+        ),
+        said,
+      );
+      assert.match(said, /Que faire : cliquez à nouveau « Créer les brouillons » après cette heure/);
+      assert.doesNotMatch(said, /budget|spent|next write/);
+
+      await page.goto(`${review.url}&lang=en`);
+      await stopped.waitFor();
+      const en = await visibleText(stopped);
+      assert.ok(
+        en.startsWith(
+          `Run stopped to keep to the writes-per-hour limit: the next write is possible at ${at("en")}.`,
+        ),
+        en,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("an article Vinted cannot take (a size it does not offer) says why on its row in the page's words", async () => {
     // Before: « c2: échec : Expected a size offered by catalogue 221 but received "ZZZ" (offered: XS / 34 / 6, …) »,
     // the terminal's English on the French page.

@@ -12,9 +12,12 @@ import {
   hasKey,
   type Key,
   type Lang,
+  limitName,
   type RunFailure,
+  type RunStop,
   runFailureWords,
   statusWord,
+  stopWords,
   t,
   tn,
 } from "./i18n.js";
@@ -107,7 +110,7 @@ interface Activity {
           failure?: RunFailure;
         }
       | { type: "wait"; id: string; until: string; why: string }
-      | { type: "stopped"; reason: string }
+      | ({ type: "stopped" } & RunStop)
     )[];
     results:
       | {
@@ -128,14 +131,8 @@ interface Activity {
     finished_at: string | null;
     /** Nothing needed a write: no browser was opened. */
     idle?: boolean;
-    /** Why the run stopped before its end; `pause` when Vinted's refusal paused every write. */
-    stopped?: {
-      reason: string;
-      left: string[];
-      pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
-      /** The refusal that stopped it (its code) and on which article. */
-      by?: { code: string; id: string } | null;
-    } | null;
+    /** Why the run stopped before its end, as data worded here (`reason` is the terminal's). */
+    stopped?: RunStop | null;
   } | null;
   ingest: {
     running: boolean;
@@ -1443,21 +1440,13 @@ function runFailedNotice(job: NonNullable<Activity["job"]>): Notice {
   };
 }
 
-/** A stop's refusal code → what the page says of it, and what to do. */
-const STOP_WORDS: Record<string, [Key, Key]> = {
-  FORBIDDEN: ["stoppedForbidden", "stoppedForbiddenHint"],
-  NOT_LOGGED_IN: ["stoppedSession", "stoppedSessionHint"],
-  TRANSIENT: ["stoppedTransient", "stoppedTransientHint"],
-};
-
 /** One line of a run's live log in the page's words, a wait's end in the seller's clock. */
 function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): string {
-  if (e.type === "stopped") return t(lang, "stopped", { e: e.reason });
+  if (e.type === "stopped") return stopWords(lang, e, localTime).text;
   if (e.type === "wait") {
-    const why = `why_${e.why.replace(/ /g, "_")}`;
     return t(lang, "logWait", {
       id: e.id,
-      why: hasKey(why) ? t(lang, why) : e.why,
+      why: limitName(lang, e.why),
       at: new Date(e.until).toLocaleTimeString(lang),
     });
   }
@@ -1473,21 +1462,12 @@ function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): s
 }
 
 /**
- * Why a run stopped, and what to do: in the page's words when Vinted's refusal paused every write (a captcha, its rate
- * limit), the pause's end in the seller's own clock; any other stop as the server said it.
+ * Why a run stopped, and what to do, in the page's words (the server's reason is the terminal's English), its times
+ * in the seller's own clock; the server's reason folded under it when the page has no words of its own for it.
  */
-function stoppedNotice(stopped: NonNullable<NonNullable<Activity["job"]>["stopped"]>): Notice {
-  const p = stopped.pause;
-  // The refusals a seller meets most, in the page's words (the server's reason is the terminal's English).
-  const by = stopped.by;
-  const worded = by && STOP_WORDS[by.code];
-  if (!p && by && worded)
-    return { text: t(lang, worded[0], { id: by.id }), hint: t(lang, worded[1], { id: by.id }) };
-  if (!p) return { text: t(lang, "stopped", { e: stopped.reason }) };
-  const vars = { id: p.id, at: localTime(p.until) };
-  return p.kind === "challenge"
-    ? { text: t(lang, "stoppedChallenge", vars), hint: t(lang, "stoppedChallengeHint", vars) }
-    : { text: t(lang, "stoppedRateLimit", vars), hint: t(lang, "stoppedRateLimitHint", vars) };
+function stoppedNotice(stopped: RunStop): Notice {
+  const words = stopWords(lang, stopped, localTime);
+  return { ...words, raw: words.text === t(lang, "stoppedOther") ? stopped.reason : undefined };
 }
 
 /** What a run with nothing to send found, by kind: « 2 articles déjà en brouillon comme le plan le dit ; 1 publié ». */

@@ -257,7 +257,15 @@ const FR = {
   why_pause: "la pause",
   notReached:
     "pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
-  stopped: "Envoi arrêté : {e}",
+  stoppedOther: "Envoi arrêté.",
+  stoppedInterrupted: "Envoi interrompu (Ctrl-C) : ce qui a été envoyé est noté dans journal.json.",
+  stoppedBrowserLost:
+    "Envoi arrêté : la fenêtre du navigateur s'est fermée ou a été perdue ; ce qui a été envoyé est noté dans journal.json.",
+  stoppedPaused: "Envoi arrêté : les envois vers Vinted sont en pause jusqu'au {at}.",
+  stoppedSpent: "Envoi arrêté pour respecter {why} : le prochain envoi est possible le {at}.",
+  stoppedSpentHint:
+    "cliquez à nouveau « Créer les brouillons » après cette heure : l'envoi reprend où il s'est arrêté.",
+  stoppedResumeHint: "cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
   stoppedChallenge:
     "Envoi arrêté : Vinted a demandé une vérification de sécurité (captcha) pour {id}. Plus rien n'est envoyé jusqu'au {at}.",
   stoppedChallengeHint:
@@ -530,7 +538,14 @@ const EN: Record<Key, string> = {
   why_publish_ceiling: "the publishes-per-minute limit",
   why_pause: "the pause",
   notReached: "not sent: the run stopped before this article; it goes with the next “Create the drafts”",
-  stopped: "Run stopped: {e}",
+  stoppedOther: "Run stopped.",
+  stoppedInterrupted: "Run interrupted (Ctrl-C): what was sent is recorded in journal.json.",
+  stoppedBrowserLost:
+    "Run stopped: the browser window closed or was lost; what was sent is recorded in journal.json.",
+  stoppedPaused: "Run stopped: writes to Vinted are paused until {at}.",
+  stoppedSpent: "Run stopped to keep to {why}: the next write is possible at {at}.",
+  stoppedSpentHint: "click “Create the drafts” again after that time: the run picks up where it stopped.",
+  stoppedResumeHint: "click “Create the drafts” again: the run picks up where it stopped.",
   stoppedChallenge:
     "Run stopped: Vinted asked for a security check (captcha) on {id}. Nothing more is sent until {at}.",
   stoppedChallengeHint:
@@ -750,4 +765,73 @@ export function runFailureWords(
   }
   const hint = FAIL_HINTS[f.code] ?? null;
   return { text: sentence(failureText(lang, f)), hint: hint && t(lang, hint) };
+}
+
+/** Why a run stopped before its end, as the server sends it (src/review/execute.ts RunStop). */
+export interface RunStop {
+  reason: string;
+  left: string[];
+  pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+  by?: { code: string; id: string } | null;
+  cause?:
+    | { kind: "interrupted" | "browser_lost" }
+    | { kind: "paused"; until: string }
+    | { kind: "spent"; why: string; until: string }
+    | null;
+}
+
+/** A stop's refusal code → what the page says of it, and what to do. */
+const STOP_WORDS: Record<string, [Key, Key]> = {
+  FORBIDDEN: ["stoppedForbidden", "stoppedForbiddenHint"],
+  NOT_LOGGED_IN: ["stoppedSession", "stoppedSessionHint"],
+  TRANSIENT: ["stoppedTransient", "stoppedTransientHint"],
+};
+
+/** A write limit as the page names it (« le plafond d'envois par heure »), from the core's "hourly budget". */
+export function limitName(lang: Lang, why: string): string {
+  const key = `why_${why.replace(/ /g, "_")}`;
+  return hasKey(key) ? t(lang, key) : why;
+}
+
+/**
+ * Why a run stopped, and what to do, in the page's words, whatever stopped it: a refusal of Vinted's (a captcha or
+ * its rate limit, which paused every write; a plain refusal, a lost session, failures in a row), Ctrl-C, the browser
+ * lost, a pause, a spent write budget. Times are said by `localTime` (an ISO time in the seller's clock). A stop the
+ * page has no words for (a newer server's) says only that the run stopped: the caller shows `reason` as a detail.
+ */
+export function stopWords(
+  lang: Lang,
+  stopped: RunStop,
+  localTime: (iso: string) => string,
+): { text: string; hint: string | null } {
+  const p = stopped.pause;
+  if (p) {
+    const vars = { id: p.id, at: localTime(p.until) };
+    return p.kind === "challenge"
+      ? { text: t(lang, "stoppedChallenge", vars), hint: t(lang, "stoppedChallengeHint", vars) }
+      : { text: t(lang, "stoppedRateLimit", vars), hint: t(lang, "stoppedRateLimitHint", vars) };
+  }
+  const by = stopped.by;
+  const worded = by ? STOP_WORDS[by.code] : undefined;
+  if (by && worded)
+    return { text: t(lang, worded[0], { id: by.id }), hint: t(lang, worded[1], { id: by.id }) };
+  const c = stopped.cause;
+  switch (c?.kind) {
+    case "interrupted":
+      return { text: t(lang, "stoppedInterrupted"), hint: t(lang, "stoppedResumeHint") };
+    case "browser_lost":
+      return { text: t(lang, "stoppedBrowserLost"), hint: t(lang, "failHint_BROWSER_LOST") };
+    case "paused":
+      return {
+        text: t(lang, "stoppedPaused", { at: localTime(c.until) }),
+        hint: t(lang, "stoppedRateLimitHint"),
+      };
+    case "spent":
+      return {
+        text: t(lang, "stoppedSpent", { why: limitName(lang, c.why), at: localTime(c.until) }),
+        hint: t(lang, "stoppedSpentHint"),
+      };
+    default:
+      return { text: t(lang, "stoppedOther"), hint: null };
+  }
 }
