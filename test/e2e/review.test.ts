@@ -408,8 +408,11 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/c1: brouillon \d+/).waitFor({ timeout: 60_000 });
     // The run's outcome in the seller's words, with its time (it stays on the page until the next run).
-    await page.getByText(/^Terminé \(.*\d\) : création des brouillons \(fait, brouillons\)/).waitFor();
-    assert.match((await page.locator(".activity").textContent()) ?? "", /brouillons 1 · publiés 0/);
+    await page
+      .getByText(
+        /^Terminé \(.*\d\) : création des brouillons — 1 article · 1 brouillon · 0 publié · 0 en échec/,
+      )
+      .waitFor();
     assert.equal(replica.items.size, 1);
     assert.equal(
       [...replica.items.values()][0]!.is_draft,
@@ -2146,6 +2149,34 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       assert.match(
         await visibleText(row),
         /^c2: failed: Vinted does not offer size “ZZZ” for this type \(it offers XS \/ 34 \/ 6, .*\): choose one in “Size”, save, then start again/,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("the status line of a run counts like a sentence: « 1 en échec », « 0 publié », « 7 envois »", async () => {
+    // Before: « Terminé (…) : création des brouillons (fait en partie, brouillons) articles 3 · brouillons 2 ·
+    // publiés 0 · échec 1 · non prêts 0 · à reprendre à la main 0 · envois 7 »: the failed state's word as a count,
+    // the word before its number, plurals for none, and the stage run into the counts.
+    const { review, dir, env } = await seller();
+    try {
+      const r = await runCli(["plan", dir, "--set", "c2.size=ZZZ"], { env });
+      assert.equal(r.code, 0, r.stderr);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const line = page.locator(".activity p").first();
+      await page.locator(".activity li").first().waitFor({ timeout: 60_000 });
+      assert.match(
+        await visibleText(line),
+        /^Terminé en partie \(.*\d\) : création des brouillons — 3 articles · 2 brouillons · 0 publié · 1 en échec · 0 pas prêt · 0 à finir à la main · 7 envois$/,
+      );
+      await page.goto(`${review.url}&lang=en`);
+      await page.locator(".activity li").first().waitFor();
+      assert.match(
+        await visibleText(line),
+        /^Partly done \(.*\): draft creation — 3 articles · 2 drafts · 0 published · 1 failed · 0 not ready · 0 to finish by hand · 7 writes sent$/,
       );
     } finally {
       await stop(review);

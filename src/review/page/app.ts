@@ -16,6 +16,8 @@ import {
   type RunFailure,
   type RunStop,
   runFailureWords,
+  statusCounts,
+  statusHead,
   statusWord,
   stopWords,
   t,
@@ -1355,14 +1357,8 @@ function activityView(): HTMLElement | null {
           "p",
           {},
           // In the page's words, and a finished run with its time: it stays shown until the next one.
-          t(lang, s.state === "running" ? "running" : "finished", {
-            c: statusWord(lang, s.command),
-            s: `${statusWord(lang, s.state)}, ${statusWord(lang, s.stage)}`,
-            at: s.finished_at ? new Date(s.finished_at).toLocaleString(lang) : "",
-          }),
-          ` ${Object.entries(s.counts)
-            .map(([k, v]) => `${statusWord(lang, k)} ${v}`)
-            .join(" · ")}`,
+          statusHead(lang, s, s.finished_at ? localTime(s.finished_at) : ""),
+          Object.keys(s.counts).length ? ` — ${statusCounts(lang, s.command, s.counts)}` : "",
         )
       : null,
     // Kept by the server until the next run: said with its time, so a reload does not show it as current.
@@ -1655,7 +1651,11 @@ function render(): void {
             "div",
             { class: "activity", "aria-live": "polite" },
             h("progress", { max: Math.max(1, ing.total), value: ing.done }),
-            h("p", {}, t(lang, "analysing", { stage: ing.stage, done: ing.done, total: ing.total })),
+            h(
+              "p",
+              {},
+              t(lang, "analysing", { stage: statusWord(lang, ing.stage), done: ing.done, total: ing.total }),
+            ),
             ing.error ? noticeView({ text: ing.error, hint: ing.hint }, { class: "error" }) : null,
             ...ing.warnings.map((w) => h("p", { class: "small" }, w)),
           )

@@ -228,8 +228,12 @@ const FR = {
   confirmChanged_other:
     "Rien n'a été envoyé : les {n} articles listés ont changé dans plan.json depuis que la page les a montrés (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
   confirmation: "Confirmation",
-  running: "En cours : {c} ({s})",
-  finished: "Terminé ({at}) : {c} ({s})",
+  // The status line: what runs (or ran, by how it ended, with when), then its counts (statusCounts).
+  status_running: "En cours : {c} (étape : {stage})",
+  status_done: "Terminé ({at}) : {c}",
+  status_partial: "Terminé en partie ({at}) : {c}",
+  status_failed: "Échec ({at}) : {c}",
+  status_interrupted: "Interrompu ({at}) : {c}",
   draftOk: "brouillon {d}",
   published: "publié {u}",
   failed: "échec : {e}",
@@ -510,8 +514,11 @@ const EN: Record<Key, string> = {
   confirmChanged_other:
     "Nothing was sent: the {n} listed articles changed in plan.json since the page showed them (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
   confirmation: "Confirmation",
-  running: "Running: {c} ({s})",
-  finished: "Finished ({at}): {c} ({s})",
+  status_running: "Running: {c} (step: {stage})",
+  status_done: "Finished ({at}): {c}",
+  status_partial: "Partly done ({at}): {c}",
+  status_failed: "Failed ({at}): {c}",
+  status_interrupted: "Interrupted ({at}): {c}",
   draftOk: "draft {d}",
   published: "published {u}",
   failed: "failed: {e}",
@@ -601,18 +608,13 @@ export function hasKey(key: string): key is Key {
 }
 
 /**
- * The status file's words (commands, states, stages, counts: the terminal's English ids) as the page says them.
- * A word not listed is shown as it is.
+ * The status file's words (commands and stages: the terminal's English ids) as the page says them. A word not
+ * listed is shown as it is.
  */
 const STATUS_WORDS: Record<Lang, Record<string, string>> = {
   fr: {
     ingest: "analyse des photos",
     execute: "création des brouillons",
-    running: "en cours",
-    done: "fait",
-    partial: "fait en partie",
-    failed: "échec",
-    interrupted: "interrompu",
     scan: "recherche des photos",
     extract: "extraction du ZIP",
     model: "chargement du modèle",
@@ -623,23 +625,91 @@ const STATUS_WORDS: Record<Lang, Record<string, string>> = {
     write: "écriture",
     drafts: "brouillons",
     publish: "publication",
-    articles: "articles",
-    published: "publiés",
-    needs_manual: "à reprendre à la main",
-    writes_sent: "envois",
-    skipped: "non prêts",
   },
   en: {
     ingest: "photo analysis",
     execute: "draft creation",
-    needs_manual: "needs manual",
-    writes_sent: "writes sent",
   },
 };
 
-/** A status word (command, state, stage or count name) in `lang`. */
+/** A status word (command or stage) in `lang`. */
 export function statusWord(lang: Lang, word: string): string {
   return STATUS_WORDS[lang][word] ?? word;
+}
+
+/**
+ * Each command's counts (the status file's names) as the page says them after their number, [one, several]: a count
+ * reads like the rest of the page (« 1 en échec », « 0 publié »), not as the name of a state (« échec 0 »).
+ */
+const COUNT_WORDS: Record<Lang, Record<string, Record<string, [string, string]>>> = {
+  fr: {
+    execute: {
+      articles: ["article", "articles"],
+      drafts: ["brouillon", "brouillons"],
+      published: ["publié", "publiés"],
+      failed: ["en échec", "en échec"],
+      skipped: ["pas prêt", "pas prêts"],
+      needs_manual: ["à finir à la main", "à finir à la main"],
+      writes_sent: ["envoi", "envois"],
+    },
+    ingest: {
+      files: ["fichier", "fichiers"],
+      skipped: ["ignoré", "ignorés"],
+      queued: ["à analyser", "à analyser"],
+      done: ["analysé", "analysés"],
+      errors: ["illisible", "illisibles"],
+      duplicates: ["doublon", "doublons"],
+      articles: ["article", "articles"],
+    },
+  },
+  en: {
+    execute: {
+      articles: ["article", "articles"],
+      drafts: ["draft", "drafts"],
+      published: ["published", "published"],
+      failed: ["failed", "failed"],
+      skipped: ["not ready", "not ready"],
+      needs_manual: ["to finish by hand", "to finish by hand"],
+      writes_sent: ["write sent", "writes sent"],
+    },
+    ingest: {
+      files: ["file", "files"],
+      skipped: ["skipped", "skipped"],
+      queued: ["queued", "queued"],
+      done: ["analysed", "analysed"],
+      errors: ["unreadable", "unreadable"],
+      duplicates: ["duplicate", "duplicates"],
+      articles: ["article", "articles"],
+    },
+  },
+};
+
+/**
+ * A command's counts as the status line says them, number first, in the singular or the plural as tn() says them:
+ * « 3 articles · 1 brouillon · 0 publié · 1 en échec », "3 articles · 1 draft · 0 published · 1 failed". A count the
+ * page has no words for is said by its name.
+ */
+export function statusCounts(lang: Lang, command: string, counts: Record<string, number>): string {
+  const one = (n: number) => (lang === "fr" ? n < 2 : n === 1);
+  return Object.entries(counts)
+    .map(([k, n]) => {
+      const words = COUNT_WORDS[lang][command]?.[k];
+      return words ? `${n} ${words[one(n) ? 0 : 1]}` : `${n} ${k}`;
+    })
+    .join(" · ");
+}
+
+/** The status line's start: what runs, or ran (how it ended, `at` when). */
+export function statusHead(
+  lang: Lang,
+  s: { command: string; state: string; stage: string },
+  at: string,
+): string {
+  const c = statusWord(lang, s.command);
+  const key = `status_${s.state}`;
+  if (s.state === "running" || !hasKey(key))
+    return t(lang, "status_running", { c, stage: statusWord(lang, s.stage) });
+  return t(lang, key, { c, at });
 }
 
 /** Why a run or an article failed, as the server sends it (src/review/refusals.ts RunFailure). */
