@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  decidedGoneText,
   failureText,
   type RunFailure,
   type RunStop,
@@ -112,5 +113,32 @@ describe("the review page's words for a failed run or article", () => {
       failureText("en", { code: "REJECTED", fields: ["brand_id"] }),
       "Vinted refused the listing (“Brand”): correct these fields, save, then start again",
     );
+  });
+});
+
+describe("the review page's words for decided photos gone since the last analysis", () => {
+  it("one photo in the singular, what to do on the page, never a command to run", () => {
+    const w = { code: "DECIDED_GONE" as const, gone: [{ file: "a.jpg", article: "c12" }], added: [] };
+    assert.equal(
+      decidedGoneText("fr", w),
+      "1 photo nommée par vos décisions de regroupement n'est plus dans le dossier (supprimée, ou remplacée par une copie retouchée, qu'une décision ne suit pas) : a.jpg (était dans c12). Vérifiez le regroupement de c12 sur cette page : refaites le déplacement ou le « Nouvel article » sur la copie.",
+    );
+    assert.equal(
+      decidedGoneText("en", w),
+      "1 photo your grouping decisions name is no longer in the folder (deleted, or replaced by an edited copy, which a decision does not follow): a.jpg (was in c12). Check the grouping of c12 on this page: redo the move or the “New article” on the copy.",
+    );
+  });
+
+  it("a long list names ten and counts the rest; articles in their order", () => {
+    const gone = Array.from({ length: 13 }, (_, k) => ({ file: `p${k}.jpg`, article: `c${13 - k}` }));
+    const fr = decidedGoneText("fr", { code: "DECIDED_GONE", gone, added: [] });
+    assert.match(fr, /^13 photos nommées .* p9\.jpg \(était dans c4\) et 3 autres\. /);
+    assert.match(fr, /Vérifiez le regroupement de c1, c2, c3, .* c12 et c13 sur cette page/);
+    const en = decidedGoneText("en", {
+      code: "DECIDED_GONE",
+      gone: [{ file: "x.jpg", article: null }],
+      added: [],
+    });
+    assert.match(en, /x\.jpg \(taken out of the listing\)\. Check the grouping on this page/);
   });
 });

@@ -10,6 +10,8 @@ import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
+import { decide } from "../../src/review/actions.js";
+import { type DecidedGone, decidedGoneText } from "../../src/review/page/i18n.js";
 import { chromiumPath } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
 import { catalogFixture, threeArticles } from "../helpers/catalog.js";
@@ -811,6 +813,65 @@ describe("vbulk review lock", { skip }, () => {
     } finally {
       ingest?.kill("SIGCONT");
       ingest?.kill("SIGKILL");
+      await stop(review);
+    }
+  });
+
+  it("the page's analysis says decided photos gone in the page's words, not « Run vbulk review » to someone on it", async () => {
+    // Before, the page's ingest kept the terminal's warning: "… Run `vbulk review /tmp/…` to check the grouping of
+    // c2 and c3.", in English, telling the seller on the review page to start the review page.
+    const dir = await copyFixture("grouping");
+    const env = testEnv();
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    const first = await readJson(dir, "catalog.json");
+    const sha = (f: string) => first.photos.find((p: { file: string }) => p.file === f).sha256 as string;
+    const article = (f: string) => first.photos.find((p: { file: string }) => p.file === f).article as string;
+    await decide(dir, { op: "move", photos: [sha("IMG_0005.jpg")], with: sha("IMG_0008.jpg") });
+    await decide(dir, { op: "drop", photo: sha("IMG_0013.jpg") });
+    await writeFile(
+      join(dir, "IMG_0005-edit.jpg"),
+      await sharp(join(dir, "IMG_0005.jpg")).modulate({ brightness: 1.15 }).jpeg({ quality: 85 }).toBuffer(),
+    );
+    await rm(join(dir, "IMG_0005.jpg"));
+    await rm(join(dir, "IMG_0013.jpg"));
+    const review = await startReview(dir, env);
+    try {
+      const started = await fetch(`http://127.0.0.1:${review.port}/api/ingest`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: "{}",
+      });
+      assert.equal(started.status, 202);
+      let ingest: { running: boolean; warnings: unknown[]; error: string | null } | null = null;
+      await until(async () => {
+        ingest = JSON.parse((await rawGet(review.port, `/api/status?t=${review.token}`)).body).ingest;
+        return ingest?.running === false;
+      }, "the page's analysis ends");
+      const { warnings, error } = ingest!;
+      assert.equal(error, null);
+      const english = warnings.filter((w) => typeof w === "string" && /no longer in the folder/.test(w));
+      assert.deepEqual(english, [], "not the terminal's warning");
+      const gone = warnings.filter((w): w is DecidedGone => (w as DecidedGone).code === "DECIDED_GONE");
+      assert.equal(gone.length, 1, JSON.stringify(warnings));
+      const w = gone[0]!;
+      assert.deepEqual(w.gone, [
+        { file: "IMG_0005.jpg", article: article("IMG_0008.jpg") },
+        { file: "IMG_0013.jpg", article: null },
+      ]);
+      assert.deepEqual(
+        w.added.map((p) => p.file),
+        ["IMG_0005-edit.jpg"],
+      );
+      // What the page says of it, in each language: what to do there, not a command to run.
+      const fr = decidedGoneText("fr", w);
+      assert.match(
+        fr,
+        /^2 photos nommées par vos décisions de regroupement ne sont plus dans le dossier \(supprimées, ou remplacées par une copie retouchée, qu'une décision ne suit pas\) : IMG_0005\.jpg \(était dans c\d+\) et IMG_0013\.jpg \(retirée de l'annonce\)\. Nouvelle depuis la dernière analyse : IMG_0005-edit\.jpg \(maintenant dans c\d+\)\. Vérifiez le regroupement de c\d+ et c\d+ sur cette page/,
+      );
+      const en = decidedGoneText("en", w);
+      assert.match(en, /^2 photos your grouping decisions name are no longer in the folder .* on this page/);
+      for (const text of [fr, en]) assert.doesNotMatch(text, /vbulk review|Run `/);
+    } finally {
       await stop(review);
     }
   });

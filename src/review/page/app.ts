@@ -8,6 +8,8 @@ import { carriesExampleText } from "../../core/example-text.js";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
 import {
   andList,
+  type DecidedGone,
+  decidedGoneText,
   failureText,
   hasKey,
   type Key,
@@ -141,7 +143,8 @@ interface Activity {
     stage: string;
     done: number;
     total: number;
-    warnings: string[];
+    /** The core's words, or data the page words (decided photos gone). */
+    warnings: (string | DecidedGone)[];
     error: string | null;
     hint: string | null;
   } | null;
@@ -1657,7 +1660,9 @@ function render(): void {
               t(lang, "analysing", { stage: statusWord(lang, ing.stage), done: ing.done, total: ing.total }),
             ),
             ing.error ? noticeView({ text: ing.error, hint: ing.hint }, { class: "error" }) : null,
-            ...ing.warnings.map((w) => h("p", { class: "small" }, w)),
+            ...ing.warnings.map((w) =>
+              h("p", { class: "small" }, typeof w === "string" ? w : decidedGoneText(lang, w)),
+            ),
           )
         : "",
     );

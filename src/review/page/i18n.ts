@@ -289,6 +289,21 @@ const FR = {
     "Envoi arrêté : Vinted a demandé de ralentir (trop d'envois) à {id}. Plus rien n'est envoyé jusqu'au {at}.",
   stoppedRateLimitHint:
     "attendez la fin de la pause, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
+  // An analysis found photos the seller's grouping decisions name deleted or replaced (src/ingest/decisions.ts).
+  decidedGone_one:
+    "1 photo nommée par vos décisions de regroupement n'est plus dans le dossier (supprimée, ou remplacée par une copie retouchée, qu'une décision ne suit pas) : {list}.",
+  decidedGone_other:
+    "{n} photos nommées par vos décisions de regroupement ne sont plus dans le dossier (supprimées, ou remplacées par une copie retouchée, qu'une décision ne suit pas) : {list}.",
+  decidedWasIn: "{f} (était dans {id})",
+  decidedTakenOut: "{f} (retirée de l'annonce)",
+  decidedAdded_one: "Nouvelle depuis la dernière analyse : {list}.",
+  decidedAdded_other: "Nouvelles depuis la dernière analyse : {list}.",
+  decidedNowIn: "{f} (maintenant dans {id})",
+  decidedMore: "{n} autres",
+  decidedCheck:
+    "Vérifiez le regroupement de {ids} sur cette page : refaites le déplacement ou le « Nouvel article » sur la copie.",
+  decidedCheckAll:
+    "Vérifiez le regroupement sur cette page : refaites le déplacement ou le « Nouvel article » sur la copie.",
   dropHere: "Déposez ici pour déplacer la photo",
   keyboardHelp:
     "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
@@ -570,6 +585,18 @@ const EN: Record<Key, string> = {
     "Run stopped: Vinted asked to slow down (too many writes) at {id}. Nothing more is sent until {at}.",
   stoppedRateLimitHint:
     "wait for the pause to end, then click “Create the drafts” again: the run picks up where it stopped.",
+  decidedGone_one:
+    "1 photo your grouping decisions name is no longer in the folder (deleted, or replaced by an edited copy, which a decision does not follow): {list}.",
+  decidedGone_other:
+    "{n} photos your grouping decisions name are no longer in the folder (deleted, or replaced by an edited copy, which a decision does not follow): {list}.",
+  decidedWasIn: "{f} (was in {id})",
+  decidedTakenOut: "{f} (taken out of the listing)",
+  decidedAdded_one: "New since the last analysis: {list}.",
+  decidedAdded_other: "New since the last analysis: {list}.",
+  decidedNowIn: "{f} (now in {id})",
+  decidedMore: "{n} more",
+  decidedCheck: "Check the grouping of {ids} on this page: redo the move or the “New article” on the copy.",
+  decidedCheckAll: "Check the grouping on this page: redo the move or the “New article” on the copy.",
   dropHere: "Drop here to move the photo",
   keyboardHelp:
     "Keyboard: Tab from photo to photo, Space to select, Enter to enlarge, then the selection's actions.",
@@ -904,4 +931,53 @@ export function stopWords(
     default:
       return { text: t(lang, "stoppedOther"), hint: null };
   }
+}
+
+/** A photo a grouping decision names, gone since (or new since), and its article then (or now). */
+interface DecidedPhoto {
+  file: string;
+  article: string | null;
+}
+
+/** An analysis found photos the seller's decisions name deleted or replaced, as the server sends it. */
+export interface DecidedGone {
+  code: "DECIDED_GONE";
+  gone: DecidedPhoto[];
+  added: DecidedPhoto[];
+}
+
+/** How many names a list says before « et 3 autres » (the terminal's warning lists as many). */
+const LISTED = 10;
+
+/**
+ * The page's words for DecidedGone: the photos, where they were, the new ones and where they went, and what to do
+ * on this page (the terminal's warning says to run `vbulk review`, which the seller reading it already did).
+ */
+export function decidedGoneText(lang: Lang, w: DecidedGone): string {
+  const list = (photos: DecidedPhoto[], say: (p: DecidedPhoto) => string) => {
+    const named = photos.slice(0, LISTED).map(say);
+    const more = photos.length - LISTED;
+    return andList(lang, more > 0 ? [...named, t(lang, "decidedMore", { n: more })] : named);
+  };
+  const number = (id: string) => Number(/\d+$/.exec(id)?.[0] ?? 0);
+  const articles = [
+    ...new Set([...w.gone, ...w.added].map((p) => p.article).filter((a): a is string => a !== null)),
+  ].sort((a, b) => number(a) - number(b));
+  return [
+    tn(lang, "decidedGone", w.gone.length, {
+      list: list(w.gone, (p) =>
+        p.article
+          ? t(lang, "decidedWasIn", { f: p.file, id: p.article })
+          : t(lang, "decidedTakenOut", { f: p.file }),
+      ),
+    }),
+    w.added.length
+      ? tn(lang, "decidedAdded", w.added.length, {
+          list: list(w.added, (p) => t(lang, "decidedNowIn", { f: p.file, id: p.article ?? "" })),
+        })
+      : "",
+    articles.length ? t(lang, "decidedCheck", { ids: andList(lang, articles) }) : t(lang, "decidedCheckAll"),
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
