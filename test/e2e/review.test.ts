@@ -2100,6 +2100,61 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     }
   });
 
+  it("a pause between two writes shows in the live log in the page's language, its end in the seller's clock", async () => {
+    // The other tests send with no gap between writes (writeSpacingMs [0, 0]), so no « en attente » line ever showed.
+    const { review, configDir } = await seller("none", { TZ: "UTC" });
+    try {
+      await writeFile(
+        join(configDir, "vbulk.json"),
+        JSON.stringify({ execute: { writeSpacingMs: [4000, 4000], timeoutMs: 15000 } }),
+      );
+      const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
+      const page = await context.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const log = page.locator(".activity pre");
+      await log
+        .getByText(/en attente/)
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const said = (await log.textContent()) ?? "";
+      // The waits the server recorded, their ends as the seller's clock writes them.
+      const { job } = JSON.parse((await rawGet(review.port, `/api/status?t=${review.token}`)).body);
+      const waits = (job.log as { type: string; id: string; until: string }[]).filter(
+        (e) => e.type === "wait",
+      );
+      const clock = (iso: string, lang: string) =>
+        new Date(iso).toLocaleTimeString(lang, { timeZone: "Asia/Kolkata" });
+      const line = said.split("\n").find((l) => l.includes("en attente"))!;
+      assert.ok(
+        waits.some(
+          (w) =>
+            line === `${w.id} : en attente (l'intervalle entre deux envois) jusqu'à ${clock(w.until, "fr")}`,
+        ),
+        `${line} is one of ${waits.map((w) => clock(w.until, "fr")).join(", ")}, Kolkata's time`,
+      );
+      assert.ok(
+        !waits.some((w) => line.endsWith(new Date(w.until).toLocaleTimeString("fr", { timeZone: "UTC" }))),
+        `${line} is not in the server's clock`,
+      );
+      assert.doesNotMatch(said, /waiting|spacing|next write/);
+
+      await page.goto(`${review.url}&lang=en`);
+      await log
+        .getByText(/waiting/)
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const en = ((await log.textContent()) ?? "").split("\n").find((l) => l.includes("waiting"))!;
+      assert.match(en, /^c\d: waiting \(the gap between two writes\) until \d{1,2}:\d\d:\d\d [AP]M$/);
+      await page
+        .locator(".activity")
+        .getByText(/^Finished/)
+        .waitFor({ timeout: 90_000 });
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("a run Vinted refused with a plain 403 says why it stopped and what to do in French", async () => {
     // Before: « Envoi arrêté : plain 403 Forbidden (access_denied) at /api/v2/photos, with no sign of a security
     // challenge: no further write was sent (not a security challenge, so writes are not paused); open Vinted… »,
