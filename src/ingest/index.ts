@@ -327,6 +327,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       emit({
         type: "warning",
         message: goneDecidedMessage(goneDecided, `${vbulkAs()} review ${shellWord(src.outDir)}`),
+        decidedGone: goneDecided,
       });
     if (analysed.length === 0) {
       // Nothing could be read this time (a disk, a permission, a broken copy): the last good catalog stays, and a

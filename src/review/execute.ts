@@ -24,12 +24,55 @@ import { Budget, loadPacing, takeExecuteLock } from "../vinted/pacing.js";
 import { ExecuteProgress, executeInBrowser, headless, siteUrl } from "../vinted/run.js";
 import { configDir } from "../vinted/session.js";
 import { checkConfirmation, publishedIn, type publishPreview } from "./actions.js";
+import { explainFailure, type RunFailure } from "./refusals.js";
 
 /** A run's progress as data (the terminal's lines are English): the page says each in its language. */
 export type LogEvent =
-  | { type: "item"; id: string; step: string; state: "done" | "failed"; detail?: string }
+  | {
+      type: "item";
+      id: string;
+      step: string;
+      state: "done" | "failed";
+      detail?: string;
+      /** Why a failed step failed, for the page to word (`detail` is the terminal's message). */
+      failure?: RunFailure;
+    }
   | { type: "wait"; id: string; until: string; why: string }
-  | { type: "stopped"; reason: string };
+  | ({ type: "stopped" } & RunStop);
+
+/**
+ * Why a run stopped before its end, as data the page words (`reason` is the terminal's): a refusal of Vinted's that
+ * paused every write (`pause`, its end as an ISO time), another refusal (`by`: its code, on which article), or what
+ * else stopped it (`cause`: Ctrl-C, the browser lost, a pause, a spent write budget).
+ */
+export interface RunStop {
+  reason: string;
+  left: string[];
+  pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+  by: { code: string; id: string } | null;
+  cause:
+    | { kind: "interrupted" | "browser_lost" }
+    | { kind: "paused"; until: string }
+    | { kind: "spent"; why: string; until: string }
+    | null;
+}
+
+/** The core's stop event as the page's data: its times as ISO times, its reason redacted. */
+function pageStop(e: Extract<ExecuteEvent, { type: "stopped" }>): RunStop {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const c = e.cause;
+  return {
+    reason: redact(e.reason),
+    left: e.left,
+    pause: e.pause ? { ...e.pause, until: iso(e.pause.until) } : null,
+    by: e.by ?? null,
+    cause: !c
+      ? null
+      : c.kind === "interrupted" || c.kind === "browser_lost"
+        ? c
+        : { ...c, until: iso(c.until) },
+  };
+}
 
 export interface ExecuteJob {
   readonly running: boolean;
@@ -39,26 +82,24 @@ export interface ExecuteJob {
     events: string[];
     /** The same progress as `events`, as data: the page words it (its last lines show while the run goes). */
     log: LogEvent[];
-    results: ExecuteResult[] | null;
+    /** Each article's outcome; a failed one with why, as data the page words (its `error` is the terminal's). */
+    results: (ExecuteResult & { failure?: RunFailure })[] | null;
+    /** The run's failure in the terminal's words: the page keeps it as a detail for a bug report. */
     error: string | null;
-    /** What to do about `error` (the VbulkError's hint), shown under it. */
+    /** What to do about `error` (the VbulkError's hint), in the terminal's words too. */
     hint: string | null;
-    /** The VbulkError's code (NOT_LOGGED_IN…): the page words the ones a seller meets first. */
+    /** The VbulkError's code (NOT_LOGGED_IN…). */
     code: string | null;
+    /** Why the run failed, as data: the page says it, and what to do, in its language. */
+    failure: RunFailure | null;
     /** When the run ended: the page keeps the last outcome until the next run, so it says when. */
     finished_at: string | null;
     /** Nothing needed a write (every article drafted as the plan says, published, not ready or needs_manual): no
      * browser was opened, and `results` says each article as a run would. */
     idle: boolean;
-    /** Why the run stopped before its end (a captcha, a rate limit, a lost session…), or null: the page says it, and
-     * what to do, in its words when Vinted's refusal paused every write (`pause`, its end as an ISO time). */
-    stopped: {
-      reason: string;
-      left: string[];
-      pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
-      /** The refusal that stopped it (its code) and on which article, when one did. */
-      by: { code: string; id: string } | null;
-    } | null;
+    /** Why the run stopped before its end (a captcha, a lost session, a spent budget…), or null: the page says it,
+     *  and what to do, in its words. */
+    stopped: RunStop | null;
   };
 }
 
@@ -98,6 +139,7 @@ export async function startExecute(
       error: null,
       hint: null,
       code: null,
+      failure: null,
       finished_at: new Date().toISOString(),
       idle: true,
       stopped: null,
@@ -128,10 +170,11 @@ export async function startExecute(
       running: true,
       events: [] as string[],
       log: [] as LogEvent[],
-      results: null as ExecuteResult[] | null,
+      results: null as ReturnType<ExecuteJob["snapshot"]>["results"],
       error: null as string | null,
       hint: null as string | null,
       code: null as string | null,
+      failure: null as RunFailure | null,
       finished_at: null as string | null,
       stopped: null as ReturnType<ExecuteJob["snapshot"]>["stopped"],
     };
@@ -149,29 +192,34 @@ export async function startExecute(
     };
     void (async () => {
       const progress = new ExecuteProgress(dir, items.length);
+      /** Why each article failed, from its failed step (the last one counts), for its row. */
+      const failures = new Map<string, RunFailure>();
+      /** The end of the pause a refusal on Vinted's first page started (the run then fails with that refusal). */
+      let pausedUntil: number | undefined;
       try {
         const journal = await JournalFile.open(dir, site);
         const onEvent = (e: ExecuteEvent) => {
           const line = progress.record(e);
           if (line) state.events.push(line);
-          if (e.type === "item")
+          if (e.type === "item") {
+            // A refusal that paused every write has paused it by now: its end goes with it.
+            const failure = e.state === "failed" ? explainFailure(e.cause, budget.pause()?.until) : undefined;
+            if (failure) failures.set(e.id, failure);
             state.log.push({
               type: "item",
               id: e.id,
               step: e.step,
               state: e.state,
               ...(e.detail ? { detail: redact(e.detail) } : {}),
+              ...(failure ? { failure } : {}),
             });
+          }
           if (e.type === "wait")
             state.log.push({ type: "wait", id: e.id, until: new Date(e.until).toISOString(), why: e.why });
-          if (e.type === "stopped") state.log.push({ type: "stopped", reason: redact(e.reason) });
-          if (e.type === "stopped")
-            state.stopped = {
-              reason: redact(e.reason),
-              left: e.left,
-              pause: e.pause ? { ...e.pause, until: new Date(e.pause.until).toISOString() } : null,
-              by: e.by ?? null,
-            };
+          if (e.type === "stopped") {
+            state.stopped = pageStop(e);
+            state.log.push({ type: "stopped", ...state.stopped });
+          }
         };
         const results = await executeInBrowser({
           dir,
@@ -184,8 +232,14 @@ export async function startExecute(
           publish: opts.publish && plan.items.some((i) => i.publish && !i.excluded),
           onEvent,
           onStarted: () => progress.begin(),
+          onPaused: (until) => {
+            pausedUntil = until;
+          },
         });
-        state.results = results;
+        state.results = results.map((r) => {
+          const failure = r.state === "failed" ? failures.get(r.cluster_id) : undefined;
+          return failure ? { ...r, failure } : r;
+        });
         progress.tally(results);
         const complete = results.every(
           (r) => r.state === "published" || (r.state === "draft" && !opts.publish),
@@ -195,6 +249,7 @@ export async function startExecute(
         state.error = redact(messageOf(err));
         state.hint = err instanceof VbulkError && err.hint ? redact(err.hint) : null;
         state.code = err instanceof VbulkError ? err.code : null;
+        state.failure = explainFailure(err, pausedUntil);
         await progress.finish("failed", state.error);
       } finally {
         state.finished_at = new Date().toISOString();

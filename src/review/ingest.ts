@@ -5,9 +5,15 @@
 import { configFileLayer } from "../commands/options.js";
 import { offlineMode, resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
-import type { IngestEvent } from "../core/events.js";
+import type { DecidedPhoto, IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
+
+/**
+ * A warning of the analysis, for the page: the core's words, or, for one the page words itself, its data. The core's
+ * warning about decided photos gone says to run `vbulk review`, which the seller reading the page already did.
+ */
+export type IngestWarning = string | { code: "DECIDED_GONE"; gone: DecidedPhoto[]; added: DecidedPhoto[] };
 
 export interface IngestJob {
   readonly running: boolean;
@@ -16,7 +22,7 @@ export interface IngestJob {
     stage: string;
     done: number;
     total: number;
-    warnings: string[];
+    warnings: IngestWarning[];
     error: string | null;
     /** What to do about `error` (the VbulkError's hint). */
     hint: string | null;
@@ -30,13 +36,15 @@ export function startIngest(source: string, dir: string): IngestJob {
     stage: "scan",
     done: 0,
     total: 0,
-    warnings: [] as string[],
+    warnings: [] as IngestWarning[],
     error: null as string | null,
     hint: null as string | null,
   };
   const onEvent = (e: IngestEvent) => {
     if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
     else if (e.type === "progress") Object.assign(state, { stage: e.stage, done: e.done, total: e.total });
+    else if (e.type === "warning" && e.decidedGone)
+      state.warnings.push({ code: "DECIDED_GONE", ...e.decidedGone });
     else if (e.type === "warning" || e.type === "note") state.warnings.push(e.message);
     else state.warnings.push(`${e.file}: ${e.message}`);
   };

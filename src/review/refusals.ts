@@ -1,10 +1,17 @@
 /**
- * Why the review page's save was refused, as data the page words in its own language. The core's messages are the
- * terminal's ("Expected … for --set c10.price …", "then --publish it"): right for the CLI, which keeps them, but a
- * page user has no --set or --publish, and a save of several fields did not say which one was refused.
+ * Why the review page's save was refused, or its draft run failed, as data the page words in its own language. The
+ * core's messages are the terminal's ("Expected … for --set c10.price …", "then --publish it", "run `vbulk login`"):
+ * right for the CLI, which keeps them, but a page user has no --set or --publish, a save of several fields did not
+ * say which one was refused, and a French seller read English.
  */
 import { VbulkError } from "../core/errors.js";
 import type { Catalog } from "../store/catalog.js";
+import {
+  ChallengeError,
+  ListingRejectedError,
+  RateLimitError,
+  SessionExpiredError,
+} from "../vinted/errors.js";
 import { checkEdits, type FieldEdit } from "./actions.js";
 
 /** A refused save, for the page: which article, which field, what to do there. */
@@ -80,4 +87,76 @@ export function explainUnready(err: unknown): unknown {
   const fields = [...new Set(reasons.map(fieldOf).filter((f): f is string => f !== null))];
   const other = reasons.filter((r) => fieldOf(r) === null);
   return refused(err, { code: "NOT_READY", id: first.id, excluded: first.excluded, fields, other });
+}
+
+/**
+ * Why a draft run, or one article of it, failed, as data the page words: what happened and what to do on the page.
+ * The core's message (the terminal's English) goes with it, which the page keeps as a detail for a bug report.
+ */
+export type RunFailure =
+  /** Vinted offers no such size for the article's type (`offered`: the sizes it does offer). */
+  | { code: "SIZE"; size: string; offered: string[] }
+  /** Vinted refused the listing's content (`fields`: the fields it named, its own names). */
+  | { code: "REJECTED"; fields: string[] }
+  /** Drafted, not published: Vinted publishes nothing without a brand. */
+  | { code: "NO_BRAND" }
+  /** A photo outside the catalog's folder, never uploaded. */
+  | { code: "PHOTO"; file: string }
+  /** A refusal that paused every write, and the pause's end (an ISO time) when known. */
+  | { code: "CHALLENGE" | "RATE_LIMITED"; until: string | null }
+  | {
+      code:
+        | "NOT_LOGGED_IN"
+        | "SESSION_EXPIRED"
+        | "FORBIDDEN"
+        | "NO_TOKEN"
+        | "TRANSIENT"
+        | "VINTED_404"
+        | "NETWORK"
+        | "BROWSER_LOST"
+        | "NO_DISPLAY"
+        | "NO_BROWSER"
+        | "FILE"
+        | "OTHER";
+    };
+
+/**
+ * The failure `err` as the page words it: from the error's class, code and context (never from its English message).
+ * `pausedUntil`: the end of the pause the refusal started, when known (epoch ms). Anything else is OTHER.
+ */
+export function explainFailure(err: unknown, pausedUntil?: number): RunFailure {
+  const until = pausedUntil === undefined ? null : new Date(pausedUntil).toISOString();
+  if (err instanceof ChallengeError) return { code: "CHALLENGE", until };
+  if (err instanceof RateLimitError) return { code: "RATE_LIMITED", until };
+  if (err instanceof SessionExpiredError) return { code: "SESSION_EXPIRED" };
+  if (err instanceof ListingRejectedError)
+    return { code: "REJECTED", fields: [...new Set(err.fields.map((f) => f.field))] };
+  if (!(err instanceof VbulkError)) return { code: "OTHER" };
+  const c = err.context;
+  switch (err.code) {
+    case "REJECTED":
+      if (typeof c.size === "string" && Array.isArray(c.offered))
+        return { code: "SIZE", size: c.size, offered: c.offered.map(String) };
+      if (c.brand === "missing") return { code: "NO_BRAND" };
+      return { code: "REJECTED", fields: [] };
+    case "BAD_INPUT":
+      return typeof c.photo === "string" ? { code: "PHOTO", file: c.photo } : { code: "OTHER" };
+    case "FORBIDDEN":
+      return { code: c.token === "missing" ? "NO_TOKEN" : "FORBIDDEN" };
+    case "NOT_FOUND":
+      if (c.browser === true) return { code: "NO_BROWSER" };
+      return { code: c.status === 404 ? "VINTED_404" : "OTHER" };
+    case "NOT_WRITABLE":
+    case "NO_SPACE":
+    case "BAD_FILE":
+      return { code: "FILE" };
+    case "NOT_LOGGED_IN":
+    case "TRANSIENT":
+    case "NETWORK":
+    case "BROWSER_LOST":
+    case "NO_DISPLAY":
+      return { code: err.code };
+    default:
+      return { code: "OTHER" };
+  }
 }

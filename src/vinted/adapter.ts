@@ -332,6 +332,8 @@ export class VintedTab {
       `Expected Vinted's security token (CSRF_TOKEN) in the page at ${at} but found none: nothing was sent`,
       {
         hint: `Open ${this.url("/items/new")} in your browser: if Vinted asks you to log in, run \`vbulk login\`; if it shows the upload form, Vinted changed its page: run \`vbulk doctor\` and attach its report to a bug report. Then run execute again: it resumes.`,
+        // Told apart from a refused write (also FORBIDDEN) by the review page, which says each in its words.
+        context: { token: "missing" },
       },
     );
   }

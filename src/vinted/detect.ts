@@ -108,7 +108,8 @@ export function readAnswer<T = unknown>(a: Answer, what: string, now = Date.now(
       `Vinted refused ${what} with a plain 403 Forbidden${said ? ` (${said})` : ""} at ${where}, with no sign of a security challenge`,
     );
   }
-  if (a.status === 404) throw new VbulkError("NOT_FOUND", `Vinted answered 404 for ${what}`);
+  if (a.status === 404)
+    throw new VbulkError("NOT_FOUND", `Vinted answered 404 for ${what}`, { context: { status: 404 } });
   if (a.status >= 500) throw new TransientError(`Vinted answered ${a.status} to ${what}`);
   let json: unknown;
   try {

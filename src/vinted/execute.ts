@@ -22,7 +22,7 @@ import {
   TransientError,
 } from "./errors.js";
 import type { JournalFile, JournalItem } from "./journal.js";
-import type { Budget } from "./pacing.js";
+import type { Budget, Slot } from "./pacing.js";
 
 /** One article's outcome. */
 export interface ExecuteResult {
@@ -44,6 +44,9 @@ export type ExecuteEvent =
       step: "photo" | "draft" | "update" | "adopt" | "publish";
       state: "done" | "failed";
       detail?: string;
+      /** The error behind a failed step (its code and context): what a caller that words it itself (the review
+       *  page, in its language) reads; `detail` is its message, the terminal's. */
+      cause?: VbulkError;
     }
   | { type: "wait"; id: string; until: number; why: string }
   | { type: "write"; id: string; what: string; sent: number }
@@ -57,7 +60,20 @@ export type ExecuteEvent =
       /** The refusal that stopped it (its VbulkError code: FORBIDDEN, NOT_LOGGED_IN, TRANSIENT…) and on which
        *  article: a page says it in its words. */
       by?: { code: string; id: string };
+      /** What stopped it when no refusal of Vinted's did (`pause` and `by` say those): a page says it in its words. */
+      cause?: StopCause;
     };
+
+/** Why a run stopped when no refusal of Vinted's stopped it, as data. */
+export type StopCause =
+  /** Ctrl-C: the run's signal aborted without a reason. */
+  | { kind: "interrupted" }
+  /** The browser closed or was lost: the signal aborted with a string reason (run.ts withTab). */
+  | { kind: "browser_lost" }
+  /** Every write is paused until `until` (epoch ms). */
+  | { kind: "paused"; until: number }
+  /** The next write (`why`: the limit that holds it) is further off than execute.maxWaitMinutes. */
+  | { kind: "spent"; why: Slot["why"]; until: number };
 
 /** The reads and writes the runner needs of the Vinted tab (VintedTab; a test may pass its own). */
 export type VintedOps = Pick<
@@ -87,7 +103,8 @@ export interface ExecuteOptions {
   publish: boolean;
   only?: string[];
   onEvent?: (e: ExecuteEvent) => void;
-  /** Ends the run at its next step (waits included): Ctrl-C, or the browser lost (its reason, a string, says). */
+  /** Ends the run at its next step (waits included): Ctrl-C (no reason), or the browser lost (its reason, a string,
+   *  says; the stop's cause is then browser_lost). */
   signal?: AbortSignal;
   now?: () => number;
   random?: () => number;
@@ -299,7 +316,10 @@ function leaveAlone(id: string, dir: string): string {
 }
 
 class Stop extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly what: StopCause,
+  ) {
     super(reason);
   }
 }
@@ -328,12 +348,17 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   let stopped: string | null = null;
   let pausedBy: { kind: "challenge" | "rate_limit"; id: string; until: number } | null = null;
   let stoppedBy: { code: string; id: string } | null = null;
+  let stopCause: StopCause | null = null;
   const interrupted = () =>
-    new Stop(
-      typeof opts.signal?.reason === "string"
-        ? opts.signal.reason
-        : "interrupted (Ctrl-C): what was sent is in journal.json",
-    );
+    typeof opts.signal?.reason === "string"
+      ? new Stop(opts.signal.reason, { kind: "browser_lost" })
+      : new Stop("interrupted (Ctrl-C): what was sent is in journal.json", { kind: "interrupted" });
+  /** Stops the run (the first stop is the one said). */
+  const halt = (s: Stop) => {
+    if (stopped) return;
+    stopped = s.reason;
+    stopCause = s.what;
+  };
 
   /** Waits for the budget, journals `before`, counts the write, then sends it. */
   const write = async <T>(
@@ -350,9 +375,17 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       const slot = budget.nextWrite(spacing, publish);
       const wait = slot.at - now();
       if (wait <= 0) break;
-      if (slot.why === "pause") throw new Stop(`writes are paused until ${localDateTime(slot.at)}`);
+      if (slot.why === "pause")
+        throw new Stop(`writes are paused until ${localDateTime(slot.at)}`, {
+          kind: "paused",
+          until: slot.at,
+        });
       if (wait > config.maxWaitMinutes * 60_000)
-        throw new Stop(`the ${slot.why} is spent: the next write is possible at ${localDateTime(slot.at)}`);
+        throw new Stop(`the ${slot.why} is spent: the next write is possible at ${localDateTime(slot.at)}`, {
+          kind: "spent",
+          why: slot.why,
+          until: slot.at,
+        });
       emit({ type: "wait", id, until: slot.at, why: slot.why });
       try {
         await sleep(wait, opts.signal);
@@ -425,7 +458,11 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
               .slice(0, 15)
               .join(", ") || "none"
           })`,
-          { hint: `Set a size Vinted offers: vbulk plan --set ${item.cluster_id}.size=…` },
+          {
+            hint: `Set a size Vinted offers: vbulk plan --set ${item.cluster_id}.size=…`,
+            // For the review page, which says it in its words and names its own « Taille ».
+            context: { size: item.size, offered: offered.map((s) => s.title) },
+          },
         );
     }
     const brandId = hasBrand(item.brand) ? await tab.brandId(item.brand) : null;
@@ -707,7 +744,10 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     err: unknown,
     step: "draft" | "publish",
   ): Promise<string | null> => {
-    if (err instanceof Stop) return err.reason;
+    if (err instanceof Stop) {
+      halt(err);
+      return err.reason;
+    }
     if (!(err instanceof VbulkError)) throw err;
     const message = redact(messageOf(err));
     r.error = message;
@@ -744,13 +784,13 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
     await journal.save();
     if (stop) stoppedBy = { code: err.code, id: item.cluster_id };
     if (stop) await opts.savePacing();
-    emit({ type: "item", id: item.cluster_id, step, state: "failed", detail: message });
+    emit({ type: "item", id: item.cluster_id, step, state: "failed", detail: message, cause: err });
     return stop;
   };
 
   // Phase A: a draft per article, up to date with the plan.
   for (const item of items) {
-    if (opts.signal?.aborted) stopped ??= interrupted().reason;
+    if (opts.signal?.aborted) halt(interrupted());
     if (stopped) break;
     const r = results.get(item.cluster_id)!;
     const j = journal.item(item.cluster_id);
@@ -786,7 +826,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   // Phase B: completion of the publish:true drafts, only when publishing was confirmed.
   if (opts.publish)
     for (const item of items) {
-      if (opts.signal?.aborted) stopped ??= interrupted().reason;
+      if (opts.signal?.aborted) halt(interrupted());
       if (stopped) break;
       const r = results.get(item.cluster_id)!;
       const j = journal.item(item.cluster_id);
@@ -796,7 +836,14 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         // Drafted, not published, nothing sent for it: said with the article like any article not ready.
         r.error = `not published: ${problems.join("; ")}`;
         r.failed_at = "publish";
-        emit({ type: "item", id: item.cluster_id, step: "publish", state: "failed", detail: r.error });
+        emit({
+          type: "item",
+          id: item.cluster_id,
+          step: "publish",
+          state: "failed",
+          detail: r.error,
+          cause: new VbulkError("REJECTED", r.error, { context: { brand: "missing" } }),
+        });
         continue;
       }
       try {
@@ -821,6 +868,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       left,
       ...(pausedBy ? { pause: pausedBy } : {}),
       ...(stoppedBy ? { by: stoppedBy } : {}),
+      ...(stopCause ? { cause: stopCause } : {}),
     });
   }
   return [...results.values()];
@@ -864,6 +912,7 @@ export async function uploadable(dir: string, rel: string): Promise<string> {
   if (!path)
     throw new VbulkError("BAD_INPUT", `Expected a photo inside ${dir} but received "${rel}"`, {
       hint: "Only photos inside the catalog's folder are uploaded: fix the photos of this article in plan.json.",
+      context: { photo: rel },
     });
   const ext = extname(path).toLowerCase();
   const { size, mtimeMs } = await stat(path);

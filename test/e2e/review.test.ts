@@ -10,6 +10,8 @@ import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
+import { decide } from "../../src/review/actions.js";
+import { type DecidedGone, decidedGoneText } from "../../src/review/page/i18n.js";
 import { chromiumPath } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
 import { catalogFixture, threeArticles } from "../helpers/catalog.js";
@@ -124,6 +126,12 @@ async function openListing(card: Locator): Promise<void> {
   if ((await card.locator("details.listing").getAttribute("open")) === null) await summary.click();
   else await summary.focus();
   await card.getByLabel("Titre").waitFor();
+}
+
+/** What the seller sees of `l`: its rendered text, without what a closed <details> folds away (« Détail technique »). */
+function visibleText(l: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point; textContent holds the folded detail too
+  return l.innerText();
 }
 
 /** Waits (up to 15 s) until `cond` holds: what the page shows after its next poll. */
@@ -402,8 +410,11 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/c1: brouillon \d+/).waitFor({ timeout: 60_000 });
     // The run's outcome in the seller's words, with its time (it stays on the page until the next run).
-    await page.getByText(/^Terminé \(.*\d\) : création des brouillons \(fait, brouillons\)/).waitFor();
-    assert.match((await page.locator(".activity").textContent()) ?? "", /brouillons 1 · publiés 0/);
+    await page
+      .getByText(
+        /^Terminé \(.*\d\) : création des brouillons — 1 article · 1 brouillon · 0 publié · 0 en échec/,
+      )
+      .waitFor();
     assert.equal(replica.items.size, 1);
     assert.equal(
       [...replica.items.values()][0]!.is_draft,
@@ -621,7 +632,9 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
         (await failed.textContent()) ?? "",
         /Que faire : dans un terminal, lancez « vbulk login » .* cliquez à nouveau « Créer les brouillons »/,
       );
-      assert.doesNotMatch((await failed.textContent()) ?? "", /Expected|session\.enc/);
+      // What the seller reads; the server's words are folded away under it, for a bug report.
+      assert.doesNotMatch(await visibleText(failed), /Expected|session\.enc/);
+      assert.match((await failed.locator("details").textContent()) ?? "", /session\.enc/);
       await page.reload();
       await failed.waitFor();
       // Still there after a reload (the server keeps the last run), but as the last run, with its time.
@@ -800,6 +813,65 @@ describe("vbulk review lock", { skip }, () => {
     } finally {
       ingest?.kill("SIGCONT");
       ingest?.kill("SIGKILL");
+      await stop(review);
+    }
+  });
+
+  it("the page's analysis says decided photos gone in the page's words, not « Run vbulk review » to someone on it", async () => {
+    // Before, the page's ingest kept the terminal's warning: "… Run `vbulk review /tmp/…` to check the grouping of
+    // c2 and c3.", in English, telling the seller on the review page to start the review page.
+    const dir = await copyFixture("grouping");
+    const env = testEnv();
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    const first = await readJson(dir, "catalog.json");
+    const sha = (f: string) => first.photos.find((p: { file: string }) => p.file === f).sha256 as string;
+    const article = (f: string) => first.photos.find((p: { file: string }) => p.file === f).article as string;
+    await decide(dir, { op: "move", photos: [sha("IMG_0005.jpg")], with: sha("IMG_0008.jpg") });
+    await decide(dir, { op: "drop", photo: sha("IMG_0013.jpg") });
+    await writeFile(
+      join(dir, "IMG_0005-edit.jpg"),
+      await sharp(join(dir, "IMG_0005.jpg")).modulate({ brightness: 1.15 }).jpeg({ quality: 85 }).toBuffer(),
+    );
+    await rm(join(dir, "IMG_0005.jpg"));
+    await rm(join(dir, "IMG_0013.jpg"));
+    const review = await startReview(dir, env);
+    try {
+      const started = await fetch(`http://127.0.0.1:${review.port}/api/ingest`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: "{}",
+      });
+      assert.equal(started.status, 202);
+      let ingest: { running: boolean; warnings: unknown[]; error: string | null } | null = null;
+      await until(async () => {
+        ingest = JSON.parse((await rawGet(review.port, `/api/status?t=${review.token}`)).body).ingest;
+        return ingest?.running === false;
+      }, "the page's analysis ends");
+      const { warnings, error } = ingest!;
+      assert.equal(error, null);
+      const english = warnings.filter((w) => typeof w === "string" && /no longer in the folder/.test(w));
+      assert.deepEqual(english, [], "not the terminal's warning");
+      const gone = warnings.filter((w): w is DecidedGone => (w as DecidedGone).code === "DECIDED_GONE");
+      assert.equal(gone.length, 1, JSON.stringify(warnings));
+      const w = gone[0]!;
+      assert.deepEqual(w.gone, [
+        { file: "IMG_0005.jpg", article: article("IMG_0008.jpg") },
+        { file: "IMG_0013.jpg", article: null },
+      ]);
+      assert.deepEqual(
+        w.added.map((p) => p.file),
+        ["IMG_0005-edit.jpg"],
+      );
+      // What the page says of it, in each language: what to do there, not a command to run.
+      const fr = decidedGoneText("fr", w);
+      assert.match(
+        fr,
+        /^2 photos nommées par vos décisions de regroupement ne sont plus dans le dossier \(supprimées, ou remplacées par une copie retouchée, qu'une décision ne suit pas\) : IMG_0005\.jpg \(était dans c\d+\) et IMG_0013\.jpg \(retirée de l'annonce\)\. Nouvelle depuis la dernière analyse : IMG_0005-edit\.jpg \(maintenant dans c\d+\)\. Vérifiez le regroupement de c\d+ et c\d+ sur cette page/,
+      );
+      const en = decidedGoneText("en", w);
+      assert.match(en, /^2 photos your grouping decisions name are no longer in the folder .* on this page/);
+      for (const text of [fr, en]) assert.doesNotMatch(text, /vbulk review|Run `/);
+    } finally {
       await stop(review);
     }
   });
@@ -2028,6 +2100,61 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     }
   });
 
+  it("a pause between two writes shows in the live log in the page's language, its end in the seller's clock", async () => {
+    // The other tests send with no gap between writes (writeSpacingMs [0, 0]), so no « en attente » line ever showed.
+    const { review, configDir } = await seller("none", { TZ: "UTC" });
+    try {
+      await writeFile(
+        join(configDir, "vbulk.json"),
+        JSON.stringify({ execute: { writeSpacingMs: [4000, 4000], timeoutMs: 15000 } }),
+      );
+      const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
+      const page = await context.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const log = page.locator(".activity pre");
+      await log
+        .getByText(/en attente/)
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const said = (await log.textContent()) ?? "";
+      // The waits the server recorded, their ends as the seller's clock writes them.
+      const { job } = JSON.parse((await rawGet(review.port, `/api/status?t=${review.token}`)).body);
+      const waits = (job.log as { type: string; id: string; until: string }[]).filter(
+        (e) => e.type === "wait",
+      );
+      const clock = (iso: string, lang: string) =>
+        new Date(iso).toLocaleTimeString(lang, { timeZone: "Asia/Kolkata" });
+      const line = said.split("\n").find((l) => l.includes("en attente"))!;
+      assert.ok(
+        waits.some(
+          (w) =>
+            line === `${w.id} : en attente (l'intervalle entre deux envois) jusqu'à ${clock(w.until, "fr")}`,
+        ),
+        `${line} is one of ${waits.map((w) => clock(w.until, "fr")).join(", ")}, Kolkata's time`,
+      );
+      assert.ok(
+        !waits.some((w) => line.endsWith(new Date(w.until).toLocaleTimeString("fr", { timeZone: "UTC" }))),
+        `${line} is not in the server's clock`,
+      );
+      assert.doesNotMatch(said, /waiting|spacing|next write/);
+
+      await page.goto(`${review.url}&lang=en`);
+      await log
+        .getByText(/waiting/)
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const en = ((await log.textContent()) ?? "").split("\n").find((l) => l.includes("waiting"))!;
+      assert.match(en, /^c\d: waiting \(the gap between two writes\) until \d{1,2}:\d\d:\d\d [AP]M$/);
+      await page
+        .locator(".activity")
+        .getByText(/^Finished/)
+        .waitFor({ timeout: 90_000 });
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("a run Vinted refused with a plain 403 says why it stopped and what to do in French", async () => {
     // Before: « Envoi arrêté : plain 403 Forbidden (access_denied) at /api/v2/photos, with no sign of a security
     // challenge: no further write was sent (not a security challenge, so writes are not paused); open Vinted… »,
@@ -2052,6 +2179,156 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       assert.doesNotMatch(said, /Forbidden|no further write|open Vinted/);
     } finally {
       replica.switches.forbidden = false;
+      await stop(review);
+    }
+  });
+
+  it("a run stopped by the spent write budget says so in the page's language, the next write in the seller's clock", async () => {
+    // Before: « Envoi arrêté : the hourly budget is spent: the next write is possible at 2026-11-29 06:08:06 », the
+    // terminal's English, in the server's clock.
+    const { review, configDir } = await seller("none", { TZ: "UTC" });
+    try {
+      // Two writes an hour, and no waiting inside a run: c1's third photo finds the hour's budget spent.
+      await writeFile(
+        join(configDir, "vbulk.json"),
+        JSON.stringify({
+          execute: { writeSpacingMs: [0, 0], timeoutMs: 15000, writesPerHour: 2, maxWaitMinutes: 0 },
+        }),
+      );
+      const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
+      const page = await context.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const stopped = page.locator(".activity .stopped");
+      await stopped.waitFor({ timeout: 60_000 });
+      assert.equal(replica.writes().length, 2, "two writes, then the budget");
+      const { writes } = await readJson(configDir, "pacing.json");
+      const next = new Date(writes[0] + 3_600_000);
+      const at = (lang: string) => next.toLocaleString(lang, { timeZone: "Asia/Kolkata" });
+      const said = await visibleText(stopped);
+      assert.ok(
+        said.startsWith(
+          `Envoi arrêté pour respecter le plafond d'envois par heure : le prochain envoi est possible le ${at("fr")}.`,
+        ),
+        said,
+      );
+      assert.match(said, /Que faire : cliquez à nouveau « Créer les brouillons » après cette heure/);
+      assert.doesNotMatch(said, /budget|spent|next write/);
+
+      await page.goto(`${review.url}&lang=en`);
+      await stopped.waitFor();
+      const en = await visibleText(stopped);
+      assert.ok(
+        en.startsWith(
+          `Run stopped to keep to the writes-per-hour limit: the next write is possible at ${at("en")}.`,
+        ),
+        en,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("an article Vinted cannot take (a size it does not offer) says why on its row in the page's words", async () => {
+    // Before: « c2: échec : Expected a size offered by catalogue 221 but received "ZZZ" (offered: XS / 34 / 6, …) »,
+    // the terminal's English on the French page.
+    const { review, dir, env } = await seller();
+    try {
+      const r = await runCli(["plan", dir, "--set", "c2.size=ZZZ"], { env });
+      assert.equal(r.code, 0, r.stderr);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const row = page.locator(".activity li", { hasText: /^c2:/ });
+      await row.waitFor({ timeout: 60_000 });
+      const seen = await visibleText(row);
+      assert.match(
+        seen,
+        /^c2: échec : Vinted ne propose pas la taille « ZZZ » pour ce type \(il propose XS \/ 34 \/ 6, S \/ 36 \/ 8, .*\) : choisissez-en une dans « Taille », enregistrez, puis recommencez/,
+      );
+      assert.doesNotMatch(seen, /Expected|offered|received/);
+      // The server's own words stay one click away, for a bug report.
+      const detail = row.locator("details");
+      assert.match(await visibleText(detail.locator("summary")), /^Détail technique/);
+      assert.match(
+        (await detail.textContent()) ?? "",
+        /Expected a size offered by catalogue \d+ but received "ZZZ"/,
+      );
+      assert.deepEqual(
+        [...replica.items.values()].map((i) => i.is_draft),
+        [true, true],
+        "c1 and c3 drafted: a refused article does not stop the others",
+      );
+
+      await page.goto(`${review.url}&lang=en`);
+      await row.waitFor();
+      assert.match(
+        await visibleText(row),
+        /^c2: failed: Vinted does not offer size “ZZZ” for this type \(it offers XS \/ 34 \/ 6, .*\): choose one in “Size”, save, then start again/,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("the status line of a run counts like a sentence: « 1 en échec », « 0 publié », « 7 envois »", async () => {
+    // Before: « Terminé (…) : création des brouillons (fait en partie, brouillons) articles 3 · brouillons 2 ·
+    // publiés 0 · échec 1 · non prêts 0 · à reprendre à la main 0 · envois 7 »: the failed state's word as a count,
+    // the word before its number, plurals for none, and the stage run into the counts.
+    const { review, dir, env } = await seller();
+    try {
+      const r = await runCli(["plan", dir, "--set", "c2.size=ZZZ"], { env });
+      assert.equal(r.code, 0, r.stderr);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const line = page.locator(".activity p").first();
+      await page.locator(".activity li").first().waitFor({ timeout: 60_000 });
+      assert.match(
+        await visibleText(line),
+        /^Terminé en partie \(.*\d\) : création des brouillons — 3 articles · 2 brouillons · 0 publié · 1 en échec · 0 pas prêt · 0 à finir à la main · 7 envois$/,
+      );
+      await page.goto(`${review.url}&lang=en`);
+      await page.locator(".activity li").first().waitFor();
+      assert.match(
+        await visibleText(line),
+        /^Partly done \(.*\): draft creation — 3 articles · 2 drafts · 0 published · 1 failed · 0 not ready · 0 to finish by hand · 7 writes sent$/,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
+  it("a run that fails before sending anything says why and what to do in the page's words", async () => {
+    // Before: « Dernière création de brouillons (…) : échec. Expected Vinted's security token (CSRF_TOKEN) in the page
+    // at /items/new but found none: nothing was sent », and « Que faire : Open http://…/items/new in your browser… ».
+    const { review } = await seller();
+    try {
+      replica.switches.noCsrf = true;
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const failed = page.locator(".activity p.error");
+      await failed.waitFor({ timeout: 60_000 });
+      const seen = await visibleText(failed);
+      assert.match(
+        seen,
+        /^Dernière création de brouillons \(.*\d\) : échec\. La page de dépôt de Vinted ne contient pas son jeton de sécurité : rien n'a été envoyé\./,
+      );
+      assert.match(seen, /Que faire : ouvrez Vinted dans votre navigateur/);
+      assert.doesNotMatch(seen, /Expected|found none|Open /);
+      const detail = failed.locator("details");
+      assert.match((await detail.textContent()) ?? "", /Expected Vinted's security token \(CSRF_TOKEN\)/);
+      assert.equal(replica.writes().length, 0, "nothing reached Vinted");
+
+      await page.goto(`${review.url}&lang=en`);
+      await failed.waitFor();
+      assert.match(
+        await visibleText(failed),
+        /^Last draft run \(.*\): failed\. Vinted's listing page holds no security token: nothing was sent\..*What to do: open Vinted in your browser/s,
+      );
+    } finally {
+      replica.switches.noCsrf = false;
       await stop(review);
     }
   });

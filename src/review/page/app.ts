@@ -6,7 +6,25 @@ import "./app.css";
 import { hasBrand, UNKNOWN_BRAND } from "../../core/brand.js";
 import { carriesExampleText } from "../../core/example-text.js";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
-import { andList, hasKey, type Key, type Lang, statusWord, t, tn } from "./i18n.js";
+import {
+  andList,
+  type DecidedGone,
+  decidedGoneText,
+  failureText,
+  hasKey,
+  type Key,
+  type Lang,
+  limitName,
+  type RunFailure,
+  type RunStop,
+  runFailureWords,
+  statusCounts,
+  statusHead,
+  statusWord,
+  stopWords,
+  t,
+  tn,
+} from "./i18n.js";
 
 interface Photo {
   sha: string | null;
@@ -87,9 +105,16 @@ interface Activity {
     events: string[];
     /** The same progress as data, worded here (src/review/execute.ts LogEvent). */
     log?: (
-      | { type: "item"; id: string; step: string; state: "done" | "failed"; detail?: string }
+      | {
+          type: "item";
+          id: string;
+          step: string;
+          state: "done" | "failed";
+          detail?: string;
+          failure?: RunFailure;
+        }
       | { type: "wait"; id: string; until: string; why: string }
-      | { type: "stopped"; reason: string }
+      | ({ type: "stopped" } & RunStop)
     )[];
     results:
       | {
@@ -98,29 +123,28 @@ interface Activity {
           draft_url?: string;
           listing_url?: string;
           error?: string;
+          /** Why it failed, as data worded here (`error` is the terminal's, kept as a detail). */
+          failure?: RunFailure;
         }[]
       | null;
     error: string | null;
     hint: string | null;
     code?: string | null;
+    /** Why the run failed, as data worded here (`error` and `hint` are the terminal's, kept as a detail). */
+    failure?: RunFailure | null;
     finished_at: string | null;
     /** Nothing needed a write: no browser was opened. */
     idle?: boolean;
-    /** Why the run stopped before its end; `pause` when Vinted's refusal paused every write. */
-    stopped?: {
-      reason: string;
-      left: string[];
-      pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
-      /** The refusal that stopped it (its code) and on which article. */
-      by?: { code: string; id: string } | null;
-    } | null;
+    /** Why the run stopped before its end, as data worded here (`reason` is the terminal's). */
+    stopped?: RunStop | null;
   } | null;
   ingest: {
     running: boolean;
     stage: string;
     done: number;
     total: number;
-    warnings: string[];
+    /** The core's words, or data the page words (decided photos gone). */
+    warnings: (string | DecidedGone)[];
     error: string | null;
     hint: string | null;
   } | null;
@@ -159,6 +183,8 @@ interface Notice {
   hint?: string | null | undefined;
   /** What a save did to earlier edits, after the message (its own span: « Enregistré. » stays a text of its own). */
   detail?: string | undefined;
+  /** The server's own words (the terminal's English), folded away under the message: for a bug report. */
+  raw?: string | undefined;
 }
 
 /** Why the server refused a save, as data the page words itself (src/review/refusals.ts). */
@@ -247,7 +273,13 @@ function noticeView(n: Notice, attrs: Record<string, unknown>): HTMLElement {
     n.detail ? h("span", {}, n.text) : n.text,
     n.detail ? h("span", { class: "changes" }, n.detail) : null,
     n.hint ? h("span", { class: "hint" }, `${t(lang, "whatToDo")} ${n.hint}`) : null,
+    n.raw ? rawDetail(n.raw) : null,
   );
+}
+
+/** The server's message as it said it, folded away: what a bug report needs, not what the seller reads first. */
+function rawDetail(raw: string): HTMLElement {
+  return h("details", { class: "raw" }, h("summary", {}, t(lang, "rawDetail")), h("code", {}, raw));
 }
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
@@ -1328,30 +1360,12 @@ function activityView(): HTMLElement | null {
           "p",
           {},
           // In the page's words, and a finished run with its time: it stays shown until the next one.
-          t(lang, s.state === "running" ? "running" : "finished", {
-            c: statusWord(lang, s.command),
-            s: `${statusWord(lang, s.state)}, ${statusWord(lang, s.stage)}`,
-            at: s.finished_at ? new Date(s.finished_at).toLocaleString(lang) : "",
-          }),
-          ` ${Object.entries(s.counts)
-            .map(([k, v]) => `${statusWord(lang, k)} ${v}`)
-            .join(" · ")}`,
+          statusHead(lang, s, s.finished_at ? localTime(s.finished_at) : ""),
+          Object.keys(s.counts).length ? ` — ${statusCounts(lang, s.command, s.counts)}` : "",
         )
       : null,
     // Kept by the server until the next run: said with its time, so a reload does not show it as current.
-    job?.error
-      ? noticeView(
-          {
-            text: t(lang, "lastRunFailed", {
-              at: job.finished_at ? new Date(job.finished_at).toLocaleString(lang) : "",
-              // The first thing a new seller meets, in the page's words (the terminal's names a file path).
-              e: job.code === "NOT_LOGGED_IN" ? t(lang, "notLoggedIn") : job.error,
-            }),
-            hint: job.code === "NOT_LOGGED_IN" ? t(lang, "notLoggedInHint") : job.hint,
-          },
-          { class: "error" },
-        )
-      : null,
+    job?.error ? noticeView(runFailedNotice(job), { class: "error" }) : null,
     job?.stopped ? noticeView(stoppedNotice(job.stopped), { class: "warn stopped" }) : null,
     job?.idle
       ? h(
@@ -1394,7 +1408,12 @@ function activityView(): HTMLElement | null {
                       ? t(lang, "manual")
                       : r.state === "not_reached"
                         ? t(lang, "notReached")
-                        : t(lang, "failed", { e: r.error ?? r.state }),
+                        : h(
+                            "span",
+                            {},
+                            t(lang, "failed", { e: failureText(lang, r.failure ?? { code: "OTHER" }) }),
+                            r.error ? rawDetail(r.error) : null,
+                          ),
             ),
           ),
         )
@@ -1404,25 +1423,37 @@ function activityView(): HTMLElement | null {
   );
 }
 
-/** A stop's refusal code → what the page says of it, and what to do. */
-const STOP_WORDS: Record<string, [Key, Key]> = {
-  FORBIDDEN: ["stoppedForbidden", "stoppedForbiddenHint"],
-  NOT_LOGGED_IN: ["stoppedSession", "stoppedSessionHint"],
-  TRANSIENT: ["stoppedTransient", "stoppedTransientHint"],
-};
+/**
+ * A failed run in the page's words (the server's are the terminal's: "Expected … session.enc", "run `vbulk login`"),
+ * with when it failed; the server's message and hint folded away under it, for a bug report.
+ */
+function runFailedNotice(job: NonNullable<Activity["job"]>): Notice {
+  const words = runFailureWords(lang, job.failure ?? { code: "OTHER" }, localTime);
+  return {
+    text: t(lang, "lastRunFailed", {
+      at: job.finished_at ? localTime(job.finished_at) : "",
+      e: words.text,
+    }),
+    hint: words.hint,
+    raw: [job.error, job.hint].filter(Boolean).join(" "),
+  };
+}
 
 /** One line of a run's live log in the page's words, a wait's end in the seller's clock. */
 function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): string {
-  if (e.type === "stopped") return t(lang, "stopped", { e: e.reason });
+  if (e.type === "stopped") return stopWords(lang, e, localTime).text;
   if (e.type === "wait") {
-    const why = `why_${e.why.replace(/ /g, "_")}`;
     return t(lang, "logWait", {
       id: e.id,
-      why: hasKey(why) ? t(lang, why) : e.why,
+      why: limitName(lang, e.why),
       at: new Date(e.until).toLocaleTimeString(lang),
     });
   }
-  if (e.state === "failed") return t(lang, "logFailed", { id: e.id, e: e.detail ?? e.step });
+  if (e.state === "failed")
+    return t(lang, "logFailed", {
+      id: e.id,
+      e: e.failure ? failureText(lang, e.failure) : (e.detail ?? e.step),
+    });
   const done = `log_${e.step}`;
   // The detail is a file name or a link, the same in every language.
   const what = hasKey(done) ? t(lang, done, { id: e.id }) : `${e.id}: ${e.step}`;
@@ -1430,21 +1461,12 @@ function logLine(e: NonNullable<NonNullable<Activity["job"]>["log"]>[number]): s
 }
 
 /**
- * Why a run stopped, and what to do: in the page's words when Vinted's refusal paused every write (a captcha, its rate
- * limit), the pause's end in the seller's own clock; any other stop as the server said it.
+ * Why a run stopped, and what to do, in the page's words (the server's reason is the terminal's English), its times
+ * in the seller's own clock; the server's reason folded under it when the page has no words of its own for it.
  */
-function stoppedNotice(stopped: NonNullable<NonNullable<Activity["job"]>["stopped"]>): Notice {
-  const p = stopped.pause;
-  // The refusals a seller meets most, in the page's words (the server's reason is the terminal's English).
-  const by = stopped.by;
-  const worded = by && STOP_WORDS[by.code];
-  if (!p && by && worded)
-    return { text: t(lang, worded[0], { id: by.id }), hint: t(lang, worded[1], { id: by.id }) };
-  if (!p) return { text: t(lang, "stopped", { e: stopped.reason }) };
-  const vars = { id: p.id, at: localTime(p.until) };
-  return p.kind === "challenge"
-    ? { text: t(lang, "stoppedChallenge", vars), hint: t(lang, "stoppedChallengeHint", vars) }
-    : { text: t(lang, "stoppedRateLimit", vars), hint: t(lang, "stoppedRateLimitHint", vars) };
+function stoppedNotice(stopped: RunStop): Notice {
+  const words = stopWords(lang, stopped, localTime);
+  return { ...words, raw: words.text === t(lang, "stoppedOther") ? stopped.reason : undefined };
 }
 
 /** What a run with nothing to send found, by kind: « 2 articles déjà en brouillon comme le plan le dit ; 1 publié ». */
@@ -1632,9 +1654,15 @@ function render(): void {
             "div",
             { class: "activity", "aria-live": "polite" },
             h("progress", { max: Math.max(1, ing.total), value: ing.done }),
-            h("p", {}, t(lang, "analysing", { stage: ing.stage, done: ing.done, total: ing.total })),
+            h(
+              "p",
+              {},
+              t(lang, "analysing", { stage: statusWord(lang, ing.stage), done: ing.done, total: ing.total }),
+            ),
             ing.error ? noticeView({ text: ing.error, hint: ing.hint }, { class: "error" }) : null,
-            ...ing.warnings.map((w) => h("p", { class: "small" }, w)),
+            ...ing.warnings.map((w) =>
+              h("p", { class: "small" }, typeof w === "string" ? w : decidedGoneText(lang, w)),
+            ),
           )
         : "",
     );

@@ -95,9 +95,51 @@ const FR = {
     "règles changées depuis le plan précédent, que vous n'aviez pas données (elles suivent le fichier de configuration de VBULK_CONFIG et les valeurs par défaut ; un --config donné dans un terminal n'est pas lu ici : redonnez-les par vbulk plan pour les garder) : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
   nothingToSend: "Rien à envoyer ({at}) : aucun navigateur n'a été ouvert, rien n'a été envoyé. {parts}.",
-  notLoggedIn: "vbulk n'a pas de session Vinted sur cet ordinateur : rien n'a été envoyé.",
-  notLoggedInHint:
+  // Why a run or an article failed (src/review/refusals.ts RunFailure): a clause, said after « échec : » on an
+  // article's row, as a sentence after « Dernière création de brouillons (…) : échec. » for the run.
+  fail_SIZE:
+    "Vinted ne propose pas la taille « {size} » pour ce type (il propose {offered}) : choisissez-en une dans « Taille », enregistrez, puis recommencez",
+  fail_SIZE_none:
+    "Vinted ne propose aucune taille pour ce type : videz « Taille », enregistrez, puis recommencez",
+  fail_REJECTED: "Vinted a refusé l'annonce : corrigez-la, enregistrez, puis recommencez",
+  fail_REJECTED_fields:
+    "Vinted a refusé l'annonce ({f}) : corrigez ces champs, enregistrez, puis recommencez",
+  fail_NO_BRAND:
+    "pas publié : Vinted ne publie pas un article sans marque ; renseignez sa marque dans l'annonce",
+  fail_PHOTO:
+    "la photo {file} n'est pas dans le dossier du catalogue : vbulk n'envoie que les photos de ce dossier",
+  fail_CHALLENGE: "Vinted a demandé une vérification de sécurité (captcha)",
+  fail_RATE_LIMITED: "Vinted a demandé de ralentir (trop d'envois)",
+  fail_NOT_LOGGED_IN: "vbulk n'a pas de session Vinted sur cet ordinateur : rien n'a été envoyé",
+  fail_SESSION_EXPIRED: "Vinted n'accepte plus la session enregistrée",
+  fail_FORBIDDEN: "Vinted a refusé l'envoi (un refus simple, pas une vérification de sécurité)",
+  fail_NO_TOKEN: "la page de dépôt de Vinted ne contient pas son jeton de sécurité : rien n'a été envoyé",
+  fail_TRANSIENT: "Vinted n'a pas répondu comme prévu (délai dépassé, ou erreur de son côté)",
+  fail_VINTED_404:
+    "Vinted ne trouve plus ce que vbulk voulait modifier (réponse 404 : un brouillon supprimé sur Vinted ?)",
+  fail_NETWORK: "vbulk n'a pas pu joindre Vinted (connexion)",
+  fail_BROWSER_LOST: "la fenêtre du navigateur s'est fermée ou a planté avant la fin",
+  fail_NO_DISPLAY: "vbulk n'a pas pu ouvrir de fenêtre de navigateur : aucun écran n'est disponible",
+  fail_NO_BROWSER: "vbulk n'a trouvé aucun navigateur Chrome ou Chromium qu'il puisse lancer",
+  fail_FILE: "vbulk n'a pas pu lire ou écrire un de ses fichiers",
+  fail_OTHER: "une erreur inattendue",
+  // What to do when the run failed (said after « Que faire : »).
+  failHint_NOT_LOGGED_IN:
     "dans un terminal, lancez « vbulk login » et connectez-vous à Vinted dans la fenêtre qui s'ouvre, puis cliquez à nouveau « Créer les brouillons ».",
+  failHint_NO_TOKEN:
+    "ouvrez Vinted dans votre navigateur : s'il demande de vous connecter, lancez « vbulk login » dans un terminal ; s'il montre le formulaire de dépôt, Vinted a changé sa page : lancez « vbulk doctor » dans un terminal et joignez son rapport à un rapport de bug. Puis cliquez à nouveau « Créer les brouillons ».",
+  failHint_NETWORK:
+    "vérifiez la connexion de cet ordinateur, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
+  failHint_BROWSER_LOST:
+    "cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté. Si cela se répète, vérifiez que le navigateur s'ouvre à la main et que l'ordinateur a de la mémoire libre.",
+  failHint_NO_DISPLAY:
+    "lancez « vbulk review » depuis un terminal de votre session de bureau (sur un serveur : sous « xvfb-run -a »), puis cliquez à nouveau « Créer les brouillons ».",
+  failHint_NO_BROWSER:
+    "installez Google Chrome ou Chromium (ou indiquez le navigateur dans VBULK_CHROMIUM_PATH), puis cliquez à nouveau « Créer les brouillons ».",
+  failHint_FILE: "le détail technique ci-dessous dit quel fichier, et quoi faire.",
+  failHint_OTHER:
+    "cliquez à nouveau « Créer les brouillons » ; si cela se répète, joignez le détail technique ci-dessous à un rapport de bug.",
+  rawDetail: "Détail technique (en anglais, pour un rapport de bug)",
   planStaleRefused_one:
     "Rien n'a été envoyé : le plan n'est plus à jour (l'article {ids} a changé depuis). Cliquez « Générer le plan » (ce qu'il fait de vos modifications est dit au-dessus du bouton), puis recommencez.",
   planStaleRefused_other:
@@ -186,8 +228,12 @@ const FR = {
   confirmChanged_other:
     "Rien n'a été envoyé : les {n} articles listés ont changé dans plan.json depuis que la page les a montrés (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
   confirmation: "Confirmation",
-  running: "En cours : {c} ({s})",
-  finished: "Terminé ({at}) : {c} ({s})",
+  // The status line: what runs (or ran, by how it ended, with when), then its counts (statusCounts).
+  status_running: "En cours : {c} (étape : {stage})",
+  status_done: "Terminé ({at}) : {c}",
+  status_partial: "Terminé en partie ({at}) : {c}",
+  status_failed: "Échec ({at}) : {c}",
+  status_interrupted: "Interrompu ({at}) : {c}",
   draftOk: "brouillon {d}",
   published: "publié {u}",
   failed: "échec : {e}",
@@ -215,7 +261,15 @@ const FR = {
   why_pause: "la pause",
   notReached:
     "pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
-  stopped: "Envoi arrêté : {e}",
+  stoppedOther: "Envoi arrêté.",
+  stoppedInterrupted: "Envoi interrompu (Ctrl-C) : ce qui a été envoyé est noté dans journal.json.",
+  stoppedBrowserLost:
+    "Envoi arrêté : la fenêtre du navigateur s'est fermée ou a été perdue ; ce qui a été envoyé est noté dans journal.json.",
+  stoppedPaused: "Envoi arrêté : les envois vers Vinted sont en pause jusqu'au {at}.",
+  stoppedSpent: "Envoi arrêté pour respecter {why} : le prochain envoi est possible le {at}.",
+  stoppedSpentHint:
+    "cliquez à nouveau « Créer les brouillons » après cette heure : l'envoi reprend où il s'est arrêté.",
+  stoppedResumeHint: "cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
   stoppedChallenge:
     "Envoi arrêté : Vinted a demandé une vérification de sécurité (captcha) pour {id}. Plus rien n'est envoyé jusqu'au {at}.",
   stoppedChallengeHint:
@@ -235,6 +289,21 @@ const FR = {
     "Envoi arrêté : Vinted a demandé de ralentir (trop d'envois) à {id}. Plus rien n'est envoyé jusqu'au {at}.",
   stoppedRateLimitHint:
     "attendez la fin de la pause, puis cliquez à nouveau « Créer les brouillons » : l'envoi reprend où il s'est arrêté.",
+  // An analysis found photos the seller's grouping decisions name deleted or replaced (src/ingest/decisions.ts).
+  decidedGone_one:
+    "1 photo nommée par vos décisions de regroupement n'est plus dans le dossier (supprimée, ou remplacée par une copie retouchée, qu'une décision ne suit pas) : {list}.",
+  decidedGone_other:
+    "{n} photos nommées par vos décisions de regroupement ne sont plus dans le dossier (supprimées, ou remplacées par une copie retouchée, qu'une décision ne suit pas) : {list}.",
+  decidedWasIn: "{f} (était dans {id})",
+  decidedTakenOut: "{f} (retirée de l'annonce)",
+  decidedAdded_one: "Nouvelle depuis la dernière analyse : {list}.",
+  decidedAdded_other: "Nouvelles depuis la dernière analyse : {list}.",
+  decidedNowIn: "{f} (maintenant dans {id})",
+  decidedMore: "{n} autres",
+  decidedCheck:
+    "Vérifiez le regroupement de {ids} sur cette page : refaites le déplacement ou le « Nouvel article » sur la copie.",
+  decidedCheckAll:
+    "Vérifiez le regroupement sur cette page : refaites le déplacement ou le « Nouvel article » sur la copie.",
   dropHere: "Déposez ici pour déplacer la photo",
   keyboardHelp:
     "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
@@ -337,9 +406,44 @@ const EN: Record<Key, string> = {
     "rules changed since the previous plan, which you had not given (they follow the config file of VBULK_CONFIG and the defaults; a --config given in a terminal is not read here: give them with vbulk plan to keep them): {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
   nothingToSend: "Nothing to send ({at}): no browser was opened, nothing was sent. {parts}.",
-  notLoggedIn: "vbulk has no Vinted session on this computer: nothing was sent.",
-  notLoggedInHint:
+  fail_SIZE:
+    "Vinted does not offer size “{size}” for this type (it offers {offered}): choose one in “Size”, save, then start again",
+  fail_SIZE_none: "Vinted offers no size for this type: empty “Size”, save, then start again",
+  fail_REJECTED: "Vinted refused the listing: correct it, save, then start again",
+  fail_REJECTED_fields: "Vinted refused the listing ({f}): correct these fields, save, then start again",
+  fail_NO_BRAND:
+    "not published: Vinted does not publish an article without a brand; set its brand in the listing",
+  fail_PHOTO: "photo {file} is not in the catalog's folder: vbulk only sends the photos of that folder",
+  fail_CHALLENGE: "Vinted asked for a security check (captcha)",
+  fail_RATE_LIMITED: "Vinted asked to slow down (too many writes)",
+  fail_NOT_LOGGED_IN: "vbulk has no Vinted session on this computer: nothing was sent",
+  fail_SESSION_EXPIRED: "Vinted no longer accepts the saved session",
+  fail_FORBIDDEN: "Vinted refused what was sent (a plain refusal, not a security check)",
+  fail_NO_TOKEN: "Vinted's listing page holds no security token: nothing was sent",
+  fail_TRANSIENT: "Vinted did not answer as expected (a time-out, or an error on its side)",
+  fail_VINTED_404: "Vinted no longer finds what vbulk meant to change (a 404: a draft deleted on Vinted?)",
+  fail_NETWORK: "vbulk could not reach Vinted (connection)",
+  fail_BROWSER_LOST: "the browser window closed or crashed before the end",
+  fail_NO_DISPLAY: "vbulk could not open a browser window: no display is available",
+  fail_NO_BROWSER: "vbulk found no Chrome or Chromium browser it can start",
+  fail_FILE: "vbulk could not read or write one of its files",
+  fail_OTHER: "an unexpected error",
+  failHint_NOT_LOGGED_IN:
     "in a terminal, run “vbulk login” and log in to Vinted in the window that opens, then click “Create the drafts” again.",
+  failHint_NO_TOKEN:
+    "open Vinted in your browser: if it asks you to log in, run “vbulk login” in a terminal; if it shows the listing form, Vinted changed its page: run “vbulk doctor” in a terminal and attach its report to a bug report. Then click “Create the drafts” again.",
+  failHint_NETWORK:
+    "check this computer's connection, then click “Create the drafts” again: the run picks up where it stopped.",
+  failHint_BROWSER_LOST:
+    "click “Create the drafts” again: the run picks up where it stopped. If it keeps happening, check that the browser opens by hand and that the computer has free memory.",
+  failHint_NO_DISPLAY:
+    "run “vbulk review” from a terminal of your desktop session (on a server: under “xvfb-run -a”), then click “Create the drafts” again.",
+  failHint_NO_BROWSER:
+    "install Google Chrome or Chromium (or name the browser in VBULK_CHROMIUM_PATH), then click “Create the drafts” again.",
+  failHint_FILE: "the technical detail below says which file, and what to do.",
+  failHint_OTHER:
+    "click “Create the drafts” again; if it keeps happening, attach the technical detail below to a bug report.",
+  rawDetail: "Technical detail (for a bug report)",
   planStaleRefused_one:
     "Nothing was sent: the plan is out of date (article {ids} changed since). Click “Generate the plan” (what it does to your edits is said above the button), then start again.",
   planStaleRefused_other:
@@ -425,8 +529,11 @@ const EN: Record<Key, string> = {
   confirmChanged_other:
     "Nothing was sent: the {n} listed articles changed in plan.json since the page showed them (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
   confirmation: "Confirmation",
-  running: "Running: {c} ({s})",
-  finished: "Finished ({at}): {c} ({s})",
+  status_running: "Running: {c} (step: {stage})",
+  status_done: "Finished ({at}): {c}",
+  status_partial: "Partly done ({at}): {c}",
+  status_failed: "Failed ({at}): {c}",
+  status_interrupted: "Interrupted ({at}): {c}",
   draftOk: "draft {d}",
   published: "published {u}",
   failed: "failed: {e}",
@@ -453,7 +560,14 @@ const EN: Record<Key, string> = {
   why_publish_ceiling: "the publishes-per-minute limit",
   why_pause: "the pause",
   notReached: "not sent: the run stopped before this article; it goes with the next “Create the drafts”",
-  stopped: "Run stopped: {e}",
+  stoppedOther: "Run stopped.",
+  stoppedInterrupted: "Run interrupted (Ctrl-C): what was sent is recorded in journal.json.",
+  stoppedBrowserLost:
+    "Run stopped: the browser window closed or was lost; what was sent is recorded in journal.json.",
+  stoppedPaused: "Run stopped: writes to Vinted are paused until {at}.",
+  stoppedSpent: "Run stopped to keep to {why}: the next write is possible at {at}.",
+  stoppedSpentHint: "click “Create the drafts” again after that time: the run picks up where it stopped.",
+  stoppedResumeHint: "click “Create the drafts” again: the run picks up where it stopped.",
   stoppedChallenge:
     "Run stopped: Vinted asked for a security check (captcha) on {id}. Nothing more is sent until {at}.",
   stoppedChallengeHint:
@@ -471,6 +585,18 @@ const EN: Record<Key, string> = {
     "Run stopped: Vinted asked to slow down (too many writes) at {id}. Nothing more is sent until {at}.",
   stoppedRateLimitHint:
     "wait for the pause to end, then click “Create the drafts” again: the run picks up where it stopped.",
+  decidedGone_one:
+    "1 photo your grouping decisions name is no longer in the folder (deleted, or replaced by an edited copy, which a decision does not follow): {list}.",
+  decidedGone_other:
+    "{n} photos your grouping decisions name are no longer in the folder (deleted, or replaced by an edited copy, which a decision does not follow): {list}.",
+  decidedWasIn: "{f} (was in {id})",
+  decidedTakenOut: "{f} (taken out of the listing)",
+  decidedAdded_one: "New since the last analysis: {list}.",
+  decidedAdded_other: "New since the last analysis: {list}.",
+  decidedNowIn: "{f} (now in {id})",
+  decidedMore: "{n} more",
+  decidedCheck: "Check the grouping of {ids} on this page: redo the move or the “New article” on the copy.",
+  decidedCheckAll: "Check the grouping on this page: redo the move or the “New article” on the copy.",
   dropHere: "Drop here to move the photo",
   keyboardHelp:
     "Keyboard: Tab from photo to photo, Space to select, Enter to enlarge, then the selection's actions.",
@@ -509,18 +635,13 @@ export function hasKey(key: string): key is Key {
 }
 
 /**
- * The status file's words (commands, states, stages, counts: the terminal's English ids) as the page says them.
- * A word not listed is shown as it is.
+ * The status file's words (commands and stages: the terminal's English ids) as the page says them. A word not
+ * listed is shown as it is.
  */
 const STATUS_WORDS: Record<Lang, Record<string, string>> = {
   fr: {
     ingest: "analyse des photos",
     execute: "création des brouillons",
-    running: "en cours",
-    done: "fait",
-    partial: "fait en partie",
-    failed: "échec",
-    interrupted: "interrompu",
     scan: "recherche des photos",
     extract: "extraction du ZIP",
     model: "chargement du modèle",
@@ -531,21 +652,332 @@ const STATUS_WORDS: Record<Lang, Record<string, string>> = {
     write: "écriture",
     drafts: "brouillons",
     publish: "publication",
-    articles: "articles",
-    published: "publiés",
-    needs_manual: "à reprendre à la main",
-    writes_sent: "envois",
-    skipped: "non prêts",
   },
   en: {
     ingest: "photo analysis",
     execute: "draft creation",
-    needs_manual: "needs manual",
-    writes_sent: "writes sent",
   },
 };
 
-/** A status word (command, state, stage or count name) in `lang`. */
+/** A status word (command or stage) in `lang`. */
 export function statusWord(lang: Lang, word: string): string {
   return STATUS_WORDS[lang][word] ?? word;
+}
+
+/**
+ * Each command's counts (the status file's names) as the page says them after their number, [one, several]: a count
+ * reads like the rest of the page (« 1 en échec », « 0 publié »), not as the name of a state (« échec 0 »).
+ */
+const COUNT_WORDS: Record<Lang, Record<string, Record<string, [string, string]>>> = {
+  fr: {
+    execute: {
+      articles: ["article", "articles"],
+      drafts: ["brouillon", "brouillons"],
+      published: ["publié", "publiés"],
+      failed: ["en échec", "en échec"],
+      skipped: ["pas prêt", "pas prêts"],
+      needs_manual: ["à finir à la main", "à finir à la main"],
+      writes_sent: ["envoi", "envois"],
+    },
+    ingest: {
+      files: ["fichier", "fichiers"],
+      skipped: ["ignoré", "ignorés"],
+      queued: ["à analyser", "à analyser"],
+      done: ["analysé", "analysés"],
+      errors: ["illisible", "illisibles"],
+      duplicates: ["doublon", "doublons"],
+      articles: ["article", "articles"],
+    },
+  },
+  en: {
+    execute: {
+      articles: ["article", "articles"],
+      drafts: ["draft", "drafts"],
+      published: ["published", "published"],
+      failed: ["failed", "failed"],
+      skipped: ["not ready", "not ready"],
+      needs_manual: ["to finish by hand", "to finish by hand"],
+      writes_sent: ["write sent", "writes sent"],
+    },
+    ingest: {
+      files: ["file", "files"],
+      skipped: ["skipped", "skipped"],
+      queued: ["queued", "queued"],
+      done: ["analysed", "analysed"],
+      errors: ["unreadable", "unreadable"],
+      duplicates: ["duplicate", "duplicates"],
+      articles: ["article", "articles"],
+    },
+  },
+};
+
+/**
+ * A command's counts as the status line says them, number first, in the singular or the plural as tn() says them:
+ * « 3 articles · 1 brouillon · 0 publié · 1 en échec », "3 articles · 1 draft · 0 published · 1 failed". A count the
+ * page has no words for is said by its name.
+ */
+export function statusCounts(lang: Lang, command: string, counts: Record<string, number>): string {
+  const one = (n: number) => (lang === "fr" ? n < 2 : n === 1);
+  return Object.entries(counts)
+    .map(([k, n]) => {
+      const words = COUNT_WORDS[lang][command]?.[k];
+      return words ? `${n} ${words[one(n) ? 0 : 1]}` : `${n} ${k}`;
+    })
+    .join(" · ");
+}
+
+/** The status line's start: what runs, or ran (how it ended, `at` when). */
+export function statusHead(
+  lang: Lang,
+  s: { command: string; state: string; stage: string },
+  at: string,
+): string {
+  const c = statusWord(lang, s.command);
+  const key = `status_${s.state}`;
+  if (s.state === "running" || !hasKey(key))
+    return t(lang, "status_running", { c, stage: statusWord(lang, s.stage) });
+  return t(lang, key, { c, at });
+}
+
+/** Why a run or an article failed, as the server sends it (src/review/refusals.ts RunFailure). */
+export type RunFailure =
+  | { code: "SIZE"; size: string; offered: string[] }
+  | { code: "REJECTED"; fields: string[] }
+  | { code: "NO_BRAND" }
+  | { code: "PHOTO"; file: string }
+  | { code: "CHALLENGE" | "RATE_LIMITED"; until: string | null }
+  | {
+      code:
+        | "NOT_LOGGED_IN"
+        | "SESSION_EXPIRED"
+        | "FORBIDDEN"
+        | "NO_TOKEN"
+        | "TRANSIENT"
+        | "VINTED_404"
+        | "NETWORK"
+        | "BROWSER_LOST"
+        | "NO_DISPLAY"
+        | "NO_BROWSER"
+        | "FILE"
+        | "OTHER";
+    };
+
+/** Vinted's names for a listing's fields (its refusals name them) → the page's field. */
+const VINTED_FIELDS: Record<string, string> = {
+  title: "title",
+  description: "description",
+  price: "price",
+  brand: "brand",
+  brand_id: "brand",
+  size: "size",
+  size_id: "size",
+  color: "color",
+  color_ids: "color",
+  catalog: "category",
+  catalog_id: "category",
+  status: "condition",
+  status_id: "condition",
+};
+
+/** A field Vinted named, as its label on the page in quotes (« Marque »), or Vinted's name for one the page has not. */
+function vintedField(lang: Lang, field: string): string {
+  const key = `f_${VINTED_FIELDS[field] ?? ""}`;
+  if (!hasKey(key)) return field;
+  const name = t(lang, key).replace(/ \(€\)$/, "");
+  return lang === "fr" ? `« ${name} »` : `“${name}”`;
+}
+
+/** A clause as a sentence: its first letter upper-case (not vbulk's name), a full stop at its end. */
+function sentence(text: string): string {
+  const s = text.startsWith("vbulk") ? text : `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+/** Why a run or an article failed, in the page's words, as a clause (« échec : … » on an article's row). */
+export function failureText(lang: Lang, f: RunFailure): string {
+  switch (f.code) {
+    case "SIZE":
+      return f.offered.length
+        ? t(lang, "fail_SIZE", {
+            size: f.size,
+            // As the terminal lists them: a shoe's sizes run to dozens.
+            offered: `${f.offered.slice(0, 15).join(", ")}${f.offered.length > 15 ? ", …" : ""}`,
+          })
+        : t(lang, "fail_SIZE_none");
+    case "REJECTED":
+      return f.fields.length
+        ? t(lang, "fail_REJECTED_fields", {
+            f: andList(
+              lang,
+              f.fields.map((x) => vintedField(lang, x)),
+            ),
+          })
+        : t(lang, "fail_REJECTED");
+    case "PHOTO":
+      return t(lang, "fail_PHOTO", { file: f.file });
+    default: {
+      const key = `fail_${f.code}`;
+      return t(lang, hasKey(key) ? key : "fail_OTHER");
+    }
+  }
+}
+
+/** What to do about a failed run, by failure (after « Que faire : »); null when the failure says it itself. */
+const FAIL_HINTS: Record<RunFailure["code"], Key | null> = {
+  SIZE: null,
+  REJECTED: null,
+  NO_BRAND: null,
+  PHOTO: null,
+  CHALLENGE: "pausedChallengeHint",
+  RATE_LIMITED: "pausedRateLimitHint",
+  NOT_LOGGED_IN: "failHint_NOT_LOGGED_IN",
+  SESSION_EXPIRED: "stoppedSessionHint",
+  FORBIDDEN: "stoppedForbiddenHint",
+  NO_TOKEN: "failHint_NO_TOKEN",
+  TRANSIENT: "stoppedTransientHint",
+  VINTED_404: "failHint_OTHER",
+  NETWORK: "failHint_NETWORK",
+  BROWSER_LOST: "failHint_BROWSER_LOST",
+  NO_DISPLAY: "failHint_NO_DISPLAY",
+  NO_BROWSER: "failHint_NO_BROWSER",
+  FILE: "failHint_FILE",
+  OTHER: "failHint_OTHER",
+};
+
+/**
+ * Why a whole run failed, as a sentence in the page's words, and what to do: a refusal that paused every write says
+ * until when, in the seller's clock (`localTime`: an ISO time as the page writes it).
+ */
+export function runFailureWords(
+  lang: Lang,
+  f: RunFailure,
+  localTime: (iso: string) => string,
+): { text: string; hint: string | null } {
+  if ((f.code === "CHALLENGE" || f.code === "RATE_LIMITED") && f.until) {
+    const challenge = f.code === "CHALLENGE";
+    return {
+      text: t(lang, challenge ? "pausedChallenge" : "pausedRateLimit", { at: localTime(f.until) }),
+      hint: t(lang, challenge ? "pausedChallengeHint" : "pausedRateLimitHint"),
+    };
+  }
+  const hint = FAIL_HINTS[f.code] ?? null;
+  return { text: sentence(failureText(lang, f)), hint: hint && t(lang, hint) };
+}
+
+/** Why a run stopped before its end, as the server sends it (src/review/execute.ts RunStop). */
+export interface RunStop {
+  reason: string;
+  left: string[];
+  pause: { kind: "challenge" | "rate_limit"; id: string; until: string } | null;
+  by?: { code: string; id: string } | null;
+  cause?:
+    | { kind: "interrupted" | "browser_lost" }
+    | { kind: "paused"; until: string }
+    | { kind: "spent"; why: string; until: string }
+    | null;
+}
+
+/** A stop's refusal code → what the page says of it, and what to do. */
+const STOP_WORDS: Record<string, [Key, Key]> = {
+  FORBIDDEN: ["stoppedForbidden", "stoppedForbiddenHint"],
+  NOT_LOGGED_IN: ["stoppedSession", "stoppedSessionHint"],
+  TRANSIENT: ["stoppedTransient", "stoppedTransientHint"],
+};
+
+/** A write limit as the page names it (« le plafond d'envois par heure »), from the core's "hourly budget". */
+export function limitName(lang: Lang, why: string): string {
+  const key = `why_${why.replace(/ /g, "_")}`;
+  return hasKey(key) ? t(lang, key) : why;
+}
+
+/**
+ * Why a run stopped, and what to do, in the page's words, whatever stopped it: a refusal of Vinted's (a captcha or
+ * its rate limit, which paused every write; a plain refusal, a lost session, failures in a row), Ctrl-C, the browser
+ * lost, a pause, a spent write budget. Times are said by `localTime` (an ISO time in the seller's clock). A stop the
+ * page has no words for (a newer server's) says only that the run stopped: the caller shows `reason` as a detail.
+ */
+export function stopWords(
+  lang: Lang,
+  stopped: RunStop,
+  localTime: (iso: string) => string,
+): { text: string; hint: string | null } {
+  const p = stopped.pause;
+  if (p) {
+    const vars = { id: p.id, at: localTime(p.until) };
+    return p.kind === "challenge"
+      ? { text: t(lang, "stoppedChallenge", vars), hint: t(lang, "stoppedChallengeHint", vars) }
+      : { text: t(lang, "stoppedRateLimit", vars), hint: t(lang, "stoppedRateLimitHint", vars) };
+  }
+  const by = stopped.by;
+  const worded = by ? STOP_WORDS[by.code] : undefined;
+  if (by && worded)
+    return { text: t(lang, worded[0], { id: by.id }), hint: t(lang, worded[1], { id: by.id }) };
+  const c = stopped.cause;
+  switch (c?.kind) {
+    case "interrupted":
+      return { text: t(lang, "stoppedInterrupted"), hint: t(lang, "stoppedResumeHint") };
+    case "browser_lost":
+      return { text: t(lang, "stoppedBrowserLost"), hint: t(lang, "failHint_BROWSER_LOST") };
+    case "paused":
+      return {
+        text: t(lang, "stoppedPaused", { at: localTime(c.until) }),
+        hint: t(lang, "stoppedRateLimitHint"),
+      };
+    case "spent":
+      return {
+        text: t(lang, "stoppedSpent", { why: limitName(lang, c.why), at: localTime(c.until) }),
+        hint: t(lang, "stoppedSpentHint"),
+      };
+    default:
+      return { text: t(lang, "stoppedOther"), hint: null };
+  }
+}
+
+/** A photo a grouping decision names, gone since (or new since), and its article then (or now). */
+interface DecidedPhoto {
+  file: string;
+  article: string | null;
+}
+
+/** An analysis found photos the seller's decisions name deleted or replaced, as the server sends it. */
+export interface DecidedGone {
+  code: "DECIDED_GONE";
+  gone: DecidedPhoto[];
+  added: DecidedPhoto[];
+}
+
+/** How many names a list says before « et 3 autres » (the terminal's warning lists as many). */
+const LISTED = 10;
+
+/**
+ * The page's words for DecidedGone: the photos, where they were, the new ones and where they went, and what to do
+ * on this page (the terminal's warning says to run `vbulk review`, which the seller reading it already did).
+ */
+export function decidedGoneText(lang: Lang, w: DecidedGone): string {
+  const list = (photos: DecidedPhoto[], say: (p: DecidedPhoto) => string) => {
+    const named = photos.slice(0, LISTED).map(say);
+    const more = photos.length - LISTED;
+    return andList(lang, more > 0 ? [...named, t(lang, "decidedMore", { n: more })] : named);
+  };
+  const number = (id: string) => Number(/\d+$/.exec(id)?.[0] ?? 0);
+  const articles = [
+    ...new Set([...w.gone, ...w.added].map((p) => p.article).filter((a): a is string => a !== null)),
+  ].sort((a, b) => number(a) - number(b));
+  return [
+    tn(lang, "decidedGone", w.gone.length, {
+      list: list(w.gone, (p) =>
+        p.article
+          ? t(lang, "decidedWasIn", { f: p.file, id: p.article })
+          : t(lang, "decidedTakenOut", { f: p.file }),
+      ),
+    }),
+    w.added.length
+      ? tn(lang, "decidedAdded", w.added.length, {
+          list: list(w.added, (p) => t(lang, "decidedNowIn", { f: p.file, id: p.article ?? "" })),
+        })
+      : "",
+    articles.length ? t(lang, "decidedCheck", { ids: andList(lang, articles) }) : t(lang, "decidedCheckAll"),
+  ]
+    .filter(Boolean)
+    .join(" ");
 }

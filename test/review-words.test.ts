@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  decidedGoneText,
+  failureText,
+  type RunFailure,
+  type RunStop,
+  runFailureWords,
+  stopWords,
+} from "../src/review/page/i18n.js";
+
+// The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
+// (src/vinted/execute.ts runExecute: a Stop's cause, a refusal's pause or code) and every failure the server sends
+// (src/review/refusals.ts explainFailure) must read in the page's language, never as the terminal's English reason.
+
+const UNTIL = "2026-11-29T10:05:00.000Z";
+/** A time as the page would write it: the test only checks that it is said, and where. */
+const at = (iso: string) => `[${iso}]`;
+const base: RunStop = { reason: "THE TERMINAL'S REASON", left: ["c2"], pause: null, by: null, cause: null };
+
+describe("the review page's words for a run that stopped", () => {
+  const stops: [string, RunStop, boolean][] = [
+    ["Ctrl-C", { ...base, cause: { kind: "interrupted" } }, false],
+    ["the browser closed or lost", { ...base, cause: { kind: "browser_lost" } }, false],
+    ["every write paused", { ...base, cause: { kind: "paused", until: UNTIL } }, true],
+    ...["spacing", "hourly budget", "daily budget", "publish ceiling"].map(
+      (why): [string, RunStop, boolean] => [
+        `the ${why} spent`,
+        { ...base, cause: { kind: "spent", why, until: UNTIL } },
+        true,
+      ],
+    ),
+    ["a captcha", { ...base, pause: { kind: "challenge", id: "c1", until: UNTIL } }, true],
+    ["Vinted's rate limit", { ...base, pause: { kind: "rate_limit", id: "c1", until: UNTIL } }, true],
+    ...["FORBIDDEN", "NOT_LOGGED_IN", "TRANSIENT"].map((code): [string, RunStop, boolean] => [
+      `a refusal (${code})`,
+      { ...base, by: { code, id: "c1" } },
+      false,
+    ]),
+  ];
+  for (const [what, stop, timed] of stops)
+    it(`${what}: said in French and in English, with what to do`, () => {
+      const fr = stopWords("fr", stop, at);
+      const en = stopWords("en", stop, at);
+      assert.match(fr.text, /^Envoi (arrêté|interrompu)/);
+      assert.match(en.text, /^Run (stopped|interrupted)/);
+      for (const w of [fr, en]) {
+        assert.doesNotMatch(w.text, /TERMINAL|\{\w+\}/, w.text);
+        assert.ok(w.hint, `${w.text} says what to do`);
+        assert.doesNotMatch(w.hint, /\{\w+\}/);
+        if (timed) assert.ok(w.text.includes(at(UNTIL)), `${w.text} says until when`);
+      }
+      // The write limit by its page name, not the core's "hourly budget".
+      assert.doesNotMatch(`${fr.text} ${fr.hint}`, /budget|ceiling|spacing/);
+    });
+
+  it("a stop the page has no words for says only that the run stopped", () => {
+    assert.deepEqual(stopWords("fr", base, at), { text: "Envoi arrêté.", hint: null });
+    assert.deepEqual(stopWords("en", { ...base, by: { code: "NEW_CODE", id: "c1" } }, at), {
+      text: "Run stopped.",
+      hint: null,
+    });
+  });
+});
+
+describe("the review page's words for a failed run or article", () => {
+  const failures: RunFailure[] = [
+    { code: "SIZE", size: "ZZZ", offered: ["S", "M"] },
+    { code: "SIZE", size: "ZZZ", offered: [] },
+    { code: "REJECTED", fields: ["brand_id", "color_ids", "weird"] },
+    { code: "REJECTED", fields: [] },
+    { code: "NO_BRAND" },
+    { code: "PHOTO", file: "IMG_1.jpg" },
+    { code: "CHALLENGE", until: UNTIL },
+    { code: "CHALLENGE", until: null },
+    { code: "RATE_LIMITED", until: UNTIL },
+    { code: "RATE_LIMITED", until: null },
+    ...(
+      [
+        "NOT_LOGGED_IN",
+        "SESSION_EXPIRED",
+        "FORBIDDEN",
+        "NO_TOKEN",
+        "TRANSIENT",
+        "VINTED_404",
+        "NETWORK",
+        "BROWSER_LOST",
+        "NO_DISPLAY",
+        "NO_BROWSER",
+        "FILE",
+        "OTHER",
+      ] as const
+    ).map((code) => ({ code })),
+  ];
+  for (const f of failures)
+    it(`${JSON.stringify(f)}: an article's row and the run's message, in French and in English`, () => {
+      const fr = failureText("fr", f);
+      const en = failureText("en", f);
+      assert.notEqual(fr, en);
+      for (const text of [fr, en]) assert.doesNotMatch(text, /\{\w+\}/);
+      const run = runFailureWords("fr", f, at);
+      assert.match(run.text, /^[A-Zv«]/, "a sentence");
+      assert.match(run.text, /\.$/);
+      if ("until" in f && f.until) assert.ok(run.text.includes(at(UNTIL)), run.text);
+    });
+
+  it("Vinted's field names are the page's labels: « Marque », « Couleur »", () => {
+    assert.equal(
+      failureText("fr", { code: "REJECTED", fields: ["brand_id", "color_ids", "weird"] }),
+      "Vinted a refusé l'annonce (« Marque », « Couleur » et weird) : corrigez ces champs, enregistrez, puis recommencez",
+    );
+    assert.equal(
+      failureText("en", { code: "REJECTED", fields: ["brand_id"] }),
+      "Vinted refused the listing (“Brand”): correct these fields, save, then start again",
+    );
+  });
+});
+
+describe("the review page's words for decided photos gone since the last analysis", () => {
+  it("one photo in the singular, what to do on the page, never a command to run", () => {
+    const w = { code: "DECIDED_GONE" as const, gone: [{ file: "a.jpg", article: "c12" }], added: [] };
+    assert.equal(
+      decidedGoneText("fr", w),
+      "1 photo nommée par vos décisions de regroupement n'est plus dans le dossier (supprimée, ou remplacée par une copie retouchée, qu'une décision ne suit pas) : a.jpg (était dans c12). Vérifiez le regroupement de c12 sur cette page : refaites le déplacement ou le « Nouvel article » sur la copie.",
+    );
+    assert.equal(
+      decidedGoneText("en", w),
+      "1 photo your grouping decisions name is no longer in the folder (deleted, or replaced by an edited copy, which a decision does not follow): a.jpg (was in c12). Check the grouping of c12 on this page: redo the move or the “New article” on the copy.",
+    );
+  });
+
+  it("a long list names ten and counts the rest; articles in their order", () => {
+    const gone = Array.from({ length: 13 }, (_, k) => ({ file: `p${k}.jpg`, article: `c${13 - k}` }));
+    const fr = decidedGoneText("fr", { code: "DECIDED_GONE", gone, added: [] });
+    assert.match(fr, /^13 photos nommées .* p9\.jpg \(était dans c4\) et 3 autres\. /);
+    assert.match(fr, /Vérifiez le regroupement de c1, c2, c3, .* c12 et c13 sur cette page/);
+    const en = decidedGoneText("en", {
+      code: "DECIDED_GONE",
+      gone: [{ file: "x.jpg", article: null }],
+      added: [],
+    });
+    assert.match(en, /x\.jpg \(taken out of the listing\)\. Check the grouping on this page/);
+  });
+});
