@@ -17,6 +17,7 @@ import {
   limitName,
   type RunFailure,
   type RunStop,
+  reviewReasonText,
   runFailureWords,
   statusCounts,
   statusHead,
@@ -408,15 +409,9 @@ function departmentName(id: string): string {
   return hasKey(key) ? t(lang, key) : id;
 }
 
-/**
- * The plan's most frequent needs_review reasons in the page's language (the core, like the CLI, speaks English);
- * any other reason is shown as the core wrote it.
- */
+/** A needs_review reason of the plan in the page's language where it has words for it (i18n.ts reviewReasonText). */
 function reviewReason(reason: string): string {
-  if (/^category unknown/.test(reason)) return t(lang, "rr_category");
-  if (/^department unknown/.test(reason)) return t(lang, "rr_department");
-  if (/^size missing/.test(reason)) return t(lang, "rr_size");
-  return reason;
+  return reviewReasonText(lang, reason, labelName);
 }
 
 async function load(): Promise<void> {

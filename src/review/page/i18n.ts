@@ -81,6 +81,10 @@ const FR = {
   rr_category: "type non reconnu : choisissez-le dans « Type » (aucun modèle CLIP n'a analysé les photos)",
   rr_department: "rayon inconnu : choisissez-le dans « Rayon »",
   rr_size: "taille manquante : Vinted en demande une pour ce type",
+  rr_not_on_vinted_homme:
+    "Vinted n'a pas de catégorie Hommes pour « {c} » : choisissez Femmes dans « Rayon », ou un autre « Type »",
+  rr_not_on_vinted_femme:
+    "Vinted n'a pas de catégorie Femmes pour « {c} » : choisissez Hommes dans « Rayon », ou un autre « Type »",
   whatToDo: "Que faire :",
   planStale_one:
     "Le plan n'est plus à jour : l'article {ids} a changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos, ou toutes celles qui restent, garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan (leurs modifications sont mises de côté et reviennent avec « Annuler la dernière décision »).",
@@ -392,6 +396,10 @@ const EN: Record<Key, string> = {
   rr_category: "type not recognised: choose it in “Type” (no CLIP model analysed the photos)",
   rr_department: "department unknown: choose it in “Department”",
   rr_size: "size missing: Vinted requires one for this type",
+  rr_not_on_vinted_homme:
+    "Vinted has no men's category for “{c}”: choose women in “Department”, or another “Type”",
+  rr_not_on_vinted_femme:
+    "Vinted has no women's category for “{c}”: choose men in “Department”, or another “Type”",
   whatToDo: "What to do:",
   planStale_one:
     "The plan is out of date: article {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos, or all of those still there, keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan (their edits are set aside and come back with “Undo the last decision”).",
@@ -980,4 +988,22 @@ export function decidedGoneText(lang: Lang, w: DecidedGone): string {
   ]
     .filter(Boolean)
     .join(" ");
+}
+
+/**
+ * The plan's most frequent needs_review reasons in the page's language (the core, like the CLI, speaks English; the
+ * patterns follow listing/plan.ts and listing/mapping.ts); any other reason is shown as the core wrote it. `name`
+ * gives a type's name on the page.
+ */
+export function reviewReasonText(lang: Lang, reason: string, name: (category: string) => string): string {
+  if (/^category unknown/.test(reason)) return t(lang, "rr_category");
+  if (/^department unknown/.test(reason)) return t(lang, "rr_department");
+  if (/^size missing/.test(reason)) return t(lang, "rr_size");
+  // mapping.ts notOnVinted: the department or the type is what the seller changes, here on the page.
+  const none = /^Vinted has no (women's|men's) category for "([^"]+)"/.exec(reason);
+  if (none)
+    return t(lang, none[1] === "men's" ? "rr_not_on_vinted_homme" : "rr_not_on_vinted_femme", {
+      c: name(none[2]!),
+    });
+  return reason;
 }
