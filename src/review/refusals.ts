@@ -13,6 +13,7 @@ import {
   SessionExpiredError,
 } from "../vinted/errors.js";
 import { checkEdits, type FieldEdit } from "./actions.js";
+import type { RunFailure } from "./page/i18n.js";
 
 /** A refused save, for the page: which article, which field, what to do there. */
 export type SaveRefusal =
@@ -92,33 +93,9 @@ export function explainUnready(err: unknown): unknown {
 /**
  * Why a draft run, or one article of it, failed, as data the page words: what happened and what to do on the page.
  * The core's message (the terminal's English) goes with it, which the page keeps as a detail for a bug report.
+ * Defined once, where the page words it (a type only: nothing of the page runs on the server).
  */
-export type RunFailure =
-  /** Vinted offers no such size for the article's type (`offered`: the sizes it does offer). */
-  | { code: "SIZE"; size: string; offered: string[] }
-  /** Vinted refused the listing's content (`fields`: the fields it named, its own names). */
-  | { code: "REJECTED"; fields: string[] }
-  /** Drafted, not published: Vinted publishes nothing without a brand. */
-  | { code: "NO_BRAND" }
-  /** A photo outside the catalog's folder, never uploaded. */
-  | { code: "PHOTO"; file: string }
-  /** A refusal that paused every write, and the pause's end (an ISO time) when known. */
-  | { code: "CHALLENGE" | "RATE_LIMITED"; until: string | null }
-  | {
-      code:
-        | "NOT_LOGGED_IN"
-        | "SESSION_EXPIRED"
-        | "FORBIDDEN"
-        | "NO_TOKEN"
-        | "TRANSIENT"
-        | "VINTED_404"
-        | "NETWORK"
-        | "BROWSER_LOST"
-        | "NO_DISPLAY"
-        | "NO_BROWSER"
-        | "FILE"
-        | "OTHER";
-    };
+export type { RunFailure };
 
 /**
  * The failure `err` as the page words it: from the error's class, code and context (never from its English message).

@@ -747,12 +747,17 @@ export function statusHead(
   return t(lang, key, { c, at });
 }
 
-/** Why a run or an article failed, as the server sends it (src/review/refusals.ts RunFailure). */
+/** Why a run or an article failed, as the server sends it (src/review/refusals.ts explainFailure). */
 export type RunFailure =
+  /** Vinted offers no such size for the article's type (`offered`: the sizes it does offer). */
   | { code: "SIZE"; size: string; offered: string[] }
+  /** Vinted refused the listing's content (`fields`: the fields it named, its own names). */
   | { code: "REJECTED"; fields: string[] }
+  /** Drafted, not published: Vinted publishes nothing without a brand. */
   | { code: "NO_BRAND" }
+  /** A photo outside the catalog's folder, never uploaded. */
   | { code: "PHOTO"; file: string }
+  /** A refusal that paused every write, and the pause's end (an ISO time) when known. */
   | { code: "CHALLENGE" | "RATE_LIMITED"; until: string | null }
   | {
       code:
