@@ -51,6 +51,60 @@ describe("the catalogue mapping by leaf id", () => {
     assert.deepEqual([jeans.vinted.catalog_id, jeans.needsReview], [1816, []]);
   });
 
+  it("sync flags an id that is a leaf of another category than its path (a wrong table's 584), and takes a leaf under a parent path", async () => {
+    const m = await loadMapping(new URL("../models/vinted-fr.json", import.meta.url).pathname);
+    // A women's shirt recorded with the T-shirts leaf (one public table gives 584 for shirts, which are 222).
+    m.categories.chemise!.catalog.femme!.id = 221;
+    // A leaf the seller chose under a parent path the mapping names: theirs to choose.
+    m.categories.pull!.catalog.femme = {
+      id: 197,
+      path: ["Femmes", "Vêtements", "Sweats et sweats à capuche"],
+    };
+    const { mapping, checks } = checkMapping(
+      m,
+      CATALOG,
+      "2026-11-29",
+      "/home/me/.config/vbulk/vinted-mapping.json",
+    );
+    const by = (cat: string, g: string) => checks.find((c) => c.category === cat && c.gender === g)!;
+    assert.equal(by("chemise", "femme").status, "changed");
+    assert.equal(
+      by("chemise", "femme").detail,
+      'Vinted catalogue 221 is Femmes > Vêtements > Hauts et t-shirts > T-shirts on Vinted, not Femmes > Vêtements > Hauts et t-shirts > Chemises (vbulk vinted sync, 2026-11-29): Femmes > Vêtements > Hauts et t-shirts > Chemises is 222: set that id as categories.chemise.catalog.femme.id in /home/me/.config/vbulk/vinted-mapping.json, or keep 221 by setting its path there to ["Femmes","Vêtements","Hauts et t-shirts","T-shirts"]',
+    );
+    assert.equal(
+      by("pull", "femme").status,
+      "ok",
+      "a leaf under the path the mapping names is the seller's choice",
+    );
+    assert.equal(mapping.categories.pull!.catalog.femme!.path.at(-1), "Autres pull-overs & sweat-shirts");
+    // Plan does not list a shirt under T-shirts: it asks.
+    const item = {
+      category: "chemise",
+      color: "blanc",
+      condition: "bon" as const,
+      gender: "femme" as const,
+      size: "M",
+    };
+    assert.match(
+      mapToVinted(mapping, item).needsReview.join(";"),
+      /catalogue 221 is .*T-shirts on Vinted, not/,
+    );
+    // The path set as the reason says: the next sync takes it.
+    mapping.categories.chemise!.catalog.femme!.path = [
+      "Femmes",
+      "Vêtements",
+      "Hauts et t-shirts",
+      "T-shirts",
+    ];
+    assert.equal(
+      checkMapping(mapping, CATALOG, "2026-11-29").checks.find(
+        (c) => c.category === "chemise" && c.gender === "femme",
+      )?.status,
+      "ok",
+    );
+  });
+
   it("an article without a recorded leaf id is needs_review with the reason, not guessed", async () => {
     const m = await loadMapping(new URL("../models/vinted-fr.json", import.meta.url).pathname);
     const r = mapToVinted(m, {

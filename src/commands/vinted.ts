@@ -195,7 +195,11 @@ export function registerVinted(program: Command, run: Run): void {
         await mkdir(configDir(), { recursive: true, mode: 0o700 });
         await writeFileAtomic(path, `${JSON.stringify(refreshed, null, 2)}\n`);
         const flagged = checks.filter(
-          (c) => c.status === "removed" || c.status === "not_leaf" || c.status === "unresolved",
+          (c) =>
+            c.status === "removed" ||
+            c.status === "not_leaf" ||
+            c.status === "changed" ||
+            c.status === "unresolved",
         );
         if (io.json) io.out(JSON.stringify({ saved: path, checks }, null, 2));
         else {

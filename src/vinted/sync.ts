@@ -24,18 +24,24 @@ export function indexTree(roots: CatalogNode[]): Map<number, LeafInfo> {
 const norm = (s: string) =>
   s.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/&/g, "et").replace(/\s+/g, " ").trim();
 
+/** Whether a live title path is the mapping's path or under it (titles compared as norm does): the id the seller set
+ *  under a parent the mapping names (a boot's leaf under « Bottes ») is theirs to choose. */
+function within(live: string[], recorded: string[]): boolean {
+  return recorded.length <= live.length && recorded.every((p, i) => norm(p) === norm(live[i]!));
+}
+
 export interface MappingCheck {
   category: string;
   gender: "femme" | "homme";
   id: number | null;
-  status: "ok" | "resolved" | "removed" | "not_leaf" | "unresolved";
+  status: "ok" | "resolved" | "removed" | "not_leaf" | "changed" | "unresolved";
   detail: string;
 }
 
 /**
- * Checks every mapped leaf against the live tree: the id must exist and be a leaf. An entry without an id gets
- * the leaf whose title path matches; a removed or non-leaf id is flagged (plan then marks the article
- * needs_review with the reason). Returns the refreshed mapping and one line per entry. Pure.
+ * Checks every mapped leaf against the live tree: the id must exist, be a leaf, and be the category the entry's
+ * path names (or a leaf under it). An entry without an id gets the leaf whose title path matches; a removed,
+ * non-leaf or other category's id is flagged (plan then marks the article needs_review with the reason). Returns the refreshed mapping and one line per entry. Pure.
  */
 export function checkMapping(
   mapping: Mapping,
@@ -97,6 +103,18 @@ export function checkMapping(
       } else if (!live.leaf) {
         entry.problem = `Vinted catalogue ${entry.id} (${live.path.join(" > ")}) is not a leaf (vbulk vinted sync, ${today}): pick one of its children`;
         checks.push({ category, gender, id: entry.id, status: "not_leaf", detail: entry.problem });
+      } else if (!within(live.path, entry.path)) {
+        // The id is a leaf, but another category than the one the mapping names: an id recorded wrong, or Vinted
+        // gave it to another category. Listing under it would put the article in the wrong place on Vinted, so it
+        // is flagged rather than taken (a leaf the seller chose under the named path is taken: see within).
+        const key = `${mappingKey(category, gender)} in ${file}`;
+        const hit = byPath.get(entry.path.map(norm).join(" > "));
+        entry.problem = `Vinted catalogue ${entry.id} is ${live.path.join(" > ")} on Vinted, not ${display} (vbulk vinted sync, ${today}): ${
+          hit?.leaf
+            ? `${display} is ${hit.id}: set that id as ${key}, or keep ${entry.id} by setting its path there to ${JSON.stringify(live.path)}`
+            : `set the id of the category you mean, and its path, as ${key}`
+        }`;
+        checks.push({ category, gender, id: entry.id, status: "changed", detail: entry.problem });
       } else {
         entry.path = live.path;
         checks.push({ category, gender, id: entry.id, status: "ok", detail: live.path.join(" > ") });
