@@ -151,7 +151,14 @@ describe("the review page's words for why an article is not ready", () => {
     const mapping = await loadMapping(DEFAULT_MAPPING);
     return mapToVinted(mapping, { category, color: "noir", condition: "bon", gender, size: "M" }).needsReview;
   };
-  const name = (c: string) => ({ robe: "Robe", escarpins: "Escarpins" })[c] ?? c;
+  const name = (c: string) =>
+    ({
+      robe: "Robe",
+      escarpins: "Escarpins",
+      chaussures: "Chaussures",
+      sneakers: "Baskets",
+      ceinture: "Ceinture",
+    })[c] ?? c;
 
   it("a type Vinted has no category for in that department says what to change on the page", async () => {
     // Before, the French page showed the core's English: "Vinted has no men's category for "robe": set this
@@ -165,6 +172,39 @@ describe("the review page's words for why an article is not ready", () => {
     assert.equal(
       reviewReasonText("en", men, name),
       "Vinted has no men's category for “Robe”: choose women in “Department”, or another “Type”",
+    );
+  });
+
+  it("a type too general for Vinted points at « Type » and names the types to choose from", async () => {
+    // Before, the French page showed: type "chaussures" is too general for Vinted (Femmes > Chaussures): choose a
+    // more specific type: sneakers (Baskets), …; or set the leaf id of your choice as categories.… in ….
+    const [shoes] = await reasonOf("chaussures", "femme");
+    assert.ok(shoes, "shoes need review");
+    const fr = reviewReasonText("fr", shoes, name);
+    assert.match(
+      fr,
+      /^« Chaussures » est trop général pour Vinted : choisissez un type plus précis dans « Type » \(/,
+    );
+    assert.match(fr, /Baskets/, "a more specific type, by its page name");
+    assert.doesNotMatch(fr, /categories\.|leaf id|choose/);
+    assert.match(
+      reviewReasonText("en", shoes, name),
+      /^“Chaussures” is too general for Vinted: choose a more specific one/,
+    );
+  });
+
+  it("a type whose Vinted leaf is not known yet says to run `vbulk vinted sync`, in the page's language", async () => {
+    const [belt] = await reasonOf("ceinture", "femme");
+    assert.ok(belt, "a belt needs review until sync finds its leaf");
+    assert.equal(
+      reviewReasonText("fr", belt, name),
+      "la catégorie Vinted de « Ceinture » (Femmes) n'est pas encore connue : lancez `vbulk vinted sync` dans un terminal, puis « Générer le plan »",
+    );
+    const problem =
+      "Vinted catalogue 221 is Femmes > T-shirts on Vinted, not Femmes > Chemises (vbulk vinted sync, …): …";
+    assert.match(
+      reviewReasonText("fr", problem, name),
+      /^la catégorie Vinted 221 notée pour ce type est à revoir/,
     );
   });
 

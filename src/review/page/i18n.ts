@@ -85,6 +85,13 @@ const FR = {
     "Vinted n'a pas de catégorie Hommes pour « {c} » : choisissez Femmes dans « Rayon », ou un autre « Type »",
   rr_not_on_vinted_femme:
     "Vinted n'a pas de catégorie Femmes pour « {c} » : choisissez Hommes dans « Rayon », ou un autre « Type »",
+  rr_too_general:
+    "« {c} » est trop général pour Vinted : choisissez un type plus précis dans « Type » ({list})",
+  rr_too_general_none: "« {c} » est trop général pour Vinted : choisissez un type plus précis dans « Type »",
+  rr_leaf_unknown:
+    "la catégorie Vinted de « {c} » ({d}) n'est pas encore connue : lancez `vbulk vinted sync` dans un terminal, puis « Générer le plan »",
+  rr_leaf_problem:
+    "la catégorie Vinted {n} notée pour ce type est à revoir (supprimée, trop générale ou devenue une autre) : `vbulk vinted sync` dans un terminal dit quoi corriger",
   whatToDo: "Que faire :",
   planStale_one:
     "Le plan n'est plus à jour : l'article {ids} a changé depuis (décision de regroupement ou nouvelle analyse). « Générer le plan » le met à jour : un article qui garde plus de la moitié de ses photos, ou toutes celles qui restent, garde vos modifications d'annonce ; les autres repartent des règles, et un article fusionné dans un autre est retiré du plan (leurs modifications sont mises de côté et reviennent avec « Annuler la dernière décision »).",
@@ -400,6 +407,12 @@ const EN: Record<Key, string> = {
     "Vinted has no men's category for “{c}”: choose women in “Department”, or another “Type”",
   rr_not_on_vinted_femme:
     "Vinted has no women's category for “{c}”: choose men in “Department”, or another “Type”",
+  rr_too_general: "“{c}” is too general for Vinted: choose a more specific one in “Type” ({list})",
+  rr_too_general_none: "“{c}” is too general for Vinted: choose a more specific one in “Type”",
+  rr_leaf_unknown:
+    "the Vinted category of “{c}” ({d}) is not known yet: run `vbulk vinted sync` in a terminal, then “Generate the plan”",
+  rr_leaf_problem:
+    "the Vinted category {n} recorded for this type needs a look (removed, too general or now another one): `vbulk vinted sync` in a terminal says what to fix",
   whatToDo: "What to do:",
   planStale_one:
     "The plan is out of date: article {ids} changed since (a grouping decision or a new analysis). “Generate the plan” updates it: an article that keeps more than half of its photos, or all of those still there, keeps your listing edits; the others start from the rules again, and an article merged into another is taken out of the plan (their edits are set aside and come back with “Undo the last decision”).",
@@ -1010,5 +1023,25 @@ export function reviewReasonText(lang: Lang, reason: string, name: (category: st
     return t(lang, none[1] === "men's" ? "rr_not_on_vinted_homme" : "rr_not_on_vinted_femme", {
       c: name(none[2]!),
     });
+  // mapping.ts tooGeneral: the page's « Type » is the fix (a leaf id by hand is the terminal's business).
+  const general =
+    /^type "([^"]+)" is too general for Vinted \(.*?\): (?:choose a more specific type: (.*?); or )?set /.exec(
+      reason,
+    );
+  if (general) {
+    const ids = general[2]?.split(", ").map((x) => x.replace(/ \(.*\)$/, "")) ?? [];
+    return ids.length
+      ? t(lang, "rr_too_general", { c: name(general[1]!), list: ids.map(name).join(", ") })
+      : t(lang, "rr_too_general_none", { c: name(general[1]!) });
+  }
+  // mapping.ts: an entry whose leaf id `vbulk vinted sync` has yet to find, and one sync flagged.
+  const unknown = /^no Vinted leaf id known for (femme|homme) "([^"]+)"/.exec(reason);
+  if (unknown)
+    return t(lang, "rr_leaf_unknown", {
+      c: name(unknown[2]!),
+      d: t(lang, unknown[1] === "homme" ? "dept_homme" : "dept_femme"),
+    });
+  const problem = /^Vinted catalogue (\d+) /.exec(reason);
+  if (problem) return t(lang, "rr_leaf_problem", { n: problem[1]! });
   return reason;
 }
