@@ -3,10 +3,12 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { expected, VbulkError } from "../core/errors.js";
+import { shellWord } from "../core/text.js";
 import { acquireLock, newToken } from "../review/security.js";
 import { startReviewServer } from "../review/server.js";
 import { parseFlag, wholeNumber, workingFolder } from "./options.js";
 import { createIo } from "./render.js";
+import { interruptedExitCode, onStopSignal, stoppedBy } from "./signals.js";
 
 interface RawReviewOptions {
   port?: string;
@@ -43,18 +45,48 @@ async function reviewCommand(dirArg: string, raw: RawReviewOptions): Promise<num
     await review.close();
     throw err;
   }
-  // Listen for Ctrl-C before printing the link: a script may stop us as soon as it reads it.
+  // Listen for Ctrl-C before printing the link: a script may stop us as soon as it reads it. SIGTERM and SIGHUP
+  // stop it the same way (signals.ts); a second one quits at once.
+  let stop = () => {};
   const stopped = new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+    stop = resolve;
+  });
+  const stopListening = onStopSignal({
+    json: false,
+    stop: () => stop(),
+    atOnce:
+      "interrupted: stopped at once by a second signal: the journal holds every write that was answered; run `vbulk review` or `vbulk execute` again to resume",
   });
   io.out(`vbulk review of ${dir}`);
   io.out(`open: ${review.url}`);
   io.err(io.c.dim("Only this computer can reach the page, and only with the link above. Ctrl-C stops it."));
   if (raw.open) openBrowser(review.url);
   await stopped;
+  // A run started from the page is stopped as Ctrl-C stops it in a terminal, and waited for, before the lock is
+  // released: before, the server closed, released its lock and said "review stopped." while the draft run went on
+  // writing to Vinted (and a terminal's `vbulk execute` could then start beside it).
+  const by = stoppedBy();
+  const running = review.stopRuns(by);
+  const slow = setTimeout(
+    () =>
+      io.err(
+        `${by}: stopping the run started from the page (after the write in flight; the journal stays consistent). Again to quit at once.`,
+      ),
+    200,
+  );
+  const was = await running.finally(() => clearTimeout(slow));
+  stopListening();
   await review.close();
   await release();
+  if (was.execute)
+    io.err(
+      `review stopped; the draft run started from the page was stopped by ${by}: what was sent is kept. \`vbulk review ${shellWord(dir)}\` (« Créer les brouillons ») or \`vbulk execute ${shellWord(dir)}\` sends the rest.`,
+    );
+  if (was.ingest)
+    io.err(
+      `review stopped; the analysis started from the page was stopped by ${by}: what was analysed is kept. \`vbulk ingest ${shellWord(source)}\` finishes it.`,
+    );
+  if (was.execute || was.ingest) return interruptedExitCode();
   io.err("review stopped.");
   return 0;
 }

@@ -11,6 +11,7 @@ import { redact } from "../core/redact.js";
 import { localDateTime } from "../core/text.js";
 import { readPlan } from "../listing/plan.js";
 import { readCatalog } from "../store/catalog.js";
+import { interruptedMessage } from "../store/status.js";
 import { siteCurrency } from "../vinted/currency.js";
 import {
   checkPlanCurrent,
@@ -76,6 +77,13 @@ function pageStop(e: Extract<ExecuteEvent, { type: "stopped" }>): RunStop {
 
 export interface ExecuteJob {
   readonly running: boolean;
+  /**
+   * Stops the run as `vbulk execute`'s Ctrl-C does (the write in flight is finished or abandoned as the journal
+   * allows, the status file says interrupted, the account's lock is released) and resolves once it has ended:
+   * the review server stopping must not leave a run writing to Vinted behind it. `by`: what stopped it, in a
+   * seller's words (signals.ts stoppedBy).
+   */
+  stop(by: string): Promise<void>;
   snapshot(): {
     running: boolean;
     publish: boolean;
@@ -144,7 +152,7 @@ export async function startExecute(
       idle: true,
       stopped: null,
     };
-    return { running: false, snapshot: () => ({ ...done, publish: opts.publish }) };
+    return { running: false, stop: async () => {}, snapshot: () => ({ ...done, publish: opts.publish }) };
   }
   // Prices go out in the site's currency: an unknown site is refused here, before anything is read or sent.
   siteCurrency(site);
@@ -178,9 +186,17 @@ export async function startExecute(
       finished_at: null as string | null,
       stopped: null as ReturnType<ExecuteJob["snapshot"]>["stopped"],
     };
+    const controller = new AbortController();
+    let stoppedBy = "Ctrl-C";
+    let ended: Promise<void> = Promise.resolve();
     const job: ExecuteJob = {
       get running() {
         return state.running;
+      },
+      stop: async (by) => {
+        stoppedBy = by;
+        controller.abort();
+        await ended;
       },
       snapshot: () => ({
         ...state,
@@ -190,7 +206,7 @@ export async function startExecute(
         idle: false,
       }),
     };
-    void (async () => {
+    ended = (async () => {
       const progress = new ExecuteProgress(dir, items.length);
       /** Why each article failed, from its failed step (the last one counts), for its row. */
       const failures = new Map<string, RunFailure>();
@@ -231,6 +247,7 @@ export async function startExecute(
           headless: headless(undefined, config.execute),
           publish: opts.publish && plan.items.some((i) => i.publish && !i.excluded),
           onEvent,
+          signal: controller.signal,
           onStarted: () => progress.begin(),
           onPaused: (until) => {
             pausedUntil = until;
@@ -244,8 +261,17 @@ export async function startExecute(
         const complete = results.every(
           (r) => r.state === "published" || (r.state === "draft" && !opts.publish),
         );
-        await progress.finish(complete ? "done" : "partial");
+        await progress.finish(
+          controller.signal.aborted ? "interrupted" : complete ? "done" : "partial",
+          controller.signal.aborted ? interruptedMessage(stoppedBy) : null,
+        );
       } catch (err) {
+        if (controller.signal.aborted) {
+          // Stopped with the server (Ctrl-C): said as `vbulk execute`'s Ctrl-C says it, not as a failure.
+          state.error = interruptedMessage(stoppedBy);
+          await progress.finish("interrupted", state.error);
+          return;
+        }
         state.error = redact(messageOf(err));
         state.hint = err instanceof VbulkError && err.hint ? redact(err.hint) : null;
         state.code = err instanceof VbulkError ? err.code : null;

@@ -17,6 +17,9 @@ export type IngestWarning = string | { code: "DECIDED_GONE"; gone: DecidedPhoto[
 
 export interface IngestJob {
   readonly running: boolean;
+  /** Stops the analysis as `vbulk ingest`'s Ctrl-C does (what was analysed stays cached, the status says
+   *  interrupted) and resolves once it has ended. `by`: what stopped it (signals.ts stoppedBy). */
+  stop(by: string): Promise<void>;
   snapshot(): {
     running: boolean;
     stage: string;
@@ -48,7 +51,9 @@ export function startIngest(source: string, dir: string): IngestJob {
     else if (e.type === "warning" || e.type === "note") state.warnings.push(e.message);
     else state.warnings.push(`${e.file}: ${e.message}`);
   };
-  void (async () => {
+  const controller = new AbortController();
+  let stoppedBy = "Ctrl-C";
+  const ended = (async () => {
     try {
       const offline = offlineMode();
       const fileLayer = await configFileLayer(process.env.VBULK_CONFIG);
@@ -58,6 +63,7 @@ export function startIngest(source: string, dir: string): IngestJob {
         outDir: dir,
         config: resolveConfig(fileLayer),
         stage: "model",
+        stoppedBy: () => stoppedBy,
       });
       const selected = await selectEmbedder({
         device: "cpu",
@@ -67,13 +73,14 @@ export function startIngest(source: string, dir: string): IngestJob {
         baseUrl: process.env.VBULK_MODEL_BASE_URL,
         onEvent,
         onModelEvent: prepared.onModelEvent,
+        signal: controller.signal,
         // As `vbulk ingest`: a folder analysed with the CLIP model is not analysed again without it.
         earlierModel: prepared.previous?.embedder.model
           ? { id: prepared.previous.embedder.id, model: prepared.previous.embedder.model }
           : null,
       }).catch(async (err: unknown) => {
         if (err instanceof VbulkError && err.context.modelNeeded) await prepared.abandon();
-        else await prepared.fail(err, false);
+        else await prepared.fail(err, controller.signal.aborted);
         throw err;
       });
       try {
@@ -87,6 +94,7 @@ export function startIngest(source: string, dir: string): IngestJob {
           model: selected.model,
           ...(selected.labels ? { labels: selected.labels } : {}),
           onEvent,
+          signal: controller.signal,
         });
         // No photo could be read: the page says so as the terminal does (exit 1 there), not only per photo.
         if (!result.written) {
@@ -108,6 +116,11 @@ export function startIngest(source: string, dir: string): IngestJob {
   return {
     get running() {
       return state.running;
+    },
+    stop: async (by) => {
+      stoppedBy = by;
+      controller.abort();
+      await ended;
     },
     snapshot: () => ({ ...state, warnings: state.warnings.slice(-20) }),
   };

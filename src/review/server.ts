@@ -53,6 +53,12 @@ export interface ReviewServer {
   server: Server;
   port: number;
   url: string;
+  /**
+   * Stops the runs this page started (a draft run, an analysis) as Ctrl-C stops them in a terminal, and refuses
+   * new ones: resolves once they have ended, with what was running. `by`: what stopped them, in a seller's words.
+   * Called before close(): the server going away must not leave a run writing to Vinted, or holding no lock.
+   */
+  stopRuns(by: string): Promise<{ execute: boolean; ingest: boolean }>;
   close(): Promise<void>;
 }
 
@@ -106,6 +112,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
   /** An execute is being started (plan checked, lock taken): `job` is set only once that is done. */
   let executeStarting = false;
   let ingest: IngestJob | null = null;
+  /** The server is stopping (stopRuns): no run starts any more. */
+  let stopping = false;
   // The catalog's photos and where each may be read from, read again whenever catalog.json changes on disk.
   const catalogPhotos = new CatalogPhotos(dir);
   const photoFile = async (sha: string): Promise<{ file: string } | { refused: string } | null> => {
@@ -155,6 +163,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       return sendJson(res, 404, { error: "Not found." });
     }
     if (req.method !== "POST") return sendJson(res, 405, { error: "Method not allowed." });
+    if (stopping && (path === "/api/upload" || path === "/api/ingest" || path === "/api/execute"))
+      return sendJson(res, 503, { error: "vbulk review is stopping: start it again to go on." });
     // A form on another site cannot send JSON with a custom header: with the token check, no cross-site writes.
     if (path === "/api/upload") {
       if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
@@ -287,6 +297,14 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     server,
     port,
     url: `http://127.0.0.1:${port}/?t=${token}`,
+    stopRuns: async (by) => {
+      stopping = true;
+      // A draft run being started (plan checked, the lock being taken) is a run: it is stopped once it exists.
+      while (executeStarting) await new Promise((r) => setTimeout(r, 20));
+      const running = { execute: job?.running === true, ingest: ingest?.running === true };
+      await Promise.all([running.execute ? job?.stop(by) : null, running.ingest ? ingest?.stop(by) : null]);
+      return running;
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

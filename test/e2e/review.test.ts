@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
 import { decide } from "../../src/review/actions.js";
@@ -2153,6 +2154,60 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     } finally {
       await stop(review);
     }
+  });
+
+  it("Ctrl-C on `vbulk review` during a draft run stops the run before the server goes: exit 130, nothing sent after, the run resumes", async (t) => {
+    // Before: "review stopped." at once, the lock released, and the run went on writing to Vinted from a server
+    // nobody could reach any more (a terminal's `vbulk execute` could then start beside it); exit 0 once it ended.
+    const { review, configDir, dir, env } = await seller("none");
+    t.after(() => {
+      if (review.child.exitCode === null) review.child.kill("SIGKILL");
+    });
+    const config = join(configDir, "vbulk.json");
+    await writeFile(
+      config,
+      JSON.stringify({ execute: { writeSpacingMs: [20000, 20000], timeoutMs: 15000 } }),
+    );
+    const headers = { "Content-Type": "application/json", "X-Vbulk-Token": review.token };
+    const url = `http://127.0.0.1:${review.port}`;
+    const started = await fetch(`${url}/api/execute`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ publish: false }),
+    });
+    assert.equal(started.status, 202);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const s = (await (await fetch(`${url}/api/status`, { headers })).json()) as {
+        job: { log: { type: string }[] } | null;
+      };
+      if (s.job?.log.some((e) => e.type === "wait")) break;
+      assert.ok(Date.now() < deadline, "the run waits between two writes");
+      await sleep(100);
+    }
+    const exited = new Promise<number | null>((resolve) => {
+      review.child.removeAllListeners("exit");
+      review.child.on("exit", (code) => resolve(code));
+    });
+    review.child.kill("SIGINT");
+    const code = await Promise.race([exited, sleep(30_000).then(() => "still running" as const)]);
+    if (code === "still running") review.child.kill("SIGKILL");
+    assert.equal(code, 130, review.output());
+    assert.match(
+      review.output(),
+      /the draft run started from the page was stopped by Ctrl-C: what was sent is kept/,
+    );
+    const requests = replica.log.length;
+    await sleep(1500);
+    assert.equal(replica.log.length, requests, "nothing reaches Vinted once review has exited");
+    const status = await runCli(["status", dir], { env });
+    assert.match(status.stdout, /interrupted/);
+    assert.doesNotMatch(status.stdout, /running/);
+    // The lock is free and the journal whole: a terminal run sends the rest, each article drafted once.
+    await writeFile(config, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 15000 } }));
+    const resumed = await runCli(["execute", dir, "--yes"], { env });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(replica.items.size, 3);
   });
 
   it("a run Vinted refused with a plain 403 says why it stopped and what to do in French", async () => {
