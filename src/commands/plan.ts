@@ -574,9 +574,32 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   // The folder named, as ingest's next line does: pasted from another folder, a bare `vbulk execute` looked for
   // ./plan.json and said to run `vbulk plan` first, which the seller had just done.
   const folder = shellWord(dirname(path));
+  const execute = `\`${vbulkAs()} execute ${folder}\` (dry run: drafts only)`;
+  // Articles not ready: what to do about the first reason a flag settles, as a command that works as written (before,
+  // "edit plan.json (or use --set)" left a new seller to find the field and the value's form).
+  const first = waiting[0];
+  const fix =
+    waiting.flatMap((i) => i.needs_review.map((r) => fixFor(i.cluster_id, r))).find((f) => f !== null) ??
+    null;
+  const leaf = waiting.some((i) =>
+    i.needs_review.some((r) => /^no Vinted leaf id known|^Vinted catalogue \d+ /.test(r)),
+  );
   io.out(
     c.dim(
-      `next: edit plan.json (or use --set), then \`${vbulkAs()} execute ${folder}\` (dry run: drafts only)`,
+      !first
+        ? `next: edit plan.json (or use --set), then ${execute}`
+        : leaf && !fix
+          ? `next: \`${vbulkAs()} vinted sync\` reads Vinted's category ids (after \`${vbulkAs()} login\`), then \`${vbulkAs()} plan ${folder}\` again; then ${execute}`
+          : `next: set what the articles lack on the review page, \`${vbulkAs()} review ${folder}\`${fix ? `, or here: \`${vbulkAs()} plan ${folder} ${fix}\`` : ""}; then ${execute}`,
     ),
   );
+}
+
+/** The plan flags that settle a needs_review reason of article `id` (the plan's reasons: mapping.ts, plan.ts), as an
+ *  example to copy; null for a reason no flag settles (a Vinted leaf id: `vbulk vinted sync`). */
+function fixFor(id: string, reason: string): string | null {
+  if (/^category unknown|^type "/.test(reason)) return `--set ${id}.category=robe`;
+  if (/^department unknown/.test(reason)) return "--gender femme";
+  if (/^size missing/.test(reason)) return `--set ${id}.size=M`;
+  return null;
 }

@@ -59,6 +59,44 @@ describe("vbulk plan: the table", () => {
   });
 });
 
+describe("vbulk plan: what to do next about articles not ready", () => {
+  it("names the review page and a command that settles a reason, which works pasted as written", async () => {
+    // Before: "next: edit plan.json (or use --set)" under a plan where no article was ready, leaving a new seller
+    // to find the field and the form of its value.
+    const dir = await three();
+    const env = testEnv();
+    const next = async (args: string[] = []) => {
+      const r = await runCli(["plan", dir, ...args], { env });
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim().split("\n").at(-1) ?? "";
+    };
+    const first = await next();
+    assert.match(
+      first,
+      new RegExp(`^next: set what the articles lack on the review page, \`vbulk review ${dir}\``),
+    );
+    const fix = /or here: `vbulk plan (\S+) ([^`]+)`/.exec(first);
+    assert.ok(fix, first);
+    assert.equal(fix[1], dir);
+    const settled = await runCli(["plan", dir, ...fix[2]!.split(" ")], { env });
+    assert.equal(settled.code, 0, settled.stderr);
+    // Types and departments set, sizes given: a reason no flag settles (a leaf id) points at `vbulk vinted sync`.
+    const sets = ["c1", "c2", "c3"].flatMap((id) => [
+      "--set",
+      `${id}.category=robe`,
+      "--set",
+      `${id}.size=M`,
+    ]);
+    assert.match(
+      await next([...sets, "--gender", "femme"]),
+      /^next: `vbulk vinted sync` reads Vinted's category ids/,
+    );
+    // All ready: plan.json and execute.
+    const ready = ["c1", "c2", "c3"].flatMap((id) => ["--set", `${id}.category=t-shirt`]);
+    assert.match(await next(ready), /^next: edit plan.json \(or use --set\), then `vbulk execute /);
+  });
+});
+
 describe("vbulk plan: the default plan", () => {
   it("titles, descriptions and prices from the defaults", async () => {
     const dir = await three();
