@@ -31,6 +31,7 @@ import {
   staleArticles,
   undo,
 } from "./actions.js";
+import { type FolderChanges, folderChangesOf } from "./changes.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest } from "./ingest.js";
 import { checkEachEdit, explainEdit, explainUnready } from "./refusals.js";
@@ -112,6 +113,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
   /** An execute is being started (plan checked, lock taken): `job` is set only once that is done. */
   let executeStarting = false;
   let ingest: IngestJob | null = null;
+  const changes = folderChangesOf(dir, opts.source);
   /** The server is stopping (stopRuns): no run starts any more. */
   let stopping = false;
   // The catalog's photos and where each may be read from, read again whenever catalog.json changes on disk.
@@ -151,7 +153,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         return send(res, 200, photo[1] === "thumb" ? "image/webp" : "image/jpeg", data);
       }
       if (path === "/api/state") return sendJson(res, 200, await state(dir, opts.source));
-      if (path === "/api/status") return sendJson(res, 200, await activity(dir, job, ingest));
+      if (path === "/api/status") return sendJson(res, 200, await activity(dir, job, ingest, changes));
       if (path === "/api/publish-preview") {
         const plan = await currentPlan(dir);
         return sendJson(
@@ -170,7 +172,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
       const zip = await receiveZip(req, dir, url.searchParams.get("name") ?? "photos.zip");
       ingest = startIngest(zip, dir);
-      return sendJson(res, 202, await activity(dir, job, ingest));
+      return sendJson(res, 202, await activity(dir, job, ingest, changes));
     }
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))
       return sendJson(res, 415, { error: "Expected application/json." });
@@ -204,7 +206,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       case "/api/ingest": {
         if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
         ingest = startIngest(opts.source, dir);
-        return sendJson(res, 202, await activity(dir, job, ingest));
+        return sendJson(res, 202, await activity(dir, job, ingest, changes));
       }
       case "/api/execute": {
         if (job?.running || executeStarting)
@@ -217,7 +219,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         } finally {
           executeStarting = false;
         }
-        return sendJson(res, 202, await activity(dir, job, ingest));
+        return sendJson(res, 202, await activity(dir, job, ingest, changes));
       }
       default:
         return sendJson(res, 404, { error: "Not found." });
@@ -476,9 +478,26 @@ export function pageCatalog(catalog: Catalog) {
 }
 
 /** A running execute (from this page or from a terminal), from the status file and this page's job. */
-async function activity(dir: string, job: ExecuteJob | null, ingest: IngestJob | null) {
-  const [status, plan] = await Promise.all([readStatus(dir).catch(() => null), planVersion(dir)]);
-  return { status, plan, job: job ? job.snapshot() : null, ingest: ingest ? ingest.snapshot() : null };
+async function activity(
+  dir: string,
+  job: ExecuteJob | null,
+  ingest: IngestJob | null,
+  changes: () => Promise<FolderChanges | null> = async () => null,
+) {
+  const [status, plan, folder] = await Promise.all([
+    readStatus(dir).catch(() => null),
+    planVersion(dir),
+    // Not while an analysis runs: it is about to take them in.
+    ingest?.running ? null : changes(),
+  ]);
+  return {
+    status,
+    plan,
+    job: job ? job.snapshot() : null,
+    ingest: ingest ? ingest.snapshot() : null,
+    /** Photos added to or taken out of the folder since the catalog: the page offers « Analyser à nouveau ». */
+    changes: folder,
+  };
 }
 
 /** plan.json's version on disk (time and size), or null: the page reloads the plan when a terminal changed it. */

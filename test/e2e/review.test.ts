@@ -1623,6 +1623,72 @@ describe("vbulk review: typed values and grouping decisions", { skip }, () => {
   });
 });
 
+describe("vbulk review: photos added to the folder after the analysis", { skip }, () => {
+  it("the page says which, « Analyser à nouveau » takes them in, and the articles already there keep their ids and edits", async () => {
+    // Before: « Analyser » showed only for a folder without a catalog; a seller who copied forgotten photos into
+    // the folder saw nothing of them on the page and had to find `vbulk ingest` in a terminal.
+    const { dir, review } = await plannedReview();
+    const browser = await launchChromium();
+    try {
+      const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as {
+        items: { id: string; photos: string[] }[];
+      };
+      const set = await runCli(["plan", dir, "--set", `${first.items[0]!.id}.title=Tee rouge coton`], {
+        env: testEnv(),
+      });
+      assert.equal(set.code, 0, set.stderr);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.locator(`[data-article="${first.items[0]!.id}"]`).waitFor();
+      assert.equal(
+        await page.locator(".changes").count(),
+        0,
+        "nothing to say while the folder is as analysed",
+      );
+      // Another garment's photo (the designed near-duplicates' other colourway) copied in, one photo taken out.
+      await writeFile(
+        join(dir, "IMG_0100.jpg"),
+        await readFile(join(FIXTURES, "duplicates", "other-colour.jpg")),
+      );
+      const taken = first.items.at(-1)!.photos.at(-1)!;
+      await rm(join(dir, taken));
+      const banner = page.locator(".changes");
+      await banner.waitFor({ timeout: 15_000 });
+      assert.equal(
+        await banner.locator("p").textContent(),
+        `Depuis la dernière analyse, 1 photo ajoutée (IMG_0100.jpg) et 1 photo retirée (${taken}) : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).`,
+      );
+      await banner.getByRole("button", { name: "Analyser à nouveau" }).click();
+      const deadline = Date.now() + 60_000;
+      let after = first;
+      while (Date.now() < deadline) {
+        after = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+        if (after.items.some((it) => it.photos.includes("IMG_0100.jpg"))) break;
+        await sleep(200);
+      }
+      assert.ok(
+        after.items.some((it) => it.photos.includes("IMG_0100.jpg")),
+        "the added photo is in the catalog",
+      );
+      // The page shows it once the analysis has ended, and has nothing more to say about the folder.
+      await page.locator('[data-article] img[alt="IMG_0100.jpg"]').waitFor({ timeout: 30_000 });
+      await banner.waitFor({ state: "detached", timeout: 15_000 });
+      for (const it of first.items.slice(0, -1))
+        assert.ok(
+          after.items.some((a) => a.id === it.id && it.photos.every((f) => a.photos.includes(f))),
+          `${it.id} keeps its id and photos`,
+        );
+      const planned = await runCli(["plan", dir, "--json"], { env: testEnv() });
+      assert.equal(planned.code, 0, planned.stderr);
+      const items = JSON.parse(planned.stdout).items as { cluster_id: string; title: string }[];
+      assert.equal(items.find((i) => i.cluster_id === first.items[0]!.id)?.title, "Tee rouge coton");
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+});
+
 describe("vbulk review: « Créer les brouillons » with nothing ready, or a plan out of date", { skip }, () => {
   it("says which articles are not ready and why in the page's words, and that the plan is out of date", async () => {
     // Before: « Rien à envoyer : aucun article n'a besoin d'être écrit sur Vinted » with 5 articles not ready (read

@@ -139,6 +139,8 @@ interface Activity {
     /** Why the run stopped before its end, as data worded here (`reason` is the terminal's). */
     stopped?: RunStop | null;
   } | null;
+  /** Photos added to or taken out of the folder since the catalog (src/review/changes.ts): null when not known. */
+  changes?: { added: string[]; gone: string[]; counts: [number, number] } | null;
   ingest: {
     running: boolean;
     stage: string;
@@ -1200,6 +1202,7 @@ function actions(): HTMLElement {
   return h(
     "section",
     { class: "actions", "aria-label": t(lang, "drafts") },
+    changesView(),
     // A decision changed articles the plan describes: execute refuses such a plan, so say it before the click.
     state?.plan && state.planStale.length
       ? h(
@@ -1784,10 +1787,51 @@ async function poll(): Promise<void> {
   setTimeout(poll, state?.meta.pollMs ?? 1000);
 }
 
+/**
+ * Photos added to or taken out of the folder since the analysis, and the button that analyses it again (as
+ * `vbulk ingest DIR` would: ids, grouping decisions and plan edits are kept). Not while an analysis runs.
+ */
+function changesView(): HTMLElement | null {
+  const c = activity?.changes;
+  const analysing =
+    activity?.ingest?.running ||
+    (activity?.status?.command === "ingest" && activity.status.state === "running");
+  if (!c || analysing || (!c.counts[0] && !c.counts[1])) return null;
+  const names = (files: string[], n: number) => `${files.slice(0, 3).join(", ")}${n > 3 ? ", …" : ""}`;
+  const parts = [
+    c.counts[0] ? tn(lang, "folderAdded", c.counts[0], { list: names(c.added, c.counts[0]) }) : null,
+    c.counts[1] ? tn(lang, "folderGone", c.counts[1], { list: names(c.gone, c.counts[1]) }) : null,
+  ].filter((x): x is string => x !== null);
+  return h(
+    "div",
+    { class: "warn changes", role: "status" },
+    h("p", {}, t(lang, "folderChanged", { parts: andList(lang, parts) })),
+    h(
+      "button",
+      {
+        type: "button",
+        onclick: async () => {
+          try {
+            activity = await api<Activity>("/api/ingest", {});
+          } catch (err) {
+            message = notice(err);
+          }
+          render();
+        },
+      },
+      t(lang, "analyseAgain"),
+    ),
+  );
+}
+
 /** Shows the latest activity (a run's progress and outcome) and whether a run is going on, without a render. */
 function showActivity(): void {
   const section = root.querySelector("section.actions");
   if (!section) return;
+  const changed = changesView();
+  const shownChanges = section.querySelector(":scope > .changes");
+  if (shownChanges) shownChanges.replaceWith(changed ?? "");
+  else if (changed) section.prepend(changed);
   const view = activityView();
   const shown = section.querySelector(":scope > .activity");
   if (shown) shown.replaceWith(view ?? "");

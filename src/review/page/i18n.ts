@@ -85,6 +85,13 @@ const FR = {
     "Vinted n'a pas de catégorie Hommes pour « {c} » : choisissez Femmes dans « Rayon », ou un autre « Type »",
   rr_not_on_vinted_femme:
     "Vinted n'a pas de catégorie Femmes pour « {c} » : choisissez Hommes dans « Rayon », ou un autre « Type »",
+  folderChanged:
+    "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
+  folderAdded_one: "{n} photo ajoutée ({list})",
+  folderAdded_other: "{n} photos ajoutées ({list})",
+  folderGone_one: "{n} photo retirée ({list})",
+  folderGone_other: "{n} photos retirées ({list})",
+  analyseAgain: "Analyser à nouveau",
   rr_too_general:
     "« {c} » est trop général pour Vinted : choisissez un type plus précis dans « Type » ({list})",
   rr_too_general_none: "« {c} » est trop général pour Vinted : choisissez un type plus précis dans « Type »",
@@ -407,6 +414,13 @@ const EN: Record<Key, string> = {
     "Vinted has no men's category for “{c}”: choose women in “Department”, or another “Type”",
   rr_not_on_vinted_femme:
     "Vinted has no women's category for “{c}”: choose men in “Department”, or another “Type”",
+  folderChanged:
+    "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
+  folderAdded_one: "{n} photo added ({list})",
+  folderAdded_other: "{n} photos added ({list})",
+  folderGone_one: "{n} photo taken out ({list})",
+  folderGone_other: "{n} photos taken out ({list})",
+  analyseAgain: "Analyse again",
   rr_too_general: "“{c}” is too general for Vinted: choose a more specific one in “Type” ({list})",
   rr_too_general_none: "“{c}” is too general for Vinted: choose a more specific one in “Type”",
   rr_leaf_unknown:

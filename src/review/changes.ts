@@ -1,0 +1,55 @@
+/**
+ * Photos added to or taken out of the folder since its catalog was written: the review page offers to analyse it
+ * again (« Analyser à nouveau »), as `vbulk ingest DIR` would, rather than leave the seller to find the terminal.
+ */
+import { stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { DEFAULTS } from "../core/defaults.js";
+import { scanFolder } from "../sources/folder.js";
+import { CATALOG_FILE, readCatalog } from "../store/catalog.js";
+
+export interface FolderChanges {
+  /** Photo files in the folder the catalog does not know (neither a photo of it nor one it could not read). */
+  added: string[];
+  /** Photos of the catalog no longer in the folder. */
+  gone: string[];
+}
+
+/** At most this many names of each kind go to the page (the counts are whole). */
+const SHOWN = 20;
+/** A folder is scanned again at most this often while the catalog stays the same (the page polls every second). */
+const RESCAN_MS = 3000;
+
+/**
+ * Compares the photos in `dir` with its catalog. Null when there is nothing to compare: a ZIP source or ingest
+ * --out (the catalog is not in the photo folder), or the folder cannot be read. Remembers the last answer for
+ * RESCAN_MS while catalog.json is unchanged.
+ */
+export function folderChangesOf(dir: string, source: string) {
+  type Changes = (FolderChanges & { counts: [number, number] }) | null;
+  let last: { at: number; catalogMtime: number; changes: Changes } | null = null;
+  return async (): Promise<Changes> => {
+    if (resolve(source) !== resolve(dir)) return null;
+    const catalogMtime = (await stat(join(dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? 0;
+    if (!catalogMtime) return null;
+    if (last && last.catalogMtime === catalogMtime && Date.now() - last.at < RESCAN_MS) return last.changes;
+    const [catalog, scan] = await Promise.all([
+      readCatalog(dir).catch(() => null),
+      scanFolder(dir, { ...DEFAULTS.sources, maxFiles: Number.MAX_SAFE_INTEGER }).catch(() => null),
+    ]);
+    let changes: Changes = null;
+    if (catalog && scan) {
+      const known = new Set([...catalog.photos.map((p) => p.file), ...catalog.errors.map((e) => e.file)]);
+      const present = new Set(scan.files.map((f) => f.rel));
+      const added = scan.files.map((f) => f.rel).filter((f) => !known.has(f));
+      const gone = catalog.photos.map((p) => p.file).filter((f) => !present.has(f));
+      changes = {
+        added: added.slice(0, SHOWN),
+        gone: gone.slice(0, SHOWN),
+        counts: [added.length, gone.length],
+      };
+    }
+    last = { at: Date.now(), catalogMtime, changes };
+    return changes;
+  };
+}
