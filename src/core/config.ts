@@ -42,6 +42,15 @@ export const ConfigSchema = z.object({
     maxCellColorDelta: z.number().min(0),
     colorwayMinCells: int(1, 64),
   }),
+  resaved: z.object({
+    minKept: z.number().gt(0).max(1),
+    saturation: z.tuple([z.number().gt(0).max(1), z.number().min(1).max(10)]),
+    whiteL: z.number().min(0).max(100),
+    maxStructure: z.number().min(0).max(1),
+    maxSmoothStructure: z.number().min(0).max(1),
+    maxPatternStructure: z.number().min(0).max(1),
+    maxColour: z.number().min(0),
+  }),
   grouping: z.object({
     method: vocabulary(GROUPING_METHODS),
     eps: z.number().gt(0).max(2),

@@ -70,6 +70,32 @@ export const DEFAULTS = Object.freeze({
      *  one of two different garments. */
     colorwayMinCells: 2,
   }),
+  resaved: Object.freeze({
+    // A photo saved again under its own name with other bytes (src/ingest/resaved.ts) that the duplicate test
+    // above does not call the same picture: is it the same photo edited in a photo app (light, colour, a small
+    // crop or straighten), or another picture under a reused name? Measured with `npm run bench:resaved` on
+    // madison-multiview, deepfashion-dev and clothing-home: 17 edits of every photo (light, contrast, white
+    // balance, crops of 3-10% a side, straightening, a preset), and about 400,000 pairs per set of two garments'
+    // photos (as shot and edited) and every pair of two views of one garment. At these values 91.1%, 89.1% and
+    // 86.0% of the edited photos are known as the same photo (the duplicate test alone: 16.6%, 20.5%, 16.8%), and
+    // 12 of 355,000 edited pairs of two garments' photos on madison-multiview (0 on the others) are taken for an
+    // edit. maxStructure 0.15 adds 5 views of one garment on deepfashion-dev and 2 garment pairs; 0.12 loses 1-4
+    // points of edits everywhere. Missed edits fall back to new photos, as before.
+    /** Smallest share of each side an edit's crop may keep. */
+    minKept: 0.78,
+    /** Saturation change allowed for the whole photo (factor on chroma). */
+    saturation: Object.freeze([0.75, 1.33]) as readonly [number, number],
+    /** Cells this light (L) in the edited photo carry no colour to compare (a highlight brightened to white). */
+    whiteL: 92,
+    /** Largest share of the edited photo's light-and-dark pattern left unexplained (src/imaging/edits.ts). */
+    maxStructure: 0.14,
+    /** ...or, for a fine pattern (stripes a few cells apart, whose moiré a crop moves), the largest share left
+     *  unexplained once both photos are smoothed, when the unsmoothed share is at most maxPatternStructure. */
+    maxSmoothStructure: 0.06,
+    maxPatternStructure: 0.5,
+    /** Largest colour change (ΔE) of the 8th most changed of 256 cells, after white balance and saturation. */
+    maxColour: 6,
+  }),
   grouping: Object.freeze({
     /** auto: the sequence method when the order carries signal (two modes in the consecutive distances or in
      *  the capture gaps), an order-free grouping otherwise. dbscan and agglomerative are the fixed-threshold

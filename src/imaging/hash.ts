@@ -8,6 +8,9 @@ export interface PhotoHashes {
   /** 8x8 cells of L (0..100), a+128, b+128 as bytes: greyscale hashes cannot tell a red shirt from a khaki one
    *  photographed in the same pose; this can. */
   colorgrid: string;
+  /** A finer thumbnail for telling an edited photo from another picture (src/imaging/edits.ts): 32x32 cells of L
+   *  then 16x16 cells of a+128 and of b+128 (colour at half the resolution, as JPEG keeps it), base64 bytes. */
+  labgrid: string;
 }
 
 const DCT_N = 32;
@@ -22,10 +25,11 @@ const COS = (() => {
 export async function hashPixels(pixels: Buffer, width: number, height: number): Promise<PhotoHashes> {
   const sharp = await loadSharp();
   const raw = { raw: { width, height, channels: 3 as const } };
-  const [small, big, colour] = await Promise.all([
+  const [small, big, colour, fine] = await Promise.all([
     sharp(pixels, raw).greyscale().resize(8, 8, { fit: "fill", kernel: "cubic" }).raw().toBuffer(),
     sharp(pixels, raw).greyscale().resize(DCT_N, DCT_N, { fit: "fill", kernel: "cubic" }).raw().toBuffer(),
     sharp(pixels, raw).resize(8, 8, { fit: "fill", kernel: "linear" }).raw().toBuffer(),
+    sharp(pixels, raw).resize(LAB_N, LAB_N, { fit: "fill", kernel: "linear" }).raw().toBuffer(),
   ]);
   const grid = Buffer.alloc(8 * 8 * 3);
   for (let i = 0; i < 64; i++) {
@@ -34,7 +38,40 @@ export async function hashPixels(pixels: Buffer, width: number, height: number):
     grid[i * 3 + 1] = Math.max(0, Math.min(255, Math.round(a + 128)));
     grid[i * 3 + 2] = Math.max(0, Math.min(255, Math.round(b + 128)));
   }
-  return { ahash: averageHash(small), phash: dctHash(big), colorgrid: grid.toString("hex") };
+  return {
+    ahash: averageHash(small),
+    phash: dctHash(big),
+    colorgrid: grid.toString("hex"),
+    labgrid: labGrid(fine).toString("base64"),
+  };
+}
+
+/** Side of PhotoHashes.labgrid's lightness grid; its colour grids have half this side. */
+export const LAB_N = 32;
+/** Bytes of a labgrid: LAB_N² lightness cells, then (LAB_N/2)² a cells and as many b cells. */
+export const LAB_GRID_BYTES = LAB_N * LAB_N + 2 * (LAB_N / 2) ** 2;
+
+/** The labgrid bytes of LAB_N x LAB_N RGB pixels: L per pixel, a and b averaged over 2x2 pixels. */
+function labGrid(rgb: Buffer): Buffer {
+  const h = LAB_N / 2;
+  const out = Buffer.alloc(LAB_GRID_BYTES);
+  const a = new Float64Array(h * h);
+  const b = new Float64Array(h * h);
+  for (let y = 0; y < LAB_N; y++)
+    for (let x = 0; x < LAB_N; x++) {
+      const i = y * LAB_N + x;
+      const [L, A, B] = rgbToLab(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!);
+      out[i] = Math.round(L);
+      const j = (y >> 1) * h + (x >> 1);
+      a[j]! += A / 4;
+      b[j]! += B / 4;
+    }
+  const byte = (v: number) => Math.max(0, Math.min(255, Math.round(v + 128)));
+  for (let j = 0; j < h * h; j++) {
+    out[LAB_N * LAB_N + j] = byte(a[j]!);
+    out[LAB_N * LAB_N + h * h + j] = byte(b[j]!);
+  }
+  return out;
 }
 
 /** Mean and largest per-cell CIELAB distance (ΔE76) between two colour grids, and how many cells differ by more

@@ -191,17 +191,27 @@ async function preparePhoto(
         ? { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage }
         : null;
     };
-    // A colour named by another naming version or other settings is named again from the decoded photo; the
-    // vectors stay (a colour change does not re-run the embedder).
-    const colorIsCurrent = (p: { entry: CacheEntry }) => p.entry.color.version === colorVersion(config.color);
-    const renamed = (p: Extract<Prepared, { kind: "cached" }>, decoded: DecodedPhoto): Promise<Prepared> =>
-      photoColor(decoded.pixels, decoded.pw, decoded.ph, config.color).then((color) => {
-        const entry = { ...p.entry, color };
-        cache.set(p.sha256, entry);
-        return { ...p, entry };
-      });
+    // A colour named by another naming version or other settings is named again from the decoded photo, and an
+    // entry of an older vbulk without a labgrid (what tells an edited photo saved again from another picture,
+    // src/imaging/edits.ts) gets one: the photo is decoded once more, the vectors stay (the embedder is not run).
+    const isCurrent = (p: { entry: CacheEntry }) =>
+      p.entry.color.version === colorVersion(config.color) && p.entry.labgrid !== undefined;
+    const refreshed = async (
+      p: Extract<Prepared, { kind: "cached" }>,
+      decoded: DecodedPhoto,
+    ): Promise<Prepared> => {
+      const [color, hashes] = await Promise.all([
+        p.entry.color.version === colorVersion(config.color)
+          ? p.entry.color
+          : photoColor(decoded.pixels, decoded.pw, decoded.ph, config.color),
+        p.entry.labgrid === undefined ? hashPixels(decoded.pixels, decoded.pw, decoded.ph) : null,
+      ]);
+      const entry = { ...p.entry, color, ...(hashes ? { labgrid: hashes.labgrid } : {}) };
+      cache.set(p.sha256, entry);
+      return { ...p, entry };
+    };
     const early = known ? fromCache(known) : null;
-    if (early && colorIsCurrent(early)) return early;
+    if (early && isCurrent(early)) return early;
     const buffer = await fileBuffers.read(file.path, st.size);
     let photo: Awaited<ReturnType<typeof decodePhoto>>;
     let sha256: string;
@@ -210,12 +220,12 @@ async function preparePhoto(
       sha256 = sha256Of(bytes);
       cache.rememberFile(file.path, st, sha256);
       const cached = fromCache(sha256);
-      if (cached && colorIsCurrent(cached)) return cached;
+      if (cached && isCurrent(cached)) return cached;
       photo = await decodePhoto(bytes, config.decode.workingSize, {
         sha256,
         maxPixels: config.decode.maxPixels,
       });
-      if (cached) return await renamed(cached, photo);
+      if (cached) return await refreshed(cached, photo);
     } finally {
       buffer.release();
     }

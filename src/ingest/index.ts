@@ -220,13 +220,13 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     });
     await cache.save();
 
-    // Photos saved again since the previous run (same file, same picture, other bytes): what was made for their
-    // earlier content (ids, decisions, plan edits) follows them.
+    // Photos saved again since the previous run (same file, the same photo re-encoded or edited, other bytes): what
+    // was made for their earlier content (ids, decisions, plan edits) follows them.
     const resaved = resavedPhotos({
       previous,
       photos: analysed.map((a) => ({ file: relTo(a.file.path), sha256: a.sha256, entry: a.entry })),
       cached: (sha) => cache.get(sha),
-      thresholds: config.duplicates,
+      config,
     });
     const nowOf = currentContent(resaved);
     const follow = (sha: string) => nowOf.get(sha) ?? sha;
@@ -235,7 +235,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     if (newlyResaved)
       emit({
         type: "note",
-        message: `${newlyResaved} photo${newlyResaved === 1 ? " was" : "s were"} saved again since the last run (the same picture in other bytes): ${newlyResaved === 1 ? "its" : "their"} articles, grouping decisions and plan edits follow ${newlyResaved === 1 ? "it" : "them"}.`,
+        message: `${newlyResaved} photo${newlyResaved === 1 ? " was" : "s were"} saved again since the last run (the same photo, re-encoded or edited: light, colour, a small crop): ${newlyResaved === 1 ? "its" : "their"} articles, grouping decisions and plan edits follow ${newlyResaved === 1 ? "it" : "them"}.`,
       });
     await followResavedPhotos(src.outDir, nowOf).catch((err: unknown) => {
       throw fileSystemError(err, join(src.outDir, DECISIONS_FILE), "update");

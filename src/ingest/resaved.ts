@@ -1,7 +1,42 @@
-import type { DuplicateThresholds } from "../grouping/duplicates.js";
+import type { Config } from "../core/config.js";
 import { comparePhotos } from "../grouping/duplicates.js";
+import { compareEdited, type EditedComparison } from "../imaging/edits.js";
 import type { CacheEntry } from "../store/cache.js";
 import type { Catalog } from "../store/catalog.js";
+
+/** Why a file saved again under its name is the same photo: the same picture by the duplicate test, or the same
+ *  photo edited (light, colour, a small crop or straighten) by compareEdited. */
+export type SavedAgainAs = "duplicate" | "edited";
+
+/** Whether compareEdited's measures read as an edit of the earlier photo (DEFAULTS.resaved says why each limit). */
+export function editedEnough(c: EditedComparison | null, t: Config["resaved"]): boolean {
+  if (c === null || c.colour > t.maxColour) return false;
+  return (
+    c.structure <= t.maxStructure ||
+    (c.structure <= t.maxPatternStructure && c.smoothStructure <= t.maxSmoothStructure)
+  );
+}
+
+/**
+ * Whether `after`, found under the file name `before` had, is the same photo: the duplicate test (DEFAULTS.duplicates,
+ * unchanged), or else an edit of it (compareEdited, DEFAULTS.resaved): looser than the duplicate test because the
+ * same name in the same folder is strong evidence already. Photos whose capture times are both known and differ
+ * are never an edit of one another (an edit keeps the time a photo was taken; a camera that reuses a name took
+ * the other picture at another time). Null: another picture.
+ */
+export function savedAgainAs(
+  before: CacheEntry,
+  after: CacheEntry,
+  config: Pick<Config, "duplicates" | "resaved">,
+): SavedAgainAs | null {
+  const pair = [
+    { ...before, sha256: "before", pixels: before.width * before.height },
+    { ...after, sha256: "after", pixels: after.width * after.height },
+  ];
+  if (comparePhotos(pair, config.duplicates).duplicates.length > 0) return "duplicate";
+  if (before.captured_at && after.captured_at && before.captured_at !== after.captured_at) return null;
+  return editedEnough(compareEdited(before, after, config.resaved), config.resaved) ? "edited" : null;
+}
 
 /**
  * Photos saved again since the previous run: the same file name, other bytes (a viewer's rotation written back,
@@ -21,7 +56,7 @@ export function resavedPhotos(opts: {
   /** This run's photos: file (relative to the catalog's folder), content and analysis. */
   photos: { file: string; sha256: string; entry: CacheEntry }[];
   cached: (sha: string) => CacheEntry | undefined;
-  thresholds: DuplicateThresholds;
+  config: Pick<Config, "duplicates" | "resaved">;
 }): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (!opts.previous) return out;
@@ -39,11 +74,7 @@ export function resavedPhotos(opts: {
     if (!was || was.sha256 === p.sha256 || present.has(was.sha256)) continue;
     const old = opts.cached(was.sha256);
     if (!old) continue;
-    const hashed = [
-      { ...old, sha256: was.sha256, pixels: old.width * old.height },
-      { ...p.entry, sha256: p.sha256, pixels: p.entry.width * p.entry.height },
-    ];
-    if (comparePhotos(hashed, opts.thresholds).duplicates.length === 0) continue;
+    if (!savedAgainAs(old, p.entry, opts.config)) continue;
     out.set(p.sha256, [was.sha256, ...(was.earlier_sha256 ?? [])]);
   }
   return out;

@@ -18,6 +18,11 @@ const EntrySchema = z.object({
   ahash: hex(16),
   phash: hex(16),
   colorgrid: hex(384),
+  /** PhotoHashes.labgrid (1536 bytes, base64); absent in entries of an older vbulk. */
+  labgrid: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{2048}$/)
+    .optional(),
   color: z.object({
     name: z.enum(COLOR_NAMES),
     score: finite.min(0).max(1),

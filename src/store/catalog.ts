@@ -48,8 +48,8 @@ export const CatalogPhotoSchema = z.object({
    *  move. It left that garment, and counts as a photo of the article it was moved into. Absent in older catalogs
    *  (the photo then left whichever article it was in before). */
   moved_from: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional(),
-  /** What this file held before it was saved again as the same picture (a rotation written back, an export, an
-   *  optimiser; src/ingest/resaved.ts), newest first: a plan or a decision made for that content follows the
+  /** What this file held before it was saved again as the same photo (a rotation written back, an export, an
+   *  optimiser, an edit of its light, colour or framing; src/ingest/resaved.ts), newest first: a plan or a decision made for that content follows the
    *  photo. Absent for a photo never saved again, and in older catalogs. */
   earlier_sha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional(),
 });
