@@ -29,19 +29,15 @@
  */
 
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Config, type ConfigOverrides, resolveConfig } from "../src/core/config.js";
 import { scoreDuplicates, scoreGrouping } from "../src/grouping/evaluate.js";
-import { createFeatureEmbedder } from "../src/imaging/features.js";
-import { analysePhotos } from "../src/ingest/analyse.js";
 import { describeArticles } from "../src/ingest/describe.js";
 import { type GroupStep, groupArticles } from "../src/ingest/group.js";
 import type { AnalysedPhoto } from "../src/ingest/types.js";
 import type { SourceFile } from "../src/sources/types.js";
-import { PhotoCache } from "../src/store/cache.js";
-import type { StatusWriter } from "../src/store/status.js";
 import { needShared, REPO, readCsv, sharedPath } from "../test/helpers/shared.js";
+import { analyseCached } from "./analyse.js";
 import { disputedBy, FR_TO_EN } from "./colour-names.js";
 
 interface LabelledSet {
@@ -56,8 +52,6 @@ interface LabelledSet {
   /** The photo's file in the set (same index as photos), for --errors only: the grouping sees neutral names. */
   file: string[];
 }
-
-const noStatus = { update() {}, flush: async () => {}, finish: async () => {} } as unknown as StatusWriter;
 
 /** Analyses a set once (cached by content under bench/out/eval-cache/<set>). */
 async function loadSet(name: string, config: Config): Promise<LabelledSet> {
@@ -77,18 +71,7 @@ async function loadSet(name: string, config: Config): Promise<LabelledSet> {
     return { path, rel: `IMG_${String(k + 1).padStart(4, "0")}`, size: statSync(path).size };
   });
   const dir = join(REPO, "bench", "out", "eval-cache", name);
-  // The cache appends to DIR/.vbulk as it goes (the ingest makes that folder before analysing; so does eval).
-  await mkdir(join(dir, ".vbulk"), { recursive: true });
-  const cache = await PhotoCache.load(dir);
-  const { analysed, errors } = await analysePhotos(files, {
-    cache,
-    config,
-    embedder: createFeatureEmbedder(),
-    emit: () => {},
-    status: noStatus,
-    relTo: (f) => f.rel,
-  });
-  await cache.save();
+  const { analysed, errors } = await analyseCached(dir, files, config);
   if (errors.length) console.error(`${name}: ${errors.length} photos failed: ${errors[0]!.message}`);
   const itemOf = new Map(files.map((f, k) => [f.path, manifest[k]!["item_id"]!]));
   const fileOf = new Map(files.map((f, k) => [f.path, manifest[k]!["file"]!]));

@@ -29,13 +29,11 @@ import { type Config, resolveConfig } from "../src/core/config.js";
 import { limiter } from "../src/core/pool.js";
 import { comparePhotos } from "../src/grouping/duplicates.js";
 import { compareEdited, type EditedComparison } from "../src/imaging/edits.js";
-import { createFeatureEmbedder } from "../src/imaging/features.js";
-import { analysePhotos } from "../src/ingest/analyse.js";
 import { editedEnough } from "../src/ingest/resaved.js";
 import type { SourceFile } from "../src/sources/types.js";
 import { type CacheEntry, PhotoCache } from "../src/store/cache.js";
-import type { StatusWriter } from "../src/store/status.js";
 import { needShared, REPO, readCsv, sharedPath } from "../test/helpers/shared.js";
+import { analyseCached } from "./analyse.js";
 
 export const SETS = ["madison-multiview", "deepfashion-dev", "clothing-home"] as const;
 
@@ -125,24 +123,13 @@ export interface BenchSet {
   entry: (sha: string) => CacheEntry;
 }
 
-const noStatus = { update() {}, flush: async () => {}, finish: async () => {} } as unknown as StatusWriter;
-
 /** Analyses a set's photos and each edit of them with the ingest's own analysePhotos, cached under bench/out. */
 export async function loadSet(name: string, config: Config, log: (s: string) => void): Promise<BenchSet> {
   const manifest = readCsv(sharedPath("photos", name, "manifest.csv"));
   const dir = join(REPO, "bench", "out", "resaved", name);
-  await mkdir(join(dir, ".vbulk"), { recursive: true });
   const cache = await PhotoCache.load(dir);
   const analyse = async (files: SourceFile[]) => {
-    const { analysed, errors } = await analysePhotos(files, {
-      cache,
-      config,
-      embedder: createFeatureEmbedder(),
-      emit: () => {},
-      status: noStatus,
-      relTo: (f) => f.rel,
-    });
-    await cache.save();
+    const { analysed, errors } = await analyseCached(dir, files, config, cache);
     if (errors.length) throw new Error(`${name}: ${errors.length} photos failed: ${errors[0]!.message}`);
     const sha = new Map(analysed.map((a) => [a.file.path, a.sha256]));
     return files.map((f) => sha.get(f.path)!);
@@ -380,6 +367,24 @@ function score(rows: PairRow[], far: Record<string, number>, t: Config["resaved"
   return { recognised, falseMatches, samePicture };
 }
 
+/** One sweep line's figures under thresholds t: each set's recognised edits and false matches (other view; another
+ *  garment). */
+function sweepCells(
+  measured: { name: string; rows: PairRow[]; far: Record<string, number> }[],
+  t: Config["resaved"],
+): string {
+  return measured
+    .map(({ name, rows, far }) => {
+      const { recognised, falseMatches } = score(rows, far, t);
+      const rec = [...recognised.values()].reduce((a, k) => a + k.after, 0);
+      const n = [...recognised.values()].reduce((a, k) => a + k.n, 0);
+      const fm = (what: string) =>
+        [...falseMatches].filter(([key]) => key.startsWith(what)).reduce((a, [, k]) => a + k.after, 0);
+      return `${name} ${pct(rec, n)} / ${fm("other view")}; ${fm("another garment")}`;
+    })
+    .join(" | ");
+}
+
 async function main() {
   const config = resolveConfig();
   const sweep = process.argv.includes("--sweep");
@@ -429,29 +434,13 @@ async function main() {
     );
     for (const maxStructure of [0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25])
       for (const maxColour of [3, 4, 5, 6, 7, 8, 10]) {
-        const t = { ...config.resaved, maxStructure, maxColour };
-        const cells = measured.map(({ name, rows, far }) => {
-          const { recognised, falseMatches } = score(rows, far, t);
-          const rec = [...recognised.values()].reduce((a, k) => a + k.after, 0);
-          const n = [...recognised.values()].reduce((a, k) => a + k.n, 0);
-          const fm = (what: string) =>
-            [...falseMatches].filter(([key]) => key.startsWith(what)).reduce((a, [, k]) => a + k.after, 0);
-          return `${name} ${pct(rec, n)} / ${fm("other view")}; ${fm("another garment")}`;
-        });
-        console.log(`structure <= ${maxStructure}, colour <= ${maxColour}: ${cells.join(" | ")}`);
+        const cells = sweepCells(measured, { ...config.resaved, maxStructure, maxColour });
+        console.log(`structure <= ${maxStructure}, colour <= ${maxColour}: ${cells}`);
       }
     console.log("\n## sweep: the smoothed rule for fine patterns, at the other defaults\n");
     for (const maxSmoothStructure of [0, 0.04, 0.06, 0.08, 0.1]) {
-      const t = { ...config.resaved, maxSmoothStructure };
-      const cells = measured.map(({ name, rows, far }) => {
-        const { recognised, falseMatches } = score(rows, far, t);
-        const rec = [...recognised.values()].reduce((a, k) => a + k.after, 0);
-        const n = [...recognised.values()].reduce((a, k) => a + k.n, 0);
-        const fm = (what: string) =>
-          [...falseMatches].filter(([key]) => key.startsWith(what)).reduce((a, [, k]) => a + k.after, 0);
-        return `${name} ${pct(rec, n)} / ${fm("other view")}; ${fm("another garment")}`;
-      });
-      console.log(`smoothed <= ${maxSmoothStructure}: ${cells.join(" | ")}`);
+      const cells = sweepCells(measured, { ...config.resaved, maxSmoothStructure });
+      console.log(`smoothed <= ${maxSmoothStructure}: ${cells}`);
     }
   }
 }
