@@ -1645,12 +1645,25 @@ describe("vbulk review: photos added to the folder after the analysis", { skip }
         0,
         "nothing to say while the folder is as analysed",
       );
-      // Another garment's photo (the designed near-duplicates' other colourway) copied in, one photo taken out.
+      // The last two articles merged on the page; then another garment's photo (the designed near-duplicates'
+      // other colourway) copied in, and a photo of the merge taken out.
+      const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as {
+        photos: { file: string; sha256: string }[];
+      };
+      const sha = (f: string) => catalog.photos.find((p) => p.file === f)!.sha256;
+      const x = first.items.at(-2)!;
+      const y = first.items.at(-1)!;
+      const merged = await fetch(`http://127.0.0.1:${review.port}/api/decide`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: JSON.stringify({ op: "merge", a: sha(x.photos[0]!), b: sha(y.photos[0]!) }),
+      });
+      assert.equal(merged.status, 200);
       await writeFile(
         join(dir, "IMG_0100.jpg"),
         await readFile(join(FIXTURES, "duplicates", "other-colour.jpg")),
       );
-      const taken = first.items.at(-1)!.photos.at(-1)!;
+      const taken = y.photos[0]!;
       await rm(join(dir, taken));
       const banner = page.locator(".changes");
       await banner.waitFor({ timeout: 15_000 });
@@ -1673,7 +1686,16 @@ describe("vbulk review: photos added to the folder after the analysis", { skip }
       // The page shows it once the analysis has ended, and has nothing more to say about the folder.
       await page.locator('[data-article] img[alt="IMG_0100.jpg"]').waitFor({ timeout: 30_000 });
       await banner.waitFor({ state: "detached", timeout: 15_000 });
-      for (const it of first.items.slice(0, -1))
+      // What the analysis said of the merge's photo gone, in the page's words, stays under the actions.
+      await page
+        .locator(".activity .ingest-outcome")
+        .getByText(
+          new RegExp(
+            `1 photo nommée par vos décisions de regroupement n'est plus dans le dossier .*${taken}`,
+          ),
+        )
+        .waitFor({ timeout: 15_000 });
+      for (const it of first.items.slice(0, -2))
         assert.ok(
           after.items.some((a) => a.id === it.id && it.photos.every((f) => a.photos.includes(f))),
           `${it.id} keeps its id and photos`,

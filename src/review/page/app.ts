@@ -1349,10 +1349,26 @@ function activityView(): HTMLElement | null {
   const s =
     activity?.status?.state === "running" || activity?.status?.command === "execute" ? activity.status : null;
   const job = activity?.job;
-  if (!s && !job) return null;
+  // Except what this page's own analysis (« Analyser à nouveau ») ended with: its failure, and its warnings
+  // (photos its grouping decisions name gone, in the page's words), kept until the next run as an execute's are.
+  const ing = activity?.ingest;
+  const ingestSaid = ing && !ing.running && (ing.error || ing.warnings.length) ? ing : null;
+  if (!s && !job && !ingestSaid) return null;
   return h(
     "div",
     { class: "activity", "aria-live": "polite" },
+    ingestSaid
+      ? h(
+          "div",
+          { class: "ingest-outcome" },
+          ingestSaid.error
+            ? noticeView({ text: ingestSaid.error, hint: ingestSaid.hint }, { class: "error" })
+            : null,
+          ...ingestSaid.warnings.map((w) =>
+            h("p", { class: "small" }, typeof w === "string" ? w : decidedGoneText(lang, w)),
+          ),
+        )
+      : null,
     s
       ? h(
           "p",
