@@ -4,6 +4,7 @@ import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mappin
 import {
   decidedGoneText,
   failureText,
+  ingestWarningText,
   type RunFailure,
   type RunStop,
   reviewReasonText,
@@ -218,5 +219,41 @@ describe("the review page's words for why an article is not ready", () => {
       /^type non reconnu/,
     );
     assert.equal(reviewReasonText("fr", "something new", name), "something new");
+  });
+});
+
+describe("the review page's words for what an analysis started there said", () => {
+  // The terminal's English ("4 earlier articles kept as they were; of the 2 photos added since, 1 joined an earlier
+  // article and 1 makes a new article; 1 photo gone since.") showed on the French page after « Analyser à nouveau ».
+  const placed = {
+    code: "PLACED" as const,
+    earlier: 4,
+    added: 2,
+    joined: 1,
+    removed: 1,
+    swapped: 0,
+    replaced: 0,
+  };
+  it("how the photos added since were placed, in both languages", () => {
+    assert.equal(
+      ingestWarningText("fr", placed),
+      "Nouvelle analyse : 4 articles d'avant gardés tels quels ; 2 photos ajoutées (dans un article d'avant : 1 ; en nouvel article : 1) ; 1 photo retirée. Vérifiez les nouveaux articles sur cette page.",
+    );
+    assert.equal(
+      ingestWarningText("en", { ...placed, earlier: 1, added: 0, removed: 0, swapped: 1 }),
+      "New analysis: 1 earlier article kept as it was; 1 photo replaced by a new one in its article. Check the new articles on this page.",
+    );
+  });
+  it("photos saved again, no CLIP model, and a warning it has no words for", () => {
+    assert.match(
+      ingestWarningText("fr", { code: "RESAVED", n: 1 }),
+      /^1 photo enregistrée à nouveau .* la suivent\.$/,
+    );
+    assert.match(
+      ingestWarningText("fr", { code: "RESAVED", n: 3 }),
+      /^3 photos enregistrées à nouveau .* les suivent\.$/,
+    );
+    assert.match(ingestWarningText("en", { code: "NO_MODEL" }), /^No CLIP model: .*`vbulk models pull`/);
+    assert.equal(ingestWarningText("fr", "something new"), "something new");
   });
 });

@@ -18,9 +18,30 @@ export type IngestEvent =
       /** Photos the seller's grouping decisions name, gone since the last run (`message` says it for the terminal,
        *  naming `vbulk review`): the review page, where the seller already is, words this itself. */
       decidedGone?: { gone: DecidedPhoto[]; added: DecidedPhoto[] };
+      /** How a re-run placed the photos added since among the earlier articles (`message` says it), as data. */
+      placed?: PlacedPhotos;
+      /** No CLIP model could be used: the model-free embedder runs, types stay unknown (`message` says why). */
+      noModel?: true;
     }
-  /** Something the run did on its own that the seller should know, nothing wrong. */
-  | { type: "note"; message: string }
+  /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
+   *  saved again since the last run (`message` says it), as data. */
+  | { type: "note"; message: string; resaved?: number }
   | { type: "photo-error"; file: string; message: string };
+
+/** A re-run's placing of photos among the earlier articles (src/ingest/group.ts), as counts. */
+export interface PlacedPhotos {
+  /** Earlier articles kept as they were. */
+  earlier: number;
+  /** Photos added since (not counting those that replaced one in the same article). */
+  added: number;
+  /** Of those, how many joined an earlier article (the others make new articles). */
+  joined: number;
+  /** Photos gone since. */
+  removed: number;
+  /** Photos replaced by a new one in the same article. */
+  swapped: number;
+  /** Photos replaced by a larger copy of themselves (kept in their article). */
+  replaced: number;
+}
 
 export type EventSink<E> = (event: E) => void;

@@ -167,6 +167,7 @@ export async function groupArticles(
     emit({
       type: "warning",
       message: `${parts.join("; ")}.`,
+      placed: { earlier: kepts.earlier, added, joined, removed, swapped, replaced: kepts.replaced },
       hint: "Check the new articles in `vbulk review`. `vbulk ingest --regroup` groups every photo again (an article it changes starts again from the rules in `vbulk plan`).",
     });
   }

@@ -235,6 +235,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     if (newlyResaved)
       emit({
         type: "note",
+        resaved: newlyResaved,
         message: `${newlyResaved} photo${newlyResaved === 1 ? " was" : "s were"} saved again since the last run (the same photo, re-encoded or edited: light, colour, a small crop): ${newlyResaved === 1 ? "its" : "their"} articles, grouping decisions and plan edits follow ${newlyResaved === 1 ? "it" : "them"}.`,
       });
     await followResavedPhotos(src.outDir, nowOf).catch((err: unknown) => {

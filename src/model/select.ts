@@ -96,8 +96,8 @@ export async function checkModelDir(modelDir: string): Promise<string> {
  * A corrupt or partial model file is never loaded: from the cache it is fetched again, from --model-dir it is an error.
  */
 export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbedder> {
-  const warn = (message: string, hint?: string) =>
-    opts.onEvent({ type: "warning", message, ...(hint ? { hint } : {}) });
+  const warn = (message: string, hint?: string, noModel?: true) =>
+    opts.onEvent({ type: "warning", message, ...(hint ? { hint } : {}), ...(noModel ? { noModel } : {}) });
   let dir: string;
   let manifest: Manifest;
   if (opts.modelDir) {
@@ -147,6 +147,8 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
         );
       warn(
         `${noModel(`offline; ${why}`)} ${why.includes("fails verification") ? "Run `vbulk models pull` when online to fetch it again, or pass --model-dir DIR." : howToGet(dir)}`,
+        undefined,
+        true,
       );
       return featureOnly();
     } else {
@@ -170,7 +172,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
               ? `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or set VBULK_CACHE_DIR to a folder this user can write and run again.`
               : `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` when the network is there.`,
           );
-        warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`);
+        warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`, undefined, true);
         return featureOnly();
       }
     }

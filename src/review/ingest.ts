@@ -1,19 +1,18 @@
 /**
- * "Analyser les photos" from the page when the folder has no catalog yet: the same core as `vbulk ingest`
+ * "Analyser les photos" from the page when the folder has no catalog yet, and « Analyser à nouveau » when photos
+ * were added or taken out since: the same core as `vbulk ingest`
  * (selectEmbedder + runIngest), its events kept for the page to poll.
  */
 import { configFileLayer } from "../commands/options.js";
 import { offlineMode, resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
-import type { DecidedPhoto, IngestEvent } from "../core/events.js";
+import type { IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
+import type { IngestWarning } from "./page/i18n.js";
 
-/**
- * A warning of the analysis, for the page: the core's words, or, for one the page words itself, its data. The core's
- * warning about decided photos gone says to run `vbulk review`, which the seller reading the page already did.
- */
-export type IngestWarning = string | { code: "DECIDED_GONE"; gone: DecidedPhoto[]; added: DecidedPhoto[] };
+/** A warning of the analysis, for the page: the core's words, or data the page words (page/i18n.ts). */
+export type { IngestWarning };
 
 export interface IngestJob {
   readonly running: boolean;
@@ -48,6 +47,10 @@ export function startIngest(source: string, dir: string): IngestJob {
     else if (e.type === "progress") Object.assign(state, { stage: e.stage, done: e.done, total: e.total });
     else if (e.type === "warning" && e.decidedGone)
       state.warnings.push({ code: "DECIDED_GONE", ...e.decidedGone });
+    // Those the page words itself, from their data (the terminal's English stays the terminal's).
+    else if (e.type === "warning" && e.placed) state.warnings.push({ code: "PLACED", ...e.placed });
+    else if (e.type === "warning" && e.noModel) state.warnings.push({ code: "NO_MODEL" });
+    else if (e.type === "note" && e.resaved) state.warnings.push({ code: "RESAVED", n: e.resaved });
     else if (e.type === "warning" || e.type === "note") state.warnings.push(e.message);
     else state.warnings.push(`${e.file}: ${e.message}`);
   };

@@ -1686,15 +1686,23 @@ describe("vbulk review: photos added to the folder after the analysis", { skip }
       // The page shows it once the analysis has ended, and has nothing more to say about the folder.
       await page.locator('[data-article] img[alt="IMG_0100.jpg"]').waitFor({ timeout: 30_000 });
       await banner.waitFor({ state: "detached", timeout: 15_000 });
-      // What the analysis said of the merge's photo gone, in the page's words, stays under the actions.
-      await page
-        .locator(".activity .ingest-outcome")
+      // What the analysis said, in the page's words, stays under the actions: the merge's photo gone, how the photo
+      // added was placed, and that no CLIP model ran; none of the terminal's English.
+      const outcome = page.locator(".activity .ingest-outcome");
+      await outcome
         .getByText(
           new RegExp(
             `1 photo nommée par vos décisions de regroupement n'est plus dans le dossier .*${taken}`,
           ),
         )
         .waitFor({ timeout: 15_000 });
+      const said = (await outcome.textContent()) ?? "";
+      assert.match(
+        said,
+        /Nouvelle analyse : \d+ articles d'avant gardés tels quels ; [^.]*\. Vérifiez les nouveaux articles sur cette page\./,
+      );
+      assert.match(said, /Sans modèle CLIP : les photos sont regroupées par couleur et texture/);
+      assert.doesNotMatch(said, /earlier articles|No CLIP model|photos? added since/);
       for (const it of first.items.slice(0, -2))
         assert.ok(
           after.items.some((a) => a.id === it.id && it.photos.every((f) => a.photos.includes(f))),

@@ -8,10 +8,10 @@ import { carriesExampleText } from "../../core/example-text.js";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
 import {
   andList,
-  type DecidedGone,
-  decidedGoneText,
   failureText,
   hasKey,
+  type IngestWarning,
+  ingestWarningText,
   type Key,
   type Lang,
   limitName,
@@ -147,7 +147,7 @@ interface Activity {
     done: number;
     total: number;
     /** The core's words, or data the page words (decided photos gone). */
-    warnings: (string | DecidedGone)[];
+    warnings: IngestWarning[];
     error: string | null;
     hint: string | null;
   } | null;
@@ -1364,9 +1364,7 @@ function activityView(): HTMLElement | null {
           ingestSaid.error
             ? noticeView({ text: ingestSaid.error, hint: ingestSaid.hint }, { class: "error" })
             : null,
-          ...ingestSaid.warnings.map((w) =>
-            h("p", { class: "small" }, typeof w === "string" ? w : decidedGoneText(lang, w)),
-          ),
+          ...ingestSaid.warnings.map((w) => h("p", { class: "small" }, ingestWarningText(lang, w))),
         )
       : null,
     s
@@ -1674,9 +1672,7 @@ function render(): void {
               t(lang, "analysing", { stage: statusWord(lang, ing.stage), done: ing.done, total: ing.total }),
             ),
             ing.error ? noticeView({ text: ing.error, hint: ing.hint }, { class: "error" }) : null,
-            ...ing.warnings.map((w) =>
-              h("p", { class: "small" }, typeof w === "string" ? w : decidedGoneText(lang, w)),
-            ),
+            ...ing.warnings.map((w) => h("p", { class: "small" }, ingestWarningText(lang, w))),
           )
         : "",
     );

@@ -85,6 +85,25 @@ const FR = {
     "Vinted n'a pas de catégorie Hommes pour « {c} » : choisissez Femmes dans « Rayon », ou un autre « Type »",
   rr_not_on_vinted_femme:
     "Vinted n'a pas de catégorie Femmes pour « {c} » : choisissez Hommes dans « Rayon », ou un autre « Type »",
+  placedKept_one: "{n} article d'avant gardé tel quel",
+  placedKept_other: "{n} articles d'avant gardés tels quels",
+  placedAdded_one: "{n} photo ajoutée (dans un article d'avant : {joined} ; en nouvel article : {others})",
+  placedAdded_other:
+    "{n} photos ajoutées (dans un article d'avant : {joined} ; en nouvel article : {others})",
+  placedRemoved_one: "{n} photo retirée",
+  placedRemoved_other: "{n} photos retirées",
+  placedSwapped_one: "{n} photo remplacée par une nouvelle dans son article",
+  placedSwapped_other: "{n} photos remplacées par une nouvelle dans leur article",
+  placedReplaced_one: "{n} photo remplacée par une copie plus grande d'elle-même (gardée dans son article)",
+  placedReplaced_other:
+    "{n} photos remplacées par une copie plus grande d'elles-mêmes (gardées dans leur article)",
+  placed: "Nouvelle analyse : {parts}. Vérifiez les nouveaux articles sur cette page.",
+  noModel:
+    "Sans modèle CLIP : les photos sont regroupées par couleur et texture, et le type de chaque article est à choisir dans « Type ». Dans un terminal, `vbulk models pull` télécharge le modèle.",
+  resaved_one:
+    "{n} photo enregistrée à nouveau depuis la dernière analyse (la même, retouchée ou ré-encodée) : son article, vos décisions et vos modifications la suivent.",
+  resaved_other:
+    "{n} photos enregistrées à nouveau depuis la dernière analyse (les mêmes, retouchées ou ré-encodées) : leurs articles, vos décisions et vos modifications les suivent.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -414,6 +433,23 @@ const EN: Record<Key, string> = {
     "Vinted has no men's category for “{c}”: choose women in “Department”, or another “Type”",
   rr_not_on_vinted_femme:
     "Vinted has no women's category for “{c}”: choose men in “Department”, or another “Type”",
+  placedKept_one: "{n} earlier article kept as it was",
+  placedKept_other: "{n} earlier articles kept as they were",
+  placedAdded_one: "{n} photo added (in an earlier article: {joined}; as a new article: {others})",
+  placedAdded_other: "{n} photos added (in an earlier article: {joined}; as a new article: {others})",
+  placedRemoved_one: "{n} photo taken out",
+  placedRemoved_other: "{n} photos taken out",
+  placedSwapped_one: "{n} photo replaced by a new one in its article",
+  placedSwapped_other: "{n} photos replaced by a new one in their articles",
+  placedReplaced_one: "{n} photo replaced by a larger copy of itself (kept in its article)",
+  placedReplaced_other: "{n} photos replaced by a larger copy of themselves (kept in their articles)",
+  placed: "New analysis: {parts}. Check the new articles on this page.",
+  noModel:
+    "No CLIP model: the photos are grouped by colour and texture, and each article's type is yours to choose in “Type”. In a terminal, `vbulk models pull` downloads the model.",
+  resaved_one:
+    "{n} photo saved again since the last analysis (the same, edited or re-encoded): its article, your decisions and your edits follow it.",
+  resaved_other:
+    "{n} photos saved again since the last analysis (the same, edited or re-encoded): their articles, your decisions and your edits follow them.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -970,6 +1006,49 @@ export function stopWords(
       };
     default:
       return { text: t(lang, "stoppedOther"), hint: null };
+  }
+}
+
+/**
+ * What an analysis started from the page said, as the server sends it (src/review/ingest.ts): the core's words for
+ * the terminal, or data the page words (photos decisions name gone, how new photos were placed, no CLIP model,
+ * photos saved again). Declared once, here: the server imports it (type only).
+ */
+export type IngestWarning =
+  | string
+  | DecidedGone
+  | {
+      code: "PLACED";
+      earlier: number;
+      added: number;
+      joined: number;
+      removed: number;
+      swapped: number;
+      replaced: number;
+    }
+  | { code: "NO_MODEL" }
+  | { code: "RESAVED"; n: number };
+
+/** An analysis's warning in the page's words (the core's own string when the page has none for it). */
+export function ingestWarningText(lang: Lang, w: IngestWarning): string {
+  if (typeof w === "string") return w;
+  switch (w.code) {
+    case "DECIDED_GONE":
+      return decidedGoneText(lang, w);
+    case "NO_MODEL":
+      return t(lang, "noModel");
+    case "RESAVED":
+      return tn(lang, "resaved", w.n);
+    case "PLACED": {
+      const parts = [
+        tn(lang, "placedKept", w.earlier),
+        w.added ? tn(lang, "placedAdded", w.added, { joined: w.joined, others: w.added - w.joined }) : "",
+        w.swapped ? tn(lang, "placedSwapped", w.swapped) : "",
+        w.replaced ? tn(lang, "placedReplaced", w.replaced) : "",
+        w.removed ? tn(lang, "placedRemoved", w.removed) : "",
+      ].filter(Boolean);
+      return t(lang, "placed", { parts: parts.join(lang === "fr" ? " ; " : "; ") });
+    }
   }
 }
 
