@@ -1,3 +1,5 @@
+import type { DecidedPhoto, PlacedPhotos } from "../../core/events.js";
+
 /** The page's words, French first (vbulk's sellers list on Vinted France), English on request. */
 const FR = {
   title: "Revue des articles",
@@ -1017,15 +1019,7 @@ export function stopWords(
 export type IngestWarning =
   | string
   | DecidedGone
-  | {
-      code: "PLACED";
-      earlier: number;
-      added: number;
-      joined: number;
-      removed: number;
-      swapped: number;
-      replaced: number;
-    }
+  | ({ code: "PLACED" } & PlacedPhotos)
   | { code: "NO_MODEL" }
   | { code: "RESAVED"; n: number };
 
@@ -1050,12 +1044,6 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, "placed", { parts: parts.join(lang === "fr" ? " ; " : "; ") });
     }
   }
-}
-
-/** A photo a grouping decision names, gone since (or new since), and its article then (or now). */
-interface DecidedPhoto {
-  file: string;
-  article: string | null;
 }
 
 /** An analysis found photos the seller's decisions name deleted or replaced, as the server sends it. */
