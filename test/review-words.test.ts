@@ -1,16 +1,21 @@
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { decodePhoto } from "../src/imaging/decode.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
 import {
   decidedGoneText,
   failureText,
   ingestWarningText,
+  photoErrorText,
   type RunFailure,
   type RunStop,
   reviewReasonText,
   runFailureWords,
   stopWords,
 } from "../src/review/page/i18n.js";
+import { FIXTURES } from "./helpers/run.js";
 
 // The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
 // (src/vinted/execute.ts runExecute: a Stop's cause, a refusal's pause or code) and every failure the server sends
@@ -255,5 +260,37 @@ describe("the review page's words for what an analysis started there said", () =
     );
     assert.match(ingestWarningText("en", { code: "NO_MODEL" }), /^No CLIP model: .*`vbulk models pull`/);
     assert.equal(ingestWarningText("fr", "something new"), "something new");
+  });
+});
+
+describe("the review page's words for a photo that could not be read", () => {
+  // The decoder's message as the core writes it today (src/imaging/decode.ts), so that a change of its wording fails
+  // here. Before, the French page listed « photo.jpg: Expected a readable image but the decoder said: … ».
+  const said = async (bytes: Buffer, maxPixels?: number) =>
+    decodePhoto(bytes, 256, maxPixels ? { maxPixels } : {}).then(
+      () => assert.fail("decoded"),
+      (err: Error) => err.message,
+    );
+  it("an empty file, one too large, and a damaged one, in both languages", async () => {
+    const photo = await readFile(join(FIXTURES, "duplicates", "original.jpg"));
+    assert.equal(
+      photoErrorText("fr", await said(Buffer.alloc(0))),
+      "fichier vide (0 octet) : copiez la photo à nouveau depuis le téléphone ou l'appareil, ou retirez-la du dossier",
+    );
+    assert.match(
+      photoErrorText("fr", await said(photo, 1000)),
+      /^image trop grande pour être analysée \(plus de \d+ mégapixels\) : réduisez-la avant/,
+    );
+    const damaged = await said(photo.subarray(0, 400));
+    assert.match(photoErrorText("fr", damaged), /^illisible : le fichier est abîmé ou n'est pas une photo/);
+    assert.match(
+      photoErrorText("en", await said(Buffer.from("not a photo at all"))),
+      /^unreadable: the file is damaged/,
+    );
+    assert.equal(
+      ingestWarningText("fr", { code: "PHOTO_ERROR", file: "IMG_9.jpg", message: damaged }),
+      `IMG_9.jpg : ${photoErrorText("fr", damaged)}`,
+    );
+    assert.equal(photoErrorText("fr", "EACCES: permission denied"), "EACCES: permission denied");
   });
 });

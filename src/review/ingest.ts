@@ -52,7 +52,7 @@ export function startIngest(source: string, dir: string): IngestJob {
     else if (e.type === "warning" && e.noModel) state.warnings.push({ code: "NO_MODEL" });
     else if (e.type === "note" && e.resaved) state.warnings.push({ code: "RESAVED", n: e.resaved });
     else if (e.type === "warning" || e.type === "note") state.warnings.push(e.message);
-    else state.warnings.push(`${e.file}: ${e.message}`);
+    else state.warnings.push({ code: "PHOTO_ERROR", file: e.file, message: e.message });
   };
   const controller = new AbortController();
   let stoppedBy = "Ctrl-C";

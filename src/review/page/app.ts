@@ -1737,7 +1737,18 @@ function render(): void {
           "section",
           { class: "aside", "aria-label": t(lang, "errors") },
           h("h2", {}, t(lang, "errors")),
-          h("ul", {}, ...cat.errors.map((e) => h("li", {}, `${e.file}: ${e.message}`))),
+          // In the page's words; the decoder's own in the tooltip, for a bug report.
+          h(
+            "ul",
+            {},
+            ...cat.errors.map((e) =>
+              h(
+                "li",
+                { title: e.message },
+                ingestWarningText(lang, { code: "PHOTO_ERROR", file: e.file, message: e.message }),
+              ),
+            ),
+          ),
         )
       : "",
   );

@@ -106,6 +106,12 @@ const FR = {
     "{n} photo enregistrée à nouveau depuis la dernière analyse (la même, retouchée ou ré-encodée) : son article, vos décisions et vos modifications la suivent.",
   resaved_other:
     "{n} photos enregistrées à nouveau depuis la dernière analyse (les mêmes, retouchées ou ré-encodées) : leurs articles, vos décisions et vos modifications les suivent.",
+  photoEmpty:
+    "fichier vide (0 octet) : copiez la photo à nouveau depuis le téléphone ou l'appareil, ou retirez-la du dossier",
+  photoTooLarge:
+    "image trop grande pour être analysée (plus de {max} mégapixels) : réduisez-la avant, ou augmentez decode.maxPixels dans le fichier de configuration",
+  photoDamaged:
+    "illisible : le fichier est abîmé ou n'est pas une photo ; copiez-la à nouveau depuis le téléphone ou l'appareil, ou retirez-la du dossier",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -452,6 +458,12 @@ const EN: Record<Key, string> = {
     "{n} photo saved again since the last analysis (the same, edited or re-encoded): its article, your decisions and your edits follow it.",
   resaved_other:
     "{n} photos saved again since the last analysis (the same, edited or re-encoded): their articles, your decisions and your edits follow them.",
+  photoEmpty:
+    "empty file (0 bytes): copy the photo again from the phone or camera, or take it out of the folder",
+  photoTooLarge:
+    "image too large to analyse (over {max} megapixels): shrink it first, or raise decode.maxPixels in the config file",
+  photoDamaged:
+    "unreadable: the file is damaged or is not a photo; copy it again from the phone or camera, or take it out of the folder",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1021,7 +1033,21 @@ export type IngestWarning =
   | DecidedGone
   | ({ code: "PLACED" } & PlacedPhotos)
   | { code: "NO_MODEL" }
-  | { code: "RESAVED"; n: number };
+  | { code: "RESAVED"; n: number }
+  | { code: "PHOTO_ERROR"; file: string; message: string };
+
+/**
+ * Why a photo could not be read, in the page's words, from the decoder's message (src/imaging/decode.ts): an empty
+ * file, one too large to decode, or a damaged file or one that is no photo. Another message is shown as written.
+ */
+export function photoErrorText(lang: Lang, message: string): string {
+  if (/^Expected image data but received an empty file/.test(message)) return t(lang, "photoEmpty");
+  const large = /^Expected an image of at most (\d+) MP but the file declares .+?; not decoded/.exec(message);
+  if (large) return t(lang, "photoTooLarge", { max: large[1]! });
+  if (/^Expected a readable (HEIC )?image .*the file is damaged or is not a photo$/.test(message))
+    return t(lang, "photoDamaged");
+  return message;
+}
 
 /** An analysis's warning in the page's words (the core's own string when the page has none for it). */
 export function ingestWarningText(lang: Lang, w: IngestWarning): string {
@@ -1033,6 +1059,8 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, "noModel");
     case "RESAVED":
       return tn(lang, "resaved", w.n);
+    case "PHOTO_ERROR":
+      return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message)}`;
     case "PLACED": {
       const parts = [
         tn(lang, "placedKept", w.earlier),
