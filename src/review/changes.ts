@@ -28,21 +28,30 @@ const RESCAN_MS = 3000;
 export function folderChangesOf(dir: string, source: string) {
   type Changes = (FolderChanges & { counts: [number, number] }) | null;
   let last: { at: number; catalogMtime: number; changes: Changes } | null = null;
+  /** The catalog's files, read and validated once per version of catalog.json (the page polls every second). */
+  let listed: { mtime: number; photos: string[]; known: Set<string> } | null = null;
   return async (): Promise<Changes> => {
     if (resolve(source) !== resolve(dir)) return null;
     const catalogMtime = (await stat(join(dir, CATALOG_FILE)).catch(() => null))?.mtimeMs ?? 0;
     if (!catalogMtime) return null;
     if (last && last.catalogMtime === catalogMtime && Date.now() - last.at < RESCAN_MS) return last.changes;
-    const [catalog, scan] = await Promise.all([
-      readCatalog(dir).catch(() => null),
-      scanFolder(dir, { ...DEFAULTS.sources, maxFiles: Number.MAX_SAFE_INTEGER }).catch(() => null),
-    ]);
+    if (listed?.mtime !== catalogMtime) {
+      const catalog = await readCatalog(dir).catch(() => null);
+      listed = catalog && {
+        mtime: catalogMtime,
+        photos: catalog.photos.map((p) => p.file),
+        known: new Set([...catalog.photos.map((p) => p.file), ...catalog.errors.map((e) => e.file)]),
+      };
+    }
+    const scan = listed
+      ? await scanFolder(dir, { ...DEFAULTS.sources, maxFiles: Number.MAX_SAFE_INTEGER }).catch(() => null)
+      : null;
     let changes: Changes = null;
-    if (catalog && scan) {
-      const known = new Set([...catalog.photos.map((p) => p.file), ...catalog.errors.map((e) => e.file)]);
+    if (listed && scan) {
+      const { known } = listed;
       const present = new Set(scan.files.map((f) => f.rel));
       const added = scan.files.map((f) => f.rel).filter((f) => !known.has(f));
-      const gone = catalog.photos.map((p) => p.file).filter((f) => !present.has(f));
+      const gone = listed.photos.filter((f) => !present.has(f));
       changes = {
         added: added.slice(0, SHOWN),
         gone: gone.slice(0, SHOWN),
