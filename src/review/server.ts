@@ -404,6 +404,10 @@ function pageHtml(url: URL): string {
 
 /** What the page shows: articles with their photos, set-aside photos, the plan's listing fields, the labels. */
 async function state(dir: string, source: string) {
+  // Taken before plan.json is read: a terminal's write between the two then gives a newer plan with the older
+  // version, and the page reloads once more. The other order gave the old plan with the new version, and the page,
+  // seeing no change, showed the old plan until the next write.
+  const version = await planVersion(dir);
   const catalog = await readCatalog(dir).catch((err) => {
     if (err instanceof VbulkError && err.code === "NOT_FOUND") return null;
     throw err;
@@ -415,7 +419,7 @@ async function state(dir: string, source: string) {
     source,
     catalog: catalog && pageCatalog(catalog),
     planStale: plan && catalog ? staleArticles(plan, catalog) : [],
-    planVersion: await planVersion(dir),
+    planVersion: version,
     plan: plan && {
       ok: plan.ok,
       rules: plan.rules,

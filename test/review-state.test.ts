@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { savePlan } from "../src/review/actions.js";
+import { startReviewServer } from "../src/review/server.js";
+import { catalogFixture } from "./helpers/catalog.js";
+
+// The page shows what a terminal's `vbulk plan --set` wrote by comparing /api/status's plan version with the one
+// /api/state gave with the plan it shows. Before, /api/state read plan.json and only then took its version: a write
+// between the two gave the old plan with the new version, and the page never reloaded (a review e2e test waited 15 s
+// for a terminal's price, once in five full runs).
+describe("the review server's plan version (/api/state)", () => {
+  it("is never newer than the plan it comes with, while a terminal writes plan.json", async () => {
+    const dir = await catalogFixture([{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg"] }]);
+    await savePlan(dir, [{ id: "c1", field: "price", value: "1" }]);
+    const review = await startReviewServer({ dir, source: dir, token: "t", port: 0 });
+    try {
+      /** plan.json's version after each write (time and size, as the server takes it) → the price it holds. */
+      const written = new Map<string, number>();
+      const version = async () => {
+        const s = await stat(join(dir, "plan.json"));
+        return `${s.mtimeMs}:${s.size}`;
+      };
+      written.set(await version(), 1);
+      let writing = true;
+      const writer = (async () => {
+        for (let price = 2; price <= 120; price++) {
+          await savePlan(dir, [{ id: "c1", field: "price", value: String(price) }]);
+          written.set(await version(), price);
+        }
+        writing = false;
+      })();
+      const seen: { version: string; price: number }[] = [];
+      while (writing) {
+        const res = await fetch(`${review.url.replace(/\?.*$/, "")}api/state`, {
+          headers: { "x-vbulk-token": "t" },
+        });
+        assert.equal(res.status, 200);
+        const body = (await res.json()) as { planVersion: string; plan: { items: { price: number }[] } };
+        seen.push({ version: body.planVersion, price: body.plan.items[0].price });
+      }
+      await writer;
+      assert.ok(seen.length >= 20, `only ${seen.length} reads while plan.json was written`);
+      // A version newer than the plan shown would hide the newer plan from the page for good.
+      const stale = seen.filter((s) => (written.get(s.version) ?? 0) > s.price);
+      assert.deepEqual(stale.slice(0, 3), [], `${stale.length} of ${seen.length} reads`);
+    } finally {
+      await review.close();
+    }
+  });
+});
