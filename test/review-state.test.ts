@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { stat } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { savePlan } from "../src/review/actions.js";
+import { folderChangesOf } from "../src/review/changes.js";
 import { startReviewServer } from "../src/review/server.js";
 import { catalogFixture } from "./helpers/catalog.js";
+import { tempDir } from "./helpers/run.js";
 
 // The page shows what a terminal's `vbulk plan --set` wrote by comparing /api/status's plan version with the one
 // /api/state gave with the plan it shows. Before, /api/state read plan.json and only then took its version: a write
@@ -47,6 +49,35 @@ describe("the review server's plan version (/api/state)", () => {
       assert.deepEqual(stale.slice(0, 3), [], `${stale.length} of ${seen.length} reads`);
     } finally {
       await review.close();
+    }
+  });
+});
+
+describe("photos added to or taken out of the folder (« Analyser à nouveau »)", () => {
+  it("counts as photos what the seller's config counts, as the page's analysis will", async () => {
+    // The seller's config takes .jxl files and leaves GIFs out: their ingest listed scan.jxl and skipped anim.gif.
+    // Before, the page scanned with the built-in list and said scan.jxl was taken out and anim.gif added, for good.
+    const dir = await tempDir("vbulk-changes-");
+    for (const f of ["IMG_0001.jpg", "scan.jxl", "anim.gif"]) await writeFile(join(dir, f), "x");
+    await catalogFixture([{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "scan.jxl"] }], dir, {
+      photos: true,
+    });
+    const config = join(await tempDir("vbulk-config-"), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { imageExtensions: [".jpg", ".jxl"] } }));
+    const was = process.env.VBULK_CONFIG;
+    process.env.VBULK_CONFIG = config;
+    try {
+      assert.deepEqual(await folderChangesOf(dir, dir)(), { added: [], gone: [], counts: [0, 0] });
+      // A photo the seller adds is still seen.
+      await writeFile(join(dir, "IMG_0002.jpg"), "x");
+      assert.deepEqual(await folderChangesOf(dir, dir)(), {
+        added: ["IMG_0002.jpg"],
+        gone: [],
+        counts: [1, 0],
+      });
+    } finally {
+      if (was === undefined) delete process.env.VBULK_CONFIG;
+      else process.env.VBULK_CONFIG = was;
     }
   });
 });

@@ -4,7 +4,8 @@
  */
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { DEFAULTS } from "../core/defaults.js";
+import { configFileLayer } from "../commands/options.js";
+import { resolveConfig } from "../core/config.js";
 import { scanFolder } from "../sources/folder.js";
 import { CATALOG_FILE, readCatalog } from "../store/catalog.js";
 
@@ -43,8 +44,15 @@ export function folderChangesOf(dir: string, source: string) {
         known: new Set([...catalog.photos.map((p) => p.file), ...catalog.errors.map((e) => e.file)]),
       };
     }
-    const scan = listed
-      ? await scanFolder(dir, { ...DEFAULTS.sources, maxFiles: Number.MAX_SAFE_INTEGER }).catch(() => null)
+    // What counts as a photo as the page's analysis would take it (VBULK_CONFIG's sources): with the defaults, a
+    // photo type the seller's config adds was reported "taken out", and one it leaves out "added", on every poll.
+    const sources = listed
+      ? await configFileLayer(process.env.VBULK_CONFIG)
+          .then((layer) => resolveConfig(layer).sources)
+          .catch(() => null)
+      : null;
+    const scan = sources
+      ? await scanFolder(dir, { ...sources, maxFiles: Number.MAX_SAFE_INTEGER }).catch(() => null)
       : null;
     let changes: Changes = null;
     if (listed && scan) {
