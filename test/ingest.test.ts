@@ -7,6 +7,7 @@ import { resolveConfig } from "../src/core/config.js";
 import type { IngestEvent } from "../src/core/events.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
+import { decide } from "../src/review/actions.js";
 import { readCatalog } from "../src/store/catalog.js";
 import { needTool } from "./helpers/needs.js";
 import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
@@ -260,6 +261,31 @@ describe("runIngest on the designed set", () => {
     const said = events.flatMap((e) => (e.type === "warning" ? [e.message] : [])).join("\n");
     assert.match(said, /1 photo replaced by a new one in its article/);
     assert.doesNotMatch(said, /added since|gone since/);
+  });
+
+  it("a re-run's placing summary speaks of the seller's articles, their grouping decisions applied", async () => {
+    // The seller split IMG_0005 out of the blue article (c2) into one of its own (c6), then replaced it by an edited
+    // copy under another name, which the grouping puts back in c2. Before, the summary was of the automatic
+    // grouping under the decisions: "1 photo replaced by a new one in its article", for a photo whose article, c6,
+    // is gone and whose copy sits in c2.
+    const dir = await copyFixture("grouping");
+    const first = await ingest(dir);
+    const sha = (f: string) => first.catalog.photos.find((p) => p.file === f)!.sha256;
+    await decide(dir, { op: "split", photos: [sha("IMG_0005.jpg")] });
+    await writeFile(
+      join(dir, "IMG_0005-edit.jpg"),
+      await sharp(join(dir, "IMG_0005.jpg")).modulate({ brightness: 1.15 }).jpeg({ quality: 85 }).toBuffer(),
+    );
+    await rm(join(dir, "IMG_0005.jpg"));
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    assert.ok(catalog.items.find((it) => it.id === "c2")?.photos.includes("IMG_0005-edit.jpg"));
+    assert.equal(catalog.items.length, 5, "c6 is gone with its photo");
+    const placed = events.find((e) => e.type === "warning" && e.placed);
+    assert.equal(
+      placed?.type === "warning" && placed.message,
+      "5 earlier articles kept as they were; of the 1 photo added since, 1 joined an earlier article; 1 photo gone since.",
+    );
   });
 
   it("records bad photos as errors and keeps going", async () => {

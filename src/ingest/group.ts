@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Config } from "../core/config.js";
-import type { EventSink, IngestEvent } from "../core/events.js";
+import type { EventSink, IngestEvent, PlacedPhotos } from "../core/events.js";
 import { checkpoint } from "../core/pause.js";
 import { plural } from "../core/text.js";
 import { type GroupingResult, groupPhotoSlices, type Slices } from "../grouping/cluster.js";
@@ -27,6 +27,8 @@ export interface GroupStep {
   /** Photos (their hashes) the seller moved out of the article they were in, with the photos each left there
    *  (DecidedGrouping.moved). */
   moved?: Record<string, string[]>;
+  /** The earlier articles were kept and photos were added, removed or replaced since: placedSince says how. */
+  changedSince?: boolean;
 }
 
 /**
@@ -144,33 +146,6 @@ export async function groupArticles(
         replacedBy,
       )
     : null;
-  if (kepts?.changed) {
-    const others = kepts.added - kepts.joined;
-    // Photos swapped for a new one in the same article are said as such, not among the added and the gone.
-    const { swapped } = kepts;
-    const added = kepts.added - swapped;
-    const joined = kepts.joined - swapped;
-    const removed = kepts.removed - swapped;
-    const parts = [
-      `${kepts.earlier} earlier articles kept as they were`,
-      swapped
-        ? `${plural(swapped, "photo")} replaced by a new one in ${swapped === 1 ? "its article" : "their articles"}`
-        : "",
-      added
-        ? `of the ${plural(added, "photo")} added since, ${joined} joined an earlier article${others ? ` and ${others} ${others === 1 ? "makes a new article" : "make new articles"}` : ""}`
-        : "",
-      kepts.replaced
-        ? `${plural(kepts.replaced, "photo")} replaced by a copy of itself (kept in its article)`
-        : "",
-      removed ? `${plural(removed, "photo")} gone since` : "",
-    ].filter(Boolean);
-    emit({
-      type: "warning",
-      message: `${parts.join("; ")}.`,
-      placed: { earlier: kepts.earlier, added, joined, removed, swapped, replaced: kepts.replaced },
-      hint: "Check the new articles in `vbulk review`. `vbulk ingest --regroup` groups every photo again (an article it changes starts again from the rules in `vbulk plan`).",
-    });
-  }
   const grouping = kepts?.grouping ?? computed;
   if (!kepts && grouping.method !== "sequence" && config.grouping.method === "auto" && kept.length >= 3) {
     emit({
@@ -194,6 +169,7 @@ export async function groupArticles(
     articles,
     // The whole batch's own grouping, not the kept articles: what these inputs give, whatever the previous run kept.
     memo: { key, result: computed, recalled: recalled !== null },
+    changedSince: kepts?.changed ?? false,
   };
 }
 
@@ -205,22 +181,89 @@ export async function groupArticles(
  * Null when no earlier article still has a photo here. `changed`: photos were added, removed or replaced (when not,
  * the earlier articles are kept all the same: a renamed photo or a lost memo must not group everything again).
  */
+/**
+ * How the photos of this run sit among the articles the seller had (`previous`, the last catalog's articles, the
+ * seller's decisions applied) now that those decisions are applied again (`now`): both as photo hashes. Said after
+ * the decisions, not of the automatic grouping under them: a photo a decision had put in an article of its own,
+ * replaced by an edited copy that joined its old automatic article, was said "replaced by a new one in its article".
+ * `replacedBy`: a photo set aside as a copy of another (a larger copy of itself added since) → that one.
+ */
+export function placedSince(
+  previous: string[][],
+  now: string[][],
+  replacedBy: Map<string, string>,
+): PlacedPhotos & { message: string } {
+  const ownerOf = new Map<string, number>();
+  now.forEach((m, j) => {
+    for (const s of m) ownerOf.set(s, j);
+  });
+  /** This run's photos that were (or replace) a photo of an earlier article: that article's index. */
+  const earlierOf = new Map<string, number>();
+  let earlier = 0;
+  let removed = 0;
+  let replaced = 0;
+  const lost = previous.map((a, k) => {
+    let gone = 0;
+    let held = 0;
+    for (const s of a) {
+      const copy = replacedBy.get(s);
+      const here = ownerOf.has(s) ? s : copy !== undefined && ownerOf.has(copy) ? copy : null;
+      if (here === null || earlierOf.has(here)) {
+        if (here === null) gone++;
+        continue;
+      }
+      if (here !== s) replaced++;
+      earlierOf.set(here, k);
+      held++;
+    }
+    removed += gone;
+    if (held) earlier++;
+    return gone;
+  });
+  let added = 0;
+  let joined = 0;
+  const joinedTo = previous.map(() => 0);
+  for (const m of now) {
+    const fresh = m.filter((s) => !earlierOf.has(s));
+    if (!fresh.length) continue;
+    added += fresh.length;
+    const owners = new Set(m.filter((s) => earlierOf.has(s)).map((s) => earlierOf.get(s)!));
+    if (owners.size !== 1) continue;
+    joined += fresh.length;
+    joinedTo[[...owners][0]!]! += fresh.length;
+  }
+  // A photo gone from an article that a new photo joined: one photo swapped for another (an edited copy saved under
+  // another name, the original deleted), said so rather than as one added and one gone.
+  const swapped = lost.reduce((n, gone, k) => n + Math.min(gone, joinedTo[k]!), 0);
+  const placed = {
+    earlier,
+    added: added - swapped,
+    joined: joined - swapped,
+    removed: removed - swapped,
+    swapped,
+    replaced,
+  };
+  const others = placed.added - placed.joined;
+  const parts = [
+    `${earlier} earlier articles kept as they were`,
+    swapped
+      ? `${plural(swapped, "photo")} replaced by a new one in ${swapped === 1 ? "its article" : "their articles"}`
+      : "",
+    placed.added
+      ? `of the ${plural(placed.added, "photo")} added since, ${placed.joined} joined an earlier article${others ? ` and ${others} ${others === 1 ? "makes a new article" : "make new articles"}` : ""}`
+      : "",
+    replaced ? `${plural(replaced, "photo")} replaced by a copy of itself (kept in its article)` : "",
+    placed.removed ? `${plural(placed.removed, "photo")} gone since` : "",
+  ].filter(Boolean);
+  return { ...placed, message: `${parts.join("; ")}.` };
+}
+
 function keepEarlier(
   full: GroupingResult,
   shas: string[],
   earlier: EarlierGrouping,
   replacedBy: Map<string, string>,
-): {
-  grouping: GroupingResult;
-  earlier: number;
-  added: number;
-  joined: number;
-  removed: number;
-  replaced: number;
-  /** Photos of `added` that joined an earlier article in place of one gone from it (counted in `removed` too). */
-  swapped: number;
-  changed: boolean;
-} | null {
+): { grouping: GroupingResult; changed: boolean } | null {
   const position = new Map<string, number>();
   shas.forEach((s, k) => {
     if (!position.has(s)) position.set(s, k);
@@ -228,7 +271,7 @@ function keepEarlier(
   const ownerOf = new Map<number, number>();
   let removed = 0;
   let replaced = 0;
-  const old: { members: number[]; shas: string[]; lost: number }[] = [];
+  const old: { members: number[]; shas: string[] }[] = [];
   for (const a of earlier.articles) {
     const members: number[] = [];
     let lost = 0;
@@ -246,7 +289,7 @@ function keepEarlier(
     removed += lost;
     // An earlier article none of whose photos is left to it (gone, or now copies another article holds) is gone;
     // the photos it shares with another stay that one's.
-    if (members.length) old.push({ members, shas: a, lost });
+    if (members.length) old.push({ members, shas: a });
   }
   if (old.length === 0) return null;
   const added = shas.length - ownerOf.size;
@@ -255,8 +298,6 @@ function keepEarlier(
     members: [...members],
     ...(earlier.confidence.get(fingerprint(before)) ?? { low: false, score: 1 }),
   }));
-  let joined = 0;
-  const joinedTo = old.map(() => 0);
   full.articles.forEach((m, j) => {
     const fresh = m.filter((k) => !ownerOf.has(k));
     if (!fresh.length) return;
@@ -264,8 +305,6 @@ function keepEarlier(
     if (owners.size === 1) {
       const owner = [...owners][0]!;
       articles[owner]!.members.push(...fresh);
-      joined += fresh.length;
-      joinedTo[owner]! += fresh.length;
     } else
       articles.push({
         members: fresh,
@@ -286,14 +325,6 @@ function keepEarlier(
       cuts: full.cuts.filter((c) => starts.has(c.at)),
       because: full.because ? `${kept}; ${full.because}` : `${kept}.`,
     },
-    earlier: old.length,
-    added,
-    joined,
-    removed,
-    replaced,
-    // A photo gone from an article that a new photo joined: one photo swapped for another (an edited copy saved
-    // under another name, the original deleted), said so rather than as one added and one gone.
-    swapped: old.reduce((n, o, k) => n + Math.min(o.lost, joinedTo[k]!), 0),
     changed: added > 0 || removed > 0 || replaced > 0,
   };
 }

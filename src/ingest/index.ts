@@ -26,7 +26,7 @@ import { interruptedMessage, StatusWriter, statusPath } from "../store/status.js
 import { analysePhotos } from "./analyse.js";
 import { applySellerDecisions, goneDecidedMessage, goneDecidedPhotos } from "./decisions.js";
 import { describeArticles, fingerprint } from "./describe.js";
-import { groupArticles, groupingBasis } from "./group.js";
+import { groupArticles, groupingBasis, placedSince } from "./group.js";
 import { assignArticleIds } from "./ids.js";
 import { currentContent, resavedPhotos } from "./resaved.js";
 import { checkOutput, type OpenedPhotos, openPhotos, type ResolvedSource, resolveSource } from "./scan.js";
@@ -276,6 +276,22 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       await writeGroupingMemo(src.outDir, { key: grouped.memo.key, result: grouped.memo.result });
     await checkpoint(signal);
     const step = await applySellerDecisions(src.outDir, analysed, grouped);
+    if (previous && grouped.changedSince) {
+      // Said of the articles the seller had and has now (their decisions applied), not of the automatic ones.
+      const shaOfFile = new Map(previous.photos.map((p) => [p.file, follow(p.sha256)]));
+      const placed = placedSince(
+        previous.items.map((it) => it.photos.flatMap((f) => shaOfFile.get(f) ?? [])),
+        step.articles.map((m) => m.map((i) => analysed[i]!.sha256)),
+        new Map([...step.dupes].map(([i, d]) => [analysed[i]!.sha256, analysed[d.of]!.sha256])),
+      );
+      const { message, ...counts } = placed;
+      emit({
+        type: "warning",
+        message,
+        placed: counts,
+        hint: "Check the new articles in `vbulk review`. `vbulk ingest --regroup` groups every photo again (an article it changes starts again from the rules in `vbulk plan`).",
+      });
+    }
     emit({ type: "progress", stage: "duplicates", done: analysed.length, total: analysed.length });
     emit({ type: "progress", stage: "group", done: step.kept.length, total: step.kept.length });
     status.update({ counts: { duplicates: step.dupes.size, articles: step.articles.length } });
