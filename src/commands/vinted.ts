@@ -589,6 +589,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       if (i && r.state === "draft" && !r.failed_at) {
         r.error = `not published: ${publishProblems(dir, i).join("; ")}`;
         r.failed_at = "publish";
+        r.unpublished = "no_brand";
       }
     }
     progress.tally(results);

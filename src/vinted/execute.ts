@@ -35,6 +35,9 @@ export interface ExecuteResult {
   error?: string;
   /** Which step the error came from. */
   failed_at?: "draft" | "publish";
+  /** Drafted and not published, nothing sent for publishing, because Vinted would refuse it (publishProblems):
+   *  said with the article's draft, as data the review page words. */
+  unpublished?: "no_brand";
 }
 
 export type ExecuteEvent =
@@ -836,6 +839,7 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
         // Drafted, not published, nothing sent for it: said with the article like any article not ready.
         r.error = `not published: ${problems.join("; ")}`;
         r.failed_at = "publish";
+        r.unpublished = "no_brand";
         emit({
           type: "item",
           id: item.cluster_id,
@@ -996,6 +1000,7 @@ export async function nothingToSend(
         ...(j.draft?.url ? { draft_url: j.draft.url } : {}),
         error: `not published: ${refused.join("; ")}`,
         failed_at: "publish",
+        unpublished: "no_brand",
       });
       continue;
     }

@@ -2123,6 +2123,33 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     }
   });
 
+  it("an article marked for publishing and left a draft for want of a brand says why on its row", async () => {
+    // Before: c2's row said « brouillon 123 · http://… » like any draft; only the live log said it was not
+    // published, and why.
+    const { dir, env, review } = await seller("c1,c2");
+    try {
+      const unbranded = await runCli(["plan", dir, "--set", "c2.brand=Unknown"], { env });
+      assert.equal(unbranded.code, 0, unbranded.stderr);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("switch").check();
+      await page.getByLabel("Confirmation").fill("publier 1");
+      await page.getByRole("button", { name: "Créer les brouillons" }).click();
+      const row = page.locator(".activity li").filter({ hasText: /^c2: / });
+      await row.waitFor({ timeout: 60_000 });
+      assert.match(
+        (await row.textContent()) ?? "",
+        /^c2: brouillon \d+ · \S+ · pas publié : Vinted ne publie pas un article sans marque ; renseignez sa marque dans l'annonce$/,
+      );
+      assert.match(
+        (await page.locator(".activity li").filter({ hasText: /^c1: / }).textContent()) ?? "",
+        /publié/,
+      );
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("a publish refused for its confirmation says so in the page's words, one article in the singular", async () => {
     // Before, on the French page: « Expected the typed confirmation "publier 1" … to publish 1 articles but
     // received "" » and « Expected to publish the 1 articles the page listed but plan.json now marks c1 … ».

@@ -126,6 +126,8 @@ interface Activity {
           error?: string;
           /** Why it failed, as data worded here (`error` is the terminal's, kept as a detail). */
           failure?: RunFailure;
+          /** Drafted but not published: Vinted would refuse it (no brand). */
+          unpublished?: "no_brand";
         }[]
       | null;
     error: string | null;
@@ -1412,6 +1414,8 @@ function activityView(): HTMLElement | null {
                       t(lang, "draftOk", { d: r.draft_url.match(/\/items\/(\d+)/)?.[1] ?? "" }),
                       " · ",
                       h("a", { href: r.draft_url, rel: "noreferrer" }, r.draft_url),
+                      // Marked for publishing and left a draft: said on its row, not only in the live log.
+                      r.unpublished === "no_brand" ? ` · ${failureText(lang, { code: "NO_BRAND" })}` : null,
                     )
                   : r.state === "skipped"
                     ? t(lang, "skipped", { e: notReadyReasons(r.error ?? "") })
