@@ -45,14 +45,7 @@ export function startIngest(source: string, dir: string): IngestJob {
   const onEvent = (e: IngestEvent) => {
     if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
     else if (e.type === "progress") Object.assign(state, { stage: e.stage, done: e.done, total: e.total });
-    else if (e.type === "warning" && e.decidedGone)
-      state.warnings.push({ code: "DECIDED_GONE", ...e.decidedGone });
-    // Those the page words itself, from their data (the terminal's English stays the terminal's).
-    else if (e.type === "warning" && e.placed) state.warnings.push({ code: "PLACED", ...e.placed });
-    else if (e.type === "warning" && e.noModel) state.warnings.push({ code: "NO_MODEL" });
-    else if (e.type === "note" && e.resaved) state.warnings.push({ code: "RESAVED", n: e.resaved });
-    else if (e.type === "warning" || e.type === "note") state.warnings.push(e.message);
-    else state.warnings.push({ code: "PHOTO_ERROR", file: e.file, message: e.message });
+    else state.warnings.push(toPageWarning(e));
   };
   const controller = new AbortController();
   let stoppedBy = "Ctrl-C";
@@ -127,4 +120,17 @@ export function startIngest(source: string, dir: string): IngestJob {
     },
     snapshot: () => ({ ...state, warnings: state.warnings.slice(-20) }),
   };
+}
+
+/**
+ * An analysis's warning, note or photo error as the page gets it: data the page words itself when the event carries
+ * some (page/i18n.ts ingestWarningText), else the core's words (the terminal's English stays the terminal's).
+ */
+export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progress" }>): IngestWarning {
+  if (e.type === "photo-error") return { code: "PHOTO_ERROR", file: e.file, message: e.message };
+  if (e.type === "note") return e.resaved ? { code: "RESAVED", n: e.resaved } : e.message;
+  if (e.decidedGone) return { code: "DECIDED_GONE", ...e.decidedGone };
+  if (e.placed) return { code: "PLACED", ...e.placed };
+  if (e.noModel) return { code: "NO_MODEL" };
+  return e.message;
 }
