@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { resolveConfig } from "../src/core/config.js";
+import type { IngestEvent } from "../src/core/events.js";
 import { decodePhoto } from "../src/imaging/decode.js";
+import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { runIngest } from "../src/ingest/index.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
+import { toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
   failureText,
@@ -15,7 +21,7 @@ import {
   runFailureWords,
   stopWords,
 } from "../src/review/page/i18n.js";
-import { FIXTURES } from "./helpers/run.js";
+import { FIXTURES, tempDir } from "./helpers/run.js";
 
 // The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
 // (src/vinted/execute.ts runExecute: a Stop's cause, a refusal's pause or code) and every failure the server sends
@@ -292,5 +298,66 @@ describe("the review page's words for a photo that could not be read", () => {
       `IMG_9.jpg : ${photoErrorText("fr", damaged)}`,
     );
     assert.equal(photoErrorText("fr", "EACCES: permission denied"), "EACCES: permission denied");
+  });
+});
+
+/** What an analysis said (its warnings, notes and photo errors) as the page gets it, and the catalog it wrote. */
+async function analyse(source: string, onEvent: (e: IngestEvent) => void = () => {}) {
+  const said: IngestEvent[] = [];
+  const result = await runIngest({
+    source,
+    config: resolveConfig(),
+    embedder: createFeatureEmbedder(),
+    onEvent: (e) => {
+      said.push(e);
+      onEvent(e);
+    },
+  });
+  return {
+    warnings: said.flatMap((e) => (e.type === "stage" || e.type === "progress" ? [] : [toPageWarning(e)])),
+    catalog: result.catalog,
+  };
+}
+
+describe("the review page's words for a photo the system could not read", () => {
+  // Node's words ("ENOENT: no such file or directory, open '/home/…/IMG_0002.jpg'") went to the French page as
+  // they were, under « Fichiers illisibles » and in an analysis's outcome.
+  it("a photo gone during the analysis (from the core's own error), in both languages, in the outcome and the list", async () => {
+    const dir = await tempDir();
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+    // Taken away once the folder was scanned, before the photo is read: what a seller moving photos meanwhile does.
+    const { warnings, catalog } = await analyse(dir, (e) => {
+      if (e.type === "stage" && e.stage === "analyse") rmSync(join(dir, "IMG_0002.jpg"));
+    });
+    const fr =
+      "le fichier a disparu pendant l'analyse (déplacé, renommé ou supprimé) : pour le garder, remettez-le dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)";
+    const outcome = warnings.find((w) => typeof w === "object" && w.code === "PHOTO_ERROR");
+    assert.ok(outcome, JSON.stringify(warnings));
+    assert.equal(ingestWarningText("fr", outcome), `IMG_0002.jpg : ${fr}`);
+    assert.equal(
+      ingestWarningText("en", outcome),
+      "IMG_0002.jpg: the file disappeared during the analysis (moved, renamed or deleted): to keep it, put it back in the folder, then analyse the folder again (`vbulk ingest` in a terminal)",
+    );
+    const [listed] = catalog.errors;
+    assert.ok(listed);
+    assert.equal(photoErrorText("fr", listed.message, listed.os_error), fr);
+  });
+
+  it("a permission denied and a disk's read error say what to do; a system error it has no words for is shown as written", () => {
+    // Root reads any file, so these come from the data (the code Node gives) rather than from a run.
+    const denied = "EACCES: permission denied, open '/photos/IMG_3.jpg'";
+    assert.equal(
+      photoErrorText("fr", denied, "EACCES"),
+      "vbulk n'a pas le droit de lire ce fichier : autorisez sa lecture (dans ses propriétés) ou copiez-le à nouveau dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
+    );
+    assert.match(photoErrorText("en", denied, "EPERM"), /^vbulk may not read this file: allow reading it/);
+    assert.match(
+      photoErrorText("fr", "EIO: i/o error, read", "EIO"),
+      /^le disque n'a pas pu lire ce fichier \(erreur de lecture\) : .* rebranchez-le ou copiez la photo sur un autre disque/,
+    );
+    assert.match(photoErrorText("en", "EIO: i/o error, read", "EIO"), /^the disk could not read this file/);
+    const other = "EMFILE: too many open files, open '/photos/IMG_3.jpg'";
+    assert.equal(photoErrorText("fr", other, "EMFILE"), other);
   });
 });

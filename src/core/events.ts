@@ -26,7 +26,13 @@ export type IngestEvent =
   /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
    *  saved again since the last run (`message` says it), as data. */
   | { type: "note"; message: string; resaved?: number }
-  | { type: "photo-error"; file: string; message: string };
+  | {
+      type: "photo-error";
+      file: string;
+      message: string;
+      /** The system's error code (EACCES, EIO, ENOENT…) when the file itself could not be read, rather than decoded. */
+      osError?: string;
+    };
 
 /** A re-run's placing of photos among the earlier articles (src/ingest/group.ts), as counts. */
 export interface PlacedPhotos {

@@ -127,7 +127,13 @@ export function startIngest(source: string, dir: string): IngestJob {
  * some (page/i18n.ts ingestWarningText), else the core's words (the terminal's English stays the terminal's).
  */
 export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progress" }>): IngestWarning {
-  if (e.type === "photo-error") return { code: "PHOTO_ERROR", file: e.file, message: e.message };
+  if (e.type === "photo-error")
+    return {
+      code: "PHOTO_ERROR",
+      file: e.file,
+      message: e.message,
+      ...(e.osError ? { osError: e.osError } : {}),
+    };
   if (e.type === "note") return e.resaved ? { code: "RESAVED", n: e.resaved } : e.message;
   if (e.decidedGone) return { code: "DECIDED_GONE", ...e.decidedGone };
   if (e.placed) return { code: "PLACED", ...e.placed };

@@ -71,7 +71,7 @@ interface State {
     articles: Article[];
     duplicates: (Photo & { of: string; article: string | null; reason: string; identical: boolean })[];
     dropped: Photo[];
-    errors: { file: string; message: string }[];
+    errors: { file: string; message: string; os_error?: string }[];
   } | null;
   plan: { items: PlanItem[] } | null;
   /** Articles whose photos changed since plan.json was made (a decision, a re-ingest), or that it lacks. */
@@ -1344,6 +1344,13 @@ function actions(): HTMLElement {
   );
 }
 
+/** An analysis's warning in the page's words; a photo's error keeps the core's own (the system's or the decoder's
+ *  words) in the tooltip, for a bug report, as the list of unreadable files does. */
+function warningView(w: IngestWarning): HTMLElement {
+  const detail = typeof w === "object" && w.code === "PHOTO_ERROR" ? w.message : undefined;
+  return h("p", { class: "small", title: detail }, ingestWarningText(lang, w));
+}
+
 function activityView(): HTMLElement | null {
   // A finished ingest is old news; a running command, or an execute and its outcome, is what the seller follows.
   const s =
@@ -1364,7 +1371,7 @@ function activityView(): HTMLElement | null {
           ingestSaid.error
             ? noticeView({ text: ingestSaid.error, hint: ingestSaid.hint }, { class: "error" })
             : null,
-          ...ingestSaid.warnings.map((w) => h("p", { class: "small" }, ingestWarningText(lang, w))),
+          ...ingestSaid.warnings.map(warningView),
         )
       : null,
     s
@@ -1672,7 +1679,7 @@ function render(): void {
               t(lang, "analysing", { stage: statusWord(lang, ing.stage), done: ing.done, total: ing.total }),
             ),
             ing.error ? noticeView({ text: ing.error, hint: ing.hint }, { class: "error" }) : null,
-            ...ing.warnings.map((w) => h("p", { class: "small" }, ingestWarningText(lang, w))),
+            ...ing.warnings.map(warningView),
           )
         : "",
     );
@@ -1745,7 +1752,12 @@ function render(): void {
               h(
                 "li",
                 { title: e.message },
-                ingestWarningText(lang, { code: "PHOTO_ERROR", file: e.file, message: e.message }),
+                ingestWarningText(lang, {
+                  code: "PHOTO_ERROR",
+                  file: e.file,
+                  message: e.message,
+                  ...(e.os_error ? { osError: e.os_error } : {}),
+                }),
               ),
             ),
           ),

@@ -112,6 +112,14 @@ const FR = {
     "image trop grande pour être analysée (plus de {max} mégapixels) : réduisez-la avant, ou augmentez decode.maxPixels dans le fichier de configuration",
   photoDamaged:
     "illisible : le fichier est abîmé ou n'est pas une photo ; copiez-la à nouveau depuis le téléphone ou l'appareil, ou retirez-la du dossier",
+  // A photo the system could not read at all (src/ingest/analyse.ts osError): once fixed, the page offers no
+  // « Analyser à nouveau » for it (it is not new to the folder), so the terminal's ingest reads it again.
+  photoDenied:
+    "vbulk n'a pas le droit de lire ce fichier : autorisez sa lecture (dans ses propriétés) ou copiez-le à nouveau dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
+  photoDiskError:
+    "le disque n'a pas pu lire ce fichier (erreur de lecture) : le disque, la carte mémoire ou le dossier réseau est peut-être abîmé ou débranché ; rebranchez-le ou copiez la photo sur un autre disque, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
+  photoGone:
+    "le fichier a disparu pendant l'analyse (déplacé, renommé ou supprimé) : pour le garder, remettez-le dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -464,6 +472,12 @@ const EN: Record<Key, string> = {
     "image too large to analyse (over {max} megapixels): shrink it first, or raise decode.maxPixels in the config file",
   photoDamaged:
     "unreadable: the file is damaged or is not a photo; copy it again from the phone or camera, or take it out of the folder",
+  photoDenied:
+    "vbulk may not read this file: allow reading it (in its properties) or copy it into the folder again, then analyse the folder again (`vbulk ingest` in a terminal)",
+  photoDiskError:
+    "the disk could not read this file (a read error): the disk, memory card or network folder may be damaged or unplugged; plug it in again or copy the photo to another disk, then analyse the folder again (`vbulk ingest` in a terminal)",
+  photoGone:
+    "the file disappeared during the analysis (moved, renamed or deleted): to keep it, put it back in the folder, then analyse the folder again (`vbulk ingest` in a terminal)",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1026,7 +1040,8 @@ export function stopWords(
 /**
  * What an analysis started from the page said, as the server sends it (src/review/ingest.ts): the core's words for
  * the terminal, or data the page words (photos decisions name gone, how new photos were placed, no CLIP model,
- * photos saved again). Declared once, here: the server imports it (type only).
+ * photos saved again, a photo that could not be read).
+ * Declared once, here: the server imports it (type only).
  */
 export type IngestWarning =
   | string
@@ -1034,13 +1049,26 @@ export type IngestWarning =
   | ({ code: "PLACED" } & PlacedPhotos)
   | { code: "NO_MODEL" }
   | { code: "RESAVED"; n: number }
-  | { code: "PHOTO_ERROR"; file: string; message: string };
+  | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
+
+/** The system's error codes the page words (src/ingest/analyse.ts osError); others are shown as the core said them. */
+const OS_ERROR_WORDS = new Map<string, Key>([
+  ["EACCES", "photoDenied"],
+  ["EPERM", "photoDenied"],
+  ["EIO", "photoDiskError"],
+  ["ENXIO", "photoDiskError"],
+  ["ENOENT", "photoGone"],
+]);
 
 /**
- * Why a photo could not be read, in the page's words, from the decoder's message (src/imaging/decode.ts): an empty
- * file, one too large to decode, or a damaged file or one that is no photo. Another message is shown as written.
+ * Why a photo could not be read, in the page's words: from the system's code when the file could not be read at
+ * all (a permission, a disk's read error, a file gone meanwhile), else from the decoder's message
+ * (src/imaging/decode.ts): an empty file, one too large to decode, or a damaged file or one that is no photo.
+ * Another message is shown as written.
  */
-export function photoErrorText(lang: Lang, message: string): string {
+export function photoErrorText(lang: Lang, message: string, osError?: string): string {
+  const os = osError ? OS_ERROR_WORDS.get(osError) : undefined;
+  if (os) return t(lang, os);
   if (/^Expected image data but received an empty file/.test(message)) return t(lang, "photoEmpty");
   const large = /^Expected an image of at most (\d+) MP but the file declares .+?; not decoded/.exec(message);
   if (large) return t(lang, "photoTooLarge", { max: large[1]! });
@@ -1060,7 +1088,7 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
     case "RESAVED":
       return tn(lang, "resaved", w.n);
     case "PHOTO_ERROR":
-      return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message)}`;
+      return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message, w.osError)}`;
     case "PLACED": {
       const parts = [
         tn(lang, "placedKept", w.earlier),
