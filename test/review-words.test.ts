@@ -9,6 +9,7 @@ import { decodePhoto } from "../src/imaging/decode.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
+import { selectEmbedder } from "../src/model/select.js";
 import { toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
@@ -359,5 +360,35 @@ describe("the review page's words for a photo the system could not read", () => 
     assert.match(photoErrorText("en", "EIO: i/o error, read", "EIO"), /^the disk could not read this file/);
     const other = "EMFILE: too many open files, open '/photos/IMG_3.jpg'";
     assert.equal(photoErrorText("fr", other, "EMFILE"), other);
+  });
+});
+
+describe("the review page's words for what the core says of the model", () => {
+  it("a model folder without vbulk-model.json (VBULK_MODEL_DIR): what that means and what to run, in both languages", async () => {
+    const dir = join(FIXTURES, "models", "mean-colour");
+    const said: IngestEvent[] = [];
+    // The fixture has no tokenizer, so the model does not load: the warning comes before, which is all this needs.
+    const selected = await selectEmbedder({
+      modelDir: dir,
+      device: "cpu",
+      onEvent: (e) => said.push(e),
+    }).catch(() => null);
+    await selected?.close();
+    const warnings = said.flatMap((e) => (e.type === "warning" ? [toPageWarning(e)] : []));
+    assert.equal(warnings.length, 1, JSON.stringify(said));
+    const [w] = warnings;
+    assert.ok(typeof w === "object" && w.code === "UNVERIFIED_MODEL", JSON.stringify(w));
+    assert.equal(
+      ingestWarningText("fr", w),
+      `Le modèle CLIP du dossier ${dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Dans un terminal, lancez une fois \`vbulk models manifest\` sur ce dossier pour noter leurs tailles et leurs sha256.`,
+    );
+    assert.equal(
+      ingestWarningText("en", w),
+      `The CLIP model in ${dir} has no vbulk-model.json: it is loaded without its files being checked. In a terminal, run \`vbulk models manifest\` on that folder once to record their sizes and sha256.`,
+    );
+    // A folder the seller cannot write in (root writes anywhere, so from the data): the manifest goes with a copy.
+    const readOnly = ingestWarningText("fr", { ...w, writable: false });
+    assert.match(readOnly, /Vous ne pouvez pas écrire dans ce dossier : copiez-le dans un dossier à vous/);
+    assert.match(readOnly, /VBULK_MODEL_DIR/);
   });
 });

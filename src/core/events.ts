@@ -22,6 +22,9 @@ export type IngestEvent =
       placed?: PlacedPhotos;
       /** No CLIP model could be used: the model-free embedder runs, types stay unknown (`message` says why). */
       noModel?: true;
+      /** A model folder (--model-dir, VBULK_MODEL_DIR) without vbulk-model.json, loaded unverified (`message` says
+       *  it); `writable`: whether `vbulk models manifest` can write the manifest there. */
+      unverifiedModel?: { dir: string; writable: boolean };
     }
   /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
    *  saved again since the last run (`message` says it), as data. */

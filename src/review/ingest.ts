@@ -138,5 +138,6 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
   if (e.decidedGone) return { code: "DECIDED_GONE", ...e.decidedGone };
   if (e.placed) return { code: "PLACED", ...e.placed };
   if (e.noModel) return { code: "NO_MODEL" };
+  if (e.unverifiedModel) return { code: "UNVERIFIED_MODEL", ...e.unverifiedModel };
   return e.message;
 }

@@ -120,6 +120,10 @@ const FR = {
     "le disque n'a pas pu lire ce fichier (erreur de lecture) : le disque, la carte mémoire ou le dossier réseau est peut-être abîmé ou débranché ; rebranchez-le ou copiez la photo sur un autre disque, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
   photoGone:
     "le fichier a disparu pendant l'analyse (déplacé, renommé ou supprimé) : pour le garder, remettez-le dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
+  unverifiedModel:
+    "Le modèle CLIP du dossier {dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Dans un terminal, lancez une fois `vbulk models manifest` sur ce dossier pour noter leurs tailles et leurs sha256.",
+  unverifiedModelReadOnly:
+    "Le modèle CLIP du dossier {dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Vous ne pouvez pas écrire dans ce dossier : copiez-le dans un dossier à vous, lancez `vbulk models manifest` sur la copie dans un terminal et faites pointer VBULK_MODEL_DIR sur elle, ou demandez au propriétaire du dossier de le lancer.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -478,6 +482,10 @@ const EN: Record<Key, string> = {
     "the disk could not read this file (a read error): the disk, memory card or network folder may be damaged or unplugged; plug it in again or copy the photo to another disk, then analyse the folder again (`vbulk ingest` in a terminal)",
   photoGone:
     "the file disappeared during the analysis (moved, renamed or deleted): to keep it, put it back in the folder, then analyse the folder again (`vbulk ingest` in a terminal)",
+  unverifiedModel:
+    "The CLIP model in {dir} has no vbulk-model.json: it is loaded without its files being checked. In a terminal, run `vbulk models manifest` on that folder once to record their sizes and sha256.",
+  unverifiedModelReadOnly:
+    "The CLIP model in {dir} has no vbulk-model.json: it is loaded without its files being checked. You cannot write in that folder: copy it to a folder of yours, run `vbulk models manifest` on the copy in a terminal and point VBULK_MODEL_DIR at it, or ask the folder's owner to run it.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1040,7 +1048,7 @@ export function stopWords(
 /**
  * What an analysis started from the page said, as the server sends it (src/review/ingest.ts): the core's words for
  * the terminal, or data the page words (photos decisions name gone, how new photos were placed, no CLIP model,
- * photos saved again, a photo that could not be read).
+ * photos saved again, a model folder loaded unverified, a photo that could not be read).
  * Declared once, here: the server imports it (type only).
  */
 export type IngestWarning =
@@ -1049,6 +1057,7 @@ export type IngestWarning =
   | ({ code: "PLACED" } & PlacedPhotos)
   | { code: "NO_MODEL" }
   | { code: "RESAVED"; n: number }
+  | { code: "UNVERIFIED_MODEL"; dir: string; writable: boolean }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
 /** The system's error codes the page words (src/ingest/analyse.ts osError); others are shown as the core said them. */
@@ -1087,6 +1096,8 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, "noModel");
     case "RESAVED":
       return tn(lang, "resaved", w.n);
+    case "UNVERIFIED_MODEL":
+      return t(lang, w.writable ? "unverifiedModel" : "unverifiedModelReadOnly", { dir: w.dir });
     case "PHOTO_ERROR":
       return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message, w.osError)}`;
     case "PLACED": {
