@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { createWriteStream, rmSync } from "node:fs";
 import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
+import yazl from "yazl";
 import { resolveConfig } from "../src/core/config.js";
 import type { IngestEvent } from "../src/core/events.js";
 import { decodePhoto } from "../src/imaging/decode.js";
@@ -363,7 +365,7 @@ describe("the review page's words for a photo the system could not read", () => 
   });
 });
 
-describe("the review page's words for what the core says of the model", () => {
+describe("the review page's words for what the core says of the model and of a ZIP", () => {
   it("a model folder without vbulk-model.json (VBULK_MODEL_DIR): what that means and what to run, in both languages", async () => {
     const dir = join(FIXTURES, "models", "mean-colour");
     const said: IngestEvent[] = [];
@@ -390,5 +392,32 @@ describe("the review page's words for what the core says of the model", () => {
     const readOnly = ingestWarningText("fr", { ...w, writable: false });
     assert.match(readOnly, /Vous ne pouvez pas écrire dans ce dossier : copiez-le dans un dossier à vous/);
     assert.match(readOnly, /VBULK_MODEL_DIR/);
+  });
+
+  it("a ZIP of a worked folder: the earlier run's files it holds, and how to keep their edits, in both languages", async () => {
+    const dir = await tempDir();
+    const zip = new yazl.ZipFile();
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"]) zip.addFile(join(FIXTURES, "grouping", f), `shop/${f}`);
+    zip.addBuffer(Buffer.from('{"schemaVersion":1,"decisions":[]}'), "shop/decisions.json");
+    zip.addBuffer(Buffer.from("{}"), "shop/plan.json");
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(dir, "shop.zip")));
+    const { warnings } = await analyse(join(dir, "shop.zip"));
+    const w = warnings.find((x) => ingestWarningText("en", x).includes("shop.zip"));
+    assert.ok(w, JSON.stringify(warnings));
+    assert.equal(
+      ingestWarningText("fr", w),
+      "shop.zip contient les fichiers d'une analyse vbulk précédente (shop/decisions.json et shop/plan.json) : ils ne sont pas repris, donc ses modifications (annonces, décisions de regroupement, numéros d'article) ne sont pas sur cette page. Pour les garder, décompressez le ZIP, puis, dans un terminal, lancez `vbulk ingest` puis `vbulk review` sur le dossier obtenu.",
+    );
+    assert.equal(
+      ingestWarningText("en", w),
+      "shop.zip holds the files of an earlier vbulk analysis (shop/decisions.json and shop/plan.json), not used: its edits (listings, grouping decisions, article numbers) are not on this page. To keep them, unzip it, then in a terminal run `vbulk ingest` then `vbulk review` on the folder it gives.",
+    );
+    const many = {
+      code: "EARLIER_RUN" as const,
+      zip: "big.zip",
+      files: Array.from({ length: 13 }, (_, k) => `s${k}/plan.json`),
+    };
+    assert.match(ingestWarningText("fr", many), /\(s0\/plan\.json, .* s9\/plan\.json et 3 autres\)/);
   });
 });

@@ -25,6 +25,8 @@ export type IngestEvent =
       /** A model folder (--model-dir, VBULK_MODEL_DIR) without vbulk-model.json, loaded unverified (`message` says
        *  it); `writable`: whether `vbulk models manifest` can write the manifest there. */
       unverifiedModel?: { dir: string; writable: boolean };
+      /** A ZIP holding an earlier vbulk run's files (its plan, decisions, catalog), not used (`message` says it). */
+      earlierRun?: { zip: string; files: string[] };
     }
   /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
    *  saved again since the last run (`message` says it), as data. */

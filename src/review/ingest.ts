@@ -139,5 +139,6 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
   if (e.placed) return { code: "PLACED", ...e.placed };
   if (e.noModel) return { code: "NO_MODEL" };
   if (e.unverifiedModel) return { code: "UNVERIFIED_MODEL", ...e.unverifiedModel };
+  if (e.earlierRun) return { code: "EARLIER_RUN", ...e.earlierRun };
   return e.message;
 }

@@ -124,6 +124,8 @@ const FR = {
     "Le modèle CLIP du dossier {dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Dans un terminal, lancez une fois `vbulk models manifest` sur ce dossier pour noter leurs tailles et leurs sha256.",
   unverifiedModelReadOnly:
     "Le modèle CLIP du dossier {dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Vous ne pouvez pas écrire dans ce dossier : copiez-le dans un dossier à vous, lancez `vbulk models manifest` sur la copie dans un terminal et faites pointer VBULK_MODEL_DIR sur elle, ou demandez au propriétaire du dossier de le lancer.",
+  earlierRun:
+    "{zip} contient les fichiers d'une analyse vbulk précédente ({list}) : ils ne sont pas repris, donc ses modifications (annonces, décisions de regroupement, numéros d'article) ne sont pas sur cette page. Pour les garder, décompressez le ZIP, puis, dans un terminal, lancez `vbulk ingest` puis `vbulk review` sur le dossier obtenu.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -486,6 +488,8 @@ const EN: Record<Key, string> = {
     "The CLIP model in {dir} has no vbulk-model.json: it is loaded without its files being checked. In a terminal, run `vbulk models manifest` on that folder once to record their sizes and sha256.",
   unverifiedModelReadOnly:
     "The CLIP model in {dir} has no vbulk-model.json: it is loaded without its files being checked. You cannot write in that folder: copy it to a folder of yours, run `vbulk models manifest` on the copy in a terminal and point VBULK_MODEL_DIR at it, or ask the folder's owner to run it.",
+  earlierRun:
+    "{zip} holds the files of an earlier vbulk analysis ({list}), not used: its edits (listings, grouping decisions, article numbers) are not on this page. To keep them, unzip it, then in a terminal run `vbulk ingest` then `vbulk review` on the folder it gives.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1048,7 +1052,7 @@ export function stopWords(
 /**
  * What an analysis started from the page said, as the server sends it (src/review/ingest.ts): the core's words for
  * the terminal, or data the page words (photos decisions name gone, how new photos were placed, no CLIP model,
- * photos saved again, a model folder loaded unverified, a photo that could not be read).
+ * photos saved again, a model folder loaded unverified, a ZIP's earlier run, a photo that could not be read).
  * Declared once, here: the server imports it (type only).
  */
 export type IngestWarning =
@@ -1058,6 +1062,7 @@ export type IngestWarning =
   | { code: "NO_MODEL" }
   | { code: "RESAVED"; n: number }
   | { code: "UNVERIFIED_MODEL"; dir: string; writable: boolean }
+  | { code: "EARLIER_RUN"; zip: string; files: string[] }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
 /** The system's error codes the page words (src/ingest/analyse.ts osError); others are shown as the core said them. */
@@ -1098,6 +1103,8 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return tn(lang, "resaved", w.n);
     case "UNVERIFIED_MODEL":
       return t(lang, w.writable ? "unverifiedModel" : "unverifiedModelReadOnly", { dir: w.dir });
+    case "EARLIER_RUN":
+      return t(lang, "earlierRun", { zip: w.zip, list: listed(lang, w.files) });
     case "PHOTO_ERROR":
       return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message, w.osError)}`;
     case "PLACED": {
@@ -1123,16 +1130,18 @@ export interface DecidedGone {
 /** How many names a list says before « et 3 autres » (the terminal's warning lists as many). */
 const LISTED = 10;
 
+/** Names in a sentence, the first LISTED of them and how many more: « a, b et 3 autres ». */
+function listed(lang: Lang, names: string[]): string {
+  const more = names.length - LISTED;
+  return andList(lang, more > 0 ? [...names.slice(0, LISTED), t(lang, "decidedMore", { n: more })] : names);
+}
+
 /**
  * The page's words for DecidedGone: the photos, where they were, the new ones and where they went, and what to do
  * on this page (the terminal's warning says to run `vbulk review`, which the seller reading it already did).
  */
 export function decidedGoneText(lang: Lang, w: DecidedGone): string {
-  const list = (photos: DecidedPhoto[], say: (p: DecidedPhoto) => string) => {
-    const named = photos.slice(0, LISTED).map(say);
-    const more = photos.length - LISTED;
-    return andList(lang, more > 0 ? [...named, t(lang, "decidedMore", { n: more })] : named);
-  };
+  const list = (photos: DecidedPhoto[], say: (p: DecidedPhoto) => string) => listed(lang, photos.map(say));
   const number = (id: string) => Number(/\d+$/.exec(id)?.[0] ?? 0);
   const articles = [
     ...new Set([...w.gone, ...w.added].map((p) => p.article).filter((a): a is string => a !== null)),
