@@ -24,7 +24,7 @@ import {
   runFailureWords,
   stopWords,
 } from "../src/review/page/i18n.js";
-import { FIXTURES, tempDir } from "./helpers/run.js";
+import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
 
 // The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
 // (src/vinted/execute.ts runExecute: a Stop's cause, a refusal's pause or code) and every failure the server sends
@@ -419,5 +419,30 @@ describe("the review page's words for what the core says of the model and of a Z
       files: Array.from({ length: 13 }, (_, k) => `s${k}/plan.json`),
     };
     assert.match(ingestWarningText("fr", many), /\(s0\/plan\.json, .* s9\/plan\.json et 3 autres\)/);
+  });
+});
+
+describe("the review page's words for photos whose order told nothing", () => {
+  // Three of the generated sets (colours, duplicates, ordered-by-time) analysed from the French page said « The order
+  // of these 3 photos did not show garment after garment (…): grouping by appearance only, … » in English, and the
+  // page left out what to do (the terminal's hint, about --grouping sequence).
+  it("grouped by appearance only, every photo alone (from a real run), and what to do on the page, in both languages", async () => {
+    const { warnings } = await analyse(await copyFixture("colours"));
+    const w = warnings.find((x) => typeof x === "object" && x.code === "ORDER_UNCLEAR");
+    assert.ok(w, JSON.stringify(warnings));
+    assert.equal(
+      ingestWarningText("fr", w),
+      "L'ordre de ces 3 photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement, et aucune ne ressemblait assez à une autre pour la rejoindre : chaque photo est un article à elle seule. Réunissez sur cette page les photos d'un même vêtement (« Fusionner », ou en les faisant glisser). Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
+    );
+    assert.match(
+      ingestWarningText("en", w),
+      /^The order of these 3 photos .* every photo is an article of its own\. Put the photos of one garment together on this page \(“Merge”/,
+    );
+    const joined = { code: "ORDER_UNCLEAR" as const, photos: 12, alone: false };
+    assert.match(
+      ingestWarningText("fr", joined),
+      /^L'ordre de ces 12 photos .* d'après leur apparence seulement\. Vérifiez d'abord les articles marqués « à vérifier »/,
+    );
+    assert.match(ingestWarningText("en", joined), /Check the articles marked “check this” first/);
   });
 });

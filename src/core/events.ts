@@ -27,6 +27,9 @@ export type IngestEvent =
       unverifiedModel?: { dir: string; writable: boolean };
       /** A ZIP holding an earlier vbulk run's files (its plan, decisions, catalog), not used (`message` says it). */
       earlierRun?: { zip: string; files: string[] };
+      /** The photos' order showed no garment after garment, so they were grouped by appearance only (`message` says
+       *  it); `alone`: no two looked alike enough to join, every photo is its own article. */
+      orderUnclear?: { photos: number; alone: boolean };
     }
   /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
    *  saved again since the last run (`message` says it), as data. */

@@ -140,5 +140,6 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
   if (e.noModel) return { code: "NO_MODEL" };
   if (e.unverifiedModel) return { code: "UNVERIFIED_MODEL", ...e.unverifiedModel };
   if (e.earlierRun) return { code: "EARLIER_RUN", ...e.earlierRun };
+  if (e.orderUnclear) return { code: "ORDER_UNCLEAR", ...e.orderUnclear };
   return e.message;
 }

@@ -126,6 +126,10 @@ const FR = {
     "Le modèle CLIP du dossier {dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Vous ne pouvez pas écrire dans ce dossier : copiez-le dans un dossier à vous, lancez `vbulk models manifest` sur la copie dans un terminal et faites pointer VBULK_MODEL_DIR sur elle, ou demandez au propriétaire du dossier de le lancer.",
   earlierRun:
     "{zip} contient les fichiers d'une analyse vbulk précédente ({list}) : ils ne sont pas repris, donc ses modifications (annonces, décisions de regroupement, numéros d'article) ne sont pas sur cette page. Pour les garder, décompressez le ZIP, puis, dans un terminal, lancez `vbulk ingest` puis `vbulk review` sur le dossier obtenu.",
+  orderUnclear:
+    "L'ordre de ces {n} photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement. Vérifiez d'abord les articles marqués « à vérifier » et corrigez le regroupement sur cette page. Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
+  orderUnclearAlone:
+    "L'ordre de ces {n} photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement, et aucune ne ressemblait assez à une autre pour la rejoindre : chaque photo est un article à elle seule. Réunissez sur cette page les photos d'un même vêtement (« Fusionner », ou en les faisant glisser). Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -490,6 +494,10 @@ const EN: Record<Key, string> = {
     "The CLIP model in {dir} has no vbulk-model.json: it is loaded without its files being checked. You cannot write in that folder: copy it to a folder of yours, run `vbulk models manifest` on the copy in a terminal and point VBULK_MODEL_DIR at it, or ask the folder's owner to run it.",
   earlierRun:
     "{zip} holds the files of an earlier vbulk analysis ({list}), not used: its edits (listings, grouping decisions, article numbers) are not on this page. To keep them, unzip it, then in a terminal run `vbulk ingest` then `vbulk review` on the folder it gives.",
+  orderUnclear:
+    "The order of these {n} photos does not show one garment after another (shuffled names, no capture times, or too few photos to tell): they are grouped by their appearance only. Check the articles marked “check this” first and correct the grouping on this page. If the photos are in shooting order (all of one garment, then the next), run `vbulk ingest --grouping sequence` on the folder in a terminal instead.",
+  orderUnclearAlone:
+    "The order of these {n} photos does not show one garment after another (shuffled names, no capture times, or too few photos to tell): they are grouped by their appearance only, and none looked enough like another to join it: every photo is an article of its own. Put the photos of one garment together on this page (“Merge”, or by dragging them). If the photos are in shooting order (all of one garment, then the next), run `vbulk ingest --grouping sequence` on the folder in a terminal instead.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1052,7 +1060,8 @@ export function stopWords(
 /**
  * What an analysis started from the page said, as the server sends it (src/review/ingest.ts): the core's words for
  * the terminal, or data the page words (photos decisions name gone, how new photos were placed, no CLIP model,
- * photos saved again, a model folder loaded unverified, a ZIP's earlier run, a photo that could not be read).
+ * photos saved again, a model folder loaded unverified, a ZIP's earlier run, photos grouped by appearance only
+ * because their order told nothing, a photo that could not be read).
  * Declared once, here: the server imports it (type only).
  */
 export type IngestWarning =
@@ -1063,6 +1072,7 @@ export type IngestWarning =
   | { code: "RESAVED"; n: number }
   | { code: "UNVERIFIED_MODEL"; dir: string; writable: boolean }
   | { code: "EARLIER_RUN"; zip: string; files: string[] }
+  | { code: "ORDER_UNCLEAR"; photos: number; alone: boolean }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
 /** The system's error codes the page words (src/ingest/analyse.ts osError); others are shown as the core said them. */
@@ -1105,6 +1115,8 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, w.writable ? "unverifiedModel" : "unverifiedModelReadOnly", { dir: w.dir });
     case "EARLIER_RUN":
       return t(lang, "earlierRun", { zip: w.zip, list: listed(lang, w.files) });
+    case "ORDER_UNCLEAR":
+      return t(lang, w.alone ? "orderUnclearAlone" : "orderUnclear", { n: w.photos });
     case "PHOTO_ERROR":
       return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message, w.osError)}`;
     case "PLACED": {
