@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createWriteStream, rmSync } from "node:fs";
-import { copyFile, readFile } from "node:fs/promises";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -12,10 +12,11 @@ import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
 import { selectEmbedder } from "../src/model/select.js";
-import { toPageWarning } from "../src/review/ingest.js";
+import { startIngest, toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
   failureText,
+  ingestFailureWords,
   ingestWarningText,
   photoErrorText,
   type RunFailure,
@@ -369,13 +370,20 @@ describe("the review page's words for what the core says of the model and of a Z
   it("a model folder without vbulk-model.json (VBULK_MODEL_DIR): what that means and what to run, in both languages", async () => {
     const dir = join(FIXTURES, "models", "mean-colour");
     const said: IngestEvent[] = [];
-    // The fixture has no tokenizer, so the model does not load: the warning comes before, which is all this needs.
-    const selected = await selectEmbedder({
+    // Stopped at the warning, which is all this needs: loading the model next starts onnxruntime (seconds), and
+    // the fixture has no tokenizer anyway.
+    const stop = new Error("stop at the warning");
+    await selectEmbedder({
       modelDir: dir,
       device: "cpu",
-      onEvent: (e) => said.push(e),
-    }).catch(() => null);
-    await selected?.close();
+      onEvent: (e) => {
+        said.push(e);
+        if (e.type === "warning") throw stop;
+      },
+    }).then(
+      () => assert.fail("the warning came"),
+      (err: unknown) => assert.equal(err, stop, String(err)),
+    );
     const warnings = said.flatMap((e) => (e.type === "warning" ? [toPageWarning(e)] : []));
     assert.equal(warnings.length, 1, JSON.stringify(said));
     const [w] = warnings;
@@ -444,5 +452,42 @@ describe("the review page's words for photos whose order told nothing", () => {
       /^L'ordre de ces 12 photos .* d'après leur apparence seulement\. Vérifiez d'abord les articles marqués « à vérifier »/,
     );
     assert.match(ingestWarningText("en", joined), /Check the articles marked “check this” first/);
+  });
+});
+
+describe("the review page's words for an analysis of the page that read no photo", () => {
+  it("none of the photos could be read: said in the page's words, with what to do, from the server's own job", async () => {
+    // Before, the French page said « None of the 2 photos could be read: no catalog was written. », the server's
+    // English (the heic-bad set, or a folder of damaged copies).
+    const dir = await tempDir();
+    for (const f of ["IMG_1.jpg", "IMG_2.jpg"]) await writeFile(join(dir, f), "damaged by a bad copy\n");
+    const env = { VBULK_OFFLINE: process.env.VBULK_OFFLINE, VBULK_CACHE_DIR: process.env.VBULK_CACHE_DIR };
+    // As the tests' CLI runs: offline, no model in a throw-away cache (the model-free embedder reads no photo either).
+    Object.assign(process.env, { VBULK_OFFLINE: "1", VBULK_CACHE_DIR: join(dir, ".cache") });
+    try {
+      const job = startIngest(dir, dir);
+      while (job.running) await new Promise((r) => setTimeout(r, 20));
+      const { failure } = job.snapshot();
+      assert.ok(failure, JSON.stringify(job.snapshot()));
+      assert.deepEqual(ingestFailureWords("fr", failure), {
+        text: "Aucune des 2 photos n'a pu être lue : aucun catalogue n'a été écrit.",
+        hint: "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis cliquez à nouveau « Analyser les photos ».",
+      });
+      assert.equal(
+        ingestFailureWords("en", failure).text,
+        "None of the 2 photos could be read: no catalog was written.",
+      );
+    } finally {
+      for (const [k, v] of Object.entries(env)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    const kept = ingestFailureWords("fr", { code: "NONE_READ", files: 1, keptPrevious: true });
+    assert.equal(
+      kept.text,
+      "La photo n'a pas pu être lue : le catalogue de l'analyse précédente est gardé tel quel.",
+    );
+    assert.match(kept.hint, /`vbulk ingest` dans un terminal/);
   });
 });

@@ -9,7 +9,7 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
-import type { IngestWarning } from "./page/i18n.js";
+import type { IngestFailure, IngestWarning } from "./page/i18n.js";
 
 /** A warning of the analysis, for the page: the core's words, or data the page words (page/i18n.ts). */
 export type { IngestWarning };
@@ -28,6 +28,8 @@ export interface IngestJob {
     error: string | null;
     /** What to do about `error` (the VbulkError's hint). */
     hint: string | null;
+    /** `error` as data the page words, when it has words for it (`error` and `hint` are the terminal's). */
+    failure: IngestFailure | null;
   };
 }
 
@@ -41,6 +43,7 @@ export function startIngest(source: string, dir: string): IngestJob {
     warnings: [] as IngestWarning[],
     error: null as string | null,
     hint: null as string | null,
+    failure: null as IngestFailure | null,
   };
   const onEvent = (e: IngestEvent) => {
     if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
@@ -95,6 +98,7 @@ export function startIngest(source: string, dir: string): IngestJob {
         // No photo could be read: the page says so as the terminal does (exit 1 there), not only per photo.
         if (!result.written) {
           const files = result.catalog.summary.files;
+          state.failure = { code: "NONE_READ", files, keptPrevious: result.keptPrevious };
           state.error = `None of the ${files === 1 ? "1 photo" : `${files} photos`} could be read: ${result.keptPrevious ? "the catalog of the previous analysis was kept as it was" : "no catalog was written"}.`;
           state.hint =
             "Fix what the messages above say (a disk, a permission, a broken copy), then « Analyser les photos » again.";

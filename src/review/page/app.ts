@@ -10,7 +10,9 @@ import {
   andList,
   failureText,
   hasKey,
+  type IngestFailure,
   type IngestWarning,
+  ingestFailureWords,
   ingestWarningText,
   type Key,
   type Lang,
@@ -150,6 +152,8 @@ interface Activity {
     warnings: IngestWarning[];
     error: string | null;
     hint: string | null;
+    /** `error` as data the page words, when it has words for it. */
+    failure?: IngestFailure | null;
   } | null;
 }
 
@@ -1344,6 +1348,11 @@ function actions(): HTMLElement {
   );
 }
 
+/** Why the page's analysis failed: in the page's words when it has some, else the server's (the core's) words. */
+function ingestError(ing: NonNullable<Activity["ingest"]>): Notice {
+  return ing.failure ? ingestFailureWords(lang, ing.failure) : { text: ing.error ?? "", hint: ing.hint };
+}
+
 /** An analysis's warning in the page's words; a photo's error keeps the core's own (the system's or the decoder's
  *  words) in the tooltip, for a bug report, as the list of unreadable files does. */
 function warningView(w: IngestWarning): HTMLElement {
@@ -1368,9 +1377,7 @@ function activityView(): HTMLElement | null {
       ? h(
           "div",
           { class: "ingest-outcome" },
-          ingestSaid.error
-            ? noticeView({ text: ingestSaid.error, hint: ingestSaid.hint }, { class: "error" })
-            : null,
+          ingestSaid.error ? noticeView(ingestError(ingestSaid), { class: "error" }) : null,
           ...ingestSaid.warnings.map(warningView),
         )
       : null,
@@ -1678,7 +1685,7 @@ function render(): void {
               {},
               t(lang, "analysing", { stage: statusWord(lang, ing.stage), done: ing.done, total: ing.total }),
             ),
-            ing.error ? noticeView({ text: ing.error, hint: ing.hint }, { class: "error" }) : null,
+            ing.error ? noticeView(ingestError(ing), { class: "error" }) : null,
             ...ing.warnings.map(warningView),
           )
         : "",

@@ -130,6 +130,14 @@ const FR = {
     "L'ordre de ces {n} photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement. Vérifiez d'abord les articles marqués « à vérifier » et corrigez le regroupement sur cette page. Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
   orderUnclearAlone:
     "L'ordre de ces {n} photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement, et aucune ne ressemblait assez à une autre pour la rejoindre : chaque photo est un article à elle seule. Réunissez sur cette page les photos d'un même vêtement (« Fusionner », ou en les faisant glisser). Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
+  noneRead_one: "La photo n'a pas pu être lue : {what}.",
+  noneRead_other: "Aucune des {n} photos n'a pu être lue : {what}.",
+  noneReadKept: "le catalogue de l'analyse précédente est gardé tel quel",
+  noneReadNothing: "aucun catalogue n'a été écrit",
+  noneReadHint:
+    "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis cliquez à nouveau « Analyser les photos ».",
+  noneReadKeptHint:
+    "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal).",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -498,6 +506,14 @@ const EN: Record<Key, string> = {
     "The order of these {n} photos does not show one garment after another (shuffled names, no capture times, or too few photos to tell): they are grouped by their appearance only. Check the articles marked “check this” first and correct the grouping on this page. If the photos are in shooting order (all of one garment, then the next), run `vbulk ingest --grouping sequence` on the folder in a terminal instead.",
   orderUnclearAlone:
     "The order of these {n} photos does not show one garment after another (shuffled names, no capture times, or too few photos to tell): they are grouped by their appearance only, and none looked enough like another to join it: every photo is an article of its own. Put the photos of one garment together on this page (“Merge”, or by dragging them). If the photos are in shooting order (all of one garment, then the next), run `vbulk ingest --grouping sequence` on the folder in a terminal instead.",
+  noneRead_one: "The photo could not be read: {what}.",
+  noneRead_other: "None of the {n} photos could be read: {what}.",
+  noneReadKept: "the catalog of the previous analysis is kept as it was",
+  noneReadNothing: "no catalog was written",
+  noneReadHint:
+    "fix what the messages below say (a disk, a permission, a damaged copy), then click “Analyse the photos” again.",
+  noneReadKeptHint:
+    "fix what the messages below say (a disk, a permission, a damaged copy), then analyse the folder again (`vbulk ingest` in a terminal).",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1074,6 +1090,19 @@ export type IngestWarning =
   | { code: "EARLIER_RUN"; zip: string; files: string[] }
   | { code: "ORDER_UNCLEAR"; photos: number; alone: boolean }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
+
+/** An analysis from the page that ended without a catalog, as data (src/review/ingest.ts): no photo could be read. */
+export type IngestFailure = { code: "NONE_READ"; files: number; keptPrevious: boolean };
+
+/** Why the page's analysis failed, and what to do, in the page's words. */
+export function ingestFailureWords(lang: Lang, f: IngestFailure): { text: string; hint: string } {
+  return {
+    text: tn(lang, "noneRead", f.files, {
+      what: t(lang, f.keptPrevious ? "noneReadKept" : "noneReadNothing"),
+    }),
+    hint: t(lang, f.keptPrevious ? "noneReadKeptHint" : "noneReadHint"),
+  };
+}
 
 /** The system's error codes the page words (src/ingest/analyse.ts osError); others are shown as the core said them. */
 const OS_ERROR_WORDS = new Map<string, Key>([
