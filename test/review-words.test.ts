@@ -1,12 +1,22 @@
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { createWriteStream, rmSync } from "node:fs";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
+import yazl from "yazl";
+import { resolveConfig } from "../src/core/config.js";
+import type { IngestEvent } from "../src/core/events.js";
 import { decodePhoto } from "../src/imaging/decode.js";
+import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { runIngest } from "../src/ingest/index.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
+import { selectEmbedder } from "../src/model/select.js";
+import { startIngest, toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
   failureText,
+  ingestFailureWords,
   ingestWarningText,
   photoErrorText,
   type RunFailure,
@@ -15,7 +25,7 @@ import {
   runFailureWords,
   stopWords,
 } from "../src/review/page/i18n.js";
-import { FIXTURES } from "./helpers/run.js";
+import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
 
 // The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
 // (src/vinted/execute.ts runExecute: a Stop's cause, a refusal's pause or code) and every failure the server sends
@@ -292,5 +302,192 @@ describe("the review page's words for a photo that could not be read", () => {
       `IMG_9.jpg : ${photoErrorText("fr", damaged)}`,
     );
     assert.equal(photoErrorText("fr", "EACCES: permission denied"), "EACCES: permission denied");
+  });
+});
+
+/** What an analysis said (its warnings, notes and photo errors) as the page gets it, and the catalog it wrote. */
+async function analyse(source: string, onEvent: (e: IngestEvent) => void = () => {}) {
+  const said: IngestEvent[] = [];
+  const result = await runIngest({
+    source,
+    config: resolveConfig(),
+    embedder: createFeatureEmbedder(),
+    onEvent: (e) => {
+      said.push(e);
+      onEvent(e);
+    },
+  });
+  return {
+    warnings: said.flatMap((e) => (e.type === "stage" || e.type === "progress" ? [] : [toPageWarning(e)])),
+    catalog: result.catalog,
+  };
+}
+
+describe("the review page's words for a photo the system could not read", () => {
+  // Node's words ("ENOENT: no such file or directory, open '/home/…/IMG_0002.jpg'") went to the French page as
+  // they were, under « Fichiers illisibles » and in an analysis's outcome.
+  it("a photo gone during the analysis (from the core's own error), in both languages, in the outcome and the list", async () => {
+    const dir = await tempDir();
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+    // Taken away once the folder was scanned, before the photo is read: what a seller moving photos meanwhile does.
+    const { warnings, catalog } = await analyse(dir, (e) => {
+      if (e.type === "stage" && e.stage === "analyse") rmSync(join(dir, "IMG_0002.jpg"));
+    });
+    const fr =
+      "le fichier a disparu pendant l'analyse (déplacé, renommé ou supprimé) : pour le garder, remettez-le dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)";
+    const outcome = warnings.find((w) => typeof w === "object" && w.code === "PHOTO_ERROR");
+    assert.ok(outcome, JSON.stringify(warnings));
+    assert.equal(ingestWarningText("fr", outcome), `IMG_0002.jpg : ${fr}`);
+    assert.equal(
+      ingestWarningText("en", outcome),
+      "IMG_0002.jpg: the file disappeared during the analysis (moved, renamed or deleted): to keep it, put it back in the folder, then analyse the folder again (`vbulk ingest` in a terminal)",
+    );
+    const [listed] = catalog.errors;
+    assert.ok(listed);
+    assert.equal(photoErrorText("fr", listed.message, listed.os_error), fr);
+  });
+
+  it("a permission denied and a disk's read error say what to do; a system error it has no words for is shown as written", () => {
+    // Root reads any file, so these come from the data (the code Node gives) rather than from a run.
+    const denied = "EACCES: permission denied, open '/photos/IMG_3.jpg'";
+    assert.equal(
+      photoErrorText("fr", denied, "EACCES"),
+      "vbulk n'a pas le droit de lire ce fichier : autorisez sa lecture (dans ses propriétés) ou copiez-le à nouveau dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
+    );
+    assert.match(photoErrorText("en", denied, "EPERM"), /^vbulk may not read this file: allow reading it/);
+    assert.match(
+      photoErrorText("fr", "EIO: i/o error, read", "EIO"),
+      /^le disque n'a pas pu lire ce fichier \(erreur de lecture\) : .* rebranchez-le ou copiez la photo sur un autre disque/,
+    );
+    assert.match(photoErrorText("en", "EIO: i/o error, read", "EIO"), /^the disk could not read this file/);
+    const other = "EMFILE: too many open files, open '/photos/IMG_3.jpg'";
+    assert.equal(photoErrorText("fr", other, "EMFILE"), other);
+  });
+});
+
+describe("the review page's words for what the core says of the model and of a ZIP", () => {
+  it("a model folder without vbulk-model.json (VBULK_MODEL_DIR): what that means and what to run, in both languages", async () => {
+    const dir = join(FIXTURES, "models", "mean-colour");
+    const said: IngestEvent[] = [];
+    // Stopped at the warning, which is all this needs: loading the model next starts onnxruntime (seconds), and
+    // the fixture has no tokenizer anyway.
+    const stop = new Error("stop at the warning");
+    await selectEmbedder({
+      modelDir: dir,
+      device: "cpu",
+      onEvent: (e) => {
+        said.push(e);
+        if (e.type === "warning") throw stop;
+      },
+    }).then(
+      () => assert.fail("the warning came"),
+      (err: unknown) => assert.equal(err, stop, String(err)),
+    );
+    const warnings = said.flatMap((e) => (e.type === "warning" ? [toPageWarning(e)] : []));
+    assert.equal(warnings.length, 1, JSON.stringify(said));
+    const [w] = warnings;
+    assert.ok(typeof w === "object" && w.code === "UNVERIFIED_MODEL", JSON.stringify(w));
+    assert.equal(
+      ingestWarningText("fr", w),
+      `Le modèle CLIP du dossier ${dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Dans un terminal, lancez une fois \`vbulk models manifest\` sur ce dossier pour noter leurs tailles et leurs sha256.`,
+    );
+    assert.equal(
+      ingestWarningText("en", w),
+      `The CLIP model in ${dir} has no vbulk-model.json: it is loaded without its files being checked. In a terminal, run \`vbulk models manifest\` on that folder once to record their sizes and sha256.`,
+    );
+    // A folder the seller cannot write in (root writes anywhere, so from the data): the manifest goes with a copy.
+    const readOnly = ingestWarningText("fr", { ...w, writable: false });
+    assert.match(readOnly, /Vous ne pouvez pas écrire dans ce dossier : copiez-le dans un dossier à vous/);
+    assert.match(readOnly, /VBULK_MODEL_DIR/);
+  });
+
+  it("a ZIP of a worked folder: the earlier run's files it holds, and how to keep their edits, in both languages", async () => {
+    const dir = await tempDir();
+    const zip = new yazl.ZipFile();
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"]) zip.addFile(join(FIXTURES, "grouping", f), `shop/${f}`);
+    zip.addBuffer(Buffer.from('{"schemaVersion":1,"decisions":[]}'), "shop/decisions.json");
+    zip.addBuffer(Buffer.from("{}"), "shop/plan.json");
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(dir, "shop.zip")));
+    const { warnings } = await analyse(join(dir, "shop.zip"));
+    const w = warnings.find((x) => ingestWarningText("en", x).includes("shop.zip"));
+    assert.ok(w, JSON.stringify(warnings));
+    assert.equal(
+      ingestWarningText("fr", w),
+      "shop.zip contient les fichiers d'une analyse vbulk précédente (shop/decisions.json et shop/plan.json) : ils ne sont pas repris, donc ses modifications (annonces, décisions de regroupement, numéros d'article) ne sont pas sur cette page. Pour les garder, décompressez le ZIP, puis, dans un terminal, lancez `vbulk ingest` puis `vbulk review` sur le dossier obtenu.",
+    );
+    assert.equal(
+      ingestWarningText("en", w),
+      "shop.zip holds the files of an earlier vbulk analysis (shop/decisions.json and shop/plan.json), not used: its edits (listings, grouping decisions, article numbers) are not on this page. To keep them, unzip it, then in a terminal run `vbulk ingest` then `vbulk review` on the folder it gives.",
+    );
+    const many = {
+      code: "EARLIER_RUN" as const,
+      zip: "big.zip",
+      files: Array.from({ length: 13 }, (_, k) => `s${k}/plan.json`),
+    };
+    assert.match(ingestWarningText("fr", many), /\(s0\/plan\.json, .* s9\/plan\.json et 3 autres\)/);
+  });
+});
+
+describe("the review page's words for photos whose order told nothing", () => {
+  // Three of the generated sets (colours, duplicates, ordered-by-time) analysed from the French page said « The order
+  // of these 3 photos did not show garment after garment (…): grouping by appearance only, … » in English, and the
+  // page left out what to do (the terminal's hint, about --grouping sequence).
+  it("grouped by appearance only, every photo alone (from a real run), and what to do on the page, in both languages", async () => {
+    const { warnings } = await analyse(await copyFixture("colours"));
+    const w = warnings.find((x) => typeof x === "object" && x.code === "ORDER_UNCLEAR");
+    assert.ok(w, JSON.stringify(warnings));
+    assert.equal(
+      ingestWarningText("fr", w),
+      "L'ordre de ces 3 photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement, et aucune ne ressemblait assez à une autre pour la rejoindre : chaque photo est un article à elle seule. Réunissez sur cette page les photos d'un même vêtement (« Fusionner », ou en les faisant glisser). Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
+    );
+    assert.match(
+      ingestWarningText("en", w),
+      /^The order of these 3 photos .* every photo is an article of its own\. Put the photos of one garment together on this page \(“Merge”/,
+    );
+    const joined = { code: "ORDER_UNCLEAR" as const, photos: 12, alone: false };
+    assert.match(
+      ingestWarningText("fr", joined),
+      /^L'ordre de ces 12 photos .* d'après leur apparence seulement\. Vérifiez d'abord les articles marqués « à vérifier »/,
+    );
+    assert.match(ingestWarningText("en", joined), /Check the articles marked “check this” first/);
+  });
+});
+
+describe("the review page's words for an analysis of the page that read no photo", () => {
+  it("none of the photos could be read: said in the page's words, with what to do, from the server's own job", async () => {
+    // Before, the French page said « None of the 2 photos could be read: no catalog was written. », the server's
+    // English (the heic-bad set, or a folder of damaged copies).
+    const dir = await tempDir();
+    for (const f of ["IMG_1.jpg", "IMG_2.jpg"]) await writeFile(join(dir, f), "damaged by a bad copy\n");
+    const env = { VBULK_OFFLINE: process.env.VBULK_OFFLINE, VBULK_CACHE_DIR: process.env.VBULK_CACHE_DIR };
+    // As the tests' CLI runs: offline, no model in a throw-away cache (the model-free embedder reads no photo either).
+    Object.assign(process.env, { VBULK_OFFLINE: "1", VBULK_CACHE_DIR: join(dir, ".cache") });
+    try {
+      const job = startIngest(dir, dir);
+      while (job.running) await new Promise((r) => setTimeout(r, 20));
+      const { failure } = job.snapshot();
+      assert.ok(failure, JSON.stringify(job.snapshot()));
+      assert.deepEqual(ingestFailureWords("fr", failure), {
+        text: "Aucune des 2 photos n'a pu être lue : aucun catalogue n'a été écrit.",
+        hint: "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis cliquez à nouveau « Analyser les photos ».",
+      });
+      assert.equal(
+        ingestFailureWords("en", failure).text,
+        "None of the 2 photos could be read: no catalog was written.",
+      );
+    } finally {
+      for (const [k, v] of Object.entries(env)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    const kept = ingestFailureWords("fr", { code: "NONE_READ", files: 1, keptPrevious: true });
+    assert.equal(
+      kept.text,
+      "La photo n'a pas pu être lue : le catalogue de l'analyse précédente est gardé tel quel.",
+    );
+    assert.match(kept.hint, /`vbulk ingest` dans un terminal/);
   });
 });

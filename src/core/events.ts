@@ -22,11 +22,25 @@ export type IngestEvent =
       placed?: PlacedPhotos;
       /** No CLIP model could be used: the model-free embedder runs, types stay unknown (`message` says why). */
       noModel?: true;
+      /** A model folder (--model-dir, VBULK_MODEL_DIR) without vbulk-model.json, loaded unverified (`message` says
+       *  it); `writable`: whether `vbulk models manifest` can write the manifest there. */
+      unverifiedModel?: { dir: string; writable: boolean };
+      /** A ZIP holding an earlier vbulk run's files (its plan, decisions, catalog), not used (`message` says it). */
+      earlierRun?: { zip: string; files: string[] };
+      /** The photos' order showed no garment after garment, so they were grouped by appearance only (`message` says
+       *  it); `alone`: no two looked alike enough to join, every photo is its own article. */
+      orderUnclear?: { photos: number; alone: boolean };
     }
   /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
    *  saved again since the last run (`message` says it), as data. */
   | { type: "note"; message: string; resaved?: number }
-  | { type: "photo-error"; file: string; message: string };
+  | {
+      type: "photo-error";
+      file: string;
+      message: string;
+      /** The system's error code (EACCES, EIO, ENOENT…) when the file itself could not be read, rather than decoded. */
+      osError?: string;
+    };
 
 /** A re-run's placing of photos among the earlier articles (src/ingest/group.ts), as counts. */
 export interface PlacedPhotos {

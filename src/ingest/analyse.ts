@@ -84,8 +84,14 @@ export async function analysePhotos(
     for (const p of prepared) {
       done++;
       if (p.kind === "error") {
-        errors.push({ file: relTo(p.file), code: "BAD_FILE", message: p.message });
-        emit({ type: "photo-error", file: relTo(p.file), message: p.message });
+        const { message, osError } = p;
+        errors.push({
+          file: relTo(p.file),
+          code: "BAD_FILE",
+          message,
+          ...(osError ? { os_error: osError } : {}),
+        });
+        emit({ type: "photo-error", file: relTo(p.file), message, ...(osError ? { osError } : {}) });
         continue;
       }
       const vector = p.kind === "fresh" ? vectors[toEmbed.indexOf(p)]! : p.vector;
@@ -158,7 +164,7 @@ type Prepared =
       garment: Float32Array;
       coverage: number;
     }
-  | { kind: "error"; file: SourceFile; message: string };
+  | { kind: "error"; file: SourceFile; message: string; osError?: string };
 
 /**
  * Reads one photo; from the cache when this content was analysed before with this embedder and this garment
@@ -261,6 +267,9 @@ async function preparePhoto(
       coverage: garment.coverage,
     };
   } catch (err) {
-    return { kind: "error", file, message: printable(messageOf(err)) };
+    // The system's code when the file itself could not be read (a permission, a disk, a file gone meanwhile): the
+    // review page words those from it; the decoder's errors are told apart by their message.
+    const os = err instanceof Error && "syscall" in err ? (err as NodeJS.ErrnoException).code : undefined;
+    return { kind: "error", file, message: printable(messageOf(err)), ...(os ? { osError: os } : {}) };
   }
 }

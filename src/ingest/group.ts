@@ -148,13 +148,13 @@ export async function groupArticles(
     : null;
   const grouping = kepts?.grouping ?? computed;
   if (!kepts && grouping.method !== "sequence" && config.grouping.method === "auto" && kept.length >= 3) {
+    const alone = Boolean(grouping.orderFree && !grouping.orderFree.joined);
     emit({
       type: "warning",
       message: `The order of these ${kept.length} photos did not show garment after garment (shuffled names, no capture times, or too few photos to tell): grouping by appearance only${
-        grouping.orderFree && !grouping.orderFree.joined
-          ? ", and no photos looked alike enough to join: every photo is its own article"
-          : ""
+        alone ? ", and no photos looked alike enough to join: every photo is its own article" : ""
       }.`,
+      orderUnclear: { photos: kept.length, alone },
       // A small batch in shooting order may not carry enough evidence of its order (15 madison-multiview photos of
       // 9 garments, in order: signal 2.87 of 3, every photo alone; with --grouping sequence all 9 exact).
       hint: "If the photos are in shooting order (all of one garment, then the next), run again with --grouping sequence; otherwise keep the camera's file names or EXIF capture times. Check the low-confidence articles first.",

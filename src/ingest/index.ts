@@ -199,6 +199,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       emit({
         type: "warning",
         message: `${basename(opts.source)} holds an earlier vbulk run's files (${earlierRun.join(", ")}), not used: to keep those edits, unzip it and run \`${vbulkAs()} ingest\` on the folder.`,
+        earlierRun: { zip: basename(opts.source), files: earlierRun },
       });
     const relTo = (path: string): string => relative(src.outDir, path).split(sep).join("/");
     const total = scan.files.length;

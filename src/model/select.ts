@@ -96,8 +96,9 @@ export async function checkModelDir(modelDir: string): Promise<string> {
  * A corrupt or partial model file is never loaded: from the cache it is fetched again, from --model-dir it is an error.
  */
 export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbedder> {
-  const warn = (message: string, hint?: string, noModel?: true) =>
-    opts.onEvent({ type: "warning", message, ...(hint ? { hint } : {}), ...(noModel ? { noModel } : {}) });
+  type Data = Pick<Extract<IngestEvent, { type: "warning" }>, "noModel" | "unverifiedModel">;
+  const warn = (message: string, hint?: string, data: Data = {}) =>
+    opts.onEvent({ type: "warning", message, ...(hint ? { hint } : {}), ...data });
   let dir: string;
   let manifest: Manifest;
   if (opts.modelDir) {
@@ -127,6 +128,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
         writable
           ? "Run `vbulk models manifest DIR` once to record its files' sizes and sha256."
           : `You cannot write in that folder, so \`vbulk models manifest\` cannot record its files there. ${READ_ONLY_MODEL_HINT}`,
+        { unverifiedModel: { dir, writable } },
       );
     }
   } else {
@@ -148,7 +150,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
       warn(
         `${noModel(`offline; ${why}`)} ${why.includes("fails verification") ? "Run `vbulk models pull` when online to fetch it again, or pass --model-dir DIR." : howToGet(dir)}`,
         undefined,
-        true,
+        { noModel: true },
       );
       return featureOnly();
     } else {
@@ -172,7 +174,9 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
               ? `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or set VBULK_CACHE_DIR to a folder this user can write and run again.`
               : `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` when the network is there.`,
           );
-        warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`, undefined, true);
+        warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`, undefined, {
+          noModel: true,
+        });
         return featureOnly();
       }
     }

@@ -9,7 +9,7 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
-import type { IngestWarning } from "./page/i18n.js";
+import type { IngestFailure, IngestWarning } from "./page/i18n.js";
 
 /** A warning of the analysis, for the page: the core's words, or data the page words (page/i18n.ts). */
 export type { IngestWarning };
@@ -28,6 +28,8 @@ export interface IngestJob {
     error: string | null;
     /** What to do about `error` (the VbulkError's hint). */
     hint: string | null;
+    /** `error` as data the page words, when it has words for it (`error` and `hint` are the terminal's). */
+    failure: IngestFailure | null;
   };
 }
 
@@ -41,18 +43,12 @@ export function startIngest(source: string, dir: string): IngestJob {
     warnings: [] as IngestWarning[],
     error: null as string | null,
     hint: null as string | null,
+    failure: null as IngestFailure | null,
   };
   const onEvent = (e: IngestEvent) => {
     if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
     else if (e.type === "progress") Object.assign(state, { stage: e.stage, done: e.done, total: e.total });
-    else if (e.type === "warning" && e.decidedGone)
-      state.warnings.push({ code: "DECIDED_GONE", ...e.decidedGone });
-    // Those the page words itself, from their data (the terminal's English stays the terminal's).
-    else if (e.type === "warning" && e.placed) state.warnings.push({ code: "PLACED", ...e.placed });
-    else if (e.type === "warning" && e.noModel) state.warnings.push({ code: "NO_MODEL" });
-    else if (e.type === "note" && e.resaved) state.warnings.push({ code: "RESAVED", n: e.resaved });
-    else if (e.type === "warning" || e.type === "note") state.warnings.push(e.message);
-    else state.warnings.push({ code: "PHOTO_ERROR", file: e.file, message: e.message });
+    else state.warnings.push(toPageWarning(e));
   };
   const controller = new AbortController();
   let stoppedBy = "Ctrl-C";
@@ -102,6 +98,7 @@ export function startIngest(source: string, dir: string): IngestJob {
         // No photo could be read: the page says so as the terminal does (exit 1 there), not only per photo.
         if (!result.written) {
           const files = result.catalog.summary.files;
+          state.failure = { code: "NONE_READ", files, keptPrevious: result.keptPrevious };
           state.error = `None of the ${files === 1 ? "1 photo" : `${files} photos`} could be read: ${result.keptPrevious ? "the catalog of the previous analysis was kept as it was" : "no catalog was written"}.`;
           state.hint =
             "Fix what the messages above say (a disk, a permission, a broken copy), then « Analyser les photos » again.";
@@ -127,4 +124,26 @@ export function startIngest(source: string, dir: string): IngestJob {
     },
     snapshot: () => ({ ...state, warnings: state.warnings.slice(-20) }),
   };
+}
+
+/**
+ * An analysis's warning, note or photo error as the page gets it: data the page words itself when the event carries
+ * some (page/i18n.ts ingestWarningText), else the core's words (the terminal's English stays the terminal's).
+ */
+export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progress" }>): IngestWarning {
+  if (e.type === "photo-error")
+    return {
+      code: "PHOTO_ERROR",
+      file: e.file,
+      message: e.message,
+      ...(e.osError ? { osError: e.osError } : {}),
+    };
+  if (e.type === "note") return e.resaved ? { code: "RESAVED", n: e.resaved } : e.message;
+  if (e.decidedGone) return { code: "DECIDED_GONE", ...e.decidedGone };
+  if (e.placed) return { code: "PLACED", ...e.placed };
+  if (e.noModel) return { code: "NO_MODEL" };
+  if (e.unverifiedModel) return { code: "UNVERIFIED_MODEL", ...e.unverifiedModel };
+  if (e.earlierRun) return { code: "EARLIER_RUN", ...e.earlierRun };
+  if (e.orderUnclear) return { code: "ORDER_UNCLEAR", ...e.orderUnclear };
+  return e.message;
 }

@@ -143,7 +143,15 @@ export const CatalogSchema = z.object({
    *  decision undone, a merge taken apart), never another garment's. Absent in older catalogs. */
   known_ids: z.record(z.string(), z.string().regex(ARTICLE_ID)).optional(),
   photos: z.array(CatalogPhotoSchema),
-  errors: z.array(z.object({ file: z.string(), code: z.string(), message: z.string() })),
+  errors: z.array(
+    z.object({
+      file: z.string(),
+      code: z.string(),
+      message: z.string(),
+      /** The system's error code (EACCES, EIO, ENOENT…) when the file could not be read at all, not decoded. */
+      os_error: z.string().optional(),
+    }),
+  ),
   skipped: z.array(z.object({ file: z.string(), reason: z.string(), detail: z.string().optional() })),
 });
 

@@ -1,16 +1,18 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
+import yazl from "yazl";
 import { decide } from "../../src/review/actions.js";
 import { type DecidedGone, decidedGoneText } from "../../src/review/page/i18n.js";
 import { chromiumPath } from "../../src/vinted/browser.js";
@@ -1011,16 +1013,32 @@ describe("vbulk review lock", { skip }, () => {
     }
   });
 
-  it("with no catalog yet, a ZIP chosen on the page is analysed and its articles shown", async () => {
+  it("with no catalog yet, a ZIP chosen on the page is analysed and its articles shown; an earlier run's files in it are said in French", async () => {
     const dir = await tempDir("vbulk-review-empty-");
+    // A worked folder zipped to move it: its plan.json is an earlier run's, not used. Before, the French page said
+    // so in the terminal's English (« photos.zip holds an earlier vbulk run's files (shoot/plan.json), not used: … »).
+    const zipped = join(await tempDir(), "photos.zip");
+    const zip = new yazl.ZipFile();
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      zip.addFile(join(FIXTURES, "grouping", f), `shoot/${f}`);
+    zip.addBuffer(Buffer.from("{}"), "shoot/plan.json");
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(zipped));
     const review = await startReview(dir, testEnv());
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(review.url);
       await page.getByText("Pas encore de catalogue").waitFor();
-      await page.locator('input[type="file"]').setInputFiles(join(FIXTURES, "zips", "photos.zip"));
+      await page.locator('input[type="file"]').setInputFiles(zipped);
       await page.locator("article.card").first().waitFor({ timeout: 60_000 });
+      const outcome = page.locator(".activity .ingest-outcome");
+      await outcome
+        .getByText(
+          /^photos\.zip contient les fichiers d'une analyse vbulk précédente \(shoot\/plan\.json\) : /,
+        )
+        .waitFor({ timeout: 15_000 });
+      assert.doesNotMatch((await outcome.textContent()) ?? "", /earlier vbulk run|not used/);
       const catalog = await readJson(dir, "catalog.json");
       assert.equal(catalog.summary.photos, 2);
       assert.ok(existsSync(join(dir, "photos.zip")), "the ZIP is kept beside the catalog");

@@ -10,7 +10,9 @@ import {
   andList,
   failureText,
   hasKey,
+  type IngestFailure,
   type IngestWarning,
+  ingestFailureWords,
   ingestWarningText,
   type Key,
   type Lang,
@@ -71,7 +73,7 @@ interface State {
     articles: Article[];
     duplicates: (Photo & { of: string; article: string | null; reason: string; identical: boolean })[];
     dropped: Photo[];
-    errors: { file: string; message: string }[];
+    errors: { file: string; message: string; os_error?: string }[];
   } | null;
   plan: { items: PlanItem[] } | null;
   /** Articles whose photos changed since plan.json was made (a decision, a re-ingest), or that it lacks. */
@@ -152,6 +154,8 @@ interface Activity {
     warnings: IngestWarning[];
     error: string | null;
     hint: string | null;
+    /** `error` as data the page words, when it has words for it. */
+    failure?: IngestFailure | null;
   } | null;
 }
 
@@ -1346,6 +1350,18 @@ function actions(): HTMLElement {
   );
 }
 
+/** Why the page's analysis failed: in the page's words when it has some, else the server's (the core's) words. */
+function ingestError(ing: NonNullable<Activity["ingest"]>): Notice {
+  return ing.failure ? ingestFailureWords(lang, ing.failure) : { text: ing.error ?? "", hint: ing.hint };
+}
+
+/** An analysis's warning in the page's words; a photo's error keeps the core's own (the system's or the decoder's
+ *  words) in the tooltip, for a bug report, as the list of unreadable files does. */
+function warningView(w: IngestWarning): HTMLElement {
+  const detail = typeof w === "object" && w.code === "PHOTO_ERROR" ? w.message : undefined;
+  return h("p", { class: "small", title: detail }, ingestWarningText(lang, w));
+}
+
 function activityView(): HTMLElement | null {
   // A finished ingest is old news; a running command, or an execute and its outcome, is what the seller follows.
   const s =
@@ -1363,10 +1379,8 @@ function activityView(): HTMLElement | null {
       ? h(
           "div",
           { class: "ingest-outcome" },
-          ingestSaid.error
-            ? noticeView({ text: ingestSaid.error, hint: ingestSaid.hint }, { class: "error" })
-            : null,
-          ...ingestSaid.warnings.map((w) => h("p", { class: "small" }, ingestWarningText(lang, w))),
+          ingestSaid.error ? noticeView(ingestError(ingestSaid), { class: "error" }) : null,
+          ...ingestSaid.warnings.map(warningView),
         )
       : null,
     s
@@ -1675,8 +1689,8 @@ function render(): void {
               {},
               t(lang, "analysing", { stage: statusWord(lang, ing.stage), done: ing.done, total: ing.total }),
             ),
-            ing.error ? noticeView({ text: ing.error, hint: ing.hint }, { class: "error" }) : null,
-            ...ing.warnings.map((w) => h("p", { class: "small" }, ingestWarningText(lang, w))),
+            ing.error ? noticeView(ingestError(ing), { class: "error" }) : null,
+            ...ing.warnings.map(warningView),
           )
         : "",
     );
@@ -1749,7 +1763,12 @@ function render(): void {
               h(
                 "li",
                 { title: e.message },
-                ingestWarningText(lang, { code: "PHOTO_ERROR", file: e.file, message: e.message }),
+                ingestWarningText(lang, {
+                  code: "PHOTO_ERROR",
+                  file: e.file,
+                  message: e.message,
+                  ...(e.os_error ? { osError: e.os_error } : {}),
+                }),
               ),
             ),
           ),

@@ -112,6 +112,32 @@ const FR = {
     "image trop grande pour être analysée (plus de {max} mégapixels) : réduisez-la avant, ou augmentez decode.maxPixels dans le fichier de configuration",
   photoDamaged:
     "illisible : le fichier est abîmé ou n'est pas une photo ; copiez-la à nouveau depuis le téléphone ou l'appareil, ou retirez-la du dossier",
+  // A photo the system could not read at all (src/ingest/analyse.ts osError): once fixed, the page offers no
+  // « Analyser à nouveau » for it (it is not new to the folder), so the terminal's ingest reads it again.
+  photoDenied:
+    "vbulk n'a pas le droit de lire ce fichier : autorisez sa lecture (dans ses propriétés) ou copiez-le à nouveau dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
+  photoDiskError:
+    "le disque n'a pas pu lire ce fichier (erreur de lecture) : le disque, la carte mémoire ou le dossier réseau est peut-être abîmé ou débranché ; rebranchez-le ou copiez la photo sur un autre disque, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
+  photoGone:
+    "le fichier a disparu pendant l'analyse (déplacé, renommé ou supprimé) : pour le garder, remettez-le dans le dossier, puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal)",
+  unverifiedModel:
+    "Le modèle CLIP du dossier {dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Dans un terminal, lancez une fois `vbulk models manifest` sur ce dossier pour noter leurs tailles et leurs sha256.",
+  unverifiedModelReadOnly:
+    "Le modèle CLIP du dossier {dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Vous ne pouvez pas écrire dans ce dossier : copiez-le dans un dossier à vous, lancez `vbulk models manifest` sur la copie dans un terminal et faites pointer VBULK_MODEL_DIR sur elle, ou demandez au propriétaire du dossier de le lancer.",
+  earlierRun:
+    "{zip} contient les fichiers d'une analyse vbulk précédente ({list}) : ils ne sont pas repris, donc ses modifications (annonces, décisions de regroupement, numéros d'article) ne sont pas sur cette page. Pour les garder, décompressez le ZIP, puis, dans un terminal, lancez `vbulk ingest` puis `vbulk review` sur le dossier obtenu.",
+  orderUnclear:
+    "L'ordre de ces {n} photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement. Vérifiez d'abord les articles marqués « à vérifier » et corrigez le regroupement sur cette page. Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
+  orderUnclearAlone:
+    "L'ordre de ces {n} photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement, et aucune ne ressemblait assez à une autre pour la rejoindre : chaque photo est un article à elle seule. Réunissez sur cette page les photos d'un même vêtement (« Fusionner », ou en les faisant glisser). Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
+  noneRead_one: "La photo n'a pas pu être lue : {what}.",
+  noneRead_other: "Aucune des {n} photos n'a pu être lue : {what}.",
+  noneReadKept: "le catalogue de l'analyse précédente est gardé tel quel",
+  noneReadNothing: "aucun catalogue n'a été écrit",
+  noneReadHint:
+    "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis cliquez à nouveau « Analyser les photos ».",
+  noneReadKeptHint:
+    "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal).",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -464,6 +490,30 @@ const EN: Record<Key, string> = {
     "image too large to analyse (over {max} megapixels): shrink it first, or raise decode.maxPixels in the config file",
   photoDamaged:
     "unreadable: the file is damaged or is not a photo; copy it again from the phone or camera, or take it out of the folder",
+  photoDenied:
+    "vbulk may not read this file: allow reading it (in its properties) or copy it into the folder again, then analyse the folder again (`vbulk ingest` in a terminal)",
+  photoDiskError:
+    "the disk could not read this file (a read error): the disk, memory card or network folder may be damaged or unplugged; plug it in again or copy the photo to another disk, then analyse the folder again (`vbulk ingest` in a terminal)",
+  photoGone:
+    "the file disappeared during the analysis (moved, renamed or deleted): to keep it, put it back in the folder, then analyse the folder again (`vbulk ingest` in a terminal)",
+  unverifiedModel:
+    "The CLIP model in {dir} has no vbulk-model.json: it is loaded without its files being checked. In a terminal, run `vbulk models manifest` on that folder once to record their sizes and sha256.",
+  unverifiedModelReadOnly:
+    "The CLIP model in {dir} has no vbulk-model.json: it is loaded without its files being checked. You cannot write in that folder: copy it to a folder of yours, run `vbulk models manifest` on the copy in a terminal and point VBULK_MODEL_DIR at it, or ask the folder's owner to run it.",
+  earlierRun:
+    "{zip} holds the files of an earlier vbulk analysis ({list}), not used: its edits (listings, grouping decisions, article numbers) are not on this page. To keep them, unzip it, then in a terminal run `vbulk ingest` then `vbulk review` on the folder it gives.",
+  orderUnclear:
+    "The order of these {n} photos does not show one garment after another (shuffled names, no capture times, or too few photos to tell): they are grouped by their appearance only. Check the articles marked “check this” first and correct the grouping on this page. If the photos are in shooting order (all of one garment, then the next), run `vbulk ingest --grouping sequence` on the folder in a terminal instead.",
+  orderUnclearAlone:
+    "The order of these {n} photos does not show one garment after another (shuffled names, no capture times, or too few photos to tell): they are grouped by their appearance only, and none looked enough like another to join it: every photo is an article of its own. Put the photos of one garment together on this page (“Merge”, or by dragging them). If the photos are in shooting order (all of one garment, then the next), run `vbulk ingest --grouping sequence` on the folder in a terminal instead.",
+  noneRead_one: "The photo could not be read: {what}.",
+  noneRead_other: "None of the {n} photos could be read: {what}.",
+  noneReadKept: "the catalog of the previous analysis is kept as it was",
+  noneReadNothing: "no catalog was written",
+  noneReadHint:
+    "fix what the messages below say (a disk, a permission, a damaged copy), then click “Analyse the photos” again.",
+  noneReadKeptHint:
+    "fix what the messages below say (a disk, a permission, a damaged copy), then analyse the folder again (`vbulk ingest` in a terminal).",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1026,7 +1076,9 @@ export function stopWords(
 /**
  * What an analysis started from the page said, as the server sends it (src/review/ingest.ts): the core's words for
  * the terminal, or data the page words (photos decisions name gone, how new photos were placed, no CLIP model,
- * photos saved again). Declared once, here: the server imports it (type only).
+ * photos saved again, a model folder loaded unverified, a ZIP's earlier run, photos grouped by appearance only
+ * because their order told nothing, a photo that could not be read).
+ * Declared once, here: the server imports it (type only).
  */
 export type IngestWarning =
   | string
@@ -1034,13 +1086,42 @@ export type IngestWarning =
   | ({ code: "PLACED" } & PlacedPhotos)
   | { code: "NO_MODEL" }
   | { code: "RESAVED"; n: number }
-  | { code: "PHOTO_ERROR"; file: string; message: string };
+  | { code: "UNVERIFIED_MODEL"; dir: string; writable: boolean }
+  | { code: "EARLIER_RUN"; zip: string; files: string[] }
+  | { code: "ORDER_UNCLEAR"; photos: number; alone: boolean }
+  | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
+
+/** An analysis from the page that ended without a catalog, as data (src/review/ingest.ts): no photo could be read. */
+export type IngestFailure = { code: "NONE_READ"; files: number; keptPrevious: boolean };
+
+/** Why the page's analysis failed, and what to do, in the page's words. */
+export function ingestFailureWords(lang: Lang, f: IngestFailure): { text: string; hint: string } {
+  return {
+    text: tn(lang, "noneRead", f.files, {
+      what: t(lang, f.keptPrevious ? "noneReadKept" : "noneReadNothing"),
+    }),
+    hint: t(lang, f.keptPrevious ? "noneReadKeptHint" : "noneReadHint"),
+  };
+}
+
+/** The system's error codes the page words (src/ingest/analyse.ts osError); others are shown as the core said them. */
+const OS_ERROR_WORDS = new Map<string, Key>([
+  ["EACCES", "photoDenied"],
+  ["EPERM", "photoDenied"],
+  ["EIO", "photoDiskError"],
+  ["ENXIO", "photoDiskError"],
+  ["ENOENT", "photoGone"],
+]);
 
 /**
- * Why a photo could not be read, in the page's words, from the decoder's message (src/imaging/decode.ts): an empty
- * file, one too large to decode, or a damaged file or one that is no photo. Another message is shown as written.
+ * Why a photo could not be read, in the page's words: from the system's code when the file could not be read at
+ * all (a permission, a disk's read error, a file gone meanwhile), else from the decoder's message
+ * (src/imaging/decode.ts): an empty file, one too large to decode, or a damaged file or one that is no photo.
+ * Another message is shown as written.
  */
-export function photoErrorText(lang: Lang, message: string): string {
+export function photoErrorText(lang: Lang, message: string, osError?: string): string {
+  const os = osError ? OS_ERROR_WORDS.get(osError) : undefined;
+  if (os) return t(lang, os);
   if (/^Expected image data but received an empty file/.test(message)) return t(lang, "photoEmpty");
   const large = /^Expected an image of at most (\d+) MP but the file declares .+?; not decoded/.exec(message);
   if (large) return t(lang, "photoTooLarge", { max: large[1]! });
@@ -1059,8 +1140,14 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, "noModel");
     case "RESAVED":
       return tn(lang, "resaved", w.n);
+    case "UNVERIFIED_MODEL":
+      return t(lang, w.writable ? "unverifiedModel" : "unverifiedModelReadOnly", { dir: w.dir });
+    case "EARLIER_RUN":
+      return t(lang, "earlierRun", { zip: w.zip, list: listed(lang, w.files) });
+    case "ORDER_UNCLEAR":
+      return t(lang, w.alone ? "orderUnclearAlone" : "orderUnclear", { n: w.photos });
     case "PHOTO_ERROR":
-      return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message)}`;
+      return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message, w.osError)}`;
     case "PLACED": {
       const parts = [
         tn(lang, "placedKept", w.earlier),
@@ -1084,16 +1171,18 @@ export interface DecidedGone {
 /** How many names a list says before « et 3 autres » (the terminal's warning lists as many). */
 const LISTED = 10;
 
+/** Names in a sentence, the first LISTED of them and how many more: « a, b et 3 autres ». */
+function listed(lang: Lang, names: string[]): string {
+  const more = names.length - LISTED;
+  return andList(lang, more > 0 ? [...names.slice(0, LISTED), t(lang, "decidedMore", { n: more })] : names);
+}
+
 /**
  * The page's words for DecidedGone: the photos, where they were, the new ones and where they went, and what to do
  * on this page (the terminal's warning says to run `vbulk review`, which the seller reading it already did).
  */
 export function decidedGoneText(lang: Lang, w: DecidedGone): string {
-  const list = (photos: DecidedPhoto[], say: (p: DecidedPhoto) => string) => {
-    const named = photos.slice(0, LISTED).map(say);
-    const more = photos.length - LISTED;
-    return andList(lang, more > 0 ? [...named, t(lang, "decidedMore", { n: more })] : named);
-  };
+  const list = (photos: DecidedPhoto[], say: (p: DecidedPhoto) => string) => listed(lang, photos.map(say));
   const number = (id: string) => Number(/\d+$/.exec(id)?.[0] ?? 0);
   const articles = [
     ...new Set([...w.gone, ...w.added].map((p) => p.article).filter((a): a is string => a !== null)),
