@@ -49,6 +49,27 @@ describe("scanFolder", () => {
     );
     assert.deepEqual(scan.skipped, [{ file: "truth.json", reason: "not-an-image" }]);
   });
+
+  it("a photo whose name is not UTF-8 (Latin-1 from an old Windows copy) is said so, not « no such file »", async () => {
+    // Before: "robe\uFFFDt\uFFFD.jpg: unreadable (ENOENT: no such file or directory, lstat …)" for a file the seller
+    // can see in the folder.
+    const dir = await tempDir("vbulk-latin1-");
+    const photo = await readFile(join(FIXTURES, "grouping", "IMG_0001.jpg"));
+    await writeFile(
+      Buffer.concat([Buffer.from(`${dir}/robe`), Buffer.from([0xe9, 0x74, 0xe9]), Buffer.from(".jpg")]),
+      photo,
+    );
+    await writeFile(join(dir, "IMG_0002.jpg"), photo);
+    const scan = await scanFolder(dir, limits);
+    assert.deepEqual(
+      scan.files.map((f) => f.rel),
+      ["IMG_0002.jpg"],
+    );
+    assert.equal(scan.skipped.length, 1);
+    assert.equal(scan.skipped[0]!.file, "robe\uFFFDt\uFFFD.jpg");
+    assert.equal(scan.skipped[0]!.reason, "unreadable", "a photo the seller meant: the run is partial");
+    assert.match(scan.skipped[0]!.detail ?? "", /^its name is not UTF-8 .*: rename it/);
+  });
 });
 
 describe("extractZip", () => {

@@ -40,11 +40,8 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
           cause: err,
         });
       }
-      skipped.push({
-        file: `${relative(root, dir).split(sep).join("/")}/`,
-        reason: "unreadable",
-        detail: messageOf(err),
-      });
+      const rel = relative(root, dir).split(sep).join("/");
+      skipped.push({ file: `${rel}/`, reason: "unreadable", detail: unreadableDetail(rel, err) });
       return;
     }
     const candidates: { abs: string; rel: string }[] = [];
@@ -79,7 +76,7 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
       batch.forEach(({ abs, rel }, k) => {
         const st = stats[k]!;
         if (st instanceof Error) {
-          skipped.push({ file: rel, reason: "unreadable", detail: messageOf(st) });
+          skipped.push({ file: rel, reason: "unreadable", detail: unreadableDetail(rel, st) });
           return;
         }
         if (st.size > limits.maxFileBytes) {
@@ -113,4 +110,15 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
   files.sort((a, b) => naturalCompare(a.rel, b.rel));
   skipped.sort((a, b) => naturalCompare(a.file, b.file));
   return { root, files, skipped };
+}
+
+/**
+ * Why a file or folder the scan listed could not be opened. A name that is not UTF-8 (an old Windows or Samba copy:
+ * "robe\xe9t\xe9.jpg" in Latin-1) is listed with U+FFFD in place of its bytes, and that name opens nothing:
+ * "ENOENT: no such file or directory" for a file the seller can see. Said as what it is, with what to do.
+ */
+function unreadableDetail(rel: string, err: unknown): string {
+  if (rel.includes("\uFFFD") && (err as NodeJS.ErrnoException | null)?.code === "ENOENT")
+    return "its name is not UTF-8 (a copy from an old Windows PC, a Samba share or an old ZIP tool?), so it cannot be opened by it: rename it (or run `convmv -f latin1 -t utf8 -r --notest` on the folder) and run again";
+  return messageOf(err);
 }
