@@ -98,7 +98,15 @@ export async function workingFolder(dirArg: string): Promise<string> {
   const dir = resolve(dirArg);
   const st = await stat(dir).catch(() => null);
   if (st?.isFile() && extname(dir).toLowerCase() === ".zip") return workFolderFor(dir);
-  if (st?.isFile())
+  // A mistyped path was told "Expected a catalog at …/catalog.json … Run `vbulk ingest` first": the folder itself
+  // is what is missing, and ingest would not find it either.
+  if (!st)
+    throw new VbulkError(
+      "NOT_FOUND",
+      `Expected a folder (or a photos .zip) for DIR but nothing is there: ${printable(dir)}`,
+      { hint: await nearestFolderHint(dir) },
+    );
+  if (st.isFile())
     throw new VbulkError(
       "BAD_USAGE",
       `Expected a folder (or a photos .zip) for DIR but received a file: ${printable(dir)}`,
@@ -107,6 +115,13 @@ export async function workingFolder(dirArg: string): Promise<string> {
       },
     );
   return dir;
+}
+
+/** Where a missing path's nearest existing folder is, for a typo one level down ("./photo" for "./photos"). */
+async function nearestFolderHint(path: string): Promise<string> {
+  let up = dirname(path);
+  while (up !== dirname(up) && !(await stat(up).catch(() => null))?.isDirectory()) up = dirname(up);
+  return `Check the path: the nearest folder that exists is ${printable(up)}. Pass the folder you ran \`vbulk ingest\` on (or its .zip).`;
 }
 
 export { vbulkAs } from "../core/text.js";

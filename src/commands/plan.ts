@@ -40,8 +40,9 @@ import {
   writePlan,
 } from "../listing/plan.js";
 import { STATE_DIR } from "../sources/classify.js";
-import { type Catalog, readCatalog } from "../store/catalog.js";
+import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
+import { readStatus } from "../store/status.js";
 import { configFileLayer, configFlag, envOption, flagLayer, vbulkAs, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
@@ -249,7 +250,20 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   const dir = await workingFolder(dirArg);
   // The catalog before the lock: taking it creates DIR/.vbulk, and a wrong path (exit 2) must change no file.
   // Nothing writes catalog.json under the plan lock, so reading it first sees what reading it inside would.
-  const catalog = await readCatalog(dir);
+  const catalog = await readCatalog(dir).catch(async (err: unknown) => {
+    // No catalog yet because the first ingest is still writing it: said so, not "run `vbulk ingest` first".
+    const running =
+      err instanceof VbulkError && err.code === "NOT_FOUND" ? await readStatus(dir).catch(() => null) : null;
+    if (running?.command === "ingest" && running.state === "running")
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected a catalog at ${join(dir, CATALOG_FILE)} but the first ingest of this folder is still running (pid ${running.pid}): nothing was written`,
+        {
+          hint: `Follow it with \`${vbulkAs()} status ${shellWord(dir)}\`, and run this again once it is done.`,
+        },
+      );
+    throw err;
+  });
   // The lock creates DIR/.vbulk: a refused command (a bad flag, checked under the lock) takes it away again when it
   // was not there before, so that "Nothing was written" holds in a folder that held only catalog.json.
   const stateDir = join(dir, STATE_DIR);

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { StatusWriter } from "../../src/store/status.js";
 import { catalogFixture } from "../helpers/catalog.js";
 import { BIN, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { REPO } from "../helpers/shared.js";
@@ -362,5 +364,40 @@ describe("plan: a find-and-replace over plan.json (second audit)", () => {
     assert.notEqual(after.title, title, "the size shows up in the generated title: the title was no edit");
     assert.match(after.title, /Taille M/);
     assert.equal(after.generated.title, after.title);
+  });
+});
+
+describe("plan: a folder with no catalog for another reason than a missing ingest", () => {
+  it("a mistyped folder is said missing, with the nearest folder that exists; nothing is created", async () => {
+    // Before: « Expected a catalog at …/photoz/catalog.json … Run `vbulk ingest` on your photos first »: the
+    // folder itself was what was missing, and ingest would not have found it either.
+    const parent = await tempDir("vbulk-typo-");
+    const r = await runCli(["plan", join(parent, "photoz"), "--json"], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    const { error } = JSON.parse(r.stdout) as { error: { message: string; hint: string } };
+    assert.match(error.message, /Expected a folder .* but nothing is there: .*photoz/);
+    assert.match(
+      error.hint,
+      new RegExp(`nearest folder that exists is ${parent.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
+    assert.deepEqual(await readdir(parent), [], "nothing created");
+  });
+
+  it("while the folder's first ingest runs, says so rather than « run vbulk ingest first »", async () => {
+    const dir = await tempDir("vbulk-first-ingest-");
+    // The status an ingest writes when it starts, by a process that runs (this one).
+    const status = new StatusWriter(dir, "ingest", 60_000, "embed");
+    await status.flush();
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /the first ingest of this folder is still running \(pid \d+\): nothing was written/,
+    );
+    assert.match(
+      r.stderr,
+      /hint: Follow it with `(npx )?vbulk status \S+`, and run this again once it is done\./,
+    );
+    assert.equal(existsSync(join(dir, "plan.json")), false);
   });
 });
