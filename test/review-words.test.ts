@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { createWriteStream, rmSync } from "node:fs";
-import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
 import yazl from "yazl";
 import { resolveConfig } from "../src/core/config.js";
 import type { IngestEvent } from "../src/core/events.js";
+import { takeLock } from "../src/core/lock.js";
 import { decodePhoto } from "../src/imaging/decode.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
@@ -489,5 +490,90 @@ describe("the review page's words for an analysis of the page that read no photo
       "La photo n'a pas pu être lue : le catalogue de l'analyse précédente est gardé tel quel.",
     );
     assert.match(kept.hint, /`vbulk ingest` dans un terminal/);
+  });
+});
+
+/**
+ * Runs the review page's own analysis (src/review/ingest.ts startIngest, as « Analyser les photos » does) of `source`
+ * into `dir` to its end, as the tests' CLI runs (offline, no model in a throw-away cache) with `env` on top, and
+ * returns what the server sends the page.
+ */
+async function pageIngest(
+  source: string,
+  dir: string,
+  env: Record<string, string> = {},
+  options: { upload?: boolean } = {},
+) {
+  const vars = { VBULK_OFFLINE: "1", VBULK_CACHE_DIR: join(dir, ".cache"), ...env };
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    const job = startIngest(source, dir, options);
+    while (job.running) await new Promise((r) => setTimeout(r, 20));
+    return job.snapshot();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** A fresh folder holding two photos of the grouping set. */
+async function twoPhotos(): Promise<string> {
+  const dir = await tempDir();
+  for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"])
+    await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+  return dir;
+}
+
+describe("the review page's words for an analysis that another run holds the folder from", () => {
+  // Before, the French page said « Expected one ingest at a time in /… but another ingest of /… is running (pid 4242,
+  // since 2026-…Z): nothing was written » and « Follow it with `vbulk status /…` », the terminal's English.
+  it("the lock held by another ingest (the real lock): who, since when, and to wait, in both languages", async () => {
+    const dir = await twoPhotos();
+    await mkdir(join(dir, ".vbulk"));
+    // As a terminal's `vbulk ingest` takes it (src/ingest/index.ts lockIngest), in this process: held by another.
+    const release = await takeLock(join(dir, ".vbulk", "ingest.lock"), { source: "/home/me/shop.zip" }, () =>
+      assert.fail("free"),
+    );
+    try {
+      const said = await pageIngest(dir, dir);
+      assert.ok(said.failure, JSON.stringify(said));
+      assert.match(
+        said.error ?? "",
+        /^Expected one ingest at a time/,
+        "the terminal's words stay the detail",
+      );
+      const fr = ingestFailureWords("fr", said.failure, { localTime: at });
+      assert.match(
+        fr.text,
+        new RegExp(
+          `^Une autre analyse de ce dossier est en cours \\(celle de /home/me/shop\\.zip, processus ${process.pid}, depuis le \\[\\d{4}-[^\\]]+\\]\\) : celle-ci n'a pas démarré, rien n'a été écrit\\.$`,
+        ),
+      );
+      assert.equal(
+        fr.hint,
+        "attendez la fin de l'autre analyse (un `vbulk ingest` dans un terminal, ou la page d'un autre `vbulk review`), dont cette page montre l'avancement : ses articles s'affichent ici quand elle se termine.",
+      );
+      const en = ingestFailureWords("en", said.failure, { localTime: at });
+      assert.match(
+        en.text,
+        /^Another analysis of this folder is running \(the one of \/home\/me\/shop\.zip, process \d+, since \[/,
+      );
+      assert.match(en.hint, /^wait for the other analysis to end/);
+    } finally {
+      await release();
+    }
+    // A grouping decision of the page holding it past the wait (from the data: the wait is 10 s).
+    const decision = ingestFailureWords(
+      "fr",
+      { code: "BUSY", pid: 7, since: UNTIL, source: dir, decision: true },
+      { retry: "again", localTime: at },
+    );
+    assert.equal(
+      decision.hint,
+      "attendez que la page montre la décision, puis cliquez de nouveau sur « Analyser à nouveau ».",
+    );
   });
 });

@@ -30,11 +30,16 @@ export interface IngestJob {
     hint: string | null;
     /** `error` as data the page words, when it has words for it (`error` and `hint` are the terminal's). */
     failure: IngestFailure | null;
+    /** The analysis is of a ZIP dropped on the page: trying again is dropping it again (the button analyses DIR). */
+    upload: boolean;
   };
 }
 
-/** Starts an ingest of `source` (a folder or a .zip) writing its catalog to `dir`, in the background. */
-export function startIngest(source: string, dir: string): IngestJob {
+/**
+ * Starts an ingest of `source` (a folder or a .zip) writing its catalog to `dir`, in the background. `upload`: the
+ * source is a ZIP dropped on the page.
+ */
+export function startIngest(source: string, dir: string, { upload = false } = {}): IngestJob {
   const state = {
     running: true,
     stage: "scan",
@@ -44,6 +49,7 @@ export function startIngest(source: string, dir: string): IngestJob {
     error: null as string | null,
     hint: null as string | null,
     failure: null as IngestFailure | null,
+    upload,
   };
   const onEvent = (e: IngestEvent) => {
     if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
@@ -109,6 +115,7 @@ export function startIngest(source: string, dir: string): IngestJob {
     } catch (err) {
       state.error = messageOf(err);
       state.hint = err instanceof VbulkError ? (err.hint ?? null) : null;
+      state.failure = toPageFailure(err);
     } finally {
       state.running = false;
     }
@@ -146,4 +153,19 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
   if (e.earlierRun) return { code: "EARLIER_RUN", ...e.earlierRun };
   if (e.orderUnclear) return { code: "ORDER_UNCLEAR", ...e.orderUnclear };
   return e.message;
+}
+
+/**
+ * An error that stopped an analysis (or refused a load of the page) as data the page words (page/i18n.ts
+ * ingestFailureWords), from the VbulkError's code and context; null for one the page has no words for, which it
+ * shows as the core said it. The core's message and hint stay the terminal's.
+ */
+export function toPageFailure(err: unknown): IngestFailure | null {
+  if (!(err instanceof VbulkError)) return null;
+  const c = err.context;
+  const lockedBy = c.lockedBy as
+    | { pid: number; since: string; source: string; decision: boolean }
+    | undefined;
+  if (lockedBy) return { code: "BUSY", ...lockedBy };
+  return null;
 }

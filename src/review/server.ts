@@ -171,7 +171,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     if (path === "/api/upload") {
       if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
       const zip = await receiveZip(req, dir, url.searchParams.get("name") ?? "photos.zip");
-      ingest = startIngest(zip, dir);
+      ingest = startIngest(zip, dir, { upload: true });
       return sendJson(res, 202, await activity(dir, job, ingest, changes));
     }
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))

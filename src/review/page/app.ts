@@ -156,6 +156,8 @@ interface Activity {
     hint: string | null;
     /** `error` as data the page words, when it has words for it. */
     failure?: IngestFailure | null;
+    /** The analysis is of a ZIP dropped on the page: trying again is dropping it again. */
+    upload?: boolean;
   } | null;
 }
 
@@ -1350,9 +1352,18 @@ function actions(): HTMLElement {
   );
 }
 
-/** Why the page's analysis failed: in the page's words when it has some, else the server's (the core's) words. */
+/**
+ * Why the page's analysis failed: in the page's words when it has some, what to do naming what the seller did (the
+ * button, or the ZIP dropped), the server's (the core's) words folded away under it; else the server's words.
+ */
 function ingestError(ing: NonNullable<Activity["ingest"]>): Notice {
-  return ing.failure ? ingestFailureWords(lang, ing.failure) : { text: ing.error ?? "", hint: ing.hint };
+  if (!ing.failure) return { text: ing.error ?? "", hint: ing.hint };
+  const retry = ing.upload ? "upload" : state?.catalog ? "again" : "first";
+  return {
+    ...ingestFailureWords(lang, ing.failure, { retry, localTime }),
+    // No photo read is the server's own sentence (the same, in English), no message of the core's.
+    ...(ing.failure.code === "NONE_READ" ? {} : { raw: [ing.error, ing.hint].filter(Boolean).join(" ") }),
+  };
 }
 
 /** An analysis's warning in the page's words; a photo's error keeps the core's own (the system's or the decoder's

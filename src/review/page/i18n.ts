@@ -138,6 +138,20 @@ const FR = {
     "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis cliquez à nouveau « Analyser les photos ».",
   noneReadKeptHint:
     "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal).",
+  // What to do again once an analysis's (or a load's) stop is mended: the button the seller clicked, or the ZIP
+  // dropped (« Analyser les photos » would analyse the folder, not the ZIP), or nothing for a load (the page polls).
+  retry_first: "cliquez à nouveau « Analyser les photos »",
+  retry_again: "cliquez de nouveau sur « Analyser à nouveau »",
+  retry_upload: "déposez à nouveau le ZIP sur cette page",
+  retry_load: "attendez quelques secondes : la page se recharge d'elle-même",
+  retry_other: "recommencez",
+  stopBusy:
+    "Une autre analyse de ce dossier est en cours (celle de {source}, processus {pid}, depuis le {at}) : celle-ci n'a pas démarré, rien n'a été écrit.",
+  stopBusyHint:
+    "attendez la fin de l'autre analyse (un `vbulk ingest` dans un terminal, ou la page d'un autre `vbulk review`), dont cette page montre l'avancement : ses articles s'affichent ici quand elle se termine.",
+  stopBusyDecision:
+    "La page enregistre une décision de regroupement sur ce dossier depuis le {at} (processus {pid}) : l'analyse n'a pas démarré, rien n'a été écrit.",
+  stopBusyDecisionHint: "attendez que la page montre la décision, puis {retry}.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -514,6 +528,18 @@ const EN: Record<Key, string> = {
     "fix what the messages below say (a disk, a permission, a damaged copy), then click “Analyse the photos” again.",
   noneReadKeptHint:
     "fix what the messages below say (a disk, a permission, a damaged copy), then analyse the folder again (`vbulk ingest` in a terminal).",
+  retry_first: "click “Analyse the photos” again",
+  retry_again: "click “Analyse again” once more",
+  retry_upload: "drop the ZIP on this page again",
+  retry_load: "wait a few seconds: the page reloads by itself",
+  retry_other: "try again",
+  stopBusy:
+    "Another analysis of this folder is running (the one of {source}, process {pid}, since {at}): this one did not start, nothing was written.",
+  stopBusyHint:
+    "wait for the other analysis to end (a `vbulk ingest` in a terminal, or the page of another `vbulk review`), whose progress this page shows: its articles show here when it ends.",
+  stopBusyDecision:
+    "The page has been saving a grouping decision on this folder since {at} (process {pid}): the analysis did not start, nothing was written.",
+  stopBusyDecisionHint: "wait until the page shows the decision, then {retry}.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1091,17 +1117,48 @@ export type IngestWarning =
   | { code: "ORDER_UNCLEAR"; photos: number; alone: boolean }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
-/** An analysis from the page that ended without a catalog, as data (src/review/ingest.ts): no photo could be read. */
-export type IngestFailure = { code: "NONE_READ"; files: number; keptPrevious: boolean };
+/**
+ * Why an analysis from the page ended without a catalog, as data the page words (src/review/ingest.ts
+ * toPageFailure): no photo could be read, or an error stopped it (the core's English stays the terminal's, and the
+ * page's technical detail). A load of the page refused for the same reason (a damaged catalog.json) says it too.
+ */
+export type IngestFailure =
+  | { code: "NONE_READ"; files: number; keptPrevious: boolean }
+  /** Another run holds the folder's ingest lock (a terminal's `vbulk ingest`, another page, a grouping decision). */
+  | { code: "BUSY"; pid: number; since: string; source: string; decision: boolean };
 
-/** Why the page's analysis failed, and what to do, in the page's words. */
-export function ingestFailureWords(lang: Lang, f: IngestFailure): { text: string; hint: string } {
-  return {
-    text: tn(lang, "noneRead", f.files, {
-      what: t(lang, f.keptPrevious ? "noneReadKept" : "noneReadNothing"),
-    }),
-    hint: t(lang, f.keptPrevious ? "noneReadKeptHint" : "noneReadHint"),
-  };
+/** What the seller does again once the stop is mended: the button clicked, the ZIP dropped, a load, another action. */
+export type Retry = "first" | "again" | "upload" | "load" | "other";
+
+/**
+ * Why the page's analysis (or its load) stopped, and what to do, in the page's words. `retry`: what the seller did
+ * (« Analyser les photos », « Analyser à nouveau », a dropped ZIP…), said again in the hint; `localTime` writes a
+ * moment (an ISO time) in the seller's clock.
+ */
+export function ingestFailureWords(
+  lang: Lang,
+  f: IngestFailure,
+  {
+    retry = "first",
+    localTime = (iso: string) => iso,
+  }: { retry?: Retry; localTime?: (iso: string) => string } = {},
+): { text: string; hint: string } {
+  const again = t(lang, `retry_${retry}`);
+  switch (f.code) {
+    case "NONE_READ":
+      return {
+        text: tn(lang, "noneRead", f.files, {
+          what: t(lang, f.keptPrevious ? "noneReadKept" : "noneReadNothing"),
+        }),
+        hint: t(lang, f.keptPrevious ? "noneReadKeptHint" : "noneReadHint"),
+      };
+    case "BUSY": {
+      const vars = { pid: f.pid, at: localTime(f.since), source: f.source, retry: again };
+      return f.decision
+        ? { text: t(lang, "stopBusyDecision", vars), hint: t(lang, "stopBusyDecisionHint", vars) }
+        : { text: t(lang, "stopBusy", vars), hint: t(lang, "stopBusyHint", vars) };
+    }
+  }
 }
 
 /** The system's error codes the page words (src/ingest/analyse.ts osError); others are shown as the core said them. */
