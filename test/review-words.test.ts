@@ -577,3 +577,59 @@ describe("the review page's words for an analysis that another run holds the fol
     );
   });
 });
+
+describe("the review page's words for an analysis of more photos than the limit", () => {
+  // Before, the French page said « Expected at most 2 photos for /… but received 3 photos » and « Split the folder, or
+  // raise the limit with --max-files N (env BULK_MAX_FILES) », a flag and a variable the page's analysis does not read.
+  it("a folder over sources.maxFiles (a real run, the config file's limit): how many, and how to split or raise it", async () => {
+    const dir = await twoPhotos();
+    await copyFile(join(FIXTURES, "grouping", "IMG_0003.jpg"), join(dir, "IMG_0003.jpg"));
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFiles: 2 } }));
+    const said = await pageIngest(dir, dir, { VBULK_CONFIG: config });
+    assert.ok(said.failure, JSON.stringify(said));
+    assert.match(said.error ?? "", /^Expected at most 2 photos/);
+    assert.deepEqual(ingestFailureWords("fr", said.failure), {
+      text: "Le dossier contient 3 photos, plus que la limite de 2 par analyse : rien n'a été analysé.",
+      hint: `répartissez les photos dans plusieurs dossiers, un \`vbulk review\` par dossier ; ou, si ce sont bien les photos d'une même vente, relevez la limite : mettez sources.maxFiles à 3 au moins dans le fichier de configuration ${config}, puis cliquez à nouveau « Analyser les photos ».`,
+    });
+    assert.deepEqual(ingestFailureWords("en", said.failure, { retry: "again" }), {
+      text: "The folder holds 3 photos, more than the limit of 2 per analysis: nothing was analysed.",
+      hint: `spread the photos over several folders, one \`vbulk review\` per folder; or, if they are indeed the photos of one sale, raise the limit: set sources.maxFiles to at least 3 in the config file ${config}, then click “Analyse again” once more.`,
+    });
+    // Without a config file, the way to one (the page reads no --max-files nor BULK_MAX_FILES).
+    if (said.failure.code !== "TOO_MANY") assert.fail(JSON.stringify(said.failure));
+    const none = ingestFailureWords("fr", { ...said.failure, configFile: null });
+    assert.match(
+      none.hint,
+      /relevez la limite : écrivez \{"sources": \{"maxFiles": 3\}\} dans un fichier de configuration, puis relancez `vbulk review` dans un terminal avec VBULK_CONFIG=ce fichier\.$/,
+    );
+  });
+
+  it("a ZIP over the limit (a real run): said of the ZIP, nothing extracted", async () => {
+    const dir = await tempDir();
+    const zip = new yazl.ZipFile();
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"])
+      zip.addFile(join(FIXTURES, "grouping", f), f);
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(dir, "shop.zip")));
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFiles: 2 } }));
+    const said = await pageIngest(join(dir, "shop.zip"), dir, { VBULK_CONFIG: config }, { upload: true });
+    assert.ok(said.failure, JSON.stringify(said));
+    const fr = ingestFailureWords("fr", said.failure, { retry: "upload" });
+    assert.equal(
+      fr.text,
+      "Le ZIP contient 3 photos, plus que la limite de 2 par analyse : rien n'a été extrait.",
+    );
+    assert.match(
+      fr.hint,
+      /^répartissez les photos dans plusieurs ZIP de 2 photos au plus, chacun analysé dans son propre dossier ; /,
+    );
+    assert.match(fr.hint, /, puis déposez à nouveau le ZIP sur cette page\.$/);
+    assert.match(
+      ingestFailureWords("en", said.failure).text,
+      /^The ZIP holds 3 photos, more than the limit of 2/,
+    );
+  });
+});

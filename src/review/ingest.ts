@@ -167,5 +167,14 @@ export function toPageFailure(err: unknown): IngestFailure | null {
     | { pid: number; since: string; source: string; decision: boolean }
     | undefined;
   if (lockedBy) return { code: "BUSY", ...lockedBy };
+  if (err.code === "TOO_MANY_FILES" && typeof c.found === "number" && typeof c.limit === "number")
+    return {
+      code: "TOO_MANY",
+      found: c.found,
+      limit: c.limit,
+      zip: c.zip === true,
+      // The page's analysis reads the limit from VBULK_CONFIG's file only (not --max-files, nor BULK_MAX_FILES).
+      configFile: process.env.VBULK_CONFIG || null,
+    };
   return null;
 }

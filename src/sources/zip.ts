@@ -286,7 +286,7 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
         expected(`at most ${limits.maxFiles} photos`, zipPath, `${toExtract.length} photos`),
         {
           hint: "Split the archive, or raise the limit with --max-files N (env BULK_MAX_FILES). Nothing was extracted.",
-          context: { found: toExtract.length, limit: limits.maxFiles },
+          context: { found: toExtract.length, limit: limits.maxFiles, zip: true },
         },
       );
     }

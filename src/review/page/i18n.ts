@@ -152,6 +152,18 @@ const FR = {
   stopBusyDecision:
     "La page enregistre une décision de regroupement sur ce dossier depuis le {at} (processus {pid}) : l'analyse n'a pas démarré, rien n'a été écrit.",
   stopBusyDecisionHint: "attendez que la page montre la décision, puis {retry}.",
+  stopTooMany:
+    "Le dossier contient {found} photos, plus que la limite de {limit} par analyse : rien n'a été analysé.",
+  stopTooManyZip:
+    "Le ZIP contient {found} photos, plus que la limite de {limit} par analyse : rien n'a été extrait.",
+  stopTooManyHint:
+    "répartissez les photos dans plusieurs dossiers, un `vbulk review` par dossier ; ou, si ce sont bien les photos d'une même vente, relevez la limite : {raise}.",
+  stopTooManyZipHint:
+    "répartissez les photos dans plusieurs ZIP de {limit} photos au plus, chacun analysé dans son propre dossier ; ou, si ce sont bien les photos d'une même vente, relevez la limite : {raise}.",
+  raiseInConfig:
+    "mettez sources.maxFiles à {found} au moins dans le fichier de configuration {file}, puis {retry}",
+  raiseNoConfig:
+    'écrivez {"sources": {"maxFiles": {found}}} dans un fichier de configuration, puis relancez `vbulk review` dans un terminal avec VBULK_CONFIG=ce fichier',
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -540,6 +552,17 @@ const EN: Record<Key, string> = {
   stopBusyDecision:
     "The page has been saving a grouping decision on this folder since {at} (process {pid}): the analysis did not start, nothing was written.",
   stopBusyDecisionHint: "wait until the page shows the decision, then {retry}.",
+  stopTooMany:
+    "The folder holds {found} photos, more than the limit of {limit} per analysis: nothing was analysed.",
+  stopTooManyZip:
+    "The ZIP holds {found} photos, more than the limit of {limit} per analysis: nothing was extracted.",
+  stopTooManyHint:
+    "spread the photos over several folders, one `vbulk review` per folder; or, if they are indeed the photos of one sale, raise the limit: {raise}.",
+  stopTooManyZipHint:
+    "spread the photos over several ZIPs of at most {limit} photos, each analysed in a folder of its own; or, if they are indeed the photos of one sale, raise the limit: {raise}.",
+  raiseInConfig: "set sources.maxFiles to at least {found} in the config file {file}, then {retry}",
+  raiseNoConfig:
+    'write {"sources": {"maxFiles": {found}}} in a config file, then run `vbulk review` again in a terminal with VBULK_CONFIG=that file',
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1125,7 +1148,9 @@ export type IngestWarning =
 export type IngestFailure =
   | { code: "NONE_READ"; files: number; keptPrevious: boolean }
   /** Another run holds the folder's ingest lock (a terminal's `vbulk ingest`, another page, a grouping decision). */
-  | { code: "BUSY"; pid: number; since: string; source: string; decision: boolean };
+  | { code: "BUSY"; pid: number; since: string; source: string; decision: boolean }
+  /** More photos than sources.maxFiles, in the folder or the ZIP; the config file the page's analysis reads, if any. */
+  | { code: "TOO_MANY"; found: number; limit: number; zip: boolean; configFile: string | null };
 
 /** What the seller does again once the stop is mended: the button clicked, the ZIP dropped, a load, another action. */
 export type Retry = "first" | "again" | "upload" | "load" | "other";
@@ -1157,6 +1182,14 @@ export function ingestFailureWords(
       return f.decision
         ? { text: t(lang, "stopBusyDecision", vars), hint: t(lang, "stopBusyDecisionHint", vars) }
         : { text: t(lang, "stopBusy", vars), hint: t(lang, "stopBusyHint", vars) };
+    }
+    case "TOO_MANY": {
+      const vars = { found: f.found, limit: f.limit, file: f.configFile ?? "", retry: again };
+      const raise = t(lang, f.configFile ? "raiseInConfig" : "raiseNoConfig", vars);
+      return {
+        text: t(lang, f.zip ? "stopTooManyZip" : "stopTooMany", vars),
+        hint: t(lang, f.zip ? "stopTooManyZipHint" : "stopTooManyHint", { ...vars, raise }),
+      };
     }
   }
 }
