@@ -17,6 +17,7 @@ import { startIngest, toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
   failureText,
+  type IngestFailure,
   ingestFailureWords,
   ingestWarningText,
   photoErrorText,
@@ -26,6 +27,7 @@ import {
   runFailureWords,
   stopWords,
 } from "../src/review/page/i18n.js";
+import { startReviewServer } from "../src/review/server.js";
 import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
 
 // The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
@@ -631,5 +633,90 @@ describe("the review page's words for an analysis of more photos than the limit"
       ingestFailureWords("en", said.failure).text,
       /^The ZIP holds 3 photos, more than the limit of 2/,
     );
+  });
+});
+
+/** Asks the real review server (in this process) for `path`, as the page does; its JSON answer and status. */
+async function askServer(dir: string, path: string, init: RequestInit = {}) {
+  const server = await startReviewServer({ dir, source: dir, token: "words-test", port: 0 });
+  try {
+    const r = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+      ...init,
+      headers: { "X-Vbulk-Token": "words-test", ...init.headers },
+    });
+    return { status: r.status, body: (await r.json()) as { error?: string; failure?: IngestFailure } };
+  } finally {
+    await server.close();
+  }
+}
+
+describe("the review page's words for a catalog.json it cannot read", () => {
+  // Before, the French page said « Expected valid JSON in /…/catalog.json but it does not parse (at line 1, column
+  // 2049) » and « Fix the JSON syntax … catalog.json holds the article ids … or move it away … ».
+  it("a catalog.json cut short (a hand edit): the re-run refuses, and the page's load too, saying where and what to do", async () => {
+    const dir = await twoPhotos();
+    const first = await pageIngest(dir, dir);
+    assert.equal(first.error, null, JSON.stringify(first));
+    const path = join(dir, "catalog.json");
+    const good = await readFile(path, "utf8");
+    // A comma taken out by hand, the usual slip.
+    await writeFile(path, good.replace(/,\n/, "\n"));
+    const said = await pageIngest(dir, dir);
+    assert.ok(said.failure, JSON.stringify(said));
+    assert.match(said.error ?? "", /^Expected valid JSON in .*catalog\.json/);
+    const fr = ingestFailureWords("fr", said.failure, { retry: "again" });
+    assert.match(
+      fr.text,
+      /^vbulk ne peut pas lire catalog\.json dans ce dossier : ce n'est plus du JSON valide \(ligne \d+, colonne \d+\)\. Rien n'a été écrit\.$/,
+    );
+    assert.equal(
+      fr.hint,
+      "il garde les numéros d'article auxquels renvoient votre plan et vos brouillons Vinted : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir de zéro avec de nouveaux numéros d'article ; puis cliquez de nouveau sur « Analyser à nouveau ».",
+    );
+    assert.match(
+      ingestFailureWords("en", said.failure).text,
+      /^vbulk cannot read catalog\.json in this folder: it is no longer valid JSON \(line \d+, column \d+\)\. Nothing was written\.$/,
+    );
+    // Where a seller meets it: the page's load (src/review/server.ts), which the page retries by itself.
+    const load = await askServer(dir, "/api/state");
+    assert.equal(load.status, 400);
+    assert.deepEqual(load.body.failure, said.failure);
+    assert.match(
+      ingestFailureWords("fr", said.failure, { retry: "load" }).hint,
+      /; puis attendez quelques secondes : la page se recharge d'elle-même\.$/,
+    );
+    // A stray character: Node does not say where, and the page does not say « not JSON » of it.
+    await writeFile(path, good.replace('"items": [', '"items": x['));
+    const cut = (await askServer(dir, "/api/state")).body.failure;
+    assert.ok(cut);
+    assert.match(ingestFailureWords("fr", cut).text, /: ce n'est pas du JSON valide\. Rien n'a été écrit\.$/);
+  });
+
+  it("a field of catalog.json changed by hand, and one of a newer vbulk: which field, or to update vbulk", async () => {
+    const dir = await twoPhotos();
+    await pageIngest(dir, dir);
+    const path = join(dir, "catalog.json");
+    const catalog = JSON.parse(await readFile(path, "utf8"));
+    catalog.items[0].photos = "IMG_0001.jpg";
+    await writeFile(path, JSON.stringify(catalog));
+    const field = (await askServer(dir, "/api/state")).body.failure;
+    assert.ok(field);
+    assert.equal(
+      ingestFailureWords("fr", field, { retry: "load" }).text,
+      "vbulk ne peut pas lire catalog.json dans ce dossier : le champ items[0].photos n'a pas la forme qu'attend vbulk. Rien n'a été écrit.",
+    );
+    assert.equal(
+      ingestFailureWords("en", field).text,
+      "vbulk cannot read catalog.json in this folder: the field items[0].photos is not what vbulk expects. Nothing was written.",
+    );
+    await writeFile(path, JSON.stringify({ ...catalog, schemaVersion: 99 }));
+    const newer = (await pageIngest(dir, dir)).failure;
+    assert.ok(newer);
+    const words = ingestFailureWords("fr", newer);
+    assert.match(
+      words.text,
+      /: il a été écrit par une version plus récente de vbulk\. Rien n'a été écrit\.$/,
+    );
+    assert.match(words.hint, /^mettez à jour vbulk/);
   });
 });

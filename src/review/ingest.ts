@@ -3,12 +3,15 @@
  * were added or taken out since: the same core as `vbulk ingest`
  * (selectEmbedder + runIngest), its events kept for the page to poll.
  */
+import { basename } from "node:path";
 import { configFileLayer } from "../commands/options.js";
 import { offlineMode, resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
+import { CATALOG_FILE } from "../store/catalog.js";
+import { DECISIONS_FILE } from "../store/decisions.js";
 import type { IngestFailure, IngestWarning } from "./page/i18n.js";
 
 /** A warning of the analysis, for the page: the core's words, or data the page words (page/i18n.ts). */
@@ -176,5 +179,17 @@ export function toPageFailure(err: unknown): IngestFailure | null {
       // The page's analysis reads the limit from VBULK_CONFIG's file only (not --max-files, nor BULK_MAX_FILES).
       configFile: process.env.VBULK_CONFIG || null,
     };
+  // vbulk's files of the folder that an analysis (and the page's load) reads: a hand edit may have damaged them.
+  const file = typeof c.file === "string" ? basename(c.file) : "";
+  if (err.code === "BAD_INPUT" && (file === CATALOG_FILE || file === DECISIONS_FILE)) {
+    const damage = c.damage;
+    if (damage === "syntax")
+      return typeof c.line === "number" && typeof c.column === "number"
+        ? { code: "DAMAGED", file, damage, line: c.line, column: c.column }
+        : { code: "DAMAGED", file, damage: c.syntax === "empty" ? "empty" : "not-json" };
+    if (damage === "field" && typeof c.field === "string")
+      return { code: "DAMAGED", file, damage, field: c.field };
+    if (damage === "newer" || damage === "foreign") return { code: "DAMAGED", file, damage };
+  }
   return null;
 }

@@ -33,7 +33,7 @@ import {
 } from "./actions.js";
 import { type FolderChanges, folderChangesOf } from "./changes.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
-import { type IngestJob, startIngest } from "./ingest.js";
+import { type IngestJob, startIngest, toPageFailure } from "./ingest.js";
 import { checkEachEdit, explainEdit, explainUnready } from "./refusals.js";
 import { CatalogPhotos, hostAllowed, originAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
@@ -278,6 +278,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         ...(err instanceof VbulkError && Array.isArray(err.context.stale)
           ? { stale: err.context.stale }
           : {}),
+        // What stops an analysis, as data the page words: a load refused for a damaged catalog.json, a ZIP refused.
+        ...(toPageFailure(err) ? { failure: toPageFailure(err) } : {}),
       });
     });
   });

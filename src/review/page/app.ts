@@ -17,6 +17,7 @@ import {
   type Key,
   type Lang,
   limitName,
+  type Retry,
   type RunFailure,
   type RunStop,
   reviewReasonText,
@@ -218,6 +219,8 @@ class ApiError extends Error {
     readonly pause: { until: string; kind: "challenge" | "rate_limit" } | null = null,
     /** A publish refused for its confirmation: the phrase typed, or a list changed since it was shown. */
     readonly confirmation: { code: "PHRASE" | "LIST_CHANGED"; shown: number } | null = null,
+    /** What stops an analysis (a damaged catalog.json, a ZIP refused…), as data the page words. */
+    readonly failure: IngestFailure | null = null,
   ) {
     super(message);
   }
@@ -232,9 +235,18 @@ class ServerGone extends Error {}
 /**
  * A thrown error as the page shows it: message and hint (a hint was dropped before: the seller saw no way out),
  * worded when shown: the page's own "server gone" follows a switch of language, a server's message stays as said.
+ * `retry`: what the seller did, for a hint that says to do it again (a load: the page polls, nothing to do).
  */
-function notice(err: unknown): () => Notice {
+function notice(err: unknown, retry: Retry = "other"): () => Notice {
   if (err instanceof ServerGone) return () => ({ text: t(lang, "serverGone") });
+  // What stops an analysis (a damaged catalog.json, a ZIP refused) in the page's words, the server's folded away.
+  if (err instanceof ApiError && err.failure) {
+    const { failure, message, hint } = err;
+    return () => ({
+      ...ingestFailureWords(lang, failure, { retry, localTime }),
+      raw: [message, hint].filter(Boolean).join(" "),
+    });
+  }
   // The terminal's words name `vbulk plan`: the page has its button.
   if (err instanceof ApiError && err.stale.length) {
     const ids = err.stale;
@@ -304,6 +316,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
     stale?: string[];
     pause?: { until: string; kind: "challenge" | "rate_limit" };
     confirmation?: { code: "PHRASE" | "LIST_CHANGED"; shown: number };
+    failure?: IngestFailure;
   };
   try {
     res = await fetch(path, {
@@ -334,6 +347,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       data.stale ?? [],
       data.pause ?? null,
       data.confirmation ?? null,
+      data.failure ?? null,
     );
   return data;
 }
@@ -449,7 +463,7 @@ async function reload(): Promise<void> {
     // Once per refusal, not on every poll: a render moves the caret of a seller typing meanwhile.
     const said = loadRefused ? message().text : null;
     loadRefused = true;
-    message = notice(err);
+    message = notice(err, "load");
     if (message().text !== said) render();
   }
 }

@@ -164,6 +164,20 @@ const FR = {
     "mettez sources.maxFiles à {found} au moins dans le fichier de configuration {file}, puis {retry}",
   raiseNoConfig:
     'écrivez {"sources": {"maxFiles": {found}}} dans un fichier de configuration, puis relancez `vbulk review` dans un terminal avec VBULK_CONFIG=ce fichier',
+  stopDamaged: "vbulk ne peut pas lire {file} dans ce dossier : {what}. Rien n'a été écrit.",
+  damaged_syntax: "ce n'est plus du JSON valide (ligne {line}, colonne {column})",
+  damaged_empty: "le fichier est vide",
+  // Also a JSON cut short or with a stray character: Node says where only for some syntax errors.
+  "damaged_not-json": "ce n'est pas du JSON valide",
+  damaged_field: "le champ {field} n'a pas la forme qu'attend vbulk",
+  damaged_newer: "il a été écrit par une version plus récente de vbulk",
+  damaged_foreign: "ce n'est pas un fichier écrit par vbulk",
+  damagedCatalogHint:
+    "il garde les numéros d'article auxquels renvoient votre plan et vos brouillons Vinted : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir de zéro avec de nouveaux numéros d'article ; puis {retry}.",
+  damagedDecisionsHint:
+    "il garde vos décisions de regroupement : corrigez-le à l'endroit indiqué (une modification à la main ?), ou remettez-en une copie d'avant ; puis {retry}.",
+  damagedNewerHint:
+    "mettez à jour vbulk (à la version qui a écrit ce fichier), puis relancez `vbulk review` dans un terminal.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -563,6 +577,19 @@ const EN: Record<Key, string> = {
   raiseInConfig: "set sources.maxFiles to at least {found} in the config file {file}, then {retry}",
   raiseNoConfig:
     'write {"sources": {"maxFiles": {found}}} in a config file, then run `vbulk review` again in a terminal with VBULK_CONFIG=that file',
+  stopDamaged: "vbulk cannot read {file} in this folder: {what}. Nothing was written.",
+  damaged_syntax: "it is no longer valid JSON (line {line}, column {column})",
+  damaged_empty: "the file is empty",
+  "damaged_not-json": "it is not valid JSON",
+  damaged_field: "the field {field} is not what vbulk expects",
+  damaged_newer: "it was written by a newer vbulk",
+  damaged_foreign: "it is not a file written by vbulk",
+  damagedCatalogHint:
+    "it holds the article numbers your plan and Vinted drafts refer to: fix it where said (a hand edit?), or move it away (rename it) to start again with new article numbers; then {retry}.",
+  damagedDecisionsHint:
+    "it holds your grouping decisions: fix it where said (a hand edit?), or put back a copy from before; then {retry}.",
+  damagedNewerHint:
+    "update vbulk (to the version that wrote this file), then run `vbulk review` again in a terminal.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1150,7 +1177,13 @@ export type IngestFailure =
   /** Another run holds the folder's ingest lock (a terminal's `vbulk ingest`, another page, a grouping decision). */
   | { code: "BUSY"; pid: number; since: string; source: string; decision: boolean }
   /** More photos than sources.maxFiles, in the folder or the ZIP; the config file the page's analysis reads, if any. */
-  | { code: "TOO_MANY"; found: number; limit: number; zip: boolean; configFile: string | null };
+  | { code: "TOO_MANY"; found: number; limit: number; zip: boolean; configFile: string | null }
+  /** catalog.json or decisions.json of the folder cannot be read: where (a JSON line and column, a field's path). */
+  | ({ code: "DAMAGED"; file: "catalog.json" | "decisions.json" } & (
+      | { damage: "syntax"; line: number; column: number }
+      | { damage: "field"; field: string }
+      | { damage: "empty" | "not-json" | "newer" | "foreign" }
+    ));
 
 /** What the seller does again once the stop is mended: the button clicked, the ZIP dropped, a load, another action. */
 export type Retry = "first" | "again" | "upload" | "load" | "other";
@@ -1189,6 +1222,24 @@ export function ingestFailureWords(
       return {
         text: t(lang, f.zip ? "stopTooManyZip" : "stopTooMany", vars),
         hint: t(lang, f.zip ? "stopTooManyZipHint" : "stopTooManyHint", { ...vars, raise }),
+      };
+    }
+    case "DAMAGED": {
+      const what = t(lang, `damaged_${f.damage}`, {
+        ...(f.damage === "syntax" ? { line: f.line, column: f.column } : {}),
+        ...(f.damage === "field" ? { field: f.field } : {}),
+      });
+      return {
+        text: t(lang, "stopDamaged", { file: f.file, what }),
+        hint: t(
+          lang,
+          f.damage === "newer"
+            ? "damagedNewerHint"
+            : f.file === "catalog.json"
+              ? "damagedCatalogHint"
+              : "damagedDecisionsHint",
+          { retry: again },
+        ),
       };
     }
   }
