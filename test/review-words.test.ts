@@ -28,6 +28,7 @@ import {
   stopWords,
 } from "../src/review/page/i18n.js";
 import { startReviewServer } from "../src/review/server.js";
+import { catalogFixture } from "./helpers/catalog.js";
 import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
 
 // The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
@@ -718,5 +719,41 @@ describe("the review page's words for a catalog.json it cannot read", () => {
       /: il a été écrit par une version plus récente de vbulk\. Rien n'a été écrit\.$/,
     );
     assert.match(words.hint, /^mettez à jour vbulk/);
+  });
+});
+
+describe("the review page's words for a re-run without the CLIP model the earlier analysis used", () => {
+  // Before, the French page said « Expected the CLIP model the earlier run of this folder used (catalog.json: test,
+  // clip:test) but no model is available now: VBULK_OFFLINE is set and … » and « Pass the same --model-dir DIR … ».
+  it("offline, or the download failed (real runs): which model, why, and what to do, the page's button named", async () => {
+    const dir = await twoPhotos();
+    // An earlier analysis with a CLIP model (catalog.json's embedder.model).
+    await catalogFixture(
+      [{ category: "robe", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] }],
+      dir,
+    );
+    const offline = await pageIngest(dir, dir);
+    assert.ok(offline.failure, JSON.stringify(offline));
+    assert.match(offline.error ?? "", /^Expected the CLIP model the earlier run of this folder used/);
+    assert.deepEqual(ingestFailureWords("fr", offline.failure, { retry: "again" }), {
+      text: "Ce dossier a été analysé avec le modèle CLIP test, qui n'est pas disponible maintenant (vbulk est hors ligne, VBULK_OFFLINE, et le modèle n'est pas utilisable dans son cache) : l'analyse n'a pas démarré, rien n'a été écrit. Sans lui, chaque photo serait regroupée à nouveau, et le type et le rayon de chaque article deviendraient inconnus.",
+      hint: "dans un terminal, lancez `VBULK_OFFLINE= vbulk models pull` une fois en ligne, puis cliquez de nouveau sur « Analyser à nouveau » ; ou relancez `vbulk review` avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente. Pour tout regrouper sans modèle, exprès : `vbulk ingest --no-model` sur ce dossier, dans un terminal.",
+    });
+    assert.match(
+      ingestFailureWords("en", offline.failure).text,
+      /^This folder was analysed with the CLIP model test, which is not available now \(vbulk is offline/,
+    );
+    // Online, the download refused (nothing listens there): the connection is what to check.
+    const network = await pageIngest(dir, dir, {
+      VBULK_OFFLINE: "0",
+      VBULK_MODEL_BASE_URL: "http://127.0.0.1:9",
+    });
+    assert.ok(network.failure, JSON.stringify(network));
+    const fr = ingestFailureWords("fr", network.failure);
+    assert.match(fr.text, /\(il n'est pas dans le cache de vbulk et n'a pas pu être téléchargé\)/);
+    assert.match(
+      fr.hint,
+      /^vérifiez la connexion de cet ordinateur, puis cliquez à nouveau « Analyser les photos » ;/,
+    );
   });
 });

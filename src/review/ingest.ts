@@ -179,6 +179,10 @@ export function toPageFailure(err: unknown): IngestFailure | null {
       // The page's analysis reads the limit from VBULK_CONFIG's file only (not --max-files, nor BULK_MAX_FILES).
       configFile: process.env.VBULK_CONFIG || null,
     };
+  if (err.code === "MODEL_MISSING" && c.modelNeeded && typeof c.model === "string") {
+    const reason = c.reason === "network" || c.reason === "cache-folder" ? c.reason : "offline";
+    return { code: "MODEL_NEEDED", model: c.model, reason };
+  }
   // vbulk's files of the folder that an analysis (and the page's load) reads: a hand edit may have damaged them.
   const file = typeof c.file === "string" ? basename(c.file) : "";
   if (err.code === "BAD_INPUT" && (file === CATALOG_FILE || file === DECISIONS_FILE)) {

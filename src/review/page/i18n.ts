@@ -178,6 +178,20 @@ const FR = {
     "il garde vos décisions de regroupement : corrigez-le à l'endroit indiqué (une modification à la main ?), ou remettez-en une copie d'avant ; puis {retry}.",
   damagedNewerHint:
     "mettez à jour vbulk (à la version qui a écrit ce fichier), puis relancez `vbulk review` dans un terminal.",
+  stopModel:
+    "Ce dossier a été analysé avec le modèle CLIP {model}, qui n'est pas disponible maintenant ({why}) : l'analyse n'a pas démarré, rien n'a été écrit. Sans lui, chaque photo serait regroupée à nouveau, et le type et le rayon de chaque article deviendraient inconnus.",
+  modelWhy_offline: "vbulk est hors ligne, VBULK_OFFLINE, et le modèle n'est pas utilisable dans son cache",
+  modelWhy_network: "il n'est pas dans le cache de vbulk et n'a pas pu être téléchargé",
+  "modelWhy_cache-folder":
+    "il n'est pas dans le cache de vbulk, et le dossier du cache ne peut pas être écrit pour l'y télécharger",
+  modelHint_offline:
+    "dans un terminal, lancez `VBULK_OFFLINE= vbulk models pull` une fois en ligne, puis {retry} ; ou relancez `vbulk review` avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente.",
+  modelHint_network:
+    "vérifiez la connexion de cet ordinateur, puis {retry} ; ou relancez `vbulk review` dans un terminal avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente.",
+  "modelHint_cache-folder":
+    "relancez `vbulk review` dans un terminal avec VBULK_CACHE_DIR sur un dossier où vous pouvez écrire, ou avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente.",
+  modelNoModel:
+    "Pour tout regrouper sans modèle, exprès : `vbulk ingest --no-model` sur ce dossier, dans un terminal.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -590,6 +604,20 @@ const EN: Record<Key, string> = {
     "it holds your grouping decisions: fix it where said (a hand edit?), or put back a copy from before; then {retry}.",
   damagedNewerHint:
     "update vbulk (to the version that wrote this file), then run `vbulk review` again in a terminal.",
+  stopModel:
+    "This folder was analysed with the CLIP model {model}, which is not available now ({why}): the analysis did not start, nothing was written. Without it, every photo would be grouped again, and every article's type and department become unknown.",
+  modelWhy_offline: "vbulk is offline, VBULK_OFFLINE, and the model cannot be used from its cache",
+  modelWhy_network: "it is not in vbulk's cache and could not be downloaded",
+  "modelWhy_cache-folder":
+    "it is not in vbulk's cache, and the cache folder cannot be written to download it there",
+  modelHint_offline:
+    "in a terminal, run `VBULK_OFFLINE= vbulk models pull` once online, then {retry}; or run `vbulk review` again with VBULK_MODEL_DIR on the folder of the model the earlier analysis used.",
+  modelHint_network:
+    "check this computer's connection, then {retry}; or run `vbulk review` again in a terminal with VBULK_MODEL_DIR on the folder of the model the earlier analysis used.",
+  "modelHint_cache-folder":
+    "run `vbulk review` again in a terminal with VBULK_CACHE_DIR on a folder you can write in, or with VBULK_MODEL_DIR on the folder of the model the earlier analysis used.",
+  modelNoModel:
+    "To group everything again without a model, on purpose: `vbulk ingest --no-model` on this folder, in a terminal.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1183,7 +1211,9 @@ export type IngestFailure =
       | { damage: "syntax"; line: number; column: number }
       | { damage: "field"; field: string }
       | { damage: "empty" | "not-json" | "newer" | "foreign" }
-    ));
+    ))
+  /** The CLIP model the folder's earlier analysis used cannot be had now: offline, not downloaded, no cache folder. */
+  | { code: "MODEL_NEEDED"; model: string; reason: "offline" | "network" | "cache-folder" };
 
 /** What the seller does again once the stop is mended: the button clicked, the ZIP dropped, a load, another action. */
 export type Retry = "first" | "again" | "upload" | "load" | "other";
@@ -1242,6 +1272,11 @@ export function ingestFailureWords(
         ),
       };
     }
+    case "MODEL_NEEDED":
+      return {
+        text: t(lang, "stopModel", { model: f.model, why: t(lang, `modelWhy_${f.reason}`) }),
+        hint: `${t(lang, `modelHint_${f.reason}`, { retry: again })} ${t(lang, "modelNoModel")}`,
+      };
   }
 }
 
