@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { createWriteStream, rmSync } from "node:fs";
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
 import yazl from "yazl";
 import { resolveConfig } from "../src/core/config.js";
+import { fileSystemError } from "../src/core/errors.js";
 import type { IngestEvent } from "../src/core/events.js";
 import { takeLock } from "../src/core/lock.js";
 import { decodePhoto } from "../src/imaging/decode.js";
@@ -13,7 +14,7 @@ import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
 import { selectEmbedder } from "../src/model/select.js";
-import { startIngest, toPageWarning } from "../src/review/ingest.js";
+import { startIngest, toPageFailure, toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
   failureText,
@@ -755,5 +756,72 @@ describe("the review page's words for a re-run without the CLIP model the earlie
       fr.hint,
       /^vérifiez la connexion de cet ordinateur, puis cliquez à nouveau « Analyser les photos » ;/,
     );
+  });
+});
+
+describe("the review page's words for a disk that refused a write", () => {
+  // Before, the French page said « The disk is full: could not write the catalog in /… » and « Free some space (or
+  // pass --out DIR on another disk) … », a flag the page has not; « Permission denied: could not write in /… ».
+  /** What the system says, through the core's own translation of it (core/errors.ts fileSystemError). */
+  const refused = (err: NodeJS.ErrnoException, path: string, doing: string) =>
+    toPageFailure(fileSystemError(err, path, doing));
+  /** An error as Node gives it, for what root cannot be refused (a permission) or a test cannot make (EROFS). */
+  const os = (code: string) => Object.assign(new Error(`${code}: refused, open '/x'`), { code });
+
+  it("a full disk (the system's own ENOSPC): where, and to free space then click again, in both languages", async () => {
+    const full = await writeFile("/dev/full", "x").then(
+      () => null,
+      (err: NodeJS.ErrnoException) => err,
+    );
+    const failure = refused(full ?? os("ENOSPC"), "/photos/shop", "write the catalog in");
+    assert.ok(failure);
+    assert.deepEqual(ingestFailureWords("fr", failure, { retry: "again" }), {
+      text: "Le disque est plein : vbulk n'a pas pu écrire dans /photos/shop.",
+      hint: "libérez de la place sur ce disque (videz la corbeille, supprimez ou déplacez de gros fichiers), puis cliquez de nouveau sur « Analyser à nouveau ».",
+    });
+    assert.deepEqual(ingestFailureWords("en", failure), {
+      text: "The disk is full: vbulk could not write to /photos/shop.",
+      hint: "free some space on that disk (empty the bin, delete or move large files), then click “Analyse the photos” again.",
+    });
+  });
+
+  it("a folder vbulk may not write in (a real run where the system refuses it), a read-only disk, a file it may not read", async () => {
+    let denied = refused(os("EACCES"), "/photos/shop", "write in");
+    if (process.getuid?.() !== 0) {
+      // Not root: the system itself refuses, and the page's analysis stops before writing anything.
+      const dir = await twoPhotos();
+      await chmod(dir, 0o555);
+      try {
+        denied = (await pageIngest(dir, dir, { VBULK_CACHE_DIR: join(await tempDir(), "cache") })).failure;
+      } finally {
+        await chmod(dir, 0o755);
+      }
+    }
+    assert.ok(denied);
+    const fr = ingestFailureWords("fr", denied);
+    assert.match(fr.text, /^vbulk n'a pas le droit d'écrire dans \/.+\.$/);
+    assert.equal(
+      fr.hint,
+      "autorisez l'écriture dans ce dossier pour votre compte (dans ses propriétés), puis cliquez à nouveau « Analyser les photos » ; ou copiez les photos dans un dossier à vous et lancez `vbulk review` sur la copie, dans un terminal.",
+    );
+    assert.match(ingestFailureWords("en", denied).text, /^vbulk may not write to \//);
+    const readOnly = refused(os("EROFS"), "/media/card/DCIM", "write in");
+    assert.ok(readOnly);
+    assert.match(
+      ingestFailureWords("fr", readOnly).text,
+      /^Le disque de \/media\/card\/DCIM est en lecture seule \(une carte mémoire verrouillée/,
+    );
+    assert.match(
+      ingestFailureWords("fr", readOnly).hint,
+      /^copiez les photos dans un dossier d'un disque où vous pouvez écrire/,
+    );
+    const unreadable = refused(os("EACCES"), "/photos/shop/decisions.json", "read");
+    assert.ok(unreadable);
+    assert.deepEqual(ingestFailureWords("fr", unreadable, { retry: "load" }), {
+      text: "vbulk n'a pas le droit de lire /photos/shop/decisions.json.",
+      hint: "autorisez sa lecture pour votre compte (dans ses propriétés), puis attendez quelques secondes : la page se recharge d'elle-même.",
+    });
+    // A name too long is left in the core's words.
+    assert.equal(refused(os("ENAMETOOLONG"), "/photos/shop", "write in"), null);
   });
 });

@@ -179,6 +179,18 @@ export function toPageFailure(err: unknown): IngestFailure | null {
       // The page's analysis reads the limit from VBULK_CONFIG's file only (not --max-files, nor BULK_MAX_FILES).
       configFile: process.env.VBULK_CONFIG || null,
     };
+  // A write the disk refused (full, read-only, forbidden) or a read it forbade (core/errors.ts fileSystemError);
+  // a name too long or a file in a folder's way is left in the core's words.
+  if (typeof c.path === "string" && typeof c.osError === "string") {
+    if (err.code === "NO_SPACE") return { code: "DISK_FULL", path: c.path };
+    if (err.code === "NOT_WRITABLE" && ["EROFS", "EACCES", "EPERM"].includes(c.osError))
+      return {
+        code: "NOT_WRITABLE",
+        path: c.path,
+        readOnly: c.osError === "EROFS",
+        reading: c.reading === true,
+      };
+  }
   if (err.code === "MODEL_MISSING" && c.modelNeeded && typeof c.model === "string") {
     const reason = c.reason === "network" || c.reason === "cache-folder" ? c.reason : "offline";
     return { code: "MODEL_NEEDED", model: c.model, reason };

@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { DEFAULTS } from "../core/defaults.js";
-import { expected, isInputError, messageOf, VbulkError } from "../core/errors.js";
+import { expected, fileSystemError, isInputError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { redact } from "../core/redact.js";
 import { COLOR_NAMES } from "../imaging/color.js";
@@ -390,6 +390,16 @@ async function receiveZip(req: IncomingMessage, dir: string, name: string): Prom
         hint: "Move some of the ZIP files of that name away.",
       },
     );
+  } catch (err) {
+    // A full disk, a folder vbulk may not write in: said as such (and worded by the page), not as Node's "EACCES".
+    throw err instanceof VbulkError
+      ? err
+      : fileSystemError(
+          err,
+          dir,
+          "save the upload in",
+          "Free some space or fix the folder's permissions, then drop the ZIP again.",
+        );
   } finally {
     await rm(tmp, { force: true });
   }

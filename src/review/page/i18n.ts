@@ -192,6 +192,18 @@ const FR = {
     "relancez `vbulk review` dans un terminal avec VBULK_CACHE_DIR sur un dossier où vous pouvez écrire, ou avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente.",
   modelNoModel:
     "Pour tout regrouper sans modèle, exprès : `vbulk ingest --no-model` sur ce dossier, dans un terminal.",
+  stopDiskFull: "Le disque est plein : vbulk n'a pas pu écrire dans {path}.",
+  stopDiskFullHint:
+    "libérez de la place sur ce disque (videz la corbeille, supprimez ou déplacez de gros fichiers), puis {retry}.",
+  stopDenied: "vbulk n'a pas le droit d'écrire dans {path}.",
+  stopDeniedHint:
+    "autorisez l'écriture dans ce dossier pour votre compte (dans ses propriétés), puis {retry} ; ou copiez les photos dans un dossier à vous et lancez `vbulk review` sur la copie, dans un terminal.",
+  stopReadOnly:
+    "Le disque de {path} est en lecture seule (une carte mémoire verrouillée, un disque réseau ou une image disque, par exemple) : vbulk ne peut rien y écrire.",
+  stopReadOnlyHint:
+    "copiez les photos dans un dossier d'un disque où vous pouvez écrire, puis lancez `vbulk review` sur la copie, dans un terminal.",
+  stopReadDenied: "vbulk n'a pas le droit de lire {path}.",
+  stopReadDeniedHint: "autorisez sa lecture pour votre compte (dans ses propriétés), puis {retry}.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -618,6 +630,17 @@ const EN: Record<Key, string> = {
     "run `vbulk review` again in a terminal with VBULK_CACHE_DIR on a folder you can write in, or with VBULK_MODEL_DIR on the folder of the model the earlier analysis used.",
   modelNoModel:
     "To group everything again without a model, on purpose: `vbulk ingest --no-model` on this folder, in a terminal.",
+  stopDiskFull: "The disk is full: vbulk could not write to {path}.",
+  stopDiskFullHint: "free some space on that disk (empty the bin, delete or move large files), then {retry}.",
+  stopDenied: "vbulk may not write to {path}.",
+  stopDeniedHint:
+    "allow your account to write in that folder (in its properties), then {retry}; or copy the photos to a folder of yours and run `vbulk review` on the copy, in a terminal.",
+  stopReadOnly:
+    "The disk of {path} is read-only (a locked memory card, a network drive or a disk image, for instance): vbulk cannot write anything there.",
+  stopReadOnlyHint:
+    "copy the photos to a folder on a disk you can write to, then run `vbulk review` on the copy, in a terminal.",
+  stopReadDenied: "vbulk may not read {path}.",
+  stopReadDeniedHint: "allow your account to read it (in its properties), then {retry}.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1213,7 +1236,10 @@ export type IngestFailure =
       | { damage: "empty" | "not-json" | "newer" | "foreign" }
     ))
   /** The CLIP model the folder's earlier analysis used cannot be had now: offline, not downloaded, no cache folder. */
-  | { code: "MODEL_NEEDED"; model: string; reason: "offline" | "network" | "cache-folder" };
+  | { code: "MODEL_NEEDED"; model: string; reason: "offline" | "network" | "cache-folder" }
+  /** The disk refused a write: full, or a folder vbulk may not write in (or read), or a read-only disk. */
+  | { code: "DISK_FULL"; path: string }
+  | { code: "NOT_WRITABLE"; path: string; readOnly: boolean; reading: boolean };
 
 /** What the seller does again once the stop is mended: the button clicked, the ZIP dropped, a load, another action. */
 export type Retry = "first" | "again" | "upload" | "load" | "other";
@@ -1277,6 +1303,19 @@ export function ingestFailureWords(
         text: t(lang, "stopModel", { model: f.model, why: t(lang, `modelWhy_${f.reason}`) }),
         hint: `${t(lang, `modelHint_${f.reason}`, { retry: again })} ${t(lang, "modelNoModel")}`,
       };
+    case "DISK_FULL":
+      return {
+        text: t(lang, "stopDiskFull", { path: f.path }),
+        hint: t(lang, "stopDiskFullHint", { retry: again }),
+      };
+    case "NOT_WRITABLE": {
+      const [text, hint]: [Key, Key] = f.reading
+        ? ["stopReadDenied", "stopReadDeniedHint"]
+        : f.readOnly
+          ? ["stopReadOnly", "stopReadOnlyHint"]
+          : ["stopDenied", "stopDeniedHint"];
+      return { text: t(lang, text, { path: f.path }), hint: t(lang, hint, { retry: again }) };
+    }
   }
 }
 
