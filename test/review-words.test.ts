@@ -825,3 +825,132 @@ describe("the review page's words for a disk that refused a write", () => {
     assert.equal(refused(os("ENAMETOOLONG"), "/photos/shop", "write in"), null);
   });
 });
+
+describe("the review page's words for a ZIP it refused", () => {
+  // Before, the French page said « Expected a readable ZIP archive for /…/shop.zip but received a file whose end is not
+  // a ZIP's (cut short …) », « Expected a compression ratio of at most 100 … », « Expected at least one photo (JPEG, …)
+  // for … but received 2 entries with unsafe names » and hints naming `vbulk ingest FOLDER`; a file dropped that is no
+  // .zip was refused and the page (no catalog yet) said nothing at all.
+  const zipped = async (name: string, bytes: Buffer) => {
+    const dir = await tempDir();
+    await writeFile(join(dir, name), bytes);
+    return { dir, zip: join(dir, name) };
+  };
+  const zipOf = async (entries: [string, Buffer][]) => {
+    const zip = new yazl.ZipFile();
+    for (const [name, data] of entries) zip.addBuffer(data, name);
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const c of zip.outputStream) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  it("a ZIP cut short, and a damaged one (real runs): what happened, and to drop a good copy again", async () => {
+    const whole = await readFile(join(FIXTURES, "zips", "photos.zip"));
+    const cut = await zipped("shop.zip", whole.subarray(0, whole.length - 30));
+    const said = await pageIngest(cut.zip, cut.dir, {}, { upload: true });
+    assert.ok(said.failure, JSON.stringify(said));
+    assert.deepEqual(ingestFailureWords("fr", said.failure, { retry: "upload" }), {
+      text: "Ce fichier n'est pas un ZIP complet : il a été coupé (un téléchargement ou une copie pas terminés), ou ce n'est pas un ZIP du tout. Rien n'a été extrait.",
+      hint: "téléchargez ou copiez le ZIP à nouveau (comparez sa taille avec celle de l'original), ou refaites-le depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+    });
+    assert.match(
+      ingestFailureWords("en", said.failure).text,
+      /^This file is not a whole ZIP: it was cut short/,
+    );
+    // Its second entry's header in the central directory broken: read, but not as a ZIP's.
+    const at = whole.indexOf("PK\x01\x02", whole.indexOf("PK\x01\x02") + 4);
+    const broken = Buffer.from(whole);
+    broken.write("XX", at, "latin1");
+    const damaged = await zipped("shop.zip", broken);
+    const failure = (await pageIngest(damaged.zip, damaged.dir, {}, { upload: true })).failure;
+    assert.ok(failure);
+    assert.equal(
+      ingestFailureWords("fr", failure).text,
+      "Ce ZIP est abîmé : vbulk ne peut pas le lire. Rien n'a été extrait.",
+    );
+  });
+
+  it("a zip bomb, and a ZIP over the size unpacked (real runs), over the entries or the upload's size", async () => {
+    const bomb = await zipped("shop.zip", await readFile(join(FIXTURES, "zips", "bomb.zip")));
+    const said = await pageIngest(bomb.zip, bomb.dir, {}, { upload: true });
+    assert.ok(said.failure, JSON.stringify(said));
+    const fr = ingestFailureWords("fr", said.failure);
+    assert.match(
+      fr.text,
+      /^Dans ce ZIP, bomb\.jpg se décompresse en un fichier \d+ fois plus gros, ce que des photos ne font pas \(au plus 100 fois\) : il ressemble à une « bombe ZIP »\. Rien n'a été extrait\.$/,
+    );
+    assert.match(fr.hint, /^vérifiez d'où vient ce ZIP ; pour vos photos, refaites le ZIP/);
+    assert.match(ingestFailureWords("en", said.failure).text, /looks like a “zip bomb”/);
+    const big = await zipped("shop.zip", await readFile(join(FIXTURES, "zips", "photos.zip")));
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxTotalBytes: 2048 } }));
+    const total = (await pageIngest(big.zip, big.dir, { VBULK_CONFIG: config }, { upload: true })).failure;
+    assert.ok(total);
+    assert.equal(
+      ingestFailureWords("fr", total).text,
+      "Décompressé, ce ZIP dépasserait 2 Ko : rien n'a été extrait.",
+    );
+    assert.equal(
+      ingestFailureWords("en", total).text,
+      "Unpacked, this ZIP would be over 2 KB: nothing was extracted.",
+    );
+    // From the data: a ZIP of 11 000 entries, and one over the 8 GiB the page receives, are not made here.
+    const upload = { code: "ZIP_TOO_LARGE" as const, exceeded: "upload" as const, max: 8 * 1024 ** 3 };
+    assert.equal(
+      ingestFailureWords("fr", upload).text,
+      "Ce ZIP dépasse 8 Go, la taille que la page peut recevoir : il n'a pas été envoyé.",
+    );
+    assert.match(
+      ingestFailureWords("fr", { code: "ZIP_TOO_LARGE", exceeded: "entries", max: 11000, found: 20000 }).text,
+      /^Ce ZIP contient 20000 entrées, bien plus qu'un ZIP de photos \(au plus 11000\)/,
+    );
+  });
+
+  it("a ZIP of unsafe names only, a folder of photos too large only (real runs): what was found, and what to do", async () => {
+    // An entry named "../evil.jpg" (yazl refuses to write one: the name is patched in, as fixtures/generate.ts does).
+    const evil = Buffer.from(
+      (await zipOf([["xx/evil.jpg", await readFile(join(FIXTURES, "grouping", "IMG_0001.jpg"))]]))
+        .toString("latin1")
+        .replaceAll("xx/evil.jpg", "../evil.jpg"),
+      "latin1",
+    );
+    const unsafe = await zipped("shop.zip", evil);
+    const said = await pageIngest(unsafe.zip, unsafe.dir, {}, { upload: true });
+    assert.ok(said.failure, JSON.stringify(said));
+    const fr = ingestFailureWords("fr", said.failure, { retry: "upload" });
+    assert.equal(
+      fr.text,
+      "Aucune photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) dans ce ZIP, seulement 1 entrée au nom dangereux : rien n'a été analysé.",
+    );
+    assert.match(fr.hint, /^vbulk n'écrit jamais un nom qui sort du dossier \(\.\.\/, un chemin absolu\)/);
+    assert.match(
+      ingestFailureWords("en", said.failure).text,
+      /^No photo \(JPEG, .*\) in this ZIP, only 1 entry with an unsafe name: nothing was analysed\.$/,
+    );
+    const dir = await twoPhotos();
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFileBytes: 2048 } }));
+    const large = (await pageIngest(dir, dir, { VBULK_CONFIG: config })).failure;
+    assert.ok(large);
+    assert.deepEqual(ingestFailureWords("fr", large), {
+      text: "Aucune photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) dans ce dossier, seulement 2 fichiers trop grands : rien n'a été analysé.",
+      hint: "une photo fait au plus 2 Ko : réduisez-les, ou relevez sources.maxFileBytes dans le fichier de configuration (VBULK_CONFIG), puis cliquez à nouveau « Analyser les photos ».",
+    });
+  });
+
+  it("a file dropped that is no ZIP (the server's upload): refused in the page's words", async () => {
+    const dir = await tempDir();
+    const said = await askServer(dir, "/api/upload?name=photos.rar", {
+      method: "POST",
+      headers: { "Content-Type": "application/zip" },
+      body: "Rar!",
+    });
+    assert.equal(said.status, 400);
+    assert.ok(said.body.failure, JSON.stringify(said.body));
+    assert.deepEqual(ingestFailureWords("fr", said.body.failure, { retry: "upload" }), {
+      text: "« photos.rar » n'est pas un ZIP : la page ne reçoit que des fichiers .zip de photos.",
+      hint: "faites un ZIP des photos (clic droit sur leur dossier → Compresser) et déposez-le, ou cliquez « Analyser les photos » pour analyser celles du dossier.",
+    });
+  });
+});

@@ -14,6 +14,9 @@ import { CATALOG_FILE } from "../store/catalog.js";
 import { DECISIONS_FILE } from "../store/decisions.js";
 import type { IngestFailure, IngestWarning } from "./page/i18n.js";
 
+/** What src/ingest/scan.ts noPhoto says was found instead of photos (its context). */
+type NoPhoto = Omit<Extract<IngestFailure, { code: "NO_PHOTO" }>, "code">;
+
 /** A warning of the analysis, for the page: the core's words, or data the page words (page/i18n.ts). */
 export type { IngestWarning };
 
@@ -191,6 +194,18 @@ export function toPageFailure(err: unknown): IngestFailure | null {
         reading: c.reading === true,
       };
   }
+  if (err.code === "ZIP_UNSAFE" && typeof c.cutShort === "boolean")
+    return { code: "ZIP_UNREADABLE", cutShort: c.cutShort };
+  if (err.code === "ZIP_TOO_LARGE" && typeof c.max === "number") {
+    if (c.exceeded === "entries" && typeof c.found === "number")
+      return { code: "ZIP_TOO_LARGE", exceeded: "entries", max: c.max, found: c.found };
+    if (c.exceeded === "ratio" && typeof c.ratio === "number" && typeof c.entry === "string")
+      return { code: "ZIP_TOO_LARGE", exceeded: "ratio", max: c.max, ratio: c.ratio, entry: c.entry };
+    if (c.exceeded === "total" || c.exceeded === "upload")
+      return { code: "ZIP_TOO_LARGE", exceeded: c.exceeded, max: c.max };
+  }
+  if (err.code === "BAD_INPUT" && typeof c.notZip === "string") return { code: "NOT_ZIP", name: c.notZip };
+  if (err.code === "BAD_INPUT" && c.noPhoto) return { code: "NO_PHOTO", ...(c.noPhoto as NoPhoto) };
   if (err.code === "MODEL_MISSING" && c.modelNeeded && typeof c.model === "string") {
     const reason = c.reason === "network" || c.reason === "cache-folder" ? c.reason : "offline";
     return { code: "MODEL_NEEDED", model: c.model, reason };

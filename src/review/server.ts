@@ -352,7 +352,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 async function receiveZip(req: IncomingMessage, dir: string, name: string): Promise<string> {
   const clean = basename(name).replace(/[^\w.-]+/g, "_");
   if (req.headers["content-type"] !== "application/zip" || !/\.zip$/i.test(clean))
-    throw new VbulkError("BAD_INPUT", expected("a .zip file of photos", "the upload", name));
+    throw new VbulkError("BAD_INPUT", expected("a .zip file of photos", "the upload", name), {
+      context: { notZip: basename(name) },
+    });
   const tmp = join(dir, `.${clean}.${process.pid}.${randomBytes(4).toString("hex")}.upload`);
   let size = 0;
   const limit = DEFAULTS.sources.maxTotalBytes;
@@ -366,6 +368,7 @@ async function receiveZip(req: IncomingMessage, dir: string, name: string): Prom
             throw new VbulkError(
               "ZIP_TOO_LARGE",
               `Expected a ZIP under ${limit} bytes for the upload but it is larger`,
+              { context: { exceeded: "upload", max: limit } },
             );
           yield chunk;
         }

@@ -204,6 +204,70 @@ const FR = {
     "copiez les photos dans un dossier d'un disque où vous pouvez écrire, puis lancez `vbulk review` sur la copie, dans un terminal.",
   stopReadDenied: "vbulk n'a pas le droit de lire {path}.",
   stopReadDeniedHint: "autorisez sa lecture pour votre compte (dans ses propriétés), puis {retry}.",
+  stopZipCut:
+    "Ce fichier n'est pas un ZIP complet : il a été coupé (un téléchargement ou une copie pas terminés), ou ce n'est pas un ZIP du tout. Rien n'a été extrait.",
+  stopZipCutHint:
+    "téléchargez ou copiez le ZIP à nouveau (comparez sa taille avec celle de l'original), ou refaites-le depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  stopZipDamaged: "Ce ZIP est abîmé : vbulk ne peut pas le lire. Rien n'a été extrait.",
+  stopZipDamagedHint:
+    "refaites le ZIP depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page ; ou lancez `vbulk review` sur le dossier des photos lui-même, dans un terminal.",
+  zipEntries:
+    "Ce ZIP contient {found} entrées, bien plus qu'un ZIP de photos (au plus {max}) : rien n'a été extrait.",
+  zipEntriesHint:
+    "vérifiez le fichier : ce n'est pas un ZIP de photos. Si ce sont bien des photos, décompressez-le vous-même et lancez `vbulk review` sur le dossier obtenu, dans un terminal.",
+  zipRatio:
+    "Dans ce ZIP, {entry} se décompresse en un fichier {ratio} fois plus gros, ce que des photos ne font pas (au plus {max} fois) : il ressemble à une « bombe ZIP ». Rien n'a été extrait.",
+  zipRatioHint:
+    "vérifiez d'où vient ce ZIP ; pour vos photos, refaites le ZIP depuis leur dossier (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  zipTotal: "Décompressé, ce ZIP dépasserait {max} : rien n'a été extrait.",
+  zipTotalHint:
+    "découpez-le en plusieurs ZIP plus petits, chacun analysé dans son propre dossier, ou relevez sources.maxTotalBytes dans le fichier de configuration (VBULK_CONFIG).",
+  zipUpload: "Ce ZIP dépasse {max}, la taille que la page peut recevoir : il n'a pas été envoyé.",
+  zipUploadHint:
+    "découpez-le en plusieurs ZIP plus petits, ou décompressez-le et lancez `vbulk review` sur le dossier obtenu, dans un terminal.",
+  stopNotZip: "« {name} » n'est pas un ZIP : la page ne reçoit que des fichiers .zip de photos.",
+  stopNotZipHint:
+    "faites un ZIP des photos (clic droit sur leur dossier → Compresser) et déposez-le, ou cliquez « Analyser les photos » pour analyser celles du dossier.",
+  noPhotoFolder:
+    "Aucune photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) dans ce dossier, seulement {list} : rien n'a été analysé.",
+  noPhotoZip:
+    "Aucune photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) dans ce ZIP, seulement {list} : rien n'a été analysé.",
+  noPhotoEmptyFolder: "Ce dossier est vide : aucune photo à analyser.",
+  noPhotoEmptyZip: "Ce ZIP est vide : aucune photo à analyser.",
+  nk_encrypted_one: "{n} entrée protégée par mot de passe",
+  nk_encrypted_other: "{n} entrées protégées par mot de passe",
+  nk_compression_one: "{n} entrée compressée d'une façon que vbulk ne sait pas lire",
+  nk_compression_other: "{n} entrées compressées d'une façon que vbulk ne sait pas lire",
+  "nk_unsafe-name_one": "{n} entrée au nom dangereux",
+  "nk_unsafe-name_other": "{n} entrées aux noms dangereux",
+  "nk_too-large_one": "{n} fichier trop grand",
+  "nk_too-large_other": "{n} fichiers trop grands",
+  "nk_macos-metadata_one": "{n} fichier de métadonnées de macOS (__MACOSX)",
+  "nk_macos-metadata_other": "{n} fichiers de métadonnées de macOS (__MACOSX)",
+  nk_unreadable_one: "{n} fichier illisible",
+  nk_unreadable_other: "{n} fichiers illisibles",
+  nk_symlink_one: "{n} lien symbolique",
+  nk_symlink_other: "{n} liens symboliques",
+  "nk_not-photo_one": "{n} fichier qui n'est pas une photo",
+  "nk_not-photo_other": "{n} fichiers qui ne sont pas des photos",
+  nkHint_encrypted:
+    "vbulk ne peut pas ouvrir un ZIP protégé par mot de passe : décompressez-le vous-même avec son mot de passe (double-clic), puis lancez `vbulk review` sur le dossier obtenu, dans un terminal.",
+  nkHint_compression:
+    "refaites le ZIP avec les réglages par défaut de votre gestionnaire de fichiers (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  "nkHint_unsafe-name":
+    "vbulk n'écrit jamais un nom qui sort du dossier (../, un chemin absolu) ou qui contient un caractère de contrôle, et un gestionnaire de fichiers ne fait pas un tel ZIP : vérifiez d'où il vient. Pour vos photos, refaites le ZIP depuis leur dossier (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  "nkHint_too-large":
+    "une photo fait au plus {max} : réduisez-les, ou relevez sources.maxFileBytes dans le fichier de configuration (VBULK_CONFIG), puis {retry}.",
+  "nkHint_macos-metadata":
+    "il ne contient que les métadonnées de macOS, pas les photos elles-mêmes : refaites le ZIP depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  nkHint_unreadable: "copiez les photos à nouveau dans le dossier, puis {retry}.",
+  nkHint_unreadable_zip: "téléchargez ou copiez le ZIP à nouveau, puis déposez-le à nouveau sur cette page.",
+  nkHint_symlink:
+    "vbulk ne suit jamais un lien symbolique : mettez les photos elles-mêmes à la place des liens, puis {retry}.",
+  "nkHint_not-photo":
+    "choisissez le dossier qui contient les photos elles-mêmes : relancez `vbulk review` sur lui dans un terminal, ou déposez ici un ZIP des photos.",
+  "nkHint_not-photo_zip":
+    "mettez les photos dans le ZIP (clic droit sur leur dossier → Compresser), puis déposez-le à nouveau sur cette page.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -641,6 +705,70 @@ const EN: Record<Key, string> = {
     "copy the photos to a folder on a disk you can write to, then run `vbulk review` on the copy, in a terminal.",
   stopReadDenied: "vbulk may not read {path}.",
   stopReadDeniedHint: "allow your account to read it (in its properties), then {retry}.",
+  stopZipCut:
+    "This file is not a whole ZIP: it was cut short (a download or a copy that did not finish), or it is no ZIP at all. Nothing was extracted.",
+  stopZipCutHint:
+    "download or copy the ZIP again (compare its size with the original's), or make it again from the photos' folder (right-click → Compress), then drop it on this page again.",
+  stopZipDamaged: "This ZIP is damaged: vbulk cannot read it. Nothing was extracted.",
+  stopZipDamagedHint:
+    "make the ZIP again from the photos' folder (right-click → Compress), then drop it on this page again; or run `vbulk review` on the photos' folder itself, in a terminal.",
+  zipEntries:
+    "This ZIP holds {found} entries, far more than a ZIP of photos (at most {max}): nothing was extracted.",
+  zipEntriesHint:
+    "check the file: it is not a ZIP of photos. If it does hold photos, unzip it yourself and run `vbulk review` on the folder it gives, in a terminal.",
+  zipRatio:
+    "In this ZIP, {entry} unpacks to a file {ratio} times larger, which photos do not do (at most {max} times): it looks like a “zip bomb”. Nothing was extracted.",
+  zipRatioHint:
+    "check where this ZIP comes from; for your photos, make the ZIP again from their folder (right-click → Compress), then drop it on this page again.",
+  zipTotal: "Unpacked, this ZIP would be over {max}: nothing was extracted.",
+  zipTotalHint:
+    "split it into smaller ZIPs, each analysed in a folder of its own, or raise sources.maxTotalBytes in the config file (VBULK_CONFIG).",
+  zipUpload: "This ZIP is over {max}, the size the page can receive: it was not sent.",
+  zipUploadHint:
+    "split it into smaller ZIPs, or unzip it and run `vbulk review` on the folder it gives, in a terminal.",
+  stopNotZip: "“{name}” is not a ZIP: the page receives only .zip files of photos.",
+  stopNotZipHint:
+    "make a ZIP of the photos (right-click their folder → Compress) and drop it, or click “Analyse the photos” to analyse those of the folder.",
+  noPhotoFolder:
+    "No photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) in this folder, only {list}: nothing was analysed.",
+  noPhotoZip:
+    "No photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) in this ZIP, only {list}: nothing was analysed.",
+  noPhotoEmptyFolder: "This folder is empty: no photo to analyse.",
+  noPhotoEmptyZip: "This ZIP is empty: no photo to analyse.",
+  nk_encrypted_one: "{n} password-protected entry",
+  nk_encrypted_other: "{n} password-protected entries",
+  nk_compression_one: "{n} entry compressed in a way vbulk cannot read",
+  nk_compression_other: "{n} entries compressed in a way vbulk cannot read",
+  "nk_unsafe-name_one": "{n} entry with an unsafe name",
+  "nk_unsafe-name_other": "{n} entries with unsafe names",
+  "nk_too-large_one": "{n} file too large",
+  "nk_too-large_other": "{n} files too large",
+  "nk_macos-metadata_one": "{n} macOS metadata file (__MACOSX)",
+  "nk_macos-metadata_other": "{n} macOS metadata files (__MACOSX)",
+  nk_unreadable_one: "{n} unreadable file",
+  nk_unreadable_other: "{n} unreadable files",
+  nk_symlink_one: "{n} symbolic link",
+  nk_symlink_other: "{n} symbolic links",
+  "nk_not-photo_one": "{n} file that is not a photo",
+  "nk_not-photo_other": "{n} files that are not photos",
+  nkHint_encrypted:
+    "vbulk cannot open a password-protected ZIP: unzip it yourself with its password (double-click it), then run `vbulk review` on the folder it gives, in a terminal.",
+  nkHint_compression:
+    "make the ZIP again with your file manager's default settings (right-click → Compress), then drop it on this page again.",
+  "nkHint_unsafe-name":
+    "vbulk never writes a name that leaves the folder (../, an absolute path) or holds a control character, and a file manager does not make such a ZIP: check where it comes from. For your photos, make the ZIP again from their folder (right-click → Compress), then drop it on this page again.",
+  "nkHint_too-large":
+    "a photo is at most {max}: shrink them, or raise sources.maxFileBytes in the config file (VBULK_CONFIG), then {retry}.",
+  "nkHint_macos-metadata":
+    "it holds only macOS's metadata, not the photos themselves: make the ZIP again from the photos' folder (right-click → Compress), then drop it on this page again.",
+  nkHint_unreadable: "copy the photos into the folder again, then {retry}.",
+  nkHint_unreadable_zip: "download or copy the ZIP again, then drop it on this page again.",
+  nkHint_symlink:
+    "vbulk never follows a symbolic link: put the photos themselves in place of the links, then {retry}.",
+  "nkHint_not-photo":
+    "choose the folder that holds the photos themselves: run `vbulk review` on it in a terminal, or drop a ZIP of the photos here.",
+  "nkHint_not-photo_zip":
+    "put the photos in the ZIP (right-click their folder → Compress), then drop it on this page again.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1239,7 +1367,47 @@ export type IngestFailure =
   | { code: "MODEL_NEEDED"; model: string; reason: "offline" | "network" | "cache-folder" }
   /** The disk refused a write: full, or a folder vbulk may not write in (or read), or a read-only disk. */
   | { code: "DISK_FULL"; path: string }
-  | { code: "NOT_WRITABLE"; path: string; readOnly: boolean; reading: boolean };
+  | { code: "NOT_WRITABLE"; path: string; readOnly: boolean; reading: boolean }
+  /** A ZIP that cannot be read: cut short (an unfinished download), or damaged. */
+  | { code: "ZIP_UNREADABLE"; cutShort: boolean }
+  /** A ZIP over a limit: its entries, an entry's compression ratio (a zip bomb), its size unpacked, the upload's. */
+  | { code: "ZIP_TOO_LARGE"; exceeded: "entries"; max: number; found: number }
+  | { code: "ZIP_TOO_LARGE"; exceeded: "ratio"; max: number; ratio: number; entry: string }
+  | { code: "ZIP_TOO_LARGE"; exceeded: "total" | "upload"; max: number }
+  /** A file dropped on the page that is no .zip. */
+  | { code: "NOT_ZIP"; name: string }
+  /** Not one photo in the folder or ZIP: what was found instead, and the kind whose advice comes first. */
+  | {
+      code: "NO_PHOTO";
+      zip: boolean;
+      found: { kind: NoPhotoKind; n: number }[];
+      lead: NoPhotoKind | null;
+      maxFileBytes?: number;
+    };
+
+/** What a folder or ZIP without a photo held instead (src/ingest/scan.ts skipKind). */
+export type NoPhotoKind =
+  | "encrypted"
+  | "compression"
+  | "unsafe-name"
+  | "too-large"
+  | "macos-metadata"
+  | "unreadable"
+  | "symlink"
+  | "not-photo";
+
+/** A size in bytes as a seller reads it: « 8 Go », « 64 Mo » in French, "8 GB", "64 MB" in English. */
+export function bytesText(lang: Lang, bytes: number): string {
+  const units = lang === "fr" ? ["octets", "Ko", "Mo", "Go", "To"] : ["bytes", "KB", "MB", "GB", "TB"];
+  let n = bytes;
+  let unit = 0;
+  while (n >= 1024 && unit < units.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  const number = n.toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: 1 });
+  return `${number} ${units[unit]}`;
+}
 
 /** What the seller does again once the stop is mended: the button clicked, the ZIP dropped, a load, another action. */
 export type Retry = "first" | "again" | "upload" | "load" | "other";
@@ -1315,6 +1483,52 @@ export function ingestFailureWords(
           ? ["stopReadOnly", "stopReadOnlyHint"]
           : ["stopDenied", "stopDeniedHint"];
       return { text: t(lang, text, { path: f.path }), hint: t(lang, hint, { retry: again }) };
+    }
+    case "ZIP_UNREADABLE":
+      return f.cutShort
+        ? { text: t(lang, "stopZipCut"), hint: t(lang, "stopZipCutHint") }
+        : { text: t(lang, "stopZipDamaged"), hint: t(lang, "stopZipDamagedHint") };
+    case "ZIP_TOO_LARGE":
+      switch (f.exceeded) {
+        case "entries":
+          return {
+            text: t(lang, "zipEntries", { found: f.found, max: f.max }),
+            hint: t(lang, "zipEntriesHint"),
+          };
+        case "ratio":
+          return {
+            text: t(lang, "zipRatio", { entry: f.entry, ratio: f.ratio, max: f.max }),
+            hint: t(lang, "zipRatioHint"),
+          };
+        case "total":
+          return {
+            text: t(lang, "zipTotal", { max: bytesText(lang, f.max) }),
+            hint: t(lang, "zipTotalHint"),
+          };
+        default:
+          return {
+            text: t(lang, "zipUpload", { max: bytesText(lang, f.max) }),
+            hint: t(lang, "zipUploadHint"),
+          };
+      }
+    case "NOT_ZIP":
+      return { text: t(lang, "stopNotZip", { name: f.name }), hint: t(lang, "stopNotZipHint") };
+    case "NO_PHOTO": {
+      const list = andList(
+        lang,
+        f.found.map(({ kind, n }) => tn(lang, `nk_${kind}`, n)),
+      );
+      const lead = f.lead ?? "not-photo";
+      const zipKey = `nkHint_${lead}_zip`;
+      return {
+        text: f.found.length
+          ? t(lang, f.zip ? "noPhotoZip" : "noPhotoFolder", { list })
+          : t(lang, f.zip ? "noPhotoEmptyZip" : "noPhotoEmptyFolder"),
+        hint: t(lang, f.zip && hasKey(zipKey) ? zipKey : `nkHint_${lead}`, {
+          retry: again,
+          max: bytesText(lang, f.maxFileBytes ?? 0),
+        }),
+      };
     }
   }
 }
