@@ -1669,15 +1669,23 @@ function render(): void {
   const cat = state.catalog;
   if (!cat) {
     const ing = activity?.ingest;
+    // A ZIP refused on its way in, a click refused: said here too (before, only a page with articles showed it).
+    const said = message();
     root.append(
       h("p", {}, t(lang, "noCatalog")),
+      said.text ? noticeView(said, { class: "message error", role: "alert" }) : "",
       h(
         "button",
         {
           type: "button",
           disabled: ing?.running || undefined,
           onclick: async () => {
-            activity = await api<Activity>("/api/ingest", {});
+            try {
+              activity = await api<Activity>("/api/ingest", {});
+              message = () => ({ text: "" });
+            } catch (err) {
+              message = notice(err);
+            }
             render();
           },
         },
@@ -1811,11 +1819,29 @@ async function uploadZip(file: File): Promise<void> {
       headers: { "X-Vbulk-Token": token, "Content-Type": "application/zip" },
       body: file,
     });
-    const data = (await res.json()) as Activity & { error?: string };
-    if (!res.ok) throw new Error(data.error ?? res.statusText);
+    const data = (await res.json()) as Activity & {
+      error?: string;
+      hint?: string;
+      code?: string;
+      failure?: IngestFailure;
+    };
+    // A ZIP refused (too large, not a ZIP, a full disk) as data the page words, as api() keeps it.
+    if (!res.ok)
+      throw new ApiError(
+        data.error ?? res.statusText,
+        data.hint ?? null,
+        data.code ?? null,
+        [],
+        null,
+        [],
+        null,
+        null,
+        data.failure ?? null,
+      );
     activity = data;
+    message = () => ({ text: "" });
   } catch (err) {
-    message = notice(err);
+    message = notice(err, "upload");
   }
   render();
 }
