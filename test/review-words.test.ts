@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createWriteStream, rmSync } from "node:fs";
-import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -698,7 +698,8 @@ describe("the review page's words for a catalog.json it cannot read", () => {
     const dir = await twoPhotos();
     await pageIngest(dir, dir);
     const path = join(dir, "catalog.json");
-    const catalog = JSON.parse(await readFile(path, "utf8"));
+    const good = await readFile(path, "utf8");
+    const catalog = JSON.parse(good);
     catalog.items[0].photos = "IMG_0001.jpg";
     await writeFile(path, JSON.stringify(catalog));
     const field = (await askServer(dir, "/api/state")).body.failure;
@@ -711,6 +712,16 @@ describe("the review page's words for a catalog.json it cannot read", () => {
       ingestFailureWords("en", field).text,
       "vbulk cannot read catalog.json in this folder: the field items[0].photos is not what vbulk expects. Nothing was written.",
     );
+    // decisions.json, which the load and an analysis read too.
+    await writeFile(path, good);
+    await writeFile(join(dir, "decisions.json"), "{}");
+    const decisions = (await askServer(dir, "/api/state")).body.failure;
+    assert.ok(decisions);
+    assert.deepEqual(ingestFailureWords("fr", decisions, { retry: "load" }), {
+      text: "vbulk ne peut pas lire decisions.json dans ce dossier : ce n'est pas un fichier écrit par vbulk. Rien n'a été écrit.",
+      hint: "il garde vos décisions de regroupement : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir du regroupement automatique, sans vos décisions ; puis attendez quelques secondes : la page se recharge d'elle-même.",
+    });
+    await rm(join(dir, "decisions.json"));
     await writeFile(path, JSON.stringify({ ...catalog, schemaVersion: 99 }));
     const newer = (await pageIngest(dir, dir)).failure;
     assert.ok(newer);

@@ -175,7 +175,7 @@ const FR = {
   damagedCatalogHint:
     "il garde les numéros d'article auxquels renvoient votre plan et vos brouillons Vinted : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir de zéro avec de nouveaux numéros d'article ; puis {retry}.",
   damagedDecisionsHint:
-    "il garde vos décisions de regroupement : corrigez-le à l'endroit indiqué (une modification à la main ?), ou remettez-en une copie d'avant ; puis {retry}.",
+    "il garde vos décisions de regroupement : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir du regroupement automatique, sans vos décisions ; puis {retry}.",
   damagedNewerHint:
     "mettez à jour vbulk (à la version qui a écrit ce fichier), puis relancez `vbulk review` dans un terminal.",
   stopModel:
@@ -677,7 +677,7 @@ const EN: Record<Key, string> = {
   damagedCatalogHint:
     "it holds the article numbers your plan and Vinted drafts refer to: fix it where said (a hand edit?), or move it away (rename it) to start again with new article numbers; then {retry}.",
   damagedDecisionsHint:
-    "it holds your grouping decisions: fix it where said (a hand edit?), or put back a copy from before; then {retry}.",
+    "it holds your grouping decisions: fix it where said (a hand edit?), or move it away (rename it) to start from the automatic grouping again, without your decisions; then {retry}.",
   damagedNewerHint:
     "update vbulk (to the version that wrote this file), then run `vbulk review` again in a terminal.",
   stopModel:
