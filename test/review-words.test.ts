@@ -1,21 +1,24 @@
 import assert from "node:assert/strict";
 import { createWriteStream, rmSync } from "node:fs";
-import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
 import yazl from "yazl";
 import { resolveConfig } from "../src/core/config.js";
+import { fileSystemError } from "../src/core/errors.js";
 import type { IngestEvent } from "../src/core/events.js";
+import { takeLock } from "../src/core/lock.js";
 import { decodePhoto } from "../src/imaging/decode.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
 import { selectEmbedder } from "../src/model/select.js";
-import { startIngest, toPageWarning } from "../src/review/ingest.js";
+import { startIngest, toPageFailure, toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
   failureText,
+  type IngestFailure,
   ingestFailureWords,
   ingestWarningText,
   photoErrorText,
@@ -25,6 +28,8 @@ import {
   runFailureWords,
   stopWords,
 } from "../src/review/page/i18n.js";
+import { startReviewServer } from "../src/review/server.js";
+import { catalogFixture } from "./helpers/catalog.js";
 import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
 
 // The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
@@ -489,5 +494,474 @@ describe("the review page's words for an analysis of the page that read no photo
       "La photo n'a pas pu être lue : le catalogue de l'analyse précédente est gardé tel quel.",
     );
     assert.match(kept.hint, /`vbulk ingest` dans un terminal/);
+  });
+});
+
+/**
+ * Runs the review page's own analysis (src/review/ingest.ts startIngest, as « Analyser les photos » does) of `source`
+ * into `dir` to its end, as the tests' CLI runs (offline, no model in a throw-away cache) with `env` on top, and
+ * returns what the server sends the page.
+ */
+async function pageIngest(
+  source: string,
+  dir: string,
+  env: Record<string, string> = {},
+  options: { upload?: boolean } = {},
+) {
+  const vars = { VBULK_OFFLINE: "1", VBULK_CACHE_DIR: join(dir, ".cache"), ...env };
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    const job = startIngest(source, dir, options);
+    while (job.running) await new Promise((r) => setTimeout(r, 20));
+    return job.snapshot();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** A fresh folder holding two photos of the grouping set. */
+async function twoPhotos(): Promise<string> {
+  const dir = await tempDir();
+  for (const f of ["IMG_0001.jpg", "IMG_0002.jpg"])
+    await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+  return dir;
+}
+
+describe("the review page's words for an analysis that another run holds the folder from", () => {
+  // Before, the French page said « Expected one ingest at a time in /… but another ingest of /… is running (pid 4242,
+  // since 2026-…Z): nothing was written » and « Follow it with `vbulk status /…` », the terminal's English.
+  it("the lock held by another ingest (the real lock): who, since when, and to wait, in both languages", async () => {
+    const dir = await twoPhotos();
+    await mkdir(join(dir, ".vbulk"));
+    // As a terminal's `vbulk ingest` takes it (src/ingest/index.ts lockIngest), in this process: held by another.
+    const release = await takeLock(join(dir, ".vbulk", "ingest.lock"), { source: "/home/me/shop.zip" }, () =>
+      assert.fail("free"),
+    );
+    try {
+      const said = await pageIngest(dir, dir);
+      assert.ok(said.failure, JSON.stringify(said));
+      assert.match(
+        said.error ?? "",
+        /^Expected one ingest at a time/,
+        "the terminal's words stay the detail",
+      );
+      const fr = ingestFailureWords("fr", said.failure, { localTime: at });
+      assert.match(
+        fr.text,
+        new RegExp(
+          `^Une autre analyse de ce dossier est en cours \\(celle de /home/me/shop\\.zip, processus ${process.pid}, depuis le \\[\\d{4}-[^\\]]+\\]\\) : celle-ci n'a pas démarré, rien n'a été écrit\\.$`,
+        ),
+      );
+      assert.equal(
+        fr.hint,
+        "attendez la fin de l'autre analyse (un `vbulk ingest` dans un terminal, ou la page d'un autre `vbulk review`), dont cette page montre l'avancement : ses articles s'affichent ici quand elle se termine.",
+      );
+      const en = ingestFailureWords("en", said.failure, { localTime: at });
+      assert.match(
+        en.text,
+        /^Another analysis of this folder is running \(the one of \/home\/me\/shop\.zip, process \d+, since \[/,
+      );
+      assert.match(en.hint, /^wait for the other analysis to end/);
+    } finally {
+      await release();
+    }
+    // A grouping decision of the page holding it past the wait (from the data: the wait is 10 s).
+    const decision = ingestFailureWords(
+      "fr",
+      { code: "BUSY", pid: 7, since: UNTIL, source: dir, decision: true },
+      { retry: "again", localTime: at },
+    );
+    assert.equal(
+      decision.hint,
+      "attendez que la page montre la décision, puis cliquez de nouveau sur « Analyser à nouveau ».",
+    );
+  });
+});
+
+describe("the review page's words for an analysis of more photos than the limit", () => {
+  // Before, the French page said « Expected at most 2 photos for /… but received 3 photos » and « Split the folder, or
+  // raise the limit with --max-files N (env BULK_MAX_FILES) », a flag and a variable the page's analysis does not read.
+  it("a folder over sources.maxFiles (a real run, the config file's limit): how many, and how to split or raise it", async () => {
+    const dir = await twoPhotos();
+    await copyFile(join(FIXTURES, "grouping", "IMG_0003.jpg"), join(dir, "IMG_0003.jpg"));
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFiles: 2 } }));
+    const said = await pageIngest(dir, dir, { VBULK_CONFIG: config });
+    assert.ok(said.failure, JSON.stringify(said));
+    assert.match(said.error ?? "", /^Expected at most 2 photos/);
+    assert.deepEqual(ingestFailureWords("fr", said.failure), {
+      text: "Le dossier contient 3 photos, plus que la limite de 2 par analyse : rien n'a été analysé.",
+      hint: `répartissez les photos dans plusieurs dossiers, un \`vbulk review\` par dossier ; ou, si ce sont bien les photos d'une même vente, relevez la limite : mettez sources.maxFiles à 3 au moins dans le fichier de configuration ${config}, puis cliquez à nouveau « Analyser les photos ».`,
+    });
+    assert.deepEqual(ingestFailureWords("en", said.failure, { retry: "again" }), {
+      text: "The folder holds 3 photos, more than the limit of 2 per analysis: nothing was analysed.",
+      hint: `spread the photos over several folders, one \`vbulk review\` per folder; or, if they are indeed the photos of one sale, raise the limit: set sources.maxFiles to at least 3 in the config file ${config}, then click “Analyse again” once more.`,
+    });
+    // Without a config file, the way to one (the page reads no --max-files nor BULK_MAX_FILES).
+    if (said.failure.code !== "TOO_MANY") assert.fail(JSON.stringify(said.failure));
+    const none = ingestFailureWords("fr", { ...said.failure, configFile: null });
+    assert.match(
+      none.hint,
+      /relevez la limite : écrivez \{"sources": \{"maxFiles": 3\}\} dans un fichier de configuration, puis relancez `vbulk review` dans un terminal avec VBULK_CONFIG=ce fichier\.$/,
+    );
+  });
+
+  it("a ZIP over the limit (a real run): said of the ZIP, nothing extracted", async () => {
+    const dir = await tempDir();
+    const zip = new yazl.ZipFile();
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"])
+      zip.addFile(join(FIXTURES, "grouping", f), f);
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(dir, "shop.zip")));
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFiles: 2 } }));
+    const said = await pageIngest(join(dir, "shop.zip"), dir, { VBULK_CONFIG: config }, { upload: true });
+    assert.ok(said.failure, JSON.stringify(said));
+    const fr = ingestFailureWords("fr", said.failure, { retry: "upload" });
+    assert.equal(
+      fr.text,
+      "Le ZIP contient 3 photos, plus que la limite de 2 par analyse : rien n'a été extrait.",
+    );
+    assert.match(
+      fr.hint,
+      /^répartissez les photos dans plusieurs ZIP de 2 photos au plus, chacun analysé dans son propre dossier ; /,
+    );
+    assert.match(fr.hint, /, puis déposez à nouveau le ZIP sur cette page\.$/);
+    assert.match(
+      ingestFailureWords("en", said.failure).text,
+      /^The ZIP holds 3 photos, more than the limit of 2/,
+    );
+  });
+});
+
+/** Asks the real review server (in this process) for `path`, as the page does; its JSON answer and status. */
+async function askServer(dir: string, path: string, init: RequestInit = {}) {
+  const server = await startReviewServer({ dir, source: dir, token: "words-test", port: 0 });
+  try {
+    const r = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+      ...init,
+      headers: { "X-Vbulk-Token": "words-test", ...init.headers },
+    });
+    return { status: r.status, body: (await r.json()) as { error?: string; failure?: IngestFailure } };
+  } finally {
+    await server.close();
+  }
+}
+
+describe("the review page's words for a catalog.json it cannot read", () => {
+  // Before, the French page said « Expected valid JSON in /…/catalog.json but it does not parse (at line 1, column
+  // 2049) » and « Fix the JSON syntax … catalog.json holds the article ids … or move it away … ».
+  it("a catalog.json cut short (a hand edit): the re-run refuses, and the page's load too, saying where and what to do", async () => {
+    const dir = await twoPhotos();
+    const first = await pageIngest(dir, dir);
+    assert.equal(first.error, null, JSON.stringify(first));
+    const path = join(dir, "catalog.json");
+    const good = await readFile(path, "utf8");
+    // A comma taken out by hand, the usual slip.
+    await writeFile(path, good.replace(/,\n/, "\n"));
+    const said = await pageIngest(dir, dir);
+    assert.ok(said.failure, JSON.stringify(said));
+    assert.match(said.error ?? "", /^Expected valid JSON in .*catalog\.json/);
+    const fr = ingestFailureWords("fr", said.failure, { retry: "again" });
+    assert.match(
+      fr.text,
+      /^vbulk ne peut pas lire catalog\.json dans ce dossier : ce n'est plus du JSON valide \(ligne \d+, colonne \d+\)\. Rien n'a été écrit\.$/,
+    );
+    assert.equal(
+      fr.hint,
+      "il garde les numéros d'article auxquels renvoient votre plan et vos brouillons Vinted : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir de zéro avec de nouveaux numéros d'article ; puis cliquez de nouveau sur « Analyser à nouveau ».",
+    );
+    assert.match(
+      ingestFailureWords("en", said.failure).text,
+      /^vbulk cannot read catalog\.json in this folder: it is no longer valid JSON \(line \d+, column \d+\)\. Nothing was written\.$/,
+    );
+    // Where a seller meets it: the page's load (src/review/server.ts), which the page retries by itself.
+    const load = await askServer(dir, "/api/state");
+    assert.equal(load.status, 400);
+    assert.deepEqual(load.body.failure, said.failure);
+    assert.match(
+      ingestFailureWords("fr", said.failure, { retry: "load" }).hint,
+      /; puis attendez quelques secondes : la page se recharge d'elle-même\.$/,
+    );
+    // A stray character: Node does not say where, and the page does not say « not JSON » of it.
+    await writeFile(path, good.replace('"items": [', '"items": x['));
+    const cut = (await askServer(dir, "/api/state")).body.failure;
+    assert.ok(cut);
+    assert.match(ingestFailureWords("fr", cut).text, /: ce n'est pas du JSON valide\. Rien n'a été écrit\.$/);
+  });
+
+  it("a field of catalog.json changed by hand, and one of a newer vbulk: which field, or to update vbulk", async () => {
+    const dir = await twoPhotos();
+    await pageIngest(dir, dir);
+    const path = join(dir, "catalog.json");
+    const good = await readFile(path, "utf8");
+    const catalog = JSON.parse(good);
+    catalog.items[0].photos = "IMG_0001.jpg";
+    await writeFile(path, JSON.stringify(catalog));
+    const field = (await askServer(dir, "/api/state")).body.failure;
+    assert.ok(field);
+    assert.equal(
+      ingestFailureWords("fr", field, { retry: "load" }).text,
+      "vbulk ne peut pas lire catalog.json dans ce dossier : le champ items[0].photos n'a pas la forme qu'attend vbulk. Rien n'a été écrit.",
+    );
+    assert.equal(
+      ingestFailureWords("en", field).text,
+      "vbulk cannot read catalog.json in this folder: the field items[0].photos is not what vbulk expects. Nothing was written.",
+    );
+    // decisions.json, which the load and an analysis read too.
+    await writeFile(path, good);
+    await writeFile(join(dir, "decisions.json"), "{}");
+    const decisions = (await askServer(dir, "/api/state")).body.failure;
+    assert.ok(decisions);
+    assert.deepEqual(ingestFailureWords("fr", decisions, { retry: "load" }), {
+      text: "vbulk ne peut pas lire decisions.json dans ce dossier : ce n'est pas un fichier écrit par vbulk. Rien n'a été écrit.",
+      hint: "il garde vos décisions de regroupement : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir du regroupement automatique, sans vos décisions ; puis attendez quelques secondes : la page se recharge d'elle-même.",
+    });
+    await rm(join(dir, "decisions.json"));
+    await writeFile(path, JSON.stringify({ ...catalog, schemaVersion: 99 }));
+    const newer = (await pageIngest(dir, dir)).failure;
+    assert.ok(newer);
+    const words = ingestFailureWords("fr", newer);
+    assert.match(
+      words.text,
+      /: il a été écrit par une version plus récente de vbulk\. Rien n'a été écrit\.$/,
+    );
+    assert.match(words.hint, /^mettez à jour vbulk/);
+  });
+});
+
+describe("the review page's words for a re-run without the CLIP model the earlier analysis used", () => {
+  // Before, the French page said « Expected the CLIP model the earlier run of this folder used (catalog.json: test,
+  // clip:test) but no model is available now: VBULK_OFFLINE is set and … » and « Pass the same --model-dir DIR … ».
+  it("offline, or the download failed (real runs): which model, why, and what to do, the page's button named", async () => {
+    const dir = await twoPhotos();
+    // An earlier analysis with a CLIP model (catalog.json's embedder.model).
+    await catalogFixture(
+      [{ category: "robe", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] }],
+      dir,
+    );
+    const offline = await pageIngest(dir, dir);
+    assert.ok(offline.failure, JSON.stringify(offline));
+    assert.match(offline.error ?? "", /^Expected the CLIP model the earlier run of this folder used/);
+    assert.deepEqual(ingestFailureWords("fr", offline.failure, { retry: "again" }), {
+      text: "Ce dossier a été analysé avec le modèle CLIP test, qui n'est pas disponible maintenant (vbulk est hors ligne, VBULK_OFFLINE, et le modèle n'est pas utilisable dans son cache) : l'analyse n'a pas démarré, rien n'a été écrit. Sans lui, chaque photo serait regroupée à nouveau, et le type et le rayon de chaque article deviendraient inconnus.",
+      hint: "dans un terminal, lancez `VBULK_OFFLINE= vbulk models pull` une fois en ligne, puis cliquez de nouveau sur « Analyser à nouveau » ; ou relancez `vbulk review` avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente. Pour tout regrouper sans modèle, exprès : `vbulk ingest --no-model` sur ce dossier, dans un terminal.",
+    });
+    assert.match(
+      ingestFailureWords("en", offline.failure).text,
+      /^This folder was analysed with the CLIP model test, which is not available now \(vbulk is offline/,
+    );
+    // Online, the download refused (nothing listens there): the connection is what to check.
+    const network = await pageIngest(dir, dir, {
+      VBULK_OFFLINE: "0",
+      VBULK_MODEL_BASE_URL: "http://127.0.0.1:9",
+    });
+    assert.ok(network.failure, JSON.stringify(network));
+    const fr = ingestFailureWords("fr", network.failure);
+    assert.match(fr.text, /\(il n'est pas dans le cache de vbulk et n'a pas pu être téléchargé\)/);
+    assert.match(
+      fr.hint,
+      /^vérifiez la connexion de cet ordinateur, puis cliquez à nouveau « Analyser les photos » ;/,
+    );
+  });
+});
+
+describe("the review page's words for a disk that refused a write", () => {
+  // Before, the French page said « The disk is full: could not write the catalog in /… » and « Free some space (or
+  // pass --out DIR on another disk) … », a flag the page has not; « Permission denied: could not write in /… ».
+  /** What the system says, through the core's own translation of it (core/errors.ts fileSystemError). */
+  const refused = (err: NodeJS.ErrnoException, path: string, doing: string) =>
+    toPageFailure(fileSystemError(err, path, doing));
+  /** An error as Node gives it, for what root cannot be refused (a permission) or a test cannot make (EROFS). */
+  const os = (code: string) => Object.assign(new Error(`${code}: refused, open '/x'`), { code });
+
+  it("a full disk (the system's own ENOSPC): where, and to free space then click again, in both languages", async () => {
+    const full = await writeFile("/dev/full", "x").then(
+      () => null,
+      (err: NodeJS.ErrnoException) => err,
+    );
+    const failure = refused(full ?? os("ENOSPC"), "/photos/shop", "write the catalog in");
+    assert.ok(failure);
+    assert.deepEqual(ingestFailureWords("fr", failure, { retry: "again" }), {
+      text: "Le disque est plein : vbulk n'a pas pu écrire dans /photos/shop.",
+      hint: "libérez de la place sur ce disque (videz la corbeille, supprimez ou déplacez de gros fichiers), puis cliquez de nouveau sur « Analyser à nouveau ».",
+    });
+    assert.deepEqual(ingestFailureWords("en", failure), {
+      text: "The disk is full: vbulk could not write to /photos/shop.",
+      hint: "free some space on that disk (empty the bin, delete or move large files), then click “Analyse the photos” again.",
+    });
+  });
+
+  it("a folder vbulk may not write in (a real run where the system refuses it), a read-only disk, a file it may not read", async () => {
+    let denied = refused(os("EACCES"), "/photos/shop", "write in");
+    if (process.getuid?.() !== 0) {
+      // Not root: the system itself refuses, and the page's analysis stops before writing anything.
+      const dir = await twoPhotos();
+      await chmod(dir, 0o555);
+      try {
+        denied = (await pageIngest(dir, dir, { VBULK_CACHE_DIR: join(await tempDir(), "cache") })).failure;
+      } finally {
+        await chmod(dir, 0o755);
+      }
+    }
+    assert.ok(denied);
+    const fr = ingestFailureWords("fr", denied);
+    assert.match(fr.text, /^vbulk n'a pas le droit d'écrire dans \/.+\.$/);
+    assert.equal(
+      fr.hint,
+      "autorisez l'écriture dans ce dossier pour votre compte (dans ses propriétés), puis cliquez à nouveau « Analyser les photos » ; ou copiez les photos dans un dossier à vous et lancez `vbulk review` sur la copie, dans un terminal.",
+    );
+    assert.match(ingestFailureWords("en", denied).text, /^vbulk may not write to \//);
+    const readOnly = refused(os("EROFS"), "/media/card/DCIM", "write in");
+    assert.ok(readOnly);
+    assert.match(
+      ingestFailureWords("fr", readOnly).text,
+      /^Le disque de \/media\/card\/DCIM est en lecture seule \(une carte mémoire verrouillée/,
+    );
+    assert.match(
+      ingestFailureWords("fr", readOnly).hint,
+      /^copiez les photos dans un dossier d'un disque où vous pouvez écrire/,
+    );
+    const unreadable = refused(os("EACCES"), "/photos/shop/decisions.json", "read");
+    assert.ok(unreadable);
+    assert.deepEqual(ingestFailureWords("fr", unreadable, { retry: "load" }), {
+      text: "vbulk n'a pas le droit de lire /photos/shop/decisions.json.",
+      hint: "autorisez sa lecture pour votre compte (dans ses propriétés), puis attendez quelques secondes : la page se recharge d'elle-même.",
+    });
+    // A name too long is left in the core's words.
+    assert.equal(refused(os("ENAMETOOLONG"), "/photos/shop", "write in"), null);
+  });
+});
+
+describe("the review page's words for a ZIP it refused", () => {
+  // Before, the French page said « Expected a readable ZIP archive for /…/shop.zip but received a file whose end is not
+  // a ZIP's (cut short …) », « Expected a compression ratio of at most 100 … », « Expected at least one photo (JPEG, …)
+  // for … but received 2 entries with unsafe names » and hints naming `vbulk ingest FOLDER`; a file dropped that is no
+  // .zip was refused and the page (no catalog yet) said nothing at all.
+  const zipped = async (name: string, bytes: Buffer) => {
+    const dir = await tempDir();
+    await writeFile(join(dir, name), bytes);
+    return { dir, zip: join(dir, name) };
+  };
+  const zipOf = async (entries: [string, Buffer][]) => {
+    const zip = new yazl.ZipFile();
+    for (const [name, data] of entries) zip.addBuffer(data, name);
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const c of zip.outputStream) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  it("a ZIP cut short, and a damaged one (real runs): what happened, and to drop a good copy again", async () => {
+    const whole = await readFile(join(FIXTURES, "zips", "photos.zip"));
+    const cut = await zipped("shop.zip", whole.subarray(0, whole.length - 30));
+    const said = await pageIngest(cut.zip, cut.dir, {}, { upload: true });
+    assert.ok(said.failure, JSON.stringify(said));
+    assert.deepEqual(ingestFailureWords("fr", said.failure, { retry: "upload" }), {
+      text: "Ce fichier n'est pas un ZIP complet : il a été coupé (un téléchargement ou une copie pas terminés), ou ce n'est pas un ZIP du tout. Rien n'a été extrait.",
+      hint: "téléchargez ou copiez le ZIP à nouveau (comparez sa taille avec celle de l'original), ou refaites-le depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+    });
+    assert.match(
+      ingestFailureWords("en", said.failure).text,
+      /^This file is not a whole ZIP: it was cut short/,
+    );
+    // Its second entry's header in the central directory broken: read, but not as a ZIP's.
+    const at = whole.indexOf("PK\x01\x02", whole.indexOf("PK\x01\x02") + 4);
+    const broken = Buffer.from(whole);
+    broken.write("XX", at, "latin1");
+    const damaged = await zipped("shop.zip", broken);
+    const failure = (await pageIngest(damaged.zip, damaged.dir, {}, { upload: true })).failure;
+    assert.ok(failure);
+    assert.equal(
+      ingestFailureWords("fr", failure).text,
+      "Ce ZIP est abîmé : vbulk ne peut pas le lire. Rien n'a été extrait.",
+    );
+  });
+
+  it("a zip bomb, and a ZIP over the size unpacked (real runs), over the entries or the upload's size", async () => {
+    const bomb = await zipped("shop.zip", await readFile(join(FIXTURES, "zips", "bomb.zip")));
+    const said = await pageIngest(bomb.zip, bomb.dir, {}, { upload: true });
+    assert.ok(said.failure, JSON.stringify(said));
+    const fr = ingestFailureWords("fr", said.failure);
+    assert.match(
+      fr.text,
+      /^Dans ce ZIP, bomb\.jpg se décompresse en un fichier \d+ fois plus gros, ce que des photos ne font pas \(au plus 100 fois\) : il ressemble à une « bombe ZIP »\. Rien n'a été extrait\.$/,
+    );
+    assert.match(fr.hint, /^vérifiez d'où vient ce ZIP ; pour vos photos, refaites le ZIP/);
+    assert.match(ingestFailureWords("en", said.failure).text, /looks like a “zip bomb”/);
+    const big = await zipped("shop.zip", await readFile(join(FIXTURES, "zips", "photos.zip")));
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxTotalBytes: 2048 } }));
+    const total = (await pageIngest(big.zip, big.dir, { VBULK_CONFIG: config }, { upload: true })).failure;
+    assert.ok(total);
+    assert.equal(
+      ingestFailureWords("fr", total).text,
+      "Décompressé, ce ZIP dépasserait 2 Ko : rien n'a été extrait.",
+    );
+    assert.equal(
+      ingestFailureWords("en", total).text,
+      "Unpacked, this ZIP would be over 2 KB: nothing was extracted.",
+    );
+    // From the data: a ZIP of 11 000 entries, and one over the 8 GiB the page receives, are not made here.
+    const upload = { code: "ZIP_TOO_LARGE" as const, exceeded: "upload" as const, max: 8 * 1024 ** 3 };
+    assert.equal(
+      ingestFailureWords("fr", upload).text,
+      "Ce ZIP dépasse 8 Go, la taille que la page peut recevoir : il n'a pas été envoyé.",
+    );
+    assert.match(
+      ingestFailureWords("fr", { code: "ZIP_TOO_LARGE", exceeded: "entries", max: 11000, found: 20000 }).text,
+      /^Ce ZIP contient 20000 entrées, bien plus qu'un ZIP de photos \(au plus 11000\)/,
+    );
+  });
+
+  it("a ZIP of unsafe names only, a folder of photos too large only (real runs): what was found, and what to do", async () => {
+    // An entry named "../evil.jpg" (yazl refuses to write one: the name is patched in, as fixtures/generate.ts does).
+    const evil = Buffer.from(
+      (await zipOf([["xx/evil.jpg", await readFile(join(FIXTURES, "grouping", "IMG_0001.jpg"))]]))
+        .toString("latin1")
+        .replaceAll("xx/evil.jpg", "../evil.jpg"),
+      "latin1",
+    );
+    const unsafe = await zipped("shop.zip", evil);
+    const said = await pageIngest(unsafe.zip, unsafe.dir, {}, { upload: true });
+    assert.ok(said.failure, JSON.stringify(said));
+    const fr = ingestFailureWords("fr", said.failure, { retry: "upload" });
+    assert.equal(
+      fr.text,
+      "Aucune photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) dans ce ZIP, seulement 1 entrée au nom dangereux : rien n'a été analysé.",
+    );
+    assert.match(fr.hint, /^vbulk n'écrit jamais un nom qui sort du dossier \(\.\.\/, un chemin absolu\)/);
+    assert.match(
+      ingestFailureWords("en", said.failure).text,
+      /^No photo \(JPEG, .*\) in this ZIP, only 1 entry with an unsafe name: nothing was analysed\.$/,
+    );
+    const dir = await twoPhotos();
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFileBytes: 2048 } }));
+    const large = (await pageIngest(dir, dir, { VBULK_CONFIG: config })).failure;
+    assert.ok(large);
+    assert.deepEqual(ingestFailureWords("fr", large), {
+      text: "Aucune photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) dans ce dossier, seulement 2 fichiers trop grands : rien n'a été analysé.",
+      hint: "une photo fait au plus 2 Ko : réduisez-les, ou relevez sources.maxFileBytes dans le fichier de configuration (VBULK_CONFIG), puis cliquez à nouveau « Analyser les photos ».",
+    });
+  });
+
+  it("a file dropped that is no ZIP (the server's upload): refused in the page's words", async () => {
+    const dir = await tempDir();
+    const said = await askServer(dir, "/api/upload?name=photos.rar", {
+      method: "POST",
+      headers: { "Content-Type": "application/zip" },
+      body: "Rar!",
+    });
+    assert.equal(said.status, 400);
+    assert.ok(said.body.failure, JSON.stringify(said.body));
+    assert.deepEqual(ingestFailureWords("fr", said.body.failure, { retry: "upload" }), {
+      text: "« photos.rar » n'est pas un ZIP : la page ne reçoit que des fichiers .zip de photos.",
+      hint: "faites un ZIP des photos (clic droit sur leur dossier → Compresser) et déposez-le, ou cliquez « Analyser les photos » pour analyser celles du dossier.",
+    });
   });
 });

@@ -111,6 +111,9 @@ export function messageOf(err: unknown): string {
 export function fileSystemError(err: unknown, path: string, doing: string, hint?: string): unknown {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   const where = printable(path);
+  // What happened to which file, as data: the review page says it in its words (src/review/ingest.ts
+  // toPageFailure). `reading`: a file read ("read", "read the lock"), not written.
+  const context = { path: where, osError: code, reading: /^read\b/.test(doing) };
   switch (code) {
     case "ENOSPC":
     case "EDQUOT":
@@ -118,6 +121,7 @@ export function fileSystemError(err: unknown, path: string, doing: string, hint?
         hint:
           hint ??
           "Free some space (or pass --out DIR on another disk) and run the same command again; finished work is kept.",
+        context,
         cause: err,
       });
     case "EROFS":
@@ -130,6 +134,7 @@ export function fileSystemError(err: unknown, path: string, doing: string, hint?
           hint:
             hint ??
             "Pass --out DIR to write the results somewhere writable, or fix the folder's permissions.",
+          context,
           cause: err,
         },
       );
@@ -140,6 +145,7 @@ export function fileSystemError(err: unknown, path: string, doing: string, hint?
         {
           hint:
             hint ?? "Move the photos to a folder with a shorter path, or pass --out DIR with a short path.",
+          context,
           cause: err,
         },
       );
@@ -148,7 +154,11 @@ export function fileSystemError(err: unknown, path: string, doing: string, hint?
       return new VbulkError(
         "NOT_WRITABLE",
         `Expected a folder but found a file in the way: could not ${doing} ${where}`,
-        { hint: hint ?? "Move or rename that file, or pass --out DIR to write somewhere else.", cause: err },
+        {
+          hint: hint ?? "Move or rename that file, or pass --out DIR to write somewhere else.",
+          context,
+          cause: err,
+        },
       );
     case "EISDIR":
       return new VbulkError(
@@ -156,6 +166,7 @@ export function fileSystemError(err: unknown, path: string, doing: string, hint?
         `Expected a file but found a folder in the way: could not ${doing} ${where}`,
         {
           hint: hint ?? "Move or rename that folder, or pass --out DIR to write somewhere else.",
+          context,
           cause: err,
         },
       );

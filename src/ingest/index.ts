@@ -447,22 +447,32 @@ async function lockIngest(dir: string, source: string): Promise<() => Promise<vo
   const until = Date.now() + DEFAULTS.review.decisionWaitMs;
   for (;;) {
     try {
-      return await takeLock(join(dir, STATE_DIR, INGEST_LOCK), { source }, (held) =>
-        held.by === DECISION
+      return await takeLock(join(dir, STATE_DIR, INGEST_LOCK), { source }, (held) => {
+        // Who holds it, as data: the review page says it in its own words (src/review/ingest.ts toPageFailure).
+        const lockedBy = {
+          pid: held.pid,
+          since: held.started_at,
+          source: String(held.source ?? dir),
+          decision: held.by === DECISION,
+        };
+        return held.by === DECISION
           ? new VbulkError(
               "BAD_USAGE",
               `Expected one ingest at a time in ${dir} but the review page (pid ${held.pid}) has been saving a grouping decision since ${held.started_at}: nothing was written`,
               {
                 hint: "Wait until the review page shows the decision, then run this again.",
-                context: { decision: true },
+                context: { decision: true, lockedBy },
               },
             )
           : new VbulkError(
               "BAD_USAGE",
-              `Expected one ingest at a time in ${dir} but another ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${held.started_at}): nothing was written`,
-              { hint: `Follow it with \`vbulk status ${dir}\`, and run this again once it is done.` },
-            ),
-      );
+              `Expected one ingest at a time in ${dir} but another ingest of ${lockedBy.source} is running (pid ${held.pid}, since ${held.started_at}): nothing was written`,
+              {
+                hint: `Follow it with \`vbulk status ${dir}\`, and run this again once it is done.`,
+                context: { lockedBy },
+              },
+            );
+      });
     } catch (err) {
       if (!(err instanceof VbulkError && err.context.decision) || Date.now() >= until) throw err;
       await new Promise((r) => setTimeout(r, 50));

@@ -139,7 +139,12 @@ export interface OpenedPhotos {
  */
 export async function openPhotos(src: ResolvedSource, given: string, config: Config): Promise<OpenedPhotos> {
   if (!src.isZip) {
-    const scan = checkSome(await scanFolder(src.source, config.sources), given);
+    const scan = checkSome(
+      await scanFolder(src.source, config.sources),
+      given,
+      false,
+      config.sources.maxFileBytes,
+    );
     return {
       photos: scan.files.length,
       skipped: scan.skipped.length,
@@ -150,24 +155,35 @@ export async function openPhotos(src: ResolvedSource, given: string, config: Con
   const zip = await openZip(src.source, config.sources);
   if (zip.photos === 0) {
     zip.close();
-    throw noPhoto(given, zip.skipped, true);
+    throw noPhoto(given, zip.skipped, true, config.sources.maxFileBytes);
   }
   return {
     photos: zip.photos,
     skipped: zip.skipped.length,
-    collect: async (signal, onEntry) => checkSome(await zip.extract(src.root, signal, onEntry), given, true),
+    collect: async (signal, onEntry) =>
+      checkSome(await zip.extract(src.root, signal, onEntry), given, true, config.sources.maxFileBytes),
     close: () => zip.close(),
   };
 }
 
 /** Throws BAD_INPUT when there is no photo at all. */
-function checkSome(scan: ScanResult, given: string, isZip = false): ScanResult {
-  if (scan.files.length === 0) throw noPhoto(given, scan.skipped, isZip);
+function checkSome(scan: ScanResult, given: string, isZip = false, maxFileBytes?: number): ScanResult {
+  if (scan.files.length === 0) throw noPhoto(given, scan.skipped, isZip, maxFileBytes);
   return scan;
 }
 
 /** What a skipped file is, in a seller's words, with the advice that goes with it when nothing else was found. */
 interface SkipKind {
+  /** The kind as data, for the review page's words (src/review/ingest.ts toPageFailure). */
+  id:
+    | "encrypted"
+    | "compression"
+    | "unsafe-name"
+    | "too-large"
+    | "macos-metadata"
+    | "unreadable"
+    | "symlink"
+    | "not-photo";
   one: string;
   many: string;
   hint: string;
@@ -182,29 +198,34 @@ function skipKind(s: SkippedFile, isZip: boolean, given: string): SkipKind {
     case "unsupported-entry":
       return s.detail?.startsWith("encrypted")
         ? {
+            id: "encrypted",
             one: "password-protected (encrypted) entry",
             many: "password-protected (encrypted) entries",
             hint: `vbulk cannot open a password-protected ZIP. Unzip it yourself with its password (double-click it, or \`unzip ${printable(given)}\`, which asks for it), then run \`vbulk ingest FOLDER\` on the folder it made.`,
           }
         : {
+            id: "compression",
             one: "entry compressed in a way vbulk cannot read",
             many: "entries compressed in a way vbulk cannot read",
             hint: `${s.detail ?? "an unsupported compression"}. Re-create the ZIP with your file manager's default settings (right-click → Compress), or unzip it yourself and run \`vbulk ingest FOLDER\`.`,
           };
     case "unsafe-path":
       return {
+        id: "unsafe-name",
         one: "entry with an unsafe name",
         many: "entries with unsafe names",
         hint: `Names that leave the folder (../, absolute paths) or hold control characters are never written, such as ${printable(s.file)}. A file manager does not make such an archive: check where it comes from. ${remake}`,
       };
     case "too-large":
       return {
+        id: "too-large",
         one: "file over the size limit",
         many: "files over the size limit",
         hint: `${printable(s.file)}: ${s.detail ?? "too large"}. Shrink the photos, or raise sources.maxFileBytes in the config file.`,
       };
     case "macos-metadata":
       return {
+        id: "macos-metadata",
         one: "macOS metadata file (__MACOSX)",
         many: "macOS metadata files (__MACOSX)",
         hint: `Only macOS's own metadata is there, not the photos themselves. ${remake}`,
@@ -214,18 +235,21 @@ function skipKind(s: SkippedFile, isZip: boolean, given: string): SkipKind {
     case "duplicate-name":
     case "name-clash":
       return {
+        id: "unreadable",
         one: "file that could not be read",
         many: "files that could not be read",
         hint: `${printable(s.file)}: ${s.detail ?? s.reason}. ${isZip ? "Copy or download the ZIP again" : "Copy the photos again"}, then run the same command again.`,
       };
     case "symlink":
       return {
+        id: "symlink",
         one: "symbolic link",
         many: "symbolic links",
         hint: `vbulk never follows a symbolic link inside the source. ${remake}`,
       };
     default:
       return {
+        id: "not-photo",
         one: "file that is not a photo",
         many: "files that are not photos",
         hint: isZip ? remake : "Point vbulk at the folder that holds the photos themselves.",
@@ -237,7 +261,12 @@ function skipKind(s: SkippedFile, isZip: boolean, given: string): SkipKind {
  * The "no photo" error, saying what was found instead (encrypted entries, macOS metadata, unsafe names…) and what
  * to do about the most telling of it: a password-protected ZIP is no reason to look for another folder.
  */
-function noPhoto(given: string, skipped: readonly SkippedFile[], isZip: boolean): VbulkError {
+function noPhoto(
+  given: string,
+  skipped: readonly SkippedFile[],
+  isZip: boolean,
+  maxFileBytes?: number,
+): VbulkError {
   const kinds = new Map<SkipKind["one"], { kind: SkipKind; n: number }>();
   for (const s of skipped.filter((f) => f.reason !== "vbulk-output")) {
     const kind = skipKind(s, isZip, given);
@@ -262,6 +291,15 @@ function noPhoto(given: string, skipped: readonly SkippedFile[], isZip: boolean)
         (isZip
           ? "Put the photos in the ZIP, or pass their folder."
           : "Point vbulk at the folder that holds the photos themselves."),
+      // What was found instead, as data: the review page says it, and what to do, in its words.
+      context: {
+        noPhoto: {
+          zip: isZip,
+          found: found.map(({ kind, n }) => ({ kind: kind.id, n })),
+          lead: lead?.kind.id ?? null,
+          ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+        },
+      },
     },
   );
 }

@@ -50,15 +50,21 @@ export interface SelectOptions {
 
 /**
  * The refusal of an ingest without the CLIP model the folder's earlier run used (selectEmbedder's earlierModel):
- * exit 2, nothing written. `--no-model` is the explicit way to accept a model-free run.
+ * exit 2, nothing written. `--no-model` is the explicit way to accept a model-free run. `reason`, as data for the
+ * review page: offline (VBULK_OFFLINE), the download failed, or the cache folder cannot be written.
  */
-export function modelNeeded(earlier: { id: string; model: string }, why: string, hint: string): VbulkError {
+export function modelNeeded(
+  earlier: { id: string; model: string },
+  why: string,
+  hint: string,
+  reason: "offline" | "network" | "cache-folder",
+): VbulkError {
   return new VbulkError(
     "MODEL_MISSING",
     `Expected the CLIP model the earlier run of this folder used (catalog.json: ${earlier.model}, ${earlier.id}) but no model is available now: ${why}. Nothing was written`,
     {
       hint: `${hint} Without it, every photo would be grouped again and every category and department become "unknown": to do that on purpose, run the same command with --no-model.`,
-      context: { modelNeeded: true },
+      context: { modelNeeded: true, model: earlier.model, reason },
       exit: 2,
     },
   );
@@ -146,6 +152,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
           opts.earlierModel,
           `VBULK_OFFLINE is set and ${why}`,
           `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` once online (VBULK_OFFLINE= vbulk models pull).`,
+          "offline",
         );
       warn(
         `${noModel(`offline; ${why}`)} ${why.includes("fails verification") ? "Run `vbulk models pull` when online to fetch it again, or pass --model-dir DIR." : howToGet(dir)}`,
@@ -173,6 +180,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
             disk
               ? `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or set VBULK_CACHE_DIR to a folder this user can write and run again.`
               : `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` when the network is there.`,
+            disk ? "cache-folder" : "network",
           );
         warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`, undefined, {
           noModel: true,

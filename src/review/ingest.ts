@@ -3,13 +3,19 @@
  * were added or taken out since: the same core as `vbulk ingest`
  * (selectEmbedder + runIngest), its events kept for the page to poll.
  */
+import { basename } from "node:path";
 import { configFileLayer } from "../commands/options.js";
 import { offlineMode, resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
+import { CATALOG_FILE } from "../store/catalog.js";
+import { DECISIONS_FILE } from "../store/decisions.js";
 import type { IngestFailure, IngestWarning } from "./page/i18n.js";
+
+/** What src/ingest/scan.ts noPhoto says was found instead of photos (its context). */
+type NoPhoto = Omit<Extract<IngestFailure, { code: "NO_PHOTO" }>, "code">;
 
 /** A warning of the analysis, for the page: the core's words, or data the page words (page/i18n.ts). */
 export type { IngestWarning };
@@ -30,11 +36,16 @@ export interface IngestJob {
     hint: string | null;
     /** `error` as data the page words, when it has words for it (`error` and `hint` are the terminal's). */
     failure: IngestFailure | null;
+    /** The analysis is of a ZIP dropped on the page: trying again is dropping it again (the button analyses DIR). */
+    upload: boolean;
   };
 }
 
-/** Starts an ingest of `source` (a folder or a .zip) writing its catalog to `dir`, in the background. */
-export function startIngest(source: string, dir: string): IngestJob {
+/**
+ * Starts an ingest of `source` (a folder or a .zip) writing its catalog to `dir`, in the background. `upload`: the
+ * source is a ZIP dropped on the page.
+ */
+export function startIngest(source: string, dir: string, { upload = false } = {}): IngestJob {
   const state = {
     running: true,
     stage: "scan",
@@ -44,6 +55,7 @@ export function startIngest(source: string, dir: string): IngestJob {
     error: null as string | null,
     hint: null as string | null,
     failure: null as IngestFailure | null,
+    upload,
   };
   const onEvent = (e: IngestEvent) => {
     if (e.type === "stage") Object.assign(state, { stage: e.stage, done: 0, total: e.total });
@@ -109,6 +121,7 @@ export function startIngest(source: string, dir: string): IngestJob {
     } catch (err) {
       state.error = messageOf(err);
       state.hint = err instanceof VbulkError ? (err.hint ?? null) : null;
+      state.failure = toPageFailure(err);
     } finally {
       state.running = false;
     }
@@ -146,4 +159,68 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
   if (e.earlierRun) return { code: "EARLIER_RUN", ...e.earlierRun };
   if (e.orderUnclear) return { code: "ORDER_UNCLEAR", ...e.orderUnclear };
   return e.message;
+}
+
+/**
+ * An error that stopped an analysis (or refused a load of the page) as data the page words (page/i18n.ts
+ * ingestFailureWords), from the VbulkError's code and context; null for one the page has no words for, which it
+ * shows as the core said it. The core's message and hint stay the terminal's.
+ */
+export function toPageFailure(err: unknown): IngestFailure | null {
+  if (!(err instanceof VbulkError)) return null;
+  const c = err.context;
+  const lockedBy = c.lockedBy as
+    | { pid: number; since: string; source: string; decision: boolean }
+    | undefined;
+  if (lockedBy) return { code: "BUSY", ...lockedBy };
+  if (err.code === "TOO_MANY_FILES" && typeof c.found === "number" && typeof c.limit === "number")
+    return {
+      code: "TOO_MANY",
+      found: c.found,
+      limit: c.limit,
+      zip: c.zip === true,
+      // The page's analysis reads the limit from VBULK_CONFIG's file only (not --max-files, nor BULK_MAX_FILES).
+      configFile: process.env.VBULK_CONFIG || null,
+    };
+  // A write the disk refused (full, read-only, forbidden) or a read it forbade (core/errors.ts fileSystemError);
+  // a name too long or a file in a folder's way is left in the core's words.
+  if (typeof c.path === "string" && typeof c.osError === "string") {
+    if (err.code === "NO_SPACE") return { code: "DISK_FULL", path: c.path };
+    if (err.code === "NOT_WRITABLE" && ["EROFS", "EACCES", "EPERM"].includes(c.osError))
+      return {
+        code: "NOT_WRITABLE",
+        path: c.path,
+        readOnly: c.osError === "EROFS",
+        reading: c.reading === true,
+      };
+  }
+  if (err.code === "ZIP_UNSAFE" && typeof c.cutShort === "boolean")
+    return { code: "ZIP_UNREADABLE", cutShort: c.cutShort };
+  if (err.code === "ZIP_TOO_LARGE" && typeof c.max === "number") {
+    if (c.exceeded === "entries" && typeof c.found === "number")
+      return { code: "ZIP_TOO_LARGE", exceeded: "entries", max: c.max, found: c.found };
+    if (c.exceeded === "ratio" && typeof c.ratio === "number" && typeof c.entry === "string")
+      return { code: "ZIP_TOO_LARGE", exceeded: "ratio", max: c.max, ratio: c.ratio, entry: c.entry };
+    if (c.exceeded === "total" || c.exceeded === "upload")
+      return { code: "ZIP_TOO_LARGE", exceeded: c.exceeded, max: c.max };
+  }
+  if (err.code === "BAD_INPUT" && typeof c.notZip === "string") return { code: "NOT_ZIP", name: c.notZip };
+  if (err.code === "BAD_INPUT" && c.noPhoto) return { code: "NO_PHOTO", ...(c.noPhoto as NoPhoto) };
+  if (err.code === "MODEL_MISSING" && c.modelNeeded && typeof c.model === "string") {
+    const reason = c.reason === "network" || c.reason === "cache-folder" ? c.reason : "offline";
+    return { code: "MODEL_NEEDED", model: c.model, reason };
+  }
+  // vbulk's files of the folder that an analysis (and the page's load) reads: a hand edit may have damaged them.
+  const file = typeof c.file === "string" ? basename(c.file) : "";
+  if (err.code === "BAD_INPUT" && (file === CATALOG_FILE || file === DECISIONS_FILE)) {
+    const damage = c.damage;
+    if (damage === "syntax")
+      return typeof c.line === "number" && typeof c.column === "number"
+        ? { code: "DAMAGED", file, damage, line: c.line, column: c.column }
+        : { code: "DAMAGED", file, damage: c.syntax === "empty" ? "empty" : "not-json" };
+    if (damage === "field" && typeof c.field === "string")
+      return { code: "DAMAGED", file, damage, field: c.field };
+    if (damage === "newer" || damage === "foreign") return { code: "DAMAGED", file, damage };
+  }
+  return null;
 }

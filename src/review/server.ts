@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { DEFAULTS } from "../core/defaults.js";
-import { expected, isInputError, messageOf, VbulkError } from "../core/errors.js";
+import { expected, fileSystemError, isInputError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { redact } from "../core/redact.js";
 import { COLOR_NAMES } from "../imaging/color.js";
@@ -33,7 +33,7 @@ import {
 } from "./actions.js";
 import { type FolderChanges, folderChangesOf } from "./changes.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
-import { type IngestJob, startIngest } from "./ingest.js";
+import { type IngestJob, startIngest, toPageFailure } from "./ingest.js";
 import { checkEachEdit, explainEdit, explainUnready } from "./refusals.js";
 import { CatalogPhotos, hostAllowed, originAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
@@ -171,7 +171,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     if (path === "/api/upload") {
       if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
       const zip = await receiveZip(req, dir, url.searchParams.get("name") ?? "photos.zip");
-      ingest = startIngest(zip, dir);
+      ingest = startIngest(zip, dir, { upload: true });
       return sendJson(res, 202, await activity(dir, job, ingest, changes));
     }
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))
@@ -278,6 +278,8 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         ...(err instanceof VbulkError && Array.isArray(err.context.stale)
           ? { stale: err.context.stale }
           : {}),
+        // What stops an analysis, as data the page words: a load refused for a damaged catalog.json, a ZIP refused.
+        ...(toPageFailure(err) ? { failure: toPageFailure(err) } : {}),
       });
     });
   });
@@ -350,7 +352,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 async function receiveZip(req: IncomingMessage, dir: string, name: string): Promise<string> {
   const clean = basename(name).replace(/[^\w.-]+/g, "_");
   if (req.headers["content-type"] !== "application/zip" || !/\.zip$/i.test(clean))
-    throw new VbulkError("BAD_INPUT", expected("a .zip file of photos", "the upload", name));
+    throw new VbulkError("BAD_INPUT", expected("a .zip file of photos", "the upload", name), {
+      context: { notZip: basename(name) },
+    });
   const tmp = join(dir, `.${clean}.${process.pid}.${randomBytes(4).toString("hex")}.upload`);
   let size = 0;
   const limit = DEFAULTS.sources.maxTotalBytes;
@@ -364,6 +368,7 @@ async function receiveZip(req: IncomingMessage, dir: string, name: string): Prom
             throw new VbulkError(
               "ZIP_TOO_LARGE",
               `Expected a ZIP under ${limit} bytes for the upload but it is larger`,
+              { context: { exceeded: "upload", max: limit } },
             );
           yield chunk;
         }
@@ -388,6 +393,16 @@ async function receiveZip(req: IncomingMessage, dir: string, name: string): Prom
         hint: "Move some of the ZIP files of that name away.",
       },
     );
+  } catch (err) {
+    // A full disk, a folder vbulk may not write in: said as such (and worded by the page), not as Node's "EACCES".
+    throw err instanceof VbulkError
+      ? err
+      : fileSystemError(
+          err,
+          dir,
+          "save the upload in",
+          "Free some space or fix the folder's permissions, then drop the ZIP again.",
+        );
   } finally {
     await rm(tmp, { force: true });
   }

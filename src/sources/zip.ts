@@ -137,6 +137,8 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
       hint: CUT_SHORT.test(messageOf(err))
         ? "Download or copy the ZIP again (check its size against the original), or re-create it (most file managers: right-click → Compress), or pass the folder of photos instead."
         : "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.",
+      // As data for the review page: a ZIP cut short (an unfinished download) is told apart from a damaged one.
+      context: { cutShort: CUT_SHORT.test(messageOf(err)) },
       cause: err,
     });
   // Loaded for a ZIP only: a folder's ingest never needs it.
@@ -154,6 +156,7 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
         expected(`at most ${maxEntries} entries`, zipPath, `${zip.entryCount} entries`),
         {
           hint: "This is not a folder of photos. Check the file, or unzip it yourself and ingest the folder.",
+          context: { exceeded: "entries", max: maxEntries, found: zip.entryCount },
         },
       );
     }
@@ -240,6 +243,12 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
             ),
             {
               hint: "Photos do not compress like this: the archive looks like a zip bomb. Nothing was extracted.",
+              context: {
+                exceeded: "ratio",
+                max: limits.maxCompressionRatio,
+                ratio: Math.round(ratio),
+                entry: shown,
+              },
             },
           );
         }
@@ -258,6 +267,7 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
             expected(`at most ${limits.maxTotalBytes} bytes uncompressed`, zipPath, `more than that`),
             {
               hint: "Nothing was extracted. Split the archive, or raise the limit in the config file (sources.maxTotalBytes).",
+              context: { exceeded: "total", max: limits.maxTotalBytes },
             },
           );
         }
@@ -286,7 +296,7 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
         expected(`at most ${limits.maxFiles} photos`, zipPath, `${toExtract.length} photos`),
         {
           hint: "Split the archive, or raise the limit with --max-files N (env BULK_MAX_FILES). Nothing was extracted.",
-          context: { found: toExtract.length, limit: limits.maxFiles },
+          context: { found: toExtract.length, limit: limits.maxFiles, zip: true },
         },
       );
     }

@@ -190,24 +190,32 @@ function parseJsonText<T extends z.ZodType>(
   } catch (err) {
     // Never the parser's own message: it quotes the file's first characters (`--config /etc/shadow` would print
     // a password hash). Where, not what.
+    const at = syntaxErrorAt(text, err);
     throw new VbulkError(
       "BAD_INPUT",
-      `Expected valid JSON in ${path} but it does not parse (${where(text, err)})`,
+      `Expected valid JSON in ${path} but it does not parse (${
+        typeof at === "object"
+          ? `at line ${at.line}, column ${at.column}`
+          : at === "empty"
+            ? "the file is empty"
+            : "it is not JSON"
+      })`,
       {
         hint: `Fix the JSON syntax (a missing comma or quote is usual). ${hint}`,
+        // Where, as data: the review page says it in its words (src/review/ingest.ts toPageFailure).
+        context: { file: path, damage: "syntax", ...(typeof at === "object" ? at : { syntax: at }) },
       },
     );
   }
   return parseWith(schema, data, path, hint, detail);
 }
 
-/** "line 3, column 14" from a JSON.parse error, or "not JSON at all" when it does not say where. */
-function where(text: string, err: unknown): string {
+/** Where a JSON.parse error is (line 3, column 14), or "empty" / "not-json" when it does not say. */
+function syntaxErrorAt(text: string, err: unknown): { line: number; column: number } | "empty" | "not-json" {
   const m = /position (\d+)/.exec(err instanceof Error ? err.message : "");
-  if (!m) return text.trim() === "" ? "the file is empty" : "it is not JSON";
+  if (!m) return text.trim() === "" ? "empty" : "not-json";
   const before = text.slice(0, Number(m[1]));
-  const line = before.split("\n").length;
-  return `at line ${line}, column ${before.length - before.lastIndexOf("\n")}`;
+  return { line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") };
 }
 
 /** A file written by a newer vbulk says so, rather than "schemaVersion: invalid input". Throws BAD_INPUT.
@@ -223,7 +231,10 @@ function newerVersion(data: unknown, issues: z.core.$ZodIssue[], path: string): 
   throw new VbulkError(
     "BAD_INPUT",
     `${path} was made by a newer vbulk (schemaVersion ${found}; this vbulk reads ${Math.max(...known)})`,
-    { hint: "Update vbulk (the same version that wrote the file), or re-create the file with this one." },
+    {
+      hint: "Update vbulk (the same version that wrote the file), or re-create the file with this one.",
+      context: { file: path, damage: "newer" },
+    },
   );
 }
 
@@ -242,7 +253,7 @@ function notWrittenByVbulk(schema: z.ZodType, data: unknown, path: string, hint:
   throw new VbulkError(
     "BAD_INPUT",
     `Expected a file written by vbulk at ${path} (an object with "schemaVersion") but it has none (${found})`,
-    { hint },
+    { hint, context: { file: path, damage: "foreign" } },
   );
 }
 
@@ -261,7 +272,13 @@ export function parseWith<T extends z.ZodType>(
   const issues = result.error.issues
     .slice(0, 5)
     .map((i) => `${formatPath(i.path)}${detail ? detail(i, data) : `: ${i.message}`}`);
-  throw new VbulkError("BAD_INPUT", `Invalid ${where}: ${issues.join("; ")}`, { hint, context: { issues } });
+  // The first bad field's path as data (not its value: a config file may hold a secret); `file` is what the
+  // message names, a file's path or "configuration".
+  const first = result.error.issues[0];
+  throw new VbulkError("BAD_INPUT", `Invalid ${where}: ${issues.join("; ")}`, {
+    hint,
+    context: { issues, file: where, damage: "field", ...(first ? { field: formatPath(first.path) } : {}) },
+  });
 }
 
 function formatPath(path: PropertyKey[]): string {

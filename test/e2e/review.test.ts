@@ -1047,6 +1047,48 @@ describe("vbulk review lock", { skip }, () => {
       await stop(review);
     }
   });
+
+  it("with no catalog yet, a file that is no ZIP and a ZIP cut short are refused in French, saying what to do", async () => {
+    // Before, the refused file left the page as it was (its message was shown only beside articles), and the ZIP cut
+    // short said « Expected a readable ZIP archive for … » in the terminal's English.
+    const dir = await tempDir("vbulk-review-refused-");
+    const files = await tempDir();
+    await writeFile(join(files, "photos.rar"), "Rar!");
+    const whole = await readFile(join(FIXTURES, "zips", "photos.zip"));
+    await writeFile(join(files, "shop.zip"), whole.subarray(0, whole.length - 30));
+    const review = await startReview(dir, testEnv());
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByText("Pas encore de catalogue").waitFor();
+      await page.locator('input[type="file"]').setInputFiles(join(files, "photos.rar"));
+      await page
+        .getByText("« photos.rar » n'est pas un ZIP : la page ne reçoit que des fichiers .zip de photos.")
+        .waitFor();
+      await page.locator('input[type="file"]').setInputFiles(join(files, "shop.zip"));
+      const said = page.locator(".activity p.error");
+      await said.getByText(/^Ce fichier n'est pas un ZIP complet/).waitFor({ timeout: 15_000 });
+      const shown = await visibleText(said);
+      assert.match(
+        shown,
+        /Que faire : téléchargez ou copiez le ZIP à nouveau .* puis déposez-le à nouveau sur cette page\./,
+      );
+      assert.doesNotMatch(shown, /Expected|Download or copy/, "the terminal's English is folded away");
+      assert.match(
+        (await said.locator("details.raw").textContent()) ?? "",
+        /Détail technique.*Expected a readable ZIP archive/,
+      );
+      assert.equal(
+        await page.getByText(/n'est pas un ZIP : la page/).count(),
+        0,
+        "the earlier refusal is gone",
+      );
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
 });
 
 describe("vbulk review of a catalog written elsewhere (ingest --out)", () => {

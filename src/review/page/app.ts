@@ -17,6 +17,7 @@ import {
   type Key,
   type Lang,
   limitName,
+  type Retry,
   type RunFailure,
   type RunStop,
   reviewReasonText,
@@ -156,6 +157,8 @@ interface Activity {
     hint: string | null;
     /** `error` as data the page words, when it has words for it. */
     failure?: IngestFailure | null;
+    /** The analysis is of a ZIP dropped on the page: trying again is dropping it again. */
+    upload?: boolean;
   } | null;
 }
 
@@ -216,6 +219,8 @@ class ApiError extends Error {
     readonly pause: { until: string; kind: "challenge" | "rate_limit" } | null = null,
     /** A publish refused for its confirmation: the phrase typed, or a list changed since it was shown. */
     readonly confirmation: { code: "PHRASE" | "LIST_CHANGED"; shown: number } | null = null,
+    /** What stops an analysis (a damaged catalog.json, a ZIP refused…), as data the page words. */
+    readonly failure: IngestFailure | null = null,
   ) {
     super(message);
   }
@@ -230,9 +235,18 @@ class ServerGone extends Error {}
 /**
  * A thrown error as the page shows it: message and hint (a hint was dropped before: the seller saw no way out),
  * worded when shown: the page's own "server gone" follows a switch of language, a server's message stays as said.
+ * `retry`: what the seller did, for a hint that says to do it again (a load: the page polls, nothing to do).
  */
-function notice(err: unknown): () => Notice {
+function notice(err: unknown, retry: Retry = "other"): () => Notice {
   if (err instanceof ServerGone) return () => ({ text: t(lang, "serverGone") });
+  // What stops an analysis (a damaged catalog.json, a ZIP refused) in the page's words, the server's folded away.
+  if (err instanceof ApiError && err.failure) {
+    const { failure, message, hint } = err;
+    return () => ({
+      ...ingestFailureWords(lang, failure, { retry, localTime }),
+      raw: [message, hint].filter(Boolean).join(" "),
+    });
+  }
   // The terminal's words name `vbulk plan`: the page has its button.
   if (err instanceof ApiError && err.stale.length) {
     const ids = err.stale;
@@ -302,6 +316,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
     stale?: string[];
     pause?: { until: string; kind: "challenge" | "rate_limit" };
     confirmation?: { code: "PHRASE" | "LIST_CHANGED"; shown: number };
+    failure?: IngestFailure;
   };
   try {
     res = await fetch(path, {
@@ -332,6 +347,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       data.stale ?? [],
       data.pause ?? null,
       data.confirmation ?? null,
+      data.failure ?? null,
     );
   return data;
 }
@@ -447,7 +463,7 @@ async function reload(): Promise<void> {
     // Once per refusal, not on every poll: a render moves the caret of a seller typing meanwhile.
     const said = loadRefused ? message().text : null;
     loadRefused = true;
-    message = notice(err);
+    message = notice(err, "load");
     if (message().text !== said) render();
   }
 }
@@ -1350,9 +1366,18 @@ function actions(): HTMLElement {
   );
 }
 
-/** Why the page's analysis failed: in the page's words when it has some, else the server's (the core's) words. */
+/**
+ * Why the page's analysis failed: in the page's words when it has some, what to do naming what the seller did (the
+ * button, or the ZIP dropped), the server's (the core's) words folded away under it; else the server's words.
+ */
 function ingestError(ing: NonNullable<Activity["ingest"]>): Notice {
-  return ing.failure ? ingestFailureWords(lang, ing.failure) : { text: ing.error ?? "", hint: ing.hint };
+  if (!ing.failure) return { text: ing.error ?? "", hint: ing.hint };
+  const retry = ing.upload ? "upload" : state?.catalog ? "again" : "first";
+  return {
+    ...ingestFailureWords(lang, ing.failure, { retry, localTime }),
+    // No photo read is the server's own sentence (the same, in English), no message of the core's.
+    ...(ing.failure.code === "NONE_READ" ? {} : { raw: [ing.error, ing.hint].filter(Boolean).join(" ") }),
+  };
 }
 
 /** An analysis's warning in the page's words; a photo's error keeps the core's own (the system's or the decoder's
@@ -1644,15 +1669,23 @@ function render(): void {
   const cat = state.catalog;
   if (!cat) {
     const ing = activity?.ingest;
+    // A ZIP refused on its way in, a click refused: said here too (before, only a page with articles showed it).
+    const said = message();
     root.append(
       h("p", {}, t(lang, "noCatalog")),
+      said.text ? noticeView(said, { class: "message error", role: "alert" }) : "",
       h(
         "button",
         {
           type: "button",
           disabled: ing?.running || undefined,
           onclick: async () => {
-            activity = await api<Activity>("/api/ingest", {});
+            try {
+              activity = await api<Activity>("/api/ingest", {});
+              message = () => ({ text: "" });
+            } catch (err) {
+              message = notice(err);
+            }
             render();
           },
         },
@@ -1786,11 +1819,29 @@ async function uploadZip(file: File): Promise<void> {
       headers: { "X-Vbulk-Token": token, "Content-Type": "application/zip" },
       body: file,
     });
-    const data = (await res.json()) as Activity & { error?: string };
-    if (!res.ok) throw new Error(data.error ?? res.statusText);
+    const data = (await res.json()) as Activity & {
+      error?: string;
+      hint?: string;
+      code?: string;
+      failure?: IngestFailure;
+    };
+    // A ZIP refused (too large, not a ZIP, a full disk) as data the page words, as api() keeps it.
+    if (!res.ok)
+      throw new ApiError(
+        data.error ?? res.statusText,
+        data.hint ?? null,
+        data.code ?? null,
+        [],
+        null,
+        [],
+        null,
+        null,
+        data.failure ?? null,
+      );
     activity = data;
+    message = () => ({ text: "" });
   } catch (err) {
-    message = notice(err);
+    message = notice(err, "upload");
   }
   render();
 }

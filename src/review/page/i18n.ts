@@ -138,6 +138,136 @@ const FR = {
     "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis cliquez à nouveau « Analyser les photos ».",
   noneReadKeptHint:
     "corrigez ce que disent les messages ci-dessous (un disque, une permission, une copie abîmée), puis analysez le dossier à nouveau (`vbulk ingest` dans un terminal).",
+  // What to do again once an analysis's (or a load's) stop is mended: the button the seller clicked, or the ZIP
+  // dropped (« Analyser les photos » would analyse the folder, not the ZIP), or nothing for a load (the page polls).
+  retry_first: "cliquez à nouveau « Analyser les photos »",
+  retry_again: "cliquez de nouveau sur « Analyser à nouveau »",
+  retry_upload: "déposez à nouveau le ZIP sur cette page",
+  retry_load: "attendez quelques secondes : la page se recharge d'elle-même",
+  retry_other: "recommencez",
+  stopBusy:
+    "Une autre analyse de ce dossier est en cours (celle de {source}, processus {pid}, depuis le {at}) : celle-ci n'a pas démarré, rien n'a été écrit.",
+  stopBusyHint:
+    "attendez la fin de l'autre analyse (un `vbulk ingest` dans un terminal, ou la page d'un autre `vbulk review`), dont cette page montre l'avancement : ses articles s'affichent ici quand elle se termine.",
+  stopBusyDecision:
+    "La page enregistre une décision de regroupement sur ce dossier depuis le {at} (processus {pid}) : l'analyse n'a pas démarré, rien n'a été écrit.",
+  stopBusyDecisionHint: "attendez que la page montre la décision, puis {retry}.",
+  stopTooMany:
+    "Le dossier contient {found} photos, plus que la limite de {limit} par analyse : rien n'a été analysé.",
+  stopTooManyZip:
+    "Le ZIP contient {found} photos, plus que la limite de {limit} par analyse : rien n'a été extrait.",
+  stopTooManyHint:
+    "répartissez les photos dans plusieurs dossiers, un `vbulk review` par dossier ; ou, si ce sont bien les photos d'une même vente, relevez la limite : {raise}.",
+  stopTooManyZipHint:
+    "répartissez les photos dans plusieurs ZIP de {limit} photos au plus, chacun analysé dans son propre dossier ; ou, si ce sont bien les photos d'une même vente, relevez la limite : {raise}.",
+  raiseInConfig:
+    "mettez sources.maxFiles à {found} au moins dans le fichier de configuration {file}, puis {retry}",
+  raiseNoConfig:
+    'écrivez {"sources": {"maxFiles": {found}}} dans un fichier de configuration, puis relancez `vbulk review` dans un terminal avec VBULK_CONFIG=ce fichier',
+  stopDamaged: "vbulk ne peut pas lire {file} dans ce dossier : {what}. Rien n'a été écrit.",
+  damaged_syntax: "ce n'est plus du JSON valide (ligne {line}, colonne {column})",
+  damaged_empty: "le fichier est vide",
+  // Also a JSON cut short or with a stray character: Node says where only for some syntax errors.
+  "damaged_not-json": "ce n'est pas du JSON valide",
+  damaged_field: "le champ {field} n'a pas la forme qu'attend vbulk",
+  damaged_newer: "il a été écrit par une version plus récente de vbulk",
+  damaged_foreign: "ce n'est pas un fichier écrit par vbulk",
+  damagedCatalogHint:
+    "il garde les numéros d'article auxquels renvoient votre plan et vos brouillons Vinted : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir de zéro avec de nouveaux numéros d'article ; puis {retry}.",
+  damagedDecisionsHint:
+    "il garde vos décisions de regroupement : corrigez-le à l'endroit indiqué (une modification à la main ?), ou mettez-le de côté (renommez-le) pour repartir du regroupement automatique, sans vos décisions ; puis {retry}.",
+  damagedNewerHint:
+    "mettez à jour vbulk (à la version qui a écrit ce fichier), puis relancez `vbulk review` dans un terminal.",
+  stopModel:
+    "Ce dossier a été analysé avec le modèle CLIP {model}, qui n'est pas disponible maintenant ({why}) : l'analyse n'a pas démarré, rien n'a été écrit. Sans lui, chaque photo serait regroupée à nouveau, et le type et le rayon de chaque article deviendraient inconnus.",
+  modelWhy_offline: "vbulk est hors ligne, VBULK_OFFLINE, et le modèle n'est pas utilisable dans son cache",
+  modelWhy_network: "il n'est pas dans le cache de vbulk et n'a pas pu être téléchargé",
+  "modelWhy_cache-folder":
+    "il n'est pas dans le cache de vbulk, et le dossier du cache ne peut pas être écrit pour l'y télécharger",
+  modelHint_offline:
+    "dans un terminal, lancez `VBULK_OFFLINE= vbulk models pull` une fois en ligne, puis {retry} ; ou relancez `vbulk review` avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente.",
+  modelHint_network:
+    "vérifiez la connexion de cet ordinateur, puis {retry} ; ou relancez `vbulk review` dans un terminal avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente.",
+  "modelHint_cache-folder":
+    "relancez `vbulk review` dans un terminal avec VBULK_CACHE_DIR sur un dossier où vous pouvez écrire, ou avec VBULK_MODEL_DIR sur le dossier du modèle qu'a utilisé l'analyse précédente.",
+  modelNoModel:
+    "Pour tout regrouper sans modèle, exprès : `vbulk ingest --no-model` sur ce dossier, dans un terminal.",
+  stopDiskFull: "Le disque est plein : vbulk n'a pas pu écrire dans {path}.",
+  stopDiskFullHint:
+    "libérez de la place sur ce disque (videz la corbeille, supprimez ou déplacez de gros fichiers), puis {retry}.",
+  stopDenied: "vbulk n'a pas le droit d'écrire dans {path}.",
+  stopDeniedHint:
+    "autorisez l'écriture dans ce dossier pour votre compte (dans ses propriétés), puis {retry} ; ou copiez les photos dans un dossier à vous et lancez `vbulk review` sur la copie, dans un terminal.",
+  stopReadOnly:
+    "Le disque de {path} est en lecture seule (une carte mémoire verrouillée, un disque réseau ou une image disque, par exemple) : vbulk ne peut rien y écrire.",
+  stopReadOnlyHint:
+    "copiez les photos dans un dossier d'un disque où vous pouvez écrire, puis lancez `vbulk review` sur la copie, dans un terminal.",
+  stopReadDenied: "vbulk n'a pas le droit de lire {path}.",
+  stopReadDeniedHint: "autorisez sa lecture pour votre compte (dans ses propriétés), puis {retry}.",
+  stopZipCut:
+    "Ce fichier n'est pas un ZIP complet : il a été coupé (un téléchargement ou une copie pas terminés), ou ce n'est pas un ZIP du tout. Rien n'a été extrait.",
+  stopZipCutHint:
+    "téléchargez ou copiez le ZIP à nouveau (comparez sa taille avec celle de l'original), ou refaites-le depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  stopZipDamaged: "Ce ZIP est abîmé : vbulk ne peut pas le lire. Rien n'a été extrait.",
+  stopZipDamagedHint:
+    "refaites le ZIP depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page ; ou lancez `vbulk review` sur le dossier des photos lui-même, dans un terminal.",
+  zipEntries:
+    "Ce ZIP contient {found} entrées, bien plus qu'un ZIP de photos (au plus {max}) : rien n'a été extrait.",
+  zipEntriesHint:
+    "vérifiez le fichier : ce n'est pas un ZIP de photos. Si ce sont bien des photos, décompressez-le vous-même et lancez `vbulk review` sur le dossier obtenu, dans un terminal.",
+  zipRatio:
+    "Dans ce ZIP, {entry} se décompresse en un fichier {ratio} fois plus gros, ce que des photos ne font pas (au plus {max} fois) : il ressemble à une « bombe ZIP ». Rien n'a été extrait.",
+  zipRatioHint:
+    "vérifiez d'où vient ce ZIP ; pour vos photos, refaites le ZIP depuis leur dossier (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  zipTotal: "Décompressé, ce ZIP dépasserait {max} : rien n'a été extrait.",
+  zipTotalHint:
+    "découpez-le en plusieurs ZIP plus petits, chacun analysé dans son propre dossier, ou relevez sources.maxTotalBytes dans le fichier de configuration (VBULK_CONFIG).",
+  zipUpload: "Ce ZIP dépasse {max}, la taille que la page peut recevoir : il n'a pas été envoyé.",
+  zipUploadHint:
+    "découpez-le en plusieurs ZIP plus petits, ou décompressez-le et lancez `vbulk review` sur le dossier obtenu, dans un terminal.",
+  stopNotZip: "« {name} » n'est pas un ZIP : la page ne reçoit que des fichiers .zip de photos.",
+  stopNotZipHint:
+    "faites un ZIP des photos (clic droit sur leur dossier → Compresser) et déposez-le, ou cliquez « Analyser les photos » pour analyser celles du dossier.",
+  noPhotoFolder:
+    "Aucune photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) dans ce dossier, seulement {list} : rien n'a été analysé.",
+  noPhotoZip:
+    "Aucune photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) dans ce ZIP, seulement {list} : rien n'a été analysé.",
+  noPhotoEmptyFolder: "Ce dossier est vide : aucune photo à analyser.",
+  noPhotoEmptyZip: "Ce ZIP est vide : aucune photo à analyser.",
+  nk_encrypted_one: "{n} entrée protégée par mot de passe",
+  nk_encrypted_other: "{n} entrées protégées par mot de passe",
+  nk_compression_one: "{n} entrée compressée d'une façon que vbulk ne sait pas lire",
+  nk_compression_other: "{n} entrées compressées d'une façon que vbulk ne sait pas lire",
+  "nk_unsafe-name_one": "{n} entrée au nom dangereux",
+  "nk_unsafe-name_other": "{n} entrées aux noms dangereux",
+  "nk_too-large_one": "{n} fichier trop grand",
+  "nk_too-large_other": "{n} fichiers trop grands",
+  "nk_macos-metadata_one": "{n} fichier de métadonnées de macOS (__MACOSX)",
+  "nk_macos-metadata_other": "{n} fichiers de métadonnées de macOS (__MACOSX)",
+  nk_unreadable_one: "{n} fichier illisible",
+  nk_unreadable_other: "{n} fichiers illisibles",
+  nk_symlink_one: "{n} lien symbolique",
+  nk_symlink_other: "{n} liens symboliques",
+  "nk_not-photo_one": "{n} fichier qui n'est pas une photo",
+  "nk_not-photo_other": "{n} fichiers qui ne sont pas des photos",
+  nkHint_encrypted:
+    "vbulk ne peut pas ouvrir un ZIP protégé par mot de passe : décompressez-le vous-même avec son mot de passe (double-clic), puis lancez `vbulk review` sur le dossier obtenu, dans un terminal.",
+  nkHint_compression:
+    "refaites le ZIP avec les réglages par défaut de votre gestionnaire de fichiers (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  "nkHint_unsafe-name":
+    "vbulk n'écrit jamais un nom qui sort du dossier (../, un chemin absolu) ou qui contient un caractère de contrôle, et un gestionnaire de fichiers ne fait pas un tel ZIP : vérifiez d'où il vient. Pour vos photos, refaites le ZIP depuis leur dossier (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  "nkHint_too-large":
+    "une photo fait au plus {max} : réduisez-les, ou relevez sources.maxFileBytes dans le fichier de configuration (VBULK_CONFIG), puis {retry}.",
+  "nkHint_macos-metadata":
+    "il ne contient que les métadonnées de macOS, pas les photos elles-mêmes : refaites le ZIP depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
+  nkHint_unreadable: "copiez les photos à nouveau dans le dossier, puis {retry}.",
+  nkHint_unreadable_zip: "téléchargez ou copiez le ZIP à nouveau, puis déposez-le à nouveau sur cette page.",
+  nkHint_symlink:
+    "vbulk ne suit jamais un lien symbolique : mettez les photos elles-mêmes à la place des liens, puis {retry}.",
+  "nkHint_not-photo":
+    "choisissez le dossier qui contient les photos elles-mêmes : relancez `vbulk review` sur lui dans un terminal, ou déposez ici un ZIP des photos.",
+  "nkHint_not-photo_zip":
+    "mettez les photos dans le ZIP (clic droit sur leur dossier → Compresser), puis déposez-le à nouveau sur cette page.",
   folderChanged:
     "Depuis la dernière analyse, {parts} : « Analyser à nouveau » les prend en compte (les articles déjà là gardent leur numéro et vos modifications).",
   folderAdded_one: "{n} photo ajoutée ({list})",
@@ -514,6 +644,131 @@ const EN: Record<Key, string> = {
     "fix what the messages below say (a disk, a permission, a damaged copy), then click “Analyse the photos” again.",
   noneReadKeptHint:
     "fix what the messages below say (a disk, a permission, a damaged copy), then analyse the folder again (`vbulk ingest` in a terminal).",
+  retry_first: "click “Analyse the photos” again",
+  retry_again: "click “Analyse again” once more",
+  retry_upload: "drop the ZIP on this page again",
+  retry_load: "wait a few seconds: the page reloads by itself",
+  retry_other: "try again",
+  stopBusy:
+    "Another analysis of this folder is running (the one of {source}, process {pid}, since {at}): this one did not start, nothing was written.",
+  stopBusyHint:
+    "wait for the other analysis to end (a `vbulk ingest` in a terminal, or the page of another `vbulk review`), whose progress this page shows: its articles show here when it ends.",
+  stopBusyDecision:
+    "The page has been saving a grouping decision on this folder since {at} (process {pid}): the analysis did not start, nothing was written.",
+  stopBusyDecisionHint: "wait until the page shows the decision, then {retry}.",
+  stopTooMany:
+    "The folder holds {found} photos, more than the limit of {limit} per analysis: nothing was analysed.",
+  stopTooManyZip:
+    "The ZIP holds {found} photos, more than the limit of {limit} per analysis: nothing was extracted.",
+  stopTooManyHint:
+    "spread the photos over several folders, one `vbulk review` per folder; or, if they are indeed the photos of one sale, raise the limit: {raise}.",
+  stopTooManyZipHint:
+    "spread the photos over several ZIPs of at most {limit} photos, each analysed in a folder of its own; or, if they are indeed the photos of one sale, raise the limit: {raise}.",
+  raiseInConfig: "set sources.maxFiles to at least {found} in the config file {file}, then {retry}",
+  raiseNoConfig:
+    'write {"sources": {"maxFiles": {found}}} in a config file, then run `vbulk review` again in a terminal with VBULK_CONFIG=that file',
+  stopDamaged: "vbulk cannot read {file} in this folder: {what}. Nothing was written.",
+  damaged_syntax: "it is no longer valid JSON (line {line}, column {column})",
+  damaged_empty: "the file is empty",
+  "damaged_not-json": "it is not valid JSON",
+  damaged_field: "the field {field} is not what vbulk expects",
+  damaged_newer: "it was written by a newer vbulk",
+  damaged_foreign: "it is not a file written by vbulk",
+  damagedCatalogHint:
+    "it holds the article numbers your plan and Vinted drafts refer to: fix it where said (a hand edit?), or move it away (rename it) to start again with new article numbers; then {retry}.",
+  damagedDecisionsHint:
+    "it holds your grouping decisions: fix it where said (a hand edit?), or move it away (rename it) to start from the automatic grouping again, without your decisions; then {retry}.",
+  damagedNewerHint:
+    "update vbulk (to the version that wrote this file), then run `vbulk review` again in a terminal.",
+  stopModel:
+    "This folder was analysed with the CLIP model {model}, which is not available now ({why}): the analysis did not start, nothing was written. Without it, every photo would be grouped again, and every article's type and department become unknown.",
+  modelWhy_offline: "vbulk is offline, VBULK_OFFLINE, and the model cannot be used from its cache",
+  modelWhy_network: "it is not in vbulk's cache and could not be downloaded",
+  "modelWhy_cache-folder":
+    "it is not in vbulk's cache, and the cache folder cannot be written to download it there",
+  modelHint_offline:
+    "in a terminal, run `VBULK_OFFLINE= vbulk models pull` once online, then {retry}; or run `vbulk review` again with VBULK_MODEL_DIR on the folder of the model the earlier analysis used.",
+  modelHint_network:
+    "check this computer's connection, then {retry}; or run `vbulk review` again in a terminal with VBULK_MODEL_DIR on the folder of the model the earlier analysis used.",
+  "modelHint_cache-folder":
+    "run `vbulk review` again in a terminal with VBULK_CACHE_DIR on a folder you can write in, or with VBULK_MODEL_DIR on the folder of the model the earlier analysis used.",
+  modelNoModel:
+    "To group everything again without a model, on purpose: `vbulk ingest --no-model` on this folder, in a terminal.",
+  stopDiskFull: "The disk is full: vbulk could not write to {path}.",
+  stopDiskFullHint: "free some space on that disk (empty the bin, delete or move large files), then {retry}.",
+  stopDenied: "vbulk may not write to {path}.",
+  stopDeniedHint:
+    "allow your account to write in that folder (in its properties), then {retry}; or copy the photos to a folder of yours and run `vbulk review` on the copy, in a terminal.",
+  stopReadOnly:
+    "The disk of {path} is read-only (a locked memory card, a network drive or a disk image, for instance): vbulk cannot write anything there.",
+  stopReadOnlyHint:
+    "copy the photos to a folder on a disk you can write to, then run `vbulk review` on the copy, in a terminal.",
+  stopReadDenied: "vbulk may not read {path}.",
+  stopReadDeniedHint: "allow your account to read it (in its properties), then {retry}.",
+  stopZipCut:
+    "This file is not a whole ZIP: it was cut short (a download or a copy that did not finish), or it is no ZIP at all. Nothing was extracted.",
+  stopZipCutHint:
+    "download or copy the ZIP again (compare its size with the original's), or make it again from the photos' folder (right-click → Compress), then drop it on this page again.",
+  stopZipDamaged: "This ZIP is damaged: vbulk cannot read it. Nothing was extracted.",
+  stopZipDamagedHint:
+    "make the ZIP again from the photos' folder (right-click → Compress), then drop it on this page again; or run `vbulk review` on the photos' folder itself, in a terminal.",
+  zipEntries:
+    "This ZIP holds {found} entries, far more than a ZIP of photos (at most {max}): nothing was extracted.",
+  zipEntriesHint:
+    "check the file: it is not a ZIP of photos. If it does hold photos, unzip it yourself and run `vbulk review` on the folder it gives, in a terminal.",
+  zipRatio:
+    "In this ZIP, {entry} unpacks to a file {ratio} times larger, which photos do not do (at most {max} times): it looks like a “zip bomb”. Nothing was extracted.",
+  zipRatioHint:
+    "check where this ZIP comes from; for your photos, make the ZIP again from their folder (right-click → Compress), then drop it on this page again.",
+  zipTotal: "Unpacked, this ZIP would be over {max}: nothing was extracted.",
+  zipTotalHint:
+    "split it into smaller ZIPs, each analysed in a folder of its own, or raise sources.maxTotalBytes in the config file (VBULK_CONFIG).",
+  zipUpload: "This ZIP is over {max}, the size the page can receive: it was not sent.",
+  zipUploadHint:
+    "split it into smaller ZIPs, or unzip it and run `vbulk review` on the folder it gives, in a terminal.",
+  stopNotZip: "“{name}” is not a ZIP: the page receives only .zip files of photos.",
+  stopNotZipHint:
+    "make a ZIP of the photos (right-click their folder → Compress) and drop it, or click “Analyse the photos” to analyse those of the folder.",
+  noPhotoFolder:
+    "No photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) in this folder, only {list}: nothing was analysed.",
+  noPhotoZip:
+    "No photo (JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC) in this ZIP, only {list}: nothing was analysed.",
+  noPhotoEmptyFolder: "This folder is empty: no photo to analyse.",
+  noPhotoEmptyZip: "This ZIP is empty: no photo to analyse.",
+  nk_encrypted_one: "{n} password-protected entry",
+  nk_encrypted_other: "{n} password-protected entries",
+  nk_compression_one: "{n} entry compressed in a way vbulk cannot read",
+  nk_compression_other: "{n} entries compressed in a way vbulk cannot read",
+  "nk_unsafe-name_one": "{n} entry with an unsafe name",
+  "nk_unsafe-name_other": "{n} entries with unsafe names",
+  "nk_too-large_one": "{n} file too large",
+  "nk_too-large_other": "{n} files too large",
+  "nk_macos-metadata_one": "{n} macOS metadata file (__MACOSX)",
+  "nk_macos-metadata_other": "{n} macOS metadata files (__MACOSX)",
+  nk_unreadable_one: "{n} unreadable file",
+  nk_unreadable_other: "{n} unreadable files",
+  nk_symlink_one: "{n} symbolic link",
+  nk_symlink_other: "{n} symbolic links",
+  "nk_not-photo_one": "{n} file that is not a photo",
+  "nk_not-photo_other": "{n} files that are not photos",
+  nkHint_encrypted:
+    "vbulk cannot open a password-protected ZIP: unzip it yourself with its password (double-click it), then run `vbulk review` on the folder it gives, in a terminal.",
+  nkHint_compression:
+    "make the ZIP again with your file manager's default settings (right-click → Compress), then drop it on this page again.",
+  "nkHint_unsafe-name":
+    "vbulk never writes a name that leaves the folder (../, an absolute path) or holds a control character, and a file manager does not make such a ZIP: check where it comes from. For your photos, make the ZIP again from their folder (right-click → Compress), then drop it on this page again.",
+  "nkHint_too-large":
+    "a photo is at most {max}: shrink them, or raise sources.maxFileBytes in the config file (VBULK_CONFIG), then {retry}.",
+  "nkHint_macos-metadata":
+    "it holds only macOS's metadata, not the photos themselves: make the ZIP again from the photos' folder (right-click → Compress), then drop it on this page again.",
+  nkHint_unreadable: "copy the photos into the folder again, then {retry}.",
+  nkHint_unreadable_zip: "download or copy the ZIP again, then drop it on this page again.",
+  nkHint_symlink:
+    "vbulk never follows a symbolic link: put the photos themselves in place of the links, then {retry}.",
+  "nkHint_not-photo":
+    "choose the folder that holds the photos themselves: run `vbulk review` on it in a terminal, or drop a ZIP of the photos here.",
+  "nkHint_not-photo_zip":
+    "put the photos in the ZIP (right-click their folder → Compress), then drop it on this page again.",
   folderChanged:
     "Since the last analysis, {parts}: “Analyse again” takes them in (the articles already there keep their numbers and your edits).",
   folderAdded_one: "{n} photo added ({list})",
@@ -1091,17 +1346,191 @@ export type IngestWarning =
   | { code: "ORDER_UNCLEAR"; photos: number; alone: boolean }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
-/** An analysis from the page that ended without a catalog, as data (src/review/ingest.ts): no photo could be read. */
-export type IngestFailure = { code: "NONE_READ"; files: number; keptPrevious: boolean };
+/**
+ * Why an analysis from the page ended without a catalog, as data the page words (src/review/ingest.ts
+ * toPageFailure): no photo could be read, or an error stopped it (the core's English stays the terminal's, and the
+ * page's technical detail). A load of the page refused for the same reason (a damaged catalog.json) says it too.
+ */
+export type IngestFailure =
+  | { code: "NONE_READ"; files: number; keptPrevious: boolean }
+  /** Another run holds the folder's ingest lock (a terminal's `vbulk ingest`, another page, a grouping decision). */
+  | { code: "BUSY"; pid: number; since: string; source: string; decision: boolean }
+  /** More photos than sources.maxFiles, in the folder or the ZIP; the config file the page's analysis reads, if any. */
+  | { code: "TOO_MANY"; found: number; limit: number; zip: boolean; configFile: string | null }
+  /** catalog.json or decisions.json of the folder cannot be read: where (a JSON line and column, a field's path). */
+  | ({ code: "DAMAGED"; file: "catalog.json" | "decisions.json" } & (
+      | { damage: "syntax"; line: number; column: number }
+      | { damage: "field"; field: string }
+      | { damage: "empty" | "not-json" | "newer" | "foreign" }
+    ))
+  /** The CLIP model the folder's earlier analysis used cannot be had now: offline, not downloaded, no cache folder. */
+  | { code: "MODEL_NEEDED"; model: string; reason: "offline" | "network" | "cache-folder" }
+  /** The disk refused a write: full, or a folder vbulk may not write in (or read), or a read-only disk. */
+  | { code: "DISK_FULL"; path: string }
+  | { code: "NOT_WRITABLE"; path: string; readOnly: boolean; reading: boolean }
+  /** A ZIP that cannot be read: cut short (an unfinished download), or damaged. */
+  | { code: "ZIP_UNREADABLE"; cutShort: boolean }
+  /** A ZIP over a limit: its entries, an entry's compression ratio (a zip bomb), its size unpacked, the upload's. */
+  | { code: "ZIP_TOO_LARGE"; exceeded: "entries"; max: number; found: number }
+  | { code: "ZIP_TOO_LARGE"; exceeded: "ratio"; max: number; ratio: number; entry: string }
+  | { code: "ZIP_TOO_LARGE"; exceeded: "total" | "upload"; max: number }
+  /** A file dropped on the page that is no .zip. */
+  | { code: "NOT_ZIP"; name: string }
+  /** Not one photo in the folder or ZIP: what was found instead, and the kind whose advice comes first. */
+  | {
+      code: "NO_PHOTO";
+      zip: boolean;
+      found: { kind: NoPhotoKind; n: number }[];
+      lead: NoPhotoKind | null;
+      maxFileBytes?: number;
+    };
 
-/** Why the page's analysis failed, and what to do, in the page's words. */
-export function ingestFailureWords(lang: Lang, f: IngestFailure): { text: string; hint: string } {
-  return {
-    text: tn(lang, "noneRead", f.files, {
-      what: t(lang, f.keptPrevious ? "noneReadKept" : "noneReadNothing"),
-    }),
-    hint: t(lang, f.keptPrevious ? "noneReadKeptHint" : "noneReadHint"),
-  };
+/** What a folder or ZIP without a photo held instead (src/ingest/scan.ts skipKind). */
+export type NoPhotoKind =
+  | "encrypted"
+  | "compression"
+  | "unsafe-name"
+  | "too-large"
+  | "macos-metadata"
+  | "unreadable"
+  | "symlink"
+  | "not-photo";
+
+/** A size in bytes as a seller reads it: « 8 Go », « 64 Mo » in French, "8 GB", "64 MB" in English. */
+export function bytesText(lang: Lang, bytes: number): string {
+  const units = lang === "fr" ? ["octets", "Ko", "Mo", "Go", "To"] : ["bytes", "KB", "MB", "GB", "TB"];
+  let n = bytes;
+  let unit = 0;
+  while (n >= 1024 && unit < units.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  const number = n.toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: 1 });
+  return `${number} ${units[unit]}`;
+}
+
+/** What the seller does again once the stop is mended: the button clicked, the ZIP dropped, a load, another action. */
+export type Retry = "first" | "again" | "upload" | "load" | "other";
+
+/**
+ * Why the page's analysis (or its load) stopped, and what to do, in the page's words. `retry`: what the seller did
+ * (« Analyser les photos », « Analyser à nouveau », a dropped ZIP…), said again in the hint; `localTime` writes a
+ * moment (an ISO time) in the seller's clock.
+ */
+export function ingestFailureWords(
+  lang: Lang,
+  f: IngestFailure,
+  {
+    retry = "first",
+    localTime = (iso: string) => iso,
+  }: { retry?: Retry; localTime?: (iso: string) => string } = {},
+): { text: string; hint: string } {
+  const again = t(lang, `retry_${retry}`);
+  switch (f.code) {
+    case "NONE_READ":
+      return {
+        text: tn(lang, "noneRead", f.files, {
+          what: t(lang, f.keptPrevious ? "noneReadKept" : "noneReadNothing"),
+        }),
+        hint: t(lang, f.keptPrevious ? "noneReadKeptHint" : "noneReadHint"),
+      };
+    case "BUSY": {
+      const vars = { pid: f.pid, at: localTime(f.since), source: f.source, retry: again };
+      return f.decision
+        ? { text: t(lang, "stopBusyDecision", vars), hint: t(lang, "stopBusyDecisionHint", vars) }
+        : { text: t(lang, "stopBusy", vars), hint: t(lang, "stopBusyHint", vars) };
+    }
+    case "TOO_MANY": {
+      const vars = { found: f.found, limit: f.limit, file: f.configFile ?? "", retry: again };
+      const raise = t(lang, f.configFile ? "raiseInConfig" : "raiseNoConfig", vars);
+      return {
+        text: t(lang, f.zip ? "stopTooManyZip" : "stopTooMany", vars),
+        hint: t(lang, f.zip ? "stopTooManyZipHint" : "stopTooManyHint", { ...vars, raise }),
+      };
+    }
+    case "DAMAGED": {
+      const what = t(lang, `damaged_${f.damage}`, {
+        ...(f.damage === "syntax" ? { line: f.line, column: f.column } : {}),
+        ...(f.damage === "field" ? { field: f.field } : {}),
+      });
+      return {
+        text: t(lang, "stopDamaged", { file: f.file, what }),
+        hint: t(
+          lang,
+          f.damage === "newer"
+            ? "damagedNewerHint"
+            : f.file === "catalog.json"
+              ? "damagedCatalogHint"
+              : "damagedDecisionsHint",
+          { retry: again },
+        ),
+      };
+    }
+    case "MODEL_NEEDED":
+      return {
+        text: t(lang, "stopModel", { model: f.model, why: t(lang, `modelWhy_${f.reason}`) }),
+        hint: `${t(lang, `modelHint_${f.reason}`, { retry: again })} ${t(lang, "modelNoModel")}`,
+      };
+    case "DISK_FULL":
+      return {
+        text: t(lang, "stopDiskFull", { path: f.path }),
+        hint: t(lang, "stopDiskFullHint", { retry: again }),
+      };
+    case "NOT_WRITABLE": {
+      const [text, hint]: [Key, Key] = f.reading
+        ? ["stopReadDenied", "stopReadDeniedHint"]
+        : f.readOnly
+          ? ["stopReadOnly", "stopReadOnlyHint"]
+          : ["stopDenied", "stopDeniedHint"];
+      return { text: t(lang, text, { path: f.path }), hint: t(lang, hint, { retry: again }) };
+    }
+    case "ZIP_UNREADABLE":
+      return f.cutShort
+        ? { text: t(lang, "stopZipCut"), hint: t(lang, "stopZipCutHint") }
+        : { text: t(lang, "stopZipDamaged"), hint: t(lang, "stopZipDamagedHint") };
+    case "ZIP_TOO_LARGE":
+      switch (f.exceeded) {
+        case "entries":
+          return {
+            text: t(lang, "zipEntries", { found: f.found, max: f.max }),
+            hint: t(lang, "zipEntriesHint"),
+          };
+        case "ratio":
+          return {
+            text: t(lang, "zipRatio", { entry: f.entry, ratio: f.ratio, max: f.max }),
+            hint: t(lang, "zipRatioHint"),
+          };
+        case "total":
+          return {
+            text: t(lang, "zipTotal", { max: bytesText(lang, f.max) }),
+            hint: t(lang, "zipTotalHint"),
+          };
+        default:
+          return {
+            text: t(lang, "zipUpload", { max: bytesText(lang, f.max) }),
+            hint: t(lang, "zipUploadHint"),
+          };
+      }
+    case "NOT_ZIP":
+      return { text: t(lang, "stopNotZip", { name: f.name }), hint: t(lang, "stopNotZipHint") };
+    case "NO_PHOTO": {
+      const list = andList(
+        lang,
+        f.found.map(({ kind, n }) => tn(lang, `nk_${kind}`, n)),
+      );
+      const lead = f.lead ?? "not-photo";
+      const zipKey = `nkHint_${lead}_zip`;
+      return {
+        text: f.found.length
+          ? t(lang, f.zip ? "noPhotoZip" : "noPhotoFolder", { list })
+          : t(lang, f.zip ? "noPhotoEmptyZip" : "noPhotoEmptyFolder"),
+        hint: t(lang, f.zip && hasKey(zipKey) ? zipKey : `nkHint_${lead}`, {
+          retry: again,
+          max: bytesText(lang, f.maxFileBytes ?? 0),
+        }),
+      };
+    }
+  }
 }
 
 /** The system's error codes the page words (src/ingest/analyse.ts osError); others are shown as the core said them. */
