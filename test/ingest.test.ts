@@ -223,6 +223,56 @@ describe("runIngest on the designed set", () => {
     );
   });
 
+  it("a copy that lost its EXIF orientation tag (shown sideways or upside down) is a duplicate, the upright photo kept", async () => {
+    // Before, vbulk compared the photos as shown: the copy an app saved without the tag hashed as another picture,
+    // and both became photos of articles (the sideways one listed on Vinted).
+    const dir = await copyFixture("turned");
+    const { catalog } = await ingest(dir);
+    const photo = (f: string) => catalog.photos.find((p) => p.file === f)!;
+    for (const [name, how] of [
+      ["IMG_0001", /turned a quarter turn/],
+      ["IMG_0002", /turned upside down/],
+      ["IMG_0003", /turned a quarter turn/],
+    ] as const) {
+      const pair = [photo(`${name}.jpg`), photo(`${name}-export.jpg`)];
+      const kept = pair.filter((p) => p.duplicate_of === null);
+      const copy = pair.find((p) => p.duplicate_of !== null);
+      assert.equal(kept.length, 1, `one of ${name}'s two copies is kept`);
+      assert.equal(copy?.duplicate_of, kept[0]!.file, "the other is set aside as its copy");
+      assert.match(copy.duplicate_reason!, how);
+      assert.match(copy.duplicate_reason!, /pHash distance \d+, aHash distance \d+ \(<= 5\) once turned/);
+      // A quarter turn apart, the copy shown sideways (landscape, where the phone's photo is portrait) is set
+      // aside; upside down, nothing says which one is the right way up.
+      if (how.source.includes("quarter"))
+        assert.equal(kept[0]!.file, `${name}.jpg`, "the upright one is kept");
+    }
+    for (const f of ["IMG_0004.jpg", "IMG_0005.jpg"]) {
+      assert.equal(photo(f).duplicate_of, null, `${f} is another picture`);
+      assert.ok(!catalog.photos.some((p) => p.duplicate_of === f), `nothing is a copy of ${f}`);
+    }
+    assert.equal(catalog.summary.duplicates, 3);
+  });
+
+  it("photos analysed before turned hashes existed get them on the next run (nothing embedded again), and their tag-lost copies are found", async () => {
+    const dir = await copyFixture("turned");
+    await ingest(dir);
+    const path = join(dir, ".vbulk", "cache.json");
+    const cache = JSON.parse(await readFile(path, "utf8")) as {
+      entries: Record<string, { turned?: unknown }>;
+    };
+    for (const e of Object.values(cache.entries)) delete e.turned;
+    await writeFile(path, JSON.stringify(cache));
+    const upgraded = await ingest(dir);
+    assert.equal(upgraded.analysed, 0, "the embeddings are still good: nothing is embedded again");
+    const refreshed = JSON.parse(await readFile(path, "utf8")) as typeof cache;
+    assert.ok(
+      Object.values(refreshed.entries).every((e) => e.turned),
+      "every photo has them",
+    );
+    const dup = Object.fromEntries(upgraded.catalog.photos.map((p) => [p.file, p.duplicate_of]));
+    assert.equal(dup["IMG_0001-export.jpg"], "IMG_0001.jpg");
+  });
+
   it("two copies of one photo (a second export, « IMG_0002 (1).jpg »): the original name is kept, run after run", async () => {
     // Before, the copy's name sorted first (" " before "."), so adding « IMG_0002 (1).jpg » to a worked folder made
     // it the article's photo and set the original aside: the kept copy flipped between runs.

@@ -41,6 +41,7 @@ export const ConfigSchema = z.object({
     maxColorDelta: z.number().min(0),
     maxCellColorDelta: z.number().min(0),
     colorwayMinCells: int(1, 64),
+    turnedAspectTolerance: z.number().min(0).max(1),
   }),
   resaved: z.object({
     minKept: z.number().gt(0).max(1),

@@ -69,6 +69,16 @@ export const DEFAULTS = Object.freeze({
      *  grouping sets of ../shared/photos the test finds 15 pairs (madison-multiview 12, hm-colour-dev 3), every
      *  one of two different garments. */
     colorwayMinCells: 2,
+    /** A pair that is not the same picture as shown is compared turned, by the limits above (a copy that lost its
+     *  EXIF orientation tag shows the photo sideways or upside down). A quarter turn swaps the shown width and
+     *  height, a half turn keeps them, and a copy (re-encoded, resized) keeps the photo's proportions: the turn is
+     *  tried only when the proportions say so, within this difference (the log of the two aspect ratios' quotient).
+     *  0.02 (2%) covers a pixel's rounding at any size (madison-near-duplicates' copies: 144x216 and 600x900 0%,
+     *  849x565 and 2716x1810 0.1%) and a 1% crop of one side. A safeguard by construction, not a measured gain:
+     *  it keeps a quarter turn from being tried between two portrait photos (most of a seller's batch), yet on the
+     *  labelled sets no pair of two photos comes within the hash limits turned, with it or without it (`npm run
+     *  eval -- --turned`: the closest, a half turn on deepfashion-dev, differs by 6 bits). */
+    turnedAspectTolerance: 0.02,
   }),
   resaved: Object.freeze({
     // A photo saved again under its own name with other bytes (src/ingest/resaved.ts) that the duplicate test

@@ -199,9 +199,11 @@ async function preparePhoto(
     };
     // A colour named by another naming version or other settings is named again from the decoded photo, and an
     // entry of an older vbulk without a labgrid (what tells an edited photo saved again from another picture,
-    // src/imaging/edits.ts) gets one: the photo is decoded once more, the vectors stay (the embedder is not run).
+    // src/imaging/edits.ts) or turned hashes (what finds a copy that lost its orientation tag) gets them: the
+    // photo is decoded once more, the vectors stay (the embedder is not run).
+    const hashesCurrent = (entry: CacheEntry) => entry.labgrid !== undefined && entry.turned !== undefined;
     const isCurrent = (p: { entry: CacheEntry }) =>
-      p.entry.color.version === colorVersion(config.color) && p.entry.labgrid !== undefined;
+      p.entry.color.version === colorVersion(config.color) && hashesCurrent(p.entry);
     const refreshed = async (
       p: Extract<Prepared, { kind: "cached" }>,
       decoded: DecodedPhoto,
@@ -210,9 +212,13 @@ async function preparePhoto(
         p.entry.color.version === colorVersion(config.color)
           ? p.entry.color
           : photoColor(decoded.pixels, decoded.pw, decoded.ph, config.color),
-        p.entry.labgrid === undefined ? hashPixels(decoded.pixels, decoded.pw, decoded.ph) : null,
+        hashesCurrent(p.entry) ? null : hashPixels(decoded.pixels, decoded.pw, decoded.ph),
       ]);
-      const entry = { ...p.entry, color, ...(hashes ? { labgrid: hashes.labgrid } : {}) };
+      const entry = {
+        ...p.entry,
+        color,
+        ...(hashes ? { labgrid: hashes.labgrid, turned: hashes.turned } : {}),
+      };
       cache.set(p.sha256, entry);
       return { ...p, entry };
     };
