@@ -45,6 +45,40 @@ describe("decodePhoto: invalid input", () => {
   }
 });
 
+describe("decodePhoto: an image too small to be a garment photo", () => {
+  const png = (width: number, height: number) =>
+    sharp({ create: { width, height, channels: 3, background: "#336699" } })
+      .png()
+      .toBuffer();
+  for (const [width, height] of [
+    [1, 1],
+    [1000, 1],
+    [47, 300],
+  ] as const)
+    it(`refuses ${width}x${height}: what was expected, what the file is, what to do`, async () => {
+      await assert.rejects(decodePhoto(await png(width, height), 256), (err: VbulkError) => {
+        assert.equal(err.code, "BAD_FILE");
+        assert.equal(
+          err.message,
+          `Expected an image at least 48 pixels on its shortest side but the file is ${width}x${height} pixels; not analysed (too small to show a garment: a tracking pixel, an icon, a web page's spacer): use the full-size photo, or take it out of the folder`,
+        );
+        assert.match(err.hint ?? "", /decode\.minSide/);
+        return true;
+      });
+    });
+  it("reads the size as shown (EXIF orientation applied), and takes 48 px and a small thumbnail", async () => {
+    await decodePhoto(await png(48, 48), 256);
+    const thumb = await decodePhoto(await png(144, 216), 256);
+    assert.deepEqual([thumb.width, thumb.height], [144, 216]);
+    const sideways = await sharp(await png(300, 40))
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    await assert.rejects(decodePhoto(sideways, 256), /the file is 40x300 pixels/);
+    await decodePhoto(await png(1, 1), 256, { minSide: 1 });
+  });
+});
+
 describe("decodePhoto: a damaged HEIC (audit-phone 4, 7)", { skip: needTool("heif-enc") }, () => {
   const bad = join(FIXTURES, "heic-bad", "IMG_0002.heic");
 

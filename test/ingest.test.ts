@@ -349,6 +349,68 @@ describe("runIngest on the designed set", () => {
   });
 });
 
+describe("images too small to be a garment photo", () => {
+  /** Three photos of the designed set, a 144x216 thumbnail of a fourth (a small copy a seller may have: kept), and
+   *  what a folder saved from a web page or an e-mail also holds: a tracking pixel, an icon, a 1000x1 strip. */
+  async function folderWithTinyImages(): Promise<string> {
+    const dir = await tempDir("vbulk-tiny-");
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"])
+      await writeFile(join(dir, f), await readFile(join(FIXTURES, "grouping", f)));
+    await writeFile(
+      join(dir, "IMG_0004.jpg"),
+      await sharp(join(FIXTURES, "grouping", "IMG_0004.jpg"))
+        .resize(144, 216)
+        .jpeg()
+        .toBuffer(),
+    );
+    const plain = (width: number, height: number, background: string) =>
+      sharp({ create: { width, height, channels: 3, background } });
+    await writeFile(join(dir, "pixel.gif"), await plain(1, 1, "#ffffff").gif().toBuffer());
+    await writeFile(join(dir, "icon.png"), await plain(16, 16, "#1877f2").png().toBuffer());
+    await writeFile(join(dir, "strip.png"), await plain(1000, 1, "#c0c0c0").png().toBuffer());
+    return dir;
+  }
+  const said = (w: number, h: number) =>
+    new RegExp(
+      `^Expected an image at least 48 pixels on its shortest side but the file is ${w}x${h} pixels; not analysed \\(too small to show a garment.*\\): use the full-size photo, or take it out of the folder$`,
+    );
+
+  it("is recorded as a bad photo, with its size and what to do, and never becomes an article", async () => {
+    // Before: a 1x1 tracking pixel, a 16x16 icon and a 1000x1 strip each became an article of one photo.
+    const dir = await folderWithTinyImages();
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    assert.deepEqual(
+      catalog.errors.map((e) => [e.file, e.code]),
+      [
+        ["icon.png", "BAD_FILE"],
+        ["pixel.gif", "BAD_FILE"],
+        ["strip.png", "BAD_FILE"],
+      ],
+    );
+    const message = (f: string) => catalog.errors.find((e) => e.file === f)!.message;
+    assert.match(message("pixel.gif"), said(1, 1));
+    assert.match(message("icon.png"), said(16, 16));
+    assert.match(message("strip.png"), said(1000, 1));
+    assert.equal(events.filter((e) => e.type === "photo-error").length, 3, "each said as it is found");
+    const listed = catalog.items.flatMap((it) => it.photos);
+    assert.deepEqual(listed.sort(), ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg", "IMG_0004.jpg"]);
+    assert.ok(!catalog.photos.some((p) => ["pixel.gif", "icon.png", "strip.png"].includes(p.file)));
+  });
+
+  it("is refused all the same when an earlier run (or a lower decode.minSide) analysed it", async () => {
+    const dir = await folderWithTinyImages();
+    const lax = resolveConfig({ decode: { minSide: 1 } });
+    const first = await runIngest({ source: dir, config: lax, embedder: createFeatureEmbedder() });
+    assert.deepEqual(first.catalog.errors, [], "analysed and cached then");
+    const { catalog, analysed } = await ingest(dir);
+    assert.equal(analysed, 0, "from the cache");
+    assert.deepEqual(catalog.errors.map((e) => e.file).sort(), ["icon.png", "pixel.gif", "strip.png"]);
+    assert.match(catalog.errors.find((e) => e.file === "pixel.gif")!.message, said(1, 1));
+    assert.ok(!catalog.items.some((it) => it.photos.includes("pixel.gif")));
+  });
+});
+
 describe("HEIC photos analysed by an older vbulk", () => {
   it("are read again once: their capture time and upright size come back (audit-phone, noticed at stop 25)", {
     skip: needTool("heif-enc"),

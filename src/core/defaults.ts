@@ -40,6 +40,15 @@ export const DEFAULTS = Object.freeze({
      *  too). 200 MP phone sensors (16320x12240) fit; a 58 KB HEIC declaring 16000x16000 (256 MP, 3.1 GB to decode
      *  in issue 8) does not. */
     maxPixels: 210_000_000,
+    /** Shortest side (pixels, as shown) under which an image is no garment photo and is refused as a bad photo
+     *  (a tracking pixel, an icon, a web page's 1000x1 spacer), checked on the size a file declares. vbulk reads
+     *  every photo on small grids: 48x48 for colour and texture (the model-free embedder, the garment colour) and
+     *  32x32 or 8x8 for the duplicate hashes; an image smaller than they are is read from pixels the resize
+     *  invents, and at that size shows a buyer nothing. CLIP's 224x224 input is no floor: a small copy of a real
+     *  photo is enlarged to it and still shows its garment (madison-near-duplicates holds a store's 144x216
+     *  thumbnail), and Vinted sets no smallest size (../shared/vinted.md: 1-20 JPEGs of at most ~10 MB, 3:4
+     *  portrait recommended). 48 also refuses the 16x16 and 32x32 icons a saved web page brings. */
+    minSide: 48,
   }),
   duplicates: Object.freeze({
     /** Hamming distance (of 64 bits) at or under which two photos are the same picture; the spec's value. Designed

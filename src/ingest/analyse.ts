@@ -5,7 +5,13 @@ import type { EventSink, IngestEvent } from "../core/events.js";
 import { limiter } from "../core/pool.js";
 import { printable } from "../core/text.js";
 import { colorVersion, photoColor } from "../imaging/color.js";
-import { type DecodedPhoto, decodePhoto, HEIC_DECODER_VERSION, sha256Of } from "../imaging/decode.js";
+import {
+  type DecodedPhoto,
+  decodePhoto,
+  HEIC_DECODER_VERSION,
+  sha256Of,
+  tooSmall,
+} from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import {
   CLOSE_UP_COVERAGE,
@@ -193,9 +199,12 @@ async function preparePhoto(
       const coverage = c ? decodeVector(c, 1)?.[0] : undefined;
       // A HEIC read by an older decoder (no capture time, a rotated photo's size sideways) is read again.
       const stale = hit?.format === "heic" && hit.decoder !== HEIC_DECODER_VERSION;
-      return hit && vector && garment && coverage !== undefined && !stale
-        ? { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage }
-        : null;
+      if (!(hit && vector && garment && coverage !== undefined && !stale)) return null;
+      // An image too small to be a garment photo that an earlier run (or a lower decode.minSide) analysed is
+      // refused all the same: decoding it again would only say so once more.
+      const small = tooSmall(hit.width, hit.height, config.decode.minSide);
+      if (small) throw small;
+      return { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage };
     };
     // A colour named by another naming version or other settings is named again from the decoded photo, and an
     // entry of an older vbulk without a labgrid (what tells an edited photo saved again from another picture,
@@ -236,6 +245,7 @@ async function preparePhoto(
       photo = await decodePhoto(bytes, config.decode.workingSize, {
         sha256,
         maxPixels: config.decode.maxPixels,
+        minSide: config.decode.minSide,
       });
       if (cached) return await refreshed(cached, photo);
     } finally {
