@@ -1,4 +1,4 @@
-import { colorGridDelta, hashWords, popcount, turnColorGrid } from "../imaging/hash.js";
+import { colorGridDelta, hexWord, popcount, turnColorGrid } from "../imaging/hash.js";
 
 export interface HashedPhoto {
   sha256: string;
@@ -75,86 +75,98 @@ export interface PhotoPairs {
  * compared turned.
  */
 export function comparePhotos(photos: HashedPhoto[], t: DuplicateThresholds): PhotoPairs {
+  const n = photos.length;
   // Each hash parsed once into two 32-bit words (all pairs of 500 photos are 125 000 comparisons): per photo, the
   // pHash then the aHash as shown (slot 0), then turned 1, 2 and 3 quarters clockwise (slots 1-3).
-  const words = new Uint32Array(photos.length * 16);
-  const turnable = Uint8Array.from(
-    photos,
-    (p) => +(p.turned?.phash.length === 3 && p.turned.ahash.length === 3),
-  );
-  photos.forEach((p, i) => {
-    words.set([...hashWords(p.phash), ...hashWords(p.ahash)], i * 16);
-    if (turnable[i])
-      for (let q = 1; q <= 3; q++)
-        words.set(
-          [...hashWords(p.turned!.phash[q - 1]!), ...hashWords(p.turned!.ahash[q - 1]!)],
-          i * 16 + q * 4,
-        );
-  });
-  /** Differing bits between photo i in slot si and photo j in slot sj; k = 0 for the pHash, 2 for the aHash. */
-  const bits = (i: number, si: number, j: number, sj: number, k: number) => {
-    const x = i * 16 + si * 4 + k;
-    const y = j * 16 + sj * 4 + k;
-    return popcount(words[x]! ^ words[y]!) + popcount(words[x + 1]! ^ words[y + 1]!);
+  const words = new Uint32Array(n * 16);
+  const turnable = new Uint8Array(n);
+  // Shown proportions (log of width / height; NaN where unknown): a quarter turn negates it.
+  const aspect = new Float64Array(n);
+  // Parsed with hexWord, allocating nothing: after a cache of 500 photos is read the young generation is full,
+  // and a small array per hash (hashWords) set off a collection here (20 ms, --trace-gc).
+  const put = (hex: string, at: number) => {
+    words[at] = hexWord(hex, 0);
+    words[at + 1] = hexWord(hex, 8);
   };
-  // Shown proportions (log of width / height), where known: a quarter turn negates it.
-  const aspect = Float64Array.from(photos, (p) =>
-    p.width && p.height ? Math.log(p.width / p.height) : Number.NaN,
-  );
-  const turnFits = (a: number, b: number, q: number) => {
-    const x = aspect[a]!;
-    const y = aspect[b]!;
-    if (Number.isNaN(x) || Number.isNaN(y)) return true;
-    return Math.abs((q % 2 ? -x : x) - y) <= t.turnedAspectTolerance;
-  };
-  const hashesMatch = (p: number, q: number) =>
-    t.requireBoth ? p <= t.maxHamming && q <= t.maxHamming : p <= t.maxHamming || q <= t.maxHamming;
+  for (let i = 0; i < n; i++) {
+    const p = photos[i]!;
+    put(p.phash, i * 16);
+    put(p.ahash, i * 16 + 2);
+    aspect[i] = p.width && p.height ? Math.log(p.width / p.height) : Number.NaN;
+    const turned = p.turned;
+    if (turned?.phash.length !== 3 || turned.ahash.length !== 3) continue;
+    turnable[i] = 1;
+    for (let q = 1; q <= 3; q++) {
+      put(turned.phash[q - 1]!, i * 16 + q * 4);
+      put(turned.ahash[q - 1]!, i * 16 + q * 4 + 2);
+    }
+  }
+  /** Differing bits between the hashes at word offsets x and y (a pHash or an aHash: two words each). */
+  const bits = (x: number, y: number) =>
+    popcount(words[x]! ^ words[y]!) + popcount(words[x + 1]! ^ words[y + 1]!);
+  const { maxHamming: max, requireBoth: both, turnedAspectTolerance: tolerance } = t;
   const duplicates: DuplicatePair[] = [];
   const colorways: [number, number][] = [];
-  for (let a = 0; a < photos.length; a++)
-    for (let b = a + 1; b < photos.length; b++) {
-      const pa = photos[a]!;
+  // Kept lean: this loop runs once per pair, mostly in a process too short-lived for V8 to have optimised it.
+  for (let a = 0; a < n; a++) {
+    const pa = photos[a]!;
+    const oa = a * 16;
+    const xa = aspect[a]!;
+    for (let b = a + 1; b < n; b++) {
       const pb = photos[b]!;
-      const phashDistance = bits(a, 0, b, 0, 0);
+      const ob = b * 16;
+      const phashDistance = bits(oa, ob);
       if (pa.sha256 === pb.sha256) {
         duplicates.push({
           a,
           b,
           kind: "identical",
           phashDistance,
-          ahashDistance: bits(a, 0, b, 0, 2),
+          ahashDistance: bits(oa + 2, ob + 2),
           colorDistance: 0,
           cellColorDistance: 0,
         });
         continue;
       }
       // As shown. With requireBoth a pHash over the limit settles it (most pairs: the aHash is not counted).
-      const ahashDistance = t.requireBoth && phashDistance > t.maxHamming ? -1 : bits(a, 0, b, 0, 2);
-      if (ahashDistance >= 0 && hashesMatch(phashDistance, ahashDistance)) {
-        const colour = colorGridDelta(pa.colorgrid, pb.colorgrid, t.maxCellColorDelta);
-        if (colour.mean <= t.maxColorDelta && colour.max <= t.maxCellColorDelta)
-          duplicates.push({
-            a,
-            b,
-            kind: "perceptual",
-            phashDistance,
-            ahashDistance,
-            colorDistance: colour.mean,
-            cellColorDistance: colour.max,
-          });
-        else if (colour.over >= t.colorwayMinCells && 2 * colour.over < colour.cells) colorways.push([a, b]);
-        // The pair was judged in the pose it shows; a turn of it is not looked for.
-        continue;
+      if (!both || phashDistance <= max) {
+        const ahashDistance = bits(oa + 2, ob + 2);
+        if (both ? ahashDistance <= max : phashDistance <= max || ahashDistance <= max) {
+          const colour = colorGridDelta(pa.colorgrid, pb.colorgrid, t.maxCellColorDelta);
+          if (colour.mean <= t.maxColorDelta && colour.max <= t.maxCellColorDelta)
+            duplicates.push({
+              a,
+              b,
+              kind: "perceptual",
+              phashDistance,
+              ahashDistance,
+              colorDistance: colour.mean,
+              cellColorDistance: colour.max,
+            });
+          else if (colour.over >= t.colorwayMinCells && 2 * colour.over < colour.cells)
+            colorways.push([a, b]);
+          // The pair was judged in the pose it shows; a turn of it is not looked for.
+          continue;
+        }
       }
       // Turned: a turned q quarters clockwise against b as shown, or b turned back (4 - q) against a, from
-      // whichever photo has its turned hashes.
-      if (!turnable[a] && !turnable[b]) continue;
+      // whichever photo has its turned hashes; a quarter turn only where the proportions swap, a half turn only
+      // where they stay.
+      const ta = turnable[a] === 1;
+      if (!ta && turnable[b] === 0) continue;
+      const xb = aspect[b]!;
+      const unknown = Number.isNaN(xa) || Number.isNaN(xb);
+      const quarter = unknown || Math.abs(xa + xb) <= tolerance;
+      const half = unknown || Math.abs(xa - xb) <= tolerance;
+      if (!quarter && !half) continue;
       for (let q = 1; q <= 3; q++) {
-        if (!turnFits(a, b, q)) continue;
-        const turnedP = turnable[a] ? bits(a, q, b, 0, 0) : bits(b, 4 - q, a, 0, 0);
-        if (t.requireBoth && turnedP > t.maxHamming) continue;
-        const turnedA = turnable[a] ? bits(a, q, b, 0, 2) : bits(b, 4 - q, a, 0, 2);
-        if (!hashesMatch(turnedP, turnedA)) continue;
+        if (!(q === 2 ? half : quarter)) continue;
+        const x = ta ? oa + q * 4 : ob + (4 - q) * 4;
+        const y = ta ? ob : oa;
+        const turnedP = bits(x, y);
+        if (both && turnedP > max) continue;
+        const turnedA = bits(x + 2, y + 2);
+        if (both ? turnedA > max : turnedP > max && turnedA > max) continue;
         const colour = colorGridDelta(turnColorGrid(pa.colorgrid, q), pb.colorgrid);
         if (colour.mean > t.maxColorDelta || colour.max > t.maxCellColorDelta) continue;
         duplicates.push({
@@ -170,6 +182,7 @@ export function comparePhotos(photos: HashedPhoto[], t: DuplicateThresholds): Ph
         break;
       }
     }
+  }
   return { duplicates, colorways };
 }
 

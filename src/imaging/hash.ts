@@ -187,8 +187,19 @@ export function hammingDistance(a: string, b: string): number {
 
 /** A 16-hex-digit hash as two 32-bit words (a malformed one reads as 0: the cache validates hashes on read). */
 export function hashWords(hex: string): [number, number] {
-  const w = (s: string) => Number.parseInt(s, 16) >>> 0 || 0;
-  return [w(hex.slice(0, 8)), w(hex.slice(8, 16))];
+  return [hexWord(hex, 0), hexWord(hex, 8)];
+}
+
+/** The 32-bit word of the 8 hex digits of `hex` from `from`, allocating nothing; 0 for a malformed one. */
+export function hexWord(hex: string, from: number): number {
+  let word = 0;
+  for (let k = from; k < from + 8; k++) {
+    const c = hex.charCodeAt(k) | 0x20; // lower case; past the end (NaN) gives 0x20, no digit
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) return 0;
+    word = (word << 4) | digit;
+  }
+  return word >>> 0;
 }
 
 /** Set bits of a 32-bit integer. */
