@@ -13,7 +13,8 @@
  * Printed per set and order: articles found vs true, exact articles (a garment's photos form one article and
  * nothing else), pairwise precision/recall, photos merged into another garment's article, one-photo sets kept
  * alone, and colour accuracy where the set has colour labels. Duplicate detection is scored on
- * madison-near-duplicates.
+ * madison-near-duplicates, with copies of its photos that lost their orientation tag (made in memory), and the
+ * pairs it calls the same picture within each grouping set are listed (the sets hold no copies: see duplicatePairs).
  *
  *   npm run eval                 the table (paste it into the README's "Measured quality")
  *   npm run eval -- --sweep      also a grid of the grouping settings, with the worst set per setting and a
@@ -22,6 +23,8 @@
  *   npm run eval -- --small      small shuffled batches (about 30, 60, 120 photos of whole garments, 10 draws)
  *   npm run eval -- --small-ordered  small batches in shooting order (windows of 5-40 whole garments; one-photo
  *                                sets: windows of 6-30 photos), and the order test's false alarms on random orders
+ *   npm run eval -- --turned     the copies that lost their orientation tag made of every set, not only
+ *                                madison-near-duplicates (some minutes: three decodes a photo)
  *   npm run eval -- --errors     the garments of the multi-photo sets not recovered exactly in shooting order: each
  *                                article holding one of their photos, with the photos' own files (for looking at
  *                                them; the grouping never sees the names); and under each colour table, every
@@ -30,8 +33,13 @@
 
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import sharp from "sharp";
 import { type Config, type ConfigOverrides, resolveConfig } from "../src/core/config.js";
+import { limiter } from "../src/core/pool.js";
+import { comparePhotos, type DuplicatePair, decideDuplicates } from "../src/grouping/duplicates.js";
 import { scoreDuplicates, scoreGrouping } from "../src/grouping/evaluate.js";
+import { decodePhoto } from "../src/imaging/decode.js";
+import { hashPixels } from "../src/imaging/hash.js";
 import { describeArticles } from "../src/ingest/describe.js";
 import { type GroupStep, groupArticles } from "../src/ingest/group.js";
 import type { AnalysedPhoto } from "../src/ingest/types.js";
@@ -285,6 +293,84 @@ async function evalDuplicates(config: Config): Promise<string> {
   const group = new Map(photos.map((_, i) => [String(i), String(step.dupes.get(i)?.of ?? i)]));
   const s = scoreDuplicates(truth, group);
   return `${name}: ${photos.length} files in ${new Set(item).size} groups; duplicate pairs P ${pct(s.precision)} R ${pct(s.recall)} (${s.predictedPairs} predicted, ${s.truePairs} true)`;
+}
+
+/**
+ * Every pair of a set's photos the duplicate test calls the same picture (all pairs, whatever the grouping). The
+ * labelled sets hold no copies, only the few pictures a store used twice (madison-multiview: mpd012t / msj000t,
+ * one picture for two products; pwt005t / wpd000t, two frames of one outfit): a pair a change of the test adds
+ * is a false one.
+ */
+function duplicatePairs(set: LabelledSet, config: Config): string {
+  const hashed = set.photos.map((a) => ({
+    ...a.entry,
+    sha256: a.sha256,
+    pixels: a.entry.width * a.entry.height,
+  }));
+  const pairs = comparePhotos(hashed, config.duplicates).duplicates;
+  const turned = pairs.filter((p) => (p as { turned?: number }).turned);
+  const across = pairs.filter((p) => set.item[p.a] !== set.item[p.b]);
+  const named = (p: DuplicatePair) =>
+    `${set.file[p.a]} / ${set.file[p.b]}${(p as { turned?: number }).turned ? ` (turned ${(p as { turned?: number }).turned}°)` : ""}`;
+  return `  ${set.name}: ${pairs.length} pairs called the same picture, ${across.length} of two garments, ${turned.length} turned${pairs.length ? `: ${pairs.map(named).join(", ")}` : ""}`;
+}
+
+/** Turns applied to make copies that lost their orientation tag (degrees clockwise, as sharp's rotate). */
+const TURNS = [90, 180, 270] as const;
+
+/**
+ * Copies that lost their EXIF orientation tag: each photo of the set turned 90°, 180° and 270° and saved as a new
+ * JPEG (quality 85, no tag), as an app that keeps the stored pixels and drops the tag saves a phone's photo, hashed
+ * in memory (never written). The duplicate test then runs over the photos and their copies together: a copy
+ * should join its own photo's group (recall), never another picture's (precision). In madison-near-duplicates a
+ * picture is its duplicate group; in the other sets each photo is its own picture, so the few pictures a store used
+ * twice (duplicatePairs) and their copies count as false pairs, as they do before any change.
+ */
+async function evalTurnedCopies(set: LabelledSet, config: Config): Promise<string> {
+  // madison-near-duplicates groups the files showing one picture; in the other sets each photo is its own picture.
+  const picture = (i: number) => (set.name === "madison-near-duplicates" ? set.item[i]! : set.file[i]!);
+  const limit = limiter(config.decode.concurrency);
+  const copies = await Promise.all(
+    set.file.flatMap((file, i) =>
+      TURNS.map((turn) =>
+        limit(async () => {
+          const bytes = await sharp(sharedPath("photos", set.name, file))
+            .autoOrient()
+            .rotate(turn)
+            .jpeg({ quality: 85 })
+            .toBuffer();
+          const d = await decodePhoto(bytes, config.decode.workingSize);
+          const h = await hashPixels(d.pixels, d.pw, d.ph);
+          return { ...h, sha256: d.sha256, width: d.width, height: d.height, picture: picture(i), of: i };
+        }),
+      ),
+    ),
+  );
+  const hashed = [
+    ...set.photos.map((a, i) => ({ ...a.entry, sha256: a.sha256, picture: picture(i) })),
+    ...copies,
+  ].map((p) => ({ ...p, pixels: p.width * p.height }));
+  const dupes = decideDuplicates(hashed, comparePhotos(hashed, config.duplicates).duplicates);
+  const truth = new Map(hashed.map((p, i) => [String(i), p.picture]));
+  const group = new Map(hashed.map((_, i) => [String(i), String(dupes.get(i)?.of ?? i)]));
+  const s = scoreDuplicates(truth, group);
+  const keeper = (i: number) => dupes.get(i)?.of ?? i;
+  const found = copies.filter((c, k) => keeper(set.photos.length + k) === keeper(c.of)).length;
+  // A copy in a group with another picture (by the set's labels) that the test, as shown, does not put with the
+  // copy's own photo: a false pair the turned test made (the pictures a store used twice are already joined as
+  // shown, and their copies with them).
+  const originals = hashed.slice(0, set.photos.length);
+  const asShown = decideDuplicates(originals, comparePhotos(originals, config.duplicates).duplicates);
+  const shownKeeper = (i: number) => asShown.get(i)?.of ?? i;
+  const strays = copies.filter((c, k) =>
+    originals.some(
+      (o, j) =>
+        keeper(j) === keeper(set.photos.length + k) &&
+        o.picture !== c.picture &&
+        shownKeeper(j) !== shownKeeper(c.of),
+    ),
+  ).length;
+  return `  ${set.name} + ${copies.length} turned copies: duplicate pairs P ${pct(s.precision)} R ${pct(s.recall)} (${s.predictedPairs} predicted, ${s.truePairs} true); copies joined to their own photo's group ${found}/${copies.length}, to another picture ${strays}`;
 }
 
 function groupingSets(): string[] {
@@ -629,6 +715,12 @@ async function main() {
     for (const set of sets.filter((s) => new Set(s.item).size < s.item.length))
       console.log(listErrors(set, shooting.get(set.name)!));
   console.log(`\n${await evalDuplicates(config)}`);
+  console.log("duplicate pairs within each grouping set (every pair of its photos):");
+  for (const set of sets) console.log(duplicatePairs(set, config));
+  const nearDuplicates = await loadSet("madison-near-duplicates", config);
+  console.log("copies that lost their orientation tag (`--turned`: on every set):");
+  for (const set of process.argv.includes("--turned") ? [nearDuplicates, ...sets] : [nearDuplicates])
+    console.log(await evalTurnedCopies(set, config));
   if (process.argv.includes("--mixed")) await mixed(sets, config);
   if (process.argv.includes("--small")) await smallBatches(sets, config);
   if (process.argv.includes("--small-ordered")) await smallOrdered(sets, config);

@@ -6,7 +6,7 @@ import { comparePhotos, decideDuplicates } from "../src/grouping/duplicates.js";
 import { scoreDuplicates, scoreGrouping } from "../src/grouping/evaluate.js";
 import { findShoots } from "../src/grouping/shoots.js";
 import { normalize } from "../src/imaging/embedder.js";
-import { colorGridDelta } from "../src/imaging/hash.js";
+import { colorGridDelta, turnColorGrid } from "../src/imaging/hash.js";
 
 /** Unit vectors around a few "garment" directions, with small per-photo jitter: a known answer. */
 function designed(articles: number[], jitter = 0.05): { vectors: Float32Array[]; truth: number[] } {
@@ -241,6 +241,101 @@ describe("duplicates: find vs decide", () => {
       photo("b", "0000000000000000", 90, reencoded.toString("hex")),
     ];
     assert.equal(comparePhotos(photos, t).duplicates.length, 1);
+  });
+});
+
+describe("duplicates shown turned (a copy that lost its EXIF orientation tag)", () => {
+  const t = DEFAULTS.duplicates;
+  // A colour grid whose cells all differ (a gradient across and down): turned, it is another grid.
+  const gradient = Buffer.alloc(192);
+  for (let i = 0; i < 64; i++) gradient.set([40 + (i % 8) * 5, 128 + Math.floor(i / 8) * 4, 128], i * 3);
+  const grid = gradient.toString("hex");
+  const turns = { phash: ["1111111100000000", "2222222200000000", "3333333300000000"] };
+  /** A photo as shown (hash "0…0", the gradient grid), with its turned hashes unless `old` (an older vbulk's entry). */
+  const shown = (sha: string, width: number, height: number, old = false) => ({
+    sha256: sha,
+    ahash: "0000000000000000",
+    phash: "0000000000000000",
+    colorgrid: grid,
+    pixels: width * height,
+    width,
+    height,
+    ...(old ? {} : { turned: { ahash: turns.phash, phash: turns.phash } }),
+  });
+  /** The same picture turned q quarter turns clockwise: what the turned hashes of `shown` say it hashes as. */
+  const turned = (sha: string, q: 1 | 2 | 3, width: number, height: number) => ({
+    sha256: sha,
+    ahash: turns.phash[q - 1]!,
+    phash: turns.phash[q - 1]!,
+    colorgrid: turnColorGrid(grid, q),
+    pixels: width * height,
+    width,
+    height,
+  });
+
+  it("finds the copy a quarter turn and a half turn away, and says by how much", () => {
+    const photos = [shown("a", 600, 800), turned("b", 1, 800, 600), turned("c", 2, 600, 800)];
+    const pairs = comparePhotos(photos, t).duplicates;
+    assert.deepEqual(
+      pairs.map((p) => [p.a, p.b, p.turned, p.phashDistance]),
+      [
+        [0, 1, 90, 0],
+        [0, 2, 180, 0],
+      ],
+    );
+  });
+  it("reads the turn from either photo: an entry of an older vbulk has no turned hashes", () => {
+    // The copy (shown three quarters of a turn from the photo) is the newer entry: turned a quarter turn more, it
+    // is the photo as shown; the photo, analysed by an older vbulk, has no turned hashes.
+    const back = ["0000000000000000", "1111111100000000", "2222222200000000"];
+    const photos = [
+      { ...turned("b", 3, 800, 600), turned: { ahash: back, phash: back } },
+      shown("a", 600, 800, true),
+    ];
+    assert.deepEqual(
+      comparePhotos(photos, t).duplicates.map((p) => [p.a, p.b, p.turned]),
+      [[0, 1, 90]],
+    );
+    // Neither has them: not compared turned.
+    assert.deepEqual(comparePhotos([shown("a", 600, 800, true), turned("b", 1, 800, 600)], t).duplicates, []);
+  });
+  it("tries a quarter turn only between a portrait and a landscape photo, a half turn only between two alike", () => {
+    const photos = [shown("a", 600, 800), turned("b", 1, 600, 800), turned("c", 2, 800, 600)];
+    assert.deepEqual(comparePhotos(photos, t).duplicates, []);
+    // Square photos fit both; a resize keeps the proportions within a pixel's rounding.
+    const square = [shown("a", 800, 800), turned("b", 1, 400, 400), turned("c", 2, 401, 400)];
+    assert.equal(comparePhotos(square, t).duplicates.filter((p) => p.a === 0).length, 2);
+  });
+  it("turns the colour grid too: the same pose turned in another colour is not a duplicate", () => {
+    const other = Buffer.from(
+      Buffer.from(turnColorGrid(grid, 1), "hex").map((v, i) => (i % 3 === 2 ? v + 30 : v)),
+    );
+    const photos = [shown("a", 600, 800), { ...turned("b", 1, 800, 600), colorgrid: other.toString("hex") }];
+    assert.deepEqual(comparePhotos(photos, t).duplicates, []);
+    // Turned the wrong way round, the grid is another picture's.
+    const wrongWay = [
+      shown("a", 600, 800),
+      { ...turned("b", 1, 800, 600), colorgrid: turnColorGrid(grid, 3) },
+    ];
+    assert.deepEqual(comparePhotos(wrongWay, t).duplicates, []);
+  });
+  it("never calls a pair that matches as shown a turned one", () => {
+    const photos = [shown("a", 600, 800), shown("b", 600, 800)];
+    assert.deepEqual(
+      comparePhotos(photos, t).duplicates.map((p) => p.turned),
+      [undefined],
+    );
+  });
+  it("keeps the copy shown upright: of two a quarter turn apart, the portrait one, even when smaller or named later", () => {
+    const photos = [
+      { ...turned("b", 1, 1600, 1200), name: "IMG_0001-export.jpg" },
+      { ...shown("a", 600, 800), name: "IMG_0001.jpg" },
+    ];
+    const decisions = decideDuplicates(photos, comparePhotos(photos, t).duplicates);
+    assert.deepEqual(
+      [...decisions].map(([i, d]) => [i, d.of]),
+      [[0, 1]],
+    );
   });
 });
 

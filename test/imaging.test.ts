@@ -2,11 +2,19 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import sharp from "sharp";
 import { ARTICLES } from "../fixtures/generate.js";
 import type { VbulkError } from "../src/core/errors.js";
 import { dominantColor, nameColor } from "../src/imaging/color.js";
 import { decodePhoto, decodePhotoFile } from "../src/imaging/decode.js";
-import { averageHash, colorGridDelta, hammingDistance, hashPixels } from "../src/imaging/hash.js";
+import {
+  averageHash,
+  colorGridDelta,
+  hammingDistance,
+  hashPixels,
+  turnColorGrid,
+  turnGrid,
+} from "../src/imaging/hash.js";
 import { sampleLab } from "../src/imaging/lab.js";
 import { needTool } from "./helpers/needs.js";
 import { FIXTURES } from "./helpers/run.js";
@@ -35,6 +43,40 @@ describe("decodePhoto: invalid input", () => {
       });
     });
   }
+});
+
+describe("decodePhoto: an image too small to be a garment photo", () => {
+  const png = (width: number, height: number) =>
+    sharp({ create: { width, height, channels: 3, background: "#336699" } })
+      .png()
+      .toBuffer();
+  for (const [width, height] of [
+    [1, 1],
+    [1000, 1],
+    [47, 300],
+  ] as const)
+    it(`refuses ${width}x${height}: what was expected, what the file is, what to do`, async () => {
+      await assert.rejects(decodePhoto(await png(width, height), 256), (err: VbulkError) => {
+        assert.equal(err.code, "BAD_FILE");
+        assert.equal(
+          err.message,
+          `Expected an image at least 48 pixels on its shortest side but the file is ${width}x${height} pixels; not analysed (too small to show a garment: a tracking pixel, an icon, a web page's spacer): use the full-size photo, or take it out of the folder`,
+        );
+        assert.match(err.hint ?? "", /decode\.minSide/);
+        return true;
+      });
+    });
+  it("reads the size as shown (EXIF orientation applied), and takes 48 px and a small thumbnail", async () => {
+    await decodePhoto(await png(48, 48), 256);
+    const thumb = await decodePhoto(await png(144, 216), 256);
+    assert.deepEqual([thumb.width, thumb.height], [144, 216]);
+    const sideways = await sharp(await png(300, 40))
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    await assert.rejects(decodePhoto(sideways, 256), /the file is 40x300 pixels/);
+    await decodePhoto(await png(1, 1), 256, { minSide: 1 });
+  });
 });
 
 describe("decodePhoto: a damaged HEIC (audit-phone 4, 7)", { skip: needTool("heif-enc") }, () => {
@@ -185,10 +227,41 @@ describe("perceptual hashes on designed near-duplicates", async () => {
   });
 });
 
+describe("hashes of a photo turned (a copy that lost its EXIF orientation tag)", async () => {
+  const bytes = await readFile(join(D, "original.jpg"));
+  const photo = await decodePhoto(bytes, 256);
+  const original = await hashPixels(photo.pixels, photo.pw, photo.ph);
+  for (const [q, degrees] of [
+    [1, 90],
+    [2, 180],
+    [3, 270],
+  ] as const)
+    it(`the photo's pixels turned ${degrees}° clockwise and saved again hash as its turned hashes, not as the photo`, async () => {
+      const turned = await decodePhoto(
+        await sharp(bytes).rotate(degrees).jpeg({ quality: 85 }).toBuffer(),
+        256,
+      );
+      const h = await hashPixels(turned.pixels, turned.pw, turned.ph);
+      assert.ok(hammingDistance(original.phash, h.phash) > 10, "as shown it is another picture");
+      assert.ok(hammingDistance(original.turned.phash[q - 1]!, h.phash) <= 2, "pHash once turned");
+      assert.ok(hammingDistance(original.turned.ahash[q - 1]!, h.ahash) <= 3, "aHash once turned");
+      // The colour grid turns the same way as the hashes (comparePhotos turns it at compare time).
+      assert.ok(colorGridDelta(turnColorGrid(original.colorgrid, q), h.colorgrid).mean <= 1.5);
+      const wrongWay = q === 2 ? 0 : 4 - q;
+      assert.ok(colorGridDelta(turnColorGrid(original.colorgrid, wrongWay), h.colorgrid).mean > 1.5);
+    });
+});
+
 describe("hash functions", () => {
   it("averageHash sets the bits above the mean", () => {
     const grey = new Uint8Array(64).map((_, i) => (i < 32 ? 0 : 255));
     assert.equal(averageHash(grey), "00000000ffffffff");
+  });
+  it("turnGrid turns a grid a quarter turn clockwise, as sharp's rotate(90) turns an image", () => {
+    // 1 2      3 1
+    // 3 4  ->  4 2
+    assert.deepEqual([...turnGrid(Uint8Array.of(1, 2, 3, 4), 2)], [3, 1, 4, 2]);
+    assert.deepEqual([...turnGrid(Uint8Array.of(1, 1, 2, 2, 3, 3, 4, 4), 2, 2)], [3, 3, 1, 1, 4, 4, 2, 2]);
   });
   it("hammingDistance counts differing bits", () => {
     assert.equal(hammingDistance("0000000000000000", "ffffffffffffffff"), 64);

@@ -223,6 +223,56 @@ describe("runIngest on the designed set", () => {
     );
   });
 
+  it("a copy that lost its EXIF orientation tag (shown sideways or upside down) is a duplicate, the upright photo kept", async () => {
+    // Before, vbulk compared the photos as shown: the copy an app saved without the tag hashed as another picture,
+    // and both became photos of articles (the sideways one listed on Vinted).
+    const dir = await copyFixture("turned");
+    const { catalog } = await ingest(dir);
+    const photo = (f: string) => catalog.photos.find((p) => p.file === f)!;
+    for (const [name, how] of [
+      ["IMG_0001", /turned a quarter turn/],
+      ["IMG_0002", /turned upside down/],
+      ["IMG_0003", /turned a quarter turn/],
+    ] as const) {
+      const pair = [photo(`${name}.jpg`), photo(`${name}-export.jpg`)];
+      const kept = pair.filter((p) => p.duplicate_of === null);
+      const copy = pair.find((p) => p.duplicate_of !== null);
+      assert.equal(kept.length, 1, `one of ${name}'s two copies is kept`);
+      assert.equal(copy?.duplicate_of, kept[0]!.file, "the other is set aside as its copy");
+      assert.match(copy.duplicate_reason!, how);
+      assert.match(copy.duplicate_reason!, /pHash distance \d+, aHash distance \d+ \(<= 5\) once turned/);
+      // A quarter turn apart, the copy shown sideways (landscape, where the phone's photo is portrait) is set
+      // aside; upside down, nothing says which one is the right way up.
+      if (how.source.includes("quarter"))
+        assert.equal(kept[0]!.file, `${name}.jpg`, "the upright one is kept");
+    }
+    for (const f of ["IMG_0004.jpg", "IMG_0005.jpg"]) {
+      assert.equal(photo(f).duplicate_of, null, `${f} is another picture`);
+      assert.ok(!catalog.photos.some((p) => p.duplicate_of === f), `nothing is a copy of ${f}`);
+    }
+    assert.equal(catalog.summary.duplicates, 3);
+  });
+
+  it("photos analysed before turned hashes existed get them on the next run (nothing embedded again), and their tag-lost copies are found", async () => {
+    const dir = await copyFixture("turned");
+    await ingest(dir);
+    const path = join(dir, ".vbulk", "cache.json");
+    const cache = JSON.parse(await readFile(path, "utf8")) as {
+      entries: Record<string, { turned?: unknown }>;
+    };
+    for (const e of Object.values(cache.entries)) delete e.turned;
+    await writeFile(path, JSON.stringify(cache));
+    const upgraded = await ingest(dir);
+    assert.equal(upgraded.analysed, 0, "the embeddings are still good: nothing is embedded again");
+    const refreshed = JSON.parse(await readFile(path, "utf8")) as typeof cache;
+    assert.ok(
+      Object.values(refreshed.entries).every((e) => e.turned),
+      "every photo has them",
+    );
+    const dup = Object.fromEntries(upgraded.catalog.photos.map((p) => [p.file, p.duplicate_of]));
+    assert.equal(dup["IMG_0001-export.jpg"], "IMG_0001.jpg");
+  });
+
   it("two copies of one photo (a second export, « IMG_0002 (1).jpg »): the original name is kept, run after run", async () => {
     // Before, the copy's name sorted first (" " before "."), so adding « IMG_0002 (1).jpg » to a worked folder made
     // it the article's photo and set the original aside: the kept copy flipped between runs.
@@ -296,6 +346,68 @@ describe("runIngest on the designed set", () => {
     assert.equal(catalog.summary.photos, 2);
     assert.equal(catalog.items.flatMap((it) => it.photos).length, 2);
     assert.equal(events.filter((e) => e.type === "photo-error").length, 3);
+  });
+});
+
+describe("images too small to be a garment photo", () => {
+  /** Three photos of the designed set, a 144x216 thumbnail of a fourth (a small copy a seller may have: kept), and
+   *  what a folder saved from a web page or an e-mail also holds: a tracking pixel, an icon, a 1000x1 strip. */
+  async function folderWithTinyImages(): Promise<string> {
+    const dir = await tempDir("vbulk-tiny-");
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"])
+      await writeFile(join(dir, f), await readFile(join(FIXTURES, "grouping", f)));
+    await writeFile(
+      join(dir, "IMG_0004.jpg"),
+      await sharp(join(FIXTURES, "grouping", "IMG_0004.jpg"))
+        .resize(144, 216)
+        .jpeg()
+        .toBuffer(),
+    );
+    const plain = (width: number, height: number, background: string) =>
+      sharp({ create: { width, height, channels: 3, background } });
+    await writeFile(join(dir, "pixel.gif"), await plain(1, 1, "#ffffff").gif().toBuffer());
+    await writeFile(join(dir, "icon.png"), await plain(16, 16, "#1877f2").png().toBuffer());
+    await writeFile(join(dir, "strip.png"), await plain(1000, 1, "#c0c0c0").png().toBuffer());
+    return dir;
+  }
+  const said = (w: number, h: number) =>
+    new RegExp(
+      `^Expected an image at least 48 pixels on its shortest side but the file is ${w}x${h} pixels; not analysed \\(too small to show a garment.*\\): use the full-size photo, or take it out of the folder$`,
+    );
+
+  it("is recorded as a bad photo, with its size and what to do, and never becomes an article", async () => {
+    // Before: a 1x1 tracking pixel, a 16x16 icon and a 1000x1 strip each became an article of one photo.
+    const dir = await folderWithTinyImages();
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    assert.deepEqual(
+      catalog.errors.map((e) => [e.file, e.code]),
+      [
+        ["icon.png", "BAD_FILE"],
+        ["pixel.gif", "BAD_FILE"],
+        ["strip.png", "BAD_FILE"],
+      ],
+    );
+    const message = (f: string) => catalog.errors.find((e) => e.file === f)!.message;
+    assert.match(message("pixel.gif"), said(1, 1));
+    assert.match(message("icon.png"), said(16, 16));
+    assert.match(message("strip.png"), said(1000, 1));
+    assert.equal(events.filter((e) => e.type === "photo-error").length, 3, "each said as it is found");
+    const listed = catalog.items.flatMap((it) => it.photos);
+    assert.deepEqual(listed.sort(), ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg", "IMG_0004.jpg"]);
+    assert.ok(!catalog.photos.some((p) => ["pixel.gif", "icon.png", "strip.png"].includes(p.file)));
+  });
+
+  it("is refused all the same when an earlier run (or a lower decode.minSide) analysed it", async () => {
+    const dir = await folderWithTinyImages();
+    const lax = resolveConfig({ decode: { minSide: 1 } });
+    const first = await runIngest({ source: dir, config: lax, embedder: createFeatureEmbedder() });
+    assert.deepEqual(first.catalog.errors, [], "analysed and cached then");
+    const { catalog, analysed } = await ingest(dir);
+    assert.equal(analysed, 0, "from the cache");
+    assert.deepEqual(catalog.errors.map((e) => e.file).sort(), ["icon.png", "pixel.gif", "strip.png"]);
+    assert.match(catalog.errors.find((e) => e.file === "pixel.gif")!.message, said(1, 1));
+    assert.ok(!catalog.items.some((it) => it.photos.includes("pixel.gif")));
   });
 });
 

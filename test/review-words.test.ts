@@ -4,6 +4,7 @@ import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promise
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
+import sharp from "sharp";
 import yazl from "yazl";
 import { resolveConfig } from "../src/core/config.js";
 import { fileSystemError } from "../src/core/errors.js";
@@ -307,6 +308,26 @@ describe("the review page's words for a photo that could not be read", () => {
       `IMG_9.jpg : ${photoErrorText("fr", damaged)}`,
     );
     assert.equal(photoErrorText("fr", "EACCES: permission denied"), "EACCES: permission denied");
+  });
+  it("an image too small to show a garment (a tracking pixel, a 1000x1 strip), with its size, in both languages", async () => {
+    // Before: « pixel.gif : Expected an image at least 48 pixels … » in English on the French page.
+    const blank = (width: number, height: number) =>
+      sharp({ create: { width, height, channels: 3, background: "#000000" } })
+        .png()
+        .toBuffer();
+    const pixel = await said(await blank(1, 1));
+    assert.equal(
+      photoErrorText("fr", pixel),
+      "image trop petite pour montrer un vêtement (1 × 1 pixels, il en faut au moins 48 de côté) : mettez la photo en taille réelle, ou retirez-la du dossier",
+    );
+    assert.equal(
+      photoErrorText("en", await said(await blank(1000, 1))),
+      "image too small to show a garment (1000 × 1 pixels, at least 48 needed on its shortest side): use the full-size photo, or take it out of the folder",
+    );
+    assert.equal(
+      ingestWarningText("fr", { code: "PHOTO_ERROR", file: "pixel.gif", message: pixel }),
+      `pixel.gif : ${photoErrorText("fr", pixel)}`,
+    );
   });
 });
 

@@ -34,13 +34,19 @@ export const ConfigSchema = z.object({
     maxCompressionRatio: z.number().min(1),
     imageExtensions: z.array(z.string().regex(/^\.[a-z0-9]+$/)).min(1),
   }),
-  decode: z.object({ workingSize: int(224, 2048), concurrency: int(1, 32), maxPixels: int(1_000_000) }),
+  decode: z.object({
+    workingSize: int(224, 2048),
+    concurrency: int(1, 32),
+    maxPixels: int(1_000_000),
+    minSide: int(1, 10_000),
+  }),
   duplicates: z.object({
     maxHamming: int(0, 32),
     requireBoth: z.boolean(),
     maxColorDelta: z.number().min(0),
     maxCellColorDelta: z.number().min(0),
     colorwayMinCells: int(1, 64),
+    turnedAspectTolerance: z.number().min(0).max(1),
   }),
   resaved: z.object({
     minKept: z.number().gt(0).max(1),

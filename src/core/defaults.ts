@@ -40,6 +40,15 @@ export const DEFAULTS = Object.freeze({
      *  too). 200 MP phone sensors (16320x12240) fit; a 58 KB HEIC declaring 16000x16000 (256 MP, 3.1 GB to decode
      *  in issue 8) does not. */
     maxPixels: 210_000_000,
+    /** Shortest side (pixels, as shown) under which an image is no garment photo and is refused as a bad photo
+     *  (a tracking pixel, an icon, a web page's 1000x1 spacer), checked on the size a file declares. vbulk reads
+     *  every photo on small grids: 48x48 for colour and texture (the model-free embedder, the garment colour) and
+     *  32x32 or 8x8 for the duplicate hashes; an image smaller than they are is read from pixels the resize
+     *  invents, and at that size shows a buyer nothing. CLIP's 224x224 input is no floor: a small copy of a real
+     *  photo is enlarged to it and still shows its garment (madison-near-duplicates holds a store's 144x216
+     *  thumbnail), and Vinted sets no smallest size (../shared/vinted.md: 1-20 JPEGs of at most ~10 MB, 3:4
+     *  portrait recommended). 48 also refuses the 16x16 and 32x32 icons a saved web page brings. */
+    minSide: 48,
   }),
   duplicates: Object.freeze({
     /** Hamming distance (of 64 bits) at or under which two photos are the same picture; the spec's value. Designed
@@ -69,6 +78,16 @@ export const DEFAULTS = Object.freeze({
      *  grouping sets of ../shared/photos the test finds 15 pairs (madison-multiview 12, hm-colour-dev 3), every
      *  one of two different garments. */
     colorwayMinCells: 2,
+    /** A pair that is not the same picture as shown is compared turned, by the limits above (a copy that lost its
+     *  EXIF orientation tag shows the photo sideways or upside down). A quarter turn swaps the shown width and
+     *  height, a half turn keeps them, and a copy (re-encoded, resized) keeps the photo's proportions: the turn is
+     *  tried only when the proportions say so, within this difference (the log of the two aspect ratios' quotient).
+     *  0.02 (2%) covers a pixel's rounding at any size (madison-near-duplicates' copies: 144x216 and 600x900 0%,
+     *  849x565 and 2716x1810 0.1%) and a 1% crop of one side. A safeguard by construction, not a measured gain:
+     *  it keeps a quarter turn from being tried between two portrait photos (most of a seller's batch), yet on the
+     *  labelled sets no pair of two photos comes within the hash limits turned, with it or without it (`npm run
+     *  eval -- --turned`: the closest, a half turn on deepfashion-dev, differs by 6 bits). */
+    turnedAspectTolerance: 0.02,
   }),
   resaved: Object.freeze({
     // A photo saved again under its own name with other bytes (src/ingest/resaved.ts) that the duplicate test

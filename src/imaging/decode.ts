@@ -49,26 +49,37 @@ function heifBrand(buf: Buffer): string | null {
 
 /** Largest image (pixels) decoded when the caller does not say: DEFAULTS.decode.maxPixels. */
 const MAX_PIXELS = DEFAULTS.decode.maxPixels;
+/** Shortest side (pixels) of an image analysed when the caller does not say: DEFAULTS.decode.minSide. */
+const MIN_SIDE = DEFAULTS.decode.minSide;
 
 /**
  * Reads and decodes a photo with EXIF orientation applied and shrink-on-load (JPEG/WebP decode at reduced size),
  * HEIC through libheif (WASM). The size an image declares is checked against `maxPixels` before any pixel is
- * decoded, in every decoder (a small file declaring 16000x16000 is a decompression bomb).
- * Throws VbulkError BAD_FILE with a one-line reason for empty, corrupt, oversized or non-image files.
+ * decoded, in every decoder (a small file declaring 16000x16000 is a decompression bomb), and so is its shortest
+ * side against `minSide` (tooSmall: a tracking pixel or an icon is no garment photo).
+ * Throws VbulkError BAD_FILE with a one-line reason for empty, corrupt, oversized, too small or non-image files.
  */
 export async function decodePhoto(
   bytes: Buffer,
   workingSize: number,
-  opts: { sha256?: string; maxPixels?: number } = {},
+  opts: { sha256?: string; maxPixels?: number; minSide?: number } = {},
 ): Promise<DecodedPhoto> {
   const sharp = await loadSharp();
   if (bytes.length === 0)
     throw new VbulkError("BAD_FILE", "Expected image data but received an empty file (0 bytes)");
   const maxPixels = opts.maxPixels ?? MAX_PIXELS;
+  const minSide = opts.minSide ?? MIN_SIDE;
   const sha256 = opts.sha256 ?? sha256Of(bytes);
   const capturedAt = await readCaptureTime(bytes);
   if (isHeic(bytes)) {
-    return { sha256, capturedAt, ...(await decodeHeic(bytes, workingSize, maxPixels)) };
+    // Refused from the size the file declares when it declares one, else once decoded.
+    const declared = heifDeclaredSize(bytes);
+    const early = declared && tooSmall(declared.width, declared.height, minSide);
+    if (early) throw early;
+    const heic = await decodeHeic(bytes, workingSize, maxPixels);
+    const small = tooSmall(heic.width, heic.height, minSide);
+    if (small) throw small;
+    return { sha256, capturedAt, ...heic };
   }
   try {
     const image = sharp(bytes, { failOn: "error", pages: 1, limitInputPixels: maxPixels });
@@ -78,6 +89,8 @@ export async function decodePhoto(
     const swap = (meta.orientation ?? 1) >= 5;
     const width = (swap ? meta.height : meta.width) ?? 0;
     const height = (swap ? meta.width : meta.height) ?? 0;
+    const small = width > 0 && height > 0 && tooSmall(width, height, minSide);
+    if (small) throw small;
     const { data, info } = await image
       .rotate()
       .resize(workingResize(workingSize))
@@ -133,6 +146,21 @@ function tooManyPixels(width: number, height: number, maxPixels: number): VbulkE
     `Expected an image of at most ${Math.round(maxPixels / 1e6)} MP but the file declares ${size}; not decoded (it would take gigabytes of memory)`,
     {
       hint: "A real photo this large is rare: shrink it first, or raise decode.maxPixels in the config file.",
+    },
+  );
+}
+
+/**
+ * The refusal of an image whose shortest side (as shown) is under `minSide` pixels (DEFAULTS.decode.minSide says
+ * why), null for one large enough. The message says what to do itself: a photo's error is listed without its hint.
+ */
+export function tooSmall(width: number, height: number, minSide: number): VbulkError | null {
+  if (Math.min(width, height) >= minSide) return null;
+  return new VbulkError(
+    "BAD_FILE",
+    `Expected an image at least ${minSide} pixels on its shortest side but the file is ${width}x${height} pixels; not analysed (too small to show a garment: a tracking pixel, an icon, a web page's spacer): use the full-size photo, or take it out of the folder`,
+    {
+      hint: "A garment photo is hundreds of pixels a side: use the photo itself, not a thumbnail or an icon saved with a web page. decode.minSide in the config file sets the limit.",
     },
   );
 }

@@ -11,6 +11,16 @@ export interface PhotoHashes {
   /** A finer thumbnail for telling an edited photo from another picture (src/imaging/edits.ts): 32x32 cells of L
    *  then 16x16 cells of a+128 and of b+128 (colour at half the resolution, as JPEG keeps it), base64 bytes. */
   labgrid: string;
+  /** aHash and pHash of the photo turned 90°, 180° and 270° clockwise, from the same small grids turned (no other
+   *  decode): a copy that lost or gained an EXIF orientation tag shows the photo turned, and hashes as the photo
+   *  does only once turned back (src/grouping/duplicates.ts comparePhotos). */
+  turned: TurnedHashes;
+}
+
+/** Hashes of a photo turned a quarter, a half and three quarters of a turn clockwise (index 0, 1, 2). */
+export interface TurnedHashes {
+  ahash: [string, string, string];
+  phash: [string, string, string];
 }
 
 const DCT_N = 32;
@@ -43,7 +53,37 @@ export async function hashPixels(pixels: Buffer, width: number, height: number):
     phash: dctHash(big),
     colorgrid: grid.toString("hex"),
     labgrid: labGrid(fine).toString("base64"),
+    turned: { ahash: turns(small, 8, averageHash), phash: turns(big, DCT_N, dctHash) },
   };
+}
+
+/** An n x n grid of `channels`-byte cells turned a quarter turn clockwise (as sharp's rotate(90) turns an image). */
+export function turnGrid(grid: Uint8Array, n: number, channels = 1): Buffer {
+  const out = Buffer.alloc(n * n * channels);
+  for (let y = 0; y < n; y++)
+    for (let x = 0; x < n; x++) {
+      // The new row y is the old column y read from the bottom up.
+      const from = ((n - 1 - x) * n + y) * channels;
+      const to = (y * n + x) * channels;
+      for (let c = 0; c < channels; c++) out[to + c] = grid[from + c]!;
+    }
+  return out;
+}
+
+/** The hashes of a grid turned 1, 2 and 3 quarter turns clockwise. Resizing to a square grid and turning commute (each axis is
+ *  scaled on its own), so these are the grids of the photo turned, up to the resize's rounding. */
+function turns(grid: Uint8Array, n: number, hash: (grid: Uint8Array) => string): [string, string, string] {
+  const q1 = turnGrid(grid, n);
+  const q2 = turnGrid(q1, n);
+  return [hash(q1), hash(q2), hash(turnGrid(q2, n))];
+}
+
+/** A colour grid (PhotoHashes.colorgrid, hex) turned `quarters` quarter turns clockwise. */
+export function turnColorGrid(hex: string, quarters: number): string {
+  let grid: Buffer = Buffer.from(hex, "hex");
+  if (grid.length !== 8 * 8 * 3) return hex;
+  for (let k = 0; k < ((quarters % 4) + 4) % 4; k++) grid = turnGrid(grid, 8, 3);
+  return grid.toString("hex");
 }
 
 /** Side of PhotoHashes.labgrid's lightness grid; its colour grids have half this side. */
@@ -147,8 +187,19 @@ export function hammingDistance(a: string, b: string): number {
 
 /** A 16-hex-digit hash as two 32-bit words (a malformed one reads as 0: the cache validates hashes on read). */
 export function hashWords(hex: string): [number, number] {
-  const w = (s: string) => Number.parseInt(s, 16) >>> 0 || 0;
-  return [w(hex.slice(0, 8)), w(hex.slice(8, 16))];
+  return [hexWord(hex, 0), hexWord(hex, 8)];
+}
+
+/** The 32-bit word of the 8 hex digits of `hex` from `from`, allocating nothing; 0 for a malformed one. */
+export function hexWord(hex: string, from: number): number {
+  let word = 0;
+  for (let k = from; k < from + 8; k++) {
+    const c = hex.charCodeAt(k) | 0x20; // lower case; past the end (NaN) gives 0x20, no digit
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) return 0;
+    word = (word << 4) | digit;
+  }
+  return word >>> 0;
 }
 
 /** Set bits of a 32-bit integer. */

@@ -5,7 +5,13 @@ import type { EventSink, IngestEvent } from "../core/events.js";
 import { limiter } from "../core/pool.js";
 import { printable } from "../core/text.js";
 import { colorVersion, photoColor } from "../imaging/color.js";
-import { type DecodedPhoto, decodePhoto, HEIC_DECODER_VERSION, sha256Of } from "../imaging/decode.js";
+import {
+  type DecodedPhoto,
+  decodePhoto,
+  HEIC_DECODER_VERSION,
+  sha256Of,
+  tooSmall,
+} from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import {
   CLOSE_UP_COVERAGE,
@@ -193,15 +199,20 @@ async function preparePhoto(
       const coverage = c ? decodeVector(c, 1)?.[0] : undefined;
       // A HEIC read by an older decoder (no capture time, a rotated photo's size sideways) is read again.
       const stale = hit?.format === "heic" && hit.decoder !== HEIC_DECODER_VERSION;
-      return hit && vector && garment && coverage !== undefined && !stale
-        ? { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage }
-        : null;
+      if (!(hit && vector && garment && coverage !== undefined && !stale)) return null;
+      // An image too small to be a garment photo that an earlier run (or a lower decode.minSide) analysed is
+      // refused all the same: decoding it again would only say so once more.
+      const small = tooSmall(hit.width, hit.height, config.decode.minSide);
+      if (small) throw small;
+      return { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage };
     };
     // A colour named by another naming version or other settings is named again from the decoded photo, and an
     // entry of an older vbulk without a labgrid (what tells an edited photo saved again from another picture,
-    // src/imaging/edits.ts) gets one: the photo is decoded once more, the vectors stay (the embedder is not run).
+    // src/imaging/edits.ts) or turned hashes (what finds a copy that lost its orientation tag) gets them: the
+    // photo is decoded once more, the vectors stay (the embedder is not run).
+    const hashesCurrent = (entry: CacheEntry) => entry.labgrid !== undefined && entry.turned !== undefined;
     const isCurrent = (p: { entry: CacheEntry }) =>
-      p.entry.color.version === colorVersion(config.color) && p.entry.labgrid !== undefined;
+      p.entry.color.version === colorVersion(config.color) && hashesCurrent(p.entry);
     const refreshed = async (
       p: Extract<Prepared, { kind: "cached" }>,
       decoded: DecodedPhoto,
@@ -210,9 +221,13 @@ async function preparePhoto(
         p.entry.color.version === colorVersion(config.color)
           ? p.entry.color
           : photoColor(decoded.pixels, decoded.pw, decoded.ph, config.color),
-        p.entry.labgrid === undefined ? hashPixels(decoded.pixels, decoded.pw, decoded.ph) : null,
+        hashesCurrent(p.entry) ? null : hashPixels(decoded.pixels, decoded.pw, decoded.ph),
       ]);
-      const entry = { ...p.entry, color, ...(hashes ? { labgrid: hashes.labgrid } : {}) };
+      const entry = {
+        ...p.entry,
+        color,
+        ...(hashes ? { labgrid: hashes.labgrid, turned: hashes.turned } : {}),
+      };
       cache.set(p.sha256, entry);
       return { ...p, entry };
     };
@@ -230,6 +245,7 @@ async function preparePhoto(
       photo = await decodePhoto(bytes, config.decode.workingSize, {
         sha256,
         maxPixels: config.decode.maxPixels,
+        minSide: config.decode.minSide,
       });
       if (cached) return await refreshed(cached, photo);
     } finally {

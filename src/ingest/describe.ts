@@ -100,7 +100,7 @@ export async function describeArticles(
             duplicate_reason:
               dup.pair.kind === "identical"
                 ? "identical bytes (sha256)"
-                : `pHash distance ${dup.pair.phashDistance}, aHash distance ${dup.pair.ahashDistance} (<= ${config.duplicates.maxHamming}), colour ΔE ${dup.pair.colorDistance.toFixed(1)} (<= ${config.duplicates.maxColorDelta}), largest cell ΔE ${dup.pair.cellColorDistance.toFixed(1)} (<= ${config.duplicates.maxCellColorDelta})`,
+                : `${turnedWords(dup.pair.turned)}pHash distance ${dup.pair.phashDistance}, aHash distance ${dup.pair.ahashDistance} (<= ${config.duplicates.maxHamming})${dup.pair.turned ? " once turned" : ""}, colour ΔE ${dup.pair.colorDistance.toFixed(1)} (<= ${config.duplicates.maxColorDelta}), largest cell ΔE ${dup.pair.cellColorDistance.toFixed(1)} (<= ${config.duplicates.maxCellColorDelta})`,
           }
         : {}),
       color: a.entry.color.name,
@@ -114,6 +114,12 @@ export async function describeArticles(
     };
   });
   return { items, photos };
+}
+
+/** How a duplicate found turned is said (which way round depends on which photo is kept, so it is not said). */
+function turnedWords(turned: 90 | 180 | 270 | undefined): string {
+  if (turned === undefined) return "";
+  return `the same picture turned ${turned === 180 ? "upside down" : "a quarter turn"} (an EXIF orientation tag lost or added): `;
 }
 
 /** What a photo's colour adds to the catalog beside its name and score (CatalogPhoto.color_shares…). */

@@ -23,6 +23,13 @@ const EntrySchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{2048}$/)
     .optional(),
+  /** PhotoHashes.turned; absent in entries of an older vbulk. */
+  turned: z
+    .object({
+      ahash: z.tuple([hex(16), hex(16), hex(16)]),
+      phash: z.tuple([hex(16), hex(16), hex(16)]),
+    })
+    .optional(),
   color: z.object({
     name: z.enum(COLOR_NAMES),
     score: finite.min(0).max(1),

@@ -84,6 +84,30 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal(catalog.errors.length, 3);
   });
 
+  it("a tracking pixel among the photos: listed with its size and what to do, exit 3, never an article", async () => {
+    // Before: a 1x1 GIF saved with a web page's photos became an article of its own (exit 0).
+    const dir = await tempDir();
+    for (const name of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      await copyFile(join(FIXTURES, "grouping", name), join(dir, name));
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: "#ffffff" } })
+      .gif()
+      .toFile(join(dir, "pixel.gif"));
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /1 photo could not be read/);
+    assert.match(
+      r.stdout,
+      /pixel\.gif: Expected an image at least 48 pixels on its shortest side but the file is 1x1 pixels; .*: use the full-size photo, or take it out of the folder/,
+    );
+    const doc = JSON.parse((await runCli(["ingest", dir, "--json"])).stdout);
+    assert.deepEqual(
+      doc.errors.map((e: { file: string }) => e.file),
+      ["pixel.gif"],
+    );
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.ok(!catalog.items.some((it: { photos: string[] }) => it.photos.includes("pixel.gif")));
+  });
+
   it("a damaged HEIC: --json stdout is still one JSON document, the photo's error is in it (audit-phone 4, 7)", {
     skip: needTool("heif-enc"),
   }, async () => {

@@ -112,6 +112,8 @@ const FR = {
     "image trop grande pour être analysée (plus de {max} mégapixels) : réduisez-la avant, ou augmentez decode.maxPixels dans le fichier de configuration",
   photoDamaged:
     "illisible : le fichier est abîmé ou n'est pas une photo ; copiez-la à nouveau depuis le téléphone ou l'appareil, ou retirez-la du dossier",
+  photoTooSmall:
+    "image trop petite pour montrer un vêtement ({w} × {h} pixels, il en faut au moins {min} de côté) : mettez la photo en taille réelle, ou retirez-la du dossier",
   // A photo the system could not read at all (src/ingest/analyse.ts osError): once fixed, the page offers no
   // « Analyser à nouveau » for it (it is not new to the folder), so the terminal's ingest reads it again.
   photoDenied:
@@ -620,6 +622,8 @@ const EN: Record<Key, string> = {
     "image too large to analyse (over {max} megapixels): shrink it first, or raise decode.maxPixels in the config file",
   photoDamaged:
     "unreadable: the file is damaged or is not a photo; copy it again from the phone or camera, or take it out of the folder",
+  photoTooSmall:
+    "image too small to show a garment ({w} × {h} pixels, at least {min} needed on its shortest side): use the full-size photo, or take it out of the folder",
   photoDenied:
     "vbulk may not read this file: allow reading it (in its properties) or copy it into the folder again, then analyse the folder again (`vbulk ingest` in a terminal)",
   photoDiskError:
@@ -1545,7 +1549,8 @@ const OS_ERROR_WORDS = new Map<string, Key>([
 /**
  * Why a photo could not be read, in the page's words: from the system's code when the file could not be read at
  * all (a permission, a disk's read error, a file gone meanwhile), else from the decoder's message
- * (src/imaging/decode.ts): an empty file, one too large to decode, or a damaged file or one that is no photo.
+ * (src/imaging/decode.ts): an empty file, one too large to decode, one too small to show a garment, or a damaged
+ * file or one that is no photo.
  * Another message is shown as written.
  */
 export function photoErrorText(lang: Lang, message: string, osError?: string): string {
@@ -1554,6 +1559,11 @@ export function photoErrorText(lang: Lang, message: string, osError?: string): s
   if (/^Expected image data but received an empty file/.test(message)) return t(lang, "photoEmpty");
   const large = /^Expected an image of at most (\d+) MP but the file declares .+?; not decoded/.exec(message);
   if (large) return t(lang, "photoTooLarge", { max: large[1]! });
+  const small =
+    /^Expected an image at least (\d+) pixels on its shortest side but the file is (\d+)x(\d+) pixels; not analysed/.exec(
+      message,
+    );
+  if (small) return t(lang, "photoTooSmall", { min: small[1]!, w: small[2]!, h: small[3]! });
   if (/^Expected a readable (HEIC )?image .*the file is damaged or is not a photo$/.test(message))
     return t(lang, "photoDamaged");
   return message;
