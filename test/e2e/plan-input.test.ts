@@ -242,15 +242,19 @@ describe("plan --json: what the run changed", () => {
 
 // Exit 2 means nothing changed: a wrong path made nope/.vbulk, x.vbulk/, or a lock error about catalog.json/.vbulk.
 describe("plan on a wrong path changes no file (audit 12)", () => {
-  it("a missing folder, an un-ingested ZIP: exit 2, run ingest first, nothing created", async () => {
+  it("a missing folder, an un-ingested ZIP: exit 2, each said as what it is, nothing created", async () => {
     const root = await tempDir();
     await writeFile(join(root, "x.zip"), "");
-    for (const arg of ["nope", "x.zip"]) {
-      const r = await plan(join(root, arg), []);
-      assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /Expected a catalog at .* but found no file there/);
-      assert.match(r.stderr, /hint: Run `vbulk ingest`/);
-    }
+    const missing = await plan(join(root, "nope"), []);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(
+      missing.stderr,
+      /Expected a folder \(or a photos \.zip\) for DIR but nothing is there: .*nope/,
+    );
+    const zip = await plan(join(root, "x.zip"), []);
+    assert.equal(zip.code, 2, zip.stderr);
+    assert.match(zip.stderr, /Expected a catalog at .* but found no file there/);
+    assert.match(zip.stderr, /hint: Run `vbulk ingest`/);
     assert.deepEqual((await readdir(root)).sort(), ["x.zip"]);
   });
 
