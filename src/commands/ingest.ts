@@ -8,7 +8,7 @@ import { GROUPING_METHODS, vocabulary } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
 import { checkModelDir, featureOnly, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
-import { RAW_EXTENSIONS } from "../sources/classify.js";
+import { ARCHIVE_EXTENSIONS, RAW_EXTENSIONS } from "../sources/classify.js";
 import { notTaken } from "../sources/types.js";
 import type { Catalog } from "../store/catalog.js";
 import { recordOutFolder } from "../store/out-folders.js";
@@ -314,6 +314,19 @@ function printSummary(
           .join(", ")}${sorted.length > 8 ? ", …" : ""} (listed in the log)`,
       ),
     );
+    // An archive in the folder (or in the ZIP) is not opened: its photos were left out with only "1 .zip" said.
+    const archives = others.filter((f) => ARCHIVE_EXTENSIONS.has(extname(f.file).toLowerCase()));
+    if (archives.length)
+      io.out(
+        c.yellow(
+          `${plural(archives.length, "archive")} not opened (${archives
+            .slice(0, 3)
+            .map((f) => printable(f.file))
+            .join(
+              ", ",
+            )}${archives.length > 3 ? ", …" : ""}): vbulk does not look inside an archive among the photos. If ${archives.length === 1 ? "it holds" : "they hold"} photos of these garments, extract ${archives.length === 1 ? "it" : "them"} into the folder and run again.`,
+        ),
+      );
     const raw = others.filter((f) => RAW_EXTENSIONS.has(extname(f.file).toLowerCase()));
     if (raw.length)
       io.out(

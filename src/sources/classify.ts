@@ -54,6 +54,16 @@ export const RAW_EXTENSIONS: ReadonlySet<string> = new Set([
   ".pef",
 ]);
 
+/** Archives a seller may leave among the photos (a ZIP in the ZIP, a folder's own backup): not opened, said apart. */
+export const ARCHIVE_EXTENSIONS: ReadonlySet<string> = new Set([
+  ".zip",
+  ".rar",
+  ".7z",
+  ".tar",
+  ".gz",
+  ".tgz",
+]);
+
 export function classifyPath(rel: string, imageExtensions: readonly string[]): SkippedFile["reason"] | null {
   const parts = rel.split("/");
   if (parts.length === 1 && (OUTPUT_FILES.has(parts[0]!) || EDITED_CATALOG.test(parts[0]!)))

@@ -859,6 +859,30 @@ describe("vbulk ingest of an iPhone export with edits, live photos and RAW (audi
   });
 });
 
+describe("vbulk ingest of a ZIP that holds another ZIP", () => {
+  it("says the inner archive was not opened and what to do, rather than only « not photos: 1 .zip »", async () => {
+    // Before: "not photos: 1 .zip" and exit 0: the inner ZIP's photos were left out without a word about them.
+    const dir = await tempDir("vbulk-nested-zip-");
+    const src = join(FIXTURES, "grouping");
+    const inner = new yazl.ZipFile();
+    for (const f of ["IMG_0004.jpg", "IMG_0005.jpg"]) inner.addFile(join(src, f), f);
+    inner.end();
+    await pipeline(inner.outputStream, createWriteStream(join(dir, "boutique.zip")));
+    const outer = new yazl.ZipFile();
+    outer.addFile(join(dir, "boutique.zip"), "boutique.zip");
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"]) outer.addFile(join(src, f), f);
+    outer.end();
+    const zip = join(dir, "photos.zip");
+    await pipeline(outer.outputStream, createWriteStream(zip));
+    const r = await runCli(["ingest", zip]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^1 archive not opened \(boutique\.zip\): vbulk does not look inside an archive among the photos\. If it holds photos of these garments, extract it into the folder and run again\.$/m,
+    );
+  });
+});
+
 describe("vbulk ingest of a Google Takeout export with an album (audit-phone 6)", () => {
   it("sets the album copies aside and keeps every photo in its garment", async () => {
     // Takeout writes a photo that is in an album into its year folder and into the album's. Before, the album
