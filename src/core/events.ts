@@ -59,3 +59,14 @@ export interface PlacedPhotos {
 }
 
 export type EventSink<E> = (event: E) => void;
+
+/** What a folder or ZIP without a photo held instead (src/ingest/scan.ts skipKind): the review page words it. */
+export type NoPhotoKind =
+  | "encrypted"
+  | "compression"
+  | "unsafe-name"
+  | "too-large"
+  | "macos-metadata"
+  | "unreadable"
+  | "symlink"
+  | "not-photo";

@@ -3,6 +3,7 @@ import { lstat, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Config } from "../core/config.js";
 import { expected, fileSystemError, VbulkError } from "../core/errors.js";
+import type { NoPhotoKind } from "../core/events.js";
 import { printable } from "../core/text.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { scanFolder } from "../sources/folder.js";
@@ -175,15 +176,7 @@ function checkSome(scan: ScanResult, given: string, isZip = false, maxFileBytes?
 /** What a skipped file is, in a seller's words, with the advice that goes with it when nothing else was found. */
 interface SkipKind {
   /** The kind as data, for the review page's words (src/review/ingest.ts toPageFailure). */
-  id:
-    | "encrypted"
-    | "compression"
-    | "unsafe-name"
-    | "too-large"
-    | "macos-metadata"
-    | "unreadable"
-    | "symlink"
-    | "not-photo";
+  id: NoPhotoKind;
   one: string;
   many: string;
   hint: string;

@@ -1,4 +1,4 @@
-import type { DecidedPhoto, PlacedPhotos } from "../../core/events.js";
+import type { DecidedPhoto, NoPhotoKind, PlacedPhotos } from "../../core/events.js";
 
 /** The page's words, French first (vbulk's sellers list on Vinted France), English on request. */
 const FR = {
@@ -1388,17 +1388,6 @@ export type IngestFailure =
       lead: NoPhotoKind | null;
       maxFileBytes?: number;
     };
-
-/** What a folder or ZIP without a photo held instead (src/ingest/scan.ts skipKind). */
-export type NoPhotoKind =
-  | "encrypted"
-  | "compression"
-  | "unsafe-name"
-  | "too-large"
-  | "macos-metadata"
-  | "unreadable"
-  | "symlink"
-  | "not-photo";
 
 /** A size in bytes as a seller reads it: « 8 Go », « 64 Mo » in French, "8 GB", "64 MB" in English. */
 export function bytesText(lang: Lang, bytes: number): string {
