@@ -1537,6 +1537,50 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     }
   });
 
+  it("what is typed while a save is on its way stays typed, and a second save waits for the first", async () => {
+    // CI, stop 31: a price typed just after a brand's save vanished when that save's answer came (the page forgot
+    // the whole listing's typing, not only what it had sent), and a second save sent meanwhile was refused as a
+    // conflict with the seller's own brand. The first save's answer is held here until the second is asked for.
+    const fresh = await browser.newPage();
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let saves = 0;
+    try {
+      await fresh.route("**/api/plan/save", async (route) => {
+        saves++;
+        if (saves > 1) return route.continue();
+        const response = await route.fetch();
+        await held;
+        await route.fulfill({ response });
+      });
+      await fresh.goto(review.url);
+      const c5 = fresh.locator('[data-article="c5"]');
+      await openListing(c5);
+      await c5.getByLabel("Marque").fill("Levi's Vintage");
+      await c5.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+      await until(
+        async () => (await readJson(dir, "plan.json")).items[4].brand === "Levi's Vintage",
+        "the brand written (its answer held)",
+      );
+      await c5.getByLabel("Prix (€)").fill("1 300");
+      await c5.getByRole("button", { name: "Enregistrer l'annonce" }).click();
+      release();
+      await until(
+        async () => (await readJson(dir, "plan.json")).items[4].price === 1300,
+        "the price typed during the first save, saved by the second",
+      );
+      await fresh.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+      assert.equal(saves, 2);
+      assert.equal(await c5.getByLabel("Prix (€)").inputValue(), "1300");
+      assert.equal((await readJson(dir, "plan.json")).items[4].brand, "Levi's Vintage");
+    } finally {
+      release();
+      await fresh.close();
+    }
+  });
+
   it("a plan.json it cannot read is said on the page, which comes back once the file is mended", async () => {
     // Review: the page stayed on « Chargement… » for good; the server's refusal was only in the console.
     const path = join(dir, "plan.json");

@@ -1092,7 +1092,24 @@ function unsafeIn(value: string, lines: boolean): string | null {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
+/** Each article's save on its way: a second save waits for it, then sends what is still typed and not saved. */
+const saving = new Map<string, Promise<void>>();
+
+/**
+ * Saves an article's typed values, after any save of that article still on its way: sent at once, the second would
+ * carry the first's values again, over the plan.json value shown before the first (a conflict with the seller's own).
+ */
 async function saveListing(id: string): Promise<void> {
+  const run = (saving.get(id) ?? Promise.resolve()).catch(() => {}).then(() => saveOnce(id));
+  saving.set(id, run);
+  try {
+    await run;
+  } finally {
+    if (saving.get(id) === run) saving.delete(id);
+  }
+}
+
+async function saveOnce(id: string): Promise<void> {
   const draft = drafts.get(id) ?? {};
   const edits = Object.entries(draft).map(([field, value]) => ({
     id,
@@ -1104,10 +1121,17 @@ async function saveListing(id: string): Promise<void> {
   try {
     const next = await api<State & { changes?: EditChanges }>("/api/plan/save", { edits });
     state = next;
-    drafts.delete(id);
+    // What was typed while the save was on its way stays typed: only the values sent are forgotten. (Before, the
+    // whole draft went, and a price typed just after a brand's save vanished unsaved.)
+    const now = drafts.get(id) ?? {};
+    const rest = Object.fromEntries(Object.entries(now).filter(([f, v]) => draft[f] !== v));
+    if (Object.keys(rest).length) drafts.set(id, rest);
+    else drafts.delete(id);
     for (const f of Object.keys(draft)) {
       fieldErrors.delete(`${id}.${f}`);
-      shownValues.delete(`${id}.${f}`);
+      // A field typed again meanwhile: plan.json now holds what this save sent, the value its next save replaces.
+      if (f in rest) shownValues.set(`${id}.${f}`, planItem(id)?.[f as keyof PlanItem] ?? null);
+      else shownValues.delete(`${id}.${f}`);
     }
     message = () => ({ text: t(lang, "saved"), detail: changesText(next.changes) });
   } catch (err) {
