@@ -986,3 +986,51 @@ describe("the review page's words for a ZIP it refused", () => {
     });
   });
 });
+
+describe("the review page's words for a run it cannot start now", () => {
+  // Before, the French page said the server's English: « An analysis is already running. » (a second tab's click, a
+  // ZIP dropped during an analysis) and « vbulk review is stopping: start it again to go on. » (Ctrl-C meanwhile).
+  it("an analysis already running (the real server, asked twice): this one did not start, in both languages", async () => {
+    const dir = await twoPhotos();
+    const server = await startReviewServer({ dir, source: dir, token: "words-test", port: 0 });
+    const ask = async (path: string, init: RequestInit) => {
+      const r = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+        ...init,
+        headers: { "X-Vbulk-Token": "words-test", ...init.headers },
+      });
+      return { status: r.status, body: (await r.json()) as { failure?: IngestFailure } };
+    };
+    const json = { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" };
+    try {
+      assert.equal((await ask("/api/ingest", json)).status, 202);
+      const again = await ask("/api/ingest", json);
+      const dropped = await ask("/api/upload?name=more.zip", {
+        method: "POST",
+        headers: { "Content-Type": "application/zip" },
+        body: "PK",
+      });
+      for (const said of [again, dropped]) {
+        assert.equal(said.status, 409);
+        assert.ok(said.body.failure, JSON.stringify(said.body));
+        assert.deepEqual(ingestFailureWords("fr", said.body.failure, { retry: "again" }), {
+          text: "Une analyse de ce dossier est déjà en cours sur cette page (demandée d'un autre onglet, ou un ZIP déposé pendant qu'elle tournait) : celle-ci n'a pas démarré, rien n'a été écrit.",
+          hint: "attendez la fin de l'analyse en cours, dont cette page montre l'avancement, puis cliquez de nouveau sur « Analyser à nouveau ».",
+        });
+        assert.match(
+          ingestFailureWords("en", said.body.failure).text,
+          /^An analysis of this folder is already running/,
+        );
+      }
+      await server.stopRuns("test");
+      const stopping = await ask("/api/ingest", json);
+      assert.equal(stopping.status, 503);
+      assert.ok(stopping.body.failure, JSON.stringify(stopping.body));
+      assert.deepEqual(ingestFailureWords("fr", stopping.body.failure), {
+        text: "vbulk review est en train de s'arrêter : rien n'a démarré.",
+        hint: "relancez `vbulk review` dans un terminal, puis rechargez cette page.",
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -34,6 +34,7 @@ import {
 import { type FolderChanges, folderChangesOf } from "./changes.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest, toPageFailure } from "./ingest.js";
+import type { IngestFailure } from "./page/i18n.js";
 import { checkEachEdit, explainEdit, explainUnready } from "./refusals.js";
 import { CatalogPhotos, hostAllowed, originAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
@@ -166,10 +167,17 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     }
     if (req.method !== "POST") return sendJson(res, 405, { error: "Method not allowed." });
     if (stopping && (path === "/api/upload" || path === "/api/ingest" || path === "/api/execute"))
-      return sendJson(res, 503, { error: "vbulk review is stopping: start it again to go on." });
+      return sendJson(res, 503, {
+        error: "vbulk review is stopping: start it again to go on.",
+        failure: { code: "STOPPING" } satisfies IngestFailure,
+      });
     // A form on another site cannot send JSON with a custom header: with the token check, no cross-site writes.
     if (path === "/api/upload") {
-      if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
+      if (ingest?.running)
+        return sendJson(res, 409, {
+          error: "An analysis is already running.",
+          failure: { code: "RUNNING", what: "analysis" } satisfies IngestFailure,
+        });
       const zip = await receiveZip(req, dir, url.searchParams.get("name") ?? "photos.zip");
       ingest = startIngest(zip, dir, { upload: true });
       return sendJson(res, 202, await activity(dir, job, ingest, changes));
@@ -204,13 +212,20 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         return sendJson(res, 200, { ...(await state(dir, opts.source)), changes });
       }
       case "/api/ingest": {
-        if (ingest?.running) return sendJson(res, 409, { error: "An analysis is already running." });
+        if (ingest?.running)
+          return sendJson(res, 409, {
+            error: "An analysis is already running.",
+            failure: { code: "RUNNING", what: "analysis" } satisfies IngestFailure,
+          });
         ingest = startIngest(opts.source, dir);
         return sendJson(res, 202, await activity(dir, job, ingest, changes));
       }
       case "/api/execute": {
         if (job?.running || executeStarting)
-          return sendJson(res, 409, { error: "An execute is already running from this page." });
+          return sendJson(res, 409, {
+            error: "An execute is already running from this page.",
+            failure: { code: "RUNNING", what: "drafts" } satisfies IngestFailure,
+          });
         // Marked before the first await: a double-click's second request must find it (both drafted every article).
         executeStarting = true;
         try {

@@ -154,6 +154,15 @@ const FR = {
   stopBusyDecision:
     "La page enregistre une décision de regroupement sur ce dossier depuis le {at} (processus {pid}) : l'analyse n'a pas démarré, rien n'a été écrit.",
   stopBusyDecisionHint: "attendez que la page montre la décision, puis {retry}.",
+  stopRunning:
+    "Une analyse de ce dossier est déjà en cours sur cette page (demandée d'un autre onglet, ou un ZIP déposé pendant qu'elle tournait) : celle-ci n'a pas démarré, rien n'a été écrit.",
+  stopRunningHint:
+    "attendez la fin de l'analyse en cours, dont cette page montre l'avancement, puis {retry}.",
+  stopRunningDrafts:
+    "Des brouillons sont déjà en cours d'envoi depuis cette page (peut-être depuis un autre onglet) : rien d'autre n'a été envoyé.",
+  stopRunningDraftsHint: "attendez la fin de cet envoi, dont cette page montre l'avancement.",
+  stopStopping: "vbulk review est en train de s'arrêter : rien n'a démarré.",
+  stopStoppingHint: "relancez `vbulk review` dans un terminal, puis rechargez cette page.",
   stopTooMany:
     "Le dossier contient {found} photos, plus que la limite de {limit} par analyse : rien n'a été analysé.",
   stopTooManyZip:
@@ -660,6 +669,14 @@ const EN: Record<Key, string> = {
   stopBusyDecision:
     "The page has been saving a grouping decision on this folder since {at} (process {pid}): the analysis did not start, nothing was written.",
   stopBusyDecisionHint: "wait until the page shows the decision, then {retry}.",
+  stopRunning:
+    "An analysis of this folder is already running on this page (asked from another tab, or a ZIP dropped while it ran): this one did not start, nothing was written.",
+  stopRunningHint: "wait for the running analysis to end (this page shows its progress), then {retry}.",
+  stopRunningDrafts:
+    "Drafts are already being sent from this page (perhaps from another tab): nothing else was sent.",
+  stopRunningDraftsHint: "wait for that run to end: this page shows its progress.",
+  stopStopping: "vbulk review is stopping: nothing was started.",
+  stopStoppingHint: "start `vbulk review` again in a terminal, then reload this page.",
   stopTooMany:
     "The folder holds {found} photos, more than the limit of {limit} per analysis: nothing was analysed.",
   stopTooManyZip:
@@ -1387,7 +1404,11 @@ export type IngestFailure =
       found: { kind: NoPhotoKind; n: number }[];
       lead: NoPhotoKind | null;
       maxFileBytes?: number;
-    };
+    }
+  /** This page's server already runs an analysis (asked from another tab, or a ZIP dropped meanwhile), or drafts. */
+  | { code: "RUNNING"; what: "analysis" | "drafts" }
+  /** The server is stopping (Ctrl-C in its terminal): it starts nothing any more. */
+  | { code: "STOPPING" };
 
 /** A size in bytes as a seller reads it: « 8 Go », « 64 Mo » in French, "8 GB", "64 MB" in English. */
 export function bytesText(lang: Lang, bytes: number): string {
@@ -1506,6 +1527,12 @@ export function ingestFailureWords(
       }
     case "NOT_ZIP":
       return { text: t(lang, "stopNotZip", { name: f.name }), hint: t(lang, "stopNotZipHint") };
+    case "RUNNING":
+      return f.what === "analysis"
+        ? { text: t(lang, "stopRunning"), hint: t(lang, "stopRunningHint", { retry: again }) }
+        : { text: t(lang, "stopRunningDrafts"), hint: t(lang, "stopRunningDraftsHint") };
+    case "STOPPING":
+      return { text: t(lang, "stopStopping"), hint: t(lang, "stopStoppingHint") };
     case "NO_PHOTO": {
       const list = andList(
         lang,
