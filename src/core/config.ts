@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseWith, readJsonFile } from "../store/read.js";
+import { parseWith, readJsonFile, strictKeys } from "../store/read.js";
 import { DEFAULTS } from "./defaults.js";
 import { VbulkError } from "./errors.js";
 import { hasControlCharacter } from "./text.js";
@@ -151,14 +151,15 @@ type DeepPartial<T> = {
 };
 export type ConfigOverrides = DeepPartial<Config>;
 
-/** The config file's shape: any subset of the sections, nothing unknown (a typo is an error, not ignored). */
-const FileSchema = z
-  .object(
-    Object.fromEntries(
-      Object.entries(ConfigSchema.shape).map(([k, v]) => [k, v.partial().strict().optional()]),
-    ),
-  )
-  .strict();
+/**
+ * The config file's shape: any subset of the sections, nothing unknown (a typo is an error, not ignored), each
+ * unknown key named with the known key it most likely meant ("esp" → "eps").
+ */
+const FileSchema = strictKeys(
+  Object.fromEntries(
+    Object.entries(ConfigSchema.shape).map(([k, v]) => [k, strictKeys(v.partial().shape).optional()]),
+  ),
+);
 
 /** Reads a JSON config file. Throws NOT_FOUND / BAD_INPUT naming the file and field. */
 export async function loadConfigFile(path: string): Promise<ConfigOverrides> {

@@ -87,6 +87,21 @@ describe("plan.json's rules: a bad stored value names plan.json and the field", 
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
   });
 
+  it("a config file's misspelt key or section names the key it most likely meant, and changes nothing", async () => {
+    // Before: « Invalid …config.json: plan: Unrecognized key: "conditon"; (root): Unrecognized key: "sourcse" »,
+    // leaving the seller to find the README's list.
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir)).code, 0);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const config = join(dir, "config.json");
+    await writeFile(config, JSON.stringify({ plan: { conditon: "bon" }, sourcse: {} }));
+    const r = await runCli(["plan", dir], { env: testEnv({ VBULK_CONFIG: config }) });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /config\.json: plan: unknown field "conditon" \(did you mean "condition"\?\)/);
+    assert.match(r.stderr, /unknown field "sourcse" \(did you mean "sources"\?\)/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
+  });
+
   it("a UTF-8 BOM (Windows Notepad) at the start of plan.json, a config file and a label file is accepted", async () => {
     // Before: "Expected valid JSON in …plan.json but it does not parse (it is not JSON)".
     const dir = await catalogFixture(articles);
