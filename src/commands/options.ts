@@ -1,11 +1,13 @@
 import { stat } from "node:fs/promises";
-import { dirname, extname, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { Option } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { printable } from "../core/text.js";
 import { workFolderFor } from "../sources/zip.js";
+import { CATALOG_FILE } from "../store/catalog.js";
+import { outFolderOf } from "../store/out-folders.js";
 
 /** A commander option fed from an environment variable too (immich-style `Option.env`). */
 export function envOption(flags: string, description: string, env: string): Option {
@@ -122,6 +124,18 @@ async function nearestFolderHint(path: string): Promise<string> {
   let up = dirname(path);
   while (up !== dirname(up) && !(await stat(up).catch(() => null))?.isDirectory()) up = dirname(up);
   return `Check the path: the nearest folder that exists is ${printable(up)}. Pass the folder you ran \`vbulk ingest\` on (or its .zip).`;
+}
+
+/**
+ * The folder `vbulk ingest DIR --out OUT` wrote DIR's catalog to, when `dir` (DIR's working folder) holds none and
+ * OUT does: `vbulk status DIR` follows it, so plan, review and execute say where it is instead of "run `vbulk ingest`
+ * first" to a seller who just did. Null otherwise.
+ */
+export async function catalogWrittenElsewhere(dirArg: string, dir: string): Promise<string | null> {
+  if (await stat(join(dir, CATALOG_FILE)).catch(() => null)) return null;
+  const out = await outFolderOf(dirArg);
+  if (!out || resolve(out) === dir) return null;
+  return (await stat(join(out, CATALOG_FILE)).catch(() => null)) ? out : null;
 }
 
 export { vbulkAs } from "../core/text.js";

@@ -43,7 +43,15 @@ import { STATE_DIR } from "../sources/classify.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { readStatus } from "../store/status.js";
-import { configFileLayer, configFlag, envOption, flagLayer, vbulkAs, workingFolder } from "./options.js";
+import {
+  catalogWrittenElsewhere,
+  configFileLayer,
+  configFlag,
+  envOption,
+  flagLayer,
+  vbulkAs,
+  workingFolder,
+} from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 interface RawPlanOptions {
@@ -254,6 +262,18 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
     // No catalog yet because the first ingest is still writing it: said so, not "run `vbulk ingest` first".
     const running =
       err instanceof VbulkError && err.code === "NOT_FOUND" ? await readStatus(dir).catch(() => null) : null;
+    const elsewhere =
+      err instanceof VbulkError && err.code === "NOT_FOUND"
+        ? await catalogWrittenElsewhere(dirArg, dir)
+        : null;
+    if (elsewhere)
+      throw new VbulkError(
+        "NOT_FOUND",
+        `Expected a catalog at ${join(dir, CATALOG_FILE)} but found none: \`vbulk ingest --out\` wrote this folder's catalog to ${printable(elsewhere)}`,
+        {
+          hint: `Run \`${vbulkAs()} plan ${shellWord(elsewhere)}\`: plan, review and execute take the folder ingest wrote to. Nothing was written.`,
+        },
+      );
     if (running?.command === "ingest" && running.state === "running")
       throw new VbulkError(
         "BAD_USAGE",

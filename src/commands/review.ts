@@ -3,10 +3,10 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { expected, VbulkError } from "../core/errors.js";
-import { shellWord } from "../core/text.js";
+import { printable, shellWord, vbulkAs } from "../core/text.js";
 import { acquireLock, newToken } from "../review/security.js";
 import { startReviewServer } from "../review/server.js";
-import { parseFlag, wholeNumber, workingFolder } from "./options.js";
+import { catalogWrittenElsewhere, parseFlag, wholeNumber, workingFolder } from "./options.js";
 import { createIo } from "./render.js";
 import { interruptedExitCode, onStopSignal, stoppedBy } from "./signals.js";
 
@@ -58,6 +58,11 @@ async function reviewCommand(dirArg: string, raw: RawReviewOptions): Promise<num
       "interrupted: stopped at once by a second signal: the journal holds every write that was answered; run `vbulk review` or `vbulk execute` again to resume",
   });
   io.out(`vbulk review of ${dir}`);
+  const elsewhere = await catalogWrittenElsewhere(dirArg, dir);
+  if (elsewhere)
+    io.err(
+      `note: the last \`vbulk ingest --out\` of this folder wrote its catalog to ${printable(elsewhere)}: \`${vbulkAs()} review ${shellWord(elsewhere)}\` shows its articles.`,
+    );
   io.out(`open: ${review.url}`);
   io.err(io.c.dim("Only this computer can reach the page, and only with the link above. Ctrl-C stops it."));
   if (raw.open) openBrowser(review.url);

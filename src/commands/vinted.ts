@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
-import { localDateTime, shellWord } from "../core/text.js";
+import { localDateTime, printable, shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
@@ -47,7 +47,7 @@ import {
 } from "../vinted/run.js";
 import { checkSessionReadable, configDir, loadSession } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
-import { configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
+import { catalogWrittenElsewhere, configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 import { interruptedExitCode, onStopSignal, stoppedBy } from "./signals.js";
 
@@ -272,14 +272,18 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   const dir = await workingFolder(dirArg);
   const config = resolveConfig(await configFileLayer(raw.config));
   let plan = await readPlan(dir);
-  if (!plan)
+  if (!plan) {
+    const elsewhere = await catalogWrittenElsewhere(dirArg, dir);
     throw new VbulkError(
       "NOT_FOUND",
-      `Expected a plan at ${resolve(dir, "plan.json")} but found no file there`,
+      `Expected a plan at ${resolve(dir, "plan.json")} but found no file there${elsewhere ? `: \`vbulk ingest --out\` wrote this folder's catalog to ${printable(elsewhere)}` : ""}`,
       {
-        hint: `Run \`${vbulkAs()} plan ${shellWord(dir)}\` first (or pass the folder that holds plan.json).`,
+        hint: elsewhere
+          ? `Run \`${vbulkAs()} execute ${shellWord(elsewhere)}\` (after \`${vbulkAs()} plan ${shellWord(elsewhere)}\` if it has no plan.json yet): plan, review and execute take the folder ingest wrote to.`
+          : `Run \`${vbulkAs()} plan ${shellWord(dir)}\` first (or pass the folder that holds plan.json).`,
       },
     );
+  }
   const only = raw.only
     ?.split(",")
     .map((s) => s.trim())

@@ -618,6 +618,25 @@ describe("vbulk status", () => {
     assert.equal(JSON.parse(json.stdout).state, "done", "--json stays one document");
   });
 
+  it("plan and execute given the photos folder of an --out ingest say where its catalog is, and write nothing", async () => {
+    // Audit: `vbulk status ./photos` found the run in ./review, while `vbulk plan ./photos` said « Run `vbulk ingest`
+    // on your photos first » to a seller who just had.
+    const photos = await copyFixture("grouping");
+    const out = await tempDir("vbulk-plan-out-");
+    assert.equal((await runCli(["ingest", photos, "--out", out])).code, 0);
+    const before = await readdir(photos);
+    const plan = await runCli(["plan", photos]);
+    assert.equal(plan.code, 2, plan.stderr);
+    assert.ok(plan.stderr.includes(`wrote this folder's catalog to ${out}`), plan.stderr);
+    assert.ok(plan.stderr.includes(`Run \`vbulk plan ${out}\``), plan.stderr);
+    assert.doesNotMatch(plan.stderr, /ingest` on your photos first/);
+    const execute = await runCli(["execute", photos]);
+    assert.equal(execute.code, 2, execute.stderr);
+    assert.ok(execute.stderr.includes(`Run \`vbulk execute ${out}\``), execute.stderr);
+    assert.deepEqual(await readdir(photos), before, "nothing written in the photos folder");
+    assert.equal((await runCli(["plan", out])).code, 0, "the folder named works");
+  });
+
   it("given a photos folder that had its own ingest before an --out one, shows the later run", async () => {
     const photos = await copyFixture("grouping");
     assert.equal((await runCli(["ingest", photos])).code, 0);
