@@ -2566,6 +2566,11 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await page.getByRole("button", { name: "Créer les brouillons" }).click();
       const line = page.locator(".activity p").first();
       await page.locator(".activity li").first().waitFor({ timeout: 60_000 });
+      // The rows show as articles are done, the run's end on a later poll (a full CI run saw « En cours » here).
+      await until(
+        async () => (await visibleText(line)).startsWith("Terminé"),
+        "the run's end on the status line",
+      );
       assert.match(
         await visibleText(line),
         /^Terminé en partie \(.*\d\) : création des brouillons — 3 articles · 2 brouillons · 0 publié · 1 en échec · 0 pas prêt · 0 à finir à la main · 7 envois$/,
