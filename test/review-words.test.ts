@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createWriteStream, rmSync } from "node:fs";
-import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -1031,6 +1031,60 @@ describe("the review page's words for a run it cannot start now", () => {
       });
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("a ZIP dropped on the page and refused", () => {
+  // Before: the refused copy stayed in the folder: the good copy dropped next became photos-2.zip beside it, and
+  // « Analyser les photos » then found the damaged one among the photos.
+  it("is taken out of the folder again (a damaged one, a zip bomb); a good one dropped next keeps its name", async () => {
+    const dir = await tempDir();
+    const env = { VBULK_OFFLINE: "1", VBULK_CACHE_DIR: join(dir, ".cache") };
+    const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    const server = await startReviewServer({ dir, source: dir, token: "words-test", port: 0 });
+    const drop = async (body: Buffer) => {
+      const r = await fetch(`http://127.0.0.1:${server.port}/api/upload?name=photos.zip`, {
+        method: "POST",
+        headers: { "X-Vbulk-Token": "words-test", "Content-Type": "application/zip" },
+        body: new Uint8Array(body),
+      });
+      assert.equal(r.status, 202);
+      for (;;) {
+        const a = (await (
+          await fetch(`http://127.0.0.1:${server.port}/api/status`, {
+            headers: { "X-Vbulk-Token": "words-test" },
+          })
+        ).json()) as { ingest: { running: boolean; failure: IngestFailure | null } };
+        if (!a.ingest.running) return a.ingest.failure;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const zips = (await readdir(dir)).filter((f) => f.endsWith(".zip"));
+    try {
+      const whole = await readFile(join(FIXTURES, "zips", "photos.zip"));
+      assert.equal((await drop(whole.subarray(0, whole.length - 30)))?.code, "ZIP_UNREADABLE");
+      assert.deepEqual(
+        (await readdir(dir)).filter((f) => f.endsWith(".zip")),
+        zips,
+        "the cut copy is gone",
+      );
+      assert.equal((await drop(await readFile(join(FIXTURES, "zips", "bomb.zip"))))?.code, "ZIP_TOO_LARGE");
+      assert.deepEqual(
+        (await readdir(dir)).filter((f) => f.endsWith(".zip")),
+        zips,
+        "the bomb is gone",
+      );
+      assert.equal(await drop(whole), null, "a good copy analyses");
+      assert.ok((await readdir(dir)).includes("photos.zip"), "under the name it was dropped with");
+      assert.ok((await readdir(dir)).includes("catalog.json"));
+    } finally {
+      await server.close();
+      for (const [k, v] of Object.entries(before)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 });

@@ -3,6 +3,7 @@
  * were added or taken out since: the same core as `vbulk ingest`
  * (selectEmbedder + runIngest), its events kept for the page to poll.
  */
+import { rm } from "node:fs/promises";
 import { basename } from "node:path";
 import { configFileLayer } from "../commands/options.js";
 import { offlineMode, resolveConfig } from "../core/config.js";
@@ -122,6 +123,10 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
       state.error = messageOf(err);
       state.hint = err instanceof VbulkError ? (err.hint ?? null) : null;
       state.failure = toPageFailure(err);
+      // A ZIP dropped on the page and refused for what it holds is vbulk's own copy, of no use in the folder: left
+      // there, the next drop of a good copy became photos-2.zip beside it, and « Analyser les photos » found it among
+      // the photos. The seller's original is wherever it was dropped from.
+      if (upload && refusedZip(state.failure)) await rm(source, { force: true }).catch(() => {});
     } finally {
       state.running = false;
     }
@@ -137,6 +142,14 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
     },
     snapshot: () => ({ ...state, warnings: state.warnings.slice(-20) }),
   };
+}
+
+/** The analysis stopped for what the ZIP holds (damaged, cut short, too large, no photo, too many): not for the disk,
+ *  a lock or the model, where the same ZIP analyses once those are mended. */
+function refusedZip(f: IngestFailure | null): boolean {
+  if (!f) return false;
+  if (f.code === "ZIP_UNREADABLE" || f.code === "ZIP_TOO_LARGE") return true;
+  return (f.code === "NO_PHOTO" || f.code === "TOO_MANY") && f.zip;
 }
 
 /**
