@@ -622,13 +622,32 @@ describe("the review page's words for an analysis of more photos than the limit"
       text: "The folder holds 3 photos, more than the limit of 2 per analysis: nothing was analysed.",
       hint: `spread the photos over several folders, one \`vbulk review\` per folder; or, if they are indeed the photos of one sale, raise the limit: set sources.maxFiles to at least 3 in the config file ${config}, then click “Analyse again” once more.`,
     });
-    // Without a config file, the way to one (the page reads no --max-files nor BULK_MAX_FILES).
+    // Without a config file nor BULK_MAX_FILES, the way to one.
     if (said.failure.code !== "TOO_MANY") assert.fail(JSON.stringify(said.failure));
     const none = ingestFailureWords("fr", { ...said.failure, configFile: null });
     assert.match(
       none.hint,
       /relevez la limite : écrivez \{"sources": \{"maxFiles": 3\}\} dans un fichier de configuration, puis relancez `vbulk review` dans un terminal avec VBULK_CONFIG=ce fichier\.$/,
     );
+  });
+
+  it("BULK_MAX_FILES set where `vbulk review` was started is the page's limit too, and its hint names it", async () => {
+    // Audit: the page's analysis read only VBULK_CONFIG's file, so BULK_MAX_FILES=2 in the review's terminal let
+    // it analyse 3 photos (and BULK_MAX_FILES=1000 did not let it take a large folder) while `vbulk ingest` obeyed it.
+    const dir = await twoPhotos();
+    await copyFile(join(FIXTURES, "grouping", "IMG_0003.jpg"), join(dir, "IMG_0003.jpg"));
+    const said = await pageIngest(dir, dir, { BULK_MAX_FILES: "2" });
+    if (said.failure?.code !== "TOO_MANY") assert.fail(JSON.stringify(said));
+    assert.equal(said.failure.limit, 2);
+    assert.match(
+      ingestFailureWords("fr", said.failure).hint,
+      /relevez la limite : relancez `vbulk review` dans un terminal avec BULK_MAX_FILES=3 au moins \(la limite vient de cette variable\)\.$/,
+    );
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFiles: 2 } }));
+    const raised = await pageIngest(dir, dir, { VBULK_CONFIG: config, BULK_MAX_FILES: "3" });
+    assert.equal(raised.failure, null, "the variable wins over the config file, as for `vbulk ingest`");
+    assert.ok((await readdir(dir)).includes("catalog.json"));
   });
 
   it("a ZIP over the limit (a real run): said of the ZIP, nothing extracted", async () => {

@@ -72,8 +72,8 @@ export function registerIngest(program: Command, run: (fn: () => Promise<number>
   );
 }
 
-/** Flags that set configuration values (each also read from its env var). */
-const INGEST_FLAGS = [
+/** Flags that set configuration values (each also read from its env var; the review page's analysis reads those). */
+export const INGEST_FLAGS = [
   configFlag(
     "sources",
     "maxFiles",

@@ -86,6 +86,19 @@ export function flagLayer(specs: ConfigFlag[], raw: object): ConfigOverrides {
   return layer;
 }
 
+/**
+ * The environment variables of `specs` (BULK_MAX_FILES, VBULK_GROUPING…) as one config layer, parsed as their flags
+ * are: for a run started without a command line (the review page's analysis), which reads what `vbulk ingest` reads.
+ */
+export function envLayer(specs: ConfigFlag[], env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
+  const raw: Record<string, unknown> = {};
+  for (const f of specs) {
+    const name = f.option.envVar;
+    if (name && env[name] !== undefined) raw[f.option.attributeName()] = env[name];
+  }
+  return flagLayer(specs, raw);
+}
+
 /** The config file named by --config / VBULK_CONFIG, or nothing. */
 export async function configFileLayer(path: string | undefined): Promise<ConfigOverrides> {
   return path ? loadConfigFile(path) : {};

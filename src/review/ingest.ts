@@ -5,7 +5,8 @@
  */
 import { rm } from "node:fs/promises";
 import { basename } from "node:path";
-import { configFileLayer } from "../commands/options.js";
+import { INGEST_FLAGS } from "../commands/ingest.js";
+import { configFileLayer, envLayer } from "../commands/options.js";
 import { offlineMode, resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
@@ -69,11 +70,13 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
     try {
       const offline = offlineMode();
       const fileLayer = await configFileLayer(process.env.VBULK_CONFIG);
+      // As `vbulk ingest` run where `vbulk review` was started: the config file, then BULK_MAX_FILES, VBULK_GROUPING….
+      const envValues = envLayer(INGEST_FLAGS);
       // As `vbulk ingest` does: the status file starts once the source is found good, before the model's download.
       const prepared = await prepareIngest({
         source,
         outDir: dir,
-        config: resolveConfig(fileLayer),
+        config: resolveConfig(fileLayer, envValues),
         stage: "model",
         stoppedBy: () => stoppedBy,
       });
@@ -100,7 +103,7 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
           source,
           outDir: dir,
           prepared,
-          config: resolveConfig(selected.calibration, fileLayer),
+          config: resolveConfig(selected.calibration, fileLayer, envValues),
           embedder: selected.embedder,
           classifier: selected.classifier,
           model: selected.model,
@@ -192,8 +195,9 @@ export function toPageFailure(err: unknown): IngestFailure | null {
       found: c.found,
       limit: c.limit,
       zip: c.zip === true,
-      // The page's analysis reads the limit from VBULK_CONFIG's file only (not --max-files, nor BULK_MAX_FILES).
+      // Where the page's analysis read the limit: BULK_MAX_FILES (which wins), else VBULK_CONFIG's file, if any.
       configFile: process.env.VBULK_CONFIG || null,
+      fromEnv: process.env.BULK_MAX_FILES !== undefined,
     };
   // A write the disk refused (full, read-only, forbidden) or a read it forbade (core/errors.ts fileSystemError);
   // a name too long or a file in a folder's way is left in the core's words.

@@ -175,6 +175,8 @@ const FR = {
     "mettez sources.maxFiles à {found} au moins dans le fichier de configuration {file}, puis {retry}",
   raiseNoConfig:
     'écrivez {"sources": {"maxFiles": {found}}} dans un fichier de configuration, puis relancez `vbulk review` dans un terminal avec VBULK_CONFIG=ce fichier',
+  raiseInEnv:
+    "relancez `vbulk review` dans un terminal avec BULK_MAX_FILES={found} au moins (la limite vient de cette variable)",
   stopDamaged: "vbulk ne peut pas lire {file} dans ce dossier : {what}. Rien n'a été écrit.",
   damaged_syntax: "ce n'est plus du JSON valide (ligne {line}, colonne {column})",
   damaged_empty: "le fichier est vide",
@@ -688,6 +690,8 @@ const EN: Record<Key, string> = {
   raiseInConfig: "set sources.maxFiles to at least {found} in the config file {file}, then {retry}",
   raiseNoConfig:
     'write {"sources": {"maxFiles": {found}}} in a config file, then run `vbulk review` again in a terminal with VBULK_CONFIG=that file',
+  raiseInEnv:
+    "run `vbulk review` again in a terminal with BULK_MAX_FILES={found} at least (the limit comes from that variable)",
   stopDamaged: "vbulk cannot read {file} in this folder: {what}. Nothing was written.",
   damaged_syntax: "it is no longer valid JSON (line {line}, column {column})",
   damaged_empty: "the file is empty",
@@ -1377,7 +1381,15 @@ export type IngestFailure =
   /** Another run holds the folder's ingest lock (a terminal's `vbulk ingest`, another page, a grouping decision). */
   | { code: "BUSY"; pid: number; since: string; source: string; decision: boolean }
   /** More photos than sources.maxFiles, in the folder or the ZIP; the config file the page's analysis reads, if any. */
-  | { code: "TOO_MANY"; found: number; limit: number; zip: boolean; configFile: string | null }
+  | {
+      code: "TOO_MANY";
+      found: number;
+      limit: number;
+      zip: boolean;
+      configFile: string | null;
+      /** The limit came from BULK_MAX_FILES, set where `vbulk review` was started. */
+      fromEnv?: boolean;
+    }
   /** catalog.json or decisions.json of the folder cannot be read: where (a JSON line and column, a field's path). */
   | ({ code: "DAMAGED"; file: "catalog.json" | "decisions.json" } & (
       | { damage: "syntax"; line: number; column: number }
@@ -1456,7 +1468,11 @@ export function ingestFailureWords(
     }
     case "TOO_MANY": {
       const vars = { found: f.found, limit: f.limit, file: f.configFile ?? "", retry: again };
-      const raise = t(lang, f.configFile ? "raiseInConfig" : "raiseNoConfig", vars);
+      const raise = t(
+        lang,
+        f.fromEnv ? "raiseInEnv" : f.configFile ? "raiseInConfig" : "raiseNoConfig",
+        vars,
+      );
       return {
         text: t(lang, f.zip ? "stopTooManyZip" : "stopTooMany", vars),
         hint: t(lang, f.zip ? "stopTooManyZipHint" : "stopTooManyHint", { ...vars, raise }),
