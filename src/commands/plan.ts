@@ -36,10 +36,11 @@ import {
   readPlan,
   rulesFollowed,
   type Selection,
+  sellerEdits,
   storedRules,
   writePlan,
 } from "../listing/plan.js";
-import { STATE_DIR } from "../sources/classify.js";
+import { naturalCompare, STATE_DIR } from "../sources/classify.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { readStatus } from "../store/status.js";
@@ -465,7 +466,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   // plan.json as written, and what this run did to the previous plan: a script must see reset edits and dropped
   // articles as a person reading the table does (README "Files and JSON shapes").
   if (io.json) io.out(JSON.stringify({ ...plan, changes: changesJson(changes) }, null, 2));
-  else printPlan(io, plan, changes, path);
+  else printPlan(io, plan, changes, path, previous);
   return 0;
 }
 
@@ -521,7 +522,7 @@ function changesJson(ch: PlanChanges) {
   };
 }
 
-function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void {
+function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string, previous: Plan | null): void {
   const { c } = io;
   // Every string a seller, a file or a shared template gave is shown escaped (printable): an escape sequence in
   // plan.json or a folder name must not reach the terminal, nor a line break forge a row.
@@ -575,16 +576,22 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
         `dropped (no longer in the catalog): ${changes.dropped.join(", ")}${asideNote(changes.dropped)}`,
       ),
     );
-  if (changes.carried.length)
+  // Only an article that had edits has edits to keep or not: "edits not carried over" in yellow for an article the
+  // seller never edited sent them looking for what they had lost.
+  const edited = (id: string) => {
+    const prev = previous?.items.find((i) => i.cluster_id === id);
+    return prev !== undefined && Object.keys(sellerEdits(prev)).length > 0;
+  };
+  const carried = changes.carried.filter(edited);
+  const reset = changes.reset.filter(edited);
+  const unedited = [...changes.carried, ...changes.reset].filter((id) => !edited(id)).sort(naturalCompare);
+  if (carried.length)
     io.out(
-      `photos changed, edits kept (the same garment: most of its photos, or all of those left): ${changes.carried.join(", ")}`,
+      `photos changed, edits kept (the same garment: most of its photos, or all of those left): ${carried.join(", ")}`,
     );
-  if (changes.reset.length)
-    io.out(
-      c.yellow(
-        `photos changed, edits not carried over: ${changes.reset.join(", ")}${asideNote(changes.reset)}`,
-      ),
-    );
+  if (reset.length)
+    io.out(c.yellow(`photos changed, edits not carried over: ${reset.join(", ")}${asideNote(reset)}`));
+  if (unedited.length) io.out(`photos changed (no edits of yours there): ${unedited.join(", ")}`);
   if (changes.restored.length)
     io.out(
       `edits given back (the same garment as an earlier article: most of its photos, or all of those left): ${changes.restored.join(", ")}`,

@@ -354,6 +354,32 @@ describe("vbulk plan: edits survive", () => {
     );
   });
 
+  it("an article whose photos changed but that the seller never edited is not said to have lost (or kept) edits", async () => {
+    // Audit: « photos changed, edits not carried over: c2 » in yellow, and « edits kept: c1 », for articles with no
+    // edit at all: the seller went looking for what they had lost.
+    const dir = await three();
+    await plan(dir, ["--set", "c2.price=12"]);
+    await catalogFixture(
+      [
+        {
+          category: "hoodie",
+          color: "noir",
+          photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg", "IMG_0005.jpg"],
+        },
+        { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0009.jpg"] },
+        { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg", "IMG_0008.jpg"] },
+      ],
+      dir,
+    );
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /photos changed, edits not carried over: c2;/, "c2's price was the seller's");
+    assert.match(r.stdout, /^photos changed \(no edits of yours there\): c1, c3$/m);
+    assert.doesNotMatch(r.stdout, /edits kept/);
+    const json = JSON.parse((await runCli(["plan", dir, "--json"], { env: testEnv() })).stdout);
+    assert.deepEqual(json.changes.carried, [], "a run with nothing changed since");
+  });
+
   it("what is left of two garments put together is neither's: no edits carried", async () => {
     // Review: c2 and c3 each lost a photo to the bin and a regrouping put their last photos together; c2's title
     // and price went onto the pair, and the run said "edits kept (most of its photos are the same)".
