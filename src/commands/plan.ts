@@ -37,6 +37,7 @@ import {
   rulesFollowed,
   type Selection,
   storedRules,
+  type Unpublished,
   writePlan,
 } from "../listing/plan.js";
 import { STATE_DIR } from "../sources/classify.js";
@@ -498,6 +499,7 @@ function changesJson(ch: PlanChanges) {
     restored: ch.restored,
     set_aside: ch.setAside,
     still_excluded: ch.stillExcluded,
+    unpublished: ch.unpublished,
   };
 }
 
@@ -569,6 +571,14 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
     io.out(
       `edits given back (the same garment as an earlier article: most of its photos, or all of those left): ${changes.restored.join(", ")}`,
     );
+  if (changes.unpublished.length) {
+    const ids = changes.unpublished.map((u) => u.id);
+    io.out(
+      c.yellow(
+        `publish mark taken off: ${changes.unpublished.map((u) => `${u.id} (${unpublishedWhy(u)})`).join(", ")}; check ${ids.length === 1 ? "its" : "their"} photos (\`${vbulkAs()} review ${shellWord(dirname(path))}\`), then mark ${ids.length === 1 ? "it" : "them"} again: ${ids.map((id) => `--set ${id}.publish=true`).join(" ")}`,
+      ),
+    );
+  }
   if (changes.moved.length)
     io.out(
       `edits followed their article: ${changes.moved.map(([to, from]) => `${from} → ${to}`).join(", ")}`,
@@ -607,6 +617,13 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
           : `next: set what the articles lack on the review page, \`${vbulkAs()} review ${folder}\`${fix ? `, or here: \`${vbulkAs()} plan ${folder} ${fix}\`` : ""}; then ${execute}`,
     ),
   );
+}
+
+/** Why a publish mark was taken off, in words: what happened to the photos it was made on. */
+export function unpublishedWhy(u: Unpublished): string {
+  if (u.why === "merged") return `it now holds photos of ${u.others.join(", ")}: merged`;
+  if (u.why === "split") return `photos it was marked with are now in ${u.others.join(", ")}: split`;
+  return `only ${u.marked} of its ${u.photos} photos are those it was marked with`;
 }
 
 /** The plan flags that settle a needs_review reason of article `id` (the plan's reasons: mapping.ts, plan.ts), as an

@@ -271,6 +271,21 @@ export interface PlanChanges {
   setAside: string[];
   /** With `--only all`: the articles that stay excluded because the seller excluded them, not --only. */
   stillExcluded: string[];
+  /** Articles whose publish mark was taken off: their photos are no longer those it was made on. */
+  unpublished: Unpublished[];
+}
+
+/**
+ * A publish mark taken off an article whose photos changed into another garment's: `merged`, it holds photos
+ * another article had (`others`: those articles' earlier ids); `split`, photos it was marked with are in other
+ * articles now (`others`: their ids); `other-photos`, only `marked` of its `photos` are those it was marked with.
+ */
+export interface Unpublished {
+  id: string;
+  why: "merged" | "split" | "other-photos";
+  others: string[];
+  marked: number;
+  photos: number;
 }
 
 /** What --publish, --only and --exclude asked for in this run (validated ids). */
@@ -318,6 +333,7 @@ export function buildPlan(
     restored: [],
     setAside: [],
     stillExcluded: [],
+    unpublished: [],
   };
   refuseSelectionClash(overrides, selection);
   checkPreviousItems(previous?.items ?? [], catalog, previous);
@@ -410,6 +426,32 @@ export function buildPlan(
     });
     return best;
   };
+  /**
+   * Why a publish mark made on the photos `marked` may not follow to `article` (photos `held`), or null when it may.
+   * The mark says "these photos may go public": carried with the other edits onto an article that is the same
+   * garment by the id rule (most of its photos), it would send another garment's photos out in this one's listing,
+   * unseen. So it stays only where no photo came from another article, none of the marked photos went to one, and
+   * the marked photos are more than half of the article (a forgotten label shot joining keeps it).
+   */
+  const publishOff = (
+    marked: Set<string>,
+    held: Set<string>,
+    article: Catalog["items"][number],
+    own: string | undefined,
+  ): Omit<Unpublished, "id"> | null => {
+    const kept = [...held].filter((s) => marked.has(s)).length;
+    const counts = { marked: kept, photos: held.size };
+    const from = [...held].flatMap((s) => {
+      const by = plannedElsewhere.get(s);
+      return !marked.has(s) && by !== undefined && by !== own ? [by] : [];
+    });
+    if (from.length) return { why: "merged", others: [...new Set(from)], ...counts };
+    const to = catalog.items
+      .filter((a) => a.id !== article.id && contentOf(a.photos).some((s) => marked.has(s)))
+      .map((a) => a.id);
+    if (to.length) return { why: "split", others: to, ...counts };
+    return kept * 2 > held.size ? null : { why: "other-photos", others: [], ...counts };
+  };
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
@@ -441,6 +483,8 @@ export function buildPlan(
     let edits: Partial<Editable> = {};
     // What --only did to the edits this article carries (PlanItem.only) comes along with them.
     let mark: PlanItem["only"];
+    // The photos a carried publish mark was made on, where they are not exactly this article's.
+    let markedOn: Set<string> | null = null;
     if (same) {
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
@@ -452,7 +496,11 @@ export function buildPlan(
       // carried them and may have got more) stays, over the edits set aside before the change.
       const since = prev && prev.cluster_id === article.id && [...had].some((s) => held.has(s));
       const entry = aside.splice(back, 1)[0]!;
-      edits = { ...entry.edits, ...(since ? editsOf(prev) : {}) };
+      const sinceEdits = since ? editsOf(prev) : {};
+      edits = { ...entry.edits, ...sinceEdits };
+      // A mark made on the article these photos were part of (since), or on a set-aside garment of other photos.
+      if (sinceEdits.publish && !(exact >= 0 && entry.edits.publish)) markedOn = had;
+      else if (exact < 0) markedOn = new Set(contentOf(entry.photos, entry.photo_sha256));
       mark = (since && prev.only) || entry.only;
       changes.restored.push(article.id);
       if (prev) setAside(prev, Boolean(since));
@@ -460,6 +508,7 @@ export function buildPlan(
       changes.carried.push(article.id);
       edits = editsOf(prev);
       mark = prev.only;
+      markedOn = had;
       noteGenerated(prev, article.id, generatedByHand);
       // Kept under the photos it had too: when the change is undone (a merge whose other half leaves again, the
       // same photos again), this article gets them back rather than the rules.
@@ -467,7 +516,24 @@ export function buildPlan(
     } else if (prev) {
       changes.reset.push(article.id);
       setAside(prev);
+      // Said too: the edits were not carried, and a publish mark is the one whose loss changes what goes online.
+      if (editsOf(prev).publish)
+        changes.unpublished.push({
+          id: article.id,
+          ...(publishOff(had, held, article, prev.cluster_id) ?? {
+            why: "other-photos",
+            others: [],
+            marked: heldOf(had, held),
+            photos: held.size,
+          }),
+        });
     } else changes.added.push(article.id);
+    // Set aside with the other edits (setAside above), so an undo of the change gives it back.
+    const off = edits.publish && markedOn ? publishOff(markedOn, held, article, prev?.cluster_id) : null;
+    if (off) {
+      delete edits.publish;
+      changes.unpublished.push({ id: article.id, ...off });
+    }
     const resets = selection.reset?.get(article.id) ?? [];
     for (const f of resets) delete edits[f];
     // What the seller set stays an edit even where it equals what the rules give now (a selection's false is none).
@@ -613,6 +679,11 @@ export function buildPlan(
     );
   }
   refuseUnreadyPublish(items, overrides, selection);
+  // A mark given again in this run (--set), or a --publish list (every mark, given anew), is the seller's answer
+  // already: nothing taken off to say.
+  changes.unpublished = changes.unpublished.filter(
+    (u) => selection.publish === undefined && !items.some((i) => i.cluster_id === u.id && i.publish),
+  );
   const ruleValues = {
     default_price: rules.defaultPrice,
     prices: rules.prices,

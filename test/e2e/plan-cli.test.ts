@@ -946,3 +946,85 @@ describe("vbulk plan: Vinted's 100/2000 limits", () => {
     ]);
   });
 });
+
+describe("vbulk plan: a publish mark stays with the garment it was made on", () => {
+  const ready = ["--gender", "femme", "--set", "c1.size=M", "--set", "c2.size=S", "--set", "c3.size=W32"];
+  const hoodie = ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"];
+  const rest = [
+    { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+    { category: "jeans", color: "bleu" as const, photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+  ];
+  /** c1 marked to publish, then catalog.json holds `articles`; the run's stdout, stderr and c1's item. */
+  async function marked(articles: Parameters<typeof catalogFixture>[0], args: string[] = []) {
+    const dir = await three();
+    const { code, stderr } = await plan(dir, [...ready, "--publish", "c1"]);
+    assert.equal(code, 0, stderr);
+    await catalogFixture(articles, dir);
+    const r = await runCli(["plan", dir, ...args], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    const c1 = p.items.find((i: { cluster_id: string }) => i.cluster_id === "c1");
+    return { ...r, c1, dir };
+  }
+
+  it("is taken off an article merged with another one's photos, and the run says so", async () => {
+    // Before: c1 kept most of its photos, so its edits were carried, publish: true included: the jeans' photos
+    // would have gone public in the hoodie's listing without the seller ever seeing them together.
+    const r = await marked([
+      { category: "hoodie", color: "noir", photos: [...hoodie, "IMG_0006.jpg", "IMG_0007.jpg"] },
+      rest[0]!,
+    ]);
+    assert.equal(r.c1.publish, false);
+    assert.equal(r.c1.size, "M", "the other edits are carried as before");
+    assert.match(
+      r.stdout,
+      /^publish mark taken off: c1 \(it now holds photos of c3: merged\); check its photos \(`vbulk review .*`\), then mark it again: --set c1\.publish=true$/m,
+    );
+    const j = await runCli(["plan", r.dir, "--json"], { env: testEnv() });
+    assert.deepEqual(JSON.parse(j.stdout).changes.unpublished, [], "said once, by the run that took it off");
+    // A --publish list in that run gives every mark anew: nothing taken off to say.
+    const listed = await marked(
+      [{ category: "hoodie", color: "noir", photos: [...hoodie, "IMG_0006.jpg", "IMG_0007.jpg"] }, rest[0]!],
+      ["--publish", "c2"],
+    );
+    assert.equal(listed.c1.publish, false);
+    assert.doesNotMatch(listed.stdout, /publish mark taken off/);
+  });
+
+  it("is taken off an article that now holds mostly other photos, or was split", async () => {
+    const more = await marked([
+      {
+        category: "hoodie",
+        color: "noir",
+        photos: [...hoodie, "IMG_0011.jpg", "IMG_0012.jpg", "IMG_0013.jpg"],
+      },
+      ...rest,
+    ]);
+    assert.equal(more.c1.publish, false);
+    assert.match(
+      more.stdout,
+      /publish mark taken off: c1 \(only 3 of its 6 photos are those it was marked with\)/,
+    );
+    const split = await marked([
+      { category: "hoodie", color: "noir", photos: hoodie.slice(0, 2) },
+      ...rest,
+      { category: "hoodie", color: "noir", photos: hoodie.slice(2) },
+    ]);
+    assert.equal(split.c1.publish, false);
+    assert.match(
+      split.stdout,
+      /publish mark taken off: c1 \(photos it was marked with are now in c4: split\)/,
+    );
+  });
+
+  it("stays on an article that only lost a deleted photo or got one forgotten shot", async () => {
+    const label = await marked([
+      { category: "hoodie", color: "noir", photos: [...hoodie, "IMG_0011.jpg"] },
+      ...rest,
+    ]);
+    assert.equal(label.c1.publish, true);
+    assert.doesNotMatch(label.stdout, /publish mark taken off/);
+    const deleted = await marked([{ category: "hoodie", color: "noir", photos: hoodie.slice(1) }, ...rest]);
+    assert.equal(deleted.c1.publish, true);
+  });
+});

@@ -294,6 +294,11 @@ const FR = {
   ch_dropped: "articles retirés (leurs modifications sont mises de côté de la même façon) : {list}",
   ch_carried: "modifications gardées : {list}",
   ch_restored: "modifications rendues (l'article a retrouvé ses photos) : {list}",
+  ch_unpublished:
+    "publication retirée, les photos n'étant plus celles de l'article que vous aviez marqué (vérifiez-les, puis cochez « Publier » à nouveau) : {list}",
+  unpub_merged: "{id} (il a maintenant des photos de {list} : fusion)",
+  unpub_split: "{id} (des photos marquées sont maintenant dans {list} : séparation)",
+  unpub_other: "{id} (il a maintenant surtout d'autres photos)",
   ch_rules:
     "règles changées depuis le plan précédent, que vous n'aviez pas données (elles suivent le fichier de configuration de VBULK_CONFIG et les valeurs par défaut ; un --config donné dans un terminal n'est pas lu ici : redonnez-les par vbulk plan pour les garder) : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
@@ -796,6 +801,11 @@ const EN: Record<Key, string> = {
   ch_dropped: "articles taken out (their edits set aside the same way): {list}",
   ch_carried: "edits kept: {list}",
   ch_restored: "edits given back (the article has its photos again): {list}",
+  ch_unpublished:
+    "publish mark taken off, as the photos are no longer those of the article you marked (check them, then tick “Publish” again): {list}",
+  unpub_merged: "{id} (it now holds photos of {list}: merged)",
+  unpub_split: "{id} (photos it was marked with are now in {list}: split)",
+  unpub_other: "{id} (it now holds mostly other photos)",
   ch_rules:
     "rules changed since the previous plan, which you had not given (they follow the config file of VBULK_CONFIG and the defaults; a --config given in a terminal is not read here: give them with vbulk plan to keep them): {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
