@@ -1397,3 +1397,29 @@ describe("vbulk ingest in a terminal", () => {
     assert.match(text, /Analysing photos\s+\[[^\]]*\] \d+\/\d+ {2}\d+s/, "elapsed time on the bar");
   });
 });
+
+describe("vbulk ingest when the grouping settings changed since the last run", () => {
+  it("says the earlier articles were not kept, why, and how to get them back", async () => {
+    // Before: a re-run with another --grouping (or another model) grouped every photo again without a word, and
+    // the seller's reviewed articles changed under them; the README said so, the run did not.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const same = await runCli(["ingest", dir]);
+    assert.doesNotMatch(same.stderr, /not kept/, "the same settings: nothing to say");
+    const other = await runCli(["ingest", dir, "--grouping", "agglomerative"]);
+    assert.equal(other.code, 0, other.stderr);
+    assert.match(
+      stripVTControlCharacters(other.stderr),
+      /warning: the earlier articles were not kept: the grouping settings changed since the last run \(grouping method auto → agglomerative\), so every photo was grouped again/,
+    );
+    assert.match(
+      stripVTControlCharacters(other.stderr),
+      /run again with the earlier settings \(--grouping auto\)/,
+    );
+    const json = await runCli(["ingest", dir, "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.match(json.stderr, /agglomerative → auto/, "said with --json too (on stderr)");
+    const regroup = await runCli(["ingest", dir, "--regroup", "--grouping", "agglomerative"]);
+    assert.doesNotMatch(regroup.stderr, /not kept/, "--regroup asks for it: nothing to say");
+  });
+});
