@@ -35,6 +35,8 @@ export const PLAN_FILE = "plan.json";
 /** Vinted's limits (../shared/vinted.md): tools cap titles at 100 and descriptions at 2000 characters. */
 export const TITLE_MAX = 100;
 export const DESCRIPTION_MAX = 2000;
+/** Vinted takes 1 to 20 photos per listing (../shared/vinted.md, "photos"): Vinted's limit, no seller's tunable. */
+export const PHOTOS_MAX = 20;
 
 /** Euros with at most two decimals, from 1 cent to 100 000: 1e-9 € or a price in hundredths of a cent is a typo. */
 export const PriceSchema = z
@@ -627,6 +629,12 @@ export function buildPlan(
       shade: final.color === article.color ? (article.color_shade ?? null) : null,
     });
     const { needsReview } = mapped;
+    // The spec's garments have 3-6 photos: more than a listing takes is two garments or more the grouping put together
+    // (execute would refuse it, online-side, after the seller had marked it).
+    if (article.photos.length > PHOTOS_MAX)
+      needsReview.push(
+        `${article.photos.length} photos: likely several garments grouped together (Vinted takes ${PHOTOS_MAX} photos per listing at most): split the article on the review page (vbulk review)`,
+      );
     const vinted = final.color_ids ? { ...mapped.vinted, color_ids: [...final.color_ids] } : mapped.vinted;
     if (prev && same)
       changes.putBack.push(

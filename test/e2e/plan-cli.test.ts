@@ -1028,3 +1028,29 @@ describe("vbulk plan: a publish mark stays with the garment it was made on", () 
     assert.equal(deleted.c1.publish, true);
   });
 });
+
+describe("vbulk plan: an article of more photos than Vinted takes", () => {
+  it("needs review, saying it is likely several garments, and cannot be marked to publish", async () => {
+    // Before: a 21-photo article (two garments the grouping put together) was "ready" in the plan and could be
+    // marked to publish; only `vbulk execute` refused it, online-side, after the seller had moved on.
+    const photos = (n: number, from: number) =>
+      Array.from({ length: n }, (_, k) => `IMG_${String(from + k).padStart(4, "0")}.jpg`);
+    const dir = await catalogFixture([
+      { category: "hoodie", color: "noir", photos: photos(21, 1) },
+      { category: "t-shirt", color: "blanc", photos: photos(20, 30) },
+    ]);
+    const {
+      plan: p,
+      code,
+      stderr,
+    } = await plan(dir, ["--gender", "femme", "--set", "c1.size=M", "--set", "c2.size=S"]);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(p.items[0].needs_review, [
+      "21 photos: likely several garments grouped together (Vinted takes 20 photos per listing at most): split the article on the review page (vbulk review)",
+    ]);
+    assert.deepEqual(p.items[1].needs_review, [], "20 photos is fine");
+    const r = await runCli(["plan", dir, "--publish", "c1"], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /c1 needs review \(21 photos: likely several garments/);
+  });
+});

@@ -83,6 +83,8 @@ const FR = {
   rr_category: "type non reconnu : choisissez-le dans « Type » (aucun modèle CLIP n'a analysé les photos)",
   rr_department: "rayon inconnu : choisissez-le dans « Rayon »",
   rr_size: "taille manquante : Vinted en demande une pour ce type",
+  rr_too_many_photos:
+    "{n} photos : sans doute plusieurs vêtements réunis (Vinted prend 20 photos par annonce au plus) : sélectionnez les photos d'un autre vêtement, puis « Nouvel article »",
   rr_not_on_vinted_homme:
     "Vinted n'a pas de catégorie Hommes pour « {c} » : choisissez Femmes dans « Rayon », ou un autre « Type »",
   rr_not_on_vinted_femme:
@@ -600,6 +602,8 @@ const EN: Record<Key, string> = {
   rr_category: "type not recognised: choose it in “Type” (no CLIP model analysed the photos)",
   rr_department: "department unknown: choose it in “Department”",
   rr_size: "size missing: Vinted requires one for this type",
+  rr_too_many_photos:
+    "{n} photos: likely several garments grouped together (Vinted takes 20 photos per listing at most): select the photos of another garment, then “New article”",
   rr_not_on_vinted_homme:
     "Vinted has no men's category for “{c}”: choose women in “Department”, or another “Type”",
   rr_not_on_vinted_femme:
@@ -1653,6 +1657,8 @@ export function reviewReasonText(lang: Lang, reason: string, name: (category: st
   if (/^category unknown/.test(reason)) return t(lang, "rr_category");
   if (/^department unknown/.test(reason)) return t(lang, "rr_department");
   if (/^size missing/.test(reason)) return t(lang, "rr_size");
+  const many = /^(\d+) photos: likely several garments/.exec(reason);
+  if (many) return t(lang, "rr_too_many_photos", { n: many[1]! });
   // mapping.ts notOnVinted: the department or the type is what the seller changes, here on the page.
   const none = /^Vinted has no (women's|men's) category for "([^"]+)"/.exec(reason);
   if (none)
