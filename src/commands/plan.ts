@@ -18,6 +18,7 @@ import {
   vocabulary,
 } from "../core/vocab.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
+import { vintedColorIds } from "../listing/mapping.js";
 import {
   articleList,
   buildPlan,
@@ -343,6 +344,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const ids = new Set(catalog.items.map((i) => i.id));
   const overrides = parseSet(raw.set, ids, categories, {
     shellQuotes: true,
+    colorIds: vintedColorIds(mapping),
     categoryNames: Object.fromEntries(
       labels.labels.map((l) => [l.id, [l.name, l.name_en].filter((n): n is string => !!n)]),
     ),

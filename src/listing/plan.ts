@@ -1124,8 +1124,11 @@ export function parseSet(
   {
     shellQuotes = false,
     categoryNames = {},
+    colorIds = null,
   }: {
     shellQuotes?: boolean;
+    /** Vinted's colour ids by name (mapping.ts vintedColorIds): color_ids takes no other; null: any id. */
+    colorIds?: ReadonlyMap<number, string> | null;
     /** Each category id's names in the label set (French and English: "Doudoune", "Puffer jacket"), taken for
      *  the id as a seller writes them. */
     categoryNames?: Readonly<Record<string, readonly string[]>>;
@@ -1213,9 +1216,30 @@ export function parseSet(
         },
       );
     }
+    if (field === "color_ids" && colorIds && Array.isArray(r.data))
+      refuseUnknownColors(r.data, colorIds, id, typed);
     out.set(id, { ...out.get(id), [field]: r.data });
   }
   return out;
+}
+
+/** An id of no Vinted colour (a typo: 99 for 9) is refused, with the ids there are. Throws BAD_USAGE. */
+function refuseUnknownColors(
+  ids: number[],
+  known: ReadonlyMap<number, string>,
+  id: string,
+  typed: string,
+): void {
+  const unknown = ids.filter((n) => !known.has(n));
+  if (!unknown.length) return;
+  throw new VbulkError(
+    "BAD_USAGE",
+    `Expected ids of Vinted's colours for --set ${id}.color_ids but received ${JSON.stringify(typed)}: ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} no Vinted colour`,
+    {
+      hint: `Vinted's colours (the mapping's): ${[...known].map(([n, name]) => `${n} ${name}`).join(", ")}. One or two of them, e.g. --set ${id}.color_ids=5,12 (null: those of color and color2). Nothing was written.`,
+      context: { id, field: "color_ids", value: typed },
+    },
+  );
 }
 
 /**

@@ -749,6 +749,29 @@ describe("vbulk plan: edits survive", () => {
     assert.match(bad.stderr, /one or two Vinted colour ids/);
   });
 
+  it("--set ID.color_ids takes only the ids of Vinted's colours, naming them when refused; nothing is written", async () => {
+    // Before: any number from 1 to 999 was taken (--set c1.color_ids=99, a typo of 9), stored and sent to Vinted,
+    // which refuses the listing online, or ticks no colour.
+    const dir = await three();
+    const { plan: ok, code, stderr } = await plan(dir, ["--set", "c1.color_ids=30,25"]);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(
+      ok.items[0].vinted.color_ids,
+      [30, 25],
+      "Menthe and Lila, Vinted colours not named by color",
+    );
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const bad = await runCli(["plan", dir, "--set", "c1.color_ids=9,99"], { env: testEnv() });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(
+      bad.stderr,
+      /Expected ids of Vinted's colours for --set c1\.color_ids but received "9,99": 99 is no Vinted colour/,
+    );
+    assert.match(bad.stderr, /1 noir, 2 marron, .*5 fuchsia, .*32 transparent/, "the valid ids, by name");
+    assert.match(bad.stderr, /--set c1\.color_ids=5,12/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "nothing written");
+  });
+
   it("two plan --set at once (two terminals, a terminal and the page) both keep their edit", async () => {
     // Before, each read plan.json, changed it and wrote it over the other's: one edit lost, 3 tries of 3.
     const dir = await three();
