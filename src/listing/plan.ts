@@ -1168,6 +1168,17 @@ export function parseSet(
       );
     }
     const schema = EditableSchema.shape[field as keyof Editable];
+    // Empty clears a field that may be empty (size, gender, color2, color_ids: nullable in the schema). Elsewhere a
+    // seller typing nothing means "back to what vbulk makes", which is --reset: said, rather than only refused.
+    if (raw === "" && !schema.safeParse(null).success)
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected ${describeField(field, categories)} for --set ${id}.${field} but received "" (empty)`,
+        {
+          hint: `An empty value does not clear ${field}: to go back to the value vbulk makes, --reset ${id}.${field}. Nothing was written.`,
+          context: { id, field, value: typed },
+        },
+      );
     let value: unknown = raw;
     // An amount as a seller types it (parseEuros: "12,50", "12 €", "1 000"). Number() alone took 1e-9 and 0x1F.
     if (field === "price") value = parseEuros(raw) ?? Number.NaN;

@@ -826,6 +826,26 @@ describe("vbulk plan: bad input changes no file", () => {
     assert.match(r.stderr, pattern);
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
   }
+  it("an empty --set value clears only a field that may be empty; others name --reset", async () => {
+    // Before: `--set c1.title=` said "Expected a one-line text of 1 to 100 characters … received ''" with "Nothing
+    // was written." only, and the seller, who meant "back to the generated title", was left to find --reset.
+    for (const field of ["title", "price", "brand", "condition", "color", "category", "publish"])
+      await unchanged(
+        ["--set", `c1.${field}=`],
+        {},
+        new RegExp(
+          `for --set c1\\.${field} but received "" \\(empty\\)[^]*hint: An empty value does not clear ${field}: to go back to the value vbulk makes, --reset c1\\.${field}\\. Nothing was written\\.`,
+        ),
+      );
+    const dir = await three();
+    const { plan: p } = await plan(dir, ["--set", "c1.size=M", "--set", "c1.color2=blanc"]);
+    assert.equal(p.items[0].size, "M");
+    const { plan: q, code } = await plan(dir, ["--set", "c1.size=", "--set", "c1.color2="]);
+    assert.equal(code, 0);
+    assert.equal(q.items[0].size, null, "an empty size clears it");
+    assert.equal(q.items[0].color2, null);
+  });
+
   it("invalid JSON in PRICE_RULES_JSON", () =>
     unchanged(
       [],
