@@ -22,6 +22,7 @@ import { vintedColorIds } from "../listing/mapping.js";
 import {
   articleList,
   buildPlan,
+  fixFor,
   handEditedRules,
   lockPlan,
   type Plan,
@@ -626,13 +627,4 @@ export function unpublishedWhy(u: Unpublished): string {
   if (u.why === "merged") return `it now holds photos of ${u.others.join(", ")}: merged`;
   if (u.why === "split") return `photos it was marked with are now in ${u.others.join(", ")}: split`;
   return `only ${u.marked} of its ${u.photos} photos are those it was marked with`;
-}
-
-/** The plan flags that settle a needs_review reason of article `id` (the plan's reasons: mapping.ts, plan.ts), as an
- *  example to copy; null for a reason no flag settles (a Vinted leaf id: `vbulk vinted sync`). */
-function fixFor(id: string, reason: string): string | null {
-  if (/^category unknown|^type "/.test(reason)) return `--set ${id}.category=robe`;
-  if (/^department unknown/.test(reason)) return "--gender femme";
-  if (/^size missing/.test(reason)) return `--set ${id}.size=M`;
-  return null;
 }

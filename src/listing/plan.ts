@@ -923,6 +923,15 @@ function refuseUnreadyPublish(
   );
 }
 
+/** The plan flags that settle a needs_review reason of article `id` (the plan's reasons: mapping.ts, plan.ts), as an
+ *  example to copy; null for a reason no flag settles (a Vinted leaf id: `vbulk vinted sync`). */
+export function fixFor(id: string, reason: string): string | null {
+  if (/^category unknown|^type "/.test(reason)) return `--set ${id}.category=robe`;
+  if (/^department unknown/.test(reason)) return "--gender femme";
+  if (/^size missing/.test(reason)) return `--set ${id}.size=M`;
+  return null;
+}
+
 /** What to do about articles refused for --publish, with their own ids: an excluded one is included again first
  *  (the hint said to fix a size, with another article's id, which an excluded article does not need). */
 function publishHint(bad: PlanItem[]): string {
@@ -935,9 +944,18 @@ function publishHint(bad: PlanItem[]): string {
     parts.push(
       `Include ${excluded.join(", ")} again first: ${excluded.map((id) => `--set ${id}.excluded=false`).join(" ")}${byOnly ? " (or --only all)" : ""}, then --publish it.`,
     );
+  // The fix the plan's `next:` line gives for each article's own reasons (fixFor), not one example for all.
+  const fixes = [
+    ...new Set(
+      bad
+        .filter((i) => !i.excluded)
+        .flatMap((i) => i.needs_review.map((r) => fixFor(i.cluster_id, r)))
+        .filter((f): f is string => f !== null),
+    ),
+  ];
   if (unready.length)
     parts.push(
-      `Fix what ${unready.join(", ")} ${unready.length === 1 ? "needs" : "need"} first (e.g. --set ${unready[0]}.size=M, --gender femme), then --publish it.`,
+      `Fix what ${unready.join(", ")} ${unready.length === 1 ? "needs" : "need"} first${fixes.length ? `: ${fixes.join(" ")}` : " (vbulk review, or plan.json)"}, then --publish it.`,
     );
   return `${parts.join(" ")} Nothing was written.`;
 }

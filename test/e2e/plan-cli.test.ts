@@ -677,6 +677,26 @@ describe("vbulk plan: edits survive", () => {
     assert.match(e.stderr, /c1 is excluded/);
   });
 
+  it("--publish refused for an article not ready hints the same fix as the plan's next: line", async () => {
+    // Before: the hint said "e.g. --set c1.size=M, --gender femme" whatever the article lacked, here a type (no
+    // model ran), which neither settles; the next: line of the same plan named --set c1.category=robe.
+    const dir = await catalogFixture([
+      { category: "unknown", color: "noir", photos: ["IMG_0001.jpg"] },
+      { category: "t-shirt", color: "blanc", photos: ["IMG_0002.jpg"] },
+    ]);
+    const shown = await runCli(["plan", dir, "--gender", "femme", "--set", "c2.size=S"], { env: testEnv() });
+    assert.equal(shown.code, 0, shown.stderr);
+    const next = /^next: .*`vbulk plan \S+ (--set c1\.[^`]+)`/m.exec(shown.stdout);
+    assert.ok(next, shown.stdout);
+    const r = await runCli(["plan", dir, "--publish", "c1,c2"], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`hint: Fix what c1 needs first: ${next[1]!.replace(/\./g, "\\.")}, then --publish it\\.`),
+    );
+    assert.doesNotMatch(r.stderr, /size=M/, "no fix for what c1 does not lack");
+  });
+
   it("rules given once are kept by a later plan --set until changed", async () => {
     const dir = await three();
     const sized = ["--set", "c1.size=M", "--set", "c2.size=S", "--set", "c3.size=W32"];
