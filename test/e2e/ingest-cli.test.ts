@@ -1423,3 +1423,23 @@ describe("vbulk ingest when the grouping settings changed since the last run", (
     assert.doesNotMatch(regroup.stderr, /not kept/, "--regroup asks for it: nothing to say");
   });
 });
+
+describe("vbulk ingest --eps and --min-samples without --grouping dbscan", () => {
+  it("warn on stderr that they have no effect, and the run goes on", async () => {
+    // Before: `vbulk ingest DIR --eps 0.2` ran the automatic grouping without a word: the seller believed the
+    // radius was used, and tuned it run after run to no effect.
+    const dir = await copyFixture("grouping");
+    const r = await runCli(["ingest", dir, "--json", "--eps", "0.2", "--min-samples", "3"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotThrow(() => JSON.parse(r.stdout), "stdout stays one JSON document");
+    assert.match(
+      stripVTControlCharacters(r.stderr),
+      /warning: --eps and --min-samples \(or env BULK_CLUSTER_EPS, BULK_MIN_SAMPLES\) have no effect with --grouping auto: only --grouping dbscan uses them/,
+    );
+    const env = await runCli(["ingest", dir, "--json"], { env: testEnv({ BULK_CLUSTER_EPS: "0.2" }) });
+    assert.match(env.stderr, /warning: --eps \(or env BULK_CLUSTER_EPS\) has no effect with --grouping auto/);
+    const dbscan = await runCli(["ingest", dir, "--json", "--grouping", "dbscan", "--eps", "0.2"]);
+    assert.equal(dbscan.code, 0, dbscan.stderr);
+    assert.doesNotMatch(dbscan.stderr, /no effect/);
+  });
+});
