@@ -282,7 +282,11 @@ async function savePlanLocked(
     changes: {
       reset: changes.reset.map((id) => ({ id, fields: had(id).filter((f) => !setNow(id).has(f)) })),
       dropped: changes.dropped.map((id) => ({ id, fields: had(id) })),
-      carried: changes.carried.map((id) => ({ id, fields: had(id) })),
+      // A publish mark taken off (unpublished) was not carried: said there, not as kept too.
+      carried: changes.carried.map((id) => ({
+        id,
+        fields: had(id).filter((f) => f !== "publish" || !changes.unpublished.some((u) => u.id === id)),
+      })),
       restored: changes.restored.map((id) => ({
         id,
         fields: plan.items.find((i) => i.cluster_id === id)?.edited ?? [],
