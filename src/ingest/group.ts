@@ -49,6 +49,38 @@ export function groupingBasis(config: Config, embedderId: string): string {
   return JSON.stringify({ embedder: embedderId, grouping: config.grouping });
 }
 
+/** The settings only one grouping method reads (src/grouping/cluster.ts groupPhotoSlices): for any other, none. */
+const READ_BY: Record<string, string> = { eps: "dbscan", minSamples: "dbscan", linkageCut: "agglomerative" };
+
+type Basis = { embedder?: unknown; grouping?: Record<string, unknown> };
+
+/** A basis (groupingBasis) as data, less the settings its method does not read; null when it does not parse. */
+function readBasis(basis: string): Basis | null {
+  try {
+    const v: unknown = JSON.parse(basis);
+    if (!v || typeof v !== "object") return null;
+    const b = v as Basis;
+    const grouping = Object.fromEntries(
+      Object.entries(b.grouping ?? {}).filter(([k]) => !READ_BY[k] || READ_BY[k] === b.grouping?.method),
+    );
+    return { embedder: b.embedder, grouping };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether two groupings were computed alike (groupingBasis), so that the earlier articles may be kept: the same
+ * embedder and the same settings, those the method does not read aside (--eps under the automatic grouping changes
+ * nothing, and threw the seller's earlier articles away).
+ */
+export function sameGroupingBasis(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = readBasis(a);
+  const y = readBasis(b);
+  return x !== null && y !== null && JSON.stringify(x) === JSON.stringify(y);
+}
+
 /** The grouping settings a flag gives, by config key: what the hint to get earlier articles back names. */
 const GROUPING_FLAGS: Record<string, string> = {
   method: "--grouping",
@@ -62,24 +94,18 @@ const GROUPING_FLAGS: Record<string, string> = {
  * back; null when nothing the seller could set again tells them apart (an unreadable or older basis).
  */
 export function earlierGroupingNotKept(was: string, now: string): { message: string; hint: string } | null {
-  const read = (b: string): { embedder?: unknown; grouping?: Record<string, unknown> } | null => {
-    try {
-      const v: unknown = JSON.parse(b);
-      return v && typeof v === "object"
-        ? (v as { embedder?: unknown; grouping?: Record<string, unknown> })
-        : null;
-    } catch {
-      return null;
-    }
-  };
-  const before = read(was);
-  const after = read(now);
+  const before = readBasis(was);
+  const after = readBasis(now);
   if (!before || !after) return null;
   const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
   const keys = [...new Set([...Object.keys(before.grouping ?? {}), ...Object.keys(after.grouping ?? {})])];
-  const settings = keys.filter((k) => show(before.grouping?.[k]) !== show(after.grouping?.[k]));
+  const differ = keys.filter(
+    (k) => before.grouping?.[k] !== undefined && show(before.grouping[k]) !== show(after.grouping?.[k]),
+  );
+  // Said: what changed among the settings both runs read; given back: every earlier one the new run differs in.
+  const settings = differ.filter((k) => after.grouping?.[k] !== undefined);
   const model = show(before.embedder) !== show(after.embedder);
-  if (!settings.length && !model) return null;
+  if (!differ.length && !model) return null;
   const name = (k: string) => (k === "method" ? "grouping method" : `grouping.${k}`);
   const why = [
     ...(settings.length
@@ -92,7 +118,7 @@ export function earlierGroupingNotKept(was: string, now: string): { message: str
     ...(model ? [`the model changed (${show(before.embedder)} → ${show(after.embedder)})`] : []),
   ].join(" and ");
   const back = [
-    ...settings.map((k) =>
+    ...differ.map((k) =>
       GROUPING_FLAGS[k]
         ? `${GROUPING_FLAGS[k]} ${show(before.grouping?.[k])}`
         : `grouping.${k} ${show(before.grouping?.[k])} in the config file`,

@@ -1424,6 +1424,31 @@ describe("vbulk ingest when the grouping settings changed since the last run", (
   });
 });
 
+describe("vbulk ingest: a setting the grouping method does not read", () => {
+  it("does not throw the earlier articles away", async () => {
+    // Before: `--eps 0.3` under the automatic grouping (which never reads it) changed what the earlier grouping was
+    // recorded under, so every photo was grouped again and the seller's reviewed articles could change.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const r = await runCli(["ingest", dir, "--eps", "0.3", "--min-samples", "3"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /not kept/);
+    const again = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(
+      again.items.map((i: { id: string; photos: string[] }) => [i.id, i.photos]),
+      first.items.map((i: { id: string; photos: string[] }) => [i.id, i.photos]),
+    );
+    // dbscan reads them: there a change of radius groups again, and says so.
+    assert.equal((await runCli(["ingest", dir, "--grouping", "dbscan", "--eps", "0.2"])).code, 0);
+    const radius = await runCli(["ingest", dir, "--grouping", "dbscan", "--eps", "0.3"]);
+    assert.match(
+      radius.stderr,
+      /not kept: the grouping settings changed since the last run \(grouping\.eps 0\.2 → 0\.3\)/,
+    );
+  });
+});
+
 describe("vbulk ingest --eps and --min-samples without --grouping dbscan", () => {
   it("warn on stderr that they have no effect, and the run goes on", async () => {
     // Before: `vbulk ingest DIR --eps 0.2` ran the automatic grouping without a word: the seller believed the
