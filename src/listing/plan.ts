@@ -28,7 +28,7 @@ import type { Catalog } from "../store/catalog.js";
 import { parseWith, readJsonFileIfAny, receivedText, strictKeys, valueAt } from "../store/read.js";
 import { agreeColor } from "./french.js";
 import type { ListingFiles } from "./inputs.js";
-import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted } from "./mapping.js";
+import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted, vintedColorIds } from "./mapping.js";
 import { capText, type ListingTemplates, render } from "./templates.js";
 
 export const PLAN_FILE = "plan.json";
@@ -557,6 +557,7 @@ export function buildPlan(
       changes.stillExcluded.push(article.id);
     Object.assign(edits, publish === undefined ? {} : { publish }, own, { excluded: exclusion.excluded });
     checkCategory(edits.category, labels, article.id);
+    checkColorIds(edits.color_ids, mapping, article.id);
     const dept = article.department ?? null;
     const guessed = dept && dept.score >= rules.departmentMinScore ? dept.name : null;
     const base = {
@@ -1263,13 +1264,34 @@ function refuseUnknownColors(
   if (!unknown.length) return;
   throw new VbulkError(
     "BAD_USAGE",
-    `Expected ids of Vinted's colours for --set ${id}.color_ids but received ${JSON.stringify(typed)}: ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} no Vinted colour`,
+    `Expected ids of Vinted's colours for --set ${id}.color_ids but received ${JSON.stringify(typed)}: ${noColour(unknown)}`,
     {
-      hint: `Vinted's colours (the mapping's): ${[...known].map(([n, name]) => `${n} ${name}`).join(", ")}. One or two of them, e.g. --set ${id}.color_ids=5,12 (null: those of color and color2). Nothing was written.`,
+      hint: `${colourList(known)}. One or two of them, e.g. --set ${id}.color_ids=5,12 (null: those of color and color2). Nothing was written.`,
       context: { id, field: "color_ids", value: typed },
     },
   );
 }
+
+/**
+ * A color_ids in plan.json (a hand edit: --set is checked as it is parsed) of no Vinted colour of the mapping would
+ * be sent as it is: refused, naming the article. Throws BAD_INPUT.
+ */
+function checkColorIds(ids: number[] | null | undefined, mapping: Mapping, id: string): void {
+  const known = vintedColorIds(mapping);
+  const unknown = ids && known ? ids.filter((n) => !known.has(n)) : [];
+  if (!known || !unknown.length) return;
+  throw new VbulkError(
+    "BAD_INPUT",
+    `Expected ids of Vinted's colours in plan.json's color_ids of ${id} but received ${JSON.stringify(ids)}: ${noColour(unknown)}`,
+    {
+      hint: `${colourList(known)}. Fix the item's color_ids in plan.json (or --set ${id}.color_ids=5,12; null: those of color and color2). plan.json was left as it is.`,
+    },
+  );
+}
+
+const noColour = (ids: number[]) => `${ids.join(", ")} ${ids.length === 1 ? "is" : "are"} no Vinted colour`;
+const colourList = (known: ReadonlyMap<number, string>) =>
+  `Vinted's colours (the mapping's): ${[...known].map(([n, name]) => `${n} ${name}`).join(", ")}`;
 
 /**
  * Parses --reset ID.FIELD (that edit handed back to the rules) and --reset ID (every edit of the article).

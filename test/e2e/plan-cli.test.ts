@@ -792,6 +792,25 @@ describe("vbulk plan: edits survive", () => {
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "nothing written");
   });
 
+  it("a color_ids of no Vinted colour written by hand in plan.json is refused, naming the item; nothing is written", async () => {
+    // Before: [99] typed into plan.json was kept as the seller's edit and sent to Vinted.
+    const dir = await three();
+    assert.equal((await plan(dir)).code, 0);
+    const file = join(dir, "plan.json");
+    const edited = JSON.parse(await readFile(file, "utf8"));
+    edited.items[1].color_ids = [12, 99];
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    const before = await readFile(file, "utf8");
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Expected ids of Vinted's colours in plan\.json's color_ids of c2 but received \[12,99\]: 99 is no Vinted colour/,
+    );
+    assert.match(r.stderr, /5 fuchsia/);
+    assert.equal(await readFile(file, "utf8"), before, "plan.json left as it is");
+  });
+
   it("two plan --set at once (two terminals, a terminal and the page) both keep their edit", async () => {
     // Before, each read plan.json, changed it and wrote it over the other's: one edit lost, 3 tries of 3.
     const dir = await three();
