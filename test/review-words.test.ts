@@ -182,6 +182,16 @@ describe("the review page's words for why an article is not ready", () => {
       ceinture: "Ceinture",
     })[c] ?? c;
 
+  it("an article of more photos than Vinted takes says, in the page's words, how to split it", () => {
+    const reason =
+      "21 photos: likely several garments grouped together (Vinted takes 20 photos per listing at most): split the article on the review page (vbulk review)";
+    assert.equal(
+      reviewReasonText("fr", reason, name),
+      "21 photos : sans doute plusieurs vêtements réunis (Vinted prend 20 photos par annonce au plus) : sélectionnez les photos d'un autre vêtement, puis « Nouvel article »",
+    );
+    assert.match(reviewReasonText("en", reason, name), /^21 photos: .* then “New article”$/);
+  });
+
   it("a type Vinted has no category for in that department says what to change on the page", async () => {
     // Before, the French page showed the core's English: "Vinted has no men's category for "robe": set this
     // article's department to femme, or give it another type".

@@ -1,7 +1,7 @@
 import { dirname, extname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { offlineMode, resolveConfig } from "../core/config.js";
+import { type ConfigOverrides, offlineMode, resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { plural, printable, shellWord } from "../core/text.js";
 import { GROUPING_METHODS, vocabulary } from "../core/vocab.js";
@@ -116,6 +116,21 @@ export const INGEST_FLAGS = [
   ),
 ];
 
+/**
+ * What --eps and --min-samples (or their env vars) given for another grouping method than dbscan, the only one that
+ * reads them, do: nothing, said; null when none was given or dbscan runs. A seller tuning the radius under the
+ * automatic grouping saw no change, run after run, and no word why.
+ */
+function dbscanOnly(flags: ConfigOverrides, method: string): string | null {
+  if (method === "dbscan") return null;
+  const given = [
+    ...(flags.grouping?.eps !== undefined ? [["--eps", "BULK_CLUSTER_EPS"]] : []),
+    ...(flags.grouping?.minSamples !== undefined ? [["--min-samples", "BULK_MIN_SAMPLES"]] : []),
+  ];
+  if (!given.length) return null;
+  return `${given.map(([f]) => f).join(" and ")} (or env ${given.map(([, e]) => e).join(", ")}) ${given.length === 1 ? "has" : "have"} no effect with --grouping ${method}: only --grouping dbscan uses ${given.length === 1 ? "it" : "them"}. Add --grouping dbscan to group by that radius, or drop ${given.length === 1 ? "it" : "them"}.`;
+}
+
 async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag: boolean): Promise<number> {
   const io = createIo(raw.json === true);
   const noModel = raw.model === false;
@@ -142,6 +157,8 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
   // the first time) and the ZIP's extraction instead of showing the previous run. The model's calibration only
   // sets grouping thresholds: the source limits prepareIngest checks are those of the final config.
   const checked = resolveConfig(fileLayer, flags);
+  const unused = dbscanOnly(flags, checked.grouping.method);
+  if (unused) io.err(`${io.c.yellow("warning:")} ${unused}`);
   if (raw.labels) await loadLabelSet(raw.labels);
   if (raw.modelDir) await checkModelDir(raw.modelDir);
   // Listening before the status file exists: a Ctrl-C between its first write and the listener killed the

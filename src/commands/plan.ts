@@ -18,9 +18,11 @@ import {
   vocabulary,
 } from "../core/vocab.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
+import { vintedColorIds } from "../listing/mapping.js";
 import {
   articleList,
   buildPlan,
+  fixFor,
   handEditedRules,
   lockPlan,
   type Plan,
@@ -38,6 +40,7 @@ import {
   type Selection,
   sellerEdits,
   storedRules,
+  type Unpublished,
   writePlan,
 } from "../listing/plan.js";
 import { naturalCompare, STATE_DIR } from "../sources/classify.js";
@@ -363,6 +366,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const ids = new Set(catalog.items.map((i) => i.id));
   const overrides = parseSet(raw.set, ids, categories, {
     shellQuotes: true,
+    colorIds: vintedColorIds(mapping),
     categoryNames: Object.fromEntries(
       labels.labels.map((l) => [l.id, [l.name, l.name_en].filter((n): n is string => !!n)]),
     ),
@@ -519,6 +523,7 @@ function changesJson(ch: PlanChanges) {
     restored: ch.restored,
     set_aside: ch.setAside,
     still_excluded: ch.stillExcluded,
+    unpublished: ch.unpublished,
   };
 }
 
@@ -596,6 +601,14 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string, previ
     io.out(
       `edits given back (the same garment as an earlier article: most of its photos, or all of those left): ${changes.restored.join(", ")}`,
     );
+  if (changes.unpublished.length) {
+    const ids = changes.unpublished.map((u) => u.id);
+    io.out(
+      c.yellow(
+        `publish mark taken off: ${changes.unpublished.map((u) => `${u.id} (${unpublishedWhy(u)})`).join(", ")}; check ${ids.length === 1 ? "its" : "their"} photos (\`${vbulkAs()} review ${shellWord(dirname(path))}\`), then mark ${ids.length === 1 ? "it" : "them"} again: ${ids.map((id) => `--set ${id}.publish=true`).join(" ")}`,
+      ),
+    );
+  }
   if (changes.moved.length)
     io.out(
       `edits followed their article: ${changes.moved.map(([to, from]) => `${from} → ${to}`).join(", ")}`,
@@ -636,11 +649,9 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string, previ
   );
 }
 
-/** The plan flags that settle a needs_review reason of article `id` (the plan's reasons: mapping.ts, plan.ts), as an
- *  example to copy; null for a reason no flag settles (a Vinted leaf id: `vbulk vinted sync`). */
-function fixFor(id: string, reason: string): string | null {
-  if (/^category unknown|^type "/.test(reason)) return `--set ${id}.category=robe`;
-  if (/^department unknown/.test(reason)) return "--gender femme";
-  if (/^size missing/.test(reason)) return `--set ${id}.size=M`;
-  return null;
+/** Why a publish mark was taken off, in words: what happened to the photos it was made on. */
+export function unpublishedWhy(u: Unpublished): string {
+  if (u.why === "merged") return `it now holds photos of ${u.others.join(", ")}: merged`;
+  if (u.why === "split") return `photos it was marked with are now in ${u.others.join(", ")}: split`;
+  return `only ${u.marked} of its ${u.photos} photos are those it was marked with`;
 }

@@ -49,6 +49,90 @@ export function groupingBasis(config: Config, embedderId: string): string {
   return JSON.stringify({ embedder: embedderId, grouping: config.grouping });
 }
 
+/** The settings only one grouping method reads (src/grouping/cluster.ts groupPhotoSlices): for any other, none. */
+const READ_BY: Record<string, string> = { eps: "dbscan", minSamples: "dbscan", linkageCut: "agglomerative" };
+
+type Basis = { embedder?: unknown; grouping?: Record<string, unknown> };
+
+/** A basis (groupingBasis) as data, less the settings its method does not read; null when it does not parse. */
+function readBasis(basis: string): Basis | null {
+  try {
+    const v: unknown = JSON.parse(basis);
+    if (!v || typeof v !== "object") return null;
+    const b = v as Basis;
+    const grouping = Object.fromEntries(
+      Object.entries(b.grouping ?? {}).filter(([k]) => !READ_BY[k] || READ_BY[k] === b.grouping?.method),
+    );
+    return { embedder: b.embedder, grouping };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether two groupings were computed alike (groupingBasis), so that the earlier articles may be kept: the same
+ * embedder and the same settings, those the method does not read aside (--eps under the automatic grouping changes
+ * nothing, and threw the seller's earlier articles away).
+ */
+export function sameGroupingBasis(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = readBasis(a);
+  const y = readBasis(b);
+  return x !== null && y !== null && JSON.stringify(x) === JSON.stringify(y);
+}
+
+/** The grouping settings a flag gives, by config key: what the hint to get earlier articles back names. */
+const GROUPING_FLAGS: Record<string, string> = {
+  method: "--grouping",
+  eps: "--eps",
+  minSamples: "--min-samples",
+};
+
+/**
+ * Why the previous run's articles were not kept, in words, when it grouped with another basis (`was`) than this run
+ * (`now`): the grouping settings that differ (each with its earlier value) and the embedder, with how to get them
+ * back; null when nothing the seller could set again tells them apart (an unreadable or older basis).
+ */
+export function earlierGroupingNotKept(was: string, now: string): { message: string; hint: string } | null {
+  const before = readBasis(was);
+  const after = readBasis(now);
+  if (!before || !after) return null;
+  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const keys = [...new Set([...Object.keys(before.grouping ?? {}), ...Object.keys(after.grouping ?? {})])];
+  const differ = keys.filter(
+    (k) => before.grouping?.[k] !== undefined && show(before.grouping[k]) !== show(after.grouping?.[k]),
+  );
+  // Said: what changed among the settings both runs read; given back: every earlier one the new run differs in.
+  const settings = differ.filter((k) => after.grouping?.[k] !== undefined);
+  const model = show(before.embedder) !== show(after.embedder);
+  if (!differ.length && !model) return null;
+  const name = (k: string) => (k === "method" ? "grouping method" : `grouping.${k}`);
+  const why = [
+    ...(settings.length
+      ? [
+          `the grouping settings changed since the last run (${settings
+            .map((k) => `${name(k)} ${show(before.grouping?.[k])} → ${show(after.grouping?.[k])}`)
+            .join(", ")})`,
+        ]
+      : []),
+    ...(model ? [`the model changed (${show(before.embedder)} → ${show(after.embedder)})`] : []),
+  ].join(" and ");
+  const back = [
+    ...differ.map((k) =>
+      GROUPING_FLAGS[k]
+        ? `${GROUPING_FLAGS[k]} ${show(before.grouping?.[k])}`
+        : `grouping.${k} ${show(before.grouping?.[k])} in the config file`,
+    ),
+    ...(model
+      ? [`the model the last run used (its --model-dir, or --no-model for ${show(before.embedder)})`]
+      : []),
+  ].join(", ");
+  return {
+    message: `the earlier articles were not kept: ${why}, so every photo was grouped again; an article that changes starts again from the rules in \`vbulk plan\` (its edits set aside, and given back when it is that garment again).`,
+    hint: `To get the earlier articles back, run again with the earlier settings (${back}); check the articles in \`vbulk review\`.`,
+  };
+}
+
 /**
  * Finds and sets aside duplicates, orders the rest (capture time, else file name) and groups them into articles.
  * `remembered`: the previous run's grouping memo (unvalidated); used only if computed from exactly these inputs.

@@ -26,7 +26,13 @@ import { interruptedMessage, StatusWriter, statusPath } from "../store/status.js
 import { analysePhotos } from "./analyse.js";
 import { applySellerDecisions, goneDecidedMessage, goneDecidedPhotos } from "./decisions.js";
 import { describeArticles, fingerprint } from "./describe.js";
-import { groupArticles, groupingBasis, placedSince } from "./group.js";
+import {
+  earlierGroupingNotKept,
+  groupArticles,
+  groupingBasis,
+  placedSince,
+  sameGroupingBasis,
+} from "./group.js";
 import { assignArticleIds } from "./ids.js";
 import { currentContent, resavedPhotos } from "./resaved.js";
 import { checkOutput, type OpenedPhotos, openPhotos, type ResolvedSource, resolveSource } from "./scan.js";
@@ -255,7 +261,12 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     await enterStage("duplicates");
     // The previous run's articles stay as they were when photos were added (EarlierGrouping), unless --regroup.
     const basis = groupingBasis(config, embedder.id);
-    const saved = previous && !opts.regroup ? await readEarlierGrouping(src.outDir, basis) : null;
+    const lastGrouping =
+      previous && !opts.regroup ? await readEarlierGrouping(src.outDir, basis, sameGroupingBasis) : null;
+    const saved = lastGrouping?.kept ?? null;
+    // Other settings or another model group every photo again (README "Adding photos later"): said, with the way back.
+    const notKept = lastGrouping?.otherBasis ? earlierGroupingNotKept(lastGrouping.otherBasis, basis) : null;
+    if (notKept) emit({ type: "warning", ...notKept });
     const earlier = saved && {
       articles: saved.articles.map((shas) => shas.map(follow)),
       confidence: new Map(

@@ -60,6 +60,12 @@ export const MappingSchema = z.object({
     .record(z.enum(SHADE_NAMES), z.object({ id: z.number().int(), fr: z.string(), en: z.string() }))
     .optional(),
   multicolour_id: z.number().int().optional(),
+  more_colors_note: z.string().optional(),
+  /** The rest of Vinted's colours (Fuchsia 5, Lila 25, …), which no colour or shade names: a seller may choose them
+   *  in color_ids. Optional: a mapping written before it still loads (and then cannot tell an id from a typo). */
+  more_colors: z
+    .record(z.string(), z.object({ id: z.number().int(), fr: z.string(), en: z.string() }))
+    .optional(),
   categories: z.record(
     z.string(),
     z
@@ -87,6 +93,23 @@ export const MappingSchema = z.object({
   ),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
+
+/**
+ * Every Vinted colour id the mapping knows, with its name (colours, shades, multicolour and the others), in id order;
+ * null for a mapping without `more_colors` (older, or the seller's own), which cannot tell a colour from a typo.
+ */
+export function vintedColorIds(mapping: Mapping): Map<number, string> | null {
+  if (!mapping.more_colors) return null;
+  const all: [number, string][] = [
+    ...Object.entries(mapping.colors).map(([name, c]): [number, string] => [c.id, name]),
+    ...Object.entries(mapping.shades ?? {}).map(([name, c]): [number, string] => [c.id, name]),
+    ...(mapping.multicolour_id !== undefined
+      ? [[mapping.multicolour_id, "multicolore"] as [number, string]]
+      : []),
+    ...Object.entries(mapping.more_colors).map(([name, c]): [number, string] => [c.id, name]),
+  ];
+  return new Map(all.sort((a, b) => a[0] - b[0]));
+}
 
 /** Where `vbulk vinted sync` writes the refreshed mapping; plan prefers it to the shipped one when it exists. */
 export function syncedMappingPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -28,13 +28,15 @@ import type { Catalog } from "../store/catalog.js";
 import { parseWith, readJsonFileIfAny, receivedText, strictKeys, valueAt } from "../store/read.js";
 import { agreeColor } from "./french.js";
 import type { ListingFiles } from "./inputs.js";
-import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted } from "./mapping.js";
+import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted, vintedColorIds } from "./mapping.js";
 import { capText, type ListingTemplates, render } from "./templates.js";
 
 export const PLAN_FILE = "plan.json";
 /** Vinted's limits (../shared/vinted.md): tools cap titles at 100 and descriptions at 2000 characters. */
 export const TITLE_MAX = 100;
 export const DESCRIPTION_MAX = 2000;
+/** Vinted takes 1 to 20 photos per listing (../shared/vinted.md, "photos"): Vinted's limit, no seller's tunable. */
+export const PHOTOS_MAX = 20;
 
 /** Euros with at most two decimals, from 1 cent to 100 000: 1e-9 € or a price in hundredths of a cent is a typo. */
 export const PriceSchema = z
@@ -271,6 +273,21 @@ export interface PlanChanges {
   setAside: string[];
   /** With `--only all`: the articles that stay excluded because the seller excluded them, not --only. */
   stillExcluded: string[];
+  /** Articles whose publish mark was taken off: their photos are no longer those it was made on. */
+  unpublished: Unpublished[];
+}
+
+/**
+ * A publish mark taken off an article whose photos changed into another garment's: `merged`, it holds photos
+ * another article had (`others`: those articles' earlier ids); `split`, photos it was marked with are in other
+ * articles now (`others`: their ids); `other-photos`, only `marked` of its `photos` are those it was marked with.
+ */
+export interface Unpublished {
+  id: string;
+  why: "merged" | "split" | "other-photos";
+  others: string[];
+  marked: number;
+  photos: number;
 }
 
 /** What --publish, --only and --exclude asked for in this run (validated ids). */
@@ -318,6 +335,7 @@ export function buildPlan(
     restored: [],
     setAside: [],
     stillExcluded: [],
+    unpublished: [],
   };
   refuseSelectionClash(overrides, selection);
   checkPreviousItems(previous?.items ?? [], catalog, previous);
@@ -410,6 +428,32 @@ export function buildPlan(
     });
     return best;
   };
+  /**
+   * Why a publish mark made on the photos `marked` may not follow to `article` (photos `held`), or null when it may.
+   * The mark says "these photos may go public": carried with the other edits onto an article that is the same
+   * garment by the id rule (most of its photos), it would send another garment's photos out in this one's listing,
+   * unseen. So it stays only where no photo came from another article, none of the marked photos went to one, and
+   * the marked photos are more than half of the article (a forgotten label shot joining keeps it).
+   */
+  const publishOff = (
+    marked: Set<string>,
+    held: Set<string>,
+    article: Catalog["items"][number],
+    own: string | undefined,
+  ): Omit<Unpublished, "id"> | null => {
+    const kept = [...held].filter((s) => marked.has(s)).length;
+    const counts = { marked: kept, photos: held.size };
+    const from = [...held].flatMap((s) => {
+      const by = plannedElsewhere.get(s);
+      return !marked.has(s) && by !== undefined && by !== own ? [by] : [];
+    });
+    if (from.length) return { why: "merged", others: [...new Set(from)], ...counts };
+    const to = catalog.items
+      .filter((a) => a.id !== article.id && contentOf(a.photos).some((s) => marked.has(s)))
+      .map((a) => a.id);
+    if (to.length) return { why: "split", others: to, ...counts };
+    return kept * 2 > held.size ? null : { why: "other-photos", others: [], ...counts };
+  };
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
@@ -441,6 +485,8 @@ export function buildPlan(
     let edits: Partial<Editable> = {};
     // What --only did to the edits this article carries (PlanItem.only) comes along with them.
     let mark: PlanItem["only"];
+    // The photos a carried publish mark was made on, where they are not exactly this article's.
+    let markedOn: Set<string> | null = null;
     if (same) {
       changes.kept.push(article.id);
       if (prev.cluster_id !== article.id) changes.moved.push([article.id, prev.cluster_id]);
@@ -452,7 +498,11 @@ export function buildPlan(
       // carried them and may have got more) stays, over the edits set aside before the change.
       const since = prev && prev.cluster_id === article.id && [...had].some((s) => held.has(s));
       const entry = aside.splice(back, 1)[0]!;
-      edits = { ...entry.edits, ...(since ? editsOf(prev) : {}) };
+      const sinceEdits = since ? editsOf(prev) : {};
+      edits = { ...entry.edits, ...sinceEdits };
+      // A mark made on the article these photos were part of (since), or on a set-aside garment of other photos.
+      if (sinceEdits.publish && !(exact >= 0 && entry.edits.publish)) markedOn = had;
+      else if (exact < 0) markedOn = new Set(contentOf(entry.photos, entry.photo_sha256));
       mark = (since && prev.only) || entry.only;
       changes.restored.push(article.id);
       if (prev) setAside(prev, Boolean(since));
@@ -460,6 +510,7 @@ export function buildPlan(
       changes.carried.push(article.id);
       edits = editsOf(prev);
       mark = prev.only;
+      markedOn = had;
       noteGenerated(prev, article.id, generatedByHand);
       // Kept under the photos it had too: when the change is undone (a merge whose other half leaves again, the
       // same photos again), this article gets them back rather than the rules.
@@ -467,7 +518,24 @@ export function buildPlan(
     } else if (prev) {
       changes.reset.push(article.id);
       setAside(prev);
+      // Said too: the edits were not carried, and a publish mark is the one whose loss changes what goes online.
+      if (editsOf(prev).publish)
+        changes.unpublished.push({
+          id: article.id,
+          ...(publishOff(had, held, article, prev.cluster_id) ?? {
+            why: "other-photos",
+            others: [],
+            marked: heldOf(had, held),
+            photos: held.size,
+          }),
+        });
     } else changes.added.push(article.id);
+    // Set aside with the other edits (setAside above), so an undo of the change gives it back.
+    const off = edits.publish && markedOn ? publishOff(markedOn, held, article, prev?.cluster_id) : null;
+    if (off) {
+      delete edits.publish;
+      changes.unpublished.push({ id: article.id, ...off });
+    }
     const resets = selection.reset?.get(article.id) ?? [];
     for (const f of resets) delete edits[f];
     // What the seller set stays an edit even where it equals what the rules give now (a selection's false is none).
@@ -489,6 +557,7 @@ export function buildPlan(
       changes.stillExcluded.push(article.id);
     Object.assign(edits, publish === undefined ? {} : { publish }, own, { excluded: exclusion.excluded });
     checkCategory(edits.category, labels, article.id);
+    checkColorIds(edits.color_ids, mapping, article.id);
     const dept = article.department ?? null;
     const guessed = dept && dept.score >= rules.departmentMinScore ? dept.name : null;
     const base = {
@@ -561,6 +630,12 @@ export function buildPlan(
       shade: final.color === article.color ? (article.color_shade ?? null) : null,
     });
     const { needsReview } = mapped;
+    // The spec's garments have 3-6 photos: more than a listing takes is two garments or more the grouping put together
+    // (execute would refuse it, online-side, after the seller had marked it).
+    if (article.photos.length > PHOTOS_MAX)
+      needsReview.push(
+        `${article.photos.length} photos: likely several garments grouped together (Vinted takes ${PHOTOS_MAX} photos per listing at most): split the article on the review page (vbulk review)`,
+      );
     const vinted = final.color_ids ? { ...mapped.vinted, color_ids: [...final.color_ids] } : mapped.vinted;
     if (prev && same)
       changes.putBack.push(
@@ -613,6 +688,11 @@ export function buildPlan(
     );
   }
   refuseUnreadyPublish(items, overrides, selection);
+  // A mark given again in this run (--set), or a --publish list (every mark, given anew), is the seller's answer
+  // already: nothing taken off to say.
+  changes.unpublished = changes.unpublished.filter(
+    (u) => selection.publish === undefined && !items.some((i) => i.cluster_id === u.id && i.publish),
+  );
   const ruleValues = {
     default_price: rules.defaultPrice,
     prices: rules.prices,
@@ -844,6 +924,15 @@ function refuseUnreadyPublish(
   );
 }
 
+/** The plan flags that settle a needs_review reason of article `id` (the plan's reasons: mapping.ts, plan.ts), as an
+ *  example to copy; null for a reason no flag settles (a Vinted leaf id: `vbulk vinted sync`). */
+export function fixFor(id: string, reason: string): string | null {
+  if (/^category unknown|^type "/.test(reason)) return `--set ${id}.category=robe`;
+  if (/^department unknown/.test(reason)) return "--gender femme";
+  if (/^size missing/.test(reason)) return `--set ${id}.size=M`;
+  return null;
+}
+
 /** What to do about articles refused for --publish, with their own ids: an excluded one is included again first
  *  (the hint said to fix a size, with another article's id, which an excluded article does not need). */
 function publishHint(bad: PlanItem[]): string {
@@ -856,9 +945,18 @@ function publishHint(bad: PlanItem[]): string {
     parts.push(
       `Include ${excluded.join(", ")} again first: ${excluded.map((id) => `--set ${id}.excluded=false`).join(" ")}${byOnly ? " (or --only all)" : ""}, then --publish it.`,
     );
+  // The fix the plan's `next:` line gives for each article's own reasons (fixFor), not one example for all.
+  const fixes = [
+    ...new Set(
+      bad
+        .filter((i) => !i.excluded)
+        .flatMap((i) => i.needs_review.map((r) => fixFor(i.cluster_id, r)))
+        .filter((f): f is string => f !== null),
+    ),
+  ];
   if (unready.length)
     parts.push(
-      `Fix what ${unready.join(", ")} ${unready.length === 1 ? "needs" : "need"} first (e.g. --set ${unready[0]}.size=M, --gender femme), then --publish it.`,
+      `Fix what ${unready.join(", ")} ${unready.length === 1 ? "needs" : "need"} first${fixes.length ? `: ${fixes.join(" ")}` : " (vbulk review, or plan.json)"}, then --publish it.`,
     );
   return `${parts.join(" ")} Nothing was written.`;
 }
@@ -1045,8 +1143,11 @@ export function parseSet(
   {
     shellQuotes = false,
     categoryNames = {},
+    colorIds = null,
   }: {
     shellQuotes?: boolean;
+    /** Vinted's colour ids by name (mapping.ts vintedColorIds): color_ids takes no other; null: any id. */
+    colorIds?: ReadonlyMap<number, string> | null;
     /** Each category id's names in the label set (French and English: "Doudoune", "Puffer jacket"), taken for
      *  the id as a seller writes them. */
     categoryNames?: Readonly<Record<string, readonly string[]>>;
@@ -1086,6 +1187,17 @@ export function parseSet(
       );
     }
     const schema = EditableSchema.shape[field as keyof Editable];
+    // Empty clears a field that may be empty (size, gender, color2, color_ids: nullable in the schema). Elsewhere a
+    // seller typing nothing means "back to what vbulk makes", which is --reset: said, rather than only refused.
+    if (raw === "" && !schema.safeParse(null).success)
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected ${describeField(field, categories)} for --set ${id}.${field} but received "" (empty)`,
+        {
+          hint: `An empty value does not clear ${field}: to go back to the value vbulk makes, --reset ${id}.${field}. Nothing was written.`,
+          context: { id, field, value: typed },
+        },
+      );
     let value: unknown = raw;
     // An amount as a seller types it (parseEuros: "12,50", "12 €", "1 000"). Number() alone took 1e-9 and 0x1F.
     if (field === "price") value = parseEuros(raw) ?? Number.NaN;
@@ -1134,10 +1246,52 @@ export function parseSet(
         },
       );
     }
+    if (field === "color_ids" && colorIds && Array.isArray(r.data))
+      refuseUnknownColors(r.data, colorIds, id, typed);
     out.set(id, { ...out.get(id), [field]: r.data });
   }
   return out;
 }
+
+/** An id of no Vinted colour (a typo: 99 for 9) is refused, with the ids there are. Throws BAD_USAGE. */
+function refuseUnknownColors(
+  ids: number[],
+  known: ReadonlyMap<number, string>,
+  id: string,
+  typed: string,
+): void {
+  const unknown = ids.filter((n) => !known.has(n));
+  if (!unknown.length) return;
+  throw new VbulkError(
+    "BAD_USAGE",
+    `Expected ids of Vinted's colours for --set ${id}.color_ids but received ${JSON.stringify(typed)}: ${noColour(unknown)}`,
+    {
+      hint: `${colourList(known)}. One or two of them, e.g. --set ${id}.color_ids=5,12 (null: those of color and color2). Nothing was written.`,
+      context: { id, field: "color_ids", value: typed },
+    },
+  );
+}
+
+/**
+ * A color_ids in plan.json (a hand edit: --set is checked as it is parsed) of no Vinted colour of the mapping would
+ * be sent as it is: refused, naming the article. Throws BAD_INPUT.
+ */
+function checkColorIds(ids: number[] | null | undefined, mapping: Mapping, id: string): void {
+  const known = vintedColorIds(mapping);
+  const unknown = ids && known ? ids.filter((n) => !known.has(n)) : [];
+  if (!known || !unknown.length) return;
+  throw new VbulkError(
+    "BAD_INPUT",
+    `Expected ids of Vinted's colours in plan.json's color_ids of ${id} but received ${JSON.stringify(ids)}: ${noColour(unknown)}`,
+    {
+      hint: `${colourList(known)}. Fix the item's color_ids in plan.json (or --set ${id}.color_ids=5,12; null: those of color and color2). plan.json was left as it is.`,
+    },
+  );
+}
+
+const noColour = (ids: number[]) => `${ids.join(", ")} ${ids.length === 1 ? "is" : "are"} no Vinted colour`;
+const colourList = (known: ReadonlyMap<number, string>) =>
+  `Vinted's colours (the mapping's): ${[...known].map(([n, name]) => `${n} ${name}`).join(", ")}`;
 
 /**
  * Parses --reset ID.FIELD (that edit handed back to the rules) and --reset ID (every edit of the article).

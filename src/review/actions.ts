@@ -25,6 +25,7 @@ import {
   rulesFollowed,
   sellerEdits,
   storedRules,
+  type Unpublished,
   writePlan,
 } from "../listing/plan.js";
 import type { LabelSet } from "../model/clip.js";
@@ -217,6 +218,9 @@ export interface SaveChanges {
   carried: EditedArticle[];
   /** Articles whose set-aside edits came back (the same photos again: an undone decision). */
   restored: EditedArticle[];
+  /** Articles whose publish mark was taken off, their photos now another garment's (merged, split, mostly
+   *  other photos), as `vbulk plan` says them. */
+  unpublished: Unpublished[];
   /** Rules the seller never gave that changed since the previous plan (the page reads only VBULK_CONFIG: a plan
    *  made with `vbulk plan --config FILE` in a terminal goes back to the defaults), as `vbulk plan` says them. */
   rules: { field: string; was: unknown; now: unknown }[];
@@ -278,11 +282,16 @@ async function savePlanLocked(
     changes: {
       reset: changes.reset.map((id) => ({ id, fields: had(id).filter((f) => !setNow(id).has(f)) })),
       dropped: changes.dropped.map((id) => ({ id, fields: had(id) })),
-      carried: changes.carried.map((id) => ({ id, fields: had(id) })),
+      // A publish mark taken off (unpublished) was not carried: said there, not as kept too.
+      carried: changes.carried.map((id) => ({
+        id,
+        fields: had(id).filter((f) => f !== "publish" || !changes.unpublished.some((u) => u.id === id)),
+      })),
       restored: changes.restored.map((id) => ({
         id,
         fields: plan.items.find((i) => i.cluster_id === id)?.edited ?? [],
       })),
+      unpublished: changes.unpublished,
       rules: rulesFollowed(previous, plan).map(({ field, was, now }) => ({ field, was, now })),
     },
   };

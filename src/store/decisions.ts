@@ -370,21 +370,24 @@ export async function writeAutoGrouping(
 
 /**
  * The previous ingest's automatic articles (photo hashes) and what it said of them, when it grouped with `basis`;
- * null otherwise (none, another basis, a file from before the basis was saved, a damaged file: every photo is
- * grouped again, as before).
+ * `kept` null otherwise (none, another basis, a file from before the basis was saved, a damaged file: every photo is
+ * grouped again, as before). `otherBasis`: the basis the previous ingest grouped with when it was another one (the
+ * settings or the embedder changed since), so the run can say why the earlier articles were not kept. `same`: whether
+ * two bases group alike (ingest/group.ts sameGroupingBasis: a setting the method does not read aside).
  */
 export async function readEarlierGrouping(
   dir: string,
   basis: string,
-): Promise<{ articles: string[][]; described: Described[] } | null> {
+  same: (earlier: string, now: string) => boolean = (a, b) => a === b,
+): Promise<{ kept: { articles: string[][]; described: Described[] } | null; otherBasis: string | null }> {
   const saved = await readJsonFileIfAny(
     join(dir, STATE_DIR, AUTO_GROUPING_FILE),
     AutoGroupingSchema,
     "",
   ).catch(() => null);
-  return saved && saved.basis === basis
-    ? { articles: saved.articles, described: saved.described ?? [] }
-    : null;
+  if (saved?.basis !== undefined && same(saved.basis, basis))
+    return { kept: { articles: saved.articles, described: saved.described ?? [] }, otherBasis: null };
+  return { kept: null, otherBasis: saved?.basis ?? null };
 }
 
 /**

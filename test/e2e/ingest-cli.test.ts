@@ -1416,3 +1416,74 @@ describe("vbulk ingest in a terminal", () => {
     assert.match(text, /Analysing photos\s+\[[^\]]*\] \d+\/\d+ {2}\d+s/, "elapsed time on the bar");
   });
 });
+
+describe("vbulk ingest when the grouping settings changed since the last run", () => {
+  it("says the earlier articles were not kept, why, and how to get them back", async () => {
+    // Before: a re-run with another --grouping (or another model) grouped every photo again without a word, and
+    // the seller's reviewed articles changed under them; the README said so, the run did not.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const same = await runCli(["ingest", dir]);
+    assert.doesNotMatch(same.stderr, /not kept/, "the same settings: nothing to say");
+    const other = await runCli(["ingest", dir, "--grouping", "agglomerative"]);
+    assert.equal(other.code, 0, other.stderr);
+    assert.match(
+      stripVTControlCharacters(other.stderr),
+      /warning: the earlier articles were not kept: the grouping settings changed since the last run \(grouping method auto → agglomerative\), so every photo was grouped again/,
+    );
+    assert.match(
+      stripVTControlCharacters(other.stderr),
+      /run again with the earlier settings \(--grouping auto\)/,
+    );
+    const json = await runCli(["ingest", dir, "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.match(json.stderr, /agglomerative → auto/, "said with --json too (on stderr)");
+    const regroup = await runCli(["ingest", dir, "--regroup", "--grouping", "agglomerative"]);
+    assert.doesNotMatch(regroup.stderr, /not kept/, "--regroup asks for it: nothing to say");
+  });
+});
+
+describe("vbulk ingest: a setting the grouping method does not read", () => {
+  it("does not throw the earlier articles away", async () => {
+    // Before: `--eps 0.3` under the automatic grouping (which never reads it) changed what the earlier grouping was
+    // recorded under, so every photo was grouped again and the seller's reviewed articles could change.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const r = await runCli(["ingest", dir, "--eps", "0.3", "--min-samples", "3"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /not kept/);
+    const again = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(
+      again.items.map((i: { id: string; photos: string[] }) => [i.id, i.photos]),
+      first.items.map((i: { id: string; photos: string[] }) => [i.id, i.photos]),
+    );
+    // dbscan reads them: there a change of radius groups again, and says so.
+    assert.equal((await runCli(["ingest", dir, "--grouping", "dbscan", "--eps", "0.2"])).code, 0);
+    const radius = await runCli(["ingest", dir, "--grouping", "dbscan", "--eps", "0.3"]);
+    assert.match(
+      radius.stderr,
+      /not kept: the grouping settings changed since the last run \(grouping\.eps 0\.2 → 0\.3\)/,
+    );
+  });
+});
+
+describe("vbulk ingest --eps and --min-samples without --grouping dbscan", () => {
+  it("warn on stderr that they have no effect, and the run goes on", async () => {
+    // Before: `vbulk ingest DIR --eps 0.2` ran the automatic grouping without a word: the seller believed the
+    // radius was used, and tuned it run after run to no effect.
+    const dir = await copyFixture("grouping");
+    const r = await runCli(["ingest", dir, "--json", "--eps", "0.2", "--min-samples", "3"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotThrow(() => JSON.parse(r.stdout), "stdout stays one JSON document");
+    assert.match(
+      stripVTControlCharacters(r.stderr),
+      /warning: --eps and --min-samples \(or env BULK_CLUSTER_EPS, BULK_MIN_SAMPLES\) have no effect with --grouping auto: only --grouping dbscan uses them/,
+    );
+    const env = await runCli(["ingest", dir, "--json"], { env: testEnv({ BULK_CLUSTER_EPS: "0.2" }) });
+    assert.match(env.stderr, /warning: --eps \(or env BULK_CLUSTER_EPS\) has no effect with --grouping auto/);
+    const dbscan = await runCli(["ingest", dir, "--json", "--grouping", "dbscan", "--eps", "0.2"]);
+    assert.equal(dbscan.code, 0, dbscan.stderr);
+    assert.doesNotMatch(dbscan.stderr, /no effect/);
+  });
+});

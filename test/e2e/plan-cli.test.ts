@@ -703,6 +703,26 @@ describe("vbulk plan: edits survive", () => {
     assert.match(e.stderr, /c1 is excluded/);
   });
 
+  it("--publish refused for an article not ready hints the same fix as the plan's next: line", async () => {
+    // Before: the hint said "e.g. --set c1.size=M, --gender femme" whatever the article lacked, here a type (no
+    // model ran), which neither settles; the next: line of the same plan named --set c1.category=robe.
+    const dir = await catalogFixture([
+      { category: "unknown", color: "noir", photos: ["IMG_0001.jpg"] },
+      { category: "t-shirt", color: "blanc", photos: ["IMG_0002.jpg"] },
+    ]);
+    const shown = await runCli(["plan", dir, "--gender", "femme", "--set", "c2.size=S"], { env: testEnv() });
+    assert.equal(shown.code, 0, shown.stderr);
+    const next = /^next: .*`vbulk plan \S+ (--set c1\.[^`]+)`/m.exec(shown.stdout);
+    assert.ok(next, shown.stdout);
+    const r = await runCli(["plan", dir, "--publish", "c1,c2"], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`hint: Fix what c1 needs first: ${next[1]!.replace(/\./g, "\\.")}, then --publish it\\.`),
+    );
+    assert.doesNotMatch(r.stderr, /size=M/, "no fix for what c1 does not lack");
+  });
+
   it("rules given once are kept by a later plan --set until changed", async () => {
     const dir = await three();
     const sized = ["--set", "c1.size=M", "--set", "c2.size=S", "--set", "c3.size=W32"];
@@ -775,6 +795,48 @@ describe("vbulk plan: edits survive", () => {
     assert.match(bad.stderr, /one or two Vinted colour ids/);
   });
 
+  it("--set ID.color_ids takes only the ids of Vinted's colours, naming them when refused; nothing is written", async () => {
+    // Before: any number from 1 to 999 was taken (--set c1.color_ids=99, a typo of 9), stored and sent to Vinted,
+    // which refuses the listing online, or ticks no colour.
+    const dir = await three();
+    const { plan: ok, code, stderr } = await plan(dir, ["--set", "c1.color_ids=30,25"]);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(
+      ok.items[0].vinted.color_ids,
+      [30, 25],
+      "Menthe and Lila, Vinted colours not named by color",
+    );
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const bad = await runCli(["plan", dir, "--set", "c1.color_ids=9,99"], { env: testEnv() });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(
+      bad.stderr,
+      /Expected ids of Vinted's colours for --set c1\.color_ids but received "9,99": 99 is no Vinted colour/,
+    );
+    assert.match(bad.stderr, /1 noir, 2 marron, .*5 fuchsia, .*32 transparent/, "the valid ids, by name");
+    assert.match(bad.stderr, /--set c1\.color_ids=5,12/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "nothing written");
+  });
+
+  it("a color_ids of no Vinted colour written by hand in plan.json is refused, naming the item; nothing is written", async () => {
+    // Before: [99] typed into plan.json was kept as the seller's edit and sent to Vinted.
+    const dir = await three();
+    assert.equal((await plan(dir)).code, 0);
+    const file = join(dir, "plan.json");
+    const edited = JSON.parse(await readFile(file, "utf8"));
+    edited.items[1].color_ids = [12, 99];
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    const before = await readFile(file, "utf8");
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Expected ids of Vinted's colours in plan\.json's color_ids of c2 but received \[12,99\]: 99 is no Vinted colour/,
+    );
+    assert.match(r.stderr, /5 fuchsia/);
+    assert.equal(await readFile(file, "utf8"), before, "plan.json left as it is");
+  });
+
   it("two plan --set at once (two terminals, a terminal and the page) both keep their edit", async () => {
     // Before, each read plan.json, changed it and wrote it over the other's: one edit lost, 3 tries of 3.
     const dir = await three();
@@ -829,6 +891,26 @@ describe("vbulk plan: bad input changes no file", () => {
     assert.match(r.stderr, pattern);
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
   }
+  it("an empty --set value clears only a field that may be empty; others name --reset", async () => {
+    // Before: `--set c1.title=` said "Expected a one-line text of 1 to 100 characters … received ''" with "Nothing
+    // was written." only, and the seller, who meant "back to the generated title", was left to find --reset.
+    for (const field of ["title", "price", "brand", "condition", "color", "category", "publish"])
+      await unchanged(
+        ["--set", `c1.${field}=`],
+        {},
+        new RegExp(
+          `for --set c1\\.${field} but received "" \\(empty\\)[^]*hint: An empty value does not clear ${field}: to go back to the value vbulk makes, --reset c1\\.${field}\\. Nothing was written\\.`,
+        ),
+      );
+    const dir = await three();
+    const { plan: p } = await plan(dir, ["--set", "c1.size=M", "--set", "c1.color2=blanc"]);
+    assert.equal(p.items[0].size, "M");
+    const { plan: q, code } = await plan(dir, ["--set", "c1.size=", "--set", "c1.color2="]);
+    assert.equal(code, 0);
+    assert.equal(q.items[0].size, null, "an empty size clears it");
+    assert.equal(q.items[0].color2, null);
+  });
+
   it("invalid JSON in PRICE_RULES_JSON", () =>
     unchanged(
       [],
@@ -970,5 +1052,113 @@ describe("vbulk plan: Vinted's 100/2000 limits", () => {
       "title cut to 100 characters on a word boundary",
       "description cut to 2000 characters on a word boundary",
     ]);
+  });
+});
+
+describe("vbulk plan: a publish mark stays with the garment it was made on", () => {
+  const ready = ["--gender", "femme", "--set", "c1.size=M", "--set", "c2.size=S", "--set", "c3.size=W32"];
+  const hoodie = ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"];
+  const rest = [
+    { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+    { category: "jeans", color: "bleu" as const, photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+  ];
+  /** c1 marked to publish, then catalog.json holds `articles`; the run's stdout, stderr and c1's item. */
+  async function marked(articles: Parameters<typeof catalogFixture>[0], args: string[] = []) {
+    const dir = await three();
+    const { code, stderr } = await plan(dir, [...ready, "--publish", "c1"]);
+    assert.equal(code, 0, stderr);
+    await catalogFixture(articles, dir);
+    const r = await runCli(["plan", dir, ...args], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    const c1 = p.items.find((i: { cluster_id: string }) => i.cluster_id === "c1");
+    return { ...r, c1, dir };
+  }
+
+  it("is taken off an article merged with another one's photos, and the run says so", async () => {
+    // Before: c1 kept most of its photos, so its edits were carried, publish: true included: the jeans' photos
+    // would have gone public in the hoodie's listing without the seller ever seeing them together.
+    const r = await marked([
+      { category: "hoodie", color: "noir", photos: [...hoodie, "IMG_0006.jpg", "IMG_0007.jpg"] },
+      rest[0]!,
+    ]);
+    assert.equal(r.c1.publish, false);
+    assert.equal(r.c1.size, "M", "the other edits are carried as before");
+    assert.match(
+      r.stdout,
+      /^publish mark taken off: c1 \(it now holds photos of c3: merged\); check its photos \(`vbulk review .*`\), then mark it again: --set c1\.publish=true$/m,
+    );
+    const j = await runCli(["plan", r.dir, "--json"], { env: testEnv() });
+    assert.deepEqual(JSON.parse(j.stdout).changes.unpublished, [], "said once, by the run that took it off");
+    // A --publish list in that run gives every mark anew: nothing taken off to say.
+    const listed = await marked(
+      [{ category: "hoodie", color: "noir", photos: [...hoodie, "IMG_0006.jpg", "IMG_0007.jpg"] }, rest[0]!],
+      ["--publish", "c2"],
+    );
+    assert.equal(listed.c1.publish, false);
+    assert.doesNotMatch(listed.stdout, /publish mark taken off/);
+  });
+
+  it("is taken off an article that now holds mostly other photos, or was split", async () => {
+    const more = await marked([
+      {
+        category: "hoodie",
+        color: "noir",
+        photos: [...hoodie, "IMG_0011.jpg", "IMG_0012.jpg", "IMG_0013.jpg"],
+      },
+      ...rest,
+    ]);
+    assert.equal(more.c1.publish, false);
+    assert.match(
+      more.stdout,
+      /publish mark taken off: c1 \(only 3 of its 6 photos are those it was marked with\)/,
+    );
+    const split = await marked([
+      { category: "hoodie", color: "noir", photos: hoodie.slice(0, 2) },
+      ...rest,
+      { category: "hoodie", color: "noir", photos: hoodie.slice(2) },
+    ]);
+    assert.equal(split.c1.publish, false);
+    assert.match(
+      split.stdout,
+      /publish mark taken off: c1 \(photos it was marked with are now in c4: split\)/,
+    );
+  });
+
+  it("stays on an article that only lost a deleted photo or got one forgotten shot", async () => {
+    const label = await marked([
+      { category: "hoodie", color: "noir", photos: [...hoodie, "IMG_0011.jpg"] },
+      ...rest,
+    ]);
+    assert.equal(label.c1.publish, true);
+    assert.doesNotMatch(label.stdout, /publish mark taken off/);
+    const deleted = await marked([{ category: "hoodie", color: "noir", photos: hoodie.slice(1) }, ...rest]);
+    assert.equal(deleted.c1.publish, true);
+  });
+});
+
+describe("vbulk plan: an article of more photos than Vinted takes", () => {
+  it("needs review, saying it is likely several garments, and cannot be marked to publish", async () => {
+    // Before: a 21-photo article (two garments the grouping put together) was "ready" in the plan and could be
+    // marked to publish; only `vbulk execute` refused it, online-side, after the seller had moved on.
+    const photos = (n: number, from: number) =>
+      Array.from({ length: n }, (_, k) => `IMG_${String(from + k).padStart(4, "0")}.jpg`);
+    const dir = await catalogFixture([
+      { category: "hoodie", color: "noir", photos: photos(21, 1) },
+      { category: "t-shirt", color: "blanc", photos: photos(20, 30) },
+    ]);
+    const {
+      plan: p,
+      code,
+      stderr,
+    } = await plan(dir, ["--gender", "femme", "--set", "c1.size=M", "--set", "c2.size=S"]);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(p.items[0].needs_review, [
+      "21 photos: likely several garments grouped together (Vinted takes 20 photos per listing at most): split the article on the review page (vbulk review)",
+    ]);
+    assert.deepEqual(p.items[1].needs_review, [], "20 photos is fine");
+    const r = await runCli(["plan", dir, "--publish", "c1"], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /c1 needs review \(21 photos: likely several garments/);
   });
 });

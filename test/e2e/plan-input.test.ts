@@ -233,6 +233,7 @@ describe("plan --json: what the run changed", () => {
       // Their edits are kept in plan.json's set_aside, not lost.
       set_aside: ["c2", "c3"],
       still_excluded: [],
+      unpublished: [],
     });
     const { changes: _, ...written } = out;
     assert.deepEqual(written, await planJson(dir), "the rest is plan.json as written");

@@ -181,6 +181,24 @@ describe("plan.json's rules changed by hand", () => {
     ]);
   });
 
+  it("the review page's save says a publish mark was taken off an article merged with another", async () => {
+    // Before: « Générer le plan » after a merge on the page carried c1's publish: true onto the jeans' photos too,
+    // and the page said only "edits kept: c1".
+    const dir = await catalogFixture(articles);
+    const ready = ["--gender", "femme", "--set", "c1.size=M", "--set", "c3.size=W32", "--publish", "c1"];
+    const first = await plan(dir, ready);
+    assert.equal(first.code, 0, first.stderr);
+    await catalogFixture(
+      [{ ...articles[0]!, photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] }, articles[2]!],
+      dir,
+    );
+    const { plan: saved, changes } = await savePlanWithChanges(dir, []);
+    assert.equal(saved.items[0]?.publish, false);
+    assert.deepEqual(changes.unpublished, [
+      { id: "c1", why: "merged", others: ["c2"], marked: 2, photos: 3 },
+    ]);
+  });
+
   it("a rule without a fingerprint in rules.written is not taken for a hand edit", async () => {
     // Review: a rule missing from `written` (one a later vbulk adds) counted as "changed by hand" on every run.
     const dir = await catalogFixture(articles);

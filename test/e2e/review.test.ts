@@ -1727,6 +1727,66 @@ describe("vbulk review: typed values and grouping decisions", { skip }, () => {
   });
 });
 
+describe("vbulk review: a publish mark after a merge", { skip }, () => {
+  it("« Générer le plan » after a merge into a marked article says its publish mark was taken off, and why", async () => {
+    // Before: the merged article kept its edits, « Publier » included, and the page said only « modifications
+    // gardées : c1 »: the other garment's photos would have gone public in c1's listing.
+    const { dir, review } = await plannedReview();
+    const env = testEnv();
+    const marked = await runCli(
+      [
+        "plan",
+        dir,
+        "--gender",
+        "femme",
+        "--set",
+        "c1.category=hoodie",
+        "--set",
+        "c1.size=M",
+        "--publish",
+        "c1",
+      ],
+      { env },
+    );
+    assert.equal(marked.code, 0, marked.stderr);
+    const browser = await launchChromium();
+    try {
+      const catalog = await readJson(dir, "catalog.json");
+      type Item = { id: string; photos: string[] };
+      const c1 = (catalog.items as Item[]).find((i) => i.id === "c1")!;
+      // The smallest other article: c1 keeps most of its photos, so its other edits are carried.
+      const other = [...(catalog.items as Item[])]
+        .filter((i) => i.id !== "c1")
+        .sort((x, y) => x.photos.length - y.photos.length)[0]!;
+      assert.ok(other.photos.length < c1.photos.length);
+      const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
+      const r = await fetch(`http://127.0.0.1:${review.port}/api/decide`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: JSON.stringify({ op: "merge", a: sha(c1.photos[0]!), b: sha(other.photos[0]!) }),
+      });
+      assert.equal(r.status, 200);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Générer le plan" }).click();
+      await page.getByText("Plan écrit dans plan.json.").waitFor();
+      const said = (await page.locator("p.message").textContent()) ?? "";
+      assert.match(
+        said,
+        new RegExp(
+          `Publication retirée, les photos n'étant plus celles de l'article que vous aviez marqué \\(vérifiez-les, puis cochez « Publier » à nouveau\\) : c1 \\(il a maintenant des photos de ${other.id} : fusion\\)`,
+        ),
+      );
+      assert.match(said, /modifications gardées : c1 \(type, taille\)/, "the mark is not said kept too");
+      const plan = await readJson(dir, "plan.json");
+      assert.equal(plan.items.find((i: { cluster_id: string }) => i.cluster_id === "c1").publish, false);
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+});
+
 describe("vbulk review: photos added to the folder after the analysis", { skip }, () => {
   it("the page says which, « Analyser à nouveau » takes them in, and the articles already there keep their ids and edits", async () => {
     // Before: « Analyser » showed only for a folder without a catalog; a seller who copied forgotten photos into

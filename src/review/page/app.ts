@@ -475,6 +475,8 @@ interface EditChanges {
   carried: { id: string; fields: string[] }[];
   /** Articles whose set-aside edits came back (their photos again, after an undo). */
   restored?: { id: string; fields: string[] }[];
+  /** Articles whose publish mark was taken off: their photos are another garment's now (merged, split, others). */
+  unpublished?: { id: string; why: "merged" | "split" | "other-photos"; others: string[] }[];
   /** Rules the seller never gave that changed since the previous plan (a terminal's --config the page has not). */
   rules?: { field: string; was: unknown; now: unknown }[];
 }
@@ -497,7 +499,17 @@ function changesText(changes: EditChanges | undefined): string {
   const rules = (changes.rules ?? []).map(
     (r) => `rules.${r.field} ${JSON.stringify(r.was)} → ${JSON.stringify(r.now)}`,
   );
+  // A publish mark taken off changes what goes online: said with why, as `vbulk plan` says it.
+  const unpublished = (changes.unpublished ?? []).map((u) =>
+    u.why === "other-photos"
+      ? t(lang, "unpub_other", { id: u.id })
+      : t(lang, u.why === "merged" ? "unpub_merged" : "unpub_split", {
+          id: u.id,
+          list: andList(lang, u.others),
+        }),
+  );
   const text = [
+    ...(unpublished.length ? [t(lang, "ch_unpublished", { list: andList(lang, unpublished) })] : []),
     ...parts
       .filter(([, list]) => list.length)
       .map(([key, list]) => t(lang, key, { list: andList(lang, list.map(named)) })),

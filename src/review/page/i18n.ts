@@ -83,6 +83,8 @@ const FR = {
   rr_category: "type non reconnu : choisissez-le dans « Type » (aucun modèle CLIP n'a analysé les photos)",
   rr_department: "rayon inconnu : choisissez-le dans « Rayon »",
   rr_size: "taille manquante : Vinted en demande une pour ce type",
+  rr_too_many_photos:
+    "{n} photos : sans doute plusieurs vêtements réunis (Vinted prend 20 photos par annonce au plus) : sélectionnez les photos d'un autre vêtement, puis « Nouvel article »",
   rr_not_on_vinted_homme:
     "Vinted n'a pas de catégorie Hommes pour « {c} » : choisissez Femmes dans « Rayon », ou un autre « Type »",
   rr_not_on_vinted_femme:
@@ -305,6 +307,11 @@ const FR = {
   ch_dropped: "articles retirés (leurs modifications sont mises de côté de la même façon) : {list}",
   ch_carried: "modifications gardées : {list}",
   ch_restored: "modifications rendues (l'article a retrouvé ses photos) : {list}",
+  ch_unpublished:
+    "publication retirée, les photos n'étant plus celles de l'article que vous aviez marqué (vérifiez-les, puis cochez « Publier » à nouveau) : {list}",
+  unpub_merged: "{id} (il a maintenant des photos de {list} : fusion)",
+  unpub_split: "{id} (des photos marquées sont maintenant dans {list} : séparation)",
+  unpub_other: "{id} (il a maintenant surtout d'autres photos)",
   ch_rules:
     "règles changées depuis le plan précédent, que vous n'aviez pas données (elles suivent le fichier de configuration de VBULK_CONFIG et les valeurs par défaut ; un --config donné dans un terminal n'est pas lu ici : redonnez-les par vbulk plan pour les garder) : {list}",
   lastRunFailed: "Dernière création de brouillons ({at}) : échec. {e}",
@@ -606,6 +613,8 @@ const EN: Record<Key, string> = {
   rr_category: "type not recognised: choose it in “Type” (no CLIP model analysed the photos)",
   rr_department: "department unknown: choose it in “Department”",
   rr_size: "size missing: Vinted requires one for this type",
+  rr_too_many_photos:
+    "{n} photos: likely several garments grouped together (Vinted takes 20 photos per listing at most): select the photos of another garment, then “New article”",
   rr_not_on_vinted_homme:
     "Vinted has no men's category for “{c}”: choose women in “Department”, or another “Type”",
   rr_not_on_vinted_femme:
@@ -817,6 +826,11 @@ const EN: Record<Key, string> = {
   ch_dropped: "articles taken out (their edits set aside the same way): {list}",
   ch_carried: "edits kept: {list}",
   ch_restored: "edits given back (the article has its photos again): {list}",
+  ch_unpublished:
+    "publish mark taken off, as the photos are no longer those of the article you marked (check them, then tick “Publish” again): {list}",
+  unpub_merged: "{id} (it now holds photos of {list}: merged)",
+  unpub_split: "{id} (photos it was marked with are now in {list}: split)",
+  unpub_other: "{id} (it now holds mostly other photos)",
   ch_rules:
     "rules changed since the previous plan, which you had not given (they follow the config file of VBULK_CONFIG and the defaults; a --config given in a terminal is not read here: give them with vbulk plan to keep them): {list}",
   lastRunFailed: "Last draft run ({at}): failed. {e}",
@@ -1686,6 +1700,8 @@ export function reviewReasonText(lang: Lang, reason: string, name: (category: st
   if (/^category unknown/.test(reason)) return t(lang, "rr_category");
   if (/^department unknown/.test(reason)) return t(lang, "rr_department");
   if (/^size missing/.test(reason)) return t(lang, "rr_size");
+  const many = /^(\d+) photos: likely several garments/.exec(reason);
+  if (many) return t(lang, "rr_too_many_photos", { n: many[1]! });
   // mapping.ts notOnVinted: the department or the type is what the seller changes, here on the page.
   const none = /^Vinted has no (women's|men's) category for "([^"]+)"/.exec(reason);
   if (none)
