@@ -43,7 +43,15 @@ import { STATE_DIR } from "../sources/classify.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { readStatus } from "../store/status.js";
-import { configFileLayer, configFlag, envOption, flagLayer, vbulkAs, workingFolder } from "./options.js";
+import {
+  configFileLayer,
+  configFlag,
+  envOption,
+  flagLayer,
+  folderArgument,
+  vbulkAs,
+  workingFolder,
+} from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 interface RawPlanOptions {
@@ -54,16 +62,18 @@ interface RawPlanOptions {
   templates?: string;
   mapping?: string;
   labels?: string;
-  set: string[];
-  reset: string[];
+  set?: string[];
+  reset?: string[];
   publish?: string[];
   only?: string[];
   exclude?: string[];
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
-/** Like collect, but undefined while the flag is not given: `--publish` unset and `--publish none` differ. */
-const collectIds = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+/**
+ * A repeatable flag's values, undefined while it is not given: `--publish` unset and `--publish none` differ, and
+ * --help shows no "(default: [])".
+ */
+const collectValues = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 /** Registers `vbulk plan`. */
 export function registerPlan(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
@@ -72,7 +82,7 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
     .description(
       "turn catalog.json into plan.json: titles, descriptions, prices, Vinted fields (touches nothing online)",
     )
-    .argument("[dir]", "folder holding catalog.json (or the photos' ZIP)", ".")
+    .addArgument(folderArgument("folder holding catalog.json (or the photos' ZIP)"))
     .option("--json", "print the plan as JSON on stdout, nothing else")
     .addOption(envOption("--config <file>", 'JSON config file (section "plan")', "VBULK_CONFIG"))
     .addOption(
@@ -110,27 +120,26 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
         "VBULK_LABELS",
       ),
     )
-    .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collect, [])
+    .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collectValues)
     .option(
       "--reset <id[.field]>",
       "hand an edit back to the rules, e.g. --reset c3.price; --reset c3: every edit of c3 (repeatable)",
-      collect,
-      [],
+      collectValues,
     )
     .option(
       "--publish <ids>",
       'exactly these articles are marked to publish, every other one unmarked (e.g. c3,c7; repeatable); "none" unmarks all',
-      collectIds,
+      collectValues,
     )
     .option(
       "--only <ids>",
       'exactly these articles are included, every other one excluded (e.g. c1,c2; repeatable); "all" undoes what --only did (articles you excluded yourself stay excluded)',
-      collectIds,
+      collectValues,
     )
     .option(
       "--exclude <ids>",
       "exclude these articles as well (repeatable; undo: --set ID.excluded=false)",
-      collectIds,
+      collectValues,
     );
   for (const f of PLAN_FLAGS) command.addOption(f.option);
   command.action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
@@ -340,7 +349,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const categories = labels.labels.map((l) => l.id);
   if (pricesFrom) rules.prices = priceRulesByCategory(rules.prices, labels.labels, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
-  const overrides = parseSet(raw.set, ids, categories, {
+  const overrides = parseSet(raw.set ?? [], ids, categories, {
     shellQuotes: true,
     categoryNames: Object.fromEntries(
       labels.labels.map((l) => [l.id, [l.name, l.name_en].filter((n): n is string => !!n)]),
@@ -389,7 +398,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   }
   if (raw.only !== undefined) selection.only = idList(raw.only, "--only (or all)", "all") as string[] | "all";
   if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude") as string[];
-  if (raw.reset.length) selection.reset = parseReset(raw.reset, ids);
+  if (raw.reset?.length) selection.reset = parseReset(raw.reset, ids);
 
   const { plan, changes } = buildPlan(
     catalog,

@@ -47,7 +47,7 @@ import {
 } from "../vinted/run.js";
 import { checkSessionReadable, configDir, loadSession } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
-import { configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
+import { configFileLayer, envOption, folderArgument, vbulkAs, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 import { interruptedExitCode, onStopSignal, stoppedBy } from "./signals.js";
 
@@ -218,10 +218,11 @@ export function registerVinted(program: Command, run: Run): void {
     .description(
       "carry out plan.json on Vinted: drafts (the default); publishing needs --no-dry-run and a confirmation",
     )
-    .argument("[dir]", "folder holding plan.json (or the photos' ZIP)", ".")
+    .addArgument(folderArgument("folder holding plan.json (or the photos' ZIP)"))
     // Both spellings: a seller typing --dry-run to be safe was told "unknown option (Did you mean --no-dry-run?)",
-    // the one flag that publishes. The default is set here: with --dry-run defined first it would be undefined.
-    .option("--dry-run", "drafts only, nothing published (the default)", true)
+    // the one flag that publishes. No commander default: --help showed "(default: true)" beside --no-dry-run, read
+    // as publishing by default. Unset (undefined) is a dry run: only `dryRun === false` publishes.
+    .option("--dry-run", "drafts only, nothing published (the default)")
     .option("--no-dry-run", "also publish the articles marked publish:true, after a typed confirmation")
     .option("--only <ids>", "act on these articles only, e.g. c3,c7,c12")
     .option(
@@ -241,7 +242,8 @@ export function registerVinted(program: Command, run: Run): void {
 }
 
 interface ExecuteFlags {
-  dryRun: boolean;
+  /** Undefined unless --dry-run or --no-dry-run was given; only false publishes. */
+  dryRun?: boolean;
   only?: string;
   setPublishTrue?: boolean;
   check?: boolean;
