@@ -6,7 +6,7 @@ import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/confi
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { carriesExampleText, SPEC_EXAMPLE_TEXT } from "../core/example-text.js";
-import { printable, shellWord } from "../core/text.js";
+import { plural, printable, shellWord } from "../core/text.js";
 import {
   CONDITION_IN_ENGLISH,
   CONDITION_WORDS,
@@ -550,7 +550,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string): void
   const ready = plan.items.filter((i) => !i.excluded && i.needs_review.length === 0).length;
   const included = plan.items.filter((i) => !i.excluded).length;
   io.out(
-    `${ready} of ${included} articles ready for Vinted, ${plan.items.filter((i) => i.publish && !i.excluded).length} marked to publish.`,
+    `${ready} of ${plural(included, "article")} ready for Vinted, ${plan.items.filter((i) => i.publish && !i.excluded).length} marked to publish.`,
   );
   for (const r of shared) io.out(`every article not ready (${waiting.length}): ${printable(r)}`);
   const aside = new Set(changes.setAside);

@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
-import { localDateTime, shellWord } from "../core/text.js";
+import { localDateTime, plural, shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
@@ -354,7 +354,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       io.out(
         JSON.stringify({ ready: items.length - bad, not_ready: bad, items: checked, not_in_plan: unplanned }),
       );
-    else io.out(`${items.length - bad} of ${items.length} articles ready. Nothing was sent.`);
+    else io.out(`${items.length - bad} of ${plural(items.length, "article")} ready. Nothing was sent.`);
     return bad ? 2 : 0;
   }
 
@@ -364,17 +364,21 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   const idle = await nothingToSend(dir, await JournalFile.open(dir, site), items, raw.dryRun === false);
   if (idle) {
     const count = (state: ExecuteResult["state"]) => idle.filter((r) => r.state === state).length;
+    // One article is named, its state said without a count ("c3 needs no write (drafted as the plan says)").
+    const one = items.length === 1;
+    const n = (state: ExecuteResult["state"]) => (one ? "" : `${count(state)} `);
     const parts = [
-      count("draft") && `${count("draft")} drafted as the plan says`,
-      count("published") && `${count("published")} published`,
-      count("needs_manual") && `${count("needs_manual")} needs_manual`,
-      count("skipped") &&
-        `${count("skipped")} not ready: see \`${vbulkAs()} execute ${shellWord(dir)} --check\``,
+      count("draft") && `${n("draft")}drafted as the plan says`,
+      count("published") && `${n("published")}published`,
+      count("needs_manual") && `${n("needs_manual")}needs_manual`,
+      count("skipped") && `${n("skipped")}not ready: see \`${vbulkAs()} execute ${shellWord(dir)} --check\``,
     ].filter(Boolean);
     io.err(
       items.length === 0
         ? "nothing to send: no article is selected (every article is excluded in plan.json)."
-        : `nothing to send: none of the ${items.length} articles needs a write (${parts.join("; ")}).`,
+        : one
+          ? `nothing to send: ${items[0]!.cluster_id} needs no write (${parts.join("; ")}).`
+          : `nothing to send: none of the ${items.length} articles needs a write (${parts.join("; ")}).`,
     );
     if (io.json) io.out(JSON.stringify(idle.map(withSpecShape), null, 2));
     else if (idle.length) printResults(io, idle, raw.dryRun === false);
@@ -438,7 +442,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     const eta = estimateMs(writes, toPublish.length, budget.state, config.execute);
     const e = config.execute;
     io.err(
-      `${ready.length} of ${items.length} articles ready; ${photos} photos to upload; ${writes} writes to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
+      `${ready.length} of ${plural(items.length, "article")} ready; ${plural(photos, "photo")} to upload; ${plural(writes, "write")} to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
     );
     for (const i of unpublishable)
       io.err(
@@ -479,7 +483,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
                 hint: "Publishing always asks a person. Run it by hand in a terminal, stderr not redirected (stdout may go to a file), or drop --no-dry-run to make drafts only.",
               },
             );
-          io.err(`These ${toPublish.length} articles will be PUBLISHED on ${site} (visible to everyone):`);
+          io.err(
+            `${toPublish.length === 1 ? "This article" : `These ${toPublish.length} articles`} will be PUBLISHED on ${site} (visible to everyone):`,
+          );
           for (const i of toPublish) {
             const j = journal.data.items[i.cluster_id];
             const changed = j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(i, j);
@@ -489,7 +495,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
           }
           const ok = await (await import("@inquirer/prompts")).confirm(
             {
-              message: `Publish these ${toPublish.length} articles?`,
+              message: `Publish ${toPublish.length === 1 ? "this article" : `these ${toPublish.length} articles`}?`,
               default: false,
             },
             // The question goes to stderr: with --json, stdout holds the JSON document and nothing else.
@@ -507,7 +513,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
             );
           const ok = await (await import("@inquirer/prompts")).confirm(
             {
-              message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
+              message: `Send ${plural(writes, "write")} to Vinted (drafts only, nothing published)?`,
               default: false,
             },
             // The question goes to stderr: with --json, stdout holds the JSON document and nothing else.
@@ -653,7 +659,7 @@ function printResults(io: Io, results: ExecuteResult[], publishing: boolean): vo
   );
   if (failed.length)
     io.out(
-      `${failed.length} articles not done: ${failed.map((r) => r.cluster_id).join(", ")} (reasons above).`,
+      `${plural(failed.length, "article")} not done: ${failed.map((r) => r.cluster_id).join(", ")} (reasons above).`,
     );
   // "Done." only when it is: a run a captcha stopped said "Done." after its list of articles not reached.
   io.out(

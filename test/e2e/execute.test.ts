@@ -314,7 +314,9 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const r = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", env());
     outputs.push(r.output);
     assert.equal(r.code, 0, r.output);
-    assert.match(r.output, /These 1 articles will be PUBLISHED/, "c1 is not asked about again");
+    // One article, said as one (before: "These 1 articles will be PUBLISHED", "Publish these 1 articles?").
+    assert.match(r.output, /This article will be PUBLISHED/, "c1 is not asked about again");
+    assert.match(r.output, /Publish this article\?/);
     const published = [...replica.items.values()].filter((i) => !i.is_draft);
     assert.deepEqual(
       published.map((i) => [i.fields.title, i.fields.price]),
@@ -752,9 +754,9 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       r.output,
       /c2 will be drafted but not published: no brand: Vinted refuses to publish an article without one \(a draft is fine\); set it with `(npx )?vbulk plan \S+ --set c2\.brand="…"`/,
     );
-    assert.match(r.output, /These 1 articles will be PUBLISHED/);
+    assert.match(r.output, /This article will be PUBLISHED/);
     assert.match(r.output, /c2 +draft +draft \S+\/items\/\d+\/edit {2}not published: no brand/);
-    assert.match(r.output, /1 articles not done: c2/);
+    assert.match(r.output, /1 article not done: c2/);
     const completions = replica.log.filter((l) => l.path.endsWith("/completion"));
     assert.deepEqual(
       completions.map((l) => l.status),
@@ -1126,11 +1128,16 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       unchanged.stderr,
       /nothing to send: none of the 3 articles needs a write \(3 drafted as the plan says\)/,
     );
+    // One article, said as one (before: "none of the 1 articles needs a write (1 drafted as the plan says)").
+    const one = await cli(["execute", dir, "--only", "c3", "--yes"]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stderr, /^nothing to send: c3 needs no write \(drafted as the plan says\)\./m);
     assert.equal(replica.photoUploads.length, uploads, "no photo sent again for a rename");
     assert.equal((await cli(["plan", dir, "--set", "c3.price=25"])).code, 0);
     const r = await cli(["execute", dir, "--yes"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /0 photos to upload; 1 writes/);
+    // Before: "0 photos to upload; 1 writes to send".
+    assert.match(r.stderr, /3 of 3 articles ready; 0 photos to upload; 1 write to send to /);
     assert.equal(replica.photoUploads.length, uploads, "no photo sent again for a rename");
     const draft = replica.items.get(draftId)!;
     assert.equal(draft.fields.price, 25);
@@ -1522,7 +1529,7 @@ function inTerminal(
     });
     let output = "";
     let typed = false;
-    const prompt = /Publish these|Send \d+ writes/;
+    const prompt = /Publish th(?:is article|ese \d+ articles)\?|Send \d+ writes? to Vinted/;
     const type = (seen: string) => {
       if (!typed && prompt.test(seen)) {
         typed = true;
