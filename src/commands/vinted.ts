@@ -380,6 +380,18 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
           ? `nothing to send: ${items[0]!.cluster_id} needs no write (${parts.join("; ")}).`
           : `nothing to send: none of the ${items.length} articles needs a write (${parts.join("; ")}).`,
     );
+    // The mark asked for is still written: nothing to send is no refusal (the drafts are made), and without it a
+    // later --no-dry-run would publish nothing. As the full run's onReady writes it: under the plan lock.
+    if (raw.setPublishTrue && only?.length) {
+      await savePlanWithChanges(
+        dir,
+        only.map((id) => ({ id, field: "publish", value: "true" })),
+      );
+      const one = only.length === 1;
+      io.err(
+        `${only.join(", ")} marked to publish (publish: true) in plan.json${raw.dryRun === false ? "." : `; to publish ${one ? "it" : "them"}: \`${vbulkAs()} execute ${shellWord(dir)} --no-dry-run\``}`,
+      );
+    }
     if (io.json) io.out(JSON.stringify(idle.map(withSpecShape), null, 2));
     else if (idle.length) printResults(io, idle, raw.dryRun === false);
     // As a full run counts it: published, or a draft that was all this run was to make.

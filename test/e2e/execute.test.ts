@@ -737,6 +737,35 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     );
   });
 
+  it("--set-publish-true on articles already drafted still marks them in plan.json, and says so", async () => {
+    // Before: with the drafts already made there was "nothing to send", so the run ended there and plan.json never
+    // got publish:true, though the command asked for it (a later --no-dry-run then published nothing).
+    await fresh();
+    const dir = await planned();
+    assert.equal((await cli(["execute", dir, "--yes"])).code, 0);
+    const writes = replica.writes().length;
+    const r = await cli(["execute", dir, "--only", "c2", "--set-publish-true", "--yes"], {
+      DISPLAY: "",
+      VBULK_HEADLESS: "",
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^nothing to send: c2 needs no write/m);
+    assert.match(
+      r.stderr,
+      /^c2 marked to publish \(publish: true\) in plan\.json; to publish it: `(npx )?vbulk execute \S+ --no-dry-run`/m,
+    );
+    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      plan.items.map((i: { cluster_id: string; publish: boolean }) => [i.cluster_id, i.publish]),
+      [
+        ["c1", true],
+        ["c2", true],
+        ["c3", false],
+      ],
+    );
+    assert.equal(replica.writes().length, writes, "nothing sent");
+  });
+
   it("an article without a brand is drafted, never sent to publication: said before the question, with the fix", async () => {
     // Before: the default brand ("Unknown") went to completion as brand_id null, brand "", which Vinted refuses
     // (idx:57354761583, idx:55162460674): a write spent and a refusal on the account for each such article.
