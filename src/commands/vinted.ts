@@ -27,7 +27,7 @@ import {
   unplannedMessage,
   writesNeeded,
 } from "../vinted/execute.js";
-import { JournalFile } from "../vinted/journal.js";
+import { JournalFile, type JournalItem } from "../vinted/journal.js";
 import { login } from "../vinted/login.js";
 import {
   Budget,
@@ -49,7 +49,7 @@ import { checkSessionReadable, configDir, loadSession } from "../vinted/session.
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, folderArgument, vbulkAs, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
-import { interruptedExitCode, onStopSignal, stoppedBy } from "./signals.js";
+import { interruptedExitCode, onStopSignal, stoppedBy, stopSignalName } from "./signals.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 /** Registers login, auth check, doctor, vinted sync and execute. */
@@ -554,7 +554,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       atOnce:
         "interrupted: stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
     });
+    let stop: StopEvent | null = null;
     const onEvent = (ev: ExecuteEvent) => {
+      if (ev.type === "stopped") stop = ev;
       const line = progress.record(ev);
       if (ev.type === "stopped") io.err(line!.replace(/^stopped:/, io.c.yellow("stopped:")));
       else if (line && !io.json) io.err(line);
@@ -612,6 +614,11 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         r.unpublished = "no_brand";
       }
     }
+    // Each article a stop left says why, and what of it is kept: "c2  not reached" said neither.
+    const interrupted = controller.signal.aborted;
+    for (const r of results)
+      if (r.state === "not_reached" && !r.error)
+        r.error = notReachedWhy(stop, interrupted, journal.data.items[r.cluster_id]);
     progress.tally(results);
     const complete = results.every(
       (r) =>
@@ -624,7 +631,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       paused ? redact(`writes paused until ${localDateTime(paused.until)}: ${paused.reason}`) : null,
     );
     if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
-    else printResults(io, results, publishing);
+    else printResults(io, results, publishing, stop || interrupted ? stopWords(stop, interrupted) : null);
     if (controller.signal.aborted) return interruptedExitCode();
     return complete ? 0 : 3;
   }
@@ -648,7 +655,62 @@ function withSpecShape(r: ExecuteResult) {
   return { ...r, prepare, publish, ...(r.state === "needs_manual" ? { needs_manual: true } : {}) };
 }
 
-function printResults(io: Io, results: ExecuteResult[], publishing: boolean): void {
+type StopEvent = Extract<ExecuteEvent, { type: "stopped" }>;
+
+/** What stopped every write, in a few words, and when to run again. */
+function stopWords(stop: StopEvent | null, interrupted: boolean): { why: string; when: string } {
+  const resume = "once writes resume (`vbulk status` says when)";
+  if (interrupted) return { why: stopSignalName(), when: "" };
+  if (stop?.pause)
+    return {
+      why:
+        stop.pause.kind === "challenge"
+          ? `a security challenge on ${stop.pause.id}`
+          : `Vinted's rate limit on ${stop.pause.id}`,
+      when: resume,
+    };
+  if (stop?.by) return { why: `${stop.by.id} failed`, when: "once its reason above is dealt with" };
+  switch (stop?.cause?.kind) {
+    case "paused":
+      return { why: "writes are paused", when: resume };
+    case "spent":
+      return { why: `the ${stop.cause.why} is spent`, when: resume };
+    case "browser_lost":
+      return { why: "the browser closed", when: "" };
+    default:
+      return { why: "a stop", when: "once the reason above is dealt with" };
+  }
+}
+
+/** Why an article was not reached and what of it is kept, for the results (and --json's `error`). */
+function notReachedWhy(stop: StopEvent | null, interrupted: boolean, j: JournalItem | undefined): string {
+  const why = interrupted
+    ? `stopped by ${stopSignalName()} before it was done`
+    : stop?.pause
+      ? stop.pause.kind === "challenge"
+        ? `every write stopped at the security challenge (captcha) on ${stop.pause.id}`
+        : `every write stopped at Vinted's rate limit on ${stop.pause.id}`
+      : stop?.by
+        ? `every write stopped when ${stop.by.id} failed (its reason is above)`
+        : stop
+          ? `every write stopped: ${stop.reason}`
+          : "the run stopped before it";
+  const sent = Object.values(j?.photos ?? {}).filter((p) => p.state === "sent").length;
+  const kept =
+    j?.draft?.state === "created"
+      ? "its draft on Vinted stays as it was"
+      : sent
+        ? `its ${plural(sent, "uploaded photo")} ${sent === 1 ? "is" : "are"} kept for the next run (not sent again)`
+        : "nothing was sent for it";
+  return `${why}; ${kept}`;
+}
+
+function printResults(
+  io: Io,
+  results: ExecuteResult[],
+  publishing: boolean,
+  stopped: { why: string; when: string } | null = null,
+): void {
   for (const r of results) {
     const where = r.listing_url ? `listing ${r.listing_url}` : r.draft_url ? `draft ${r.draft_url}` : "";
     const what = {
@@ -673,7 +735,22 @@ function printResults(io: Io, results: ExecuteResult[], publishing: boolean): vo
     io.out(
       `${plural(failed.length, "article")} not done: ${failed.map((r) => r.cluster_id).join(", ")} (reasons above).`,
     );
+  // A stop says what it kept: drafts made, the journal, plan.json as it was (before: only "Dry run: …").
+  if (stopped) {
+    const ids = (state: ExecuteResult["state"]) =>
+      results.filter((r) => r.state === state).map((r) => r.cluster_id);
+    const drafts = ids("draft");
+    const published = ids("published");
+    const made = [
+      drafts.length && `the ${drafts.length === 1 ? "draft" : "drafts"} of ${drafts.join(", ")} on Vinted`,
+      published.length && `the ${published.length === 1 ? "listing" : "listings"} of ${published.join(", ")}`,
+    ].filter(Boolean);
+    io.out(
+      `Stopped before the end (${stopped.why}). Kept: ${made.length ? made.join(", ") : "no draft was made yet"}; journal.json holds every write Vinted answered; the stop did not change plan.json. Run the same command again${stopped.when ? ` ${stopped.when}` : ""} to go on: nothing is sent twice.`,
+    );
+  }
   // "Done." only when it is: a run a captcha stopped said "Done." after its list of articles not reached.
+  if (publishing && stopped) return;
   io.out(
     !publishing
       ? "Dry run: drafts only, nothing was published."

@@ -358,6 +358,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       results.map((x: { state: string }) => x.state),
       ["needs_manual", "not_reached", "not_reached"],
     );
+    // Each article not reached says why and what of it is kept (before: "c2  not reached" and nothing more).
+    for (const x of results.slice(1))
+      assert.match(
+        x.error,
+        /^every write stopped at the security challenge \(captcha\) on c1; nothing was sent for it$/,
+      );
     assert.match(
       r.stderr,
       /stopped: Vinted answered with a security challenge \(captcha\).*paused until .* left for the next run: c2, c3/,
@@ -556,11 +562,26 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     });
     const code = new Promise<number | null>((res) => child.on("close", res));
     const deadline = Date.now() + 60_000;
+    let out = "";
+    child.stdout?.on("data", (d) => {
+      out += d;
+    });
     while (Date.now() < deadline && !/waiting .* for the spacing/.test(err)) await sleep(50);
     child.kill("SIGINT");
     assert.equal(await code, 130, err);
     outputs.push(err);
     assert.match(err, /interrupted/);
+    // Said per article and at the end (before: "c1  not reached" with nothing after it, c1's photo unmentioned,
+    // then only "Dry run: drafts only, nothing was published.").
+    assert.match(
+      out,
+      /^c1 +not reached +stopped by Ctrl-C before it was done; its 1 uploaded photo is kept for the next run \(not sent again\)$/m,
+    );
+    assert.match(out, /^c2 +not reached +stopped by Ctrl-C before it was done; nothing was sent for it$/m);
+    assert.match(
+      out,
+      /^Stopped before the end \(Ctrl-C\)\. Kept: no draft was made yet; journal\.json holds every write Vinted answered; the stop did not change plan\.json\. Run the same command again to go on: nothing is sent twice\.$/m,
+    );
     const r = await cli(["execute", dir, "--yes"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(replica.items.size, 3);
@@ -841,7 +862,10 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.match(r.output, /3 articles not done: c1, c2, c3/);
     // Before: "1 articles not done: c1 (reasons above)." then "Done.".
     assert.doesNotMatch(r.output, /^Done\.\s*$/m);
-    assert.match(r.output, /Stopped before the end: run the same command again/);
+    assert.match(
+      r.output,
+      /Stopped before the end \(a security challenge on c1\)\. Kept: .*Run the same command again once writes resume/,
+    );
   });
 
   it("Ctrl-C at the publish prompt exits 130 and sends nothing", async () => {
