@@ -5,7 +5,6 @@ import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { carriesExampleText, SPEC_EXAMPLE_TEXT } from "../core/example-text.js";
 import { plural, printable, shellWord } from "../core/text.js";
 import {
   CONDITION_IN_ENGLISH,
@@ -52,7 +51,7 @@ import {
   vbulkAs,
   workingFolder,
 } from "./options.js";
-import { createIo, type Io } from "./render.js";
+import { createIo, exampleTextNote, type Io } from "./render.js";
 
 interface RawPlanOptions {
   json?: boolean;
@@ -429,25 +428,11 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
       ),
     );
   // Said for the articles marked to publish (a draft is private, and the seller reads it on Vinted first).
-  const listed = plan.items.filter((i) => !i.excluded && i.publish);
-  const example = listed.filter((i) => carriesExampleText(i.description));
-  if (example.length) {
-    const ids = `${example
-      .slice(0, 6)
-      .map((i) => i.cluster_id)
-      .join(", ")}${example.length > 6 ? ", …" : ""}`;
-    const which =
-      example.length === listed.length && listed.length > 1
-        ? "every description to publish still carries"
-        : example.length === 1
-          ? `the description of ${ids}, marked to publish, still carries`
-          : `${example.length} descriptions marked to publish (${ids}) still carry`;
-    io.err(
-      io.c.yellow(
-        `note: ${which} the built-in template's example text (${SPEC_EXAMPLE_TEXT.map((t) => `"${t}"`).join(", ")}), which buyers read as yours: write your own description template (copy templates/ and pass --templates DIR, README "Templates") or set the descriptions (--set ID.description=…) before you publish.`,
-      ),
-    );
-  }
+  const example = exampleTextNote(
+    plan.items.filter((i) => !i.excluded && i.publish),
+    'write your own description template (copy templates/ and pass --templates DIR, README "Templates") or set the descriptions (--set ID.description=…)',
+  );
+  if (example) io.err(io.c.yellow(example));
   // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
   // Each line says what was put back and what stays the seller's ("not kept:" read wrong over "your title is kept").
   for (const line of changes.putBack) io.err(io.c.yellow(`put back: ${line}`));

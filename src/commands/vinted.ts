@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { writeFileAtomic } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { carriesExampleText } from "../core/example-text.js";
 import { redact } from "../core/redact.js";
 import { localDateTime, plural, shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
@@ -48,7 +49,7 @@ import {
 import { checkSessionReadable, configDir, loadSession } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
 import { configFileLayer, envOption, folderArgument, vbulkAs, workingFolder } from "./options.js";
-import { createIo, type Io } from "./render.js";
+import { createIo, exampleTextNote, type Io } from "./render.js";
 import { interruptedExitCode, onStopSignal, stoppedBy, stopSignalName } from "./signals.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
@@ -505,6 +506,13 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
               `  ${i.cluster_id}  ${i.title}  ${i.price} €${changed ? "  (plan changed: the draft is updated first)" : ""}`,
             );
           }
+          // As `vbulk plan` says it, at the last moment before it goes public.
+          const first = toPublish.find((i) => carriesExampleText(i.description))?.cluster_id;
+          const example = exampleTextNote(
+            toPublish,
+            `answer no, then write your own description template (copy templates/ and pass it to \`${vbulkAs()} plan ${shellWord(dir)} --templates DIR\`, README "Templates") or set the descriptions (\`${vbulkAs()} plan ${shellWord(dir)} --set ${first}.description=…\`)`,
+          );
+          if (example) io.err(io.c.yellow(example));
           const ok = await (await import("@inquirer/prompts")).confirm(
             {
               message: `Publish ${toPublish.length === 1 ? "this article" : `these ${toPublish.length} articles`}?`,

@@ -787,6 +787,26 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(replica.writes().length, writes, "nothing sent");
   });
 
+  it("the publish list warns of a description still carrying the built-in template's example text, as plan does", async () => {
+    // Before: only `vbulk plan` said it; at the publish question, the last moment before it goes public, nothing.
+    await fresh();
+    const dir = await planned();
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], "n\r", env());
+    outputs.push(r.output);
+    assert.equal(r.code, 0, r.output);
+    assert.match(
+      r.output,
+      /This article will be PUBLISHED[^\n]*\r?\n {2}c1 [^\n]*\r?\nnote: the description of c1, marked to publish, still carries the built-in template's example text \("depuis Grenoble", "#VintedBotStudio"\), which buyers read as yours: answer no, then write your own description template \(copy templates\/ and pass it to `(npx )?vbulk plan \S+ --templates DIR`, README "Templates"\) or set the descriptions \(`(npx )?vbulk plan \S+ --set c1\.description=…`\) before you publish\.[^\n]*\r?\n[^\n]*Publish this article\?/,
+    );
+    assert.equal(replica.writes().length, 0);
+    // The seller's own description: nothing to say.
+    assert.equal((await cli(["plan", dir, "--set", "c1.description=Sweat noir, porté deux fois."])).code, 0);
+    const own = await inTerminal(["execute", dir, "--no-dry-run"], "n\r", env());
+    outputs.push(own.output);
+    assert.match(own.output, /Publish this article\?/);
+    assert.doesNotMatch(own.output, /example text/);
+  });
+
   it("an article without a brand is drafted, never sent to publication: said before the question, with the fix", async () => {
     // Before: the default brand ("Unknown") went to completion as brand_id null, brand "", which Vinted refuses
     // (idx:57354761583, idx:55162460674): a write spent and a refusal on the account for each such article.
