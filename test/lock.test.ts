@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { VbulkError } from "../src/core/errors.js";
 import { takeLock } from "../src/core/lock.js";
+import { localSince } from "../src/core/text.js";
+import { takeExecuteLock } from "../src/vinted/pacing.js";
 import { tempDir } from "./helpers/run.js";
 
 const HAMMER = join(import.meta.dirname, "helpers", "lock-hammer.ts");
@@ -109,5 +111,36 @@ describe("a process lock file", () => {
     const release = await takeLock(path, {}, busy);
     assert.equal(JSON.parse(await readFile(path, "utf8")).pid, process.pid);
     await release();
+  });
+
+  it("a busy lock says since when in the seller's clock, not in UTC ISO", async () => {
+    // Before: "since 2026-11-29T09:33:20.417Z", a UTC time the seller had to convert (and with milliseconds).
+    const before = process.env.TZ;
+    process.env.TZ = "Asia/Kolkata"; // UTC+5:30: its minutes differ from UTC's
+    try {
+      const startedAt = new Date();
+      const clock = new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Asia/Kolkata",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      }).format(startedAt);
+      const held = { pid: process.ppid, started_at: startedAt.toISOString(), folder: "/photos/other" };
+      const config = await tempDir();
+      await writeFile(join(config, "execute.lock"), JSON.stringify(held));
+      await assert.rejects(takeExecuteLock(config, "/photos/mine"), (e: VbulkError) => {
+        assert.match(e.message, new RegExp(`since ${clock}\\)`));
+        assert.doesNotMatch(e.message, /\d{4}-\d\d-\d\dT/);
+        return true;
+      });
+      // Another day: its date too, in that clock (09:33 UTC is 15:03 in Kolkata).
+      const now = Date.parse("2026-11-29T10:00:00Z");
+      assert.equal(localSince(Date.parse("2026-11-28T09:33:20.417Z"), now), "2026-11-28 15:03");
+      assert.equal(localSince(Date.parse("2026-11-29T09:33:20.417Z"), now), "15:03");
+      assert.equal(localSince(Number.NaN, now), "an unknown time");
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { dirname, extname, join, resolve } from "node:path";
-import { Option } from "commander";
+import { Argument, Option } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
@@ -12,6 +12,11 @@ import { outFolderOf } from "../store/out-folders.js";
 /** A commander option fed from an environment variable too (immich-style `Option.env`). */
 export function envOption(flags: string, description: string, env: string): Option {
   return new Option(flags, description).env(env);
+}
+
+/** The optional `[dir]` argument, whose default `--help` says in words ("the current folder", not `"."`). */
+export function folderArgument(description: string): Argument {
+  return new Argument("[dir]", description).default(".", "the current folder");
 }
 
 /** Parses one flag value with zod; BAD_USAGE naming the flag (and its env var) when it does not fit. */

@@ -5,8 +5,7 @@ import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { carriesExampleText, SPEC_EXAMPLE_TEXT } from "../core/example-text.js";
-import { printable, shellWord } from "../core/text.js";
+import { plural, printable, shellWord } from "../core/text.js";
 import {
   CONDITION_IN_ENGLISH,
   CONDITION_WORDS,
@@ -53,10 +52,11 @@ import {
   configFlag,
   envOption,
   flagLayer,
+  folderArgument,
   vbulkAs,
   workingFolder,
 } from "./options.js";
-import { createIo, type Io } from "./render.js";
+import { createIo, exampleTextNote, type Io } from "./render.js";
 
 interface RawPlanOptions {
   json?: boolean;
@@ -66,16 +66,18 @@ interface RawPlanOptions {
   templates?: string;
   mapping?: string;
   labels?: string;
-  set: string[];
-  reset: string[];
+  set?: string[];
+  reset?: string[];
   publish?: string[];
   only?: string[];
   exclude?: string[];
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
-/** Like collect, but undefined while the flag is not given: `--publish` unset and `--publish none` differ. */
-const collectIds = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+/**
+ * A repeatable flag's values, undefined while it is not given: `--publish` unset and `--publish none` differ, and
+ * --help shows no "(default: [])".
+ */
+const collectValues = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 /** Registers `vbulk plan`. */
 export function registerPlan(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
@@ -84,7 +86,7 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
     .description(
       "turn catalog.json into plan.json: titles, descriptions, prices, Vinted fields (touches nothing online)",
     )
-    .argument("[dir]", "folder holding catalog.json (or the photos' ZIP)", ".")
+    .addArgument(folderArgument("folder holding catalog.json (or the photos' ZIP)"))
     .option("--json", "print the plan as JSON on stdout, nothing else")
     .addOption(envOption("--config <file>", 'JSON config file (section "plan")', "VBULK_CONFIG"))
     .addOption(
@@ -122,27 +124,26 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
         "VBULK_LABELS",
       ),
     )
-    .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collect, [])
+    .option("--set <id.field=value>", "edit one article, e.g. --set c3.price=30 (repeatable)", collectValues)
     .option(
       "--reset <id[.field]>",
       "hand an edit back to the rules, e.g. --reset c3.price; --reset c3: every edit of c3 (repeatable)",
-      collect,
-      [],
+      collectValues,
     )
     .option(
       "--publish <ids>",
       'exactly these articles are marked to publish, every other one unmarked (e.g. c3,c7; repeatable); "none" unmarks all',
-      collectIds,
+      collectValues,
     )
     .option(
       "--only <ids>",
       'exactly these articles are included, every other one excluded (e.g. c1,c2; repeatable); "all" undoes what --only did (articles you excluded yourself stay excluded)',
-      collectIds,
+      collectValues,
     )
     .option(
       "--exclude <ids>",
       "exclude these articles as well (repeatable; undo: --set ID.excluded=false)",
-      collectIds,
+      collectValues,
     );
   for (const f of PLAN_FLAGS) command.addOption(f.option);
   command.action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
@@ -364,7 +365,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const categories = labels.labels.map((l) => l.id);
   if (pricesFrom) rules.prices = priceRulesByCategory(rules.prices, labels.labels, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
-  const overrides = parseSet(raw.set, ids, categories, {
+  const overrides = parseSet(raw.set ?? [], ids, categories, {
     shellQuotes: true,
     colorIds: vintedColorIds(mapping),
     categoryNames: Object.fromEntries(
@@ -414,7 +415,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   }
   if (raw.only !== undefined) selection.only = idList(raw.only, "--only (or all)", "all") as string[] | "all";
   if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude") as string[];
-  if (raw.reset.length) selection.reset = parseReset(raw.reset, ids);
+  if (raw.reset?.length) selection.reset = parseReset(raw.reset, ids);
 
   const { plan, changes } = buildPlan(
     catalog,
@@ -445,25 +446,11 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
       ),
     );
   // Said for the articles marked to publish (a draft is private, and the seller reads it on Vinted first).
-  const listed = plan.items.filter((i) => !i.excluded && i.publish);
-  const example = listed.filter((i) => carriesExampleText(i.description));
-  if (example.length) {
-    const ids = `${example
-      .slice(0, 6)
-      .map((i) => i.cluster_id)
-      .join(", ")}${example.length > 6 ? ", …" : ""}`;
-    const which =
-      example.length === listed.length && listed.length > 1
-        ? "every description to publish still carries"
-        : example.length === 1
-          ? `the description of ${ids}, marked to publish, still carries`
-          : `${example.length} descriptions marked to publish (${ids}) still carry`;
-    io.err(
-      io.c.yellow(
-        `note: ${which} the built-in template's example text (${SPEC_EXAMPLE_TEXT.map((t) => `"${t}"`).join(", ")}), which buyers read as yours: write your own description template (copy templates/ and pass --templates DIR, README "Templates") or set the descriptions (--set ID.description=…) before you publish.`,
-      ),
-    );
-  }
+  const example = exampleTextNote(
+    plan.items.filter((i) => !i.excluded && i.publish),
+    'write your own description template (copy templates/ and pass --templates DIR, README "Templates") or set the descriptions (--set ID.description=…)',
+  );
+  if (example) io.err(io.c.yellow(example));
   // A warning, also with --json: the hand edit is gone from plan.json now, the seller must hear of it.
   // Each line says what was put back and what stays the seller's ("not kept:" read wrong over "your title is kept").
   for (const line of changes.putBack) io.err(io.c.yellow(`put back: ${line}`));
@@ -567,7 +554,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string, previ
   const ready = plan.items.filter((i) => !i.excluded && i.needs_review.length === 0).length;
   const included = plan.items.filter((i) => !i.excluded).length;
   io.out(
-    `${ready} of ${included} articles ready for Vinted, ${plan.items.filter((i) => i.publish && !i.excluded).length} marked to publish.`,
+    `${ready} of ${plural(included, "article")} ready for Vinted, ${plan.items.filter((i) => i.publish && !i.excluded).length} marked to publish.`,
   );
   for (const r of shared) io.out(`every article not ready (${waiting.length}): ${printable(r)}`);
   const aside = new Set(changes.setAside);

@@ -5,6 +5,7 @@ import chalk, { Chalk, type ChalkInstance } from "chalk";
 import type cliProgressTypes from "cli-progress";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent, IngestStage } from "../core/events.js";
+import { carriesExampleText, SPEC_EXAMPLE_TEXT } from "../core/example-text.js";
 import { redact } from "../core/redact.js";
 import { printable } from "../core/text.js";
 import type { ModelEvent } from "../model/download.js";
@@ -269,4 +270,28 @@ export function printError(io: Io, err: unknown): void {
   if (process.env.VBULK_DEBUG && err instanceof Error && err.stack) io.err(io.c.dim(err.stack));
   else
     io.err(`  ${io.c.dim("hint:")} this is unexpected; re-run with VBULK_DEBUG=1 for details and report it.`);
+}
+
+/**
+ * The note `vbulk plan` and `vbulk execute` print when an article to publish still carries the built-in
+ * template's example text (buyers read it as the seller's); `fix` says how, in the command's own terms. Null when
+ * none does.
+ */
+export function exampleTextNote(
+  listed: { cluster_id: string; description: string }[],
+  fix: string,
+): string | null {
+  const example = listed.filter((i) => carriesExampleText(i.description));
+  if (!example.length) return null;
+  const ids = `${example
+    .slice(0, 6)
+    .map((i) => i.cluster_id)
+    .join(", ")}${example.length > 6 ? ", …" : ""}`;
+  const which =
+    example.length === listed.length && listed.length > 1
+      ? "every description to publish still carries"
+      : example.length === 1
+        ? `the description of ${ids}, marked to publish, still carries`
+        : `${example.length} descriptions marked to publish (${ids}) still carry`;
+  return `note: ${which} the built-in template's example text (${SPEC_EXAMPLE_TEXT.map((t) => `"${t}"`).join(", ")}), which buyers read as yours: ${fix} before you publish.`;
 }

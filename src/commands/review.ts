@@ -6,7 +6,7 @@ import { expected, VbulkError } from "../core/errors.js";
 import { printable, shellWord, vbulkAs } from "../core/text.js";
 import { acquireLock, newToken } from "../review/security.js";
 import { startReviewServer } from "../review/server.js";
-import { catalogWrittenElsewhere, parseFlag, wholeNumber, workingFolder } from "./options.js";
+import { catalogWrittenElsewhere, folderArgument, parseFlag, wholeNumber, workingFolder } from "./options.js";
 import { createIo } from "./render.js";
 import { interruptedExitCode, onStopSignal, stoppedBy } from "./signals.js";
 
@@ -20,7 +20,7 @@ export function registerReview(program: Command, run: (fn: () => Promise<number>
   program
     .command("review")
     .description("open a local page to see every article, fix the grouping by hand and edit the listings")
-    .argument("[dir]", "folder holding catalog.json (or the photos' ZIP)", ".")
+    .addArgument(folderArgument("folder holding catalog.json (or the photos' ZIP)"))
     .option("--port <n>", "port on 127.0.0.1 (default: any free port)")
     .option("--no-open", "do not open the browser (print the link only)")
     .action((dir: string, raw: RawReviewOptions) => run(() => reviewCommand(dir, raw)));

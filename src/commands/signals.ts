@@ -18,6 +18,11 @@ export function interruptedExitCode(): number {
   return 128 + constants.signals[received ?? "SIGINT"];
 }
 
+/** The stop signal's short name, said beside each article a stop left ("stopped by Ctrl-C before it was done"). */
+export function stopSignalName(): string {
+  return received === "SIGTERM" || received === "SIGHUP" ? received : "Ctrl-C";
+}
+
 /** What stopped the run, in a seller's words: "Ctrl-C" unless SIGTERM or SIGHUP came first. */
 export function stoppedBy(): string {
   if (received === "SIGTERM")

@@ -6,7 +6,7 @@ import { localDateTime, printable } from "../core/text.js";
 import { outFolderOf } from "../store/out-folders.js";
 import { readStatus, type Status } from "../store/status.js";
 import { formatDuration } from "../vinted/pacing.js";
-import { workingFolder } from "./options.js";
+import { folderArgument, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
 /** Registers `vbulk status`. */
@@ -14,7 +14,7 @@ export function registerStatus(program: Command, run: (fn: () => Promise<number>
   program
     .command("status")
     .description("progress of a running or finished ingest/execute in DIR (default: current folder)")
-    .argument("[dir]", "the photos folder, its ZIP, or the folder holding catalog.json", ".")
+    .addArgument(folderArgument("the photos folder, its ZIP, or the folder holding catalog.json"))
     .option("--json", "print the status as JSON on stdout")
     .action((dir: string, raw: { json?: boolean }) => run(() => statusCommand(dir, raw.json === true)));
 }

@@ -4,8 +4,9 @@ import type { Command } from "commander";
 import { writeFileAtomic } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { carriesExampleText } from "../core/example-text.js";
 import { redact } from "../core/redact.js";
-import { localDateTime, printable, shellWord } from "../core/text.js";
+import { localDateTime, plural, printable, shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
 import { readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
@@ -27,7 +28,7 @@ import {
   unplannedMessage,
   writesNeeded,
 } from "../vinted/execute.js";
-import { JournalFile } from "../vinted/journal.js";
+import { JournalFile, type JournalItem } from "../vinted/journal.js";
 import { login } from "../vinted/login.js";
 import {
   Budget,
@@ -47,9 +48,16 @@ import {
 } from "../vinted/run.js";
 import { checkSessionReadable, configDir, loadSession } from "../vinted/session.js";
 import { checkMapping, recordDoctor } from "../vinted/sync.js";
-import { catalogWrittenElsewhere, configFileLayer, envOption, vbulkAs, workingFolder } from "./options.js";
-import { createIo, type Io } from "./render.js";
-import { interruptedExitCode, onStopSignal, stoppedBy } from "./signals.js";
+import {
+  catalogWrittenElsewhere,
+  configFileLayer,
+  envOption,
+  folderArgument,
+  vbulkAs,
+  workingFolder,
+} from "./options.js";
+import { createIo, exampleTextNote, type Io } from "./render.js";
+import { interruptedExitCode, onStopSignal, stoppedBy, stopSignalName } from "./signals.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 /** Registers login, auth check, doctor, vinted sync and execute. */
@@ -218,10 +226,11 @@ export function registerVinted(program: Command, run: Run): void {
     .description(
       "carry out plan.json on Vinted: drafts (the default); publishing needs --no-dry-run and a confirmation",
     )
-    .argument("[dir]", "folder holding plan.json (or the photos' ZIP)", ".")
+    .addArgument(folderArgument("folder holding plan.json (or the photos' ZIP)"))
     // Both spellings: a seller typing --dry-run to be safe was told "unknown option (Did you mean --no-dry-run?)",
-    // the one flag that publishes. The default is set here: with --dry-run defined first it would be undefined.
-    .option("--dry-run", "drafts only, nothing published (the default)", true)
+    // the one flag that publishes. No commander default: --help showed "(default: true)" beside --no-dry-run, read
+    // as publishing by default. Unset (undefined) is a dry run: only `dryRun === false` publishes.
+    .option("--dry-run", "drafts only, nothing published (the default)")
     .option("--no-dry-run", "also publish the articles marked publish:true, after a typed confirmation")
     .option("--only <ids>", "act on these articles only, e.g. c3,c7,c12")
     .option(
@@ -241,7 +250,8 @@ export function registerVinted(program: Command, run: Run): void {
 }
 
 interface ExecuteFlags {
-  dryRun: boolean;
+  /** Undefined unless --dry-run or --no-dry-run was given; only false publishes. */
+  dryRun?: boolean;
   only?: string;
   setPublishTrue?: boolean;
   check?: boolean;
@@ -356,7 +366,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       io.out(
         JSON.stringify({ ready: items.length - bad, not_ready: bad, items: checked, not_in_plan: unplanned }),
       );
-    else io.out(`${items.length - bad} of ${items.length} articles ready. Nothing was sent.`);
+    else io.out(`${items.length - bad} of ${plural(items.length, "article")} ready. Nothing was sent.`);
     return bad ? 2 : 0;
   }
 
@@ -366,18 +376,34 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   const idle = await nothingToSend(dir, await JournalFile.open(dir, site), items, raw.dryRun === false);
   if (idle) {
     const count = (state: ExecuteResult["state"]) => idle.filter((r) => r.state === state).length;
+    // One article is named, its state said without a count ("c3 needs no write (drafted as the plan says)").
+    const one = items.length === 1;
+    const n = (state: ExecuteResult["state"]) => (one ? "" : `${count(state)} `);
     const parts = [
-      count("draft") && `${count("draft")} drafted as the plan says`,
-      count("published") && `${count("published")} published`,
-      count("needs_manual") && `${count("needs_manual")} needs_manual`,
-      count("skipped") &&
-        `${count("skipped")} not ready: see \`${vbulkAs()} execute ${shellWord(dir)} --check\``,
+      count("draft") && `${n("draft")}drafted as the plan says`,
+      count("published") && `${n("published")}published`,
+      count("needs_manual") && `${n("needs_manual")}needs_manual`,
+      count("skipped") && `${n("skipped")}not ready: see \`${vbulkAs()} execute ${shellWord(dir)} --check\``,
     ].filter(Boolean);
     io.err(
       items.length === 0
         ? "nothing to send: no article is selected (every article is excluded in plan.json)."
-        : `nothing to send: none of the ${items.length} articles needs a write (${parts.join("; ")}).`,
+        : one
+          ? `nothing to send: ${items[0]!.cluster_id} needs no write (${parts.join("; ")}).`
+          : `nothing to send: none of the ${items.length} articles needs a write (${parts.join("; ")}).`,
     );
+    // The mark asked for is still written: nothing to send is no refusal (the drafts are made), and without it a
+    // later --no-dry-run would publish nothing. As the full run's onReady writes it: under the plan lock.
+    if (raw.setPublishTrue && only?.length) {
+      await savePlanWithChanges(
+        dir,
+        only.map((id) => ({ id, field: "publish", value: "true" })),
+      );
+      const one = only.length === 1;
+      io.err(
+        `${only.join(", ")} marked to publish (publish: true) in plan.json${raw.dryRun === false ? "." : `; to publish ${one ? "it" : "them"}: \`${vbulkAs()} execute ${shellWord(dir)} --no-dry-run\``}`,
+      );
+    }
     if (io.json) io.out(JSON.stringify(idle.map(withSpecShape), null, 2));
     else if (idle.length) printResults(io, idle, raw.dryRun === false);
     // As a full run counts it: published, or a draft that was all this run was to make.
@@ -440,7 +466,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     const eta = estimateMs(writes, toPublish.length, budget.state, config.execute);
     const e = config.execute;
     io.err(
-      `${ready.length} of ${items.length} articles ready; ${photos} photos to upload; ${writes} writes to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
+      `${ready.length} of ${plural(items.length, "article")} ready; ${plural(photos, "photo")} to upload; ${plural(writes, "write")} to send to ${site}; about ${formatDuration(eta)} at the current pacing (${e.writesPerHour} writes/hour, ${e.dailyWrites}/day, ${Math.round(e.writeSpacingMs[0] / 1000)}-${Math.round(e.writeSpacingMs[1] / 1000)} s apart).`,
     );
     for (const i of unpublishable)
       io.err(
@@ -481,7 +507,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
                 hint: "Publishing always asks a person. Run it by hand in a terminal, stderr not redirected (stdout may go to a file), or drop --no-dry-run to make drafts only.",
               },
             );
-          io.err(`These ${toPublish.length} articles will be PUBLISHED on ${site} (visible to everyone):`);
+          io.err(
+            `${toPublish.length === 1 ? "This article" : `These ${toPublish.length} articles`} will be PUBLISHED on ${site} (visible to everyone):`,
+          );
           for (const i of toPublish) {
             const j = journal.data.items[i.cluster_id];
             const changed = j?.draft?.state === "created" && j.draft.fields !== fieldsDigest(i, j);
@@ -489,9 +517,16 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
               `  ${i.cluster_id}  ${i.title}  ${i.price} €${changed ? "  (plan changed: the draft is updated first)" : ""}`,
             );
           }
+          // As `vbulk plan` says it, at the last moment before it goes public.
+          const first = toPublish.find((i) => carriesExampleText(i.description))?.cluster_id;
+          const example = exampleTextNote(
+            toPublish,
+            `answer no, then write your own description template (copy templates/ and pass it to \`${vbulkAs()} plan ${shellWord(dir)} --templates DIR\`, README "Templates") or set the descriptions (\`${vbulkAs()} plan ${shellWord(dir)} --set ${first}.description=…\`)`,
+          );
+          if (example) io.err(io.c.yellow(example));
           const ok = await (await import("@inquirer/prompts")).confirm(
             {
-              message: `Publish these ${toPublish.length} articles?`,
+              message: `Publish ${toPublish.length === 1 ? "this article" : `these ${toPublish.length} articles`}?`,
               default: false,
             },
             // The question goes to stderr: with --json, stdout holds the JSON document and nothing else.
@@ -509,7 +544,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
             );
           const ok = await (await import("@inquirer/prompts")).confirm(
             {
-              message: `Send ${writes} writes to Vinted (drafts only, nothing published)?`,
+              message: `Send ${plural(writes, "write")} to Vinted (drafts only, nothing published)?`,
               default: false,
             },
             // The question goes to stderr: with --json, stdout holds the JSON document and nothing else.
@@ -538,7 +573,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       atOnce:
         "interrupted: stopped at once by a second Ctrl-C: the journal holds every write that was answered; run the same command again to resume",
     });
+    let stop: StopEvent | null = null;
     const onEvent = (ev: ExecuteEvent) => {
+      if (ev.type === "stopped") stop = ev;
       const line = progress.record(ev);
       if (ev.type === "stopped") io.err(line!.replace(/^stopped:/, io.c.yellow("stopped:")));
       else if (line && !io.json) io.err(line);
@@ -596,6 +633,11 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         r.unpublished = "no_brand";
       }
     }
+    // Each article a stop left says why, and what of it is kept: "c2  not reached" said neither.
+    const interrupted = controller.signal.aborted;
+    for (const r of results)
+      if (r.state === "not_reached" && !r.error)
+        r.error = notReachedWhy(stop, interrupted, journal.data.items[r.cluster_id]);
     progress.tally(results);
     const complete = results.every(
       (r) =>
@@ -608,7 +650,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       paused ? redact(`writes paused until ${localDateTime(paused.until)}: ${paused.reason}`) : null,
     );
     if (io.json) io.out(JSON.stringify(results.map(withSpecShape), null, 2));
-    else printResults(io, results, publishing);
+    else printResults(io, results, publishing, stop || interrupted ? stopWords(stop, interrupted) : null);
     if (controller.signal.aborted) return interruptedExitCode();
     return complete ? 0 : 3;
   }
@@ -632,7 +674,62 @@ function withSpecShape(r: ExecuteResult) {
   return { ...r, prepare, publish, ...(r.state === "needs_manual" ? { needs_manual: true } : {}) };
 }
 
-function printResults(io: Io, results: ExecuteResult[], publishing: boolean): void {
+type StopEvent = Extract<ExecuteEvent, { type: "stopped" }>;
+
+/** What stopped every write, in a few words, and when to run again. */
+function stopWords(stop: StopEvent | null, interrupted: boolean): { why: string; when: string } {
+  const resume = "once writes resume (`vbulk status` says when)";
+  if (interrupted) return { why: stopSignalName(), when: "" };
+  if (stop?.pause)
+    return {
+      why:
+        stop.pause.kind === "challenge"
+          ? `a security challenge on ${stop.pause.id}`
+          : `Vinted's rate limit on ${stop.pause.id}`,
+      when: resume,
+    };
+  if (stop?.by) return { why: `${stop.by.id} failed`, when: "once its reason above is dealt with" };
+  switch (stop?.cause?.kind) {
+    case "paused":
+      return { why: "writes are paused", when: resume };
+    case "spent":
+      return { why: `the ${stop.cause.why} is spent`, when: resume };
+    case "browser_lost":
+      return { why: "the browser closed", when: "" };
+    default:
+      return { why: "a stop", when: "once the reason above is dealt with" };
+  }
+}
+
+/** Why an article was not reached and what of it is kept, for the results (and --json's `error`). */
+function notReachedWhy(stop: StopEvent | null, interrupted: boolean, j: JournalItem | undefined): string {
+  const why = interrupted
+    ? `stopped by ${stopSignalName()} before it was done`
+    : stop?.pause
+      ? stop.pause.kind === "challenge"
+        ? `every write stopped at the security challenge (captcha) on ${stop.pause.id}`
+        : `every write stopped at Vinted's rate limit on ${stop.pause.id}`
+      : stop?.by
+        ? `every write stopped when ${stop.by.id} failed (its reason is above)`
+        : stop
+          ? `every write stopped: ${stop.reason}`
+          : "the run stopped before it";
+  const sent = Object.values(j?.photos ?? {}).filter((p) => p.state === "sent").length;
+  const kept =
+    j?.draft?.state === "created"
+      ? "its draft on Vinted stays as it was"
+      : sent
+        ? `its ${plural(sent, "uploaded photo")} ${sent === 1 ? "is" : "are"} kept for the next run (not sent again)`
+        : "nothing was sent for it";
+  return `${why}; ${kept}`;
+}
+
+function printResults(
+  io: Io,
+  results: ExecuteResult[],
+  publishing: boolean,
+  stopped: { why: string; when: string } | null = null,
+): void {
   for (const r of results) {
     const where = r.listing_url ? `listing ${r.listing_url}` : r.draft_url ? `draft ${r.draft_url}` : "";
     const what = {
@@ -655,9 +752,24 @@ function printResults(io: Io, results: ExecuteResult[], publishing: boolean): vo
   );
   if (failed.length)
     io.out(
-      `${failed.length} articles not done: ${failed.map((r) => r.cluster_id).join(", ")} (reasons above).`,
+      `${plural(failed.length, "article")} not done: ${failed.map((r) => r.cluster_id).join(", ")} (reasons above).`,
     );
+  // A stop says what it kept: drafts made, the journal, plan.json as it was (before: only "Dry run: …").
+  if (stopped) {
+    const ids = (state: ExecuteResult["state"]) =>
+      results.filter((r) => r.state === state).map((r) => r.cluster_id);
+    const drafts = ids("draft");
+    const published = ids("published");
+    const made = [
+      drafts.length && `the ${drafts.length === 1 ? "draft" : "drafts"} of ${drafts.join(", ")} on Vinted`,
+      published.length && `the ${published.length === 1 ? "listing" : "listings"} of ${published.join(", ")}`,
+    ].filter(Boolean);
+    io.out(
+      `Stopped before the end (${stopped.why}). Kept: ${made.length ? made.join(", ") : "no draft was made yet"}; journal.json holds every write Vinted answered; the stop did not change plan.json. Run the same command again${stopped.when ? ` ${stopped.when}` : ""} to go on: nothing is sent twice.`,
+    );
+  }
   // "Done." only when it is: a run a captcha stopped said "Done." after its list of articles not reached.
+  if (publishing && stopped) return;
   io.out(
     !publishing
       ? "Dry run: drafts only, nothing was published."

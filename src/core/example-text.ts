@@ -1,7 +1,8 @@
 /**
  * What the spec's default description template says that is only an example: a city of dispatch and a studio's
  * hashtag (templates/fr/description.njk, templates/en/description.njk). Buyers read them as the seller's; `vbulk
- * plan` and the review page say so for the articles marked to publish. Bundled into the browser: imports nothing.
+ * plan`, the publish list of `vbulk execute` and the review page say so for the articles marked to publish. Bundled into
+ * the browser: imports nothing.
  */
 export const SPEC_EXAMPLE_TEXT: readonly string[] = ["depuis Grenoble", "#VintedBotStudio"];
 

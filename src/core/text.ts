@@ -113,3 +113,15 @@ export function localDateTime(ms: number): string {
   const two = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
+
+/**
+ * Since when something has run, in the seller's clock (the TZ of the machine the command runs on): "14:03" today,
+ * "2026-11-28 14:03" another day. For a lock's holder: files keep ISO UTC, a person reads their own time.
+ */
+export function localSince(ms: number, now: number = Date.now()): string {
+  const full = localDateTime(ms);
+  if (full === "an unknown time") return full;
+  const [day, time] = full.split(" ") as [string, string];
+  const clock = time.slice(0, 5);
+  return day === localDateTime(now).split(" ")[0] ? clock : `${day} ${clock}`;
+}

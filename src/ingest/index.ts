@@ -6,7 +6,7 @@ import { DEFAULTS } from "../core/defaults.js";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
 import { checkpoint } from "../core/pause.js";
-import { shellWord, vbulkAs } from "../core/text.js";
+import { localSince, shellWord, vbulkAs } from "../core/text.js";
 import type { ModelEvent } from "../model/download.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { notTaken } from "../sources/types.js";
@@ -469,7 +469,7 @@ async function lockIngest(dir: string, source: string): Promise<() => Promise<vo
         return held.by === DECISION
           ? new VbulkError(
               "BAD_USAGE",
-              `Expected one ingest at a time in ${dir} but the review page (pid ${held.pid}) has been saving a grouping decision since ${held.started_at}: nothing was written`,
+              `Expected one ingest at a time in ${dir} but the review page (pid ${held.pid}) has been saving a grouping decision since ${localSince(Date.parse(held.started_at))}: nothing was written`,
               {
                 hint: "Wait until the review page shows the decision, then run this again.",
                 context: { decision: true, lockedBy },
@@ -477,7 +477,7 @@ async function lockIngest(dir: string, source: string): Promise<() => Promise<vo
             )
           : new VbulkError(
               "BAD_USAGE",
-              `Expected one ingest at a time in ${dir} but another ingest of ${lockedBy.source} is running (pid ${held.pid}, since ${held.started_at}): nothing was written`,
+              `Expected one ingest at a time in ${dir} but another ingest of ${lockedBy.source} is running (pid ${held.pid}, since ${localSince(Date.parse(held.started_at))}): nothing was written`,
               {
                 hint: `Follow it with \`vbulk status ${dir}\`, and run this again once it is done.`,
                 context: { lockedBy },
@@ -507,8 +507,8 @@ export async function lockForDecision(dir: string): Promise<() => Promise<void>>
       new VbulkError(
         "CONFLICT",
         held.by === DECISION
-          ? `Expected no other grouping decision in ${dir} but one is being saved (pid ${held.pid}, since ${held.started_at}): nothing was changed`
-          : `Expected no ingest running in ${dir} to change the grouping but an ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${held.started_at}): nothing was changed`,
+          ? `Expected no other grouping decision in ${dir} but one is being saved (pid ${held.pid}, since ${localSince(Date.parse(held.started_at))}): nothing was changed`
+          : `Expected no ingest running in ${dir} to change the grouping but an ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${localSince(Date.parse(held.started_at))}): nothing was changed`,
         {
           hint:
             held.by === DECISION

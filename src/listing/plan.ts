@@ -6,7 +6,7 @@ import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import { takeLock } from "../core/lock.js";
-import { hasControlCharacter, listingText, nearest, shellWord } from "../core/text.js";
+import { hasControlCharacter, listingText, localSince, nearest, shellWord } from "../core/text.js";
 import {
   ARTICLE_ID,
   CATEGORY_ID,
@@ -1059,7 +1059,7 @@ export function lockPlan(dir: string): Promise<() => Promise<void>> {
     (held) =>
       new VbulkError(
         "BAD_USAGE",
-        `Expected no other plan of ${dir} to be running but one has been since ${held.started_at} (pid ${held.pid}): nothing was written`,
+        `Expected no other plan of ${dir} to be running but one has been since ${localSince(Date.parse(held.started_at))} (pid ${held.pid}): nothing was written`,
         { hint: "Wait for it to finish, then run this again." },
       ),
     15_000,

@@ -5,6 +5,7 @@ import { writeFileAtomic } from "../core/atomic.js";
 import type { Config } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { takeLock } from "../core/lock.js";
+import { localSince } from "../core/text.js";
 import { parseWith, readTextIfAny } from "../store/read.js";
 
 export const PACING_FILE = "pacing.json";
@@ -89,7 +90,7 @@ export function takeExecuteLock(configDir: string, folder: string): Promise<() =
     (held) =>
       new VbulkError(
         "BAD_USAGE",
-        `Expected no other execute on this Vinted account but one is running (pid ${held.pid}, folder ${String(held.folder)}, since ${held.started_at}): nothing was sent`,
+        `Expected no other execute on this Vinted account but one is running (pid ${held.pid}, folder ${String(held.folder)}, since ${localSince(Date.parse(held.started_at))}): nothing was sent`,
         {
           hint: `Wait for it to end (vbulk status ${String(held.folder)}), or stop it with Ctrl-C where it runs; then run this again. The write budget and a pause after a challenge are the account's, so runs take turns.`,
         },

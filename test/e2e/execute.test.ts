@@ -314,7 +314,9 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const r = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", env());
     outputs.push(r.output);
     assert.equal(r.code, 0, r.output);
-    assert.match(r.output, /These 1 articles will be PUBLISHED/, "c1 is not asked about again");
+    // One article, said as one (before: "These 1 articles will be PUBLISHED", "Publish these 1 articles?").
+    assert.match(r.output, /This article will be PUBLISHED/, "c1 is not asked about again");
+    assert.match(r.output, /Publish this article\?/);
     const published = [...replica.items.values()].filter((i) => !i.is_draft);
     assert.deepEqual(
       published.map((i) => [i.fields.title, i.fields.price]),
@@ -356,6 +358,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       results.map((x: { state: string }) => x.state),
       ["needs_manual", "not_reached", "not_reached"],
     );
+    // Each article not reached says why and what of it is kept (before: "c2  not reached" and nothing more).
+    for (const x of results.slice(1))
+      assert.match(
+        x.error,
+        /^every write stopped at the security challenge \(captcha\) on c1; nothing was sent for it$/,
+      );
     assert.match(
       r.stderr,
       /stopped: Vinted answered with a security challenge \(captcha\).*paused until .* left for the next run: c2, c3/,
@@ -554,11 +562,26 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     });
     const code = new Promise<number | null>((res) => child.on("close", res));
     const deadline = Date.now() + 60_000;
+    let out = "";
+    child.stdout?.on("data", (d) => {
+      out += d;
+    });
     while (Date.now() < deadline && !/waiting .* for the spacing/.test(err)) await sleep(50);
     child.kill("SIGINT");
     assert.equal(await code, 130, err);
     outputs.push(err);
     assert.match(err, /interrupted/);
+    // Said per article and at the end (before: "c1  not reached" with nothing after it, c1's photo unmentioned,
+    // then only "Dry run: drafts only, nothing was published.").
+    assert.match(
+      out,
+      /^c1 +not reached +stopped by Ctrl-C before it was done; its 1 uploaded photo is kept for the next run \(not sent again\)$/m,
+    );
+    assert.match(out, /^c2 +not reached +stopped by Ctrl-C before it was done; nothing was sent for it$/m);
+    assert.match(
+      out,
+      /^Stopped before the end \(Ctrl-C\)\. Kept: no draft was made yet; journal\.json holds every write Vinted answered; the stop did not change plan\.json\. Run the same command again to go on: nothing is sent twice\.$/m,
+    );
     const r = await cli(["execute", dir, "--yes"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(replica.items.size, 3);
@@ -735,6 +758,55 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     );
   });
 
+  it("--set-publish-true on articles already drafted still marks them in plan.json, and says so", async () => {
+    // Before: with the drafts already made there was "nothing to send", so the run ended there and plan.json never
+    // got publish:true, though the command asked for it (a later --no-dry-run then published nothing).
+    await fresh();
+    const dir = await planned();
+    assert.equal((await cli(["execute", dir, "--yes"])).code, 0);
+    const writes = replica.writes().length;
+    const r = await cli(["execute", dir, "--only", "c2", "--set-publish-true", "--yes"], {
+      DISPLAY: "",
+      VBULK_HEADLESS: "",
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^nothing to send: c2 needs no write/m);
+    assert.match(
+      r.stderr,
+      /^c2 marked to publish \(publish: true\) in plan\.json; to publish it: `(npx )?vbulk execute \S+ --no-dry-run`/m,
+    );
+    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    assert.deepEqual(
+      plan.items.map((i: { cluster_id: string; publish: boolean }) => [i.cluster_id, i.publish]),
+      [
+        ["c1", true],
+        ["c2", true],
+        ["c3", false],
+      ],
+    );
+    assert.equal(replica.writes().length, writes, "nothing sent");
+  });
+
+  it("the publish list warns of a description still carrying the built-in template's example text, as plan does", async () => {
+    // Before: only `vbulk plan` said it; at the publish question, the last moment before it goes public, nothing.
+    await fresh();
+    const dir = await planned();
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], "n\r", env());
+    outputs.push(r.output);
+    assert.equal(r.code, 0, r.output);
+    assert.match(
+      r.output,
+      /This article will be PUBLISHED[^\n]*\r?\n {2}c1 [^\n]*\r?\nnote: the description of c1, marked to publish, still carries the built-in template's example text \("depuis Grenoble", "#VintedBotStudio"\), which buyers read as yours: answer no, then write your own description template \(copy templates\/ and pass it to `(npx )?vbulk plan \S+ --templates DIR`, README "Templates"\) or set the descriptions \(`(npx )?vbulk plan \S+ --set c1\.description=…`\) before you publish\.[^\n]*\r?\n[^\n]*Publish this article\?/,
+    );
+    assert.equal(replica.writes().length, 0);
+    // The seller's own description: nothing to say.
+    assert.equal((await cli(["plan", dir, "--set", "c1.description=Sweat noir, porté deux fois."])).code, 0);
+    const own = await inTerminal(["execute", dir, "--no-dry-run"], "n\r", env());
+    outputs.push(own.output);
+    assert.match(own.output, /Publish this article\?/);
+    assert.doesNotMatch(own.output, /example text/);
+  });
+
   it("an article without a brand is drafted, never sent to publication: said before the question, with the fix", async () => {
     // Before: the default brand ("Unknown") went to completion as brand_id null, brand "", which Vinted refuses
     // (idx:57354761583, idx:55162460674): a write spent and a refusal on the account for each such article.
@@ -752,9 +824,9 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       r.output,
       /c2 will be drafted but not published: no brand: Vinted refuses to publish an article without one \(a draft is fine\); set it with `(npx )?vbulk plan \S+ --set c2\.brand="…"`/,
     );
-    assert.match(r.output, /These 1 articles will be PUBLISHED/);
+    assert.match(r.output, /This article will be PUBLISHED/);
     assert.match(r.output, /c2 +draft +draft \S+\/items\/\d+\/edit {2}not published: no brand/);
-    assert.match(r.output, /1 articles not done: c2/);
+    assert.match(r.output, /1 article not done: c2/);
     const completions = replica.log.filter((l) => l.path.endsWith("/completion"));
     assert.deepEqual(
       completions.map((l) => l.status),
@@ -810,7 +882,10 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.match(r.output, /3 articles not done: c1, c2, c3/);
     // Before: "1 articles not done: c1 (reasons above)." then "Done.".
     assert.doesNotMatch(r.output, /^Done\.\s*$/m);
-    assert.match(r.output, /Stopped before the end: run the same command again/);
+    assert.match(
+      r.output,
+      /Stopped before the end \(a security challenge on c1\)\. Kept: .*Run the same command again once writes resume/,
+    );
   });
 
   it("Ctrl-C at the publish prompt exits 130 and sends nothing", async () => {
@@ -1126,11 +1201,16 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       unchanged.stderr,
       /nothing to send: none of the 3 articles needs a write \(3 drafted as the plan says\)/,
     );
+    // One article, said as one (before: "none of the 1 articles needs a write (1 drafted as the plan says)").
+    const one = await cli(["execute", dir, "--only", "c3", "--yes"]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stderr, /^nothing to send: c3 needs no write \(drafted as the plan says\)\./m);
     assert.equal(replica.photoUploads.length, uploads, "no photo sent again for a rename");
     assert.equal((await cli(["plan", dir, "--set", "c3.price=25"])).code, 0);
     const r = await cli(["execute", dir, "--yes"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /0 photos to upload; 1 writes/);
+    // Before: "0 photos to upload; 1 writes to send".
+    assert.match(r.stderr, /3 of 3 articles ready; 0 photos to upload; 1 write to send to /);
     assert.equal(replica.photoUploads.length, uploads, "no photo sent again for a rename");
     const draft = replica.items.get(draftId)!;
     assert.equal(draft.fields.price, 25);
@@ -1522,7 +1602,7 @@ function inTerminal(
     });
     let output = "";
     let typed = false;
-    const prompt = /Publish these|Send \d+ writes/;
+    const prompt = /Publish th(?:is article|ese \d+ articles)\?|Send \d+ writes? to Vinted/;
     const type = (seen: string) => {
       if (!typed && prompt.test(seen)) {
         typed = true;

@@ -125,6 +125,14 @@ describe("exit codes without a browser", () => {
     assert.match(r.stdout, /^c1 +ready/m);
     assert.match(r.stdout, /^c2 +not ready: .*size/m);
     assert.match(r.stdout, /1 of 2 articles ready\. Nothing was sent\./);
+    // One article, said as one (before: "1 of 1 articles ready"), by plan too.
+    const one = await runCli(["execute", dir, "--check", "--only", "c1"]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /^1 of 1 article ready\. Nothing was sent\./m);
+    const plan = await runCli(["plan", dir, "--only", "c1"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /^1 of 1 article ready for Vinted, 0 marked to publish\./m);
+    assert.equal((await runCli(["plan", dir, "--only", "all"])).code, 0);
     // --json carries each article's reasons too (before: only the two counts).
     const json = await runCli(["execute", dir, "--check", "--json"]);
     assert.equal(json.code, 2, json.stderr);

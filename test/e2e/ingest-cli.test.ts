@@ -457,11 +457,22 @@ describe("vbulk ingest: bad commands change nothing", () => {
     await mkdir(join(dir, ".vbulk"));
     const lock = join(dir, ".vbulk", "ingest.lock");
     // Held by a live process that started before it took the lock: this test's parent.
-    const held = JSON.stringify({ pid: process.ppid, started_at: new Date().toISOString(), source: dir });
+    const startedAt = new Date();
+    const held = JSON.stringify({ pid: process.ppid, started_at: startedAt.toISOString(), source: dir });
     await writeFile(lock, held);
-    const r = await runCli(["ingest", dir]);
+    // In the seller's clock (before: "since 2026-11-29T09:33:20.417Z", UTC): UTC+5:30 here.
+    const r = await runCli(["ingest", dir], { env: testEnv({ TZ: "Asia/Kolkata" }) });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`another ingest of .* is running \\(pid ${process.ppid}, since `));
+    const clock = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Kolkata",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(startedAt);
+    assert.match(
+      r.stderr,
+      new RegExp(`another ingest of .* is running \\(pid ${process.ppid}, since ${clock}\\)`),
+    );
     assert.match(r.stderr, /hint: .*vbulk status/);
     assert.deepEqual(await readdir(join(dir, ".vbulk")), ["ingest.lock"], "no status, no cache written");
     assert.equal(existsSync(join(dir, "catalog.json")), false);
