@@ -566,7 +566,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       json: io.json,
       stop: () => {
         io.err(
-          `${stoppedBy()}: stopping after the write in flight (the journal stays consistent). Ctrl-C again to quit at once.`,
+          `${stoppedBy()}: stopping after the write in flight (the journal stays consistent). ${stopSignalName() === "Ctrl-C" ? "Ctrl-C again" : "A second signal"} to quit at once.`,
         );
         controller.abort();
       },
@@ -594,6 +594,7 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         only,
         onEvent,
         signal: controller.signal,
+        stoppedBy,
         onStarted: () => progress.begin(),
         onPaused: (until) =>
           io.err(`${io.c.yellow("stopped:")} every write is paused until ${localDateTime(until)}`),

@@ -248,6 +248,7 @@ export async function startExecute(
           publish: opts.publish && plan.items.some((i) => i.publish && !i.excluded),
           onEvent,
           signal: controller.signal,
+          stoppedBy: () => stoppedBy,
           onStarted: () => progress.begin(),
           onPaused: (until) => {
             pausedUntil = until;

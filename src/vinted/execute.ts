@@ -109,6 +109,9 @@ export interface ExecuteOptions {
   /** Ends the run at its next step (waits included): Ctrl-C (no reason), or the browser lost (its reason, a string,
    *  says; the stop's cause is then browser_lost). */
   signal?: AbortSignal;
+  /** What stopped the run when `signal` aborted without a reason, in a seller's words (commands/signals.ts
+   *  stoppedBy: "Ctrl-C", "SIGTERM (…)"); "Ctrl-C" when not given. */
+  stoppedBy?: () => string;
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -355,7 +358,9 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   const interrupted = () =>
     typeof opts.signal?.reason === "string"
       ? new Stop(opts.signal.reason, { kind: "browser_lost" })
-      : new Stop("interrupted (Ctrl-C): what was sent is in journal.json", { kind: "interrupted" });
+      : new Stop(`interrupted (${opts.stoppedBy?.() ?? "Ctrl-C"}): what was sent is in journal.json`, {
+          kind: "interrupted",
+        });
   /** Stops the run (the first stop is the one said). */
   const halt = (s: Stop) => {
     if (stopped) return;

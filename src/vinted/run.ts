@@ -113,6 +113,8 @@ export async function executeInBrowser(opts: {
   only?: string[] | undefined;
   onEvent?: (e: ExecuteEvent) => void;
   signal?: AbortSignal;
+  /** What stopped the run when `signal` aborted (runExecute's stoppedBy). */
+  stoppedBy?: () => string;
   /** Told when a refusal on the first page paused every write. */
   onPaused?: (until: number) => void;
   /** Told once the run has begun on Vinted: its first page answered with no refusal, or with one that paused every
@@ -164,6 +166,7 @@ export async function executeInBrowser(opts: {
         ...(opts.only ? { only: opts.only } : {}),
         ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
         signal: opts.signal ? AbortSignal.any([opts.signal, lost]) : lost,
+        ...(opts.stoppedBy ? { stoppedBy: opts.stoppedBy } : {}),
       });
     });
   } finally {

@@ -611,6 +611,9 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     child.kill("SIGTERM");
     assert.equal(await code, 143, err);
     outputs.push(err);
+    // Named as what it was: before, the core's own line said « interrupted (Ctrl-C) » to a cron job's log.
+    assert.match(err, /interrupted \(SIGTERM/, err);
+    assert.doesNotMatch(err + out, /Ctrl-C/);
     const results = JSON.parse(out);
     assert.equal(results.length, 3);
     assert.ok(
