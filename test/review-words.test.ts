@@ -1016,104 +1016,123 @@ describe("the review page's words for a ZIP it refused", () => {
   });
 });
 
+/** Runs `fn` with the variables a page's analysis in a test needs (offline, a cache of its own), then puts them back. */
+async function offlineIn<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const vars = { VBULK_OFFLINE: "1", VBULK_CACHE_DIR: join(dir, ".cache") };
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 describe("the review page's words for a run it cannot start now", () => {
   // Before, the French page said the server's English: « An analysis is already running. » (a second tab's click, a
   // ZIP dropped during an analysis) and « vbulk review is stopping: start it again to go on. » (Ctrl-C meanwhile).
   it("an analysis already running (the real server, asked twice): this one did not start, in both languages", async () => {
-    const dir = await twoPhotos();
-    const server = await startReviewServer({ dir, source: dir, token: "words-test", port: 0 });
-    const ask = async (path: string, init: RequestInit) => {
-      const r = await fetch(`http://127.0.0.1:${server.port}${path}`, {
-        ...init,
-        headers: { "X-Vbulk-Token": "words-test", ...init.headers },
-      });
-      return { status: r.status, body: (await r.json()) as { failure?: IngestFailure } };
-    };
-    const json = { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" };
-    try {
-      assert.equal((await ask("/api/ingest", json)).status, 202);
-      const again = await ask("/api/ingest", json);
-      const dropped = await ask("/api/upload?name=more.zip", {
-        method: "POST",
-        headers: { "Content-Type": "application/zip" },
-        body: "PK",
-      });
-      for (const said of [again, dropped]) {
-        assert.equal(said.status, 409);
-        assert.ok(said.body.failure, JSON.stringify(said.body));
-        assert.deepEqual(ingestFailureWords("fr", said.body.failure, { retry: "again" }), {
-          text: "Une analyse de ce dossier est déjà en cours sur cette page (demandée d'un autre onglet, ou un ZIP déposé pendant qu'elle tournait) : celle-ci n'a pas démarré, rien n'a été écrit.",
-          hint: "attendez la fin de l'analyse en cours, dont cette page montre l'avancement, puis cliquez de nouveau sur « Analyser à nouveau ».",
-        });
-        assert.match(
-          ingestFailureWords("en", said.body.failure).text,
-          /^An analysis of this folder is already running/,
-        );
-      }
-      await server.stopRuns("test");
-      const stopping = await ask("/api/ingest", json);
-      assert.equal(stopping.status, 503);
-      assert.ok(stopping.body.failure, JSON.stringify(stopping.body));
-      assert.deepEqual(ingestFailureWords("fr", stopping.body.failure), {
-        text: "vbulk review est en train de s'arrêter : rien n'a démarré.",
-        hint: "relancez `vbulk review` dans un terminal, puis rechargez cette page.",
-      });
-    } finally {
-      await server.close();
-    }
+    // 15 photos: the first analysis is still running when the second request comes, on any machine.
+    const dir = await copyFixture("grouping");
+    await offlineIn(dir, () => askTwice(dir));
   });
 });
+
+/** Starts an analysis of `dir` from the real server, asks for a second one and drops a ZIP meanwhile, then stops. */
+async function askTwice(dir: string): Promise<void> {
+  const server = await startReviewServer({ dir, source: dir, token: "words-test", port: 0 });
+  const ask = async (path: string, init: RequestInit) => {
+    const r = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+      ...init,
+      headers: { "X-Vbulk-Token": "words-test", ...init.headers },
+    });
+    return { status: r.status, body: (await r.json()) as { failure?: IngestFailure } };
+  };
+  const json = { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" };
+  try {
+    assert.equal((await ask("/api/ingest", json)).status, 202);
+    const again = await ask("/api/ingest", json);
+    const dropped = await ask("/api/upload?name=more.zip", {
+      method: "POST",
+      headers: { "Content-Type": "application/zip" },
+      body: "PK",
+    });
+    for (const said of [again, dropped]) {
+      assert.equal(said.status, 409);
+      assert.ok(said.body.failure, JSON.stringify(said.body));
+      assert.deepEqual(ingestFailureWords("fr", said.body.failure, { retry: "again" }), {
+        text: "Une analyse de ce dossier est déjà en cours sur cette page (demandée d'un autre onglet, ou un ZIP déposé pendant qu'elle tournait) : celle-ci n'a pas démarré, rien n'a été écrit.",
+        hint: "attendez la fin de l'analyse en cours, dont cette page montre l'avancement, puis cliquez de nouveau sur « Analyser à nouveau ».",
+      });
+      assert.match(
+        ingestFailureWords("en", said.body.failure).text,
+        /^An analysis of this folder is already running/,
+      );
+    }
+    await server.stopRuns("test");
+    const stopping = await ask("/api/ingest", json);
+    assert.equal(stopping.status, 503);
+    assert.ok(stopping.body.failure, JSON.stringify(stopping.body));
+    assert.deepEqual(ingestFailureWords("fr", stopping.body.failure), {
+      text: "vbulk review est en train de s'arrêter : rien n'a démarré.",
+      hint: "relancez `vbulk review` dans un terminal, puis rechargez cette page.",
+    });
+  } finally {
+    await server.close();
+  }
+}
 
 describe("a ZIP dropped on the page and refused", () => {
   // Before: the refused copy stayed in the folder: the good copy dropped next became photos-2.zip beside it, and
   // « Analyser les photos » then found the damaged one among the photos.
   it("is taken out of the folder again (a damaged one, a zip bomb); a good one dropped next keeps its name", async () => {
     const dir = await tempDir();
-    const env = { VBULK_OFFLINE: "1", VBULK_CACHE_DIR: join(dir, ".cache") };
-    const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env);
-    const server = await startReviewServer({ dir, source: dir, token: "words-test", port: 0 });
-    const drop = async (body: Buffer) => {
-      const r = await fetch(`http://127.0.0.1:${server.port}/api/upload?name=photos.zip`, {
-        method: "POST",
-        headers: { "X-Vbulk-Token": "words-test", "Content-Type": "application/zip" },
-        body: new Uint8Array(body),
-      });
-      assert.equal(r.status, 202);
-      for (;;) {
-        const a = (await (
-          await fetch(`http://127.0.0.1:${server.port}/api/status`, {
-            headers: { "X-Vbulk-Token": "words-test" },
-          })
-        ).json()) as { ingest: { running: boolean; failure: IngestFailure | null } };
-        if (!a.ingest.running) return a.ingest.failure;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    const zips = (await readdir(dir)).filter((f) => f.endsWith(".zip"));
-    try {
-      const whole = await readFile(join(FIXTURES, "zips", "photos.zip"));
-      assert.equal((await drop(whole.subarray(0, whole.length - 30)))?.code, "ZIP_UNREADABLE");
-      assert.deepEqual(
-        (await readdir(dir)).filter((f) => f.endsWith(".zip")),
-        zips,
-        "the cut copy is gone",
-      );
-      assert.equal((await drop(await readFile(join(FIXTURES, "zips", "bomb.zip"))))?.code, "ZIP_TOO_LARGE");
-      assert.deepEqual(
-        (await readdir(dir)).filter((f) => f.endsWith(".zip")),
-        zips,
-        "the bomb is gone",
-      );
-      assert.equal(await drop(whole), null, "a good copy analyses");
-      assert.ok((await readdir(dir)).includes("photos.zip"), "under the name it was dropped with");
-      assert.ok((await readdir(dir)).includes("catalog.json"));
-    } finally {
-      await server.close();
-      for (const [k, v] of Object.entries(before)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    await offlineIn(dir, () => dropThree(dir));
   });
 });
+
+/** Drops a cut ZIP, a zip bomb, then a good ZIP on the real server's page for `dir`, checking the folder after each. */
+async function dropThree(dir: string): Promise<void> {
+  const server = await startReviewServer({ dir, source: dir, token: "words-test", port: 0 });
+  const drop = async (body: Buffer) => {
+    const r = await fetch(`http://127.0.0.1:${server.port}/api/upload?name=photos.zip`, {
+      method: "POST",
+      headers: { "X-Vbulk-Token": "words-test", "Content-Type": "application/zip" },
+      body: new Uint8Array(body),
+    });
+    assert.equal(r.status, 202);
+    for (;;) {
+      const a = (await (
+        await fetch(`http://127.0.0.1:${server.port}/api/status`, {
+          headers: { "X-Vbulk-Token": "words-test" },
+        })
+      ).json()) as { ingest: { running: boolean; failure: IngestFailure | null } };
+      if (!a.ingest.running) return a.ingest.failure;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const zips = (await readdir(dir)).filter((f) => f.endsWith(".zip"));
+  try {
+    const whole = await readFile(join(FIXTURES, "zips", "photos.zip"));
+    assert.equal((await drop(whole.subarray(0, whole.length - 30)))?.code, "ZIP_UNREADABLE");
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.endsWith(".zip")),
+      zips,
+      "the cut copy is gone",
+    );
+    assert.equal((await drop(await readFile(join(FIXTURES, "zips", "bomb.zip"))))?.code, "ZIP_TOO_LARGE");
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.endsWith(".zip")),
+      zips,
+      "the bomb is gone",
+    );
+    assert.equal(await drop(whole), null, "a good copy analyses");
+    assert.ok((await readdir(dir)).includes("photos.zip"), "under the name it was dropped with");
+    assert.ok((await readdir(dir)).includes("catalog.json"));
+  } finally {
+    await server.close();
+  }
+}
