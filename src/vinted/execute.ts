@@ -797,29 +797,39 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
   };
 
   // Phase A: a draft per article, up to date with the plan.
-  for (const item of items) {
-    if (opts.signal?.aborted) halt(interrupted());
-    if (stopped) break;
-    const r = results.get(item.cluster_id)!;
-    const j = journal.item(item.cluster_id);
+  /**
+   * What an article is without any write: finished by hand (needs_manual), published, or not ready (skipped, with
+   * what is missing). True when it is one of those. Also said of the articles a stop left: before, a run a 429
+   * stopped listed the articles that need review, and a published one, as "not reached" and "left for the next
+   * run", which a script would retry for ever.
+   */
+  const settled = async (item: PlanItem, r: ExecuteResult, j: JournalItem): Promise<boolean> => {
     if (j.needs_manual) {
       r.state = "needs_manual";
       r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then ${leaveAlone(item.cluster_id, dir)} (removing needs_manual from journal.json makes vbulk try it again: a new draft if Vinted holds none of its)`;
-      continue;
+      return true;
     }
     if (j.publish?.state === "done") {
       r.state = "published";
       r.listing_url = j.publish.listing_url;
       r.draft_url = j.draft?.url;
-      continue;
+      return true;
     }
     const problems = await checkItem(dir, item);
     if (problems.length) {
       r.state = "skipped";
       r.error = `needs_review: ${problems.join("; ")}`;
       j.skipped = r.error;
-      continue;
+      return true;
     }
+    return false;
+  };
+  for (const item of items) {
+    if (opts.signal?.aborted) halt(interrupted());
+    if (stopped) break;
+    const r = results.get(item.cluster_id)!;
+    const j = journal.item(item.cluster_id);
+    if (await settled(item, r, j)) continue;
     delete j.skipped;
     try {
       if ((await ensureDraft(item, j, r)) === "manual") continue;
@@ -862,6 +872,11 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       } catch (err) {
         stopped = await onFailure(item, j, r, err, "publish");
       }
+    }
+  if (stopped)
+    for (const item of items) {
+      const r = results.get(item.cluster_id)!;
+      if (r.state === "not_reached") await settled(item, r, journal.item(item.cluster_id));
     }
   await journal.save();
   if (stopped) {
