@@ -20,6 +20,8 @@ import {
   type ExecuteEvent,
   type ExecuteResult,
   fieldsDigest,
+  type LeftOnVinted,
+  leftOnVinted,
   nothingToSend,
   photosToSend,
   publishProblems,
@@ -329,6 +331,13 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   const unplanned = unplannedArticles(plan, catalog);
   const notPlanned = unplannedMessage(unplanned, dir);
   if (notPlanned) io.err(`${io.c.yellow("warning:")} ${notPlanned}`);
+  // Drafts of articles the plan no longer has (merged into another, or gone): said, never deleted. A journal of
+  // another site is refused further on, where it is used; here it only means nothing to say.
+  const left = await JournalFile.open(dir, site).then(
+    (j) => leftOnVinted(plan!, j.data),
+    () => [],
+  );
+  if (left.length) io.err(`${io.c.yellow("warning:")} ${leftOnVintedMessage(left)}`);
   if (raw.setPublishTrue) {
     if (!only?.length)
       throw new VbulkError("BAD_USAGE", "Expected --only with --set-publish-true but received no ids", {
@@ -364,7 +373,13 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
     // With each article's reasons: a script learned only how many were not ready.
     if (io.json)
       io.out(
-        JSON.stringify({ ready: items.length - bad, not_ready: bad, items: checked, not_in_plan: unplanned }),
+        JSON.stringify({
+          ready: items.length - bad,
+          not_ready: bad,
+          items: checked,
+          not_in_plan: unplanned,
+          left_on_vinted: left,
+        }),
       );
     else io.out(`${items.length - bad} of ${plural(items.length, "article")} ready. Nothing was sent.`);
     return bad ? 2 : 0;
@@ -778,4 +793,12 @@ function printResults(
         ? "Stopped before the end: run the same command again once the reasons above are dealt with; what was done is not done twice."
         : "Done.",
   );
+}
+
+/** What journal.json holds on Vinted for articles the plan no longer has, and what to do: vbulk never deletes there. */
+export function leftOnVintedMessage(left: LeftOnVinted[]): string {
+  const one = (l: LeftOnVinted) =>
+    `${l.id}'s ${l.published ? "published listing" : "draft"} ${l.draft_id}${l.url ? ` (${l.url})` : ""}${l.now_in.length ? `, whose photos are now in ${l.now_in.join(", ")}` : ""}`;
+  const merged = left.some((l) => l.now_in.length);
+  return `journal.json records on Vinted ${left.map(one).join("; ")}, no longer in the plan (merged into another article, or gone from the catalog): vbulk leaves ${left.length === 1 ? "it" : "them"} as ${left.length === 1 ? "it is" : "they are"} and never writes to ${left.length === 1 ? "it" : "them"} again. ${merged ? "So that a garment is not on Vinted twice, delete" : "Delete"} ${left.length === 1 ? "it" : "each"} on Vinted (or keep ${left.length === 1 ? "it" : "them"} by hand), then remove ${left.map((l) => `"${l.id}"`).join(", ")} from journal.json's "items" to stop this warning.`;
 }

@@ -21,7 +21,7 @@ import {
   SessionExpiredError,
   TransientError,
 } from "./errors.js";
-import type { JournalFile, JournalItem } from "./journal.js";
+import type { Journal, JournalFile, JournalItem } from "./journal.js";
 import type { Budget, Slot } from "./pacing.js";
 
 /** One article's outcome. */
@@ -287,6 +287,38 @@ function holdersOf(sent: string[], j: JournalItem, items: PlanItem[]): string[] 
   return items
     .filter((i) => i.photos.some((f) => sent.includes(f)) || (i.photo_sha256 ?? []).some((s) => shas.has(s)))
     .map((i) => i.cluster_id);
+}
+
+/**
+ * A draft (or a published listing) journal.json records for an article id the plan no longer has: the article was
+ * merged into another (its photos are now in `now_in`), or left the catalog. vbulk never deletes on Vinted, and
+ * never writes to it again under another article: left unsaid, the garment stayed on Vinted twice, once in its old
+ * draft and once in the article that took its photos (audit: a merge on the review page).
+ */
+export interface LeftOnVinted {
+  id: string;
+  draft_id: string;
+  url: string | null;
+  published: boolean;
+  /** The plan's articles that hold its photos now (by name or content). */
+  now_in: string[];
+}
+
+export function leftOnVinted(plan: Plan, journal: Journal): LeftOnVinted[] {
+  const planned = new Set(plan.items.map((i) => i.cluster_id));
+  return Object.entries(journal.items).flatMap(([id, j]) =>
+    planned.has(id) || j.draft?.state !== "created" || !j.draft.id
+      ? []
+      : [
+          {
+            id,
+            draft_id: j.draft.id,
+            url: (j.publish?.state === "done" ? j.publish.listing_url : j.draft.url) ?? null,
+            published: j.publish?.state === "done",
+            now_in: holdersOf(Object.keys(j.photos), j, plan.items),
+          },
+        ],
+  );
 }
 
 /** How many of the article's photos are not on Vinted yet (by name, or by content for a renamed one). */

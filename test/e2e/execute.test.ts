@@ -1127,6 +1127,45 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(c1.photo_ids.length, 2, "IMG_0001 and IMG_0003 only");
   });
 
+  it("a draft of an article merged into another since is named, with where its photos are, and left alone", async () => {
+    // Audit: after « Fusionner » on the review page, c2's draft stayed on Vinted beside c1's (now holding c2's
+    // photos too), and execute said « nothing to send » and --check « not_in_plan: [] »: the garment twice on Vinted.
+    await fresh();
+    const dir = await planned();
+    assert.equal((await cli(["execute", dir, "--yes"])).code, 0);
+    const c2Draft = (await journalOf(dir)).items.c2.draft.id as string;
+    // What the page writes for c2 merged into c1 (ids kept: c2 is gone, c3 stays c3).
+    await catalogFixture(
+      [
+        {
+          category: "hoodie",
+          color: "noir",
+          photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg", "IMG_0004.jpg", "IMG_0005.jpg"],
+        },
+        { id: "c3", category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+      ],
+      dir,
+    );
+    assert.equal((await cli(["plan", dir])).code, 0);
+    const writes = replica.writes().length;
+    const r = await cli(["execute", dir, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `warning: journal\\.json records on Vinted c2's draft ${c2Draft} \\([^)]*\\), whose photos are now in c1, no longer in the plan .*delete it on Vinted .*remove "c2" from journal\\.json`,
+      ),
+    );
+    assert.ok(replica.items.has(Number(c2Draft)), "never deleted by vbulk");
+    assert.ok(replica.writes().length > writes, "c1's draft updated with its new photos");
+    const check = await cli(["execute", dir, "--check", "--json"]);
+    assert.equal(check.code, 0, check.stderr);
+    assert.deepEqual(
+      JSON.parse(check.stdout).left_on_vinted.map((l: { id: string; now_in: string[] }) => [l.id, l.now_in]),
+      [["c2", ["c1"]]],
+    );
+  });
+
   it("a draft is never updated with another garment: an id that names other photos since leaves it needs_manual, no write", async () => {
     // A grouping decision overwritten by an ingest running meanwhile gave c1's id to another garment (and that
     // garment's to c3); plan.json, made again, is current. Before, execute updated draft c1 (the hoodie's) with the
