@@ -290,6 +290,15 @@ function holdersOf(sent: string[], j: JournalItem, items: PlanItem[]): string[] 
 }
 
 /**
+ * What to say of a published article whose plan changed since (a price cut, a new title): vbulk never edits a
+ * listing once public, and a run said only "published", so the seller believed the price had dropped (audit).
+ */
+function changedSincePublished(item: PlanItem, j: JournalItem): string | undefined {
+  if (j.draft?.fields === undefined || j.draft.fields === fieldsDigest(item, j)) return undefined;
+  return `plan.json changed since it was published (its title, price, photos or another field): vbulk never edits a published listing, so the change is not on Vinted; make it there${j.publish?.listing_url ? ` (${j.publish.listing_url})` : ""}`;
+}
+
+/**
  * A draft (or a published listing) journal.json records for an article id the plan no longer has: the article was
  * merged into another (its photos are now in `now_in`), or left the catalog. vbulk never deletes on Vinted, and
  * never writes to it again under another article: left unsaid, the garment stayed on Vinted twice, once in its old
@@ -771,6 +780,8 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       () => tab.completeDraft(draftId, body),
     );
     j.publish = { state: "done", at: iso(), listing_url: tab.url(`/items/${listingId}`) };
+    // What went public: the plan's fields as the completion carried them (changedSincePublished compares to it).
+    j.draft!.fields = fieldsDigest(item, j);
     await journal.save();
     r.listing_url = j.publish.listing_url;
     emit({ type: "item", id: item.cluster_id, step: "publish", state: "done", detail: r.listing_url });
@@ -845,6 +856,8 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
       r.state = "published";
       r.listing_url = j.publish.listing_url;
       r.draft_url = j.draft?.url;
+      const since = changedSincePublished(item, j);
+      if (since) r.error = since;
       return true;
     }
     const problems = await checkItem(dir, item);
@@ -1021,11 +1034,13 @@ export async function nothingToSend(
       continue;
     }
     if (j?.publish?.state === "done") {
+      const since = changedSincePublished(item, j);
       results.push({
         cluster_id: item.cluster_id,
         state: "published",
         listing_url: j.publish.listing_url,
         draft_url: j.draft?.url,
+        ...(since ? { error: since } : {}),
       });
       continue;
     }

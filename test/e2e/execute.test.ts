@@ -332,6 +332,20 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     );
     const journal = await journalOf(dir);
     assert.match(journal.items.c1.publish.listing_url, /\/items\/\d+$/);
+    // A price cut after publishing is not on Vinted, and said (audit: the run said only « published »).
+    const quiet = await cli(["execute", dir, "--yes"]);
+    assert.doesNotMatch(quiet.stdout, /changed since it was published/, "nothing changed: nothing said");
+    assert.equal((await cli(["plan", dir, "--set", "c1.price=5"])).code, 0);
+    const writes = replica.writes().length;
+    const after = await cli(["execute", dir, "--yes"]);
+    assert.equal(after.code, 0, after.stderr);
+    assert.match(
+      after.stdout,
+      /^c1 +published +listing \S+ {2}plan\.json changed since it was published .*: vbulk never edits a published listing, so the change is not on Vinted; make it there \(\S+\/items\/\d+\)$/m,
+    );
+    assert.doesNotMatch(after.stdout, /^c2 .*changed since/m);
+    assert.equal(replica.writes().length, writes, "nothing sent");
+    assert.equal(published[0]!.fields.price, 25);
   });
 
   it("DataDome's JSON form of the captcha (not only Vinted's HTML stub) marks needs_manual and stops every write", async () => {
