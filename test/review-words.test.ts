@@ -15,6 +15,7 @@ import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
 import { selectEmbedder } from "../src/model/select.js";
+import { savePlanWithChanges } from "../src/review/actions.js";
 import { startIngest, toPageFailure, toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
@@ -1136,3 +1137,29 @@ async function dropThree(dir: string): Promise<void> {
     await server.close();
   }
 }
+
+describe("the review page's words for a journal.json of another Vinted site", () => {
+  // Audit: « Créer les brouillons » on a folder whose journal.json records another site showed the terminal's
+  // English on the French page (« Expected a journal for https://www.vinted.fr in … but it records … »).
+  it("says which site its drafts belong to and the two ways on, and sends nothing", async () => {
+    const dir = await catalogFixture([
+      { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg"] },
+    ]);
+    await savePlanWithChanges(dir, []);
+    const other = "http://127.0.0.1:38401";
+    await writeFile(join(dir, "journal.json"), JSON.stringify({ schemaVersion: 2, site: other, items: {} }));
+    const said = await askServer(dir, "/api/execute", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ publish: false }),
+    });
+    assert.equal(said.status, 400, JSON.stringify(said.body));
+    assert.ok(said.body.failure, JSON.stringify(said.body));
+    const site = process.env.VBULK_VINTED_URL ?? "https://www.vinted.fr";
+    assert.deepEqual(ingestFailureWords("fr", said.body.failure), {
+      text: `Le journal des envois de ce dossier (journal.json) note des brouillons de ${other}, pas de ${site} : leurs numéros sont ceux de l'autre site. Rien n'a été envoyé.`,
+      hint: `pour continuer sur ${other}, relancez \`vbulk review\` dans un terminal avec VBULK_VINTED_URL=${other} ; pour recommencer sur ${site}, déplacez journal.json hors du dossier (les brouillons déjà faits restent sur ${other}).`,
+    });
+    assert.match(ingestFailureWords("en", said.body.failure).text, /^This folder's record of what was sent/);
+  });
+});

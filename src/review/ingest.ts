@@ -189,6 +189,8 @@ export function toPageFailure(err: unknown): IngestFailure | null {
     | { pid: number; since: string; source: string; decision: boolean }
     | undefined;
   if (lockedBy) return { code: "BUSY", ...lockedBy };
+  if (typeof c.journalSite === "string" && typeof c.site === "string")
+    return { code: "JOURNAL_SITE", recorded: c.journalSite, site: c.site };
   if (err.code === "TOO_MANY_FILES" && typeof c.found === "number" && typeof c.limit === "number")
     return {
       code: "TOO_MANY",

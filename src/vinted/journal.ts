@@ -103,6 +103,8 @@ export class JournalFile {
         `Expected a journal for ${site} in ${path} but it records ${data.site}`,
         {
           hint: "Its draft ids belong to the other site: run against that site (VBULK_VINTED_URL), or move the file away.",
+          // As data: the review page says it in its words.
+          context: { journalSite: data.site, site },
         },
       );
     return new JournalFile(path, data);

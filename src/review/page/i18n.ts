@@ -165,6 +165,10 @@ const FR = {
   stopRunningDraftsHint: "attendez la fin de cet envoi, dont cette page montre l'avancement.",
   stopStopping: "vbulk review est en train de s'arrêter : rien n'a démarré.",
   stopStoppingHint: "relancez `vbulk review` dans un terminal, puis rechargez cette page.",
+  stopJournalSite:
+    "Le journal des envois de ce dossier (journal.json) note des brouillons de {recorded}, pas de {site} : leurs numéros sont ceux de l'autre site. Rien n'a été envoyé.",
+  stopJournalSiteHint:
+    "pour continuer sur {recorded}, relancez `vbulk review` dans un terminal avec VBULK_VINTED_URL={recorded} ; pour recommencer sur {site}, déplacez journal.json hors du dossier (les brouillons déjà faits restent sur {recorded}).",
   stopTooMany:
     "Le dossier contient {found} photos, plus que la limite de {limit} par analyse : rien n'a été analysé.",
   stopTooManyZip:
@@ -688,6 +692,10 @@ const EN: Record<Key, string> = {
   stopRunningDraftsHint: "wait for that run to end: this page shows its progress.",
   stopStopping: "vbulk review is stopping: nothing was started.",
   stopStoppingHint: "start `vbulk review` again in a terminal, then reload this page.",
+  stopJournalSite:
+    "This folder's record of what was sent (journal.json) holds drafts of {recorded}, not of {site}: their ids are the other site's. Nothing was sent.",
+  stopJournalSiteHint:
+    "to go on with {recorded}, start `vbulk review` again in a terminal with VBULK_VINTED_URL={recorded}; to start afresh on {site}, move journal.json out of the folder (the drafts already made stay on {recorded}).",
   stopTooMany:
     "The folder holds {found} photos, more than the limit of {limit} per analysis: nothing was analysed.",
   stopTooManyZip:
@@ -1434,7 +1442,9 @@ export type IngestFailure =
   /** This page's server already runs an analysis (asked from another tab, or a ZIP dropped meanwhile), or drafts. */
   | { code: "RUNNING"; what: "analysis" | "drafts" }
   /** The server is stopping (Ctrl-C in its terminal): it starts nothing any more. */
-  | { code: "STOPPING" };
+  | { code: "STOPPING" }
+  /** journal.json of this folder records drafts of another Vinted site (`recorded`) than the one in use (`site`). */
+  | { code: "JOURNAL_SITE"; recorded: string; site: string };
 
 /** A size in bytes as a seller reads it: « 8 Go », « 64 Mo » in French, "8 GB", "64 MB" in English. */
 export function bytesText(lang: Lang, bytes: number): string {
@@ -1563,6 +1573,11 @@ export function ingestFailureWords(
         : { text: t(lang, "stopRunningDrafts"), hint: t(lang, "stopRunningDraftsHint") };
     case "STOPPING":
       return { text: t(lang, "stopStopping"), hint: t(lang, "stopStoppingHint") };
+    case "JOURNAL_SITE":
+      return {
+        text: t(lang, "stopJournalSite", { recorded: f.recorded, site: f.site }),
+        hint: t(lang, "stopJournalSiteHint", { recorded: f.recorded, site: f.site }),
+      };
     case "NO_PHOTO": {
       const list = andList(
         lang,
