@@ -5,7 +5,7 @@ import chalk, { Chalk, type ChalkInstance } from "chalk";
 import type cliProgressTypes from "cli-progress";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent, IngestStage } from "../core/events.js";
-import { carriesExampleText, SPEC_EXAMPLE_TEXT } from "../core/example-text.js";
+import { carriesExampleText, exampleTextIn } from "../core/example-text.js";
 import { redact } from "../core/redact.js";
 import { printable } from "../core/text.js";
 import type { ModelEvent } from "../model/download.js";
@@ -293,5 +293,9 @@ export function exampleTextNote(
       : example.length === 1
         ? `the description of ${ids}, marked to publish, still carries`
         : `${example.length} descriptions marked to publish (${ids}) still carry`;
-  return `note: ${which} the built-in template's example text (${SPEC_EXAMPLE_TEXT.map((t) => `"${t}"`).join(", ")}), which buyers read as yours: ${fix} before you publish.`;
+  return `note: ${which} the built-in template's example text (${exampleTextIn(
+    example.map((i) => i.description),
+  )
+    .map((t) => `"${t}"`)
+    .join(", ")}), which buyers read as yours: ${fix} before you publish.`;
 }

@@ -152,6 +152,13 @@ describe("vbulk plan: the default plan", () => {
     );
     const edited = await plan(dir, ["--set", "c1.description=Expédié de Lille sous 48 h."]);
     assert.match(edited.stderr, /^note: 2 descriptions marked to publish \(c2, c3\) still carry/m);
+    // In English the template names no city: the note quotes only what the descriptions hold (audit: it quoted
+    // « depuis Grenoble » beside "Fast shipping.").
+    const english = await plan(dir, ["--lang", "en"]);
+    assert.match(
+      english.stderr,
+      /^note: 2 descriptions marked to publish \(c2, c3\) still carry the built-in template's example text \("#VintedBotStudio"\), which/m,
+    );
   });
 
   it("prices per category from PRICE_RULES_JSON, the rest from DEFAULT_PRICE", async () => {

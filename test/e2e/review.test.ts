@@ -2196,7 +2196,10 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       assert.match((await summary.textContent()) ?? "", /^Listing: Hoodie/);
       await page.getByRole("switch").check();
       const example = page.locator(".public .example-text");
-      assert.match((await example.textContent()) ?? "", /^The descriptions of c1, c2 and c3 still carry/);
+      assert.match(
+        (await example.textContent()) ?? "",
+        /^The descriptions of c1, c2 and c3 still carry the built-in template's example text \(“depuis Grenoble”, “#VintedBotStudio”\)/,
+      );
       await page.goto(review.url);
       assert.match((await summary.textContent()) ?? "", /^Annonce : Hoodie/);
       await page.getByRole("switch").check();

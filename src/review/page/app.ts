@@ -4,7 +4,7 @@
  */
 import "./app.css";
 import { hasBrand, UNKNOWN_BRAND } from "../../core/brand.js";
-import { carriesExampleText } from "../../core/example-text.js";
+import { carriesExampleText, exampleTextIn } from "../../core/example-text.js";
 import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
 import {
   andList,
@@ -1358,6 +1358,10 @@ function actions(): HTMLElement {
                           lang,
                           example.map((i) => i.cluster_id),
                         ),
+                        // Only what the descriptions hold: an English one has the hashtag, not the French city.
+                        texts: exampleTextIn(example.map((i) => i.description))
+                          .map((x) => (lang === "fr" ? `« ${x} »` : `“${x}”`))
+                          .join(", "),
                       }),
                     )
                   : null,

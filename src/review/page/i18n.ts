@@ -438,9 +438,9 @@ const FR = {
   publishNoBrand_other:
     "{ids} seront créés en brouillons mais pas publiés : sans marque, Vinted refuse de publier. Renseignez leur marque dans l'annonce pour les publier.",
   publishExampleText_one:
-    "La description de {ids} contient encore le texte d'exemple du modèle intégré (« Envoi rapide depuis Grenoble », #VintedBotStudio) : les acheteurs le liront comme le vôtre. Modifiez-la avant de publier.",
+    "La description de {ids} contient encore le texte d'exemple du modèle intégré ({texts}) : les acheteurs le liront comme le vôtre. Modifiez-la avant de publier.",
   publishExampleText_other:
-    "Les descriptions de {ids} contiennent encore le texte d'exemple du modèle intégré (« Envoi rapide depuis Grenoble », #VintedBotStudio) : les acheteurs le liront comme le vôtre. Modifiez-les avant de publier.",
+    "Les descriptions de {ids} contiennent encore le texte d'exemple du modèle intégré ({texts}) : les acheteurs le liront comme le vôtre. Modifiez-les avant de publier.",
   typeToConfirm: "Pour confirmer, tapez : {p}",
   confirmPhrase_one:
     "Rien n'a été envoyé : pour publier l'article listé, tapez « {p} » dans « Confirmation », ou décochez « Publier pour de vrai » pour ne créer que des brouillons.",
@@ -951,9 +951,9 @@ const EN: Record<Key, string> = {
   publishNoBrand_other:
     "{ids} will be drafted but not published: Vinted refuses to publish without a brand. Set their brand in the listing to publish them.",
   publishExampleText_one:
-    "The description of {ids} still carries the built-in template's example text (« Envoi rapide depuis Grenoble », #VintedBotStudio): buyers will read it as yours. Edit it before publishing.",
+    "The description of {ids} still carries the built-in template's example text ({texts}): buyers will read it as yours. Edit it before publishing.",
   publishExampleText_other:
-    "The descriptions of {ids} still carry the built-in template's example text (« Envoi rapide depuis Grenoble », #VintedBotStudio): buyers will read it as yours. Edit them before publishing.",
+    "The descriptions of {ids} still carry the built-in template's example text ({texts}): buyers will read it as yours. Edit them before publishing.",
   typeToConfirm: "To confirm, type: {p}",
   confirmPhrase_one:
     "Nothing was sent: to publish the listed article, type “{p}” in “Confirmation”, or untick “Publish for real” to make drafts only.",
