@@ -71,6 +71,12 @@ class RenderBudget {
   readonly memoryLimit = {
     budget: this as RenderBudget,
     use: (n: number) => {
+      // One allocation over a text's limit is a range or list asked for at once ((1..100000000)): said as such,
+      // not as "wrote over 20000 characters" of a template that wrote nothing (audit).
+      if (+n > this.limits.maxTextChars)
+        this.fail(
+          `made a list (or text) of ${+n} items at once, over ${this.limits.maxTextChars} (a range such as (1..${+n}) is one)`,
+        );
       if (+n > 0) this.charge(+n);
     },
     check: () => {},
