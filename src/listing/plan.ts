@@ -906,16 +906,24 @@ function refuseUnreadyPublish(
   ]);
   const bad = items.filter((i) => asked.has(i.cluster_id) && (i.excluded || i.needs_review.length));
   if (!bad.length) return;
+  // Left out by this very command's --only (--only c6 --publish c3): said so, not "excluded" with a way to include
+  // it again that the same --only undoes (audit).
+  const only = Array.isArray(s.only) ? s.only : null;
+  const leftOut = (i: PlanItem) =>
+    only !== null && !only.includes(i.cluster_id) && !s.exclude?.includes(i.cluster_id);
+  const outByOnly = bad.filter(leftOut).map((i) => i.cluster_id);
   throw new VbulkError(
     "BAD_USAGE",
     `Expected articles that are ready for Vinted to mark for publishing but ${bad
       .map(
         (i) =>
-          `${i.cluster_id} ${i.excluded ? "is excluded" : `needs review (${i.needs_review.join("; ")})`}`,
+          `${i.cluster_id} ${leftOut(i) ? `is left out by this command's --only ${only!.join(",")}` : i.excluded ? "is excluded" : `needs review (${i.needs_review.join("; ")})`}`,
       )
       .join(", ")}`,
     {
-      hint: publishHint(bad),
+      hint: outByOnly.length
+        ? `Name ${outByOnly.join(", ")} in --only too (--only ${[...only!, ...outByOnly].join(",")}), or mark ${outByOnly.length === 1 ? "it" : "them"} in another run. Nothing was written.`
+        : publishHint(bad),
       // The articles refused and why, as built: the review page words them for its own fields (refusals.ts).
       context: {
         unready: bad.map((i) => ({ id: i.cluster_id, excluded: i.excluded, needs_review: i.needs_review })),

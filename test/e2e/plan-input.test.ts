@@ -316,6 +316,20 @@ describe("plan: what it says to do next (second audit)", () => {
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
   });
 
+  it("--publish of an article this same command's --only leaves out names that --only, not an exclusion", async () => {
+    // Audit: `--only c1 --publish c2` said « c2 is excluded », hint « Include c2 again first: --set
+    // c2.excluded=false (or --only all) », though c2 was included until this command.
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await plan(dir, ["--only", "c1", "--publish", "c2"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /c2 is left out by this command's --only c1/);
+    assert.match(r.stderr, /hint: Name c2 in --only too \(--only c1,c2\), or mark it in another run\./);
+    assert.doesNotMatch(r.stderr, /excluded=false/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+  });
+
   it("a refused plan in a folder holding only catalog.json leaves no .vbulk behind (finding 12)", async () => {
     const dir = await catalogFixture(articles);
     const before = (await readdir(dir)).sort();
