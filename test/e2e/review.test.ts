@@ -1537,6 +1537,26 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     }
   });
 
+  it("the language chosen with the button stays on a reload, also of a link that said &lang=en", async () => {
+    // Audit: opened with …&lang=en, « Français » clicked, then a reload: the page came back in English.
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(`${review.url}&lang=en`);
+      await fresh.getByRole("button", { name: "Français" }).click();
+      await fresh.getByRole("button", { name: "English" }).waitFor();
+      await fresh.reload();
+      await fresh.locator('[data-article="c1"]').waitFor();
+      assert.equal(await fresh.getByRole("button", { name: "English" }).count(), 1, "still French");
+      assert.match(fresh.url(), /[?&]lang=fr(&|$)/);
+      assert.match(fresh.url(), /[?&]t=/, "the token stays in the link");
+      await fresh.getByRole("button", { name: "English" }).click();
+      await fresh.reload();
+      await fresh.getByRole("button", { name: "Français" }).waitFor();
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("what is typed while a save is on its way stays typed, and a second save waits for the first", async () => {
     // CI, stop 31: a price typed just after a brand's save vanished when that save's answer came (the page forgot
     // the whole listing's typing, not only what it had sent), and a second save sent meanwhile was refused as a

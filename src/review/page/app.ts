@@ -164,7 +164,14 @@ interface Activity {
 
 const params = new URLSearchParams(location.search);
 const token = params.get("t") ?? "";
-let lang: Lang = params.get("lang") === "en" || localStorage.getItem("vbulk-lang") === "en" ? "en" : "fr";
+// The link's ?lang= first (the button writes it there too: a reload keeps the language chosen), then the last choice.
+const askedLang = params.get("lang");
+let lang: Lang =
+  askedLang === "en" || askedLang === "fr"
+    ? askedLang
+    : localStorage.getItem("vbulk-lang") === "en"
+      ? "en"
+      : "fr";
 let state: State | null = null;
 let activity: Activity | null = null;
 let doubtfulFirst = false;
@@ -1686,6 +1693,10 @@ function render(): void {
         onclick: () => {
           lang = lang === "fr" ? "en" : "fr";
           localStorage.setItem("vbulk-lang", lang);
+          // Before, a page opened with &lang=en came back in English on a reload after « Français ».
+          const here = new URL(location.href);
+          here.searchParams.set("lang", lang);
+          history.replaceState(history.state, "", here);
           render();
         },
       },
