@@ -2205,6 +2205,27 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     }
   });
 
+  it("an article marked to publish and an excluded one say so on their listing's line, without opening it", async () => {
+    // Audit: « Annonce : Vêtement marron (bon état) · 15 € » for each: the ticked boxes were seen only in the form.
+    const { review, dir, env } = await seller("c1");
+    try {
+      assert.equal((await runCli(["plan", dir, "--exclude", "c2"], { env })).code, 0);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const line = (id: string) => page.locator(`[data-article="${id}"] details.listing summary`);
+      await line("c2").locator(".badge").waitFor();
+      assert.match((await line("c1").textContent()) ?? "", / · \d+ € à publier$/);
+      assert.match((await line("c2").textContent()) ?? "", / · \d+ € exclue$/);
+      assert.equal(await line("c3").locator(".badge").count(), 0);
+      await page.goto(`${review.url}&lang=en`);
+      await line("c2").locator(".badge").waitFor();
+      assert.match((await line("c1").textContent()) ?? "", / · \d+ € to publish$/);
+      assert.match((await line("c2").textContent()) ?? "", / · \d+ € excluded$/);
+    } finally {
+      await stop(review);
+    }
+  });
+
   it("the English page writes English punctuation: « Listing: », and « c1, c2 and c3 »", async () => {
     // Before: "Listing : Hoodie …" (the French space before the colon) and "The descriptions of c1, c2, c3 still
     // carry…" on the English page.

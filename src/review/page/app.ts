@@ -960,7 +960,16 @@ function listingForm(a: Article): HTMLElement | null {
         build();
       },
     },
-    h("summary", { onclick: build }, t(lang, "listingSummary", { t: item.title, p: priceText(item.price) })),
+    h(
+      "summary",
+      { onclick: build },
+      t(lang, "listingSummary", { t: item.title, p: priceText(item.price) }),
+      // What the plan says of it, seen without opening the form (audit: an excluded article and one marked to
+      // publish read like any other).
+      item.excluded || item.publish ? " " : null,
+      item.excluded ? h("span", { class: "badge excluded" }, t(lang, "badgeExcluded")) : null,
+      item.publish && !item.excluded ? h("span", { class: "badge publish" }, t(lang, "badgePublish")) : null,
+    ),
     item.needs_review.length
       ? h(
           "p",
