@@ -7,6 +7,7 @@ import { VbulkError } from "../src/core/errors.js";
 import { takeLock } from "../src/core/lock.js";
 import { localSince } from "../src/core/text.js";
 import { takeExecuteLock } from "../src/vinted/pacing.js";
+import { KOLKATA, kolkataClock } from "./helpers/clock.js";
 import { tempDir } from "./helpers/run.js";
 
 const HAMMER = join(import.meta.dirname, "helpers", "lock-hammer.ts");
@@ -116,15 +117,10 @@ describe("a process lock file", () => {
   it("a busy lock says since when in the seller's clock, not in UTC ISO", async () => {
     // Before: "since 2026-11-29T09:33:20.417Z", a UTC time the seller had to convert (and with milliseconds).
     const before = process.env.TZ;
-    process.env.TZ = "Asia/Kolkata"; // UTC+5:30: its minutes differ from UTC's
+    process.env.TZ = KOLKATA;
     try {
       const startedAt = new Date();
-      const clock = new Intl.DateTimeFormat("en-GB", {
-        timeZone: "Asia/Kolkata",
-        hour: "2-digit",
-        minute: "2-digit",
-        hourCycle: "h23",
-      }).format(startedAt);
+      const clock = kolkataClock(startedAt);
       const held = { pid: process.ppid, started_at: startedAt.toISOString(), folder: "/photos/other" };
       const config = await tempDir();
       await writeFile(join(config, "execute.lock"), JSON.stringify(held));

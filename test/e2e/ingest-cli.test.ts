@@ -14,6 +14,7 @@ import { rawZip } from "../../fixtures/hostile.js";
 import { loadManifest } from "../../src/model/manifest.js";
 import { decide } from "../../src/review/actions.js";
 import { startIngest } from "../../src/review/ingest.js";
+import { KOLKATA, kolkataClock } from "../helpers/clock.js";
 import { startFileServer } from "../helpers/file-server.js";
 import { needTool } from "../helpers/needs.js";
 import {
@@ -461,14 +462,9 @@ describe("vbulk ingest: bad commands change nothing", () => {
     const held = JSON.stringify({ pid: process.ppid, started_at: startedAt.toISOString(), source: dir });
     await writeFile(lock, held);
     // In the seller's clock (before: "since 2026-11-29T09:33:20.417Z", UTC): UTC+5:30 here.
-    const r = await runCli(["ingest", dir], { env: testEnv({ TZ: "Asia/Kolkata" }) });
+    const r = await runCli(["ingest", dir], { env: testEnv({ TZ: KOLKATA }) });
     assert.equal(r.code, 2, r.stderr);
-    const clock = new Intl.DateTimeFormat("en-GB", {
-      timeZone: "Asia/Kolkata",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).format(startedAt);
+    const clock = kolkataClock(startedAt);
     assert.match(
       r.stderr,
       new RegExp(`another ingest of .* is running \\(pid ${process.ppid}, since ${clock}\\)`),
