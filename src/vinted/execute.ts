@@ -847,27 +847,11 @@ export async function runExecute(opts: ExecuteOptions): Promise<ExecuteResult[]>
    * run", which a script would retry for ever.
    */
   const settled = async (item: PlanItem, r: ExecuteResult, j: JournalItem): Promise<boolean> => {
-    if (j.needs_manual) {
-      r.state = "needs_manual";
-      r.error = `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then ${leaveAlone(item.cluster_id, dir)} (removing needs_manual from journal.json makes vbulk try it again: a new draft if Vinted holds none of its)`;
-      return true;
-    }
-    if (j.publish?.state === "done") {
-      r.state = "published";
-      r.listing_url = j.publish.listing_url;
-      r.draft_url = j.draft?.url;
-      const since = changedSincePublished(item, j);
-      if (since) r.error = since;
-      return true;
-    }
-    const problems = await checkItem(dir, item);
-    if (problems.length) {
-      r.state = "skipped";
-      r.error = `needs_review: ${problems.join("; ")}`;
-      j.skipped = r.error;
-      return true;
-    }
-    return false;
+    const known = await withoutWrite(dir, item, j);
+    if (!known) return false;
+    Object.assign(r, known);
+    if (known.state === "skipped") j.skipped = known.error;
+    return true;
   };
   for (const item of items) {
     if (opts.signal?.aborted) halt(interrupted());
@@ -1011,6 +995,34 @@ async function isWholeJpeg(path: string): Promise<boolean> {
 }
 
 /**
+ * What an article is without any write, from the journal and the plan alone: finished by hand (needs_manual),
+ * published (with a word when its plan changed since), or not ready (skipped, with what is missing); null when it
+ * may need writes. One answer for a full run, for what a stop left, and for a run with nothing to send.
+ */
+async function withoutWrite(
+  dir: string,
+  item: PlanItem,
+  j: JournalItem | undefined,
+): Promise<Omit<ExecuteResult, "cluster_id"> | null> {
+  if (j?.needs_manual)
+    return {
+      state: "needs_manual",
+      error: `needs_manual (${j.needs_manual}): finish it by hand on Vinted, then ${leaveAlone(item.cluster_id, dir)} (removing needs_manual from journal.json makes vbulk try it again: a new draft if Vinted holds none of its)`,
+    };
+  if (j?.publish?.state === "done") {
+    const since = changedSincePublished(item, j);
+    return {
+      state: "published",
+      listing_url: j.publish.listing_url,
+      draft_url: j.draft?.url,
+      ...(since ? { error: since } : {}),
+    };
+  }
+  const problems = await checkItem(dir, item);
+  return problems.length ? { state: "skipped", error: `needs_review: ${problems.join("; ")}` } : null;
+}
+
+/**
  * The results of a run that has nothing to send, found without Vinted (the journal is only read): null as soon as
  * one article has work to do (a full run is needed). Each other article is said as a full run says it: published,
  * needs_manual, skipped with what is missing, or a draft already as the plan says (its photos sent, its fields
@@ -1025,32 +1037,9 @@ export async function nothingToSend(
   const results: ExecuteResult[] = [];
   for (const item of items) {
     const j = journal.data.items[item.cluster_id];
-    if (j?.needs_manual) {
-      results.push({
-        cluster_id: item.cluster_id,
-        state: "needs_manual",
-        error: `needs_manual (${j.needs_manual}): finish it by hand on Vinted`,
-      });
-      continue;
-    }
-    if (j?.publish?.state === "done") {
-      const since = changedSincePublished(item, j);
-      results.push({
-        cluster_id: item.cluster_id,
-        state: "published",
-        listing_url: j.publish.listing_url,
-        draft_url: j.draft?.url,
-        ...(since ? { error: since } : {}),
-      });
-      continue;
-    }
-    const problems = await checkItem(dir, item);
-    if (problems.length) {
-      results.push({
-        cluster_id: item.cluster_id,
-        state: "skipped",
-        error: `needs_review: ${problems.join("; ")}`,
-      });
+    const known = await withoutWrite(dir, item, j);
+    if (known) {
+      results.push({ cluster_id: item.cluster_id, ...known });
       continue;
     }
     const drafted =
