@@ -331,12 +331,11 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   const unplanned = unplannedArticles(plan, catalog);
   const notPlanned = unplannedMessage(unplanned, dir);
   if (notPlanned) io.err(`${io.c.yellow("warning:")} ${notPlanned}`);
-  // Drafts of articles the plan no longer has (merged into another, or gone): said, never deleted. A journal of
-  // another site is refused further on, where it is used; here it only means nothing to say.
-  const left = await JournalFile.open(dir, site).then(
-    (j) => leftOnVinted(plan!, j.data),
-    () => [],
-  );
+  // Read once before the lock (the run reads it again under the lock). A journal of another site is refused where
+  // it is used (not by --check); here it only means no draft to name.
+  const early = await JournalFile.open(dir, site).catch((err: unknown) => err);
+  // Drafts of articles the plan no longer has (merged into another, or gone): said, never deleted.
+  const left = early instanceof JournalFile ? leftOnVinted(plan, early.data) : [];
   if (left.length) io.err(`${io.c.yellow("warning:")} ${leftOnVintedMessage(left)}`);
   if (raw.setPublishTrue) {
     if (!only?.length)
@@ -388,7 +387,8 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   // Nothing to send (every article excluded, not ready, published, needs_manual, or drafted as the plan says): said
   // before a display or a login is needed. A nightly `execute --yes` with nothing left to do failed with "Expected a
   // display" every night.
-  const idle = await nothingToSend(dir, await JournalFile.open(dir, site), items, raw.dryRun === false);
+  if (!(early instanceof JournalFile)) throw early;
+  const idle = await nothingToSend(dir, early, items, raw.dryRun === false);
   if (idle) {
     const count = (state: ExecuteResult["state"]) => idle.filter((r) => r.state === state).length;
     // One article is named, its state said without a count ("c3 needs no write (drafted as the plan says)").
@@ -414,9 +414,8 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
         dir,
         only.map((id) => ({ id, field: "publish", value: "true" })),
       );
-      const one = only.length === 1;
       io.err(
-        `${only.join(", ")} marked to publish (publish: true) in plan.json${raw.dryRun === false ? "." : `; to publish ${one ? "it" : "them"}: \`${vbulkAs()} execute ${shellWord(dir)} --no-dry-run\``}`,
+        `${only.join(", ")} marked to publish (publish: true) in plan.json${raw.dryRun === false ? "." : `; to publish ${only.length === 1 ? "it" : "them"}: \`${vbulkAs()} execute ${shellWord(dir)} --no-dry-run\``}`,
       );
     }
     if (io.json) io.out(JSON.stringify(idle.map(withSpecShape), null, 2));
@@ -796,7 +795,7 @@ function printResults(
 }
 
 /** What journal.json holds on Vinted for articles the plan no longer has, and what to do: vbulk never deletes there. */
-export function leftOnVintedMessage(left: LeftOnVinted[]): string {
+function leftOnVintedMessage(left: LeftOnVinted[]): string {
   const one = (l: LeftOnVinted) =>
     `${l.id}'s ${l.published ? "published listing" : "draft"} ${l.draft_id}${l.url ? ` (${l.url})` : ""}${l.now_in.length ? `, whose photos are now in ${l.now_in.join(", ")}` : ""}`;
   const merged = left.some((l) => l.now_in.length);
