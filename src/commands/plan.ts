@@ -21,6 +21,7 @@ import { vintedColorIds } from "../listing/mapping.js";
 import {
   articleList,
   buildPlan,
+  editedFields,
   fixFor,
   handEditedRules,
   lockPlan,
@@ -37,7 +38,6 @@ import {
   readPlan,
   rulesFollowed,
   type Selection,
-  sellerEdits,
   storedRules,
   type Unpublished,
   writePlan,
@@ -264,13 +264,10 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   // The catalog before the lock: taking it creates DIR/.vbulk, and a wrong path (exit 2) must change no file.
   // Nothing writes catalog.json under the plan lock, so reading it first sees what reading it inside would.
   const catalog = await readCatalog(dir).catch(async (err: unknown) => {
-    // No catalog yet because the first ingest is still writing it: said so, not "run `vbulk ingest` first".
-    const running =
-      err instanceof VbulkError && err.code === "NOT_FOUND" ? await readStatus(dir).catch(() => null) : null;
-    const elsewhere =
-      err instanceof VbulkError && err.code === "NOT_FOUND"
-        ? await catalogWrittenElsewhere(dirArg, dir)
-        : null;
+    if (!(err instanceof VbulkError && err.code === "NOT_FOUND")) throw err;
+    // No catalog here because `ingest --out` wrote it elsewhere, or the first ingest is still writing it: said so,
+    // not "run `vbulk ingest` first".
+    const elsewhere = await catalogWrittenElsewhere(dirArg, dir);
     if (elsewhere)
       throw new VbulkError(
         "NOT_FOUND",
@@ -279,6 +276,7 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
           hint: `Run \`${vbulkAs()} plan ${shellWord(elsewhere)}\`: plan, review and execute take the folder ingest wrote to. Nothing was written.`,
         },
       );
+    const running = await readStatus(dir).catch(() => null);
     if (running?.command === "ingest" && running.state === "running")
       throw new VbulkError(
         "BAD_USAGE",
@@ -570,10 +568,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string, previ
     );
   // Only an article that had edits has edits to keep or not: "edits not carried over" in yellow for an article the
   // seller never edited sent them looking for what they had lost.
-  const edited = (id: string) => {
-    const prev = previous?.items.find((i) => i.cluster_id === id);
-    return prev !== undefined && Object.keys(sellerEdits(prev)).length > 0;
-  };
+  const edited = (id: string) => editedFields(previous, id).length > 0;
   const carried = changes.carried.filter(edited);
   const reset = changes.reset.filter(edited);
   const unedited = [...changes.carried, ...changes.reset].filter((id) => !edited(id)).sort(naturalCompare);
@@ -637,7 +632,7 @@ function printPlan(io: Io, plan: Plan, changes: PlanChanges, path: string, previ
 }
 
 /** Why a publish mark was taken off, in words: what happened to the photos it was made on. */
-export function unpublishedWhy(u: Unpublished): string {
+function unpublishedWhy(u: Unpublished): string {
   if (u.why === "merged") return `it now holds photos of ${u.others.join(", ")}: merged`;
   if (u.why === "split") return `photos it was marked with are now in ${u.others.join(", ")}: split`;
   return `only ${u.marked} of its ${u.photos} photos are those it was marked with`;

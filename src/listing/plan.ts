@@ -454,6 +454,8 @@ export function buildPlan(
     if (to.length) return { why: "split", others: to, ...counts };
     return kept * 2 > held.size ? null : { why: "other-photos", others: [], ...counts };
   };
+  // Vinted's colour ids, once for every article's color_ids (checkColorIds).
+  const colorIds = vintedColorIds(mapping);
   const items: PlanItem[] = catalog.items.map((article) => {
     // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
     const prev =
@@ -557,7 +559,7 @@ export function buildPlan(
       changes.stillExcluded.push(article.id);
     Object.assign(edits, publish === undefined ? {} : { publish }, own, { excluded: exclusion.excluded });
     checkCategory(edits.category, labels, article.id);
-    checkColorIds(edits.color_ids, mapping, article.id);
+    checkColorIds(edits.color_ids, colorIds, article.id);
     const dept = article.department ?? null;
     const guessed = dept && dept.score >= rules.departmentMinScore ? dept.name : null;
     const base = {
@@ -1013,6 +1015,13 @@ export function sellerEdits(item: PlanItem): Partial<Editable> {
   return edits;
 }
 
+/** The fields the seller had edited on article `id` of `plan` (sellerEdits), [] for none or no such article: what a
+ *  run that reset, carried or dropped the article says it did to the seller's edits. */
+export function editedFields(plan: Plan | null, id: string): string[] {
+  const item = plan?.items.find((i) => i.cluster_id === id);
+  return item ? Object.keys(sellerEdits(item)) : [];
+}
+
 function stripText(e: Partial<Editable>): Partial<Omit<Editable, "title" | "description">> {
   const { title: _t, description: _d, ...rest } = e;
   return rest;
@@ -1284,8 +1293,11 @@ function refuseUnknownColors(
  * A color_ids in plan.json (a hand edit: --set is checked as it is parsed) of no Vinted colour of the mapping would
  * be sent as it is: refused, naming the article. Throws BAD_INPUT.
  */
-function checkColorIds(ids: number[] | null | undefined, mapping: Mapping, id: string): void {
-  const known = vintedColorIds(mapping);
+function checkColorIds(
+  ids: number[] | null | undefined,
+  known: ReadonlyMap<number, string> | null,
+  id: string,
+): void {
   const unknown = ids && known ? ids.filter((n) => !known.has(n)) : [];
   if (!known || !unknown.length) return;
   throw new VbulkError(

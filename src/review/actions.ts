@@ -16,6 +16,7 @@ import { DEFAULT_MAPPING, loadMapping } from "../listing/mapping.js";
 import {
   buildPlan,
   type Editable,
+  editedFields,
   handEditedRules,
   lockPlan,
   type Plan,
@@ -23,7 +24,6 @@ import {
   type RuleKey,
   readPlan,
   rulesFollowed,
-  sellerEdits,
   storedRules,
   type Unpublished,
   writePlan,
@@ -272,10 +272,7 @@ async function savePlanLocked(
   );
   await writePlan(dir, plan);
   // A reset, carried or dropped article was matched by its id (the same photos would have kept its edits).
-  const had = (id: string): string[] => {
-    const prev = previous?.items.find((p) => p.cluster_id === id);
-    return Object.keys(prev ? sellerEdits(prev) : {});
-  };
+  const had = (id: string): string[] => editedFields(previous, id);
   const setNow = (id: string): Set<string> => new Set(Object.keys(overrides.get(id) ?? {}));
   return {
     plan,
