@@ -78,6 +78,12 @@ const EditsSchema = z.object({
     .min(1)
     .max(200),
 });
+/** The answer to a second analysis (another tab's click, a ZIP dropped meanwhile): data the page words. */
+const ANALYSIS_RUNNING = {
+  error: "An analysis is already running.",
+  failure: { code: "RUNNING", what: "analysis" } satisfies IngestFailure,
+};
+
 const ExecuteSchema = z.object({
   publish: z.boolean(),
   confirmation: z.string().optional(),
@@ -173,11 +179,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
       });
     // A form on another site cannot send JSON with a custom header: with the token check, no cross-site writes.
     if (path === "/api/upload") {
-      if (ingest?.running)
-        return sendJson(res, 409, {
-          error: "An analysis is already running.",
-          failure: { code: "RUNNING", what: "analysis" } satisfies IngestFailure,
-        });
+      if (ingest?.running) return sendJson(res, 409, ANALYSIS_RUNNING);
       const zip = await receiveZip(req, dir, url.searchParams.get("name") ?? "photos.zip");
       ingest = startIngest(zip, dir, { upload: true });
       return sendJson(res, 202, await activity(dir, job, ingest, changes));
@@ -212,11 +214,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         return sendJson(res, 200, { ...(await state(dir, opts.source)), changes });
       }
       case "/api/ingest": {
-        if (ingest?.running)
-          return sendJson(res, 409, {
-            error: "An analysis is already running.",
-            failure: { code: "RUNNING", what: "analysis" } satisfies IngestFailure,
-          });
+        if (ingest?.running) return sendJson(res, 409, ANALYSIS_RUNNING);
         ingest = startIngest(opts.source, dir);
         return sendJson(res, 202, await activity(dir, job, ingest, changes));
       }
