@@ -51,6 +51,9 @@ export function onStopSignal(opts: { json: boolean; stop: () => void; atOnce: st
   for (const s of STOP_SIGNALS) process.on(s, handler);
   return () => {
     for (const s of STOP_SIGNALS) process.removeListener(s, handler);
+    // Stopped already, the run has said so and is ending: a second signal now (Ctrl-C pressed twice) exits with the
+    // code the first asked for, not by Node's default (killed by the signal: no exit code, so a script saw none).
+    if (count > 0) for (const s of STOP_SIGNALS) process.once(s, () => process.exit(interruptedExitCode()));
   };
 }
 
