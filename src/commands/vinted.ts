@@ -592,7 +592,9 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
       if (ev.type === "stopped") stop = ev;
       const line = progress.record(ev);
       if (ev.type === "stopped") io.err(line!.replace(/^stopped:/, io.c.yellow("stopped:")));
-      else if (line && !io.json) io.err(line);
+      // A wait (the gap between writes, the hourly budget) is said with --json too: a cron job's log would
+      // otherwise show nothing for up to an hour, as if it hung. The per-article lines stay in the document.
+      else if (line && (!io.json || ev.type === "wait")) io.err(line);
     };
     let results: ExecuteResult[];
     try {

@@ -633,8 +633,14 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     });
     const code = new Promise<number | null>((res) => child.on("close", res));
     const deadline = Date.now() + 60_000;
-    // --json prints no progress: the first draft on the replica says the run is under way.
+    // --json still says on stderr why it waits (before: nothing, a cron log silent through the gap between
+    // writes and the hourly budget's wait, as if the run hung).
+    const waits = () => err.match(/^c\d: waiting .* for the spacing/gm)?.length ?? 0;
     while (Date.now() < deadline && replica.items.size < 1) await sleep(20);
+    const before = waits();
+    while (Date.now() < deadline && waits() === before) await sleep(20);
+    assert.ok(waits() > before, err);
+    assert.doesNotMatch(err, /^c\d draft done/m, "per-article lines stay in the JSON document");
     child.kill("SIGTERM");
     assert.equal(await code, 143, err);
     outputs.push(err);
