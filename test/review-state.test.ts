@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { savePlan } from "../src/review/actions.js";
 import { folderChangesOf } from "../src/review/changes.js";
-import { startReviewServer } from "../src/review/server.js";
+import { startReviewServer, typeChoices } from "../src/review/server.js";
 import { catalogFixture } from "./helpers/catalog.js";
 import { tempDir } from "./helpers/run.js";
 
@@ -50,6 +50,49 @@ describe("the review server's plan version (/api/state)", () => {
     } finally {
       await review.close();
     }
+  });
+});
+
+describe("the page's Type list (/api/state meta.labels)", () => {
+  it("names no two types alike: gilet and cardigan, both « Cardigan » in English, are told apart", async () => {
+    // Before, the English Type list showed « Cardigan » twice, and a seller could not tell which was the gilet.
+    const dir = await catalogFixture([{ category: "gilet", color: "noir", photos: ["IMG_0001.jpg"] }]);
+    const review = await startReviewServer({ dir, source: dir, token: "t", port: 0 });
+    try {
+      const res = await fetch(`${review.url.replace(/\?.*$/, "")}api/state`, {
+        headers: { "x-vbulk-token": "t" },
+      });
+      const body = (await res.json()) as {
+        meta: { labels: { id: string; name: string; name_en: string }[] };
+      };
+      const labels = body.meta.labels;
+      const en = labels.map((l) => l.name_en);
+      const fr = labels.map((l) => l.name);
+      assert.equal(new Set(en).size, en.length, `English names alike: ${en.join(", ")}`);
+      assert.equal(new Set(fr).size, fr.length, `French names alike: ${fr.join(", ")}`);
+      const byId = Object.fromEntries(labels.map((l) => [l.id, l]));
+      assert.deepEqual(
+        [byId.gilet?.name_en, byId.cardigan?.name_en, byId.gilet?.name, byId.cardigan?.name],
+        ["Cardigan (gilet)", "Cardigan", "Gilet", "Cardigan"],
+      );
+    } finally {
+      await review.close();
+    }
+  });
+
+  it("shows a user label file's French name in English where it has no name_en (an older file), not an empty choice", () => {
+    assert.deepEqual(
+      typeChoices([
+        { id: "robe", name: "Robe" },
+        { id: "kimono", name: "Kimono", name_en: "Kimono" },
+        { id: "veste-kimono", name: "Kimono" },
+      ]),
+      [
+        { id: "robe", name: "Robe", name_en: "Robe" },
+        { id: "kimono", name: "Kimono", name_en: "Kimono" },
+        { id: "veste-kimono", name: "Kimono (veste-kimono)", name_en: "Kimono (veste-kimono)" },
+      ],
+    );
   });
 });
 

@@ -430,6 +430,27 @@ function pageHtml(url: URL): string {
 <body><div id="app" aria-live="polite"></div><script src="/app.js?t=${t}"></script></body></html>`;
 }
 
+/**
+ * The label set's types as the page's Type list shows them, in each language. A label file without English names
+ * (name_en is optional) shows its French name in English, not an empty choice. Two labels of one shown name
+ * ("Gilet" and "Cardigan" are both "Cardigan" in English) each get their id after it, except one whose id is that
+ * name ("Cardigan (gilet)" beside "Cardigan"), so that no two choices read alike.
+ */
+export function typeChoices(
+  labels: readonly { id: string; name: string; name_en?: string | undefined }[],
+): { id: string; name: string; name_en: string }[] {
+  const shown = labels.map((l) => ({ id: l.id, name: l.name, name_en: l.name_en ?? l.name }));
+  for (const key of ["name", "name_en"] as const) {
+    const count = new Map<string, number>();
+    for (const l of shown) count.set(l[key].toLowerCase(), (count.get(l[key].toLowerCase()) ?? 0) + 1);
+    for (const l of shown) {
+      const same = l[key].toLowerCase();
+      if ((count.get(same) ?? 0) > 1 && l.id.toLowerCase() !== same) l[key] = `${l[key]} (${l.id})`;
+    }
+  }
+  return shown;
+}
+
 /** What the page shows: articles with their photos, set-aside photos, the plan's listing fields, the labels. */
 async function state(dir: string, source: string) {
   // Taken before plan.json is read: a terminal's write between the two then gives a newer plan with the older
@@ -460,7 +481,7 @@ async function state(dir: string, source: string) {
     /** Articles journal.json records as published: the page no longer lists them as going public. */
     published: [...(await publishedArticles(dir))],
     meta: {
-      labels: labelSet.labels.map((l) => ({ id: l.id, name: l.name, name_en: l.name_en })),
+      labels: typeChoices(labelSet.labels),
       colors: COLOR_NAMES,
       conditions: CONDITIONS,
       conditionNames: await conditionNames(plan, dir),
