@@ -31,6 +31,7 @@ import {
   parseEuros,
   parseReset,
   parseSet,
+  planFileForm,
   priceRulesByCategory,
   RULE_FIELDS,
   RULE_KEYS,
@@ -454,7 +455,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   for (const line of changes.putBack) io.err(io.c.yellow(`put back: ${line}`));
   // plan.json as written, and what this run did to the previous plan: a script must see reset edits and dropped
   // articles as a person reading the table does (README "Files and JSON shapes").
-  if (io.json) io.out(JSON.stringify({ ...plan, changes: changesJson(changes) }, null, 2));
+  if (io.json) io.out(JSON.stringify({ ...planFileForm(plan), changes: changesJson(changes) }, null, 2));
   else printPlan(io, plan, changes, path, previous);
   return 0;
 }

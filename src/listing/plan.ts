@@ -156,6 +156,32 @@ export type PlanItem = z.infer<typeof PlanItemSchema>;
 export const RULE_KEYS = ["defaultPrice", "prices", "condition", "brand", "gender", "lang"] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
+/** Each rule's name in plan.json (`rules`), by its config name. */
+export const RULE_FIELDS = {
+  defaultPrice: "default_price",
+  prices: "prices",
+  condition: "condition",
+  brand: "brand",
+  gender: "gender",
+  lang: "lang",
+} as const satisfies Record<RuleKey, string>;
+
+const FIELD_NAMES = Object.values(RULE_FIELDS) as [RuleField, ...RuleField[]];
+type RuleField = (typeof RULE_FIELDS)[RuleKey];
+const RULE_OF_FIELD = Object.fromEntries(RULE_KEYS.map((k) => [RULE_FIELDS[k], k])) as Record<
+  RuleField,
+  RuleKey
+>;
+
+/** A rule's name in plan.json's `rules.given`: its name there (`default_price`), as written since 2026-11-29; the
+ *  config name an older vbulk wrote (`defaultPrice`) is read too. Read as the config name (RuleKey). */
+const GivenRuleSchema = z
+  .preprocess(
+    (v) => (typeof v === "string" && v in RULE_FIELDS ? RULE_FIELDS[v as RuleKey] : v),
+    z.enum(FIELD_NAMES),
+  )
+  .transform((f) => RULE_OF_FIELD[f]);
+
 /** As strict as the config file's "plan" section (ConfigSchema.plan): a bad value stored in plan.json is reported
  *  naming plan.json and its field, not later as a bad flag or config file. */
 export const PlanRulesSchema = strictKeys({
@@ -167,7 +193,7 @@ export const PlanRulesSchema = strictKeys({
   lang: vocabulary(LANGUAGES, LANGUAGE_WORDS),
   /** Which of these the seller gave (a flag, env, a rules file), kept by later runs even where they equal the
    *  built-in defaults and a config file says otherwise; absent in plans of older vbulk. */
-  given: z.array(z.enum(RULE_KEYS)).optional(),
+  given: z.array(GivenRuleSchema).optional(),
   /** The seller's own templates folder, label set and Vinted mapping (--templates, --labels, --mapping), kept
    *  by later runs until given anew or `default`; absent: the built-in ones. Absolute paths (one written by hand
    *  as a relative path is read from the plan's folder). */
@@ -178,16 +204,6 @@ export const PlanRulesSchema = strictKeys({
    *  no longer has it was edited by hand, and counts as given. Absent in plans of older vbulk. */
   written: z.record(z.string(), z.string()).optional(),
 });
-
-/** Each rule's name in plan.json (`rules`), by its config name. */
-export const RULE_FIELDS = {
-  defaultPrice: "default_price",
-  prices: "prices",
-  condition: "condition",
-  brand: "brand",
-  gender: "gender",
-  lang: "lang",
-} as const satisfies Record<RuleKey, string>;
 
 /**
  * A short fingerprint of a value as vbulk writes it to plan.json (`written`): a value whose fingerprint no longer
@@ -1086,8 +1102,21 @@ export function lockPlan(dir: string): Promise<() => Promise<void>> {
 /** Writes DIR/plan.json atomically. Throws NO_SPACE or NOT_WRITABLE naming the file when it cannot be written. */
 export async function writePlan(dir: string, plan: Plan): Promise<string> {
   const path = join(dir, PLAN_FILE);
-  await saveJsonAtomic(path, PlanSchema.parse(plan));
+  await saveJsonAtomic(path, planFileForm(PlanSchema.parse(plan)));
   return path;
+}
+
+/**
+ * A plan as plan.json (and `vbulk plan --json`) shows it: `rules.given` names each rule as `rules` does
+ * (`default_price`, not the config file's `defaultPrice`, which an older vbulk wrote there).
+ */
+export function planFileForm(plan: Plan) {
+  const given = plan.rules.given?.map((k) => RULE_FIELDS[k]).sort();
+  // Key by key, so that `given` keeps its place among the rules.
+  const rules = Object.fromEntries(
+    Object.entries(plan.rules).map(([k, v]) => [k, k === "given" ? given : v]),
+  );
+  return { ...plan, rules };
 }
 
 /**

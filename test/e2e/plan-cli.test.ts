@@ -766,7 +766,7 @@ describe("vbulk plan: edits survive", () => {
       brand: "Unknown",
       gender: "femme",
       lang: "en",
-      given: ["condition", "defaultPrice", "gender", "lang", "prices"],
+      given: ["condition", "default_price", "gender", "lang", "prices"],
     });
     assert.equal(q.ok, true, "every article still ready");
     assert.deepEqual(

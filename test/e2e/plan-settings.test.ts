@@ -148,7 +148,7 @@ describe("plan.json's rules changed by hand", () => {
       /rules\.default_price 15 in plan\.json was changed by hand; it is now a rule you gave/,
     );
     assert.match(r.stderr, /rules\.condition "tres-bon" in plan\.json was changed by hand/);
-    assert.deepEqual(r.plan.rules.given, ["condition", "defaultPrice"]);
+    assert.deepEqual(r.plan.rules.given, ["condition", "default_price"]);
     // Said once: the next run and a page save keep them without a word.
     const again = await plan(dir, ["--set", "c1.size=M"]);
     assert.equal(again.code, 0, again.stderr);
@@ -164,6 +164,42 @@ describe("plan.json's rules changed by hand", () => {
     const flag = await plan(dir, ["--price", "22"]);
     assert.equal(flag.code, 0, flag.stderr);
     assert.equal(flag.plan.items[1].price, 22);
+  });
+
+  it("rules.given names each rule as rules does (default_price); a plan.json of an older vbulk (defaultPrice) still loads", async () => {
+    // Before: plan.json said "given": ["defaultPrice"] beside "default_price", and a seller who wrote
+    // "default_price" there by hand had the whole plan refused.
+    const dir = await catalogFixture(articles);
+    const first = await plan(dir, ["--price", "18"]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual((await readPlan(dir)).rules.given, ["default_price"]);
+    assert.deepEqual(first.plan.rules.given, ["default_price"], "--json shows it as plan.json does");
+    for (const written of ["defaultPrice", "default_price"]) {
+      const p = await readPlan(dir);
+      p.rules.given = [written, "condition"];
+      p.rules.condition = "tres-bon";
+      await writeFile(join(dir, "plan.json"), JSON.stringify(p, null, 2));
+      const r = await plan(dir, ["--set", "c1.size=M"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual((await readPlan(dir)).rules.given, ["condition", "default_price"], written);
+      assert.deepEqual(
+        r.plan.items.map((i: { price: number; condition: string }) => [i.price, i.condition]),
+        [
+          [18, "tres-bon"],
+          [18, "tres-bon"],
+          [18, "tres-bon"],
+        ],
+        written,
+      );
+    }
+    const p = await readPlan(dir);
+    p.rules.given = ["default-price"];
+    await writeFile(join(dir, "plan.json"), JSON.stringify(p, null, 2));
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const bad = await plan(dir);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /default_price/, "the names it takes are plan.json's");
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
   });
 
   it("the review page's save says which rules it changed that the seller never gave (a terminal's --config)", async () => {
