@@ -212,6 +212,13 @@
  * Lab, covariance regularised by 1, 5 or 20: 80.0, 76.9, 74.4%; k-NN (k 1-15) over each photo's garment-weighted
  * Lab histogram (6 x 10 x 10 bins; L1, chi-square, Bhattacharyya): 70.0-73.9%. Neither richer features nor a
  * smoother classifier get past the top-cluster k-NN's 82.8%.
+ * Session 17 (2026-11-29), no naming changed: could the page at least point at the doubtful colours? The article's
+ * colour score (its share of the photos' vote, catalog.json color_score) separates them weakly. Under 0.6:
+ * hm-colour-dev 27 of 360 articles, 12 of them misnamed (44%, against 25% of all); madison-multiview 23 of 87,
+ * 9 misnamed (39%, against 23%). Under 0.7: 52 (48% misnamed) / 37 (32%). Under 0.8: 71 (41%) / 48 (31%). The
+ * runner-up colour of the vote is the label for 31 of hm-colour-dev's 89 misnamed and 5 of madison's 20 (the
+ * best two colours hold the label for 83.9% / 82.8%). A « colour to check » mark would have been wrong on more
+ * than half the articles it marked, and a « or else » colour right for a third of the misses: not built.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
