@@ -535,18 +535,21 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
           const first = toPublish.find((i) => carriesExampleText(i.description))?.cluster_id;
           const example = exampleTextNote(
             toPublish,
-            `answer no, then write your own description template (copy templates/ and pass it to \`${vbulkAs()} plan ${shellWord(dir)} --templates DIR\`, README "Templates") or set the descriptions (\`${vbulkAs()} plan ${shellWord(dir)} --set ${first}.description=…\`)`,
+            `send nothing now (press Enter), then write your own description template (copy templates/ and pass it to \`${vbulkAs()} plan ${shellWord(dir)} --templates DIR\`, README "Templates") or set the descriptions (\`${vbulkAs()} plan ${shellWord(dir)} --set ${first}.description=…\`)`,
           );
           if (example) io.err(io.c.yellow(example));
-          const ok = await (await import("@inquirer/prompts")).confirm(
+          // Typed, with the count, as on the review page (« publier 3 »): going public cannot be undone by vbulk,
+          // and a reflex "y" (a habit of every other prompt) must not be enough. Anything else sends nothing.
+          const phrase = `publish ${toPublish.length}`;
+          const answer = await (await import("@inquirer/prompts")).input(
             {
-              message: `Publish ${toPublish.length === 1 ? "this article" : `these ${toPublish.length} articles`}?`,
-              default: false,
+              message: `Type "${phrase}" to publish ${toPublish.length === 1 ? "this article" : `these ${toPublish.length} articles`} (anything else sends nothing):`,
             },
             // The question goes to stderr: with --json, stdout holds the JSON document and nothing else.
             { output: process.stderr },
           );
-          if (!ok) return notSent("Not confirmed: nothing was sent.", 0);
+          if (answer.trim().replace(/\s+/g, " ").toLowerCase() !== phrase)
+            return notSent(`Not confirmed (the answer was not "${phrase}"): nothing was sent.`, 0);
         } else if (!raw.yes) {
           if (!tty)
             throw new VbulkError(

@@ -304,7 +304,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const edit = await cli(["plan", dir, "--gender", "femme", "--set", "c1.price=25"]);
     assert.equal(edit.code, 0, edit.stderr);
     replica.switches.holdAfter = { kind: "completion", count: 1 };
-    const child = inTerminal(["execute", dir, "--no-dry-run"], "y\r", env());
+    const child = inTerminal(["execute", dir, "--no-dry-run"], AS_ASKED, env());
     const deadline = Date.now() + 60_000;
     while (
       Date.now() < deadline &&
@@ -319,12 +319,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     outputs.push(first.output);
     assert.match(first.output, /c1 {2}.* 25 € {2}\(plan changed: the draft is updated first\)/);
     replica.switches.holdAfter = null;
-    const r = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", env());
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], AS_ASKED, env());
     outputs.push(r.output);
     assert.equal(r.code, 0, r.output);
     // One article, said as one (before: "These 1 articles will be PUBLISHED", "Publish these 1 articles?").
     assert.match(r.output, /This article will be PUBLISHED/, "c1 is not asked about again");
-    assert.match(r.output, /Publish this article\?/);
+    assert.match(r.output, /Type "publish 1" to publish this article/);
     const published = [...replica.items.values()].filter((i) => !i.is_draft);
     assert.deepEqual(
       published.map((i) => [i.fields.title, i.fields.price]),
@@ -708,10 +708,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(plan.items[1].publish, true, "and c2 is marked");
   });
 
-  it("'n' at the publish prompt sends nothing, and --json still prints every article, not reached", async () => {
+  it("'y' at the publish prompt sends nothing (it asks for « publish 1 » typed), and --json still prints every article, not reached", async () => {
+    // Before: a yes/no question, where a reflex "y" published. The review page asks « publier N » typed; the
+    // terminal now asks the same.
     await fresh();
     const dir = await planned();
-    const r = await inTerminal(["execute", dir, "--no-dry-run", "--json"], "n\r", env());
+    const r = await inTerminal(["execute", dir, "--no-dry-run", "--json"], "y\r", env());
     outputs.push(r.output);
     assert.equal(r.code, 0, r.output);
     assert.equal(replica.writes().length, 0);
@@ -719,8 +721,13 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const doc = JSON.parse(r.output.slice(r.output.indexOf("[\r\n"), r.output.lastIndexOf("]") + 1));
     assert.deepEqual(
       doc.map((d: { cluster_id: string; state: string; error: string }) => [d.cluster_id, d.state, d.error]),
-      ["c1", "c2", "c3"].map((c) => [c, "not_reached", "Not confirmed: nothing was sent."]),
+      ["c1", "c2", "c3"].map((c) => [
+        c,
+        "not_reached",
+        'Not confirmed (the answer was not "publish 1"): nothing was sent.',
+      ]),
     );
+    assert.match(r.output, /Type "publish 1" to publish this article \(anything else sends nothing\)/);
   });
 
   it("asks in a terminal whose stdout goes to a file (--json > out.json): the question is on stderr", async () => {
@@ -827,14 +834,14 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(r.code, 0, r.output);
     assert.match(
       r.output,
-      /This article will be PUBLISHED[^\n]*\r?\n {2}c1 [^\n]*\r?\nnote: the description of c1, marked to publish, still carries the built-in template's example text \("depuis Grenoble", "#VintedBotStudio"\), which buyers read as yours: answer no, then write your own description template \(copy templates\/ and pass it to `(npx )?vbulk plan \S+ --templates DIR`, README "Templates"\) or set the descriptions \(`(npx )?vbulk plan \S+ --set c1\.description=…`\) before you publish\.[^\n]*\r?\n[^\n]*Publish this article\?/,
+      /This article will be PUBLISHED[^\n]*\r?\n {2}c1 [^\n]*\r?\nnote: the description of c1, marked to publish, still carries the built-in template's example text \("depuis Grenoble", "#VintedBotStudio"\), which buyers read as yours: send nothing now \(press Enter\), then write your own description template \(copy templates\/ and pass it to `(npx )?vbulk plan \S+ --templates DIR`, README "Templates"\) or set the descriptions \(`(npx )?vbulk plan \S+ --set c1\.description=…`\) before you publish\.[^\n]*\r?\n[^\n]*Type "publish 1" to publish this article/,
     );
     assert.equal(replica.writes().length, 0);
     // The seller's own description: nothing to say.
     assert.equal((await cli(["plan", dir, "--set", "c1.description=Sweat noir, porté deux fois."])).code, 0);
     const own = await inTerminal(["execute", dir, "--no-dry-run"], "n\r", env());
     outputs.push(own.output);
-    assert.match(own.output, /Publish this article\?/);
+    assert.match(own.output, /Type "publish 1" to publish this article/);
     assert.doesNotMatch(own.output, /example text/);
   });
 
@@ -848,7 +855,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     const check = await cli(["execute", dir, "--check"]);
     assert.equal(check.code, 2, check.stdout);
     assert.match(check.stdout, /c2 +not ready: cannot be published: no brand: Vinted refuses to publish/);
-    const r = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", env());
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], AS_ASKED, env());
     outputs.push(r.output);
     assert.equal(r.code, 3, r.output);
     assert.match(
@@ -878,7 +885,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       again.stderr,
       /nothing to send: none of the 3 articles needs a write \(2 drafted as the plan says; 1 published\)/,
     );
-    const more = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", {
+    const more = await inTerminal(["execute", dir, "--no-dry-run"], AS_ASKED, {
       ...env(),
       DISPLAY: "",
       VBULK_HEADLESS: "",
@@ -907,7 +914,7 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     await fresh();
     const dir = await planned();
     replica.switches.captchaOnWrite = 4; // c1's 3 photos, then its draft
-    const r = await inTerminal(["execute", dir, "--no-dry-run"], "y\r", env());
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], AS_ASKED, env());
     outputs.push(r.output);
     assert.equal(r.code, 3, r.output);
     assert.match(r.output, /3 articles not done: c1, c2, c3/);
@@ -1655,6 +1662,9 @@ async function signIn(page: Page, site: string, delayMs: number): Promise<void> 
  * Runs the CLI inside a pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. With
  * `files.stdout` (or `files.stderr`), that stream goes to the file instead of the terminal: `output` is the rest.
  */
+/** inTerminal's keys for the publish question: the phrase it asks to be typed. */
+const AS_ASKED = "<as asked>";
+
 function inTerminal(
   args: string[],
   keys: string | (() => Promise<string>),
@@ -1672,13 +1682,17 @@ function inTerminal(
     });
     let output = "";
     let typed = false;
-    const prompt = /Publish th(?:is article|ese \d+ articles)\?|Send \d+ writes? to Vinted/;
+    const prompt =
+      /Type "(publish \d+)" to publish th(?:is article|ese \d+ articles)|Send \d+ writes? to Vinted/;
     const type = (seen: string) => {
-      if (!typed && prompt.test(seen)) {
+      const asked = prompt.exec(seen);
+      if (!typed && asked) {
         typed = true;
+        // AS_ASKED types what the publish question asks for («publish 2»), as a seller reading it does.
+        const answer = (k: string) => (k === AS_ASKED ? `${asked[1]}\r` : k);
         // A function runs while the prompt waits (a terminal's edit meanwhile), then gives the keys.
-        if (typeof keys === "string") child.stdin?.write(keys);
-        else void keys().then((k) => child.stdin?.write(k));
+        if (typeof keys === "string") child.stdin?.write(answer(keys));
+        else void keys().then((k) => child.stdin?.write(answer(k)));
       }
     };
     const onData = (d: Buffer) => {
