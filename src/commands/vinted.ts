@@ -794,7 +794,9 @@ function printResults(
     !publishing
       ? "Dry run: drafts only, nothing was published."
       : failed.length
-        ? "Stopped before the end: run the same command again once the reasons above are dealt with; what was done is not done twice."
+        ? // The run went to its end (a stop is said above): "Stopped before the end" told a seller whose only
+          // not-done articles were not ready that something had cut the run short.
+          `Finished, ${plural(failed.length, "article")} not done (reasons above): deal with ${failed.length === 1 ? "it" : "them"}, then run the same command again; what was done is not done twice.`
         : "Done.",
   );
 }

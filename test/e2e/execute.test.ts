@@ -865,6 +865,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.match(r.output, /This article will be PUBLISHED/);
     assert.match(r.output, /c2 +draft +draft \S+\/items\/\d+\/edit {2}not published: no brand/);
     assert.match(r.output, /1 article not done: c2/);
+    // The run went to its end: before, "Stopped before the end: run the same command again once …".
+    assert.match(
+      r.output,
+      /Finished, 1 article not done \(reasons above\): deal with it, then run the same command again; what was done is not done twice\./,
+    );
+    assert.doesNotMatch(r.output, /Stopped before the end/);
     const completions = replica.log.filter((l) => l.path.endsWith("/completion"));
     assert.deepEqual(
       completions.map((l) => l.status),
