@@ -28,12 +28,13 @@ export function isEarlierRunFile(rel: string): boolean {
   return RUN_FILES.has(rel.split("/").at(-1)!);
 }
 
-/** The copy of a hand-edited catalog.json an ingest keeps aside (store/catalog.ts): catalog.edited-YYYYMMDD-HHMMSS.json. */
-const EDITED_CATALOG = /^catalog\.edited-\d{8}-\d{6}\.json$/;
+/** The copy of a hand-edited catalog.json an ingest keeps aside (store/catalog.ts):
+ *  catalog.edited-YYYYMMDD-HHMMSS.json, or catalog.edited-YYYYMMDD-HHMMSS-N.json for the Nth copy of one second. */
+const EDITED_CATALOG = /^catalog\.edited-\d{8}-\d{6}(-\d+)?\.json$/;
 
-/** The name of that copy for a copy made at `at` (UTC). */
-export function editedCatalogName(at: Date): string {
-  return `catalog.edited-${at.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-")}.json`;
+/** The name of that copy for the `n`th copy made at `at` (UTC) within its second. */
+export function editedCatalogName(at: Date, n = 1): string {
+  return `catalog.edited-${at.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-")}${n > 1 ? `-${n}` : ""}.json`;
 }
 
 /**
