@@ -25,7 +25,10 @@ export const EARLIER_RUN_DETAIL =
  * edits are not read from inside an archive, and only a count of "other files" said they were dropped.
  */
 export function isEarlierRunFile(rel: string): boolean {
-  return RUN_FILES.has(rel.split("/").at(-1)!);
+  const name = rel.split("/").at(-1)!;
+  // A hand-edited catalog an ingest kept aside is one of them: counted as "not photos: 1 .json" it read as the
+  // seller's own file.
+  return RUN_FILES.has(name) || EDITED_CATALOG.test(name);
 }
 
 /** The copy of a hand-edited catalog.json an ingest keeps aside (store/catalog.ts):

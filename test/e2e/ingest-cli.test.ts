@@ -165,6 +165,8 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal((await runCli(["ingest", shop])).code, 0);
     assert.equal((await runCli(["plan", shop, "--set", "c1.title=Pull beige"])).code, 0);
     await writeFile(join(shop, "decisions.json"), '{"schemaVersion":1,"decisions":[]}');
+    // A hand-edited catalog an earlier ingest kept aside is vbulk's too (before: "not photos: 1 .json").
+    await copyFile(join(shop, "catalog.json"), join(shop, "catalog.edited-20261129-172604.json"));
     const dir = await tempDir();
     const zip = new yazl.ZipFile();
     for (const f of (await readdir(shop)).filter((x) => x.endsWith(".jpg") || x.endsWith(".json")))
@@ -177,13 +179,21 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal(r.code, 0, r.stderr);
     const said = r.stderr.split("\n").filter((l) => l.includes("earlier vbulk run"));
     assert.deepEqual(said, [
-      "warning: shop.zip holds an earlier vbulk run's files (plan.json, shop/catalog.json, shop/decisions.json, shop/plan.json), not used: to keep those edits, unzip it and run `vbulk ingest` on the folder.",
+      "warning: shop.zip holds an earlier vbulk run's files (plan.json, shop/catalog.edited-20261129-172604.json, shop/catalog.json, shop/decisions.json, shop/plan.json), not used: to keep those edits, unzip it and run `vbulk ingest` on the folder.",
     ]);
+    // The fixture's truth.json is the one file that is not vbulk's.
+    assert.match(r.stdout, /^ {2}not photos: 1 \.json \(listed in the log\)$/m, r.stdout);
     const catalog = JSON.parse(await readFile(join(dir, "shop.vbulk", "catalog.json"), "utf8"));
     const earlier = catalog.skipped.filter((s: { reason: string }) => s.reason === "earlier-run");
     assert.deepEqual(
       earlier.map((s: { file: string }) => s.file),
-      ["plan.json", "shop/catalog.json", "shop/decisions.json", "shop/plan.json"],
+      [
+        "plan.json",
+        "shop/catalog.edited-20261129-172604.json",
+        "shop/catalog.json",
+        "shop/decisions.json",
+        "shop/plan.json",
+      ],
     );
     assert.match(
       earlier[0].detail,
