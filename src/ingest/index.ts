@@ -30,6 +30,7 @@ import {
   earlierGroupingNotKept,
   groupArticles,
   groupingBasis,
+  placedHint,
   placedSince,
   sameGroupingBasis,
 } from "./group.js";
@@ -301,7 +302,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
         type: "warning",
         message,
         placed: counts,
-        hint: "Check the new articles in `vbulk review`. `vbulk ingest --regroup` groups every photo again (an article it changes starts again from the rules in `vbulk plan`).",
+        hint: placedHint(counts),
       });
     }
     emit({ type: "progress", stage: "duplicates", done: analysed.length, total: analysed.length });
