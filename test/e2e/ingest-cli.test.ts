@@ -442,6 +442,12 @@ describe("vbulk ingest: bad commands change nothing", () => {
     while (job.running) await sleep(20);
     assert.match(job.snapshot().error ?? "", /None of the 2 photos could be read: no catalog was written/);
     assert.match(json.stderr, /no catalog was written/);
+    // The document names its own key; the terminal, which never shows that key, points at the lines it printed
+    // (before: "hint: fix what each photo's error in `errors` says" on stderr too).
+    assert.match(doc.error?.hint ?? "", /^fix what each photo's error in `errors` says/);
+    assert.match(json.stderr, /^bad photo: IMG_1\.jpg: /m);
+    assert.match(json.stderr, /^ {2}hint: fix what the errors above say/m);
+    assert.doesNotMatch(json.stderr, /`errors`/);
   });
 
   it("a temp file left by a killed write (kill -9) is removed by the next write; a live writer's is kept (audit-ingest 9)", async () => {
