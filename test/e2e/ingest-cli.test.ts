@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -415,6 +415,35 @@ describe("vbulk ingest: bad commands change nothing", () => {
     assert.match(r.stderr, /catalog\.json of the previous run was kept as it was/);
     assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), before);
   });
+  it("a photo vbulk may not read is said in its words with what to do, recorded and skipped (exit 3)", async () => {
+    // Before: "bad photo: IMG_0002.jpg: EACCES: permission denied, open '/tmp/…/IMG_0002.jpg'", Node's own words.
+    const dir = await tempDir("vbulk-denied-");
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+    await chmod(join(dir, "IMG_0002.jpg"), 0o000);
+    // Root reads any file: the CLI runs as "nobody" then, in a folder and a cache it may write.
+    const asRoot = process.getuid?.() === 0;
+    await chmod(dir, 0o777);
+    const cache = await tempDir("vbulk-denied-cache-");
+    await chmod(cache, 0o777);
+    const r = await runCli(["ingest", dir], {
+      env: testEnv({ VBULK_CACHE_DIR: cache }),
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    assert.equal(r.code, 3, r.stderr);
+    const said =
+      "IMG_0002.jpg: Expected a photo vbulk may read but reading it was refused (EACCES, permission denied): allow your account to read it (its properties in a file manager, or `chmod a+r` on it), then run the same command again";
+    assert.ok(r.stderr.includes(`bad photo: ${said}`), r.stderr);
+    assert.ok(r.stdout.includes(`  ${said}`), r.stdout);
+    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /EACCES: permission denied, open/);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(
+      catalog.errors.map((e: { file: string; os_error?: string }) => [e.file, e.os_error]),
+      [["IMG_0002.jpg", "EACCES"]],
+    );
+    assert.equal(catalog.items.length, 2, "the other photos go on");
+  });
+
   it("a first run where no photo can be read: exit 1 with an error line, status failed, no catalog (audit-ingest 6)", async () => {
     const dir = await tempDir();
     for (const f of ["IMG_1.jpg", "IMG_2.jpg"]) await writeFile(join(dir, f), "junk\n");
