@@ -183,7 +183,9 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
     throw err;
   });
   // So that `vbulk status ./photos` finds this run in the --out folder.
-  const unrecorded = raw.out ? await recordOutFolder(source, prepared.src.outDir) : null;
+  const unrecorded = raw.out
+    ? await recordOutFolder(source, prepared.src.outDir, prepared.previous === null)
+    : null;
   const renderer = ingestRenderer(io);
   if (unrecorded)
     renderer.onEvent({

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
@@ -98,6 +98,10 @@ export interface OpenedZip {
   readonly photos: number;
   /** Entries set aside already (unsafe names, symlinks, non-images, unsupported compression…). */
   readonly skipped: readonly SkippedFile[];
+  /** The names (paths inside the archive) of the photo entries that will be extracted. */
+  readonly names: readonly string[];
+  /** The sha256 of one of those entries, inflated in memory (nothing is written); null when it cannot be read. */
+  sha256(name: string): Promise<string | null>;
   /**
    * Extracts the photos into `workDir`, telling `onEntry(done, total)` as it goes. An entry that cannot be extracted
    * (damaged, CRC error, a folder in its way) is skipped with its reason. Files extracted earlier are reused only
@@ -446,6 +450,19 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
     return {
       photos: toExtract.length,
       skipped,
+      names: toExtract.map((p) => p.rel),
+      sha256: async (rel) => {
+        const planned = toExtract.find((p) => p.rel === rel);
+        if (!planned) return null;
+        try {
+          const hash = createHash("sha256");
+          for await (const chunk of await zip.openReadStreamPromise(planned.entry))
+            hash.update(chunk as Buffer);
+          return hash.digest("hex");
+        } catch {
+          return null;
+        }
+      },
       extract: (workDir, signal, onEntry) =>
         extractEntries(zip, zipPath, toExtract, skipped, workDir, signal, onEntry),
       close: () => zip.close(),

@@ -834,6 +834,80 @@ describe("vbulk status", () => {
   });
 });
 
+describe("vbulk ingest --out into a folder holding another source's catalog", () => {
+  it("another batch is refused (exit 2), naming both sources and what to do, nothing written; status and plan of the first still find it", async () => {
+    // Audit: `ingest ./P --out ./R; ingest ./Q --out ./R` replaced P's catalog without a word (the only message,
+    // with one photo shared: "23 photos gone since"), and `status ./P` then showed Q's run, `plan ./P` sent to ./R.
+    const first = await copyFixture("grouping");
+    const other = await copyFixture("colours");
+    await copyFile(join(first, "IMG_0001.jpg"), join(other, "IMG_0001.jpg"));
+    const out = await tempDir("vbulk-out-other-");
+    assert.equal((await runCli(["ingest", first, "--out", out])).code, 0);
+    const files = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ["catalog.json", "catalog.log", ".vbulk/status.json"].map(async (f) => [
+            f,
+            await readFile(join(out, f), "utf8"),
+          ]),
+        ),
+      );
+    const before = await files();
+    const r = await runCli(["ingest", other, "--out", out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `error: Expected --out ${out} to hold no catalog yet, or one of these photos, but its catalog.json was made from another source, ${first}, and ${other} holds only 1 of its 15 photos: nothing was written`,
+      ),
+      r.stderr,
+    );
+    assert.ok(
+      r.stderr.includes(
+        `hint: Pass another --out folder for ${other} (\`vbulk ingest ${other} --out OTHER\`). Or, to start ${out} again with ${other}, move ${join(out, "catalog.json")} away first.`,
+      ),
+      r.stderr,
+    );
+    assert.doesNotMatch(r.stderr, /gone since/);
+    assert.deepEqual(await files(), before, "R's catalog, log and status as they were");
+    const status = await runCli(["status", first]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.ok(status.stdout.includes(`written to ${out} (ingest --out)`), status.stdout);
+    assert.match(status.stdout, /files 15, analysed 15/, "the first batch's run, not the refused one");
+    assert.equal((await runCli(["status", other])).code, 2, "nothing ran for the refused batch");
+
+    // The catalog moved away, as the hint says: the second batch goes in, and the first no longer points at it.
+    await rename(join(out, "catalog.json"), join(out, "catalog-of-first.json"));
+    assert.equal((await runCli(["ingest", other, "--out", out])).code, 0);
+    const afterStatus = await runCli(["status", first]);
+    assert.doesNotMatch(afterStatus.stdout, /written to/, afterStatus.stdout);
+    const plan = await runCli(["plan", first]);
+    assert.equal(plan.code, 2, plan.stderr);
+    assert.doesNotMatch(plan.stderr, /wrote this folder's catalog to/);
+    assert.ok(
+      (await runCli(["status", other])).stdout.includes(`written to ${out} (ingest --out)`),
+      "the second batch's run is found there",
+    );
+  });
+
+  it("the same photos zipped go on into the same --out folder (README), and status of the folder still finds it", async () => {
+    const photos = await copyFixture("grouping");
+    const out = await tempDir("vbulk-out-zipped-");
+    assert.equal((await runCli(["ingest", photos, "--out", out])).code, 0);
+    const zip = new yazl.ZipFile();
+    for (const f of (await readdir(photos)).filter((x) => x.endsWith(".jpg")))
+      zip.addFile(join(photos, f), f);
+    zip.end();
+    const zipped = `${photos}.zip`;
+    await pipeline(zip.outputStream, createWriteStream(zipped));
+    const r = await runCli(["ingest", zipped, "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(out, "catalog.json"), "utf8"));
+    assert.equal(catalog.source.path, zipped);
+    assert.equal(catalog.items.length, 5);
+    assert.ok((await runCli(["status", photos])).stdout.includes(`written to ${out} (ingest --out)`));
+  });
+});
+
 describe("vbulk ingest of two shoots in one folder", () => {
   it("the multi-photo shoot keeps its garments whole next to a shoot of one-photo garments", async (t) => {
     const skip =
