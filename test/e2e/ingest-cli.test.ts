@@ -997,6 +997,16 @@ describe("vbulk ingest of an iPhone export with edits, live photos and RAW (audi
       r.stdout,
       /^1 RAW photo \(\.dng\) not read: vbulk reads JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC\. Export it as JPEG or HEIC .* and run again\.$/m,
     );
+    // Listed in the catalog too, each with its reason, as the README says (it said "only counted").
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(catalog.skipped, [
+      { file: "IMG_0001.AAE", reason: "not-an-image" },
+      { file: "IMG_0002.AAE", reason: "not-an-image" },
+      { file: "IMG_0003.MOV", reason: "not-an-image" },
+      { file: "IMG_0004.DNG", reason: "not-an-image" },
+      { file: "truth.json", reason: "not-an-image" },
+    ]);
+    assert.equal(catalog.labels, undefined, "no model ran: no labels field (README)");
     const plain = await copyFixture("grouping");
     await rm(join(plain, "truth.json"));
     const clean = await runCli(["ingest", plain]);
