@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { access, copyFile, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, it } from "node:test";
 import sharp from "sharp";
 import { resolveConfig } from "../src/core/config.js";
@@ -13,6 +13,7 @@ import type { IngestEvent } from "../src/core/events.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { assignArticleIds } from "../src/ingest/ids.js";
 import { runIngest } from "../src/ingest/index.js";
+import { keepHandEditedCatalog } from "../src/store/catalog.js";
 import { readStatus } from "../src/store/status.js";
 import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
 
@@ -291,5 +292,31 @@ describe("progress (defect 10)", () => {
       const last = events.filter((e) => e.type === "progress" && e.stage === stage).at(-1);
       assert.ok(last && last.type === "progress" && last.done === last.total, `${stage} reaches its total`);
     }
+  });
+});
+
+describe("a catalog.json edited by hand is kept aside, never lost", () => {
+  it("two ingests in the same second keep both hand-edited versions (before: the second backup replaced the first)", async () => {
+    const dir = await copyFixture("grouping");
+    await ingest(dir);
+    const path = join(dir, "catalog.json");
+    const original = await readFile(path, "utf8");
+    const at = new Date("2026-11-29T17:26:04.120Z");
+    const firstEdit = original.replace('"schemaVersion"', '"edited": 1, "schemaVersion"');
+    await writeFile(path, firstEdit);
+    const first = await keepHandEditedCatalog(dir, at);
+    const secondEdit = original.replace('"schemaVersion"', '"edited": 2, "schemaVersion"');
+    await writeFile(path, secondEdit);
+    const second = await keepHandEditedCatalog(dir, new Date(at.getTime() + 500));
+    assert.ok(first && second);
+    assert.notEqual(first, second, "a name of its own for each version");
+    assert.equal(basename(first), "catalog.edited-20261129-172604.json");
+    assert.equal(basename(second), "catalog.edited-20261129-172604-2.json");
+    assert.equal(await readFile(first, "utf8"), firstEdit, "the first version, byte for byte");
+    assert.equal(await readFile(second, "utf8"), secondEdit);
+    // vbulk's own copy is no photo and no skipped file of the next run.
+    const again = await ingest(dir);
+    const skipped = again.catalog.skipped.map((f) => f.file);
+    assert.ok(!skipped.some((f) => f.startsWith("catalog.edited-")), skipped.join(", "));
   });
 });

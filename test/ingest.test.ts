@@ -6,6 +6,7 @@ import sharp from "sharp";
 import { resolveConfig } from "../src/core/config.js";
 import type { IngestEvent } from "../src/core/events.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
+import { placedHint } from "../src/ingest/group.js";
 import { runIngest } from "../src/ingest/index.js";
 import { decide } from "../src/review/actions.js";
 import { readCatalog } from "../src/store/catalog.js";
@@ -335,6 +336,51 @@ describe("runIngest on the designed set", () => {
     assert.equal(
       placed?.type === "warning" && placed.message,
       "5 earlier articles kept as they were; of the 1 photo added since, 1 joined an earlier article; 1 photo gone since.",
+    );
+  });
+
+  it("a re-run whose one added photo joined an earlier article sends the seller to that article, not to new ones", async () => {
+    // Before: "of the 1 photo added since, 1 joined an earlier article" with the hint "Check the new articles in
+    // `vbulk review`", in a run that made no new article.
+    const dir = await copyFixture("grouping");
+    const aside = join(await tempDir(), "IMG_0005.jpg");
+    await rename(join(dir, "IMG_0005.jpg"), aside);
+    await ingest(dir);
+    await rename(aside, join(dir, "IMG_0005.jpg"));
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    assert.equal(catalog.items.length, 5, "no new article");
+    const placed = events.find((e) => e.type === "warning" && e.placed);
+    assert.ok(placed?.type === "warning");
+    assert.equal(
+      placed.message,
+      "5 earlier articles kept as they were; of the 1 photo added since, 1 joined an earlier article.",
+    );
+    assert.equal(
+      placed.hint,
+      "Check the article it joined in `vbulk review`. `vbulk ingest --regroup` groups every photo again (an article it changes starts again from the rules in `vbulk plan`).",
+    );
+  });
+
+  it("a re-run's hint names what changed: new articles, photos that joined earlier ones, photos gone", () => {
+    const counts = { earlier: 3, added: 0, joined: 0, removed: 0, swapped: 0, replaced: 0 };
+    assert.match(placedHint({ ...counts, added: 2 }), /^Check the new articles in `vbulk review`\. /);
+    assert.match(placedHint({ ...counts, added: 1 }), /^Check the new article in `vbulk review`\. /);
+    assert.match(
+      placedHint({ ...counts, added: 3, joined: 2 }),
+      /^Check the new article and the articles photos joined in `vbulk review`\. /,
+    );
+    assert.match(
+      placedHint({ ...counts, added: 2, joined: 2 }),
+      /^Check the articles they joined in `vbulk review`\. /,
+    );
+    assert.match(
+      placedHint({ ...counts, removed: 2 }),
+      /^Check the articles that lost photos in `vbulk review`\. /,
+    );
+    assert.match(
+      placedHint({ ...counts, swapped: 1 }),
+      /^Check the article whose photo was replaced in `vbulk review`\. /,
     );
   });
 

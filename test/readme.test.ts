@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmod, copyFile, cp, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { chmod, copyFile, cp, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
+import yazl from "yazl";
 import { loadManifest } from "../src/model/manifest.js";
 import { saveSession } from "../src/vinted/session.js";
 import { type FileServer, startFileServer } from "./helpers/file-server.js";
@@ -59,7 +62,12 @@ describe("README examples run as written", { concurrency: false }, () => {
     await cp(join(FIXTURES, "grouping"), join(ws, "photos"), { recursive: true });
     await rm(join(ws, "photos", "truth.json"));
     await cp(join(ws, "photos"), join(ws, "big-batch"), { recursive: true });
-    await copyFile(join(FIXTURES, "zips", "photos.zip"), join(ws, "photos.zip"));
+    // ./photos.zip is ./photos zipped, as the README means it: `ingest ./photos --out ./review` then
+    // `ingest ./photos.zip --out ./review` is the same batch (another batch there is refused).
+    const zip = new yazl.ZipFile();
+    for (const f of await readdir(join(ws, "photos"))) zip.addFile(join(ws, "photos", f), `photos/${f}`);
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(ws, "photos.zip")));
     await copyFile(join(REPO, "models", "labels", "garments.json"), join(ws, "my-labels.json"));
     await cp(join(REPO, "templates"), join(ws, "my-templates"), { recursive: true });
     const home = join(ws, "home");

@@ -273,7 +273,12 @@ describe("the review page's words for what an analysis started there said", () =
     );
     assert.equal(
       ingestWarningText("en", { ...placed, earlier: 1, added: 0, removed: 0, swapped: 1 }),
-      "New analysis: 1 earlier article kept as it was; 1 photo replaced by a new one in its article. Check the new articles on this page.",
+      "New analysis: 1 earlier article kept as it was; 1 photo replaced by a new one in its article. Check the articles concerned on this page.",
+    );
+    // No new article: the one photo added joined an earlier one (before: "Vérifiez les nouveaux articles").
+    assert.equal(
+      ingestWarningText("fr", { ...placed, added: 1, joined: 1, removed: 0 }),
+      "Nouvelle analyse : 4 articles d'avant gardés tels quels ; 1 photo ajoutée (dans un article d'avant : 1 ; en nouvel article : 0). Vérifiez les articles concernés sur cette page.",
     );
   });
   it("photos saved again, no CLIP model, and a warning it has no words for", () => {

@@ -4,6 +4,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { crc32 } from "node:zlib";
+import sharp from "sharp";
 import { rawZip } from "../fixtures/hostile.js";
 import { DEFAULTS } from "../src/core/defaults.js";
 import type { VbulkError } from "../src/core/errors.js";
@@ -220,6 +221,34 @@ describe("extractZip", () => {
     );
   });
 
+  it("a file that does not start as a ZIP is said to be no ZIP at all, with what it starts as, never cut with « ... »", async () => {
+    // Before: 'received "a file whose end is not a ZIP's (cut short by an unfinished download or copy,..."' for a
+    // text file: the reason cut off, and an unfinished download suggested for a file that never was a ZIP.
+    const dir = await tempDir();
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#808080" } })
+      .jpeg()
+      .toBuffer();
+    for (const [name, bytes, said] of [
+      [
+        "fake.zip",
+        Buffer.from("not a zip\n"),
+        "a file that is not a ZIP at all (it starts with text: « not a zip »)",
+      ],
+      ["photo.zip", jpeg, "a file that is not a ZIP at all (it starts as a JPEG photo)"],
+      ["empty.zip", Buffer.alloc(0), "an empty file (0 bytes), not a ZIP"],
+    ] as const) {
+      const path = join(dir, name);
+      await writeFile(path, bytes);
+      await assert.rejects(extractZip(path, join(dir, "x.vbulk"), limits), (err: VbulkError) => {
+        assert.equal(err.code, "ZIP_UNSAFE");
+        assert.equal(err.message, `Expected a readable ZIP archive for ${path} but received ${said}`);
+        assert.match(err.hint ?? "", /^Check that you passed the right file/);
+        if (name !== "empty.zip") assert.doesNotMatch(err.hint ?? "", /Download or copy the ZIP again/);
+        return true;
+      });
+    }
+  });
+
   it("names a ZIP cut short (an unfinished download) in a seller's words, not the ZIP reader's", async () => {
     // Before: 'received "a file yauzl rejects (End of central directory record signature not found. Ei..."'.
     const { readFile, writeFile } = await import("node:fs/promises");
@@ -230,6 +259,7 @@ describe("extractZip", () => {
     await assert.rejects(extractZip(cut, join(dir, "cut.vbulk"), limits), (err: VbulkError) => {
       assert.equal(err.code, "ZIP_UNSAFE");
       assert.match(err.message, /cut short by an unfinished download or copy/);
+      assert.doesNotMatch(err.message, /\.\.\.|not a ZIP at all/, "said whole, and it does start as a ZIP");
       assert.doesNotMatch(err.message, /yauzl|central directory/);
       assert.match(err.hint ?? "", /Download or copy the ZIP again/);
       return true;

@@ -183,7 +183,9 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
     throw err;
   });
   // So that `vbulk status ./photos` finds this run in the --out folder.
-  const unrecorded = raw.out ? await recordOutFolder(source, prepared.src.outDir) : null;
+  const unrecorded = raw.out
+    ? await recordOutFolder(source, prepared.src.outDir, prepared.previous === null)
+    : null;
   const renderer = ingestRenderer(io);
   if (unrecorded)
     renderer.onEvent({
@@ -236,14 +238,21 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
       const message = result.keptPrevious
         ? `none of the ${plural(catalog.summary.files, "photo")} could be read: ${printable(result.catalogPath)} of the previous run was kept as it was.`
         : `none of the ${plural(catalog.summary.files, "photo")} could be read: no catalog was written.`;
-      const hint = `fix what ${io.json ? "each photo's error in `errors` says" : "the errors above say"} (a disk, a permission, a broken copy) and run the same command again.`;
+      // The --json document names its own key; stderr, where a person reads it, follows the "bad photo:" lines (and
+      // without --json the list on stdout): `errors` is a key a terminal never shows.
+      const todo = "(a disk, a permission, a broken copy) and run the same command again.";
+      const hint = `fix what the errors above say ${todo}`;
       // The document every failing --json command prints (`error`), with what each photo said (`errors`). Not
       // BAD_INPUT, which is a usage mistake (exit 2): the photos could not be read (exit 1).
       if (io.json)
         io.out(
           JSON.stringify(
             {
-              error: { code: "BAD_FILE", message, hint },
+              error: {
+                code: "BAD_FILE",
+                message,
+                hint: `fix what each photo's error in \`errors\` says ${todo}`,
+              },
               ...summaryJson(catalog, result.catalogPath, result.logPath),
               written: false,
             },

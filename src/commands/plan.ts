@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { plural, printable, shellWord } from "../core/text.js";
+import { localSince, plural, printable, shellWord } from "../core/text.js";
 import {
   CONDITION_IN_ENGLISH,
   CONDITION_WORDS,
@@ -288,6 +288,15 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
       );
     throw err;
   });
+  // An ingest of this folder running now replaces catalog.json when it ends: the plan made from the one read here is
+  // then out of date (articles added, regrouped). Said, not refused: the seller may want to look at the plan meanwhile.
+  const running = await readStatus(dir).catch(() => null);
+  if (running?.command === "ingest" && running.state === "running")
+    io.err(
+      io.c.yellow(
+        `note: an ingest of this folder is running (pid ${running.pid}, since ${localSince(Date.parse(running.started_at))}): this plan is made from the catalog it will replace, and will be out of date when it ends; run \`${vbulkAs()} plan ${shellWord(dirArg)}\` again then (\`${vbulkAs()} status ${shellWord(dirArg)}\` follows the ingest).`,
+      ),
+    );
   // The lock creates DIR/.vbulk: a refused command (a bad flag, checked under the lock) takes it away again when it
   // was not there before, so that "Nothing was written" holds in a folder that held only catalog.json.
   const stateDir = join(dir, STATE_DIR);

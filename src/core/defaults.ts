@@ -395,6 +395,12 @@ export const DEFAULTS = Object.freeze({
     /** Articles listed one by one in the terminal summary; above it only those to check (low confidence) are,
      *  with a count of the others: 500 photos printed some 270 lines, the summary scrolled off. */
     listArticlesMax: 40,
+    /** A catalog made from another source (another folder, the folder's ZIP) is replaced only when the new source
+     *  holds at least this share of its photos (by content): the same photos zipped, moved or renamed go on (README:
+     *  `ingest ./photos --out R`, then `ingest ./photos.zip --out R`), while another batch that shares a photo or
+     *  two is refused instead of taking over the first batch's article ids, plan and drafts. Half: a batch that
+     *  lost half its photos since (sold, deleted) is still that batch. */
+    sameSourceMinShare: 0.5,
   }),
   review: Object.freeze({
     /** Longest side of a thumbnail (px): a card shows them at ~120 px, 320 stays sharp on a 2x screen. */

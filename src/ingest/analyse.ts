@@ -286,6 +286,27 @@ async function preparePhoto(
     // The system's code when the file itself could not be read (a permission, a disk, a file gone meanwhile): the
     // review page words those from it; the decoder's errors are told apart by their message.
     const os = err instanceof Error && "syscall" in err ? (err as NodeJS.ErrnoException).code : undefined;
-    return { kind: "error", file, message: printable(messageOf(err)), ...(os ? { osError: os } : {}) };
+    const message = os ? unreadablePhoto(os, err) : printable(messageOf(err));
+    return { kind: "error", file, message, ...(os ? { osError: os } : {}) };
+  }
+}
+
+/**
+ * Why a photo file could not be read at all, in the words of the other bad-photo messages (what was expected, what
+ * happened, what to do) instead of Node's ("EACCES: permission denied, open '/…/IMG_2.jpg'"). The file's name is
+ * said before it, where the message is shown. One message, as a photo's error carries no hint of its own.
+ */
+function unreadablePhoto(code: string, err: unknown): string {
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return `Expected a photo vbulk may read but reading it was refused (${code}, ${code === "EACCES" ? "permission denied" : "operation not permitted"}): allow your account to read it (its properties in a file manager, or \`chmod a+r\` on it), then run the same command again`;
+    case "EIO":
+    case "ENXIO":
+      return `Expected a photo the disk can read but the disk gave a read error (${code}): the disk, memory card or network folder may be damaged or unplugged; plug it back in, or copy the photo to another disk, then run the same command again`;
+    case "ENOENT":
+      return "Expected the photo the scan found but it is gone (ENOENT: moved, renamed or deleted during the run): to keep it, put it back in the folder and run the same command again";
+    default:
+      return `Expected a photo vbulk can read but the system refused to read it (${printable(messageOf(err))}): check the file, then run the same command again`;
   }
 }

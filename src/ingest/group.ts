@@ -342,6 +342,41 @@ export function placedSince(
   return { ...placed, message: `${parts.join("; ")}.` };
 }
 
+/**
+ * What a re-run's placing summary (placedSince) sends the seller to check, named as it happened: the new articles,
+ * the earlier articles photos joined, those whose photo was replaced or that lost photos. "Check the new articles"
+ * was said of a run whose one added photo joined an earlier article, and made none.
+ */
+export function placedHint(placed: PlacedPhotos): string {
+  const made = placed.added - placed.joined;
+  const parts = [
+    made ? (made === 1 ? "the new article" : "the new articles") : "",
+    placed.joined
+      ? made
+        ? "the articles photos joined"
+        : placed.joined === 1
+          ? "the article it joined"
+          : "the articles they joined"
+      : "",
+    placed.swapped
+      ? placed.swapped === 1
+        ? "the article whose photo was replaced"
+        : "the articles whose photos were replaced"
+      : "",
+    placed.removed
+      ? placed.removed === 1
+        ? "the article that lost a photo"
+        : "the articles that lost photos"
+      : "",
+  ].filter(Boolean);
+  const what = parts.length
+    ? parts.length === 1
+      ? parts[0]
+      : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`
+    : "the articles";
+  return `Check ${what} in \`vbulk review\`. \`vbulk ingest --regroup\` groups every photo again (an article it changes starts again from the rules in \`vbulk plan\`).`;
+}
+
 function keepEarlier(
   full: GroupingResult,
   shas: string[],

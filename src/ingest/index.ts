@@ -30,11 +30,13 @@ import {
   earlierGroupingNotKept,
   groupArticles,
   groupingBasis,
+  placedHint,
   placedSince,
   sameGroupingBasis,
 } from "./group.js";
 import { assignArticleIds } from "./ids.js";
 import { currentContent, resavedPhotos } from "./resaved.js";
+import { checkSameSource } from "./same-source.js";
 import { checkOutput, type OpenedPhotos, openPhotos, type ResolvedSource, resolveSource } from "./scan.js";
 import type { IngestOptions, IngestResult } from "./types.js";
 import { buildCatalog, writeResults } from "./write.js";
@@ -83,7 +85,8 @@ export interface PreparedIngest {
 
 /**
  * Checks everything a bad command could get wrong, writing nothing: the source (a folder found and listed, a ZIP
- * opened and its central directory checked), the output folder, the previous catalog. Only then starts the run's
+ * opened and its central directory checked), the output folder, the previous catalog (and that it is this source's
+ * to replace: checkSameSource). Only then starts the run's
  * status file, at `stage` ("model" when a model is loaded, or downloaded, next), so that `vbulk status` follows
  * the run from its first slow step and never shows the previous run as current. The caller closes it (runIngest
  * does). Throws VbulkError for a bad source, output or previous catalog (see runIngest).
@@ -110,6 +113,14 @@ export async function prepareIngest(opts: {
   // every photo is analysed for nothing (exit 2, the file kept). Read again there: the page may add one meanwhile.
   await readDecisions(src.outDir);
   const photos = await openPhotos(src, opts.source, config);
+  // A catalog made from another source is replaced only by the same photos (moved, zipped): another batch is refused,
+  // before the status file or anything else is written.
+  await checkSameSource(previous, src, photos, opts.source, opts.outDir !== undefined).catch(
+    (err: unknown) => {
+      photos.close();
+      throw err;
+    },
+  );
   let status: StatusWriter;
   let statusBefore: Buffer | null = null;
   let unlock: () => Promise<void> = async () => {};
@@ -301,7 +312,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
         type: "warning",
         message,
         placed: counts,
-        hint: "Check the new articles in `vbulk review`. `vbulk ingest --regroup` groups every photo again (an article it changes starts again from the rules in `vbulk plan`).",
+        hint: placedHint(counts),
       });
     }
     emit({ type: "progress", stage: "duplicates", done: analysed.length, total: analysed.length });

@@ -4,6 +4,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Config } from "../core/config.js";
 import { expected, fileSystemError, VbulkError } from "../core/errors.js";
 import type { NoPhotoKind } from "../core/events.js";
+import { sha256File } from "../core/hash.js";
 import { printable } from "../core/text.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { scanFolder } from "../sources/folder.js";
@@ -128,6 +129,10 @@ export interface OpenedPhotos {
   /** How many photos there are (for a ZIP: entries to extract; some may turn out damaged). */
   readonly photos: number;
   readonly skipped: number;
+  /** The photos' paths inside the source (a folder's, relative to it; a ZIP's entry names). */
+  readonly names: readonly string[];
+  /** The sha256 of one of them, writing nothing (a ZIP's entry inflated in memory); null when it cannot be read. */
+  sha256(name: string): Promise<string | null>;
   /** The photos, a ZIP's extracted into its work folder first (`onEntry` tells how far). */
   collect(signal?: AbortSignal, onEntry?: (done: number, total: number) => void): Promise<ScanResult>;
   close(): void;
@@ -146,9 +151,15 @@ export async function openPhotos(src: ResolvedSource, given: string, config: Con
       false,
       config.sources.maxFileBytes,
     );
+    const pathOf = new Map(scan.files.map((f) => [f.rel, f.path]));
     return {
       photos: scan.files.length,
       skipped: scan.skipped.length,
+      names: scan.files.map((f) => f.rel),
+      sha256: async (rel) => {
+        const path = pathOf.get(rel);
+        return path ? sha256File(path).catch(() => null) : null;
+      },
       collect: async () => scan,
       close: () => {},
     };
@@ -161,6 +172,8 @@ export async function openPhotos(src: ResolvedSource, given: string, config: Con
   return {
     photos: zip.photos,
     skipped: zip.skipped.length,
+    names: zip.names,
+    sha256: (name) => zip.sha256(name),
     collect: async (signal, onEntry) =>
       checkSome(await zip.extract(src.root, signal, onEntry), given, true, config.sources.maxFileBytes),
     close: () => zip.close(),

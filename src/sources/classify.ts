@@ -25,15 +25,19 @@ export const EARLIER_RUN_DETAIL =
  * edits are not read from inside an archive, and only a count of "other files" said they were dropped.
  */
 export function isEarlierRunFile(rel: string): boolean {
-  return RUN_FILES.has(rel.split("/").at(-1)!);
+  const name = rel.split("/").at(-1)!;
+  // A hand-edited catalog an ingest kept aside is one of them: counted as "not photos: 1 .json" it read as the
+  // seller's own file.
+  return RUN_FILES.has(name) || EDITED_CATALOG.test(name);
 }
 
-/** The copy of a hand-edited catalog.json an ingest keeps aside (store/catalog.ts): catalog.edited-YYYYMMDD-HHMMSS.json. */
-const EDITED_CATALOG = /^catalog\.edited-\d{8}-\d{6}\.json$/;
+/** The copy of a hand-edited catalog.json an ingest keeps aside (store/catalog.ts):
+ *  catalog.edited-YYYYMMDD-HHMMSS.json, or catalog.edited-YYYYMMDD-HHMMSS-N.json for the Nth copy of one second. */
+const EDITED_CATALOG = /^catalog\.edited-\d{8}-\d{6}(-\d+)?\.json$/;
 
-/** The name of that copy for a copy made at `at` (UTC). */
-export function editedCatalogName(at: Date): string {
-  return `catalog.edited-${at.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-")}.json`;
+/** The name of that copy for the `n`th copy made at `at` (UTC) within its second. */
+export function editedCatalogName(at: Date, n = 1): string {
+  return `catalog.edited-${at.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-")}${n > 1 ? `-${n}` : ""}.json`;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { lstat, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -98,6 +98,10 @@ export interface OpenedZip {
   readonly photos: number;
   /** Entries set aside already (unsafe names, symlinks, non-images, unsupported compression…). */
   readonly skipped: readonly SkippedFile[];
+  /** The names (paths inside the archive) of the photo entries that will be extracted. */
+  readonly names: readonly string[];
+  /** The sha256 of one of those entries, inflated in memory (nothing is written); null when it cannot be read. */
+  sha256(name: string): Promise<string | null>;
   /**
    * Extracts the photos into `workDir`, telling `onEntry(done, total)` as it goes. An entry that cannot be extracted
    * (damaged, CRC error, a folder in its way) is skipped with its reason. Files extracted earlier are reused only
@@ -112,6 +116,150 @@ export interface OpenedZip {
   close(): void;
 }
 
+/** The ZIP reader's words for a file whose end holds no ZIP directory: a ZIP cut short, or no ZIP at all. */
+const CUT_SHORT = /end of central directory record signature not found/i;
+
+const REMAKE_HINT =
+  "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.";
+
+/** What the first bytes of a file vbulk was given as a ZIP say it is, when they are not a ZIP's. */
+const STARTS_AS: readonly {
+  test: (head: Buffer) => boolean;
+  is: string;
+  kind: "photo" | "archive" | "page" | "other";
+}[] = [
+  { test: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff, is: "a JPEG photo", kind: "photo" },
+  { test: (h) => h.subarray(0, 4).toString("latin1") === "\x89PNG", is: "a PNG image", kind: "photo" },
+  { test: (h) => h.subarray(0, 4).toString("latin1") === "GIF8", is: "a GIF image", kind: "photo" },
+  {
+    test: (h) =>
+      h.subarray(0, 4).toString("latin1") === "RIFF" && h.subarray(8, 12).toString("latin1") === "WEBP",
+    is: "a WebP image",
+    kind: "photo",
+  },
+  {
+    test: (h) =>
+      h.subarray(4, 8).toString("latin1") === "ftyp" &&
+      /^(heic|heix|mif1|msf1|avif)/.test(h.subarray(8, 12).toString("latin1")),
+    is: "a HEIC or AVIF photo",
+    kind: "photo",
+  },
+  { test: (h) => h.subarray(4, 8).toString("latin1") === "ftyp", is: "an MP4 or MOV video", kind: "other" },
+  { test: (h) => h.subarray(0, 5).toString("latin1") === "%PDF-", is: "a PDF document", kind: "other" },
+  { test: (h) => h.subarray(0, 4).toString("latin1") === "Rar!", is: "a RAR archive", kind: "archive" },
+  {
+    test: (h) => h.subarray(0, 6).equals(Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])),
+    is: "a 7-Zip archive",
+    kind: "archive",
+  },
+  { test: (h) => h[0] === 0x1f && h[1] === 0x8b, is: "a gzip archive", kind: "archive" },
+  {
+    test: (h) => /^\s*<(!doctype html|html)/i.test(h.toString("latin1")),
+    is: "an HTML web page",
+    kind: "page",
+  },
+  { test: (h) => h.subarray(0, 2).toString("latin1") === "MZ", is: "a Windows program", kind: "other" },
+];
+
+/** A ZIP starts with a local file header (PK\x03\x04), or is an empty archive's end record (PK\x05\x06), or a
+ *  split archive's marker (PK\x07\x08). */
+function startsAsZip(head: Buffer): boolean {
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && [0x03, 0x05, 0x07].includes(head[2]!);
+}
+
+const strictText = new TextDecoder("utf-8", { fatal: true });
+
+/** The first line of a file when its start is text (UTF-8, no control character but tab and line ends), else null. */
+function textStart(head: Buffer): string | null {
+  let text: string;
+  try {
+    // A character cut at the end of the sample is no reason to call it binary.
+    text = strictText.decode(head.subarray(0, head.length - (head.length === HEAD_BYTES ? 3 : 0)));
+  } catch {
+    return null;
+  }
+  // Line ends and tabs are text; any other control character is not.
+  if (hasControlCharacter(text.replace(/[\t\r\n]/g, " "))) return null;
+  const line = text.trim().split(/\r?\n/)[0] ?? "";
+  return line.length > 40 ? `${line.slice(0, 40)}…` : line;
+}
+
+const HEAD_BYTES = 512;
+
+/**
+ * Why the ZIP reader refused a file, in a seller's words, and what to do: a file that starts as no ZIP is said to be
+ * none, with what it is when its first bytes tell (text, a photo, another archive, a web page saved as .zip); one
+ * that starts as a ZIP but whose end is not one is a ZIP cut short (an unfinished download or copy); anything else
+ * is quoted as the reader said it.
+ */
+async function zipRefusal(
+  zipPath: string,
+  err: unknown,
+): Promise<{ detail: string; hint: string; cutShort: boolean; notZip: boolean }> {
+  const message = messageOf(err);
+  const head = await readHead(zipPath);
+  if (head && head.length === 0)
+    return {
+      detail: "an empty file (0 bytes), not a ZIP",
+      hint: "Check that you passed the right file: this one is empty (a download or a copy that did not start?). Download or copy the ZIP again, or pass the folder of photos instead.",
+      cutShort: true,
+      notZip: true,
+    };
+  if (head && !startsAsZip(head)) {
+    const known = STARTS_AS.find((s) => s.test(head));
+    const text = known ? null : textStart(head);
+    const what = known
+      ? `it starts as ${known.is}`
+      : text !== null
+        ? `it starts with text: « ${printable(text)} »`
+        : `its first bytes are ${[...head.subarray(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join(" ")}, a ZIP's are 50 4b 03 04`;
+    const why = {
+      photo: "this is a photo under a .zip name. Put the photos in a folder and pass the folder",
+      archive:
+        "vbulk opens ZIP archives only. Extract this one (7-Zip, The Unarchiver, or your file manager) and pass the folder it gives",
+      page: "this is a web page saved under a .zip name (a download link that answered with a page, such as a sign-in page). Download the ZIP again from where it is, or pass the folder of photos",
+      other:
+        "pass the ZIP of your photos (a file manager's right-click → Compress makes one), or the folder of photos itself",
+    }[known?.kind ?? "other"];
+    return {
+      detail: `a file that is not a ZIP at all (${what})`,
+      hint: `Check that you passed the right file: ${why}.`,
+      // The review page's words for a ZIP cut short also say "or it is no ZIP at all" (page/i18n.ts stopZipCut).
+      cutShort: true,
+      notZip: true,
+    };
+  }
+  if (CUT_SHORT.test(message))
+    return {
+      detail:
+        "a file that starts as a ZIP but does not end as one (cut short by an unfinished download or copy)",
+      hint: "Download or copy the ZIP again (check its size against the original), or re-create it (most file managers: right-click → Compress), or pass the folder of photos instead.",
+      cutShort: true,
+      notZip: false,
+    };
+  return {
+    detail: `a file the ZIP reader refuses (${printable(message)})`,
+    hint: REMAKE_HINT,
+    cutShort: false,
+    notZip: false,
+  };
+}
+
+/** The first HEAD_BYTES bytes of a file, or null when it cannot be read. */
+async function readHead(path: string): Promise<Buffer | null> {
+  const handle = await open(path, "r").catch(() => null);
+  if (!handle) return null;
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Opens a ZIP and reads its central directory, writing nothing: entries with `..`, absolute paths, control
  * characters or symlinks are set aside as skipped; limits on count, per-file and total size and compression ratio
@@ -119,34 +267,28 @@ export interface OpenedZip {
  * and clashing names are skipped with their reason. The caller closes it.
  * Throws ZIP_UNSAFE for an unreadable archive, ZIP_TOO_LARGE for a zip bomb, TOO_MANY_FILES over the limit.
  */
-/**
- * What the ZIP reader's refusal means for a seller: "End of central directory record signature not found" is a ZIP
- * cut short (a download or a copy that did not finish), or no ZIP at all; anything else is quoted as it is.
- */
-const CUT_SHORT = /end of central directory record signature not found/i;
-
-function zipProblem(message: string): string {
-  if (CUT_SHORT.test(message))
-    return "a file whose end is not a ZIP's (cut short by an unfinished download or copy, or not a ZIP at all)";
-  return `a file the ZIP reader refuses (${message})`;
-}
-
 export async function openZip(zipPath: string, limits: ZipLimits): Promise<OpenedZip> {
-  const unreadable = (err: unknown, detail: string) =>
-    new VbulkError("ZIP_UNSAFE", expected("a readable ZIP archive", zipPath, detail), {
-      hint: CUT_SHORT.test(messageOf(err))
-        ? "Download or copy the ZIP again (check its size against the original), or re-create it (most file managers: right-click → Compress), or pass the folder of photos instead."
-        : "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.",
-      // As data for the review page: a ZIP cut short (an unfinished download) is told apart from a damaged one.
-      context: { cutShort: CUT_SHORT.test(messageOf(err)) },
-      cause: err,
-    });
+  // Said whole: through expected() a reason over 80 characters was cut with "...".
+  const unreadable = (
+    err: unknown,
+    why: { detail: string; hint: string; cutShort: boolean; notZip?: boolean },
+  ) =>
+    new VbulkError(
+      "ZIP_UNSAFE",
+      `Expected a readable ZIP archive for ${zipPath} but received ${why.detail}`,
+      {
+        hint: why.hint,
+        // As data for the review page: a ZIP cut short (an unfinished download) is told apart from a damaged one.
+        context: { cutShort: why.cutShort, ...(why.notZip ? { notZip: true } : {}) },
+        cause: err,
+      },
+    );
   // Loaded for a ZIP only: a folder's ingest never needs it.
   const { default: yauzlLib } = await import("yauzl");
   const zip = await yauzlLib
     .openPromise(zipPath, { lazyEntries: true, decodeStrings: false, autoClose: false })
-    .catch((err: unknown) => {
-      throw unreadable(err, zipProblem(messageOf(err)));
+    .catch(async (err: unknown) => {
+      throw unreadable(err, await zipRefusal(zipPath, err));
     });
   try {
     const maxEntries = limits.maxFiles * 20 + 1000;
@@ -275,7 +417,11 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
       }
     } catch (err) {
       if (err instanceof VbulkError) throw err;
-      throw unreadable(err, `a damaged central directory at entry ${index + 1} (${messageOf(err)})`);
+      throw unreadable(err, {
+        detail: `a damaged central directory at entry ${index + 1} (${printable(messageOf(err))})`,
+        hint: REMAKE_HINT,
+        cutShort: CUT_SHORT.test(messageOf(err)),
+      });
     }
     // A name that is a file in one entry and a folder in another ("a.jpg" and "a.jpg/b.jpg"): keep the file.
     const clashing = planned.filter(({ rel }) => {
@@ -304,6 +450,19 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
     return {
       photos: toExtract.length,
       skipped,
+      names: toExtract.map((p) => p.rel),
+      sha256: async (rel) => {
+        const planned = toExtract.find((p) => p.rel === rel);
+        if (!planned) return null;
+        try {
+          const hash = createHash("sha256");
+          for await (const chunk of await zip.openReadStreamPromise(planned.entry))
+            hash.update(chunk as Buffer);
+          return hash.digest("hex");
+        } catch {
+          return null;
+        }
+      },
       extract: (workDir, signal, onEntry) =>
         extractEntries(zip, zipPath, toExtract, skipped, workDir, signal, onEntry),
       close: () => zip.close(),

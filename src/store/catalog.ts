@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { writeFileAtomic } from "../core/atomic.js";
+import { writeFileAtomic, writeFileIfAbsent } from "../core/atomic.js";
 import { sha256Hex } from "../core/hash.js";
 import { APPLIED_GROUPING_METHODS, ARTICLE_ID, DEPARTMENTS } from "../core/vocab.js";
 import { COLOR_NAMES, SHADE_NAMES } from "../imaging/color.js";
@@ -174,7 +174,8 @@ const WRITTEN_FILE = "catalog.sha256";
 
 /**
  * When DIR/catalog.json was edited by hand since vbulk last wrote it (its sha256 differs from the one recorded),
- * copies it to catalog.edited-<time>.json beside it before an ingest replaces it, and returns that file's path;
+ * copies it to catalog.edited-<time>.json beside it (catalog.edited-<time>-2.json… when that name is taken) before an
+ * ingest replaces it, and returns that file's path;
  * null when it is vbulk's own (or no record exists: a catalog of an older vbulk). A seller's edit is never lost,
  * and the ingest says where it is and where such edits belong (plan.json, which every later run keeps).
  */
@@ -182,9 +183,11 @@ export async function keepHandEditedCatalog(dir: string, now = new Date()): Prom
   const recorded = (await readFile(join(dir, STATE_DIR, WRITTEN_FILE), "utf8").catch(() => "")).trim();
   const text = await readFile(join(dir, CATALOG_FILE), "utf8").catch(() => null);
   if (!recorded || text === null || sha256Hex(text) === recorded) return null;
-  const kept = join(dir, editedCatalogName(now));
-  await writeFileAtomic(kept, text);
-  return kept;
+  // Never over an earlier copy: two ingests in one second gave both the same name, and the first edit was lost.
+  for (let n = 1; ; n++) {
+    const kept = join(dir, editedCatalogName(now, n));
+    if (await writeFileIfAbsent(kept, text)) return kept;
+  }
 }
 
 /** Reads and validates DIR/catalog.json. Throws NOT_FOUND (with `hint`) or BAD_INPUT naming the bad field. */

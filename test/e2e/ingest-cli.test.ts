@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -165,6 +165,8 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal((await runCli(["ingest", shop])).code, 0);
     assert.equal((await runCli(["plan", shop, "--set", "c1.title=Pull beige"])).code, 0);
     await writeFile(join(shop, "decisions.json"), '{"schemaVersion":1,"decisions":[]}');
+    // A hand-edited catalog an earlier ingest kept aside is vbulk's too (before: "not photos: 1 .json").
+    await copyFile(join(shop, "catalog.json"), join(shop, "catalog.edited-20261129-172604.json"));
     const dir = await tempDir();
     const zip = new yazl.ZipFile();
     for (const f of (await readdir(shop)).filter((x) => x.endsWith(".jpg") || x.endsWith(".json")))
@@ -177,13 +179,21 @@ describe("vbulk ingest (real CLI)", () => {
     assert.equal(r.code, 0, r.stderr);
     const said = r.stderr.split("\n").filter((l) => l.includes("earlier vbulk run"));
     assert.deepEqual(said, [
-      "warning: shop.zip holds an earlier vbulk run's files (plan.json, shop/catalog.json, shop/decisions.json, shop/plan.json), not used: to keep those edits, unzip it and run `vbulk ingest` on the folder.",
+      "warning: shop.zip holds an earlier vbulk run's files (plan.json, shop/catalog.edited-20261129-172604.json, shop/catalog.json, shop/decisions.json, shop/plan.json), not used: to keep those edits, unzip it and run `vbulk ingest` on the folder.",
     ]);
+    // The fixture's truth.json is the one file that is not vbulk's.
+    assert.match(r.stdout, /^ {2}not photos: 1 \.json \(listed in the log\)$/m, r.stdout);
     const catalog = JSON.parse(await readFile(join(dir, "shop.vbulk", "catalog.json"), "utf8"));
     const earlier = catalog.skipped.filter((s: { reason: string }) => s.reason === "earlier-run");
     assert.deepEqual(
       earlier.map((s: { file: string }) => s.file),
-      ["plan.json", "shop/catalog.json", "shop/decisions.json", "shop/plan.json"],
+      [
+        "plan.json",
+        "shop/catalog.edited-20261129-172604.json",
+        "shop/catalog.json",
+        "shop/decisions.json",
+        "shop/plan.json",
+      ],
     );
     assert.match(
       earlier[0].detail,
@@ -405,6 +415,35 @@ describe("vbulk ingest: bad commands change nothing", () => {
     assert.match(r.stderr, /catalog\.json of the previous run was kept as it was/);
     assert.equal(await readFile(join(dir, "catalog.json"), "utf8"), before);
   });
+  it("a photo vbulk may not read is said in its words with what to do, recorded and skipped (exit 3)", async () => {
+    // Before: "bad photo: IMG_0002.jpg: EACCES: permission denied, open '/tmp/…/IMG_0002.jpg'", Node's own words.
+    const dir = await tempDir("vbulk-denied-");
+    for (const f of ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"])
+      await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+    await chmod(join(dir, "IMG_0002.jpg"), 0o000);
+    // Root reads any file: the CLI runs as "nobody" then, in a folder and a cache it may write.
+    const asRoot = process.getuid?.() === 0;
+    await chmod(dir, 0o777);
+    const cache = await tempDir("vbulk-denied-cache-");
+    await chmod(cache, 0o777);
+    const r = await runCli(["ingest", dir], {
+      env: testEnv({ VBULK_CACHE_DIR: cache }),
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    assert.equal(r.code, 3, r.stderr);
+    const said =
+      "IMG_0002.jpg: Expected a photo vbulk may read but reading it was refused (EACCES, permission denied): allow your account to read it (its properties in a file manager, or `chmod a+r` on it), then run the same command again";
+    assert.ok(r.stderr.includes(`bad photo: ${said}`), r.stderr);
+    assert.ok(r.stdout.includes(`  ${said}`), r.stdout);
+    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /EACCES: permission denied, open/);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(
+      catalog.errors.map((e: { file: string; os_error?: string }) => [e.file, e.os_error]),
+      [["IMG_0002.jpg", "EACCES"]],
+    );
+    assert.equal(catalog.items.length, 2, "the other photos go on");
+  });
+
   it("a first run where no photo can be read: exit 1 with an error line, status failed, no catalog (audit-ingest 6)", async () => {
     const dir = await tempDir();
     for (const f of ["IMG_1.jpg", "IMG_2.jpg"]) await writeFile(join(dir, f), "junk\n");
@@ -432,6 +471,12 @@ describe("vbulk ingest: bad commands change nothing", () => {
     while (job.running) await sleep(20);
     assert.match(job.snapshot().error ?? "", /None of the 2 photos could be read: no catalog was written/);
     assert.match(json.stderr, /no catalog was written/);
+    // The document names its own key; the terminal, which never shows that key, points at the lines it printed
+    // (before: "hint: fix what each photo's error in `errors` says" on stderr too).
+    assert.match(doc.error?.hint ?? "", /^fix what each photo's error in `errors` says/);
+    assert.match(json.stderr, /^bad photo: IMG_1\.jpg: /m);
+    assert.match(json.stderr, /^ {2}hint: fix what the errors above say/m);
+    assert.doesNotMatch(json.stderr, /`errors`/);
   });
 
   it("a temp file left by a killed write (kill -9) is removed by the next write; a live writer's is kept (audit-ingest 9)", async () => {
@@ -789,6 +834,80 @@ describe("vbulk status", () => {
   });
 });
 
+describe("vbulk ingest --out into a folder holding another source's catalog", () => {
+  it("another batch is refused (exit 2), naming both sources and what to do, nothing written; status and plan of the first still find it", async () => {
+    // Audit: `ingest ./P --out ./R; ingest ./Q --out ./R` replaced P's catalog without a word (the only message,
+    // with one photo shared: "23 photos gone since"), and `status ./P` then showed Q's run, `plan ./P` sent to ./R.
+    const first = await copyFixture("grouping");
+    const other = await copyFixture("colours");
+    await copyFile(join(first, "IMG_0001.jpg"), join(other, "IMG_0001.jpg"));
+    const out = await tempDir("vbulk-out-other-");
+    assert.equal((await runCli(["ingest", first, "--out", out])).code, 0);
+    const files = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ["catalog.json", "catalog.log", ".vbulk/status.json"].map(async (f) => [
+            f,
+            await readFile(join(out, f), "utf8"),
+          ]),
+        ),
+      );
+    const before = await files();
+    const r = await runCli(["ingest", other, "--out", out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `error: Expected --out ${out} to hold no catalog yet, or one of these photos, but its catalog.json was made from another source, ${first}, and ${other} holds only 1 of its 15 photos: nothing was written`,
+      ),
+      r.stderr,
+    );
+    assert.ok(
+      r.stderr.includes(
+        `hint: Pass another --out folder for ${other} (\`vbulk ingest ${other} --out OTHER\`). Or, to start ${out} again with ${other}, move ${join(out, "catalog.json")} away first.`,
+      ),
+      r.stderr,
+    );
+    assert.doesNotMatch(r.stderr, /gone since/);
+    assert.deepEqual(await files(), before, "R's catalog, log and status as they were");
+    const status = await runCli(["status", first]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.ok(status.stdout.includes(`written to ${out} (ingest --out)`), status.stdout);
+    assert.match(status.stdout, /files 15, analysed 15/, "the first batch's run, not the refused one");
+    assert.equal((await runCli(["status", other])).code, 2, "nothing ran for the refused batch");
+
+    // The catalog moved away, as the hint says: the second batch goes in, and the first no longer points at it.
+    await rename(join(out, "catalog.json"), join(out, "catalog-of-first.json"));
+    assert.equal((await runCli(["ingest", other, "--out", out])).code, 0);
+    const afterStatus = await runCli(["status", first]);
+    assert.doesNotMatch(afterStatus.stdout, /written to/, afterStatus.stdout);
+    const plan = await runCli(["plan", first]);
+    assert.equal(plan.code, 2, plan.stderr);
+    assert.doesNotMatch(plan.stderr, /wrote this folder's catalog to/);
+    assert.ok(
+      (await runCli(["status", other])).stdout.includes(`written to ${out} (ingest --out)`),
+      "the second batch's run is found there",
+    );
+  });
+
+  it("the same photos zipped go on into the same --out folder (README), and status of the folder still finds it", async () => {
+    const photos = await copyFixture("grouping");
+    const out = await tempDir("vbulk-out-zipped-");
+    assert.equal((await runCli(["ingest", photos, "--out", out])).code, 0);
+    const zip = new yazl.ZipFile();
+    for (const f of (await readdir(photos)).filter((x) => x.endsWith(".jpg")))
+      zip.addFile(join(photos, f), f);
+    zip.end();
+    const zipped = `${photos}.zip`;
+    await pipeline(zip.outputStream, createWriteStream(zipped));
+    const r = await runCli(["ingest", zipped, "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(out, "catalog.json"), "utf8"));
+    assert.equal(catalog.source.path, zipped);
+    assert.equal(catalog.items.length, 5);
+    assert.ok((await runCli(["status", photos])).stdout.includes(`written to ${out} (ingest --out)`));
+  });
+});
+
 describe("vbulk ingest of two shoots in one folder", () => {
   it("the multi-photo shoot keeps its garments whole next to a shoot of one-photo garments", async (t) => {
     const skip =
@@ -878,6 +997,16 @@ describe("vbulk ingest of an iPhone export with edits, live photos and RAW (audi
       r.stdout,
       /^1 RAW photo \(\.dng\) not read: vbulk reads JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC\. Export it as JPEG or HEIC .* and run again\.$/m,
     );
+    // Listed in the catalog too, each with its reason, as the README says (it said "only counted").
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.deepEqual(catalog.skipped, [
+      { file: "IMG_0001.AAE", reason: "not-an-image" },
+      { file: "IMG_0002.AAE", reason: "not-an-image" },
+      { file: "IMG_0003.MOV", reason: "not-an-image" },
+      { file: "IMG_0004.DNG", reason: "not-an-image" },
+      { file: "truth.json", reason: "not-an-image" },
+    ]);
+    assert.equal(catalog.labels, undefined, "no model ran: no labels field (README)");
     const plain = await copyFixture("grouping");
     await rm(join(plain, "truth.json"));
     const clean = await runCli(["ingest", plain]);

@@ -419,4 +419,28 @@ describe("plan: a folder with no catalog for another reason than a missing inges
     );
     assert.equal(existsSync(join(dir, "plan.json")), false);
   });
+
+  it("while a re-ingest of the folder runs, says on stderr that the plan will be out of date when it ends", async () => {
+    // Before: exit 0 without a word, the plan built from the catalog that ingest was about to replace.
+    const dir = await catalogFixture(articles);
+    const status = new StatusWriter(dir, "ingest", 60_000, "analyse");
+    await status.flush();
+    const r = await runCli(["plan", dir], { env: testEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^note: an ingest of this folder is running \\(pid ${process.pid}, since [\\d: -]+\\): this plan is made from the catalog it will replace, and will be out of date when it ends; run \`(npx )?vbulk plan \\S+\` again then \\(\`(npx )?vbulk status \\S+\` follows the ingest\\)\\.$`,
+        "m",
+      ),
+    );
+    assert.ok(existsSync(join(dir, "plan.json")), "not a refusal: the plan is written");
+    const json = await runCli(["plan", dir, "--json"], { env: testEnv() });
+    assert.equal(json.code, 0, json.stderr);
+    assert.ok(JSON.parse(json.stdout).items, "stdout is still the plan, nothing else");
+    assert.match(json.stderr, /^note: an ingest of this folder is running/m);
+    await status.finish("done");
+    const after = await runCli(["plan", dir], { env: testEnv() });
+    assert.doesNotMatch(after.stderr, /ingest of this folder is running/, "said only while it runs");
+  });
 });

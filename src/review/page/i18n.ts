@@ -104,6 +104,7 @@ const FR = {
   placedReplaced_other:
     "{n} photos remplacées par une copie plus grande d'elles-mêmes (gardées dans leur article)",
   placed: "Nouvelle analyse : {parts}. Vérifiez les nouveaux articles sur cette page.",
+  placedNoneNew: "Nouvelle analyse : {parts}. Vérifiez les articles concernés sur cette page.",
   noModel:
     "Sans modèle CLIP : les photos sont regroupées par couleur et texture, et le type de chaque article est à choisir dans « Type ». Dans un terminal, `vbulk models pull` télécharge le modèle.",
   resaved_one:
@@ -638,6 +639,7 @@ const EN: Record<Key, string> = {
   placedReplaced_one: "{n} photo replaced by a larger copy of itself (kept in its article)",
   placedReplaced_other: "{n} photos replaced by a larger copy of themselves (kept in their articles)",
   placed: "New analysis: {parts}. Check the new articles on this page.",
+  placedNoneNew: "New analysis: {parts}. Check the articles concerned on this page.",
   noModel:
     "No CLIP model: the photos are grouped by colour and texture, and each article's type is yours to choose in “Type”. In a terminal, `vbulk models pull` downloads the model.",
   resaved_one:
@@ -1660,7 +1662,10 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
         w.replaced ? tn(lang, "placedReplaced", w.replaced) : "",
         w.removed ? tn(lang, "placedRemoved", w.removed) : "",
       ].filter(Boolean);
-      return t(lang, "placed", { parts: parts.join(lang === "fr" ? " ; " : "; ") });
+      // "Check the new articles" only when there are some: the added photos may all have joined earlier ones.
+      return t(lang, w.added > w.joined ? "placed" : "placedNoneNew", {
+        parts: parts.join(lang === "fr" ? " ; " : "; "),
+      });
     }
   }
 }
