@@ -1812,6 +1812,64 @@ describe("vbulk review: a publish mark after a merge", { skip }, () => {
   });
 });
 
+describe("vbulk review: a publish mark after a split", { skip }, () => {
+  it("« Générer le plan » after a photo of a marked article is split off says its publish mark was taken off, and where the photo went", async () => {
+    // The split case of the merge test above: the page's words for it (unpub_split) were never shown in a browser.
+    const { dir, review } = await plannedReview();
+    const marked = await runCli(
+      [
+        "plan",
+        dir,
+        "--gender",
+        "femme",
+        "--set",
+        "c1.category=hoodie",
+        "--set",
+        "c1.size=M",
+        "--publish",
+        "c1",
+      ],
+      { env: testEnv() },
+    );
+    assert.equal(marked.code, 0, marked.stderr);
+    const browser = await launchChromium();
+    try {
+      const catalog = await readJson(dir, "catalog.json");
+      const c1 = (catalog.items as { id: string; photos: string[] }[]).find((i) => i.id === "c1")!;
+      assert.ok(c1.photos.length >= 3, "c1 keeps most of its photos after one is split off");
+      const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
+      const r = await fetch(`http://127.0.0.1:${review.port}/api/decide`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: JSON.stringify({ op: "split", photos: [sha(c1.photos.at(-1)!)] }),
+      });
+      assert.equal(r.status, 200);
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      await page.getByRole("button", { name: "Générer le plan" }).click();
+      await page.getByText("Plan écrit dans plan.json.").waitFor();
+      const said = (await page.locator("p.message").textContent()) ?? "";
+      const after = await readJson(dir, "catalog.json");
+      const holder = (after.items as { id: string; photos: string[] }[]).find((i) =>
+        i.photos.includes(c1.photos.at(-1)!),
+      )!;
+      assert.notEqual(holder.id, "c1");
+      assert.match(
+        said,
+        new RegExp(
+          `Publication retirée, les photos n'étant plus celles de l'article que vous aviez marqué \\(vérifiez-les, puis cochez « Publier » à nouveau\\) : c1 \\(des photos marquées sont maintenant dans ${holder.id} : séparation\\)`,
+        ),
+        said,
+      );
+      const plan = await readJson(dir, "plan.json");
+      assert.equal(plan.items.find((i: { cluster_id: string }) => i.cluster_id === "c1").publish, false);
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+});
+
 describe("vbulk review: photos added to the folder after the analysis", { skip }, () => {
   it("the page says which, « Analyser à nouveau » takes them in, and the articles already there keep their ids and edits", async () => {
     // Before: « Analyser » showed only for a folder without a catalog; a seller who copied forgotten photos into
