@@ -16,8 +16,8 @@ import { redact } from "../core/redact.js";
 import { COLOR_NAMES } from "../imaging/color.js";
 import { CONDITIONS, GENDERS } from "../listing/mapping.js";
 import { EDITABLE_FIELDS, PLAN_FILE } from "../listing/plan.js";
-import { type Catalog, readCatalog } from "../store/catalog.js";
-import { DecisionSchema, readDecisions } from "../store/decisions.js";
+import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
+import { DECISIONS_FILE, DecisionSchema, readDecisions } from "../store/decisions.js";
 import { readStatus } from "../store/status.js";
 import {
   conditionNames,
@@ -553,8 +553,14 @@ async function activity(
   };
 }
 
-/** plan.json's version on disk (time and size), or null: the page reloads the plan when a terminal changed it. */
-async function planVersion(dir: string): Promise<string | null> {
-  const info = await stat(join(dir, PLAN_FILE)).catch(() => null);
-  return info ? `${info.mtimeMs}:${info.size}` : null;
+/**
+ * The version on disk (time and size) of plan.json, catalog.json and decisions.json: the page reloads when another
+ * writer changed one (a terminal's `vbulk plan --set`, another tab's save or grouping decision). Before, only
+ * plan.json counted: a merge made in another tab never reached this one, whose « Annuler » then undid it unseen.
+ */
+async function planVersion(dir: string): Promise<string> {
+  const infos = await Promise.all(
+    [PLAN_FILE, CATALOG_FILE, DECISIONS_FILE].map((f) => stat(join(dir, f)).catch(() => null)),
+  );
+  return infos.map((i) => (i ? `${i.mtimeMs}:${i.size}` : "-")).join("/");
 }

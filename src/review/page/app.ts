@@ -95,7 +95,7 @@ interface State {
   };
 }
 interface Activity {
-  /** plan.json's version on disk now: another than state.planVersion means it changed since the page read it. */
+  /** The folder files' version on disk now (plan.json, catalog.json, decisions.json): another than state.planVersion means one changed since the page read it. */
   plan: string | null;
   status: {
     command: string;
@@ -525,13 +525,28 @@ function changesText(changes: EditChanges | undefined): string {
   return text ? ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : "";
 }
 
+/**
+ * A grouping decision, an undo or « Générer le plan » on its way: the next one waits for its answer. On a slow
+ * connection a double-click on « Fusionner » recorded the merge twice (one « Annuler » then changed nothing), and on
+ * « Nouvel article » sent a second split of no photo, refused in the server's English.
+ */
+let acting = false;
+
 async function act(path: string, body: unknown, done?: () => string): Promise<void> {
+  if (acting) return;
+  acting = true;
+  // Said by the buttons (app.css), not by a message: a line added at the top moved the cards down, and the second
+  // click of a double-click then opened the photo under the pointer.
+  root.setAttribute("aria-busy", "true");
   try {
     const next = await api<State & { changes?: EditChanges }>(path, body);
     state = next;
     message = () => ({ text: done?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
   } catch (err) {
     message = notice(err);
+  } finally {
+    acting = false;
+    root.removeAttribute("aria-busy");
   }
   render();
 }
@@ -547,7 +562,7 @@ function decide(decision: Record<string, unknown>): Promise<void> {
   const involved = (state?.catalog?.articles ?? [])
     .filter((a) => a.photos.some((p) => p.sha !== null && named.has(p.sha)))
     .map((a) => a.id);
-  if (refuseOverUnsaved(involved)) return Promise.resolve();
+  if (acting || refuseOverUnsaved(involved)) return Promise.resolve();
   selected.clear();
   return act("/api/decide", decision);
 }
@@ -738,23 +753,31 @@ function mergePicker(a: Article): HTMLSelectElement {
 
 function selectionBar(articles: Article[]): HTMLElement | null {
   if (selected.size === 0) return null;
-  const target = articlePicker("move", t(lang, "moveTo"), articles);
+  // Not the article that already holds every selected photo: that move changed nothing and still cost an undo.
+  const holders = articles.filter((a) => a.photos.some((p) => p.sha !== null && selected.has(p.sha)));
+  const only = holders.length === 1 ? holders[0]! : null;
+  const allIn =
+    only && only.photos.filter((p) => p.sha !== null && selected.has(p.sha)).length === selected.size;
+  const targets = allIn ? articles.filter((a) => a !== only) : articles;
+  const target = articlePicker("move", t(lang, "moveTo"), targets);
   return h(
     "div",
     { class: "selection", role: "region", "aria-label": tn(lang, "selection", selected.size) },
     h("strong", {}, tn(lang, "selection", selected.size)),
-    h("label", {}, `${t(lang, "moveTo")} `, target),
-    h(
-      "button",
-      {
-        type: "button",
-        onclick: () => {
-          choices.delete("move");
-          return decide({ op: "move", photos: [...selected], with: target.value });
-        },
-      },
-      t(lang, "move"),
-    ),
+    targets.length ? h("label", {}, `${t(lang, "moveTo")} `, target) : null,
+    targets.length
+      ? h(
+          "button",
+          {
+            type: "button",
+            onclick: () => {
+              choices.delete("move");
+              return decide({ op: "move", photos: [...selected], with: target.value });
+            },
+          },
+          t(lang, "move"),
+        )
+      : null,
     h(
       "button",
       { type: "button", onclick: () => decide({ op: "split", photos: [...selected] }) },
@@ -765,6 +788,7 @@ function selectionBar(articles: Article[]): HTMLElement | null {
       {
         type: "button",
         onclick: async () => {
+          if (acting) return;
           const photos = [...selected];
           selected.clear();
           for (const photo of photos) await act("/api/decide", { op: "drop", photo });
@@ -876,6 +900,7 @@ function listingForm(a: Article): HTMLElement | null {
   const item = planItem(a.id);
   if (!item) return null;
   const draft = drafts.get(a.id) ?? {};
+  const said = listingNotice(a.id);
   // A price in the page's language (« 12,50 »); "Unknown", vbulk's word for no brand, as an empty field.
   const shown = (f: keyof PlanItem): string =>
     item[f] === null
@@ -1040,6 +1065,7 @@ function listingForm(a: Article): HTMLElement | null {
       drafts.has(a.id)
         ? h("button", { type: "button", onclick: () => discardListing(a.id) }, t(lang, "discard"))
         : null,
+      ...(said ? [noticeView(said(), { class: "listing-status", role: "status" })] : []),
     );
   if (details.open) build();
   return details;
@@ -1124,6 +1150,22 @@ function unsafeIn(value: string, lines: boolean): string | null {
 const saving = new Map<string, Promise<void>>();
 
 /**
+ * What the last save of an article said (« Enregistré. », a conflict, a refusal), shown under its listing's buttons
+ * too: the page's message sits at the top, out of view of a listing opened lower down, where a refused save looked
+ * saved. Shown while the listing holds what was typed then (typing anew makes it stale).
+ */
+const listingNotices = new Map<string, { said: () => Notice; typed: string }>();
+
+function noteListing(id: string): void {
+  listingNotices.set(id, { said: message, typed: JSON.stringify(drafts.get(id) ?? null) });
+}
+
+function listingNotice(id: string): (() => Notice) | null {
+  const n = listingNotices.get(id);
+  return n && n.typed === JSON.stringify(drafts.get(id) ?? null) ? n.said : null;
+}
+
+/**
  * Saves an article's typed values, after any save of that article still on its way: sent at once, the second would
  * carry the first's values again, over the plan.json value shown before the first (a conflict with the seller's own).
  */
@@ -1195,6 +1237,7 @@ async function saveOnce(id: string): Promise<void> {
           ),
         );
       message = () => ({ text: tn(lang, "conflict", conflicts.length, { list: list() }) });
+      noteListing(id);
       await load().catch(() => {});
       return render();
     }
@@ -1205,6 +1248,12 @@ async function saveOnce(id: string): Promise<void> {
       // Under the field the server named (of several edited, the one refused), and at the top.
       if (refusal.code === "BAD_VALUE") fieldErrors.set(`${refusal.id}.${refusal.field}`, said);
       if (refusal.code === "NOT_READY") fieldErrors.set(`${refusal.id}.publish`, said);
+      // Said under its field already: not a third time under the buttons.
+      if (refusal.code === "BAD_VALUE" || refusal.code === "NOT_READY") {
+        listingNotices.delete(id);
+        message = () => ({ text: `${said()} ${t(lang, "nothingSaved")}` });
+        return render();
+      }
       message = () => ({ text: `${said()} ${t(lang, "nothingSaved")}` });
       // An article a decision renumbered or merged: show the articles as they are now (what was typed stays).
       if (refusal.code === "UNKNOWN_ARTICLE") await load().catch(() => {});
@@ -1214,6 +1263,7 @@ async function saveOnce(id: string): Promise<void> {
         hint: err instanceof ApiError ? usefulHint(err.hint) : null,
       });
   }
+  noteListing(id);
   render();
 }
 
@@ -1656,6 +1706,7 @@ function cardInputs(a: Article): string {
     drafts.get(a.id) ?? null,
     a.photos.map((p) => selected.has(p.sha ?? "")),
     [...fieldErrors].filter(([k]) => k.startsWith(`${a.id}.`)).map(([k, text]) => [k, text()]),
+    listingNotice(a.id)?.() ?? null,
     target ? [target.photos[0]?.sha, target.id, categoryOf(target)] : null,
   ]);
 }
