@@ -239,6 +239,17 @@ export function toPageFailure(err: unknown): IngestFailure | null {
         : { code: "DAMAGED", file, damage: c.syntax === "empty" ? "empty" : "not-json" };
     if (damage === "field" && typeof c.field === "string")
       return { code: "DAMAGED", file, damage, field: c.field };
+    if (damage === "unknown-field" && typeof c.field === "string")
+      return {
+        code: "DAMAGED",
+        file,
+        damage,
+        field: c.field,
+        near: typeof c.near === "string" ? c.near : null,
+      };
+    if (damage === "same-id" && typeof c.id === "string") return { code: "DAMAGED", file, damage, id: c.id };
+    if (damage === "same-photo" && typeof c.photo === "string")
+      return { code: "DAMAGED", file, damage, photo: c.photo };
     if (damage === "newer" || damage === "foreign") return { code: "DAMAGED", file, damage };
   }
   return null;

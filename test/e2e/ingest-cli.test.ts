@@ -339,6 +339,18 @@ describe("vbulk ingest: bad commands change nothing", () => {
       () => JSON.stringify({ products: [{ name: "Pull" }], version: 3 }),
       /Expected a file written by vbulk at .*catalog\.json \(an object with "schemaVersion"\) but it has none \(its keys: products, version\)/,
     ],
+    [
+      // Before: read as if nothing were wrong, and the two articles went on under one id.
+      "a catalog.json with two articles under one id",
+      (t: string) => t.replace('"id": "c2"', '"id": "c1"'),
+      /Expected each article under its own id in .*catalog\.json but c1 is the id of two \(items\[0\] and items\[1\]\)/,
+    ],
+    [
+      // Before: dropped without a word.
+      "a catalog.json with a field added by hand",
+      (t: string) => t.replace('"id": "c2",', '"id": "c2", "colour": "rouge",'),
+      /catalog\.json: items\[1\] \(article c2\): unknown field "colour" \(did you mean "color"\?\)/,
+    ],
   ] as const)
     it(`${what} stops ingest (exit 2) and is kept byte for byte`, async () => {
       const dir = await copyFixture("grouping");
