@@ -661,6 +661,27 @@ describe("the review page's words for an analysis of more photos than the limit"
     assert.ok((await readdir(dir)).includes("catalog.json"));
   });
 
+  it("an empty BULK_MAX_FILES (a script's `export BULK_MAX_FILES=$UNSET`) is unset: the config file's limit, said so", async () => {
+    // Before: the analysis stopped on « Expected a whole number … for --max-files (or env BULK_MAX_FILES) but
+    // received "" », and the page's words said the limit came from that variable.
+    const dir = await twoPhotos();
+    await copyFile(join(FIXTURES, "grouping", "IMG_0003.jpg"), join(dir, "IMG_0003.jpg"));
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFiles: 2 } }));
+    const empty = { BULK_MAX_FILES: "", BULK_CLUSTER_EPS: "", VBULK_GROUPING: "", VBULK_DUP_THRESHOLD: "" };
+    const said = await pageIngest(dir, dir, { VBULK_CONFIG: config, ...empty });
+    if (said.failure?.code !== "TOO_MANY") assert.fail(JSON.stringify(said));
+    assert.equal(said.failure.limit, 2);
+    assert.match(
+      ingestFailureWords("en", said.failure).hint,
+      /raise the limit: set sources\.maxFiles to at least 3 in the config file /,
+    );
+    await rm(join(dir, "IMG_0003.jpg"));
+    const ran = await pageIngest(dir, dir, { VBULK_CONFIG: config, ...empty });
+    assert.equal(ran.error, null, JSON.stringify(ran));
+    assert.ok((await readdir(dir)).includes("catalog.json"));
+  });
+
   it("a ZIP over the limit (a real run): said of the ZIP, nothing extracted", async () => {
     const dir = await tempDir();
     const zip = new yazl.ZipFile();

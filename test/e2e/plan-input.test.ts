@@ -483,3 +483,29 @@ describe("plan and execute on a catalog.json changed by hand (new-user audit)", 
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planText);
   });
 });
+
+describe("NO_COLOR in a terminal (new-user audit)", () => {
+  // no-color.org: set and not empty. Before: NO_COLOR= (empty, a script's `export NO_COLOR=$X`) took the colour away.
+  it("an empty NO_COLOR is unset: colour; NO_COLOR=1: none", async () => {
+    const dir = await tempDir("vbulk-colour-");
+    const drawn = async (noColor: string) => {
+      const out = join(dir, `tty-${noColor || "empty"}.txt`);
+      // util-linux `script` gives the CLI a terminal (a pseudo-tty) and records what it drew.
+      await new Promise((done) => {
+        const child = spawn("script", ["-qec", `${process.execPath} ${BIN} plan ${join(dir, "nope")}`, out], {
+          env: { ...testEnv(), NO_COLOR: noColor, TERM: "xterm" },
+          stdio: "ignore",
+        });
+        child.on("close", done);
+      });
+      return readFile(out, "utf8");
+    };
+    // ESC [ 3x m: a foreground colour (chalk's red, yellow…).
+    const colourCode = "\u001b[3";
+    const plain = await drawn("1");
+    assert.match(plain, /error: Expected a folder/);
+    assert.equal(plain.includes(colourCode), false, `no colour with NO_COLOR=1: ${plain}`);
+    const empty = await drawn("");
+    assert.equal(empty.includes(colourCode), true, `colour with NO_COLOR= (empty): ${empty}`);
+  });
+});
