@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { unsetEmptySettings } from "./commands/options.js";
 import {
   createIo,
   errorDocument,
@@ -67,6 +68,8 @@ async function run(fn: () => Promise<number>): Promise<void> {
 
 // Before anything prints (commander's help too): a reader that stops early (| head) is no crash (render.ts).
 guardOutput();
+// Before anything reads them (commander's Option.env, the config, the review page): an empty variable is unset.
+unsetEmptySettings();
 
 const program = new Command()
   .name("vbulk")

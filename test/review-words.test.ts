@@ -666,6 +666,27 @@ describe("the review page's words for an analysis of more photos than the limit"
     assert.ok((await readdir(dir)).includes("catalog.json"));
   });
 
+  it("an empty BULK_MAX_FILES (a script's `export BULK_MAX_FILES=$UNSET`) is unset: the config file's limit, said so", async () => {
+    // Before: the analysis stopped on « Expected a whole number … for --max-files (or env BULK_MAX_FILES) but
+    // received "" », and the page's words said the limit came from that variable.
+    const dir = await twoPhotos();
+    await copyFile(join(FIXTURES, "grouping", "IMG_0003.jpg"), join(dir, "IMG_0003.jpg"));
+    const config = join(await tempDir(), "vbulk.json");
+    await writeFile(config, JSON.stringify({ sources: { maxFiles: 2 } }));
+    const empty = { BULK_MAX_FILES: "", BULK_CLUSTER_EPS: "", VBULK_GROUPING: "", VBULK_DUP_THRESHOLD: "" };
+    const said = await pageIngest(dir, dir, { VBULK_CONFIG: config, ...empty });
+    if (said.failure?.code !== "TOO_MANY") assert.fail(JSON.stringify(said));
+    assert.equal(said.failure.limit, 2);
+    assert.match(
+      ingestFailureWords("en", said.failure).hint,
+      /raise the limit: set sources\.maxFiles to at least 3 in the config file /,
+    );
+    await rm(join(dir, "IMG_0003.jpg"));
+    const ran = await pageIngest(dir, dir, { VBULK_CONFIG: config, ...empty });
+    assert.equal(ran.error, null, JSON.stringify(ran));
+    assert.ok((await readdir(dir)).includes("catalog.json"));
+  });
+
   it("a ZIP over the limit (a real run): said of the ZIP, nothing extracted", async () => {
     const dir = await tempDir();
     const zip = new yazl.ZipFile();
@@ -787,6 +808,71 @@ describe("the review page's words for a catalog.json it cannot read", () => {
       /: il a été écrit par une version plus récente de vbulk\. Rien n'a été écrit\.$/,
     );
     assert.match(words.hint, /^mettez à jour vbulk/);
+  });
+});
+
+describe("the review page's words for a catalog.json whose articles were changed by hand (new-user audit)", () => {
+  // Before: a field added by hand was dropped without a word (the seller's « colour » lost); two articles under one
+  // id, or a photo in two articles, loaded as if nothing were wrong.
+  it("a field vbulk does not know, two articles under one id, a photo in two: the load and an analysis say which", async () => {
+    const dir = await twoPhotos();
+    await catalogFixture(
+      [
+        { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg"] },
+        { category: "jeans", color: "bleu", photos: ["IMG_0002.jpg"] },
+      ],
+      dir,
+      { photos: true },
+    );
+    const path = join(dir, "catalog.json");
+    const good = JSON.parse(await readFile(path, "utf8"));
+    const load = async (edit: (c: { items: Record<string, unknown>[] }) => void) => {
+      const c = structuredClone(good);
+      edit(c);
+      await writeFile(path, JSON.stringify(c));
+      const r = await askServer(dir, "/api/state");
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.ok(r.body.failure, JSON.stringify(r.body));
+      return r.body.failure;
+    };
+    const unknown = await load((c) => {
+      c.items[0]!.colour = "rouge";
+    });
+    assert.equal(
+      ingestFailureWords("fr", unknown).text,
+      "vbulk ne peut pas lire catalog.json dans ce dossier : le champ items[0].colour n'est pas un champ que vbulk connaît (vouliez-vous dire color ?). Rien n'a été écrit.",
+    );
+    assert.equal(
+      ingestFailureWords("en", unknown).text,
+      "vbulk cannot read catalog.json in this folder: the field items[0].colour is not one vbulk knows (did you mean color?). Nothing was written.",
+    );
+    const sameId = await load((c) => {
+      c.items[1]!.id = "c1";
+    });
+    assert.equal(
+      ingestFailureWords("fr", sameId).text,
+      "vbulk ne peut pas lire catalog.json dans ce dossier : deux articles y portent le numéro c1. Rien n'a été écrit.",
+    );
+    assert.equal(
+      ingestFailureWords("en", sameId).text,
+      "vbulk cannot read catalog.json in this folder: two articles in it have the number c1. Nothing was written.",
+    );
+    assert.match(ingestFailureWords("fr", sameId).hint, /^il garde les numéros d'article/);
+    // An analysis reads the catalog too (its article ids are kept): refused in the same words, nothing written.
+    const before = await readFile(path, "utf8");
+    assert.deepEqual((await pageIngest(dir, dir)).failure, sameId);
+    assert.equal(await readFile(path, "utf8"), before);
+    const samePhoto = await load((c) => {
+      (c.items[1]!.photos as string[]).push("IMG_0001.jpg");
+    });
+    assert.equal(
+      ingestFailureWords("fr", samePhoto).text,
+      "vbulk ne peut pas lire catalog.json dans ce dossier : la photo IMG_0001.jpg y est dans deux articles. Rien n'a été écrit.",
+    );
+    assert.equal(
+      ingestFailureWords("en", samePhoto).text,
+      "vbulk cannot read catalog.json in this folder: the photo IMG_0001.jpg is in two articles in it. Nothing was written.",
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import {
   manifestForFolder,
   modelCacheDir,
   readLocalManifest,
+  requireSideFiles,
   verifyFiles,
   writeLocalManifest,
 } from "../model/manifest.js";
@@ -126,6 +127,12 @@ export function registerModels(program: Command, run: Run): void {
             hint: "Write one with `vbulk models manifest DIR` (it records the files as they are now).",
           });
         }
+        // A manifest an older vbulk wrote for a folder of encoders only lists no tokenizer: the files ingest
+        // reads are checked whether listed or not.
+        await requireSideFiles(
+          dir,
+          manifest.files.map((f) => f.path),
+        );
         const checks = await verifyFiles(dir, manifest, { rehash: true });
         const ok = checks.every((c) => c.state === "ok");
         if (io.json) io.out(JSON.stringify({ dir, ok, files: checks }, null, 2));
@@ -154,6 +161,8 @@ export function registerModels(program: Command, run: Run): void {
       run(async () => {
         const io = createIo(raw.json === true);
         const found = await manifestForFolder(resolve(dir), raw.name);
+        // A folder ingest cannot load is not recorded (ingest names a missing file only once it needs it).
+        await requireSideFiles(resolve(dir));
         // The encoders' own embedding size, once both are found to fit together (config.json may say otherwise).
         const manifest = { ...found, embeddingSize: await checkModelFolder(resolve(dir), found) };
         const path = await writeLocalManifest(resolve(dir), manifest);

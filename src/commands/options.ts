@@ -91,6 +91,20 @@ export function flagLayer(specs: ConfigFlag[], raw: object): ConfigOverrides {
   return layer;
 }
 
+/** vbulk's own environment variables: VBULK_*, BULK_* and the seed names DEFAULT_PRICE and PRICE_RULES_JSON. */
+const SETTING_VARIABLE = /^(?:VBULK_\w+|BULK_\w+|DEFAULT_PRICE|PRICE_RULES_JSON)$/;
+
+/**
+ * Takes each of vbulk's variables that is set but empty out of `env`: an empty variable is an unset one (the Unix
+ * convention; a cron script's `export DEFAULT_PRICE=$PRICE` with PRICE unset). Commander passes "" on to a flag's
+ * parser, which refused it for some ('… but received ""'), read VBULK_DUP_THRESHOLD= as 0, while readers that test
+ * a variable's truth (VBULK_CONFIG, VBULK_LABELS) took it for unset. Called once, before anything reads them.
+ */
+export function unsetEmptySettings(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, value] of Object.entries(env))
+    if (value === "" && SETTING_VARIABLE.test(name)) delete env[name];
+}
+
 /**
  * The environment variables of `specs` (BULK_MAX_FILES, VBULK_GROUPING…) as one config layer, parsed as their flags
  * are: for a run started without a command line (the review page's analysis), which reads what `vbulk ingest` reads.
@@ -99,7 +113,8 @@ export function envLayer(specs: ConfigFlag[], env: NodeJS.ProcessEnv = process.e
   const raw: Record<string, unknown> = {};
   for (const f of specs) {
     const name = f.option.envVar;
-    if (name && env[name] !== undefined) raw[f.option.attributeName()] = env[name];
+    // Empty is unset, as for `vbulk ingest` (unsetEmptySettings): the page's analysis may run in-process.
+    if (name && env[name] !== undefined && env[name] !== "") raw[f.option.attributeName()] = env[name];
   }
   return flagLayer(specs, raw);
 }

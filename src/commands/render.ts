@@ -112,7 +112,8 @@ export function createIo(json: boolean): Io {
   guardOutput();
   const tty = process.stderr.isTTY === true;
   const outTty = process.stdout.isTTY === true;
-  const colour = (tty || outTty) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
+  // NO_COLOR set and not empty (no-color.org): empty is unset, as for every variable vbulk reads.
+  const colour = (tty || outTty) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
   const c = colour ? new Chalk({ level: chalk.level || 1 }) : new Chalk({ level: 0 });
   // Colour is for a terminal: a stream redirected to a file or a pipe gets the same text without escape codes.
   const plain = (text: string, isTty: boolean) => (isTty ? text : stripVTControlCharacters(text));

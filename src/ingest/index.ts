@@ -53,10 +53,9 @@ export type { Classifier, IngestOptions, IngestResult } from "./types.js";
  */
 async function readPreviousCatalog(dir: string): Promise<Catalog | null> {
   try {
-    return await readCatalog(
-      dir,
-      `${CATALOG_FILE} holds the article ids your plan and Vinted drafts refer to: fix it, or move it away to start again with new ids. Nothing was written.`,
-    );
+    return await readCatalog(dir, {
+      damaged: `${CATALOG_FILE} holds the article ids your plan and Vinted drafts refer to: fix it, or move it away to start again with new ids. Nothing was written.`,
+    });
   } catch (err) {
     if (err instanceof VbulkError && err.code === "NOT_FOUND") return null;
     throw err;

@@ -391,12 +391,8 @@ export function checkSameWidth(
 export async function checkModelFolder(dir: string, manifest: Manifest): Promise<number> {
   const root = resolve(dir);
   const { openSession } = await import("./onnx.js");
-  // A folder without preprocessor_config.json yet is still recorded (ingest says it is missing); its crop size is
-  // checked against the encoder when it is there.
-  const pre = await loadPreprocessor(root).catch((err: unknown) => {
-    if (err instanceof VbulkError && err.code === "MODEL_MISSING") return undefined;
-    throw err;
-  });
+  // `models manifest` refused a folder without it (requireSideFiles): its crop size is checked here.
+  const pre = await loadPreprocessor(root);
   const visionFile = join(root, manifest.vision);
   const textFile = join(root, manifest.text);
   const vision = await openSession(visionFile, "cpu");

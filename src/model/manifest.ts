@@ -6,6 +6,7 @@ import { writeJsonAtomic } from "../core/atomic.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
 import { sha256File } from "../core/hash.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
+import { shellWord, vbulkAs } from "../core/text.js";
 import { readJsonFile, readJsonFileIfAny } from "../store/read.js";
 
 /** The manifest every model folder can carry (vbulk-model.json) and every downloadable model has (models/manifests/*.json). */
@@ -270,6 +271,27 @@ async function startsAsOnnx(path: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Throws BAD_INPUT (exit 2) naming each of CLIP_SIDE_FILES missing from DIR: ingest cannot load such a folder
+ * (tokenizer.ts, preprocess.ts), so `models manifest` must not record it nor `models verify` call it usable.
+ * `listed`: files a manifest lists, left to verifyFiles (a default model not pulled yet is "missing", exit 1).
+ */
+export async function requireSideFiles(dir: string, listed: readonly string[] = []): Promise<void> {
+  const missing = [];
+  for (const f of CLIP_SIDE_FILES.filter((f) => !listed.includes(f)))
+    if (!(await stat(join(dir, f)).catch(() => null))?.isFile()) missing.push(f);
+  if (!missing.length) return;
+  const names =
+    missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(", ")} and ${missing.at(-1)}`;
+  throw new VbulkError(
+    "BAD_INPUT",
+    `Expected the files ingest reads beside the encoders in ${dir} (${CLIP_SIDE_FILES.join(", ")}) but ${names} ${missing.length === 1 ? "is" : "are"} missing`,
+    {
+      hint: `Copy ${missing.length === 1 ? "it" : "them"} from the same CLIP export as the encoders (the top level of its Hugging Face repository) into ${dir}, then run \`${vbulkAs()} models manifest ${shellWord(dir)}\`; or use the default model (\`${vbulkAs()} models pull\`). Nothing was written.`,
+    },
+  );
 }
 
 /** Checks a folder against a manifest: presence, size, .json files that are JSON, sha256 (where the manifest pins

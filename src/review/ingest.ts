@@ -82,10 +82,11 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
       });
       const selected = await selectEmbedder({
         device: "cpu",
-        modelDir: process.env.VBULK_MODEL_DIR,
-        labelsFile: process.env.VBULK_LABELS,
+        // Empty is unset, as for `vbulk ingest` (commands/options.ts unsetEmptySettings).
+        modelDir: process.env.VBULK_MODEL_DIR || undefined,
+        labelsFile: process.env.VBULK_LABELS || undefined,
         offline,
-        baseUrl: process.env.VBULK_MODEL_BASE_URL,
+        baseUrl: process.env.VBULK_MODEL_BASE_URL || undefined,
         onEvent,
         onModelEvent: prepared.onModelEvent,
         signal: controller.signal,
@@ -199,7 +200,7 @@ export function toPageFailure(err: unknown): IngestFailure | null {
       zip: c.zip === true,
       // Where the page's analysis read the limit: BULK_MAX_FILES (which wins), else VBULK_CONFIG's file, if any.
       configFile: process.env.VBULK_CONFIG || null,
-      fromEnv: process.env.BULK_MAX_FILES !== undefined,
+      fromEnv: Boolean(process.env.BULK_MAX_FILES),
     };
   // A write the disk refused (full, read-only, forbidden) or a read it forbade (core/errors.ts fileSystemError);
   // a name too long or a file in a folder's way is left in the core's words.
@@ -239,6 +240,17 @@ export function toPageFailure(err: unknown): IngestFailure | null {
         : { code: "DAMAGED", file, damage: c.syntax === "empty" ? "empty" : "not-json" };
     if (damage === "field" && typeof c.field === "string")
       return { code: "DAMAGED", file, damage, field: c.field };
+    if (damage === "unknown-field" && typeof c.field === "string")
+      return {
+        code: "DAMAGED",
+        file,
+        damage,
+        field: c.field,
+        near: typeof c.near === "string" ? c.near : null,
+      };
+    if (damage === "same-id" && typeof c.id === "string") return { code: "DAMAGED", file, damage, id: c.id };
+    if (damage === "same-photo" && typeof c.photo === "string")
+      return { code: "DAMAGED", file, damage, photo: c.photo };
     if (damage === "newer" || damage === "foreign") return { code: "DAMAGED", file, damage };
   }
   return null;

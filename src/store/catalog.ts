@@ -2,18 +2,23 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic, writeFileIfAbsent } from "../core/atomic.js";
+import { VbulkError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
+import { printable, shellWord, vbulkAs } from "../core/text.js";
 import { APPLIED_GROUPING_METHODS, ARTICLE_ID, DEPARTMENTS } from "../core/vocab.js";
 import { COLOR_NAMES, SHADE_NAMES } from "../imaging/color.js";
 import { editedCatalogName, STATE_DIR } from "../sources/classify.js";
-import { readJsonFile } from "./read.js";
+import { readJsonFileIfAny, strictKeys, valueAt } from "./read.js";
 
 export const CATALOG_FILE = "catalog.json";
 export const CATALOG_SCHEMA_VERSION = 1;
 
 const ColorName = z.enum(COLOR_NAMES);
 
-export const CatalogPhotoSchema = z.object({
+// Every object of catalog.json is read strictly (strictKeys): a field a seller added by hand ("colour") was dropped
+// without a word, the edit lost. No field vbulk ever wrote was taken out of these schemas, so every older catalog
+// still reads; writeCatalog validates with the same schemas, so vbulk never writes a field it would refuse.
+export const CatalogPhotoSchema = strictKeys({
   /** Path relative to the catalog's folder. */
   file: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -54,12 +59,12 @@ export const CatalogPhotoSchema = z.object({
   earlier_sha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional(),
 });
 
-export const CatalogItemSchema = z.object({
+export const CatalogItemSchema = strictKeys({
   id: z.string().regex(ARTICLE_ID),
   category: z.string(),
   /** Confidence of the category (0 while no classifier ran). */
   score: z.number().min(0).max(1),
-  runner_up: z.object({ category: z.string(), score: z.number() }).optional(),
+  runner_up: strictKeys({ category: z.string(), score: z.number() }).optional(),
   color: ColorName,
   color_score: z.number().min(0).max(1),
   /** Vinted's finer colour (navy, khaki, …) when the photos clearly agree on it; absent in older catalogs. */
@@ -68,10 +73,9 @@ export const CatalogItemSchema = z.object({
   color2: ColorName.nullable().optional(),
   /** The CLIP model's own top colour for the article and its probability, when a model voted on the colour
    *  (the photos propose, the model chooses: src/imaging/color.ts articleColor); absent without a model. */
-  color_model: z.object({ name: ColorName, score: z.number().min(0).max(1) }).optional(),
+  color_model: strictKeys({ name: ColorName, score: z.number().min(0).max(1) }).optional(),
   /** Women's or men's, from CLIP zero-shot (absent without a model, and in older catalogs). */
-  department: z
-    .object({ name: z.enum(DEPARTMENTS), score: z.number().min(0).max(1) })
+  department: strictKeys({ name: z.enum(DEPARTMENTS), score: z.number().min(0).max(1) })
     .nullable()
     .optional(),
   /** Photo files, relative to the catalog's folder, in capture order. */
@@ -88,7 +92,7 @@ export const CatalogItemSchema = z.object({
   by_seller: z.boolean().optional(),
 });
 
-export const CatalogSchema = z.object({
+export const CatalogSchema = strictKeys({
   schemaVersion: z.literal(CATALOG_SCHEMA_VERSION),
   generator: z.string(),
   created_at: z.string(),
@@ -96,13 +100,13 @@ export const CatalogSchema = z.object({
    *  folder since moved, so no reader trusts `root` (photos are found relative to the catalog's own folder; the
    *  review page uses `root` only for a catalog written with --out, and only when it is a plausible folder:
    *  src/review/security.ts recordedPhotoFolder). */
-  source: z.object({ kind: z.enum(["folder", "zip"]), path: z.string(), root: z.string() }),
-  embedder: z.object({ id: z.string(), dims: z.number().int().positive(), model: z.string().nullable() }),
+  source: strictKeys({ kind: z.enum(["folder", "zip"]), path: z.string(), root: z.string() }),
+  embedder: strictKeys({ id: z.string(), dims: z.number().int().positive(), model: z.string().nullable() }),
   /** The label set the categories were chosen from (a model ran): its file (null: the built-in one) and sha256, so
    *  that `vbulk plan` can tell the seller which --labels the catalog needs. Absent without a model, and in older
    *  catalogs. */
-  labels: z.object({ path: z.string().nullable(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
-  grouping: z.object({
+  labels: strictKeys({ path: z.string().nullable(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+  grouping: strictKeys({
     method: z.enum(APPLIED_GROUPING_METHODS),
     order: z.enum(["capture_time", "file_name"]),
     order_signal: z.number().nullable(),
@@ -117,7 +121,7 @@ export const CatalogSchema = z.object({
     /** Why each new article starts where it does (sequence method), in capture order. */
     cuts: z
       .array(
-        z.object({
+        strictKeys({
           before: z.string(),
           distance: z.number(),
           gap_seconds: z.number().nullable(),
@@ -127,7 +131,7 @@ export const CatalogSchema = z.object({
       )
       .optional(),
   }),
-  summary: z.object({
+  summary: strictKeys({
     files: z.number().int(),
     photos: z.number().int(),
     duplicates: z.number().int(),
@@ -144,7 +148,7 @@ export const CatalogSchema = z.object({
   known_ids: z.record(z.string(), z.string().regex(ARTICLE_ID)).optional(),
   photos: z.array(CatalogPhotoSchema),
   errors: z.array(
-    z.object({
+    strictKeys({
       file: z.string(),
       code: z.string(),
       message: z.string(),
@@ -152,7 +156,7 @@ export const CatalogSchema = z.object({
       os_error: z.string().optional(),
     }),
   ),
-  skipped: z.array(z.object({ file: z.string(), reason: z.string(), detail: z.string().optional() })),
+  skipped: z.array(strictKeys({ file: z.string(), reason: z.string(), detail: z.string().optional() })),
 });
 
 export type Catalog = z.infer<typeof CatalogSchema>;
@@ -190,10 +194,69 @@ export async function keepHandEditedCatalog(dir: string, now = new Date()): Prom
   }
 }
 
-/** Reads and validates DIR/catalog.json. Throws NOT_FOUND (with `hint`) or BAD_INPUT naming the bad field. */
+/**
+ * Reads and validates DIR/catalog.json. Throws NOT_FOUND (hint: `missing`) when there is none, BAD_INPUT naming the
+ * bad field (an unknown one with the field it likely meant), and BAD_INPUT when two articles have one id or a photo
+ * is in two articles (hint: `damaged`, by default how to put the file back).
+ */
 export async function readCatalog(
   dir: string,
-  hint = "Run `vbulk ingest` on your photos first, or pass the folder that holds catalog.json.",
+  {
+    missing = "Run `vbulk ingest` on your photos first, or pass the folder that holds catalog.json.",
+    damaged = damagedCatalogHint(dir),
+  }: { missing?: string; damaged?: string } = {},
 ): Promise<Catalog> {
-  return readJsonFile(join(dir, CATALOG_FILE), CatalogSchema, "catalog", hint);
+  const path = join(dir, CATALOG_FILE);
+  const catalog = await readJsonFileIfAny(path, CatalogSchema, damaged, catalogIssueDetail);
+  if (catalog === null)
+    throw new VbulkError("NOT_FOUND", `Expected a catalog at ${path} but found no file there`, {
+      hint: missing,
+    });
+  checkArticles(catalog, path, damaged);
+  return catalog;
+}
+
+/** What a seller who changed catalog.json by hand is told: where such edits belong, and how to start over. */
+function damagedCatalogHint(dir: string): string {
+  return `${CATALOG_FILE} was changed by hand? Put it back as vbulk wrote it (fix or take out what is said). An article's type, colour or price belongs in plan.json, which every run keeps: \`${vbulkAs()} plan ${shellWord(dir)} --set c3.color=rouge\`, or the review page. Or move ${CATALOG_FILE} away and run \`${vbulkAs()} ingest\` again, which numbers the articles anew (plan.json and your Vinted drafts refer to the old numbers). Nothing was written.`;
+}
+
+/** A bad field of catalog.json with the article it belongs to: "items[4]" alone made the seller count. */
+function catalogIssueDetail(issue: z.core.$ZodIssue, data: unknown): string {
+  const [list, index] = issue.path;
+  const owner =
+    list === "items" && typeof index === "number" ? valueAt(data, ["items", index, "id"]) : undefined;
+  const article = typeof owner === "string" && ARTICLE_ID.test(owner) ? ` (article ${owner})` : "";
+  return `${article}: ${issue.message}`;
+}
+
+/**
+ * Each article has its own id, and each photo is in one article at most: plan.json, the review page and the Vinted
+ * journal find an article by its id, and a photo in two articles would go to two listings. Only a hand edit makes
+ * either (ingest never does), so the file is refused, naming the id or photo, before anything is written.
+ */
+function checkArticles(catalog: Catalog, path: string, hint: string): void {
+  const indexOf = new Map<string, number>();
+  for (const [k, item] of catalog.items.entries()) {
+    const first = indexOf.get(item.id);
+    if (first !== undefined)
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected each article under its own id in ${path} but ${item.id} is the id of two (items[${first}] and items[${k}])`,
+        { hint, context: { file: path, damage: "same-id", id: item.id } },
+      );
+    indexOf.set(item.id, k);
+  }
+  const articleOf = new Map<string, string>();
+  for (const item of catalog.items)
+    for (const photo of item.photos) {
+      const other = articleOf.get(photo);
+      if (other !== undefined)
+        throw new VbulkError(
+          "BAD_INPUT",
+          `Expected each photo in one article at most in ${path} but ${printable(photo)} is ${other === item.id ? `twice in ${other}` : `in two (${other} and ${item.id})`}`,
+          { hint, context: { file: path, damage: "same-photo", photo } },
+        );
+      articleOf.set(photo, item.id);
+    }
 }

@@ -273,12 +273,45 @@ export function parseWith<T extends z.ZodType>(
     .slice(0, 5)
     .map((i) => `${formatPath(i.path)}${detail ? detail(i, data) : `: ${i.message}`}`);
   // The first bad field's path as data (not its value: a config file may hold a secret); `file` is what the
-  // message names, a file's path or "configuration".
+  // message names, a file's path or "configuration". An unknown field is named itself, not the object it sits in.
   const first = result.error.issues[0];
   throw new VbulkError("BAD_INPUT", `Invalid ${where}: ${issues.join("; ")}`, {
     hint,
-    context: { issues, file: where, damage: "field", ...(first ? { field: formatPath(first.path) } : {}) },
+    context: { issues, file: where, ...(first ? whereIssue(schema, first) : { damage: "field" }) },
   });
+}
+
+/** The field an issue is about, as data (src/review/ingest.ts toPageFailure): an unknown field with the known one
+ *  it most likely meant (strictKeys), else the field whose value is wrong. */
+function whereIssue(
+  schema: z.ZodType,
+  issue: z.core.$ZodIssue,
+): { damage: "field"; field: string } | { damage: "unknown-field"; field: string; near?: string } {
+  if (issue.code !== "unrecognized_keys" || !issue.keys[0])
+    return { damage: "field", field: formatPath(issue.path) };
+  const key = issue.keys[0];
+  const shape = (objectAt(schema, issue.path) as { shape?: Record<string, unknown> } | undefined)?.shape;
+  const near = shape ? nearest(key, Object.keys(shape), { prefixes: true }) : undefined;
+  return { damage: "unknown-field", field: formatPath([...issue.path, key]), ...(near ? { near } : {}) };
+}
+
+/** The object schema at `path` inside `schema` (through lists, records, optional and nullable), if any. */
+function objectAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let at: z.ZodType | undefined = schema;
+  for (const step of path) {
+    at = unwrap(at);
+    if (at instanceof z.ZodArray) at = at.element as z.ZodType;
+    else if (at instanceof z.ZodRecord) at = at.valueType as z.ZodType;
+    else if (at instanceof z.ZodObject) at = at.shape[String(step)] as z.ZodType | undefined;
+    else return undefined;
+  }
+  return at && unwrap(at);
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+  return s;
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -22,6 +22,7 @@ import { catalogFixture } from "../helpers/catalog.js";
 import { closedPort } from "../helpers/file-server.js";
 import { needTool, testChromium } from "../helpers/needs.js";
 import { BIN, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { needShared, sharedPath } from "../helpers/shared.js";
 import { VintedReplica } from "../replica/server.js";
 
 /**
@@ -412,12 +413,23 @@ describe("exit codes without a browser", () => {
     assert.doesNotMatch(offline.stderr, /Could not reach/);
   });
 
-  it("models manifest: 0 for a model folder, 2 for a missing one; models verify --model-dir: 2 without a manifest", async () => {
+  it("models manifest: 0 for a model folder, 2 for a missing one or one ingest cannot load; models verify --model-dir: 2 without a manifest", {
+    skip: needShared("models", "clip-vit-b32-tokenizer", "tokenizer.json"),
+  }, async () => {
     const model = join(await tempDir(), "my-model");
     await cp(join(FIXTURES, "models", "mean-colour"), model, { recursive: true });
     const unverified = await runCli(["models", "verify", "--model-dir", model]);
     assert.equal(unverified.code, 2, unverified.stderr);
     assert.match(unverified.stderr, /Expected a vbulk-model\.json in .*my-model but found none/);
+    // The encoders alone: ingest would refuse the folder (no tokenizer), so manifest does.
+    const encodersOnly = await runCli(["models", "manifest", model]);
+    assert.equal(encodersOnly.code, 2, encodersOnly.stderr);
+    assert.match(
+      encodersOnly.stderr,
+      /but tokenizer\.json, tokenizer_config\.json and preprocessor_config\.json are missing/,
+    );
+    for (const f of ["tokenizer.json", "tokenizer_config.json", "preprocessor_config.json"])
+      await cp(sharedPath("models", "clip-vit-b32-tokenizer", f), join(model, f));
     const ok = await runCli(["models", "manifest", model]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /wrote .*vbulk-model\.json: \d+ files/);

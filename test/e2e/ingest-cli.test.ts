@@ -307,6 +307,36 @@ describe("vbulk ingest: flags as sellers type them", () => {
   });
 });
 
+describe("vbulk ingest: an empty environment variable is unset (new-user audit)", () => {
+  // A cron script's `export BULK_MAX_FILES=$LIMIT` with LIMIT unset. Before: exit 2, '… for --max-files (or env
+  // BULK_MAX_FILES) but received ""' (and VBULK_DUP_THRESHOLD= was taken for a threshold of 0).
+  it("each of ingest's variables set but empty: the run groups as it does without them", async () => {
+    const without = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", without])).code, 0);
+    const dir = await copyFixture("grouping");
+    const empty = Object.fromEntries(
+      [
+        "BULK_MAX_FILES",
+        "BULK_CLUSTER_EPS",
+        "BULK_MIN_SAMPLES",
+        "VBULK_GROUPING",
+        "VBULK_DUP_THRESHOLD",
+        "VBULK_DEVICE",
+        "VBULK_MODEL_DIR",
+        "VBULK_LABELS",
+        "VBULK_CONFIG",
+      ].map((name) => [name, ""]),
+    );
+    const r = await runCli(["ingest", dir], { env: testEnv(empty) });
+    assert.equal(r.code, 0, r.stderr);
+    const grouped = async (d: string) => {
+      const c = JSON.parse(await readFile(join(d, "catalog.json"), "utf8"));
+      return { summary: c.summary, articles: c.items.map((i: { photos: string[] }) => i.photos) };
+    };
+    assert.deepEqual(await grouped(dir), await grouped(without));
+  });
+});
+
 describe("vbulk ingest: bad commands change nothing", () => {
   for (const [args, env, pattern] of [
     [
@@ -348,6 +378,18 @@ describe("vbulk ingest: bad commands change nothing", () => {
       "another program's catalog.json",
       () => JSON.stringify({ products: [{ name: "Pull" }], version: 3 }),
       /Expected a file written by vbulk at .*catalog\.json \(an object with "schemaVersion"\) but it has none \(its keys: products, version\)/,
+    ],
+    [
+      // Before: read as if nothing were wrong, and the two articles went on under one id.
+      "a catalog.json with two articles under one id",
+      (t: string) => t.replace('"id": "c2"', '"id": "c1"'),
+      /Expected each article under its own id in .*catalog\.json but c1 is the id of two \(items\[0\] and items\[1\]\)/,
+    ],
+    [
+      // Before: dropped without a word.
+      "a catalog.json with a field added by hand",
+      (t: string) => t.replace('"id": "c2",', '"id": "c2", "colour": "rouge",'),
+      /catalog\.json: items\[1\] \(article c2\): unknown field "colour" \(did you mean "color"\?\)/,
     ],
   ] as const)
     it(`${what} stops ingest (exit 2) and is kept byte for byte`, async () => {

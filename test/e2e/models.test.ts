@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { appendFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, copyFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { VbulkError } from "../../src/core/errors.js";
@@ -393,5 +393,62 @@ describe("vbulk's own model caches", { skip }, () => {
       JSON.parse(again.stdout).articles.map((a: { category: string }) => a.category),
       JSON.parse(first.stdout).articles.map((a: { category: string }) => a.category),
     );
+  });
+});
+
+describe("models manifest and verify: a folder that ingest would refuse (new-user audit)", { skip }, () => {
+  // Before: both said the folder of the two encoders was fine (exit 0), and `ingest --model-dir` then refused it
+  // ("Expected tokenizer.json in the model folder … but could not read it").
+  it("the two encoders without the tokenizer and preprocessor files: exit 2, each missing file named, nothing written", async () => {
+    const dir = await tempDir("vbulk-tiny-");
+    const encoders = ["vision_model_quantized.onnx", "text_model_quantized.onnx"];
+    for (const f of encoders) await copyFile(sharedPath("models", "clip-tiny-random", f), join(dir, f));
+    const refused = await runCli(["models", "manifest", dir]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /Expected the files ingest reads beside the encoders in .*vbulk-tiny-\S+ \(tokenizer\.json, tokenizer_config\.json, preprocessor_config\.json\) but tokenizer\.json, tokenizer_config\.json and preprocessor_config\.json are missing/,
+    );
+    assert.match(
+      refused.stderr,
+      /hint: Copy them from the same CLIP export as the encoders .*vbulk models manifest /,
+    );
+    assert.deepEqual((await readdir(dir)).sort(), [...encoders].sort(), "no vbulk-model.json written");
+    // A manifest an older vbulk wrote for such a folder: verify no longer calls it usable.
+    const files = [];
+    for (const path of encoders)
+      files.push({
+        path,
+        size: (await stat(join(dir, path))).size,
+        sha256: sha(await readFile(join(dir, path))),
+      });
+    const older = {
+      schemaVersion: 1,
+      name: "tiny",
+      family: "clip",
+      embeddingSize: 512,
+      logitScale: 100,
+      vision: encoders[0],
+      text: encoders[1],
+      files,
+    };
+    await writeFile(join(dir, "vbulk-model.json"), JSON.stringify(older));
+    await copyFile(
+      sharedPath("models", "clip-vit-b32-tokenizer", "tokenizer.json"),
+      join(dir, "tokenizer.json"),
+    );
+    const verify = await runCli(["models", "verify", "--model-dir", dir]);
+    assert.equal(verify.code, 2, verify.stdout + verify.stderr);
+    assert.match(verify.stderr, /but tokenizer_config\.json and preprocessor_config\.json are missing/);
+    assert.doesNotMatch(verify.stdout, /verified/);
+    // Completed, the folder is recorded and verified.
+    for (const f of ["tokenizer_config.json", "preprocessor_config.json"])
+      await copyFile(sharedPath("models", "clip-vit-b32-tokenizer", f), join(dir, f));
+    const written = await runCli(["models", "manifest", dir]);
+    assert.equal(written.code, 0, written.stderr);
+    assert.match(written.stdout, /wrote .*vbulk-model\.json: 5 files/);
+    const ok = await runCli(["models", "verify", "--model-dir", dir]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /all 5 files verified/);
   });
 });

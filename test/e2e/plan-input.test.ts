@@ -444,3 +444,92 @@ describe("plan: a folder with no catalog for another reason than a missing inges
     assert.doesNotMatch(after.stderr, /ingest of this folder is running/, "said only while it runs");
   });
 });
+
+describe("plan and execute on a catalog.json changed by hand (new-user audit)", () => {
+  /** A planned folder whose catalog.json then gets `edit`; plan.json's text before the edit. */
+  async function planned(edit: (catalog: { items: Record<string, unknown>[] }) => void) {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, ["--set", "c2.price=12"])).code, 0);
+    const path = join(dir, "catalog.json");
+    const catalog = JSON.parse(await readFile(path, "utf8"));
+    edit(catalog);
+    await writeFile(path, JSON.stringify(catalog, null, 2));
+    return { dir, planText: await readFile(join(dir, "plan.json"), "utf8") };
+  }
+
+  // Before: plan blamed plan.json (« c2 is not … or delete the item », which lost c2's edits) and execute --check
+  // said « c1, c2 changed since the plan was made … Run `vbulk plan` again », which failed again.
+  it("two articles under one id: refused naming catalog.json and the id; plan.json untouched", async () => {
+    const { dir, planText } = await planned((c) => {
+      c.items[1]!.id = "c1";
+    });
+    for (const args of [
+      ["plan", dir],
+      ["execute", dir, "--check"],
+    ]) {
+      const r = await runCli(args, { env: testEnv() });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /Expected each article under its own id in .*catalog\.json but c1 is the id of two \(items\[0\] and items\[1\]\)/,
+      );
+      assert.match(r.stderr, /hint: .*catalog\.json was changed by hand\?.*Nothing was written\./);
+      assert.doesNotMatch(r.stderr, /plan\.json's items|changed since the plan was made/);
+      assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planText);
+    }
+  });
+
+  it("a photo listed in two articles (it would go to two listings): refused naming the photo", async () => {
+    const { dir, planText } = await planned((c) => {
+      (c.items[1]!.photos as string[]).push("IMG_0001.jpg");
+    });
+    const r = await plan(dir, []);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Expected each photo in one article at most in .*catalog\.json but IMG_0001\.jpg is in two \(c1 and c2\)/,
+    );
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planText);
+  });
+
+  // Before: exit 0 without a word, and the seller's « colour » was lost.
+  it("an unknown field says which, of which article, and the field it likely meant", async () => {
+    const { dir, planText } = await planned((c) => {
+      c.items[0]!.colour = "rouge";
+    });
+    const r = await plan(dir, []);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /catalog\.json: items\[0\] \(article c1\): unknown field "colour" \(did you mean "color"\?\)/,
+    );
+    assert.match(r.stderr, /hint: .*--set c3\.color=rouge/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), planText);
+  });
+});
+
+describe("NO_COLOR in a terminal (new-user audit)", () => {
+  // no-color.org: set and not empty. Before: NO_COLOR= (empty, a script's `export NO_COLOR=$X`) took the colour away.
+  it("an empty NO_COLOR is unset: colour; NO_COLOR=1: none", async () => {
+    const dir = await tempDir("vbulk-colour-");
+    const drawn = async (noColor: string) => {
+      const out = join(dir, `tty-${noColor || "empty"}.txt`);
+      // util-linux `script` gives the CLI a terminal (a pseudo-tty) and records what it drew.
+      await new Promise((done) => {
+        const child = spawn("script", ["-qec", `${process.execPath} ${BIN} plan ${join(dir, "nope")}`, out], {
+          env: { ...testEnv(), NO_COLOR: noColor, TERM: "xterm" },
+          stdio: "ignore",
+        });
+        child.on("close", done);
+      });
+      return readFile(out, "utf8");
+    };
+    // ESC [ 3x m: a foreground colour (chalk's red, yellow…).
+    const colourCode = "\u001b[3";
+    const plain = await drawn("1");
+    assert.match(plain, /error: Expected a folder/);
+    assert.equal(plain.includes(colourCode), false, `no colour with NO_COLOR=1: ${plain}`);
+    const empty = await drawn("");
+    assert.equal(empty.includes(colourCode), true, `colour with NO_COLOR= (empty): ${empty}`);
+  });
+});

@@ -503,3 +503,33 @@ describe("hand edits of plan.json outside the fields a seller edits are said, no
     assert.doesNotMatch(r.stderr, /not kept/);
   });
 });
+
+describe("an empty environment variable is unset (new-user audit)", () => {
+  // A cron script's `export DEFAULT_PRICE=$PRICE` with PRICE unset. Before: DEFAULT_PRICE= and VBULK_GENDER= stopped
+  // plan with exit 2 ('… but received ""'), while VBULK_CONFIG= or VBULK_LABELS= were taken as unset.
+  it("plan with every one of its variables set but empty makes the plan it makes without them", async () => {
+    const without = await catalogFixture(articles);
+    assert.equal((await plan(without)).code, 0);
+    const dir = await catalogFixture(articles);
+    const empty = Object.fromEntries(
+      [
+        "DEFAULT_PRICE",
+        "PRICE_RULES_JSON",
+        "VBULK_RULES",
+        "VBULK_GENDER",
+        "VBULK_CONDITION",
+        "VBULK_LANG",
+        "VBULK_TEMPLATES",
+        "VBULK_MAPPING",
+        "VBULK_LABELS",
+        "VBULK_CONFIG",
+      ].map((name) => [name, ""]),
+    );
+    const r = await plan(dir, [], empty);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    const shown = (p: { items: { title: string; price: number; condition: string }[] }) =>
+      p.items.map((i) => [i.title, i.price, i.condition]);
+    assert.deepEqual(shown(await readPlan(dir)), shown(await readPlan(without)));
+  });
+});

@@ -192,6 +192,10 @@ const FR = {
   // Also a JSON cut short or with a stray character: Node says where only for some syntax errors.
   "damaged_not-json": "ce n'est pas du JSON valide",
   damaged_field: "le champ {field} n'a pas la forme qu'attend vbulk",
+  "damaged_unknown-field": "le champ {field} n'est pas un champ que vbulk connaît",
+  damagedNear: "(vouliez-vous dire {near} ?)",
+  "damaged_same-id": "deux articles y portent le numéro {id}",
+  "damaged_same-photo": "la photo {photo} y est dans deux articles",
   damaged_newer: "il a été écrit par une version plus récente de vbulk",
   damaged_foreign: "ce n'est pas un fichier écrit par vbulk",
   damagedCatalogHint:
@@ -720,6 +724,10 @@ const EN: Record<Key, string> = {
   damaged_empty: "the file is empty",
   "damaged_not-json": "it is not valid JSON",
   damaged_field: "the field {field} is not what vbulk expects",
+  "damaged_unknown-field": "the field {field} is not one vbulk knows",
+  damagedNear: "(did you mean {near}?)",
+  "damaged_same-id": "two articles in it have the number {id}",
+  "damaged_same-photo": "the photo {photo} is in two articles in it",
   damaged_newer: "it was written by a newer vbulk",
   damaged_foreign: "it is not a file written by vbulk",
   damagedCatalogHint:
@@ -1422,6 +1430,11 @@ export type IngestFailure =
   | ({ code: "DAMAGED"; file: "catalog.json" | "decisions.json" } & (
       | { damage: "syntax"; line: number; column: number }
       | { damage: "field"; field: string }
+      /** A field vbulk does not know (a hand edit: "colour"), and the known one it most likely meant. */
+      | { damage: "unknown-field"; field: string; near: string | null }
+      /** Two articles under one id, a photo in two articles (catalog.json edited by hand). */
+      | { damage: "same-id"; id: string }
+      | { damage: "same-photo"; photo: string }
       | { damage: "empty" | "not-json" | "newer" | "foreign" }
     ))
   /** The CLIP model the folder's earlier analysis used cannot be had now: offline, not downloaded, no cache folder. */
@@ -1509,10 +1522,12 @@ export function ingestFailureWords(
       };
     }
     case "DAMAGED": {
-      const what = t(lang, `damaged_${f.damage}`, {
+      const what = `${t(lang, `damaged_${f.damage}`, {
         ...(f.damage === "syntax" ? { line: f.line, column: f.column } : {}),
-        ...(f.damage === "field" ? { field: f.field } : {}),
-      });
+        ...(f.damage === "field" || f.damage === "unknown-field" ? { field: f.field } : {}),
+        ...(f.damage === "same-id" ? { id: f.id } : {}),
+        ...(f.damage === "same-photo" ? { photo: f.photo } : {}),
+      })}${f.damage === "unknown-field" && f.near ? ` ${t(lang, "damagedNear", { near: f.near })}` : ""}`;
       return {
         text: t(lang, "stopDamaged", { file: f.file, what }),
         hint: t(
