@@ -411,7 +411,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(r.code, 0, r.stderr);
     await page.reload();
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
-    await page.getByText(/c1: brouillon \d+/).waitFor({ timeout: 60_000 });
+    await page.getByText(/c1 : brouillon \d+/).waitFor({ timeout: 60_000 });
     // The run's outcome in the seller's words, with its time (it stays on the page until the next run).
     await page
       .getByText(
@@ -1990,7 +1990,8 @@ describe("vbulk review: « Créer les brouillons » with nothing ready, or a pla
         said,
         /5 articles pas prêts : complétez ce qui est indiqué ci-dessous, enregistrez, puis recommencez/,
       );
-      assert.match(said, /c1: pas envoyé \(pas prêt\) : type non reconnu : choisissez-le dans « Type »/);
+      // French typography, as the live log writes « c8 : brouillon créé » (the rows read « c1: » before).
+      assert.match(said, /c1 : pas envoyé \(pas prêt\) : type non reconnu : choisissez-le dans « Type »/);
       assert.doesNotMatch(said, /needs_review|category unknown|n'a besoin d'être écrit/);
 
       const catalog = await readJson(dir, "catalog.json");
@@ -2111,7 +2112,7 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await page.getByRole("button", { name: "Créer les brouillons" }).click();
       await page
         .locator(".activity")
-        .getByText(/c1: publié/)
+        .getByText(/c1 : publié/)
         .waitFor({ timeout: 60_000 });
     } finally {
       await stop(review);
@@ -2132,9 +2133,9 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await activity.locator("li").nth(2).waitFor();
       const rows = await activity.locator("li").allTextContents();
       assert.deepEqual(rows, [
-        "c1: à finir à la main sur Vinted",
-        "c2: pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
-        "c3: pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+        "c1 : à finir à la main sur Vinted",
+        "c2 : pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+        "c3 : pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
       ]);
       const stopped = activity.locator(".stopped");
       await stopped.waitFor();
@@ -2372,7 +2373,7 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await page.getByRole("button", { name: "Créer les brouillons" }).click();
       await page
         .locator(".activity")
-        .getByText(/c1: publié/)
+        .getByText(/c1 : publié/)
         .waitFor({ timeout: 60_000 });
       const list = page.locator(".public");
       await until(

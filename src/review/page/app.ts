@@ -17,6 +17,7 @@ import {
   type Key,
   type Lang,
   limitName,
+  notReadyText,
   type Retry,
   type RunFailure,
   type RunStop,
@@ -127,6 +128,8 @@ interface Activity {
           draft_url?: string;
           listing_url?: string;
           error?: string;
+          /** Not ready (skipped): each reason whole, as data (`error` joins them). */
+          reasons?: string[];
           /** Why it failed, as data worded here (`error` is the terminal's, kept as a detail). */
           failure?: RunFailure;
           /** Drafted but not published: Vinted would refuse it (no brand). */
@@ -1494,7 +1497,8 @@ function activityView(): HTMLElement | null {
             h(
               "li",
               {},
-              `${r.cluster_id}: `,
+              // French typography, as the live log writes it (« c8 : brouillon créé »): « c1 : », "c1: ".
+              `${r.cluster_id}${lang === "fr" ? " : " : ": "}`,
               r.state === "published" && r.listing_url
                 ? h(
                     "span",
@@ -1513,7 +1517,7 @@ function activityView(): HTMLElement | null {
                       r.unpublished === "no_brand" ? ` · ${failureText(lang, { code: "NO_BRAND" })}` : null,
                     )
                   : r.state === "skipped"
-                    ? t(lang, "skipped", { e: notReadyReasons(r.error ?? "") })
+                    ? t(lang, "skipped", { e: notReadyText(lang, r, labelName) })
                     : // Neither is a failure: one is the seller's to finish on Vinted, the other waits for the next run.
                       r.state === "needs_manual"
                       ? t(lang, "manual")
@@ -1592,15 +1596,6 @@ function idleParts(results: NonNullable<NonNullable<Activity["job"]>["results"]>
   return kinds
     .filter(([, n]) => n > 0)
     .map(([key, n]) => tn(lang, key, n))
-    .join(semicolon());
-}
-
-/** A skipped article's reasons (the core's "needs_review: a; b") in the page's words where it has them. */
-function notReadyReasons(error: string): string {
-  return error
-    .replace(/^needs_review: /, "")
-    .split("; ")
-    .map(reviewReason)
     .join(semicolon());
 }
 

@@ -1754,3 +1754,18 @@ export function reviewReasonText(lang: Lang, reason: string, name: (category: st
   if (problem) return t(lang, "rr_leaf_problem", { n: problem[1]! });
   return reason;
 }
+
+/**
+ * A skipped article's reasons in the page's words where it has them, each whole: the server sends them as a list
+ * (`reasons`); `error` (the terminal's "needs_review: a; b") is read whole, as one reason, for a result without it.
+ * Before, the page split `error` on "; ", which one reason holds itself ("…: choose a more specific type: sneakers
+ * (Baskets); or set the leaf id …"): pieces no longer matched their words and showed the terminal's English, cut up.
+ */
+export function notReadyText(
+  lang: Lang,
+  r: { error?: string | undefined; reasons?: string[] | undefined },
+  name: (category: string) => string,
+): string {
+  const reasons = r.reasons ?? [(r.error ?? "").replace(/^needs_review: /, "")];
+  return reasons.map((x) => reviewReasonText(lang, x, name)).join(lang === "fr" ? " ; " : "; ");
+}
