@@ -7,13 +7,13 @@ import { describe, it } from "node:test";
 import sharp from "sharp";
 import yazl from "yazl";
 import { resolveConfig } from "../src/core/config.js";
-import { fileSystemError } from "../src/core/errors.js";
+import { fileSystemError, type VbulkError } from "../src/core/errors.js";
 import type { IngestEvent } from "../src/core/events.js";
 import { takeLock } from "../src/core/lock.js";
 import { decodePhoto } from "../src/imaging/decode.js";
 import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
-import { DEFAULT_MAPPING, loadMapping, mapToVinted } from "../src/listing/mapping.js";
+import { DEFAULT_MAPPING, loadMapping, mapToVinted, syncedMappingPath } from "../src/listing/mapping.js";
 import { selectEmbedder } from "../src/model/select.js";
 import { savePlanWithChanges } from "../src/review/actions.js";
 import { startIngest, toPageFailure, toPageWarning } from "../src/review/ingest.js";
@@ -23,6 +23,8 @@ import {
   type IngestFailure,
   ingestFailureWords,
   ingestWarningText,
+  type NotReady,
+  notReadyRefusalText,
   notReadyText,
   photoErrorText,
   type RunFailure,
@@ -31,6 +33,7 @@ import {
   runFailureWords,
   stopWords,
 } from "../src/review/page/i18n.js";
+import { explainUnready } from "../src/review/refusals.js";
 import { startReviewServer } from "../src/review/server.js";
 import { catalogFixture } from "./helpers/catalog.js";
 import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
@@ -175,8 +178,14 @@ describe("the review page's words for why an article is not ready", () => {
     const mapping = await loadMapping(DEFAULT_MAPPING);
     return mapToVinted(mapping, { category, color: "noir", condition: "bon", gender, size: "M" }).needsReview;
   };
+  /** The way out by hand, as the page says it: the mapping file plan reads, the key, and where a list of leaves is. */
+  const byHandFr = (c: string, file: string) =>
+    `ouvrez ${file} dans un éditeur de texte (s'il n'existe pas, copiez d'abord ${DEFAULT_MAPPING} à cet emplacement), donnez à categories.${c}.catalog.homme.id l'id d'une catégorie plus précise de Vinted (dans un terminal, \`vbulk vinted sync\` les liste), enregistrez, puis cliquez « Générer le plan »`;
+  const byHandEn = (c: string, file: string) =>
+    `open ${file} in a text editor (if it does not exist, first copy ${DEFAULT_MAPPING} there), set categories.${c}.catalog.homme.id to the id of a more specific Vinted category (in a terminal, \`vbulk vinted sync\` lists them), save, then click “Generate the plan”`;
   const name = (c: string) =>
     ({
+      jeans: "Jean",
       robe: "Robe",
       escarpins: "Escarpins",
       chaussures: "Chaussures",
@@ -209,21 +218,60 @@ describe("the review page's words for why an article is not ready", () => {
     );
   });
 
-  it("a type too general for Vinted points at « Type » and names the types to choose from", async () => {
+  it("a type too general for Vinted points at « Type », names the types to choose from, and the way out when none fits", async () => {
     // Before, the French page showed: type "chaussures" is too general for Vinted (Femmes > Chaussures): choose a
-    // more specific type: sneakers (Baskets), …; or set the leaf id of your choice as categories.… in ….
-    const [shoes] = await reasonOf("chaussures", "femme");
+    // more specific type: sneakers (Baskets), …; or set the leaf id of your choice as categories.… in …. Then (audit)
+    // only « choisissez un type plus précis dans « Type » (Baskets) » for men's leather oxfords, Baskets being the
+    // only more specific type vbulk has: the way out for shoes no type fits was left out.
+    const [shoes] = await reasonOf("chaussures", "homme");
     assert.ok(shoes, "shoes need review");
-    const fr = reviewReasonText("fr", shoes, name);
-    assert.match(
-      fr,
-      /^« Chaussures » est trop général pour Vinted : choisissez un type plus précis dans « Type » \(/,
+    const file = syncedMappingPath();
+    assert.equal(
+      reviewReasonText("fr", shoes, name),
+      `« Chaussures » est trop général pour Vinted (Hommes > Chaussures) : choisissez un type plus précis dans « Type » (Baskets) ; si aucun ne convient, ${byHandFr("chaussures", file)}`,
     );
-    assert.match(fr, /Baskets/, "a more specific type, by its page name");
-    assert.doesNotMatch(fr, /categories\.|leaf id|choose/);
-    assert.match(
+    assert.equal(
       reviewReasonText("en", shoes, name),
-      /^“Chaussures” is too general for Vinted: choose a more specific one/,
+      `“Chaussures” is too general for Vinted (Hommes > Chaussures): choose a more specific one in “Type” (Baskets); if none fits, ${byHandEn("chaussures", file)}`,
+    );
+  });
+
+  it("a type too general for Vinted with no more specific type for that department says what unblocks it", async () => {
+    // Audit: Jean + Hommes read « choisissez un type plus précis dans « Type » », but the list has nothing more
+    // specific than Jean for men: the seller was sent to a list that could not help.
+    const [jeans] = await reasonOf("jeans", "homme");
+    assert.ok(jeans, "men's jeans need review");
+    const file = syncedMappingPath();
+    assert.equal(
+      reviewReasonText("fr", jeans, name),
+      `« Jean » est trop général pour Vinted (Hommes > Vêtements > Jeans), et la liste « Type » n'en propose pas de plus précis pour Hommes : ${byHandFr("jeans", file)}`,
+    );
+    assert.equal(
+      reviewReasonText("en", jeans, name),
+      `“Jean” is too general for Vinted (Hommes > Vêtements > Jeans), and “Type” offers nothing more specific for men: ${byHandEn("jeans", file)}`,
+    );
+  });
+
+  it("« Publier » refused for such an article says that, not « Complétez d'abord « Type » » (Type is filled)", async () => {
+    const dir = await catalogFixture([
+      { category: "jeans", color: "bleu", photos: ["a.jpg"], department: { name: "homme", score: 0.95 } },
+    ]);
+    await savePlanWithChanges(dir, []);
+    const refusal = await savePlanWithChanges(dir, [
+      { id: "c1", field: "size", value: "W32" },
+      { id: "c1", field: "publish", value: "true" },
+    ]).then(
+      () => assert.fail("« Publier » was taken for an article Vinted would not take"),
+      (err: unknown) => (explainUnready(err) as VbulkError).context.refusal as NotReady,
+    );
+    const fr = notReadyRefusalText("fr", refusal, name);
+    assert.equal(
+      fr,
+      `« Publier » ne peut pas être coché pour c1 : Vinted ne prendrait pas cet article tel quel. À régler d'abord : « Jean » est trop général pour Vinted (Hommes > Vêtements > Jeans), et la liste « Type » n'en propose pas de plus précis pour Hommes : ${byHandFr("jeans", syncedMappingPath())}.`,
+    );
+    assert.match(
+      notReadyRefusalText("en", refusal, name),
+      /Vinted would not take this article as it is\. To settle first: “Jean” is too general/,
     );
   });
 
@@ -284,14 +332,25 @@ describe("the review page's words for the articles a draft run left out as not r
     const name = (c: string) =>
       ({ sac: "Sac", chaussures: "Chaussures", sneakers: "Baskets", jeans: "Jean" })[c] ?? c;
     const words = (lang: "fr" | "en") => results!.map((r) => notReadyText(lang, r, name));
-    assert.deepEqual(words("fr"), [
+    const [bag, shoes, jeans] = words("fr");
+    assert.equal(
+      bag,
       "la catégorie Vinted de « Sac » (Hommes) n'est pas encore connue : lancez `vbulk vinted sync` dans un terminal, puis « Générer le plan »",
-      "« Chaussures » est trop général pour Vinted : choisissez un type plus précis dans « Type » (Baskets) ; taille manquante : Vinted en demande une pour ce type",
-      "« Jean » est trop général pour Vinted : choisissez un type plus précis dans « Type » ; taille manquante : Vinted en demande une pour ce type",
-    ]);
+    );
+    // Each reason whole (its own words are tested above), then the next one.
+    const size = " ; taille manquante : Vinted en demande une pour ce type";
+    assert.match(
+      shoes ?? "",
+      /^« Chaussures » est trop général pour Vinted \(Hommes > Chaussures\) : choisissez un type plus précis dans « Type » \(Baskets\) ; si aucun ne convient, ouvrez .* puis cliquez « Générer le plan » ; taille manquante : Vinted en demande une pour ce type$/,
+    );
+    assert.match(
+      jeans ?? "",
+      /^« Jean » est trop général pour Vinted \(Hommes > Vêtements > Jeans\), et la liste « Type » n'en propose pas de plus précis pour Hommes : ouvrez .* puis cliquez « Générer le plan » ; taille manquante : Vinted en demande une pour ce type$/,
+    );
+    for (const text of [shoes, jeans]) assert.equal(text?.split(size).length, 2, text);
     for (const text of words("en")) {
       // No piece of the terminal's advice cut off from its sentence, no bracket left unmatched.
-      assert.doesNotMatch(text, /if it|copy |set the|leaf id|plan reads/, text);
+      assert.doesNotMatch(text, /if it stays|set the leaf id|plan reads it first/, text);
       assert.equal(text.split("(").length, text.split(")").length, text);
     }
   });

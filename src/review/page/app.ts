@@ -17,6 +17,8 @@ import {
   type Key,
   type Lang,
   limitName,
+  type NotReady,
+  notReadyRefusalText,
   notReadyText,
   type Retry,
   type RunFailure,
@@ -213,7 +215,7 @@ interface Notice {
 type SaveRefusal =
   | { code: "BAD_VALUE"; id: string; field: string; value: string }
   | { code: "UNKNOWN_ARTICLE"; id: string }
-  | { code: "NOT_READY"; id: string; excluded: boolean; fields: string[]; other: string[] };
+  | NotReady;
 
 /** An error the server explained: its message and, from a VbulkError, what to do (its hint). */
 class ApiError extends Error {
@@ -1242,18 +1244,7 @@ function refusalText(err: unknown, value: string): string | null {
   if (!r) return null;
   if (r.code === "BAD_VALUE") return explain(r.field, (err as Error).message, value);
   if (r.code === "UNKNOWN_ARTICLE") return t(lang, "goneArticle", { id: r.id });
-  const todo = [
-    r.excluded ? t(lang, "notReadyExcluded") : "",
-    r.fields.length
-      ? t(lang, "notReadyFields", {
-          f: andList(lang, r.fields.map(fieldLabel)),
-        })
-      : "",
-    r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(semicolon()) }) : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
-  return t(lang, "notReady", { id: r.id, todo });
+  return notReadyRefusalText(lang, r, labelName);
 }
 
 /** The server's hint, unless it only says that nothing was written (the page says it already) or names a flag. */

@@ -298,8 +298,15 @@ const FR = {
   folderGone_other: "{n} photos retirées ({list})",
   analyseAgain: "Analyser à nouveau",
   rr_too_general:
-    "« {c} » est trop général pour Vinted : choisissez un type plus précis dans « Type » ({list})",
-  rr_too_general_none: "« {c} » est trop général pour Vinted : choisissez un type plus précis dans « Type »",
+    "« {c} » est trop général pour Vinted ({path}) : choisissez un type plus précis dans « Type » ({list}) ; si aucun ne convient, {byHand}",
+  rr_too_general_none:
+    "« {c} » est trop général pour Vinted ({path}), et la liste « Type » n'en propose pas de plus précis pour {d} : {byHand}",
+  // The way out of a type too general that no type of the page settles: the leaf id by hand, in the mapping file
+  // plan reads (vbulk vinted sync lists the leaves of the parent, but cannot choose one).
+  rr_by_hand:
+    "ouvrez {file} dans un éditeur de texte (s'il n'existe pas, copiez d'abord {default} à cet emplacement), donnez à {key} l'id d'une catégorie plus précise de Vinted (dans un terminal, `vbulk vinted sync` les liste), enregistrez, puis cliquez « Générer le plan »",
+  rr_by_hand_own:
+    "ouvrez {file} (le fichier de correspondances que lit ce plan) dans un éditeur de texte, donnez à {key} l'id d'une catégorie plus précise de Vinted (dans un terminal, `vbulk vinted sync` les liste), enregistrez, puis cliquez « Générer le plan »",
   rr_leaf_unknown:
     "la catégorie Vinted de « {c} » ({d}) n'est pas encore connue : lancez `vbulk vinted sync` dans un terminal, puis « Générer le plan »",
   rr_leaf_problem:
@@ -425,6 +432,7 @@ const FR = {
   notReadyFields: "Complétez d'abord {f}, enregistrez, puis cochez « Publier ».",
   notReadyExcluded: "Décochez d'abord « Exclure ».",
   notReadyOther: "À régler aussi : {r}.",
+  notReadyOtherFirst: "À régler d'abord : {r}.",
   goneArticle:
     "L'article {id} n'est plus dans le catalogue (une décision de regroupement l'a renuméroté ou fusionné). La page montre maintenant les articles tels qu'ils sont : retrouvez-le et saisissez à nouveau.",
   saveRefused: "Rien n'a été enregistré. La raison donnée par vbulk (en anglais) : {e}",
@@ -824,8 +832,14 @@ const EN: Record<Key, string> = {
   folderGone_one: "{n} photo taken out ({list})",
   folderGone_other: "{n} photos taken out ({list})",
   analyseAgain: "Analyse again",
-  rr_too_general: "“{c}” is too general for Vinted: choose a more specific one in “Type” ({list})",
-  rr_too_general_none: "“{c}” is too general for Vinted: choose a more specific one in “Type”",
+  rr_too_general:
+    "“{c}” is too general for Vinted ({path}): choose a more specific one in “Type” ({list}); if none fits, {byHand}",
+  rr_too_general_none:
+    "“{c}” is too general for Vinted ({path}), and “Type” offers nothing more specific for {d}: {byHand}",
+  rr_by_hand:
+    "open {file} in a text editor (if it does not exist, first copy {default} there), set {key} to the id of a more specific Vinted category (in a terminal, `vbulk vinted sync` lists them), save, then click “Generate the plan”",
+  rr_by_hand_own:
+    "open {file} (the mapping file this plan reads) in a text editor, set {key} to the id of a more specific Vinted category (in a terminal, `vbulk vinted sync` lists them), save, then click “Generate the plan”",
   rr_leaf_unknown:
     "the Vinted category of “{c}” ({d}) is not known yet: run `vbulk vinted sync` in a terminal, then “Generate the plan”",
   rr_leaf_problem:
@@ -941,6 +955,7 @@ const EN: Record<Key, string> = {
   notReadyFields: "First complete {f}, save, then tick “Publish”.",
   notReadyExcluded: "First untick “Exclude”.",
   notReadyOther: "Also to settle: {r}.",
+  notReadyOtherFirst: "To settle first: {r}.",
   goneArticle:
     "Article {id} is no longer in the catalog (a grouping decision renumbered or merged it). The page now shows the articles as they are: find it and type again.",
   saveRefused: "Nothing was saved. vbulk's reason: {e}",
@@ -1716,6 +1731,17 @@ export function decidedGoneText(lang: Lang, w: DecidedGone): string {
 }
 
 /**
+ * How to give a leaf id by hand, from mapping.ts userMappingHelp: the mapping file plan reads first (with the shipped
+ * one to copy there when it does not exist yet), or the seller's own (--mapping).
+ */
+function byHandText(lang: Lang, key: string, help: string): string {
+  const first = /^(.+) \(plan reads it first; if it does not exist, copy (.+) there\)$/s.exec(help);
+  if (first) return t(lang, "rr_by_hand", { file: first[1]!, default: first[2]!, key });
+  const own = /^(.+?) \(the mapping this plan reads, --mapping;/s.exec(help);
+  return t(lang, "rr_by_hand_own", { file: own ? own[1]! : help, key });
+}
+
+/**
  * The plan's most frequent needs_review reasons in the page's language (the core, like the CLI, speaks English; the
  * patterns follow listing/plan.ts and listing/mapping.ts); any other reason is shown as the core wrote it. `name`
  * gives a type's name on the page.
@@ -1732,16 +1758,33 @@ export function reviewReasonText(lang: Lang, reason: string, name: (category: st
     return t(lang, none[1] === "men's" ? "rr_not_on_vinted_homme" : "rr_not_on_vinted_femme", {
       c: name(none[2]!),
     });
-  // mapping.ts tooGeneral: the page's « Type » is the fix (a leaf id by hand is the terminal's business).
+  // mapping.ts tooGeneral: the page's « Type » when it has a more specific type, and the way out when none fits
+  // (men's jeans have no type more specific than Jean; men's oxfords none but Baskets): the leaf id, by hand, in the
+  // mapping file plan reads. Before, that way out was left out, and the seller was sent to a list that could not help.
   const general =
-    /^type "([^"]+)" is too general for Vinted \(.*?\): (?:choose a more specific type: (.*?); or )?set /.exec(
+    /^type "([^"]+)" is too general for Vinted \((.*?)\): (?:choose a more specific type: (.*?); or )?set the leaf id of your choice as (\S+) in (.+)$/s.exec(
       reason,
     );
   if (general) {
-    const ids = general[2]?.split(", ").map((x) => x.replace(/ \(.*\)$/, "")) ?? [];
+    const [, category, path, specific, key, help] = general as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string,
+      string,
+    ];
+    const ids = specific?.split(", ").map((x) => x.replace(/ \(.*\)$/, "")) ?? [];
+    const byHand = byHandText(lang, key, help);
+    const dept = /\.catalog\.(femme|homme)\.id$/.exec(key)?.[1];
     return ids.length
-      ? t(lang, "rr_too_general", { c: name(general[1]!), list: ids.map(name).join(", ") })
-      : t(lang, "rr_too_general_none", { c: name(general[1]!) });
+      ? t(lang, "rr_too_general", { c: name(category), path, list: ids.map(name).join(", "), byHand })
+      : t(lang, "rr_too_general_none", {
+          c: name(category),
+          path,
+          d: dept ? t(lang, dept === "homme" ? "dept_homme" : "dept_femme") : "",
+          byHand,
+        });
   }
   // mapping.ts: an entry whose leaf id `vbulk vinted sync` has yet to find, and one sync flagged.
   const unknown = /^no Vinted leaf id known for (femme|homme) "([^"]+)"/.exec(reason);
@@ -1768,4 +1811,45 @@ export function notReadyText(
 ): string {
   const reasons = r.reasons ?? [(r.error ?? "").replace(/^needs_review: /, "")];
   return reasons.map((x) => reviewReasonText(lang, x, name)).join(lang === "fr" ? " ; " : "; ");
+}
+
+/** « Publier » refused for an article Vinted would not take as it is (src/review/refusals.ts SaveRefusal). */
+export interface NotReady {
+  code: "NOT_READY";
+  id: string;
+  excluded: boolean;
+  /** The page's fields to complete first. */
+  fields: string[];
+  /** Reasons no field of the page settles, the core's words (worded by reviewReasonText). */
+  other: string[];
+}
+
+/** A field's name as its label on the page, in quotes, without the unit: « Type », « Prix ». */
+function quotedField(lang: Lang, field: string): string {
+  const key = `f_${field}`;
+  const name = hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
+  return lang === "fr" ? `« ${name} »` : `“${name}”`;
+}
+
+/** Why « Publier » cannot be ticked for an article, and what to do first, in the page's words. */
+export function notReadyRefusalText(lang: Lang, r: NotReady, name: (category: string) => string): string {
+  const todo = [
+    r.excluded ? t(lang, "notReadyExcluded") : "",
+    r.fields.length
+      ? t(lang, "notReadyFields", {
+          f: andList(
+            lang,
+            r.fields.map((f) => quotedField(lang, f)),
+          ),
+        })
+      : "",
+    r.other.length
+      ? t(lang, r.excluded || r.fields.length ? "notReadyOther" : "notReadyOtherFirst", {
+          r: r.other.map((x) => reviewReasonText(lang, x, name)).join(lang === "fr" ? " ; " : "; "),
+        })
+      : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  return t(lang, "notReady", { id: r.id, todo });
 }
