@@ -27,6 +27,7 @@ import {
   notReadyRefusalText,
   notReadyText,
   photoErrorText,
+  publishNoneText,
   type RunFailure,
   type RunStop,
   reviewReasonText,
@@ -353,6 +354,38 @@ describe("the review page's words for the articles a draft run left out as not r
       assert.doesNotMatch(text, /if it stays|set the leaf id|plan reads it first/, text);
       assert.equal(text.split("(").length, text.split(")").length, text);
     }
+  });
+});
+
+describe("the review page's words for the publish switch when nothing will go public", () => {
+  it("an article marked « Publier » that Vinted would not publish is said marked, not « Aucun article n'est marqué »", () => {
+    // Audit: c8 marked Publier (badge « à publier ») without a brand; the switch said « Aucun article n'est marqué
+    // « Publier » : seuls des brouillons seront créés. », then « c8 sera créé en brouillon mais pas publié : sans marque… ».
+    assert.equal(
+      publishNoneText("fr", { unpublishable: 1, published: 0 }),
+      "1 article est marqué « Publier », mais Vinted ne le publierait pas : seuls des brouillons seront créés.",
+    );
+    assert.equal(
+      publishNoneText("fr", { unpublishable: 2, published: 1 }),
+      "2 articles sont marqués « Publier », mais Vinted ne les publierait pas : seuls des brouillons seront créés.",
+    );
+    assert.equal(
+      publishNoneText("en", { unpublishable: 1, published: 0 }),
+      "1 article is marked “Publish”, but Vinted would not publish it: only drafts will be made.",
+    );
+    assert.equal(
+      publishNoneText("en", { unpublishable: 3, published: 0 }),
+      "3 articles are marked “Publish”, but Vinted would not publish them: only drafts will be made.",
+    );
+    // Nothing marked, or all published already: as before.
+    assert.equal(
+      publishNoneText("fr", { unpublishable: 0, published: 0 }),
+      "Aucun article n'est marqué « Publier » : seuls des brouillons seront créés.",
+    );
+    assert.equal(
+      publishNoneText("fr", { unpublishable: 0, published: 2 }),
+      "Plus rien à publier : seuls des brouillons seront créés.",
+    );
   });
 });
 

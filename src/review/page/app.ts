@@ -20,6 +20,7 @@ import {
   type NotReady,
   notReadyRefusalText,
   notReadyText,
+  publishNoneText,
   type Retry,
   type RunFailure,
   type RunStop,
@@ -1337,7 +1338,14 @@ function actions(): HTMLElement {
                         }),
                       ),
                     )
-                  : h("p", {}, t(lang, alreadyPublished.length ? "publishNoneLeft" : "publishNone")),
+                  : h(
+                      "p",
+                      {},
+                      publishNoneText(lang, {
+                        unpublishable: noBrand.length,
+                        published: alreadyPublished.length,
+                      }),
+                    ),
                 alreadyPublished.length
                   ? h(
                       "p",

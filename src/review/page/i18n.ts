@@ -441,6 +441,10 @@ const FR = {
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
   publishList: "Ces articles seront PUBLIÉS, visibles par tous :",
   publishNone: "Aucun article n'est marqué « Publier » : seuls des brouillons seront créés.",
+  publishNoneReady_one:
+    "{n} article est marqué « Publier », mais Vinted ne le publierait pas : seuls des brouillons seront créés.",
+  publishNoneReady_other:
+    "{n} articles sont marqués « Publier », mais Vinted ne les publierait pas : seuls des brouillons seront créés.",
   publishNoneLeft: "Plus rien à publier : seuls des brouillons seront créés.",
   publishDone_one: "{ids} est déjà publié sur Vinted.",
   publishDone_other: "{ids} sont déjà publiés sur Vinted.",
@@ -964,6 +968,10 @@ const EN: Record<Key, string> = {
   publishSwitch: "Publish for real (otherwise: drafts only)",
   publishList: "These articles will be PUBLISHED, visible to everyone:",
   publishNone: "No article is marked “Publish”: only drafts will be made.",
+  publishNoneReady_one:
+    "{n} article is marked “Publish”, but Vinted would not publish it: only drafts will be made.",
+  publishNoneReady_other:
+    "{n} articles are marked “Publish”, but Vinted would not publish them: only drafts will be made.",
   publishNoneLeft: "Nothing left to publish: only drafts will be made.",
   publishDone_one: "{ids} is already published on Vinted.",
   publishDone_other: "{ids} are already published on Vinted.",
@@ -1852,4 +1860,14 @@ export function notReadyRefusalText(lang: Lang, r: NotReady, name: (category: st
     .filter(Boolean)
     .join(" ");
   return t(lang, "notReady", { id: r.id, todo });
+}
+
+/**
+ * What the publish switch says when nothing will go public: `unpublishable` articles marked « Publier » that Vinted
+ * would not publish (no brand: the line under it says why), `published` ones published already.
+ */
+export function publishNoneText(lang: Lang, n: { unpublishable: number; published: number }): string {
+  // Before, an article marked without a brand was « Aucun article n'est marqué « Publier » » under its own « à publier ».
+  if (n.unpublishable) return tn(lang, "publishNoneReady", n.unpublishable);
+  return t(lang, n.published ? "publishNoneLeft" : "publishNone");
 }
