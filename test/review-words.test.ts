@@ -27,6 +27,7 @@ import {
   notReadyRefusalText,
   notReadyText,
   photoErrorText,
+  planDoneText,
   publishNoneText,
   type RunFailure,
   type RunStop,
@@ -386,6 +387,43 @@ describe("the review page's words for the publish switch when nothing will go pu
       publishNoneText("fr", { unpublishable: 0, published: 2 }),
       "Plus rien à publier : seuls des brouillons seront créés.",
     );
+  });
+});
+
+describe("the review page's words for a plan just generated", () => {
+  it("how many articles are ready of how many, and how to find the others (from a real plan)", async () => {
+    // Audit: « Plan écrit dans plan.json. » and nothing else, while the terminal said « 1 of 9 articles ready ».
+    const dir = await catalogFixture([
+      { category: "hoodie", color: "noir", photos: ["a.jpg"], department: { name: "femme", score: 0.95 } },
+      { category: "unknown", color: "gris", photos: ["b.jpg"] },
+      { category: "unknown", color: "gris", photos: ["c.jpg"] },
+      { category: "unknown", color: "bleu", photos: ["d.jpg"] },
+    ]);
+    await savePlanWithChanges(dir, [{ id: "c1", field: "size", value: "M" }]);
+    const { plan } = await savePlanWithChanges(dir, [{ id: "c4", field: "excluded", value: "true" }]);
+    assert.equal(
+      planDoneText("fr", plan.items),
+      "Plan écrit dans plan.json : 1 article prêt pour Vinted sur 3. 2 articles sont marqués « à compléter » : ouvrez leur annonce pour voir ce qui manque.",
+    );
+    assert.equal(
+      planDoneText("en", plan.items),
+      "Plan written to plan.json: 1 of 3 articles ready for Vinted. 2 articles are marked “to complete”: open their listing to see what is missing.",
+    );
+    const one = [{ excluded: false, needs_review: ["x"] }];
+    assert.equal(
+      planDoneText("fr", one),
+      "Plan écrit dans plan.json : 0 article prêt pour Vinted sur 1. 1 article est marqué « à compléter » : ouvrez son annonce pour voir ce qui manque.",
+    );
+    assert.equal(
+      planDoneText("en", one).split(". ")[0],
+      "Plan written to plan.json: 0 of 1 article ready for Vinted",
+    );
+    const ready = [1, 2].map(() => ({ excluded: false, needs_review: [] }));
+    assert.equal(
+      planDoneText("fr", ready),
+      "Plan écrit dans plan.json : 2 articles prêts pour Vinted sur 2.",
+    );
+    assert.equal(planDoneText("en", ready), "Plan written to plan.json: 2 of 2 articles ready for Vinted.");
   });
 });
 

@@ -270,9 +270,16 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
 
   it('a price of "vingt" shows the error and saves nothing; a valid price lands in plan.json', async () => {
     await page.getByRole("button", { name: "Générer le plan" }).click();
-    await page.getByText("Plan écrit dans plan.json.").waitFor();
+    await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
     const planBefore = await readFile(join(dir, "plan.json"), "utf8");
     const card = page.locator('[data-article="c1"]');
+    // Audit: only « Plan écrit dans plan.json. » was said, and a listing not ready looked like any other until opened.
+    const articles = JSON.parse(planBefore).items.length;
+    assert.equal(
+      await page.locator("p.message").textContent(),
+      `Plan écrit dans plan.json : 0 article prêt pour Vinted sur ${articles}. ${articles} articles sont marqués « à compléter » : ouvrez leur annonce pour voir ce qui manque.`,
+    );
+    assert.equal(await card.locator("details.listing summary .badge").textContent(), "à compléter");
     await card.locator("details.listing summary").click();
     // The seller's words, not the plan's ids: conditions and types by name, "unknown" said as a thing to do.
     const conditions = await card.locator('select[name="condition"] option').allTextContents();
@@ -372,7 +379,11 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByRole("switch").check();
     // No brand yet: Vinted refuses to publish it, so the page does not list it as going public (execute drafts it).
     await page.getByText(/c1 sera créé en brouillon mais pas publié : sans marque/).waitFor();
-    assert.match((await page.locator(".public").textContent()) ?? "", /Aucun article n'est marqué/);
+    // Said marked (before: « Aucun article n'est marqué « Publier » » under c1's own « à publier » badge).
+    assert.match(
+      (await page.locator(".public").textContent()) ?? "",
+      /^1 article est marqué « Publier », mais Vinted ne le publierait pas : seuls des brouillons seront créés\./,
+    );
     const branded = await runCli(["plan", dir, "--set", "c1.brand=Zara"], { env });
     assert.equal(branded.code, 0, branded.stderr);
     await page.getByText("Ces articles seront PUBLIÉS").waitFor();
@@ -595,7 +606,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     const edited = (id: string): string[] =>
       planBefore.items.find((i: { cluster_id: string }) => i.cluster_id === id).edited;
     await page.getByRole("button", { name: "Générer le plan" }).click();
-    await page.getByText("Plan écrit dans plan.json.").waitFor();
+    await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
     assert.equal(await stale.count(), 0, "the plan is current again");
     // The merged article kept half of its listing's photos: its edit (excluded by `--only c1`) went back to the
     // rules; the article the merge absorbed is gone from the plan with its edit; c1 kept more than half of its
@@ -1503,7 +1514,11 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       assert.equal(item.brand, "Unknown", "what is saved for the brand is unchanged");
       assert.ok(!item.edited.includes("brand"), "and not marked as the seller's edit");
       assert.equal(await c("c5").getByLabel("Prix (€)").inputValue(), "12,50");
-      assert.match((await c("c5").locator("details.listing summary").textContent()) ?? "", / · 12,50 €$/);
+      // Its type is still to choose: not ready for Vinted, said on the line.
+      assert.match(
+        (await c("c5").locator("details.listing summary").textContent()) ?? "",
+        / · 12,50 € à compléter$/,
+      );
       await openListing(c("c5"));
       await brand.fill("Levi's");
       await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
@@ -1794,7 +1809,7 @@ describe("vbulk review: a publish mark after a merge", { skip }, () => {
       const page = await browser.newPage();
       await page.goto(review.url);
       await page.getByRole("button", { name: "Générer le plan" }).click();
-      await page.getByText("Plan écrit dans plan.json.").waitFor();
+      await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
       const said = (await page.locator("p.message").textContent()) ?? "";
       assert.match(
         said,
@@ -1847,7 +1862,7 @@ describe("vbulk review: a publish mark after a split", { skip }, () => {
       const page = await browser.newPage();
       await page.goto(review.url);
       await page.getByRole("button", { name: "Générer le plan" }).click();
-      await page.getByText("Plan écrit dans plan.json.").waitFor();
+      await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
       const said = (await page.locator("p.message").textContent()) ?? "";
       const after = await readJson(dir, "catalog.json");
       const holder = (after.items as { id: string; photos: string[] }[]).find((i) =>

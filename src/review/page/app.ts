@@ -20,6 +20,7 @@ import {
   type NotReady,
   notReadyRefusalText,
   notReadyText,
+  planDoneText,
   publishNoneText,
   type Retry,
   type RunFailure,
@@ -972,8 +973,12 @@ function listingForm(a: Article): HTMLElement | null {
       t(lang, "listingSummary", { t: item.title, p: priceText(item.price) }),
       // What the plan says of it, seen without opening the form (audit: an excluded article and one marked to
       // publish read like any other).
-      item.excluded || item.publish ? " " : null,
+      item.excluded || item.publish || item.needs_review.length ? " " : null,
       item.excluded ? h("span", { class: "badge excluded" }, t(lang, "badgeExcluded")) : null,
+      // Not ready for Vinted: seen without opening the listing (before, only its « À compléter : … » inside did).
+      !item.excluded && item.needs_review.length
+        ? h("span", { class: "badge todo" }, t(lang, "badgeNotReady"))
+        : null,
       item.publish && !item.excluded ? h("span", { class: "badge publish" }, t(lang, "badgePublish")) : null,
     ),
     item.needs_review.length
@@ -1282,7 +1287,10 @@ function actions(): HTMLElement {
       : null,
     h(
       "button",
-      { type: "button", onclick: () => act("/api/plan/generate", {}, () => t(lang, "planDone")) },
+      {
+        type: "button",
+        onclick: () => act("/api/plan/generate", {}, () => planDoneText(lang, state?.plan?.items ?? [])),
+      },
       t(lang, "generatePlan"),
     ),
     state?.plan

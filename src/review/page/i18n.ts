@@ -53,7 +53,13 @@ const FR = {
   badgePublish: "à publier",
   noPlan: "Pas encore de plan : « Générer le plan » pour modifier les annonces.",
   generatePlan: "Générer le plan",
-  planDone: "Plan écrit dans plan.json.",
+  // The plural follows the articles ready in French (« 1 article prêt sur 9 »), all of them in English.
+  planDone_one: "Plan écrit dans plan.json : {n} article prêt pour Vinted sur {total}.",
+  planDone_other: "Plan écrit dans plan.json : {n} articles prêts pour Vinted sur {total}.",
+  planNotReady_one: "{n} article est marqué « à compléter » : ouvrez son annonce pour voir ce qui manque.",
+  planNotReady_other:
+    "{n} articles sont marqués « à compléter » : ouvrez leur annonce pour voir ce qui manque.",
+  badgeNotReady: "à compléter",
   save: "Enregistrer l'annonce",
   discard: "Abandonner les modifications",
   discarded: "Modifications non enregistrées de {id} abandonnées.",
@@ -603,7 +609,11 @@ const EN: Record<Key, string> = {
   badgePublish: "to publish",
   noPlan: "No plan yet: “Generate the plan” to edit the listings.",
   generatePlan: "Generate the plan",
-  planDone: "Plan written to plan.json.",
+  planDone_one: "Plan written to plan.json: {n} of {total} article ready for Vinted.",
+  planDone_other: "Plan written to plan.json: {n} of {total} articles ready for Vinted.",
+  planNotReady_one: "{n} article is marked “to complete”: open its listing to see what is missing.",
+  planNotReady_other: "{n} articles are marked “to complete”: open their listing to see what is missing.",
+  badgeNotReady: "to complete",
   save: "Save the listing",
   discard: "Discard the changes",
   discarded: "Unsaved changes of {id} discarded.",
@@ -1870,4 +1880,20 @@ export function publishNoneText(lang: Lang, n: { unpublishable: number; publishe
   // Before, an article marked without a brand was « Aucun article n'est marqué « Publier » » under its own « à publier ».
   if (n.unpublishable) return tn(lang, "publishNoneReady", n.unpublishable);
   return t(lang, n.published ? "publishNoneLeft" : "publishNone");
+}
+
+/**
+ * What « Générer le plan » says once the plan is written: how many articles are ready for Vinted of those not
+ * excluded, as `vbulk plan` says it (« 1 of 9 articles ready »), and how to find the others on the page (their
+ * « à compléter » badge). Before, only « Plan écrit dans plan.json. »: no article looked unfinished.
+ */
+export function planDoneText(lang: Lang, items: { excluded: boolean; needs_review: string[] }[]): string {
+  const included = items.filter((i) => !i.excluded);
+  const ready = included.filter((i) => i.needs_review.length === 0).length;
+  const waiting = included.length - ready;
+  const done = tn(lang, "planDone", lang === "fr" ? ready : included.length, {
+    n: ready,
+    total: included.length,
+  });
+  return waiting ? `${done} ${tn(lang, "planNotReady", waiting)}` : done;
 }
