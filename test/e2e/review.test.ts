@@ -1885,6 +1885,52 @@ describe("vbulk review: a publish mark after a split", { skip }, () => {
   });
 });
 
+describe("vbulk review: a card's facts after the seller's edits", { skip }, () => {
+  it("shows the colour the seller chose, and no cohesion for an article the seller made by hand", async () => {
+    // Audit: c9's listing read « Jean bleu… » after Couleur bleu, its card still « 2 photos · gris » (the catalog's
+    // guess); after « Nouvel article » both halves showed the old article's cohesion (0.72 and 0.72).
+    const dir = await catalogFixture(
+      [
+        { category: "jeans", color: "gris", photos: ["a.jpg", "b.jpg", "c.jpg"] },
+        { category: "hoodie", color: "noir", photos: ["d.jpg", "e.jpg"] },
+      ],
+      undefined,
+      { photos: true },
+    );
+    const catalog = await readJson(dir, "catalog.json");
+    const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256 as string;
+    const env = testEnv();
+    assert.equal((await runCli(["plan", dir, "--set", "c1.color=bleu"], { env })).code, 0);
+    await decide(dir, { op: "split", photos: [sha("d.jpg")] });
+    const review = await startReview(dir, env);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const facts = (id: string) => page.locator(`[data-article="${id}"] p.facts`);
+      await facts("c1").waitFor();
+      assert.match((await facts("c1").textContent()) ?? "", /^3 photos · bleu · /);
+      assert.match(
+        (await facts("c1").textContent()) ?? "",
+        / · cohésion 0\.90/,
+        "vbulk's own grouping keeps it",
+      );
+      const split = (await readJson(dir, "catalog.json")).items.filter(
+        (i: { by_seller?: boolean }) => i.by_seller,
+      );
+      assert.equal(split.length, 2, "the two halves are the seller's");
+      for (const { id } of split) {
+        const said = (await facts(id).textContent()) ?? "";
+        assert.match(said, /^1 photo · noir · /);
+        assert.doesNotMatch(said, /cohésion/, `${id}: ${said}`);
+      }
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+});
+
 describe("vbulk review: photos added to the folder after the analysis", { skip }, () => {
   it("the page says which, « Analyser à nouveau » takes them in, and the articles already there keep their ids and edits", async () => {
     // Before: « Analyser » showed only for a folder without a catalog; a seller who copied forgotten photos into

@@ -392,6 +392,11 @@ function categoryOf(a: Article): string {
   return planItem(a.id)?.category ?? a.category;
 }
 
+/** An article's colour: the plan's when it has the article (the seller may have chosen it), else the catalog's. */
+function colorOf(a: Article): string {
+  return planItem(a.id)?.color ?? a.color;
+}
+
 /** The state's articles and plan items by id and by anchor photo, made once per state (a render asks 600 times). */
 const indexes = new WeakMap<
   State,
@@ -823,19 +828,25 @@ function card(a: Article): HTMLElement {
       h(
         "p",
         { class: "facts" },
-        `${tn(lang, "photos", a.photos.length)} · ${colorName(a.color)} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
-        a.runner_up
+        // The colour the listing has (the seller's choice, else vbulk's): before, the catalog's guess stayed here
+        // after the seller chose another (« gris » on a card whose listing read « Jean bleu »).
+        `${tn(lang, "photos", a.photos.length)} · ${colorName(colorOf(a))}`,
+        // The model's score is for its own type: said beside that type only, not beside one the seller chose.
+        categoryOf(a) === a.category ? ` · ${t(lang, "score", { s: a.score.toFixed(2) })}` : "",
+        a.runner_up && categoryOf(a) === a.category
           ? ` · ${t(lang, "runnerUp", { c: labelName(a.runner_up.category), s: a.runner_up.score.toFixed(2) })}`
           : "",
         // Said only when the model saw another colour than the one chosen: worth a look before listing.
-        a.color_model && a.color_model.name !== a.color
+        a.color_model && a.color_model.name !== colorOf(a)
           ? h(
               "span",
               { class: "model-color" },
               ` · ${t(lang, "modelColor", { c: colorName(a.color_model.name), s: a.color_model.score.toFixed(2) })}`,
             )
           : "",
-        ` · ${t(lang, "cohesion", { c: a.cohesion.toFixed(2) })}`,
+        // How alike vbulk's grouping found the photos: an article the seller put together has none of its own
+        // (catalog.json copies the article it came from: both halves of a split read the old article's 0.72).
+        a.by_seller ? "" : ` · ${t(lang, "cohesion", { c: a.cohesion.toFixed(2) })}`,
         a.confidence === "low" ? h("span", { class: "badge warn" }, t(lang, "low")) : null,
         a.by_seller ? h("span", { class: "badge" }, t(lang, "bySeller")) : null,
       ),
