@@ -62,6 +62,9 @@ export function checkEachEdit(catalog: Catalog, edits: FieldEdit[]): void {
 
 /** The page's field that settles a needs_review reason (the plan's: mapToVinted's and the department's), or null. */
 function fieldOf(reason: string): string | null {
+  // A type too general for Vinted has « Type » filled: « Complétez d'abord « Type » » read wrong, and for men's jeans
+  // no type of the list settles it. Its own words say what does (a more specific type, or the leaf id by hand).
+  if (/^type "[^"]+" is too general/.test(reason)) return null;
   // "Vinted has no men's category for …" (not_on_vinted) is settled by the type or the department; like "no homme
   // catalogue for …", it points at the type.
   if (/^category |^type "|^no \w+ catalogue for|^Vinted has no \S+ category for/.test(reason))

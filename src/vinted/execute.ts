@@ -33,6 +33,9 @@ export interface ExecuteResult {
   /** The draft existed and was updated to the current plan in this run. */
   updated?: boolean;
   error?: string;
+  /** Not ready (skipped): each reason whole, as data (`error` joins them with "; ", which a reason may hold itself:
+   *  the review page split them there and showed pieces of the terminal's advice). */
+  reasons?: string[];
   /** Which step the error came from. */
   failed_at?: "draft" | "publish";
   /** Drafted and not published, nothing sent for publishing, because Vinted would refuse it (publishProblems):
@@ -1019,7 +1022,9 @@ async function withoutWrite(
     };
   }
   const problems = await checkItem(dir, item);
-  return problems.length ? { state: "skipped", error: `needs_review: ${problems.join("; ")}` } : null;
+  return problems.length
+    ? { state: "skipped", error: `needs_review: ${problems.join("; ")}`, reasons: problems }
+    : null;
 }
 
 /**

@@ -270,9 +270,16 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
 
   it('a price of "vingt" shows the error and saves nothing; a valid price lands in plan.json', async () => {
     await page.getByRole("button", { name: "Générer le plan" }).click();
-    await page.getByText("Plan écrit dans plan.json.").waitFor();
+    await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
     const planBefore = await readFile(join(dir, "plan.json"), "utf8");
     const card = page.locator('[data-article="c1"]');
+    // Audit: only « Plan écrit dans plan.json. » was said, and a listing not ready looked like any other until opened.
+    const articles = JSON.parse(planBefore).items.length;
+    assert.equal(
+      await page.locator("p.message").textContent(),
+      `Plan écrit dans plan.json : 0 article prêt pour Vinted sur ${articles}. ${articles} articles sont marqués « à compléter » : ouvrez leur annonce pour voir ce qui manque.`,
+    );
+    assert.equal(await card.locator("details.listing summary .badge").textContent(), "à compléter");
     await card.locator("details.listing summary").click();
     // The seller's words, not the plan's ids: conditions and types by name, "unknown" said as a thing to do.
     const conditions = await card.locator('select[name="condition"] option').allTextContents();
@@ -373,7 +380,11 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.getByRole("switch").check();
     // No brand yet: Vinted refuses to publish it, so the page does not list it as going public (execute drafts it).
     await page.getByText(/c1 sera créé en brouillon mais pas publié : sans marque/).waitFor();
-    assert.match((await page.locator(".public").textContent()) ?? "", /Aucun article n'est marqué/);
+    // Said marked (before: « Aucun article n'est marqué « Publier » » under c1's own « à publier » badge).
+    assert.match(
+      (await page.locator(".public").textContent()) ?? "",
+      /^1 article est marqué « Publier », mais Vinted ne le publierait pas : seuls des brouillons seront créés\./,
+    );
     const branded = await runCli(["plan", dir, "--set", "c1.brand=Zara"], { env });
     assert.equal(branded.code, 0, branded.stderr);
     await page.getByText("Ces articles seront PUBLIÉS").waitFor();
@@ -412,7 +423,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     assert.equal(r.code, 0, r.stderr);
     await page.reload();
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
-    await page.getByText(/c1: brouillon \d+/).waitFor({ timeout: 60_000 });
+    await page.getByText(/c1 : brouillon \d+/).waitFor({ timeout: 60_000 });
     // The run's outcome in the seller's words, with its time (it stays on the page until the next run).
     await page
       .getByText(
@@ -606,7 +617,7 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     const edited = (id: string): string[] =>
       planBefore.items.find((i: { cluster_id: string }) => i.cluster_id === id).edited;
     await page.getByRole("button", { name: "Générer le plan" }).click();
-    await page.getByText("Plan écrit dans plan.json.").waitFor();
+    await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
     assert.equal(await stale.count(), 0, "the plan is current again");
     // The merged article kept half of its listing's photos: its edit (excluded by `--only c1`) went back to the
     // rules; the article the merge absorbed is gone from the plan with its edit; c1 kept more than half of its
@@ -1514,7 +1525,11 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       assert.equal(item.brand, "Unknown", "what is saved for the brand is unchanged");
       assert.ok(!item.edited.includes("brand"), "and not marked as the seller's edit");
       assert.equal(await c("c5").getByLabel("Prix (€)").inputValue(), "12,50");
-      assert.match((await c("c5").locator("details.listing summary").textContent()) ?? "", / · 12,50 €$/);
+      // Its type is still to choose: not ready for Vinted, said on the line.
+      assert.match(
+        (await c("c5").locator("details.listing summary").textContent()) ?? "",
+        / · 12,50 € à compléter$/,
+      );
       await openListing(c("c5"));
       await brand.fill("Levi's");
       await c("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
@@ -1891,7 +1906,7 @@ describe("vbulk review: a publish mark after a merge", { skip }, () => {
       const page = await browser.newPage();
       await page.goto(review.url);
       await page.getByRole("button", { name: "Générer le plan" }).click();
-      await page.getByText("Plan écrit dans plan.json.").waitFor();
+      await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
       const said = (await page.locator("p.message").textContent()) ?? "";
       assert.match(
         said,
@@ -1944,7 +1959,7 @@ describe("vbulk review: a publish mark after a split", { skip }, () => {
       const page = await browser.newPage();
       await page.goto(review.url);
       await page.getByRole("button", { name: "Générer le plan" }).click();
-      await page.getByText("Plan écrit dans plan.json.").waitFor();
+      await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
       const said = (await page.locator("p.message").textContent()) ?? "";
       const after = await readJson(dir, "catalog.json");
       const holder = (after.items as { id: string; photos: string[] }[]).find((i) =>
@@ -1960,6 +1975,52 @@ describe("vbulk review: a publish mark after a split", { skip }, () => {
       );
       const plan = await readJson(dir, "plan.json");
       assert.equal(plan.items.find((i: { cluster_id: string }) => i.cluster_id === "c1").publish, false);
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+});
+
+describe("vbulk review: a card's facts after the seller's edits", { skip }, () => {
+  it("shows the colour the seller chose, and no cohesion for an article the seller made by hand", async () => {
+    // Audit: c9's listing read « Jean bleu… » after Couleur bleu, its card still « 2 photos · gris » (the catalog's
+    // guess); after « Nouvel article » both halves showed the old article's cohesion (0.72 and 0.72).
+    const dir = await catalogFixture(
+      [
+        { category: "jeans", color: "gris", photos: ["a.jpg", "b.jpg", "c.jpg"] },
+        { category: "hoodie", color: "noir", photos: ["d.jpg", "e.jpg"] },
+      ],
+      undefined,
+      { photos: true },
+    );
+    const catalog = await readJson(dir, "catalog.json");
+    const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256 as string;
+    const env = testEnv();
+    assert.equal((await runCli(["plan", dir, "--set", "c1.color=bleu"], { env })).code, 0);
+    await decide(dir, { op: "split", photos: [sha("d.jpg")] });
+    const review = await startReview(dir, env);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const facts = (id: string) => page.locator(`[data-article="${id}"] p.facts`);
+      await facts("c1").waitFor();
+      assert.match((await facts("c1").textContent()) ?? "", /^3 photos · bleu · /);
+      assert.match(
+        (await facts("c1").textContent()) ?? "",
+        / · cohésion 0\.90/,
+        "vbulk's own grouping keeps it",
+      );
+      const split = (await readJson(dir, "catalog.json")).items.filter(
+        (i: { by_seller?: boolean }) => i.by_seller,
+      );
+      assert.equal(split.length, 2, "the two halves are the seller's");
+      for (const { id } of split) {
+        const said = (await facts(id).textContent()) ?? "";
+        assert.match(said, /^1 photo · noir · /);
+        assert.doesNotMatch(said, /cohésion/, `${id}: ${said}`);
+      }
     } finally {
       await browser.close();
       await stop(review);
@@ -2087,7 +2148,8 @@ describe("vbulk review: « Créer les brouillons » with nothing ready, or a pla
         said,
         /5 articles pas prêts : complétez ce qui est indiqué ci-dessous, enregistrez, puis recommencez/,
       );
-      assert.match(said, /c1: pas envoyé \(pas prêt\) : type non reconnu : choisissez-le dans « Type »/);
+      // French typography, as the live log writes « c8 : brouillon créé » (the rows read « c1: » before).
+      assert.match(said, /c1 : pas envoyé \(pas prêt\) : type non reconnu : choisissez-le dans « Type »/);
       assert.doesNotMatch(said, /needs_review|category unknown|n'a besoin d'être écrit/);
 
       const catalog = await readJson(dir, "catalog.json");
@@ -2208,7 +2270,7 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await page.getByRole("button", { name: "Créer les brouillons" }).click();
       await page
         .locator(".activity")
-        .getByText(/c1: publié/)
+        .getByText(/c1 : publié/)
         .waitFor({ timeout: 60_000 });
     } finally {
       await stop(review);
@@ -2229,9 +2291,9 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await activity.locator("li").nth(2).waitFor();
       const rows = await activity.locator("li").allTextContents();
       assert.deepEqual(rows, [
-        "c1: à finir à la main sur Vinted",
-        "c2: pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
-        "c3: pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+        "c1 : à finir à la main sur Vinted",
+        "c2 : pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
+        "c3 : pas envoyé : l'envoi s'est arrêté avant cet article ; il partira au prochain « Créer les brouillons »",
       ]);
       const stopped = activity.locator(".stopped");
       await stopped.waitFor();
@@ -2469,7 +2531,7 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await page.getByRole("button", { name: "Créer les brouillons" }).click();
       await page
         .locator(".activity")
-        .getByText(/c1: publié/)
+        .getByText(/c1 : publié/)
         .waitFor({ timeout: 60_000 });
       const list = page.locator(".public");
       await until(

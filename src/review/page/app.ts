@@ -17,6 +17,11 @@ import {
   type Key,
   type Lang,
   limitName,
+  type NotReady,
+  notReadyRefusalText,
+  notReadyText,
+  planDoneText,
+  publishNoneText,
   type Retry,
   type RunFailure,
   type RunStop,
@@ -127,6 +132,8 @@ interface Activity {
           draft_url?: string;
           listing_url?: string;
           error?: string;
+          /** Not ready (skipped): each reason whole, as data (`error` joins them). */
+          reasons?: string[];
           /** Why it failed, as data worded here (`error` is the terminal's, kept as a detail). */
           failure?: RunFailure;
           /** Drafted but not published: Vinted would refuse it (no brand). */
@@ -210,7 +217,7 @@ interface Notice {
 type SaveRefusal =
   | { code: "BAD_VALUE"; id: string; field: string; value: string }
   | { code: "UNKNOWN_ARTICLE"; id: string }
-  | { code: "NOT_READY"; id: string; excluded: boolean; fields: string[]; other: string[] };
+  | NotReady;
 
 /** An error the server explained: its message and, from a VbulkError, what to do (its hint). */
 class ApiError extends Error {
@@ -383,6 +390,11 @@ const img = (sha: string | null, kind: "thumb" | "photo") =>
 /** An article's type: the plan's when it has the article (the seller may have chosen it), else the catalog's. */
 function categoryOf(a: Article): string {
   return planItem(a.id)?.category ?? a.category;
+}
+
+/** An article's colour: the plan's when it has the article (the seller may have chosen it), else the catalog's. */
+function colorOf(a: Article): string {
+  return planItem(a.id)?.color ?? a.color;
 }
 
 /** The state's articles and plan items by id and by anchor photo, made once per state (a render asks 600 times). */
@@ -840,19 +852,25 @@ function card(a: Article): HTMLElement {
       h(
         "p",
         { class: "facts" },
-        `${tn(lang, "photos", a.photos.length)} · ${colorName(a.color)} · ${t(lang, "score", { s: a.score.toFixed(2) })}`,
-        a.runner_up
+        // The colour the listing has (the seller's choice, else vbulk's): before, the catalog's guess stayed here
+        // after the seller chose another (« gris » on a card whose listing read « Jean bleu »).
+        `${tn(lang, "photos", a.photos.length)} · ${colorName(colorOf(a))}`,
+        // The model's score is for its own type: said beside that type only, not beside one the seller chose.
+        categoryOf(a) === a.category ? ` · ${t(lang, "score", { s: a.score.toFixed(2) })}` : "",
+        a.runner_up && categoryOf(a) === a.category
           ? ` · ${t(lang, "runnerUp", { c: labelName(a.runner_up.category), s: a.runner_up.score.toFixed(2) })}`
           : "",
         // Said only when the model saw another colour than the one chosen: worth a look before listing.
-        a.color_model && a.color_model.name !== a.color
+        a.color_model && a.color_model.name !== colorOf(a)
           ? h(
               "span",
               { class: "model-color" },
               ` · ${t(lang, "modelColor", { c: colorName(a.color_model.name), s: a.color_model.score.toFixed(2) })}`,
             )
           : "",
-        ` · ${t(lang, "cohesion", { c: a.cohesion.toFixed(2) })}`,
+        // How alike vbulk's grouping found the photos: an article the seller put together has none of its own
+        // (catalog.json copies the article it came from: both halves of a split read the old article's 0.72).
+        a.by_seller ? "" : ` · ${t(lang, "cohesion", { c: a.cohesion.toFixed(2) })}`,
         a.confidence === "low" ? h("span", { class: "badge warn" }, t(lang, "low")) : null,
         a.by_seller ? h("span", { class: "badge" }, t(lang, "bySeller")) : null,
       ),
@@ -991,8 +1009,12 @@ function listingForm(a: Article): HTMLElement | null {
       t(lang, "listingSummary", { t: item.title, p: priceText(item.price) }),
       // What the plan says of it, seen without opening the form (audit: an excluded article and one marked to
       // publish read like any other).
-      item.excluded || item.publish ? " " : null,
+      item.excluded || item.publish || item.needs_review.length ? " " : null,
       item.excluded ? h("span", { class: "badge excluded" }, t(lang, "badgeExcluded")) : null,
+      // Not ready for Vinted: seen without opening the listing (before, only its « À compléter : … » inside did).
+      !item.excluded && item.needs_review.length
+        ? h("span", { class: "badge todo" }, t(lang, "badgeNotReady"))
+        : null,
       item.publish && !item.excluded ? h("span", { class: "badge publish" }, t(lang, "badgePublish")) : null,
     ),
     item.needs_review.length
@@ -1289,18 +1311,7 @@ function refusalText(err: unknown, value: string): string | null {
   if (!r) return null;
   if (r.code === "BAD_VALUE") return explain(r.field, (err as Error).message, value);
   if (r.code === "UNKNOWN_ARTICLE") return t(lang, "goneArticle", { id: r.id });
-  const todo = [
-    r.excluded ? t(lang, "notReadyExcluded") : "",
-    r.fields.length
-      ? t(lang, "notReadyFields", {
-          f: andList(lang, r.fields.map(fieldLabel)),
-        })
-      : "",
-    r.other.length ? t(lang, "notReadyOther", { r: r.other.map(reviewReason).join(semicolon()) }) : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
-  return t(lang, "notReady", { id: r.id, todo });
+  return notReadyRefusalText(lang, r, labelName);
 }
 
 /** The server's hint, unless it only says that nothing was written (the page says it already) or names a flag. */
@@ -1337,7 +1348,10 @@ function actions(): HTMLElement {
       : null,
     h(
       "button",
-      { type: "button", onclick: () => act("/api/plan/generate", {}, () => t(lang, "planDone")) },
+      {
+        type: "button",
+        onclick: () => act("/api/plan/generate", {}, () => planDoneText(lang, state?.plan?.items ?? [])),
+      },
       t(lang, "generatePlan"),
     ),
     state?.plan
@@ -1393,7 +1407,14 @@ function actions(): HTMLElement {
                         }),
                       ),
                     )
-                  : h("p", {}, t(lang, alreadyPublished.length ? "publishNoneLeft" : "publishNone")),
+                  : h(
+                      "p",
+                      {},
+                      publishNoneText(lang, {
+                        unpublishable: noBrand.length,
+                        published: alreadyPublished.length,
+                      }),
+                    ),
                 alreadyPublished.length
                   ? h(
                       "p",
@@ -1544,7 +1565,8 @@ function activityView(): HTMLElement | null {
             h(
               "li",
               {},
-              `${r.cluster_id}: `,
+              // French typography, as the live log writes it (« c8 : brouillon créé »): « c1 : », "c1: ".
+              `${r.cluster_id}${lang === "fr" ? " : " : ": "}`,
               r.state === "published" && r.listing_url
                 ? h(
                     "span",
@@ -1563,7 +1585,7 @@ function activityView(): HTMLElement | null {
                       r.unpublished === "no_brand" ? ` · ${failureText(lang, { code: "NO_BRAND" })}` : null,
                     )
                   : r.state === "skipped"
-                    ? t(lang, "skipped", { e: notReadyReasons(r.error ?? "") })
+                    ? t(lang, "skipped", { e: notReadyText(lang, r, labelName) })
                     : // Neither is a failure: one is the seller's to finish on Vinted, the other waits for the next run.
                       r.state === "needs_manual"
                       ? t(lang, "manual")
@@ -1642,15 +1664,6 @@ function idleParts(results: NonNullable<NonNullable<Activity["job"]>["results"]>
   return kinds
     .filter(([, n]) => n > 0)
     .map(([key, n]) => tn(lang, key, n))
-    .join(semicolon());
-}
-
-/** A skipped article's reasons (the core's "needs_review: a; b") in the page's words where it has them. */
-function notReadyReasons(error: string): string {
-  return error
-    .replace(/^needs_review: /, "")
-    .split("; ")
-    .map(reviewReason)
     .join(semicolon());
 }
 

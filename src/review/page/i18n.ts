@@ -53,7 +53,13 @@ const FR = {
   badgePublish: "à publier",
   noPlan: "Pas encore de plan : « Générer le plan » pour modifier les annonces.",
   generatePlan: "Générer le plan",
-  planDone: "Plan écrit dans plan.json.",
+  // The plural follows the articles ready in French (« 1 article prêt sur 9 »), all of them in English.
+  planDone_one: "Plan écrit dans plan.json : {n} article prêt pour Vinted sur {total}.",
+  planDone_other: "Plan écrit dans plan.json : {n} articles prêts pour Vinted sur {total}.",
+  planNotReady_one: "{n} article est marqué « à compléter » : ouvrez son annonce pour voir ce qui manque.",
+  planNotReady_other:
+    "{n} articles sont marqués « à compléter » : ouvrez leur annonce pour voir ce qui manque.",
+  badgeNotReady: "à compléter",
   save: "Enregistrer l'annonce",
   discard: "Abandonner les modifications",
   discarded: "Modifications non enregistrées de {id} abandonnées.",
@@ -302,8 +308,15 @@ const FR = {
   folderGone_other: "{n} photos retirées ({list})",
   analyseAgain: "Analyser à nouveau",
   rr_too_general:
-    "« {c} » est trop général pour Vinted : choisissez un type plus précis dans « Type » ({list})",
-  rr_too_general_none: "« {c} » est trop général pour Vinted : choisissez un type plus précis dans « Type »",
+    "« {c} » est trop général pour Vinted ({path}) : choisissez un type plus précis dans « Type » ({list}) ; si aucun ne convient, {byHand}",
+  rr_too_general_none:
+    "« {c} » est trop général pour Vinted ({path}), et la liste « Type » n'en propose pas de plus précis pour {d} : {byHand}",
+  // The way out of a type too general that no type of the page settles: the leaf id by hand, in the mapping file
+  // plan reads (vbulk vinted sync lists the leaves of the parent, but cannot choose one).
+  rr_by_hand:
+    "ouvrez {file} dans un éditeur de texte (s'il n'existe pas, copiez d'abord {default} à cet emplacement), donnez à {key} l'id d'une catégorie plus précise de Vinted (dans un terminal, `vbulk vinted sync` les liste), enregistrez, puis cliquez « Générer le plan »",
+  rr_by_hand_own:
+    "ouvrez {file} (le fichier de correspondances que lit ce plan) dans un éditeur de texte, donnez à {key} l'id d'une catégorie plus précise de Vinted (dans un terminal, `vbulk vinted sync` les liste), enregistrez, puis cliquez « Générer le plan »",
   rr_leaf_unknown:
     "la catégorie Vinted de « {c} » ({d}) n'est pas encore connue : lancez `vbulk vinted sync` dans un terminal, puis « Générer le plan »",
   rr_leaf_problem:
@@ -429,6 +442,7 @@ const FR = {
   notReadyFields: "Complétez d'abord {f}, enregistrez, puis cochez « Publier ».",
   notReadyExcluded: "Décochez d'abord « Exclure ».",
   notReadyOther: "À régler aussi : {r}.",
+  notReadyOtherFirst: "À régler d'abord : {r}.",
   goneArticle:
     "L'article {id} n'est plus dans le catalogue (une décision de regroupement l'a renuméroté ou fusionné). La page montre maintenant les articles tels qu'ils sont : retrouvez-le et saisissez à nouveau.",
   saveRefused: "Rien n'a été enregistré. La raison donnée par vbulk (en anglais) : {e}",
@@ -437,6 +451,10 @@ const FR = {
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
   publishList: "Ces articles seront PUBLIÉS, visibles par tous :",
   publishNone: "Aucun article n'est marqué « Publier » : seuls des brouillons seront créés.",
+  publishNoneReady_one:
+    "{n} article est marqué « Publier », mais Vinted ne le publierait pas : seuls des brouillons seront créés.",
+  publishNoneReady_other:
+    "{n} articles sont marqués « Publier », mais Vinted ne les publierait pas : seuls des brouillons seront créés.",
   publishNoneLeft: "Plus rien à publier : seuls des brouillons seront créés.",
   publishDone_one: "{ids} est déjà publié sur Vinted.",
   publishDone_other: "{ids} sont déjà publiés sur Vinted.",
@@ -595,7 +613,11 @@ const EN: Record<Key, string> = {
   badgePublish: "to publish",
   noPlan: "No plan yet: “Generate the plan” to edit the listings.",
   generatePlan: "Generate the plan",
-  planDone: "Plan written to plan.json.",
+  planDone_one: "Plan written to plan.json: {n} of {total} article ready for Vinted.",
+  planDone_other: "Plan written to plan.json: {n} of {total} articles ready for Vinted.",
+  planNotReady_one: "{n} article is marked “to complete”: open its listing to see what is missing.",
+  planNotReady_other: "{n} articles are marked “to complete”: open their listing to see what is missing.",
+  badgeNotReady: "to complete",
   save: "Save the listing",
   discard: "Discard the changes",
   discarded: "Unsaved changes of {id} discarded.",
@@ -832,8 +854,14 @@ const EN: Record<Key, string> = {
   folderGone_one: "{n} photo taken out ({list})",
   folderGone_other: "{n} photos taken out ({list})",
   analyseAgain: "Analyse again",
-  rr_too_general: "“{c}” is too general for Vinted: choose a more specific one in “Type” ({list})",
-  rr_too_general_none: "“{c}” is too general for Vinted: choose a more specific one in “Type”",
+  rr_too_general:
+    "“{c}” is too general for Vinted ({path}): choose a more specific one in “Type” ({list}); if none fits, {byHand}",
+  rr_too_general_none:
+    "“{c}” is too general for Vinted ({path}), and “Type” offers nothing more specific for {d}: {byHand}",
+  rr_by_hand:
+    "open {file} in a text editor (if it does not exist, first copy {default} there), set {key} to the id of a more specific Vinted category (in a terminal, `vbulk vinted sync` lists them), save, then click “Generate the plan”",
+  rr_by_hand_own:
+    "open {file} (the mapping file this plan reads) in a text editor, set {key} to the id of a more specific Vinted category (in a terminal, `vbulk vinted sync` lists them), save, then click “Generate the plan”",
   rr_leaf_unknown:
     "the Vinted category of “{c}” ({d}) is not known yet: run `vbulk vinted sync` in a terminal, then “Generate the plan”",
   rr_leaf_problem:
@@ -949,6 +977,7 @@ const EN: Record<Key, string> = {
   notReadyFields: "First complete {f}, save, then tick “Publish”.",
   notReadyExcluded: "First untick “Exclude”.",
   notReadyOther: "Also to settle: {r}.",
+  notReadyOtherFirst: "To settle first: {r}.",
   goneArticle:
     "Article {id} is no longer in the catalog (a grouping decision renumbered or merged it). The page now shows the articles as they are: find it and type again.",
   saveRefused: "Nothing was saved. vbulk's reason: {e}",
@@ -957,6 +986,10 @@ const EN: Record<Key, string> = {
   publishSwitch: "Publish for real (otherwise: drafts only)",
   publishList: "These articles will be PUBLISHED, visible to everyone:",
   publishNone: "No article is marked “Publish”: only drafts will be made.",
+  publishNoneReady_one:
+    "{n} article is marked “Publish”, but Vinted would not publish it: only drafts will be made.",
+  publishNoneReady_other:
+    "{n} articles are marked “Publish”, but Vinted would not publish them: only drafts will be made.",
   publishNoneLeft: "Nothing left to publish: only drafts will be made.",
   publishDone_one: "{ids} is already published on Vinted.",
   publishDone_other: "{ids} are already published on Vinted.",
@@ -1731,6 +1764,17 @@ export function decidedGoneText(lang: Lang, w: DecidedGone): string {
 }
 
 /**
+ * How to give a leaf id by hand, from mapping.ts userMappingHelp: the mapping file plan reads first (with the shipped
+ * one to copy there when it does not exist yet), or the seller's own (--mapping).
+ */
+function byHandText(lang: Lang, key: string, help: string): string {
+  const first = /^(.+) \(plan reads it first; if it does not exist, copy (.+) there\)$/s.exec(help);
+  if (first) return t(lang, "rr_by_hand", { file: first[1]!, default: first[2]!, key });
+  const own = /^(.+?) \(the mapping this plan reads, --mapping;/s.exec(help);
+  return t(lang, "rr_by_hand_own", { file: own ? own[1]! : help, key });
+}
+
+/**
  * The plan's most frequent needs_review reasons in the page's language (the core, like the CLI, speaks English; the
  * patterns follow listing/plan.ts and listing/mapping.ts); any other reason is shown as the core wrote it. `name`
  * gives a type's name on the page.
@@ -1747,16 +1791,33 @@ export function reviewReasonText(lang: Lang, reason: string, name: (category: st
     return t(lang, none[1] === "men's" ? "rr_not_on_vinted_homme" : "rr_not_on_vinted_femme", {
       c: name(none[2]!),
     });
-  // mapping.ts tooGeneral: the page's « Type » is the fix (a leaf id by hand is the terminal's business).
+  // mapping.ts tooGeneral: the page's « Type » when it has a more specific type, and the way out when none fits
+  // (men's jeans have no type more specific than Jean; men's oxfords none but Baskets): the leaf id, by hand, in the
+  // mapping file plan reads. Before, that way out was left out, and the seller was sent to a list that could not help.
   const general =
-    /^type "([^"]+)" is too general for Vinted \(.*?\): (?:choose a more specific type: (.*?); or )?set /.exec(
+    /^type "([^"]+)" is too general for Vinted \((.*?)\): (?:choose a more specific type: (.*?); or )?set the leaf id of your choice as (\S+) in (.+)$/s.exec(
       reason,
     );
   if (general) {
-    const ids = general[2]?.split(", ").map((x) => x.replace(/ \(.*\)$/, "")) ?? [];
+    const [, category, path, specific, key, help] = general as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string,
+      string,
+    ];
+    const ids = specific?.split(", ").map((x) => x.replace(/ \(.*\)$/, "")) ?? [];
+    const byHand = byHandText(lang, key, help);
+    const dept = /\.catalog\.(femme|homme)\.id$/.exec(key)?.[1];
     return ids.length
-      ? t(lang, "rr_too_general", { c: name(general[1]!), list: ids.map(name).join(", ") })
-      : t(lang, "rr_too_general_none", { c: name(general[1]!) });
+      ? t(lang, "rr_too_general", { c: name(category), path, list: ids.map(name).join(", "), byHand })
+      : t(lang, "rr_too_general_none", {
+          c: name(category),
+          path,
+          d: dept ? t(lang, dept === "homme" ? "dept_homme" : "dept_femme") : "",
+          byHand,
+        });
   }
   // mapping.ts: an entry whose leaf id `vbulk vinted sync` has yet to find, and one sync flagged.
   const unknown = /^no Vinted leaf id known for (femme|homme) "([^"]+)"/.exec(reason);
@@ -1768,4 +1829,86 @@ export function reviewReasonText(lang: Lang, reason: string, name: (category: st
   const problem = /^Vinted catalogue (\d+) /.exec(reason);
   if (problem) return t(lang, "rr_leaf_problem", { n: problem[1]! });
   return reason;
+}
+
+/**
+ * A skipped article's reasons in the page's words where it has them, each whole: the server sends them as a list
+ * (`reasons`); `error` (the terminal's "needs_review: a; b") is read whole, as one reason, for a result without it.
+ * Before, the page split `error` on "; ", which one reason holds itself ("…: choose a more specific type: sneakers
+ * (Baskets); or set the leaf id …"): pieces no longer matched their words and showed the terminal's English, cut up.
+ */
+export function notReadyText(
+  lang: Lang,
+  r: { error?: string | undefined; reasons?: string[] | undefined },
+  name: (category: string) => string,
+): string {
+  const reasons = r.reasons ?? [(r.error ?? "").replace(/^needs_review: /, "")];
+  return reasons.map((x) => reviewReasonText(lang, x, name)).join(lang === "fr" ? " ; " : "; ");
+}
+
+/** « Publier » refused for an article Vinted would not take as it is (src/review/refusals.ts SaveRefusal). */
+export interface NotReady {
+  code: "NOT_READY";
+  id: string;
+  excluded: boolean;
+  /** The page's fields to complete first. */
+  fields: string[];
+  /** Reasons no field of the page settles, the core's words (worded by reviewReasonText). */
+  other: string[];
+}
+
+/** A field's name as its label on the page, in quotes, without the unit: « Type », « Prix ». */
+function quotedField(lang: Lang, field: string): string {
+  const key = `f_${field}`;
+  const name = hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
+  return lang === "fr" ? `« ${name} »` : `“${name}”`;
+}
+
+/** Why « Publier » cannot be ticked for an article, and what to do first, in the page's words. */
+export function notReadyRefusalText(lang: Lang, r: NotReady, name: (category: string) => string): string {
+  const todo = [
+    r.excluded ? t(lang, "notReadyExcluded") : "",
+    r.fields.length
+      ? t(lang, "notReadyFields", {
+          f: andList(
+            lang,
+            r.fields.map((f) => quotedField(lang, f)),
+          ),
+        })
+      : "",
+    r.other.length
+      ? t(lang, r.excluded || r.fields.length ? "notReadyOther" : "notReadyOtherFirst", {
+          r: r.other.map((x) => reviewReasonText(lang, x, name)).join(lang === "fr" ? " ; " : "; "),
+        })
+      : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  return t(lang, "notReady", { id: r.id, todo });
+}
+
+/**
+ * What the publish switch says when nothing will go public: `unpublishable` articles marked « Publier » that Vinted
+ * would not publish (no brand: the line under it says why), `published` ones published already.
+ */
+export function publishNoneText(lang: Lang, n: { unpublishable: number; published: number }): string {
+  // Before, an article marked without a brand was « Aucun article n'est marqué « Publier » » under its own « à publier ».
+  if (n.unpublishable) return tn(lang, "publishNoneReady", n.unpublishable);
+  return t(lang, n.published ? "publishNoneLeft" : "publishNone");
+}
+
+/**
+ * What « Générer le plan » says once the plan is written: how many articles are ready for Vinted of those not
+ * excluded, as `vbulk plan` says it (« 1 of 9 articles ready »), and how to find the others on the page (their
+ * « à compléter » badge). Before, only « Plan écrit dans plan.json. »: no article looked unfinished.
+ */
+export function planDoneText(lang: Lang, items: { excluded: boolean; needs_review: string[] }[]): string {
+  const included = items.filter((i) => !i.excluded);
+  const ready = included.filter((i) => i.needs_review.length === 0).length;
+  const waiting = included.length - ready;
+  const done = tn(lang, "planDone", lang === "fr" ? ready : included.length, {
+    n: ready,
+    total: included.length,
+  });
+  return waiting ? `${done} ${tn(lang, "planNotReady", waiting)}` : done;
 }
