@@ -731,6 +731,20 @@ async function plannedReview(): Promise<{ dir: string; review: Review }> {
   return { dir, review: await startReview(dir, env) };
 }
 
+/** A fresh planned folder's review and a browser for `fn`; both closed after it, whatever it does. */
+async function withPlannedReview(
+  fn: (ctx: { dir: string; review: Review; browser: Browser }) => Promise<void>,
+): Promise<void> {
+  const { dir, review } = await plannedReview();
+  const browser = await launchChromium();
+  try {
+    await fn({ dir, review, browser });
+  } finally {
+    await browser.close();
+    await stop(review);
+  }
+}
+
 describe("vbulk review lock", { skip }, () => {
   it("does not outlive a crashed review", async () => {
     const dir = await copyFixture("grouping");
@@ -1784,9 +1798,7 @@ describe("vbulk review: grouping on a slow connection, and in two tabs (seller's
   it("a double-click on « Fusionner » or « Nouvel article » while the first is on its way records one decision", async () => {
     // Before: two identical merges in decisions.json (one « Annuler » then changed nothing), and a second split of
     // no photo refused in the server's English (« Invalid request: photos: Too small … »).
-    const { dir, review } = await plannedReview();
-    const browser = await launchChromium();
-    try {
+    await withPlannedReview(async ({ dir, review, browser }) => {
       const page = await browser.newPage();
       await page.route("**/api/decide*", async (route) => {
         await new Promise((r) => setTimeout(r, 1500));
@@ -1800,7 +1812,6 @@ describe("vbulk review: grouping on a slow connection, and in two tabs (seller's
       assert.equal((await readJson(dir, "decisions.json")).decisions.length, 1, "one merge");
       await page.locator("main.grid article").first().locator("button.thumb").first().focus();
       await page.keyboard.press("Space");
-
       await page.getByText("1 photo sélectionnée").waitFor();
       await page.getByRole("button", { name: "Nouvel article" }).dblclick();
       await page.getByText("Enregistré.", { exact: true }).first().waitFor();
@@ -1808,17 +1819,12 @@ describe("vbulk review: grouping on a slow connection, and in two tabs (seller's
       assert.equal((await readJson(dir, "decisions.json")).decisions.length, 2, "one split");
       assert.doesNotMatch((await page.locator("p.message").textContent()) ?? "", /Invalid request|Too small/);
       assert.equal(await page.locator("dialog[open]").count(), 0, "no photo opened by the second click");
-    } finally {
-      await browser.close();
-      await stop(review);
-    }
+    });
   });
 
   it("« Déplacer vers » does not offer the article that already holds the selected photos", async () => {
     // Before: it did; the move was saved as a decision that changed nothing, and cost an « Annuler ».
-    const { review } = await plannedReview();
-    const browser = await launchChromium();
-    try {
+    await withPlannedReview(async ({ review, browser }) => {
       const page = await browser.newPage();
       await page.goto(review.url);
       await page.locator('[data-article="c1"] button.thumb').first().focus();
@@ -1831,17 +1837,12 @@ describe("vbulk review: grouping on a slow connection, and in two tabs (seller's
         false,
         options.join(", "),
       );
-    } finally {
-      await browser.close();
-      await stop(review);
-    }
+    });
   });
 
   it("a merge made in another tab shows in this one without a reload", async () => {
     // Before: only plan.json's changes reached the other tab; its « Annuler » then undid a merge it never showed.
-    const { review } = await plannedReview();
-    const browser = await launchChromium();
-    try {
+    await withPlannedReview(async ({ review, browser }) => {
       const a = await browser.newPage();
       const b = await browser.newPage();
       await a.goto(review.url);
@@ -1857,35 +1858,38 @@ describe("vbulk review: grouping on a slow connection, and in two tabs (seller's
         async () => JSON.stringify(await cards(a)) === JSON.stringify(merged),
         `the other tab shows ${merged.join(", ")}`,
       );
-    } finally {
-      await browser.close();
-      await stop(review);
-    }
+    });
   });
 });
+
+/** A grouping decision made through the server (as another tab would), then « Générer le plan » on a page: what it says. */
+async function decideThenGenerate(review: Review, browser: Browser, decision: object): Promise<string> {
+  const r = await fetch(`http://127.0.0.1:${review.port}/api/decide`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+    body: JSON.stringify(decision),
+  });
+  assert.equal(r.status, 200);
+  const page = await browser.newPage();
+  await page.goto(review.url);
+  await page.getByRole("button", { name: "Générer le plan" }).click();
+  await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
+  return (await page.locator("p.message").textContent()) ?? "";
+}
+
+/** Gives c1 what Vinted needs and marks it for publishing, as a seller would in a terminal. */
+async function markC1(dir: string): Promise<void> {
+  const args = ["--gender", "femme", "--set", "c1.category=hoodie", "--set", "c1.size=M", "--publish", "c1"];
+  const marked = await runCli(["plan", dir, ...args], { env: testEnv() });
+  assert.equal(marked.code, 0, marked.stderr);
+}
 
 describe("vbulk review: a publish mark after a merge", { skip }, () => {
   it("« Générer le plan » after a merge into a marked article says its publish mark was taken off, and why", async () => {
     // Before: the merged article kept its edits, « Publier » included, and the page said only « modifications
     // gardées : c1 »: the other garment's photos would have gone public in c1's listing.
     const { dir, review } = await plannedReview();
-    const env = testEnv();
-    const marked = await runCli(
-      [
-        "plan",
-        dir,
-        "--gender",
-        "femme",
-        "--set",
-        "c1.category=hoodie",
-        "--set",
-        "c1.size=M",
-        "--publish",
-        "c1",
-      ],
-      { env },
-    );
-    assert.equal(marked.code, 0, marked.stderr);
+    await markC1(dir);
     const browser = await launchChromium();
     try {
       const catalog = await readJson(dir, "catalog.json");
@@ -1897,17 +1901,11 @@ describe("vbulk review: a publish mark after a merge", { skip }, () => {
         .sort((x, y) => x.photos.length - y.photos.length)[0]!;
       assert.ok(other.photos.length < c1.photos.length);
       const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
-      const r = await fetch(`http://127.0.0.1:${review.port}/api/decide`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
-        body: JSON.stringify({ op: "merge", a: sha(c1.photos[0]!), b: sha(other.photos[0]!) }),
+      const said = await decideThenGenerate(review, browser, {
+        op: "merge",
+        a: sha(c1.photos[0]!),
+        b: sha(other.photos[0]!),
       });
-      assert.equal(r.status, 200);
-      const page = await browser.newPage();
-      await page.goto(review.url);
-      await page.getByRole("button", { name: "Générer le plan" }).click();
-      await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
-      const said = (await page.locator("p.message").textContent()) ?? "";
       assert.match(
         said,
         new RegExp(
@@ -1928,39 +1926,17 @@ describe("vbulk review: a publish mark after a split", { skip }, () => {
   it("« Générer le plan » after a photo of a marked article is split off says its publish mark was taken off, and where the photo went", async () => {
     // The split case of the merge test above: the page's words for it (unpub_split) were never shown in a browser.
     const { dir, review } = await plannedReview();
-    const marked = await runCli(
-      [
-        "plan",
-        dir,
-        "--gender",
-        "femme",
-        "--set",
-        "c1.category=hoodie",
-        "--set",
-        "c1.size=M",
-        "--publish",
-        "c1",
-      ],
-      { env: testEnv() },
-    );
-    assert.equal(marked.code, 0, marked.stderr);
+    await markC1(dir);
     const browser = await launchChromium();
     try {
       const catalog = await readJson(dir, "catalog.json");
       const c1 = (catalog.items as { id: string; photos: string[] }[]).find((i) => i.id === "c1")!;
       assert.ok(c1.photos.length >= 3, "c1 keeps most of its photos after one is split off");
       const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
-      const r = await fetch(`http://127.0.0.1:${review.port}/api/decide`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
-        body: JSON.stringify({ op: "split", photos: [sha(c1.photos.at(-1)!)] }),
+      const said = await decideThenGenerate(review, browser, {
+        op: "split",
+        photos: [sha(c1.photos.at(-1)!)],
       });
-      assert.equal(r.status, 200);
-      const page = await browser.newPage();
-      await page.goto(review.url);
-      await page.getByRole("button", { name: "Générer le plan" }).click();
-      await page.getByText(/^Plan écrit dans plan\.json : /).waitFor();
-      const said = (await page.locator("p.message").textContent()) ?? "";
       const after = await readJson(dir, "catalog.json");
       const holder = (after.items as { id: string; photos: string[] }[]).find((i) =>
         i.photos.includes(c1.photos.at(-1)!),
