@@ -302,12 +302,14 @@ describe("a catalog.json edited by hand is kept aside, never lost", () => {
     const path = join(dir, "catalog.json");
     const original = await readFile(path, "utf8");
     const at = new Date("2026-11-29T17:26:04.120Z");
-    const firstEdit = original.replace('"schemaVersion"', '"edited": 1, "schemaVersion"');
+    // A value changed by hand (a field vbulk does not know would be refused: catalog.json is read strictly).
+    const firstEdit = original.replace(/"generator": "/, '"generator": "edited 1, ');
     await writeFile(path, firstEdit);
     const first = await keepHandEditedCatalog(dir, at);
-    const secondEdit = original.replace('"schemaVersion"', '"edited": 2, "schemaVersion"');
+    const secondEdit = original.replace(/"generator": "/, '"generator": "edited 2, ');
     await writeFile(path, secondEdit);
     const second = await keepHandEditedCatalog(dir, new Date(at.getTime() + 500));
+    assert.notEqual(firstEdit, original);
     assert.ok(first && second);
     assert.notEqual(first, second, "a name of its own for each version");
     assert.equal(basename(first), "catalog.edited-20261129-172604.json");
