@@ -314,11 +314,15 @@ const FR = {
   // The way out of a type too general that no type of the page settles: the leaf id by hand, in the mapping file
   // plan reads (vbulk vinted sync lists the leaves of the parent, but cannot choose one).
   rr_by_hand:
-    "ouvrez {file} dans un éditeur de texte (s'il n'existe pas, copiez d'abord {default} à cet emplacement), donnez à {key} l'id d'une catégorie plus précise de Vinted (dans un terminal, `vbulk vinted sync` les liste), enregistrez, puis cliquez « Générer le plan »",
+    "ouvrez {file} dans un éditeur de texte (s'il n'existe pas, copiez d'abord {default} à cet emplacement), donnez à {key} {cat} (dans un terminal, `vbulk vinted sync` les liste), enregistrez, puis cliquez « Générer le plan »",
   rr_by_hand_own:
-    "ouvrez {file} (le fichier de correspondances que lit ce plan) dans un éditeur de texte, donnez à {key} l'id d'une catégorie plus précise de Vinted (dans un terminal, `vbulk vinted sync` les liste), enregistrez, puis cliquez « Générer le plan »",
-  rr_leaf_unknown:
+    "ouvrez {file} (le fichier de correspondances que lit ce plan) dans un éditeur de texte, donnez à {key} {cat} (dans un terminal, `vbulk vinted sync` les liste), enregistrez, puis cliquez « Générer le plan »",
+  rr_cat_specific: "l'id d'une catégorie plus précise de Vinted",
+  rr_cat_own: "l'id de sa catégorie sur Vinted",
+  rr_leaf_unknown_sync:
     "la catégorie Vinted de « {c} » ({d}) n'est pas encore connue : lancez `vbulk vinted sync` dans un terminal, puis « Générer le plan »",
+  rr_leaf_unknown:
+    "la catégorie Vinted de « {c} » ({d}) n'est pas encore connue : lancez `vbulk vinted sync` dans un terminal, puis « Générer le plan » ; si elle reste inconnue, {byHand}",
   rr_leaf_problem:
     "la catégorie Vinted {n} notée pour ce type est à revoir (supprimée, trop générale ou devenue une autre) : `vbulk vinted sync` dans un terminal dit quoi corriger",
   whatToDo: "Que faire :",
@@ -859,11 +863,15 @@ const EN: Record<Key, string> = {
   rr_too_general_none:
     "“{c}” is too general for Vinted ({path}), and “Type” offers nothing more specific for {d}: {byHand}",
   rr_by_hand:
-    "open {file} in a text editor (if it does not exist, first copy {default} there), set {key} to the id of a more specific Vinted category (in a terminal, `vbulk vinted sync` lists them), save, then click “Generate the plan”",
+    "open {file} in a text editor (if it does not exist, first copy {default} there), set {key} to {cat} (in a terminal, `vbulk vinted sync` lists them), save, then click “Generate the plan”",
   rr_by_hand_own:
-    "open {file} (the mapping file this plan reads) in a text editor, set {key} to the id of a more specific Vinted category (in a terminal, `vbulk vinted sync` lists them), save, then click “Generate the plan”",
-  rr_leaf_unknown:
+    "open {file} (the mapping file this plan reads) in a text editor, set {key} to {cat} (in a terminal, `vbulk vinted sync` lists them), save, then click “Generate the plan”",
+  rr_cat_specific: "the id of a more specific Vinted category",
+  rr_cat_own: "the id of its Vinted category",
+  rr_leaf_unknown_sync:
     "the Vinted category of “{c}” ({d}) is not known yet: run `vbulk vinted sync` in a terminal, then “Generate the plan”",
+  rr_leaf_unknown:
+    "the Vinted category of “{c}” ({d}) is not known yet: run `vbulk vinted sync` in a terminal, then “Generate the plan”; if sync does not find it either, {byHand}",
   rr_leaf_problem:
     "the Vinted category {n} recorded for this type needs a look (removed, too general or now another one): `vbulk vinted sync` in a terminal says what to fix",
   whatToDo: "What to do:",
@@ -1767,11 +1775,12 @@ export function decidedGoneText(lang: Lang, w: DecidedGone): string {
  * How to give a leaf id by hand, from mapping.ts userMappingHelp: the mapping file plan reads first (with the shipped
  * one to copy there when it does not exist yet), or the seller's own (--mapping).
  */
-function byHandText(lang: Lang, key: string, help: string): string {
+function byHandText(lang: Lang, key: string, help: string, which: "specific" | "own" = "specific"): string {
+  const cat = t(lang, which === "own" ? "rr_cat_own" : "rr_cat_specific");
   const first = /^(.+) \(plan reads it first; if it does not exist, copy (.+) there\)$/s.exec(help);
-  if (first) return t(lang, "rr_by_hand", { file: first[1]!, default: first[2]!, key });
+  if (first) return t(lang, "rr_by_hand", { file: first[1]!, default: first[2]!, key, cat });
   const own = /^(.+?) \(the mapping this plan reads, --mapping;/s.exec(help);
-  return t(lang, "rr_by_hand_own", { file: own ? own[1]! : help, key });
+  return t(lang, "rr_by_hand_own", { file: own ? own[1]! : help, key, cat });
 }
 
 /**
@@ -1820,12 +1829,17 @@ export function reviewReasonText(lang: Lang, reason: string, name: (category: st
         });
   }
   // mapping.ts: an entry whose leaf id `vbulk vinted sync` has yet to find, and one sync flagged.
-  const unknown = /^no Vinted leaf id known for (femme|homme) "([^"]+)"/.exec(reason);
-  if (unknown)
-    return t(lang, "rr_leaf_unknown", {
-      c: name(unknown[2]!),
-      d: t(lang, unknown[1] === "homme" ? "dept_homme" : "dept_femme"),
-    });
+  // Its way out when sync does not find it either (before, left out: the page said only « lancez vbulk vinted sync »).
+  const unknown =
+    /^no Vinted leaf id known for (femme|homme) "([^"]+)"(?:.*?; if it stays, set (\S+) in (.+))?/s.exec(
+      reason,
+    );
+  if (unknown) {
+    const words = { c: name(unknown[2]!), d: t(lang, unknown[1] === "homme" ? "dept_homme" : "dept_femme") };
+    return unknown[3] && unknown[4]
+      ? t(lang, "rr_leaf_unknown", { ...words, byHand: byHandText(lang, unknown[3], unknown[4], "own") })
+      : t(lang, "rr_leaf_unknown_sync", words);
+  }
   const problem = /^Vinted catalogue (\d+) /.exec(reason);
   if (problem) return t(lang, "rr_leaf_problem", { n: problem[1]! });
   return reason;
