@@ -203,7 +203,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
             device,
             labelsFile: raw.labels,
             offline,
-            baseUrl: process.env.VBULK_MODEL_BASE_URL || undefined,
+            baseUrl: process.env.VBULK_MODEL_BASE_URL,
             onEvent: renderer.onEvent,
             onModelEvent: (e) => {
               renderer.onModelEvent(e);

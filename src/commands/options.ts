@@ -113,8 +113,7 @@ export function envLayer(specs: ConfigFlag[], env: NodeJS.ProcessEnv = process.e
   const raw: Record<string, unknown> = {};
   for (const f of specs) {
     const name = f.option.envVar;
-    // Empty is unset, as for `vbulk ingest` (unsetEmptySettings): the page's analysis may run in-process.
-    if (name && env[name] !== undefined && env[name] !== "") raw[f.option.attributeName()] = env[name];
+    if (name && env[name] !== undefined) raw[f.option.attributeName()] = env[name];
   }
   return flagLayer(specs, raw);
 }

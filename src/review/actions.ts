@@ -126,8 +126,7 @@ async function whileNoIngest<T>(dir: string, fn: () => Promise<T>): Promise<T> {
 /** The environment's VBULK_TEMPLATES, VBULK_LABELS and VBULK_MAPPING: `vbulk plan`'s flags as the page sees them. */
 function envFiles() {
   const { VBULK_TEMPLATES: templates, VBULK_LABELS: labels, VBULK_MAPPING: mapping } = process.env;
-  // Empty is unset, as for `vbulk plan` (commands/options.ts unsetEmptySettings).
-  return { templates: templates || undefined, labels: labels || undefined, mapping: mapping || undefined };
+  return { templates, labels, mapping };
 }
 
 /** The label set naming the categories: the one the plan was made with (or the environment's), as `vbulk plan`'s.

@@ -6,7 +6,7 @@
 import { rm } from "node:fs/promises";
 import { basename } from "node:path";
 import { INGEST_FLAGS } from "../commands/ingest.js";
-import { configFileLayer, envLayer } from "../commands/options.js";
+import { configFileLayer, envLayer, unsetEmptySettings } from "../commands/options.js";
 import { offlineMode, resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
@@ -68,6 +68,9 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
   let stoppedBy = "Ctrl-C";
   const ended = (async () => {
     try {
+      // The environment as `vbulk` reads it (cli.ts): an empty variable is unset. Done here too for an analysis
+      // started in a process that did not go through cli.ts (the tests start the page's analysis in-process).
+      unsetEmptySettings();
       const offline = offlineMode();
       const fileLayer = await configFileLayer(process.env.VBULK_CONFIG);
       // As `vbulk ingest` run where `vbulk review` was started: the config file, then BULK_MAX_FILES, VBULK_GROUPING….
@@ -82,11 +85,10 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
       });
       const selected = await selectEmbedder({
         device: "cpu",
-        // Empty is unset, as for `vbulk ingest` (commands/options.ts unsetEmptySettings).
-        modelDir: process.env.VBULK_MODEL_DIR || undefined,
-        labelsFile: process.env.VBULK_LABELS || undefined,
+        modelDir: process.env.VBULK_MODEL_DIR,
+        labelsFile: process.env.VBULK_LABELS,
         offline,
-        baseUrl: process.env.VBULK_MODEL_BASE_URL || undefined,
+        baseUrl: process.env.VBULK_MODEL_BASE_URL,
         onEvent,
         onModelEvent: prepared.onModelEvent,
         signal: controller.signal,
@@ -200,7 +202,7 @@ export function toPageFailure(err: unknown): IngestFailure | null {
       zip: c.zip === true,
       // Where the page's analysis read the limit: BULK_MAX_FILES (which wins), else VBULK_CONFIG's file, if any.
       configFile: process.env.VBULK_CONFIG || null,
-      fromEnv: Boolean(process.env.BULK_MAX_FILES),
+      fromEnv: process.env.BULK_MAX_FILES !== undefined,
     };
   // A write the disk refused (full, read-only, forbidden) or a read it forbade (core/errors.ts fileSystemError);
   // a name too long or a file in a folder's way is left in the core's words.

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
+import { unsetEmptySettings } from "../commands/options.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { expected, fileSystemError, isInputError, messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
@@ -101,6 +102,9 @@ const ExecuteSchema = z.object({
 /** Starts the server on 127.0.0.1. Throws the listen error (port in use) as BAD_USAGE. */
 export async function startReviewServer(opts: ReviewServerOptions): Promise<ReviewServer> {
   const { dir, token } = opts;
+  // The environment as `vbulk` reads it (cli.ts): an empty variable is unset, for the page's saves and analyses
+  // alike, also in a process that did not go through cli.ts (tests start the server in-process).
+  unsetEmptySettings();
   const thumbs = new Thumbnailer(dir, {
     size: DEFAULTS.review.thumbSize,
     quality: DEFAULTS.review.thumbQuality,
