@@ -57,6 +57,11 @@ export function listingText(text: string, lines: boolean): string {
 }
 
 /** "1 photo", "2 photos": counts read as a person would write them. */
+/** "a", "a and b", "a, b and c": a list as a sentence says it. */
+export function andList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import type { Config } from "../core/config.js";
 import type { EventSink, IngestEvent, PlacedPhotos } from "../core/events.js";
 import { checkpoint } from "../core/pause.js";
-import { plural } from "../core/text.js";
+import { andList, plural } from "../core/text.js";
 import { type GroupingResult, groupPhotoSlices, type Slices } from "../grouping/cluster.js";
 import { comparePhotos, type DuplicateDecision, decideDuplicates } from "../grouping/duplicates.js";
 import { type GroupingMemo, groupingKey, recall } from "../grouping/memo.js";
@@ -369,11 +369,7 @@ export function placedHint(placed: PlacedPhotos): string {
         : "the articles that lost photos"
       : "",
   ].filter(Boolean);
-  const what = parts.length
-    ? parts.length === 1
-      ? parts[0]
-      : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`
-    : "the articles";
+  const what = parts.length ? andList(parts) : "the articles";
   return `Check ${what} in \`vbulk review\`. \`vbulk ingest --regroup\` groups every photo again (an article it changes starts again from the rules in \`vbulk plan\`).`;
 }
 

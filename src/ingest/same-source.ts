@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
-import { printable, shellWord, vbulkAs } from "../core/text.js";
+import { andList, printable, shellWord, vbulkAs } from "../core/text.js";
 import { CATALOG_FILE, type Catalog } from "../store/catalog.js";
 import type { OpenedPhotos, ResolvedSource } from "./scan.js";
 
@@ -48,7 +48,7 @@ export async function checkSameSource(
     "BAD_USAGE",
     `Expected ${where} to hold no catalog yet, or one of these photos, but its ${CATALOG_FILE} was made from another source, ${printable(earlier)}, and ${printable(given)} holds ${found.size === 0 ? "none" : `only ${found.size}`} of its ${wanted.size} photos: nothing was written`,
     {
-      hint: `Pass another --out folder for ${printable(given)} (\`${vbulkAs()} ingest ${shellWord(given)} --out OTHER\`). Or, to start ${printable(out)} again with ${printable(given)}, move ${printable(join(out, CATALOG_FILE))} away first${there.length ? `, with ${there.length === 1 ? `${there[0]}, which belongs` : `${there.slice(0, -1).join(", ")} and ${there.at(-1)}, which belong`} to its articles` : ""}.`,
+      hint: `Pass another --out folder for ${printable(given)} (\`${vbulkAs()} ingest ${shellWord(given)} --out OTHER\`). Or, to start ${printable(out)} again with ${printable(given)}, move ${printable(join(out, CATALOG_FILE))} away first${there.length ? `, with ${andList(there)}, which belong${there.length === 1 ? "s" : ""} to its articles` : ""}.`,
       context: { otherSource: earlier, shared: found.size, photos: wanted.size },
     },
   );

@@ -6,7 +6,7 @@ import { writeJsonAtomic } from "../core/atomic.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
 import { sha256File } from "../core/hash.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
-import { shellWord, vbulkAs } from "../core/text.js";
+import { andList, shellWord, vbulkAs } from "../core/text.js";
 import { readJsonFile, readJsonFileIfAny } from "../store/read.js";
 
 /** The manifest every model folder can carry (vbulk-model.json) and every downloadable model has (models/manifests/*.json). */
@@ -283,8 +283,7 @@ export async function requireSideFiles(dir: string, listed: readonly string[] = 
   for (const f of CLIP_SIDE_FILES.filter((f) => !listed.includes(f)))
     if (!(await stat(join(dir, f)).catch(() => null))?.isFile()) missing.push(f);
   if (!missing.length) return;
-  const names =
-    missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(", ")} and ${missing.at(-1)}`;
+  const names = andList(missing);
   throw new VbulkError(
     "BAD_INPUT",
     `Expected the files ingest reads beside the encoders in ${dir} (${CLIP_SIDE_FILES.join(", ")}) but ${names} ${missing.length === 1 ? "is" : "are"} missing`,
