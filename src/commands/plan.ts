@@ -294,7 +294,7 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   if (running?.command === "ingest" && running.state === "running")
     io.err(
       io.c.yellow(
-        `note: an ingest of this folder is running (pid ${running.pid}, since ${localSince(Date.parse(running.started_at))}): this plan is made from the catalog it will replace, and will be out of date when it ends; run \`${vbulkAs()} plan ${shellWord(dirArg)}\` again then (\`${vbulkAs()} status ${shellWord(dirArg)}\` follows the ingest).`,
+        `note: an ingest of this folder is running (pid ${running.pid}, since ${localSince(running.started_at)}): this plan is made from the catalog it will replace, and will be out of date when it ends; run \`${vbulkAs()} plan ${shellWord(dirArg)}\` again then (\`${vbulkAs()} status ${shellWord(dirArg)}\` follows the ingest).`,
       ),
     );
   // The lock creates DIR/.vbulk: a refused command (a bad flag, checked under the lock) takes it away again when it

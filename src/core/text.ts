@@ -123,8 +123,9 @@ export function localDateTime(ms: number): string {
  * Since when something has run, in the seller's clock (the TZ of the machine the command runs on): "14:03" today,
  * "2026-11-28 14:03" another day. For a lock's holder: files keep ISO UTC, a person reads their own time.
  */
-export function localSince(ms: number, now: number = Date.now()): string {
-  const full = localDateTime(ms);
+export function localSince(at: string | number, now: number = Date.now()): string {
+  // Every lock records its start as an ISO time: taken as it is written.
+  const full = localDateTime(typeof at === "string" ? Date.parse(at) : at);
   if (full === "an unknown time") return full;
   const [day, time] = full.split(" ") as [string, string];
   const clock = time.slice(0, 5);

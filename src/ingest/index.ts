@@ -479,7 +479,7 @@ async function lockIngest(dir: string, source: string): Promise<() => Promise<vo
         return held.by === DECISION
           ? new VbulkError(
               "BAD_USAGE",
-              `Expected one ingest at a time in ${dir} but the review page (pid ${held.pid}) has been saving a grouping decision since ${localSince(Date.parse(held.started_at))}: nothing was written`,
+              `Expected one ingest at a time in ${dir} but the review page (pid ${held.pid}) has been saving a grouping decision since ${localSince(held.started_at)}: nothing was written`,
               {
                 hint: "Wait until the review page shows the decision, then run this again.",
                 context: { decision: true, lockedBy },
@@ -487,7 +487,7 @@ async function lockIngest(dir: string, source: string): Promise<() => Promise<vo
             )
           : new VbulkError(
               "BAD_USAGE",
-              `Expected one ingest at a time in ${dir} but another ingest of ${lockedBy.source} is running (pid ${held.pid}, since ${localSince(Date.parse(held.started_at))}): nothing was written`,
+              `Expected one ingest at a time in ${dir} but another ingest of ${lockedBy.source} is running (pid ${held.pid}, since ${localSince(held.started_at)}): nothing was written`,
               {
                 hint: `Follow it with \`vbulk status ${dir}\`, and run this again once it is done.`,
                 context: { lockedBy },
@@ -517,8 +517,8 @@ export async function lockForDecision(dir: string): Promise<() => Promise<void>>
       new VbulkError(
         "CONFLICT",
         held.by === DECISION
-          ? `Expected no other grouping decision in ${dir} but one is being saved (pid ${held.pid}, since ${localSince(Date.parse(held.started_at))}): nothing was changed`
-          : `Expected no ingest running in ${dir} to change the grouping but an ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${localSince(Date.parse(held.started_at))}): nothing was changed`,
+          ? `Expected no other grouping decision in ${dir} but one is being saved (pid ${held.pid}, since ${localSince(held.started_at)}): nothing was changed`
+          : `Expected no ingest running in ${dir} to change the grouping but an ingest of ${String(held.source ?? dir)} is running (pid ${held.pid}, since ${localSince(held.started_at)}): nothing was changed`,
         {
           hint:
             held.by === DECISION

@@ -1092,7 +1092,7 @@ export function lockPlan(dir: string): Promise<() => Promise<void>> {
     (held) =>
       new VbulkError(
         "BAD_USAGE",
-        `Expected no other plan of ${dir} to be running but one has been since ${localSince(Date.parse(held.started_at))} (pid ${held.pid}): nothing was written`,
+        `Expected no other plan of ${dir} to be running but one has been since ${localSince(held.started_at)} (pid ${held.pid}): nothing was written`,
         { hint: "Wait for it to finish, then run this again." },
       ),
     15_000,

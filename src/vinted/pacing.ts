@@ -90,7 +90,7 @@ export function takeExecuteLock(configDir: string, folder: string): Promise<() =
     (held) =>
       new VbulkError(
         "BAD_USAGE",
-        `Expected no other execute on this Vinted account but one is running (pid ${held.pid}, folder ${String(held.folder)}, since ${localSince(Date.parse(held.started_at))}): nothing was sent`,
+        `Expected no other execute on this Vinted account but one is running (pid ${held.pid}, folder ${String(held.folder)}, since ${localSince(held.started_at)}): nothing was sent`,
         {
           hint: `Wait for it to end (vbulk status ${String(held.folder)}), or stop it with Ctrl-C where it runs; then run this again. The write budget and a pause after a challenge are the account's, so runs take turns.`,
         },
