@@ -447,12 +447,14 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
       );
     }
 
+    // By name: checkSameSource asks for up to every entry, one at a time.
+    const entryOf = new Map(toExtract.map((p) => [p.rel, p]));
     return {
       photos: toExtract.length,
       skipped,
       names: toExtract.map((p) => p.rel),
       sha256: async (rel) => {
-        const planned = toExtract.find((p) => p.rel === rel);
+        const planned = entryOf.get(rel);
         if (!planned) return null;
         try {
           const hash = createHash("sha256");
