@@ -9,6 +9,7 @@ import { UNSAFE_CHARACTERS } from "../../core/unsafe.js";
 import {
   andList,
   failureText,
+  fieldName,
   hasKey,
   type IngestFailure,
   type IngestWarning,
@@ -22,11 +23,13 @@ import {
   notReadyText,
   planDoneText,
   publishNoneText,
+  quotedField,
   type Retry,
   type RunFailure,
   type RunStop,
   reviewReasonText,
   runFailureWords,
+  semicolon,
   statusCounts,
   statusHead,
   statusWord,
@@ -297,11 +300,6 @@ function localTime(iso: string): string {
   return new Date(iso).toLocaleString(lang);
 }
 
-/** The semicolon between the parts of a sentence: « a ; b » in French, "a; b" in English. */
-function semicolon(): string {
-  return lang === "fr" ? " ; " : "; ";
-}
-
 /** An error or message with its "what to do" line under it. */
 function noticeView(n: Notice, attrs: Record<string, unknown>): HTMLElement {
   return h(
@@ -508,7 +506,7 @@ interface EditChanges {
 function changesText(changes: EditChanges | undefined): string {
   if (!changes) return "";
   const named = (a: { id: string; fields: string[] }) =>
-    a.fields.length ? `${a.id} (${a.fields.map((f) => fieldName(f).toLowerCase()).join(", ")})` : a.id;
+    a.fields.length ? `${a.id} (${a.fields.map((f) => fieldName(lang, f).toLowerCase()).join(", ")})` : a.id;
   const parts = [
     ["ch_reset", changes.reset.filter((a) => a.fields.length)],
     ["ch_dropped", changes.dropped],
@@ -533,7 +531,7 @@ function changesText(changes: EditChanges | undefined): string {
       .filter(([, list]) => list.length)
       .map(([key, list]) => t(lang, key, { list: andList(lang, list.map(named)) })),
     ...(rules.length ? [t(lang, "ch_rules", { list: andList(lang, rules) })] : []),
-  ].join(semicolon());
+  ].join(semicolon(lang));
   return text ? ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : "";
 }
 
@@ -591,7 +589,7 @@ function refuseOverUnsaved(ids: string[]): boolean {
   const list = () =>
     andList(
       lang,
-      fields.map(([id, names]) => `${id} (${names.map(fieldName).join(", ")})`),
+      fields.map(([id, names]) => `${id} (${names.map((f) => fieldName(lang, f)).join(", ")})`),
     );
   message = () => ({ text: tn(lang, "unsavedFirst", unsaved.length, { list: list() }) });
   render();
@@ -1021,7 +1019,7 @@ function listingForm(a: Article): HTMLElement | null {
       ? h(
           "p",
           { class: "warn" },
-          t(lang, "needsReview", { r: item.needs_review.map(reviewReason).join(semicolon()) }),
+          t(lang, "needsReview", { r: item.needs_review.map(reviewReason).join(semicolon(lang)) }),
         )
       : null,
   );
@@ -1143,7 +1141,7 @@ function normalise(field: string, value: string): string {
 function explain(field: string, serverMessage: string, value = ""): string {
   const key = `err_${field}`;
   if (!hasKey(key))
-    return SELECTS.includes(field) ? t(lang, "err_choice", { f: fieldLabel(field) }) : serverMessage;
+    return SELECTS.includes(field) ? t(lang, "err_choice", { f: quotedField(lang, field) }) : serverMessage;
   // The server says one sentence for every refused text ("a one-line text of 1 to 100 characters (not only spaces,
   // no control characters)"): the reason is read from the value, or a 30-character title with an invisible mark
   // pasted in was told it has the wrong length.
@@ -1244,7 +1242,7 @@ async function saveOnce(id: string): Promise<void> {
               id: c.id,
               f: hasKey(`the_${c.field}`)
                 ? t(lang, `the_${c.field}` as Key)
-                : fieldName(c.field).toLowerCase(),
+                : fieldName(lang, c.field).toLowerCase(),
               now:
                 c.now === null || c.now === ""
                   ? "—"
@@ -1287,18 +1285,6 @@ async function saveOnce(id: string): Promise<void> {
   }
   noteListing(id);
   render();
-}
-
-/** A field by the name its control has on the page, without the unit: « Prix », « Taille » (the id without one). */
-function fieldName(field: string): string {
-  const key = `f_${field}`;
-  return hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
-}
-
-/** A field's name as its label on the page, in quotes: « Type », « Rayon ». */
-function fieldLabel(field: string): string {
-  const name = fieldName(field);
-  return lang === "fr" ? `« ${name} »` : `“${name}”`;
 }
 
 /**
@@ -1664,7 +1650,7 @@ function idleParts(results: NonNullable<NonNullable<Activity["job"]>["results"]>
   return kinds
     .filter(([, n]) => n > 0)
     .map(([key, n]) => tn(lang, key, n))
-    .join(semicolon());
+    .join(semicolon(lang));
 }
 
 function aside(

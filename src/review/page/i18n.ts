@@ -1102,6 +1102,23 @@ export function t(lang: Lang, key: Key, vars: Record<string, string | number> = 
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 }
 
+/** Between two items of a list that has commas already: « a ; b » in French, "a; b" in English. */
+export function semicolon(lang: Lang): string {
+  return lang === "fr" ? " ; " : "; ";
+}
+
+/** A field's name as its label on the page, without the unit: « Prix », « Taille » (the id where it has none). */
+export function fieldName(lang: Lang, field: string): string {
+  const key = `f_${field}`;
+  return hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
+}
+
+/** A field's name as its label on the page, in quotes, without the unit: « Type », « Prix ». */
+export function quotedField(lang: Lang, field: string): string {
+  const name = fieldName(lang, field);
+  return lang === "fr" ? `« ${name} »` : `“${name}”`;
+}
+
 /** Things listed in a sentence: « a, b et c », "a, b and c". */
 export function andList(lang: Lang, items: string[]): string {
   const last = items.at(-1) ?? "";
@@ -1720,7 +1737,7 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       ].filter(Boolean);
       // "Check the new articles" only when there are some: the added photos may all have joined earlier ones.
       return t(lang, w.added > w.joined ? "placed" : "placedNoneNew", {
-        parts: parts.join(lang === "fr" ? " ; " : "; "),
+        parts: parts.join(semicolon(lang)),
       });
     }
   }
@@ -1857,7 +1874,7 @@ export function notReadyText(
   name: (category: string) => string,
 ): string {
   const reasons = r.reasons ?? [(r.error ?? "").replace(/^needs_review: /, "")];
-  return reasons.map((x) => reviewReasonText(lang, x, name)).join(lang === "fr" ? " ; " : "; ");
+  return reasons.map((x) => reviewReasonText(lang, x, name)).join(semicolon(lang));
 }
 
 /** « Publier » refused for an article Vinted would not take as it is (src/review/refusals.ts SaveRefusal). */
@@ -1869,13 +1886,6 @@ export interface NotReady {
   fields: string[];
   /** Reasons no field of the page settles, the core's words (worded by reviewReasonText). */
   other: string[];
-}
-
-/** A field's name as its label on the page, in quotes, without the unit: « Type », « Prix ». */
-function quotedField(lang: Lang, field: string): string {
-  const key = `f_${field}`;
-  const name = hasKey(key) ? t(lang, key).replace(/ \(€\)$/, "") : field;
-  return lang === "fr" ? `« ${name} »` : `“${name}”`;
 }
 
 /** Why « Publier » cannot be ticked for an article, and what to do first, in the page's words. */
@@ -1892,7 +1902,7 @@ export function notReadyRefusalText(lang: Lang, r: NotReady, name: (category: st
       : "",
     r.other.length
       ? t(lang, r.excluded || r.fields.length ? "notReadyOther" : "notReadyOtherFirst", {
-          r: r.other.map((x) => reviewReasonText(lang, x, name)).join(lang === "fr" ? " ; " : "; "),
+          r: r.other.map((x) => reviewReasonText(lang, x, name)).join(semicolon(lang)),
         })
       : "",
   ]
