@@ -1268,13 +1268,12 @@ async function saveOnce(id: string): Promise<void> {
       // Under the field the server named (of several edited, the one refused), and at the top.
       if (refusal.code === "BAD_VALUE") fieldErrors.set(`${refusal.id}.${refusal.field}`, said);
       if (refusal.code === "NOT_READY") fieldErrors.set(`${refusal.id}.publish`, said);
+      message = () => ({ text: `${said()} ${t(lang, "nothingSaved")}` });
       // Said under its field already: not a third time under the buttons.
       if (refusal.code === "BAD_VALUE" || refusal.code === "NOT_READY") {
         listingNotices.delete(id);
-        message = () => ({ text: `${said()} ${t(lang, "nothingSaved")}` });
         return render();
       }
-      message = () => ({ text: `${said()} ${t(lang, "nothingSaved")}` });
       // An article a decision renumbered or merged: show the articles as they are now (what was typed stays).
       if (refusal.code === "UNKNOWN_ARTICLE") await load().catch(() => {});
     } else
