@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, offlineMode, resolveConfig } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
-import { plural, printable, shellWord } from "../core/text.js";
+import { andList, plural, printable, shellWord } from "../core/text.js";
 import { GROUPING_METHODS, vocabulary } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
@@ -121,14 +121,26 @@ export const INGEST_FLAGS = [
  * reads them, do: nothing, said; null when none was given or dbscan runs. A seller tuning the radius under the
  * automatic grouping saw no change, run after run, and no word why.
  */
-function dbscanOnly(flags: ConfigOverrides, method: string): string | null {
+function dbscanOnly(
+  flags: ConfigOverrides,
+  file: ConfigOverrides,
+  configPath: string | undefined,
+  method: string,
+): string | null {
   if (method === "dbscan") return null;
   const given = [
     ...(flags.grouping?.eps !== undefined ? [["--eps", "BULK_CLUSTER_EPS"]] : []),
     ...(flags.grouping?.minSamples !== undefined ? [["--min-samples", "BULK_MIN_SAMPLES"]] : []),
   ];
-  if (!given.length) return null;
-  return `${given.map(([f]) => f).join(" and ")} (or env ${given.map(([, e]) => e).join(", ")}) ${given.length === 1 ? "has" : "have"} no effect with --grouping ${method}: only --grouping dbscan uses ${given.length === 1 ? "it" : "them"}. Add --grouping dbscan to group by that radius, or drop ${given.length === 1 ? "it" : "them"}.`;
+  const one = given.length === 1;
+  if (given.length)
+    return `${given.map(([f]) => f).join(" and ")} (or env ${given.map(([, e]) => e).join(", ")}) ${one ? "has" : "have"} no effect with --grouping ${method}: only --grouping dbscan uses ${one ? "it" : "them"}. Add --grouping dbscan to group by that radius, or drop ${one ? "it" : "them"}.`;
+  // The same keys in a config file (a flag given too was said above, and wins over the file).
+  const keys = (["eps", "minSamples"] as const).filter((k) => file.grouping?.[k] !== undefined);
+  if (!keys.length || configPath === undefined) return null;
+  const named = andList(keys.map((k) => `grouping.${k}`));
+  const single = keys.length === 1;
+  return `${named} in ${printable(configPath)} ${single ? "has" : "have"} no effect with grouping method ${method}: only "method": "dbscan" uses ${single ? "it" : "them"}. Set "method": "dbscan" under "grouping" in that file to group by that radius, or remove ${single ? "it" : "them"}.`;
 }
 
 async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag: boolean): Promise<number> {
@@ -157,7 +169,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
   // the first time) and the ZIP's extraction instead of showing the previous run. The model's calibration only
   // sets grouping thresholds: the source limits prepareIngest checks are those of the final config.
   const checked = resolveConfig(fileLayer, flags);
-  const unused = dbscanOnly(flags, checked.grouping.method);
+  const unused = dbscanOnly(flags, fileLayer, raw.config, checked.grouping.method);
   if (unused) io.err(`${io.c.yellow("warning:")} ${unused}`);
   if (raw.labels) await loadLabelSet(raw.labels);
   if (raw.modelDir) await checkModelDir(raw.modelDir);

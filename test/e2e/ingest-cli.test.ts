@@ -1664,4 +1664,22 @@ describe("vbulk ingest --eps and --min-samples without --grouping dbscan", () =>
     assert.equal(dbscan.code, 0, dbscan.stderr);
     assert.doesNotMatch(dbscan.stderr, /no effect/);
   });
+
+  it("warn the same when the radius comes from a config file", async () => {
+    // Before: `"grouping": {"eps": 0.2}` in a config file was ignored by the automatic grouping without a word,
+    // while the same value given as --eps was warned about.
+    const dir = await copyFixture("grouping");
+    const config = join(dir, "..", `eps-${randomBytes(4).toString("hex")}.json`);
+    await writeFile(config, JSON.stringify({ grouping: { eps: 0.2 } }));
+    const r = await runCli(["ingest", dir, "--json", "--config", config]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      stripVTControlCharacters(r.stderr),
+      /warning: grouping\.eps in .*eps-[0-9a-f]+\.json has no effect with grouping method auto: only "method": "dbscan" uses it/,
+    );
+    await writeFile(config, JSON.stringify({ grouping: { method: "dbscan", eps: 0.2 } }));
+    const dbscan = await runCli(["ingest", dir, "--json", "--config", config]);
+    assert.equal(dbscan.code, 0, dbscan.stderr);
+    assert.doesNotMatch(dbscan.stderr, /no effect/);
+  });
 });
