@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createWriteStream, rmSync } from "node:fs";
-import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -1158,8 +1158,42 @@ describe("the review page's words for a disk that refused a write", () => {
       text: "vbulk n'a pas le droit de lire /photos/shop/decisions.json.",
       hint: "autorisez sa lecture pour votre compte (dans ses propriétés), puis attendez quelques secondes : la page se recharge d'elle-même.",
     });
-    // A name too long is left in the core's words.
-    assert.equal(refused(os("ENAMETOOLONG"), "/photos/shop", "write in"), null);
+  });
+
+  it("a path too long, and a file or a folder in the way: said on the page in its language", async () => {
+    // Before, the French page showed the core's English (« The path is too long for this system: could not … »,
+    // « pass --out DIR with a short path », a flag the page has not).
+    const long = refused(os("ENAMETOOLONG"), "/photos/shop", "write in");
+    assert.ok(long);
+    assert.deepEqual(ingestFailureWords("fr", long), {
+      text: "Le chemin de /photos/shop est trop long pour ce système : vbulk ne peut pas y écrire.",
+      hint: "déplacez les photos dans un dossier au chemin plus court (moins de dossiers imbriqués, des noms plus courts), puis lancez `vbulk review` sur ce dossier, dans un terminal.",
+    });
+    assert.doesNotMatch(ingestFailureWords("en", long).hint, /--out/);
+    // A real run: a file named .vbulk where vbulk makes its work folder.
+    const dir = await twoPhotos();
+    await writeFile(join(dir, ".vbulk"), "not a folder\n");
+    const inWay = (await pageIngest(dir, dir, { VBULK_CACHE_DIR: join(await tempDir(), "cache") })).failure;
+    assert.ok(inWay, "the analysis stops");
+    const fr = ingestFailureWords("fr", inWay, { retry: "again" });
+    assert.match(fr.text, /^Un fichier se trouve là où vbulk doit créer un dossier : \/.+\.$/);
+    assert.match(fr.hint, /^renommez-le ou déplacez-le ailleurs, puis cliquez/);
+    // A symbolic link there (never followed).
+    await rm(join(dir, ".vbulk"));
+    await symlink(await tempDir(), join(dir, ".vbulk"));
+    const link = (await pageIngest(dir, dir, { VBULK_CACHE_DIR: join(await tempDir(), "cache") })).failure;
+    assert.ok(link, "the analysis stops");
+    assert.match(
+      ingestFailureWords("fr", link).text,
+      /^Un lien symbolique se trouve là où vbulk doit créer un dossier/,
+    );
+    assert.match(ingestFailureWords("en", link).hint, /^remove that link, then /);
+    const folder = refused(os("EISDIR"), "/photos/shop/catalog.json", "write");
+    assert.ok(folder);
+    assert.equal(
+      ingestFailureWords("en", folder).text,
+      "A folder is where vbulk has to write a file: /photos/shop/catalog.json.",
+    );
   });
 });
 

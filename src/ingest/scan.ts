@@ -10,6 +10,7 @@ import { STATE_DIR } from "../sources/classify.js";
 import { scanFolder } from "../sources/folder.js";
 import type { ScanResult, SkippedFile } from "../sources/types.js";
 import { openZip, workFolderFor } from "../sources/zip.js";
+import { refuseStateInWay } from "../store/state-dir.js";
 
 /** The photo formats vbulk reads, as the messages name them (core/defaults.ts sources.imageExtensions). */
 const PHOTO_FORMATS = "JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC";
@@ -100,19 +101,7 @@ export async function checkOutput(outDir: string, flag: boolean, hint?: string):
   }
   if (dir === outDir) {
     const state = join(outDir, STATE_DIR);
-    const st = await lstat(state).catch(() => null);
-    if (st?.isSymbolicLink())
-      throw new VbulkError(
-        "NOT_WRITABLE",
-        `Expected a folder for vbulk's state at ${printable(state)} but found a symbolic link; vbulk does not follow it`,
-        { hint: `Remove the link (\`rm ${printable(state)}\`) and run the same command again.` },
-      );
-    if (st && !st.isDirectory())
-      throw new VbulkError(
-        "NOT_WRITABLE",
-        `Expected a folder for vbulk's state at ${printable(state)} but found a file`,
-        { hint: "Move or rename that file (vbulk keeps its cache and status there), or pass --out DIR." },
-      );
+    refuseStateInWay(state, await lstat(state).catch(() => null));
   }
   const probe = join(dir, `.vbulk-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {

@@ -204,10 +204,17 @@ export function toPageFailure(err: unknown): IngestFailure | null {
       configFile: process.env.VBULK_CONFIG || null,
       fromEnv: process.env.BULK_MAX_FILES !== undefined,
     };
-  // A write the disk refused (full, read-only, forbidden) or a read it forbade (core/errors.ts fileSystemError);
-  // a name too long or a file in a folder's way is left in the core's words.
+  // A write the disk refused (full, read-only, forbidden, a path too long, a file in a folder's way) or a read it
+  // forbade (core/errors.ts fileSystemError).
   if (typeof c.path === "string" && typeof c.osError === "string") {
     if (err.code === "NO_SPACE") return { code: "DISK_FULL", path: c.path };
+    if (err.code === "NOT_WRITABLE" && c.osError === "ENAMETOOLONG")
+      return { code: "PATH_REFUSED", path: c.path, why: "too-long" };
+    if (err.code === "NOT_WRITABLE" && ["ENOTDIR", "EEXIST", "EISDIR", "ELOOP"].includes(c.osError)) {
+      const why =
+        c.osError === "EISDIR" ? "folder-in-way" : c.osError === "ELOOP" ? "link-in-way" : "file-in-way";
+      return { code: "PATH_REFUSED", path: c.path, why };
+    }
     if (err.code === "NOT_WRITABLE" && ["EROFS", "EACCES", "EPERM"].includes(c.osError))
       return {
         code: "NOT_WRITABLE",

@@ -234,6 +234,15 @@ const FR = {
     "Le disque de {path} est en lecture seule (une carte mémoire verrouillée, un disque réseau ou une image disque, par exemple) : vbulk ne peut rien y écrire.",
   stopReadOnlyHint:
     "copiez les photos dans un dossier d'un disque où vous pouvez écrire, puis lancez `vbulk review` sur la copie, dans un terminal.",
+  stopTooLong: "Le chemin de {path} est trop long pour ce système : vbulk ne peut pas y écrire.",
+  stopTooLongHint:
+    "déplacez les photos dans un dossier au chemin plus court (moins de dossiers imbriqués, des noms plus courts), puis lancez `vbulk review` sur ce dossier, dans un terminal.",
+  stopFileInWay: "Un fichier se trouve là où vbulk doit créer un dossier : {path}.",
+  stopFolderInWay: "Un dossier se trouve là où vbulk doit écrire un fichier : {path}.",
+  stopInWayHint: "renommez-le ou déplacez-le ailleurs, puis {retry}.",
+  stopLinkInWay:
+    "Un lien symbolique se trouve là où vbulk doit créer un dossier : {path}. vbulk ne suit pas les liens (il pourrait écrire n'importe où).",
+  stopLinkInWayHint: "supprimez ce lien, puis {retry}.",
   stopReadDenied: "vbulk n'a pas le droit de lire {path}.",
   stopReadDeniedHint: "autorisez sa lecture pour votre compte (dans ses propriétés), puis {retry}.",
   stopZipCut:
@@ -785,6 +794,15 @@ const EN: Record<Key, string> = {
     "The disk of {path} is read-only (a locked memory card, a network drive or a disk image, for instance): vbulk cannot write anything there.",
   stopReadOnlyHint:
     "copy the photos to a folder on a disk you can write to, then run `vbulk review` on the copy, in a terminal.",
+  stopTooLong: "The path {path} is too long for this system: vbulk cannot write there.",
+  stopTooLongHint:
+    "move the photos to a folder with a shorter path (fewer nested folders, shorter names), then run `vbulk review` on that folder, in a terminal.",
+  stopFileInWay: "A file is where vbulk has to make a folder: {path}.",
+  stopFolderInWay: "A folder is where vbulk has to write a file: {path}.",
+  stopInWayHint: "rename it or move it elsewhere, then {retry}.",
+  stopLinkInWay:
+    "A symbolic link is where vbulk has to make a folder: {path}. vbulk does not follow links (it could write anywhere).",
+  stopLinkInWayHint: "remove that link, then {retry}.",
   stopReadDenied: "vbulk may not read {path}.",
   stopReadDeniedHint: "allow your account to read it (in its properties), then {retry}.",
   stopZipCut:
@@ -1500,6 +1518,8 @@ export type IngestFailure =
   /** The disk refused a write: full, or a folder vbulk may not write in (or read), or a read-only disk. */
   | { code: "DISK_FULL"; path: string }
   | { code: "NOT_WRITABLE"; path: string; readOnly: boolean; reading: boolean }
+  /** A path the system refuses for its length, or a file where a folder goes (or the reverse). */
+  | { code: "PATH_REFUSED"; path: string; why: "too-long" | "file-in-way" | "folder-in-way" | "link-in-way" }
   /** A ZIP that cannot be read: cut short (an unfinished download), or damaged. */
   | { code: "ZIP_UNREADABLE"; cutShort: boolean }
   /** A ZIP over a limit: its entries, an entry's compression ratio (a zip bomb), its size unpacked, the upload's. */
@@ -1522,6 +1542,13 @@ export type IngestFailure =
   | { code: "STOPPING" }
   /** journal.json of this folder records drafts of another Vinted site (`recorded`) than the one in use (`site`). */
   | { code: "JOURNAL_SITE"; recorded: string; site: string };
+
+/** What is in the way of a folder or a file vbulk writes. */
+const IN_WAY = {
+  "file-in-way": "stopFileInWay",
+  "folder-in-way": "stopFolderInWay",
+  "link-in-way": "stopLinkInWay",
+} as const;
 
 /** A size in bytes as a seller reads it: « 8 Go », « 64 Mo » in French, "8 GB", "64 MB" in English. */
 export function bytesText(lang: Lang, bytes: number): string {
@@ -1617,6 +1644,13 @@ export function ingestFailureWords(
           : ["stopDenied", "stopDeniedHint"];
       return { text: t(lang, text, { path: f.path }), hint: t(lang, hint, { retry: again }) };
     }
+    case "PATH_REFUSED":
+      return f.why === "too-long"
+        ? { text: t(lang, "stopTooLong", { path: f.path }), hint: t(lang, "stopTooLongHint") }
+        : {
+            text: t(lang, IN_WAY[f.why], { path: f.path }),
+            hint: t(lang, f.why === "link-in-way" ? "stopLinkInWayHint" : "stopInWayHint", { retry: again }),
+          };
     case "ZIP_UNREADABLE":
       return f.cutShort
         ? { text: t(lang, "stopZipCut"), hint: t(lang, "stopZipCutHint") }
