@@ -1242,6 +1242,29 @@ describe("the review page's words for a ZIP it refused", () => {
     );
   });
 
+  it("a file named .zip that is no ZIP at all (real runs): said what it is, as the terminal says", async () => {
+    // Before, a photo, an empty file or a saved web page dropped as shop.zip was « not a whole ZIP: it was cut
+    // short … » with advice to download it again, while `vbulk ingest` said « it starts as a JPEG photo ».
+    const photo = await zipped("shop.zip", await readFile(join(FIXTURES, "grouping", "IMG_0001.jpg")));
+    const asPhoto = (await pageIngest(photo.zip, photo.dir, {}, { upload: true })).failure;
+    assert.ok(asPhoto);
+    assert.deepEqual(ingestFailureWords("fr", asPhoto, { retry: "upload" }), {
+      text: "Ce fichier n'est pas un ZIP : c'est une photo, nommée en .zip. Rien n'a été extrait.",
+      hint: "faites un ZIP du dossier des photos (clic droit → Compresser) et déposez-le sur cette page, ou lancez `vbulk review` sur le dossier des photos, dans un terminal.",
+    });
+    const empty = await zipped("shop.zip", Buffer.alloc(0));
+    const asEmpty = (await pageIngest(empty.zip, empty.dir, {}, { upload: true })).failure;
+    assert.ok(asEmpty);
+    assert.equal(
+      ingestFailureWords("en", asEmpty).text,
+      "This file is empty (0 bytes): it is no ZIP. Nothing was extracted.",
+    );
+    const page = await zipped("shop.zip", Buffer.from("<!DOCTYPE html><html><body>Sign in</body></html>"));
+    const asPage = (await pageIngest(page.zip, page.dir, {}, { upload: true })).failure;
+    assert.ok(asPage);
+    assert.match(ingestFailureWords("fr", asPage).text, /^Ce fichier n'est pas un ZIP : c'est une page web/);
+  });
+
   it("a zip bomb, and a ZIP over the size unpacked (real runs), over the entries or the upload's size", async () => {
     const bomb = await zipped("shop.zip", await readFile(join(FIXTURES, "zips", "bomb.zip")));
     const said = await pageIngest(bomb.zip, bomb.dir, {}, { upload: true });

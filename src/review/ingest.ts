@@ -12,6 +12,7 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent } from "../core/events.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { selectEmbedder } from "../model/select.js";
+import type { NotZipKind } from "../sources/zip.js";
 import { CATALOG_FILE } from "../store/catalog.js";
 import { DECISIONS_FILE } from "../store/decisions.js";
 import type { IngestFailure, IngestWarning } from "./page/i18n.js";
@@ -224,7 +225,11 @@ export function toPageFailure(err: unknown): IngestFailure | null {
       };
   }
   if (err.code === "ZIP_UNSAFE" && typeof c.cutShort === "boolean")
-    return { code: "ZIP_UNREADABLE", cutShort: c.cutShort };
+    return {
+      code: "ZIP_UNREADABLE",
+      cutShort: c.cutShort,
+      ...(typeof c.notZipKind === "string" ? { notZip: c.notZipKind as NotZipKind } : {}),
+    };
   if (err.code === "ZIP_TOO_LARGE" && typeof c.max === "number") {
     if (c.exceeded === "entries" && typeof c.found === "number")
       return { code: "ZIP_TOO_LARGE", exceeded: "entries", max: c.max, found: c.found };

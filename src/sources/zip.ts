@@ -122,11 +122,15 @@ const CUT_SHORT = /end of central directory record signature not found/i;
 const REMAKE_HINT =
   "Re-create the ZIP (most file managers: right-click → Compress), or pass the folder of photos instead.";
 
+/** What a file given as a ZIP is when its first bytes are not a ZIP's: an empty file, a photo, another archive, a
+ *  saved web page, or something else. */
+export type NotZipKind = "empty" | "photo" | "archive" | "page" | "other";
+
 /** What the first bytes of a file vbulk was given as a ZIP say it is, when they are not a ZIP's. */
 const STARTS_AS: readonly {
   test: (head: Buffer) => boolean;
   is: string;
-  kind: "photo" | "archive" | "page" | "other";
+  kind: Exclude<NotZipKind, "empty">;
 }[] = [
   { test: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff, is: "a JPEG photo", kind: "photo" },
   { test: (h) => h.subarray(0, 4).toString("latin1") === "\x89PNG", is: "a PNG image", kind: "photo" },
@@ -195,7 +199,7 @@ const HEAD_BYTES = 512;
 async function zipRefusal(
   zipPath: string,
   err: unknown,
-): Promise<{ detail: string; hint: string; cutShort: boolean; notZip: boolean }> {
+): Promise<{ detail: string; hint: string; cutShort: boolean; notZip?: NotZipKind }> {
   const message = messageOf(err);
   const head = await readHead(zipPath);
   if (head && head.length === 0)
@@ -203,7 +207,7 @@ async function zipRefusal(
       detail: "an empty file (0 bytes), not a ZIP",
       hint: "Check that you passed the right file: this one is empty (a download or a copy that did not start?). Download or copy the ZIP again, or pass the folder of photos instead.",
       cutShort: true,
-      notZip: true,
+      notZip: "empty",
     };
   if (head && !startsAsZip(head)) {
     const known = STARTS_AS.find((s) => s.test(head));
@@ -224,9 +228,8 @@ async function zipRefusal(
     return {
       detail: `a file that is not a ZIP at all (${what})`,
       hint: `Check that you passed the right file: ${why}.`,
-      // The review page's words for a ZIP cut short also say "or it is no ZIP at all" (page/i18n.ts stopZipCut).
       cutShort: true,
-      notZip: true,
+      notZip: known?.kind ?? "other",
     };
   }
   if (CUT_SHORT.test(message))
@@ -235,13 +238,11 @@ async function zipRefusal(
         "a file that starts as a ZIP but does not end as one (cut short by an unfinished download or copy)",
       hint: "Download or copy the ZIP again (check its size against the original), or re-create it (most file managers: right-click → Compress), or pass the folder of photos instead.",
       cutShort: true,
-      notZip: false,
     };
   return {
     detail: `a file the ZIP reader refuses (${printable(message)})`,
     hint: REMAKE_HINT,
     cutShort: false,
-    notZip: false,
   };
 }
 
@@ -271,7 +272,7 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
   // Said whole: through expected() a reason over 80 characters was cut with "...".
   const unreadable = (
     err: unknown,
-    why: { detail: string; hint: string; cutShort: boolean; notZip?: boolean },
+    why: { detail: string; hint: string; cutShort: boolean; notZip?: NotZipKind },
   ) =>
     new VbulkError(
       "ZIP_UNSAFE",
@@ -279,7 +280,8 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
       {
         hint: why.hint,
         // As data for the review page: a ZIP cut short (an unfinished download) is told apart from a damaged one.
-        context: { cutShort: why.cutShort, ...(why.notZip ? { notZip: true } : {}) },
+        // and a file that is no ZIP at all from both, with what it is when its first bytes tell.
+        context: { cutShort: why.cutShort, ...(why.notZip ? { notZipKind: why.notZip } : {}) },
         cause: err,
       },
     );

@@ -250,6 +250,20 @@ const FR = {
   stopZipCutHint:
     "téléchargez ou copiez le ZIP à nouveau (comparez sa taille avec celle de l'original), ou refaites-le depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page.",
   stopZipDamaged: "Ce ZIP est abîmé : vbulk ne peut pas le lire. Rien n'a été extrait.",
+  notZip_empty: "Ce fichier est vide (0 octet) : ce n'est pas un ZIP. Rien n'a été extrait.",
+  notZip_photo: "Ce fichier n'est pas un ZIP : c'est une photo, nommée en .zip. Rien n'a été extrait.",
+  notZipHint_photo:
+    "faites un ZIP du dossier des photos (clic droit → Compresser) et déposez-le sur cette page, ou lancez `vbulk review` sur le dossier des photos, dans un terminal.",
+  notZip_archive:
+    "Ce fichier n'est pas un ZIP : c'est une archive d'un autre format (RAR, 7-Zip ou gzip), que vbulk n'ouvre pas. Rien n'a été extrait.",
+  notZipHint_archive:
+    "extrayez-la (7-Zip, The Unarchiver ou votre gestionnaire de fichiers), puis faites un ZIP du dossier obtenu (clic droit → Compresser) et déposez-le sur cette page.",
+  notZip_page:
+    "Ce fichier n'est pas un ZIP : c'est une page web enregistrée sous un nom en .zip (un lien de téléchargement qui a répondu par une page, de connexion par exemple). Rien n'a été extrait.",
+  notZipHint_page: "téléchargez à nouveau le ZIP là où il se trouve, puis déposez-le sur cette page.",
+  notZip_other: "Ce fichier n'est pas un ZIP. Rien n'a été extrait.",
+  notZipHint_other:
+    "déposez le ZIP de vos photos (clic droit sur leur dossier → Compresser), ou lancez `vbulk review` sur le dossier des photos, dans un terminal.",
   stopZipDamagedHint:
     "refaites le ZIP depuis le dossier des photos (clic droit → Compresser), puis déposez-le à nouveau sur cette page ; ou lancez `vbulk review` sur le dossier des photos lui-même, dans un terminal.",
   zipEntries:
@@ -810,6 +824,20 @@ const EN: Record<Key, string> = {
   stopZipCutHint:
     "download or copy the ZIP again (compare its size with the original's), or make it again from the photos' folder (right-click → Compress), then drop it on this page again.",
   stopZipDamaged: "This ZIP is damaged: vbulk cannot read it. Nothing was extracted.",
+  notZip_empty: "This file is empty (0 bytes): it is no ZIP. Nothing was extracted.",
+  notZip_photo: "This file is no ZIP: it is a photo, named .zip. Nothing was extracted.",
+  notZipHint_photo:
+    "make a ZIP of the photos' folder (right-click → Compress) and drop it on this page, or run `vbulk review` on the photos' folder, in a terminal.",
+  notZip_archive:
+    "This file is no ZIP: it is an archive of another format (RAR, 7-Zip or gzip), which vbulk does not open. Nothing was extracted.",
+  notZipHint_archive:
+    "extract it (7-Zip, The Unarchiver or your file manager), then make a ZIP of the folder it gives (right-click → Compress) and drop it on this page.",
+  notZip_page:
+    "This file is no ZIP: it is a web page saved under a .zip name (a download link that answered with a page, such as a sign-in page). Nothing was extracted.",
+  notZipHint_page: "download the ZIP again from where it is, then drop it on this page.",
+  notZip_other: "This file is no ZIP. Nothing was extracted.",
+  notZipHint_other:
+    "drop the ZIP of your photos (right-click on their folder → Compress), or run `vbulk review` on the photos' folder, in a terminal.",
   stopZipDamagedHint:
     "make the ZIP again from the photos' folder (right-click → Compress), then drop it on this page again; or run `vbulk review` on the photos' folder itself, in a terminal.",
   zipEntries:
@@ -1520,8 +1548,13 @@ export type IngestFailure =
   | { code: "NOT_WRITABLE"; path: string; readOnly: boolean; reading: boolean }
   /** A path the system refuses for its length, or a file where a folder goes (or the reverse). */
   | { code: "PATH_REFUSED"; path: string; why: "too-long" | "file-in-way" | "folder-in-way" | "link-in-way" }
-  /** A ZIP that cannot be read: cut short (an unfinished download), or damaged. */
-  | { code: "ZIP_UNREADABLE"; cutShort: boolean }
+  /** A ZIP that cannot be read: cut short (an unfinished download), or damaged; or no ZIP at all (what it is when
+   *  its first bytes tell: sources/zip.ts NotZipKind). */
+  | {
+      code: "ZIP_UNREADABLE";
+      cutShort: boolean;
+      notZip?: "empty" | "photo" | "archive" | "page" | "other";
+    }
   /** A ZIP over a limit: its entries, an entry's compression ratio (a zip bomb), its size unpacked, the upload's. */
   | { code: "ZIP_TOO_LARGE"; exceeded: "entries"; max: number; found: number }
   | { code: "ZIP_TOO_LARGE"; exceeded: "ratio"; max: number; ratio: number; entry: string }
@@ -1652,6 +1685,11 @@ export function ingestFailureWords(
             hint: t(lang, f.why === "link-in-way" ? "stopLinkInWayHint" : "stopInWayHint", { retry: again }),
           };
     case "ZIP_UNREADABLE":
+      if (f.notZip)
+        return {
+          text: t(lang, `notZip_${f.notZip}`),
+          hint: t(lang, f.notZip === "empty" ? "stopZipCutHint" : `notZipHint_${f.notZip}`),
+        };
       return f.cutShort
         ? { text: t(lang, "stopZipCut"), hint: t(lang, "stopZipCutHint") }
         : { text: t(lang, "stopZipDamaged"), hint: t(lang, "stopZipDamagedHint") };
