@@ -297,9 +297,11 @@ async function evalDuplicates(config: Config): Promise<string> {
 
 /**
  * Every pair of a set's photos the duplicate test calls the same picture (all pairs, whatever the grouping). The
- * labelled sets hold no copies, only the few pictures a store used twice (madison-multiview: mpd012t / msj000t,
- * one picture for two products; pwt005t / wpd000t, two frames of one outfit): a pair a change of the test adds
- * is a false one.
+ * labelled sets hold no copies, only the few pictures a store used twice. madison-multiview's 6 (looked at side by
+ * side, 2026-11-29): one outfit picture for two products (mpd012t / msj000t; msj012a / pmtk001c, a white blazer
+ * over a striped tee; pmp001t / pms002t, a shirt and tie over trousers) or two frames of one outfit a moment apart
+ * (pwt005t / wpd000t; msj012t / pmtk001t; pwt006a / wsd000t, a black top over a skirt). A pair a change of the
+ * test adds is a false one.
  */
 function duplicatePairs(set: LabelledSet, config: Config): string {
   const hashed = set.photos.map((a) => ({
