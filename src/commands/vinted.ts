@@ -118,15 +118,17 @@ export function registerVinted(program: Command, run: Run): void {
             });
           throw err;
         });
-        if (io.json)
-          io.out(JSON.stringify({ ok: user !== null, site: siteUrl(), user: user?.login ?? null }));
-        else
-          io.out(
-            user
-              ? `The session works on ${siteUrl()} (${user.login}).`
-              : `Not logged in on ${siteUrl()}: run \`vbulk login\`.`,
+        // A session the site refused is a failure like no session at all: on stderr, the error document with
+        // --json (a script reads one shape; a cron mail of stderr says it), exit 2.
+        if (!user)
+          throw new VbulkError(
+            "NOT_LOGGED_IN",
+            `Not logged in on ${siteUrl()}: Vinted refused the saved session (it expired, or was logged out)`,
+            { hint: "Run `vbulk login`, then check again." },
           );
-        return user ? 0 : 2;
+        if (io.json) io.out(JSON.stringify({ ok: true, site: siteUrl(), user: user.login }));
+        else io.out(`The session works on ${siteUrl()} (${user.login}).`);
+        return 0;
       }),
     );
 

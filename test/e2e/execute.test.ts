@@ -1422,7 +1422,14 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     replica.switches.loggedOut = true;
     const r = await cli(["auth", "check"]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stdout, /Not logged in on .*: run `vbulk login`/);
+    assert.match(r.stderr, /error: Not logged in on .*: Vinted refused the saved session/);
+    assert.match(r.stderr, /vbulk login/);
+    assert.equal(r.stdout, "", "a failure is said on stderr, as every other command's (a cron mail of stderr)");
+    // --json: the same error document as with no session at all (before: {"ok": false, …} here, the error
+    // document there, both exit 2).
+    const json = await cli(["auth", "check", "--json"]);
+    assert.equal(json.code, 2, json.stderr);
+    assert.equal(JSON.parse(json.stdout).error.code, "NOT_LOGGED_IN");
     assert.ok(
       replica.log.some((l) => l.path === "/api/v2/users/current" && l.status === 403),
       "the replica answered 403",

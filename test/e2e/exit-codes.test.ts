@@ -491,7 +491,7 @@ describe("exit codes with a browser", { skip: needTool("chromium"), concurrency:
     try {
       const r = await runCli(["auth", "check"], { env: env() });
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stdout, /Not logged in .*vbulk login/);
+      assert.match(r.stderr, /Not logged in .*vbulk login/s);
     } finally {
       replica.switches.stale = false;
     }
