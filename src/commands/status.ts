@@ -45,7 +45,8 @@ async function statusCommand(dir: string, json: boolean): Promise<number> {
       : null;
   if (!elsewhere && own instanceof VbulkError) throw own;
   const status = elsewhere ? other! : (own as Status);
-  if (json) io.out(JSON.stringify(status, null, 2));
+  // With the folder the run writes to (the --out folder when ingest wrote elsewhere): what a script passes next.
+  if (json) io.out(JSON.stringify({ ...status, dir: elsewhere ? resolve(elsewhere) : folder }, null, 2));
   else printStatus(io, status);
   if (elsewhere && !json) io.out(io.c.dim(`  written to ${printable(elsewhere)} (ingest --out)`));
   return 0;
@@ -57,7 +58,13 @@ function printStatus(io: Io, s: Status): void {
   const state = { running: c.cyan, done: c.green, partial: c.yellow, failed: c.red, interrupted: c.red }[
     s.state
   ](s.state);
-  io.out(`${s.command}: ${state}${s.state === "running" ? ` (${s.stage}, pid ${s.pid})` : ""}`);
+  const stage =
+    s.state === "running"
+      ? ` (${s.stage}, pid ${s.pid})`
+      : s.state === "interrupted"
+        ? ` (in ${s.stage})`
+        : "";
+  io.out(`${s.command}: ${state}${stage}`);
   io.out(`  ${timesLine(s, Date.now())}`);
   const phase = s.state === "running" || s.state === "interrupted" ? phaseLine(s) : null;
   if (phase) io.out(`  ${s.state === "interrupted" ? "stopped while " : ""}${phase}`);
