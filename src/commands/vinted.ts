@@ -28,6 +28,7 @@ import {
   selectItems,
   unplannedArticles,
   unplannedMessage,
+  withoutWrite,
   writesNeeded,
 } from "../vinted/execute.js";
 import { JournalFile, type JournalItem } from "../vinted/journal.js";
@@ -490,20 +491,25 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
           `${i.cluster_id} will be drafted but not published: ${publishProblems(dir, i).join("; ")}`,
         ),
       );
-    /** The seller said no (or pressed Ctrl-C) at the prompt: said on stderr and, with --json, every article
-     *  not_reached with the reason, so `--json` always prints its document. */
-    const notSent = (reason: string, code: number): number => {
+    /** The seller said no (or pressed Ctrl-C) at the prompt: said on stderr and, with --json, every article:
+     *  not_reached with the reason, or what it is without any write (published, skipped, needs_manual), so
+     *  `--json` always prints its document and a script counting states still sees what is published. */
+    const notSent = async (reason: string, code: number): Promise<number> => {
       io.err(reason);
-      if (io.json)
-        io.out(
-          JSON.stringify(
-            items.map((i) =>
-              withSpecShape({ cluster_id: i.cluster_id, state: "not_reached", error: reason }),
+      if (io.json) {
+        const results = [];
+        for (const i of items) {
+          const known = await withoutWrite(dir, i, journal.data.items[i.cluster_id]);
+          results.push(
+            withSpecShape(
+              known
+                ? { cluster_id: i.cluster_id, ...known }
+                : { cluster_id: i.cluster_id, state: "not_reached", error: reason },
             ),
-            null,
-            2,
-          ),
-        );
+          );
+        }
+        io.out(JSON.stringify(results, null, 2));
+      }
       return code;
     };
     if (writes > 0) {

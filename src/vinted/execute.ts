@@ -1002,7 +1002,7 @@ async function isWholeJpeg(path: string): Promise<boolean> {
  * published (with a word when its plan changed since), or not ready (skipped, with what is missing); null when it
  * may need writes. One answer for a full run, for what a stop left, and for a run with nothing to send.
  */
-async function withoutWrite(
+export async function withoutWrite(
   dir: string,
   item: PlanItem,
   j: JournalItem | undefined,

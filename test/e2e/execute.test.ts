@@ -713,20 +713,24 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     // terminal now asks the same.
     await fresh();
     const dir = await planned();
+    // c3 not ready: it keeps its real state in the document (before: « not_reached », as if it could have gone).
+    assert.equal((await cli(["plan", dir, "--set", "c3.size="])).code, 0);
     const r = await inTerminal(["execute", dir, "--no-dry-run", "--json"], "y\r", env());
     outputs.push(r.output);
     assert.equal(r.code, 0, r.output);
     assert.equal(replica.writes().length, 0);
     // Before: nothing but "Not confirmed" on stderr, no document for the script reading --json.
     const doc = JSON.parse(r.output.slice(r.output.indexOf("[\r\n"), r.output.lastIndexOf("]") + 1));
+    const notConfirmed = 'Not confirmed (the answer was not "publish 1"): nothing was sent.';
     assert.deepEqual(
       doc.map((d: { cluster_id: string; state: string; error: string }) => [d.cluster_id, d.state, d.error]),
-      ["c1", "c2", "c3"].map((c) => [
-        c,
-        "not_reached",
-        'Not confirmed (the answer was not "publish 1"): nothing was sent.',
-      ]),
+      [
+        ["c1", "not_reached", notConfirmed],
+        ["c2", "not_reached", notConfirmed],
+        ["c3", "skipped", doc[2].error],
+      ],
     );
+    assert.match(doc[2].error, /^needs_review: size missing/);
     assert.match(r.output, /Type "publish 1" to publish this article \(anything else sends nothing\)/);
   });
 
@@ -1424,7 +1428,11 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /error: Not logged in on .*: Vinted refused the saved session/);
     assert.match(r.stderr, /vbulk login/);
-    assert.equal(r.stdout, "", "a failure is said on stderr, as every other command's (a cron mail of stderr)");
+    assert.equal(
+      r.stdout,
+      "",
+      "a failure is said on stderr, as every other command's (a cron mail of stderr)",
+    );
     // --json: the same error document as with no session at all (before: {"ok": false, …} here, the error
     // document there, both exit 2).
     const json = await cli(["auth", "check", "--json"]);
