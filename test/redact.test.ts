@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { Chalk } from "chalk";
+import { printError } from "../src/commands/render.js";
 import { redact, registerSecret } from "../src/core/redact.js";
 
 describe("redact", () => {
@@ -23,5 +25,39 @@ describe("redact", () => {
     ])
       assert.equal(out.includes(secret), false, secret);
     assert.match(out, /Hoodie noir \(bon\) – Taille M, key: 30 €/);
+  });
+});
+
+describe("an unexpected error printed (printError)", () => {
+  /** What printError writes on stderr for an unexpected error, with VBULK_DEBUG set to `value` (or unset). */
+  const printed = (value: string | undefined) => {
+    const lines: string[] = [];
+    const io = {
+      json: false,
+      interactive: false,
+      out: () => {},
+      err: (t: string) => lines.push(t),
+      c: new Chalk({ level: 0 }),
+    };
+    const before = process.env.VBULK_DEBUG;
+    if (value === undefined) delete process.env.VBULK_DEBUG;
+    else process.env.VBULK_DEBUG = value;
+    try {
+      printError(io, new TypeError("boom"));
+    } finally {
+      if (before === undefined) delete process.env.VBULK_DEBUG;
+      else process.env.VBULK_DEBUG = before;
+    }
+    return lines.join("\n");
+  };
+
+  it("shows the stack with VBULK_DEBUG=1 (or true), and not with 0, false, no or nothing", () => {
+    // Before: VBULK_DEBUG=0 (a script's way of saying off) printed stack traces.
+    for (const on of ["1", "true", "yes"]) assert.match(printed(on), /TypeError: boom\n\s+at /, on);
+    for (const off of [undefined, "", "0", "false", "No"]) {
+      const text = printed(off);
+      assert.doesNotMatch(text, /\n\s+at /, String(off));
+      assert.match(text, /re-run with VBULK_DEBUG=1/, String(off));
+    }
   });
 });

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { stripVTControlCharacters } from "node:util";
 import chalk, { Chalk, type ChalkInstance } from "chalk";
 import type cliProgressTypes from "cli-progress";
+import { debugMode } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import type { IngestEvent, IngestStage } from "../core/events.js";
 import { carriesExampleText, exampleTextIn } from "../core/example-text.js";
@@ -268,7 +269,7 @@ export function printError(io: Io, err: unknown): void {
     return;
   }
   io.err(`${io.c.red("error:")} ${printable(messageOf(err))}`);
-  if (process.env.VBULK_DEBUG && err instanceof Error && err.stack) io.err(io.c.dim(err.stack));
+  if (debugMode() && err instanceof Error && err.stack) io.err(io.c.dim(err.stack));
   else
     io.err(`  ${io.c.dim("hint:")} this is unexpected; re-run with VBULK_DEBUG=1 for details and report it.`);
 }

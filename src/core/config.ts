@@ -188,9 +188,19 @@ export function resolveConfig(...layers: ConfigOverrides[]): Config {
   );
 }
 
-/** The values VBULK_OFFLINE may take, as CI configs and shell scripts write them (compared in lower case). */
+/** The values VBULK_OFFLINE (and VBULK_DEBUG) may take, as CI configs and shell scripts write them (compared in
+ *  lower case). */
 const OFFLINE_ON = ["1", "true", "yes"];
 const OFFLINE_OFF = ["", "0", "false", "no"];
+
+/**
+ * Whether VBULK_DEBUG asks for stack traces of unexpected errors: any value but 0, false, no or nothing (read
+ * while an error is printed, so never refused). `VBULK_DEBUG=0` turned them on.
+ */
+export function debugMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.VBULK_DEBUG;
+  return raw !== undefined && !OFFLINE_OFF.includes(raw.trim().toLowerCase());
+}
 
 /**
  * Whether VBULK_OFFLINE asks never to try the network: 1, true or yes; 0, false, no, empty or unset is off. The
