@@ -4,6 +4,7 @@ import { Argument, Option } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { nearestFolder } from "../core/paths.js";
 import { printable } from "../core/text.js";
 import { workFolderFor } from "../sources/zip.js";
 import { CATALOG_FILE } from "../store/catalog.js";
@@ -153,9 +154,7 @@ export async function workingFolder(dirArg: string): Promise<string> {
 
 /** Where a missing path's nearest existing folder is, for a typo one level down ("./photo" for "./photos"). */
 async function nearestFolderHint(path: string): Promise<string> {
-  let up = dirname(path);
-  while (up !== dirname(up) && !(await stat(up).catch(() => null))?.isDirectory()) up = dirname(up);
-  return `Check the path: the nearest folder that exists is ${printable(up)}. Pass the folder you ran \`vbulk ingest\` on (or its .zip).`;
+  return `Check the path: the nearest folder that exists is ${printable(await nearestFolder(path))}. Pass the folder you ran \`vbulk ingest\` on (or its .zip).`;
 }
 
 /**

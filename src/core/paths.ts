@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -7,3 +8,10 @@ import { fileURLToPath } from "node:url";
  * the same relative step finds it.
  */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The nearest folder that exists above a path that does not (a typo one level down: "./photo" for "./photos"). */
+export async function nearestFolder(path: string): Promise<string> {
+  let up = dirname(resolve(path));
+  while (up !== dirname(up) && !(await stat(up).catch(() => null))?.isDirectory()) up = dirname(up);
+  return up;
+}

@@ -5,6 +5,7 @@ import type { Config } from "../core/config.js";
 import { expected, fileSystemError, VbulkError } from "../core/errors.js";
 import type { NoPhotoKind } from "../core/events.js";
 import { sha256File } from "../core/hash.js";
+import { nearestFolder } from "../core/paths.js";
 import { printable } from "../core/text.js";
 import { STATE_DIR } from "../sources/classify.js";
 import { scanFolder } from "../sources/folder.js";
@@ -39,7 +40,7 @@ export async function resolveSource(given: string, outDir?: string): Promise<Res
   });
   if (!sourceStat) {
     throw new VbulkError("NOT_FOUND", expected("a folder or a .zip file", "the photo source", given), {
-      hint: "Check the path. Example: `vbulk ingest ./photos` or `vbulk ingest ./photos.zip`.",
+      hint: `Check the path: the nearest folder that exists is ${printable(await nearestFolder(source))}. Example: \`vbulk ingest ./photos\` or \`vbulk ingest ./photos.zip\`.`,
     });
   }
   const isZip = sourceStat.isFile();
