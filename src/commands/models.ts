@@ -141,11 +141,9 @@ export function registerModels(program: Command, run: Run): void {
             io.out(
               `${c.state === "ok" ? "ok      " : c.state.padEnd(8)} ${c.path}${c.detail ? `  ${c.detail}` : ""}`,
             );
-          io.out(
-            ok
-              ? `${dir}: all ${checks.length} files verified`
-              : `${dir}: not usable as is; \`vbulk models pull\` fetches what is missing or wrong`,
-          );
+          // The rows are the report (stdout); a failed verdict is said where every command says a failure.
+          if (ok) io.out(`${dir}: all ${checks.length} files verified`);
+          else io.err(`${dir}: not usable as is; \`vbulk models pull\` fetches what is missing or wrong`);
         }
         return ok ? 0 : 1;
       }),

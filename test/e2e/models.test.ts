@@ -168,6 +168,8 @@ describe("models pull against a local HTTP server", { skip }, () => {
     const verify = await runCli(["models", "verify"], { env });
     assert.equal(verify.code, 1);
     assert.match(verify.stdout, /size-mismatch +onnx\/text_model_quantized\.onnx/);
+    // The verdict is said on stderr, as every command's failure (a cron mail of stderr): before, stdout only.
+    assert.match(verify.stderr, /not usable as is; `vbulk models pull` fetches what is missing or wrong/);
     const again = await runCli(["ingest", photos, "--json"], { env });
     assert.equal(again.code, 0, again.stderr);
     assert.match(JSON.parse(again.stdout).embedder.id, /^clip:/);
