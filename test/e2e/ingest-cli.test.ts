@@ -576,7 +576,13 @@ describe("vbulk ingest: bad commands change nothing", () => {
       r.stderr,
       /Expected a folder or a \.zip file for the photo source but received "\/nonexistent\/photos"/,
     );
-    assert.match(r.stderr, /hint:/);
+    assert.match(r.stderr, /hint: Check the path: the nearest folder that exists is \/\./);
+    // A typo one level down names the folder it sits in, as plan, review and execute do (before: only an example).
+    const parent = await tempDir();
+    const typo = await runCli(["ingest", join(parent, "phtos")]);
+    assert.equal(typo.code, 2);
+    assert.ok(typo.stderr.includes(`the nearest folder that exists is ${parent}.`), typo.stderr);
+    assert.match(typo.stderr, /`vbulk ingest \.\/photos`/);
   });
 });
 
@@ -694,7 +700,8 @@ describe("vbulk status", () => {
     );
     const r = await runCli(["status", dir], { env: testEnv({ TZ: "Europe/Paris" }) });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^ingest: interrupted$/m);
+    // The stage it stopped in, as the README says (before: only the model and extract stages were named).
+    assert.match(r.stdout, /^ingest: interrupted \(in analyse\)$/m);
     assert.match(r.stdout, /^ {2}started 2020-01-05 11:00:00, last news 2020-01-05 11:00:00$/m);
     assert.match(r.stdout, /the process is gone; run the same command again/);
   });
@@ -710,6 +717,9 @@ describe("vbulk status", () => {
     assert.ok(r.stdout.includes(`written to ${out} (ingest --out)`), r.stdout);
     const json = await runCli(["status", photos, "--json"]);
     assert.equal(JSON.parse(json.stdout).state, "done", "--json stays one document");
+    // A script learns where the run wrote (before: only the text said it).
+    assert.equal(JSON.parse(json.stdout).dir, out);
+    assert.equal(JSON.parse((await runCli(["status", out, "--json"])).stdout).dir, out);
   });
 
   it("plan and execute given the photos folder of an --out ingest say where its catalog is, and write nothing", async () => {
