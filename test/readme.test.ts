@@ -193,3 +193,22 @@ function sh(
     });
   });
 }
+
+describe("README: the --json error document", () => {
+  it("lists every error code a command can print", async () => {
+    // Before, the list ended in "…" and left out half the codes (TOO_MANY_FILES, ZIP_UNSAFE, BAD_FILE, …): a
+    // script's `case` on `.error.code` met codes the manual never named.
+    const source = await readFile(join(REPO, "src", "core", "errors.ts"), "utf8");
+    const union = source.slice(
+      source.indexOf("export type ErrorCode"),
+      source.indexOf(";", source.indexOf("export type ErrorCode")),
+    );
+    const codes = [...union.matchAll(/\| "([A-Z_]+)"/g)].map((m) => m[1]!);
+    assert.ok(codes.length >= 20, `found ${codes.length} codes in errors.ts`);
+    const readme = await readFile(join(REPO, "README.md"), "utf8");
+    const at = readme.indexOf("With `--json`, a command that fails still prints one JSON document");
+    const paragraph = readme.slice(at, readme.indexOf("\n\n", at));
+    for (const code of [...codes, "INTERRUPTED"])
+      assert.ok(paragraph.includes(`\`${code}\``), `${code} is not listed`);
+  });
+});
