@@ -56,6 +56,7 @@ const CASES: [string, string][] = [
 const ctx = (i: number): TemplateContext => ({
   id: `c${i + 1}`,
   category: "Chemise",
+  group: "clothing",
   color: "blanche",
   condition: "bon état",
   condition_sentence: "Bon état.",

@@ -16,6 +16,7 @@ import { tempDir } from "./helpers/run.js";
 const ctx: TemplateContext = {
   id: "c1",
   category: "Chemise",
+  group: "clothing",
   color: "blanche",
   condition: "bon état",
   condition_sentence: "Bon état.",
@@ -94,6 +95,8 @@ describe("templates keep the spec's Jinja-like syntax", () => {
     ["{% if size == 'S' %}petit{% elif size == 'M' %}moyen{% else %}grand{% endif %}", "moyen"],
     ["{# a comment #}{{ category }}{% if price > 10 %} {{ price }} €{% endif %}", "Chemise 20 €"],
     ["{{ brand | default('Sans marque') }}", "Sans marque"],
+    // `noun`: a type's name inside a sentence, keeping the capital of « T-shirt ».
+    ["{{ color }} {{ category | noun }}", "blanche chemise"],
   ] as const) {
     it(src, async () => {
       const r = await tryTitle(src);
@@ -479,5 +482,15 @@ describe("templates: a template file is a regular UTF-8 text file inside its fol
       loadTemplates(dir, "fr"),
       /Expected UTF-8 text in .*title\.njk but byte 0xE9 at line 2, column 3 is not \(it is "é" in Windows' "ANSI" encoding\): save it as UTF-8$/,
     );
+  });
+});
+
+describe("templates: numbers as a French buyer reads them", () => {
+  it("thousands grouped with a narrow no-break space, cents after a comma", async () => {
+    // Before: « 1234,56 € » and « 100000 € ».
+    assert.equal((await tryTitle("{{ price }} €", {}, { price: 1234.56 })).text, "1\u202f234,56 €");
+    assert.equal((await tryTitle("{{ price }} €", {}, { price: 100000 })).text, "100\u202f000 €");
+    assert.equal((await tryTitle("{{ price }} €", {}, { price: 999 })).text, "999 €");
+    assert.equal((await tryTitle("{{ category | noun }}", {}, { category: "T-shirt" })).text, "T-shirt");
   });
 });

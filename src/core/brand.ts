@@ -5,7 +5,9 @@
  */
 export const UNKNOWN_BRAND = "Unknown";
 
-/** Whether the article has a brand Vinted can publish it with. */
+/** Whether the article has a brand Vinted can publish it with: « unknown » in any case is none, as « Unknown » (a
+ *  seller's `--set c1.brand=unknown` went to buyers as a brand). */
 export function hasBrand(brand: string): boolean {
-  return brand.trim() !== "" && brand !== UNKNOWN_BRAND;
+  const b = brand.trim();
+  return b !== "" && b.toLowerCase() !== UNKNOWN_BRAND.toLowerCase();
 }

@@ -47,11 +47,13 @@ export function hasControlCharacter(text: string): boolean {
 /**
  * Text rendered from shared templates and files made fit to send as a listing: terminal escape sequences and
  * control characters removed; with `lines`, line breaks (CRLF and CR as LF) and tabs kept, otherwise a line break
- * and the spaces around it become one space (a title is one line).
+ * and the spaces around it become one space, as do two spaces or more (a title is one line).
  */
 export function listingText(text: string, lines: boolean): string {
   const flat = stripVTControlCharacters(text).replace(/\r\n?/g, "\n");
-  return (lines ? flat : flat.replace(/\s*[\n\t\v\f]+\s*/g, " "))
+  // A title is one line of single spaces: an empty variable between two words (`{{ category }} {{ brand }}
+  // {{ color }}` without a brand) left « Robe  noire ».
+  return (lines ? flat : flat.replace(/\s*[\n\t\v\f]+\s*/g, " ").replace(/ {2,}/g, " "))
     .replace(UNSAFE, (ch) => (lines && (ch === "\n" || ch === "\t") ? ch : ""))
     .trim();
 }

@@ -28,7 +28,18 @@ export function agreeColor(color: ColorName, noun: { gender: "m" | "f"; plural: 
   return `${singular}s`;
 }
 
-/** Lower-cases the first letter of a name for use inside a sentence, unless it looks like an acronym. */
+/**
+ * A condition's words agreeing with the garment's noun: « neuf » is an adjective (« Robe neuve avec étiquette »,
+ * « Baskets neuves », « Escarpins neufs »); « bon état », « très bon état » and the others are nouns and stay as
+ * they are. The capital of « Neuf » at a sentence's start is kept.
+ */
+export function agreeCondition(text: string, noun: { gender: "m" | "f"; plural: boolean }): string {
+  const ending = `${noun.gender === "f" ? "euve" : "euf"}${noun.plural ? "s" : ""}`;
+  return text.replace(/\b([Nn])euf\b/g, (_, n: string) => `${n}${ending}`);
+}
+
+/** Lower-cases the first letter of a name for use inside a sentence, unless it looks like an acronym or a letter
+ *  that is part of the word (« T-shirt », "X-ray"). */
 export function lowerFirst(s: string): string {
-  return /^[A-Z][A-Z]/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
+  return /^[A-Z][A-Z-]/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
 }

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { saveJsonAtomic } from "../core/atomic.js";
+import { hasBrand } from "../core/brand.js";
 import type { ConfigOverrides } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
@@ -26,7 +27,7 @@ import type { LabelSet } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
 import { parseWith, readJsonFileIfAny, receivedText, strictKeys, valueAt } from "../store/read.js";
-import { agreeColor } from "./french.js";
+import { agreeColor, agreeCondition } from "./french.js";
 import type { ListingFiles } from "./inputs.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted, vintedColorIds } from "./mapping.js";
 import { capText, type ListingTemplates, render } from "./templates.js";
@@ -599,17 +600,20 @@ export function buildPlan(
       (rules.lang === "en" ? (label?.name_en ?? label?.name) : label?.name) ??
       (inputs.category === "unknown" ? UNKNOWN_NAME[rules.lang] : inputs.category);
     const cond = mapping.conditions[inputs.condition];
+    const noun = label?.fr ?? { gender: "m" as const, plural: false };
     const ctx = {
       id: article.id,
       category: categoryName,
       color:
         rules.lang === "en"
           ? (mapping.colors[inputs.color]?.en ?? inputs.color)
-          : agreeColor(inputs.color, label?.fr ?? { gender: "m", plural: false }),
-      condition: rules.lang === "en" ? cond.en : cond.fr,
-      condition_sentence: rules.lang === "en" ? cond.sentence_en : cond.sentence_fr,
+          : agreeColor(inputs.color, noun),
+      condition: rules.lang === "en" ? cond.en : agreeCondition(cond.fr, noun),
+      condition_sentence: rules.lang === "en" ? cond.sentence_en : agreeCondition(cond.sentence_fr, noun),
       size: inputs.size,
-      brand: inputs.brand === "Unknown" ? null : inputs.brand,
+      brand: hasBrand(inputs.brand) ? inputs.brand : null,
+      // The label's group (clothing, shoes, bags, accessories): shoes have a « Pointure », not a « Taille ».
+      group: label?.group ?? null,
       price: inputs.price,
       // The department in the listing's language: « Pull noir femme », "Black jumper, women".
       gender: inputs.gender && (rules.lang === "en" ? DEPARTMENT_EN[inputs.gender] : inputs.gender),

@@ -9,6 +9,7 @@ import { listingText, printable, shellWord } from "../core/text.js";
 import { decodeUtf8 } from "../core/utf8.js";
 import { LANGUAGES } from "../core/vocab.js";
 import { readRegularAtMost } from "../store/read.js";
+import { lowerFirst } from "./french.js";
 
 export const DEFAULT_TEMPLATES = join(PACKAGE_ROOT, "templates");
 
@@ -22,6 +23,7 @@ export const TEMPLATE_VARIABLES = [
   "brand",
   "price",
   "gender",
+  "group",
   "id",
 ] as const;
 export type TemplateContext = Record<(typeof TEMPLATE_VARIABLES)[number], string | number | null>;
@@ -118,7 +120,11 @@ type ToValue = (v: unknown) => unknown;
  */
 export function numberText(n: number, lang: string): string {
   const text = Number.isInteger(n) ? String(n) : n.toFixed(2);
-  return lang === "fr" ? text.replace(".", ",") : text;
+  if (lang !== "fr") return text;
+  // French groups thousands with a narrow no-break space (« 1 234,56 »), never broken from its number.
+  const [whole, cents] = text.split(".");
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+  return cents === undefined ? grouped : `${grouped},${cents}`;
 }
 
 /** The characters `value` prints as (as LiquidJS prints: a list joined, null as nothing), counted up to `cap`. */
@@ -205,6 +211,8 @@ async function createEngine(
     if (f) engine.registerFilter(jinja, f);
   }
   engine.registerFilter("title", titleCase);
+  // A type's name inside a sentence: "jumper", but "T-shirt" keeps its capital (downcase gave "Black t-shirt").
+  engine.registerFilter("noun", (v: unknown) => (typeof v === "string" ? lowerFirst(v) : v));
   // Every filter's result is counted and capped: LiquidJS counts most, not all (url_encode, escape, newline_to_br).
   for (const [name, impl] of Object.entries(engine.filters)) {
     const handler = (typeof impl === "function" ? impl : impl.handler) as (...a: unknown[]) => unknown;

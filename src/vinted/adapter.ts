@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
+import { hasBrand } from "../core/brand.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
@@ -568,7 +569,7 @@ export function draftBody(
       title: f.title,
       description: f.description,
       brand_id: f.brandId,
-      brand: f.brandId === null && f.brand !== "Unknown" ? f.brand : "",
+      brand: f.brandId === null && hasBrand(f.brand) ? f.brand : "",
       size_id: f.sizeId,
       catalog_id: f.catalogId,
       isbn: null,

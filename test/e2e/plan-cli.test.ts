@@ -773,7 +773,7 @@ describe("vbulk plan: edits survive", () => {
       q.items.map((i: { price: number }) => i.price),
       [40, 17.5, 30],
     );
-    assert.equal(q.items[1].title, "White t-shirt (very good condition) – Size S");
+    assert.equal(q.items[1].title, "White T-shirt (very good condition) – Size S");
     const { plan: r } = await plan(dir, ["--gender", "none", "--lang", "fr"]);
     assert.equal(r.rules.gender, null, "changed: --gender none goes back to each article's own");
     assert.equal(r.items[1].title, "T-shirt blanc (très bon état) – Taille S");

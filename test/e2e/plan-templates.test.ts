@@ -241,3 +241,76 @@ describe("plan: Jinja's `or` gives a value, and a number filter cannot give Infi
     );
   });
 });
+
+describe("the default templates, as a buyer reads them", () => {
+  // A French and English proofreading of every (type, colour, condition) the default set can make (audit,
+  // 2026-11-29): « Robe noire (neuf avec étiquette) », « Baskets noires … – Taille 42 », "White t-shirt".
+  const items = [
+    { category: "robe", color: "noir" as const, photos: ["a.jpg"] },
+    { category: "sneakers", color: "blanc" as const, photos: ["b.jpg"] },
+    { category: "escarpins", color: "rouge" as const, photos: ["c.jpg"] },
+    { category: "pull", color: "gris" as const, photos: ["d.jpg"] },
+    { category: "t-shirt", color: "blanc" as const, photos: ["e.jpg"] },
+  ];
+  const titles = async (lang: string, condition: string, extra: string[] = []) => {
+    const dir = await catalogFixture(items);
+    const sizes = ["c1.size=38", "c2.size=42", "c3.size=38", "c4.size=M", "c5.size=M"];
+    const r = await runCli(
+      [
+        "plan",
+        dir,
+        "--lang",
+        lang,
+        "--condition",
+        condition,
+        ...sizes.flatMap((s) => ["--set", s]),
+        ...extra,
+      ],
+      { env: testEnv() },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    return plan.items as { title: string; description: string; brand: string }[];
+  };
+
+  it("« neuf » agrees with the noun, and shoes have a « Pointure »", async () => {
+    const fr = await titles("fr", "neuf-avec-etiquette");
+    assert.deepEqual(
+      fr.map((i) => i.title),
+      [
+        "Robe noire (neuve avec étiquette) – Taille 38",
+        "Baskets blanches (neuves avec étiquette) – Pointure 42",
+        "Escarpins rouges (neufs avec étiquette) – Pointure 38",
+        "Pull gris (neuf avec étiquette) – Taille M",
+        "T-shirt blanc (neuf avec étiquette) – Taille M",
+      ],
+    );
+    assert.match(fr[0]!.description, /^Robe noire\. Neuve avec étiquette\./);
+    assert.match(fr[1]!.description, /^Baskets blanches\. Neuves avec étiquette\./);
+    const bon = await titles("fr", "tres-bon");
+    assert.equal(bon[0]!.title, "Robe noire (très bon état) – Taille 38");
+  });
+
+  it("English keeps the capital of « T-shirt »", async () => {
+    const en = await titles("en", "bon");
+    assert.equal(en[4]!.title, "White T-shirt (good condition) – Size M");
+    assert.match(en[4]!.description, /^White T-shirt\. Good condition\./);
+    assert.equal(en[3]!.title, "Grey jumper (good condition) – Size M");
+  });
+
+  it("a brand written « unknown » in any case is no brand, as « Unknown » is", async () => {
+    // Before: « unknown » went to buyers as a brand, and execute held the article publishable.
+    const dir = await catalogFixture(items.slice(0, 1));
+    const tpl = await templates("{{ category }} {{ brand }}  {{ color }}", "{{ category }}.");
+    const r = await runCli(["plan", dir, "--templates", tpl, "--set", "c1.brand=UNKNOWN"], {
+      env: testEnv(),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
+    // No brand printed, and no doubled space left where it was.
+    assert.equal(plan.items[0].title, "Robe noire");
+    const check = await runCli(["execute", dir, "--check", "--json"], { env: testEnv() });
+    const publishable = JSON.parse(check.stdout).items[0];
+    assert.ok(publishable, check.stdout);
+  });
+});
