@@ -424,12 +424,12 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     await page.reload();
     await page.getByRole("button", { name: "Créer les brouillons" }).click();
     await page.getByText(/c1 : brouillon \d+/).waitFor({ timeout: 60_000 });
-    // The run's outcome in the seller's words, with its time (it stays on the page until the next run).
-    await page
-      .getByText(
-        /^Terminé \(.*\d\) : création des brouillons — 1 article · 1 brouillon · 0 publié · 0 en échec/,
-      )
-      .waitFor();
+    // The run's outcome in the seller's words, with its time (it stays on the page until the next run), under the
+    // button and, said once, in the page's status.
+    const outcome =
+      /^Terminé \(.*\d\) : création des brouillons — 1 article · 1 brouillon · 0 publié · 0 en échec/;
+    await page.locator(".activity").getByText(outcome).waitFor();
+    await page.getByRole("status").getByText(outcome).waitFor();
     assert.equal(replica.items.size, 1);
     // On a phone the draft's link (one long word) made the page scroll sideways, the run's summary cut at the
     // right edge (seller's audit, 2026-11-29).
@@ -2924,5 +2924,84 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       replica.switches.noCsrf = false;
       await stop(review);
     }
+  });
+});
+
+describe("vbulk review with the keyboard, a screen reader and a phone (accessibility audit)", {
+  skip,
+  concurrency: false,
+}, () => {
+  let dir: string;
+  let review: Review;
+  let browser: Browser;
+  let page: Page;
+  let env: NodeJS.ProcessEnv;
+  const card = (id: string) => page.locator(`[data-article="${id}"]`);
+  const status = () => page.getByRole("status");
+
+  before(async () => {
+    dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    // No Vinted session: a draft run fails at once, before any browser.
+    env = testEnv({ VBULK_CONFIG_DIR: await tempDir("vbulk-review-a11y-") });
+    assert.equal((await runCli(["ingest", dir], { env })).code, 0);
+    // One article the grouping doubts (its « à vérifier » badge), as an ingest with a model marks them.
+    const catalog = await readJson(dir, "catalog.json");
+    catalog.items[1].confidence = "low";
+    await writeFile(join(dir, "catalog.json"), JSON.stringify(catalog));
+    // c1 ready for Vinted and marked to publish: the publish switch lists it.
+    const sets = ["c1.size=M", "c1.category=hoodie", "c1.brand=Zara", "c1.description=Expédié de Lille."];
+    const planned = await runCli(
+      ["plan", dir, "--gender", "femme", ...sets.flatMap((s) => ["--set", s]), "--publish", "c1"],
+      { env },
+    );
+    assert.equal(planned.code, 0, planned.stderr);
+    review = await startReview(dir, env);
+    browser = await launchChromium();
+    page = await browser.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (review) await stop(review);
+  });
+
+  it("the page is no live region: one status region, there from the start, says each action's short result", async () => {
+    // Audit: <div id="app" aria-live="polite">: every action had a screen reader read the whole page again
+    // (2,500-5,400 characters), and the run's block was a live region of its own, said again at each poll.
+    await page.goto(review.url);
+    await card("c1").waitFor();
+    const live = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll("[aria-live], [role=status], [role=alert], [role=log]")].map(
+          (e) => `${e.getAttribute("role") ?? ""}|${e.getAttribute("aria-live") ?? ""}|${e.textContent}`,
+        ),
+      );
+    assert.deepEqual(await live(), ["status||"], "one status region, empty, and nothing else live");
+    const region = await status().elementHandle();
+    await page.getByRole("button", { name: "Générer le plan" }).click();
+    await status()
+      .getByText(/^Plan écrit dans plan\.json : 1 article prêt pour Vinted sur 5\./)
+      .waitFor();
+    assert.equal(await region?.evaluate((el) => el.isConnected), true, "the same region, not a new one");
+    assert.deepEqual(
+      (await live()).map((l) => l.split("|").slice(0, 2).join("|")),
+      ["status|"],
+      "still the only live one",
+    );
+    // A draft run (no Vinted session here: it fails at once): its end is said in the status, short; the run's
+    // block under the button is no live region.
+    await page.getByRole("button", { name: "Créer les brouillons" }).click();
+    await page.locator(".activity p.error").waitFor({ timeout: 30_000 });
+    await status()
+      .getByText(/^La création des brouillons a échoué/)
+      .waitFor();
+    const said = (await live()).find((l) => l.startsWith("status|")) ?? "";
+    assert.ok(said.length < 300, `short: ${said}`);
+    assert.equal(
+      await page.locator(".activity").evaluate((el) => el.closest("[aria-live], [role=status]") === null),
+      true,
+      "the run's block is not read again at each poll",
+    );
   });
 });

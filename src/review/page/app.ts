@@ -206,6 +206,15 @@ window.addEventListener("beforeunload", (e) => {
 });
 const fieldErrors = new Map<string, () => string>();
 const root = document.getElementById("app")!;
+/**
+ * The page's one live region: the short result of each action (saved, refused, a run's end), there from the first
+ * render and never re-created, so that a screen reader says that and nothing else. Before, the whole page was one
+ * live region: every action had it read 2,500 to 5,400 characters again.
+ */
+const statusRegion = h("div", { class: "status", role: "status" });
+root.append(statusRegion);
+/** What the status region says now: a message is said again only when it is another one (not at each render). */
+let statusShown: { said: () => Notice; text: string } | null = null;
 
 interface Notice {
   text: string;
@@ -214,6 +223,8 @@ interface Notice {
   detail?: string | undefined;
   /** The server's own words (the terminal's English), folded away under the message: for a bug report. */
   raw?: string | undefined;
+  /** Drawn as an error or not, whatever the page shows (before the articles, a message is an error unless said). */
+  error?: boolean;
 }
 
 /** Why the server refused a save, as data the page words itself (src/review/refusals.ts). */
@@ -480,8 +491,11 @@ async function reload(): Promise<void> {
     // Once per refusal, not on every poll: a render moves the caret of a seller typing meanwhile.
     const said = loadRefused ? message().text : null;
     loadRefused = true;
-    message = notice(err, "load");
-    if (message().text !== said) render();
+    const refused = notice(err, "load");
+    if (refused().text !== said) {
+      message = refused;
+      render();
+    }
   }
 }
 
@@ -1327,7 +1341,7 @@ function actions(): HTMLElement {
     state?.plan && state.planStale.length
       ? h(
           "p",
-          { class: "warn stale", role: "status" },
+          { class: "warn stale" },
           tn(lang, "planStale", state.planStale.length, { ids: andList(lang, state.planStale) }),
         )
       : null,
@@ -1460,7 +1474,7 @@ function actions(): HTMLElement {
                   });
                   // Typed for this run's list: the next list asks again.
                   confirmation = "";
-                  message = () => ({ text: "" });
+                  message = runSaid(activity.job, activity.status);
                 } catch (err) {
                   message = notice(err);
                   // What would go public changed since the list was shown: show plan.json's list again.
@@ -1492,6 +1506,49 @@ function ingestError(ing: NonNullable<Activity["ingest"]>): Notice {
   };
 }
 
+/**
+ * A run's start or end in a few words, for the status region: the block under the button (not a live region: it is
+ * redrawn at each poll) says the rest. Worded when shown, for this run.
+ */
+function runSaid(job: Activity["job"], status: Activity["status"]): () => Notice {
+  return () => {
+    if (!job) return { text: "" };
+    if (job.running) return { text: t(lang, "runStarted") };
+    if (job.idle) return { text: t(lang, "runIdle") };
+    if (job.error)
+      return {
+        text: t(lang, "runFailed", {
+          e: runFailureWords(lang, job.failure ?? { code: "OTHER" }, localTime).text,
+        }),
+      };
+    if (job.stopped)
+      return { text: t(lang, "runStopped", { e: stopWords(lang, job.stopped, localTime).text }) };
+    if (status?.command !== "execute") return { text: t(lang, "runEnded") };
+    const counts = Object.keys(status.counts).length
+      ? ` — ${statusCounts(lang, status.command, status.counts)}`
+      : "";
+    return {
+      text: `${statusHead(lang, status, status.finished_at ? localTime(status.finished_at) : "")}${counts}`,
+    };
+  };
+}
+
+/** The end of the page's own analysis, for the status region: the articles it made, or why it stopped. */
+function ingestSaid(ing: NonNullable<Activity["ingest"]>): () => Notice {
+  return () => {
+    if (ing.error) return { text: t(lang, "analyseFailed", { e: ingestError(ing).text }) };
+    const summary = state?.catalog?.summary;
+    return summary
+      ? {
+          text: t(lang, "analysed", {
+            a: tn(lang, "sumArticles", summary.articles),
+            p: tn(lang, "sumPhotos", summary.photos),
+          }),
+        }
+      : { text: "" };
+  };
+}
+
 /** An analysis's warning in the page's words; a photo's error keeps the core's own (the system's or the decoder's
  *  words) in the tooltip, for a bug report, as the list of unreadable files does. */
 function warningView(w: IngestWarning): HTMLElement {
@@ -1509,9 +1566,11 @@ function activityView(): HTMLElement | null {
   const ing = activity?.ingest;
   const ingestSaid = ing && !ing.running && (ing.error || ing.warnings.length) ? ing : null;
   if (!s && !job && !ingestSaid) return null;
+  // No live region: redrawn at each poll with news, it was said again every second. A run's start and end are said
+  // in the status region (runOutcome).
   return h(
     "div",
-    { class: "activity", "aria-live": "polite" },
+    { class: "activity" },
     ingestSaid
       ? h(
           "div",
@@ -1735,10 +1794,25 @@ function renderCards(articles: Article[]): void {
   }
 }
 
+/**
+ * Puts the current message in the status region, unless it says it already: a render (a click on a photo, a poll
+ * with news) must not have a screen reader repeat it. `error`: drawn as an error (a load or an analysis refused).
+ */
+function showStatus(error = false): void {
+  const n = message();
+  const text = JSON.stringify([n.text, n.detail, n.hint, n.raw, n.error ?? error]);
+  if (statusShown?.said === message && statusShown.text === text) return;
+  statusShown = { said: message, text };
+  statusRegion.replaceChildren(
+    n.text ? noticeView(n, { class: (n.error ?? error) ? "message error" : "message" }) : "",
+  );
+}
+
 function render(): void {
   const focused = document.activeElement?.id;
-  // The list of cards stays on the page (renderCards updates it); everything else is built again.
-  for (const child of [...root.children]) if (child !== grid) child.remove();
+  // The list of cards and the status region stay on the page (renderCards updates the one, showStatus the other);
+  // everything else is built again, around them.
+  for (const child of [...root.children]) if (child !== grid && child !== statusRegion) child.remove();
   document.documentElement.lang = lang;
   const top = h(
     "header",
@@ -1767,22 +1841,17 @@ function render(): void {
     cards.clear();
   }
   if (!state) {
-    const refused = message();
-    root.append(
-      refused.text
-        ? noticeView(refused, { class: "message error", role: "alert" })
-        : h("p", {}, t(lang, "loading")),
-    );
+    showStatus(true);
+    if (!message().text) statusRegion.after(h("p", {}, t(lang, "loading")));
     return;
   }
   const cat = state.catalog;
   if (!cat) {
     const ing = activity?.ingest;
     // A ZIP refused on its way in, a click refused: said here too (before, only a page with articles showed it).
-    const said = message();
-    root.append(
-      h("p", {}, t(lang, "noCatalog")),
-      said.text ? noticeView(said, { class: "message error", role: "alert" }) : "",
+    statusRegion.before(h("p", {}, t(lang, "noCatalog")));
+    showStatus(true);
+    statusRegion.after(
       h(
         "button",
         {
@@ -1791,7 +1860,7 @@ function render(): void {
           onclick: async () => {
             try {
               activity = await api<Activity>("/api/ingest", {});
-              message = () => ({ text: "" });
+              message = () => ({ text: t(lang, "analyseStarted"), error: false });
             } catch (err) {
               message = notice(err);
             }
@@ -1824,7 +1893,7 @@ function render(): void {
       ing
         ? h(
             "div",
-            { class: "activity", "aria-live": "polite" },
+            { class: "activity" },
             h("progress", { max: Math.max(1, ing.total), value: ing.done }),
             h(
               "p",
@@ -1843,7 +1912,6 @@ function render(): void {
     articles.sort(
       (x, y) => Number(y.confidence === "low") - Number(x.confidence === "low") || x.cohesion - y.cohesion,
     );
-  const shown = message();
   if (grid.parentNode !== root) root.append(grid);
   grid.before(
     h(
@@ -1884,10 +1952,9 @@ function render(): void {
       ),
       h("span", { class: "help" }, t(lang, "keyboardHelp")),
     ),
-    shown.text ? noticeView(shown, { class: "message", role: "status" }) : "",
-    selectionBar(cat.articles) ?? "",
-    actions(),
   );
+  showStatus();
+  statusRegion.after(selectionBar(cat.articles) ?? "", actions());
   renderCards(articles);
   grid.after(
     aside(t(lang, "duplicates"), cat.duplicates, true) ?? "",
@@ -1966,8 +2033,13 @@ async function poll(): Promise<void> {
     const ingestEnded =
       (activity?.ingest?.running && !next.ingest?.running) ||
       (terminalIngest && next.status?.state !== "running");
+    // The page's own run or analysis that just ended is said in the status region (the block under the button is
+    // no live region); a terminal's is not the seller's action on this page.
+    if (executeEnded) message = runSaid(next.job, next.status);
+    if (activity?.ingest?.running && next.ingest && !next.ingest.running) message = ingestSaid(next.ingest);
     activity = next;
     if (ingestEnded || executeEnded || !state || loadRefused) await reload();
+    showStatus(!state?.catalog);
     // With articles shown, the news is only the activity under « Créer les brouillons »: that part is updated, the
     // cards are left alone (before, each poll with news rebuilt the whole page: seconds with 600 articles).
     if (changed && state?.catalog) showActivity();
@@ -2010,7 +2082,7 @@ function changesView(): HTMLElement | null {
   ].filter((x): x is string => x !== null);
   return h(
     "div",
-    { class: "warn changes", role: "status" },
+    { class: "warn changes" },
     h("p", {}, t(lang, "folderChanged", { parts: andList(lang, parts) })),
     h(
       "button",
@@ -2019,6 +2091,7 @@ function changesView(): HTMLElement | null {
         onclick: async () => {
           try {
             activity = await api<Activity>("/api/ingest", {});
+            message = () => ({ text: t(lang, "analyseStarted"), error: false });
           } catch (err) {
             message = notice(err);
           }

@@ -584,6 +584,15 @@ const FR = {
   dropHere: "Déposez ici pour déplacer la photo",
   keyboardHelp:
     "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
+  // What the status region says of a run, in a few words (the run's block under the button says the rest).
+  runStarted: "Création des brouillons lancée : sa progression s'affiche sous le bouton.",
+  runIdle: "Rien à envoyer : le détail s'affiche sous le bouton.",
+  runFailed: "La création des brouillons a échoué : {e}",
+  runStopped: "La création des brouillons s'est arrêtée : {e}",
+  runEnded: "Création des brouillons terminée.",
+  analyseStarted: "Analyse lancée : sa progression s'affiche ci-dessous.",
+  analysed: "Analyse terminée : {a}, {p}.",
+  analyseFailed: "L'analyse s'est arrêtée : {e}",
 } as const;
 
 export type Key = keyof typeof FR;
@@ -1138,6 +1147,14 @@ const EN: Record<Key, string> = {
   dropHere: "Drop here to move the photo",
   keyboardHelp:
     "Keyboard: Tab from photo to photo, Space to select, Enter to enlarge, then the selection's actions.",
+  runStarted: "Draft run started: its progress shows under the button.",
+  runIdle: "Nothing to send: the details show under the button.",
+  runFailed: "The draft run failed: {e}",
+  runStopped: "The draft run stopped: {e}",
+  runEnded: "Draft run finished.",
+  analyseStarted: "Analysis started: its progress shows below.",
+  analysed: "Analysis finished: {a}, {p}.",
+  analyseFailed: "The analysis stopped: {e}",
 };
 
 export type Lang = "fr" | "en";
