@@ -1814,7 +1814,10 @@ describe("vbulk review: grouping on a slow connection, and in two tabs (seller's
       await page.keyboard.press("Space");
       await page.getByText("1 photo sélectionnée").waitFor();
       await page.getByRole("button", { name: "Nouvel article" }).dblclick();
-      await page.getByText("Enregistré.", { exact: true }).first().waitFor();
+      await page
+        .getByRole("status")
+        .getByText(/^Nouvel article c\d+ créé/)
+        .waitFor();
       await new Promise((r) => setTimeout(r, 2000));
       assert.equal((await readJson(dir, "decisions.json")).decisions.length, 2, "one split");
       assert.doesNotMatch((await page.locator("p.message").textContent()) ?? "", /Invalid request|Too small/);
@@ -2927,6 +2930,17 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
   });
 });
 
+/** Whether `l` has the keyboard's focus. */
+const hasFocus = (l: Locator) => l.evaluate((el) => el === document.activeElement);
+
+/** What has the keyboard's focus, for a failure's message: its tag and name, or BODY when the focus fell. */
+const focusName = (page: Page) =>
+  page.evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    if (!e || e === document.body) return "BODY";
+    return `${e.tagName.toLowerCase()} "${e.getAttribute("aria-label") ?? e.textContent?.trim().slice(0, 60)}"`;
+  });
+
 describe("vbulk review with the keyboard, a screen reader and a phone (accessibility audit)", {
   skip,
   concurrency: false,
@@ -2938,6 +2952,12 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
   let env: NodeJS.ProcessEnv;
   const card = (id: string) => page.locator(`[data-article="${id}"]`);
   const status = () => page.getByRole("status");
+  /** Waits until the status region says `said`; else fails naming what it says. */
+  const says = async (said: RegExp) => {
+    await until(async () => said.test((await status().textContent()) ?? ""), `status ${said}`).catch(
+      async () => assert.fail(`the status says « ${await status().textContent()} », not ${said}`),
+    );
+  };
 
   before(async () => {
     dir = await copyFixture("grouping");
@@ -3003,5 +3023,128 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
       true,
       "the run's block is not read again at each poll",
     );
+  });
+
+  it("after a grouping decision the keyboard is on the article acted on, which the status names with its place", async () => {
+    // Audit: after « Nouvel article », « Déplacer » or « Retirer de l'annonce » the focus fell to the page's start
+    // (the next Tab went to « English »), and the status said only « Enregistré. ».
+    await page.goto(review.url);
+    await card("c2").locator("button.thumb").first().focus();
+    await page.keyboard.press("Space");
+    await page.getByRole("button", { name: "Nouvel article" }).focus();
+    await page.keyboard.press("Enter");
+    await says(/^Nouvel article c\d+ créé/);
+    const made = /^Nouvel article (c\d+) créé \(article (\d+) sur 6\)/.exec(
+      (await status().textContent()) ?? "",
+    );
+    assert.ok(made, (await status().textContent()) ?? "");
+    assert.equal(
+      await hasFocus(card(made[1]!).getByRole("heading")),
+      true,
+      `focus on the new article: ${await focusName(page)}`,
+    );
+    assert.equal(
+      await page
+        .locator("article.card")
+        .nth(Number(made[2]) - 1)
+        .getAttribute("data-article"),
+      made[1],
+    );
+
+    await card("c3").locator("button.thumb").first().focus();
+    await page.keyboard.press("Space");
+    const to = page.getByLabel("Déplacer vers");
+    await to.selectOption((await to.locator("option", { hasText: /^c5 / }).getAttribute("value")) ?? "");
+    await page.getByRole("button", { name: "Déplacer", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    await says(/^1 photo déplacée vers c5 \(article \d sur 6\)/);
+    assert.equal(await hasFocus(card("c5").getByRole("heading")), true, await focusName(page));
+    const place = Number(/article (\d)/.exec((await status().textContent()) ?? "")?.[1]);
+    assert.equal(
+      await page
+        .locator("article.card")
+        .nth(place - 1)
+        .getAttribute("data-article"),
+      "c5",
+    );
+
+    await card("c4").locator("button.thumb").first().focus();
+    await page.keyboard.press("Space");
+    await page.getByRole("button", { name: "Retirer de l'annonce" }).focus();
+    await page.keyboard.press("Enter");
+    await says(/^1 photo retirée de c4/);
+    assert.equal(await hasFocus(card("c4").getByRole("heading")), true, await focusName(page));
+  });
+
+  it("the keyboard stays on the control used when the page is drawn again", async () => {
+    // Audit: Enter or Space on each of these left the focus on the page's <body>.
+    await page.goto(review.url);
+    await card("c1").waitFor();
+    const stays = async (control: Locator, key: string, what: string, after?: () => Promise<unknown>) => {
+      await control.focus();
+      await page.keyboard.press(key);
+      await after?.();
+      assert.equal(await hasFocus(control), true, `${what}: focus on ${await focusName(page)}`);
+    };
+    const undo = page.getByRole("button", { name: /^Annuler la dernière décision/ });
+    await stays(undo, "Enter", "« Annuler la dernière décision »", () =>
+      status().getByText("Décision annulée.").waitFor(),
+    );
+    await stays(page.getByRole("checkbox", { name: "Douteux d'abord" }), "Space", "« Douteux d'abord »");
+    await stays(page.getByRole("button", { name: "Générer le plan" }), "Enter", "« Générer le plan »", () =>
+      status()
+        .getByText(/^Plan écrit/)
+        .waitFor(),
+    );
+    await stays(page.getByRole("switch"), "Space", "« Publier pour de vrai »");
+    await page.getByRole("switch").uncheck();
+    await openListing(card("c1"));
+    await card("c1").getByLabel("Titre").fill("Hoodie rouge Zara");
+    await stays(
+      card("c1").getByRole("button", { name: "Enregistrer l'annonce" }),
+      "Enter",
+      "« Enregistrer l'annonce »",
+      () => status().getByText("Enregistré.", { exact: true }).waitFor(),
+    );
+    const english = page.getByRole("button", { name: "English" });
+    await english.focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await hasFocus(page.getByRole("button", { name: "Français" })), true, await focusName(page));
+    await page.keyboard.press("Enter");
+    assert.equal(await hasFocus(page.getByRole("button", { name: "English" })), true, await focusName(page));
+  });
+});
+
+describe("vbulk review: « Analyser les photos » with the keyboard", { skip }, () => {
+  it("keeps the focus on the button while it runs, then goes to the first article, the status saying it", async () => {
+    // Audit: Enter on « Analyser les photos » disabled it and dropped the focus to <body>, and the articles came
+    // without a word.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const review = await startReview(dir, testEnv());
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const analyse = page.getByRole("button", { name: /^Analyser les photos/ });
+      await analyse.focus();
+      await page.keyboard.press("Enter");
+      await page.locator(".activity").waitFor();
+      assert.equal(await hasFocus(analyse), true, await focusName(page));
+      await page
+        .getByRole("status")
+        .getByText(/^Analyse terminée : 5 articles, 15 photos/)
+        .waitFor({
+          timeout: 60_000,
+        });
+      assert.equal(
+        await hasFocus(page.locator("article.card").first().getByRole("heading")),
+        true,
+        await focusName(page),
+      );
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
   });
 });

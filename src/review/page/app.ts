@@ -213,6 +213,11 @@ const root = document.getElementById("app")!;
  */
 const statusRegion = h("div", { class: "status", role: "status" });
 root.append(statusRegion);
+/**
+ * The control the keyboard goes on from after the next render (a data-key), when the one used is gone with it (a
+ * selection bar's button, « Abandonner les modifications »).
+ */
+let focusNext: string | null = null;
 /** What the status region says now: a message is said again only when it is another one (not at each render). */
 let statusShown: { said: () => Notice; text: string } | null = null;
 
@@ -556,7 +561,13 @@ function changesText(changes: EditChanges | undefined): string {
  */
 let acting = false;
 
-async function act(path: string, body: unknown, done?: () => string): Promise<void> {
+/**
+ * What a grouping decision did, once answered (`answered`: taken, or refused): the status's words (else « Enregistré. »)
+ * and the control the keyboard goes on from (a data-key), for a decision whose button is gone with the selection.
+ */
+type Outcome = (answered: boolean) => { said?: () => string; focus?: string | null };
+
+async function act(path: string, body: unknown, done?: () => string, outcome?: Outcome): Promise<void> {
   if (acting) return;
   acting = true;
   // Said by the buttons (app.css), not by a message: a line added at the top moved the cards down, and the second
@@ -565,9 +576,13 @@ async function act(path: string, body: unknown, done?: () => string): Promise<vo
   try {
     const next = await api<State & { changes?: EditChanges }>(path, body);
     state = next;
-    message = () => ({ text: done?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
+    const after = outcome?.(true);
+    const said = after?.said ?? done;
+    message = () => ({ text: said?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
+    focusNext = after?.focus ?? null;
   } catch (err) {
     message = notice(err);
+    focusNext = outcome?.(false).focus ?? null;
   } finally {
     acting = false;
     root.removeAttribute("aria-busy");
@@ -575,7 +590,7 @@ async function act(path: string, body: unknown, done?: () => string): Promise<vo
   render();
 }
 
-function decide(decision: Record<string, unknown>): Promise<void> {
+function decide(decision: Record<string, unknown>, outcome?: Outcome): Promise<void> {
   // The articles holding the photos the decision names: it may give their ids to other photos (a merge gives the
   // larger part's), and the values typed in their listings, kept by id, would vanish unseen. The selection stays.
   const named = new Set(
@@ -588,7 +603,51 @@ function decide(decision: Record<string, unknown>): Promise<void> {
     .map((a) => a.id);
   if (acting || refuseOverUnsaved(involved)) return Promise.resolve();
   selected.clear();
-  return act("/api/decide", decision);
+  return act("/api/decide", decision, undefined, outcome);
+}
+
+/** The article holding this photo now. */
+function articleHolding(sha: string | undefined): Article | undefined {
+  return state?.catalog?.articles.find((a) => a.photos.some((p) => p.sha === sha));
+}
+
+/** The articles in the order their cards are shown (« Douteux d'abord » puts the doubtful ones first). */
+function shownArticles(articles: Article[]): Article[] {
+  const shown = [...articles];
+  if (doubtfulFirst)
+    shown.sort(
+      (x, y) => Number(y.confidence === "low") - Number(x.confidence === "low") || x.cohesion - y.cohesion,
+    );
+  return shown;
+}
+
+/** Where an article's card is among those shown, taken when said (« article 3 sur 14 »), worded when shown. */
+function placeOf(id: string): () => string {
+  const shown = shownArticles(state?.catalog?.articles ?? []);
+  const i = shown.findIndex((a) => a.id === id) + 1;
+  return () => t(lang, "place", { i, n: shown.length });
+}
+
+/**
+ * After « Nouvel article » (photos: the new article's) or a move (photos: the target's): the keyboard goes on from
+ * that article's heading, and the status names it with its place. Before, the focus fell to the page's start (the
+ * selection bar and its buttons are gone once the selection is) and the status said « Enregistré. ».
+ */
+function toArticle(sha: string | undefined, said: (id: string, place: () => string) => string): Outcome {
+  return (answered) => {
+    const a = articleHolding(sha);
+    if (!a) return {};
+    const place = placeOf(a.id);
+    return { said: answered ? () => said(a.id, place) : undefined, focus: `h:${a.id}` };
+  };
+}
+
+/** A move of photos to the article holding `to`, from the selection bar or by a drop. */
+function move(photos: string[], to: string): Promise<void> {
+  return decide(
+    { op: "move", photos, with: to },
+    toArticle(to, (id, place) => tn(lang, "moveDone", photos.length, { id, place: place() })),
+  );
 }
 
 /**
@@ -642,6 +701,7 @@ function photoTile(p: Photo, article: Article | null): HTMLElement {
       {
         class: "thumb",
         type: "button",
+        "data-key": `thumb:${sha}`,
         "aria-label": t(lang, "open", { f: p.file }),
         onclick: () => openLarge(p),
         onkeydown: (e: KeyboardEvent) => {
@@ -667,6 +727,7 @@ function photoTile(p: Photo, article: Article | null): HTMLElement {
       h("input", {
         type: "checkbox",
         checked: isSelected,
+        "data-key": `pick:${sha}`,
         "aria-label": t(lang, "select", { f: p.file }),
         onchange: () => toggle(sha),
       }),
@@ -784,6 +845,7 @@ function selectionBar(articles: Article[]): HTMLElement | null {
     only && only.photos.filter((p) => p.sha !== null && selected.has(p.sha)).length === selected.size;
   const targets = allIn ? articles.filter((a) => a !== only) : articles;
   const target = articlePicker("move", t(lang, "moveTo"), targets);
+  target.dataset.key = "move-to";
   return h(
     "div",
     { class: "selection", role: "region", "aria-label": tn(lang, "selection", selected.size) },
@@ -794,9 +856,10 @@ function selectionBar(articles: Article[]): HTMLElement | null {
           "button",
           {
             type: "button",
+            "data-key": "move",
             onclick: () => {
               choices.delete("move");
-              return decide({ op: "move", photos: [...selected], with: target.value });
+              return move([...selected], target.value);
             },
           },
           t(lang, "move"),
@@ -804,18 +867,46 @@ function selectionBar(articles: Article[]): HTMLElement | null {
       : null,
     h(
       "button",
-      { type: "button", onclick: () => decide({ op: "split", photos: [...selected] }) },
+      {
+        type: "button",
+        "data-key": "split",
+        onclick: () => {
+          const photos = [...selected];
+          return decide(
+            { op: "split", photos },
+            toArticle(photos[0], (id, place) => t(lang, "splitDone", { id, place: place() })),
+          );
+        },
+      },
       t(lang, "newArticle"),
     ),
     h(
       "button",
       {
         type: "button",
+        "data-key": "drop",
         onclick: async () => {
           if (acting) return;
           const photos = [...selected];
+          // The articles they are taken out of: the keyboard goes on from the first still there, the status names them.
+          const from = articles.filter((a) => a.photos.some((p) => p.sha !== null && photos.includes(p.sha)));
+          const ids = from.map((a) => a.id);
           selected.clear();
-          for (const photo of photos) await act("/api/decide", { op: "drop", photo });
+          for (const [i, photo] of photos.entries())
+            await act(
+              "/api/decide",
+              { op: "drop", photo },
+              undefined,
+              i < photos.length - 1
+                ? undefined
+                : () => {
+                    const left = ids.find((id) => state?.catalog?.articles.some((a) => a.id === id));
+                    return {
+                      said: () => tn(lang, "dropDone", photos.length, { ids: andList(lang, ids) }),
+                      focus: left ? `h:${left}` : "h:dropped",
+                    };
+                  },
+            );
         },
       },
       t(lang, "drop"),
@@ -825,7 +916,10 @@ function selectionBar(articles: Article[]): HTMLElement | null {
       {
         type: "button",
         onclick: () => {
+          // The bar goes with the selection: the keyboard goes on from the photo selected first.
+          const first = [...selected][0];
           selected.clear();
+          if (first) focusNext = `thumb:${first}`;
           render();
         },
       },
@@ -853,14 +947,18 @@ function card(a: Article): HTMLElement {
         e.preventDefault();
         el.classList.remove("over");
         const sha = e.dataTransfer?.getData("text/plain");
-        if (sha && anchor && !a.photos.some((p) => p.sha === sha))
-          void decide({ op: "move", photos: [sha], with: anchor });
+        if (sha && anchor && !a.photos.some((p) => p.sha === sha)) void move([sha], anchor);
       },
     },
     h(
       "header",
       {},
-      h("h2", { id: `h-${a.id}` }, `${a.id} · ${labelName(categoryOf(a))}`),
+      // Focusable by the page (not a Tab stop): the keyboard goes on from it after a decision on this article.
+      h(
+        "h2",
+        { id: `h-${a.id}`, tabindex: -1, "data-key": `h:${a.id}` },
+        `${a.id} · ${labelName(categoryOf(a))}`,
+      ),
       h(
         "p",
         { class: "facts" },
@@ -1017,7 +1115,7 @@ function listingForm(a: Article): HTMLElement | null {
     },
     h(
       "summary",
-      { onclick: build },
+      { onclick: build, "data-key": `summary:${a.id}` },
       t(lang, "listingSummary", { t: item.title, p: priceText(item.price) }),
       // What the plan says of it, seen without opening the form (audit: an excluded article and one marked to
       // publish read like any other).
@@ -1095,11 +1193,23 @@ function listingForm(a: Article): HTMLElement | null {
       ),
       field("publish", check("publish")),
       field("excluded", check("excluded")),
-      h("button", { type: "submit" }, t(lang, "save")),
+      h("button", { type: "submit", "data-key": `save:${a.id}` }, t(lang, "save")),
       drafts.has(a.id)
-        ? h("button", { type: "button", onclick: () => discardListing(a.id) }, t(lang, "discard"))
+        ? h(
+            "button",
+            {
+              type: "button",
+              // Gone once discarded: the keyboard goes on from « Enregistrer l'annonce ».
+              onclick: () => {
+                focusNext = `save:${a.id}`;
+                discardListing(a.id);
+              },
+            },
+            t(lang, "discard"),
+          )
         : null,
-      ...(said ? [noticeView(said(), { class: "listing-status", role: "status" })] : []),
+      // Said by the page's status region: here it is only shown, under the buttons (no second live region).
+      ...(said ? [noticeView(said(), { class: "listing-status" })] : []),
     );
   if (details.open) build();
   return details;
@@ -1349,6 +1459,7 @@ function actions(): HTMLElement {
       "button",
       {
         type: "button",
+        "data-key": "generate",
         onclick: () => act("/api/plan/generate", {}, () => planDoneText(lang, state?.plan?.items ?? [])),
       },
       t(lang, "generatePlan"),
@@ -1363,6 +1474,7 @@ function actions(): HTMLElement {
             h("input", {
               type: "checkbox",
               role: "switch",
+              "data-key": "publish-switch",
               checked: publishSwitch,
               onchange: (e: Event) => {
                 publishSwitch = (e.target as HTMLInputElement).checked;
@@ -1458,8 +1570,11 @@ function actions(): HTMLElement {
             {
               type: "button",
               class: publishSwitch ? "run danger" : "run",
-              disabled: activity?.job?.running || undefined,
+              "data-key": "run",
+              // Not `disabled`: a disabled button loses the focus (to the page's start) the moment the run starts.
+              "aria-disabled": activity?.job?.running ? "true" : undefined,
               onclick: async () => {
+                if (activity?.job?.running) return;
                 try {
                   activity = await api<Activity>("/api/execute", {
                     publish: publishSwitch,
@@ -1720,7 +1835,7 @@ function aside(
   return h(
     "section",
     { class: "aside", "aria-label": title },
-    h("h2", {}, title),
+    h("h2", { tabindex: -1, "data-key": restore ? "h:duplicates" : "h:dropped" }, title),
     h(
       "div",
       { class: "strip" },
@@ -1733,7 +1848,15 @@ function aside(
           restore && p.sha && !p.identical
             ? h(
                 "button",
-                { type: "button", onclick: () => decide({ op: "restore", photo: p.sha }) },
+                {
+                  type: "button",
+                  // Gone once kept: the keyboard goes on from the article the photo joined.
+                  onclick: () =>
+                    decide(
+                      { op: "restore", photo: p.sha },
+                      toArticle(p.sha ?? undefined, () => t(lang, "saved")),
+                    ),
+                },
                 t(lang, "restore"),
               )
             : null,
@@ -1808,8 +1931,29 @@ function showStatus(error = false): void {
   );
 }
 
+/**
+ * Draws the page again, the keyboard's focus kept: on the same control drawn again (its id, or its data-key: most
+ * controls have no id, and the focus fell to the page's start after most actions), or on focusNext.
+ */
 function render(): void {
-  const focused = document.activeElement?.id;
+  const active = document.activeElement as HTMLElement | null;
+  const focusedId = active?.id || null;
+  const focusedKey = active?.dataset.key ?? null;
+  draw();
+  const wanted = focusNext;
+  focusNext = null;
+  const byKey = (key: string | null) =>
+    key ? root.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) : null;
+  const next =
+    byKey(wanted) ??
+    (focusedId ? document.getElementById(focusedId) : null) ??
+    byKey(focusedKey) ??
+    // « Analyser les photos » is gone once its articles are shown: the keyboard goes on from the first of them.
+    (focusedKey === "analyse" ? grid.querySelector<HTMLElement>("h2") : null);
+  if (next && next !== document.activeElement) next.focus();
+}
+
+function draw(): void {
   // The list of cards and the status region stay on the page (renderCards updates the one, showStatus the other);
   // everything else is built again, around them.
   for (const child of [...root.children]) if (child !== grid && child !== statusRegion) child.remove();
@@ -1822,6 +1966,7 @@ function render(): void {
       "button",
       {
         type: "button",
+        "data-key": "lang",
         onclick: () => {
           lang = lang === "fr" ? "en" : "fr";
           localStorage.setItem("vbulk-lang", lang);
@@ -1856,8 +2001,11 @@ function render(): void {
         "button",
         {
           type: "button",
-          disabled: ing?.running || undefined,
+          "data-key": "analyse",
+          // Not `disabled`: the focus stays on it while the analysis runs (a disabled button drops it).
+          "aria-disabled": ing?.running ? "true" : undefined,
           onclick: async () => {
+            if (activity?.ingest?.running) return;
             try {
               activity = await api<Activity>("/api/ingest", {});
               message = () => ({ text: t(lang, "analyseStarted"), error: false });
@@ -1907,13 +2055,9 @@ function render(): void {
     );
     return;
   }
-  const articles = [...cat.articles];
-  if (doubtfulFirst)
-    articles.sort(
-      (x, y) => Number(y.confidence === "low") - Number(x.confidence === "low") || x.cohesion - y.cohesion,
-    );
+  const articles = shownArticles(cat.articles);
   if (grid.parentNode !== root) root.append(grid);
-  grid.before(
+  statusRegion.before(
     h(
       "p",
       { class: "summary" },
@@ -1932,6 +2076,7 @@ function render(): void {
         {},
         h("input", {
           type: "checkbox",
+          "data-key": "doubtful",
           checked: doubtfulFirst,
           onchange: () => {
             doubtfulFirst = !doubtfulFirst;
@@ -1944,9 +2089,13 @@ function render(): void {
         "button",
         {
           type: "button",
-          disabled: state.decisions === 0 || undefined,
+          "data-key": "undo",
+          // Not `disabled`: undoing the last decision left keeps the focus here (a disabled button drops it).
+          "aria-disabled": state.decisions === 0 ? "true" : undefined,
           onclick: () =>
-            refuseOverUnsaved([...drafts.keys()]) || act("/api/undo", {}, () => t(lang, "undone")),
+            state?.decisions === 0 ||
+            refuseOverUnsaved([...drafts.keys()]) ||
+            act("/api/undo", {}, () => t(lang, "undone")),
         },
         t(lang, "undo", { n: state.decisions }),
       ),
@@ -1984,7 +2133,6 @@ function render(): void {
         )
       : "",
   );
-  if (focused) document.getElementById(focused)?.focus();
 }
 
 /** Sends a ZIP to the server, which saves it beside the catalog-to-be and runs the ingest on it. */
@@ -2022,6 +2170,18 @@ async function uploadZip(file: File): Promise<void> {
   render();
 }
 
+/**
+ * Whether the seller is typing in a field or choosing in a list: a render now would move the caret or close the
+ * list. (The keyboard on a button or a box is not: a render gives it back to the same control, and waiting for the
+ * focus to leave the page showed a keyboard user nothing a terminal changed.)
+ */
+function typing(): boolean {
+  const el = document.activeElement;
+  if (!el || !root.contains(el)) return false;
+  if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  return el instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit"].includes(el.type);
+}
+
 async function poll(): Promise<void> {
   try {
     const next = await api<Activity>("/api/status");
@@ -2043,20 +2203,14 @@ async function poll(): Promise<void> {
     // With articles shown, the news is only the activity under « Créer les brouillons »: that part is updated, the
     // cards are left alone (before, each poll with news rebuilt the whole page: seconds with 600 articles).
     if (changed && state?.catalog) showActivity();
-    else if (changed && !document.querySelector("dialog[open]") && !root.contains(document.activeElement))
-      render();
+    else if (changed && !document.querySelector("dialog[open]") && !typing()) render();
     else if (changed) {
       const view = activityView();
       root.querySelector(".activity")?.replaceWith(view ?? "");
     }
     // plan.json changed on disk (a `vbulk plan --set` in a terminal, another tab's save): show it, unless the
     // seller is typing (a render would move the caret; the next poll tries again). Typed values stay.
-    if (
-      state &&
-      next.plan !== state.planVersion &&
-      !document.querySelector("dialog[open]") &&
-      !root.contains(document.activeElement)
-    )
+    if (state && next.plan !== state.planVersion && !document.querySelector("dialog[open]") && !typing())
       await reload();
   } catch (err) {
     // The server stopped: the page keeps what it shows, and says so once.
@@ -2088,6 +2242,7 @@ function changesView(): HTMLElement | null {
       "button",
       {
         type: "button",
+        "data-key": "analyse-again",
         onclick: async () => {
           try {
             activity = await api<Activity>("/api/ingest", {});
@@ -2116,7 +2271,10 @@ function showActivity(): void {
   if (shown) shown.replaceWith(view ?? "");
   else if (view) section.append(view);
   const run = section.querySelector<HTMLButtonElement>("button.run");
-  if (run) run.disabled = Boolean(activity?.job?.running);
+  if (run) {
+    if (activity?.job?.running) run.setAttribute("aria-disabled", "true");
+    else run.removeAttribute("aria-disabled");
+  }
 }
 
 /** Says at the top, without a full render (the caret stays where the seller types), that the server is gone. */

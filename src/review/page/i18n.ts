@@ -593,6 +593,15 @@ const FR = {
   analyseStarted: "Analyse lancée : sa progression s'affiche ci-dessous.",
   analysed: "Analyse terminée : {a}, {p}.",
   analyseFailed: "L'analyse s'est arrêtée : {e}",
+  // What the status region says of a grouping decision: the article acted on, and where its card is.
+  place: "article {i} sur {n}",
+  splitDone: "Nouvel article {id} créé ({place}).",
+  moveDone_one: "{n} photo déplacée vers {id} ({place}).",
+  moveDone_other: "{n} photos déplacées vers {id} ({place}).",
+  dropDone_one:
+    "{n} photo retirée de {ids} : elle est sous « Photos retirées de l'annonce », en bas de la page.",
+  dropDone_other:
+    "{n} photos retirées de {ids} : elles sont sous « Photos retirées de l'annonce », en bas de la page.",
 } as const;
 
 export type Key = keyof typeof FR;
@@ -1155,6 +1164,14 @@ const EN: Record<Key, string> = {
   analyseStarted: "Analysis started: its progress shows below.",
   analysed: "Analysis finished: {a}, {p}.",
   analyseFailed: "The analysis stopped: {e}",
+  place: "article {i} of {n}",
+  splitDone: "New article {id} created ({place}).",
+  moveDone_one: "{n} photo moved to {id} ({place}).",
+  moveDone_other: "{n} photos moved to {id} ({place}).",
+  dropDone_one:
+    "{n} photo taken out of {ids}: it is under “Photos taken out of the listing”, at the bottom of the page.",
+  dropDone_other:
+    "{n} photos taken out of {ids}: they are under “Photos taken out of the listing”, at the bottom of the page.",
 };
 
 export type Lang = "fr" | "en";
