@@ -2222,7 +2222,7 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       await page.getByRole("switch").check();
       const list = page.locator(".public");
       await list.getByText("These articles will be PUBLISHED").waitFor();
-      assert.match((await list.textContent()) ?? "", /To confirm, type: publish 1/);
+      assert.match((await list.textContent()) ?? "", /Confirmation \(to publish, type: publish 1\)/);
       assert.doesNotMatch((await list.textContent()) ?? "", /publier/);
       await page.getByLabel("Confirmation").fill("publish 1");
       await page.getByRole("button", { name: "Create the drafts" }).click();
@@ -2243,7 +2243,10 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
       const page = await browser.newPage();
       await page.goto(review.url);
       await page.getByRole("switch").check();
-      assert.match((await page.locator(".public").textContent()) ?? "", /Pour confirmer, tapez : publier 1/);
+      assert.match(
+        (await page.locator(".public").textContent()) ?? "",
+        /Confirmation \(pour publier, tapez : publier 1\)/,
+      );
       // A seller who switched language after reading the phrase types the other one: both say the same.
       await page.getByLabel("Confirmation").fill("publish 1");
       await page.getByRole("button", { name: "Créer les brouillons" }).click();
@@ -3023,6 +3026,18 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
       true,
       "the run's block is not read again at each poll",
     );
+  });
+
+  it("the publish confirmation box is named by the phrase to type", async () => {
+    // Audit: the box was named « Confirmation » only: its label « Pour confirmer, tapez : publier 1 » was hidden
+    // from a screen reader.
+    await page.goto(review.url);
+    await page.getByRole("switch").check();
+    assert.equal(await page.getByRole("textbox", { name: /Confirmation.*publier 1/ }).count(), 1);
+    await page.goto(`${review.url}&lang=en`);
+    await page.getByRole("switch").check();
+    assert.equal(await page.getByRole("textbox", { name: /Confirmation.*publish 1/ }).count(), 1);
+    await page.goto(`${review.url}&lang=fr`);
   });
 
   it("after a grouping decision the keyboard is on the article acted on, which the status names with its place", async () => {

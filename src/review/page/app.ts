@@ -1504,13 +1504,13 @@ function actions(): HTMLElement {
                           ),
                         ),
                       ),
+                      // Named by its label, the phrase to type in it (an aria-label « Confirmation » hid it).
                       h(
                         "label",
                         {},
                         `${t(lang, "typeToConfirm", { p: phrase })} `,
                         h("input", {
                           name: "confirmation",
-                          "aria-label": t(lang, "confirmation"),
                           value: confirmation,
                           oninput: (e: Event) => {
                             confirmation = (e.target as HTMLInputElement).value;

@@ -493,7 +493,8 @@ const FR = {
     "La description de {ids} contient encore le texte d'exemple du modèle intégré ({texts}) : les acheteurs le liront comme le vôtre. Modifiez-la avant de publier.",
   publishExampleText_other:
     "Les descriptions de {ids} contiennent encore le texte d'exemple du modèle intégré ({texts}) : les acheteurs le liront comme le vôtre. Modifiez-les avant de publier.",
-  typeToConfirm: "Pour confirmer, tapez : {p}",
+  // The confirmation box's label and name: « Confirmation », as the refusals call it, and the phrase to type.
+  typeToConfirm: "Confirmation (pour publier, tapez : {p})",
   confirmPhrase_one:
     "Rien n'a été envoyé : pour publier l'article listé, tapez « {p} » dans « Confirmation », ou décochez « Publier pour de vrai » pour ne créer que des brouillons.",
   confirmPhrase_other:
@@ -504,7 +505,6 @@ const FR = {
     "Rien n'a été envoyé : l'article listé a changé dans plan.json depuis que la page l'a montré (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
   confirmChanged_other:
     "Rien n'a été envoyé : les {n} articles listés ont changé dans plan.json depuis que la page les a montrés (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
-  confirmation: "Confirmation",
   // The status line: what runs (or ran, by how it ended, with when), then its counts (statusCounts).
   status_running: "En cours : {c} (étape : {stage})",
   status_done: "Terminé ({at}) : {c}",
@@ -1073,7 +1073,7 @@ const EN: Record<Key, string> = {
     "The description of {ids} still carries the built-in template's example text ({texts}): buyers will read it as yours. Edit it before publishing.",
   publishExampleText_other:
     "The descriptions of {ids} still carry the built-in template's example text ({texts}): buyers will read it as yours. Edit them before publishing.",
-  typeToConfirm: "To confirm, type: {p}",
+  typeToConfirm: "Confirmation (to publish, type: {p})",
   confirmPhrase_one:
     "Nothing was sent: to publish the listed article, type “{p}” in “Confirmation”, or untick “Publish for real” to make drafts only.",
   confirmPhrase_other:
@@ -1084,7 +1084,6 @@ const EN: Record<Key, string> = {
     "Nothing was sent: the listed article changed in plan.json since the page showed it (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
   confirmChanged_other:
     "Nothing was sent: the {n} listed articles changed in plan.json since the page showed them (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
-  confirmation: "Confirmation",
   status_running: "Running: {c} (step: {stage})",
   status_done: "Finished ({at}): {c}",
   status_partial: "Partly done ({at}): {c}",
