@@ -3040,6 +3040,29 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
     await page.goto(`${review.url}&lang=fr`);
   });
 
+  it("the run button says it publishes when « Publier pour de vrai » is on, not only by its colour", async () => {
+    // Audit: it read « Créer les brouillons » with the switch on as off: only its colour changed.
+    await page.goto(review.url);
+    await page.getByRole("switch").check();
+    assert.equal(
+      await page
+        .getByRole("button", { name: "Publier 1 article (et créer les brouillons)", exact: true })
+        .count(),
+      1,
+    );
+    await page.getByRole("switch").uncheck();
+    assert.equal(await page.getByRole("button", { name: "Créer les brouillons", exact: true }).count(), 1);
+    await page.goto(`${review.url}&lang=en`);
+    await page.getByRole("switch").check();
+    assert.equal(
+      await page
+        .getByRole("button", { name: "Publish 1 article (and create the drafts)", exact: true })
+        .count(),
+      1,
+    );
+    await page.goto(`${review.url}&lang=fr`);
+  });
+
   it("after a grouping decision the keyboard is on the article acted on, which the status names with its place", async () => {
     // Audit: after « Nouvel article », « Déplacer » or « Retirer de l'annonce » the focus fell to the page's start
     // (the next Tab went to « English »), and the status said only « Enregistré. ».

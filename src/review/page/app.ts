@@ -1599,7 +1599,10 @@ function actions(): HTMLElement {
                 render();
               },
             },
-            t(lang, "drafts"),
+            // Said in words, not only by its colour: with the switch on, it publishes.
+            publishSwitch && publishing.length
+              ? tn(lang, "runPublish", publishing.length)
+              : t(lang, "drafts"),
           ),
         )
       : h("p", {}, t(lang, "noPlan")),

@@ -475,6 +475,9 @@ const FR = {
   saveRefused: "Rien n'a été enregistré. La raison donnée par vbulk (en anglais) : {e}",
   tabChar: "tabulation",
   drafts: "Créer les brouillons",
+  // The same button with « Publier pour de vrai » on: it publishes the articles listed, and drafts the others.
+  runPublish_one: "Publier {n} article (et créer les brouillons)",
+  runPublish_other: "Publier {n} articles (et créer les brouillons)",
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
   publishList: "Ces articles seront PUBLIÉS, visibles par tous :",
   publishNone: "Aucun article n'est marqué « Publier » : seuls des brouillons seront créés.",
@@ -1055,6 +1058,8 @@ const EN: Record<Key, string> = {
   saveRefused: "Nothing was saved. vbulk's reason: {e}",
   tabChar: "tab",
   drafts: "Create the drafts",
+  runPublish_one: "Publish {n} article (and create the drafts)",
+  runPublish_other: "Publish {n} articles (and create the drafts)",
   publishSwitch: "Publish for real (otherwise: drafts only)",
   publishList: "These articles will be PUBLISHED, visible to everyone:",
   publishNone: "No article is marked “Publish”: only drafts will be made.",
