@@ -3063,6 +3063,39 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
     await page.goto(`${review.url}&lang=fr`);
   });
 
+  it("a refusal under « Publier » or a list marks it invalid and is read with it, as under a text field", async () => {
+    // Audit: aria-invalid and aria-describedby were set on text fields only.
+    await page.goto(review.url);
+    await openListing(card("c3"));
+    const publish = card("c3").getByRole("checkbox", { name: "Publier" });
+    await publish.check();
+    await card("c3").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await card("c3").getByRole("alert").waitFor();
+    const describedBy = async (l: Locator) =>
+      l.evaluate((el) => ({
+        invalid: el.getAttribute("aria-invalid"),
+        text: document.getElementById(el.getAttribute("aria-describedby") ?? "")?.textContent ?? null,
+      }));
+    const error = (await card("c3").getByRole("alert").textContent()) ?? "";
+    assert.match(error, /Complétez d'abord/);
+    assert.deepEqual(await describedBy(publish), { invalid: "true", text: error });
+    await card("c3").getByRole("button", { name: "Abandonner les modifications" }).click();
+    // A condition the list does not offer (a mapping changed since the page was drawn): refused, under « État »,
+    // and still marked once the save has drawn the card again.
+    await openListing(card("c3"));
+    const condition = card("c3").getByRole("combobox", { name: "État" });
+    await condition.evaluate((el) => {
+      const s = el as HTMLSelectElement;
+      s.append(new Option("Ancien état", "no-such-condition", true, true));
+      s.dispatchEvent(new Event("change"));
+    });
+    await card("c3").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await card("c3").getByRole("alert").waitFor();
+    const refused = (await card("c3").getByRole("alert").textContent()) ?? "";
+    assert.deepEqual(await describedBy(condition), { invalid: "true", text: refused });
+    await card("c3").getByRole("button", { name: "Abandonner les modifications" }).click();
+  });
+
   it("after a grouping decision the keyboard is on the article acted on, which the status names with its place", async () => {
     // Audit: after « Nouvel article », « Déplacer » or « Retirer de l'annonce » the focus fell to the page's start
     // (the next Tab went to « English »), and the status said only « Enregistré. ».

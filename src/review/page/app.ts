@@ -1051,8 +1051,13 @@ function listingForm(a: Article): HTMLElement | null {
     else drafts.delete(a.id);
     scheduleCheck(a.id, f, v);
   };
-  const field = (f: string, control: HTMLElement) =>
-    h(
+  const field = (f: string, control: HTMLElement) => {
+    // Refused: marked invalid and read with its error, whatever the control (a box or a list had neither).
+    if (fieldErrors.has(`${a.id}.${f}`)) {
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", `${a.id}-${f}-err`);
+    }
+    return h(
       "div",
       { class: "field" },
       h("label", { for: `${a.id}-${f}` }, t(lang, `f_${f}` as never)),
@@ -1065,6 +1070,7 @@ function listingForm(a: Article): HTMLElement | null {
           )
         : null,
     );
+  };
   const input = (f: (typeof TEXT_FIELDS)[number]) =>
     h("input", {
       id: `${a.id}-${f}`,
@@ -1073,8 +1079,6 @@ function listingForm(a: Article): HTMLElement | null {
       inputmode: f === "price" ? "decimal" : undefined,
       placeholder: f === "brand" ? t(lang, "brandNone") : undefined,
       value: value(f),
-      "aria-invalid": fieldErrors.has(`${a.id}.${f}`) ? "true" : undefined,
-      "aria-describedby": fieldErrors.has(`${a.id}.${f}`) ? `${a.id}-${f}-err` : undefined,
       oninput: (e: Event) => setDraft(f, (e.target as HTMLInputElement).value),
     });
   const select = (f: keyof PlanItem, options: { value: string; label: string }[]) =>
