@@ -3096,6 +3096,38 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
     await card("c3").getByRole("button", { name: "Abandonner les modifications" }).click();
   });
 
+  it("the warning colour reads at 4.5:1 or more on every background it sits on", async () => {
+    // Audit: « à vérifier » was 4.27:1 and « à compléter » 4.34:1, under WCAG AA's 4.5:1.
+    await page.goto(review.url);
+    await page.locator(".badge.warn").first().waitFor();
+    await page.locator(".badge.todo").first().waitFor();
+    await openListing(card("c3"));
+    // Computed in the page from what it draws (no named helper inside: the test's build would wrap it).
+    const ratios = await page.locator(".badge, .warn").evaluateAll((els) =>
+      els.map((el) => {
+        let bg: Element | null = el;
+        while (bg && /^rgba\(.*, 0\)$|^transparent$/.test(getComputedStyle(bg).backgroundColor))
+          bg = bg.parentElement;
+        const [light, dark] = [
+          getComputedStyle(el).color,
+          bg ? getComputedStyle(bg).backgroundColor : "rgb(255, 255, 255)",
+        ]
+          .map((c) =>
+            (c.match(/[\d.]+/g) ?? [])
+              .slice(0, 3)
+              .map((v) => Number(v) / 255)
+              .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+              .reduce((sum, v, i) => sum + v * ([0.2126, 0.7152, 0.0722][i] ?? 0), 0),
+          )
+          .sort((x, y) => y - x);
+        return { text: el.textContent?.slice(0, 30), ratio: ((light ?? 1) + 0.05) / ((dark ?? 0) + 0.05) };
+      }),
+    );
+    assert.ok(ratios.length >= 3, JSON.stringify(ratios));
+    const low = ratios.filter((r) => r.ratio < 4.5);
+    assert.deepEqual(low, [], "every warning text at 4.5:1 or more");
+  });
+
   it("after a grouping decision the keyboard is on the article acted on, which the status names with its place", async () => {
     // Audit: after « Nouvel article », « Déplacer » or « Retirer de l'annonce » the focus fell to the page's start
     // (the next Tab went to « English »), and the status said only « Enregistré. ».
