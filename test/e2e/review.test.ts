@@ -3128,6 +3128,32 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
     assert.deepEqual(low, [], "every warning text at 4.5:1 or more");
   });
 
+  it("a selected photo looks unlike a focused one, and says that it is selected", async () => {
+    // Audit: both had the same 3 px green outline, and the photo's button did not say it was selected.
+    await page.goto(review.url);
+    const first = card("c2").locator("button.thumb").nth(0);
+    const second = card("c2").locator("button.thumb").nth(1);
+    await first.focus();
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.equal(await hasFocus(second), true, await focusName(page));
+    const look = (l: Locator) =>
+      l.evaluate((el) => {
+        const s = getComputedStyle(el);
+        const mark = getComputedStyle(el.closest("figure")!, "::after").content;
+        return { ring: `${s.outlineStyle} ${s.outlineColor}`, mark };
+      });
+    const selected = await look(first);
+    const focused = await look(second);
+    assert.notEqual(selected.ring, focused.ring, "the focus ring is not the selection's mark");
+    assert.match(selected.mark, /✓/, "a check mark on the selected photo");
+    assert.doesNotMatch(focused.mark, /✓/);
+    assert.match((await first.getAttribute("aria-label")) ?? "", /sélectionnée/);
+    assert.doesNotMatch((await second.getAttribute("aria-label")) ?? "", /sélectionnée/);
+    await page.getByRole("button", { name: "Tout désélectionner" }).click();
+  });
+
   it("after a grouping decision the keyboard is on the article acted on, which the status names with its place", async () => {
     // Audit: after « Nouvel article », « Déplacer » or « Retirer de l'annonce » the focus fell to the page's start
     // (the next Tab went to « English »), and the status said only « Enregistré. ».

@@ -702,7 +702,8 @@ function photoTile(p: Photo, article: Article | null): HTMLElement {
         class: "thumb",
         type: "button",
         "data-key": `thumb:${sha}`,
-        "aria-label": t(lang, "open", { f: p.file }),
+        // Its selection said with it: a screen reader on the photo heard nothing of it (Space selects it).
+        "aria-label": t(lang, isSelected ? "openSelected" : "open", { f: p.file }),
         onclick: () => openLarge(p),
         onkeydown: (e: KeyboardEvent) => {
           if (e.key === " ") {
