@@ -35,7 +35,7 @@ import {
 import { type FolderChanges, folderChangesOf } from "./changes.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest, toPageFailure } from "./ingest.js";
-import type { IngestFailure } from "./page/i18n.js";
+import { type IngestFailure, t as words } from "./page/i18n.js";
 import { checkEachEdit, explainEdit, explainUnready } from "./refusals.js";
 import { CatalogPhotos, hostAllowed, originAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
@@ -432,7 +432,7 @@ function pageHtml(url: URL): string {
   // each action's result (app.ts statusRegion).
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vbulk review</title><link rel="stylesheet" href="/app.css?t=${t}"></head>
+<title>vbulk · ${words(lang, "title")}</title><link rel="stylesheet" href="/app.css?t=${t}"></head>
 <body><div id="app"></div><script src="/app.js?t=${t}"></script></body></html>`;
 }
 

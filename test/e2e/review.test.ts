@@ -3154,6 +3154,29 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
     await page.getByRole("button", { name: "Tout désélectionner" }).click();
   });
 
+  it("Space on a photo's box keeps the focus there; the language button and the title speak their language", async () => {
+    // Audit: Space on the box moved the focus to the photo; « English » was read with French sounds; the tab's
+    // title stayed « vbulk review »; the keyboard help said Tab goes from photo to photo (it stops on each box too).
+    await page.goto(review.url);
+    const box = card("c2").getByRole("checkbox").first();
+    await box.focus();
+    await page.keyboard.press("Space");
+    await page.getByText("1 photo sélectionnée").waitFor();
+    assert.equal(await hasFocus(card("c2").getByRole("checkbox").first()), true, await focusName(page));
+    await page.keyboard.press("Space");
+    assert.equal(await page.title(), "vbulk · Revue des articles");
+    assert.equal(await page.getByRole("button", { name: "English" }).getAttribute("lang"), "en");
+    await page.getByRole("button", { name: "English" }).click();
+    assert.equal(await page.title(), "vbulk · Article review");
+    assert.equal(await page.getByRole("button", { name: "Français" }).getAttribute("lang"), "fr");
+    await page.getByRole("button", { name: "Français" }).click();
+    // The help says what Tab does: after a photo, its box.
+    assert.match((await page.locator(".help").textContent()) ?? "", /chaque photo puis sa case/);
+    await card("c2").locator("button.thumb").first().focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await hasFocus(card("c2").getByRole("checkbox").first()), true);
+  });
+
   it("after a grouping decision the keyboard is on the article acted on, which the status names with its place", async () => {
     // Audit: after « Nouvel article », « Déplacer » or « Retirer de l'annonce » the focus fell to the page's start
     // (the next Tab went to « English »), and the status said only « Enregistré. ».

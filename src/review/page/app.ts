@@ -742,8 +742,9 @@ function toggle(sha: string): void {
   if (!sha) return;
   if (selected.has(sha)) selected.delete(sha);
   else selected.add(sha);
+  // The render gives the focus back to the control used: the photo, or its box (before, Space on the box moved it
+  // to the photo).
   render();
-  document.querySelector<HTMLElement>(`[data-sha="${sha}"] .thumb`)?.focus();
 }
 
 function openLarge(p: Photo): void {
@@ -1966,6 +1967,7 @@ function draw(): void {
   // everything else is built again, around them.
   for (const child of [...root.children]) if (child !== grid && child !== statusRegion) child.remove();
   document.documentElement.lang = lang;
+  document.title = `vbulk · ${t(lang, "title")}`;
   const top = h(
     "header",
     { class: "top" },
@@ -1975,6 +1977,8 @@ function draw(): void {
       {
         type: "button",
         "data-key": "lang",
+        // « English » read with English sounds, « Français » with French ones.
+        lang: lang === "fr" ? "en" : "fr",
         onclick: () => {
           lang = lang === "fr" ? "en" : "fr";
           localStorage.setItem("vbulk-lang", lang);

@@ -586,8 +586,9 @@ const FR = {
   decidedCheckAll:
     "Vérifiez le regroupement sur cette page : refaites le déplacement ou le « Nouvel article » sur la copie.",
   dropHere: "Déposez ici pour déplacer la photo",
+  // What Tab does on the page: each photo, then its box (a Tab stop of its own), then the article's list and buttons.
   keyboardHelp:
-    "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
+    "Clavier : Tab passe par chaque photo puis sa case, puis la fusion et l'annonce de l'article ; Espace sur une photo ou sa case la sélectionne ; Entrée sur une photo l'agrandit, Échap la referme ; Maj+Tab remonte jusqu'à la barre de la sélection (Déplacer, Nouvel article, Retirer de l'annonce).",
   // What the status region says of a run, in a few words (the run's block under the button says the rest).
   runStarted: "Création des brouillons lancée : sa progression s'affiche sous le bouton.",
   runIdle: "Rien à envoyer : le détail s'affiche sous le bouton.",
@@ -1161,7 +1162,7 @@ const EN: Record<Key, string> = {
   decidedCheckAll: "Check the grouping on this page: redo the move or the “New article” on the copy.",
   dropHere: "Drop here to move the photo",
   keyboardHelp:
-    "Keyboard: Tab from photo to photo, Space to select, Enter to enlarge, then the selection's actions.",
+    "Keyboard: Tab goes through each photo then its box, then the article's merge and listing; Space on a photo or its box selects it; Enter on a photo enlarges it, Escape closes it; Shift+Tab goes back up to the selection's bar (Move, New article, Take out of the listing).",
   runStarted: "Draft run started: its progress shows under the button.",
   runIdle: "Nothing to send: the details show under the button.",
   runFailed: "The draft run failed: {e}",
