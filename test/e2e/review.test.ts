@@ -3177,6 +3177,48 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
     assert.equal(await hasFocus(card("c2").getByRole("checkbox").first()), true);
   });
 
+  it("on a phone, the photo boxes are 24 px or more and nothing focused hides under the selection bar", async () => {
+    // Audit at 390x844: 13x13 px boxes, 19 px high lists, and a 206 px sticky bar over 38 of the focus stops.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await phone.goto(review.url);
+      await phone.locator("article.card").first().waitFor();
+      const boxes = await phone
+        .locator(".pick input, main select, main input[type=text]")
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]));
+      assert.ok(boxes.length > 5);
+      assert.deepEqual(
+        boxes.filter(([w, h]) => w! < 24 || h! < 24),
+        [],
+        "every box and list at least 24x24",
+      );
+      await phone.locator('[data-article="c1"] button.thumb').first().focus();
+      await phone.keyboard.press("Space");
+      await phone.getByText("1 photo sélectionnée").waitFor();
+      await phone.locator("article.card").last().locator("button.thumb").last().focus();
+      const hidden: string[] = [];
+      for (let i = 0; i < 150; i++) {
+        await phone.keyboard.press("Shift+Tab");
+        const seen = await phone.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          const bar = document.querySelector(".selection");
+          if (!bar || bar.contains(el)) return "bar";
+          const b = bar.getBoundingClientRect();
+          const r = el.getBoundingClientRect();
+          const under = Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top));
+          return under > r.height / 2
+            ? `${el.tagName} ${el.getAttribute("aria-label") ?? el.textContent}`
+            : "";
+        });
+        if (seen === "bar") break;
+        if (seen) hidden.push(seen);
+      }
+      assert.deepEqual(hidden, [], "no focused control more than half under the bar");
+    } finally {
+      await phone.close();
+    }
+  });
+
   it("after a grouping decision the keyboard is on the article acted on, which the status names with its place", async () => {
     // Audit: after « Nouvel article », « Déplacer » or « Retirer de l'annonce » the focus fell to the page's start
     // (the next Tab went to « English »), and the status said only « Enregistré. ».
