@@ -35,7 +35,7 @@ import {
 import { type FolderChanges, folderChangesOf } from "./changes.js";
 import { type ExecuteJob, startExecute } from "./execute.js";
 import { type IngestJob, startIngest, toPageFailure } from "./ingest.js";
-import type { IngestFailure } from "./page/i18n.js";
+import { type IngestFailure, t as words } from "./page/i18n.js";
 import { checkEachEdit, explainEdit, explainUnready } from "./refusals.js";
 import { CatalogPhotos, hostAllowed, originAllowed, sameToken, tokenOf } from "./security.js";
 import { Thumbnailer } from "./thumbs.js";
@@ -428,10 +428,12 @@ async function receiveZip(req: IncomingMessage, dir: string, name: string): Prom
 function pageHtml(url: URL): string {
   const t = encodeURIComponent(url.searchParams.get("t") ?? "");
   const lang = url.searchParams.get("lang") === "en" ? "en" : "fr";
+  // #app is no live region (every action had a screen reader read the whole page): the page's status region says
+  // each action's result (app.ts statusRegion).
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vbulk review</title><link rel="stylesheet" href="/app.css?t=${t}"></head>
-<body><div id="app" aria-live="polite"></div><script src="/app.js?t=${t}"></script></body></html>`;
+<title>vbulk · ${words(lang, "title")}</title><link rel="stylesheet" href="/app.css?t=${t}"></head>
+<body><div id="app"></div><script src="/app.js?t=${t}"></script></body></html>`;
 }
 
 /**

@@ -206,6 +206,20 @@ window.addEventListener("beforeunload", (e) => {
 });
 const fieldErrors = new Map<string, () => string>();
 const root = document.getElementById("app")!;
+/**
+ * The page's one live region: the short result of each action (saved, refused, a run's end), there from the first
+ * render and never re-created, so that a screen reader says that and nothing else. Before, the whole page was one
+ * live region: every action had it read 2,500 to 5,400 characters again.
+ */
+const statusRegion = h("div", { class: "status", role: "status" });
+root.append(statusRegion);
+/**
+ * The control the keyboard goes on from after the next render (a data-key), when the one used is gone with it (a
+ * selection bar's button, « Abandonner les modifications »).
+ */
+let focusNext: string | null = null;
+/** What the status region says now: a message is said again only when it is another one (not at each render). */
+let statusShown: { said: () => Notice; text: string } | null = null;
 
 interface Notice {
   text: string;
@@ -214,6 +228,8 @@ interface Notice {
   detail?: string | undefined;
   /** The server's own words (the terminal's English), folded away under the message: for a bug report. */
   raw?: string | undefined;
+  /** Drawn as an error or not, whatever the page shows (before the articles, a message is an error unless said). */
+  error?: boolean;
 }
 
 /** Why the server refused a save, as data the page words itself (src/review/refusals.ts). */
@@ -480,8 +496,11 @@ async function reload(): Promise<void> {
     // Once per refusal, not on every poll: a render moves the caret of a seller typing meanwhile.
     const said = loadRefused ? message().text : null;
     loadRefused = true;
-    message = notice(err, "load");
-    if (message().text !== said) render();
+    const refused = notice(err, "load");
+    if (refused().text !== said) {
+      message = refused;
+      render();
+    }
   }
 }
 
@@ -542,7 +561,13 @@ function changesText(changes: EditChanges | undefined): string {
  */
 let acting = false;
 
-async function act(path: string, body: unknown, done?: () => string): Promise<void> {
+/**
+ * What a grouping decision did, once answered (`answered`: taken, or refused): the status's words (else « Enregistré. »)
+ * and the control the keyboard goes on from (a data-key), for a decision whose button is gone with the selection.
+ */
+type Outcome = (answered: boolean) => { said?: () => string; focus?: string | null };
+
+async function act(path: string, body: unknown, done?: () => string, outcome?: Outcome): Promise<void> {
   if (acting) return;
   acting = true;
   // Said by the buttons (app.css), not by a message: a line added at the top moved the cards down, and the second
@@ -551,9 +576,13 @@ async function act(path: string, body: unknown, done?: () => string): Promise<vo
   try {
     const next = await api<State & { changes?: EditChanges }>(path, body);
     state = next;
-    message = () => ({ text: done?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
+    const after = outcome?.(true);
+    const said = after?.said ?? done;
+    message = () => ({ text: said?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
+    focusNext = after?.focus ?? null;
   } catch (err) {
     message = notice(err);
+    focusNext = outcome?.(false).focus ?? null;
   } finally {
     acting = false;
     root.removeAttribute("aria-busy");
@@ -561,7 +590,7 @@ async function act(path: string, body: unknown, done?: () => string): Promise<vo
   render();
 }
 
-function decide(decision: Record<string, unknown>): Promise<void> {
+function decide(decision: Record<string, unknown>, outcome?: Outcome): Promise<void> {
   // The articles holding the photos the decision names: it may give their ids to other photos (a merge gives the
   // larger part's), and the values typed in their listings, kept by id, would vanish unseen. The selection stays.
   const named = new Set(
@@ -574,7 +603,51 @@ function decide(decision: Record<string, unknown>): Promise<void> {
     .map((a) => a.id);
   if (acting || refuseOverUnsaved(involved)) return Promise.resolve();
   selected.clear();
-  return act("/api/decide", decision);
+  return act("/api/decide", decision, undefined, outcome);
+}
+
+/** The article holding this photo now. */
+function articleHolding(sha: string | undefined): Article | undefined {
+  return state?.catalog?.articles.find((a) => a.photos.some((p) => p.sha === sha));
+}
+
+/** The articles in the order their cards are shown (« Douteux d'abord » puts the doubtful ones first). */
+function shownArticles(articles: Article[]): Article[] {
+  const shown = [...articles];
+  if (doubtfulFirst)
+    shown.sort(
+      (x, y) => Number(y.confidence === "low") - Number(x.confidence === "low") || x.cohesion - y.cohesion,
+    );
+  return shown;
+}
+
+/** Where an article's card is among those shown, taken when said (« article 3 sur 14 »), worded when shown. */
+function placeOf(id: string): () => string {
+  const shown = shownArticles(state?.catalog?.articles ?? []);
+  const i = shown.findIndex((a) => a.id === id) + 1;
+  return () => t(lang, "place", { i, n: shown.length });
+}
+
+/**
+ * After « Nouvel article » (photos: the new article's) or a move (photos: the target's): the keyboard goes on from
+ * that article's heading, and the status names it with its place. Before, the focus fell to the page's start (the
+ * selection bar and its buttons are gone once the selection is) and the status said « Enregistré. ».
+ */
+function toArticle(sha: string | undefined, said: (id: string, place: () => string) => string): Outcome {
+  return (answered) => {
+    const a = articleHolding(sha);
+    if (!a) return {};
+    const place = placeOf(a.id);
+    return { said: answered ? () => said(a.id, place) : undefined, focus: `h:${a.id}` };
+  };
+}
+
+/** A move of photos to the article holding `to`, from the selection bar or by a drop. */
+function move(photos: string[], to: string): Promise<void> {
+  return decide(
+    { op: "move", photos, with: to },
+    toArticle(to, (id, place) => tn(lang, "moveDone", photos.length, { id, place: place() })),
+  );
 }
 
 /**
@@ -628,7 +701,9 @@ function photoTile(p: Photo, article: Article | null): HTMLElement {
       {
         class: "thumb",
         type: "button",
-        "aria-label": t(lang, "open", { f: p.file }),
+        "data-key": `thumb:${sha}`,
+        // Its selection said with it: a screen reader on the photo heard nothing of it (Space selects it).
+        "aria-label": t(lang, isSelected ? "openSelected" : "open", { f: p.file }),
         onclick: () => openLarge(p),
         onkeydown: (e: KeyboardEvent) => {
           if (e.key === " ") {
@@ -653,6 +728,7 @@ function photoTile(p: Photo, article: Article | null): HTMLElement {
       h("input", {
         type: "checkbox",
         checked: isSelected,
+        "data-key": `pick:${sha}`,
         "aria-label": t(lang, "select", { f: p.file }),
         onchange: () => toggle(sha),
       }),
@@ -666,8 +742,9 @@ function toggle(sha: string): void {
   if (!sha) return;
   if (selected.has(sha)) selected.delete(sha);
   else selected.add(sha);
+  // The render gives the focus back to the control used: the photo, or its box (before, Space on the box moved it
+  // to the photo).
   render();
-  document.querySelector<HTMLElement>(`[data-sha="${sha}"] .thumb`)?.focus();
 }
 
 function openLarge(p: Photo): void {
@@ -770,6 +847,7 @@ function selectionBar(articles: Article[]): HTMLElement | null {
     only && only.photos.filter((p) => p.sha !== null && selected.has(p.sha)).length === selected.size;
   const targets = allIn ? articles.filter((a) => a !== only) : articles;
   const target = articlePicker("move", t(lang, "moveTo"), targets);
+  target.dataset.key = "move-to";
   return h(
     "div",
     { class: "selection", role: "region", "aria-label": tn(lang, "selection", selected.size) },
@@ -780,9 +858,10 @@ function selectionBar(articles: Article[]): HTMLElement | null {
           "button",
           {
             type: "button",
+            "data-key": "move",
             onclick: () => {
               choices.delete("move");
-              return decide({ op: "move", photos: [...selected], with: target.value });
+              return move([...selected], target.value);
             },
           },
           t(lang, "move"),
@@ -790,18 +869,46 @@ function selectionBar(articles: Article[]): HTMLElement | null {
       : null,
     h(
       "button",
-      { type: "button", onclick: () => decide({ op: "split", photos: [...selected] }) },
+      {
+        type: "button",
+        "data-key": "split",
+        onclick: () => {
+          const photos = [...selected];
+          return decide(
+            { op: "split", photos },
+            toArticle(photos[0], (id, place) => t(lang, "splitDone", { id, place: place() })),
+          );
+        },
+      },
       t(lang, "newArticle"),
     ),
     h(
       "button",
       {
         type: "button",
+        "data-key": "drop",
         onclick: async () => {
           if (acting) return;
           const photos = [...selected];
+          // The articles they are taken out of: the keyboard goes on from the first still there, the status names them.
+          const from = articles.filter((a) => a.photos.some((p) => p.sha !== null && photos.includes(p.sha)));
+          const ids = from.map((a) => a.id);
           selected.clear();
-          for (const photo of photos) await act("/api/decide", { op: "drop", photo });
+          for (const [i, photo] of photos.entries())
+            await act(
+              "/api/decide",
+              { op: "drop", photo },
+              undefined,
+              i < photos.length - 1
+                ? undefined
+                : () => {
+                    const left = ids.find((id) => state?.catalog?.articles.some((a) => a.id === id));
+                    return {
+                      said: () => tn(lang, "dropDone", photos.length, { ids: andList(lang, ids) }),
+                      focus: left ? `h:${left}` : "h:dropped",
+                    };
+                  },
+            );
         },
       },
       t(lang, "drop"),
@@ -811,7 +918,10 @@ function selectionBar(articles: Article[]): HTMLElement | null {
       {
         type: "button",
         onclick: () => {
+          // The bar goes with the selection: the keyboard goes on from the photo selected first.
+          const first = [...selected][0];
           selected.clear();
+          if (first) focusNext = `thumb:${first}`;
           render();
         },
       },
@@ -839,14 +949,18 @@ function card(a: Article): HTMLElement {
         e.preventDefault();
         el.classList.remove("over");
         const sha = e.dataTransfer?.getData("text/plain");
-        if (sha && anchor && !a.photos.some((p) => p.sha === sha))
-          void decide({ op: "move", photos: [sha], with: anchor });
+        if (sha && anchor && !a.photos.some((p) => p.sha === sha)) void move([sha], anchor);
       },
     },
     h(
       "header",
       {},
-      h("h2", { id: `h-${a.id}` }, `${a.id} · ${labelName(categoryOf(a))}`),
+      // Focusable by the page (not a Tab stop): the keyboard goes on from it after a decision on this article.
+      h(
+        "h2",
+        { id: `h-${a.id}`, tabindex: -1, "data-key": `h:${a.id}` },
+        `${a.id} · ${labelName(categoryOf(a))}`,
+      ),
       h(
         "p",
         { class: "facts" },
@@ -939,8 +1053,13 @@ function listingForm(a: Article): HTMLElement | null {
     else drafts.delete(a.id);
     scheduleCheck(a.id, f, v);
   };
-  const field = (f: string, control: HTMLElement) =>
-    h(
+  const field = (f: string, control: HTMLElement) => {
+    // Refused: marked invalid and read with its error, whatever the control (a box or a list had neither).
+    if (fieldErrors.has(`${a.id}.${f}`)) {
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", `${a.id}-${f}-err`);
+    }
+    return h(
       "div",
       { class: "field" },
       h("label", { for: `${a.id}-${f}` }, t(lang, `f_${f}` as never)),
@@ -953,6 +1072,7 @@ function listingForm(a: Article): HTMLElement | null {
           )
         : null,
     );
+  };
   const input = (f: (typeof TEXT_FIELDS)[number]) =>
     h("input", {
       id: `${a.id}-${f}`,
@@ -961,8 +1081,6 @@ function listingForm(a: Article): HTMLElement | null {
       inputmode: f === "price" ? "decimal" : undefined,
       placeholder: f === "brand" ? t(lang, "brandNone") : undefined,
       value: value(f),
-      "aria-invalid": fieldErrors.has(`${a.id}.${f}`) ? "true" : undefined,
-      "aria-describedby": fieldErrors.has(`${a.id}.${f}`) ? `${a.id}-${f}-err` : undefined,
       oninput: (e: Event) => setDraft(f, (e.target as HTMLInputElement).value),
     });
   const select = (f: keyof PlanItem, options: { value: string; label: string }[]) =>
@@ -1003,7 +1121,7 @@ function listingForm(a: Article): HTMLElement | null {
     },
     h(
       "summary",
-      { onclick: build },
+      { onclick: build, "data-key": `summary:${a.id}` },
       t(lang, "listingSummary", { t: item.title, p: priceText(item.price) }),
       // What the plan says of it, seen without opening the form (audit: an excluded article and one marked to
       // publish read like any other).
@@ -1081,11 +1199,23 @@ function listingForm(a: Article): HTMLElement | null {
       ),
       field("publish", check("publish")),
       field("excluded", check("excluded")),
-      h("button", { type: "submit" }, t(lang, "save")),
+      h("button", { type: "submit", "data-key": `save:${a.id}` }, t(lang, "save")),
       drafts.has(a.id)
-        ? h("button", { type: "button", onclick: () => discardListing(a.id) }, t(lang, "discard"))
+        ? h(
+            "button",
+            {
+              type: "button",
+              // Gone once discarded: the keyboard goes on from « Enregistrer l'annonce ».
+              onclick: () => {
+                focusNext = `save:${a.id}`;
+                discardListing(a.id);
+              },
+            },
+            t(lang, "discard"),
+          )
         : null,
-      ...(said ? [noticeView(said(), { class: "listing-status", role: "status" })] : []),
+      // Said by the page's status region: here it is only shown, under the buttons (no second live region).
+      ...(said ? [noticeView(said(), { class: "listing-status" })] : []),
     );
   if (details.open) build();
   return details;
@@ -1327,7 +1457,7 @@ function actions(): HTMLElement {
     state?.plan && state.planStale.length
       ? h(
           "p",
-          { class: "warn stale", role: "status" },
+          { class: "warn stale" },
           tn(lang, "planStale", state.planStale.length, { ids: andList(lang, state.planStale) }),
         )
       : null,
@@ -1335,6 +1465,7 @@ function actions(): HTMLElement {
       "button",
       {
         type: "button",
+        "data-key": "generate",
         onclick: () => act("/api/plan/generate", {}, () => planDoneText(lang, state?.plan?.items ?? [])),
       },
       t(lang, "generatePlan"),
@@ -1349,6 +1480,7 @@ function actions(): HTMLElement {
             h("input", {
               type: "checkbox",
               role: "switch",
+              "data-key": "publish-switch",
               checked: publishSwitch,
               onchange: (e: Event) => {
                 publishSwitch = (e.target as HTMLInputElement).checked;
@@ -1378,13 +1510,13 @@ function actions(): HTMLElement {
                           ),
                         ),
                       ),
+                      // Named by its label, the phrase to type in it (an aria-label « Confirmation » hid it).
                       h(
                         "label",
                         {},
                         `${t(lang, "typeToConfirm", { p: phrase })} `,
                         h("input", {
                           name: "confirmation",
-                          "aria-label": t(lang, "confirmation"),
                           value: confirmation,
                           oninput: (e: Event) => {
                             confirmation = (e.target as HTMLInputElement).value;
@@ -1444,8 +1576,11 @@ function actions(): HTMLElement {
             {
               type: "button",
               class: publishSwitch ? "run danger" : "run",
-              disabled: activity?.job?.running || undefined,
+              "data-key": "run",
+              // Not `disabled`: a disabled button loses the focus (to the page's start) the moment the run starts.
+              "aria-disabled": activity?.job?.running ? "true" : undefined,
               onclick: async () => {
+                if (activity?.job?.running) return;
                 try {
                   activity = await api<Activity>("/api/execute", {
                     publish: publishSwitch,
@@ -1460,7 +1595,7 @@ function actions(): HTMLElement {
                   });
                   // Typed for this run's list: the next list asks again.
                   confirmation = "";
-                  message = () => ({ text: "" });
+                  message = runSaid(activity.job, activity.status);
                 } catch (err) {
                   message = notice(err);
                   // What would go public changed since the list was shown: show plan.json's list again.
@@ -1470,7 +1605,10 @@ function actions(): HTMLElement {
                 render();
               },
             },
-            t(lang, "drafts"),
+            // Said in words, not only by its colour: with the switch on, it publishes.
+            publishSwitch && publishing.length
+              ? tn(lang, "runPublish", publishing.length)
+              : t(lang, "drafts"),
           ),
         )
       : h("p", {}, t(lang, "noPlan")),
@@ -1492,6 +1630,49 @@ function ingestError(ing: NonNullable<Activity["ingest"]>): Notice {
   };
 }
 
+/**
+ * A run's start or end in a few words, for the status region: the block under the button (not a live region: it is
+ * redrawn at each poll) says the rest. Worded when shown, for this run.
+ */
+function runSaid(job: Activity["job"], status: Activity["status"]): () => Notice {
+  return () => {
+    if (!job) return { text: "" };
+    if (job.running) return { text: t(lang, "runStarted") };
+    if (job.idle) return { text: t(lang, "runIdle") };
+    if (job.error)
+      return {
+        text: t(lang, "runFailed", {
+          e: runFailureWords(lang, job.failure ?? { code: "OTHER" }, localTime).text,
+        }),
+      };
+    if (job.stopped)
+      return { text: t(lang, "runStopped", { e: stopWords(lang, job.stopped, localTime).text }) };
+    if (status?.command !== "execute") return { text: t(lang, "runEnded") };
+    const counts = Object.keys(status.counts).length
+      ? ` — ${statusCounts(lang, status.command, status.counts)}`
+      : "";
+    return {
+      text: `${statusHead(lang, status, status.finished_at ? localTime(status.finished_at) : "")}${counts}`,
+    };
+  };
+}
+
+/** The end of the page's own analysis, for the status region: the articles it made, or why it stopped. */
+function ingestSaid(ing: NonNullable<Activity["ingest"]>): () => Notice {
+  return () => {
+    if (ing.error) return { text: t(lang, "analyseFailed", { e: ingestError(ing).text }) };
+    const summary = state?.catalog?.summary;
+    return summary
+      ? {
+          text: t(lang, "analysed", {
+            a: tn(lang, "sumArticles", summary.articles),
+            p: tn(lang, "sumPhotos", summary.photos),
+          }),
+        }
+      : { text: "" };
+  };
+}
+
 /** An analysis's warning in the page's words; a photo's error keeps the core's own (the system's or the decoder's
  *  words) in the tooltip, for a bug report, as the list of unreadable files does. */
 function warningView(w: IngestWarning): HTMLElement {
@@ -1509,9 +1690,11 @@ function activityView(): HTMLElement | null {
   const ing = activity?.ingest;
   const ingestSaid = ing && !ing.running && (ing.error || ing.warnings.length) ? ing : null;
   if (!s && !job && !ingestSaid) return null;
+  // No live region: redrawn at each poll with news, it was said again every second. A run's start and end are said
+  // in the status region (runOutcome).
   return h(
     "div",
-    { class: "activity", "aria-live": "polite" },
+    { class: "activity" },
     ingestSaid
       ? h(
           "div",
@@ -1661,7 +1844,7 @@ function aside(
   return h(
     "section",
     { class: "aside", "aria-label": title },
-    h("h2", {}, title),
+    h("h2", { tabindex: -1, "data-key": restore ? "h:duplicates" : "h:dropped" }, title),
     h(
       "div",
       { class: "strip" },
@@ -1674,7 +1857,15 @@ function aside(
           restore && p.sha && !p.identical
             ? h(
                 "button",
-                { type: "button", onclick: () => decide({ op: "restore", photo: p.sha }) },
+                {
+                  type: "button",
+                  // Gone once kept: the keyboard goes on from the article the photo joined.
+                  onclick: () =>
+                    decide(
+                      { op: "restore", photo: p.sha },
+                      toArticle(p.sha ?? undefined, () => t(lang, "saved")),
+                    ),
+                },
                 t(lang, "restore"),
               )
             : null,
@@ -1735,11 +1926,48 @@ function renderCards(articles: Article[]): void {
   }
 }
 
+/**
+ * Puts the current message in the status region, unless it says it already: a render (a click on a photo, a poll
+ * with news) must not have a screen reader repeat it. `error`: drawn as an error (a load or an analysis refused).
+ */
+function showStatus(error = false): void {
+  const n = message();
+  const text = JSON.stringify([n.text, n.detail, n.hint, n.raw, n.error ?? error]);
+  if (statusShown?.said === message && statusShown.text === text) return;
+  statusShown = { said: message, text };
+  statusRegion.replaceChildren(
+    n.text ? noticeView(n, { class: (n.error ?? error) ? "message error" : "message" }) : "",
+  );
+}
+
+/**
+ * Draws the page again, the keyboard's focus kept: on the same control drawn again (its id, or its data-key: most
+ * controls have no id, and the focus fell to the page's start after most actions), or on focusNext.
+ */
 function render(): void {
-  const focused = document.activeElement?.id;
-  // The list of cards stays on the page (renderCards updates it); everything else is built again.
-  for (const child of [...root.children]) if (child !== grid) child.remove();
+  const active = document.activeElement as HTMLElement | null;
+  const focusedId = active?.id || null;
+  const focusedKey = active?.dataset.key ?? null;
+  draw();
+  const wanted = focusNext;
+  focusNext = null;
+  const byKey = (key: string | null) =>
+    key ? root.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) : null;
+  const next =
+    byKey(wanted) ??
+    (focusedId ? document.getElementById(focusedId) : null) ??
+    byKey(focusedKey) ??
+    // « Analyser les photos » is gone once its articles are shown: the keyboard goes on from the first of them.
+    (focusedKey === "analyse" ? grid.querySelector<HTMLElement>("h2") : null);
+  if (next && next !== document.activeElement) next.focus();
+}
+
+function draw(): void {
+  // The list of cards and the status region stay on the page (renderCards updates the one, showStatus the other);
+  // everything else is built again, around them.
+  for (const child of [...root.children]) if (child !== grid && child !== statusRegion) child.remove();
   document.documentElement.lang = lang;
+  document.title = `vbulk · ${t(lang, "title")}`;
   const top = h(
     "header",
     { class: "top" },
@@ -1748,6 +1976,9 @@ function render(): void {
       "button",
       {
         type: "button",
+        "data-key": "lang",
+        // « English » read with English sounds, « Français » with French ones.
+        lang: lang === "fr" ? "en" : "fr",
         onclick: () => {
           lang = lang === "fr" ? "en" : "fr";
           localStorage.setItem("vbulk-lang", lang);
@@ -1767,31 +1998,29 @@ function render(): void {
     cards.clear();
   }
   if (!state) {
-    const refused = message();
-    root.append(
-      refused.text
-        ? noticeView(refused, { class: "message error", role: "alert" })
-        : h("p", {}, t(lang, "loading")),
-    );
+    showStatus(true);
+    if (!message().text) statusRegion.after(h("p", {}, t(lang, "loading")));
     return;
   }
   const cat = state.catalog;
   if (!cat) {
     const ing = activity?.ingest;
     // A ZIP refused on its way in, a click refused: said here too (before, only a page with articles showed it).
-    const said = message();
-    root.append(
-      h("p", {}, t(lang, "noCatalog")),
-      said.text ? noticeView(said, { class: "message error", role: "alert" }) : "",
+    statusRegion.before(h("p", {}, t(lang, "noCatalog")));
+    showStatus(true);
+    statusRegion.after(
       h(
         "button",
         {
           type: "button",
-          disabled: ing?.running || undefined,
+          "data-key": "analyse",
+          // Not `disabled`: the focus stays on it while the analysis runs (a disabled button drops it).
+          "aria-disabled": ing?.running ? "true" : undefined,
           onclick: async () => {
+            if (activity?.ingest?.running) return;
             try {
               activity = await api<Activity>("/api/ingest", {});
-              message = () => ({ text: "" });
+              message = () => ({ text: t(lang, "analyseStarted"), error: false });
             } catch (err) {
               message = notice(err);
             }
@@ -1824,7 +2053,7 @@ function render(): void {
       ing
         ? h(
             "div",
-            { class: "activity", "aria-live": "polite" },
+            { class: "activity" },
             h("progress", { max: Math.max(1, ing.total), value: ing.done }),
             h(
               "p",
@@ -1838,14 +2067,9 @@ function render(): void {
     );
     return;
   }
-  const articles = [...cat.articles];
-  if (doubtfulFirst)
-    articles.sort(
-      (x, y) => Number(y.confidence === "low") - Number(x.confidence === "low") || x.cohesion - y.cohesion,
-    );
-  const shown = message();
+  const articles = shownArticles(cat.articles);
   if (grid.parentNode !== root) root.append(grid);
-  grid.before(
+  statusRegion.before(
     h(
       "p",
       { class: "summary" },
@@ -1864,6 +2088,7 @@ function render(): void {
         {},
         h("input", {
           type: "checkbox",
+          "data-key": "doubtful",
           checked: doubtfulFirst,
           onchange: () => {
             doubtfulFirst = !doubtfulFirst;
@@ -1876,18 +2101,25 @@ function render(): void {
         "button",
         {
           type: "button",
-          disabled: state.decisions === 0 || undefined,
+          "data-key": "undo",
+          // Not `disabled`: undoing the last decision left keeps the focus here (a disabled button drops it).
+          "aria-disabled": state.decisions === 0 ? "true" : undefined,
           onclick: () =>
-            refuseOverUnsaved([...drafts.keys()]) || act("/api/undo", {}, () => t(lang, "undone")),
+            state?.decisions === 0 ||
+            refuseOverUnsaved([...drafts.keys()]) ||
+            act("/api/undo", {}, () => t(lang, "undone")),
         },
         t(lang, "undo", { n: state.decisions }),
       ),
       h("span", { class: "help" }, t(lang, "keyboardHelp")),
     ),
-    shown.text ? noticeView(shown, { class: "message", role: "status" }) : "",
-    selectionBar(cat.articles) ?? "",
-    actions(),
   );
+  showStatus();
+  const bar = selectionBar(cat.articles);
+  statusRegion.after(bar ?? "", actions());
+  barSize.disconnect();
+  if (bar) barSize.observe(bar);
+  else padUnderBar(null);
   renderCards(articles);
   grid.after(
     aside(t(lang, "duplicates"), cat.duplicates, true) ?? "",
@@ -1917,7 +2149,15 @@ function render(): void {
         )
       : "",
   );
-  if (focused) document.getElementById(focused)?.focus();
+}
+
+/**
+ * The sticky selection bar's height as the page's scroll padding: the browser scrolls the focused control below the
+ * bar, never under it (on a phone the bar is a quarter of the screen, and 38 of 86 focus stops were hidden under it).
+ */
+const barSize = new ResizeObserver((entries) => padUnderBar(entries[0]?.target as HTMLElement | undefined));
+function padUnderBar(bar: HTMLElement | null | undefined): void {
+  document.documentElement.style.scrollPaddingTop = bar?.isConnected ? `${bar.offsetHeight + 8}px` : "";
 }
 
 /** Sends a ZIP to the server, which saves it beside the catalog-to-be and runs the ingest on it. */
@@ -1955,6 +2195,18 @@ async function uploadZip(file: File): Promise<void> {
   render();
 }
 
+/**
+ * Whether the seller is typing in a field or choosing in a list: a render now would move the caret or close the
+ * list. (The keyboard on a button or a box is not: a render gives it back to the same control, and waiting for the
+ * focus to leave the page showed a keyboard user nothing a terminal changed.)
+ */
+function typing(): boolean {
+  const el = document.activeElement;
+  if (!el || !root.contains(el)) return false;
+  if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  return el instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit"].includes(el.type);
+}
+
 async function poll(): Promise<void> {
   try {
     const next = await api<Activity>("/api/status");
@@ -1966,25 +2218,24 @@ async function poll(): Promise<void> {
     const ingestEnded =
       (activity?.ingest?.running && !next.ingest?.running) ||
       (terminalIngest && next.status?.state !== "running");
+    // The page's own run or analysis that just ended is said in the status region (the block under the button is
+    // no live region); a terminal's is not the seller's action on this page.
+    if (executeEnded) message = runSaid(next.job, next.status);
+    if (activity?.ingest?.running && next.ingest && !next.ingest.running) message = ingestSaid(next.ingest);
     activity = next;
     if (ingestEnded || executeEnded || !state || loadRefused) await reload();
+    showStatus(!state?.catalog);
     // With articles shown, the news is only the activity under « Créer les brouillons »: that part is updated, the
     // cards are left alone (before, each poll with news rebuilt the whole page: seconds with 600 articles).
     if (changed && state?.catalog) showActivity();
-    else if (changed && !document.querySelector("dialog[open]") && !root.contains(document.activeElement))
-      render();
+    else if (changed && !document.querySelector("dialog[open]") && !typing()) render();
     else if (changed) {
       const view = activityView();
       root.querySelector(".activity")?.replaceWith(view ?? "");
     }
     // plan.json changed on disk (a `vbulk plan --set` in a terminal, another tab's save): show it, unless the
     // seller is typing (a render would move the caret; the next poll tries again). Typed values stay.
-    if (
-      state &&
-      next.plan !== state.planVersion &&
-      !document.querySelector("dialog[open]") &&
-      !root.contains(document.activeElement)
-    )
+    if (state && next.plan !== state.planVersion && !document.querySelector("dialog[open]") && !typing())
       await reload();
   } catch (err) {
     // The server stopped: the page keeps what it shows, and says so once.
@@ -2010,15 +2261,17 @@ function changesView(): HTMLElement | null {
   ].filter((x): x is string => x !== null);
   return h(
     "div",
-    { class: "warn changes", role: "status" },
+    { class: "warn changes" },
     h("p", {}, t(lang, "folderChanged", { parts: andList(lang, parts) })),
     h(
       "button",
       {
         type: "button",
+        "data-key": "analyse-again",
         onclick: async () => {
           try {
             activity = await api<Activity>("/api/ingest", {});
+            message = () => ({ text: t(lang, "analyseStarted"), error: false });
           } catch (err) {
             message = notice(err);
           }
@@ -2043,7 +2296,10 @@ function showActivity(): void {
   if (shown) shown.replaceWith(view ?? "");
   else if (view) section.append(view);
   const run = section.querySelector<HTMLButtonElement>("button.run");
-  if (run) run.disabled = Boolean(activity?.job?.running);
+  if (run) {
+    if (activity?.job?.running) run.setAttribute("aria-disabled", "true");
+    else run.removeAttribute("aria-disabled");
+  }
 }
 
 /** Says at the top, without a full render (the caret stays where the seller types), that the server is gone. */

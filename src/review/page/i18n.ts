@@ -33,6 +33,7 @@ const FR = {
   modelColor: "le modèle voit {c} ({s})",
   select: "Sélectionner {f}",
   open: "Ouvrir {f} en grand",
+  openSelected: "Ouvrir {f} en grand (photo sélectionnée)",
   close: "Fermer",
   selection_one: "{n} photo sélectionnée",
   selection_other: "{n} photos sélectionnées",
@@ -475,6 +476,9 @@ const FR = {
   saveRefused: "Rien n'a été enregistré. La raison donnée par vbulk (en anglais) : {e}",
   tabChar: "tabulation",
   drafts: "Créer les brouillons",
+  // The same button with « Publier pour de vrai » on: it publishes the articles listed, and drafts the others.
+  runPublish_one: "Publier {n} article (et créer les brouillons)",
+  runPublish_other: "Publier {n} articles (et créer les brouillons)",
   publishSwitch: "Publier pour de vrai (sinon : brouillons seulement)",
   publishList: "Ces articles seront PUBLIÉS, visibles par tous :",
   publishNone: "Aucun article n'est marqué « Publier » : seuls des brouillons seront créés.",
@@ -493,7 +497,8 @@ const FR = {
     "La description de {ids} contient encore le texte d'exemple du modèle intégré ({texts}) : les acheteurs le liront comme le vôtre. Modifiez-la avant de publier.",
   publishExampleText_other:
     "Les descriptions de {ids} contiennent encore le texte d'exemple du modèle intégré ({texts}) : les acheteurs le liront comme le vôtre. Modifiez-les avant de publier.",
-  typeToConfirm: "Pour confirmer, tapez : {p}",
+  // The confirmation box's label and name: « Confirmation », as the refusals call it, and the phrase to type.
+  typeToConfirm: "Confirmation (pour publier, tapez : {p})",
   confirmPhrase_one:
     "Rien n'a été envoyé : pour publier l'article listé, tapez « {p} » dans « Confirmation », ou décochez « Publier pour de vrai » pour ne créer que des brouillons.",
   confirmPhrase_other:
@@ -504,7 +509,6 @@ const FR = {
     "Rien n'a été envoyé : l'article listé a changé dans plan.json depuis que la page l'a montré (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
   confirmChanged_other:
     "Rien n'a été envoyé : les {n} articles listés ont changé dans plan.json depuis que la page les a montrés (un « vbulk plan » dans un terminal, un autre onglet), ou d'autres sont marqués « Publier ». Relisez la liste ci-dessous, à jour, puis tapez la confirmation qu'elle demande.",
-  confirmation: "Confirmation",
   // The status line: what runs (or ran, by how it ended, with when), then its counts (statusCounts).
   status_running: "En cours : {c} (étape : {stage})",
   status_done: "Terminé ({at}) : {c}",
@@ -582,8 +586,27 @@ const FR = {
   decidedCheckAll:
     "Vérifiez le regroupement sur cette page : refaites le déplacement ou le « Nouvel article » sur la copie.",
   dropHere: "Déposez ici pour déplacer la photo",
+  // What Tab does on the page: each photo, then its box (a Tab stop of its own), then the article's list and buttons.
   keyboardHelp:
-    "Clavier : Tab pour aller de photo en photo, Espace pour sélectionner, Entrée pour agrandir, puis les actions de la sélection.",
+    "Clavier : Tab passe par chaque photo puis sa case, puis la fusion et l'annonce de l'article ; Espace sur une photo ou sa case la sélectionne ; Entrée sur une photo l'agrandit, Échap la referme ; Maj+Tab remonte jusqu'à la barre de la sélection (Déplacer, Nouvel article, Retirer de l'annonce).",
+  // What the status region says of a run, in a few words (the run's block under the button says the rest).
+  runStarted: "Création des brouillons lancée : sa progression s'affiche sous le bouton.",
+  runIdle: "Rien à envoyer : le détail s'affiche sous le bouton.",
+  runFailed: "La création des brouillons a échoué : {e}",
+  runStopped: "La création des brouillons s'est arrêtée : {e}",
+  runEnded: "Création des brouillons terminée.",
+  analyseStarted: "Analyse lancée : sa progression s'affiche ci-dessous.",
+  analysed: "Analyse terminée : {a}, {p}.",
+  analyseFailed: "L'analyse s'est arrêtée : {e}",
+  // What the status region says of a grouping decision: the article acted on, and where its card is.
+  place: "article {i} sur {n}",
+  splitDone: "Nouvel article {id} créé ({place}).",
+  moveDone_one: "{n} photo déplacée vers {id} ({place}).",
+  moveDone_other: "{n} photos déplacées vers {id} ({place}).",
+  dropDone_one:
+    "{n} photo retirée de {ids} : elle est sous « Photos retirées de l'annonce », en bas de la page.",
+  dropDone_other:
+    "{n} photos retirées de {ids} : elles sont sous « Photos retirées de l'annonce », en bas de la page.",
 } as const;
 
 export type Key = keyof typeof FR;
@@ -620,6 +643,7 @@ const EN: Record<Key, string> = {
   modelColor: "the model sees {c} ({s})",
   select: "Select {f}",
   open: "Open {f} large",
+  openSelected: "Open {f} large (photo selected)",
   close: "Close",
   selection_one: "{n} photo selected",
   selection_other: "{n} photos selected",
@@ -1037,6 +1061,8 @@ const EN: Record<Key, string> = {
   saveRefused: "Nothing was saved. vbulk's reason: {e}",
   tabChar: "tab",
   drafts: "Create the drafts",
+  runPublish_one: "Publish {n} article (and create the drafts)",
+  runPublish_other: "Publish {n} articles (and create the drafts)",
   publishSwitch: "Publish for real (otherwise: drafts only)",
   publishList: "These articles will be PUBLISHED, visible to everyone:",
   publishNone: "No article is marked “Publish”: only drafts will be made.",
@@ -1055,7 +1081,7 @@ const EN: Record<Key, string> = {
     "The description of {ids} still carries the built-in template's example text ({texts}): buyers will read it as yours. Edit it before publishing.",
   publishExampleText_other:
     "The descriptions of {ids} still carry the built-in template's example text ({texts}): buyers will read it as yours. Edit them before publishing.",
-  typeToConfirm: "To confirm, type: {p}",
+  typeToConfirm: "Confirmation (to publish, type: {p})",
   confirmPhrase_one:
     "Nothing was sent: to publish the listed article, type “{p}” in “Confirmation”, or untick “Publish for real” to make drafts only.",
   confirmPhrase_other:
@@ -1066,7 +1092,6 @@ const EN: Record<Key, string> = {
     "Nothing was sent: the listed article changed in plan.json since the page showed it (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
   confirmChanged_other:
     "Nothing was sent: the {n} listed articles changed in plan.json since the page showed them (a “vbulk plan” in a terminal, another tab), or others are marked “Publish”. Read the list below again, now up to date, then type the confirmation it asks for.",
-  confirmation: "Confirmation",
   status_running: "Running: {c} (step: {stage})",
   status_done: "Finished ({at}): {c}",
   status_partial: "Partly done ({at}): {c}",
@@ -1137,7 +1162,23 @@ const EN: Record<Key, string> = {
   decidedCheckAll: "Check the grouping on this page: redo the move or the “New article” on the copy.",
   dropHere: "Drop here to move the photo",
   keyboardHelp:
-    "Keyboard: Tab from photo to photo, Space to select, Enter to enlarge, then the selection's actions.",
+    "Keyboard: Tab goes through each photo then its box, then the article's merge and listing; Space on a photo or its box selects it; Enter on a photo enlarges it, Escape closes it; Shift+Tab goes back up to the selection's bar (Move, New article, Take out of the listing).",
+  runStarted: "Draft run started: its progress shows under the button.",
+  runIdle: "Nothing to send: the details show under the button.",
+  runFailed: "The draft run failed: {e}",
+  runStopped: "The draft run stopped: {e}",
+  runEnded: "Draft run finished.",
+  analyseStarted: "Analysis started: its progress shows below.",
+  analysed: "Analysis finished: {a}, {p}.",
+  analyseFailed: "The analysis stopped: {e}",
+  place: "article {i} of {n}",
+  splitDone: "New article {id} created ({place}).",
+  moveDone_one: "{n} photo moved to {id} ({place}).",
+  moveDone_other: "{n} photos moved to {id} ({place}).",
+  dropDone_one:
+    "{n} photo taken out of {ids}: it is under “Photos taken out of the listing”, at the bottom of the page.",
+  dropDone_other:
+    "{n} photos taken out of {ids}: they are under “Photos taken out of the listing”, at the bottom of the page.",
 };
 
 export type Lang = "fr" | "en";
