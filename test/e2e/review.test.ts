@@ -2989,6 +2989,24 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
     if (review) await stop(review);
   });
 
+  it("every part of the page is in a landmark: the counts and the page's tools in « Vue d'ensemble »", async () => {
+    // axe-core's "region" rule (audit, after the live region was removed): the counts line and the toolbar sat
+    // outside any landmark, so a screen reader's list of landmarks skipped them.
+    await page.goto(review.url);
+    await card("c1").waitFor();
+    const overview = page.getByRole("region", { name: "Vue d'ensemble" });
+    assert.match((await overview.textContent()) ?? "", /5 articles, 15 photos/);
+    await overview.getByRole("checkbox", { name: "Douteux d'abord" }).waitFor();
+    const outside = await page.evaluate(() => {
+      const landmark = "header, main, nav, aside, footer, section[aria-label], [role=region][aria-label]";
+      return [...document.querySelectorAll("#app > *")]
+        .filter((e) => !e.matches(landmark) && !e.closest(landmark) && (e.textContent ?? "").trim() !== "")
+        .filter((e) => e.getAttribute("role") !== "status")
+        .map((e) => e.outerHTML.slice(0, 80));
+    });
+    assert.deepEqual(outside, [], "no text outside a landmark");
+  });
+
   it("the page is no live region: one status region, there from the start, says each action's short result", async () => {
     // Audit: <div id="app" aria-live="polite">: every action had a screen reader read the whole page again
     // (2,500-5,400 characters), and the run's block was a live region of its own, said again at each poll.

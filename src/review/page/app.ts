@@ -2069,49 +2069,54 @@ function draw(): void {
   }
   const articles = shownArticles(cat.articles);
   if (grid.parentNode !== root) root.append(grid);
+  // In a labelled region (a landmark): a screen reader's landmark list reaches the counts and the page's tools.
   statusRegion.before(
     h(
-      "p",
-      { class: "summary" },
-      `${state.folder} — ${[
-        tn(lang, "sumArticles", cat.summary.articles),
-        tn(lang, "sumPhotos", cat.summary.photos),
-        tn(lang, "sumDuplicates", cat.summary.duplicates),
-        tn(lang, "sumErrors", cat.summary.errors),
-      ].join(", ")}`,
-    ),
-    h(
-      "div",
-      { class: "toolbar" },
+      "section",
+      { class: "overview", "aria-label": t(lang, "overview") },
       h(
-        "label",
-        {},
-        h("input", {
-          type: "checkbox",
-          "data-key": "doubtful",
-          checked: doubtfulFirst,
-          onchange: () => {
-            doubtfulFirst = !doubtfulFirst;
-            render();
+        "p",
+        { class: "summary" },
+        `${state.folder} — ${[
+          tn(lang, "sumArticles", cat.summary.articles),
+          tn(lang, "sumPhotos", cat.summary.photos),
+          tn(lang, "sumDuplicates", cat.summary.duplicates),
+          tn(lang, "sumErrors", cat.summary.errors),
+        ].join(", ")}`,
+      ),
+      h(
+        "div",
+        { class: "toolbar" },
+        h(
+          "label",
+          {},
+          h("input", {
+            type: "checkbox",
+            "data-key": "doubtful",
+            checked: doubtfulFirst,
+            onchange: () => {
+              doubtfulFirst = !doubtfulFirst;
+              render();
+            },
+          }),
+          ` ${t(lang, "doubtfulFirst")}`,
+        ),
+        h(
+          "button",
+          {
+            type: "button",
+            "data-key": "undo",
+            // Not `disabled`: undoing the last decision left keeps the focus here (a disabled button drops it).
+            "aria-disabled": state.decisions === 0 ? "true" : undefined,
+            onclick: () =>
+              state?.decisions === 0 ||
+              refuseOverUnsaved([...drafts.keys()]) ||
+              act("/api/undo", {}, () => t(lang, "undone")),
           },
-        }),
-        ` ${t(lang, "doubtfulFirst")}`,
+          t(lang, "undo", { n: state.decisions }),
+        ),
+        h("span", { class: "help" }, t(lang, "keyboardHelp")),
       ),
-      h(
-        "button",
-        {
-          type: "button",
-          "data-key": "undo",
-          // Not `disabled`: undoing the last decision left keeps the focus here (a disabled button drops it).
-          "aria-disabled": state.decisions === 0 ? "true" : undefined,
-          onclick: () =>
-            state?.decisions === 0 ||
-            refuseOverUnsaved([...drafts.keys()]) ||
-            act("/api/undo", {}, () => t(lang, "undone")),
-        },
-        t(lang, "undo", { n: state.decisions }),
-      ),
-      h("span", { class: "help" }, t(lang, "keyboardHelp")),
     ),
   );
   showStatus();
