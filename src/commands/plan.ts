@@ -43,6 +43,7 @@ import {
   type Unpublished,
   writePlan,
 } from "../listing/plan.js";
+import { labelNames } from "../model/clip.js";
 import { naturalCompare, STATE_DIR } from "../sources/classify.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
@@ -376,9 +377,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const overrides = parseSet(raw.set ?? [], ids, categories, {
     shellQuotes: true,
     colorIds: vintedColorIds(mapping),
-    categoryNames: Object.fromEntries(
-      labels.labels.map((l) => [l.id, [l.name, l.name_en].filter((n): n is string => !!n)]),
-    ),
+    categoryNames: Object.fromEntries(labels.labels.map((l) => [l.id, labelNames(l)])),
   });
   // Each flag may be repeated (--exclude c1 --exclude c2): its lists add up, as --set's edits do.
   const idList = (values: string[], flag: string, word?: "all" | "none") => {

@@ -23,7 +23,7 @@ import {
 import { COLOR_NAMES, COLOR_WORDS } from "../imaging/color.js";
 import { sameGarment } from "../ingest/ids.js";
 import { currentContent } from "../ingest/resaved.js";
-import type { LabelSet } from "../model/clip.js";
+import { type LabelSet, labelNames } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
 import { parseWith, readJsonFileIfAny, receivedText, strictKeys, valueAt } from "../store/read.js";
@@ -1133,13 +1133,11 @@ export function planFileForm(plan: Plan) {
  */
 export function priceRulesByCategory(
   prices: Record<string, number>,
-  labels: readonly { id: string; name?: string | undefined; name_en?: string | undefined }[],
+  labels: readonly ({ id: string } & Parameters<typeof labelNames>[0])[],
   where: string,
 ): Record<string, number> {
   const known = [...labels.map((l) => l.id), "unknown"];
-  const names = Object.fromEntries(
-    labels.map((l) => [l.id, [l.name, l.name_en].filter((n): n is string => !!n).map(foldWord)]),
-  );
+  const names = Object.fromEntries(labels.map((l) => [l.id, labelNames(l).map(foldWord)]));
   const out: Record<string, number> = {};
   const keyOf = new Map<string, string>();
   for (const [key, price] of Object.entries(prices)) {

@@ -35,6 +35,8 @@ export const LabelSchema = strictKeys({
   /** French name shown in listings. */
   name: z.string().min(1),
   name_en: z.string().min(1).optional(),
+  /** Other names a seller may type for it (--set, price rules): a name the set used before ("Pumps"). */
+  other_names: z.array(z.string().min(1)).optional(),
   prompts: z.array(Prompt).min(1),
   /** Grammatical gender and number of the French name, for adjectives that agree ("Chemise blanche"). */
   fr: strictKeys({ gender: z.enum(["m", "f"]), plural: z.boolean() }).optional(),
@@ -49,6 +51,15 @@ export const LabelSchema = strictKeys({
   }).optional(),
 });
 export type Label = z.infer<typeof LabelSchema>;
+
+/** Every name a seller may write for a label, besides its id: French, English, and its other names. */
+export function labelNames(l: {
+  name?: string | undefined;
+  name_en?: string | undefined;
+  other_names?: readonly string[] | undefined;
+}): string[] {
+  return [l.name, l.name_en, ...(l.other_names ?? [])].filter((n): n is string => !!n);
+}
 
 /** A garment label set: English prompts for the model, names, grammar and Vinted catalogue leaves for listings.
  *  Every field added after the spec's format is optional, so a user's older label file still loads. */

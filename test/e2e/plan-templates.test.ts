@@ -296,6 +296,15 @@ describe("the default templates, as a buyer reads them", () => {
     assert.equal(en[4]!.title, "White T-shirt (good condition) – Size M");
     assert.match(en[4]!.description, /^White T-shirt\. Good condition\./);
     assert.equal(en[3]!.title, "Grey jumper (good condition) – Size M");
+    // Escarpins are "heels": a British buyer reads "pumps" as flat plimsolls or ballet flats. "Pumps", the set's
+    // earlier English name, is still understood where a seller types a type (--set, price rules).
+    assert.equal(en[2]!.title, "Red heels (good condition) – Size 38");
+    const typed = await titles("en", "bon", ["--set", "c4.category=Pumps", "--price-rules", '{"Pumps": 45}']);
+    assert.equal(typed[3]!.title, "Grey heels (good condition) – Size M");
+    assert.deepEqual(
+      (typed as unknown as { price: number }[]).map((i) => i.price),
+      [20, 20, 45, 45, 20],
+    );
   });
 
   it("a brand written « unknown » in any case is no brand, as « Unknown » is", async () => {
