@@ -124,6 +124,22 @@ const readJson = async (dir: string, f: string) => JSON.parse(await readFile(joi
  * in the page, its poll does not re-render it under the test (a render closes a listing that holds no typed value,
  * and a form opened by script, with the focus elsewhere, closed before the test could type).
  */
+/** `vbulk review DIR` started and a browser page opened on nothing yet: what a describe's before() sets up. */
+async function reviewAndPage(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ review: Review; browser: Browser; page: Page }> {
+  const review = await startReview(dir, env);
+  const browser = await launchChromium();
+  return { review, browser, page: await browser.newPage() };
+}
+
+/** Closes what reviewAndPage opened (either may be missing when before() failed). */
+async function closeReviewAndPage(review: Review | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  if (review) await stop(review);
+}
+
 async function openListing(card: Locator): Promise<void> {
   const summary = card.locator("details.listing summary");
   if ((await card.locator("details.listing").getAttribute("open")) === null) await summary.click();
@@ -187,14 +203,11 @@ describe("vbulk review (real CLI, real Chromium)", { skip, concurrency: false },
     // The terminal summary names each article's files and points at the page.
     assert.match(r.stdout, /c1 +3 photos .*\n +IMG_0001\.jpg +IMG_0002\.jpg +IMG_0003\.jpg\n/);
     assert.match(r.stdout, /next: `vbulk review .*` to see every article/);
-    review = await startReview(dir, env);
-    browser = await launchChromium();
-    page = await browser.newPage();
+    ({ review, browser, page } = await reviewAndPage(dir, env));
   });
 
   after(async () => {
-    await browser?.close();
-    if (review) await stop(review);
+    await closeReviewAndPage(review, browser);
     await replica.stop();
   });
 
@@ -1331,17 +1344,12 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
     env = testEnv();
     assert.equal((await runCli(["ingest", dir], { env })).code, 0);
     assert.equal((await runCli(["plan", dir], { env })).code, 0);
-    review = await startReview(dir, env);
-    browser = await launchChromium();
-    page = await browser.newPage();
+    ({ review, browser, page } = await reviewAndPage(dir, env));
     await page.goto(review.url);
     await card("c1").waitFor();
   });
 
-  after(async () => {
-    await browser?.close();
-    if (review) await stop(review);
-  });
+  after(() => closeReviewAndPage(review, browser));
 
   it("a save of several fields with one bad value names that field in French, not the terminal's --set", async () => {
     // Before: « Expected an amount in euros … for --set c1.price but received "-5" Rien n'a été enregistré. » and
@@ -2979,15 +2987,10 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
       { env },
     );
     assert.equal(planned.code, 0, planned.stderr);
-    review = await startReview(dir, env);
-    browser = await launchChromium();
-    page = await browser.newPage();
+    ({ review, browser, page } = await reviewAndPage(dir, env));
   });
 
-  after(async () => {
-    await browser?.close();
-    if (review) await stop(review);
-  });
+  after(() => closeReviewAndPage(review, browser));
 
   it("every part of the page is in a landmark: the counts and the page's tools in « Vue d'ensemble »", async () => {
     // axe-core's "region" rule (audit, after the live region was removed): the counts line and the toolbar sat
