@@ -136,6 +136,31 @@ describe("runIngest on the designed set", () => {
     assert.equal(catalog.photos.find((p) => p.file === "a.jpg")?.captured_at, "2025-03-01T10:02:00");
   });
 
+  it("photos of another source without times (named after every timed one) leave capture order on for the others", async () => {
+    // Phone-export audit: 30 WhatsApp photos (IMG-20261129-WA0001.jpg, no EXIF) beside 132 of an iPhone's switched
+    // capture times off for all (under grouping.timesMinShare): 12 of 57 garments split. Here 3 untimed photos
+    // named after the 4 timed ones (43%): the timed ones stay in capture order, the others after them by name.
+    const dir = await copyFixture("ordered-by-time");
+    for (const [k, f] of ["IMG_0004.jpg", "IMG_0005.jpg", "IMG_0006.jpg"].entries())
+      await writeFile(join(dir, `wa-${k + 1}.jpg`), await readFile(join(FIXTURES, "grouping", f)));
+    const events: IngestEvent[] = [];
+    const { catalog } = await ingest(dir, events);
+    assert.equal(catalog.grouping.order, "capture_time");
+    assert.deepEqual(
+      catalog.items.flatMap((it) => it.photos),
+      ["c.jpg", "b.jpg", "a.jpg", "d.jpg", "wa-1.jpg", "wa-2.jpg", "wa-3.jpg"],
+    );
+    assert.ok(
+      events.some(
+        (e) =>
+          e.type === "note" &&
+          /3 of 7 photos have no capture time and are named after every photo that has one \(wa-1\.jpg, wa-2\.jpg, wa-3\.jpg: another source.*after the others, which are in capture order/.test(
+            e.message,
+          ),
+      ),
+    );
+  });
+
   it("photos that all carry the same capture time (a stuck clock) are in name order, and the catalog says so (audit-phone 10)", async () => {
     // Before: grouping.order said capture_time while the order was the names' (a sort on equal keys).
     const dir = await copyFixture("ordered-by-time");

@@ -429,7 +429,12 @@ function* groupDistanceSlices(
   }
   const appearance = n >= 4 ? fitLogMixture(consecutive) : null;
   const times = input.times;
-  const timedShare = n ? times.filter((t) => t != null).length / n : 0;
+  // The share among the photos from the first timed one to the last (photos of another source, all before or
+  // after them, do not count: ingest/group.ts orders them so).
+  const firstTimed = times.findIndex((t) => t != null);
+  const lastTimed = times.findLastIndex((t) => t != null);
+  const timedShare =
+    firstTimed >= 0 ? times.filter((t) => t != null).length / (lastTimed - firstTimed + 1) : 0;
   // A gap is known between two photos with a time; a photo without one (a forwarded copy) leaves its two gaps
   // unknown: no pull, no forced pause.
   const gaps =

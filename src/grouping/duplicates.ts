@@ -29,10 +29,34 @@ export function namedAsCopy(name: string): boolean {
   return COPY_NAME.test(dot > 0 ? base.slice(0, dot) : base);
 }
 
+/**
+ * The name (without extension, same folder, lower case) of the photo a file's name says it is an edited copy of, as
+ * phones and photo apps name the edit they keep beside the original: iOS Photos exported over USB or Image Capture
+ * (`IMG_E0001.JPG` beside `IMG_0001.HEIC`), Google Photos and Takeout (`PXL_….MP-edited.jpg`, `x-modifié.jpg` in
+ * French). Null for any other name.
+ */
+export function editedCopyOf(name: string): string | null {
+  const dot = name.lastIndexOf(".");
+  const stem = (dot > name.lastIndexOf("/") + 1 ? name.slice(0, dot) : name).normalize("NFC");
+  const slash = stem.lastIndexOf("/") + 1;
+  const [folder, base] = [stem.slice(0, slash), stem.slice(slash)];
+  const ios = /^IMG_E(\d{4})$/i.exec(base);
+  if (ios) return `${folder}IMG_${ios[1]}`.toLowerCase();
+  const app = /^(.+)-(?:edited|modifié|modifie|bearbeitet|editado|modificato)$/i.exec(base);
+  return app ? `${folder}${app[1]}`.toLowerCase() : null;
+}
+
+/** A file's name without its extension, in lower case: what editedCopyOf's answer is compared with. */
+export function stemOf(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return (dot > name.lastIndexOf("/") + 1 ? name.slice(0, dot) : name).normalize("NFC").toLowerCase();
+}
+
 export interface DuplicatePair {
   a: number;
   b: number;
-  kind: "identical" | "perceptual";
+  /** `edited`: b is an edited copy of a (editedCopyOf, confirmed by the caller): b is kept, in a's place. */
+  kind: "identical" | "perceptual" | "edited";
   phashDistance: number;
   ahashDistance: number;
   /** Mean ΔE over the 8x8 colour grids. */
@@ -194,7 +218,8 @@ export interface DuplicateDecision {
 
 /**
  * Decides which photo of each duplicate group stays: the one in the folder that holds most of the batch (the shoot:
- * its place in the shooting sequence is what groups it with its garment), then one not shown sideways (of two
+ * its place in the shooting sequence is what groups it with its garment), then the edited copy of an `edited` pair
+ * (the phone's edit, which the seller meant to show), then one not shown sideways (of two
  * copies a quarter turn apart, the landscape one when the other is portrait: garments are shot upright, Vinted asks
  * for 3:4 portrait, and a copy that lost a phone's orientation tag shows its portrait photo on its side), then the
  * one with most pixels, then one
@@ -235,6 +260,9 @@ export function decideDuplicates(
       ] as const)
         if (landscape(x) && portrait(y)) sideways.add(x);
   const upright = (i: number) => (sideways.has(i) ? 0 : 1);
+  // The edit a seller made on the phone is the photo they meant to show (brighter, straightened, cropped).
+  const edits = new Set(pairs.filter((p) => p.kind === "edited").map((p) => p.b));
+  const edited = (i: number) => (edits.has(i) ? 1 : 0);
   const copyName = (i: number) => {
     const name = photos[i]!.name;
     return name !== undefined && namedAsCopy(name) ? 1 : 0;
@@ -245,6 +273,7 @@ export function decideDuplicates(
     const keeper = members.reduce((best, i) => {
       const better =
         weight(i) - weight(best) ||
+        edited(i) - edited(best) ||
         upright(i) - upright(best) ||
         photos[i]!.pixels - photos[best]!.pixels ||
         copyName(best) - copyName(i);

@@ -24,8 +24,10 @@ export async function describeArticles(
   const { config, classifier, relTo } = ctx;
   const withPhotos = ctx.photos !== false;
   const { articles, grouping, dupes } = step;
+  // A kept edit's look is its original's (GroupStep.standIn: a black-and-white edit is not a grey garment).
+  const look = (i: number) => analysed[step.standIn?.get(i) ?? i]!;
   // The articles' mean vectors feed the classifier only (the model-free path has none).
-  const means = classifier ? articles.map((m) => meanVector(m.map((i) => analysed[i]!.vector))) : [];
+  const means = classifier ? articles.map((m) => meanVector(m.map((i) => look(i).vector))) : [];
   // One zero-shot pass over the articles' means and every photo together.
   const scored = classifier
     ? await classifier.classify([...means, ...(withPhotos ? analysed.map((a) => a.vector) : [])])
@@ -45,7 +47,7 @@ export async function describeArticles(
   const items: CatalogItem[] = articles.map((members, k) => {
     const id = ctx.ids[k]!;
     for (const i of members) articleOf.set(i, id);
-    const colors: DominantColor[] = members.map((i) => analysed[i]!.entry.color);
+    const colors: DominantColor[] = members.map((i) => look(i).entry.color);
     const color = articleColor(
       colors,
       colorVotes?.[k]
@@ -74,7 +76,7 @@ export async function describeArticles(
       fingerprint: fingerprint(members.map((i) => analysed[i]!.sha256)),
       confidence: grouping.lowConfidence[k] ? "low" : "high",
       confidence_score: grouping.confidence[k] ?? 0.5,
-      cohesion: round(cohesion(members.map((i) => analysed[i]!.vector))),
+      cohesion: round(cohesion(members.map((i) => look(i).vector))),
       ...(step.bySeller?.includes(k) ? { by_seller: true } : {}),
     };
   });
@@ -100,7 +102,11 @@ export async function describeArticles(
             duplicate_reason:
               dup.pair.kind === "identical"
                 ? "identical bytes (sha256)"
-                : `${turnedWords(dup.pair.turned)}pHash distance ${dup.pair.phashDistance}, aHash distance ${dup.pair.ahashDistance} (<= ${config.duplicates.maxHamming})${dup.pair.turned ? " once turned" : ""}, colour ΔE ${dup.pair.colorDistance.toFixed(1)} (<= ${config.duplicates.maxColorDelta}), largest cell ΔE ${dup.pair.cellColorDistance.toFixed(1)} (<= ${config.duplicates.maxCellColorDelta})`,
+                : dup.pair.kind === "edited"
+                  ? dup.pair.a === i
+                    ? "the original of an edited copy the phone or photo app kept beside it (its name says so, and its capture time or picture agrees): the edit is kept, in its place"
+                    : "an edited copy of it (its name says so, and its capture time or picture agrees), set aside: the original is in the folder holding most of the batch"
+                  : `${turnedWords(dup.pair.turned)}pHash distance ${dup.pair.phashDistance}, aHash distance ${dup.pair.ahashDistance} (<= ${config.duplicates.maxHamming})${dup.pair.turned ? " once turned" : ""}, colour ΔE ${dup.pair.colorDistance.toFixed(1)} (<= ${config.duplicates.maxColorDelta}), largest cell ΔE ${dup.pair.cellColorDistance.toFixed(1)} (<= ${config.duplicates.maxCellColorDelta})`,
           }
         : {}),
       color: a.entry.color.name,

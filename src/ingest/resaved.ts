@@ -1,5 +1,5 @@
 import type { Config } from "../core/config.js";
-import { comparePhotos } from "../grouping/duplicates.js";
+import { comparePhotos, type DuplicatePair, editedCopyOf, stemOf } from "../grouping/duplicates.js";
 import { compareEdited, type EditedComparison } from "../imaging/edits.js";
 import type { CacheEntry } from "../store/cache.js";
 import type { Catalog } from "../store/catalog.js";
@@ -87,4 +87,44 @@ export function currentContent(
   const now = new Map<string, string>();
   for (const [sha, olds] of earlier) for (const o of olds ?? []) if (!now.has(o)) now.set(o, sha);
   return now;
+}
+
+/**
+ * The edited copies a phone or photo app keeps beside their original (editedCopyOf: `IMG_E0001.JPG` beside
+ * `IMG_0001.HEIC`, `x-edited.jpg` beside `x.jpg`), as `edited` pairs (a the original, b the edit) for
+ * decideDuplicates, which keeps the edit. The name is confirmed by the photos: the same capture time (an edit keeps
+ * it, whatever the edit: a black-and-white copy too), or, when a time is missing, the same picture or an edit of it
+ * (savedAgainAs). Two times that differ are two pictures. Before, each edit was kept as a second photo of its
+ * garment (the listing showed the picture twice), or became an article of its own.
+ */
+export function editedCopies(
+  photos: readonly { file: string; entry: CacheEntry }[],
+  config: Pick<Config, "duplicates" | "resaved">,
+): DuplicatePair[] {
+  const byStem = new Map<string, number[]>();
+  photos.forEach((p, i) => {
+    const stem = stemOf(p.file);
+    byStem.set(stem, [...(byStem.get(stem) ?? []), i]);
+  });
+  const pairs: DuplicatePair[] = [];
+  photos.forEach((copy, b) => {
+    const of = editedCopyOf(copy.file);
+    if (of === null) return;
+    for (const a of byStem.get(of) ?? []) {
+      const original = photos[a]!.entry;
+      const [ta, tb] = [original.captured_at, copy.entry.captured_at];
+      const same = ta && tb ? ta === tb : savedAgainAs(original, copy.entry, config) !== null;
+      if (same)
+        pairs.push({
+          a,
+          b,
+          kind: "edited",
+          phashDistance: 0,
+          ahashDistance: 0,
+          colorDistance: 0,
+          cellColorDistance: 0,
+        });
+    }
+  });
+  return pairs;
 }

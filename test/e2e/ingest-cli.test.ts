@@ -1693,3 +1693,59 @@ describe("vbulk ingest --eps and --min-samples without --grouping dbscan", () =>
     assert.doesNotMatch(dbscan.stderr, /no effect/);
   });
 });
+
+describe("vbulk ingest: the edited copy a phone keeps beside its original (phone-export audit)", () => {
+  it("keeps the edit in the original's place and sets the original aside; another picture under such a name stays", async () => {
+    // Before: an iPhone copied over USB brings IMG_0002.HEIC and IMG_E0002.JPG (the edit made in Photos): both were
+    // kept, the listing showed the picture twice, a black-and-white edit became an article of its own, and by name
+    // the edit sorted after every IMG_0… and left its garment.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const first = await runCli(["ingest", dir, "--json"]);
+    assert.equal(first.code, 0, first.stderr);
+    const before = JSON.parse(first.stdout).articles as { photos: string[] }[];
+    const time = { IFD2: { DateTimeOriginal: "2026:11:29 10:00:05" } } as never;
+    // A brighter edit (no time: confirmed by the picture) of IMG_0002.
+    await sharp(join(dir, "IMG_0002.jpg"))
+      .modulate({ brightness: 1.15 })
+      .jpeg()
+      .toFile(join(dir, "IMG_E0002.JPG"));
+    // A black-and-white edit of IMG_0005, both with the same capture time (confirmed by the time).
+    const original = await sharp(join(dir, "IMG_0005.jpg")).withExif(time).jpeg().toBuffer();
+    await writeFile(join(dir, "IMG_0005.jpg"), original);
+    await sharp(original).greyscale().withExif(time).jpeg().toFile(join(dir, "IMG_E0005.JPG"));
+    // Another picture under an edit's name (IMG_0010's, for IMG_0003): not an edit of IMG_0003.
+    await copyFile(join(dir, "IMG_0010.jpg"), join(dir, "IMG_E0003.JPG"));
+    const r = await runCli(["ingest", dir, "--json", "--regroup"]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const photo = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f);
+    for (const [orig, edit] of [
+      ["IMG_0002.jpg", "IMG_E0002.JPG"],
+      ["IMG_0005.jpg", "IMG_E0005.JPG"],
+    ] as const) {
+      assert.equal(photo(orig).duplicate_of, edit, `${orig} set aside for its edit`);
+      assert.match(photo(orig).duplicate_reason, /the original of an edited copy/);
+      assert.equal(photo(edit).duplicate_of, null);
+    }
+    assert.equal(photo("IMG_0003.jpg").duplicate_of, null, "another picture under an edit's name is no edit");
+    // Each edit is in its original's article, in its place: the articles are those of the first run, with the
+    // edits for their originals (IMG_E0003.JPG, another picture, is grouped as any photo).
+    const articles = (catalog.items as { photos: string[] }[])
+      .map((a) => a.photos.filter((p) => p !== "IMG_E0003.JPG"))
+      .filter((p) => p.length);
+    const swap = (p: string) =>
+      ({ "IMG_0002.jpg": "IMG_E0002.JPG", "IMG_0005.jpg": "IMG_E0005.JPG" })[p] ?? p;
+    assert.deepEqual(
+      articles,
+      before.map((a) => a.photos.map(swap)),
+    );
+    // The black-and-white edit does not make its garment grey: the original's colours speak for it.
+    const colourOf = (items: { photos: string[]; color: string }[], f: string) =>
+      items.find((a) => a.photos.includes(f))?.color;
+    assert.equal(
+      colourOf(catalog.items, "IMG_E0005.JPG"),
+      colourOf(JSON.parse(first.stdout).articles, "IMG_0005.jpg"),
+    );
+  });
+});
