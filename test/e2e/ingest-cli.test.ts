@@ -159,6 +159,56 @@ describe("vbulk ingest (real CLI)", () => {
     );
   });
 
+  it("a ZIP made by Windows' « Send to → Compressed folder » in French (CP850 names) keeps its accents (audit-phone)", async () => {
+    // Before: `À vendre/Été.jpg` became `╖ vendre/Été.jpg` in the catalog: the names were read as CP437, where À
+    // (0xB7 in CP850) is a box-drawing character.
+    const dir = await tempDir();
+    const src = join(FIXTURES, "grouping");
+    // The CP850 bytes of À, É, é and Ó (Unicode's VENDORS/MICSFT/PC/CP850.TXT); the other letters are ASCII.
+    const CP850_BYTES: Record<number, number> = { 192: 0xb7, 201: 0x90, 233: 0x82, 211: 0xe0 };
+    const cp850 = (text: string) => Buffer.from(Buffer.from(text, "latin1").map((b) => CP850_BYTES[b] ?? b));
+    await writeFile(
+      join(dir, "windows.zip"),
+      rawZip([
+        { name: cp850("À vendre/Été.jpg"), data: await readFile(join(src, "IMG_0001.jpg")), utf8Flag: false },
+        // Alone, 0xE0 is α in CP437 as well as Ó in CP850: the archive is read one way, as its other names say.
+        { name: cp850("À vendre/Ó.jpg"), data: await readFile(join(src, "IMG_0006.jpg")), utf8Flag: false },
+      ]),
+    );
+    const r = await runCli(["ingest", join(dir, "windows.zip")]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "windows.vbulk", "catalog.json"), "utf8"));
+    assert.deepEqual(catalog.photos.map((p: { file: string }) => p.file).sort(), [
+      "À vendre/Été.jpg",
+      "À vendre/Ó.jpg",
+    ]);
+    assert.ok(existsSync(join(dir, "windows.vbulk", "À vendre", "Été.jpg")), "the work folder's names too");
+    assert.match(r.stdout, /À vendre\/Été\.jpg/);
+    // An old DOS or Windows tool's CP437 names, with letters CP850 does not have (α, Σ), read as before.
+    await writeFile(
+      join(dir, "dos.zip"),
+      rawZip([
+        {
+          name: Buffer.from([...Buffer.from("caf"), 0x82, 0x5f, 0xe0, ...Buffer.from(".jpg")]),
+          data: await readFile(join(src, "IMG_0001.jpg")),
+          utf8Flag: false,
+        },
+        {
+          name: Buffer.from([0xe4, ...Buffer.from("_robe.jpg")]),
+          data: await readFile(join(src, "IMG_0006.jpg")),
+          utf8Flag: false,
+        },
+      ]),
+    );
+    const dos = await runCli(["ingest", join(dir, "dos.zip")]);
+    assert.equal(dos.code, 0, dos.stderr);
+    const dosCatalog = JSON.parse(await readFile(join(dir, "dos.vbulk", "catalog.json"), "utf8"));
+    assert.deepEqual(dosCatalog.photos.map((p: { file: string }) => p.file).sort(), [
+      "café_α.jpg",
+      "Σ_robe.jpg",
+    ]);
+  });
+
   it("a ZIP of a worked folder says its plan, decisions and catalog are an earlier run's, not used (audit-edits 8)", async () => {
     // Before, they went with "N other files skipped" only: every edit and grouping fix gone without a word.
     const shop = await copyFixture("grouping");
