@@ -232,7 +232,11 @@ describe("vbulk ingest (real CLI)", () => {
       "warning: shop.zip holds an earlier vbulk run's files (plan.json, shop/catalog.edited-20261129-172604.json, shop/catalog.json, shop/decisions.json, shop/plan.json), not used: to keep those edits, unzip it and run `vbulk ingest` on the folder.",
     ]);
     // The fixture's truth.json is the one file that is not vbulk's.
-    assert.match(r.stdout, /^ {2}not photos: 1 \.json \(listed in the log\)$/m, r.stdout);
+    assert.match(
+      r.stdout,
+      /^ {2}5 files of an earlier vbulk run \(not used\), not photos: 1 \.json \(listed in the log\)$/m,
+      r.stdout,
+    );
     const catalog = JSON.parse(await readFile(join(dir, "shop.vbulk", "catalog.json"), "utf8"));
     const earlier = catalog.skipped.filter((s: { reason: string }) => s.reason === "earlier-run");
     assert.deepEqual(
@@ -1113,6 +1117,34 @@ describe("vbulk ingest of an iPhone export with edits, live photos and RAW (audi
     await rm(join(plain, "truth.json"));
     const clean = await runCli(["ingest", plain]);
     assert.doesNotMatch(clean.stdout, /not photos|RAW/, "nothing said when every file is a photo");
+  });
+});
+
+describe("vbulk ingest of a ZIP made by macOS (audit-phone)", () => {
+  it("names every kind of file it skipped: the __MACOSX copies and .DS_Store too, not only the .mov and .aae", async () => {
+    // Before: "5 other files skipped" then "not photos: 1 .aae, 1 .mov": three files counted and never named, and
+    // the seller feared they were photos lost.
+    const dir = await tempDir("vbulk-mac-zip-");
+    const src = join(FIXTURES, "grouping");
+    const zip = new yazl.ZipFile();
+    for (const f of ["IMG_0001.jpg", "IMG_0006.jpg"]) {
+      zip.addFile(join(src, f), `Vêtements été/${f}`);
+      // Archive Utility's AppleDouble copy of each file's Finder data.
+      zip.addBuffer(Buffer.from("\x00\x05\x16\x07Mac OS X"), `__MACOSX/Vêtements été/._${f}`);
+    }
+    zip.addBuffer(Buffer.alloc(64), "Vêtements été/.DS_Store");
+    zip.addBuffer(Buffer.from("not a photo"), "Vêtements été/IMG_0001.MOV");
+    zip.addBuffer(Buffer.from("not a photo"), "Vêtements été/IMG_0001.AAE");
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(dir, "photos.zip")));
+    const r = await runCli(["ingest", join(dir, "photos.zip")]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /, 5 other files skipped, /);
+    assert.match(
+      r.stdout,
+      /^ {2}2 macOS metadata \(__MACOSX\), 1 hidden \(\.DS_Store\), not photos: 1 \.aae, 1 \.mov \(listed in the log\)$/m,
+      r.stdout,
+    );
   });
 });
 
