@@ -9,7 +9,7 @@ import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
 import { checkModelDir, featureOnly, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
 import { ARCHIVE_EXTENSIONS, RAW_EXTENSIONS } from "../sources/classify.js";
-import { notTaken } from "../sources/types.js";
+import { notTaken, type SkippedFile } from "../sources/types.js";
 import type { Catalog } from "../store/catalog.js";
 import { recordOutFolder } from "../store/out-folders.js";
 import {
@@ -321,6 +321,65 @@ export function summaryJson(catalog: Catalog, catalogPath: string, logPath: stri
   };
 }
 
+/** How the summary names the files skipped on purpose other than non-images, by reason, in the order it names them.
+ *  Without them "107 other files skipped" was followed by "not photos: 17 .mov, 4 .aae" alone: the 85 `__MACOSX`
+ *  copies and the .DS_Store of a ZIP made by macOS were counted and never named, and the seller feared lost photos. */
+const SKIPPED_ON_PURPOSE: readonly [SkippedFile["reason"], (files: readonly { file: string }[]) => string][] =
+  [
+    ["macos-metadata", (f) => `${f.length} macOS metadata (__MACOSX)`],
+    ["hidden", (f) => `${f.length} hidden (${hiddenNames(f)})`],
+    ["symlink", (f) => plural(f.length, "symbolic link")],
+    ["earlier-run", (f) => `${plural(f.length, "file")} of an earlier vbulk run (not used)`],
+    ["empty-dir", (f) => plural(f.length, "empty folder")],
+  ];
+
+/**
+ * The kinds of skipped files, counted, so that they add up to the summary's "N other files skipped": those that may
+ * be photos first (listed below the summary), then the files skipped on purpose, then the non-images by extension.
+ */
+function skippedKinds(skipped: Catalog["skipped"]): string[] {
+  const parts: string[] = [];
+  const lost = notTaken(skipped).length;
+  if (lost) parts.push(`${lost} could not be taken (see below)`);
+  let named = lost;
+  for (const [reason, words] of SKIPPED_ON_PURPOSE) {
+    const files = skipped.filter((f) => f.reason === reason);
+    if (files.length) parts.push(words(files));
+    named += files.length;
+  }
+  const others = skipped.filter((f) => f.reason === "not-an-image");
+  named += others.length;
+  // A reason added to the scan without words here is still counted, never left out of the sum.
+  if (skipped.length > named) parts.push(`${skipped.length - named} other`);
+  if (others.length) {
+    const kinds = new Map<string, number>();
+    for (const f of others) {
+      const ext = extname(f.file).toLowerCase() || "(no extension)";
+      kinds.set(ext, (kinds.get(ext) ?? 0) + 1);
+    }
+    const sorted = [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    parts.push(
+      `not photos: ${sorted
+        .slice(0, 8)
+        .map(([ext, n]) => `${n} ${printable(ext)}`)
+        .join(", ")}${sorted.length > 8 ? ", …" : ""}`,
+    );
+  }
+  return parts;
+}
+
+/** The hidden names among skipped files (".DS_Store", ".Trashes/"), at most three: what the seller looks for. */
+function hiddenNames(files: readonly { file: string }[]): string {
+  const names = new Set<string>();
+  for (const { file } of files) {
+    const parts = file.split("/");
+    const at = parts.findIndex((p) => p.startsWith("."));
+    if (at >= 0) names.add(`${parts[at]}${at < parts.length - 1 ? "/" : ""}`);
+  }
+  const shown = [...names].slice(0, 3).map(printable);
+  return `${shown.join(", ")}${names.size > 3 ? ", …" : ""}`;
+}
+
 function printSummary(
   io: Io,
   catalog: Catalog,
@@ -334,24 +393,12 @@ function printSummary(
   io.out(
     `${c.bold(plural(s.articles, "article"))} from ${plural(s.photos, "photo")} (${plural(s.duplicates, "duplicate")} set aside, ${plural(s.skipped, "other file")} skipped, ${s.errors} unreadable)${cached ? `, ${plural(cached, "photo")} from cache` : ""}`,
   );
-  // Which kinds of files were not photos (an iPhone export: .AAE edits, .MOV live photos): "39 other files" alone
-  // left a seller guessing whether photos were among them. RAW photos are said apart, with what to do.
+  // Every kind of file counted as skipped, named: "39 other files" alone left a seller guessing whether photos were
+  // among them. RAW photos and archives are said apart below, with what to do.
+  if (catalog.skipped.length)
+    io.out(c.dim(`  ${skippedKinds(catalog.skipped).join(", ")} (listed in the log)`));
   const others = catalog.skipped.filter((f) => f.reason === "not-an-image");
   if (others.length) {
-    const kinds = new Map<string, number>();
-    for (const f of others) {
-      const ext = extname(f.file).toLowerCase() || "(no extension)";
-      kinds.set(ext, (kinds.get(ext) ?? 0) + 1);
-    }
-    const sorted = [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    io.out(
-      c.dim(
-        `  not photos: ${sorted
-          .slice(0, 8)
-          .map(([ext, n]) => `${n} ${printable(ext)}`)
-          .join(", ")}${sorted.length > 8 ? ", …" : ""} (listed in the log)`,
-      ),
-    );
     // An archive in the folder (or in the ZIP) is not opened: its photos were left out with only "1 .zip" said.
     const archives = others.filter((f) => ARCHIVE_EXTENSIONS.has(extname(f.file).toLowerCase()));
     if (archives.length)

@@ -11,6 +11,7 @@ import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors
 import { stillRuns } from "../core/process.js";
 import { hasControlCharacter, printable } from "../core/text.js";
 import { classifyPath, EARLIER_RUN_DETAIL, isEarlierRunFile, naturalCompare, STATE_DIR } from "./classify.js";
+import { decodeCp850, namesInCp850 } from "./codepage.js";
 import type { ScanLimits } from "./folder.js";
 import type { ScanResult, SkippedFile, SourceFile } from "./types.js";
 
@@ -51,6 +52,15 @@ function namesUtf8(raw: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether an entry's name comes from its Info-ZIP Unicode Path extra field, as yauzl reads it: version 1, made
+ *  for these very name bytes (their CRC). */
+function hasUnicodePath(extraFields: readonly { id: number; data: Buffer }[], raw: Buffer): boolean {
+  return extraFields.some(
+    (f) =>
+      f.id === 0x7075 && f.data.length >= 6 && f.data[0] === 1 && f.data.readUInt32LE(1) === crc32(raw) >>> 0,
+  );
 }
 
 /** Where the CRC and size of each entry extracted earlier are remembered, so a re-run can trust or redo them. */
@@ -310,17 +320,29 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
     let total = 0;
     let index = 0;
     try {
+      // Every name first: whether the archive's names without an encoding are CP437 or CP850 is decided from all
+      // of them (namesInCp850).
+      const read: { entry: yauzl.Entry; raw: Buffer; name: string; oem: boolean }[] = [];
       for await (const entry of zip.eachEntry()) {
         index++;
         const raw = entry.fileNameRaw as unknown as Buffer;
+        const utf8 = namesUtf8(raw);
         // yauzl honours the flag and the Info-ZIP Unicode Path extra field (0x7075, checked against the name's
         // CRC), and reads any other name as CP437; a name that is UTF-8 by its bytes is read as UTF-8 (namesUtf8).
         const name = yauzlLib.getFileNameLowLevel(
-          namesUtf8(raw) ? entry.generalPurposeBitFlag | UTF8_NAMES : entry.generalPurposeBitFlag,
+          utf8 ? entry.generalPurposeBitFlag | UTF8_NAMES : entry.generalPurposeBitFlag,
           raw,
           entry.extraFields,
           false,
         );
+        const oem =
+          !utf8 && !(entry.generalPurposeBitFlag & UTF8_NAMES) && !hasUnicodePath(entry.extraFields, raw);
+        read.push({ entry, raw, name, oem });
+      }
+      const oemNames = read.filter((r) => r.oem);
+      const cp850 = namesInCp850(oemNames.map((r) => ({ raw: r.raw, cp437: r.name })));
+      for (const { entry, raw, name: cp437OrUnicode, oem } of read) {
+        const name = cp850 && oem ? decodeCp850(raw) : cp437OrUnicode;
         const shown = printable(name);
         if (name.endsWith("/")) continue;
         if (hasControlCharacter(name)) {

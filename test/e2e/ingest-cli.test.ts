@@ -159,6 +159,56 @@ describe("vbulk ingest (real CLI)", () => {
     );
   });
 
+  it("a ZIP made by Windows' « Send to → Compressed folder » in French (CP850 names) keeps its accents (audit-phone)", async () => {
+    // Before: `À vendre/Été.jpg` became `╖ vendre/Été.jpg` in the catalog: the names were read as CP437, where À
+    // (0xB7 in CP850) is a box-drawing character.
+    const dir = await tempDir();
+    const src = join(FIXTURES, "grouping");
+    // The CP850 bytes of À, É, é and Ó (Unicode's VENDORS/MICSFT/PC/CP850.TXT); the other letters are ASCII.
+    const CP850_BYTES: Record<number, number> = { 192: 0xb7, 201: 0x90, 233: 0x82, 211: 0xe0 };
+    const cp850 = (text: string) => Buffer.from(Buffer.from(text, "latin1").map((b) => CP850_BYTES[b] ?? b));
+    await writeFile(
+      join(dir, "windows.zip"),
+      rawZip([
+        { name: cp850("À vendre/Été.jpg"), data: await readFile(join(src, "IMG_0001.jpg")), utf8Flag: false },
+        // Alone, 0xE0 is α in CP437 as well as Ó in CP850: the archive is read one way, as its other names say.
+        { name: cp850("À vendre/Ó.jpg"), data: await readFile(join(src, "IMG_0006.jpg")), utf8Flag: false },
+      ]),
+    );
+    const r = await runCli(["ingest", join(dir, "windows.zip")]);
+    assert.equal(r.code, 0, r.stderr);
+    const catalog = JSON.parse(await readFile(join(dir, "windows.vbulk", "catalog.json"), "utf8"));
+    assert.deepEqual(catalog.photos.map((p: { file: string }) => p.file).sort(), [
+      "À vendre/Été.jpg",
+      "À vendre/Ó.jpg",
+    ]);
+    assert.ok(existsSync(join(dir, "windows.vbulk", "À vendre", "Été.jpg")), "the work folder's names too");
+    assert.match(r.stdout, /À vendre\/Été\.jpg/);
+    // An old DOS or Windows tool's CP437 names, with letters CP850 does not have (α, Σ), read as before.
+    await writeFile(
+      join(dir, "dos.zip"),
+      rawZip([
+        {
+          name: Buffer.from([...Buffer.from("caf"), 0x82, 0x5f, 0xe0, ...Buffer.from(".jpg")]),
+          data: await readFile(join(src, "IMG_0001.jpg")),
+          utf8Flag: false,
+        },
+        {
+          name: Buffer.from([0xe4, ...Buffer.from("_robe.jpg")]),
+          data: await readFile(join(src, "IMG_0006.jpg")),
+          utf8Flag: false,
+        },
+      ]),
+    );
+    const dos = await runCli(["ingest", join(dir, "dos.zip")]);
+    assert.equal(dos.code, 0, dos.stderr);
+    const dosCatalog = JSON.parse(await readFile(join(dir, "dos.vbulk", "catalog.json"), "utf8"));
+    assert.deepEqual(dosCatalog.photos.map((p: { file: string }) => p.file).sort(), [
+      "café_α.jpg",
+      "Σ_robe.jpg",
+    ]);
+  });
+
   it("a ZIP of a worked folder says its plan, decisions and catalog are an earlier run's, not used (audit-edits 8)", async () => {
     // Before, they went with "N other files skipped" only: every edit and grouping fix gone without a word.
     const shop = await copyFixture("grouping");
@@ -182,7 +232,11 @@ describe("vbulk ingest (real CLI)", () => {
       "warning: shop.zip holds an earlier vbulk run's files (plan.json, shop/catalog.edited-20261129-172604.json, shop/catalog.json, shop/decisions.json, shop/plan.json), not used: to keep those edits, unzip it and run `vbulk ingest` on the folder.",
     ]);
     // The fixture's truth.json is the one file that is not vbulk's.
-    assert.match(r.stdout, /^ {2}not photos: 1 \.json \(listed in the log\)$/m, r.stdout);
+    assert.match(
+      r.stdout,
+      /^ {2}5 files of an earlier vbulk run \(not used\), not photos: 1 \.json \(listed in the log\)$/m,
+      r.stdout,
+    );
     const catalog = JSON.parse(await readFile(join(dir, "shop.vbulk", "catalog.json"), "utf8"));
     const earlier = catalog.skipped.filter((s: { reason: string }) => s.reason === "earlier-run");
     assert.deepEqual(
@@ -1063,6 +1117,34 @@ describe("vbulk ingest of an iPhone export with edits, live photos and RAW (audi
     await rm(join(plain, "truth.json"));
     const clean = await runCli(["ingest", plain]);
     assert.doesNotMatch(clean.stdout, /not photos|RAW/, "nothing said when every file is a photo");
+  });
+});
+
+describe("vbulk ingest of a ZIP made by macOS (audit-phone)", () => {
+  it("names every kind of file it skipped: the __MACOSX copies and .DS_Store too, not only the .mov and .aae", async () => {
+    // Before: "5 other files skipped" then "not photos: 1 .aae, 1 .mov": three files counted and never named, and
+    // the seller feared they were photos lost.
+    const dir = await tempDir("vbulk-mac-zip-");
+    const src = join(FIXTURES, "grouping");
+    const zip = new yazl.ZipFile();
+    for (const f of ["IMG_0001.jpg", "IMG_0006.jpg"]) {
+      zip.addFile(join(src, f), `Vêtements été/${f}`);
+      // Archive Utility's AppleDouble copy of each file's Finder data.
+      zip.addBuffer(Buffer.from("\x00\x05\x16\x07Mac OS X"), `__MACOSX/Vêtements été/._${f}`);
+    }
+    zip.addBuffer(Buffer.alloc(64), "Vêtements été/.DS_Store");
+    zip.addBuffer(Buffer.from("not a photo"), "Vêtements été/IMG_0001.MOV");
+    zip.addBuffer(Buffer.from("not a photo"), "Vêtements été/IMG_0001.AAE");
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(join(dir, "photos.zip")));
+    const r = await runCli(["ingest", join(dir, "photos.zip")]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /, 5 other files skipped, /);
+    assert.match(
+      r.stdout,
+      /^ {2}2 macOS metadata \(__MACOSX\), 1 hidden \(\.DS_Store\), not photos: 1 \.aae, 1 \.mov \(listed in the log\)$/m,
+      r.stdout,
+    );
   });
 });
 
