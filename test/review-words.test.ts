@@ -681,6 +681,31 @@ describe("the review page's words for photos whose order told nothing", () => {
   });
 });
 
+describe("the review page's words for photos without a capture time among timed ones", () => {
+  it("another source named after the timed photos, and one among them (real runs), in both languages", async () => {
+    // Before, these notes reached the French page in the terminal's English.
+    const dir = await copyFixture("ordered-by-time");
+    for (const [k, f] of ["IMG_0004.jpg", "IMG_0005.jpg"].entries())
+      await writeFile(join(dir, `wa-${k + 1}.jpg`), await readFile(join(FIXTURES, "grouping", f)));
+    const { warnings } = await analyse(dir);
+    const w = warnings.find((x) => typeof x === "object" && x.code === "UNTIMED");
+    assert.ok(w, JSON.stringify(warnings));
+    assert.equal(
+      ingestWarningText("fr", w),
+      "2 photos sur 6 n'ont pas d'heure de prise de vue et leurs noms les placent après toutes celles qui en ont une (wa-1.jpg, wa-2.jpg) : elles viennent d'ailleurs (envoyées par une messagerie, par exemple). Elles gardent l'ordre de leurs noms, après les autres, rangées par heure de prise de vue.",
+    );
+    assert.match(
+      ingestWarningText("en", w),
+      /^2 of 6 photos have no capture time and are named after every photo/,
+    );
+    const among = { code: "UNTIMED" as const, n: 1, total: 15, files: ["IMG_0003.jpg"], where: null };
+    assert.equal(
+      ingestWarningText("fr", among),
+      "1 photo sur 15 n'a pas d'heure de prise de vue (IMG_0003.jpg) : les autres sont rangées par heure de prise de vue, et elle suit la photo dont le nom précède le sien.",
+    );
+  });
+});
+
 describe("the review page's words for an analysis of the page that read no photo", () => {
   it("none of the photos could be read: said in the page's words, with what to do, from the server's own job", async () => {
     // Before, the French page said « None of the 2 photos could be read: no catalog was written. », the server's

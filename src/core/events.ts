@@ -33,7 +33,15 @@ export type IngestEvent =
     }
   /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
    *  saved again since the last run (`message` says it), as data. */
-  | { type: "note"; message: string; resaved?: number }
+  | {
+      type: "note";
+      message: string;
+      resaved?: number;
+      /** Photos without a capture time among photos in capture order (`message` says it): named before or after
+       *  every timed one (`where`: another source), or among them (`where` null: each follows the one named before
+       *  it). `files`: the first three. */
+      untimed?: { n: number; total: number; files: string[]; where: "before" | "after" | "both" | null };
+    }
   | {
       type: "photo-error";
       file: string;

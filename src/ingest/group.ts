@@ -221,20 +221,26 @@ export async function groupArticles(
         .slice(0, 3)
         .map((i) => analysed[i]!.file.rel)
         .join(", ")}${photos.length > 3 ? ", …" : ""}`;
-    const where =
-      firstTimed > 0 && lastTimed < hasTime.length - 1
-        ? "before and after"
-        : firstTimed > 0
-          ? "before"
-          : "after";
+    const side =
+      firstTimed > 0 && lastTimed < hasTime.length - 1 ? "both" : firstTimed > 0 ? "before" : "after";
+    const where = side === "both" ? "before and after" : side;
+    // As data too, for the review page's words (review/ingest.ts toPageWarning).
+    const untimed = (photos: number[], at: typeof side | null) => ({
+      n: photos.length,
+      total: kept.length,
+      files: photos.slice(0, 3).map((i) => analysed[i]!.file.rel),
+      where: at,
+    });
     if (edge.length)
       emit({
         type: "note",
+        untimed: untimed(edge, side),
         message: `${edge.length} of ${kept.length} photos have no capture time and are named ${where} every photo that has one (${some(edge)}: another source, such as photos sent by a messaging app): they keep their file names' order, ${where} the others, which are in capture order.`,
       });
     if (inner.length)
       emit({
         type: "note",
+        untimed: untimed(inner, null),
         message: `${inner.length} of ${kept.length} photos have no capture time (${some(inner)}): the others are in capture order, ${inner.length === 1 ? "it follows the photo named before it" : "each follows the photo named before it"}.`,
       });
   }

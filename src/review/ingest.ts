@@ -171,7 +171,10 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
       message: e.message,
       ...(e.osError ? { osError: e.osError } : {}),
     };
-  if (e.type === "note") return e.resaved ? { code: "RESAVED", n: e.resaved } : e.message;
+  if (e.type === "note") {
+    if (e.untimed) return { code: "UNTIMED", ...e.untimed };
+    return e.resaved ? { code: "RESAVED", n: e.resaved } : e.message;
+  }
   if (e.decidedGone) return { code: "DECIDED_GONE", ...e.decidedGone };
   if (e.placed) return { code: "PLACED", ...e.placed };
   if (e.noModel) return { code: "NO_MODEL" };

@@ -141,6 +141,17 @@ const FR = {
     "Le modèle CLIP du dossier {dir} n'a pas de vbulk-model.json : il est chargé sans que ses fichiers soient vérifiés. Vous ne pouvez pas écrire dans ce dossier : copiez-le dans un dossier à vous, lancez `vbulk models manifest` sur la copie dans un terminal et faites pointer VBULK_MODEL_DIR sur elle, ou demandez au propriétaire du dossier de le lancer.",
   earlierRun:
     "{zip} contient les fichiers d'une analyse vbulk précédente ({list}) : ils ne sont pas repris, donc ses modifications (annonces, décisions de regroupement, numéros d'article) ne sont pas sur cette page. Pour les garder, décompressez le ZIP, puis, dans un terminal, lancez `vbulk ingest` puis `vbulk review` sur le dossier obtenu.",
+  untimedSource_one:
+    "1 photo sur {total} n'a pas d'heure de prise de vue et son nom la place {where} toutes celles qui en ont une ({files}) : elle vient d'ailleurs (envoyée par une messagerie, par exemple). Elle garde l'ordre de son nom, {where} les autres, rangées par heure de prise de vue.",
+  untimedSource_other:
+    "{n} photos sur {total} n'ont pas d'heure de prise de vue et leurs noms les placent {where} toutes celles qui en ont une ({files}) : elles viennent d'ailleurs (envoyées par une messagerie, par exemple). Elles gardent l'ordre de leurs noms, {where} les autres, rangées par heure de prise de vue.",
+  untimedWhere_before: "avant",
+  untimedWhere_after: "après",
+  untimedWhere_both: "avant et après",
+  untimedAmong_one:
+    "1 photo sur {total} n'a pas d'heure de prise de vue ({files}) : les autres sont rangées par heure de prise de vue, et elle suit la photo dont le nom précède le sien.",
+  untimedAmong_other:
+    "{n} photos sur {total} n'ont pas d'heure de prise de vue ({files}) : les autres sont rangées par heure de prise de vue, et chacune suit la photo dont le nom précède le sien.",
   orderUnclear:
     "L'ordre de ces {n} photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement. Vérifiez d'abord les articles marqués « à vérifier » et corrigez le regroupement sur cette page. Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
   orderUnclearAlone:
@@ -745,6 +756,17 @@ const EN: Record<Key, string> = {
     "The CLIP model in {dir} has no vbulk-model.json: it is loaded without its files being checked. You cannot write in that folder: copy it to a folder of yours, run `vbulk models manifest` on the copy in a terminal and point VBULK_MODEL_DIR at it, or ask the folder's owner to run it.",
   earlierRun:
     "{zip} holds the files of an earlier vbulk analysis ({list}), not used: its edits (listings, grouping decisions, article numbers) are not on this page. To keep them, unzip it, then in a terminal run `vbulk ingest` then `vbulk review` on the folder it gives.",
+  untimedSource_one:
+    "1 of {total} photos has no capture time and is named {where} every photo that has one ({files}): it comes from another source (sent by a messaging app, for instance). It keeps its name's order, {where} the others, which are in capture order.",
+  untimedSource_other:
+    "{n} of {total} photos have no capture time and are named {where} every photo that has one ({files}): they come from another source (sent by a messaging app, for instance). They keep their names' order, {where} the others, which are in capture order.",
+  untimedWhere_before: "before",
+  untimedWhere_after: "after",
+  untimedWhere_both: "before and after",
+  untimedAmong_one:
+    "1 of {total} photos has no capture time ({files}): the others are in capture order, and it follows the photo named before it.",
+  untimedAmong_other:
+    "{n} of {total} photos have no capture time ({files}): the others are in capture order, and each follows the photo named before it.",
   orderUnclear:
     "The order of these {n} photos does not show one garment after another (shuffled names, no capture times, or too few photos to tell): they are grouped by their appearance only. Check the articles marked “check this” first and correct the grouping on this page. If the photos are in shooting order (all of one garment, then the next), run `vbulk ingest --grouping sequence` on the folder in a terminal instead.",
   orderUnclearAlone:
@@ -1552,6 +1574,8 @@ export type IngestWarning =
   | { code: "UNVERIFIED_MODEL"; dir: string; writable: boolean }
   | { code: "EARLIER_RUN"; zip: string; files: string[] }
   | { code: "ORDER_UNCLEAR"; photos: number; alone: boolean }
+  /** Photos without a capture time among photos in capture order (core/events.ts note `untimed`). */
+  | { code: "UNTIMED"; n: number; total: number; files: string[]; where: "before" | "after" | "both" | null }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
 /**
@@ -1840,6 +1864,12 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, "earlierRun", { zip: w.zip, list: listed(lang, w.files) });
     case "ORDER_UNCLEAR":
       return t(lang, w.alone ? "orderUnclearAlone" : "orderUnclear", { n: w.photos });
+    case "UNTIMED": {
+      const files = `${w.files.join(", ")}${w.n > w.files.length ? ", …" : ""}`;
+      return w.where
+        ? tn(lang, "untimedSource", w.n, { total: w.total, files, where: t(lang, `untimedWhere_${w.where}`) })
+        : tn(lang, "untimedAmong", w.n, { total: w.total, files });
+    }
     case "PHOTO_ERROR":
       return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message, w.osError)}`;
     case "PLACED": {
