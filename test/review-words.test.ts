@@ -706,6 +706,31 @@ describe("the review page's words for photos without a capture time among timed 
   });
 });
 
+describe("a landscape photo in a batch shot in portrait (phone-export audit)", () => {
+  it("is named in a note, in the page's language: perhaps a garment on its side, to turn before publishing", async () => {
+    // Before: 30 of 150 WhatsApp copies stored sideways (their orientation tag dropped) went to articles without a
+    // word, and Vinted would have shown them so.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const sideways = await sharp(join(dir, "IMG_0005.jpg")).rotate(90).jpeg().toBuffer();
+    await writeFile(join(dir, "IMG_0005.jpg"), sideways);
+    const { warnings } = await analyse(dir);
+    const w = warnings.find((x) => typeof x === "object" && x.code === "SIDEWAYS");
+    assert.ok(w, JSON.stringify(warnings));
+    assert.equal(
+      ingestWarningText("fr", w),
+      "1 photo sur 15 est en paysage dans un lot pris en portrait (IMG_0005.jpg) : si elle montre un vêtement couché sur le côté (une application a perdu son orientation), tournez-la dans une application de photos avant de publier : Vinted la montrerait telle quelle.",
+    );
+    // An upright batch says nothing.
+    const upright = await copyFixture("grouping");
+    await rm(join(upright, "truth.json"));
+    const none = (await analyse(upright)).warnings.find(
+      (x) => typeof x === "object" && x.code === "SIDEWAYS",
+    );
+    assert.equal(none, undefined);
+  });
+});
+
 describe("the review page's words for an analysis of the page that read no photo", () => {
   it("none of the photos could be read: said in the page's words, with what to do, from the server's own job", async () => {
     // Before, the French page said « None of the 2 photos could be read: no catalog was written. », the server's

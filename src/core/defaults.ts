@@ -400,6 +400,11 @@ export const DEFAULTS = Object.freeze({
      *  `ingest ./photos --out R`, then `ingest ./photos.zip --out R`), while another batch that shares a photo or
      *  two is refused instead of taking over the first batch's article ids, plan and drafts. Half: a batch that
      *  lost half its photos since (sold, deleted) is still that batch. */
+    /** A batch this share of whose photos (at least 10) are portrait has its landscape photos named in a note:
+     *  a copy forwarded without its orientation tag shows a garment on its side, and Vinted would show it so
+     *  (phone-export audit: 30 of 150 WhatsApp copies). Garments are shot upright; a flat lay may be landscape,
+     *  so it is a note, nothing is turned. */
+    portraitBatchShare: 0.8,
     sameSourceMinShare: 0.5,
   }),
   review: Object.freeze({

@@ -41,6 +41,9 @@ export type IngestEvent =
        *  every timed one (`where`: another source), or among them (`where` null: each follows the one named before
        *  it). `files`: the first three. */
       untimed?: { n: number; total: number; files: string[]; where: "before" | "after" | "both" | null };
+      /** Landscape photos in a batch shot in portrait (`message` says it): perhaps on their side, an app having
+       *  dropped their orientation. `files`: the first three. */
+      sideways?: { n: number; total: number; files: string[] };
     }
   | {
       type: "photo-error";

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { Config } from "../core/config.js";
+import { DEFAULTS } from "../core/defaults.js";
 import type { EventSink, IngestEvent, PlacedPhotos } from "../core/events.js";
 import { checkpoint } from "../core/pause.js";
 import { andList, plural } from "../core/text.js";
@@ -243,6 +244,18 @@ export async function groupArticles(
         untimed: untimed(inner, null),
         message: `${inner.length} of ${kept.length} photos have no capture time (${some(inner)}): the others are in capture order, ${inner.length === 1 ? "it follows the photo named before it" : "each follows the photo named before it"}.`,
       });
+  }
+  // Landscape photos in a batch shot in portrait: perhaps a garment on its side (an app dropped the orientation).
+  const shown = kept.map((i) => analysed[i]!.entry);
+  const landscape = kept.filter((i) => analysed[i]!.entry.width > analysed[i]!.entry.height);
+  const portrait = shown.filter((e) => e.height > e.width).length;
+  if (kept.length >= 10 && landscape.length && portrait >= DEFAULTS.ingest.portraitBatchShare * kept.length) {
+    const files = landscape.slice(0, 3).map((i) => analysed[i]!.file.rel);
+    emit({
+      type: "note",
+      sideways: { n: landscape.length, total: kept.length, files },
+      message: `${landscape.length} of ${kept.length} photos are landscape in a batch shot in portrait (${files.join(", ")}${landscape.length > 3 ? ", …" : ""}): if one shows a garment on its side (an app that dropped its orientation), turn it in a photo app before publishing, as Vinted would show it as it is.`,
+    });
   }
   await checkpoint(ctx.signal);
   await ctx.enterStage?.("group");

@@ -145,6 +145,10 @@ const FR = {
     "1 photo sur {total} n'a pas d'heure de prise de vue et son nom la place {where} toutes celles qui en ont une ({files}) : elle vient d'ailleurs (envoyée par une messagerie, par exemple). Elle garde l'ordre de son nom, {where} les autres, rangées par heure de prise de vue.",
   untimedSource_other:
     "{n} photos sur {total} n'ont pas d'heure de prise de vue et leurs noms les placent {where} toutes celles qui en ont une ({files}) : elles viennent d'ailleurs (envoyées par une messagerie, par exemple). Elles gardent l'ordre de leurs noms, {where} les autres, rangées par heure de prise de vue.",
+  sideways_one:
+    "1 photo sur {total} est en paysage dans un lot pris en portrait ({files}) : si elle montre un vêtement couché sur le côté (une application a perdu son orientation), tournez-la dans une application de photos avant de publier : Vinted la montrerait telle quelle.",
+  sideways_other:
+    "{n} photos sur {total} sont en paysage dans un lot pris en portrait ({files}) : si l'une montre un vêtement couché sur le côté (une application a perdu son orientation), tournez-la dans une application de photos avant de publier : Vinted la montrerait telle quelle.",
   untimedWhere_before: "avant",
   untimedWhere_after: "après",
   untimedWhere_both: "avant et après",
@@ -760,6 +764,10 @@ const EN: Record<Key, string> = {
     "1 of {total} photos has no capture time and is named {where} every photo that has one ({files}): it comes from another source (sent by a messaging app, for instance). It keeps its name's order, {where} the others, which are in capture order.",
   untimedSource_other:
     "{n} of {total} photos have no capture time and are named {where} every photo that has one ({files}): they come from another source (sent by a messaging app, for instance). They keep their names' order, {where} the others, which are in capture order.",
+  sideways_one:
+    "1 of {total} photos is landscape in a batch shot in portrait ({files}): if it shows a garment on its side (an app that dropped its orientation), turn it in a photo app before publishing: Vinted would show it as it is.",
+  sideways_other:
+    "{n} of {total} photos are landscape in a batch shot in portrait ({files}): if one shows a garment on its side (an app that dropped its orientation), turn it in a photo app before publishing: Vinted would show it as it is.",
   untimedWhere_before: "before",
   untimedWhere_after: "after",
   untimedWhere_both: "before and after",
@@ -1576,6 +1584,8 @@ export type IngestWarning =
   | { code: "ORDER_UNCLEAR"; photos: number; alone: boolean }
   /** Photos without a capture time among photos in capture order (core/events.ts note `untimed`). */
   | { code: "UNTIMED"; n: number; total: number; files: string[]; where: "before" | "after" | "both" | null }
+  /** Landscape photos in a batch shot in portrait (core/events.ts note `sideways`). */
+  | { code: "SIDEWAYS"; n: number; total: number; files: string[] }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
 /**
@@ -1864,6 +1874,11 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, "earlierRun", { zip: w.zip, list: listed(lang, w.files) });
     case "ORDER_UNCLEAR":
       return t(lang, w.alone ? "orderUnclearAlone" : "orderUnclear", { n: w.photos });
+    case "SIDEWAYS":
+      return tn(lang, "sideways", w.n, {
+        total: w.total,
+        files: `${w.files.join(", ")}${w.n > w.files.length ? ", …" : ""}`,
+      });
     case "UNTIMED": {
       const files = `${w.files.join(", ")}${w.n > w.files.length ? ", …" : ""}`;
       return w.where
