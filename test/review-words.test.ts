@@ -731,6 +731,37 @@ describe("a landscape photo in a batch shot in portrait (phone-export audit)", (
   });
 });
 
+describe("a phone's screenshot among the photos (phone-export audit)", () => {
+  it("goes after every photo, so no garment is split, and a note names it in the page's language", async () => {
+    // Before: IMG_0037.PNG (1170x2532, an iPhone screenshot) fell by name inside a garment's photos and split it.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const before = (await analyse(dir)).catalog.items.map((a) => a.photos);
+    const screen = await sharp({ create: { width: 1170, height: 2532, channels: 3, background: "#f2f2f7" } })
+      .composite([
+        {
+          input: { create: { width: 1170, height: 300, channels: 3, background: "#1c1c1e" } },
+          top: 0,
+          left: 0,
+        },
+      ])
+      .png()
+      .toBuffer();
+    await writeFile(join(dir, "IMG_0005.png"), screen);
+    const { catalog, warnings } = await analyse(dir);
+    const w = warnings.find((x) => typeof x === "object" && x.code === "SCREENSHOTS");
+    assert.ok(w, JSON.stringify(warnings));
+    assert.equal(
+      ingestWarningText("fr", w),
+      "1 photo ressemble à une capture d'écran de téléphone (un PNG aux proportions d'un écran, sans heure de prise de vue : IMG_0005.png) : elle est placée après les autres pour ne pas couper un vêtement ; retirez-la de l'annonce si elle ne montre aucun vêtement.",
+    );
+    assert.deepEqual(
+      catalog.items.map((a) => a.photos),
+      [...before, ["IMG_0005.png"]],
+    );
+  });
+});
+
 describe("the review page's words for an analysis of the page that read no photo", () => {
   it("none of the photos could be read: said in the page's words, with what to do, from the server's own job", async () => {
     // Before, the French page said « None of the 2 photos could be read: no catalog was written. », the server's

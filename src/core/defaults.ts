@@ -405,6 +405,9 @@ export const DEFAULTS = Object.freeze({
      *  (phone-export audit: 30 of 150 WhatsApp copies). Garments are shot upright; a flat lay may be landscape,
      *  so it is a note, nothing is turned. */
     portraitBatchShare: 0.8,
+    /** A PNG without a capture time whose long side is this many times its short one is taken for a phone's
+     *  screenshot (phone screens are 19.5:9 = 2.17, older ones 16:9 = 1.78; a photo is 4:3 or 3:2 = 1.5). */
+    screenshotMinAspect: 1.75,
     sameSourceMinShare: 0.5,
   }),
   review: Object.freeze({

@@ -44,6 +44,8 @@ export type IngestEvent =
       /** Landscape photos in a batch shot in portrait (`message` says it): perhaps on their side, an app having
        *  dropped their orientation. `files`: the first three. */
       sideways?: { n: number; total: number; files: string[] };
+      /** Photos taken for a phone's screenshot, put after the others (`message` says it). `files`: the first three. */
+      screenshots?: { n: number; files: string[] };
     }
   | {
       type: "photo-error";

@@ -177,12 +177,24 @@ export async function groupArticles(
   // …and its original's analysis speaks for its look (GroupStep.standIn).
   const look = place;
 
-  const kept = analysed
+  // A kept edit was taken when its original was (an export may drop the time).
+  const timeOf = (i: number) => analysed[i]!.entry.captured_at ?? analysed[look(i)]!.entry.captured_at;
+  // A phone's screenshot (a PNG at a phone screen's proportions, no capture time) shows no garment of the shoot:
+  // by name it fell inside one (IMG_0037.PNG among IMG_0036/38.HEIC) and split it (phone-export audit). It goes
+  // after every other photo, and a note names it.
+  const screenshot = (i: number) => {
+    const e = analysed[i]!.entry;
+    const [long, short] = e.width > e.height ? [e.width, e.height] : [e.height, e.width];
+    return (
+      e.format === "png" && !timeOf(i) && short > 0 && long / short >= DEFAULTS.ingest.screenshotMinAspect
+    );
+  };
+  const order = analysed
     .map((_, i) => i)
     .filter((i) => !dupes.has(i))
     .sort((x, y) => place(x) - place(y) || x - y);
-  // A kept edit was taken when its original was (an export may drop the time).
-  const timeOf = (i: number) => analysed[i]!.entry.captured_at ?? analysed[look(i)]!.entry.captured_at;
+  const screenshots = order.filter(screenshot);
+  const kept = order.filter((i) => !screenshot(i));
   const timed = kept.filter((i) => timeOf(i));
   // Capture time orders the batch when (nearly) every photo named between the first and the last timed one has one:
   // a forwarded or screenshot photo without EXIF among them must not switch it off for all (a camera counter
@@ -245,6 +257,15 @@ export async function groupArticles(
         message: `${inner.length} of ${kept.length} photos have no capture time (${some(inner)}): the others are in capture order, ${inner.length === 1 ? "it follows the photo named before it" : "each follows the photo named before it"}.`,
       });
   }
+  if (screenshots.length) {
+    kept.push(...screenshots);
+    const files = screenshots.slice(0, 3).map((i) => analysed[i]!.file.rel);
+    emit({
+      type: "note",
+      screenshots: { n: screenshots.length, files },
+      message: `${plural(screenshots.length, "photo")} ${screenshots.length === 1 ? "looks" : "look"} like a phone's screenshot (a PNG at a phone screen's proportions, no capture time: ${files.join(", ")}${screenshots.length > 3 ? ", …" : ""}): put after the other photos so as not to split a garment; take ${screenshots.length === 1 ? "it" : "them"} out of the listings if ${screenshots.length === 1 ? "it shows" : "they show"} no garment.`,
+    });
+  }
   // Landscape photos in a batch shot in portrait: perhaps a garment on its side (an app dropped the orientation).
   const shown = kept.map((i) => analysed[i]!.entry);
   const landscape = kept.filter((i) => analysed[i]!.entry.width > analysed[i]!.entry.height);
@@ -268,12 +289,18 @@ export async function groupArticles(
     closeUp: kept.map((i) => analysed[look(i)]!.closeUp),
     // The gaps between capture times, only when they order the photos (not equal for all: a stuck clock).
     times: kept.map((i) => (byTime ? toSeconds(timeOf(i)) : null)),
-    // The same pose in another colour: two garments (colourways kept only between photos both kept).
-    apart: colorways.flatMap(([a, b]): [number, number][] => {
-      const i = position.get(a);
-      const j = position.get(b);
-      return i === undefined || j === undefined ? [] : [[i, j]];
-    }),
+    // The same pose in another colour: two garments (colourways kept only between photos both kept); and a
+    // screenshot, which shows no garment of the shoot, with no other photo (at the end, it joined the last garment).
+    apart: [
+      ...colorways.flatMap(([a, b]): [number, number][] => {
+        const i = position.get(a);
+        const j = position.get(b);
+        return i === undefined || j === undefined ? [] : [[i, j]];
+      }),
+      ...screenshots.flatMap((sc) =>
+        kept.filter((i) => i !== sc).map((i): [number, number] => [position.get(sc)!, position.get(i)!]),
+      ),
+    ],
   };
   const key = groupingKey(input, config.grouping);
   const recalled = recall(remembered, key, kept.length);

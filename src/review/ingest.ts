@@ -174,6 +174,7 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
   if (e.type === "note") {
     if (e.untimed) return { code: "UNTIMED", ...e.untimed };
     if (e.sideways) return { code: "SIDEWAYS", ...e.sideways };
+    if (e.screenshots) return { code: "SCREENSHOTS", ...e.screenshots };
     return e.resaved ? { code: "RESAVED", n: e.resaved } : e.message;
   }
   if (e.decidedGone) return { code: "DECIDED_GONE", ...e.decidedGone };

@@ -145,6 +145,10 @@ const FR = {
     "1 photo sur {total} n'a pas d'heure de prise de vue et son nom la place {where} toutes celles qui en ont une ({files}) : elle vient d'ailleurs (envoyée par une messagerie, par exemple). Elle garde l'ordre de son nom, {where} les autres, rangées par heure de prise de vue.",
   untimedSource_other:
     "{n} photos sur {total} n'ont pas d'heure de prise de vue et leurs noms les placent {where} toutes celles qui en ont une ({files}) : elles viennent d'ailleurs (envoyées par une messagerie, par exemple). Elles gardent l'ordre de leurs noms, {where} les autres, rangées par heure de prise de vue.",
+  screenshots_one:
+    "1 photo ressemble à une capture d'écran de téléphone (un PNG aux proportions d'un écran, sans heure de prise de vue : {files}) : elle est placée après les autres pour ne pas couper un vêtement ; retirez-la de l'annonce si elle ne montre aucun vêtement.",
+  screenshots_other:
+    "{n} photos ressemblent à des captures d'écran de téléphone (des PNG aux proportions d'un écran, sans heure de prise de vue : {files}) : elles sont placées après les autres pour ne pas couper un vêtement ; retirez-les des annonces si elles ne montrent aucun vêtement.",
   sideways_one:
     "1 photo sur {total} est en paysage dans un lot pris en portrait ({files}) : si elle montre un vêtement couché sur le côté (une application a perdu son orientation), tournez-la dans une application de photos avant de publier : Vinted la montrerait telle quelle.",
   sideways_other:
@@ -764,6 +768,10 @@ const EN: Record<Key, string> = {
     "1 of {total} photos has no capture time and is named {where} every photo that has one ({files}): it comes from another source (sent by a messaging app, for instance). It keeps its name's order, {where} the others, which are in capture order.",
   untimedSource_other:
     "{n} of {total} photos have no capture time and are named {where} every photo that has one ({files}): they come from another source (sent by a messaging app, for instance). They keep their names' order, {where} the others, which are in capture order.",
+  screenshots_one:
+    "1 photo looks like a phone's screenshot (a PNG at a phone screen's proportions, no capture time: {files}): it is put after the others so as not to split a garment; take it out of the listing if it shows no garment.",
+  screenshots_other:
+    "{n} photos look like a phone's screenshots (PNGs at a phone screen's proportions, no capture time: {files}): they are put after the others so as not to split a garment; take them out of the listings if they show no garment.",
   sideways_one:
     "1 of {total} photos is landscape in a batch shot in portrait ({files}): if it shows a garment on its side (an app that dropped its orientation), turn it in a photo app before publishing: Vinted would show it as it is.",
   sideways_other:
@@ -1586,6 +1594,8 @@ export type IngestWarning =
   | { code: "UNTIMED"; n: number; total: number; files: string[]; where: "before" | "after" | "both" | null }
   /** Landscape photos in a batch shot in portrait (core/events.ts note `sideways`). */
   | { code: "SIDEWAYS"; n: number; total: number; files: string[] }
+  /** Photos taken for a phone's screenshot, put after the others (core/events.ts note `screenshots`). */
+  | { code: "SCREENSHOTS"; n: number; files: string[] }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
 /**
@@ -1874,6 +1884,10 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, "earlierRun", { zip: w.zip, list: listed(lang, w.files) });
     case "ORDER_UNCLEAR":
       return t(lang, w.alone ? "orderUnclearAlone" : "orderUnclear", { n: w.photos });
+    case "SCREENSHOTS":
+      return tn(lang, "screenshots", w.n, {
+        files: `${w.files.join(", ")}${w.n > w.files.length ? ", …" : ""}`,
+      });
     case "SIDEWAYS":
       return tn(lang, "sideways", w.n, {
         total: w.total,
