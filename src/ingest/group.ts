@@ -169,16 +169,18 @@ export async function groupArticles(
     config,
   );
   const dupes = decideDuplicates(hashed, [...pairs, ...edits]);
-  // An edit kept for its original takes the original's place in name order (IMG_E0001.JPG sorts after every
-  // IMG_0…: by name it left its garment for the batch's end).
+  // An edit kept for its original stands in the original's place: its place in name order (IMG_E0001.JPG sorts
+  // after every IMG_0…: by name it left its garment for the batch's end), its look (GroupStep.standIn) and its
+  // capture time (an export may drop it).
   const placeOf = new Map<number, number>();
   for (const e of edits) if (dupes.get(e.a)?.of === e.b) placeOf.set(e.b, e.a);
-  const place = (i: number) => placeOf.get(i) ?? i;
-  // …and its original's analysis speaks for its look (GroupStep.standIn).
-  const look = place;
-
-  // A kept edit was taken when its original was (an export may drop the time).
-  const timeOf = (i: number) => analysed[i]!.entry.captured_at ?? analysed[look(i)]!.entry.captured_at;
+  const original = (i: number) => placeOf.get(i) ?? i;
+  const timeOf = (i: number) => analysed[i]!.entry.captured_at ?? analysed[original(i)]!.entry.captured_at;
+  /** The first three photos' names, as the notes below carry them (data for the page, text for the terminal). */
+  const firstFiles = (photos: number[]) => {
+    const files = photos.slice(0, 3).map((i) => analysed[i]!.file.rel);
+    return { files, text: `${files.join(", ")}${photos.length > 3 ? ", …" : ""}` };
+  };
   // A phone's screenshot (a PNG at a phone screen's proportions, no capture time) shows no garment of the shoot:
   // by name it fell inside one (IMG_0037.PNG among IMG_0036/38.HEIC) and split it (phone-export audit). It goes
   // after every other photo, and a note names it.
@@ -189,12 +191,13 @@ export async function groupArticles(
       e.format === "png" && !timeOf(i) && short > 0 && long / short >= DEFAULTS.ingest.screenshotMinAspect
     );
   };
-  const order = analysed
+  const kept: number[] = [];
+  const screenshots: number[] = [];
+  for (const i of analysed
     .map((_, i) => i)
     .filter((i) => !dupes.has(i))
-    .sort((x, y) => place(x) - place(y) || x - y);
-  const screenshots = order.filter(screenshot);
-  const kept = order.filter((i) => !screenshot(i));
+    .sort((x, y) => original(x) - original(y) || x - y))
+    (screenshot(i) ? screenshots : kept).push(i);
   const timed = kept.filter((i) => timeOf(i));
   // Capture time orders the batch when (nearly) every photo named between the first and the last timed one has one:
   // a forwarded or screenshot photo without EXIF among them must not switch it off for all (a camera counter
@@ -229,11 +232,6 @@ export async function groupArticles(
       ...timed.flatMap((i) => [i, ...(after.get(i) ?? [])]),
       ...tail,
     );
-    const some = (photos: number[]) =>
-      `${photos
-        .slice(0, 3)
-        .map((i) => analysed[i]!.file.rel)
-        .join(", ")}${photos.length > 3 ? ", …" : ""}`;
     const side =
       firstTimed > 0 && lastTimed < hasTime.length - 1 ? "both" : firstTimed > 0 ? "before" : "after";
     const where = side === "both" ? "before and after" : side;
@@ -241,41 +239,40 @@ export async function groupArticles(
     const untimed = (photos: number[], at: typeof side | null) => ({
       n: photos.length,
       total: kept.length,
-      files: photos.slice(0, 3).map((i) => analysed[i]!.file.rel),
+      files: firstFiles(photos).files,
       where: at,
     });
     if (edge.length)
       emit({
         type: "note",
         untimed: untimed(edge, side),
-        message: `${edge.length} of ${kept.length} photos have no capture time and are named ${where} every photo that has one (${some(edge)}: another source, such as photos sent by a messaging app): they keep their file names' order, ${where} the others, which are in capture order.`,
+        message: `${edge.length} of ${kept.length} photos have no capture time and are named ${where} every photo that has one (${firstFiles(edge).text}: another source, such as photos sent by a messaging app): they keep their file names' order, ${where} the others, which are in capture order.`,
       });
     if (inner.length)
       emit({
         type: "note",
         untimed: untimed(inner, null),
-        message: `${inner.length} of ${kept.length} photos have no capture time (${some(inner)}): the others are in capture order, ${inner.length === 1 ? "it follows the photo named before it" : "each follows the photo named before it"}.`,
+        message: `${inner.length} of ${kept.length} photos have no capture time (${firstFiles(inner).text}): the others are in capture order, ${inner.length === 1 ? "it follows the photo named before it" : "each follows the photo named before it"}.`,
       });
   }
   if (screenshots.length) {
     kept.push(...screenshots);
-    const files = screenshots.slice(0, 3).map((i) => analysed[i]!.file.rel);
+    const { files, text } = firstFiles(screenshots);
     emit({
       type: "note",
       screenshots: { n: screenshots.length, files },
-      message: `${plural(screenshots.length, "photo")} ${screenshots.length === 1 ? "looks" : "look"} like a phone's screenshot (a PNG at a phone screen's proportions, no capture time: ${files.join(", ")}${screenshots.length > 3 ? ", …" : ""}): put after the other photos so as not to split a garment; take ${screenshots.length === 1 ? "it" : "them"} out of the listings if ${screenshots.length === 1 ? "it shows" : "they show"} no garment.`,
+      message: `${plural(screenshots.length, "photo")} ${screenshots.length === 1 ? "looks" : "look"} like a phone's screenshot (a PNG at a phone screen's proportions, no capture time: ${text}): put after the other photos so as not to split a garment; take ${screenshots.length === 1 ? "it" : "them"} out of the listings if ${screenshots.length === 1 ? "it shows" : "they show"} no garment.`,
     });
   }
   // Landscape photos in a batch shot in portrait: perhaps a garment on its side (an app dropped the orientation).
-  const shown = kept.map((i) => analysed[i]!.entry);
   const landscape = kept.filter((i) => analysed[i]!.entry.width > analysed[i]!.entry.height);
-  const portrait = shown.filter((e) => e.height > e.width).length;
+  const portrait = kept.filter((i) => analysed[i]!.entry.height > analysed[i]!.entry.width).length;
   if (kept.length >= 10 && landscape.length && portrait >= DEFAULTS.ingest.portraitBatchShare * kept.length) {
-    const files = landscape.slice(0, 3).map((i) => analysed[i]!.file.rel);
+    const { files, text } = firstFiles(landscape);
     emit({
       type: "note",
       sideways: { n: landscape.length, total: kept.length, files },
-      message: `${landscape.length} of ${kept.length} photos are landscape in a batch shot in portrait (${files.join(", ")}${landscape.length > 3 ? ", …" : ""}): if one shows a garment on its side (an app that dropped its orientation), turn it in a photo app before publishing, as Vinted would show it as it is.`,
+      message: `${landscape.length} of ${kept.length} photos are landscape in a batch shot in portrait (${text}): if one shows a garment on its side (an app that dropped its orientation), turn it in a photo app before publishing, as Vinted would show it as it is.`,
     });
   }
   await checkpoint(ctx.signal);
@@ -284,9 +281,9 @@ export async function groupArticles(
   emit({ type: "stage", stage: "group", total: kept.length });
   const position = new Map(kept.map((i, k) => [i, k]));
   const input = {
-    vectors: kept.map((i) => analysed[look(i)]!.vector),
-    garment: kept.map((i) => analysed[look(i)]!.garment),
-    closeUp: kept.map((i) => analysed[look(i)]!.closeUp),
+    vectors: kept.map((i) => analysed[original(i)]!.vector),
+    garment: kept.map((i) => analysed[original(i)]!.garment),
+    closeUp: kept.map((i) => analysed[original(i)]!.closeUp),
     // The gaps between capture times, only when they order the photos (not equal for all: a stuck clock).
     times: kept.map((i) => (byTime ? toSeconds(timeOf(i)) : null)),
     // The same pose in another colour: two garments (colourways kept only between photos both kept); and a

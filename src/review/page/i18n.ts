@@ -1886,15 +1886,15 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
       return t(lang, w.alone ? "orderUnclearAlone" : "orderUnclear", { n: w.photos });
     case "SCREENSHOTS":
       return tn(lang, "screenshots", w.n, {
-        files: `${w.files.join(", ")}${w.n > w.files.length ? ", …" : ""}`,
+        files: firstNames(w),
       });
     case "SIDEWAYS":
       return tn(lang, "sideways", w.n, {
         total: w.total,
-        files: `${w.files.join(", ")}${w.n > w.files.length ? ", …" : ""}`,
+        files: firstNames(w),
       });
     case "UNTIMED": {
-      const files = `${w.files.join(", ")}${w.n > w.files.length ? ", …" : ""}`;
+      const files = firstNames(w);
       return w.where
         ? tn(lang, "untimedSource", w.n, { total: w.total, files, where: t(lang, `untimedWhere_${w.where}`) })
         : tn(lang, "untimedAmong", w.n, { total: w.total, files });
@@ -1922,6 +1922,11 @@ export interface DecidedGone {
   code: "DECIDED_GONE";
   gone: DecidedPhoto[];
   added: DecidedPhoto[];
+}
+
+/** The first names a note carries of its `n` photos, « … » after them when there are more. */
+function firstNames(w: { n: number; files: string[] }): string {
+  return `${w.files.join(", ")}${w.n > w.files.length ? ", …" : ""}`;
 }
 
 /** How many names a list says before « et 3 autres » (the terminal's warning lists as many). */
