@@ -137,6 +137,7 @@ export const ConfigSchema = z.object({
     sessionRefreshWaitMs: int(0, 120_000),
     loginRecheckMs: int(1000),
     browserCheckMs: int(50, 60_000),
+    launchCheckMs: int(10, 60_000),
     headless: z.boolean(),
     readSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
     draftListPages: int(1, 1000),

@@ -374,6 +374,10 @@ export const DEFAULTS = Object.freeze({
     /** How often (ms) vbulk checks that the browser's process still runs: when it dies, Playwright may never
      *  notice (its pipes held open by a leftover child), and every call in flight would wait forever. */
     browserCheckMs: 1000,
+    /** How often (ms) vbulk looks, while the browser starts, whether its process still runs: Debian's Chromium starts
+     *  in ~0.3 s here, so a browser that crashes during its start is seen before Playwright's launch would have
+     *  waited launchTimeoutMs on pipes a helper holds. Reading /proc every 0.1 s for a start costs next to nothing. */
+    launchCheckMs: 100,
     /** Headed by default: no public tool shows headless Chromium working on Vinted (vinted.md, idx:69038895870). */
     headless: false,
     /** Random gap [min, max] ms between two pages of a list read (the drafts list): Bumpline waits 0.9-2.4 s

@@ -10,6 +10,7 @@ import { VbulkError } from "../core/errors.js";
 import { isAlive } from "../core/process.js";
 import { shellWord, vbulkAs } from "../core/text.js";
 import type { StorageState } from "./session.js";
+import { watchStart } from "./start-watch.js";
 
 // Loaded when a browser is needed, not at start-up: importing playwright-core cost every command (ingest and
 // status included) ~0.4 s of CPU (node --cpu-prof of `vbulk --version`, issue 8).
@@ -105,6 +106,10 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | und
   return candidates(env).find((p) => existsSync(p)) ?? playwright();
 }
 
+/** What to do when the browser does not start. */
+const START_HINT =
+  "Check that this browser opens by hand, or point VBULK_CHROMIUM_PATH at another Chrome/Chromium/Edge.";
+
 /** Whether a window can be shown: Linux needs an X or Wayland display; macOS and Windows always have one. */
 export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
   if (process.platform !== "linux") return true;
@@ -135,7 +140,7 @@ function noDisplay(why: string, forPerson: boolean): VbulkError {
 /** The time limits of one browser run (config's execute section; DEFAULTS when none is given). */
 export type BrowserLimits = Pick<
   Config["execute"],
-  "timeoutMs" | "launchTimeoutMs" | "closeTimeoutMs" | "browserCheckMs"
+  "timeoutMs" | "launchTimeoutMs" | "closeTimeoutMs" | "browserCheckMs" | "launchCheckMs"
 >;
 
 /** A launched browser and the means to end it whatever state it is in. */
@@ -283,8 +288,8 @@ export function checkDisplay(headless: boolean, forPerson = false): void {
  * Launches the installed browser, headed unless `headless`, with the saved state. Playwright's own SIGINT/SIGTERM/
  * SIGHUP handlers are off: vbulk decides what Ctrl-C does (finish the write in flight, journal it, exit 130), the
  * browser must not close under it first (Playwright starts it in its own process group, so a terminal's Ctrl-C
- * does not reach it directly). Throws NO_DISPLAY when a window is needed and there is no display, NOT_FOUND when no browser is installed, VBULK_CHROMIUM_PATH is wrong or the browser does not start
- * within limits.launchTimeoutMs, BROWSER_LOST when it starts but opens no window within limits.timeoutMs.
+ * does not reach it directly). Throws NO_DISPLAY when a window is needed and there is no display, NOT_FOUND when no browser is installed, VBULK_CHROMIUM_PATH is wrong, or the browser does not start
+ * within limits.launchTimeoutMs or dies while it starts (seen within limits.launchCheckMs on Linux), BROWSER_LOST when it starts but opens no window within limits.timeoutMs.
  */
 export async function openBrowser(opts: {
   headless: boolean;
@@ -314,9 +319,19 @@ export async function openBrowser(opts: {
         context: { browser: true },
       },
     );
-  let browser: Browser;
+  // A browser that dies while it starts is seen within launchCheckMs, not after the launch timeout (start-watch.ts).
+  const start = watchStart(limits.launchCheckMs);
+  const died = start.ended.then((gone): never => {
+    killBrowser(gone);
+    throw new VbulkError(
+      "NOT_FOUND",
+      `Expected to start the browser at ${executablePath} but its process (${gone}) ended while it started`,
+      { hint: START_HINT, context: { browser: true } },
+    );
+  });
+  died.catch(() => {});
   try {
-    browser = await playwright().chromium.launch({
+    const launch = playwright().chromium.launch({
       headless: opts.headless,
       executablePath,
       handleSIGINT: false,
@@ -325,32 +340,49 @@ export async function openBrowser(opts: {
       timeout: limits.launchTimeoutMs,
       args: [...QUIET_FLAGS, ...(process.getuid?.() === 0 ? ["--no-sandbox"] : [])],
     });
-  } catch (err) {
-    const first = (err as Error).message.split("\n")[0] ?? "";
-    if (/display|X server|ozone/i.test((err as Error).message))
-      throw noDisplay(`the browser could not open one (${first})`, opts.forPerson === true);
-    throw new VbulkError(
-      "NOT_FOUND",
-      `Expected to start the browser at ${executablePath} but it failed (${first})`,
-      {
-        hint: "Check that this browser opens by hand, or point VBULK_CHROMIUM_PATH at another Chrome/Chromium/Edge.",
-        context: { browser: true },
-      },
-    );
+    // Given up on (it died meanwhile): a launch that still ends is closed, a failure is already said.
+    const abandon = () => launch.then((b) => b.close()).catch(() => {});
+    let browser: Browser;
+    try {
+      browser = await Promise.race([launch, died]);
+    } catch (err) {
+      abandon();
+      if (err instanceof VbulkError) throw err;
+      const first = (err as Error).message.split("\n")[0] ?? "";
+      if (/display|X server|ozone/i.test((err as Error).message))
+        throw noDisplay(`the browser could not open one (${first})`, opts.forPerson === true);
+      throw new VbulkError(
+        "NOT_FOUND",
+        `Expected to start the browser at ${executablePath} but it failed (${first})`,
+        { hint: START_HINT, context: { browser: true } },
+      );
+    }
+    let pid: number | undefined;
+    let context: BrowserContext | null;
+    try {
+      pid = (await Promise.race([browserPid(browser, limits.closeTimeoutMs), died])) ?? start.pid();
+      context = await Promise.race([
+        within(
+          browser.newContext({ storageState: opts.state as never, locale: "fr-FR" }),
+          limits.timeoutMs,
+          null,
+        ),
+        died,
+      ]);
+    } catch (err) {
+      abandon();
+      throw err;
+    }
+    if (!context) {
+      await handleFor(browser, null as never, pid, limits).close();
+      throw new VbulkError(
+        "BROWSER_LOST",
+        `Expected the browser at ${executablePath} to open a window within ${limits.timeoutMs} ms but it did not`,
+        { hint: "Check that this browser opens by hand, then run the same command again." },
+      );
+    }
+    return handleFor(browser, context, pid, limits);
+  } finally {
+    start.stop();
   }
-  const pid = await browserPid(browser, limits.closeTimeoutMs);
-  const context = await within(
-    browser.newContext({ storageState: opts.state as never, locale: "fr-FR" }),
-    limits.timeoutMs,
-    null,
-  );
-  if (!context) {
-    await handleFor(browser, null as never, pid, limits).close();
-    throw new VbulkError(
-      "BROWSER_LOST",
-      `Expected the browser at ${executablePath} to open a window within ${limits.timeoutMs} ms but it did not`,
-      { hint: "Check that this browser opens by hand, then run the same command again." },
-    );
-  }
-  return handleFor(browser, context, pid, limits);
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, BrowserContext } from "playwright-core";
+import { DEFAULTS } from "../../src/core/defaults.js";
 import type { VbulkError } from "../../src/core/errors.js";
 import { startExecute } from "../../src/review/execute.js";
 import { VintedTab } from "../../src/vinted/adapter.js";
@@ -96,14 +97,42 @@ describe("a browser that hangs or dies never keeps a command running", { skip, c
   after(() => replica.stop());
 
   it("login ends with a clear message and exit 2 when the browser process is killed mid-run", async () => {
-    // No session to find (the replica is logged out): login polls the page until the browser is killed 4 s in.
+    // No session to find (the replica is logged out): login watches the page until the browser is killed, once
+    // the page has loaded. (Killed at a set time, it died during its start on a loaded CI machine: another case.)
     replica.switches.loggedOut = true;
-    const { path, helperPid } = await launcher("killed", "(sleep 4; kill -9 $$) &");
-    const r = await runCli(["login", "--headless"], { env: env(path), timeout: ENDS_WITHIN_MS });
+    const pidFile = join(dir, "killed.browser.pid");
+    const { path, helperPid } = await launcher("killed", `echo $$ > "${pidFile}"`);
+    const seen = replica.log.length;
+    const run = runCli(["login", "--headless"], { env: env(path), timeout: ENDS_WITHIN_MS });
+    const loaded = () => replica.log.slice(seen).some((l) => l.method === "GET" && l.path === "/");
+    for (let i = 0; i < 300 && !loaded(); i++) await sleep(100);
+    assert.ok(loaded(), "login never loaded the site's page");
+    process.kill(Number((await readFile(pidFile, "utf8")).trim()), "SIGKILL");
+    const r = await run;
     replica.reset();
     assert.equal(r.code, 2, `still running after ${ENDS_WITHIN_MS} ms, or another failure: ${r.stderr}`);
     assert.match(r.stderr, /window was closed/);
     assert.doesNotMatch(r.stderr, /unexpected/i);
+    assert.equal(running(await helperPid()), false, "the browser's helper process was left running");
+  });
+
+  it("login ends within seconds, not the launch timeout, when the browser dies while it starts", {
+    skip: process.platform !== "linux" && "the start is watched through /proc",
+  }, async () => {
+    // A browser that crashes half a second into its start, its helper (a crash reporter) still holding the
+    // pipes: Playwright's launch would wait launchTimeoutMs (a minute) for it.
+    const { path, helperPid } = await launcher("dies-starting", "sleep 0.5; kill -9 $$");
+    const started = Date.now();
+    const r = await runCli(["login", "--headless"], { env: env(path), timeout: ENDS_WITHIN_MS });
+    const took = Date.now() - started;
+    assert.equal(r.code, 2, `still running after ${ENDS_WITHIN_MS} ms, or another failure: ${r.stderr}`);
+    assert.match(
+      r.stderr,
+      /Expected to start the browser at .* but its process \(\d+\) ended while it started/,
+    );
+    assert.match(r.stderr, /VBULK_CHROMIUM_PATH/);
+    assert.doesNotMatch(r.stderr, /unexpected/i);
+    assert.ok(took < DEFAULTS.execute.launchTimeoutMs / 2, `login took ${took} ms`);
     assert.equal(running(await helperPid()), false, "the browser's helper process was left running");
   });
 
