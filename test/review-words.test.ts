@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createWriteStream, rmSync } from "node:fs";
+import { createWriteStream, existsSync, rmSync } from "node:fs";
 import { chmod, copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -702,6 +702,51 @@ describe("the review page's words for photos without a capture time among timed 
     assert.equal(
       ingestWarningText("fr", among),
       "1 photo sur 15 n'a pas d'heure de prise de vue (IMG_0003.jpg) : les autres sont rangées par heure de prise de vue, et elle suit la photo dont le nom précède le sien.",
+    );
+  });
+});
+
+describe("a re-analysis that did not keep the earlier articles, or replaced a hand-edited catalog.json", () => {
+  it("says so in the page's language, with what changed and the file the seller's version is kept in", async () => {
+    // Before: both reached the French page in the terminal's English.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    await analyse(dir);
+    const catalogPath = join(dir, "catalog.json");
+    await writeFile(catalogPath, (await readFile(catalogPath, "utf8")).replace('"noir"', '"rouge"'));
+    const config = resolveConfig();
+    const said: IngestEvent[] = [];
+    await runIngest({
+      source: dir,
+      config: { ...config, grouping: { ...config.grouping, method: "sequence" } },
+      embedder: createFeatureEmbedder(),
+      onEvent: (e) => said.push(e),
+    });
+    const warnings = said.flatMap((e) => (e.type === "warning" ? [toPageWarning(e)] : []));
+    const regrouped = warnings.find((x) => typeof x === "object" && x.code === "REGROUPED");
+    assert.ok(regrouped, JSON.stringify(warnings));
+    assert.equal(
+      ingestWarningText("fr", regrouped),
+      "Les articles précédents n'ont pas été gardés : les réglages de regroupement ont changé depuis la dernière analyse (grouping.method auto → sequence), donc toutes les photos ont été regroupées à nouveau. Un article qui change repart des règles du plan (ses modifications sont mises de côté, et rendues quand c'est de nouveau ce vêtement) : vérifiez les articles.",
+    );
+    const edited = warnings.find((x) => typeof x === "object" && x.code === "HAND_EDITED");
+    assert.ok(
+      edited && typeof edited === "object" && edited.code === "HAND_EDITED",
+      JSON.stringify(warnings),
+    );
+    assert.ok(existsSync(join(dir, edited.kept)), `${edited.kept} is not in the folder`);
+    assert.match(
+      ingestWarningText("fr", edited),
+      /^catalog\.json a été modifié à la main depuis que vbulk l'a écrit : votre version est gardée sous catalog\.[^ ]+\.json, et catalog\.json est réécrit à partir des photos\./,
+    );
+    const model = {
+      code: "REGROUPED" as const,
+      settings: [],
+      model: { was: "features-v3", now: "clip-b32" },
+    };
+    assert.match(
+      ingestWarningText("en", model),
+      /^The earlier articles were not kept: the model changed \(features-v3 → clip-b32\), so/,
     );
   });
 });

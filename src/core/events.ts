@@ -30,6 +30,12 @@ export type IngestEvent =
       /** The photos' order showed no garment after garment, so they were grouped by appearance only (`message` says
        *  it); `alone`: no two looked alike enough to join, every photo is its own article. */
       orderUnclear?: { photos: number; alone: boolean };
+      /** The earlier articles were not kept: the grouping settings (by config key) or the model changed since the
+       *  last run (`message` says it, with the terminal's flags to get them back). */
+      regrouped?: Regrouped;
+      /** catalog.json was edited by hand since vbulk wrote it: the seller's version kept as `kept` (a file name in
+       *  the folder), catalog.json written anew (`message` says it). */
+      handEdited?: { kept: string };
     }
   /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
    *  saved again since the last run (`message` says it), as data. */
@@ -54,6 +60,12 @@ export type IngestEvent =
       /** The system's error code (EACCES, EIO, ENOENT…) when the file itself could not be read, rather than decoded. */
       osError?: string;
     };
+
+/** What changed since the run whose articles a new run did not keep (src/ingest/group.ts earlierGroupingNotKept). */
+export interface Regrouped {
+  settings: { key: string; was: string; now: string }[];
+  model: { was: string; now: string } | null;
+}
 
 /** A re-run's placing of photos among the earlier articles (src/ingest/group.ts), as counts. */
 export interface PlacedPhotos {

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { Config } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
-import type { EventSink, IngestEvent, PlacedPhotos } from "../core/events.js";
+import type { EventSink, IngestEvent, PlacedPhotos, Regrouped } from "../core/events.js";
 import { checkpoint } from "../core/pause.js";
 import { andList, plural } from "../core/text.js";
 import { type GroupingResult, groupPhotoSlices, type Slices } from "../grouping/cluster.js";
@@ -99,7 +99,10 @@ const GROUPING_FLAGS: Record<string, string> = {
  * (`now`): the grouping settings that differ (each with its earlier value) and the embedder, with how to get them
  * back; null when nothing the seller could set again tells them apart (an unreadable or older basis).
  */
-export function earlierGroupingNotKept(was: string, now: string): { message: string; hint: string } | null {
+export function earlierGroupingNotKept(
+  was: string,
+  now: string,
+): { message: string; hint: string; regrouped: Regrouped } | null {
   const before = readBasis(was);
   const after = readBasis(now);
   if (!before || !after) return null;
@@ -136,6 +139,14 @@ export function earlierGroupingNotKept(was: string, now: string): { message: str
   return {
     message: `the earlier articles were not kept: ${why}, so every photo was grouped again; an article that changes starts again from the rules in \`vbulk plan\` (its edits set aside, and given back when it is that garment again).`,
     hint: `To get the earlier articles back, run again with the earlier settings (${back}); check the articles in \`vbulk review\`.`,
+    regrouped: {
+      settings: settings.map((key) => ({
+        key: `grouping.${key}`,
+        was: show(before.grouping?.[key]),
+        now: show(after.grouping?.[key]),
+      })),
+      model: model ? { was: show(before.embedder), now: show(after.embedder) } : null,
+    },
   };
 }
 

@@ -427,6 +427,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
       emit({
         type: "warning",
         message: `${CATALOG_FILE} was edited by hand since vbulk wrote it: your version is kept as ${basename(edited)}, and ${CATALOG_FILE} is written anew from the photos.`,
+        handEdited: { kept: basename(edited) },
         hint: `Every ingest rewrites catalog.json. Change an article's type or colour in the plan instead (\`${vbulkAs()} plan ${shellWord(src.outDir)} --set c3.color=rouge\`, or on the review page), which later runs keep; regroup photos on the review page.`,
       });
     const { catalogPath, logPath } = await writeResults(src.outDir, catalog).catch((err: unknown) => {

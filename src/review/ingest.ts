@@ -183,6 +183,8 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
   if (e.unverifiedModel) return { code: "UNVERIFIED_MODEL", ...e.unverifiedModel };
   if (e.earlierRun) return { code: "EARLIER_RUN", ...e.earlierRun };
   if (e.orderUnclear) return { code: "ORDER_UNCLEAR", ...e.orderUnclear };
+  if (e.regrouped) return { code: "REGROUPED", ...e.regrouped };
+  if (e.handEdited) return { code: "HAND_EDITED", ...e.handEdited };
   return e.message;
 }
 

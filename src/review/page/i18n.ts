@@ -1,4 +1,4 @@
-import type { DecidedPhoto, NoPhotoKind, PlacedPhotos } from "../../core/events.js";
+import type { DecidedPhoto, NoPhotoKind, PlacedPhotos, Regrouped } from "../../core/events.js";
 
 /** The page's words, French first (vbulk's sellers list on Vinted France), English on request. */
 const FR = {
@@ -153,6 +153,14 @@ const FR = {
     "1 photo sur {total} est en paysage dans un lot pris en portrait ({files}) : si elle montre un vêtement couché sur le côté (une application a perdu son orientation), tournez-la dans une application de photos avant de publier : Vinted la montrerait telle quelle.",
   sideways_other:
     "{n} photos sur {total} sont en paysage dans un lot pris en portrait ({files}) : si l'une montre un vêtement couché sur le côté (une application a perdu son orientation), tournez-la dans une application de photos avant de publier : Vinted la montrerait telle quelle.",
+  regrouped:
+    "Les articles précédents n'ont pas été gardés : {why}, donc toutes les photos ont été regroupées à nouveau. Un article qui change repart des règles du plan (ses modifications sont mises de côté, et rendues quand c'est de nouveau ce vêtement) : vérifiez les articles.",
+  regroupedSettings: "les réglages de regroupement ont changé depuis la dernière analyse ({list})",
+  regroupedSettingsAny: "les réglages de regroupement ont changé depuis la dernière analyse",
+  regroupedModel: "le modèle a changé ({was} → {now})",
+  regroupedAnd: " et ",
+  handEdited:
+    "catalog.json a été modifié à la main depuis que vbulk l'a écrit : votre version est gardée sous {kept}, et catalog.json est réécrit à partir des photos. Changez le type ou la couleur d'un article sur cette page (les analyses suivantes le gardent) ; regroupez les photos ici aussi.",
   untimedWhere_before: "avant",
   untimedWhere_after: "après",
   untimedWhere_both: "avant et après",
@@ -776,6 +784,14 @@ const EN: Record<Key, string> = {
     "1 of {total} photos is landscape in a batch shot in portrait ({files}): if it shows a garment on its side (an app that dropped its orientation), turn it in a photo app before publishing: Vinted would show it as it is.",
   sideways_other:
     "{n} of {total} photos are landscape in a batch shot in portrait ({files}): if one shows a garment on its side (an app that dropped its orientation), turn it in a photo app before publishing: Vinted would show it as it is.",
+  regrouped:
+    "The earlier articles were not kept: {why}, so every photo was grouped again. An article that changes starts again from the plan's rules (its edits set aside, and given back when it is that garment again): check the articles.",
+  regroupedSettings: "the grouping settings changed since the last analysis ({list})",
+  regroupedSettingsAny: "the grouping settings changed since the last analysis",
+  regroupedModel: "the model changed ({was} → {now})",
+  regroupedAnd: " and ",
+  handEdited:
+    "catalog.json was edited by hand since vbulk wrote it: your version is kept as {kept}, and catalog.json is written anew from the photos. Change an article's type or colour on this page (later analyses keep it); regroup photos here too.",
   untimedWhere_before: "before",
   untimedWhere_after: "after",
   untimedWhere_both: "before and after",
@@ -1596,6 +1612,10 @@ export type IngestWarning =
   | { code: "SIDEWAYS"; n: number; total: number; files: string[] }
   /** Photos taken for a phone's screenshot, put after the others (core/events.ts note `screenshots`). */
   | { code: "SCREENSHOTS"; n: number; files: string[] }
+  /** The earlier articles were not kept: grouping settings or the model changed (core/events.ts `regrouped`). */
+  | ({ code: "REGROUPED" } & Regrouped)
+  /** catalog.json edited by hand, kept aside as `kept` (core/events.ts `handEdited`). */
+  | { code: "HAND_EDITED"; kept: string }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
 /**
@@ -1899,6 +1919,23 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
         ? tn(lang, "untimedSource", w.n, { total: w.total, files, where: t(lang, `untimedWhere_${w.where}`) })
         : tn(lang, "untimedAmong", w.n, { total: w.total, files });
     }
+    case "REGROUPED": {
+      const why = [
+        ...(w.settings.length
+          ? [
+              t(lang, "regroupedSettings", {
+                list: w.settings.map((s) => `${s.key} ${s.was} → ${s.now}`).join(", "),
+              }),
+            ]
+          : []),
+        ...(w.model ? [t(lang, "regroupedModel", { was: w.model.was, now: w.model.now })] : []),
+      ];
+      return t(lang, "regrouped", {
+        why: why.length ? why.join(t(lang, "regroupedAnd")) : t(lang, "regroupedSettingsAny"),
+      });
+    }
+    case "HAND_EDITED":
+      return t(lang, "handEdited", { kept: w.kept });
     case "PHOTO_ERROR":
       return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message, w.osError)}`;
     case "PLACED": {
