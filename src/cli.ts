@@ -52,7 +52,9 @@ async function run(fn: () => Promise<number>): Promise<void> {
     // Errors go to stderr; with --json, stdout gets the error's one JSON document.
     const io = createIo(false);
     if (err instanceof Error && err.name === "AbortError") {
-      const said = "interrupted: what was done is saved; run the same command again to resume.";
+      const said =
+        (err as { said?: string }).said ??
+        "interrupted: what was done is saved; run the same command again to resume.";
       io.err(said);
       // The same sentence in the document, not the runtime's "This operation was aborted".
       printJsonError(new Error(said), "INTERRUPTED");

@@ -25,6 +25,7 @@ import {
   fixFor,
   handEditedRules,
   lockPlan,
+  PLAN_FILE,
   type Plan,
   type PlanChanges,
   PriceSchema,
@@ -59,6 +60,7 @@ import {
   workingFolder,
 } from "./options.js";
 import { createIo, exampleTextNote, type Io } from "./render.js";
+import { onStopSignal, stopped } from "./signals.js";
 
 interface RawPlanOptions {
   json?: boolean;
@@ -302,21 +304,40 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
   // was not there before, so that "Nothing was written" holds in a folder that held only catalog.json.
   const stateDir = join(dir, STATE_DIR);
   const hadState = (await stat(stateDir).catch(() => null)) !== null;
-  const release = await lockPlan(dir);
-  let done = false;
+  // Ctrl-C or SIGTERM before plan.json is written writes nothing and says so; one after it lets the run finish (a
+  // fraction of a second), its output saying what was written. Node's default ended the run without a word, plan.json
+  // written or not.
+  const stop = new AbortController();
+  const stopListening = onStopSignal({
+    json: io.json,
+    stop: () => stop.abort(stopped(`interrupted: nothing was written; ${PLAN_FILE} is as it was.`)),
+    atOnce: `interrupted: stopped at once by a second signal; ${PLAN_FILE} is whole (as it was, or as this run wrote it).`,
+  });
   try {
-    const code = await planLocked(io, dir, catalog, raw);
-    done = true;
-    return code;
+    const release = await lockPlan(dir, stop.signal);
+    let done = false;
+    try {
+      const code = await planLocked(io, dir, catalog, raw, stop.signal);
+      done = true;
+      return code;
+    } finally {
+      await release();
+      // rmdir, not rm -r: only the empty folder the lock made goes.
+      if (!done && !hadState) await rmdir(stateDir).catch(() => undefined);
+    }
   } finally {
-    await release();
-    // rmdir, not rm -r: only the empty folder the lock made goes.
-    if (!done && !hadState) await rmdir(stateDir).catch(() => undefined);
+    stopListening();
   }
 }
 
 /** `vbulk plan` while it holds the folder's plan lock (lockPlan). */
-async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOptions): Promise<number> {
+async function planLocked(
+  io: Io,
+  dir: string,
+  catalog: Catalog,
+  raw: RawPlanOptions,
+  signal: AbortSignal,
+): Promise<number> {
   // Everything is read and validated before anything is written: a bad command changes no file.
   const previous = await readPlan(dir);
   // Rules given once are settings: the previous plan's rules come after the config file, before what this run says.
@@ -434,6 +455,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
     overrides,
     selection,
   );
+  signal.throwIfAborted();
   const path = await writePlan(dir, plan);
   const unlabelled = labelSetMismatch(catalog, categories, files.labels);
   if (unlabelled) io.err(io.c.yellow(`warning: ${unlabelled}`));

@@ -9,6 +9,12 @@ import { errorDocument } from "./render.js";
  */
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** A stop that ends a command with its own line (`said`) instead of ingest's "what was done is saved": cli.ts
+ *  prints it, with the INTERRUPTED document under --json, and exits with interruptedExitCode(). */
+export function stopped(said: string): Error {
+  return Object.assign(new Error(said), { name: "AbortError", said });
+}
+
 /** The first stop signal this process received, if any. */
 let received: NodeJS.Signals | undefined;
 

@@ -29,6 +29,8 @@ export async function takeLock(
   busy: (holder: LockHolder) => VbulkError,
   /** How long to wait for another process to release it (a short command) before throwing busy. */
   waitMs = 0,
+  /** Ends the wait (Ctrl-C): throws its reason. */
+  signal?: AbortSignal,
 ): Promise<() => Promise<void>> {
   const until = Date.now() + waitMs;
   for (;;) {
@@ -37,6 +39,7 @@ export async function takeLock(
     } catch (err) {
       if (!(err instanceof LockBusy) || Date.now() >= until) throw err instanceof LockBusy ? err.error : err;
       await new Promise((r) => setTimeout(r, 50));
+      signal?.throwIfAborted();
     }
   }
 }

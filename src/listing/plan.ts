@@ -1087,9 +1087,9 @@ function planIssueDetail(issue: z.core.$ZodIssue, data: unknown): string {
 /**
  * Holds DIR/.vbulk/plan.lock while a plan is read, changed and written (`vbulk plan`, the review page's save): two at
  * once (two terminals, a terminal and the page) each wrote over the other's edits. Waits up to 15 s for the other
- * one (a plan takes well under a second), then throws BAD_USAGE with nothing written.
+ * one (a plan takes well under a second), then throws BAD_USAGE with nothing written; `signal` ends the wait.
  */
-export function lockPlan(dir: string): Promise<() => Promise<void>> {
+export function lockPlan(dir: string, signal?: AbortSignal): Promise<() => Promise<void>> {
   return takeLock(
     join(dir, STATE_DIR, "plan.lock"),
     {},
@@ -1100,6 +1100,7 @@ export function lockPlan(dir: string): Promise<() => Promise<void>> {
         { hint: "Wait for it to finish, then run this again." },
       ),
     15_000,
+    signal,
   );
 }
 

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync } from "node:fs";
-import { cp, mkdir, readdir, writeFile } from "node:fs/promises";
+import { closeSync, existsSync, openSync, watch } from "node:fs";
+import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import sharp from "sharp";
+import { lockPlan } from "../../src/listing/plan.js";
 import { catalogFixture } from "../helpers/catalog.js";
 import { closedPort } from "../helpers/file-server.js";
 import {
@@ -122,6 +123,42 @@ describe("SIGTERM, SIGHUP and a second Ctrl-C end a run like Ctrl-C does (audit-
       if (signals.length === 1) assert.match(s.message, new RegExp(`^stopped by ${signals[0]}`));
     });
   }
+});
+
+describe("a stopped vbulk plan says what it wrote (audit-concurrency 7)", () => {
+  it("Ctrl-C or SIGTERM while it waits for another plan: nothing written, said on stderr and in --json, exit 130/143", async () => {
+    // Before: exit by the signal itself, nothing on stdout or stderr, whether plan.json had been written or not.
+    const dir = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", dir])).code, 0);
+    assert.equal((await runCli(["plan", dir])).code, 0);
+    const planPath = join(dir, "plan.json");
+    const before = await readFile(planPath, "utf8");
+    for (const [signal, code] of [
+      ["SIGTERM", 143],
+      ["SIGINT", 130],
+    ] as const) {
+      // Another plan holds the folder's plan lock: this one waits for it (up to 15 s), trying every 50 ms.
+      const release = await lockPlan(dir);
+      try {
+        const tries = watch(join(dir, ".vbulk"));
+        const child = spawn(process.execPath, [BIN, "plan", dir, "--set", "c1.price=33", "--json"], {
+          env: { ...testEnv(), NO_COLOR: "1" },
+        });
+        const done = outputOf(child);
+        // Its tries at the lock write beside it: it is waiting, its signal handlers set.
+        await new Promise<void>((res) => tries.once("change", () => res()));
+        tries.close();
+        child.kill(signal);
+        const r = await done;
+        assert.equal(r.code, code, r.stderr);
+        assert.equal(r.stderr.trim(), "interrupted: nothing was written; plan.json is as it was.");
+        assert.equal(JSON.parse(r.stdout).error.code, "INTERRUPTED");
+        assert.equal(await readFile(planPath, "utf8"), before);
+      } finally {
+        await release();
+      }
+    }
+  });
 });
 
 /** Runs `vbulk ARGS` with stdout on /dev/full (every write fails with ENOSPC, as on a full disk). */
