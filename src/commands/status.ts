@@ -96,7 +96,9 @@ function timesLine(s: Status, now: number): string {
   const start = `started ${localDateTime(started)}`;
   if (s.finished_at) {
     const finished = Date.parse(s.finished_at);
-    return `${start}, finished after ${formatDuration(Math.max(0, finished - started))}${recent(finished) ? ` (${ago(finished)})` : ` (${localDateTime(finished)})`}`;
+    // A run stopped or failed did not finish: "finished after 2 s" read as done.
+    const ended = s.state === "interrupted" ? "stopped" : s.state === "failed" ? "failed" : "finished";
+    return `${start}, ${ended} after ${formatDuration(Math.max(0, finished - started))}${recent(finished) ? ` (${ago(finished)})` : ` (${localDateTime(finished)})`}`;
   }
   if (s.state === "running") return `${start} (${ago(started)}), updated ${ago(updated)}`;
   return `${start}, last news ${localDateTime(updated)}${recent(updated) ? ` (${ago(updated)})` : ""}`;

@@ -726,6 +726,19 @@ describe("vbulk status", () => {
       new RegExp(`^  started ${tokyo}, finished after 2 min \\(1 h 00 min ago\\)$`, "m"),
     );
     assert.doesNotMatch(r.stdout, /\d{2}T\d{2}|\.\d{3}Z/);
+    // A run stopped or failed did not finish (audit-concurrency 8: "interrupted (in analyse)" then "finished after").
+    for (const [state, word] of [
+      ["interrupted", "stopped"],
+      ["failed", "failed"],
+    ] as const) {
+      const file = join(dir, ".vbulk", "status.json");
+      await writeFile(file, (await readFile(file, "utf8")).replace(/"state":"\w+"/, `"state":"${state}"`));
+      const s = await runCli(["status", dir], { env: testEnv({ TZ: "Asia/Tokyo" }) });
+      assert.match(
+        s.stdout,
+        new RegExp(`^  started ${tokyo}, ${word} after 2 min \\(1 h 00 min ago\\)$`, "m"),
+      );
+    }
     // --json keeps the file's ISO times, for scripts.
     const json = await runCli(["status", dir, "--json"], { env: testEnv({ TZ: "Asia/Tokyo" }) });
     assert.equal(JSON.parse(json.stdout).started_at, new Date(start).toISOString());
