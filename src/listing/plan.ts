@@ -473,11 +473,15 @@ export function buildPlan(
   };
   // Vinted's colour ids, once for every article's color_ids (checkColorIds).
   const colorIds = vintedColorIds(mapping);
+  // The garments of the catalog: an earlier item that is one of them is that article's, whatever its id.
+  const present = new Set(catalog.items.map((a) => a.fingerprint));
   const items: PlanItem[] = catalog.items.map((article) => {
-    // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id.
+    // The same photos first, whatever the id (an older vbulk renumbered the articles after a decision), then the id,
+    // unless the item of that id is another article's garment now (ids shifted by photos that sort first): this
+    // article is then new, and that item's edits went with its garment (they were said lost, and set aside twice).
     const prev =
       previous?.items.find((p) => p.fingerprint === article.fingerprint) ??
-      previous?.items.find((p) => p.cluster_id === article.id);
+      previous?.items.find((p) => p.cluster_id === article.id && !present.has(p.fingerprint));
     const same = prev && prev.fingerprint === article.fingerprint;
     const content = contentOf(article.photos);
     const held = new Set(content);

@@ -190,6 +190,10 @@ describe("plan: edits follow the article", () => {
     const s = await runCli(["plan", dir], { env: testEnv() });
     assert.equal(s.code, 0, s.stderr);
     assert.match(s.stdout, /edits followed their article: c1 → c2, c2 → c3, c3 → c4/);
+    // The new c1 is a garment never seen before, not "photos changed" of the earlier c1, whose edits went with its
+    // garment to c2 and are not also set aside (audit-concurrency 6).
+    assert.match(s.stdout, /^new: c1$/m);
+    assert.doesNotMatch(s.stdout, /photos changed/);
     const p = JSON.parse(await readFile(join(dir, "plan.json"), "utf8"));
     assert.deepEqual(
       p.items.map((i: { cluster_id: string; price: number; size: string | null }) => [
@@ -204,6 +208,7 @@ describe("plan: edits follow the article", () => {
         ["c4", 20, "W32"],
       ],
     );
+    assert.deepEqual(p.set_aside ?? [], []);
   });
 });
 
