@@ -34,6 +34,7 @@ import {
   reviewReasonText,
   runFailureWords,
   stopWords,
+  t,
 } from "../src/review/page/i18n.js";
 import { explainUnready } from "../src/review/refusals.js";
 import { startReviewServer } from "../src/review/server.js";
@@ -748,6 +749,58 @@ describe("a re-analysis that did not keep the earlier articles, or replaced a ha
       ingestWarningText("en", model),
       /^The earlier articles were not kept: the model changed \(features-v3 → clip-b32\), so/,
     );
+  });
+});
+
+describe("a grouping decision or « Annuler » on the page over a hand-edited catalog.json", () => {
+  it("keeps the seller's version as catalog.edited-….json, as ingest does, and the page says where", async () => {
+    // Before (concurrency audit #1): the decision rewrote catalog.json over the hand edit, kept no copy, and reset
+    // .vbulk/catalog.sha256, so the next ingest could not tell either.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const { catalog } = await analyse(dir);
+    const catalogPath = join(dir, "catalog.json");
+    const edit = async () => {
+      const text = await readFile(catalogPath, "utf8");
+      await writeFile(catalogPath, text.replace('"noir"', '"rouge"'));
+      return text.replace('"noir"', '"rouge"');
+    };
+    const kept = async (body: { handEdited?: { kept: string } }, edited: string) => {
+      assert.ok(body.handEdited, JSON.stringify(Object.keys(body)));
+      assert.match(body.handEdited.kept, /^catalog\.edited-\d{8}-\d{6}(-\d+)?\.json$/);
+      assert.equal(await readFile(join(dir, body.handEdited.kept), "utf8"), edited);
+      assert.match(
+        t("fr", "handEditedDecided", { kept: body.handEdited.kept }),
+        /^catalog\.json avait été modifié à la main depuis que vbulk l'a écrit : votre version est gardée sous catalog\.edited-/,
+      );
+    };
+    const post = (path: string, body: unknown) =>
+      askServer(dir, path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const edited = await edit();
+    const photo = catalog.photos.find((p) => p.file === "IMG_0001.jpg")!.sha256;
+    const decided = await post("/api/decide", { op: "drop", photo });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    await kept(decided.body as { handEdited?: { kept: string } }, edited);
+    // A decision over vbulk's own file says nothing of the kind.
+    const again = await post("/api/decide", {
+      op: "drop",
+      photo: catalog.photos.find((p) => p.file === "IMG_0002.jpg")!.sha256,
+    });
+    assert.equal((again.body as { handEdited?: unknown }).handEdited, undefined);
+    const editedAgain = await edit();
+    const undone = await post("/api/undo", {});
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    await kept(undone.body as { handEdited?: { kept: string } }, editedAgain);
+    assert.equal(
+      (await readdir(dir)).filter((f) => f.startsWith("catalog.edited-")).length,
+      2,
+      "one copy per hand edit",
+    );
+    assert.match(t("en", "handEditedDecided", { kept: "x.json" }), /^catalog\.json had been edited by hand/);
   });
 });
 

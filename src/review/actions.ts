@@ -5,7 +5,7 @@ import { hasBrand } from "../core/brand.js";
  * (or VbulkErrors) into responses.
  */
 
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { configFileLayer } from "../commands/options.js";
 import { NOT_SAVED_HINT } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
@@ -29,7 +29,13 @@ import {
   writePlan,
 } from "../listing/plan.js";
 import type { LabelSet } from "../model/clip.js";
-import { CATALOG_FILE, type Catalog, readCatalog, writeCatalog } from "../store/catalog.js";
+import {
+  CATALOG_FILE,
+  type Catalog,
+  keepHandEditedCatalog,
+  readCatalog,
+  writeCatalog,
+} from "../store/catalog.js";
 import { DECISION_LOG_FILE, writeDecisionLog } from "../store/decision-log.js";
 import {
   addDecision,
@@ -45,8 +51,12 @@ import { staleItems } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { siteUrl } from "../vinted/run.js";
 
-/** Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. */
-export async function regroup(dir: string): Promise<Catalog> {
+/**
+ * Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. A
+ * catalog.json edited by hand since vbulk wrote it is first kept as catalog.edited-<time>.json, as ingest keeps it
+ * (keepHandEditedCatalog): `kept` is told that file's name, for the page to say it.
+ */
+export async function regroup(dir: string, kept: (file: string) => void = () => {}): Promise<Catalog> {
   const catalog = await readCatalog(dir);
   const base = await readAutoGrouping(dir, catalog);
   const { decisions } = await readDecisions(dir);
@@ -63,6 +73,9 @@ export async function regroup(dir: string): Promise<Catalog> {
   const written = (file: string) => (err: unknown) => {
     throw fileSystemError(err, join(dir, file), "write", NOT_SAVED_HINT);
   };
+  // Before, the decision wrote over a hand edit unsaid, and the next ingest, its record reset, could not tell.
+  const edited = await keepHandEditedCatalog(dir).catch(written(CATALOG_FILE));
+  if (edited) kept(basename(edited));
   await writeCatalog(dir, next).catch(written(CATALOG_FILE));
   await writeDecisionLog(dir, next).catch(written(DECISION_LOG_FILE));
   return next;
@@ -72,7 +85,11 @@ export async function regroup(dir: string): Promise<Catalog> {
  * Records one decision of the seller and rewrites the catalog, holding the folder's ingest lock (lockForDecision).
  * Throws BAD_INPUT for a malformed decision, CONFLICT (nothing changed) while an ingest runs on the folder.
  */
-export async function decide(dir: string, decision: Decision): Promise<Catalog> {
+export async function decide(
+  dir: string,
+  decision: Decision,
+  kept?: (file: string) => void,
+): Promise<Catalog> {
   return whileNoIngest(dir, async () => {
     await addDecision(
       dir,
@@ -82,7 +99,7 @@ export async function decide(dir: string, decision: Decision): Promise<Catalog> 
           ? await withTargetPhotos(dir, decision)
           : decision,
     );
-    return regroup(dir);
+    return regroup(dir, kept);
   });
 }
 
@@ -104,12 +121,15 @@ async function withTargetPhotos(dir: string, move: Extract<Decision, { op: "move
   return to ? { ...move, to } : move;
 }
 
-/** Removes the seller's last decision and rewrites the catalog. Throws CONFLICT (nothing changed) while an ingest
- *  runs on the folder. */
-export async function undo(dir: string): Promise<{ catalog: Catalog; undone: Decision | null }> {
+/** Removes the seller's last decision and rewrites the catalog (`kept`: as regroup). Throws CONFLICT (nothing
+ *  changed) while an ingest runs on the folder. */
+export async function undo(
+  dir: string,
+  kept?: (file: string) => void,
+): Promise<{ catalog: Catalog; undone: Decision | null }> {
   return whileNoIngest(dir, async () => {
     const { undone } = await undoDecision(dir);
-    return { catalog: await regroup(dir), undone };
+    return { catalog: await regroup(dir, kept), undone };
   });
 }
 

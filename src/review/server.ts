@@ -194,12 +194,15 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     switch (path) {
       case "/api/decide": {
         const decision = DecisionSchema.parse(body);
-        await oneAtATime(() => decide(dir, decision));
-        return sendJson(res, 200, await state(dir, opts.source));
+        // A catalog.json edited by hand is kept aside first (actions.ts regroup): the page says where.
+        let kept: string | null = null;
+        await oneAtATime(() => decide(dir, decision, (file) => (kept = file)));
+        return sendJson(res, 200, { ...(await state(dir, opts.source)), ...handEdited(kept) });
       }
       case "/api/undo": {
-        const { undone } = await oneAtATime(() => undo(dir));
-        return sendJson(res, 200, { ...(await state(dir, opts.source)), undone });
+        let kept: string | null = null;
+        const { undone } = await oneAtATime(() => undo(dir, (file) => (kept = file)));
+        return sendJson(res, 200, { ...(await state(dir, opts.source)), undone, ...handEdited(kept) });
       }
       case "/api/plan/check": {
         const { edits } = EditsSchema.parse(body);
@@ -332,6 +335,11 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         server.closeAllConnections();
       }),
   };
+}
+
+/** The hand-edited catalog.json a decision kept aside (the file's name), for the page to say, or nothing. */
+function handEdited(kept: string | null): { handEdited?: { kept: string } } {
+  return kept ? { handEdited: { kept } } : {};
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {

@@ -574,11 +574,16 @@ async function act(path: string, body: unknown, done?: () => string, outcome?: O
   // click of a double-click then opened the photo under the pointer.
   root.setAttribute("aria-busy", "true");
   try {
-    const next = await api<State & { changes?: EditChanges }>(path, body);
+    const next = await api<State & { changes?: EditChanges; handEdited?: { kept: string } }>(path, body);
     state = next;
     const after = outcome?.(true);
     const said = after?.said ?? done;
-    message = () => ({ text: said?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
+    // A catalog.json edited by hand was kept aside before the decision rewrote it: said, with where it is.
+    const kept = next.handEdited?.kept;
+    message = () => ({
+      text: said?.() ?? t(lang, "saved"),
+      detail: `${changesText(next.changes)}${kept ? ` ${t(lang, "handEditedDecided", { kept })}` : ""}`,
+    });
     focusNext = after?.focus ?? null;
   } catch (err) {
     message = notice(err);

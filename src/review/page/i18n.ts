@@ -161,6 +161,8 @@ const FR = {
   regroupedAnd: " et ",
   handEdited:
     "catalog.json a été modifié à la main depuis que vbulk l'a écrit : votre version est gardée sous {kept}, et catalog.json est réécrit à partir des photos. Changez le type ou la couleur d'un article sur cette page (les analyses suivantes le gardent) ; regroupez les photos ici aussi.",
+  handEditedDecided:
+    "catalog.json avait été modifié à la main depuis que vbulk l'a écrit : votre version est gardée sous {kept}, et catalog.json est réécrit avec votre décision. Changez le type ou la couleur d'un article dans son annonce sur cette page (les analyses suivantes la gardent).",
   untimedWhere_before: "avant",
   untimedWhere_after: "après",
   untimedWhere_both: "avant et après",
@@ -792,6 +794,8 @@ const EN: Record<Key, string> = {
   regroupedAnd: " and ",
   handEdited:
     "catalog.json was edited by hand since vbulk wrote it: your version is kept as {kept}, and catalog.json is written anew from the photos. Change an article's type or colour on this page (later analyses keep it); regroup photos here too.",
+  handEditedDecided:
+    "catalog.json had been edited by hand since vbulk wrote it: your version is kept as {kept}, and catalog.json is written anew with your decision. Change an article's type or colour in its listing on this page (later analyses keep it).",
   untimedWhere_before: "before",
   untimedWhere_after: "after",
   untimedWhere_both: "before and after",
