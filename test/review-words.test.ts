@@ -804,6 +804,46 @@ describe("a grouping decision or « Annuler » on the page over a hand-edited ca
   });
 });
 
+describe("a listing's save typed for photos its id no longer names (a start again while the page was open)", () => {
+  it("is refused (409, nothing saved), naming the photos it was typed for and those of the id now", async () => {
+    // Before (concurrency audit #3): a price typed for c4 (a black bag) was saved onto the new c4 (another garment),
+    // « Enregistré. ». The page sends the photos the listing was typed for; the server compares.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const { catalog } = await analyse(dir);
+    await savePlanWithChanges(dir, []);
+    const planPath = join(dir, "plan.json");
+    const before = await readFile(planPath, "utf8");
+    const shas = (id: string) =>
+      catalog.items
+        .find((i) => i.id === id)!
+        .photos.map((f) => catalog.photos.find((p) => p.file === f)!.sha256);
+    const save = (photos: string[]) =>
+      askServer(dir, "/api/plan/save", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ edits: [{ id: "c4", field: "price", value: "45", photos }] }),
+      });
+    const refused = await save(shas("c1"));
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    const body = refused.body as { refusal?: { code: string; id: string; typed: string[]; now: string[] } };
+    assert.deepEqual(body.refusal, {
+      code: "OTHER_PHOTOS",
+      id: "c4",
+      typed: catalog.items.find((i) => i.id === "c1")!.photos,
+      now: catalog.items.find((i) => i.id === "c4")!.photos,
+    });
+    assert.equal(await readFile(planPath, "utf8"), before, "plan.json unchanged");
+    assert.match(
+      t("fr", "otherPhotosArticle", { id: "c4", typed: "a.jpg", now: "b.jpg" }),
+      /^Ce que vous avez tapé pour c4 l'a été pour d'autres photos \(a\.jpg\) : c4 est maintenant b\.jpg/,
+    );
+    // Typed for the photos c4 holds (one of them is enough: another tab may have moved one in or out): saved.
+    const saved = await save(shas("c4").slice(0, 1));
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  });
+});
+
 describe("a landscape photo in a batch shot in portrait (phone-export audit)", () => {
   it("is named in a note, in the page's language: perhaps a garment on its side, to turn before publishing", async () => {
     // Before: 30 of 150 WhatsApp copies stored sideways (their orientation tag dropped) went to articles without a

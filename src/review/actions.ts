@@ -169,6 +169,11 @@ export interface FieldEdit {
    * value now (a `vbulk plan --set` in a terminal, another tab), the save is refused rather than overwrite it.
    */
   shown?: string | number | boolean | null;
+  /**
+   * The photos (sha256) of the article the seller typed this for, as the page showed it: when the id now names
+   * other photos (the catalog moved away and made again, ids given anew), the save is refused (checkPhotos).
+   */
+  photos?: string[];
 }
 
 /** An edit whose field changed in plan.json since the page showed it: the value plan.json holds now. */
@@ -199,6 +204,42 @@ export function checkShown(previous: Plan | null, edits: FieldEdit[]): void {
       context: { conflicts },
     },
   );
+}
+
+/**
+ * Refuses (CONFLICT, nothing written) an edit typed for photos of which its article id holds none now: the catalog
+ * was made again meanwhile (moved away and ingested anew, ids given from c1 again) and the id names another garment.
+ * Before, a price typed for a bag was saved onto the coat that took its id. A photo moved in or out by another tab,
+ * or saved again (earlier_sha256), keeps the article the same garment: the edit passes.
+ */
+export function checkPhotos(catalog: Catalog, edits: FieldEdit[]): void {
+  const byFile = new Map(catalog.photos.map((p) => [p.file, p]));
+  const fileOf = new Map<string, string>();
+  for (const p of catalog.photos) {
+    fileOf.set(p.sha256, p.file);
+    for (const e of p.earlier_sha256 ?? []) if (!fileOf.has(e)) fileOf.set(e, p.file);
+  }
+  for (const e of edits) {
+    const item = e.photos?.length ? catalog.items.find((i) => i.id === e.id) : undefined;
+    if (!item || !e.photos) continue;
+    const now = new Set(
+      item.photos.flatMap((f) => {
+        const p = byFile.get(f);
+        return p ? [p.sha256, ...(p.earlier_sha256 ?? [])] : [];
+      }),
+    );
+    if (e.photos.some((sha) => now.has(sha))) continue;
+    // The files the seller saw, as the catalog names them now (the start of the sha256 for a photo gone from it).
+    const typed = e.photos.map((sha) => fileOf.get(sha) ?? sha.slice(0, 12));
+    throw new VbulkError(
+      "CONFLICT",
+      `Expected ${e.id} to be the article the page showed (${typed.join(", ")}) but ${e.id} is now ${item.photos.join(", ")} (the catalog was made again since): nothing was saved`,
+      {
+        hint: `Reload the page to see the articles as they are now, find that garment's article, and type its values there.`,
+        context: { refusal: { code: "OTHER_PHOTOS", id: e.id, typed, now: item.photos } },
+      },
+    );
+  }
 }
 
 /** Validates edits exactly as `vbulk plan --set` does. Throws BAD_USAGE saying what was expected. */
@@ -265,6 +306,7 @@ async function savePlanLocked(
 ): Promise<{ plan: Plan; changes: SaveChanges }> {
   const catalog = await readCatalog(dir);
   const overrides = checkEdits(catalog, edits);
+  checkPhotos(catalog, edits);
   const previous = await readPlan(dir);
   checkShown(previous, edits);
   // The rules as `vbulk plan` resolves them: the config file, then those the seller gave (kept in plan.json; a

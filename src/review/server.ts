@@ -74,6 +74,8 @@ const EditsSchema = z.object({
         field: z.enum(EDITABLE_FIELDS as [string, ...string[]]),
         value: z.string(),
         shown: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+        /** The photos the listing was typed for (actions.ts checkPhotos). */
+        photos: z.array(z.string().regex(SHA)).max(1000).optional(),
       }),
     )
     .min(1)

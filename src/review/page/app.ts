@@ -198,6 +198,11 @@ const drafts = new Map<string, Record<string, string>>();
  * when plan.json holds another value now (set in a terminal or another tab meanwhile) instead of overwriting it.
  */
 const shownValues = new Map<string, unknown>();
+/**
+ * Per article with typed values, the photos (sha256) it showed when the seller began typing: sent with the save, which
+ * the server refuses when the id names other photos now (a catalog made again: another garment under that id).
+ */
+const draftPhotos = new Map<string, string[]>();
 /** The server stopped answering: said once at the top, until it answers again. */
 let serverDown = false;
 // Typed values live only in this tab: leaving it with some unsaved asks first.
@@ -236,6 +241,8 @@ interface Notice {
 type SaveRefusal =
   | { code: "BAD_VALUE"; id: string; field: string; value: string }
   | { code: "UNKNOWN_ARTICLE"; id: string }
+  /** The id names other photos than those the listing was typed for (a catalog made again meanwhile). */
+  | { code: "OTHER_PHOTOS"; id: string; typed: string[]; now: string[] }
   | NotReady;
 
 /** An error the server explained: its message and, from a VbulkError, what to do (its hint). */
@@ -677,6 +684,7 @@ function refuseOverUnsaved(ids: string[]): boolean {
 /** Forgets the values typed in an article's listing, as the seller asked: the form shows plan.json again. */
 function discardListing(id: string): void {
   drafts.delete(id);
+  draftPhotos.delete(id);
   for (const key of [...shownValues.keys(), ...fieldErrors.keys()])
     if (key.startsWith(`${id}.`)) {
       shownValues.delete(key);
@@ -1048,6 +1056,11 @@ function listingForm(a: Article): HTMLElement | null {
   const value = (f: keyof PlanItem) => draft[f] ?? shown(f);
   const setDraft = (f: string, v: string) => {
     if (!shownValues.has(`${a.id}.${f}`)) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
+    if (!drafts.has(a.id))
+      draftPhotos.set(
+        a.id,
+        a.photos.flatMap((p) => (p.sha ? [p.sha] : [])),
+      );
     const next = { ...(drafts.get(a.id) ?? {}), [f]: v };
     // Back to what the page shows for plan.json (typed then erased, a box ticked then unticked): no edit to save,
     // so it neither becomes the seller's edit nor overwrites a value a terminal set meanwhile. Where there was no
@@ -1055,7 +1068,10 @@ function listingForm(a: Article): HTMLElement | null {
     if (v === shown(f as keyof PlanItem) || (f === "brand" && !v.trim() && item.brand === UNKNOWN_BRAND))
       delete next[f];
     if (Object.keys(next).length) drafts.set(a.id, next);
-    else drafts.delete(a.id);
+    else {
+      drafts.delete(a.id);
+      draftPhotos.delete(a.id);
+    }
     scheduleCheck(a.id, f, v);
   };
   const field = (f: string, control: HTMLElement) => {
@@ -1341,6 +1357,7 @@ async function saveOnce(id: string): Promise<void> {
     field,
     value: normalise(field, value),
     ...(shownValues.has(`${id}.${field}`) ? { shown: shownValues.get(`${id}.${field}`) } : {}),
+    ...(draftPhotos.get(id)?.length ? { photos: draftPhotos.get(id) } : {}),
   }));
   if (edits.length === 0) return;
   try {
@@ -1351,7 +1368,10 @@ async function saveOnce(id: string): Promise<void> {
     const now = drafts.get(id) ?? {};
     const rest = Object.fromEntries(Object.entries(now).filter(([f, v]) => draft[f] !== v));
     if (Object.keys(rest).length) drafts.set(id, rest);
-    else drafts.delete(id);
+    else {
+      drafts.delete(id);
+      draftPhotos.delete(id);
+    }
     for (const f of Object.keys(draft)) {
       fieldErrors.delete(`${id}.${f}`);
       // A field typed again meanwhile: plan.json now holds what this save sent, the value its next save replaces.
@@ -1365,7 +1385,7 @@ async function saveOnce(id: string): Promise<void> {
       serverDown = true;
       return render();
     }
-    if (err instanceof ApiError && err.code === "CONFLICT") {
+    if (err instanceof ApiError && err.code === "CONFLICT" && !err.refusal) {
       // The seller sees what plan.json holds now, keeps what they typed, and a second save replaces it knowingly.
       for (const c of err.conflicts) shownValues.set(`${c.id}.${c.field}`, c.now);
       const conflicts = err.conflicts;
@@ -1410,7 +1430,7 @@ async function saveOnce(id: string): Promise<void> {
         return render();
       }
       // An article a decision renumbered or merged: show the articles as they are now (what was typed stays).
-      if (refusal.code === "UNKNOWN_ARTICLE") await load().catch(() => {});
+      if (refusal.code === "UNKNOWN_ARTICLE" || refusal.code === "OTHER_PHOTOS") await load().catch(() => {});
     } else
       message = () => ({
         text: t(lang, "saveRefused", { e: (err as Error).message }),
@@ -1431,6 +1451,12 @@ function refusalText(err: unknown, value: string): string | null {
   if (!r) return null;
   if (r.code === "BAD_VALUE") return explain(r.field, (err as Error).message, value);
   if (r.code === "UNKNOWN_ARTICLE") return t(lang, "goneArticle", { id: r.id });
+  if (r.code === "OTHER_PHOTOS")
+    return t(lang, "otherPhotosArticle", {
+      id: r.id,
+      typed: andList(lang, r.typed),
+      now: andList(lang, r.now),
+    });
   return notReadyRefusalText(lang, r, labelName);
 }
 

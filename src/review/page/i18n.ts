@@ -503,6 +503,8 @@ const FR = {
   notReadyOtherFirst: "À régler d'abord : {r}.",
   goneArticle:
     "L'article {id} n'est plus dans le catalogue (une décision de regroupement l'a renuméroté ou fusionné). La page montre maintenant les articles tels qu'ils sont : retrouvez-le et saisissez à nouveau.",
+  otherPhotosArticle:
+    "Ce que vous avez tapé pour {id} l'a été pour d'autres photos ({typed}) : {id} est maintenant {now} (le catalogue a été refait entre-temps), un autre vêtement.",
   saveRefused: "Rien n'a été enregistré. La raison donnée par vbulk (en anglais) : {e}",
   tabChar: "tabulation",
   drafts: "Créer les brouillons",
@@ -1118,6 +1120,8 @@ const EN: Record<Key, string> = {
   notReadyOtherFirst: "To settle first: {r}.",
   goneArticle:
     "Article {id} is no longer in the catalog (a grouping decision renumbered or merged it). The page now shows the articles as they are: find it and type again.",
+  otherPhotosArticle:
+    "What you typed for {id} was typed for other photos ({typed}): {id} is now {now} (the catalog was made again meanwhile), another garment.",
   saveRefused: "Nothing was saved. vbulk's reason: {e}",
   tabChar: "tab",
   drafts: "Create the drafts",
