@@ -202,7 +202,13 @@ const shownValues = new Map<string, unknown>();
  * Per article with typed values, the photos (sha256) it showed when the seller began typing: sent with the save, which
  * the server refuses when the id names other photos now (a catalog made again: another garment under that id).
  */
-const draftPhotos = new Map<string, string[]>();
+const draftPhotos = new Map<string, Photo[]>();
+/**
+ * Values typed for an article that then left (merged in another tab, a re-analysis, a catalog made again): never
+ * saved, and no card shows them any more. Kept on screen to copy, naming the article and its photos, until the
+ * seller forgets them; a grouping decision or an undo is not refused over them.
+ */
+const leftDrafts: { id: string; files: string[]; now: string[] | null; typed: Record<string, string> }[] = [];
 /** The server stopped answering: said once at the top, until it answers again. */
 let serverDown = false;
 // Typed values live only in this tab: leaving it with some unsaved asks first.
@@ -681,6 +687,88 @@ function refuseOverUnsaved(ids: string[]): boolean {
   return true;
 }
 
+/**
+ * Moves aside the values typed for articles that left the catalog, or whose id now names none of the photos they
+ * were typed for (its card shows another garment): said once in the status region, shown to copy (leftView).
+ */
+function setAsideLeft(): void {
+  if (!state) return;
+  const articles = state.catalog ? indexOf(state).articles : null;
+  const gone: string[] = [];
+  for (const [id, typed] of drafts) {
+    const a = articles?.get(id);
+    const photos = draftPhotos.get(id) ?? [];
+    const shas = new Set(photos.map((p) => p.sha));
+    if (a && (!photos.length || a.photos.some((p) => p.sha !== null && shas.has(p.sha)))) continue;
+    leftDrafts.push({
+      id,
+      files: photos.map((p) => p.file),
+      now: a ? a.photos.map((p) => p.file) : null,
+      typed,
+    });
+    gone.push(id);
+  }
+  if (!gone.length) return;
+  for (const id of gone) {
+    drafts.delete(id);
+    draftPhotos.delete(id);
+    for (const key of [...shownValues.keys(), ...fieldErrors.keys()])
+      if (key.startsWith(`${id}.`)) {
+        shownValues.delete(key);
+        fieldErrors.delete(key);
+      }
+  }
+  const before = message;
+  message = () => {
+    const said = tn(lang, "leftSaid", gone.length, { list: andList(lang, gone) });
+    const was = before();
+    return was.text ? { ...was, text: `${was.text} ${said}` } : { text: said };
+  };
+}
+
+/** The values typed for articles that left (setAsideLeft), each to copy, with « Oublier »; null when none. */
+function leftView(): HTMLElement | null {
+  if (!leftDrafts.length) return null;
+  return h(
+    "section",
+    { class: "warn left-drafts", "aria-label": t(lang, "leftTitle") },
+    h("h2", {}, t(lang, "leftTitle")),
+    ...leftDrafts.map((l, k) =>
+      h(
+        "div",
+        {},
+        h(
+          "p",
+          {},
+          l.now
+            ? t(lang, "leftOther", { id: l.id, files: l.files.join(", "), now: l.now.join(", ") })
+            : t(lang, "leftGone", { id: l.id, files: l.files.join(", ") }),
+        ),
+        h("textarea", {
+          readonly: true,
+          rows: String(Object.keys(l.typed).length),
+          "aria-label": t(lang, "leftTyped", { id: l.id }),
+          value: Object.entries(l.typed)
+            .map(([f, v]) => `${fieldName(lang, f)}${lang === "fr" ? " : " : ": "}${v}`)
+            .join("\n"),
+        }),
+        h(
+          "button",
+          {
+            type: "button",
+            "data-key": `forget-left:${k}`,
+            onclick: () => {
+              leftDrafts.splice(k, 1);
+              render();
+            },
+          },
+          t(lang, "leftForget"),
+        ),
+      ),
+    ),
+  );
+}
+
 /** Forgets the values typed in an article's listing, as the seller asked: the form shows plan.json again. */
 function discardListing(id: string): void {
   drafts.delete(id);
@@ -1056,11 +1144,7 @@ function listingForm(a: Article): HTMLElement | null {
   const value = (f: keyof PlanItem) => draft[f] ?? shown(f);
   const setDraft = (f: string, v: string) => {
     if (!shownValues.has(`${a.id}.${f}`)) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
-    if (!drafts.has(a.id))
-      draftPhotos.set(
-        a.id,
-        a.photos.flatMap((p) => (p.sha ? [p.sha] : [])),
-      );
+    if (!drafts.has(a.id)) draftPhotos.set(a.id, a.photos);
     const next = { ...(drafts.get(a.id) ?? {}), [f]: v };
     // Back to what the page shows for plan.json (typed then erased, a box ticked then unticked): no edit to save,
     // so it neither becomes the seller's edit nor overwrites a value a terminal set meanwhile. Where there was no
@@ -1357,7 +1441,9 @@ async function saveOnce(id: string): Promise<void> {
     field,
     value: normalise(field, value),
     ...(shownValues.has(`${id}.${field}`) ? { shown: shownValues.get(`${id}.${field}`) } : {}),
-    ...(draftPhotos.get(id)?.length ? { photos: draftPhotos.get(id) } : {}),
+    ...(draftPhotos.get(id)?.length
+      ? { photos: draftPhotos.get(id)?.flatMap((p) => (p.sha ? [p.sha] : [])) }
+      : {}),
   }));
   if (edits.length === 0) return;
   try {
@@ -1976,6 +2062,7 @@ function showStatus(error = false): void {
  * controls have no id, and the focus fell to the page's start after most actions), or on focusNext.
  */
 function render(): void {
+  setAsideLeft();
   const active = document.activeElement as HTMLElement | null;
   const focusedId = active?.id || null;
   const focusedKey = active?.dataset.key ?? null;
@@ -2024,6 +2111,8 @@ function draw(): void {
     ),
   );
   root.prepend(top);
+  const left = leftView();
+  if (left) top.after(left);
   if (!state?.catalog) {
     grid.remove();
     cards.clear();
@@ -2305,6 +2394,18 @@ function changesView(): HTMLElement | null {
         type: "button",
         "data-key": "analyse-again",
         onclick: async () => {
+          // An article may change with the analysis: what is typed for it then goes aside (setAsideLeft). Asked.
+          const unsaved = [...drafts].map(
+            ([id, d]) =>
+              `${id} (${Object.keys(d)
+                .map((f) => fieldName(lang, f))
+                .join(", ")})`,
+          );
+          if (
+            unsaved.length &&
+            !confirm(tn(lang, "analyseUnsaved", unsaved.length, { list: andList(lang, unsaved) }))
+          )
+            return;
           try {
             activity = await api<Activity>("/api/ingest", {});
             message = () => ({ text: t(lang, "analyseStarted"), error: false });
