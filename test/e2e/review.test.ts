@@ -1711,6 +1711,29 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       /^Rien n'a été enregistré : (le prix de c4 \(maintenant 41 €\) et la taille de c4 \(maintenant M\)|la taille de c4 \(maintenant M\) et le prix de c4 \(maintenant 41 €\)) ont changé dans plan\.json pendant que vous tapiez/,
     );
   });
+
+  it("a value typed, changed back, then set in a terminal: typing again over the new value saves at once", async () => {
+    // Before (concurrency audit #4): the page compared with the value shown at the first keystroke (20), not the
+    // 12 the seller saw when typing again, and refused: « le prix de c5 (maintenant 12 €) a changé … ».
+    await page.reload();
+    await open("c5");
+    const price = card("c5").getByLabel("Prix (€)");
+    const was = await price.inputValue();
+    await price.fill("15");
+    await price.fill(was);
+    await page.mouse.click(5, 5);
+    const set = await runCli(["plan", dir, "--set", "c5.price=12"], { env });
+    assert.equal(set.code, 0, set.stderr);
+    await until(async () => (await price.inputValue()) === "12", "the page shows 12");
+    await price.fill("15");
+    await card("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+    assert.equal(
+      (await readJson(dir, "plan.json")).items.find((i: { cluster_id: string }) => i.cluster_id === "c5")
+        .price,
+      15,
+    );
+  });
 });
 
 describe("vbulk review exit codes", () => {

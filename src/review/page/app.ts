@@ -1143,7 +1143,10 @@ function listingForm(a: Article): HTMLElement | null {
           : String(item[f]);
   const value = (f: keyof PlanItem) => draft[f] ?? shown(f);
   const setDraft = (f: string, v: string) => {
-    if (!shownValues.has(`${a.id}.${f}`)) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
+    // The value the seller sees as they start typing this field: before, one kept from an earlier keystroke (the
+    // field changed back since, the draft dropped) was compared, and a value set in a terminal meanwhile, shown
+    // before the seller typed again, was called "changed while you were typing".
+    if (!(f in (drafts.get(a.id) ?? {}))) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
     if (!drafts.has(a.id)) draftPhotos.set(a.id, a.photos);
     const next = { ...(drafts.get(a.id) ?? {}), [f]: v };
     // Back to what the page shows for plan.json (typed then erased, a box ticked then unticked): no edit to save,
