@@ -34,6 +34,7 @@ import {
   reviewReasonText,
   runFailureWords,
   stopWords,
+  t,
 } from "../src/review/page/i18n.js";
 import { explainUnready } from "../src/review/refusals.js";
 import { startReviewServer } from "../src/review/server.js";
@@ -748,6 +749,98 @@ describe("a re-analysis that did not keep the earlier articles, or replaced a ha
       ingestWarningText("en", model),
       /^The earlier articles were not kept: the model changed \(features-v3 → clip-b32\), so/,
     );
+  });
+});
+
+describe("a grouping decision or « Annuler » on the page over a hand-edited catalog.json", () => {
+  it("keeps the seller's version as catalog.edited-….json, as ingest does, and the page says where", async () => {
+    // Before (concurrency audit #1): the decision rewrote catalog.json over the hand edit, kept no copy, and reset
+    // .vbulk/catalog.sha256, so the next ingest could not tell either.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const { catalog } = await analyse(dir);
+    const catalogPath = join(dir, "catalog.json");
+    const edit = async () => {
+      const text = await readFile(catalogPath, "utf8");
+      await writeFile(catalogPath, text.replace('"noir"', '"rouge"'));
+      return text.replace('"noir"', '"rouge"');
+    };
+    const kept = async (body: { handEdited?: { kept: string } }, edited: string) => {
+      assert.ok(body.handEdited, JSON.stringify(Object.keys(body)));
+      assert.match(body.handEdited.kept, /^catalog\.edited-\d{8}-\d{6}(-\d+)?\.json$/);
+      assert.equal(await readFile(join(dir, body.handEdited.kept), "utf8"), edited);
+      assert.match(
+        t("fr", "handEditedDecided", { kept: body.handEdited.kept }),
+        /^catalog\.json avait été modifié à la main depuis que vbulk l'a écrit : votre version est gardée sous catalog\.edited-/,
+      );
+    };
+    const post = (path: string, body: unknown) =>
+      askServer(dir, path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const edited = await edit();
+    const photo = catalog.photos.find((p) => p.file === "IMG_0001.jpg")!.sha256;
+    const decided = await post("/api/decide", { op: "drop", photo });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    await kept(decided.body as { handEdited?: { kept: string } }, edited);
+    // A decision over vbulk's own file says nothing of the kind.
+    const again = await post("/api/decide", {
+      op: "drop",
+      photo: catalog.photos.find((p) => p.file === "IMG_0002.jpg")!.sha256,
+    });
+    assert.equal((again.body as { handEdited?: unknown }).handEdited, undefined);
+    const editedAgain = await edit();
+    const undone = await post("/api/undo", {});
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    await kept(undone.body as { handEdited?: { kept: string } }, editedAgain);
+    assert.equal(
+      (await readdir(dir)).filter((f) => f.startsWith("catalog.edited-")).length,
+      2,
+      "one copy per hand edit",
+    );
+    assert.match(t("en", "handEditedDecided", { kept: "x.json" }), /^catalog\.json had been edited by hand/);
+  });
+});
+
+describe("a listing's save typed for photos its id no longer names (a start again while the page was open)", () => {
+  it("is refused (409, nothing saved), naming the photos it was typed for and those of the id now", async () => {
+    // Before (concurrency audit #3): a price typed for c4 (a black bag) was saved onto the new c4 (another garment),
+    // « Enregistré. ». The page sends the photos the listing was typed for; the server compares.
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    const { catalog } = await analyse(dir);
+    await savePlanWithChanges(dir, []);
+    const planPath = join(dir, "plan.json");
+    const before = await readFile(planPath, "utf8");
+    const shas = (id: string) =>
+      catalog.items
+        .find((i) => i.id === id)!
+        .photos.map((f) => catalog.photos.find((p) => p.file === f)!.sha256);
+    const save = (photos: string[]) =>
+      askServer(dir, "/api/plan/save", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ edits: [{ id: "c4", field: "price", value: "45", photos }] }),
+      });
+    const refused = await save(shas("c1"));
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    const body = refused.body as { refusal?: { code: string; id: string; typed: string[]; now: string[] } };
+    assert.deepEqual(body.refusal, {
+      code: "OTHER_PHOTOS",
+      id: "c4",
+      typed: catalog.items.find((i) => i.id === "c1")!.photos,
+      now: catalog.items.find((i) => i.id === "c4")!.photos,
+    });
+    assert.equal(await readFile(planPath, "utf8"), before, "plan.json unchanged");
+    assert.match(
+      t("fr", "otherPhotosArticle", { id: "c4", typed: "a.jpg", now: "b.jpg" }),
+      /^Ce que vous avez tapé pour c4 l'a été pour d'autres photos \(a\.jpg\) : c4 est maintenant b\.jpg/,
+    );
+    // Typed for the photos c4 holds (one of them is enough: another tab may have moved one in or out): saved.
+    const saved = await save(shas("c4").slice(0, 1));
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
   });
 });
 

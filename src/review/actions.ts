@@ -5,7 +5,7 @@ import { hasBrand } from "../core/brand.js";
  * (or VbulkErrors) into responses.
  */
 
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { configFileLayer } from "../commands/options.js";
 import { NOT_SAVED_HINT } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
@@ -29,7 +29,13 @@ import {
   writePlan,
 } from "../listing/plan.js";
 import type { LabelSet } from "../model/clip.js";
-import { CATALOG_FILE, type Catalog, readCatalog, writeCatalog } from "../store/catalog.js";
+import {
+  CATALOG_FILE,
+  type Catalog,
+  keepHandEditedCatalog,
+  readCatalog,
+  writeCatalog,
+} from "../store/catalog.js";
 import { DECISION_LOG_FILE, writeDecisionLog } from "../store/decision-log.js";
 import {
   addDecision,
@@ -45,8 +51,12 @@ import { staleItems } from "../vinted/execute.js";
 import { JournalFile } from "../vinted/journal.js";
 import { siteUrl } from "../vinted/run.js";
 
-/** Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. */
-export async function regroup(dir: string): Promise<Catalog> {
+/**
+ * Applies every decision of DIR/decisions.json to the catalog's automatic grouping and writes catalog.json. A
+ * catalog.json edited by hand since vbulk wrote it is first kept as catalog.edited-<time>.json, as ingest keeps it
+ * (keepHandEditedCatalog): `kept` is told that file's name, for the page to say it.
+ */
+export async function regroup(dir: string, kept: (file: string) => void = () => {}): Promise<Catalog> {
   const catalog = await readCatalog(dir);
   const base = await readAutoGrouping(dir, catalog);
   const { decisions } = await readDecisions(dir);
@@ -63,6 +73,9 @@ export async function regroup(dir: string): Promise<Catalog> {
   const written = (file: string) => (err: unknown) => {
     throw fileSystemError(err, join(dir, file), "write", NOT_SAVED_HINT);
   };
+  // Before, the decision wrote over a hand edit unsaid, and the next ingest, its record reset, could not tell.
+  const edited = await keepHandEditedCatalog(dir).catch(written(CATALOG_FILE));
+  if (edited) kept(basename(edited));
   await writeCatalog(dir, next).catch(written(CATALOG_FILE));
   await writeDecisionLog(dir, next).catch(written(DECISION_LOG_FILE));
   return next;
@@ -72,7 +85,11 @@ export async function regroup(dir: string): Promise<Catalog> {
  * Records one decision of the seller and rewrites the catalog, holding the folder's ingest lock (lockForDecision).
  * Throws BAD_INPUT for a malformed decision, CONFLICT (nothing changed) while an ingest runs on the folder.
  */
-export async function decide(dir: string, decision: Decision): Promise<Catalog> {
+export async function decide(
+  dir: string,
+  decision: Decision,
+  kept?: (file: string) => void,
+): Promise<Catalog> {
   return whileNoIngest(dir, async () => {
     await addDecision(
       dir,
@@ -82,7 +99,7 @@ export async function decide(dir: string, decision: Decision): Promise<Catalog> 
           ? await withTargetPhotos(dir, decision)
           : decision,
     );
-    return regroup(dir);
+    return regroup(dir, kept);
   });
 }
 
@@ -104,12 +121,15 @@ async function withTargetPhotos(dir: string, move: Extract<Decision, { op: "move
   return to ? { ...move, to } : move;
 }
 
-/** Removes the seller's last decision and rewrites the catalog. Throws CONFLICT (nothing changed) while an ingest
- *  runs on the folder. */
-export async function undo(dir: string): Promise<{ catalog: Catalog; undone: Decision | null }> {
+/** Removes the seller's last decision and rewrites the catalog (`kept`: as regroup). Throws CONFLICT (nothing
+ *  changed) while an ingest runs on the folder. */
+export async function undo(
+  dir: string,
+  kept?: (file: string) => void,
+): Promise<{ catalog: Catalog; undone: Decision | null }> {
   return whileNoIngest(dir, async () => {
     const { undone } = await undoDecision(dir);
-    return { catalog: await regroup(dir), undone };
+    return { catalog: await regroup(dir, kept), undone };
   });
 }
 
@@ -149,6 +169,11 @@ export interface FieldEdit {
    * value now (a `vbulk plan --set` in a terminal, another tab), the save is refused rather than overwrite it.
    */
   shown?: string | number | boolean | null;
+  /**
+   * The photos (sha256) of the article the seller typed this for, as the page showed it: when the id now names
+   * other photos (the catalog moved away and made again, ids given anew), the save is refused (checkPhotos).
+   */
+  photos?: string[];
 }
 
 /** An edit whose field changed in plan.json since the page showed it: the value plan.json holds now. */
@@ -179,6 +204,42 @@ export function checkShown(previous: Plan | null, edits: FieldEdit[]): void {
       context: { conflicts },
     },
   );
+}
+
+/**
+ * Refuses (CONFLICT, nothing written) an edit typed for photos of which its article id holds none now: the catalog
+ * was made again meanwhile (moved away and ingested anew, ids given from c1 again) and the id names another garment.
+ * Before, a price typed for a bag was saved onto the coat that took its id. A photo moved in or out by another tab,
+ * or saved again (earlier_sha256), keeps the article the same garment: the edit passes.
+ */
+export function checkPhotos(catalog: Catalog, edits: FieldEdit[]): void {
+  const byFile = new Map(catalog.photos.map((p) => [p.file, p]));
+  const fileOf = new Map<string, string>();
+  for (const p of catalog.photos) {
+    fileOf.set(p.sha256, p.file);
+    for (const e of p.earlier_sha256 ?? []) if (!fileOf.has(e)) fileOf.set(e, p.file);
+  }
+  for (const e of edits) {
+    const item = e.photos?.length ? catalog.items.find((i) => i.id === e.id) : undefined;
+    if (!item || !e.photos) continue;
+    const now = new Set(
+      item.photos.flatMap((f) => {
+        const p = byFile.get(f);
+        return p ? [p.sha256, ...(p.earlier_sha256 ?? [])] : [];
+      }),
+    );
+    if (e.photos.some((sha) => now.has(sha))) continue;
+    // The files the seller saw, as the catalog names them now (the start of the sha256 for a photo gone from it).
+    const typed = e.photos.map((sha) => fileOf.get(sha) ?? sha.slice(0, 12));
+    throw new VbulkError(
+      "CONFLICT",
+      `Expected ${e.id} to be the article the page showed (${typed.join(", ")}) but ${e.id} is now ${item.photos.join(", ")} (the catalog was made again since): nothing was saved`,
+      {
+        hint: `Reload the page to see the articles as they are now, find that garment's article, and type its values there.`,
+        context: { refusal: { code: "OTHER_PHOTOS", id: e.id, typed, now: item.photos } },
+      },
+    );
+  }
 }
 
 /** Validates edits exactly as `vbulk plan --set` does. Throws BAD_USAGE saying what was expected. */
@@ -245,6 +306,7 @@ async function savePlanLocked(
 ): Promise<{ plan: Plan; changes: SaveChanges }> {
   const catalog = await readCatalog(dir);
   const overrides = checkEdits(catalog, edits);
+  checkPhotos(catalog, edits);
   const previous = await readPlan(dir);
   checkShown(previous, edits);
   // The rules as `vbulk plan` resolves them: the config file, then those the seller gave (kept in plan.json; a

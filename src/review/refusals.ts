@@ -21,6 +21,8 @@ export type SaveRefusal =
   | { code: "BAD_VALUE"; id: string; field: string; value: string }
   /** The article is no longer in the catalog (a grouping decision renumbered or merged it). */
   | { code: "UNKNOWN_ARTICLE"; id: string }
+  /** The id names other photos than those the listing was typed for (actions.ts checkPhotos): files of each. */
+  | { code: "OTHER_PHOTOS"; id: string; typed: string[]; now: string[] }
   /**
    * « Publier » ticked on an article Vinted would not take as it is: the page's fields to complete first
    * (`fields`), whether « Exclure » is ticked, and any reason no field of the page fixes (`other`, the core's words).

@@ -74,6 +74,8 @@ const EditsSchema = z.object({
         field: z.enum(EDITABLE_FIELDS as [string, ...string[]]),
         value: z.string(),
         shown: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+        /** The photos the listing was typed for (actions.ts checkPhotos). */
+        photos: z.array(z.string().regex(SHA)).max(1000).optional(),
       }),
     )
     .min(1)
@@ -194,12 +196,15 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
     switch (path) {
       case "/api/decide": {
         const decision = DecisionSchema.parse(body);
-        await oneAtATime(() => decide(dir, decision));
-        return sendJson(res, 200, await state(dir, opts.source));
+        // A catalog.json edited by hand is kept aside first (actions.ts regroup): the page says where.
+        let kept: string | null = null;
+        await oneAtATime(() => decide(dir, decision, (file) => (kept = file)));
+        return sendJson(res, 200, { ...(await state(dir, opts.source)), ...handEdited(kept) });
       }
       case "/api/undo": {
-        const { undone } = await oneAtATime(() => undo(dir));
-        return sendJson(res, 200, { ...(await state(dir, opts.source)), undone });
+        let kept: string | null = null;
+        const { undone } = await oneAtATime(() => undo(dir, (file) => (kept = file)));
+        return sendJson(res, 200, { ...(await state(dir, opts.source)), undone, ...handEdited(kept) });
       }
       case "/api/plan/check": {
         const { edits } = EditsSchema.parse(body);
@@ -332,6 +337,11 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         server.closeAllConnections();
       }),
   };
+}
+
+/** The hand-edited catalog.json a decision kept aside (the file's name), for the page to say, or nothing. */
+function handEdited(kept: string | null): { handEdited?: { kept: string } } {
+  return kept ? { handEdited: { kept } } : {};
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {

@@ -1711,6 +1711,29 @@ describe("vbulk review page words (French first)", { skip, concurrency: false },
       /^Rien n'a été enregistré : (le prix de c4 \(maintenant 41 €\) et la taille de c4 \(maintenant M\)|la taille de c4 \(maintenant M\) et le prix de c4 \(maintenant 41 €\)) ont changé dans plan\.json pendant que vous tapiez/,
     );
   });
+
+  it("a value typed, changed back, then set in a terminal: typing again over the new value saves at once", async () => {
+    // Before (concurrency audit #4): the page compared with the value shown at the first keystroke (20), not the
+    // 12 the seller saw when typing again, and refused: « le prix de c5 (maintenant 12 €) a changé … ».
+    await page.reload();
+    await open("c5");
+    const price = card("c5").getByLabel("Prix (€)");
+    const was = await price.inputValue();
+    await price.fill("15");
+    await price.fill(was);
+    await page.mouse.click(5, 5);
+    const set = await runCli(["plan", dir, "--set", "c5.price=12"], { env });
+    assert.equal(set.code, 0, set.stderr);
+    await until(async () => (await price.inputValue()) === "12", "the page shows 12");
+    await price.fill("15");
+    await card("c5").getByRole("button", { name: "Enregistrer l'annonce" }).click();
+    await page.locator("p.message").getByText("Enregistré.", { exact: true }).waitFor();
+    assert.equal(
+      (await readJson(dir, "plan.json")).items.find((i: { cluster_id: string }) => i.cluster_id === "c5")
+        .price,
+      15,
+    );
+  });
 });
 
 describe("vbulk review exit codes", () => {
@@ -1793,6 +1816,85 @@ describe("vbulk review: typed values and grouping decisions", { skip }, () => {
       await said.getByText(new RegExp(`Rien n'a changé : l'annonce ${large.id} \\(Prix\\)`)).waitFor();
       assert.equal((await readJson(dir, "decisions.json")).decisions.length, 1, "the merge is not undone");
       assert.equal(await merged.getByLabel("Prix").inputValue(), "45");
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+});
+
+describe("vbulk review: typed values of an article that left the catalog (concurrency audit #2)", {
+  skip,
+}, () => {
+  it("are shown to copy, naming the article; undo is not blocked by them; « Analyser à nouveau » asks first", async () => {
+    // Before: another tab's merge (or a re-ingest) took the article away, its card went with what was typed in it,
+    // nothing said so, and « Annuler la dernière décision » stayed refused naming buttons that no longer existed.
+    const { dir, review } = await plannedReview();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+      type Item = { id: string; photos: string[] };
+      const items = [...(catalog.items as Item[])].sort((x, y) => x.photos.length - y.photos.length);
+      const small = items[0]!;
+      const large = items.at(-1)!;
+      const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256;
+      const card = page.locator(`[data-article="${small.id}"]`);
+      await card.waitFor();
+      await openListing(card);
+      await card.getByLabel("Titre").fill("Robe violette soie");
+      await page.mouse.click(5, 5);
+      // Another tab merges it into the larger article, which keeps its id.
+      const merged = await fetch(`http://127.0.0.1:${review.port}/api/decide`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Vbulk-Token": review.token },
+        body: JSON.stringify({ op: "merge", a: sha(small.photos[0]!), b: sha(large.photos[0]!) }),
+      });
+      assert.equal(merged.status, 200);
+      await card.waitFor({ state: "detached", timeout: 15_000 });
+      const left = page.locator(".left-drafts");
+      await left.waitFor();
+      assert.match(
+        (await left.textContent()) ?? "",
+        new RegExp(`${small.id} \\(${small.photos.join(", ")}\\) n'est plus dans le catalogue`),
+      );
+      assert.match(await left.locator("textarea").inputValue(), /^Titre : Robe violette soie$/);
+      assert.match(
+        (await page.locator("p.message").textContent()) ?? "",
+        new RegExp(`${small.id} n.est plus celui .*gardé plus haut, à copier`),
+      );
+      // Undo is not refused over an article that is gone.
+      await page.getByRole("button", { name: /Annuler la dernière décision/ }).click();
+      await until(
+        async () => (await readJson(dir, "decisions.json")).decisions.length === 0,
+        "the merge undone",
+      );
+      await left.getByRole("button", { name: "Oublier" }).click();
+      await left.waitFor({ state: "detached" });
+      // « Analyser à nouveau » with a listing holding unsaved values asks first; declined, nothing runs.
+      const big = page.locator(`[data-article="${large.id}"]`);
+      await openListing(big);
+      await big.getByLabel("Prix").fill("45");
+      await page.mouse.click(5, 5);
+      await rm(join(dir, small.photos[0]!));
+      const banner = page.locator(".changes");
+      await banner.waitFor({ timeout: 15_000 });
+      const asked = new Promise<string>((resolve) =>
+        page.once("dialog", (d) => {
+          resolve(d.message());
+          void d.dismiss();
+        }),
+      );
+      await banner.getByRole("button", { name: "Analyser à nouveau" }).click();
+      assert.match(await asked, new RegExp(`${large.id} \\(Prix\\).*Analyser quand même \\?`, "s"));
+      await sleep(500);
+      assert.equal(
+        (await readJson(dir, "catalog.json")).items.length,
+        catalog.items.length,
+        "no analysis ran",
+      );
+      assert.equal(await big.getByLabel("Prix").inputValue(), "45");
     } finally {
       await browser.close();
       await stop(review);

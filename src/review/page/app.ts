@@ -198,6 +198,17 @@ const drafts = new Map<string, Record<string, string>>();
  * when plan.json holds another value now (set in a terminal or another tab meanwhile) instead of overwriting it.
  */
 const shownValues = new Map<string, unknown>();
+/**
+ * Per article with typed values, the photos (sha256) it showed when the seller began typing: sent with the save, which
+ * the server refuses when the id names other photos now (a catalog made again: another garment under that id).
+ */
+const draftPhotos = new Map<string, Photo[]>();
+/**
+ * Values typed for an article that then left (merged in another tab, a re-analysis, a catalog made again): never
+ * saved, and no card shows them any more. Kept on screen to copy, naming the article and its photos, until the
+ * seller forgets them; a grouping decision or an undo is not refused over them.
+ */
+const leftDrafts: { id: string; files: string[]; now: string[] | null; typed: Record<string, string> }[] = [];
 /** The server stopped answering: said once at the top, until it answers again. */
 let serverDown = false;
 // Typed values live only in this tab: leaving it with some unsaved asks first.
@@ -236,6 +247,8 @@ interface Notice {
 type SaveRefusal =
   | { code: "BAD_VALUE"; id: string; field: string; value: string }
   | { code: "UNKNOWN_ARTICLE"; id: string }
+  /** The id names other photos than those the listing was typed for (a catalog made again meanwhile). */
+  | { code: "OTHER_PHOTOS"; id: string; typed: string[]; now: string[] }
   | NotReady;
 
 /** An error the server explained: its message and, from a VbulkError, what to do (its hint). */
@@ -574,11 +587,16 @@ async function act(path: string, body: unknown, done?: () => string, outcome?: O
   // click of a double-click then opened the photo under the pointer.
   root.setAttribute("aria-busy", "true");
   try {
-    const next = await api<State & { changes?: EditChanges }>(path, body);
+    const next = await api<State & { changes?: EditChanges; handEdited?: { kept: string } }>(path, body);
     state = next;
     const after = outcome?.(true);
     const said = after?.said ?? done;
-    message = () => ({ text: said?.() ?? t(lang, "saved"), detail: changesText(next.changes) });
+    // A catalog.json edited by hand was kept aside before the decision rewrote it: said, with where it is.
+    const kept = next.handEdited?.kept;
+    message = () => ({
+      text: said?.() ?? t(lang, "saved"),
+      detail: `${changesText(next.changes)}${kept ? ` ${t(lang, "handEditedDecided", { kept })}` : ""}`,
+    });
     focusNext = after?.focus ?? null;
   } catch (err) {
     message = notice(err);
@@ -669,9 +687,92 @@ function refuseOverUnsaved(ids: string[]): boolean {
   return true;
 }
 
+/**
+ * Moves aside the values typed for articles that left the catalog, or whose id now names none of the photos they
+ * were typed for (its card shows another garment): said once in the status region, shown to copy (leftView).
+ */
+function setAsideLeft(): void {
+  if (!state) return;
+  const articles = state.catalog ? indexOf(state).articles : null;
+  const gone: string[] = [];
+  for (const [id, typed] of drafts) {
+    const a = articles?.get(id);
+    const photos = draftPhotos.get(id) ?? [];
+    const shas = new Set(photos.map((p) => p.sha));
+    if (a && (!photos.length || a.photos.some((p) => p.sha !== null && shas.has(p.sha)))) continue;
+    leftDrafts.push({
+      id,
+      files: photos.map((p) => p.file),
+      now: a ? a.photos.map((p) => p.file) : null,
+      typed,
+    });
+    gone.push(id);
+  }
+  if (!gone.length) return;
+  for (const id of gone) {
+    drafts.delete(id);
+    draftPhotos.delete(id);
+    for (const key of [...shownValues.keys(), ...fieldErrors.keys()])
+      if (key.startsWith(`${id}.`)) {
+        shownValues.delete(key);
+        fieldErrors.delete(key);
+      }
+  }
+  const before = message;
+  message = () => {
+    const said = tn(lang, "leftSaid", gone.length, { list: andList(lang, gone) });
+    const was = before();
+    return was.text ? { ...was, text: `${was.text} ${said}` } : { text: said };
+  };
+}
+
+/** The values typed for articles that left (setAsideLeft), each to copy, with « Oublier »; null when none. */
+function leftView(): HTMLElement | null {
+  if (!leftDrafts.length) return null;
+  return h(
+    "section",
+    { class: "warn left-drafts", "aria-label": t(lang, "leftTitle") },
+    h("h2", {}, t(lang, "leftTitle")),
+    ...leftDrafts.map((l, k) =>
+      h(
+        "div",
+        {},
+        h(
+          "p",
+          {},
+          l.now
+            ? t(lang, "leftOther", { id: l.id, files: l.files.join(", "), now: l.now.join(", ") })
+            : t(lang, "leftGone", { id: l.id, files: l.files.join(", ") }),
+        ),
+        h("textarea", {
+          readonly: true,
+          rows: String(Object.keys(l.typed).length),
+          "aria-label": t(lang, "leftTyped", { id: l.id }),
+          value: Object.entries(l.typed)
+            .map(([f, v]) => `${fieldName(lang, f)}${lang === "fr" ? " : " : ": "}${v}`)
+            .join("\n"),
+        }),
+        h(
+          "button",
+          {
+            type: "button",
+            "data-key": `forget-left:${k}`,
+            onclick: () => {
+              leftDrafts.splice(k, 1);
+              render();
+            },
+          },
+          t(lang, "leftForget"),
+        ),
+      ),
+    ),
+  );
+}
+
 /** Forgets the values typed in an article's listing, as the seller asked: the form shows plan.json again. */
 function discardListing(id: string): void {
   drafts.delete(id);
+  draftPhotos.delete(id);
   for (const key of [...shownValues.keys(), ...fieldErrors.keys()])
     if (key.startsWith(`${id}.`)) {
       shownValues.delete(key);
@@ -1042,7 +1143,11 @@ function listingForm(a: Article): HTMLElement | null {
           : String(item[f]);
   const value = (f: keyof PlanItem) => draft[f] ?? shown(f);
   const setDraft = (f: string, v: string) => {
-    if (!shownValues.has(`${a.id}.${f}`)) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
+    // The value the seller sees as they start typing this field: before, one kept from an earlier keystroke (the
+    // field changed back since, the draft dropped) was compared, and a value set in a terminal meanwhile, shown
+    // before the seller typed again, was called "changed while you were typing".
+    if (!(f in (drafts.get(a.id) ?? {}))) shownValues.set(`${a.id}.${f}`, item[f as keyof PlanItem] ?? null);
+    if (!drafts.has(a.id)) draftPhotos.set(a.id, a.photos);
     const next = { ...(drafts.get(a.id) ?? {}), [f]: v };
     // Back to what the page shows for plan.json (typed then erased, a box ticked then unticked): no edit to save,
     // so it neither becomes the seller's edit nor overwrites a value a terminal set meanwhile. Where there was no
@@ -1050,7 +1155,10 @@ function listingForm(a: Article): HTMLElement | null {
     if (v === shown(f as keyof PlanItem) || (f === "brand" && !v.trim() && item.brand === UNKNOWN_BRAND))
       delete next[f];
     if (Object.keys(next).length) drafts.set(a.id, next);
-    else drafts.delete(a.id);
+    else {
+      drafts.delete(a.id);
+      draftPhotos.delete(a.id);
+    }
     scheduleCheck(a.id, f, v);
   };
   const field = (f: string, control: HTMLElement) => {
@@ -1336,6 +1444,9 @@ async function saveOnce(id: string): Promise<void> {
     field,
     value: normalise(field, value),
     ...(shownValues.has(`${id}.${field}`) ? { shown: shownValues.get(`${id}.${field}`) } : {}),
+    ...(draftPhotos.get(id)?.length
+      ? { photos: draftPhotos.get(id)?.flatMap((p) => (p.sha ? [p.sha] : [])) }
+      : {}),
   }));
   if (edits.length === 0) return;
   try {
@@ -1346,7 +1457,10 @@ async function saveOnce(id: string): Promise<void> {
     const now = drafts.get(id) ?? {};
     const rest = Object.fromEntries(Object.entries(now).filter(([f, v]) => draft[f] !== v));
     if (Object.keys(rest).length) drafts.set(id, rest);
-    else drafts.delete(id);
+    else {
+      drafts.delete(id);
+      draftPhotos.delete(id);
+    }
     for (const f of Object.keys(draft)) {
       fieldErrors.delete(`${id}.${f}`);
       // A field typed again meanwhile: plan.json now holds what this save sent, the value its next save replaces.
@@ -1360,7 +1474,7 @@ async function saveOnce(id: string): Promise<void> {
       serverDown = true;
       return render();
     }
-    if (err instanceof ApiError && err.code === "CONFLICT") {
+    if (err instanceof ApiError && err.code === "CONFLICT" && !err.refusal) {
       // The seller sees what plan.json holds now, keeps what they typed, and a second save replaces it knowingly.
       for (const c of err.conflicts) shownValues.set(`${c.id}.${c.field}`, c.now);
       const conflicts = err.conflicts;
@@ -1405,7 +1519,7 @@ async function saveOnce(id: string): Promise<void> {
         return render();
       }
       // An article a decision renumbered or merged: show the articles as they are now (what was typed stays).
-      if (refusal.code === "UNKNOWN_ARTICLE") await load().catch(() => {});
+      if (refusal.code === "UNKNOWN_ARTICLE" || refusal.code === "OTHER_PHOTOS") await load().catch(() => {});
     } else
       message = () => ({
         text: t(lang, "saveRefused", { e: (err as Error).message }),
@@ -1426,6 +1540,12 @@ function refusalText(err: unknown, value: string): string | null {
   if (!r) return null;
   if (r.code === "BAD_VALUE") return explain(r.field, (err as Error).message, value);
   if (r.code === "UNKNOWN_ARTICLE") return t(lang, "goneArticle", { id: r.id });
+  if (r.code === "OTHER_PHOTOS")
+    return t(lang, "otherPhotosArticle", {
+      id: r.id,
+      typed: andList(lang, r.typed),
+      now: andList(lang, r.now),
+    });
   return notReadyRefusalText(lang, r, labelName);
 }
 
@@ -1945,6 +2065,7 @@ function showStatus(error = false): void {
  * controls have no id, and the focus fell to the page's start after most actions), or on focusNext.
  */
 function render(): void {
+  setAsideLeft();
   const active = document.activeElement as HTMLElement | null;
   const focusedId = active?.id || null;
   const focusedKey = active?.dataset.key ?? null;
@@ -1993,6 +2114,8 @@ function draw(): void {
     ),
   );
   root.prepend(top);
+  const left = leftView();
+  if (left) top.after(left);
   if (!state?.catalog) {
     grid.remove();
     cards.clear();
@@ -2274,6 +2397,18 @@ function changesView(): HTMLElement | null {
         type: "button",
         "data-key": "analyse-again",
         onclick: async () => {
+          // An article may change with the analysis: what is typed for it then goes aside (setAsideLeft). Asked.
+          const unsaved = [...drafts].map(
+            ([id, d]) =>
+              `${id} (${Object.keys(d)
+                .map((f) => fieldName(lang, f))
+                .join(", ")})`,
+          );
+          if (
+            unsaved.length &&
+            !confirm(tn(lang, "analyseUnsaved", unsaved.length, { list: andList(lang, unsaved) }))
+          )
+            return;
           try {
             activity = await api<Activity>("/api/ingest", {});
             message = () => ({ text: t(lang, "analyseStarted"), error: false });

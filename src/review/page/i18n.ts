@@ -69,6 +69,21 @@ const FR = {
     "Rien n'a changé : l'annonce {list} a des modifications non enregistrées. Enregistrez-les (« Enregistrer l'annonce ») ou abandonnez-les (« Abandonner les modifications »), puis recommencez : un regroupement peut donner ce numéro d'article à d'autres photos, et ce que vous avez tapé serait perdu.",
   unsavedFirst_other:
     "Rien n'a changé : les annonces {list} ont des modifications non enregistrées. Enregistrez-les (« Enregistrer l'annonce ») ou abandonnez-les (« Abandonner les modifications »), puis recommencez : un regroupement peut donner ces numéros d'article à d'autres photos, et ce que vous avez tapé serait perdu.",
+  leftTitle: "Modifications non enregistrées d'articles qui ne sont plus là",
+  leftGone:
+    "{id} ({files}) n'est plus dans le catalogue (fusionné dans un autre onglet, ou regroupé par une nouvelle analyse) : ce que vous y aviez tapé n'a pas été enregistré. Copiez-le dans l'annonce de ce vêtement :",
+  leftOther:
+    "{id} désigne maintenant d'autres photos ({now}) que celles pour lesquelles vous aviez tapé ({files}) : le catalogue a été refait, et rien n'a été enregistré. Copiez-le dans l'annonce de ce vêtement :",
+  leftTyped: "Ce que vous aviez tapé pour {id}",
+  leftForget: "Oublier",
+  leftSaid_one:
+    "L'article {list} n'est plus celui pour lequel vous aviez tapé : ce que vous aviez tapé, non enregistré, est gardé plus haut, à copier.",
+  leftSaid_other:
+    "Les articles {list} ne sont plus ceux pour lesquels vous aviez tapé : ce que vous aviez tapé, non enregistré, est gardé plus haut, à copier.",
+  analyseUnsaved_one:
+    "L'annonce {list} a des modifications non enregistrées. Une nouvelle analyse peut changer son article : ce que vous avez tapé serait alors gardé à part, à copier, sans être enregistré. Analyser quand même ?",
+  analyseUnsaved_other:
+    "Les annonces {list} ont des modifications non enregistrées. Une nouvelle analyse peut changer leurs articles : ce que vous avez tapé serait alors gardé à part, à copier, sans être enregistré. Analyser quand même ?",
   nothingSaved: "Rien n'a été enregistré.",
   conflict_one:
     "Rien n'a été enregistré : {list} a changé dans plan.json pendant que vous tapiez (un « vbulk plan --set » dans un terminal, ou un autre onglet). La page montre maintenant plan.json ; ce que vous avez tapé est resté dans les champs : enregistrez à nouveau pour le remplacer.",
@@ -161,6 +176,8 @@ const FR = {
   regroupedAnd: " et ",
   handEdited:
     "catalog.json a été modifié à la main depuis que vbulk l'a écrit : votre version est gardée sous {kept}, et catalog.json est réécrit à partir des photos. Changez le type ou la couleur d'un article sur cette page (les analyses suivantes le gardent) ; regroupez les photos ici aussi.",
+  handEditedDecided:
+    "catalog.json avait été modifié à la main depuis que vbulk l'a écrit : votre version est gardée sous {kept}, et catalog.json est réécrit avec votre décision. Changez le type ou la couleur d'un article dans son annonce sur cette page (les analyses suivantes la gardent).",
   untimedWhere_before: "avant",
   untimedWhere_after: "après",
   untimedWhere_both: "avant et après",
@@ -501,6 +518,8 @@ const FR = {
   notReadyOtherFirst: "À régler d'abord : {r}.",
   goneArticle:
     "L'article {id} n'est plus dans le catalogue (une décision de regroupement l'a renuméroté ou fusionné). La page montre maintenant les articles tels qu'ils sont : retrouvez-le et saisissez à nouveau.",
+  otherPhotosArticle:
+    "Ce que vous avez tapé pour {id} l'a été pour d'autres photos ({typed}) : {id} est maintenant {now} (le catalogue a été refait entre-temps), un autre vêtement.",
   saveRefused: "Rien n'a été enregistré. La raison donnée par vbulk (en anglais) : {e}",
   tabChar: "tabulation",
   drafts: "Créer les brouillons",
@@ -705,6 +724,21 @@ const EN: Record<Key, string> = {
     "Nothing changed: the listing {list} has unsaved changes. Save them (“Save the listing”) or discard them (“Discard the changes”), then try again: a grouping decision may give this article's id to other photos, and what you typed would be lost.",
   unsavedFirst_other:
     "Nothing changed: the listings {list} have unsaved changes. Save them (“Save the listing”) or discard them (“Discard the changes”), then try again: a grouping decision may give these articles' ids to other photos, and what you typed would be lost.",
+  leftTitle: "Unsaved changes of articles no longer there",
+  leftGone:
+    "{id} ({files}) is no longer in the catalog (merged in another tab, or grouped again by a new analysis): what you typed there was not saved. Copy it into that garment's listing:",
+  leftOther:
+    "{id} now names other photos ({now}) than those you typed for ({files}): the catalog was made again, and nothing was saved. Copy it into that garment's listing:",
+  leftTyped: "What you typed for {id}",
+  leftForget: "Forget",
+  leftSaid_one:
+    "Article {list} is no longer the one you typed for: what you typed, not saved, is kept above, to copy.",
+  leftSaid_other:
+    "Articles {list} are no longer those you typed for: what you typed, not saved, is kept above, to copy.",
+  analyseUnsaved_one:
+    "The listing {list} has unsaved changes. A new analysis may change its article: what you typed would then be kept apart, to copy, not saved. Analyse anyway?",
+  analyseUnsaved_other:
+    "The listings {list} have unsaved changes. A new analysis may change their articles: what you typed would then be kept apart, to copy, not saved. Analyse anyway?",
   nothingSaved: "Nothing was saved.",
   conflict_one:
     "Nothing was saved: {list} changed in plan.json while you were typing (a “vbulk plan --set” in a terminal, or another tab). The page now shows plan.json; what you typed is still in the fields: save again to replace it.",
@@ -792,6 +826,8 @@ const EN: Record<Key, string> = {
   regroupedAnd: " and ",
   handEdited:
     "catalog.json was edited by hand since vbulk wrote it: your version is kept as {kept}, and catalog.json is written anew from the photos. Change an article's type or colour on this page (later analyses keep it); regroup photos here too.",
+  handEditedDecided:
+    "catalog.json had been edited by hand since vbulk wrote it: your version is kept as {kept}, and catalog.json is written anew with your decision. Change an article's type or colour in its listing on this page (later analyses keep it).",
   untimedWhere_before: "before",
   untimedWhere_after: "after",
   untimedWhere_both: "before and after",
@@ -1114,6 +1150,8 @@ const EN: Record<Key, string> = {
   notReadyOtherFirst: "To settle first: {r}.",
   goneArticle:
     "Article {id} is no longer in the catalog (a grouping decision renumbered or merged it). The page now shows the articles as they are: find it and type again.",
+  otherPhotosArticle:
+    "What you typed for {id} was typed for other photos ({typed}): {id} is now {now} (the catalog was made again meanwhile), another garment.",
   saveRefused: "Nothing was saved. vbulk's reason: {e}",
   tabChar: "tab",
   drafts: "Create the drafts",
