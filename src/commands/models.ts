@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { offlineMode } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { checkModelFolder } from "../model/clip.js";
-import { pullModel } from "../model/download.js";
+import { checkBaseUrl, pullModel } from "../model/download.js";
 import {
   DEFAULT_BASE_URL,
   DEFAULT_MODEL,
@@ -36,9 +36,13 @@ export function registerModels(program: Command, run: Run): void {
       envOption("--base-url <url>", "where to download from (Hugging Face layout)", "VBULK_MODEL_BASE_URL"),
     )
     .option("--json", "print the pulled manifest as JSON")
-    .action((raw: { model: string; baseUrl?: string; json?: boolean }) =>
+    .action((raw: { model: string; baseUrl?: string; json?: boolean }, cmd: Command) =>
       run(async () => {
         const io = createIo(raw.json === true);
+        // Checked before anything else, naming where it came from: a bad value is a bad command, offline or not.
+        const baseUrlFrom =
+          cmd.getOptionValueSource("baseUrl") === "env" ? "env VBULK_MODEL_BASE_URL" : "--base-url";
+        const baseUrl = checkBaseUrl(raw.baseUrl ?? DEFAULT_BASE_URL, baseUrlFrom);
         const manifest = await loadManifest(raw.model);
         const dir = join(modelCacheDir(), manifest.name);
         // The README's promise for VBULK_OFFLINE=1 is "never try the network": a pull is nothing else.
@@ -53,7 +57,8 @@ export function registerModels(program: Command, run: Run): void {
         const render = downloadRenderer(io);
         try {
           const pulled = await pullModel(manifest, dir, {
-            baseUrl: raw.baseUrl ?? DEFAULT_BASE_URL,
+            baseUrl,
+            baseUrlFrom,
             onEvent: render.onEvent,
           });
           render.stop();
