@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { unsetEmptySettings } from "./commands/options.js";
+import { refuseEmptyPaths, unsetEmptySettings } from "./commands/options.js";
 import {
   createIo,
   errorDocument,
@@ -76,7 +76,9 @@ const program = new Command()
   .description("Turn a folder of garment photos into Vinted listings: local, fast, safe. Dry run by default.")
   .version(VERSION)
   .showHelpAfterError("(run with --help for usage)")
-  .exitOverride();
+  .exitOverride()
+  // Every command's path arguments and flags, before its action writes anything: "" is no folder.
+  .hook("preAction", (_program, command) => refuseEmptyPaths(command));
 
 type Register = (program: Command, run: (fn: () => Promise<number>) => Promise<void>) => void;
 /** Each command's module, loaded only when that command runs (or for the full help): a re-run of ingest from

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { dirname, extname, join, resolve } from "node:path";
-import { Argument, Option } from "commander";
+import { Argument, type Command, Option } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
@@ -18,6 +18,48 @@ export function envOption(flags: string, description: string, env: string): Opti
 /** The optional `[dir]` argument, whose default `--help` says in words ("the current folder", not `"."`). */
 export function folderArgument(description: string): Argument {
   return new Argument("[dir]", description).default(".", "the current folder");
+}
+
+/** What a path flag's value is, by its placeholder (`--out <dir>`, `--config <file>`). */
+const PATH_FLAG_KINDS: Record<string, string> = { dir: "a folder", file: "a file" };
+
+/**
+ * Refuses an empty path given on the command line, argument or flag (`--out "$OUT"` with OUT unset): resolved,
+ * "" is the current folder, and ingest wrote its catalog there, plan its plan.json, while `--config ""` or
+ * `--labels ""` were taken as not given. Called before any command's action (cli.ts); an empty environment
+ * variable is unset instead (unsetEmptySettings). Throws BAD_USAGE naming the argument or flag.
+ */
+export function refuseEmptyPaths(cmd: Command): void {
+  const empty = (what: string, where: string, hint: string) =>
+    new VbulkError(
+      "BAD_USAGE",
+      `Expected ${what} for ${where} but received an empty value (an unset variable in a script?)`,
+      { hint: `${hint} Nothing was written.` },
+    );
+  cmd.registeredArguments.forEach((arg, i) => {
+    if (cmd.processedArgs[i] !== "") return;
+    const name = arg.name();
+    const where = name.toUpperCase();
+    if (name === "source")
+      throw empty(
+        "a folder of photos (or a .zip)",
+        where,
+        "Pass the photos folder or ZIP (. for the current folder).",
+      );
+    if (arg.required) throw empty("a folder", where, "Pass the folder (. for the current folder).");
+    throw empty(
+      "a folder (or a photos .zip)",
+      where,
+      `Pass the folder, or leave ${where} out for the current folder.`,
+    );
+  });
+  for (const option of cmd.options) {
+    const what = PATH_FLAG_KINDS[/<(\w+)>/.exec(option.flags)?.[1] ?? ""];
+    const key = option.attributeName();
+    if (!what || cmd.getOptionValue(key) !== "" || cmd.getOptionValueSource(key) !== "cli") continue;
+    const flag = option.long ?? option.flags;
+    throw empty(what, flag, `Give ${flag} ${what}'s path, or leave ${flag} out.`);
+  }
 }
 
 /** Parses one flag value with zod; BAD_USAGE naming the flag (and its env var) when it does not fit. */

@@ -446,6 +446,62 @@ describe("exit codes without a browser", () => {
   });
 });
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Every file under `dir` with its size and change time: what a command that writes nothing leaves as it was. */
+async function snapshot(dir: string): Promise<string[]> {
+  const rows: string[] = [];
+  for (const name of (await readdir(dir, { recursive: true })).sort()) {
+    const st = await stat(join(dir, name));
+    rows.push(`${name} ${st.size} ${st.mtimeMs}`);
+  }
+  return rows;
+}
+
+// `--out "$OUT"` with OUT unset wrote catalog.json, catalog.log and .vbulk/ into the current folder, exit 0;
+// `plan ""` wrote plan.json there; `--config ""` and `--labels ""` were taken as not given (error audit 3, 19).
+describe("an empty path argument or flag value: refused before anything is written", () => {
+  const cases: [args: string[], where: string, what: string][] = [
+    [["ingest", ""], "SOURCE", "a folder of photos (or a .zip)"],
+    [["ingest", ".", "--out", ""], "--out", "a folder"],
+    [["ingest", ".", "--config", ""], "--config", "a file"],
+    [["ingest", ".", "--labels", ""], "--labels", "a file"],
+    [["ingest", ".", "--model-dir", ""], "--model-dir", "a folder"],
+    [["plan", ""], "DIR", "a folder (or a photos .zip)"],
+    [["plan", ".", "--config", ""], "--config", "a file"],
+    [["plan", ".", "--labels", ""], "--labels", "a file"],
+    [["plan", ".", "--templates", ""], "--templates", "a folder"],
+    [["plan", ".", "--mapping", ""], "--mapping", "a file"],
+    [["plan", ".", "--rules", ""], "--rules", "a file"],
+    [["status", ""], "DIR", "a folder (or a photos .zip)"],
+    [["review", ""], "DIR", "a folder (or a photos .zip)"],
+    [["execute", "", "--check"], "DIR", "a folder (or a photos .zip)"],
+    [["execute", ".", "--check", "--config", ""], "--config", "a file"],
+    [["models", "verify", "--model-dir", ""], "--model-dir", "a folder"],
+    [["models", "manifest", ""], "DIR", "a folder"],
+  ];
+  for (const [args, where, what] of cases)
+    it(`vbulk ${args.map((a) => a || '""').join(" ")} → exit 2 naming ${where}, nothing written`, async () => {
+      // Run from an ingested and planned folder: the current folder the empty path was taken for.
+      const dir = await plannedFolder();
+      const before = await snapshot(dir);
+      // review has no --json (it serves a page).
+      const json = args[0] !== "review";
+      const r = await runCli(json ? [...args, "--json"] : args, { cwd: dir, timeout: 30_000 });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^error: Expected ${escaped(what)} for ${escaped(where)} but received an empty value \\(an unset variable in a script\\?\\)`,
+          "m",
+        ),
+      );
+      assert.match(r.stderr, /hint: /);
+      if (json) assert.equal(JSON.parse(r.stdout).error.code, "BAD_USAGE");
+      assert.deepEqual(await snapshot(dir), before);
+    });
+});
+
 describe("exit codes with a browser", { skip: needTool("chromium"), concurrency: false }, () => {
   const browser = testChromium() ?? "";
   const replica = new VintedReplica();
