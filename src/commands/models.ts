@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { z } from "zod";
 import { offlineMode } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { checkModelFolder } from "../model/clip.js";
@@ -17,7 +18,7 @@ import {
   verifyFiles,
   writeLocalManifest,
 } from "../model/manifest.js";
-import { envOption } from "./options.js";
+import { envOption, parseFlag } from "./options.js";
 import { createIo, downloadRenderer } from "./render.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
@@ -163,7 +164,12 @@ export function registerModels(program: Command, run: Run): void {
     .action((dir: string, raw: { name?: string; json?: boolean }) =>
       run(async () => {
         const io = createIo(raw.json === true);
-        const found = await manifestForFolder(resolve(dir), raw.name);
+        // --name "" stored a nameless model, as any empty flag value refused (README "Configuration").
+        const name =
+          raw.name === undefined
+            ? undefined
+            : parseFlag(z.string().trim().min(1, { message: "a name for the model" }), raw.name, "--name");
+        const found = await manifestForFolder(resolve(dir), name);
         // A folder ingest cannot load is not recorded (ingest names a missing file only once it needs it).
         await requireSideFiles(resolve(dir));
         // The encoders' own embedding size, once both are found to fit together (config.json may say otherwise).

@@ -69,12 +69,18 @@ export function parseFlag<T extends z.ZodType>(
   flag: string,
   env?: string,
 ): z.infer<T> {
+  // An empty value is refused whatever the schema (--dup-threshold "" was a threshold of 0): a script's unset
+  // variable, said so. An empty env variable never gets here (unsetEmptySettings).
+  const blank = typeof value === "string" && value.trim() === "";
   const r = schema.safeParse(value);
-  if (r.success) return r.data;
+  if (r.success && !blank) return r.data;
   const where = env ? `${flag} (or env ${env})` : flag;
+  // What the schema expects, in its words: from the value, or (a blank one it takes, e.g. coerced to 0) from none.
+  const failed = r.success ? schema.safeParse(undefined) : r;
+  const issue = failed.success ? undefined : failed.error.issues[0]?.message;
   throw new VbulkError(
     "BAD_USAGE",
-    `Expected ${r.error.issues[0]?.message ?? "a valid value"} for ${where} but received ${JSON.stringify(value)}`,
+    `Expected ${issue ?? "a valid value"} for ${where} but received ${blank ? "an empty value (an unset variable in a script?)" : JSON.stringify(value)}`,
     {
       // A flag with an env variable is a setting (README "Configuration"); one without is the command's own.
       hint: env

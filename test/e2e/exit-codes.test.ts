@@ -448,12 +448,13 @@ describe("exit codes without a browser", () => {
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Every file under `dir` with its size and change time: what a command that writes nothing leaves as it was. */
+/** Every file under `dir` with its size and change time, and every folder: what a command that writes nothing leaves as it was. */
 async function snapshot(dir: string): Promise<string[]> {
   const rows: string[] = [];
   for (const name of (await readdir(dir, { recursive: true })).sort()) {
     const st = await stat(join(dir, name));
-    rows.push(`${name} ${st.size} ${st.mtimeMs}`);
+    // A folder's own time changes with a lock taken and let go: its files are what counts.
+    rows.push(st.isDirectory() ? name : `${name} ${st.size} ${st.mtimeMs}`);
   }
   return rows;
 }
@@ -479,6 +480,19 @@ describe("an empty path argument or flag value: refused before anything is writt
     [["execute", ".", "--check", "--config", ""], "--config", "a file"],
     [["models", "verify", "--model-dir", ""], "--model-dir", "a folder"],
     [["models", "manifest", ""], "DIR", "a folder"],
+    // Flags that are no path, by the same rule: --dup-threshold "" was a threshold of 0, --name "" a nameless model.
+    [
+      ["ingest", ".", "--dup-threshold", ""],
+      "--dup-threshold (or env VBULK_DUP_THRESHOLD)",
+      "a whole number from 0 to 32",
+    ],
+    [["plan", ".", "--lang", ""], "--lang (or env VBULK_LANG)", "fr or en"],
+    [
+      ["plan", ".", "--price-rules", ""],
+      "--price-rules (or env PRICE_RULES_JSON)",
+      "a JSON object of prices",
+    ],
+    [["models", "manifest", ".", "--name", ""], "--name", "a name for the model"],
   ];
   for (const [args, where, what] of cases)
     it(`vbulk ${args.map((a) => a || '""').join(" ")} → exit 2 naming ${where}, nothing written`, async () => {
