@@ -119,10 +119,12 @@ export function registerModels(program: Command, run: Run): void {
       run(async () => {
         const io = createIo(raw.json === true);
         const dir = raw.modelDir ? resolve(raw.modelDir) : join(modelCacheDir(), DEFAULT_MODEL);
-        const manifest =
-          (await readLocalManifest(dir)) ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL));
+        // Looked at first: a file given for the folder was "a folder … in the way" of its vbulk-model.json.
+        const folder = raw.modelDir ? await stat(dir).catch(() => null) : null;
+        const manifest = folder?.isFile()
+          ? null
+          : ((await readLocalManifest(dir)) ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL)));
         if (!manifest) {
-          const folder = await stat(dir).catch(() => null);
           if (!folder?.isDirectory())
             throw new VbulkError(
               "NOT_FOUND",

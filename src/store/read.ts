@@ -152,7 +152,15 @@ export async function readSettingsText(
     const info = await stat(path);
     if (!info.isFile() && !info.isDirectory()) throw notRegular(info);
     if (info.isFile() && info.size > maxBytes) throw tooBig(`${info.size} bytes`);
-    if (info.isDirectory()) return await readTextIfAny(path);
+    // A folder given for the file (its own folder, by a slip): said as such, not as permissions to fix.
+    if (info.isDirectory())
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected a ${what}, a file, at ${printable(path)} but found a folder there`,
+        {
+          hint: `Pass the path of the JSON file itself, not of a folder. ${hint} Nothing was written.`,
+        },
+      );
     const bytes = await readRegularAtMost(path, maxBytes, notRegular, () => tooBig(`over ${maxBytes} bytes`));
     return decodeUtf8(bytes, path);
   } catch (err) {
