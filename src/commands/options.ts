@@ -91,12 +91,14 @@ export function parseFlag<T extends z.ZodType>(
 }
 
 /** Number-from-string schemas with readable expectations. */
-export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ message: `a whole number from ${min} to ${max}` })
-    .int({ message: `a whole number from ${min} to ${max}` })
-    .min(min, { message: `a whole number from ${min} to ${max}` })
-    .max(max, { message: `a whole number from ${min} to ${max}` });
+export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) => {
+  // No upper bound is said as none: "from 1 to 9007199254740991" showed JavaScript's largest safe integer.
+  const message =
+    max === Number.MAX_SAFE_INTEGER
+      ? `a whole number of at least ${min}`
+      : `a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
 export const decimal = (min: number, max: number) =>
   z.coerce
     .number({ message: `a number from ${min} to ${max}` })

@@ -396,7 +396,8 @@ describe("vbulk ingest: bad commands change nothing", () => {
     [
       ["--max-files", "abc"],
       {},
-      /Expected a whole number from 1 .* for --max-files \(or env BULK_MAX_FILES\) but received "abc"/,
+      // Before: "from 1 to 9007199254740991" (JavaScript's largest safe integer, error audit 17).
+      /Expected a whole number of at least 1 for --max-files \(or env BULK_MAX_FILES\) but received "abc"/,
     ],
     [[], { BULK_CLUSTER_EPS: "-1" }, /for --eps \(or env BULK_CLUSTER_EPS\) but received "-1"/],
     [["--grouping", "kmeans"], {}, /Expected one of auto, sequence, dbscan, agglomerative for --grouping/],
