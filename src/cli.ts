@@ -101,8 +101,17 @@ const only = COMMANDS.filter(([names]) => asked !== undefined && names.includes(
 const versionOnly = asked === undefined && (args.includes("--version") || args.includes("-V"));
 if (!versionOnly) for (const [, load] of only.length ? only : COMMANDS) (await load())(program, run);
 
+// `vbulk help nosuch` printed the whole help and never said why: parsed as `vbulk nosuch`, it says "unknown
+// command 'nosuch'" (with a did-you-mean), exit 2.
+const helpOf = args[0] === "help" ? args[1] : undefined;
+const unknownHelp =
+  helpOf !== undefined &&
+  !helpOf.startsWith("-") &&
+  helpOf !== "help" &&
+  !program.commands.some((c) => c.name() === helpOf || c.aliases().includes(helpOf));
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(unknownHelp ? [...process.argv.slice(0, 2), helpOf] : process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     exitCode =
