@@ -9,6 +9,7 @@ import {
   printError,
 } from "./commands/render.js";
 import { interruptedExitCode } from "./commands/signals.js";
+import { checkDebugMode } from "./core/config.js";
 import { exitCodeOf, VbulkError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
@@ -77,8 +78,11 @@ const program = new Command()
   .version(VERSION)
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride()
-  // Every command's path arguments and flags, before its action writes anything: "" is no folder.
-  .hook("preAction", (_program, command) => refuseEmptyPaths(command));
+  // Before any command's action writes anything: "" is no folder, and VBULK_DEBUG=maybe is neither on nor off.
+  .hook("preAction", (_program, command) => {
+    checkDebugMode();
+    refuseEmptyPaths(command);
+  });
 
 type Register = (program: Command, run: (fn: () => Promise<number>) => Promise<void>) => void;
 /** Each command's module, loaded only when that command runs (or for the full help): a re-run of ingest from

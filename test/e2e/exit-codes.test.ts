@@ -77,6 +77,13 @@ describe("exit codes without a browser", () => {
     });
   });
 
+  it("VBULK_DEBUG=maybe: 2, refused as VBULK_OFFLINE=maybe is, before the command runs (error audit 20)", async () => {
+    const r = await runCli(["models", "list"], { env: testEnv({ VBULK_DEBUG: "maybe" }) });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: Expected 1, true or yes .* for env VBULK_DEBUG but received "maybe"/m);
+    assert.equal(r.stdout, "");
+  });
+
   it("review, plan, status, execute given a photo file instead of a folder: 2, saying so (no lock talk)", async () => {
     const dir = await tempDir("vbulk-exit-");
     const photo = join(dir, "IMG_0001.jpg");
