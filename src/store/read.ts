@@ -133,18 +133,22 @@ export async function readSettingsText(
   what: string,
   hint: string,
 ): Promise<string | null> {
+  // Said once: a caller's hint may say it already (--rules' did, and the hint said it twice).
+  const nothing = hint.includes("Nothing was written.")
+    ? (text: string) => text
+    : (text: string) => `${text} Nothing was written.`;
   const tooBig = (size: string) =>
     new VbulkError(
       "BAD_INPUT",
       `Expected a ${what} of at most ${maxBytes / 1024 / 1024} MiB at ${printable(path)} but it holds ${size}`,
-      { hint: `Is this the right file? ${hint} Nothing was written.` },
+      { hint: nothing(`Is this the right file? ${hint}`) },
     );
   const notRegular = (info: Stats) =>
     new VbulkError(
       "BAD_INPUT",
       `Expected a ${what}, a regular file, at ${printable(path)} but found ${kindOfFile(info)} there`,
       {
-        hint: `Pass the path of the JSON file itself (a copy, not a device or a pipe). ${hint} Nothing was written.`,
+        hint: nothing(`Pass the path of the JSON file itself (a copy, not a device or a pipe). ${hint}`),
       },
     );
   try {
@@ -158,7 +162,7 @@ export async function readSettingsText(
         "BAD_INPUT",
         `Expected a ${what}, a file, at ${printable(path)} but found a folder there`,
         {
-          hint: `Pass the path of the JSON file itself, not of a folder. ${hint} Nothing was written.`,
+          hint: nothing(`Pass the path of the JSON file itself, not of a folder. ${hint}`),
         },
       );
     const bytes = await readRegularAtMost(path, maxBytes, notRegular, () => tooBig(`over ${maxBytes} bytes`));
@@ -167,7 +171,7 @@ export async function readSettingsText(
     if (err instanceof VbulkError) throw err;
     const code = (err as NodeJS.ErrnoException | null)?.code;
     if (code === "ENOENT") return null;
-    const typed = fileSystemError(err, path, "read", `Nothing was written. ${hint}`);
+    const typed = fileSystemError(err, path, "read", nothing(hint));
     if (typed instanceof VbulkError) throw typed;
     throw new VbulkError("BAD_FILE", `Could not read ${printable(path)} (${code ?? messageOf(err)})`, {
       hint,

@@ -61,6 +61,12 @@ describe("a settings file that is no regular file, or too large", () => {
     assert.match(plan.stderr, /found a FIFO \(named pipe\) there/);
     assert.ok(!existsSync(join(photos, "plan.json")));
     assert.ok(!existsSync(join(photos, ".vbulk", "plan.lock")));
+    // error audit 20: the hint said "Nothing was written." twice.
+    for (const rules of [fifo, await tempDir("vbulk-rules-folder-")]) {
+      const r = await runCli(["plan", photos, "--rules", rules], kill);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.split("Nothing was written.").length - 1, 1, r.stderr);
+    }
   });
 });
 
