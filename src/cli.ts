@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { unsetEmptySettings } from "./commands/options.js";
+import { refuseEmptyPaths, unsetEmptySettings } from "./commands/options.js";
 import {
   createIo,
   errorDocument,
@@ -9,6 +9,7 @@ import {
   printError,
 } from "./commands/render.js";
 import { interruptedExitCode } from "./commands/signals.js";
+import { checkDebugMode } from "./core/config.js";
 import { exitCodeOf, VbulkError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
 
@@ -78,7 +79,12 @@ const program = new Command()
   .description("Turn a folder of garment photos into Vinted listings: local, fast, safe. Dry run by default.")
   .version(VERSION)
   .showHelpAfterError("(run with --help for usage)")
-  .exitOverride();
+  .exitOverride()
+  // Before any command's action writes anything: "" is no folder, and VBULK_DEBUG=maybe is neither on nor off.
+  .hook("preAction", (_program, command) => {
+    checkDebugMode();
+    refuseEmptyPaths(command);
+  });
 
 type Register = (program: Command, run: (fn: () => Promise<number>) => Promise<void>) => void;
 /** Each command's module, loaded only when that command runs (or for the full help): a re-run of ingest from
@@ -101,8 +107,17 @@ const only = COMMANDS.filter(([names]) => asked !== undefined && names.includes(
 const versionOnly = asked === undefined && (args.includes("--version") || args.includes("-V"));
 if (!versionOnly) for (const [, load] of only.length ? only : COMMANDS) (await load())(program, run);
 
+// `vbulk help nosuch` printed the whole help and never said why: parsed as `vbulk nosuch`, it says "unknown
+// command 'nosuch'" (with a did-you-mean), exit 2.
+const helpOf = args[0] === "help" ? args[1] : undefined;
+const unknownHelp =
+  helpOf !== undefined &&
+  !helpOf.startsWith("-") &&
+  helpOf !== "help" &&
+  !program.commands.some((c) => c.name() === helpOf || c.aliases().includes(helpOf));
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(unknownHelp ? [...process.argv.slice(0, 2), helpOf] : process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     exitCode =

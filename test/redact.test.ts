@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Chalk } from "chalk";
 import { printError } from "../src/commands/render.js";
+import { checkDebugMode } from "../src/core/config.js";
+import type { VbulkError } from "../src/core/errors.js";
 import { redact, registerSecret } from "../src/core/redact.js";
 
 describe("redact", () => {
@@ -59,5 +61,19 @@ describe("an unexpected error printed (printError)", () => {
       assert.doesNotMatch(text, /\n\s+at /, String(off));
       assert.match(text, /re-run with VBULK_DEBUG=1/, String(off));
     }
+  });
+
+  it("VBULK_DEBUG=maybe is refused as VBULK_OFFLINE=maybe is (error audit 20), and shows no stack meanwhile", () => {
+    // Before: any value but 0, false or no turned stack traces on without a word.
+    assert.doesNotMatch(printed("maybe"), /\n\s+at /);
+    assert.throws(
+      () => checkDebugMode({ VBULK_DEBUG: "maybe" }),
+      (e: VbulkError) =>
+        e.code === "BAD_USAGE" &&
+        /Expected 1, true or yes .* or 0, false, no or nothing \(off\) for env VBULK_DEBUG but received "maybe"/.test(
+          e.message,
+        ),
+    );
+    for (const ok of [undefined, "", "1", "TRUE", "no"]) checkDebugMode({ VBULK_DEBUG: ok });
   });
 });

@@ -1,10 +1,11 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { z } from "zod";
 import { offlineMode } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { checkModelFolder } from "../model/clip.js";
-import { pullModel } from "../model/download.js";
+import { checkBaseUrl, pullModel } from "../model/download.js";
 import {
   DEFAULT_BASE_URL,
   DEFAULT_MODEL,
@@ -17,7 +18,7 @@ import {
   verifyFiles,
   writeLocalManifest,
 } from "../model/manifest.js";
-import { envOption } from "./options.js";
+import { envOption, parseFlag } from "./options.js";
 import { createIo, downloadRenderer } from "./render.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
@@ -36,9 +37,13 @@ export function registerModels(program: Command, run: Run): void {
       envOption("--base-url <url>", "where to download from (Hugging Face layout)", "VBULK_MODEL_BASE_URL"),
     )
     .option("--json", "print the pulled manifest as JSON")
-    .action((raw: { model: string; baseUrl?: string; json?: boolean }) =>
+    .action((raw: { model: string; baseUrl?: string; json?: boolean }, cmd: Command) =>
       run(async () => {
         const io = createIo(raw.json === true);
+        // Checked before anything else, naming where it came from: a bad value is a bad command, offline or not.
+        const baseUrlFrom =
+          cmd.getOptionValueSource("baseUrl") === "env" ? "env VBULK_MODEL_BASE_URL" : "--base-url";
+        const baseUrl = checkBaseUrl(raw.baseUrl ?? DEFAULT_BASE_URL, baseUrlFrom);
         const manifest = await loadManifest(raw.model);
         const dir = join(modelCacheDir(), manifest.name);
         // The README's promise for VBULK_OFFLINE=1 is "never try the network": a pull is nothing else.
@@ -53,7 +58,8 @@ export function registerModels(program: Command, run: Run): void {
         const render = downloadRenderer(io);
         try {
           const pulled = await pullModel(manifest, dir, {
-            baseUrl: raw.baseUrl ?? DEFAULT_BASE_URL,
+            baseUrl,
+            baseUrlFrom,
             onEvent: render.onEvent,
           });
           render.stop();
@@ -113,10 +119,12 @@ export function registerModels(program: Command, run: Run): void {
       run(async () => {
         const io = createIo(raw.json === true);
         const dir = raw.modelDir ? resolve(raw.modelDir) : join(modelCacheDir(), DEFAULT_MODEL);
-        const manifest =
-          (await readLocalManifest(dir)) ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL));
+        // Looked at first: a file given for the folder was "a folder … in the way" of its vbulk-model.json.
+        const folder = raw.modelDir ? await stat(dir).catch(() => null) : null;
+        const manifest = folder?.isFile()
+          ? null
+          : ((await readLocalManifest(dir)) ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL)));
         if (!manifest) {
-          const folder = await stat(dir).catch(() => null);
           if (!folder?.isDirectory())
             throw new VbulkError(
               "NOT_FOUND",
@@ -158,7 +166,12 @@ export function registerModels(program: Command, run: Run): void {
     .action((dir: string, raw: { name?: string; json?: boolean }) =>
       run(async () => {
         const io = createIo(raw.json === true);
-        const found = await manifestForFolder(resolve(dir), raw.name);
+        // --name "" stored a nameless model, as any empty flag value refused (README "Configuration").
+        const name =
+          raw.name === undefined
+            ? undefined
+            : parseFlag(z.string().trim().min(1, { message: "a name for the model" }), raw.name, "--name");
+        const found = await manifestForFolder(resolve(dir), name);
         // A folder ingest cannot load is not recorded (ingest names a missing file only once it needs it).
         await requireSideFiles(resolve(dir));
         // The encoders' own embedding size, once both are found to fit together (config.json may say otherwise).

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { dirname, extname, join, resolve } from "node:path";
-import { Argument, Option } from "commander";
+import { Argument, type Command, Option } from "commander";
 import { z } from "zod";
 import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
@@ -20,6 +20,48 @@ export function folderArgument(description: string): Argument {
   return new Argument("[dir]", description).default(".", "the current folder");
 }
 
+/** What a path flag's value is, by its placeholder (`--out <dir>`, `--config <file>`). */
+const PATH_FLAG_KINDS: Record<string, string> = { dir: "a folder", file: "a file" };
+
+/**
+ * Refuses an empty path given on the command line, argument or flag (`--out "$OUT"` with OUT unset): resolved,
+ * "" is the current folder, and ingest wrote its catalog there, plan its plan.json, while `--config ""` or
+ * `--labels ""` were taken as not given. Called before any command's action (cli.ts); an empty environment
+ * variable is unset instead (unsetEmptySettings). Throws BAD_USAGE naming the argument or flag.
+ */
+export function refuseEmptyPaths(cmd: Command): void {
+  const empty = (what: string, where: string, hint: string) =>
+    new VbulkError(
+      "BAD_USAGE",
+      `Expected ${what} for ${where} but received an empty value (an unset variable in a script?)`,
+      { hint: `${hint} Nothing was written.` },
+    );
+  cmd.registeredArguments.forEach((arg, i) => {
+    if (cmd.processedArgs[i] !== "") return;
+    const name = arg.name();
+    const where = name.toUpperCase();
+    if (name === "source")
+      throw empty(
+        "a folder of photos (or a .zip)",
+        where,
+        "Pass the photos folder or ZIP (. for the current folder).",
+      );
+    if (arg.required) throw empty("a folder", where, "Pass the folder (. for the current folder).");
+    throw empty(
+      "a folder (or a photos .zip)",
+      where,
+      `Pass the folder, or leave ${where} out for the current folder.`,
+    );
+  });
+  for (const option of cmd.options) {
+    const what = PATH_FLAG_KINDS[/<(\w+)>/.exec(option.flags)?.[1] ?? ""];
+    const key = option.attributeName();
+    if (!what || cmd.getOptionValue(key) !== "" || cmd.getOptionValueSource(key) !== "cli") continue;
+    const flag = option.long ?? option.flags;
+    throw empty(what, flag, `Give ${flag} ${what}'s path, or leave ${flag} out.`);
+  }
+}
+
 /** Parses one flag value with zod; BAD_USAGE naming the flag (and its env var) when it does not fit. */
 export function parseFlag<T extends z.ZodType>(
   schema: T,
@@ -27,12 +69,18 @@ export function parseFlag<T extends z.ZodType>(
   flag: string,
   env?: string,
 ): z.infer<T> {
+  // An empty value is refused whatever the schema (--dup-threshold "" was a threshold of 0): a script's unset
+  // variable, said so. An empty env variable never gets here (unsetEmptySettings).
+  const blank = typeof value === "string" && value.trim() === "";
   const r = schema.safeParse(value);
-  if (r.success) return r.data;
+  if (r.success && !blank) return r.data;
   const where = env ? `${flag} (or env ${env})` : flag;
+  // What the schema expects, in its words: from the value, or (a blank one it takes, e.g. coerced to 0) from none.
+  const failed = r.success ? schema.safeParse(undefined) : r;
+  const issue = failed.success ? undefined : failed.error.issues[0]?.message;
   throw new VbulkError(
     "BAD_USAGE",
-    `Expected ${r.error.issues[0]?.message ?? "a valid value"} for ${where} but received ${JSON.stringify(value)}`,
+    `Expected ${issue ?? "a valid value"} for ${where} but received ${blank ? "an empty value (an unset variable in a script?)" : JSON.stringify(value)}`,
     {
       // A flag with an env variable is a setting (README "Configuration"); one without is the command's own.
       hint: env
@@ -43,12 +91,14 @@ export function parseFlag<T extends z.ZodType>(
 }
 
 /** Number-from-string schemas with readable expectations. */
-export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ message: `a whole number from ${min} to ${max}` })
-    .int({ message: `a whole number from ${min} to ${max}` })
-    .min(min, { message: `a whole number from ${min} to ${max}` })
-    .max(max, { message: `a whole number from ${min} to ${max}` });
+export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) => {
+  // No upper bound is said as none: "from 1 to 9007199254740991" showed JavaScript's largest safe integer.
+  const message =
+    max === Number.MAX_SAFE_INTEGER
+      ? `a whole number of at least ${min}`
+      : `a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
 export const decimal = (min: number, max: number) =>
   z.coerce
     .number({ message: `a number from ${min} to ${max}` })

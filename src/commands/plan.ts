@@ -507,6 +507,14 @@ export function labelSetMismatch(catalog: Catalog, categories: string[], planLab
 }
 
 function parsePriceRules(raw: string): Record<string, number> {
+  if (raw.trim() === "")
+    throw new VbulkError(
+      "BAD_USAGE",
+      "Expected a JSON object of prices for --price-rules (or env PRICE_RULES_JSON) but received an empty value (an unset variable in a script?)",
+      {
+        hint: `Example: --price-rules '{"hoodie":25,"t-shirt":10}', or leave it out. Nothing was written.`,
+      },
+    );
   let data: unknown;
   try {
     data = JSON.parse(raw);

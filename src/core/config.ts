@@ -195,12 +195,28 @@ const OFFLINE_ON = ["1", "true", "yes"];
 const OFFLINE_OFF = ["", "0", "false", "no"];
 
 /**
- * Whether VBULK_DEBUG asks for stack traces of unexpected errors: any value but 0, false, no or nothing (read
- * while an error is printed, so never refused). `VBULK_DEBUG=0` turned them on.
+ * Whether VBULK_DEBUG asks for stack traces of unexpected errors: 1, true or yes (`VBULK_DEBUG=0` turned them on).
+ * Read while an error is printed, so never refused here: checkDebugMode refuses another value before a command runs.
  */
 export function debugMode(env: NodeJS.ProcessEnv = process.env): boolean {
   const raw = env.VBULK_DEBUG;
-  return raw !== undefined && !OFFLINE_OFF.includes(raw.trim().toLowerCase());
+  return raw !== undefined && OFFLINE_ON.includes(raw.trim().toLowerCase());
+}
+
+/**
+ * Refuses a VBULK_DEBUG that is neither on nor off, as VBULK_OFFLINE: `VBULK_DEBUG=maybe` turned stack traces on
+ * without a word. Throws BAD_USAGE.
+ */
+export function checkDebugMode(env: NodeJS.ProcessEnv = process.env): void {
+  const raw = env.VBULK_DEBUG;
+  if (raw === undefined) return;
+  const value = raw.trim().toLowerCase();
+  if (OFFLINE_ON.includes(value) || OFFLINE_OFF.includes(value)) return;
+  throw new VbulkError(
+    "BAD_USAGE",
+    `Expected 1, true or yes (stack traces of unexpected errors), or 0, false, no or nothing (off) for env VBULK_DEBUG but received ${JSON.stringify(raw)}`,
+    { hint: "Set VBULK_DEBUG=1 to see stack traces, or unset it; see the README's Configuration section." },
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { lstat, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Config } from "../core/config.js";
-import { expected, fileSystemError, VbulkError } from "../core/errors.js";
+import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import type { NoPhotoKind } from "../core/events.js";
 import { sha256File } from "../core/hash.js";
 import { nearestFolder } from "../core/paths.js";
@@ -108,7 +108,24 @@ export async function checkOutput(outDir: string, flag: boolean, hint?: string):
   try {
     await writeFile(probe, "", { flag: "wx" });
   } catch (err) {
-    throw fileSystemError(err, dir, "write in", hint);
+    const known = fileSystemError(err, dir, "write in", hint);
+    if (known !== err) throw known;
+    // A file system that takes no new file and says so in no usual way (/proc: ENOENT) ended as an unexpected error.
+    const code = (err as NodeJS.ErrnoException | null)?.code ?? messageOf(err);
+    const where = flag ? "--out" : "the output folder";
+    throw new VbulkError(
+      "NOT_WRITABLE",
+      dir === outDir
+        ? `Expected a folder vbulk can write in for ${where} but no file can be created in ${printable(dir)} (${code})`
+        : `Expected a folder vbulk can create for ${where} but ${printable(outDir)} cannot be created (${code} in ${printable(dir)})`,
+      {
+        hint:
+          hint ??
+          "Pass --out with a folder on an ordinary disk, e.g. --out ~/vbulk-out (it is created if it does not exist).",
+        context: { path: printable(outDir), osError: code, reading: false },
+        cause: err,
+      },
+    );
   } finally {
     await rm(probe, { force: true });
   }

@@ -121,12 +121,14 @@ export function syncedMappingPath(env: NodeJS.ProcessEnv = process.env): string 
  * BAD_INPUT naming the field.
  */
 export async function loadMapping(path?: string): Promise<Mapping> {
+  const given = path !== undefined;
   path ??= existsSync(syncedMappingPath()) ? syncedMappingPath() : DEFAULT_MAPPING;
   const read = (file: string) =>
     readJsonFile(
       file,
       MappingSchema,
-      "Vinted mapping file",
+      // The flag only for the file the seller named (or plan.json kept): the others are vbulk's own.
+      given && file === path ? "Vinted mapping file (--mapping / VBULK_MAPPING)" : "Vinted mapping file",
       `Start from ${DEFAULT_MAPPING}.`,
       undefined,
       DEFAULTS.files.maxSettingsBytes,

@@ -425,10 +425,20 @@ export async function loadTemplates(
 /**
  * A templates folder without the language's sub-folder says which, and why: `--templates DIR/fr` (the language
  * folder itself) looked for DIR/fr/fr/title.njk, and `--lang en` with only DIR/fr said to copy the French
- * defaults. A missing folder, or something else in its place, is left to readTemplate. Throws NOT_FOUND.
+ * defaults. A missing folder is left to readTemplate. Throws NOT_FOUND, or BAD_INPUT for a file in the folder's place.
  */
 async function checkLanguageFolder(root: string, lang: string): Promise<void> {
-  if ((await stat(root).catch(() => null))?.isDirectory() !== true) return;
+  const found = await stat(root).catch(() => null);
+  // A file given for the folder (catalog.json, a template) was "a file in the way … could not read …/fr/title.njk".
+  if (found && !found.isDirectory())
+    throw new VbulkError(
+      "BAD_INPUT",
+      `Expected a templates folder for --templates (or env VBULK_TEMPLATES) but ${printable(root)} is a file`,
+      {
+        hint: `Pass the folder that holds fr/ and en/ (each with title.njk and description.njk); copy ${DEFAULT_TEMPLATES} to start from the defaults. Nothing was written.`,
+      },
+    );
+  if (found?.isDirectory() !== true) return;
   if ((await stat(join(root, lang)).catch(() => null)) !== null) return;
   const inRoot = await readdir(root, { withFileTypes: true }).catch(() => []);
   const langs = inRoot

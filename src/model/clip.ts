@@ -153,7 +153,7 @@ export async function loadLabelSet(path: string): Promise<LabelSet> {
   return readJsonFile(
     path,
     LabelSetSchema,
-    "label set (JSON)",
+    "label set (JSON, --labels / VBULK_LABELS)",
     // The seller's folder has no models/: the installed file's own path, which they can copy.
     `See ${join(PACKAGE_ROOT, "models", "labels", "garments.json")} for the format (copy it to start your own).`,
     labelIssueDetail,

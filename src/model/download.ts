@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
+import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import {
   type Manifest,
   makeCacheFolder,
@@ -21,12 +21,38 @@ export type ModelEvent =
 
 export interface PullOptions {
   baseUrl: string;
+  /** Where baseUrl came from, for the error a bad one gets (default: env VBULK_MODEL_BASE_URL). */
+  baseUrlFrom?: string;
   onEvent?: (e: ModelEvent) => void;
   signal?: AbortSignal;
   /** Timeout (ms) for a server to start answering; the body itself may take as long as it needs. */
   connectTimeoutMs?: number;
   /** ...as long as data keeps coming: a body that stalls this long (ms) is cut (resumed by the next pull). */
   idleTimeoutMs?: number;
+}
+
+/**
+ * `url` once found to be an http(s) URL. Throws BAD_USAGE naming `from` (the flag or variable it came from) and
+ * the value: "notaurl" ended as an unexpected "Invalid URL", and ftp://… as a NETWORK "fetch failed".
+ */
+export function checkBaseUrl(url: string, from = "env VBULK_MODEL_BASE_URL"): string {
+  let protocol: string | null = null;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // Not a URL at all: said below, as a URL of another scheme is.
+  }
+  if (protocol === "http:" || protocol === "https:") return url;
+  throw new VbulkError(
+    "BAD_USAGE",
+    expected("an http(s) URL (a Hugging Face-style mirror, e.g. https://huggingface.co)", from, url),
+    {
+      hint: from.startsWith("--")
+        ? `Fix ${from}, or leave it out to download from https://huggingface.co (README "Models").`
+        : `Fix ${from.replace(/^env /, "")}, or unset it to download from https://huggingface.co (README "Models").`,
+      context: { baseUrl: url },
+    },
+  );
 }
 
 /** The URL of one file of a manifest under a Hugging Face-style base URL: BASE/REPO/resolve/REVISION/PATH. */
@@ -43,10 +69,11 @@ export function fileUrl(baseUrl: string, m: Manifest, path: string): string {
  * Range request), verified (size and sha256 against the manifest; where the manifest has none, the first
  * download's hash is pinned in dir/vbulk-model.json and checked from then on), atomic (a file appears under its
  * name only once verified). Files already present and verified are kept.
- * Throws NOT_WRITABLE (or NO_SPACE) when `dir` cannot be created, NETWORK when the server cannot be reached or answers an error, MODEL_CORRUPT on a hash mismatch or an
+ * Throws BAD_USAGE for a base URL that is no http(s) URL (before anything is created), NOT_WRITABLE (or NO_SPACE) when `dir` cannot be created, NETWORK when the server cannot be reached or answers an error, MODEL_CORRUPT on a hash mismatch or an
  * unpinned .json or .onnx file that is not of its kind (manifest.ts wrongKind; the bad file is deleted).
  */
 export async function pullModel(manifest: Manifest, dir: string, opts: PullOptions): Promise<Manifest> {
+  checkBaseUrl(opts.baseUrl, opts.baseUrlFrom);
   await makeCacheFolder(dir);
   const pinned = (await readLocalManifest(dir).catch(() => null)) ?? manifest;
   const checks = await verifyFiles(dir, pinned);

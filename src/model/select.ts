@@ -173,18 +173,25 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
         if (!(err instanceof VbulkError)) throw err;
         // A cache folder that cannot be made (HOME=/nonexistent in cron, a read-only HOME): pulling again is no help.
         const disk = err.code === "NOT_WRITABLE" || err.code === "NO_SPACE";
+        // A VBULK_MODEL_BASE_URL that is no http(s) URL: one more reason the model cannot be pulled (README:
+        // ingest says so and goes on), whose fix is the variable, not the network.
+        const badUrl = err.code === "BAD_USAGE" && err.context.baseUrl !== undefined;
         if (opts.earlierModel)
           throw modelNeeded(
             opts.earlierModel,
             `it is not in the cache (${dir}) and could not be downloaded (${messageOf(err)})`,
             disk
               ? `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or set VBULK_CACHE_DIR to a folder this user can write and run again.`
-              : `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` when the network is there.`,
+              : badUrl
+                ? `Fix VBULK_MODEL_BASE_URL (or unset it), or pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR).`
+                : `Pass the same --model-dir DIR as the earlier run (or VBULK_MODEL_DIR), or run \`vbulk models pull\` when the network is there.`,
             disk ? "cache-folder" : "network",
           );
-        warn(`${noModel(messageOf(err))} ${disk ? CACHE_HINT : howToGet(dir)}`, undefined, {
-          noModel: true,
-        });
+        warn(
+          `${noModel(messageOf(err))} ${disk ? CACHE_HINT : badUrl ? (err.hint ?? "") : howToGet(dir)}`,
+          undefined,
+          { noModel: true },
+        );
         return featureOnly();
       }
     }

@@ -133,18 +133,22 @@ export async function readSettingsText(
   what: string,
   hint: string,
 ): Promise<string | null> {
+  // Said once: a caller's hint may say it already (--rules' did, and the hint said it twice).
+  const nothing = hint.includes("Nothing was written.")
+    ? (text: string) => text
+    : (text: string) => `${text} Nothing was written.`;
   const tooBig = (size: string) =>
     new VbulkError(
       "BAD_INPUT",
       `Expected a ${what} of at most ${maxBytes / 1024 / 1024} MiB at ${printable(path)} but it holds ${size}`,
-      { hint: `Is this the right file? ${hint} Nothing was written.` },
+      { hint: nothing(`Is this the right file? ${hint}`) },
     );
   const notRegular = (info: Stats) =>
     new VbulkError(
       "BAD_INPUT",
       `Expected a ${what}, a regular file, at ${printable(path)} but found ${kindOfFile(info)} there`,
       {
-        hint: `Pass the path of the JSON file itself (a copy, not a device or a pipe). ${hint} Nothing was written.`,
+        hint: nothing(`Pass the path of the JSON file itself (a copy, not a device or a pipe). ${hint}`),
       },
     );
   try {
@@ -152,14 +156,22 @@ export async function readSettingsText(
     const info = await stat(path);
     if (!info.isFile() && !info.isDirectory()) throw notRegular(info);
     if (info.isFile() && info.size > maxBytes) throw tooBig(`${info.size} bytes`);
-    if (info.isDirectory()) return await readTextIfAny(path);
+    // A folder given for the file (its own folder, by a slip): said as such, not as permissions to fix.
+    if (info.isDirectory())
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected a ${what}, a file, at ${printable(path)} but found a folder there`,
+        {
+          hint: nothing(`Pass the path of the JSON file itself, not of a folder. ${hint}`),
+        },
+      );
     const bytes = await readRegularAtMost(path, maxBytes, notRegular, () => tooBig(`over ${maxBytes} bytes`));
     return decodeUtf8(bytes, path);
   } catch (err) {
     if (err instanceof VbulkError) throw err;
     const code = (err as NodeJS.ErrnoException | null)?.code;
     if (code === "ENOENT") return null;
-    const typed = fileSystemError(err, path, "read", `Nothing was written. ${hint}`);
+    const typed = fileSystemError(err, path, "read", nothing(hint));
     if (typed instanceof VbulkError) throw typed;
     throw new VbulkError("BAD_FILE", `Could not read ${printable(path)} (${code ?? messageOf(err)})`, {
       hint,

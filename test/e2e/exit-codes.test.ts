@@ -77,6 +77,13 @@ describe("exit codes without a browser", () => {
     });
   });
 
+  it("VBULK_DEBUG=maybe: 2, refused as VBULK_OFFLINE=maybe is, before the command runs (error audit 20)", async () => {
+    const r = await runCli(["models", "list"], { env: testEnv({ VBULK_DEBUG: "maybe" }) });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: Expected 1, true or yes .* for env VBULK_DEBUG but received "maybe"/m);
+    assert.equal(r.stdout, "");
+  });
+
   it("review, plan, status, execute given a photo file instead of a folder: 2, saying so (no lock talk)", async () => {
     const dir = await tempDir("vbulk-exit-");
     const photo = join(dir, "IMG_0001.jpg");
@@ -444,6 +451,76 @@ describe("exit codes without a browser", () => {
       /Expected vision_model\*\.onnx and text_model\*\.onnx in .* but found no \.onnx file/,
     );
   });
+});
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Every file under `dir` with its size and change time, and every folder: what a command that writes nothing leaves as it was. */
+async function snapshot(dir: string): Promise<string[]> {
+  const rows: string[] = [];
+  for (const name of (await readdir(dir, { recursive: true })).sort()) {
+    const st = await stat(join(dir, name));
+    // A folder's own time changes with a lock taken and let go: its files are what counts.
+    rows.push(st.isDirectory() ? name : `${name} ${st.size} ${st.mtimeMs}`);
+  }
+  return rows;
+}
+
+// `--out "$OUT"` with OUT unset wrote catalog.json, catalog.log and .vbulk/ into the current folder, exit 0;
+// `plan ""` wrote plan.json there; `--config ""` and `--labels ""` were taken as not given (error audit 3, 19).
+describe("an empty path argument or flag value: refused before anything is written", () => {
+  const cases: [args: string[], where: string, what: string][] = [
+    [["ingest", ""], "SOURCE", "a folder of photos (or a .zip)"],
+    [["ingest", ".", "--out", ""], "--out", "a folder"],
+    [["ingest", ".", "--config", ""], "--config", "a file"],
+    [["ingest", ".", "--labels", ""], "--labels", "a file"],
+    [["ingest", ".", "--model-dir", ""], "--model-dir", "a folder"],
+    [["plan", ""], "DIR", "a folder (or a photos .zip)"],
+    [["plan", ".", "--config", ""], "--config", "a file"],
+    [["plan", ".", "--labels", ""], "--labels", "a file"],
+    [["plan", ".", "--templates", ""], "--templates", "a folder"],
+    [["plan", ".", "--mapping", ""], "--mapping", "a file"],
+    [["plan", ".", "--rules", ""], "--rules", "a file"],
+    [["status", ""], "DIR", "a folder (or a photos .zip)"],
+    [["review", ""], "DIR", "a folder (or a photos .zip)"],
+    [["execute", "", "--check"], "DIR", "a folder (or a photos .zip)"],
+    [["execute", ".", "--check", "--config", ""], "--config", "a file"],
+    [["models", "verify", "--model-dir", ""], "--model-dir", "a folder"],
+    [["models", "manifest", ""], "DIR", "a folder"],
+    // Flags that are no path, by the same rule: --dup-threshold "" was a threshold of 0, --name "" a nameless model.
+    [
+      ["ingest", ".", "--dup-threshold", ""],
+      "--dup-threshold (or env VBULK_DUP_THRESHOLD)",
+      "a whole number from 0 to 32",
+    ],
+    [["plan", ".", "--lang", ""], "--lang (or env VBULK_LANG)", "fr or en"],
+    [
+      ["plan", ".", "--price-rules", ""],
+      "--price-rules (or env PRICE_RULES_JSON)",
+      "a JSON object of prices",
+    ],
+    [["models", "manifest", ".", "--name", ""], "--name", "a name for the model"],
+  ];
+  for (const [args, where, what] of cases)
+    it(`vbulk ${args.map((a) => a || '""').join(" ")} → exit 2 naming ${where}, nothing written`, async () => {
+      // Run from an ingested and planned folder: the current folder the empty path was taken for.
+      const dir = await plannedFolder();
+      const before = await snapshot(dir);
+      // review has no --json (it serves a page).
+      const json = args[0] !== "review";
+      const r = await runCli(json ? [...args, "--json"] : args, { cwd: dir, timeout: 30_000 });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^error: Expected ${escaped(what)} for ${escaped(where)} but received an empty value \\(an unset variable in a script\\?\\)`,
+          "m",
+        ),
+      );
+      assert.match(r.stderr, /hint: /);
+      if (json) assert.equal(JSON.parse(r.stdout).error.code, "BAD_USAGE");
+      assert.deepEqual(await snapshot(dir), before);
+    });
 });
 
 describe("exit codes with a browser", { skip: needTool("chromium"), concurrency: false }, () => {

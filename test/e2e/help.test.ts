@@ -38,3 +38,21 @@ describe("--help says each default in words", () => {
     }
   });
 });
+
+// error audit 18: `vbulk help nosuch` printed the whole help on stderr, exit 2, and never said why.
+describe("vbulk help of an unknown command", () => {
+  it("says the command is unknown, as `vbulk nosuch` does: exit 2", async () => {
+    const r = await runCli(["help", "nosuch"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: unknown command 'nosuch'/m);
+    assert.match(r.stderr, /run with --help for usage/);
+    const typo = await runCli(["help", "plna"]);
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(typo.stderr, /unknown command 'plna'.*Did you mean plan\?/s);
+  });
+  it("help of a known command still shows its help: exit 0", async () => {
+    const r = await runCli(["help", "plan"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: vbulk plan /);
+  });
+});

@@ -424,7 +424,10 @@ describe("smaller careless cases (defect 10)", () => {
     const r = await runCli(["ingest", dir, "--labels", join(dir, "nope.json")]);
     noUnexpected(r);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Expected a label set \(JSON\) at .*nope\.json but found no file there/);
+    assert.match(
+      r.stderr,
+      /Expected a label set \(JSON, --labels \/ VBULK_LABELS\) at .*nope\.json but found no file there/,
+    );
     assert.equal(existsSync(join(dir, "catalog.json")), false);
   });
 

@@ -396,7 +396,8 @@ describe("vbulk ingest: bad commands change nothing", () => {
     [
       ["--max-files", "abc"],
       {},
-      /Expected a whole number from 1 .* for --max-files \(or env BULK_MAX_FILES\) but received "abc"/,
+      // Before: "from 1 to 9007199254740991" (JavaScript's largest safe integer, error audit 17).
+      /Expected a whole number of at least 1 for --max-files \(or env BULK_MAX_FILES\) but received "abc"/,
     ],
     [[], { BULK_CLUSTER_EPS: "-1" }, /for --eps \(or env BULK_CLUSTER_EPS\) but received "-1"/],
     [["--grouping", "kmeans"], {}, /Expected one of auto, sequence, dbscan, agglomerative for --grouping/],
@@ -414,6 +415,22 @@ describe("vbulk ingest: bad commands change nothing", () => {
       assert.equal(existsSync(join(dir, "catalog.json")), false);
     });
   }
+  it("--out in a folder where no file can be created (/proc) → exit 2 naming --out, not an unexpected ENOENT (error audit 2)", {
+    skip: !existsSync("/proc/self") && "needs Linux's /proc",
+  }, async () => {
+    const dir = await copyFixture("grouping");
+    const before = (await readdir(dir)).sort();
+    const r = await runCli(["ingest", dir, "--out", "/proc/vbulk-x", "--json"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /error: Expected a folder vbulk can create for --out but \/proc\/vbulk-x cannot be created \(ENOENT/,
+    );
+    assert.match(r.stderr, /hint: .*--out/);
+    assert.doesNotMatch(r.stderr, /unexpected/);
+    assert.equal(JSON.parse(r.stdout).error.code, "NOT_WRITABLE");
+    assert.deepEqual((await readdir(dir)).sort(), before);
+  });
   // journal.json (Vinted drafts) and plan.json are keyed by article ids: a catalog replaced by a fresh one restarts
   // at c1 and gives ids to other garments, so the next execute could update another garment's draft.
   for (const [what, damage, pattern] of [

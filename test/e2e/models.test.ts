@@ -454,3 +454,46 @@ describe("models manifest and verify: a folder that ingest would refuse (new-use
     assert.match(ok.stdout, /all 5 files verified/);
   });
 });
+
+describe("a model base URL that is no http(s) URL (error audit 1)", () => {
+  it("models pull refuses it, naming the variable or the flag and the value: exit 2, nothing created", async () => {
+    const cache = await tempDir();
+    const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: "notaurl", VBULK_OFFLINE: "" });
+    const r = await runCli(["models", "pull"], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /error: Expected an http\(s\) URL .*for env VBULK_MODEL_BASE_URL but received "notaurl"/,
+    );
+    assert.doesNotMatch(r.stderr, /unexpected/);
+    assert.deepEqual(await readdir(cache), []);
+
+    const flag = await runCli(["models", "pull", "--base-url", "ftp://x", "--json"], {
+      env: testEnv({ VBULK_CACHE_DIR: cache, VBULK_OFFLINE: "" }),
+    });
+    assert.equal(flag.code, 2, flag.stderr);
+    const doc = JSON.parse(flag.stdout);
+    assert.equal(doc.error.code, "BAD_USAGE");
+    assert.match(doc.error.message, /for --base-url .*but received "ftp:\/\/x"/);
+    assert.ok(doc.error.hint);
+  });
+
+  it("ingest treats it as a model that cannot be pulled: one warning naming it, then the model-free run", async () => {
+    const photos = await copyFixture("grouping");
+    const env = testEnv({
+      VBULK_CACHE_DIR: await tempDir(),
+      VBULK_MODEL_BASE_URL: "notaurl",
+      VBULK_OFFLINE: "",
+    });
+    const r = await runCli(["ingest", photos, "--json"], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).embedder.id, "features-v1");
+    assert.match(
+      r.stderr,
+      /^warning: No CLIP model available \(Expected an http\(s\) URL .*VBULK_MODEL_BASE_URL but received "notaurl"\)/m,
+    );
+    assert.match(r.stderr, /VBULK_MODEL_BASE_URL/);
+    const status = JSON.parse(await readFile(join(photos, ".vbulk", "status.json"), "utf8"));
+    assert.doesNotMatch(JSON.stringify(status), /failed|Invalid URL/);
+  });
+});
