@@ -17,7 +17,7 @@ import {
   vocabulary,
 } from "../core/vocab.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
-import { vintedColorIds } from "../listing/mapping.js";
+import { DEFAULT_MAPPING, loadMapping, strayCategories, vintedColorIds } from "../listing/mapping.js";
 import {
   articleList,
   buildPlan,
@@ -372,6 +372,10 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const { files, fromStore } = chooseListingFiles(raw, previous?.rules, dir);
   const { mapping, templates, labels } = await loadListingFiles(files, fromStore, rules.lang);
   const categories = labels.labels.map((l) => l.id);
+  // A seller's own mapping only: the shipped one and sync's copy hold the shipped categories (and ids set by hand).
+  const stray = files.mapping
+    ? strayCategories(mapping, categories, await loadMapping(DEFAULT_MAPPING))
+    : null;
   if (pricesFrom) rules.prices = priceRulesByCategory(rules.prices, labels.labels, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
   const overrides = parseSet(raw.set ?? [], ids, categories, {
@@ -437,6 +441,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const path = await writePlan(dir, plan);
   const unlabelled = labelSetMismatch(catalog, categories, files.labels);
   if (unlabelled) io.err(io.c.yellow(`warning: ${unlabelled}`));
+  if (stray) io.err(io.c.yellow(`warning: ${stray}`));
   for (const k of byHand)
     if (!anew.has(k))
       io.err(
