@@ -46,7 +46,7 @@ import {
 import { labelNames } from "../model/clip.js";
 import { naturalCompare, STATE_DIR } from "../sources/classify.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
-import { parseWith, readJsonFile } from "../store/read.js";
+import { parseWith, readJsonFile, strictKeys } from "../store/read.js";
 import { readStatus } from "../store/status.js";
 import {
   catalogWrittenElsewhere,
@@ -223,7 +223,8 @@ function keepRule(k: RuleKey, value: unknown): string {
 }
 
 /** A rules file holds any of the config file's "plan" keys, nothing else. */
-const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
+// strictKeys: an unknown key names the key meant, as the config file's do (not zod's "Unrecognized key").
+const RulesFileSchema = strictKeys(ConfigSchema.shape.plan.partial().shape);
 
 /**
  * A config file given as --rules (the config's sections where the rules should be) is named for what it is:

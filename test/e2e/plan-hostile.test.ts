@@ -267,3 +267,25 @@ describe("plan: a config file given as --rules", () => {
     });
   });
 });
+
+// A rules file's misspelt key was `(root): Unrecognized key: "defaultprice"` (zod's words, no key meant), and an
+// empty brand was said twice in two wordings.
+describe("plan: a rules file's bad key or value is said once, as the config file says it", () => {
+  it('{"defaultprice":15} names the key meant; {"brand":""} says one thing', async () => {
+    const dir = await planned();
+    const file = join(dir, "r.json");
+    await writeFile(file, JSON.stringify({ defaultprice: 15 }));
+    await refused(
+      dir,
+      ["--rules", file],
+      /r\.json: (\(root\): )?unknown field "defaultprice" \(did you mean "defaultPrice"\?\)\n/,
+    );
+    await writeFile(file, JSON.stringify({ brand: "" }));
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await runCli(["plan", dir, "--rules", file], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.match(/brand:/g)?.length, 1, r.stderr);
+    assert.match(r.stderr, /brand: .*one-line brand of 1 to 100 characters/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
+  });
+});
