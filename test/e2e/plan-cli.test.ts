@@ -922,13 +922,13 @@ describe("vbulk plan: bad input changes no file", () => {
     unchanged(
       [],
       { PRICE_RULES_JSON: "{hoodie:25" },
-      /Expected a JSON object of prices for --price-rules \(or env PRICE_RULES_JSON\) but it does not parse/,
+      /Expected a JSON object of prices for PRICE_RULES_JSON but it does not parse/,
     ));
   it("a negative price in PRICE_RULES_JSON names the category", () =>
     unchanged(
       [],
       { PRICE_RULES_JSON: '{"hoodie":-5}' },
-      /Invalid PRICE_RULES_JSON \(--price-rules\): hoodie: /,
+      /Expected a price of at least 0\.01 € for PRICE_RULES_JSON key "hoodie" but received -5/,
     ));
   it("an invalid --set value", () =>
     unchanged(
