@@ -1053,7 +1053,14 @@ export async function readPlan(dir: string): Promise<Plan | null> {
   return readJsonFileIfAny(
     join(dir, PLAN_FILE),
     PlanSchema,
-    `Fix that field by hand (the fields of an item you edit: ${EDITABLE_FIELDS.join(", ")}); plan.json was left as it is.`,
+    {
+      field: `Fix that field by hand (the fields of an item you edit: ${EDITABLE_FIELDS.join(", ")}); plan.json was left as it is.`,
+      // README "Files and JSON shapes": a new plan is made from catalog.json; the seller's edits were in this one.
+      syntax:
+        "Or move plan.json away: the next `vbulk plan` makes a new one from catalog.json, without the edits this one holds. plan.json was left as it is.",
+      foreign:
+        'Is it another program\'s plan.json? Move it away, or run vbulk on another folder; if vbulk wrote it, put back "schemaVersion": 1. plan.json was left as it is.',
+    },
     planIssueDetail,
   );
 }

@@ -14,16 +14,20 @@ export async function readJsonFile<T extends z.ZodType>(
   path: string,
   schema: T,
   what: string,
-  hint: string,
+  hint: FileHint,
   detail?: IssueDetail,
   /** For a file the user names (labels, config, rules, mapping): refuse anything but a regular file of at most
    *  this many bytes, before reading it (readSettingsText). */
   maxBytes?: number,
 ): Promise<z.infer<T>> {
   const text =
-    maxBytes === undefined ? await readTextIfAny(path) : await readSettingsText(path, maxBytes, what, hint);
+    maxBytes === undefined
+      ? await readTextIfAny(path)
+      : await readSettingsText(path, maxBytes, what, hintOf(hint, "field"));
   if (text === null)
-    throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, { hint });
+    throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, {
+      hint: hintOf(hint, "field"),
+    });
   return parseJsonText(text, schema, path, hint, detail);
 }
 
@@ -32,11 +36,22 @@ export async function readJsonFile<T extends z.ZodType>(
 export async function readJsonFileIfAny<T extends z.ZodType>(
   path: string,
   schema: T,
-  hint: string,
+  hint: FileHint,
   detail?: IssueDetail,
 ): Promise<z.infer<T> | null> {
   const text = await readTextIfAny(path);
   return text === null ? null : parseJsonText(text, schema, path, hint, detail);
+}
+
+/**
+ * What a reader tells the user to do, per case: `field` after a bad field, `syntax` after the JSON's own advice (where
+ * it breaks, or that the file is empty), `foreign` for a file without schemaVersion. A string: the same words for
+ * each. plan.json's "Fix that field by hand" followed a syntax error, which named no field.
+ */
+export type FileHint = string | { field: string; syntax: string; foreign: string };
+
+function hintOf(hint: FileHint, kind: "field" | "syntax" | "foreign"): string {
+  return typeof hint === "string" ? hint : hint[kind];
 }
 
 /**
@@ -181,7 +196,7 @@ function parseJsonText<T extends z.ZodType>(
   text: string,
   schema: T,
   path: string,
-  hint: string,
+  hint: FileHint,
   detail?: IssueDetail,
 ): z.infer<T> {
   let data: unknown;
@@ -201,7 +216,13 @@ function parseJsonText<T extends z.ZodType>(
             : "it is not JSON"
       })`,
       {
-        hint: `Fix the JSON syntax (a missing comma or quote is usual). ${hint}`,
+        hint: `${
+          typeof at === "object"
+            ? `Fix the JSON at line ${at.line}, column ${at.column} (a missing comma, quote or bracket is usual)`
+            : at === "empty"
+              ? "Put back a copy of the file if you have one (a save cut short leaves it empty)"
+              : "Fix the JSON syntax (a missing comma or quote is usual)"
+        }. ${hintOf(hint, "syntax")}`,
         // Where, as data: the review page says it in its words (src/review/ingest.ts toPageFailure).
         context: { file: path, damage: "syntax", ...(typeof at === "object" ? at : { syntax: at }) },
       },
@@ -212,9 +233,13 @@ function parseJsonText<T extends z.ZodType>(
 
 /** Where a JSON.parse error is (line 3, column 14), or "empty" / "not-json" when it does not say. */
 function syntaxErrorAt(text: string, err: unknown): { line: number; column: number } | "empty" | "not-json" {
-  const m = /position (\d+)/.exec(err instanceof Error ? err.message : "");
-  if (!m) return text.trim() === "" ? "empty" : "not-json";
-  const before = text.slice(0, Number(m[1]));
+  if (text.trim() === "") return "empty";
+  const message = err instanceof Error ? err.message : "";
+  // A file cut short ends before its JSON does: the place is its end (Node 20 gives no position for it).
+  const m = /position (\d+)/.exec(message);
+  const position = m ? Number(m[1]) : /Unexpected end/.test(message) ? text.trimEnd().length : null;
+  if (position === null) return "not-json";
+  const before = text.slice(0, position);
   return { line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") };
 }
 
@@ -240,7 +265,7 @@ function newerVersion(data: unknown, issues: z.core.$ZodIssue[], path: string): 
 
 /** A file of vbulk's kind without a schemaVersion at all (another program's catalog.json, a list) says so in one
  *  line, rather than one zod complaint per missing field. Throws BAD_INPUT. */
-function notWrittenByVbulk(schema: z.ZodType, data: unknown, path: string, hint: string): void {
+function notWrittenByVbulk(schema: z.ZodType, data: unknown, path: string, hint: FileHint): void {
   const versioned = (schema as { shape?: Record<string, unknown> }).shape?.["schemaVersion"] !== undefined;
   const isObject = typeof data === "object" && data !== null && !Array.isArray(data);
   if (!versioned || (isObject && "schemaVersion" in data)) return;
@@ -253,7 +278,7 @@ function notWrittenByVbulk(schema: z.ZodType, data: unknown, path: string, hint:
   throw new VbulkError(
     "BAD_INPUT",
     `Expected a file written by vbulk at ${path} (an object with "schemaVersion") but it has none (${found})`,
-    { hint, context: { file: path, damage: "foreign" } },
+    { hint: hintOf(hint, "foreign"), context: { file: path, damage: "foreign" } },
   );
 }
 
@@ -262,7 +287,7 @@ export function parseWith<T extends z.ZodType>(
   schema: T,
   data: unknown,
   where: string,
-  hint: string,
+  hint: FileHint,
   detail?: IssueDetail,
 ): z.infer<T> {
   const result = schema.safeParse(data);
@@ -276,7 +301,7 @@ export function parseWith<T extends z.ZodType>(
   // message names, a file's path or "configuration". An unknown field is named itself, not the object it sits in.
   const first = result.error.issues[0];
   throw new VbulkError("BAD_INPUT", `Invalid ${where}: ${issues.join("; ")}`, {
-    hint,
+    hint: hintOf(hint, "field"),
     context: { issues, file: where, ...(first ? whereIssue(schema, first) : { damage: "field" }) },
   });
 }
