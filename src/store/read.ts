@@ -2,7 +2,7 @@ import { constants, type Stats } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
-import { nearest, printable } from "../core/text.js";
+import { editDistance, nearest, printable } from "../core/text.js";
 import { decodeUtf8, type Utf8Advice } from "../core/utf8.js";
 
 /**
@@ -58,7 +58,106 @@ function hintOf(hint: FileHint, kind: "field" | "syntax" | "foreign"): string {
  * What a reader adds after a bad field's path (parseWith): the article it belongs to, the value received. Opt-in
  * per file: a file a seller edits says what it holds; a config file or a session file may hold a secret.
  */
-export type IssueDetail = (issue: z.core.$ZodIssue, data: unknown) => string;
+export type IssueDetail = (issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType) => string;
+
+/**
+ * One bad field of a file in plain words, the one wording every reader uses: what was expected and the value
+ * received ("expected a whole number of at least 1, received -3"; "expected move, split, merge, restore or drop,
+ * received "mve" (did you mean "move"?)"), not zod's ("Too small: expected number to be >=1"). A message a schema
+ * words itself ("a price in euros") is kept, with the value after it. `hideValues`: the kind of value only ("received
+ * a text"), for a file that may hold a secret (journal, session). The text after the field's path.
+ */
+export function issueText(
+  issue: z.core.$ZodIssue,
+  data: unknown,
+  { schema, hideValues = false }: { schema?: z.ZodType; hideValues?: boolean } = {},
+): string {
+  if (issue.code === "unrecognized_keys")
+    return issue.message.startsWith("unknown field")
+      ? issue.message
+      : `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  const value = valueAt(data, issue.path);
+  const received = hideValues
+    ? value === undefined
+      ? receivedText(value)
+      : kindOf(value)
+    : `${receivedText(value)}${
+        issue.code === "invalid_type" &&
+        ["number", "int"].includes(issue.expected) &&
+        typeof value === "string" &&
+        /^\s*-?\d+(?:[.,]\d+)?\s*$/.test(value)
+          ? ": a number is written without quotes"
+          : ""
+      }`;
+  const own =
+    !/^(Invalid input|Invalid option|Too small|Too big|Invalid discriminator|Invalid string|Invalid)\b/.test(
+      issue.message,
+    );
+  if (own)
+    return /\breceived\b/.test(issue.message) ? issue.message : `${issue.message}, received ${received}`;
+  const near = (values: readonly unknown[]) => {
+    const words = values.filter((v): v is string => typeof v === "string");
+    const hit = !hideValues && typeof value === "string" ? nearest(value, words) : undefined;
+    // Never a short word for another ("de" is 2 edits from "fr", and no typo of it).
+    const close =
+      hit && editDistance(String(value).toLowerCase(), hit.toLowerCase()) <= Math.max(1, hit.length >> 1);
+    return hit && hit !== value && close ? ` (did you mean "${hit}"?)` : "";
+  };
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, received ${received}`;
+    case "invalid_value":
+      return `expected ${orList(issue.values.map((v) => JSON.stringify(v)))}, received ${received}${near(issue.values)}`;
+    case "invalid_union": {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options?.length)
+        return `expected ${orList(options.map((v) => JSON.stringify(v)))}, received ${received}${near(options)}`;
+      return `expected another kind of value, received ${received}`;
+    }
+    case "too_small":
+    case "too_big": {
+      const small = issue.code === "too_small";
+      const bound = Number(small ? issue.minimum : issue.maximum);
+      const limit = `${issue.inclusive ? (small ? "at least" : "at most") : small ? "more than" : "less than"} ${bound}`;
+      const at = schema ? schemaAt(schema, issue.path) : undefined;
+      const what =
+        issue.origin === "string"
+          ? `a text of ${limit} characters`
+          : issue.origin === "array"
+            ? `a list of ${limit} items`
+            : `${(at as { isInt?: boolean } | undefined)?.isInt ? "a whole number" : "a number"} of ${limit}`;
+      return `expected ${what}, received ${received}`;
+    }
+    default:
+      return `${issue.message}, received ${received}`;
+  }
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  number: "a number",
+  int: "a whole number",
+  string: "a text in quotes",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+  record: "an object",
+  tuple: "a list",
+  null: "null",
+};
+
+/** "a", "a or b", "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
+
+/** What kind of value this is, without the value itself (a file that may hold a secret). */
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "string") return "a text";
+  if (typeof v === "object") return "an object";
+  return `a ${typeof v}`;
+}
 
 /** The value at `path` in `data` (undefined where there is none). */
 export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -296,7 +395,10 @@ export function parseWith<T extends z.ZodType>(
   notWrittenByVbulk(schema, data, where, hint);
   const issues = result.error.issues
     .slice(0, 5)
-    .map((i) => `${formatPath(i.path)}${detail ? detail(i, data) : `: ${i.message}`}`);
+    .map(
+      (i) =>
+        `${formatPath(i.path)}${detail ? detail(i, data, schema) : `: ${issueText(i, data, { schema })}`}`,
+    );
   // The first bad field's path as data (not its value: a config file may hold a secret); `file` is what the
   // message names, a file's path or "configuration". An unknown field is named itself, not the object it sits in.
   const first = result.error.issues[0];
@@ -318,6 +420,11 @@ function whereIssue(
   const shape = (objectAt(schema, issue.path) as { shape?: Record<string, unknown> } | undefined)?.shape;
   const near = shape ? nearest(key, Object.keys(shape), { prefixes: true }) : undefined;
   return { damage: "unknown-field", field: formatPath([...issue.path, key]), ...(near ? { near } : {}) };
+}
+
+/** The schema at `path` inside `schema` (through lists, records, optional and nullable), if any. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  return objectAt(schema, path);
 }
 
 /** The object schema at `path` inside `schema` (through lists, records, optional and nullable), if any. */
