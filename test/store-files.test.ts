@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { loadConfigFile } from "../src/core/config.js";
+import { loadConfigFile, resolveConfig } from "../src/core/config.js";
 import { VbulkError } from "../src/core/errors.js";
 import { readPlan, writePlan } from "../src/listing/plan.js";
 import { readDecisions } from "../src/store/decisions.js";
@@ -143,3 +143,24 @@ describe("a bad field of any file says what was expected, in words, and what it 
   });
 });
 
+// audit-errors 20: "writeSpacingMs":[50000,20000] (the least after the most) was taken without a word by ingest, plan
+// and execute --check.
+describe("a [least, most] pair of the config file in the wrong order", () => {
+  it("is refused naming the field, what it holds and how to write it", async () => {
+    const dir = await tempDir("vbulk-files-");
+    const file = join(dir, "config.json");
+    await writeFile(file, JSON.stringify({ execute: { writeSpacingMs: [50000, 20000] } }));
+    await assert.rejects(loadConfigFile(file), (err: unknown) => {
+      assert.ok(err instanceof VbulkError && err.code === "BAD_INPUT", String(err));
+      assert.match(
+        err.message,
+        /config\.json: execute\.writeSpacingMs: expected \[least, most\] milliseconds, the least first, received \[50000,20000\]: write \[20000,50000\]$/,
+      );
+      return true;
+    });
+    assert.throws(
+      () => resolveConfig({ execute: { readSpacingMs: [900, 300] } }),
+      /execute\.readSpacingMs: .*\[300,900\]/,
+    );
+  });
+});

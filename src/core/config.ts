@@ -24,6 +24,15 @@ const euros = z
     message: "a price with at most 2 decimals",
   });
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+/** A [least, most] wait in ms: the wrong way round ([50000, 20000]) was taken without a word, and the pause drawn
+ *  between them was no longer the one the seller set. */
+const spacing = () =>
+  z.tuple([z.number().min(0), z.number().min(0)]).refine(([least, most]) => least <= most, {
+    error: (issue) => {
+      const [least, most] = issue.input as [number, number];
+      return `expected [least, most] milliseconds, the least first, received ${JSON.stringify([least, most])}: write ${JSON.stringify([most, least])}`;
+    },
+  });
 
 /** The whole configuration, validated once: DEFAULTS, then the config file, then env and flags. */
 export const ConfigSchema = z.object({
@@ -120,7 +129,7 @@ export const ConfigSchema = z.object({
       .int({ message: "a whole number of publishes (1 to 5)" })
       .min(1)
       .max(5, { message: "at most 5 (the spec's ceiling)" }),
-    writeSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
+    writeSpacingMs: spacing(),
     writesPerHour: int(1, 10_000),
     dailyWrites: int(1, 100_000),
     challengePauseMinutes: z.number().min(0),
@@ -136,7 +145,7 @@ export const ConfigSchema = z.object({
     browserCheckMs: int(50, 60_000),
     launchCheckMs: int(10, 60_000),
     headless: z.boolean(),
-    readSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
+    readSpacingMs: spacing(),
     draftListPages: int(1, 1000),
     adoptReadsMax: int(1, 1000),
   }),
