@@ -118,6 +118,10 @@ describe("a bad field of any file says what was expected, in words, and what it 
       /plan\.condition: expected "neuf-avec-etiquette", .* or "satisfaisant", received "bonn" \(did you mean "bon"\?\)$/,
     );
     assert.doesNotMatch(await config('{"decode":{"concurrency":0}}'), /Too small|>=/);
+    assert.match(
+      await config('{"sources":{"imageExtensions":["jpg"]}}'),
+      /sources\.imageExtensions\[0\]: expected a text matching \/\^\\\.\[a-z0-9\]\+\$\/, received "jpg"$/,
+    );
   });
 
   it("decisions.json: an unknown op names the ops and the one meant", async () => {

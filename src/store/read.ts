@@ -128,6 +128,10 @@ export function issueText(
             : `${(at as { isInt?: boolean } | undefined)?.isInt ? "a whole number" : "a number"} of ${limit}`;
       return `expected ${what}, received ${received}`;
     }
+    case "invalid_format": {
+      const pattern = (issue as { pattern?: string }).pattern;
+      return `expected a text ${pattern ? `matching ${pattern}` : `in the ${issue.format} format`}, received ${received}`;
+    }
     default:
       return `${issue.message}, received ${received}`;
   }
