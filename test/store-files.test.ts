@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { loadConfigFile, resolveConfig } from "../src/core/config.js";
 import { VbulkError } from "../src/core/errors.js";
 import { readPlan, writePlan } from "../src/listing/plan.js";
 import { readDecisions } from "../src/store/decisions.js";
@@ -82,5 +83,88 @@ describe("execute's own files: an unreadable one is never taken for none", () =>
   it("pacing.json (the account's budget and pause: taken for none, a captcha's pause was lifted)", async () => {
     const dir = await folderInPlaceOf("pacing.json");
     await rejectsTyped(loadPacing(dir), "pacing.json");
+  });
+});
+
+// audit-errors 5: every reader said zod's words without the value ("sources.maxFiles: Too small: expected number to
+// be >=1", "Invalid discriminator value. Expected 'move' | …"); one formatter now says what was expected in plain
+// words and the value received, with the word meant for a value near one of the list.
+describe("a bad field of any file says what was expected, in words, and what it holds", () => {
+  /** The message `read` throws for `text` written to DIR/`name`. */
+  async function refusal(name: string, text: string, read: (dir: string, file: string) => Promise<unknown>) {
+    const dir = await tempDir("vbulk-files-");
+    await writeFile(join(dir, name), text);
+    const err = await read(dir, join(dir, name)).then(
+      () => assert.fail("accepted"),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof VbulkError && err.code === "BAD_INPUT", String(err));
+    return err.message;
+  }
+  const config = (text: string) => refusal("config.json", text, (_d, f) => loadConfigFile(f));
+
+  it("the config file: range, whole number, a word of a list (with the one meant)", async () => {
+    assert.match(
+      await config('{"sources":{"maxFiles":-3}}'),
+      /sources\.maxFiles: expected a whole number of at least 1, received -3$/,
+    );
+    assert.match(
+      await config('{"duplicates":{"maxHamming":5.5}}'),
+      /duplicates\.maxHamming: expected a whole number, received 5\.5$/,
+    );
+    assert.match(await config('{"plan":{"lang":"de"}}'), /plan\.lang: expected "fr" or "en", received "de"$/);
+    assert.match(
+      await config('{"plan":{"condition":"bonn"}}'),
+      /plan\.condition: expected "neuf-avec-etiquette", .* or "satisfaisant", received "bonn" \(did you mean "bon"\?\)$/,
+    );
+    assert.doesNotMatch(await config('{"decode":{"concurrency":0}}'), /Too small|>=/);
+    assert.match(
+      await config('{"sources":{"imageExtensions":["jpg"]}}'),
+      /sources\.imageExtensions\[0\]: expected a text matching \/\^\\\.\[a-z0-9\]\+\$\/, received "jpg"$/,
+    );
+  });
+
+  it("decisions.json: an unknown op names the ops and the one meant", async () => {
+    const text = JSON.stringify({
+      schemaVersion: 1,
+      updated_at: "2026-11-29T10:00:00.000Z",
+      decisions: [{ op: "mve", at: "2026-11-29T10:00:00.000Z" }],
+    });
+    assert.match(
+      await refusal("decisions.json", text, (d) => readDecisions(d)),
+      /decisions\[0\]\.op: expected "move", "split", "merge", "restore" or "drop", received "mve" \(did you mean "move"\?\)/,
+    );
+  });
+
+  it("journal.json: the kind of a bad value, never the value (it may hold what Vinted echoed)", async () => {
+    const text = JSON.stringify({ schemaVersion: 2, site: { token: "s3cr3t-token" }, items: 5 });
+    const message = await refusal("journal.json", text, (d) => JournalFile.open(d, "https://www.vinted.fr"));
+    assert.match(
+      message,
+      /site: expected a text in quotes, received an object; items: expected an object, received a number/,
+    );
+    assert.doesNotMatch(message, /s3cr3t/);
+  });
+});
+
+// audit-errors 20: "writeSpacingMs":[50000,20000] (the least after the most) was taken without a word by ingest, plan
+// and execute --check.
+describe("a [least, most] pair of the config file in the wrong order", () => {
+  it("is refused naming the field, what it holds and how to write it", async () => {
+    const dir = await tempDir("vbulk-files-");
+    const file = join(dir, "config.json");
+    await writeFile(file, JSON.stringify({ execute: { writeSpacingMs: [50000, 20000] } }));
+    await assert.rejects(loadConfigFile(file), (err: unknown) => {
+      assert.ok(err instanceof VbulkError && err.code === "BAD_INPUT", String(err));
+      assert.match(
+        err.message,
+        /config\.json: execute\.writeSpacingMs: expected \[least, most\] milliseconds, the least first, received \[50000,20000\]: write \[20000,50000\]$/,
+      );
+      return true;
+    });
+    assert.throws(
+      () => resolveConfig({ execute: { readSpacingMs: [900, 300] } }),
+      /execute\.readSpacingMs: .*\[300,900\]/,
+    );
   });
 });

@@ -345,6 +345,10 @@ describe("a copy `vbulk vinted sync` wrote before types were added", () => {
       /^Vinted has no men's category/,
     );
     assert.equal(mapToVinted(m, { ...item, category: "short", gender: "femme" }).vinted.catalog_id, 205);
+    // What sync writes back (the loaded copy, refreshed) loads again: the mapping refuses unknown fields now.
+    const { mapping: refreshed } = checkMapping(m, CATALOG, "2026-11-29");
+    await writeFile(join(config, "vinted-mapping.json"), JSON.stringify(refreshed, null, 2));
+    assert.equal((await loadMapping()).categories.short?.catalog.femme?.id, 205);
     // An explicit --mapping file is the seller's own: it is read as it is.
     const own = join(config, "mine.json");
     await writeFile(own, JSON.stringify(old));

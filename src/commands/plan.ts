@@ -17,7 +17,7 @@ import {
   vocabulary,
 } from "../core/vocab.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
-import { vintedColorIds } from "../listing/mapping.js";
+import { DEFAULT_MAPPING, loadMapping, strayCategories, vintedColorIds } from "../listing/mapping.js";
 import {
   articleList,
   buildPlan,
@@ -47,7 +47,7 @@ import {
 import { labelNames } from "../model/clip.js";
 import { naturalCompare, STATE_DIR } from "../sources/classify.js";
 import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
-import { parseWith, readJsonFile } from "../store/read.js";
+import { parseWith, readJsonFile, receivedText, strictKeys } from "../store/read.js";
 import { readStatus } from "../store/status.js";
 import {
   catalogWrittenElsewhere,
@@ -67,6 +67,8 @@ interface RawPlanOptions {
   config?: string;
   rules?: string;
   priceRules?: string;
+  /** Which of the two gave priceRules: named in its messages. */
+  priceRulesFrom?: PriceRulesSource;
   templates?: string;
   mapping?: string;
   labels?: string;
@@ -150,7 +152,15 @@ export function registerPlan(program: Command, run: (fn: () => Promise<number>) 
       collectValues,
     );
   for (const f of PLAN_FLAGS) command.addOption(f.option);
-  command.action((dir: string, raw: RawPlanOptions) => run(() => planCommand(dir, raw)));
+  command.action((dir: string, raw: RawPlanOptions, cmd: Command) =>
+    run(() =>
+      planCommand(dir, {
+        ...raw,
+        priceRulesFrom:
+          cmd.getOptionValueSource("priceRules") === "env" ? "PRICE_RULES_JSON" : "--price-rules",
+      }),
+    ),
+  );
 }
 
 /** Flags that set the plan's rules (each also read from its env var). */
@@ -225,7 +235,8 @@ function keepRule(k: RuleKey, value: unknown): string {
 }
 
 /** A rules file holds any of the config file's "plan" keys, nothing else. */
-const RulesFileSchema = ConfigSchema.shape.plan.partial().strict();
+// strictKeys: an unknown key names the key meant, as the config file's do (not zod's "Unrecognized key").
+const RulesFileSchema = strictKeys(ConfigSchema.shape.plan.partial().shape);
 
 /**
  * A config file given as --rules (the config's sections where the rules should be) is named for what it is:
@@ -379,8 +390,9 @@ async function planLocked(
   }
   const flags = flagLayer(PLAN_FLAGS, raw);
   if (raw.priceRules !== undefined) {
-    flags.plan = { ...flags.plan, prices: parsePriceRules(raw.priceRules) };
-    pricesFrom = "PRICE_RULES_JSON (--price-rules)";
+    const from = raw.priceRulesFrom ?? "--price-rules";
+    flags.plan = { ...flags.plan, prices: parsePriceRules(raw.priceRules, from) };
+    pricesFrom = from;
   }
   give(flags.plan);
   layers.push(flags);
@@ -393,6 +405,10 @@ async function planLocked(
   const { files, fromStore } = chooseListingFiles(raw, previous?.rules, dir);
   const { mapping, templates, labels } = await loadListingFiles(files, fromStore, rules.lang);
   const categories = labels.labels.map((l) => l.id);
+  // A seller's own mapping only: the shipped one and sync's copy hold the shipped categories (and ids set by hand).
+  const stray = files.mapping
+    ? strayCategories(mapping, categories, await loadMapping(DEFAULT_MAPPING))
+    : null;
   if (pricesFrom) rules.prices = priceRulesByCategory(rules.prices, labels.labels, pricesFrom);
   const ids = new Set(catalog.items.map((i) => i.id));
   const overrides = parseSet(raw.set ?? [], ids, categories, {
@@ -459,6 +475,7 @@ async function planLocked(
   const path = await writePlan(dir, plan);
   const unlabelled = labelSetMismatch(catalog, categories, files.labels);
   if (unlabelled) io.err(io.c.yellow(`warning: ${unlabelled}`));
+  if (stray) io.err(io.c.yellow(`warning: ${stray}`));
   for (const k of byHand)
     if (!anew.has(k))
       io.err(
@@ -506,14 +523,22 @@ export function labelSetMismatch(catalog: Catalog, categories: string[], planLab
   return `catalog.json's categor${missing.length === 1 ? "y" : "ies"} ${list} ${missing.length === 1 ? "is" : "are"} not in the label set this plan uses (${planLabels ? printable(planLabels) : "the built-in models/labels/garments.json"}): ${missing.length === 1 ? "its articles get" : "their articles get"} the raw id as a name and no Vinted category. ${used ? `ingest used ${printable(used)}: pass --labels ${shellWord(used)}` : used === null ? "ingest used the built-in label set: pass --labels default" : "pass the --labels FILE you gave ingest"} (plan.json keeps it for later runs).`;
 }
 
-function parsePriceRules(raw: string): Record<string, number> {
+/** Where --price-rules' value came from, as the seller gave it: the flag, or its env var. */
+type PriceRulesSource = "--price-rules" | "PRICE_RULES_JSON";
+
+/**
+ * The prices of --price-rules (or PRICE_RULES_JSON), each bad value said with what was received and where:
+ * "hoodie: a price in euros" did not show the "3" in quotes, "[1]" got zod's "expected record, received array",
+ * and the env var was named when the flag was given. Keys are checked by priceRulesByCategory. Throws BAD_USAGE.
+ */
+function parsePriceRules(raw: string, from: PriceRulesSource): Record<string, number> {
+  const example = '{"hoodie":25,"t-shirt":10}';
+  const hint = `Example: ${from === "PRICE_RULES_JSON" ? `PRICE_RULES_JSON='${example}'` : `--price-rules '${example}'`}. Nothing was written.`;
   if (raw.trim() === "")
     throw new VbulkError(
       "BAD_USAGE",
-      "Expected a JSON object of prices for --price-rules (or env PRICE_RULES_JSON) but received an empty value (an unset variable in a script?)",
-      {
-        hint: `Example: --price-rules '{"hoodie":25,"t-shirt":10}', or leave it out. Nothing was written.`,
-      },
+      `Expected a JSON object of prices for ${from} but received an empty value (an unset variable in a script?)`,
+      { hint },
     );
   let data: unknown;
   try {
@@ -521,18 +546,31 @@ function parsePriceRules(raw: string): Record<string, number> {
   } catch (err) {
     throw new VbulkError(
       "BAD_USAGE",
-      `Expected a JSON object of prices for --price-rules (or env PRICE_RULES_JSON) but it does not parse (${(err as Error).message}): ${JSON.stringify(raw)}`,
-      {
-        hint: `Example: PRICE_RULES_JSON='{"hoodie":25,"t-shirt":10}'. Nothing was written.`,
-      },
+      `Expected a JSON object of prices for ${from} but it does not parse (${(err as Error).message}): ${JSON.stringify(raw)}`,
+      { hint },
     );
   }
-  return parseWith(
-    z.record(z.string().min(1), PriceSchema),
-    data,
-    "PRICE_RULES_JSON (--price-rules)",
-    `Example: {"hoodie":25,"t-shirt":10}. Nothing was written.`,
-  );
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected a JSON object of prices (e.g. ${example}) for ${from} but received ${receivedText(data)}`,
+      { hint },
+    );
+  // Object.entries, then fromEntries: a "__proto__" key stays a key (refused by priceRulesByCategory), never the prototype.
+  const prices = Object.entries(data).map(([key, value]): [string, number] => {
+    const price = PriceSchema.safeParse(value);
+    if (price.success) return [key, price.data];
+    const typed = typeof value === "number";
+    const quoted = typeof value === "string" && parseEuros(value) !== null;
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected ${typed ? (price.error.issues[0]?.message ?? "a price in euros") : "a number of euros"} for ${from} key ${JSON.stringify(key)} but received ${receivedText(value)}${
+        quoted ? ` (a string): write {${JSON.stringify(key)}:${parseEuros(value as string)}}` : ""
+      }`,
+      { hint: `A price is a number of euros from 0.01 to 100000, at most 2 decimals. ${hint}` },
+    );
+  });
+  return Object.fromEntries(prices);
 }
 
 /** PlanChanges for --json: `moved` as { from, to } objects rather than pairs a script must know the order of. */

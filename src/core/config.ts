@@ -24,6 +24,15 @@ const euros = z
     message: "a price with at most 2 decimals",
   });
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+/** A [least, most] wait in ms: the wrong way round ([50000, 20000]) was taken without a word, and the pause drawn
+ *  between them was no longer the one the seller set. */
+const spacing = () =>
+  z.tuple([z.number().min(0), z.number().min(0)]).refine(([least, most]) => least <= most, {
+    error: (issue) => {
+      const [least, most] = issue.input as [number, number];
+      return `expected [least, most] milliseconds, the least first, received ${JSON.stringify([least, most])}: write ${JSON.stringify([most, least])}`;
+    },
+  });
 
 /** The whole configuration, validated once: DEFAULTS, then the config file, then env and flags. */
 export const ConfigSchema = z.object({
@@ -106,13 +115,10 @@ export const ConfigSchema = z.object({
     condition: vocabulary(CONDITIONS, CONDITION_WORDS),
     // The brand every listing shows until the seller sets one: the plan's own rule for a brand (one line, not
     // only spaces), said here so the error names the config file rather than every article.
-    brand: z
-      .string()
-      .min(1)
-      .max(100)
-      .refine((t) => t.trim() !== "" && !hasControlCharacter(t), {
-        message: "a one-line brand of 1 to 100 characters (not only spaces, no control characters)",
-      }),
+    // One check, one message: `.min(1)` said "Too small" before the same thing in these words.
+    brand: z.string().refine((t) => t.length <= 100 && t.trim() !== "" && !hasControlCharacter(t), {
+      message: "a one-line brand of 1 to 100 characters (not only spaces, no control characters)",
+    }),
     gender: vocabulary(DEPARTMENTS, DEPARTMENT_WORDS).nullable(),
     lang: vocabulary(LANGUAGES, LANGUAGE_WORDS),
     departmentMinScore: z.number().min(0).max(1),
@@ -123,7 +129,7 @@ export const ConfigSchema = z.object({
       .int({ message: "a whole number of publishes (1 to 5)" })
       .min(1)
       .max(5, { message: "at most 5 (the spec's ceiling)" }),
-    writeSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
+    writeSpacingMs: spacing(),
     writesPerHour: int(1, 10_000),
     dailyWrites: int(1, 100_000),
     challengePauseMinutes: z.number().min(0),
@@ -139,7 +145,7 @@ export const ConfigSchema = z.object({
     browserCheckMs: int(50, 60_000),
     launchCheckMs: int(10, 60_000),
     headless: z.boolean(),
-    readSpacingMs: z.tuple([z.number().min(0), z.number().min(0)]),
+    readSpacingMs: spacing(),
     draftListPages: int(1, 1000),
     adoptReadsMax: int(1, 1000),
   }),

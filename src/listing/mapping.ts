@@ -3,9 +3,10 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULTS } from "../core/defaults.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
+import { nearest, printable } from "../core/text.js";
 import { COLOR_NAMES, type ColorName, SHADE_NAMES, type ShadeName } from "../imaging/color.js";
 import type { LabelSet } from "../model/clip.js";
-import { readJsonFile } from "../store/read.js";
+import { readJsonFile, strictKeys } from "../store/read.js";
 import { configDir } from "../vinted/session.js";
 
 export const SYNCED_MAPPING = "vinted-mapping.json";
@@ -21,7 +22,7 @@ export {
   type Department as Gender,
 } from "../core/vocab.js";
 
-const CatalogEntry = z.object({
+const CatalogEntry = strictKeys({
   id: z.number().int().positive().nullable(),
   path: z.array(z.string()).min(1),
   note: z.string().optional(),
@@ -38,14 +39,18 @@ const NotOnVinted = z
   .string()
   .min(1, "expected why Vinted has no such category (and the source that shows it)");
 
-/** What the upload form needs, kept as data (models/vinted-fr.json) because Vinted changes it. */
-export const MappingSchema = z.object({
+/**
+ * What the upload form needs, kept as data (models/vinted-fr.json) because Vinted changes it. No field beyond its
+ * own (strictKeys): a typo (`need_size`) was dropped without a word, and the shipped value used instead. What
+ * `vbulk vinted sync` writes is this schema's own output, so its copies load.
+ */
+export const MappingSchema = strictKeys({
   schemaVersion: z.literal(1),
   site: z.string(),
   note: z.string().optional(),
   conditions: z.record(
     z.enum(CONDITIONS),
-    z.object({
+    strictKeys({
       status_id: z.number().int(),
       fr: z.string(),
       en: z.string(),
@@ -53,43 +58,41 @@ export const MappingSchema = z.object({
       sentence_en: z.string(),
     }),
   ),
-  colors: z.record(z.enum(COLOR_NAMES), z.object({ id: z.number().int(), en: z.string() })),
+  colors: z.record(z.enum(COLOR_NAMES), strictKeys({ id: z.number().int(), en: z.string() })),
   colors_note: z.string().optional(),
   /** Vinted's finer colours (navy, khaki, …), used when the catalog is sure of one. */
   shades: z
-    .record(z.enum(SHADE_NAMES), z.object({ id: z.number().int(), fr: z.string(), en: z.string() }))
+    .record(z.enum(SHADE_NAMES), strictKeys({ id: z.number().int(), fr: z.string(), en: z.string() }))
     .optional(),
   multicolour_id: z.number().int().optional(),
   more_colors_note: z.string().optional(),
   /** The rest of Vinted's colours (Fuchsia 5, Lila 25, …), which no colour or shade names: a seller may choose them
    *  in color_ids. Optional: a mapping written before it still loads (and then cannot tell an id from a typo). */
   more_colors: z
-    .record(z.string(), z.object({ id: z.number().int(), fr: z.string(), en: z.string() }))
+    .record(z.string(), strictKeys({ id: z.number().int(), fr: z.string(), en: z.string() }))
     .optional(),
   categories: z.record(
     z.string(),
-    z
-      .object({
-        package_size_id: z.number().int().min(1),
-        needs_size: z.boolean(),
-        /** A LEAF catalog_id per gender (null: none recorded yet); the path is for display only. */
-        catalog: z.object({ femme: CatalogEntry.optional(), homme: CatalogEntry.optional() }),
-        /**
-         * A department where Vinted has no category for this type at all (a men's dress), with why and its source.
-         * Without it, a department missing from catalog read "add categories.robe.catalog.homme": a seller was sent
-         * to look for a men's dress leaf that does not exist. Optional: a mapping written before it still loads.
-         */
-        not_on_vinted: z.object({ femme: NotOnVinted.optional(), homme: NotOnVinted.optional() }).optional(),
-      })
-      .superRefine((c, ctx) => {
-        for (const g of ["femme", "homme"] as const)
-          if (c.catalog[g] && c.not_on_vinted?.[g] !== undefined)
-            ctx.addIssue({
-              code: "custom",
-              path: ["not_on_vinted", g],
-              message: `expected either catalog.${g} (a Vinted category) or not_on_vinted.${g} (none on Vinted), received both: remove the one that is wrong`,
-            });
-      }),
+    strictKeys({
+      package_size_id: z.number().int().min(1),
+      needs_size: z.boolean(),
+      /** A LEAF catalog_id per gender (null: none recorded yet); the path is for display only. */
+      catalog: strictKeys({ femme: CatalogEntry.optional(), homme: CatalogEntry.optional() }),
+      /**
+       * A department where Vinted has no category for this type at all (a men's dress), with why and its source.
+       * Without it, a department missing from catalog read "add categories.robe.catalog.homme": a seller was sent
+       * to look for a men's dress leaf that does not exist. Optional: a mapping written before it still loads.
+       */
+      not_on_vinted: strictKeys({ femme: NotOnVinted.optional(), homme: NotOnVinted.optional() }).optional(),
+    }).superRefine((c, ctx) => {
+      for (const g of ["femme", "homme"] as const)
+        if (c.catalog[g] && c.not_on_vinted?.[g] !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: ["not_on_vinted", g],
+            message: `expected either catalog.${g} (a Vinted category) or not_on_vinted.${g} (none on Vinted), received both: remove the one that is wrong`,
+          });
+    }),
   ),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
@@ -165,6 +168,28 @@ export function completeMapping(synced: Mapping, shipped: Mapping): Mapping {
     categories[id] = done;
   }
   return { ...synced, categories };
+}
+
+/**
+ * The categories of a mapping that name no label of the label set in use and no category of the shipped mapping:
+ * a typo ("hoody"), which no article can have, in words with the label it most likely meant; null when there is
+ * none. Said, not refused: a seller's older copy keeps categories of labels since renamed or taken out of their
+ * label set, and refusing it would stop every plan for a key that harms nothing. The shipped categories are never
+ * named: a copy of the shipped file with a smaller label set of the seller's own is no mistake.
+ */
+export function strayCategories(m: Mapping, labelIds: readonly string[], shipped: Mapping): string | null {
+  const labels = new Set(labelIds);
+  const stray = Object.keys(m.categories).filter(
+    (k) => !labels.has(k) && !Object.hasOwn(shipped.categories, k),
+  );
+  if (!stray.length) return null;
+  const named = stray.slice(0, 8).map((k) => {
+    const near = nearest(k, labelIds);
+    return `categories.${printable(k)} names no label of the label set${near ? ` (did you mean "${near}"?)` : ""}`;
+  });
+  const file = mappingFiles.get(m);
+  const one = stray.length === 1;
+  return `${file ? `${printable(file)}: ` : ""}${named.join("; ")}${stray.length > 8 ? `; … (${stray.length} in all)` : ""}: no article gets ${one ? "that category" : "those categories"}. Rename ${one ? "it" : "each"} to a label's id, or take ${one ? "it" : "them"} out.`;
 }
 
 /** The file each loaded mapping was read from: the advice to set a leaf id names the file the plan reads. */

@@ -26,7 +26,7 @@ import { currentContent } from "../ingest/resaved.js";
 import { type LabelSet, labelNames } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
-import { parseWith, readJsonFileIfAny, receivedText, strictKeys, valueAt } from "../store/read.js";
+import { issueText, parseWith, readJsonFileIfAny, receivedText, strictKeys, valueAt } from "../store/read.js";
 import { agreeColor, agreeCondition } from "./french.js";
 import type { ListingFiles } from "./inputs.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted, vintedColorIds } from "./mapping.js";
@@ -1057,7 +1057,14 @@ export async function readPlan(dir: string): Promise<Plan | null> {
   return readJsonFileIfAny(
     join(dir, PLAN_FILE),
     PlanSchema,
-    `Fix that field by hand (the fields of an item you edit: ${EDITABLE_FIELDS.join(", ")}); plan.json was left as it is.`,
+    {
+      field: `Fix that field by hand (the fields of an item you edit: ${EDITABLE_FIELDS.join(", ")}); plan.json was left as it is.`,
+      // README "Files and JSON shapes": a new plan is made from catalog.json; the seller's edits were in this one.
+      syntax:
+        "Or move plan.json away: the next `vbulk plan` makes a new one from catalog.json, without the edits this one holds. plan.json was left as it is.",
+      foreign:
+        'Is it another program\'s plan.json? Move it away, or run vbulk on another folder; if vbulk wrote it, put back "schemaVersion": 1. plan.json was left as it is.',
+    },
     planIssueDetail,
   );
 }
@@ -1066,26 +1073,14 @@ export async function readPlan(dir: string): Promise<Plan | null> {
  * A bad field of plan.json with the article it belongs to and what it holds: "items[0].price: a price in euros"
  * did not say which article nor that the price was written "25", in quotes.
  */
-function planIssueDetail(issue: z.core.$ZodIssue, data: unknown): string {
+function planIssueDetail(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): string {
   const [list, index] = issue.path;
   const owner =
     (list === "items" || list === "set_aside") && typeof index === "number"
       ? valueAt(data, [list, index, "cluster_id"])
       : undefined;
   const article = typeof owner === "string" && ARTICLE_ID.test(owner) ? ` (article ${owner})` : "";
-  // An unknown key names itself (strictKeys); the object it sits in is no value to show.
-  if (issue.code === "unrecognized_keys") return `${article}: ${issue.message}`;
-  const value = valueAt(data, issue.path);
-  const quoted =
-    issue.code === "invalid_type" &&
-    issue.expected === "number" &&
-    typeof value === "string" &&
-    /^\s*-?\d+(?:[.,]\d+)?\s*$/.test(value)
-      ? ": a number is written without quotes"
-      : "";
-  // zod's own wording says "received undefined" or "received string": the value itself says more.
-  const message = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
-  return `${article}: ${message}, received ${receivedText(value)}${quoted}`;
+  return `${article}: ${issueText(issue, data, { schema })}`;
 }
 
 /**

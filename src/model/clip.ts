@@ -11,7 +11,14 @@ import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
 import { type Embedder, normalize, type PhotoPixels } from "../imaging/embedder.js";
 import type { Classifier } from "../ingest/index.js";
 import { decodeVector, encodeVector } from "../store/cache.js";
-import { type IssueDetail, readJsonFile, receivedText, strictKeys, valueAt } from "../store/read.js";
+import {
+  type IssueDetail,
+  issueText,
+  readJsonFile,
+  receivedText,
+  strictKeys,
+  valueAt,
+} from "../store/read.js";
 import { type Manifest, sha256FileMemo } from "./manifest.js";
 import type { Device, Session } from "./onnx.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
@@ -166,7 +173,7 @@ export async function loadLabelSet(path: string): Promise<LabelSet> {
  * digits, spaces and dashes" did not say which label nor that the id was written "Hoodie", and the id to write
  * when only its case or spaces are wrong. A label file holds no secret: its values may be shown.
  */
-const labelIssueDetail: IssueDetail = (issue, data) => {
+const labelIssueDetail: IssueDetail = (issue, data, schema) => {
   const [list, index] = issue.path;
   const name =
     list === "labels" && typeof index === "number" ? valueAt(data, ["labels", index, "name"]) : undefined;
@@ -174,13 +181,13 @@ const labelIssueDetail: IssueDetail = (issue, data) => {
   const label = typeof name === "string" && onLabel ? ` (label ${receivedText(name)})` : "";
   if (issue.code === "unrecognized_keys" || issue.code === "custom") return `${label}: ${issue.message}`;
   const value = valueAt(data, issue.path);
-  const message = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
   const fixed = typeof value === "string" ? value.trim().toLowerCase().replace(/\s+/g, " ") : "";
   const write =
     issue.path.at(-1) === "id" && fixed && fixed !== value && CATEGORY_ID.test(fixed)
       ? ` (write ${JSON.stringify(fixed)})`
       : "";
-  return `${label}: ${message === LABEL_ID_FORM ? `expected ${message}` : message}, received ${receivedText(value)}${write}`;
+  const text = issueText(issue, data, { schema });
+  return `${label}: ${issue.message === LABEL_ID_FORM ? `expected ${text}` : text}${write}`;
 };
 
 export interface ClipModel {

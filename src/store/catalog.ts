@@ -8,7 +8,7 @@ import { printable, shellWord, vbulkAs } from "../core/text.js";
 import { APPLIED_GROUPING_METHODS, ARTICLE_ID, DEPARTMENTS } from "../core/vocab.js";
 import { COLOR_NAMES, SHADE_NAMES } from "../imaging/color.js";
 import { editedCatalogName, STATE_DIR } from "../sources/classify.js";
-import { readJsonFileIfAny, strictKeys, valueAt } from "./read.js";
+import { issueText, readJsonFileIfAny, strictKeys, valueAt } from "./read.js";
 
 export const CATALOG_FILE = "catalog.json";
 export const CATALOG_SCHEMA_VERSION = 1;
@@ -222,12 +222,12 @@ function damagedCatalogHint(dir: string): string {
 }
 
 /** A bad field of catalog.json with the article it belongs to: "items[4]" alone made the seller count. */
-function catalogIssueDetail(issue: z.core.$ZodIssue, data: unknown): string {
+function catalogIssueDetail(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): string {
   const [list, index] = issue.path;
   const owner =
     list === "items" && typeof index === "number" ? valueAt(data, ["items", index, "id"]) : undefined;
   const article = typeof owner === "string" && ARTICLE_ID.test(owner) ? ` (article ${owner})` : "";
-  return `${article}: ${issue.message}`;
+  return `${article}: ${issueText(issue, data, { schema })}`;
 }
 
 /**

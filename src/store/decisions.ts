@@ -250,11 +250,13 @@ export function applyDecisions(base: ShaGrouping, decisions: readonly Decision[]
 /** Reads DIR/decisions.json; an empty list when there is none. Throws BAD_INPUT naming the bad field. */
 export async function readDecisions(dir: string): Promise<DecisionsFile> {
   return (
-    (await readJsonFileIfAny(
-      join(dir, DECISIONS_FILE),
-      DecisionsFileSchema,
-      "Fix that field, or move decisions.json away to start from the automatic grouping again.",
-    )) ?? { schemaVersion: DECISIONS_SCHEMA_VERSION, updated_at: new Date(0).toISOString(), decisions: [] }
+    (await readJsonFileIfAny(join(dir, DECISIONS_FILE), DecisionsFileSchema, {
+      field: "Fix that field, or move decisions.json away to start from the automatic grouping again.",
+      syntax:
+        "Or move decisions.json away to start from the automatic grouping again (the groupings you made in vbulk review are then lost).",
+      foreign:
+        "It is not a decisions.json vbulk wrote: move it away to start from the automatic grouping again.",
+    })) ?? { schemaVersion: DECISIONS_SCHEMA_VERSION, updated_at: new Date(0).toISOString(), decisions: [] }
   );
 }
 

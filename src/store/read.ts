@@ -2,7 +2,7 @@ import { constants, type Stats } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import { fileSystemError, messageOf, VbulkError } from "../core/errors.js";
-import { nearest, printable } from "../core/text.js";
+import { editDistance, nearest, printable } from "../core/text.js";
 import { decodeUtf8, type Utf8Advice } from "../core/utf8.js";
 
 /**
@@ -14,16 +14,20 @@ export async function readJsonFile<T extends z.ZodType>(
   path: string,
   schema: T,
   what: string,
-  hint: string,
+  hint: FileHint,
   detail?: IssueDetail,
   /** For a file the user names (labels, config, rules, mapping): refuse anything but a regular file of at most
    *  this many bytes, before reading it (readSettingsText). */
   maxBytes?: number,
 ): Promise<z.infer<T>> {
   const text =
-    maxBytes === undefined ? await readTextIfAny(path) : await readSettingsText(path, maxBytes, what, hint);
+    maxBytes === undefined
+      ? await readTextIfAny(path)
+      : await readSettingsText(path, maxBytes, what, hintOf(hint, "field"));
   if (text === null)
-    throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, { hint });
+    throw new VbulkError("NOT_FOUND", `Expected a ${what} at ${path} but found no file there`, {
+      hint: hintOf(hint, "field"),
+    });
   return parseJsonText(text, schema, path, hint, detail);
 }
 
@@ -32,7 +36,7 @@ export async function readJsonFile<T extends z.ZodType>(
 export async function readJsonFileIfAny<T extends z.ZodType>(
   path: string,
   schema: T,
-  hint: string,
+  hint: FileHint,
   detail?: IssueDetail,
 ): Promise<z.infer<T> | null> {
   const text = await readTextIfAny(path);
@@ -40,10 +44,124 @@ export async function readJsonFileIfAny<T extends z.ZodType>(
 }
 
 /**
+ * What a reader tells the user to do, per case: `field` after a bad field, `syntax` after the JSON's own advice (where
+ * it breaks, or that the file is empty), `foreign` for a file without schemaVersion. A string: the same words for
+ * each. plan.json's "Fix that field by hand" followed a syntax error, which named no field.
+ */
+export type FileHint = string | { field: string; syntax: string; foreign: string };
+
+function hintOf(hint: FileHint, kind: "field" | "syntax" | "foreign"): string {
+  return typeof hint === "string" ? hint : hint[kind];
+}
+
+/**
  * What a reader adds after a bad field's path (parseWith): the article it belongs to, the value received. Opt-in
  * per file: a file a seller edits says what it holds; a config file or a session file may hold a secret.
  */
-export type IssueDetail = (issue: z.core.$ZodIssue, data: unknown) => string;
+export type IssueDetail = (issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType) => string;
+
+/**
+ * One bad field of a file in plain words, the one wording every reader uses: what was expected and the value
+ * received ("expected a whole number of at least 1, received -3"; "expected move, split, merge, restore or drop,
+ * received "mve" (did you mean "move"?)"), not zod's ("Too small: expected number to be >=1"). A message a schema
+ * words itself ("a price in euros") is kept, with the value after it. `hideValues`: the kind of value only ("received
+ * a text"), for a file that may hold a secret (journal, session). The text after the field's path.
+ */
+export function issueText(
+  issue: z.core.$ZodIssue,
+  data: unknown,
+  { schema, hideValues = false }: { schema?: z.ZodType; hideValues?: boolean } = {},
+): string {
+  if (issue.code === "unrecognized_keys")
+    return issue.message.startsWith("unknown field")
+      ? issue.message
+      : `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  const value = valueAt(data, issue.path);
+  const received = hideValues
+    ? value === undefined
+      ? receivedText(value)
+      : kindOf(value)
+    : `${receivedText(value)}${
+        issue.code === "invalid_type" &&
+        ["number", "int"].includes(issue.expected) &&
+        typeof value === "string" &&
+        /^\s*-?\d+(?:[.,]\d+)?\s*$/.test(value)
+          ? ": a number is written without quotes"
+          : ""
+      }`;
+  const own =
+    !/^(Invalid input|Invalid option|Too small|Too big|Invalid discriminator|Invalid string|Invalid)\b/.test(
+      issue.message,
+    );
+  if (own)
+    return /\breceived\b/.test(issue.message) ? issue.message : `${issue.message}, received ${received}`;
+  const near = (values: readonly unknown[]) => {
+    const words = values.filter((v): v is string => typeof v === "string");
+    const hit = !hideValues && typeof value === "string" ? nearest(value, words) : undefined;
+    // Never a short word for another ("de" is 2 edits from "fr", and no typo of it).
+    const close =
+      hit && editDistance(String(value).toLowerCase(), hit.toLowerCase()) <= Math.max(1, hit.length >> 1);
+    return hit && hit !== value && close ? ` (did you mean "${hit}"?)` : "";
+  };
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, received ${received}`;
+    case "invalid_value":
+      return `expected ${orList(issue.values.map((v) => JSON.stringify(v)))}, received ${received}${near(issue.values)}`;
+    case "invalid_union": {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options?.length)
+        return `expected ${orList(options.map((v) => JSON.stringify(v)))}, received ${received}${near(options)}`;
+      return `expected another kind of value, received ${received}`;
+    }
+    case "too_small":
+    case "too_big": {
+      const small = issue.code === "too_small";
+      const bound = Number(small ? issue.minimum : issue.maximum);
+      const limit = `${issue.inclusive ? (small ? "at least" : "at most") : small ? "more than" : "less than"} ${bound}`;
+      const at = schema ? schemaAt(schema, issue.path) : undefined;
+      const what =
+        issue.origin === "string"
+          ? `a text of ${limit} characters`
+          : issue.origin === "array"
+            ? `a list of ${limit} items`
+            : `${(at as { isInt?: boolean } | undefined)?.isInt ? "a whole number" : "a number"} of ${limit}`;
+      return `expected ${what}, received ${received}`;
+    }
+    case "invalid_format": {
+      const pattern = (issue as { pattern?: string }).pattern;
+      return `expected a text ${pattern ? `matching ${pattern}` : `in the ${issue.format} format`}, received ${received}`;
+    }
+    default:
+      return `${issue.message}, received ${received}`;
+  }
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  number: "a number",
+  int: "a whole number",
+  string: "a text in quotes",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+  record: "an object",
+  tuple: "a list",
+  null: "null",
+};
+
+/** "a", "a or b", "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
+
+/** What kind of value this is, without the value itself (a file that may hold a secret). */
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "string") return "a text";
+  if (typeof v === "object") return "an object";
+  return `a ${typeof v}`;
+}
 
 /** The value at `path` in `data` (undefined where there is none). */
 export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -193,7 +311,7 @@ function parseJsonText<T extends z.ZodType>(
   text: string,
   schema: T,
   path: string,
-  hint: string,
+  hint: FileHint,
   detail?: IssueDetail,
 ): z.infer<T> {
   let data: unknown;
@@ -213,7 +331,13 @@ function parseJsonText<T extends z.ZodType>(
             : "it is not JSON"
       })`,
       {
-        hint: `Fix the JSON syntax (a missing comma or quote is usual). ${hint}`,
+        hint: `${
+          typeof at === "object"
+            ? `Fix the JSON at line ${at.line}, column ${at.column} (a missing comma, quote or bracket is usual)`
+            : at === "empty"
+              ? "Put back a copy of the file if you have one (a save cut short leaves it empty)"
+              : "Fix the JSON syntax (a missing comma or quote is usual)"
+        }. ${hintOf(hint, "syntax")}`,
         // Where, as data: the review page says it in its words (src/review/ingest.ts toPageFailure).
         context: { file: path, damage: "syntax", ...(typeof at === "object" ? at : { syntax: at }) },
       },
@@ -224,9 +348,13 @@ function parseJsonText<T extends z.ZodType>(
 
 /** Where a JSON.parse error is (line 3, column 14), or "empty" / "not-json" when it does not say. */
 function syntaxErrorAt(text: string, err: unknown): { line: number; column: number } | "empty" | "not-json" {
-  const m = /position (\d+)/.exec(err instanceof Error ? err.message : "");
-  if (!m) return text.trim() === "" ? "empty" : "not-json";
-  const before = text.slice(0, Number(m[1]));
+  if (text.trim() === "") return "empty";
+  const message = err instanceof Error ? err.message : "";
+  // A file cut short ends before its JSON does: the place is its end (Node 20 gives no position for it).
+  const m = /position (\d+)/.exec(message);
+  const position = m ? Number(m[1]) : /Unexpected end/.test(message) ? text.trimEnd().length : null;
+  if (position === null) return "not-json";
+  const before = text.slice(0, position);
   return { line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") };
 }
 
@@ -252,7 +380,7 @@ function newerVersion(data: unknown, issues: z.core.$ZodIssue[], path: string): 
 
 /** A file of vbulk's kind without a schemaVersion at all (another program's catalog.json, a list) says so in one
  *  line, rather than one zod complaint per missing field. Throws BAD_INPUT. */
-function notWrittenByVbulk(schema: z.ZodType, data: unknown, path: string, hint: string): void {
+function notWrittenByVbulk(schema: z.ZodType, data: unknown, path: string, hint: FileHint): void {
   const versioned = (schema as { shape?: Record<string, unknown> }).shape?.["schemaVersion"] !== undefined;
   const isObject = typeof data === "object" && data !== null && !Array.isArray(data);
   if (!versioned || (isObject && "schemaVersion" in data)) return;
@@ -265,7 +393,7 @@ function notWrittenByVbulk(schema: z.ZodType, data: unknown, path: string, hint:
   throw new VbulkError(
     "BAD_INPUT",
     `Expected a file written by vbulk at ${path} (an object with "schemaVersion") but it has none (${found})`,
-    { hint, context: { file: path, damage: "foreign" } },
+    { hint: hintOf(hint, "foreign"), context: { file: path, damage: "foreign" } },
   );
 }
 
@@ -274,7 +402,7 @@ export function parseWith<T extends z.ZodType>(
   schema: T,
   data: unknown,
   where: string,
-  hint: string,
+  hint: FileHint,
   detail?: IssueDetail,
 ): z.infer<T> {
   const result = schema.safeParse(data);
@@ -283,12 +411,15 @@ export function parseWith<T extends z.ZodType>(
   notWrittenByVbulk(schema, data, where, hint);
   const issues = result.error.issues
     .slice(0, 5)
-    .map((i) => `${formatPath(i.path)}${detail ? detail(i, data) : `: ${i.message}`}`);
+    .map(
+      (i) =>
+        `${formatPath(i.path)}${detail ? detail(i, data, schema) : `: ${issueText(i, data, { schema })}`}`,
+    );
   // The first bad field's path as data (not its value: a config file may hold a secret); `file` is what the
   // message names, a file's path or "configuration". An unknown field is named itself, not the object it sits in.
   const first = result.error.issues[0];
   throw new VbulkError("BAD_INPUT", `Invalid ${where}: ${issues.join("; ")}`, {
-    hint,
+    hint: hintOf(hint, "field"),
     context: { issues, file: where, ...(first ? whereIssue(schema, first) : { damage: "field" }) },
   });
 }
@@ -305,6 +436,11 @@ function whereIssue(
   const shape = (objectAt(schema, issue.path) as { shape?: Record<string, unknown> } | undefined)?.shape;
   const near = shape ? nearest(key, Object.keys(shape), { prefixes: true }) : undefined;
   return { damage: "unknown-field", field: formatPath([...issue.path, key]), ...(near ? { near } : {}) };
+}
+
+/** The schema at `path` inside `schema` (through lists, records, optional and nullable), if any. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  return objectAt(schema, path);
 }
 
 /** The object schema at `path` inside `schema` (through lists, records, optional and nullable), if any. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
-import { parseWith, readTextIfAny } from "../store/read.js";
+import { issueText, parseWith, readTextIfAny } from "../store/read.js";
 
 export const JOURNAL_FILE = "journal.json";
 
@@ -96,7 +96,15 @@ export class JournalFile {
         `Expected a journal of this vbulk version in ${path} but received one written by the first adapter, whose draft ids Vinted never gave`,
         { hint: "Move it away (check your Vinted drafts by hand first), then run execute again." },
       );
-    const data = parseWith(JournalSchema, raw, path, hint);
+    // The kind of a bad value, never the value: a journal's texts may hold what Vinted echoed (redacted, but a hand
+    // edit or an older file need not be).
+    const data = parseWith(
+      JournalSchema,
+      raw,
+      path,
+      hint,
+      (issue, d, schema) => `: ${issueText(issue, d, { schema, hideValues: true })}`,
+    );
     if (data.site !== site)
       throw new VbulkError(
         "BAD_INPUT",

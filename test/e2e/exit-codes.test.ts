@@ -494,11 +494,8 @@ describe("an empty path argument or flag value: refused before anything is writt
       "a whole number from 0 to 32",
     ],
     [["plan", ".", "--lang", ""], "--lang (or env VBULK_LANG)", "fr or en"],
-    [
-      ["plan", ".", "--price-rules", ""],
-      "--price-rules (or env PRICE_RULES_JSON)",
-      "a JSON object of prices",
-    ],
+    // The source given is named (the flag here), as for every other --price-rules refusal.
+    [["plan", ".", "--price-rules", ""], "--price-rules", "a JSON object of prices"],
     [["models", "manifest", ".", "--name", ""], "--name", "a name for the model"],
   ];
   for (const [args, where, what] of cases)

@@ -509,7 +509,8 @@ describe("vbulk ingest: bad commands change nothing", () => {
     const r = await runCli(["ingest", dir]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /decisions\.json/);
-    assert.match(r.stderr, /hint: .*move decisions\.json away/);
+    assert.match(r.stderr, /hint: Fix the JSON at line 1, column \d+ .*move decisions\.json away/);
+    assert.doesNotMatch(r.stderr, /Fix that field/, "no field was named");
     // Nothing analysed: no status, no cache (the seller waited for every photo before being told, before).
     assert.equal(existsSync(join(dir, ".vbulk", "status.json")), false);
     assert.equal(existsSync(join(dir, "catalog.json")), false);

@@ -922,13 +922,13 @@ describe("vbulk plan: bad input changes no file", () => {
     unchanged(
       [],
       { PRICE_RULES_JSON: "{hoodie:25" },
-      /Expected a JSON object of prices for --price-rules \(or env PRICE_RULES_JSON\) but it does not parse/,
+      /Expected a JSON object of prices for PRICE_RULES_JSON but it does not parse/,
     ));
   it("a negative price in PRICE_RULES_JSON names the category", () =>
     unchanged(
       [],
       { PRICE_RULES_JSON: '{"hoodie":-5}' },
-      /Invalid PRICE_RULES_JSON \(--price-rules\): hoodie: /,
+      /Expected a price of at least 0\.01 € for PRICE_RULES_JSON key "hoodie" but received -5/,
     ));
   it("an invalid --set value", () =>
     unchanged(
@@ -972,6 +972,30 @@ describe("vbulk plan: bad input changes no file", () => {
         await writeFile(join(dir, "plan.json"), JSON.stringify(p));
       },
     ));
+  // audit-errors 11: bad JSON, an empty file and a file without schemaVersion were all told "Fix that field by
+  // hand (the fields of an item you edit: …)", though no field was named.
+  for (const [what, text, hint] of [
+    [
+      "bad JSON",
+      '{"schemaVersion": 1,\n  "items": [',
+      /hint: Fix the JSON at line 2, column 13 .*\. Or move plan\.json away: .*plan\.json was left as it is\./,
+    ],
+    ["an empty file", "", /hint: .*empty.*\. Or move plan\.json away: /],
+    [
+      "no schemaVersion",
+      '{"items": []}',
+      /hint: .*another program's plan\.json\? Move it away, or run vbulk on another folder/,
+    ],
+  ] as const)
+    it(`a plan.json with ${what} gets a hint for that case, naming no field`, () =>
+      unchanged([], {}, hint, async (dir) => {
+        await writeFile(join(dir, "plan.json"), text);
+      }).then(async () => {
+        const dir = await three();
+        await writeFile(join(dir, "plan.json"), text);
+        const r = await runCli(["plan", dir], { env: testEnv() });
+        assert.doesNotMatch(r.stderr, /Fix that field/);
+      }));
   it("a template with an unknown variable names it and the file", async () => {
     const tpl = await tempDir();
     await mkdir(join(tpl, "fr"));

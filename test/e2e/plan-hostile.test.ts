@@ -55,13 +55,48 @@ describe("plan: odd values are refused with a clear message", () => {
   it("DEFAULT_PRICE=0x1F", async () =>
     refused(await planned(), [], /DEFAULT_PRICE/, { DEFAULT_PRICE: "0x1F" }));
   it("PRICE_RULES_JSON with 1e-9", async () =>
-    refused(await planned(), [], /hoodie: .*at least 0\.01/, { PRICE_RULES_JSON: '{"hoodie":1e-9}' }));
+    refused(await planned(), [], /PRICE_RULES_JSON key "hoodie" but received 1e-9/, {
+      PRICE_RULES_JSON: '{"hoodie":1e-9}',
+    }));
   it('PRICE_RULES_JSON naming "constructor" is refused, not stored', async () =>
     refused(
       await planned(),
       [],
-      /Expected a category of the label set \(its id, or its French or English name\) for PRICE_RULES_JSON \(--price-rules\) but received "constructor"/,
+      /Expected a category of the label set \(its id, or its French or English name\) for PRICE_RULES_JSON but received "constructor"/,
       { PRICE_RULES_JSON: '{"constructor":12,"__proto__":13}' },
+    ));
+});
+
+// --price-rules '{"hoodie":"3"}' said "hoodie: a price in euros" (no value, no word of the quotes), '[1]' said
+// "(root): Invalid input: expected record, received array", and both named PRICE_RULES_JSON though the flag was given.
+describe("plan: a bad --price-rules / PRICE_RULES_JSON value says what it received, and where", () => {
+  for (const [rules, shown] of [
+    [
+      '{"hoodie":"3"}',
+      /Expected a number of euros for --price-rules key "hoodie" but received "3" \(a string\): write \{"hoodie":3\}/,
+    ],
+    ['{"hoodie":null}', /Expected a number of euros for --price-rules key "hoodie" but received null/],
+    [
+      '{"hoodie":1e-9}',
+      /Expected a price of at least 0\.01 € for --price-rules key "hoodie" but received 1e-9/,
+    ],
+    [
+      "[1]",
+      /Expected a JSON object of prices \(e\.g\. \{"hoodie":25,"t-shirt":10\}\) for --price-rules but received a list of 1/,
+    ],
+  ] as const)
+    it(`--price-rules '${rules}'`, async () => {
+      const dir = await planned();
+      await refused(dir, ["--price-rules", rules], shown);
+      const r = await runCli(["plan", dir, "--price-rules", rules], { env: testEnv() });
+      assert.doesNotMatch(r.stderr, /PRICE_RULES_JSON/, "the flag was given, not the variable");
+    });
+  it("PRICE_RULES_JSON is named when it is the one used", async () =>
+    refused(
+      await planned(),
+      [],
+      /for PRICE_RULES_JSON key "hoodie" but received "3" \(a string\): write \{"hoodie":3\}\n.*hint: .*PRICE_RULES_JSON=/,
+      { PRICE_RULES_JSON: '{"hoodie":"3"}' },
     ));
 });
 
@@ -104,13 +139,13 @@ describe("plan: a price rule for an unknown category", () => {
     refused(
       await planned(),
       ["--price-rules", '{"hoodie":30,"Hoodie":25}'],
-      /one price per category for PRICE_RULES_JSON \(--price-rules\) but received "hoodie" and "Hoodie", which both name hoodie/,
+      /one price per category for --price-rules but received "hoodie" and "Hoodie", which both name hoodie/,
     ));
   it("--price-rules with a misspelt key names the id it meant", async () =>
     refused(
       await planned(),
       ["--price-rules", '{"Hoody":25}'],
-      /for PRICE_RULES_JSON \(--price-rules\) but received "Hoody" \(did you mean "hoodie"\?\)/,
+      /for --price-rules but received "Hoody" \(did you mean "hoodie"\?\)/,
     ));
   it("a rules file", async () => {
     const dir = await planned();
@@ -270,5 +305,27 @@ describe("plan: a config file given as --rules", () => {
     await refused(dir, [], /for --rules \(or VBULK_RULES\).* looks like a config file/, {
       VBULK_RULES: file,
     });
+  });
+});
+
+// A rules file's misspelt key was `(root): Unrecognized key: "defaultprice"` (zod's words, no key meant), and an
+// empty brand was said twice in two wordings.
+describe("plan: a rules file's bad key or value is said once, as the config file says it", () => {
+  it('{"defaultprice":15} names the key meant; {"brand":""} says one thing', async () => {
+    const dir = await planned();
+    const file = join(dir, "r.json");
+    await writeFile(file, JSON.stringify({ defaultprice: 15 }));
+    await refused(
+      dir,
+      ["--rules", file],
+      /r\.json: (\(root\): )?unknown field "defaultprice" \(did you mean "defaultPrice"\?\)\n/,
+    );
+    await writeFile(file, JSON.stringify({ brand: "" }));
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await runCli(["plan", dir, "--rules", file], { env: testEnv() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.match(/brand:/g)?.length, 1, r.stderr);
+    assert.match(r.stderr, /brand: .*one-line brand of 1 to 100 characters/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json untouched");
   });
 });

@@ -396,6 +396,46 @@ describe("--templates, --labels and --mapping are settings, kept like the rules"
   });
 });
 
+describe("a mapping file (--mapping) is checked like the other settings files", () => {
+  it("an unknown field is refused naming the field meant; a category naming no label is said, not refused", async () => {
+    // Before: "need_size" was dropped without a word (needs_size stayed as the shipped file says), and "hoody" was
+    // a category no article could ever have: both exit 0, plan.json written.
+    const dir = await catalogFixture(articles);
+    const mapping = JSON.parse(await readFile(join(REPO, "models", "vinted-fr.json"), "utf8"));
+    mapping.categories.hoodie.need_size = true;
+    const file = join(await tempDir(), "map.json");
+    await writeFile(file, JSON.stringify(mapping));
+    const refused = await runCli(["plan", dir, "--mapping", file], { env: testEnv() });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /Invalid .*map\.json: categories\.hoodie: unknown field "need_size" \(did you mean "needs_size"\?\)/,
+    );
+    await assert.rejects(readFile(join(dir, "plan.json")), "no plan.json written");
+
+    delete mapping.categories.hoodie.need_size;
+    mapping.categories.hoody = mapping.categories.hoodie;
+    await writeFile(file, JSON.stringify(mapping));
+    const r = await plan(dir, ["--mapping", file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /warning: .*map\.json: categories\.hoody names no label of the label set \(did you mean "hoodie"\?\)/,
+    );
+    // A copy of the shipped mapping with a label set of the seller's that has fewer labels (robe taken out, or
+    // renamed): the shipped categories are not typos, and the older copy keeps working without a word.
+    delete mapping.categories.hoody;
+    await writeFile(file, JSON.stringify(mapping));
+    const garments = JSON.parse(await readFile(join(REPO, "models", "labels", "garments.json"), "utf8"));
+    garments.labels = garments.labels.filter((l: { id: string }) => l.id !== "robe");
+    const labels = join(await tempDir(), "labels.json");
+    await writeFile(labels, JSON.stringify(garments));
+    const fewer = await plan(dir, ["--mapping", file, "--labels", labels]);
+    assert.equal(fewer.code, 0, fewer.stderr);
+    assert.equal(fewer.stderr, "");
+  });
+});
+
 describe("a seller's edit stays an edit, even when it equals what the rules give", () => {
   it("--set c1.price=25, --price 25, --price 30: c1 stays at 25; --reset hands it back to the rules", async () => {
     // Before: the edit was only "a value that differs from the generated one": at --price 25 it was absorbed,
