@@ -26,7 +26,7 @@ import { currentContent } from "../ingest/resaved.js";
 import { type LabelSet, labelNames } from "../model/clip.js";
 import { STATE_DIR } from "../sources/classify.js";
 import type { Catalog } from "../store/catalog.js";
-import { issueText, parseWith, readJsonFileIfAny, receivedText, strictKeys, valueAt } from "../store/read.js";
+import { issueText, parseWith, readJsonFileIfAny, strictKeys, valueAt } from "../store/read.js";
 import { agreeColor, agreeCondition } from "./french.js";
 import type { ListingFiles } from "./inputs.js";
 import { CONDITIONS, GENDERS, type Gender, type Mapping, mapToVinted, vintedColorIds } from "./mapping.js";
