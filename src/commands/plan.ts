@@ -45,7 +45,7 @@ import {
 } from "../listing/plan.js";
 import { labelNames } from "../model/clip.js";
 import { naturalCompare, STATE_DIR } from "../sources/classify.js";
-import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
+import { CATALOG_FILE, type Catalog, missingPhotoFix, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile } from "../store/read.js";
 import { readStatus } from "../store/status.js";
 import {
@@ -437,6 +437,7 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   const path = await writePlan(dir, plan);
   const unlabelled = labelSetMismatch(catalog, categories, files.labels);
   if (unlabelled) io.err(io.c.yellow(`warning: ${unlabelled}`));
+  for (const line of await missingPhotos(dir, catalog, plan)) io.err(io.c.yellow(`warning: ${line}`));
   for (const k of byHand)
     if (!anew.has(k))
       io.err(
@@ -466,6 +467,31 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   if (io.json) io.out(JSON.stringify({ ...planFileForm(plan), changes: changesJson(changes) }, null, 2));
   else printPlan(io, plan, changes, path, previous);
   return 0;
+}
+
+/**
+ * One line per article whose photos are gone from the disk since ingest (deleted, moved away): the plan still lists
+ * them and execute would refuse the article, so the seller hears of it now, with what to do.
+ */
+async function missingPhotos(dir: string, catalog: Catalog, plan: Plan): Promise<string[]> {
+  const lines: string[] = [];
+  const source = (await stat(catalog.source.path).catch(() => null)) ? catalog.source.path : undefined;
+  // An excluded article is not sent: its photos are the seller's business until it is taken back.
+  for (const item of plan.items.filter((i) => !i.excluded)) {
+    const gone: string[] = [];
+    for (const p of item.photos)
+      if (!(await stat(resolve(dir, p)).catch(() => null))?.isFile()) gone.push(resolve(dir, p));
+    if (!gone.length) continue;
+    const folders = new Set(gone.map((p) => dirname(p)));
+    const names =
+      folders.size === 1
+        ? `${gone.map((p) => printable(basename(p))).join(", ")} ${gone.length === 1 ? "is" : "are"} missing from ${printable([...folders][0]!)}`
+        : `${gone.map((p) => printable(p)).join(", ")} are missing`;
+    lines.push(
+      `${item.cluster_id}'s ${gone.length === 1 ? "photo" : "photos"} ${names}: ${missingPhotoFix(dir, source)}`,
+    );
+  }
+  return lines;
 }
 
 /**

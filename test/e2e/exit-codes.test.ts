@@ -8,6 +8,7 @@ import {
   mkdir,
   readdir,
   readFile,
+  rm,
   stat,
   symlink,
   truncate,
@@ -228,6 +229,44 @@ describe("exit codes without a browser", () => {
     const ok = await runCli(["execute", review, "--check", "--only", "c1"]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /^c1 +ready/m);
+  });
+
+  it("a photo deleted after ingest: plan warns naming it and its article, execute --check names its path and the fix", async () => {
+    // Before: plan said nothing (exit 0, the table still counted the photo), and execute --check said only
+    // "photo missing: IMG_0002.jpg": no folder, nothing to do.
+    const dir = await plannedFolder();
+    await rm(join(dir, "IMG_0002.jpg"));
+    const said =
+      /warning: c1's photo IMG_0002\.jpg is missing from .*: put it back, or run `vbulk ingest .*` again \(its article is then made without it\), or take it out on `vbulk review .*`/;
+    for (const json of [[], ["--json"]]) {
+      const r = await runCli(["plan", dir, ...json]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, said);
+    }
+    const check = await runCli(["execute", dir, "--check", "--only", "c1"]);
+    assert.equal(check.code, 2, check.stderr);
+    assert.ok(
+      check.stdout.includes(
+        `photo missing: ${join(dir, "IMG_0002.jpg")}: put it back, or run \`vbulk ingest`,
+      ),
+      check.stdout,
+    );
+  });
+
+  it("a hand-edited catalog whose article names a photo its photos[] does not list is refused with the field", async () => {
+    // Before: accepted; plan said "photos put back to the catalog's 1 photos (gone.jpg)", exit 0.
+    const dir = await plannedFolder();
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    catalog.items[1].photos.push("gone.jpg");
+    await writeFile(join(dir, "catalog.json"), JSON.stringify(catalog));
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await runCli(["plan", dir]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /items\[1\]\.photos\[2\] \(article c2\) is "gone\.jpg", which photos\[\] does not list/,
+    );
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
   });
 
   it("execute --only with an empty list: 2, nothing sent (it meant every article before)", async () => {
