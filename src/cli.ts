@@ -92,12 +92,38 @@ const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
   ],
   [["review"], async () => (await import("./commands/review.js")).registerReview],
 ];
+/**
+ * A flag of one value given twice with two values is refused (exit 2), naming both: commander kept the last one
+ * without a word (`--price-rules A --price-rules B` lost A, `--grouping a --grouping dbscan` never checked "a"). The
+ * same value twice is harmless. Flags that may be repeated (--set, --exclude) collect their values with their own
+ * parser and are left alone; so are switches (--json), which take no value.
+ */
+function refuseTwoValues(command: Command): void {
+  for (const option of command.options) {
+    if (option.isBoolean() || option.variadic || option.parseArg) continue;
+    const flag = option.long ?? option.flags;
+    let given: string | undefined;
+    option.argParser((value: string) => {
+      if (given !== undefined && value !== given)
+        throw new VbulkError(
+          "BAD_USAGE",
+          `Expected one value for ${flag} but received ${JSON.stringify(given)} and ${JSON.stringify(value)}`,
+          { hint: `Give ${flag} once, with the value you mean. Nothing was written.` },
+        );
+      given = value;
+      return value;
+    });
+  }
+  for (const sub of command.commands) refuseTwoValues(sub);
+}
+
 const args = process.argv.slice(2);
 const asked = args.find((a) => !a.startsWith("-"));
 const only = COMMANDS.filter(([names]) => asked !== undefined && names.includes(asked));
 // `vbulk --version` needs no command; the full help (or an unknown command's message) lists them all.
 const versionOnly = asked === undefined && (args.includes("--version") || args.includes("-V"));
 if (!versionOnly) for (const [, load] of only.length ? only : COMMANDS) (await load())(program, run);
+refuseTwoValues(program);
 
 try {
   await program.parseAsync(process.argv);

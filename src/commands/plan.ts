@@ -422,7 +422,10 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   }
   if (raw.only !== undefined) selection.only = idList(raw.only, "--only (or all)", "all") as string[] | "all";
   if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude") as string[];
-  if (raw.reset?.length) selection.reset = parseReset(raw.reset, ids);
+  if (raw.reset?.length) {
+    selection.reset = parseReset(raw.reset, ids);
+    refuseSetAndReset(raw.set ?? [], raw.reset, overrides);
+  }
 
   const { plan, changes } = buildPlan(
     catalog,
@@ -467,6 +470,27 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
   if (io.json) io.out(JSON.stringify({ ...planFileForm(plan), changes: changesJson(changes) }, null, 2));
   else printPlan(io, plan, changes, path, previous);
   return 0;
+}
+
+/**
+ * An edit and its reset in one run (`--set c1.price=5 --reset c1.price`): one of the two is a mistake, and the reset
+ * was ignored without a word. Throws BAD_USAGE naming both.
+ */
+function refuseSetAndReset(sets: string[], resets: string[], overrides: Map<string, object>): void {
+  for (const v of resets) {
+    const [id = "", field] = v.trim().split(".");
+    const edited = Object.keys(overrides.get(id) ?? {});
+    const both = field === undefined ? edited[0] : edited.find((f) => f === field);
+    if (both === undefined) continue;
+    const set = sets.find((a) => a.startsWith(`${id}.${both}=`)) ?? `${id}.${both}=…`;
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected either --set ${set} or --reset ${v.trim()} but received both`,
+      {
+        hint: `Keep --set to give ${id}'s ${both} that value, or --reset to hand it back to the rules. Nothing was written.`,
+      },
+    );
+  }
 }
 
 /**

@@ -1182,7 +1182,7 @@ export function unquoteOnce(value: string): string {
 /**
  * Parses --set ID.FIELD=VALUE into typed edits; `shellQuotes` (the command line, not the review page whose text no
  * shell touched) removes a pair of quotes left around a value (unquoteOnce). Throws BAD_USAGE naming the flag,
- * field and expected type.
+ * field and expected type, and when one field is given two values.
  */
 export function parseSet(
   assignments: string[],
@@ -1202,6 +1202,7 @@ export function parseSet(
   } = {},
 ): Map<string, Partial<Editable>> {
   const out = new Map<string, Partial<Editable>>();
+  const typedOf = new Map<string, string>();
   for (const a of assignments) {
     // Any id and field before the first "=": a capital (c1.Price) or a misspelt field (c1.colour) is then named,
     // with the field it likely meant, rather than "Expected ID.FIELD=VALUE".
@@ -1296,7 +1297,19 @@ export function parseSet(
     }
     if (field === "color_ids" && colorIds && Array.isArray(r.data))
       refuseUnknownColors(r.data, colorIds, id, typed);
-    out.set(id, { ...out.get(id), [field]: r.data });
+    // Two values for one field: the last won without a word, the other edit lost. The same value twice is harmless.
+    const earlier = out.get(id) ?? {};
+    if (field in earlier && JSON.stringify(earlier[field as keyof Editable]) !== JSON.stringify(r.data))
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected one value for ${id}.${field} but received ${typedOf.get(`${id}.${field}`)} and ${typed}`,
+        {
+          hint: `Give --set ${id}.${field} once, with the value you mean. Nothing was written.`,
+          context: { id, field, value: typed },
+        },
+      );
+    typedOf.set(`${id}.${field}`, typed);
+    out.set(id, { ...earlier, [field]: r.data });
   }
   return out;
 }
