@@ -341,12 +341,19 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   const left = early instanceof JournalFile ? leftOnVinted(plan, early.data) : [];
   if (left.length) io.err(`${io.c.yellow("warning:")} ${leftOnVintedMessage(left)}`);
   if (raw.setPublishTrue) {
+    // --check with --only is fine: only the write --set-publish-true asks for goes against --check.
+    if (raw.check)
+      throw new VbulkError(
+        "BAD_USAGE",
+        "Expected --check or --set-publish-true, not both: --check writes nothing, not even plan.json, and --set-publish-true marks articles publish:true in it",
+        {
+          hint: `Drop --set-publish-true to check (\`${vbulkAs()} execute ${shellWord(dirArg)} --check${only?.length ? ` --only ${only.join(",")}` : ""}\`), or drop --check to mark them and send (\`${vbulkAs()} execute ${shellWord(dirArg)} --only ${only?.length ? only.join(",") : "c3,c7"} --set-publish-true\`). Nothing was written.`,
+        },
+      );
     if (!only?.length)
       throw new VbulkError("BAD_USAGE", "Expected --only with --set-publish-true but received no ids", {
         hint: "Example: --only c3,c7 --set-publish-true",
       });
-    if (raw.check)
-      throw new VbulkError("BAD_USAGE", "Expected --check alone: it touches nothing, not even plan.json");
     // Written only once the run goes ahead (executeInBrowser's onReady): a refusal (no terminal, no browser, a
     // "no" at the prompt) leaves plan.json as it was, as its "nothing was changed" says.
     plan = {

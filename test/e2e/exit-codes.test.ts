@@ -269,6 +269,19 @@ describe("exit codes without a browser", () => {
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
   });
 
+  it("execute --check with --set-publish-true names the two flags and how to run each", async () => {
+    // Before: "Expected --check alone" (--check --only is fine) with no hint.
+    const dir = await plannedFolder();
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    for (const only of [["--only", "c1"], []]) {
+      const r = await runCli(["execute", dir, "--check", "--set-publish-true", ...only]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /Expected --check or --set-publish-true, not both: --check writes nothing/);
+      assert.match(r.stderr, /hint: Drop --set-publish-true to check .*, or drop --check/);
+    }
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+  });
+
   it("execute --only with an empty list: 2, nothing sent (it meant every article before)", async () => {
     const dir = await plannedFolder();
     for (const only of ["", " , "]) {
