@@ -25,6 +25,7 @@ import {
   fixFor,
   handEditedRules,
   lockPlan,
+  nearId,
   type Plan,
   type PlanChanges,
   PriceSchema,
@@ -407,12 +408,14 @@ async function planLocked(io: Io, dir: string, catalog: Catalog, raw: RawPlanOpt
       );
     }
     for (const id of list)
-      if (!ids.has(id))
+      if (!ids.has(id)) {
+        const near = nearId(id, ids);
         throw new VbulkError(
           "BAD_USAGE",
-          `Expected article ids of the catalog for ${flag} but received "${id}"`,
+          `Expected article ids of the catalog for ${flag} but received "${id}"${near ? ` (did you mean "${near}"?)` : ""}`,
           { hint: articleList(ids) },
         );
+      }
     return list;
   };
   const selection: Selection = {};

@@ -8,7 +8,7 @@ import { carriesExampleText } from "../core/example-text.js";
 import { redact } from "../core/redact.js";
 import { localDateTime, plural, printable, shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
-import { readPlan } from "../listing/plan.js";
+import { nearId, readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
 import { readCatalog } from "../store/catalog.js";
 import { interruptedMessage } from "../store/status.js";
@@ -315,9 +315,14 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   for (const id of only ?? [])
     if (!plan.items.some((i) => i.cluster_id === id)) {
       const ids = plan.items.map((i) => i.cluster_id);
-      throw new VbulkError("BAD_USAGE", `Expected article ids of the plan for --only but received "${id}"`, {
-        hint: `Articles in plan.json: ${ids.slice(0, 12).join(", ")}${ids.length > 12 ? ", …" : ""}. Nothing was changed or sent.`,
-      });
+      const near = nearId(id, new Set(ids));
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected article ids of the plan for --only but received "${id}"${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `Articles in plan.json: ${ids.slice(0, 12).join(", ")}${ids.length > 12 ? ", …" : ""}. Nothing was changed or sent.`,
+        },
+      );
     }
   const excluded = (only ?? []).filter((id) => plan!.items.find((i) => i.cluster_id === id)?.excluded);
   if (excluded.length)

@@ -1218,13 +1218,18 @@ export function parseSet(
     const unquoted = shellQuotes ? unquoteOnce(typed) : typed;
     // Spaces around a text are a slip of the keyboard; a text of only spaces stays as typed, to be refused.
     const raw = TEXT_FIELDS.includes(field) && unquoted.trim() ? unquoted.trim() : unquoted;
-    if (!ids.has(id))
+    if (!ids.has(id)) {
+      const near = nearId(id, ids);
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected an article id of the catalog for --set but received "${id}"`,
+        `Expected an article id of the catalog for --set but received "${id}"${near ? ` (did you mean "${near}"?)` : ""}`,
         // The edit refused, for a caller that words it otherwise (the review page: refusals.ts).
-        { hint: articleList(ids), context: { id } },
+        {
+          hint: `${near ? `Did you mean --set ${shellWord(`${near}.${field}=${typed}`)}? ` : ""}${articleList(ids)}`,
+          context: { id },
+        },
       );
+    }
     if (!(EDITABLE_FIELDS as string[]).includes(field)) {
       const near = nearest(field, EDITABLE_FIELDS);
       throw new VbulkError(
@@ -1366,6 +1371,27 @@ export function parseReset(values: string[], ids: Set<string>): Map<string, (key
   for (const v of values) {
     const [id = "", field, ...rest] = v.trim().split(".");
     const known = field === undefined || (EDITABLE_FIELDS as string[]).includes(field);
+    // Which part is wrong, with the one likely meant (as --set says it): one message for every case named neither.
+    if (!rest.length && !ids.has(id)) {
+      const near = nearId(id, ids);
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected an article id of the catalog for --reset but received ${JSON.stringify(id)}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `${near ? `Did you mean --reset ${shellWord(field === undefined ? near : `${near}.${field}`)}? ` : ""}${articleList(ids)}. Nothing was written.`,
+        },
+      );
+    }
+    if (!rest.length && !known) {
+      const near = nearest(field!, EDITABLE_FIELDS);
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected one of ${EDITABLE_FIELDS.join(", ")} for the field of --reset ${v.trim()} but received ${JSON.stringify(field)}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `${near ? `Did you mean --reset ${shellWord(`${id}.${near}`)}? ` : ""}--reset ${id} hands every edit of ${id} back to the rules. Nothing was written.`,
+        },
+      );
+    }
     if (!ids.has(id) || !known || rest.length)
       throw new VbulkError(
         "BAD_USAGE",
@@ -1380,10 +1406,19 @@ export function parseReset(values: string[], ids: Set<string>): Map<string, (key
   return out;
 }
 
+/**
+ * The catalog's id a mistyped one meant: the same but for capitals or spaces (C1, " c1"). A digit off (c10 for c1)
+ * is another article, not guessed. Undefined when none.
+ */
+export function nearId(id: string, ids: ReadonlySet<string>): string | undefined {
+  const bare = id.replace(/\s+/g, "").toLowerCase();
+  return [...ids].find((k) => k === bare);
+}
+
 function describeField(field: string, categories: string[] = []): string {
   switch (field) {
     case "price":
-      return "an amount in euros (a positive number with at most two decimals, e.g. 12 or 12.50)";
+      return "an amount in euros from 0.01 to 100000, with at most two decimals (e.g. 12 or 12.50)";
     case "publish":
     case "excluded":
       return "true or false";

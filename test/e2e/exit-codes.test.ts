@@ -282,6 +282,16 @@ describe("exit codes without a browser", () => {
     assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
   });
 
+  it("execute --only with an id in capitals: did you mean c1", async () => {
+    const dir = await plannedFolder();
+    const r = await runCli(["execute", dir, "--check", "--only", "C1"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Expected article ids of the plan for --only but received "C1" \(did you mean "c1"\?\)/,
+    );
+  });
+
   it("execute --only with an empty list: 2, nothing sent (it meant every article before)", async () => {
     const dir = await plannedFolder();
     for (const only of ["", " , "]) {

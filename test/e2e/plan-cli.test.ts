@@ -963,6 +963,15 @@ describe("vbulk plan: bad input changes no file", () => {
     );
   });
 
+  it("an article id with a capital in --only, --exclude, --set or --reset: did you mean c1", async () => {
+    for (const args of [
+      ["--only", "C1"],
+      ["--exclude", "c2,C1"],
+      ["--set", "C1.price=5"],
+      ["--reset", "C1"],
+    ])
+      await unchanged(args, {}, /received "C1" \(did you mean "c1"\?\)/);
+  });
   it("invalid JSON in PRICE_RULES_JSON", () =>
     unchanged(
       [],

@@ -435,7 +435,10 @@ describe("a seller's edit stays an edit, even when it equals what the rules give
     );
     const bad = await runCli(["plan", dir, "--reset", "c1.colour"], { env: testEnv() });
     assert.equal(bad.code, 2, bad.stderr);
-    assert.match(bad.stderr, /Expected ID or ID\.FIELD .* for --reset but received "c1\.colour"/);
+    assert.match(
+      bad.stderr,
+      /for the field of --reset c1\.colour but received "colour" \(did you mean "color"\?\)/,
+    );
   });
 });
 
