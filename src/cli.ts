@@ -10,6 +10,7 @@ import {
 } from "./commands/render.js";
 import { interruptedExitCode } from "./commands/signals.js";
 import { exitCodeOf, VbulkError } from "./core/errors.js";
+import { vbulkAs } from "./core/text.js";
 import { VERSION } from "./core/version.js";
 
 /** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted
@@ -125,6 +126,18 @@ const versionOnly = asked === undefined && (args.includes("--version") || args.i
 if (!versionOnly) for (const [, load] of only.length ? only : COMMANDS) (await load())(program, run);
 refuseTwoValues(program);
 
+/**
+ * Commander's refusal (unknown option, missing argument) as the error vbulk prints: its first line the message, its
+ * "(Did you mean --price?)" the hint, else where the usage is (--json gave "hint": null while stderr said both).
+ */
+function commanderUsageError(err: CommanderError): VbulkError {
+  const [first = "", ...more] = err.message.replace(/^error: /, "").split("\n");
+  const meant = /\(Did you mean (.+?)\?\)/.exec(more.join(" "))?.[1];
+  const command = asked !== undefined && COMMANDS.some(([names]) => names.includes(asked)) ? ` ${asked}` : "";
+  const usage = `Run \`${vbulkAs()}${command} --help\` for usage.`;
+  return new VbulkError("BAD_USAGE", first, { hint: meant ? `Did you mean ${meant}? ${usage}` : usage });
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -133,8 +146,8 @@ try {
       err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.version"
         ? 0
         : 2;
-    // Commander printed its message on stderr already.
-    if (exitCode === 2) printJsonError(new Error(err.message.replace(/^error: /, "")), "BAD_USAGE");
+    // Commander printed its message on stderr already; the JSON document says the same, its suggestion as the hint.
+    if (exitCode === 2) printJsonError(commanderUsageError(err));
   } else {
     const known = goneFolderError(err);
     printError(createIo(false), known);

@@ -78,6 +78,21 @@ describe("exit codes without a browser", () => {
     });
   });
 
+  it("with --json, commander's errors carry the did-you-mean (else --help) in the hint, as stderr says it", async () => {
+    // Before: "hint": null, while stderr said "(Did you mean --price?)".
+    const dir = await plannedFolder();
+    const typo = await runCli(["plan", dir, "--pric", "3", "--json"]);
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(typo.stderr, /Did you mean --price\?/);
+    assert.deepEqual(JSON.parse(typo.stdout).error, {
+      code: "BAD_USAGE",
+      message: "unknown option '--pric'",
+      hint: "Did you mean --price? Run `vbulk plan --help` for usage.",
+    });
+    const bogus = await runCli(["plan", dir, "--bogus", "--json"]);
+    assert.equal(JSON.parse(bogus.stdout).error.hint, "Run `vbulk plan --help` for usage.");
+  });
+
   it("review, plan, status, execute given a photo file instead of a folder: 2, saying so (no lock talk)", async () => {
     const dir = await tempDir("vbulk-exit-");
     const photo = join(dir, "IMG_0001.jpg");
