@@ -11,6 +11,7 @@ import {
 import { interruptedExitCode } from "./commands/signals.js";
 import { checkDebugMode } from "./core/config.js";
 import { exitCodeOf, VbulkError } from "./core/errors.js";
+import { vbulkAs } from "./core/text.js";
 import { VERSION } from "./core/version.js";
 
 /** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted
@@ -100,12 +101,50 @@ const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
   ],
   [["review"], async () => (await import("./commands/review.js")).registerReview],
 ];
+/**
+ * A flag of one value given twice with two values is refused (exit 2), naming both: commander kept the last one
+ * without a word (`--price-rules A --price-rules B` lost A, `--grouping a --grouping dbscan` never checked "a"). The
+ * same value twice is harmless. Flags that may be repeated (--set, --exclude) collect their values with their own
+ * parser and are left alone; so are switches (--json), which take no value.
+ */
+function refuseTwoValues(command: Command): void {
+  for (const option of command.options) {
+    if (option.isBoolean() || option.variadic || option.parseArg) continue;
+    const flag = option.long ?? option.flags;
+    let given: string | undefined;
+    option.argParser((value: string) => {
+      if (given !== undefined && value !== given)
+        throw new VbulkError(
+          "BAD_USAGE",
+          `Expected one value for ${flag} but received ${JSON.stringify(given)} and ${JSON.stringify(value)}`,
+          { hint: `Give ${flag} once, with the value you mean. Nothing was written.` },
+        );
+      given = value;
+      return value;
+    });
+  }
+  for (const sub of command.commands) refuseTwoValues(sub);
+}
+
 const args = process.argv.slice(2);
 const asked = args.find((a) => !a.startsWith("-"));
 const only = COMMANDS.filter(([names]) => asked !== undefined && names.includes(asked));
 // `vbulk --version` needs no command; the full help (or an unknown command's message) lists them all.
 const versionOnly = asked === undefined && (args.includes("--version") || args.includes("-V"));
 if (!versionOnly) for (const [, load] of only.length ? only : COMMANDS) (await load())(program, run);
+refuseTwoValues(program);
+
+/**
+ * Commander's refusal (unknown option, missing argument) as the error vbulk prints: its first line the message, its
+ * "(Did you mean --price?)" the hint, else where the usage is (--json gave "hint": null while stderr said both).
+ */
+function commanderUsageError(err: CommanderError): VbulkError {
+  const [first = "", ...more] = err.message.replace(/^error: /, "").split("\n");
+  const meant = /\(Did you mean (.+?)\?\)/.exec(more.join(" "))?.[1];
+  const command = asked !== undefined && COMMANDS.some(([names]) => names.includes(asked)) ? ` ${asked}` : "";
+  const usage = `Run \`${vbulkAs()}${command} --help\` for usage.`;
+  return new VbulkError("BAD_USAGE", first, { hint: meant ? `Did you mean ${meant}? ${usage}` : usage });
+}
 
 // `vbulk help nosuch` printed the whole help and never said why: parsed as `vbulk nosuch`, it says "unknown
 // command 'nosuch'" (with a did-you-mean), exit 2.
@@ -124,8 +163,8 @@ try {
       err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.version"
         ? 0
         : 2;
-    // Commander printed its message on stderr already.
-    if (exitCode === 2) printJsonError(new Error(err.message.replace(/^error: /, "")), "BAD_USAGE");
+    // Commander printed its message on stderr already; the JSON document says the same, its suggestion as the hint.
+    if (exitCode === 2) printJsonError(commanderUsageError(err));
   } else {
     const known = goneFolderError(err);
     printError(createIo(false), known);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { VbulkError } from "../src/core/errors.js";
-import { parseSet } from "../src/listing/plan.js";
+import { parseReset, parseSet } from "../src/listing/plan.js";
 
 const ids = new Set(["c1", "c2"]);
 const refused = (a: string, pattern: RegExp) =>
@@ -213,5 +213,46 @@ describe("parseSet: did you mean (audit-plan 13)", () => {
   it("says how long a title, brand or description is when it is too long", () => {
     assert.match(refusal(`c1.title=${"a".repeat(101)}`).message, /1 to 100 characters.*\(101 characters\)$/);
     assert.match(refusal(`c1.brand=${"b".repeat(120)}`).message, /\(120 characters\)$/);
+  });
+});
+
+// Audit-errors 15 and 14: --reset said one long generic message whatever was wrong; a capital in an id got no
+// "did you mean c1"; a price out of range never said the range.
+describe("--set and --reset say which part is wrong, with the one likely meant", () => {
+  const message = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      assert.ok(e instanceof VbulkError && e.code === "BAD_USAGE", String(e));
+      return `${e.message} | ${e.hint}`;
+    }
+    assert.fail("not refused");
+  };
+  it("--reset with a misspelt field names the field and the one meant", () =>
+    assert.match(
+      message(() => parseReset(["c1.prix"], ids)),
+      /Expected one of .*price.* for the field of --reset c1\.prix but received "prix" \(did you mean "price"\?\)/,
+    ));
+  it("--reset with an unknown article names the id and lists the articles", () =>
+    assert.match(
+      message(() => parseReset(["c99"], ids)),
+      /^Expected an article id of the catalog for --reset but received "c99" \| .*Articles: c1, c2/,
+    ));
+  it("an id with a capital gets did-you-mean, in --set and --reset", () => {
+    assert.match(
+      message(() => parseSet(["C1.price=5"], ids)),
+      /received "C1" \(did you mean "c1"\?\)/,
+    );
+    assert.match(
+      message(() => parseReset(["C1.price"], ids)),
+      /received "C1" \(did you mean "c1"\?\)/,
+    );
+  });
+  it("a price out of range says the range", () => {
+    for (const p of ["100001", "0"])
+      assert.match(
+        message(() => parseSet([`c1.price=${p}`], ids)),
+        /from 0\.01 to 100 ?000/,
+      );
   });
 });

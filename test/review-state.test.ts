@@ -103,9 +103,7 @@ describe("photos added to or taken out of the folder (« Analyser à nouveau »)
     // Before, the page scanned with the built-in list and said scan.jxl was taken out and anim.gif added, for good.
     const dir = await tempDir("vbulk-changes-");
     for (const f of ["IMG_0001.jpg", "scan.jxl", "anim.gif"]) await writeFile(join(dir, f), "x");
-    await catalogFixture([{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "scan.jxl"] }], dir, {
-      photos: true,
-    });
+    await catalogFixture([{ category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "scan.jxl"] }], dir);
     const config = join(await tempDir("vbulk-config-"), "vbulk.json");
     await writeFile(config, JSON.stringify({ sources: { imageExtensions: [".jpg", ".jxl"] } }));
     const was = process.env.VBULK_CONFIG;

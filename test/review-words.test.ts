@@ -1225,7 +1225,6 @@ describe("the review page's words for a catalog.json whose articles were changed
         { category: "jeans", color: "bleu", photos: ["IMG_0002.jpg"] },
       ],
       dir,
-      { photos: true },
     );
     const path = join(dir, "catalog.json");
     const good = JSON.parse(await readFile(path, "utf8"));

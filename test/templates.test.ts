@@ -114,6 +114,58 @@ describe("templates keep the spec's Jinja-like syntax", () => {
   });
 });
 
+// Audit-errors 9: a filter error was "a syntax error … col:1", a missing argument got the hint about {% if %}, and
+// `truncate: 'abc'` made every title "Vêtement ...", sent to buyers without a word.
+describe("templates: filters are checked by name and argument, naming the line", () => {
+  it("an unknown filter is named with its line and column, and the filters are listed", async () => {
+    const r = await tryTitle("{{ category }}\n{# a | shout #}{{ color | shout }}");
+    assert.match(r.error ?? "", /unknown filter "shout" at line 2, column 27 of .*title\.njk/);
+    assert.doesNotMatch(r.error ?? "", /syntax error/);
+    assert.match(r.hint ?? "", /Filters: .*upper, .*default/);
+  });
+  for (const src of [
+    "{{ color | append }}",
+    "{{ color | prepend() }}",
+    "{% if size %}{{ price | plus }}{% endif %}",
+  ])
+    it(`a filter without the argument it needs: ${src}`, async () => {
+      const r = await tryTitle(src);
+      assert.equal(r.text, undefined);
+      assert.match(
+        r.error ?? "",
+        /Expected an argument for filter "(append|prepend|plus)" at line 1, column \d+ of .*title\.njk but received none/,
+      );
+      assert.doesNotMatch(r.hint ?? "", /\{% if/);
+    });
+  for (const src of [
+    "{{ category | truncate: 'abc' }}",
+    "{{ category | truncatewords: 'x' }}",
+    "{{ price | plus: 'deux' }}",
+    "{{ category | slice: 0, 'a' }}",
+  ])
+    it(`a filter taking a number given a text is refused: ${src}`, async () => {
+      const r = await tryTitle(src);
+      assert.equal(r.text, undefined);
+      assert.match(
+        r.error ?? "",
+        /Expected a number for filter "\w+" at line 1, column \d+ of .*title\.njk but received "(abc|x|deux|a)"/,
+      );
+    });
+  it("a filter's number argument from a variable that holds a text is refused when it renders", async () => {
+    const r = await tryTitle("{{ category | truncate: color }}");
+    assert.equal(r.text, undefined);
+    assert.match(
+      r.error ?? "",
+      /Expected a number for filter "truncate" in .*title\.njk .*but received "blanche"/,
+    );
+  });
+  it("numbers, written or quoted, still work", async () => {
+    assert.equal((await tryTitle("{{ category | truncate: 4, '' }}")).text, "Chem");
+    assert.equal((await tryTitle("{{ category | truncate: '5' }}")).text, "Ch...");
+    assert.equal((await tryTitle("{{ category | append: ' x' }}")).text, "Chemise x");
+  });
+});
+
 // Audit item 8: LiquidJS's memoryLimit did not count outputs and captures (a 150-byte template doubled a string to a
 // gigabyte and crashed node), and its renderLimit was milliseconds of wall clock, per render: flaky under load and
 // minutes over 500 articles. Every limit is now a count; small limits here keep these tests light.

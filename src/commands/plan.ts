@@ -25,6 +25,7 @@ import {
   fixFor,
   handEditedRules,
   lockPlan,
+  nearId,
   PLAN_FILE,
   type Plan,
   type PlanChanges,
@@ -46,7 +47,7 @@ import {
 } from "../listing/plan.js";
 import { labelNames } from "../model/clip.js";
 import { naturalCompare, STATE_DIR } from "../sources/classify.js";
-import { CATALOG_FILE, type Catalog, readCatalog } from "../store/catalog.js";
+import { CATALOG_FILE, type Catalog, missingPhotoFix, readCatalog } from "../store/catalog.js";
 import { parseWith, readJsonFile, receivedText, strictKeys } from "../store/read.js";
 import { readStatus } from "../store/status.js";
 import {
@@ -444,12 +445,14 @@ async function planLocked(
       );
     }
     for (const id of list)
-      if (!ids.has(id))
+      if (!ids.has(id)) {
+        const near = nearId(id, ids);
         throw new VbulkError(
           "BAD_USAGE",
-          `Expected article ids of the catalog for ${flag} but received "${id}"`,
+          `Expected article ids of the catalog for ${flag} but received "${id}"${near ? ` (did you mean "${near}"?)` : ""}`,
           { hint: articleList(ids) },
         );
+      }
     return list;
   };
   const selection: Selection = {};
@@ -459,7 +462,10 @@ async function planLocked(
   }
   if (raw.only !== undefined) selection.only = idList(raw.only, "--only (or all)", "all") as string[] | "all";
   if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude") as string[];
-  if (raw.reset?.length) selection.reset = parseReset(raw.reset, ids);
+  if (raw.reset?.length) {
+    selection.reset = parseReset(raw.reset, ids);
+    refuseSetAndReset(raw.set ?? [], raw.reset, overrides);
+  }
 
   const { plan, changes } = buildPlan(
     catalog,
@@ -476,6 +482,7 @@ async function planLocked(
   const unlabelled = labelSetMismatch(catalog, categories, files.labels);
   if (unlabelled) io.err(io.c.yellow(`warning: ${unlabelled}`));
   if (stray) io.err(io.c.yellow(`warning: ${stray}`));
+  for (const line of await missingPhotos(dir, catalog, plan)) io.err(io.c.yellow(`warning: ${line}`));
   for (const k of byHand)
     if (!anew.has(k))
       io.err(
@@ -505,6 +512,52 @@ async function planLocked(
   if (io.json) io.out(JSON.stringify({ ...planFileForm(plan), changes: changesJson(changes) }, null, 2));
   else printPlan(io, plan, changes, path, previous);
   return 0;
+}
+
+/**
+ * An edit and its reset in one run (`--set c1.price=5 --reset c1.price`): one of the two is a mistake, and the reset
+ * was ignored without a word. Throws BAD_USAGE naming both.
+ */
+function refuseSetAndReset(sets: string[], resets: string[], overrides: Map<string, object>): void {
+  for (const v of resets) {
+    const [id = "", field] = v.trim().split(".");
+    const edited = Object.keys(overrides.get(id) ?? {});
+    const both = field === undefined ? edited[0] : edited.find((f) => f === field);
+    if (both === undefined) continue;
+    const set = sets.find((a) => a.startsWith(`${id}.${both}=`)) ?? `${id}.${both}=…`;
+    throw new VbulkError(
+      "BAD_USAGE",
+      `Expected either --set ${set} or --reset ${v.trim()} but received both`,
+      {
+        hint: `Keep --set to give ${id}'s ${both} that value, or --reset to hand it back to the rules. Nothing was written.`,
+      },
+    );
+  }
+}
+
+/**
+ * One line per article whose photos are gone from the disk since ingest (deleted, moved away): the plan still lists
+ * them and execute would refuse the article, so the seller hears of it now, with what to do.
+ */
+async function missingPhotos(dir: string, catalog: Catalog, plan: Plan): Promise<string[]> {
+  const lines: string[] = [];
+  const source = (await stat(catalog.source.path).catch(() => null)) ? catalog.source.path : undefined;
+  // An excluded article is not sent: its photos are the seller's business until it is taken back.
+  for (const item of plan.items.filter((i) => !i.excluded)) {
+    const gone: string[] = [];
+    for (const p of item.photos)
+      if (!(await stat(resolve(dir, p)).catch(() => null))?.isFile()) gone.push(resolve(dir, p));
+    if (!gone.length) continue;
+    const folders = new Set(gone.map((p) => dirname(p)));
+    const names =
+      folders.size === 1
+        ? `${gone.map((p) => printable(basename(p))).join(", ")} ${gone.length === 1 ? "is" : "are"} missing from ${printable([...folders][0]!)}`
+        : `${gone.map((p) => printable(p)).join(", ")} are missing`;
+    lines.push(
+      `${item.cluster_id}'s ${gone.length === 1 ? "photo" : "photos"} ${names}: ${missingPhotoFix(dir, source)}`,
+    );
+  }
+  return lines;
 }
 
 /**

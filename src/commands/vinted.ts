@@ -8,7 +8,7 @@ import { carriesExampleText } from "../core/example-text.js";
 import { redact } from "../core/redact.js";
 import { localDateTime, plural, printable, shellWord } from "../core/text.js";
 import { loadMapping, syncedMappingPath } from "../listing/mapping.js";
-import { readPlan } from "../listing/plan.js";
+import { nearId, readPlan } from "../listing/plan.js";
 import { savePlanWithChanges } from "../review/actions.js";
 import { readCatalog } from "../store/catalog.js";
 import { interruptedMessage } from "../store/status.js";
@@ -315,9 +315,14 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   for (const id of only ?? [])
     if (!plan.items.some((i) => i.cluster_id === id)) {
       const ids = plan.items.map((i) => i.cluster_id);
-      throw new VbulkError("BAD_USAGE", `Expected article ids of the plan for --only but received "${id}"`, {
-        hint: `Articles in plan.json: ${ids.slice(0, 12).join(", ")}${ids.length > 12 ? ", …" : ""}. Nothing was changed or sent.`,
-      });
+      const near = nearId(id, new Set(ids));
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected article ids of the plan for --only but received "${id}"${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `Articles in plan.json: ${ids.slice(0, 12).join(", ")}${ids.length > 12 ? ", …" : ""}. Nothing was changed or sent.`,
+        },
+      );
     }
   const excluded = (only ?? []).filter((id) => plan!.items.find((i) => i.cluster_id === id)?.excluded);
   if (excluded.length)
@@ -341,12 +346,19 @@ async function executeCommand(dirArg: string, raw: ExecuteFlags): Promise<number
   const left = early instanceof JournalFile ? leftOnVinted(plan, early.data) : [];
   if (left.length) io.err(`${io.c.yellow("warning:")} ${leftOnVintedMessage(left)}`);
   if (raw.setPublishTrue) {
+    // --check with --only is fine: only the write --set-publish-true asks for goes against --check.
+    if (raw.check)
+      throw new VbulkError(
+        "BAD_USAGE",
+        "Expected --check or --set-publish-true, not both: --check writes nothing, not even plan.json, and --set-publish-true marks articles publish:true in it",
+        {
+          hint: `Drop --set-publish-true to check (\`${vbulkAs()} execute ${shellWord(dirArg)} --check${only?.length ? ` --only ${only.join(",")}` : ""}\`), or drop --check to mark them and send (\`${vbulkAs()} execute ${shellWord(dirArg)} --only ${only?.length ? only.join(",") : "c3,c7"} --set-publish-true\`). Nothing was written.`,
+        },
+      );
     if (!only?.length)
       throw new VbulkError("BAD_USAGE", "Expected --only with --set-publish-true but received no ids", {
         hint: "Example: --only c3,c7 --set-publish-true",
       });
-    if (raw.check)
-      throw new VbulkError("BAD_USAGE", "Expected --check alone: it touches nothing, not even plan.json");
     // Written only once the run goes ahead (executeInBrowser's onReady): a refusal (no terminal, no browser, a
     // "no" at the prompt) leaves plan.json as it was, as its "nothing was changed" says.
     plan = {

@@ -1182,7 +1182,7 @@ export function unquoteOnce(value: string): string {
 /**
  * Parses --set ID.FIELD=VALUE into typed edits; `shellQuotes` (the command line, not the review page whose text no
  * shell touched) removes a pair of quotes left around a value (unquoteOnce). Throws BAD_USAGE naming the flag,
- * field and expected type.
+ * field and expected type, and when one field is given two values.
  */
 export function parseSet(
   assignments: string[],
@@ -1202,6 +1202,7 @@ export function parseSet(
   } = {},
 ): Map<string, Partial<Editable>> {
   const out = new Map<string, Partial<Editable>>();
+  const typedOf = new Map<string, string>();
   for (const a of assignments) {
     // Any id and field before the first "=": a capital (c1.Price) or a misspelt field (c1.colour) is then named,
     // with the field it likely meant, rather than "Expected ID.FIELD=VALUE".
@@ -1217,13 +1218,18 @@ export function parseSet(
     const unquoted = shellQuotes ? unquoteOnce(typed) : typed;
     // Spaces around a text are a slip of the keyboard; a text of only spaces stays as typed, to be refused.
     const raw = TEXT_FIELDS.includes(field) && unquoted.trim() ? unquoted.trim() : unquoted;
-    if (!ids.has(id))
+    if (!ids.has(id)) {
+      const near = nearId(id, ids);
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected an article id of the catalog for --set but received "${id}"`,
+        `Expected an article id of the catalog for --set but received "${id}"${near ? ` (did you mean "${near}"?)` : ""}`,
         // The edit refused, for a caller that words it otherwise (the review page: refusals.ts).
-        { hint: articleList(ids), context: { id } },
+        {
+          hint: `${near ? `Did you mean --set ${shellWord(`${near}.${field}=${typed}`)}? ` : ""}${articleList(ids)}`,
+          context: { id },
+        },
       );
+    }
     if (!(EDITABLE_FIELDS as string[]).includes(field)) {
       const near = nearest(field, EDITABLE_FIELDS);
       throw new VbulkError(
@@ -1296,7 +1302,19 @@ export function parseSet(
     }
     if (field === "color_ids" && colorIds && Array.isArray(r.data))
       refuseUnknownColors(r.data, colorIds, id, typed);
-    out.set(id, { ...out.get(id), [field]: r.data });
+    // Two values for one field: the last won without a word, the other edit lost. The same value twice is harmless.
+    const earlier = out.get(id) ?? {};
+    if (field in earlier && JSON.stringify(earlier[field as keyof Editable]) !== JSON.stringify(r.data))
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected one value for ${id}.${field} but received ${typedOf.get(`${id}.${field}`)} and ${typed}`,
+        {
+          hint: `Give --set ${id}.${field} once, with the value you mean. Nothing was written.`,
+          context: { id, field, value: typed },
+        },
+      );
+    typedOf.set(`${id}.${field}`, typed);
+    out.set(id, { ...earlier, [field]: r.data });
   }
   return out;
 }
@@ -1353,6 +1371,27 @@ export function parseReset(values: string[], ids: Set<string>): Map<string, (key
   for (const v of values) {
     const [id = "", field, ...rest] = v.trim().split(".");
     const known = field === undefined || (EDITABLE_FIELDS as string[]).includes(field);
+    // Which part is wrong, with the one likely meant (as --set says it): one message for every case named neither.
+    if (!rest.length && !ids.has(id)) {
+      const near = nearId(id, ids);
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected an article id of the catalog for --reset but received ${JSON.stringify(id)}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `${near ? `Did you mean --reset ${shellWord(field === undefined ? near : `${near}.${field}`)}? ` : ""}${articleList(ids)}. Nothing was written.`,
+        },
+      );
+    }
+    if (!rest.length && !known) {
+      const near = nearest(field!, EDITABLE_FIELDS);
+      throw new VbulkError(
+        "BAD_USAGE",
+        `Expected one of ${EDITABLE_FIELDS.join(", ")} for the field of --reset ${v.trim()} but received ${JSON.stringify(field)}${near ? ` (did you mean "${near}"?)` : ""}`,
+        {
+          hint: `${near ? `Did you mean --reset ${shellWord(`${id}.${near}`)}? ` : ""}--reset ${id} hands every edit of ${id} back to the rules. Nothing was written.`,
+        },
+      );
+    }
     if (!ids.has(id) || !known || rest.length)
       throw new VbulkError(
         "BAD_USAGE",
@@ -1367,10 +1406,19 @@ export function parseReset(values: string[], ids: Set<string>): Map<string, (key
   return out;
 }
 
+/**
+ * The catalog's id a mistyped one meant: the same but for capitals or spaces (C1, " c1"). A digit off (c10 for c1)
+ * is another article, not guessed. Undefined when none.
+ */
+export function nearId(id: string, ids: ReadonlySet<string>): string | undefined {
+  const bare = id.replace(/\s+/g, "").toLowerCase();
+  return [...ids].find((k) => k === bare);
+}
+
 function describeField(field: string, categories: string[] = []): string {
   switch (field) {
     case "price":
-      return "an amount in euros (a positive number with at most two decimals, e.g. 12 or 12.50)";
+      return "an amount in euros from 0.01 to 100000, with at most two decimals (e.g. 12 or 12.50)";
     case "publish":
     case "excluded":
       return "true or false";

@@ -68,6 +68,8 @@ class RenderBudget {
   over: string | null = null;
   /** The first filter that gave a number that is not finite (Infinity from divided_by: 0), and that number. */
   badNumber: { filter: string; value: number } | null = null;
+  /** The first filter given a text where it takes a number (truncate: size, size a text), and that text. */
+  badArgument: { filter: string; value: unknown } | null = null;
   constructor(readonly limits: TemplateLimits) {}
   /** In place of LiquidJS's memoryLimit (a Limiter); `budget` finds this object again from a context. */
   readonly memoryLimit = {
@@ -177,7 +179,7 @@ class CappedEmitter {
 async function createEngine(
   limits: TemplateLimits,
   lang: string,
-): Promise<{ engine: Liquid; Context: typeof Context }> {
+): Promise<{ engine: Liquid; Context: typeof Context; liquid: LiquidModule }> {
   // Loaded here, not at start-up: only `plan` renders templates (liquidjs costs every other command ~40 ms).
   const liquid = await import("liquidjs");
   const engine = new liquid.Liquid({
@@ -216,10 +218,20 @@ async function createEngine(
   // Every filter's result is counted and capped: LiquidJS counts most, not all (url_encode, escape, newline_to_br).
   for (const [name, impl] of Object.entries(engine.filters)) {
     const handler = (typeof impl === "function" ? impl : impl.handler) as (...a: unknown[]) => unknown;
+    const numbers = NUMBER_ARGUMENTS[name] ?? [];
     const counted = function* (this: { context: Context }, ...args: unknown[]): Generator<unknown, unknown> {
+      const budget = budgetOf(this.context);
+      // A number from a variable that holds a text (truncate: color) is known only now; a written one is refused
+      // when the template is read (checkFilters). args[0] is the value filtered.
+      for (const k of numbers) {
+        const arg = args[k + 1];
+        if (arg !== undefined && !isNumberLike(arg)) {
+          if (budget) budget.badArgument ??= { filter: name, value: arg };
+          throw new Error(`the filter ${name} was given ${String(arg)} for a number`);
+        }
+      }
       // yield: LiquidJS runs a filter that is a generator (sort, map) and hands back its value.
       const out: unknown = yield handler.apply(this, args);
-      const budget = budgetOf(this.context);
       // divided_by: 0 gave "Infinity" in a title and modulo: 0 "NaN": no such number reaches a listing.
       if (typeof out === "number" && !Number.isFinite(out)) {
         if (budget) budget.badNumber ??= { filter: name, value: out };
@@ -245,7 +257,151 @@ async function createEngine(
       emitter ?? (budget && new CappedEmitter(budget, liquid.toValue, lang)),
     );
   };
-  return { engine, Context: liquid.Context };
+  return { engine, Context: liquid.Context, liquid };
+}
+
+/**
+ * The filters that need an argument, with one to show: Liquid's append and prepend failed without one ("append
+ * expect 2 arguments", hinted as an {% if %} problem), the others gave the value unchanged, "NaN" or 0.
+ */
+const NEEDS_ARGUMENT: Record<string, string> = {
+  append: '" x"',
+  prepend: '"x "',
+  remove: '"x"',
+  remove_first: '"x"',
+  remove_last: '"x"',
+  replace: '"a", "b"',
+  replace_first: '"a", "b"',
+  replace_last: '"a", "b"',
+  split: '","',
+  plus: "1",
+  minus: "1",
+  times: "2",
+  divided_by: "2",
+  modulo: "2",
+  at_least: "1",
+  at_most: "100",
+  slice: "0, 10",
+};
+
+/** The arguments (0-based) that are numbers: a text there made every title "Vêtement ..." (truncate: 'abc'). */
+const NUMBER_ARGUMENTS: Record<string, number[]> = {
+  truncate: [0],
+  truncatewords: [0],
+  round: [0],
+  plus: [0],
+  minus: [0],
+  times: [0],
+  divided_by: [0],
+  modulo: [0],
+  at_least: [0],
+  at_most: [0],
+  slice: [0, 1],
+};
+
+/** A number, or a text that is one ("12"): what Liquid's number filters compute with. */
+function isNumberLike(v: unknown): boolean {
+  if (typeof v === "number") return Number.isFinite(v);
+  return typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
+}
+
+/** Line and column (1-based) of `offset` in `text`. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return `line ${line}, column ${offset - before.lastIndexOf("\n")}`;
+}
+
+/**
+ * Where the filter `name` used at `offset` of the parsed text (fromJinja's, whose lines and columns differ: comments
+ * emptied, newlines after tags dropped) is in the file as written: the same use of `| name`, counted from the start
+ * in both, comments left out. With no offset, its first use.
+ */
+function filterPlace(src: string, parsedText: string, name: string, offset?: number): string {
+  const uses = (text: string) =>
+    [...text.matchAll(new RegExp(`\\|\\s*${name}\\b`, "g"))].map((m) => m.index + m[0].length - name.length);
+  const k = offset === undefined ? 0 : Math.max(0, uses(parsedText).indexOf(offset));
+  const written = uses(dropComments(src, true))[k];
+  return written === undefined ? "" : ` at ${lineColumn(src, written)}`;
+}
+
+/** The filters vbulk's templates may use, vbulk's and Jinja's names first. */
+function filterList(engine: Liquid): string {
+  const first = [
+    "upper",
+    "lower",
+    "title",
+    "noun",
+    "default",
+    "truncate",
+    "append",
+    "prepend",
+    "replace",
+    "trim",
+  ];
+  const rest = Object.keys(engine.filters)
+    .filter((f) => !first.includes(f))
+    .sort();
+  return [...first, ...rest].join(", ");
+}
+
+type LiquidModule = typeof import("liquidjs");
+
+/** Every filter a parsed template calls, in tags and outputs alike. */
+function filtersIn(node: unknown, liquid: LiquidModule, out: InstanceType<LiquidModule["Filter"]>[] = []) {
+  const seen = new Set<object>();
+  const walk = (n: unknown) => {
+    if (typeof n !== "object" || n === null || seen.has(n)) return;
+    seen.add(n);
+    if (n instanceof liquid.Filter) {
+      out.push(n);
+      return;
+    }
+    for (const [k, v] of Object.entries(n))
+      if (!["liquid", "handler", "token", "tokenizer"].includes(k)) walk(v);
+  };
+  walk(node);
+  return out;
+}
+
+/**
+ * Refuses a filter called without the argument it needs, or given a written text where it takes a number, naming
+ * the line and column. Throws BAD_INPUT.
+ */
+function checkFilters(
+  parsed: Template[],
+  src: string,
+  parsedText: string,
+  path: string,
+  liquid: LiquidModule,
+) {
+  for (const f of filtersIn(parsed, liquid)) {
+    // The filter's token is private in LiquidJS's types, but it is where the filter stands in the parsed text.
+    const where = () =>
+      `${filterPlace(src, parsedText, f.name, (f as unknown as { token: { begin: number } }).token.begin)} of ${path}`;
+    const example = NEEDS_ARGUMENT[f.name];
+    if (example !== undefined && f.args.length === 0)
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected an argument for filter "${f.name}"${where()} but received none`,
+        {
+          hint: `Write it with its argument after a colon, e.g. {{ color | ${f.name}: ${example} }}. Nothing was written.`,
+        },
+      );
+    for (const k of NUMBER_ARGUMENTS[f.name] ?? []) {
+      const arg = f.args[k];
+      if (arg === undefined || Array.isArray(arg) || !liquid.TypeGuards.isQuotedToken(arg)) continue;
+      const text = liquid.evalQuotedToken(arg);
+      if (!isNumberLike(text))
+        throw new VbulkError(
+          "BAD_INPUT",
+          `Expected a number for filter "${f.name}"${where()} but received ${JSON.stringify(printable(text))}`,
+          {
+            hint: `${f.name} takes a number there, e.g. {{ category | ${f.name}: ${NEEDS_ARGUMENT[f.name] ?? ({ round: "2", truncatewords: "5" } as Record<string, string>)[f.name] ?? "40"} }}. Nothing was written.`,
+          },
+        );
+    }
+  }
 }
 
 /**
@@ -286,7 +442,7 @@ export function fromJinja(src: string): string {
  * empty Liquid comment (keeping `{#-`/`-#}` whitespace control), with nothing of its body left to parse. A `{#`
  * inside a `{{ }}` or `{% %}` tag (in quotes) or between `{% raw %}` and `{% endraw %}` is no comment, as in Jinja.
  */
-function dropComments(src: string): string {
+function dropComments(src: string, blank = false): string {
   const opening = /\{[{%#]/g;
   let out = "";
   let at = 0;
@@ -301,7 +457,10 @@ function dropComments(src: string): string {
           `the comment opened with {# at character ${start + 1} is not closed (it ends with #})`,
         );
       const body = src.slice(start + 2, close);
-      out += `{%${body.startsWith("-") ? "-" : ""} comment %}{% endcomment ${body.endsWith("-") && body.length > 1 ? "-" : ""}%}`;
+      // blank: the comment's characters as spaces (its line breaks kept), so that places in the text stay.
+      if (blank) out += src.slice(start, close + 2).replace(/[^\n]/g, " ");
+      else
+        out += `{%${body.startsWith("-") ? "-" : ""} comment %}{% endcomment ${body.endsWith("-") && body.length > 1 ? "-" : ""}%}`;
       end = close + 2;
     } else {
       end = closingOf(src, start, m[0] === "{{" ? "}}" : "%}");
@@ -367,17 +526,27 @@ export async function loadTemplates(
   const root = resolve(dir);
   const folder = join(root, lang);
   await checkLanguageFolder(root, lang);
-  const { engine, Context } = await createEngine(limits, lang);
+  const { engine, Context, liquid } = await createEngine(limits, lang);
   const load = async (name: string, field: ListingTemplate["field"]): Promise<ListingTemplate> => {
     const path = join(folder, name);
     const src = await readTemplate(path, root, limits, lang);
     mixedAndOr(src, path);
     let parsed: Template[];
     let used: string[];
+    let parsedText = "";
     try {
-      parsed = engine.parse(fromJinja(src), path);
+      parsedText = fromJinja(src);
+      parsed = engine.parse(parsedText, path);
       used = engine.globalVariablesSync(parsed);
     } catch (err) {
+      // Not a syntax error, and LiquidJS's "col:1" is where the {{ }} starts: said with the filter's place.
+      const unknownFilter = /^undefined filter: (\w+)/.exec((err as Error).message)?.[1];
+      if (unknownFilter)
+        throw new VbulkError(
+          "BAD_INPUT",
+          `Expected a filter vbulk knows but received unknown filter "${unknownFilter}"${filterPlace(src, parsedText, unknownFilter)} of ${path}`,
+          { hint: `Filters: ${filterList(engine)}. Nothing was written.` },
+        );
       throw new VbulkError(
         "BAD_INPUT",
         `Expected a valid template in ${path} but it has a syntax error: ${oneLine(err)}`,
@@ -386,6 +555,7 @@ export async function loadTemplates(
         },
       );
     }
+    checkFilters(parsed, src, parsedText, path, liquid);
     const unknown = [...new Set(used)]
       .filter((u) => !(TEMPLATE_VARIABLES as readonly string[]).includes(u))
       .sort();
@@ -646,6 +816,14 @@ export function render(t: ListingTemplate, ctx: TemplateContext, name: string): 
         `Expected ${name} to render a finite number for ${ctx.id} but its filter ${budget.badNumber.filter} gave ${budget.badNumber.value}`,
         {
           hint: "A division by zero (divided_by: 0, modulo: 0) gives no number: divide only by a number that is never 0. Nothing was written.",
+        },
+      );
+    if (budget.badArgument)
+      throw new VbulkError(
+        "BAD_INPUT",
+        `Expected a number for filter "${budget.badArgument.filter}" in ${name} (for ${ctx.id}) but received ${JSON.stringify(printable(String(budget.badArgument.value)))}`,
+        {
+          hint: `${budget.badArgument.filter} takes a number there: a number written in the template (e.g. ${budget.badArgument.filter}: 40), or {{ price }}. Nothing was written.`,
         },
       );
     if (budget.over) {

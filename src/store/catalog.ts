@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic, writeFileIfAbsent } from "../core/atomic.js";
 import { VbulkError } from "../core/errors.js";
@@ -173,6 +173,19 @@ export async function writeCatalog(dir: string, catalog: Catalog): Promise<strin
   return path;
 }
 
+/**
+ * What to do about an article's photo deleted or moved since ingest (plan and execute say it): put it back, ingest
+ * again, or take it out on the review page. `source`: the folder or ZIP that ingest scanned, when it is not DIR
+ * (`ingest --out`).
+ */
+export function missingPhotoFix(dir: string, source?: string): string {
+  const ingest =
+    source === undefined || resolve(source) === resolve(dir)
+      ? `${vbulkAs()} ingest ${shellWord(dir)}`
+      : `${vbulkAs()} ingest ${shellWord(source)} --out ${shellWord(dir)}`;
+  return `put it back, or run \`${ingest}\` again (its article is then made without it), or take it out on \`${vbulkAs()} review ${shellWord(dir)}\``;
+}
+
 /** sha256 of the catalog.json vbulk last wrote in a folder (.vbulk/catalog.sha256). */
 const WRITTEN_FILE = "catalog.sha256";
 
@@ -196,8 +209,9 @@ export async function keepHandEditedCatalog(dir: string, now = new Date()): Prom
 
 /**
  * Reads and validates DIR/catalog.json. Throws NOT_FOUND (hint: `missing`) when there is none, BAD_INPUT naming the
- * bad field (an unknown one with the field it likely meant), and BAD_INPUT when two articles have one id or a photo
- * is in two articles (hint: `damaged`, by default how to put the file back).
+ * bad field (an unknown one with the field it likely meant), and BAD_INPUT when two articles have one id, a photo
+ * is in two articles or an article names a photo photos[] does not list (hint: `damaged`, by default how to put the
+ * file back).
  */
 export async function readCatalog(
   dir: string,
@@ -259,4 +273,15 @@ function checkArticles(catalog: Catalog, path: string, hint: string): void {
         );
       articleOf.set(photo, item.id);
     }
+  // An article's photos are rows of photos[] (ingest writes both from the same photos): a name added by hand to an
+  // article was planned and sent with no content, colour or duplicate check behind it.
+  const described = new Set(catalog.photos.map((p) => p.file));
+  for (const [k, item] of catalog.items.entries())
+    for (const [j, photo] of item.photos.entries())
+      if (!described.has(photo))
+        throw new VbulkError(
+          "BAD_INPUT",
+          `Expected each photo of an article to be one of photos[] in ${path} but items[${k}].photos[${j}] (article ${item.id}) is ${JSON.stringify(printable(photo))}, which photos[] does not list`,
+          { hint, context: { file: path, damage: "unknown-photo", photo } },
+        );
 }

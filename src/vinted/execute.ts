@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
 import { open, stat } from "node:fs/promises";
-import { extname, isAbsolute, join, resolve } from "node:path";
+import { dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { writeFileAtomic } from "../core/atomic.js";
 import { hasBrand } from "../core/brand.js";
 import type { Config } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
-import { localDateTime, shellWord, vbulkAs } from "../core/text.js";
+import { localDateTime, printable, shellWord, vbulkAs } from "../core/text.js";
 import { decodeFullJpeg } from "../imaging/decode.js";
 import { PHOTOS_MAX, type Plan, type PlanItem } from "../listing/plan.js";
 import { CatalogPhotos } from "../review/security.js";
-import type { Catalog } from "../store/catalog.js";
+import { type Catalog, missingPhotoFix } from "../store/catalog.js";
 import { DRAFTS_PER_PAGE, draftBody, newUploadSession, type VintedTab } from "./adapter.js";
 import {
   ChallengeError,
@@ -196,8 +196,13 @@ export async function checkItem(dir: string, item: PlanItem): Promise<string[]> 
     problems.push(`${item.photos.length} photos: Vinted takes ${PHOTOS_MAX} at most`);
   for (const p of item.photos) {
     const exists = (await stat(resolve(dir, p)).catch(() => null))?.isFile();
-    if (!exists) problems.push(`photo missing: ${p}`);
-    else if (!(await insideFolder(dir, p)))
+    if (!exists) {
+      const full = resolve(dir, p);
+      const inside = !relative(dir, full).startsWith("..");
+      problems.push(
+        `photo missing: ${printable(full)}: ${missingPhotoFix(dir, inside ? undefined : dirname(full))}, then \`${vbulkAs()} plan ${shellWord(dir)}\``,
+      );
+    } else if (!(await insideFolder(dir, p)))
       problems.push(
         `photo outside the catalog's folder: ${p} (only photos inside ${dir}, or unchanged ones of the folder ingest --out scanned, are uploaded)`,
       );

@@ -1273,14 +1273,14 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       { category: "t-shirt", color: "blanc" as const, photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
       { category: "jeans", color: "bleu" as const, photos: ["IMG_0006.jpg", back] },
     ];
-    await catalogFixture(articles("IMG_0007.jpg"), dir, { photos: true, content: true });
+    await catalogFixture(articles("IMG_0007.jpg"), dir, { content: true });
     assert.equal((await cli(["plan", dir])).code, 0);
     assert.equal((await cli(["execute", dir, "--yes"])).code, 0);
     const draftId = Number((await journalOf(dir)).items.c3.draft.id);
     const photosBefore = [...replica.items.get(draftId)!.photo_ids];
     const uploads = replica.photoUploads.length;
     await rename(join(dir, "IMG_0007.jpg"), join(dir, "jeans-back.jpg"));
-    await catalogFixture(articles("jeans-back.jpg"), dir, { photos: true, content: true });
+    await catalogFixture(articles("jeans-back.jpg"), dir, { content: true });
     assert.equal((await cli(["plan", dir])).code, 0);
     const unchanged = await cli(["execute", dir, "--yes"]);
     assert.equal(unchanged.code, 0, unchanged.stderr);

@@ -8,6 +8,7 @@ import {
   mkdir,
   readdir,
   readFile,
+  rm,
   stat,
   symlink,
   truncate,
@@ -82,6 +83,21 @@ describe("exit codes without a browser", () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^error: Expected 1, true or yes .* for env VBULK_DEBUG but received "maybe"/m);
     assert.equal(r.stdout, "");
+  });
+
+  it("with --json, commander's errors carry the did-you-mean (else --help) in the hint, as stderr says it", async () => {
+    // Before: "hint": null, while stderr said "(Did you mean --price?)".
+    const dir = await plannedFolder();
+    const typo = await runCli(["plan", dir, "--pric", "3", "--json"]);
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(typo.stderr, /Did you mean --price\?/);
+    assert.deepEqual(JSON.parse(typo.stdout).error, {
+      code: "BAD_USAGE",
+      message: "unknown option '--pric'",
+      hint: "Did you mean --price? Run `vbulk plan --help` for usage.",
+    });
+    const bogus = await runCli(["plan", dir, "--bogus", "--json"]);
+    assert.equal(JSON.parse(bogus.stdout).error.hint, "Run `vbulk plan --help` for usage.");
   });
 
   it("review, plan, status, execute given a photo file instead of a folder: 2, saying so (no lock talk)", async () => {
@@ -235,6 +251,67 @@ describe("exit codes without a browser", () => {
     const ok = await runCli(["execute", review, "--check", "--only", "c1"]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /^c1 +ready/m);
+  });
+
+  it("a photo deleted after ingest: plan warns naming it and its article, execute --check names its path and the fix", async () => {
+    // Before: plan said nothing (exit 0, the table still counted the photo), and execute --check said only
+    // "photo missing: IMG_0002.jpg": no folder, nothing to do.
+    const dir = await plannedFolder();
+    await rm(join(dir, "IMG_0002.jpg"));
+    const said =
+      /warning: c1's photo IMG_0002\.jpg is missing from .*: put it back, or run `vbulk ingest .*` again \(its article is then made without it\), or take it out on `vbulk review .*`/;
+    for (const json of [[], ["--json"]]) {
+      const r = await runCli(["plan", dir, ...json]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, said);
+    }
+    const check = await runCli(["execute", dir, "--check", "--only", "c1"]);
+    assert.equal(check.code, 2, check.stderr);
+    assert.ok(
+      check.stdout.includes(
+        `photo missing: ${join(dir, "IMG_0002.jpg")}: put it back, or run \`vbulk ingest`,
+      ),
+      check.stdout,
+    );
+  });
+
+  it("a hand-edited catalog whose article names a photo its photos[] does not list is refused with the field", async () => {
+    // Before: accepted; plan said "photos put back to the catalog's 1 photos (gone.jpg)", exit 0.
+    const dir = await plannedFolder();
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    catalog.items[1].photos.push("gone.jpg");
+    await writeFile(join(dir, "catalog.json"), JSON.stringify(catalog));
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    const r = await runCli(["plan", dir]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /items\[1\]\.photos\[2\] \(article c2\) is "gone\.jpg", which photos\[\] does not list/,
+    );
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+  });
+
+  it("execute --check with --set-publish-true names the two flags and how to run each", async () => {
+    // Before: "Expected --check alone" (--check --only is fine) with no hint.
+    const dir = await plannedFolder();
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    for (const only of [["--only", "c1"], []]) {
+      const r = await runCli(["execute", dir, "--check", "--set-publish-true", ...only]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /Expected --check or --set-publish-true, not both: --check writes nothing/);
+      assert.match(r.stderr, /hint: Drop --set-publish-true to check .*, or drop --check/);
+    }
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before);
+  });
+
+  it("execute --only with an id in capitals: did you mean c1", async () => {
+    const dir = await plannedFolder();
+    const r = await runCli(["execute", dir, "--check", "--only", "C1"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Expected article ids of the plan for --only but received "C1" \(did you mean "c1"\?\)/,
+    );
   });
 
   it("execute --only with an empty list: 2, nothing sent (it meant every article before)", async () => {

@@ -359,6 +359,16 @@ describe("vbulk ingest: flags as sellers type them", () => {
     const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
     assert.equal(catalog.grouping.method, "sequence");
   });
+  it("a flag of one value given twice with two values is refused, naming both, and nothing is written", async () => {
+    // Before: --grouping a --grouping dbscan grouped with dbscan, and the invalid "a" was never checked.
+    const dir = await copyFixture("grouping");
+    const r = await runCli(["ingest", dir, "--grouping", "a", "--grouping", "dbscan", "--json"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Expected one value for --grouping but received "a" and "dbscan"/);
+    assert.equal(JSON.parse(r.stdout).error.code, "BAD_USAGE");
+    assert.equal(existsSync(join(dir, "catalog.json")), false);
+    assert.equal(existsSync(join(dir, ".vbulk")), false);
+  });
 });
 
 describe("vbulk ingest: an empty environment variable is unset (new-user audit)", () => {

@@ -8,11 +8,15 @@ import { runCli, tempDir, testEnv } from "../helpers/run.js";
 import { REPO } from "../helpers/shared.js";
 
 const three = () =>
-  catalogFixture([
-    { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
-    { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
-    { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
-  ]);
+  catalogFixture(
+    [
+      { category: "hoodie", color: "noir", photos: ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"] },
+      { category: "t-shirt", color: "blanc", photos: ["IMG_0004.jpg", "IMG_0005.jpg"] },
+      { category: "jeans", color: "bleu", photos: ["IMG_0006.jpg", "IMG_0007.jpg"] },
+    ],
+    undefined,
+    { files: true },
+  );
 
 /** A templates folder with these title templates per language (descriptions: the category). */
 async function titleTemplates(titles: Record<string, string>): Promise<string> {
@@ -918,6 +922,56 @@ describe("vbulk plan: bad input changes no file", () => {
     assert.equal(q.items[0].color2, null);
   });
 
+  // Audit-errors 4: the last of two values won without a word, and the other (a price rule, an edit, a reset) was lost.
+  it("a flag of one value given twice with two values is refused, naming both", () =>
+    unchanged(
+      ["--price-rules", '{"hoodie":25}', "--price-rules", '{"jeans":30}'],
+      {},
+      /Expected one value for --price-rules but received "\{\\"hoodie\\":25\}" and "\{\\"jeans\\":30\}"[\s\S]*hint: Give --price-rules once/,
+    ));
+  it("the same value twice is no conflict", async () => {
+    const dir = await three();
+    const r = await plan(dir, [
+      "--price",
+      "12",
+      "--price",
+      "12",
+      "--set",
+      "c1.price=5",
+      "--set",
+      "c1.price=5",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.plan.items[0].price, 5);
+  });
+  it("two values for one field in --set are refused, naming both", () =>
+    unchanged(
+      ["--set", "c1.price=5", "--set", "c1.price=6"],
+      {},
+      /Expected one value for c1\.price but received 5 and 6/,
+    ));
+  it("--set and --reset of the same field are refused, naming both", async () => {
+    await unchanged(
+      ["--set", "c1.price=5", "--reset", "c1.price"],
+      {},
+      /Expected either --set c1\.price=5 or --reset c1\.price but received both/,
+    );
+    await unchanged(
+      ["--reset", "c1", "--set", "c1.title=Sweat"],
+      {},
+      /Expected either --set c1\.title=Sweat or --reset c1 but received both/,
+    );
+  });
+
+  it("an article id with a capital in --only, --exclude, --set or --reset: did you mean c1", async () => {
+    for (const args of [
+      ["--only", "C1"],
+      ["--exclude", "c2,C1"],
+      ["--set", "C1.price=5"],
+      ["--reset", "C1"],
+    ])
+      await unchanged(args, {}, /received "C1" \(did you mean "c1"\?\)/);
+  });
   it("invalid JSON in PRICE_RULES_JSON", () =>
     unchanged(
       [],

@@ -209,7 +209,7 @@ describe("plan: titles, descriptions, brands and sizes are text a buyer can read
 
 describe("plan --json: what the run changed", () => {
   it("carries the plan's changes: edits carried or reset, articles dropped (audit 6)", async () => {
-    const dir = await catalogFixture(articles);
+    const dir = await catalogFixture(articles, undefined, { files: true });
     const prices = ["--set", "c1.price=40", "--set", "c2.price=12", "--set", "c3.price=15"];
     assert.equal((await plan(dir, prices)).code, 0);
     await catalogFixture(
@@ -218,6 +218,7 @@ describe("plan --json: what the run changed", () => {
         { category: "t-shirt", color: "blanc", photos: ["IMG_0009.jpg"] },
       ],
       dir,
+      { files: true },
     );
     const r = await plan(dir, ["--json"]);
     assert.equal(r.code, 0, r.stderr);
@@ -277,7 +278,7 @@ describe("plan on a wrong path changes no file (audit 12)", () => {
 // ended in exit 1 and a stack trace. The reader here closes its end before vbulk writes anything: the same, always.
 describe("output into a reader that stops early (audit 13)", () => {
   it("ends quietly with the command's own exit code", async () => {
-    const dir = await catalogFixture(articles);
+    const dir = await catalogFixture(articles, undefined, { files: true });
     const child = spawn(process.execPath, [BIN, "plan", dir], {
       env: { ...testEnv(), NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -344,7 +345,7 @@ describe("plan: what it says to do next (second audit)", () => {
 // counted as no edit, and the next run put "Grenoble" back in every description without a word.
 describe("plan: a find-and-replace over plan.json (second audit)", () => {
   it("keeps the replaced text as the seller's edit and says that generated was put back", async () => {
-    const dir = await catalogFixture(articles);
+    const dir = await catalogFixture(articles, undefined, { files: true });
     assert.equal((await plan(dir, [])).code, 0);
     const file = join(dir, "plan.json");
     const text = await readFile(file, "utf8");

@@ -1254,7 +1254,6 @@ describe("vbulk review of a big batch (600 articles)", { skip }, () => {
         photos: [file(k + 1)],
       })),
       undefined,
-      { photos: true },
     );
     const review = await startReview(dir, testEnv());
     const browser = await launchChromium();
@@ -2081,7 +2080,6 @@ describe("vbulk review: a card's facts after the seller's edits", { skip }, () =
         { category: "hoodie", color: "noir", photos: ["d.jpg", "e.jpg"] },
       ],
       undefined,
-      { photos: true },
     );
     const catalog = await readJson(dir, "catalog.json");
     const sha = (f: string) => catalog.photos.find((p: { file: string }) => p.file === f).sha256 as string;

@@ -19,16 +19,20 @@ export async function catalogFixture(
     id?: string;
   }[],
   dir?: string,
-  /** With `photos`, catalog.json also describes each named photo (a made-up sha256): the review page can then move
-   *  and merge them; the files themselves need not exist. */
+  /** catalog.json describes each named photo (a made-up sha256), as ingest does (readCatalog refuses an article
+   *  naming a photo photos[] does not list); the files themselves need not exist. */
   options: {
-    photos?: boolean;
-    /** With `photos`, each photo's sha256 is its file's content (as ingest records it), so a renamed file keeps it. */
+    /** An empty file in the folder for each named photo it does not hold yet: plan warns of a photo missing from
+     *  the disk, and never reads one. */
+    files?: boolean;
+    /** Each photo's sha256 is its file's content (as ingest records it), so a renamed file keeps it. */
     content?: boolean;
   } = {},
 ): Promise<string> {
   const out = dir ?? (await tempDir("vbulk-plan-"));
   await mkdir(out, { recursive: true });
+  if (options.files)
+    for (const f of articles.flatMap((a) => a.photos)) await writeFile(join(out, f), "", { flag: "a" });
   const sha = (s: string) => createHash("sha256").update(s).digest("hex");
   const bytes = new Map<string, string>();
   if (options.content)
@@ -70,25 +74,23 @@ export async function catalogFixture(
       ...(a.color_shade ? { color_shade: a.color_shade } : {}),
       ...(a.color2 ? { color2: a.color2 } : {}),
     })),
-    photos: options.photos
-      ? articles.flatMap((a, k) =>
-          a.photos.map((file) => ({
-            file,
-            sha256: bytes.get(file) ?? sha(file),
-            width: 100,
-            height: 100,
-            format: "jpeg",
-            captured_at: null,
-            name_order: 0,
-            ahash: "0".repeat(16),
-            phash: "0".repeat(16),
-            article: `c${k + 1}`,
-            duplicate_of: null,
-            color: a.color,
-            color_score: 0.9,
-          })),
-        )
-      : [],
+    photos: articles.flatMap((a, k) =>
+      a.photos.map((file) => ({
+        file,
+        sha256: bytes.get(file) ?? sha(file),
+        width: 100,
+        height: 100,
+        format: "jpeg",
+        captured_at: null,
+        name_order: 0,
+        ahash: "0".repeat(16),
+        phash: "0".repeat(16),
+        article: `c${k + 1}`,
+        duplicate_of: null,
+        color: a.color,
+        color_score: 0.9,
+      })),
+    ),
     errors: [],
     skipped: [],
   });
