@@ -23,6 +23,7 @@ import {
   buildPlan,
   editedFields,
   fixFor,
+  goneArticle,
   handEditedRules,
   lockPlan,
   nearId,
@@ -416,6 +417,7 @@ async function planLocked(
     shellQuotes: true,
     colorIds: vintedColorIds(mapping),
     categoryNames: Object.fromEntries(labels.labels.map((l) => [l.id, labelNames(l)])),
+    gone: (id) => goneArticle(id, previous, catalog),
   });
   // Each flag may be repeated (--exclude c1 --exclude c2): its lists add up, as --set's edits do.
   const idList = (values: string[], flag: string, word?: "all" | "none") => {
@@ -463,7 +465,7 @@ async function planLocked(
   if (raw.only !== undefined) selection.only = idList(raw.only, "--only (or all)", "all") as string[] | "all";
   if (raw.exclude !== undefined) selection.exclude = idList(raw.exclude, "--exclude") as string[];
   if (raw.reset?.length) {
-    selection.reset = parseReset(raw.reset, ids);
+    selection.reset = parseReset(raw.reset, ids, (id) => goneArticle(id, previous, catalog));
     refuseSetAndReset(raw.set ?? [], raw.reset, overrides);
   }
 

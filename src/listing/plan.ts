@@ -86,6 +86,35 @@ export function articleList(ids: ReadonlySet<string>): string {
   return `Articles: ${[...ids].slice(0, 12).join(", ")}${ids.size > 12 ? ", …" : ""}`;
 }
 
+/**
+ * An id the earlier plan had and the catalog has not (a re-ingest regrouped its photos): where its photos are now,
+ * for a seller who names it in --set or --reset ("Expected an article id" alone left them guessing). Undefined for
+ * an id no plan had.
+ */
+export function goneArticle(
+  id: string,
+  previous: Plan | null,
+  catalog: Catalog,
+): { text: string; now: string[] } | undefined {
+  const prev = previous?.items.find((i) => i.cluster_id === id);
+  if (!prev) return undefined;
+  const articleOf = new Map(catalog.items.flatMap((a) => a.photos.map((f) => [f, a.id] as const)));
+  const now = [...new Set(prev.photos.flatMap((f) => articleOf.get(f) ?? []))];
+  const files = `${prev.photos.slice(0, 3).join(", ")}${prev.photos.length > 3 ? ", …" : ""}`;
+  return {
+    text: now.length
+      ? `${id} is no longer an article: its photos (${files}) are in ${now.join(", ")} now (the catalog was made again since the last plan)`
+      : `${id} is no longer an article: its photos (${files}) are no longer in the catalog`,
+    now,
+  };
+}
+
+/** What a refused id's hint adds when the id was an earlier article's (goneArticle). */
+function goneHint(gone: { now: string[] } | undefined, example: (id: string) => string): string {
+  if (!gone) return "";
+  return `${gone.now.length === 1 ? `If that is the garment: ${example(gone.now[0]!)}. ` : ""}Its earlier edits are set aside in plan.json (set_aside) and come back when those photos make an article again. `;
+}
+
 /** The fields a seller may edit; an edit is a value that differs from what vbulk generated, and it survives re-plans. */
 export const EditableSchema = z.object({
   category: z.string().min(1),
@@ -1192,6 +1221,7 @@ export function parseSet(
     shellQuotes = false,
     categoryNames = {},
     colorIds = null,
+    gone,
   }: {
     shellQuotes?: boolean;
     /** Vinted's colour ids by name (mapping.ts vintedColorIds): color_ids takes no other; null: any id. */
@@ -1199,6 +1229,8 @@ export function parseSet(
     /** Each category id's names in the label set (French and English: "Doudoune", "Puffer jacket"), taken for
      *  the id as a seller writes them. */
     categoryNames?: Readonly<Record<string, readonly string[]>>;
+    /** Where an id the earlier plan had went (goneArticle), said when it is refused. */
+    gone?: (id: string) => ReturnType<typeof goneArticle>;
   } = {},
 ): Map<string, Partial<Editable>> {
   const out = new Map<string, Partial<Editable>>();
@@ -1220,12 +1252,13 @@ export function parseSet(
     const raw = TEXT_FIELDS.includes(field) && unquoted.trim() ? unquoted.trim() : unquoted;
     if (!ids.has(id)) {
       const near = nearId(id, ids);
+      const was = near ? undefined : gone?.(id);
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected an article id of the catalog for --set but received "${id}"${near ? ` (did you mean "${near}"?)` : ""}`,
+        `Expected an article id of the catalog for --set but received "${id}"${near ? ` (did you mean "${near}"?)` : ""}${was ? `: ${was.text}` : ""}`,
         // The edit refused, for a caller that words it otherwise (the review page: refusals.ts).
         {
-          hint: `${near ? `Did you mean --set ${shellWord(`${near}.${field}=${typed}`)}? ` : ""}${articleList(ids)}`,
+          hint: `${near ? `Did you mean --set ${shellWord(`${near}.${field}=${typed}`)}? ` : ""}${goneHint(was, (to) => `--set ${shellWord(`${to}.${field}=${typed}`)}`)}${articleList(ids)}`,
           context: { id },
         },
       );
@@ -1366,7 +1399,11 @@ const colourList = (known: ReadonlyMap<number, string>) =>
  * Parses --reset ID.FIELD (that edit handed back to the rules) and --reset ID (every edit of the article).
  * Throws BAD_USAGE naming the value and what is expected.
  */
-export function parseReset(values: string[], ids: Set<string>): Map<string, (keyof Editable)[]> {
+export function parseReset(
+  values: string[],
+  ids: Set<string>,
+  gone?: (id: string) => ReturnType<typeof goneArticle>,
+): Map<string, (keyof Editable)[]> {
   const out = new Map<string, (keyof Editable)[]>();
   for (const v of values) {
     const [id = "", field, ...rest] = v.trim().split(".");
@@ -1374,11 +1411,12 @@ export function parseReset(values: string[], ids: Set<string>): Map<string, (key
     // Which part is wrong, with the one likely meant (as --set says it): one message for every case named neither.
     if (!rest.length && !ids.has(id)) {
       const near = nearId(id, ids);
+      const was = near ? undefined : gone?.(id);
       throw new VbulkError(
         "BAD_USAGE",
-        `Expected an article id of the catalog for --reset but received ${JSON.stringify(id)}${near ? ` (did you mean "${near}"?)` : ""}`,
+        `Expected an article id of the catalog for --reset but received ${JSON.stringify(id)}${near ? ` (did you mean "${near}"?)` : ""}${was ? `: ${was.text}` : ""}`,
         {
-          hint: `${near ? `Did you mean --reset ${shellWord(field === undefined ? near : `${near}.${field}`)}? ` : ""}${articleList(ids)}. Nothing was written.`,
+          hint: `${near ? `Did you mean --reset ${shellWord(field === undefined ? near : `${near}.${field}`)}? ` : ""}${goneHint(was, (to) => `--reset ${shellWord(field === undefined ? to : `${to}.${field}`)}`)}${articleList(ids)}. Nothing was written.`,
         },
       );
     }

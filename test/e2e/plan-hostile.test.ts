@@ -247,6 +247,32 @@ describe("plan: edits follow the article", () => {
   });
 });
 
+describe("plan: an id a re-ingest regrouped away (audit-concurrency 5)", () => {
+  it("--set or --reset of it says where its photos are now, and the id to use", async () => {
+    // Before: "Expected an article id of the catalog for --set but received "c3"", and a list of ids to guess from.
+    const dir = await planned();
+    assert.equal((await runCli(["plan", dir, "--set", "c3.price=12"], { env: testEnv() })).code, 0);
+    // The jeans joined the t-shirt's article: c3 is no more.
+    await catalogFixture(
+      [articles[0]!, { ...articles[1]!, photos: [...articles[1]!.photos, ...articles[2]!.photos] }],
+      dir,
+    );
+    await refused(
+      dir,
+      ["--set", "c3.price=15"],
+      /received "c3": c3 is no longer an article: its photos \(IMG_0004\.jpg, IMG_0005\.jpg\) are in c2 now/,
+    );
+    const r = await runCli(["plan", dir, "--reset", "c3"], { env: testEnv() });
+    assert.match(
+      r.stderr,
+      /c3 is no longer an article: its photos \(IMG_0004\.jpg, IMG_0005\.jpg\) are in c2 now/,
+    );
+    assert.match(r.stderr, /If that is the garment: --reset c2\./);
+    // An id no plan ever had is said as before.
+    await refused(dir, ["--set", "c9.price=15"], /received "c9"\n/);
+  });
+});
+
 // Audit-plan finding 4: plan.json saved as Latin-1 by an editor ("ANSI") was read with "�" in place of "é", and the
 // next run wrote the "�" back: the seller's "Pull noir col roulé" became "Pull noir col roul�", exit 0.
 describe("plan: a plan.json or catalog.json that is not UTF-8 is refused, naming the file and where", () => {
