@@ -112,7 +112,7 @@ export function goneArticle(
 /** What a refused id's hint adds when the id was an earlier article's (goneArticle). */
 function goneHint(gone: { now: string[] } | undefined, example: (id: string) => string): string {
   if (!gone) return "";
-  return `${gone.now.length === 1 ? `If that is the garment: ${example(gone.now[0]!)}. ` : ""}Its earlier edits are set aside in plan.json (set_aside) and come back when those photos make an article again. `;
+  return `${gone.now.length === 1 ? `If that is the garment: ${example(gone.now[0]!)}. ` : ""}Its earlier edits follow its photos as after any re-ingest (kept with the garment, or set aside in plan.json's set_aside). `;
 }
 
 /** The fields a seller may edit; an edit is a value that differs from what vbulk generated, and it survives re-plans. */
