@@ -556,7 +556,7 @@ async function missingPhotos(dir: string, catalog: Catalog, plan: Plan): Promise
         ? `${gone.map((p) => printable(basename(p))).join(", ")} ${gone.length === 1 ? "is" : "are"} missing from ${printable([...folders][0]!)}`
         : `${gone.map((p) => printable(p)).join(", ")} are missing`;
     lines.push(
-      `${item.cluster_id}'s ${gone.length === 1 ? "photo" : "photos"} ${names}: ${missingPhotoFix(dir, source)}`,
+      `${item.cluster_id}'s ${gone.length === 1 ? "photo" : "photos"} ${names}: ${missingPhotoFix(dir, source, gone.length)}`,
     );
   }
   return lines;

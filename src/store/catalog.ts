@@ -178,12 +178,13 @@ export async function writeCatalog(dir: string, catalog: Catalog): Promise<strin
  * again, or take it out on the review page. `source`: the folder or ZIP that ingest scanned, when it is not DIR
  * (`ingest --out`).
  */
-export function missingPhotoFix(dir: string, source?: string): string {
+export function missingPhotoFix(dir: string, source?: string, photos = 1): string {
   const ingest =
     source === undefined || resolve(source) === resolve(dir)
       ? `${vbulkAs()} ingest ${shellWord(dir)}`
       : `${vbulkAs()} ingest ${shellWord(source)} --out ${shellWord(dir)}`;
-  return `put it back, or run \`${ingest}\` again (its article is then made without it), or take it out on \`${vbulkAs()} review ${shellWord(dir)}\``;
+  const them = photos === 1 ? "it" : "them";
+  return `put ${them} back, or run \`${ingest}\` again (its article is then made without ${them}), or take ${them} out on \`${vbulkAs()} review ${shellWord(dir)}\``;
 }
 
 /** sha256 of the catalog.json vbulk last wrote in a folder (.vbulk/catalog.sha256). */

@@ -273,6 +273,13 @@ describe("exit codes without a browser", () => {
       ),
       check.stdout,
     );
+    // Two of one article's photos: said of both, in the plural.
+    await rm(join(dir, "IMG_0001.jpg"));
+    const two = await runCli(["plan", dir]);
+    assert.match(
+      two.stderr,
+      /warning: c1's photos IMG_0001\.jpg, IMG_0002\.jpg are missing from .*: put them back, or run `vbulk ingest .*` again \(its article is then made without them\), or take them out on/,
+    );
   });
 
   it("a hand-edited catalog whose article names a photo its photos[] does not list is refused with the field", async () => {

@@ -400,7 +400,7 @@ describe("a mapping file (--mapping) is checked like the other settings files", 
   it("an unknown field is refused naming the field meant; a category naming no label is said, not refused", async () => {
     // Before: "need_size" was dropped without a word (needs_size stayed as the shipped file says), and "hoody" was
     // a category no article could ever have: both exit 0, plan.json written.
-    const dir = await catalogFixture(articles);
+    const dir = await catalogFixture(articles, undefined, { files: true });
     const mapping = JSON.parse(await readFile(join(REPO, "models", "vinted-fr.json"), "utf8"));
     mapping.categories.hoodie.need_size = true;
     const file = join(await tempDir(), "map.json");
