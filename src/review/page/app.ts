@@ -709,15 +709,7 @@ function setAsideLeft(): void {
     gone.push(id);
   }
   if (!gone.length) return;
-  for (const id of gone) {
-    drafts.delete(id);
-    draftPhotos.delete(id);
-    for (const key of [...shownValues.keys(), ...fieldErrors.keys()])
-      if (key.startsWith(`${id}.`)) {
-        shownValues.delete(key);
-        fieldErrors.delete(key);
-      }
-  }
+  for (const id of gone) forgetDraft(id);
   const before = message;
   message = () => {
     const said = tn(lang, "leftSaid", gone.length, { list: andList(lang, gone) });
@@ -769,8 +761,9 @@ function leftView(): HTMLElement | null {
   );
 }
 
-/** Forgets the values typed in an article's listing, as the seller asked: the form shows plan.json again. */
-function discardListing(id: string): void {
+/** Forgets what the page holds of the values typed for an article: the values, the photos and values shown then,
+ *  the refusals. */
+function forgetDraft(id: string): void {
   drafts.delete(id);
   draftPhotos.delete(id);
   for (const key of [...shownValues.keys(), ...fieldErrors.keys()])
@@ -778,6 +771,11 @@ function discardListing(id: string): void {
       shownValues.delete(key);
       fieldErrors.delete(key);
     }
+}
+
+/** Forgets the values typed in an article's listing, as the seller asked: the form shows plan.json again. */
+function discardListing(id: string): void {
+  forgetDraft(id);
   message = () => ({ text: t(lang, "discarded", { id }) });
   render();
 }
