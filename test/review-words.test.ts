@@ -15,7 +15,7 @@ import { createFeatureEmbedder } from "../src/imaging/features.js";
 import { runIngest } from "../src/ingest/index.js";
 import { DEFAULT_MAPPING, loadMapping, mapToVinted, syncedMappingPath } from "../src/listing/mapping.js";
 import { selectEmbedder } from "../src/model/select.js";
-import { savePlanWithChanges } from "../src/review/actions.js";
+import { checkPhotos, savePlanWithChanges } from "../src/review/actions.js";
 import { startIngest, toPageFailure, toPageWarning } from "../src/review/ingest.js";
 import {
   decidedGoneText,
@@ -841,6 +841,16 @@ describe("a listing's save typed for photos its id no longer names (a start agai
     // Typed for the photos c4 holds (one of them is enough: another tab may have moved one in or out): saved.
     const saved = await save(shas("c4").slice(0, 1));
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    // A photo saved again since the page showed it (its earlier content recorded) is still that article's.
+    const resaved = structuredClone(catalog);
+    const old = "f".repeat(64);
+    resaved.photos.find((p) => p.sha256 === shas("c4")[0])!.earlier_sha256 = [old];
+    const typedFor = (photo: string) => [{ id: "c4", field: "price" as const, value: "45", photos: [photo] }];
+    assert.doesNotThrow(() => checkPhotos(resaved, typedFor(old)));
+    assert.throws(
+      () => checkPhotos(resaved, typedFor("e".repeat(64))),
+      /Expected c4 to be the article the page showed/,
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import { NOT_SAVED_HINT } from "../core/atomic.js";
 import { resolveConfig } from "../core/config.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
 import { lockForDecision } from "../ingest/index.js";
+import { currentContent } from "../ingest/resaved.js";
 import { chooseListingFiles, loadLabels, loadListingFiles } from "../listing/inputs.js";
 import { DEFAULT_MAPPING, loadMapping } from "../listing/mapping.js";
 import {
@@ -213,24 +214,18 @@ export function checkShown(previous: Plan | null, edits: FieldEdit[]): void {
  * or saved again (earlier_sha256), keeps the article the same garment: the edit passes.
  */
 export function checkPhotos(catalog: Catalog, edits: FieldEdit[]): void {
-  const byFile = new Map(catalog.photos.map((p) => [p.file, p]));
-  const fileOf = new Map<string, string>();
-  for (const p of catalog.photos) {
-    fileOf.set(p.sha256, p.file);
-    for (const e of p.earlier_sha256 ?? []) if (!fileOf.has(e)) fileOf.set(e, p.file);
-  }
+  // A photo saved again since the page showed it is the same photo (resaved.ts: its earlier content, followed).
+  const nowOf = currentContent(catalog.photos.map((p) => [p.sha256, p.earlier_sha256]));
+  const current = (sha: string) => nowOf.get(sha) ?? sha;
+  const shaOf = new Map(catalog.photos.map((p) => [p.file, p.sha256]));
+  const fileOf = new Map(catalog.photos.map((p) => [p.sha256, p.file]));
   for (const e of edits) {
     const item = e.photos?.length ? catalog.items.find((i) => i.id === e.id) : undefined;
     if (!item || !e.photos) continue;
-    const now = new Set(
-      item.photos.flatMap((f) => {
-        const p = byFile.get(f);
-        return p ? [p.sha256, ...(p.earlier_sha256 ?? [])] : [];
-      }),
-    );
-    if (e.photos.some((sha) => now.has(sha))) continue;
+    const now = new Set(item.photos.map((f) => shaOf.get(f)));
+    if (e.photos.some((sha) => now.has(current(sha)))) continue;
     // The files the seller saw, as the catalog names them now (the start of the sha256 for a photo gone from it).
-    const typed = e.photos.map((sha) => fileOf.get(sha) ?? sha.slice(0, 12));
+    const typed = e.photos.map((sha) => fileOf.get(current(sha)) ?? sha.slice(0, 12));
     throw new VbulkError(
       "CONFLICT",
       `Expected ${e.id} to be the article the page showed (${typed.join(", ")}) but ${e.id} is now ${item.photos.join(", ")} (the catalog was made again since): nothing was saved`,
