@@ -218,7 +218,7 @@ async function createEngine(
   // Every filter's result is counted and capped: LiquidJS counts most, not all (url_encode, escape, newline_to_br).
   for (const [name, impl] of Object.entries(engine.filters)) {
     const handler = (typeof impl === "function" ? impl : impl.handler) as (...a: unknown[]) => unknown;
-    const numbers = NUMBER_ARGUMENTS[name] ?? [];
+    const numbers = FILTER_ARGUMENTS[name]?.numbers ?? [];
     const counted = function* (this: { context: Context }, ...args: unknown[]): Generator<unknown, unknown> {
       const budget = budgetOf(this.context);
       // A number from a variable that holds a text (truncate: color) is known only now; a written one is refused
@@ -261,42 +261,32 @@ async function createEngine(
 }
 
 /**
- * The filters that need an argument, with one to show: Liquid's append and prepend failed without one ("append
- * expect 2 arguments", hinted as an {% if %} problem), the others gave the value unchanged, "NaN" or 0.
+ * The filters that take arguments, with ones to show in a hint, and which of them (0-based) are numbers. `needed`:
+ * called without one, Liquid's append and prepend failed ("append expect 2 arguments", hinted as an {% if %}
+ * problem) and the others gave the value unchanged, "NaN" or 0. A text where a number goes made every title
+ * "Vêtement ..." (truncate: 'abc').
  */
-const NEEDS_ARGUMENT: Record<string, string> = {
-  append: '" x"',
-  prepend: '"x "',
-  remove: '"x"',
-  remove_first: '"x"',
-  remove_last: '"x"',
-  replace: '"a", "b"',
-  replace_first: '"a", "b"',
-  replace_last: '"a", "b"',
-  split: '","',
-  plus: "1",
-  minus: "1",
-  times: "2",
-  divided_by: "2",
-  modulo: "2",
-  at_least: "1",
-  at_most: "100",
-  slice: "0, 10",
-};
-
-/** The arguments (0-based) that are numbers: a text there made every title "Vêtement ..." (truncate: 'abc'). */
-const NUMBER_ARGUMENTS: Record<string, number[]> = {
-  truncate: [0],
-  truncatewords: [0],
-  round: [0],
-  plus: [0],
-  minus: [0],
-  times: [0],
-  divided_by: [0],
-  modulo: [0],
-  at_least: [0],
-  at_most: [0],
-  slice: [0, 1],
+const FILTER_ARGUMENTS: Record<string, { example: string; needed: boolean; numbers?: number[] }> = {
+  append: { example: '" x"', needed: true },
+  prepend: { example: '"x "', needed: true },
+  remove: { example: '"x"', needed: true },
+  remove_first: { example: '"x"', needed: true },
+  remove_last: { example: '"x"', needed: true },
+  replace: { example: '"a", "b"', needed: true },
+  replace_first: { example: '"a", "b"', needed: true },
+  replace_last: { example: '"a", "b"', needed: true },
+  split: { example: '","', needed: true },
+  plus: { example: "1", needed: true, numbers: [0] },
+  minus: { example: "1", needed: true, numbers: [0] },
+  times: { example: "2", needed: true, numbers: [0] },
+  divided_by: { example: "2", needed: true, numbers: [0] },
+  modulo: { example: "2", needed: true, numbers: [0] },
+  at_least: { example: "1", needed: true, numbers: [0] },
+  at_most: { example: "100", needed: true, numbers: [0] },
+  slice: { example: "0, 10", needed: true, numbers: [0, 1] },
+  truncate: { example: "40", needed: false, numbers: [0] },
+  truncatewords: { example: "5", needed: false, numbers: [0] },
+  round: { example: "2", needed: false, numbers: [0] },
 };
 
 /** A number, or a text that is one ("12"): what Liquid's number filters compute with. */
@@ -379,16 +369,16 @@ function checkFilters(
     // The filter's token is private in LiquidJS's types, but it is where the filter stands in the parsed text.
     const where = () =>
       `${filterPlace(src, parsedText, f.name, (f as unknown as { token: { begin: number } }).token.begin)} of ${path}`;
-    const example = NEEDS_ARGUMENT[f.name];
-    if (example !== undefined && f.args.length === 0)
+    const args = FILTER_ARGUMENTS[f.name];
+    if (args?.needed && f.args.length === 0)
       throw new VbulkError(
         "BAD_INPUT",
         `Expected an argument for filter "${f.name}"${where()} but received none`,
         {
-          hint: `Write it with its argument after a colon, e.g. {{ color | ${f.name}: ${example} }}. Nothing was written.`,
+          hint: `Write it with its argument after a colon, e.g. {{ color | ${f.name}: ${args.example} }}. Nothing was written.`,
         },
       );
-    for (const k of NUMBER_ARGUMENTS[f.name] ?? []) {
+    for (const k of args?.numbers ?? []) {
       const arg = f.args[k];
       if (arg === undefined || Array.isArray(arg) || !liquid.TypeGuards.isQuotedToken(arg)) continue;
       const text = liquid.evalQuotedToken(arg);
@@ -397,7 +387,7 @@ function checkFilters(
           "BAD_INPUT",
           `Expected a number for filter "${f.name}"${where()} but received ${JSON.stringify(printable(text))}`,
           {
-            hint: `${f.name} takes a number there, e.g. {{ category | ${f.name}: ${NEEDS_ARGUMENT[f.name] ?? ({ round: "2", truncatewords: "5" } as Record<string, string>)[f.name] ?? "40"} }}. Nothing was written.`,
+            hint: `${f.name} takes a number there, e.g. {{ category | ${f.name}: ${args?.example} }}. Nothing was written.`,
           },
         );
     }
