@@ -21,6 +21,7 @@ import {
   decidedGoneText,
   failureText,
   type IngestFailure,
+  type IngestWarning,
   ingestFailureWords,
   ingestWarningText,
   type NotReady,
@@ -532,6 +533,18 @@ describe("the review page's words for a photo that could not be read", () => {
   });
 });
 
+/** The warning of `code` among an analysis's warnings as the page gets them, asserted to be there. */
+function warningOf<C extends Exclude<IngestWarning, string>["code"]>(
+  warnings: IngestWarning[],
+  code: C,
+): Extract<IngestWarning, { code: C }> {
+  const w = warnings.find(
+    (x): x is Extract<IngestWarning, { code: C }> => typeof x === "object" && x.code === code,
+  );
+  assert.ok(w, JSON.stringify(warnings));
+  return w;
+}
+
 /** What an analysis said (its warnings, notes and photo errors) as the page gets it, and the catalog it wrote. */
 async function analyse(source: string, onEvent: (e: IngestEvent) => void = () => {}) {
   const said: IngestEvent[] = [];
@@ -663,8 +676,7 @@ describe("the review page's words for photos whose order told nothing", () => {
   // page left out what to do (the terminal's hint, about --grouping sequence).
   it("grouped by appearance only, every photo alone (from a real run), and what to do on the page, in both languages", async () => {
     const { warnings } = await analyse(await copyFixture("colours"));
-    const w = warnings.find((x) => typeof x === "object" && x.code === "ORDER_UNCLEAR");
-    assert.ok(w, JSON.stringify(warnings));
+    const w = warningOf(warnings, "ORDER_UNCLEAR");
     assert.equal(
       ingestWarningText("fr", w),
       "L'ordre de ces 3 photos ne montre pas un vêtement après l'autre (noms mélangés, pas d'heure de prise de vue, ou trop peu de photos pour le dire) : elles sont regroupées d'après leur apparence seulement, et aucune ne ressemblait assez à une autre pour la rejoindre : chaque photo est un article à elle seule. Réunissez sur cette page les photos d'un même vêtement (« Fusionner », ou en les faisant glisser). Si les photos sont dans l'ordre de prise de vue (toutes celles d'un vêtement, puis le suivant), lancez plutôt `vbulk ingest --grouping sequence` sur le dossier dans un terminal.",
@@ -689,8 +701,7 @@ describe("the review page's words for photos without a capture time among timed 
     for (const [k, f] of ["IMG_0004.jpg", "IMG_0005.jpg"].entries())
       await writeFile(join(dir, `wa-${k + 1}.jpg`), await readFile(join(FIXTURES, "grouping", f)));
     const { warnings } = await analyse(dir);
-    const w = warnings.find((x) => typeof x === "object" && x.code === "UNTIMED");
-    assert.ok(w, JSON.stringify(warnings));
+    const w = warningOf(warnings, "UNTIMED");
     assert.equal(
       ingestWarningText("fr", w),
       "2 photos sur 6 n'ont pas d'heure de prise de vue et leurs noms les placent après toutes celles qui en ont une (wa-1.jpg, wa-2.jpg) : elles viennent d'ailleurs (envoyées par une messagerie, par exemple). Elles gardent l'ordre de leurs noms, après les autres, rangées par heure de prise de vue.",
@@ -724,17 +735,12 @@ describe("a re-analysis that did not keep the earlier articles, or replaced a ha
       onEvent: (e) => said.push(e),
     });
     const warnings = said.flatMap((e) => (e.type === "warning" ? [toPageWarning(e)] : []));
-    const regrouped = warnings.find((x) => typeof x === "object" && x.code === "REGROUPED");
-    assert.ok(regrouped, JSON.stringify(warnings));
+    const regrouped = warningOf(warnings, "REGROUPED");
     assert.equal(
       ingestWarningText("fr", regrouped),
       "Les articles précédents n'ont pas été gardés : les réglages de regroupement ont changé depuis la dernière analyse (grouping.method auto → sequence), donc toutes les photos ont été regroupées à nouveau. Un article qui change repart des règles du plan (ses modifications sont mises de côté, et rendues quand c'est de nouveau ce vêtement) : vérifiez les articles.",
     );
-    const edited = warnings.find((x) => typeof x === "object" && x.code === "HAND_EDITED");
-    assert.ok(
-      edited && typeof edited === "object" && edited.code === "HAND_EDITED",
-      JSON.stringify(warnings),
-    );
+    const edited = warningOf(warnings, "HAND_EDITED");
     assert.ok(existsSync(join(dir, edited.kept)), `${edited.kept} is not in the folder`);
     assert.match(
       ingestWarningText("fr", edited),
@@ -863,8 +869,7 @@ describe("a landscape photo in a batch shot in portrait (phone-export audit)", (
     const sideways = await sharp(join(dir, "IMG_0005.jpg")).rotate(90).jpeg().toBuffer();
     await writeFile(join(dir, "IMG_0005.jpg"), sideways);
     const { warnings } = await analyse(dir);
-    const w = warnings.find((x) => typeof x === "object" && x.code === "SIDEWAYS");
-    assert.ok(w, JSON.stringify(warnings));
+    const w = warningOf(warnings, "SIDEWAYS");
     assert.equal(
       ingestWarningText("fr", w),
       "1 photo sur 15 est en paysage dans un lot pris en portrait (IMG_0005.jpg) : si elle montre un vêtement couché sur le côté (une application a perdu son orientation), tournez-la dans une application de photos avant de publier : Vinted la montrerait telle quelle.",
@@ -897,8 +902,7 @@ describe("a phone's screenshot among the photos (phone-export audit)", () => {
       .toBuffer();
     await writeFile(join(dir, "IMG_0005.png"), screen);
     const { catalog, warnings } = await analyse(dir);
-    const w = warnings.find((x) => typeof x === "object" && x.code === "SCREENSHOTS");
-    assert.ok(w, JSON.stringify(warnings));
+    const w = warningOf(warnings, "SCREENSHOTS");
     assert.equal(
       ingestWarningText("fr", w),
       "1 photo ressemble à une capture d'écran de téléphone (un PNG aux proportions d'un écran, sans heure de prise de vue : IMG_0005.png) : elle est placée après les autres pour ne pas couper un vêtement ; retirez-la de l'annonce si elle ne montre aucun vêtement.",
