@@ -1759,9 +1759,7 @@ describe("vbulk review: typed values and grouping decisions", { skip }, () => {
   it("a merge of an article with unsaved typing is refused and the typing kept; discarded, the merge goes through", async () => {
     // Before, the typed values were kept under the article's id, which the merge gave away (the larger part's id
     // stays): the title typed vanished from the screen, nothing said so, and leaving the page still asked about it.
-    const { dir, review } = await plannedReview();
-    const browser = await launchChromium();
-    try {
+    await withPlannedReview(async ({ dir, review, browser }) => {
       const page = await browser.newPage();
       await page.goto(review.url);
       const before = await readFile(join(dir, "catalog.json"), "utf8");
@@ -1815,10 +1813,7 @@ describe("vbulk review: typed values and grouping decisions", { skip }, () => {
       await said.getByText(new RegExp(`Rien n'a changé : l'annonce ${large.id} \\(Prix\\)`)).waitFor();
       assert.equal((await readJson(dir, "decisions.json")).decisions.length, 1, "the merge is not undone");
       assert.equal(await merged.getByLabel("Prix").inputValue(), "45");
-    } finally {
-      await browser.close();
-      await stop(review);
-    }
+    });
   });
 });
 
@@ -1828,9 +1823,7 @@ describe("vbulk review: typed values of an article that left the catalog (concur
   it("are shown to copy, naming the article; undo is not blocked by them; « Analyser à nouveau » asks first", async () => {
     // Before: another tab's merge (or a re-ingest) took the article away, its card went with what was typed in it,
     // nothing said so, and « Annuler la dernière décision » stayed refused naming buttons that no longer existed.
-    const { dir, review } = await plannedReview();
-    const browser = await launchChromium();
-    try {
+    await withPlannedReview(async ({ dir, review, browser }) => {
       const page = await browser.newPage();
       await page.goto(review.url);
       const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
@@ -1894,10 +1887,7 @@ describe("vbulk review: typed values of an article that left the catalog (concur
         "no analysis ran",
       );
       assert.equal(await big.getByLabel("Prix").inputValue(), "45");
-    } finally {
-      await browser.close();
-      await stop(review);
-    }
+    });
   });
 });
 
@@ -2119,9 +2109,7 @@ describe("vbulk review: photos added to the folder after the analysis", { skip }
   it("the page says which, « Analyser à nouveau » takes them in, and the articles already there keep their ids and edits", async () => {
     // Before: « Analyser » showed only for a folder without a catalog; a seller who copied forgotten photos into
     // the folder saw nothing of them on the page and had to find `vbulk ingest` in a terminal.
-    const { dir, review } = await plannedReview();
-    const browser = await launchChromium();
-    try {
+    await withPlannedReview(async ({ dir, review, browser }) => {
       const first = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as {
         items: { id: string; photos: string[] }[];
       };
@@ -2204,10 +2192,7 @@ describe("vbulk review: photos added to the folder after the analysis", { skip }
       assert.equal(planned.code, 0, planned.stderr);
       const items = JSON.parse(planned.stdout).items as { cluster_id: string; title: string }[];
       assert.equal(items.find((i) => i.cluster_id === first.items[0]!.id)?.title, "Tee rouge coton");
-    } finally {
-      await browser.close();
-      await stop(review);
-    }
+    });
   });
 });
 
