@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * The flag Playwright starts Chromium with (its pipe transport, `chromium.launch`). The browser's own process
- * carries it, and so does a launcher script (Debian's /usr/bin/chromium) until it execs the browser; the browser's
- * helpers (renderers, GPU process, crash reporter) do not.
+ * carries it, and so does a launcher script (Debian's /usr/bin/chromium) until it execs the browser, or while it waits
+ * for it (that script execs it, but runs it as a child with --temp-profile: its lines 153 and 156 on this machine's
+ * Debian); the browser's helpers (renderers, GPU process, crash reporter) do not.
  */
 const PIPE_FLAG = "--remote-debugging-pipe";
 
