@@ -532,6 +532,21 @@ describe("the review page's words for a photo that could not be read", () => {
       `pixel.gif : ${photoErrorText("fr", pixel)}`,
     );
   });
+  it("a banner or a strip too long for its width to show a garment, with its size, in both languages", async () => {
+    const banner = await said(
+      await sharp({ create: { width: 1000, height: 60, channels: 3, background: "#3060c0" } })
+        .png()
+        .toBuffer(),
+    );
+    assert.equal(
+      photoErrorText("fr", banner),
+      "image trop allongée pour montrer un vêtement (1000 × 60 pixels, 16,7 fois plus longue que large, au plus 4) : mettez la photo elle-même, ou retirez-la du dossier",
+    );
+    assert.equal(
+      photoErrorText("en", banner),
+      "image too long and narrow to show a garment (1000 × 60 pixels, 16.7 times as long as wide, at most 4): use the photo itself, or take it out of the folder",
+    );
+  });
 });
 
 /** The warning of `code` among an analysis's warnings as the page gets them, asserted to be there. */
