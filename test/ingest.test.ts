@@ -469,9 +469,10 @@ describe("images too small to be a garment photo", () => {
     assert.ok(!catalog.photos.some((p) => ["pixel.gif", "icon.png", "strip.png"].includes(p.file)));
   });
 
-  it("is refused all the same when an earlier run (or a lower decode.minSide) analysed it", async () => {
+  it("is refused all the same when an earlier run (or a lower decode.minSide, a higher decode.maxAspect) analysed it", async () => {
     const dir = await folderWithTinyImages();
-    const lax = resolveConfig({ decode: { minSide: 1 } });
+    // The 1000x1 strip is too long for its width as well (decode.maxAspect): both limits lifted.
+    const lax = resolveConfig({ decode: { minSide: 1, maxAspect: 1000 } });
     const first = await runIngest({ source: dir, config: lax, embedder: createFeatureEmbedder() });
     assert.deepEqual(first.catalog.errors, [], "analysed and cached then");
     const { catalog, analysed } = await ingest(dir);

@@ -30,6 +30,7 @@ import {
   photoErrorText,
   planDoneText,
   publishNoneText,
+  quotedField,
   type RunFailure,
   type RunStop,
   reviewReasonText,
@@ -531,6 +532,21 @@ describe("the review page's words for a photo that could not be read", () => {
       `pixel.gif : ${photoErrorText("fr", pixel)}`,
     );
   });
+  it("a banner or a strip too long for its width to show a garment, with its size, in both languages", async () => {
+    const banner = await said(
+      await sharp({ create: { width: 1000, height: 60, channels: 3, background: "#3060c0" } })
+        .png()
+        .toBuffer(),
+    );
+    assert.equal(
+      photoErrorText("fr", banner),
+      "image trop allongée pour montrer un vêtement (1000 × 60 pixels, 16,7 fois plus longue que large, au plus 4) : mettez la photo elle-même, ou retirez-la du dossier",
+    );
+    assert.equal(
+      photoErrorText("en", banner),
+      "image too long and narrow to show a garment (1000 × 60 pixels, 16.7 times as long as wide, at most 4): use the photo itself, or take it out of the folder",
+    );
+  });
 });
 
 /** The warning of `code` among an analysis's warnings as the page gets them, asserted to be there. */
@@ -856,6 +872,38 @@ describe("a listing's save typed for photos its id no longer names (a start agai
     assert.throws(
       () => checkPhotos(resaved, typedFor("e".repeat(64))),
       /Expected c4 to be the article the page showed/,
+    );
+  });
+});
+
+describe("a garment type the server does not know, sent by the page", () => {
+  it("is refused as a value of « Type » the page words (400, nothing saved), not in the terminal's English", async () => {
+    // Before: the refusal carried no field, so the French page showed « Expected a category of the label set for
+    // c1 but received "manteau-inconnu" » (a page left open while the label set changed, or a hand-made request).
+    const dir = await copyFixture("grouping");
+    await rm(join(dir, "truth.json"));
+    await analyse(dir);
+    await savePlanWithChanges(dir, []);
+    const planPath = join(dir, "plan.json");
+    const before = await readFile(planPath, "utf8");
+    const refused = await askServer(dir, "/api/plan/save", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ edits: [{ id: "c1", field: "category", value: "manteau-inconnu" }] }),
+    });
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    const body = refused.body as { refusal?: { code: string; id: string; field: string; value: string } };
+    assert.deepEqual(body.refusal, {
+      code: "BAD_VALUE",
+      id: "c1",
+      field: "category",
+      value: "manteau-inconnu",
+    });
+    assert.equal(await readFile(planPath, "utf8"), before, "plan.json unchanged");
+    // How the page words a refused list's value (app.ts explain: « Type » is one of its lists).
+    assert.equal(
+      t("fr", "err_choice", { f: quotedField("fr", body.refusal.field) }),
+      "« Type » : choisissez une valeur de la liste.",
     );
   });
 });

@@ -48,6 +48,7 @@ export const ConfigSchema = z.object({
     concurrency: int(1, 32),
     maxPixels: int(1_000_000),
     minSide: int(1, 10_000),
+    maxAspect: z.number().min(1),
   }),
   duplicates: z.object({
     maxHamming: int(0, 32),

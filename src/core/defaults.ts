@@ -49,6 +49,11 @@ export const DEFAULTS = Object.freeze({
      *  thumbnail), and Vinted sets no smallest size (../shared/vinted.md: 1-20 JPEGs of at most ~10 MB, 3:4
      *  portrait recommended). 48 also refuses the 16x16 and 32x32 icons a saved web page brings. */
     minSide: 48,
+    /** Longest side over shortest side (as shown) over which an image is no garment photo and is refused as a bad
+     *  photo, checked on the size a file declares: a web page's 1000x60 banner or a strip passes minSide. A phone
+     *  photo is 4:3 or 16:9 (1.78), a phone's screenshot about 2.2 (kept: DEFAULTS.ingest.screenshotMinAspect), a
+     *  long garment laid flat still fits a 3:4 or 4:3 frame; a panorama (3 to 8) shows a place, not a garment. */
+    maxAspect: 4,
   }),
   duplicates: Object.freeze({
     /** Hamming distance (of 64 bits) at or under which two photos are the same picture; the spec's value. Designed

@@ -51,33 +51,36 @@ function heifBrand(buf: Buffer): string | null {
 const MAX_PIXELS = DEFAULTS.decode.maxPixels;
 /** Shortest side (pixels) of an image analysed when the caller does not say: DEFAULTS.decode.minSide. */
 const MIN_SIDE = DEFAULTS.decode.minSide;
+/** Longest over shortest side of an image analysed when the caller does not say: DEFAULTS.decode.maxAspect. */
+const MAX_ASPECT = DEFAULTS.decode.maxAspect;
 
 /**
  * Reads and decodes a photo with EXIF orientation applied and shrink-on-load (JPEG/WebP decode at reduced size),
  * HEIC through libheif (WASM). The size an image declares is checked against `maxPixels` before any pixel is
- * decoded, in every decoder (a small file declaring 16000x16000 is a decompression bomb), and so is its shortest
- * side against `minSide` (tooSmall: a tracking pixel or an icon is no garment photo).
+ * decoded, in every decoder (a small file declaring 16000x16000 is a decompression bomb), and so are its shortest
+ * side against `minSide` and its proportions against `maxAspect` (unfitShape: a tracking pixel, an icon or a
+ * banner is no garment photo).
  * Throws VbulkError BAD_FILE with a one-line reason for empty, corrupt, oversized, too small or non-image files.
  */
 export async function decodePhoto(
   bytes: Buffer,
   workingSize: number,
-  opts: { sha256?: string; maxPixels?: number; minSide?: number } = {},
+  opts: { sha256?: string; maxPixels?: number; minSide?: number; maxAspect?: number } = {},
 ): Promise<DecodedPhoto> {
   const sharp = await loadSharp();
   if (bytes.length === 0)
     throw new VbulkError("BAD_FILE", "Expected image data but received an empty file (0 bytes)");
   const maxPixels = opts.maxPixels ?? MAX_PIXELS;
-  const minSide = opts.minSide ?? MIN_SIDE;
+  const shape = { minSide: opts.minSide ?? MIN_SIDE, maxAspect: opts.maxAspect ?? MAX_ASPECT };
   const sha256 = opts.sha256 ?? sha256Of(bytes);
   const capturedAt = await readCaptureTime(bytes);
   if (isHeic(bytes)) {
     // Refused from the size the file declares when it declares one, else once decoded.
     const declared = heifDeclaredSize(bytes);
-    const early = declared && tooSmall(declared.width, declared.height, minSide);
+    const early = declared && unfitShape(declared.width, declared.height, shape);
     if (early) throw early;
     const heic = await decodeHeic(bytes, workingSize, maxPixels);
-    const small = tooSmall(heic.width, heic.height, minSide);
+    const small = unfitShape(heic.width, heic.height, shape);
     if (small) throw small;
     return { sha256, capturedAt, ...heic };
   }
@@ -89,7 +92,7 @@ export async function decodePhoto(
     const swap = (meta.orientation ?? 1) >= 5;
     const width = (swap ? meta.height : meta.width) ?? 0;
     const height = (swap ? meta.width : meta.height) ?? 0;
-    const small = width > 0 && height > 0 && tooSmall(width, height, minSide);
+    const small = width > 0 && height > 0 && unfitShape(width, height, shape);
     if (small) throw small;
     const { data, info } = await image
       .rotate()
@@ -146,6 +149,34 @@ function tooManyPixels(width: number, height: number, maxPixels: number): VbulkE
     `Expected an image of at most ${Math.round(maxPixels / 1e6)} MP but the file declares ${size}; not decoded (it would take gigabytes of memory)`,
     {
       hint: "A real photo this large is rare: shrink it first, or raise decode.maxPixels in the config file.",
+    },
+  );
+}
+
+/**
+ * The refusal of an image too small (tooSmall) or too long for its width (tooLong) to be a garment photo, null for
+ * one that can be.
+ */
+export function unfitShape(
+  width: number,
+  height: number,
+  limits: { minSide: number; maxAspect: number },
+): VbulkError | null {
+  return tooSmall(width, height, limits.minSide) ?? tooLong(width, height, limits.maxAspect);
+}
+
+/**
+ * The refusal of an image whose long side is more than `maxAspect` times its short side (DEFAULTS.decode.maxAspect
+ * says why), null for one within. The message says what to do itself, as tooSmall's does.
+ */
+export function tooLong(width: number, height: number, maxAspect: number): VbulkError | null {
+  const aspect = Math.max(width, height) / Math.max(1, Math.min(width, height));
+  if (aspect <= maxAspect) return null;
+  return new VbulkError(
+    "BAD_FILE",
+    `Expected an image at most ${maxAspect} times as long as it is wide but the file is ${width}x${height} pixels (${Number(aspect.toFixed(1))} times); not analysed (too long and narrow to show a garment: a web page's banner, a strip, a panorama): use the photo itself, or take it out of the folder`,
+    {
+      hint: "A garment photo is 4:3 or 16:9, a phone's screenshot about 2:1. decode.maxAspect in the config file sets the limit.",
     },
   );
 }

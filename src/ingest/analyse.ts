@@ -10,7 +10,7 @@ import {
   decodePhoto,
   HEIC_DECODER_VERSION,
   sha256Of,
-  tooSmall,
+  unfitShape,
 } from "../imaging/decode.js";
 import type { Embedder } from "../imaging/embedder.js";
 import {
@@ -200,9 +200,9 @@ async function preparePhoto(
       // A HEIC read by an older decoder (no capture time, a rotated photo's size sideways) is read again.
       const stale = hit?.format === "heic" && hit.decoder !== HEIC_DECODER_VERSION;
       if (!(hit && vector && garment && coverage !== undefined && !stale)) return null;
-      // An image too small to be a garment photo that an earlier run (or a lower decode.minSide) analysed is
-      // refused all the same: decoding it again would only say so once more.
-      const small = tooSmall(hit.width, hit.height, config.decode.minSide);
+      // An image too small or too long to be a garment photo that an earlier run (or a lower decode.minSide, a
+      // higher decode.maxAspect) analysed is refused all the same: decoding it again would only say so once more.
+      const small = unfitShape(hit.width, hit.height, config.decode);
       if (small) throw small;
       return { kind: "cached" as const, file, sha256: sha, entry: hit, vector, garment, coverage };
     };
@@ -246,6 +246,7 @@ async function preparePhoto(
         sha256,
         maxPixels: config.decode.maxPixels,
         minSide: config.decode.minSide,
+        maxAspect: config.decode.maxAspect,
       });
       if (cached) return await refreshed(cached, photo);
     } finally {

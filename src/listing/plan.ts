@@ -910,7 +910,11 @@ function checkCategory(category: string | undefined, labels: LabelSet, id: strin
   throw new VbulkError(
     "BAD_INPUT",
     `Expected a category of the label set for ${id} but received ${JSON.stringify(category)}`,
-    { hint: `Categories: ${labels.labels.map((l) => l.id).join(", ")}. Nothing was written.` },
+    {
+      hint: `Categories: ${labels.labels.map((l) => l.id).join(", ")}. Nothing was written.`,
+      // The article and field refused, for the review page to say it in its own words (review/refusals.ts).
+      context: { id, field: "category", value: category },
+    },
   );
 }
 

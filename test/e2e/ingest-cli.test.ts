@@ -118,6 +118,32 @@ describe("vbulk ingest (real CLI)", () => {
     assert.ok(!catalog.items.some((it: { photos: string[] }) => it.photos.includes("pixel.gif")));
   });
 
+  it("a banner or a strip among the photos (1000x60): listed with its shape and what to do, exit 3, never an article", async () => {
+    // Before: its shortest side passed decode.minSide and a 1000x60 banner saved with a web page became an article.
+    const dir = await tempDir();
+    for (const name of ["IMG_0001.jpg", "IMG_0002.jpg"])
+      await copyFile(join(FIXTURES, "grouping", name), join(dir, name));
+    await sharp({ create: { width: 1000, height: 60, channels: 3, background: "#3060c0" } })
+      .png()
+      .toFile(join(dir, "banner.png"));
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /1 photo could not be read/);
+    assert.match(
+      r.stdout,
+      /banner\.png: Expected an image at most 4 times as long as it is wide but the file is 1000x60 pixels \(16\.7 times\); not analysed .*: use the photo itself, or take it out of the folder/,
+    );
+    const doc = JSON.parse((await runCli(["ingest", dir, "--json"])).stdout);
+    assert.deepEqual(
+      doc.errors.map((e: { file: string }) => e.file),
+      ["banner.png"],
+    );
+    const status = await runCli(["status", dir]);
+    assert.match(status.stdout, /errors 1\b/, status.stdout);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    assert.ok(!catalog.items.some((it: { photos: string[] }) => it.photos.includes("banner.png")));
+  });
+
   it("a damaged HEIC: --json stdout is still one JSON document, the photo's error is in it (audit-phone 4, 7)", {
     skip: needTool("heif-enc"),
   }, async () => {

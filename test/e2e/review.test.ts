@@ -2382,6 +2382,11 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
         /Que faire : ouvrez Vinted dans votre navigateur .* finissez c1 à la main .* « Exclure »/,
       );
       assert.doesNotMatch(said, /échec|not_reached|needs_manual|Expected/);
+      // Said to a screen reader too, in the page's live region: the run's end, paused on the captcha.
+      await page
+        .getByRole("status")
+        .getByText(/^La création des brouillons s'est arrêtée : .*captcha/)
+        .waitFor();
       assert.equal(replica.writes().length, 4, "nothing sent after the challenge");
 
       await page.goto(`${review.url}&lang=en`);
@@ -3106,7 +3111,7 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
           (e) => `${e.getAttribute("role") ?? ""}|${e.getAttribute("aria-live") ?? ""}|${e.textContent}`,
         ),
       );
-    assert.deepEqual(await live(), ["status||"], "one status region, empty, and nothing else live");
+    assert.deepEqual(await live(), ["status|polite|"], "one status region, empty, and nothing else live");
     const region = await status().elementHandle();
     await page.getByRole("button", { name: "Générer le plan" }).click();
     await status()
@@ -3115,7 +3120,7 @@ describe("vbulk review with the keyboard, a screen reader and a phone (accessibi
     assert.equal(await region?.evaluate((el) => el.isConnected), true, "the same region, not a new one");
     assert.deepEqual(
       (await live()).map((l) => l.split("|").slice(0, 2).join("|")),
-      ["status|"],
+      ["status|polite"],
       "still the only live one",
     );
     // A draft run (no Vinted session here: it fails at once): its end is said in the status, short; the run's
@@ -3442,6 +3447,66 @@ describe("vbulk review: « Analyser les photos » with the keyboard", { skip }, 
         true,
         await focusName(page),
       );
+    } finally {
+      await browser.close();
+      await stop(review);
+    }
+  });
+
+  it("says the analysis's progress to a screen reader at each stage, not at each photo, and its end", async () => {
+    // Before: the status region said « Analyse lancée » and then nothing until the end; the progress under the
+    // button (a stage, done/total) is no live region, so a blind seller heard no news during a long analysis.
+    const dir = await tempDir("vbulk-slow-");
+    const base = join(FIXTURES, "grouping");
+    // 150 photos (each of the 15 a little lighter, 10 times; PNG, which is decoded whole): an analysis of several
+    // seconds, long enough for the page's polls (one a second) to see its stages.
+    for (let copy = 0; copy < 10; copy++)
+      await Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          sharp(join(base, `IMG_${String(i + 1).padStart(4, "0")}.jpg`))
+            .resize(900, 1200)
+            .modulate({ brightness: 1 + copy / 50 })
+            .png({ compressionLevel: 1 })
+            .toFile(join(dir, `IMG_${String(copy * 15 + i + 1).padStart(4, "0")}.png`)),
+        ),
+      );
+    const review = await startReview(dir, testEnv());
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(review.url);
+      const analyse = page.getByRole("button", { name: /^Analyser les photos/ });
+      await analyse.waitFor();
+      const region = page.locator('div.status[role="status"]');
+      assert.equal(await region.getAttribute("aria-live"), "polite");
+      assert.equal(await region.getAttribute("aria-atomic"), "true");
+      // Every text the live region takes, in order (what a screen reader is given to say).
+      await region.evaluate((el) => {
+        const said: string[] = [];
+        (window as unknown as { said: string[] }).said = said;
+        new MutationObserver(() => {
+          const text = el.textContent ?? "";
+          if (text && text !== said.at(-1)) said.push(text);
+        }).observe(el, { childList: true, subtree: true, characterData: true });
+      });
+      await analyse.click();
+      await region.getByText(/^Analyse terminée : \d+ articles?, 150 photos/).waitFor({ timeout: 120_000 });
+      const said = await page.evaluate(() => (window as unknown as { said: string[] }).said);
+      assert.match(said[0] ?? "", /^Analyse lancée/, JSON.stringify(said));
+      assert.match(said.at(-1) ?? "", /^Analyse terminée/, JSON.stringify(said));
+      const progress = said.slice(1, -1);
+      assert.ok(
+        progress.length >= 1,
+        `no progress said between the start and the end: ${JSON.stringify(said)}`,
+      );
+      for (const p of progress)
+        assert.match(
+          p,
+          /^Analyse en cours : (recherche des photos|chargement du modèle|analyse|doublons|regroupement|types et couleurs|écriture)\.$/,
+          JSON.stringify(said),
+        );
+      // At each stage at most, never at each photo (7 stages after the model's).
+      assert.ok(progress.length <= 8, JSON.stringify(said));
     } finally {
       await browser.close();
       await stop(review);

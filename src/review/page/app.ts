@@ -218,11 +218,18 @@ window.addEventListener("beforeunload", (e) => {
 const fieldErrors = new Map<string, () => string>();
 const root = document.getElementById("app")!;
 /**
- * The page's one live region: the short result of each action (saved, refused, a run's end), there from the first
- * render and never re-created, so that a screen reader says that and nothing else. Before, the whole page was one
- * live region: every action had it read 2,500 to 5,400 characters again.
+ * The page's one live region: the short result of each action (saved, refused, a run's start, each of its stages and
+ * its end), there from the first render and never re-created, so that a screen reader says that and nothing else.
+ * Before, the whole page was one live region: every action had it read 2,500 to 5,400 characters again. Polite and
+ * atomic said outright (role="status" implies them, not every screen reader reads it so): a stage is said once
+ * whole, after what the reader is saying.
  */
-const statusRegion = h("div", { class: "status", role: "status" });
+const statusRegion = h("div", {
+  class: "status",
+  role: "status",
+  "aria-live": "polite",
+  "aria-atomic": "true",
+});
 root.append(statusRegion);
 /**
  * The control the keyboard goes on from after the next render (a data-key), when the one used is gone with it (a
@@ -1775,6 +1782,11 @@ function runSaid(job: Activity["job"], status: Activity["status"]): () => Notice
   };
 }
 
+/** The stage the page's own analysis or run moved on to, for the status region (worded when shown). */
+function stageSaid(key: "analysingStage" | "runStage", stage: string): () => Notice {
+  return () => ({ text: t(lang, key, { stage: statusWord(lang, stage) }) });
+}
+
 /** The end of the page's own analysis, for the status region: the articles it made, or why it stopped. */
 function ingestSaid(ing: NonNullable<Activity["ingest"]>): () => Notice {
   return () => {
@@ -2348,6 +2360,18 @@ async function poll(): Promise<void> {
     // no live region); a terminal's is not the seller's action on this page.
     if (executeEnded) message = runSaid(next.job, next.status);
     if (activity?.ingest?.running && next.ingest && !next.ingest.running) message = ingestSaid(next.ingest);
+    // While it runs, the page's own analysis or run is said at each stage it moves on to (not at each photo: the
+    // counts under the button are no live region). Before, nothing was said between its start and its end.
+    else if (activity?.ingest?.running && next.ingest?.running && next.ingest.stage !== activity.ingest.stage)
+      message = stageSaid("analysingStage", next.ingest.stage);
+    if (
+      !executeEnded &&
+      activity?.job?.running &&
+      next.status?.command === "execute" &&
+      next.status.state === "running" &&
+      next.status.stage !== activity.status?.stage
+    )
+      message = stageSaid("runStage", next.status.stage);
     activity = next;
     if (ingestEnded || executeEnded || !state || loadRefused) await reload();
     showStatus(!state?.catalog);

@@ -142,6 +142,8 @@ const FR = {
     "illisible : le fichier est abîmé ou n'est pas une photo ; copiez-la à nouveau depuis le téléphone ou l'appareil, ou retirez-la du dossier",
   photoTooSmall:
     "image trop petite pour montrer un vêtement ({w} × {h} pixels, il en faut au moins {min} de côté) : mettez la photo en taille réelle, ou retirez-la du dossier",
+  photoTooLong:
+    "image trop allongée pour montrer un vêtement ({w} × {h} pixels, {ratio} fois plus longue que large, au plus {max}) : mettez la photo elle-même, ou retirez-la du dossier",
   // A photo the system could not read at all (src/ingest/analyse.ts osError): once fixed, the page offers no
   // « Analyser à nouveau » for it (it is not new to the folder), so the terminal's ingest reads it again.
   photoDenied:
@@ -642,6 +644,8 @@ const FR = {
   runFailed: "La création des brouillons a échoué : {e}",
   runStopped: "La création des brouillons s'est arrêtée : {e}",
   runEnded: "Création des brouillons terminée.",
+  runStage: "Création des brouillons en cours : {stage}.",
+  analysingStage: "Analyse en cours : {stage}.",
   analyseStarted: "Analyse lancée : sa progression s'affiche ci-dessous.",
   analysed: "Analyse terminée : {a}, {p}.",
   analyseFailed: "L'analyse s'est arrêtée : {e}",
@@ -794,6 +798,8 @@ const EN: Record<Key, string> = {
     "unreadable: the file is damaged or is not a photo; copy it again from the phone or camera, or take it out of the folder",
   photoTooSmall:
     "image too small to show a garment ({w} × {h} pixels, at least {min} needed on its shortest side): use the full-size photo, or take it out of the folder",
+  photoTooLong:
+    "image too long and narrow to show a garment ({w} × {h} pixels, {ratio} times as long as wide, at most {max}): use the photo itself, or take it out of the folder",
   photoDenied:
     "vbulk may not read this file: allow reading it (in its properties) or copy it into the folder again, then analyse the folder again (`vbulk ingest` in a terminal)",
   photoDiskError:
@@ -1262,6 +1268,8 @@ const EN: Record<Key, string> = {
   runFailed: "The draft run failed: {e}",
   runStopped: "The draft run stopped: {e}",
   runEnded: "Draft run finished.",
+  runStage: "Creating the drafts: {stage}.",
+  analysingStage: "Analysing: {stage}.",
   analyseStarted: "Analysis started: its progress shows below.",
   analysed: "Analysis finished: {a}, {p}.",
   analyseFailed: "The analysis stopped: {e}",
@@ -1728,6 +1736,11 @@ const IN_WAY = {
   "link-in-way": "stopLinkInWay",
 } as const;
 
+/** A number the core wrote with a point ("16.7"), as the page's language writes it: « 16,7 » in French. */
+function oneDecimal(lang: Lang, written: string): string {
+  return Number(written).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: 1 });
+}
+
 /** A size in bytes as a seller reads it: « 8 Go », « 64 Mo » in French, "8 GB", "64 MB" in English. */
 export function bytesText(lang: Lang, bytes: number): string {
   const units = lang === "fr" ? ["octets", "Ko", "Mo", "Go", "To"] : ["bytes", "KB", "MB", "GB", "TB"];
@@ -1921,6 +1934,17 @@ export function photoErrorText(lang: Lang, message: string, osError?: string): s
       message,
     );
   if (small) return t(lang, "photoTooSmall", { min: small[1]!, w: small[2]!, h: small[3]! });
+  const long =
+    /^Expected an image at most ([\d.]+) times as long as it is wide but the file is (\d+)x(\d+) pixels \(([\d.]+) times\); not analysed/.exec(
+      message,
+    );
+  if (long)
+    return t(lang, "photoTooLong", {
+      max: oneDecimal(lang, long[1]!),
+      w: long[2]!,
+      h: long[3]!,
+      ratio: oneDecimal(lang, long[4]!),
+    });
   if (/^Expected a readable (HEIC )?image .*the file is damaged or is not a photo$/.test(message))
     return t(lang, "photoDamaged");
   return message;
