@@ -35,6 +35,7 @@ import {
   type RunStop,
   reviewReasonText,
   runFailureWords,
+  statusWord,
   stopWords,
   t,
 } from "../src/review/page/i18n.js";
@@ -51,6 +52,39 @@ const UNTIL = "2026-11-29T10:05:00.000Z";
 /** A time as the page would write it: the test only checks that it is said, and where. */
 const at = (iso: string) => `[${iso}]`;
 const base: RunStop = { reason: "THE TERMINAL'S REASON", left: ["c2"], pause: null, by: null, cause: null };
+
+describe("the review page's words for the stage a run is at", () => {
+  it("says each stage of an analysis or a draft run in the English page's words, not by its name in the status file", () => {
+    // Every stage an ingest or a draft run reports (src/core/events.ts IngestStage, the model's load, execute's).
+    const said = (stage: string) => t("en", "analysingStage", { stage: statusWord("en", stage) });
+    assert.deepEqual(
+      [
+        "scan",
+        "extract",
+        "model",
+        "analyse",
+        "duplicates",
+        "group",
+        "classify",
+        "write",
+        "drafts",
+        "publish",
+      ].map(said),
+      [
+        "Analysing: finding the photos.",
+        "Analysing: unpacking the ZIP.",
+        "Analysing: loading the model.",
+        "Analysing: reading the photos.",
+        "Analysing: duplicates.",
+        "Analysing: grouping.",
+        "Analysing: types and colours.",
+        "Analysing: writing.",
+        "Analysing: drafts.",
+        "Analysing: publishing.",
+      ],
+    );
+  });
+});
 
 describe("the review page's words for a run that stopped", () => {
   const stops: [string, RunStop, boolean][] = [

@@ -1354,6 +1354,16 @@ const STATUS_WORDS: Record<Lang, Record<string, string>> = {
   en: {
     ingest: "photo analysis",
     execute: "draft creation",
+    scan: "finding the photos",
+    extract: "unpacking the ZIP",
+    model: "loading the model",
+    analyse: "reading the photos",
+    duplicates: "duplicates",
+    group: "grouping",
+    classify: "types and colours",
+    write: "writing",
+    drafts: "drafts",
+    publish: "publishing",
   },
 };
 
