@@ -21,6 +21,7 @@ import {
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { rawZip } from "../../fixtures/hostile.js";
+import { pageCatalog } from "../../src/review/server.js";
 import { tinyModel } from "../helpers/models.js";
 import { BIN, FIXTURES, type RunResult, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { needShared } from "../helpers/shared.js";
@@ -180,6 +181,12 @@ describe("ZIP entry names a Windows or macOS disk cannot hold apart (portability
     assert.match(log, /^renamed CON\.jpg → _CON\.jpg: /m);
     assert.match(log, /^renamed Robes \.\/x\.jpg → Robes\/x\.jpg: /m);
     assert.match(log, /^renamed x\.jpg\. → x \(2\)\.jpg: Windows cannot hold the name in the ZIP, and /m);
+    const page = pageCatalog(catalog).articles.flatMap((a) => a.photos);
+    assert.equal(
+      page.find((p) => p.file === "a_b.jpg")?.zipName,
+      "a:b.jpg",
+      "the review page gets the ZIP's name",
+    );
     const onDisk = (await readdir(work, { recursive: true })).map(String).filter((f) => f.endsWith(".jpg"));
     assert.deepEqual(onDisk.sort(), ["Robes/x.jpg", "_CON.jpg", "a_b.jpg", "x (2).jpg", "x.jpg"]);
   });
