@@ -9,7 +9,7 @@ import { rawZip } from "../fixtures/hostile.js";
 import { DEFAULTS } from "../src/core/defaults.js";
 import type { VbulkError } from "../src/core/errors.js";
 import { scanFolder } from "../src/sources/folder.js";
-import { extractZip } from "../src/sources/zip.js";
+import { extractZip, windowsSafeName } from "../src/sources/zip.js";
 import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
 
 const limits = DEFAULTS.sources;
@@ -71,6 +71,37 @@ describe("scanFolder", () => {
     assert.equal(scan.skipped[0]!.reason, "unreadable", "a photo the seller meant: the run is partial");
     assert.match(scan.skipped[0]!.detail ?? "", /^its name is not UTF-8 .*: rename it/);
   });
+});
+
+describe("windowsSafeName", () => {
+  for (const [name, safe] of [
+    ["IMG_0001.jpg", "IMG_0001.jpg"],
+    ["Été/robe.jpg", "Été/robe.jpg"],
+    ["a:b.jpg", "a_b.jpg"],
+    ['<>:"|?*.jpg', "_______.jpg"],
+    ["tab\there.jpg", "tab_here.jpg"],
+    ["x.jpg.", "x.jpg"],
+    ["x.jpg ", "x.jpg"],
+    ["x.jpg. . ", "x.jpg"],
+    ["Robes ./x.jpg", "Robes/x.jpg"],
+    ["Pulls /x.jpg", "Pulls/x.jpg"],
+    [".../x.jpg", "_/x.jpg"],
+    ["CON.jpg", "_CON.jpg"],
+    ["con", "_con"],
+    ["nul", "_nul"],
+    ["Aux.tar.gz", "_Aux.tar.gz"],
+    ["prn/x.jpg", "_prn/x.jpg"],
+    ["COM1.jpg", "_COM1.jpg"],
+    ["lpt9.JPG", "_lpt9.JPG"],
+    ["CON .jpg", "_CON .jpg"],
+    ["COM0.jpg", "COM0.jpg"],
+    ["CONSOLE.jpg", "CONSOLE.jpg"],
+    ["icon.jpg", "icon.jpg"],
+  ] as const) {
+    it(`${JSON.stringify(name)} → ${JSON.stringify(safe)}`, () => {
+      assert.equal(windowsSafeName(name), safe);
+    });
+  }
 });
 
 describe("extractZip", () => {
@@ -157,6 +188,80 @@ describe("extractZip", () => {
         "shorter name in the ZIP (or before making the ZIP again), then run again",
     );
     assert.deepEqual(await readdir(join(work, "photos")), ["IMG_0001.jpg"], "no temp file left behind");
+  });
+
+  // Portability audit 10: on NTFS and APFS (case- and normalization-insensitive) the later of `IMG_1.JPG` and
+  // `img_1.jpg` replaced the earlier one: one garment's photo was gone, the other read twice, and nothing was said.
+  it("entries whose names differ only in letter case or Unicode form are all extracted, the later under a distinct name (portability 10)", async () => {
+    const dir = await tempDir();
+    const photo = (n: number) => readFile(join(FIXTURES, "grouping", `IMG_000${n}.jpg`));
+    const nfc = "caf\u00e9.jpg";
+    const nfd = "cafe\u0301.jpg";
+    const entries = [
+      { name: "IMG_1.JPG", data: await photo(1) },
+      { name: "img_1.jpg", data: await photo(2) },
+      { name: "Robe/a.jpg", data: await photo(3) },
+      { name: "robe/a.jpg", data: await photo(4) },
+      { name: nfc, data: await photo(5) },
+      { name: nfd, data: await photo(6) },
+      // Already the name the second img_1.jpg would get: it keeps it, the renamed one goes on to (3).
+      { name: "IMG_1 (2).jpg", data: await photo(7) },
+    ];
+    await writeFile(join(dir, "photos.zip"), rawZip(entries));
+    const work = join(dir, "photos.vbulk");
+    const scan = await extractZip(join(dir, "photos.zip"), work, limits);
+    const got = Object.fromEntries(scan.files.map((f) => [f.rel, f.zipName ?? null]));
+    assert.deepEqual(got, {
+      "IMG_1.JPG": null,
+      "img_1 (3).jpg": "img_1.jpg",
+      "IMG_1 (2).jpg": null,
+      "Robe/a.jpg": null,
+      "robe/a (2).jpg": "robe/a.jpg",
+      [nfc]: null,
+      [`cafe\u0301 (2).jpg`]: nfd,
+    });
+    assert.deepEqual(scan.skipped, []);
+    const folded = scan.files.map((f) => f.rel.normalize("NFC").toLowerCase());
+    assert.equal(new Set(folded).size, folded.length, "no two names are one on a case-insensitive disk");
+    for (const e of entries) {
+      const file = scan.files.find((f) => (f.zipName ?? f.rel) === e.name);
+      assert.ok(file, e.name);
+      assert.ok((await readFile(file.path)).equals(e.data), `${e.name} holds its own photo`);
+    }
+    const again = await extractZip(join(dir, "photos.zip"), work, limits);
+    assert.equal(again.zip?.reused, entries.length, "a re-run reuses every photo under the same names");
+    assert.deepEqual(
+      again.files.map((f) => [f.rel, f.zipName]),
+      scan.files.map((f) => [f.rel, f.zipName]),
+    );
+  });
+
+  // Portability audit 9: names Windows cannot hold were skipped with a misleading ENOENT there, or made folders
+  // Explorer could not open or delete.
+  it("names Windows cannot hold are extracted under a safe name that keeps the name in the ZIP (portability 9)", async () => {
+    const dir = await tempDir();
+    const photo = (n: number) => readFile(join(FIXTURES, "grouping", `IMG_000${n}.jpg`));
+    await writeFile(
+      join(dir, "photos.zip"),
+      rawZip([
+        { name: "a:b.jpg", data: await photo(1) },
+        { name: "CON.jpg", data: await photo(2) },
+        { name: "Robes ./x.jpg", data: await photo(3) },
+        { name: "x.jpg.", data: await photo(4) },
+        { name: "x.jpg", data: await photo(5) },
+        { name: "a_b.jpg", data: await photo(6) },
+      ]),
+    );
+    const scan = await extractZip(join(dir, "photos.zip"), join(dir, "photos.vbulk"), limits);
+    assert.deepEqual(Object.fromEntries(scan.files.map((f) => [f.rel, f.zipName ?? null])), {
+      "_CON.jpg": "CON.jpg",
+      "a_b (2).jpg": "a:b.jpg",
+      "a_b.jpg": null,
+      "Robes/x.jpg": "Robes ./x.jpg",
+      "x (2).jpg": "x.jpg.",
+      "x.jpg": null,
+    });
+    assert.deepEqual(scan.skipped, []);
   });
 
   it("never writes outside the work folder: ../, absolute paths and symlinks are reported, not extracted", async () => {

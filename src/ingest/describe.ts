@@ -87,6 +87,7 @@ export async function describeArticles(
     const pc = photoCategories?.[i];
     return {
       file: relTo(a),
+      ...(a.file.zipName ? { zip_name: a.file.zipName } : {}),
       sha256: a.sha256,
       width: a.entry.width,
       height: a.entry.height,

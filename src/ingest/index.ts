@@ -9,7 +9,7 @@ import { checkpoint } from "../core/pause.js";
 import { localSince, shellWord, vbulkAs } from "../core/text.js";
 import type { ModelEvent } from "../model/download.js";
 import { STATE_DIR } from "../sources/classify.js";
-import { notTaken } from "../sources/types.js";
+import { notTaken, type SourceFile } from "../sources/types.js";
 import { PhotoCache } from "../store/cache.js";
 import { CATALOG_FILE, type Catalog, keepHandEditedCatalog, readCatalog } from "../store/catalog.js";
 import { DECISION_LOG_FILE } from "../store/decision-log.js";
@@ -218,6 +218,8 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
         earlierRun: { zip: basename(opts.source), files: earlierRun },
       });
     const relTo = (path: string): string => relative(src.outDir, path).split(sep).join("/");
+    const renamed = scan.files.filter((f) => f.zipName !== undefined);
+    if (renamed.length) emit({ type: "note", message: renamedNote(basename(opts.source), renamed, relTo) });
     const total = scan.files.length;
     status.update({
       stage: "analyse",
@@ -527,5 +529,16 @@ export async function lockForDecision(dir: string): Promise<() => Promise<void>>
               : "Wait for the ingest to end (the page shows its progress; `vbulk status` in a terminal), reload the page, then make this decision again: made now, the ingest would overwrite it when it ends.",
         },
       ),
+  );
+}
+
+/** The note of a ZIP's photos extracted under another name than theirs in the ZIP: how many, the first five. */
+function renamedNote(zip: string, renamed: readonly SourceFile[], relTo: (path: string) => string): string {
+  const n = renamed.length;
+  const shown = renamed.slice(0, 5).map((f) => `\`${f.zipName}\` as \`${relTo(f.path)}\``);
+  const more = n > 5 ? `, and ${n - 5} more` : "";
+  return (
+    `${n} photo${n === 1 ? "" : "s"} of ${zip} ${n === 1 ? "was" : "were"} extracted under another name, so that no photo replaces another on Windows or macOS (a name Windows cannot hold, or one that differs only in letter case from another photo's): ` +
+    `${shown.join(", ")}${more}. catalog.json keeps ${n === 1 ? "its" : "each"} name in the ZIP (zip_name), catalog.log says why.`
   );
 }

@@ -511,7 +511,14 @@ export function pageCatalog(catalog: Catalog) {
   const byFile = new Map(catalog.photos.map((p) => [p.file, p]));
   const photo = (file: string) => {
     const p = byFile.get(file);
-    return { sha: p?.sha256 ?? null, file, width: p?.width ?? 0, height: p?.height ?? 0 };
+    return {
+      sha: p?.sha256 ?? null,
+      file,
+      width: p?.width ?? 0,
+      height: p?.height ?? 0,
+      // A ZIP's photo extracted under another name: the page says its name in the ZIP too.
+      ...(p?.zip_name ? { zipName: p.zip_name } : {}),
+    };
   };
   return {
     created_at: catalog.created_at,

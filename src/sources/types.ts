@@ -5,6 +5,9 @@ export interface SourceFile {
   /** Path relative to the catalog folder, with forward slashes: what the catalog records. */
   rel: string;
   size: number;
+  /** A ZIP entry's name in the ZIP, when it was extracted under another (a name Windows cannot hold, or one that
+   *  differs only in letter case from another entry's: sources/zip.ts windowsSafeName). */
+  zipName?: string;
   /** The file as the scan saw it (a folder's files; not a ZIP's): analyse need not stat it again. */
   seen?: { size: number; mtimeMs: number; ino: number };
 }

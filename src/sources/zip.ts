@@ -63,6 +63,77 @@ function hasUnicodePath(extraFields: readonly { id: number; data: Buffer }[], ra
   );
 }
 
+/** Characters Windows refuses in a file or folder name (besides `/` and `\\`, which separate folders), and control
+ *  characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what Windows refuses
+const WINDOWS_REFUSED = /[<>:"|?*\x00-\x1f]/g;
+/** Device names Windows reserves, with or without an extension, in any case (`CON.jpg`, `aux.tar.gz`, `nul`). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
+
+/**
+ * The name a ZIP entry's relative path is extracted under, one Windows can hold, the same on every platform: each of
+ * `<>:"|?*` and control characters becomes `_`, the dots and spaces a folder or file name ends with are dropped as
+ * Windows drops them (`x.jpg.` → `x.jpg`; `_` when nothing is left), and a reserved device name gets a `_` in front
+ * (`CON.jpg` → `_CON.jpg`). A name Windows can hold is returned as it is.
+ */
+export function windowsSafeName(rel: string): string {
+  return rel
+    .split("/")
+    .map((part) => {
+      if (part === "" || part === "." || part === "..") return part;
+      const safe = part.replace(WINDOWS_REFUSED, "_").replace(/[. ]+$/, "") || "_";
+      const device = safe.split(".")[0]!.replace(/ +$/, "");
+      return WINDOWS_DEVICE.test(device) ? `_${safe}` : safe;
+    })
+    .join("/");
+}
+
+/** A relative path as a case-insensitive disk (NTFS, APFS) compares it: letter case and Unicode form aside. */
+function foldedName(rel: string): string {
+  return rel.normalize("NFC").toLowerCase();
+}
+
+/**
+ * The names the photo entries are extracted under (same order): windowsSafeName of each, and where two would be one
+ * file on a case-insensitive disk (`IMG_1.JPG` and `img_1.jpg`, `é` in either Unicode form, `a:b.jpg` and `a_b.jpg`),
+ * the later gets ` (2)` (` (3)`…) before its extension, a name no other entry has. Names Windows can hold keep them
+ * first, so a photo is never renamed because another's name maps to its own. The same archive gives the same names.
+ */
+function distinctSafeNames(names: readonly string[]): string[] {
+  const safe = names.map(windowsSafeName);
+  const everyName = new Set(safe.map(foldedName));
+  const taken = new Set<string>();
+  const out: string[] = [...safe];
+  const order = [...names.keys()].sort((i, j) => Number(safe[i] !== names[i]) - Number(safe[j] !== names[j]));
+  for (const i of order) {
+    let rel = safe[i]!;
+    if (taken.has(foldedName(rel))) {
+      const slash = rel.lastIndexOf("/") + 1;
+      const ext = extname(rel.slice(slash));
+      const stem = rel.slice(0, rel.length - ext.length);
+      for (let n = 2; ; n++) {
+        const candidate = `${stem} (${n})${ext}`;
+        if (!taken.has(foldedName(candidate)) && !everyName.has(foldedName(candidate))) {
+          rel = candidate;
+          break;
+        }
+      }
+    }
+    taken.add(foldedName(rel));
+    out[i] = rel;
+  }
+  return out;
+}
+
+/** Why a photo was extracted under a name other than its name in the ZIP (`file`), in a seller's words. */
+export function renamedBecause(zipName: string, file: string): string {
+  const safe = windowsSafeName(zipName);
+  if (safe === file) return "Windows cannot hold the name in the ZIP";
+  if (safe === zipName)
+    return "its name in the ZIP differs only in letter case or accent encoding from another photo's, one file on Windows and macOS";
+  return "Windows cannot hold the name in the ZIP, and its safe name is another photo's";
+}
+
 /** Where the CRC and size of each entry extracted earlier are remembered, so a re-run can trust or redo them. */
 const EXTRACTED_FILE = "extracted.json";
 
@@ -74,7 +145,10 @@ export function workFolderFor(zipPath: string): string {
 
 interface PlannedEntry {
   entry: yauzl.Entry;
+  /** Where it is extracted, relative to the work folder (distinctSafeNames). */
   rel: string;
+  /** Its name in the ZIP, when that is not `rel`. */
+  zipName?: string;
 }
 
 /** A record of an extracted entry: reused on a re-run only if the archive still says the same CRC and size. */
@@ -353,7 +427,9 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
           });
           continue;
         }
-        const unsafe = yauzlLib.validateFileName(name);
+        // The ZIP reader takes `a:b.jpg` for a drive letter, yet it is a Mac name (Finder stores a typed `/` as `:`),
+        // extracted as `a_b.jpg`. A name on a drive's root (`C:/…`) is still refused.
+        const unsafe = yauzlLib.validateFileName(/^[a-zA-Z]:[^/]/.test(name) ? windowsSafeName(name) : name);
         if (unsafe) {
           skipped.push({ file: shown, reason: "unsafe-path", detail: unsafe });
           continue;
@@ -363,7 +439,8 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
           skipped.push({ file: shown, reason: "symlink" });
           continue;
         }
-        const reason = classifyPath(name, limits.imageExtensions);
+        // As it is extracted: `x.jpg.` is the photo `x.jpg` on Windows, and is extracted so everywhere.
+        const reason = classifyPath(windowsSafeName(name), limits.imageExtensions);
         if (reason) {
           if (isEarlierRunFile(name))
             skipped.push({ file: shown, reason: "earlier-run", detail: EARLIER_RUN_DETAIL });
@@ -447,15 +524,26 @@ export async function openZip(zipPath: string, limits: ZipLimits): Promise<Opene
         cutShort: CUT_SHORT.test(messageOf(err)),
       });
     }
-    // A name that is a file in one entry and a folder in another ("a.jpg" and "a.jpg/b.jpg"): keep the file.
+    const extractedAs = distinctSafeNames(planned.map((p) => p.rel));
+    for (const [i, p] of planned.entries()) {
+      const rel = extractedAs[i]!;
+      if (rel !== p.rel) {
+        p.zipName = p.rel;
+        p.rel = rel;
+      }
+    }
+    // A name that is a file in one entry and a folder in another ("a.jpg" and "a.jpg/b.jpg", or "A.JPG/b.jpg", one
+    // folder on Windows and macOS): keep the file.
+    const fileNames = new Set(planned.map((p) => foldedName(p.rel)));
     const clashing = planned.filter(({ rel }) => {
       const parts = rel.split("/");
-      for (let i = 1; i < parts.length; i++) if (names.has(parts.slice(0, i).join("/"))) return true;
+      for (let i = 1; i < parts.length; i++)
+        if (fileNames.has(foldedName(parts.slice(0, i).join("/")))) return true;
       return false;
     });
     for (const c of clashing)
       skipped.push({
-        file: printable(c.rel),
+        file: printable(c.zipName ?? c.rel),
         reason: "name-clash",
         detail: "its folder is also a file in the archive",
       });
@@ -521,11 +609,11 @@ async function extractEntries(
   let extracted = 0;
   let reused = 0;
   try {
-    for (const [done, { entry, rel }] of toExtract.entries()) {
+    for (const [done, { entry, rel, zipName }] of toExtract.entries()) {
       signal?.throwIfAborted();
       onEntry?.(done, toExtract.length);
       const dest = resolve(root, rel);
-      const shown = printable(rel);
+      const shown = printable(zipName ?? rel);
       // validateFileName already refuses `..` and absolute paths; this is the second lock on the same door.
       if (!dest.startsWith(root + sep)) {
         skipped.push({ file: shown, reason: "unsafe-path", detail: "resolves outside the work folder" });
@@ -550,7 +638,7 @@ async function extractEntries(
         known.crc32 === entry.crc32
       ) {
         reused++;
-        files.push({ path: dest, rel, size: entry.uncompressedSize });
+        files.push({ path: dest, rel, size: entry.uncompressedSize, ...(zipName ? { zipName } : {}) });
         continue;
       }
       const failure = await extractEntry(zip, entry, dest, signal);
@@ -562,7 +650,7 @@ async function extractEntries(
       const st = await lstat(dest);
       memo[rel] = { crc32: entry.crc32, size: st.size, mtimeMs: st.mtimeMs };
       extracted++;
-      files.push({ path: dest, rel, size: entry.uncompressedSize });
+      files.push({ path: dest, rel, size: entry.uncompressedSize, ...(zipName ? { zipName } : {}) });
     }
   } catch (err) {
     // Interrupted: keep what was extracted (the next run reuses it). Refused: remove what was made for nothing.

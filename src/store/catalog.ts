@@ -21,6 +21,9 @@ const ColorName = z.enum(COLOR_NAMES);
 export const CatalogPhotoSchema = strictKeys({
   /** Path relative to the catalog's folder. */
   file: z.string().min(1),
+  /** A ZIP's photo extracted under another name than its name in the ZIP (a name Windows cannot hold, or one that
+   *  differs only in letter case from another photo's: sources/zip.ts windowsSafeName): its name in the ZIP. */
+  zip_name: z.string().min(1).optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   width: z.number().int().nonnegative(),
   height: z.number().int().nonnegative(),

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic.js";
 import { printable as p } from "../core/text.js";
+import { renamedBecause } from "../sources/zip.js";
 import type { Catalog } from "./catalog.js";
 
 export const DECISION_LOG_FILE = "catalog.log";
@@ -36,6 +37,9 @@ export async function writeDecisionLog(dir: string, catalog: Catalog): Promise<s
   for (const ph of catalog.photos)
     if (ph.duplicate_of)
       lines.push(`duplicate ${p(ph.file)} of ${p(ph.duplicate_of)}: ${ph.duplicate_reason ?? ""}`);
+  for (const ph of catalog.photos)
+    if (ph.zip_name)
+      lines.push(`renamed ${p(ph.zip_name)} → ${p(ph.file)}: ${renamedBecause(ph.zip_name, ph.file)}`);
   for (const s of catalog.skipped)
     lines.push(`skipped ${p(s.file)}: ${s.reason}${s.detail ? ` (${p(s.detail)})` : ""}`);
   for (const e of catalog.errors) lines.push(`error ${p(e.file)}: ${p(e.message)}`);

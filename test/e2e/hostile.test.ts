@@ -21,6 +21,7 @@ import {
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { rawZip } from "../../fixtures/hostile.js";
+import { pageCatalog } from "../../src/review/server.js";
 import { tinyModel } from "../helpers/models.js";
 import { BIN, FIXTURES, type RunResult, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { needShared } from "../helpers/shared.js";
@@ -105,6 +106,89 @@ describe("hostile ZIPs: one odd entry is a skip with its reason, never an abort 
       .digest("hex");
     assert.equal(sha, fromZip, "the photo on disk is the new archive's");
     assert.equal(catalog.photos[0].sha256, fromZip);
+  });
+});
+
+describe("ZIP entry names a Windows or macOS disk cannot hold apart (portability 9 and 10)", () => {
+  const photo = (n: number) => readFile(join(FIXTURES, "grouping", `IMG_000${n}.jpg`));
+  type Photo = { file: string; zip_name?: string; sha256: string };
+
+  async function ingestZip(entries: { name: string; data: Buffer }[]) {
+    const dir = await tempDir();
+    await writeFile(join(dir, "photos.zip"), rawZip(entries));
+    const r = await runCli(["ingest", join(dir, "photos.zip")]);
+    noUnexpected(r);
+    const work = join(dir, "photos.vbulk");
+    const catalog = JSON.parse(await readFile(join(work, "catalog.json"), "utf8"));
+    const log = await readFile(join(work, "catalog.log"), "utf8");
+    return { r, dir, work, catalog, log };
+  }
+
+  it("IMG_1.JPG and img_1.jpg: both photos reach the catalog, the later under img_1 (2).jpg, named in the catalog and the log, the same on a re-run", async () => {
+    const entries = [
+      { name: "IMG_1.JPG", data: await photo(1) },
+      { name: "img_1.jpg", data: await photo(2) },
+    ];
+    const { r, dir, work, catalog, log } = await ingestZip(entries);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /note: 1 photo of photos\.zip was extracted under another name.*`img_1\.jpg` as `img_1 \(2\)\.jpg`/,
+    );
+    const photos = catalog.photos as Photo[];
+    assert.deepEqual(photos.map((p) => [p.file, p.zip_name ?? null]).sort(), [
+      ["IMG_1.JPG", null],
+      ["img_1 (2).jpg", "img_1.jpg"],
+    ]);
+    assert.equal(new Set(photos.map((p) => p.sha256)).size, 2, "two photos, not one read twice");
+    assert.equal(catalog.summary.photos, 2);
+    assert.match(
+      log,
+      /^renamed img_1\.jpg → img_1 \(2\)\.jpg: its name in the ZIP differs only in letter case/m,
+    );
+    assert.ok(existsSync(join(work, "img_1 (2).jpg")));
+    const again = await runCli(["ingest", join(dir, "photos.zip"), "--json"]);
+    assert.equal(again.code, 0, again.stderr);
+    const next = JSON.parse(await readFile(join(work, "catalog.json"), "utf8"));
+    assert.deepEqual(
+      (next.photos as Photo[]).map((p) => [p.file, p.zip_name ?? null]),
+      photos.map((p) => [p.file, p.zip_name ?? null]),
+      "a re-run gives the same names",
+    );
+  });
+
+  it("a:b.jpg, CON.jpg, Robes ./x.jpg, x.jpg.: extracted under names Windows can hold, the ZIP's names kept in the catalog and the log", async () => {
+    const entries = [
+      { name: "a:b.jpg", data: await photo(1) },
+      { name: "CON.jpg", data: await photo(2) },
+      { name: "Robes ./x.jpg", data: await photo(3) },
+      { name: "x.jpg.", data: await photo(4) },
+      { name: "x.jpg", data: await photo(5) },
+    ];
+    const { r, work, catalog, log } = await ingestZip(entries);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(catalog.skipped, []);
+    assert.deepEqual((catalog.photos as Photo[]).map((p) => [p.file, p.zip_name ?? null]).sort(), [
+      ["Robes/x.jpg", "Robes ./x.jpg"],
+      ["_CON.jpg", "CON.jpg"],
+      ["a_b.jpg", "a:b.jpg"],
+      ["x (2).jpg", "x.jpg."],
+      ["x.jpg", null],
+    ]);
+    assert.equal(new Set((catalog.photos as Photo[]).map((p) => p.sha256)).size, 5);
+    assert.match(r.stderr, /note: 4 photos of photos\.zip were extracted under another name/);
+    assert.match(log, /^renamed a:b\.jpg → a_b\.jpg: Windows cannot hold the name in the ZIP$/m);
+    assert.match(log, /^renamed CON\.jpg → _CON\.jpg: /m);
+    assert.match(log, /^renamed Robes \.\/x\.jpg → Robes\/x\.jpg: /m);
+    assert.match(log, /^renamed x\.jpg\. → x \(2\)\.jpg: Windows cannot hold the name in the ZIP, and /m);
+    const page = pageCatalog(catalog).articles.flatMap((a) => a.photos);
+    assert.equal(
+      page.find((p) => p.file === "a_b.jpg")?.zipName,
+      "a:b.jpg",
+      "the review page gets the ZIP's name",
+    );
+    const onDisk = (await readdir(work, { recursive: true })).map(String).filter((f) => f.endsWith(".jpg"));
+    assert.deepEqual(onDisk.sort(), ["Robes/x.jpg", "_CON.jpg", "a_b.jpg", "x (2).jpg", "x.jpg"]);
   });
 });
 

@@ -41,6 +41,8 @@ import {
 interface Photo {
   sha: string | null;
   file: string;
+  /** Its name in the ZIP, when it was extracted under another name (catalog zip_name). */
+  zipName?: string;
   width: number;
   height: number;
 }
@@ -838,7 +840,7 @@ function photoTile(p: Photo, article: Article | null): HTMLElement {
         "aria-label": t(lang, "select", { f: p.file }),
         onchange: () => toggle(sha),
       }),
-      h("figcaption", {}, p.file.split("/").pop() ?? p.file),
+      h("figcaption", p.zipName ? { title: fileName(p) } : {}, p.file.split("/").pop() ?? p.file),
     ),
     article ? null : null,
   );
@@ -853,12 +855,17 @@ function toggle(sha: string): void {
   render();
 }
 
+/** A photo's file, with its name in the ZIP when it was extracted under another. */
+function fileName(p: Photo): string {
+  return p.zipName ? t(lang, "fileFromZip", { f: p.file, z: p.zipName }) : p.file;
+}
+
 function openLarge(p: Photo): void {
   const dialog = h(
     "dialog",
     { class: "large", "aria-label": p.file, onclose: () => dialog.remove() },
     h("img", { src: img(p.sha, "photo"), alt: p.file }),
-    h("p", {}, p.file),
+    h("p", {}, fileName(p)),
     h("button", { type: "button", onclick: () => dialog.close() }, t(lang, "close")),
   );
   document.body.append(dialog);
