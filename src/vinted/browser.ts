@@ -118,7 +118,7 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** This process's command line as a person would type it again (`vbulk execute ./photos --yes`), for a hint. */
 function sameCommand(): string {
-  return [vbulkAs(), ...process.argv.slice(2).map(shellWord)].join(" ");
+  return [vbulkAs(), ...process.argv.slice(2).map((w) => shellWord(w))].join(" ");
 }
 
 /**
