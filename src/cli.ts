@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { refuseEmptyPaths, unsetEmptySettings } from "./commands/options.js";
+import { refuseEmptyPaths, splitListError, unsetEmptySettings } from "./commands/options.js";
 import {
   createIo,
   errorDocument,
@@ -75,11 +75,26 @@ guardOutput();
 // Before anything reads them (commander's Option.env, the config, the review page): an empty variable is unset.
 unsetEmptySettings();
 
+/** A comma list PowerShell split apart (`--only c1 c2`): said, with the form that works, instead of commander's
+ *  "too many arguments for 'plan'", which left the seller guessing (options.ts splitListError). */
+const splitList = splitListError(process.argv.slice(2));
+let splitListSaid = false;
+
 const program = new Command()
   .name("vbulk")
   .description("Turn a folder of garment photos into Vinted listings: local, fast, safe. Dry run by default.")
   .version(VERSION)
   .showHelpAfterError("(run with --help for usage)")
+  // Set before the commands are made: each inherits it.
+  .configureOutput({
+    outputError: (text, write) => {
+      if (splitList && text.includes("too many arguments")) splitListSaid = true;
+      else write(text);
+    },
+    writeErr: (text) => {
+      if (!splitListSaid) process.stderr.write(text);
+    },
+  })
   .exitOverride()
   // Before any command's action writes anything: "" is no folder, and VBULK_DEBUG=maybe is neither on nor off.
   .hook("preAction", (_program, command) => {
@@ -163,8 +178,12 @@ try {
       err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.version"
         ? 0
         : 2;
+    if (splitListSaid && splitList) {
+      printError(createIo(false), splitList);
+      printJsonError(splitList);
+    }
     // Commander printed its message on stderr already; the JSON document says the same, its suggestion as the hint.
-    if (exitCode === 2) printJsonError(commanderUsageError(err));
+    else if (exitCode === 2) printJsonError(commanderUsageError(err));
   } else {
     const known = goneFolderError(err);
     printError(createIo(false), known);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { playwrightBrowsersDir, playwrightChromium } from "../src/vinted/browser.js";
+import { candidates, playwrightBrowsersDir, playwrightChromium } from "../src/vinted/browser.js";
 import { tempDir } from "./helpers/run.js";
 
 describe("the Chromium `npx playwright-core install chromium` installs (README Install)", {
@@ -28,5 +28,18 @@ describe("the Chromium `npx playwright-core install chromium` installs (README I
     assert.equal(playwrightBrowsersDir({ HOME: home, XDG_CACHE_HOME: "/x" }), "/x/ms-playwright");
     assert.equal(playwrightBrowsersDir({ HOME: home, PLAYWRIGHT_BROWSERS_PATH: "/y" }), "/y");
     assert.deepEqual(playwrightChromium({ PLAYWRIGHT_BROWSERS_PATH: join(home, "none") }), []);
+  });
+});
+
+// Audit portability 12: on macOS, Chrome installed by a seller who is not an administrator goes to ~/Applications,
+// which was never looked at: `vbulk login` said NOT_FOUND.
+describe("where an installed browser is looked for", () => {
+  it("on macOS, in ~/Applications too, after /Applications", () => {
+    const list = candidates({}, "/Users/marie");
+    const system = list.indexOf("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome");
+    for (const app of ["Google Chrome", "Chromium", "Microsoft Edge"]) {
+      const mine = list.indexOf(`/Users/marie/Applications/${app}.app/Contents/MacOS/${app}`);
+      assert.ok(mine > system, `${app} in ~/Applications: ${list.join("\n")}`);
+    }
   });
 });

@@ -212,3 +212,31 @@ describe("README: the --json error document", () => {
       assert.ok(paragraph.includes(`\`${code}\``), `${code} is not listed`);
   });
 });
+
+/** A section of the README, from its heading to the next heading of its level or above. */
+function readmeSection(readme: string, heading: string): string {
+  const at = readme.indexOf(`\n${heading}\n`);
+  assert.ok(at >= 0, `no "${heading}" section`);
+  const level = /^#+/.exec(heading)?.[0] ?? "##";
+  const next = readme.slice(at + heading.length + 2).search(new RegExp(`^#{1,${level.length}} `, "m"));
+  return readme.slice(at, next < 0 ? undefined : at + heading.length + 2 + next);
+}
+
+// Audit portability 1 and 12: PowerShell's default execution policy refuses npx.ps1 and vbulk.ps1 ("running scripts
+// is disabled on this system") and Install never said so; it named Linux's Playwright folder only.
+describe("README: Install for Windows and macOS sellers", () => {
+  it("says what to do when PowerShell refuses npx.ps1, and where Playwright's Chromium lands on each system", async () => {
+    const install = readmeSection(await readFile(join(REPO, "README.md"), "utf8"), "## Install");
+    for (const words of [
+      "running scripts is disabled on this system",
+      "`npx.cmd vbulk …`",
+      "`vbulk.cmd …`",
+      "cmd.exe",
+      "`Set-ExecutionPolicy -Scope CurrentUser RemoteSigned`",
+      "`~/.cache/ms-playwright` on Linux",
+      "`~/Library/Caches/ms-playwright` on macOS",
+      "`%LOCALAPPDATA%\\ms-playwright` on Windows",
+    ])
+      assert.ok(install.includes(words), `Install does not say ${words}`);
+  });
+});

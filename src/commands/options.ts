@@ -220,3 +220,55 @@ export async function catalogWrittenElsewhere(dirArg: string, dir: string): Prom
 }
 
 export { vbulkAs } from "../core/text.js";
+
+/** The flags that take a comma list of article ids (`--only c1,c2`), and whether the command lets them repeat. */
+const ID_LIST_FLAGS: Record<string, { flags: readonly string[]; repeatable: boolean }> = {
+  plan: { flags: ["--only", "--publish", "--exclude"], repeatable: true },
+  execute: { flags: ["--only"], repeatable: false },
+};
+
+/**
+ * A comma list split apart before vbulk saw it, as the cause of commander's "too many arguments": PowerShell reads
+ * an unquoted `c1,c2` as an array, and the vbulk.ps1 / npx.ps1 shims npm writes pass it on as two arguments
+ * (`--only c1 c2`; raineorshine/npm-check-updates#1694). `args` are the command line's (after `vbulk`). Returns
+ * the BAD_USAGE error that says so and the form every shell keeps whole, or undefined when no such list is there
+ * (`--set cN.color_ids=12 13` too: that list is split the same way).
+ */
+export function splitListError(args: readonly string[]): VbulkError | undefined {
+  const end = args.indexOf("--");
+  const words = end < 0 ? args : args.slice(0, end);
+  const command = words.find((a) => !a.startsWith("-")) ?? "";
+  const known = ID_LIST_FLAGS[command];
+  const id = /^c[1-9]\d*$/;
+  const color = /^\d{1,3}$/;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? "";
+    const joined = /^(--[\w-]+)=(.*)$/.exec(word);
+    const flag = joined?.[1] ?? word;
+    const first = joined ? joined[2] : words[i + 1];
+    let j = joined ? i + 1 : i + 2;
+    const isList = known?.flags.includes(flag) && first !== undefined && id.test(first);
+    const isColors =
+      command === "plan" &&
+      flag === "--set" &&
+      first !== undefined &&
+      /^c[1-9]\d*\.color_ids=\d{1,3}$/.test(first);
+    if (!isList && !isColors) continue;
+    const items = [first as string];
+    while (j < words.length && (isList ? id : color).test(words[j] ?? "")) items.push(words[j++] as string);
+    if (items.length < 2) continue;
+    const list = items.join(",");
+    const what = isList
+      ? "one comma-separated list of article ids"
+      : "one comma-separated list of Vinted colour ids";
+    const ways = isList
+      ? `quote the list (${flag} "${list}")${known?.repeatable ? ` or give the flag once per id (${items.map((x) => `${flag} ${x}`).join(" ")})` : ""}`
+      : `quote it (${flag} "${list}")`;
+    return new VbulkError(
+      "BAD_USAGE",
+      `Expected ${what} for ${flag} but received ${items.length} separate arguments (${items.join(" ")}): PowerShell splits an unquoted ${list} apart before vbulk sees it, and vbulk took the rest for extra arguments`,
+      { hint: `Type it in a form every shell keeps whole: ${ways}. Nothing was written.` },
+    );
+  }
+  return undefined;
+}

@@ -96,16 +96,24 @@ async function reviewCommand(dirArg: string, raw: RawReviewOptions): Promise<num
   return 0;
 }
 
-/** Opens the default browser; a failure only means the seller opens the printed link by hand. */
-function openBrowser(url: string): void {
+/**
+ * Opens the default browser; a failure only means the seller opens the printed link by hand. `windowsHide`: on
+ * Windows a detached child gets its own console window (Node's child_process docs, options.detached), so every
+ * `vbulk review` flashed a black cmd window before the browser opened. `platform` and `run` are for tests.
+ */
+export function openBrowser(
+  url: string,
+  platform: NodeJS.Platform = process.platform,
+  run: typeof spawn = spawn,
+): void {
   const [cmd, args] =
-    process.platform === "darwin"
+    platform === "darwin"
       ? ["open", [url]]
-      : process.platform === "win32"
+      : platform === "win32"
         ? ["cmd", ["/c", "start", "", url]]
         : ["xdg-open", [url]];
   try {
-    const child = spawn(cmd, args, { stdio: "ignore", detached: true });
+    const child = run(cmd, args, { stdio: "ignore", detached: true, windowsHide: true });
     child.on("error", () => {});
     child.unref();
   } catch {

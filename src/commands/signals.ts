@@ -4,10 +4,13 @@ import { errorDocument } from "./render.js";
 
 /**
  * The signals that stop a run the way Ctrl-C does: SIGINT (Ctrl-C), SIGTERM (`timeout`, systemd, `docker stop`,
- * a CI step's time-out) and SIGHUP (a closed SSH session). Node's default for each killed the process with no
- * JSON document and no word on stderr.
+ * a CI step's time-out) and SIGHUP (a closed SSH session), and on Windows SIGBREAK (Ctrl+Break, which Node
+ * delivers there only: process docs, "Signal events"). Node's default for each killed the process with no JSON
+ * document and no word on stderr (and left its locks behind).
  */
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+export function stopSignals(platform: NodeJS.Platform = process.platform): NodeJS.Signals[] {
+  return platform === "win32" ? ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] : ["SIGINT", "SIGTERM", "SIGHUP"];
+}
 
 /** A stop that ends a command with its own line (`said`) instead of ingest's "what was done is saved": cli.ts
  *  prints it, with the INTERRUPTED document under --json, and exits with interruptedExitCode(). */
@@ -21,11 +24,13 @@ let received: NodeJS.Signals | undefined;
 /** The exit code of a run stopped by a signal, the shell's convention 128 + its number: 130 for Ctrl-C (SIGINT),
  *  143 for SIGTERM, 129 for SIGHUP. 130 when no signal was seen (an abort from elsewhere). */
 export function interruptedExitCode(): number {
-  return 128 + constants.signals[received ?? "SIGINT"];
+  // SIGBREAK has a number on Windows only (21: exit 149), where it is the only place it is received.
+  return 128 + (constants.signals[received ?? "SIGINT"] ?? constants.signals.SIGINT);
 }
 
 /** The stop signal's short name, said beside each article a stop left ("stopped by Ctrl-C before it was done"). */
 export function stopSignalName(): string {
+  if (received === "SIGBREAK") return "Ctrl+Break";
   return received === "SIGTERM" || received === "SIGHUP" ? received : "Ctrl-C";
 }
 
@@ -34,6 +39,7 @@ export function stoppedBy(): string {
   if (received === "SIGTERM")
     return "SIGTERM (a stop request: timeout, kill, systemd, docker stop, a CI time-out)";
   if (received === "SIGHUP") return "SIGHUP (the terminal or SSH session closed)";
+  if (received === "SIGBREAK") return "Ctrl+Break";
   return "Ctrl-C";
 }
 
@@ -43,7 +49,13 @@ export function stoppedBy(): string {
  * prints (the INTERRUPTED document on stdout with --json, `interrupted: …` on stderr). Files stay whole: every
  * write is atomic. Returns the function that removes the listeners.
  */
-export function onStopSignal(opts: { json: boolean; stop: () => void; atOnce: string }): () => void {
+export function onStopSignal(opts: {
+  json: boolean;
+  stop: () => void;
+  atOnce: string;
+  platform?: NodeJS.Platform;
+}): () => void {
+  const STOP_SIGNALS = stopSignals(opts.platform);
   let count = 0;
   const handler = (signal: NodeJS.Signals) => {
     received ??= signal;

@@ -11,6 +11,8 @@ export type ErrorCode =
   | "BAD_FILE"
   | "MODEL_MISSING"
   | "MODEL_CORRUPT"
+  /** The CLIP model cannot run on this platform: onnxruntime-node has no native build for it (Intel Macs). */
+  | "MODEL_UNSUPPORTED"
   | "NETWORK"
   | "NOT_LOGGED_IN"
   | "CHALLENGE"

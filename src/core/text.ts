@@ -29,11 +29,44 @@ export function vbulkAs(env: NodeJS.ProcessEnv = process.env): string {
   return env.npm_command === "exec" ? "npx vbulk" : "vbulk";
 }
 
-/** A path for a command line the seller pastes: as it is when the shell leaves it so, else in single quotes
- *  ("~/Mes photos" → '~/Mes photos'); printable either way. */
-export function shellWord(text: string): string {
+/**
+ * A path (or a flag's value) for a command line the seller pastes, in the quoting of the shell they run:
+ * - POSIX shells (Linux, macOS): as it is when the shell leaves it so, else in single quotes
+ *   ("~/Mes photos" → '~/Mes photos', an apostrophe as '\''); printable either way.
+ * - Windows (`platform` "win32"), where the one line must work in both cmd.exe (Windows 10's usual terminal) and
+ *   PowerShell (Windows 11's default): single quotes are no quotes to cmd, which passed `'C:\…'` with its quotes
+ *   to vbulk, and PowerShell cannot read bash's '\'' (PowerShell/PowerShell#3931). So a word with anything
+ *   outside letters, digits and `_ . \ / : = + -` goes in double quotes, which both shells read as one argument:
+ *   - an apostrophe (`Photos d'été`), a space, `&`, `|`, `<`, `>`, `^`, `;`, `,` and `@` are plain text inside
+ *     them in both shells (PowerShell: "you can include a single quote in a double-quoted string" and only `$`
+ *     and the backtick are special there, about_Quoting_Rules; cmd: quotes turn off its operators);
+ *   - `$`: PowerShell expands a variable in double quotes ("$b" → the value of $b, about_Quoting_Rules), cmd
+ *     does not, and no escape works in both. It is escaped for PowerShell (`$) only where PowerShell would
+ *     expand it (a letter, digit, `_`, `{`, `(`, `?`, `^`, `$` or `:` after it); a `$` before a space or `\`
+ *     is literal in both and left so;
+ *   - a backtick is PowerShell's escape character inside double quotes (about_Escape_Characters): doubled, which
+ *     cmd passes as two (no form suits both; no such folder was seen);
+ *   - `%`: cmd expands `%NAME%` even inside quotes when NAME is set, and on the interactive command line it has
+ *     no escape for `%` and leaves `%NAME%` as typed when NAME is not set (stackoverflow.com/questions/72302344);
+ *     PowerShell leaves `%` alone. Kept as it is: `100% coton` pastes right in both;
+ *   - `"` (never in a Windows file name, but in a flag's JSON value) is written `\"`, the escape Node's own
+ *     argument parsing (the C runtime's, CommandLineToArgvW) reads from cmd's command line, and backslashes
+ *     before it or before the closing quote are doubled (`"D:\Mes photos\\"`: a lone `\"` would be read as
+ *     a quote, stackoverflow.com/questions/4699852). Windows PowerShell 5.1 cannot pass an embedded `"` to a
+ *     native program intact whatever the quoting (PowerShell/PowerShell#1995, fixed in 7.3): such a value is best read from
+ *     a file there.
+ */
+export function shellWord(text: string, platform: NodeJS.Platform = process.platform): string {
   const shown = printable(text);
-  return /^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`;
+  if (platform !== "win32")
+    return /^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`;
+  if (/^[\w.\\/:=+-]+$/.test(shown)) return shown;
+  const body = shown
+    .replace(/`/g, "``")
+    .replace(/\$(?=[\w{(?^$:])/g, "`$$")
+    .replace(/(\\*)"/g, '$1$1\\"')
+    .replace(/(\\+)$/, "$1$1");
+  return `"${body}"`;
 }
 
 /** Whether a name holds a character printable() would escape (a NUL, an escape, a newline…). */

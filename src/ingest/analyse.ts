@@ -2,6 +2,7 @@ import { open, stat } from "node:fs/promises";
 import type { Config } from "../core/config.js";
 import { messageOf } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
+import { readableHint } from "../core/os-words.js";
 import { limiter } from "../core/pool.js";
 import { printable } from "../core/text.js";
 import { colorVersion, photoColor } from "../imaging/color.js";
@@ -301,7 +302,7 @@ function unreadablePhoto(code: string, err: unknown): string {
   switch (code) {
     case "EACCES":
     case "EPERM":
-      return `Expected a photo vbulk may read but reading it was refused (${code}, ${code === "EACCES" ? "permission denied" : "operation not permitted"}): allow your account to read it (its properties in a file manager, or \`chmod a+r\` on it), then run the same command again`;
+      return `Expected a photo vbulk may read but reading it was refused (${code}, ${code === "EACCES" ? "permission denied" : "operation not permitted"}): allow your account to read it (${readableHint()}), then run the same command again`;
     case "EIO":
     case "ENXIO":
       return `Expected a photo the disk can read but the disk gave a read error (${code}): the disk, memory card or network folder may be damaged or unplugged; plug it back in, or copy the photo to another disk, then run the same command again`;

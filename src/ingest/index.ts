@@ -492,7 +492,7 @@ async function lockIngest(dir: string, source: string): Promise<() => Promise<vo
               "BAD_USAGE",
               `Expected one ingest at a time in ${dir} but another ingest of ${lockedBy.source} is running (pid ${held.pid}, since ${localSince(held.started_at)}): nothing was written`,
               {
-                hint: `Follow it with \`vbulk status ${dir}\`, and run this again once it is done.`,
+                hint: `Follow it with \`${vbulkAs()} status ${shellWord(dir)}\`, and run this again once it is done.`,
                 context: { lockedBy },
               },
             );

@@ -5,6 +5,7 @@ import type { Config } from "../core/config.js";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import type { NoPhotoKind } from "../core/events.js";
 import { sha256File } from "../core/hash.js";
+import { outExample } from "../core/os-words.js";
 import { nearestFolder } from "../core/paths.js";
 import { printable } from "../core/text.js";
 import { STATE_DIR } from "../sources/classify.js";
@@ -121,7 +122,7 @@ export async function checkOutput(outDir: string, flag: boolean, hint?: string):
       {
         hint:
           hint ??
-          "Pass --out with a folder on an ordinary disk, e.g. --out ~/vbulk-out (it is created if it does not exist).",
+          `Pass --out with a folder on an ordinary disk, e.g. --out ${outExample()} (it is created if it does not exist).`,
         context: { path: printable(outDir), osError: code, reading: false },
         cause: err,
       },

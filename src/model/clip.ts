@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { DEFAULTS } from "../core/defaults.js";
-import { VbulkError } from "../core/errors.js";
+import { messageOf, VbulkError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { CATEGORY_ID } from "../core/vocab.js";
 import { COLOR_NAMES, type ColorName } from "../imaging/color.js";
@@ -21,6 +21,7 @@ import {
 } from "../store/read.js";
 import { type Manifest, sha256FileMemo } from "./manifest.js";
 import type { Device, Session } from "./onnx.js";
+import { onnxUnavailable } from "./ort-binding.js";
 import { loadPreprocessor, type Preprocessor, preprocessInto } from "./preprocess.js";
 import { type ClipTokenizer, loadTokenizer } from "./tokenizer.js";
 
@@ -214,7 +215,7 @@ export async function loadClip(
   const root = resolve(dir);
   // onnxruntime is loaded when a model is, not at start-up: commands without CLIP (plan, status, a re-run of
   // ingest without a model) do not pay for it.
-  const { openSession } = await import("./onnx.js");
+  const { openSession } = await loadOnnx();
   const fallback = (reason: string) =>
     opts.onWarning?.(`CUDA is not available (${reason}); running on the CPU.`);
   const [pre, vision] = await Promise.all([
@@ -408,7 +409,7 @@ export function checkSameWidth(
  */
 export async function checkModelFolder(dir: string, manifest: Manifest): Promise<number> {
   const root = resolve(dir);
-  const { openSession } = await import("./onnx.js");
+  const { openSession } = await loadOnnx();
   // `models manifest` refused a folder without it (requireSideFiles): its crop size is checked here.
   const pre = await loadPreprocessor(root);
   const visionFile = join(root, manifest.vision);
@@ -566,4 +567,21 @@ export function zeroShot(labels: LabelSet, table: Float32Array[], logitScale: nu
       });
     },
   };
+}
+
+/**
+ * onnx.ts, which loads onnxruntime-node. A binding that is there but cannot load (a system library it needs is
+ * missing) is said as a platform the model cannot run on (MODEL_UNSUPPORTED, exit 2), never "unexpected".
+ */
+async function loadOnnx(): Promise<typeof import("./onnx.js")> {
+  try {
+    return await import("./onnx.js");
+  } catch (err) {
+    throw onnxUnavailable(
+      process.platform,
+      process.arch,
+      `onnxruntime-node could not be loaded (${messageOf(err)})`,
+      err,
+    );
+  }
 }

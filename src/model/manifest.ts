@@ -5,6 +5,7 @@ import { z } from "zod";
 import { writeJsonAtomic } from "../core/atomic.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
 import { sha256File } from "../core/hash.js";
+import { cacheDirHint, copyModelHint } from "../core/os-words.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
 import { andList, shellWord, vbulkAs } from "../core/text.js";
 import { readJsonFile, readJsonFileIfAny } from "../store/read.js";
@@ -97,8 +98,7 @@ export function modelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** What to do when vbulk's cache folder cannot be made: said by every message about it. */
-export const CACHE_HINT =
-  "Set VBULK_CACHE_DIR to a folder this user can write (e.g. VBULK_CACHE_DIR=/tmp/vbulk-cache); `vbulk ingest` also runs without the model (VBULK_OFFLINE=1).";
+export const CACHE_HINT = cacheDirHint();
 
 /**
  * Creates `dir` (a folder in vbulk's cache) if it is not there. Never under a home folder that does not exist
@@ -137,8 +137,7 @@ export async function readLocalManifest(dir: string): Promise<Manifest | null> {
 export const CACHED_MODEL_HINT = "Run `vbulk models verify` and `vbulk models pull` to fetch it again.";
 
 /** What to do with a model folder this user cannot write in (a shared folder, a read-only mount). */
-export const READ_ONLY_MODEL_HINT =
-  "Copy the folder somewhere you can write (cp -r DIR ~/models/) and run `vbulk models manifest` on the copy, or have the folder's owner run it; ingest still loads the folder as it is (unverified).";
+export const READ_ONLY_MODEL_HINT = copyModelHint();
 
 /** Writes DIR/vbulk-model.json atomically. Throws NOT_WRITABLE (exit 2) / NO_SPACE naming the file when the
  *  folder refuses it (a read-only or shared model folder). */

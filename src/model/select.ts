@@ -25,6 +25,7 @@ import {
   verifyFiles,
 } from "./manifest.js";
 import type { Device } from "./onnx.js";
+import { unsupportedPlatform } from "./ort-binding.js";
 
 export const DEFAULT_LABELS = join(PACKAGE_ROOT, "models", "labels", "garments.json");
 
@@ -46,6 +47,9 @@ export interface SelectOptions {
    * would regroup every photo and turn every category and department to "unknown" behind a one-line warning.
    */
   earlierModel?: { id: string; model: string } | null;
+  /** The platform whose onnxruntime-node build is looked for (tests; default process.platform / process.arch). */
+  platform?: string;
+  arch?: string;
 }
 
 /**
@@ -105,6 +109,18 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
   type Data = Pick<Extract<IngestEvent, { type: "warning" }>, "noModel" | "unverifiedModel">;
   const warn = (message: string, hint?: string, data: Data = {}) =>
     opts.onEvent({ type: "warning", message, ...(hint ? { hint } : {}), ...data });
+  // Before any download or load: an Intel Mac downloaded 150 MB, then ended in "Cannot find module". As for a
+  // model that cannot be had (README Models): a warning and the model-free embedder, except where the seller
+  // asked for a model folder or the folder's earlier run used one (exit 2, nothing written).
+  // The model-free embedder with a warning; the error itself when the seller asked for a model folder (--model-dir)
+  // or the folder's earlier run used a model.
+  const withoutOnnx = (err: VbulkError): SelectedEmbedder => {
+    if (opts.modelDir || opts.earlierModel) throw err;
+    warn(noModel(err.message), err.hint, { noModel: true });
+    return featureOnly();
+  };
+  const unsupported = unsupportedPlatform(opts.platform, opts.arch);
+  if (unsupported) return withoutOnnx(unsupported);
   let dir: string;
   let manifest: Manifest;
   if (opts.modelDir) {
@@ -204,6 +220,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
         "See the README's Install section (GPU users) for installing onnxruntime-node's CUDA binaries.",
       ),
   }).catch((err: unknown) => {
+    if (err instanceof VbulkError && err.code === "MODEL_UNSUPPORTED") return withoutOnnx(err);
     // `models pull` never writes into a --model-dir folder, and `models verify` alone checks the cache.
     if (opts.modelDir && err instanceof VbulkError && err.hint === CACHED_MODEL_HINT)
       throw new VbulkError(err.code, err.message, {
@@ -212,6 +229,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
       });
     throw err;
   });
+  if (!("releaseText" in clip)) return clip;
   const labelsPath = resolve(opts.labelsFile ?? DEFAULT_LABELS);
   const labels = await loadLabelSet(labelsPath);
   const classifier = await clip.classifier(labels, join(modelCacheDir(), "labels"));

@@ -2,6 +2,7 @@ import type { Dirent } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { expected, messageOf, VbulkError } from "../core/errors.js";
+import { permissionsHint } from "../core/os-words.js";
 import { classifyDir, classifyPath, naturalCompare } from "./classify.js";
 import type { ScanResult, SkippedFile, SourceFile } from "./types.js";
 
@@ -36,7 +37,7 @@ export async function scanFolder(root: string, limits: ScanLimits): Promise<Scan
     } catch (err) {
       if (dir === root) {
         throw new VbulkError("NOT_FOUND", expected("a folder vbulk may read", "the photo source", root), {
-          hint: `Check its permissions (\`ls -ld ${root}\`): ${messageOf(err)}`,
+          hint: `${permissionsHint(root)}: ${messageOf(err)}`,
           cause: err,
         });
       }

@@ -2,6 +2,7 @@ import type { Stats } from "node:fs";
 import { lstat, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileSystemError, VbulkError } from "../core/errors.js";
+import { removeLinkHint } from "../core/os-words.js";
 import { printable } from "../core/text.js";
 import { STATE_DIR } from "../sources/classify.js";
 
@@ -33,7 +34,7 @@ export function refuseStateInWay(path: string, st: Stats | null): void {
       "NOT_WRITABLE",
       `Expected a folder for vbulk's state at ${printable(path)} but found a symbolic link; vbulk does not follow it`,
       {
-        hint: `Remove the link (\`rm ${printable(path)}\`) and run the same command again.`,
+        hint: `${removeLinkHint(printable(path))} and run the same command again.`,
         context: { path, osError: "ELOOP" },
       },
     );

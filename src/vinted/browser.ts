@@ -26,8 +26,15 @@ const QUIET_FLAGS = [
   "--disable-sync",
 ];
 
-/** Where Chrome, Chromium and Edge install themselves on Linux, macOS and Windows (first found wins). */
-function candidates(env: NodeJS.ProcessEnv): string[] {
+/** The macOS apps, each `<name>.app/Contents/MacOS/<name>`. */
+const MAC_APPS = ["Google Chrome", "Chromium", "Microsoft Edge"];
+
+/**
+ * Where Chrome, Chromium and Edge install themselves on Linux, macOS and Windows (first found wins). On macOS, a
+ * seller who is not an administrator gets Chrome in ~/Applications, not /Applications: `vbulk login` said
+ * NOT_FOUND there.
+ */
+export function candidates(env: NodeJS.ProcessEnv, home: string = homedir()): string[] {
   const win = [env.PROGRAMFILES, env["PROGRAMFILES(X86)"], env.LOCALAPPDATA].filter(Boolean) as string[];
   return [
     "/usr/bin/google-chrome",
@@ -36,9 +43,9 @@ function candidates(env: NodeJS.ProcessEnv): string[] {
     "/usr/bin/chromium-browser",
     "/snap/bin/chromium",
     "/usr/bin/microsoft-edge",
-    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-    "/Applications/Chromium.app/Contents/MacOS/Chromium",
-    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    ...["/Applications", join(home, "Applications")].flatMap((apps) =>
+      MAC_APPS.map((app) => join(apps, `${app}.app`, "Contents", "MacOS", app)),
+    ),
     ...win.flatMap((d) => [
       join(d, "Google", "Chrome", "Application", "chrome.exe"),
       join(d, "Microsoft", "Edge", "Application", "msedge.exe"),
@@ -118,7 +125,7 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** This process's command line as a person would type it again (`vbulk execute ./photos --yes`), for a hint. */
 function sameCommand(): string {
-  return [vbulkAs(), ...process.argv.slice(2).map(shellWord)].join(" ");
+  return [vbulkAs(), ...process.argv.slice(2).map((w) => shellWord(w))].join(" ");
 }
 
 /**

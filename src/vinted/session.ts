@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic, writeFileIfAbsent } from "../core/atomic.js";
 import { fileSystemError, VbulkError } from "../core/errors.js";
+import { diskCheckHint, ownFolderHint } from "../core/os-words.js";
 import { registerSecret } from "../core/redact.js";
 import { printable } from "../core/text.js";
 
@@ -95,7 +96,7 @@ async function readSessionFile(path: string, what = "saved Vinted session"): Pro
         "NOT_WRITABLE",
         `Expected a ${what} vbulk may read at ${where} but reading it was refused (${code}); ${left}`,
         {
-          hint: `Make the folder yours again (\`ls -l ${folder}\`; a \`sudo vbulk login\` leaves it root's): \`sudo chown -R "$(id -un)" ${folder} && chmod 600 ${where}\`, then run the same command again. No new login is needed.`,
+          hint: `${ownFolderHint(folder, where)}, then run the same command again. No new login is needed.`,
           cause: err,
         },
       );
@@ -121,7 +122,7 @@ async function readSessionFile(path: string, what = "saved Vinted session"): Pro
       "BAD_FILE",
       `Could not read the ${what} ${where} (${code ?? "read error"}); ${left}`,
       {
-        hint: "Check the disk (`dmesg`), then run the same command again.",
+        hint: `${diskCheckHint()}, then run the same command again.`,
         cause: err,
       },
     );

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, it } from "node:test";
@@ -673,6 +673,28 @@ describe("vbulk ingest: bad commands change nothing", () => {
     await writeFile(lock, "{}");
     assert.equal((await runCli(["ingest", dir])).code, 0);
     assert.equal(existsSync(lock), false, "the lock is released");
+  });
+
+  it("a folder holding a space is quoted in the next: line and the busy hint, so both paste back", async () => {
+    // Audit portability 12: `Mes photos` (common on Windows and macOS) printed unquoted could not be pasted back.
+    const parent = await tempDir();
+    const dir = join(parent, "Mes photos");
+    await cp(join(FIXTURES, "grouping"), dir, { recursive: true });
+    const quoted = `'${dir}'`;
+    const r = await runCli(["ingest", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(
+      r.stdout.includes(`next: \`vbulk review ${quoted}\``) && r.stdout.includes(`\`vbulk plan ${quoted}\``),
+      r.stdout,
+    );
+    const lock = join(dir, ".vbulk", "ingest.lock");
+    await writeFile(
+      lock,
+      JSON.stringify({ pid: process.ppid, started_at: new Date().toISOString(), source: dir }),
+    );
+    const busy = await runCli(["ingest", dir]);
+    assert.equal(busy.code, 2, busy.stderr);
+    assert.ok(busy.stderr.includes(`hint: Follow it with \`vbulk status ${quoted}\``), busy.stderr);
   });
 
   it("a missing source is exit 2 with what to do", async () => {

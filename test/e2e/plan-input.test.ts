@@ -72,6 +72,44 @@ describe("plan: --publish, --only and --exclude repeated", () => {
   });
 });
 
+// Audit portability 7: PowerShell's vbulk.ps1 / npx.ps1 shims pass `--only c1,c2` as `--only c1 c2`, and commander
+// said only "too many arguments for 'plan'. Expected 1 argument but got 2.", leaving the seller guessing why.
+describe("plan and execute: a comma list split apart by PowerShell", () => {
+  it("--only c1 c2 says what happened and the forms that work, exit 2, plan.json unchanged", async () => {
+    const dir = await catalogFixture(articles);
+    assert.equal((await plan(dir, [])).code, 0);
+    const before = await readFile(join(dir, "plan.json"), "utf8");
+    for (const args of [
+      ["plan", dir, "--only", "c1", "c2"],
+      ["plan", "--only", "c1", "c2", dir],
+    ]) {
+      const r = await runCli(args, { env: testEnv() });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /^error: Expected one comma-separated list of article ids for --only but received 2 separate arguments \(c1 c2\): PowerShell splits an unquoted c1,c2 apart/,
+      );
+      assert.match(
+        r.stderr,
+        /hint: .*quote the list \(--only "c1,c2"\) or give the flag once per id \(--only c1 --only c2\)\. Nothing was written\./,
+      );
+      assert.doesNotMatch(r.stderr, /too many arguments/);
+    }
+    const json = await runCli(["plan", dir, "--publish", "c1", "c2", "c3", "--json"], { env: testEnv() });
+    assert.equal(json.code, 2);
+    assert.match(JSON.parse(json.stdout).error.message, /for --publish but received 3 separate arguments/);
+    assert.equal(await readFile(join(dir, "plan.json"), "utf8"), before, "plan.json unchanged");
+    // execute's --only takes one list: quoting is the way there.
+    const ex = await runCli(["execute", dir, "--only", "c1", "c2"], { env: testEnv() });
+    assert.equal(ex.code, 2, ex.stderr);
+    assert.match(ex.stderr, /hint: .*quote the list \(--only "c1,c2"\)\. Nothing was written\./);
+    // Other extra arguments keep commander's words.
+    const other = await runCli(["plan", dir, "extra"], { env: testEnv() });
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /too many arguments for 'plan'/);
+  });
+});
+
 describe("plan: --set that says the opposite of --only, --exclude or --publish (audit-plan 13)", () => {
   it("--only c2 --set c1.excluded=false is refused, as --publish none,c7 is; plan.json unchanged", async () => {
     const dir = await catalogFixture(articles);
