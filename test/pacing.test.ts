@@ -229,10 +229,15 @@ describe("reading Vinted's answers", () => {
         code(() => readAnswer(a(403, body), "x")),
         /^CHALLENGE: .*captcha/,
       );
-    assert.match(
-      code(() => readAnswer(a(403, "<p>__cf_chl_opt</p>", { contentType: "text/html" }), "x")),
-      /^CHALLENGE: .*Cloudflare/,
-    );
+    // Cloudflare's marker in a 403 that says it is JSON (not read as a page): a challenge too, not a plain 403.
+    for (const [body, contentType] of [
+      ["<p>__cf_chl_opt</p>", "text/html"],
+      ['{"error":"cf_chl_managed"}', "application/json"],
+    ])
+      assert.match(
+        code(() => readAnswer(a(403, body!, { contentType: contentType! }), "x")),
+        /^CHALLENGE: .*Cloudflare/,
+      );
   });
 
   it("DataDome on Vinted, both forms: the HTML stub with `var dd={…}` and c.js, and the JSON captcha URL", () => {
