@@ -1420,6 +1420,26 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     );
   });
 
+  it("a plain 403 while drafting stops a publishing run too: no completion is sent for the articles drafted before it", async () => {
+    await fresh();
+    const dir = await planned();
+    replica.switches.forbiddenOnWrite = 5; // c1's 3 photos and draft go; c2's first photo is refused
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], AS_ASKED, env());
+    outputs.push(r.output);
+    assert.equal(r.code, 3, r.output);
+    assert.match(r.output, /no further write was sent/);
+    assert.equal(replica.writes().length, 5, "no write after the 403");
+    assert.equal(
+      replica.log.some((l) => l.path.endsWith("/completion")),
+      false,
+      "c1, drafted before the 403, was not sent to publication",
+    );
+    assert.equal(
+      [...replica.items.values()].some((i) => !i.is_draft),
+      false,
+    );
+  });
+
   it("auth check with a signed-out session: Vinted's 403 on users/current means not logged in (exit 2), not a challenge", async () => {
     // idx:69052908732: "`GET /api/v2/users/current` … 403 when signed out". Before: "security challenge", exit 1.
     await fresh();
