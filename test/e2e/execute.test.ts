@@ -287,6 +287,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       dir,
       async () => (await journalOf(dir)).items.c1?.photos["IMG_0001.jpg"]?.state === "sent",
     );
+    // Every write Vinted received is in the account's budget, the one the kill cut off included: the next run paces
+    // from it (a budget saved only at the end forgot them, and the next run could exceed the hourly cap).
+    const pacing = JSON.parse(
+      await readFile(join(configDir, "pacing.json"), "utf8").catch(() => '{"writes":[]}'),
+    );
+    assert.equal(pacing.writes.length, replica.writeHeaders.length, "the killed run's writes are counted");
     replica.switches.holdAfter = { kind: "draft", count: 1 };
     await killWhen(dir, async () => (await journalOf(dir)).items.c1?.draft?.state === "created");
     replica.switches.holdAfter = null;
