@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { VbulkError } from "../src/core/errors.js";
+import { redact } from "../src/core/redact.js";
 import { loadSession, saveSession } from "../src/vinted/session.js";
 import { tempDir } from "./helpers/run.js";
 
@@ -37,6 +38,22 @@ describe("the saved session's key", () => {
     assert.equal((await stat(join(dir, "session.key"))).mode & 0o777, 0o600);
     assert.deepEqual((await readdir(dir)).sort(), ["session.enc", "session.key"], "no temporary file left");
     assert.equal((await loadSession(env)).cookies[0]!.value, "TOPSECRET-123");
+  });
+
+  it("with VBULK_SECRET_KEY no session.key is written, only that passphrase opens the session, and it never shows", async () => {
+    const dir = await tempDir("vbulk-key-");
+    const passphrase = "correct horse battery staple";
+    const env = { VBULK_CONFIG_DIR: dir, VBULK_SECRET_KEY: passphrase };
+    await saveSession(state, env);
+    assert.deepEqual(await readdir(dir), ["session.enc"], "no key file beside the session");
+    const saved = await readFile(join(dir, "session.enc"), "utf8");
+    for (const secret of ["TOPSECRET-123", passphrase]) assert.equal(saved.includes(secret), false, secret);
+    assert.equal((await loadSession(env)).cookies[0]!.value, "TOPSECRET-123");
+    await assert.rejects(
+      loadSession({ VBULK_CONFIG_DIR: dir, VBULK_SECRET_KEY: "another passphrase" }),
+      (e: VbulkError) => e.code === "NOT_LOGGED_IN",
+    );
+    assert.equal(redact(`VBULK_SECRET_KEY is ${passphrase}`).includes(passphrase), false);
   });
 });
 

@@ -287,6 +287,12 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
       dir,
       async () => (await journalOf(dir)).items.c1?.photos["IMG_0001.jpg"]?.state === "sent",
     );
+    // Every write Vinted received is in the account's budget, the one the kill cut off included: the next run paces
+    // from it (a budget saved only at the end forgot them, and the next run could exceed the hourly cap).
+    const pacing = JSON.parse(
+      await readFile(join(configDir, "pacing.json"), "utf8").catch(() => '{"writes":[]}'),
+    );
+    assert.equal(pacing.writes.length, replica.writeHeaders.length, "the killed run's writes are counted");
     replica.switches.holdAfter = { kind: "draft", count: 1 };
     await killWhen(dir, async () => (await journalOf(dir)).items.c1?.draft?.state === "created");
     replica.switches.holdAfter = null;
@@ -1417,6 +1423,26 @@ describe("vbulk execute against the replica of vinted.fr (real Chromium, headles
     await assert.rejects(
       stat(join(configDir, "pacing.json")),
       "no pause, no pacing file for a run that never began",
+    );
+  });
+
+  it("a plain 403 while drafting stops a publishing run too: no completion is sent for the articles drafted before it", async () => {
+    await fresh();
+    const dir = await planned();
+    replica.switches.forbiddenOnWrite = 5; // c1's 3 photos and draft go; c2's first photo is refused
+    const r = await inTerminal(["execute", dir, "--no-dry-run"], AS_ASKED, env());
+    outputs.push(r.output);
+    assert.equal(r.code, 3, r.output);
+    assert.match(r.output, /no further write was sent/);
+    assert.equal(replica.writes().length, 5, "no write after the 403");
+    assert.equal(
+      replica.log.some((l) => l.path.endsWith("/completion")),
+      false,
+      "c1, drafted before the 403, was not sent to publication",
+    );
+    assert.equal(
+      [...replica.items.values()].some((i) => !i.is_draft),
+      false,
     );
   });
 

@@ -60,6 +60,8 @@ export interface Switches {
   /** Writes answer a plain 403 access_denied, as without the page's CSRF token (vinted.md "The web app's own JSON
    *  calls") or for "not your item" (Bumpline content.js idx:57357759676): no challenge marker in it. */
   forbidden: boolean;
+  /** This write (1 = the first) answers that plain 403: a refusal met midway through a run. */
+  forbiddenOnWrite: number | null;
   /** Pages carry no CSRF token (a page that is not the logged-in web app's, or one Vinted changed). */
   noCsrf: boolean;
   /** This page of the drafts list answers 500 (a page that fails while the list is read). */
@@ -269,6 +271,7 @@ export class VintedReplica {
       swallowDraft: false,
       draftDelayMs: 0,
       forbidden: false,
+      forbiddenOnWrite: null,
       noCsrf: false,
       failDraftsPage: null,
       draftsPageCap: null,
@@ -430,7 +433,11 @@ export class VintedReplica {
         return; // never answered: the test kills the client meanwhile
       }
       // Writes need the page's CSRF token; without it: 403 access_denied (vinted.md "The web app's own JSON calls").
-      if (req.headers["x-csrf-token"] !== this.csrf || this.switches.forbidden)
+      if (
+        req.headers["x-csrf-token"] !== this.csrf ||
+        this.switches.forbidden ||
+        this.switches.forbiddenOnWrite === this.writesReceived
+      )
         return json(403, { code: 106, message: "access_denied" });
       if (this.switches.captchaOnWrite === this.writesReceived) {
         const cid = randomBytes(6).toString("hex");
