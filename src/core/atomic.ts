@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { link, lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { DEFAULTS } from "./defaults.js";
 import { fileSystemError } from "./errors.js";
 import { stillRuns } from "./process.js";
 
@@ -9,8 +10,44 @@ import { stillRuns } from "./process.js";
  * temp file in the same folder, fsync, rename. A failed write (full disk) leaves no temp file behind.
  * Throws the underlying fs error.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  await viaTempFile(path, data, mode, (tmp) => rename(tmp, path));
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+  ops: FileOps = {},
+): Promise<void> {
+  await viaTempFile(path, data, mode, (tmp) => renameRetrying(tmp, path, ops));
+}
+
+/** The platform and the file-system calls the atomic writes use: tests pass a Windows or a FAT volume's own. */
+export interface FileOps {
+  platform?: NodeJS.Platform;
+  rename?: (from: string, to: string) => Promise<void>;
+  link?: (existing: string, path: string) => Promise<void>;
+  /** How long (ms) a rename Windows refuses is tried again (DEFAULTS.files.renameRetryMs). */
+  retryMs?: number;
+}
+
+/** What a Windows rename gets while another process (antivirus, indexer, OneDrive) has either file open. */
+const HELD_ELSEWHERE = new Set(["EPERM", "EACCES", "EBUSY"]);
+
+/**
+ * rename(from, to) that, on Windows, tries a rename refused with EPERM/EACCES/EBUSY again with a growing pause for
+ * up to DEFAULTS.files.renameRetryMs (why: there). Elsewhere one plain rename. Throws the last fs error.
+ */
+export async function renameRetrying(from: string, to: string, ops: FileOps = {}): Promise<void> {
+  const doRename = ops.rename ?? rename;
+  if ((ops.platform ?? process.platform) !== "win32") return doRename(from, to);
+  const until = Date.now() + (ops.retryMs ?? DEFAULTS.files.renameRetryMs);
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      return await doRename(from, to);
+    } catch (err) {
+      const left = until - Date.now();
+      if (!HELD_ELSEWHERE.has((err as NodeJS.ErrnoException).code ?? "") || left <= 0) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+    }
+  }
 }
 
 /**
@@ -90,8 +127,8 @@ async function removeStaleTempFiles(path: string): Promise<void> {
 }
 
 /** Atomic JSON write, pretty-printed with a trailing newline so files diff well. */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+export async function writeJsonAtomic(path: string, value: unknown, ops?: FileOps): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, 0o644, ops);
 }
 
 /** What to do when a file of the working folder (plan, decisions, catalog) could not be written. */
@@ -103,8 +140,13 @@ export const NOT_SAVED_HINT =
  * typed VbulkError naming the file for a full disk, a forbidden folder or a folder in the file's place (a bare fs
  * error ended on "this is unexpected"); other errors unchanged.
  */
-export async function saveJsonAtomic(path: string, value: unknown, hint = NOT_SAVED_HINT): Promise<void> {
-  await writeJsonAtomic(path, value).catch((err: unknown) => {
+export async function saveJsonAtomic(
+  path: string,
+  value: unknown,
+  hint = NOT_SAVED_HINT,
+  ops?: FileOps,
+): Promise<void> {
+  await writeJsonAtomic(path, value, ops).catch((err: unknown) => {
     throw fileSystemError(err, path, "write", hint);
   });
 }
