@@ -52,22 +52,63 @@ export async function renameRetrying(from: string, to: string, ops: FileOps = {}
 
 /**
  * Writes a file whole, like writeFileAtomic, but only if none is there yet: the temporary file is linked to its
- * name, which fails instead of replacing (two processes creating it at once end with one of theirs). Returns false
- * when a file was already there (it is left as it is). Throws the underlying fs error.
+ * name, which fails instead of replacing (two processes creating it at once end with one of theirs). On a volume
+ * without hard links (FAT32/exFAT: SD cards, USB sticks) the file is created exclusively instead, then written: a
+ * reader may meet it empty or half written for that moment (core/lock.ts waits). Returns false when a file was
+ * already there (it is left as it is). Throws the underlying fs error.
  */
 export async function writeFileIfAbsent(
   path: string,
   data: string | Uint8Array,
   mode = 0o644,
+  ops: FileOps = {},
 ): Promise<boolean> {
   let created = true;
   await viaTempFile(path, data, mode, (tmp) =>
-    link(tmp, path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== "EEXIST") throw err;
-      created = false;
+    (ops.link ?? link)(tmp, path).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code === "EEXIST") {
+        created = false;
+        return;
+      }
+      // A folder of that name keeps its own error (EISDIR: "a folder in the way").
+      if (!NO_LINKS.has(err.code ?? "") || (await lstat(path).catch(() => null))?.isDirectory()) throw err;
+      created = await createExclusive(path, data, mode);
     }),
   );
   return created;
+}
+
+/**
+ * What link gives where the volume has no hard links (FAT32, exFAT): EPERM on Linux (ZoneMinder/zoneminder#5057),
+ * ENOTSUP/EOPNOTSUPP on macOS (s3fs-fuse/s3fs-fuse#1633), EISDIR on Windows, libuv's word for ERROR_INVALID_FUNCTION
+ * (nodejs/node#65817).
+ */
+const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EISDIR"]);
+
+/**
+ * Creates `path` only if it is not there (O_EXCL, which FAT honours too), then writes and syncs `data`. Returns false
+ * when it was there. A failed write removes the file it created. Throws the underlying fs error.
+ */
+async function createExclusive(path: string, data: string | Uint8Array, mode: number): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, "wx", mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    await rm(path, { force: true });
+    throw err;
+  }
+  return true;
 }
 
 /** Writes `data` to a synced temporary file beside `path`, hands it to `place`, and never leaves it behind. */

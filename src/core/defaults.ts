@@ -443,6 +443,10 @@ export const DEFAULTS = Object.freeze({
      *  this bound, so 10 s: many times the moment a scan or a sync holds a just-written file. Other systems do not
      *  retry (their EPERM is a real permission error). */
     renameRetryMs: 10_000,
+    /** How long (ms) a lock file met empty or half written is taken for its holder's, being written, before it is
+     *  taken for a writer killed while writing it. On a volume without hard links (an SD card, a USB stick) a lock
+     *  is created empty, then written and synced: ~200 bytes, milliseconds even on a slow card. */
+    lockWriteMs: 5_000,
   }),
   templates: Object.freeze({
     // Listing templates are files sellers share, so what one may do is counted, never timed: a template passes or
