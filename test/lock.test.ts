@@ -6,7 +6,11 @@ import { describe, it } from "node:test";
 import { type FileOps, writeFileIfAbsent } from "../src/core/atomic.js";
 import { VbulkError } from "../src/core/errors.js";
 import { takeLock } from "../src/core/lock.js";
+import { startedSince, stillRuns } from "../src/core/process.js";
 import { localSince } from "../src/core/text.js";
+import { lockForDecision } from "../src/ingest/index.js";
+import { lockPlan } from "../src/listing/plan.js";
+import { acquireLock } from "../src/review/security.js";
 import { takeExecuteLock } from "../src/vinted/pacing.js";
 import { KOLKATA, kolkataClock } from "./helpers/clock.js";
 import { tempDir } from "./helpers/run.js";
@@ -223,5 +227,84 @@ describe("a process lock file", () => {
       assert.match(e.hint ?? "", /--out DIR/);
       return true;
     });
+  });
+
+  it("every refusal by a live-looking holder says how to tell it is gone, and which file to delete then", async () => {
+    // Before: on Windows and macOS a crashed run whose pid was given to another program held its lock for good,
+    // and no message said that the lock file may be deleted.
+    const dir = await tempDir();
+    await mkdir(join(dir, ".vbulk"));
+    const held = JSON.stringify({ pid: process.ppid, started_at: new Date().toISOString(), url: "http://x" });
+    const takes: [string, () => Promise<unknown>][] = [
+      ["plan.lock", () => lockPlan(dir)],
+      ["review.lock", () => acquireLock(dir, "http://y")],
+      ["ingest.lock", () => lockForDecision(dir)],
+      ["execute.lock", () => takeExecuteLock(join(dir, ".vbulk"), dir)],
+    ];
+    for (const [name, take] of takes) {
+      const path = join(dir, ".vbulk", name);
+      await writeFile(path, held);
+      await assert.rejects(take(), (e: VbulkError) => {
+        assert.ok(e instanceof VbulkError, name);
+        assert.match(e.hint ?? "", new RegExp(`pid ${process.ppid}.*Task Manager.*Activity Monitor`), name);
+        assert.ok(e.hint?.includes(`delete ${path} and run`), `${name}: ${e.hint}`);
+        return true;
+      });
+    }
+  });
+});
+
+describe("when a process started (a pid given to another process is no holder)", () => {
+  const lstart = (d: Date) =>
+    `${d
+      .toDateString()
+      .slice(0, 10)
+      .replace(/ 0(\d)$/, "  $1")} ${d.toTimeString().slice(0, 8)} ${d.getFullYear()}\n`;
+
+  it("on macOS it is read with ps -o lstart, so a lock whose pid a later process got is taken over", async () => {
+    // Before: only Linux's /proc was read; elsewhere a reused pid kept a crashed run's lock held for good.
+    const calls: string[][] = [];
+    const later = new Date(Date.now() + 3_600_000);
+    const run = async (cmd: string, args: string[]) => {
+      calls.push([cmd, ...args]);
+      return lstart(later);
+    };
+    const since = new Date().toISOString();
+    assert.equal(await startedSince(4242, since, { platform: "darwin", run }), true);
+    assert.deepEqual(calls[0], ["ps", "-o", "lstart=", "-p", "4242"]);
+    assert.equal(
+      await stillRuns(process.ppid, since, { platform: "darwin", run }),
+      false,
+      "its pid was reused",
+    );
+    const earlier = async () => lstart(new Date(Date.now() - 3_600_000));
+    assert.equal(await startedSince(4242, since, { platform: "darwin", run: earlier }), false);
+    assert.equal(await stillRuns(process.ppid, since, { platform: "darwin", run: earlier }), true);
+    // ps answering nothing (the pid is gone) or something else: cannot tell, so the pid check alone decides.
+    for (const answer of [async () => "", async () => "lundi 30 nov 00:58:17 2026\n"]) {
+      assert.equal(await startedSince(4242, since, { platform: "darwin", run: answer }), false);
+    }
+    const gone = async () => {
+      throw Object.assign(new Error("Command failed: ps"), { code: 1 });
+    };
+    assert.equal(await startedSince(4242, since, { platform: "darwin", run: gone }), false);
+  });
+
+  it("the real ps's answer is read (procps prints lstart as macOS does)", {
+    skip: process.platform === "win32",
+  }, async (t) => {
+    const ps = await startedSince(process.pid, "2020-01-01T00:00:00Z", { platform: "darwin" });
+    if (!ps) return t.skip("no ps that prints lstart here");
+    assert.equal(await startedSince(process.pid, new Date().toISOString(), { platform: "darwin" }), false);
+  });
+
+  it("on Windows nothing is read: the pid check alone decides (the busy hint names the lock to delete)", async () => {
+    let ran = false;
+    const run = async () => {
+      ran = true;
+      return "";
+    };
+    assert.equal(await startedSince(4242, "2020-01-01T00:00:00Z", { platform: "win32", run }), false);
+    assert.equal(ran, false);
   });
 });

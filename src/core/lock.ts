@@ -5,6 +5,7 @@ import { type FileOps, writeFileIfAbsent } from "./atomic.js";
 import { DEFAULTS } from "./defaults.js";
 import { fileSystemError, VbulkError } from "./errors.js";
 import { stillRuns } from "./process.js";
+import { printable } from "./text.js";
 
 const HolderSchema = z.looseObject({ pid: z.number().int(), started_at: z.string() });
 export type LockHolder = z.infer<typeof HolderSchema>;
@@ -123,7 +124,7 @@ async function createLock(
       held.data.pid !== process.pid &&
       (await stillRuns(held.data.pid, held.data.started_at))
     )
-      throw new LockBusy(busy(held.data));
+      throw new LockBusy(withStaleHint(busy(held.data), held.data.pid, path));
     const removed = await removeStale(path, seen, ops).catch((err: unknown) => {
       throw fileSystemError(err, path, "remove the stale lock", lockHint(err));
     });
@@ -132,6 +133,29 @@ async function createLock(
   throw new VbulkError("BAD_USAGE", `Expected to take the lock ${path} but it kept changing hands`, {
     hint: `If no other vbulk is running on this folder, remove ${path} and ${path}.break, then run the same command again.`,
   });
+}
+
+/**
+ * `error` with a hint on how to tell that its holder is gone and what to do then. Where the start time of `pid`
+ * cannot be read (Windows), a run that crashed, or ended with its window or the computer, leaves a lock that a
+ * later process given its pid keeps "held": the seller must be able to see that and remove it.
+ */
+function withStaleHint(error: VbulkError, pid: number, path: string): VbulkError {
+  const stale = staleLockAdvice(pid, path);
+  return new VbulkError(error.code, error.message, {
+    hint: error.hint ? `${error.hint} ${stale}` : stale,
+    context: error.context,
+    cause: error.cause,
+    exit: error.exit,
+  });
+}
+
+/**
+ * How to tell that the run of `pid` holding the lock at `path` is gone, and what to do then (one sentence ending
+ * with `next`).
+ */
+export function staleLockAdvice(pid: number, path: string, next = "run this again"): string {
+  return `If no vbulk runs any more (pid ${pid} is then another program, or none: Task Manager's Details tab on Windows, Activity Monitor on a Mac, \`ps -p ${pid}\` elsewhere), delete ${printable(path)} and ${next}.`;
 }
 
 /** The parsed lock text, null when it is no JSON (empty, half written). */
