@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import sharp from "sharp";
 import { DEFAULTS } from "../src/core/defaults.js";
 import { Thumbnailer } from "../src/review/thumbs.js";
+import { STATE_DIR } from "../src/sources/classify.js";
 import { needTool } from "./helpers/needs.js";
 import { FIXTURES } from "./helpers/run.js";
 
@@ -64,5 +65,19 @@ describe("review thumbnails of HEIC photos (sharp alone cannot decode HEVC)", {
         assert.ok(g2! > 120 && r2! < 90, `${file}: green at the bottom, got ${bottom}`);
       }
     }
+  });
+});
+
+describe("review thumbnails whose cache cannot be written", () => {
+  it("the thumbnail it made is served all the same (a cache folder in the way, a file Windows holds)", async () => {
+    // Before: a failed cache write rejected the thumbnail it had just made, and the page showed an empty box.
+    const dir = await mkdtemp(join(tmpdir(), "vbulk-thumbs-"));
+    await writeFile(join(dir, STATE_DIR), "a file where the .vbulk folder belongs");
+    const thumbs = new Thumbnailer(dir, { size, quality, largeSize, concurrency });
+    const shown = await look(
+      await thumbs.thumbnail("b".repeat(64), join(FIXTURES, "rotated", "portrait-exif6.jpg")),
+    );
+    assert.equal(shown.format, "webp");
+    assert.ok(shown.height > shown.width, `upright, got ${shown.width}x${shown.height}`);
   });
 });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { type ConfigOverrides, ConfigSchema, resolveConfig } from "../core/config.js";
 import { DEFAULTS } from "../core/defaults.js";
 import { VbulkError } from "../core/errors.js";
+import { staleLockAdvice } from "../core/lock.js";
 import { localSince, plural, printable, shellWord } from "../core/text.js";
 import {
   CONDITION_IN_ENGLISH,
@@ -16,6 +17,7 @@ import {
   LANGUAGES,
   vocabulary,
 } from "../core/vocab.js";
+import { INGEST_LOCK } from "../ingest/index.js";
 import { chooseListingFiles, loadListingFiles } from "../listing/inputs.js";
 import { DEFAULT_MAPPING, loadMapping, strayCategories, vintedColorIds } from "../listing/mapping.js";
 import {
@@ -299,7 +301,7 @@ async function planCommand(dirArg: string, raw: RawPlanOptions): Promise<number>
         "BAD_USAGE",
         `Expected a catalog at ${join(dir, CATALOG_FILE)} but the first ingest of this folder is still running (pid ${running.pid}): nothing was written`,
         {
-          hint: `Follow it with \`${vbulkAs()} status ${shellWord(dir)}\`, and run this again once it is done.`,
+          hint: `Follow it with \`${vbulkAs()} status ${shellWord(dir)}\`, and run this again once it is done. ${staleLockAdvice(running.pid, join(dir, STATE_DIR, INGEST_LOCK), "run the ingest again")}`,
         },
       );
     throw err;

@@ -1,11 +1,15 @@
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { VbulkError } from "../core/errors.js";
+import { staleLockAdvice } from "../core/lock.js";
 import { localDateTime, printable } from "../core/text.js";
+import { INGEST_LOCK } from "../ingest/index.js";
+import { STATE_DIR } from "../sources/classify.js";
 import { outFolderOf } from "../store/out-folders.js";
 import { readStatus, type Status } from "../store/status.js";
-import { formatDuration } from "../vinted/pacing.js";
+import { EXECUTE_LOCK, formatDuration } from "../vinted/pacing.js";
+import { configDir } from "../vinted/session.js";
 import { folderArgument, workingFolder } from "./options.js";
 import { createIo, type Io } from "./render.js";
 
@@ -47,12 +51,12 @@ async function statusCommand(dir: string, json: boolean): Promise<number> {
   const status = elsewhere ? other! : (own as Status);
   // With the folder the run writes to (the --out folder when ingest wrote elsewhere): what a script passes next.
   if (json) io.out(JSON.stringify({ ...status, dir: elsewhere ? resolve(elsewhere) : folder }, null, 2));
-  else printStatus(io, status);
+  else printStatus(io, status, elsewhere ? resolve(elsewhere) : folder);
   if (elsewhere && !json) io.out(io.c.dim(`  written to ${printable(elsewhere)} (ingest --out)`));
   return 0;
 }
 
-function printStatus(io: Io, s: Status): void {
+function printStatus(io: Io, s: Status, dir: string): void {
   const { c } = io;
   const n = (k: string) => s.counts[k] ?? 0;
   const state = { running: c.cyan, done: c.green, partial: c.yellow, failed: c.red, interrupted: c.red }[
@@ -82,6 +86,12 @@ function printStatus(io: Io, s: Status): void {
   if (s.message) io.out(`  ${s.message}`);
   if (s.state === "interrupted")
     io.out(c.dim("  the process is gone; run the same command again to resume (cached work is reused)."));
+  // Where a pid's start time cannot be read (Windows), a run that crashed stays "running" while its pid is another
+  // program's; its lock then refuses every new run.
+  if (s.state === "running") {
+    const lock = s.command === "ingest" ? join(dir, STATE_DIR, INGEST_LOCK) : join(configDir(), EXECUTE_LOCK);
+    io.out(c.dim(`  ${staleLockAdvice(s.pid, lock, `run the ${s.command} again`)}`));
+  }
 }
 
 /**

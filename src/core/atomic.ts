@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { link, lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { DEFAULTS } from "./defaults.js";
 import { fileSystemError } from "./errors.js";
 import { stillRuns } from "./process.js";
 
@@ -9,28 +10,105 @@ import { stillRuns } from "./process.js";
  * temp file in the same folder, fsync, rename. A failed write (full disk) leaves no temp file behind.
  * Throws the underlying fs error.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  await viaTempFile(path, data, mode, (tmp) => rename(tmp, path));
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+  ops: FileOps = {},
+): Promise<void> {
+  await viaTempFile(path, data, mode, (tmp) => renameRetrying(tmp, path, ops));
+}
+
+/** The platform and the file-system calls the atomic writes use: tests pass a Windows or a FAT volume's own. */
+export interface FileOps {
+  platform?: NodeJS.Platform;
+  rename?: (from: string, to: string) => Promise<void>;
+  link?: (existing: string, path: string) => Promise<void>;
+  /** How long (ms) a rename Windows refuses is tried again (DEFAULTS.files.renameRetryMs). */
+  retryMs?: number;
+}
+
+/** What a Windows rename gets while another process (antivirus, indexer, OneDrive) has either file open. */
+const HELD_ELSEWHERE = new Set(["EPERM", "EACCES", "EBUSY"]);
+
+/**
+ * rename(from, to) that, on Windows, tries a rename refused with EPERM/EACCES/EBUSY again with a growing pause for
+ * up to DEFAULTS.files.renameRetryMs (why: there). Elsewhere one plain rename. Throws the last fs error.
+ */
+export async function renameRetrying(from: string, to: string, ops: FileOps = {}): Promise<void> {
+  const doRename = ops.rename ?? rename;
+  if ((ops.platform ?? process.platform) !== "win32") return doRename(from, to);
+  const until = Date.now() + (ops.retryMs ?? DEFAULTS.files.renameRetryMs);
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      return await doRename(from, to);
+    } catch (err) {
+      const left = until - Date.now();
+      if (!HELD_ELSEWHERE.has((err as NodeJS.ErrnoException).code ?? "") || left <= 0) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+    }
+  }
 }
 
 /**
  * Writes a file whole, like writeFileAtomic, but only if none is there yet: the temporary file is linked to its
- * name, which fails instead of replacing (two processes creating it at once end with one of theirs). Returns false
- * when a file was already there (it is left as it is). Throws the underlying fs error.
+ * name, which fails instead of replacing (two processes creating it at once end with one of theirs). On a volume
+ * without hard links (FAT32/exFAT: SD cards, USB sticks) the file is created exclusively instead, then written: a
+ * reader may meet it empty or half written for that moment (core/lock.ts waits). Returns false when a file was
+ * already there (it is left as it is). Throws the underlying fs error.
  */
 export async function writeFileIfAbsent(
   path: string,
   data: string | Uint8Array,
   mode = 0o644,
+  ops: FileOps = {},
 ): Promise<boolean> {
   let created = true;
   await viaTempFile(path, data, mode, (tmp) =>
-    link(tmp, path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== "EEXIST") throw err;
-      created = false;
+    (ops.link ?? link)(tmp, path).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code === "EEXIST") {
+        created = false;
+        return;
+      }
+      // A folder of that name keeps its own error (EISDIR: "a folder in the way").
+      if (!NO_LINKS.has(err.code ?? "") || (await lstat(path).catch(() => null))?.isDirectory()) throw err;
+      created = await createExclusive(path, data, mode);
     }),
   );
   return created;
+}
+
+/**
+ * What link gives where the volume has no hard links (FAT32, exFAT): EPERM on Linux (ZoneMinder/zoneminder#5057),
+ * ENOTSUP/EOPNOTSUPP on macOS (s3fs-fuse/s3fs-fuse#1633), EISDIR on Windows, libuv's word for ERROR_INVALID_FUNCTION
+ * (nodejs/node#65817).
+ */
+const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EISDIR"]);
+
+/**
+ * Creates `path` only if it is not there (O_EXCL, which FAT honours too), then writes and syncs `data`. Returns false
+ * when it was there. A failed write removes the file it created. Throws the underlying fs error.
+ */
+async function createExclusive(path: string, data: string | Uint8Array, mode: number): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, "wx", mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    await rm(path, { force: true });
+    throw err;
+  }
+  return true;
 }
 
 /** Writes `data` to a synced temporary file beside `path`, hands it to `place`, and never leaves it behind. */
@@ -90,8 +168,8 @@ async function removeStaleTempFiles(path: string): Promise<void> {
 }
 
 /** Atomic JSON write, pretty-printed with a trailing newline so files diff well. */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+export async function writeJsonAtomic(path: string, value: unknown, ops?: FileOps): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, 0o644, ops);
 }
 
 /** What to do when a file of the working folder (plan, decisions, catalog) could not be written. */
@@ -103,8 +181,13 @@ export const NOT_SAVED_HINT =
  * typed VbulkError naming the file for a full disk, a forbidden folder or a folder in the file's place (a bare fs
  * error ended on "this is unexpected"); other errors unchanged.
  */
-export async function saveJsonAtomic(path: string, value: unknown, hint = NOT_SAVED_HINT): Promise<void> {
-  await writeJsonAtomic(path, value).catch((err: unknown) => {
+export async function saveJsonAtomic(
+  path: string,
+  value: unknown,
+  hint = NOT_SAVED_HINT,
+  ops?: FileOps,
+): Promise<void> {
+  await writeJsonAtomic(path, value, ops).catch((err: unknown) => {
     throw fileSystemError(err, path, "write", hint);
   });
 }

@@ -440,6 +440,18 @@ export const DEFAULTS = Object.freeze({
      *  label set is 13 KB for 37 labels and a 2,000-label file ~0.7 MB; 8 MiB is ten times more. A link to
      *  /dev/zero or a 500 MB file grew memory for ever or ended as "unexpected error" (audit-clip item 7). */
     maxSettingsBytes: 8 * 1024 * 1024,
+    /** How long (ms) a rename that Windows refuses (EPERM/EACCES/EBUSY) is tried again: Defender scans a file when it
+     *  is closed, and the Search indexer and OneDrive open files in Pictures, Desktop and Documents; while one of
+     *  them holds the temp file or its target without FILE_SHARE_DELETE, MoveFileEx fails (isaacs/node-graceful-fs#119).
+     *  graceful-fs waits up to 60 s (isaacs/node-graceful-fs#100) for unattended installs; here a seller waits at the
+     *  terminal or on the review page's save, and a folder that is really forbidden (EPERM too) is only said after
+     *  this bound, so 10 s: many times the moment a scan or a sync holds a just-written file. Other systems do not
+     *  retry (their EPERM is a real permission error). */
+    renameRetryMs: 10_000,
+    /** How long (ms) a lock file met empty or half written is taken for its holder's, being written, before it is
+     *  taken for a writer killed while writing it. On a volume without hard links (an SD card, a USB stick) a lock
+     *  is created empty, then written and synced: ~200 bytes, milliseconds even on a slow card. */
+    lockWriteMs: 5_000,
   }),
   templates: Object.freeze({
     // Listing templates are files sellers share, so what one may do is counted, never timed: a template passes or

@@ -456,7 +456,8 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
   }
 }
 
-const INGEST_LOCK = "ingest.lock";
+/** The folder's ingest lock, in DIR/.vbulk. */
+export const INGEST_LOCK = "ingest.lock";
 /** What a review page's grouping decision writes in the ingest lock it holds (so an ingest waits for it). */
 const DECISION = "decision";
 

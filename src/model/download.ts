@@ -1,8 +1,9 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { renameRetrying } from "../core/atomic.js";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import {
   type Manifest,
@@ -245,7 +246,7 @@ async function downloadOne(
         },
       );
     }
-    await rename(part, dest);
+    await renameRetrying(part, dest);
     opts.onEvent?.({ type: "verified", path, sha256: digest });
     return { path, size: got, sha256: digest };
   }

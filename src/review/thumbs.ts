@@ -25,7 +25,7 @@ export class Thumbnailer {
   /**
    * The cached thumbnail of photo `sha`, made from `path` the first time. HEIC goes through the same libheif path
    * as ingest (sharp's prebuilt libvips cannot decode HEVC). Throws VbulkError BAD_FILE or sharp's error for a
-   * bad file.
+   * bad file; a cache write that fails is let go.
    */
   thumbnail(sha: string, path: string): Promise<Buffer> {
     const cached = join(this.dir, STATE_DIR, THUMB_DIR, `${sha}.webp`);
@@ -38,7 +38,9 @@ export class Thumbnailer {
               .resize(this.opts.size, this.opts.size, { fit: "inside", withoutEnlargement: true })
               .webp({ quality: this.opts.quality })
               .toBuffer();
-            await writeFileAtomic(cached, data);
+            // The cache saves the next view a decode; a cache that cannot be written (a file Windows holds, a
+            // full or read-only disk) must not cost this view its thumbnail.
+            await writeFileAtomic(cached, data).catch(() => {});
             return data;
           }),
         )

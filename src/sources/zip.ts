@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
 import type yauzl from "yauzl";
-import { writeJsonAtomic } from "../core/atomic.js";
+import { renameRetrying, writeJsonAtomic } from "../core/atomic.js";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { stillRuns } from "../core/process.js";
 import { hasControlCharacter, printable } from "../core/text.js";
@@ -702,7 +702,7 @@ async function extractEntry(
       await rm(tmp, { force: true });
       return "a folder of the same name is in the work folder";
     }
-    await rename(tmp, dest);
+    await renameRetrying(tmp, dest);
     return null;
   } catch (err) {
     await rm(tmp, { force: true });

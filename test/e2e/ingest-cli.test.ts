@@ -847,6 +847,34 @@ describe("vbulk status", () => {
     assert.match(r.stdout, /the process is gone; run the same command again/);
   });
 
+  it("a running run says how to tell whether it still runs, and which lock to delete if it does not", async () => {
+    // Before: on Windows and macOS (no /proc) a crashed run whose pid was given to another program showed
+    // "running" for ever, and nothing said that its lock may be deleted.
+    const dir = await tempDir();
+    await mkdir(join(dir, ".vbulk"));
+    const at = new Date().toISOString();
+    await writeFile(
+      join(dir, ".vbulk", "status.json"),
+      JSON.stringify({
+        schemaVersion: 1,
+        command: "ingest",
+        pid: process.pid, // alive, and started before the run
+        state: "running",
+        stage: "analyse",
+        started_at: at,
+        updated_at: at,
+        finished_at: null,
+        counts: { files: 150, done: 64, queued: 86 },
+        message: null,
+      }),
+    );
+    const r = await runCli(["status", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ingest: running \(analyse, pid \d+\)$/m);
+    assert.match(r.stdout, /Task Manager/);
+    assert.ok(r.stdout.includes(`delete ${join(dir, ".vbulk", "ingest.lock")}`), r.stdout);
+  });
+
   it("given the photos folder of an ingest that wrote elsewhere (--out), shows that run and says where it is", async () => {
     const photos = await copyFixture("grouping");
     const out = await tempDir("vbulk-status-out-");

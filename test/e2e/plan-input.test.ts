@@ -456,6 +456,15 @@ describe("plan: a folder with no catalog for another reason than a missing inges
       r.stderr,
       /hint: Follow it with `(npx )?vbulk status \S+`, and run this again once it is done\./,
     );
+    // What to do when that ingest crashed and its pid was given to another program (Windows, no start time).
+    assert.match(
+      r.stderr,
+      /If no vbulk runs any more \(pid \d+ is then another program, or none: Task Manager/,
+    );
+    assert.ok(
+      r.stderr.includes(`delete ${join(dir, ".vbulk", "ingest.lock")} and run the ingest again.`),
+      r.stderr,
+    );
     assert.equal(existsSync(join(dir, "plan.json")), false);
   });
 

@@ -2,6 +2,7 @@
 // "overlap" when another process held it at the same time (the marker file is created exclusively while held).
 // Now and then it dies while holding it (exit without release), which leaves a stale lock for the others to take over.
 import { rmSync, writeFileSync } from "node:fs";
+import type { FileOps } from "../../src/core/atomic.js";
 import { VbulkError } from "../../src/core/errors.js";
 import { takeLock } from "../../src/core/lock.js";
 
@@ -9,10 +10,19 @@ import { takeLock } from "../../src/core/lock.js";
 // starting on a loaded machine (load 9-12 on 2 cores: 15 spawns of each of 4 workers saw 0 takes in 60 s).
 const [path, until] = [process.argv[2]!, Date.now() + Number(process.argv[3])];
 const marker = `${path}.marker`;
+// "nolinks": a volume without hard links (FAT32/exFAT), where link fails and the file is created exclusively.
+const ops: FileOps | undefined =
+  process.argv[4] === "nolinks"
+    ? {
+        link: async () => {
+          throw Object.assign(new Error("EPERM: link not supported"), { code: "EPERM" });
+        },
+      }
+    : undefined;
 while (Date.now() < until) {
   let release: () => Promise<void>;
   try {
-    release = await takeLock(path, {}, () => new VbulkError("BAD_USAGE", "busy"));
+    release = await takeLock(path, {}, () => new VbulkError("BAD_USAGE", "busy"), 0, undefined, ops);
   } catch (err) {
     if (err instanceof VbulkError && err.message === "busy") continue;
     throw err;
