@@ -247,11 +247,16 @@ export async function loadClip(
     });
     return text;
   };
-  // Keyed by content, not by name: two different models in folders both named "model" must not share caches.
-  const modelId = `clip:${manifest.name}@${await contentKey(root, manifest)}`;
+  // Keyed by content only: two different models in folders both named "model" must not share caches, and the same
+  // encoders under another folder or manifest name are the same model (their photos and articles are kept).
+  const key = await contentKey(root, manifest);
+  const modelId = `clip:${key}`;
+  // The id an older vbulk keyed the label cache with: its label embeddings are read rather than computed again.
+  const olderId = `clip:${manifest.name}@${key}`;
   const dims = vision.outputWidth("image_embeds") ?? manifest.embeddingSize;
   const embedder: Embedder = {
     id: modelId,
+    name: manifest.name,
     dims,
     batchSize: opts.batchSize ?? 8,
     embed: (batch) => embedImages(vision, pre, batch),
@@ -270,14 +275,14 @@ export async function loadClip(
     device: vision.device,
     embedTexts,
     async classifier(labels, cacheDir) {
-      const table = await labelEmbeddings(labels, modelId, embedder.dims, embedTexts, cacheDir);
+      const table = await labelEmbeddings(labels, [modelId, olderId], embedder.dims, embedTexts, cacheDir);
       const depts = departmentLabels(labels);
-      const deptTable = await labelEmbeddings(depts, modelId, embedder.dims, embedTexts, cacheDir);
+      const deptTable = await labelEmbeddings(depts, [modelId, olderId], embedder.dims, embedTexts, cacheDir);
       const byType = zeroShot(labels, table, manifest.logitScale);
       const byDept = zeroShot(depts, deptTable, manifest.logitScale);
       const colorTable = await labelEmbeddings(
         colorLabels(labels),
-        modelId,
+        [modelId, olderId],
         embedder.dims,
         embedTexts,
         cacheDir,
@@ -481,22 +486,32 @@ function rows(
   );
 }
 
-/** One unit vector per label: the mean of its prompts' embeddings (prompt ensembling), cached by model and prompts. */
+/** One unit vector per label: the mean of its prompts' embeddings (prompt ensembling), cached by model and prompts.
+ *  `ids`: the model's id, then the ids an older vbulk cached the same model's labels under. */
 async function labelEmbeddings(
   labels: LabelSet,
-  modelId: string,
+  ids: readonly [string, ...string[]],
   dims: number,
   embedTexts: (t: string[]) => Promise<Float32Array[]>,
   cacheDir?: string,
 ): Promise<Float32Array[]> {
-  const key = createHash("sha256")
-    .update(JSON.stringify([modelId, labels.labels.map((l) => [l.id, l.prompts])]))
-    .digest("hex")
-    .slice(0, 16);
-  const path = cacheDir ? join(cacheDir, `labels-${key}.json`) : null;
-  if (path) {
+  const pathOf = (id: string) =>
+    cacheDir
+      ? join(
+          cacheDir,
+          `labels-${createHash("sha256")
+            .update(JSON.stringify([id, labels.labels.map((l) => [l.id, l.prompts])]))
+            .digest("hex")
+            .slice(0, 16)}.json`,
+        )
+      : null;
+  const [modelId] = ids;
+  const path = pathOf(modelId);
+  for (const id of ids) {
+    const from = pathOf(id);
+    if (!from) break;
     // A cache that is not JSON (a cut write of an older vbulk, a full disk) is computed again, like a missing one.
-    const cached = await readFile(path, "utf8")
+    const cached = await readFile(from, "utf8")
       .then((t) => JSON.parse(t) as { vectors?: unknown } | null)
       .catch(() => null);
     // Validated before use: a vector of the wrong length or with NaN would make every score NaN.

@@ -332,3 +332,69 @@ describe("models manifest and verify on a path that is no model folder", () => {
     assert.match(none.stderr, /Expected a model folder for --model-dir .* but found nothing at .*nope/);
   });
 });
+
+/** Each article's id and photos, as catalog.json has them. */
+async function articlesOf(photos: string): Promise<{ id: string; photos: string[] }[]> {
+  const catalog = JSON.parse(await readFile(join(photos, "catalog.json"), "utf8"));
+  return catalog.items.map((a: { id: string; photos: string[] }) => ({ id: a.id, photos: a.photos }));
+}
+
+// models audit F3: the same encoders in another folder (or under another manifest name) counted as another model:
+// every photo analysed again and every article regrouped, "the model changed (clip:mymodel@810d… → clip:…@810d…)".
+describe("the same encoders under another name", { skip }, () => {
+  it("another folder and manifest name: every photo from cache, the articles kept, no 'model changed'", async () => {
+    const first = await linkedModel();
+    const copy = await linkedModel();
+    const named = await runCli(["models", "manifest", copy, "--name", "my-copy"]);
+    assert.equal(named.code, 0, named.stderr);
+    const { photos, r } = await ingestWith(first);
+    assert.equal(r.code, 0, r.stderr);
+    const before = await articlesOf(photos);
+    const again = await runCli(["ingest", photos, "--model-dir", copy]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /not kept|model changed/);
+    assert.match(again.stdout, /, 15 photos from cache/);
+    assert.deepEqual(await articlesOf(photos), before);
+    const catalog = JSON.parse(await readFile(join(photos, "catalog.json"), "utf8"));
+    assert.equal(catalog.embedder.model, "my-copy", "the name is still shown");
+  });
+
+  it("a folder an older vbulk analysed (its ids named the model): kept as well after the upgrade", async () => {
+    const { photos, r } = await ingestWith(await linkedModel());
+    assert.equal(r.code, 0, r.stderr);
+    const before = await articlesOf(photos);
+    // What an older vbulk wrote: the embedder id "clip:<model name>@<content key>" in the photo cache, the
+    // grouping basis and catalog.json.
+    const catalogPath = join(photos, "catalog.json");
+    const id: string = JSON.parse(await readFile(catalogPath, "utf8")).embedder.id;
+    const old = `clip:some-old-folder@${id.slice(-12)}`;
+    for (const f of [".vbulk/cache.json", ".vbulk/auto-grouping.json", "catalog.json"]) {
+      const path = join(photos, f);
+      await writeFile(path, (await readFile(path, "utf8")).split(id).join(old));
+    }
+    const { createHash } = await import("node:crypto");
+    const sum = createHash("sha256")
+      .update(await readFile(catalogPath))
+      .digest("hex");
+    await writeFile(join(photos, ".vbulk", "catalog.sha256"), sum);
+    const again = await runCli(["ingest", photos, "--model-dir", await linkedModel()]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /not kept|model changed/);
+    assert.match(again.stdout, /, 15 photos from cache/);
+    assert.deepEqual(await articlesOf(photos), before);
+  });
+
+  it("another model's articles are not kept, and the hint offers --no-model only for a model-free run", async () => {
+    const photos = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", photos, "--no-model"])).code, 0);
+    const withModel = await runCli(["ingest", photos, "--model-dir", await linkedModel()]);
+    assert.equal(withModel.code, 0, withModel.stderr);
+    assert.match(withModel.stderr, /the model changed \(features-v1 → [^ ]+ \(clip:[0-9a-f]{12}\)\)/);
+    assert.match(withModel.stderr, /with the earlier settings \(--no-model\)/);
+    const without = await runCli(["ingest", photos, "--no-model"]);
+    assert.equal(without.code, 0, without.stderr);
+    assert.match(without.stderr, /the model changed \([^ ]+ \(clip:[0-9a-f]{12}\) → features-v1\)/);
+    assert.match(without.stderr, /the model the last run used \([^ ]+ \(clip:[0-9a-f]{12}\): /);
+    assert.doesNotMatch(without.stderr, /--no-model for/);
+  });
+});

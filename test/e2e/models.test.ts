@@ -156,7 +156,9 @@ describe("models pull against a local HTTP server", { skip }, () => {
     const ingest = await runCli(["ingest", photos, "--json"], { env });
     assert.equal(ingest.code, 0, ingest.stderr);
     const doc = JSON.parse(ingest.stdout);
-    assert.match(doc.embedder.id, /^clip:clip-vit-base-patch32@/);
+    // Keyed by the encoders' content, named in `model` (models audit F3).
+    assert.match(doc.embedder.id, /^clip:[0-9a-f]{12}$/);
+    assert.match(doc.embedder.model, /^clip-vit-base-patch32@/);
     const labelIds = JSON.parse(
       await readFile(join(FIXTURES, "..", "..", "models", "labels", "garments.json"), "utf8"),
     ).labels.map((l: { id: string }) => l.id);
