@@ -4,9 +4,11 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { offlineMode } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { shellWord, vbulkAs } from "../core/text.js";
 import { checkModelFolder } from "../model/clip.js";
 import { checkBaseUrl, pullModel } from "../model/download.js";
 import {
+  CACHED_MODEL_HINT,
   DEFAULT_BASE_URL,
   DEFAULT_MODEL,
   listManifests,
@@ -175,7 +177,18 @@ export function registerModels(program: Command, run: Run): void {
         // A folder ingest cannot load is not recorded (ingest names a missing file only once it needs it).
         await requireSideFiles(resolve(dir));
         // The encoders' own embedding size, once both are found to fit together (config.json may say otherwise).
-        const manifest = { ...found, embeddingSize: await checkModelFolder(resolve(dir), found) };
+        const width = await checkModelFolder(resolve(dir), found).catch((err: unknown) => {
+          // An encoder onnxruntime cannot load is this folder's to fix (exit 2): `models verify` and `models pull`,
+          // which the cache's hint names, never write into it.
+          if (err instanceof VbulkError && err.hint === CACHED_MODEL_HINT)
+            throw new VbulkError(err.code, err.message, {
+              hint: `Copy that file from the model's own download into ${resolve(dir)} again, then run \`${vbulkAs()} models manifest ${shellWord(resolve(dir))}\` again. Nothing was written.`,
+              cause: err,
+              exit: 2,
+            });
+          throw err;
+        });
+        const manifest = { ...found, embeddingSize: width };
         const path = await writeLocalManifest(resolve(dir), manifest);
         if (io.json) io.out(JSON.stringify(manifest, null, 2));
         else

@@ -6,6 +6,7 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { sha256File } from "../core/hash.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
+import { shellWord, vbulkAs } from "../core/text.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { createFeatureEmbedder } from "../imaging/features.js";
 import type { Classifier } from "../ingest/index.js";
@@ -117,7 +118,10 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
           "MODEL_CORRUPT",
           `Expected the files of ${join(dir, "vbulk-model.json")} but ${bad.map((b) => `${b.path} is ${b.state}${b.detail ? ` (${b.detail})` : ""}`).join("; ")}`,
           {
-            hint: "Fetch the model again (`vbulk models pull`) or re-create the manifest with `vbulk models manifest DIR` if you changed the files on purpose.",
+            // `models pull` never writes into a --model-dir folder: the fix is in that folder (exit 2, as a file
+            // missing from a folder without a manifest).
+            hint: `Copy ${bad.length === 1 ? "that file" : "those files"} from the model's own download into ${dir} again, or re-create the manifest with \`${vbulkAs()} models manifest ${shellWord(dir)}\` if you changed the files on purpose.`,
+            exit: 2,
           },
         );
       }
@@ -209,6 +213,7 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
       throw new VbulkError(err.code, err.message, {
         hint: `Copy that file from the model's own download into ${dir} again; \`vbulk models verify --model-dir DIR\` checks the folder once it has a vbulk-model.json.`,
         cause: err,
+        exit: 2,
       });
     throw err;
   });

@@ -284,10 +284,57 @@ describe("a broken model file: where it is and what to do", { skip }, () => {
     await rm(join(dir, "onnx", "vision_model_quantized.onnx"));
     await writeFile(join(dir, "onnx", "vision_model_quantized.onnx"), "");
     const { r } = await ingestWith(dir);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /but onnxruntime said: ModelProto does not have a graph\.\n/);
-    assert.doesNotMatch(r.stderr, /model\.cc|onnxruntime::/);
+    // models audit F5: exit 1 (a failure to retry) and onnxruntime's "ModelProto does not have a graph".
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /error: Expected a loadable ONNX model at .*vision_model_quantized\.onnx but the file is empty \(0 bytes\)\n/,
+    );
+    assert.doesNotMatch(r.stderr, /model\.cc|onnxruntime::|ModelProto/);
     assert.match(r.stderr, /hint: Copy that file from the model's own download into .* again/);
+  });
+
+  // models audit F5: a --model-dir file that is missing or of another size exited 1 with "Fetch the model again
+  // (`vbulk models pull`)", which never writes into that folder; `models manifest` on a bad encoder exited 1 with
+  // the cache's hint.
+  it("--model-dir with a file its vbulk-model.json lists missing or changed: exit 2, what to copy into the folder", async () => {
+    const dir = await linkedModel();
+    assert.equal((await runCli(["models", "manifest", dir])).code, 0);
+    await rm(join(dir, "onnx", "vision_model_quantized.onnx"));
+    const photos = await copyFixture("grouping");
+    const r = await runCli(["ingest", photos, "--model-dir", dir, "--json"]);
+    assert.equal(r.code, 2, r.stderr);
+    const { error } = JSON.parse(r.stdout);
+    assert.equal(error.code, "MODEL_CORRUPT");
+    assert.match(error.message, /onnx\/vision_model_quantized\.onnx is missing/);
+    assert.ok(error.hint.includes(`into ${dir}`), error.hint);
+    assert.doesNotMatch(error.hint, /models pull/);
+    assert.match(error.hint, /vbulk models manifest/);
+    assert.ok(!existsSync(join(photos, "catalog.json")));
+    await writeFile(join(dir, "onnx", "vision_model_quantized.onnx"), "x");
+    const changed = await runCli(["ingest", photos, "--model-dir", dir]);
+    assert.equal(changed.code, 2, changed.stderr);
+    assert.match(changed.stderr, /vision_model_quantized\.onnx is size-mismatch/);
+  });
+
+  it("an encoder that is empty or not ONNX, without a manifest: ingest and models manifest exit 2 naming it", async () => {
+    for (const [bytes, said] of [
+      ["", /but the file is empty \(0 bytes\)/],
+      ["<html>Login</html>", /but it is not an ONNX model \(onnxruntime said: /],
+    ] as const) {
+      const dir = await linkedModel();
+      await rm(join(dir, "onnx", "vision_model_quantized.onnx"));
+      await writeFile(join(dir, "onnx", "vision_model_quantized.onnx"), bytes);
+      const { r } = await ingestWith(dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, said);
+      const manifest = await runCli(["models", "manifest", dir]);
+      assert.equal(manifest.code, 2, manifest.stderr);
+      assert.match(manifest.stderr, said);
+      assert.match(manifest.stderr, /hint: Copy that file from the model's own download into .* again/);
+      assert.doesNotMatch(manifest.stderr, /models verify|models pull/);
+      assert.ok(!existsSync(join(dir, "vbulk-model.json")), "nothing written");
+    }
   });
   it("offline with a damaged cached model: says it fails verification, not just offline", async () => {
     const cache = await tempDir("vbulk-cache-");
