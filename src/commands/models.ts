@@ -22,6 +22,7 @@ import {
 } from "../model/manifest.js";
 import { envOption, parseFlag } from "./options.js";
 import { createIo, downloadRenderer } from "./render.js";
+import { onStopSignal, stopped } from "./signals.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
@@ -58,11 +59,26 @@ export function registerModels(program: Command, run: Run): void {
             },
           );
         const render = downloadRenderer(io);
+        // Ctrl-C, SIGTERM or SIGHUP stop the download (its .part is kept, the next pull resumes it) and say so: the
+        // signal's default killed the process with the bar's hidden cursor and no line wrap left on the terminal,
+        // no word on stderr and no JSON document.
+        const stop = new AbortController();
+        const resume = `run \`${vbulkAs()} models pull\` again to resume`;
+        const stopListening = onStopSignal({
+          json: io.json,
+          stop: () => stop.abort(stopped(`interrupted: the download stopped; ${resume}.`)),
+          atOnce: `interrupted: stopped at once by a second signal; ${resume}.`,
+        });
         try {
           const pulled = await pullModel(manifest, dir, {
             baseUrl,
             baseUrlFrom,
             onEvent: render.onEvent,
+            signal: stop.signal,
+          }).catch((err: unknown) => {
+            // The cut download is reported as the stop it was, not as a network failure.
+            if (stop.signal.aborted) throw stop.signal.reason;
+            throw err;
           });
           render.stop();
           if (io.json) io.out(JSON.stringify({ dir, manifest: pulled }, null, 2));
@@ -70,6 +86,7 @@ export function registerModels(program: Command, run: Run): void {
           return 0;
         } finally {
           render.stop();
+          stopListening();
         }
       }),
     );
