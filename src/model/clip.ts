@@ -194,8 +194,13 @@ export interface ClipModel {
   embedder: Embedder;
   /** Unit text embeddings, one per text. */
   embedTexts(texts: string[]): Promise<Float32Array[]>;
-  /** A zero-shot classifier over a label set; label embeddings are computed once and cached on disk. */
-  classifier(labels: LabelSet, cacheDir?: string): Promise<Classifier>;
+  /** A zero-shot classifier over a label set; label embeddings are computed once and cached on disk. `signal` is
+   *  checked between batches of prompts (throws its reason); `onProgress` counts the prompts embedded. */
+  classifier(
+    labels: LabelSet,
+    cacheDir?: string,
+    opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<Classifier>;
   device: Device;
   /** Frees the text encoder (label embeddings are cached); embedTexts fails after this. */
   releaseText(): Promise<void>;
@@ -274,18 +279,45 @@ export async function loadClip(
     embedder,
     device: vision.device,
     embedTexts,
-    async classifier(labels, cacheDir) {
-      const table = await labelEmbeddings(labels, [modelId, olderId], embedder.dims, embedTexts, cacheDir);
+    async classifier(labels, cacheDir, run = {}) {
       const depts = departmentLabels(labels);
-      const deptTable = await labelEmbeddings(depts, [modelId, olderId], embedder.dims, embedTexts, cacheDir);
-      const byType = zeroShot(labels, table, manifest.logitScale);
-      const byDept = zeroShot(depts, deptTable, manifest.logitScale);
-      const colorTable = await labelEmbeddings(
-        colorLabels(labels),
+      const colors = colorLabels(labels);
+      // One count over the three sets, so that the progress says how far the whole step is.
+      const count = (set: LabelSet) => set.labels.reduce((n, l) => n + l.prompts.length, 0);
+      const total = count(labels) + count(depts) + count(colors);
+      let before = 0;
+      const step = (set: LabelSet) => ({
+        signal: run.signal,
+        onProgress: (done: number) => run.onProgress?.(before + done, total),
+        after: () => {
+          before += count(set);
+        },
+      });
+      const table = await labelEmbeddings(
+        labels,
         [modelId, olderId],
         embedder.dims,
         embedTexts,
         cacheDir,
+        step(labels),
+      );
+      const deptTable = await labelEmbeddings(
+        depts,
+        [modelId, olderId],
+        embedder.dims,
+        embedTexts,
+        cacheDir,
+        step(depts),
+      );
+      const byType = zeroShot(labels, table, manifest.logitScale);
+      const byDept = zeroShot(depts, deptTable, manifest.logitScale);
+      const colorTable = await labelEmbeddings(
+        colors,
+        [modelId, olderId],
+        embedder.dims,
+        embedTexts,
+        cacheDir,
+        step(colors),
       );
       // colorLabels lists the labels, then the generic garment, 12 colours each in COLOR_NAMES order.
       const n = COLOR_NAMES.length;
@@ -494,6 +526,22 @@ async function labelEmbeddings(
   dims: number,
   embedTexts: (t: string[]) => Promise<Float32Array[]>,
   cacheDir?: string,
+  run: { signal?: AbortSignal | undefined; onProgress?: (done: number) => void; after?: () => void } = {},
+): Promise<Float32Array[]> {
+  try {
+    return await labelTable(labels, ids, dims, embedTexts, cacheDir, run);
+  } finally {
+    run.after?.();
+  }
+}
+
+async function labelTable(
+  labels: LabelSet,
+  ids: readonly [string, ...string[]],
+  dims: number,
+  embedTexts: (t: string[]) => Promise<Float32Array[]>,
+  cacheDir: string | undefined,
+  run: { signal?: AbortSignal | undefined; onProgress?: (done: number) => void },
 ): Promise<Float32Array[]> {
   const pathOf = (id: string) =>
     cacheDir
@@ -525,8 +573,12 @@ async function labelEmbeddings(
   // In batches: the colour prompts are hundreds, and one batch of all of them would hold every layer's
   // activations for all at once (TEXT_BATCH).
   const vectors: Float32Array[] = [];
-  for (let i = 0; i < prompts.length; i += TEXT_BATCH)
+  for (let i = 0; i < prompts.length; i += TEXT_BATCH) {
+    // Ctrl-C between batches: the colour prompts are hundreds, 20+ s with a B/32-sized text encoder.
+    run.signal?.throwIfAborted();
     vectors.push(...(await embedTexts(prompts.slice(i, i + TEXT_BATCH))));
+    run.onProgress?.(vectors.length);
+  }
   let k = 0;
   const table = labels.labels.map((l) => {
     const mean = new Float32Array(vectors[0]!.length);

@@ -219,7 +219,22 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
   });
   const labelsPath = resolve(opts.labelsFile ?? DEFAULT_LABELS);
   const labels = await loadLabelSet(labelsPath);
-  const classifier = await clip.classifier(labels, join(modelCacheDir(), "labels"));
+  // The first run with a model embeds every label's prompts (20+ s on a laptop): a stage of its own, so that the
+  // terminal does not show the photos' bar standing at 0, and Ctrl-C stops it between batches.
+  let shown = false;
+  const classifier = await clip
+    .classifier(labels, join(modelCacheDir(), "labels"), {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: (done, total) => {
+        if (!shown) opts.onEvent({ type: "stage", stage: "labels", total });
+        shown = true;
+        opts.onEvent({ type: "progress", stage: "labels", done, total });
+      },
+    })
+    .catch(async (err: unknown) => {
+      await clip.close();
+      throw opts.signal?.aborted ? opts.signal.reason : err;
+    });
   // Label embeddings are computed (or read from the cache) once; the text encoder's memory is not needed after.
   await clip.releaseText();
   return {

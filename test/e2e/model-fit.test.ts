@@ -445,3 +445,34 @@ describe("the same encoders under another name", { skip }, () => {
     assert.doesNotMatch(without.stderr, /--no-model for/);
   });
 });
+
+// models audit F7: the first run with a model embeds the labels' prompts (24 s with a B/32-sized text encoder):
+// Ctrl-C was ignored for all of it, and the terminal showed "Analysing photos 0/12".
+describe("Ctrl-C while the labels are prepared", {
+  skip: skip || needShared("models", "clip-b32-random-int8"),
+}, () => {
+  it("stops within a batch of prompts: exit 130, interrupted, no catalog written", async () => {
+    const { spawn } = await import("node:child_process");
+    const { BIN, outputOf } = await import("../helpers/run.js");
+    const dir = await linkedModel({
+      vision: sharedPath("models", "clip-b32-random-int8", "vision_model_quantized.onnx"),
+      text: sharedPath("models", "clip-b32-random-int8", "text_model_quantized.onnx"),
+    });
+    const photos = await copyFixture("grouping");
+    // A fresh cache: no label embeddings yet.
+    const env = testEnv({ VBULK_CACHE_DIR: await tempDir("vbulk-cache-") });
+    const child = spawn(process.execPath, [BIN, "ingest", photos, "--model-dir", dir, "--json"], {
+      env: { ...env, NO_COLOR: "1" },
+    });
+    const done = outputOf(child);
+    await new Promise((r) => setTimeout(r, 4000));
+    const at = Date.now();
+    child.kill("SIGINT");
+    const r = await done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(Date.now() - at < 8000, `stopped ${Date.now() - at} ms after Ctrl-C`);
+    assert.equal(JSON.parse(r.stdout).error.code, "INTERRUPTED");
+    assert.match(r.stderr, /^interrupted: /m);
+    assert.ok(!existsSync(join(photos, "catalog.json")));
+  });
+});
