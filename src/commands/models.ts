@@ -4,9 +4,11 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { offlineMode } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
+import { shellWord, vbulkAs } from "../core/text.js";
 import { checkModelFolder } from "../model/clip.js";
 import { checkBaseUrl, pullModel } from "../model/download.js";
 import {
+  CACHED_MODEL_HINT,
   DEFAULT_BASE_URL,
   DEFAULT_MODEL,
   listManifests,
@@ -20,6 +22,7 @@ import {
 } from "../model/manifest.js";
 import { envOption, parseFlag } from "./options.js";
 import { createIo, downloadRenderer } from "./render.js";
+import { onStopSignal, stopped } from "./signals.js";
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
@@ -56,11 +59,26 @@ export function registerModels(program: Command, run: Run): void {
             },
           );
         const render = downloadRenderer(io);
+        // Ctrl-C, SIGTERM or SIGHUP stop the download (its .part is kept, the next pull resumes it) and say so: the
+        // signal's default killed the process with the bar's hidden cursor and no line wrap left on the terminal,
+        // no word on stderr and no JSON document.
+        const stop = new AbortController();
+        const resume = `run \`${vbulkAs()} models pull\` again to resume`;
+        const stopListening = onStopSignal({
+          json: io.json,
+          stop: () => stop.abort(stopped(`interrupted: the download stopped; ${resume}.`)),
+          atOnce: `interrupted: stopped at once by a second signal; ${resume}.`,
+        });
         try {
           const pulled = await pullModel(manifest, dir, {
             baseUrl,
             baseUrlFrom,
             onEvent: render.onEvent,
+            signal: stop.signal,
+          }).catch((err: unknown) => {
+            // The cut download is reported as the stop it was, not as a network failure.
+            if (stop.signal.aborted) throw stop.signal.reason;
+            throw err;
           });
           render.stop();
           if (io.json) io.out(JSON.stringify({ dir, manifest: pulled }, null, 2));
@@ -68,6 +86,7 @@ export function registerModels(program: Command, run: Run): void {
           return 0;
         } finally {
           render.stop();
+          stopListening();
         }
       }),
     );
@@ -175,7 +194,18 @@ export function registerModels(program: Command, run: Run): void {
         // A folder ingest cannot load is not recorded (ingest names a missing file only once it needs it).
         await requireSideFiles(resolve(dir));
         // The encoders' own embedding size, once both are found to fit together (config.json may say otherwise).
-        const manifest = { ...found, embeddingSize: await checkModelFolder(resolve(dir), found) };
+        const width = await checkModelFolder(resolve(dir), found).catch((err: unknown) => {
+          // An encoder onnxruntime cannot load is this folder's to fix (exit 2): `models verify` and `models pull`,
+          // which the cache's hint names, never write into it.
+          if (err instanceof VbulkError && err.hint === CACHED_MODEL_HINT)
+            throw new VbulkError(err.code, err.message, {
+              hint: `Copy that file from the model's own download into ${resolve(dir)} again, then run \`${vbulkAs()} models manifest ${shellWord(resolve(dir))}\` again. Nothing was written.`,
+              cause: err,
+              exit: 2,
+            });
+          throw err;
+        });
+        const manifest = { ...found, embeddingSize: width };
         const path = await writeLocalManifest(resolve(dir), manifest);
         if (io.json) io.out(JSON.stringify(manifest, null, 2));
         else

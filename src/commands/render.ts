@@ -128,6 +128,7 @@ export function createIo(json: boolean): Io {
 }
 
 const STAGE_LABEL: Record<IngestStage, string> = {
+  labels: "Preparing labels",
   scan: "Scanning",
   extract: "Extracting ZIP",
   analyse: "Analysing photos",

@@ -1,5 +1,13 @@
 /** The stages of an ingest, in order; each gets its own progress bar. */
-export type IngestStage = "scan" | "extract" | "analyse" | "duplicates" | "group" | "classify" | "write";
+export type IngestStage =
+  | "labels"
+  | "scan"
+  | "extract"
+  | "analyse"
+  | "duplicates"
+  | "group"
+  | "classify"
+  | "write";
 
 /** A photo a grouping decision names, with its article (null: taken out of the listing). */
 export interface DecidedPhoto {

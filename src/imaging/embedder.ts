@@ -10,14 +10,27 @@ export interface PhotoPixels {
  * (features.ts) and the CLIP embedder implement it; grouping does not know which one it has.
  */
 export interface Embedder {
-  /** Names the embedder and its version or model; part of the cache key, recorded in the catalog. */
+  /** Names what the embedder computes (its version, or the model's content, never its name); part of the cache
+   *  key and of the grouping basis, recorded in the catalog. */
   readonly id: string;
+  /** The model's name, for messages only (the same encoders may be found under another name). */
+  readonly name?: string;
   readonly dims: number;
   /** Photos per embed() call that the embedder handles best. */
   readonly batchSize: number;
   /** Embeds a batch; returns one unit vector per photo, in order. */
   embed(batch: PhotoPixels[]): Promise<Float32Array[]>;
   close(): Promise<void>;
+}
+
+/**
+ * The id an embedder id stands for today: an older vbulk named CLIP embedders "clip:<model name>@<content key>", so the
+ * same encoders under another folder or manifest name counted as another model (every photo analysed again, every
+ * article regrouped). Ids of today ("clip:<content key>", "features-v1") are returned as they are.
+ */
+export function currentEmbedderId(id: string): string {
+  const m = /^clip:.+@([0-9a-f]{12})$/.exec(id);
+  return m ? `clip:${m[1]}` : id;
 }
 
 /** Scales a vector to unit length in place (a zero vector stays zero); returns it. */

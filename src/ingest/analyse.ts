@@ -13,7 +13,7 @@ import {
   sha256Of,
   unfitShape,
 } from "../imaging/decode.js";
-import type { Embedder } from "../imaging/embedder.js";
+import { currentEmbedderId, type Embedder } from "../imaging/embedder.js";
 import {
   CLOSE_UP_COVERAGE,
   describeGarment,
@@ -192,7 +192,7 @@ async function preparePhoto(
     const known = cache.knownSha(file.path, st);
     const fromCache = (sha: string) => {
       const hit = cache.get(sha);
-      const stored = hit?.embeddings[embedder.id];
+      const stored = hit && storedVector(hit.embeddings, embedder.id);
       const vector = stored ? decodeVector(stored, embedder.dims) : null;
       const g = hit?.embeddings[GARMENT_FEATURE_ID];
       const garment = g ? decodeVector(g, GARMENT_HISTOGRAM_DIMS) : null;
@@ -270,7 +270,9 @@ async function preparePhoto(
       // Keeps other embedders' vectors of this content; this embedder's is added once embedded, and the garment
       // descriptor is always recomputed with it.
       embeddings: {
-        ...Object.fromEntries(Object.entries(hit?.embeddings ?? {}).filter(([id]) => id !== embedder.id)),
+        ...Object.fromEntries(
+          Object.entries(hit?.embeddings ?? {}).filter(([id]) => currentEmbedderId(id) !== embedder.id),
+        ),
         [GARMENT_FEATURE_ID]: encodeVector(garment.histogram),
         [GARMENT_COVERAGE_ID]: encodeVector(Float32Array.of(garment.coverage)),
       },
@@ -311,4 +313,11 @@ function unreadablePhoto(code: string, err: unknown): string {
     default:
       return `Expected a photo vbulk can read but the system refused to read it (${printable(messageOf(err))}): check the file, then run the same command again`;
   }
+}
+
+/** This embedder's vector among a photo's cached ones: under its id, or under the id an older vbulk gave the same
+ *  model (currentEmbedderId), so an upgrade does not analyse every photo again. */
+function storedVector(embeddings: Record<string, string>, id: string): string | undefined {
+  if (Object.hasOwn(embeddings, id)) return embeddings[id];
+  return Object.entries(embeddings).find(([k]) => currentEmbedderId(k) === id)?.[1];
 }

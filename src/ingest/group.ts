@@ -7,6 +7,7 @@ import { andList, plural } from "../core/text.js";
 import { type GroupingResult, groupPhotoSlices, type Slices } from "../grouping/cluster.js";
 import { comparePhotos, type DuplicateDecision, decideDuplicates } from "../grouping/duplicates.js";
 import { type GroupingMemo, groupingKey, recall } from "../grouping/memo.js";
+import { currentEmbedderId, type Embedder } from "../imaging/embedder.js";
 import { fingerprint } from "./describe.js";
 import { editedCopies } from "./resaved.js";
 import type { AnalysedPhoto } from "./types.js";
@@ -50,18 +51,24 @@ export interface EarlierGrouping {
   confidence: Map<string, { low: boolean; score: number }>;
 }
 
-/** What a grouping was computed with: a run with another basis (settings, embedder) groups every photo again. */
-export function groupingBasis(config: Config, embedderId: string): string {
-  return JSON.stringify({ embedder: embedderId, grouping: config.grouping });
+/** What a grouping was computed with: a run with another basis (settings, embedder) groups every photo again. The
+ *  model's name is kept for messages only: the same encoders under another name group alike. */
+export function groupingBasis(config: Config, embedder: Pick<Embedder, "id" | "name">): string {
+  return JSON.stringify({
+    embedder: embedder.id,
+    ...(embedder.name ? { model: embedder.name } : {}),
+    grouping: config.grouping,
+  });
 }
 
 /** The settings only one grouping method reads (src/grouping/cluster.ts groupPhotoSlices): for any other, none. */
 const READ_BY: Record<string, string> = { eps: "dbscan", minSamples: "dbscan", linkageCut: "agglomerative" };
 
-type Basis = { embedder?: unknown; grouping?: Record<string, unknown> };
+type Basis = { embedder?: unknown; model?: unknown; grouping?: Record<string, unknown> };
 
-/** A basis (groupingBasis) as data, less the settings its method does not read; null when it does not parse. */
-function readBasis(basis: string): Basis | null {
+/** A basis (groupingBasis) as data, less the settings its method does not read, its embedder id as today's
+ *  (currentEmbedderId: an older vbulk's id also named the model); null when it does not parse. */
+function readBasis(basis: string): (Basis & { shown: string }) | null {
   try {
     const v: unknown = JSON.parse(basis);
     if (!v || typeof v !== "object") return null;
@@ -69,7 +76,11 @@ function readBasis(basis: string): Basis | null {
     const grouping = Object.fromEntries(
       Object.entries(b.grouping ?? {}).filter(([k]) => !READ_BY[k] || READ_BY[k] === b.grouping?.method),
     );
-    return { embedder: b.embedder, grouping };
+    const id = typeof b.embedder === "string" ? b.embedder : JSON.stringify(b.embedder);
+    const embedder = typeof b.embedder === "string" ? currentEmbedderId(b.embedder) : b.embedder;
+    // Said in messages: the model's name with its content key, or the id as the run recorded it.
+    const shown = typeof b.model === "string" && b.model ? `${b.model} (${id})` : id;
+    return { embedder, grouping, shown };
   } catch {
     return null;
   }
@@ -77,14 +88,15 @@ function readBasis(basis: string): Basis | null {
 
 /**
  * Whether two groupings were computed alike (groupingBasis), so that the earlier articles may be kept: the same
- * embedder and the same settings, those the method does not read aside (--eps under the automatic grouping changes
- * nothing, and threw the seller's earlier articles away).
+ * embedder (by content, whatever the model's name) and the same settings, those the method does not read aside
+ * (--eps under the automatic grouping changes nothing, and threw the seller's earlier articles away).
  */
 export function sameGroupingBasis(a: string, b: string): boolean {
   if (a === b) return true;
   const x = readBasis(a);
   const y = readBasis(b);
-  return x !== null && y !== null && JSON.stringify(x) === JSON.stringify(y);
+  const alike = (v: Basis) => JSON.stringify({ embedder: v.embedder, grouping: v.grouping });
+  return x !== null && y !== null && alike(x) === alike(y);
 }
 
 /** The grouping settings a flag gives, by config key: what the hint to get earlier articles back names. */
@@ -114,6 +126,8 @@ export function earlierGroupingNotKept(
   // Said: what changed among the settings both runs read; given back: every earlier one the new run differs in.
   const settings = differ.filter((k) => after.grouping?.[k] !== undefined);
   const model = show(before.embedder) !== show(after.embedder);
+  // --no-model gives back a model-free run's articles only; a CLIP run's need that model again.
+  const modelFree = typeof before.embedder === "string" && !before.embedder.startsWith("clip:");
   if (!differ.length && !model) return null;
   const name = (k: string) => (k === "method" ? "grouping method" : `grouping.${k}`);
   const why = [
@@ -124,7 +138,7 @@ export function earlierGroupingNotKept(
             .join(", ")})`,
         ]
       : []),
-    ...(model ? [`the model changed (${show(before.embedder)} → ${show(after.embedder)})`] : []),
+    ...(model ? [`the model changed (${before.shown} → ${after.shown})`] : []),
   ].join(" and ");
   const back = [
     ...differ.map((k) =>
@@ -133,7 +147,11 @@ export function earlierGroupingNotKept(
         : `grouping.${k} ${show(before.grouping?.[k])} in the config file`,
     ),
     ...(model
-      ? [`the model the last run used (its --model-dir, or --no-model for ${show(before.embedder)})`]
+      ? [
+          modelFree
+            ? "--no-model"
+            : `the model the last run used (${before.shown}: the same --model-dir, or none for the cached model)`,
+        ]
       : []),
   ].join(", ");
   return {
@@ -145,7 +163,7 @@ export function earlierGroupingNotKept(
         was: show(before.grouping?.[key]),
         now: show(after.grouping?.[key]),
       })),
-      model: model ? { was: show(before.embedder), now: show(after.embedder) } : null,
+      model: model ? { was: before.shown, now: after.shown } : null,
     },
   };
 }

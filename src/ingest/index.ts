@@ -272,7 +272,7 @@ export async function runIngest(opts: IngestOptions & { prepared?: PreparedInges
     };
     await enterStage("duplicates");
     // The previous run's articles stay as they were when photos were added (EarlierGrouping), unless --regroup.
-    const basis = groupingBasis(config, embedder.id);
+    const basis = groupingBasis(config, embedder);
     const lastGrouping =
       previous && !opts.regroup ? await readEarlierGrouping(src.outDir, basis, sameGroupingBasis) : null;
     const saved = lastGrouping?.kept ?? null;

@@ -195,8 +195,13 @@ export interface ClipModel {
   embedder: Embedder;
   /** Unit text embeddings, one per text. */
   embedTexts(texts: string[]): Promise<Float32Array[]>;
-  /** A zero-shot classifier over a label set; label embeddings are computed once and cached on disk. */
-  classifier(labels: LabelSet, cacheDir?: string): Promise<Classifier>;
+  /** A zero-shot classifier over a label set; label embeddings are computed once and cached on disk. `signal` is
+   *  checked between batches of prompts (throws its reason); `onProgress` counts the prompts embedded. */
+  classifier(
+    labels: LabelSet,
+    cacheDir?: string,
+    opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<Classifier>;
   device: Device;
   /** Frees the text encoder (label embeddings are cached); embedTexts fails after this. */
   releaseText(): Promise<void>;
@@ -248,11 +253,16 @@ export async function loadClip(
     });
     return text;
   };
-  // Keyed by content, not by name: two different models in folders both named "model" must not share caches.
-  const modelId = `clip:${manifest.name}@${await contentKey(root, manifest)}`;
+  // Keyed by content only: two different models in folders both named "model" must not share caches, and the same
+  // encoders under another folder or manifest name are the same model (their photos and articles are kept).
+  const key = await contentKey(root, manifest);
+  const modelId = `clip:${key}`;
+  // The id an older vbulk keyed the label cache with: its label embeddings are read rather than computed again.
+  const olderId = `clip:${manifest.name}@${key}`;
   const dims = vision.outputWidth("image_embeds") ?? manifest.embeddingSize;
   const embedder: Embedder = {
     id: modelId,
+    name: manifest.name,
     dims,
     batchSize: opts.batchSize ?? 8,
     embed: (batch) => embedImages(vision, pre, batch),
@@ -270,18 +280,45 @@ export async function loadClip(
     embedder,
     device: vision.device,
     embedTexts,
-    async classifier(labels, cacheDir) {
-      const table = await labelEmbeddings(labels, modelId, embedder.dims, embedTexts, cacheDir);
+    async classifier(labels, cacheDir, run = {}) {
       const depts = departmentLabels(labels);
-      const deptTable = await labelEmbeddings(depts, modelId, embedder.dims, embedTexts, cacheDir);
-      const byType = zeroShot(labels, table, manifest.logitScale);
-      const byDept = zeroShot(depts, deptTable, manifest.logitScale);
-      const colorTable = await labelEmbeddings(
-        colorLabels(labels),
-        modelId,
+      const colors = colorLabels(labels);
+      // One count over the three sets, so that the progress says how far the whole step is.
+      const count = (set: LabelSet) => set.labels.reduce((n, l) => n + l.prompts.length, 0);
+      const total = count(labels) + count(depts) + count(colors);
+      let before = 0;
+      const step = (set: LabelSet) => ({
+        signal: run.signal,
+        onProgress: (done: number) => run.onProgress?.(before + done, total),
+        after: () => {
+          before += count(set);
+        },
+      });
+      const table = await labelEmbeddings(
+        labels,
+        [modelId, olderId],
         embedder.dims,
         embedTexts,
         cacheDir,
+        step(labels),
+      );
+      const deptTable = await labelEmbeddings(
+        depts,
+        [modelId, olderId],
+        embedder.dims,
+        embedTexts,
+        cacheDir,
+        step(depts),
+      );
+      const byType = zeroShot(labels, table, manifest.logitScale);
+      const byDept = zeroShot(depts, deptTable, manifest.logitScale);
+      const colorTable = await labelEmbeddings(
+        colors,
+        [modelId, olderId],
+        embedder.dims,
+        embedTexts,
+        cacheDir,
+        step(colors),
       );
       // colorLabels lists the labels, then the generic garment, 12 colours each in COLOR_NAMES order.
       const n = COLOR_NAMES.length;
@@ -482,22 +519,48 @@ function rows(
   );
 }
 
-/** One unit vector per label: the mean of its prompts' embeddings (prompt ensembling), cached by model and prompts. */
+/** One unit vector per label: the mean of its prompts' embeddings (prompt ensembling), cached by model and prompts.
+ *  `ids`: the model's id, then the ids an older vbulk cached the same model's labels under. */
 async function labelEmbeddings(
   labels: LabelSet,
-  modelId: string,
+  ids: readonly [string, ...string[]],
   dims: number,
   embedTexts: (t: string[]) => Promise<Float32Array[]>,
   cacheDir?: string,
+  run: { signal?: AbortSignal | undefined; onProgress?: (done: number) => void; after?: () => void } = {},
 ): Promise<Float32Array[]> {
-  const key = createHash("sha256")
-    .update(JSON.stringify([modelId, labels.labels.map((l) => [l.id, l.prompts])]))
-    .digest("hex")
-    .slice(0, 16);
-  const path = cacheDir ? join(cacheDir, `labels-${key}.json`) : null;
-  if (path) {
+  try {
+    return await labelTable(labels, ids, dims, embedTexts, cacheDir, run);
+  } finally {
+    run.after?.();
+  }
+}
+
+async function labelTable(
+  labels: LabelSet,
+  ids: readonly [string, ...string[]],
+  dims: number,
+  embedTexts: (t: string[]) => Promise<Float32Array[]>,
+  cacheDir: string | undefined,
+  run: { signal?: AbortSignal | undefined; onProgress?: (done: number) => void },
+): Promise<Float32Array[]> {
+  const pathOf = (id: string) =>
+    cacheDir
+      ? join(
+          cacheDir,
+          `labels-${createHash("sha256")
+            .update(JSON.stringify([id, labels.labels.map((l) => [l.id, l.prompts])]))
+            .digest("hex")
+            .slice(0, 16)}.json`,
+        )
+      : null;
+  const [modelId] = ids;
+  const path = pathOf(modelId);
+  for (const id of ids) {
+    const from = pathOf(id);
+    if (!from) break;
     // A cache that is not JSON (a cut write of an older vbulk, a full disk) is computed again, like a missing one.
-    const cached = await readFile(path, "utf8")
+    const cached = await readFile(from, "utf8")
       .then((t) => JSON.parse(t) as { vectors?: unknown } | null)
       .catch(() => null);
     // Validated before use: a vector of the wrong length or with NaN would make every score NaN.
@@ -511,8 +574,12 @@ async function labelEmbeddings(
   // In batches: the colour prompts are hundreds, and one batch of all of them would hold every layer's
   // activations for all at once (TEXT_BATCH).
   const vectors: Float32Array[] = [];
-  for (let i = 0; i < prompts.length; i += TEXT_BATCH)
+  for (let i = 0; i < prompts.length; i += TEXT_BATCH) {
+    // Ctrl-C between batches: the colour prompts are hundreds, 20+ s with a B/32-sized text encoder.
+    run.signal?.throwIfAborted();
     vectors.push(...(await embedTexts(prompts.slice(i, i + TEXT_BATCH))));
+    run.onProgress?.(vectors.length);
+  }
   let k = 0;
   const table = labels.labels.map((l) => {
     const mean = new Float32Array(vectors[0]!.length);

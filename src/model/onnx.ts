@@ -1,10 +1,11 @@
 // Must run before onnxruntime-node loads: it turns off the library's telemetry files (see ort-env.ts).
 import "./ort-env.js";
+import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import { VbulkError } from "../core/errors.js";
-import { CACHED_MODEL_HINT } from "./manifest.js";
+import { CACHED_MODEL_HINT, wrongKind } from "./manifest.js";
 
 // The library's own log, which a session's logSeverityLevel does not reach: a failed CUDA load printed
 // "[E:onnxruntime:…] Failed to load library …" in red on stderr, piped or not, before vbulk's one-line fallback.
@@ -141,15 +142,27 @@ function plainWords(said: string): string {
     .replace(/^\S+\.(?:cc|cpp|h):\d+ .*\)\s+(?=\S)/, "");
 }
 
-function corrupt(path: string, said: string, cause?: unknown): VbulkError {
-  return new VbulkError(
-    "MODEL_CORRUPT",
-    `Expected a loadable ONNX model at ${path} but onnxruntime said: ${plainWords(said)}`,
-    {
-      hint: CACHED_MODEL_HINT,
-      ...(cause ? { cause } : {}),
-    },
+/**
+ * A model file onnxruntime could not load, in the user's words: an empty file is said to be empty (onnxruntime said
+ * "ModelProto does not have a graph"), a file that does not start as an ONNX model (a web page, a JPEG) is said to
+ * be none; otherwise onnxruntime's words.
+ */
+async function corrupt(path: string, said: string, cause?: unknown): Promise<VbulkError> {
+  const size = await stat(path).then(
+    (st) => st.size,
+    () => null,
   );
+  const kind = size ? await wrongKind(path, path).catch(() => null) : null;
+  const what =
+    size === 0
+      ? "the file is empty (0 bytes)"
+      : kind
+        ? `it is not an ONNX model (onnxruntime said: ${plainWords(said)})`
+        : `onnxruntime said: ${plainWords(said)}`;
+  return new VbulkError("MODEL_CORRUPT", `Expected a loadable ONNX model at ${path} but ${what}`, {
+    hint: CACHED_MODEL_HINT,
+    ...(cause ? { cause } : {}),
+  });
 }
 
 /**
@@ -171,7 +184,7 @@ export async function openSession(
   try {
     opened = await createSession(path, device, threads);
   } catch (err) {
-    throw corrupt(path, err instanceof Error ? err.message.split("\n")[0]! : String(err), err);
+    throw await corrupt(path, err instanceof Error ? err.message.split("\n")[0]! : String(err), err);
   }
   const { session } = opened;
   if (opened.fallback) onFallback?.(opened.fallback);
@@ -217,6 +230,7 @@ async function openThreadSession(
   const pending = new Map<number, { resolve: (o: Outputs) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let gone: Error | null = null;
+  let loadFailed = false;
   // The thread keeps the process alive only while a batch is in flight: a caller that never releases the
   // session does not hang the process at exit.
   const idle = () => {
@@ -225,8 +239,11 @@ async function openThreadSession(
   const ready = new Promise<Extract<WorkerReply, { type: "ready" }>>((resolve, reject) => {
     worker.on("message", (m: WorkerReply) => {
       if (m.type === "ready") resolve(m);
-      else if (m.type === "failed") reject(corrupt(setup.path, m.message));
-      else {
+      else if (m.type === "failed") {
+        // Said once the file was looked at; the thread's exit that follows must not answer first.
+        loadFailed = true;
+        corrupt(setup.path, m.message).then(reject, reject);
+      } else {
         const p = pending.get(m.id);
         if (!p) return;
         pending.delete(m.id);
@@ -237,6 +254,7 @@ async function openThreadSession(
     });
     const fail = (err: Error) => {
       gone ??= err;
+      if (loadFailed) return;
       reject(err);
       for (const p of pending.values()) p.reject(err);
       pending.clear();

@@ -6,6 +6,7 @@ import { messageOf, VbulkError } from "../core/errors.js";
 import type { EventSink, IngestEvent } from "../core/events.js";
 import { sha256File } from "../core/hash.js";
 import { PACKAGE_ROOT } from "../core/paths.js";
+import { shellWord, vbulkAs } from "../core/text.js";
 import type { Embedder } from "../imaging/embedder.js";
 import { createFeatureEmbedder } from "../imaging/features.js";
 import type { Classifier } from "../ingest/index.js";
@@ -133,7 +134,10 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
           "MODEL_CORRUPT",
           `Expected the files of ${join(dir, "vbulk-model.json")} but ${bad.map((b) => `${b.path} is ${b.state}${b.detail ? ` (${b.detail})` : ""}`).join("; ")}`,
           {
-            hint: "Fetch the model again (`vbulk models pull`) or re-create the manifest with `vbulk models manifest DIR` if you changed the files on purpose.",
+            // `models pull` never writes into a --model-dir folder: the fix is in that folder (exit 2, as a file
+            // missing from a folder without a manifest).
+            hint: `Copy ${bad.length === 1 ? "that file" : "those files"} from the model's own download into ${dir} again, or re-create the manifest with \`${vbulkAs()} models manifest ${shellWord(dir)}\` if you changed the files on purpose.`,
+            exit: 2,
           },
         );
       }
@@ -226,13 +230,29 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
       throw new VbulkError(err.code, err.message, {
         hint: `Copy that file from the model's own download into ${dir} again; \`vbulk models verify --model-dir DIR\` checks the folder once it has a vbulk-model.json.`,
         cause: err,
+        exit: 2,
       });
     throw err;
   });
   if (!("releaseText" in clip)) return clip;
   const labelsPath = resolve(opts.labelsFile ?? DEFAULT_LABELS);
   const labels = await loadLabelSet(labelsPath);
-  const classifier = await clip.classifier(labels, join(modelCacheDir(), "labels"));
+  // The first run with a model embeds every label's prompts (20+ s on a laptop): a stage of its own, so that the
+  // terminal does not show the photos' bar standing at 0, and Ctrl-C stops it between batches.
+  let shown = false;
+  const classifier = await clip
+    .classifier(labels, join(modelCacheDir(), "labels"), {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: (done, total) => {
+        if (!shown) opts.onEvent({ type: "stage", stage: "labels", total });
+        shown = true;
+        opts.onEvent({ type: "progress", stage: "labels", done, total });
+      },
+    })
+    .catch(async (err: unknown) => {
+      await clip.close();
+      throw opts.signal?.aborted ? opts.signal.reason : err;
+    });
   // Label embeddings are computed (or read from the cache) once; the text encoder's memory is not needed after.
   await clip.releaseText();
   return {

@@ -284,10 +284,57 @@ describe("a broken model file: where it is and what to do", { skip }, () => {
     await rm(join(dir, "onnx", "vision_model_quantized.onnx"));
     await writeFile(join(dir, "onnx", "vision_model_quantized.onnx"), "");
     const { r } = await ingestWith(dir);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /but onnxruntime said: ModelProto does not have a graph\.\n/);
-    assert.doesNotMatch(r.stderr, /model\.cc|onnxruntime::/);
+    // models audit F5: exit 1 (a failure to retry) and onnxruntime's "ModelProto does not have a graph".
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /error: Expected a loadable ONNX model at .*vision_model_quantized\.onnx but the file is empty \(0 bytes\)\n/,
+    );
+    assert.doesNotMatch(r.stderr, /model\.cc|onnxruntime::|ModelProto/);
     assert.match(r.stderr, /hint: Copy that file from the model's own download into .* again/);
+  });
+
+  // models audit F5: a --model-dir file that is missing or of another size exited 1 with "Fetch the model again
+  // (`vbulk models pull`)", which never writes into that folder; `models manifest` on a bad encoder exited 1 with
+  // the cache's hint.
+  it("--model-dir with a file its vbulk-model.json lists missing or changed: exit 2, what to copy into the folder", async () => {
+    const dir = await linkedModel();
+    assert.equal((await runCli(["models", "manifest", dir])).code, 0);
+    await rm(join(dir, "onnx", "vision_model_quantized.onnx"));
+    const photos = await copyFixture("grouping");
+    const r = await runCli(["ingest", photos, "--model-dir", dir, "--json"]);
+    assert.equal(r.code, 2, r.stderr);
+    const { error } = JSON.parse(r.stdout);
+    assert.equal(error.code, "MODEL_CORRUPT");
+    assert.match(error.message, /onnx\/vision_model_quantized\.onnx is missing/);
+    assert.ok(error.hint.includes(`into ${dir}`), error.hint);
+    assert.doesNotMatch(error.hint, /models pull/);
+    assert.match(error.hint, /vbulk models manifest/);
+    assert.ok(!existsSync(join(photos, "catalog.json")));
+    await writeFile(join(dir, "onnx", "vision_model_quantized.onnx"), "x");
+    const changed = await runCli(["ingest", photos, "--model-dir", dir]);
+    assert.equal(changed.code, 2, changed.stderr);
+    assert.match(changed.stderr, /vision_model_quantized\.onnx is size-mismatch/);
+  });
+
+  it("an encoder that is empty or not ONNX, without a manifest: ingest and models manifest exit 2 naming it", async () => {
+    for (const [bytes, said] of [
+      ["", /but the file is empty \(0 bytes\)/],
+      ["<html>Login</html>", /but it is not an ONNX model \(onnxruntime said: /],
+    ] as const) {
+      const dir = await linkedModel();
+      await rm(join(dir, "onnx", "vision_model_quantized.onnx"));
+      await writeFile(join(dir, "onnx", "vision_model_quantized.onnx"), bytes);
+      const { r } = await ingestWith(dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, said);
+      const manifest = await runCli(["models", "manifest", dir]);
+      assert.equal(manifest.code, 2, manifest.stderr);
+      assert.match(manifest.stderr, said);
+      assert.match(manifest.stderr, /hint: Copy that file from the model's own download into .* again/);
+      assert.doesNotMatch(manifest.stderr, /models verify|models pull/);
+      assert.ok(!existsSync(join(dir, "vbulk-model.json")), "nothing written");
+    }
   });
   it("offline with a damaged cached model: says it fails verification, not just offline", async () => {
     const cache = await tempDir("vbulk-cache-");
@@ -330,5 +377,102 @@ describe("models manifest and verify on a path that is no model folder", () => {
     const none = await runCli(["models", "verify", "--model-dir", join(dir, "nope")]);
     assert.equal(none.code, 2, none.stderr);
     assert.match(none.stderr, /Expected a model folder for --model-dir .* but found nothing at .*nope/);
+  });
+});
+
+/** Each article's id and photos, as catalog.json has them. */
+async function articlesOf(photos: string): Promise<{ id: string; photos: string[] }[]> {
+  const catalog = JSON.parse(await readFile(join(photos, "catalog.json"), "utf8"));
+  return catalog.items.map((a: { id: string; photos: string[] }) => ({ id: a.id, photos: a.photos }));
+}
+
+// models audit F3: the same encoders in another folder (or under another manifest name) counted as another model:
+// every photo analysed again and every article regrouped, "the model changed (clip:mymodel@810d… → clip:…@810d…)".
+describe("the same encoders under another name", { skip }, () => {
+  it("another folder and manifest name: every photo from cache, the articles kept, no 'model changed'", async () => {
+    const first = await linkedModel();
+    const copy = await linkedModel();
+    const named = await runCli(["models", "manifest", copy, "--name", "my-copy"]);
+    assert.equal(named.code, 0, named.stderr);
+    const { photos, r } = await ingestWith(first);
+    assert.equal(r.code, 0, r.stderr);
+    const before = await articlesOf(photos);
+    const again = await runCli(["ingest", photos, "--model-dir", copy]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /not kept|model changed/);
+    assert.match(again.stdout, /, 15 photos from cache/);
+    assert.deepEqual(await articlesOf(photos), before);
+    const catalog = JSON.parse(await readFile(join(photos, "catalog.json"), "utf8"));
+    assert.equal(catalog.embedder.model, "my-copy", "the name is still shown");
+  });
+
+  it("a folder an older vbulk analysed (its ids named the model): kept as well after the upgrade", async () => {
+    const { photos, r } = await ingestWith(await linkedModel());
+    assert.equal(r.code, 0, r.stderr);
+    const before = await articlesOf(photos);
+    // What an older vbulk wrote: the embedder id "clip:<model name>@<content key>" in the photo cache, the
+    // grouping basis and catalog.json.
+    const catalogPath = join(photos, "catalog.json");
+    const id: string = JSON.parse(await readFile(catalogPath, "utf8")).embedder.id;
+    const old = `clip:some-old-folder@${id.slice(-12)}`;
+    for (const f of [".vbulk/cache.json", ".vbulk/auto-grouping.json", "catalog.json"]) {
+      const path = join(photos, f);
+      await writeFile(path, (await readFile(path, "utf8")).split(id).join(old));
+    }
+    const { createHash } = await import("node:crypto");
+    const sum = createHash("sha256")
+      .update(await readFile(catalogPath))
+      .digest("hex");
+    await writeFile(join(photos, ".vbulk", "catalog.sha256"), sum);
+    const again = await runCli(["ingest", photos, "--model-dir", await linkedModel()]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /not kept|model changed/);
+    assert.match(again.stdout, /, 15 photos from cache/);
+    assert.deepEqual(await articlesOf(photos), before);
+  });
+
+  it("another model's articles are not kept, and the hint offers --no-model only for a model-free run", async () => {
+    const photos = await copyFixture("grouping");
+    assert.equal((await runCli(["ingest", photos, "--no-model"])).code, 0);
+    const withModel = await runCli(["ingest", photos, "--model-dir", await linkedModel()]);
+    assert.equal(withModel.code, 0, withModel.stderr);
+    assert.match(withModel.stderr, /the model changed \(features-v1 → [^ ]+ \(clip:[0-9a-f]{12}\)\)/);
+    assert.match(withModel.stderr, /with the earlier settings \(--no-model\)/);
+    const without = await runCli(["ingest", photos, "--no-model"]);
+    assert.equal(without.code, 0, without.stderr);
+    assert.match(without.stderr, /the model changed \([^ ]+ \(clip:[0-9a-f]{12}\) → features-v1\)/);
+    assert.match(without.stderr, /the model the last run used \([^ ]+ \(clip:[0-9a-f]{12}\): /);
+    assert.doesNotMatch(without.stderr, /--no-model for/);
+  });
+});
+
+// models audit F7: the first run with a model embeds the labels' prompts (24 s with a B/32-sized text encoder):
+// Ctrl-C was ignored for all of it, and the terminal showed "Analysing photos 0/12".
+describe("Ctrl-C while the labels are prepared", {
+  skip: skip || needShared("models", "clip-b32-random-int8"),
+}, () => {
+  it("stops within a batch of prompts: exit 130, interrupted, no catalog written", async () => {
+    const { spawn } = await import("node:child_process");
+    const { BIN, outputOf } = await import("../helpers/run.js");
+    const dir = await linkedModel({
+      vision: sharedPath("models", "clip-b32-random-int8", "vision_model_quantized.onnx"),
+      text: sharedPath("models", "clip-b32-random-int8", "text_model_quantized.onnx"),
+    });
+    const photos = await copyFixture("grouping");
+    // A fresh cache: no label embeddings yet.
+    const env = testEnv({ VBULK_CACHE_DIR: await tempDir("vbulk-cache-") });
+    const child = spawn(process.execPath, [BIN, "ingest", photos, "--model-dir", dir, "--json"], {
+      env: { ...env, NO_COLOR: "1" },
+    });
+    const done = outputOf(child);
+    await new Promise((r) => setTimeout(r, 4000));
+    const at = Date.now();
+    child.kill("SIGINT");
+    const r = await done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(Date.now() - at < 8000, `stopped ${Date.now() - at} ms after Ctrl-C`);
+    assert.equal(JSON.parse(r.stdout).error.code, "INTERRUPTED");
+    assert.match(r.stderr, /^interrupted: /m);
+    assert.ok(!existsSync(join(photos, "catalog.json")));
   });
 });

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { appendFile, copyFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { VbulkError } from "../../src/core/errors.js";
 import { pullModel } from "../../src/model/download.js";
 import {
@@ -13,7 +15,7 @@ import {
   writeLocalManifest,
 } from "../../src/model/manifest.js";
 import { closedPort, type FileServer, startFileServer } from "../helpers/file-server.js";
-import { copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
+import { BIN, copyFixture, FIXTURES, outputOf, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { needShared, sharedPath } from "../helpers/shared.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -144,6 +146,37 @@ describe("models pull against a local HTTP server", { skip }, () => {
     assert.equal(existsSync(join(dir, "onnx", "vision_model_quantized.onnx")), false);
   });
 
+  // models audit F6: Ctrl-C during `models pull` killed it by the signal: --json printed nothing, no word on stderr
+  // (and on a terminal the bar's hidden cursor and line wrap were never restored).
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    it(`${signal} during models pull --json: the INTERRUPTED document, one line saying it resumes, exit 128+n; the next pull resumes`, async () => {
+      const cache = await tempDir();
+      const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
+      const vision = `/${manifest.repo}/resolve/${manifest.revision}/onnx/vision_model_quantized.onnx`;
+      server.slowOnce.set(vision, 400); // 10 pieces, about 4 s in all
+      const child = spawn(process.execPath, [BIN, "models", "pull", "--json"], {
+        env: { ...env, NO_COLOR: "1" },
+      });
+      const done = outputOf(child);
+      const part = join(cache, "models", "clip-vit-base-patch32", "onnx", "vision_model_quantized.onnx.part");
+      for (let i = 0; i < 200 && !((await stat(part).catch(() => null))?.size ?? 0); i++) await sleep(25);
+      child.kill(signal);
+      const r = await done;
+      assert.equal(r.code, signal === "SIGINT" ? 130 : 143, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assert.equal(doc.error.code, "INTERRUPTED");
+      assert.match(
+        r.stderr,
+        /^interrupted: the download stopped; run `vbulk models pull` again to resume\.$/m,
+      );
+      assert.doesNotMatch(r.stderr, /NETWORK|cut after/);
+      const size = (await stat(part)).size;
+      assert.ok(size > 0, "the part is kept");
+      const again = await runCli(["models", "pull"], { env });
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(server.requests.filter((q) => q.path === vision).at(-1)!.range, `bytes=${size}-`);
+    });
+
   it("the CLI pulls, ingest then uses the cached model, and a corrupted file is detected and fetched again", async () => {
     const cache = await tempDir();
     const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
@@ -156,7 +189,9 @@ describe("models pull against a local HTTP server", { skip }, () => {
     const ingest = await runCli(["ingest", photos, "--json"], { env });
     assert.equal(ingest.code, 0, ingest.stderr);
     const doc = JSON.parse(ingest.stdout);
-    assert.match(doc.embedder.id, /^clip:clip-vit-base-patch32@/);
+    // Keyed by the encoders' content, named in `model` (models audit F3).
+    assert.match(doc.embedder.id, /^clip:[0-9a-f]{12}$/);
+    assert.match(doc.embedder.model, /^clip-vit-base-patch32@/);
     const labelIds = JSON.parse(
       await readFile(join(FIXTURES, "..", "..", "models", "labels", "garments.json"), "utf8"),
     ).labels.map((l: { id: string }) => l.id);
