@@ -42,7 +42,9 @@ import {
 import { explainUnready } from "../src/review/refusals.js";
 import { startReviewServer } from "../src/review/server.js";
 import { catalogFixture } from "./helpers/catalog.js";
+import { tinyModel } from "./helpers/models.js";
 import { copyFixture, FIXTURES, tempDir } from "./helpers/run.js";
+import { needShared } from "./helpers/shared.js";
 
 // The review page's own words (src/review/page/i18n.ts) for what ends a draft run: every way a run can stop
 // (src/vinted/execute.ts runExecute: a Stop's cause, a refusal's pause or code) and every failure the server sends
@@ -1066,6 +1068,38 @@ async function twoPhotos(): Promise<string> {
     await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
   return dir;
 }
+
+describe("the review page's analysis on a GPU asked for with VBULK_DEVICE", {
+  skip: needShared("models", "clip-tiny-random", "vision_model_quantized.onnx"),
+}, () => {
+  it("runs where `vbulk ingest` would, and says in the page's words that CUDA is missing and the CPU runs it", async () => {
+    // Before, the page's analysis always ran on the CPU (VBULK_DEVICE was not read) and said nothing; had it been
+    // read, the fallback was the terminal's English on the French page.
+    const dir = await twoPhotos();
+    const snapshot = await pageIngest(dir, dir, { VBULK_DEVICE: "cuda", VBULK_MODEL_DIR: await tinyModel() });
+    assert.equal(snapshot.failure, null, JSON.stringify(snapshot));
+    const fallback = snapshot.warnings.find((w) => typeof w !== "string" && w.code === "CPU_FALLBACK");
+    assert.ok(fallback, JSON.stringify(snapshot.warnings));
+    assert.match(
+      ingestWarningText("fr", fallback),
+      /^Le GPU \(CUDA, demandé par VBULK_DEVICE=cuda\) n'est pas disponible : l'analyse tourne sur le processeur, plus lentement \(.+\)\./,
+    );
+    assert.match(
+      ingestWarningText("en", fallback),
+      /^The GPU \(CUDA, asked for by VBULK_DEVICE=cuda\) is not available/,
+    );
+  });
+
+  it("a VBULK_DEVICE it does not know stops the analysis, naming the variable and what it takes", async () => {
+    const dir = await twoPhotos();
+    const snapshot = await pageIngest(dir, dir, { VBULK_DEVICE: "gpu" });
+    assert.match(
+      snapshot.error ?? "",
+      /Expected cpu or cuda for --device \(or env VBULK_DEVICE\) but received "gpu"/,
+    );
+    assert.equal(existsSync(join(dir, "catalog.json")), false, "nothing written");
+  });
+});
 
 describe("the review page's words for an analysis that another run holds the folder from", () => {
   // Before, the French page said « Expected one ingest at a time in /… but another ingest of /… is running (pid 4242,

@@ -7,6 +7,7 @@ import { andList, plural, printable, shellWord } from "../core/text.js";
 import { GROUPING_METHODS, vocabulary } from "../core/vocab.js";
 import { prepareIngest, runIngest } from "../ingest/index.js";
 import { loadLabelSet } from "../model/clip.js";
+import type { Device } from "../model/onnx.js";
 import { checkModelDir, featureOnly, type SelectedEmbedder, selectEmbedder } from "../model/select.js";
 import { ARCHIVE_EXTENSIONS, RAW_EXTENSIONS } from "../sources/classify.js";
 import { notTaken, type SkippedFile } from "../sources/types.js";
@@ -69,6 +70,16 @@ export function registerIngest(program: Command, run: (fn: () => Promise<number>
   for (const f of INGEST_FLAGS) command.addOption(f.option);
   command.action((source: string, raw: RawIngestOptions, cmd: Command) =>
     run(() => ingestCommand(source, raw, cmd.getOptionValueSource("modelDir") === "cli")),
+  );
+}
+
+/** Where CLIP runs: --device, or VBULK_DEVICE (also for the review page's analysis, which reads ingest's variables). */
+export function parseDevice(value: unknown): Device {
+  return parseFlag(
+    z.enum(["cpu", "cuda"], { message: "cpu or cuda" }).default("cpu"),
+    value,
+    "--device",
+    "VBULK_DEVICE",
   );
 }
 
@@ -155,12 +166,7 @@ async function ingestCommand(source: string, raw: RawIngestOptions, modelDirFlag
   // --no-model wins over VBULK_MODEL_DIR set in the environment: the flag is the more explicit of the two.
   if (noModel) delete raw.modelDir;
   const flags = flagLayer(INGEST_FLAGS, raw);
-  const device = parseFlag(
-    z.enum(["cpu", "cuda"], { message: "cpu or cuda" }).default("cpu"),
-    raw.device,
-    "--device",
-    "VBULK_DEVICE",
-  );
+  const device = parseDevice(raw.device);
   const offline = offlineMode();
   const fileLayer = await configFileLayer(raw.config);
   // Validate flags, file, label set, model folder, source and output before touching any model or photo: a bad

@@ -44,6 +44,9 @@ export type IngestEvent =
       /** catalog.json was edited by hand since vbulk wrote it: the seller's version kept as `kept` (a file name in
        *  the folder), catalog.json written anew (`message` says it). */
       handEdited?: { kept: string };
+      /** CLIP was asked to run on the GPU (--device cuda) and runs on the CPU instead (`message` says why):
+       *  `reason`, onnxruntime's own words. */
+      cpuFallback?: { reason: string };
     }
   /** Something the run did on its own that the seller should know, nothing wrong. `resaved`: how many photos were
    *  saved again since the last run (`message` says it), as data. */

@@ -215,14 +215,18 @@ export interface ClipModel {
 export async function loadClip(
   dir: string,
   manifest: Manifest,
-  opts: { device: Device; batchSize?: number; onWarning?: (m: string) => void },
+  opts: {
+    device: Device;
+    batchSize?: number;
+    onWarning?: (m: string, data?: { cpuFallback: { reason: string } }) => void;
+  },
 ): Promise<ClipModel> {
   const root = resolve(dir);
   // onnxruntime is loaded when a model is, not at start-up: commands without CLIP (plan, status, a re-run of
   // ingest without a model) do not pay for it.
   const { openSession } = await loadOnnx();
   const fallback = (reason: string) =>
-    opts.onWarning?.(`CUDA is not available (${reason}); running on the CPU.`);
+    opts.onWarning?.(`CUDA is not available (${reason}); running on the CPU.`, { cpuFallback: { reason } });
   const [pre, vision] = await Promise.all([
     loadPreprocessor(root),
     openSession(join(root, manifest.vision), opts.device, fallback, { thread: true }),

@@ -107,7 +107,7 @@ export async function checkModelDir(modelDir: string): Promise<string> {
  * A corrupt or partial model file is never loaded: from the cache it is fetched again, from --model-dir it is an error.
  */
 export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbedder> {
-  type Data = Pick<Extract<IngestEvent, { type: "warning" }>, "noModel" | "unverifiedModel">;
+  type Data = Pick<Extract<IngestEvent, { type: "warning" }>, "noModel" | "unverifiedModel" | "cpuFallback">;
   const warn = (message: string, hint?: string, data: Data = {}) =>
     opts.onEvent({ type: "warning", message, ...(hint ? { hint } : {}), ...data });
   // Before any download or load: an Intel Mac downloaded 150 MB, then ended in "Cannot find module". As for a
@@ -218,10 +218,11 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
   }
   const clip = await loadClip(dir, manifest, {
     device: opts.device,
-    onWarning: (m) =>
+    onWarning: (m, data) =>
       warn(
         m,
         "See the README's Install section (GPU users) for installing onnxruntime-node's CUDA binaries.",
+        data,
       ),
   }).catch((err: unknown) => {
     if (err instanceof VbulkError && err.code === "MODEL_UNSUPPORTED") return withoutOnnx(err);

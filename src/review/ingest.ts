@@ -5,7 +5,7 @@
  */
 import { rm } from "node:fs/promises";
 import { basename } from "node:path";
-import { INGEST_FLAGS } from "../commands/ingest.js";
+import { INGEST_FLAGS, parseDevice } from "../commands/ingest.js";
 import { configFileLayer, envLayer, unsetEmptySettings } from "../commands/options.js";
 import { offlineMode, resolveConfig } from "../core/config.js";
 import { messageOf, VbulkError } from "../core/errors.js";
@@ -76,6 +76,8 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
       const fileLayer = await configFileLayer(process.env.VBULK_CONFIG);
       // As `vbulk ingest` run where `vbulk review` was started: the config file, then BULK_MAX_FILES, VBULK_GROUPING….
       const envValues = envLayer(INGEST_FLAGS);
+      // VBULK_DEVICE too: a seller with a GPU set up for `vbulk ingest` gets it here (it was always the CPU).
+      const device = parseDevice(process.env.VBULK_DEVICE);
       // As `vbulk ingest` does: the status file starts once the source is found good, before the model's download.
       const prepared = await prepareIngest({
         source,
@@ -85,7 +87,7 @@ export function startIngest(source: string, dir: string, { upload = false } = {}
         stoppedBy: () => stoppedBy,
       });
       const selected = await selectEmbedder({
-        device: "cpu",
+        device,
         modelDir: process.env.VBULK_MODEL_DIR,
         labelsFile: process.env.VBULK_LABELS,
         offline,
@@ -185,6 +187,7 @@ export function toPageWarning(e: Exclude<IngestEvent, { type: "stage" | "progres
   if (e.orderUnclear) return { code: "ORDER_UNCLEAR", ...e.orderUnclear };
   if (e.regrouped) return { code: "REGROUPED", ...e.regrouped };
   if (e.handEdited) return { code: "HAND_EDITED", ...e.handEdited };
+  if (e.cpuFallback) return { code: "CPU_FALLBACK", ...e.cpuFallback };
   return e.message;
 }
 

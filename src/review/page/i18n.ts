@@ -129,6 +129,8 @@ const FR = {
     "{n} photos remplacées par une copie plus grande d'elles-mêmes (gardées dans leur article)",
   placed: "Nouvelle analyse : {parts}. Vérifiez les nouveaux articles sur cette page.",
   placedNoneNew: "Nouvelle analyse : {parts}. Vérifiez les articles concernés sur cette page.",
+  cpuFallback:
+    "Le GPU (CUDA, demandé par VBULK_DEVICE=cuda) n'est pas disponible : l'analyse tourne sur le processeur, plus lentement ({reason}). Voir la section Install du README (GPU users) pour installer CUDA pour onnxruntime-node.",
   noModel:
     "Sans modèle CLIP : les photos sont regroupées par couleur et texture, et le type de chaque article est à choisir dans « Type ». Dans un terminal, `vbulk models pull` télécharge le modèle.",
   resaved_one:
@@ -786,6 +788,8 @@ const EN: Record<Key, string> = {
   placedReplaced_other: "{n} photos replaced by a larger copy of themselves (kept in their articles)",
   placed: "New analysis: {parts}. Check the new articles on this page.",
   placedNoneNew: "New analysis: {parts}. Check the articles concerned on this page.",
+  cpuFallback:
+    "The GPU (CUDA, asked for by VBULK_DEVICE=cuda) is not available: the analysis runs on the CPU, more slowly ({reason}). See the README's Install section (GPU users) to install CUDA for onnxruntime-node.",
   noModel:
     "No CLIP model: the photos are grouped by colour and texture, and each article's type is yours to choose in “Type”. In a terminal, `vbulk models pull` downloads the model.",
   resaved_one:
@@ -1674,6 +1678,8 @@ export type IngestWarning =
   | ({ code: "REGROUPED" } & Regrouped)
   /** catalog.json edited by hand, kept aside as `kept` (core/events.ts `handEdited`). */
   | { code: "HAND_EDITED"; kept: string }
+  /** CLIP asked on the GPU (VBULK_DEVICE=cuda) runs on the CPU (core/events.ts `cpuFallback`). */
+  | { code: "CPU_FALLBACK"; reason: string }
   | { code: "PHOTO_ERROR"; file: string; message: string; osError?: string };
 
 /**
@@ -2010,6 +2016,8 @@ export function ingestWarningText(lang: Lang, w: IngestWarning): string {
     }
     case "HAND_EDITED":
       return t(lang, "handEdited", { kept: w.kept });
+    case "CPU_FALLBACK":
+      return t(lang, "cpuFallback", { reason: w.reason });
     case "PHOTO_ERROR":
       return `${w.file}${lang === "fr" ? " : " : ": "}${photoErrorText(lang, w.message, w.osError)}`;
     case "PLACED": {
