@@ -43,16 +43,42 @@ export function checkBaseUrl(url: string, from = "env VBULK_MODEL_BASE_URL"): st
     // Not a URL at all: said below, as a URL of another scheme is.
   }
   if (protocol === "http:" || protocol === "https:") return url;
+  const shown = withoutPassword(url);
   throw new VbulkError(
     "BAD_USAGE",
-    expected("an http(s) URL (a Hugging Face-style mirror, e.g. https://huggingface.co)", from, url),
+    expected("an http(s) URL (a Hugging Face-style mirror, e.g. https://huggingface.co)", from, shown),
     {
       hint: from.startsWith("--")
         ? `Fix ${from}, or leave it out to download from https://huggingface.co (README "Models").`
         : `Fix ${from.replace(/^env /, "")}, or unset it to download from https://huggingface.co (README "Models").`,
-      context: { baseUrl: url },
+      context: { baseUrl: shown },
     },
   );
+}
+
+/**
+ * `url` with the password of a `user:password@` part replaced by `***`, for every message that names it: a mirror
+ * behind basic auth is the usual reason to set a base URL, and its error went into bug reports and CI logs.
+ */
+export function withoutPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#@]*@/i, "$1:***@");
+}
+
+/**
+ * A base URL split into the URL that is fetched and printed (no `user:password@`: fetch refuses a URL carrying
+ * credentials) and the Authorization header that carries them (HTTP basic auth, as curl sends them).
+ */
+function splitCredentials(baseUrl: string): { url: string; authorization: string | null } {
+  const parsed = new URL(baseUrl);
+  if (!parsed.username && !parsed.password) return { url: baseUrl, authorization: null };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  return {
+    url: parsed.toString(),
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+  };
 }
 
 /** The URL of one file of a manifest under a Hugging Face-style base URL: BASE/REPO/resolve/REVISION/PATH. */
@@ -74,6 +100,7 @@ export function fileUrl(baseUrl: string, m: Manifest, path: string): string {
  */
 export async function pullModel(manifest: Manifest, dir: string, opts: PullOptions): Promise<Manifest> {
   checkBaseUrl(opts.baseUrl, opts.baseUrlFrom);
+  const { url: baseUrl, authorization } = splitCredentials(opts.baseUrl);
   await makeCacheFolder(dir);
   const pinned = (await readLocalManifest(dir).catch(() => null)) ?? manifest;
   const checks = await verifyFiles(dir, pinned);
@@ -96,14 +123,10 @@ export async function pullModel(manifest: Manifest, dir: string, opts: PullOptio
     }
     if (check && check.state !== "missing") await rm(dest, { force: true });
     files.push(
-      await downloadOne(
-        fileUrl(opts.baseUrl, manifest, f.path),
-        dest,
-        f.path,
-        expectedSize,
-        expectedSha,
-        opts,
-      ),
+      await downloadOne(fileUrl(baseUrl, manifest, f.path), dest, f.path, expectedSize, expectedSha, {
+        ...opts,
+        authorization,
+      }),
     );
   }
   const result: Manifest = { ...manifest, files };
@@ -119,12 +142,16 @@ async function downloadOne(
   path: string,
   size: number | null,
   sha: string | null,
-  opts: PullOptions,
+  opts: PullOptions & { authorization: string | null },
 ): Promise<PulledFile> {
   const part = `${dest}.part`;
   await mkdir(dirname(dest), { recursive: true });
   let from = (await stat(part).catch(() => null))?.size ?? 0;
-  const headers: Record<string, string> = from > 0 ? { Range: `bytes=${from}-` } : {};
+  const headers: Record<string, string> = {
+    ...(from > 0 ? { Range: `bytes=${from}-` } : {}),
+    // fetch drops it when a redirect leaves the mirror's origin (Hugging Face redirects to its CDN).
+    ...(opts.authorization ? { Authorization: opts.authorization } : {}),
+  };
   let res: Response;
   // One controller for the whole exchange: aborted when the server does not answer within connectTimeoutMs, then
   // when the body stalls for idleTimeoutMs (the idle timer is re-armed by each chunk). AbortSignal.timeout given to

@@ -497,3 +497,68 @@ describe("a model base URL that is no http(s) URL (error audit 1)", () => {
     assert.doesNotMatch(JSON.stringify(status), /failed|Invalid URL/);
   });
 });
+
+describe("a model base URL with user:password@ (models audit F8)", { skip }, () => {
+  let server: FileServer;
+  before(async () => {
+    server = await startFileServer((await servedDefaultModel()).files);
+  });
+  after(() => server.close());
+  const secret = "s3cretPW";
+  const withPassword = (url: string) => url.replace("://", `://alice:${secret}@`);
+  /** Every text file under `dir`, for a secret written to disk. */
+  const textsUnder = async (dir: string): Promise<string> => {
+    let all = "";
+    for (const e of await readdir(dir, { recursive: true, withFileTypes: true }))
+      if (e.isFile() && /\.(json|log|txt|csv)$/.test(e.name))
+        all += await readFile(join(e.parentPath, e.name), "utf8");
+    return all;
+  };
+
+  it("models pull sends the credentials as basic auth and never prints them", async () => {
+    const cache = await tempDir();
+    const env = testEnv({
+      VBULK_CACHE_DIR: cache,
+      VBULK_MODEL_BASE_URL: withPassword(server.url),
+      VBULK_OFFLINE: "",
+    });
+    const before = server.requests.length;
+    const r = await runCli(["models", "pull", "--json"], { env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const seen = server.requests.slice(before);
+    assert.ok(seen.length >= 6);
+    for (const q of seen)
+      assert.equal(q.authorization, `Basic ${Buffer.from(`alice:${secret}`).toString("base64")}`);
+    assert.doesNotMatch(r.stdout + r.stderr, /s3cretPW/);
+    assert.doesNotMatch(await textsUnder(cache), /s3cretPW/);
+  });
+
+  it("a failing pull, ingest's warning, and a base URL that is no http(s) URL never show the password", async () => {
+    const cache = await tempDir();
+    const env = testEnv({
+      VBULK_CACHE_DIR: cache,
+      VBULK_MODEL_BASE_URL: withPassword(`${server.url}/nope`),
+      VBULK_OFFLINE: "",
+    });
+    const pull = await runCli(["models", "pull", "--json"], { env });
+    assert.equal(pull.code, 1, pull.stdout + pull.stderr);
+    assert.equal(JSON.parse(pull.stdout).error.code, "NETWORK");
+    assert.match(JSON.parse(pull.stdout).error.message, /answered 404/);
+    assert.doesNotMatch(pull.stdout + pull.stderr, /s3cretPW/);
+
+    const photos = await copyFixture("grouping");
+    const ingest = await runCli(["ingest", photos, "--json"], { env });
+    assert.equal(ingest.code, 0, ingest.stderr);
+    assert.match(ingest.stderr, /^warning: No CLIP model available/m);
+    assert.doesNotMatch(ingest.stdout + ingest.stderr, /s3cretPW/);
+    assert.doesNotMatch(await textsUnder(photos), /s3cretPW/);
+    assert.doesNotMatch(await textsUnder(cache), /s3cretPW/);
+
+    const ftp = await runCli(["models", "pull"], {
+      env: { ...env, VBULK_MODEL_BASE_URL: `ftp://alice:${secret}@host/` },
+    });
+    assert.equal(ftp.code, 2, ftp.stderr);
+    assert.match(ftp.stderr, /but received "ftp:\/\/alice:\*\*\*@host\/"/);
+    assert.doesNotMatch(ftp.stdout + ftp.stderr, /s3cretPW/);
+  });
+});
