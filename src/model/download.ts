@@ -5,6 +5,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import {
+  CUT_SHORT,
   type Manifest,
   makeCacheFolder,
   readLocalManifest,
@@ -261,14 +262,19 @@ async function downloadOne(
     }
     // Nothing to check an unpinned file against: a proxy's or a Wi-Fi login's page would be pinned as the model's
     // file and end every later ingest.
-    const kind = sha === null ? await wrongKind(part, path) : null;
+    // A file cut short with a matching length (a half-synced mirror) would be pinned and fail every ingest: the
+    // whole file is checked (JSON parsed, ONNX fields walked) before it is pinned.
+    const kind = sha === null ? await wrongKind(part, path, { full: true }) : null;
     if (kind) {
       await rm(part, { force: true });
+      const cut = kind.why === CUT_SHORT;
       throw new VbulkError(
         "MODEL_CORRUPT",
-        `Expected ${kind.what} for ${path} from ${new URL(url).origin} but received something else (a web page?); it was deleted, not used`,
+        `Expected ${kind.what} for ${path} from ${new URL(url).origin} but ${cut ? kind.why : "received something else (a web page?)"}; it was deleted, not used`,
         {
-          hint: "A proxy or a Wi-Fi login page may have answered: open a web page to log in, then run `vbulk models pull` again (or set VBULK_MODEL_BASE_URL).",
+          hint: cut
+            ? "The server sent part of the file as if it were whole (a mirror still syncing?): run `vbulk models pull` again later; if it repeats, check VBULK_MODEL_BASE_URL."
+            : "A proxy or a Wi-Fi login page may have answered: open a web page to log in, then run `vbulk models pull` again (or set VBULK_MODEL_BASE_URL).",
         },
       );
     }

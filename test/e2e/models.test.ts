@@ -562,3 +562,70 @@ describe("a model base URL with user:password@ (models audit F8)", { skip }, () 
     assert.doesNotMatch(ftp.stdout + ftp.stderr, /s3cretPW/);
   });
 });
+
+describe("a model file the server sends cut short, with a matching length (models audit F1)", {
+  skip,
+}, () => {
+  // The default manifest pins nothing: a text encoder 100 kB short (a half-synced mirror) started with the ONNX byte,
+  // was pinned, `models verify` and `models pull` said "verified", and every ingest then exited 1.
+  it("models pull refuses it and pins nothing; verify names a cut file pinned earlier; the next pull fetches it whole", async () => {
+    const { manifest, files } = await servedDefaultModel();
+    const text = `/${manifest.repo}/resolve/${manifest.revision}/onnx/text_model_quantized.onnx`;
+    const tokenizer = `/${manifest.repo}/resolve/${manifest.revision}/tokenizer.json`;
+    const realText = files.get(text)!;
+    const realTokenizer = files.get(tokenizer)!;
+    files.set(text, realText.subarray(0, realText.length - 100_000));
+    files.set(tokenizer, realTokenizer.subarray(0, realTokenizer.length - 1000));
+    const server = await startFileServer(files);
+    try {
+      const cache = await tempDir();
+      const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
+      const dir = join(cache, "models", "clip-vit-base-patch32");
+      const pull = await runCli(["models", "pull", "--json"], { env });
+      assert.equal(pull.code, 1, pull.stdout + pull.stderr);
+      const err = JSON.parse(pull.stdout).error;
+      assert.equal(err.code, "MODEL_CORRUPT");
+      assert.match(err.message, /Expected an ONNX model for onnx\/text_model_quantized\.onnx .*cut short/);
+      assert.equal(existsSync(join(dir, "onnx", "text_model_quantized.onnx")), false);
+      assert.equal(existsSync(join(dir, "onnx", "text_model_quantized.onnx.part")), false);
+
+      files.set(text, realText);
+      const second = await runCli(["models", "pull", "--json"], { env });
+      assert.equal(second.code, 1, second.stdout + second.stderr);
+      assert.match(JSON.parse(second.stdout).error.message, /Expected JSON for tokenizer\.json .*cut short/);
+      assert.equal(existsSync(join(dir, "tokenizer.json")), false);
+
+      // A cache an earlier vbulk pinned with the cut files: verify names them, pull fetches them again.
+      files.set(tokenizer, realTokenizer);
+      assert.equal((await runCli(["models", "pull"], { env })).code, 0);
+      const pin = JSON.parse(await readFile(join(dir, "vbulk-model.json"), "utf8"));
+      for (const [path, body] of [
+        ["onnx/text_model_quantized.onnx", realText.subarray(0, realText.length - 100_000)],
+        ["tokenizer.json", realTokenizer.subarray(0, realTokenizer.length - 1000)],
+      ] as const) {
+        await writeFile(join(dir, path), body);
+        Object.assign(
+          pin.files.find((f: { path: string }) => f.path === path),
+          {
+            size: body.length,
+            sha256: sha(body),
+          },
+        );
+      }
+      await writeFile(join(dir, "vbulk-model.json"), JSON.stringify(pin));
+      const verify = await runCli(["models", "verify"], { env });
+      assert.equal(verify.code, 1, verify.stdout + verify.stderr);
+      assert.match(verify.stdout, /not-onnx +onnx\/text_model_quantized\.onnx .*cut short/);
+      assert.match(verify.stdout, /not-json +tokenizer\.json .*cut short/);
+      const repull = await runCli(["models", "pull"], { env });
+      assert.equal(repull.code, 0, repull.stderr);
+      assert.deepEqual(await readFile(join(dir, "onnx", "text_model_quantized.onnx")), realText);
+      assert.deepEqual(await readFile(join(dir, "tokenizer.json")), realTokenizer);
+      const ingest = await runCli(["ingest", await copyFixture("grouping"), "--json"], { env });
+      assert.equal(ingest.code, 0, ingest.stderr);
+      assert.match(JSON.parse(ingest.stdout).embedder.id, /^clip:/);
+    } finally {
+      await server.close();
+    }
+  });
+});
