@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
+import { type LockHolder, takeLock } from "../core/lock.js";
 import {
   CUT_SHORT,
   type Manifest,
@@ -16,6 +17,8 @@ import {
 } from "./manifest.js";
 
 export type ModelEvent =
+  /** Another vbulk (pid) is downloading into the same folder: this one waits, then uses its files. */
+  | { type: "waiting"; pid: number; dir: string }
   | { type: "file"; path: string; state: "ok" | "download" | "resume"; total: number | null; from: number }
   | { type: "bytes"; path: string; done: number; total: number | null }
   | { type: "verified"; path: string; sha256: string };
@@ -103,6 +106,45 @@ export async function pullModel(manifest: Manifest, dir: string, opts: PullOptio
   checkBaseUrl(opts.baseUrl, opts.baseUrlFrom);
   const { url: baseUrl, authorization } = splitCredentials(opts.baseUrl);
   await makeCacheFolder(dir);
+  // Two downloads into one folder (two ingests, or a pull beside an ingest) appended to the same .part and both
+  // failed; the second now waits for the first and finds its files verified.
+  const lock = join(dir, PULL_LOCK);
+  const busy = (holder: LockHolder) =>
+    new VbulkError(
+      "NETWORK",
+      `Expected to download the model into ${dir} but another vbulk (pid ${holder.pid}) has been downloading it since ${holder.started_at}`,
+      {
+        hint: `Wait for it to end and run the same command again. If no other vbulk runs, remove ${lock}.`,
+        context: { pid: holder.pid },
+      },
+    );
+  let release: () => Promise<void>;
+  try {
+    release = await takeLock(lock, { command: "models pull" }, busy);
+  } catch (err) {
+    if (!(err instanceof VbulkError) || err.context.pid === undefined) throw err;
+    opts.onEvent?.({ type: "waiting", pid: Number(err.context.pid), dir });
+    release = await takeLock(lock, { command: "models pull" }, busy, PULL_WAIT_MS, opts.signal);
+  }
+  try {
+    return await pullUnlocked(manifest, dir, opts, baseUrl, authorization);
+  } finally {
+    await release();
+  }
+}
+
+/** The lock file of a download into a model folder (a dot file: not a model file, skipped by `models manifest`). */
+const PULL_LOCK = ".pull.lock";
+/** How long a download waits for another one into the same folder: the default model takes minutes on a slow line. */
+const PULL_WAIT_MS = 60 * 60_000;
+
+async function pullUnlocked(
+  manifest: Manifest,
+  dir: string,
+  opts: PullOptions,
+  baseUrl: string,
+  authorization: string | null,
+): Promise<Manifest> {
   const pinned = (await readLocalManifest(dir).catch(() => null)) ?? manifest;
   const checks = await verifyFiles(dir, pinned);
   const files = [];

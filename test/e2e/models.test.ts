@@ -629,3 +629,34 @@ describe("a model file the server sends cut short, with a matching length (model
     }
   });
 });
+
+describe("two first-use downloads at once (models audit F2)", { skip }, () => {
+  // Both appended to one .part: both failed on a byte count, and an ingest went on model-free behind a warning.
+  it("an ingest started while `models pull` downloads waits for it, then uses its files", async () => {
+    const { manifest, files } = await servedDefaultModel();
+    const server = await startFileServer(files);
+    try {
+      const vision = `/${manifest.repo}/resolve/${manifest.revision}/onnx/vision_model_quantized.onnx`;
+      server.slowOnce.set(vision, 200); // 10 pieces, about 2 s in all
+      const cache = await tempDir();
+      const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
+      const pull = runCli(["models", "pull"], { env });
+      const part = join(cache, "models", "clip-vit-base-patch32", "onnx", "vision_model_quantized.onnx.part");
+      const until = Date.now() + 20_000;
+      while (!existsSync(part) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(existsSync(part), "the pull has started its download");
+      const ingest = await runCli(["ingest", await copyFixture("grouping"), "--json"], { env });
+      const pulled = await pull;
+      assert.equal(pulled.code, 0, pulled.stderr);
+      assert.equal(ingest.code, 0, ingest.stderr);
+      assert.match(JSON.parse(ingest.stdout).embedder.id, /^clip:/);
+      assert.doesNotMatch(ingest.stderr, /No CLIP model/);
+      assert.match(ingest.stderr, /another vbulk \(pid \d+\) is downloading the model/);
+      assert.equal(server.requests.filter((r) => r.path === vision).length, 1, "downloaded once");
+      assert.equal(existsSync(part), false);
+      assert.equal((await runCli(["models", "verify"], { env })).code, 0);
+    } finally {
+      await server.close();
+    }
+  });
+});
