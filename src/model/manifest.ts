@@ -1,4 +1,5 @@
-import { mkdir, open, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
@@ -119,8 +120,25 @@ export async function makeCacheFolder(dir: string, env: NodeJS.ProcessEnv = proc
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw fileSystemError(err, dir, "create the cache folder", CACHE_HINT);
+    throw fileSystemError(await whyNotCreated(err, dir), dir, "create the cache folder", CACHE_HINT);
   }
+}
+
+/**
+ * The error to report for a folder mkdir -p could not make. On a read-only file system (docker --read-only, a
+ * read-only home) Node's recursive mkdir says ENOENT, not EROFS, which ended as an "unexpected" error: the deepest
+ * folder that exists is asked whether it can be written in, and its answer (EROFS, EACCES) is the error.
+ */
+async function whyNotCreated(err: unknown, dir: string): Promise<unknown> {
+  if ((err as NodeJS.ErrnoException | null)?.code !== "ENOENT") return err;
+  let parent = dirname(dir);
+  while (!(await stat(parent).catch(() => null)) && dirname(parent) !== parent) parent = dirname(parent);
+  const denied = await access(parent, constants.W_OK).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  // Writable, yet mkdir failed there (a folder such as /proc): said as a folder it may not write in.
+  return denied ?? Object.assign(new Error(`cannot create folders in ${parent}`), { code: "EACCES" });
 }
 
 /** Reads DIR/vbulk-model.json if there is one. Throws BAD_INPUT naming the field when it is malformed. */

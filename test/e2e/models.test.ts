@@ -660,3 +660,46 @@ describe("two first-use downloads at once (models audit F2)", { skip }, () => {
     }
   });
 });
+
+describe("a read-only file system where the cache belongs (models audit F4)", () => {
+  // Node's recursive mkdir says ENOENT there, not EROFS: ingest and `models pull` ended as INTERNAL "unexpected".
+  // A read-only tmpfs is mounted for it (root only; skipped where mount is refused).
+  let ro = "";
+  let mounted = false;
+  before(async () => {
+    ro = await tempDir();
+    const { execFileSync } = await import("node:child_process");
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", ro], { stdio: "ignore" });
+      mounted = true;
+    } catch {
+      mounted = false;
+    }
+  });
+  after(async () => {
+    if (!mounted) return;
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("umount", [ro]);
+  });
+
+  it("ingest warns and runs without the model; models pull exits 2 naming the read-only folder", async (t) => {
+    if (!mounted) return t.skip("skipped: cannot mount a read-only tmpfs (needs root)");
+    const env = testEnv({ HOME: ro, VBULK_OFFLINE: "", VBULK_MODEL_BASE_URL: "http://127.0.0.1:9" });
+    delete env.VBULK_CACHE_DIR;
+    delete env.XDG_CACHE_HOME;
+    const ingest = await runCli(["ingest", await copyFixture("grouping"), "--json"], { env });
+    assert.equal(ingest.code, 0, ingest.stdout + ingest.stderr);
+    assert.equal(JSON.parse(ingest.stdout).embedder.id, "features-v1");
+    assert.match(
+      ingest.stderr,
+      /^warning: No CLIP model available \(The file system is read-only: could not create the cache folder .*\.cache/m,
+    );
+    assert.match(ingest.stderr, /VBULK_CACHE_DIR/);
+    const pull = await runCli(["models", "pull", "--json"], { env });
+    assert.equal(pull.code, 2, pull.stdout + pull.stderr);
+    const err = JSON.parse(pull.stdout).error;
+    assert.equal(err.code, "NOT_WRITABLE");
+    assert.match(err.message, /read-only/);
+    assert.match(err.hint, /VBULK_CACHE_DIR/);
+  });
+});
