@@ -5,6 +5,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { expected, fileSystemError, messageOf, VbulkError } from "../core/errors.js";
 import { type LockHolder, takeLock } from "../core/lock.js";
+import { shellWord } from "../core/text.js";
 import {
   CUT_SHORT,
   type Manifest,
@@ -145,6 +146,19 @@ async function pullUnlocked(
   baseUrl: string,
   authorization: string | null,
 ): Promise<Manifest> {
+  // A folder where a file belongs (an unzip or a copy gone wrong) failed the last rename as "unexpected", after
+  // every download, and again on each try: said first, before anything is fetched.
+  for (const f of manifest.files) {
+    const st = await stat(join(dir, f.path)).catch(() => null);
+    if (st && !st.isFile())
+      throw new VbulkError(
+        "NOT_WRITABLE",
+        `Expected a file but found a folder in the way: could not download ${f.path} to ${join(dir, f.path)}`,
+        {
+          hint: `Remove that folder (rm -r ${shellWord(join(dir, f.path))}), then run \`vbulk models pull\` again.`,
+        },
+      );
+  }
   const pinned = (await readLocalManifest(dir).catch(() => null)) ?? manifest;
   const checks = await verifyFiles(dir, pinned);
   const files = [];
