@@ -9,6 +9,7 @@ import { shellWord } from "../core/text.js";
 import {
   CUT_SHORT,
   type Manifest,
+  ManifestSchema,
   makeCacheFolder,
   readLocalManifest,
   sha256File,
@@ -107,6 +108,14 @@ export async function pullModel(manifest: Manifest, dir: string, opts: PullOptio
   checkBaseUrl(opts.baseUrl, opts.baseUrlFrom);
   const { url: baseUrl, authorization } = splitCredentials(opts.baseUrl);
   await makeCacheFolder(dir);
+  // Nothing to fetch and nothing to record: nothing is written, so a read-only cache that holds the model (an image
+  // layer, a shared cache) passes (before, the pin was rewritten: exit 2).
+  const ready = await alreadyPulled(manifest, dir);
+  if (ready) {
+    for (const f of ready.files)
+      opts.onEvent?.({ type: "file", path: f.path, state: "ok", total: f.size, from: f.size ?? 0 });
+    return ready;
+  }
   // Two downloads into one folder (two ingests, or a pull beside an ingest) appended to the same .part and both
   // failed; the second now waits for the first and finds its files verified.
   const lock = join(dir, PULL_LOCK);
@@ -132,6 +141,21 @@ export async function pullModel(manifest: Manifest, dir: string, opts: PullOptio
   } finally {
     await release();
   }
+}
+
+/** The folder's pinned manifest when every file verifies against it and it is what a pull would write; else null. */
+async function alreadyPulled(manifest: Manifest, dir: string): Promise<Manifest | null> {
+  const pin = await readLocalManifest(dir).catch(() => null);
+  if (!pin || !(await verifyFiles(dir, pin)).every((c) => c.state === "ok")) return null;
+  const files = [];
+  for (const f of manifest.files) {
+    const p = pin.files.find((x) => x.path === f.path);
+    if (!p || (f.sha256 !== null && f.sha256 !== p.sha256) || (f.size !== null && f.size !== p.size))
+      return null;
+    files.push(p);
+  }
+  const result = ManifestSchema.parse({ ...manifest, files });
+  return JSON.stringify(result) === JSON.stringify(ManifestSchema.parse(pin)) ? result : null;
 }
 
 /** The lock file of a download into a model folder (a dot file: not a model file, skipped by `models manifest`). */

@@ -732,3 +732,29 @@ describe("a folder where a model file belongs (models audit F14)", { skip }, () 
     }
   });
 });
+
+describe("models pull on a read-only cache that holds the whole model (models audit F9)", { skip }, () => {
+  // pull rewrote vbulk-model.json even when every file was verified: exit 2 on a pre-seeded read-only cache.
+  it("exits 0 and writes nothing", async (t) => {
+    const { execFileSync } = await import("node:child_process");
+    const cache = await tempDir();
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=20m", "tmpfs", cache], { stdio: "ignore" });
+    } catch {
+      return t.skip("skipped: cannot mount a tmpfs (needs root)");
+    }
+    const { files } = await servedDefaultModel();
+    const server = await startFileServer(files);
+    try {
+      const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
+      assert.equal((await runCli(["models", "pull"], { env })).code, 0);
+      execFileSync("mount", ["-o", "remount,ro", cache]);
+      const again = await runCli(["models", "pull"], { env });
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /clip-vit-base-patch32 is ready in .* \(6 files verified\)/);
+    } finally {
+      await server.close();
+      execFileSync("umount", [cache]);
+    }
+  });
+});
