@@ -758,3 +758,28 @@ describe("models pull on a read-only cache that holds the whole model (models au
     }
   });
 });
+
+describe("a full disk during ingest's first-use download (models audit F13)", { skip }, () => {
+  it("the warning says to free space, not to point the cache at a writable folder", async (t) => {
+    const { execFileSync } = await import("node:child_process");
+    const cache = await tempDir();
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", cache], { stdio: "ignore" });
+    } catch {
+      return t.skip("skipped: cannot mount a tmpfs (needs root)");
+    }
+    const { files } = await servedDefaultModel();
+    const server = await startFileServer(files);
+    try {
+      const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
+      const r = await runCli(["ingest", await copyFixture("grouping"), "--json"], { env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^warning: No CLIP model available \(The disk is full/m);
+      assert.match(r.stderr, /Free some space in the model cache/);
+      assert.doesNotMatch(r.stderr, /a folder this user can write/);
+    } finally {
+      await server.close();
+      execFileSync("umount", [cache]);
+    }
+  });
+});
