@@ -259,7 +259,9 @@ async function downloadOne(
       clearTimeout(timer);
       timer = setTimeout(() => watchdog.abort(new Error(`no data for ${Math.round(idle / 1000)} s`)), idle);
     } catch (err) {
-      const code = (err as { cause?: { code?: string } }).cause?.code;
+      // undici's cause carries a code (ECONNREFUSED) or only words ("bad port", "redirect count exceeded").
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const code = cause?.code ?? cause?.message;
       throw new VbulkError(
         "NETWORK",
         `Could not reach ${new URL(url).origin} to download ${path} (${code ?? messageOf(err)})`,

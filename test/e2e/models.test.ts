@@ -144,6 +144,18 @@ describe("models pull against a local HTTP server", { skip }, () => {
     assert.equal(existsSync(join(dir, "onnx", "vision_model_quantized.onnx")), false);
   });
 
+  it("a port fetch refuses to use is named as such, not as 'fetch failed' (models audit F11)", async () => {
+    const dir = join(await tempDir(), "model");
+    await assert.rejects(
+      pullModel(pinnedManifest(), dir, { baseUrl: "http://127.0.0.1:6000" }),
+      (e: VbulkError) => {
+        assert.equal(e.code, "NETWORK");
+        assert.match(e.message, /Could not reach http:\/\/127\.0\.0\.1:6000 to download .* \(bad port\)/);
+        return true;
+      },
+    );
+  });
+
   it("the CLI pulls, ingest then uses the cached model, and a corrupted file is detected and fetched again", async () => {
     const cache = await tempDir();
     const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
