@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -107,7 +107,29 @@ export function fileUrl(baseUrl: string, m: Manifest, path: string): string {
 export async function pullModel(manifest: Manifest, dir: string, opts: PullOptions): Promise<Manifest> {
   checkBaseUrl(opts.baseUrl, opts.baseUrlFrom);
   const { url: baseUrl, authorization } = splitCredentials(opts.baseUrl);
+  const existed = (await stat(dir).catch(() => null)) !== null;
   await makeCacheFolder(dir);
+  try {
+    return await pullInFolder(manifest, dir, opts, baseUrl, authorization);
+  } catch (err) {
+    // A first pull that failed before any byte was kept left empty folders ("Nothing was written" said otherwise).
+    if (!existed) {
+      const subfolders = [...new Set(manifest.files.map((f) => dirname(f.path)).filter((d) => d !== "."))];
+      for (const sub of subfolders.sort((a, b) => b.length - a.length))
+        await rmdir(join(dir, sub)).catch(() => {});
+      await rmdir(dir).catch(() => {});
+    }
+    throw err;
+  }
+}
+
+async function pullInFolder(
+  manifest: Manifest,
+  dir: string,
+  opts: PullOptions,
+  baseUrl: string,
+  authorization: string | null,
+): Promise<Manifest> {
   // Nothing to fetch and nothing to record: nothing is written, so a read-only cache that holds the model (an image
   // layer, a shared cache) passes (before, the pin was rewritten: exit 2).
   const ready = await alreadyPulled(manifest, dir);

@@ -142,6 +142,8 @@ describe("models pull against a local HTTP server", { skip }, () => {
       },
     );
     assert.equal(existsSync(join(dir, "onnx", "vision_model_quantized.onnx")), false);
+    // No empty model folder is left behind either (models audit F15).
+    assert.equal(existsSync(dir), false);
   });
 
   it("a port fetch refuses to use is named as such, not as 'fetch failed' (models audit F11)", async () => {
