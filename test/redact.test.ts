@@ -15,6 +15,7 @@ describe("redact", () => {
       'headers {"x-csrf-token":"0a1b2c"}',
       "key was s3cr3t-passphrase-value here",
       "Hoodie noir (bon) – Taille M, key: 30 €",
+      "Could not reach http://alice:pa55word@mirror.example/x (fetch failed)",
     ].join("\n");
     const out = redact(text);
     for (const secret of [
@@ -24,8 +25,10 @@ describe("redact", () => {
       "eyJabc.def",
       "0a1b2c",
       "s3cr3t-passphrase-value",
+      "pa55word",
     ])
       assert.equal(out.includes(secret), false, secret);
+    assert.match(out, /http:\/\/alice:\*\*\*@mirror\.example\/x/);
     assert.match(out, /Hoodie noir \(bon\) – Taille M, key: 30 €/);
   });
 });

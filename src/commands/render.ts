@@ -221,7 +221,11 @@ export function downloadRenderer(io: Io): { onEvent: (e: ModelEvent) => void; st
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   return {
     onEvent(e) {
-      if (e.type === "file") {
+      if (e.type === "waiting") {
+        io.err(
+          `waiting: another vbulk (pid ${e.pid}) is downloading the model into ${e.dir}; this run uses its files once it is done`,
+        );
+      } else if (e.type === "file") {
         if (e.state === "ok") return;
         if (multi) bars.set(e.path, multi.create(e.total ?? 1, e.from, { file: e.path.padEnd(34), mb: "" }));
         else

@@ -1,8 +1,10 @@
 /**
  * Removes secrets from any text before it reaches a terminal, a log or a JSON output: cookie and token values,
- * Authorization / CSRF headers, and the session key. Used at every output boundary.
+ * Authorization / CSRF headers, URL passwords, and the session key. Used at every output boundary.
  */
 const PATTERNS: [RegExp, string][] = [
+  // The password of a URL's user:password@ part (a model mirror behind basic auth).
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s"']*):(?!\*\*\*@)[^/?#@\s"']+@/gi, "$1:***@"],
   [/\b(Bearer\s+)[A-Za-z0-9._~+/-]+=*/g, "$1[redacted]"],
   [
     /((?:access_token_web|refresh_token_web|datadome|_vinted_[a-z_]*session|anon_id|v_udt|cf_clearance|__cf_bm)=)[^;\s"']+/gi,

@@ -1,4 +1,5 @@
-import { mkdir, open, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
@@ -119,8 +120,25 @@ export async function makeCacheFolder(dir: string, env: NodeJS.ProcessEnv = proc
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw fileSystemError(err, dir, "create the cache folder", CACHE_HINT);
+    throw fileSystemError(await whyNotCreated(err, dir), dir, "create the cache folder", CACHE_HINT);
   }
+}
+
+/**
+ * The error to report for a folder mkdir -p could not make. On a read-only file system (docker --read-only, a
+ * read-only home) Node's recursive mkdir says ENOENT, not EROFS, which ended as an "unexpected" error: the deepest
+ * folder that exists is asked whether it can be written in, and its answer (EROFS, EACCES) is the error.
+ */
+async function whyNotCreated(err: unknown, dir: string): Promise<unknown> {
+  if ((err as NodeJS.ErrnoException | null)?.code !== "ENOENT") return err;
+  let parent = dirname(dir);
+  while (!(await stat(parent).catch(() => null)) && dirname(parent) !== parent) parent = dirname(parent);
+  const denied = await access(parent, constants.W_OK).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  // Writable, yet mkdir failed there (a folder such as /proc): said as a folder it may not write in.
+  return denied ?? Object.assign(new Error(`cannot create folders in ${parent}`), { code: "EACCES" });
 }
 
 /** Reads DIR/vbulk-model.json if there is one. Throws BAD_INPUT naming the field when it is malformed. */
@@ -245,31 +263,108 @@ async function startsAsJson(path: string): Promise<boolean> {
 }
 
 /**
- * Whether a model file is not the kind its name says (a .json that does not start as JSON, an .onnx that does not
- * start as an ONNX model): what a proxy or a Wi-Fi login page saved in its place looks like. Null when it is.
+ * Whether a model file is not the kind its name says, or is cut short: a .json that does not start and end as JSON,
+ * an .onnx whose top-level protobuf fields do not start with the ONNX byte, lack the graph or run past the file's
+ * end. That is what a proxy's or Wi-Fi login's page saved in its place, or a half-synced mirror's file sent with a
+ * matching length, looks like. `full`: parse the whole .json too (before a file is pinned; ingest reads only its
+ * ends, as tokenizer.json takes 80 ms to parse). Null when it is of its kind.
  */
 export async function wrongKind(
   abs: string,
   name: string,
-): Promise<{ state: "not-json" | "not-onnx"; what: string } | null> {
-  if (name.endsWith(".json") && !(await startsAsJson(abs))) return { state: "not-json", what: "JSON" };
-  if (name.endsWith(".onnx") && !(await startsAsOnnx(abs)))
-    return { state: "not-onnx", what: "an ONNX model" };
+  opts: { full?: boolean } = {},
+): Promise<{ state: "not-json" | "not-onnx"; what: string; why: string } | null> {
+  if (name.endsWith(".json")) {
+    const why = await jsonProblem(abs, opts.full === true);
+    return why ? { state: "not-json", what: "JSON", why } : null;
+  }
+  if (name.endsWith(".onnx")) {
+    const why = await onnxProblem(abs);
+    return why ? { state: "not-onnx", what: "an ONNX model", why } : null;
+  }
   return null;
 }
 
-/**
- * An ONNX model is a protobuf ModelProto, written field by field in order: it starts with field 1 (ir_version, a
- * varint), the byte 0x08. A web page, a JSON error or an empty file does not.
- */
-async function startsAsOnnx(path: string): Promise<boolean> {
+const ELSE = "a web page or another file in its place";
+/** Why a model file is not of its kind when it ends too early. */
+export const CUT_SHORT = "it is cut short (a partial download or copy)";
+
+async function jsonProblem(path: string, full: boolean): Promise<string | null> {
+  if (!(await startsAsJson(path))) return ELSE;
+  if (full) {
+    try {
+      JSON.parse(await readFile(path, "utf8"));
+      return null;
+    } catch {
+      return CUT_SHORT;
+    }
+  }
   const handle = await open(path, "r");
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, 0);
-    return bytesRead === 1 && buffer[0] === 0x08;
+    const { size } = await handle.stat();
+    const n = Math.min(size, 512);
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(n), 0, n, size - n);
+    const tail = buffer.subarray(0, bytesRead).toString("latin1").trimEnd();
+    return tail.endsWith("}") || tail.endsWith("]") ? null : CUT_SHORT;
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Walks the top-level fields of the ONNX ModelProto (tag, then a varint, a fixed 4 or 8 bytes, or a length and that
+ * many bytes): a whole model starts with field 1 (ir_version, the byte 0x08), has its graph (field 7) and ends
+ * exactly where its last field does. Reads a few bytes per field, never the weights.
+ */
+async function onnxProblem(path: string): Promise<string | null> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return "it is empty (0 bytes)";
+    const head = Buffer.alloc(20);
+    let at = 0;
+    let graph = false;
+    for (let fields = 0; at < size; fields++) {
+      // A model of 100 000 top-level fields is no export vbulk knows: leave it to onnxruntime.
+      if (fields > 100_000) return null;
+      const { bytesRead } = await handle.read(head, 0, head.length, at);
+      const view = head.subarray(0, bytesRead);
+      const tag = readVarint(view, 0);
+      if (!tag) return fields === 0 ? ELSE : CUT_SHORT;
+      const field = Math.floor(tag.value / 8);
+      const wire = tag.value % 8;
+      if (fields === 0 && view[0] !== 0x08) return ELSE;
+      if (field === 7) graph = true;
+      let next = at + tag.length;
+      if (wire === 0) {
+        const v = readVarint(view, tag.length);
+        if (!v) return CUT_SHORT;
+        next += v.length;
+      } else if (wire === 1) next += 8;
+      else if (wire === 5) next += 4;
+      else if (wire === 2) {
+        const len = readVarint(view, tag.length);
+        if (!len) return CUT_SHORT;
+        next += len.length + len.value;
+      } else return fields === 0 ? ELSE : CUT_SHORT;
+      if (next > size) return CUT_SHORT;
+      at = next;
+    }
+    return graph ? null : CUT_SHORT;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A protobuf varint at `at` in `buf`: its value and its length in bytes; null when `buf` ends inside it. */
+function readVarint(buf: Buffer, at: number): { value: number; length: number } | null {
+  let value = 0;
+  for (let i = 0; i < 10 && at + i < buf.length; i++) {
+    const byte = buf[at + i]!;
+    value += (byte & 0x7f) * 2 ** (7 * i);
+    if (byte < 0x80) return { value, length: i + 1 };
+  }
+  return null;
 }
 
 /**
@@ -316,7 +411,7 @@ export async function verifyFiles(
       out.push({
         path: f.path,
         state: kind.state,
-        detail: `not ${kind.what}: a web page or another file in its place`,
+        detail: `not ${kind.what}: ${kind.why}`,
       });
       continue;
     }

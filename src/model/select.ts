@@ -208,7 +208,8 @@ export async function selectEmbedder(opts: SelectOptions): Promise<SelectedEmbed
             disk ? "cache-folder" : "network",
           );
         warn(
-          `${noModel(messageOf(err))} ${disk ? CACHE_HINT : badUrl ? (err.hint ?? "") : howToGet(dir)}`,
+          // The error's own hint for the disk: a full disk is fixed by freeing space, not by another cache folder.
+          `${noModel(messageOf(err))} ${disk ? (err.hint ?? CACHE_HINT) : badUrl ? (err.hint ?? "") : howToGet(dir)}`,
           undefined,
           { noModel: true },
         );

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 
 export interface FileServer {
   url: string;
-  requests: { path: string; range: string | undefined }[];
+  requests: { path: string; range: string | undefined; authorization: string | undefined }[];
   /** Paths whose next response is cut after this many bytes (then the connection is destroyed). */
   cutOnce: Map<string, number>;
   /** Paths whose next response is sent in 10 pieces, this many ms apart (a slow connection). */
@@ -22,7 +22,7 @@ export async function startFileServer(files: Map<string, Buffer>): Promise<FileS
   const stalled: import("node:http").ServerResponse[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    requests.push({ path, range: req.headers.range });
+    requests.push({ path, range: req.headers.range, authorization: req.headers.authorization });
     const body = files.get(path);
     if (!body) {
       res.writeHead(404).end("not found");
