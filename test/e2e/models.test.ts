@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { appendFile, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -713,26 +713,16 @@ describe("two first-use downloads at once (models audit F2)", { skip }, () => {
 describe("a read-only file system where the cache belongs (models audit F4)", () => {
   // Node's recursive mkdir says ENOENT there, not EROFS: ingest and `models pull` ended as INTERNAL "unexpected".
   // A read-only tmpfs is mounted for it (root only; skipped where mount is refused).
-  let ro = "";
-  let mounted = false;
+  let ro: string | null = null;
   before(async () => {
-    ro = await tempDir();
-    const { execFileSync } = await import("node:child_process");
-    try {
-      execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", ro], { stdio: "ignore" });
-      mounted = true;
-    } catch {
-      mounted = false;
-    }
+    ro = await tmpfs("1m,ro");
   });
-  after(async () => {
-    if (!mounted) return;
-    const { execFileSync } = await import("node:child_process");
-    execFileSync("umount", [ro]);
+  after(() => {
+    if (ro) execFileSync("umount", [ro]);
   });
 
   it("ingest warns and runs without the model; models pull exits 2 naming the read-only folder", async (t) => {
-    if (!mounted) return t.skip("skipped: cannot mount a read-only tmpfs (needs root)");
+    if (!ro) return t.skip("skipped: cannot mount a read-only tmpfs (needs root)");
     const env = testEnv({ HOME: ro, VBULK_OFFLINE: "", VBULK_MODEL_BASE_URL: "http://127.0.0.1:9" });
     delete env.VBULK_CACHE_DIR;
     delete env.XDG_CACHE_HOME;
@@ -782,16 +772,23 @@ describe("a folder where a model file belongs (models audit F14)", { skip }, () 
   });
 });
 
+/** A temp folder with a tmpfs of `size` mounted on it (a disk that fills, or is made read-only), or null where mount
+ *  is refused (not root). The caller unmounts it. */
+async function tmpfs(size: string): Promise<string | null> {
+  const dir = await tempDir();
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], { stdio: "ignore" });
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
 describe("models pull on a read-only cache that holds the whole model (models audit F9)", { skip }, () => {
   // pull rewrote vbulk-model.json even when every file was verified: exit 2 on a pre-seeded read-only cache.
   it("exits 0 and writes nothing", async (t) => {
-    const { execFileSync } = await import("node:child_process");
-    const cache = await tempDir();
-    try {
-      execFileSync("mount", ["-t", "tmpfs", "-o", "size=20m", "tmpfs", cache], { stdio: "ignore" });
-    } catch {
-      return t.skip("skipped: cannot mount a tmpfs (needs root)");
-    }
+    const cache = await tmpfs("20m");
+    if (!cache) return t.skip("skipped: cannot mount a tmpfs (needs root)");
     const { files } = await servedDefaultModel();
     const server = await startFileServer(files);
     try {
@@ -810,13 +807,8 @@ describe("models pull on a read-only cache that holds the whole model (models au
 
 describe("a full disk during ingest's first-use download (models audit F13)", { skip }, () => {
   it("the warning says to free space, not to point the cache at a writable folder", async (t) => {
-    const { execFileSync } = await import("node:child_process");
-    const cache = await tempDir();
-    try {
-      execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", cache], { stdio: "ignore" });
-    } catch {
-      return t.skip("skipped: cannot mount a tmpfs (needs root)");
-    }
+    const cache = await tmpfs("1m");
+    if (!cache) return t.skip("skipped: cannot mount a tmpfs (needs root)");
     const { files } = await servedDefaultModel();
     const server = await startFileServer(files);
     try {
