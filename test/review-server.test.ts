@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { copyFile, readFile, symlink } from "node:fs/promises";
+import { copyFile, readFile, symlink, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
+import { savePlanWithChanges } from "../src/review/actions.js";
 import { type ReviewServer, startReviewServer } from "../src/review/server.js";
 import { catalogFixture } from "./helpers/catalog.js";
 import { FIXTURES, tempDir } from "./helpers/run.js";
@@ -45,6 +46,92 @@ async function withServer<T>(dir: string, fn: (server: ReviewServer) => Promise<
     await server.stopRuns("the test's end");
     await server.close();
   }
+}
+
+/** What the page sends: JSON with the token header. */
+async function post(server: ReviewServer, path: string, body: unknown) {
+  const r = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Vbulk-Token": TOKEN },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+async function get(server: ReviewServer, path: string) {
+  const r = await fetch(`http://127.0.0.1:${server.port}${path}`, { headers: { "X-Vbulk-Token": TOKEN } });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+/** process.env with `vars` set for the length of `fn` (the server reads VBULK_CONFIG_DIR & co. when asked). */
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const was = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(was)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/**
+ * A folder whose plan has four ready hoodies: c1 marked « Publier » with a brand (goes public), c2 marked without a
+ * brand (Vinted would not publish it), c3 with a brand not marked, c4 marked and already published (journal.json).
+ */
+async function plannedFolder(): Promise<string> {
+  const dir = await tempDir("vbulk-review-server-");
+  const files = ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg", "IMG_0004.jpg"];
+  for (const f of files) await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+  const women = { name: "femme" as const, score: 0.95 };
+  await catalogFixture(
+    files.map((f) => ({ category: "hoodie", color: "noir", photos: [f], department: women })),
+    dir,
+    { content: true },
+  );
+  const set = (id: string, field: string, value: string) => ({ id, field, value });
+  await savePlanWithChanges(dir, [
+    ...["c1", "c2", "c3", "c4"].map((id) => set(id, "size", "M")),
+    ...["c1", "c3", "c4"].map((id) => set(id, "brand", "Zara")),
+    ...["c1", "c2", "c4"].map((id) => set(id, "publish", "true")),
+  ]);
+  const at = "2026-11-29T10:00:00.000Z";
+  await writeFile(
+    join(dir, "journal.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      site: process.env.VBULK_VINTED_URL ?? "https://www.vinted.fr",
+      items: { c4: { photos: {}, publish: { state: "done", at } } },
+    }),
+  );
+  return dir;
+}
+
+/** A Vinted config folder whose pacing.json pauses every write for an hour (a captcha answered by Vinted). */
+async function pausedConfig(): Promise<{ configDir: string; until: string }> {
+  const configDir = await tempDir("vbulk-review-server-config-");
+  const until = new Date(Date.now() + 3_600_000).toISOString();
+  await writeFile(
+    join(configDir, "pacing.json"),
+    JSON.stringify({
+      schemaVersion: 1,
+      writes: [],
+      publishes: [],
+      pause: { until, reason: "captcha (DataDome)", kind: "challenge" },
+      refusals: { date: until.slice(0, 10), count: 1 },
+    }),
+  );
+  return { configDir, until };
+}
+
+/** Nothing was started from the page: no run, no journal entry for it, no status file. */
+async function assertNothingStarted(server: ReviewServer, dir: string, journalBefore: string) {
+  const { body } = await get(server, "/api/status");
+  assert.equal(body.job, null, `no run: ${JSON.stringify(body.job)}`);
+  assert.equal(body.status, null, "no status file");
+  assert.equal(await readFile(join(dir, "journal.json"), "utf8"), journalBefore, "journal.json unchanged");
 }
 
 describe("who may use the review server", () => {
@@ -135,5 +222,63 @@ describe("what the review server serves", () => {
         assert.match(r.body, /outside the folder/);
       }
     });
+  });
+});
+
+describe("publishing from the review page", () => {
+  let configDir: string;
+  before(async () => {
+    // Every write paused: whatever the server lets through, no browser opens and nothing can reach Vinted.
+    ({ configDir } = await pausedConfig());
+  });
+  const env = () => ({ VBULK_CONFIG_DIR: configDir });
+
+  it("the list of what goes public holds only the articles marked « Publier », with a brand, not published yet", async () => {
+    const dir = await plannedFolder();
+    await withServer(dir, async (server) => {
+      const { body } = await get(server, "/api/publish-preview");
+      assert.deepEqual(
+        (body.items as { id: string }[]).map((i) => i.id),
+        ["c1"],
+      );
+      assert.equal(body.phrase, "publier 1");
+    });
+  });
+
+  it("with the switch on, nothing is sent without the typed phrase, nor when the list changed since shown", async () => {
+    const dir = await plannedFolder();
+    const journal = await readFile(join(dir, "journal.json"), "utf8");
+    await withEnv(env(), () =>
+      withServer(dir, async (server) => {
+        const shown = (await get(server, "/api/publish-preview")).body.items;
+        for (const confirmation of [undefined, "", "publier", "publier 2", "publish 4", "oui"]) {
+          const r = await post(server, "/api/execute", { publish: true, confirmation, shown });
+          assert.equal(r.status, 400, `${confirmation}: ${JSON.stringify(r.body)}`);
+          assert.deepEqual(r.body.confirmation, { code: "PHRASE", shown: 1 });
+          await assertNothingStarted(server, dir, journal);
+        }
+        // The phrase for the list the page showed, while a terminal marked c3 too: not the list shown.
+        await savePlanWithChanges(dir, [{ id: "c3", field: "publish", value: "true" }]);
+        const r = await post(server, "/api/execute", { publish: true, confirmation: "publier 1", shown });
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        assert.deepEqual(r.body.confirmation, { code: "LIST_CHANGED", shown: 1 });
+        await assertNothingStarted(server, dir, journal);
+      }),
+    );
+  });
+
+  it("the phrase is taken in either language and however it is capitalised (then the pause refuses the run)", async () => {
+    const dir = await plannedFolder();
+    await withEnv(env(), () =>
+      withServer(dir, async (server) => {
+        const shown = (await get(server, "/api/publish-preview")).body.items;
+        for (const confirmation of ["publier 1", "publish 1", " Publier 1 ", "PUBLISH 1"]) {
+          const r = await post(server, "/api/execute", { publish: true, confirmation, shown });
+          // Past the confirmation: the pause in force is what refuses it.
+          assert.equal(r.status, 409, `${confirmation}: ${JSON.stringify(r.body)}`);
+          assert.equal(r.body.code, "CHALLENGE");
+        }
+      }),
+    );
   });
 });
