@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { savePlanWithChanges } from "../src/review/actions.js";
 import { type ReviewServer, startReviewServer } from "../src/review/server.js";
+import { takeExecuteLock } from "../src/vinted/pacing.js";
 import { catalogFixture } from "./helpers/catalog.js";
 import { FIXTURES, tempDir } from "./helpers/run.js";
 
@@ -280,5 +281,51 @@ describe("publishing from the review page", () => {
         }
       }),
     );
+  });
+});
+
+describe("« Créer les brouillons » while every write is paused (a captcha)", () => {
+  it("is refused (409) with the pause's end, and nothing starts", async () => {
+    const { configDir, until } = await pausedConfig();
+    const dir = await plannedFolder();
+    const journal = await readFile(join(dir, "journal.json"), "utf8");
+    await withEnv({ VBULK_CONFIG_DIR: configDir }, () =>
+      withServer(dir, async (server) => {
+        const r = await post(server, "/api/execute", { publish: false });
+        assert.equal(r.status, 409, JSON.stringify(r.body));
+        assert.equal(r.body.code, "CHALLENGE");
+        assert.match(
+          String(r.body.error),
+          /^Every write is paused until .*captcha \(DataDome\).*nothing was sent/,
+        );
+        // Its end as data: the page says it in the seller's own clock.
+        assert.deepEqual(r.body.pause, { until, kind: "challenge" });
+        await assertNothingStarted(server, dir, journal);
+      }),
+    );
+  });
+});
+
+describe("« Créer les brouillons » while a terminal's `vbulk execute` runs on the account", () => {
+  it("is refused, saying one runs, and nothing starts: the write budget is the account's", async () => {
+    const configDir = await tempDir("vbulk-review-server-config-");
+    const dir = await plannedFolder();
+    const journal = await readFile(join(dir, "journal.json"), "utf8");
+    const release = await takeExecuteLock(configDir, "/elsewhere/photos");
+    try {
+      await withEnv({ VBULK_CONFIG_DIR: configDir }, () =>
+        withServer(dir, async (server) => {
+          const r = await post(server, "/api/execute", { publish: false });
+          assert.equal(r.status, 400, JSON.stringify(r.body));
+          assert.match(
+            String(r.body.error),
+            /Expected no other execute on this Vinted account but one is running/,
+          );
+          await assertNothingStarted(server, dir, journal);
+        }),
+      );
+    } finally {
+      await release();
+    }
   });
 });
