@@ -329,3 +329,97 @@ describe("« Créer les brouillons » while a terminal's `vbulk execute` runs on
     }
   });
 });
+
+describe("« Créer les brouillons » with a plan out of date (a grouping decision since « Générer le plan »)", () => {
+  it("is refused, naming the articles, and nothing starts", async () => {
+    const { configDir } = await pausedConfig();
+    const dir = await plannedFolder();
+    const journal = await readFile(join(dir, "journal.json"), "utf8");
+    await withEnv({ VBULK_CONFIG_DIR: configDir }, () =>
+      withServer(dir, async (server) => {
+        const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as {
+          photos: { sha256: string }[];
+        };
+        const [a, b] = catalog.photos.map((p) => p.sha256);
+        const merged = await post(server, "/api/decide", { op: "merge", a, b });
+        assert.equal(merged.status, 200, JSON.stringify(merged.body));
+        assert.ok((merged.body.planStale as string[]).length, "the page says the plan is out of date");
+        const r = await post(server, "/api/execute", { publish: false });
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        assert.ok(Array.isArray(r.body.stale) && r.body.stale.length, JSON.stringify(r.body));
+        await assertNothingStarted(server, dir, journal);
+      }),
+    );
+  });
+});
+
+describe("a listing saved on the page over a value changed since it showed it (a terminal's `vbulk plan --set`)", () => {
+  it("is refused (409, nothing saved), naming the field and its value now; saved again over it, it is saved", async () => {
+    const dir = await plannedFolder();
+    const planPath = join(dir, "plan.json");
+    const priceOf = async (id: string) =>
+      (
+        JSON.parse(await readFile(planPath, "utf8")) as { items: { cluster_id: string; price: number }[] }
+      ).items.find((i) => i.cluster_id === id)?.price;
+    const shown = await priceOf("c1");
+    // Meanwhile, in a terminal.
+    await savePlanWithChanges(dir, [{ id: "c1", field: "price", value: "99" }]);
+    const before = await readFile(planPath, "utf8");
+    await withServer(dir, async (server) => {
+      const save = (shown: unknown) =>
+        post(server, "/api/plan/save", { edits: [{ id: "c1", field: "price", value: "45", shown }] });
+      const refused = await save(shown);
+      assert.equal(refused.status, 409, JSON.stringify(refused.body));
+      assert.deepEqual(refused.body.conflicts, [{ id: "c1", field: "price", now: 99 }]);
+      assert.equal(await readFile(planPath, "utf8"), before, "plan.json unchanged");
+      // The page now shows 99: saved again, the seller's value replaces it.
+      const saved = await save(99);
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      assert.equal(await priceOf("c1"), 45);
+    });
+  });
+});
+
+describe("grouping decisions sent at once from the page (two quick drags, two tabs)", () => {
+  it("are all kept: each one answered 200 is in decisions.json", async () => {
+    const dir = await plannedFolder();
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as {
+      photos: { sha256: string }[];
+    };
+    await withServer(dir, async (server) => {
+      const drops = await Promise.all(
+        catalog.photos.slice(0, 3).map((p) => post(server, "/api/decide", { op: "drop", photo: p.sha256 })),
+      );
+      assert.deepEqual(
+        drops.map((d) => d.status),
+        [200, 200, 200],
+        JSON.stringify(drops.map((d) => d.body.error)),
+      );
+      const decisions = JSON.parse(await readFile(join(dir, "decisions.json"), "utf8")) as {
+        decisions: unknown[];
+      };
+      assert.equal(decisions.decisions.length, 3, "every decision kept");
+    });
+  });
+});
+
+describe("a photo made a new article on the page after « Générer le plan »", () => {
+  it("the page says the plan is out of date, naming the new article (the plan has no listing for it)", async () => {
+    const dir = await tempDir("vbulk-review-server-");
+    const files = ["IMG_0001.jpg", "IMG_0002.jpg"];
+    for (const f of files) await copyFile(join(FIXTURES, "grouping", f), join(dir, f));
+    await catalogFixture([{ category: "hoodie", color: "noir", photos: files }], dir, { content: true });
+    await savePlanWithChanges(dir, []);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8")) as {
+      photos: { sha256: string }[];
+    };
+    await withServer(dir, async (server) => {
+      const split = await post(server, "/api/decide", { op: "split", photos: [catalog.photos[1]!.sha256] });
+      assert.equal(split.status, 200, JSON.stringify(split.body));
+      const articles = (split.body.catalog as { articles: { id: string }[] }).articles.map((a) => a.id);
+      const added = articles.filter((id) => id !== "c1");
+      assert.equal(added.length, 1, JSON.stringify(articles));
+      assert.ok((split.body.planStale as string[]).includes(added[0]!), JSON.stringify(split.body.planStale));
+    });
+  });
+});
