@@ -3,12 +3,15 @@ import { existsSync } from "node:fs";
 import { copyFile, readFile, symlink, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { savePlanWithChanges } from "../src/review/actions.js";
 import { type ReviewServer, startReviewServer } from "../src/review/server.js";
+import { chromiumPath } from "../src/vinted/browser.js";
 import { takeExecuteLock } from "../src/vinted/pacing.js";
+import { saveSession } from "../src/vinted/session.js";
 import { catalogFixture } from "./helpers/catalog.js";
 import { FIXTURES, tempDir } from "./helpers/run.js";
+import { VintedReplica } from "./replica/server.js";
 
 // The review server's own safety checks, in this process: who may use it, what it takes to publish from the page,
 // and what a pause or another run refuses. test/e2e/review.test.ts drives the same through Chromium, but its tests
@@ -420,6 +423,67 @@ describe("a photo made a new article on the page after « Générer le plan »",
       const added = articles.filter((id) => id !== "c1");
       assert.equal(added.length, 1, JSON.stringify(articles));
       assert.ok((split.body.planStale as string[]).includes(added[0]!), JSON.stringify(split.body.planStale));
+    });
+  });
+});
+
+const browserPath = chromiumPath();
+
+describe("« Créer les brouillons » with the switch off (the local Vinted replica, a real Chromium)", {
+  skip: browserPath ? false : "skipped: no Chromium (apt-get install chromium, or set VBULK_CHROMIUM_PATH)",
+}, () => {
+  const replica = new VintedReplica();
+  before(() => replica.start());
+  after(() => replica.stop());
+
+  it("drafts every ready article and publishes none, marked « Publier » or not; its writes count in the account's pacing", async () => {
+    const configDir = await tempDir("vbulk-review-server-config-");
+    const configFile = join(configDir, "vbulk.json");
+    await writeFile(configFile, JSON.stringify({ execute: { writeSpacingMs: [0, 0], timeoutMs: 15000 } }));
+    const vars = {
+      VBULK_VINTED_URL: replica.url,
+      VBULK_VINTED_CURRENCY: "EUR",
+      VBULK_CONFIG_DIR: configDir,
+      VBULK_CONFIG: configFile,
+      VBULK_HEADLESS: "1",
+      VBULK_CHROMIUM_PATH: browserPath ?? "",
+    };
+    await withEnv(vars, async () => {
+      await saveSession({ cookies: replica.cookies(), origins: [] });
+      const dir = await plannedFolder();
+      await withServer(dir, async (server) => {
+        const started = await post(server, "/api/execute", { publish: false });
+        assert.equal(started.status, 202, JSON.stringify(started.body));
+        const deadline = Date.now() + 90_000;
+        type Job = { running: boolean; publish: boolean; error: string | null; results: unknown };
+        let job: Job | null = null;
+        for (;;) {
+          job = (await get(server, "/api/status")).body.job as Job | null;
+          if (!job?.running || Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        assert.equal(job?.running, false, "the run ended");
+        assert.equal(job?.error, null, JSON.stringify(job));
+        assert.equal(job?.publish, false);
+        // c4 is published already (journal.json): the other three are drafted, none goes public.
+        assert.equal(replica.items.size, 3, JSON.stringify(job?.results));
+        for (const item of replica.items.values())
+          assert.equal(item.is_draft, true, "a draft, not published");
+        assert.equal(
+          replica.log.some((l) => l.path.includes("/completion")),
+          false,
+          "no publish call",
+        );
+        // The page's writes are the account's: a terminal's `vbulk execute` after it counts them.
+        const pacing = JSON.parse(await readFile(join(configDir, "pacing.json"), "utf8")) as {
+          writes: unknown[];
+          publishes: unknown[];
+        };
+        const writes = replica.writes().length;
+        assert.ok(writes >= 3, `writes sent: ${writes}`);
+        assert.equal(pacing.writes.length, writes, "every write sent is in pacing.json");
+        assert.equal(pacing.publishes.length, 0);
+      });
     });
   });
 });
