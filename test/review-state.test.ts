@@ -27,11 +27,15 @@ describe("the review server's plan version (/api/state)", () => {
       written.set(await version(), 1);
       let writing = true;
       const writer = (async () => {
-        for (let price = 2; price <= 120; price++) {
-          await savePlan(dir, [{ id: "c1", field: "price", value: String(price) }]);
-          written.set(await version(), price);
+        // A save that fails ends the reads too: the test then fails on it instead of reading forever.
+        try {
+          for (let price = 2; price <= 120; price++) {
+            await savePlan(dir, [{ id: "c1", field: "price", value: String(price) }]);
+            written.set(await version(), price);
+          }
+        } finally {
+          writing = false;
         }
-        writing = false;
       })();
       const seen: { version: string; price: number }[] = [];
       while (writing) {
