@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { savePlanWithChanges } from "../src/review/actions.js";
 import { type ReviewServer, startReviewServer } from "../src/review/server.js";
-import { chromiumPath } from "../src/vinted/browser.js";
 import { takeExecuteLock } from "../src/vinted/pacing.js";
 import { saveSession } from "../src/vinted/session.js";
 import { catalogFixture } from "./helpers/catalog.js";
+import { needTool, testChromium } from "./helpers/needs.js";
 import { FIXTURES, tempDir } from "./helpers/run.js";
 import { VintedReplica } from "./replica/server.js";
 
@@ -427,10 +427,11 @@ describe("a photo made a new article on the page after « Générer le plan »",
   });
 });
 
-const browserPath = chromiumPath();
+// As the other browser tests: skipped where no Chromium is found, a failure in CI (CI=true).
+const browserPath = testChromium();
 
 describe("« Créer les brouillons » with the switch off (the local Vinted replica, a real Chromium)", {
-  skip: browserPath ? false : "skipped: no Chromium (apt-get install chromium, or set VBULK_CHROMIUM_PATH)",
+  skip: needTool("chromium"),
 }, () => {
   const replica = new VintedReplica();
   before(() => replica.start());
