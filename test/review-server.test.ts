@@ -10,6 +10,7 @@ import { takeExecuteLock } from "../src/vinted/pacing.js";
 import { saveSession } from "../src/vinted/session.js";
 import { catalogFixture } from "./helpers/catalog.js";
 import { needTool, testChromium } from "./helpers/needs.js";
+import { writePausedPacing } from "./helpers/pacing.js";
 import { FIXTURES, tempDir } from "./helpers/run.js";
 import { VintedReplica } from "./replica/server.js";
 
@@ -116,17 +117,7 @@ async function plannedFolder(): Promise<string> {
 /** A Vinted config folder whose pacing.json pauses every write for an hour (a captcha answered by Vinted). */
 async function pausedConfig(): Promise<{ configDir: string; until: string }> {
   const configDir = await tempDir("vbulk-review-server-config-");
-  const until = new Date(Date.now() + 3_600_000).toISOString();
-  await writeFile(
-    join(configDir, "pacing.json"),
-    JSON.stringify({
-      schemaVersion: 1,
-      writes: [],
-      publishes: [],
-      pause: { until, reason: "captcha (DataDome)", kind: "challenge" },
-      refusals: { date: until.slice(0, 10), count: 1 },
-    }),
-  );
+  const until = await writePausedPacing(configDir);
   return { configDir, until };
 }
 

@@ -18,6 +18,7 @@ import { type DecidedGone, decidedGoneText } from "../../src/review/page/i18n.js
 import { chromiumPath } from "../../src/vinted/browser.js";
 import { saveSession } from "../../src/vinted/session.js";
 import { catalogFixture, threeArticles } from "../helpers/catalog.js";
+import { writePausedPacing } from "../helpers/pacing.js";
 import { BIN, copyFixture, FIXTURES, runCli, tempDir, testEnv } from "../helpers/run.js";
 import { VintedReplica } from "../replica/server.js";
 
@@ -1018,17 +1019,7 @@ describe("vbulk review lock", { skip }, () => {
     // One article ready, so that there is something to send (with nothing to send the page says so, paused or not).
     const plan = ["plan", dir, "--gender", "femme", "--set", "c1.size=M", "--set", "c1.category=hoodie"];
     assert.equal((await runCli(plan, { env })).code, 0);
-    const until = new Date(Date.now() + 3_600_000).toISOString();
-    await writeFile(
-      join(config, "pacing.json"),
-      JSON.stringify({
-        schemaVersion: 1,
-        writes: [],
-        publishes: [],
-        pause: { until, reason: "captcha (DataDome)", kind: "challenge" },
-        refusals: { date: until.slice(0, 10), count: 1 },
-      }),
-    );
+    await writePausedPacing(config);
     const review = await startReview(dir, env);
     try {
       const r = await fetch(`http://127.0.0.1:${review.port}/api/execute`, {
@@ -2409,17 +2400,7 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     // India, and the stop of a run as an ISO time (« 2026-11-29T02:35:00.000Z »).
     const { review, configDir } = await seller("none", { TZ: "UTC" });
     try {
-      const until = new Date(Date.now() + 3_600_000).toISOString();
-      await writeFile(
-        join(configDir, "pacing.json"),
-        JSON.stringify({
-          schemaVersion: 1,
-          writes: [],
-          publishes: [],
-          pause: { until, reason: "captcha (DataDome)", kind: "challenge" },
-          refusals: { date: until.slice(0, 10), count: 1 },
-        }),
-      );
+      const until = await writePausedPacing(configDir);
       const context = await browser.newContext({ timezoneId: "Asia/Kolkata" });
       const page = await context.newPage();
       await page.goto(review.url);
