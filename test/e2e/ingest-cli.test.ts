@@ -96,12 +96,7 @@ describe("vbulk ingest (real CLI)", () => {
 
   it("a tracking pixel among the photos: listed with its size and what to do, exit 3, never an article", async () => {
     // Before: a 1x1 GIF saved with a web page's photos became an article of its own (exit 0).
-    const dir = await tempDir();
-    for (const name of ["IMG_0001.jpg", "IMG_0002.jpg"])
-      await copyFile(join(FIXTURES, "grouping", name), join(dir, name));
-    await sharp({ create: { width: 1, height: 1, channels: 3, background: "#ffffff" } })
-      .gif()
-      .toFile(join(dir, "pixel.gif"));
+    const dir = await twoPhotosAnd("pixel.gif", sharp(blank(1, 1, "#ffffff")).gif());
     const r = await runCli(["ingest", dir]);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /1 photo could not be read/);
@@ -109,23 +104,12 @@ describe("vbulk ingest (real CLI)", () => {
       r.stdout,
       /pixel\.gif: Expected an image at least 48 pixels on its shortest side but the file is 1x1 pixels; .*: use the full-size photo, or take it out of the folder/,
     );
-    const doc = JSON.parse((await runCli(["ingest", dir, "--json"])).stdout);
-    assert.deepEqual(
-      doc.errors.map((e: { file: string }) => e.file),
-      ["pixel.gif"],
-    );
-    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
-    assert.ok(!catalog.items.some((it: { photos: string[] }) => it.photos.includes("pixel.gif")));
+    await assertOnlyError(dir, "pixel.gif");
   });
 
   it("a banner or a strip among the photos (1000x60): listed with its shape and what to do, exit 3, never an article", async () => {
     // Before: its shortest side passed decode.minSide and a 1000x60 banner saved with a web page became an article.
-    const dir = await tempDir();
-    for (const name of ["IMG_0001.jpg", "IMG_0002.jpg"])
-      await copyFile(join(FIXTURES, "grouping", name), join(dir, name));
-    await sharp({ create: { width: 1000, height: 60, channels: 3, background: "#3060c0" } })
-      .png()
-      .toFile(join(dir, "banner.png"));
+    const dir = await twoPhotosAnd("banner.png", sharp(blank(1000, 60, "#3060c0")).png());
     const r = await runCli(["ingest", dir]);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /1 photo could not be read/);
@@ -133,15 +117,9 @@ describe("vbulk ingest (real CLI)", () => {
       r.stdout,
       /banner\.png: Expected an image at most 4 times as long as it is wide but the file is 1000x60 pixels \(16\.7 times\); not analysed .*: use the photo itself, or take it out of the folder/,
     );
-    const doc = JSON.parse((await runCli(["ingest", dir, "--json"])).stdout);
-    assert.deepEqual(
-      doc.errors.map((e: { file: string }) => e.file),
-      ["banner.png"],
-    );
+    await assertOnlyError(dir, "banner.png");
     const status = await runCli(["status", dir]);
     assert.match(status.stdout, /errors 1\b/, status.stdout);
-    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
-    assert.ok(!catalog.items.some((it: { photos: string[] }) => it.photos.includes("banner.png")));
   });
 
   it("a damaged HEIC: --json stdout is still one JSON document, the photo's error is in it (audit-phone 4, 7)", {
@@ -1946,3 +1924,28 @@ describe("vbulk ingest: the edited copy a phone keeps beside its original (phone
     );
   });
 });
+
+/** A solid image of that size, for sharp. */
+const blank = (width: number, height: number, background: string) => ({
+  create: { width, height, channels: 3 as const, background },
+});
+
+/** A fresh folder holding two photos of the grouping set and `name`, the image `image` makes. */
+async function twoPhotosAnd(name: string, image: Sharp): Promise<string> {
+  const dir = await tempDir();
+  for (const photo of ["IMG_0001.jpg", "IMG_0002.jpg"])
+    await copyFile(join(FIXTURES, "grouping", photo), join(dir, photo));
+  await image.toFile(join(dir, name));
+  return dir;
+}
+
+/** `ingest --json` lists `name` as its one photo error, and no article of the catalog holds it. */
+async function assertOnlyError(dir: string, name: string): Promise<void> {
+  const doc = JSON.parse((await runCli(["ingest", dir, "--json"])).stdout);
+  assert.deepEqual(
+    doc.errors.map((e: { file: string }) => e.file),
+    [name],
+  );
+  const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+  assert.ok(!catalog.items.some((it: { photos: string[] }) => it.photos.includes(name)));
+}
