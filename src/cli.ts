@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { refuseEmptyPaths, splitListError, unsetEmptySettings } from "./commands/options.js";
 import {
@@ -100,6 +101,10 @@ const program = new Command()
   .hook("preAction", (_program, command) => {
     checkDebugMode();
     refuseEmptyPaths(command);
+    // `plan --only c1 c2` with no folder after it: commander took c2 for the folder (« no such folder c2 »).
+    const folder = command.processedArgs[0];
+    if (splitList && typeof folder === "string" && /^c[1-9]\d*$/.test(folder) && !existsSync(folder))
+      throw splitList;
   });
 
 type Register = (program: Command, run: (fn: () => Promise<number>) => Promise<void>) => void;

@@ -79,11 +79,13 @@ describe("plan and execute: a comma list split apart by PowerShell", () => {
     const dir = await catalogFixture(articles);
     assert.equal((await plan(dir, [])).code, 0);
     const before = await readFile(join(dir, "plan.json"), "utf8");
-    for (const args of [
-      ["plan", dir, "--only", "c1", "c2"],
-      ["plan", "--only", "c1", "c2", dir],
-    ]) {
-      const r = await runCli(args, { env: testEnv() });
+    for (const [args, cwd] of [
+      [["plan", dir, "--only", "c1", "c2"], undefined],
+      [["plan", "--only", "c1", "c2", dir], undefined],
+      // No folder (the current one): c2 was taken for the folder, « no such folder c2 ».
+      [["plan", "--only", "c1", "c2"], dir],
+    ] as const) {
+      const r = await runCli([...args], { env: testEnv(), cwd });
       assert.equal(r.code, 2, r.stderr);
       assert.match(
         r.stderr,
