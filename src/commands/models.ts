@@ -140,9 +140,23 @@ export function registerModels(program: Command, run: Run): void {
         const dir = raw.modelDir ? resolve(raw.modelDir) : join(modelCacheDir(), DEFAULT_MODEL);
         // Looked at first: a file given for the folder was "a folder … in the way" of its vbulk-model.json.
         const folder = raw.modelDir ? await stat(dir).catch(() => null) : null;
+        // The cache's pin is vbulk's own file: damaged, its files cannot be verified, and `models pull` (not a hand
+        // fix, not `models manifest`) fetches them again (models audit F10). A --model-dir's is the seller's.
+        const pin = folder?.isFile()
+          ? null
+          : await readLocalManifest(dir).catch((err: unknown) => {
+              if (raw.modelDir || !(err instanceof VbulkError)) throw err;
+              return err;
+            });
+        if (pin instanceof VbulkError) {
+          const said = `${join(dir, "vbulk-model.json")} is damaged (${pin.message}): its files cannot be verified; \`vbulk models pull\` fetches them again and pins them anew`;
+          if (io.json) io.out(JSON.stringify({ dir, ok: false, manifest: "damaged", files: [] }, null, 2));
+          io.err(said);
+          return 1;
+        }
         const manifest = folder?.isFile()
           ? null
-          : ((await readLocalManifest(dir)) ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL)));
+          : (pin ?? (raw.modelDir ? null : await loadManifest(DEFAULT_MODEL)));
         if (!manifest) {
           if (!folder?.isDirectory())
             throw new VbulkError(

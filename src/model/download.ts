@@ -206,7 +206,13 @@ async function pullUnlocked(
         },
       );
   }
-  const pinned = (await readLocalManifest(dir).catch(() => null)) ?? manifest;
+  // A damaged pin vouches for nothing: a file the release's manifest has no hash for is fetched again, not pinned as
+  // it is (it may have been damaged with the pin; models audit F10).
+  const local = await readLocalManifest(dir).then(
+    (m) => ({ m, damaged: false }),
+    () => ({ m: null, damaged: true }),
+  );
+  const pinned = local.m ?? manifest;
   const checks = await verifyFiles(dir, pinned);
   const files = [];
   for (const f of manifest.files) {
@@ -219,7 +225,10 @@ async function pullUnlocked(
     const expectedSha = f.sha256 ?? pin?.sha256 ?? null;
     const expectedSize = f.size ?? pin?.size ?? null;
     const dest = join(dir, f.path);
-    if (check && (check.state === "ok" || (check.state === "unpinned" && expectedSha === null))) {
+    if (
+      check &&
+      (check.state === "ok" || (check.state === "unpinned" && expectedSha === null && !local.damaged))
+    ) {
       const st = await stat(dest);
       opts.onEvent?.({ type: "file", path: f.path, state: "ok", total: st.size, from: st.size });
       files.push({ path: f.path, size: st.size, sha256: expectedSha ?? (await sha256File(dest)) });

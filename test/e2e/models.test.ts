@@ -225,6 +225,32 @@ describe("models pull against a local HTTP server", { skip }, () => {
     assert.equal((await runCli(["models", "verify"], { env })).code, 0, "the corrupt file was fetched again");
   });
 
+  it("a damaged vbulk-model.json in the cache: verify says so (exit 1), pull checks nothing against it and fetches every file again (models audit F10)", async () => {
+    // Before: verify exited 2 telling the seller to fix vbulk's own JSON or run `models manifest` on the cache, and
+    // pull read the damaged pin as none and pinned whatever was there, a file damaged with it too, as "verified".
+    const cache = await tempDir();
+    const env = testEnv({ VBULK_CACHE_DIR: cache, VBULK_MODEL_BASE_URL: server.url, VBULK_OFFLINE: "" });
+    assert.equal((await runCli(["models", "pull"], { env })).code, 0);
+    const dir = join(cache, "models", "clip-vit-base-patch32");
+    await writeFile(join(dir, "vbulk-model.json"), "garbage{");
+    const text = join(dir, "onnx", "text_model_quantized.onnx");
+    await appendFile(text, "x");
+    const verify = await runCli(["models", "verify"], { env });
+    assert.equal(verify.code, 1, verify.stderr);
+    assert.match(
+      verify.stderr,
+      /vbulk-model\.json .*is damaged .*: its files cannot be verified; `vbulk models pull` fetches them again/,
+    );
+    assert.doesNotMatch(verify.stderr, /models manifest/);
+    const pull = await runCli(["models", "pull"], { env });
+    assert.equal(pull.code, 0, pull.stderr);
+    const served = files.get(
+      `/${manifest.repo}/resolve/${manifest.revision}/onnx/text_model_quantized.onnx`,
+    )!;
+    assert.equal(sha(await readFile(text)), sha(served), "the damaged encoder was fetched again, not pinned");
+    assert.equal((await runCli(["models", "verify"], { env })).code, 0);
+  });
+
   it("ingest without a model and without network continues with the model-free embedder, in one line", async () => {
     const port = await closedPort();
     const env = testEnv({
