@@ -2425,23 +2425,7 @@ describe("vbulk review: publishing from the page, and a run Vinted stopped", {
     // Before: the same « les envois vers Vinted sont en pause » whatever paused them, so a seller paused by the rate
     // limit went looking for a captcha, and one paused by a captcha was not told to answer it first.
     const { review, configDir } = await seller();
-    const pausedBy = async (kind: "challenge" | "rate_limit") => {
-      const until = new Date(Date.now() + 3_600_000).toISOString();
-      await writeFile(
-        join(configDir, "pacing.json"),
-        JSON.stringify({
-          schemaVersion: 1,
-          writes: [],
-          publishes: [],
-          pause: {
-            until,
-            reason: kind === "challenge" ? "captcha (DataDome)" : "429 Too Many Requests",
-            kind,
-          },
-          refusals: { date: until.slice(0, 10), count: 1 },
-        }),
-      );
-    };
+    const pausedBy = (kind: "challenge" | "rate_limit") => writePausedPacing(configDir, kind);
     try {
       const page = await browser.newPage();
       const refusal = async (url: string, button: string) => {
