@@ -14,6 +14,7 @@ import { checkDebugMode } from "./core/config.js";
 import { exitCodeOf, VbulkError } from "./core/errors.js";
 import { vbulkAs } from "./core/text.js";
 import { VERSION } from "./core/version.js";
+import { ARTICLE_ID } from "./core/vocab.js";
 
 /** Exit codes (README "Exit codes"): 0 done, 1 failed, 2 bad usage or input, 3 partly done, 130 interrupted
  *  (143 by SIGTERM, 129 by SIGHUP). */
@@ -103,7 +104,7 @@ const program = new Command()
     refuseEmptyPaths(command);
     // `plan --only c1 c2` with no folder after it: commander took c2 for the folder (« no such folder c2 »).
     const folder = command.processedArgs[0];
-    if (splitList && typeof folder === "string" && /^c[1-9]\d*$/.test(folder) && !existsSync(folder))
+    if (splitList && typeof folder === "string" && ARTICLE_ID.test(folder) && !existsSync(folder))
       throw splitList;
   });
 

@@ -6,6 +6,7 @@ import { type ConfigOverrides, loadConfigFile } from "../core/config.js";
 import { VbulkError } from "../core/errors.js";
 import { nearestFolder } from "../core/paths.js";
 import { printable } from "../core/text.js";
+import { ARTICLE_ID } from "../core/vocab.js";
 import { workFolderFor } from "../sources/zip.js";
 import { CATALOG_FILE } from "../store/catalog.js";
 import { outFolderOf } from "../store/out-folders.js";
@@ -239,7 +240,7 @@ export function splitListError(args: readonly string[]): VbulkError | undefined 
   const words = end < 0 ? args : args.slice(0, end);
   const command = words.find((a) => !a.startsWith("-")) ?? "";
   const known = ID_LIST_FLAGS[command];
-  const id = /^c[1-9]\d*$/;
+  const id = ARTICLE_ID;
   const color = /^\d{1,3}$/;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? "";
